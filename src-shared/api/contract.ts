@@ -1,0 +1,129 @@
+/**
+ * The one API contract between the renderer and the main process. Every channel is listed once,
+ * with zod schemas for its request and its result; both transports (Electron IPC through the
+ * preload, HTTP for browser mode) are adapters over this table, and both validate at the receiving
+ * end. Types are derived with z.infer so there is a single source of truth.
+ *
+ * Environment-free: imported by main, preload, server and renderer alike.
+ */
+import { z } from 'zod';
+
+const vec3 = z.tuple([z.number(), z.number(), z.number()]);
+
+/** An error the user can act on: `code` for tests and logic, `message` for people. */
+export const apiErrorSchema = z.object({
+  code: z.enum([
+    'bad-request',
+    'unauthorized',
+    'forbidden-path',
+    'not-found',
+    'unsupported-file',
+    'corrupt-file',
+    'too-large',
+    'bad-geometry',
+    'multiple-series',
+    'internal',
+  ]),
+  message: z.string(),
+  /** Extra structured detail, e.g. the series found in a folder that holds several. */
+  detail: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export const voxelDataTypeSchema = z.enum(['uint8', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64']);
+
+/** One displayable 3D volume of a case, e.g. one b-value of a DWI. Its voxels are fetched from `url`. */
+export const volumeInfoSchema = z.object({
+  volumeId: z.string(),
+  /** Human label, e.g. "b=1000" or "T1". */
+  label: z.string(),
+  bValue: z.number().nullable(),
+  dims: vec3,
+  spacingMm: vec3,
+  originLps: vec3,
+  direction: z.array(z.number()).length(9),
+  dataType: voxelDataTypeSchema,
+  /** Value range, for automatic window/level. */
+  min: z.number(),
+  max: z.number(),
+  unit: z.string().nullable(),
+  /** Where the renderer fetches the raw little-endian voxel bytes (i fastest). Relative to the app origin. */
+  url: z.string(),
+});
+export type VolumeInfo = z.infer<typeof volumeInfoSchema>;
+
+export const caseDescriptorSchema = z.object({
+  caseId: z.string(),
+  name: z.string(),
+  source: z.enum(['nifti', 'dicom']),
+  modality: z.enum(['CT', 'MR', 'OT']),
+  /** The file or folder the case was opened from. */
+  path: z.string(),
+  volumes: z.array(volumeInfoSchema).min(1),
+  /** Non-fatal fix-ups applied while reading, e.g. "scl_slope 0 read as 1". */
+  notes: z.array(z.string()),
+});
+export type CaseDescriptor = z.infer<typeof caseDescriptorSchema>;
+
+export const caseEntrySchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.enum(['nifti', 'dicom-folder']),
+  description: z.string(),
+});
+export type CaseEntry = z.infer<typeof caseEntrySchema>;
+
+export const dirEntrySchema = z.object({ name: z.string(), path: z.string(), isDir: z.boolean() });
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+export const resultSchema = <T extends z.ZodTypeAny>(value: T) =>
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: apiErrorSchema })]);
+
+/** The channel table. Names are prefixed `quorum:`; the preload exposes exactly one method per entry. */
+export const contract = {
+  /** App version, the transport in use and the demo project's folder. */
+  'quorum:app.info': {
+    request: z.object({}),
+    result: z.object({
+      version: z.string(),
+      mode: z.enum(['electron', 'browser']),
+      demoProjectPath: z.string(),
+    }),
+  },
+  /** Cases found in a project folder (NIfTI files and DICOM series folders), the demo when no path is given. */
+  'quorum:project.listCases': {
+    request: z.object({ path: z.string().optional() }),
+    result: z.object({ path: z.string(), name: z.string(), cases: z.array(caseEntrySchema) }),
+  },
+  /** Open a NIfTI file or a DICOM folder. Its folder becomes readable through the file/volume URLs. */
+  'quorum:case.open': {
+    request: z.object({ path: z.string().min(1), seriesInstanceUid: z.string().optional() }),
+    result: caseDescriptorSchema,
+  },
+  /** Browse the local file system (browser mode has no native dialog). */
+  'quorum:fs.list': {
+    request: z.object({ path: z.string().min(1) }),
+    result: z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(dirEntrySchema) }),
+  },
+  /** Recently opened paths, newest first. */
+  'quorum:recent.list': {
+    request: z.object({}),
+    result: z.object({ paths: z.array(z.string()) }),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type RequestOf<C extends Channel> = z.infer<Contract[C]['request']>;
+export type ResultOf<C extends Channel> = z.infer<Contract[C]['result']>;
+
+/** The typed client both transports produce for the renderer. */
+export type QuorumApi = { [C in Channel]: (request: RequestOf<C>) => Promise<Result<ResultOf<C>>> };
+
+/** Menu commands pushed from main to the renderer (Electron) or fired by the toolbar (browser). */
+export const menuCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('open-path'), path: z.string() }),
+  z.object({ type: z.literal('open-project'), path: z.string() }),
+  z.object({ type: z.literal('show-help') }),
+]);
+export type MenuCommand = z.infer<typeof menuCommandSchema>;
