@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# One-time (idempotent) set-up on a fresh Debian machine: system packages the tests and browser
+# mode need, the npm dependencies, and the sample data fetched at set-up time (never committed).
+# Called by `npm run start:web`, `npm run test:all` and .ci/run, so a clean clone needs nothing else.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The Electron binary and onnxruntime-node's CUDA add-on download from outside the npm registry,
+# which our machines cannot reach; the npm packages themselves (types, CPU binaries) install fine.
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL=skip
+
+need_apt=()
+[ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
+command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: please install ${need_apt[*]} (apt-get install -y ${need_apt[*]}) and run again" >&2
+    exit 1
+  fi
+  echo "setup: installing ${need_apt[*]} from Debian" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# npm ci only when node_modules is missing or older than the lockfile.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ -x scripts/fetch-sample-data.sh ] || [ -f scripts/fetch-sample-data.sh ]; then
+  bash scripts/fetch-sample-data.sh
+fi
