@@ -6,6 +6,7 @@
  *
  * Environment-free: imported by main, preload, server and renderer alike.
  */
+import './zodSetup';
 import { z } from 'zod';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -62,6 +63,12 @@ export const caseDescriptorSchema = z.object({
   volumes: z.array(volumeInfoSchema).min(1),
   /** Non-fatal fix-ups applied while reading, e.g. "scl_slope 0 read as 1". */
   notes: z.array(z.string()),
+  /**
+   * For a NIfTI case: the file itself under `files/<rootId>/…`, relative to the app origin, with its
+   * `.nii`/`.nii.gz` name kept (Cornerstone's NIfTI loader infers gzip from the suffix). Set by the
+   * API layer, not by the loader; absent for DICOM folders.
+   */
+  fileUrl: z.string().optional(),
 });
 export type CaseDescriptor = z.infer<typeof caseDescriptorSchema>;
 

@@ -1,0 +1,21 @@
+/**
+ * The shape of `window.quorum`, the object the Electron preload exposes through contextBridge.
+ * Derived from the contract table, one method per channel and nothing generic (no send/invoke),
+ * so adding a channel to the contract adds exactly one bridge method and its types.
+ */
+import { contract, type Channel, type MenuCommand, type RequestOf, type Result, type ResultOf } from './contract';
+import { methodNameOf, type MethodNameOf } from './transport';
+
+export type BridgeMethods = {
+  [C in Channel as MethodNameOf<C>]: (request: RequestOf<C>) => Promise<Result<ResultOf<C>>>;
+};
+
+export type QuorumBridge = BridgeMethods & {
+  /** Subscribe to application-menu commands; returns the unsubscribe function. */
+  onMenuCommand(callback: (command: MenuCommand) => void): () => void;
+};
+
+/** Every channel with its bridge method name, in contract order. */
+export const bridgeChannels: ReadonlyArray<{ channel: Channel; method: string }> = (Object.keys(contract) as Channel[]).map(
+  (channel) => ({ channel, method: methodNameOf(channel) }),
+);
