@@ -1,0 +1,6 @@
+/** Statistics for reader studies; see ../README.md for the conventions (ties, zeros, CI method). */
+export * from './normal';
+export * from './wilson';
+export * from './binomial';
+export * from './wilcoxon';
+export * from './fleiss';
