@@ -1,0 +1,172 @@
+/**
+ * readNifti: .nii / .nii.gz bytes → header, RAS affine, LPS geometry and voxel data.
+ *
+ * Order matters for safety: for gzip input only the first few KB are inflated to get the header,
+ * which is validated (voxel count, byte size, datatype) before the output buffer is allocated; the
+ * full inflate then writes into a buffer of exactly the size the header promises, so a damaged gzip
+ * trailer cannot make us allocate gigabytes.
+ */
+import { Gunzip, gunzipSync } from 'fflate';
+import { geometryFromAffineRas } from '../volume/geometry';
+import { VolumeReadError } from '../volume/errors';
+import type { Vec3, VolumeGeometry, VoxelArray, VoxelDataType } from '../volume/types';
+import { chooseAffineRas, type AffineSource } from './affine';
+import { BYTES_PER_VOXEL, NIFTI2_HEADER_BYTES, parseNiftiHeader, type NiftiHeader } from './header';
+import { applyScaling } from './scaling';
+
+export interface NiftiImage {
+  header: NiftiHeader;
+  /** Index→RAS affine, row-major 4×4, in mm. */
+  affineRas: Float64Array;
+  affineSource: AffineSource;
+  /** Geometry of each 3D volume, in LPS (the NIfTI grid unchanged, the affine re-expressed). */
+  geometry: VolumeGeometry;
+  /** Number of 3D volumes (dim4 × … × dim7); 1 for a 3D image. */
+  volumeCount: number;
+  /** Type of `data` after scaling (may differ from header.dataType when scl_slope/inter apply). */
+  dataType: VoxelDataType;
+  /** All voxels, i fastest, volume after volume, with scl_slope/scl_inter applied. */
+  data: VoxelArray;
+  /** Fix-ups applied while reading, each with its reason. */
+  notes: string[];
+}
+
+export interface ReadNiftiOptions {
+  /** Used in messages only. */
+  fileName?: string;
+}
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Inflates just enough of a gzip stream to hold a NIfTI-2 header (or the whole stream if shorter). */
+function inflateHead(gz: Uint8Array, fileName: string): Uint8Array {
+  const want = NIFTI2_HEADER_BYTES;
+  const head = new Uint8Array(want);
+  let got = 0;
+  const stream = new Gunzip((chunk) => {
+    const n = Math.min(chunk.length, want - got);
+    if (n > 0) head.set(chunk.subarray(0, n), got);
+    got += n;
+  });
+  const step = 4096;
+  try {
+    for (let p = 0; p < gz.length && got < want; p += step) stream.push(gz.subarray(p, Math.min(gz.length, p + step)));
+  } catch (e) {
+    throw new VolumeReadError('corrupt-file', `${fileName} is not a valid gzip stream (${(e as Error).message}).`);
+  }
+  return head.subarray(0, got);
+}
+
+function inflateAll(gz: Uint8Array, size: number, fileName: string): Uint8Array {
+  const out = new Uint8Array(size);
+  let result: Uint8Array;
+  try {
+    result = gunzipSync(gz, { out });
+  } catch (e) {
+    throw new VolumeReadError(
+      'corrupt-file',
+      `${fileName} is truncated or damaged: its gzip stream could not be inflated (${(e as Error).message}). Copy or download the file again.`,
+    );
+  }
+  return result;
+}
+
+export function readNifti(bytes: Uint8Array, options: ReadNiftiOptions = {}): NiftiImage {
+  const fileName = options.fileName ?? 'the file';
+  const notes: string[] = [];
+  const gz = isGzip(bytes);
+  const header = parseNiftiHeader(gz ? inflateHead(bytes, fileName) : bytes, fileName, notes);
+  const need = header.voxOffset + header.dataBytes;
+
+  let file: Uint8Array;
+  if (gz) {
+    file = inflateAll(bytes, need, fileName);
+  } else {
+    file = bytes;
+  }
+  if (file.length < need) {
+    throw new VolumeReadError(
+      'corrupt-file',
+      `${fileName} is truncated: the header promises ${header.dataBytes} bytes of voxels from byte ${header.voxOffset}, ` +
+        `but the ${gz ? 'inflated ' : ''}file ends after ${Math.max(0, file.length - header.voxOffset)} of them.`,
+    );
+  }
+
+  const stored = storedArray(file, header, gz);
+  const { data, dataType } = applyScaling(stored, header, notes);
+
+  const { affine, source } = chooseAffineRas(header, fileName, notes);
+  const g = geometryFromAffineRas(affine);
+  if (!g) {
+    throw new VolumeReadError(
+      'bad-geometry',
+      `${fileName} has a degenerate ${source} (zero, infinite or collinear voxel axes); Quorum cannot place it in space.`,
+    );
+  }
+  if (g.maxAxisCosine > 1e-3) {
+    notes.push(`The ${source} shears the voxel grid (axes ${((Math.acos(Math.min(1, g.maxAxisCosine)) * 180) / Math.PI).toFixed(1)}° apart at worst); shown on the nearest orthogonal grid.`);
+  }
+  const dims: Vec3 = [header.dim[1], header.dim[0] >= 2 ? header.dim[2] : 1, header.dim[0] >= 3 ? header.dim[3] : 1];
+  return {
+    header,
+    affineRas: affine,
+    affineSource: source,
+    geometry: { dims, spacingMm: g.spacingMm, originLps: g.originLps, direction: g.direction },
+    volumeCount: header.volumeCount,
+    dataType,
+    data,
+    notes,
+  };
+}
+
+/**
+ * The stored voxels as a typed array of the header's type, little-endian. A view when the buffer is
+ * ours (inflated) and aligned; a copy when the bytes belong to the caller, are misaligned for the
+ * element size, or need byte swapping.
+ */
+function storedArray(file: Uint8Array, h: NiftiHeader, ownBuffer: boolean): VoxelArray {
+  const bpv = BYTES_PER_VOXEL[h.dataType];
+  const n = h.voxelsPerVolume * h.volumeCount;
+  const start = file.byteOffset + h.voxOffset;
+  let buffer: ArrayBuffer;
+  let offset: number;
+  if (ownBuffer && start % bpv === 0 && h.littleEndian && file.buffer instanceof ArrayBuffer) {
+    buffer = file.buffer;
+    offset = start;
+  } else {
+    const copy = file.slice(h.voxOffset, h.voxOffset + h.dataBytes);
+    if (!h.littleEndian && bpv > 1) swapBytes(copy, bpv);
+    buffer = copy.buffer;
+    offset = 0;
+  }
+  switch (h.dataType) {
+    case 'uint8':
+      return new Uint8Array(buffer, offset, n);
+    case 'int8':
+      return new Int8Array(buffer, offset, n);
+    case 'int16':
+      return new Int16Array(buffer, offset, n);
+    case 'uint16':
+      return new Uint16Array(buffer, offset, n);
+    case 'int32':
+      return new Int32Array(buffer, offset, n);
+    case 'uint32':
+      return new Uint32Array(buffer, offset, n);
+    case 'float32':
+      return new Float32Array(buffer, offset, n);
+    case 'float64':
+      return new Float64Array(buffer, offset, n);
+  }
+}
+
+function swapBytes(b: Uint8Array, size: number): void {
+  for (let i = 0; i < b.length; i += size) {
+    for (let lo = i, hi = i + size - 1; lo < hi; lo++, hi--) {
+      const t = b[lo];
+      b[lo] = b[hi];
+      b[hi] = t;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The one error type the readers throw. Its `code` is the API's error code, so the services can turn
+ * it into `{ ok: false, error }` without guessing, and its message is written for a person.
+ */
+import type { ApiError } from '../api/contract';
+
+export type VolumeReadErrorCode = Extract<ApiError['code'], 'corrupt-file' | 'too-large' | 'bad-geometry' | 'unsupported-file' | 'multiple-series'>;
+
+export class VolumeReadError extends Error {
+  override readonly name = 'VolumeReadError';
+  constructor(
+    readonly code: VolumeReadErrorCode,
+    message: string,
+    /** Structured detail for the UI, e.g. the series found in a folder. */
+    readonly detail?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function isVolumeReadError(e: unknown): e is VolumeReadError {
+  return e instanceof VolumeReadError;
+}
+
+/**
+ * Voxel counts at or above 2^31 are refused: typed arrays index with 32-bit ints in several engines,
+ * and no review case needs that many. The byte cap keeps one volume within what a renderer tab can
+ * hold next to its GPU copy.
+ */
+export const MAX_VOXELS = 2 ** 31 - 1;
+export const MAX_BYTES = 2 ** 31 - 1;
