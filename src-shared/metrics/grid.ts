@@ -1,0 +1,98 @@
+/**
+ * Grid helpers shared by the metric families: dimensions, spacing, bounding boxes and padded crops.
+ *
+ * Masks are Uint8Array holding 0 or 1, i fastest (the NIfTI / Volume layout). Every expensive metric
+ * works on a crop of the masks' bounding box padded by one background voxel on every side, so memory
+ * grows with the lesions' extent, not with the volume, and neighbour lookups need no bounds checks.
+ */
+
+export type Dims3 = readonly [number, number, number];
+export type Spacing3 = readonly [number, number, number];
+
+/** Inclusive voxel bounds; `empty` when no voxel is set. */
+export interface Box3 {
+  readonly empty: boolean;
+  readonly lo: readonly [number, number, number];
+  readonly hi: readonly [number, number, number];
+}
+
+export const EMPTY_BOX: Box3 = { empty: true, lo: [0, 0, 0], hi: [-1, -1, -1] };
+
+export function voxelCount(dims: Dims3): number {
+  return dims[0] * dims[1] * dims[2];
+}
+
+/** Voxel volume in ml (spacing in mm). */
+export function voxelMl(spacing: Spacing3): number {
+  return (spacing[0] * spacing[1] * spacing[2]) / 1000;
+}
+
+export function unionBox(a: Box3, b: Box3): Box3 {
+  if (a.empty) return b;
+  if (b.empty) return a;
+  return {
+    empty: false,
+    lo: [Math.min(a.lo[0], b.lo[0]), Math.min(a.lo[1], b.lo[1]), Math.min(a.lo[2], b.lo[2])],
+    hi: [Math.max(a.hi[0], b.hi[0]), Math.max(a.hi[1], b.hi[1]), Math.max(a.hi[2], b.hi[2])],
+  };
+}
+
+/** Bounding box of the nonzero voxels of one mask. One pass; rows are skipped by a fast scan. */
+export function maskBox(mask: Uint8Array, dims: Dims3): Box3 {
+  const [nx, ny, nz] = dims;
+  let lx = nx, ly = ny, lz = nz, hx = -1, hy = -1, hz = -1;
+  let p = 0;
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++, p += nx) {
+      let first = -1;
+      for (let i = 0; i < nx; i++) {
+        if (mask[p + i] !== 0) { first = i; break; }
+      }
+      if (first < 0) continue;
+      let last = first;
+      for (let i = nx - 1; i > first; i--) {
+        if (mask[p + i] !== 0) { last = i; break; }
+      }
+      if (first < lx) lx = first;
+      if (last > hx) hx = last;
+      if (j < ly) ly = j;
+      if (j > hy) hy = j;
+      if (k < lz) lz = k;
+      if (k > hz) hz = k;
+    }
+  }
+  if (hx < 0) return EMPTY_BOX;
+  return { empty: false, lo: [lx, ly, lz], hi: [hx, hy, hz] };
+}
+
+/** A crop of the box plus `pad` background voxels on each side. */
+export interface PaddedCrop {
+  readonly data: Uint8Array;
+  readonly dims: Dims3;
+  /** Full-volume index of crop voxel (0,0,0); may be negative because of the padding. */
+  readonly origin: readonly [number, number, number];
+}
+
+export function paddedCrop(mask: Uint8Array, dims: Dims3, box: Box3, pad = 1): PaddedCrop {
+  const ex = box.hi[0] - box.lo[0] + 1;
+  const ey = box.hi[1] - box.lo[1] + 1;
+  const ez = box.hi[2] - box.lo[2] + 1;
+  const cd: Dims3 = [ex + 2 * pad, ey + 2 * pad, ez + 2 * pad];
+  const out = new Uint8Array(cd[0] * cd[1] * cd[2]);
+  const [nx, ny] = dims;
+  for (let k = 0; k < ez; k++) {
+    for (let j = 0; j < ey; j++) {
+      const src = box.lo[0] + nx * (box.lo[1] + j + ny * (box.lo[2] + k));
+      const dst = pad + cd[0] * (pad + j + cd[1] * (pad + k));
+      out.set(mask.subarray(src, src + ex), dst);
+    }
+  }
+  return { data: out, dims: cd, origin: [box.lo[0] - pad, box.lo[1] - pad, box.lo[2] - pad] };
+}
+
+/** Converts any voxel array to a 0/1 mask (nonzero = 1). */
+export function binarize(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let p = 0; p < values.length; p++) out[p] = values[p] !== 0 ? 1 : 0;
+  return out;
+}
