@@ -19,3 +19,21 @@ export type QuorumBridge = BridgeMethods & {
 export const bridgeChannels: ReadonlyArray<{ channel: Channel; method: string }> = (Object.keys(contract) as Channel[]).map(
   (channel) => ({ channel, method: methodNameOf(channel) }),
 );
+
+/**
+ * Build the bridge object from two primitives: `invoke` (one request/response round trip on a
+ * named channel) and `subscribeMenu`. The preload passes ipcRenderer-based ones; tests pass
+ * doubles. Only the channels of the contract get a method — there is no way to reach another one.
+ */
+export function createBridge(
+  invoke: (channel: Channel, request: unknown) => Promise<unknown>,
+  subscribeMenu: (listener: (command: unknown) => void) => () => void,
+): QuorumBridge {
+  const methods: Record<string, (request: unknown) => Promise<unknown>> = {};
+  for (const { channel, method } of bridgeChannels) methods[method] = (request) => invoke(channel, request);
+  return {
+    ...(methods as unknown as BridgeMethods),
+    // The renderer validates commands (menuCommandSchema) on arrival; the preload forwards data only.
+    onMenuCommand: (callback) => subscribeMenu((command) => callback(command as MenuCommand)),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The GET routes both shells serve, as a pure (method, raw path) → web Response mapping: the
+ * renderer's static files, `api/volume/<caseId>/<volumeId>` voxel bytes and `files/<rootId>/…` case
+ * files. Electron's quorum:// protocol handler returns these Responses directly; the browser-mode
+ * server writes them to node:http after its token and Host checks. Keeping the mapping here means
+ * both are covered by the same Node tests, without Electron.
+ *
+ * Plain Node; no Electron.
+ */
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { ApiError } from '../../src-shared/api/contract';
+import { httpStatusOf } from '../../src-shared/api/transport';
+import type { ApiHandlers } from '../services/api';
+import { decodePathSegments, resolveInside, type PathGuard } from '../services/pathGuard';
+import { contentTypeOf, OCTET_STREAM } from './contentTypes';
+import { baseHeaders } from './headers';
+
+export interface AppRoutesOptions {
+  handlers: Pick<ApiHandlers, 'readVolume'>;
+  pathGuard: PathGuard;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+}
+
+export type AppRoutes = (method: string, rawPath: string) => Promise<Response>;
+
+/** A JSON error Result with the status matching its code (or an explicit one). */
+export function errorResponse(error: ApiError, status = httpStatusOf(error.code)): Response {
+  return new Response(JSON.stringify({ ok: false, error }), {
+    status,
+    headers: { ...baseHeaders('application/json; charset=utf-8'), 'Cache-Control': 'no-store' },
+  });
+}
+
+async function fileResponse(realPath: string, cacheControl: string): Promise<Response> {
+  const info = await stat(realPath);
+  // Node's web-stream type and the DOM-less global ReadableStream type differ only nominally.
+  const body = Readable.toWeb(createReadStream(realPath)) as unknown as ReadableStream<Uint8Array>;
+  return new Response(body, {
+    status: 200,
+    headers: { ...baseHeaders(contentTypeOf(realPath)), 'Content-Length': String(info.size), 'Cache-Control': cacheControl },
+  });
+}
+
+export function createAppRoutes(options: AppRoutesOptions): AppRoutes {
+  let rendererRoot: Promise<string | null> | null = null;
+  // Resolved lazily and once: the renderer may be built after the server object is created.
+  const realRendererDir = (): Promise<string | null> => {
+    rendererRoot ??= realpath(options.rendererDir).catch(() => {
+      rendererRoot = null;
+      return null;
+    });
+    return rendererRoot;
+  };
+
+  async function serveVolume(rest: string): Promise<Response> {
+    const decoded = decodePathSegments(rest);
+    if (!decoded.ok) return errorResponse(decoded.error);
+    if (decoded.value.length !== 2) return errorResponse({ code: 'not-found', message: 'Expected api/volume/<caseId>/<volumeId>.' });
+    const [caseId, volumeId] = decoded.value;
+    const payload = options.handlers.readVolume(caseId, volumeId);
+    if (!payload.ok) return errorResponse(payload.error);
+    const { bytes, dataType } = payload.value;
+    return new Response(bytes, {
+      status: 200,
+      headers: {
+        ...baseHeaders(OCTET_STREAM),
+        'Content-Length': String(bytes.byteLength),
+        'X-Quorum-Data-Type': dataType,
+        'Cache-Control': 'no-store',
+      },
+    });
+  }
+
+  async function serveCaseFile(rest: string): Promise<Response> {
+    const resolved = await options.pathGuard.resolveFileUrlPath(rest);
+    if (!resolved.ok) return errorResponse(resolved.error);
+    return fileResponse(resolved.value, 'no-store');
+  }
+
+  async function serveStatic(rawPath: string): Promise<Response> {
+    const root = await realRendererDir();
+    if (root === null) {
+      return errorResponse({
+        code: 'not-found',
+        message: `The renderer is not built (${options.rendererDir} is missing): run \`npm run build:web\`.`,
+      });
+    }
+    const relative = rawPath === '/' || rawPath === '' ? 'index.html' : rawPath.replace(/^\//, '');
+    const decoded = decodePathSegments(relative);
+    if (!decoded.ok) return errorResponse(decoded.error);
+    const resolved = await resolveInside(root, decoded.value);
+    if (!resolved.ok) return errorResponse(resolved.error);
+    // HTML must be revalidated so a rebuilt renderer is picked up; hashed assets may be cached.
+    const cache = path.extname(resolved.value) === '.html' ? 'no-cache' : 'public, max-age=3600';
+    return fileResponse(resolved.value, cache);
+  }
+
+  return async (method, rawPath) => {
+    if (method !== 'GET' && method !== 'HEAD') {
+      return errorResponse({ code: 'bad-request', message: `Method ${method} is not allowed here.` }, 405);
+    }
+    try {
+      if (rawPath.startsWith('/api/volume/')) return await serveVolume(rawPath.slice('/api/volume/'.length));
+      if (rawPath.startsWith('/files/')) return await serveCaseFile(rawPath.slice('/files/'.length));
+      if (rawPath.startsWith('/api/')) return errorResponse({ code: 'not-found', message: `No such API route: ${rawPath}` });
+      return await serveStatic(rawPath);
+    } catch (e) {
+      console.warn(`[routes] ${method} ${rawPath} failed:`, e);
+      return errorResponse({ code: 'internal', message: 'Internal error while serving the request.' });
+    }
+  };
+}

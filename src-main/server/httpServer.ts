@@ -1,0 +1,186 @@
+/**
+ * Browser mode: the same API as Electron's IPC, over HTTP on 127.0.0.1.
+ *
+ * Security model (see README.md beside this file):
+ * - binds 127.0.0.1 only, never a public interface;
+ * - every request's Host must be 127.0.0.1:<port> or localhost:<port> (a DNS-rebinding page carries
+ *   its own host name), and an Origin, when sent, must be ours;
+ * - every /api/ and /files/ request must carry the per-launch random token in X-Quorum-Token
+ *   (compared in constant time); a custom header also forces a CORS preflight we never answer, so
+ *   other sites cannot forge requests;
+ * - requests are validated with the contract's zod schemas before any handler runs;
+ * - files are served only from opened roots (pathGuard.ts); COOP/COEP/CORP on every response.
+ *
+ * Plain Node; no Electron.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ApiError, Result } from '../../src-shared/api/contract';
+import { httpStatusOf, TOKEN_HEADER, TOKEN_QUERY_PARAM } from '../../src-shared/api/transport';
+import type { Dispatch } from '../services/apiDispatch';
+import { errorResponse, type AppRoutes } from './appRoutes';
+import { baseHeaders } from './headers';
+
+/** Requests are small JSON objects; anything bigger is refused before it is buffered. */
+const MAX_BODY_BYTES = 1 << 20;
+
+export interface BrowserServerOptions {
+  dispatch: Dispatch;
+  routes: AppRoutes;
+  /** 0 picks a free port. */
+  port: number;
+  /** Fixed token for tests; a fresh random one by default. */
+  token?: string;
+}
+
+export interface BrowserServer {
+  readonly port: number;
+  readonly token: string;
+  /** The URL to open, token included: http://127.0.0.1:<port>/?token=<token> */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export function createToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function tokensMatch(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function writeResponse(res: ServerResponse, response: Response, headOnly: boolean): Promise<void> {
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  if (headOnly || response.body === null) {
+    await response.body?.cancel();
+    res.end();
+    return;
+  }
+  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), res);
+}
+
+function jsonResponse(result: Result<unknown>, status: number): Response {
+  return new Response(JSON.stringify(result), {
+    status,
+    headers: { ...baseHeaders('application/json; charset=utf-8'), 'Cache-Control': 'no-store' },
+  });
+}
+
+async function readBody(req: IncomingMessage): Promise<string | ApiError> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) return { code: 'too-large', message: `Request body over ${MAX_BODY_BYTES} bytes.` };
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
+  const token = options.token ?? createToken();
+  let port = 0;
+
+  /** Host/Origin/token checks; null when the request may proceed. */
+  function refuse(req: IncomingMessage, rawPath: string, query: string): Response | null {
+    const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+    const host = req.headers.host ?? '';
+    if (!allowedHosts.includes(host.toLowerCase())) {
+      return errorResponse(
+        { code: 'unauthorized', message: `Host "${host}" is not allowed: Quorum answers only to ${allowedHosts.join(' or ')} (DNS-rebinding defence).` },
+        403,
+      );
+    }
+    const needsToken = rawPath.startsWith('/api/') || rawPath.startsWith('/files/');
+    if (!needsToken) return null;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHosts.some((h) => origin.toLowerCase() === `http://${h}`)) {
+      return errorResponse({ code: 'unauthorized', message: `Cross-origin request from ${origin} refused.` }, 403);
+    }
+    const given = req.headers[TOKEN_HEADER.toLowerCase()];
+    if (typeof given !== 'string' || given.length === 0) {
+      const inQuery = new URLSearchParams(query).has(TOKEN_QUERY_PARAM);
+      return errorResponse({
+        code: 'unauthorized',
+        message: inQuery
+          ? `The token must be sent in the ${TOKEN_HEADER} header; ?${TOKEN_QUERY_PARAM}= is accepted only on the page URL.`
+          : `Missing ${TOKEN_HEADER} header: open Quorum through the URL that \`npm run start:web\` printed (it carries ?${TOKEN_QUERY_PARAM}=…).`,
+      });
+    }
+    if (!tokensMatch(given, token)) {
+      return errorResponse({ code: 'unauthorized', message: `Wrong ${TOKEN_HEADER}: this server was restarted or the token was mistyped; open the URL it printed.` });
+    }
+    return null;
+  }
+
+  async function handleApiCall(req: IncomingMessage, channelPath: string): Promise<Response> {
+    if (req.method !== 'POST') {
+      return errorResponse({ code: 'bad-request', message: `API channels take POST with a JSON body, not ${req.method}.` }, 405);
+    }
+    const type = req.headers['content-type'] ?? '';
+    if (!type.toLowerCase().startsWith('application/json')) {
+      return errorResponse({ code: 'bad-request', message: 'API requests must have Content-Type: application/json.' }, 415);
+    }
+    const body = await readBody(req);
+    if (typeof body !== 'string') return errorResponse(body);
+    let parsed: unknown;
+    try {
+      parsed = body.length === 0 ? {} : JSON.parse(body);
+    } catch {
+      return errorResponse({ code: 'bad-request', message: 'The request body is not valid JSON.' });
+    }
+    const result = await options.dispatch(`quorum:${channelPath}`, parsed);
+    return jsonResponse(result, result.ok ? 200 : httpStatusOf(result.error.code));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = q < 0 ? '' : rawUrl.slice(q + 1);
+    const method = req.method ?? 'GET';
+    let response = refuse(req, rawPath, query);
+    if (response === null) {
+      const isChannelCall = rawPath.startsWith('/api/') && !rawPath.startsWith('/api/volume/');
+      response = isChannelCall ? await handleApiCall(req, rawPath.slice('/api/'.length)) : await options.routes(method, rawPath);
+    }
+    await writeResponse(res, response, method === 'HEAD');
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      console.warn('[server] request failed:', e);
+      if (!res.headersSent) {
+        res.writeHead(500, baseHeaders('text/plain; charset=utf-8'));
+        res.end('Internal error');
+      } else {
+        res.destroy();
+      }
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    // 127.0.0.1 only: browser mode must never be reachable from another machine.
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      port = (server.address() as AddressInfo).port;
+      resolve({
+        port,
+        token,
+        url: `http://127.0.0.1:${port}/?${TOKEN_QUERY_PARAM}=${token}`,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.closeAllConnections();
+            server.close((e) => (e ? fail(e) : done()));
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * The renderer's one entry to the backend: `getApi()` returns the typed client over whichever
+ * transport this page has (Electron's preload bridge, or HTTP in browser mode), and
+ * `fetchVolumeBytes(url)` fetches a VolumeInfo.url with the same credentials.
+ *
+ * Import this module before anything else that builds zod schemas (see zodSetup.ts): it is what
+ * brings the contract in.
+ */
+import type { ApiError, QuorumApi } from '../../src-shared/api/contract';
+import { createHttpApi, authHeaders } from './httpTransport';
+import { createIpcApi } from './ipcTransport';
+import { captureToken } from './token';
+
+export type TransportMode = 'electron' | 'browser';
+
+/** A failed request, with the API's error code for logic and a message for people. */
+export class ApiRequestError extends Error {
+  override readonly name = 'ApiRequestError';
+  constructor(
+    readonly code: ApiError['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let cached: { api: QuorumApi; mode: TransportMode; token: string | null } | null = null;
+
+function connect(): NonNullable<typeof cached> {
+  if (cached !== null) return cached;
+  if (window.quorum !== undefined) {
+    cached = { api: createIpcApi(window.quorum), mode: 'electron', token: null };
+  } else {
+    const token = captureToken({ location: window.location, history: window.history, storage: window.sessionStorage });
+    cached = { api: createHttpApi({ baseUrl: document.baseURI, token, fetch: window.fetch.bind(window) }), mode: 'browser', token };
+  }
+  return cached;
+}
+
+export function getApi(): QuorumApi {
+  return connect().api;
+}
+
+export function getTransportMode(): TransportMode {
+  return connect().mode;
+}
+
+/** The raw little-endian voxel bytes behind a VolumeInfo.url; throws ApiRequestError on failure. */
+export async function fetchVolumeBytes(url: string): Promise<ArrayBuffer> {
+  const { token } = connect();
+  const response = await fetch(new URL(url, document.baseURI), { headers: authHeaders(token) });
+  if (!response.ok) {
+    let error: ApiError = { code: 'internal', message: `Fetching ${url} failed with HTTP ${response.status}.` };
+    try {
+      const body = (await response.json()) as { error?: ApiError };
+      if (body.error !== undefined) error = body.error;
+    } catch {
+      // Not a JSON error body: keep the status message.
+    }
+    throw new ApiRequestError(error.code, error.message);
+  }
+  return response.arrayBuffer();
+}
