@@ -1,0 +1,221 @@
+/**
+ * The project store: one open Quorum project folder. This facade is what the API layer (IPC and
+ * the browser-mode server) calls. Every read and write takes the caller's Session and first
+ * re-resolves it against the database (resolveSession), then the module functions apply the
+ * blinding rules — so a handler cannot forget blinding: there is no un-blinded read to call.
+ *
+ * Folder layout: quorum.sqlite (+ .owner while open), annotations/<sha256>.nii.gz, and the case
+ * images wherever the series paths point (relative paths are inside the project).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { UncertainAs } from '../../../src-shared/project/labels';
+import type { AnnotationVersion, AuditEntry, CaseRecord, FlagKind, Rater, RaterCaseStatus, ReviewComment, ReviewFlag, Role, Session } from '../../../src-shared/project/types';
+import { ANNOTATIONS_DIR } from './annotationFiles';
+import { readAudit } from './audit';
+import * as cases from './cases';
+import { makeContext, newId, nowIso, type StoreContext } from './context';
+import { fail, ProjectError } from './errors';
+import * as exporter from './exportProject';
+import * as identity from './identity';
+import * as reviews from './reviews';
+import { checkIntegrity, integrityFor, type IntegrityReport } from './integrity';
+import { migrate, type MigrationResult } from './migrate';
+import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './ownerLock';
+import { MIGRATIONS, type Migration } from './schema';
+import { Db, text } from './sqlite';
+import * as versions from './versions';
+
+export const DB_FILE = 'quorum.sqlite';
+
+export interface OpenProjectOptions {
+  /** Stamped on every new version. */
+  appVersion: string;
+  /** Create the folder and database when absent (default false: opening a non-project is an error). */
+  create?: boolean;
+  /** For tests of the migration runner only. */
+  migrations?: readonly Migration[];
+}
+
+export interface OpenReport {
+  projectId: string;
+  migration: MigrationResult;
+  integrity: IntegrityReport;
+  /** Things done while opening, e.g. a stale lock cleared after a crash. */
+  notes: string[];
+}
+
+export class ProjectStore {
+  private constructor(
+    private readonly ctx: StoreContext,
+    private readonly ownership: AcquiredOwnership,
+    readonly openReport: OpenReport,
+  ) {}
+
+  static open(dir: string, options: OpenProjectOptions): ProjectStore {
+    const root = path.resolve(dir);
+    const dbPath = path.join(root, DB_FILE);
+    if (!fs.existsSync(dbPath)) {
+      if (!options.create) fail('not-found', `${root} is not a Quorum project: it has no ${DB_FILE}`);
+      fs.mkdirSync(root, { recursive: true });
+    }
+    fs.mkdirSync(path.join(root, ANNOTATIONS_DIR), { recursive: true });
+    let ownership: AcquiredOwnership;
+    try {
+      ownership = acquireOwnership(dbPath);
+    } catch (err) {
+      if (err instanceof ProjectLockedError) throw new ProjectError('project-locked', err.message);
+      throw err;
+    }
+    let db: Db | null = null;
+    try {
+      db = new Db(dbPath);
+      // One owner process (ownerLock.ts): hold SQLite's lock for the whole session instead of taking
+      // and dropping it (a mkdir/rmdir pair in this VFS) around every statement. FULL sync: a
+      // committed version survives power loss. WAL is unavailable in this VFS (no shared memory).
+      db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+      const ctx = makeContext(db, root, options.appVersion);
+      const migration = migrate(db, options.migrations ?? MIGRATIONS);
+      const projectId = ensureProjectId(ctx);
+      const integrity = checkIntegrity(ctx);
+      return new ProjectStore(ctx, ownership, { projectId, migration, integrity, notes: ownership.notes });
+    } catch (err) {
+      db?.close();
+      ownership.release();
+      throw err;
+    }
+  }
+
+  get dir(): string {
+    return this.ctx.dir;
+  }
+
+  close(): void {
+    this.ctx.db.close();
+    this.ownership.release();
+  }
+
+  private s(session: Session): Session {
+    return identity.resolveSession(this.ctx, session);
+  }
+
+  // Identity (before a session exists)
+  listIdentities(): Array<Pick<Rater, 'raterId' | 'name' | 'role'>> {
+    return identity.listIdentities(this.ctx);
+  }
+  createIdentity(name: string, role: Role = 'annotator'): Rater {
+    return identity.createRater(this.ctx, null, name, role);
+  }
+  signIn(raterId: string): Session {
+    return identity.signIn(this.ctx, raterId);
+  }
+
+  // Administration
+  createRater(session: Session, name: string, role: Role): Rater {
+    return identity.createRater(this.ctx, this.s(session), name, role);
+  }
+  setRole(session: Session, raterId: string, role: Role): Rater {
+    return identity.setRole(this.ctx, this.s(session), raterId, role);
+  }
+  addCase(session: Session, input: cases.NewCase): CaseRecord {
+    return cases.addCase(this.ctx, this.s(session), input);
+  }
+  assign(session: Session, raterId: string, caseId: string): void {
+    cases.assign(this.ctx, this.s(session), raterId, caseId);
+  }
+
+  // Blinded reads
+  listRaters(session: Session): Rater[] {
+    return identity.listRaters(this.ctx, this.s(session));
+  }
+  listCases(session: Session): CaseRecord[] {
+    return cases.listCases(this.ctx, this.s(session));
+  }
+  getCase(session: Session, caseId: string): CaseRecord {
+    return cases.getCase(this.ctx, this.s(session), caseId);
+  }
+  assignedRaters(session: Session, caseId: string): string[] {
+    return cases.assignedRaterIds(this.ctx, this.s(session), caseId);
+  }
+  listVersions(session: Session, filter?: { caseId?: string; raterId?: string }): AnnotationVersion[] {
+    return versions.listVersions(this.ctx, this.s(session), filter);
+  }
+  getVersion(session: Session, versionId: string): AnnotationVersion {
+    return versions.getVersion(this.ctx, this.s(session), versionId);
+  }
+  readVersionFile(session: Session, versionId: string): { fileName: string; bytes: Uint8Array } | null {
+    return versions.readVersionFile(this.ctx, this.s(session), versionId);
+  }
+  readVersionLabelmap(session: Session, versionId: string): Uint8Array {
+    return versions.readVersionLabelmap(this.ctx, this.s(session), versionId);
+  }
+  status(session: Session, raterId: string, caseId: string): RaterCaseStatus {
+    return versions.statusOf(this.ctx, this.s(session), raterId, caseId);
+  }
+  /** Status of each visible rater on a case: assigned raters plus anyone who saved a version. */
+  caseStatuses(session: Session, caseId: string): Array<{ raterId: string; status: RaterCaseStatus }> {
+    const viewer = this.s(session);
+    cases.getCase(this.ctx, viewer, caseId);
+    const ids =
+      viewer.role === 'annotator'
+        ? [viewer.raterId]
+        : this.ctx.db
+            .all('SELECT rater_id FROM assignments WHERE case_id = ? UNION SELECT rater_id FROM annotation_versions WHERE case_id = ? ORDER BY rater_id', [caseId, caseId])
+            .map((r) => text(r, 'rater_id'));
+    return ids.map((raterId) => ({ raterId, status: versions.statusOf(this.ctx, viewer, raterId, caseId) }));
+  }
+  listComments(session: Session, caseId: string): ReviewComment[] {
+    return reviews.listComments(this.ctx, this.s(session), caseId);
+  }
+  listFlags(session: Session, caseId: string): ReviewFlag[] {
+    return reviews.listFlags(this.ctx, this.s(session), caseId);
+  }
+  auditLog(session: Session, limit?: number): AuditEntry[] {
+    return readAudit(this.ctx, this.s(session), limit);
+  }
+  /** Re-runs the integrity check now, filtered for the session. */
+  integrityReport(session: Session): IntegrityReport {
+    return integrityFor(checkIntegrity(this.ctx), this.s(session));
+  }
+
+  // Writes
+  saveLabelmap(session: Session, input: versions.SaveLabelmapInput): AnnotationVersion {
+    return versions.saveLabelmap(this.ctx, this.s(session), input);
+  }
+  importMask(session: Session, input: versions.ImportMaskInput): AnnotationVersion {
+    return versions.importMask(this.ctx, this.s(session), input);
+  }
+  submitNoLesion(session: Session, input: { caseId: string; parentVersionId?: string | null; raterId?: string }): AnnotationVersion {
+    return versions.submitNoLesion(this.ctx, this.s(session), input);
+  }
+  submitDraft(session: Session, versionId: string): AnnotationVersion {
+    return versions.submitDraft(this.ctx, this.s(session), versionId);
+  }
+  addComment(session: Session, input: { caseId: string; versionId?: string | null; body: string }): ReviewComment {
+    return reviews.addComment(this.ctx, this.s(session), input);
+  }
+  addFlag(session: Session, input: { caseId: string; versionId?: string | null; kind: FlagKind; note?: string }): ReviewFlag {
+    return reviews.addFlag(this.ctx, this.s(session), input);
+  }
+
+  // Consensus and export (reviewers and admins)
+  consensus(session: Session, caseId: string, uncertainAs: UncertainAs): exporter.CaseConsensus {
+    return exporter.caseConsensus(this.ctx, this.s(session), caseId, uncertainAs);
+  }
+  exportCase(session: Session, caseId: string, outDir: string, options: exporter.ExportOptions): exporter.ExportedCase {
+    return exporter.exportCase(this.ctx, this.s(session), caseId, outDir, options);
+  }
+  versionsCsv(session: Session): string {
+    return exporter.versionsCsv(this.ctx, this.s(session));
+  }
+}
+
+function ensureProjectId(ctx: StoreContext): string {
+  const row = ctx.db.get("SELECT value FROM project_meta WHERE key = 'project_id'");
+  if (row) return text(row, 'value');
+  const id = newId('proj');
+  ctx.db.transaction(() => {
+    ctx.db.run("INSERT INTO project_meta (key, value) VALUES ('project_id', ?), ('created_at', ?), ('created_by_app', ?)", [id, nowIso(), ctx.appVersion]);
+  });
+  return id;
+}

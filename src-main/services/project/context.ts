@@ -1,0 +1,28 @@
+/**
+ * What every store module works on: the open database, the project folder and the app version
+ * stamped on new versions. Passed explicitly (no singletons) so tests can hold several projects.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { ANNOTATIONS_DIR } from './annotationFiles';
+import type { Db } from './sqlite';
+
+export interface StoreContext {
+  readonly db: Db;
+  readonly dir: string;
+  readonly annotationsDir: string;
+  readonly appVersion: string;
+}
+
+export function makeContext(db: Db, dir: string, appVersion: string): StoreContext {
+  return { db, dir, annotationsDir: path.join(dir, ANNOTATIONS_DIR), appVersion };
+}
+
+/** Opaque ids: a readable prefix and 64 random bits, so ids cannot be guessed from one another. */
+export function newId(prefix: 'rater' | 'case' | 'series' | 'ver' | 'cmt' | 'flag' | 'proj'): string {
+  return `${prefix}_${randomBytes(8).toString('hex')}`;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

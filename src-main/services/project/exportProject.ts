@@ -1,0 +1,155 @@
+/**
+ * Consensus and export, for reviewers and admins only (they contain every rater's work).
+ *
+ * Per case, the newest *submitted* version of each rater takes part (a later draft does not hide it;
+ * raters with only drafts or nothing are left out), and a "no lesion" answer counts as an all-zero
+ * mask. Exported per-rater files are the stored bytes, copied verbatim, so export → import is
+ * bit-exact. Consensus files are written deterministically (gzip mtime 0).
+ * DICOM SEG export is not implemented here (see README).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { mayExport } from '../../../src-shared/project/blinding';
+import { majorityConsensus, majorityThreshold, softConsensus } from '../../../src-shared/project/consensus';
+import type { UncertainAs } from '../../../src-shared/project/labels';
+import type { SeriesGeometry, Session } from '../../../src-shared/project/types';
+import { sha256Hex } from './annotationFiles';
+import { getCase, referenceGeometry } from './cases';
+import type { StoreContext } from './context';
+import { toCsv } from './csv';
+import { fail } from './errors';
+import { raterName } from './identity';
+import { encodeFloatMap, encodeLabelmap } from './maskCodec';
+import { int, text, textOrNull } from './sqlite';
+import { latestSubmittedByRater, readVersionFile, readVersionLabelmap } from './versions';
+
+export interface CaseConsensus {
+  caseId: string;
+  geometry: SeriesGeometry;
+  /** Raters taking part, and the version used for each, in the same order. */
+  raterIds: string[];
+  versionIds: string[];
+  uncertainAs: UncertainAs;
+  /** Votes needed for majority: ⌊R/2⌋ + 1. */
+  majorityVotes: number;
+  soft: Float32Array;
+  majority: Uint8Array;
+}
+
+function requireExport(viewer: Session): void {
+  if (!mayExport(viewer.role)) fail('forbidden', 'consensus and export contain every rater’s work: reviewers and admins only');
+}
+
+export function caseConsensus(ctx: StoreContext, viewer: Session, caseId: string, uncertainAs: UncertainAs): CaseConsensus {
+  requireExport(viewer);
+  getCase(ctx, viewer, caseId);
+  const used = latestSubmittedByRater(ctx, caseId);
+  if (used.length === 0) fail('bad-request', `case ${caseId} has no submitted annotation yet, so there is no consensus`);
+  const labelmaps = used.map((v) => readVersionLabelmap(ctx, viewer, v.versionId));
+  return {
+    caseId,
+    geometry: referenceGeometry(ctx, caseId),
+    raterIds: used.map((v) => v.raterId),
+    versionIds: used.map((v) => v.versionId),
+    uncertainAs,
+    majorityVotes: majorityThreshold(used.length),
+    soft: softConsensus(labelmaps, uncertainAs),
+    majority: majorityConsensus(labelmaps, uncertainAs),
+  };
+}
+
+export interface ExportOptions {
+  uncertainAs: UncertainAs;
+}
+
+export interface ExportedFile {
+  path: string;
+  kind: 'rater' | 'majority' | 'soft';
+  raterId: string | null;
+  versionId: string | null;
+  sha256: string;
+}
+
+export interface ExportedCase {
+  caseId: string;
+  dir: string;
+  files: ExportedFile[];
+}
+
+/** Safe in a file name on every OS, and still readable. */
+export function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'unnamed';
+}
+
+export function exportCase(ctx: StoreContext, viewer: Session, caseId: string, outDir: string, options: ExportOptions): ExportedCase {
+  requireExport(viewer);
+  const c = getCase(ctx, viewer, caseId);
+  const consensus = caseConsensus(ctx, viewer, caseId, options.uncertainAs);
+  const dir = path.join(outDir, safeName(c.name));
+  fs.mkdirSync(path.join(dir, 'raters'), { recursive: true });
+  const files: ExportedFile[] = [];
+  const put = (rel: string, bytes: Uint8Array, f: Omit<ExportedFile, 'path' | 'sha256'>): void => {
+    const p = path.join(dir, rel);
+    fs.writeFileSync(p, bytes);
+    files.push({ path: p, sha256: sha256Hex(bytes), ...f });
+  };
+  consensus.versionIds.forEach((versionId, i) => {
+    const raterId = consensus.raterIds[i];
+    const stored = readVersionFile(ctx, viewer, versionId);
+    const base = `raters/${safeName(raterName(ctx, raterId))}__${versionId}`;
+    if (stored) {
+      // Verbatim copy keeps the exact bytes (and extension) that were stored: bit-exact round trip.
+      put(`${base}${stored.fileName.endsWith('.nii.gz') ? '.nii.gz' : '.nii'}`, stored.bytes, { kind: 'rater', raterId, versionId });
+    } else {
+      put(`${base}__no-lesion.nii.gz`, encodeLabelmap(consensus.geometry, new Uint8Array(consensus.soft.length)), { kind: 'rater', raterId, versionId });
+    }
+  });
+  put('consensus_majority.nii.gz', encodeLabelmap(consensus.geometry, consensus.majority), { kind: 'majority', raterId: null, versionId: null });
+  put('consensus_soft.nii.gz', encodeFloatMap(consensus.geometry, consensus.soft, `Quorum soft consensus, uncertain as ${options.uncertainAs}`), { kind: 'soft', raterId: null, versionId: null });
+  return { caseId, dir, files };
+}
+
+export const VERSIONS_CSV_HEADER = [
+  'version_id',
+  'case_id',
+  'case_name',
+  'rater_id',
+  'rater_name',
+  'rater_role',
+  'status',
+  'no_lesion',
+  'file_hash',
+  'file_name',
+  'parent_version_id',
+  'created_at',
+  'app_version',
+  'origin',
+] as const;
+
+/** Every version of the project, oldest first. */
+export function versionsCsv(ctx: StoreContext, viewer: Session): string {
+  requireExport(viewer);
+  const rows = ctx.db.all(
+    `SELECT v.*, c.name AS case_name, r.name AS rater_name, r.role AS rater_role
+     FROM annotation_versions v JOIN cases c ON c.case_id = v.case_id JOIN raters r ON r.rater_id = v.rater_id ORDER BY v.seq`,
+  );
+  return toCsv(
+    VERSIONS_CSV_HEADER,
+    rows.map((r) => [
+      text(r, 'version_id'),
+      text(r, 'case_id'),
+      text(r, 'case_name'),
+      text(r, 'rater_id'),
+      text(r, 'rater_name'),
+      text(r, 'rater_role'),
+      text(r, 'status'),
+      int(r, 'no_lesion'),
+      textOrNull(r, 'file_hash'),
+      textOrNull(r, 'file_name'),
+      textOrNull(r, 'parent_version_id'),
+      text(r, 'created_at'),
+      text(r, 'app_version'),
+      text(r, 'origin'),
+    ]),
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * Raters and sessions. There are no passwords locally: a rater signs in by choosing or creating
+ * an identity. So that self-registration cannot bypass blinding, a newly self-created identity is an
+ * annotator, except the very first identity of a project, which bootstraps as admin; admins create
+ * raters of any role and change roles.
+ *
+ * `resolveSession` is the gate every store call passes: the role is read from the database, never
+ * trusted from the caller's session object.
+ */
+import { mayManageProject, mayReadRaterWork } from '../../../src-shared/project/blinding';
+import { ROLES, type Rater, type Role, type Session } from '../../../src-shared/project/types';
+import { appendAudit } from './audit';
+import { newId, nowIso, type StoreContext } from './context';
+import { fail } from './errors';
+import { int, text, type Row } from './sqlite';
+
+function toRater(r: Row): Rater {
+  return { raterId: text(r, 'rater_id'), name: text(r, 'name'), role: text(r, 'role') as Role, createdAt: text(r, 'created_at') };
+}
+
+function findRater(ctx: StoreContext, raterId: string): Rater | null {
+  const r = ctx.db.get('SELECT * FROM raters WHERE rater_id = ?', [raterId]);
+  return r ? toRater(r) : null;
+}
+
+export function resolveSession(ctx: StoreContext, session: Session): Session {
+  const rater = typeof session?.raterId === 'string' ? findRater(ctx, session.raterId) : null;
+  if (!rater) fail('forbidden', 'not signed in: the session names no rater of this project');
+  return Object.freeze({ raterId: rater.raterId, role: rater.role });
+}
+
+/** The sign-in picker's list: names and roles only, before any session exists. */
+export function listIdentities(ctx: StoreContext): Array<Pick<Rater, 'raterId' | 'name' | 'role'>> {
+  return ctx.db.all('SELECT rater_id, name, role FROM raters ORDER BY name COLLATE NOCASE').map((r) => ({
+    raterId: text(r, 'rater_id'),
+    name: text(r, 'name'),
+    role: text(r, 'role') as Role,
+  }));
+}
+
+function checkName(name: string): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (trimmed.length === 0 || trimmed.length > 80) fail('bad-request', 'a rater name must be 1 to 80 characters');
+  return trimmed;
+}
+
+function checkRole(role: Role): Role {
+  if (!ROLES.includes(role)) fail('bad-request', `unknown role "${String(role)}"; expected one of ${ROLES.join(', ')}`);
+  return role;
+}
+
+/**
+ * Creates a rater. With `actor` null this is self-registration from the sign-in screen: allowed to
+ * create an annotator, or anything when the project has no rater yet (bootstrap admin).
+ */
+export function createRater(ctx: StoreContext, actor: Session | null, name: string, role: Role): Rater {
+  const cleanName = checkName(name);
+  checkRole(role);
+  return ctx.db.transaction(() => {
+    const count = int(ctx.db.get('SELECT COUNT(*) AS n FROM raters') ?? { n: 0 }, 'n');
+    if (actor ? !mayManageProject(actor.role) : count > 0 && role !== 'annotator') {
+      fail('forbidden', actor ? 'only an admin can create raters for others' : 'a new identity can only be an annotator; ask an admin for a reviewer or admin role');
+    }
+    if (ctx.db.get('SELECT 1 AS x FROM raters WHERE name = ? COLLATE NOCASE', [cleanName])) {
+      fail('bad-request', `a rater named "${cleanName}" already exists; sign in as them or choose another name`);
+    }
+    const rater: Rater = { raterId: newId('rater'), name: cleanName, role, createdAt: nowIso() };
+    ctx.db.run('INSERT INTO raters (rater_id, name, role, created_at) VALUES (?, ?, ?, ?)', [rater.raterId, rater.name, rater.role, rater.createdAt]);
+    appendAudit(ctx, { actorRaterId: actor?.raterId ?? rater.raterId, action: 'rater.create', subjectId: rater.raterId, detail: { role } });
+    return rater;
+  });
+}
+
+export function signIn(ctx: StoreContext, raterId: string): Session {
+  const session = resolveSession(ctx, { raterId, role: 'annotator' });
+  ctx.db.transaction(() => appendAudit(ctx, { actorRaterId: session.raterId, action: 'session.sign-in' }));
+  return session;
+}
+
+export function setRole(ctx: StoreContext, actor: Session, raterId: string, role: Role): Rater {
+  checkRole(role);
+  if (!mayManageProject(actor.role)) fail('forbidden', 'only an admin can change roles');
+  return ctx.db.transaction(() => {
+    const before = findRater(ctx, raterId) ?? fail('not-found', `no rater ${raterId}`);
+    if (before.role === 'admin' && role !== 'admin') {
+      const admins = int(ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE role = 'admin'") ?? { n: 0 }, 'n');
+      if (admins <= 1) fail('bad-request', 'cannot remove the last admin of the project');
+    }
+    ctx.db.run('UPDATE raters SET role = ? WHERE rater_id = ?', [role, raterId]);
+    appendAudit(ctx, { actorRaterId: actor.raterId, action: 'rater.set-role', subjectId: raterId, detail: { from: before.role, to: role } });
+    return { ...before, role };
+  });
+}
+
+/** Raters the session may know about: annotators see only themselves. */
+export function listRaters(ctx: StoreContext, viewer: Session): Rater[] {
+  return ctx.db
+    .all('SELECT * FROM raters ORDER BY name COLLATE NOCASE')
+    .map(toRater)
+    .filter((r) => mayReadRaterWork(viewer, r.raterId));
+}
+
+export function raterName(ctx: StoreContext, raterId: string): string {
+  const r = findRater(ctx, raterId);
+  return r ? r.name : raterId;
+}

@@ -1,0 +1,93 @@
+/**
+ * Review comments and flags, both append-only (a flag is withdrawn or overruled by a newer flag,
+ * never edited). Blinding: an annotator sees only what is attached to their own versions plus their
+ * own case-level comments, and never who the reviewer was (author fields come back null).
+ */
+import { mayFlag, mayReadAuthorIdentity, seesAllRaters } from '../../../src-shared/project/blinding';
+import { FLAG_KINDS, type FlagKind, type ReviewComment, type ReviewFlag, type Role, type Session } from '../../../src-shared/project/types';
+import { appendAudit } from './audit';
+import { getCase } from './cases';
+import { newId, nowIso, type StoreContext } from './context';
+import { fail } from './errors';
+import { text, textOrNull, type Row } from './sqlite';
+import { getVersion } from './versions';
+
+function visibleToAnnotatorSql(alias: string): string {
+  // Attached to one of the viewer's versions, or written by the viewer.
+  return `(${alias}.version_id IN (SELECT version_id FROM annotation_versions WHERE rater_id = :me) OR ${alias}.author_rater_id = :me)`;
+}
+
+function author(viewer: Session, r: Row): { authorRaterId: string | null; authorName: string | null; authorRole: Role } {
+  const id = text(r, 'author_rater_id');
+  const shown = mayReadAuthorIdentity(viewer, id);
+  return { authorRaterId: shown ? id : null, authorName: shown ? text(r, 'author_name') : null, authorRole: text(r, 'author_role') as Role };
+}
+
+/** Checks the target exists and is visible; returns the case id to file the note under. */
+function checkTarget(ctx: StoreContext, viewer: Session, caseId: string, versionId: string | null): void {
+  getCase(ctx, viewer, caseId);
+  if (versionId !== null && getVersion(ctx, viewer, versionId).caseId !== caseId) fail('bad-request', `version ${versionId} is not on case ${caseId}`);
+}
+
+export function addComment(ctx: StoreContext, viewer: Session, input: { caseId: string; versionId?: string | null; body: string }): ReviewComment {
+  const body = typeof input.body === 'string' ? input.body.trim() : '';
+  if (!body || body.length > 10_000) fail('bad-request', 'a comment must be 1 to 10000 characters');
+  const versionId = input.versionId ?? null;
+  checkTarget(ctx, viewer, input.caseId, versionId);
+  const c = { commentId: newId('cmt'), createdAt: nowIso() };
+  ctx.db.transaction(() => {
+    ctx.db.run('INSERT INTO review_comments (comment_id, case_id, version_id, author_rater_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)', [c.commentId, input.caseId, versionId, viewer.raterId, body, c.createdAt]);
+    appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'review.comment', caseId: input.caseId, subjectId: c.commentId, detail: { versionId } });
+  });
+  return listComments(ctx, viewer, input.caseId).find((x) => x.commentId === c.commentId) ?? fail('not-found', 'comment vanished');
+}
+
+export function listComments(ctx: StoreContext, viewer: Session, caseId: string): ReviewComment[] {
+  getCase(ctx, viewer, caseId);
+  const blind = !seesAllRaters(viewer.role);
+  const rows = ctx.db.all(
+    `SELECT c.*, r.name AS author_name, r.role AS author_role FROM review_comments c JOIN raters r ON r.rater_id = c.author_rater_id
+     WHERE c.case_id = :case ${blind ? `AND ${visibleToAnnotatorSql('c')}` : ''} ORDER BY c.created_at, c.comment_id`,
+    blind ? { ':case': caseId, ':me': viewer.raterId } : { ':case': caseId },
+  );
+  return rows.map((r) => ({
+    commentId: text(r, 'comment_id'),
+    caseId: text(r, 'case_id'),
+    versionId: textOrNull(r, 'version_id'),
+    ...author(viewer, r),
+    body: text(r, 'body'),
+    createdAt: text(r, 'created_at'),
+  }));
+}
+
+export function addFlag(ctx: StoreContext, viewer: Session, input: { caseId: string; versionId?: string | null; kind: FlagKind; note?: string }): ReviewFlag {
+  if (!mayFlag(viewer.role)) fail('forbidden', 'only reviewers and admins can flag annotations');
+  if (!FLAG_KINDS.includes(input.kind)) fail('bad-request', `flag kind must be one of ${FLAG_KINDS.join(', ')}`);
+  const versionId = input.versionId ?? null;
+  checkTarget(ctx, viewer, input.caseId, versionId);
+  const flagId = newId('flag');
+  ctx.db.transaction(() => {
+    ctx.db.run('INSERT INTO review_flags (flag_id, case_id, version_id, author_rater_id, kind, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [flagId, input.caseId, versionId, viewer.raterId, input.kind, (input.note ?? '').trim(), nowIso()]);
+    appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'review.flag', caseId: input.caseId, subjectId: flagId, detail: { versionId, kind: input.kind } });
+  });
+  return listFlags(ctx, viewer, input.caseId).find((f) => f.flagId === flagId) ?? fail('not-found', 'flag vanished');
+}
+
+export function listFlags(ctx: StoreContext, viewer: Session, caseId: string): ReviewFlag[] {
+  getCase(ctx, viewer, caseId);
+  const blind = !seesAllRaters(viewer.role);
+  const rows = ctx.db.all(
+    `SELECT f.*, r.name AS author_name, r.role AS author_role FROM review_flags f JOIN raters r ON r.rater_id = f.author_rater_id
+     WHERE f.case_id = :case ${blind ? `AND ${visibleToAnnotatorSql('f')}` : ''} ORDER BY f.created_at, f.flag_id`,
+    blind ? { ':case': caseId, ':me': viewer.raterId } : { ':case': caseId },
+  );
+  return rows.map((r) => ({
+    flagId: text(r, 'flag_id'),
+    caseId: text(r, 'case_id'),
+    versionId: textOrNull(r, 'version_id'),
+    ...author(viewer, r),
+    kind: text(r, 'kind') as FlagKind,
+    note: text(r, 'note'),
+    createdAt: text(r, 'created_at'),
+  }));
+}

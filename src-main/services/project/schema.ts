@@ -1,0 +1,123 @@
+/**
+ * The project database schema as an ordered list of migrations. `PRAGMA user_version` records how
+ * many have run; opening a project runs the missing ones in order, each in its own transaction
+ * together with the user_version bump, so a crash leaves the database at a whole version.
+ *
+ * Never edit a shipped migration: append a new one. Immutability is enforced in SQL, not by
+ * convention: triggers abort UPDATE and DELETE on annotation versions, review comments, review flags
+ * and the audit log, so even a bug in the store cannot rewrite history.
+ */
+import type { Db } from './sqlite';
+
+export interface Migration {
+  /** 1-based, consecutive. */
+  version: number;
+  description: string;
+  up(db: Db): void;
+}
+
+/** SQL for triggers that make `table` append-only. */
+export function appendOnlyTriggers(table: string): string {
+  return `
+    CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+      BEGIN SELECT RAISE(ABORT, '${table} is append-only: rows cannot be updated'); END;
+    CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+      BEGIN SELECT RAISE(ABORT, '${table} is append-only: rows cannot be deleted'); END;`;
+}
+
+const v1: Migration = {
+  version: 1,
+  description: 'cases, series, raters, assignments, annotation versions, review comments and flags, audit log',
+  up(db) {
+    db.exec(`
+      CREATE TABLE project_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE raters (
+        rater_id   TEXT PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role       TEXT NOT NULL CHECK (role IN ('annotator', 'reviewer', 'admin')),
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE cases (
+        case_id    TEXT PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        source     TEXT NOT NULL CHECK (source IN ('nifti', 'dicom')),
+        created_at TEXT NOT NULL
+      );
+      -- Geometry as JSON arrays: masks are validated against ordinal 0 without loading the image.
+      CREATE TABLE series (
+        series_id  TEXT PRIMARY KEY,
+        case_id    TEXT NOT NULL REFERENCES cases(case_id),
+        ordinal    INTEGER NOT NULL CHECK (ordinal >= 0),
+        label      TEXT NOT NULL,
+        path       TEXT NOT NULL,
+        b_value    REAL,
+        dims       TEXT NOT NULL,
+        spacing_mm TEXT NOT NULL,
+        origin_lps TEXT NOT NULL,
+        direction  TEXT NOT NULL,
+        UNIQUE (case_id, ordinal)
+      );
+      CREATE TABLE assignments (
+        rater_id    TEXT NOT NULL REFERENCES raters(rater_id),
+        case_id     TEXT NOT NULL REFERENCES cases(case_id),
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (rater_id, case_id)
+      );
+      CREATE TABLE annotation_versions (
+        seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+        version_id        TEXT NOT NULL UNIQUE,
+        case_id           TEXT NOT NULL REFERENCES cases(case_id),
+        rater_id          TEXT NOT NULL REFERENCES raters(rater_id),
+        file_hash         TEXT CHECK (file_hash IS NULL OR (length(file_hash) = 64 AND file_hash NOT GLOB '*[^0-9a-f]*')),
+        file_name         TEXT,
+        parent_version_id TEXT REFERENCES annotation_versions(version_id),
+        created_at        TEXT NOT NULL,
+        status            TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
+        no_lesion         INTEGER NOT NULL CHECK (no_lesion IN (0, 1)),
+        app_version       TEXT NOT NULL,
+        origin            TEXT NOT NULL CHECK (origin IN ('editor', 'import')),
+        -- "No lesion" is a submitted answer without a file; every other version has a file.
+        CHECK ((no_lesion = 1 AND status = 'submitted' AND file_hash IS NULL AND file_name IS NULL)
+            OR (no_lesion = 0 AND file_hash IS NOT NULL AND file_name IS NOT NULL))
+      );
+      CREATE INDEX annotation_versions_by_rater_case ON annotation_versions (rater_id, case_id, seq);
+      CREATE INDEX annotation_versions_by_case ON annotation_versions (case_id, seq);
+      CREATE TABLE review_comments (
+        comment_id      TEXT PRIMARY KEY,
+        case_id         TEXT NOT NULL REFERENCES cases(case_id),
+        version_id      TEXT REFERENCES annotation_versions(version_id),
+        author_rater_id TEXT NOT NULL REFERENCES raters(rater_id),
+        body            TEXT NOT NULL CHECK (length(body) > 0),
+        created_at      TEXT NOT NULL
+      );
+      CREATE TABLE review_flags (
+        flag_id         TEXT PRIMARY KEY,
+        case_id         TEXT NOT NULL REFERENCES cases(case_id),
+        version_id      TEXT REFERENCES annotation_versions(version_id),
+        author_rater_id TEXT NOT NULL REFERENCES raters(rater_id),
+        kind            TEXT NOT NULL CHECK (kind IN ('needs-revision', 'accepted', 'image-problem', 'other')),
+        note            TEXT NOT NULL,
+        created_at      TEXT NOT NULL
+      );
+      CREATE TABLE audit_log (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        at             TEXT NOT NULL,
+        actor_rater_id TEXT,
+        action         TEXT NOT NULL,
+        case_id        TEXT,
+        subject_id     TEXT,
+        detail         TEXT NOT NULL DEFAULT '{}'
+      );
+      ${appendOnlyTriggers('annotation_versions')}
+      ${appendOnlyTriggers('review_comments')}
+      ${appendOnlyTriggers('review_flags')}
+      ${appendOnlyTriggers('audit_log')}
+    `);
+  },
+};
+
+/** Every migration Quorum knows, in order. */
+export const MIGRATIONS: readonly Migration[] = [v1];

@@ -1,0 +1,249 @@
+/**
+ * Annotation versions: every save is a new row, never an update (triggers enforce it). Writes go
+ * file first (annotationFiles.ts: temp → fsync → rename → fsync dir), then one DB transaction holds
+ * the version row and its audit entry, so the DB never names a file that is not complete on disk.
+ *
+ * "No lesion" is a submitted version with no_lesion = 1 and no file (file_hash NULL): the rater's
+ * explicit answer, not an image. A submitted mask must contain at least one lesion or uncertain
+ * voxel; an empty mask is only ever a draft. So not-started (no row), empty draft, and no-lesion
+ * are three different states, and `raterCaseStatus` tells them apart.
+ */
+import { mayReadRaterWork, needsAssignmentToAnnotate, mayManageProject } from '../../../src-shared/project/blinding';
+import { raterCaseStatus } from '../../../src-shared/project/annotationStatus';
+import { countLabels, findInvalidLabels } from '../../../src-shared/project/labels';
+import type { AnnotationVersion, RaterCaseStatus, Session, VersionOrigin, VersionStatus } from '../../../src-shared/project/types';
+import { AnnotationFileError, readAnnotationFile, storeAnnotationFile, type StoredFile } from './annotationFiles';
+import { appendAudit } from './audit';
+import { isAssigned, referenceGeometry } from './cases';
+import { newId, nowIso, type StoreContext } from './context';
+import { fail, ProjectError } from './errors';
+import { decodeMask, encodeLabelmap } from './maskCodec';
+import { int, text, textOrNull, type Row } from './sqlite';
+
+export function toVersion(r: Row): AnnotationVersion {
+  return {
+    versionId: text(r, 'version_id'),
+    caseId: text(r, 'case_id'),
+    raterId: text(r, 'rater_id'),
+    fileHash: textOrNull(r, 'file_hash'),
+    fileName: textOrNull(r, 'file_name'),
+    parentVersionId: textOrNull(r, 'parent_version_id'),
+    createdAt: text(r, 'created_at'),
+    status: text(r, 'status') as VersionStatus,
+    noLesion: int(r, 'no_lesion') === 1,
+    appVersion: text(r, 'app_version'),
+    origin: text(r, 'origin') as VersionOrigin,
+  };
+}
+
+export function newestVersion(ctx: StoreContext, raterId: string, caseId: string): AnnotationVersion | null {
+  const r = ctx.db.get('SELECT * FROM annotation_versions WHERE rater_id = ? AND case_id = ? ORDER BY seq DESC LIMIT 1', [raterId, caseId]);
+  return r ? toVersion(r) : null;
+}
+
+function versionById(ctx: StoreContext, versionId: string): AnnotationVersion | null {
+  const r = ctx.db.get('SELECT * FROM annotation_versions WHERE version_id = ?', [versionId]);
+  return r ? toVersion(r) : null;
+}
+
+/** Who the new version belongs to, after checking the session may write it. */
+function checkWriter(ctx: StoreContext, viewer: Session, caseId: string, forRaterId: string | undefined): string {
+  const raterId = forRaterId ?? viewer.raterId;
+  if (raterId !== viewer.raterId && !mayManageProject(viewer.role)) fail('forbidden', "only an admin can save or import a mask as another rater");
+  referenceGeometry(ctx, caseId); // not-found for an unknown case
+  if (needsAssignmentToAnnotate(viewer.role) && !isAssigned(ctx, viewer.raterId, caseId)) fail('not-found', `no case ${caseId} for this rater`);
+  if (raterId !== viewer.raterId && !ctx.db.get('SELECT 1 AS x FROM raters WHERE rater_id = ?', [raterId])) fail('not-found', `no rater ${raterId}`);
+  return raterId;
+}
+
+/** The parent must be a version of the same rater and case; by default it is their newest version. */
+function resolveParent(ctx: StoreContext, raterId: string, caseId: string, parentVersionId: string | null | undefined): string | null {
+  if (parentVersionId === undefined) return newestVersion(ctx, raterId, caseId)?.versionId ?? null;
+  if (parentVersionId === null) return null;
+  const p = versionById(ctx, parentVersionId);
+  if (!p || p.raterId !== raterId || p.caseId !== caseId) fail('bad-request', `parent version ${parentVersionId} is not a version of this rater on this case`);
+  return p.versionId;
+}
+
+function checkStatus(status: VersionStatus): void {
+  if (status !== 'draft' && status !== 'submitted') fail('bad-request', `status must be "draft" or "submitted", not "${String(status)}"`);
+}
+
+function refuseEmptySubmit(labelmap: Uint8Array): void {
+  const c = countLabels(labelmap);
+  if (c.lesion + c.uncertain === 0) {
+    fail('bad-request', 'cannot submit an empty mask: if the case has no lesion, submit the explicit "no lesion" answer instead');
+  }
+}
+
+interface VersionInput {
+  caseId: string;
+  raterId: string;
+  actorRaterId: string;
+  file: StoredFile | null;
+  parentVersionId: string | null;
+  status: VersionStatus;
+  noLesion: boolean;
+  origin: VersionOrigin;
+}
+
+function recordVersion(ctx: StoreContext, v: VersionInput): AnnotationVersion {
+  const version: AnnotationVersion = {
+    versionId: newId('ver'),
+    caseId: v.caseId,
+    raterId: v.raterId,
+    fileHash: v.file?.hash ?? null,
+    fileName: v.file?.fileName ?? null,
+    parentVersionId: v.parentVersionId,
+    createdAt: nowIso(),
+    status: v.status,
+    noLesion: v.noLesion,
+    appVersion: ctx.appVersion,
+    origin: v.origin,
+  };
+  ctx.db.transaction(() => {
+    ctx.db.run(
+      `INSERT INTO annotation_versions (version_id, case_id, rater_id, file_hash, file_name, parent_version_id, created_at, status, no_lesion, app_version, origin)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [version.versionId, version.caseId, version.raterId, version.fileHash, version.fileName, version.parentVersionId, version.createdAt, version.status, version.noLesion ? 1 : 0, version.appVersion, version.origin],
+    );
+    appendAudit(ctx, {
+      actorRaterId: v.actorRaterId,
+      action: v.noLesion ? 'version.no-lesion' : `version.${v.status}`,
+      caseId: v.caseId,
+      subjectId: version.versionId,
+      detail: { raterId: v.raterId, fileHash: version.fileHash, parent: version.parentVersionId, origin: v.origin, fileReused: v.file?.reused ?? null },
+    });
+  });
+  return version;
+}
+
+export interface SaveLabelmapInput {
+  caseId: string;
+  /** Uint8, i fastest, on the case's reference grid. */
+  labelmap: Uint8Array;
+  status: VersionStatus;
+  /** The version the edits started from; omitted = the rater's newest. */
+  parentVersionId?: string | null;
+}
+
+/** The editor's save (autosave drafts, explicit submit). */
+export function saveLabelmap(ctx: StoreContext, viewer: Session, input: SaveLabelmapInput): AnnotationVersion {
+  checkStatus(input.status);
+  const raterId = checkWriter(ctx, viewer, input.caseId, undefined);
+  const geometry = referenceGeometry(ctx, input.caseId);
+  const n = geometry.dims[0] * geometry.dims[1] * geometry.dims[2];
+  if (!(input.labelmap instanceof Uint8Array) || input.labelmap.length !== n) {
+    fail('bad-geometry', `labelmap has ${input.labelmap?.length ?? 0} voxels but the case grid ${JSON.stringify(geometry.dims)} has ${n}`);
+  }
+  const bad = findInvalidLabels(input.labelmap);
+  if (bad) fail('bad-labels', `labelmap has ${bad.count} voxel(s) outside {0, 1, 2} (found ${bad.examples.join(', ')})`);
+  if (input.status === 'submitted') refuseEmptySubmit(input.labelmap);
+  const parent = resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
+  const file = storeAnnotationFile(ctx.annotationsDir, encodeLabelmap(geometry, input.labelmap));
+  return recordVersion(ctx, { caseId: input.caseId, raterId, actorRaterId: viewer.raterId, file, parentVersionId: parent, status: input.status, noLesion: false, origin: 'editor' });
+}
+
+export interface ImportMaskInput {
+  caseId: string;
+  /** NIfTI (.nii or .nii.gz) bytes, stored verbatim once valid. */
+  bytes: Uint8Array;
+  fileName: string;
+  status: VersionStatus;
+  /** Import as another rater (admin only), e.g. existing annotations brought into a project. */
+  raterId?: string;
+}
+
+/** Imports a mask file; validated completely before anything is written. Stored byte for byte. */
+export function importMask(ctx: StoreContext, viewer: Session, input: ImportMaskInput): AnnotationVersion {
+  checkStatus(input.status);
+  const raterId = checkWriter(ctx, viewer, input.caseId, input.raterId);
+  const labelmap = decodeMask(input.bytes, referenceGeometry(ctx, input.caseId), input.fileName);
+  if (input.status === 'submitted') refuseEmptySubmit(labelmap);
+  const parent = resolveParent(ctx, raterId, input.caseId, undefined);
+  const file = storeAnnotationFile(ctx.annotationsDir, input.bytes);
+  return recordVersion(ctx, { caseId: input.caseId, raterId, actorRaterId: viewer.raterId, file, parentVersionId: parent, status: input.status, noLesion: false, origin: 'import' });
+}
+
+/** The explicit "no lesion" answer: a submitted version without a file. */
+export function submitNoLesion(ctx: StoreContext, viewer: Session, input: { caseId: string; parentVersionId?: string | null; raterId?: string }): AnnotationVersion {
+  const raterId = checkWriter(ctx, viewer, input.caseId, input.raterId);
+  const parent = resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
+  return recordVersion(ctx, { caseId: input.caseId, raterId, actorRaterId: viewer.raterId, file: null, parentVersionId: parent, status: 'submitted', noLesion: true, origin: 'editor' });
+}
+
+/** Submits an existing draft unchanged: a new submitted version pointing at the same file. */
+export function submitDraft(ctx: StoreContext, viewer: Session, versionId: string): AnnotationVersion {
+  const draft = getVersion(ctx, viewer, versionId);
+  if (draft.raterId !== viewer.raterId) fail('forbidden', 'a rater can only submit their own drafts');
+  if (draft.status !== 'draft' || !draft.fileHash || !draft.fileName) fail('bad-request', `version ${versionId} is not a draft`);
+  checkWriter(ctx, viewer, draft.caseId, undefined);
+  const labelmap = readVersionLabelmap(ctx, viewer, versionId);
+  refuseEmptySubmit(labelmap);
+  const file: StoredFile = { hash: draft.fileHash, fileName: draft.fileName, reused: true };
+  return recordVersion(ctx, { caseId: draft.caseId, raterId: draft.raterId, actorRaterId: viewer.raterId, file, parentVersionId: draft.versionId, status: 'submitted', noLesion: false, origin: draft.origin });
+}
+
+/** A version the session may see; hidden and unknown versions look the same (not-found). */
+export function getVersion(ctx: StoreContext, viewer: Session, versionId: string): AnnotationVersion {
+  const v = versionById(ctx, versionId);
+  if (!v || !mayReadRaterWork(viewer, v.raterId)) fail('not-found', `no version ${versionId} for this rater`);
+  return v;
+}
+
+/** Versions, oldest first. An annotator gets only their own, whatever filter they ask for. */
+export function listVersions(ctx: StoreContext, viewer: Session, filter: { caseId?: string; raterId?: string } = {}): AnnotationVersion[] {
+  const where: string[] = [];
+  const params: string[] = [];
+  const raterId = viewer.role === 'annotator' ? viewer.raterId : filter.raterId;
+  if (raterId !== undefined) {
+    where.push('rater_id = ?');
+    params.push(raterId);
+  }
+  if (filter.caseId !== undefined) {
+    where.push('case_id = ?');
+    params.push(filter.caseId);
+  }
+  const sql = `SELECT * FROM annotation_versions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
+  return ctx.db.all(sql, params).map(toVersion).filter((v) => mayReadRaterWork(viewer, v.raterId));
+}
+
+/** The stored file's bytes, proven by hash; null for a "no lesion" answer. */
+export function readVersionFile(ctx: StoreContext, viewer: Session, versionId: string): { fileName: string; bytes: Uint8Array } | null {
+  const v = getVersion(ctx, viewer, versionId);
+  if (!v.fileHash || !v.fileName) return null;
+  try {
+    return { fileName: v.fileName, bytes: readAnnotationFile(ctx.annotationsDir, v.fileName, v.fileHash) };
+  } catch (err) {
+    if (err instanceof AnnotationFileError) throw new ProjectError('corrupt-file', err.message);
+    throw err;
+  }
+}
+
+/** The version's labelmap on the case grid (all zero for "no lesion"). */
+export function readVersionLabelmap(ctx: StoreContext, viewer: Session, versionId: string): Uint8Array {
+  const v = getVersion(ctx, viewer, versionId);
+  const geometry = referenceGeometry(ctx, v.caseId);
+  const file = readVersionFile(ctx, viewer, versionId);
+  if (!file) return new Uint8Array(geometry.dims[0] * geometry.dims[1] * geometry.dims[2]);
+  return decodeMask(file.bytes, geometry, file.fileName);
+}
+
+/** Status of one rater on one case; an annotator may only ask about themselves. */
+export function statusOf(ctx: StoreContext, viewer: Session, raterId: string, caseId: string): RaterCaseStatus {
+  if (!mayReadRaterWork(viewer, raterId)) fail('not-found', `no rater ${raterId} for this session`);
+  return raterCaseStatus(newestVersion(ctx, raterId, caseId));
+}
+
+/** Newest submitted version of each rater on a case (drafts after it do not hide it). Internal: callers check roles. */
+export function latestSubmittedByRater(ctx: StoreContext, caseId: string): AnnotationVersion[] {
+  return ctx.db
+    .all(
+      `SELECT v.* FROM annotation_versions v
+       WHERE v.case_id = ? AND v.status = 'submitted'
+         AND v.seq = (SELECT MAX(seq) FROM annotation_versions w WHERE w.case_id = v.case_id AND w.rater_id = v.rater_id AND w.status = 'submitted')
+       ORDER BY v.rater_id`,
+      [caseId],
+    )
+    .map(toVersion);
+}

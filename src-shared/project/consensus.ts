@@ -1,0 +1,83 @@
+/**
+ * Consensus of several raters' labelmaps over the same grid: the soft reference (voxelwise mean of
+ * the raters' lesion indicators) and the majority vote. Pure loops over typed arrays, the output
+ * array last so callers can reuse memory; nothing is allocated per voxel.
+ *
+ * Majority rule: a voxel is lesion when its votes reach ⌊R/2⌋ + 1 of R raters, i.e. a strict
+ * majority. Ties (possible for even R) are therefore background: with 2 raters both must agree.
+ * Environment-free.
+ */
+import type { UncertainAs } from './labels';
+
+/** The vote weight of each label value under a given uncertain-voxel rule, indexed by value 0..2. */
+export function voteWeights(uncertainAs: UncertainAs): readonly [number, number, number] {
+  switch (uncertainAs) {
+    case 'lesion':
+      return [0, 1, 1];
+    case 'background':
+      return [0, 1, 0];
+    case 'half':
+      return [0, 1, 0.5];
+  }
+}
+
+/** Votes needed for a strict majority of `raterCount` raters: ⌊R/2⌋ + 1. */
+export function majorityThreshold(raterCount: number): number {
+  return Math.floor(raterCount / 2) + 1;
+}
+
+function checkInputs(labelmaps: readonly Uint8Array[], outLength: number): number {
+  if (labelmaps.length === 0) throw new Error('consensus needs at least one rater labelmap');
+  const n = labelmaps[0].length;
+  for (let r = 1; r < labelmaps.length; r++) {
+    if (labelmaps[r].length !== n) {
+      throw new Error(`consensus: labelmap ${r} has ${labelmaps[r].length} voxels but labelmap 0 has ${n}; raters must share one grid`);
+    }
+  }
+  if (outLength !== n) throw new Error(`consensus: output has ${outLength} voxels, expected ${n}`);
+  return n;
+}
+
+/**
+ * Voxelwise sum of votes across raters (each voxel's weight from `voteWeights`). Values outside
+ * {0,1,2} are not checked here (the store validates on the way in) and count as 0.
+ */
+export function sumVotes(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs, out: Float32Array = new Float32Array(labelmaps[0]?.length ?? 0)): Float32Array {
+  const n = checkInputs(labelmaps, out.length);
+  const [, w1, w2] = voteWeights(uncertainAs);
+  out.fill(0);
+  for (const lm of labelmaps) {
+    for (let i = 0; i < n; i++) {
+      const v = lm[i];
+      if (v === 1) out[i] += w1;
+      else if (v === 2) out[i] += w2;
+    }
+  }
+  return out;
+}
+
+/** Soft reference: the mean of the raters' votes, in [0, 1]. Float32 keeps k/R exact enough for display and export. */
+export function softConsensus(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs, out?: Float32Array): Float32Array {
+  const sums = sumVotes(labelmaps, uncertainAs, out);
+  const r = labelmaps.length;
+  for (let i = 0; i < sums.length; i++) sums[i] /= r;
+  return sums;
+}
+
+/** Majority consensus as a binary Uint8 labelmap (0 background, 1 lesion). */
+export function majorityConsensus(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs, out: Uint8Array = new Uint8Array(labelmaps[0]?.length ?? 0)): Uint8Array {
+  const n = checkInputs(labelmaps, out.length);
+  const [, w1, w2] = voteWeights(uncertainAs);
+  const needed = majorityThreshold(labelmaps.length);
+  // Votes are multiples of 0.5, so summing in a Float64 scratch per voxel is exact.
+  for (let i = 0; i < n; i++) {
+    let votes = 0;
+    for (let r = 0; r < labelmaps.length; r++) {
+      const v = labelmaps[r][i];
+      if (v === 1) votes += w1;
+      else if (v === 2) votes += w2;
+    }
+    out[i] = votes >= needed ? 1 : 0;
+  }
+  return out;
+}
