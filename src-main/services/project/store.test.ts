@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from './annotationFiles';
+import { ProjectError } from './errors';
+import { ProjectStore, DB_FILE } from './ProjectStore';
+import { MIGRATIONS, type Migration } from './schema';
+import { Db, text } from './sqlite';
+import { APP_VERSION, GRID, labelmapWith, openTemp, populated, tempDir, VOXELS } from './testSupport';
+
+const open: ProjectStore[] = [];
+afterEach(() => {
+  while (open.length) open.pop()?.close();
+});
+function track<T extends ProjectStore>(s: T): T {
+  open.push(s);
+  return s;
+}
+
+describe('schema and migrations', () => {
+  it('creates every table from an empty folder and records the schema version', () => {
+    const dir = tempDir();
+    const store = track(openTemp(dir));
+    expect(store.openReport.migration).toMatchObject({ from: 0, to: MIGRATIONS.length });
+    expect(store.openReport.integrity.ok).toBe(true);
+    store.close();
+    open.pop();
+    const db = new Db(path.join(dir, DB_FILE));
+    const tables = db.all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => text(r, 'name'));
+    expect(tables).toEqual(['annotation_versions', 'assignments', 'audit_log', 'cases', 'project_meta', 'raters', 'review_comments', 'review_flags', 'series']);
+    expect(db.get('PRAGMA user_version')).toEqual({ user_version: MIGRATIONS.length });
+    db.close();
+  });
+
+  it('upgrades an older database in order and keeps its data; reopening applies nothing', () => {
+    const dir = tempDir();
+    const v1Only = track(ProjectStore.open(dir, { appVersion: APP_VERSION, create: true, migrations: MIGRATIONS.slice(0, 1) }));
+    const admin = v1Only.signIn(v1Only.createIdentity('Ada', 'admin').raterId);
+    v1Only.close();
+    open.pop();
+    const v2: Migration = {
+      version: MIGRATIONS.length + 1,
+      description: 'test-only: a rater colour column',
+      up: (db) => db.exec("ALTER TABLE raters ADD COLUMN colour TEXT NOT NULL DEFAULT '#0072B2'"),
+    };
+    const upgraded = track(ProjectStore.open(dir, { appVersion: APP_VERSION, migrations: [...MIGRATIONS, v2] }));
+    expect(upgraded.openReport.migration.from).toBe(MIGRATIONS.length);
+    expect(upgraded.openReport.migration.applied).toEqual([`${v2.version}: ${v2.description}`]);
+    expect(upgraded.listRaters(admin).map((r) => r.name)).toEqual(['Ada']);
+    upgraded.close();
+    open.pop();
+    const again = track(ProjectStore.open(dir, { appVersion: APP_VERSION, migrations: [...MIGRATIONS, v2] }));
+    expect(again.openReport.migration.applied).toEqual([]);
+  });
+
+  it('refuses a database written by a newer Quorum', () => {
+    const dir = tempDir();
+    openTemp(dir).close();
+    const db = new Db(path.join(dir, DB_FILE));
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 5}`);
+    db.close();
+    expect(() => ProjectStore.open(dir, { appVersion: APP_VERSION })).toThrow(/schema version \d+.*newer Quorum/);
+  });
+
+  it('refuses a folder that is not a project unless asked to create one', () => {
+    expect(() => ProjectStore.open(tempDir(), { appVersion: APP_VERSION })).toThrow(/not a Quorum project/);
+  });
+
+  it('refuses a second open of the same project while it is open', () => {
+    const dir = tempDir();
+    track(openTemp(dir));
+    expect(() => openTemp(dir)).toThrow(/already open/);
+  });
+
+  it('makes the audit log and the version table append-only at the SQL level', () => {
+    const dir = tempDir();
+    const p = populated(dir);
+    p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([3]), status: 'draft' });
+    p.store.close();
+    const db = new Db(path.join(dir, DB_FILE));
+    expect(() => db.run("UPDATE audit_log SET action = 'forged'")).toThrow(/append-only/);
+    expect(() => db.run('DELETE FROM audit_log')).toThrow(/append-only/);
+    expect(() => db.run("UPDATE annotation_versions SET status = 'submitted'")).toThrow(/append-only/);
+    expect(() => db.run('DELETE FROM annotation_versions')).toThrow(/append-only/);
+    db.close();
+  });
+});
+
+describe('versioning', () => {
+  it('makes a new version for every save, chains parents, and never rewrites an earlier file', () => {
+    const p = populated();
+    track(p.store);
+    const caseId = p.caseA.caseId;
+    const first = p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([0, 1]), status: 'draft' });
+    const firstBytes = Uint8Array.from(p.store.readVersionFile(p.alice, first.versionId)?.bytes ?? []);
+    const second = p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([0, 1, 2]), status: 'draft' });
+    const third = p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([5], 2), status: 'submitted' });
+    expect(second.parentVersionId).toBe(first.versionId);
+    expect(third.parentVersionId).toBe(second.versionId);
+    expect(new Set([first.fileHash, second.fileHash, third.fileHash]).size).toBe(3);
+    const all = p.store.listVersions(p.alice, { caseId });
+    expect(all.map((v) => v.versionId)).toEqual([first.versionId, second.versionId, third.versionId]);
+    expect(all.every((v) => v.appVersion === APP_VERSION)).toBe(true);
+    // The first file is still there, byte for byte, under its hash.
+    const again = p.store.readVersionFile(p.alice, first.versionId);
+    expect(again?.bytes).toEqual(firstBytes);
+    expect(sha256Hex(firstBytes)).toBe(first.fileHash);
+    // And decodes to exactly what was saved.
+    expect(Array.from(p.store.readVersionLabelmap(p.alice, first.versionId)).filter((v) => v === 1).length).toBe(2);
+    expect(p.store.readVersionLabelmap(p.alice, third.versionId)[5]).toBe(2);
+  });
+
+  it('reuses the stored file when identical content is saved again', () => {
+    const p = populated();
+    track(p.store);
+    const lm = labelmapWith([7, 8, 9]);
+    const a = p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: lm, status: 'draft' });
+    const b = p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: Uint8Array.from(lm), status: 'draft' });
+    expect(b.versionId).not.toBe(a.versionId);
+    expect(b.fileHash).toBe(a.fileHash);
+    const files = fs.readdirSync(path.join(p.store.dir, 'annotations'));
+    expect(files).toEqual([`${a.fileHash}.nii.gz`]);
+  });
+
+  it('submitting a draft unchanged makes a submitted version on the same file', () => {
+    const p = populated();
+    track(p.store);
+    const d = p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([4]), status: 'draft' });
+    const s = p.store.submitDraft(p.alice, d.versionId);
+    expect(s).toMatchObject({ status: 'submitted', fileHash: d.fileHash, parentVersionId: d.versionId, noLesion: false });
+    expect(p.store.status(p.alice, p.alice.raterId, p.caseA.caseId)).toBe('submitted');
+  });
+
+  it('rejects a parent version that belongs to someone else', () => {
+    const p = populated();
+    track(p.store);
+    const bobs = p.store.saveLabelmap(p.bob, { caseId: p.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft' });
+    expect(() => p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft', parentVersionId: bobs.versionId })).toThrow(
+      /not a version of this rater/,
+    );
+  });
+});
+
+describe('not started, empty draft, no lesion', () => {
+  it('are three distinct states', () => {
+    const p = populated();
+    track(p.store);
+    const caseId = p.caseA.caseId;
+    expect(p.store.status(p.alice, p.alice.raterId, caseId)).toBe('not-started');
+    const empty = p.store.saveLabelmap(p.alice, { caseId, labelmap: new Uint8Array(VOXELS), status: 'draft' });
+    expect(empty.fileHash).not.toBeNull();
+    expect(p.store.status(p.alice, p.alice.raterId, caseId)).toBe('draft');
+    const none = p.store.submitNoLesion(p.alice, { caseId });
+    expect(none).toMatchObject({ status: 'submitted', noLesion: true, fileHash: null, fileName: null, parentVersionId: empty.versionId });
+    expect(p.store.status(p.alice, p.alice.raterId, caseId)).toBe('no-lesion');
+    expect(p.store.readVersionFile(p.alice, none.versionId)).toBeNull();
+    expect(p.store.readVersionLabelmap(p.alice, none.versionId)).toEqual(new Uint8Array(VOXELS));
+    // The reviewer sees the same three states across raters.
+    expect(p.store.caseStatuses(p.reviewer, caseId)).toEqual(
+      [
+        { raterId: p.alice.raterId, status: 'no-lesion' },
+        { raterId: p.bob.raterId, status: 'not-started' },
+      ].sort((a, b) => a.raterId.localeCompare(b.raterId)),
+    );
+  });
+
+  it('refuses to submit an empty mask, pointing at the explicit no-lesion answer', () => {
+    const p = populated();
+    track(p.store);
+    const attempt = () => p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: new Uint8Array(VOXELS), status: 'submitted' });
+    expect(attempt).toThrow(ProjectError);
+    expect(attempt).toThrow(/no lesion/);
+    expect(p.store.listVersions(p.alice)).toEqual([]);
+  });
+});
+
+describe('identities', () => {
+  it('bootstraps the first identity as admin, later self-registrations only as annotators', () => {
+    const store = track(openTemp());
+    store.createIdentity('First', 'admin');
+    expect(() => store.createIdentity('Second', 'reviewer')).toThrow(/only be an annotator/);
+    expect(store.createIdentity('Third').role).toBe('annotator');
+    expect(() => store.createIdentity('third')).toThrow(/already exists/);
+  });
+
+  it('takes the role from the database, not from the session object it is handed', () => {
+    const p = populated();
+    track(p.store);
+    const forged = { raterId: p.alice.raterId, role: 'admin' as const };
+    expect(() => p.store.addCase(forged, { name: 'x', source: 'nifti', series: [{ label: 'x', path: 'x.nii', geometry: GRID }] })).toThrow(/only an admin/);
+    expect(() => p.store.listCases({ raterId: 'rater_nobody', role: 'admin' })).toThrow(/not signed in/);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Helpers for the project store's tests (not shipped code paths): temp project folders, a small
+ * anisotropic grid, and a project populated with an admin, a reviewer and two annotators.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CaseRecord, SeriesGeometry, Session } from '../../../src-shared/project/types';
+import { ProjectStore } from './ProjectStore';
+
+export const APP_VERSION = '0.1.0-test';
+
+/** 6 × 5 × 4 voxels, anisotropic, off-origin: small enough to reason about voxel by voxel. */
+export const GRID: SeriesGeometry = {
+  dims: [6, 5, 4],
+  spacingMm: [0.75, 0.8, 2.5],
+  originLps: [-12.5, 30.25, -4],
+  direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+};
+export const VOXELS = 6 * 5 * 4;
+
+export function tempDir(prefix = 'quorum-project-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function openTemp(dir = tempDir()): ProjectStore {
+  return ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
+}
+
+/** A labelmap with the given flat indices set to `value` (default lesion). */
+export function labelmapWith(indices: number[], value = 1, base?: Uint8Array): Uint8Array {
+  const lm = base ? Uint8Array.from(base) : new Uint8Array(VOXELS);
+  for (const i of indices) lm[i] = value;
+  return lm;
+}
+
+export interface Populated {
+  store: ProjectStore;
+  admin: Session;
+  reviewer: Session;
+  alice: Session;
+  bob: Session;
+  caseA: CaseRecord;
+}
+
+/** Admin "Ada Admin", reviewer "Rita Reviewer", annotators "Alice Annotator" and "Bob Blinded", both assigned to case A. */
+export function populated(dir = tempDir()): Populated {
+  const store = openTemp(dir);
+  const adminRater = store.createIdentity('Ada Admin', 'admin');
+  const admin = store.signIn(adminRater.raterId);
+  const reviewer = store.signIn(store.createRater(admin, 'Rita Reviewer', 'reviewer').raterId);
+  const alice = store.signIn(store.createRater(admin, 'Alice Annotator', 'annotator').raterId);
+  const bob = store.signIn(store.createRater(admin, 'Bob Blinded', 'annotator').raterId);
+  const caseA = store.addCase(admin, { name: 'case-A', source: 'nifti', series: [{ label: 'T1', path: 'images/case-A.nii.gz', geometry: GRID }] });
+  store.assign(admin, alice.raterId, caseA.caseId);
+  store.assign(admin, bob.raterId, caseA.caseId);
+  return { store, admin, reviewer, alice, bob, caseA };
+}
