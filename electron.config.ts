@@ -1,0 +1,107 @@
+/**
+ * Build and packaging configuration for the Electron app, in one typed file.
+ *
+ * - `default`: electron-vite's three builds (`electron-vite build --config electron.config.ts`):
+ *   main → out/main/main.js (ES module, dependencies left to node_modules), preload →
+ *   out/preload/preload.cjs (CommonJS and fully bundled: a sandboxed preload can only `require`
+ *   electron), renderer → out/renderer with the same Vite settings browser mode uses
+ *   (src-renderer/vite.config.ts).
+ * - `builderConfig`: electron-builder's packaging (Linux AppImage + deb, Windows NSIS, macOS dmg),
+ *   read through electron-builder.config.ts. Packaging needs the Electron binaries from the
+ *   internet, so it cannot run on the offline CI machines; the types keep it honest.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Configuration } from 'electron-builder';
+import { defineConfig } from 'electron-vite';
+import { rendererConfig } from './src-renderer/vite.config';
+
+const fromRoot = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: fromRoot('out/main'),
+      rolldownOptions: {
+        input: { main: fromRoot('src-main/main.ts') },
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: fromRoot('out/preload'),
+      // Sandboxed preloads cannot load node_modules: bundle zod and the contract into the file.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { preload: fromRoot('src-main/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    ...rendererConfig,
+    build: {
+      ...rendererConfig.build,
+      rolldownOptions: { input: fromRoot('src-renderer/index.html') },
+    },
+  },
+});
+
+/** electron-builder: see https://www.electron.build/configuration */
+export const builderConfig: Configuration = {
+  appId: 'org.quorum.review',
+  productName: 'Quorum',
+  copyright: 'Copyright © Quorum contributors',
+  directories: { output: 'release/${version}', buildResources: 'build' },
+  // The built bundles plus the manifest; runtime dependencies are added from node_modules.
+  files: ['out/main/**', 'out/preload/**', 'out/renderer/**', 'package.json', '!**/*.map'],
+  // The demo project opened on first start (main.ts reads it from process.resourcesPath/demo).
+  extraResources: [{ from: 'demo', to: 'demo', filter: ['**/*'] }],
+  asar: true,
+  // No native modules (SQLite and ONNX run as WASM), so nothing to rebuild per platform.
+  npmRebuild: false,
+  electronFuses: {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  },
+  linux: {
+    target: ['AppImage', 'deb'],
+    category: 'Science',
+    synopsis: 'Review segmentations of CT and diffusion MRI',
+    description: 'Quorum: multi-rater segmentation review for CT and diffusion MRI.',
+    maintainer: 'Quorum contributors <quorum@example.org>',
+    artifactName: '${productName}-${version}-${arch}.${ext}',
+  },
+  deb: {
+    // Electron's own runtime libraries on Debian/Ubuntu.
+    depends: ['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0'],
+  },
+  win: {
+    target: [{ target: 'nsis', arch: ['x64', 'arm64'] }],
+    artifactName: '${productName}-Setup-${version}-${arch}.${ext}',
+  },
+  nsis: {
+    oneClick: false,
+    perMachine: false,
+    allowToChangeInstallationDirectory: true,
+    createDesktopShortcut: true,
+    createStartMenuShortcut: true,
+  },
+  mac: {
+    target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],
+    category: 'public.app-category.medical',
+    hardenedRuntime: true,
+    artifactName: '${productName}-${version}-${arch}.${ext}',
+  },
+  dmg: {
+    contents: [
+      { x: 130, y: 220 },
+      { x: 410, y: 220, type: 'link', path: '/Applications' },
+    ],
+  },
+};
