@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readNifti } from '../../../src-shared/nifti';
+import { sha256Hex } from './annotationFiles';
+import { VERSIONS_CSV_HEADER } from './exportProject';
+import { GRID, labelmapWith, openTemp, populated, tempDir, VOXELS } from './testSupport';
+
+/**
+ * Three raters on voxels 0..3 (everything else background):
+ *   voxel:   0  1  2  3
+ *   Alice:   1  2  2  0
+ *   Bob:     1  0  1  0
+ *   Carol:   no lesion (all 0)
+ * R = 3, majority needs ⌊3/2⌋ + 1 = 2 votes.
+ *   uncertain as lesion:      votes 2,1,2,0 → majority 1,0,1,0; soft 2/3,1/3,2/3,0
+ *   uncertain as background:  votes 2,0,1,0 → majority 1,0,0,0; soft 2/3,0,1/3,0
+ *   uncertain as half:        votes 2,.5,1.5,0 → majority 1,0,0,0; soft 2/3,1/6,1/2,0
+ */
+function threeRaters() {
+  const p = populated();
+  const carol = p.store.signIn(p.store.createRater(p.admin, 'O"Neil, Carol', 'annotator').raterId);
+  p.store.assign(p.admin, carol.raterId, p.caseA.caseId);
+  const caseId = p.caseA.caseId;
+  const alice = p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([1, 2], 2, labelmapWith([0])), status: 'submitted' });
+  const bob = p.store.saveLabelmap(p.bob, { caseId, labelmap: labelmapWith([0, 2]), status: 'submitted' });
+  const carolV = p.store.submitNoLesion(carol, { caseId });
+  // A later draft must not replace Alice's submitted version in the consensus.
+  p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([50]), status: 'draft' });
+  return { ...p, carol, versions: { alice, bob, carol: carolV } };
+}
+
+const head = (a: ArrayLike<number>) => Array.from({ length: 4 }, (_, i) => a[i]);
+const tailIsZero = (a: ArrayLike<number>) => Array.from({ length: a.length - 4 }, (_, i) => a[i + 4]).every((v) => v === 0);
+
+describe('consensus', () => {
+  it('matches the hand-computed majority and soft maps for each uncertain-voxel rule', () => {
+    const t = threeRaters();
+    try {
+      const lesion = t.store.consensus(t.reviewer, t.caseA.caseId, 'lesion');
+      expect(lesion.raterIds.length).toBe(3);
+      expect(lesion.majorityVotes).toBe(2);
+      expect(head(lesion.majority)).toEqual([1, 0, 1, 0]);
+      expect(head(lesion.soft)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
+      expect(tailIsZero(lesion.soft) && tailIsZero(lesion.majority)).toBe(true);
+      const bg = t.store.consensus(t.reviewer, t.caseA.caseId, 'background');
+      expect(head(bg.majority)).toEqual([1, 0, 0, 0]);
+      expect(head(bg.soft)).toEqual([2 / 3, 0, 1 / 3, 0].map(Math.fround));
+      const half = t.store.consensus(t.reviewer, t.caseA.caseId, 'half');
+      expect(head(half.majority)).toEqual([1, 0, 0, 0]);
+      expect(head(half.soft)).toEqual([2 / 3, 1 / 6, 1 / 2, 0].map(Math.fround));
+    } finally {
+      t.store.close();
+    }
+  });
+});
+
+describe('export', () => {
+  it('writes per-rater files verbatim, consensus NIfTIs, and imports back bit-exact', () => {
+    const t = threeRaters();
+    const out = tempDir('quorum-export-');
+    try {
+      const exported = t.store.exportCase(t.reviewer, t.caseA.caseId, out, { uncertainAs: 'lesion' });
+      const raterFiles = exported.files.filter((f) => f.kind === 'rater');
+      expect(raterFiles.length).toBe(3);
+      const aliceFile = raterFiles.find((f) => f.versionId === t.versions.alice.versionId);
+      expect(aliceFile?.path).toMatch(/raters\/Alice_Annotator__ver_[0-9a-f]{16}\.nii\.gz$/);
+      expect(aliceFile?.sha256).toBe(t.versions.alice.fileHash);
+      expect(sha256Hex(fs.readFileSync(aliceFile?.path ?? ''))).toBe(t.versions.alice.fileHash);
+      const carolFile = raterFiles.find((f) => f.versionId === t.versions.carol.versionId);
+      expect(carolFile?.path).toMatch(/O_Neil_Carol__ver_[0-9a-f]{16}__no-lesion\.nii\.gz$/);
+
+      const majority = readNifti(fs.readFileSync(exported.files.find((f) => f.kind === 'majority')?.path ?? ''));
+      expect(majority.dataType).toBe('uint8');
+      expect(head(majority.data)).toEqual([1, 0, 1, 0]);
+      expect(majority.geometry.dims).toEqual(GRID.dims);
+      const soft = readNifti(fs.readFileSync(exported.files.find((f) => f.kind === 'soft')?.path ?? ''));
+      expect(soft.dataType).toBe('float32');
+      expect(head(soft.data)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
+
+      // Round trip 1: into a fresh project with the same case grid, as a new rater.
+      const other = openTemp();
+      try {
+        const admin = other.signIn(other.createIdentity('Other Admin', 'admin').raterId);
+        const c = other.addCase(admin, { name: 'case-A', source: 'nifti', series: [{ label: 'T1', path: '/elsewhere/a.nii.gz', geometry: GRID }] });
+        for (const f of raterFiles) {
+          const bytes = new Uint8Array(fs.readFileSync(f.path));
+          const v = other.importMask(admin, { caseId: c.caseId, bytes, fileName: f.path, status: 'draft' });
+          expect(v.fileHash).toBe(f.sha256);
+          expect(other.readVersionFile(admin, v.versionId)?.bytes).toEqual(bytes);
+        }
+        const maj = other.importMask(admin, { caseId: c.caseId, bytes: new Uint8Array(fs.readFileSync(exported.files.find((f) => f.kind === 'majority')?.path ?? '')), fileName: 'consensus_majority.nii.gz', status: 'submitted' });
+        expect(head(other.readVersionLabelmap(admin, maj.versionId))).toEqual([1, 0, 1, 0]);
+      } finally {
+        other.close();
+      }
+
+      // Round trip 2: back into the same project, imported as Alice: same hash, the stored file is reused.
+      const back = t.store.importMask(t.admin, { caseId: t.caseA.caseId, raterId: t.alice.raterId, bytes: new Uint8Array(fs.readFileSync(aliceFile?.path ?? '')), fileName: 'alice.nii.gz', status: 'submitted' });
+      expect(back).toMatchObject({ fileHash: t.versions.alice.fileHash, fileName: t.versions.alice.fileName, raterId: t.alice.raterId, origin: 'import' });
+      expect(t.store.readVersionLabelmap(t.alice, back.versionId)).toEqual(t.store.readVersionLabelmap(t.alice, t.versions.alice.versionId));
+    } finally {
+      t.store.close();
+    }
+  });
+
+  it('writes a CSV of every version, quoting names that need it', () => {
+    const t = threeRaters();
+    try {
+      const csv = t.store.versionsCsv(t.admin);
+      const lines = csv.trimEnd().split('\r\n');
+      expect(lines[0]).toBe(VERSIONS_CSV_HEADER.join(','));
+      expect(lines.length).toBe(1 + 4);
+      const carolLine = lines.find((l) => l.startsWith(t.versions.carol.versionId)) ?? '';
+      expect(carolLine).toContain(',"O""Neil, Carol",annotator,submitted,1,,,');
+      const bobLine = lines.find((l) => l.startsWith(t.versions.bob.versionId)) ?? '';
+      expect(bobLine).toContain(`,Bob Blinded,annotator,submitted,0,${t.versions.bob.fileHash},${t.versions.bob.fileHash}.nii.gz,`);
+    } finally {
+      t.store.close();
+    }
+  });
+
+  it('has nothing to export before anyone submits', () => {
+    const p = populated();
+    try {
+      p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft' });
+      expect(() => p.store.consensus(p.reviewer, p.caseA.caseId, 'lesion')).toThrow(/no submitted annotation/);
+      expect(VOXELS).toBe(120);
+    } finally {
+      p.store.close();
+    }
+  });
+});
