@@ -1,0 +1,95 @@
+/** The small services: recent list persistence, the LRU of open cases, byte order, content types. */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentTypeOf } from '../server/contentTypes';
+import { LruCache } from './caseCache';
+import { createRecentStore } from './recent';
+import { littleEndianBytes, swapBytes } from './volumeBytes';
+
+describe('recent store', () => {
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'quorum-recent-'));
+  });
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+  it('keeps newest first, without duplicates, up to the limit, across instances', async () => {
+    const file = path.join(tmp, 'a', 'recent.json');
+    const store = createRecentStore(file, 3);
+    expect(await store.list()).toEqual([]);
+    await store.add('/x');
+    await store.add('/y');
+    await store.add('/x');
+    await store.add('/z');
+    await store.add('/w');
+    expect(await store.list()).toEqual(['/w', '/z', '/x']);
+    expect(await createRecentStore(file, 3).list()).toEqual(['/w', '/z', '/x']);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ paths: ['/w', '/z', '/x'] });
+  });
+
+  it('survives concurrent adds without losing one', async () => {
+    const store = createRecentStore(path.join(tmp, 'b.json'), 10);
+    await Promise.all(['/1', '/2', '/3', '/4'].map((p) => store.add(p)));
+    expect((await store.list()).sort()).toEqual(['/1', '/2', '/3', '/4']);
+  });
+
+  it('reads a corrupt file as empty instead of failing', async () => {
+    const file = path.join(tmp, 'corrupt.json');
+    await writeFile(file, '{not json');
+    expect(await createRecentStore(file).list()).toEqual([]);
+    await writeFile(file, JSON.stringify({ paths: [1, 2] }));
+    expect(await createRecentStore(file).list()).toEqual([]);
+  });
+});
+
+describe('LruCache', () => {
+  it('evicts the least recently used entry', () => {
+    const lru = new LruCache<string, number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect(lru.get('a')).toBe(1); // a is now newer than b
+    lru.set('c', 3);
+    expect(lru.has('b')).toBe(false);
+    expect(lru.has('a')).toBe(true);
+    expect(lru.size).toBe(2);
+  });
+
+  it('refuses a non-positive capacity', () => {
+    expect(() => new LruCache(0)).toThrow(/positive integer/);
+  });
+});
+
+describe('voxel bytes', () => {
+  it('exposes the typed array memory as little-endian bytes', () => {
+    const bytes = littleEndianBytes(new Int16Array([0x0102, -2]));
+    // 0x0102 little-endian is 02 01; -2 is 0xFFFE → FE FF.
+    expect(Array.from(bytes)).toEqual([0x02, 0x01, 0xfe, 0xff]);
+  });
+
+  it('swaps each element for big-endian hosts', () => {
+    expect(Array.from(swapBytes(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), 4))).toEqual([4, 3, 2, 1, 8, 7, 6, 5]);
+  });
+
+  it('respects a subarray offset', () => {
+    const whole = new Uint16Array([0x1111, 0x2233]);
+    expect(Array.from(littleEndianBytes(whole.subarray(1)))).toEqual([0x33, 0x22]);
+  });
+});
+
+describe('content types', () => {
+  it.each([
+    ['index.html', 'text/html; charset=utf-8'],
+    ['a.js', 'text/javascript; charset=utf-8'],
+    ['ort.mjs', 'text/javascript; charset=utf-8'],
+    ['ort-wasm-simd-threaded.wasm', 'application/wasm'],
+    ['brain.nii.gz', 'application/gzip'],
+    ['brain.NII', 'application/octet-stream'],
+    ['IM0001.dcm', 'application/dicom'],
+    ['dwi.bval', 'text/plain; charset=utf-8'],
+    ['README', 'application/octet-stream'],
+  ])('%s → %s', (name, type) => {
+    expect(contentTypeOf(name)).toBe(type);
+  });
+});

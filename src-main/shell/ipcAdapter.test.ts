@@ -1,0 +1,146 @@
+/**
+ * The IPC adapter with a double of ipcMain (the one mock, at the Electron boundary) and the real
+ * validating dispatcher over a real handler table.
+ */
+import { describe, expect, it } from 'vitest';
+import { contract, type QuorumApi, type Result } from '../../src-shared/api/contract';
+import { createBridge } from '../../src-shared/api/bridge';
+import { createDispatch } from '../services/apiDispatch';
+import { checkSender, registerIpcChannels, type InvokeEventLike, type IpcRegistrar } from './ipcAdapter';
+
+type Listener = Parameters<IpcRegistrar['handle']>[1];
+
+function fakeIpcMain(): IpcRegistrar & { listeners: Map<string, Listener> } {
+  const listeners = new Map<string, Listener>();
+  return {
+    listeners,
+    handle(channel, listener) {
+      if (listeners.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+      listeners.set(channel, listener);
+    },
+  };
+}
+
+const calls: string[] = [];
+/** A handler table that records calls: the adapter's job is to decide whether they happen. */
+const channels: QuorumApi = {
+  'quorum:app.info': async () => {
+    calls.push('app.info');
+    return { ok: true, value: { version: '1.2.3', mode: 'electron', demoProjectPath: '/demo' } };
+  },
+  'quorum:project.listCases': async () => ({ ok: true, value: { path: '/p', name: 'p', cases: [] } }),
+  'quorum:case.open': async (req) => {
+    calls.push(`case.open ${req.path}`);
+    return { ok: false, error: { code: 'not-found', message: 'no' } };
+  },
+  'quorum:fs.list': async () => ({ ok: true, value: { path: '/', parent: null, entries: [] } }),
+  'quorum:recent.list': async () => ({ ok: true, value: { paths: [] } }),
+};
+
+const mainFrame = { url: 'quorum://app/index.html', parent: null };
+const event = (senderFrame: InvokeEventLike['senderFrame']): InvokeEventLike => ({ senderFrame });
+
+function setup() {
+  const ipc = fakeIpcMain();
+  const logs: string[] = [];
+  registerIpcChannels(ipc, createDispatch(channels, (m) => logs.push(m)), (m) => logs.push(m));
+  const invoke = (channel: string, e: InvokeEventLike, ...args: unknown[]) => {
+    const listener = ipc.listeners.get(channel);
+    if (!listener) throw new Error(`No handler registered for '${channel}'`);
+    return listener(e, ...args) as Promise<Result<unknown>>;
+  };
+  return { ipc, logs, invoke };
+}
+
+describe('registerIpcChannels', () => {
+  it('registers exactly the contract channels', () => {
+    expect([...setup().ipc.listeners.keys()].sort()).toEqual(Object.keys(contract).sort());
+  });
+
+  it('passes a valid request from the app main frame to the handler', async () => {
+    const { invoke } = setup();
+    expect(await invoke('quorum:app.info', event(mainFrame), {})).toEqual({
+      ok: true,
+      value: { version: '1.2.3', mode: 'electron', demoProjectPath: '/demo' },
+    });
+  });
+
+  it.each([
+    ['a subframe', { url: 'quorum://app/index.html', parent: {} }],
+    ['another origin', { url: 'https://evil.example/', parent: null }],
+    ['a look-alike host', { url: 'quorum://app.evil/index.html', parent: null }],
+    ['a file: page', { url: 'file:///tmp/x.html', parent: null }],
+    ['a destroyed frame', null],
+  ])('refuses %s without running the handler, and logs why', async (_name, frame) => {
+    const { invoke, logs } = setup();
+    calls.length = 0;
+    const result = await invoke('quorum:case.open', event(frame), { path: '/x.nii' });
+    expect(!result.ok && result.error.code).toBe('unauthorized');
+    expect(calls).toEqual([]);
+    expect(logs.some((l) => l.includes('refused quorum:case.open'))).toBe(true);
+  });
+
+  it('refuses a malformed request with bad-request before the handler', async () => {
+    const { invoke } = setup();
+    calls.length = 0;
+    for (const bad of [{ path: 7 }, { path: '' }, null, 'x', { path: ['/a'] }]) {
+      const result = await invoke('quorum:case.open', event(mainFrame), bad);
+      expect(!result.ok && result.error.code).toBe('bad-request');
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses extra or missing arguments', async () => {
+    const { invoke } = setup();
+    expect(((await invoke('quorum:app.info', event(mainFrame))) as { ok: boolean }).ok).toBe(false);
+    expect(((await invoke('quorum:app.info', event(mainFrame), {}, {})) as { ok: boolean }).ok).toBe(false);
+  });
+});
+
+describe('checkSender', () => {
+  it('accepts only the main frame of quorum://app', () => {
+    expect(checkSender(mainFrame)).toBe(true);
+    expect(checkSender({ url: 'quorum://app/deep/page.html?x=1', parent: null })).toBe(true);
+    expect(checkSender({ url: 'not a url', parent: null })).toMatch(/does not parse/);
+  });
+});
+
+describe('createBridge (the preload body)', () => {
+  it('has one method per channel plus onMenuCommand, each invoking its own channel', async () => {
+    const invoked: Array<[string, unknown]> = [];
+    const bridge = createBridge(
+      async (channel, request) => {
+        invoked.push([channel, request]);
+        return { ok: true, value: null };
+      },
+      () => () => undefined,
+    );
+    expect(Object.keys(bridge).sort()).toEqual(['appInfo', 'caseOpen', 'fsList', 'onMenuCommand', 'projectListCases', 'recentList']);
+    await bridge.caseOpen({ path: '/a.nii' });
+    await bridge.projectListCases({});
+    expect(invoked).toEqual([
+      ['quorum:case.open', { path: '/a.nii' }],
+      ['quorum:project.listCases', {}],
+    ]);
+  });
+
+  it('forwards menu commands and unsubscribes', () => {
+    let listener: ((c: unknown) => void) | null = null;
+    const bridge = createBridge(
+      async () => null,
+      (l) => {
+        listener = l;
+        return () => {
+          listener = null;
+        };
+      },
+    );
+    const got: unknown[] = [];
+    const off = bridge.onMenuCommand((c) => got.push(c));
+    if (listener === null) throw new Error('the bridge did not subscribe');
+    (listener as (c: unknown) => void)({ type: 'show-help' });
+    off();
+    expect(got).toEqual([{ type: 'show-help' }]);
+    expect(listener).toBeNull();
+  });
+});
