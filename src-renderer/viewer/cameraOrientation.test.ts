@@ -29,6 +29,7 @@ describe('computeVolumeAlignedCameras', () => {
       expect(cams[view].viewPlaneNormal.map((v) => v + 0)).toEqual([...STANDARD_CAMERAS[view].viewPlaneNormal]);
       expect(cams[view].viewUp.map((v) => v + 0)).toEqual([...STANDARD_CAMERAS[view].viewUp]);
     }
+    expect([cams.axial.voxelAxis, cams.sagittal.voxelAxis, cams.coronal.voxelAxis]).toEqual([2, 0, 1]);
   });
 
   it('follows a volume stored RAS-style (i toward R, j toward A) without changing the letters', () => {

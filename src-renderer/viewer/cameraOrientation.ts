@@ -20,6 +20,11 @@ export interface CameraVectors {
   readonly viewUp: Vec3;
 }
 
+export interface AlignedCamera extends CameraVectors {
+  /** The voxel axis (0 = i, 1 = j, 2 = k) the view steps along; slice numbers count along it. */
+  readonly voxelAxis: 0 | 1 | 2;
+}
+
 /** Cornerstone's MPR_CAMERA_VALUES, restated so these functions stay Cornerstone-free. */
 export const STANDARD_CAMERAS: Record<MprView, CameraVectors> = {
   axial: { viewPlaneNormal: [0, 0, -1], viewUp: [0, -1, 0] },
@@ -35,10 +40,10 @@ const VIEW_ORDER: readonly MprView[] = ['axial', 'sagittal', 'coronal'];
  * closest to the standard up, made orthogonal to the normal so a sheared grid still gives a valid
  * camera.
  */
-export function computeVolumeAlignedCameras(direction: readonly number[]): Record<MprView, CameraVectors> {
+export function computeVolumeAlignedCameras(direction: readonly number[]): Record<MprView, AlignedCamera> {
   const axes: Vec3[] = [0, 1, 2].map((r) => normalize([direction[3 * r], direction[3 * r + 1], direction[3 * r + 2]]));
   const used = new Set<number>();
-  const result = {} as Record<MprView, CameraVectors>;
+  const result = {} as Record<MprView, AlignedCamera>;
   for (const view of VIEW_ORDER) {
     const standard = STANDARD_CAMERAS[view];
     const normalAxis = bestAxis(axes, standard.viewPlaneNormal, used);
@@ -46,7 +51,7 @@ export function computeVolumeAlignedCameras(direction: readonly number[]): Recor
     const exclude = new Set([normalAxis.index]);
     const upAxis = bestAxis(axes, standard.viewUp, exclude);
     const up = normalize(subtract(upAxis.vector, scale(normalAxis.vector, dot(upAxis.vector, normalAxis.vector))));
-    result[view] = { viewPlaneNormal: normalAxis.vector, viewUp: up };
+    result[view] = { viewPlaneNormal: normalAxis.vector, viewUp: up, voxelAxis: normalAxis.index as 0 | 1 | 2 };
   }
   return result;
 }

@@ -1,0 +1,112 @@
+/**
+ * Open a file or folder by path. Browser mode has no native dialog, so this browses the backend's
+ * file system (quorum:fs.list) and also takes a typed path. NIfTI files open on click; a folder
+ * opens as a DICOM series with "Open this folder".
+ */
+import { useEffect, useState } from 'react';
+import { getApi } from '../api';
+import { useAppState } from '../state/appState';
+import { openCasePath } from '../state/caseActions';
+import { setOpenDialogVisible } from '../state/uiActions';
+
+interface Listing {
+  path: string;
+  parent: string | null;
+  entries: ReadonlyArray<{ name: string; path: string; isDir: boolean }>;
+}
+
+export function OpenDialog() {
+  const projectPath = useAppState((s) => s.project?.path ?? null);
+  const [typed, setTyped] = useState('');
+  const [listing, setListing] = useState<Listing | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+
+  const browse = async (path: string) => {
+    const result = await getApi()['quorum:fs.list']({ path });
+    if (result.ok) {
+      setListing(result.value);
+      setListError(null);
+      setTyped(result.value.path);
+    } else {
+      setListError(result.error.message);
+    }
+  };
+
+  useEffect(() => {
+    if (projectPath) void browse(projectPath);
+  }, [projectPath]);
+
+  const submit = () => {
+    const path = typed.trim();
+    if (path) void openCasePath(path);
+  };
+
+  return (
+    <div className="overlay" data-testid="open-dialog" onClick={() => setOpenDialogVisible(false)}>
+      <div className="dialog open" role="dialog" aria-label="Open" onClick={(e) => e.stopPropagation()}>
+        <h2>Open a NIfTI file or a DICOM folder</h2>
+        <form
+          className="path-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <input
+            type="text"
+            data-testid="open-path-input"
+            aria-label="Path"
+            placeholder="/path/to/image.nii.gz or /path/to/dicom-folder"
+            value={typed}
+            autoFocus
+            onChange={(e) => setTyped(e.target.value)}
+          />
+          <button type="submit" data-testid="open-path-submit">
+            Open
+          </button>
+          <button type="button" data-testid="open-path-browse" onClick={() => void browse(typed.trim() || '/')}>
+            Browse
+          </button>
+        </form>
+        {listError && <div className="list-error" data-testid="open-list-error">{listError}</div>}
+        {listing && (
+          <div className="browser">
+            <div className="browser-head">
+              {listing.parent && (
+                <button type="button" data-testid="open-parent" onClick={() => void browse(listing.parent ?? '/')}>
+                  ↑ Up
+                </button>
+              )}
+              <span className="browser-path">{listing.path}</span>
+              <button type="button" data-testid="open-this-folder" onClick={() => void openCasePath(listing.path)}>
+                Open this folder
+              </button>
+            </div>
+            <ul className="browser-list" data-testid="open-entries">
+              {listing.entries.map((e) => (
+                <li key={e.path}>
+                  <button
+                    type="button"
+                    className={e.isDir ? 'dir' : 'file'}
+                    data-testid="open-entry"
+                    data-path={e.path}
+                    onClick={() => (e.isDir ? void browse(e.path) : void openCasePath(e.path))}
+                  >
+                    {e.isDir ? '📁 ' : ''}
+                    {e.name}
+                  </button>
+                </li>
+              ))}
+              {listing.entries.length === 0 && <li className="muted">Empty folder.</li>}
+            </ul>
+          </div>
+        )}
+        <div className="dialog-actions">
+          <button type="button" data-testid="open-cancel" onClick={() => setOpenDialogVisible(false)}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

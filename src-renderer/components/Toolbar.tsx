@@ -1,0 +1,73 @@
+/** Case title, window presets, the left-button tool, the volume (b-value) switcher and help. */
+import { useAppState, type PrimaryTool } from '../state/appState';
+import { choosePrimaryTool, chooseWindow, requestViewReset, toggleHelp } from '../state/uiActions';
+import { CT_PRESETS } from '../viewer/windowPresets';
+import { VolumeSwitcher } from './VolumeSwitcher';
+
+const TOOLS: ReadonlyArray<{ id: PrimaryTool; label: string; key: string }> = [
+  { id: 'crosshairs', label: 'Crosshairs', key: 'C' },
+  { id: 'windowLevel', label: 'W/L', key: 'W' },
+  { id: 'pan', label: 'Pan', key: 'P' },
+  { id: 'zoom', label: 'Zoom', key: 'Z' },
+];
+
+export function Toolbar() {
+  const openCase = useAppState((s) => s.openCase);
+  const windowChoice = useAppState((s) => s.windowChoice);
+  const primaryTool = useAppState((s) => s.primaryTool);
+  const isCt = openCase?.modality === 'CT';
+
+  return (
+    <div className="toolbar" data-testid="toolbar">
+      <div className="case-title" data-testid="case-title" title={openCase?.path}>
+        {openCase ? `${openCase.name} · ${openCase.modality}` : 'No case open'}
+      </div>
+      <div className="group" role="group" aria-label="Window">
+        {isCt &&
+          CT_PRESETS.map((p) => (
+            <button
+              key={p.id}
+              type="button"
+              data-testid={`preset-${p.id}`}
+              className={windowChoice === p.id ? 'on' : ''}
+              title={`W ${p.widthHu} L ${p.levelHu} (key ${p.key})`}
+              onClick={() => chooseWindow(p.id)}
+            >
+              {p.label}
+            </button>
+          ))}
+        <button
+          type="button"
+          data-testid="preset-auto"
+          className={windowChoice === 'auto' ? 'on' : ''}
+          title="1st–99th percentile of the non-zero voxels (key 0)"
+          disabled={!openCase}
+          onClick={() => chooseWindow('auto')}
+        >
+          Auto
+        </button>
+      </div>
+      <div className="group" role="group" aria-label="Left button tool">
+        {TOOLS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            data-testid={`tool-${t.id}`}
+            className={primaryTool === t.id ? 'on' : ''}
+            title={`Left button: ${t.label} (key ${t.key})`}
+            onClick={() => choosePrimaryTool(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+        <button type="button" data-testid="reset-view" title="Reset view (key R)" disabled={!openCase} onClick={() => requestViewReset()}>
+          Reset
+        </button>
+      </div>
+      <VolumeSwitcher />
+      <button type="button" className="help-button" data-testid="help-button" title="Keyboard shortcuts (?)" onClick={() => toggleHelp()}>
+        ?
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * Hosts the three MPR viewports and keeps the viewer in step with the app state: which case and
+ * volume are shown, the window, the left-button tool, resets and keyboard slice steps.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { appStore, useAppState, type ViewName } from '../state/appState';
+import { fetchVolumeBytes } from '../state/caseActions';
+import { chooseWindow, finishLoading, showError, startLoading } from '../state/uiActions';
+import {
+  applyWindowChoice,
+  mountViewer,
+  onViewChange,
+  resetView,
+  resizeViewer,
+  setPrimaryToolOf,
+  showCaseVolume,
+  stepSliceIn,
+  unmountViewer,
+  windowMatchesChoice,
+} from '../viewer/viewerSession';
+import { ViewportPane } from './ViewportPane';
+
+const VIEWS: readonly ViewName[] = ['axial', 'sagittal', 'coronal'];
+
+export function ViewerGrid() {
+  const gridRef = useRef<HTMLDivElement>(null);
+  const elements = useRef<Partial<Record<ViewName, HTMLDivElement>>>({});
+  const [mounted, setMounted] = useState(false);
+  const [shownKey, setShownKey] = useState<string | null>(null);
+  const openCase = useAppState((s) => s.openCase);
+  const activeVolumeIndex = useAppState((s) => s.activeVolumeIndex);
+  const windowChoice = useAppState((s) => s.windowChoice);
+  const primaryTool = useAppState((s) => s.primaryTool);
+
+  useEffect(() => {
+    let cancelled = false;
+    const { axial, sagittal, coronal } = elements.current;
+    if (!axial || !sagittal || !coronal) return;
+    mountViewer({ axial, sagittal, coronal })
+      .then(() => {
+        if (!cancelled) setMounted(true);
+      })
+      .catch((e: unknown) => showError({ code: 'renderer', message: `The viewer could not start: ${messageOf(e)}` }));
+    const observer = new ResizeObserver(() => resizeViewer());
+    if (gridRef.current) observer.observe(gridRef.current);
+    return () => {
+      cancelled = true;
+      observer.disconnect();
+      unmountViewer();
+      setMounted(false);
+    };
+  }, []);
+
+  // Show the chosen volume of the open case.
+  useEffect(() => {
+    if (!mounted || !openCase) return;
+    const info = openCase.volumes[activeVolumeIndex];
+    if (!info) return;
+    let stale = false;
+    const n = openCase.volumes.length;
+    startLoading(n > 1 ? `Loading ${info.label} (${activeVolumeIndex + 1}/${n})…` : `Loading ${openCase.name}…`);
+    showCaseVolume({ caseDescriptor: openCase, index: activeVolumeIndex, windowChoice: appStore.getState().windowChoice, fetchBytes: fetchVolumeBytes })
+      .then(() => {
+        if (stale) return;
+        finishLoading();
+        setShownKey(`${openCase.caseId}/${info.volumeId}`);
+      })
+      .catch((e: unknown) => {
+        if (stale) return;
+        const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'renderer';
+        showError({ code: code === 'renderer' ? 'renderer' : 'corrupt-file', message: `Could not display ${info.label}: ${messageOf(e)}` }, openCase.path);
+      });
+    return () => {
+      stale = true;
+    };
+  }, [mounted, openCase, activeVolumeIndex]);
+
+  useEffect(() => {
+    if (mounted) applyWindowChoice(windowChoice);
+  }, [mounted, windowChoice, shownKey]);
+
+  useEffect(() => {
+    if (mounted) setPrimaryToolOf(primaryTool);
+  }, [mounted, primaryTool]);
+
+  useEffect(() => {
+    if (!mounted) return;
+    const offReset = appStore.on('viewReset', () => resetView(appStore.getState().windowChoice));
+    const offStep = appStore.on('sliceStep', ({ delta }) => stepSliceIn(appStore.getState().activeView, delta));
+    // A window dragged by hand no longer matches the preset button; say so.
+    const offView = onViewChange(() => {
+      const { windowChoice: choice } = appStore.getState();
+      if (choice !== 'custom' && !windowMatchesChoice(choice)) chooseWindow('custom');
+    });
+    return () => {
+      offReset();
+      offStep();
+      offView();
+    };
+  }, [mounted]);
+
+  return (
+    <div className="viewer-grid" ref={gridRef} data-testid="viewer-grid" data-shown={shownKey ?? ''}>
+      {VIEWS.map((view) => (
+        <ViewportPane
+          key={view}
+          view={view}
+          mounted={mounted}
+          shownKey={shownKey}
+          elementRef={(el) => {
+            if (el) elements.current[view] = el;
+          }}
+        />
+      ))}
+      {!openCase && <div className="viewer-empty">Choose a case on the left, or Open… a NIfTI file or DICOM folder.</div>}
+    </div>
+  );
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,60 @@
+/**
+ * One MPR viewport: the Cornerstone element, its orientation letters, the slice number, and the
+ * cursor probe feeding the status bar.
+ */
+import { useEffect, useState, type MouseEvent } from 'react';
+import type { ViewName } from '../state/appState';
+import { setCursorReadout } from '../state/cursorState';
+import { setActiveView } from '../state/uiActions';
+import { onViewChange, paneInfo, probe, type PaneInfo } from '../viewer/viewerSession';
+
+const TITLES: Record<ViewName, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
+
+export function ViewportPane(props: {
+  view: ViewName;
+  mounted: boolean;
+  shownKey: string | null;
+  elementRef: (el: HTMLDivElement | null) => void;
+}) {
+  const { view, mounted, shownKey } = props;
+  const [info, setInfo] = useState<PaneInfo>({ slice: null, labels: null });
+
+  useEffect(() => {
+    if (!mounted) return;
+    setInfo(paneInfo(view));
+    return onViewChange(() => setInfo(paneInfo(view)));
+  }, [mounted, view, shownKey]);
+
+  const onMove = (e: MouseEvent<HTMLDivElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    setCursorReadout(probe(view, [e.clientX - rect.left, e.clientY - rect.top]));
+  };
+
+  const { slice, labels } = info;
+  return (
+    <div className="pane" data-testid={`viewport-${view}`} onMouseEnter={() => setActiveView(view)}>
+      <div
+        className="cs-element"
+        ref={props.elementRef}
+        data-testid={`viewport-element-${view}`}
+        onMouseMove={onMove}
+        onMouseLeave={() => setCursorReadout(null)}
+        onContextMenu={(e) => e.preventDefault()}
+      />
+      <div className="pane-title">{TITLES[view]}</div>
+      {labels && (
+        <>
+          <div className="orient top" data-testid={`orient-${view}-top`}>{labels.top}</div>
+          <div className="orient bottom" data-testid={`orient-${view}-bottom`}>{labels.bottom}</div>
+          <div className="orient left" data-testid={`orient-${view}-left`}>{labels.left}</div>
+          <div className="orient right" data-testid={`orient-${view}-right`}>{labels.right}</div>
+        </>
+      )}
+      {slice && (
+        <div className="slice-info" data-testid={`slice-info-${view}`} data-slice={slice.index + 1} data-count={slice.count}>
+          Slice {slice.index + 1} / {slice.count}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The keyboard shortcuts: one table, used both to handle keys and to list them in the help
+ * overlay, so the two cannot drift apart.
+ */
+import { stepVolume } from '../state/caseActions';
+import { appStore } from '../state/appState';
+import {
+  choosePrimaryTool,
+  chooseWindow,
+  dismissError,
+  requestSliceStep,
+  requestViewReset,
+  setHelpVisible,
+  setOpenDialogVisible,
+  toggleHelp,
+} from '../state/uiActions';
+import { CT_PRESETS } from '../viewer/windowPresets';
+
+export interface Shortcut {
+  /** Keys as KeyboardEvent.key values. */
+  readonly keys: readonly string[];
+  /** How the help overlay shows the keys. */
+  readonly label: string;
+  readonly description: string;
+  readonly run: () => void;
+}
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  ...CT_PRESETS.map((p) => ({
+    keys: [p.key],
+    label: p.key,
+    description: `CT window: ${p.label} (W ${p.widthHu} L ${p.levelHu})`,
+    run: () => chooseWindow(p.id),
+  })),
+  { keys: ['0'], label: '0', description: 'Automatic window (1st–99th percentile)', run: () => chooseWindow('auto') },
+  { keys: ['r', 'R'], label: 'R', description: 'Reset zoom, pan, slices and window', run: () => requestViewReset() },
+  { keys: ['ArrowUp', 'PageUp'], label: '↑ / PgUp', description: 'Previous slice in the active viewport', run: () => requestSliceStep(-1) },
+  { keys: ['ArrowDown', 'PageDown'], label: '↓ / PgDn', description: 'Next slice in the active viewport', run: () => requestSliceStep(1) },
+  { keys: ['b'], label: 'B', description: 'Next b-value / volume', run: () => stepVolume(1) },
+  { keys: ['B'], label: 'Shift+B', description: 'Previous b-value / volume', run: () => stepVolume(-1) },
+  { keys: ['c', 'C'], label: 'C', description: 'Left button: crosshairs', run: () => choosePrimaryTool('crosshairs') },
+  { keys: ['w', 'W'], label: 'W', description: 'Left button: window/level (Ctrl+drag always works)', run: () => choosePrimaryTool('windowLevel') },
+  { keys: ['p', 'P'], label: 'P', description: 'Left button: pan (middle button always pans)', run: () => choosePrimaryTool('pan') },
+  { keys: ['z', 'Z'], label: 'Z', description: 'Left button: zoom (right button always zooms)', run: () => choosePrimaryTool('zoom') },
+  { keys: ['o', 'O'], label: 'O', description: 'Open a file or folder', run: () => setOpenDialogVisible(true) },
+  { keys: ['?'], label: '?', description: 'Show or hide this help', run: () => toggleHelp() },
+  {
+    keys: ['Escape'],
+    label: 'Esc',
+    description: 'Close help, dialog or message',
+    run: () => {
+      const s = appStore.getState();
+      if (s.helpVisible) setHelpVisible(false);
+      else if (s.openDialogVisible) setOpenDialogVisible(false);
+      else dismissError();
+    },
+  },
+];
+
+/** Mouse bindings, listed in the help overlay beside the keys. */
+export const MOUSE_HELP: ReadonlyArray<{ label: string; description: string }> = [
+  { label: 'Wheel', description: 'Scroll slices' },
+  { label: 'Left drag', description: 'Active tool (crosshairs by default)' },
+  { label: 'Ctrl + left drag', description: 'Window/level' },
+  { label: 'Right drag', description: 'Zoom' },
+  { label: 'Middle drag', description: 'Pan' },
+];
+
+/** Handles a keydown unless the user is typing in a field; returns whether it was used. */
+export function handleShortcut(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) {
+    if (event.key !== 'Escape') return false;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return false;
+  const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key));
+  if (!shortcut) return false;
+  shortcut.run();
+  return true;
+}

@@ -1,0 +1,68 @@
+/**
+ * Verb-named changes that talk to the backend: list the project, open a case (or one series of a
+ * folder), pick which volume of the case is shown. Errors become the banner; nothing here throws.
+ */
+import { fetchVolumeBytes, getApi } from '../api';
+import { appStore } from './appState';
+import { finishLoading, showError, startLoading } from './uiActions';
+
+export async function loadProject(path?: string): Promise<void> {
+  const result = await getApi()['quorum:project.listCases'](path === undefined ? {} : { path });
+  if (!result.ok) {
+    showError(result.error, path ?? null);
+    return;
+  }
+  appStore.update((s) => ({ ...s, project: result.value }));
+}
+
+export async function refreshRecent(): Promise<void> {
+  const result = await getApi()['quorum:recent.list']({});
+  if (result.ok) appStore.update((s) => ({ ...s, recent: result.value.paths }));
+}
+
+/** Opens a NIfTI file or DICOM folder; `seriesInstanceUid` picks one series of a multi-series folder. */
+export async function openCasePath(path: string, seriesInstanceUid?: string): Promise<boolean> {
+  startLoading(`Opening ${baseName(path)}…`);
+  appStore.update((s) => ({ ...s, error: null, openDialogVisible: false }));
+  const result = await getApi()['quorum:case.open'](seriesInstanceUid ? { path, seriesInstanceUid } : { path });
+  if (!result.ok) {
+    showError(result.error, path);
+    return false;
+  }
+  const caseDescriptor = result.value;
+  appStore.update((s) => ({
+    ...s,
+    openCase: caseDescriptor,
+    activeVolumeIndex: 0,
+    windowChoice: caseDescriptor.modality === 'CT' ? 'brain' : 'auto',
+  }));
+  finishLoading();
+  void refreshRecent();
+  return true;
+}
+
+export function selectVolume(index: number): void {
+  const { openCase } = appStore.getState();
+  if (!openCase || index < 0 || index >= openCase.volumes.length) return;
+  appStore.update((s) => ({
+    ...s,
+    activeVolumeIndex: index,
+    // Each b-value has its own intensity range, so a hand-dragged window does not carry over.
+    windowChoice: s.windowChoice === 'custom' ? 'auto' : s.windowChoice,
+  }));
+}
+
+/** Next (or previous) volume, wrapping around: the B shortcut. */
+export function stepVolume(delta: number): void {
+  const { openCase, activeVolumeIndex } = appStore.getState();
+  if (!openCase || openCase.volumes.length < 2) return;
+  const n = openCase.volumes.length;
+  selectVolume((((activeVolumeIndex + delta) % n) + n) % n);
+}
+
+export { fetchVolumeBytes };
+
+function baseName(path: string): string {
+  const parts = path.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? path;
+}

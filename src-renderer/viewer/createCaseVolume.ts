@@ -1,0 +1,85 @@
+/**
+ * Fetch one volume's voxels from the backend and register it with Cornerstone as a local volume.
+ *
+ * The server has already read the file (NIfTI or DICOM), split 4D data and resolved geometry, so
+ * the renderer deliberately does not use Cornerstone's NIfTI or DICOM loaders: it wraps the raw
+ * bytes and hands Cornerstone the geometry as is (direction rows = voxel axes in LPS, the layout
+ * createLocalVolume expects).
+ */
+import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
+import type { CaseDescriptor, VolumeInfo } from '../../src-shared/api/contract';
+import type { VoxelArray } from '../../src-shared/volume/types';
+import { toDisplayArray, wrapVoxelBytes } from './voxelArrays';
+import { createWorldToIndex, type WorldToIndex } from './voxelGeometry';
+
+export interface LoadedVolume {
+  readonly info: VolumeInfo;
+  /** Cornerstone's cache id for this volume. */
+  readonly volumeId: string;
+  /** The voxels in the file's own type, for the exact value readout and the automatic window. */
+  readonly data: VoxelArray;
+  readonly worldToIndex: WorldToIndex;
+}
+
+export type FetchVolumeBytes = (url: string) => Promise<ArrayBuffer>;
+
+/**
+ * Cornerstone's volume id for a case volume. No ':' in it: Cornerstone reads the text before a
+ * colon as a loader scheme, and for a scheme-prefixed id it would try to load the slices through an
+ * image loader instead of using the local images already in its cache.
+ */
+export function cornerstoneVolumeIdOf(caseDescriptor: CaseDescriptor, info: VolumeInfo): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
+  return `quorum-${safe(caseDescriptor.caseId)}-${safe(info.volumeId)}`;
+}
+
+export async function createCaseVolume(
+  caseDescriptor: CaseDescriptor,
+  info: VolumeInfo,
+  fetchBytes: FetchVolumeBytes,
+): Promise<LoadedVolume> {
+  const volumeId = cornerstoneVolumeIdOf(caseDescriptor, info);
+  const voxelCount = info.dims[0] * info.dims[1] * info.dims[2];
+  const bytes = await fetchBytes(info.url);
+  const data = wrapVoxelBytes(bytes, info.dataType, voxelCount);
+  const worldToIndex = createWorldToIndex(info);
+  if (!cache.getVolume(volumeId)) {
+    const scalarData = toDisplayArray(data);
+    volumeLoader.createLocalVolume(volumeId, {
+      scalarData,
+      dimensions: [...info.dims] as Types.Point3,
+      spacing: [...info.spacingMm] as Types.Point3,
+      origin: [...info.originLps] as Types.Point3,
+      direction: [...info.direction] as Types.Mat3,
+      metadata: volumeMetadata(caseDescriptor, info, scalarData),
+    });
+  }
+  return { info, volumeId, data, worldToIndex };
+}
+
+/** Removes a case's volumes from Cornerstone's cache when another case is opened. */
+export function removeCaseVolumes(volumes: readonly LoadedVolume[]): void {
+  for (const v of volumes) cache.removeVolumeLoadObject(v.volumeId);
+}
+
+function volumeMetadata(caseDescriptor: CaseDescriptor, info: VolumeInfo, scalarData: ArrayLike<number>): Types.Metadata {
+  const bits = scalarData instanceof Uint8Array ? 8 : scalarData instanceof Float32Array ? 32 : 16;
+  return {
+    BitsAllocated: bits,
+    BitsStored: bits,
+    HighBit: bits - 1,
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    PixelRepresentation: scalarData instanceof Int16Array || scalarData instanceof Float32Array ? 1 : 0,
+    Modality: caseDescriptor.modality,
+    SeriesInstanceUID: `${caseDescriptor.caseId}.${info.volumeId}`,
+    ImageOrientationPatient: info.direction.slice(0, 6),
+    PixelSpacing: [info.spacingMm[1], info.spacingMm[0]],
+    // Crosshairs link viewports that share a frame of reference; all volumes of a case do.
+    FrameOfReferenceUID: caseDescriptor.caseId,
+    Columns: info.dims[0],
+    Rows: info.dims[1],
+    voiLut: [],
+    VOILUTFunction: 'LINEAR',
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The three-viewport MPR viewer: one rendering engine, three ORTHOGRAPHIC volume viewports and
+ * their tool group. Thin functions over Cornerstone3D taking the viewer handle first, in the
+ * spirit of NiiVue's function modules; React components call these and never touch Cornerstone.
+ */
+import {
+  Enums,
+  RenderingEngine,
+  setVolumesForViewports,
+  utilities as csUtils,
+  type Types,
+} from '@cornerstonejs/core';
+import type { Types as ToolTypes } from '@cornerstonejs/tools';
+import type { PrimaryTool } from '../state/appState';
+import type { CameraVectors, MprView } from './cameraOrientation';
+import { createMprToolGroup, setPrimaryTool } from './mprToolGroup';
+import type { VoiRange } from './windowPresets';
+
+export const MPR_VIEWS: readonly MprView[] = ['axial', 'sagittal', 'coronal'];
+
+export interface MprViewer {
+  readonly renderingEngine: RenderingEngine;
+  readonly toolGroup: ToolTypes.IToolGroup;
+  readonly viewportIds: Readonly<Record<MprView, string>>;
+  readonly elements: Readonly<Record<MprView, HTMLDivElement>>;
+  /** The Cornerstone volume shown now, if any. */
+  shownVolumeId: string | null;
+}
+
+export interface SliceInfo {
+  /** 0-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+const RENDERING_ENGINE_ID = 'quorum-mpr';
+const TOOL_GROUP_ID = 'quorum-mpr-tools';
+
+export function createMprViewer(elements: Record<MprView, HTMLDivElement>): MprViewer {
+  const renderingEngine = new RenderingEngine(RENDERING_ENGINE_ID);
+  const viewportIds = { axial: 'mpr-axial', sagittal: 'mpr-sagittal', coronal: 'mpr-coronal' } as const;
+  renderingEngine.setViewports(
+    MPR_VIEWS.map((view) => ({
+      viewportId: viewportIds[view],
+      element: elements[view],
+      type: Enums.ViewportType.ORTHOGRAPHIC,
+      defaultOptions: { orientation: view as Enums.OrientationAxis, background: [0, 0, 0] as Types.Point3 },
+    })),
+  );
+  const toolGroup = createMprToolGroup(
+    TOOL_GROUP_ID,
+    RENDERING_ENGINE_ID,
+    MPR_VIEWS.map((view) => ({ viewportId: viewportIds[view], view })),
+  );
+  return { renderingEngine, toolGroup, viewportIds, elements, shownVolumeId: null };
+}
+
+export function getVolumeViewport(viewer: MprViewer, view: MprView): Types.IVolumeViewport {
+  return viewer.renderingEngine.getViewport(viewer.viewportIds[view]) as Types.IVolumeViewport;
+}
+
+export interface ShowVolumeParams {
+  readonly volumeId: string;
+  readonly voiRange: VoiRange;
+  /** Cameras for a fresh case; omit to keep the current cameras (switching b-value). */
+  readonly cameras?: Record<MprView, CameraVectors>;
+}
+
+/** Shows a volume in all three viewports, either resetting the cameras or keeping them. */
+export async function showVolume(viewer: MprViewer, params: ShowVolumeParams): Promise<void> {
+  const { cameras } = params;
+  const kept = cameras ? null : MPR_VIEWS.map((view) => getVolumeViewport(viewer, view).getCamera());
+  const ids = MPR_VIEWS.map((view) => viewer.viewportIds[view]);
+  await setVolumesForViewports(viewer.renderingEngine, [{ volumeId: params.volumeId }], ids, false);
+  viewer.shownVolumeId = params.volumeId;
+  MPR_VIEWS.forEach((view, n) => {
+    const viewport = getVolumeViewport(viewer, view);
+    if (cameras) {
+      const { viewPlaneNormal, viewUp } = cameras[view];
+      viewport.setOrientation({ viewPlaneNormal: [...viewPlaneNormal] as Types.Point3, viewUp: [...viewUp] as Types.Point3 });
+    } else if (kept) {
+      viewport.setCamera(kept[n]);
+    }
+    viewport.setProperties({ voiRange: { ...params.voiRange } });
+  });
+  await renderSettled(viewer);
+}
+
+/**
+ * Renders now and again two frames later: the first render after setVolumes can run before the
+ * volume texture is uploaded and leave a viewport black (seen with SwiftShader in headless Chromium).
+ */
+async function renderSettled(viewer: MprViewer): Promise<void> {
+  viewer.renderingEngine.render();
+  await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+  viewer.renderingEngine.render();
+}
+
+export function setVoiRange(viewer: MprViewer, voiRange: VoiRange): void {
+  for (const view of MPR_VIEWS) getVolumeViewport(viewer, view).setProperties({ voiRange: { ...voiRange } });
+  viewer.renderingEngine.render();
+}
+
+export function getVoiRange(viewer: MprViewer): VoiRange | null {
+  const range = getVolumeViewport(viewer, 'axial').getProperties()?.voiRange;
+  return range ? { lower: range.lower, upper: range.upper } : null;
+}
+
+/** Re-applies the cameras of a fresh case (zoom, pan and slice back to the centre). */
+export function resetCameras(viewer: MprViewer, cameras: Record<MprView, CameraVectors>): void {
+  for (const view of MPR_VIEWS) {
+    const { viewPlaneNormal, viewUp } = cameras[view];
+    getVolumeViewport(viewer, view).setOrientation({ viewPlaneNormal: [...viewPlaneNormal] as Types.Point3, viewUp: [...viewUp] as Types.Point3 });
+  }
+  viewer.renderingEngine.render();
+}
+
+export function stepSlice(viewer: MprViewer, view: MprView, delta: number): void {
+  csUtils.scroll(viewer.renderingEngine.getViewport(viewer.viewportIds[view]), { delta });
+}
+
+/**
+ * The slice shown in a view, counted along the voxel axis the view steps through (so "Slice 1" is
+ * the file's first slice on that axis), from the camera's focal point. Cornerstone's own
+ * getSliceIndex counts from the camera side, which for axial runs superior to inferior.
+ */
+export function getSliceInfo(
+  viewer: MprViewer,
+  view: MprView,
+  voxelAxis: 0 | 1 | 2,
+  dims: readonly [number, number, number],
+  worldToIndex: (world: readonly [number, number, number]) => readonly [number, number, number],
+): SliceInfo | null {
+  if (!viewer.shownVolumeId) return null;
+  const { focalPoint } = getVolumeViewport(viewer, view).getCamera();
+  if (!focalPoint) return null;
+  const continuous = worldToIndex([focalPoint[0], focalPoint[1], focalPoint[2]])[voxelAxis];
+  const index = Math.min(dims[voxelAxis] - 1, Math.max(0, Math.round(continuous)));
+  return { index, count: dims[voxelAxis] };
+}
+
+export function setViewerPrimaryTool(viewer: MprViewer, tool: PrimaryTool): void {
+  setPrimaryTool(viewer.toolGroup, tool);
+}
+
+/** Canvas point (CSS pixels relative to the viewport element) → LPS world point. */
+export function canvasToWorld(viewer: MprViewer, view: MprView, canvasPoint: readonly [number, number]): Types.Point3 {
+  return getVolumeViewport(viewer, view).canvasToWorld([canvasPoint[0], canvasPoint[1]]);
+}
+
+export function resizeMprViewer(viewer: MprViewer): void {
+  viewer.renderingEngine.resize(true, false);
+}
+
+export function destroyMprViewer(viewer: MprViewer): void {
+  viewer.renderingEngine.destroy();
+}

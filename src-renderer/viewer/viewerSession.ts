@@ -1,0 +1,229 @@
+/**
+ * The one live viewer of the window: the MPR viewer, the open case's loaded volumes and the cameras
+ * chosen for it. Components call these functions; only this module and the ones it imports touch
+ * Cornerstone. State it needs from the app (window choice, primary tool) is passed in, and what
+ * the UI shows (slice numbers, orientation letters) is announced through `onViewChange`.
+ */
+import { Enums, getRenderingEngine } from '@cornerstonejs/core';
+import { synchronizers, SynchronizerManager } from '@cornerstonejs/tools';
+import type { CaseDescriptor } from '../../src-shared/api/contract';
+import type { Vec3 } from '../../src-shared/volume/types';
+import type { PrimaryTool, WindowChoice } from '../state/appState';
+import type { CursorReadout } from '../state/cursorState';
+import { computeEdgeLabels, computeVolumeAlignedCameras, type AlignedCamera, type EdgeLabels, type MprView } from './cameraOrientation';
+import { createCaseVolume, removeCaseVolumes, type FetchVolumeBytes, type LoadedVolume } from './createCaseVolume';
+import { initCornerstone } from './initCornerstone';
+import {
+  canvasToWorld,
+  createMprViewer,
+  destroyMprViewer,
+  getSliceInfo,
+  getVolumeViewport,
+  MPR_VIEWS,
+  resetCameras,
+  resizeMprViewer,
+  setViewerPrimaryTool,
+  setVoiRange,
+  showVolume,
+  stepSlice,
+  type MprViewer,
+  type SliceInfo,
+} from './mprViewer';
+import { nearestVoxel, voxelValue } from './voxelGeometry';
+import { computeAutoVoiRange, CT_PRESETS, windowToVoiRange, type VoiRange } from './windowPresets';
+
+export interface PaneInfo {
+  readonly slice: SliceInfo | null;
+  readonly labels: EdgeLabels | null;
+}
+
+interface Session {
+  viewer: MprViewer;
+  caseDescriptor: CaseDescriptor | null;
+  cameras: Record<MprView, AlignedCamera> | null;
+  volumes: Map<number, LoadedVolume>;
+  /** Automatic windows per volume index, computed once (a histogram pass over all voxels). */
+  autoRanges: Map<number, VoiRange>;
+  /** The case whose cameras the viewports have; another case gets fresh ones. */
+  camerasFor: CaseDescriptor | null;
+  shownIndex: number | null;
+  listeners: Set<() => void>;
+  detach: () => void;
+}
+
+const VOI_SYNC_ID = 'quorum-mpr-voi';
+let session: Session | null = null;
+
+export async function mountViewer(elements: Record<MprView, HTMLDivElement>): Promise<void> {
+  await initCornerstone();
+  if (session) unmountViewer();
+  const viewer = createMprViewer(elements);
+  // Window/level dragged in one viewport applies to all three.
+  SynchronizerManager.destroySynchronizer(VOI_SYNC_ID);
+  const voiSync = synchronizers.createVOISynchronizer(VOI_SYNC_ID, { syncInvertState: false, syncColormap: false });
+  for (const view of MPR_VIEWS) voiSync.add({ renderingEngineId: viewer.renderingEngine.id, viewportId: viewer.viewportIds[view] });
+  const notify = () => session?.listeners.forEach((l) => l());
+  const events = [Enums.Events.CAMERA_MODIFIED, Enums.Events.VOI_MODIFIED];
+  for (const view of MPR_VIEWS) for (const e of events) elements[view].addEventListener(e, notify);
+  const detach = () => {
+    for (const view of MPR_VIEWS) for (const e of events) elements[view].removeEventListener(e, notify);
+  };
+  session = { viewer, caseDescriptor: null, cameras: null, volumes: new Map(), autoRanges: new Map(), camerasFor: null, shownIndex: null, listeners: new Set(), detach };
+}
+
+export function unmountViewer(): void {
+  if (!session) return;
+  session.detach();
+  removeCaseVolumes([...session.volumes.values()]);
+  SynchronizerManager.destroySynchronizer(VOI_SYNC_ID);
+  if (getRenderingEngine(session.viewer.renderingEngine.id)) destroyMprViewer(session.viewer);
+  session = null;
+}
+
+/** Subscribe to camera/window changes (slice numbers, labels, window). */
+export function onViewChange(listener: () => void): () => void {
+  session?.listeners.add(listener);
+  return () => session?.listeners.delete(listener);
+}
+
+/**
+ * Shows volume `index` of `caseDescriptor`, fetching it first if needed. A different case resets the
+ * cameras; another volume of the same case (a b-value switch) keeps them, so the same anatomy stays
+ * under the cursor.
+ */
+export async function showCaseVolume(params: {
+  caseDescriptor: CaseDescriptor;
+  index: number;
+  windowChoice: WindowChoice;
+  fetchBytes: FetchVolumeBytes;
+}): Promise<void> {
+  const s = requireSession();
+  const { caseDescriptor, index } = params;
+  const sameCase = s.caseDescriptor === caseDescriptor;
+  if (!sameCase) {
+    removeCaseVolumes([...s.volumes.values()]);
+    s.volumes = new Map();
+    s.autoRanges = new Map();
+    s.caseDescriptor = caseDescriptor;
+    s.shownIndex = null;
+    s.cameras = computeVolumeAlignedCameras(caseDescriptor.volumes[0].direction);
+  }
+  const info = caseDescriptor.volumes[index];
+  if (!info) throw new Error(`The case has no volume ${index + 1}.`);
+  let loaded = s.volumes.get(index);
+  if (!loaded) {
+    loaded = await createCaseVolume(caseDescriptor, info, params.fetchBytes);
+    // A newer request may have replaced the case while this one was fetching.
+    if (session !== s || s.caseDescriptor !== caseDescriptor) return;
+    s.volumes.set(index, loaded);
+  }
+  s.shownIndex = null;
+  await showVolume(s.viewer, {
+    volumeId: loaded.volumeId,
+    voiRange: voiRangeFor(s, params.windowChoice, index) ?? autoRangeOf(s, index),
+    cameras: s.camerasFor === caseDescriptor ? undefined : s.cameras ?? undefined,
+  });
+  s.camerasFor = caseDescriptor;
+  s.shownIndex = index;
+  s.listeners.forEach((l) => l());
+}
+
+function autoRangeOf(s: Session, index: number): VoiRange {
+  let range = s.autoRanges.get(index);
+  const volume = s.volumes.get(index);
+  if (!range && volume) {
+    range = computeAutoVoiRange(volume.data, volume.info.min, volume.info.max);
+    s.autoRanges.set(index, range);
+  }
+  return range ?? { lower: 0, upper: 1 };
+}
+
+/** The VOI range for a window choice; null for 'custom' (keep what the user dragged). */
+function voiRangeFor(s: Session, choice: WindowChoice, index: number): VoiRange | null {
+  if (choice === 'custom') return null;
+  if (choice === 'auto') return autoRangeOf(s, index);
+  const preset = CT_PRESETS.find((p) => p.id === choice);
+  return preset ? windowToVoiRange(preset.widthHu, preset.levelHu) : null;
+}
+
+export function applyWindowChoice(choice: WindowChoice): void {
+  const s = session;
+  if (!s || s.shownIndex === null) return;
+  const range = voiRangeFor(s, choice, s.shownIndex);
+  if (range) setVoiRange(s.viewer, range);
+}
+
+/** Whether the window on screen is still the one `choice` sets (false once the user drags it). */
+export function windowMatchesChoice(choice: WindowChoice): boolean {
+  const s = session;
+  if (!s || s.shownIndex === null || choice === 'custom') return true;
+  const expected = voiRangeFor(s, choice, s.shownIndex);
+  const range = getVolumeViewport(s.viewer, 'axial').getProperties()?.voiRange;
+  if (!expected || !range) return true;
+  const tolerance = 1e-6 * Math.max(1, Math.abs(expected.upper - expected.lower));
+  return Math.abs(range.lower - expected.lower) <= tolerance && Math.abs(range.upper - expected.upper) <= tolerance;
+}
+
+export function currentWindow(): { width: number; level: number } | null {
+  const s = session;
+  if (!s || s.shownIndex === null) return null;
+  const range = getVolumeViewport(s.viewer, 'axial').getProperties()?.voiRange;
+  return range ? { width: range.upper - range.lower, level: (range.upper + range.lower) / 2 } : null;
+}
+
+export function resetView(windowChoice: WindowChoice): void {
+  const s = session;
+  if (!s || !s.cameras || s.shownIndex === null) return;
+  resetCameras(s.viewer, s.cameras);
+  applyWindowChoice(windowChoice === 'custom' ? 'auto' : windowChoice);
+}
+
+export function stepSliceIn(view: MprView, delta: number): void {
+  if (session && session.shownIndex !== null) stepSlice(session.viewer, view, delta);
+}
+
+export function setPrimaryToolOf(tool: PrimaryTool): void {
+  if (session) setViewerPrimaryTool(session.viewer, tool);
+}
+
+export function paneInfo(view: MprView): PaneInfo {
+  const s = session;
+  const volume = s && s.shownIndex !== null ? s.volumes.get(s.shownIndex) : undefined;
+  if (!s || !s.cameras || !volume) return { slice: null, labels: null };
+  const camera = getVolumeViewport(s.viewer, view).getCamera();
+  const labels =
+    camera.viewPlaneNormal && camera.viewUp
+      ? computeEdgeLabels({ viewPlaneNormal: toVec3(camera.viewPlaneNormal), viewUp: toVec3(camera.viewUp) })
+      : null;
+  return { slice: getSliceInfo(s.viewer, view, s.cameras[view].voxelAxis, volume.info.dims, volume.worldToIndex), labels };
+}
+
+/** World position and the file's value under a canvas point (CSS pixels in the viewport element). */
+export function probe(view: MprView, canvasPoint: readonly [number, number]): CursorReadout | null {
+  const s = session;
+  const volume = s && s.shownIndex !== null ? s.volumes.get(s.shownIndex) : undefined;
+  if (!s || !volume) return null;
+  const worldLps = toVec3(canvasToWorld(s.viewer, view, canvasPoint));
+  const voxel = nearestVoxel(volume.info.dims, volume.worldToIndex(worldLps));
+  return {
+    worldLps,
+    voxel,
+    value: voxel ? voxelValue(volume.data, volume.info.dims, voxel) : null,
+    unit: volume.info.unit,
+    viewportId: s.viewer.viewportIds[view],
+  };
+}
+
+export function resizeViewer(): void {
+  if (session) resizeMprViewer(session.viewer);
+}
+
+function requireSession(): Session {
+  if (!session) throw new Error('The viewer is not mounted yet.');
+  return session;
+}
+
+function toVec3(p: ArrayLike<number>): Vec3 {
+  return [p[0], p[1], p[2]];
+}
+
