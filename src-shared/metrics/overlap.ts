@@ -4,7 +4,7 @@
  * The formulas are per convention because the published implementations differ in their empty rules
  * and smoothing terms; see docs/metric-conventions.md (shared) and the sources cited beside each.
  */
-import type { Dims3 } from './grid';
+import type { Box3, Dims3 } from './grid';
 
 export interface Confusion {
   readonly tp: number;
@@ -101,4 +101,48 @@ export function mrRecall(c: Confusion): number {
 export function plainDice(c: Confusion, bothEmpty: number): number {
   const s = c.nRef + c.nPred;
   return s === 0 ? bothEmpty : (2 * c.tp) / s;
+}
+
+/**
+ * Confusion counts and the union bounding box of R and P in a single pass over the arrays, so the
+ * expensive metrics can crop without a second sweep of the volume.
+ */
+export function confusionAndBox(
+  ref: Uint8Array,
+  pred: Uint8Array,
+  dims: Dims3,
+): { confusion: Confusion; box: Box3 } {
+  const [nx, ny, nz] = dims;
+  if (ref.length !== nx * ny * nz || pred.length !== ref.length) throw new Error('mask length does not match dims');
+  let tp = 0, nRef = 0, nPred = 0;
+  let lx = nx, ly = ny, lz = nz, hx = -1, hy = -1, hz = -1;
+  let p = 0;
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      let first = -1, last = -1;
+      for (let i = 0; i < nx; i++, p++) {
+        const r = ref[p];
+        const q = pred[p];
+        if ((r | q) !== 0) {
+          nRef += r;
+          nPred += q;
+          tp += r & q;
+          if (first < 0) first = i;
+          last = i;
+        }
+      }
+      if (first >= 0) {
+        if (first < lx) lx = first;
+        if (last > hx) hx = last;
+        if (j < ly) ly = j;
+        if (j > hy) hy = j;
+        if (k < lz) lz = k;
+        if (k > hz) hz = k;
+      }
+    }
+  }
+  const n = nx * ny * nz;
+  const c: Confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
+  const box = hx < 0 ? { empty: true, lo: [0, 0, 0] as const, hi: [-1, -1, -1] as const } : { empty: false, lo: [lx, ly, lz] as const, hi: [hx, hy, hz] as const };
+  return { confusion: c, box };
 }

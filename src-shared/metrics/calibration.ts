@@ -1,0 +1,87 @@
+/**
+ * Expected calibration error for a binary probability map against a binary reference, in the three
+ * named conventions, and the Brier score. Every value names its convention; they are not comparable.
+ *
+ *  - `positive-class` (Popordanoska et al., per volume): confidence = p, 10 bins [k/10, (k+1)/10) with
+ *    p = 1 in the last bin; Σ_b (n_b/N)·|mean(y)_b − mean(p)_b| over non-empty bins; a fraction.
+ *  - `top-label` (JDTLosses): confidence = max(p, 1−p), predicted label = argmax(1−p, p) (ties go to
+ *    background, as torch.max returns the first maximum), accuracy = label correct; same bins and
+ *    weighting; reported in percent.
+ *  - `metricsreloaded` (metrics/calibration_measures.py expectation_calibration_error): confidence =
+ *    p, bins (l, u] with edges np.arange(0, 1.00001, 0.1) = i·0.1, so p = 0 falls in no bin and is
+ *    dropped from numerator and denominator; a fraction.
+ *
+ * `region` (optional 0/1 mask) limits the voxels; callers state which region they used.
+ */
+
+export interface EceSet {
+  readonly 'positive-class': number;
+  readonly 'top-label': number;
+  readonly metricsreloaded: number;
+}
+
+const BINS = 10;
+
+/** Bin of [k/10, (k+1)/10), p = 1 in the last bin. */
+function halfOpenBin(c: number): number {
+  let k = Math.floor(c * BINS);
+  if (k > 0 && k / BINS > c) k--;
+  if (k < BINS - 1 && (k + 1) / BINS <= c) k++;
+  return k < 0 ? 0 : k > BINS - 1 ? BINS - 1 : k;
+}
+
+/** Bin of (i·0.1, (i+1)·0.1] with numpy arange edges; −1 when p ≤ 0. */
+function mrBin(c: number): number {
+  if (!(c > 0)) return -1;
+  let k = Math.ceil(c * BINS) - 1;
+  if (k > 0 && !(c > k * 0.1)) k--;
+  if (k < BINS - 1 && c > (k + 1) * 0.1) k++;
+  return k < 0 ? 0 : k > BINS - 1 ? BINS - 1 : k;
+}
+
+function eceFromBins(n: Float64Array, acc: Float64Array, conf: Float64Array): number {
+  let total = 0, s = 0;
+  for (let b = 0; b < BINS; b++) {
+    if (n[b] === 0) continue;
+    total += n[b];
+    s += n[b] * Math.abs(acc[b] / n[b] - conf[b] / n[b]);
+  }
+  return total === 0 ? NaN : s / total;
+}
+
+export function eceAll(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array): EceSet {
+  if (prob.length !== ref.length) throw new Error('ECE: probability map and reference differ in length');
+  const nP = new Float64Array(BINS), aP = new Float64Array(BINS), cP = new Float64Array(BINS);
+  const nT = new Float64Array(BINS), aT = new Float64Array(BINS), cT = new Float64Array(BINS);
+  const nM = new Float64Array(BINS), aM = new Float64Array(BINS), cM = new Float64Array(BINS);
+  for (let i = 0; i < prob.length; i++) {
+    if (region && region[i] === 0) continue;
+    const p = prob[i];
+    const y = ref[i];
+    const b = halfOpenBin(p);
+    nP[b]++; aP[b] += y; cP[b] += p;
+    const top = p > 0.5 ? p : 1 - p;
+    const label = p > 0.5 ? 1 : 0;
+    const t = halfOpenBin(top);
+    nT[t]++; aT[t] += label === y ? 1 : 0; cT[t] += top;
+    const m = mrBin(p);
+    if (m >= 0) { nM[m]++; aM[m] += y; cM[m] += p; }
+  }
+  return {
+    'positive-class': eceFromBins(nP, aP, cP),
+    'top-label': 100 * eceFromBins(nT, aT, cT),
+    metricsreloaded: eceFromBins(nM, aM, cM),
+  };
+}
+
+/** Binary Brier score: mean (p − y)² over the region. */
+export function brierScore(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array): number {
+  let s = 0, n = 0;
+  for (let i = 0; i < prob.length; i++) {
+    if (region && region[i] === 0) continue;
+    const d = prob[i] - ref[i];
+    s += d * d;
+    n++;
+  }
+  return n === 0 ? NaN : s / n;
+}
