@@ -6,7 +6,7 @@
  * Import this module before anything else that builds zod schemas (see zodSetup.ts): it is what
  * brings the contract in.
  */
-import type { ApiError, QuorumApi } from '../../src-shared/api/contract';
+import { menuCommandSchema, type ApiError, type MenuCommand, type QuorumApi } from '../../src-shared/api/contract';
 import { createHttpApi, authHeaders } from './httpTransport';
 import { createIpcApi } from './ipcTransport';
 import { captureToken } from './token';
@@ -60,4 +60,19 @@ export async function fetchVolumeBytes(url: string): Promise<ArrayBuffer> {
     throw new ApiRequestError(error.code, error.message);
   }
   return response.arrayBuffer();
+}
+
+/**
+ * Application-menu commands (Electron only; browser mode has no native menu, so this is a no-op
+ * there). Commands are validated on arrival like every other message; invalid ones are dropped
+ * with a warning. Returns the unsubscribe function.
+ */
+export function onMenuCommand(callback: (command: MenuCommand) => void): () => void {
+  const bridge = window.quorum;
+  if (bridge === undefined) return () => undefined;
+  return bridge.onMenuCommand((raw) => {
+    const parsed = menuCommandSchema.safeParse(raw);
+    if (parsed.success) callback(parsed.data);
+    else console.warn('[menu] dropped a malformed menu command', raw);
+  });
 }
