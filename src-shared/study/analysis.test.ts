@@ -3,7 +3,7 @@ import { analyseStudy, type AnalysisInput } from './analysis';
 import type { StoredAnswer } from './answers';
 import { StudyNotClosedError } from './decode';
 import type { StudyConfig } from './design';
-import { CONSENSUS_SOURCE, MODEL_SOURCE, pairedStudy, RATER_SOURCE } from './testFixtures';
+import { CONSENSUS_SOURCE, MODEL_SOURCE, must, pairedStudy, RATER_SOURCE } from './testFixtures';
 import { planStudy, type ServerTrial } from './trials';
 
 const M = MODEL_SOURCE.sourceId;
@@ -95,8 +95,8 @@ describe('analyseStudy (paired)', () => {
   });
 
   it('summarises acceptability per source and compares the sources with Wilcoxon', () => {
-    const r1m = result.acceptability.find((a) => a.readerId === 'r1' && a.sourceId === M)!;
-    const r1r = result.acceptability.find((a) => a.readerId === 'r1' && a.sourceId === R)!;
+    const r1m = must(result.acceptability.find((a) => a.readerId === 'r1' && a.sourceId === M));
+    const r1r = must(result.acceptability.find((a) => a.readerId === 'r1' && a.sourceId === R));
     // M: 5,5,4,4,4,3,5,4,4,2 → one 2, one 3, five 4s, three 5s; mean 40/10; median 4
     expect(r1m).toMatchObject({ counts: [0, 1, 1, 5, 3], n: 10, mean: 4, median: 4 });
     // R: 3,4,4,2,3,3,4,5,1,2 → mean 31/10; sorted 1,2,2,3,3,3,4,4,4,5 → median 3
@@ -157,7 +157,7 @@ describe('analyseStudy (single)', () => {
     // Model judged AI on both cases; rater judged AI on c1 (wrong), human on c2 (right) → 3 of 4.
     const a = t.map((x) => answerTo(x, { aiJudgement: x.sourceA === M || caseNo(x) === 1 ? 'ai' : 'human' }));
     const r = analyseStudy({ config: single, state: 'closed', trials: t, answers: a });
-    const pooled = r.aiIdentification.find((x) => x.readerId === null)!;
+    const pooled = must(r.aiIdentification.find((x) => x.readerId === null));
     // Balanced design: chance ½. 2·P(X ≥ 3 | 4) = 2·5/16 = 0.625.
     expect(pooled.accuracy).toMatchObject({ successes: 3, trials: 4, nullRate: 0.5 });
     expect(pooled.accuracy.pValue).toBeCloseTo(0.625, 12);
@@ -181,7 +181,7 @@ describe('analyseStudy (single)', () => {
     const t = planStudy(single);
     // Always answering "human" is right on 4 of 6: exactly the chance level 2/3, so p = 1.
     const r = analyseStudy({ config: single, state: 'closed', trials: t, answers: t.map((x) => answerTo(x, { aiJudgement: 'human' })) });
-    const pooled = r.aiIdentification.find((x) => x.readerId === null)!;
+    const pooled = must(r.aiIdentification.find((x) => x.readerId === null));
     expect(pooled.accuracy.nullRate).toBeCloseTo(2 / 3, 12);
     expect(pooled.accuracy.pValue).toBeCloseTo(1, 12);
     expect(pooled.passesTuringTest).toBe(true);

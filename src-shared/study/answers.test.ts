@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type AnswerCheckInput, checkAnswer, refuseUnlessOpen } from './answers';
-import { pairedStudy } from './testFixtures';
+import { must, pairedStudy } from './testFixtures';
 import { planStudy } from './trials';
 
 const config = pairedStudy();
-const trial = planStudy(config).find((t) => t.readerId === 'reader-1')!;
+const trial = must(planStudy(config).find((t) => t.readerId === 'reader-1'));
 const complete = { trialId: trial.trialId, preference: 'A', acceptability: { A: 4, B: 2 }, aiChoice: 'B', comment: 'ok' };
 
 function input(over: Partial<AnswerCheckInput> = {}): AnswerCheckInput {

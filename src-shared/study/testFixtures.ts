@@ -38,3 +38,9 @@ export function pairedStudy(overrides: Partial<StudyConfig> = {}): StudyConfig {
     ...overrides,
   };
 }
+
+/** The value, or a thrown error naming what was missing (tests use it instead of `!`). */
+export function must<T>(value: T | undefined | null, what = 'value'): T {
+  if (value === undefined || value === null) throw new Error(`expected a ${what}`);
+  return value;
+}

@@ -83,7 +83,11 @@ export function planStudy(config: StudyConfig): ServerTrial[] {
   const newIdFor = trialIdFactory(config.seed, new Set());
   const trials: ServerTrial[] = [];
   for (const readerId of config.readerIds) {
-    const order = (orders.get(readerId) ?? []).map((k) => keyed.get(k)!);
+    const order = (orders.get(readerId) ?? []).map((k) => {
+      const t = keyed.get(k);
+      if (!t) throw new Error(`internal: order key ${k} has no trial`);
+      return t;
+    });
     const firstOnLeft = new Array<boolean>(order.length).fill(true);
     if (config.mode === 'paired') {
       for (const [first, second] of pairs) {
