@@ -7,6 +7,7 @@ export * from './randomisation';
 export * from './trials';
 export * from './blinding';
 export * from './answers';
+export * from './lifecycle';
 export * from './decode';
 export * from './analysis';
 export * from './export';
