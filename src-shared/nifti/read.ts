@@ -73,6 +73,15 @@ function inflateAll(gz: Uint8Array, size: number, fileName: string): Uint8Array 
   return result;
 }
 
+/**
+ * Validates a NIfTI header from the first bytes of a file (64 KiB is plenty, gzipped or not), so a
+ * caller can refuse a file before reading all of it. Throws the same VolumeReadErrors as readNifti.
+ */
+export function readNiftiHeader(prefix: Uint8Array, options: ReadNiftiOptions = {}, notes: string[] = []): NiftiHeader {
+  const fileName = options.fileName ?? 'the file';
+  return parseNiftiHeader(isGzip(prefix) ? inflateHead(prefix, fileName) : prefix, fileName, notes);
+}
+
 export function readNifti(bytes: Uint8Array, options: ReadNiftiOptions = {}): NiftiImage {
   const fileName = options.fileName ?? 'the file';
   const notes: string[] = [];

@@ -88,7 +88,8 @@ export function writeNifti(input: NiftiWriteInput, options: NiftiWriteOptions = 
 
   // Typed arrays are in platform order; every platform Quorum runs on is little-endian.
   out.set(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength), VOX_OFFSET);
-  return options.gzip ? gzipSync(out, { level: options.level ?? 6 }) : out;
+  // mtime 0: the same input gives byte-identical .nii.gz files (reproducible demo data and caches).
+  return options.gzip ? gzipSync(out, { level: options.level ?? 6, mtime: 0 }) : out;
 }
 
 function writeAscii(out: Uint8Array, offset: number, max: number, s: string): void {
