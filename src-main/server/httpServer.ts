@@ -155,6 +155,8 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
+      // The client went away mid-response (a cancelled fetch, a closed tab): nothing to report.
+      if ((e as NodeJS.ErrnoException | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
       console.warn('[server] request failed:', e);
       if (!res.headersSent) {
         res.writeHead(500, baseHeaders('text/plain; charset=utf-8'));

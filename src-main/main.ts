@@ -1,0 +1,120 @@
+/**
+ * Electron main, kept thin: privileged quorum:// scheme, one hardened window, IPC, the menu.
+ * Everything with logic (routes, headers, IPC sender checks, menu structure, window policy) lives in
+ * plain Node modules under server/, services/ and shell/, tested without Electron.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MenuCommand } from '../src-shared/api/contract';
+import { APP_SCHEME, MENU_COMMAND_CHANNEL } from '../src-shared/api/transport';
+import { createBackend } from './server/backend';
+import { registerIpcChannels } from './shell/ipcAdapter';
+import { buildMenuTemplate, type MenuIntent, type MenuItemSpec } from './shell/menuTemplate';
+import { createProtocolHandler } from './shell/protocolHandler';
+import { APP_ENTRY_URL, isNavigationAllowed, isPermissionAllowed, secureWebPreferences } from './shell/windowPolicy';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+// Must run before `ready`: a standard + secure scheme gets an origin ('self' in the CSP works), fetch,
+// CORS and streaming, and counts as a secure context (needed for SharedArrayBuffer/WASM threads).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+// Defence in depth for any web contents, including ones we never create on purpose.
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!isNavigationAllowed(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+async function start(): Promise<void> {
+  const backend = await createBackend({
+    mode: 'electron',
+    version: app.getVersion(),
+    projectDir: app.isPackaged ? path.join(process.resourcesPath, 'demo') : path.join(app.getAppPath(), 'demo'),
+    rendererDir: path.join(here, '..', 'renderer'),
+    dataDir: app.getPath('userData'),
+  });
+
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => {
+    callback(isPermissionAllowed(permission, contents.getURL()));
+  });
+  protocol.handle(APP_SCHEME, createProtocolHandler(backend.routes));
+
+  const window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Quorum',
+    show: false,
+    webPreferences: { ...secureWebPreferences, preload: path.join(here, '..', 'preload', 'preload.cjs') },
+  });
+  window.once('ready-to-show', () => window.show());
+
+  const send = (command: MenuCommand): void => window.webContents.send(MENU_COMMAND_CHANNEL, command);
+
+  async function pick(kind: 'file' | 'folder'): Promise<string | null> {
+    const result = await dialog.showOpenDialog(window, {
+      properties: kind === 'file' ? ['openFile'] : ['openDirectory'],
+      filters: kind === 'file' ? [{ name: 'NIfTI', extensions: ['nii', 'gz'] }] : [],
+    });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  }
+
+  async function runIntent(intent: MenuIntent): Promise<void> {
+    if (intent.kind === 'send') return send(intent.command);
+    const picked = await pick(intent.kind === 'pick-file' ? 'file' : 'folder');
+    if (picked !== null) send(intent.kind === 'pick-project' ? { type: 'open-project', path: picked } : { type: 'open-path', path: picked });
+  }
+
+  const toElectron = (item: MenuItemSpec): MenuItemConstructorOptions => {
+    switch (item.type) {
+      case 'intent':
+        return { label: item.label, accelerator: item.accelerator, click: () => void runIntent(item.intent) };
+      case 'role':
+        return { role: item.role, accelerator: item.accelerator };
+      case 'separator':
+        return { type: 'separator' };
+      case 'label':
+        return { label: item.label, enabled: false };
+      case 'submenu':
+        return { label: item.label, submenu: item.items.map(toElectron) };
+    }
+  };
+
+  async function refreshMenu(): Promise<void> {
+    const recent = await backend.handlers.channels['quorum:recent.list']({});
+    const template = buildMenuTemplate({
+      platform: process.platform,
+      appName: app.name,
+      recent: recent.ok ? recent.value.paths : [],
+      devTools: !app.isPackaged,
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template.map(toElectron)));
+  }
+
+  registerIpcChannels(ipcMain, async (channel, request) => {
+    const result = await backend.dispatch(channel, request);
+    // Opening a case changes the recent list the menu shows.
+    if (channel === 'quorum:case.open' && result.ok) void refreshMenu();
+    return result;
+  });
+
+  await refreshMenu();
+  await window.loadURL(APP_ENTRY_URL);
+}
+
+app.on('window-all-closed', () => app.quit());
+
+app
+  .whenReady()
+  .then(start)
+  .catch((e: unknown) => {
+    console.error('Quorum failed to start:', e);
+    app.exit(1);
+  });

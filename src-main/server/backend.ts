@@ -1,0 +1,53 @@
+/**
+ * Wires the API for one shell (Electron or browser mode): the real case loader, the recent list
+ * in the data folder, the path guard seeded with the project folder, the handler table, the
+ * validating dispatcher and the GET routes. The two composition roots (src-main/main.ts and
+ * src-main/server/cli.ts) differ only in the options they pass.
+ *
+ * Plain Node; no Electron.
+ */
+import path from 'node:path';
+import { createApiHandlers, type ApiHandlers, type CaseLoader } from '../services/api';
+import { createDispatch, type Dispatch } from '../services/apiDispatch';
+import { listCases, openCase } from '../services/caseLoader';
+import { PathGuard } from '../services/pathGuard';
+import { createRecentStore } from '../services/recent';
+import { createAppRoutes, type AppRoutes } from './appRoutes';
+
+export interface BackendOptions {
+  mode: 'electron' | 'browser';
+  version: string;
+  /** The project opened when none is named (the bundled demo by default). */
+  projectDir: string;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** Where recent.json lives (Electron userData, or the browser-mode data dir). */
+  dataDir: string;
+  /** Replaced only by tests that need a loader double; the real loader by default. */
+  loader?: CaseLoader;
+}
+
+export interface Backend {
+  handlers: ApiHandlers;
+  dispatch: Dispatch;
+  routes: AppRoutes;
+  pathGuard: PathGuard;
+}
+
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const pathGuard = new PathGuard();
+  const projectDir = path.resolve(options.projectDir);
+  // The project folder is readable from the start; a missing one is reported when it is listed.
+  await pathGuard.addRoot(projectDir).catch(() => undefined);
+  const handlers = createApiHandlers({
+    mode: options.mode,
+    version: options.version,
+    demoProjectPath: projectDir,
+    loader: options.loader ?? { openCase, listCases },
+    recent: createRecentStore(path.join(options.dataDir, 'recent.json')),
+    pathGuard,
+  });
+  const dispatch = createDispatch(handlers.channels);
+  const routes = createAppRoutes({ handlers, pathGuard, rendererDir: options.rendererDir });
+  return { handlers, dispatch, routes, pathGuard };
+}
