@@ -94,6 +94,11 @@ describe('mask import validation', () => {
     expectRefused(importAs(new Uint8Array(0), 'empty.nii'), 'corrupt-file', /empty\.nii/);
   });
 
+  it('stops inflating a file far larger than a mask on the case grid could be', () => {
+    const huge: SeriesGeometry = { ...GRID, dims: [200, 200, 100] };
+    expectRefused(importAs(nifti(huge, new Uint8Array(200 * 200 * 100)), 'bomb.nii.gz'), 'bad-geometry', /bomb\.nii\.gz inflates to more than \d+ bytes/);
+  });
+
   it('refuses an editor labelmap of the wrong length or with bad values', () => {
     expectRefused(() => p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: new Uint8Array(VOXELS - 1), status: 'draft' }), 'bad-geometry', /119 voxels but the case grid \[6,5,4\] has 120/);
     expectRefused(() => p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([0], 7), status: 'draft' }), 'bad-labels', /found 7/);
