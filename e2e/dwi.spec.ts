@@ -1,0 +1,99 @@
+/**
+ * The demo DWI, end to end: it opens with the right number of slices, the value under the cursor
+ * is the file's value at that point, the b-value switcher changes the volume (and the value), and
+ * the rendered screen is not blank. One page for the whole file: SwiftShader WebGL is slow.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { parseBval } from '../src-shared/nifti';
+import { imageVariance } from './helpers/imageVariance';
+import { loadNifti, niftiValue, voxelOfWorld } from './helpers/niftiVoxelAt';
+import { openApp } from './helpers/openApp';
+import { openCaseByName } from './helpers/openCase';
+import { hoverAndRead } from './helpers/readCursor';
+import { waitForVolume } from './helpers/waitForVolume';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+let dwiPath = '';
+let shown = '';
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openApp(page);
+  dwiPath = await openCaseByName(page, /dwi|diffusion/i);
+  shown = await waitForVolume(page);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+test('opens the demo DWI with as many axial slices as the file has', async () => {
+  const image = loadNifti(dwiPath);
+  const [nx, ny, nz] = image.geometry.dims;
+  // The demo DWI is stored axially (k = slice axis), so the three views count k, i and j.
+  await expect(page.getByTestId('slice-info-axial')).toHaveAttribute('data-count', String(nz));
+  await expect(page.getByTestId('slice-info-sagittal')).toHaveAttribute('data-count', String(nx));
+  await expect(page.getByTestId('slice-info-coronal')).toHaveAttribute('data-count', String(ny));
+  await expect(page.getByTestId('slice-info-axial')).toContainText(new RegExp(`Slice \\d+ / ${nz}`));
+  // Radiological axial view: anterior at the top, the patient's left on the screen's right.
+  await expect(page.getByTestId('orient-axial-top')).toHaveText('A');
+  await expect(page.getByTestId('orient-axial-right')).toHaveText('L');
+  await expect(page.getByTestId('orient-sagittal-top')).toHaveText('S');
+  await expect(page.getByTestId('orient-coronal-left')).toHaveText('R');
+});
+
+test('shows the file value and position under the cursor', async () => {
+  const image = loadNifti(dwiPath);
+  const sample = await hoverAndRead(page, 'axial', 0.45, 0.42);
+  const expectedVoxel = voxelOfWorld(image, sample.worldLps);
+  expect(expectedVoxel).not.toBeNull();
+  expect(sample.voxel).toEqual(expectedVoxel);
+  expect(sample.value).toBe(niftiValue(image, expectedVoxel!, 0));
+  expect(sample.value).not.toBe(0); // inside the head, so the check is not 0 === 0
+
+  // Screen directions: right is patient left (+x in LPS), down is posterior (+y).
+  const right = await hoverAndRead(page, 'axial', 0.6, 0.42);
+  const down = await hoverAndRead(page, 'axial', 0.45, 0.6);
+  expect(right.worldLps[0]).toBeGreaterThan(sample.worldLps[0]);
+  expect(Math.abs(right.worldLps[1] - sample.worldLps[1])).toBeLessThan(1e-3);
+  expect(down.worldLps[1]).toBeGreaterThan(sample.worldLps[1]);
+  expect(Math.abs(down.worldLps[2] - sample.worldLps[2])).toBeLessThan(1e-3);
+});
+
+test('switches b-values: another volume, another value at the same voxel', async () => {
+  const image = loadNifti(dwiPath);
+  const bvalFile = dwiPath.replace(/\.nii(\.gz)?$/, '.bval');
+  const bvals = existsSync(bvalFile) ? parseBval(readFileSync(bvalFile, 'utf8')) : null;
+  const switcher = page.getByTestId('volume-switcher');
+  const options = switcher.getByTestId('volume-option');
+  await expect(options).toHaveCount(image.volumeCount);
+
+  const before = await hoverAndRead(page, 'axial', 0.45, 0.42);
+  const last = image.volumeCount - 1;
+  await options.nth(last).click();
+  shown = await waitForVolume(page, shown);
+  await expect(options.nth(last)).toHaveAttribute('aria-checked', 'true');
+  if (bvals) await expect(options.nth(last)).toHaveAttribute('data-bvalue', String(bvals[last]));
+
+  const after = await hoverAndRead(page, 'axial', 0.45, 0.42);
+  expect(after.voxel).toEqual(before.voxel); // the camera stays put across b-values
+  expect(after.value).toBe(niftiValue(image, after.voxel!, last));
+  expect(after.value).not.toBe(before.value);
+
+  // The B key steps to the next volume, wrapping round to the first.
+  await page.keyboard.press('b');
+  shown = await waitForVolume(page, shown);
+  await expect(options.nth(0)).toHaveAttribute('aria-checked', 'true');
+  const back = await hoverAndRead(page, 'axial', 0.45, 0.42);
+  expect(back.value).toBe(before.value);
+});
+
+test('renders a non-blank image', async () => {
+  const png = await page.getByTestId('viewer-grid').screenshot();
+  const variance = await imageVariance(page, png);
+  // A uniform (blank) grid has variance 0; anatomy in grey levels gives hundreds.
+  expect(variance).toBeGreaterThan(100);
+});
