@@ -1,0 +1,49 @@
+/**
+ * File helpers shared by the case loaders: bounded reads (a header check before a whole-file read)
+ * and the shape a format loader returns.
+ */
+import { open, readFile, stat } from 'node:fs/promises';
+import type { ApiError, CaseDescriptor } from '../../src-shared/api/contract';
+import type { Volume } from '../../src-shared/volume/types';
+
+/** What a format-specific loader hands back before ids, URLs and value ranges are added. */
+export interface LoadedVolumes {
+  name: string;
+  source: CaseDescriptor['source'];
+  modality: CaseDescriptor['modality'];
+  volumes: { label: string; bValue: number | null; volume: Volume }[];
+  notes: string[];
+}
+
+export function isNiftiName(p: string): boolean {
+  return /\.nii(\.gz)?$/i.test(p);
+}
+
+/** Reads the first `length` bytes of a file (for header checks before reading it all). */
+export async function readPrefix(file: string, length = 65_536): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = new Uint8Array(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whole-file read with a size check first, so a 10 GB file is refused rather than exhausting memory. */
+export async function readWholeFile(file: string, maxBytes = 2 ** 31 - 1): Promise<Uint8Array> {
+  const info = await stat(file);
+  if (info.size > maxBytes) {
+    throw Object.assign(new RangeError(`${(info.size / 2 ** 30).toFixed(1)} GiB on disk`), { file });
+  }
+  const b = await readFile(file);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** A failure that is not about a file's content (e.g. an unknown series), carried with its API error. */
+export class CaseOpenError extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}

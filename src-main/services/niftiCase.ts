@@ -1,0 +1,59 @@
+/**
+ * A NIfTI file as a case: header checked from the first 64 KiB before the whole file is read, a 4D
+ * image split into volumes (by b-value when a .bval sits beside it), and the modality guessed.
+ *
+ * NIfTI carries no modality, so it is guessed and the guess is noted: integer data spanning roughly
+ * −1000…+1000 or more (air and bone in Hounsfield units) is CT, with unit HU; a NIFTI_INTENT_LABEL
+ * image is OT (a label map); everything else is MR, the usual source of NIfTI files.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CaseDescriptor } from '../../src-shared/api/contract';
+import { parseBval, readNifti, readNiftiHeader, splitByBValue, type NiftiImage } from '../../src-shared/nifti';
+import { finiteRange } from '../../src-shared/volume/stats';
+import { readPrefix, readWholeFile, type LoadedVolumes } from './caseFiles';
+
+const NIFTI_INTENT_LABEL = 1002;
+
+export function niftiBaseName(file: string): string {
+  return path.basename(file).replace(/\.nii(\.gz)?$/i, '');
+}
+
+export function guessNiftiModality(image: NiftiImage): { modality: CaseDescriptor['modality']; why: string } {
+  if (image.header.intentCode === NIFTI_INTENT_LABEL) return { modality: 'OT', why: 'the header marks it as a label map' };
+  const integer = !image.dataType.startsWith('float');
+  const { min, max } = finiteRange(image.data);
+  if (integer && min <= -500 && max >= 500) return { modality: 'CT', why: `its values span ${min}…${max}, like Hounsfield units` };
+  return { modality: 'MR', why: 'NIfTI carries no modality and the values do not look like Hounsfield units' };
+}
+
+async function readBvalBeside(file: string, notes: string[]): Promise<number[] | null> {
+  const bvalPath = path.join(path.dirname(file), `${niftiBaseName(file)}.bval`);
+  const text = await readFile(bvalPath, 'utf8').catch(() => null);
+  if (text === null) return null;
+  try {
+    return parseBval(text, path.basename(bvalPath));
+  } catch (e) {
+    notes.push(`${(e as Error).message} It was ignored.`);
+    return null;
+  }
+}
+
+export async function loadNiftiCase(file: string): Promise<LoadedVolumes> {
+  const fileName = path.basename(file);
+  // Refuse absurd headers (2^31 voxels, wrong magic) before reading a possibly huge file.
+  readNiftiHeader(await readPrefix(file), { fileName });
+  const image = readNifti(await readWholeFile(file), { fileName });
+  const notes = [...image.notes];
+  const name = niftiBaseName(file);
+  const bvals = image.volumeCount > 1 ? await readBvalBeside(file, notes) : null;
+  const { modality, why } = guessNiftiModality(image);
+  notes.push(`Modality ${modality} is a guess: ${why}.`);
+  const unit = modality === 'CT' ? 'HU' : undefined;
+  const volumes = splitByBValue(image, bvals, notes, name).map((v) => ({
+    label: v.label,
+    bValue: v.bValue,
+    volume: unit ? { ...v.volume, unit } : v.volume,
+  }));
+  return { name, source: 'nifti', modality, volumes, notes };
+}
