@@ -19,3 +19,4 @@ export * from './raters';
 export * from './aggregate';
 export * from './stats';
 export * from './conventions/index';
+export * from './summary';

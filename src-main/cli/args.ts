@@ -1,0 +1,103 @@
+/**
+ * Argument parsing for `evaluate`. Hand-rolled (no dependency) because the contract is small and
+ * every mistake must become a one-line reason with exit code 2.
+ */
+import type { ConventionName } from '../../src-shared/metrics/conventions/types';
+import { BadInput } from './errors';
+
+export type Format = 'json' | 'csv';
+
+export interface EvaluateArgs {
+  readonly convention: ConventionName | 'all';
+  readonly thresholdMl?: number;
+  readonly tolerancesMm?: number[];
+  readonly format: Format;
+  readonly ref?: string;
+  readonly pred?: string;
+  readonly prob?: string;
+  readonly raters: string[];
+  readonly region?: string;
+  readonly refDir?: string;
+  readonly predDir?: string;
+  readonly out?: string;
+  readonly summary?: string;
+  readonly workers?: number;
+}
+
+const VALUE_FLAGS = new Set([
+  '--ref', '--pred', '--convention', '--threshold-ml', '--tolerance-mm', '--prob', '--rater', '--format',
+  '--region', '--ref-dir', '--pred-dir', '--out', '--summary', '--workers',
+]);
+
+export const USAGE =
+  'usage: evaluate --ref REF.nii.gz --pred PRED.nii.gz --convention use|isles22|metricsreloaded|all ' +
+  '[--threshold-ml T] [--tolerance-mm 2,5,10] [--prob PROB.nii.gz] [--rater R.nii.gz ...] [--region MASK.nii.gz] ' +
+  '[--format json|csv] | --ref-dir D --pred-dir D [--out results.csv] [--summary summary.json] [--workers N]';
+
+function positiveNumber(flag: string, text: string, allowZero: boolean): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
+    throw new BadInput(`${flag} needs a ${allowZero ? 'non-negative' : 'positive'} number, got "${text}"`);
+  }
+  return v;
+}
+
+export function parseArgs(argv: readonly string[]): EvaluateArgs {
+  const values = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') throw new BadInput(USAGE);
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    if (!VALUE_FLAGS.has(flag)) throw new BadInput(`unknown argument "${a}"; ${USAGE}`);
+    let value: string;
+    if (eq > 0) value = a.slice(eq + 1);
+    else {
+      if (i + 1 >= argv.length) throw new BadInput(`${flag} needs a value`);
+      value = argv[++i];
+    }
+    const list = values.get(flag) ?? [];
+    list.push(value);
+    values.set(flag, list);
+  }
+  const one = (flag: string): string | undefined => {
+    const v = values.get(flag);
+    if (v && v.length > 1 && flag !== '--rater') throw new BadInput(`${flag} given more than once`);
+    return v?.[0];
+  };
+  const conv = one('--convention') ?? 'all';
+  if (!['use', 'isles22', 'metricsreloaded', 'all'].includes(conv)) {
+    throw new BadInput(`--convention must be use, isles22, metricsreloaded or all, got "${conv}"`);
+  }
+  const fmt = one('--format') ?? 'json';
+  if (fmt !== 'json' && fmt !== 'csv') throw new BadInput(`--format must be json or csv, got "${fmt}"`);
+  const t = one('--threshold-ml');
+  const tol = one('--tolerance-mm');
+  const w = one('--workers');
+  const args: EvaluateArgs = {
+    convention: conv as ConventionName | 'all',
+    thresholdMl: t === undefined ? undefined : positiveNumber('--threshold-ml', t, true),
+    tolerancesMm: tol === undefined ? undefined : tol.split(',').map((x) => positiveNumber('--tolerance-mm', x, true)),
+    format: fmt,
+    ref: one('--ref'),
+    pred: one('--pred'),
+    prob: one('--prob'),
+    raters: values.get('--rater') ?? [],
+    region: one('--region'),
+    refDir: one('--ref-dir'),
+    predDir: one('--pred-dir'),
+    out: one('--out'),
+    summary: one('--summary'),
+    workers: w === undefined ? undefined : Math.max(1, Math.floor(positiveNumber('--workers', w, false))),
+  };
+  const dirMode = args.refDir !== undefined || args.predDir !== undefined;
+  if (dirMode) {
+    if (!args.refDir || !args.predDir) throw new BadInput('directory mode needs both --ref-dir and --pred-dir');
+    if (args.ref || args.pred) throw new BadInput('give either --ref/--pred or --ref-dir/--pred-dir, not both');
+    if (args.prob || args.raters.length > 0 || args.region) throw new BadInput('--prob, --rater and --region are for single cases');
+  } else {
+    if (!args.ref) throw new BadInput('--ref is required');
+    if (!args.pred) throw new BadInput('--pred is required');
+  }
+  return args;
+}

@@ -1,0 +1,155 @@
+/**
+ * The `evaluate` CLI contract, end to end: NIfTI files written here, the CLI spawned as a process.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeNifti } from '../../src-shared/nifti/index';
+import { emptyMask, fillBox } from '../../src-shared/metrics/shapes';
+import type { Direction, Vec3 } from '../../src-shared/volume/types';
+
+const ROOT = join(__dirname, '..', '..');
+const dims: Vec3 = [10, 10, 8];
+const I: Direction = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+let dir = '';
+
+function write(name: string, data: Uint8Array | Float32Array, opts: { dims?: Vec3; origin?: Vec3 } = {}): string {
+  const p = join(dir, name);
+  const d = opts.dims ?? dims;
+  writeFileSync(p, writeNifti({ geometry: { dims: d, spacingMm: [1, 1, 2], originLps: opts.origin ?? [0, 0, 0], direction: I }, data }, { gzip: true }));
+  return p;
+}
+
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/evaluate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// A: 4×4×3 = 48 voxels of 2 mm³; B: A shifted one voxel along i → TP 36, Dice 72/96
+const A = () => fillBox(emptyMask(dims), dims, [2, 2, 2], [5, 5, 4]);
+const B = () => fillBox(emptyMask(dims), dims, [3, 2, 2], [6, 5, 4]);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'quorum-evaluate-'));
+  write('a.nii.gz', A());
+  write('b.nii.gz', B());
+  write('empty.nii.gz', emptyMask(dims));
+  const prob = Float32Array.from(A(), (v) => (v ? 0.75 : 0.25));
+  write('prob.nii.gz', prob);
+  const bad = prob.slice();
+  bad[3] = 1.5;
+  write('prob-bad.nii.gz', bad);
+  const two = A();
+  two[0] = 2;
+  write('nonbinary.nii.gz', two);
+  write('small.nii.gz', emptyMask([5, 5, 5]), { dims: [5, 5, 5] });
+  write('moved.nii.gz', B(), { origin: [5, 0, 0] });
+  writeFileSync(join(dir, 'corrupt.nii.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+  mkdirSync(join(dir, 'refs'));
+  mkdirSync(join(dir, 'preds'));
+  writeFileSync(join(dir, 'refs', 'case1.nii.gz'), readFileSync(join(dir, 'a.nii.gz')));
+  writeFileSync(join(dir, 'preds', 'case1.nii.gz'), readFileSync(join(dir, 'b.nii.gz')));
+  writeFileSync(join(dir, 'refs', 'case2.nii.gz'), readFileSync(join(dir, 'a.nii.gz')));
+  writeFileSync(join(dir, 'preds', 'case2.nii.gz'), readFileSync(join(dir, 'empty.nii.gz')));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('evaluate CLI: single case', () => {
+  it('prints exactly one JSON object with the three conventions', () => {
+    const r = run(['--ref', join(dir, 'a.nii.gz'), '--pred', join(dir, 'b.nii.gz'), '--convention', 'all']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    const o = JSON.parse(r.stdout);
+    expect(Object.keys(o)).toEqual(['use', 'isles22', 'metricsreloaded']);
+    expect(o.isles22.dice).toBe(0.75);
+    expect(o.metricsreloaded.jaccard).toBeCloseTo(36 / 60, 15);
+    expect(o.use.volume_ref_ml).toBeCloseTo(48 * 2 * 0.001, 15);
+    expect(o.use.shape).toEqual([10, 10, 8]);
+    expect(o.use.spacing_mm).toEqual([1, 1, 2]);
+    expect(o.isles22.hd95_mm).toBeNull();
+    expect(o.use.lesions).toBeNull();
+    expect(o.metricsreloaded.lesions).toMatchObject({ connectivity: 26, matching: 'greedy-iou>0.5', tp: 1 });
+    expect(o.use.soft).toBeUndefined();
+  });
+
+  it('writes NaN as a string, undefined metrics as null, tolerance keys as plain numbers', () => {
+    const r = run(['--ref', join(dir, 'a.nii.gz'), '--pred', join(dir, 'empty.nii.gz'), '--convention', 'use', '--tolerance-mm', '0.5,1,2']);
+    expect(r.status).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.convention).toBe('use');
+    expect(o.dice).toBe('NaN');
+    expect(o.masd_mm).toBeNull();
+    expect(Object.keys(o.surface_dice).sort()).toEqual(['0.5', '1', '2']);
+    expect(o.image_class).toBeNull();
+  });
+
+  it('adds the soft and raters blocks with --prob and --rater', () => {
+    const r = run([
+      '--ref', join(dir, 'a.nii.gz'), '--pred', join(dir, 'a.nii.gz'), '--convention', 'isles22',
+      '--prob', join(dir, 'prob.nii.gz'), '--rater', join(dir, 'a.nii.gz'), '--rater', join(dir, 'b.nii.gz'),
+    ]);
+    expect(r.status).toBe(0);
+    const o = JSON.parse(r.stdout);
+    // 2 raters: majority needs both = A∩B (36 voxels); soft volume = (48+48)/2 · 2 mm³
+    expect(o.soft.volume_soft_ref_ml).toBeCloseTo(0.096, 12);
+    expect(o.soft.volume_thresholded_ml).toBeCloseTo(0.096, 12);
+    expect(Object.keys(o.soft.ece_vs_majority)).toEqual(['positive-class', 'top-label', 'metricsreloaded']);
+    expect(o.raters.n).toBe(2);
+    expect(o.raters.pairwise_dice[0][1]).toBe(0.75);
+  });
+
+  it('emits CSV with dotted columns on --format csv', () => {
+    const r = run(['--ref', join(dir, 'a.nii.gz'), '--pred', join(dir, 'b.nii.gz'), '--convention', 'metricsreloaded', '--format', 'csv']);
+    expect(r.status).toBe(0);
+    const [head, row] = r.stdout.trim().split('\n');
+    const cols = head.split(',');
+    expect(cols).toContain('surface_dice.1');
+    expect(cols).toContain('lesions.f1');
+    expect(row.split(',')[cols.indexOf('convention')]).toBe('metricsreloaded');
+  });
+});
+
+describe('evaluate CLI: bad input exits 2 with one line on stderr', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['missing file', ['--ref', '/nonexistent/ref.nii.gz', '--pred', 'b.nii.gz'], /cannot be read/],
+    ['corrupt NIfTI', ['--ref', 'corrupt.nii.gz', '--pred', 'b.nii.gz'], /not a readable NIfTI/],
+    ['shape mismatch', ['--ref', 'a.nii.gz', '--pred', 'small.nii.gz'], /shape mismatch/],
+    ['affine mismatch', ['--ref', 'a.nii.gz', '--pred', 'moved.nii.gz'], /affine mismatch/],
+    ['non-binary mask', ['--ref', 'nonbinary.nii.gz', '--pred', 'b.nii.gz'], /not binary/],
+    ['probabilities outside [0,1]', ['--ref', 'a.nii.gz', '--pred', 'b.nii.gz', '--prob', 'prob-bad.nii.gz'], /\[0,1\]/],
+    ['unknown convention', ['--ref', 'a.nii.gz', '--pred', 'b.nii.gz', '--convention', 'nnunet'], /--convention/],
+  ];
+  for (const [what, args, reason] of cases) {
+    it(what, () => {
+      const r = run(args.map((a) => (a.endsWith('.nii.gz') && !a.startsWith('/') ? join(dir, a) : a)));
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(reason);
+    });
+  }
+});
+
+describe('evaluate CLI: directory mode', () => {
+  it('pairs files by name, reports rows and a summary, shows progress on stderr', () => {
+    const out = join(dir, 'rows.csv');
+    const summary = join(dir, 'summary.json');
+    const r = run(['--ref-dir', join(dir, 'refs'), '--pred-dir', join(dir, 'preds'), '--convention', 'use', '--threshold-ml', '0', '--out', out, '--summary', summary, '--workers', '2']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/\[2\/2\]/);
+    const o = JSON.parse(r.stdout);
+    expect(o.n_cases).toBe(2);
+    expect(o.cases.map((c: { case: string }) => c.case)).toEqual(['case1.nii.gz', 'case2.nii.gz']);
+    const rows = readFileSync(out, 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(3);
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    // case1 TP, case2 FN (prediction empty)
+    expect(s.image_level).toMatchObject({ tp: 1, fn: 1, fp: 0, tn: 0, sensitivity: 0.5 });
+    // Dice is NaN for case2 under USE: mean over the one defined value
+    expect(s.metrics.dice).toMatchObject({ n: 1, n_nan: 1 });
+    expect(s.metrics.dice.mean).toBeCloseTo(72 / (96 + 1e-8), 12);
+  });
+});
