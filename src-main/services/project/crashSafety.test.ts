@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from './annotationFiles';
 import { CRASH_GRID, expectedLabelmap, isNoLesionSave } from './crash/autosavePattern';
@@ -18,7 +19,7 @@ import { ProjectStore } from './ProjectStore';
 import { APP_VERSION, tempDir } from './testSupport';
 
 const KILLS = 20;
-const CHILD = path.join(__dirname, 'crash', 'autosaveChild.ts');
+const CHILD = fileURLToPath(new URL('./crash/autosaveChild.ts', import.meta.url));
 
 interface Saved {
   k: number;
