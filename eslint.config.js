@@ -67,7 +67,9 @@ export default tseslint.config(
   },
   {
     // src-shared runs in main, renderer, workers and CLI alike: no Node built-ins, no Electron.
+    // Its tests run in Node (Vitest) and may read fixture files; tsconfig.shared.json excludes them too.
     files: ['src-shared/**/*.ts'],
+    ignores: ['src-shared/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
