@@ -21,7 +21,14 @@ export default defineConfig({
     viewport: { width: 1400, height: 800 },
     launchOptions: {
       executablePath: process.env.QUORUM_CHROMIUM ?? '/usr/lib/chromium/chromium',
-      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     },
     trace: 'off',
     screenshot: 'only-on-failure',

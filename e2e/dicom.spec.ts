@@ -24,4 +24,3 @@ test('opens the DICOM series with its 20 slices', async ({ page }) => {
   const sliceAfter = Number(await page.getByTestId('slice-info-axial').getAttribute('data-slice'));
   expect(Math.abs(sliceAfter - sliceBefore)).toBe(1);
 });
-

@@ -16,7 +16,8 @@ export function voxelOfWorld(image: NiftiImage, worldLps: readonly [number, numb
   // Solve A·[i j k]ᵀ + t = ras with Cramer's rule on the 3×3 part.
   const m = [a[0], a[1], a[2], a[4], a[5], a[6], a[8], a[9], a[10]];
   const r = [-worldLps[0] - a[3], -worldLps[1] - a[7], worldLps[2] - a[11]];
-  const det3 = (q: number[]) => q[0] * (q[4] * q[8] - q[5] * q[7]) - q[1] * (q[3] * q[8] - q[5] * q[6]) + q[2] * (q[3] * q[7] - q[4] * q[6]);
+  const det3 = (q: number[]) =>
+    q[0] * (q[4] * q[8] - q[5] * q[7]) - q[1] * (q[3] * q[8] - q[5] * q[6]) + q[2] * (q[3] * q[7] - q[4] * q[6]);
   const d = det3(m);
   const ijk = [0, 1, 2].map((col) => {
     const q = [...m];

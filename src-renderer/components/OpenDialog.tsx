@@ -68,7 +68,11 @@ export function OpenDialog() {
             Browse
           </button>
         </form>
-        {listError && <div className="list-error" data-testid="open-list-error">{listError}</div>}
+        {listError && (
+          <div className="list-error" data-testid="open-list-error">
+            {listError}
+          </div>
+        )}
         {listing && (
           <div className="browser">
             <div className="browser-head">

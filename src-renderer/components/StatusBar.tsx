@@ -30,9 +30,7 @@ export function StatusBar() {
       >
         {readout ? (
           <>
-            <span title="World position, patient LPS, mm">
-              LPS ({readout.worldLps.map((v) => v.toFixed(1)).join(', ')}) mm
-            </span>
+            <span title="World position, patient LPS, mm">LPS ({readout.worldLps.map((v) => v.toFixed(1)).join(', ')}) mm</span>
             {readout.voxel ? (
               <>
                 <span title="Voxel index i, j, k">voxel [{readout.voxel.join(', ')}]</span>

@@ -59,7 +59,12 @@ export function ViewerGrid() {
     let stale = false;
     const n = openCase.volumes.length;
     startLoading(n > 1 ? `Loading ${info.label} (${activeVolumeIndex + 1}/${n})…` : `Loading ${openCase.name}…`);
-    showCaseVolume({ caseDescriptor: openCase, index: activeVolumeIndex, windowChoice: appStore.getState().windowChoice, fetchBytes: fetchVolumeBytes })
+    showCaseVolume({
+      caseDescriptor: openCase,
+      index: activeVolumeIndex,
+      windowChoice: appStore.getState().windowChoice,
+      fetchBytes: fetchVolumeBytes,
+    })
       .then(() => {
         if (stale) return;
         finishLoading();
@@ -68,7 +73,10 @@ export function ViewerGrid() {
       .catch((e: unknown) => {
         if (stale) return;
         const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'renderer';
-        showError({ code: code === 'renderer' ? 'renderer' : 'corrupt-file', message: `Could not display ${info.label}: ${messageOf(e)}` }, openCase.path);
+        showError(
+          { code: code === 'renderer' ? 'renderer' : 'corrupt-file', message: `Could not display ${info.label}: ${messageOf(e)}` },
+          openCase.path,
+        );
       });
     return () => {
       stale = true;

@@ -44,10 +44,18 @@ export function ViewportPane(props: {
       <div className="pane-title">{TITLES[view]}</div>
       {labels && (
         <>
-          <div className="orient top" data-testid={`orient-${view}-top`}>{labels.top}</div>
-          <div className="orient bottom" data-testid={`orient-${view}-bottom`}>{labels.bottom}</div>
-          <div className="orient left" data-testid={`orient-${view}-left`}>{labels.left}</div>
-          <div className="orient right" data-testid={`orient-${view}-right`}>{labels.right}</div>
+          <div className="orient top" data-testid={`orient-${view}-top`}>
+            {labels.top}
+          </div>
+          <div className="orient bottom" data-testid={`orient-${view}-bottom`}>
+            {labels.bottom}
+          </div>
+          <div className="orient left" data-testid={`orient-${view}-left`}>
+            {labels.left}
+          </div>
+          <div className="orient right" data-testid={`orient-${view}-right`}>
+            {labels.right}
+          </div>
         </>
       )}
       {slice && (

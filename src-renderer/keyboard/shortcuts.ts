@@ -39,7 +39,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['b'], label: 'B', description: 'Next b-value / volume', run: () => stepVolume(1) },
   { keys: ['B'], label: 'Shift+B', description: 'Previous b-value / volume', run: () => stepVolume(-1) },
   { keys: ['c', 'C'], label: 'C', description: 'Left button: crosshairs', run: () => choosePrimaryTool('crosshairs') },
-  { keys: ['w', 'W'], label: 'W', description: 'Left button: window/level (Ctrl+drag always works)', run: () => choosePrimaryTool('windowLevel') },
+  {
+    keys: ['w', 'W'],
+    label: 'W',
+    description: 'Left button: window/level (Ctrl+drag always works)',
+    run: () => choosePrimaryTool('windowLevel'),
+  },
   { keys: ['p', 'P'], label: 'P', description: 'Left button: pan (middle button always pans)', run: () => choosePrimaryTool('pan') },
   { keys: ['z', 'Z'], label: 'Z', description: 'Left button: zoom (right button always zooms)', run: () => choosePrimaryTool('zoom') },
   { keys: ['o', 'O'], label: 'O', description: 'Open a file or folder', run: () => setOpenDialogVisible(true) },

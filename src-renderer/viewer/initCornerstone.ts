@@ -3,15 +3,7 @@
  * uses. Idempotent: React may mount the viewer twice in development.
  */
 import { init as initCore } from '@cornerstonejs/core';
-import {
-  addTool,
-  CrosshairsTool,
-  init as initTools,
-  PanTool,
-  StackScrollTool,
-  WindowLevelTool,
-  ZoomTool,
-} from '@cornerstonejs/tools';
+import { addTool, CrosshairsTool, init as initTools, PanTool, StackScrollTool, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
 
 let started: Promise<void> | null = null;
 

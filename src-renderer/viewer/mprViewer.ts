@@ -3,13 +3,7 @@
  * their tool group. Thin functions over Cornerstone3D taking the viewer handle first, in the
  * spirit of NiiVue's function modules; React components call these and never touch Cornerstone.
  */
-import {
-  Enums,
-  RenderingEngine,
-  setVolumesForViewports,
-  utilities as csUtils,
-  type Types,
-} from '@cornerstonejs/core';
+import { Enums, RenderingEngine, setVolumesForViewports, utilities as csUtils, type Types } from '@cornerstonejs/core';
 import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
 import type { CameraVectors, MprView } from './cameraOrientation';
@@ -110,7 +104,10 @@ export function getVoiRange(viewer: MprViewer): VoiRange | null {
 export function resetCameras(viewer: MprViewer, cameras: Record<MprView, CameraVectors>): void {
   for (const view of MPR_VIEWS) {
     const { viewPlaneNormal, viewUp } = cameras[view];
-    getVolumeViewport(viewer, view).setOrientation({ viewPlaneNormal: [...viewPlaneNormal] as Types.Point3, viewUp: [...viewUp] as Types.Point3 });
+    getVolumeViewport(viewer, view).setOrientation({
+      viewPlaneNormal: [...viewPlaneNormal] as Types.Point3,
+      viewUp: [...viewUp] as Types.Point3,
+    });
   }
   viewer.renderingEngine.render();
 }

@@ -68,7 +68,17 @@ export async function mountViewer(elements: Record<MprView, HTMLDivElement>): Pr
   const detach = () => {
     for (const view of MPR_VIEWS) for (const e of events) elements[view].removeEventListener(e, notify);
   };
-  session = { viewer, caseDescriptor: null, cameras: null, volumes: new Map(), autoRanges: new Map(), camerasFor: null, shownIndex: null, listeners: new Set(), detach };
+  session = {
+    viewer,
+    caseDescriptor: null,
+    cameras: null,
+    volumes: new Map(),
+    autoRanges: new Map(),
+    camerasFor: null,
+    shownIndex: null,
+    listeners: new Set(),
+    detach,
+  };
 }
 
 export function unmountViewer(): void {
@@ -121,7 +131,7 @@ export async function showCaseVolume(params: {
   await showVolume(s.viewer, {
     volumeId: loaded.volumeId,
     voiRange: voiRangeFor(s, params.windowChoice, index) ?? autoRangeOf(s, index),
-    cameras: s.camerasFor === caseDescriptor ? undefined : s.cameras ?? undefined,
+    cameras: s.camerasFor === caseDescriptor ? undefined : (s.cameras ?? undefined),
   });
   s.camerasFor = caseDescriptor;
   s.shownIndex = index;
@@ -226,4 +236,3 @@ function requireSession(): Session {
 function toVec3(p: ArrayLike<number>): Vec3 {
   return [p[0], p[1], p[2]];
 }
-

@@ -53,12 +53,7 @@ export function wrapVoxelBytes(bytes: ArrayBuffer, dataType: VoxelDataType, voxe
 
 /** The array Cornerstone displays: the native one when it can, else a Float32 copy. */
 export function toDisplayArray(data: VoxelArray): DisplayVoxelArray {
-  if (
-    data instanceof Uint8Array ||
-    data instanceof Int16Array ||
-    data instanceof Uint16Array ||
-    data instanceof Float32Array
-  ) {
+  if (data instanceof Uint8Array || data instanceof Int16Array || data instanceof Uint16Array || data instanceof Float32Array) {
     return data;
   }
   return Float32Array.from(data);

@@ -20,7 +20,12 @@ describe('createWorldToIndex', () => {
 
   it('handles a rotated grid (45° about z)', () => {
     const c = Math.SQRT1_2;
-    const geometry = { dims: [4, 4, 4] as const, spacingMm: [2, 2, 1] as const, originLps: [0, 0, 0] as const, direction: [c, c, 0, -c, c, 0, 0, 0, 1] };
+    const geometry = {
+      dims: [4, 4, 4] as const,
+      spacingMm: [2, 2, 1] as const,
+      originLps: [0, 0, 0] as const,
+      direction: [c, c, 0, -c, c, 0, 0, 0, 1],
+    };
     // Voxel (1, 1, 0) = 2·(c, c, 0) + 2·(−c, c, 0) = (0, 4c, 0).
     const ijk = createWorldToIndex(geometry)([0, 4 * c, 0]);
     expect(ijk[0]).toBeCloseTo(1, 12);
@@ -29,7 +34,9 @@ describe('createWorldToIndex', () => {
   });
 
   it('refuses a degenerate geometry', () => {
-    expect(() => createWorldToIndex({ dims: [1, 1, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], direction: [1, 0, 0, 1, 0, 0, 0, 0, 1] })).toThrow(/degenerate/);
+    expect(() =>
+      createWorldToIndex({ dims: [1, 1, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], direction: [1, 0, 0, 1, 0, 0, 0, 0, 1] }),
+    ).toThrow(/degenerate/);
   });
 });
 

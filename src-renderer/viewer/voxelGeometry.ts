@@ -21,6 +21,7 @@ export type WorldToIndex = (world: Vec3) => Vec3;
 export function createWorldToIndex(geometry: GridGeometry): WorldToIndex {
   const { spacingMm: s, originLps: o, direction: d } = geometry;
   // Columns of M are the world step per voxel along i, j, k: M[:, r] = spacing_r · d_row_r.
+  // prettier-ignore
   const m = [
     d[0] * s[0], d[3] * s[1], d[6] * s[2],
     d[1] * s[0], d[4] * s[1], d[7] * s[2],
@@ -31,11 +32,7 @@ export function createWorldToIndex(geometry: GridGeometry): WorldToIndex {
     const x = world[0] - o[0];
     const y = world[1] - o[1];
     const z = world[2] - o[2];
-    return [
-      inv[0] * x + inv[1] * y + inv[2] * z,
-      inv[3] * x + inv[4] * y + inv[5] * z,
-      inv[6] * x + inv[7] * y + inv[8] * z,
-    ];
+    return [inv[0] * x + inv[1] * y + inv[2] * z, inv[3] * x + inv[4] * y + inv[5] * z, inv[6] * x + inv[7] * y + inv[8] * z];
   };
 }
 
@@ -72,6 +69,7 @@ function invert3x3(m: readonly number[]): number[] {
     throw new Error('The volume geometry is degenerate (its direction/spacing matrix cannot be inverted).');
   }
   const r = 1 / det;
+  // prettier-ignore
   return [
     A * r, -(b * i - c * h) * r, (b * f - c * e) * r,
     B * r, (a * i - c * g) * r, -(a * f - c * d) * r,

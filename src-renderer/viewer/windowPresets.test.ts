@@ -3,9 +3,10 @@ import { computeAutoVoiRange, CT_PRESETS, windowToVoiRange } from './windowPrese
 
 describe('CT presets', () => {
   it('turns W/L into a VOI range', () => {
-    const brain = CT_PRESETS.find((p) => p.id === 'brain')!;
+    const [brain, , , bone] = CT_PRESETS;
+    expect(brain.id).toBe('brain');
     expect(windowToVoiRange(brain.widthHu, brain.levelHu)).toEqual({ lower: 0, upper: 80 });
-    const bone = CT_PRESETS.find((p) => p.id === 'bone')!;
+    expect(bone.id).toBe('bone');
     expect(windowToVoiRange(bone.widthHu, bone.levelHu)).toEqual({ lower: -400, upper: 1600 });
   });
   it('binds one distinct key per preset', () => {
