@@ -68,7 +68,9 @@ export function acquireOwnership(dbPath: string): AcquiredOwnership {
   }
   const owner = readOwner(ownerPath);
   if (owner && owner.pid !== process.pid && owner.host === os.hostname() && isProcessAlive(owner.pid)) {
-    throw new ProjectLockedError(`project is open in another Quorum process (pid ${owner.pid}, since ${owner.openedAt}); close it there first`);
+    throw new ProjectLockedError(
+      `project is open in another Quorum process (pid ${owner.pid}, since ${owner.openedAt}); close it there first, or delete ${ownerPath} if no Quorum is running`,
+    );
   }
   if (owner && owner.host !== os.hostname()) {
     // A different machine on a shared drive: we cannot check its pid, so refuse rather than guess.

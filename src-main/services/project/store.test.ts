@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from './annotationFiles';
@@ -51,6 +53,13 @@ describe('schema and migrations', () => {
     open.pop();
     const again = track(ProjectStore.open(dir, { appVersion: APP_VERSION, migrations: [...MIGRATIONS, v2] }));
     expect(again.openReport.migration.applied).toEqual([]);
+    // A clean close leaves no lock behind, so there was nothing stale to clear.
+    expect(again.openReport.notes).toEqual([]);
+    expect(fs.existsSync(path.join(dir, `${DB_FILE}.lock`))).toBe(true);
+    again.close();
+    open.pop();
+    expect(fs.existsSync(path.join(dir, `${DB_FILE}.lock`))).toBe(false);
+    expect(fs.existsSync(path.join(dir, `${DB_FILE}.owner`))).toBe(false);
   });
 
   it('refuses a database written by a newer Quorum', () => {
@@ -70,6 +79,19 @@ describe('schema and migrations', () => {
     const dir = tempDir();
     track(openTemp(dir));
     expect(() => openTemp(dir)).toThrow(/already open/);
+  });
+
+  it('refuses a project owned by another live process; takes over from a dead one', () => {
+    const dir = tempDir();
+    openTemp(dir).close();
+    const ownerPath = path.join(dir, `${DB_FILE}.owner`);
+    fs.writeFileSync(ownerPath, JSON.stringify({ pid: process.ppid, host: os.hostname(), openedAt: 'earlier' }));
+    expect(() => ProjectStore.open(dir, { appVersion: APP_VERSION })).toThrow(new RegExp(`open in another Quorum process \\(pid ${process.ppid}`));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    fs.writeFileSync(ownerPath, JSON.stringify({ pid: dead, host: os.hostname(), openedAt: 'earlier' }));
+    fs.mkdirSync(path.join(dir, `${DB_FILE}.lock`));
+    const store = track(ProjectStore.open(dir, { appVersion: APP_VERSION }));
+    expect(store.openReport.notes).toEqual([`cleared a stale database lock left by process ${dead}, which is no longer running`]);
   });
 
   it('makes the audit log and the version table append-only at the SQL level', () => {
