@@ -5,7 +5,6 @@ import importPlugin from 'eslint-plugin-import';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-
 const electronBan = {
   name: 'electron',
   message: 'Only src-main/main.ts and src-main/preload.ts may import electron; put logic in plain Node modules.',
@@ -52,8 +51,16 @@ export default tseslint.config(
               from: ['./src-main', './src-renderer', './e2e', './bench', './scripts'],
               message: 'src-shared is environment-free and imports nothing from the other trees.',
             },
-            { target: './src-main', from: './src-renderer', message: 'src-main and src-renderer never import each other; share through src-shared.' },
-            { target: './src-renderer', from: './src-main', message: 'src-main and src-renderer never import each other; share through src-shared.' },
+            {
+              target: './src-main',
+              from: './src-renderer',
+              message: 'src-main and src-renderer never import each other; share through src-shared.',
+            },
+            {
+              target: './src-renderer',
+              from: './src-main',
+              message: 'src-main and src-renderer never import each other; share through src-shared.',
+            },
           ],
         },
       ],

@@ -19,7 +19,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // Must run before `ready`: a standard + secure scheme gets an origin ('self' in the CSP works), fetch,
 // CORS and streaming, and counts as a secure context (needed for SharedArrayBuffer/WASM threads).
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } },
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true },
+  },
 ]);
 
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -69,7 +72,8 @@ async function start(): Promise<void> {
   async function runIntent(intent: MenuIntent): Promise<void> {
     if (intent.kind === 'send') return send(intent.command);
     const picked = await pick(intent.kind === 'pick-file' ? 'file' : 'folder');
-    if (picked !== null) send(intent.kind === 'pick-project' ? { type: 'open-project', path: picked } : { type: 'open-path', path: picked });
+    if (picked !== null)
+      send(intent.kind === 'pick-project' ? { type: 'open-project', path: picked } : { type: 'open-path', path: picked });
   }
 
   const toElectron = (item: MenuItemSpec): MenuItemConstructorOptions => {

@@ -26,7 +26,8 @@ let server: BrowserServer;
 function expectedVoxels(): Int16Array {
   const out = new Int16Array(DIMS[0] * DIMS[1] * DIMS[2]);
   let n = 0;
-  for (let k = 0; k < DIMS[2]; k++) for (let j = 0; j < DIMS[1]; j++) for (let i = 0; i < DIMS[0]; i++) out[n++] = i + 10 * j + 100 * k - 50;
+  for (let k = 0; k < DIMS[2]; k++)
+    for (let j = 0; j < DIMS[1]; j++) for (let i = 0; i < DIMS[0]; i++) out[n++] = i + 10 * j + 100 * k - 50;
   return out;
 }
 
@@ -48,7 +49,10 @@ beforeAll(async () => {
   await writeFile(path.join(renderer, 'assets', 'app.js'), 'export {};');
   await writeFile(path.join(renderer, 'assets', 'worker.mjs'), 'export {};');
   await writeFile(path.join(renderer, 'assets', 'ort.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d]));
-  const nifti = writeNifti({ geometry: { dims: DIMS, spacingMm: [1, 1, 2], originLps: [0, 0, 0], direction: IDENTITY }, data: expectedVoxels() });
+  const nifti = writeNifti({
+    geometry: { dims: DIMS, spacingMm: [1, 1, 2], originLps: [0, 0, 0], direction: IDENTITY },
+    data: expectedVoxels(),
+  });
   await writeFile(path.join(project, 'ct.nii'), nifti);
   await writeFile(path.join(project, 'ct.nii.gz'), gzipSync(nifti));
   await writeFile(path.join(tmp, 'secret.txt'), 'outside the roots');
@@ -84,7 +88,11 @@ async function openCase(file: string): Promise<CaseDescriptor> {
 
 describe('token', () => {
   it('refuses an API request without the token, with a message saying what to do', async () => {
-    const res = await rawRequest(server.port, '/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const res = await rawRequest(server.port, '/api/app.info', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
     const body = res.json<Result<unknown>>();
     expect(body.ok).toBe(false);
@@ -104,7 +112,11 @@ describe('token', () => {
   });
 
   it('does not accept the token as a query parameter on API requests', async () => {
-    const res = await rawRequest(server.port, `/api/app.info?token=${TOKEN}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const res = await rawRequest(server.port, `/api/app.info?token=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
     expect(res.json<{ error: { message: string } }>().error.message).toContain('header');
   });
@@ -190,10 +202,18 @@ describe('request validation', () => {
   it('rejects an empty path, an unknown channel, bad JSON and the wrong method', async () => {
     expect((await post('case.open', { path: '' })).status).toBe(400);
     expect((await post('nope.never', {})).status).toBe(400);
-    const badJson = await rawRequest(server.port, '/api/app.info', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{' });
+    const badJson = await rawRequest(server.port, '/api/app.info', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: '{',
+    });
     expect(badJson.status).toBe(400);
     expect((await rawRequest(server.port, '/api/app.info', { headers: auth })).status).toBe(405);
-    const notJson = await rawRequest(server.port, '/api/app.info', { method: 'POST', headers: { ...auth, 'Content-Type': 'text/plain' }, body: '{}' });
+    const notJson = await rawRequest(server.port, '/api/app.info', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'text/plain' },
+      body: '{}',
+    });
     expect(notJson.status).toBe(415);
   });
 

@@ -93,7 +93,10 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     const host = req.headers.host ?? '';
     if (!allowedHosts.includes(host.toLowerCase())) {
       return errorResponse(
-        { code: 'unauthorized', message: `Host "${host}" is not allowed: Quorum answers only to ${allowedHosts.join(' or ')} (DNS-rebinding defence).` },
+        {
+          code: 'unauthorized',
+          message: `Host "${host}" is not allowed: Quorum answers only to ${allowedHosts.join(' or ')} (DNS-rebinding defence).`,
+        },
         403,
       );
     }
@@ -114,7 +117,10 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
       });
     }
     if (!tokensMatch(given, token)) {
-      return errorResponse({ code: 'unauthorized', message: `Wrong ${TOKEN_HEADER}: this server was restarted or the token was mistyped; open the URL it printed.` });
+      return errorResponse({
+        code: 'unauthorized',
+        message: `Wrong ${TOKEN_HEADER}: this server was restarted or the token was mistyped; open the URL it printed.`,
+      });
     }
     return null;
   }

@@ -108,7 +108,9 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       cases.set(descriptor.caseId, volumes);
       await ctx.recent.add(requested);
       const withFile: CaseDescriptor =
-        descriptor.source === 'nifti' ? { ...descriptor, fileUrl: fileUrl(root.rootId, path.relative(root.realPath, realCasePath)) } : descriptor;
+        descriptor.source === 'nifti'
+          ? { ...descriptor, fileUrl: fileUrl(root.rootId, path.relative(root.realPath, realCasePath)) }
+          : descriptor;
       return ok(withFile);
     },
 

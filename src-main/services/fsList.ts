@@ -35,7 +35,10 @@ export async function listDirectory(dir: string): Promise<Result<Listing>> {
     let isDir = d.isDirectory();
     if (d.isSymbolicLink()) {
       // Follow links for the icon only; a dangling link is shown as a file and fails when opened.
-      isDir = await stat(full).then((s) => s.isDirectory(), () => false);
+      isDir = await stat(full).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
     }
     entries.push({ name: d.name, path: full, isDir });
     if (entries.length >= MAX_ENTRIES) break;

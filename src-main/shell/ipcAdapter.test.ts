@@ -43,7 +43,11 @@ const event = (senderFrame: InvokeEventLike['senderFrame']): InvokeEventLike => 
 function setup() {
   const ipc = fakeIpcMain();
   const logs: string[] = [];
-  registerIpcChannels(ipc, createDispatch(channels, (m) => logs.push(m)), (m) => logs.push(m));
+  registerIpcChannels(
+    ipc,
+    createDispatch(channels, (m) => logs.push(m)),
+    (m) => logs.push(m),
+  );
   const invoke = (channel: string, e: InvokeEventLike, ...args: unknown[]) => {
     const listener = ipc.listeners.get(channel);
     if (!listener) throw new Error(`No handler registered for '${channel}'`);

@@ -37,7 +37,8 @@ export function checkSender(frame: SenderFrameLike | null): true | string {
   } catch {
     return `the sender URL ${JSON.stringify(frame.url)} does not parse`;
   }
-  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return `the sender origin ${url.origin} is not ${APP_SCHEME}://${APP_HOST}`;
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST)
+    return `the sender origin ${url.origin} is not ${APP_SCHEME}://${APP_HOST}`;
   return true;
 }
 

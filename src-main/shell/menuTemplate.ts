@@ -69,7 +69,11 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemSpec[] {
   const recentItems: MenuItemSpec[] =
     options.recent.length === 0
       ? [{ type: 'label', label: 'No recent cases' }]
-      : options.recent.map((p) => ({ type: 'intent', label: recentLabel(p), intent: { kind: 'send', command: { type: 'open-path', path: p } } }));
+      : options.recent.map((p) => ({
+          type: 'intent',
+          label: recentLabel(p),
+          intent: { kind: 'send', command: { type: 'open-path', path: p } },
+        }));
 
   const file: MenuItemSpec = {
     type: 'submenu',

@@ -43,7 +43,18 @@ describe('menu template', () => {
   it('has File/Edit/View/Help with Open file, folder, project, recent and Quit', () => {
     expect(linux.map((m) => m.type === 'submenu' && m.label)).toEqual(['&File', '&Edit', '&View', '&Help']);
     const labels = flatten(linux).map((i) => ('label' in i ? i.label : i.type === 'role' ? i.role : i.type));
-    for (const wanted of ['Open File…', 'Open Folder…', 'Open Project…', 'Open Recent', 'quit', 'copy', 'paste', 'undo', 'zoomIn', 'togglefullscreen']) {
+    for (const wanted of [
+      'Open File…',
+      'Open Folder…',
+      'Open Project…',
+      'Open Recent',
+      'quit',
+      'copy',
+      'paste',
+      'undo',
+      'zoomIn',
+      'togglefullscreen',
+    ]) {
       expect(labels).toContain(wanted);
     }
     expect(labels).not.toContain('toggleDevTools');
@@ -57,7 +68,8 @@ describe('menu template', () => {
     expect(first.type === 'intent' && first.label).toBe('a && b.nii.gz — /data/a && b.nii.gz');
     for (const item of recent.items) {
       expect(item.type).toBe('intent');
-      if (item.type === 'intent' && item.intent.kind === 'send') expect(menuCommandSchema.safeParse(item.intent.command).success).toBe(true);
+      if (item.type === 'intent' && item.intent.kind === 'send')
+        expect(menuCommandSchema.safeParse(item.intent.command).success).toBe(true);
     }
   });
 

@@ -16,9 +16,10 @@ export type QuorumBridge = BridgeMethods & {
 };
 
 /** Every channel with its bridge method name, in contract order. */
-export const bridgeChannels: ReadonlyArray<{ channel: Channel; method: string }> = (Object.keys(contract) as Channel[]).map(
-  (channel) => ({ channel, method: methodNameOf(channel) }),
-);
+export const bridgeChannels: ReadonlyArray<{ channel: Channel; method: string }> = (Object.keys(contract) as Channel[]).map((channel) => ({
+  channel,
+  method: methodNameOf(channel),
+}));
 
 /**
  * Build the bridge object from two primitives: `invoke` (one request/response round trip on a
