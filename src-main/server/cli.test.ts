@@ -1,0 +1,85 @@
+/**
+ * The CLI as the e2e tests use it: spawned as a child process, it must print exactly the one
+ * documented line, serve on 127.0.0.1 at that port, and exit cleanly on SIGTERM. Bad flags must fail
+ * fast with a usage message.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from './testSupport';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tsx = path.resolve(here, '..', '..', 'node_modules', '.bin', 'tsx');
+const LINE = /^Quorum browser mode: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/;
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'quorum-cli-'));
+  await mkdir(path.join(tmp, 'renderer'));
+  await mkdir(path.join(tmp, 'project'));
+  await writeFile(path.join(tmp, 'renderer', 'index.html'), '<!doctype html><title>cli</title>');
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+function run(args: string[]): { child: ChildProcess; stdout: Promise<string>; exit: Promise<number | null> } {
+  const child = spawn(tsx, [path.join(here, 'cli.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stdout = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL line within 30 s; stderr: ${err}`)), 30_000);
+    const check = (): void => {
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    };
+    child.stdout?.on('data', check);
+    void exit.then(() => {
+      clearTimeout(timer);
+      resolve(out + err);
+    });
+  });
+  return { child, stdout, exit };
+}
+
+describe('browser-mode CLI', () => {
+  it('prints the one URL line, serves that port, and stops on SIGTERM', async () => {
+    const { child, stdout, exit } = run([
+      '--port',
+      '0',
+      '--project',
+      path.join(tmp, 'project'),
+      '--renderer',
+      path.join(tmp, 'renderer'),
+      '--data-dir',
+      path.join(tmp, 'data'),
+    ]);
+    const lines = (await stdout).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const match = LINE.exec(lines[0]);
+    expect(match).not.toBeNull();
+    const port = Number(match?.[1]);
+    const page = await rawRequest(port, `/?token=${match?.[2]}`);
+    expect(page.body.toString()).toContain('<title>cli</title>');
+    const info = await rawRequest(port, '/api/app.info', {
+      method: 'POST',
+      headers: { 'X-Quorum-Token': match?.[2] ?? '', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(info.json()).toMatchObject({ ok: true, value: { mode: 'browser', demoProjectPath: path.join(tmp, 'project') } });
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+
+  it('refuses a bad port with a usage message and exit code 2', async () => {
+    const { stdout, exit } = run(['--port', 'eighty']);
+    expect(await exit).toBe(2);
+    expect(await stdout).toContain('--port must be an integer');
+  });
+});
