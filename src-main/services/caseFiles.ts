@@ -3,6 +3,8 @@
  * and the shape a format loader returns.
  */
 import { open, readFile, stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { gunzipSync as fflateGunzip } from 'fflate';
 import type { ApiError, CaseDescriptor } from '../../src-shared/api/contract';
 import type { Volume } from '../../src-shared/volume/types';
 
@@ -45,5 +47,20 @@ export async function readWholeFile(file: string, maxBytes = 2 ** 31 - 1): Promi
 export class CaseOpenError extends Error {
   constructor(readonly error: ApiError) {
     super(error.message);
+  }
+}
+
+/**
+ * readNifti's gunzip hook backed by Node's zlib (about twice as fast as fflate on a 150 MB CT). The
+ * output is capped near the size the header promises, so a bogus stream cannot balloon; a file with
+ * more trailing data than that falls back to fflate, which keeps just the promised bytes.
+ */
+export function nodeGunzip(gz: Uint8Array, expectedBytes: number): Uint8Array {
+  try {
+    const b = gunzipSync(gz, { maxOutputLength: expectedBytes + 1_048_576 });
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return fflateGunzip(gz, { out: new Uint8Array(expectedBytes) });
+    throw e;
   }
 }

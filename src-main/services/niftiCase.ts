@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { CaseDescriptor } from '../../src-shared/api/contract';
 import { parseBval, readNifti, readNiftiHeader, splitByBValue, type NiftiImage } from '../../src-shared/nifti';
 import { finiteRange } from '../../src-shared/volume/stats';
-import { readPrefix, readWholeFile, type LoadedVolumes } from './caseFiles';
+import { nodeGunzip, readPrefix, readWholeFile, type LoadedVolumes } from './caseFiles';
 
 const NIFTI_INTENT_LABEL = 1002;
 
@@ -43,7 +43,7 @@ export async function loadNiftiCase(file: string): Promise<LoadedVolumes> {
   const fileName = path.basename(file);
   // Refuse absurd headers (2^31 voxels, wrong magic) before reading a possibly huge file.
   readNiftiHeader(await readPrefix(file), { fileName });
-  const image = readNifti(await readWholeFile(file), { fileName });
+  const image = readNifti(await readWholeFile(file), { fileName, gunzip: nodeGunzip });
   const notes = [...image.notes];
   const name = niftiBaseName(file);
   const bvals = image.volumeCount > 1 ? await readBvalBeside(file, notes) : null;

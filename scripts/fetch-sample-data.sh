@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Sample data that is not committed, made idempotently under data-cache/ (gitignored):
+#   data-cache/ct/cranium.nii.gz                      real head CT, 256×256×108 HU, from Debian's
+#                                                     invesalius-examples (GPL-2: never commit it)
+#   data-cache/ct/synthetic-512x512x300-int16.nii.gz  deterministic CT-like volume for benchmarks
+# Each file is made only if missing. Needs apt (Debian/Ubuntu) for the CT; root only if the apt
+# lists must be refreshed first.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+out="$repo/data-cache/ct"
+mkdir -p "$out"
+cd "$repo"
+
+ct="$out/cranium.nii.gz"
+if [ -s "$ct" ]; then
+  echo "fetch-sample-data: $ct already present"
+else
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  echo "fetch-sample-data: downloading invesalius-examples (about 19 MB) for the Cranium CT"
+  if ! (cd "$work" && apt-get download invesalius-examples); then
+    echo "fetch-sample-data: apt-get download failed; refreshing the package lists and retrying"
+    apt-get update -qq
+    (cd "$work" && apt-get download invesalius-examples)
+  fi
+  dpkg-deb -x "$work"/invesalius-examples_*.deb "$work/x"
+  inv="$(find "$work/x" -name Cranium.inv3 | head -n 1)"
+  [ -n "$inv" ] || { echo "fetch-sample-data: Cranium.inv3 not found in the package" >&2; exit 1; }
+  mkdir -p "$work/inv"
+  tar -xzf "$inv" -C "$work/inv"
+  plist="$(find "$work/inv" -name main.plist | head -n 1)"
+  npx tsx scripts/convert-invesalius.ts "$(dirname "$plist")" "$ct.partial"
+  mv "$ct.partial" "$ct"
+  # Keep the licence with the data (GPL-2): it must travel with any copy.
+  cp "$work/x/usr/share/doc/invesalius-examples/copyright" "$out/cranium.COPYRIGHT"
+fi
+
+synthetic="$out/synthetic-512x512x300-int16.nii.gz"
+if [ -s "$synthetic" ]; then
+  echo "fetch-sample-data: $synthetic already present"
+else
+  echo "fetch-sample-data: generating $synthetic (about 30 s)"
+  npx tsx scripts/make-synthetic-ct.ts "$synthetic.partial"
+  mv "$synthetic.partial" "$synthetic"
+fi
+ls -l "$out"
