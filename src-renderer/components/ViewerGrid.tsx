@@ -93,7 +93,12 @@ export function ViewerGrid() {
 
   useEffect(() => {
     if (!mounted) return;
-    const offReset = appStore.on('viewReset', () => resetView(appStore.getState().windowChoice));
+    // Reset returns cameras and the window to how the case opened: brain window for CT, automatic for MR.
+    const offReset = appStore.on('viewReset', () => {
+      const initial = appStore.getState().openCase?.modality === 'CT' ? 'brain' : 'auto';
+      chooseWindow(initial);
+      resetView(initial);
+    });
     const offStep = appStore.on('sliceStep', ({ delta }) => stepSliceIn(appStore.getState().activeView, delta));
     // A window dragged by hand no longer matches the preset button; say so.
     const offView = onViewChange(() => {

@@ -184,8 +184,9 @@ export function currentWindow(): { width: number; level: number } | null {
 export function resetView(windowChoice: WindowChoice): void {
   const s = session;
   if (!s || !s.cameras || s.shownIndex === null) return;
-  resetCameras(s.viewer, s.cameras);
+  // Window first: the camera events that follow check the window against the (new) choice.
   applyWindowChoice(windowChoice === 'custom' ? 'auto' : windowChoice);
+  resetCameras(s.viewer, s.cameras);
 }
 
 export function stepSliceIn(view: MprView, delta: number): void {
