@@ -76,11 +76,12 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
   checkConsistent(slices);
 
   const located = slices.every((s) => s.position && s.frame.orientation);
-  const orientation = located ? rowColumnCosines(first.orientation!) : { row: [1, 0, 0] as Vec3, column: [0, 1, 0] as Vec3, normal: [0, 0, 1] as Vec3 };
+  const iop = first.orientation;
+  const orientation = located && iop ? rowColumnCosines(iop) : { row: [1, 0, 0] as Vec3, column: [0, 1, 0] as Vec3, normal: [0, 0, 1] as Vec3 };
   if (!located) notes.push('Some slices have no ImagePositionPatient/ImageOrientationPatient: stacked in instance order with an assumed axial orientation.');
 
   // Stack positions: group slices whose projections on the normal agree within tolerance.
-  const keyed = slices.map((s, i) => ({ s, d: located ? dot(s.position!, orientation.normal) : i }));
+  const keyed = slices.map((s, i) => ({ s, d: located && s.position ? dot(s.position, orientation.normal) : i }));
   const stacks: { d: number; slices: Slice[] }[] = [];
   if (located) {
     keyed.sort((a, b) => a.d - b.d);

@@ -49,12 +49,13 @@ export function framesToSlices(frames: readonly DicomFrame[]): Slice[] {
     }
     let first: Vec3 | null = null;
     let step: Vec3 = [0, 0, 0];
-    if (frame.position && frame.orientation && frame.pixelSpacing) {
+    const ipp = frame.position;
+    if (ipp && frame.orientation && frame.pixelSpacing) {
       const { row, column, normal } = rowColumnCosines(frame.orientation);
       const [rowSpacing, columnSpacing] = frame.pixelSpacing;
       const alongRow = (columnSpacing * (frame.columns - tileColumns)) / 2;
       const alongColumn = (rowSpacing * (frame.rows - tileRows)) / 2;
-      first = [0, 1, 2].map((a) => frame.position![a] + row[a] * alongRow + column[a] * alongColumn) as unknown as Vec3;
+      first = [0, 1, 2].map((a) => ipp[a] + row[a] * alongRow + column[a] * alongColumn) as unknown as Vec3;
       const spacing = frame.spacingBetweenSlices ?? frame.sliceThickness;
       if (!(spacing && spacing > 0)) {
         throw new VolumeReadError('bad-geometry', `${frame.file}: a mosaic without SpacingBetweenSlices or SliceThickness cannot be stacked.`);

@@ -200,3 +200,11 @@ describe('readNifti refuses bad input with a clear error', () => {
     expectError(() => readNifti(handmadeFile({ ...ok, dim: [9, 16, 16, 16] }, noiseBytes(8192))), 'corrupt-file', /dim\[0\] = 9/);
   });
 });
+
+describe('readNifti notes', () => {
+  it('notes a sheared sform', () => {
+    // Column j leans 0.2 toward x: axes 78.7° apart (cos = 0.2/√1.04 ≈ 0.196).
+    const img = readNifti(handmadeFile({ dim: [3, 1, 1, 1], datatype: 2, bitpix: 8, sformCode: 1, srow: [1, 0.2, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] }, new Uint8Array(1)));
+    expect(img.notes.join(' ')).toMatch(/shears the voxel grid \(axes 78\.7° apart/);
+  });
+});

@@ -16,7 +16,7 @@ export interface Scaling {
 
 /** The slope/intercept actually applied, with the reason for any change from the header's values. */
 export function effectiveScaling(h: Scaling, notes: string[]): { slope: number; inter: number } {
-  let slope = h.sclSlope;
+  const slope = h.sclSlope;
   let inter = h.sclInter;
   if (!Number.isFinite(slope) || slope === 0) {
     // NIfTI: scl_slope 0 means "no scaling"; NaN/Inf come from broken writers. Either way, read as 1,
