@@ -1,6 +1,6 @@
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { handmadeFile, handmadeHeader, int16Bytes, noiseBytes } from '../testdata/handmadeNifti';
+import { handmadeFile, handmadeHeader, handmadeNifti2, int16Bytes, noiseBytes } from '../testdata/handmadeNifti';
 import { VolumeReadError } from '../volume/errors';
 import { readNifti } from './read';
 
@@ -206,5 +206,23 @@ describe('readNifti notes', () => {
     // Column j leans 0.2 toward x: axes 78.7° apart (cos = 0.2/√1.04 ≈ 0.196).
     const img = readNifti(handmadeFile({ dim: [3, 1, 1, 1], datatype: 2, bitpix: 8, sformCode: 1, srow: [1, 0.2, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] }, new Uint8Array(1)));
     expect(img.notes.join(' ')).toMatch(/shears the voxel grid \(axes 78\.7° apart/);
+  });
+});
+
+describe('NIfTI-2', () => {
+  it('reads 64-bit dims, double pixdim/sform and scaling', () => {
+    const bytes = handmadeNifti2(
+      { dim: [3, 2, 1, 2], datatype: 4, bitpix: 16, pixdim: [1, 0.7, 0.8, 0.9], srow: [0.7, 0, 0, -10, 0, 0.8, 0, -20, 0, 0, 0.9, 5], sclSlope: 3, sclInter: 1 },
+      int16Bytes([1, 2, 3, 4]),
+    );
+    for (const input of [bytes, gzipSync(bytes)]) {
+      const img = readNifti(input);
+      expect(img.header.version).toBe(2);
+      expect(img.geometry.dims).toEqual([2, 1, 2]);
+      expect(img.geometry.spacingMm).toEqual([0.7, 0.8, 0.9]);
+      expect(img.geometry.originLps).toEqual([10, 20, 5]);
+      expect(img.dataType).toBe('int16');
+      expect(Array.from(img.data)).toEqual([4, 7, 10, 13]);
+    }
   });
 });

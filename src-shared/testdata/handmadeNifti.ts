@@ -83,3 +83,23 @@ export function noiseBytes(length: number, seed = 12345): Uint8Array {
   }
   return out;
 }
+
+/** A NIfTI-2 file (540-byte header + 4-byte extension flag) with an sform, little-endian. */
+export function handmadeNifti2(f: { dim: number[]; datatype: number; bitpix: number; pixdim: number[]; srow: number[]; sclSlope?: number; sclInter?: number }, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(544 + body.length);
+  const v = new DataView(out.buffer);
+  v.setInt32(0, 540, true);
+  [0x6e, 0x2b, 0x32, 0, 0x0d, 0x0a, 0x1a, 0x0a].forEach((b, i) => (out[4 + i] = b)); // "n+2\0\r\n\032\n"
+  v.setInt16(12, f.datatype, true);
+  v.setInt16(14, f.bitpix, true);
+  [...f.dim, 1, 1, 1, 1, 1, 1, 1, 1].slice(0, 8).forEach((d, i) => v.setBigInt64(16 + 8 * i, BigInt(d), true));
+  [...f.pixdim, 0, 0, 0, 0, 0, 0, 0, 0].slice(0, 8).forEach((p, i) => v.setFloat64(104 + 8 * i, p, true));
+  v.setBigInt64(168, 544n, true);
+  v.setFloat64(176, f.sclSlope ?? 1, true);
+  v.setFloat64(184, f.sclInter ?? 0, true);
+  v.setInt32(348, 1, true); // sform_code
+  f.srow.forEach((s, i) => v.setFloat64(400 + 8 * i, s, true));
+  v.setInt32(500, 2, true); // xyzt_units: mm
+  out.set(body, 544);
+  return out;
+}
