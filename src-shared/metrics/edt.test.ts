@@ -56,9 +56,14 @@ describe('squaredEdt', () => {
           }
           const got = squaredEdt(f, dims, spacing);
           const want = bruteSquared(f, dims, spacing);
+          // query-restricted mode: only the values at query voxels are promised
+          const q = new Uint8Array(n);
+          for (let p = 0; p < n; p++) q[p] = (p * 7919 + seed) % 5 === 0 ? 1 : 0;
+          const gotQ = squaredEdt(f, dims, spacing, undefined, q);
           for (let p = 0; p < n; p++) {
             if (want[p] === Infinity) expect(got[p]).toBe(Infinity);
             else expect(Math.abs(got[p] - want[p])).toBeLessThanOrEqual(1e-9 * Math.max(1, want[p]));
+            if (q[p]) expect(gotQ[p]).toBe(got[p]);
           }
         },
       ),

@@ -90,6 +90,16 @@ export function paddedCrop(mask: Uint8Array, dims: Dims3, box: Box3, pad = 1): P
   return { data: out, dims: cd, origin: [box.lo[0] - pad, box.lo[1] - pad, box.lo[2] - pad] };
 }
 
+/** Padded crops of R and P on the same box, made once per case and shared by the metric families. */
+export interface CropPair {
+  readonly ref: PaddedCrop;
+  readonly pred: PaddedCrop;
+}
+
+export function cropPair(ref: Uint8Array, pred: Uint8Array, dims: Dims3, box: Box3): CropPair {
+  return { ref: paddedCrop(ref, dims, box, 1), pred: paddedCrop(pred, dims, box, 1) };
+}
+
 /** Converts any voxel array to a 0/1 mask (nonzero = 1). */
 export function binarize(values: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(values.length);

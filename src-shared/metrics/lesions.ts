@@ -9,7 +9,7 @@
  *    initial_mapping uses `matrix > thresh`). Components are disjoint, so IoU > 0.5 admits at most
  *    one partner per lesion and the greedy pass has no ambiguity to resolve.
  */
-import { type Box3, type Dims3, type Spacing3, maskBox, paddedCrop, unionBox, voxelMl } from './grid';
+import { type Box3, type CropPair, type Dims3, type PaddedCrop, type Spacing3, cropPair, maskBox, paddedCrop, unionBox, voxelMl } from './grid';
 
 export type Connectivity = 6 | 26;
 
@@ -68,7 +68,11 @@ function backwardOffsets(cd: Dims3, connectivity: Connectivity): Int32Array {
 export function labelComponents(mask: Uint8Array, dims: Dims3, connectivity: Connectivity, box?: Box3): Components {
   const b = box ?? maskBox(mask, dims);
   if (b.empty) return { labels: new Int32Array(0), count: 0, cropDims: [0, 0, 0], origin: [0, 0, 0] };
-  const crop = paddedCrop(mask, dims, b, 1);
+  return labelCrop(paddedCrop(mask, dims, b, 1), connectivity);
+}
+
+/** Labels a padded crop (pad ≥ 1). */
+export function labelCrop(crop: PaddedCrop, connectivity: Connectivity): Components {
   const cd = crop.dims;
   const data = crop.data;
   const labels = new Int32Array(data.length);
@@ -141,11 +145,13 @@ export function analyseLesions(
   spacing: Spacing3,
   connectivity: Connectivity,
   box?: Box3,
+  crops?: CropPair,
 ): LesionAnalysis {
   const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
   if (b.empty) return { connectivity, ref: [], pred: [] };
-  const cr = labelComponents(ref, dims, connectivity, b);
-  const cp = labelComponents(pred, dims, connectivity, b);
+  const pair = crops ?? cropPair(ref, pred, dims, b);
+  const cr = labelCrop(pair.ref, connectivity);
+  const cp = labelCrop(pair.pred, connectivity);
   const nR = cr.count, nP = cp.count;
   const sizeR = new Float64Array(nR + 1), sizeP = new Float64Array(nP + 1);
   const cenR = new Float64Array(3 * (nR + 1)), cenP = new Float64Array(3 * (nP + 1));

@@ -14,7 +14,7 @@
  * outside the array is background.
  */
 import { squaredEdt } from './edt';
-import { type Box3, type Dims3, type Spacing3, maskBox, paddedCrop, unionBox } from './grid';
+import { type Box3, type CropPair, type Dims3, type Spacing3, cropPair, maskBox, unionBox } from './grid';
 import { surfelAreaTable } from './surfelTable';
 
 export interface SurfelDistances {
@@ -87,6 +87,7 @@ export function surfelDistances(
   dims: Dims3,
   spacing: Spacing3,
   box?: Box3,
+  crops?: CropPair,
 ): SurfelDistances {
   const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
   if (b.empty) {
@@ -94,14 +95,14 @@ export function surfelDistances(
     return { refToPred: e, refAreas: e, predToRef: e, predAreas: e };
   }
   const table = surfelAreaTable(spacing);
-  const cr = paddedCrop(ref, dims, b, 1);
-  const cp = paddedCrop(pred, dims, b, 1);
+  const { ref: cr, pred: cp } = crops ?? cropPair(ref, pred, dims, b);
   const ld: Dims3 = [cr.dims[0] - 1, cr.dims[1] - 1, cr.dims[2] - 1];
   const r = cornerCodes(cr.data, cr.dims);
   const p = cornerCodes(cp.data, cp.dims);
-  const buf = squaredEdt(r.border, ld, spacing);
+  // Each EDT is read only at the other mask's surface corners.
+  const buf = squaredEdt(r.border, ld, spacing, undefined, p.border);
   const fromPred = gather(buf, p.border, p.codes, p.count, table);
-  squaredEdt(p.border, ld, spacing, buf);
+  squaredEdt(p.border, ld, spacing, buf, r.border);
   const fromRef = gather(buf, r.border, r.codes, r.count, table);
   return { refToPred: fromRef.d, refAreas: fromRef.a, predToRef: fromPred.d, predAreas: fromPred.a };
 }

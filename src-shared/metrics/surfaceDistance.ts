@@ -10,7 +10,7 @@
  */
 import { borderOfPadded } from './borders';
 import { squaredEdt } from './edt';
-import { type Box3, type Dims3, type Spacing3, maskBox, paddedCrop, unionBox } from './grid';
+import { type Box3, type CropPair, type Dims3, type Spacing3, cropPair, maskBox, unionBox } from './grid';
 import { max, percentileLinear, sum } from './stats';
 
 export interface BorderDistances {
@@ -35,16 +35,17 @@ export function borderDistances(
   dims: Dims3,
   spacing: Spacing3,
   box?: Box3,
+  crops?: CropPair,
 ): BorderDistances {
   const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
   if (b.empty) return { predToRef: new Float64Array(0), refToPred: new Float64Array(0) };
-  const cr = paddedCrop(ref, dims, b, 1);
-  const cp = paddedCrop(pred, dims, b, 1);
+  const { ref: cr, pred: cp } = crops ?? cropPair(ref, pred, dims, b);
   const br = borderOfPadded(cr.data, cr.dims);
   const bp = borderOfPadded(cp.data, cp.dims);
-  const buf = squaredEdt(br.mask, cr.dims, spacing);
+  // Each EDT is read only at the other mask's border voxels.
+  const buf = squaredEdt(br.mask, cr.dims, spacing, undefined, bp.mask);
   const predToRef = gather(buf, bp.mask, bp.count);
-  squaredEdt(bp.mask, cp.dims, spacing, buf);
+  squaredEdt(bp.mask, cp.dims, spacing, buf, br.mask);
   const refToPred = gather(buf, br.mask, br.count);
   return { predToRef, refToPred };
 }

@@ -4,7 +4,7 @@
  * border-voxel EDTs (USE and MetricsReloaded share the same border distances), one pair of
  * corner-lattice EDTs (USE surface Dice) and one 26-connected labelling (ISLES'22 and MetricsReloaded).
  */
-import { type Box3, type Dims3, type Spacing3 } from '../grid';
+import { type Box3, type CropPair, type Dims3, type Spacing3, cropPair } from '../grid';
 import { type Confusion, confusionAndBox } from '../overlap';
 import { type BorderDistances, borderDistances } from '../surfaceDistance';
 import { type SurfelDistances, surfelDistances } from '../surfaceDice';
@@ -22,6 +22,7 @@ export class CaseContext {
   private bd?: BorderDistances;
   private sd?: SurfelDistances;
   private les26?: LesionAnalysis;
+  private crops?: CropPair;
   private soft?: Float64Array;
   private maj?: Uint8Array;
 
@@ -45,16 +46,21 @@ export class CaseContext {
   get box(): Box3 {
     return this.counted().box;
   }
+  /** Padded crops of both masks on the union box, shared by distances, surfels and lesions. */
+  get cropPair(): CropPair {
+    if (!this.crops) this.crops = cropPair(this.input.ref, this.input.pred, this.dims, this.box);
+    return this.crops;
+  }
   get borderDistances(): BorderDistances {
-    if (!this.bd) this.bd = borderDistances(this.input.ref, this.input.pred, this.dims, this.spacing, this.box);
+    if (!this.bd) this.bd = borderDistances(this.input.ref, this.input.pred, this.dims, this.spacing, this.box, this.box.empty ? undefined : this.cropPair);
     return this.bd;
   }
   get surfelDistances(): SurfelDistances {
-    if (!this.sd) this.sd = surfelDistances(this.input.ref, this.input.pred, this.dims, this.spacing, this.box);
+    if (!this.sd) this.sd = surfelDistances(this.input.ref, this.input.pred, this.dims, this.spacing, this.box, this.box.empty ? undefined : this.cropPair);
     return this.sd;
   }
   get lesions26(): LesionAnalysis {
-    if (!this.les26) this.les26 = analyseLesions(this.input.ref, this.input.pred, this.dims, this.spacing, 26, this.box);
+    if (!this.les26) this.les26 = analyseLesions(this.input.ref, this.input.pred, this.dims, this.spacing, 26, this.box, this.box.empty ? undefined : this.cropPair);
     return this.les26;
   }
   /** Mean of the raters, or undefined without raters. */

@@ -1,0 +1,171 @@
+/**
+ * Metrics engine benchmark. Cases:
+ *  - 512×512×300 at 0.5×0.5×1.5 mm with irregular overlapping lesions of about 50 ml;
+ *  - 128³ at 1 mm with a few lesions;
+ *  - a mostly empty 512×512×300 case (a one-voxel-scale lesion in each mask).
+ * For each: a counting pass over the same arrays (the memory-bound floor), each convention on a
+ * fresh case context, and `all` on a fresh context. The machine is shared, so every measurement is
+ * paired with a counting pass run just before it and the ratio is the median of the per-pair ratios.
+ * Peak memory growth: process RSS sampled every 2 ms by a worker thread during one `all`, minus the
+ * RSS just before it (after a GC), with both masks already allocated.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { CaseContext, evaluateWith } from '../src-shared/metrics/conventions/index';
+import type { CaseInput, ConventionName } from '../src-shared/metrics/conventions/types';
+import type { Dims3, Spacing3 } from '../src-shared/metrics/grid';
+import { mulberry32 } from '../src-shared/metrics/aggregate';
+import { emptyMask, fillBall } from '../src-shared/metrics/shapes';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** An irregular lesion: a cluster of overlapping balls around a centre. */
+function lesion(m: Uint8Array, dims: Dims3, s: Spacing3, rand: () => number, centre: number[], sizeMm: number): void {
+  const parts = 3 + Math.floor(rand() * 5);
+  for (let p = 0; p < parts; p++) {
+    const c = centre.map((v, a) => v + ((rand() - 0.5) * sizeMm) / s[a]);
+    fillBall(m, dims, s, c, sizeMm * (0.35 + 0.4 * rand()));
+  }
+}
+
+function count(m: Uint8Array): number {
+  let n = 0;
+  for (let p = 0; p < m.length; p++) n += m[p];
+  return n;
+}
+
+/** The counting pass Quorum must not be much slower than: TP, |R|, |P| in one loop. */
+function countingPass(ref: Uint8Array, pred: Uint8Array): number {
+  let tp = 0, nr = 0, np = 0;
+  for (let p = 0; p < ref.length; p++) {
+    const r = ref[p], q = pred[p];
+    tp += r & q;
+    nr += r;
+    np += q;
+  }
+  return tp + nr + np;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+function once(f: () => unknown): number {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+}
+
+/** Median ms of `f` and median ratio to the counting pass run right before each repetition. */
+function paired(f: () => unknown, floor: () => unknown, reps = 5): { ms: number; floorMs: number; ratio: number } {
+  const ms: number[] = [], fl: number[] = [], ratio: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const a = once(floor);
+    const b = once(f);
+    fl.push(a);
+    ms.push(b);
+    ratio.push(b / a);
+  }
+  return { ms: median(ms), floorMs: median(fl), ratio: median(ratio) };
+}
+
+const SAMPLER = `
+const { parentPort } = require('node:worker_threads');
+let peak = 0;
+const tick = () => { const r = process.memoryUsage.rss(); if (r > peak) peak = r; };
+const t = setInterval(tick, 2);
+parentPort.on('message', () => { tick(); clearInterval(t); parentPort.postMessage(peak); });
+parentPort.postMessage(-1);
+`;
+
+/** Peak RSS growth in bytes while `f` runs synchronously on this thread. */
+async function peakGrowth(f: () => unknown): Promise<number> {
+  gc();
+  await new Promise((r) => setTimeout(r, 50));
+  const w = new Worker(SAMPLER, { eval: true });
+  await new Promise<void>((r) => w.once('message', () => r()));
+  const before = process.memoryUsage.rss();
+  f();
+  const peak = await new Promise<number>((r) => {
+    w.once('message', (m: number) => r(m));
+    w.postMessage('stop');
+  });
+  await w.terminate();
+  return Math.max(0, peak - before);
+}
+
+function makeBig(rand: () => number): CaseInput {
+  const dims: Dims3 = [512, 512, 300];
+  const spacing: Spacing3 = [0.5, 0.5, 1.5];
+  const ref = emptyMask(dims), pred = emptyMask(dims);
+  // lesions scattered through a brain-sized region; the prediction moves and resizes each one,
+  // misses one and adds two false positives
+  const n = 8;
+  for (let l = 0; l < n; l++) {
+    const c = [150 + rand() * 212, 150 + rand() * 212, 60 + rand() * 180];
+    const size = 11 + rand() * 5;
+    lesion(ref, dims, spacing, rand, c, size);
+    if (l !== 0) lesion(pred, dims, spacing, rand, c.map((v, a) => v + ((rand() - 0.5) * 4) / spacing[a]), size * (0.8 + 0.4 * rand()));
+  }
+  for (let f = 0; f < 2; f++) lesion(pred, dims, spacing, rand, [150 + rand() * 212, 150 + rand() * 212, 60 + rand() * 180], 5);
+  return { ref, pred, dims, spacing, thresholdMl: 0.1 };
+}
+
+function makeSmall(rand: () => number): CaseInput {
+  const dims: Dims3 = [128, 128, 128];
+  const spacing: Spacing3 = [1, 1, 1];
+  const ref = emptyMask(dims), pred = emptyMask(dims);
+  for (let l = 0; l < 4; l++) {
+    const c = [30 + rand() * 68, 30 + rand() * 68, 30 + rand() * 68];
+    lesion(ref, dims, spacing, rand, c, 8);
+    lesion(pred, dims, spacing, rand, c.map((v) => v + (rand() - 0.5) * 4), 8);
+  }
+  return { ref, pred, dims, spacing, thresholdMl: 0.1 };
+}
+
+function makeEmpty(): CaseInput {
+  const dims: Dims3 = [512, 512, 300];
+  const spacing: Spacing3 = [0.5, 0.5, 1.5];
+  const ref = emptyMask(dims), pred = emptyMask(dims);
+  fillBall(ref, dims, spacing, [256, 256, 150], 1);
+  fillBall(pred, dims, spacing, [300, 200, 100], 1);
+  return { ref, pred, dims, spacing };
+}
+
+const CONVS: ConventionName[] = ['use', 'isles22', 'metricsreloaded'];
+
+async function benchCase(name: string, input: CaseInput): Promise<string[]> {
+  const vml = (input.spacing[0] * input.spacing[1] * input.spacing[2]) / 1000;
+  const floor = () => countingPass(input.ref, input.pred);
+  once(floor);
+  const lines = [`| ${name} (ref ${(count(input.ref) * vml).toFixed(1)} ml, pred ${(count(input.pred) * vml).toFixed(1)} ml) | | | |`];
+  const all = () => {
+    const ctx = new CaseContext(input);
+    for (const c of CONVS) evaluateWith(ctx, c);
+  };
+  const grown = await peakGrowth(all);
+  let floorMs = 0;
+  for (const c of CONVS) {
+    const r = paired(() => evaluateWith(new CaseContext(input), c), floor);
+    floorMs = r.floorMs;
+    lines.push(`| | ${c} | ${r.ms.toFixed(0)} | ${r.ratio.toFixed(1)}× |`);
+  }
+  const a = paired(all, floor);
+  lines.push(`| | **all** | ${a.ms.toFixed(0)} | **${a.ratio.toFixed(1)}×** |`);
+  lines.push(`| | counting pass (floor) | ${Math.min(floorMs, a.floorMs).toFixed(0)}–${Math.max(floorMs, a.floorMs).toFixed(0)} | 1× |`);
+  const masks = input.ref.byteLength + input.pred.byteLength;
+  lines.push(`| | peak RSS growth during one \`all\` | ${(grown / 2 ** 20).toFixed(0)} MiB | ${((100 * grown) / masks).toFixed(0)}% of the two input masks |`);
+  return lines;
+}
+
+export async function run(): Promise<void> {
+  const rand = mulberry32(2026);
+  const out = ['| case | what | ms (median of 5) | × counting pass (median of paired ratios) |', '|---|---|---|---|'];
+  out.push(...(await benchCase('512×512×300 at 0.5×0.5×1.5 mm', makeBig(rand))));
+  out.push(...(await benchCase('128³ at 1 mm', makeSmall(rand))));
+  out.push(...(await benchCase('512×512×300, mostly empty', makeEmpty())));
+  process.stdout.write(out.join('\n') + '\n');
+}
