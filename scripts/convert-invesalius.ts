@@ -37,7 +37,8 @@ const dtype = valueOf(matrix, 'dtype').trim();
 const file = valueOf(matrix, 'filename').trim();
 const shape = numbersIn(valueOf(matrix, 'shape'));
 const spacing = numbersIn(valueOf(plist, 'spacing'));
-if (dtype !== 'int16' || shape.length !== 3 || spacing.length !== 3) throw new Error(`unexpected matrix: ${dtype} ${shape} spacing ${spacing}`);
+if (dtype !== 'int16' || shape.length !== 3 || spacing.length !== 3)
+  throw new Error(`unexpected matrix: ${dtype} ${shape} spacing ${spacing}`);
 
 const [slices, rows, columns] = shape;
 const raw = readFileSync(path.join(folder, file));
@@ -52,5 +53,11 @@ const direction = [1, 0, 0, 0, -1, 0, 0, 0, 1] as const; // i → L, j → A, k 
 const half = (a: number) => ((dims[a] - 1) * spacingMm[a]) / 2;
 const originLps: Vec3 = [-half(0), half(1), -half(2)];
 
-writeFileSync(output, writeNifti({ geometry: { dims, spacingMm, originLps, direction }, data, description: 'InVesalius Cranium CT (GPL-2), HU' }, { gzip: true }));
+writeFileSync(
+  output,
+  writeNifti(
+    { geometry: { dims, spacingMm, originLps, direction }, data, description: 'InVesalius Cranium CT (GPL-2), HU' },
+    { gzip: true },
+  ),
+);
 console.log(`${file} ${dims.join('×')} int16 at ${spacingMm.join('×')} mm → ${output}`);

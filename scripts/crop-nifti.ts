@@ -42,5 +42,11 @@ for (let t = 0; t < img.volumeCount; t++) {
 }
 const origin = transformPoint(indexToWorldMatrix(img.geometry), [i0, j0, k0]) as unknown as Vec3;
 const geometry = { ...img.geometry, dims, originLps: origin };
-writeFileSync(output, writeNifti({ geometry, data: out, volumeCount: img.volumeCount, description: img.header.description }, { gzip: output.endsWith('.gz'), level: 9 }));
+writeFileSync(
+  output,
+  writeNifti(
+    { geometry, data: out, volumeCount: img.volumeCount, description: img.header.description },
+    { gzip: output.endsWith('.gz'), level: 9 },
+  ),
+);
 console.log(`${input} ${nx}×${ny}×${nz}×${img.volumeCount} → ${output} ${dims.join('×')}×${img.volumeCount}`);

@@ -53,8 +53,10 @@ for (let k = 0; k < nz; k++) {
       const r = Math.sqrt(inside(x, y, z, A, B, C));
       let hu: number;
       if (r > 1) hu = -1000;
-      else if (r > 0.955) hu = 40; // scalp
-      else if (r > 0.9) hu = 1100 + 300 * Math.cos(r * 60); // skull, with a diploë-like ripple
+      else if (r > 0.955)
+        hu = 40; // scalp
+      else if (r > 0.9)
+        hu = 1100 + 300 * Math.cos(r * 60); // skull, with a diploë-like ripple
       else {
         // Brain: grey/white contrast as a smooth pattern, then ventricles and two blobs.
         hu = 33 + 5 * Math.sin(x / 6) * Math.cos(y / 7) * Math.sin(z / 5);
@@ -70,6 +72,13 @@ for (let k = 0; k < nz; k++) {
 const originLps: Vec3 = [-cx, -cy, -cz];
 writeFileSync(
   output,
-  writeNifti({ geometry: { dims, spacingMm, originLps, direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] }, data, description: 'Quorum synthetic CT-like head (benchmark), HU' }, { gzip: true, level: 6 }),
+  writeNifti(
+    {
+      geometry: { dims, spacingMm, originLps, direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] },
+      data,
+      description: 'Quorum synthetic CT-like head (benchmark), HU',
+    },
+    { gzip: true, level: 6 },
+  ),
 );
 console.log(`synthetic CT ${dims.join('×')} int16 → ${output}`);

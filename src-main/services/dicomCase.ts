@@ -55,10 +55,16 @@ export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Pro
   const real = problems.filter((p) => !/is not a DICOM file/.test(p.error.message));
   if (frames.length === 0) {
     if (real.length > 0) throw real[0].error;
-    throw new VolumeReadError('unsupported-file', `${folder} holds no DICOM images. Quorum opens .nii/.nii.gz files and folders of DICOM files.`);
+    throw new VolumeReadError(
+      'unsupported-file',
+      `${folder} holds no DICOM images. Quorum opens .nii/.nii.gz files and folders of DICOM files.`,
+    );
   }
   if (real.length > 0) {
-    const shown = real.slice(0, 3).map((p) => p.error.message).join(' ');
+    const shown = real
+      .slice(0, 3)
+      .map((p) => p.error.message)
+      .join(' ');
     notes.push(`${real.length} file(s) in the folder were skipped: ${shown}${real.length > 3 ? ' …' : ''}`);
   }
 
@@ -68,12 +74,20 @@ export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Pro
   if (wanted !== undefined) {
     chosen = groups.get(wanted);
     if (!chosen) {
-      throw new CaseOpenError({ code: 'not-found', message: `Series ${wanted} is not in ${folder}.`, detail: { series: summarizeSeries(groups) } });
+      throw new CaseOpenError({
+        code: 'not-found',
+        message: `Series ${wanted} is not in ${folder}.`,
+        detail: { series: summarizeSeries(groups) },
+      });
     }
   } else if (groups.size > 1) {
     const series = summarizeSeries(groups);
     const list = series.map((s) => `"${s.description || s.seriesInstanceUid}" (${s.modality}, ${s.count} files)`).join(', ');
-    throw new VolumeReadError('multiple-series', `${path.basename(folder)} holds ${series.length} DICOM series: ${list}. Choose one to open.`, { series });
+    throw new VolumeReadError(
+      'multiple-series',
+      `${path.basename(folder)} holds ${series.length} DICOM series: ${list}. Choose one to open.`,
+      { series },
+    );
   } else {
     chosen = [...groups.values()][0];
   }

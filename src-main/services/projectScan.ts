@@ -61,14 +61,22 @@ async function fromManifest(folder: string, text: string): Promise<{ name: strin
   try {
     manifest = manifestSchema.parse(JSON.parse(text));
   } catch (e) {
-    throw new CaseOpenError({ code: 'bad-request', message: `${path.join(folder, MANIFEST_NAME)} is not a valid Quorum manifest: ${(e as Error).message}` });
+    throw new CaseOpenError({
+      code: 'bad-request',
+      message: `${path.join(folder, MANIFEST_NAME)} is not a valid Quorum manifest: ${(e as Error).message}`,
+    });
   }
   const cases: CaseEntry[] = [];
   for (const c of manifest.cases) {
     const abs = path.resolve(folder, c.path);
     const present = await exists(abs);
     if (!present && c.optional) continue;
-    cases.push({ name: c.name, path: abs, kind: c.kind, description: present ? c.description : `Missing: ${abs} does not exist. ${c.description}`.trim() });
+    cases.push({
+      name: c.name,
+      path: abs,
+      kind: c.kind,
+      description: present ? c.description : `Missing: ${abs} does not exist. ${c.description}`.trim(),
+    });
   }
   return { name: manifest.name, cases };
 }
@@ -93,7 +101,10 @@ async function describeNifti(file: string): Promise<string> {
   try {
     const h = readNiftiHeader(await readPrefix(file), { fileName: path.basename(file) });
     const size = h.dim.slice(1, 1 + Math.min(h.dim[0], 4)).join('×');
-    const spacing = h.pixdim.slice(1, 4).map((p) => +p.toFixed(3)).join('×');
+    const spacing = h.pixdim
+      .slice(1, 4)
+      .map((p) => +p.toFixed(3))
+      .join('×');
     return `NIfTI ${h.volumeCount > 1 ? '4D' : '3D'} ${size}, ${spacing} mm, ${h.dataType}`;
   } catch (e) {
     // Listed anyway: opening it shows the full error, which is more useful than hiding the file.

@@ -1,5 +1,14 @@
 /** DICOM series reading on plain bytes (environment-free): parse files, group by series, stack into volumes. */
-export { parseDicomFrames, parseDataSet, readSeriesHeader, hasDicomPreamble, UNCOMPRESSED_SYNTAXES, type DicomFrame, type PixelSource, type SeriesHeader } from './parse';
+export {
+  parseDicomFrames,
+  parseDataSet,
+  readSeriesHeader,
+  hasDicomPreamble,
+  UNCOMPRESSED_SYNTAXES,
+  type DicomFrame,
+  type PixelSource,
+  type SeriesHeader,
+} from './parse';
 export { groupBySeries, summarizeSeries, assembleSeries, type DicomSeries, type DicomVolume, type SeriesSummary } from './series';
 export { readBValue } from './bvalue';
 export { readCsaImageHeader } from './csa';

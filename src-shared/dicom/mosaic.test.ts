@@ -28,13 +28,17 @@ describe.skipIf(!existsSync(HEUDICONV))('Siemens Prisma mosaics against dcm2niix
       const d = v.volume.data;
       for (let k = 0; k < cz; k++)
         for (let j = 0; j < cy; j++)
-          for (let i = 0; i < cx; i++) if (d[i + 13 + 150 * (151 - j + 152 * (k + 24))] !== nii.data[t * n + i + cx * (j + cy * k)]) mismatches++;
+          for (let i = 0; i < cx; i++)
+            if (d[i + 13 + 150 * (151 - j + 152 * (k + 24))] !== nii.data[t * n + i + cx * (j + cy * k)]) mismatches++;
     });
     expect(mismatches).toBe(0);
 
     // The demo's origin (its voxel 0,0,0) is our voxel (13, 151, 24).
     const g = series.volumes[0].volume.geometry;
-    const world = [0, 1, 2].map((a) => g.originLps[a] + 13 * 1.5 * g.direction[a] + 151 * g.spacingMm[1] * g.direction[3 + a] + 24 * g.spacingMm[2] * g.direction[6 + a]);
+    const world = [0, 1, 2].map(
+      (a) =>
+        g.originLps[a] + 13 * 1.5 * g.direction[a] + 151 * g.spacingMm[1] * g.direction[3 + a] + 24 * g.spacingMm[2] * g.direction[6 + a],
+    );
     world.forEach((w, a) => expect(w).toBeCloseTo(nii.geometry.originLps[a], 2));
   });
 });

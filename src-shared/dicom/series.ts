@@ -77,8 +77,12 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
 
   const located = slices.every((s) => s.position && s.frame.orientation);
   const iop = first.orientation;
-  const orientation = located && iop ? rowColumnCosines(iop) : { row: [1, 0, 0] as Vec3, column: [0, 1, 0] as Vec3, normal: [0, 0, 1] as Vec3 };
-  if (!located) notes.push('Some slices have no ImagePositionPatient/ImageOrientationPatient: stacked in instance order with an assumed axial orientation.');
+  const orientation =
+    located && iop ? rowColumnCosines(iop) : { row: [1, 0, 0] as Vec3, column: [0, 1, 0] as Vec3, normal: [0, 0, 1] as Vec3 };
+  if (!located)
+    notes.push(
+      'Some slices have no ImagePositionPatient/ImageOrientationPatient: stacked in instance order with an assumed axial orientation.',
+    );
 
   // Stack positions: group slices whose projections on the normal agree within tolerance.
   const keyed = slices.map((s, i) => ({ s, d: located && s.position ? dot(s.position, orientation.normal) : i }));
@@ -103,16 +107,25 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
   }
   for (const p of stacks) p.slices.sort(byAcquisition);
   // If acquisition order does not keep one b-value per volume, order by b-value first.
-  const consistent = () => Array.from({ length: perPosition }, (_, v) => new Set(stacks.map((p) => roundB(p.slices[v].frame.bValue))).size === 1).every(Boolean);
+  const consistent = () =>
+    Array.from({ length: perPosition }, (_, v) => new Set(stacks.map((p) => roundB(p.slices[v].frame.bValue))).size === 1).every(Boolean);
   if (!consistent()) {
     for (const p of stacks) p.slices.sort((a, b) => (a.frame.bValue ?? -1) - (b.frame.bValue ?? -1) || byAcquisition(a, b));
     if (!consistent()) notes.push('b-values differ between slices of one volume; each volume is labelled by its first slice.');
   }
 
-  const spacing = sliceSpacing(stacks.map((p) => p.d), located, first, notes);
+  const spacing = sliceSpacing(
+    stacks.map((p) => p.d),
+    located,
+    first,
+    notes,
+  );
   const ps = first.pixelSpacing;
   if (ps && !(ps[0] > 0 && ps[1] > 0)) {
-    throw new VolumeReadError('bad-geometry', `${first.file} has invalid PixelSpacing ${ps.join('\\')}; Quorum cannot place the series in space.`);
+    throw new VolumeReadError(
+      'bad-geometry',
+      `${first.file} has invalid PixelSpacing ${ps.join('\\')}; Quorum cannot place the series in space.`,
+    );
   }
   if (!ps) notes.push('No PixelSpacing: pixels are shown as 1 mm squares.');
   const geometryBase = {
@@ -123,13 +136,18 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
 
   const bValues = Array.from({ length: perPosition }, (_, v) => stacks[0].slices[v].frame.bValue);
   const labels = perPosition === 1 && bValues[0] === null ? [first.seriesDescription || first.modality] : labelVolumes(bValues);
-  if (perPosition > 1 && bValues.every((b) => b === null)) notes.push(`${perPosition} images per slice position and no b-values: shown as ${perPosition} volumes in acquisition order.`);
+  if (perPosition > 1 && bValues.every((b) => b === null))
+    notes.push(`${perPosition} images per slice position and no b-values: shown as ${perPosition} volumes in acquisition order.`);
   const unit = first.modality === 'CT' ? 'HU' : undefined;
   const volumes = Array.from({ length: perPosition }, (_, v): DicomVolume => {
     const ordered = stacks.map((p) => p.slices[v]);
     const origin = ordered[0].position ?? ([0, 0, 0] as Vec3);
     const data = stackPixels(ordered);
-    return { label: labels[v], bValue: bValues[v], volume: { geometry: { ...geometryBase, originLps: origin }, data, ...(unit ? { unit } : {}) } };
+    return {
+      label: labels[v],
+      bValue: bValues[v],
+      volume: { geometry: { ...geometryBase, originLps: origin }, data, ...(unit ? { unit } : {}) },
+    };
   });
   if (first.photometric === 'MONOCHROME1') notes.push('MONOCHROME1: low values are meant to display bright; values are kept as stored.');
   return { seriesInstanceUid: first.seriesInstanceUid, description: first.seriesDescription, modality: first.modality, volumes, notes };
@@ -143,17 +161,26 @@ function checkConsistent(slices: readonly Slice[]): void {
   const a = slices[0];
   for (const s of slices) {
     if (s.rows !== a.rows || s.columns !== a.columns) {
-      throw new VolumeReadError('bad-geometry', `Slices differ in size (${a.columns}×${a.rows} in ${a.frame.file}, ${s.columns}×${s.rows} in ${s.frame.file}); they do not form one volume.`);
+      throw new VolumeReadError(
+        'bad-geometry',
+        `Slices differ in size (${a.columns}×${a.rows} in ${a.frame.file}, ${s.columns}×${s.rows} in ${s.frame.file}); they do not form one volume.`,
+      );
     }
     const o1 = a.frame.orientation;
     const o2 = s.frame.orientation;
     if (o1 && o2 && o1.some((v, i) => Math.abs(v - o2[i]) > 1e-3)) {
-      throw new VolumeReadError('bad-geometry', `Slices differ in orientation (${a.frame.file} vs ${s.frame.file}), e.g. a localizer mixed into the series; they do not form one volume.`);
+      throw new VolumeReadError(
+        'bad-geometry',
+        `Slices differ in orientation (${a.frame.file} vs ${s.frame.file}), e.g. a localizer mixed into the series; they do not form one volume.`,
+      );
     }
     const p1 = a.frame.pixelSpacing;
     const p2 = s.frame.pixelSpacing;
     if (p1 && p2 && (Math.abs(p1[0] - p2[0]) > 1e-3 || Math.abs(p1[1] - p2[1]) > 1e-3)) {
-      throw new VolumeReadError('bad-geometry', `Slices differ in pixel spacing (${a.frame.file} vs ${s.frame.file}); they do not form one volume.`);
+      throw new VolumeReadError(
+        'bad-geometry',
+        `Slices differ in pixel spacing (${a.frame.file} vs ${s.frame.file}); they do not form one volume.`,
+      );
     }
   }
 }
@@ -195,7 +222,9 @@ function stackPixels(ordered: readonly Slice[]): VoxelArray {
   const trivial = ordered.every((s) => s.frame.rescaleSlope === 1 && s.frame.rescaleIntercept === 0);
   if (trivial) return raw;
 
-  const integer = ordered.every((s) => Number.isInteger(s.frame.rescaleSlope) && Number.isInteger(s.frame.rescaleIntercept)) && ordered[0].frame.pixels.bitsAllocated <= 16;
+  const integer =
+    ordered.every((s) => Number.isInteger(s.frame.rescaleSlope) && Number.isInteger(s.frame.rescaleIntercept)) &&
+    ordered[0].frame.pixels.bitsAllocated <= 16;
   let out: VoxelArray = new Float32Array(raw.length);
   if (integer) {
     let lo = Infinity;

@@ -45,7 +45,10 @@ export function framesToSlices(frames: readonly DicomFrame[]): Slice[] {
     const tileRows = frame.rows / grid;
     const tileColumns = frame.columns / grid;
     if (!Number.isInteger(tileRows) || !Number.isInteger(tileColumns)) {
-      throw new VolumeReadError('corrupt-file', `${frame.file}: a ${frame.rows}×${frame.columns} mosaic cannot hold ${count} slices on a ${grid}×${grid} grid.`);
+      throw new VolumeReadError(
+        'corrupt-file',
+        `${frame.file}: a ${frame.rows}×${frame.columns} mosaic cannot hold ${count} slices on a ${grid}×${grid} grid.`,
+      );
     }
     let first: Vec3 | null = null;
     let step: Vec3 = [0, 0, 0];
@@ -58,7 +61,10 @@ export function framesToSlices(frames: readonly DicomFrame[]): Slice[] {
       first = [0, 1, 2].map((a) => ipp[a] + row[a] * alongRow + column[a] * alongColumn) as unknown as Vec3;
       const spacing = frame.spacingBetweenSlices ?? frame.sliceThickness;
       if (!(spacing && spacing > 0)) {
-        throw new VolumeReadError('bad-geometry', `${frame.file}: a mosaic without SpacingBetweenSlices or SliceThickness cannot be stacked.`);
+        throw new VolumeReadError(
+          'bad-geometry',
+          `${frame.file}: a mosaic without SpacingBetweenSlices or SliceThickness cannot be stacked.`,
+        );
       }
       const n = sliceNormal ?? normal;
       step = [n[0] * spacing, n[1] * spacing, n[2] * spacing];

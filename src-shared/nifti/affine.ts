@@ -38,9 +38,15 @@ export function quaternionToRotation(b: number, c: number, d: number): number[] 
   }
   const a = Math.sqrt(a2);
   return [
-    a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c),
-    2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b),
-    2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b,
+    a * a + b * b - c * c - d * d,
+    2 * (b * c - a * d),
+    2 * (b * d + a * c),
+    2 * (b * c + a * d),
+    a * a + c * c - b * b - d * d,
+    2 * (c * d - a * b),
+    2 * (b * d - a * c),
+    2 * (c * d + a * b),
+    a * a + d * d - c * c - b * b,
   ];
 }
 
@@ -51,8 +57,7 @@ export function quaternionToRotation(b: number, c: number, d: number): number[] 
  */
 export function rotationToQuaternion(rIn: ArrayLike<number>): { b: number; c: number; d: number; qfac: 1 | -1 } {
   const r = Array.from({ length: 9 }, (_, i) => rIn[i]);
-  const det =
-    r[0] * (r[4] * r[8] - r[5] * r[7]) - r[1] * (r[3] * r[8] - r[5] * r[6]) + r[2] * (r[3] * r[7] - r[4] * r[6]);
+  const det = r[0] * (r[4] * r[8] - r[5] * r[7]) - r[1] * (r[3] * r[8] - r[5] * r[6]) + r[2] * (r[3] * r[7] - r[4] * r[6]);
   const qfac: 1 | -1 = det < 0 ? -1 : 1;
   if (qfac < 0) for (const i of [2, 5, 8]) r[i] = -r[i];
   const trace = r[0] + r[4] + r[8];
@@ -103,7 +108,8 @@ function spacingFromPixdim(h: NiftiHeader, fileName: string, notes: string[], st
       );
     }
     if (v > 0) out[i] = v;
-    else if (i + 1 > nd) out[i] = 1; // an unused axis of a 2D image carries no spacing
+    else if (i + 1 > nd)
+      out[i] = 1; // an unused axis of a 2D image carries no spacing
     else if (strict) {
       throw new VolumeReadError(
         'bad-geometry',

@@ -207,15 +207,24 @@ function validate(raw: Raw, fileName: string, notes: string[]): NiftiHeader {
   const dims = Array.from({ length: 7 }, (_, i) => (i + 1 <= nd ? h.dim[i + 1] : 1));
   const badDim = dims.findIndex((d) => !(Number.isInteger(d) && d >= 1));
   if (badDim >= 0) {
-    throw new VolumeReadError('corrupt-file', `${fileName} has an invalid NIfTI header: dim[${badDim + 1}] = ${dims[badDim]}, must be a positive integer.`);
+    throw new VolumeReadError(
+      'corrupt-file',
+      `${fileName} has an invalid NIfTI header: dim[${badDim + 1}] = ${dims[badDim]}, must be a positive integer.`,
+    );
   }
 
   const dataType = NIFTI_DATATYPES[h.datatypeCode];
   if (!dataType) {
     const name = UNSUPPORTED_DATATYPE_NAMES[h.datatypeCode];
     throw name
-      ? new VolumeReadError('unsupported-file', `${fileName} stores ${name} voxels, which Quorum does not display. Convert it to an integer or float32 image.`)
-      : new VolumeReadError('corrupt-file', `${fileName} has an unknown NIfTI datatype code ${h.datatypeCode}; the header is probably corrupt.`);
+      ? new VolumeReadError(
+          'unsupported-file',
+          `${fileName} stores ${name} voxels, which Quorum does not display. Convert it to an integer or float32 image.`,
+        )
+      : new VolumeReadError(
+          'corrupt-file',
+          `${fileName} has an unknown NIfTI datatype code ${h.datatypeCode}; the header is probably corrupt.`,
+        );
   }
 
   // Size checks use plain doubles (exact below 2^53) so the refusal happens before any allocation.

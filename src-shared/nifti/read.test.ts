@@ -73,7 +73,10 @@ describe('readNifti geometry', () => {
 
   it('converts metre units to mm', () => {
     const img = readNifti(
-      handmadeFile({ dim: [3, 1, 1, 1], datatype: 2, bitpix: 8, xyztUnits: 1, sformCode: 1, srow: [0.001, 0, 0, 0.1, 0, 0.002, 0, 0, 0, 0, 0.003, 0] }, new Uint8Array(1)),
+      handmadeFile(
+        { dim: [3, 1, 1, 1], datatype: 2, bitpix: 8, xyztUnits: 1, sformCode: 1, srow: [0.001, 0, 0, 0.1, 0, 0.002, 0, 0, 0, 0, 0.003, 0] },
+        new Uint8Array(1),
+      ),
     );
     expect(img.geometry.spacingMm[0]).toBeCloseTo(1, 4);
     expect(img.geometry.spacingMm[1]).toBeCloseTo(2, 4);
@@ -83,7 +86,14 @@ describe('readNifti geometry', () => {
 });
 
 describe('readNifti data', () => {
-  const base = { dim: [4, 2, 2, 1, 3], datatype: 4, bitpix: 16, pixdim: [1, 1, 1, 1, 1], sformCode: 1, srow: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] };
+  const base = {
+    dim: [4, 2, 2, 1, 3],
+    datatype: 4,
+    bitpix: 16,
+    pixdim: [1, 1, 1, 1, 1],
+    sformCode: 1,
+    srow: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0],
+  };
 
   it('reads .nii and .nii.gz to the same values, 4D volume count from dim[4]', () => {
     const body = int16Bytes([1, 2, 3, 4, -5, -6, -7, -8, 100, 200, 300, 400]);
@@ -127,11 +137,22 @@ describe('readNifti data', () => {
 });
 
 describe('readNifti refuses bad input with a clear error', () => {
-  const ok = { dim: [3, 16, 16, 16], datatype: 4, bitpix: 16, pixdim: [1, 1, 1, 1], sformCode: 1, srow: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] };
+  const ok = {
+    dim: [3, 16, 16, 16],
+    datatype: 4,
+    bitpix: 16,
+    pixdim: [1, 1, 1, 1],
+    sformCode: 1,
+    srow: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0],
+  };
 
   it('truncated .nii.gz', () => {
     const gz = handmadeFile(ok, noiseBytes(16 * 16 * 16 * 2), true);
-    expectError(() => readNifti(gz.subarray(0, Math.floor(gz.length / 2)), { fileName: 'cut.nii.gz' }), 'corrupt-file', /cut\.nii\.gz is truncated or damaged/);
+    expectError(
+      () => readNifti(gz.subarray(0, Math.floor(gz.length / 2)), { fileName: 'cut.nii.gz' }),
+      'corrupt-file',
+      /cut\.nii\.gz is truncated or damaged/,
+    );
   });
 
   it('truncated .nii', () => {
@@ -152,7 +173,11 @@ describe('readNifti refuses bad input with a clear error', () => {
     const damaged = gz.slice();
     damaged.fill(0xff, 65_536);
     const t0 = performance.now();
-    expectError(() => readNifti(damaged, { fileName: 'huge.nii.gz' }), 'too-large', /huge\.nii\.gz claims 1024×1024×2048 = 2\.147e\+9 voxels/);
+    expectError(
+      () => readNifti(damaged, { fileName: 'huge.nii.gz' }),
+      'too-large',
+      /huge\.nii\.gz claims 1024×1024×2048 = 2\.147e\+9 voxels/,
+    );
     expect(performance.now() - t0).toBeLessThan(500);
     expectError(() => readNifti(header), 'too-large', /2\^31 voxels/);
   });
@@ -163,13 +188,29 @@ describe('readNifti refuses bad input with a clear error', () => {
   });
 
   it('NaN spacing, even when an sform is present', () => {
-    expectError(() => readNifti(handmadeFile({ ...ok, pixdim: [1, Number.NaN, 1, 1] }, noiseBytes(8192))), 'bad-geometry', /invalid voxel spacing \(pixdim = NaN × 1 × 1\)/);
-    expectError(() => readNifti(handmadeFile({ ...ok, sformCode: 0, qformCode: 1, pixdim: [1, 1, 1, Number.NaN] }, noiseBytes(8192))), 'bad-geometry', /invalid voxel spacing/);
+    expectError(
+      () => readNifti(handmadeFile({ ...ok, pixdim: [1, Number.NaN, 1, 1] }, noiseBytes(8192))),
+      'bad-geometry',
+      /invalid voxel spacing \(pixdim = NaN × 1 × 1\)/,
+    );
+    expectError(
+      () => readNifti(handmadeFile({ ...ok, sformCode: 0, qformCode: 1, pixdim: [1, 1, 1, Number.NaN] }, noiseBytes(8192))),
+      'bad-geometry',
+      /invalid voxel spacing/,
+    );
   });
 
   it('zero or negative spacing when pixdim defines the grid', () => {
-    expectError(() => readNifti(handmadeFile({ ...ok, sformCode: 0, qformCode: 1, pixdim: [1, 1, 0, 1] }, noiseBytes(8192))), 'bad-geometry', /zero voxel spacing/);
-    expectError(() => readNifti(handmadeFile({ ...ok, sformCode: 0, pixdim: [1, 1, 1, -2] }, noiseBytes(8192))), 'bad-geometry', /negative voxel spacing/);
+    expectError(
+      () => readNifti(handmadeFile({ ...ok, sformCode: 0, qformCode: 1, pixdim: [1, 1, 0, 1] }, noiseBytes(8192))),
+      'bad-geometry',
+      /zero voxel spacing/,
+    );
+    expectError(
+      () => readNifti(handmadeFile({ ...ok, sformCode: 0, pixdim: [1, 1, 1, -2] }, noiseBytes(8192))),
+      'bad-geometry',
+      /negative voxel spacing/,
+    );
   });
 
   it('a degenerate sform', () => {
@@ -192,7 +233,11 @@ describe('readNifti refuses bad input with a clear error', () => {
   it('unsupported and unknown datatypes', () => {
     expectError(() => readNifti(handmadeFile({ ...ok, datatype: 32, bitpix: 64 }, noiseBytes(8192 * 4))), 'unsupported-file', /complex64/);
     expectError(() => readNifti(handmadeFile({ ...ok, datatype: 128, bitpix: 24 }, noiseBytes(8192 * 2))), 'unsupported-file', /RGB24/);
-    expectError(() => readNifti(handmadeFile({ ...ok, datatype: 3, bitpix: 8 }, noiseBytes(8192))), 'corrupt-file', /unknown NIfTI datatype code 3/);
+    expectError(
+      () => readNifti(handmadeFile({ ...ok, datatype: 3, bitpix: 8 }, noiseBytes(8192))),
+      'corrupt-file',
+      /unknown NIfTI datatype code 3/,
+    );
   });
 
   it('invalid dims', () => {
@@ -204,7 +249,12 @@ describe('readNifti refuses bad input with a clear error', () => {
 describe('readNifti notes', () => {
   it('notes a sheared sform', () => {
     // Column j leans 0.2 toward x: axes 78.7° apart (cos = 0.2/√1.04 ≈ 0.196).
-    const img = readNifti(handmadeFile({ dim: [3, 1, 1, 1], datatype: 2, bitpix: 8, sformCode: 1, srow: [1, 0.2, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] }, new Uint8Array(1)));
+    const img = readNifti(
+      handmadeFile(
+        { dim: [3, 1, 1, 1], datatype: 2, bitpix: 8, sformCode: 1, srow: [1, 0.2, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] },
+        new Uint8Array(1),
+      ),
+    );
     expect(img.notes.join(' ')).toMatch(/shears the voxel grid \(axes 78\.7° apart/);
   });
 });
@@ -212,7 +262,15 @@ describe('readNifti notes', () => {
 describe('NIfTI-2', () => {
   it('reads 64-bit dims, double pixdim/sform and scaling', () => {
     const bytes = handmadeNifti2(
-      { dim: [3, 2, 1, 2], datatype: 4, bitpix: 16, pixdim: [1, 0.7, 0.8, 0.9], srow: [0.7, 0, 0, -10, 0, 0.8, 0, -20, 0, 0, 0.9, 5], sclSlope: 3, sclInter: 1 },
+      {
+        dim: [3, 2, 1, 2],
+        datatype: 4,
+        bitpix: 16,
+        pixdim: [1, 0.7, 0.8, 0.9],
+        srow: [0.7, 0, 0, -10, 0, 0.8, 0, -20, 0, 0, 0.9, 5],
+        sclSlope: 3,
+        sclInter: 1,
+      },
       int16Bytes([1, 2, 3, 4]),
     );
     for (const input of [bytes, gzipSync(bytes)]) {

@@ -121,7 +121,9 @@ export function readNifti(bytes: Uint8Array, options: ReadNiftiOptions = {}): Ni
   }
   if (g.maxAxisCosine > 1e-3) {
     const angle = ((Math.acos(Math.min(1, g.maxAxisCosine)) * 180) / Math.PI).toFixed(1);
-    notes.push(`The ${source} shears the voxel grid (axes ${angle}° apart at worst); viewers that assume orthogonal axes will misplace voxels slightly.`);
+    notes.push(
+      `The ${source} shears the voxel grid (axes ${angle}° apart at worst); viewers that assume orthogonal axes will misplace voxels slightly.`,
+    );
   }
   const dims: Vec3 = [header.dim[1], header.dim[0] >= 2 ? header.dim[2] : 1, header.dim[0] >= 3 ? header.dim[3] : 1];
   return {

@@ -46,7 +46,8 @@ export function applyScaling(stored: VoxelArray, h: Scaling, notes: string[]): {
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
     if (lo >= -32768 && hi <= 32767) return { data: scaleInto(stored, new Int16Array(stored.length), slope, inter), dataType: 'int16' };
-    if (lo >= -(2 ** 31) && hi < 2 ** 31) return { data: scaleInto(stored, new Int32Array(stored.length), slope, inter), dataType: 'int32' };
+    if (lo >= -(2 ** 31) && hi < 2 ** 31)
+      return { data: scaleInto(stored, new Int32Array(stored.length), slope, inter), dataType: 'int32' };
   }
   const wide = type === 'float64' || type === 'int32' || type === 'uint32';
   return wide

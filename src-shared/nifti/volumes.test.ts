@@ -7,7 +7,8 @@ import { writeNifti } from './write';
 
 const g: VolumeGeometry = { dims: [2, 2, 2], spacingMm: [1.5, 1.5, 1.5], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
 // Three volumes whose voxels are 10·t + i, so each split can be recognised by value.
-const fourD = () => readNifti(writeNifti({ geometry: g, volumeCount: 3, data: Int16Array.from({ length: 24 }, (_, n) => 10 * Math.floor(n / 8) + (n % 8)) }));
+const fourD = () =>
+  readNifti(writeNifti({ geometry: g, volumeCount: 3, data: Int16Array.from({ length: 24 }, (_, n) => 10 * Math.floor(n / 8) + (n % 8)) }));
 
 describe('b-value splitting of a 4D DWI', () => {
   it('parses FSL .bval text, on one row or one per line', () => {
@@ -22,7 +23,11 @@ describe('b-value splitting of a 4D DWI', () => {
     const vols = splitByBValue(fourD(), [5, 5, 1500], notes);
     expect(vols.map((v) => v.label)).toEqual(['b=5 (1)', 'b=5 (2)', 'b=1500']);
     expect(vols.map((v) => v.bValue)).toEqual([5, 5, 1500]);
-    expect(vols.map((v) => Array.from(v.volume.data.subarray(0, 2)))).toEqual([[0, 1], [10, 11], [20, 21]]);
+    expect(vols.map((v) => Array.from(v.volume.data.subarray(0, 2)))).toEqual([
+      [0, 1],
+      [10, 11],
+      [20, 21],
+    ]);
     expect(vols.every((v) => v.volume.data.length === 8 && v.volume.geometry.dims[2] === 2)).toBe(true);
     expect(notes).toEqual([]);
   });

@@ -50,7 +50,12 @@ export function parseBval(text: string, fileName = 'the .bval file'): number[] {
  * when their count does not match (noted), "volume 1..n". A 3D image gives one volume labelled
  * `singleLabel`.
  */
-export function splitByBValue(image: NiftiImage, bValues: readonly number[] | null, notes: string[], singleLabel = 'image'): LabelledVolume[] {
+export function splitByBValue(
+  image: NiftiImage,
+  bValues: readonly number[] | null,
+  notes: string[],
+  singleLabel = 'image',
+): LabelledVolume[] {
   const volumes = splitVolumes(image);
   let bs: ReadonlyArray<number | null> = volumes.map(() => null);
   if (bValues) {

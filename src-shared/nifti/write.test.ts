@@ -12,7 +12,17 @@ function rotation(axis: [number, number, number], deg: number): number[] {
   const c = Math.cos(t);
   const s = Math.sin(t);
   const C = 1 - c;
-  return [x * x * C + c, x * y * C - z * s, x * z * C + y * s, y * x * C + z * s, y * y * C + c, y * z * C - x * s, z * x * C - y * s, z * y * C + x * s, z * z * C + c];
+  return [
+    x * x * C + c,
+    x * y * C - z * s,
+    x * z * C + y * s,
+    y * x * C + z * s,
+    y * y * C + c,
+    y * z * C - x * s,
+    z * x * C - y * s,
+    z * y * C + x * s,
+    z * z * C + c,
+  ];
 }
 
 function expectGeometryClose(a: VolumeGeometry, b: VolumeGeometry, tol = 1e-4): void {
@@ -66,7 +76,10 @@ describe('writeNifti → readNifti round trip', () => {
   });
 
   it('the qform alone reproduces the grid, including a left-handed one (qfac = -1)', () => {
-    const leftHanded = { ...oblique, direction: [...oblique.direction.slice(0, 6), ...oblique.direction.slice(6).map((v) => -v)] as unknown as Direction };
+    const leftHanded = {
+      ...oblique,
+      direction: [...oblique.direction.slice(0, 6), ...oblique.direction.slice(6).map((v) => -v)] as unknown as Direction,
+    };
     for (const geometry of [oblique, leftHanded]) {
       const bytes = writeNifti({ geometry, data: new Uint8Array(5 * 6 * 7) });
       new DataView(bytes.buffer).setInt16(254, 0, true); // sform_code = 0: the reader must use the qform
@@ -115,7 +128,14 @@ describe('writeNifti → readNifti round trip', () => {
 
 describe('quaternion ↔ rotation', () => {
   it('round-trips rotations including 180° turns (trace −1)', () => {
-    const cases = [rotation([1, 0, 0], 180), rotation([0, 1, 0], 180), rotation([0, 0, 1], 180), rotation([1, 1, 0], 179.9), rotation([3, -2, 1], 75), rotation([0, 0, 1], 0)];
+    const cases = [
+      rotation([1, 0, 0], 180),
+      rotation([0, 1, 0], 180),
+      rotation([0, 0, 1], 180),
+      rotation([1, 1, 0], 179.9),
+      rotation([3, -2, 1], 75),
+      rotation([0, 0, 1], 0),
+    ];
     for (const r of cases) {
       const q = rotationToQuaternion(r);
       expect(q.qfac).toBe(1);

@@ -85,7 +85,10 @@ export function noiseBytes(length: number, seed = 12345): Uint8Array {
 }
 
 /** A NIfTI-2 file (540-byte header + 4-byte extension flag) with an sform, little-endian. */
-export function handmadeNifti2(f: { dim: number[]; datatype: number; bitpix: number; pixdim: number[]; srow: number[]; sclSlope?: number; sclInter?: number }, body: Uint8Array): Uint8Array {
+export function handmadeNifti2(
+  f: { dim: number[]; datatype: number; bitpix: number; pixdim: number[]; srow: number[]; sclSlope?: number; sclInter?: number },
+  body: Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(544 + body.length);
   const v = new DataView(out.buffer);
   v.setInt32(0, 540, true);

@@ -4,7 +4,10 @@
  */
 import type { ApiError } from '../api/contract';
 
-export type VolumeReadErrorCode = Extract<ApiError['code'], 'corrupt-file' | 'too-large' | 'bad-geometry' | 'unsupported-file' | 'multiple-series'>;
+export type VolumeReadErrorCode = Extract<
+  ApiError['code'],
+  'corrupt-file' | 'too-large' | 'bad-geometry' | 'unsupported-file' | 'multiple-series'
+>;
 
 export class VolumeReadError extends Error {
   override readonly name = 'VolumeReadError';

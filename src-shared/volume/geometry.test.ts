@@ -23,7 +23,8 @@ describe('index ↔ world', () => {
 
   it('inverts a general affine and refuses a singular one', () => {
     const m = [2, 1, 0, 3, 0, 1, 4, -2, 1, 0, 1, 5, 0, 0, 0, 1];
-    const inv = invert4x4(m)!;
+    const inv = invert4x4(m);
+    if (!inv) throw new Error('expected an inverse');
     const p = transformPoint(inv, transformPoint(m, [0.5, -7, 2]));
     p.forEach((v, i) => expect(v).toBeCloseTo([0.5, -7, 2][i], 10));
     expect(invert4x4([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])).toBeNull();
@@ -33,7 +34,8 @@ describe('index ↔ world', () => {
     const ras = affineRasFromGeometry(g);
     // LPS direction (1,0,0)·2 → RAS (−2,0,0); LPS (0,−1,0)·3 → RAS (0,3,0); origin (5,6,7) → (−5,−6,7).
     expect(Array.from(ras)).toEqual([-2, 0, 0, -5, 0, 3, 0, -6, 0, 0, 4, 7, 0, 0, 0, 1]);
-    const back = geometryFromAffineRas(ras)!;
+    const back = geometryFromAffineRas(ras);
+    if (!back) throw new Error('expected a geometry');
     expect(back.spacingMm).toEqual([2, 3, 4]);
     expect(back.originLps).toEqual([5, 6, 7]);
     expect(back.direction).toEqual(g.direction);
