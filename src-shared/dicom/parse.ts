@@ -8,12 +8,18 @@
  * names the codec and a tool to decompress it.
  */
 import { inflateSync } from 'fflate';
-import * as dicomParser from 'dicom-parser';
+import * as dicomParserModule from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
 import { VolumeReadError } from '../volume/errors';
 import type { Vec3 } from '../volume/types';
 import { readBValue } from './bvalue';
 import { readCsaImageHeader } from './csa';
+
+// dicom-parser ships only a minified UMD bundle. Bundlers and Vitest expose its functions as named
+// exports, but Node's own ESM loader (tsx, the CLI, Electron's main bundle) cannot see through the
+// UMD wrapper and offers only `default`; take whichever this runtime provides.
+const dicomParser: typeof dicomParserModule =
+  (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
 
 export const UNCOMPRESSED_SYNTAXES: Readonly<Record<string, string>> = {
   '1.2.840.10008.1.2': 'Implicit VR Little Endian',
