@@ -9,8 +9,9 @@ function select(a: Float64Array, k: number, loIn: number, hiIn: number): void {
   let lo = loIn, hi = hiIn;
   while (hi > lo) {
     const mid = (lo + hi) >>> 1;
-    // median of three as pivot, placed at a[k]'s search window
-    let x = a[lo], y = a[mid], z = a[hi];
+    // median of three as pivot
+    let x = a[lo], y = a[mid];
+    const z = a[hi];
     if (x > y) { const t = x; x = y; y = t; }
     if (y > z) { y = z; }
     if (x > y) { y = x; }
