@@ -38,9 +38,12 @@ function count(m: Uint8Array): number {
 
 /** The counting pass Quorum must not be much slower than: TP, |R|, |P| in one loop. */
 function countingPass(ref: Uint8Array, pred: Uint8Array): number {
-  let tp = 0, nr = 0, np = 0;
+  let tp = 0,
+    nr = 0,
+    np = 0;
   for (let p = 0; p < ref.length; p++) {
-    const r = ref[p], q = pred[p];
+    const r = ref[p],
+      q = pred[p];
     tp += r & q;
     nr += r;
     np += q;
@@ -61,7 +64,9 @@ function once(f: () => unknown): number {
 
 /** Median ms of `f` and median ratio to the counting pass run right before each repetition. */
 function paired(f: () => unknown, floor: () => unknown, reps = 5): { ms: number; floorMs: number; ratio: number } {
-  const ms: number[] = [], fl: number[] = [], ratio: number[] = [];
+  const ms: number[] = [],
+    fl: number[] = [],
+    ratio: number[] = [];
   for (let i = 0; i < reps; i++) {
     const a = once(floor);
     const b = once(f);
@@ -100,7 +105,8 @@ async function peakGrowth(f: () => unknown): Promise<number> {
 function makeBig(rand: () => number): CaseInput {
   const dims: Dims3 = [512, 512, 300];
   const spacing: Spacing3 = [0.5, 0.5, 1.5];
-  const ref = emptyMask(dims), pred = emptyMask(dims);
+  const ref = emptyMask(dims),
+    pred = emptyMask(dims);
   // lesions scattered through a brain-sized region; the prediction moves and resizes each one,
   // misses one and adds two false positives
   const n = 8;
@@ -108,7 +114,15 @@ function makeBig(rand: () => number): CaseInput {
     const c = [150 + rand() * 212, 150 + rand() * 212, 60 + rand() * 180];
     const size = 11 + rand() * 5;
     lesion(ref, dims, spacing, rand, c, size);
-    if (l !== 0) lesion(pred, dims, spacing, rand, c.map((v, a) => v + ((rand() - 0.5) * 4) / spacing[a]), size * (0.8 + 0.4 * rand()));
+    if (l !== 0)
+      lesion(
+        pred,
+        dims,
+        spacing,
+        rand,
+        c.map((v, a) => v + ((rand() - 0.5) * 4) / spacing[a]),
+        size * (0.8 + 0.4 * rand()),
+      );
   }
   for (let f = 0; f < 2; f++) lesion(pred, dims, spacing, rand, [150 + rand() * 212, 150 + rand() * 212, 60 + rand() * 180], 5);
   return { ref, pred, dims, spacing, thresholdMl: 0.1 };
@@ -117,11 +131,19 @@ function makeBig(rand: () => number): CaseInput {
 function makeSmall(rand: () => number): CaseInput {
   const dims: Dims3 = [128, 128, 128];
   const spacing: Spacing3 = [1, 1, 1];
-  const ref = emptyMask(dims), pred = emptyMask(dims);
+  const ref = emptyMask(dims),
+    pred = emptyMask(dims);
   for (let l = 0; l < 4; l++) {
     const c = [30 + rand() * 68, 30 + rand() * 68, 30 + rand() * 68];
     lesion(ref, dims, spacing, rand, c, 8);
-    lesion(pred, dims, spacing, rand, c.map((v) => v + (rand() - 0.5) * 4), 8);
+    lesion(
+      pred,
+      dims,
+      spacing,
+      rand,
+      c.map((v) => v + (rand() - 0.5) * 4),
+      8,
+    );
   }
   return { ref, pred, dims, spacing, thresholdMl: 0.1 };
 }
@@ -129,7 +151,8 @@ function makeSmall(rand: () => number): CaseInput {
 function makeEmpty(): CaseInput {
   const dims: Dims3 = [512, 512, 300];
   const spacing: Spacing3 = [0.5, 0.5, 1.5];
-  const ref = emptyMask(dims), pred = emptyMask(dims);
+  const ref = emptyMask(dims),
+    pred = emptyMask(dims);
   fillBall(ref, dims, spacing, [256, 256, 150], 1);
   fillBall(pred, dims, spacing, [300, 200, 100], 1);
   return { ref, pred, dims, spacing };
@@ -157,7 +180,9 @@ async function benchCase(name: string, input: CaseInput): Promise<string[]> {
   lines.push(`| | **all** | ${a.ms.toFixed(0)} | **${a.ratio.toFixed(1)}×** |`);
   lines.push(`| | counting pass (floor) | ${Math.min(floorMs, a.floorMs).toFixed(0)}–${Math.max(floorMs, a.floorMs).toFixed(0)} | 1× |`);
   const masks = input.ref.byteLength + input.pred.byteLength;
-  lines.push(`| | peak RSS growth during one \`all\` | ${(grown / 2 ** 20).toFixed(0)} MiB | ${((100 * grown) / masks).toFixed(0)}% of the two input masks |`);
+  lines.push(
+    `| | peak RSS growth during one \`all\` | ${(grown / 2 ** 20).toFixed(0)} MiB | ${((100 * grown) / masks).toFixed(0)}% of the two input masks |`,
+  );
   return lines;
 }
 

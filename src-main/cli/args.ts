@@ -25,8 +25,20 @@ export interface EvaluateArgs {
 }
 
 const VALUE_FLAGS = new Set([
-  '--ref', '--pred', '--convention', '--threshold-ml', '--tolerance-mm', '--prob', '--rater', '--format',
-  '--region', '--ref-dir', '--pred-dir', '--out', '--summary', '--workers',
+  '--ref',
+  '--pred',
+  '--convention',
+  '--threshold-ml',
+  '--tolerance-mm',
+  '--prob',
+  '--rater',
+  '--format',
+  '--region',
+  '--ref-dir',
+  '--pred-dir',
+  '--out',
+  '--summary',
+  '--workers',
 ]);
 
 export const USAGE =

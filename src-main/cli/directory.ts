@@ -17,7 +17,9 @@ const NIFTI = /\.nii(\.gz)?$/i;
 export function pairCases(refDir: string, predDir: string): { name: string; ref: string; pred: string }[] {
   const list = (d: string, role: string) => {
     try {
-      return readdirSync(d).filter((f) => NIFTI.test(f)).sort();
+      return readdirSync(d)
+        .filter((f) => NIFTI.test(f))
+        .sort();
     } catch (e) {
       throw new BadInput(`${role} directory ${d} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
@@ -47,7 +49,8 @@ export async function runDirectory(
 ): Promise<CaseOutput[]> {
   const n = Math.max(1, Math.min(workers ?? availableParallelism(), cases.length));
   const results: CaseOutput[] = new Array(cases.length);
-  let next = 0, done = 0;
+  let next = 0,
+    done = 0;
   const pool = Array.from({ length: n }, startWorker);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -88,8 +91,17 @@ export function summarise(
   if (convention !== 'all') return summariseConvention(outputs as ConventionResult[], { thresholdMl });
   const all = outputs as Record<ConventionName, ConventionResult>[];
   return {
-    use: summariseConvention(all.map((o) => o.use), { thresholdMl }),
-    isles22: summariseConvention(all.map((o) => o.isles22), { thresholdMl }),
-    metricsreloaded: summariseConvention(all.map((o) => o.metricsreloaded), { thresholdMl }),
+    use: summariseConvention(
+      all.map((o) => o.use),
+      { thresholdMl },
+    ),
+    isles22: summariseConvention(
+      all.map((o) => o.isles22),
+      { thresholdMl },
+    ),
+    metricsreloaded: summariseConvention(
+      all.map((o) => o.metricsreloaded),
+      { thresholdMl },
+    ),
   };
 }

@@ -18,12 +18,18 @@ let dir = '';
 function write(name: string, data: Uint8Array | Float32Array, opts: { dims?: Vec3; origin?: Vec3 } = {}): string {
   const p = join(dir, name);
   const d = opts.dims ?? dims;
-  writeFileSync(p, writeNifti({ geometry: { dims: d, spacingMm: [1, 1, 2], originLps: opts.origin ?? [0, 0, 0], direction: I }, data }, { gzip: true }));
+  writeFileSync(
+    p,
+    writeNifti({ geometry: { dims: d, spacingMm: [1, 1, 2], originLps: opts.origin ?? [0, 0, 0], direction: I }, data }, { gzip: true }),
+  );
   return p;
 }
 
 function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/evaluate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/evaluate.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -76,7 +82,16 @@ describe('evaluate CLI: single case', () => {
   });
 
   it('writes NaN as a string, undefined metrics as null, tolerance keys as plain numbers', () => {
-    const r = run(['--ref', join(dir, 'a.nii.gz'), '--pred', join(dir, 'empty.nii.gz'), '--convention', 'use', '--tolerance-mm', '0.5,1,2']);
+    const r = run([
+      '--ref',
+      join(dir, 'a.nii.gz'),
+      '--pred',
+      join(dir, 'empty.nii.gz'),
+      '--convention',
+      'use',
+      '--tolerance-mm',
+      '0.5,1,2',
+    ]);
     expect(r.status).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o.convention).toBe('use');
@@ -88,8 +103,18 @@ describe('evaluate CLI: single case', () => {
 
   it('adds the soft and raters blocks with --prob and --rater', () => {
     const r = run([
-      '--ref', join(dir, 'a.nii.gz'), '--pred', join(dir, 'a.nii.gz'), '--convention', 'isles22',
-      '--prob', join(dir, 'prob.nii.gz'), '--rater', join(dir, 'a.nii.gz'), '--rater', join(dir, 'b.nii.gz'),
+      '--ref',
+      join(dir, 'a.nii.gz'),
+      '--pred',
+      join(dir, 'a.nii.gz'),
+      '--convention',
+      'isles22',
+      '--prob',
+      join(dir, 'prob.nii.gz'),
+      '--rater',
+      join(dir, 'a.nii.gz'),
+      '--rater',
+      join(dir, 'b.nii.gz'),
     ]);
     expect(r.status).toBe(0);
     const o = JSON.parse(r.stdout);
@@ -137,7 +162,22 @@ describe('evaluate CLI: directory mode', () => {
   it('pairs files by name, reports rows and a summary, shows progress on stderr', () => {
     const out = join(dir, 'rows.csv');
     const summary = join(dir, 'summary.json');
-    const r = run(['--ref-dir', join(dir, 'refs'), '--pred-dir', join(dir, 'preds'), '--convention', 'use', '--threshold-ml', '0', '--out', out, '--summary', summary, '--workers', '2']);
+    const r = run([
+      '--ref-dir',
+      join(dir, 'refs'),
+      '--pred-dir',
+      join(dir, 'preds'),
+      '--convention',
+      'use',
+      '--threshold-ml',
+      '0',
+      '--out',
+      out,
+      '--summary',
+      summary,
+      '--workers',
+      '2',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/\[2\/2\]/);
     const o = JSON.parse(r.stdout);

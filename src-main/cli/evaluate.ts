@@ -17,10 +17,22 @@ async function main(argv: readonly string[]): Promise<void> {
     const outputs = await runDirectory(cases, options, args.workers, (line) => process.stderr.write(line + '\n'));
     const rows = outputs.map((o, i) => ({ case: cases[i].name, ...flatten(o) }));
     const summary = summarise(outputs, args.convention, args.thresholdMl);
-    if (args.out) writeFileSync(args.out, args.out.endsWith('.json') ? toJson(outputs.map((o, i) => ({ case: cases[i].name, result: o })), 2) : toCsv(rows));
+    if (args.out)
+      writeFileSync(
+        args.out,
+        args.out.endsWith('.json')
+          ? toJson(
+              outputs.map((o, i) => ({ case: cases[i].name, result: o })),
+              2,
+            )
+          : toCsv(rows),
+      );
     if (args.summary) writeFileSync(args.summary, toJson(summary, 2) + '\n');
     if (args.format === 'csv') process.stdout.write(toCsv(rows));
-    else process.stdout.write(toJson({ n_cases: cases.length, cases: outputs.map((o, i) => ({ case: cases[i].name, result: o })), summary }) + '\n');
+    else
+      process.stdout.write(
+        toJson({ n_cases: cases.length, cases: outputs.map((o, i) => ({ case: cases[i].name, result: o })), summary }) + '\n',
+      );
     return;
   }
   const result = evaluateFiles(

@@ -46,7 +46,12 @@ export function evaluateFiles(files: CaseFiles, opts: CaseOptions): CaseOutput {
   return all;
 }
 
-function loadChecked<T>(path: string, role: string, grid: ReturnType<typeof loadImage>, convert: (img: ReturnType<typeof loadImage>) => T): T {
+function loadChecked<T>(
+  path: string,
+  role: string,
+  grid: ReturnType<typeof loadImage>,
+  convert: (img: ReturnType<typeof loadImage>) => T,
+): T {
   const img = loadImage(path, role);
   checkSameGrid(grid, img);
   return convert(img);

@@ -44,7 +44,8 @@ export function checkSameGrid(a: LoadedImage, b: LoadedImage): void {
   if (a.dims[0] !== b.dims[0] || a.dims[1] !== b.dims[1] || a.dims[2] !== b.dims[2]) {
     throw new BadInput(`shape mismatch: ${a.path} is ${a.dims.join('x')}, ${b.path} is ${b.dims.join('x')}`);
   }
-  const A = a.image.affineRas, B = b.image.affineRas;
+  const A = a.image.affineRas,
+    B = b.image.affineRas;
   for (let i = 0; i < 16; i++) {
     if (!(Math.abs(A[i] - B[i]) <= 1e-4 + 1e-5 * Math.abs(B[i]))) {
       throw new BadInput(`affine mismatch between ${a.path} and ${b.path} (entry ${i}: ${A[i]} vs ${B[i]})`);

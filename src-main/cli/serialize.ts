@@ -35,7 +35,12 @@ function cell(v: string | number | boolean | null | undefined): string {
 export function toCsv(rows: readonly Flat[]): string {
   const cols: string[] = [];
   const seen = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) { seen.add(k); cols.push(k); }
+  for (const r of rows)
+    for (const k of Object.keys(r))
+      if (!seen.has(k)) {
+        seen.add(k);
+        cols.push(k);
+      }
   const lines = [cols.map((c) => cell(c)).join(',')];
   for (const r of rows) lines.push(cols.map((c) => cell(r[c])).join(','));
   return lines.join('\n') + '\n';

@@ -91,7 +91,10 @@ export interface SummedConfusion {
 }
 
 export function summedConfusion(classes: readonly (ImageClass | null)[]): SummedConfusion {
-  let tp = 0, tn = 0, fp = 0, fn = 0;
+  let tp = 0,
+    tn = 0,
+    fp = 0,
+    fn = 0;
   for (const c of classes) {
     if (c === 'TP') tp++;
     else if (c === 'TN') tn++;
@@ -111,14 +114,15 @@ export function auc(labels: readonly boolean[], scores: readonly number[]): numb
   const idx = scores.map((_, i) => i).sort((a, b) => scores[a] - scores[b]);
   // average ranks with ties
   const rank = new Float64Array(scores.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
     const avg = (i + j) / 2 + 1;
     for (let k = i; k <= j; k++) rank[idx[k]] = avg;
     i = j + 1;
   }
-  let nPos = 0, sumPos = 0;
+  let nPos = 0,
+    sumPos = 0;
   for (let i = 0; i < labels.length; i++) {
     if (labels[i]) {
       nPos++;

@@ -16,7 +16,9 @@ export interface Border {
 
 export function borderOfPadded(crop: Uint8Array, dims: Dims3): Border {
   const [nx, ny, nz] = dims;
-  const sx = 1, sy = nx, sz = nx * ny;
+  const sx = 1,
+    sy = nx,
+    sz = nx * ny;
   const out = new Uint8Array(crop.length);
   let count = 0;
   for (let k = 1; k < nz - 1; k++) {
@@ -25,9 +27,12 @@ export function borderOfPadded(crop: Uint8Array, dims: Dims3): Border {
       for (let i = 1; i < nx - 1; i++, p++) {
         if (crop[p] === 0) continue;
         if (
-          crop[p - sx] === 0 || crop[p + sx] === 0 ||
-          crop[p - sy] === 0 || crop[p + sy] === 0 ||
-          crop[p - sz] === 0 || crop[p + sz] === 0
+          crop[p - sx] === 0 ||
+          crop[p + sx] === 0 ||
+          crop[p - sy] === 0 ||
+          crop[p + sy] === 0 ||
+          crop[p - sz] === 0 ||
+          crop[p + sz] === 0
         ) {
           out[p] = 1;
           count++;

@@ -40,7 +40,8 @@ function mrBin(c: number): number {
 }
 
 function eceFromBins(n: Float64Array, acc: Float64Array, conf: Float64Array): number {
-  let total = 0, s = 0;
+  let total = 0,
+    s = 0;
   for (let b = 0; b < BINS; b++) {
     if (n[b] === 0) continue;
     total += n[b];
@@ -51,21 +52,35 @@ function eceFromBins(n: Float64Array, acc: Float64Array, conf: Float64Array): nu
 
 export function eceAll(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array): EceSet {
   if (prob.length !== ref.length) throw new Error('ECE: probability map and reference differ in length');
-  const nP = new Float64Array(BINS), aP = new Float64Array(BINS), cP = new Float64Array(BINS);
-  const nT = new Float64Array(BINS), aT = new Float64Array(BINS), cT = new Float64Array(BINS);
-  const nM = new Float64Array(BINS), aM = new Float64Array(BINS), cM = new Float64Array(BINS);
+  const nP = new Float64Array(BINS),
+    aP = new Float64Array(BINS),
+    cP = new Float64Array(BINS);
+  const nT = new Float64Array(BINS),
+    aT = new Float64Array(BINS),
+    cT = new Float64Array(BINS);
+  const nM = new Float64Array(BINS),
+    aM = new Float64Array(BINS),
+    cM = new Float64Array(BINS);
   for (let i = 0; i < prob.length; i++) {
     if (region && region[i] === 0) continue;
     const p = prob[i];
     const y = ref[i];
     const b = halfOpenBin(p);
-    nP[b]++; aP[b] += y; cP[b] += p;
+    nP[b]++;
+    aP[b] += y;
+    cP[b] += p;
     const top = p > 0.5 ? p : 1 - p;
     const label = p > 0.5 ? 1 : 0;
     const t = halfOpenBin(top);
-    nT[t]++; aT[t] += label === y ? 1 : 0; cT[t] += top;
+    nT[t]++;
+    aT[t] += label === y ? 1 : 0;
+    cT[t] += top;
     const m = mrBin(p);
-    if (m >= 0) { nM[m]++; aM[m] += y; cM[m] += p; }
+    if (m >= 0) {
+      nM[m]++;
+      aM[m] += y;
+      cM[m] += p;
+    }
   }
   return {
     'positive-class': eceFromBins(nP, aP, cP),
@@ -76,7 +91,8 @@ export function eceAll(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8A
 
 /** Binary Brier score: mean (p − y)² over the region. */
 export function brierScore(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array): number {
-  let s = 0, n = 0;
+  let s = 0,
+    n = 0;
   for (let i = 0; i < prob.length; i++) {
     if (region && region[i] === 0) continue;
     const d = prob[i] - ref[i];

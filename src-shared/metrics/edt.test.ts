@@ -12,10 +12,14 @@ function bruteSquared(features: Uint8Array, dims: Dims3, s: Spacing3): Float64Ar
   }
   const out = new Float64Array(features.length);
   for (let p = 0; p < features.length; p++) {
-    const i = p % nx, j = Math.floor(p / nx) % ny, k = Math.floor(p / (nx * ny));
+    const i = p % nx,
+      j = Math.floor(p / nx) % ny,
+      k = Math.floor(p / (nx * ny));
     let best = Infinity;
     for (const f of feats) {
-      const a = (i - f[0]) * s[0], b = (j - f[1]) * s[1], c = (k - f[2]) * s[2];
+      const a = (i - f[0]) * s[0],
+        b = (j - f[1]) * s[1],
+        c = (k - f[2]) * s[2];
       best = Math.min(best, a * a + b * b + c * c);
     }
     out[p] = best;
@@ -43,7 +47,11 @@ describe('squaredEdt', () => {
     fc.assert(
       fc.property(
         fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 7 })),
-        fc.tuple(fc.double({ min: 0.2, max: 4, noNaN: true }), fc.double({ min: 0.2, max: 4, noNaN: true }), fc.double({ min: 0.2, max: 4, noNaN: true })),
+        fc.tuple(
+          fc.double({ min: 0.2, max: 4, noNaN: true }),
+          fc.double({ min: 0.2, max: 4, noNaN: true }),
+          fc.double({ min: 0.2, max: 4, noNaN: true }),
+        ),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         fc.double({ min: 0.01, max: 0.5, noNaN: true }),
         (dims, spacing, seed, density) => {

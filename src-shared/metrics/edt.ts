@@ -73,13 +73,7 @@ function envelope(n: number, s: number, sc: LineScratch): boolean {
  * i that such columns use. Metrics read distances at the other mask's surface only, which is a small
  * part of the box, so this saves most of the work without changing any value that is read.
  */
-export function squaredEdt(
-  features: Uint8Array,
-  dims: Dims3,
-  spacing: Spacing3,
-  out?: Float64Array,
-  query?: Uint8Array,
-): Float64Array {
+export function squaredEdt(features: Uint8Array, dims: Dims3, spacing: Spacing3, out?: Float64Array, query?: Uint8Array): Float64Array {
   const [nx, ny, nz] = dims;
   const plane = nx * ny;
   const n = plane * nz;
@@ -149,7 +143,10 @@ export function squaredEdt(
     let anyCol = needCol === undefined;
     if (needCol) {
       for (let i = 0; i < nx; i++) {
-        if (needCol[i + j * nx] !== 0) { anyCol = true; break; }
+        if (needCol[i + j * nx] !== 0) {
+          anyCol = true;
+          break;
+        }
       }
     }
     if (!anyCol) continue;

@@ -40,18 +40,29 @@ export function unionBox(a: Box3, b: Box3): Box3 {
 /** Bounding box of the nonzero voxels of one mask. One pass; rows are skipped by a fast scan. */
 export function maskBox(mask: Uint8Array, dims: Dims3): Box3 {
   const [nx, ny, nz] = dims;
-  let lx = nx, ly = ny, lz = nz, hx = -1, hy = -1, hz = -1;
+  let lx = nx,
+    ly = ny,
+    lz = nz,
+    hx = -1,
+    hy = -1,
+    hz = -1;
   let p = 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++, p += nx) {
       let first = -1;
       for (let i = 0; i < nx; i++) {
-        if (mask[p + i] !== 0) { first = i; break; }
+        if (mask[p + i] !== 0) {
+          first = i;
+          break;
+        }
       }
       if (first < 0) continue;
       let last = first;
       for (let i = nx - 1; i > first; i--) {
-        if (mask[p + i] !== 0) { last = i; break; }
+        if (mask[p + i] !== 0) {
+          last = i;
+          break;
+        }
       }
       if (first < lx) lx = first;
       if (last > hx) hx = last;

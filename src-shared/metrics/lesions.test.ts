@@ -27,7 +27,10 @@ describe('connected components', () => {
   it('finds lesions touching the array edge, including the corner voxels', () => {
     const m = setVoxel(setVoxel(emptyMask(dims), dims, 0, 0, 0), dims, 7, 7, 7);
     const a = analyseLesions(m, emptyMask(dims), dims, S, 26);
-    expect(a.ref.map((r) => r.centroid)).toEqual([[0, 0, 0], [7, 7, 7]]);
+    expect(a.ref.map((r) => r.centroid)).toEqual([
+      [0, 0, 0],
+      [7, 7, 7],
+    ]);
     expect(a.ref.map((r) => r.voxels)).toEqual([1, 1]);
   });
 });
@@ -47,9 +50,13 @@ describe('ISLES’22 any-overlap matching', () => {
   });
   it('F1 = TP/(TP + (FP+FN)/2): 2 found, 1 missed, 1 false → 2/3', () => {
     const ref = emptyMask(dims);
-    setVoxel(ref, dims, 0, 0, 0); setVoxel(ref, dims, 3, 0, 0); setVoxel(ref, dims, 6, 0, 0);
+    setVoxel(ref, dims, 0, 0, 0);
+    setVoxel(ref, dims, 3, 0, 0);
+    setVoxel(ref, dims, 6, 0, 0);
     const pred = emptyMask(dims);
-    setVoxel(pred, dims, 0, 0, 0); setVoxel(pred, dims, 3, 0, 0); setVoxel(pred, dims, 6, 6, 6);
+    setVoxel(pred, dims, 0, 0, 0);
+    setVoxel(pred, dims, 3, 0, 0);
+    setVoxel(pred, dims, 6, 6, 6);
     const c = islesLesionCounts(analyseLesions(ref, pred, dims, S, 26));
     expect(c.f1).toBeCloseTo(2 / 3, 14);
   });

@@ -9,7 +9,18 @@
  *    initial_mapping uses `matrix > thresh`). Components are disjoint, so IoU > 0.5 admits at most
  *    one partner per lesion and the greedy pass has no ambiguity to resolve.
  */
-import { type Box3, type CropPair, type Dims3, type PaddedCrop, type Spacing3, cropPair, maskBox, paddedCrop, unionBox, voxelMl } from './grid';
+import {
+  type Box3,
+  type CropPair,
+  type Dims3,
+  type PaddedCrop,
+  type Spacing3,
+  cropPair,
+  maskBox,
+  paddedCrop,
+  unionBox,
+  voxelMl,
+} from './grid';
 
 export type Connectivity = 6 | 26;
 
@@ -48,7 +59,8 @@ function union(parent: Int32Array, a: number, b: number): number {
 
 /** Backward neighbour offsets (already visited in raster order) for the given connectivity. */
 function backwardOffsets(cd: Dims3, connectivity: Connectivity): Int32Array {
-  const sy = cd[0], sz = cd[0] * cd[1];
+  const sy = cd[0],
+    sz = cd[0] * cd[1];
   const offs: number[] = [];
   for (let dk = -1; dk <= 0; dk++) {
     for (let dj = -1; dj <= 1; dj++) {
@@ -81,7 +93,8 @@ export function labelCrop(crop: PaddedCrop, connectivity: Connectivity): Compone
   for (let p = 0; p < data.length; p++) fg += data[p];
   const parent = new Int32Array(fg + 1);
   let next = 1;
-  const sy = cd[0], sz = cd[0] * cd[1];
+  const sy = cd[0],
+    sz = cd[0] * cd[1];
   for (let k = 1; k < cd[2] - 1; k++) {
     for (let j = 1; j < cd[1] - 1; j++) {
       let p = 1 + j * sy + k * sz;
@@ -152,35 +165,49 @@ export function analyseLesions(
   const pair = crops ?? cropPair(ref, pred, dims, b);
   const cr = labelCrop(pair.ref, connectivity);
   const cp = labelCrop(pair.pred, connectivity);
-  const nR = cr.count, nP = cp.count;
-  const sizeR = new Float64Array(nR + 1), sizeP = new Float64Array(nP + 1);
-  const cenR = new Float64Array(3 * (nR + 1)), cenP = new Float64Array(3 * (nP + 1));
+  const nR = cr.count,
+    nP = cp.count;
+  const sizeR = new Float64Array(nR + 1),
+    sizeP = new Float64Array(nP + 1);
+  const cenR = new Float64Array(3 * (nR + 1)),
+    cenP = new Float64Array(3 * (nP + 1));
   const inter = new Map<number, number>();
   const [cx, cy] = cr.cropDims;
-  const lr = cr.labels, lp = cp.labels;
+  const lr = cr.labels,
+    lp = cp.labels;
   for (let p = 0; p < lr.length; p++) {
     const a = lr[p];
     const q = lp[p];
     if ((a | q) === 0) continue;
-    const i = p % cx, j = Math.floor(p / cx) % cy, k = Math.floor(p / (cx * cy));
+    const i = p % cx,
+      j = Math.floor(p / cx) % cy,
+      k = Math.floor(p / (cx * cy));
     if (a !== 0) {
       sizeR[a]++;
-      cenR[3 * a] += i; cenR[3 * a + 1] += j; cenR[3 * a + 2] += k;
+      cenR[3 * a] += i;
+      cenR[3 * a + 1] += j;
+      cenR[3 * a + 2] += k;
     }
     if (q !== 0) {
       sizeP[q]++;
-      cenP[3 * q] += i; cenP[3 * q + 1] += j; cenP[3 * q + 2] += k;
+      cenP[3 * q] += i;
+      cenP[3 * q + 1] += j;
+      cenP[3 * q + 2] += k;
     }
     if (a !== 0 && q !== 0) {
       const key = a * (nP + 1) + q;
       inter.set(key, (inter.get(key) ?? 0) + 1);
     }
   }
-  const bestR = new Float64Array(nR + 1), bestP = new Float64Array(nP + 1);
-  const overR = new Uint8Array(nR + 1), overP = new Uint8Array(nP + 1);
-  const matchR = new Uint8Array(nR + 1), matchP = new Uint8Array(nP + 1);
+  const bestR = new Float64Array(nR + 1),
+    bestP = new Float64Array(nP + 1);
+  const overR = new Uint8Array(nR + 1),
+    overP = new Uint8Array(nP + 1);
+  const matchR = new Uint8Array(nR + 1),
+    matchP = new Uint8Array(nP + 1);
   for (const [key, n] of inter) {
-    const a = Math.floor(key / (nP + 1)), q = key % (nP + 1);
+    const a = Math.floor(key / (nP + 1)),
+      q = key % (nP + 1);
     const iou = n / (sizeR[a] + sizeP[q] - n);
     overR[a] = 1;
     overP[q] = 1;
@@ -229,13 +256,24 @@ export interface LesionCounts {
 
 /** ISLES'22: TP/FN over reference lesions, FP over predicted components; F1 = TP/(TP+(FP+FN)/2), 1 if all 0. */
 export function islesLesionCounts(a: LesionAnalysis): LesionCounts {
-  let tp = 0, fn = 0, fp = 0;
-  for (const r of a.ref) if (r.overlapsOther) tp++; else fn++;
+  let tp = 0,
+    fn = 0,
+    fp = 0;
+  for (const r of a.ref)
+    if (r.overlapsOther) tp++;
+    else fn++;
   for (const p of a.pred) if (!p.overlapsOther) fp++;
   const f1 = tp + fp + fn === 0 ? 1 : tp / (tp + (fp + fn) / 2);
   return {
-    connectivity: a.connectivity, matching: 'any-overlap', n_ref: a.ref.length, n_pred: a.pred.length,
-    tp, fp, fn, f1, abs_count_diff: Math.abs(a.ref.length - a.pred.length),
+    connectivity: a.connectivity,
+    matching: 'any-overlap',
+    n_ref: a.ref.length,
+    n_pred: a.pred.length,
+    tp,
+    fp,
+    fn,
+    f1,
+    abs_count_diff: Math.abs(a.ref.length - a.pred.length),
   };
 }
 
@@ -250,7 +288,14 @@ export function mrLesionCounts(a: LesionAnalysis): LesionCounts {
   const fp = a.pred.length - tp;
   const f1 = tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
   return {
-    connectivity: a.connectivity, matching: 'greedy-iou>0.5', n_ref: a.ref.length, n_pred: a.pred.length,
-    tp, fp, fn, f1, abs_count_diff: Math.abs(a.ref.length - a.pred.length),
+    connectivity: a.connectivity,
+    matching: 'greedy-iou>0.5',
+    n_ref: a.ref.length,
+    n_pred: a.pred.length,
+    tp,
+    fp,
+    fn,
+    f1,
+    abs_count_diff: Math.abs(a.ref.length - a.pred.length),
   };
 }

@@ -22,7 +22,9 @@ export interface Confusion {
  */
 export function confusion(ref: Uint8Array, pred: Uint8Array): Confusion {
   if (ref.length !== pred.length) throw new Error(`mask lengths differ: ${ref.length} vs ${pred.length}`);
-  let tp = 0, nRef = 0, nPred = 0;
+  let tp = 0,
+    nRef = 0,
+    nPred = 0;
   const n = ref.length;
   for (let p = 0; p < n; p++) {
     const r = ref[p];
@@ -107,19 +109,23 @@ export function plainDice(c: Confusion, bothEmpty: number): number {
  * Confusion counts and the union bounding box of R and P in a single pass over the arrays, so the
  * expensive metrics can crop without a second sweep of the volume.
  */
-export function confusionAndBox(
-  ref: Uint8Array,
-  pred: Uint8Array,
-  dims: Dims3,
-): { confusion: Confusion; box: Box3 } {
+export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3): { confusion: Confusion; box: Box3 } {
   const [nx, ny, nz] = dims;
   if (ref.length !== nx * ny * nz || pred.length !== ref.length) throw new Error('mask length does not match dims');
-  let tp = 0, nRef = 0, nPred = 0;
-  let lx = nx, ly = ny, lz = nz, hx = -1, hy = -1, hz = -1;
+  let tp = 0,
+    nRef = 0,
+    nPred = 0;
+  let lx = nx,
+    ly = ny,
+    lz = nz,
+    hx = -1,
+    hy = -1,
+    hz = -1;
   let p = 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
-      let first = -1, last = -1;
+      let first = -1,
+        last = -1;
       for (let i = 0; i < nx; i++, p++) {
         const r = ref[p];
         const q = pred[p];
@@ -143,6 +149,9 @@ export function confusionAndBox(
   }
   const n = nx * ny * nz;
   const c: Confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
-  const box = hx < 0 ? { empty: true, lo: [0, 0, 0] as const, hi: [-1, -1, -1] as const } : { empty: false, lo: [lx, ly, lz] as const, hi: [hx, hy, hz] as const };
+  const box =
+    hx < 0
+      ? { empty: true, lo: [0, 0, 0] as const, hi: [-1, -1, -1] as const }
+      : { empty: false, lo: [lx, ly, lz] as const, hi: [hx, hy, hz] as const };
   return { confusion: c, box };
 }

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mrDice } from './overlap';
-import {
-  fleissKappa,
-  generalisedEnergyDistance,
-  leaveOneOutDice,
-  majority,
-  pairwiseDice,
-  softReference,
-  useEntropy,
-} from './raters';
+import { fleissKappa, generalisedEnergyDistance, leaveOneOutDice, majority, pairwiseDice, softReference, useEntropy } from './raters';
 
 // 3 raters, 4 voxels
 const r1 = Uint8Array.from([1, 1, 0, 0]);

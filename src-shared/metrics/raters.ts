@@ -77,10 +77,13 @@ export function fleissKappa(raters: readonly Uint8Array[], region?: Uint8Array):
   const counts = raterCounts(raters);
   const r = raters.length;
   if (r < 2) return NaN;
-  let nItems = 0, sumPi = 0, ones = 0;
+  let nItems = 0,
+    sumPi = 0,
+    ones = 0;
   for (let p = 0; p < counts.length; p++) {
     if (region && region[p] === 0) continue;
-    const n1 = counts[p], n0 = r - n1;
+    const n1 = counts[p],
+      n0 = r - n1;
     nItems++;
     ones += n1;
     sumPi += (n1 * n1 + n0 * n0 - r) / (r * (r - 1));
@@ -102,10 +105,12 @@ export function useEntropy(raters: readonly Uint8Array[]): number {
   // Entropy depends only on the count, so tabulate it once.
   const h = new Float64Array(r + 1);
   for (let c = 1; c <= r; c++) {
-    const a = c / r, b = (r - c) / r;
+    const a = c / r,
+      b = (r - c) / r;
     h[c] = -(a * Math.log2(a)) - (b > 0 ? b * Math.log2(b) : 0);
   }
-  let n = 0, s = 0;
+  let n = 0,
+    s = 0;
   for (let p = 0; p < counts.length; p++) {
     const c = counts[p];
     if (c === 0) continue;

@@ -21,13 +21,7 @@ export function fillBox(mask: Uint8Array, dims: Dims3, lo: readonly number[], hi
 }
 
 /** Sets voxels whose centre lies within `radiusMm` of `centre` (voxel coordinates) to 1. */
-export function fillBall(
-  mask: Uint8Array,
-  dims: Dims3,
-  spacing: Spacing3,
-  centre: readonly number[],
-  radiusMm: number,
-): Uint8Array {
+export function fillBall(mask: Uint8Array, dims: Dims3, spacing: Spacing3, centre: readonly number[], radiusMm: number): Uint8Array {
   const r2 = radiusMm * radiusMm;
   const lo = [0, 1, 2].map((a) => Math.max(0, Math.floor(centre[a] - radiusMm / spacing[a])));
   const hi = [0, 1, 2].map((a) => Math.min(dims[a] - 1, Math.ceil(centre[a] + radiusMm / spacing[a])));

@@ -13,7 +13,8 @@ describe('Dice semimetric (DML) and JML', () => {
     expect(diceProduct(s)).toBe(0.5);
   });
   it('equals the usual Dice on hard labels', () => {
-    const x = [1, 1, 0, 0, 1], y = [1, 0, 0, 1, 1];
+    const x = [1, 1, 0, 0, 1],
+      y = [1, 0, 0, 1, 1];
     const s = softSums(x, y);
     expect(diceDml(s)).toBeCloseTo(4 / 6, 15);
     expect(diceProduct(s)).toBeCloseTo(4 / 6, 15);

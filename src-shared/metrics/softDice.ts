@@ -16,10 +16,14 @@ export interface SoftSums {
 
 export function softSums(x: ArrayLike<number>, y: ArrayLike<number>, region?: Uint8Array): SoftSums {
   if (x.length !== y.length) throw new Error('soft Dice: inputs differ in length');
-  let sx = 0, sy = 0, sAbs = 0, sXY = 0;
+  let sx = 0,
+    sy = 0,
+    sAbs = 0,
+    sXY = 0;
   for (let p = 0; p < x.length; p++) {
     if (region && region[p] === 0) continue;
-    const a = x[p], b = y[p];
+    const a = x[p],
+      b = y[p];
     if (a === 0 && b === 0) continue;
     sx += a;
     sy += b;

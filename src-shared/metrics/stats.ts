@@ -6,22 +6,35 @@
 
 /** Rearranges a[lo..hi] so that a[k] is the k-th smallest (Hoare/Floyd–Rivest style quickselect). */
 function select(a: Float64Array, k: number, loIn: number, hiIn: number): void {
-  let lo = loIn, hi = hiIn;
+  let lo = loIn,
+    hi = hiIn;
   while (hi > lo) {
     const mid = (lo + hi) >>> 1;
     // median of three as pivot
-    let x = a[lo], y = a[mid];
+    let x = a[lo],
+      y = a[mid];
     const z = a[hi];
-    if (x > y) { const t = x; x = y; y = t; }
-    if (y > z) { y = z; }
-    if (x > y) { y = x; }
+    if (x > y) {
+      const t = x;
+      x = y;
+      y = t;
+    }
+    if (y > z) {
+      y = z;
+    }
+    if (x > y) {
+      y = x;
+    }
     const pivot = y;
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;
       if (i <= j) {
-        const t = a[i]; a[i] = a[j]; a[j] = t;
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
         i++;
         j--;
       }

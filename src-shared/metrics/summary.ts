@@ -90,7 +90,10 @@ export function summariseConvention(
       threshold_ml: T,
       ...sc,
       ccr_mean: nanMean(results.map((r) => (r.ccr === null ? NaN : r.ccr))),
-      auc_volume: auc(results.map((r) => r.volume_ref_ml > T), results.map((r) => r.volume_pred_ml)),
+      auc_volume: auc(
+        results.map((r) => r.volume_ref_ml > T),
+        results.map((r) => r.volume_pred_ml),
+      ),
     };
   }
   const st = opts.strata ?? DEFAULT_STRATA;

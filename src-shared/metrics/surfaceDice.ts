@@ -27,20 +27,22 @@ export interface SurfelDistances {
 /** Neighbourhood codes on the corner lattice of a padded (pad = 1) crop; lattice dims = crop dims − 1. */
 function cornerCodes(crop: Uint8Array, cd: Dims3): { codes: Uint8Array; border: Uint8Array; count: number } {
   const [px, py] = cd;
-  const lx = cd[0] - 1, ly = cd[1] - 1, lz = cd[2] - 1;
+  const lx = cd[0] - 1,
+    ly = cd[1] - 1,
+    lz = cd[2] - 1;
   const codes = new Uint8Array(lx * ly * lz);
   const border = new Uint8Array(lx * ly * lz);
   const nib = new Uint8Array(px);
   let count = 0;
-  const sy = px, sz = px * py;
+  const sy = px,
+    sz = px * py;
   for (let k = 0; k < lz; k++) {
     for (let j = 0; j < ly; j++) {
       // nib[x]: the 4 voxels (x, j+b, k+c) at bits 3 − (2b + c)
       const p00 = j * sy + k * sz;
       let any = 0;
       for (let x = 0; x < px; x++) {
-        const v =
-          (crop[p00 + x] << 3) | (crop[p00 + sz + x] << 2) | (crop[p00 + sy + x] << 1) | crop[p00 + sy + sz + x];
+        const v = (crop[p00 + x] << 3) | (crop[p00 + sz + x] << 2) | (crop[p00 + sy + x] << 1) | crop[p00 + sy + sz + x];
         nib[x] = v;
         any |= v;
       }
@@ -109,7 +111,8 @@ export function surfelDistances(
 
 /** Surface Dice at tolerance τ mm (NaN when both surfaces are empty: 0/0, as in DeepMind's code). */
 export function surfaceDiceAt(s: SurfelDistances, tolMm: number): number {
-  let hit = 0, total = 0;
+  let hit = 0,
+    total = 0;
   for (let i = 0; i < s.refAreas.length; i++) {
     total += s.refAreas[i];
     if (s.refToPred[i] <= tolMm) hit += s.refAreas[i];

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dims3, Spacing3 } from './grid';
 import { emptyMask, fillBall, fillBox, setVoxel } from './shapes';
-import {
-  borderDistances,
-  hausdorff,
-  hd95MaxDirected,
-  hd95Pooled,
-  meanOfDirectedMeans,
-  nsdCounts,
-  pooledMean,
-} from './surfaceDistance';
+import { borderDistances, hausdorff, hd95MaxDirected, hd95Pooled, meanOfDirectedMeans, nsdCounts, pooledMean } from './surfaceDistance';
 import { borderOfPadded } from './borders';
 import { paddedCrop, maskBox } from './grid';
 

@@ -21,8 +21,14 @@ import type { Spacing3 } from './grid';
 
 /** Vertex order of VTK's case index (hexahedron order). Edges use voxel order (bit0=x, bit1=y, bit2=z). */
 const HEX_VERTEX: readonly (readonly [number, number, number])[] = [
-  [0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0],
-  [0, 0, 1], [1, 0, 1], [1, 1, 1], [0, 1, 1],
+  [0, 0, 0],
+  [1, 0, 0],
+  [1, 1, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+  [1, 0, 1],
+  [1, 1, 1],
+  [0, 1, 1],
 ];
 
 function popcount8(x: number): number {
@@ -53,9 +59,15 @@ function areaOfCode(code: number, s: Spacing3): number {
         pt[3 * corner + axis] = mid * s[axis];
       }
     }
-    const ux = pt[3] - pt[0], uy = pt[4] - pt[1], uz = pt[5] - pt[2];
-    const wx = pt[6] - pt[0], wy = pt[7] - pt[1], wz = pt[8] - pt[2];
-    const cx = uy * wz - uz * wy, cy = uz * wx - ux * wz, cz = ux * wy - uy * wx;
+    const ux = pt[3] - pt[0],
+      uy = pt[4] - pt[1],
+      uz = pt[5] - pt[2];
+    const wx = pt[6] - pt[0],
+      wy = pt[7] - pt[1],
+      wz = pt[8] - pt[2];
+    const cx = uy * wz - uz * wy,
+      cy = uz * wx - ux * wz,
+      cz = ux * wy - uy * wx;
     area += 0.5 * Math.sqrt(cx * cx + cy * cy + cz * cz);
   }
   return area;

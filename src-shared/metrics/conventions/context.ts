@@ -52,15 +52,40 @@ export class CaseContext {
     return this.crops;
   }
   get borderDistances(): BorderDistances {
-    if (!this.bd) this.bd = borderDistances(this.input.ref, this.input.pred, this.dims, this.spacing, this.box, this.box.empty ? undefined : this.cropPair);
+    if (!this.bd)
+      this.bd = borderDistances(
+        this.input.ref,
+        this.input.pred,
+        this.dims,
+        this.spacing,
+        this.box,
+        this.box.empty ? undefined : this.cropPair,
+      );
     return this.bd;
   }
   get surfelDistances(): SurfelDistances {
-    if (!this.sd) this.sd = surfelDistances(this.input.ref, this.input.pred, this.dims, this.spacing, this.box, this.box.empty ? undefined : this.cropPair);
+    if (!this.sd)
+      this.sd = surfelDistances(
+        this.input.ref,
+        this.input.pred,
+        this.dims,
+        this.spacing,
+        this.box,
+        this.box.empty ? undefined : this.cropPair,
+      );
     return this.sd;
   }
   get lesions26(): LesionAnalysis {
-    if (!this.les26) this.les26 = analyseLesions(this.input.ref, this.input.pred, this.dims, this.spacing, 26, this.box, this.box.empty ? undefined : this.cropPair);
+    if (!this.les26)
+      this.les26 = analyseLesions(
+        this.input.ref,
+        this.input.pred,
+        this.dims,
+        this.spacing,
+        26,
+        this.box,
+        this.box.empty ? undefined : this.cropPair,
+      );
     return this.les26;
   }
   /** Mean of the raters, or undefined without raters. */

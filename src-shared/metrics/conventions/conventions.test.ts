@@ -11,11 +11,32 @@ const E = () => emptyMask(dims);
 describe('every empty combination under every convention', () => {
   it('both empty', () => {
     const r = evaluateAll({ ref: E(), pred: E(), dims, spacing: s });
-    expect(r.use).toMatchObject({ dice: NaN, jaccard: NaN, precision: NaN, recall: NaN, volumetric_similarity: 1, hd95_mm: NaN, assd_mm: NaN, abs_volume_diff_ml: NaN, image_class: null, ccr: null, lesions: null });
+    expect(r.use).toMatchObject({
+      dice: NaN,
+      jaccard: NaN,
+      precision: NaN,
+      recall: NaN,
+      volumetric_similarity: 1,
+      hd95_mm: NaN,
+      assd_mm: NaN,
+      abs_volume_diff_ml: NaN,
+      image_class: null,
+      ccr: null,
+      lesions: null,
+    });
     expect(r.use.surface_dice).toEqual({ '2': NaN, '5': NaN, '10': NaN });
     expect(r.isles22).toMatchObject({ dice: 1, abs_volume_diff_ml: 0, jaccard: null, hd95_mm: null });
     expect(r.isles22.lesions).toMatchObject({ f1: 1, abs_count_diff: 0, n_ref: 0, n_pred: 0 });
-    expect(r.metricsreloaded).toMatchObject({ dice: 1, jaccard: NaN, precision: NaN, recall: NaN, hd_mm: 0, hd95_mm: 0, assd_mm: 0, masd_mm: 0 });
+    expect(r.metricsreloaded).toMatchObject({
+      dice: 1,
+      jaccard: NaN,
+      precision: NaN,
+      recall: NaN,
+      hd_mm: 0,
+      hd95_mm: 0,
+      assd_mm: 0,
+      masd_mm: 0,
+    });
     expect(r.metricsreloaded.surface_dice).toEqual({ '1': 1 });
     expect(r.metricsreloaded.lesions?.f1).toBe(1);
   });
@@ -26,7 +47,16 @@ describe('every empty combination under every convention', () => {
     expect(r.use.abs_volume_diff_ml).toBeCloseTo(0.027, 15);
     expect(r.isles22).toMatchObject({ dice: 0 });
     expect(r.isles22.lesions).toMatchObject({ f1: 0, fp: 1, abs_count_diff: 1 });
-    expect(r.metricsreloaded).toMatchObject({ dice: 0, jaccard: 0, precision: 0, recall: NaN, hd_mm: NaN, hd95_mm: NaN, assd_mm: NaN, masd_mm: NaN });
+    expect(r.metricsreloaded).toMatchObject({
+      dice: 0,
+      jaccard: 0,
+      precision: 0,
+      recall: NaN,
+      hd_mm: NaN,
+      hd95_mm: NaN,
+      assd_mm: NaN,
+      masd_mm: NaN,
+    });
     expect(r.metricsreloaded.surface_dice).toEqual({ '1': 0 });
     expect(r.metricsreloaded.lesions?.f1).toBe(0);
   });

@@ -17,7 +17,8 @@ export const MR_DEFAULT_TOLERANCES_MM: readonly number[] = [1];
 export function evaluateMetricsReloaded(ctx: CaseContext): ConventionResult {
   const c = ctx.confusion;
   const tols = ctx.input.tolerancesMm ?? MR_DEFAULT_TOLERANCES_MM;
-  const refEmpty = c.nRef === 0, predEmpty = c.nPred === 0;
+  const refEmpty = c.nRef === 0,
+    predEmpty = c.nPred === 0;
   let hd: number, hdp: number, assd: number, masd: number;
   const nsd: Record<string, number> = {};
   if (refEmpty && predEmpty) {

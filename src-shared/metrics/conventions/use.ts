@@ -19,7 +19,9 @@ export function evaluateUse(ctx: CaseContext): ConventionResult {
   const f = smallFlags(c, ctx.voxelMm3, T);
   const anySmall = f.refSmall || f.predSmall;
   const tols = ctx.input.tolerancesMm ?? USE_DEFAULT_TOLERANCES_MM;
-  let hd = NaN, hd95 = NaN, assd = NaN;
+  let hd = NaN,
+    hd95 = NaN,
+    assd = NaN;
   const sd: Record<string, number> = {};
   if (!anySmall) {
     const d = ctx.borderDistances;
