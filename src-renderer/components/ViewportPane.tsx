@@ -17,7 +17,7 @@ export function ViewportPane(props: {
   elementRef: (el: HTMLDivElement | null) => void;
 }) {
   const { view, mounted, shownKey } = props;
-  const [info, setInfo] = useState<PaneInfo>({ slice: null, labels: null });
+  const [info, setInfo] = useState<PaneInfo>({ slice: null, labels: null, normal: null });
 
   useEffect(() => {
     if (!mounted) return;
@@ -30,9 +30,14 @@ export function ViewportPane(props: {
     setCursorReadout(probe(view, [e.clientX - rect.left, e.clientY - rect.top]));
   };
 
-  const { slice, labels } = info;
+  const { slice, labels, normal } = info;
   return (
-    <div className="pane" data-testid={`viewport-${view}`} onMouseEnter={() => setActiveView(view)}>
+    <div
+      className="pane"
+      data-testid={`viewport-${view}`}
+      data-normal={normal ? normal.join(',') : ''}
+      onMouseEnter={() => setActiveView(view)}
+    >
       <div
         className="cs-element"
         ref={props.elementRef}

@@ -6,7 +6,7 @@
 import { Enums, RenderingEngine, setVolumesForViewports, utilities as csUtils, type Types } from '@cornerstonejs/core';
 import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
-import type { CameraVectors, MprView } from './cameraOrientation';
+import { STANDARD_CAMERAS, type CameraVectors, type MprView } from './cameraOrientation';
 import { createMprToolGroup, setPrimaryTool } from './mprToolGroup';
 import type { VoiRange } from './windowPresets';
 
@@ -38,7 +38,15 @@ export function createMprViewer(elements: Record<MprView, HTMLDivElement>): MprV
       viewportId: viewportIds[view],
       element: elements[view],
       type: Enums.ViewportType.ORTHOGRAPHIC,
-      defaultOptions: { orientation: view as Enums.OrientationAxis, background: [0, 0, 0] as Types.Point3 },
+      // Vectors, not the 'axial'/'sagittal'/'coronal' names: with a name, every resetCamera (resize,
+      // reset) re-applies Cornerstone's patient-axis camera and undoes the volume-aligned one.
+      defaultOptions: {
+        orientation: {
+          viewPlaneNormal: [...STANDARD_CAMERAS[view].viewPlaneNormal] as Types.Point3,
+          viewUp: [...STANDARD_CAMERAS[view].viewUp] as Types.Point3,
+        },
+        background: [0, 0, 0] as Types.Point3,
+      },
     })),
   );
   const toolGroup = createMprToolGroup(

@@ -35,6 +35,8 @@ import { computeAutoVoiRange, CT_PRESETS, windowToVoiRange, type VoiRange } from
 export interface PaneInfo {
   readonly slice: SliceInfo | null;
   readonly labels: EdgeLabels | null;
+  /** The camera's view-plane normal (LPS), exposed for tests of the volume-aligned views. */
+  readonly normal: Vec3 | null;
 }
 
 interface Session {
@@ -200,13 +202,17 @@ export function setPrimaryToolOf(tool: PrimaryTool): void {
 export function paneInfo(view: MprView): PaneInfo {
   const s = session;
   const volume = s && s.shownIndex !== null ? s.volumes.get(s.shownIndex) : undefined;
-  if (!s || !s.cameras || !volume) return { slice: null, labels: null };
+  if (!s || !s.cameras || !volume) return { slice: null, labels: null, normal: null };
   const camera = getVolumeViewport(s.viewer, view).getCamera();
   const labels =
     camera.viewPlaneNormal && camera.viewUp
       ? computeEdgeLabels({ viewPlaneNormal: toVec3(camera.viewPlaneNormal), viewUp: toVec3(camera.viewUp) })
       : null;
-  return { slice: getSliceInfo(s.viewer, view, s.cameras[view].voxelAxis, volume.info.dims, volume.worldToIndex), labels };
+  return {
+    slice: getSliceInfo(s.viewer, view, s.cameras[view].voxelAxis, volume.info.dims, volume.worldToIndex),
+    labels,
+    normal: camera.viewPlaneNormal ? toVec3(camera.viewPlaneNormal) : null,
+  };
 }
 
 /** World position and the file's value under a canvas point (CSS pixels in the viewport element). */
