@@ -4,9 +4,11 @@
  *
  *  - `positive-class` (Popordanoska et al., per volume): confidence = p, 10 bins [k/10, (k+1)/10) with
  *    p = 1 in the last bin; Σ_b (n_b/N)·|mean(y)_b − mean(p)_b| over non-empty bins; a fraction.
- *  - `top-label` (JDTLosses): confidence = max(p, 1−p), predicted label = argmax(1−p, p) (ties go to
- *    background, as torch.max returns the first maximum), accuracy = label correct; same bins and
- *    weighting; reported in percent.
+ *  - `top-label` (JDTLosses, zifuwanggg/JDTLosses metrics/ece_metric.py addD + metrics/metric.py
+ *    get_ece): confidence = max(p, 1−p), predicted label = argmax(1−p, p) (ties go to background,
+ *    as argmax returns the first maximum), accuracy = label correct; bins from
+ *    bucketize(linspace(0, 0.9, 10), right=True), i.e. [k/10, (k+1)/10) with the last bin open
+ *    above; weighted by bin count over non-empty bins; reported in percent (×100).
  *  - `metricsreloaded` (metrics/calibration_measures.py expectation_calibration_error): confidence =
  *    p, bins (l, u] with edges np.arange(0, 1.00001, 0.1) = i·0.1, so p = 0 falls in no bin and is
  *    dropped from numerator and denominator; a fraction.
