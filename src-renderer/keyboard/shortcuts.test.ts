@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { appStore } from '../state/appState';
+import { handleShortcut, SHORTCUTS } from './shortcuts';
+
+function key(k: string, target: Partial<HTMLElement> = { tagName: 'BODY' }, mods: Partial<KeyboardEvent> = {}): KeyboardEvent {
+  return { key: k, target, ctrlKey: false, metaKey: false, altKey: false, ...mods } as unknown as KeyboardEvent;
+}
+
+describe('keyboard shortcuts', () => {
+  it('bind every key at most once', () => {
+    const keys = SHORTCUTS.flatMap((s) => s.keys);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('apply the CT presets on 1–4 and the automatic window on 0', () => {
+    expect(handleShortcut(key('4'))).toBe(true);
+    expect(appStore.getState().windowChoice).toBe('bone');
+    handleShortcut(key('1'));
+    expect(appStore.getState().windowChoice).toBe('brain');
+    handleShortcut(key('0'));
+    expect(appStore.getState().windowChoice).toBe('auto');
+  });
+
+  it('toggle help with ? and close it with Escape', () => {
+    handleShortcut(key('?'));
+    expect(appStore.getState().helpVisible).toBe(true);
+    handleShortcut(key('Escape'));
+    expect(appStore.getState().helpVisible).toBe(false);
+  });
+
+  it('leave typing in a text field alone, and Ctrl combinations to the browser', () => {
+    expect(handleShortcut(key('1', { tagName: 'INPUT' }))).toBe(false);
+    expect(handleShortcut(key('r', { tagName: 'BODY' }, { ctrlKey: true }))).toBe(false);
+    expect(handleShortcut(key('x'))).toBe(false);
+  });
+});
