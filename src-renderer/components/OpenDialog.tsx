@@ -3,7 +3,7 @@
  * file system (quorum:fs.list) and also takes a typed path. NIfTI files open on click; a folder
  * opens as a DICOM series with "Open this folder".
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { getApi } from '../api';
 import { useAppState } from '../state/appState';
 import { openCasePath } from '../state/caseActions';
@@ -21,19 +21,22 @@ export function OpenDialog() {
   const [listing, setListing] = useState<Listing | null>(null);
   const [listError, setListError] = useState<string | null>(null);
 
-  const browse = async (path: string) => {
+  // Once the user types, a listing that arrives later must not overwrite the field.
+  const typedByUser = useRef(false);
+
+  const browse = async (path: string, fromUser: boolean) => {
     const result = await getApi()['quorum:fs.list']({ path });
     if (result.ok) {
       setListing(result.value);
       setListError(null);
-      setTyped(result.value.path);
+      if (fromUser || !typedByUser.current) setTyped(result.value.path);
     } else {
       setListError(result.error.message);
     }
   };
 
   useEffect(() => {
-    if (projectPath) void browse(projectPath);
+    if (projectPath) void browse(projectPath, false);
   }, [projectPath]);
 
   const submit = () => {
@@ -59,12 +62,15 @@ export function OpenDialog() {
             placeholder="/path/to/image.nii.gz or /path/to/dicom-folder"
             value={typed}
             autoFocus
-            onChange={(e) => setTyped(e.target.value)}
+            onChange={(e) => {
+              typedByUser.current = true;
+              setTyped(e.target.value);
+            }}
           />
           <button type="submit" data-testid="open-path-submit">
             Open
           </button>
-          <button type="button" data-testid="open-path-browse" onClick={() => void browse(typed.trim() || '/')}>
+          <button type="button" data-testid="open-path-browse" onClick={() => void browse(typed.trim() || '/', true)}>
             Browse
           </button>
         </form>
@@ -77,7 +83,7 @@ export function OpenDialog() {
           <div className="browser">
             <div className="browser-head">
               {listing.parent && (
-                <button type="button" data-testid="open-parent" onClick={() => void browse(listing.parent ?? '/')}>
+                <button type="button" data-testid="open-parent" onClick={() => void browse(listing.parent ?? '/', true)}>
                   ↑ Up
                 </button>
               )}
@@ -94,7 +100,7 @@ export function OpenDialog() {
                     className={e.isDir ? 'dir' : 'file'}
                     data-testid="open-entry"
                     data-path={e.path}
-                    onClick={() => (e.isDir ? void browse(e.path) : void openCasePath(e.path))}
+                    onClick={() => (e.isDir ? void browse(e.path, true) : void openCasePath(e.path))}
                   >
                     {e.isDir ? '📁 ' : ''}
                     {e.name}
