@@ -26,7 +26,7 @@ export function ErrorBanner() {
                 onClick={() => void openCasePath(error.path ?? '', s.seriesInstanceUid)}
               >
                 Open {s.description}
-                {s.fileCount !== null ? ` (${s.fileCount} files)` : ''}
+                {s.fileCount !== null ? ` (${s.fileCount} file${s.fileCount === 1 ? '' : 's'})` : ''}
               </button>
             </li>
           ))}
