@@ -1,0 +1,113 @@
+/**
+ * Load and check one model folder: model.json plus its ensemble members. File access is injected
+ * (`readFile` returns undefined for a missing file) so the same checks run in main (fs), in the
+ * renderer (fetch from the models endpoint) and in tests.
+ *
+ * Fatal problems throw ModelManifestError with one user-facing sentence: bad JSON, a schema error,
+ * a missing member, a hash mismatch, bytes that are not ONNX, or a channel count that disagrees
+ * with the graph's input. A model that cannot run on WebGPU is not an error: `webgpu` says why,
+ * and the caller runs it on WASM.
+ */
+import { ModelManifestError, outputChannelCount, parseManifest, type ModelManifest } from './manifest';
+import { readOnnxGraph, type OnnxGraphInfo } from './onnxGraph';
+import { sha256Hex } from './sha256';
+import { decodeUtf8 } from './utf8';
+import { checkWebGpu, type WebGpuCheck } from './webgpuSupport';
+
+export interface LoadedMember {
+  readonly file: string;
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+  readonly graph: OnnxGraphInfo;
+  readonly inputName: string;
+  readonly outputName: string;
+}
+
+export interface LoadedModel {
+  readonly manifest: ModelManifest;
+  readonly members: readonly LoadedMember[];
+  /** Combined over members: blocked if any member is. */
+  readonly webgpu: WebGpuCheck;
+}
+
+export type ReadModelFile = (name: string) => Promise<Uint8Array | undefined>;
+
+export async function loadModelFolder(readFile: ReadModelFile, folderLabel = 'model folder'): Promise<LoadedModel> {
+  const manifestBytes = await readFile('model.json');
+  if (!manifestBytes) throw new ModelManifestError('missing-file', `${folderLabel} has no model.json`);
+  const manifest = parseManifest(decodeUtf8(manifestBytes), `${folderLabel}/model.json`);
+  const members: LoadedMember[] = [];
+  const checks: WebGpuCheck[] = [];
+  for (const m of manifest.members) {
+    const bytes = await readFile(m.file);
+    if (!bytes) {
+      throw new ModelManifestError('missing-file', `${folderLabel}: ensemble member "${m.file}" listed in model.json is missing`);
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== m.sha256) {
+      throw new ModelManifestError(
+        'hash-mismatch',
+        `${folderLabel}: "${m.file}" does not match its sha256 in model.json (expected ${m.sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…); the file was changed or corrupted`,
+      );
+    }
+    let graph: OnnxGraphInfo;
+    try {
+      graph = readOnnxGraph(bytes);
+    } catch (e) {
+      throw new ModelManifestError(
+        'bad-onnx',
+        `${folderLabel}: "${m.file}" is not a readable ONNX model (${e instanceof Error ? e.message : String(e)})`,
+      );
+    }
+    const member = checkIo(manifest, m.file, m.sha256, bytes, graph, folderLabel);
+    members.push(member);
+    checks.push(checkWebGpu(graph, `"${m.file}"`));
+  }
+  return { manifest, members, webgpu: mergeChecks(checks) };
+}
+
+function checkIo(
+  manifest: ModelManifest,
+  file: string,
+  sha256: string,
+  bytes: Uint8Array,
+  graph: OnnxGraphInfo,
+  label: string,
+): LoadedMember {
+  const input = manifest.io.input ? graph.inputs.find((i) => i.name === manifest.io.input) : graph.inputs[0];
+  const output = manifest.io.output ? graph.outputs.find((o) => o.name === manifest.io.output) : graph.outputs[0];
+  if (!input) throw new ModelManifestError('bad-onnx', `${label}: "${file}" has no input named "${manifest.io.input ?? '(any)'}"`);
+  if (!output) throw new ModelManifestError('bad-onnx', `${label}: "${file}" has no output named "${manifest.io.output ?? '(any)'}"`);
+  const names = manifest.channels.map((c) => c.id).join(', ');
+  if (input.shape) {
+    if (input.shape.length !== 5) {
+      throw new ModelManifestError(
+        'bad-onnx',
+        `${label}: "${file}" input "${input.name}" has ${input.shape.length} dimensions; Quorum needs [batch, channels, z, y, x]`,
+      );
+    }
+    const c = input.shape[1];
+    if (typeof c === 'number' && c !== manifest.channels.length) {
+      throw new ModelManifestError(
+        'channel-count',
+        `${label}: model.json lists ${manifest.channels.length} input channel${manifest.channels.length > 1 ? 's' : ''} (${names}) but "${file}" expects ${c}`,
+      );
+    }
+  }
+  const oc = output.shape && output.shape.length === 5 ? output.shape[1] : null;
+  const want = outputChannelCount(manifest);
+  if (typeof oc === 'number' && oc !== want) {
+    throw new ModelManifestError(
+      'output-count',
+      `${label}: model.json lists ${want} output label(s) (${manifest.output.labels.join(', ')}) but "${file}" outputs ${oc} channels`,
+    );
+  }
+  return { file, sha256, bytes, graph, inputName: input.name, outputName: output.name };
+}
+
+function mergeChecks(checks: readonly WebGpuCheck[]): WebGpuCheck {
+  const opCounts = new Map<string, number>();
+  for (const c of checks) for (const [k, v] of c.opCounts) opCounts.set(k, (opCounts.get(k) ?? 0) + v);
+  const blocking = checks.flatMap((c) => c.blocking);
+  return { canRunOnWebGpu: blocking.length === 0, blocking, warnings: [...new Set(checks.flatMap((c) => c.warnings))], opCounts };
+}
