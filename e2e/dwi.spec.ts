@@ -106,6 +106,18 @@ test('switches b-values: another volume, another value at the same voxel', async
   expect(back.value).toBe(before.value);
 });
 
+test('crosshairs link the views: a click in the axial view moves the other two there', async () => {
+  const element = page.getByTestId('viewport-element-axial');
+  const box = await element.boundingBox();
+  if (!box) throw new Error('no axial viewport');
+  const target = await hoverAndRead(page, 'axial', 0.35, 0.3);
+  if (!target.voxel) throw new Error('the click point is outside the volume');
+  await page.mouse.click(box.x + box.width * 0.35, box.y + box.height * 0.3);
+  // Sagittal views step along i, coronal along j (checked above); slice numbers are 1-based.
+  await expect(page.getByTestId('slice-info-sagittal')).toHaveAttribute('data-slice', String(target.voxel[0] + 1));
+  await expect(page.getByTestId('slice-info-coronal')).toHaveAttribute('data-slice', String(target.voxel[1] + 1));
+});
+
 test('renders a non-blank image', async () => {
   const png = await page.getByTestId('viewer-grid').screenshot();
   const variance = await imageVariance(page, png);

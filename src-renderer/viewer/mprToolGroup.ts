@@ -44,8 +44,9 @@ export function createMprToolGroup(
   group.addTool(CrosshairsTool.toolName, {
     getReferenceLineColor: (viewportId: string) => VIEW_COLORS[viewByViewportId.get(viewportId) ?? ''] ?? 'white',
     getReferenceLineControllable: () => true,
-    // Rotation and slabs would leave the three orthogonal planes; not wanted in a review viewer.
-    getReferenceLineDraggableRotatable: () => false,
+    // Cornerstone gates both click-to-jump and dragging the lines on this flag; rotating the planes
+    // comes with it (the letters follow the camera, and R restores the volume-aligned views).
+    getReferenceLineDraggableRotatable: () => true,
     getReferenceLineSlabThicknessControlsOn: () => false,
   });
   group.addTool(WindowLevelTool.toolName);
