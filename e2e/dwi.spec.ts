@@ -38,6 +38,10 @@ test('opens the demo DWI with as many axial slices as the file has', async () =>
   await expect(page.getByTestId('slice-info-sagittal')).toHaveAttribute('data-count', String(nx));
   await expect(page.getByTestId('slice-info-coronal')).toHaveAttribute('data-count', String(ny));
   await expect(page.getByTestId('slice-info-axial')).toContainText(new RegExp(`Slice \\d+ / ${nz}`));
+  // The open → first image time is measured for the benchmark (User Timing).
+  const openMs = await page.evaluate(() => performance.getEntriesByName('quorum:open-to-first-image').map((e) => e.duration));
+  expect(openMs.length).toBe(1);
+  expect(openMs[0]).toBeGreaterThan(0);
   // Radiological axial view: anterior at the top, the patient's left on the screen's right.
   await expect(page.getByTestId('orient-axial-top')).toHaveText('A');
   await expect(page.getByTestId('orient-axial-right')).toHaveText('L');

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { appStore, useAppState, type ViewName } from '../state/appState';
 import { fetchVolumeBytes } from '../state/caseActions';
+import { markFirstImage } from '../state/timing';
 import { chooseWindow, finishLoading, showError, startLoading } from '../state/uiActions';
 import {
   applyWindowChoice,
@@ -68,6 +69,7 @@ export function ViewerGrid() {
       .then(() => {
         if (stale) return;
         finishLoading();
+        markFirstImage(openCase.caseId, openCase.path);
         setShownKey(`${openCase.caseId}/${info.volumeId}`);
       })
       .catch((e: unknown) => {

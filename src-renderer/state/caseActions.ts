@@ -4,6 +4,7 @@
  */
 import { fetchVolumeBytes, getApi } from '../api';
 import { appStore } from './appState';
+import { markCaseOpenStart } from './timing';
 import { finishLoading, showError, startLoading } from './uiActions';
 
 export async function loadProject(path?: string): Promise<void> {
@@ -22,6 +23,7 @@ export async function refreshRecent(): Promise<void> {
 
 /** Opens a NIfTI file or DICOM folder; `seriesInstanceUid` picks one series of a multi-series folder. */
 export async function openCasePath(path: string, seriesInstanceUid?: string): Promise<boolean> {
+  markCaseOpenStart(path);
   startLoading(`Opening ${baseName(path)}…`);
   appStore.update((s) => ({ ...s, error: null, openDialogVisible: false }));
   const result = await getApi()['quorum:case.open'](seriesInstanceUid ? { path, seriesInstanceUid } : { path });

@@ -154,7 +154,8 @@ export function canvasToWorld(viewer: MprViewer, view: MprView, canvasPoint: rea
 }
 
 export function resizeMprViewer(viewer: MprViewer): void {
-  viewer.renderingEngine.resize(true, false);
+  // keepCamera: a window resize must not undo the reader's zoom, pan or slice.
+  viewer.renderingEngine.resize(true, true);
 }
 
 export function destroyMprViewer(viewer: MprViewer): void {
