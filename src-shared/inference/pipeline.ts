@@ -1,0 +1,211 @@
+/**
+ * The segmentation pipeline of issue 5, environment-free (the renderer's worker, Node tests and
+ * benches all call it): build channels → resample to the target spacing → normalise → sliding
+ * window with Gaussian weighting and TTA mirroring, per ensemble member → average → resample the
+ * probabilities back to the case grid → mask (p > 0.5), entropy, and with several samples the
+ * epistemic part (mutual information, variance).
+ *
+ * Uncertainty samples: with several ensemble members, each member (its TTA variants averaged) is a
+ * sample. With one member and TTA, each TTA variant is a sample. Otherwise there is one sample and
+ * no epistemic map.
+ */
+import type { Vec3 } from '../volume/types';
+import { buildChannels, type ChannelSources } from './channels';
+import { flipVariants } from './flip';
+import type { ModelManifest } from './manifest';
+import { normaliseChannels } from './normalise';
+import { countWindows, predict, type AbortSignalLike, type ModelRunner } from './predict';
+import { dimsAtSpacing, resampleTrilinear } from './resample';
+import { activate, entropyAndMutualInformation, UncertaintyAccumulator } from './uncertainty';
+
+export interface StageTimings {
+  channelsMs: number;
+  resampleMs: number;
+  normaliseMs: number;
+  /** The whole sliding-window stage, model runs included. */
+  slidingWindowMs: number;
+  /** Sum of the ModelRunner calls alone (session.run and its tensor copies). */
+  modelRunMs: number;
+  resampleBackMs: number;
+  outputsMs: number;
+  totalMs: number;
+}
+
+export interface InferenceProgress {
+  readonly stage: 'preprocess' | 'inference' | 'postprocess' | 'done';
+  /** 0..1 over model runs (preprocessing and postprocessing are short next to them). */
+  readonly fraction: number;
+  readonly runsDone: number;
+  readonly runsTotal: number;
+  /** Seconds left, from the mean run time so far; null before the first run finishes. */
+  readonly etaSeconds: number | null;
+}
+
+export interface SegmentationRequest {
+  readonly manifest: ModelManifest;
+  /** One runner per manifest member, same order. */
+  readonly runners: readonly ModelRunner[];
+  readonly dims: Vec3;
+  readonly spacingMm: Vec3;
+  readonly sources: ChannelSources;
+  readonly signal?: AbortSignalLike;
+  readonly onProgress?: (p: InferenceProgress) => void;
+  /** Clock in ms; pass performance.now in a worker for sub-ms timings. */
+  readonly now?: () => number;
+  /** Override the manifest's TTA axes (e.g. [] for a fast run). */
+  readonly ttaFlipAxes?: readonly number[];
+}
+
+export interface SegmentationResult {
+  /** Mean probability per output label, on the case grid (i fastest). */
+  readonly probabilities: Float32Array[];
+  /** sigmoid: 1-based index of the most probable label with p > 0.5, else 0; softmax: argmax (0 = background). */
+  readonly mask: Uint8Array;
+  /** Predictive entropy H[p̄] in bits. */
+  readonly entropy: Float32Array;
+  /** Epistemic part H[p̄] − mean H[p_u]; null with a single sample. */
+  readonly mutualInformation: Float32Array | null;
+  /** Variance of p across samples per label; null with a single sample. */
+  readonly variance: Float32Array[] | null;
+  readonly samples: { readonly kind: 'members' | 'tta' | 'single'; readonly count: number };
+  /** Per label: expected volume Σp and the thresholded volume, in ml. */
+  readonly volumes: { readonly label: string; readonly expectedMl: number; readonly maskMl: number }[];
+  readonly grid: { readonly targetDims: Vec3; readonly windows: number; readonly runs: number };
+  readonly timings: StageTimings;
+}
+
+export async function runSegmentation(req: SegmentationRequest): Promise<SegmentationResult> {
+  const { manifest: m, dims } = req;
+  const now = req.now ?? Date.now;
+  if (req.runners.length !== m.members.length) throw new Error(`${m.members.length} ensemble members but ${req.runners.length} runners`);
+  const t: StageTimings = {
+    channelsMs: 0,
+    resampleMs: 0,
+    normaliseMs: 0,
+    slidingWindowMs: 0,
+    modelRunMs: 0,
+    resampleBackMs: 0,
+    outputsMs: 0,
+    totalMs: 0,
+  };
+  const tStart = now();
+  const nVox = dims[0] * dims[1] * dims[2];
+  const outC = m.output.labels.length;
+  const activation = m.output.activation;
+
+  let t0 = now();
+  const raw = buildChannels(m.channels, req.sources, nVox);
+  t.channelsMs = now() - t0;
+
+  t0 = now();
+  const tdims = dimsAtSpacing(dims, req.spacingMm, m.targetSpacingMm);
+  const channels = raw.map((c) => resampleTrilinear(c, dims, tdims)); // always a copy: safe to normalise in place
+  t.resampleMs = now() - t0;
+
+  t0 = now();
+  normaliseChannels(m.normalisation, channels);
+  t.normaliseMs = now() - t0;
+
+  const flips = flipVariants(req.ttaFlipAxes ?? m.ttaFlipAxes);
+  const units =
+    req.runners.length > 1
+      ? req.runners.map((runner) => ({ runner, variants: flips }))
+      : flips.length > 1
+        ? flips.map((axes) => ({ runner: req.runners[0], variants: [axes] }))
+        : [{ runner: req.runners[0], variants: flips }];
+  const samplesKind = req.runners.length > 1 ? 'members' : flips.length > 1 ? 'tta' : 'single';
+  const windows = countWindows(tdims, m.patchSize, m.overlap);
+  const runsTotal = units.reduce((s, u) => s + u.variants.length * windows, 0);
+  let runsDone = 0;
+  let tInfer = now();
+  const report = (stage: InferenceProgress['stage']) =>
+    req.onProgress?.({
+      stage,
+      fraction: runsTotal ? runsDone / runsTotal : 1,
+      runsDone,
+      runsTotal,
+      etaSeconds: runsDone > 0 ? ((now() - tInfer) / runsDone) * (runsTotal - runsDone) * 1e-3 : null,
+    });
+  report('preprocess');
+
+  tInfer = now();
+  const tvox = tdims[0] * tdims[1] * tdims[2];
+  const acc = new UncertaintyAccumulator(outC, tvox, activation);
+  for (const unit of units) {
+    const logits = await predict(unit.runner, channels, tdims, {
+      patch: m.patchSize,
+      overlap: m.overlap,
+      variants: unit.variants,
+      outChannels: outC,
+      signal: req.signal,
+      now,
+      onRun: (ms) => {
+        t.modelRunMs += ms;
+        runsDone++;
+        report('inference');
+      },
+    });
+    activate(logits, activation);
+    acc.add(logits);
+  }
+  t.slidingWindowMs = now() - tInfer;
+  report('postprocess');
+
+  t0 = now();
+  const several = acc.samples > 1;
+  const probabilities = acc.mean().map((p) => resampleTrilinear(p, tdims, dims));
+  const expectedH = several ? resampleTrilinear(acc.expectedEntropy(), tdims, dims) : null;
+  const variance = several ? acc.variance().map((v) => resampleTrilinear(v, tdims, dims)) : null;
+  t.resampleBackMs = now() - t0;
+
+  t0 = now();
+  const { entropy, mutualInformation } = entropyAndMutualInformation(probabilities, expectedH ?? new Float32Array(nVox), activation);
+  const mask = labelMask(probabilities, activation);
+  const voxelMl = (req.spacingMm[0] * req.spacingMm[1] * req.spacingMm[2]) / 1000;
+  const volumes = m.output.labels
+    .map((label, c) => {
+      let sum = 0;
+      let count = 0;
+      const p = probabilities[c];
+      const code = activation === 'sigmoid' ? c + 1 : c;
+      for (let v = 0; v < nVox; v++) {
+        sum += p[v];
+        if (mask[v] === code) count++;
+      }
+      return { label, expectedMl: sum * voxelMl, maskMl: count * voxelMl };
+    })
+    .filter((_, c) => activation === 'sigmoid' || c > 0);
+  t.outputsMs = now() - t0;
+  t.totalMs = now() - tStart;
+  report('done');
+  return {
+    probabilities,
+    mask,
+    entropy,
+    mutualInformation: several ? mutualInformation : null,
+    variance,
+    samples: { kind: samplesKind, count: acc.samples },
+    volumes,
+    grid: { targetDims: tdims, windows, runs: runsTotal },
+    timings: t,
+  };
+}
+
+/** Strict threshold: a sigmoid label needs p > 0.5 (p = 0.5 stays background). */
+export function labelMask(probabilities: readonly Float32Array[], activation: 'sigmoid' | 'softmax'): Uint8Array {
+  const n = probabilities[0].length;
+  const mask = new Uint8Array(n);
+  for (let v = 0; v < n; v++) {
+    let best = activation === 'sigmoid' ? 0.5 : -1;
+    let label = 0;
+    for (let c = 0; c < probabilities.length; c++) {
+      const p = probabilities[c][v];
+      if (p > best) {
+        best = p;
+        label = activation === 'sigmoid' ? c + 1 : c;
+      }
+    }
+    mask[v] = label;
+  }
+  return mask;
+}
