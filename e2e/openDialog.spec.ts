@@ -1,5 +1,6 @@
 /** The Open dialog browses the backend's file system (quorum:fs.list) and opens a file by click. */
 import { expect, test } from '@playwright/test';
+import { imageVariance } from './helpers/imageVariance';
 import { openApp } from './helpers/openApp';
 import { waitForVolume } from './helpers/waitForVolume';
 
@@ -22,4 +23,11 @@ test('browse into the demo project and open the T1 by clicking it', async ({ pag
   await page.getByTestId('open-button').click();
   await page.getByTestId('open-cancel').click();
   await expect(page.getByTestId('open-dialog')).toBeHidden();
+
+  // Reopening the same file from the recent list shows it again (fresh volumes, same picture).
+  const shownBefore = await page.getByTestId('viewer-grid').getAttribute('data-shown');
+  await page.getByTestId('recent-list').getByRole('button', { name: 'ch2bet.nii.gz' }).click();
+  await waitForVolume(page, shownBefore);
+  await expect(page.getByTestId('slice-info-axial')).toHaveAttribute('data-count', '181');
+  expect(await imageVariance(page, await page.getByTestId('viewer-grid').screenshot())).toBeGreaterThan(100);
 });

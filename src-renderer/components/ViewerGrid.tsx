@@ -66,11 +66,11 @@ export function ViewerGrid() {
       windowChoice: appStore.getState().windowChoice,
       fetchBytes: fetchVolumeBytes,
     })
-      .then(() => {
-        if (stale) return;
+      .then((shownVolumeId) => {
+        if (stale || shownVolumeId === null) return;
         finishLoading();
         markFirstImage(openCase.caseId, openCase.path);
-        setShownKey(`${openCase.caseId}/${info.volumeId}`);
+        setShownKey(shownVolumeId);
       })
       .catch((e: unknown) => {
         if (stale) return;

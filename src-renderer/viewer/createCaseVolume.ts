@@ -23,14 +23,25 @@ export interface LoadedVolume {
 
 export type FetchVolumeBytes = (url: string) => Promise<ArrayBuffer>;
 
+/** One serial number per opened case descriptor, so reopening a file gets fresh volume ids. */
+const openSerials = new WeakMap<CaseDescriptor, number>();
+let nextSerial = 1;
+
 /**
- * Cornerstone's volume id for a case volume. No ':' in it: Cornerstone reads the text before a
- * colon as a loader scheme, and for a scheme-prefixed id it would try to load the slices through an
- * image loader instead of using the local images already in its cache.
+ * Cornerstone's volume id for a case volume. Unique per open: the old case's volumes are removed
+ * from the cache only after the new one is on screen, and a reopened file has the same caseId.
+ * No ':' in it: Cornerstone reads the text before a colon as a loader scheme, and for a
+ * scheme-prefixed id it would try to load the slices through an image loader instead of using the
+ * local images already in its cache.
  */
 export function cornerstoneVolumeIdOf(caseDescriptor: CaseDescriptor, info: VolumeInfo): string {
+  let serial = openSerials.get(caseDescriptor);
+  if (serial === undefined) {
+    serial = nextSerial++;
+    openSerials.set(caseDescriptor, serial);
+  }
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
-  return `quorum-${safe(caseDescriptor.caseId)}-${safe(info.volumeId)}`;
+  return `quorum-${serial}-${safe(caseDescriptor.caseId)}-${safe(info.volumeId)}`;
 }
 
 export async function createCaseVolume(

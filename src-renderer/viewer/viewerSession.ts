@@ -49,6 +49,10 @@ interface Session {
   /** The case whose cameras the viewports have; another case gets fresh ones. */
   camerasFor: CaseDescriptor | null;
   shownIndex: number | null;
+  /** Incremented by each showCaseVolume call. */
+  latestRequest: number;
+  /** Volumes of a previous case, removed from the cache once the new case is shown. */
+  retired: LoadedVolume[];
   listeners: Set<() => void>;
   detach: () => void;
 }
@@ -78,6 +82,8 @@ export async function mountViewer(elements: Record<MprView, HTMLDivElement>): Pr
     autoRanges: new Map(),
     camerasFor: null,
     shownIndex: null,
+    latestRequest: 0,
+    retired: [],
     listeners: new Set(),
     detach,
   };
@@ -86,7 +92,7 @@ export async function mountViewer(elements: Record<MprView, HTMLDivElement>): Pr
 export function unmountViewer(): void {
   if (!session) return;
   session.detach();
-  removeCaseVolumes([...session.volumes.values()]);
+  removeCaseVolumes([...session.volumes.values(), ...session.retired]);
   SynchronizerManager.destroySynchronizer(VOI_SYNC_ID);
   if (getRenderingEngine(session.viewer.renderingEngine.id)) destroyMprViewer(session.viewer);
   session = null;
@@ -101,19 +107,22 @@ export function onViewChange(listener: () => void): () => void {
 /**
  * Shows volume `index` of `caseDescriptor`, fetching it first if needed. A different case resets the
  * cameras; another volume of the same case (a b-value switch) keeps them, so the same anatomy stays
- * under the cursor.
+ * under the cursor. Resolves to the Cornerstone volume id shown, or null when a newer request won.
  */
 export async function showCaseVolume(params: {
   caseDescriptor: CaseDescriptor;
   index: number;
   windowChoice: WindowChoice;
   fetchBytes: FetchVolumeBytes;
-}): Promise<void> {
+}): Promise<string | null> {
   const s = requireSession();
   const { caseDescriptor, index } = params;
-  const sameCase = s.caseDescriptor === caseDescriptor;
-  if (!sameCase) {
-    removeCaseVolumes([...s.volumes.values()]);
+  // Only the latest request may change the screen; an older one that finishes late gives up.
+  const request = ++s.latestRequest;
+  if (s.caseDescriptor !== caseDescriptor) {
+    // The old case's volumes stay in Cornerstone's cache until the new one is on screen: the
+    // viewports still draw them, and a failed fetch must not leave them pointing at nothing.
+    s.retired.push(...s.volumes.values());
     s.volumes = new Map();
     s.autoRanges = new Map();
     s.caseDescriptor = caseDescriptor;
@@ -125,19 +134,25 @@ export async function showCaseVolume(params: {
   let loaded = s.volumes.get(index);
   if (!loaded) {
     loaded = await createCaseVolume(caseDescriptor, info, params.fetchBytes);
-    // A newer request may have replaced the case while this one was fetching.
-    if (session !== s || s.caseDescriptor !== caseDescriptor) return;
+    if (session !== s) return null;
+    if (s.caseDescriptor !== caseDescriptor) {
+      removeCaseVolumes([loaded]);
+      return null;
+    }
     s.volumes.set(index, loaded);
   }
+  if (request !== s.latestRequest) return null;
   s.shownIndex = null;
   await showVolume(s.viewer, {
     volumeId: loaded.volumeId,
     voiRange: voiRangeFor(s, params.windowChoice, index) ?? autoRangeOf(s, index),
     cameras: s.camerasFor === caseDescriptor ? undefined : (s.cameras ?? undefined),
   });
+  removeCaseVolumes(s.retired.splice(0));
   s.camerasFor = caseDescriptor;
   s.shownIndex = index;
   s.listeners.forEach((l) => l());
+  return loaded.volumeId;
 }
 
 function autoRangeOf(s: Session, index: number): VoiRange {
