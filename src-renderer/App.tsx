@@ -1,6 +1,6 @@
 /** The window: sidebar (cases, recent, open), toolbar, the three MPR viewports, status bar, overlays. */
 import { useEffect } from 'react';
-import { getApi } from './api';
+import { getApi, onMenuCommand } from './api';
 import { ErrorBanner } from './components/ErrorBanner';
 import { HelpOverlay } from './components/HelpOverlay';
 import { OpenDialog } from './components/OpenDialog';
@@ -26,14 +26,14 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     // Electron's application menu sends its commands here; browser mode has no menu.
-    const unsubscribe = window.quorum?.onMenuCommand((command) => {
+    const unsubscribe = onMenuCommand((command) => {
       if (command.type === 'open-path') void openCasePath(command.path);
       else if (command.type === 'open-project') void loadProject(command.path);
       else setHelpVisible(true);
     });
     return () => {
       window.removeEventListener('keydown', onKey);
-      unsubscribe?.();
+      unsubscribe();
     };
   }, []);
 
