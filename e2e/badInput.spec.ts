@@ -2,6 +2,7 @@
  * Bad input: each file is refused with a clear message in the banner, and the app stays usable
  * (the banner dismisses, and a good case still opens afterwards).
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
@@ -24,6 +25,7 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await page.close();
+  rmSync(inputs.dir, { recursive: true, force: true });
 });
 
 async function expectRefused(file: string, code: string, message: RegExp): Promise<void> {

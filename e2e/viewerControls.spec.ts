@@ -2,6 +2,8 @@
  * Viewer controls on a CT: HU in the readout, the CT window presets (buttons and keys 1–4), a
  * Ctrl+drag window that leaves the presets, R to reset, and the help overlay listing the keys.
  */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { makeCtNifti } from './helpers/makeCtNifti';
 import { openApp } from './helpers/openApp';
@@ -11,7 +13,8 @@ import { waitForVolume } from './helpers/waitForVolume';
 
 test('CT presets, window drag, reset and the help overlay', async ({ page }) => {
   await openApp(page);
-  await openPathFromDialog(page, makeCtNifti());
+  const ctFile = makeCtNifti();
+  await openPathFromDialog(page, ctFile);
   await waitForVolume(page);
   await expect(page.getByTestId('case-title')).toContainText('CT');
 
@@ -55,4 +58,5 @@ test('CT presets, window drag, reset and the help overlay', async ({ page }) => 
   await expect(help).toContainText('Next b-value');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
+  rmSync(path.dirname(ctFile), { recursive: true, force: true });
 });
