@@ -1,0 +1,106 @@
+/**
+ * "Open a file → first rendered image" (issue 2), in the real renderer in Debian's Chromium against
+ * browser mode, as a multiple of a plain read + gunzip + parse of the same file in this process and
+ * this run (the floor: any viewer must at least do that). Target: ≤ 2×.
+ *
+ * Cases: the real 256×256×108 head CT (fetched at set-up from Debian's invesalius-examples) and a
+ * generated 512×512×300 int16 CT, both made by scripts/fetch-sample-data.sh into data-cache/.
+ * The renderer marks the interval itself (User Timing 'quorum:open-to-first-image', from the Open
+ * click to Cornerstone's first render of the new volume), so Playwright's own overhead is excluded.
+ * WebGL runs on SwiftShader here: the render part is slower than on a real GPU, never faster.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+import { readNifti } from '../src-shared/nifti/index';
+import { startServer } from '../e2e/helpers/startServer';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CASES = [
+  { name: 'head CT 256×256×108 int16', file: 'data-cache/ct/cranium.nii.gz' },
+  { name: 'synthetic CT 512×512×300 int16', file: 'data-cache/ct/synthetic-512x512x300-int16.nii.gz' },
+];
+const REPEATS = 3;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+/** The floor: bytes from disk, inflated and parsed into a typed array with its geometry. */
+function plainParseMs(path: string): number {
+  const t0 = performance.now();
+  const bytes = new Uint8Array(gunzipSync(readFileSync(path)));
+  const image = readNifti(bytes);
+  if (image.data.length === 0) throw new Error(`${path}: no voxels`);
+  return performance.now() - t0;
+}
+
+async function openAndMeasure(page: Page, path: string): Promise<number> {
+  const before = await page.evaluate(() => performance.getEntriesByName('quorum:open-to-first-image').length);
+  await page.getByTestId('open-button').click();
+  await page.getByTestId('open-path-input').fill(path);
+  await page.getByTestId('open-path-submit').click();
+  const handle = await page.waitForFunction(
+    (n) => {
+      const banner = document.querySelector('[data-testid="error-banner"]');
+      if (banner) return `error: ${banner.textContent ?? ''}`;
+      const entries = performance.getEntriesByName('quorum:open-to-first-image');
+      return entries.length > n ? entries[entries.length - 1].duration : false;
+    },
+    before,
+    { timeout: 180_000, polling: 100 },
+  );
+  const value = await handle.jsonValue();
+  if (typeof value === 'string') throw new Error(`${path}: ${value}`);
+  return value as number;
+}
+
+export async function run(): Promise<void> {
+  execFileSync('bash', ['scripts/fetch-sample-data.sh'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = await startServer(root);
+  const browser = await chromium.launch({
+    executablePath: process.env.QUORUM_CHROMIUM ?? '/usr/lib/chromium/chromium',
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    await page.goto(server.url);
+    await page.getByTestId('case-item').first().waitFor();
+    const rows: string[] = [];
+    for (const c of CASES) {
+      const path = join(root, c.file);
+      if (!existsSync(path)) throw new Error(`${c.file} is missing; scripts/fetch-sample-data.sh makes it`);
+      plainParseMs(path); // warm the page cache and the JIT for both paths alike
+      await openAndMeasure(page, path);
+      const floor: number[] = [];
+      const app: number[] = [];
+      for (let r = 0; r < REPEATS; r++) {
+        floor.push(plainParseMs(path));
+        app.push(await openAndMeasure(page, path));
+      }
+      const ratio = median(app) / median(floor);
+      rows.push(
+        `| ${c.name} | ${median(floor).toFixed(0)} | ${median(app).toFixed(0)} | ${ratio.toFixed(2)}× | ${ratio <= 2 ? 'yes' : 'NO'} |`,
+      );
+    }
+    process.stdout.write(
+      [
+        '',
+        `Open → first rendered image (median of ${REPEATS}), against read + gunzip + parse of the same file in the same run. Target ≤ 2×.`,
+        '',
+        '| case | gunzip + parse (ms) | open → first image (ms) | ratio | within 2× |',
+        '|---|---|---|---|---|',
+        ...rows,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
