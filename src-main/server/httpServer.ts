@@ -21,6 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ApiError, Result } from '../../src-shared/api/contract';
 import { httpStatusOf, TOKEN_HEADER, TOKEN_QUERY_PARAM } from '../../src-shared/api/transport';
 import type { Dispatch } from '../services/apiDispatch';
+import { collectStageTimings, serverTimingHeader, type StageTime } from '../services/stageTiming';
 import { errorResponse, type AppRoutes } from './appRoutes';
 import { baseHeaders } from './headers';
 
@@ -64,10 +65,18 @@ async function writeResponse(res: ServerResponse, response: Response, headOnly: 
   await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), res);
 }
 
-function jsonResponse(result: Result<unknown>, status: number): Response {
-  return new Response(JSON.stringify(result), {
+/** `stages`: how long the handler's stages took, sent as Server-Timing for the renderer's timings. */
+function jsonResponse(result: Result<unknown>, status: number, stages: readonly StageTime[]): Response {
+  const t0 = performance.now();
+  const body = JSON.stringify(result);
+  const timings = [...stages, { name: 'json', ms: performance.now() - t0 }];
+  return new Response(body, {
     status,
-    headers: { ...baseHeaders('application/json; charset=utf-8'), 'Cache-Control': 'no-store' },
+    headers: {
+      ...baseHeaders('application/json; charset=utf-8'),
+      'Cache-Control': 'no-store',
+      'Server-Timing': serverTimingHeader(timings),
+    },
   });
 }
 
@@ -141,8 +150,10 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     } catch {
       return errorResponse({ code: 'bad-request', message: 'The request body is not valid JSON.' });
     }
-    const result = await options.dispatch(`quorum:${channelPath}`, parsed);
-    return jsonResponse(result, result.ok ? 200 : httpStatusOf(result.error.code));
+    const t0 = performance.now();
+    const { result, stages } = await collectStageTimings(() => options.dispatch(`quorum:${channelPath}`, parsed));
+    const handler = { name: 'handler', ms: performance.now() - t0 };
+    return jsonResponse(result, result.ok ? 200 : httpStatusOf(result.error.code), [...stages, handler]);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

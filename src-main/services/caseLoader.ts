@@ -16,6 +16,7 @@ import { CaseOpenError, isNiftiName, type LoadedVolumes } from './caseFiles';
 import { loadDicomCase } from './dicomCase';
 import { loadNiftiCase } from './niftiCase';
 import { scanProject } from './projectScan';
+import { timeStage } from './stageTiming';
 
 export interface LoadedCase {
   descriptor: CaseDescriptor;
@@ -68,7 +69,7 @@ function describe(casePath: string, loaded: LoadedVolumes, opts: OpenCaseOptions
     const volumeId = `v${index}`;
     volumes.set(volumeId, v.volume);
     const g = v.volume.geometry;
-    const { min, max } = finiteRange(v.volume.data);
+    const { min, max } = timeStage('range', () => finiteRange(v.volume.data));
     return {
       volumeId,
       label: v.label,

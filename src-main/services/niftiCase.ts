@@ -12,6 +12,7 @@ import type { CaseDescriptor } from '../../src-shared/api/contract';
 import { parseBval, readNifti, readNiftiHeader, splitByBValue, type NiftiImage } from '../../src-shared/nifti';
 import { finiteRange } from '../../src-shared/volume/stats';
 import { nodeGunzip, readPrefix, readWholeFile, type LoadedVolumes } from './caseFiles';
+import { recordStage, timeStage, timeStageAsync } from './stageTiming';
 
 const NIFTI_INTENT_LABEL = 1002;
 
@@ -22,7 +23,7 @@ export function niftiBaseName(file: string): string {
 export function guessNiftiModality(image: NiftiImage): { modality: CaseDescriptor['modality']; why: string } {
   if (image.header.intentCode === NIFTI_INTENT_LABEL) return { modality: 'OT', why: 'the header marks it as a label map' };
   const integer = !image.dataType.startsWith('float');
-  const { min, max } = finiteRange(image.data);
+  const { min, max } = timeStage('range', () => finiteRange(image.data));
   if (integer && min <= -500 && max >= 500) return { modality: 'CT', why: `its values span ${min}…${max}, like Hounsfield units` };
   return { modality: 'MR', why: 'NIfTI carries no modality and the values do not look like Hounsfield units' };
 }
@@ -43,7 +44,22 @@ export async function loadNiftiCase(file: string): Promise<LoadedVolumes> {
   const fileName = path.basename(file);
   // Refuse absurd headers (2^31 voxels, wrong magic) before reading a possibly huge file.
   readNiftiHeader(await readPrefix(file), { fileName });
-  const image = readNifti(await readWholeFile(file), { fileName, gunzip: nodeGunzip });
+  const bytes = await timeStageAsync('read', () => readWholeFile(file));
+  let inflateMs = 0;
+  const t0 = performance.now();
+  const image = readNifti(bytes, {
+    fileName,
+    gunzip: (gz, expected) => {
+      const t = performance.now();
+      try {
+        return nodeGunzip(gz, expected);
+      } finally {
+        inflateMs = performance.now() - t;
+      }
+    },
+  });
+  recordStage('gunzip', inflateMs);
+  recordStage('parse', performance.now() - t0 - inflateMs);
   const notes = [...image.notes];
   const name = niftiBaseName(file);
   const bvals = image.volumeCount > 1 ? await readBvalBeside(file, notes) : null;

@@ -4,7 +4,7 @@
  */
 import { fetchVolumeBytes, getApi } from '../api';
 import { appStore } from './appState';
-import { markCaseOpenStart } from './timing';
+import { markCaseOpenStart, timeStageAsync } from './timing';
 import { finishLoading, showError, startLoading } from './uiActions';
 
 export async function loadProject(path?: string): Promise<void> {
@@ -26,7 +26,9 @@ export async function openCasePath(path: string, seriesInstanceUid?: string): Pr
   markCaseOpenStart(path);
   startLoading(`Opening ${baseName(path)}…`);
   appStore.update((s) => ({ ...s, error: null, openDialogVisible: false }));
-  const result = await getApi()['quorum:case.open'](seriesInstanceUid ? { path, seriesInstanceUid } : { path });
+  const result = await timeStageAsync('case.open', () =>
+    getApi()['quorum:case.open'](seriesInstanceUid ? { path, seriesInstanceUid } : { path }),
+  );
   if (!result.ok) {
     showError(result.error, path);
     return false;

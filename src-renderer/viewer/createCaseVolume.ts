@@ -9,6 +9,7 @@
 import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
 import type { CaseDescriptor, VolumeInfo } from '../../src-shared/api/contract';
 import type { VoxelArray } from '../../src-shared/volume/types';
+import { timeStage, timeStageAsync } from '../state/timing';
 import { toDisplayArray, wrapVoxelBytes } from './voxelArrays';
 import { createWorldToIndex, type WorldToIndex } from './voxelGeometry';
 
@@ -51,19 +52,21 @@ export async function createCaseVolume(
 ): Promise<LoadedVolume> {
   const volumeId = cornerstoneVolumeIdOf(caseDescriptor, info);
   const voxelCount = info.dims[0] * info.dims[1] * info.dims[2];
-  const bytes = await fetchBytes(info.url);
-  const data = wrapVoxelBytes(bytes, info.dataType, voxelCount);
+  const bytes = await timeStageAsync('volume.fetch', () => fetchBytes(info.url));
+  const data = timeStage('volume.wrap', () => wrapVoxelBytes(bytes, info.dataType, voxelCount));
   const worldToIndex = createWorldToIndex(info);
   if (!cache.getVolume(volumeId)) {
-    const scalarData = toDisplayArray(data);
-    volumeLoader.createLocalVolume(volumeId, {
-      scalarData,
-      dimensions: [...info.dims] as Types.Point3,
-      spacing: [...info.spacingMm] as Types.Point3,
-      origin: [...info.originLps] as Types.Point3,
-      direction: [...info.direction] as Types.Mat3,
-      metadata: volumeMetadata(caseDescriptor, info, scalarData),
-    });
+    const scalarData = timeStage('volume.display', () => toDisplayArray(data));
+    timeStage('volume.create', () =>
+      volumeLoader.createLocalVolume(volumeId, {
+        scalarData,
+        dimensions: [...info.dims] as Types.Point3,
+        spacing: [...info.spacingMm] as Types.Point3,
+        origin: [...info.originLps] as Types.Point3,
+        direction: [...info.direction] as Types.Mat3,
+        metadata: volumeMetadata(caseDescriptor, info, scalarData),
+      }),
+    );
   }
   return { info, volumeId, data, worldToIndex };
 }

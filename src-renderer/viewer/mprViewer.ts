@@ -6,6 +6,7 @@
 import { Enums, RenderingEngine, setVolumesForViewports, utilities as csUtils, type Types } from '@cornerstonejs/core';
 import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
+import { measureStage, timeStage, timeStageAsync } from '../state/timing';
 import { STANDARD_CAMERAS, type CameraVectors, type MprView } from './cameraOrientation';
 import { createMprToolGroup, setPrimaryTool } from './mprToolGroup';
 import type { VoiRange } from './windowPresets';
@@ -73,8 +74,16 @@ export async function showVolume(viewer: MprViewer, params: ShowVolumeParams): P
   const { cameras } = params;
   const kept = cameras ? null : MPR_VIEWS.map((view) => getVolumeViewport(viewer, view).getCamera());
   const ids = MPR_VIEWS.map((view) => viewer.viewportIds[view]);
-  await setVolumesForViewports(viewer.renderingEngine, [{ volumeId: params.volumeId }], ids, false);
+  await timeStageAsync('viewport.setVolumes', () =>
+    setVolumesForViewports(viewer.renderingEngine, [{ volumeId: params.volumeId }], ids, false),
+  );
   viewer.shownVolumeId = params.volumeId;
+  timeStage('viewport.configure', () => configureViewports(viewer, params, kept));
+  await renderSettled(viewer);
+}
+
+function configureViewports(viewer: MprViewer, params: ShowVolumeParams, kept: Types.ICamera[] | null): void {
+  const { cameras } = params;
   MPR_VIEWS.forEach((view, n) => {
     const viewport = getVolumeViewport(viewer, view);
     if (cameras) {
@@ -85,7 +94,6 @@ export async function showVolume(viewer: MprViewer, params: ShowVolumeParams): P
     }
     viewport.setProperties({ voiRange: { ...params.voiRange } });
   });
-  await renderSettled(viewer);
 }
 
 /**
@@ -93,9 +101,19 @@ export async function showVolume(viewer: MprViewer, params: ShowVolumeParams): P
  * volume texture is uploaded and leave a viewport black (seen with SwiftShader in headless Chromium).
  */
 async function renderSettled(viewer: MprViewer): Promise<void> {
+  const start = performance.now();
+  timeFirstRenders(viewer, start);
   viewer.renderingEngine.render();
   await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+  measureStage('render.settle', start);
   viewer.renderingEngine.render();
+}
+
+/** Records `quorum:render.<view>`: from `start` to each viewport's next IMAGE_RENDERED event. */
+function timeFirstRenders(viewer: MprViewer, start: number): void {
+  for (const view of MPR_VIEWS) {
+    viewer.elements[view].addEventListener(Enums.Events.IMAGE_RENDERED, () => measureStage(`render.${view}`, start), { once: true });
+  }
 }
 
 export function setVoiRange(viewer: MprViewer, voiRange: VoiRange): void {
