@@ -6,6 +6,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { gunzipSync as fflateGunzip } from 'fflate';
 import type { ApiError, CaseDescriptor } from '../../src-shared/api/contract';
+import type { ValueRange } from '../../src-shared/volume/stats';
 import type { Volume } from '../../src-shared/volume/types';
 
 /** What a format-specific loader hands back before ids, URLs and value ranges are added. */
@@ -13,7 +14,8 @@ export interface LoadedVolumes {
   name: string;
   source: CaseDescriptor['source'];
   modality: CaseDescriptor['modality'];
-  volumes: { label: string; bValue: number | null; volume: Volume }[];
+  /** `range`: the finite value range, when the loader already computed it (else it is computed here). */
+  volumes: { label: string; bValue: number | null; volume: Volume; range?: ValueRange }[];
   notes: string[];
 }
 

@@ -69,7 +69,7 @@ function describe(casePath: string, loaded: LoadedVolumes, opts: OpenCaseOptions
     const volumeId = `v${index}`;
     volumes.set(volumeId, v.volume);
     const g = v.volume.geometry;
-    const { min, max } = timeStage('range', () => finiteRange(v.volume.data));
+    const { min, max } = v.range ?? timeStage('range', () => finiteRange(v.volume.data));
     return {
       volumeId,
       label: v.label,

@@ -1,8 +1,13 @@
 /** Small reductions over voxel arrays, written as plain loops (no per-voxel allocation). */
 import type { VoxelArray } from './types';
 
+export interface ValueRange {
+  min: number;
+  max: number;
+}
+
 /** Minimum and maximum over finite values; NaN/Infinity (possible in float data) are skipped. */
-export function finiteRange(data: VoxelArray, offset = 0, length = data.length - offset): { min: number; max: number } {
+export function finiteRange(data: VoxelArray, offset = 0, length = data.length - offset): ValueRange {
   let min = Infinity;
   let max = -Infinity;
   const end = offset + length;
