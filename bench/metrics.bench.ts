@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { CaseContext, evaluateWith } from '../src-shared/metrics/conventions/index';
 import type { CaseInput, ConventionName } from '../src-shared/metrics/conventions/types';
 import type { Dims3, Spacing3 } from '../src-shared/metrics/grid';
-import { mulberry32 } from '../src-shared/metrics/aggregate';
+import { mulberry32 } from '../src-shared/random/mulberry32';
 import { emptyMask, fillBall } from '../src-shared/metrics/shapes';
 
 setFlagsFromString('--expose-gc');

@@ -6,6 +6,7 @@
  * USE-Evaluator prints one standard deviation of bootstrap replicates; Quorum reports a percentile
  * interval instead and labels it `method: 'percentile-bootstrap'`.
  */
+import { mulberry32 } from '../random/mulberry32';
 import type { ImageClass } from './emptyCase';
 import { percentileLinear } from './stats';
 
@@ -28,18 +29,6 @@ export function nanMedian(values: readonly number[]): number {
   if (v.length === 0) return NaN;
   const m = v.length >> 1;
   return v.length % 2 === 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
-/** mulberry32: a small, fast, seedable PRNG so bootstrap intervals are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface BootstrapCi {

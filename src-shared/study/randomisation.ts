@@ -12,6 +12,7 @@
  * depends on the runtime's locale data) before shuffling, so the order in which an admin ticked the
  * cases does not change a reader's sequence.
  */
+import { mulberry32Uint32 } from '../random/mulberry32';
 
 /** Identifies this algorithm in exported configurations; bump it if any output here changes. */
 export const RANDOMISATION_ALGORITHM = 'quorum-mulberry32-fnv1a/1';
@@ -37,14 +38,7 @@ export interface Rng {
 
 /** mulberry32: a 32-bit state advanced by a Weyl sequence and mixed by two multiplies. */
 export function mulberry32(seed: number): Rng {
-  let state = seed >>> 0;
-  const uint32 = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const uint32 = mulberry32Uint32(seed);
   const next = (): number => uint32() / 4294967296;
   // floor(u·n) has a bias of at most n/2³² per value: negligible for study sizes.
   const int = (n: number): number => Math.floor(next() * n);

@@ -17,6 +17,8 @@ import { sha256Hex } from './annotationFiles';
 import { CRASH_GRID, expectedLabelmap, isNoLesionSave } from './crash/autosavePattern';
 import { ProjectStore } from './ProjectStore';
 import { APP_VERSION, tempDir } from './testSupport';
+// Seeded so that a failing run can be replayed from its seed.
+import { mulberry32 } from '../../../src-shared/random/mulberry32';
 
 const KILLS = 20;
 const CHILD = fileURLToPath(new URL('./crash/autosaveChild.ts', import.meta.url));
@@ -74,17 +76,6 @@ function isHotJournal(p: string): boolean {
   return Buffer.from(head).equals(Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]));
 }
 
-/** Small deterministic PRNG (mulberry32) so a failing run can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('crash safety', () => {
   it(`survives ${KILLS} SIGKILLs in the middle of an autosave loop`, async () => {
