@@ -6,6 +6,7 @@ import { normaliseChannels } from './normalise';
 import { otsuThreshold } from './otsu';
 import { labelMask, runSegmentation, type InferenceProgress } from './pipeline';
 import { InferenceCancelledError, type ModelRunner } from './predict';
+import { inferenceProvenance, inferenceProvenanceSchema } from './provenance';
 
 function manifest(over: Record<string, unknown> = {}): ModelManifest {
   return parseManifest(
@@ -241,5 +242,28 @@ describe('runSegmentation', () => {
   it('thresholds strictly: p = 0.5 is background', () => {
     expect([...labelMask([new Float32Array([0.5, 0.5000001, 0.49, 1])], 'sigmoid')]).toEqual([0, 1, 0, 1]);
     expect([...labelMask([new Float32Array([0.2, 0.7]), new Float32Array([0.6, 0.6])], 'sigmoid')]).toEqual([2, 1]);
+  });
+});
+
+describe('provenance', () => {
+  it('records model, member hashes, EP, settings and timings, and survives its own schema', async () => {
+    const m = manifest({ ttaFlipAxes: [0] });
+    const r = await runSegmentation({
+      manifest: m,
+      runners: [constantRunner([2])],
+      dims: [8, 8, 8],
+      spacingMm: [1, 1, 1],
+      sources: { images: { t1: new Float32Array(512) } },
+    });
+    const p = inferenceProvenance(m, r, {
+      executionProvider: 'wasm',
+      fallbackReason: 'WebGPU unavailable',
+      startedAt: '2026-11-27T01:00:00Z',
+    });
+    expect(inferenceProvenanceSchema.parse(JSON.parse(JSON.stringify(p)))).toEqual(p);
+    expect(p.members).toEqual([{ file: 'a.onnx', sha256: 'a'.repeat(64) }]);
+    expect(p.settings).toEqual({ targetSpacingMm: [1, 1, 1], patchSize: [8, 8, 8], overlap: 0.5, ttaFlipAxes: [0], threshold: 0.5 });
+    expect(p.samples).toEqual({ kind: 'tta', count: 2 });
+    expect(Object.keys(p.timingsMs)).toContain('modelRunMs');
   });
 });
