@@ -45,6 +45,29 @@ async function fileResponse(realPath: string, cacheControl: string): Promise<Res
   });
 }
 
+/** Chunk size of a voxel response: large enough to keep per-chunk overhead small, small enough to flow. */
+const VOLUME_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The bytes as a stream of views into them. A Uint8Array body would be copied whole by Response
+ * (150 MB for a 512×512×300 CT, before the first byte goes out) and then written as one chunk; views
+ * start at once, and each chunk is written when the socket has taken the previous one.
+ */
+export function chunkedStream(bytes: Uint8Array, chunkBytes = VOLUME_CHUNK_BYTES): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      const end = Math.min(bytes.length, offset + chunkBytes);
+      controller.enqueue(bytes.subarray(offset, end));
+      offset = end;
+    },
+  });
+}
+
 export function createAppRoutes(options: AppRoutesOptions): AppRoutes {
   let rendererRoot: Promise<string | null> | null = null;
   // Resolved lazily and once: the renderer may be built after the server object is created.
@@ -64,7 +87,7 @@ export function createAppRoutes(options: AppRoutesOptions): AppRoutes {
     const payload = options.handlers.readVolume(caseId, volumeId);
     if (!payload.ok) return errorResponse(payload.error);
     const { bytes, dataType } = payload.value;
-    return new Response(bytes, {
+    return new Response(chunkedStream(bytes), {
       status: 200,
       headers: {
         ...baseHeaders(OCTET_STREAM),
