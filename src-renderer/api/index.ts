@@ -1,7 +1,7 @@
 /**
  * The renderer's one entry to the backend: `getApi()` returns the typed client over whichever
  * transport this page has (Electron's preload bridge, or HTTP in browser mode), and
- * `fetchVolumeBytes(url)` fetches a VolumeInfo.url with the same credentials.
+ * `streamVolumeBytes(url, onChunk)` fetches a VolumeInfo.url with the same credentials.
  *
  * Import this module before anything else that builds zod schemas (see zodSetup.ts): it is what
  * brings the contract in.
@@ -45,8 +45,12 @@ export function getTransportMode(): TransportMode {
   return connect().mode;
 }
 
-/** The raw little-endian voxel bytes behind a VolumeInfo.url; throws ApiRequestError on failure. */
-export async function fetchVolumeBytes(url: string): Promise<ArrayBuffer> {
+/**
+ * Streams the raw little-endian voxel bytes behind a VolumeInfo.url to `onChunk` as they arrive,
+ * so the receiver can work while the rest is still on the way (and no second whole-volume buffer is
+ * assembled); throws ApiRequestError on an error response.
+ */
+export async function streamVolumeBytes(url: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
   const { token } = connect();
   const response = await fetch(new URL(url, document.baseURI), { headers: authHeaders(token) });
   if (!response.ok) {
@@ -59,7 +63,9 @@ export async function fetchVolumeBytes(url: string): Promise<ArrayBuffer> {
     }
     throw new ApiRequestError(error.code, error.message);
   }
-  return response.arrayBuffer();
+  if (response.body === null) throw new ApiRequestError('internal', `Fetching ${url} returned no body.`);
+  const reader = response.body.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) onChunk(next.value);
 }
 
 /**

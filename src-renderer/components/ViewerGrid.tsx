@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { appStore, useAppState, type ViewName } from '../state/appState';
-import { fetchVolumeBytes } from '../state/caseActions';
+import { streamVolumeBytes } from '../state/caseActions';
 import { markFirstImage } from '../state/timing';
 import { chooseWindow, finishLoading, showError, startLoading } from '../state/uiActions';
 import {
@@ -64,7 +64,7 @@ export function ViewerGrid() {
       caseDescriptor: openCase,
       index: activeVolumeIndex,
       windowChoice: appStore.getState().windowChoice,
-      fetchBytes: fetchVolumeBytes,
+      streamBytes: streamVolumeBytes,
     })
       .then((shownVolumeId) => {
         if (stale || shownVolumeId === null) return;

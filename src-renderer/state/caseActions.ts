@@ -2,7 +2,7 @@
  * Verb-named changes that talk to the backend: list the project, open a case (or one series of a
  * folder), pick which volume of the case is shown. Errors become the banner; nothing here throws.
  */
-import { fetchVolumeBytes, getApi } from '../api';
+import { getApi, streamVolumeBytes } from '../api';
 import { appStore } from './appState';
 import { markCaseOpenStart, timeStageAsync } from './timing';
 import { finishLoading, showError, startLoading } from './uiActions';
@@ -64,7 +64,7 @@ export function stepVolume(delta: number): void {
   selectVolume((((activeVolumeIndex + delta) % n) + n) % n);
 }
 
-export { fetchVolumeBytes };
+export { streamVolumeBytes };
 
 function baseName(path: string): string {
   const parts = path.split(/[\\/]/).filter(Boolean);

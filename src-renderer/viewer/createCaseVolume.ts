@@ -2,27 +2,31 @@
  * Fetch one volume's voxels from the backend and register it with Cornerstone as a local volume.
  *
  * The server has already read the file (NIfTI or DICOM), split 4D data and resolved geometry, so
- * the renderer deliberately does not use Cornerstone's NIfTI or DICOM loaders: it wraps the raw
- * bytes and hands Cornerstone the geometry as is (direction rows = voxel axes in LPS, the layout
- * createLocalVolume expects).
+ * the renderer deliberately does not use Cornerstone's NIfTI or DICOM loaders: it receives the raw
+ * bytes as they stream in (voxelArrays.ts) and hands Cornerstone the geometry as is (direction rows
+ * = voxel axes in LPS, the layout createLocalVolume expects).
  */
-import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
+import { cache, getRenderingCapabilities, volumeLoader, type Types } from '@cornerstonejs/core';
 import type { CaseDescriptor, VolumeInfo } from '../../src-shared/api/contract';
 import type { VoxelArray } from '../../src-shared/volume/types';
 import { timeStage, timeStageAsync } from '../state/timing';
-import { toDisplayArray, wrapVoxelBytes } from './voxelArrays';
+import { displayTypeFor, VoxelReceiver, type DisplayVoxelArray } from './voxelArrays';
 import { createWorldToIndex, type WorldToIndex } from './voxelGeometry';
 
 export interface LoadedVolume {
   readonly info: VolumeInfo;
   /** Cornerstone's cache id for this volume. */
   readonly volumeId: string;
-  /** The voxels in the file's own type, for the exact value readout and the automatic window. */
+  /**
+   * The file's values exactly, for the readout and the automatic window: the file's own type, or
+   * the Float32 display array when that holds every value exactly (8/16-bit integers).
+   */
   readonly data: VoxelArray;
   readonly worldToIndex: WorldToIndex;
 }
 
-export type FetchVolumeBytes = (url: string) => Promise<ArrayBuffer>;
+/** Streams a VolumeInfo.url's bytes to `onChunk` (api/index.ts streamVolumeBytes). */
+export type StreamVolumeBytes = (url: string, onChunk: (chunk: Uint8Array) => void) => Promise<void>;
 
 /** One serial number per opened case descriptor, so reopening a file gets fresh volume ids. */
 const openSerials = new WeakMap<CaseDescriptor, number>();
@@ -48,15 +52,15 @@ export function cornerstoneVolumeIdOf(caseDescriptor: CaseDescriptor, info: Volu
 export async function createCaseVolume(
   caseDescriptor: CaseDescriptor,
   info: VolumeInfo,
-  fetchBytes: FetchVolumeBytes,
+  streamBytes: StreamVolumeBytes,
 ): Promise<LoadedVolume> {
   const volumeId = cornerstoneVolumeIdOf(caseDescriptor, info);
   const voxelCount = info.dims[0] * info.dims[1] * info.dims[2];
-  const bytes = await timeStageAsync('volume.fetch', () => fetchBytes(info.url));
-  const data = timeStage('volume.wrap', () => wrapVoxelBytes(bytes, info.dataType, voxelCount));
+  const receiver = new VoxelReceiver(info.dataType, voxelCount, displayTypeFor(info.dataType, uploadsNorm16()));
+  await timeStageAsync('volume.fetch', () => streamBytes(info.url, (chunk) => receiver.push(chunk)));
+  const { data, display: scalarData } = timeStage('volume.finish', () => receiver.finish());
   const worldToIndex = createWorldToIndex(info);
   if (!cache.getVolume(volumeId)) {
-    const scalarData = timeStage('volume.display', () => toDisplayArray(data));
     timeStage('volume.create', () =>
       volumeLoader.createLocalVolume(volumeId, {
         scalarData,
@@ -71,12 +75,22 @@ export async function createCaseVolume(
   return { info, volumeId, data, worldToIndex };
 }
 
+/**
+ * Whether Cornerstone uploads 16-bit integers as such: its volume mapper gives the texture the
+ * norm16 extension exactly when both capabilities hold (and turns half floats off). Otherwise
+ * vtk.js converts each slice to Float32 at upload, so the receiver does it in advance.
+ */
+function uploadsNorm16(): boolean {
+  const { norm16, norm16Linear } = getRenderingCapabilities();
+  return norm16 && norm16Linear;
+}
+
 /** Removes a case's volumes from Cornerstone's cache when another case is opened. */
 export function removeCaseVolumes(volumes: readonly LoadedVolume[]): void {
   for (const v of volumes) cache.removeVolumeLoadObject(v.volumeId);
 }
 
-function volumeMetadata(caseDescriptor: CaseDescriptor, info: VolumeInfo, scalarData: ArrayLike<number>): Types.Metadata {
+function volumeMetadata(caseDescriptor: CaseDescriptor, info: VolumeInfo, scalarData: DisplayVoxelArray): Types.Metadata {
   const bits = scalarData instanceof Uint8Array ? 8 : scalarData instanceof Float32Array ? 32 : 16;
   return {
     BitsAllocated: bits,

@@ -11,7 +11,7 @@ import type { Vec3 } from '../../src-shared/volume/types';
 import type { PrimaryTool, WindowChoice } from '../state/appState';
 import type { CursorReadout } from '../state/cursorState';
 import { computeEdgeLabels, computeVolumeAlignedCameras, type AlignedCamera, type EdgeLabels, type MprView } from './cameraOrientation';
-import { createCaseVolume, removeCaseVolumes, type FetchVolumeBytes, type LoadedVolume } from './createCaseVolume';
+import { createCaseVolume, removeCaseVolumes, type StreamVolumeBytes, type LoadedVolume } from './createCaseVolume';
 import { initCornerstone } from './initCornerstone';
 import {
   canvasToWorld,
@@ -113,7 +113,7 @@ export async function showCaseVolume(params: {
   caseDescriptor: CaseDescriptor;
   index: number;
   windowChoice: WindowChoice;
-  fetchBytes: FetchVolumeBytes;
+  streamBytes: StreamVolumeBytes;
 }): Promise<string | null> {
   const s = requireSession();
   const { caseDescriptor, index } = params;
@@ -133,7 +133,7 @@ export async function showCaseVolume(params: {
   if (!info) throw new Error(`The case has no volume ${index + 1}.`);
   let loaded = s.volumes.get(index);
   if (!loaded) {
-    loaded = await createCaseVolume(caseDescriptor, info, params.fetchBytes);
+    loaded = await createCaseVolume(caseDescriptor, info, params.streamBytes);
     if (session !== s) return null;
     if (s.caseDescriptor !== caseDescriptor) {
       removeCaseVolumes([loaded]);

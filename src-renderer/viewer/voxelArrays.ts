@@ -1,16 +1,37 @@
 /**
- * Turning the server's raw voxel bytes into typed arrays.
+ * Turning the server's streamed voxel bytes into the typed arrays the viewer needs.
  *
  * The server sends little-endian voxels, i fastest (contract.ts, VolumeInfo.url). Every platform a
- * browser runs on today is little-endian, so the bytes are viewed in place, without a copy.
- * Cornerstone3D's local volumes accept only Uint8, Int16, Uint16 and Float32 slices
- * (core loaders/imageLoader.ts createAndCacheLocalImage), so other types get a Float32 display
- * copy; the cursor readout always reads the native array so it shows the file's value exactly.
+ * browser runs on today is little-endian, so bytes land in typed arrays without swapping.
+ *
+ * Two arrays matter: the one Cornerstone displays and the one the cursor readout reads (it must
+ * show the file's value exactly). Cornerstone's local volumes accept only Uint8, Int16, Uint16 and
+ * Float32 slices (core loaders/imageLoader.ts createAndCacheLocalImage), and without 16-bit
+ * normalised textures (EXT_texture_norm16, absent on SwiftShader and many GPUs) vtk.js converts
+ * every Int16/Uint16 slice to a new Float32Array before each texture upload
+ * (Texture.updateArrayDataTypeForGL), on the critical path of the first render. So the receiver
+ * converts chunk by chunk *while the bytes arrive*, and Cornerstone gets the Float32 array it would
+ * have made anyway. Float32 holds every 8- and 16-bit integer exactly, so that one array also serves
+ * the readout; only 32/64-bit types keep their native array beside a Float32 display copy.
  */
 import type { VoxelArray, VoxelDataType } from '../../src-shared/volume/types';
 
 /** What Cornerstone can hold as a local volume's slices. */
 export type DisplayVoxelArray = Uint8Array | Int16Array | Uint16Array | Float32Array;
+export type DisplayDataType = 'uint8' | 'int16' | 'uint16' | 'float32';
+
+type ArrayCtor = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => VoxelArray;
+
+const CONSTRUCTORS: Record<VoxelDataType, ArrayCtor> = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
 
 const BYTES_PER_VOXEL: Record<VoxelDataType, number> = {
   uint8: 1,
@@ -23,38 +44,93 @@ const BYTES_PER_VOXEL: Record<VoxelDataType, number> = {
   float64: 8,
 };
 
-/** Views `bytes` as `dataType`, after checking that the length matches the dimensions. */
-export function wrapVoxelBytes(bytes: ArrayBuffer, dataType: VoxelDataType, voxelCount: number): VoxelArray {
-  const expected = voxelCount * BYTES_PER_VOXEL[dataType];
-  if (bytes.byteLength !== expected) {
-    throw new Error(
-      `The volume data is ${bytes.byteLength} bytes but ${voxelCount} ${dataType} voxels need ${expected}; the file may be truncated.`,
-    );
-  }
-  switch (dataType) {
-    case 'uint8':
-      return new Uint8Array(bytes);
-    case 'int8':
-      return new Int8Array(bytes);
-    case 'int16':
-      return new Int16Array(bytes);
-    case 'uint16':
-      return new Uint16Array(bytes);
-    case 'int32':
-      return new Int32Array(bytes);
-    case 'uint32':
-      return new Uint32Array(bytes);
-    case 'float32':
-      return new Float32Array(bytes);
-    case 'float64':
-      return new Float64Array(bytes);
-  }
+/** Types whose every value a Float32Array represents exactly. */
+const EXACT_IN_FLOAT32: ReadonlySet<VoxelDataType> = new Set(['uint8', 'int8', 'int16', 'uint16', 'float32']);
+
+/**
+ * The type Cornerstone should receive for `dataType`: the native one when it uploads it as is,
+ * else Float32. `norm16Textures`: whether 16-bit integers go to the GPU natively (Cornerstone's
+ * rendering capabilities norm16 and norm16Linear).
+ */
+export function displayTypeFor(dataType: VoxelDataType, norm16Textures: boolean): DisplayDataType {
+  if (dataType === 'uint8' || dataType === 'float32') return dataType;
+  if ((dataType === 'int16' || dataType === 'uint16') && norm16Textures) return dataType;
+  return 'float32';
 }
 
-/** The array Cornerstone displays: the native one when it can, else a Float32 copy. */
-export function toDisplayArray(data: VoxelArray): DisplayVoxelArray {
-  if (data instanceof Uint8Array || data instanceof Int16Array || data instanceof Uint16Array || data instanceof Float32Array) {
-    return data;
+/** Bytes converted per step when the display type differs: small enough to stay in cache. */
+const SCRATCH_BYTES = 1 << 18;
+
+/**
+ * Receives one volume's bytes in chunks of any size and alignment (a fetch body stream) and
+ * yields the readout and display arrays. Refuses more or fewer bytes than the dimensions need.
+ */
+export class VoxelReceiver {
+  private readonly byteLength: number;
+  private readonly bytesPerVoxel: number;
+  private received = 0;
+  /**
+   * 'native': bytes land in the native array's memory. 'convert': they pass through a small scratch
+   * buffer into the Float32 display array.
+   */
+  private readonly sink: { kind: 'native'; bytes: Uint8Array } | { kind: 'convert'; display: Float32Array; scratch: Uint8Array };
+  private pending = 0;
+  private written = 0;
+
+  constructor(
+    private readonly dataType: VoxelDataType,
+    private readonly voxelCount: number,
+    private readonly displayType: DisplayDataType,
+  ) {
+    this.bytesPerVoxel = BYTES_PER_VOXEL[dataType];
+    this.byteLength = voxelCount * this.bytesPerVoxel;
+    const convertOnTheFly = displayType !== dataType && EXACT_IN_FLOAT32.has(dataType);
+    this.sink = convertOnTheFly
+      ? {
+          kind: 'convert',
+          display: new Float32Array(voxelCount),
+          scratch: new Uint8Array(SCRATCH_BYTES - (SCRATCH_BYTES % this.bytesPerVoxel)),
+        }
+      : { kind: 'native', bytes: new Uint8Array(this.byteLength) };
   }
-  return Float32Array.from(data);
+
+  push(chunk: Uint8Array): void {
+    if (this.received + chunk.length > this.byteLength) {
+      throw new Error(`The volume data is longer than the ${this.voxelCount} ${this.dataType} voxels its dimensions allow.`);
+    }
+    this.received += chunk.length;
+    if (this.sink.kind === 'native') {
+      this.sink.bytes.set(chunk, this.received - chunk.length);
+      return;
+    }
+    const { display, scratch } = this.sink;
+    const bpv = this.bytesPerVoxel;
+    const Native = CONSTRUCTORS[this.dataType];
+    // Chunks may split a voxel: whole voxels are converted, the leftover bytes wait for the next.
+    for (let p = 0; p < chunk.length;) {
+      const n = Math.min(scratch.length - this.pending, chunk.length - p);
+      scratch.set(chunk.subarray(p, p + n), this.pending);
+      p += n;
+      this.pending += n;
+      const whole = Math.floor(this.pending / bpv);
+      display.set(new Native(scratch.buffer, 0, whole), this.written);
+      this.written += whole;
+      scratch.copyWithin(0, whole * bpv, this.pending);
+      this.pending -= whole * bpv;
+    }
+  }
+
+  /** The readout array (`data`, the file's values exactly) and the array Cornerstone displays. */
+  finish(): { data: VoxelArray; display: DisplayVoxelArray } {
+    if (this.received !== this.byteLength) {
+      throw new Error(
+        `The volume data is ${this.received} bytes but ${this.voxelCount} ${this.dataType} voxels need ${this.byteLength}; the file may be truncated.`,
+      );
+    }
+    if (this.sink.kind === 'convert') return { data: this.sink.display, display: this.sink.display };
+    const data = new CONSTRUCTORS[this.dataType](this.sink.bytes.buffer, 0, this.voxelCount);
+    // 32/64-bit types: Cornerstone cannot take them; a Float32 copy is displayed, the native array read.
+    const display = this.displayType === this.dataType ? (data as DisplayVoxelArray) : Float32Array.from(data);
+    return { data, display };
+  }
 }
