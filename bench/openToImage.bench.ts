@@ -95,6 +95,15 @@ function collectStages(): OpenTiming {
 async function openAndMeasure(page: Page, path: string): Promise<OpenTiming> {
   await page.evaluate(() => performance.clearMeasures('quorum:open-to-first-image'));
   await page.getByTestId('open-button').click();
+  // The dialog fills the field with its first listing; typing before that lands races with it.
+  await page.waitForFunction(
+    () =>
+      (
+        (globalThis as unknown as { document: PageDocument }).document.querySelector('[data-testid="open-path-input"]') as {
+          value?: string;
+        } | null
+      )?.value !== '',
+  );
   await page.getByTestId('open-path-input').fill(path);
   await page.getByTestId('open-path-submit').click();
   const handle = await page.waitForFunction(
