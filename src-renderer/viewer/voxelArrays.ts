@@ -15,34 +15,11 @@
  * the readout; only 32/64-bit types keep their native array beside a Float32 display copy.
  */
 import type { VoxelArray, VoxelDataType } from '../../src-shared/volume/types';
+import { BYTES_PER_VOXEL, voxelView } from '../../src-shared/volume/voxelTypes';
 
 /** What Cornerstone can hold as a local volume's slices. */
 export type DisplayVoxelArray = Uint8Array | Int16Array | Uint16Array | Float32Array;
 export type DisplayDataType = 'uint8' | 'int16' | 'uint16' | 'float32';
-
-type ArrayCtor = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => VoxelArray;
-
-const CONSTRUCTORS: Record<VoxelDataType, ArrayCtor> = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
-
-const BYTES_PER_VOXEL: Record<VoxelDataType, number> = {
-  uint8: 1,
-  int8: 1,
-  int16: 2,
-  uint16: 2,
-  int32: 4,
-  uint32: 4,
-  float32: 4,
-  float64: 8,
-};
 
 /** Types whose every value a Float32Array represents exactly. */
 const EXACT_IN_FLOAT32: ReadonlySet<VoxelDataType> = new Set(['uint8', 'int8', 'int16', 'uint16', 'float32']);
@@ -105,7 +82,6 @@ export class VoxelReceiver {
     }
     const { display, scratch } = this.sink;
     const bpv = this.bytesPerVoxel;
-    const Native = CONSTRUCTORS[this.dataType];
     // Chunks may split a voxel: whole voxels are converted, the leftover bytes wait for the next.
     for (let p = 0; p < chunk.length;) {
       const n = Math.min(scratch.length - this.pending, chunk.length - p);
@@ -113,7 +89,7 @@ export class VoxelReceiver {
       p += n;
       this.pending += n;
       const whole = Math.floor(this.pending / bpv);
-      display.set(new Native(scratch.buffer, 0, whole), this.written);
+      display.set(voxelView(this.dataType, scratch.buffer, 0, whole), this.written);
       this.written += whole;
       scratch.copyWithin(0, whole * bpv, this.pending);
       this.pending -= whole * bpv;
@@ -128,7 +104,7 @@ export class VoxelReceiver {
       );
     }
     if (this.sink.kind === 'convert') return { data: this.sink.display, display: this.sink.display };
-    const data = new CONSTRUCTORS[this.dataType](this.sink.bytes.buffer, 0, this.voxelCount);
+    const data = voxelView(this.dataType, this.sink.bytes.buffer, 0, this.voxelCount);
     // 32/64-bit types: Cornerstone cannot take them; a Float32 copy is displayed, the native array read.
     const display = this.displayType === this.dataType ? (data as DisplayVoxelArray) : Float32Array.from(data);
     return { data, display };

@@ -7,6 +7,7 @@
  */
 import { MAX_BYTES, MAX_VOXELS, VolumeReadError } from '../volume/errors';
 import type { VoxelDataType } from '../volume/types';
+import { BYTES_PER_VOXEL } from '../volume/voxelTypes';
 
 export const NIFTI1_HEADER_BYTES = 348;
 export const NIFTI2_HEADER_BYTES = 540;
@@ -35,16 +36,8 @@ const UNSUPPORTED_DATATYPE_NAMES: Readonly<Record<number, string>> = {
   2304: 'RGBA32',
 };
 
-export const BYTES_PER_VOXEL: Readonly<Record<VoxelDataType, number>> = {
-  uint8: 1,
-  int8: 1,
-  int16: 2,
-  uint16: 2,
-  int32: 4,
-  uint32: 4,
-  float32: 4,
-  float64: 8,
-};
+// Re-exported: nifti/index.ts has always offered it, and writers/readers here import it from this module.
+export { BYTES_PER_VOXEL };
 
 export const DATATYPE_CODES: Readonly<Record<VoxelDataType, number>> = {
   uint8: 2,

@@ -10,8 +10,9 @@ import { Gunzip, gunzipSync } from 'fflate';
 import { geometryFromAffineRas } from '../volume/geometry';
 import { VolumeReadError } from '../volume/errors';
 import type { Vec3, VolumeGeometry, VoxelArray, VoxelDataType } from '../volume/types';
+import { BYTES_PER_VOXEL, voxelView } from '../volume/voxelTypes';
 import { chooseAffineRas, type AffineSource } from './affine';
-import { BYTES_PER_VOXEL, NIFTI2_HEADER_BYTES, parseNiftiHeader, type NiftiHeader } from './header';
+import { NIFTI2_HEADER_BYTES, parseNiftiHeader, type NiftiHeader } from './header';
 import { applyScaling } from './scaling';
 
 export interface NiftiImage {
@@ -158,24 +159,7 @@ function storedArray(file: Uint8Array, h: NiftiHeader, ownBuffer: boolean): Voxe
     buffer = copy.buffer;
     offset = 0;
   }
-  switch (h.dataType) {
-    case 'uint8':
-      return new Uint8Array(buffer, offset, n);
-    case 'int8':
-      return new Int8Array(buffer, offset, n);
-    case 'int16':
-      return new Int16Array(buffer, offset, n);
-    case 'uint16':
-      return new Uint16Array(buffer, offset, n);
-    case 'int32':
-      return new Int32Array(buffer, offset, n);
-    case 'uint32':
-      return new Uint32Array(buffer, offset, n);
-    case 'float32':
-      return new Float32Array(buffer, offset, n);
-    case 'float64':
-      return new Float64Array(buffer, offset, n);
-  }
+  return voxelView(h.dataType, buffer, offset, n);
 }
 
 function swapBytes(b: Uint8Array, size: number): void {

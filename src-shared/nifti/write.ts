@@ -8,8 +8,9 @@
 import { gzipSync } from 'fflate';
 import { affineRasFromGeometry } from '../volume/geometry';
 import type { VolumeGeometry, VoxelArray } from '../volume/types';
+import { BYTES_PER_VOXEL } from '../volume/voxelTypes';
 import { rotationToQuaternion } from './affine';
-import { BYTES_PER_VOXEL, DATATYPE_CODES, NIFTI1_HEADER_BYTES } from './header';
+import { DATATYPE_CODES, NIFTI1_HEADER_BYTES } from './header';
 import { dataTypeOf } from './scaling';
 
 export interface NiftiWriteInput {
