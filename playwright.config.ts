@@ -4,6 +4,7 @@
  * WebGL runs on SwiftShader here, so everything is serial (workers: 1) and kept lean.
  */
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './e2e/helpers/chromium';
 
 export default defineConfig({
   testDir: './e2e',
@@ -25,15 +26,8 @@ export default defineConfig({
     headless: true,
     viewport: { width: 1400, height: 800 },
     launchOptions: {
-      executablePath: process.env.QUORUM_CHROMIUM ?? '/usr/lib/chromium/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_EXECUTABLE,
+      args: [...CHROMIUM_ARGS],
     },
     trace: 'off',
     screenshot: 'only-on-failure',

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { readNifti } from '../src-shared/nifti/index';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/helpers/chromium';
 import { startServer } from '../e2e/helpers/startServer';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -135,15 +136,8 @@ export async function run(): Promise<void> {
   execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const server = await startServer(root);
   const browser = await chromium.launch({
-    executablePath: process.env.QUORUM_CHROMIUM ?? '/usr/lib/chromium/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM_EXECUTABLE,
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
