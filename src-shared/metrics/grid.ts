@@ -37,15 +37,42 @@ export function unionBox(a: Box3, b: Box3): Box3 {
   };
 }
 
+/**
+ * Grows a bounding box from row scans: a scan calls `addRow` once per row (fixed j, k) that holds set
+ * voxels, with the first and last set i, so bounds cost nothing per voxel. Shared by maskBox and the
+ * one-pass confusion-and-box count (overlap.ts).
+ */
+export class BoxBuilder {
+  private lx: number;
+  private ly: number;
+  private lz: number;
+  private hx = -1;
+  private hy = -1;
+  private hz = -1;
+
+  constructor(dims: Dims3) {
+    [this.lx, this.ly, this.lz] = dims;
+  }
+
+  addRow(first: number, last: number, j: number, k: number): void {
+    if (first < this.lx) this.lx = first;
+    if (last > this.hx) this.hx = last;
+    if (j < this.ly) this.ly = j;
+    if (j > this.hy) this.hy = j;
+    if (k < this.lz) this.lz = k;
+    if (k > this.hz) this.hz = k;
+  }
+
+  box(): Box3 {
+    if (this.hx < 0) return EMPTY_BOX;
+    return { empty: false, lo: [this.lx, this.ly, this.lz], hi: [this.hx, this.hy, this.hz] };
+  }
+}
+
 /** Bounding box of the nonzero voxels of one mask. One pass; rows are skipped by a fast scan. */
 export function maskBox(mask: Uint8Array, dims: Dims3): Box3 {
   const [nx, ny, nz] = dims;
-  let lx = nx,
-    ly = ny,
-    lz = nz,
-    hx = -1,
-    hy = -1,
-    hz = -1;
+  const bounds = new BoxBuilder(dims);
   let p = 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++, p += nx) {
@@ -64,16 +91,10 @@ export function maskBox(mask: Uint8Array, dims: Dims3): Box3 {
           break;
         }
       }
-      if (first < lx) lx = first;
-      if (last > hx) hx = last;
-      if (j < ly) ly = j;
-      if (j > hy) hy = j;
-      if (k < lz) lz = k;
-      if (k > hz) hz = k;
+      bounds.addRow(first, last, j, k);
     }
   }
-  if (hx < 0) return EMPTY_BOX;
-  return { empty: false, lo: [lx, ly, lz], hi: [hx, hy, hz] };
+  return bounds.box();
 }
 
 /** A crop of the box plus `pad` background voxels on each side. */
