@@ -132,6 +132,17 @@ export function cropPair(ref: Uint8Array, pred: Uint8Array, dims: Dims3, box: Bo
   return { ref: paddedCrop(ref, dims, box, 1), pred: paddedCrop(pred, dims, box, 1) };
 }
 
+/**
+ * The crops of R and P on their union box, or null when both masks are empty (every pairwise family
+ * then returns its empty result). `box` and `crops` are the caller's when it already has them:
+ * CaseContext counts the box in its first pass and crops once for all families.
+ */
+export function unionCrops(ref: Uint8Array, pred: Uint8Array, dims: Dims3, box?: Box3, crops?: CropPair): CropPair | null {
+  const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
+  if (b.empty) return null;
+  return crops ?? cropPair(ref, pred, dims, b);
+}
+
 /** Converts any voxel array to a 0/1 mask (nonzero = 1). */
 export function binarize(values: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(values.length);

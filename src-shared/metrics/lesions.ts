@@ -9,18 +9,7 @@
  *    initial_mapping uses `matrix > thresh`). Components are disjoint, so IoU > 0.5 admits at most
  *    one partner per lesion and the greedy pass has no ambiguity to resolve.
  */
-import {
-  type Box3,
-  type CropPair,
-  type Dims3,
-  type PaddedCrop,
-  type Spacing3,
-  cropPair,
-  maskBox,
-  paddedCrop,
-  unionBox,
-  voxelMl,
-} from './grid';
+import { type Box3, type CropPair, type Dims3, type PaddedCrop, type Spacing3, maskBox, paddedCrop, unionCrops, voxelMl } from './grid';
 
 export type Connectivity = 6 | 26;
 
@@ -160,9 +149,8 @@ export function analyseLesions(
   box?: Box3,
   crops?: CropPair,
 ): LesionAnalysis {
-  const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
-  if (b.empty) return { connectivity, ref: [], pred: [] };
-  const pair = crops ?? cropPair(ref, pred, dims, b);
+  const pair = unionCrops(ref, pred, dims, box, crops);
+  if (!pair) return { connectivity, ref: [], pred: [] };
   const cr = labelCrop(pair.ref, connectivity);
   const cp = labelCrop(pair.pred, connectivity);
   const nR = cr.count,

@@ -14,7 +14,7 @@
  * outside the array is background.
  */
 import { squaredEdt } from './edt';
-import { type Box3, type CropPair, type Dims3, type Spacing3, cropPair, maskBox, unionBox } from './grid';
+import { type Box3, type CropPair, type Dims3, type Spacing3, unionCrops } from './grid';
 import { surfelAreaTable } from './surfelTable';
 
 export interface SurfelDistances {
@@ -91,13 +91,13 @@ export function surfelDistances(
   box?: Box3,
   crops?: CropPair,
 ): SurfelDistances {
-  const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
-  if (b.empty) {
+  const pair = unionCrops(ref, pred, dims, box, crops);
+  if (!pair) {
     const e = new Float64Array(0);
     return { refToPred: e, refAreas: e, predToRef: e, predAreas: e };
   }
   const table = surfelAreaTable(spacing);
-  const { ref: cr, pred: cp } = crops ?? cropPair(ref, pred, dims, b);
+  const { ref: cr, pred: cp } = pair;
   const ld: Dims3 = [cr.dims[0] - 1, cr.dims[1] - 1, cr.dims[2] - 1];
   const r = cornerCodes(cr.data, cr.dims);
   const p = cornerCodes(cp.data, cp.dims);

@@ -10,7 +10,7 @@
  */
 import { borderOfPadded } from './borders';
 import { squaredEdt } from './edt';
-import { type Box3, type CropPair, type Dims3, type Spacing3, cropPair, maskBox, unionBox } from './grid';
+import { type Box3, type CropPair, type Dims3, type Spacing3, unionCrops } from './grid';
 import { max, percentileLinear, sum } from './stats';
 
 export interface BorderDistances {
@@ -37,9 +37,9 @@ export function borderDistances(
   box?: Box3,
   crops?: CropPair,
 ): BorderDistances {
-  const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
-  if (b.empty) return { predToRef: new Float64Array(0), refToPred: new Float64Array(0) };
-  const { ref: cr, pred: cp } = crops ?? cropPair(ref, pred, dims, b);
+  const pair = unionCrops(ref, pred, dims, box, crops);
+  if (!pair) return { predToRef: new Float64Array(0), refToPred: new Float64Array(0) };
+  const { ref: cr, pred: cp } = pair;
   const br = borderOfPadded(cr.data, cr.dims);
   const bp = borderOfPadded(cp.data, cp.dims);
   // Each EDT is read only at the other mask's border voxels.
