@@ -51,42 +51,21 @@ export class CaseContext {
     if (!this.crops) this.crops = cropPair(this.input.ref, this.input.pred, this.dims, this.box);
     return this.crops;
   }
+  /** The shared crops, or undefined when both masks are empty (each family then needs none). */
+  private get sharedCrops(): CropPair | undefined {
+    return this.box.empty ? undefined : this.cropPair;
+  }
   get borderDistances(): BorderDistances {
-    if (!this.bd)
-      this.bd = borderDistances(
-        this.input.ref,
-        this.input.pred,
-        this.dims,
-        this.spacing,
-        this.box,
-        this.box.empty ? undefined : this.cropPair,
-      );
-    return this.bd;
+    const { ref, pred } = this.input;
+    return (this.bd ??= borderDistances(ref, pred, this.dims, this.spacing, this.box, this.sharedCrops));
   }
   get surfelDistances(): SurfelDistances {
-    if (!this.sd)
-      this.sd = surfelDistances(
-        this.input.ref,
-        this.input.pred,
-        this.dims,
-        this.spacing,
-        this.box,
-        this.box.empty ? undefined : this.cropPair,
-      );
-    return this.sd;
+    const { ref, pred } = this.input;
+    return (this.sd ??= surfelDistances(ref, pred, this.dims, this.spacing, this.box, this.sharedCrops));
   }
   get lesions26(): LesionAnalysis {
-    if (!this.les26)
-      this.les26 = analyseLesions(
-        this.input.ref,
-        this.input.pred,
-        this.dims,
-        this.spacing,
-        26,
-        this.box,
-        this.box.empty ? undefined : this.cropPair,
-      );
-    return this.les26;
+    const { ref, pred } = this.input;
+    return (this.les26 ??= analyseLesions(ref, pred, this.dims, this.spacing, 26, this.box, this.sharedCrops));
   }
   /** Mean of the raters, or undefined without raters. */
   get softReference(): Float64Array | undefined {
