@@ -242,6 +242,28 @@ export interface LesionCounts {
   readonly abs_count_diff: number;
 }
 
+/**
+ * The record both conventions report; they differ only in how they count TP/FP/FN and in their F1
+ * formula (kept apart: algebraically equal, but not always to the last bit).
+ */
+function lesionCounts(
+  a: LesionAnalysis,
+  matching: LesionCounts['matching'],
+  c: { tp: number; fp: number; fn: number; f1: number },
+): LesionCounts {
+  return {
+    connectivity: a.connectivity,
+    matching,
+    n_ref: a.ref.length,
+    n_pred: a.pred.length,
+    tp: c.tp,
+    fp: c.fp,
+    fn: c.fn,
+    f1: c.f1,
+    abs_count_diff: Math.abs(a.ref.length - a.pred.length),
+  };
+}
+
 /** ISLES'22: TP/FN over reference lesions, FP over predicted components; F1 = TP/(TP+(FP+FN)/2), 1 if all 0. */
 export function islesLesionCounts(a: LesionAnalysis): LesionCounts {
   let tp = 0,
@@ -252,17 +274,7 @@ export function islesLesionCounts(a: LesionAnalysis): LesionCounts {
     else fn++;
   for (const p of a.pred) if (!p.overlapsOther) fp++;
   const f1 = tp + fp + fn === 0 ? 1 : tp / (tp + (fp + fn) / 2);
-  return {
-    connectivity: a.connectivity,
-    matching: 'any-overlap',
-    n_ref: a.ref.length,
-    n_pred: a.pred.length,
-    tp,
-    fp,
-    fn,
-    f1,
-    abs_count_diff: Math.abs(a.ref.length - a.pred.length),
-  };
+  return lesionCounts(a, 'any-overlap', { tp, fp, fn, f1 });
 }
 
 /**
@@ -275,15 +287,5 @@ export function mrLesionCounts(a: LesionAnalysis): LesionCounts {
   const fn = a.ref.length - tp;
   const fp = a.pred.length - tp;
   const f1 = tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
-  return {
-    connectivity: a.connectivity,
-    matching: 'greedy-iou>0.5',
-    n_ref: a.ref.length,
-    n_pred: a.pred.length,
-    tp,
-    fp,
-    fn,
-    f1,
-    abs_count_diff: Math.abs(a.ref.length - a.pred.length),
-  };
+  return lesionCounts(a, 'greedy-iou>0.5', { tp, fp, fn, f1 });
 }
