@@ -12,6 +12,7 @@ import {
   type StrataThresholds,
   stratumOf,
   summedConfusion,
+  type SummedConfusion,
   type Stratum,
 } from './aggregate';
 import type { ConventionResult } from './conventions/types';
@@ -24,23 +25,19 @@ export interface MetricSummary {
   readonly ci95_mean: readonly [number, number];
 }
 
+/** USE's image-level view: the summed confusion of the per-case classes at `threshold_ml`. */
+export interface ImageLevelSummary extends SummedConfusion {
+  readonly threshold_ml: number;
+  readonly ccr_mean: number;
+  readonly auc_volume: number;
+}
+
 export interface ConventionSummary {
   readonly convention: string;
   readonly n_cases: number;
   readonly spread: string;
   readonly metrics: Record<string, MetricSummary>;
-  readonly image_level: {
-    readonly threshold_ml: number;
-    readonly tp: number;
-    readonly tn: number;
-    readonly fp: number;
-    readonly fn: number;
-    readonly sensitivity: number;
-    readonly precision: number;
-    readonly specificity: number;
-    readonly ccr_mean: number;
-    readonly auc_volume: number;
-  } | null;
+  readonly image_level: ImageLevelSummary | null;
   readonly strata: {
     readonly thresholds_ml: StrataThresholds;
     readonly counts: Record<Stratum, number>;
