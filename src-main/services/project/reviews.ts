@@ -23,6 +23,31 @@ function author(viewer: Session, r: Row): { authorRaterId: string | null; author
   return { authorRaterId: shown ? id : null, authorName: shown ? text(r, 'author_name') : null, authorRole: text(r, 'author_role') as Role };
 }
 
+/**
+ * One case's comments or flags in creation order, with each author's name and role, and for an
+ * annotator only those they may see: one query for both tables so the blinding rule lives once.
+ */
+function visibleNotes(
+  ctx: StoreContext,
+  viewer: Session,
+  caseId: string,
+  table: 'review_comments' | 'review_flags',
+  idColumn: 'comment_id' | 'flag_id',
+): Row[] {
+  getCase(ctx, viewer, caseId);
+  const blind = !seesAllRaters(viewer.role);
+  return ctx.db.all(
+    `SELECT n.*, r.name AS author_name, r.role AS author_role FROM ${table} n JOIN raters r ON r.rater_id = n.author_rater_id
+     WHERE n.case_id = :case ${blind ? `AND ${visibleToAnnotatorSql('n')}` : ''} ORDER BY n.created_at, n.${idColumn}`,
+    blind ? { ':case': caseId, ':me': viewer.raterId } : { ':case': caseId },
+  );
+}
+
+/** What a comment or flag is attached to, and who wrote it as far as `viewer` may know. */
+function target(viewer: Session, r: Row): { caseId: string; versionId: string | null } & ReturnType<typeof author> {
+  return { caseId: text(r, 'case_id'), versionId: textOrNull(r, 'version_id'), ...author(viewer, r) };
+}
+
 /** Checks the target exists and is visible; returns the case id to file the note under. */
 function checkTarget(ctx: StoreContext, viewer: Session, caseId: string, versionId: string | null): void {
   getCase(ctx, viewer, caseId);
@@ -43,18 +68,9 @@ export function addComment(ctx: StoreContext, viewer: Session, input: { caseId: 
 }
 
 export function listComments(ctx: StoreContext, viewer: Session, caseId: string): ReviewComment[] {
-  getCase(ctx, viewer, caseId);
-  const blind = !seesAllRaters(viewer.role);
-  const rows = ctx.db.all(
-    `SELECT c.*, r.name AS author_name, r.role AS author_role FROM review_comments c JOIN raters r ON r.rater_id = c.author_rater_id
-     WHERE c.case_id = :case ${blind ? `AND ${visibleToAnnotatorSql('c')}` : ''} ORDER BY c.created_at, c.comment_id`,
-    blind ? { ':case': caseId, ':me': viewer.raterId } : { ':case': caseId },
-  );
-  return rows.map((r) => ({
+  return visibleNotes(ctx, viewer, caseId, 'review_comments', 'comment_id').map((r) => ({
     commentId: text(r, 'comment_id'),
-    caseId: text(r, 'case_id'),
-    versionId: textOrNull(r, 'version_id'),
-    ...author(viewer, r),
+    ...target(viewer, r),
     body: text(r, 'body'),
     createdAt: text(r, 'created_at'),
   }));
@@ -74,18 +90,9 @@ export function addFlag(ctx: StoreContext, viewer: Session, input: { caseId: str
 }
 
 export function listFlags(ctx: StoreContext, viewer: Session, caseId: string): ReviewFlag[] {
-  getCase(ctx, viewer, caseId);
-  const blind = !seesAllRaters(viewer.role);
-  const rows = ctx.db.all(
-    `SELECT f.*, r.name AS author_name, r.role AS author_role FROM review_flags f JOIN raters r ON r.rater_id = f.author_rater_id
-     WHERE f.case_id = :case ${blind ? `AND ${visibleToAnnotatorSql('f')}` : ''} ORDER BY f.created_at, f.flag_id`,
-    blind ? { ':case': caseId, ':me': viewer.raterId } : { ':case': caseId },
-  );
-  return rows.map((r) => ({
+  return visibleNotes(ctx, viewer, caseId, 'review_flags', 'flag_id').map((r) => ({
     flagId: text(r, 'flag_id'),
-    caseId: text(r, 'case_id'),
-    versionId: textOrNull(r, 'version_id'),
-    ...author(viewer, r),
+    ...target(viewer, r),
     kind: text(r, 'kind') as FlagKind,
     note: text(r, 'note'),
     createdAt: text(r, 'created_at'),
