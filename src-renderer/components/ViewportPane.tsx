@@ -6,9 +6,12 @@ import { useEffect, useState, type MouseEvent } from 'react';
 import type { ViewName } from '../state/appState';
 import { setCursorReadout } from '../state/cursorState';
 import { setActiveView } from '../state/uiActions';
+import type { EdgeLabels } from '../viewer/cameraOrientation';
 import { onViewChange, paneInfo, probe, type PaneInfo } from '../viewer/viewerSession';
 
 const TITLES: Record<ViewName, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
+/** The orientation letters, in the DOM order the panes have always had. */
+const EDGES: readonly (keyof EdgeLabels)[] = ['top', 'bottom', 'left', 'right'];
 
 export function ViewportPane(props: {
   view: ViewName;
@@ -47,22 +50,12 @@ export function ViewportPane(props: {
         onContextMenu={(e) => e.preventDefault()}
       />
       <div className="pane-title">{TITLES[view]}</div>
-      {labels && (
-        <>
-          <div className="orient top" data-testid={`orient-${view}-top`}>
-            {labels.top}
+      {labels &&
+        EDGES.map((edge) => (
+          <div key={edge} className={`orient ${edge}`} data-testid={`orient-${view}-${edge}`}>
+            {labels[edge]}
           </div>
-          <div className="orient bottom" data-testid={`orient-${view}-bottom`}>
-            {labels.bottom}
-          </div>
-          <div className="orient left" data-testid={`orient-${view}-left`}>
-            {labels.left}
-          </div>
-          <div className="orient right" data-testid={`orient-${view}-right`}>
-            {labels.right}
-          </div>
-        </>
-      )}
+        ))}
       {slice && (
         <div className="slice-info" data-testid={`slice-info-${view}`} data-slice={slice.index + 1} data-count={slice.count}>
           Slice {slice.index + 1} / {slice.count}
