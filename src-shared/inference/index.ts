@@ -19,6 +19,7 @@ export {
   type InferenceProgress,
   type StageTimings,
 } from './pipeline';
+export { labelVolumes, type LabelVolume } from './outputs';
 export { InferenceCancelledError, type ModelRunner, type AbortSignalLike } from './predict';
 export { ortRunner, type OrtSessionLike, type OrtTensorFactory } from './ortRunner';
 export { buildChannels, computeAdc, ChannelError, type ChannelSources } from './channels';

@@ -242,6 +242,8 @@ describe('runSegmentation', () => {
   it('thresholds strictly: p = 0.5 is background', () => {
     expect([...labelMask([new Float32Array([0.5, 0.5000001, 0.49, 1])], 'sigmoid')]).toEqual([0, 1, 0, 1]);
     expect([...labelMask([new Float32Array([0.2, 0.7]), new Float32Array([0.6, 0.6])], 'sigmoid')]).toEqual([2, 1]);
+    // A user threshold: strict as well.
+    expect([...labelMask([new Float32Array([0.25, 0.26, 0.9])], 'sigmoid', 0.25)]).toEqual([0, 1, 1]);
   });
 });
 

@@ -16,7 +16,10 @@ import type { ModelManifest } from './manifest';
 import { normaliseChannels } from './normalise';
 import { countWindows, predict, type AbortSignalLike, type ModelRunner } from './predict';
 import { dimsAtSpacing, resampleTrilinear } from './resample';
+import { labelMask, labelVolumes, type LabelVolume } from './outputs';
 import { activate, entropyAndMutualInformation, UncertaintyAccumulator } from './uncertainty';
+
+export { labelMask } from './outputs';
 
 export interface StageTimings {
   channelsMs: number;
@@ -69,7 +72,7 @@ export interface SegmentationResult {
   readonly variance: Float32Array[] | null;
   readonly samples: { readonly kind: 'members' | 'tta' | 'single'; readonly count: number };
   /** Per label: expected volume Σp and the thresholded volume, in ml. */
-  readonly volumes: { readonly label: string; readonly expectedMl: number; readonly maskMl: number }[];
+  readonly volumes: LabelVolume[];
   readonly grid: { readonly targetDims: Vec3; readonly windows: number; readonly runs: number };
   readonly timings: StageTimings;
 }
@@ -161,20 +164,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   t0 = now();
   const { entropy, mutualInformation } = entropyAndMutualInformation(probabilities, expectedH ?? new Float32Array(nVox), activation);
   const mask = labelMask(probabilities, activation);
-  const voxelMl = (req.spacingMm[0] * req.spacingMm[1] * req.spacingMm[2]) / 1000;
-  const volumes = m.output.labels
-    .map((label, c) => {
-      let sum = 0;
-      let count = 0;
-      const p = probabilities[c];
-      const code = activation === 'sigmoid' ? c + 1 : c;
-      for (let v = 0; v < nVox; v++) {
-        sum += p[v];
-        if (mask[v] === code) count++;
-      }
-      return { label, expectedMl: sum * voxelMl, maskMl: count * voxelMl };
-    })
-    .filter((_, c) => activation === 'sigmoid' || c > 0);
+  const volumes = labelVolumes(probabilities, mask, m.output.labels, activation, req.spacingMm);
   t.outputsMs = now() - t0;
   t.totalMs = now() - tStart;
   report('done');
@@ -189,23 +179,4 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
     grid: { targetDims: tdims, windows, runs: runsTotal },
     timings: t,
   };
-}
-
-/** Strict threshold: a sigmoid label needs p > 0.5 (p = 0.5 stays background). */
-export function labelMask(probabilities: readonly Float32Array[], activation: 'sigmoid' | 'softmax'): Uint8Array {
-  const n = probabilities[0].length;
-  const mask = new Uint8Array(n);
-  for (let v = 0; v < n; v++) {
-    let best = activation === 'sigmoid' ? 0.5 : -1;
-    let label = 0;
-    for (let c = 0; c < probabilities.length; c++) {
-      const p = probabilities[c][v];
-      if (p > best) {
-        best = p;
-        label = activation === 'sigmoid' ? c + 1 : c;
-      }
-    }
-    mask[v] = label;
-  }
-  return mask;
 }
