@@ -26,3 +26,5 @@ export { buildChannels, computeAdc, ChannelError, type ChannelSources } from './
 export { dwiChannelSources, type DwiVolume } from './dwiSources';
 export { inferenceProvenance, inferenceProvenanceSchema, type InferenceProvenance, type ExecutionProvider } from './provenance';
 export { sha256Hex } from './sha256';
+export { openMembers, type BrowserEp, type OpenedMembers, type OpenMembersOptions } from './executionProvider';
+export type { InferenceWorkerRequest, InferenceWorkerEvent } from './workerProtocol';

@@ -1,0 +1,51 @@
+/**
+ * Messages between the renderer and its inference Web Worker (to be implemented in src-renderer),
+ * typed here so both ends share one definition (style.md: protocol types live in shared code, not
+ * inside the worker file). Discriminated unions; big arrays travel as transferables.
+ *
+ * Flow: load → loaded (EP chosen, fallback reason) → run → progress* → result | error; cancel at
+ * any time aborts between patches (the pipeline's AbortSignal) and answers error{cancelled: true}.
+ */
+import type { Vec3 } from '../volume/types';
+import type { BrowserEp } from './executionProvider';
+import type { ChannelId } from './manifest';
+import type { InferenceProgress, SegmentationResult } from './pipeline';
+import type { InferenceProvenance } from './provenance';
+
+export type InferenceWorkerRequest =
+  | {
+      readonly type: 'load';
+      readonly requestId: string;
+      /** model.json and every member file, by name (from the models endpoint). */
+      readonly files: Readonly<Record<string, ArrayBuffer>>;
+      readonly preferWebGpu: boolean;
+      /** ort.env.wasm.numThreads; needs cross-origin isolation above 1. */
+      readonly wasmThreads: number;
+    }
+  | {
+      readonly type: 'run';
+      readonly requestId: string;
+      readonly dims: Vec3;
+      readonly spacingMm: Vec3;
+      readonly images: Partial<Record<ChannelId, Float32Array>>;
+      readonly bValue?: number;
+      readonly ttaFlipAxes?: readonly number[];
+    }
+  | { readonly type: 'cancel'; readonly requestId: string };
+
+export type InferenceWorkerEvent =
+  | {
+      readonly type: 'loaded';
+      readonly requestId: string;
+      readonly ep: BrowserEp;
+      readonly fallbackReason: string | null;
+      readonly warnings: readonly string[];
+    }
+  | { readonly type: 'progress'; readonly requestId: string; readonly progress: InferenceProgress }
+  | {
+      readonly type: 'result';
+      readonly requestId: string;
+      readonly result: SegmentationResult;
+      readonly provenance: InferenceProvenance;
+    }
+  | { readonly type: 'error'; readonly requestId: string; readonly message: string; readonly cancelled: boolean };
