@@ -28,3 +28,4 @@ export { inferenceProvenance, inferenceProvenanceSchema, type InferenceProvenanc
 export { sha256Hex } from './sha256';
 export { openMembers, type BrowserEp, type OpenedMembers, type OpenMembersOptions } from './executionProvider';
 export type { InferenceWorkerRequest, InferenceWorkerEvent } from './workerProtocol';
+export { resultNiftis, type ResultNiftis } from './resultNifti';

@@ -7,6 +7,8 @@ import { otsuThreshold } from './otsu';
 import { labelMask, runSegmentation, type InferenceProgress } from './pipeline';
 import { InferenceCancelledError, type ModelRunner } from './predict';
 import { inferenceProvenance, inferenceProvenanceSchema } from './provenance';
+import { resultNiftis } from './resultNifti';
+import { readNifti } from '../nifti/read';
 
 function manifest(over: Record<string, unknown> = {}): ModelManifest {
   return parseManifest(
@@ -267,5 +269,38 @@ describe('provenance', () => {
     expect(p.settings).toEqual({ targetSpacingMm: [1, 1, 1], patchSize: [8, 8, 8], overlap: 0.5, ttaFlipAxes: [0], threshold: 0.5 });
     expect(p.samples).toEqual({ kind: 'tta', count: 2 });
     expect(Object.keys(p.timingsMs)).toContain('modelRunMs');
+  });
+});
+
+describe('result NIfTIs', () => {
+  it('write probability, mask and uncertainty on the case grid, readable back', async () => {
+    const m = manifest({ members: [1, 2].map((i) => ({ file: `${i}.onnx`, sha256: 'e'.repeat(64) })) });
+    const dims: Vec3 = [6, 5, 4];
+    const r = await runSegmentation({
+      manifest: m,
+      runners: [constantRunner([logit(0.7)]), constantRunner([logit(0.9)])],
+      dims,
+      spacingMm: [1, 1, 1],
+      sources: { images: { t1: new Float32Array(120) } },
+    });
+    const geometry = {
+      dims,
+      spacingMm: [1.5, 1.5, 2] as Vec3,
+      originLps: [10, -20, 30] as Vec3,
+      direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const,
+    };
+    const files = resultNiftis(r, geometry, m);
+    const p = readNifti(files.probability);
+    expect(p.geometry.dims).toEqual(dims);
+    expect(p.geometry.originLps.map((x) => +x.toFixed(4))).toEqual([10, -20, 30]);
+    expect(p.data[7]).toBeCloseTo(0.8, 5);
+    expect(p.header.description).toBe('probability t 1');
+    const mask = readNifti(files.mask);
+    expect(mask.dataType).toBe('uint8');
+    expect(mask.data[0]).toBe(1);
+    const u = readNifti(files.uncertainty);
+    expect(u.volumeCount).toBe(3);
+    expect(files.uncertaintyVolumes).toEqual(['entropy (bits)', 'mutual information (bits)', 'variance of p (lesion)']);
+    expect(u.data[120 * 2]).toBeCloseTo(0.01, 5); // variance of {0.7, 0.9}
   });
 });
