@@ -11,6 +11,8 @@ import { createApiHandlers, type ApiHandlers, type CaseLoader } from '../service
 import { createDispatch, type Dispatch } from '../services/apiDispatch';
 import { listCases, openCase } from '../services/caseLoader';
 import { PathGuard } from '../services/pathGuard';
+import { registerFolderCases } from '../services/project/demoCases';
+import { createProjectHost, type ProjectHost } from '../services/project/projectHost';
 import { createRecentStore } from '../services/recent';
 import { createAppRoutes, type AppRoutes } from './appRoutes';
 
@@ -23,6 +25,12 @@ export interface BackendOptions {
   rendererDir: string;
   /** Where recent.json lives (Electron userData, or the browser-mode data dir). */
   dataDir: string;
+  /**
+   * The app's own Quorum project for the cases of `projectDir` (default `<dataDir>/projects/demo`).
+   * Kept in the data folder, not in `projectDir`: the demo folder is part of the repository (or the
+   * installed app) and read-only in spirit, while the database and annotations must be writable.
+   */
+  annotationProjectDir?: string;
   /** Replaced only by tests that need a loader double; the real loader by default. */
   loader?: CaseLoader;
 }
@@ -32,6 +40,9 @@ export interface Backend {
   dispatch: Dispatch;
   routes: AppRoutes;
   pathGuard: PathGuard;
+  projects: ProjectHost;
+  /** Closes the open project (releases its lock). */
+  close(): void;
 }
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
@@ -39,15 +50,32 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const projectDir = path.resolve(options.projectDir);
   // The project folder is readable from the start; a missing one is reported when it is listed.
   await pathGuard.addRoot(projectDir).catch(() => undefined);
+  const loader = options.loader ?? { openCase, listCases };
+  const projects = createProjectHost({
+    appVersion: options.version,
+    defaultProjectDir: path.resolve(options.annotationProjectDir ?? path.join(options.dataDir, 'projects', 'demo')),
+    // Registers the image folder's cases (geometry from the real loader) on first use.
+    seedDefault: async (store) => {
+      const { skipped } = await registerFolderCases(store, projectDir, {
+        listCases: (folder) => loader.listCases(folder),
+        volumesOf: async (casePath) => {
+          const loaded = await loader.openCase(casePath, { caseId: 'project-seed', volumeUrl: () => '' });
+          return loaded.ok ? { ok: true, value: { source: loaded.value.descriptor.source, volumes: loaded.value.descriptor.volumes } } : loaded;
+        },
+      });
+      for (const note of skipped) console.warn(`[project] demo case not registered: ${note}`);
+    },
+  });
   const handlers = createApiHandlers({
     mode: options.mode,
     version: options.version,
     demoProjectPath: projectDir,
-    loader: options.loader ?? { openCase, listCases },
+    loader,
     recent: createRecentStore(path.join(options.dataDir, 'recent.json')),
     pathGuard,
+    projects,
   });
   const dispatch = createDispatch(handlers.channels);
   const routes = createAppRoutes({ handlers, pathGuard, rendererDir: options.rendererDir });
-  return { handlers, dispatch, routes, pathGuard };
+  return { handlers, dispatch, routes, pathGuard, projects, close: () => projects.close() };
 }

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Quorum browser mode: ${server.url}\n`);
 
   const stop = (): void => {
+    backend.close();
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -16,10 +16,12 @@ import path from 'node:path';
 import type { CaseDescriptor, CaseEntry, QuorumApi, Result } from '../../src-shared/api/contract';
 import { fileUrl, volumeUrl } from '../../src-shared/api/transport';
 import type { Volume, VoxelDataType } from '../../src-shared/volume/types';
+import { createProjectHandlers } from './apiProject';
 import { fail, ok } from './apiResult';
 import { LruCache } from './caseCache';
 import { listDirectory } from './fsList';
 import type { PathGuard } from './pathGuard';
+import type { ProjectHost } from './project/projectHost';
 import type { RecentStore } from './recent';
 import { littleEndianBytes } from './volumeBytes';
 
@@ -40,6 +42,8 @@ export interface ApiContext {
   loader: CaseLoader;
   recent: RecentStore;
   pathGuard: PathGuard;
+  /** The open Quorum project (raters, annotations) behind the project channels. */
+  projects: ProjectHost;
   /** How many opened cases keep their voxels in memory. */
   maxOpenCases?: number;
 }
@@ -117,6 +121,8 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'quorum:fs.list': async ({ path: dir }) => listDirectory(dir),
 
     'quorum:recent.list': async () => ok({ paths: await ctx.recent.list() }),
+
+    ...createProjectHandlers(ctx.projects),
   };
 
   function readVolume(caseId: string, volumeId: string): Result<VolumePayload> {

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { contract, type QuorumApi, type Result } from '../../src-shared/api/contract';
 import { createBridge } from '../../src-shared/api/bridge';
+import { createProjectHandlers } from '../services/apiProject';
 import { createDispatch } from '../services/apiDispatch';
+import { createProjectHost } from '../services/project/projectHost';
 import { checkSender, registerIpcChannels, type InvokeEventLike, type IpcRegistrar } from './ipcAdapter';
 
 type Listener = Parameters<IpcRegistrar['handle']>[1];
@@ -35,6 +37,8 @@ const channels: QuorumApi = {
   },
   'quorum:fs.list': async () => ({ ok: true, value: { path: '/', parent: null, entries: [] } }),
   'quorum:recent.list': async () => ({ ok: true, value: { paths: [] } }),
+  // The project channels' real handlers; their host opens a project only when one is called.
+  ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
 };
 
 const mainFrame = { url: 'quorum://app/index.html', parent: null };
@@ -119,7 +123,8 @@ describe('createBridge (the preload body)', () => {
       },
       () => () => undefined,
     );
-    expect(Object.keys(bridge).sort()).toEqual(['appInfo', 'caseOpen', 'fsList', 'onMenuCommand', 'projectListCases', 'recentList']);
+    expect(Object.keys(bridge)).toEqual(expect.arrayContaining(['appInfo', 'caseOpen', 'fsList', 'onMenuCommand', 'projectListCases', 'recentList', 'raterSignIn', 'annotationSave', 'projectCaseList']));
+    expect(Object.keys(bridge)).toHaveLength(Object.keys(contract).length + 1);
     await bridge.caseOpen({ path: '/a.nii' });
     await bridge.projectListCases({});
     expect(invoked).toEqual([

@@ -8,6 +8,7 @@
  */
 import './zodSetup';
 import { z } from 'zod';
+import { projectChannels } from './projectChannels';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -23,6 +24,10 @@ export const apiErrorSchema = z.object({
     'too-large',
     'bad-geometry',
     'multiple-series',
+    /** A labelmap with values outside {0, 1, 2}. */
+    'bad-labels',
+    /** The project is open in another process. */
+    'project-locked',
     'internal',
   ]),
   message: z.string(),
@@ -117,6 +122,8 @@ export const contract = {
     request: z.object({}),
     result: z.object({ paths: z.array(z.string()) }),
   },
+  /** Projects, raters, annotations and reviews (issue 4): see projectChannels.ts. */
+  ...projectChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -19,6 +19,7 @@ import { fail, ProjectError } from './errors';
 import * as exporter from './exportProject';
 import * as identity from './identity';
 import * as reviews from './reviews';
+import { isOpenEnrolment, setOpenEnrolment } from './enrolment';
 import { checkIntegrity, integrityFor, type IntegrityReport } from './integrity';
 import { migrate, type MigrationResult } from './migrate';
 import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './ownerLock';
@@ -108,6 +109,23 @@ export class ProjectStore {
   }
   signIn(raterId: string): Session {
     return identity.signIn(this.ctx, raterId);
+  }
+
+  // App-level set-up (the composition root, before or without a session)
+  /** Registers a case as the app itself, e.g. the demo's cases; audited with no actor. */
+  addCaseAsApp(input: cases.NewCase): CaseRecord {
+    return cases.addCase(this.ctx, null, input);
+  }
+  /** Names of the registered cases, for the app to skip those it registered before (no blinding: names only, no session). */
+  caseNames(): string[] {
+    return this.ctx.db.all('SELECT name FROM cases ORDER BY name').map((r) => text(r, 'name'));
+  }
+  /** Open enrolment (enrolment.ts): every rater assigned to every case, for the demo project. */
+  setOpenEnrolment(on: boolean): void {
+    setOpenEnrolment(this.ctx, on);
+  }
+  get openEnrolment(): boolean {
+    return isOpenEnrolment(this.ctx);
   }
 
   // Administration

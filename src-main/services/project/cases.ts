@@ -9,6 +9,7 @@ import { mayManageProject, needsAssignmentToAnnotate, seesAllRaters } from '../.
 import type { CaseRecord, SeriesGeometry, SeriesRecord, Session } from '../../../src-shared/project/types';
 import type { Direction, Vec3 } from '../../../src-shared/volume/types';
 import { appendAudit } from './audit';
+import { enrolCase } from './enrolment';
 import { newId, nowIso, type StoreContext } from './context';
 import { fail } from './errors';
 import { int, numOrNull, text, type Row } from './sqlite';
@@ -48,8 +49,12 @@ function storedPath(ctx: StoreContext, p: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
 }
 
-export function addCase(ctx: StoreContext, actor: Session, input: NewCase): CaseRecord {
-  if (!mayManageProject(actor.role)) fail('forbidden', 'only an admin can add cases');
+/**
+ * Adds a case. `actor` null is the app itself (the composition root registering the demo's cases
+ * before anyone has signed in); a session must be an admin's.
+ */
+export function addCase(ctx: StoreContext, actor: Session | null, input: NewCase): CaseRecord {
+  if (actor !== null && !mayManageProject(actor.role)) fail('forbidden', 'only an admin can add cases');
   const name = typeof input?.name === 'string' ? input.name.trim() : '';
   if (!name) fail('bad-request', 'a case needs a name');
   if (input.source !== 'nifti' && input.source !== 'dicom') fail('bad-request', `case source must be nifti or dicom, not "${String(input.source)}"`);
@@ -76,7 +81,8 @@ export function addCase(ctx: StoreContext, actor: Session, input: NewCase): Case
       );
       return rec;
     });
-    appendAudit(ctx, { actorRaterId: actor.raterId, action: 'case.add', caseId, detail: { name, series: series.length } });
+    appendAudit(ctx, { actorRaterId: actor?.raterId ?? null, action: 'case.add', caseId, detail: { name, series: series.length } });
+    enrolCase(ctx, caseId);
     return { caseId, name, source: input.source, createdAt, series };
   });
 }

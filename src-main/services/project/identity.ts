@@ -10,6 +10,7 @@
 import { mayManageProject, mayReadRaterWork } from '../../../src-shared/project/blinding';
 import { ROLES, type Rater, type Role, type Session } from '../../../src-shared/project/types';
 import { appendAudit } from './audit';
+import { enrolRater } from './enrolment';
 import { newId, nowIso, type StoreContext } from './context';
 import { fail } from './errors';
 import { int, text, type Row } from './sqlite';
@@ -67,6 +68,7 @@ export function createRater(ctx: StoreContext, actor: Session | null, name: stri
     const rater: Rater = { raterId: newId('rater'), name: cleanName, role, createdAt: nowIso() };
     ctx.db.run('INSERT INTO raters (rater_id, name, role, created_at) VALUES (?, ?, ?, ?)', [rater.raterId, rater.name, rater.role, rater.createdAt]);
     appendAudit(ctx, { actorRaterId: actor?.raterId ?? rater.raterId, action: 'rater.create', subjectId: rater.raterId, detail: { role } });
+    enrolRater(ctx, rater.raterId);
     return rater;
   });
 }

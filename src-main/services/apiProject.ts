@@ -1,0 +1,206 @@
+/**
+ * Handlers of the project channels (src-shared/api/projectChannels.ts), spread into the one handler
+ * table in api.ts. Each resolves the request's session token through the host's registry, then
+ * calls the ProjectStore, which re-resolves the session against its database and applies blinding
+ * itself: nothing here filters rater data, so nothing here can forget to.
+ *
+ * ProjectError codes become contract error codes (forbidden → unauthorized; the rest keep their
+ * name). Labelmaps arrive gzipped and base64-encoded and are inflated with a cap of exactly the
+ * case's voxel count (labelmapPayload.ts).
+ *
+ * Plain Node; no Electron.
+ */
+import type { ApiError, QuorumApi, Result } from '../../src-shared/api/contract';
+import type { ProjectChannel } from '../../src-shared/api/projectChannels';
+import type { Session } from '../../src-shared/project/types';
+import { fail, ok } from './apiResult';
+import { ProjectError, type ProjectErrorCode } from './project/errors';
+import { deflateLabelmapPayload, inflateLabelmapPayload } from './project/labelmapPayload';
+import type { ProjectHost } from './project/projectHost';
+import type { ProjectStore } from './project/ProjectStore';
+
+export type ProjectHandlers = Pick<QuorumApi, ProjectChannel>;
+
+const CODE_OF: Record<ProjectErrorCode, ApiError['code']> = {
+  'bad-request': 'bad-request',
+  forbidden: 'unauthorized',
+  'not-found': 'not-found',
+  'bad-geometry': 'bad-geometry',
+  'bad-labels': 'bad-labels',
+  'corrupt-file': 'corrupt-file',
+  'project-locked': 'project-locked',
+};
+
+/** Runs a store call, turning a ProjectError into the contract's error Result (anything else stays a throw → internal). */
+async function guarded<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await fn());
+  } catch (err) {
+    if (err instanceof ProjectError) return fail(CODE_OF[err.code], err.message);
+    throw err;
+  }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+function fromBase64(text: string): Uint8Array {
+  const buf = Buffer.from(text, 'base64');
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function voxelCountOf(store: ProjectStore, s: Session, caseId: string): number {
+  const [x, y, z] = store.getCase(s, caseId).series[0].geometry.dims;
+  return x * y * z;
+}
+
+export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
+  /** The open store and the session behind a token (forbidden → unauthorized when unknown). */
+  async function signedIn(token: string): Promise<{ store: ProjectStore; s: Session }> {
+    const store = await host.current();
+    return { store, s: host.sessions.resolve(token) };
+  }
+
+  return {
+    'quorum:project.open': ({ path, create }) =>
+      guarded(async () => {
+        const store = await host.open(path, create ?? false);
+        const { integrity, notes, projectId } = store.openReport;
+        return {
+          projectId,
+          dir: store.dir,
+          integrity: { ok: integrity.ok, problemCount: integrity.fileProblems.length + integrity.sqlite.filter((m) => m !== 'ok').length, checkedFiles: integrity.checkedFiles },
+          notes,
+          openEnrolment: store.openEnrolment,
+        };
+      }),
+
+    'quorum:project.integrity': ({ session }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.integrityReport(s);
+      }),
+
+    'quorum:rater.identities': () => guarded(async () => (await host.current()).listIdentities()),
+
+    'quorum:rater.create': ({ name, role, session }) =>
+      guarded(async () => {
+        const store = await host.current();
+        // The project's first identity bootstraps as admin (someone must be able to manage it).
+        if (session === undefined) return store.createIdentity(name, role ?? (store.listIdentities().length === 0 ? 'admin' : 'annotator'));
+        return store.createRater(host.sessions.resolve(session), name, role ?? 'annotator');
+      }),
+
+    'quorum:rater.signIn': ({ raterId }) =>
+      guarded(async () => {
+        const { token, session } = host.sessions.signIn(await host.current(), raterId);
+        return { token, session };
+      }),
+
+    'quorum:rater.signOut': ({ session }) =>
+      guarded(() => {
+        host.sessions.signOut(session);
+        return {};
+      }),
+
+    'quorum:rater.list': ({ session }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.listRaters(s);
+      }),
+
+    'quorum:rater.setRole': ({ session, raterId, role }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.setRole(s, raterId, role);
+      }),
+
+    'quorum:projectCase.list': ({ session }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.listCases(s);
+      }),
+
+    'quorum:projectCase.add': ({ session, name, source, series }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.addCase(s, { name, source, series: series.map((x) => ({ label: x.label, path: x.path, bValue: x.bValue ?? null, geometry: x.geometry })) });
+      }),
+
+    'quorum:projectCase.assign': ({ session, raterId, caseId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        store.assign(s, raterId, caseId);
+        return {};
+      }),
+
+    'quorum:projectCase.statuses': ({ session, caseId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.caseStatuses(s, caseId);
+      }),
+
+    'quorum:annotation.list': ({ session, caseId, raterId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.listVersions(s, { ...(caseId === undefined ? {} : { caseId }), ...(raterId === undefined ? {} : { raterId }) });
+      }),
+
+    'quorum:annotation.read': ({ session, versionId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        const version = store.getVersion(s, versionId);
+        return { version, labelmapGzBase64: toBase64(deflateLabelmapPayload(store.readVersionLabelmap(s, versionId))) };
+      }),
+
+    'quorum:annotation.save': ({ session, caseId, labelmapGzBase64, status, parentVersionId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        const labelmap = inflateLabelmapPayload(fromBase64(labelmapGzBase64), voxelCountOf(store, s, caseId));
+        return store.saveLabelmap(s, { caseId, labelmap, status, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
+      }),
+
+    'quorum:annotation.submitDraft': ({ session, versionId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.submitDraft(s, versionId);
+      }),
+
+    'quorum:annotation.noLesion': ({ session, caseId, parentVersionId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.submitNoLesion(s, { caseId, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
+      }),
+
+    'quorum:review.comments': ({ session, caseId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.listComments(s, caseId);
+      }),
+
+    'quorum:review.flags': ({ session, caseId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.listFlags(s, caseId);
+      }),
+
+    'quorum:review.addComment': ({ session, caseId, versionId, body }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.addComment(s, { caseId, versionId: versionId ?? null, body });
+      }),
+
+    'quorum:review.addFlag': ({ session, caseId, versionId, kind, note }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.addFlag(s, { caseId, versionId: versionId ?? null, kind, ...(note === undefined ? {} : { note }) });
+      }),
+
+    'quorum:audit.list': ({ session, limit }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.auditLog(s, limit);
+      }),
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The project, rater, annotation and review channels of the API contract (issue 4), spread into
+ * the one `contract` table in contract.ts. Record schemas come from src-shared/project/schemas.ts.
+ *
+ * Every request except project.open, rater.identities, rater.create and rater.signIn carries
+ * `session`: the opaque token rater.signIn returned. The handler turns it back into the rater's
+ * Session and the project store applies blinding itself, so what an annotator's session can
+ * receive does not depend on the handler.
+ *
+ * Labelmaps travel as gzip (CompressionStream in the renderer) in base64, so one JSON table serves
+ * IPC and HTTP; a sparse 512×512×300 mask is about 130 KB on the wire.
+ *
+ * Environment-free.
+ */
+import './zodSetup';
+import { z } from 'zod';
+import {
+  annotationVersionSchema,
+  auditEntrySchema,
+  caseRecordSchema,
+  flagKindSchema,
+  identitySchema,
+  integrityReportSchema,
+  raterCaseStatusSchema,
+  raterSchema,
+  reviewCommentSchema,
+  reviewFlagSchema,
+  roleSchema,
+  seriesGeometrySchema,
+  sessionSchema,
+  versionStatusSchema,
+} from '../project/schemas';
+
+/** The opaque session token from rater.signIn. */
+const session = z.string().min(1);
+const id = z.string().min(1);
+/** Base64 of a gzip stream whose content is the Uint8 labelmap (i fastest) on the case's reference grid. */
+const labelmapGzBase64 = z.string().min(1);
+
+/** What opening a project tells anyone, before sign-in: nothing that names a rater. */
+export const projectOpenedSchema = z.object({
+  projectId: z.string(),
+  dir: z.string(),
+  /** Summary of the integrity check run at open; details (which rater's file) need a session. */
+  integrity: z.object({ ok: z.boolean(), problemCount: z.number().int(), checkedFiles: z.number().int() }),
+  /** Things done while opening, e.g. a stale lock cleared after a crash. */
+  notes: z.array(z.string()),
+  /** Whether every rater is assigned to every case (the demo project). */
+  openEnrolment: z.boolean(),
+});
+export type ProjectOpened = z.infer<typeof projectOpenedSchema>;
+
+export const projectChannels = {
+  /** Open (or create) a Quorum project folder; no path = the app's own project for the demo cases. Signs everyone out. */
+  'quorum:project.open': {
+    request: z.object({ path: z.string().min(1).optional(), create: z.boolean().optional() }),
+    result: projectOpenedSchema,
+  },
+  /** Re-run the integrity check (annotators: only their own files). */
+  'quorum:project.integrity': { request: z.object({ session }), result: integrityReportSchema },
+  /** The sign-in picker: names and roles of the project's raters. */
+  'quorum:rater.identities': { request: z.object({}), result: z.array(identitySchema) },
+  /** Create a rater: self-registration gives an annotator (the project's first identity is admin); an admin session may give any role. */
+  'quorum:rater.create': {
+    request: z.object({ name: z.string().min(1).max(80), role: roleSchema.optional(), session: session.optional() }),
+    result: raterSchema,
+  },
+  /** Sign in as a rater: returns the session token later requests carry. */
+  'quorum:rater.signIn': { request: z.object({ raterId: id }), result: z.object({ token: z.string(), session: sessionSchema }) },
+  /** Forget a session token. */
+  'quorum:rater.signOut': { request: z.object({ session }), result: z.object({}) },
+  /** Raters the session may know about (annotators: themselves). */
+  'quorum:rater.list': { request: z.object({ session }), result: z.array(raterSchema) },
+  /** Change a rater's role (admin). */
+  'quorum:rater.setRole': { request: z.object({ session, raterId: id, role: roleSchema }), result: raterSchema },
+  /** Cases the session may see (annotators: assigned ones). */
+  'quorum:projectCase.list': { request: z.object({ session }), result: z.array(caseRecordSchema) },
+  /** Register a case with its series' geometry (admin); geometry straight from a VolumeInfo. */
+  'quorum:projectCase.add': {
+    request: z.object({
+      session,
+      name: z.string().min(1),
+      source: z.enum(['nifti', 'dicom']),
+      series: z.array(z.object({ label: z.string(), path: z.string().min(1), bValue: z.number().nullable().optional(), geometry: seriesGeometrySchema })).min(1),
+    }),
+    result: caseRecordSchema,
+  },
+  /** Assign a rater to a case (admin). */
+  'quorum:projectCase.assign': { request: z.object({ session, raterId: id, caseId: id }), result: z.object({}) },
+  /** Each visible rater's status on a case (annotators: their own). */
+  'quorum:projectCase.statuses': {
+    request: z.object({ session, caseId: id }),
+    result: z.array(z.object({ raterId: z.string(), status: raterCaseStatusSchema })),
+  },
+  /** Annotation versions, oldest first (annotators: their own, whatever the filter). */
+  'quorum:annotation.list': {
+    request: z.object({ session, caseId: id.optional(), raterId: id.optional() }),
+    result: z.array(annotationVersionSchema),
+  },
+  /** One version's labelmap (all zero for "no lesion"); another rater's version is not-found to an annotator. */
+  'quorum:annotation.read': {
+    request: z.object({ session, versionId: id }),
+    result: z.object({ version: annotationVersionSchema, labelmapGzBase64: z.string() }),
+  },
+  /** Save the editor's labelmap as a new version (every save is a new version; nothing is overwritten). */
+  'quorum:annotation.save': {
+    request: z.object({ session, caseId: id, labelmapGzBase64, status: versionStatusSchema, parentVersionId: id.nullable().optional() }),
+    result: annotationVersionSchema,
+  },
+  /** Submit an existing draft unchanged. */
+  'quorum:annotation.submitDraft': { request: z.object({ session, versionId: id }), result: annotationVersionSchema },
+  /** The explicit, submitted "no lesion" answer. */
+  'quorum:annotation.noLesion': { request: z.object({ session, caseId: id, parentVersionId: id.nullable().optional() }), result: annotationVersionSchema },
+  /** Review comments on a case (blinded for annotators). */
+  'quorum:review.comments': { request: z.object({ session, caseId: id }), result: z.array(reviewCommentSchema) },
+  /** Review flags on a case (blinded for annotators). */
+  'quorum:review.flags': { request: z.object({ session, caseId: id }), result: z.array(reviewFlagSchema) },
+  /** Add a comment on a case or one version. */
+  'quorum:review.addComment': {
+    request: z.object({ session, caseId: id, versionId: id.nullable().optional(), body: z.string().min(1) }),
+    result: reviewCommentSchema,
+  },
+  /** Add a flag on a case or one version (reviewers). */
+  'quorum:review.addFlag': {
+    request: z.object({ session, caseId: id, versionId: id.nullable().optional(), kind: flagKindSchema, note: z.string().optional() }),
+    result: reviewFlagSchema,
+  },
+  /** The audit log, newest first (annotators: their own actions). */
+  'quorum:audit.list': { request: z.object({ session, limit: z.number().int().min(1).max(10_000).optional() }), result: z.array(auditEntrySchema) },
+} as const;
+
+export type ProjectChannel = keyof typeof projectChannels;
