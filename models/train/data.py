@@ -143,27 +143,59 @@ def lesion_field(shape: tuple, centre: np.ndarray, rng: np.random.Generator) -> 
 
 def sample_patch(anat: Anatomy, rng: np.random.Generator, size: int, i_range: tuple,
                  p_empty: float = 0.25) -> tuple:
-    """A random training crop: (normalised input [2, k, j, i], label [1, k, j, i])."""
+    """A random training crop: (normalised input [2, k, j, i], label [1, k, j, i]).
+
+    Augmentation, for generalisation beyond two brains: a smooth multiplicative intensity field
+    on S0 and Sb alike (coil inhomogeneity: changes the DWI channel regionally, not the ADC), and
+    an in-plane rotation (+-20 deg) and scaling (0.85-1.15) of a larger crop (the DWI has only 32
+    slices, so the k axis is left alone).
+    """
     n_lesions = 0 if rng.random() < p_empty else int(rng.choice([1, 1, 1, 2, 3]))
     lo_i, hi_i = i_range
+    big = (size + MARGIN, size + MARGIN, size)
     tissue_idx = np.argwhere(anat.tissue[lo_i:hi_i])
     tissue_idx[:, 0] += lo_i
     # Crops are centred near tissue, so most lesions land in view (foreground oversampling).
     anchor = tissue_idx[rng.integers(len(tissue_idx))]
     start = []
     for a, (lo, hi) in enumerate(zip((lo_i, 0, 0), (hi_i, anat.s0.shape[1], anat.s0.shape[2]))):
-        s = int(anchor[a]) - size // 2 + int(rng.integers(-size // 4, size // 4 + 1))
-        start.append(int(np.clip(s, lo, max(lo, hi - size))))
-    return make_case(anat, rng, tuple(start), (size, size, size), n_lesions)
+        s = int(anchor[a]) - big[a] // 2 + int(rng.integers(-size // 4, size // 4 + 1))
+        start.append(int(np.clip(s, lo, max(lo, hi - big[a]))))
+    x, y = make_case(anat, rng, tuple(start), big, n_lesions, bias=rng.uniform(-0.3, 0.3, 3))
+    return rotate_scale(x, y, size, rng.uniform(-20, 20), rng.uniform(0.85, 1.15))
+
+
+MARGIN = 12
+
+
+def rotate_scale(x: np.ndarray, y: np.ndarray, size: int, degrees: float, scale: float) -> tuple:
+    """Rotate/scale [C, k, j, i] arrays in the (j, i) plane about their centre; crop to size^3."""
+    from scipy.ndimage import affine_transform  # Debian python3-scipy
+
+    t = np.deg2rad(degrees)
+    c, s = np.cos(t) / scale, np.sin(t) / scale
+    mat = np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
+    c_in = (np.array(x.shape[1:]) - 1) / 2
+    c_out = (np.array([size, size, size]) - 1) / 2
+    offset = c_in - mat @ c_out
+    kw = dict(matrix=mat, offset=offset, output_shape=(size, size, size), order=1, mode="constant")
+    xo = np.stack([affine_transform(ch, **kw) for ch in x]).astype(np.float32)
+    yo = (affine_transform(y[0], **kw) > 0.5).astype(np.float32)[None]
+    return xo, yo
 
 
 def make_case(anat: Anatomy, rng: np.random.Generator, start: tuple, shape: tuple,
-              n_lesions: int, noise: float = 0.0) -> tuple:
-    """Crop [start, start + shape), optionally add Rician noise of std `noise`, paste n_lesions
-    lesions, normalise; arrays as [C, k, j, i]."""
+              n_lesions: int, noise: float = 0.0, bias=None) -> tuple:
+    """Crop [start, start + shape), optionally add Rician noise of std `noise` and a smooth
+    intensity field exp(bias . (position - 1/2)), paste n_lesions lesions, normalise; arrays as
+    [C, k, j, i]."""
     sl = tuple(slice(s, s + n) for s, n in zip(start, shape))
     s0 = anat.s0[sl].copy()
     sb = anat.sb[sl].copy()
+    if bias is not None:
+        grids = np.meshgrid(*[np.linspace(-0.5, 0.5, n) for n in s0.shape], indexing="ij")
+        field = np.exp(sum(b * g for b, g in zip(bias, grids))).astype(np.float32)
+        s0, sb = s0 * field, sb * field
     if noise > 0:
         s0 = np.hypot(s0 + rng.normal(0, noise, s0.shape), rng.normal(0, noise, s0.shape)).astype(np.float32)
         sb = np.hypot(sb + rng.normal(0, noise, sb.shape), rng.normal(0, noise, sb.shape)).astype(np.float32)

@@ -3,8 +3,8 @@
 # Debian's python3-torch / python3-onnx / python3-nibabel, run with /usr/bin/python3 (not pyenv).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if ! /usr/bin/python3 -c 'import torch, onnx, nibabel' 2>/dev/null; then
-  echo "Needs Debian packages: apt-get install -y python3-torch python3-onnx python3-nibabel" >&2
+if ! /usr/bin/python3 -c 'import torch, onnx, nibabel, scipy' 2>/dev/null; then
+  echo "Needs Debian packages: apt-get install -y python3-torch python3-onnx python3-nibabel python3-scipy" >&2
   exit 1
 fi
 # One thread, passive waiting: reproducible results and room for other work on a 2-core machine.
