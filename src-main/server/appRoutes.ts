@@ -1,8 +1,8 @@
 /**
  * The GET routes both shells serve, as a pure (method, raw path) → web Response mapping: the
- * renderer's static files, `api/volume/<caseId>/<volumeId>` voxel bytes and `files/<rootId>/…` case
- * files. Electron's quorum:// protocol handler returns these Responses directly; the browser-mode
- * server writes them to node:http after its token and Host checks. Keeping the mapping here means
+ * renderer's static files, `api/volume/<caseId>/<volumeId>` voxel bytes, `api/model/<source>/<folder>/<file>`
+ * model files and `files/<rootId>/…` case files. Electron's quorum:// protocol handler returns these
+ * Responses directly; the browser-mode server writes them to node:http after its token and Host checks. Keeping the mapping here means
  * both are covered by the same Node tests, without Electron.
  *
  * Plain Node; no Electron.
@@ -19,13 +19,20 @@ import { contentTypeOf, OCTET_STREAM } from './contentTypes';
 import { baseHeaders } from './headers';
 
 export interface AppRoutesOptions {
-  handlers: Pick<ApiHandlers, 'readVolume'>;
+  handlers: Pick<ApiHandlers, 'readVolume'> & Partial<Pick<ApiHandlers, 'readModelFile'>>;
   pathGuard: PathGuard;
   /** The built renderer (out/renderer). */
   rendererDir: string;
 }
 
 export type AppRoutes = (method: string, rawPath: string) => Promise<Response>;
+
+const MODEL_ROUTE = '/api/model/';
+
+/** `/api/…` paths that are GET routes served here rather than POST channel calls (the server asks). */
+export function isApiGetRoute(rawPath: string): boolean {
+  return rawPath.startsWith('/api/volume/') || rawPath.startsWith(MODEL_ROUTE);
+}
 
 /** A JSON error Result with the status matching its code (or an explicit one). */
 export function errorResponse(error: ApiError, status = httpStatusOf(error.code)): Response {
@@ -98,6 +105,17 @@ export function createAppRoutes(options: AppRoutesOptions): AppRoutes {
     });
   }
 
+  async function serveModelFile(rest: string): Promise<Response> {
+    const read = options.handlers.readModelFile;
+    if (!read) return errorResponse({ code: 'not-found', message: 'No models are served here.' });
+    const file = await read(rest);
+    if (!file.ok) return errorResponse(file.error);
+    return new Response(chunkedStream(file.value), {
+      status: 200,
+      headers: { ...baseHeaders(OCTET_STREAM), 'Content-Length': String(file.value.byteLength), 'Cache-Control': 'no-store' },
+    });
+  }
+
   async function serveCaseFile(rest: string): Promise<Response> {
     const resolved = await options.pathGuard.resolveFileUrlPath(rest);
     if (!resolved.ok) return errorResponse(resolved.error);
@@ -128,6 +146,7 @@ export function createAppRoutes(options: AppRoutesOptions): AppRoutes {
     }
     try {
       if (rawPath.startsWith('/api/volume/')) return await serveVolume(rawPath.slice('/api/volume/'.length));
+      if (rawPath.startsWith(MODEL_ROUTE)) return await serveModelFile(rawPath.slice(MODEL_ROUTE.length));
       if (rawPath.startsWith('/files/')) return await serveCaseFile(rawPath.slice('/files/'.length));
       if (rawPath.startsWith('/api/')) return errorResponse({ code: 'not-found', message: `No such API route: ${rawPath}` });
       return await serveStatic(rawPath);

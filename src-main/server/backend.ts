@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createApiHandlers, type ApiHandlers, type CaseLoader } from '../services/api';
 import { createDispatch, type Dispatch } from '../services/apiDispatch';
 import { listCases, openCase } from '../services/caseLoader';
+import { createModelsService } from '../services/models';
 import { PathGuard } from '../services/pathGuard';
 import { registerFolderCases } from '../services/project/demoCases';
 import { createProjectHost, type ProjectHost } from '../services/project/projectHost';
@@ -31,6 +32,12 @@ export interface BackendOptions {
    * installed app) and read-only in spirit, while the database and annotations must be writable.
    */
   annotationProjectDir?: string;
+  /**
+   * The models shipped with the app. Default: `models/` beside `projectDir` (the repository and the
+   * packaged resources both keep demo/ and models/ side by side). The user's own models live in
+   * `<dataDir>/models`.
+   */
+  bundledModelsDir?: string;
   /** Replaced only by tests that need a loader double; the real loader by default. */
   loader?: CaseLoader;
 }
@@ -74,6 +81,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     recent: createRecentStore(path.join(options.dataDir, 'recent.json')),
     pathGuard,
     projects,
+    models: createModelsService({
+      bundledDir: options.bundledModelsDir ?? path.join(path.dirname(projectDir), 'models'),
+      userDir: path.join(options.dataDir, 'models'),
+    }),
   });
   const dispatch = createDispatch(handlers.channels);
   const routes = createAppRoutes({ handlers, pathGuard, rendererDir: options.rendererDir });

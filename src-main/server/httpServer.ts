@@ -22,7 +22,7 @@ import type { ApiError, Result } from '../../src-shared/api/contract';
 import { httpStatusOf, TOKEN_HEADER, TOKEN_QUERY_PARAM } from '../../src-shared/api/transport';
 import type { Dispatch } from '../services/apiDispatch';
 import { collectStageTimings, serverTimingHeader, type StageTime } from '../services/stageTiming';
-import { errorResponse, type AppRoutes } from './appRoutes';
+import { errorResponse, isApiGetRoute, type AppRoutes } from './appRoutes';
 import { baseHeaders } from './headers';
 
 /** Requests are small JSON objects; anything bigger is refused before it is buffered. */
@@ -164,7 +164,7 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     const method = req.method ?? 'GET';
     let response = refuse(req, rawPath, query);
     if (response === null) {
-      const isChannelCall = rawPath.startsWith('/api/') && !rawPath.startsWith('/api/volume/');
+      const isChannelCall = rawPath.startsWith('/api/') && !isApiGetRoute(rawPath);
       response = isChannelCall ? await handleApiCall(req, rawPath.slice('/api/'.length)) : await options.routes(method, rawPath);
     }
     await writeResponse(res, response, method === 'HEAD');

@@ -20,6 +20,7 @@ import { createProjectHandlers } from './apiProject';
 import { fail, ok } from './apiResult';
 import { LruCache } from './caseCache';
 import { listDirectory } from './fsList';
+import type { ModelsService } from './models';
 import type { PathGuard } from './pathGuard';
 import type { ProjectHost } from './project/projectHost';
 import type { RecentStore } from './recent';
@@ -44,6 +45,8 @@ export interface ApiContext {
   pathGuard: PathGuard;
   /** The open Quorum project (raters, annotations) behind the project channels. */
   projects: ProjectHost;
+  /** Bundled and user model folders (issue 5). */
+  models: ModelsService;
   /** How many opened cases keep their voxels in memory. */
   maxOpenCases?: number;
 }
@@ -58,6 +61,8 @@ export interface ApiHandlers {
   channels: QuorumApi;
   /** The raw little-endian voxel bytes behind a VolumeInfo.url. */
   readVolume(caseId: string, volumeId: string): Result<VolumePayload>;
+  /** One file of a model folder, for `api/model/<source>/<folder>/<file>` (raw path after api/model/). */
+  readModelFile(rawPath: string): Promise<Result<Uint8Array>>;
 }
 
 const DATA_TYPE_OF: Record<string, VoxelDataType> = {
@@ -123,6 +128,8 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'quorum:recent.list': async () => ok({ paths: await ctx.recent.list() }),
 
     ...createProjectHandlers(ctx.projects),
+
+    'quorum:models.list': async () => ok(await ctx.models.list()),
   };
 
   function readVolume(caseId: string, volumeId: string): Result<VolumePayload> {
@@ -137,5 +144,5 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     return ok({ bytes: littleEndianBytes(volume.data), dataType });
   }
 
-  return { channels, readVolume };
+  return { channels, readVolume, readModelFile: (rawPath) => ctx.models.readFile(rawPath) };
 }

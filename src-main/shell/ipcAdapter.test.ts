@@ -37,6 +37,7 @@ const channels: QuorumApi = {
   },
   'quorum:fs.list': async () => ({ ok: true, value: { path: '/', parent: null, entries: [] } }),
   'quorum:recent.list': async () => ({ ok: true, value: { paths: [] } }),
+  'quorum:models.list': async () => ({ ok: true, value: { bundledDir: '/m', userDir: '/u', models: [] } }),
   // The project channels' real handlers; their host opens a project only when one is called.
   ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
 };

@@ -8,6 +8,7 @@
  */
 import './zodSetup';
 import { z } from 'zod';
+import { inferenceChannels } from './inferenceChannels';
 import { projectChannels } from './projectChannels';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -124,6 +125,8 @@ export const contract = {
   },
   /** Projects, raters, annotations and reviews (issue 4): see projectChannels.ts. */
   ...projectChannels,
+  /** Segmentation models (issue 5): see inferenceChannels.ts. */
+  ...inferenceChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,0 +1,125 @@
+/**
+ * The models service (issue 5): lists the model folders of the bundled models directory and of the
+ * user's models directory (`<data-dir>/models`), each checked with the same loadModelFolder the
+ * renderer's worker runs, and reads one file of a folder for the `api/model/…` route.
+ *
+ * Folders are read from disk on every list, so a model folder dropped into the user's directory
+ * appears without a rebuild or restart. A broken folder is listed with its one-sentence reason,
+ * never thrown: one bad model must not hide the others.
+ *
+ * Plain Node; no Electron.
+ */
+import { mkdir, readdir, readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { modelFileUrl, type ModelEntry, type ModelSource } from '../../src-shared/api/inferenceChannels';
+import type { Result } from '../../src-shared/api/contract';
+import { loadModelFolder, ModelManifestError } from '../../src-shared/inference';
+import { fail, ok } from './apiResult';
+import { decodePathSegments, resolveInside } from './pathGuard';
+
+export interface ModelsServiceOptions {
+  /** Models shipped with the app (the repository's models/). */
+  bundledDir: string;
+  /** The user's models directory; created on first list so the user has a folder to drop into. */
+  userDir: string;
+}
+
+export interface ModelListing {
+  bundledDir: string;
+  userDir: string;
+  models: ModelEntry[];
+}
+
+export interface ModelsService {
+  list(): Promise<ModelListing>;
+  /** The bytes of `file` in model folder `folder` of `source`; raw (still percent-encoded) path segments. */
+  readFile(rawPath: string): Promise<Result<Uint8Array>>;
+}
+
+/** Only these files of a folder are served: the manifest and ONNX members (not training scripts, not data). */
+const SERVABLE = /^(model\.json|[^/\\]+\.onnx)$/;
+
+export function createModelsService(options: ModelsServiceOptions): ModelsService {
+  const dirs: Record<ModelSource, string> = { bundled: path.resolve(options.bundledDir), user: path.resolve(options.userDir) };
+
+  async function listSource(source: ModelSource): Promise<ModelEntry[]> {
+    const dir = dirs[source];
+    if (source === 'user') await mkdir(dir, { recursive: true }).catch(() => undefined);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+    const out: ModelEntry[] = [];
+    for (const folder of folders.sort()) {
+      const folderPath = path.join(dir, folder);
+      // Folders without model.json (models/train/, the recipe) are not models: skip them quietly.
+      const hasManifest = await readFile(path.join(folderPath, 'model.json')).then(
+        () => true,
+        () => false,
+      );
+      if (!hasManifest) continue;
+      out.push(await describeFolder(source, folder, folderPath));
+    }
+    return out;
+  }
+
+  return {
+    async list() {
+      const models = [...(await listSource('bundled')), ...(await listSource('user'))];
+      return { bundledDir: dirs.bundled, userDir: dirs.user, models };
+    },
+
+    async readFile(rawPath) {
+      const decoded = decodePathSegments(rawPath);
+      if (!decoded.ok) return decoded;
+      const [source, folder, file, ...extra] = decoded.value;
+      if ((source !== 'bundled' && source !== 'user') || folder === undefined || file === undefined || extra.length > 0) {
+        return fail('not-found', 'Expected api/model/<bundled|user>/<folder>/<file>.');
+      }
+      if (!SERVABLE.test(file)) return fail('forbidden-path', `Only model.json and .onnx files of a model folder are served, not "${file}".`);
+      const root = await realpath(dirs[source]).catch(() => null);
+      if (root === null) return fail('not-found', `The ${source} models directory ${dirs[source]} does not exist.`);
+      const resolved = await resolveInside(root, [folder, file]);
+      if (!resolved.ok) return resolved;
+      const buf = await readFile(resolved.value);
+      return ok(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    },
+  };
+}
+
+async function describeFolder(source: ModelSource, folder: string, folderPath: string): Promise<ModelEntry> {
+  const base = { key: `${source}/${folder}`, source, folder };
+  const readMember = async (name: string): Promise<Uint8Array | undefined> => {
+    // Member names are validated by the manifest schema (plain names), so join cannot leave the folder.
+    const buf = await readFile(path.join(folderPath, name)).catch(() => undefined);
+    return buf && new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  };
+  try {
+    const loaded = await loadModelFolder(readMember, `${source === 'user' ? 'user model' : 'model'} folder "${folder}"`);
+    const m = loaded.manifest;
+    return {
+      ...base,
+      error: null,
+      model: {
+        id: m.id,
+        name: m.name,
+        version: m.version,
+        license: m.license,
+        intendedUse: m.intendedUse,
+        modality: m.modality,
+        channels: m.channels.map((c) => c.id),
+        labels: [...m.output.labels],
+        memberCount: m.members.length,
+      },
+      files: ['model.json', ...m.members.map((x) => x.file)].map((name) => ({ name, url: modelFileUrl(source, folder, name) })),
+      webgpu: {
+        canRun: loaded.webgpu.canRunOnWebGpu,
+        blocking: [...loaded.webgpu.blocking],
+        warnings: [...loaded.webgpu.warnings],
+        ops: Object.fromEntries(loaded.webgpu.opCounts),
+      },
+    };
+  } catch (e) {
+    const message =
+      e instanceof ModelManifestError ? e.message : `model folder "${folder}" could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    return { ...base, error: message, model: null, files: [], webgpu: null };
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The model channels of the API contract (issue 5, local inference), spread into the one `contract`
+ * table in contract.ts. Member bytes are not sent through a channel: they are fetched from
+ * `api/model/<source>/<folder>/<file>` (a GET route like api/volume), so 400 KB–100 MB ONNX files
+ * never pass through JSON.
+ *
+ * Environment-free.
+ */
+import './zodSetup';
+import { z } from 'zod';
+
+export const modelSourceSchema = z.enum(['bundled', 'user']);
+export type ModelSource = z.infer<typeof modelSourceSchema>;
+
+/** One folder found in a models directory: usable (with its manifest summary) or not (with why). */
+export const modelEntrySchema = z.object({
+  /** `<source>/<folder>`: unique across both directories. */
+  key: z.string(),
+  source: modelSourceSchema,
+  folder: z.string(),
+  /** The one sentence saying why the folder cannot be used; null when it can. */
+  error: z.string().nullable(),
+  model: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      version: z.string(),
+      license: z.string(),
+      /** Shown verbatim next to every result ("demo model, not for clinical use. …"). */
+      intendedUse: z.string(),
+      modality: z.string(),
+      channels: z.array(z.string()),
+      labels: z.array(z.string()),
+      memberCount: z.number().int(),
+    })
+    .nullable(),
+  /** The files the renderer fetches (model.json first, then the members), as URLs relative to the app origin. */
+  files: z.array(z.object({ name: z.string(), url: z.string() })),
+  webgpu: z
+    .object({
+      canRun: z.boolean(),
+      /** Why it cannot (e.g. 3D ConvTranspose): the user is told, WASM is used. */
+      blocking: z.array(z.string()),
+      warnings: z.array(z.string()),
+      ops: z.record(z.string(), z.number()),
+    })
+    .nullable(),
+});
+export type ModelEntry = z.infer<typeof modelEntrySchema>;
+
+export const inferenceChannels = {
+  /** The bundled models and those in the user's models directory (re-read on every call: a dropped folder needs no restart). */
+  'quorum:models.list': {
+    request: z.object({}),
+    result: z.object({ userDir: z.string(), bundledDir: z.string(), models: z.array(modelEntrySchema) }),
+  },
+} as const;
+
+export type InferenceChannel = keyof typeof inferenceChannels;
+
+/** Relative URL of one file of a model folder (model.json or a member). */
+export function modelFileUrl(source: ModelSource, folder: string, file: string): string {
+  return `api/model/${source}/${encodeURIComponent(folder)}/${encodeURIComponent(file)}`;
+}
