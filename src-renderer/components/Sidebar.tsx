@@ -2,6 +2,7 @@
 import { useAppState } from '../state/appState';
 import { openCasePath } from '../state/caseActions';
 import { setOpenDialogVisible } from '../state/uiActions';
+import { AnnotationSection } from './AnnotationSection';
 
 export function Sidebar() {
   const project = useAppState((s) => s.project);
@@ -50,6 +51,7 @@ export function Sidebar() {
           {recent.length === 0 && <li className="muted">Nothing yet.</li>}
         </ul>
       </section>
+      <AnnotationSection />
     </aside>
   );
 }

@@ -7,8 +7,8 @@ function key(k: string, target: Partial<HTMLElement> = { tagName: 'BODY' }, mods
 }
 
 describe('keyboard shortcuts', () => {
-  it('bind every key at most once', () => {
-    const keys = SHORTCUTS.flatMap((s) => s.keys);
+  it('bind every key (with or without Ctrl) at most once', () => {
+    const keys = SHORTCUTS.flatMap((s) => s.keys.map((k) => `${s.ctrl ? 'Ctrl+' : ''}${k}`));
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -32,5 +32,14 @@ describe('keyboard shortcuts', () => {
     expect(handleShortcut(key('1', { tagName: 'INPUT' }))).toBe(false);
     expect(handleShortcut(key('r', { tagName: 'BODY' }, { ctrlKey: true }))).toBe(false);
     expect(handleShortcut(key('x'))).toBe(false);
+  });
+
+  it('tell Z (zoom tool) from Ctrl+Z (undo) and Ctrl+Shift+Z (redo)', () => {
+    const find = (k: string, ctrl: boolean) => SHORTCUTS.find((s) => s.keys.includes(k) && (s.ctrl ?? false) === ctrl)?.description;
+    expect(find('z', false)).toMatch(/zoom/);
+    expect(find('z', true)).toMatch(/undo/);
+    expect(find('Z', true)).toMatch(/redo/);
+    expect(handleShortcut(key('z'))).toBe(true);
+    expect(appStore.getState().primaryTool).toBe('zoom');
   });
 });

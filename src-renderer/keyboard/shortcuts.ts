@@ -2,6 +2,7 @@
  * The keyboard shortcuts: one table, used both to handle keys and to list them in the help
  * overlay, so the two cannot drift apart.
  */
+import { changeBrushRadius, chooseEditTool, redoAnnotation, saveDraft, toggleLabel, undoAnnotation } from '../state/annotationActions';
 import { stepVolume } from '../state/caseActions';
 import { appStore } from '../state/appState';
 import {
@@ -23,6 +24,8 @@ export interface Shortcut {
   readonly label: string;
   readonly description: string;
   readonly run: () => void;
+  /** Needs Ctrl (or ⌘); shortcuts without it ignore keys pressed with Ctrl. */
+  readonly ctrl?: boolean;
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
@@ -48,6 +51,14 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['p', 'P'], label: 'P', description: 'Left button: pan (middle button always pans)', run: () => choosePrimaryTool('pan') },
   { keys: ['z', 'Z'], label: 'Z', description: 'Left button: zoom (right button always zooms)', run: () => choosePrimaryTool('zoom') },
   { keys: ['o', 'O'], label: 'O', description: 'Open a file or folder', run: () => setOpenDialogVisible(true) },
+  { keys: ['d', 'D'], label: 'D', description: 'Annotate: circle brush on the left button', run: () => chooseEditTool('brush') },
+  { keys: ['e', 'E'], label: 'E', description: 'Annotate: circle eraser on the left button', run: () => chooseEditTool('eraser') },
+  { keys: ['['], label: '[', description: 'Annotate: smaller brush (also Ctrl+wheel)', run: () => changeBrushRadius(-0.5) },
+  { keys: [']'], label: ']', description: 'Annotate: larger brush (also Ctrl+wheel)', run: () => changeBrushRadius(0.5) },
+  { keys: ['l', 'L'], label: 'L', description: 'Annotate: paint label 1 lesion / 2 uncertain', run: () => toggleLabel() },
+  { keys: ['z'], label: 'Ctrl+Z', description: 'Annotate: undo', run: () => undoAnnotation(), ctrl: true },
+  { keys: ['Z', 'y', 'Y'], label: 'Ctrl+Shift+Z / Ctrl+Y', description: 'Annotate: redo', run: () => redoAnnotation(), ctrl: true },
+  { keys: ['s', 'S'], label: 'Ctrl+S', description: 'Annotate: save a draft', run: () => void saveDraft(), ctrl: true },
   { keys: ['?'], label: '?', description: 'Show or hide this help', run: () => toggleHelp() },
   {
     keys: ['Escape'],
@@ -77,8 +88,9 @@ export function handleShortcut(event: KeyboardEvent): boolean {
   if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) {
     if (event.key !== 'Escape') return false;
   }
-  if (event.ctrlKey || event.metaKey || event.altKey) return false;
-  const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key));
+  if (event.altKey) return false;
+  const ctrl = event.ctrlKey || event.metaKey;
+  const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key) && (s.ctrl ?? false) === ctrl);
   if (!shortcut) return false;
   shortcut.run();
   return true;

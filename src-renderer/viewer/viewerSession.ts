@@ -59,6 +59,22 @@ interface Session {
 
 const VOI_SYNC_ID = 'quorum-mpr-voi';
 let session: Session | null = null;
+/** Told after each volume reaches the screen (the annotation layers attach to it). Outlives sessions. */
+const shownListeners = new Set<() => void>();
+
+/** Subscribe to "a case volume is now on screen". */
+export function onVolumeShown(listener: () => void): () => void {
+  shownListeners.add(listener);
+  return () => shownListeners.delete(listener);
+}
+
+/** The mounted viewer and the case volume it shows, or null. */
+export function shownCaseVolume(): { viewer: MprViewer; caseDescriptor: CaseDescriptor; index: number; volumeId: string } | null {
+  const s = session;
+  const loaded = s && s.shownIndex !== null ? s.volumes.get(s.shownIndex) : undefined;
+  if (!s || !s.caseDescriptor || s.shownIndex === null || !loaded) return null;
+  return { viewer: s.viewer, caseDescriptor: s.caseDescriptor, index: s.shownIndex, volumeId: loaded.volumeId };
+}
 
 export async function mountViewer(elements: Record<MprView, HTMLDivElement>): Promise<void> {
   await initCornerstone();
@@ -152,6 +168,7 @@ export async function showCaseVolume(params: {
   s.camerasFor = caseDescriptor;
   s.shownIndex = index;
   s.listeners.forEach((l) => l());
+  shownListeners.forEach((l) => l());
   return loaded.volumeId;
 }
 

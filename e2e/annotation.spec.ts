@@ -1,0 +1,146 @@
+/**
+ * Multi-rater annotation, end to end on the demo DWI, with a server of its own (a fresh data
+ * folder, so the project's first identity, the admin who reviews, is ours):
+ * - two raters paint with the brush on the axial viewport; each sees only their own work; both submit;
+ * - a reviewer sees both layers (legend lists both) and the heat map, and can hide each layer;
+ * - after a reload and signing in again the editor holds every voxel: saving it again gives a
+ *   version whose labelmap, read through the API, equals the submitted one voxel for voxel.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { brushStroke, signInAs, signOut } from './helpers/annotate';
+import { colouredPixels, type Region } from './helpers/colouredPixels';
+import { openCaseByName } from './helpers/openCase';
+import { projectApi, type ProjectApi } from './helpers/projectApi';
+import { startServer, type RunningServer } from './helpers/startServer';
+import { waitForVolume } from './helpers/waitForVolume';
+
+test.describe.configure({ mode: 'serial' });
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Off the viewport's centre lines (the crosshairs are drawn there, in colour).
+const ALICE_REGION: Region = { x0: 0.3, y0: 0.3, x1: 0.45, y1: 0.4 };
+const BOB_REGION: Region = { x0: 0.55, y0: 0.6, x1: 0.7, y1: 0.7 };
+const DWI_DIMS = [124, 152, 32] as const;
+
+let server: RunningServer;
+let api: ProjectApi;
+let page: Page;
+let aliceSubmitted = '';
+
+test.beforeAll(async ({ browser }) => {
+  server = await startServer(repoRoot);
+  api = projectApi(server.url);
+  page = await browser.newPage();
+  await page.goto(server.url);
+  await expect(page.getByTestId('case-item').first()).toBeVisible();
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await server?.stop();
+});
+
+async function openDwi(): Promise<void> {
+  await openCaseByName(page, /dwi|diffusion/i);
+  await waitForVolume(page);
+}
+
+async function paintAndSubmit(region: Region): Promise<string> {
+  const status = page.getByTestId('annotation-status');
+  await expect(status).toHaveAttribute('data-status', 'not-started');
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('tool-brush')).toHaveClass(/on/);
+  await brushStroke(page, 'axial', region);
+  await expect(status).toHaveAttribute('data-dirty', 'yes');
+  await expect.poll(() => colouredPixels(page, 'axial', region)).toBeGreaterThan(20);
+  await page.getByTestId('submit-annotation').click();
+  await expect(status).toHaveAttribute('data-status', 'submitted');
+  await expect(status).toHaveAttribute('data-dirty', 'no');
+  return (await status.getAttribute('data-version')) ?? '';
+}
+
+test('the first identity is the project admin, who reviews', async () => {
+  await signInAs(page, 'Rita Reviewer');
+  await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', 'admin');
+  await signOut(page);
+});
+
+test('two raters annotate the same case, each seeing only their own work, and both submit', async () => {
+  await signInAs(page, 'Alice Annotator');
+  await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', 'annotator');
+  await openDwi();
+  aliceSubmitted = await paintAndSubmit(ALICE_REGION);
+  expect(aliceSubmitted).toMatch(/^ver_/);
+
+  // The submitted labelmap is a stroke on one axial slice.
+  const reviewer = await api.signInAs('Rita Reviewer');
+  const lm = await api.readLabelmap(reviewer, aliceSubmitted);
+  expect(lm.length).toBe(DWI_DIMS[0] * DWI_DIMS[1] * DWI_DIMS[2]);
+  const slices = new Set<number>();
+  let painted = 0;
+  lm.forEach((v, i) => {
+    if (v !== 0) {
+      expect(v).toBe(1);
+      painted++;
+      slices.add(Math.floor(i / (DWI_DIMS[0] * DWI_DIMS[1])));
+    }
+  });
+  expect(painted).toBeGreaterThan(10);
+  expect(slices.size).toBe(1);
+
+  await signOut(page);
+  await signInAs(page, 'Bob Blinded');
+  // Bob starts from nothing: Alice's stroke is not drawn for him.
+  await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'not-started');
+  await expect.poll(() => colouredPixels(page, 'axial', ALICE_REGION)).toBe(0);
+  await expect(page.getByTestId('review-panel')).toHaveCount(0);
+  await paintAndSubmit(BOB_REGION);
+  expect(await colouredPixels(page, 'axial', ALICE_REGION)).toBe(0);
+  await signOut(page);
+});
+
+test('a reviewer sees both raters in the legend, their layers and the heat map', async () => {
+  await signInAs(page, 'Rita Reviewer');
+  const legend = page.getByTestId('legend-item');
+  await expect(legend).toHaveCount(2);
+  await expect(page.getByTestId('legend')).toContainText('Alice Annotator');
+  await expect(page.getByTestId('legend')).toContainText('Bob Blinded');
+  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-raters', '2');
+  await expect.poll(() => colouredPixels(page, 'axial', ALICE_REGION)).toBeGreaterThan(20);
+  expect(await colouredPixels(page, 'axial', BOB_REGION)).toBeGreaterThan(20);
+
+  // Hiding Alice's layer and the heat map leaves nothing coloured where only Alice painted.
+  await page.getByTestId('layer-visible-Alice Annotator').uncheck();
+  await page.getByTestId('heatmap-visible').uncheck();
+  await expect.poll(() => colouredPixels(page, 'axial', ALICE_REGION)).toBe(0);
+  expect(await colouredPixels(page, 'axial', BOB_REGION)).toBeGreaterThan(20);
+  // The heat map alone shows Alice's stroke (mean vote ½ there, above the 0.25 threshold).
+  await page.getByTestId('heatmap-visible').check();
+  await expect.poll(() => colouredPixels(page, 'axial', ALICE_REGION)).toBeGreaterThan(20);
+  await signOut(page);
+});
+
+test('reopening restores every voxel of the saved labelmap', async () => {
+  await page.reload();
+  await expect(page.getByTestId('case-item').first()).toBeVisible();
+  await signInAs(page, 'Alice Annotator');
+  await openDwi();
+  const status = page.getByTestId('annotation-status');
+  await expect(status).toHaveAttribute('data-status', 'submitted');
+  await expect(status).toHaveAttribute('data-version', aliceSubmitted);
+  await expect.poll(() => colouredPixels(page, 'axial', ALICE_REGION)).toBeGreaterThan(20);
+
+  // Save what the editor holds now, untouched, and compare it with what was submitted.
+  await page.getByTestId('save-draft').click();
+  await expect(status).not.toHaveAttribute('data-version', aliceSubmitted);
+  const resaved = (await status.getAttribute('data-version')) ?? '';
+  const reviewer = await api.signInAs('Rita Reviewer');
+  const [before, after] = await Promise.all([api.readLabelmap(reviewer, aliceSubmitted), api.readLabelmap(reviewer, resaved)]);
+  expect(after.length).toBe(before.length);
+  let differing = 0;
+  for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) differing++;
+  expect(differing).toBe(0);
+  expect(before.some((v) => v === 1)).toBe(true);
+});

@@ -1,0 +1,35 @@
+/** Signing in as a rater and painting with the brush on a viewport, as a user does. */
+import { expect, type Page } from '@playwright/test';
+import type { Region } from './colouredPixels';
+
+/** Signs in as `name`, creating the identity when it does not exist yet. */
+export async function signInAs(page: Page, name: string): Promise<void> {
+  const panel = page.getByTestId('sign-in');
+  await expect(panel).toBeVisible();
+  const existing = panel.locator(`[data-testid="identity-item"][data-name="${name}"]`);
+  if (await existing.count()) {
+    await existing.click();
+  } else {
+    await page.getByTestId('new-rater-name').fill(name);
+    await page.getByTestId('create-rater').click();
+  }
+  await expect(page.getByTestId('signed-in')).toContainText(name);
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+}
+
+/** A horizontal brush stroke through the middle of `region` (fractions of the viewport element). */
+export async function brushStroke(page: Page, view: string, region: Region): Promise<void> {
+  const box = await page.getByTestId(`viewport-element-${view}`).boundingBox();
+  if (!box) throw new Error(`no ${view} viewport`);
+  const y = box.y + box.height * (region.y0 + region.y1) * 0.5;
+  const xa = box.x + box.width * (region.x0 + (region.x1 - region.x0) * 0.25);
+  const xb = box.x + box.width * (region.x0 + (region.x1 - region.x0) * 0.75);
+  await page.mouse.move(xa, y);
+  await page.mouse.down();
+  await page.mouse.move(xb, y, { steps: 12 });
+  await page.mouse.up();
+}

@@ -1,0 +1,39 @@
+/**
+ * The project API called from the test process (Node), over the same HTTP routes the page uses,
+ * with the server's token: sign in as a rater by name, list versions, read a labelmap.
+ */
+import { gunzipSync } from 'node:zlib';
+
+export interface ProjectApi {
+  call<T>(channel: string, request: unknown): Promise<T>;
+  signInAs(name: string): Promise<string>;
+  readLabelmap(session: string, versionId: string): Promise<Uint8Array>;
+}
+
+export function projectApi(serverUrl: string): ProjectApi {
+  const url = new URL(serverUrl);
+  const token = url.searchParams.get('token') ?? '';
+  async function call<T>(channel: string, request: unknown): Promise<T> {
+    const res = await fetch(new URL(`/api/${channel}`, url.origin), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Quorum-Token': token },
+      body: JSON.stringify(request),
+    });
+    const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
+    if (!body.ok) throw new Error(`${channel}: ${body.error?.message ?? res.status}`);
+    return body.value as T;
+  }
+  return {
+    call,
+    async signInAs(name) {
+      const identities = await call<Array<{ raterId: string; name: string }>>('rater.identities', {});
+      const me = identities.find((i) => i.name === name);
+      if (!me) throw new Error(`No rater named ${name}`);
+      return (await call<{ token: string }>('rater.signIn', { raterId: me.raterId })).token;
+    },
+    async readLabelmap(session, versionId) {
+      const read = await call<{ labelmapGzBase64: string }>('annotation.read', { session, versionId });
+      return new Uint8Array(gunzipSync(Buffer.from(read.labelmapGzBase64, 'base64')));
+    },
+  };
+}

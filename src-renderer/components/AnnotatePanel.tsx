@@ -1,0 +1,83 @@
+/** Annotate mode: status of the own labelmap, brush/eraser, radius, label, undo/redo, save, submit, no lesion. */
+import type { RaterCaseStatus } from '../../src-shared/project/types';
+import {
+  answerNoLesion,
+  changeBrushRadius,
+  chooseEditTool,
+  chooseLabel,
+  redoAnnotation,
+  saveDraft,
+  submitAnnotation,
+  undoAnnotation,
+} from '../state/annotationActions';
+import { useAnnotationState } from '../state/annotationState';
+
+const STATUS_TEXT: Record<RaterCaseStatus, string> = {
+  'not-started': 'Not started',
+  draft: 'Draft',
+  submitted: 'Submitted',
+  'no-lesion': 'Submitted: no lesion',
+};
+
+export function AnnotatePanel() {
+  const own = useAnnotationState((s) => s.own);
+  const tool = useAnnotationState((s) => s.tool);
+  const radiusMm = useAnnotationState((s) => s.radiusMm);
+  const label = useAnnotationState((s) => s.label);
+
+  return (
+    <div className="annotate-panel" data-testid="annotate-panel">
+      <div data-testid="annotation-status" data-status={own.status} data-dirty={own.dirty ? 'yes' : 'no'} data-version={own.versionId ?? ''}>
+        {STATUS_TEXT[own.status]}
+        {own.dirty ? ' · unsaved edits' : ''}
+        {own.saving ? ' · saving…' : ''}
+      </div>
+      <div className="group" role="group" aria-label="Edit tool">
+        <button type="button" data-testid="tool-brush" className={tool === 'brush' ? 'on' : ''} title="Circle brush (D)" onClick={() => chooseEditTool('brush')}>
+          Brush
+        </button>
+        <button type="button" data-testid="tool-eraser" className={tool === 'eraser' ? 'on' : ''} title="Circle eraser (E)" onClick={() => chooseEditTool('eraser')}>
+          Eraser
+        </button>
+      </div>
+      <div className="group" role="group" aria-label="Brush radius">
+        <button type="button" title="Smaller brush ([ or Ctrl+wheel)" onClick={() => changeBrushRadius(-0.5)}>
+          −
+        </button>
+        <span data-testid="brush-size" data-radius-mm={radiusMm}>
+          radius {radiusMm} mm
+        </span>
+        <button type="button" title="Larger brush (] or Ctrl+wheel)" onClick={() => changeBrushRadius(0.5)}>
+          +
+        </button>
+      </div>
+      <div className="group" role="group" aria-label="Label">
+        <button type="button" data-testid="label-1" className={label === 1 ? 'on' : ''} title="Paint lesion (L toggles)" onClick={() => chooseLabel(1)}>
+          1 Lesion
+        </button>
+        <button type="button" data-testid="label-2" className={label === 2 ? 'on' : ''} title="Paint uncertain lesion (L toggles)" onClick={() => chooseLabel(2)}>
+          2 Uncertain
+        </button>
+      </div>
+      <div className="group" role="group" aria-label="History">
+        <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" onClick={() => undoAnnotation()}>
+          Undo
+        </button>
+        <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" onClick={() => redoAnnotation()}>
+          Redo
+        </button>
+      </div>
+      <div className="group" role="group" aria-label="Save">
+        <button type="button" data-testid="save-draft" title="Save a draft (Ctrl+S); drafts are also saved 10 s after an edit" onClick={() => void saveDraft()}>
+          Save draft
+        </button>
+        <button type="button" data-testid="submit-annotation" onClick={() => void submitAnnotation()}>
+          Submit
+        </button>
+        <button type="button" data-testid="no-lesion" title="Submit the explicit answer that this case has no lesion" onClick={() => void answerNoLesion()}>
+          No lesion
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * The sidebar's annotation section: sign-in, then the annotate or review panel. It also keeps the
+ * viewer's annotation layers and tools in step with the state (useAnnotationSync).
+ */
+import { useEffect } from 'react';
+import { appStore, useAppState } from '../state/appState';
+import { chooseEditTool, flushOwnAnnotation, handleVolumeShown, markEdited, changeBrushRadius } from '../state/annotationActions';
+import { annotationStore, useAnnotationState } from '../state/annotationState';
+import { loadIdentities } from '../state/raterActions';
+import { applyEditTool, onOwnLabelmapEdited } from '../viewer/annotationSession';
+import { onVolumeShown } from '../viewer/viewerSession';
+import { AnnotatePanel } from './AnnotatePanel';
+import { RaterPanel } from './RaterPanel';
+import { ReviewPanel } from './ReviewPanel';
+
+function useAnnotationSync(): void {
+  const tool = useAnnotationState((s) => s.tool);
+  const radiusMm = useAnnotationState((s) => s.radiusMm);
+  const label = useAnnotationState((s) => s.label);
+  const own = useAnnotationState((s) => s.own.versionId);
+  const primaryTool = useAppState((s) => s.primaryTool);
+
+  useEffect(() => {
+    void loadIdentities();
+    const offShown = onVolumeShown(() => handleVolumeShown());
+    const offEdited = onOwnLabelmapEdited(() => markEdited());
+    // Autosave before the case changes (the old labelmap is still in memory until the new case shows).
+    let openCase = appStore.getState().openCase;
+    const offCase = appStore.subscribe(() => {
+      const next = appStore.getState().openCase;
+      if (next !== openCase) {
+        openCase = next;
+        void flushOwnAnnotation('switch');
+      }
+    });
+    // …and when the window is hidden or closed.
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') void flushOwnAnnotation('switch');
+    };
+    document.addEventListener('visibilitychange', onHidden);
+    // Ctrl+wheel over the viewports resizes the brush instead of scrolling slices.
+    const onWheel = (e: WheelEvent) => {
+      if (!e.ctrlKey || annotationStore.getState().tool === null) return;
+      if (!(e.target instanceof Element) || !e.target.closest('[data-testid="viewer-grid"]')) return;
+      e.preventDefault();
+      e.stopPropagation();
+      changeBrushRadius(e.deltaY < 0 ? 0.5 : -0.5);
+    };
+    window.addEventListener('wheel', onWheel, { capture: true, passive: false });
+    return () => {
+      offShown();
+      offEdited();
+      offCase();
+      document.removeEventListener('visibilitychange', onHidden);
+      window.removeEventListener('wheel', onWheel, { capture: true });
+    };
+  }, []);
+
+  // Picking a navigation tool (C, W, P, Z) puts the brush away.
+  useEffect(() => {
+    if (annotationStore.getState().tool !== null) chooseEditTool(null);
+  }, [primaryTool]);
+
+  useEffect(() => {
+    applyEditTool(tool, appStore.getState().primaryTool, radiusMm, label);
+  }, [tool, radiusMm, label, own, primaryTool]);
+}
+
+export function AnnotationSection() {
+  useAnnotationSync();
+  const signedIn = useAnnotationState((s) => s.signedIn);
+  const mode = useAnnotationState((s) => s.mode);
+  const currentCase = useAnnotationState((s) => s.currentCase);
+  const message = useAnnotationState((s) => s.message);
+
+  return (
+    <section className="annotation-section" data-testid="annotation-section">
+      <h2>Rater</h2>
+      <RaterPanel />
+      {signedIn && currentCase && mode === 'annotate' && <AnnotatePanel />}
+      {signedIn && currentCase && mode === 'review' && <ReviewPanel />}
+      {message && (
+        <div className={message.error ? 'annotation-message error' : 'annotation-message'} data-testid="annotation-message" role="status">
+          {message.text}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,213 @@
+/**
+ * The rater's own annotation of the open case: load the newest version into the viewer, track
+ * edits, save drafts (by hand, 10 s after an edit, and before the case, mode or rater changes),
+ * submit, answer "no lesion", and the editing tool settings. Every save is a new version on the
+ * server; the newest one is the parent of the next.
+ */
+import { raterCaseStatus } from '../../src-shared/project/annotationStatus';
+import { countLabels } from '../../src-shared/project/labels';
+import type { AnnotationVersion, CaseRecord, VersionStatus } from '../../src-shared/project/types';
+import { getApi } from '../api';
+import { decodeLabelmap, encodeLabelmap } from '../api/labelmapWire';
+import { clampBrushRadius, redoEdit, undoEdit, type EditTool } from '../viewer/annotationTools';
+import { clearAnnotationLayers, ownLabelmap, rebindLayers, showOwnLabelmap } from '../viewer/annotationSession';
+import { shownCaseVolume } from '../viewer/viewerSession';
+import { appStore } from './appState';
+import { annotationStore, NOT_STARTED, tell, updateAnnotation } from './annotationState';
+import { loadReviewLayers } from './reviewActions';
+
+/** Autosave runs this long after the first unsaved edit. */
+export const AUTOSAVE_MS = 10_000;
+
+let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+let editSerial = 0;
+let pendingSave: Promise<unknown> = Promise.resolve();
+let syncSerial = 0;
+
+function voxelCount(record: CaseRecord): number {
+  const [x, y, z] = record.series[0].geometry.dims;
+  return x * y * z;
+}
+
+function lesionVoxels(data: Uint8Array): number {
+  const c = countLabels(data);
+  return c.lesion + c.uncertain;
+}
+
+/** The open case's project record: the series path is the path the case was opened from. */
+function recordOfOpenCase(): CaseRecord | null {
+  const { openCase } = appStore.getState();
+  if (!openCase) return null;
+  return annotationStore.getState().projectCases.find((c) => c.series[0]?.path === openCase.path) ?? null;
+}
+
+/**
+ * Brings the viewer's annotation layers in line with who is signed in, the mode and the case on
+ * screen. Called after sign-in, a mode change and each new case on screen.
+ */
+export async function syncAnnotationCase(): Promise<void> {
+  const serial = ++syncSerial;
+  await pendingSave.catch(() => undefined);
+  const { signedIn, mode } = annotationStore.getState();
+  const shown = shownCaseVolume();
+  const openCase = appStore.getState().openCase;
+  if (!signedIn || !shown || !openCase || shown.caseDescriptor !== openCase) {
+    clearAnnotationLayers();
+    updateAnnotation({ currentCase: null, own: NOT_STARTED, layers: [] });
+    return;
+  }
+  const record = recordOfOpenCase();
+  if (!record) {
+    clearAnnotationLayers();
+    updateAnnotation({ currentCase: null, own: NOT_STARTED, layers: [], message: { text: 'This case is not in the project, so it cannot be annotated here.', error: false } });
+    return;
+  }
+  updateAnnotation({ currentCase: record });
+  if (mode === 'review') {
+    await loadReviewLayers(record, signedIn.token, () => serial === syncSerial);
+    return;
+  }
+  await loadOwn(record, signedIn.token, () => serial === syncSerial);
+}
+
+async function loadOwn(record: CaseRecord, token: string, current: () => boolean): Promise<void> {
+  const api = getApi();
+  const me = annotationStore.getState().signedIn?.raterId;
+  const listed = await api['quorum:annotation.list']({ session: token, caseId: record.caseId, ...(me ? { raterId: me } : {}) });
+  if (!listed.ok) {
+    tell(listed.error.message, true);
+    return;
+  }
+  const newest: AnnotationVersion | null = listed.value[listed.value.length - 1] ?? null;
+  let data: Uint8Array | null = null;
+  if (newest?.fileHash) {
+    const read = await api['quorum:annotation.read']({ session: token, versionId: newest.versionId });
+    if (!read.ok) {
+      tell(`Your last version could not be read: ${read.error.message}`, true);
+      return;
+    }
+    data = await decodeLabelmap(read.value.labelmapGzBase64, voxelCount(record));
+  }
+  if (!current()) return;
+  showOwnLabelmap(data);
+  editSerial = 0;
+  updateAnnotation({
+    own: { versionId: newest?.versionId ?? null, status: raterCaseStatus(newest), dirty: false, saving: false, savedAt: newest?.createdAt ?? null, voxels: data ? lesionVoxels(data) : 0 },
+    layers: [],
+  });
+}
+
+/** A volume reached the screen: carry the layers over (b-value switch) or load the new case's. */
+export function handleVolumeShown(): void {
+  if (!rebindLayers()) void syncAnnotationCase();
+}
+
+/** The user changed the own labelmap (brush, eraser, undo, redo). */
+export function markEdited(): void {
+  editSerial++;
+  const { own } = annotationStore.getState();
+  if (!own.dirty) updateAnnotation({ own: { ...own, dirty: true } });
+  autosaveTimer ??= setTimeout(() => {
+    autosaveTimer = null;
+    void flushOwnAnnotation('autosave');
+  }, AUTOSAVE_MS);
+}
+
+async function saveOwn(status: VersionStatus, reason: string): Promise<AnnotationVersion | null> {
+  const { signedIn, currentCase, own, mode } = annotationStore.getState();
+  const data = ownLabelmap();
+  if (!signedIn || !currentCase || mode !== 'annotate' || !data) return null;
+  if (autosaveTimer) clearTimeout(autosaveTimer);
+  autosaveTimer = null;
+  const serialAtStart = editSerial;
+  updateAnnotation({ own: { ...own, saving: true } });
+  const save = (async () =>
+    getApi()['quorum:annotation.save']({
+      session: signedIn.token,
+      caseId: currentCase.caseId,
+      labelmapGzBase64: await encodeLabelmap(data),
+      status,
+      parentVersionId: own.versionId,
+    }))();
+  pendingSave = save;
+  const r = await save;
+  const latest = annotationStore.getState().own;
+  if (!r.ok) {
+    updateAnnotation({ own: { ...latest, saving: false } });
+    tell(`Not saved: ${r.error.message}`, true);
+    return null;
+  }
+  const stillDirty = editSerial !== serialAtStart;
+  updateAnnotation({
+    own: { versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: stillDirty, saving: false, savedAt: r.value.createdAt, voxels: lesionVoxels(data) },
+    message: { text: `${status === 'submitted' ? 'Submitted' : reason === 'autosave' ? 'Autosaved draft' : 'Draft saved'} (${new Date(r.value.createdAt).toLocaleTimeString()})`, error: false },
+  });
+  return r.value;
+}
+
+/** Saves a draft if there are unsaved edits (autosave, and before switching case, mode or rater). */
+export async function flushOwnAnnotation(reason: 'autosave' | 'switch'): Promise<void> {
+  if (!annotationStore.getState().own.dirty) return;
+  await saveOwn('draft', reason);
+}
+
+export async function saveDraft(): Promise<void> {
+  await saveOwn('draft', 'manual');
+}
+
+export async function submitAnnotation(): Promise<void> {
+  const { signedIn, own } = annotationStore.getState();
+  const data = ownLabelmap();
+  if (!signedIn || !data) return;
+  if (lesionVoxels(data) === 0) {
+    tell('Nothing is drawn. If this case has no lesion, answer "No lesion" instead.', true);
+    return;
+  }
+  if (!own.dirty && own.status === 'draft' && own.versionId) {
+    const r = await getApi()['quorum:annotation.submitDraft']({ session: signedIn.token, versionId: own.versionId });
+    if (!r.ok) return tell(`Not submitted: ${r.error.message}`, true);
+    updateAnnotation({ own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), savedAt: r.value.createdAt }, message: { text: 'Submitted', error: false } });
+    return;
+  }
+  await saveOwn('submitted', 'submit');
+}
+
+/** The explicit "no lesion" answer: only with nothing drawn, so the answer and the image agree. */
+export async function answerNoLesion(): Promise<void> {
+  const { signedIn, currentCase, own } = annotationStore.getState();
+  const data = ownLabelmap();
+  if (!signedIn || !currentCase || !data) return;
+  if (lesionVoxels(data) > 0) {
+    tell('Voxels are drawn: erase them before answering "No lesion", or submit the drawing.', true);
+    return;
+  }
+  const r = await getApi()['quorum:annotation.noLesion']({ session: signedIn.token, caseId: currentCase.caseId, parentVersionId: own.versionId });
+  if (!r.ok) return tell(`Not saved: ${r.error.message}`, true);
+  updateAnnotation({ own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: false, savedAt: r.value.createdAt, voxels: 0 }, message: { text: 'Answered: no lesion', error: false } });
+}
+
+export function chooseEditTool(tool: EditTool | null): void {
+  const s = annotationStore.getState();
+  if (tool !== null && (s.mode !== 'annotate' || !s.currentCase)) return;
+  updateAnnotation({ tool: s.tool === tool ? null : tool });
+}
+
+export function changeBrushRadius(deltaMm: number): void {
+  updateAnnotation((s) => ({ radiusMm: clampBrushRadius(s.radiusMm + deltaMm) }));
+}
+
+export function chooseLabel(label: 1 | 2): void {
+  updateAnnotation({ label });
+}
+
+export function toggleLabel(): void {
+  updateAnnotation((s) => ({ label: s.label === 1 ? 2 : 1 }));
+}
+
+export function undoAnnotation(): void {
+  if (annotationStore.getState().mode === 'annotate') undoEdit();
+}
+
+export function redoAnnotation(): void {
+  if (annotationStore.getState().mode === 'annotate') redoEdit();
+}

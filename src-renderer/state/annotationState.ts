@@ -1,0 +1,105 @@
+/**
+ * Annotation state: who is signed in to the project, the mode (annotate or review), the open
+ * case's project record, the rater's own labelmap status, the editing tool, and in review mode the
+ * raters' layers and the heat map. Changed only through the verb-named functions in raterActions.ts,
+ * annotationActions.ts and reviewActions.ts; the viewer (viewer/annotationSession.ts) follows it.
+ */
+import { useSyncExternalStore } from 'react';
+import type { CaseRecord, RaterCaseStatus, Role } from '../../src-shared/project/types';
+import type { EditTool } from '../viewer/annotationTools';
+import { BRUSH_RADIUS_MM } from '../viewer/annotationTools';
+import { createStore } from './createStore';
+
+export interface Identity {
+  readonly raterId: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+export interface SignedIn extends Identity {
+  /** The session token every project request carries. */
+  readonly token: string;
+}
+
+/** annotate: the image and one's own labelmap only; review: every rater's layers and the heat map. */
+export type AnnotationMode = 'annotate' | 'review';
+
+export interface OwnAnnotation {
+  /** The newest saved version (the parent of the next save), or null when not started. */
+  readonly versionId: string | null;
+  readonly status: RaterCaseStatus;
+  /** Edits since the last save. */
+  readonly dirty: boolean;
+  readonly saving: boolean;
+  readonly savedAt: string | null;
+  /** Non-zero voxels of the labelmap as last counted (save or load). */
+  readonly voxels: number;
+}
+
+export interface RaterLayer {
+  readonly raterId: string;
+  readonly name: string;
+  /** Index into the Okabe–Ito palette. */
+  readonly colorIndex: number;
+  readonly versionId: string | null;
+  readonly status: RaterCaseStatus;
+  readonly visible: boolean;
+  readonly voxels: number;
+}
+
+export interface HeatMapSettings {
+  readonly visible: boolean;
+  readonly opacity: number;
+  /** Voxels whose mean vote is below this are not drawn. */
+  readonly threshold: number;
+  /** How many raters' labelmaps the map averages (0: none loaded). */
+  readonly raters: number;
+}
+
+export interface AnnotationState {
+  readonly identities: readonly Identity[];
+  readonly signedIn: SignedIn | null;
+  readonly mode: AnnotationMode;
+  readonly projectCases: readonly CaseRecord[];
+  /** The open case's record in the project, or null when it is not a project case. */
+  readonly currentCase: CaseRecord | null;
+  readonly own: OwnAnnotation;
+  readonly tool: EditTool | null;
+  readonly radiusMm: number;
+  readonly label: 1 | 2;
+  readonly layers: readonly RaterLayer[];
+  readonly heat: HeatMapSettings;
+  /** The last thing worth telling the user (saved, refused…). */
+  readonly message: { readonly text: string; readonly error: boolean } | null;
+}
+
+export const NOT_STARTED: OwnAnnotation = { versionId: null, status: 'not-started', dirty: false, saving: false, savedAt: null, voxels: 0 };
+
+export const initialAnnotationState: AnnotationState = {
+  identities: [],
+  signedIn: null,
+  mode: 'annotate',
+  projectCases: [],
+  currentCase: null,
+  own: NOT_STARTED,
+  tool: null,
+  radiusMm: BRUSH_RADIUS_MM.initial,
+  label: 1,
+  layers: [],
+  heat: { visible: true, opacity: 0.6, threshold: 0.25, raters: 0 },
+  message: null,
+};
+
+export const annotationStore = createStore<AnnotationState, Record<string, never>>(initialAnnotationState);
+
+export function useAnnotationState<T>(select: (state: AnnotationState) => T): T {
+  return useSyncExternalStore(annotationStore.subscribe, () => select(annotationStore.getState()));
+}
+
+export function updateAnnotation(patch: Partial<AnnotationState> | ((s: AnnotationState) => Partial<AnnotationState>)): void {
+  annotationStore.update((s) => ({ ...s, ...(typeof patch === 'function' ? patch(s) : patch) }));
+}
+
+export function tell(text: string, error = false): void {
+  updateAnnotation({ message: { text, error } });
+}

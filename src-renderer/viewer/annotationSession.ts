@@ -1,0 +1,165 @@
+/**
+ * The annotation layers of the one live viewer (viewerSession.ts): the signed-in rater's editable
+ * labelmap, or in review mode one read-only layer per rater plus the heat map. The state modules
+ * call these functions; only this module and labelmapLayers.ts touch Cornerstone segmentations.
+ *
+ * The layers are derived from the volume on screen; when the viewports get another volume of the
+ * same case (a b-value switch), `rebindLayers` moves them over with their voxels.
+ */
+import { eventTarget } from '@cornerstonejs/core';
+import { Enums as ToolEnums } from '@cornerstonejs/tools';
+import type { PrimaryTool } from '../state/appState';
+import { activateEditTool, ensureEditTools, resetEditHistory, setBrushRadiusMm, setPaintLabel, type EditTool } from './annotationTools';
+import { quantiseHeatMap, type HeatMap } from './heatLevels';
+import {
+  addLabelmapLayer,
+  hasLabelmapLayer,
+  readLabelmap,
+  removeAllLabelmapLayers,
+  setActiveLayer,
+  setLayerStyle,
+  setLayerVisible,
+  shownLayerIds,
+  writeLabelmap,
+  type LabelmapLayerSpec,
+} from './labelmapLayers';
+import { heatLut, ownLabelmapLut, raterLut } from './raterColors';
+import { shownCaseVolume } from './viewerSession';
+
+export const OWN_SEGMENTATION = 'quorum-own';
+export const HEAT_SEGMENTATION = 'quorum-heat';
+export const raterSegmentationId = (raterId: string): string => `quorum-rater-${raterId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+/** What the layers were built for, so a b-value switch can rebind them and a new case clears them. */
+let bound: { caseId: string; volumeId: string; specs: LabelmapLayerSpec[] } | null = null;
+let heat: { map: HeatMap; levels: Uint8Array } | null = null;
+let writing = false;
+
+function viewerOrThrow() {
+  const shown = shownCaseVolume();
+  if (!shown) throw new Error('No case volume is on screen.');
+  return shown;
+}
+
+/** The case whose layers are shown, or null. */
+export function layersCaseId(): string | null {
+  return bound?.caseId ?? null;
+}
+
+function addLayer(spec: LabelmapLayerSpec): void {
+  const shown = viewerOrThrow();
+  if (!bound || bound.caseId !== shown.caseDescriptor.caseId) bound = { caseId: shown.caseDescriptor.caseId, volumeId: shown.volumeId, specs: [] };
+  addLabelmapLayer(shown.viewer, shown.volumeId, spec);
+  bound.specs = [...bound.specs.filter((s) => s.segmentationId !== spec.segmentationId), spec];
+}
+
+export function clearAnnotationLayers(): void {
+  const shown = shownCaseVolume();
+  if (shown) removeAllLabelmapLayers(shown.viewer);
+  bound = null;
+  heat = null;
+  shown?.viewer.renderingEngine.render();
+}
+
+/**
+ * Called after a volume reached the screen: a new case drops the old layers (returns false), another
+ * volume of the same case carries them over with their current voxels (returns true).
+ */
+export function rebindLayers(): boolean {
+  const shown = shownCaseVolume();
+  if (!shown || !bound) return false;
+  if (bound.caseId !== shown.caseDescriptor.caseId) {
+    clearAnnotationLayers();
+    return false;
+  }
+  if (bound.volumeId === shown.volumeId && shownLayerIds(shown.viewer).length === bound.specs.length) return true;
+  const specs = bound.specs.map((s) => ({ ...s, data: hasLabelmapLayer(s.segmentationId) ? readLabelmap(s.segmentationId) : s.data }));
+  removeAllLabelmapLayers(shown.viewer);
+  bound = { caseId: bound.caseId, volumeId: shown.volumeId, specs: [] };
+  for (const spec of specs) addLayer(spec);
+  if (specs.some((s) => s.segmentationId === OWN_SEGMENTATION)) setActiveLayer(shown.viewer, OWN_SEGMENTATION);
+  shown.viewer.renderingEngine.render();
+  return true;
+}
+
+/** Shows the rater's own editable labelmap (`data` null: all zero) and starts a fresh undo history. */
+export function showOwnLabelmap(data: Uint8Array | null): void {
+  clearAnnotationLayers();
+  addLayer({ segmentationId: OWN_SEGMENTATION, label: 'My annotation', lut: ownLabelmapLut(), ...(data ? { data } : {}), style: { fillAlpha: 0.5, renderOutline: true, outlineWidth: 1 } });
+  const { viewer } = viewerOrThrow();
+  setActiveLayer(viewer, OWN_SEGMENTATION);
+  ensureEditTools(viewer.toolGroup);
+  resetEditHistory();
+  viewer.renderingEngine.render();
+}
+
+export function ownLabelmap(): Uint8Array | null {
+  return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmap(OWN_SEGMENTATION) : null;
+}
+
+/** Replaces the own labelmap's voxels without counting as an edit. */
+export function replaceOwnLabelmap(data: Uint8Array): void {
+  writing = true;
+  try {
+    writeLabelmap(OWN_SEGMENTATION, data);
+  } finally {
+    writing = false;
+  }
+}
+
+/** Calls `listener` whenever the user's edits (brush, eraser, undo, redo) change the own labelmap. */
+export function onOwnLabelmapEdited(listener: () => void): () => void {
+  const handler = (evt: Event) => {
+    const detail = (evt as CustomEvent<{ segmentationId?: string }>).detail;
+    if (!writing && detail?.segmentationId === OWN_SEGMENTATION) listener();
+  };
+  eventTarget.addEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, handler);
+  return () => eventTarget.removeEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, handler);
+}
+
+export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: 1 | 2): void {
+  const shown = shownCaseVolume();
+  if (!shown) return;
+  const editable = tool !== null && hasLabelmapLayer(OWN_SEGMENTATION);
+  activateEditTool(shown.viewer.toolGroup, editable ? tool : null, primaryTool);
+  setBrushRadiusMm(shown.viewer.toolGroup, radiusMm);
+  if (hasLabelmapLayer(OWN_SEGMENTATION)) setPaintLabel(OWN_SEGMENTATION, label);
+}
+
+/** Review mode: one read-only layer per rater, each with its own LUT, plus the heat map. */
+export function showReviewLayers(raters: ReadonlyArray<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }>, heatMap: HeatMap | null): void {
+  clearAnnotationLayers();
+  // The heat map first, so the raters' outlines are drawn over it and keep their own colours.
+  if (heatMap) {
+    heat = { map: heatMap, levels: new Uint8Array(heatMap.mean.length) };
+    addLayer({ segmentationId: HEAT_SEGMENTATION, label: 'Soft reference (mean of raters)', lut: heatLut(heatMap.levels), data: heat.levels, style: { renderOutline: false } });
+  }
+  for (const r of raters) {
+    addLayer({ segmentationId: raterSegmentationId(r.raterId), label: r.name, lut: raterLut(r.colorIndex), data: r.data, style: { fillAlpha: 0.2, renderOutline: true, outlineWidth: 2 } });
+  }
+  viewerOrThrow().viewer.renderingEngine.render();
+}
+
+export function setRaterLayerVisible(raterId: string, visible: boolean): void {
+  const shown = shownCaseVolume();
+  if (shown) setLayerVisible(shown.viewer, raterSegmentationId(raterId), visible);
+}
+
+/** Redraws the heat map for new settings; returns the number of voxels drawn. */
+export function updateHeatMap(settings: { visible: boolean; opacity: number; threshold: number }): number {
+  const shown = shownCaseVolume();
+  if (!shown || !heat || !hasLabelmapLayer(HEAT_SEGMENTATION)) return 0;
+  // Hidden = no voxels drawn: writing the levels re-shows a representation hidden through
+  // Cornerstone's visibility flag (seen in 5.14), so the heat map is emptied instead.
+  const count = settings.visible ? quantiseHeatMap(heat.map, settings.threshold, heat.levels) : (heat.levels.fill(0), 0);
+  writeLabelmap(HEAT_SEGMENTATION, heat.levels);
+  setLayerStyle(shown.viewer, HEAT_SEGMENTATION, { fillAlpha: settings.opacity });
+  shown.viewer.renderingEngine.render();
+  return count;
+}
+
+/** Segmentations drawn on the axial viewport (for the status line and tests). */
+export function shownAnnotationLayerIds(): string[] {
+  const shown = shownCaseVolume();
+  return shown ? shownLayerIds(shown.viewer) : [];
+}

@@ -1,0 +1,60 @@
+/** Heat map quantisation and the layer colour tables, on hand-worked voxels. */
+import { describe, expect, it } from 'vitest';
+import { computeHeatMap, heatLevelsFor, quantiseHeatMap } from './heatLevels';
+import { heatLut, OKABE_ITO, raterColor, raterLut } from './raterColors';
+
+describe('heat map levels', () => {
+  it('represents the mean of two raters exactly with half votes for uncertain voxels', () => {
+    // voxel:      0  1  2  3  4
+    const a = Uint8Array.of(0, 1, 1, 2, 0);
+    const b = Uint8Array.of(0, 1, 0, 2, 2);
+    // means:      0, 1, 0.5, 0.5, 0.25 → levels (×4): 0, 4, 2, 2, 1
+    const heat = computeHeatMap([a, b]);
+    expect(heat.levels).toBe(4);
+    const out = new Uint8Array(5);
+    expect(quantiseHeatMap(heat, 0, out)).toBe(4);
+    expect([...out]).toEqual([0, 4, 2, 2, 1]);
+    // A lower threshold of 0.5 hides the quarter vote and keeps 0.5 itself.
+    expect(quantiseHeatMap(heat, 0.5, out)).toBe(3);
+    expect([...out]).toEqual([0, 4, 2, 2, 0]);
+  });
+
+  it('counts uncertain voxels as lesion when asked', () => {
+    const heat = computeHeatMap([Uint8Array.of(2, 0), Uint8Array.of(2, 1), Uint8Array.of(0, 0)], 'lesion');
+    const out = new Uint8Array(2);
+    quantiseHeatMap(heat, 0, out);
+    // 2 of 3 and 1 of 3 raters, 6 levels: 4 and 2.
+    expect([...out]).toEqual([4, 2]);
+    expect(heatLevelsFor(3)).toBe(6);
+  });
+
+  it('refuses an output of the wrong size', () => {
+    expect(() => quantiseHeatMap(computeHeatMap([Uint8Array.of(1)]), 0, new Uint8Array(2))).toThrow(/2 voxels, expected 1/);
+  });
+});
+
+describe('layer colours', () => {
+  it('gives each rater an own Okabe–Ito LUT, uncertain fainter in the same hue', () => {
+    expect(raterLut(0)).toEqual([
+      [0, 0, 0, 0],
+      [230, 159, 0, 255],
+      [230, 159, 0, 102],
+    ]);
+    expect(raterColor(1)).toEqual([86, 180, 233]);
+    expect(raterColor(OKABE_ITO.length)).toEqual(raterColor(0));
+    // Separate arrays: editing one rater's LUT cannot recolour another.
+    expect(raterLut(0)).not.toBe(raterLut(0));
+  });
+
+  it('ramps the heat LUT from viridis purple to yellow with a transparent 0', () => {
+    const lut = heatLut(4);
+    expect(lut).toHaveLength(5);
+    expect(lut[0]).toEqual([0, 0, 0, 0]);
+    expect(lut[1]).toEqual([68, 1, 84, 255]);
+    // Level 2 of 4 is t = ⅓: a third of the way from the ¼ stop (59, 82, 139) to the ½ stop (33, 145, 140):
+    // 59 − 26/3 = 50.3 → 50, 82 + 63/3 = 103, 139 + 1/3 → 139.
+    expect(lut[2]).toEqual([50, 103, 139, 255]);
+    expect(lut[4]).toEqual([253, 231, 37, 255]);
+    expect(() => heatLut(0)).toThrow(/from 1 to 255/);
+  });
+});

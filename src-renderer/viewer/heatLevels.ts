@@ -1,0 +1,46 @@
+/**
+ * The soft-reference heat map as a Uint8 labelmap Cornerstone can draw: the mean of the raters'
+ * votes (src-shared/project/consensus.ts) quantised to `levels` steps, with voxels under the lower
+ * threshold set to 0. With uncertain voxels counted as half a vote, the mean of R raters is always a
+ * multiple of 1/(2R), so 2R levels represent it exactly (no rounding error at all): level m means
+ * a mean vote of m/(2R). Uint8 costs one byte a voxel, a quarter of Float32.
+ *
+ * Pure; the output array is the caller's (reused when the threshold moves).
+ */
+import { softConsensus } from '../../src-shared/project/consensus';
+import type { UncertainAs } from '../../src-shared/project/labels';
+
+/** Levels that represent the mean of `raterCount` raters exactly: 2R (half votes). */
+export function heatLevelsFor(raterCount: number): number {
+  return Math.min(255, Math.max(1, 2 * raterCount));
+}
+
+export interface HeatMap {
+  /** Mean vote per voxel, in [0, 1]. */
+  readonly mean: Float32Array;
+  readonly levels: number;
+}
+
+export function computeHeatMap(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs = 'half'): HeatMap {
+  return { mean: softConsensus(labelmaps, uncertainAs), levels: heatLevelsFor(labelmaps.length) };
+}
+
+/**
+ * Writes the quantised levels of `heat` into `out`: round(mean × levels), or 0 where the mean is
+ * below `lowerThreshold` (or is 0). Returns the number of non-zero voxels.
+ */
+export function quantiseHeatMap(heat: HeatMap, lowerThreshold: number, out: Uint8Array): number {
+  const { mean, levels } = heat;
+  if (out.length !== mean.length) throw new Error(`heat map output has ${out.length} voxels, expected ${mean.length}`);
+  let shown = 0;
+  for (let i = 0; i < mean.length; i++) {
+    const m = mean[i];
+    if (m <= 0 || m < lowerThreshold) {
+      out[i] = 0;
+    } else {
+      out[i] = Math.round(m * levels);
+      shown++;
+    }
+  }
+  return shown;
+}

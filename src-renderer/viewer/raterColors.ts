@@ -1,0 +1,83 @@
+/**
+ * Colours of the annotation layers, as Cornerstone colour LUTs (index = segment index = label value,
+ * entries RGBA 0–255). Each segmentation gets its own LUT: Cornerstone's setSegmentIndexColor edits
+ * a LUT shared by reference, so sharing one between raters would recolour them all.
+ *
+ * Raters: the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), distinguishable with
+ * the common colour-vision deficiencies; black is left out (invisible on a dark image). A rater's
+ * lesion voxels (1) are drawn in their colour, uncertain voxels (2) in the same hue, fainter.
+ * Heat map: matplotlib's "viridis" (purple → teal → yellow; perceptually ordered, colour-blind
+ * safe), sampled at five stops and interpolated linearly, one entry per quantised level.
+ *
+ * Pure functions; no Cornerstone import, so they are unit-tested in Node.
+ */
+
+export type Rgba = [number, number, number, number];
+
+/** Okabe–Ito without black, in the order raters get them. */
+export const OKABE_ITO: ReadonlyArray<{ name: string; rgb: readonly [number, number, number] }> = [
+  { name: 'orange', rgb: [230, 159, 0] },
+  { name: 'sky blue', rgb: [86, 180, 233] },
+  { name: 'bluish green', rgb: [0, 158, 115] },
+  { name: 'yellow', rgb: [240, 228, 66] },
+  { name: 'blue', rgb: [0, 114, 178] },
+  { name: 'vermillion', rgb: [213, 94, 0] },
+  { name: 'reddish purple', rgb: [204, 121, 167] },
+];
+
+/** The own labelmap in annotate mode: lesion red-orange (vermillion), uncertain yellow. */
+export function ownLabelmapLut(): Rgba[] {
+  return [
+    [0, 0, 0, 0],
+    [213, 94, 0, 255],
+    [240, 228, 66, 255],
+  ];
+}
+
+/** The colour of the `n`-th rater (0-based), cycling after seven. */
+export function raterColor(n: number): readonly [number, number, number] {
+  return OKABE_ITO[((n % OKABE_ITO.length) + OKABE_ITO.length) % OKABE_ITO.length].rgb;
+}
+
+/** A rater's LUT: value 1 in their colour, value 2 in the same colour at 40% alpha. */
+export function raterLut(n: number): Rgba[] {
+  const [r, g, b] = raterColor(n);
+  return [
+    [0, 0, 0, 0],
+    [r, g, b, 255],
+    [r, g, b, 102],
+  ];
+}
+
+/** viridis at 0, ¼, ½, ¾ and 1 (the published colour map's values, rounded). */
+const VIRIDIS_STOPS: ReadonlyArray<readonly [number, number, number]> = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
+
+/** The ramp's colour at t in [0, 1]. */
+export function viridis(t: number): [number, number, number] {
+  const x = Math.min(1, Math.max(0, t)) * (VIRIDIS_STOPS.length - 1);
+  const k = Math.min(VIRIDIS_STOPS.length - 2, Math.floor(x));
+  const f = x - k;
+  const a = VIRIDIS_STOPS[k];
+  const b = VIRIDIS_STOPS[k + 1];
+  return [0, 1, 2].map((c) => Math.round(a[c] + f * (b[c] - a[c]))) as [number, number, number];
+}
+
+/**
+ * The heat map's LUT for `levels` quantised levels: entry m (1..levels) shows a mean vote of
+ * m / levels, coloured along the ramp; entry 0 is transparent.
+ */
+export function heatLut(levels: number): Rgba[] {
+  if (!Number.isInteger(levels) || levels < 1 || levels > 255) throw new Error(`heat map levels must be an integer from 1 to 255, got ${levels}`);
+  const lut: Rgba[] = [[0, 0, 0, 0]];
+  for (let m = 1; m <= levels; m++) {
+    const t = levels === 1 ? 1 : (m - 1) / (levels - 1);
+    lut.push([...viridis(t), 255]);
+  }
+  return lut;
+}
