@@ -1,7 +1,8 @@
 /**
  * Multi-rater annotation, end to end on the demo DWI, with a server of its own (a fresh data
  * folder, so the project's first identity, the admin who reviews, is ours):
- * - two raters paint with the brush on the axial viewport; each sees only their own work; both submit;
+ * - two raters paint with the brush on the axial viewport (lesion, and uncertain with undo/redo);
+ *   each sees only their own work; a draft is autosaved; both submit;
  * - a reviewer sees both layers (legend lists both) and the heat map, and can hide each layer;
  * - after a reload and signing in again the editor holds every voxel: saving it again gives a
  *   version whose labelmap, read through the API, equals the submitted one voxel for voxel.
@@ -47,7 +48,8 @@ async function openDwi(): Promise<void> {
   await waitForVolume(page);
 }
 
-async function paintAndSubmit(region: Region): Promise<string> {
+/** Paints one stroke with the brush and checks it is drawn; returns the status element. */
+async function paint(region: Region) {
   const status = page.getByTestId('annotation-status');
   await expect(status).toHaveAttribute('data-status', 'not-started');
   await page.keyboard.press('d');
@@ -55,10 +57,29 @@ async function paintAndSubmit(region: Region): Promise<string> {
   await brushStroke(page, 'axial', region);
   await expect(status).toHaveAttribute('data-dirty', 'yes');
   await expect.poll(() => colouredPixels(page, 'axial', region)).toBeGreaterThan(20);
+  return status;
+}
+
+async function submit(): Promise<string> {
+  const status = page.getByTestId('annotation-status');
   await page.getByTestId('submit-annotation').click();
   await expect(status).toHaveAttribute('data-status', 'submitted');
   await expect(status).toHaveAttribute('data-dirty', 'no');
   return (await status.getAttribute('data-version')) ?? '';
+}
+
+/** The painted voxels of a labelmap: how many, which values, on how many axial slices. */
+function paintedVoxels(lm: Uint8Array): { count: number; values: number[]; slices: number } {
+  const values = new Set<number>();
+  const slices = new Set<number>();
+  let count = 0;
+  lm.forEach((v, i) => {
+    if (v === 0) return;
+    count++;
+    values.add(v);
+    slices.add(Math.floor(i / (DWI_DIMS[0] * DWI_DIMS[1])));
+  });
+  return { count, values: [...values].sort(), slices: slices.size };
 }
 
 test('the first identity is the project admin, who reviews', async () => {
@@ -71,24 +92,24 @@ test('two raters annotate the same case, each seeing only their own work, and bo
   await signInAs(page, 'Alice Annotator');
   await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', 'annotator');
   await openDwi();
-  aliceSubmitted = await paintAndSubmit(ALICE_REGION);
+  const status = await paint(ALICE_REGION);
+  // Autosave: a draft is saved about 10 s after the edit, without a click.
+  await expect(status).toHaveAttribute('data-status', 'draft', { timeout: 20_000 });
+  await expect(status).toHaveAttribute('data-dirty', 'no');
+  const draft = (await status.getAttribute('data-version')) ?? '';
+  aliceSubmitted = await submit();
   expect(aliceSubmitted).toMatch(/^ver_/);
+  expect(aliceSubmitted).not.toBe(draft);
 
-  // The submitted labelmap is a stroke on one axial slice.
+  // The submitted labelmap is one stroke of lesion (1) on one axial slice, the same as the autosaved draft.
   const reviewer = await api.signInAs('Rita Reviewer');
   const lm = await api.readLabelmap(reviewer, aliceSubmitted);
   expect(lm.length).toBe(DWI_DIMS[0] * DWI_DIMS[1] * DWI_DIMS[2]);
-  const slices = new Set<number>();
-  let painted = 0;
-  lm.forEach((v, i) => {
-    if (v !== 0) {
-      expect(v).toBe(1);
-      painted++;
-      slices.add(Math.floor(i / (DWI_DIMS[0] * DWI_DIMS[1])));
-    }
-  });
-  expect(painted).toBeGreaterThan(10);
-  expect(slices.size).toBe(1);
+  const alice = paintedVoxels(lm);
+  expect(alice.count).toBeGreaterThan(10);
+  expect(alice.values).toEqual([1]);
+  expect(alice.slices).toBe(1);
+  expect(Buffer.compare(await api.readLabelmap(reviewer, draft), lm)).toBe(0);
 
   await signOut(page);
   await signInAs(page, 'Bob Blinded');
@@ -96,8 +117,19 @@ test('two raters annotate the same case, each seeing only their own work, and bo
   await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'not-started');
   await expect.poll(() => colouredPixels(page, 'axial', ALICE_REGION)).toBe(0);
   await expect(page.getByTestId('review-panel')).toHaveCount(0);
-  await paintAndSubmit(BOB_REGION);
+  // Bob paints "uncertain" (label 2), undoes the stroke and redoes it.
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('label-2')).toHaveClass(/on/);
+  await paint(BOB_REGION);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => colouredPixels(page, 'axial', BOB_REGION)).toBe(0);
+  await page.keyboard.press('Control+Shift+Z');
+  await expect.poll(() => colouredPixels(page, 'axial', BOB_REGION)).toBeGreaterThan(20);
+  const bobSubmitted = await submit();
   expect(await colouredPixels(page, 'axial', ALICE_REGION)).toBe(0);
+  const bob = paintedVoxels(await api.readLabelmap(reviewer, bobSubmitted));
+  expect(bob.values).toEqual([2]);
+  expect(bob.count).toBeGreaterThan(10);
   await signOut(page);
 });
 
