@@ -33,6 +33,7 @@ describe('models service', () => {
     expect(demo.model?.intendedUse.startsWith('demo model, not for clinical use')).toBe(true);
     expect(demo.model?.channels).toEqual(['dwi_b1000', 'adc']);
     expect(demo.model?.memberCount).toBe(3);
+    expect(demo.model?.activation).toBe('sigmoid');
     expect(demo.files.map((f) => f.name)).toEqual(['model.json', 'member-0.onnx', 'member-1.onnx', 'member-2.onnx']);
     expect(demo.files[1].url).toBe('api/model/bundled/demo-dwi-lesion/member-0.onnx');
     // Resize + Conv, no ConvTranspose: the demo is meant to run on WebGPU.
@@ -96,7 +97,10 @@ describe('api/model route', () => {
     expect(isApiGetRoute('/api/models.list')).toBe(false);
     const service = createModelsService({ bundledDir, userDir });
     const routes = createAppRoutes({
-      handlers: { readVolume: () => ({ ok: false, error: { code: 'not-found', message: 'none' } }), readModelFile: (p) => service.readFile(p) },
+      handlers: {
+        readVolume: () => ({ ok: false, error: { code: 'not-found', message: 'none' } }),
+        readModelFile: (p) => service.readFile(p),
+      },
       pathGuard: new PathGuard(),
       rendererDir: tmp,
     });
@@ -104,7 +108,9 @@ describe('api/model route', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('Cross-Origin-Embedder-Policy')).toBe('require-corp');
     const bytes = new Uint8Array(await response.arrayBuffer());
-    const manifest = JSON.parse(await readFile(path.join(demoDir, 'model.json'), 'utf8')) as { members: { file: string; sha256: string }[] };
+    const manifest = JSON.parse(await readFile(path.join(demoDir, 'model.json'), 'utf8')) as {
+      members: { file: string; sha256: string }[];
+    };
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(manifest.members[2].sha256);
     const refused = await routes('GET', '/api/model/bundled/demo-dwi-lesion/eval.json');
     expect(refused.status).toBe(403);

@@ -74,7 +74,8 @@ export function createModelsService(options: ModelsServiceOptions): ModelsServic
       if ((source !== 'bundled' && source !== 'user') || folder === undefined || file === undefined || extra.length > 0) {
         return fail('not-found', 'Expected api/model/<bundled|user>/<folder>/<file>.');
       }
-      if (!SERVABLE.test(file)) return fail('forbidden-path', `Only model.json and .onnx files of a model folder are served, not "${file}".`);
+      if (!SERVABLE.test(file))
+        return fail('forbidden-path', `Only model.json and .onnx files of a model folder are served, not "${file}".`);
       const root = await realpath(dirs[source]).catch(() => null);
       if (root === null) return fail('not-found', `The ${source} models directory ${dirs[source]} does not exist.`);
       const resolved = await resolveInside(root, [folder, file]);
@@ -107,6 +108,7 @@ async function describeFolder(source: ModelSource, folder: string, folderPath: s
         modality: m.modality,
         channels: m.channels.map((c) => c.id),
         labels: [...m.output.labels],
+        activation: m.output.activation,
         memberCount: m.members.length,
       },
       files: ['model.json', ...m.members.map((x) => x.file)].map((name) => ({ name, url: modelFileUrl(source, folder, name) })),
@@ -119,7 +121,9 @@ async function describeFolder(source: ModelSource, folder: string, folderPath: s
     };
   } catch (e) {
     const message =
-      e instanceof ModelManifestError ? e.message : `model folder "${folder}" could not be read: ${e instanceof Error ? e.message : String(e)}`;
+      e instanceof ModelManifestError
+        ? e.message
+        : `model folder "${folder}" could not be read: ${e instanceof Error ? e.message : String(e)}`;
     return { ...base, error: message, model: null, files: [], webgpu: null };
   }
 }

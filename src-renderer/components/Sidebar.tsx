@@ -3,6 +3,7 @@ import { useAppState } from '../state/appState';
 import { openCasePath } from '../state/caseActions';
 import { setOpenDialogVisible } from '../state/uiActions';
 import { AnnotationSection } from './AnnotationSection';
+import { InferencePanel } from './InferencePanel';
 
 export function Sidebar() {
   const project = useAppState((s) => s.project);
@@ -52,6 +53,7 @@ export function Sidebar() {
         </ul>
       </section>
       <AnnotationSection />
+      <InferencePanel />
     </aside>
   );
 }

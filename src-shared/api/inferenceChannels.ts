@@ -31,6 +31,7 @@ export const modelEntrySchema = z.object({
       modality: z.string(),
       channels: z.array(z.string()),
       labels: z.array(z.string()),
+      activation: z.enum(['sigmoid', 'softmax']),
       memberCount: z.number().int(),
     })
     .nullable(),

@@ -1,0 +1,178 @@
+/**
+ * Local inference from the UI (issue 5): open the demo DWI, run the demo ensemble, see progress,
+ * the overlay and the uncertainty maps, the EP (WASM here: SwiftShader is a fallback adapter), the
+ * expected and thresholded volumes, and Cancel stopping a second run.
+ *
+ * The volumes shown are checked against the same pipeline run in this test with onnxruntime-node on
+ * the same file. Tolerance: onnxruntime-web WASM and onnxruntime-node agree within 1e-4 per voxel
+ * (src-shared/inference/ort.test.ts), so Σp·voxel can differ by at most N·1e-4·voxel ml, and the
+ * thresholded volume only by the voxels whose p lies within 1e-4 of the threshold (counted here).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import * as ortNode from 'onnxruntime-node';
+import { loadModelFolder, ortRunner, runSegmentation, dwiChannelSources, type SegmentationResult } from '../src-shared/inference';
+import { parseBval, readNifti, splitByBValue } from '../src-shared/nifti';
+import { colouredPixels } from './helpers/colouredPixels';
+import { openApp } from './helpers/openApp';
+import { openCaseByName } from './helpers/openCase';
+import { waitForVolume } from './helpers/waitForVolume';
+
+test.describe.configure({ mode: 'serial' });
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const FULL = { x0: 0.05, y0: 0.05, x1: 0.95, y1: 0.95 };
+const TOL_P = 1e-4;
+
+let page: Page;
+let dwiPath = '';
+
+/** The same pipeline on the same file with onnxruntime-node (CPU). */
+async function nodeReference(file: string): Promise<{ r: SegmentationResult; voxelMl: number; dims: readonly [number, number, number] }> {
+  const dir = path.join(repoRoot, 'models', 'demo-dwi-lesion');
+  const model = await loadModelFolder(async (name) => {
+    try {
+      return new Uint8Array(readFileSync(path.join(dir, name)));
+    } catch {
+      return undefined;
+    }
+  });
+  const runners = [];
+  for (const m of model.members) {
+    const s = await ortNode.InferenceSession.create(m.bytes, { intraOpNumThreads: 1 });
+    runners.push(ortRunner(s, (d, shape) => new ortNode.Tensor('float32', d, shape), m.inputName, m.outputName));
+  }
+  const image = readNifti(new Uint8Array(readFileSync(file)), { fileName: path.basename(file) });
+  const vols = splitByBValue(image, parseBval(readFileSync(file.replace(/\.nii(\.gz)?$/, '.bval'), 'utf8')), []);
+  const sources = dwiChannelSources(vols.map((v) => ({ bValue: v.bValue, data: v.volume.data })));
+  const r = await runSegmentation({
+    manifest: model.manifest,
+    runners,
+    dims: image.geometry.dims,
+    spacingMm: image.geometry.spacingMm,
+    sources,
+  });
+  const [sx, sy, sz] = image.geometry.spacingMm;
+  return { r, voxelMl: (sx * sy * sz) / 1000, dims: image.geometry.dims };
+}
+
+/** Steps the axial viewport (hovered, so it is the active one) to the 1-based slice `target`. */
+async function goToAxialSlice(target: number): Promise<void> {
+  const info = page.getByTestId('slice-info-axial');
+  const slice = async () => Number(await info.getAttribute('data-slice'));
+  await page.getByTestId('viewport-element-axial').hover();
+  // Which key raises the slice number depends on the view's orientation: find out from one step.
+  let up = 'ArrowDown';
+  let down = 'ArrowUp';
+  const start = await slice();
+  await page.keyboard.press(up);
+  await expect
+    .poll(slice, { timeout: 3000 })
+    .not.toBe(start)
+    .catch(() => undefined);
+  if ((await slice()) < start || (await slice()) === start) [up, down] = [down, up];
+  for (let guard = 0; guard < 80; guard++) {
+    const now = await slice();
+    if (now === target) return;
+    await page.keyboard.press(now < target ? up : down);
+    await expect.poll(slice).not.toBe(now);
+  }
+  throw new Error(`could not reach axial slice ${target}`);
+}
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openApp(page);
+  dwiPath = await openCaseByName(page, /dwi|diffusion/i);
+  await waitForVolume(page);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+test('lists the demo model, labelled as not for clinical use, and the user models folder', async () => {
+  await expect(page.getByTestId('model-select')).toContainText('Demo DWI lesion model');
+  await expect(page.getByTestId('model-intended-use')).toHaveText(/^demo model, not for clinical use/);
+  await expect(page.getByTestId('user-models-dir')).toContainText(/models/);
+});
+
+test('runs the demo model: progress, WASM on SwiftShader, overlay, uncertainty, volumes equal to onnxruntime-node', async () => {
+  test.setTimeout(480_000);
+  const before = await colouredPixels(page, 'axial', FULL);
+  const reference = nodeReference(dwiPath);
+  await page.getByTestId('inference-run').click();
+  await expect(page.getByTestId('inference-progress')).toBeVisible();
+  await expect(page.getByTestId('inference-progress')).toContainText(/patches/, { timeout: 120_000 });
+  await expect(page.getByTestId('inference-result')).toBeVisible({ timeout: 400_000 });
+
+  await expect(page.getByTestId('inference-ep')).toHaveAttribute('data-ep', 'wasm');
+  await expect(page.getByTestId('inference-ep')).toContainText(/WebGPU is not available/);
+  await expect(page.getByTestId('inference-timings')).toContainText(/sliding window/);
+
+  const { r, voxelMl, dims } = await reference;
+  // The demo scan has no lesion, so the model's probabilities are small and local: go to the axial
+  // slice where the reference has most voxels above the map's 0.05 floor. The viewer may count
+  // slices from either end, so try both before judging.
+  const [nx, ny, nz] = dims;
+  let best = 0;
+  let bestCount = -1;
+  for (let k = 0; k < nz; k++) {
+    let n = 0;
+    for (let v = k * nx * ny; v < (k + 1) * nx * ny; v++) if (r.probabilities[0][v] > 0.05) n++;
+    if (n > bestCount) [best, bestCount] = [k, n];
+  }
+  expect(bestCount).toBeGreaterThan(10);
+  let probabilityPixels = 0;
+  for (const target of [best + 1, nz - best]) {
+    await goToAxialSlice(target);
+    probabilityPixels = await colouredPixels(page, 'axial', FULL);
+    if (probabilityPixels > before + 50) break;
+  }
+  // Probability overlay: coloured pixels appear in the axial view.
+  expect(probabilityPixels).toBeGreaterThan(before + 50);
+  // Uncertainty maps: entropy is non-zero wherever p is neither ~0 nor ~1, so more voxels are drawn.
+  await page.getByTestId('inference-display-entropy').check();
+  await expect.poll(() => colouredPixels(page, 'axial', FULL)).toBeGreaterThan(probabilityPixels);
+  await page.getByTestId('inference-display-mutualInformation').check();
+  await expect(page.getByTestId('inference-display-mutualInformation')).toBeChecked();
+  await expect.poll(() => colouredPixels(page, 'axial', FULL)).toBeGreaterThan(before + 50);
+  const shown = page.getByTestId('inference-volumes');
+  const readVolumes = async () => ({
+    expected: Number(await shown.getAttribute('data-expected-ml')),
+    mask: Number(await shown.getAttribute('data-mask-ml')),
+    threshold: Number(await shown.getAttribute('data-threshold')),
+  });
+  const near = (t: number) => r.probabilities[0].reduce((n, p) => n + (Math.abs(p - t) <= TOL_P ? 1 : 0), 0);
+  const maskMlAt = (t: number) => r.probabilities[0].reduce((n, p) => n + (p > t ? 1 : 0), 0) * voxelMl;
+  const expectedTol = r.probabilities[0].length * TOL_P * voxelMl;
+
+  const at05 = await readVolumes();
+  expect(at05.threshold).toBe(0.5);
+  expect(Math.abs(at05.expected - r.volumes[0].expectedMl)).toBeLessThanOrEqual(expectedTol);
+  expect(Math.abs(at05.mask - r.volumes[0].maskMl)).toBeLessThanOrEqual(near(0.5) * voxelMl + 1e-9);
+  await expect(shown).toContainText(/expected Σp .* ml · thresholded .* ml · gap/);
+
+  // Lower the threshold: the mask grows (or stays), Σp does not change, and it matches node at that threshold.
+  const slider = page.getByTestId('inference-threshold');
+  await slider.focus();
+  for (let i = 0; i < 8; i++) await slider.press('ArrowLeft'); // 0.5 → 0.1 in steps of 0.05
+  await expect(shown).toHaveAttribute('data-threshold', '0.1');
+  const at01 = await readVolumes();
+  expect(at01.expected).toBe(at05.expected);
+  expect(at01.mask).toBeGreaterThanOrEqual(at05.mask);
+  expect(Math.abs(at01.mask - maskMlAt(0.1))).toBeLessThanOrEqual(near(0.1) * voxelMl + 1e-9);
+});
+
+test('Cancel stops a second run', async () => {
+  test.setTimeout(240_000);
+  await page.getByTestId('inference-run').click();
+  await expect(page.getByTestId('inference-progress')).toContainText(/patches/, { timeout: 120_000 });
+  await page.getByTestId('inference-cancel').click();
+  await expect(page.getByTestId('inference-status')).toContainText(/Cancelled/, { timeout: 30_000 });
+  await expect(page.getByTestId('inference-progress')).toHaveCount(0);
+  await expect(page.getByTestId('inference-result')).toHaveCount(0);
+  // Runnable again after a cancel.
+  await expect(page.getByTestId('inference-run')).toBeEnabled();
+});

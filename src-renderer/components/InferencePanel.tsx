@@ -1,0 +1,162 @@
+/**
+ * The sidebar's model section (issue 5): pick a model ("demo model, not for clinical use" from its
+ * manifest), Run on the open case, progress with ETA, Cancel, the EP that ran (and why not WebGPU),
+ * stage times; then the map shown (probability / entropy / mutual information), the threshold and
+ * the expected (Σp) next to the thresholded volume.
+ */
+import { useEffect } from 'react';
+import { useAppState } from '../state/appState';
+import {
+  applyThreshold,
+  cancelRun,
+  handleInferenceVolumeShown,
+  refreshModels,
+  runModel,
+  selectModel,
+  setDisplay,
+} from '../state/inferenceActions';
+import { useInferenceState, type InferenceDisplay } from '../state/inferenceState';
+import { onVolumeShown } from '../viewer/viewerSession';
+
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+export function InferencePanel() {
+  const s = useInferenceState((x) => x);
+  const openCase = useAppState((x) => x.openCase);
+
+  useEffect(() => {
+    void refreshModels();
+    // Deferred: the annotation layers are rebound in the same notification and may drop ours.
+    return onVolumeShown(() => void setTimeout(handleInferenceVolumeShown, 0));
+  }, []);
+
+  const entry = s.models.find((m) => m.key === s.selectedKey) ?? null;
+  const busy = s.phase === 'loading' || s.phase === 'running' || s.phase === 'cancelling';
+  const p = s.progress;
+  const v = s.volumes?.[0] ?? null;
+
+  return (
+    <section className="inference-panel" data-testid="inference-panel">
+      <h2>Model</h2>
+      <select
+        data-testid="model-select"
+        value={s.selectedKey ?? ''}
+        disabled={busy}
+        onChange={(e) => selectModel(e.target.value)}
+        title={s.userModelsDir ? `Your models folder: ${s.userModelsDir}` : undefined}
+      >
+        {s.models.map((m) => (
+          <option key={m.key} value={m.key} disabled={m.error !== null}>
+            {m.model ? m.model.name : m.folder}
+            {m.source === 'user' ? ' (yours)' : ''}
+            {m.error ? ' — unusable' : ''}
+          </option>
+        ))}
+      </select>
+      {entry?.model && (
+        <p className="model-use" data-testid="model-intended-use" title={entry.model.intendedUse}>
+          {entry.model.intendedUse.split('.')[0]}
+        </p>
+      )}
+      {entry?.webgpu && !entry.webgpu.canRun && <p className="muted">{entry.webgpu.blocking[0]}</p>}
+      {s.models
+        .filter((m) => m.error)
+        .map((m) => (
+          <p key={m.key} className="model-error" data-testid="model-error">
+            {m.error}
+          </p>
+        ))}
+      {s.userModelsDir && (
+        <p className="muted small" data-testid="user-models-dir" title="Drop a model folder here; it appears on the next refresh.">
+          Your models: {s.userModelsDir}{' '}
+          <button type="button" className="link" onClick={() => void refreshModels()}>
+            Refresh
+          </button>
+        </p>
+      )}
+      <div className="inference-actions">
+        <button
+          type="button"
+          data-testid="inference-run"
+          disabled={busy || !openCase || !entry || entry.error !== null}
+          onClick={() => void runModel()}
+        >
+          Run
+        </button>
+        <button type="button" data-testid="inference-cancel" disabled={s.phase !== 'running'} onClick={cancelRun}>
+          Cancel
+        </button>
+      </div>
+      {busy && (
+        <div className="inference-progress" data-testid="inference-progress">
+          <progress max={1} value={p?.fraction ?? 0} />
+          <span>
+            {s.phase === 'cancelling' ? 'Cancelling…' : (s.message ?? (p ? `${p.runsDone}/${p.runsTotal} patches` : 'Preparing…'))}
+            {p?.etaSeconds != null && s.phase === 'running' ? ` · ${Math.ceil(p.etaSeconds)} s left` : ''}
+          </span>
+        </div>
+      )}
+      {(s.phase === 'error' || s.phase === 'cancelled') && (
+        <p className={s.phase === 'error' ? 'model-error' : 'muted'} data-testid="inference-status">
+          {s.message}
+        </p>
+      )}
+      {s.ep && (
+        <p className="small" data-testid="inference-ep" data-ep={s.ep}>
+          Ran on {s.ep === 'webgpu' ? 'WebGPU' : 'WASM'}
+          {s.fallbackReason ? <span className="muted"> — {s.fallbackReason}</span> : null}
+        </p>
+      )}
+      {s.timings && (
+        <p className="small muted" data-testid="inference-timings">
+          channels {fmtMs(s.timings.channelsMs)} · resample {fmtMs(s.timings.resampleMs + s.timings.resampleBackMs)} · normalise{' '}
+          {fmtMs(s.timings.normaliseMs)} · sliding window {fmtMs(s.timings.slidingWindowMs)} (model {fmtMs(s.timings.modelRunMs)}) · outputs{' '}
+          {fmtMs(s.timings.outputsMs)} · total {fmtMs(s.timings.totalMs)}
+        </p>
+      )}
+      {s.phase === 'done' && s.resultCaseId && (
+        <div className="inference-result" data-testid="inference-result">
+          <div className="segmented" role="radiogroup" aria-label="Map shown">
+            {(['probability', 'entropy', 'mutualInformation'] as InferenceDisplay[]).map((d) => (
+              <label key={d}>
+                <input
+                  type="radio"
+                  name="inference-display"
+                  data-testid={`inference-display-${d}`}
+                  checked={s.display === d}
+                  disabled={d === 'mutualInformation' && !s.hasMutualInformation}
+                  onChange={() => setDisplay(d)}
+                />
+                {d === 'probability' ? 'Probability' : d === 'entropy' ? 'Entropy' : 'Mutual information'}
+              </label>
+            ))}
+          </div>
+          <label className="threshold">
+            Threshold p &gt; {s.threshold.toFixed(2)}
+            <input
+              type="range"
+              data-testid="inference-threshold"
+              min={0.05}
+              max={0.95}
+              step={0.05}
+              value={s.threshold}
+              onChange={(e) => applyThreshold(Number(e.target.value))}
+            />
+          </label>
+          {v && (
+            <p
+              className="small"
+              data-testid="inference-volumes"
+              data-expected-ml={v.expectedMl}
+              data-mask-ml={v.maskMl}
+              data-threshold={s.threshold}
+            >
+              {v.label}: expected Σp {v.expectedMl.toFixed(2)} ml · thresholded {v.maskMl.toFixed(2)} ml · gap{' '}
+              {(v.maskMl - v.expectedMl).toFixed(2)} ml
+            </p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

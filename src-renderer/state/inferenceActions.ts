@@ -1,0 +1,276 @@
+/**
+ * Running a model on the open case (issue 5): list models, fetch the picked model's files and load
+ * them into the inference worker, gather the case's channels (DWI: mean b≈0 and highest-b images),
+ * run with progress and cancel, then keep the result's arrays here and drive the overlay: the map
+ * shown (probability, entropy, mutual information) and the mask and volumes at the user's threshold.
+ *
+ * Cancel asks the worker, which stops between patches; if it does not answer in CANCEL_GRACE_MS
+ * (a single long session.run), the worker is terminated, which stops it for certain.
+ */
+import type { CaseDescriptor } from '../../src-shared/api/contract';
+import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
+import { dwiChannelSources, labelMask, labelVolumes, type ChannelId, type SegmentationResult } from '../../src-shared/inference';
+import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
+import type { Vec3 } from '../../src-shared/volume/types';
+import { voxelView } from '../../src-shared/volume/voxelTypes';
+import { getApi, streamVolumeBytes } from '../api';
+import { quantiseMap } from '../viewer/mapLevels';
+import {
+  ensureInferenceLayers,
+  MAP_LEVELS,
+  removeInferenceLayers,
+  showInferenceLayers,
+  updateInferenceMap,
+  updateInferenceMask,
+} from '../viewer/inferenceOverlay';
+import { appStore } from './appState';
+import { inferenceStore, type InferenceDisplay, type InferenceState } from './inferenceState';
+
+const CANCEL_GRACE_MS = 3000;
+/** Values at or below this fraction of the map's scale stay transparent. */
+const MAP_FLOOR = 0.05;
+
+let worker: Worker | null = null;
+let loadedKey: string | null = null;
+let serial = 0;
+let current: { requestId: string; graceTimer: number | null } | null = null;
+/** The finished result's arrays and what the overlay draws from them. */
+let result: {
+  r: SegmentationResult;
+  activation: 'sigmoid' | 'softmax';
+  labels: string[];
+  spacingMm: Vec3;
+  map: Uint8Array;
+  mask: Uint8Array;
+} | null = null;
+const pending = new Map<string, (e: InferenceWorkerEvent) => void>();
+
+function set(patch: Partial<InferenceState>): void {
+  inferenceStore.update((s) => ({ ...s, ...patch }));
+}
+
+function getWorker(): Worker {
+  if (worker) return worker;
+  worker = new Worker(new URL('../workers/inference.worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (e: MessageEvent<InferenceWorkerEvent>) => pending.get(e.data.requestId)?.(e.data);
+  worker.onerror = (e) => {
+    for (const handler of pending.values())
+      handler({ type: 'error', requestId: '', message: `The inference worker failed: ${e.message}`, cancelled: false });
+  };
+  return worker;
+}
+
+function dropWorker(): void {
+  worker?.terminate();
+  worker = null;
+  loadedKey = null;
+}
+
+/** Sends a request and calls `onEvent` for every event answering it until a final one. */
+function request(
+  req: InferenceWorkerRequest,
+  transfer: Transferable[],
+  onEvent: (e: InferenceWorkerEvent) => void,
+): Promise<InferenceWorkerEvent> {
+  return new Promise((resolve) => {
+    pending.set(req.requestId, (e) => {
+      onEvent(e);
+      if (e.type !== 'progress') {
+        pending.delete(req.requestId);
+        resolve(e);
+      }
+    });
+    getWorker().postMessage(req, transfer);
+  });
+}
+
+export async function refreshModels(): Promise<void> {
+  const listed = await getApi()['quorum:models.list']({});
+  if (!listed.ok) {
+    set({ message: listed.error.message });
+    return;
+  }
+  const { models, userDir } = listed.value;
+  const selected = inferenceStore.getState().selectedKey;
+  const keep = models.some((m) => m.key === selected && m.error === null);
+  set({ models, userModelsDir: userDir, selectedKey: keep ? selected : (models.find((m) => m.error === null)?.key ?? null) });
+}
+
+export function selectModel(key: string): void {
+  set({ selectedKey: key });
+}
+
+async function fetchBytes(url: string): Promise<ArrayBuffer> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  await streamVolumeBytes(url, (c) => {
+    chunks.push(c);
+    total += c.length;
+  });
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out.buffer;
+}
+
+async function ensureLoaded(entry: ModelEntry): Promise<void> {
+  if (loadedKey === entry.key) return;
+  set({ phase: 'loading', message: `Loading ${entry.model?.name ?? entry.folder}…` });
+  const files: Record<string, ArrayBuffer> = {};
+  for (const f of entry.files) files[f.name] = await fetchBytes(f.url);
+  const threads = Math.min(4, navigator.hardwareConcurrency || 1);
+  const answer = await request(
+    { type: 'load', requestId: `load-${++serial}`, files, preferWebGpu: true, wasmThreads: threads },
+    Object.values(files),
+    () => undefined,
+  );
+  if (answer.type === 'error') throw new Error(answer.message);
+  if (answer.type === 'loaded') {
+    loadedKey = entry.key;
+    set({ ep: answer.ep, fallbackReason: answer.fallbackReason });
+  }
+}
+
+/** The model's inputs from the open case: a DWI series gives b≈0 and high-b images; a CT its one volume. */
+async function caseInputs(
+  c: CaseDescriptor,
+): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number; dims: Vec3; spacingMm: Vec3 }> {
+  const first = c.volumes[0];
+  const volumes = [];
+  for (const v of c.volumes) {
+    const buffer = await fetchBytes(v.url);
+    const n = v.dims[0] * v.dims[1] * v.dims[2];
+    volumes.push({ bValue: v.bValue, data: voxelView(v.dataType, buffer, 0, n) });
+  }
+  if (volumes.some((v) => v.bValue !== null)) {
+    const sources = dwiChannelSources(volumes);
+    const images: Partial<Record<ChannelId, Float32Array>> = {};
+    for (const [k, a] of Object.entries(sources.images) as [ChannelId, ArrayLike<number> | undefined][])
+      if (a) images[k] = a instanceof Float32Array ? a : Float32Array.from(a);
+    return { images, ...(sources.bValue === undefined ? {} : { bValue: sources.bValue }), dims: first.dims, spacingMm: first.spacingMm };
+  }
+  if (c.modality === 'CT') return { images: { ct: Float32Array.from(volumes[0].data) }, dims: first.dims, spacingMm: first.spacingMm };
+  throw new Error('This case has no DWI b-values and is not a CT: the model has no input it knows.');
+}
+
+export async function runModel(): Promise<void> {
+  const state = inferenceStore.getState();
+  const c = appStore.getState().openCase;
+  const entry = state.models.find((m) => m.key === state.selectedKey);
+  if (!c || !entry || entry.error !== null || state.phase === 'running' || state.phase === 'loading') return;
+  clearResult();
+  try {
+    await ensureLoaded(entry);
+    set({ phase: 'loading', message: 'Reading the case…' });
+    const input = await caseInputs(c);
+    const requestId = `run-${++serial}`;
+    current = { requestId, graceTimer: null };
+    set({ phase: 'running', message: null, progress: null, timings: null });
+    const answer = await request(
+      {
+        type: 'run',
+        requestId,
+        dims: input.dims,
+        spacingMm: input.spacingMm,
+        images: input.images,
+        ...(input.bValue === undefined ? {} : { bValue: input.bValue }),
+      },
+      Object.values(input.images).flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])),
+      (e) => {
+        if (e.type === 'progress' && inferenceStore.getState().phase === 'running') set({ progress: e.progress });
+      },
+    );
+    if (current?.graceTimer) clearTimeout(current.graceTimer);
+    current = null;
+    if (answer.type === 'error') {
+      set({ phase: answer.cancelled ? 'cancelled' : 'error', message: answer.message });
+      return;
+    }
+    if (answer.type === 'result') acceptResult(c, entry, answer.result, input.spacingMm);
+  } catch (e) {
+    current = null;
+    set({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export function cancelRun(): void {
+  if (!current || inferenceStore.getState().phase !== 'running') return;
+  const { requestId } = current;
+  set({ phase: 'cancelling' });
+  worker?.postMessage({ type: 'cancel', requestId } satisfies InferenceWorkerRequest);
+  current.graceTimer = window.setTimeout(() => {
+    // The worker did not get to the cancel: stop it for certain (the next run reloads the model).
+    const handler = pending.get(requestId);
+    dropWorker();
+    handler?.({ type: 'error', requestId, message: 'Cancelled (the worker was stopped).', cancelled: true });
+  }, CANCEL_GRACE_MS);
+}
+
+function acceptResult(c: CaseDescriptor, entry: ModelEntry, r: SegmentationResult, spacingMm: Vec3): void {
+  const activation = entry.model?.activation ?? 'sigmoid';
+  const labels = entry.model?.labels ?? ['label'];
+  const n = r.mask.length;
+  result = { r, activation, labels, spacingMm, map: new Uint8Array(n), mask: new Uint8Array(n) };
+  set({
+    phase: 'done',
+    timings: r.timings,
+    resultCaseId: c.caseId,
+    hasMutualInformation: r.mutualInformation !== null,
+    display: 'probability',
+    threshold: 0.5,
+  });
+  drawMap('probability');
+  applyThreshold(0.5);
+  showInferenceLayers(c.caseId, result.map, result.mask);
+}
+
+function drawMap(display: InferenceDisplay): void {
+  if (!result) return;
+  const { r, activation, labels } = result;
+  // Probability: the first foreground label. Entropy/MI: bits, bounded by labels (sigmoid) or log2(classes).
+  const bound = activation === 'sigmoid' ? labels.length : Math.log2(labels.length);
+  const values =
+    display === 'probability'
+      ? r.probabilities[activation === 'softmax' ? 1 : 0]
+      : display === 'entropy'
+        ? r.entropy
+        : (r.mutualInformation ?? r.entropy);
+  quantiseMap(values, display === 'probability' ? 1 : bound, MAP_LEVELS, MAP_FLOOR, result.map);
+}
+
+export function setDisplay(display: InferenceDisplay): void {
+  if (!result) return;
+  drawMap(display);
+  updateInferenceMap();
+  set({ display });
+}
+
+/** Recomputes the mask (strictly above the threshold) and both volumes, and redraws the outline. */
+export function applyThreshold(threshold: number): void {
+  if (!result) return;
+  const { r, activation, labels, spacingMm } = result;
+  result.mask.set(labelMask(r.probabilities, activation, threshold));
+  const volumes = labelVolumes(r.probabilities, result.mask, labels, activation, spacingMm);
+  updateInferenceMask();
+  set({ threshold, volumes });
+}
+
+export function clearResult(): void {
+  result = null;
+  removeInferenceLayers();
+  set({ resultCaseId: null, volumes: null, hasMutualInformation: false, timings: null, progress: null });
+}
+
+/** After a volume reached the screen: keep the overlay on its case, drop it for another case. */
+export function handleInferenceVolumeShown(): void {
+  const c = appStore.getState().openCase;
+  if (result && c?.caseId !== inferenceStore.getState().resultCaseId) {
+    clearResult();
+    set({ phase: 'idle', message: null });
+    return;
+  }
+  ensureInferenceLayers();
+}

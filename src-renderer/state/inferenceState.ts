@@ -1,0 +1,54 @@
+/**
+ * Inference state (issue 5): the models found, the one picked, the run's phase and progress, the EP
+ * that ran and why, stage times, and for a finished result the threshold, the map shown and the
+ * volumes. The result's arrays stay in inferenceActions.ts (not in a frozen snapshot). Changed only
+ * through inferenceActions.ts.
+ */
+import { useSyncExternalStore } from 'react';
+import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
+import type { BrowserEp, InferenceProgress, LabelVolume, StageTimings } from '../../src-shared/inference';
+import { createStore } from './createStore';
+
+export type InferencePhase = 'idle' | 'loading' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
+export type InferenceDisplay = 'probability' | 'entropy' | 'mutualInformation';
+
+export interface InferenceState {
+  readonly models: readonly ModelEntry[];
+  readonly userModelsDir: string | null;
+  readonly selectedKey: string | null;
+  readonly phase: InferencePhase;
+  readonly progress: InferenceProgress | null;
+  readonly message: string | null;
+  readonly ep: BrowserEp | null;
+  readonly fallbackReason: string | null;
+  readonly timings: StageTimings | null;
+  /** The case the shown result belongs to. */
+  readonly resultCaseId: string | null;
+  readonly hasMutualInformation: boolean;
+  readonly display: InferenceDisplay;
+  readonly threshold: number;
+  readonly volumes: readonly LabelVolume[] | null;
+}
+
+export const initialInferenceState: InferenceState = {
+  models: [],
+  userModelsDir: null,
+  selectedKey: null,
+  phase: 'idle',
+  progress: null,
+  message: null,
+  ep: null,
+  fallbackReason: null,
+  timings: null,
+  resultCaseId: null,
+  hasMutualInformation: false,
+  display: 'probability',
+  threshold: 0.5,
+  volumes: null,
+};
+
+export const inferenceStore = createStore<InferenceState, Record<string, never>>(initialInferenceState);
+
+export function useInferenceState<T>(select: (s: InferenceState) => T): T {
+  return useSyncExternalStore(inferenceStore.subscribe, () => select(inferenceStore.getState()));
+}

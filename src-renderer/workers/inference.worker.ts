@@ -1,0 +1,142 @@
+/**
+ * The inference Web Worker (issue 5): loads a model folder's files with the same checks main runs
+ * (loadModelFolder: manifest, hashes, channel count, WebGPU ops), opens one onnxruntime-web session
+ * per ensemble member on the chosen EP (executionProvider.ts: WebGPU with NCHW when a real adapter
+ * exists and the probe run passes, else WASM with the reason), runs the pipeline and sends the
+ * result back with its arrays transferred, never copied. Messages: workerProtocol.ts.
+ *
+ * ORT's own .mjs/.wasm come through Vite `?url` imports (environment.md: avoids a Vite 8 production
+ * hang with threads and works under Electron's custom protocol).
+ */
+import * as ort from 'onnxruntime-web';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import {
+  InferenceCancelledError,
+  inferenceProvenance,
+  loadModelFolder,
+  openMembers,
+  runSegmentation,
+  type LoadedModel,
+  type ModelRunner,
+  type OpenedMembers,
+  type SegmentationResult,
+} from '../../src-shared/inference';
+import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
+
+interface WorkerScope {
+  postMessage(message: InferenceWorkerEvent, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<InferenceWorkerRequest>) => void): void;
+}
+const scope = self as unknown as WorkerScope;
+
+/** The adapter fields we read; `info.isFallbackAdapter` is newer than the top-level flag. */
+interface AdapterLike {
+  info?: { isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+}
+
+ort.env.wasm.wasmPaths = { mjs: new URL(ortMjsUrl, self.location.href).href, wasm: new URL(ortWasmUrl, self.location.href).href };
+
+let loaded: { model: LoadedModel; opened: OpenedMembers; warnings: string[] } | null = null;
+const running = new Map<string, AbortController>();
+
+/** SwiftShader and other software adapters count as unavailable: WebGPU there is 500–900× slower than WASM. */
+async function realWebGpuAdapter(): Promise<boolean> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return false;
+  try {
+    const adapter = (await gpu.requestAdapter()) as AdapterLike | null;
+    if (!adapter) return false;
+    return !(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false);
+  } catch {
+    return false;
+  }
+}
+
+async function load(req: Extract<InferenceWorkerRequest, { type: 'load' }>): Promise<void> {
+  if (loaded) await Promise.all(loaded.opened.sessions.map((s) => s.release?.().catch(() => undefined)));
+  loaded = null;
+  // Needs cross-origin isolation (COOP/COEP, sent by both shells) for more than one thread.
+  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, req.wasmThreads) : 1;
+  const model = await loadModelFolder(async (name) => (req.files[name] ? new Uint8Array(req.files[name]) : undefined), 'model folder');
+  const opened = await openMembers(model, {
+    webgpuAvailable: await realWebGpuAdapter(),
+    preferWebGpu: req.preferWebGpu,
+    createSession: (bytes, ep) =>
+      ort.InferenceSession.create(bytes, {
+        executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' }] : ['wasm'],
+        graphOptimizationLevel: 'all',
+      }),
+    makeTensor: (data, dims) => new ort.Tensor('float32', data, dims),
+  });
+  const warnings = [...model.webgpu.warnings];
+  if (!self.crossOriginIsolated) warnings.push('The page is not cross-origin isolated: WASM runs on one thread.');
+  loaded = { model, opened, warnings };
+  post({ type: 'loaded', requestId: req.requestId, ep: opened.ep, fallbackReason: opened.fallbackReason, warnings });
+}
+
+/**
+ * Each model run first yields a macrotask, so a 'cancel' message is handled between patches: the
+ * pipeline checks the AbortSignal before every run. (Awaiting ORT's promises alone yields only
+ * microtasks, and the worker would not see the message until the end.)
+ */
+function yielding(run: ModelRunner): ModelRunner {
+  return async (x, shape) => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return run(x, shape);
+  };
+}
+
+async function run(req: Extract<InferenceWorkerRequest, { type: 'run' }>): Promise<void> {
+  if (!loaded) throw new Error('No model is loaded.');
+  const { model, opened } = loaded;
+  const controller = new AbortController();
+  running.set(req.requestId, controller);
+  const startedAt = new Date().toISOString();
+  try {
+    const result = await runSegmentation({
+      manifest: model.manifest,
+      runners: opened.runners.map(yielding),
+      dims: req.dims,
+      spacingMm: req.spacingMm,
+      sources: { images: req.images, bValue: req.bValue },
+      signal: controller.signal,
+      now: () => performance.now(),
+      ...(req.ttaFlipAxes ? { ttaFlipAxes: req.ttaFlipAxes } : {}),
+      onProgress: (progress) => post({ type: 'progress', requestId: req.requestId, progress }),
+    });
+    const provenance = inferenceProvenance(model.manifest, result, {
+      executionProvider: opened.ep,
+      fallbackReason: opened.fallbackReason,
+      ...(req.ttaFlipAxes ? { ttaFlipAxes: req.ttaFlipAxes } : {}),
+      startedAt,
+    });
+    post({ type: 'result', requestId: req.requestId, result, provenance }, transferablesOf(result));
+  } finally {
+    running.delete(req.requestId);
+  }
+}
+
+function transferablesOf(r: SegmentationResult): Transferable[] {
+  const arrays = [...r.probabilities, r.mask, r.entropy, ...(r.mutualInformation ? [r.mutualInformation] : []), ...(r.variance ?? [])];
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
+
+function post(event: InferenceWorkerEvent, transfer: Transferable[] = []): void {
+  scope.postMessage(event, transfer);
+}
+
+scope.addEventListener('message', (e) => {
+  const req = e.data;
+  if (req.type === 'cancel') {
+    running.get(req.requestId)?.abort();
+    return;
+  }
+  const work = req.type === 'load' ? load(req) : run(req);
+  work.catch((err: unknown) => {
+    const cancelled = err instanceof InferenceCancelledError;
+    const message = cancelled ? 'Cancelled.' : err instanceof Error ? err.message : String(err);
+    post({ type: 'error', requestId: req.requestId, message, cancelled });
+  });
+});
