@@ -72,7 +72,9 @@ export function rebindLayers(): boolean {
     clearAnnotationLayers();
     return false;
   }
-  if (bound.volumeId === shown.volumeId && shownLayerIds(shown.viewer).length === bound.specs.length) return true;
+  // Other features (the model overlay) may add segmentations of their own: look for ours only.
+  const present = new Set(shownLayerIds(shown.viewer));
+  if (bound.volumeId === shown.volumeId && bound.specs.every((s) => present.has(s.segmentationId))) return true;
   const specs = bound.specs.map((s) => ({ ...s, data: hasLabelmapLayer(s.segmentationId) ? readLabelmap(s.segmentationId) : s.data }));
   removeAllLabelmapLayers(shown.viewer);
   bound = { caseId: bound.caseId, volumeId: shown.volumeId, specs: [] };
