@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { disagreementMap, disagreementMax, labelEntropy, voteVariance } from './disagreement';
+
+/** Raters as columns: each row is one voxel's labels from raters 0..R−1. */
+function raters(rows: number[][]): Uint8Array[] {
+  return rows[0].map((_, r) => Uint8Array.from(rows.map((row) => row[r])));
+}
+
+describe('labelEntropy', () => {
+  it('is 0 where raters agree and matches −Σ p log2 p by hand elsewhere', () => {
+    const h = labelEntropy(
+      raters([
+        [0, 0, 0, 0],
+        [1, 1, 1, 1],
+        [1, 0, 1, 0], // two categories, half each: 1 bit
+        [1, 1, 1, 0], // ¾, ¼: 0.75·log2(4/3) + 0.25·2 = 0.8112781
+        [0, 1, 2, 2], // ¼, ¼, ½: 0.5 + 0.5 + 0.5 = 1.5 bits
+      ]),
+    );
+    expect(h[0]).toBe(0);
+    expect(h[1]).toBe(0);
+    expect(h[2]).toBeCloseTo(1, 6);
+    expect(h[3]).toBeCloseTo(0.75 * Math.log2(4 / 3) + 0.5, 6);
+    expect(h[4]).toBeCloseTo(1.5, 6);
+  });
+  it('reaches log2 3 for three raters giving three different labels', () => {
+    const h = labelEntropy(raters([[0, 1, 2]]));
+    expect(h[0]).toBeCloseTo(Math.log2(3), 6);
+    expect(disagreementMax('entropy', 3)).toBeCloseTo(Math.log2(3), 12);
+    expect(disagreementMax('entropy', 2)).toBe(1);
+  });
+});
+
+describe('voteVariance', () => {
+  it('is the population variance of the votes (uncertain = ½ by default)', () => {
+    // Hand-derived: {1, 0} mean ½ → ¼; votes {0, 1, ½} mean ½ → (¼ + ¼ + 0)/3 = 1/6; {1,1,1,0} mean ¾ → (3·(¼)² + (¾)²)/4 = 3/16.
+    expect(voteVariance(raters([[1, 0]]))[0]).toBe(0.25);
+    expect(voteVariance(raters([[0, 1, 2]]))[0]).toBeCloseTo(1 / 6, 6);
+    expect(voteVariance(raters([[1, 1, 1, 0]]))[0]).toBeCloseTo(3 / 16, 6);
+    // Uncertain as lesion: {1, 2} agree.
+    expect(voteVariance(raters([[1, 2]]), 'lesion')[0]).toBe(0);
+    expect(disagreementMap('variance', raters([[2, 2]]))[0]).toBe(0);
+  });
+});
+
+describe('input checks', () => {
+  it('refuses no raters, mismatched grids and a wrong output size', () => {
+    expect(() => labelEntropy([])).toThrow(/at least one/);
+    expect(() => voteVariance([new Uint8Array(3), new Uint8Array(4)])).toThrow(/labelmap 1 has 4 voxels/);
+    expect(() => disagreementMap('entropy', [new Uint8Array(3)], 'half', new Float32Array(2))).toThrow(/output has 2/);
+    expect(() => disagreementMax('variance', 0)).toThrow(/positive/);
+  });
+});
