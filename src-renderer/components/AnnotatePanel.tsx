@@ -1,8 +1,10 @@
-/** Annotate mode: status of the own labelmap, brush/eraser, radius, label, undo/redo, save, submit, no lesion. */
+/** Annotate mode: status of the own labelmap, the editing tools, radius, threshold tolerance, label, undo/redo, interpolation, save, submit, no lesion. */
 import type { RaterCaseStatus } from '../../src-shared/project/types';
 import {
   answerNoLesion,
   changeBrushRadius,
+  changeThresholdTolerance,
+  interpolateAnnotation,
   chooseEditTool,
   chooseLabel,
   redoAnnotation,
@@ -11,6 +13,7 @@ import {
   undoAnnotation,
 } from '../state/annotationActions';
 import { useAnnotationState } from '../state/annotationState';
+import { EDIT_TOOL_INFO } from '../state/editToolInfo';
 
 const STATUS_TEXT: Record<RaterCaseStatus, string> = {
   'not-started': 'Not started',
@@ -24,6 +27,8 @@ export function AnnotatePanel() {
   const tool = useAnnotationState((s) => s.tool);
   const radiusMm = useAnnotationState((s) => s.radiusMm);
   const label = useAnnotationState((s) => s.label);
+  const tolerance = useAnnotationState((s) => s.thresholdTolerance);
+  const range = useAnnotationState((s) => s.thresholdRange);
 
   return (
     <div className="annotate-panel" data-testid="annotate-panel">
@@ -33,12 +38,11 @@ export function AnnotatePanel() {
         {own.saving ? ' · saving…' : ''}
       </div>
       <div className="group" role="group" aria-label="Edit tool">
-        <button type="button" data-testid="tool-brush" className={tool === 'brush' ? 'on' : ''} title="Circle brush (D)" onClick={() => chooseEditTool('brush')}>
-          Brush
-        </button>
-        <button type="button" data-testid="tool-eraser" className={tool === 'eraser' ? 'on' : ''} title="Circle eraser (E)" onClick={() => chooseEditTool('eraser')}>
-          Eraser
-        </button>
+        {EDIT_TOOL_INFO.map((t) => (
+          <button key={t.tool} type="button" data-testid={`tool-${t.tool}`} className={tool === t.tool ? 'on' : ''} title={`${t.description} (${t.keyLabel})`} onClick={() => chooseEditTool(t.tool)}>
+            {t.name}
+          </button>
+        ))}
       </div>
       <div className="group" role="group" aria-label="Brush radius">
         <button type="button" title="Smaller brush ([ or Ctrl+wheel)" onClick={() => changeBrushRadius(-0.5)}>
@@ -48,6 +52,23 @@ export function AnnotatePanel() {
           radius {radiusMm} mm
         </span>
         <button type="button" title="Larger brush (] or Ctrl+wheel)" onClick={() => changeBrushRadius(0.5)}>
+          +
+        </button>
+      </div>
+      <div className="group" role="group" aria-label="Threshold tolerance">
+        <button type="button" title="Narrower threshold range" onClick={() => changeThresholdTolerance(-0.05)}>
+          −
+        </button>
+        <span
+          data-testid="threshold-tolerance"
+          data-tolerance={tolerance}
+          data-range-low={range?.[0] ?? ''}
+          data-range-high={range?.[1] ?? ''}
+          title="Threshold brush: paints voxels within the pressed voxel's value ± tolerance × window width"
+        >
+          ± {Math.round(tolerance * 100)}% of window{range ? ` · ${range[0].toFixed(1)}…${range[1].toFixed(1)}` : ''}
+        </span>
+        <button type="button" title="Wider threshold range" onClick={() => changeThresholdTolerance(0.05)}>
           +
         </button>
       </div>
@@ -65,6 +86,9 @@ export function AnnotatePanel() {
         </button>
         <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" onClick={() => redoAnnotation()}>
           Redo
+        </button>
+        <button type="button" data-testid="interpolate" title="Fill the empty axial slices between annotated ones by shape-based interpolation (I); one undo step" onClick={() => interpolateAnnotation()}>
+          Interpolate
         </button>
       </div>
       <div className="group" role="group" aria-label="Save">

@@ -5,9 +5,10 @@
 import { useEffect } from 'react';
 import { appStore, useAppState } from '../state/appState';
 import { chooseEditTool, flushOwnAnnotation, handleVolumeShown, markEdited, changeBrushRadius } from '../state/annotationActions';
-import { annotationStore, useAnnotationState } from '../state/annotationState';
+import { annotationStore, tell, updateAnnotation, useAnnotationState } from '../state/annotationState';
 import { loadIdentities } from '../state/raterActions';
-import { applyEditTool, onOwnLabelmapEdited } from '../viewer/annotationSession';
+import { applyEditTool, onContourRefused, onOwnLabelmapEdited } from '../viewer/annotationSession';
+import { onThresholdRange } from '../viewer/editToolClasses';
 import { onVolumeShown } from '../viewer/viewerSession';
 import { AnnotatePanel } from './AnnotatePanel';
 import { RaterPanel } from './RaterPanel';
@@ -24,6 +25,8 @@ function useAnnotationSync(): void {
     void loadIdentities();
     const offShown = onVolumeShown(() => handleVolumeShown());
     const offEdited = onOwnLabelmapEdited(() => markEdited());
+    onThresholdRange((range) => updateAnnotation({ thresholdRange: range }));
+    onContourRefused((why) => tell(why, true));
     // Autosave before the case changes (the old labelmap is still in memory until the new case shows).
     let openCase = appStore.getState().openCase;
     const offCase = appStore.subscribe(() => {
@@ -50,6 +53,8 @@ function useAnnotationSync(): void {
     return () => {
       offShown();
       offEdited();
+      onThresholdRange(null);
+      onContourRefused(null);
       offCase();
       document.removeEventListener('visibilitychange', onHidden);
       window.removeEventListener('wheel', onWheel, { capture: true });

@@ -2,7 +2,16 @@
  * The keyboard shortcuts: one table, used both to handle keys and to list them in the help
  * overlay, so the two cannot drift apart.
  */
-import { changeBrushRadius, chooseEditTool, redoAnnotation, saveDraft, toggleLabel, undoAnnotation } from '../state/annotationActions';
+import {
+  changeBrushRadius,
+  chooseEditTool,
+  interpolateAnnotation,
+  redoAnnotation,
+  saveDraft,
+  toggleLabel,
+  undoAnnotation,
+} from '../state/annotationActions';
+import { EDIT_TOOL_INFO } from '../state/editToolInfo';
 import { stepVolume } from '../state/caseActions';
 import { appStore } from '../state/appState';
 import {
@@ -51,8 +60,18 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['p', 'P'], label: 'P', description: 'Left button: pan (middle button always pans)', run: () => choosePrimaryTool('pan') },
   { keys: ['z', 'Z'], label: 'Z', description: 'Left button: zoom (right button always zooms)', run: () => choosePrimaryTool('zoom') },
   { keys: ['o', 'O'], label: 'O', description: 'Open a file or folder', run: () => setOpenDialogVisible(true) },
-  { keys: ['d', 'D'], label: 'D', description: 'Annotate: circle brush on the left button', run: () => chooseEditTool('brush') },
-  { keys: ['e', 'E'], label: 'E', description: 'Annotate: circle eraser on the left button', run: () => chooseEditTool('eraser') },
+  ...EDIT_TOOL_INFO.map((t) => ({
+    keys: t.keys,
+    label: t.keyLabel,
+    description: `Annotate: ${t.description} on the left button`,
+    run: () => chooseEditTool(t.tool),
+  })),
+  {
+    keys: ['i', 'I'],
+    label: 'I',
+    description: 'Annotate: interpolate the empty slices between annotated ones',
+    run: () => interpolateAnnotation(),
+  },
   { keys: ['['], label: '[', description: 'Annotate: smaller brush (also Ctrl+wheel)', run: () => changeBrushRadius(-0.5) },
   { keys: [']'], label: ']', description: 'Annotate: larger brush (also Ctrl+wheel)', run: () => changeBrushRadius(0.5) },
   { keys: ['l', 'L'], label: 'L', description: 'Annotate: paint label 1 lesion / 2 uncertain', run: () => toggleLabel() },

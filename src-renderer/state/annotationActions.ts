@@ -10,7 +10,8 @@ import type { AnnotationVersion, CaseRecord, VersionStatus } from '../../src-sha
 import { getApi } from '../api';
 import { decodeLabelmap, encodeLabelmap } from '../api/labelmapWire';
 import { clampBrushRadius, redoEdit, undoEdit, type EditTool } from '../viewer/annotationTools';
-import { clearAnnotationLayers, ownLabelmap, rebindLayers, showOwnLabelmap } from '../viewer/annotationSession';
+import { clearAnnotationLayers, interpolateOwnLabelmap, ownLabelmap, rebindLayers, showOwnLabelmap } from '../viewer/annotationSession';
+import { setThresholdTolerance, THRESHOLD_TOLERANCE } from '../viewer/editToolClasses';
 import { shownCaseVolume } from '../viewer/viewerSession';
 import { appStore } from './appState';
 import { annotationStore, NOT_STARTED, tell, updateAnnotation } from './annotationState';
@@ -210,4 +211,23 @@ export function undoAnnotation(): void {
 
 export function redoAnnotation(): void {
   if (annotationStore.getState().mode === 'annotate') redoEdit();
+}
+
+/** Threshold brush tolerance, as a fraction of the window width (clamped, 0.01 steps). */
+export function changeThresholdTolerance(delta: number): void {
+  updateAnnotation((s) => {
+    const next = Math.round(Math.min(THRESHOLD_TOLERANCE.max, Math.max(THRESHOLD_TOLERANCE.min, s.thresholdTolerance + delta)) * 100) / 100;
+    setThresholdTolerance(next);
+    return { thresholdTolerance: next };
+  });
+}
+
+/** Fills the empty slices between annotated ones in the own labelmap (one undo step). */
+export function interpolateAnnotation(): void {
+  const s = annotationStore.getState();
+  if (s.mode !== 'annotate' || !s.currentCase) return;
+  const r = interpolateOwnLabelmap();
+  if (!r) return;
+  if (r.filledSlices.length === 0) tell('Nothing to interpolate: annotate two axial slices with empty slices between them.');
+  else tell(`Interpolated ${r.voxels} voxels on ${r.filledSlices.length} slice${r.filledSlices.length === 1 ? '' : 's'} (${r.filledSlices[0] + 1}–${r.filledSlices[r.filledSlices.length - 1] + 1})`);
 }

@@ -8,6 +8,7 @@ import { useSyncExternalStore } from 'react';
 import type { CaseRecord, RaterCaseStatus, Role } from '../../src-shared/project/types';
 import type { EditTool } from '../viewer/annotationTools';
 import { BRUSH_RADIUS_MM } from '../viewer/annotationTools';
+import { THRESHOLD_TOLERANCE } from '../viewer/editToolClasses';
 import { createStore } from './createStore';
 
 export interface Identity {
@@ -67,6 +68,9 @@ export interface AnnotationState {
   readonly tool: EditTool | null;
   readonly radiusMm: number;
   readonly label: 1 | 2;
+  /** Threshold brush: tolerance as a fraction of the window width, and the range of the last stroke. */
+  readonly thresholdTolerance: number;
+  readonly thresholdRange: readonly [number, number] | null;
   readonly layers: readonly RaterLayer[];
   readonly heat: HeatMapSettings;
   /** The last thing worth telling the user (saved, refused…). */
@@ -85,6 +89,8 @@ export const initialAnnotationState: AnnotationState = {
   tool: null,
   radiusMm: BRUSH_RADIUS_MM.initial,
   label: 1,
+  thresholdTolerance: THRESHOLD_TOLERANCE.initial,
+  thresholdRange: null,
   layers: [],
   heat: { visible: true, opacity: 0.6, threshold: 0.25, raters: 0 },
   message: null,

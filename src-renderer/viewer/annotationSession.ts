@@ -9,11 +9,16 @@
 import { eventTarget } from '@cornerstonejs/core';
 import { Enums as ToolEnums } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
-import { activateEditTool, ensureEditTools, resetEditHistory, setBrushRadiusMm, setPaintLabel, type EditTool } from './annotationTools';
+import { fillPolygon } from '../../src-shared/project/polygonFill';
+import { interpolateSlices, type InterpolationResult } from '../../src-shared/project/interpolate';
+import { activateEditTool, CONTOUR_TOOL_NAME, ensureEditTools, resetEditHistory, setBrushRadiusMm, setPaintLabel, type EditTool } from './annotationTools';
+import { onContourCompleted } from './editToolClasses';
+import { editLabelmap } from './labelmapEdits';
 import { quantiseHeatMap, type HeatMap } from './heatLevels';
 import {
   addLabelmapLayer,
   hasLabelmapLayer,
+  labelmapGrid,
   readLabelmap,
   removeAllLabelmapLayers,
   setActiveLayer,
@@ -34,6 +39,10 @@ export const raterSegmentationId = (raterId: string): string => `quorum-rater-${
 let bound: { caseId: string; volumeId: string; specs: LabelmapLayerSpec[] } | null = null;
 let heat: { map: HeatMap; levels: Uint8Array } | null = null;
 let writing = false;
+/** The label value the tools paint now (the contour fill and interpolation write it too). */
+let paintLabel: 1 | 2 = 1;
+let contourListener: (() => void) | null = null;
+let contourRefusal: ((why: string) => void) | null = null;
 
 function viewerOrThrow() {
   const shown = shownCaseVolume();
@@ -91,6 +100,7 @@ export function showOwnLabelmap(data: Uint8Array | null): void {
   const { viewer } = viewerOrThrow();
   setActiveLayer(viewer, OWN_SEGMENTATION);
   ensureEditTools(viewer.toolGroup);
+  contourListener ??= onContourCompleted(CONTOUR_TOOL_NAME, fillContour);
   resetEditHistory();
   viewer.renderingEngine.render();
 }
@@ -125,7 +135,45 @@ export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, r
   const editable = tool !== null && hasLabelmapLayer(OWN_SEGMENTATION);
   activateEditTool(shown.viewer.toolGroup, editable ? tool : null, primaryTool);
   setBrushRadiusMm(shown.viewer.toolGroup, radiusMm);
+  paintLabel = label;
   if (hasLabelmapLayer(OWN_SEGMENTATION)) setPaintLabel(OWN_SEGMENTATION, label);
+}
+
+/** Where a contour that cannot be filled is explained to the user. */
+export function onContourRefused(listener: ((why: string) => void) | null): void {
+  contourRefusal = listener;
+}
+
+/**
+ * Fills a completed freehand contour into the own labelmap on its axial slice (one undo step).
+ * Contours drawn on the sagittal or coronal view are refused with a reason: the fill works on the
+ * labelmap's k slices only.
+ */
+function fillContour(polyline: ReadonlyArray<readonly [number, number, number]>): void {
+  if (!hasLabelmapLayer(OWN_SEGMENTATION)) return;
+  const grid = labelmapGrid(OWN_SEGMENTATION);
+  const ijk = polyline.map((p) => grid.worldToIndex([p[0], p[1], p[2]]));
+  const ks = ijk.map((p) => p[2]);
+  const k = Math.round(ks[0]);
+  if (Math.max(...ks) - Math.min(...ks) > 0.5) {
+    contourRefusal?.('Contours are filled on axial slices only: draw the contour on the axial view.');
+    return;
+  }
+  if (k < 0 || k >= grid.dims[2]) return;
+  editLabelmap(OWN_SEGMENTATION, (voxels) => {
+    fillPolygon(voxels, { dims: grid.dims, k }, ijk.map((p) => [p[0], p[1]] as const), paintLabel);
+  });
+}
+
+/** Fills the empty axial slices between annotated ones (shape-based interpolation), as one undo step. */
+export function interpolateOwnLabelmap(): InterpolationResult | null {
+  if (!hasLabelmapLayer(OWN_SEGMENTATION)) return null;
+  const grid = labelmapGrid(OWN_SEGMENTATION);
+  let result: InterpolationResult = { filledSlices: [], voxels: 0 };
+  editLabelmap(OWN_SEGMENTATION, (voxels) => {
+    result = interpolateSlices(voxels, { dims: grid.dims, spacingMm: [grid.spacingMm[0], grid.spacingMm[1]] }, paintLabel);
+  });
+  return result;
 }
 
 /** Review mode: one read-only layer per rater, each with its own LUT, plus the heat map. */

@@ -1,21 +1,63 @@
 /**
- * The editing tools on the MPR tool group: a circle brush and a circle eraser (two instances of
- * Cornerstone's BrushTool with the FILL_INSIDE_CIRCLE / ERASE_INSIDE_CIRCLE strategies), the brush
- * radius, the label value painted (segment index 1 lesion, 2 uncertain), and undo/redo through
- * Cornerstone's history (DefaultHistoryMemo: every brush stroke pushes one labelmap memo on mouse up).
+ * The editing tools on the MPR tool group, each a Cornerstone tool instance:
+ * - brush / eraser / sphere brush: BrushTool with FILL_INSIDE_CIRCLE, ERASE_INSIDE_CIRCLE,
+ *   FILL_INSIDE_SPHERE (the sphere paints the same radius through neighbouring slices);
+ * - threshold brush: QuorumThresholdBrush (editToolClasses.ts: range from the pressed voxel);
+ * - flood fill: QuorumPaintFill (in-plane, the connected region of the clicked label value);
+ * - scissors: RectangleScissorsTool, CircleScissorsTool, SphereScissorsTool (fill the shape drawn);
+ * - freehand contour: PlanarFreehandROITool, whose completed contour annotationSession.ts fills
+ *   into the labelmap (src-shared/project/polygonFill.ts) and removes.
+ * Plus the brush radius, the label value painted (segment index 1 lesion, 2 uncertain), and
+ * undo/redo through Cornerstone's history (DefaultHistoryMemo): the brushes and scissors push their
+ * own labelmap memos, Quorum's fill/contour/interpolation push diff memos (labelmapEdits.ts).
  *
  * Bindings: an edit tool takes the left button from the primary tool (crosshairs, W/L…); Ctrl+left
  * keeps window/level, the other buttons keep zoom and pan, the wheel keeps scrolling slices.
  */
 import { utilities as csUtils } from '@cornerstonejs/core';
-import { addTool, BrushTool, CrosshairsTool, Enums as ToolEnums, segmentation, utilities as toolUtils, type Types as ToolTypes } from '@cornerstonejs/tools';
+import {
+  addTool,
+  BrushTool,
+  CircleScissorsTool,
+  CrosshairsTool,
+  Enums as ToolEnums,
+  PlanarFreehandROITool,
+  RectangleScissorsTool,
+  segmentation,
+  SphereScissorsTool,
+  utilities as toolUtils,
+  type Types as ToolTypes,
+} from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
+import { QuorumPaintFill, QuorumThresholdBrush } from './editToolClasses';
 import { setPrimaryTool } from './mprToolGroup';
 
-export type EditTool = 'brush' | 'eraser';
+export type EditTool = 'brush' | 'eraser' | 'sphere' | 'threshold' | 'fill' | 'rectScissors' | 'circleScissors' | 'sphereScissors' | 'contour';
 
-const TOOL_NAME: Record<EditTool, string> = { brush: 'QuorumBrush', eraser: 'QuorumEraser' };
-const STRATEGY: Record<EditTool, string> = { brush: 'FILL_INSIDE_CIRCLE', eraser: 'ERASE_INSIDE_CIRCLE' };
+interface ToolSpec {
+  readonly instance: string;
+  readonly base: string;
+  readonly configuration: Record<string, unknown>;
+  /** Takes the brush radius. */
+  readonly sized: boolean;
+}
+
+const SPECS: Record<EditTool, ToolSpec> = {
+  brush: { instance: 'QuorumBrush', base: BrushTool.toolName, configuration: { activeStrategy: 'FILL_INSIDE_CIRCLE' }, sized: true },
+  eraser: { instance: 'QuorumEraser', base: BrushTool.toolName, configuration: { activeStrategy: 'ERASE_INSIDE_CIRCLE' }, sized: true },
+  sphere: { instance: 'QuorumSphereBrush', base: BrushTool.toolName, configuration: { activeStrategy: 'FILL_INSIDE_SPHERE' }, sized: true },
+  threshold: { instance: 'QuorumThresholdBrush', base: QuorumThresholdBrush.toolName, configuration: { activeStrategy: 'THRESHOLD_INSIDE_CIRCLE' }, sized: true },
+  fill: { instance: 'QuorumFill', base: QuorumPaintFill.toolName, configuration: {}, sized: false },
+  rectScissors: { instance: 'QuorumRectangleScissors', base: RectangleScissorsTool.toolName, configuration: {}, sized: false },
+  circleScissors: { instance: 'QuorumCircleScissors', base: CircleScissorsTool.toolName, configuration: {}, sized: false },
+  sphereScissors: { instance: 'QuorumSphereScissors', base: SphereScissorsTool.toolName, configuration: {}, sized: false },
+  contour: { instance: 'QuorumContour', base: PlanarFreehandROITool.toolName, configuration: { calculateStats: false, allowOpenContours: false }, sized: false },
+};
+
+export const EDIT_TOOLS = Object.keys(SPECS) as EditTool[];
+
+/** The tool instance that draws freehand contours (annotationSession.ts listens for its contours). */
+export const CONTOUR_TOOL_NAME = SPECS.contour.instance;
 
 /** Undo depth per case (the issue asks for at least 50). */
 export const HISTORY_DEPTH = 100;
@@ -26,10 +68,11 @@ export const BRUSH_RADIUS_MM = { min: 0.5, max: 50, initial: 4 } as const;
 const { DefaultHistoryMemo } = csUtils.HistoryMemo;
 
 export function ensureEditTools(group: ToolTypes.IToolGroup): void {
-  addTool(BrushTool);
-  for (const tool of ['brush', 'eraser'] as const) {
-    if (!group.hasTool(TOOL_NAME[tool])) {
-      group.addToolInstance(TOOL_NAME[tool], BrushTool.toolName, { activeStrategy: STRATEGY[tool], brushSize: BRUSH_RADIUS_MM.initial });
+  for (const tool of [BrushTool, QuorumThresholdBrush, QuorumPaintFill, RectangleScissorsTool, CircleScissorsTool, SphereScissorsTool, PlanarFreehandROITool]) addTool(tool);
+  for (const tool of EDIT_TOOLS) {
+    const spec = SPECS[tool];
+    if (!group.hasTool(spec.instance)) {
+      group.addToolInstance(spec.instance, spec.base, { ...spec.configuration, ...(spec.sized ? { brushSize: BRUSH_RADIUS_MM.initial } : {}) });
     }
   }
 }
@@ -40,13 +83,13 @@ export function ensureEditTools(group: ToolTypes.IToolGroup): void {
  */
 export function activateEditTool(group: ToolTypes.IToolGroup, tool: EditTool | null, primaryTool: PrimaryTool): void {
   ensureEditTools(group);
-  for (const t of ['brush', 'eraser'] as const) group.setToolPassive(TOOL_NAME[t]);
+  for (const t of EDIT_TOOLS) group.setToolPassive(SPECS[t].instance);
   setPrimaryTool(group, primaryTool);
   if (tool === null) return;
   // The primary tool loses the left button (the others keep theirs).
   setPrimaryTool(group, 'crosshairs');
   group.setToolPassive(CrosshairsTool.toolName);
-  group.setToolActive(TOOL_NAME[tool], { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+  group.setToolActive(SPECS[tool].instance, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
 }
 
 export function clampBrushRadius(mm: number): number {
@@ -55,10 +98,10 @@ export function clampBrushRadius(mm: number): number {
 
 export function setBrushRadiusMm(group: ToolTypes.IToolGroup, mm: number): void {
   ensureEditTools(group);
-  for (const t of ['brush', 'eraser'] as const) toolUtils.segmentation.setBrushSizeForToolGroup(group.id, mm, TOOL_NAME[t]);
+  for (const t of EDIT_TOOLS) if (SPECS[t].sized) toolUtils.segmentation.setBrushSizeForToolGroup(group.id, mm, SPECS[t].instance);
 }
 
-/** The label value the brush paints into the segmentation (its segment index). */
+/** The label value the tools paint into the segmentation (its segment index). */
 export function setPaintLabel(segmentationId: string, label: 1 | 2): void {
   segmentation.segmentIndex.setActiveSegmentIndex(segmentationId, label);
 }

@@ -139,3 +139,20 @@ export function setActiveLayer(viewer: MprViewer, segmentationId: string): void 
 export function shownLayerIds(viewer: MprViewer): string[] {
   return segmentation.state.getSegmentationRepresentations(viewer.viewportIds.axial).map((r) => r.segmentationId);
 }
+
+/** The layer's grid: dims, and world (LPS mm) → continuous voxel index (voxel centres at integers). */
+export function labelmapGrid(segmentationId: string): { dims: [number, number, number]; spacingMm: [number, number, number]; worldToIndex: (world: Types.Point3) => [number, number, number] } {
+  const volume = labelmapVolume(segmentationId);
+  const imageData = volume.imageData;
+  if (!imageData) throw new Error(`Labelmap ${segmentationId} has no image geometry.`);
+  const [nx, ny, nz] = volume.dimensions;
+  const [sx, sy, sz] = volume.spacing;
+  return {
+    dims: [nx, ny, nz],
+    spacingMm: [sx, sy, sz],
+    worldToIndex: (world) => {
+      const [i, j, k] = imageData.worldToIndex([...world]);
+      return [i, j, k];
+    },
+  };
+}

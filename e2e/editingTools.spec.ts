@@ -1,0 +1,216 @@
+/**
+ * The editing tools beyond the circle brush, on the demo DWI with a server of its own. Each edit is
+ * saved and the labelmap read back through the API:
+ * - rectangle scissors fill exactly a rectangle of voxels on one axial slice;
+ * - the eraser makes a hole in it, flood fill in the hole restores the full rectangle, and
+ *   Ctrl+Z / Ctrl+Shift+Z undo and redo the fill;
+ * - the threshold brush paints only voxels whose image value lies in the range it shows;
+ * - interpolation fills the axial slices between two annotated ones;
+ * - a reviewer gets the disagreement map and the side-by-side mode.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { brushStroke, signInAs, signOut } from './helpers/annotate';
+import { colouredPixels, type Region } from './helpers/colouredPixels';
+import { loadNifti, niftiValue } from './helpers/niftiVoxelAt';
+import { openCaseByName } from './helpers/openCase';
+import { projectApi, type ProjectApi } from './helpers/projectApi';
+import { startServer, type RunningServer } from './helpers/startServer';
+import { waitForVolume } from './helpers/waitForVolume';
+
+test.describe.configure({ mode: 'serial' });
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RECT: Region = { x0: 0.3, y0: 0.3, x1: 0.45, y1: 0.42 };
+const THRESHOLD_REGION: Region = { x0: 0.55, y0: 0.6, x1: 0.7, y1: 0.7 };
+
+let server: RunningServer;
+let api: ProjectApi;
+let page: Page;
+let dwiPath = '';
+let reviewer = '';
+let dims: [number, number, number] = [0, 0, 0];
+
+test.beforeAll(async ({ browser }) => {
+  server = await startServer(repoRoot);
+  api = projectApi(server.url);
+  page = await browser.newPage();
+  await page.goto(server.url);
+  await expect(page.getByTestId('case-item').first()).toBeVisible();
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await server?.stop();
+});
+
+/** Saves a draft and returns the saved labelmap, read back through the API. */
+async function saveAndRead(): Promise<Uint8Array> {
+  const status = page.getByTestId('annotation-status');
+  await expect(status).toHaveAttribute('data-dirty', 'yes');
+  const before = (await status.getAttribute('data-version')) ?? '';
+  await page.getByTestId('save-draft').click();
+  await expect(status).not.toHaveAttribute('data-version', before);
+  await expect(status).toHaveAttribute('data-dirty', 'no');
+  return api.readLabelmap(reviewer, (await status.getAttribute('data-version')) ?? '');
+}
+
+interface Painted {
+  count: number;
+  values: number[];
+  slices: number[];
+  /** Bounding box [i0, i1, j0, j1] over all painted voxels. */
+  box: [number, number, number, number];
+}
+
+function painted(lm: Uint8Array): Painted {
+  const [nx, ny] = dims;
+  const values = new Set<number>();
+  const slices = new Set<number>();
+  const box: [number, number, number, number] = [Infinity, -Infinity, Infinity, -Infinity];
+  let count = 0;
+  lm.forEach((v, n) => {
+    if (v === 0) return;
+    count++;
+    values.add(v);
+    const i = n % nx;
+    const j = Math.floor(n / nx) % ny;
+    slices.add(Math.floor(n / (nx * ny)));
+    box[0] = Math.min(box[0], i);
+    box[1] = Math.max(box[1], i);
+    box[2] = Math.min(box[2], j);
+    box[3] = Math.max(box[3], j);
+  });
+  return { count, values: [...values].sort(), slices: [...slices].sort((a, b) => a - b), box };
+}
+
+async function viewportPoint(view: string, fx: number, fy: number): Promise<[number, number]> {
+  const box = await page.getByTestId(`viewport-element-${view}`).boundingBox();
+  if (!box) throw new Error(`no ${view} viewport`);
+  return [box.x + box.width * fx, box.y + box.height * fy];
+}
+
+async function drag(view: string, from: [number, number], to: [number, number]): Promise<void> {
+  const a = await viewportPoint(view, ...from);
+  const b = await viewportPoint(view, ...to);
+  await page.mouse.move(...a);
+  await page.mouse.down();
+  await page.mouse.move(...b, { steps: 10 });
+  await page.mouse.up();
+}
+
+async function chooseTool(key: string, tool: string): Promise<void> {
+  await page.keyboard.press(key);
+  await expect(page.getByTestId(`tool-${tool}`)).toHaveClass(/on/);
+}
+
+test('set-up: a reviewer (the first identity) and an annotator on the demo DWI', async () => {
+  await signInAs(page, 'Rita Reviewer');
+  await signOut(page);
+  reviewer = await api.signInAs('Rita Reviewer');
+  await signInAs(page, 'Eve Editor');
+  dwiPath = await openCaseByName(page, /dwi|diffusion/i);
+  await waitForVolume(page);
+  await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'not-started');
+  const image = loadNifti(dwiPath);
+  dims = [image.geometry.dims[0], image.geometry.dims[1], image.geometry.dims[2]];
+});
+
+let rectangle: Painted;
+
+test('rectangle scissors fill a whole rectangle of voxels on one axial slice', async () => {
+  await chooseTool('q', 'rectScissors');
+  await drag('axial', [RECT.x0, RECT.y0], [RECT.x1, RECT.y1]);
+  rectangle = painted(await saveAndRead());
+  const [i0, i1, j0, j1] = rectangle.box;
+  expect(rectangle.slices.length).toBe(1);
+  expect(rectangle.values).toEqual([1]);
+  expect(i1 - i0).toBeGreaterThan(4);
+  expect(j1 - j0).toBeGreaterThan(4);
+  // Every voxel of its bounding box is set: a filled rectangle.
+  expect(rectangle.count).toBe((i1 - i0 + 1) * (j1 - j0 + 1));
+});
+
+test('flood fill restores a hole erased in the rectangle, and undo/redo take the fill back and forth', async () => {
+  await chooseTool('e', 'eraser');
+  // A short stroke in the rectangle's middle, well inside its edges (radius 4 mm ≈ 2 voxels).
+  const cx = (RECT.x0 + RECT.x1) / 2;
+  const cy = (RECT.y0 + RECT.y1) / 2;
+  await drag('axial', [cx - 0.01, cy], [cx + 0.01, cy]);
+  const holed = painted(await saveAndRead());
+  expect(holed.count).toBeLessThan(rectangle.count);
+  expect(holed.box).toEqual(rectangle.box);
+
+  await chooseTool('f', 'fill');
+  const at = await viewportPoint('axial', cx, cy);
+  await page.mouse.click(...at);
+  expect(painted(await saveAndRead()).count).toBe(rectangle.count);
+
+  await page.keyboard.press('Control+z');
+  expect(painted(await saveAndRead()).count).toBe(holed.count);
+  await page.keyboard.press('Control+Shift+Z');
+  expect(painted(await saveAndRead()).count).toBe(rectangle.count);
+});
+
+test('the threshold brush paints only voxels within the range taken from the press', async () => {
+  await chooseTool('t', 'threshold');
+  await brushStroke(page, 'axial', THRESHOLD_REGION);
+  const tolerance = page.getByTestId('threshold-tolerance');
+  await expect(tolerance).not.toHaveAttribute('data-range-low', '');
+  const low = Number(await tolerance.getAttribute('data-range-low'));
+  const high = Number(await tolerance.getAttribute('data-range-high'));
+  expect(high).toBeGreaterThan(low);
+  const lm = await saveAndRead();
+  const image = loadNifti(dwiPath);
+  const [nx, ny] = dims;
+  let added = 0;
+  const inRect = (i: number, j: number) => i >= rectangle.box[0] && i <= rectangle.box[1] && j >= rectangle.box[2] && j <= rectangle.box[3];
+  lm.forEach((v, n) => {
+    const i = n % nx;
+    const j = Math.floor(n / nx) % ny;
+    const k = Math.floor(n / (nx * ny));
+    if (v === 0 || inRect(i, j)) return;
+    added++;
+    const value = niftiValue(image, [i, j, k], 0);
+    expect(value).toBeGreaterThanOrEqual(low);
+    expect(value).toBeLessThanOrEqual(high);
+  });
+  expect(added).toBeGreaterThan(0);
+});
+
+test('interpolation fills the axial slices between two annotated ones', async () => {
+  const before = painted(
+    await api.readLabelmap(reviewer, (await page.getByTestId('annotation-status').getAttribute('data-version')) ?? ''),
+  );
+  expect(before.slices.length).toBe(1);
+  const k0 = before.slices[0];
+  // Four slices on in the axial view (the wheel scrolls one slice a notch), then another rectangle.
+  const sliceInfo = page.getByTestId('slice-info-axial');
+  const startSlice = Number(await sliceInfo.getAttribute('data-slice'));
+  await page.mouse.move(...(await viewportPoint('axial', 0.5, 0.8)));
+  for (let n = 0; n < 4; n++) await page.mouse.wheel(0, 100);
+  await expect(sliceInfo).not.toHaveAttribute('data-slice', String(startSlice));
+  const moved = Number(await sliceInfo.getAttribute('data-slice')) - startSlice;
+  await chooseTool('q', 'rectScissors');
+  await drag('axial', [RECT.x0, RECT.y0], [RECT.x1, RECT.y1]);
+  const two = painted(await saveAndRead());
+  expect(two.slices.length).toBe(2);
+  const gap = Math.abs(two.slices[1] - two.slices[0]);
+  expect(gap).toBe(Math.abs(moved));
+  expect(gap).toBeGreaterThan(1);
+
+  await page.getByTestId('interpolate').click();
+  const filled = painted(await saveAndRead());
+  const lo = Math.min(...two.slices);
+  const hi = Math.max(...two.slices);
+  expect(filled.slices).toEqual(Array.from({ length: hi - lo + 1 }, (_, n) => lo + n));
+  expect(filled.slices).toContain(k0);
+  // Undo takes the whole interpolation back in one step.
+  await page.keyboard.press('Control+z');
+  expect(painted(await saveAndRead()).slices.length).toBe(2);
+  await page.keyboard.press('Control+Shift+Z');
+  await page.getByTestId('submit-annotation').click();
+  await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'submitted');
+  expect(await colouredPixels(page, 'axial', RECT)).toBeGreaterThan(20);
+});
