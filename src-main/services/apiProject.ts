@@ -10,36 +10,16 @@
  *
  * Plain Node; no Electron.
  */
-import type { ApiError, QuorumApi, Result } from '../../src-shared/api/contract';
+import type { QuorumApi } from '../../src-shared/api/contract';
 import type { ProjectChannel } from '../../src-shared/api/projectChannels';
 import type { Session } from '../../src-shared/project/types';
-import { fail, ok } from './apiResult';
-import { ProjectError, type ProjectErrorCode } from './project/errors';
+import { createExchangeHandlers } from './apiExchange';
+import { guarded } from './projectGuard';
 import { deflateLabelmapPayload, inflateLabelmapPayload } from './project/labelmapPayload';
 import type { ProjectHost } from './project/projectHost';
 import type { ProjectStore } from './project/ProjectStore';
 
 export type ProjectHandlers = Pick<QuorumApi, ProjectChannel>;
-
-const CODE_OF: Record<ProjectErrorCode, ApiError['code']> = {
-  'bad-request': 'bad-request',
-  forbidden: 'unauthorized',
-  'not-found': 'not-found',
-  'bad-geometry': 'bad-geometry',
-  'bad-labels': 'bad-labels',
-  'corrupt-file': 'corrupt-file',
-  'project-locked': 'project-locked',
-};
-
-/** Runs a store call, turning a ProjectError into the contract's error Result (anything else stays a throw → internal). */
-async function guarded<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
-  try {
-    return ok(await fn());
-  } catch (err) {
-    if (err instanceof ProjectError) return fail(CODE_OF[err.code], err.message);
-    throw err;
-  }
-}
 
 function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -202,5 +182,7 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
         const { store, s } = await signedIn(session);
         return store.auditLog(s, limit);
       }),
+
+    ...createExchangeHandlers(host),
   };
 }

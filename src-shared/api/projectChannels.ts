@@ -30,6 +30,7 @@ import {
   sessionSchema,
   versionStatusSchema,
 } from '../project/schemas';
+import { exchangeChannels } from './exchangeChannels';
 
 /** The opaque session token from rater.signIn. */
 const session = z.string().min(1);
@@ -127,6 +128,8 @@ export const projectChannels = {
   },
   /** The audit log, newest first (annotators: their own actions). */
   'quorum:audit.list': { request: z.object({ session, limit: z.number().int().min(1).max(10_000).optional() }), result: z.array(auditEntrySchema) },
+  /** Mask import, folder import (QUBIQ, BIDS), case and CSV export: see exchangeChannels.ts. */
+  ...exchangeChannels,
 } as const;
 
 export type ProjectChannel = keyof typeof projectChannels;

@@ -18,6 +18,7 @@ import { makeContext, newId, nowIso, type StoreContext } from './context';
 import { fail, ProjectError } from './errors';
 import * as exporter from './exportProject';
 import * as identity from './identity';
+import { importBatch, type ImportBatchInput, type ImportBatchResult } from './importBatch';
 import * as reviews from './reviews';
 import { isOpenEnrolment, setOpenEnrolment } from './enrolment';
 import { checkIntegrity, integrityFor, type IntegrityReport } from './integrity';
@@ -89,6 +90,11 @@ export class ProjectStore {
 
   get dir(): string {
     return this.ctx.dir;
+  }
+
+  /** The app version stamped on new versions (and on exported DICOM SEG). */
+  get appVersion(): string {
+    return this.ctx.appVersion;
   }
 
   close(): void {
@@ -202,6 +208,10 @@ export class ProjectStore {
   }
   importMask(session: Session, input: versions.ImportMaskInput): AnnotationVersion {
     return versions.importMask(this.ctx, this.s(session), input);
+  }
+  /** Several cases' masks at once (folder imports, DICOM SEG), all or nothing (importBatch.ts). Admin only. */
+  importBatch(session: Session, input: ImportBatchInput): ImportBatchResult {
+    return importBatch(this.ctx, this.s(session), input);
   }
   submitNoLesion(session: Session, input: { caseId: string; parentVersionId?: string | null; raterId?: string }): AnnotationVersion {
     return versions.submitNoLesion(this.ctx, this.s(session), input);

@@ -1,0 +1,187 @@
+/**
+ * Imports several masks at once (a QUBIQ case folder, an ISLES/BIDS dataset, a decoded DICOM SEG):
+ * cases to register or reuse, raters named by the source, and one mask per rater and case.
+ *
+ * All or nothing. Every mask is decoded and checked against its case's reference grid (shape,
+ * spacing, origin, direction within tolerance; values in {0, 1, 2}) before anything is written, and
+ * every problem found is listed in one message, so a user fixing a folder sees all of it at once.
+ * The writes then run in ONE database transaction (the store's nested transactions join it), so a
+ * failure half-way, however unlikely after validation, rolls back every row. Annotation files are
+ * written first, as in every save; after a rollback they are complete but unreferenced, which the
+ * integrity report lists and a later identical import reuses.
+ *
+ * An all-zero mask is recorded as that rater's explicit, submitted "no lesion" answer (a source
+ * that ships an empty segmentation per rater is saying "nothing here"); the store never submits an
+ * empty mask as a labelmap (versions.ts), so this is the only faithful submitted record of it.
+ */
+import path from 'node:path';
+import { mayManageProject } from '../../../src-shared/project/blinding';
+import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
+import { countLabels } from '../../../src-shared/project/labels';
+import type { SeriesGeometry, Session, VersionStatus } from '../../../src-shared/project/types';
+import { addCase, assign, getCase, isAssigned, type NewSeries } from './cases';
+import type { StoreContext } from './context';
+import { fail, ProjectError, type ProjectErrorCode } from './errors';
+import { createRater } from './identity';
+import { decodeMask } from './maskCodec';
+import { text } from './sqlite';
+import { importMask, submitNoLesion } from './versions';
+
+export interface BatchMask {
+  /** The rater the mask belongs to; created as an annotator when the project has no rater of this name. */
+  raterName: string;
+  /** Where the mask came from, for messages and the audit (e.g. `case01/task01_seg03.nii.gz`). */
+  fileName: string;
+  /** NIfTI bytes, stored verbatim once valid (so export → import stays bit-exact). */
+  bytes: Uint8Array;
+}
+
+export interface BatchCase {
+  /** Registered under this name, or the existing case of this name when its images are the same. */
+  name: string;
+  source: 'nifti' | 'dicom';
+  series: NewSeries[];
+  masks: BatchMask[];
+}
+
+export interface ImportBatchInput {
+  cases: BatchCase[];
+  /** Status of the imported masks (all-zero masks become "no lesion", which is always submitted). */
+  status: VersionStatus;
+}
+
+export interface ImportedVersion {
+  raterId: string;
+  raterName: string;
+  versionId: string;
+  fileName: string;
+  noLesion: boolean;
+}
+
+export interface ImportBatchResult {
+  cases: Array<{ caseId: string; name: string; created: boolean; versions: ImportedVersion[] }>;
+  ratersCreated: string[];
+}
+
+/** The most problems one message lists; the rest are counted. */
+const MAX_LISTED = 12;
+
+function caseIdByName(ctx: StoreContext, name: string): string | null {
+  const r = ctx.db.get('SELECT case_id FROM cases WHERE name = ?', [name]);
+  return r ? text(r, 'case_id') : null;
+}
+
+function raterIdByName(ctx: StoreContext, name: string): string | null {
+  const r = ctx.db.get('SELECT rater_id FROM raters WHERE name = ? COLLATE NOCASE', [name.trim()]);
+  return r ? text(r, 'rater_id') : null;
+}
+
+interface Checked {
+  input: BatchCase;
+  existingCaseId: string | null;
+  empty: boolean[];
+}
+
+interface Problem {
+  code: ProjectErrorCode;
+  message: string;
+}
+
+/** One code for the whole refusal: the first kind in this order that occurs (a broken file hides the rest). */
+const CODE_ORDER: readonly ProjectErrorCode[] = ['corrupt-file', 'bad-geometry', 'bad-labels', 'bad-request'];
+
+class Problems {
+  readonly list: Problem[] = [];
+  push(message: string, code: ProjectErrorCode = 'bad-request'): void {
+    this.list.push({ code, message });
+  }
+}
+
+/** Everything that can be known before writing; returns the problems found (empty = go). */
+function validate(ctx: StoreContext, viewer: Session, input: ImportBatchInput, checked: Checked[]): Problem[] {
+  const problems = new Problems();
+  if (input.status !== 'draft' && input.status !== 'submitted')
+    problems.push(`status must be "draft" or "submitted", not "${String(input.status)}"`);
+  if (input.cases.length === 0) problems.push('nothing to import: no case with at least one mask was found');
+  const names = new Set<string>();
+  for (const c of input.cases) {
+    if (names.has(c.name)) problems.push(`case "${c.name}" appears twice in this import`);
+    names.add(c.name);
+    if (c.series.length === 0) problems.push(`case "${c.name}" has no image`);
+    if (c.masks.length === 0) problems.push(`case "${c.name}" has no mask to import`);
+    const existingCaseId = caseIdByName(ctx, c.name);
+    let reference: SeriesGeometry | undefined = c.series[0]?.geometry;
+    if (existingCaseId) {
+      const existing = getCase(ctx, viewer, existingCaseId);
+      reference = existing.series[0].geometry;
+      const differs = c.series[0] ? geometryMismatches(reference, c.series[0].geometry) : [];
+      const samePath = !c.series[0] || path.resolve(ctx.dir, existing.series[0].path) === path.resolve(ctx.dir, c.series[0].path);
+      if (!samePath)
+        problems.push(
+          `case "${c.name}" already exists in the project for another image (${existing.series[0].path}); rename the folder or remove the clash`,
+        );
+      else if (differs.length > 0)
+        problems.push(
+          `case "${c.name}" already exists in the project with another image grid (${differs.join('; ')}); rename the folder or remove the clash`,
+          'bad-geometry',
+        );
+    }
+    const raters = new Set<string>();
+    const empty: boolean[] = [];
+    for (const m of c.masks) {
+      const key = m.raterName.trim().toLowerCase();
+      if (!key || m.raterName.trim().length > 80)
+        problems.push(`${m.fileName}: the rater name "${m.raterName}" must be 1 to 80 characters`);
+      if (raters.has(key)) problems.push(`${m.fileName}: rater "${m.raterName}" has two masks for case "${c.name}"`);
+      raters.add(key);
+      if (!reference) continue;
+      try {
+        const labelmap = decodeMask(m.bytes, reference, m.fileName);
+        const n = countLabels(labelmap);
+        empty.push(n.lesion + n.uncertain === 0);
+      } catch (err) {
+        if (!(err instanceof ProjectError)) throw err;
+        problems.push(err.message, err.code);
+        empty.push(false);
+      }
+    }
+    checked.push({ input: c, existingCaseId, empty });
+  }
+  return problems.list;
+}
+
+/** Imports the batch (admin only), all or nothing. */
+export function importBatch(ctx: StoreContext, viewer: Session, input: ImportBatchInput): ImportBatchResult {
+  if (!mayManageProject(viewer.role)) fail('forbidden', 'only an admin can import masks for other raters and register cases');
+  const checked: Checked[] = [];
+  const problems = validate(ctx, viewer, input, checked);
+  if (problems.length > 0) {
+    const listed = problems.slice(0, MAX_LISTED).map((p) => `- ${p.message}`);
+    if (problems.length > MAX_LISTED) listed.push(`- … and ${problems.length - MAX_LISTED} more`);
+    const code = CODE_ORDER.find((c) => problems.some((p) => p.code === c)) ?? 'bad-request';
+    fail(code, `Nothing was imported: ${problems.length} problem(s) found.\n${listed.join('\n')}`);
+  }
+  return ctx.db.transaction(() => {
+    const ratersCreated: string[] = [];
+    const raterOf = (name: string): string => {
+      const known = raterIdByName(ctx, name);
+      if (known) return known;
+      ratersCreated.push(name.trim());
+      return createRater(ctx, viewer, name, 'annotator').raterId;
+    };
+    const out: ImportBatchResult['cases'] = checked.map(({ input: c, existingCaseId, empty }) => {
+      const caseId = existingCaseId ?? addCase(ctx, viewer, { name: c.name, source: c.source, series: c.series }).caseId;
+      const versions = c.masks.map((m, i): ImportedVersion => {
+        const raterId = raterOf(m.raterName);
+        // Assigned, so the rater sees the case (and their imported mask) when they sign in.
+        if (!isAssigned(ctx, raterId, caseId)) assign(ctx, viewer, raterId, caseId);
+        const v = empty[i]
+          ? submitNoLesion(ctx, viewer, { caseId, raterId })
+          : importMask(ctx, viewer, { caseId, bytes: m.bytes, fileName: m.fileName, status: input.status, raterId });
+        return { raterId, raterName: m.raterName.trim(), versionId: v.versionId, fileName: m.fileName, noLesion: v.noLesion };
+      });
+      return { caseId, name: c.name, created: existingCaseId === null, versions };
+    });
+    return { cases: out, ratersCreated };
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * ProjectError → the contract's error Result, shared by the project and exchange handlers
+ * (apiProject.ts, apiExchange.ts): forbidden becomes unauthorized, the other codes keep their name.
+ * Anything that is not a ProjectError stays a throw (the dispatcher reports it as internal).
+ *
+ * Plain Node.
+ */
+import type { ApiError, Result } from '../../src-shared/api/contract';
+import { fail, ok } from './apiResult';
+import { ProjectError, type ProjectErrorCode } from './project/errors';
+
+const CODE_OF: Record<ProjectErrorCode, ApiError['code']> = {
+  'bad-request': 'bad-request',
+  forbidden: 'unauthorized',
+  'not-found': 'not-found',
+  'bad-geometry': 'bad-geometry',
+  'bad-labels': 'bad-labels',
+  'corrupt-file': 'corrupt-file',
+  'project-locked': 'project-locked',
+};
+
+/** Runs a store call, turning a ProjectError into the contract's error Result. */
+export async function guarded<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await fn());
+  } catch (err) {
+    if (err instanceof ProjectError) return fail(CODE_OF[err.code], err.message);
+    throw err;
+  }
+}

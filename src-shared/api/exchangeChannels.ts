@@ -1,0 +1,81 @@
+/**
+ * Import and export channels of a Quorum project (issue 4 "Exchange formats"), spread into
+ * projectChannels (and so into the one contract table). Paths are local paths the main process
+ * reads or writes (browser mode: the machine running the server); the renderer picks them with the
+ * same folder browser as the open dialog.
+ *
+ * - annotation.import: one mask file (NIfTI, or a binary DICOM SEG) for one case, as the signed-in
+ *   rater or, for an admin, as another rater.
+ * - import.folder: a QUBIQ case folder (image + *seg* files, one rater each) or an ISLES-style BIDS
+ *   folder (derivatives/ masks matched to sub-*∕ses-* images). All or nothing; admin only.
+ * - export.case: per-rater NIfTI (stored bytes, verbatim), majority and soft consensus, and for
+ *   cases that came from DICOM, optionally one binary DICOM SEG per rater plus the majority.
+ * - export.versionsCsv: every version of the project as CSV.
+ *
+ * Every mask is checked against the case's image grid (shape, spacing, origin, direction within
+ * tolerance) and values {0, 1, 2}; a refusal names the file and every mismatch, and writes nothing.
+ *
+ * Environment-free.
+ */
+import './zodSetup';
+import { z } from 'zod';
+import { annotationVersionSchema, uncertainAsSchema, versionStatusSchema } from '../project/schemas';
+
+const session = z.string().min(1);
+const id = z.string().min(1);
+const localPath = z.string().min(1);
+
+export const importedCaseSchema = z.object({
+  caseId: z.string(),
+  name: z.string(),
+  /** False when the masks went into a case the project already had (same name, same image). */
+  created: z.boolean(),
+  versions: z.array(
+    z.object({ raterId: z.string(), raterName: z.string(), versionId: z.string(), fileName: z.string(), noLesion: z.boolean() }),
+  ),
+});
+
+export const exportedFileSchema = z.object({
+  path: z.string(),
+  kind: z.enum(['rater', 'majority', 'soft', 'dicom-seg']),
+  raterId: z.string().nullable(),
+  versionId: z.string().nullable(),
+  sha256: z.string(),
+});
+
+export const exchangeChannels = {
+  /** Import one mask file (NIfTI or binary DICOM SEG) as a new version; `raterId` (admin only) imports for another rater. */
+  'quorum:annotation.import': {
+    request: z.object({ session, caseId: id, path: localPath, status: versionStatusSchema, raterId: id.optional() }),
+    result: annotationVersionSchema,
+  },
+  /** Import a QUBIQ or ISLES-style BIDS folder (admin): registers the cases and raters it names; nothing is written unless every mask is valid. */
+  'quorum:import.folder': {
+    request: z.object({
+      session,
+      path: localPath,
+      layout: z.enum(['qubiq', 'bids']).optional(),
+      status: versionStatusSchema.optional(),
+      /** BIDS: rater for masks that name none (no rater-/desc- entity, no pipeline folder); default "reference". */
+      defaultRater: z.string().min(1).max(80).optional(),
+    }),
+    result: z.object({
+      layout: z.enum(['qubiq', 'bids']),
+      cases: z.array(importedCaseSchema),
+      ratersCreated: z.array(z.string()),
+      notes: z.array(z.string()),
+    }),
+  },
+  /** Export a case into `<outDir>/<case name>/` (reviewers and admins). */
+  'quorum:export.case': {
+    request: z.object({ session, caseId: id, outDir: localPath, uncertainAs: uncertainAsSchema, dicomSeg: z.boolean().optional() }),
+    result: z.object({ caseId: z.string(), dir: z.string(), files: z.array(exportedFileSchema), notes: z.array(z.string()) }),
+  },
+  /** Write every version of the project as CSV to `path` (reviewers and admins). */
+  'quorum:export.versionsCsv': {
+    request: z.object({ session, path: localPath }),
+    result: z.object({ path: z.string(), rows: z.number().int() }),
+  },
+} as const;
+
+export type ExchangeChannel = keyof typeof exchangeChannels;
