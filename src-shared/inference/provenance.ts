@@ -31,6 +31,8 @@ export const inferenceProvenanceSchema = z.object({
   samples: z.object({ kind: z.enum(['members', 'tta', 'single']), count: z.number().int() }),
   timingsMs: z.record(z.string(), z.number()),
   startedAt: z.string(),
+  /** Per label, Σp and the thresholded volume in mL from the float probabilities (the stored map is quantised: quantise.ts). */
+  volumes: z.array(z.object({ label: z.string(), expectedMl: z.number(), maskMl: z.number() })).optional(),
 });
 export type InferenceProvenance = z.infer<typeof inferenceProvenanceSchema>;
 

@@ -17,7 +17,8 @@ export const versionStatusSchema = z.enum(['draft', 'submitted']);
 export const raterCaseStatusSchema = z.enum(['not-started', 'draft', 'submitted', 'no-lesion']);
 export const flagKindSchema = z.enum(['needs-revision', 'accepted', 'image-problem', 'other']);
 
-export const raterSchema = z.object({ raterId: z.string(), name: z.string(), role: roleSchema, createdAt: z.string() });
+export const raterKindSchema = z.enum(['human', 'model']);
+export const raterSchema = z.object({ raterId: z.string(), name: z.string(), role: roleSchema, createdAt: z.string(), kind: raterKindSchema });
 export const identitySchema = raterSchema.pick({ raterId: true, name: true, role: true });
 export const sessionSchema = z.object({ raterId: z.string(), role: roleSchema }).readonly();
 

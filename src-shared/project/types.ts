@@ -16,11 +16,16 @@ export type Role =
 
 export const ROLES: readonly Role[] = ['annotator', 'reviewer', 'admin'];
 
+/** A person, or a segmentation model whose saved results make it one more rater (issue 5). */
+export type RaterKind = 'human' | 'model';
+
 export interface Rater {
   raterId: string;
   name: string;
   role: Role;
   createdAt: string;
+  /** 'model' raters never sign in; their versions are saved inference results (annotators never see them). */
+  kind: RaterKind;
 }
 
 /** The signed-in identity every store read and write takes. Obtained from `ProjectStore.signIn`. */

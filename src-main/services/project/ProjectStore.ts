@@ -23,6 +23,7 @@ import * as reviews from './reviews';
 import { isOpenEnrolment, setOpenEnrolment } from './enrolment';
 import { checkIntegrity, integrityFor, type IntegrityReport } from './integrity';
 import { migrate, type MigrationResult } from './migrate';
+import * as modelResults from './modelResults';
 import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './ownerLock';
 import { MIGRATIONS, type Migration } from './schema';
 import { Db, text } from './sqlite';
@@ -218,6 +219,14 @@ export class ProjectStore {
   }
   submitDraft(session: Session, versionId: string): AnnotationVersion {
     return versions.submitDraft(this.ctx, this.s(session), versionId);
+  }
+  /** A model's inference result as its rater's version (modelResults.ts). Reviewers and admins. */
+  saveModelResult(session: Session, input: modelResults.SaveModelResultInput): modelResults.ModelResult {
+    return modelResults.saveModelResult(this.ctx, this.s(session), input);
+  }
+  /** Provenance, threshold and probability file of a model result, blinded like its version. */
+  readModelResult(session: Session, versionId: string): modelResults.ModelResult & { probabilityBytes: Uint8Array } {
+    return modelResults.readModelResult(this.ctx, this.s(session), versionId);
   }
   addComment(session: Session, input: { caseId: string; versionId?: string | null; body: string }): ReviewComment {
     return reviews.addComment(this.ctx, this.s(session), input);

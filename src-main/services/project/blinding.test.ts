@@ -3,7 +3,7 @@
  * annotator's name, id, version ids and file hashes.
  */
 import { describe, expect, it } from 'vitest';
-import { labelmapWith, populated } from './testSupport';
+import { labelmapWith, modelProvenance, populated, VOXELS } from './testSupport';
 
 describe('an annotator sees only their own work', () => {
   it('returns nothing of another rater through any read', () => {
@@ -64,6 +64,39 @@ describe('an annotator sees only their own work', () => {
       // The reviewer sees everything.
       const all = JSON.stringify([store.listVersions(reviewer, { caseId }), store.listComments(reviewer, caseId), store.listFlags(reviewer, caseId)]);
       for (const secret of [bob.raterId, b1.versionId, b2.versionId, alice.raterId, a2.versionId, 'Rita Reviewer']) expect(all).toContain(secret);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("never shows a model's result to an annotator", () => {
+    const { store, alice, reviewer, caseA } = populated();
+    const caseId = caseA.caseId;
+    try {
+      const own = store.saveLabelmap(alice, { caseId, labelmap: labelmapWith([1, 2]), status: 'submitted' });
+      const q = new Uint8Array(VOXELS);
+      q[20] = 255;
+      const m = store.saveModelResult(reviewer, { caseId, mask: labelmapWith([20]), probability: q, probabilityVolumes: 1, provenance: modelProvenance() });
+      const secrets = [m.rater.raterId, m.rater.name, 'Demo DWI lesion', 'demo-dwi-lesion', m.version.versionId, m.version.fileHash ?? 'x', m.probabilityHash];
+      const responses: unknown[] = [
+        store.listIdentities(),
+        store.listRaters(alice),
+        store.listVersions(alice),
+        store.listVersions(alice, { caseId, raterId: m.rater.raterId }),
+        store.caseStatuses(alice, caseId),
+        store.auditLog(alice),
+        store.integrityReport(alice),
+        store.getVersion(alice, own.versionId),
+      ];
+      const serialised = JSON.stringify(responses);
+      for (const secret of secrets) expect(serialised).not.toContain(secret);
+      expect(serialised).toContain(own.versionId);
+      expect(() => store.readModelResult(alice, m.version.versionId)).toThrow(/no version .* for this rater/);
+      expect(() => store.readVersionLabelmap(alice, m.version.versionId)).toThrow(/no version/);
+      expect(() => store.status(alice, m.rater.raterId, caseId)).toThrow(/no rater/);
+      // The reviewer's legend source lists the model like any rater.
+      expect(store.listRaters(reviewer).map((r) => r.name)).toContain(m.rater.name);
+      expect(store.caseStatuses(reviewer, caseId).map((x) => x.raterId)).toContain(m.rater.raterId);
     } finally {
       store.close();
     }

@@ -25,7 +25,7 @@ export function setOpenEnrolment(ctx: StoreContext, on: boolean): void {
   ctx.db.transaction(() => {
     ctx.db.run('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [KEY, on ? '1' : '0']);
     appendAudit(ctx, { actorRaterId: null, action: 'project.open-enrolment', detail: { on } });
-    if (on) for (const r of ctx.db.all('SELECT rater_id FROM raters')) enrolRater(ctx, text(r, 'rater_id'));
+    if (on) for (const r of ctx.db.all("SELECT rater_id FROM raters WHERE kind = 'human'")) enrolRater(ctx, text(r, 'rater_id'));
   });
 }
 
@@ -44,7 +44,7 @@ export function enrolCase(ctx: StoreContext, caseId: string): void {
   if (!isOpenEnrolment(ctx)) return;
   ctx.db.run(
     `INSERT INTO assignments (rater_id, case_id, assigned_at)
-     SELECT r.rater_id, ?, ? FROM raters r WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.rater_id = r.rater_id AND a.case_id = ?)`,
+     SELECT r.rater_id, ?, ? FROM raters r WHERE r.kind = 'human' AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.rater_id = r.rater_id AND a.case_id = ?)`,
     [caseId, nowIso(), caseId],
   );
 }

@@ -8,7 +8,7 @@
  * trusted from the caller's session object.
  */
 import { mayManageProject, mayReadRaterWork } from '../../../src-shared/project/blinding';
-import { ROLES, type Rater, type Role, type Session } from '../../../src-shared/project/types';
+import { ROLES, type Rater, type RaterKind, type Role, type Session } from '../../../src-shared/project/types';
 import { appendAudit } from './audit';
 import { enrolRater } from './enrolment';
 import { newId, nowIso, type StoreContext } from './context';
@@ -16,7 +16,7 @@ import { fail } from './errors';
 import { int, text, type Row } from './sqlite';
 
 function toRater(r: Row): Rater {
-  return { raterId: text(r, 'rater_id'), name: text(r, 'name'), role: text(r, 'role') as Role, createdAt: text(r, 'created_at') };
+  return { raterId: text(r, 'rater_id'), name: text(r, 'name'), role: text(r, 'role') as Role, createdAt: text(r, 'created_at'), kind: text(r, 'kind') as RaterKind };
 }
 
 function findRater(ctx: StoreContext, raterId: string): Rater | null {
@@ -27,12 +27,14 @@ function findRater(ctx: StoreContext, raterId: string): Rater | null {
 export function resolveSession(ctx: StoreContext, session: Session): Session {
   const rater = typeof session?.raterId === 'string' ? findRater(ctx, session.raterId) : null;
   if (!rater) fail('forbidden', 'not signed in: the session names no rater of this project');
+  // A model's results are stored under its rater; nobody acts as the model.
+  if (rater.kind === 'model') fail('forbidden', `${rater.name} is a model, not a person: it cannot sign in`);
   return Object.freeze({ raterId: rater.raterId, role: rater.role });
 }
 
 /** The sign-in picker's list: names and roles only, before any session exists. */
 export function listIdentities(ctx: StoreContext): Array<Pick<Rater, 'raterId' | 'name' | 'role'>> {
-  return ctx.db.all('SELECT rater_id, name, role FROM raters ORDER BY name COLLATE NOCASE').map((r) => ({
+  return ctx.db.all("SELECT rater_id, name, role FROM raters WHERE kind = 'human' ORDER BY name COLLATE NOCASE").map((r) => ({
     raterId: text(r, 'rater_id'),
     name: text(r, 'name'),
     role: text(r, 'role') as Role,
@@ -58,14 +60,15 @@ export function createRater(ctx: StoreContext, actor: Session | null, name: stri
   const cleanName = checkName(name);
   checkRole(role);
   return ctx.db.transaction(() => {
-    const count = int(ctx.db.get('SELECT COUNT(*) AS n FROM raters') ?? { n: 0 }, 'n');
+    // Model raters do not count: the first person still bootstraps as admin.
+    const count = int(ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE kind = 'human'") ?? { n: 0 }, 'n');
     if (actor ? !mayManageProject(actor.role) : count > 0 && role !== 'annotator') {
       fail('forbidden', actor ? 'only an admin can create raters for others' : 'a new identity can only be an annotator; ask an admin for a reviewer or admin role');
     }
     if (ctx.db.get('SELECT 1 AS x FROM raters WHERE name = ? COLLATE NOCASE', [cleanName])) {
       fail('bad-request', `a rater named "${cleanName}" already exists; sign in as them or choose another name`);
     }
-    const rater: Rater = { raterId: newId('rater'), name: cleanName, role, createdAt: nowIso() };
+    const rater: Rater = { raterId: newId('rater'), name: cleanName, role, createdAt: nowIso(), kind: 'human' };
     ctx.db.run('INSERT INTO raters (rater_id, name, role, created_at) VALUES (?, ?, ?, ?)', [rater.raterId, rater.name, rater.role, rater.createdAt]);
     appendAudit(ctx, { actorRaterId: actor?.raterId ?? rater.raterId, action: 'rater.create', subjectId: rater.raterId, detail: { role } });
     enrolRater(ctx, rater.raterId);
@@ -84,6 +87,7 @@ export function setRole(ctx: StoreContext, actor: Session, raterId: string, role
   if (!mayManageProject(actor.role)) fail('forbidden', 'only an admin can change roles');
   return ctx.db.transaction(() => {
     const before = findRater(ctx, raterId) ?? fail('not-found', `no rater ${raterId}`);
+    if (before.kind === 'model') fail('bad-request', `${before.name} is a model rater: its role stays annotator so annotators never see each other's or its work`);
     if (before.role === 'admin' && role !== 'admin') {
       const admins = int(ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE role = 'admin'") ?? { n: 0 }, 'n');
       if (admins <= 1) fail('bad-request', 'cannot remove the last admin of the project');

@@ -36,7 +36,14 @@ export interface IntegrityReport {
 
 export function checkIntegrity(ctx: StoreContext): IntegrityReport {
   const sqlite = ctx.db.all('PRAGMA integrity_check').map((r) => text(r, 'integrity_check'));
-  const rows = ctx.db.all('SELECT version_id, rater_id, case_id, file_name, file_hash FROM annotation_versions WHERE file_hash IS NOT NULL ORDER BY seq');
+  // Model results reference a second file (the probability map) beside the version's mask.
+  const rows = ctx.db.all(
+    `SELECT version_id, rater_id, case_id, file_name, file_hash, seq FROM annotation_versions WHERE file_hash IS NOT NULL
+     UNION ALL
+     SELECT v.version_id, v.rater_id, v.case_id, r.probability_file AS file_name, r.probability_hash AS file_hash, v.seq
+       FROM inference_results r JOIN annotation_versions v ON v.version_id = r.version_id
+     ORDER BY seq`,
+  );
   const fileProblems: FileProblem[] = [];
   const checked = new Map<string, FileProblem['problem'] | 'ok'>();
   for (const r of rows) {

@@ -35,6 +35,14 @@ export function encodeFloatMap(geometry: SeriesGeometry, data: Float32Array, des
 }
 
 /**
+ * A model's quantised probabilities (uint8, p × 255, label-major; src-shared/inference/quantise.ts)
+ * → gzipped NIfTI-1 with scl_slope 1/255, so readers get p in [0, 1]; intent 1001 (estimate).
+ */
+export function encodeQuantisedProbability(geometry: SeriesGeometry, q: Uint8Array, volumeCount: number, description: string): Uint8Array {
+  return gzipDeterministic(writeNifti({ geometry, data: q, volumeCount, sclSlope: 1 / 255, sclInter: 0, description, calMin: 0, calMax: 1, intentCode: 1001 }, { gzip: false }));
+}
+
+/**
  * Inflates with native zlib (several times faster than the shared reader's fflate) but capped: a
  * mask on the expected grid is at most 8 bytes a voxel plus header and extensions, so a gzip bomb
  * or a wildly wrong file stops there instead of filling memory.

@@ -119,5 +119,34 @@ const v1: Migration = {
   },
 };
 
+/**
+ * Model results as a rater (issue 5). A model is a rater of kind 'model' (role 'annotator', so the
+ * blinding rules that hide one annotator's work from another hide it from every annotator, while
+ * reviewers and admins see it like anyone's); it cannot sign in. `model_ref` (`<id>@<version>`)
+ * finds the rater of one model version. The mask is an ordinary annotation version (origin
+ * 'import': it entered the project as a finished file, not from the editor); `inference_results`
+ * holds what only a model result has: the probability file and the provenance JSON.
+ * ALTER TABLE ADD COLUMN keeps the raters table (and every foreign key to it) as it is.
+ */
+const v2: Migration = {
+  version: 2,
+  description: 'model raters (raters.kind, raters.model_ref) and inference results (probability file, provenance)',
+  up(db) {
+    db.exec(`
+      ALTER TABLE raters ADD COLUMN kind TEXT NOT NULL DEFAULT 'human' CHECK (kind IN ('human', 'model'));
+      ALTER TABLE raters ADD COLUMN model_ref TEXT CHECK ((kind = 'model') = (model_ref IS NOT NULL));
+      CREATE UNIQUE INDEX raters_by_model_ref ON raters (model_ref) WHERE model_ref IS NOT NULL;
+      CREATE TABLE inference_results (
+        version_id       TEXT PRIMARY KEY REFERENCES annotation_versions(version_id),
+        probability_hash TEXT NOT NULL CHECK (length(probability_hash) = 64 AND probability_hash NOT GLOB '*[^0-9a-f]*'),
+        probability_file TEXT NOT NULL,
+        threshold        REAL NOT NULL CHECK (threshold >= 0 AND threshold <= 1),
+        provenance       TEXT NOT NULL
+      );
+      ${appendOnlyTriggers('inference_results')}
+    `);
+  },
+};
+
 /** Every migration Quorum knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1];
+export const MIGRATIONS: readonly Migration[] = [v1, v2];

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { InferenceProvenance } from '../../../src-shared/inference/provenance';
 import type { CaseRecord, SeriesGeometry, Session } from '../../../src-shared/project/types';
 import { ProjectStore } from './ProjectStore';
 
@@ -55,4 +56,26 @@ export function populated(dir = tempDir()): Populated {
   store.assign(admin, alice.raterId, caseA.caseId);
   store.assign(admin, bob.raterId, caseA.caseId);
   return { store, admin, reviewer, alice, bob, caseA };
+}
+
+/** A complete inference provenance record for model-result tests (demo-like values, threshold as given). */
+export function modelProvenance(threshold = 0.5, version = '1.0.0'): InferenceProvenance {
+  return {
+    kind: 'model-inference',
+    modelId: 'demo-dwi-lesion',
+    modelVersion: version,
+    modelName: 'Demo DWI lesion',
+    intendedUse: 'demo model, not for clinical use',
+    members: [
+      { file: 'member0.onnx', sha256: 'a'.repeat(64) },
+      { file: 'member1.onnx', sha256: 'b'.repeat(64) },
+    ],
+    executionProvider: 'wasm',
+    fallbackReason: 'no WebGPU adapter',
+    settings: { targetSpacingMm: [1.5, 1.5, 1.5], patchSize: [32, 32, 32], overlap: 0.5, ttaFlipAxes: [0], threshold },
+    samples: { kind: 'members', count: 2 },
+    timingsMs: { resample: 12, forward: 340, total: 400 },
+    startedAt: '2026-11-26T10:00:00.000Z',
+    volumes: [{ label: 'lesion', expectedMl: 0.004, maskMl: 0.003 }],
+  };
 }

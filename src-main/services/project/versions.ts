@@ -76,7 +76,7 @@ function refuseEmptySubmit(labelmap: Uint8Array): void {
   }
 }
 
-interface VersionInput {
+export interface VersionInput {
   caseId: string;
   raterId: string;
   actorRaterId: string;
@@ -87,7 +87,8 @@ interface VersionInput {
   origin: VersionOrigin;
 }
 
-function recordVersion(ctx: StoreContext, v: VersionInput): AnnotationVersion {
+/** Inserts a version row and its audit entry (joins the caller's transaction, e.g. modelResults.ts). */
+export function recordVersion(ctx: StoreContext, v: VersionInput): AnnotationVersion {
   const version: AnnotationVersion = {
     versionId: newId('ver'),
     caseId: v.caseId,
