@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { contract, type QuorumApi, type Result } from '../../src-shared/api/contract';
 import { createBridge } from '../../src-shared/api/bridge';
 import { createProjectHandlers } from '../services/apiProject';
+import { createInferenceResultHandlers } from '../services/apiInferenceResults';
 import { createDispatch } from '../services/apiDispatch';
 import { createProjectHost } from '../services/project/projectHost';
 import { checkSender, registerIpcChannels, type InvokeEventLike, type IpcRegistrar } from './ipcAdapter';
@@ -40,6 +41,7 @@ const channels: QuorumApi = {
   'quorum:models.list': async () => ({ ok: true, value: { bundledDir: '/m', userDir: '/u', models: [] } }),
   // The project channels' real handlers; their host opens a project only when one is called.
   ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
+  ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
 };
 
 const mainFrame = { url: 'quorum://app/index.html', parent: null };

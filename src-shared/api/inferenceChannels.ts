@@ -8,6 +8,8 @@
  */
 import './zodSetup';
 import { z } from 'zod';
+import { inferenceProvenanceSchema } from '../inference/provenance';
+import { annotationVersionSchema, raterSchema } from '../project/schemas';
 
 export const modelSourceSchema = z.enum(['bundled', 'user']);
 export type ModelSource = z.infer<typeof modelSourceSchema>;
@@ -54,6 +56,34 @@ export const inferenceChannels = {
   'quorum:models.list': {
     request: z.object({}),
     result: z.object({ userDir: z.string(), bundledDir: z.string(), models: z.array(modelEntrySchema) }),
+  },
+  /**
+   * Saves a result as its model's rater (reviewers and admins; src-main/services/project/modelResults.ts).
+   * The mask (at `provenance.settings.threshold`) travels like annotation.save's labelmap; the
+   * probabilities as uint8 p × 255, label-major, gzipped (src-shared/inference/quantise.ts says why).
+   */
+  'quorum:inference.saveResult': {
+    request: z.object({
+      session: z.string().min(1),
+      caseId: z.string().min(1),
+      maskGzBase64: z.string().min(1),
+      probabilityGzBase64: z.string().min(1),
+      probabilityVolumes: z.number().int().min(1).max(2),
+      provenance: inferenceProvenanceSchema,
+    }),
+    result: z.object({ version: annotationVersionSchema, rater: raterSchema, threshold: z.number(), probabilityHash: z.string() }),
+  },
+  /** A saved model result's provenance, threshold and probability NIfTI (blinded like its version: annotators get not-found). */
+  'quorum:inference.readResult': {
+    request: z.object({ session: z.string().min(1), versionId: z.string().min(1) }),
+    result: z.object({
+      version: annotationVersionSchema,
+      rater: raterSchema,
+      provenance: inferenceProvenanceSchema,
+      threshold: z.number(),
+      probabilityFileName: z.string(),
+      probabilityNiftiBase64: z.string(),
+    }),
   },
 } as const;
 

@@ -1,0 +1,93 @@
+/**
+ * The model-result channels through the real validating dispatcher and backend, on the demo DWI's
+ * grid (124 × 152 × 32): a reviewer saves a result, reads it back with its provenance and the
+ * probability NIfTI (p = q/255), sees the model in the rater list; an annotator can neither save
+ * nor read it and never sees the model.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNifti } from '../../src-shared/nifti';
+import { createBackend, type Backend } from '../server/backend';
+import { modelProvenance } from './project/testSupport';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const VOXELS = 124 * 152 * 32;
+
+let tmp: string;
+let backend: Backend;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'quorum-api-inference-'));
+  const images = path.join(tmp, 'images');
+  mkdirSync(images);
+  writeFileSync(
+    path.join(images, 'quorum-demo.json'),
+    JSON.stringify({ name: 'test', cases: [{ name: 'DWI', path: path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz'), kind: 'nifti' }] }),
+  );
+  backend = await createBackend({ mode: 'browser', version: '0.0.0-test', projectDir: images, rendererDir: tmp, dataDir: path.join(tmp, 'data') });
+});
+
+afterAll(() => {
+  backend?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function call<T>(channel: string, request: unknown): Promise<T> {
+  const result = await backend.dispatch(channel, request);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+const gz = (a: Uint8Array): string => gzipSync(a).toString('base64');
+
+describe('model result channels', () => {
+  it('save as reviewer, read back with provenance, blind to annotators', async () => {
+    await call('quorum:project.open', {});
+    const ada = await call<{ raterId: string }>('quorum:rater.create', { name: 'Ada Admin' });
+    const adaToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: ada.raterId })).token;
+    const rita = await call<{ raterId: string }>('quorum:rater.create', { name: 'Rita Reviewer', role: 'reviewer', session: adaToken });
+    const ritaToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: rita.raterId })).token;
+    const alice = await call<{ raterId: string }>('quorum:rater.create', { name: 'Alice Annotator' });
+    const aliceToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: alice.raterId })).token;
+    const [dwi] = await call<Array<{ caseId: string }>>('quorum:projectCase.list', { session: ritaToken });
+
+    const q = new Uint8Array(VOXELS);
+    q[1000] = 204; // p = 0.8
+    q[1001] = 102; // p = 0.4
+    const mask = new Uint8Array(VOXELS);
+    mask[1000] = 1; // threshold 0.3 would also need voxel 1001: the request states 0.5
+    const request = { caseId: dwi.caseId, maskGzBase64: gz(mask), probabilityGzBase64: gz(q), probabilityVolumes: 1, provenance: modelProvenance(0.5) };
+
+    const refused = await backend.dispatch('quorum:inference.saveResult', { ...request, session: aliceToken });
+    expect(!refused.ok && refused.error.code).toBe('unauthorized');
+    const wrong = await backend.dispatch('quorum:inference.saveResult', { ...request, session: ritaToken, provenance: modelProvenance(0.3) });
+    expect(!wrong.ok && wrong.error.message).toMatch(/disagrees with p > 0.3 at 1 voxel/);
+
+    const saved = await call<{ version: { versionId: string }; rater: { raterId: string; kind: string; name: string } }>('quorum:inference.saveResult', { ...request, session: ritaToken });
+    expect(saved.rater.kind).toBe('model');
+    const read = await call<{ threshold: number; provenance: { modelId: string }; probabilityNiftiBase64: string }>('quorum:inference.readResult', {
+      session: ritaToken,
+      versionId: saved.version.versionId,
+    });
+    expect(read.threshold).toBe(0.5);
+    expect(read.provenance.modelId).toBe('demo-dwi-lesion');
+    const nii = readNifti(new Uint8Array(Buffer.from(read.probabilityNiftiBase64, 'base64')));
+    expect(nii.data[1000]).toBeCloseTo(0.8, 6);
+    expect(nii.data[1001]).toBeCloseTo(0.4, 6);
+
+    const raters = await call<Array<{ raterId: string; kind: string }>>('quorum:rater.list', { session: ritaToken });
+    expect(raters.find((r) => r.raterId === saved.rater.raterId)?.kind).toBe('model');
+    const aliceView = JSON.stringify([
+      await call('quorum:rater.list', { session: aliceToken }),
+      await call('quorum:annotation.list', { session: aliceToken }),
+      await call('quorum:rater.identities', {}),
+    ]);
+    for (const secret of [saved.rater.raterId, saved.rater.name, saved.version.versionId]) expect(aliceView).not.toContain(secret);
+    const hidden = await backend.dispatch('quorum:inference.readResult', { session: aliceToken, versionId: saved.version.versionId });
+    expect(!hidden.ok && hidden.error.code).toBe('not-found');
+  });
+});

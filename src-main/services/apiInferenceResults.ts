@@ -1,0 +1,49 @@
+/**
+ * Handlers of the model-result channels (src-shared/api/inferenceChannels.ts), spread into the one
+ * handler table in api.ts. Like apiProject.ts: resolve the token, call the ProjectStore (which
+ * re-resolves the session and blinds), map ProjectErrors. Payloads are inflated with a cap of the
+ * case's voxel count (× probability volumes), so a hostile payload cannot make main allocate more.
+ *
+ * Plain Node; no Electron.
+ */
+import type { QuorumApi } from '../../src-shared/api/contract';
+import type { InferenceChannel } from '../../src-shared/api/inferenceChannels';
+import { guarded } from './projectGuard';
+import { inflateLabelmapPayload } from './project/labelmapPayload';
+import type { ProjectHost } from './project/projectHost';
+
+function fromBase64(text: string): Uint8Array {
+  const buf = Buffer.from(text, 'base64');
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+export type InferenceResultHandlers = Pick<QuorumApi, Exclude<InferenceChannel, 'quorum:models.list'>>;
+
+export function createInferenceResultHandlers(host: ProjectHost): InferenceResultHandlers {
+  return {
+    'quorum:inference.saveResult': ({ session, caseId, maskGzBase64, probabilityGzBase64, probabilityVolumes, provenance }) =>
+      guarded(async () => {
+        const store = await host.current();
+        const s = host.sessions.resolve(session);
+        const [x, y, z] = store.getCase(s, caseId).series[0].geometry.dims;
+        const n = x * y * z;
+        const mask = inflateLabelmapPayload(fromBase64(maskGzBase64), n);
+        const probability = inflateLabelmapPayload(fromBase64(probabilityGzBase64), n * probabilityVolumes);
+        const saved = store.saveModelResult(s, { caseId, mask, probability, probabilityVolumes, provenance });
+        return { version: saved.version, rater: saved.rater, threshold: saved.threshold, probabilityHash: saved.probabilityHash };
+      }),
+    'quorum:inference.readResult': ({ session, versionId }) =>
+      guarded(async () => {
+        const store = await host.current();
+        const r = store.readModelResult(host.sessions.resolve(session), versionId);
+        return {
+          version: r.version,
+          rater: r.rater,
+          provenance: r.provenance,
+          threshold: r.threshold,
+          probabilityFileName: r.probabilityFileName,
+          probabilityNiftiBase64: Buffer.from(r.probabilityBytes.buffer, r.probabilityBytes.byteOffset, r.probabilityBytes.byteLength).toString('base64'),
+        };
+      }),
+  };
+}
