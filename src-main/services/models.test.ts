@@ -73,6 +73,28 @@ describe('models service', () => {
     expect(byKey.get('user/wrong-channels')?.error).toMatch(/lists 1 input channel \(dwi_b1000\) but "member-0\.onnx" expects 2/);
   });
 
+  it('validates an unchanged folder once, and again as soon as a member changes (same size, new mtime)', async () => {
+    const service = createModelsService({ bundledDir, userDir });
+    await cp(demoDir, path.join(userDir, 'cached'), { recursive: true });
+    const first = (await service.list()).models.find((m) => m.key === 'user/cached');
+    const second = (await service.list()).models.find((m) => m.key === 'user/cached');
+    expect(first?.error).toBeNull();
+    // The same entry object: nothing was re-read or re-hashed (a fresh validation builds a new one).
+    expect(second).toBe(first);
+    // Flip one byte of a member, keeping its size: the write moves the mtime, so the folder is re-validated.
+    const member = path.join(userDir, 'cached', 'member-2.onnx');
+    const bytes = await readFile(member);
+    bytes[bytes.length - 1] ^= 0xff;
+    await new Promise((r) => setTimeout(r, 5));
+    await writeFile(member, bytes);
+    const third = (await service.list()).models.find((m) => m.key === 'user/cached');
+    expect(third).not.toBe(first);
+    expect(third?.error).toMatch(/"member-2.onnx" does not match its sha256 in model.json/);
+    // The bundled demo, untouched, is still served from the cache.
+    const demoAgain = (await service.list()).models.find((m) => m.key === 'bundled/demo-dwi-lesion');
+    expect(demoAgain).toBe((await service.list()).models.find((m) => m.key === 'bundled/demo-dwi-lesion'));
+  });
+
   it('serves a member file byte for byte and refuses other files, other folders and escapes', async () => {
     const service = createModelsService({ bundledDir, userDir });
     const member = await service.readFile('bundled/demo-dwi-lesion/member-0.onnx');

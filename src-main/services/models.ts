@@ -3,13 +3,17 @@
  * user's models directory (`<data-dir>/models`), each checked with the same loadModelFolder the
  * renderer's worker runs, and reads one file of a folder for the `api/model/…` route.
  *
- * Folders are read from disk on every list, so a model folder dropped into the user's directory
- * appears without a rebuild or restart. A broken folder is listed with its one-sentence reason,
- * never thrown: one bad model must not hide the others.
+ * Folders are listed from disk on every call, so a model folder dropped into the user's directory
+ * appears without a rebuild or restart. Validating a folder hashes every member (sha256 of up to
+ * 100 MB per file), so the result is cached per folder under a fingerprint of its files' names,
+ * sizes and mtimes: any file added, removed, resized or touched re-validates the folder. (A change
+ * that keeps size and mtime to the nanosecond is not seen; the renderer hashes members again when
+ * it loads them, so such a file still cannot run.) A broken folder is listed with its one-sentence
+ * reason, never thrown: one bad model must not hide the others.
  *
  * Plain Node; no Electron.
  */
-import { mkdir, readdir, readFile, realpath } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { modelFileUrl, type ModelEntry, type ModelSource } from '../../src-shared/api/inferenceChannels';
 import type { Result } from '../../src-shared/api/contract';
@@ -39,8 +43,29 @@ export interface ModelsService {
 /** Only these files of a folder are served: the manifest and ONNX members (not training scripts, not data). */
 const SERVABLE = /^(model\.json|[^/\\]+\.onnx)$/;
 
+/** Names, sizes and mtimes (ns) of a folder's plain files: what the validation cache is keyed on. */
+async function folderFingerprint(folderPath: string): Promise<string> {
+  const entries = await readdir(folderPath, { withFileTypes: true }).catch(() => []);
+  const parts: string[] = [];
+  for (const e of entries.filter((x) => x.isFile()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const st = await stat(path.join(folderPath, e.name), { bigint: true }).catch(() => null);
+    if (st) parts.push(`${e.name}\u0000${st.size}\u0000${st.mtimeNs}`);
+  }
+  return parts.join('\n');
+}
+
 export function createModelsService(options: ModelsServiceOptions): ModelsService {
   const dirs: Record<ModelSource, string> = { bundled: path.resolve(options.bundledDir), user: path.resolve(options.userDir) };
+  const validated = new Map<string, { fingerprint: string; entry: ModelEntry }>();
+
+  async function describeCached(source: ModelSource, folder: string, folderPath: string): Promise<ModelEntry> {
+    const fingerprint = await folderFingerprint(folderPath);
+    const hit = validated.get(folderPath);
+    if (hit && hit.fingerprint === fingerprint) return hit.entry;
+    const entry = await describeFolder(source, folder, folderPath);
+    validated.set(folderPath, { fingerprint, entry });
+    return entry;
+  }
 
   async function listSource(source: ModelSource): Promise<ModelEntry[]> {
     const dir = dirs[source];
@@ -56,7 +81,7 @@ export function createModelsService(options: ModelsServiceOptions): ModelsServic
         () => false,
       );
       if (!hasManifest) continue;
-      out.push(await describeFolder(source, folder, folderPath));
+      out.push(await describeCached(source, folder, folderPath));
     }
     return out;
   }
