@@ -11,6 +11,7 @@ import { applyEditTool, onContourRefused, onOwnLabelmapEdited } from '../viewer/
 import { onThresholdRange } from '../viewer/editToolClasses';
 import { onVolumeShown } from '../viewer/viewerSession';
 import { AnnotatePanel } from './AnnotatePanel';
+import { ExchangeButton } from './ExchangeDialog';
 import { RaterPanel } from './RaterPanel';
 import { ReviewPanel } from './ReviewPanel';
 
@@ -84,6 +85,7 @@ export function AnnotationSection() {
       <RaterPanel />
       {signedIn && currentCase && mode === 'annotate' && <AnnotatePanel />}
       {signedIn && currentCase && mode === 'review' && <ReviewPanel />}
+      {signedIn && signedIn.role !== 'annotator' && <ExchangeButton />}
       {message && (
         <div className={message.error ? 'annotation-message error' : 'annotation-message'} data-testid="annotation-message" role="status">
           {message.text}

@@ -1,0 +1,212 @@
+/**
+ * Import and export for reviewers and admins: a button in the annotation section that opens a
+ * dialog with
+ * - import of one mask file (NIfTI or binary DICOM SEG) into the open case, as oneself or (admin)
+ *   as another rater;
+ * - import of a QUBIQ case folder (image + *seg* files, one rater each) or an ISLES-style BIDS
+ *   folder (admin), all or nothing;
+ * - export of the open case (per-rater NIfTI, majority and soft consensus, DICOM SEG for cases
+ *   from DICOM) and of the versions CSV.
+ * Paths are chosen with the same backend folder browser as the open dialog (PathField).
+ */
+import { useEffect, useState } from 'react';
+import type { UncertainAs } from '../../src-shared/project/labels';
+import type { Rater, VersionStatus } from '../../src-shared/project/types';
+import { getApi } from '../api';
+import { useAnnotationState } from '../state/annotationState';
+import { exportOpenCase, exportVersionsCsv, importDatasetFolder, importMaskFile, type ExchangeReport } from '../state/exchangeActions';
+import { PathField } from './PathField';
+
+/** Inline, so this dialog adds no rules to the shared stylesheet. */
+const ROW = { display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap', margin: '6px 0 12px' } as const;
+
+function ExchangeBody({ onClose }: { onClose: () => void }) {
+  const signedIn = useAnnotationState((s) => s.signedIn);
+  const currentCase = useAnnotationState((s) => s.currentCase);
+  const [maskPath, setMaskPath] = useState('');
+  const [status, setStatus] = useState<VersionStatus>('submitted');
+  const [raterId, setRaterId] = useState('');
+  const [raters, setRaters] = useState<readonly Rater[]>([]);
+  const [folderPath, setFolderPath] = useState('');
+  const [outDir, setOutDir] = useState('');
+  const [uncertainAs, setUncertainAs] = useState<UncertainAs>('lesion');
+  const [dicomSeg, setDicomSeg] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [report, setReport] = useState<ExchangeReport | null>(null);
+  const isAdmin = signedIn?.role === 'admin';
+
+  useEffect(() => {
+    if (!signedIn || !isAdmin) return;
+    const listRaters = getApi()['quorum:rater.list'];
+    void listRaters({ session: signedIn.token }).then((r) => {
+      if (r.ok) setRaters(r.value);
+    });
+  }, [signedIn, isAdmin]);
+
+  const run = async (action: () => Promise<ExchangeReport>) => {
+    setBusy(true);
+    setReport(null);
+    try {
+      setReport(await action());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div
+      className="dialog open exchange"
+      role="dialog"
+      aria-label="Import and export"
+      data-testid="exchange-dialog"
+      onClick={(e) => e.stopPropagation()}
+    >
+      <h2>Import a mask into {currentCase ? `“${currentCase.name}”` : 'the open case'}</h2>
+      <PathField
+        label="Mask file"
+        testId="exchange-mask"
+        value={maskPath}
+        onChange={setMaskPath}
+        placeholder="/path/to/mask.nii.gz or seg.dcm"
+      />
+      <div className="exchange-row" style={ROW}>
+        <select
+          aria-label="Status"
+          data-testid="exchange-mask-status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value === 'draft' ? 'draft' : 'submitted')}
+        >
+          <option value="submitted">submitted</option>
+          <option value="draft">draft</option>
+        </select>
+        {isAdmin && (
+          <select aria-label="Rater" data-testid="exchange-mask-rater" value={raterId} onChange={(e) => setRaterId(e.target.value)}>
+            <option value="">as me</option>
+            {raters.map((r) => (
+              <option key={r.raterId} value={r.raterId}>
+                as {r.name}
+              </option>
+            ))}
+          </select>
+        )}
+        <button
+          type="button"
+          data-testid="exchange-import-mask"
+          disabled={busy || !maskPath.trim() || !currentCase}
+          onClick={() => void run(() => importMaskFile(maskPath.trim(), status, raterId || null))}
+        >
+          Import mask
+        </button>
+      </div>
+
+      {isAdmin && (
+        <>
+          <h2>Import a QUBIQ or ISLES-style BIDS folder</h2>
+          <PathField
+            label="Dataset folder"
+            testId="exchange-folder"
+            value={folderPath}
+            onChange={setFolderPath}
+            placeholder="/path/to/case01 or /path/to/ISLES-2022"
+          />
+          <div className="exchange-row" style={ROW}>
+            <span className="muted">Every mask is checked against its image first; if one does not fit, nothing is imported.</span>
+            <button
+              type="button"
+              data-testid="exchange-import-folder"
+              disabled={busy || !folderPath.trim()}
+              onClick={() => void run(() => importDatasetFolder(folderPath.trim()))}
+            >
+              Import folder
+            </button>
+          </div>
+        </>
+      )}
+
+      <h2>Export</h2>
+      <PathField label="Export folder" testId="exchange-out" value={outDir} onChange={setOutDir} placeholder="/path/to/export-folder" />
+      <div className="exchange-row" style={ROW}>
+        <label>
+          Uncertain voxels count as
+          <select
+            aria-label="Uncertain as"
+            data-testid="exchange-uncertain"
+            value={uncertainAs}
+            onChange={(e) => setUncertainAs(e.target.value === 'background' ? 'background' : e.target.value === 'half' ? 'half' : 'lesion')}
+          >
+            <option value="lesion">lesion</option>
+            <option value="background">background</option>
+            <option value="half">half a vote</option>
+          </select>
+        </label>
+        <label
+          title={
+            currentCase?.source === 'dicom'
+              ? 'One binary DICOM SEG per rater and one for the majority, referencing the source series'
+              : 'Only for cases opened from DICOM'
+          }
+        >
+          <input
+            type="checkbox"
+            data-testid="exchange-dicom-seg"
+            checked={dicomSeg}
+            disabled={currentCase?.source !== 'dicom'}
+            onChange={(e) => setDicomSeg(e.target.checked)}
+          />
+          DICOM SEG
+        </label>
+        <button
+          type="button"
+          data-testid="exchange-export-case"
+          disabled={busy || !outDir.trim() || !currentCase}
+          onClick={() => void run(() => exportOpenCase(outDir.trim(), uncertainAs, dicomSeg && currentCase?.source === 'dicom'))}
+        >
+          Export case
+        </button>
+        <button
+          type="button"
+          data-testid="exchange-export-csv"
+          disabled={busy || !outDir.trim()}
+          onClick={() => void run(() => exportVersionsCsv(outDir.trim()))}
+        >
+          Versions CSV
+        </button>
+      </div>
+
+      {busy && <div className="muted">Working…</div>}
+      {report && (
+        <div
+          className={report.ok ? 'exchange-report' : 'exchange-report list-error'}
+          style={{ whiteSpace: 'pre-wrap', marginTop: 8 }}
+          data-testid="exchange-report"
+          data-ok={report.ok ? 'yes' : 'no'}
+          role="status"
+        >
+          {report.text}
+        </div>
+      )}
+      <div className="dialog-actions">
+        <button type="button" data-testid="exchange-close" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The button (reviewers and admins) and, when open, the dialog. */
+export function ExchangeButton() {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" data-testid="exchange-open" onClick={() => setOpen(true)}>
+        Import / export…
+      </button>
+      {open && (
+        <div className="overlay" onClick={() => setOpen(false)}>
+          <ExchangeBody onClose={() => setOpen(false)} />
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * Import and export from the reviewer/admin side (exchange channels, src-shared/api/exchangeChannels.ts):
+ * a mask file into the open case, a QUBIQ or ISLES-style BIDS folder into the project, the open
+ * case's export folder (NIfTI per rater, consensus, optionally DICOM SEG) and the versions CSV.
+ * Each returns a one-paragraph report for the dialog (or the backend's refusal, which already
+ * names the file and every mismatch) and refreshes what the import changed.
+ */
+import type { UncertainAs } from '../../src-shared/project/labels';
+import type { VersionStatus } from '../../src-shared/project/types';
+import { getApi } from '../api';
+import { syncAnnotationCase } from './annotationActions';
+import { annotationStore, updateAnnotation } from './annotationState';
+
+export interface ExchangeReport {
+  ok: boolean;
+  text: string;
+}
+
+function session(): string | null {
+  return annotationStore.getState().signedIn?.token ?? null;
+}
+
+const NOT_SIGNED_IN: ExchangeReport = { ok: false, text: 'Sign in as a reviewer or admin first.' };
+
+/** New cases and raters may have appeared; the open case's layers may have a new version. */
+async function refreshAfterImport(token: string): Promise<void> {
+  const cases = await getApi()['quorum:projectCase.list']({ session: token });
+  if (cases.ok) updateAnnotation({ projectCases: cases.value });
+  await syncAnnotationCase();
+}
+
+export async function importMaskFile(path: string, status: VersionStatus, raterId: string | null): Promise<ExchangeReport> {
+  const token = session();
+  const record = annotationStore.getState().currentCase;
+  if (!token) return NOT_SIGNED_IN;
+  if (!record) return { ok: false, text: 'Open a project case first: the mask is checked against its image.' };
+  const r = await getApi()['quorum:annotation.import']({
+    session: token,
+    caseId: record.caseId,
+    path,
+    status,
+    ...(raterId ? { raterId } : {}),
+  });
+  if (!r.ok) return { ok: false, text: r.error.message };
+  await refreshAfterImport(token);
+  return { ok: true, text: `Imported ${path} into “${record.name}” as a ${r.value.status} version (${r.value.versionId}).` };
+}
+
+export async function importDatasetFolder(path: string): Promise<ExchangeReport> {
+  const token = session();
+  if (!token) return NOT_SIGNED_IN;
+  const r = await getApi()['quorum:import.folder']({ session: token, path });
+  if (!r.ok) return { ok: false, text: r.error.message };
+  await refreshAfterImport(token);
+  const { layout, cases, ratersCreated, notes } = r.value;
+  const masks = cases.reduce((n, c) => n + c.versions.length, 0);
+  const parts = [
+    `${layout === 'bids' ? 'BIDS' : 'QUBIQ'} folder: ${masks} mask(s) into ${cases.length} case(s) (${cases.map((c) => `${c.name}${c.created ? ', new' : ''}`).join('; ')}).`,
+    ratersCreated.length ? `New raters: ${ratersCreated.join(', ')}.` : '',
+    ...notes,
+  ];
+  return { ok: true, text: parts.filter(Boolean).join(' ') };
+}
+
+export async function exportOpenCase(outDir: string, uncertainAs: UncertainAs, dicomSeg: boolean): Promise<ExchangeReport> {
+  const token = session();
+  const record = annotationStore.getState().currentCase;
+  if (!token) return NOT_SIGNED_IN;
+  if (!record) return { ok: false, text: 'Open a project case to export it.' };
+  const r = await getApi()['quorum:export.case']({ session: token, caseId: record.caseId, outDir, uncertainAs, dicomSeg });
+  if (!r.ok) return { ok: false, text: r.error.message };
+  const count = (kind: string) => r.value.files.filter((f) => f.kind === kind).length;
+  return {
+    ok: true,
+    text: [
+      `Exported “${record.name}” to ${r.value.dir}: ${count('rater')} rater file(s), majority and soft consensus${dicomSeg ? `, ${count('dicom-seg')} DICOM SEG file(s)` : ''}.`,
+      ...r.value.notes,
+    ].join(' '),
+  };
+}
+
+export async function exportVersionsCsv(outDir: string): Promise<ExchangeReport> {
+  const token = session();
+  if (!token) return NOT_SIGNED_IN;
+  const path = `${outDir.replace(/[\\/]+$/, '')}/quorum-versions.csv`;
+  const r = await getApi()['quorum:export.versionsCsv']({ session: token, path });
+  if (!r.ok) return { ok: false, text: r.error.message };
+  return { ok: true, text: `Wrote ${r.value.rows} version(s) to ${r.value.path}.` };
+}
