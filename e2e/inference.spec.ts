@@ -7,6 +7,10 @@
  * the same file. Tolerance: onnxruntime-web WASM and onnxruntime-node agree within 1e-4 per voxel
  * (src-shared/inference/ort.test.ts), so Σp·voxel can differ by at most N·1e-4·voxel ml, and the
  * thresholded volume only by the voxels whose p lies within 1e-4 of the threshold (counted here).
+ *
+ * Then a reviewer saves the result as the model's rater: the legend lists the model, and the API
+ * gives back the threshold picked, the provenance and a mask equal to node's p > threshold (same
+ * tolerance on the voxels within 1e-4 of it).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,9 +18,12 @@ import { expect, test, type Page } from '@playwright/test';
 import * as ortNode from 'onnxruntime-node';
 import { loadModelFolder, ortRunner, runSegmentation, dwiChannelSources, type SegmentationResult } from '../src-shared/inference';
 import { parseBval, readNifti, splitByBValue } from '../src-shared/nifti';
+import { signInAs, signOut } from './helpers/annotate';
+import { appUrl } from './helpers/appUrl';
 import { colouredPixels } from './helpers/colouredPixels';
 import { openApp } from './helpers/openApp';
 import { openCaseByName } from './helpers/openCase';
+import { projectApi } from './helpers/projectApi';
 import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
@@ -25,8 +32,26 @@ const repoRoot = path.resolve(import.meta.dirname, '..');
 const FULL = { x0: 0.05, y0: 0.05, x1: 0.95, y1: 0.95 };
 const TOL_P = 1e-4;
 
+const REVIEWER = 'Model Reviewer';
+
 let page: Page;
 let dwiPath = '';
+/** onnxruntime-node's run of the same file, kept for the save test. */
+let nodeRun: { r: SegmentationResult; voxelMl: number } | null = null;
+
+/** A reviewer on the shared server's project: the first identity (admin) if none exists, else made by an admin. */
+async function ensureReviewer(): Promise<void> {
+  const api = projectApi(appUrl());
+  await api.call('project.open', {});
+  const ids = await api.call<Array<{ name: string; role: string }>>('rater.identities', {});
+  if (ids.some((i) => i.name === REVIEWER)) return;
+  const admin = ids.find((i) => i.role === 'admin');
+  if (!admin) {
+    await api.call('rater.create', { name: REVIEWER });
+    return;
+  }
+  await api.call('rater.create', { name: REVIEWER, role: 'reviewer', session: await api.signInAs(admin.name) });
+}
 
 /** The same pipeline on the same file with onnxruntime-node (CPU). */
 async function nodeReference(file: string): Promise<{ r: SegmentationResult; voxelMl: number; dims: readonly [number, number, number] }> {
@@ -82,6 +107,7 @@ async function goToAxialSlice(target: number): Promise<void> {
 }
 
 test.beforeAll(async ({ browser }) => {
+  await ensureReviewer();
   page = await browser.newPage();
   await openApp(page);
   dwiPath = await openCaseByName(page, /dwi|diffusion/i);
@@ -112,6 +138,7 @@ test('runs the demo model: progress, WASM on SwiftShader, overlay, uncertainty, 
   await expect(page.getByTestId('inference-timings')).toContainText(/sliding window/);
 
   const { r, voxelMl, dims } = await reference;
+  nodeRun = { r, voxelMl };
   // The demo scan has no lesion, so the model's probabilities are small and local: go to the axial
   // slice where the reference has most voxels above the map's 0.05 floor. The viewer may count
   // slices from either end, so try both before judging.
@@ -163,6 +190,48 @@ test('runs the demo model: progress, WASM on SwiftShader, overlay, uncertainty, 
   expect(at01.expected).toBe(at05.expected);
   expect(at01.mask).toBeGreaterThanOrEqual(at05.mask);
   expect(Math.abs(at01.mask - maskMlAt(0.1))).toBeLessThanOrEqual(near(0.1) * voxelMl + 1e-9);
+});
+
+test('a reviewer saves the result as the model rater, with the threshold picked; the legend lists it', async () => {
+  test.setTimeout(120_000);
+  if (!nodeRun) throw new Error('the run test did not finish');
+  await signInAs(page, REVIEWER);
+  await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', /reviewer|admin/);
+  await page.getByTestId('mode-review').click();
+  await expect(page.getByTestId('inference-result')).toBeVisible();
+  await page.getByTestId('inference-save').click();
+  const saved = page.getByTestId('inference-saved');
+  await expect(saved).toHaveAttribute('data-threshold', '0.1');
+  await expect(saved).toContainText('(model)');
+  const versionId = (await saved.getAttribute('data-version-id')) ?? '';
+
+  // The review legend lists the model like any rater, with its own layer.
+  const item = page.locator('[data-testid="legend-item"][data-name$="(model)"]');
+  await expect(item).toHaveCount(1);
+  await expect(item).toHaveAttribute('data-status', 'submitted');
+
+  // Through the API: the threshold, the provenance, and the mask node's p > 0.1 gives.
+  const api = projectApi(appUrl());
+  const session = await api.signInAs(REVIEWER);
+  const read = await api.call<{ threshold: number; provenance: { executionProvider: string; members: Array<{ sha256: string }>; settings: { threshold: number } } }>(
+    'inference.readResult',
+    { session, versionId },
+  );
+  expect(read.threshold).toBe(0.1);
+  expect(read.provenance.settings.threshold).toBe(0.1);
+  expect(read.provenance.executionProvider).toBe('wasm');
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'models', 'demo-dwi-lesion', 'model.json'), 'utf8')) as { members: Array<{ sha256: string }> };
+  expect(read.provenance.members.map((m) => m.sha256)).toEqual(manifest.members.map((m) => m.sha256));
+  const mask = await api.readLabelmap(session, versionId);
+  const p = nodeRun.r.probabilities[0];
+  let differing = 0;
+  let nearThreshold = 0;
+  for (let v = 0; v < p.length; v++) {
+    if ((mask[v] === 1) !== p[v] > 0.1) differing++;
+    if (Math.abs(p[v] - 0.1) <= TOL_P) nearThreshold++;
+  }
+  expect(differing).toBeLessThanOrEqual(nearThreshold);
+  await signOut(page);
 });
 
 test('Cancel stops a second run', async () => {

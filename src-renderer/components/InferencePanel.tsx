@@ -5,6 +5,8 @@
  * the expected (Σp) next to the thresholded volume.
  */
 import { useEffect } from 'react';
+import { seesAllRaters } from '../../src-shared/project/blinding';
+import { useAnnotationState } from '../state/annotationState';
 import { useAppState } from '../state/appState';
 import {
   applyThreshold,
@@ -15,6 +17,7 @@ import {
   selectModel,
   setDisplay,
 } from '../state/inferenceActions';
+import { saveResultAsRater } from '../state/inferenceSave';
 import { useInferenceState, type InferenceDisplay } from '../state/inferenceState';
 import { onVolumeShown } from '../viewer/viewerSession';
 
@@ -23,6 +26,8 @@ const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${M
 export function InferencePanel() {
   const s = useInferenceState((x) => x);
   const openCase = useAppState((x) => x.openCase);
+  // Reviewers and admins may store a result as the model's rater; annotators never see model results.
+  const canSave = useAnnotationState((a) => a.signedIn !== null && seesAllRaters(a.signedIn.role) && a.currentCase !== null);
 
   useEffect(() => {
     void refreshModels();
@@ -78,6 +83,7 @@ export function InferencePanel() {
         <button
           type="button"
           data-testid="inference-run"
+          title="Run the model on the open case (G)"
           disabled={busy || !openCase || !entry || entry.error !== null}
           onClick={() => void runModel()}
         >
@@ -153,6 +159,32 @@ export function InferencePanel() {
             >
               {v.label}: expected Σp {v.expectedMl.toFixed(2)} ml · thresholded {v.maskMl.toFixed(2)} ml · gap{' '}
               {(v.maskMl - v.expectedMl).toFixed(2)} ml
+            </p>
+          )}
+          {canSave ? (
+            <div className="inference-save">
+              <button
+                type="button"
+                data-testid="inference-save"
+                disabled={s.saving}
+                title="Store this result (mask at this threshold, probabilities, provenance) as the model's rater in the project"
+                onClick={() => void saveResultAsRater()}
+              >
+                {s.saving ? 'Saving…' : 'Save as rater'}
+              </button>
+              {s.saved && (
+                <span className="small" data-testid="inference-saved" data-version-id={s.saved.versionId} data-threshold={s.saved.threshold}>
+                  {' '}
+                  Saved as “{s.saved.raterName}” at p &gt; {s.saved.threshold.toFixed(2)}
+                </span>
+              )}
+            </div>
+          ) : (
+            <p className="muted small">Sign in as a reviewer or admin to save this result as a rater.</p>
+          )}
+          {s.saveError && (
+            <p className="model-error" data-testid="inference-save-error">
+              {s.saveError}
             </p>
           )}
         </div>

@@ -78,6 +78,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['z'], label: 'Ctrl+Z', description: 'Annotate: undo', run: () => undoAnnotation(), ctrl: true },
   { keys: ['Z', 'y', 'Y'], label: 'Ctrl+Shift+Z / Ctrl+Y', description: 'Annotate: redo', run: () => redoAnnotation(), ctrl: true },
   { keys: ['s', 'S'], label: 'Ctrl+S', description: 'Annotate: save a draft', run: () => void saveDraft(), ctrl: true },
+  {
+    keys: ['g', 'G'],
+    label: 'G',
+    description: 'Model: run the selected model on the open case',
+    // Loaded on first use: the inference code (worker, overlay) stays out of the shortcut table's imports.
+    run: () => void import('../state/inferenceActions').then((m) => m.runModel()),
+  },
   { keys: ['?'], label: '?', description: 'Show or hide this help', run: () => toggleHelp() },
   {
     keys: ['Escape'],

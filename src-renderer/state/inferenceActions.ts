@@ -9,7 +9,7 @@
  */
 import type { CaseDescriptor } from '../../src-shared/api/contract';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
-import { dwiChannelSources, labelMask, labelVolumes, type ChannelId, type SegmentationResult } from '../../src-shared/inference';
+import { dwiChannelSources, labelMask, labelVolumes, type ChannelId, type InferenceProvenance, type SegmentationResult } from '../../src-shared/inference';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
@@ -37,6 +37,8 @@ let current: { requestId: string; graceTimer: number | null } | null = null;
 /** The finished result's arrays and what the overlay draws from them. */
 let result: {
   r: SegmentationResult;
+  /** As the worker made it (threshold 0.5); the save puts the user's threshold in. */
+  provenance: InferenceProvenance;
   activation: 'sigmoid' | 'softmax';
   labels: string[];
   spacingMm: Vec3;
@@ -189,7 +191,7 @@ export async function runModel(): Promise<void> {
       set({ phase: answer.cancelled ? 'cancelled' : 'error', message: answer.message });
       return;
     }
-    if (answer.type === 'result') acceptResult(c, entry, answer.result, input.spacingMm);
+    if (answer.type === 'result') acceptResult(c, entry, answer.result, answer.provenance, input.spacingMm);
   } catch (e) {
     current = null;
     set({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
@@ -209,11 +211,11 @@ export function cancelRun(): void {
   }, CANCEL_GRACE_MS);
 }
 
-function acceptResult(c: CaseDescriptor, entry: ModelEntry, r: SegmentationResult, spacingMm: Vec3): void {
+function acceptResult(c: CaseDescriptor, entry: ModelEntry, r: SegmentationResult, provenance: InferenceProvenance, spacingMm: Vec3): void {
   const activation = entry.model?.activation ?? 'sigmoid';
   const labels = entry.model?.labels ?? ['label'];
   const n = r.mask.length;
-  result = { r, activation, labels, spacingMm, map: new Uint8Array(n), mask: new Uint8Array(n) };
+  result = { r, provenance, activation, labels, spacingMm, map: new Uint8Array(n), mask: new Uint8Array(n) };
   set({
     phase: 'done',
     timings: r.timings,
@@ -255,13 +257,19 @@ export function applyThreshold(threshold: number): void {
   result.mask.set(labelMask(r.probabilities, activation, threshold));
   const volumes = labelVolumes(r.probabilities, result.mask, labels, activation, spacingMm);
   updateInferenceMask();
-  set({ threshold, volumes });
+  // A save records one threshold: after a change the result is no longer the one saved.
+  set({ threshold, volumes, saved: null, saveError: null });
+}
+
+/** The shown result for saving (inferenceSave.ts): probabilities, the mask at the current threshold, provenance. */
+export function shownResult(): { probabilities: readonly Float32Array[]; mask: Uint8Array; provenance: InferenceProvenance } | null {
+  return result && { probabilities: result.r.probabilities, mask: result.mask, provenance: result.provenance };
 }
 
 export function clearResult(): void {
   result = null;
   removeInferenceLayers();
-  set({ resultCaseId: null, volumes: null, hasMutualInformation: false, timings: null, progress: null });
+  set({ resultCaseId: null, volumes: null, hasMutualInformation: false, timings: null, progress: null, saved: null, saveError: null });
 }
 
 /** After a volume reached the screen: keep the overlay on its case, drop it for another case. */

@@ -28,6 +28,11 @@ export interface InferenceState {
   readonly display: InferenceDisplay;
   readonly threshold: number;
   readonly volumes: readonly LabelVolume[] | null;
+  /** Saving the shown result as its model's rater (inferenceSave.ts). */
+  readonly saving: boolean;
+  /** The last save of this result: which rater, which version, at which threshold; or why it failed. */
+  readonly saved: { readonly raterName: string; readonly versionId: string; readonly threshold: number } | null;
+  readonly saveError: string | null;
 }
 
 export const initialInferenceState: InferenceState = {
@@ -45,6 +50,9 @@ export const initialInferenceState: InferenceState = {
   display: 'probability',
   threshold: 0.5,
   volumes: null,
+  saving: false,
+  saved: null,
+  saveError: null,
 };
 
 export const inferenceStore = createStore<InferenceState, Record<string, never>>(initialInferenceState);
