@@ -1,0 +1,18 @@
+// Types of webgpuCheck.mjs for the TypeScript e2e spec that imports it.
+import type { Page } from '@playwright/test';
+
+export interface WebGpuCheckResult {
+  adapter: string;
+  file: string;
+  size: [number, number, number];
+  maxAbsDiff: number;
+  webgpuMs: number;
+  wasmMs: number;
+}
+
+export function startCheckServer(port?: number): Promise<{ url: string; close(): Promise<void> }>;
+export function runWebGpuCheck(
+  page: Page,
+  url: string,
+  options: { sizes: Array<[number, number, number]>; reps?: number; members?: string[]; allowFallbackAdapter?: boolean },
+): Promise<WebGpuCheckResult[]>;
