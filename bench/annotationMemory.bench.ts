@@ -1,0 +1,225 @@
+/**
+ * Renderer memory in review mode on a 512×512×300 CT with 5 raters' labelmaps and one model
+ * probability map (issue 4 "Memory": the renderer must stay under 2.5 GB), in the real renderer in
+ * Debian's Chromium against browser mode, as openToImage.bench.ts drives it.
+ *
+ * Set-up over the project API (like a study after annotation): a reviewer (the project's admin)
+ * and 5 annotators, each with a submitted labelmap (synthetic: ellipsoids that differ per rater),
+ * then the reviewer signs in in the UI and opens the CT, so the review path loads every layer, the
+ * heat map and the disagreement inputs exactly as a user gets them.
+ *
+ * The model map: the renderer keeps an inference result as Float32 probabilities (what the worker
+ * returns, one array per output channel: one here) plus two Uint8 labelmap layers, the quantised
+ * map and the thresholded mask (inferenceOverlay.ts). Running the demo model needs DWI, not CT, so
+ * the bench reproduces that footprint: the two Uint8 layers are loaded as two more rater layers
+ * (same layer type, same size; the heat map then averages 7, an over-count) and a Float32Array of
+ * the grid's size is allocated and filled in the page.
+ *
+ * What is measured, after a forced GC:
+ * - renderer process: VmRSS and VmHWM (peak) from /proc/<pid>/status — the number held against
+ *   2.5 GB; the renderer is the newest `--type=renderer` Chromium process holding the page;
+ * - JS heap used (CDP Performance.getMetrics JSHeapUsedSize): typed arrays are outside the V8 heap,
+ *   so this shows how little of the total is JS objects;
+ * - GPU process VmRSS: with SwiftShader (no GPU here), textures live in that process's RAM; on a
+ *   real GPU they are in video memory instead.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/helpers/chromium';
+import { openCaseByName } from '../e2e/helpers/openCase';
+import { projectApi, type ProjectApi } from '../e2e/helpers/projectApi';
+import { startServer } from '../e2e/helpers/startServer';
+import { waitForVolume } from '../e2e/helpers/waitForVolume';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CT = join(root, 'data-cache/ct/synthetic-512x512x300-int16.nii.gz');
+const DIMS = [512, 512, 300] as const;
+const VOXELS = DIMS[0] * DIMS[1] * DIMS[2];
+const TARGET_BYTES = 2.5 * 2 ** 30;
+const RATERS = ['Rater 1', 'Rater 2', 'Rater 3', 'Rater 4', 'Rater 5'];
+const MODEL_LAYERS = ['Model map (stand-in)', 'Model mask (stand-in)'];
+
+const MiB = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+
+/** kB fields of /proc/<pid>/status, in bytes. */
+function procStatus(pid: number): { rss: number; hwm: number } {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 'NaN') * 1024;
+  return { rss: field('VmRSS'), hwm: field('VmHWM') };
+}
+
+function chromiumProcesses(type: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes(`--type=${type}`) && cmd.includes('chromium')) out.push(Number(d));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+/** An ellipsoid lesion (value 1) with an uncertain shell (value 2), offset per rater: derived synthetic raters. */
+function raterLabelmap(r: number): Uint8Array {
+  const [nx, ny, nz] = DIMS;
+  const lm = new Uint8Array(VOXELS);
+  const [cx, cy, cz] = [250 + 6 * r, 240 - 4 * r, 150 + 2 * r];
+  const [ax, ay, az] = [40 + 3 * r, 32, 18];
+  for (let z = cz - az - 2; z <= cz + az + 2; z++) {
+    for (let y = cy - ay - 2; y <= cy + ay + 2; y++) {
+      const row = nx * (y + ny * z);
+      for (let x = cx - ax - 2; x <= cx + ax + 2; x++) {
+        const d = ((x - cx) / ax) ** 2 + ((y - cy) / ay) ** 2 + ((z - cz) / az) ** 2;
+        if (d <= 1) lm[row + x] = 1;
+        else if (d <= 1.15) lm[row + x] = 2;
+      }
+    }
+  }
+  if (nz !== 300) throw new Error('grid changed');
+  return lm;
+}
+
+/** Sign-in through the UI (e2e/helpers/annotate.ts does the same, but its module pulls DOM types into this Node-typed file). */
+async function signInAs(page: Page, name: string): Promise<void> {
+  const existing = page.locator(`[data-testid="identity-item"][data-name="${name}"]`);
+  await page.getByTestId('sign-in').waitFor();
+  if (await existing.count()) await existing.click();
+  else {
+    await page.getByTestId('new-rater-name').fill(name);
+    await page.getByTestId('create-rater').click();
+  }
+  await page.getByTestId('signed-in').waitFor();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('sign-in').waitFor();
+}
+
+async function addRater(api: ProjectApi, admin: string, caseId: string, name: string, r: number): Promise<void> {
+  const rater = await api.call<{ raterId: string }>('rater.create', { session: admin, name, role: 'annotator' });
+  const { token } = await api.call<{ token: string }>('rater.signIn', { raterId: rater.raterId });
+  await api.call('annotation.save', {
+    session: token,
+    caseId,
+    status: 'submitted',
+    labelmapGzBase64: gzipSync(raterLabelmap(r), { level: 1 }).toString('base64'),
+  });
+}
+
+interface Sample {
+  label: string;
+  renderer: { rss: number; hwm: number };
+  gpu: number;
+  jsHeapUsed: number;
+}
+
+async function sample(label: string, page: Page, cdp: CDPSession, rendererPid: number, gpuPids: number[]): Promise<Sample> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await page.waitForTimeout(500);
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const jsHeapUsed = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
+  const gpu = gpuPids.reduce((sum, pid) => sum + (existsSync(`/proc/${pid}`) ? procStatus(pid).rss : 0), 0);
+  return { label, renderer: procStatus(rendererPid), gpu, jsHeapUsed };
+}
+
+async function waitForLayers(page: Page, count: number): Promise<void> {
+  await page.getByTestId('review-panel').waitFor();
+  await page.waitForFunction(
+    (n) => {
+      const doc = (
+        globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(a: string): string | null }> } }
+      ).document;
+      const items = Array.from(doc.querySelectorAll('[data-testid="legend-item"]'));
+      return items.filter((i) => Number(i.getAttribute('data-voxels')) > 0).length >= n;
+    },
+    count,
+    { timeout: 240_000, polling: 500 },
+  );
+  // The heat map and maps are computed after the layers; give the worker time to finish.
+  await page.waitForTimeout(3000);
+}
+
+export async function run(): Promise<void> {
+  execFileSync('bash', ['scripts/fetch-sample-data.sh'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const images = mkdtempSync(join(tmpdir(), 'quorum-memory-bench-'));
+  writeFileSync(
+    join(images, 'quorum-demo.json'),
+    JSON.stringify({ name: 'memory bench', cases: [{ name: 'CT 512x512x300', path: CT, kind: 'nifti' }] }),
+  );
+  const server = await startServer(root, { project: images, timeoutMs: 120_000 });
+  const api = projectApi(server.url);
+  const before = new Set(chromiumProcesses('renderer'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] });
+  try {
+    await api.call('project.open', {});
+    const reviewer = await api.call<{ raterId: string }>('rater.create', { name: 'Reviewer' });
+    const admin = (await api.call<{ token: string }>('rater.signIn', { raterId: reviewer.raterId })).token;
+    const [ct] = await api.call<Array<{ caseId: string }>>('projectCase.list', { session: admin });
+    const t0 = performance.now();
+    for (const [r, name] of RATERS.entries()) await addRater(api, admin, ct.caseId, name, r);
+    const saveMs = (performance.now() - t0) / RATERS.length;
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    await page.goto(server.url);
+    await page.getByTestId('case-item').first().waitFor();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const fresh = chromiumProcesses('renderer').filter((p) => !before.has(p));
+    // The page's renderer is the largest new one (others are spare or utility renderers).
+    const rendererPid = fresh.sort((a, b) => procStatus(b).rss - procStatus(a).rss)[0];
+    const gpuPids = chromiumProcesses('gpu-process');
+    if (rendererPid === undefined) throw new Error('could not find the page’s renderer process');
+
+    const samples: Sample[] = [await sample('app loaded, no case', page, cdp, rendererPid, gpuPids)];
+    await openCaseByName(page, /CT 512/);
+    await waitForVolume(page);
+    samples.push(await sample('CT shown, nobody signed in', page, cdp, rendererPid, gpuPids));
+    await signInAs(page, 'Reviewer');
+    await waitForLayers(page, RATERS.length);
+    samples.push(await sample(`CT + ${RATERS.length} rater layers + heat map`, page, cdp, rendererPid, gpuPids));
+
+    // The UI's sign-in reopened the project, which ends every session: sign in again over the API.
+    const admin2 = await api.signInAs('Reviewer');
+    for (const [i, name] of MODEL_LAYERS.entries()) await addRater(api, admin2, ct.caseId, name, RATERS.length + i);
+    await signOut(page);
+    await signInAs(page, 'Reviewer');
+    await waitForLayers(page, RATERS.length + MODEL_LAYERS.length);
+    samples.push(await sample(`+ 2 more Uint8 layers (the model's map and mask)`, page, cdp, rendererPid, gpuPids));
+    // The model's Float32 probabilities, kept by the renderer beside its two display layers.
+    await page.evaluate((n) => {
+      const probabilities = new Float32Array(n);
+      for (let i = 0; i < n; i += 97) probabilities[i] = (i % 1000) / 1000;
+      (globalThis as unknown as { __benchProbabilities: Float32Array }).__benchProbabilities = probabilities;
+    }, VOXELS);
+    samples.push(await sample(`+ the model's Float32 probabilities`, page, cdp, rendererPid, gpuPids));
+
+    const worst = Math.max(...samples.map((s) => s.renderer.hwm));
+    process.stdout.write(
+      [
+        '',
+        `Renderer memory, 512×512×300 CT in review mode (${RATERS.length} raters + one model map); target: renderer < 2.5 GiB. Saving one rater's labelmap over the API took ${saveMs.toFixed(0)} ms.`,
+        '',
+        '| state | renderer RSS (MiB) | renderer peak RSS (MiB) | JS heap used (MiB) | GPU process RSS (MiB, SwiftShader) |',
+        '|---|---|---|---|---|',
+        ...samples.map((s) => `| ${s.label} | ${MiB(s.renderer.rss)} | ${MiB(s.renderer.hwm)} | ${MiB(s.jsHeapUsed)} | ${MiB(s.gpu)} |`),
+        '',
+        `Peak renderer RSS ${MiB(worst)} MiB of the ${MiB(TARGET_BYTES)} MiB target: ${worst < TARGET_BYTES ? 'within' : 'OVER'}.`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await browser.close();
+    await server.stop();
+    rmSync(images, { recursive: true, force: true });
+  }
+}
