@@ -24,6 +24,8 @@ test.describe.configure({ mode: 'serial' });
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RECT: Region = { x0: 0.3, y0: 0.3, x1: 0.45, y1: 0.42 };
 const THRESHOLD_REGION: Region = { x0: 0.55, y0: 0.6, x1: 0.7, y1: 0.7 };
+// Around both raters' rectangles, clear of the crosshair lines through the viewport's centre.
+const DIFFER_REGION: Region = { x0: 0.25, y0: 0.25, x1: 0.47, y1: 0.47 };
 
 let server: RunningServer;
 let api: ProjectApi;
@@ -100,9 +102,11 @@ async function drag(view: string, from: [number, number], to: [number, number]):
   await page.mouse.up();
 }
 
+/** Picks a tool by its key (pressing the key of the tool in hand puts it away, so check first). */
 async function chooseTool(key: string, tool: string): Promise<void> {
-  await page.keyboard.press(key);
-  await expect(page.getByTestId(`tool-${tool}`)).toHaveClass(/on/);
+  const button = page.getByTestId(`tool-${tool}`);
+  if (!/\bon\b/.test((await button.getAttribute('class')) ?? '')) await page.keyboard.press(key);
+  await expect(button).toHaveClass(/on/);
 }
 
 test('set-up: a reviewer (the first identity) and an annotator on the demo DWI', async () => {
@@ -118,6 +122,9 @@ test('set-up: a reviewer (the first identity) and an annotator on the demo DWI',
 });
 
 let rectangle: Painted;
+let eveVersion = '';
+/** The sign of the slice number's change for a wheel notch down. */
+let wheelDirection = 1;
 
 test('rectangle scissors fill a whole rectangle of voxels on one axial slice', async () => {
   await chooseTool('q', 'rectScissors');
@@ -192,6 +199,7 @@ test('interpolation fills the axial slices between two annotated ones', async ()
   for (let n = 0; n < 4; n++) await page.mouse.wheel(0, 100);
   await expect(sliceInfo).not.toHaveAttribute('data-slice', String(startSlice));
   const moved = Number(await sliceInfo.getAttribute('data-slice')) - startSlice;
+  wheelDirection = Math.sign(moved);
   await chooseTool('q', 'rectScissors');
   await drag('axial', [RECT.x0, RECT.y0], [RECT.x1, RECT.y1]);
   const two = painted(await saveAndRead());
@@ -212,5 +220,77 @@ test('interpolation fills the axial slices between two annotated ones', async ()
   await page.keyboard.press('Control+Shift+Z');
   await page.getByTestId('submit-annotation').click();
   await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'submitted');
+  eveVersion = (await page.getByTestId('annotation-status').getAttribute('data-version')) ?? '';
   expect(await colouredPixels(page, 'axial', RECT)).toBeGreaterThan(20);
+});
+
+test('a reviewer sees the disagreement map (entropy and variance), the p = 0.5 contour and side by side', async () => {
+  // A second rater fills an overlapping rectangle on the slice on screen and submits.
+  await signOut(page);
+  await signInAs(page, 'Finn Fresh');
+  await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'not-started');
+  await chooseTool('q', 'rectScissors');
+  await drag('axial', [RECT.x0 + 0.05, RECT.y0 + 0.03], [RECT.x1 + 0.05, RECT.y1 + 0.03]);
+  await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-dirty', 'yes');
+  await page.getByTestId('submit-annotation').click();
+  await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'submitted');
+  const finnVersion = (await page.getByTestId('annotation-status').getAttribute('data-version')) ?? '';
+  await signOut(page);
+
+  const [eve, finn] = await Promise.all([api.readLabelmap(reviewer, eveVersion), api.readLabelmap(reviewer, finnVersion)]);
+  let differ = 0;
+  let union = 0;
+  let both = 0;
+  for (let n = 0; n < eve.length; n++) {
+    if (eve[n] !== finn[n]) differ++;
+    if (eve[n] || finn[n]) union++;
+    if (eve[n] && finn[n]) both++;
+  }
+  expect(both).toBeGreaterThan(0);
+  expect(differ).toBeGreaterThan(0);
+
+  await signInAs(page, 'Rita Reviewer');
+  await expect(page.getByTestId('legend-item')).toHaveCount(2);
+  // p = 0.5 with two raters: a voxel either of them painted (a 1-of-2 tie is on the contour's inside).
+  await expect(page.getByTestId('contour-voxels')).toHaveAttribute('data-voxels', String(union));
+  // Disagreement: both measures are non-zero exactly where the two labelmaps differ.
+  const disagreement = page.getByTestId('disagreement');
+  await expect(disagreement).toHaveAttribute('data-visible', 'no');
+  await page.keyboard.press('m');
+  await expect(disagreement).toHaveAttribute('data-visible', 'yes');
+  await expect(disagreement).toHaveAttribute('data-voxels', String(differ));
+  await page.getByTestId('disagreement-measure').selectOption('variance');
+  await expect(disagreement).toHaveAttribute('data-measure', 'variance');
+  await expect(disagreement).toHaveAttribute('data-voxels', String(differ));
+  // With the raters and the heat map hidden, what is coloured is the disagreement map (and the white contour is not coloured).
+  await page.getByTestId('layer-visible-Eve Editor').uncheck();
+  await page.getByTestId('layer-visible-Finn Fresh').uncheck();
+  await page.getByTestId('heatmap-visible').uncheck();
+  await expect.poll(() => colouredPixels(page, 'axial', DIFFER_REGION)).toBeGreaterThan(20);
+  await page.getByTestId('disagreement-visible').uncheck();
+  await expect(disagreement).toHaveAttribute('data-visible', 'no');
+  await expect.poll(() => colouredPixels(page, 'axial', DIFFER_REGION)).toBe(0);
+
+  // Side by side: Eve | Finn, each pane showing its rater's layer, cameras following the axial view.
+  // (Keys typed while a checkbox has the focus go to the checkbox, not to the shortcuts.)
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('v');
+  const whole: Region = { x0: 0, y0: 0, x1: 1, y1: 1 };
+  await expect(page.getByTestId('side-by-side')).toHaveAttribute('data-panes', '2');
+  await expect(page.getByTestId('side-pane-0')).toHaveAttribute('data-layer', 'Eve Editor');
+  await expect(page.getByTestId('side-pane-1')).toHaveAttribute('data-layer', 'Finn Fresh');
+  await expect.poll(() => colouredPixels(page, 'side-0', whole)).toBeGreaterThan(20);
+  await expect.poll(() => colouredPixels(page, 'side-1', whole)).toBeGreaterThan(20);
+  // Scrolling the main axial view past every annotated slice takes the panes along: nothing left to colour.
+  const sliceInfo = page.getByTestId('slice-info-axial');
+  const start = Number(await sliceInfo.getAttribute('data-slice'));
+  await page.mouse.move(...(await viewportPoint('axial', 0.5, 0.8)));
+  // Finn painted on the slice on screen, which is the end of Eve's interpolated run that her wheel
+  // moved away from (the view is back on her first rectangle's slice): wheel the other way.
+  for (let n = 0; n < 3; n++) await page.mouse.wheel(0, -100);
+  await expect(sliceInfo).toHaveAttribute('data-slice', String(start - 3 * wheelDirection));
+  await expect.poll(() => colouredPixels(page, 'side-0', whole)).toBe(0);
+  await expect.poll(() => colouredPixels(page, 'side-1', whole)).toBe(0);
+  await page.getByTestId('side-by-side-close').click();
+  await expect(page.getByTestId('side-by-side')).toHaveCount(0);
 });

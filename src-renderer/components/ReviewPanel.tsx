@@ -1,11 +1,17 @@
-/** Review mode: legend of the raters' layers with visibility toggles, and the heat map's controls. */
+/**
+ * Review mode: legend of the raters' layers with visibility toggles, the heat map's controls, the
+ * disagreement map (entropy or variance), the soft reference's p = 0.5 contour, and side by side.
+ */
 import { useAnnotationState } from '../state/annotationState';
-import { changeHeatMap, setLayerVisibility } from '../state/reviewActions';
+import { changeHeatMap, changeReviewMaps, setLayerVisibility, toggleSideBySide } from '../state/reviewActions';
+import { SideBySide } from './SideBySide';
 import { raterColor } from '../viewer/raterColors';
 
 export function ReviewPanel() {
   const layers = useAnnotationState((s) => s.layers);
   const heat = useAnnotationState((s) => s.heat);
+  const maps = useAnnotationState((s) => s.maps);
+  const sideBySide = useAnnotationState((s) => s.sideBySide.open);
 
   return (
     <div className="review-panel" data-testid="review-panel">
@@ -41,6 +47,33 @@ export function ReviewPanel() {
           <input type="range" data-testid="heatmap-threshold" min={0} max={1} step={0.05} value={heat.threshold} onChange={(e) => changeHeatMap({ threshold: Number(e.target.value) })} />
         </label>
       </div>
+      <div className="review-maps" data-testid="review-maps">
+        <label>
+          <input type="checkbox" data-testid="contour-visible" checked={maps.contourVisible} disabled={heat.raters === 0} onChange={(e) => changeReviewMaps({ contourVisible: e.target.checked })} />
+          p = 0.5 contour of the soft reference (white) <span className="muted" data-testid="contour-voxels" data-voxels={maps.contourVoxels}>{maps.contourVoxels} voxels inside</span>
+        </label>
+        <label title="Voxelwise disagreement between the raters (M). Entropy: of the label values 0/1/2 given, in bits (max log2 of min(raters, 3)). Variance: of the votes, uncertain = ½ (max ¼).">
+          <input
+            type="checkbox"
+            data-testid="disagreement-visible"
+            checked={maps.disagreementVisible}
+            disabled={heat.raters === 0}
+            onChange={(e) => changeReviewMaps({ disagreementVisible: e.target.checked })}
+          />
+          Disagreement map
+        </label>
+        <select data-testid="disagreement-measure" value={maps.measure} onChange={(e) => changeReviewMaps({ measure: e.target.value === 'variance' ? 'variance' : 'entropy' })}>
+          <option value="entropy">entropy of labels (bits)</option>
+          <option value="variance">variance of votes</option>
+        </select>
+        <span className="muted" data-testid="disagreement" data-visible={maps.disagreementVisible ? 'yes' : 'no'} data-measure={maps.measure} data-voxels={maps.disagreementVoxels}>
+          {maps.disagreementVisible ? `${maps.disagreementVoxels} voxels differ` : ''}
+        </span>
+      </div>
+      <button type="button" data-testid="side-by-side-toggle" className={sideBySide ? 'on' : ''} disabled={heat.raters === 0} title="Two or more synchronised axial viewports, one layer each (V)" onClick={() => toggleSideBySide()}>
+        Side by side
+      </button>
+      <SideBySide />
     </div>
   );
 }

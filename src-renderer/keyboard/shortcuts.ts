@@ -12,6 +12,7 @@ import {
   undoAnnotation,
 } from '../state/annotationActions';
 import { EDIT_TOOL_INFO } from '../state/editToolInfo';
+import { toggleDisagreementMap, toggleSideBySide } from '../state/reviewActions';
 import { stepVolume } from '../state/caseActions';
 import { appStore } from '../state/appState';
 import {
@@ -77,6 +78,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['l', 'L'], label: 'L', description: 'Annotate: paint label 1 lesion / 2 uncertain', run: () => toggleLabel() },
   { keys: ['z'], label: 'Ctrl+Z', description: 'Annotate: undo', run: () => undoAnnotation(), ctrl: true },
   { keys: ['Z', 'y', 'Y'], label: 'Ctrl+Shift+Z / Ctrl+Y', description: 'Annotate: redo', run: () => redoAnnotation(), ctrl: true },
+  { keys: ['m', 'M'], label: 'M', description: 'Review: show or hide the disagreement map', run: () => toggleDisagreementMap() },
+  {
+    keys: ['v', 'V'],
+    label: 'V',
+    description: 'Review: side by side (synchronised viewports, one layer each)',
+    run: () => toggleSideBySide(),
+  },
   { keys: ['s', 'S'], label: 'Ctrl+S', description: 'Annotate: save a draft', run: () => void saveDraft(), ctrl: true },
   {
     keys: ['g', 'G'],

@@ -6,6 +6,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { CaseRecord, RaterCaseStatus, Role } from '../../src-shared/project/types';
+import type { DisagreementMeasure } from '../../src-shared/project/disagreement';
 import type { EditTool } from '../viewer/annotationTools';
 import { BRUSH_RADIUS_MM } from '../viewer/annotationTools';
 import { THRESHOLD_TOLERANCE } from '../viewer/editToolClasses';
@@ -57,6 +58,23 @@ export interface HeatMapSettings {
   readonly raters: number;
 }
 
+/** Review mode: the disagreement map and the soft reference's p = 0.5 contour. */
+export interface ReviewMapSettings {
+  readonly disagreementVisible: boolean;
+  readonly measure: DisagreementMeasure;
+  /** Voxels drawn on the disagreement map (where raters differ). */
+  readonly disagreementVoxels: number;
+  readonly contourVisible: boolean;
+  /** Voxels inside the p = 0.5 contour. */
+  readonly contourVoxels: number;
+}
+
+/** Review mode: side-by-side panes, each showing one layer (a segmentation id). */
+export interface SideBySideState {
+  readonly open: boolean;
+  readonly panes: readonly string[];
+}
+
 export interface AnnotationState {
   readonly identities: readonly Identity[];
   readonly signedIn: SignedIn | null;
@@ -73,6 +91,8 @@ export interface AnnotationState {
   readonly thresholdRange: readonly [number, number] | null;
   readonly layers: readonly RaterLayer[];
   readonly heat: HeatMapSettings;
+  readonly maps: ReviewMapSettings;
+  readonly sideBySide: SideBySideState;
   /** The last thing worth telling the user (saved, refused…). */
   readonly message: { readonly text: string; readonly error: boolean } | null;
 }
@@ -93,6 +113,8 @@ export const initialAnnotationState: AnnotationState = {
   thresholdRange: null,
   layers: [],
   heat: { visible: true, opacity: 0.6, threshold: 0.25, raters: 0 },
+  maps: { disagreementVisible: false, measure: 'entropy', disagreementVoxels: 0, contourVisible: true, contourVoxels: 0 },
+  sideBySide: { open: false, panes: [] },
   message: null,
 };
 

@@ -12,9 +12,17 @@ import { countLabels } from '../../src-shared/project/labels';
 import type { AnnotationVersion, CaseRecord } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { decodeLabelmap } from '../api/labelmapWire';
-import { setRaterLayerVisible, showReviewLayers, updateHeatMap } from '../viewer/annotationSession';
+import {
+  HEAT_SEGMENTATION,
+  raterSegmentationId,
+  setRaterLayerVisible,
+  showReviewLayers,
+  updateDisagreementMap,
+  updateHeatMap,
+  updateSoftContour,
+} from '../viewer/annotationSession';
 import { computeHeatMap } from '../viewer/heatLevels';
-import { annotationStore, tell, updateAnnotation, type HeatMapSettings, type RaterLayer } from './annotationState';
+import { annotationStore, tell, updateAnnotation, type HeatMapSettings, type RaterLayer, type ReviewMapSettings } from './annotationState';
 
 export async function loadReviewLayers(record: CaseRecord, token: string, current: () => boolean): Promise<void> {
   const api = getApi();
@@ -60,7 +68,10 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
   showReviewLayers(drawn, heat);
   const settings = { ...annotationStore.getState().heat, raters: drawn.length };
   updateHeatMap(settings);
-  updateAnnotation({ layers, heat: settings });
+  const maps = annotationStore.getState().maps;
+  const disagreementVoxels = updateDisagreementMap({ visible: maps.disagreementVisible, measure: maps.measure });
+  const contourVoxels = updateSoftContour(maps.contourVisible);
+  updateAnnotation({ layers, heat: settings, maps: { ...maps, disagreementVoxels, contourVoxels } });
 }
 
 export function setLayerVisibility(raterId: string, visible: boolean): void {
@@ -72,4 +83,39 @@ export function changeHeatMap(patch: Partial<Omit<HeatMapSettings, 'raters'>>): 
   const heat = { ...annotationStore.getState().heat, ...patch };
   updateAnnotation({ heat });
   updateHeatMap(heat);
+}
+
+/** The disagreement map (shown, measure) and the p = 0.5 contour. */
+export function changeReviewMaps(patch: Partial<Pick<ReviewMapSettings, 'disagreementVisible' | 'measure' | 'contourVisible'>>): void {
+  const next = { ...annotationStore.getState().maps, ...patch };
+  const disagreementVoxels = updateDisagreementMap({ visible: next.disagreementVisible, measure: next.measure });
+  const contourVoxels = updateSoftContour(next.contourVisible);
+  updateAnnotation({ maps: { ...next, disagreementVoxels, contourVoxels } });
+}
+
+export function toggleDisagreementMap(): void {
+  const s = annotationStore.getState();
+  if (s.mode === 'review' && s.currentCase) changeReviewMaps({ disagreementVisible: !s.maps.disagreementVisible });
+}
+
+/** Opens side-by-side with the first two drawn raters (or a rater and the soft reference), or closes it. */
+export function toggleSideBySide(): void {
+  const s = annotationStore.getState();
+  if (s.sideBySide.open) {
+    updateAnnotation({ sideBySide: { ...s.sideBySide, open: false } });
+    return;
+  }
+  if (s.mode !== 'review' || !s.currentCase) return;
+  const drawn = s.layers.filter((l) => l.versionId !== null).map((l) => raterSegmentationId(l.raterId));
+  const panes = drawn.length >= 2 ? drawn.slice(0, 2) : [...drawn, HEAT_SEGMENTATION].slice(0, 2);
+  if (panes.length < 2) return tell('Side by side needs at least one submitted annotation.', true);
+  updateAnnotation({ sideBySide: { open: true, panes } });
+}
+
+export function choosePaneLayer(pane: number, segmentationId: string): void {
+  updateAnnotation((s) => ({ sideBySide: { ...s.sideBySide, panes: s.sideBySide.panes.map((p, n) => (n === pane ? segmentationId : p)) } }));
+}
+
+export function addPane(): void {
+  updateAnnotation((s) => ({ sideBySide: { ...s.sideBySide, panes: [...s.sideBySide.panes, s.sideBySide.panes[0] ?? HEAT_SEGMENTATION].slice(0, 4) } }));
 }

@@ -14,7 +14,9 @@ import { interpolateSlices, type InterpolationResult } from '../../src-shared/pr
 import { activateEditTool, CONTOUR_TOOL_NAME, ensureEditTools, resetEditHistory, setBrushRadiusMm, setPaintLabel, type EditTool } from './annotationTools';
 import { onContourCompleted } from './editToolClasses';
 import { editLabelmap } from './labelmapEdits';
-import { quantiseHeatMap, type HeatMap } from './heatLevels';
+import { disagreementMap, disagreementMax, type DisagreementMeasure } from '../../src-shared/project/disagreement';
+import { quantiseHeatMap, softContourLevels, type HeatMap } from './heatLevels';
+import { quantiseMap } from './mapLevels';
 import {
   addLabelmapLayer,
   hasLabelmapLayer,
@@ -28,16 +30,22 @@ import {
   writeLabelmap,
   type LabelmapLayerSpec,
 } from './labelmapLayers';
-import { heatLut, ownLabelmapLut, raterLut } from './raterColors';
+import { disagreementLut, heatLut, ownLabelmapLut, raterLut, softContourLut } from './raterColors';
 import { shownCaseVolume } from './viewerSession';
 
 export const OWN_SEGMENTATION = 'quorum-own';
 export const HEAT_SEGMENTATION = 'quorum-heat';
+export const DISAGREEMENT_SEGMENTATION = 'quorum-disagreement';
+export const SOFT_CONTOUR_SEGMENTATION = 'quorum-soft-contour';
+/** Colour levels of the disagreement map (a fixed scale from 0 to the measure's maximum). */
+export const DISAGREEMENT_LEVELS = 16;
 export const raterSegmentationId = (raterId: string): string => `quorum-rater-${raterId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 /** What the layers were built for, so a b-value switch can rebind them and a new case clears them. */
 let bound: { caseId: string; volumeId: string; specs: LabelmapLayerSpec[] } | null = null;
 let heat: { map: HeatMap; levels: Uint8Array } | null = null;
+/** Review mode: the raters' labelmaps (for the disagreement map) and its drawn levels, per measure computed once. */
+let review: { raters: Uint8Array[]; levels: Uint8Array; maps: Partial<Record<DisagreementMeasure, Float32Array>>; contour: Uint8Array } | null = null;
 let writing = false;
 /** The label value the tools paint now (the contour fill and interpolation write it too). */
 let paintLabel: 1 | 2 = 1;
@@ -67,6 +75,7 @@ export function clearAnnotationLayers(): void {
   if (shown) removeAllLabelmapLayers(shown.viewer);
   bound = null;
   heat = null;
+  review = null;
   shown?.viewer.renderingEngine.render();
 }
 
@@ -176,18 +185,56 @@ export function interpolateOwnLabelmap(): InterpolationResult | null {
   return result;
 }
 
-/** Review mode: one read-only layer per rater, each with its own LUT, plus the heat map. */
+/**
+ * Review mode: one read-only layer per rater, each with its own LUT, plus the heat map, the
+ * disagreement map (drawn empty until shown) and the soft reference's p = 0.5 contour.
+ */
 export function showReviewLayers(raters: ReadonlyArray<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }>, heatMap: HeatMap | null): void {
   clearAnnotationLayers();
-  // The heat map first, so the raters' outlines are drawn over it and keep their own colours.
+  // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
   if (heatMap) {
-    heat = { map: heatMap, levels: new Uint8Array(heatMap.mean.length) };
+    const n = heatMap.mean.length;
+    heat = { map: heatMap, levels: new Uint8Array(n) };
+    review = { raters: raters.map((r) => r.data), levels: new Uint8Array(n), maps: {}, contour: new Uint8Array(n) };
     addLayer({ segmentationId: HEAT_SEGMENTATION, label: 'Soft reference (mean of raters)', lut: heatLut(heatMap.levels), data: heat.levels, style: { renderOutline: false } });
+    addLayer({ segmentationId: DISAGREEMENT_SEGMENTATION, label: 'Disagreement', lut: disagreementLut(DISAGREEMENT_LEVELS), data: review.levels, style: { renderOutline: false, fillAlpha: 0.7 } });
+  }
+  if (heatMap && review) {
+    // Under the raters: where the contour runs along a rater's edge, the rater's colour stays visible.
+    softContourLevels(heatMap, review.contour);
+    addLayer({ segmentationId: SOFT_CONTOUR_SEGMENTATION, label: 'Soft reference p = 0.5', lut: softContourLut(), data: review.contour, style: { renderFill: false, renderOutline: true, outlineWidth: 2 } });
   }
   for (const r of raters) {
     addLayer({ segmentationId: raterSegmentationId(r.raterId), label: r.name, lut: raterLut(r.colorIndex), data: r.data, style: { fillAlpha: 0.2, renderOutline: true, outlineWidth: 2 } });
   }
   viewerOrThrow().viewer.renderingEngine.render();
+}
+
+/** Redraws the disagreement map (hidden: no voxels drawn); returns the number of voxels drawn. */
+export function updateDisagreementMap(settings: { visible: boolean; measure: DisagreementMeasure }): number {
+  const shown = shownCaseVolume();
+  if (!shown || !review || !hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
+  let count = 0;
+  if (settings.visible) {
+    const values = (review.maps[settings.measure] ??= disagreementMap(settings.measure, review.raters));
+    count = quantiseMap(values, disagreementMax(settings.measure, review.raters.length), DISAGREEMENT_LEVELS, 0, review.levels);
+  } else {
+    review.levels.fill(0);
+  }
+  writeLabelmap(DISAGREEMENT_SEGMENTATION, review.levels);
+  shown.viewer.renderingEngine.render();
+  return count;
+}
+
+/** Shows or hides the p = 0.5 contour; returns the number of voxels inside it. */
+export function updateSoftContour(visible: boolean): number {
+  const shown = shownCaseVolume();
+  if (!shown || !review || !heat || !hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)) return 0;
+  const inside = softContourLevels(heat.map, review.contour);
+  if (!visible) review.contour.fill(0);
+  writeLabelmap(SOFT_CONTOUR_SEGMENTATION, review.contour);
+  shown.viewer.renderingEngine.render();
+  return inside;
 }
 
 export function setRaterLayerVisible(raterId: string, visible: boolean): void {

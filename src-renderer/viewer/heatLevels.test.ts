@@ -1,6 +1,6 @@
 /** Heat map quantisation and the layer colour tables, on hand-worked voxels. */
 import { describe, expect, it } from 'vitest';
-import { computeHeatMap, heatLevelsFor, quantiseHeatMap } from './heatLevels';
+import { computeHeatMap, heatLevelsFor, quantiseHeatMap, softContourLevels } from './heatLevels';
 import { heatLut, OKABE_ITO, raterColor, raterLut } from './raterColors';
 
 describe('heat map levels', () => {
@@ -56,5 +56,16 @@ describe('layer colours', () => {
     expect(lut[2]).toEqual([50, 103, 139, 255]);
     expect(lut[4]).toEqual([253, 231, 37, 255]);
     expect(() => heatLut(0)).toThrow(/from 1 to 255/);
+  });
+});
+
+describe('softContourLevels', () => {
+  it('marks voxels whose mean vote is at least ½ (a 1-of-2 tie is inside)', () => {
+    // Two raters: votes (1,0) → ½ inside; (2,0) → ¼ outside; (1,2) → ¾ inside; (0,0) → 0 outside.
+    const heat = computeHeatMap([Uint8Array.from([1, 2, 1, 0]), Uint8Array.from([0, 0, 2, 0])]);
+    const out = new Uint8Array(4);
+    expect(softContourLevels(heat, out)).toBe(2);
+    expect(Array.from(out)).toEqual([1, 0, 1, 0]);
+    expect(() => softContourLevels(heat, new Uint8Array(3))).toThrow(/3 voxels, expected 4/);
   });
 });

@@ -44,3 +44,20 @@ export function quantiseHeatMap(heat: HeatMap, lowerThreshold: number, out: Uint
   }
   return shown;
 }
+
+/**
+ * The soft reference's p = 0.5 region (mean vote ≥ ½: at least half of the raters' votes) as a
+ * binary labelmap, drawn as an outline only, so its edge is the p = 0.5 contour. Unlike the strict
+ * majority of consensus.ts, a tie (1 of 2 raters) is inside: the contour of the soft map at ½.
+ * Returns the number of voxels inside.
+ */
+export function softContourLevels(heat: HeatMap, out: Uint8Array): number {
+  if (out.length !== heat.mean.length) throw new Error(`contour output has ${out.length} voxels, expected ${heat.mean.length}`);
+  let inside = 0;
+  for (let i = 0; i < out.length; i++) {
+    const v = heat.mean[i] >= 0.5 ? 1 : 0;
+    out[i] = v;
+    inside += v;
+  }
+  return inside;
+}

@@ -34,9 +34,13 @@ export interface LayerStyle {
 interface Layer {
   volumeId: string;
   lutIndex: number;
+  /** The style last applied (a side-by-side pane gets the same). */
+  style: Record<string, number | boolean>;
 }
 
 const layers = new Map<string, Layer>();
+/** Viewports outside the MPR trio that show single layers (side-by-side panes). */
+const extraViewportIds = new Set<string>();
 
 function volumeIdOf(segmentationId: string): string {
   // No ':' (Cornerstone would read a loader scheme), see createCaseVolume.ts.
@@ -67,7 +71,7 @@ export function addLabelmapLayer(viewer: MprViewer, referenceVolumeId: string, s
   if (spec.data) voxelManagerOf(volume, spec.segmentationId).setCompleteScalarDataArray?.(spec.data);
   segmentation.addSegmentations([{ segmentationId: spec.segmentationId, representation: { type: LABELMAP, data: { volumeId } }, config: { label: spec.label } }]);
   const lutIndex = segmentation.config.color.addColorLUT(spec.lut.map((c) => [...c]) as Types.ColorLUT);
-  layers.set(spec.segmentationId, { volumeId, lutIndex });
+  layers.set(spec.segmentationId, { volumeId, lutIndex, style: {} });
   for (const viewportId of viewportIds(viewer)) {
     segmentation.addLabelmapRepresentationToViewportMap({ [viewportId]: [{ segmentationId: spec.segmentationId, config: { colorLUTOrIndex: lutIndex } }] });
   }
@@ -81,7 +85,7 @@ export function hasLabelmapLayer(segmentationId: string): boolean {
 export function removeLabelmapLayer(viewer: MprViewer, segmentationId: string): void {
   const layer = layers.get(segmentationId);
   if (!layer) return;
-  for (const viewportId of viewportIds(viewer)) {
+  for (const viewportId of [...viewportIds(viewer), ...extraViewportIds]) {
     try {
       segmentation.removeSegmentationRepresentations(viewportId, { segmentationId }, true);
     } catch {
@@ -126,6 +130,8 @@ export function setLayerStyle(viewer: MprViewer, segmentationId: string, style: 
     ...(style.renderOutline === undefined ? {} : { renderOutline: style.renderOutline, renderOutlineInactive: style.renderOutline }),
     ...(style.outlineWidth === undefined ? {} : { outlineWidth: style.outlineWidth, outlineWidthInactive: style.outlineWidth, outlineOpacity: 1, outlineOpacityInactive: 1 }),
   };
+  const layer = layers.get(segmentationId);
+  if (layer) layer.style = { ...layer.style, ...both };
   for (const viewportId of viewportIds(viewer)) segmentation.segmentationStyle.setStyle({ type: LABELMAP, viewportId, segmentationId }, both, true);
   viewer.renderingEngine.render();
 }
@@ -155,4 +161,23 @@ export function labelmapGrid(segmentationId: string): { dims: [number, number, n
       return [i, j, k];
     },
   };
+}
+
+/** Shows one existing layer, with its LUT and style, in a viewport outside the MPR trio (a side-by-side pane). */
+export function showLayerInViewport(viewportId: string, segmentationId: string): void {
+  const layer = layers.get(segmentationId);
+  if (!layer) throw new Error(`No labelmap layer ${segmentationId}.`);
+  extraViewportIds.add(viewportId);
+  segmentation.addLabelmapRepresentationToViewportMap({ [viewportId]: [{ segmentationId, config: { colorLUTOrIndex: layer.lutIndex } }] });
+  segmentation.segmentationStyle.setStyle({ type: LABELMAP, viewportId, segmentationId }, layer.style, true);
+}
+
+/** Removes every layer from a viewport outside the MPR trio and forgets it. */
+export function clearViewportLayers(viewportId: string): void {
+  try {
+    segmentation.removeSegmentationRepresentations(viewportId, {}, true);
+  } catch {
+    // Already gone with its element.
+  }
+  extraViewportIds.delete(viewportId);
 }

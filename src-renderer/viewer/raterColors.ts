@@ -81,3 +81,37 @@ export function heatLut(levels: number): Rgba[] {
   }
   return lut;
 }
+
+/**
+ * The disagreement map's ramp, after matplotlib's "inferno" from ¼ to 0.9 (purple → red → orange →
+ * yellow): perceptually ordered and distinct from the viridis heat map. It stops before inferno's
+ * pale end so that full disagreement (the common case with two raters) stays a saturated colour.
+ */
+const INFERNO_STOPS: ReadonlyArray<readonly [number, number, number]> = [
+  [120, 28, 109],
+  [188, 55, 84],
+  [237, 105, 37],
+  [251, 180, 26],
+];
+
+/** The disagreement map's LUT: entry m (1..levels) along the ramp, entry 0 transparent. */
+export function disagreementLut(levels: number): Rgba[] {
+  if (!Number.isInteger(levels) || levels < 1 || levels > 255) throw new Error(`disagreement levels must be an integer from 1 to 255, got ${levels}`);
+  const lut: Rgba[] = [[0, 0, 0, 0]];
+  for (let m = 1; m <= levels; m++) {
+    const x = (levels === 1 ? 1 : (m - 1) / (levels - 1)) * (INFERNO_STOPS.length - 1);
+    const k = Math.min(INFERNO_STOPS.length - 2, Math.floor(x));
+    const f = x - k;
+    const [a, b] = [INFERNO_STOPS[k], INFERNO_STOPS[k + 1]];
+    lut.push([Math.round(a[0] + f * (b[0] - a[0])), Math.round(a[1] + f * (b[1] - a[1])), Math.round(a[2] + f * (b[2] - a[2])), 255]);
+  }
+  return lut;
+}
+
+/** The soft reference's p = 0.5 contour: white outline. */
+export function softContourLut(): Rgba[] {
+  return [
+    [0, 0, 0, 0],
+    [255, 255, 255, 255],
+  ];
+}

@@ -1,0 +1,110 @@
+/**
+ * Side-by-side review: two or more extra axial viewports beside the MPR viewer, each showing the
+ * case volume with one annotation layer (rater A | rater B, model | soft reference…). Their cameras
+ * and windows follow the main axial viewport and each other through Cornerstone synchronizers
+ * (camera position and VOI), so scrolling, zooming or panning any of them moves all.
+ *
+ * The panes live in the MPR viewer's rendering engine (one WebGL context) and in a tool group of
+ * their own: scroll, zoom, pan and window, no crosshairs (they link the three MPR planes only).
+ */
+import { Enums, setVolumesForViewports, type Types } from '@cornerstonejs/core';
+import {
+  Enums as ToolEnums,
+  PanTool,
+  StackScrollTool,
+  synchronizers,
+  SynchronizerManager,
+  ToolGroupManager,
+  WindowLevelTool,
+  ZoomTool,
+} from '@cornerstonejs/tools';
+import { clearViewportLayers, hasLabelmapLayer, showLayerInViewport } from './labelmapLayers';
+import { getVolumeViewport } from './mprViewer';
+import { shownCaseVolume } from './viewerSession';
+
+const CAMERA_SYNC = 'quorum-side-camera';
+const VOI_SYNC = 'quorum-side-voi';
+const TOOL_GROUP = 'quorum-side-tools';
+
+let open: string[] = [];
+
+export const paneViewportId = (n: number): string => `quorum-side-${n}`;
+
+/**
+ * Opens one pane per element, pane n showing layer `layerIds[n]` (null: the image alone).
+ * Replaces panes already open. Returns false when no case is on screen.
+ */
+export async function openSideBySide(elements: readonly HTMLDivElement[], layerIds: ReadonlyArray<string | null>): Promise<boolean> {
+  closeSideBySide();
+  const shown = shownCaseVolume();
+  if (!shown) return false;
+  const engine = shown.viewer.renderingEngine;
+  const axial = getVolumeViewport(shown.viewer, 'axial');
+  const camera = axial.getCamera();
+  const ids = elements.map((_, n) => paneViewportId(n));
+  elements.forEach((element, n) => {
+    engine.enableElement({
+      viewportId: ids[n],
+      element,
+      type: Enums.ViewportType.ORTHOGRAPHIC,
+      defaultOptions: {
+        orientation: {
+          viewPlaneNormal: [...(camera.viewPlaneNormal ?? [0, 0, 1])] as Types.Point3,
+          viewUp: [...(camera.viewUp ?? [0, -1, 0])] as Types.Point3,
+        },
+        background: [0, 0, 0] as Types.Point3,
+      },
+    });
+  });
+  open = ids;
+  await setVolumesForViewports(engine, [{ volumeId: shown.volumeId }], ids, false);
+  const voiRange = axial.getProperties()?.voiRange;
+  for (const id of ids) {
+    const vp = engine.getViewport(id) as Types.IVolumeViewport;
+    vp.setCamera({ ...camera });
+    if (voiRange) vp.setProperties({ voiRange: { ...voiRange } });
+  }
+  ids.forEach((id, n) => {
+    const layer = layerIds[n];
+    if (layer && hasLabelmapLayer(layer)) showLayerInViewport(id, layer);
+  });
+
+  const group = ToolGroupManager.createToolGroup(TOOL_GROUP);
+  if (group) {
+    for (const id of ids) group.addViewport(id, engine.id);
+    for (const tool of [StackScrollTool, ZoomTool, PanTool, WindowLevelTool]) group.addTool(tool.toolName);
+    group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
+    group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+    group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+    group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+  }
+  const cameraSync = synchronizers.createCameraPositionSynchronizer(CAMERA_SYNC);
+  const voiSync = synchronizers.createVOISynchronizer(VOI_SYNC, { syncInvertState: false, syncColormap: false });
+  for (const viewportId of [shown.viewer.viewportIds.axial, ...ids]) {
+    cameraSync.add({ renderingEngineId: engine.id, viewportId });
+    voiSync.add({ renderingEngineId: engine.id, viewportId });
+  }
+  engine.render();
+  return true;
+}
+
+export function closeSideBySide(): void {
+  SynchronizerManager.destroySynchronizer(CAMERA_SYNC);
+  SynchronizerManager.destroySynchronizer(VOI_SYNC);
+  ToolGroupManager.destroyToolGroup(TOOL_GROUP);
+  const shown = shownCaseVolume();
+  for (const id of open) {
+    clearViewportLayers(id);
+    try {
+      shown?.viewer.renderingEngine.disableElement(id);
+    } catch {
+      // The engine went with the viewer.
+    }
+  }
+  open = [];
+}
+
+/** Pane viewports open now (for tests and the status line). */
+export function openPaneIds(): readonly string[] {
+  return open;
+}
