@@ -29,8 +29,8 @@ import { sha256Hex } from '../services/project/annotationFiles';
 import { autosaveLabelmap, CRASH_GRID, expectedLabelmap, isNoLesionSave } from '../services/project/crash/autosavePattern';
 
 const KILLS = 20;
-/** From the helper's port range; the same port every restart, as a user's bookmark would be. */
-const PORT = 19010;
+/** A free port each start: several test runs may share the machine, so a fixed port could collide. */
+const PORT = 0;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const URL_LINE = /Quorum browser mode: (http:\/\/127\.0\.0\.1:\d+)\/\?token=([A-Za-z0-9_-]+)/;
 
