@@ -6,7 +6,8 @@
  *   Ctrl+Z / Ctrl+Shift+Z undo and redo the fill;
  * - the threshold brush paints only voxels whose image value lies in the range it shows;
  * - interpolation fills the axial slices between two annotated ones;
- * - a reviewer gets the disagreement map and the side-by-side mode.
+ * - a reviewer gets the disagreement map, the p = 0.5 contour and the side-by-side mode;
+ * - a freehand contour is filled into its axial slice, and undo removes it.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -293,4 +294,34 @@ test('a reviewer sees the disagreement map (entropy and variance), the p = 0.5 c
   await expect.poll(() => colouredPixels(page, 'side-1', whole)).toBe(0);
   await page.getByTestId('side-by-side-close').click();
   await expect(page.getByTestId('side-by-side')).toHaveCount(0);
+});
+
+test('a freehand contour drawn on the axial view is filled into the labelmap, and undo removes it', async () => {
+  await signOut(page);
+  await signInAs(page, 'Gus Contour');
+  const status = page.getByTestId('annotation-status');
+  await expect(status).toHaveAttribute('data-status', 'not-started');
+  await chooseTool('n', 'contour');
+  // A square lasso, drawn as one drag that returns to its start.
+  const corners: Array<[number, number]> = [
+    [0.3, 0.3],
+    [0.45, 0.3],
+    [0.45, 0.42],
+    [0.3, 0.42],
+    [0.3, 0.3],
+  ];
+  await page.mouse.move(...(await viewportPoint('axial', ...corners[0])));
+  await page.mouse.down();
+  for (const c of corners.slice(1)) await page.mouse.move(...(await viewportPoint('axial', ...c)), { steps: 15 });
+  await page.mouse.up();
+  const lasso = painted(await saveAndRead());
+  const [i0, i1, j0, j1] = lasso.box;
+  expect(lasso.slices.length).toBe(1);
+  expect(lasso.values).toEqual([1]);
+  expect(i1 - i0).toBeGreaterThan(4);
+  expect(j1 - j0).toBeGreaterThan(4);
+  // Filled, not just outlined: nearly every voxel of the bounding box (corners may be cut by smoothing).
+  expect(lasso.count).toBeGreaterThan(0.9 * (i1 - i0 + 1) * (j1 - j0 + 1));
+  await page.keyboard.press('Control+z');
+  expect(painted(await saveAndRead()).count).toBe(0);
 });
