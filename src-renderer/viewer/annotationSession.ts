@@ -44,7 +44,10 @@ export const raterSegmentationId = (raterId: string): string => `quorum-rater-${
 /** What the layers were built for, so a b-value switch can rebind them and a new case clears them. */
 let bound: { caseId: string; volumeId: string; specs: LabelmapLayerSpec[] } | null = null;
 let heat: { map: HeatMap; levels: Uint8Array } | null = null;
-/** Review mode: the raters' labelmaps (for the disagreement map) and its drawn levels, per measure computed once. */
+/**
+ * Review mode: the raters' labelmaps (for the disagreement map) and its drawn levels, per measure
+ * computed once. `heat.levels`, `review.levels` and `review.contour` are one scratch array (see showReviewLayers).
+ */
 let review: { raters: Uint8Array[]; levels: Uint8Array; maps: Partial<Record<DisagreementMeasure, Float32Array>>; contour: Uint8Array } | null = null;
 let writing = false;
 /** The label value the tools paint now (the contour fill and interpolation write it too). */
@@ -193,9 +196,11 @@ export function showReviewLayers(raters: ReadonlyArray<{ raterId: string; name: 
   clearAnnotationLayers();
   // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
   if (heatMap) {
-    const n = heatMap.mean.length;
-    heat = { map: heatMap, levels: new Uint8Array(n) };
-    review = { raters: raters.map((r) => r.data), levels: new Uint8Array(n), maps: {}, contour: new Uint8Array(n) };
+    // One scratch array for the three drawn maps: each update overwrites every voxel and hands it to
+    // Cornerstone, which copies it into the layer, so three grid-sized arrays held 150 MiB (512×512×300) for nothing.
+    const scratch = new Uint8Array(heatMap.mean.length);
+    heat = { map: heatMap, levels: scratch };
+    review = { raters: raters.map((r) => r.data), levels: scratch, maps: {}, contour: scratch };
     addLayer({ segmentationId: HEAT_SEGMENTATION, label: 'Soft reference (mean of raters)', lut: heatLut(heatMap.levels), data: heat.levels, style: { renderOutline: false } });
     addLayer({ segmentationId: DISAGREEMENT_SEGMENTATION, label: 'Disagreement', lut: disagreementLut(DISAGREEMENT_LEVELS), data: review.levels, style: { renderOutline: false, fillAlpha: 0.7 } });
   }
