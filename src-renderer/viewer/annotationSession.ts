@@ -198,7 +198,7 @@ export function showReviewLayers(raters: ReadonlyArray<{ raterId: string; name: 
   if (heatMap) {
     // One scratch array for the three drawn maps: each update overwrites every voxel and hands it to
     // Cornerstone, which copies it into the layer, so three grid-sized arrays held 150 MiB (512×512×300) for nothing.
-    const scratch = new Uint8Array(heatMap.mean.length);
+    const scratch = new Uint8Array(heatMap.steps.length);
     heat = { map: heatMap, levels: scratch };
     review = { raters: raters.map((r) => r.data), levels: scratch, maps: {}, contour: scratch };
     addLayer({ segmentationId: HEAT_SEGMENTATION, label: 'Soft reference (mean of raters)', lut: heatLut(heatMap.levels), data: heat.levels, style: { renderOutline: false } });

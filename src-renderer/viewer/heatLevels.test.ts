@@ -69,3 +69,10 @@ describe('softContourLevels', () => {
     expect(() => softContourLevels(heat, new Uint8Array(3))).toThrow(/3 voxels, expected 4/);
   });
 });
+
+describe('computeHeatMap input checks', () => {
+  it('refuses raters on different grids and an empty rater list', () => {
+    expect(() => computeHeatMap([Uint8Array.of(1, 0), Uint8Array.of(1)])).toThrow(/labelmap 1 has 1 voxels but labelmap 0 has 2/);
+    expect(() => computeHeatMap([])).toThrow(/at least one rater/);
+  });
+});
