@@ -4,43 +4,16 @@
  * probability NIfTI (p = q/255), sees the model in the rater list; an annotator can neither save
  * nor read it and never sees the model.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readNifti } from '../../src-shared/nifti';
-import { createBackend, type Backend } from '../server/backend';
+import { useDemoDwiBackend } from './demoDwiBackend.testSupport';
 import { modelProvenance } from './project/testSupport';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VOXELS = 124 * 152 * 32;
 
-let tmp: string;
-let backend: Backend;
-
-beforeAll(async () => {
-  tmp = mkdtempSync(path.join(tmpdir(), 'quorum-api-inference-'));
-  const images = path.join(tmp, 'images');
-  mkdirSync(images);
-  writeFileSync(
-    path.join(images, 'quorum-demo.json'),
-    JSON.stringify({ name: 'test', cases: [{ name: 'DWI', path: path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz'), kind: 'nifti' }] }),
-  );
-  backend = await createBackend({ mode: 'browser', version: '0.0.0-test', projectDir: images, rendererDir: tmp, dataDir: path.join(tmp, 'data') });
-});
-
-afterAll(() => {
-  backend?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-async function call<T>(channel: string, request: unknown): Promise<T> {
-  const result = await backend.dispatch(channel, request);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+const demo = useDemoDwiBackend('quorum-api-inference-');
+const call = demo.call;
 
 const gz = (a: Uint8Array): string => gzipSync(a).toString('base64');
 
@@ -62,9 +35,9 @@ describe('model result channels', () => {
     mask[1000] = 1; // threshold 0.3 would also need voxel 1001: the request states 0.5
     const request = { caseId: dwi.caseId, maskGzBase64: gz(mask), probabilityGzBase64: gz(q), probabilityVolumes: 1, provenance: modelProvenance(0.5) };
 
-    const refused = await backend.dispatch('quorum:inference.saveResult', { ...request, session: aliceToken });
+    const refused = await demo.backend.dispatch('quorum:inference.saveResult', { ...request, session: aliceToken });
     expect(!refused.ok && refused.error.code).toBe('unauthorized');
-    const wrong = await backend.dispatch('quorum:inference.saveResult', { ...request, session: ritaToken, provenance: modelProvenance(0.3) });
+    const wrong = await demo.backend.dispatch('quorum:inference.saveResult', { ...request, session: ritaToken, provenance: modelProvenance(0.3) });
     expect(!wrong.ok && wrong.error.message).toMatch(/disagrees with p > 0.3 at 1 voxel/);
 
     const saved = await call<{ version: { versionId: string }; rater: { raterId: string; kind: string; name: string } }>('quorum:inference.saveResult', { ...request, session: ritaToken });
@@ -87,7 +60,7 @@ describe('model result channels', () => {
       await call('quorum:rater.identities', {}),
     ]);
     for (const secret of [saved.rater.raterId, saved.rater.name, saved.version.versionId]) expect(aliceView).not.toContain(secret);
-    const hidden = await backend.dispatch('quorum:inference.readResult', { session: aliceToken, versionId: saved.version.versionId });
+    const hidden = await demo.backend.dispatch('quorum:inference.readResult', { session: aliceToken, versionId: saved.version.versionId });
     expect(!hidden.ok && hidden.error.code).toBe('not-found');
   });
 });

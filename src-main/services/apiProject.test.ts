@@ -7,48 +7,21 @@
  *   reviewer's names, ids, version ids and file hashes;
  * - a saved labelmap reads back voxel for voxel; bad payloads and tokens get clear errors.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
-import { createBackend, type Backend } from '../server/backend';
+import { repoRoot, useDemoDwiBackend } from './demoDwiBackend.testSupport';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The demo DWI: 124 × 152 × 32 voxels, three b-values on one grid.
 const DIMS = [124, 152, 32] as const;
 const VOXELS = DIMS[0] * DIMS[1] * DIMS[2];
 
-let tmp: string;
-let backend: Backend;
-
-beforeAll(async () => {
-  tmp = mkdtempSync(path.join(tmpdir(), 'quorum-api-project-'));
-  const images = path.join(tmp, 'images');
-  mkdirSync(images);
-  writeFileSync(
-    path.join(images, 'quorum-demo.json'),
-    JSON.stringify({ name: 'test', cases: [{ name: 'DWI', path: path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz'), kind: 'nifti' }] }),
-  );
-  backend = await createBackend({ mode: 'browser', version: '0.0.0-test', projectDir: images, rendererDir: tmp, dataDir: path.join(tmp, 'data') });
-});
-
-afterAll(() => {
-  backend?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-/** Calls a channel and returns its value, failing the test with the error message otherwise. */
-async function call<T = unknown>(channel: string, request: unknown): Promise<T> {
-  const result = await backend.dispatch(channel, request);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+const demo = useDemoDwiBackend('quorum-api-project-');
+const call = demo.call;
 
 async function callRaw(channel: string, request: unknown): Promise<Result<unknown>> {
-  return backend.dispatch(channel, request);
+  return demo.backend.dispatch(channel, request);
 }
 
 function payload(labelmap: Uint8Array): string {
@@ -82,7 +55,7 @@ interface Version {
 describe('project channels', () => {
   it('open the app project in the data folder, register the folder case, and keep annotators blind', async () => {
     const opened = await call<{ dir: string; openEnrolment: boolean; integrity: { ok: boolean } }>('quorum:project.open', {});
-    expect(opened.dir).toBe(path.join(tmp, 'data', 'projects', 'demo'));
+    expect(opened.dir).toBe(path.join(demo.tmp, 'data', 'projects', 'demo'));
     expect(opened.openEnrolment).toBe(true);
     expect(opened.integrity.ok).toBe(true);
 

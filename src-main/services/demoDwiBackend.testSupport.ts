@@ -1,0 +1,60 @@
+/**
+ * Test set-up shared by the channel tests that run the real validating dispatcher and backend on a
+ * temp image folder whose manifest lists only the demo DWI (124 × 152 × 32 voxels). Registers the
+ * vitest beforeAll/afterAll hooks itself, so each test file gets its own temp folder and backend.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { createBackend, type Backend } from '../server/backend';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface DemoDwiBackend {
+  /** The backend; only valid inside tests (after beforeAll). */
+  readonly backend: Backend;
+  /** The temp folder: images/ holds the manifest, data/ is the app's data dir. */
+  readonly tmp: string;
+  /** Calls a channel and returns its value, failing the test with the error message otherwise. */
+  call<T = unknown>(channel: string, request: unknown): Promise<T>;
+}
+
+export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
+  let tmp: string | undefined;
+  let backend: Backend | undefined;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(tmpdir(), tmpPrefix));
+    const images = path.join(tmp, 'images');
+    mkdirSync(images);
+    writeFileSync(
+      path.join(images, 'quorum-demo.json'),
+      JSON.stringify({ name: 'test', cases: [{ name: 'DWI', path: path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz'), kind: 'nifti' }] }),
+    );
+    backend = await createBackend({ mode: 'browser', version: '0.0.0-test', projectDir: images, rendererDir: tmp, dataDir: path.join(tmp, 'data') });
+  });
+
+  afterAll(() => {
+    backend?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const demo: DemoDwiBackend = {
+    get backend(): Backend {
+      if (!backend) throw new Error('backend used outside a test (beforeAll has not run)');
+      return backend;
+    },
+    get tmp(): string {
+      if (!tmp) throw new Error('temp folder used outside a test (beforeAll has not run)');
+      return tmp;
+    },
+    async call<T = unknown>(channel: string, request: unknown): Promise<T> {
+      const result = await demo.backend.dispatch(channel, request);
+      if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+      return result.value as T;
+    },
+  };
+  return demo;
+}
