@@ -13,8 +13,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { brushStroke, signInAs, signOut } from './helpers/annotate';
 import { colouredPixels, type Region } from './helpers/colouredPixels';
 import { openCaseByName } from './helpers/openCase';
-import { projectApi, type ProjectApi } from './helpers/projectApi';
-import { startServer, type RunningServer } from './helpers/startServer';
+import type { ProjectApi } from './helpers/projectApi';
+import { closeSpecServer, openSpecServer } from './helpers/specServer';
+import type { RunningServer } from './helpers/startServer';
 import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
@@ -31,16 +32,11 @@ let page: Page;
 let aliceSubmitted = '';
 
 test.beforeAll(async ({ browser }) => {
-  server = await startServer(repoRoot);
-  api = projectApi(server.url);
-  page = await browser.newPage();
-  await page.goto(server.url);
-  await expect(page.getByTestId('case-item').first()).toBeVisible();
+  ({ server, api, page } = await openSpecServer(browser, repoRoot));
 });
 
 test.afterAll(async () => {
-  await page?.close();
-  await server?.stop();
+  await closeSpecServer(page, server);
 });
 
 async function openDwi(): Promise<void> {

@@ -16,8 +16,9 @@ import { brushStroke, signInAs, signOut } from './helpers/annotate';
 import { colouredPixels, type Region } from './helpers/colouredPixels';
 import { loadNifti, niftiValue } from './helpers/niftiVoxelAt';
 import { openCaseByName } from './helpers/openCase';
-import { projectApi, type ProjectApi } from './helpers/projectApi';
-import { startServer, type RunningServer } from './helpers/startServer';
+import type { ProjectApi } from './helpers/projectApi';
+import { closeSpecServer, openSpecServer } from './helpers/specServer';
+import type { RunningServer } from './helpers/startServer';
 import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
@@ -36,16 +37,11 @@ let reviewer = '';
 let dims: [number, number, number] = [0, 0, 0];
 
 test.beforeAll(async ({ browser }) => {
-  server = await startServer(repoRoot);
-  api = projectApi(server.url);
-  page = await browser.newPage();
-  await page.goto(server.url);
-  await expect(page.getByTestId('case-item').first()).toBeVisible();
+  ({ server, api, page } = await openSpecServer(browser, repoRoot));
 });
 
 test.afterAll(async () => {
-  await page?.close();
-  await server?.stop();
+  await closeSpecServer(page, server);
 });
 
 /** Saves a draft and returns the saved labelmap, read back through the API. */

@@ -16,8 +16,9 @@ import { writeNifti } from '../src-shared/nifti';
 import type { SeriesGeometry } from '../src-shared/project/types';
 import { signInAs } from './helpers/annotate';
 import { openCaseByName } from './helpers/openCase';
-import { projectApi, type ProjectApi } from './helpers/projectApi';
-import { startServer, type RunningServer } from './helpers/startServer';
+import type { ProjectApi } from './helpers/projectApi';
+import { closeSpecServer, openSpecServer } from './helpers/specServer';
+import type { RunningServer } from './helpers/startServer';
 import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
@@ -33,17 +34,12 @@ let caseId: string;
 let mask: Uint8Array;
 
 test.beforeAll(async ({ browser }) => {
-  server = await startServer(repoRoot);
-  api = projectApi(server.url);
+  ({ server, api, page } = await openSpecServer(browser, repoRoot));
   work = mkdtempSync(path.join(tmpdir(), 'quorum-e2e-exchange-'));
-  page = await browser.newPage();
-  await page.goto(server.url);
-  await expect(page.getByTestId('case-item').first()).toBeVisible();
 });
 
 test.afterAll(async () => {
-  await page?.close();
-  await server?.stop();
+  await closeSpecServer(page, server);
 });
 
 async function report(): Promise<{ ok: string | null; text: string }> {
