@@ -7,7 +7,7 @@
  *
  * Pure; the output array is the caller's (reused when the threshold moves).
  */
-import { voteWeights } from '../../src-shared/project/consensus';
+import { raterGridSize, voteWeights, votesAt } from '../../src-shared/project/consensus';
 import type { UncertainAs } from '../../src-shared/project/labels';
 
 /** Levels that represent the mean of `raterCount` raters exactly: 2R (half votes). */
@@ -26,24 +26,12 @@ export interface HeatMap {
 }
 
 export function computeHeatMap(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs = 'half'): HeatMap {
-  if (labelmaps.length === 0) throw new Error('heat map needs at least one rater labelmap');
-  const n = labelmaps[0].length;
-  for (const [r, lm] of labelmaps.entries()) {
-    if (lm.length !== n) throw new Error(`heat map: labelmap ${r} has ${lm.length} voxels but labelmap 0 has ${n}; raters must share one grid`);
-  }
+  const n = raterGridSize(labelmaps);
   const [, w1, w2] = voteWeights(uncertainAs);
   const levels = heatLevelsFor(labelmaps.length);
   const scale = levels / labelmaps.length;
   const steps = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let votes = 0;
-    for (let r = 0; r < labelmaps.length; r++) {
-      const v = labelmaps[r][i];
-      if (v === 1) votes += w1;
-      else if (v === 2) votes += w2;
-    }
-    steps[i] = Math.round(votes * scale);
-  }
+  for (let i = 0; i < n; i++) steps[i] = Math.round(votesAt(labelmaps, i, w1, w2) * scale);
   return { steps, levels };
 }
 

@@ -26,7 +26,8 @@ export function majorityThreshold(raterCount: number): number {
   return Math.floor(raterCount / 2) + 1;
 }
 
-function checkInputs(labelmaps: readonly Uint8Array[], outLength: number): number {
+/** Checks that every rater's labelmap covers the same grid; returns its voxel count. */
+export function raterGridSize(labelmaps: readonly Uint8Array[]): number {
   if (labelmaps.length === 0) throw new Error('consensus needs at least one rater labelmap');
   const n = labelmaps[0].length;
   for (let r = 1; r < labelmaps.length; r++) {
@@ -34,8 +35,28 @@ function checkInputs(labelmaps: readonly Uint8Array[], outLength: number): numbe
       throw new Error(`consensus: labelmap ${r} has ${labelmaps[r].length} voxels but labelmap 0 has ${n}; raters must share one grid`);
     }
   }
+  return n;
+}
+
+function checkInputs(labelmaps: readonly Uint8Array[], outLength: number): number {
+  const n = raterGridSize(labelmaps);
   if (outLength !== n) throw new Error(`consensus: output has ${outLength} voxels, expected ${n}`);
   return n;
+}
+
+/**
+ * The votes at voxel `i` across raters, with w1 and w2 the weights of labels 1 and 2 (from
+ * `voteWeights`). Votes are multiples of 0.5, so the Float64 sum is exact. Small enough for V8 to
+ * inline in the per-voxel loops that call it.
+ */
+export function votesAt(labelmaps: readonly Uint8Array[], i: number, w1: number, w2: number): number {
+  let votes = 0;
+  for (let r = 0; r < labelmaps.length; r++) {
+    const v = labelmaps[r][i];
+    if (v === 1) votes += w1;
+    else if (v === 2) votes += w2;
+  }
+  return votes;
 }
 
 /**
@@ -69,15 +90,6 @@ export function majorityConsensus(labelmaps: readonly Uint8Array[], uncertainAs:
   const n = checkInputs(labelmaps, out.length);
   const [, w1, w2] = voteWeights(uncertainAs);
   const needed = majorityThreshold(labelmaps.length);
-  // Votes are multiples of 0.5, so summing in a Float64 scratch per voxel is exact.
-  for (let i = 0; i < n; i++) {
-    let votes = 0;
-    for (let r = 0; r < labelmaps.length; r++) {
-      const v = labelmaps[r][i];
-      if (v === 1) votes += w1;
-      else if (v === 2) votes += w2;
-    }
-    out[i] = votes >= needed ? 1 : 0;
-  }
+  for (let i = 0; i < n; i++) out[i] = votesAt(labelmaps, i, w1, w2) >= needed ? 1 : 0;
   return out;
 }
