@@ -8,6 +8,7 @@ import { getApi } from '../api';
 import { useAppState } from '../state/appState';
 import { openCasePath } from '../state/caseActions';
 import { setOpenDialogVisible } from '../state/uiActions';
+import { DirectoryEntries } from './DirectoryEntries';
 
 interface Listing {
   path: string;
@@ -92,23 +93,13 @@ export function OpenDialog() {
                 Open this folder
               </button>
             </div>
-            <ul className="browser-list" data-testid="open-entries">
-              {listing.entries.map((e) => (
-                <li key={e.path}>
-                  <button
-                    type="button"
-                    className={e.isDir ? 'dir' : 'file'}
-                    data-testid="open-entry"
-                    data-path={e.path}
-                    onClick={() => (e.isDir ? void browse(e.path, true) : void openCasePath(e.path))}
-                  >
-                    {e.isDir ? '📁 ' : ''}
-                    {e.name}
-                  </button>
-                </li>
-              ))}
-              {listing.entries.length === 0 && <li className="muted">Empty folder.</li>}
-            </ul>
+            <DirectoryEntries
+              entries={listing.entries}
+              listTestId="open-entries"
+              entryTestId="open-entry"
+              onDir={(path) => void browse(path, true)}
+              onFile={(path) => void openCasePath(path)}
+            />
           </div>
         )}
         <div className="dialog-actions">

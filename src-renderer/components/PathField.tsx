@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { getApi } from '../api';
+import { DirectoryEntries } from './DirectoryEntries';
 
 interface Listing {
   path: string;
@@ -61,29 +62,15 @@ export function PathField(props: { label: string; value: string; onChange: (path
               Use this folder
             </button>
           </div>
-          <ul className="browser-list">
-            {listing.entries.map((e) => (
-              <li key={e.path}>
-                <button
-                  type="button"
-                  className={e.isDir ? 'dir' : 'file'}
-                  data-testid={`${testId}-entry`}
-                  data-path={e.path}
-                  onClick={() => {
-                    if (e.isDir) void browse(e.path);
-                    else {
-                      onChange(e.path);
-                      setListing(null);
-                    }
-                  }}
-                >
-                  {e.isDir ? '📁 ' : ''}
-                  {e.name}
-                </button>
-              </li>
-            ))}
-            {listing.entries.length === 0 && <li className="muted">Empty folder.</li>}
-          </ul>
+          <DirectoryEntries
+            entries={listing.entries}
+            entryTestId={`${testId}-entry`}
+            onDir={(path) => void browse(path)}
+            onFile={(path) => {
+              onChange(path);
+              setListing(null);
+            }}
+          />
         </div>
       )}
     </div>
