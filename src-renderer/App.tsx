@@ -1,4 +1,4 @@
-/** The window: sidebar (cases, recent, open), toolbar, the three MPR viewports, status bar, overlays. */
+/** The window: sidebar (cases, recent, open), workspace tabs, toolbar, the three MPR viewports, status bar, overlays. */
 import { useEffect } from 'react';
 import { getApi, onMenuCommand } from './api';
 import { ErrorBanner } from './components/ErrorBanner';
@@ -8,6 +8,10 @@ import { Sidebar } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
 import { ViewerGrid } from './components/ViewerGrid';
+import { DashboardView } from './components/evaluation/DashboardView';
+import { StudyView } from './components/study/StudyView';
+import { WorklistView } from './components/worklist/WorklistView';
+import { WorkspaceTabs } from './components/workspace/WorkspaceTabs';
 import { handleShortcut } from './keyboard/shortcuts';
 import { useAppState } from './state/appState';
 import { loadProject, openCasePath, refreshRecent } from './state/caseActions';
@@ -16,6 +20,7 @@ import { setHelpVisible } from './state/uiActions';
 export function App() {
   const helpVisible = useAppState((s) => s.helpVisible);
   const openDialogVisible = useAppState((s) => s.openDialogVisible);
+  const workspace = useAppState((s) => s.workspace);
 
   useEffect(() => {
     void getApi();
@@ -41,10 +46,19 @@ export function App() {
     <div className="app">
       <Sidebar />
       <main className="main">
+        <WorkspaceTabs />
         <Toolbar />
         <ErrorBanner />
         <ViewerGrid />
         <StatusBar />
+        {/* The other workspaces cover the viewer instead of replacing it, so it keeps its volumes. */}
+        {workspace !== 'viewer' && (
+          <section className="workspace-overlay" data-testid={`workspace-${workspace}`}>
+            {workspace === 'worklist' && <WorklistView />}
+            {workspace === 'dashboard' && <DashboardView />}
+            {workspace === 'study' && <StudyView />}
+          </section>
+        )}
       </main>
       {helpVisible && <HelpOverlay />}
       {openDialogVisible && <OpenDialog />}

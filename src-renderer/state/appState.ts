@@ -40,6 +40,12 @@ export type WindowChoice = 'brain' | 'stroke' | 'subdural' | 'bone' | 'auto' | '
 /** What the left mouse button does in the viewports. */
 export type PrimaryTool = 'crosshairs' | 'windowLevel' | 'pan' | 'zoom';
 
+/**
+ * Which workspace fills the main area. The viewer stays mounted under the others (Cornerstone's
+ * rendering engine and the loaded volumes survive a trip to the worklist or the dashboard).
+ */
+export type Workspace = 'viewer' | 'worklist' | 'dashboard' | 'study';
+
 /** The viewport keyboard slice steps go to: the last one the mouse entered. */
 export type ViewName = 'axial' | 'sagittal' | 'coronal';
 
@@ -55,6 +61,7 @@ export interface AppState {
   readonly error: ErrorSnapshot | null;
   readonly helpVisible: boolean;
   readonly openDialogVisible: boolean;
+  readonly workspace: Workspace;
 }
 
 /** Events other modules react to (the viewer host listens for resets, for instance). */
@@ -77,6 +84,7 @@ export const initialAppState: AppState = {
   error: null,
   helpVisible: false,
   openDialogVisible: false,
+  workspace: 'viewer',
 };
 
 export const appStore = createStore<AppState, AppEvents>(initialAppState);

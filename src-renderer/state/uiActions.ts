@@ -1,6 +1,6 @@
 /** Verb-named changes to the UI parts of the app state: banner, overlays, window, tool, loading. */
 import type { ApiError } from '../../src-shared/api/contract';
-import { appStore, type PrimaryTool, type SeriesChoice, type ViewName, type WindowChoice } from './appState';
+import { appStore, type PrimaryTool, type SeriesChoice, type ViewName, type WindowChoice, type Workspace } from './appState';
 import { parseSeriesChoices } from './seriesChoices';
 
 export function showError(error: ApiError | { code: 'renderer'; message: string; detail?: unknown }, path: string | null = null): void {
@@ -50,4 +50,8 @@ export function requestSliceStep(delta: number): void {
 
 export function setActiveView(view: ViewName): void {
   appStore.update((s) => (s.activeView === view ? s : { ...s, activeView: view }));
+}
+
+export function showWorkspace(workspace: Workspace): void {
+  appStore.update((s) => (s.workspace === workspace ? s : { ...s, workspace }));
 }
