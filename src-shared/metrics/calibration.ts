@@ -24,8 +24,8 @@ export interface EceSet {
 
 const BINS = 10;
 
-/** Bin of [k/10, (k+1)/10), p = 1 in the last bin. */
-function halfOpenBin(c: number): number {
+/** Bin of [k/10, (k+1)/10), p = 1 in the last bin (also the dataset reliability diagram's bins). */
+export function halfOpenBin(c: number): number {
   let k = Math.floor(c * BINS);
   if (k > 0 && k / BINS > c) k--;
   if (k < BINS - 1 && (k + 1) / BINS <= c) k++;
