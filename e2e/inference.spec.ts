@@ -245,3 +245,28 @@ test('Cancel stops a second run', async () => {
   // Runnable again after a cancel.
   await expect(page.getByTestId('inference-run')).toBeEnabled();
 });
+
+test('Settings show both models folders and every model; "WASM only" applies from the next run, without a fallback reason', async () => {
+  test.setTimeout(240_000);
+  await page.getByTestId('settings-button').click();
+  // The e2e server's --data-dir is a fresh quorum-e2e-data-* folder; the user's models live in its models/.
+  await expect(page.getByTestId('settings-user-models-dir')).toHaveText(/quorum-e2e-data-[^/]+\/models$/);
+  await expect(page.getByTestId('settings-bundled-models-dir')).toHaveText(path.join(repoRoot, 'models'));
+  await expect(page.getByTestId('settings-models')).toContainText('Demo DWI lesion model');
+  await page.getByTestId('settings-ep-wasm').check();
+  await page.getByTestId('settings-threads').selectOption('1');
+  expect(JSON.parse((await page.evaluate(() => localStorage.getItem('quorum.settings.v1'))) ?? 'null')).toEqual({
+    executionProvider: 'wasm',
+    wasmThreads: 1,
+  });
+  await page.getByTestId('settings-close').click();
+  await expect(page.getByTestId('settings-overlay')).toHaveCount(0);
+
+  await page.getByTestId('inference-run').click();
+  await expect(page.getByTestId('inference-progress')).toContainText(/patches/, { timeout: 120_000 });
+  await expect(page.getByTestId('inference-ep')).toHaveAttribute('data-ep', 'wasm');
+  await expect(page.getByTestId('inference-ep')).toContainText('chosen in Settings');
+  await expect(page.getByTestId('inference-ep')).not.toContainText(/WebGPU is not available/);
+  await page.getByTestId('inference-cancel').click();
+  await expect(page.getByTestId('inference-status')).toContainText(/Cancelled/, { timeout: 30_000 });
+});

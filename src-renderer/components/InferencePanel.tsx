@@ -111,6 +111,7 @@ export function InferencePanel() {
         <p className="small" data-testid="inference-ep" data-ep={s.ep}>
           Ran on {s.ep === 'webgpu' ? 'WebGPU' : 'WASM'}
           {s.fallbackReason ? <span className="muted"> — {s.fallbackReason}</span> : null}
+          {s.ep === 'wasm' && !s.fallbackReason ? <span className="muted"> — chosen in Settings</span> : null}
         </p>
       )}
       {s.timings && (

@@ -4,6 +4,7 @@ import { openCasePath } from '../state/caseActions';
 import { setOpenDialogVisible } from '../state/uiActions';
 import { AnnotationSection } from './AnnotationSection';
 import { InferencePanel } from './InferencePanel';
+import { SettingsEntry } from './SettingsDialog';
 
 export function Sidebar() {
   const project = useAppState((s) => s.project);
@@ -54,6 +55,7 @@ export function Sidebar() {
       </section>
       <AnnotationSection />
       <InferencePanel />
+      <SettingsEntry />
     </aside>
   );
 }

@@ -25,6 +25,7 @@ import {
 } from '../viewer/inferenceOverlay';
 import { appStore } from './appState';
 import { inferenceStore, type InferenceDisplay, type InferenceState } from './inferenceState';
+import { resolveWasmThreads, settingsStore } from './settings';
 
 const CANCEL_GRACE_MS = 3000;
 /** Values at or below this fraction of the map's scale stay transparent. */
@@ -32,6 +33,14 @@ const MAP_FLOOR = 0.05;
 
 let worker: Worker | null = null;
 let loadedKey: string | null = null;
+/**
+ * Set when the Settings' EP or thread count changed. onnxruntime-web fixes its WASM thread pool when
+ * it first initialises, so the worker itself must be replaced (before the next load, never mid-run).
+ */
+let workerStale = false;
+settingsStore.on('inferenceChanged', () => {
+  workerStale = true;
+});
 let serial = 0;
 let current: { requestId: string; graceTimer: number | null } | null = null;
 /** The finished result's arrays and what the overlay draws from them. */
@@ -119,13 +128,18 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
 }
 
 async function ensureLoaded(entry: ModelEntry): Promise<void> {
+  if (workerStale) {
+    dropWorker();
+    workerStale = false;
+  }
   if (loadedKey === entry.key) return;
   set({ phase: 'loading', message: `Loading ${entry.model?.name ?? entry.folder}…` });
   const files: Record<string, ArrayBuffer> = {};
   for (const f of entry.files) files[f.name] = await fetchBytes(f.url);
-  const threads = Math.min(4, navigator.hardwareConcurrency || 1);
+  const settings = settingsStore.getState();
+  const threads = resolveWasmThreads(settings.wasmThreads, navigator.hardwareConcurrency);
   const answer = await request(
-    { type: 'load', requestId: `load-${++serial}`, files, preferWebGpu: true, wasmThreads: threads },
+    { type: 'load', requestId: `load-${++serial}`, files, preferWebGpu: settings.executionProvider === 'auto', wasmThreads: threads },
     Object.values(files),
     () => undefined,
   );
