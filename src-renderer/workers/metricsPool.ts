@@ -1,0 +1,211 @@
+/**
+ * A pool of metrics workers for the dataset dashboard: N workers (created lazily, reused across
+ * runs), a queue of jobs, results streamed back one by one as they finish, progress after every
+ * job, and cancellation through an AbortSignal.
+ *
+ * A job's input is built only when a worker is free to take it (`prepare`), so at most N cases'
+ * arrays are alive at once whatever the cohort size, and its buffers are transferred, never copied.
+ * Cancelling terminates the workers that are busy (a computation cannot be interrupted from
+ * outside) and drops the queue; idle workers stay for the next run.
+ *
+ * The pool knows nothing of the worker's protocol beyond `readReply`, so it serves any request/
+ * reply worker keyed by job id; no DOM beyond the Worker-like interface, so it is unit-tested in
+ * Node with fake workers.
+ */
+
+/** The part of `Worker` the pool uses. */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
+  addEventListener(type: 'error', listener: (e: { message?: string }) => void): void;
+  terminate(): void;
+}
+
+export interface PreparedJob {
+  readonly message: unknown;
+  readonly transfer: Transferable[];
+}
+
+export interface PoolJob {
+  readonly id: string;
+  /** Builds the worker message (loads or decodes the case) when a worker is free to take it. */
+  prepare(signal: AbortSignal): Promise<PreparedJob>;
+}
+
+/** A worker reply read by the protocol: a job's result or failure; null for anything else (e.g. progress). */
+export type PoolReply<R> = { readonly id: string; readonly ok: true; readonly value: R } | { readonly id: string; readonly ok: false; readonly error: string };
+
+export interface PoolProgress {
+  readonly total: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly running: number;
+}
+
+export interface PoolRunOptions<R> {
+  readonly signal?: AbortSignal;
+  onResult?(id: string, value: R): void;
+  onError?(id: string, message: string): void;
+  onProgress?(p: PoolProgress): void;
+}
+
+export interface PoolRunOutcome {
+  readonly done: number;
+  readonly failed: number;
+  readonly cancelled: boolean;
+}
+
+export interface MetricsPool<R> {
+  /** Runs every job; resolves when all have finished or failed, or at once on cancellation. One run at a time. */
+  run(jobs: readonly PoolJob[], opts?: PoolRunOptions<R>): Promise<PoolRunOutcome>;
+  /** Workers alive now (idle or busy). */
+  size(): number;
+  dispose(): void;
+}
+
+export interface MetricsPoolOptions<R> {
+  /** Number of workers; at least 1. */
+  readonly size: number;
+  readonly createWorker: () => WorkerLike;
+  readonly readReply: (data: unknown) => PoolReply<R> | null;
+}
+
+/** A sensible default: leave one core to the UI thread, at most 4 workers (each holds one case). */
+export function defaultPoolSize(hardwareConcurrency: number | undefined): number {
+  const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;
+  return Math.max(1, Math.min(4, cores - 1));
+}
+
+interface Slot {
+  readonly worker: WorkerLike;
+  jobId: string | null;
+  /** Set by the run in progress: what to do with this worker's next reply or crash. */
+  onReply: ((r: PoolReply<unknown>) => void) | null;
+}
+
+export function createMetricsPool<R>(opts: MetricsPoolOptions<R>): MetricsPool<R> {
+  if (!Number.isInteger(opts.size) || opts.size < 1) throw new Error(`metrics pool: size must be a whole number ≥ 1, got ${opts.size}`);
+  const slots: Slot[] = [];
+  let running = false;
+  let disposed = false;
+
+  function spawn(): Slot {
+    const slot: Slot = { worker: opts.createWorker(), jobId: null, onReply: null };
+    slot.worker.addEventListener('message', (e) => {
+      const reply = opts.readReply(e.data);
+      if (reply && slot.jobId === reply.id) slot.onReply?.(reply);
+    });
+    slot.worker.addEventListener('error', (e) => {
+      // A crashed worker is replaced; its job fails with the reason.
+      const id = slot.jobId;
+      retire(slot);
+      if (id !== null) slot.onReply?.({ id, ok: false, error: `metrics worker crashed: ${e.message ?? 'unknown error'}` });
+    });
+    slots.push(slot);
+    return slot;
+  }
+
+  function retire(slot: Slot): void {
+    const i = slots.indexOf(slot);
+    if (i >= 0) slots.splice(i, 1);
+    slot.worker.terminate();
+  }
+
+  async function run(jobs: readonly PoolJob[], ro: PoolRunOptions<R> = {}): Promise<PoolRunOutcome> {
+    if (disposed) throw new Error('metrics pool: used after dispose()');
+    if (running) throw new Error('metrics pool: a run is already in progress');
+    const ids = new Set<string>();
+    for (const j of jobs) {
+      if (ids.has(j.id)) throw new Error(`metrics pool: job id ${j.id} appears twice`);
+      ids.add(j.id);
+    }
+    running = true;
+    const queue = [...jobs];
+    const total = jobs.length;
+    let done = 0;
+    let failed = 0;
+    let busy = 0;
+    const abort = new AbortController();
+    const progress = () => ro.onProgress?.({ total, done, failed, running: busy });
+
+    return new Promise<PoolRunOutcome>((resolve) => {
+      let settled = false;
+      const finish = (cancelled: boolean) => {
+        if (settled) return;
+        settled = true;
+        running = false;
+        for (const s of slots) s.onReply = null;
+        ro.signal?.removeEventListener('abort', onAbort);
+        resolve({ done, failed, cancelled });
+      };
+      const onAbort = () => {
+        abort.abort();
+        // Busy workers cannot be interrupted: end them; the next run spawns fresh ones.
+        for (const s of [...slots]) if (s.jobId !== null) retire(s);
+        queue.length = 0;
+        finish(true);
+      };
+      if (ro.signal?.aborted) {
+        onAbort();
+        return;
+      }
+      ro.signal?.addEventListener('abort', onAbort);
+
+      const fail = (id: string, message: string) => {
+        failed++;
+        ro.onError?.(id, message);
+      };
+
+      const feed = (slot: Slot) => {
+        if (settled) return;
+        const job = queue.shift();
+        if (!job) {
+          if (busy === 0) finish(false);
+          return;
+        }
+        busy++;
+        slot.jobId = job.id;
+        slot.onReply = (reply) => {
+          if (settled) return;
+          slot.jobId = null;
+          slot.onReply = null;
+          busy--;
+          if (reply.ok) {
+            done++;
+            ro.onResult?.(reply.id, reply.value as R);
+          } else fail(reply.id, reply.error);
+          progress();
+          // A crashed worker left the pool: continue on a fresh one.
+          feed(slots.includes(slot) ? slot : spawn());
+        };
+        job.prepare(abort.signal).then(
+          (prepared) => {
+            if (settled) return;
+            slot.worker.postMessage(prepared.message, prepared.transfer);
+          },
+          (e: unknown) => {
+            if (settled) return;
+            slot.onReply?.({ id: job.id, ok: false, error: `could not load the case: ${e instanceof Error ? e.message : String(e)}` });
+          },
+        );
+      };
+
+      progress();
+      if (queue.length === 0) {
+        finish(false);
+        return;
+      }
+      while (slots.length < Math.min(opts.size, queue.length)) spawn();
+      for (const s of slots.slice(0, Math.min(opts.size, queue.length))) feed(s);
+    });
+  }
+
+  return {
+    run,
+    size: () => slots.length,
+    dispose() {
+      disposed = true;
+      for (const s of [...slots]) retire(s);
+    },
+  };
+}
