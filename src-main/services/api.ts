@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { CaseDescriptor, CaseEntry, QuorumApi, Result } from '../../src-shared/api/contract';
 import { fileUrl, volumeUrl } from '../../src-shared/api/transport';
 import type { Volume, VoxelDataType } from '../../src-shared/volume/types';
+import { createEvaluationHandlers } from './apiEvaluation';
 import { createInferenceResultHandlers } from './apiInferenceResults';
 import { createProjectHandlers } from './apiProject';
 import { fail, ok } from './apiResult';
@@ -132,6 +133,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     'quorum:models.list': async () => ok(await ctx.models.list()),
     ...createInferenceResultHandlers(ctx.projects),
+    ...createEvaluationHandlers(ctx.projects),
   };
 
   function readVolume(caseId: string, volumeId: string): Result<VolumePayload> {

@@ -8,6 +8,7 @@
  */
 import './zodSetup';
 import { z } from 'zod';
+import { evaluationChannels } from './evaluationChannels';
 import { inferenceChannels } from './inferenceChannels';
 import { projectChannels } from './projectChannels';
 
@@ -127,6 +128,8 @@ export const contract = {
   ...projectChannels,
   /** Segmentation models (issue 5): see inferenceChannels.ts. */
   ...inferenceChannels,
+  /** Per-case evaluation sources (issue 7): see evaluationChannels.ts. */
+  ...evaluationChannels,
 } as const;
 
 export type Contract = typeof contract;

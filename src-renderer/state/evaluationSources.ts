@@ -1,0 +1,63 @@
+/**
+ * Fetches one case's evaluation sources (the evaluation.caseSources channel) and decodes them into
+ * the typed arrays evaluateCase takes: each rater's Uint8 labelmap (null for "no lesion"; raters
+ * with only a draft are left out, review compares submitted work) and the chosen model's
+ * probabilities p = q / 255 as Float32. Shared by the per-case panel and the dataset dashboard.
+ */
+import type { CaseSources } from '../../src-shared/api/evaluationChannels';
+import type { CaseSourcesInput, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
+import { ApiRequestError, getApi } from '../api';
+import { decodeLabelmap } from '../api/labelmapWire';
+
+export interface LoadedCaseSources {
+  readonly caseId: string;
+  readonly name: string;
+  readonly input: CaseSourcesInput;
+  /** The channel's answer without the payloads, for listing (drafts-only raters, other models). */
+  readonly meta: {
+    readonly raters: ReadonlyArray<Omit<CaseSources['raters'][number], 'labelmapGzBase64'>>;
+    readonly models: ReadonlyArray<Omit<CaseSources['models'][number], 'probabilityGzBase64'>>;
+  };
+}
+
+/** q / 255 for every voxel; q arrives gzipped like a labelmap. */
+async function decodeProbability(b64: string, voxels: number): Promise<Float32Array> {
+  const q = await decodeLabelmap(b64, voxels);
+  const p = new Float32Array(voxels);
+  for (let i = 0; i < voxels; i++) p[i] = q[i] / 255;
+  return p;
+}
+
+/**
+ * Loads and decodes a case. `modelRaterId` picks the model (default: the first with a result on
+ * this case, else the first listed, which then shows as "no result").
+ */
+export async function loadCaseSources(token: string, caseId: string, modelRaterId?: string): Promise<LoadedCaseSources> {
+  const res = await getApi()['quorum:evaluation.caseSources']({ session: token, caseId });
+  if (!res.ok) throw new ApiRequestError(res.error.code, res.error.message);
+  const s = res.value;
+  const g = s.geometry;
+  const voxels = g.dims[0] * g.dims[1] * g.dims[2];
+  const raters: RaterSource[] = [];
+  for (const r of s.raters) {
+    if (r.versionId === null) continue;
+    const labelmap = r.labelmapGzBase64 === null ? null : await decodeLabelmap(r.labelmapGzBase64, voxels);
+    raters.push({ id: r.raterId, name: r.name, labelmap, key: r.versionId });
+  }
+  const chosen = s.models.find((m) => m.raterId === modelRaterId) ?? s.models.find((m) => m.versionId !== null) ?? s.models[0];
+  let model: ModelSource | null = null;
+  if (chosen) {
+    const probability = chosen.probabilityGzBase64 === null ? null : await decodeProbability(chosen.probabilityGzBase64, voxels);
+    model = { id: chosen.raterId, name: chosen.name, probability, key: chosen.versionId ?? 'none' };
+  }
+  return {
+    caseId: s.caseId,
+    name: s.name,
+    input: { dims: g.dims, spacingMm: g.spacingMm, originLps: g.originLps, direction: g.direction, raters, model },
+    meta: {
+      raters: s.raters.map(({ labelmapGzBase64: _drop, ...rest }) => rest),
+      models: s.models.map(({ probabilityGzBase64: _drop, ...rest }) => rest),
+    },
+  };
+}
+

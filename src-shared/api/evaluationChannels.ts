@@ -1,0 +1,69 @@
+/**
+ * The evaluation channels of the API contract (issue 7), spread into the one `contract` table in
+ * contract.ts. One call gives everything a case's evaluation needs, so the per-case panel and the
+ * dataset dashboard each make one request per case instead of list + read per rater:
+ *
+ * - every human rater with a version on the case: the newest *submitted* labelmap (review and
+ *   metrics compare submitted work; a rater with only a draft is listed without one), or the
+ *   explicit "no lesion" answer;
+ * - every model known to the project: its newest result on this case as uint8 p × 255 (label 1,
+ *   src-shared/inference/quantise.ts), or none.
+ *
+ * Reviewers and admins only: an annotator's session gets `unauthorized` (the blinding rules of
+ * src-shared/project/blinding.ts; metrics would reveal other raters' work).
+ *
+ * Environment-free.
+ */
+import './zodSetup';
+import { z } from 'zod';
+import { raterCaseStatusSchema, seriesGeometrySchema } from '../project/schemas';
+
+export const evaluationRaterSourceSchema = z.object({
+  raterId: z.string(),
+  name: z.string(),
+  /** The rater's status on the case (newest version): 'draft' means nothing submitted to compare. */
+  status: raterCaseStatusSchema,
+  /** The newest submitted version, or null when the rater has only drafts. */
+  versionId: z.string().nullable(),
+  noLesion: z.boolean(),
+  /** gzip + base64 of the Uint8 labelmap (0/1/2, i fastest); null for "no lesion" and for drafts only. */
+  labelmapGzBase64: z.string().nullable(),
+});
+export type EvaluationRaterSource = z.infer<typeof evaluationRaterSourceSchema>;
+
+export const evaluationModelSourceSchema = z.object({
+  raterId: z.string(),
+  name: z.string(),
+  /** The newest result on this case, or null when the model has none. */
+  versionId: z.string().nullable(),
+  /** The threshold the stored mask was made at (strict p > t). */
+  threshold: z.number().nullable(),
+  /** gzip + base64 of uint8 q = round(p × 255) of label 1, i fastest; p = q / 255. */
+  probabilityGzBase64: z.string().nullable(),
+  /** Σp·vv and #(p > t)·vv in ml from the float map before quantising, when the result recorded them. */
+  expectedMl: z.number().nullable(),
+  maskMl: z.number().nullable(),
+  modelId: z.string().nullable(),
+  modelVersion: z.string().nullable(),
+});
+export type EvaluationModelSource = z.infer<typeof evaluationModelSourceSchema>;
+
+export const caseSourcesSchema = z.object({
+  caseId: z.string(),
+  name: z.string(),
+  /** The reference grid every labelmap and probability map lies on. */
+  geometry: seriesGeometrySchema,
+  raters: z.array(evaluationRaterSourceSchema),
+  models: z.array(evaluationModelSourceSchema),
+});
+export type CaseSources = z.infer<typeof caseSourcesSchema>;
+
+export const evaluationChannels = {
+  /** One case's rater labelmaps and model probabilities for evaluation (reviewers and admins). */
+  'quorum:evaluation.caseSources': {
+    request: z.object({ session: z.string().min(1), caseId: z.string().min(1) }),
+    result: caseSourcesSchema,
+  },
+} as const;
+
+export type EvaluationChannel = keyof typeof evaluationChannels;

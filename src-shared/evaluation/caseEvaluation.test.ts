@@ -1,0 +1,211 @@
+/**
+ * evaluateCase on small hand-built cases; every expected value is worked out in the comments from
+ * the masks, not read from the code's output.
+ */
+import { describe, expect, it } from 'vitest';
+import { EvaluationCache, evaluateCase } from './caseEvaluation';
+import type { CaseSourcesInput, Comparison, EvaluationOptions, RaterSource } from './types';
+
+const dims = [10, 10, 10] as const; // 1 mm voxels: 1 voxel = 0.001 ml
+const N = 1000;
+const at = (i: number, j: number, k: number) => i + 10 * j + 100 * k;
+
+function box(lo: [number, number, number], hi: [number, number, number], value = 1, into = new Uint8Array(N)): Uint8Array {
+  for (let k = lo[2]; k <= hi[2]; k++) for (let j = lo[1]; j <= hi[1]; j++) for (let i = lo[0]; i <= hi[0]; i++) into[at(i, j, k)] = value;
+  return into;
+}
+
+const A = () => box([2, 2, 2], [4, 4, 4]); // 27 voxels
+const B = () => box([3, 2, 2], [5, 4, 4]); // A shifted +1 along i: overlap 18, each side 9 alone
+
+/** p = 0.75 on A's cube and 0.25 on the slab i = 5 of B's cube (both exact in float32). */
+function modelProb(): Float32Array {
+  const p = new Float32Array(N);
+  const a = A();
+  for (let v = 0; v < N; v++) if (a[v]) p[v] = 0.75;
+  const slab = box([5, 2, 2], [5, 4, 4]);
+  for (let v = 0; v < N; v++) if (slab[v]) p[v] = 0.25;
+  return p;
+}
+
+const rater = (id: string, labelmap: Uint8Array | null, key = 'v1'): RaterSource => ({ id, name: id, labelmap, key });
+const all: EvaluationOptions = { conventions: ['use', 'isles22', 'metricsreloaded'], uncertainAs: 'lesion' };
+
+function threeRaters(): CaseSourcesInput {
+  return {
+    dims,
+    spacingMm: [1, 1, 1],
+    originLps: [10, 20, 30],
+    direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1],
+    raters: [rater('A', A()), rater('B', B()), rater('C', A())],
+    model: { id: 'M', name: 'model', probability: modelProb(), key: 'r1' },
+  };
+}
+
+const find = (cs: readonly Comparison[], kind: Comparison['kind'], ref: string, pred: string) => {
+  const c = cs.find((x) => x.kind === kind && x.referenceId === ref && x.predictionId === pred);
+  if (!c) throw new Error(`no ${kind} ${ref} → ${pred}`);
+  return c;
+};
+
+describe('evaluateCase: three raters and a model on cubes', () => {
+  const r = evaluateCase(threeRaters(), all);
+
+  it('model against each rater and against the majority (= A: B alone is one vote)', () => {
+    // model mask p > 0.5 = A's cube. vs A and C: identical; vs B: TP 18, FP 9, FN 9 → 36/54.
+    expect(find(r.comparisons, 'model-rater', 'A', 'M').results.isles22?.dice).toBe(1);
+    expect(find(r.comparisons, 'model-rater', 'B', 'M').results.isles22?.dice).toBeCloseTo(2 / 3, 12);
+    expect(find(r.comparisons, 'model-rater', 'C', 'M').results.metricsreloaded?.dice).toBe(1);
+    const maj = find(r.comparisons, 'model-majority', 'majority', 'M');
+    expect(maj.results.isles22?.dice).toBe(1);
+    expect(maj.emptyCase).toMatchObject({ refVoxels: 27, predVoxels: 27, refEmpty: false, imageClass: null });
+  });
+
+  it('each rater against the majority of the other two (both must agree)', () => {
+    // A: others B, C → B∩C = overlap (18); A vs it: TP 18, FP 9, FN 0 → 36/45 = 0.8.
+    expect(find(r.comparisons, 'rater-loo', 'loo:A', 'A').results.isles22?.dice).toBeCloseTo(0.8, 12);
+    // B: others A, C → A (27); B vs A: 2/3. C like A: 0.8.
+    expect(find(r.comparisons, 'rater-loo', 'loo:B', 'B').results.isles22?.dice).toBeCloseTo(2 / 3, 12);
+    expect(find(r.comparisons, 'rater-loo', 'loo:C', 'C').results.isles22?.dice).toBeCloseTo(0.8, 12);
+  });
+
+  it('rater pairs once each', () => {
+    const pairs = r.comparisons.filter((c) => c.kind === 'rater-rater');
+    expect(pairs.map((c) => `${c.referenceId}${c.predictionId}`)).toEqual(['AB', 'AC', 'BC']);
+    expect(pairs.map((c) => c.results.isles22?.dice)).toEqual([expect.closeTo(2 / 3, 12), 1, expect.closeTo(2 / 3, 12)]);
+    // 3 model-rater + 1 model-majority + 3 leave-one-out + 3 pairs
+    expect(r.comparisons).toHaveLength(10);
+  });
+
+  it('volumes: raters, majority, soft Σ, V_thr, V_exp and the signed gaps', () => {
+    const v = r.volumes;
+    expect(v.raters.map((x) => x.ml)).toEqual([expect.closeTo(0.027, 12), expect.closeTo(0.027, 12), expect.closeTo(0.027, 12)]);
+    expect(v.majorityMl).toBeCloseTo(0.027, 12);
+    // soft: 9 voxels 2/3 (A, C), 18 voxels 1, 9 voxels 1/3 (B) → 6 + 18 + 3 = 27 voxels
+    expect(v.softMl).toBeCloseTo(0.027, 6);
+    // V_thr: 27 voxels with p = 0.75 > 0.5; V_exp: 27·0.75 + 9·0.25 = 22.5 voxels
+    expect(v.model?.thresholdedMl).toBeCloseTo(0.027, 12);
+    expect(v.model?.expectedMl).toBeCloseTo(0.0225, 12);
+    expect(v.model?.thrMinusExpMl).toBeCloseTo(0.0045, 12);
+    expect(v.gaps.expMinusMajorityMl).toBeCloseTo(-0.0045, 12);
+    expect(v.gaps.thrMinusSoftMl).toBeCloseTo(0, 6);
+  });
+
+  it('model vs the soft reference by the Dice semimetric', () => {
+    // Σx = 22.5, Σy = 27, Σ|x−y| = 9·(1/12) + 18·0.25 + 9·(1/12) = 6 → (49.5 − 6)/49.5
+    expect(r.soft?.diceDml).toBeCloseTo(43.5 / 49.5, 6);
+  });
+
+  it('lesion table: one majority lesion at its centroid, detected by all, best IoUs', () => {
+    expect(r.lesions?.referenceId).toBe('majority');
+    const rows = r.lesions?.rows ?? [];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ voxels: 27, centroidVoxel: [3, 3, 3], detectedBy: ['M', 'A', 'B', 'C'] });
+    expect(rows[0].volumeMl).toBeCloseTo(0.027, 12);
+    // origin (10, 20, 30), i and j point to −L and −P: (10 − 3, 20 − 3, 30 + 3)
+    expect(rows[0].centroidLps).toEqual([7, 17, 33]);
+    expect(rows[0].bestIou).toEqual({ M: 1, A: 1, B: 0.5, C: 1 });
+  });
+
+  it('calibration against the majority: Brier by hand', () => {
+    // 27 voxels (0.75 − 1)² + 9 voxels (0.25 − 0)² = 36 · 0.0625 = 2.25 over 1000 voxels
+    expect(r.calibration?.brier).toBeCloseTo(0.00225, 12);
+    expect(r.calibration?.region).toBe('whole image');
+  });
+});
+
+describe('empty reference', () => {
+  // One rater answered "no lesion"; the model predicts 30 voxels (0.030 ml) at p = 0.75.
+  const input = (): CaseSourcesInput => {
+    const p = new Float32Array(N);
+    const blob = box([0, 0, 0], [4, 5, 0]); // 5 × 6 × 1 = 30 voxels
+    for (let v = 0; v < N; v++) if (blob[v]) p[v] = 0.75;
+    return { dims, spacingMm: [1, 1, 1], raters: [rater('A', null)], model: { id: 'M', name: 'model', probability: p, key: 'r1' } };
+  };
+
+  it('Dice is NaN under USE, 0 under ISLES and MetricsReloaded; the class needs T', () => {
+    const r = evaluateCase(input(), all);
+    const c = find(r.comparisons, 'model-rater', 'A', 'M');
+    expect(c.results.use?.dice).toBeNaN();
+    expect(c.results.isles22?.dice).toBe(0);
+    expect(c.results.metricsreloaded?.dice).toBe(0);
+    expect(c.emptyCase).toMatchObject({ refEmpty: true, predEmpty: false, predVoxels: 30, thresholdMl: null, imageClass: null });
+    expect(c.emptyCase.predMl).toBeCloseTo(0.03, 12);
+    expect(r.raters).toEqual([{ id: 'A', name: 'A', noLesion: true }]);
+    expect(r.lesions?.rows).toEqual([]);
+  });
+
+  it('with T = 0.05 ml both masks are small: TN; with T = 0.02 the prediction is not: FP', () => {
+    const tn = evaluateCase(input(), { ...all, useThresholdMl: 0.05 });
+    expect(find(tn.comparisons, 'model-rater', 'A', 'M').emptyCase).toMatchObject({ refSmall: true, predSmall: true, imageClass: 'TN' });
+    const fp = evaluateCase(input(), { ...all, useThresholdMl: 0.02 });
+    expect(find(fp.comparisons, 'model-rater', 'A', 'M').emptyCase).toMatchObject({ predSmall: false, imageClass: 'FP' });
+    expect(find(fp.comparisons, 'model-rater', 'A', 'M').results.use?.image_class).toBe('FP');
+  });
+});
+
+describe('missing model result', () => {
+  it('keeps the model listed without a result and computes the rater comparisons only', () => {
+    const input = { ...threeRaters(), model: { id: 'M', name: 'model', probability: null, key: 'none' } };
+    const r = evaluateCase(input, { conventions: ['isles22'], uncertainAs: 'lesion' });
+    expect(r.model).toEqual({ id: 'M', name: 'model', hasResult: false });
+    expect(r.comparisons.map((c) => c.kind)).toEqual(['rater-loo', 'rater-loo', 'rater-loo', 'rater-rater', 'rater-rater', 'rater-rater']);
+    expect(r.volumes.model).toBeNull();
+    expect(r.volumes.gaps).toEqual({ thrMinusMajorityMl: null, expMinusMajorityMl: null, thrMinusSoftMl: null, expMinusSoftMl: null });
+    expect(r.soft).toBeNull();
+    expect(r.calibration).toBeNull();
+    expect(r.lesions?.rows[0].detectedBy).toEqual(['A', 'B', 'C']);
+  });
+});
+
+describe('uncertain voxels', () => {
+  // Rater A: 1 on A's cube; rater B: 2 (uncertain) on the same cube.
+  const input = (): CaseSourcesInput => ({ dims, spacingMm: [1, 1, 1], raters: [rater('A', A()), rater('B', box([2, 2, 2], [4, 4, 4], 2))], model: null });
+
+  it('lesion: B is A; background: B is empty; half: B votes ½ (volume 13.5 voxels, majority needs 2 votes → empty)', () => {
+    const asLesion = evaluateCase(input(), { conventions: ['isles22'], uncertainAs: 'lesion' });
+    expect(find(asLesion.comparisons, 'rater-rater', 'A', 'B').results.isles22?.dice).toBe(1);
+    expect(asLesion.volumes.majorityMl).toBeCloseTo(0.027, 12);
+    const asBackground = evaluateCase(input(), { conventions: ['isles22'], uncertainAs: 'background' });
+    expect(find(asBackground.comparisons, 'rater-rater', 'A', 'B').results.isles22?.dice).toBe(0);
+    expect(asBackground.volumes.raters[1].ml).toBe(0);
+    const half = evaluateCase(input(), { conventions: ['isles22'], uncertainAs: 'half' });
+    expect(half.volumes.raters[1].ml).toBeCloseTo(0.0135, 12);
+    // 1 + ½ = 1.5 votes < ⌊2/2⌋ + 1 = 2
+    expect(half.volumes.majorityMl).toBe(0);
+    expect(half.volumes.softMl).toBeCloseTo(27 * 0.75 * 0.001, 8);
+  });
+});
+
+describe('incremental recompute', () => {
+  it('reuses every comparison when nothing changed and only those touching an edited rater', () => {
+    const cache = new EvaluationCache();
+    const first = evaluateCase(threeRaters(), all, cache);
+    expect(first.computed).toMatchObject({ comparisons: 10, cached: 0 });
+    const again = evaluateCase(threeRaters(), all, cache);
+    expect(again.computed).toMatchObject({ comparisons: 0, cached: 10 });
+    // B edited (new key): model–B, model–majority, the three leave-one-outs and pairs AB, BC change;
+    // model–A, model–C and pair AC are reused.
+    const edited = threeRaters();
+    const b = box([3, 2, 2], [6, 4, 4]);
+    const next = { ...edited, raters: [edited.raters[0], rater('B', b, 'v1+edit1'), edited.raters[2]] };
+    const r = evaluateCase(next, all, cache);
+    expect(r.computed).toMatchObject({ comparisons: 7, cached: 3 });
+    // B now 4 × 3 × 3 = 36 voxels, overlap with A 18: Dice 36/63
+    expect(find(r.comparisons, 'rater-rater', 'A', 'B').results.isles22?.dice).toBeCloseTo(36 / 63, 12);
+  });
+});
+
+describe('bad input', () => {
+  it('names the source whose grid does not fit', () => {
+    const input = { ...threeRaters(), raters: [rater('A', new Uint8Array(999))] };
+    expect(() => evaluateCase(input, all)).toThrow(/rater A's labelmap has 999 voxels but the case grid 10×10×10 has 1000/);
+  });
+  it('refuses probabilities outside [0, 1] and a negative threshold', () => {
+    const p = modelProb();
+    p[7] = 1.5;
+    expect(() => evaluateCase({ ...threeRaters(), model: { id: 'M', name: 'm', probability: p, key: 'x' } }, all)).toThrow(/1.5 at voxel 7/);
+    expect(() => evaluateCase(threeRaters(), { ...all, useThresholdMl: -1 })).toThrow(/USE threshold/);
+    expect(() => evaluateCase(threeRaters(), { ...all, conventions: [] })).toThrow(/at least one convention/);
+  });
+});

@@ -1,0 +1,270 @@
+/**
+ * One case's evaluation for the per-case metrics panel and the dataset dashboard (issue 7): every
+ * comparison the USE-Evaluator paper asks about — model vs each rater, model vs the majority and the
+ * soft consensus, each rater vs the leave-one-out consensus of the others, rater vs rater for the
+ * agreement matrix — under the chosen conventions, plus volumes, the lesion table and calibration.
+ *
+ * All metric values come from the metrics engine (src-shared/metrics); this module chooses the mask
+ * pairs, shares one CaseContext per pair among the conventions, and caches by source keys so a
+ * rater's edit recomputes only the comparisons it touches (EvaluationCache).
+ */
+import { brierScore, eceAll } from '../metrics/calibration';
+import { imageClass, smallFlags } from '../metrics/emptyCase';
+import type { LesionAnalysis } from '../metrics/lesions';
+import { diceDml, softSums } from '../metrics/softDice';
+import { expectedVolumeMl, thresholdedVolumeMl } from '../metrics/volume';
+import { CaseContext, evaluateWith } from '../metrics/conventions/index';
+import { voteWeights } from '../project/consensus';
+import { lesionTable } from './lesionTable';
+import { type DerivedSources, type KeyedMask, KeyedStore, deriveSources } from './sources';
+import type {
+  CalibrationSummary,
+  CaseEvaluation,
+  CaseSourcesInput,
+  CaseVolumes,
+  Comparison,
+  ComparisonKind,
+  ConventionName,
+  EmptyCaseInfo,
+  EvaluationOptions,
+} from './types';
+
+export const DEFAULT_MODEL_THRESHOLD = 0.5;
+
+type PairResult = Pick<Comparison, 'emptyCase' | 'results'>;
+
+/**
+ * What one evaluator keeps between calls: derived masks, pair results, lesion analyses. Entries a
+ * call did not use are dropped at its end, so memory stays at about one case's worth.
+ */
+export class EvaluationCache {
+  readonly masks = new KeyedStore<Uint8Array>();
+  readonly softMaps = new KeyedStore<Float32Array>();
+  readonly pairs = new KeyedStore<PairResult>();
+  readonly lesions = new KeyedStore<LesionAnalysis>();
+  readonly scalars = new KeyedStore<number>();
+  readonly calibrations = new KeyedStore<CalibrationSummary>();
+  sweep(): void {
+    this.calibrations.sweep();
+    this.masks.sweep();
+    this.softMaps.sweep();
+    this.pairs.sweep();
+    this.lesions.sweep();
+    this.scalars.sweep();
+  }
+}
+
+function checkOptions(o: EvaluationOptions): void {
+  if (o.conventions.length === 0) throw new Error('evaluateCase: ask for at least one convention');
+  if (o.useThresholdMl !== undefined && !(o.useThresholdMl >= 0 && Number.isFinite(o.useThresholdMl))) {
+    throw new Error(`the USE threshold must be a finite volume ≥ 0 ml, got ${o.useThresholdMl}`);
+  }
+  for (const t of o.surfaceTolerancesMm ?? []) {
+    if (!(t > 0 && Number.isFinite(t))) throw new Error(`surface tolerances must be finite and > 0 mm, got ${t}`);
+  }
+  const t = o.modelThreshold ?? DEFAULT_MODEL_THRESHOLD;
+  if (!(t >= 0 && t < 1)) throw new Error(`the model threshold must lie in [0, 1), got ${t}`);
+}
+
+function emptyCaseOf(ctx: CaseContext, thresholdMl: number | undefined): EmptyCaseInfo {
+  const c = ctx.confusion;
+  const f = smallFlags(c, ctx.voxelMm3, thresholdMl);
+  return {
+    refVoxels: c.nRef,
+    predVoxels: c.nPred,
+    refMl: ctx.ml(c.nRef),
+    predMl: ctx.ml(c.nPred),
+    refEmpty: c.nRef === 0,
+    predEmpty: c.nPred === 0,
+    thresholdMl: thresholdMl ?? null,
+    refSmall: f.refSmall,
+    predSmall: f.predSmall,
+    imageClass: thresholdMl === undefined ? null : imageClass(f),
+  };
+}
+
+interface Evaluator {
+  readonly input: CaseSourcesInput;
+  readonly options: EvaluationOptions;
+  readonly optionsKey: string;
+  readonly cache: EvaluationCache;
+  computed: number;
+  cached: number;
+}
+
+function compare(ev: Evaluator, kind: ComparisonKind, ref: KeyedMask, pred: KeyedMask): Comparison {
+  const key = `${ev.optionsKey}|${ref.key}|${pred.key}`;
+  const fresh = !ev.cache.pairs.has(key);
+  const pair = ev.cache.pairs.get(key, () => {
+    const { input, options } = ev;
+    const ctx = new CaseContext({
+      ref: ref.mask,
+      pred: pred.mask,
+      dims: input.dims,
+      spacing: input.spacingMm,
+      ...(options.useThresholdMl === undefined ? {} : { thresholdMl: options.useThresholdMl }),
+      ...(options.surfaceTolerancesMm === undefined ? {} : { tolerancesMm: options.surfaceTolerancesMm }),
+    });
+    const results: Partial<Record<ConventionName, ReturnType<typeof evaluateWith>>> = {};
+    for (const c of options.conventions) results[c] = evaluateWith(ctx, c);
+    return { emptyCase: emptyCaseOf(ctx, options.useThresholdMl), results };
+  });
+  if (fresh) ev.computed++;
+  else ev.cached++;
+  return { kind, referenceId: ref.id, predictionId: pred.id, referenceLabel: ref.label, predictionLabel: pred.label, ...pair };
+}
+
+function comparisons(ev: Evaluator, d: DerivedSources): Comparison[] {
+  const out: Comparison[] = [];
+  if (d.model) {
+    for (const r of d.raters) out.push(compare(ev, 'model-rater', r, d.model));
+    if (d.majority) out.push(compare(ev, 'model-majority', d.majority, d.model));
+  }
+  d.raters.forEach((r, i) => {
+    const loo = d.leaveOneOut[i];
+    if (loo) out.push(compare(ev, 'rater-loo', loo, r));
+  });
+  for (let a = 0; a < d.raters.length; a++) {
+    for (let b = a + 1; b < d.raters.length; b++) out.push(compare(ev, 'rater-rater', d.raters[a], d.raters[b]));
+  }
+  return out;
+}
+
+function sumOf(ev: Evaluator, key: string, f: () => number): number {
+  return ev.cache.scalars.get(key, f);
+}
+
+function volumes(ev: Evaluator, d: DerivedSources): CaseVolumes {
+  const { input, options } = ev;
+  const vv = input.spacingMm[0] * input.spacingMm[1] * input.spacingMm[2];
+  const ml = (n: number) => n * vv * 0.001;
+  const [, w1, w2] = voteWeights(options.uncertainAs);
+  // A rater's volume counts votes (uncertain as 1, 0 or ½), so the raters' mean volume equals V_soft.
+  const raters = input.raters.map((r, i) => {
+    const lm = d.labelmaps[i];
+    const votes = sumOf(ev, `vol:${d.raters[i].key}`, () => {
+      let s = 0;
+      for (let p = 0; p < lm.length; p++) {
+        const v = lm[p];
+        if (v === 1) s += w1;
+        else if (v === 2) s += w2;
+      }
+      return s;
+    });
+    return { id: r.id, name: r.name, ml: ml(votes) };
+  });
+  const majorityMask = d.majority?.mask;
+  const majorityMl = d.majority && majorityMask ? ml(sumOf(ev, `vol:${d.majority.key}`, () => countOnes(majorityMask))) : null;
+  const soft = d.soft;
+  const softMl = soft && d.majority ? ml(sumOf(ev, `vol:soft:${d.majority.key}`, () => sumFloat(soft))) : null;
+  let model: CaseVolumes['model'] = null;
+  const p = input.model?.probability;
+  if (p && input.model) {
+    const vml = vv * 0.001;
+    const k = `${input.model.id}#${input.model.key}`;
+    const thresholdedMl = sumOf(ev, `vthr:${k}`, () => thresholdedVolumeMl(p, vml));
+    const expectedMl = sumOf(ev, `vexp:${k}`, () => expectedVolumeMl(p, vml));
+    model = { thresholdedMl, expectedMl, thrMinusExpMl: thresholdedMl - expectedMl };
+  }
+  const gap = (a: number | undefined, b: number | null) => (a === undefined || b === null ? null : a - b);
+  return {
+    unit: 'ml',
+    raters,
+    majorityMl,
+    softMl,
+    model,
+    gaps: {
+      thrMinusMajorityMl: gap(model?.thresholdedMl, majorityMl),
+      expMinusMajorityMl: gap(model?.expectedMl, majorityMl),
+      thrMinusSoftMl: gap(model?.thresholdedMl, softMl),
+      expMinusSoftMl: gap(model?.expectedMl, softMl),
+    },
+  };
+}
+
+function countOnes(m: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < m.length; i++) n += m[i];
+  return n;
+}
+
+function sumFloat(a: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+function calibration(ev: Evaluator, d: DerivedSources): CalibrationSummary | null {
+  const m = ev.input.model;
+  const p = m?.probability;
+  if (!m || !p || !d.majority) return null;
+  const ref = d.majority.mask;
+  return ev.cache.calibrations.get(`cal:${m.id}#${m.key}|${d.majority.key}`, () => ({
+    reference: 'majority',
+    region: 'whole image',
+    ece: eceAll(p, ref),
+    brier: brierScore(p, ref),
+  }));
+}
+
+/**
+ * Evaluates one case. Pass the same `cache` on every call for one case (the panel's worker keeps
+ * one) to recompute only what changed; without it every comparison is computed.
+ */
+export function evaluateCase(input: CaseSourcesInput, options: EvaluationOptions, cache: EvaluationCache = new EvaluationCache()): CaseEvaluation {
+  const started = Date.now();
+  checkOptions(options);
+  const modelThreshold = options.modelThreshold ?? DEFAULT_MODEL_THRESHOLD;
+  const d = deriveSources(input, options.uncertainAs, modelThreshold, cache.masks, cache.softMaps);
+  const optionsKey = JSON.stringify([options.conventions, options.useThresholdMl ?? null, options.surfaceTolerancesMm ?? null]);
+  const ev: Evaluator = { input, options, optionsKey, cache, computed: 0, cached: 0 };
+
+  const comps = comparisons(ev, d);
+  const m = input.model;
+  const soft =
+    m?.probability && d.soft && d.majority
+      ? {
+          referenceId: 'soft' as const,
+          predictionId: m.id,
+          measure: 'dice-semimetric' as const,
+          diceDml: sumOf(ev, `dml:${m.id}#${m.key}|${d.majority.key}`, () => diceDml(softSums(m.probability as Float32Array, d.soft as Float32Array))),
+        }
+      : null;
+  const reference = d.majority ?? d.model;
+  // Without raters the model's own components are listed, with no one to detect them.
+  const sources = d.majority ? [...(d.model ? [d.model] : []), ...d.raters] : [];
+  const lesions = reference
+    ? lesionTable(
+        {
+          reference,
+          sources,
+          dims: input.dims,
+          spacing: input.spacingMm,
+          ...(input.originLps ? { originLps: input.originLps } : {}),
+          ...(input.direction ? { direction: input.direction } : {}),
+        },
+        cache.lesions,
+      )
+    : null;
+  const result: CaseEvaluation = {
+    options: {
+      conventions: [...options.conventions],
+      useThresholdMl: options.useThresholdMl ?? null,
+      surfaceTolerancesMm: options.surfaceTolerancesMm ? [...options.surfaceTolerancesMm] : null,
+      uncertainAs: options.uncertainAs,
+      modelThreshold,
+    },
+    dims: [...input.dims],
+    spacingMm: [...input.spacingMm],
+    raters: input.raters.map((r) => ({ id: r.id, name: r.name, noLesion: r.labelmap === null })),
+    model: m ? { id: m.id, name: m.name, hasResult: m.probability !== null } : null,
+    comparisons: comps,
+    soft,
+    volumes: volumes(ev, d),
+    lesions,
+    calibration: calibration(ev, d),
+    computed: { comparisons: ev.computed, cached: ev.cached, ms: Date.now() - started },
+  };
+  cache.sweep();
+  return result;
+}

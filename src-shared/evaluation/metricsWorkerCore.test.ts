@@ -1,0 +1,56 @@
+/** The worker's state machine: incremental updates, a clear error for an unknown case, a bad update that leaves the case intact. */
+import { describe, expect, it } from 'vitest';
+import { createMetricsWorkerCore } from './metricsWorkerCore';
+import type { CaseSourcesInput, EvaluationOptions } from './types';
+import { transferablesOf } from './workerProtocol';
+
+const dims = [4, 4, 4] as const;
+const mask = (...voxels: number[]) => {
+  const m = new Uint8Array(64);
+  for (const v of voxels) m[v] = 1;
+  return m;
+};
+const input = (): CaseSourcesInput => ({
+  dims,
+  spacingMm: [1, 1, 1],
+  raters: [
+    { id: 'A', name: 'A', labelmap: mask(0, 1), key: 'a1' },
+    { id: 'B', name: 'B', labelmap: mask(0, 1), key: 'b1' },
+  ],
+  model: null,
+});
+const options: EvaluationOptions = { conventions: ['isles22'], uncertainAs: 'lesion' };
+
+describe('metrics worker core', () => {
+  it('evaluates, then recomputes only what an edited rater touches', () => {
+    const core = createMetricsWorkerCore();
+    const first = core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: input(), options });
+    expect(first.ok && first.value.computed).toMatchObject({ comparisons: 3, cached: 0 }); // 2 leave-one-out + 1 pair
+    // B now marks voxels 0 and 2: A vs B has TP 1, FP 1, FN 1 → Dice 2/4.
+    const edited = core.handle({ type: 'updateRater', id: '2', caseId: 'c', rater: { id: 'B', name: 'B', labelmap: mask(0, 2), key: 'b2' }, options });
+    expect(edited.ok).toBe(true);
+    if (!edited.ok) return;
+    expect(edited.id).toBe('2');
+    expect(edited.value.comparisons.find((c) => c.kind === 'rater-rater')?.results.isles22?.dice).toBe(0.5);
+    const same = core.handle({ type: 'setOptions', id: '3', caseId: 'c', options });
+    expect(same.ok && same.value.computed).toMatchObject({ comparisons: 0, cached: 3 });
+  });
+
+  it('answers an update for a case it does not hold with an error naming it, and keeps the case after a bad update', () => {
+    const core = createMetricsWorkerCore();
+    const none = core.handle({ type: 'setOptions', id: 'x', caseId: 'other', options });
+    expect(!none.ok && none.error).toMatch(/no sources for case other/);
+    core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: input(), options });
+    const bad = core.handle({ type: 'updateRater', id: '2', caseId: 'c', rater: { id: 'B', name: 'B', labelmap: new Uint8Array(5), key: 'b2' }, options });
+    expect(!bad.ok && bad.error).toMatch(/5 voxels/);
+    const after = core.handle({ type: 'setOptions', id: '3', caseId: 'c', options });
+    expect(after.ok && after.value.comparisons.find((c) => c.kind === 'rater-rater')?.results.isles22?.dice).toBe(1);
+  });
+
+  it('lists each typed-array buffer once for transfer', () => {
+    const i = input();
+    const shared = i.raters[0].labelmap as Uint8Array;
+    const req = { type: 'evaluate' as const, id: '1', caseId: 'c', input: { ...i, raters: [...i.raters, { id: 'C', name: 'C', labelmap: shared, key: 'c' }] }, options };
+    expect(transferablesOf(req)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The per-case evaluation's input, options and result (issue 7). The input is one case's sources on
+ * the reference grid: each human rater's newest submitted labelmap (or an explicit "no lesion"), and
+ * the model's probability map (possibly missing). The result is plain data — numbers, strings,
+ * arrays and plain objects, no typed arrays, no class instances — so it crosses postMessage with
+ * structured clone and serialises to JSON for exports unchanged (NaN aside, which JSON has not).
+ *
+ * Environment-free: used by the metrics worker, the dataset dashboard's worker pool and tests.
+ */
+import type { Dims3, Spacing3 } from '../metrics/grid';
+import type { EceSet } from '../metrics/calibration';
+import type { ImageClass } from '../metrics/emptyCase';
+import type { ConventionName, ConventionResult } from '../metrics/conventions/types';
+import type { UncertainAs } from '../project/labels';
+import type { Direction, Vec3 } from '../volume/types';
+
+export type { ConventionName, ConventionResult, UncertainAs };
+
+/** One human rater's newest submitted answer. */
+export interface RaterSource {
+  /** The rater's id (stable across calls: it keys the incremental cache together with `key`). */
+  readonly id: string;
+  readonly name: string;
+  /** Labelmap 0 background / 1 lesion / 2 uncertain on the reference grid; null = the explicit "no lesion" answer. */
+  readonly labelmap: Uint8Array | null;
+  /** Changes whenever the labelmap does (the versionId, or versionId + an edit counter for live edits). */
+  readonly key: string;
+}
+
+/** The model's result for the case. */
+export interface ModelSource {
+  readonly id: string;
+  readonly name: string;
+  /** p in [0, 1] per voxel (label 1 of a sigmoid model); null when the model has no result for this case. */
+  readonly probability: Float32Array | null;
+  /** Changes whenever the probability map does (the result's versionId). */
+  readonly key: string;
+}
+
+export interface CaseSourcesInput {
+  readonly dims: Dims3;
+  readonly spacingMm: Spacing3;
+  /** For lesion centroids in LPS mm; without it the origin is 0 and the axes are the identity. */
+  readonly originLps?: Vec3;
+  readonly direction?: Direction;
+  readonly raters: readonly RaterSource[];
+  /** No model at all (no row, no column); `probability: null` keeps the model listed as "no result". */
+  readonly model: ModelSource | null;
+}
+
+export interface EvaluationOptions {
+  /** The conventions to compute; the panel asks for all three so switching is instant. */
+  readonly conventions: readonly ConventionName[];
+  /** USE-Evaluator's small threshold T in ml; without it, small means empty (and there is no image class). */
+  readonly useThresholdMl?: number;
+  /** Surface Dice (USE, surfel areas) and NSD (MetricsReloaded, border voxels) tolerances in mm; default per convention. */
+  readonly surfaceTolerancesMm?: readonly number[];
+  /**
+   * How an uncertain voxel (label 2) counts. A single rater's binary mask: `lesion` → 1,
+   * `background` and `half` → 0 (half a vote is not a lesion). Consensus (majority, soft, leave-one-out)
+   * weighs it 1, 0 or 0.5 (src-shared/project/consensus.ts voteWeights).
+   */
+  readonly uncertainAs: UncertainAs;
+  /** The model's mask is p > modelThreshold (strict); default 0.5. V_thr always uses 0.5 (the conventions document). */
+  readonly modelThreshold?: number;
+}
+
+/** Which two sources a comparison is between. Ids: a rater id, the model id, 'majority', 'loo:<raterId>'. */
+export type ComparisonKind = 'model-rater' | 'model-majority' | 'rater-loo' | 'rater-rater';
+
+/** What the empty-case rules look at: volumes, emptiness and, with T, USE's small flags and image-level class. */
+export interface EmptyCaseInfo {
+  readonly refVoxels: number;
+  readonly predVoxels: number;
+  readonly refMl: number;
+  readonly predMl: number;
+  readonly refEmpty: boolean;
+  readonly predEmpty: boolean;
+  /** USE's T in ml, or null (then small = empty and there is no class). */
+  readonly thresholdMl: number | null;
+  /** USE's rule: !(volume > T), or empty without T. */
+  readonly refSmall: boolean;
+  readonly predSmall: boolean;
+  readonly imageClass: ImageClass | null;
+}
+
+export interface Comparison {
+  readonly kind: ComparisonKind;
+  /** Source ids; the reference is R and the prediction P in every formula. */
+  readonly referenceId: string;
+  readonly predictionId: string;
+  readonly referenceLabel: string;
+  readonly predictionLabel: string;
+  readonly emptyCase: EmptyCaseInfo;
+  /** One result per requested convention: the metrics engine's own record (src-shared/metrics/conventions). */
+  readonly results: Partial<Record<ConventionName, ConventionResult>>;
+}
+
+/** Model vs the soft reference: the Dice semimetric (JDTLosses), never the product soft Dice. */
+export interface SoftComparison {
+  readonly referenceId: 'soft';
+  readonly predictionId: string;
+  readonly measure: 'dice-semimetric';
+  /** (Σx + Σy − Σ|x−y|) / (Σx + Σy); NaN when both are all zero. */
+  readonly diceDml: number;
+}
+
+export interface CaseVolumes {
+  readonly unit: 'ml';
+  readonly raters: ReadonlyArray<{ readonly id: string; readonly name: string; readonly ml: number }>;
+  /** null without raters. */
+  readonly majorityMl: number | null;
+  /** V_soft = Σ(mean rater vote)·vv; null without raters. */
+  readonly softMl: number | null;
+  readonly model: {
+    /** V_thr = #(p > 0.5)·vv, strict. */
+    readonly thresholdedMl: number;
+    /** V_exp = Σp·vv. */
+    readonly expectedMl: number;
+    /** V_thr − V_exp: the volume-bias indicator for soft-Dice-trained models. */
+    readonly thrMinusExpMl: number;
+  } | null;
+  /** Signed gaps of the model to each consensus reference (null when either side is missing). */
+  readonly gaps: {
+    readonly thrMinusMajorityMl: number | null;
+    readonly expMinusMajorityMl: number | null;
+    readonly thrMinusSoftMl: number | null;
+    readonly expMinusSoftMl: number | null;
+  };
+}
+
+export interface LesionTableRow {
+  /** 1-based component id of the reference (26-connected, raster order of first voxel). */
+  readonly id: number;
+  readonly voxels: number;
+  readonly volumeMl: number;
+  /** Mean voxel index (i, j, k). */
+  readonly centroidVoxel: readonly [number, number, number];
+  /** The same point in LPS mm. */
+  readonly centroidLps: readonly [number, number, number];
+  /** Sources (model id, rater ids) with at least one voxel in this lesion (ISLES'22's any-overlap). */
+  readonly detectedBy: readonly string[];
+  /** Per source: the best IoU of one of its components with this lesion (0 when none overlaps). */
+  readonly bestIou: Readonly<Record<string, number>>;
+}
+
+export interface LesionTable {
+  /** The reference whose lesions are listed: the raters' majority, or the model's own mask without raters. */
+  readonly referenceId: string;
+  readonly connectivity: 26;
+  readonly rows: readonly LesionTableRow[];
+}
+
+export interface CalibrationSummary {
+  readonly reference: 'majority';
+  readonly region: 'whole image';
+  readonly ece: EceSet;
+  /** Mean (p − y)² over the region. */
+  readonly brier: number;
+}
+
+export interface CaseEvaluation {
+  /** Echo of what was computed, so a cached or exported result names its own settings. */
+  readonly options: {
+    readonly conventions: readonly ConventionName[];
+    readonly useThresholdMl: number | null;
+    readonly surfaceTolerancesMm: readonly number[] | null;
+    readonly uncertainAs: UncertainAs;
+    readonly modelThreshold: number;
+  };
+  readonly dims: [number, number, number];
+  readonly spacingMm: [number, number, number];
+  readonly raters: ReadonlyArray<{ readonly id: string; readonly name: string; readonly noLesion: boolean }>;
+  /** null: no model; `hasResult: false`: the model exists but has no result for this case. */
+  readonly model: { readonly id: string; readonly name: string; readonly hasResult: boolean } | null;
+  readonly comparisons: readonly Comparison[];
+  readonly soft: SoftComparison | null;
+  readonly volumes: CaseVolumes;
+  readonly lesions: LesionTable | null;
+  readonly calibration: CalibrationSummary | null;
+  /** How many comparisons were computed anew (the rest came from the cache) and how long it took. */
+  readonly computed: { readonly comparisons: number; readonly cached: number; readonly ms: number };
+}
