@@ -7,6 +7,7 @@ import { contract, type QuorumApi, type Result } from '../../src-shared/api/cont
 import { createBridge } from '../../src-shared/api/bridge';
 import { createProjectHandlers } from '../services/apiProject';
 import { createInferenceResultHandlers } from '../services/apiInferenceResults';
+import { createEvaluationHandlers } from '../services/apiEvaluation';
 import { createDispatch } from '../services/apiDispatch';
 import { createProjectHost } from '../services/project/projectHost';
 import { checkSender, registerIpcChannels, type InvokeEventLike, type IpcRegistrar } from './ipcAdapter';
@@ -42,6 +43,7 @@ const channels: QuorumApi = {
   // The project channels' real handlers; their host opens a project only when one is called.
   ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
+  ...createEvaluationHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
 };
 
 const mainFrame = { url: 'quorum://app/index.html', parent: null };
