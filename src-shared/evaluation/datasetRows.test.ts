@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCase } from './caseEvaluation';
+import { comparisonOptions, datasetRow } from './datasetRows';
+import { syntheticCaseInput, syntheticCohort, type SyntheticCaseSpec } from './datasetSynthetic';
+import type { CaseSourcesInput, EvaluationOptions } from './types';
+
+/** Element-wise equality without vitest's slow deep diff of million-element arrays. */
+function sameValues(a: ArrayLike<number> | null | undefined, b: ArrayLike<number> | null | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const options: EvaluationOptions = { conventions: ['use', 'isles22', 'metricsreloaded'], uncertainAs: 'background' };
+
+describe('synthetic cohort', () => {
+  it('is deterministic and independent of the cohort size', () => {
+    const a = syntheticCohort({ cases: 12, seed: 5 });
+    const b = syntheticCohort({ cases: 30, seed: 5 });
+    expect(b.slice(0, 12)).toEqual(a);
+    expect(syntheticCohort({ cases: 12, seed: 6 })).not.toEqual(a);
+    const x = syntheticCaseInput(a[0]);
+    const y = syntheticCaseInput(a[0]);
+    expect(sameValues(x.model?.probability, y.model?.probability)).toBe(true);
+    expect(sameValues(x.raters[0].labelmap, y.raters[0].labelmap)).toBe(true);
+    expect(sameValues(x.raters[0].labelmap, syntheticCaseInput(a[1]).raters[0].labelmap)).toBe(false);
+  });
+
+  it('has an empty case every tenth case, with "no lesion" from every rater', () => {
+    const specs = syntheticCohort({ cases: 20, seed: 1 });
+    for (const i of [3, 13]) {
+      expect(specs[i].lesion).toBeNull();
+      expect(specs[i].raters.every((r) => r === null)).toBe(true);
+      expect(syntheticCaseInput(specs[i]).raters.every((r) => r.labelmap === null)).toBe(true);
+    }
+  });
+
+  it('draws a ball of about (4/3)πr³ inside the grid', () => {
+    // r = 10 mm at 1×1×2 mm: 4188.8 mm³ = 4.19 ml; the voxel count × 2 mm³ is close to it.
+    const spec: SyntheticCaseSpec = { caseId: 'b', name: 'b', lesion: null, raters: [{ centreMm: [64, 64, 64], radiusMm: 10 }], model: null };
+    const input = syntheticCaseInput(spec);
+    const lm = input.raters[0].labelmap;
+    if (!lm) throw new Error('no labelmap');
+    let n = 0;
+    for (const v of lm) n += v;
+    expect((n * 2) / 1000).toBeGreaterThan(4.19 * 0.95);
+    expect((n * 2) / 1000).toBeLessThan(4.19 * 1.05);
+    // The voxel at the centre (64, 64, 32) is in; one 11 mm away along x is not.
+    expect(lm[32 * 128 * 128 + 64 * 128 + 64]).toBe(1);
+    expect(lm[32 * 128 * 128 + 64 * 128 + 75]).toBe(0);
+  });
+});
+
+/** A 24×24×12 grid at 2×2×4 mm: small enough for the full evaluation in a unit test. */
+function tinyCase(raters: (readonly [number, number, number] | null)[], radius: number, model: boolean): CaseSourcesInput {
+  const spec: SyntheticCaseSpec = {
+    caseId: 't',
+    name: 't',
+    lesion: null,
+    raters: raters.map((c) => (c ? { centreMm: c, radiusMm: radius } : null)),
+    model: model ? { centreMm: [24, 24, 24], radiusMm: radius, softnessMm: 1, peak: 1 } : null,
+  };
+  const input = syntheticCaseInput(spec, [24, 24, 12], [2, 2, 4]);
+  return model ? input : { ...input, model: null };
+}
+
+describe('dataset rows from case evaluations', () => {
+  // r = 7 mm: no voxel centre on a 2×2×4 mm grid lies exactly 7 mm from (24, 24, 24) (4a²+4b²+16c² = 49 has no
+  // solution), so the model's p > 0.5 ball and the raters' d ≤ r ball are the same voxels.
+  const full = evaluateCase(tinyCase([[24, 24, 24], [24, 24, 24], [26, 24, 24]], 7, true), options);
+  const empty = evaluateCase(tinyCase([null, null, null], 7, false), options);
+  const opts = comparisonOptions([full, empty]);
+
+  it('offers model vs majority first, then model vs each rater and each rater vs the others', () => {
+    expect(opts[0]).toEqual({ key: 'model-majority', label: 'model vs majority' });
+    expect(opts.filter((o) => o.key.startsWith('model-rater:'))).toHaveLength(3);
+    expect(opts.filter((o) => o.key.startsWith('rater-loo:'))).toHaveLength(3);
+  });
+
+  it('fills the row from the chosen convention and comparison', () => {
+    const use = datasetRow('c1', 'Case 1', full, 'use', opts[0]);
+    // Two of three raters share the model's ball exactly, so the majority is that ball and Dice is 1.
+    expect(use.metrics.dice).toBeCloseTo(1, 6);
+    expect(use.metrics.hd95_mm).toBe(0);
+    expect(use.referenceVolumeMl).toBeCloseTo(full.volumes.majorityMl ?? NaN, 12);
+    expect(use.modelVolumeExpMl).toBeCloseTo(full.volumes.model?.expectedMl ?? NaN, 12);
+    expect(use.modelRaterDice).toHaveLength(3);
+    expect(use.raterRaterDice).toHaveLength(3);
+    expect(use.comparison).toBe('model vs majority');
+    // ISLES'22 defines no HD95: the key is absent, not NaN.
+    const isles = datasetRow('c1', 'Case 1', full, 'isles22', opts[0]);
+    expect('hd95_mm' in isles.metrics).toBe(false);
+    expect(isles.metrics.dice).toBeCloseTo(1, 6);
+  });
+
+  it('keeps a case without the comparison as a row with no metrics', () => {
+    // The empty case has raters who all said "no lesion" and no model at all.
+    const row = datasetRow('c2', 'Case 2', empty, 'use', opts[0]);
+    expect(row.metrics).toEqual({});
+    expect(row.modelVolumeThrMl).toBeNaN();
+    expect(row.referenceVolumeMl).toBe(0);
+  });
+});
