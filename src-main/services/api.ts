@@ -26,6 +26,7 @@ import type { ModelsService } from './models';
 import type { PathGuard } from './pathGuard';
 import type { ProjectHost } from './project/projectHost';
 import type { RecentStore } from './recent';
+import { createStudyHandlers } from './study/apiStudy';
 import { littleEndianBytes } from './volumeBytes';
 
 /** What the API needs from the case loader (src-main/services/caseLoader.ts implements it). */
@@ -133,6 +134,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     'quorum:models.list': async () => ok(await ctx.models.list()),
     ...createInferenceResultHandlers(ctx.projects),
+    ...createStudyHandlers(ctx.projects),
     ...createEvaluationHandlers(ctx.projects),
   };
 

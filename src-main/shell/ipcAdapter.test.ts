@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { contract, type QuorumApi, type Result } from '../../src-shared/api/contract';
 import { createBridge } from '../../src-shared/api/bridge';
+import { createStudyHandlers } from '../services/study/apiStudy';
 import { createProjectHandlers } from '../services/apiProject';
 import { createInferenceResultHandlers } from '../services/apiInferenceResults';
 import { createEvaluationHandlers } from '../services/apiEvaluation';
@@ -43,6 +44,7 @@ const channels: QuorumApi = {
   // The project channels' real handlers; their host opens a project only when one is called.
   ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
+  ...createStudyHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createEvaluationHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
 };
 

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { evaluationChannels } from './evaluationChannels';
 import { inferenceChannels } from './inferenceChannels';
 import { projectChannels } from './projectChannels';
+import { studyChannels } from './studyChannels';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -130,6 +131,8 @@ export const contract = {
   ...inferenceChannels,
   /** Per-case evaluation sources (issue 7): see evaluationChannels.ts. */
   ...evaluationChannels,
+  /** Reader studies (issue 6): see studyChannels.ts. */
+  ...studyChannels,
 } as const;
 
 export type Contract = typeof contract;

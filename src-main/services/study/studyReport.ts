@@ -1,0 +1,54 @@
+/**
+ * What an admin gets from a closed study: the statistics (src-shared/study/analysis.ts), the
+ * revealed A/B mapping of every trial, the answers CSV and the configuration JSON with its seed.
+ * All of it unblinds, so all of it is refused until the study is closed (StudyNotClosedError from
+ * the shared code, turned into a bad-request here).
+ *
+ * Plain Node.
+ */
+import type { StudySummary } from '../../../src-shared/api/studyChannels';
+import type { Session } from '../../../src-shared/project/types';
+import { analyseStudy } from '../../../src-shared/study/analysis';
+import { studyAnalysisSchema, type StudyAnalysisWire } from '../../../src-shared/study/analysisSchema';
+import type { StudyConfig } from '../../../src-shared/study/design';
+import { answersToCsv, studyConfigToJson } from '../../../src-shared/study/export';
+import type { ServerTrial } from '../../../src-shared/study/trials';
+import type { StoreContext } from '../project/context';
+import { fail } from '../project/errors';
+import { latestAnswers, loadStudy, studyIds, trialsOf } from './studyRecords';
+import { requireAdmin, summaryOf } from './studySetup';
+
+function closedStudy(ctx: StoreContext, viewer: Session, studyId: string): { config: StudyConfig; summary: StudySummary } {
+  requireAdmin(viewer);
+  const study = loadStudy(ctx, studyId);
+  if (study.state !== 'closed') fail('bad-request', `the study is ${study.state}: results and the source mapping are available only after it is closed`);
+  return { config: study.config, summary: summaryOf(ctx, study) };
+}
+
+export function studyReport(
+  ctx: StoreContext,
+  viewer: Session,
+  studyId: string,
+): { summary: StudySummary; config: StudyConfig; analysis: StudyAnalysisWire; trials: ServerTrial[] } {
+  const { config, summary } = closedStudy(ctx, viewer, studyId);
+  const trials = trialsOf(ctx, studyId);
+  // Parsed through the wire schema here too, so a drift between analysis.ts and the schema fails in tests.
+  const analysis = studyAnalysisSchema.parse(analyseStudy({ config, state: 'closed', trials, answers: latestAnswers(ctx, studyId) }));
+  return { summary, config, analysis, trials };
+}
+
+export function studyExport(ctx: StoreContext, viewer: Session, studyId: string): { answersCsv: string; configJson: string } {
+  const { config } = closedStudy(ctx, viewer, studyId);
+  return { answersCsv: answersToCsv(config, 'closed', trialsOf(ctx, studyId), latestAnswers(ctx, studyId)), configJson: studyConfigToJson(config) };
+}
+
+export function listStudies(ctx: StoreContext, viewer: Session): StudySummary[] {
+  requireAdmin(viewer);
+  return studyIds(ctx).map((id) => summaryOf(ctx, loadStudy(ctx, id)));
+}
+
+export function getStudy(ctx: StoreContext, viewer: Session, studyId: string): { summary: StudySummary; config: StudyConfig } {
+  requireAdmin(viewer);
+  const study = loadStudy(ctx, studyId);
+  return { summary: summaryOf(ctx, study), config: study.config };
+}

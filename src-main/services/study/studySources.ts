@@ -1,0 +1,123 @@
+/**
+ * Where a study source's segmentation of a case comes from, in the project database:
+ *
+ * - model (modelId, version): the newest submitted version of that model version's rater
+ *   (raters.model_ref = "<modelId>@<version>", modelResults.ts);
+ * - rater: that rater's newest submitted version ("no lesion" counts: it is an all-zero mask);
+ * - consensus "majority": the strict majority (⌊R/2⌋ + 1 votes, uncertain counted as lesion) of
+ *   the newest submitted versions of every human rater of the case, R ≥ 2.
+ *
+ * Readers see binary masks only (any non-zero label → 1): a model never writes "uncertain" (2)
+ * and raters may, so the label values themselves would hint at the source.
+ *
+ * Plain Node. Internal to the study service: callers check roles first.
+ */
+import path from 'node:path';
+import { majorityConsensus } from '../../../src-shared/project/consensus';
+import type { SourceRef, StudySource } from '../../../src-shared/study/design';
+import { readAnnotationFile } from '../project/annotationFiles';
+import { referenceGeometry } from '../project/cases';
+import type { StoreContext } from '../project/context';
+import { decodeMask } from '../project/maskCodec';
+import { numOrNull, text, textOrNull } from '../project/sqlite';
+
+/** The consensus sources this build can compute. */
+export const CONSENSUS_MAJORITY = 'majority';
+
+function newestSubmitted(ctx: StoreContext, raterId: string, caseId: string): string | null {
+  const r = ctx.db.get(
+    "SELECT version_id FROM annotation_versions WHERE rater_id = ? AND case_id = ? AND status = 'submitted' ORDER BY seq DESC LIMIT 1",
+    [raterId, caseId],
+  );
+  return r ? text(r, 'version_id') : null;
+}
+
+function modelRaterId(ctx: StoreContext, modelId: string, version: string): string | null {
+  const r = ctx.db.get('SELECT rater_id FROM raters WHERE model_ref = ?', [`${modelId}@${version}`]);
+  return r ? text(r, 'rater_id') : null;
+}
+
+/** The version ids behind a source on a case, or null when the source has no segmentation there. */
+export function sourceVersions(ctx: StoreContext, caseId: string, ref: SourceRef): string[] | null {
+  switch (ref.kind) {
+    case 'model': {
+      const raterId = modelRaterId(ctx, ref.modelId, ref.version);
+      const v = raterId === null ? null : newestSubmitted(ctx, raterId, caseId);
+      return v === null ? null : [v];
+    }
+    case 'rater': {
+      const v = newestSubmitted(ctx, ref.raterId, caseId);
+      return v === null ? null : [v];
+    }
+    case 'consensus': {
+      if (ref.consensusId !== CONSENSUS_MAJORITY) return null;
+      const rows = ctx.db.all(
+        `SELECT v.version_id FROM annotation_versions v JOIN raters r ON r.rater_id = v.rater_id
+         WHERE v.case_id = ? AND v.status = 'submitted' AND r.kind = 'human'
+           AND v.seq = (SELECT MAX(seq) FROM annotation_versions w WHERE w.case_id = v.case_id AND w.rater_id = v.rater_id AND w.status = 'submitted')
+         ORDER BY v.rater_id`,
+        [caseId],
+      );
+      return rows.length >= 2 ? rows.map((r) => text(r, 'version_id')) : null;
+    }
+  }
+}
+
+function versionLabelmap(ctx: StoreContext, versionId: string, voxels: number): Uint8Array {
+  const r = ctx.db.get('SELECT case_id, file_hash, file_name FROM annotation_versions WHERE version_id = ?', [versionId]);
+  if (!r) throw new Error(`study segmentation refers to unknown version ${versionId}`);
+  const hash = textOrNull(r, 'file_hash');
+  const name = textOrNull(r, 'file_name');
+  if (hash === null || name === null) return new Uint8Array(voxels);
+  const geometry = referenceGeometry(ctx, text(r, 'case_id'));
+  return decodeMask(readAnnotationFile(ctx.annotationsDir, name, hash), geometry, name);
+}
+
+/** The binary mask (0/1) a source shows on a case, from the versions frozen when the study opened. */
+export function sourceMask(ctx: StoreContext, caseId: string, ref: SourceRef, versionIds: readonly string[]): Uint8Array {
+  const [x, y, z] = referenceGeometry(ctx, caseId).dims;
+  const voxels = x * y * z;
+  const maps = versionIds.map((v) => versionLabelmap(ctx, v, voxels));
+  if (ref.kind === 'consensus') return majorityConsensus(maps, 'lesion');
+  const out = new Uint8Array(voxels);
+  const src = maps[0];
+  for (let i = 0; i < voxels; i++) out[i] = src[i] === 0 ? 0 : 1;
+  return out;
+}
+
+export interface SourceOption {
+  readonly source: StudySource;
+  readonly caseIds: string[];
+}
+
+/** Every source the project can supply, with the cases it covers (for the set-up screen). */
+export function sourceOptions(ctx: StoreContext): SourceOption[] {
+  const caseIds = ctx.db.all('SELECT case_id FROM cases ORDER BY name').map((r) => text(r, 'case_id'));
+  const covered = (ref: SourceRef): string[] => caseIds.filter((c) => sourceVersions(ctx, c, ref) !== null);
+  const options: SourceOption[] = [];
+  const raters = ctx.db.all(
+    "SELECT r.rater_id, r.name, r.kind, r.model_ref FROM raters r WHERE EXISTS (SELECT 1 FROM annotation_versions v WHERE v.rater_id = r.rater_id AND v.status = 'submitted') ORDER BY r.kind DESC, r.name COLLATE NOCASE",
+  );
+  let n = 0;
+  for (const r of raters) {
+    const modelRef = textOrNull(r, 'model_ref');
+    const at = modelRef === null ? -1 : modelRef.lastIndexOf('@');
+    const ref: SourceRef =
+      modelRef !== null && at > 0
+        ? { kind: 'model', modelId: modelRef.slice(0, at), version: modelRef.slice(at + 1) }
+        : { kind: 'rater', raterId: text(r, 'rater_id') };
+    options.push({ source: { sourceId: `source-${++n}`, ref, label: text(r, 'name') }, caseIds: covered(ref) });
+  }
+  const majority: SourceRef = { kind: 'consensus', consensusId: CONSENSUS_MAJORITY };
+  options.push({ source: { sourceId: `source-${++n}`, ref: majority, label: 'Majority of the human raters' }, caseIds: covered(majority) });
+  return options;
+}
+
+/** The reference series of a case: what the reader's viewer opens. */
+export function caseImage(ctx: StoreContext, caseId: string): { path: string; bValue: number | null; dims: [number, number, number] } {
+  const r = ctx.db.get('SELECT path, b_value FROM series WHERE case_id = ? AND ordinal = 0', [caseId]);
+  if (!r) throw new Error(`case ${caseId} has no reference series`);
+  const dims = referenceGeometry(ctx, caseId).dims;
+  // Images inside the project are stored relative to it (cases.ts); the viewer needs an absolute path.
+  return { path: path.resolve(ctx.dir, text(r, 'path')), bValue: numOrNull(r, 'b_value'), dims: [dims[0], dims[1], dims[2]] };
+}
