@@ -3,6 +3,7 @@
 #   data-cache/ct/cranium.nii.gz                      real head CT, 256×256×108 HU, from Debian's
 #                                                     invesalius-examples (GPL-2: never commit it)
 #   data-cache/ct/synthetic-512x512x300-int16.nii.gz  deterministic CT-like volume for benchmarks
+#   data-cache/demo-cohort/                           the demo evaluation cohort (demo/README.md)
 # Each file is made only if missing. Needs apt (Debian/Ubuntu) for the CT; root only if the apt
 # lists must be refreshed first.
 set -euo pipefail
@@ -10,6 +11,11 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 out="$repo/data-cache/ct"
 mkdir -p "$out"
 cd "$repo"
+
+# The demo evaluation cohort (scripts/demo-cohort/; about a minute, mostly the demo model): six cases
+# made from the demo DWI with synthetic lesions, three synthetic raters and the model's results. The
+# generator keeps a current cohort and says so. First, because it needs no download.
+npx tsx scripts/demo-cohort/main.ts
 
 ct="$out/cranium.nii.gz"
 if [ -s "$ct" ]; then

@@ -13,6 +13,7 @@ import { listCases, openCase } from '../services/caseLoader';
 import { createModelsService } from '../services/models';
 import { PathGuard } from '../services/pathGuard';
 import { registerFolderCases } from '../services/project/demoCases';
+import { seedDemoCohort } from '../services/project/demoCohortSeed';
 import { createProjectHost, type ProjectHost } from '../services/project/projectHost';
 import { createRecentStore } from '../services/recent';
 import { createAppRoutes, type AppRoutes } from './appRoutes';
@@ -71,6 +72,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         },
       });
       for (const note of skipped) console.warn(`[project] demo case not registered: ${note}`);
+      // The demo evaluation cohort's raters and model results (a no-op for folders without a cohort).
+      const cohort = seedDemoCohort(store, projectDir);
+      for (const note of cohort.notes) console.warn(`[project] demo cohort: ${note}`);
     },
   });
   const handlers = createApiHandlers({

@@ -68,7 +68,7 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
       guarded(async () => {
         const store = await host.current();
         // The project's first identity bootstraps as admin (someone must be able to manage it).
-        if (session === undefined) return store.createIdentity(name, role ?? (store.listIdentities().length === 0 ? 'admin' : 'annotator'));
+        if (session === undefined) return store.createIdentity(name, role ?? (store.firstIdentityIsAdmin() ? 'admin' : 'annotator'));
         return store.createRater(host.sessions.resolve(session), name, role ?? 'annotator');
       }),
 

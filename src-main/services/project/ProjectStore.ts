@@ -15,6 +15,7 @@ import { ANNOTATIONS_DIR } from './annotationFiles';
 import { readAudit } from './audit';
 import * as cases from './cases';
 import { makeContext, newId, nowIso, type StoreContext } from './context';
+import { markSeeded, peopleCount, ratersWithVersions, seededRaterIds } from './demoCohortRaters';
 import { fail, ProjectError } from './errors';
 import * as exporter from './exportProject';
 import * as identity from './identity';
@@ -122,6 +123,30 @@ export class ProjectStore {
   /** Registers a case as the app itself, e.g. the demo's cases; audited with no actor. */
   addCaseAsApp(input: cases.NewCase): CaseRecord {
     return cases.addCase(this.ctx, null, input);
+  }
+  /** Whether a self-created identity would bootstrap as admin: no person has joined yet (seeded synthetic raters do not count). */
+  firstIdentityIsAdmin(): boolean {
+    return peopleCount(this.ctx) === 0;
+  }
+  /** A synthetic annotator seeded by the app (the demo cohort's raters); not counted as a person for the bootstrap admin. */
+  createSeededRater(name: string): Rater {
+    return this.ctx.db.transaction(() => {
+      const rater = identity.createRater(this.ctx, null, name, 'annotator');
+      markSeeded(this.ctx, rater.raterId);
+      return rater;
+    });
+  }
+  /** Raters the app seeded (createSeededRater), by id. */
+  seededRaterIds(): string[] {
+    return seededRaterIds(this.ctx);
+  }
+  /** Raters with any version on the case, and their kind: app-level, for idempotent seeding. */
+  ratersWithVersionsAsApp(caseId: string): Array<{ raterId: string; kind: string }> {
+    return ratersWithVersions(this.ctx, caseId);
+  }
+  /** A model result saved by the app itself (the demo cohort's precomputed results); audited with no actor. */
+  saveModelResultAsApp(input: modelResults.SaveModelResultInput): modelResults.ModelResult {
+    return modelResults.saveModelResult(this.ctx, null, input);
   }
   /** Names of the registered cases, for the app to skip those it registered before (no blinding: names only, no session). */
   caseNames(): string[] {

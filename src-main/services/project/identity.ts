@@ -10,6 +10,7 @@
 import { mayManageProject, mayReadRaterWork } from '../../../src-shared/project/blinding';
 import { ROLES, type Rater, type RaterKind, type Role, type Session } from '../../../src-shared/project/types';
 import { appendAudit } from './audit';
+import { peopleCount } from './demoCohortRaters';
 import { enrolRater } from './enrolment';
 import { newId, nowIso, type StoreContext } from './context';
 import { fail } from './errors';
@@ -60,8 +61,8 @@ export function createRater(ctx: StoreContext, actor: Session | null, name: stri
   const cleanName = checkName(name);
   checkRole(role);
   return ctx.db.transaction(() => {
-    // Model raters do not count: the first person still bootstraps as admin.
-    const count = int(ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE kind = 'human'") ?? { n: 0 }, 'n');
+    // Model raters and the app's seeded synthetic raters do not count: the first person still bootstraps as admin.
+    const count = peopleCount(ctx);
     if (actor ? !mayManageProject(actor.role) : count > 0 && role !== 'annotator') {
       fail('forbidden', actor ? 'only an admin can create raters for others' : 'a new identity can only be an annotator; ask an admin for a reviewer or admin role');
     }

@@ -84,9 +84,9 @@ function checkInput(ctx: StoreContext, input: SaveModelResultInput): InferencePr
   return provenance;
 }
 
-/** Stores a model result as the model rater's submitted version (reviewers and admins). */
-export function saveModelResult(ctx: StoreContext, viewer: Session, input: SaveModelResultInput): ModelResult {
-  if (!seesAllRaters(viewer.role)) fail('forbidden', "only reviewers and admins save a model's result: annotators never see model results");
+/** Stores a model result as the model rater's submitted version (reviewers and admins; `null`: the app itself, e.g. the demo cohort's seeding). */
+export function saveModelResult(ctx: StoreContext, viewer: Session | null, input: SaveModelResultInput): ModelResult {
+  if (viewer !== null && !seesAllRaters(viewer.role)) fail('forbidden', "only reviewers and admins save a model's result: annotators never see model results");
   const provenance = checkInput(ctx, input);
   const geometry = referenceGeometry(ctx, input.caseId);
   const desc = `p x255 ${provenance.modelId} ${provenance.modelVersion}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 79);
@@ -99,7 +99,7 @@ export function saveModelResult(ctx: StoreContext, viewer: Session, input: SaveM
     const version = recordVersion(ctx, {
       caseId: input.caseId,
       raterId: rater.raterId,
-      actorRaterId: viewer.raterId,
+      actorRaterId: viewer?.raterId ?? null,
       file: maskFile,
       parentVersionId: parent,
       status: 'submitted',
@@ -114,7 +114,7 @@ export function saveModelResult(ctx: StoreContext, viewer: Session, input: SaveM
       JSON.stringify(provenance),
     ]);
     appendAudit(ctx, {
-      actorRaterId: viewer.raterId,
+      actorRaterId: viewer?.raterId ?? null,
       action: 'model-result.save',
       caseId: input.caseId,
       subjectId: version.versionId,

@@ -79,7 +79,8 @@ function refuseEmptySubmit(labelmap: Uint8Array): void {
 export interface VersionInput {
   caseId: string;
   raterId: string;
-  actorRaterId: string;
+  /** null: the app itself (no session), e.g. seeded demo results. */
+  actorRaterId: string | null;
   file: StoredFile | null;
   parentVersionId: string | null;
   status: VersionStatus;

@@ -1,0 +1,145 @@
+/**
+ * Makes the demo evaluation cohort under data-cache/demo-cohort/ (gitignored), idempotently:
+ *
+ *   npx tsx scripts/demo-cohort/main.ts [--out DIR] [--no-model] [--force]
+ *
+ * Six cases from the real demo DWI (spec.ts), three synthetic raters' masks per case, and the demo
+ * model's result on each (model.ts). A cohort.json of the current format already there is kept; a
+ * new one is written into a temporary folder and renamed into place, so an interrupted run never
+ * leaves a half cohort that looks complete. Prints the cohort table (demo/README.md has it too).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseBval, readNifti, splitByBValue, writeNifti } from '../../src-shared/nifti/index';
+import { COHORT_FILE, COHORT_FORMAT, parseCohortManifest, type CohortCase, type CohortManifest } from '../../src-main/services/project/demoCohortManifest';
+import { generateCohort, labelCounts, voxelMlOf, type GeneratedCase, type SourceDwi } from './generate';
+import { loadDemoModel, runDemoModel, type DemoModel } from './model';
+import { COHORT_SEED, RATERS } from './spec';
+import { cohortTable } from './table';
+
+const repo = path.resolve(import.meta.dirname, '..', '..');
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+export function raterSlug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/^dr\.?\s+/, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function readSource(): { src: SourceDwi; bvec: string } {
+  const dir = path.join(repo, 'demo', 'dwi');
+  const image = readNifti(new Uint8Array(readFileSync(path.join(dir, 'dwi.nii.gz'))), { fileName: 'dwi.nii.gz' });
+  const bValues = parseBval(readFileSync(path.join(dir, 'dwi.bval'), 'utf8'), 'dwi.bval');
+  const n = image.geometry.dims[0] * image.geometry.dims[1] * image.geometry.dims[2];
+  const volumes = Array.from({ length: image.volumeCount }, (_, c) => Float32Array.from(image.data.subarray(c * n, (c + 1) * n)));
+  return { src: { geometry: image.geometry, volumes, bValues }, bvec: readFileSync(path.join(dir, 'dwi.bvec'), 'utf8') };
+}
+
+function existingIsCurrent(out: string, wantModel: boolean): boolean {
+  const file = path.join(out, COHORT_FILE);
+  if (!existsSync(file)) return false;
+  try {
+    const m = parseCohortManifest(readFileSync(file, 'utf8'), file);
+    return m.seed === COHORT_SEED && (!wantModel || m.cases.every((c) => c.model !== null));
+  } catch {
+    return false;
+  }
+}
+
+async function writeCase(dir: string, g: GeneratedCase, src: SourceDwi, bvec: string, demo: DemoModel | null): Promise<CohortCase> {
+  const caseDir = path.join(dir, g.spec.id);
+  mkdirSync(path.join(caseDir, 'raters'), { recursive: true });
+  const geometry = src.geometry;
+  const imageBytes = writeNifti({ geometry, data: g.image, volumeCount: src.volumes.length, description: `Quorum demo cohort ${g.spec.id} (synthetic lesions)` }, { gzip: true });
+  writeFileSync(path.join(caseDir, 'dwi.nii.gz'), imageBytes);
+  writeFileSync(path.join(caseDir, 'dwi.bval'), `${src.bValues.join(' ')}\n`);
+  writeFileSync(path.join(caseDir, 'dwi.bvec'), bvec);
+  const voxelMl = voxelMlOf(src);
+  const raters: CohortCase['raters'] = g.raters.map(({ spec, mask }) => {
+    const [, lesion, uncertain] = labelCounts(mask);
+    const found = g.blobs.map((_, b) => b).filter((b) => !(spec.missesSmallestOfSeveral && b === g.missed));
+    if (g.blobs.length === 0) {
+      if (lesion + uncertain > 0) throw new Error(`demo cohort: ${spec.name} drew on the empty case ${g.spec.id}`);
+      return { rater: spec.name, mask: null, lesionMl: 0, uncertainMl: 0, lesionsFound: [] };
+    }
+    if (lesion === 0) throw new Error(`demo cohort: ${spec.name}'s mask on ${g.spec.id} is empty`);
+    const rel = `${g.spec.id}/raters/${raterSlug(spec.name)}.nii.gz`;
+    writeFileSync(path.join(dir, rel), writeNifti({ geometry, data: mask, description: `synthetic rater ${raterSlug(spec.name)}` }, { gzip: true }));
+    return { rater: spec.name, mask: rel, lesionMl: lesion * voxelMl, uncertainMl: uncertain * voxelMl, lesionsFound: found };
+  });
+  let model: CohortCase['model'] = null;
+  if (demo) {
+    // Read the image back as the app does (NIfTI + .bval split), so the model sees exactly the case file.
+    const image = readNifti(imageBytes, { fileName: 'dwi.nii.gz' });
+    const vols = splitByBValue(image, src.bValues.slice(), []);
+    const out = await runDemoModel(
+      demo,
+      image.geometry.dims,
+      image.geometry.spacingMm,
+      vols.map((v) => ({ bValue: v.bValue, data: v.volume.data })),
+    );
+    mkdirSync(path.join(caseDir, 'model'), { recursive: true });
+    const rel = (f: string) => `${g.spec.id}/model/${f}`;
+    writeFileSync(path.join(dir, rel('mask.nii.gz')), writeNifti({ geometry, data: out.mask, description: 'demo model p > 0.5' }, { gzip: true }));
+    writeFileSync(
+      path.join(dir, rel('probability.nii.gz')),
+      writeNifti({ geometry, data: out.probability, sclSlope: 1 / 255, description: 'demo model p x255' }, { gzip: true }),
+    );
+    writeFileSync(path.join(dir, rel('provenance.json')), `${JSON.stringify(out.provenance, null, 2)}\n`);
+    model = { mask: rel('mask.nii.gz'), probability: rel('probability.nii.gz'), provenance: rel('provenance.json'), maskMl: out.maskMl, expectedMl: out.expectedMl };
+  }
+  return {
+    id: g.spec.id,
+    name: g.spec.name,
+    kind: g.spec.kind,
+    image: `${g.spec.id}/dwi.nii.gz`,
+    seed: g.seed,
+    noiseSigma: g.spec.noiseSigma,
+    lesions: g.blobs.map((b, i) => ({ centreVoxel: [...b.centre], truthMl: g.truthVoxels[i] * voxelMl, ...g.contrast[i] })),
+    truthMl: g.truthVoxels.reduce((a, b) => a + b, 0) * voxelMl,
+    raters,
+    model,
+  };
+}
+
+async function main(): Promise<void> {
+  const out = path.resolve(argValue('--out') ?? path.join(repo, 'data-cache', 'demo-cohort'));
+  const wantModel = !process.argv.includes('--no-model');
+  if (!process.argv.includes('--force') && existingIsCurrent(out, wantModel)) {
+    console.log(`demo-cohort: ${out} already present`);
+    return;
+  }
+  const t0 = Date.now();
+  const { src, bvec } = readSource();
+  const generated = generateCohort(src, COHORT_SEED);
+  const demo = wantModel ? await loadDemoModel(path.join(repo, 'models', 'demo-dwi-lesion')) : null;
+  const tmp = `${out}.partial-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const cases: CohortCase[] = [];
+  for (const g of generated) {
+    cases.push(await writeCase(tmp, g, src, bvec, demo));
+    console.log(`demo-cohort: ${g.spec.id} done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  const manifest: CohortManifest = {
+    format: COHORT_FORMAT,
+    seed: COHORT_SEED,
+    source: 'demo/dwi/dwi.nii.gz',
+    voxelMl: voxelMlOf(src),
+    raters: RATERS.map((r) => ({ name: r.name, description: r.description })),
+    cases,
+  };
+  writeFileSync(path.join(tmp, COHORT_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  rmSync(out, { recursive: true, force: true });
+  renameSync(tmp, out);
+  console.log(cohortTable(manifest));
+  console.log(`demo-cohort: wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+await main();

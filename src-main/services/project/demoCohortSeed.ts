@@ -1,0 +1,137 @@
+/**
+ * Seeds the demo evaluation cohort (scripts/demo-cohort/, data-cache/demo-cohort/) into the app's
+ * demo project, after registerFolderCases has registered its cases from quorum-demo.json: the three
+ * synthetic raters' submitted masks and "no lesion" answers, and the demo model's precomputed results.
+ *
+ * Everything goes through the store's normal paths, so files are content-addressed and every write
+ * has its audit row: each synthetic rater imports its own masks with its own session (an annotator,
+ * assigned by open enrolment), and the model results are saved by the app (no actor) as the model's
+ * rater. Idempotent: a rater or model that already has a version on a case is left alone, so a
+ * restart adds nothing twice. The raters are marked as seeded (demoCohortRaters.ts), so the first
+ * person who signs up is still the project's admin.
+ *
+ * It never throws: a missing or broken cohort is a note, and the demo's other cases still open.
+ * The cohort is found through the demo manifest's `cohort` key (a path to cohort.json, relative to
+ * the manifest), so only a folder that declares a cohort gets one.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readNifti } from '../../../src-shared/nifti/index';
+import { inferenceProvenanceSchema } from '../../../src-shared/inference/provenance';
+import { quantiseProbabilities } from '../../../src-shared/inference/quantise';
+import type { CaseRecord, Session } from '../../../src-shared/project/types';
+import { MANIFEST_NAME } from '../projectScan';
+import { parseCohortManifest, type CohortCase, type CohortManifest } from './demoCohortManifest';
+import type { ProjectStore } from './ProjectStore';
+
+export interface CohortSeedReport {
+  /** "<case>: <what>" for each thing added. */
+  added: string[];
+  notes: string[];
+}
+
+/** The cohort.json the demo folder's manifest names, or null when it names none. */
+export function cohortFileOf(demoFolder: string): string | null {
+  const manifestPath = path.join(demoFolder, MANIFEST_NAME);
+  if (!existsSync(manifestPath)) return null;
+  const json: unknown = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const cohort = typeof json === 'object' && json !== null && 'cohort' in json ? json.cohort : undefined;
+  return typeof cohort === 'string' ? path.resolve(demoFolder, cohort) : null;
+}
+
+function seededRater(store: ProjectStore, name: string, notes: string[]): Session | null {
+  const seeded = new Set(store.seededRaterIds());
+  const existing = store.listIdentities().find((i) => i.name.toLowerCase() === name.toLowerCase());
+  if (existing) {
+    // Someone may have signed up under the same name; their work is theirs, not the cohort's.
+    if (!seeded.has(existing.raterId)) {
+      notes.push(`${name} exists but was not seeded by the demo; their masks are not imported`);
+      return null;
+    }
+    return { raterId: existing.raterId, role: existing.role };
+  }
+  const r = store.createSeededRater(name);
+  return { raterId: r.raterId, role: r.role };
+}
+
+function readBytes(cohortDir: string, rel: string): Uint8Array {
+  return new Uint8Array(readFileSync(path.join(cohortDir, rel)));
+}
+
+function seedCase(store: ProjectStore, cohortDir: string, c: CohortCase, record: CaseRecord, raters: Map<string, Session>, report: CohortSeedReport): void {
+  const present = store.ratersWithVersionsAsApp(record.caseId);
+  const has = new Set(present.map((p) => p.raterId));
+  for (const r of c.raters) {
+    const session = raters.get(r.rater);
+    if (!session || has.has(session.raterId)) continue;
+    if (r.mask === null) {
+      store.submitNoLesion(session, { caseId: record.caseId });
+      report.added.push(`${c.name}: ${r.rater} no lesion`);
+    } else {
+      store.importMask(session, { caseId: record.caseId, bytes: readBytes(cohortDir, r.mask), fileName: path.basename(r.mask), status: 'submitted' });
+      report.added.push(`${c.name}: ${r.rater} mask`);
+    }
+  }
+  if (c.model && !present.some((p) => p.kind === 'model')) {
+    const mask = readNifti(readBytes(cohortDir, c.model.mask), { fileName: c.model.mask });
+    const prob = readNifti(readBytes(cohortDir, c.model.probability), { fileName: c.model.probability });
+    // The file holds p × 255 with scl_slope 1/255; re-quantising the scaled values gives the stored bytes back.
+    const probability = quantiseProbabilities([Float32Array.from(prob.data)]);
+    const provenance = inferenceProvenanceSchema.parse(JSON.parse(readFileSync(path.join(cohortDir, c.model.provenance), 'utf8')));
+    store.saveModelResultAsApp({
+      caseId: record.caseId,
+      mask: Uint8Array.from(mask.data),
+      probability,
+      probabilityVolumes: 1,
+      provenance,
+    });
+    report.added.push(`${c.name}: model result`);
+  }
+}
+
+/** Seeds what is missing of the cohort into the store (see the file comment). */
+export function seedDemoCohort(store: ProjectStore, demoFolder: string): CohortSeedReport {
+  const report: CohortSeedReport = { added: [], notes: [] };
+  let cohortFile: string | null;
+  let manifest: CohortManifest;
+  try {
+    cohortFile = cohortFileOf(demoFolder);
+    if (cohortFile === null) return report;
+    if (!existsSync(cohortFile)) {
+      report.notes.push(`the demo cohort is not generated yet (${cohortFile}); run scripts/fetch-sample-data.sh`);
+      return report;
+    }
+    manifest = parseCohortManifest(readFileSync(cohortFile, 'utf8'), cohortFile);
+  } catch (err) {
+    report.notes.push(`demo cohort not seeded: ${(err as Error).message}`);
+    return report;
+  }
+  const cohortDir = path.dirname(cohortFile);
+  const raters = new Map<string, Session>();
+  for (const r of manifest.raters) {
+    try {
+      const s = seededRater(store, r.name, report.notes);
+      if (s) raters.set(r.name, s);
+    } catch (err) {
+      report.notes.push(`${r.name}: ${(err as Error).message}`);
+    }
+  }
+  // Any seeded rater sees every case (open enrolment); its list finds the cohort's case records.
+  const viewer = [...raters.values()][0];
+  if (!viewer) return report;
+  const records = store.listCases(viewer);
+  for (const c of manifest.cases) {
+    const image = path.resolve(cohortDir, c.image);
+    const record = records.find((r) => r.name === c.name && path.resolve(store.dir, r.series[0]?.path ?? '') === image);
+    if (!record) {
+      report.notes.push(`${c.name}: not registered in the project (is it in ${MANIFEST_NAME}?)`);
+      continue;
+    }
+    try {
+      seedCase(store, cohortDir, c, record, raters, report);
+    } catch (err) {
+      report.notes.push(`${c.name}: ${(err as Error).message}`);
+    }
+  }
+  return report;
+}
