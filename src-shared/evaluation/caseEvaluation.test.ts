@@ -111,6 +111,11 @@ describe('evaluateCase: three raters and a model on cubes', () => {
     // 27 voxels (0.75 − 1)² + 9 voxels (0.25 − 0)² = 36 · 0.0625 = 2.25 over 1000 voxels
     expect(r.calibration?.brier).toBeCloseTo(0.00225, 12);
     expect(r.calibration?.region).toBe('whole image');
+    // bins: p = 0 (964 voxels, none in the majority) → bin 0; p = 0.25 (9, none) → bin 2; p = 0.75 (27, all) → bin 7
+    const rel = r.calibration?.reliability;
+    expect(rel?.n.filter((n) => n > 0)).toEqual([964, 9, 27]);
+    expect([rel?.n[0], rel?.n[2], rel?.n[7]]).toEqual([964, 9, 27]);
+    expect([rel?.sumP[2], rel?.sumP[7], rel?.sumY[7], rel?.sumY[2]]).toEqual([2.25, 20.25, 27, 0]);
   });
 });
 

@@ -15,6 +15,7 @@ import { diceDml, softSums } from '../metrics/softDice';
 import { expectedVolumeMl, thresholdedVolumeMl } from '../metrics/volume';
 import { CaseContext, evaluateWith } from '../metrics/conventions/index';
 import { voteWeights } from '../project/consensus';
+import { reliabilityCounts } from './datasetAgreement';
 import { lesionTable } from './lesionTable';
 import { type DerivedSources, type KeyedMask, KeyedStore, deriveSources } from './sources';
 import type {
@@ -204,6 +205,7 @@ function calibration(ev: Evaluator, d: DerivedSources): CalibrationSummary | nul
     region: 'whole image',
     ece: eceAll(p, ref),
     brier: brierScore(p, ref),
+    reliability: reliabilityCounts(p, ref),
   }));
 }
 

@@ -12,6 +12,7 @@ import type { EceSet } from '../metrics/calibration';
 import type { ImageClass } from '../metrics/emptyCase';
 import type { ConventionName, ConventionResult } from '../metrics/conventions/types';
 import type { UncertainAs } from '../project/labels';
+import type { ReliabilityCounts } from './datasetTypes';
 import type { Direction, Vec3 } from '../volume/types';
 
 export type { ConventionName, ConventionResult, UncertainAs };
@@ -157,6 +158,8 @@ export interface CalibrationSummary {
   readonly ece: EceSet;
   /** Mean (p − y)² over the region. */
   readonly brier: number;
+  /** Positive-class bins ([k/10, (k+1)/10), p = 1 in the last) of p against the majority: n, Σp, Σy per bin, for pooled reliability diagrams. */
+  readonly reliability: ReliabilityCounts;
 }
 
 export interface CaseEvaluation {
