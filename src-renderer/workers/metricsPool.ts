@@ -209,3 +209,16 @@ export function createMetricsPool<R>(opts: MetricsPoolOptions<R>): MetricsPool<R
     },
   };
 }
+
+/** The dashboard's pool over the shared metrics worker (src-renderer/workers/metrics.worker.ts). */
+export function createMetricsWorkerPool<R>(size: number): MetricsPool<R> {
+  return createMetricsPool<R>({
+    size,
+    // Vite bundles the worker from this exact `new Worker(new URL(…), …)` form.
+    createWorker: () => new Worker(new URL('./metrics.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike,
+    readReply: (data) => {
+      const d = data as { type?: unknown; id?: unknown; ok?: unknown };
+      return d !== null && typeof d === 'object' && d.type === 'result' && typeof d.id === 'string' && typeof d.ok === 'boolean' ? (data as PoolReply<R>) : null;
+    },
+  });
+}

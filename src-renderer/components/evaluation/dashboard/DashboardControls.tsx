@@ -1,0 +1,131 @@
+/**
+ * What to compute (the project's cases or the synthetic cohort; T and the uncertain-voxel rule)
+ * and what to show (convention, comparison, plotted metric), with the progress bar while the pool
+ * runs.
+ */
+import { useState } from 'react';
+import type { ComparisonChoice, ComparisonOption } from '../../../../src-shared/evaluation/datasetRows';
+import type { ConventionName, UncertainAs } from '../../../../src-shared/evaluation/types';
+import {
+  cancelDashboard,
+  chooseDashboardComparison,
+  chooseDashboardConvention,
+  chooseDashboardPlotMetric,
+  computeProjectDashboard,
+  computeSyntheticDashboard,
+  setDashboardComputeOptions,
+} from '../../../state/dashboardActions';
+import { useDashboard } from '../../../state/dashboardState';
+
+const CONVENTION_LABEL: Record<ConventionName, string> = { use: 'USE-Evaluator', isles22: "ISLES'22", metricsreloaded: 'MetricsReloaded' };
+
+export function DashboardControls({ options, comparison, metricKeys }: { options: readonly ComparisonOption[]; comparison: ComparisonOption; metricKeys: readonly string[] }) {
+  const running = useDashboard((s) => s.running);
+  const progress = useDashboard((s) => s.progress);
+  const compute = useDashboard((s) => s.computeOptions);
+  const computedWith = useDashboard((s) => s.computedWith);
+  const view = useDashboard((s) => s.view);
+  const lastRunMs = useDashboard((s) => s.lastRunMs);
+  const [count, setCount] = useState(100);
+  const [thresholdText, setThresholdText] = useState(String(compute.thresholdMl));
+  const stale = computedWith !== null && (computedWith.thresholdMl !== compute.thresholdMl || computedWith.uncertainAs !== compute.uncertainAs);
+  const fraction = progress && progress.total > 0 ? (progress.done + progress.failed) / progress.total : 0;
+
+  return (
+    <div className="dash-controls">
+      <div className="dash-row">
+        <button type="button" data-testid="dash-compute-project" disabled={running} onClick={() => void computeProjectDashboard()}>
+          Compute for the project's cases
+        </button>
+        <span className="muted">or</span>
+        <button type="button" data-testid="dash-compute-synthetic" disabled={running} onClick={() => void computeSyntheticDashboard(count)}>
+          Synthetic cohort
+        </button>
+        <input
+          type="number"
+          min={1}
+          max={500}
+          className="dash-count"
+          aria-label="Synthetic cases"
+          data-testid="dash-synthetic-count"
+          value={count}
+          onChange={(e) => setCount(Math.max(1, Math.min(500, Math.round(Number(e.target.value)) || 1)))}
+        />
+        <label title="USE-Evaluator's small threshold: a mask is small when !(volume > T). Also the image-level detection threshold.">
+          T (ml)
+          <input
+            type="number"
+            min={0}
+            step={0.01}
+            className="dash-count"
+            data-testid="dash-threshold"
+            value={thresholdText}
+            onChange={(e) => setThresholdText(e.target.value)}
+            onBlur={() => setDashboardComputeOptions({ thresholdMl: Number(thresholdText) })}
+          />
+        </label>
+        <label title="How a rater's uncertain voxel (label 2) counts">
+          uncertain
+          <select value={compute.uncertainAs} onChange={(e) => setDashboardComputeOptions({ uncertainAs: e.target.value as UncertainAs })}>
+            <option value="background">as background</option>
+            <option value="lesion">as lesion</option>
+            <option value="half">as ½ vote</option>
+          </select>
+        </label>
+        {running && (
+          <button type="button" data-testid="dash-cancel" onClick={cancelDashboard}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {progress && (
+        <div className="dash-progress-line">
+          <progress
+            data-testid="dash-progress"
+            max={progress.total}
+            value={progress.done + progress.failed}
+            aria-valuetext={`${progress.done + progress.failed} of ${progress.total} cases`}
+          />
+          <span data-testid="dash-progress-text" data-state={running ? 'running' : 'done'}>
+            {progress.done + progress.failed} / {progress.total} cases
+            {progress.failed > 0 ? `, ${progress.failed} failed` : ''}
+            {running ? ` (${Math.round(fraction * 100)}%)` : lastRunMs !== null ? ` in ${(lastRunMs / 1000).toFixed(1)} s` : ''}
+          </span>
+        </div>
+      )}
+      {stale && <p className="muted">T or the uncertain rule changed since the last computation: compute again to apply them.</p>}
+      <div className="dash-row">
+        <label>
+          convention
+          <select data-testid="dash-convention" value={view.convention} onChange={(e) => chooseDashboardConvention(e.target.value as ConventionName)}>
+            {(Object.keys(CONVENTION_LABEL) as ConventionName[]).map((c) => (
+              <option key={c} value={c}>
+                {CONVENTION_LABEL[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          comparison
+          <select data-testid="dash-comparison" value={comparison.key} onChange={(e) => chooseDashboardComparison(e.target.value as ComparisonChoice)}>
+            {options.map((o) => (
+              <option key={o.key} value={o.key}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          plotted metric
+          <select data-testid="dash-plot-metric" value={view.plotMetric} onChange={(e) => chooseDashboardPlotMetric(e.target.value)}>
+            {(metricKeys.includes(view.plotMetric) ? metricKeys : [view.plotMetric, ...metricKeys]).map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * The dashboard's derived data: rows for the chosen convention and comparison (in the cohort's
+ * order, so the seeded bootstrap sees the same sequence every run), and the summary — computed
+ * only once a run has finished, since 2000 bootstrap replicates per metric on every streamed
+ * result would load the UI thread the pool exists to keep free.
+ */
+import { useMemo } from 'react';
+import { comparisonOptions, datasetRow, type ComparisonOption } from '../../../../src-shared/evaluation/datasetRows';
+import { summariseDataset } from '../../../../src-shared/evaluation/datasetSummary';
+import type { DatasetCaseRow, DatasetSummary } from '../../../../src-shared/evaluation/datasetTypes';
+import { DEFAULT_STRATA } from '../../../../src-shared/metrics/aggregate';
+import { useDashboard } from '../../../state/dashboardState';
+
+export const BOOTSTRAP_SEED = 42;
+export const BOOTSTRAP_REPS = 2000;
+
+export interface DashboardData {
+  readonly options: readonly ComparisonOption[];
+  readonly comparison: ComparisonOption;
+  readonly rows: readonly DatasetCaseRow[];
+  readonly summary: DatasetSummary | null;
+  readonly summaryError: string | null;
+}
+
+export function useDashboardData(): DashboardData {
+  const cases = useDashboard((s) => s.cases);
+  const evaluations = useDashboard((s) => s.evaluations);
+  const running = useDashboard((s) => s.running);
+  const convention = useDashboard((s) => s.view.convention);
+  const choice = useDashboard((s) => s.view.comparison);
+  const computedWith = useDashboard((s) => s.computedWith);
+
+  const options = useMemo(() => comparisonOptions(evaluations.values()), [evaluations]);
+  const comparison = options.find((o) => o.key === choice) ?? options[0] ?? { key: 'model-majority' as const, label: 'model vs majority' };
+  const rows = useMemo(() => {
+    const out: DatasetCaseRow[] = [];
+    for (const c of cases) {
+      const ev = evaluations.get(c.caseId);
+      if (ev) out.push(datasetRow(c.caseId, c.name, ev, convention, comparison));
+    }
+    return out;
+  }, [cases, evaluations, convention, comparison]);
+  const { summary, summaryError } = useMemo(() => {
+    if (running || rows.length === 0) return { summary: null, summaryError: null };
+    try {
+      return {
+        summary: summariseDataset(rows, { seed: BOOTSTRAP_SEED, reps: BOOTSTRAP_REPS, thresholdMl: computedWith?.thresholdMl ?? 0, strata: DEFAULT_STRATA }),
+        summaryError: null,
+      };
+    } catch (e) {
+      return { summary: null, summaryError: e instanceof Error ? e.message : String(e) };
+    }
+  }, [rows, running, computedWith]);
+  return { options, comparison, rows, summary, summaryError };
+}

@@ -1,0 +1,98 @@
+/**
+ * The dataset dashboard's state: which cohort is shown (the project's cases, or the seeded
+ * synthetic cohort the benchmark uses), each case's evaluation as it streams back from the worker
+ * pool, the run's progress, and the view settings (convention, comparison, threshold, sort,
+ * filter, plotted metric). Changed only through the verb-named functions in dashboardActions.ts.
+ *
+ * Evaluations hold all three conventions and every comparison, so switching convention or
+ * comparison re-derives rows without recomputing; the threshold, tolerances and uncertain-voxel
+ * rule are computation options, and changing them asks for a recompute.
+ */
+import { useSyncExternalStore } from 'react';
+import type { ComparisonChoice } from '../../src-shared/evaluation/datasetRows';
+import type { CaseEvaluation, ConventionName, UncertainAs } from '../../src-shared/evaluation/types';
+import type { Stratum } from '../../src-shared/metrics/aggregate';
+import type { PoolProgress } from '../workers/metricsPool';
+import { createStore } from './createStore';
+
+export interface DashboardCase {
+  readonly caseId: string;
+  readonly name: string;
+  /** The file or folder the viewer opens for this case; null for synthetic cases. */
+  readonly path: string | null;
+  readonly status: 'pending' | 'done' | 'error';
+  readonly error: string | null;
+}
+
+/** What the evaluations were computed with; a change means a recompute. */
+export interface DashboardComputeOptions {
+  /** USE's small threshold T in ml; 0 = small means empty. Also the detection threshold. */
+  readonly thresholdMl: number;
+  readonly uncertainAs: UncertainAs;
+}
+
+export type SortDirection = 'asc' | 'desc';
+
+export interface DashboardView {
+  readonly convention: ConventionName;
+  readonly comparison: ComparisonChoice;
+  /** The metric on the y axis of "metric vs reference volume", and the table's default sort. */
+  readonly plotMetric: string;
+  /** A column key: 'case', 'referenceVolumeMl', 'stratum' or a metric key. */
+  readonly sortKey: string;
+  readonly sortDirection: SortDirection;
+  /** Case-name substring filter (case-insensitive). */
+  readonly filterText: string;
+  readonly filterStratum: Stratum | 'all';
+}
+
+export interface DashboardState {
+  readonly source: 'project' | 'synthetic' | null;
+  /** Synthetic data is labelled as such wherever it is shown. */
+  readonly sourceLabel: string;
+  readonly cases: readonly DashboardCase[];
+  /** caseId → evaluation; replaced (never mutated) as results arrive. */
+  readonly evaluations: ReadonlyMap<string, CaseEvaluation>;
+  readonly running: boolean;
+  readonly progress: PoolProgress | null;
+  /** Wall-clock ms of the last finished run. */
+  readonly lastRunMs: number | null;
+  readonly computeOptions: DashboardComputeOptions;
+  /** The options the current evaluations were computed with (null before any run). */
+  readonly computedWith: DashboardComputeOptions | null;
+  readonly view: DashboardView;
+  readonly message: { readonly text: string; readonly error: boolean } | null;
+}
+
+export const initialDashboardState: DashboardState = {
+  source: null,
+  sourceLabel: '',
+  cases: [],
+  evaluations: new Map(),
+  running: false,
+  progress: null,
+  lastRunMs: null,
+  computeOptions: { thresholdMl: 0, uncertainAs: 'background' },
+  computedWith: null,
+  view: {
+    convention: 'use',
+    comparison: 'model-majority',
+    plotMetric: 'dice',
+    sortKey: 'case',
+    sortDirection: 'asc',
+    filterText: '',
+    filterStratum: 'all',
+  },
+  message: null,
+};
+
+export interface DashboardEvents extends Record<string, unknown> {
+  /** A run finished (or was cancelled): the bench and tests wait for it. */
+  runFinished: { readonly done: number; readonly failed: number; readonly cancelled: boolean; readonly ms: number };
+}
+
+export const dashboardStore = createStore<DashboardState, DashboardEvents>(initialDashboardState);
+
+export function useDashboard<T>(select: (s: DashboardState) => T): T {
+  return useSyncExternalStore(dashboardStore.subscribe, () => select(dashboardStore.getState()));
+}
