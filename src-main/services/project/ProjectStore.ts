@@ -183,6 +183,15 @@ export class ProjectStore {
     return fn(this.ctx, this.s(session));
   }
 
+  /**
+   * For services that keep their own tables in this database (reader studies,
+   * src-main/services/study/): the session is re-resolved first, like every method here, and the
+   * service applies its own access rules.
+   */
+  withContext<T>(session: Session, fn: (ctx: StoreContext, viewer: Session) => T): T {
+    return fn(this.ctx, this.s(session));
+  }
+
   // Blinded reads
   listRaters(session: Session): Rater[] {
     return identity.listRaters(this.ctx, this.s(session));

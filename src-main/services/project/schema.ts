@@ -225,5 +225,82 @@ const studies: Migration = {
   },
 };
 
+/**
+ * Reader studies (issue 6, src-main/services/study/). Nothing here is ever updated: a study's
+ * configuration (seed included) is written once; its lifecycle is one row per transition
+ * (UNIQUE(study_id, state) makes "reopen" impossible in SQL too); the segmentation versions each
+ * (case, source) shows, and every reader's trials with their A/B mapping, are written once when the
+ * study opens, so later saves cannot change what readers see; views and answers are appended
+ * (an allowed revision is a new row with revision + 1).
+ */
+const studies: Migration = {
+  version: 4,
+  description: 'reader studies: configuration, lifecycle, frozen segmentations, trials, views, answers',
+  up(db) {
+    db.exec(`
+      CREATE TABLE studies (
+        study_id   TEXT PRIMARY KEY,
+        title      TEXT NOT NULL,
+        config     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT REFERENCES raters(rater_id)
+      );
+      CREATE TABLE study_states (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        study_id       TEXT NOT NULL REFERENCES studies(study_id),
+        state          TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed')),
+        at             TEXT NOT NULL,
+        actor_rater_id TEXT REFERENCES raters(rater_id),
+        UNIQUE (study_id, state)
+      );
+      CREATE TABLE study_segmentations (
+        study_id    TEXT NOT NULL REFERENCES studies(study_id),
+        case_id     TEXT NOT NULL REFERENCES cases(case_id),
+        source_id   TEXT NOT NULL,
+        version_ids TEXT NOT NULL,
+        PRIMARY KEY (study_id, case_id, source_id)
+      );
+      CREATE TABLE study_trials (
+        trial_id  TEXT PRIMARY KEY,
+        study_id  TEXT NOT NULL REFERENCES studies(study_id),
+        reader_id TEXT NOT NULL REFERENCES raters(rater_id),
+        position  INTEGER NOT NULL CHECK (position >= 0),
+        case_id   TEXT NOT NULL REFERENCES cases(case_id),
+        mode      TEXT NOT NULL CHECK (mode IN ('paired', 'single')),
+        source_a  TEXT NOT NULL,
+        source_b  TEXT,
+        UNIQUE (study_id, reader_id, position)
+      );
+      CREATE TABLE study_views (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        study_id  TEXT NOT NULL REFERENCES studies(study_id),
+        trial_id  TEXT NOT NULL REFERENCES study_trials(trial_id),
+        reader_id TEXT NOT NULL REFERENCES raters(rater_id),
+        at        TEXT NOT NULL
+      );
+      CREATE TABLE study_answers (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        study_id      TEXT NOT NULL REFERENCES studies(study_id),
+        trial_id      TEXT NOT NULL REFERENCES study_trials(trial_id),
+        reader_id     TEXT NOT NULL REFERENCES raters(rater_id),
+        answer        TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        submitted_at  TEXT NOT NULL,
+        time_taken_ms INTEGER NOT NULL CHECK (time_taken_ms >= 0),
+        revision      INTEGER NOT NULL CHECK (revision >= 0),
+        UNIQUE (trial_id, revision)
+      );
+      CREATE INDEX study_answers_by_study ON study_answers (study_id, reader_id, trial_id, seq);
+      CREATE INDEX study_views_by_trial ON study_views (trial_id, seq);
+      ${appendOnlyTriggers('studies')}
+      ${appendOnlyTriggers('study_states')}
+      ${appendOnlyTriggers('study_segmentations')}
+      ${appendOnlyTriggers('study_trials')}
+      ${appendOnlyTriggers('study_views')}
+      ${appendOnlyTriggers('study_answers')}
+    `);
+  },
+};
+
 /** Every migration Quorum knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, studies];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, studies];

@@ -1,0 +1,78 @@
+/**
+ * One blinded overlay of a trial: the case's axial slice with the mask outlined. Every label is
+ * drawn by this one component with the same colour and width (OUTLINE_COLOUR, OUTLINE_WIDTH_PX), so
+ * A and B differ only in the segmentation itself. Drawn on a 2D canvas from the voxels, not in the
+ * Cornerstone viewer, whose annotation layers carry per-rater colours and names.
+ */
+import { useEffect, useRef } from 'react';
+import type { StudyImage } from '../../state/studyActions';
+import { outlineSegments, sliceRgba } from './sliceRender';
+
+export const OUTLINE_COLOUR = '#ffd400';
+export const OUTLINE_WIDTH_PX = 2;
+const PANE_WIDTH_PX = 400;
+const PANE_MAX_HEIGHT_PX = 440;
+
+export function paneSize(image: StudyImage): { width: number; height: number } {
+  const [nx, ny] = image.dims;
+  const aspect = (ny * image.spacingMm[1]) / (nx * image.spacingMm[0]);
+  const width = Math.min(PANE_WIDTH_PX, PANE_MAX_HEIGHT_PX / aspect);
+  return { width: Math.round(width), height: Math.round(width * aspect) };
+}
+
+interface Props {
+  label: 'A' | 'B';
+  image: StudyImage;
+  window: readonly [number, number];
+  mask: Uint8Array;
+  slice: number;
+  onWheel(delta: number): void;
+}
+
+export function StudyPane({ label, image, window: win, mask, slice, onWheel }: Props) {
+  const canvas = useRef<HTMLCanvasElement | null>(null);
+  const { width, height } = paneSize(image);
+
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const ratio = globalThis.devicePixelRatio || 1;
+    el.width = Math.round(width * ratio);
+    el.height = Math.round(height * ratio);
+    const ctx = el.getContext('2d');
+    if (!ctx) return;
+    const [nx, ny] = image.dims;
+    const source = document.createElement('canvas');
+    source.width = nx;
+    source.height = ny;
+    const sctx = source.getContext('2d');
+    if (!sctx) return;
+    sctx.putImageData(new ImageData(sliceRgba(image.voxels, image.dims, slice, win) as Uint8ClampedArray<ArrayBuffer>, nx, ny), 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(source, 0, 0, el.width, el.height);
+    const sx = el.width / nx;
+    const sy = el.height / ny;
+    const seg = outlineSegments(mask, image.dims, slice);
+    ctx.strokeStyle = OUTLINE_COLOUR;
+    ctx.lineWidth = OUTLINE_WIDTH_PX * ratio;
+    ctx.lineCap = 'square';
+    ctx.beginPath();
+    for (let s = 0; s < seg.length; s += 4) {
+      ctx.moveTo(seg[s] * sx, seg[s + 1] * sy);
+      ctx.lineTo(seg[s + 2] * sx, seg[s + 3] * sy);
+    }
+    ctx.stroke();
+  }, [image, win, mask, slice, width, height]);
+
+  return (
+    <figure className="study-pane" data-testid={`study-pane-${label}`}>
+      <figcaption className="study-pane-label">{label}</figcaption>
+      <canvas
+        ref={canvas}
+        style={{ width: `${width}px`, height: `${height}px` }}
+        data-testid={`study-canvas-${label}`}
+        onWheel={(e) => onWheel(e.deltaY > 0 ? 1 : -1)}
+      />
+    </figure>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * A reader's session: one trial at a time, the case image with the anonymous overlays side by side
+ * (paired: A left, B right; single: A alone), one shared slice slider (and the mouse wheel) so both
+ * panes always show the same slice, the questions, submit → next trial, and progress "3 / 8".
+ * A submitted trial can be reopened only when the study allows revisits (the server refuses it
+ * otherwise).
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { ReaderTrialPayload } from '../../../src-shared/api/studyChannels';
+import { decodeOverlay, loadStudyImage, studyCall, type StudyImage } from '../../state/studyActions';
+import { robustWindow, startSlice } from './sliceRender';
+import { StudyPane } from './StudyPane';
+import { isComplete, StudyQuestions, type AnswerDraft } from './StudyQuestions';
+
+interface Shown {
+  payload: ReaderTrialPayload;
+  image: StudyImage | null;
+  window: [number, number];
+  masks: Uint8Array[];
+}
+
+export function StudyReader({ token, studyId, onExit }: { token: string; studyId: string; onExit(): void }) {
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [slice, setSlice] = useState(0);
+  const [draft, setDraft] = useState<AnswerDraft>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(
+    async (position?: number) => {
+      setBusy(true);
+      setError(null);
+      try {
+        const payload = await studyCall('quorum:study.next', { session: token, studyId, ...(position === undefined ? {} : { position }) });
+        if (payload.trial === null || payload.image === null) {
+          setShown({ payload, image: null, window: [0, 1], masks: [] });
+        } else {
+          const image = await loadStudyImage(payload.image);
+          const voxels = image.dims[0] * image.dims[1] * image.dims[2];
+          const masks = await Promise.all(payload.overlays.map((o) => decodeOverlay(o.maskGzBase64, voxels)));
+          setShown({ payload, image, window: robustWindow(image.voxels), masks });
+          setSlice(startSlice(masks, image.dims));
+        }
+        setDraft({});
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [token, studyId],
+  );
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const trial = shown?.payload.trial ?? null;
+
+  async function submit(): Promise<void> {
+    if (!trial) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await studyCall('quorum:study.answer', { session: token, studyId, answer: { trialId: trial.trialId, ...draft, ...(draft.comment === '' ? { comment: undefined } : {}) } });
+      await load();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  }
+
+  const depth = shown?.image?.dims[2] ?? 1;
+  const step = (d: number) => setSlice((s) => Math.max(0, Math.min(depth - 1, s + d)));
+
+  return (
+    <div className="study-reader" data-testid="study-reader">
+      <div className="study-reader-bar">
+        <button type="button" onClick={onExit} data-testid="study-exit">
+          ← Studies
+        </button>
+        <strong>{shown?.payload.title ?? ''}</strong>
+        {trial && (
+          <span className="study-progress" data-testid="study-progress">
+            {trial.position + 1} / {trial.total}
+          </span>
+        )}
+        {trial && trial.allowRevisit && trial.position > 0 && (
+          <button type="button" disabled={busy} onClick={() => void load(trial.position - 1)} data-testid="study-previous">
+            Previous trial
+          </button>
+        )}
+      </div>
+      {error && (
+        <p className="error" role="alert" data-testid="study-error">
+          {error}
+        </p>
+      )}
+      {shown && !trial && (
+        <p data-testid="study-done">
+          All {shown.payload.total} trials answered. Thank you.
+        </p>
+      )}
+      {trial && shown?.image && (
+        <div className="study-trial" data-testid="study-trial" data-position={trial.position} data-display={trial.display}>
+          <p className="muted">
+            {trial.display === 'pair' ? 'Two segmentations of the same case, A (left) and B (right), drawn identically.' : 'One segmentation of the case.'}
+            {trial.submitted ? ' You answered this trial before; a new answer replaces it.' : ''}
+          </p>
+          <div className="study-panes">
+            {trial.labels.map((label, n) => (
+              <StudyPane key={label} label={label} image={shown.image as StudyImage} window={shown.window} mask={shown.masks[n]} slice={slice} onWheel={step} />
+            ))}
+          </div>
+          <label className="study-slice">
+            Slice {slice + 1} / {depth}
+            <input type="range" min={0} max={depth - 1} value={slice} onChange={(e) => setSlice(Number(e.target.value))} data-testid="study-slice" />
+          </label>
+          <StudyQuestions trial={trial} draft={draft} onChange={setDraft} />
+          <button type="button" className="primary" disabled={busy || !isComplete(trial, draft)} onClick={() => void submit()} data-testid="study-submit">
+            Submit and continue
+          </button>
+        </div>
+      )}
+      {busy && !trial && <p className="muted">Loading…</p>}
+    </div>
+  );
+}

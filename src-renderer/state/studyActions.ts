@@ -1,0 +1,84 @@
+/**
+ * The reader-study workspace's calls to the backend: a typed wrapper over the study channels that
+ * throws ApiRequestError (so components can show the message), and the loading of a trial's case
+ * image. The image is opened with case.open (the same loader as the viewer, but without touching the
+ * viewer's case, layers or rater colours) and its voxels fetched once per case path.
+ */
+import type { RequestOf, ResultOf } from '../../src-shared/api/contract';
+import type { StudyChannel } from '../../src-shared/api/studyChannels';
+import type { VolumeInfo } from '../../src-shared/api/contract';
+import { ApiRequestError, getApi, streamVolumeBytes } from '../api';
+import { voxelsFromBytes, type Voxels } from '../components/study/sliceRender';
+
+export async function studyCall<C extends StudyChannel>(channel: C, request: RequestOf<C>): Promise<ResultOf<C>> {
+  const handler = getApi()[channel] as (r: RequestOf<C>) => Promise<{ ok: true; value: ResultOf<C> } | { ok: false; error: { code: ApiRequestError['code']; message: string } }>;
+  const r = await handler(request);
+  if (!r.ok) throw new ApiRequestError(r.error.code, r.error.message);
+  return r.value;
+}
+
+export interface StudyImage {
+  readonly dims: [number, number, number];
+  readonly spacingMm: [number, number, number];
+  readonly voxels: Voxels;
+}
+
+const images = new Map<string, Promise<StudyImage>>();
+
+function pickVolume(volumes: readonly VolumeInfo[], bValue: number | null, dims: readonly number[]): VolumeInfo | undefined {
+  const sameGrid = volumes.filter((v) => v.dims.every((d, i) => d === dims[i]));
+  return sameGrid.find((v) => v.bValue === bValue) ?? sameGrid[0];
+}
+
+/** The case image of a trial (its reference series), fetched once per path and kept for the session. */
+export function loadStudyImage(image: { path: string; bValue: number | null; dims: [number, number, number] }): Promise<StudyImage> {
+  const key = `${image.path}\n${image.bValue ?? ''}`;
+  let pending = images.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const opened = await getApi()['quorum:case.open']({ path: image.path });
+      if (!opened.ok) throw new ApiRequestError(opened.error.code, opened.error.message);
+      const volume = pickVolume(opened.value.volumes, image.bValue, image.dims);
+      if (!volume) throw new ApiRequestError('bad-geometry', `The case image has no volume on the study's ${image.dims.join('×')} grid.`);
+      const chunks: Uint8Array[] = [];
+      let length = 0;
+      await streamVolumeBytes(volume.url, (c) => {
+        chunks.push(c);
+        length += c.length;
+      });
+      const bytes = new Uint8Array(length);
+      let at = 0;
+      for (const c of chunks) {
+        bytes.set(c, at);
+        at += c.length;
+      }
+      return { dims: [volume.dims[0], volume.dims[1], volume.dims[2]], spacingMm: [volume.spacingMm[0], volume.spacingMm[1], volume.spacingMm[2]], voxels: voxelsFromBytes(bytes, volume.dataType) };
+    })();
+    images.set(key, pending);
+    pending.catch(() => images.delete(key));
+  }
+  return pending;
+}
+
+/** A trial's overlay: gzip + base64 of a binary mask on the reference grid. */
+export async function decodeOverlay(maskGzBase64: string, voxels: number): Promise<Uint8Array> {
+  const bin = atob(maskGzBase64);
+  const gz = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
+  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const mask = new Uint8Array(await new Response(stream).arrayBuffer());
+  if (mask.length !== voxels) throw new ApiRequestError('bad-geometry', `An overlay has ${mask.length} voxels; the case grid has ${voxels}.`);
+  return mask;
+}
+
+/** Offers `text` as a file download (the report's CSV and configuration JSON). */
+export function downloadText(fileName: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
