@@ -14,6 +14,7 @@ import type { QuorumApi } from '../../src-shared/api/contract';
 import type { ProjectChannel } from '../../src-shared/api/projectChannels';
 import type { Session } from '../../src-shared/project/types';
 import { createExchangeHandlers } from './apiExchange';
+import { createReviewHandlers } from './apiReview';
 import { guarded } from './projectGuard';
 import { deflateLabelmapPayload, inflateLabelmapPayload } from './project/labelmapPayload';
 import type { ProjectHost } from './project/projectHost';
@@ -184,5 +185,6 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
       }),
 
     ...createExchangeHandlers(host),
+    ...createReviewHandlers(host),
   };
 }

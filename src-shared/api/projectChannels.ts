@@ -31,6 +31,7 @@ import {
   versionStatusSchema,
 } from '../project/schemas';
 import { exchangeChannels } from './exchangeChannels';
+import { reviewChannels } from './reviewChannels';
 
 /** The opaque session token from rater.signIn. */
 const session = z.string().min(1);
@@ -130,6 +131,8 @@ export const projectChannels = {
   'quorum:audit.list': { request: z.object({ session, limit: z.number().int().min(1).max(10_000).optional() }), result: z.array(auditEntrySchema) },
   /** Mask import, folder import (QUBIQ, BIDS), case and CSV export: see exchangeChannels.ts. */
   ...exchangeChannels,
+  /** Worklist, reviewer actions, time on task (issue 6): see reviewChannels.ts. */
+  ...reviewChannels,
 } as const;
 
 export type ProjectChannel = keyof typeof projectChannels;

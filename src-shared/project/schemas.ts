@@ -15,7 +15,7 @@ export const roleSchema = z.enum(['annotator', 'reviewer', 'admin']);
 export const uncertainAsSchema = z.enum(['lesion', 'background', 'half']);
 export const versionStatusSchema = z.enum(['draft', 'submitted']);
 export const raterCaseStatusSchema = z.enum(['not-started', 'draft', 'submitted', 'no-lesion']);
-export const flagKindSchema = z.enum(['needs-revision', 'accepted', 'image-problem', 'other']);
+export const flagKindSchema = z.enum(['needs-revision', 'accepted', 'image-problem', 'other', 'difficult']);
 
 export const raterKindSchema = z.enum(['human', 'model']);
 export const raterSchema = z.object({ raterId: z.string(), name: z.string(), role: roleSchema, createdAt: z.string(), kind: raterKindSchema });

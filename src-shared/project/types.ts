@@ -117,9 +117,11 @@ export type FlagKind =
   /** The image itself has a problem (artefact, wrong series). */
   | 'image-problem'
   /** Anything else, explained in the note. */
-  | 'other';
+  | 'other'
+  /** A reviewer's mark that the case is hard (for the worklist filter and later analysis); schema 4+. */
+  | 'difficult';
 
-export const FLAG_KINDS: readonly FlagKind[] = ['needs-revision', 'accepted', 'image-problem', 'other'];
+export const FLAG_KINDS: readonly FlagKind[] = ['needs-revision', 'accepted', 'image-problem', 'other', 'difficult'];
 
 export interface ReviewFlag {
   flagId: string;

@@ -4,6 +4,7 @@
  * own case-level comments, and never who the reviewer was (author fields come back null).
  */
 import { mayFlag, mayReadAuthorIdentity, seesAllRaters } from '../../../src-shared/project/blinding';
+import { REVIEW_ACTIONS, type ReviewAction } from '../../../src-shared/project/reviewSession';
 import { FLAG_KINDS, type FlagKind, type ReviewComment, type ReviewFlag, type Role, type Session } from '../../../src-shared/project/types';
 import { appendAudit } from './audit';
 import { getCase } from './cases';
@@ -98,3 +99,67 @@ export function listFlags(ctx: StoreContext, viewer: Session, caseId: string): R
     createdAt: text(r, 'created_at'),
   }));
 }
+
+const ACTION_FLAG: Record<ReviewAction, FlagKind> = { approve: 'accepted', 'request-revision': 'needs-revision', difficult: 'difficult' };
+
+export interface ReviewActionInput {
+  versionId: string;
+  action: ReviewAction;
+  /** Required for a revision request (what to change); optional otherwise. */
+  comment?: string;
+}
+
+export interface ReviewActionResult {
+  flag: ReviewFlag;
+  comment: ReviewComment | null;
+}
+
+/**
+ * A reviewer's action on one annotation version: approve it, send it back with a comment, or mark
+ * the case difficult. The flag, the comment (attached to the version, so its rater reads it) and
+ * the audit row commit in one transaction. A revision request reopens the case for the rater
+ * (worklist.ts): it stays open until they submit a newer version.
+ */
+export function reviewVersion(ctx: StoreContext, viewer: Session, input: ReviewActionInput): ReviewActionResult {
+  if (!mayFlag(viewer.role)) fail('forbidden', 'only reviewers and admins can approve, request a revision or mark a case difficult');
+  if (!REVIEW_ACTIONS.includes(input.action)) fail('bad-request', `review action must be one of ${REVIEW_ACTIONS.join(', ')}, not "${String(input.action)}"`);
+  const comment = typeof input.comment === 'string' ? input.comment.trim() : '';
+  if (input.action === 'request-revision' && !comment) fail('bad-request', 'a revision request needs a comment that tells the rater what to change');
+  if (comment.length > 10_000) fail('bad-request', 'a comment must be at most 10000 characters');
+  const v = getVersion(ctx, viewer, input.versionId);
+  const rater = ctx.db.get('SELECT name, kind FROM raters WHERE rater_id = ?', [v.raterId]);
+  if (input.action !== 'difficult') {
+    if (v.raterId === viewer.raterId) fail('forbidden', 'a reviewer cannot approve or send back their own annotation');
+    if (v.status !== 'submitted') fail('bad-request', `version ${v.versionId} is a draft: only submitted work can be approved or sent back`);
+    const newest = ctx.db.get("SELECT version_id FROM annotation_versions WHERE rater_id = ? AND case_id = ? AND status = 'submitted' ORDER BY seq DESC LIMIT 1", [v.raterId, v.caseId]);
+    if (newest && text(newest, 'version_id') !== v.versionId) {
+      fail('bad-request', `version ${v.versionId} has been superseded by the rater's newer submission ${text(newest, 'version_id')}; review that one`);
+    }
+    if (input.action === 'request-revision' && rater && text(rater, 'kind') === 'model') {
+      fail('bad-request', `${text(rater, 'name')} is a model: it cannot revise its result; run the model again or annotate the case yourself`);
+    }
+  }
+  const flagId = newId('flag');
+  const commentId = comment ? newId('cmt') : null;
+  ctx.db.transaction(() => {
+    const at = nowIso();
+    ctx.db.run('INSERT INTO review_flags (flag_id, case_id, version_id, author_rater_id, kind, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      flagId,
+      v.caseId,
+      v.versionId,
+      viewer.raterId,
+      ACTION_FLAG[input.action],
+      comment,
+      at,
+    ]);
+    if (commentId) {
+      ctx.db.run('INSERT INTO review_comments (comment_id, case_id, version_id, author_rater_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)', [commentId, v.caseId, v.versionId, viewer.raterId, comment, at]);
+    }
+    appendAudit(ctx, { actorRaterId: viewer.raterId, action: `review.${input.action}`, caseId: v.caseId, subjectId: v.versionId, detail: { raterId: v.raterId, flagId, commentId } });
+  });
+  return {
+    flag: listFlags(ctx, viewer, v.caseId).find((f) => f.flagId === flagId) ?? fail('not-found', 'flag vanished'),
+    comment: commentId ? (listComments(ctx, viewer, v.caseId).find((c) => c.commentId === commentId) ?? null) : null,
+  };
+}
+

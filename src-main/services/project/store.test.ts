@@ -29,7 +29,7 @@ describe('schema and migrations', () => {
     open.pop();
     const db = new Db(path.join(dir, DB_FILE));
     const tables = db.all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => text(r, 'name'));
-    expect(tables).toEqual(['annotation_versions', 'assignments', 'audit_log', 'cases', 'inference_results', 'project_meta', 'raters', 'review_comments', 'review_flags', 'series', 'studies', 'study_answers', 'study_segmentations', 'study_states', 'study_trials', 'study_views']);
+    expect(tables).toEqual(['annotation_versions', 'assignments', 'audit_log', 'cases', 'inference_results', 'project_meta', 'raters', 'review_comments', 'review_flags', 'series', 'studies', 'study_answers', 'study_segmentations', 'study_states', 'study_trials', 'study_views', 'work_sessions']);
     expect(db.get('PRAGMA user_version')).toEqual({ user_version: MIGRATIONS.length });
     db.close();
   });

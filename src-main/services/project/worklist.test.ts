@@ -1,0 +1,119 @@
+/**
+ * The worklist: statuses per rater × case (no lesion is not "not started"), filters, progress, and
+ * blinding (an annotator's worklist holds nothing of another rater). Expected rows are written out
+ * by hand from the scenario below.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CaseRecord } from '../../../src-shared/project/types';
+import { nextCaseRow, type WorklistRow } from '../../../src-shared/project/reviewSession';
+import { GRID, labelmapWith, populated, type Populated } from './testSupport';
+
+let p: Populated | null = null;
+afterEach(() => {
+  p?.store.close();
+  p = null;
+});
+
+function addCase(pp: Populated, name: string): CaseRecord {
+  return pp.store.addCase(pp.admin, { name, source: 'nifti', series: [{ label: 'T1', path: `/data/${name}.nii.gz`, geometry: GRID }] });
+}
+
+/**
+ * case-A: Alice submitted a mask, Bob has a draft. case-B: Alice answered "no lesion".
+ * case-C: Bob, nothing yet. case-D: nobody assigned.
+ */
+function scenario() {
+  const pp = populated();
+  p = pp;
+  const { store, admin, alice, bob, caseA } = pp;
+  const caseB = addCase(pp, 'case-B');
+  const caseC = addCase(pp, 'case-C');
+  const caseD = addCase(pp, 'case-D');
+  store.assign(admin, alice.raterId, caseB.caseId);
+  store.assign(admin, bob.raterId, caseC.caseId);
+  const aliceA = store.saveLabelmap(alice, { caseId: caseA.caseId, labelmap: labelmapWith([3, 4]), status: 'submitted' });
+  const bobA = store.saveLabelmap(bob, { caseId: caseA.caseId, labelmap: labelmapWith([7]), status: 'draft' });
+  const aliceB = store.submitNoLesion(alice, { caseId: caseB.caseId });
+  return { ...pp, caseB, caseC, caseD, aliceA, bobA, aliceB };
+}
+
+const brief = (rows: WorklistRow[]) => rows.map((r) => [r.caseName, r.raterName, r.status]);
+
+describe('worklist', () => {
+  it('gives a reviewer every annotator on every case with the right status, and the progress counts', () => {
+    const s = scenario();
+    const w = s.store.worklist(s.reviewer);
+    expect(brief(w.rows)).toEqual([
+      ['case-A', 'Alice Annotator', 'submitted'],
+      ['case-A', 'Bob Blinded', 'draft'],
+      ['case-B', 'Alice Annotator', 'no-lesion'],
+      ['case-C', 'Bob Blinded', 'not-started'],
+    ]);
+    // case-D has no rater but is still listed as a case.
+    expect(w.cases.map((c) => c.name)).toEqual(['case-A', 'case-B', 'case-C', 'case-D']);
+    expect(w.progress).toEqual({
+      total: 4,
+      byStatus: { 'not-started': 1, draft: 1, 'revision-requested': 0, submitted: 1, 'no-lesion': 1 },
+      done: 2,
+      approved: 0,
+    });
+    const aliceA = w.rows[0];
+    expect(aliceA).toMatchObject({ versionId: s.aliceA.versionId, submittedVersionId: s.aliceA.versionId, casePath: 'images/case-A.nii.gz', activeMs: 0, workSessions: 0 });
+    // A draft is not a submission; "no lesion" is one.
+    expect(w.rows[1].submittedVersionId).toBeNull();
+    expect(w.rows[2].submittedVersionId).toBe(s.aliceB.versionId);
+    expect(w.rows[3]).toMatchObject({ versionId: null, updatedAt: null, submittedVersionId: null });
+  });
+
+  it('filters by status, rater and flag, while progress stays over all rows', () => {
+    const s = scenario();
+    expect(brief(s.store.worklist(s.admin, { status: 'draft' }).rows)).toEqual([['case-A', 'Bob Blinded', 'draft']]);
+    expect(brief(s.store.worklist(s.admin, { status: 'no-lesion' }).rows)).toEqual([['case-B', 'Alice Annotator', 'no-lesion']]);
+    expect(brief(s.store.worklist(s.admin, { raterId: s.alice.raterId }).rows)).toEqual([
+      ['case-A', 'Alice Annotator', 'submitted'],
+      ['case-B', 'Alice Annotator', 'no-lesion'],
+    ]);
+    s.store.reviewVersion(s.reviewer, { versionId: s.bobA.versionId, action: 'difficult' });
+    const difficult = s.store.worklist(s.admin, { flag: 'difficult' });
+    expect(brief(difficult.rows)).toEqual([['case-A', 'Bob Blinded', 'draft']]);
+    expect(difficult.rows[0].marks).toEqual(['difficult']);
+    expect(difficult.progress.total).toBe(4);
+    expect(s.store.worklist(s.admin, { flag: 'approved' }).rows).toEqual([]);
+    expect(s.store.worklist(s.admin, { status: 'submitted', raterId: s.bob.raterId }).rows).toEqual([]);
+  });
+
+  it("gives an annotator only their own rows, and nothing of another rater's", () => {
+    const s = scenario();
+    s.store.reviewVersion(s.reviewer, { versionId: s.bobA.versionId, action: 'difficult', comment: 'Bob Blinded missed the rim' });
+    s.store.recordWorkSession(s.bob, { caseId: s.caseA.caseId, mode: 'annotate', startedAt: new Date(Date.now() - 60_000).toISOString(), endedAt: new Date().toISOString(), activeMs: 50_000, endReason: 'switch' });
+    const w = s.store.worklist(s.alice);
+    expect(brief(w.rows)).toEqual([
+      ['case-A', 'Alice Annotator', 'submitted'],
+      ['case-B', 'Alice Annotator', 'no-lesion'],
+    ]);
+    expect(w.cases.map((c) => c.name)).toEqual(['case-A', 'case-B']);
+    expect(w.progress.total).toBe(2);
+    expect(w.rows.every((r) => r.activeMs === null && r.marks.length === 0)).toBe(true);
+    // Asking for Bob's rows gives her own, never his.
+    const asked = s.store.worklist(s.alice, { raterId: s.bob.raterId });
+    const secrets = [s.bob.raterId, 'Bob Blinded', s.bobA.versionId, s.bobA.fileHash ?? 'x', s.caseC.caseId, 'case-C', s.reviewer.raterId, 'Rita Reviewer', 'difficult'];
+    const serialised = JSON.stringify([w, asked, s.store.worklist(s.alice, { flag: 'difficult' }), s.store.worklist(s.alice, { status: 'draft' })]);
+    for (const secret of secrets) expect(serialised).not.toContain(secret);
+    // Not vacuous: her own work is there.
+    expect(serialised).toContain(s.aliceA.versionId);
+  });
+
+  it('"next case" picks the next row needing the rater\'s work, revision requests first, wrapping around', () => {
+    const s = scenario();
+    const caseE = addCase(s, 'case-E');
+    s.store.assign(s.admin, s.alice.raterId, caseE.caseId);
+    const rows = s.store.worklist(s.alice).rows;
+    // A submitted, B no lesion, E not started: from A the next is E, and from E it is E again (the only one left).
+    expect(nextCaseRow(rows, s.alice.raterId, s.caseA.caseId)?.caseName).toBe('case-E');
+    expect(nextCaseRow(rows, s.alice.raterId, caseE.caseId)?.caseName).toBe('case-E');
+    s.store.reviewVersion(s.reviewer, { versionId: s.aliceB.versionId, action: 'request-revision', comment: 'Look again at the left insula' });
+    const after = s.store.worklist(s.alice).rows;
+    expect(nextCaseRow(after, s.alice.raterId, s.caseA.caseId)?.caseName).toBe('case-B');
+    expect(nextCaseRow(after, s.alice.raterId, null)?.caseName).toBe('case-B');
+  });
+});
