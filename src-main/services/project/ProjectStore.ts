@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { UncertainAs } from '../../../src-shared/project/labels';
+import type { Worklist, WorklistFilter } from '../../../src-shared/project/reviewSession';
 import type { AnnotationVersion, AuditEntry, CaseRecord, FlagKind, Rater, RaterCaseStatus, ReviewComment, ReviewFlag, Role, Session } from '../../../src-shared/project/types';
 import { ANNOTATIONS_DIR } from './annotationFiles';
 import { readAudit } from './audit';
@@ -29,6 +30,8 @@ import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './
 import { MIGRATIONS, type Migration } from './schema';
 import { Db, text } from './sqlite';
 import * as versions from './versions';
+import * as workSessions from './workSessions';
+import { worklist } from './worklist';
 
 export const DB_FILE = 'quorum.sqlite';
 
@@ -183,15 +186,6 @@ export class ProjectStore {
     return fn(this.ctx, this.s(session));
   }
 
-  /**
-   * For services that keep their own tables in this database (reader studies,
-   * src-main/services/study/): the session is re-resolved first, like every method here, and the
-   * service applies its own access rules.
-   */
-  withContext<T>(session: Session, fn: (ctx: StoreContext, viewer: Session) => T): T {
-    return fn(this.ctx, this.s(session));
-  }
-
   // Blinded reads
   listRaters(session: Session): Rater[] {
     return identity.listRaters(this.ctx, this.s(session));
@@ -276,6 +270,23 @@ export class ProjectStore {
   }
   addFlag(session: Session, input: { caseId: string; versionId?: string | null; kind: FlagKind; note?: string }): ReviewFlag {
     return reviews.addFlag(this.ctx, this.s(session), input);
+  }
+
+  // Review sessions (issue 6): worklist, reviewer actions, time on task
+  /** One row per rater × case the session may see (annotators: their own), filtered; progress over all rows. */
+  worklist(session: Session, filter?: WorklistFilter): Worklist {
+    return worklist(this.ctx, this.s(session), filter);
+  }
+  /** Approve, request a revision (comment required) or mark difficult; reviewers and admins. */
+  reviewVersion(session: Session, input: reviews.ReviewActionInput): reviews.ReviewActionResult {
+    return reviews.reviewVersion(this.ctx, this.s(session), input);
+  }
+  /** A timed segment of the session's own active time on a case. */
+  recordWorkSession(session: Session, input: workSessions.WorkSessionInput): workSessions.WorkSessionRecorded {
+    return workSessions.recordWorkSession(this.ctx, this.s(session), input);
+  }
+  timeOnTaskCsv(session: Session): { csv: string; rows: number } {
+    return workSessions.timeOnTaskCsv(this.ctx, this.s(session));
   }
 
   // Consensus and export (reviewers and admins)

@@ -226,81 +226,54 @@ const studies: Migration = {
 };
 
 /**
- * Reader studies (issue 6, src-main/services/study/). Nothing here is ever updated: a study's
- * configuration (seed included) is written once; its lifecycle is one row per transition
- * (UNIQUE(study_id, state) makes "reopen" impossible in SQL too); the segmentation versions each
- * (case, source) shows, and every reader's trials with their A/B mapping, are written once when the
- * study opens, so later saves cannot change what readers see; views and answers are appended
- * (an allowed revision is a new row with revision + 1).
+ * Review sessions (issue 6): a 'difficult' flag kind, and time on task.
+ * - review_flags gains the kind 'difficult' (a reviewer's mark that a case is hard, for the worklist
+ *   filter) and an explicit `seq`, so "the newest verdict" is an order, not a timestamp comparison
+ *   (two flags in the same millisecond). SQLite cannot alter a CHECK constraint, so the table is
+ *   rebuilt the documented way (create, copy in creation order, drop, rename) and its append-only
+ *   triggers are re-created; no table references review_flags, and DROP TABLE fires no triggers.
+ * - work_sessions: append-only segments of active time a rater spent on a case, reported by the
+ *   renderer when it stops timing (case switch, submit, window hidden, sign-out, checkpoint).
  */
-const studies: Migration = {
+const reviewSessions: Migration = {
   version: 4,
-  description: 'reader studies: configuration, lifecycle, frozen segmentations, trials, views, answers',
+  description: "review sessions: 'difficult' review flags (review_flags rebuilt with seq) and work_sessions (time on task)",
   up(db) {
     db.exec(`
-      CREATE TABLE studies (
-        study_id   TEXT PRIMARY KEY,
-        title      TEXT NOT NULL,
-        config     TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        created_by TEXT REFERENCES raters(rater_id)
+      CREATE TABLE review_flags_rebuilt (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        flag_id         TEXT NOT NULL UNIQUE,
+        case_id         TEXT NOT NULL REFERENCES cases(case_id),
+        version_id      TEXT REFERENCES annotation_versions(version_id),
+        author_rater_id TEXT NOT NULL REFERENCES raters(rater_id),
+        kind            TEXT NOT NULL CHECK (kind IN ('needs-revision', 'accepted', 'image-problem', 'other', 'difficult')),
+        note            TEXT NOT NULL,
+        created_at      TEXT NOT NULL
       );
-      CREATE TABLE study_states (
-        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-        study_id       TEXT NOT NULL REFERENCES studies(study_id),
-        state          TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed')),
-        at             TEXT NOT NULL,
-        actor_rater_id TEXT REFERENCES raters(rater_id),
-        UNIQUE (study_id, state)
-      );
-      CREATE TABLE study_segmentations (
-        study_id    TEXT NOT NULL REFERENCES studies(study_id),
+      INSERT INTO review_flags_rebuilt (flag_id, case_id, version_id, author_rater_id, kind, note, created_at)
+        SELECT flag_id, case_id, version_id, author_rater_id, kind, note, created_at FROM review_flags ORDER BY created_at, rowid;
+      DROP TABLE review_flags;
+      ALTER TABLE review_flags_rebuilt RENAME TO review_flags;
+      CREATE INDEX review_flags_by_version ON review_flags (version_id, seq);
+      CREATE INDEX review_flags_by_case ON review_flags (case_id, seq);
+      ${appendOnlyTriggers('review_flags')}
+      CREATE TABLE work_sessions (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id  TEXT NOT NULL UNIQUE,
+        rater_id    TEXT NOT NULL REFERENCES raters(rater_id),
         case_id     TEXT NOT NULL REFERENCES cases(case_id),
-        source_id   TEXT NOT NULL,
-        version_ids TEXT NOT NULL,
-        PRIMARY KEY (study_id, case_id, source_id)
+        mode        TEXT NOT NULL CHECK (mode IN ('annotate', 'review')),
+        started_at  TEXT NOT NULL,
+        ended_at    TEXT NOT NULL,
+        active_ms   INTEGER NOT NULL CHECK (active_ms >= 0),
+        end_reason  TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
       );
-      CREATE TABLE study_trials (
-        trial_id  TEXT PRIMARY KEY,
-        study_id  TEXT NOT NULL REFERENCES studies(study_id),
-        reader_id TEXT NOT NULL REFERENCES raters(rater_id),
-        position  INTEGER NOT NULL CHECK (position >= 0),
-        case_id   TEXT NOT NULL REFERENCES cases(case_id),
-        mode      TEXT NOT NULL CHECK (mode IN ('paired', 'single')),
-        source_a  TEXT NOT NULL,
-        source_b  TEXT,
-        UNIQUE (study_id, reader_id, position)
-      );
-      CREATE TABLE study_views (
-        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
-        study_id  TEXT NOT NULL REFERENCES studies(study_id),
-        trial_id  TEXT NOT NULL REFERENCES study_trials(trial_id),
-        reader_id TEXT NOT NULL REFERENCES raters(rater_id),
-        at        TEXT NOT NULL
-      );
-      CREATE TABLE study_answers (
-        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-        study_id      TEXT NOT NULL REFERENCES studies(study_id),
-        trial_id      TEXT NOT NULL REFERENCES study_trials(trial_id),
-        reader_id     TEXT NOT NULL REFERENCES raters(rater_id),
-        answer        TEXT NOT NULL,
-        started_at    TEXT NOT NULL,
-        submitted_at  TEXT NOT NULL,
-        time_taken_ms INTEGER NOT NULL CHECK (time_taken_ms >= 0),
-        revision      INTEGER NOT NULL CHECK (revision >= 0),
-        UNIQUE (trial_id, revision)
-      );
-      CREATE INDEX study_answers_by_study ON study_answers (study_id, reader_id, trial_id, seq);
-      CREATE INDEX study_views_by_trial ON study_views (trial_id, seq);
-      ${appendOnlyTriggers('studies')}
-      ${appendOnlyTriggers('study_states')}
-      ${appendOnlyTriggers('study_segmentations')}
-      ${appendOnlyTriggers('study_trials')}
-      ${appendOnlyTriggers('study_views')}
-      ${appendOnlyTriggers('study_answers')}
+      CREATE INDEX work_sessions_by_case_rater ON work_sessions (case_id, rater_id);
+      ${appendOnlyTriggers('work_sessions')}
     `);
   },
 };
 
 /** Every migration Quorum knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, studies];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions];
