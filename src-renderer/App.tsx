@@ -9,6 +9,7 @@ import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
 import { ViewerGrid } from './components/ViewerGrid';
 import { DashboardView } from './components/evaluation/DashboardView';
+import { MetricsPanel } from './components/evaluation/MetricsPanel';
 import { StudyView } from './components/study/StudyView';
 import { WorklistView } from './components/worklist/WorklistView';
 import { WorkspaceTabs } from './components/workspace/WorkspaceTabs';
@@ -60,6 +61,7 @@ export function App() {
           </section>
         )}
       </main>
+      <MetricsPanel />
       {helpVisible && <HelpOverlay />}
       {openDialogVisible && <OpenDialog />}
     </div>

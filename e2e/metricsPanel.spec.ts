@@ -1,0 +1,132 @@
+/**
+ * The per-case metrics panel on the demo evaluation cohort (three synthetic raters and the demo
+ * model's results, seeded into the demo project), with a server of its own so the first identity,
+ * an admin who reviews, is ours:
+ * - on the empty-reference case every rater answered "no lesion" and the model's p > 0.5 mask is
+ *   empty too, so model vs majority has both masks empty: Dice is NaN under USE-Evaluator (shown as
+ *   NaN with the empty-case reason, not 0 or 1) and 1 under ISLES'22 and MetricsReloaded
+ *   (docs/metric-conventions.md: "Both empty: Dice 1"); with T = 0.05 ml the USE class is TN;
+ * - an admin's own brush stroke (annotate mode) shows up in the volumes, recomputed incrementally;
+ * - an annotator gets no panel;
+ * - on the three-lesion case, clicking a lesion row moves every viewport to the lesion's centroid:
+ *   the axial slice readout becomes round(centroid k) + 1.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { signInAs, signOut } from './helpers/annotate';
+import { openCaseByName } from './helpers/openCase';
+import { closeSpecServer, openSpecServer } from './helpers/specServer';
+import type { RunningServer } from './helpers/startServer';
+import { waitForVolume } from './helpers/waitForVolume';
+
+test.describe.configure({ mode: 'serial' });
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+let server: RunningServer;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  ({ server, page } = await openSpecServer(browser, repoRoot));
+});
+
+test.afterAll(async () => {
+  await closeSpecServer(page, server);
+});
+
+async function panelReady(): Promise<void> {
+  await expect(page.getByTestId('metrics-panel')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+}
+
+test('empty reference: Dice NaN under USE, 1 under ISLES and MetricsReloaded, TN with T', async () => {
+  await signInAs(page, 'Rita Admin');
+  await openCaseByName(page, /Cohort 01/);
+  await waitForVolume(page);
+  await panelReady();
+  const table = page.getByTestId('metrics-table');
+  await expect(table).toHaveAttribute('data-comparison', /^model-majority:majority:/);
+  const dice = page.getByTestId('metric-dice');
+  await expect(table).toHaveAttribute('data-convention', 'use');
+  await expect(dice).toHaveAttribute('data-value', 'NaN');
+  await expect(dice).toContainText('NaN (reference and prediction empty)');
+  await expect(dice).toHaveAttribute('title', /2TP\/\(2TP\+FP\+FN\+1e-8\)/);
+
+  await page.getByTestId('metrics-convention').selectOption('isles22');
+  await expect(table).toHaveAttribute('data-convention', 'isles22');
+  await expect(dice).toHaveAttribute('data-value', '1');
+  await expect(dice).toHaveAttribute('title', /Both empty: 1/);
+  await page.getByTestId('metrics-convention').selectOption('metricsreloaded');
+  await expect(dice).toHaveAttribute('data-value', '1');
+
+  // The model's expected volume is not 0 even though its p > 0.5 mask is empty: the bias indicator shows it.
+  const vExp = Number(await page.getByTestId('volume-exp').getAttribute('data-value'));
+  expect(vExp).toBeGreaterThan(0);
+  await expect(page.getByTestId('volume-thr')).toHaveAttribute('data-value', '0');
+  expect(Number(await page.getByTestId('volume-bias').getAttribute('data-value'))).toBeCloseTo(-vExp, 9);
+
+  await page.getByTestId('metrics-convention').selectOption('use');
+  const runs = Number(await page.getByTestId('metrics-panel').getAttribute('data-runs'));
+  await page.getByTestId('metrics-threshold').fill('0.05');
+  await page.getByTestId('metrics-threshold').press('Enter');
+  await expect.poll(async () => Number(await page.getByTestId('metrics-panel').getAttribute('data-runs'))).toBeGreaterThan(runs);
+  await panelReady();
+  await expect(page.getByTestId('metric-image_class')).toHaveAttribute('data-value', 'TN');
+  await expect(dice).toContainText('→ TN at 0.05 ml');
+});
+
+test('a lesion row centres the viewports on the lesion', async () => {
+  await openCaseByName(page, /Cohort 03/);
+  await waitForVolume(page);
+  await panelReady();
+  const rows = page.getByTestId('lesion-row');
+  await expect(rows).toHaveCount(3);
+  const axial = page.getByTestId('slice-info-axial');
+  const before = Number(await axial.getAttribute('data-slice'));
+  // A lesion whose centroid lies on another axial slice than the one shown.
+  let target = -1;
+  let expected = 0;
+  for (let n = 0; n < 3; n++) {
+    const k = Number(((await rows.nth(n).getAttribute('data-centroid')) ?? '').split(',')[2]);
+    if (Math.round(k) + 1 !== before) {
+      target = n;
+      expected = Math.round(k) + 1;
+      break;
+    }
+  }
+  expect(target).toBeGreaterThanOrEqual(0);
+  await rows.nth(target).getByTestId('lesion-jump').click();
+  await expect(axial).toHaveAttribute('data-slice', String(expected));
+});
+
+test('an edit of the signed-in rater is in the metrics within about a second', async () => {
+  await page.getByTestId('mode-annotate').click();
+  await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'not-started');
+  await panelReady();
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('tool-brush')).toHaveClass(/on/);
+  const box = await page.getByTestId('viewport-element-axial').boundingBox();
+  if (!box) throw new Error('no axial viewport');
+  const y = box.y + box.height * 0.35;
+  await page.mouse.move(box.x + box.width * 0.3, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.45, y, { steps: 12 });
+  const released = Date.now();
+  await page.mouse.up();
+  // Debounce (300 ms), reading the labelmap and the worker's incremental recompute; the row may
+  // appear earlier with a partial stroke (edits are reported while the brush moves).
+  const row = page.getByTestId('volume-rater-Rita Admin (editing)');
+  await expect.poll(async () => Number((await row.getAttribute('data-value', { timeout: 100 }).catch(() => null)) ?? 0), { timeout: 5000, intervals: [50] }).toBeGreaterThan(0);
+  const elapsed = Date.now() - released;
+  console.log(`edit → metrics: ${elapsed} ms (${await page.getByTestId('metrics-status').innerText()})`);
+  expect(elapsed).toBeLessThan(2500);
+  // The admin is compared like any rater: a pair with each of the three raters.
+  await expect(page.getByTestId('matrix-cell')).toHaveCount(4 * 5);
+});
+
+test('an annotator gets no metrics panel', async () => {
+  await signOut(page);
+  await signInAs(page, 'Alan Annotator');
+  await expect(page.getByTestId('signed-in')).toContainText('Alan Annotator');
+  await expect(page.getByTestId('metrics-panel')).toHaveCount(0);
+});

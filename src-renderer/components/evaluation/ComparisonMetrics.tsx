@@ -1,0 +1,93 @@
+/**
+ * The metrics of one comparison (model vs majority by default) under the convention shown: label,
+ * value, unit and the convention's name on every row, the definition as a tooltip, and NaN written
+ * as NaN with the empty-case reason — never as 0 or 1. Below, the model against the soft reference
+ * by the Dice semimetric, the only soft Dice that is maximal at x = y.
+ */
+import { useState } from 'react';
+import type { CaseEvaluation, Comparison } from '../../../src-shared/evaluation/types';
+import { CONVENTION_LABELS, emptyCaseText, formatValue, metricRows } from '../../../src-shared/evaluation/metricCatalog';
+import { useEvaluationState } from '../../state/evaluationState';
+
+const KIND_LABEL: Record<Comparison['kind'], string> = {
+  'model-majority': 'vs majority',
+  'model-rater': 'vs rater',
+  'rater-loo': 'vs leave-one-out',
+  'rater-rater': 'rater pair',
+};
+
+export function comparisonKey(c: Comparison): string {
+  return `${c.kind}:${c.referenceId}:${c.predictionId}`;
+}
+
+function comparisonTitle(c: Comparison): string {
+  if (c.kind === 'rater-loo') return `${c.predictionLabel} vs majority of the others`;
+  return `${c.predictionLabel} vs ${c.referenceLabel}`;
+}
+
+function defaultComparison(result: CaseEvaluation): Comparison | undefined {
+  return result.comparisons.find((c) => c.kind === 'model-majority') ?? result.comparisons.find((c) => c.kind === 'model-rater') ?? result.comparisons[0];
+}
+
+export function ComparisonMetrics({ result }: { result: CaseEvaluation }) {
+  const convention = useEvaluationState((s) => s.settings.convention);
+  const [picked, setPicked] = useState<string | null>(null);
+  const chosen = result.comparisons.find((c) => comparisonKey(c) === picked) ?? defaultComparison(result);
+  const conv = CONVENTION_LABELS[convention];
+  const r = chosen?.results[convention];
+  const reason = chosen ? emptyCaseText(chosen.emptyCase) : '';
+  return (
+    <section className="metrics-section" data-testid="metrics-comparison">
+      <h3>Metrics ({conv})</h3>
+      {result.model && !result.model.hasResult && <div className="muted small">{result.model.name}: no result on this case.</div>}
+      {result.comparisons.length === 0 ? (
+        <div className="muted">Nothing to compare: no submitted annotation{result.model?.hasResult ? '' : ' and no model result'}.</div>
+      ) : (
+        <select data-testid="metrics-comparison-select" value={chosen ? comparisonKey(chosen) : ''} onChange={(e) => setPicked(e.target.value)}>
+          {result.comparisons.map((c) => (
+            <option key={comparisonKey(c)} value={comparisonKey(c)}>
+              {comparisonTitle(c)} ({KIND_LABEL[c.kind]})
+            </option>
+          ))}
+        </select>
+      )}
+      {chosen && r && (
+        <table className="metrics-table" data-testid="metrics-table" data-comparison={comparisonKey(chosen)} data-convention={convention}>
+          <tbody>
+            {metricRows(convention, r).map((row) => {
+              const v = row.read(r);
+              const nan = typeof v === 'number' && Number.isNaN(v);
+              return (
+                <tr key={row.id} data-testid={`metric-${row.id}`} data-value={v === null ? 'null' : String(v)} title={row.definition}>
+                  <th>{row.label}</th>
+                  <td className={nan ? 'nan' : ''}>
+                    {formatValue(v, row.unit)}
+                    {nan && reason && <span className="muted"> ({reason})</span>}
+                  </td>
+                  <td className="muted">
+                    {row.unit} {conv}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {chosen && reason && (
+        <div className="muted small" data-testid="metrics-empty-case">
+          Empty-case: {reason}
+        </div>
+      )}
+      {result.soft && (
+        <div
+          className="small"
+          data-testid="metric-dice-dml"
+          data-value={String(result.soft.diceDml)}
+          title="Dice semimetric (Wang, Popordanoska, Bertels et al.; JDTLosses): Dice_DML = (Σx + Σy − Σ|x−y|)/(Σx + Σy), x = model probabilities, y = soft reference (mean of the raters' votes). Maximal at x = y, unlike 2Σxy/(Σx+Σy)."
+        >
+          Model vs soft reference: Dice semimetric {formatValue(result.soft.diceDml, '')}
+        </div>
+      )}
+    </section>
+  );
+}

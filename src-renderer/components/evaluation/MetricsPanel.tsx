@@ -1,0 +1,87 @@
+/**
+ * The per-case metrics panel (issue 7, reviewer mode): a collapsible right-hand panel of the Viewer
+ * workspace for reviewers and admins on a project case. Settings (convention, USE threshold,
+ * surface tolerances, uncertain voxels), the metrics of one comparison, the source matrix, the
+ * volumes and the lesion table. All numbers come from the metrics worker (evaluationActions.ts).
+ */
+import { useEffect } from 'react';
+import { useAppState } from '../../state/appState';
+import { useAnnotationState } from '../../state/annotationState';
+import { noteOwnEdit, refreshEvaluation, setMetricsPanelExpanded } from '../../state/evaluationActions';
+import { useEvaluationState } from '../../state/evaluationState';
+import { onOwnLabelmapEdited } from '../../viewer/annotationSession';
+import { ComparisonMetrics } from './ComparisonMetrics';
+import { EvaluationSettingsForm } from './EvaluationSettingsForm';
+import { LesionTable } from './LesionTable';
+import { SourceMatrix } from './SourceMatrix';
+import { VolumesTable } from './VolumesTable';
+
+/** Reload when the case, the session or the rater's own saved version changes; recompute on own edits. */
+function useEvaluationSync(): void {
+  const caseId = useAnnotationState((s) => s.currentCase?.caseId ?? null);
+  const token = useAnnotationState((s) => s.signedIn?.token ?? null);
+  const role = useAnnotationState((s) => s.signedIn?.role ?? null);
+  const ownVersion = useAnnotationState((s) => s.own.versionId);
+  const layers = useAnnotationState((s) => s.layers.length);
+  useEffect(() => {
+    void refreshEvaluation();
+  }, [caseId, token, role, ownVersion, layers]);
+  useEffect(() => onOwnLabelmapEdited(() => noteOwnEdit()), []);
+}
+
+export function MetricsPanel() {
+  useEvaluationSync();
+  const workspace = useAppState((s) => s.workspace);
+  const signedIn = useAnnotationState((s) => s.signedIn);
+  const currentCase = useAnnotationState((s) => s.currentCase);
+  const expanded = useEvaluationState((s) => s.expanded);
+  const status = useEvaluationState((s) => s.status);
+  const error = useEvaluationState((s) => s.error);
+  const result = useEvaluationState((s) => s.result);
+  const notes = useEvaluationState((s) => s.notes);
+  const runs = useEvaluationState((s) => s.runs);
+
+  if (workspace !== 'viewer' || !signedIn || signedIn.role === 'annotator' || !currentCase) return null;
+  if (!expanded) {
+    return (
+      <aside className="metrics-panel collapsed" data-testid="metrics-panel" data-expanded="no">
+        <button type="button" data-testid="metrics-panel-toggle" title="Show the per-case metrics" onClick={() => setMetricsPanelExpanded(true)}>
+          Metrics ‹
+        </button>
+      </aside>
+    );
+  }
+  const busy = status === 'loading' || status === 'computing';
+  return (
+    <aside className="metrics-panel" data-testid="metrics-panel" data-expanded="yes" data-status={status} data-runs={runs}>
+      <header className="metrics-header">
+        <h2>Metrics — {currentCase.name}</h2>
+        <span className="muted" data-testid="metrics-status" role="status">
+          {busy ? (status === 'loading' ? 'loading…' : 'computing…') : result ? `${result.computed.ms} ms (${result.computed.comparisons} computed, ${result.computed.cached} reused)` : ''}
+        </span>
+        <button type="button" data-testid="metrics-panel-toggle" title="Hide the metrics panel" onClick={() => setMetricsPanelExpanded(false)}>
+          ›
+        </button>
+      </header>
+      <EvaluationSettingsForm />
+      {error && (
+        <div className="annotation-message error" data-testid="metrics-error" role="alert">
+          {error}
+        </div>
+      )}
+      {notes.map((n) => (
+        <div key={n} className="muted small">
+          {n}
+        </div>
+      ))}
+      {result && (
+        <>
+          <ComparisonMetrics result={result} />
+          <SourceMatrix result={result} />
+          <VolumesTable result={result} />
+          <LesionTable result={result} />
+        </>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * The per-case metrics panel's state (issue 7): its settings (convention shown, USE threshold,
+ * surface tolerances, uncertain-voxel rule, matrix measure), whether it is expanded, and the worker's
+ * last result with its status. Changed only through evaluationActions.ts.
+ */
+import { useSyncExternalStore } from 'react';
+import type { CaseEvaluation, ConventionName, UncertainAs } from '../../src-shared/evaluation/types';
+import { createStore } from './createStore';
+
+export interface EvaluationSettings {
+  /** The convention whose numbers are shown (all three are computed, so switching is instant). */
+  readonly convention: ConventionName;
+  /** USE's T in ml; null: small means empty (no image-level class). */
+  readonly useThresholdMl: number | null;
+  /** Surface Dice / NSD tolerances in mm; empty: each convention's default (USE 2, 5, 10; MetricsReloaded 1). */
+  readonly tolerancesMm: readonly number[];
+  readonly uncertainAs: UncertainAs;
+  /** The source matrix's measure: the convention's Dice, or its surface measure at the first tolerance. */
+  readonly matrixMetric: 'dice' | 'nsd';
+}
+
+export type EvaluationStatus = 'idle' | 'loading' | 'computing' | 'ready' | 'error';
+
+export interface EvaluationState {
+  readonly expanded: boolean;
+  readonly settings: EvaluationSettings;
+  readonly status: EvaluationStatus;
+  /** The case the result belongs to. */
+  readonly caseId: string | null;
+  readonly result: CaseEvaluation | null;
+  readonly error: string | null;
+  /** Raters listed without a labelmap (only a draft), and the live edit in use, for the panel's notes. */
+  readonly notes: readonly string[];
+  /** How many recomputes ran (e2e and the "computing…" state watch it). */
+  readonly runs: number;
+}
+
+export const initialEvaluationState: EvaluationState = {
+  expanded: true,
+  settings: { convention: 'use', useThresholdMl: null, tolerancesMm: [], uncertainAs: 'lesion', matrixMetric: 'dice' },
+  status: 'idle',
+  caseId: null,
+  result: null,
+  error: null,
+  notes: [],
+  runs: 0,
+};
+
+export const evaluationStore = createStore<EvaluationState, Record<string, never>>(initialEvaluationState);
+
+export function useEvaluationState<T>(select: (s: EvaluationState) => T): T {
+  return useSyncExternalStore(evaluationStore.subscribe, () => select(evaluationStore.getState()));
+}
+
+export function updateEvaluation(patch: Partial<EvaluationState> | ((s: EvaluationState) => Partial<EvaluationState>)): void {
+  evaluationStore.update((s) => ({ ...s, ...(typeof patch === 'function' ? patch(s) : patch) }));
+}
