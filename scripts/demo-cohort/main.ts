@@ -8,7 +8,8 @@
  * new one is written into a temporary folder and renamed into place, so an interrupted run never
  * leaves a half cohort that looks complete. Prints the cohort table (demo/README.md has it too).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseBval, readNifti, splitByBValue, writeNifti } from '../../src-shared/nifti/index';
 import { COHORT_FILE, COHORT_FORMAT, parseCohortManifest, type CohortCase, type CohortManifest } from '../../src-main/services/project/demoCohortManifest';
@@ -41,12 +42,21 @@ function readSource(): { src: SourceDwi; bvec: string } {
   return { src: { geometry: image.geometry, volumes, bValues }, bvec: readFileSync(path.join(dir, 'dwi.bvec'), 'utf8') };
 }
 
+/** sha256 over this folder's sources and the cohort index schema: any change to how the cohort is made. */
+function generatorHash(): string {
+  const h = createHash('sha256');
+  const dir = import.meta.dirname;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort().map((f) => path.join(dir, f));
+  for (const f of [...files, path.join(repo, 'src-main', 'services', 'project', 'demoCohortManifest.ts')]) h.update(readFileSync(f));
+  return h.digest('hex');
+}
+
 function existingIsCurrent(out: string, wantModel: boolean): boolean {
   const file = path.join(out, COHORT_FILE);
   if (!existsSync(file)) return false;
   try {
     const m = parseCohortManifest(readFileSync(file, 'utf8'), file);
-    return m.seed === COHORT_SEED && (!wantModel || m.cases.every((c) => c.model !== null));
+    return m.seed === COHORT_SEED && m.generatorHash === generatorHash() && (!wantModel || m.cases.every((c) => c.model !== null));
   } catch {
     return false;
   }
@@ -129,6 +139,7 @@ async function main(): Promise<void> {
   }
   const manifest: CohortManifest = {
     format: COHORT_FORMAT,
+    generatorHash: generatorHash(),
     seed: COHORT_SEED,
     source: 'demo/dwi/dwi.nii.gz',
     voxelMl: voxelMlOf(src),

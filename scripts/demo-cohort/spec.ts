@@ -28,7 +28,7 @@ export interface CaseSpec {
 
 // Names avoid "DWI", "diffusion", "DICOM" and "CT": e2e specs pick the other demo cases by those words.
 export const CASES: readonly CaseSpec[] = [
-  { id: 'case-01', name: 'Cohort 01 · empty reference', kind: 'empty', lesions: [], noiseSigma: 15 },
+  { id: 'case-01', name: 'Cohort 01 · empty reference', kind: 'empty', lesions: [], noiseSigma: 5 },
   { id: 'case-02', name: 'Cohort 02 · one small lesion', kind: 'small', lesions: ['small'], noiseSigma: 20 },
   { id: 'case-03', name: 'Cohort 03 · three lesions', kind: 'multi', lesions: ['large', 'medium', 'small'], noiseSigma: 25 },
   { id: 'case-04', name: 'Cohort 04 · one large lesion', kind: 'ordinary', lesions: ['large'], noiseSigma: 10 },

@@ -1,7 +1,8 @@
 /** The cohort as a Markdown table (printed by main.ts; demo/README.md keeps a copy). */
 import type { CohortManifest } from '../../src-main/services/project/demoCohortManifest';
 
-const ml = (x: number) => x.toFixed(2);
+// Two decimals, three below 0.1 ml so a one-voxel (0.003 ml) result does not read as 0.
+const ml = (x: number) => x.toFixed(x > 0 && x < 0.1 ? 3 : 2);
 
 export function cohortTable(m: CohortManifest): string {
   const head = ['case', 'kind', 'lesions (truth ml)', ...m.raters.map((r) => `${r.name} ml (lesion + uncertain)`), 'model p>0.5 ml / Σp ml'];

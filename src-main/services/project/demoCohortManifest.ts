@@ -60,6 +60,8 @@ export type CohortCase = z.infer<typeof cohortCaseSchema>;
 
 export const cohortManifestSchema = z.object({
   format: z.literal(COHORT_FORMAT),
+  /** sha256 of the generator's sources (scripts/demo-cohort/*.ts): a changed generator regenerates at set-up. */
+  generatorHash: z.string(),
   seed: z.number().int(),
   source: z.string(),
   voxelMl: z.number().positive(),
