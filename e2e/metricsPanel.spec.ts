@@ -116,7 +116,12 @@ test('an edit of the signed-in rater is in the metrics within about a second', a
   // Debounce (300 ms), reading the labelmap and the worker's incremental recompute; the row may
   // appear earlier with a partial stroke (edits are reported while the brush moves).
   const row = page.getByTestId('volume-rater-Rita Admin (editing)');
-  await expect.poll(async () => Number((await row.getAttribute('data-value', { timeout: 100 }).catch(() => null)) ?? 0), { timeout: 5000, intervals: [50] }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number((await row.getAttribute('data-value', { timeout: 100 }).catch(() => null)) ?? 0), {
+      timeout: 5000,
+      intervals: [50],
+    })
+    .toBeGreaterThan(0);
   const elapsed = Date.now() - released;
   console.log(`edit → metrics: ${elapsed} ms (${await page.getByTestId('metrics-status').innerText()})`);
   expect(elapsed).toBeLessThan(2500);

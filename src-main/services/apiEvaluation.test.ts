@@ -17,8 +17,21 @@ const unzip = (b64: string): Uint8Array => new Uint8Array(gunzipSync(Buffer.from
 
 interface Sources {
   geometry: { dims: number[] };
-  raters: Array<{ raterId: string; name: string; status: string; versionId: string | null; noLesion: boolean; labelmapGzBase64: string | null }>;
-  models: Array<{ raterId: string; versionId: string | null; threshold: number | null; probabilityGzBase64: string | null; expectedMl: number | null }>;
+  raters: Array<{
+    raterId: string;
+    name: string;
+    status: string;
+    versionId: string | null;
+    noLesion: boolean;
+    labelmapGzBase64: string | null;
+  }>;
+  models: Array<{
+    raterId: string;
+    versionId: string | null;
+    threshold: number | null;
+    probabilityGzBase64: string | null;
+    expectedMl: number | null;
+  }>;
 }
 
 describe('evaluation.caseSources', () => {
@@ -38,10 +51,21 @@ describe('evaluation.caseSources', () => {
     const submitted = new Uint8Array(VOXELS);
     submitted.fill(1, 10, 13);
     submitted[20] = 2;
-    const v1 = await call<{ versionId: string }>('quorum:annotation.save', { session: aliceToken, caseId: dwi.caseId, labelmapGzBase64: gz(submitted), status: 'submitted' });
+    const v1 = await call<{ versionId: string }>('quorum:annotation.save', {
+      session: aliceToken,
+      caseId: dwi.caseId,
+      labelmapGzBase64: gz(submitted),
+      status: 'submitted',
+    });
     const draft = submitted.slice();
     draft[13] = 1;
-    await call('quorum:annotation.save', { session: aliceToken, caseId: dwi.caseId, labelmapGzBase64: gz(draft), status: 'draft', parentVersionId: v1.versionId });
+    await call('quorum:annotation.save', {
+      session: aliceToken,
+      caseId: dwi.caseId,
+      labelmapGzBase64: gz(draft),
+      status: 'draft',
+      parentVersionId: v1.versionId,
+    });
     const noLesion = await call<{ versionId: string }>('quorum:annotation.noLesion', { session: bobToken, caseId: dwi.caseId });
 
     const q = new Uint8Array(VOXELS);
@@ -63,11 +87,21 @@ describe('evaluation.caseSources', () => {
     const a = s.raters.find((r) => r.raterId === alice.raterId);
     expect(a).toMatchObject({ status: 'draft', versionId: v1.versionId, noLesion: false });
     expect(Buffer.from(unzip(a?.labelmapGzBase64 ?? '')).equals(Buffer.from(submitted))).toBe(true);
-    expect(s.raters.find((r) => r.raterId === bob.raterId)).toMatchObject({ status: 'no-lesion', versionId: noLesion.versionId, noLesion: true, labelmapGzBase64: null });
+    expect(s.raters.find((r) => r.raterId === bob.raterId)).toMatchObject({
+      status: 'no-lesion',
+      versionId: noLesion.versionId,
+      noLesion: true,
+      labelmapGzBase64: null,
+    });
     // Raters without any version on the case (Ada, Rita) are not sources; the model is not a human rater.
     expect(s.raters.map((r) => r.raterId).sort()).toEqual([alice.raterId, bob.raterId].sort());
     expect(s.models).toHaveLength(1);
-    expect(s.models[0]).toMatchObject({ raterId: saved.rater.raterId, versionId: saved.version.versionId, threshold: 0.5, expectedMl: 0.004 });
+    expect(s.models[0]).toMatchObject({
+      raterId: saved.rater.raterId,
+      versionId: saved.version.versionId,
+      threshold: 0.5,
+      expectedMl: 0.004,
+    });
     const back = unzip(s.models[0].probabilityGzBase64 ?? '');
     expect(back.length).toBe(VOXELS);
     expect([back[10], back[11], back[12]]).toEqual([204, 51, 0]);

@@ -28,7 +28,10 @@ const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.
 
 /** Label 1's probabilities as uint8 q = round(p × 255) from the stored NIfTI bytes. */
 function quantisedLabelOne(niftiBytes: Uint8Array, voxels: number, fileName: string): Uint8Array {
-  const img = readNifti(niftiBytes, { fileName, gunzip: (gz, size) => new Uint8Array(gunzipSync(gz, { maxOutputLength: size + (1 << 20) })) });
+  const img = readNifti(niftiBytes, {
+    fileName,
+    gunzip: (gz, size) => new Uint8Array(gunzipSync(gz, { maxOutputLength: size + (1 << 20) })),
+  });
   if (img.data.length < voxels) fail('corrupt-file', `${fileName} holds ${img.data.length} values, fewer than the case's ${voxels} voxels`);
   const q = new Uint8Array(voxels);
   const d = img.data;
@@ -47,7 +50,10 @@ function groupByRater(versions: readonly AnnotationVersion[]): Map<string, Annot
 
 function caseSources(store: ProjectStore, s: Session, caseId: string) {
   if (!seesAllRaters(s.role)) {
-    fail('forbidden', "evaluation compares every rater's work, so it is for reviewers and admins; an annotator sees only their own annotation");
+    fail(
+      'forbidden',
+      "evaluation compares every rater's work, so it is for reviewers and admins; an annotator sees only their own annotation",
+    );
   }
   const record = store.getCase(s, caseId);
   const geometry = record.series[0].geometry;
@@ -60,7 +66,17 @@ function caseSources(store: ProjectStore, s: Session, caseId: string) {
     const submitted = [...own].reverse().find((v) => v.status === 'submitted') ?? null;
     if (rater.kind === 'model') {
       if (!submitted) {
-        models.push({ raterId: rater.raterId, name: rater.name, versionId: null, threshold: null, probabilityGzBase64: null, expectedMl: null, maskMl: null, modelId: null, modelVersion: null });
+        models.push({
+          raterId: rater.raterId,
+          name: rater.name,
+          versionId: null,
+          threshold: null,
+          probabilityGzBase64: null,
+          expectedMl: null,
+          maskMl: null,
+          modelId: null,
+          modelVersion: null,
+        });
         continue;
       }
       const r = store.readModelResult(s, submitted.versionId);

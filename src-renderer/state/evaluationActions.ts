@@ -81,7 +81,9 @@ export async function refreshEvaluation(): Promise<void> {
   try {
     const loaded = await loadCaseSources(c.token, c.caseId);
     if (mine !== loadSerial) return;
-    const notes = loaded.meta.raters.filter((r) => r.versionId === null).map((r) => `${r.name}: ${r.status}, nothing submitted (not compared)`);
+    const notes = loaded.meta.raters
+      .filter((r) => r.versionId === null)
+      .map((r) => `${r.name}: ${r.status}, nothing submitted (not compared)`);
     const live = liveEdits > 0 && loadedCase === c.caseId ? ownLabelmap() : null;
     const raters = live ? withLive(loaded.input.raters, c.raterId, live) : loaded.input.raters;
     loadedCase = c.caseId;
@@ -95,7 +97,9 @@ export async function refreshEvaluation(): Promise<void> {
 }
 
 function raterName(raterId: string): string {
-  return annotationStore.getState().identities.find((i) => i.raterId === raterId)?.name ?? annotationStore.getState().signedIn?.name ?? raterId;
+  return (
+    annotationStore.getState().identities.find((i) => i.raterId === raterId)?.name ?? annotationStore.getState().signedIn?.name ?? raterId
+  );
 }
 
 function withLive(raters: readonly RaterSource[], raterId: string, labelmap: Uint8Array): RaterSource[] {
@@ -110,8 +114,11 @@ export function changeEvaluationSettings(patch: Partial<EvaluationSettings>): vo
   const settings = { ...before, ...patch };
   updateEvaluation({ settings });
   const recompute =
-    settings.useThresholdMl !== before.useThresholdMl || settings.uncertainAs !== before.uncertainAs || settings.tolerancesMm.join(',') !== before.tolerancesMm.join(',');
-  if (recompute && loadedCase !== null && loadedCase === evaluationStore.getState().caseId) send({ type: 'setOptions', caseId: loadedCase });
+    settings.useThresholdMl !== before.useThresholdMl ||
+    settings.uncertainAs !== before.uncertainAs ||
+    settings.tolerancesMm.join(',') !== before.tolerancesMm.join(',');
+  if (recompute && loadedCase !== null && loadedCase === evaluationStore.getState().caseId)
+    send({ type: 'setOptions', caseId: loadedCase });
 }
 
 export function setMetricsPanelExpanded(expanded: boolean): void {
@@ -130,7 +137,11 @@ export function noteOwnEdit(): void {
     const data = ownLabelmap();
     if (!now || now.caseId !== loadedCase || !data) return;
     liveEdits++;
-    send({ type: 'updateRater', caseId: now.caseId, rater: { id: now.raterId, name: `${raterName(now.raterId)} (editing)`, labelmap: data, key: `live-${liveEdits}` } });
+    send({
+      type: 'updateRater',
+      caseId: now.caseId,
+      rater: { id: now.raterId, name: `${raterName(now.raterId)} (editing)`, labelmap: data, key: `live-${liveEdits}` },
+    });
   }, EDIT_DEBOUNCE_MS);
 }
 

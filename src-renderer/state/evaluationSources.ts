@@ -60,4 +60,3 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
     },
   };
 }
-

@@ -165,7 +165,12 @@ describe('missing model result', () => {
 
 describe('uncertain voxels', () => {
   // Rater A: 1 on A's cube; rater B: 2 (uncertain) on the same cube.
-  const input = (): CaseSourcesInput => ({ dims, spacingMm: [1, 1, 1], raters: [rater('A', A()), rater('B', box([2, 2, 2], [4, 4, 4], 2))], model: null });
+  const input = (): CaseSourcesInput => ({
+    dims,
+    spacingMm: [1, 1, 1],
+    raters: [rater('A', A()), rater('B', box([2, 2, 2], [4, 4, 4], 2))],
+    model: null,
+  });
 
   it('lesion: B is A; background: B is empty; half: B votes ½ (volume 13.5 voxels, majority needs 2 votes → empty)', () => {
     const asLesion = evaluateCase(input(), { conventions: ['isles22'], uncertainAs: 'lesion' });
@@ -209,7 +214,9 @@ describe('bad input', () => {
   it('refuses probabilities outside [0, 1] and a negative threshold', () => {
     const p = modelProb();
     p[7] = 1.5;
-    expect(() => evaluateCase({ ...threeRaters(), model: { id: 'M', name: 'm', probability: p, key: 'x' } }, all)).toThrow(/1.5 at voxel 7/);
+    expect(() => evaluateCase({ ...threeRaters(), model: { id: 'M', name: 'm', probability: p, key: 'x' } }, all)).toThrow(
+      /1.5 at voxel 7/,
+    );
     expect(() => evaluateCase(threeRaters(), { ...all, useThresholdMl: -1 })).toThrow(/USE threshold/);
     expect(() => evaluateCase(threeRaters(), { ...all, conventions: [] })).toThrow(/at least one convention/);
   });

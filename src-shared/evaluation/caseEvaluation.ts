@@ -213,7 +213,11 @@ function calibration(ev: Evaluator, d: DerivedSources): CalibrationSummary | nul
  * Evaluates one case. Pass the same `cache` on every call for one case (the panel's worker keeps
  * one) to recompute only what changed; without it every comparison is computed.
  */
-export function evaluateCase(input: CaseSourcesInput, options: EvaluationOptions, cache: EvaluationCache = new EvaluationCache()): CaseEvaluation {
+export function evaluateCase(
+  input: CaseSourcesInput,
+  options: EvaluationOptions,
+  cache: EvaluationCache = new EvaluationCache(),
+): CaseEvaluation {
   const started = Date.now();
   checkOptions(options);
   const modelThreshold = options.modelThreshold ?? DEFAULT_MODEL_THRESHOLD;
@@ -229,7 +233,9 @@ export function evaluateCase(input: CaseSourcesInput, options: EvaluationOptions
           referenceId: 'soft' as const,
           predictionId: m.id,
           measure: 'dice-semimetric' as const,
-          diceDml: sumOf(ev, `dml:${m.id}#${m.key}|${d.majority.key}`, () => diceDml(softSums(m.probability as Float32Array, d.soft as Float32Array))),
+          diceDml: sumOf(ev, `dml:${m.id}#${m.key}|${d.majority.key}`, () =>
+            diceDml(softSums(m.probability as Float32Array, d.soft as Float32Array)),
+          ),
         }
       : null;
   const reference = d.majority ?? d.model;

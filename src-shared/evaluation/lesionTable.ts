@@ -15,7 +15,12 @@ const IDENTITY: Direction = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 const ZERO: Vec3 = [0, 0, 0];
 
 /** LPS mm of a (fractional) voxel index: origin + Σ_r index_r · spacing_r · direction row r. */
-export function voxelToLps(ijk: readonly [number, number, number], spacing: Spacing3, origin: Vec3 = ZERO, direction: Direction = IDENTITY): [number, number, number] {
+export function voxelToLps(
+  ijk: readonly [number, number, number],
+  spacing: Spacing3,
+  origin: Vec3 = ZERO,
+  direction: Direction = IDENTITY,
+): [number, number, number] {
   const out: [number, number, number] = [origin[0], origin[1], origin[2]];
   for (let r = 0; r < 3; r++) {
     const d = ijk[r] * spacing[r];

@@ -20,9 +20,9 @@ describe('metric catalog', () => {
   it('writes the empty-case reason with the class at T, as in the issue', () => {
     expect(emptyCaseText(base)).toBe('reference empty; prediction 0.03 ml → TN at 0.05 ml');
     expect(emptyCaseText({ ...base, thresholdMl: null, imageClass: null })).toBe('reference empty; prediction 0.03 ml');
-    expect(emptyCaseText({ ...base, refEmpty: false, refVoxels: 10, refMl: 0.04, predEmpty: true, predVoxels: 0, predMl: 0, imageClass: 'TN' })).toBe(
-      'prediction empty; reference 0.04 ml → TN at 0.05 ml',
-    );
+    expect(
+      emptyCaseText({ ...base, refEmpty: false, refVoxels: 10, refMl: 0.04, predEmpty: true, predVoxels: 0, predMl: 0, imageClass: 'TN' }),
+    ).toBe('prediction empty; reference 0.04 ml → TN at 0.05 ml');
     // Neither empty, both above T: nothing to explain.
     expect(emptyCaseText({ ...base, refEmpty: false, refMl: 1, predMl: 2, refSmall: false, predSmall: false, imageClass: 'TP' })).toBe('');
     // Neither empty but the reference small under T: FP.
@@ -45,7 +45,11 @@ describe('metric catalog', () => {
 
   it('names the tolerances present and cites each convention', () => {
     const use = metricRows('use');
-    expect(use.filter((r) => r.id.startsWith('surface_dice')).map((r) => r.label)).toEqual(['Surface Dice @ 2 mm', 'Surface Dice @ 5 mm', 'Surface Dice @ 10 mm']);
+    expect(use.filter((r) => r.id.startsWith('surface_dice')).map((r) => r.label)).toEqual([
+      'Surface Dice @ 2 mm',
+      'Surface Dice @ 5 mm',
+      'Surface Dice @ 10 mm',
+    ]);
     expect(use.find((r) => r.id === 'hd95_mm')?.definition).toMatch(/pooled/);
     expect(metricRows('metricsreloaded').find((r) => r.id === 'hd95_mm')?.definition).toMatch(/not pooled/);
     expect(metricRows('isles22').find((r) => r.id === 'dice')?.definition).toMatch(/Both empty: 1/);

@@ -27,7 +27,13 @@ describe('metrics worker core', () => {
     const first = core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: input(), options });
     expect(first.ok && first.value.computed).toMatchObject({ comparisons: 3, cached: 0 }); // 2 leave-one-out + 1 pair
     // B now marks voxels 0 and 2: A vs B has TP 1, FP 1, FN 1 → Dice 2/4.
-    const edited = core.handle({ type: 'updateRater', id: '2', caseId: 'c', rater: { id: 'B', name: 'B', labelmap: mask(0, 2), key: 'b2' }, options });
+    const edited = core.handle({
+      type: 'updateRater',
+      id: '2',
+      caseId: 'c',
+      rater: { id: 'B', name: 'B', labelmap: mask(0, 2), key: 'b2' },
+      options,
+    });
     expect(edited.ok).toBe(true);
     if (!edited.ok) return;
     expect(edited.id).toBe('2');
@@ -41,7 +47,13 @@ describe('metrics worker core', () => {
     const none = core.handle({ type: 'setOptions', id: 'x', caseId: 'other', options });
     expect(!none.ok && none.error).toMatch(/no sources for case other/);
     core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: input(), options });
-    const bad = core.handle({ type: 'updateRater', id: '2', caseId: 'c', rater: { id: 'B', name: 'B', labelmap: new Uint8Array(5), key: 'b2' }, options });
+    const bad = core.handle({
+      type: 'updateRater',
+      id: '2',
+      caseId: 'c',
+      rater: { id: 'B', name: 'B', labelmap: new Uint8Array(5), key: 'b2' },
+      options,
+    });
     expect(!bad.ok && bad.error).toMatch(/5 voxels/);
     const after = core.handle({ type: 'setOptions', id: '3', caseId: 'c', options });
     expect(after.ok && after.value.comparisons.find((c) => c.kind === 'rater-rater')?.results.isles22?.dice).toBe(1);
@@ -50,7 +62,13 @@ describe('metrics worker core', () => {
   it('lists each typed-array buffer once for transfer', () => {
     const i = input();
     const shared = i.raters[0].labelmap as Uint8Array;
-    const req = { type: 'evaluate' as const, id: '1', caseId: 'c', input: { ...i, raters: [...i.raters, { id: 'C', name: 'C', labelmap: shared, key: 'c' }] }, options };
+    const req = {
+      type: 'evaluate' as const,
+      id: '1',
+      caseId: 'c',
+      input: { ...i, raters: [...i.raters, { id: 'C', name: 'C', labelmap: shared, key: 'c' }] },
+      options,
+    };
     expect(transferablesOf(req)).toHaveLength(2);
   });
 });

@@ -18,7 +18,8 @@ export function createMetricsWorkerCore(): MetricsWorkerCore {
   let cache = new EvaluationCache();
 
   function current(reqCaseId: string): CaseSourcesInput {
-    if (input === null || caseId !== reqCaseId) throw new Error(`the worker holds no sources for case ${reqCaseId}; send "evaluate" with the whole case first`);
+    if (input === null || caseId !== reqCaseId)
+      throw new Error(`the worker holds no sources for case ${reqCaseId}; send "evaluate" with the whole case first`);
     return input;
   }
 

@@ -61,7 +61,11 @@ export class KeyedStore<T> {
 }
 
 /** Binary mask of one rater's labelmap: 1 → 1; 2 → 1 only when uncertain voxels count as lesion. */
-export function binariseLabelmap(labelmap: Uint8Array, uncertainAs: UncertainAs, out: Uint8Array = new Uint8Array(labelmap.length)): Uint8Array {
+export function binariseLabelmap(
+  labelmap: Uint8Array,
+  uncertainAs: UncertainAs,
+  out: Uint8Array = new Uint8Array(labelmap.length),
+): Uint8Array {
   const two = uncertainAs === 'lesion' ? 1 : 0;
   for (let i = 0; i < labelmap.length; i++) {
     const v = labelmap[i];
@@ -83,8 +87,10 @@ function checkLength(what: string, length: number, voxels: number, dims: readonl
 /** Throws a clear error for a source that does not fit the grid or a probability outside [0, 1]. */
 export function checkSources(input: CaseSourcesInput): number {
   const [x, y, z] = input.dims;
-  if (![x, y, z].every((d) => Number.isInteger(d) && d > 0)) throw new Error(`dims must be three positive integers, got ${input.dims.join(', ')}`);
-  for (const s of input.spacingMm) if (!(s > 0) || !Number.isFinite(s)) throw new Error(`spacing must be finite and > 0 mm, got ${input.spacingMm.join(', ')}`);
+  if (![x, y, z].every((d) => Number.isInteger(d) && d > 0))
+    throw new Error(`dims must be three positive integers, got ${input.dims.join(', ')}`);
+  for (const s of input.spacingMm)
+    if (!(s > 0) || !Number.isFinite(s)) throw new Error(`spacing must be finite and > 0 mm, got ${input.spacingMm.join(', ')}`);
   const voxels = x * y * z;
   const ids = new Set<string>();
   for (const r of input.raters) {
@@ -134,7 +140,10 @@ export function deriveSources(
   const leaveOneOut = input.raters.map((r, i) => {
     if (labelmaps.length < 2) return null;
     const others = labelmaps.filter((_, j) => j !== i);
-    const key = `loo:${r.id}:${input.raters.filter((_, j) => j !== i).map((o) => raterKey(o, uncertainAs)).join('|')}`;
+    const key = `loo:${r.id}:${input.raters
+      .filter((_, j) => j !== i)
+      .map((o) => raterKey(o, uncertainAs))
+      .join('|')}`;
     return { id: `loo:${r.id}`, label: `others than ${r.name}`, key, mask: masks.get(key, () => majorityConsensus(others, uncertainAs)) };
   });
   let model: KeyedMask | null = null;

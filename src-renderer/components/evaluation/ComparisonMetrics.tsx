@@ -26,7 +26,11 @@ function comparisonTitle(c: Comparison): string {
 }
 
 function defaultComparison(result: CaseEvaluation): Comparison | undefined {
-  return result.comparisons.find((c) => c.kind === 'model-majority') ?? result.comparisons.find((c) => c.kind === 'model-rater') ?? result.comparisons[0];
+  return (
+    result.comparisons.find((c) => c.kind === 'model-majority') ??
+    result.comparisons.find((c) => c.kind === 'model-rater') ??
+    result.comparisons[0]
+  );
 }
 
 export function ComparisonMetrics({ result }: { result: CaseEvaluation }) {
@@ -43,7 +47,11 @@ export function ComparisonMetrics({ result }: { result: CaseEvaluation }) {
       {result.comparisons.length === 0 ? (
         <div className="muted">Nothing to compare: no submitted annotation{result.model?.hasResult ? '' : ' and no model result'}.</div>
       ) : (
-        <select data-testid="metrics-comparison-select" value={chosen ? comparisonKey(chosen) : ''} onChange={(e) => setPicked(e.target.value)}>
+        <select
+          data-testid="metrics-comparison-select"
+          value={chosen ? comparisonKey(chosen) : ''}
+          onChange={(e) => setPicked(e.target.value)}
+        >
           {result.comparisons.map((c) => (
             <option key={comparisonKey(c)} value={comparisonKey(c)}>
               {comparisonTitle(c)} ({KIND_LABEL[c.kind]})

@@ -13,7 +13,11 @@ import { useEvaluationState } from '../../state/evaluationState';
 const UNCERTAIN: ReadonlyArray<{ value: UncertainAs; label: string; title: string }> = [
   { value: 'lesion', label: 'as lesion', title: 'Label 2 counts as lesion in every mask and as a full vote in consensus.' },
   { value: 'background', label: 'as background', title: 'Label 2 counts as background everywhere.' },
-  { value: 'half', label: 'as ½ vote', title: 'Label 2 is half a vote in the majority and soft consensus; a single rater’s binary mask treats it as background.' },
+  {
+    value: 'half',
+    label: 'as ½ vote',
+    title: 'Label 2 is half a vote in the majority and soft consensus; a single rater’s binary mask treats it as background.',
+  },
 ];
 
 export function EvaluationSettingsForm() {
@@ -39,7 +43,11 @@ export function EvaluationSettingsForm() {
     <div className="metrics-settings" data-testid="metrics-settings">
       <label title="Every value is computed under all three conventions; this picks the one shown.">
         Convention
-        <select data-testid="metrics-convention" value={settings.convention} onChange={(e) => changeEvaluationSettings({ convention: e.target.value as ConventionName })}>
+        <select
+          data-testid="metrics-convention"
+          value={settings.convention}
+          onChange={(e) => changeEvaluationSettings({ convention: e.target.value as ConventionName })}
+        >
           {CONVENTIONS.map((c) => (
             <option key={c} value={c}>
               {CONVENTION_LABELS[c]}
@@ -72,7 +80,11 @@ export function EvaluationSettingsForm() {
       </label>
       <label>
         Uncertain voxels
-        <select data-testid="metrics-uncertain" value={settings.uncertainAs} onChange={(e) => changeEvaluationSettings({ uncertainAs: e.target.value as UncertainAs })}>
+        <select
+          data-testid="metrics-uncertain"
+          value={settings.uncertainAs}
+          onChange={(e) => changeEvaluationSettings({ uncertainAs: e.target.value as UncertainAs })}
+        >
           {UNCERTAIN.map((u) => (
             <option key={u.value} value={u.value} title={u.title}>
               {u.label}

@@ -10,7 +10,10 @@ import { centreViewportsOn } from '../../state/evaluationActions';
 export function LesionTable({ result }: { result: CaseEvaluation }) {
   const table = result.lesions;
   if (!table) return null;
-  const names = new Map<string, string>([...result.raters.map((r) => [r.id, r.name] as const), ...(result.model ? [[result.model.id, 'model'] as const] : [])]);
+  const names = new Map<string, string>([
+    ...result.raters.map((r) => [r.id, r.name] as const),
+    ...(result.model ? [[result.model.id, 'model'] as const] : []),
+  ]);
   const modelId = result.model?.hasResult ? result.model.id : null;
   const refLabel = table.referenceId === 'majority' ? 'majority' : (names.get(table.referenceId) ?? table.referenceId);
   return (

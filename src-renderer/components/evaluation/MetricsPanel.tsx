@@ -45,7 +45,12 @@ export function MetricsPanel() {
   if (!expanded) {
     return (
       <aside className="metrics-panel collapsed" data-testid="metrics-panel" data-expanded="no">
-        <button type="button" data-testid="metrics-panel-toggle" title="Show the per-case metrics" onClick={() => setMetricsPanelExpanded(true)}>
+        <button
+          type="button"
+          data-testid="metrics-panel-toggle"
+          title="Show the per-case metrics"
+          onClick={() => setMetricsPanelExpanded(true)}
+        >
           Metrics ‹
         </button>
       </aside>
@@ -57,9 +62,20 @@ export function MetricsPanel() {
       <header className="metrics-header">
         <h2>Metrics — {currentCase.name}</h2>
         <span className="muted" data-testid="metrics-status" role="status">
-          {busy ? (status === 'loading' ? 'loading…' : 'computing…') : result ? `${result.computed.ms} ms (${result.computed.comparisons} computed, ${result.computed.cached} reused)` : ''}
+          {busy
+            ? status === 'loading'
+              ? 'loading…'
+              : 'computing…'
+            : result
+              ? `${result.computed.ms} ms (${result.computed.comparisons} computed, ${result.computed.cached} reused)`
+              : ''}
         </span>
-        <button type="button" data-testid="metrics-panel-toggle" title="Hide the metrics panel" onClick={() => setMetricsPanelExpanded(false)}>
+        <button
+          type="button"
+          data-testid="metrics-panel-toggle"
+          title="Hide the metrics panel"
+          onClick={() => setMetricsPanelExpanded(false)}
+        >
           ›
         </button>
       </header>

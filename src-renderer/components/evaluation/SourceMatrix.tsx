@@ -15,7 +15,11 @@ interface Source {
 }
 
 function pairValue(cs: readonly Comparison[], a: string, b: string, conv: ConventionName, metric: 'dice' | 'nsd'): number | null {
-  const c = cs.find((x) => (x.kind === 'model-rater' || x.kind === 'rater-rater') && ((x.referenceId === a && x.predictionId === b) || (x.referenceId === b && x.predictionId === a)));
+  const c = cs.find(
+    (x) =>
+      (x.kind === 'model-rater' || x.kind === 'rater-rater') &&
+      ((x.referenceId === a && x.predictionId === b) || (x.referenceId === b && x.predictionId === a)),
+  );
   const r = c?.results[conv];
   if (!r) return null;
   if (metric === 'dice') return r.dice;
@@ -57,15 +61,23 @@ export function SourceMatrix({ result }: { result: CaseEvaluation }) {
   ];
   if (sources.length < 2) return null;
   const cs = result.comparisons;
-  const modelRater = result.model?.hasResult ? result.raters.map((r) => pairValue(cs, result.model?.id ?? '', r.id, conv, metric) ?? NaN) : [];
+  const modelRater = result.model?.hasResult
+    ? result.raters.map((r) => pairValue(cs, result.model?.id ?? '', r.id, conv, metric) ?? NaN)
+    : [];
   const raterRater: number[] = [];
-  for (let a = 0; a < result.raters.length; a++) for (let b = a + 1; b < result.raters.length; b++) raterRater.push(pairValue(cs, result.raters[a].id, result.raters[b].id, conv, metric) ?? NaN);
+  for (let a = 0; a < result.raters.length; a++)
+    for (let b = a + 1; b < result.raters.length; b++)
+      raterRater.push(pairValue(cs, result.raters[a].id, result.raters[b].id, conv, metric) ?? NaN);
   const label = metric === 'dice' ? 'Dice' : conv === 'use' ? 'surface Dice' : 'NSD';
   return (
     <section className="metrics-section" data-testid="source-matrix">
       <h3>
         Pairwise{' '}
-        <select data-testid="matrix-metric" value={metric} onChange={(e) => changeEvaluationSettings({ matrixMetric: e.target.value === 'nsd' ? 'nsd' : 'dice' })}>
+        <select
+          data-testid="matrix-metric"
+          value={metric}
+          onChange={(e) => changeEvaluationSettings({ matrixMetric: e.target.value === 'nsd' ? 'nsd' : 'dice' })}
+        >
           <option value="dice">Dice</option>
           <option value="nsd">surface Dice / NSD (first τ)</option>
         </select>{' '}

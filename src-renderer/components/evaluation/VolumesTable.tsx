@@ -31,18 +31,73 @@ export function VolumesTable({ result }: { result: CaseEvaluation }) {
       <table className="metrics-table">
         <tbody>
           {v.raters.map((r) => (
-            <Row key={r.id} id={`rater-${r.name}`} label={r.name} value={formatMl(r.ml)} raw={r.ml} title={`Rater volume: votes × voxel volume, uncertain voxels ${u === 'half' ? 'as ½' : u === 'lesion' ? 'as 1' : 'as 0'}`} />
+            <Row
+              key={r.id}
+              id={`rater-${r.name}`}
+              label={r.name}
+              value={formatMl(r.ml)}
+              raw={r.ml}
+              title={`Rater volume: votes × voxel volume, uncertain voxels ${u === 'half' ? 'as ½' : u === 'lesion' ? 'as 1' : 'as 0'}`}
+            />
           ))}
-          <Row id="majority" label="Majority" value={v.majorityMl === null ? 'n/a' : formatMl(v.majorityMl)} raw={v.majorityMl} title="Voxels with at least ⌊R/2⌋+1 votes × voxel volume" />
-          <Row id="soft" label="Soft reference V_soft" value={v.softMl === null ? 'n/a' : formatMl(v.softMl)} raw={v.softMl} title="V_soft = Σ(mean rater vote)·vv" />
+          <Row
+            id="majority"
+            label="Majority"
+            value={v.majorityMl === null ? 'n/a' : formatMl(v.majorityMl)}
+            raw={v.majorityMl}
+            title="Voxels with at least ⌊R/2⌋+1 votes × voxel volume"
+          />
+          <Row
+            id="soft"
+            label="Soft reference V_soft"
+            value={v.softMl === null ? 'n/a' : formatMl(v.softMl)}
+            raw={v.softMl}
+            title="V_soft = Σ(mean rater vote)·vv"
+          />
           {m ? (
             <>
-              <Row id="thr" label="Model V_thr" value={formatMl(m.thresholdedMl)} raw={m.thresholdedMl} title="V_thr = #(p > 0.5)·vv, strict >" />
-              <Row id="exp" label="Model V_exp = Σp" value={formatMl(m.expectedMl)} raw={m.expectedMl} title="V_exp = Σp·vv, the expected volume; unbiased when the model is calibrated per image" />
-              <Row id="thr-minus-majority" label="V_thr − V_majority" value={signed(v.gaps.thrMinusMajorityMl)} raw={v.gaps.thrMinusMajorityMl} title="Signed gap of the thresholded volume to the majority" />
-              <Row id="exp-minus-majority" label="V_exp − V_majority" value={signed(v.gaps.expMinusMajorityMl)} raw={v.gaps.expMinusMajorityMl} title="Signed gap of the expected volume to the majority" />
-              <Row id="thr-minus-soft" label="V_thr − V_soft" value={signed(v.gaps.thrMinusSoftMl)} raw={v.gaps.thrMinusSoftMl} title="Signed gap of the thresholded volume to the soft reference" />
-              <Row id="exp-minus-soft" label="V_exp − V_soft" value={signed(v.gaps.expMinusSoftMl)} raw={v.gaps.expMinusSoftMl} title="Signed gap of the expected volume to the soft reference" />
+              <Row
+                id="thr"
+                label="Model V_thr"
+                value={formatMl(m.thresholdedMl)}
+                raw={m.thresholdedMl}
+                title="V_thr = #(p > 0.5)·vv, strict >"
+              />
+              <Row
+                id="exp"
+                label="Model V_exp = Σp"
+                value={formatMl(m.expectedMl)}
+                raw={m.expectedMl}
+                title="V_exp = Σp·vv, the expected volume; unbiased when the model is calibrated per image"
+              />
+              <Row
+                id="thr-minus-majority"
+                label="V_thr − V_majority"
+                value={signed(v.gaps.thrMinusMajorityMl)}
+                raw={v.gaps.thrMinusMajorityMl}
+                title="Signed gap of the thresholded volume to the majority"
+              />
+              <Row
+                id="exp-minus-majority"
+                label="V_exp − V_majority"
+                value={signed(v.gaps.expMinusMajorityMl)}
+                raw={v.gaps.expMinusMajorityMl}
+                title="Signed gap of the expected volume to the majority"
+              />
+              <Row
+                id="thr-minus-soft"
+                label="V_thr − V_soft"
+                value={signed(v.gaps.thrMinusSoftMl)}
+                raw={v.gaps.thrMinusSoftMl}
+                title="Signed gap of the thresholded volume to the soft reference"
+              />
+              <Row
+                id="exp-minus-soft"
+                label="V_exp − V_soft"
+                value={signed(v.gaps.expMinusSoftMl)}
+                raw={v.gaps.expMinusSoftMl}
+                title="Signed gap of the expected volume to the soft reference"
+              />
               <tr
                 className="bias"
                 data-testid="volume-bias"
