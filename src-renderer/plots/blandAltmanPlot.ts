@@ -54,7 +54,7 @@ export function blandAltmanPlot(input: BlandAltmanInput): SVGSVGElement {
       Plot.ruleY([0], { stroke: '#bbbbbb' }),
       ...rules.map((r) => Plot.ruleY([r.y], { stroke: '#C0392B', strokeDasharray: r.dash || undefined })),
       ...rules.map((r) => Plot.text([r.name], { y: r.y, frameAnchor: 'right', dx: 86, textAnchor: 'end', fill: '#C0392B' })),
-      Plot.dot(ba.points, { x: 'mean', y: 'diff', r: 3, fill: '#0072B2', fillOpacity: 0.8, title: (d: BlandAltman['points'][number]) => `${d.caseId}: ${short(d.diff)} ml` }),
+      Plot.dot(ba.points, { x: 'mean', y: 'diff', r: 3, fill: '#0072B2', fillOpacity: 0.8, className: 'case-dots', title: (d: BlandAltman['points'][number]) => `${d.caseId}: ${short(d.diff)} ml` }),
       Plot.text([`${label}, n = ${ba.n}`], { frameAnchor: 'top-left', dx: 6, dy: 6, textAnchor: 'start', fontWeight: 'bold' }),
     ],
   });

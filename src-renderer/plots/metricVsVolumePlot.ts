@@ -39,9 +39,11 @@ export function metricVsVolumePlot(input: MetricVsVolumeInput): SVGSVGElement {
     const stratum = stratumOf(r.referenceVolumeMl, strata);
     points.push({ caseName: r.caseName, x: stratum === 'empty' ? emptyX : r.referenceVolumeMl, y, stratum });
   }
+  // The legend sits bottom right, where large lesions with poor scores would be (rare).
+  const row = (i: number) => -8 - (STRATA.length - i) * 14;
   const legend = STRATA.map((s, i) => [
-    Plot.dot([s], { frameAnchor: 'top-right', dx: -110, dy: 8 + i * 14, r: 4, fill: STRATUM_COLOURS[s] }),
-    Plot.text([s], { frameAnchor: 'top-right', dx: -100, dy: 8 + i * 14, text: (d: string) => d, textAnchor: 'start' }),
+    Plot.dot([s], { frameAnchor: 'bottom-right', dx: -110, dy: row(i), r: 4, fill: STRATUM_COLOURS[s] }),
+    Plot.text([s], { frameAnchor: 'bottom-right', dx: -100, dy: row(i), text: (d: string) => d, textAnchor: 'start' }),
   ]);
   const svg = Plot.plot({
     width: input.width,
@@ -60,12 +62,14 @@ export function metricVsVolumePlot(input: MetricVsVolumeInput): SVGSVGElement {
         r: 3.5,
         fill: (d: Point) => STRATUM_COLOURS[d.stratum as keyof typeof STRATUM_COLOURS],
         fillOpacity: 0.85,
+        // Tests and exports find the cases' dots by this class (the legend's dots are dots too).
+        className: 'case-dots',
         stroke: '#ffffff',
         strokeWidth: 0.5,
         title: (d: Point) => `${d.caseName}: ${metricKey} ${d.y.toPrecision(3)} at ${d.stratum === 'empty' ? 'empty reference' : `${d.x.toPrecision(3)} ml`}`,
       }),
       ...legend.flat(),
-      Plot.text([`${nan} NaN not shown`], { frameAnchor: 'top-right', dx: -110, dy: 8 + STRATA.length * 14, textAnchor: 'start', fill: '#666666' }),
+      Plot.text([`${nan} NaN not shown`], { frameAnchor: 'bottom-right', dx: -110, dy: -8, textAnchor: 'start', fill: '#666666' }),
     ],
   });
   return describeSvg(

@@ -15,14 +15,14 @@ function countLabel(n: number): string {
 export function reliabilityPlot(input: PlotSize & { readonly reliability: ReliabilitySummary }): SVGSVGElement {
   const r = input.reliability;
   const filled = r.bins.filter((b) => b.count > 0);
-  const curveHeight = Math.round(input.height * 0.68);
+  const curveHeight = Math.round(input.height * 0.64);
   const svg = Plot.plot({
     width: input.width,
     height: input.height,
     style: PLOT_STYLE,
     marginLeft: 48,
     marginBottom: input.height - curveHeight,
-    x: { domain: [0, 1], label: 'mean predicted p →' },
+    x: { domain: [0, 1], label: null },
     y: { domain: [0, 1], label: '↑ observed frequency', grid: true },
     marks: [
       Plot.line(
@@ -37,6 +37,7 @@ export function reliabilityPlot(input: PlotSize & { readonly reliability: Reliab
       Plot.text(filled, { x: 'confidence', y: 'frequency', text: (b: ReliabilityBin) => countLabel(b.count), dy: -9, fill: '#444444' }),
       Plot.text([`ECE (positive-class, pooled) = ${short(r.ece)}`], { frameAnchor: 'top-left', dx: 6, dy: 6, textAnchor: 'start', fontWeight: 'bold' }),
       Plot.text([`${r.cases} cases, ${countLabel(r.voxels)} voxels`], { frameAnchor: 'top-left', dx: 6, dy: 20, textAnchor: 'start', fill: '#666666' }),
+      Plot.text(['mean predicted p →'], { frameAnchor: 'bottom-right', dy: -4, textAnchor: 'end', fill: '#666666' }),
     ],
   });
   const curve = asSvg(svg);
@@ -47,9 +48,9 @@ export function reliabilityPlot(input: PlotSize & { readonly reliability: Reliab
       height: input.height - curveHeight,
       style: PLOT_STYLE,
       marginLeft: 48,
-      marginTop: 24,
-      x: { domain: r.bins.map((b) => b.lo.toFixed(1)), label: 'bin lower edge →', padding: 0.15 },
-      y: { type: 'log', label: '↑ voxels', domain: [1, Math.max(10, ...r.bins.map((b) => b.count)) * 2], ticks: 3 },
+      marginTop: 30,
+      x: { domain: r.bins.map((b) => b.lo.toFixed(1)), label: 'bin of p (lower edge) →', padding: 0.15 },
+      y: { type: 'log', label: 'voxels', labelAnchor: 'center', labelArrow: 'none', domain: [1, Math.max(10, ...r.bins.map((b) => b.count)) * 2], ticks: 3 },
       marks: [Plot.barY(filled, { x: (b: ReliabilityBin) => b.lo.toFixed(1), y1: 1, y2: 'count', fill: '#9ecae1' })],
     }),
   );
