@@ -4,7 +4,7 @@
  * answers and model results arrive through the store's normal paths; a restart adds nothing; the first
  * person is still the admin; an annotator (seeded or not) sees only their own work.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import type { AnnotationVersion, Rater } from '../../../src-shared/project/types
 import { createBackend, type Backend } from '../../server/backend';
 import { repoRoot } from '../demoDwiBackend.testSupport';
 import { COHORT_FILE, parseCohortManifest, type CohortManifest } from './demoCohortManifest';
+import { seedDemoCohort } from './demoCohortSeed';
+import { openTemp } from './testSupport';
 
 const demoDir = path.join(repoRoot, 'demo');
 const cohortFile = path.join(repoRoot, 'data-cache', 'demo-cohort', COHORT_FILE);
@@ -122,4 +124,30 @@ describe('seeding the demo cohort', () => {
       backend.close();
     }
   }, 120_000);
+});
+
+describe('a missing or broken cohort', () => {
+  function folderWith(manifest: unknown, cohortText?: string): string {
+    const dir = mkdtempSync(path.join(tmp, 'demo-'));
+    writeFileSync(path.join(dir, 'quorum-demo.json'), JSON.stringify(manifest));
+    if (cohortText !== undefined) writeFileSync(path.join(dir, 'cohort.json'), cohortText);
+    return dir;
+  }
+
+  it('is a note, never an exception, and seeds nothing', () => {
+    const store = openTemp(path.join(tmp, 'broken-project'));
+    try {
+      const none = seedDemoCohort(store, folderWith({ name: 'x', cases: [] }));
+      expect(none).toEqual({ added: [], notes: [] });
+      const missing = seedDemoCohort(store, folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }));
+      expect(missing.notes.join()).toMatch(/not generated yet .*cohort\.json.*fetch-sample-data/);
+      const notJson = seedDemoCohort(store, folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }, '{ nope'));
+      expect(notJson.notes.join()).toMatch(/cohort\.json is not JSON/);
+      const oldFormat = seedDemoCohort(store, folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }, JSON.stringify({ format: 0, cases: [] })));
+      expect(oldFormat.notes.join()).toMatch(/not a demo cohort index of format 1: format/);
+      expect(store.listIdentities()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
 });
