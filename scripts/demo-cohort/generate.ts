@@ -51,7 +51,8 @@ function split(src: SourceDwi): { low: Float32Array[]; high: Float32Array[]; b: 
   const b = Math.max(...src.bValues);
   const low = src.volumes.filter((_, i) => src.bValues[i] <= LOW_B_MAX);
   const high = src.volumes.filter((_, i) => src.bValues[i] === b);
-  if (low.length === 0 || high.length !== 1 || !(b > LOW_B_MAX)) throw new Error(`demo cohort: the source needs b ≈ 0 volumes and one high-b volume (b-values ${src.bValues.join(', ')})`);
+  if (low.length === 0 || high.length !== 1 || !(b > LOW_B_MAX))
+    throw new Error(`demo cohort: the source needs b ≈ 0 volumes and one high-b volume (b-values ${src.bValues.join(', ')})`);
   return { low, high, b };
 }
 

@@ -73,7 +73,15 @@ function overlaps(blob: Blob, taken: Uint8Array): boolean {
  * A lesion of the class, centred on a tissue voxel, whose truth volume lies in the class's range and
  * whose support does not touch `taken` (earlier lesions, so lesions stay separate components).
  */
-export function drawLesion(rng: Rng, dims: Vec3, tissue: Uint8Array, tissueIndex: Int32Array, taken: Uint8Array, cls: LesionClass, voxelMl: number): Blob {
+export function drawLesion(
+  rng: Rng,
+  dims: Vec3,
+  tissue: Uint8Array,
+  tissueIndex: Int32Array,
+  taken: Uint8Array,
+  cls: LesionClass,
+  voxelMl: number,
+): Blob {
   const spec = LESION_CLASSES[cls];
   for (let attempt = 0; attempt < 500; attempt++) {
     const v = tissueIndex[rng.int(0, tissueIndex.length - 1)];

@@ -12,7 +12,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseBval, readNifti, splitByBValue, writeNifti } from '../../src-shared/nifti/index';
-import { COHORT_FILE, COHORT_FORMAT, parseCohortManifest, type CohortCase, type CohortManifest } from '../../src-main/services/project/demoCohortManifest';
+import {
+  COHORT_FILE,
+  COHORT_FORMAT,
+  parseCohortManifest,
+  type CohortCase,
+  type CohortManifest,
+} from '../../src-main/services/project/demoCohortManifest';
 import { generateCohort, labelCounts, voxelMlOf, type GeneratedCase, type SourceDwi } from './generate';
 import { loadDemoModel, runDemoModel, type DemoModel } from './model';
 import { COHORT_SEED, RATERS } from './spec';
@@ -46,7 +52,10 @@ function readSource(): { src: SourceDwi; bvec: string } {
 function generatorHash(): string {
   const h = createHash('sha256');
   const dir = import.meta.dirname;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort().map((f) => path.join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => path.join(dir, f));
   for (const f of [...files, path.join(repo, 'src-main', 'services', 'project', 'demoCohortManifest.ts')]) h.update(readFileSync(f));
   return h.digest('hex');
 }
@@ -66,7 +75,10 @@ async function writeCase(dir: string, g: GeneratedCase, src: SourceDwi, bvec: st
   const caseDir = path.join(dir, g.spec.id);
   mkdirSync(path.join(caseDir, 'raters'), { recursive: true });
   const geometry = src.geometry;
-  const imageBytes = writeNifti({ geometry, data: g.image, volumeCount: src.volumes.length, description: `Quorum demo cohort ${g.spec.id} (synthetic lesions)` }, { gzip: true });
+  const imageBytes = writeNifti(
+    { geometry, data: g.image, volumeCount: src.volumes.length, description: `Quorum demo cohort ${g.spec.id} (synthetic lesions)` },
+    { gzip: true },
+  );
   writeFileSync(path.join(caseDir, 'dwi.nii.gz'), imageBytes);
   writeFileSync(path.join(caseDir, 'dwi.bval'), `${src.bValues.join(' ')}\n`);
   writeFileSync(path.join(caseDir, 'dwi.bvec'), bvec);
@@ -80,7 +92,10 @@ async function writeCase(dir: string, g: GeneratedCase, src: SourceDwi, bvec: st
     }
     if (lesion === 0) throw new Error(`demo cohort: ${spec.name}'s mask on ${g.spec.id} is empty`);
     const rel = `${g.spec.id}/raters/${raterSlug(spec.name)}.nii.gz`;
-    writeFileSync(path.join(dir, rel), writeNifti({ geometry, data: mask, description: `synthetic rater ${raterSlug(spec.name)}` }, { gzip: true }));
+    writeFileSync(
+      path.join(dir, rel),
+      writeNifti({ geometry, data: mask, description: `synthetic rater ${raterSlug(spec.name)}` }, { gzip: true }),
+    );
     return { rater: spec.name, mask: rel, lesionMl: lesion * voxelMl, uncertainMl: uncertain * voxelMl, lesionsFound: found };
   });
   let model: CohortCase['model'] = null;
@@ -96,13 +111,22 @@ async function writeCase(dir: string, g: GeneratedCase, src: SourceDwi, bvec: st
     );
     mkdirSync(path.join(caseDir, 'model'), { recursive: true });
     const rel = (f: string) => `${g.spec.id}/model/${f}`;
-    writeFileSync(path.join(dir, rel('mask.nii.gz')), writeNifti({ geometry, data: out.mask, description: 'demo model p > 0.5' }, { gzip: true }));
+    writeFileSync(
+      path.join(dir, rel('mask.nii.gz')),
+      writeNifti({ geometry, data: out.mask, description: 'demo model p > 0.5' }, { gzip: true }),
+    );
     writeFileSync(
       path.join(dir, rel('probability.nii.gz')),
       writeNifti({ geometry, data: out.probability, sclSlope: 1 / 255, description: 'demo model p x255' }, { gzip: true }),
     );
     writeFileSync(path.join(dir, rel('provenance.json')), `${JSON.stringify(out.provenance, null, 2)}\n`);
-    model = { mask: rel('mask.nii.gz'), probability: rel('probability.nii.gz'), provenance: rel('provenance.json'), maskMl: out.maskMl, expectedMl: out.expectedMl };
+    model = {
+      mask: rel('mask.nii.gz'),
+      probability: rel('probability.nii.gz'),
+      provenance: rel('provenance.json'),
+      maskMl: out.maskMl,
+      expectedMl: out.expectedMl,
+    };
   }
   return {
     id: g.spec.id,
@@ -147,8 +171,11 @@ async function main(): Promise<void> {
     cases,
   };
   writeFileSync(path.join(tmp, COHORT_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  rmSync(out, { recursive: true, force: true });
+  // Swap by two renames: a server reading the old cohort meanwhile sees it whole until the swap.
+  const stale = `${out}.stale-${process.pid}`;
+  if (existsSync(out)) renameSync(out, stale);
   renameSync(tmp, out);
+  rmSync(stale, { recursive: true, force: true });
   console.log(cohortTable(manifest));
   console.log(`demo-cohort: wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -8,7 +8,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { dwiChannelSources, inferenceProvenance, loadModelFolder, ortRunner, runSegmentation, type InferenceProvenance, type LoadedModel, type ModelRunner } from '../../src-shared/inference/index';
+import {
+  dwiChannelSources,
+  inferenceProvenance,
+  loadModelFolder,
+  ortRunner,
+  runSegmentation,
+  type InferenceProvenance,
+  type LoadedModel,
+  type ModelRunner,
+} from '../../src-shared/inference/index';
 import { quantiseProbabilities } from '../../src-shared/inference/quantise';
 import type { Vec3 } from '../../src-shared/volume/types';
 
@@ -59,5 +68,11 @@ export async function runDemoModel(
   const base = inferenceProvenance(demo.model.manifest, result, { executionProvider: 'cpu-native', startedAt });
   const volumesMl = result.volumes.map((v) => ({ label: v.label, expectedMl: v.expectedMl, maskMl: v.maskMl }));
   const provenance: InferenceProvenance = { ...base, settings: { ...base.settings, threshold }, volumes: volumesMl };
-  return { mask, probability: quantiseProbabilities(result.probabilities), provenance, maskMl: volumesMl[0].maskMl, expectedMl: volumesMl[0].expectedMl };
+  return {
+    mask,
+    probability: quantiseProbabilities(result.probabilities),
+    provenance,
+    maskMl: volumesMl[0].maskMl,
+    expectedMl: volumesMl[0].expectedMl,
+  };
 }

@@ -5,7 +5,13 @@ import type { CohortManifest } from '../../src-main/services/project/demoCohortM
 const ml = (x: number) => x.toFixed(x > 0 && x < 0.1 ? 3 : 2);
 
 export function cohortTable(m: CohortManifest): string {
-  const head = ['case', 'kind', 'lesions (truth ml)', ...m.raters.map((r) => `${r.name} ml (lesion + uncertain)`), 'model p>0.5 ml / Σp ml'];
+  const head = [
+    'case',
+    'kind',
+    'lesions (truth ml)',
+    ...m.raters.map((r) => `${r.name} ml (lesion + uncertain)`),
+    'model p>0.5 ml / Σp ml',
+  ];
   const rows = m.cases.map((c) => [
     c.name,
     c.kind,

@@ -79,7 +79,9 @@ export function parseCohortManifest(text: string, where: string): CohortManifest
   }
   const parsed = cohortManifestSchema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`${where} is not a demo cohort index of format ${COHORT_FORMAT}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${where} is not a demo cohort index of format ${COHORT_FORMAT}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

@@ -22,19 +22,28 @@ export function peopleCount(ctx: StoreContext): number {
   const total = int(ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE kind = 'human'") ?? { n: 0 }, 'n');
   if (seeded.length === 0) return total;
   const marks = seeded.map(() => '?').join(', ');
-  const among = int(ctx.db.get(`SELECT COUNT(*) AS n FROM raters WHERE kind = 'human' AND rater_id IN (${marks})`, seeded) ?? { n: 0 }, 'n');
+  const among = int(
+    ctx.db.get(`SELECT COUNT(*) AS n FROM raters WHERE kind = 'human' AND rater_id IN (${marks})`, seeded) ?? { n: 0 },
+    'n',
+  );
   return total - among;
 }
 
 /** Marks a rater as seeded by the app (call in the transaction that creates it). */
 export function markSeeded(ctx: StoreContext, raterId: string): void {
   const ids = [...seededRaterIds(ctx), raterId];
-  ctx.db.run('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [KEY, JSON.stringify(ids)]);
+  ctx.db.run('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+    KEY,
+    JSON.stringify(ids),
+  ]);
 }
 
 /** Raters with any version on the case (app-level, no blinding: the seeder asks what is there already). */
 export function ratersWithVersions(ctx: StoreContext, caseId: string): Array<{ raterId: string; kind: string }> {
   return ctx.db
-    .all('SELECT DISTINCT r.rater_id, r.kind FROM annotation_versions v JOIN raters r ON r.rater_id = v.rater_id WHERE v.case_id = ? ORDER BY r.rater_id', [caseId])
+    .all(
+      'SELECT DISTINCT r.rater_id, r.kind FROM annotation_versions v JOIN raters r ON r.rater_id = v.rater_id WHERE v.case_id = ? ORDER BY r.rater_id',
+      [caseId],
+    )
     .map((r) => ({ raterId: text(r, 'rater_id'), kind: text(r, 'kind') }));
 }

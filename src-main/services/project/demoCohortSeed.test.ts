@@ -37,7 +37,8 @@ interface CaseRow {
 }
 
 beforeAll(() => {
-  if (!existsSync(cohortFile)) throw new Error(`${cohortFile} is missing: run scripts/fetch-sample-data.sh (or npx tsx scripts/demo-cohort/main.ts) first`);
+  if (!existsSync(cohortFile))
+    throw new Error(`${cohortFile} is missing: run scripts/fetch-sample-data.sh (or npx tsx scripts/demo-cohort/main.ts) first`);
   cohort = parseCohortManifest(readFileSync(cohortFile, 'utf8'), cohortFile);
   tmp = mkdtempSync(path.join(tmpdir(), 'quorum-cohort-seed-'));
 });
@@ -143,7 +144,10 @@ describe('a missing or broken cohort', () => {
       expect(missing.notes.join()).toMatch(/not generated yet .*cohort\.json.*fetch-sample-data/);
       const notJson = seedDemoCohort(store, folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }, '{ nope'));
       expect(notJson.notes.join()).toMatch(/cohort\.json is not JSON/);
-      const oldFormat = seedDemoCohort(store, folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }, JSON.stringify({ format: 0, cases: [] })));
+      const oldFormat = seedDemoCohort(
+        store,
+        folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }, JSON.stringify({ format: 0, cases: [] })),
+      );
       expect(oldFormat.notes.join()).toMatch(/not a demo cohort index of format 1: format/);
       expect(store.listIdentities()).toEqual([]);
     } finally {

@@ -58,7 +58,14 @@ function readBytes(cohortDir: string, rel: string): Uint8Array {
   return new Uint8Array(readFileSync(path.join(cohortDir, rel)));
 }
 
-function seedCase(store: ProjectStore, cohortDir: string, c: CohortCase, record: CaseRecord, raters: Map<string, Session>, report: CohortSeedReport): void {
+function seedCase(
+  store: ProjectStore,
+  cohortDir: string,
+  c: CohortCase,
+  record: CaseRecord,
+  raters: Map<string, Session>,
+  report: CohortSeedReport,
+): void {
   const present = store.ratersWithVersionsAsApp(record.caseId);
   const has = new Set(present.map((p) => p.raterId));
   for (const r of c.raters) {
@@ -68,7 +75,12 @@ function seedCase(store: ProjectStore, cohortDir: string, c: CohortCase, record:
       store.submitNoLesion(session, { caseId: record.caseId });
       report.added.push(`${c.name}: ${r.rater} no lesion`);
     } else {
-      store.importMask(session, { caseId: record.caseId, bytes: readBytes(cohortDir, r.mask), fileName: path.basename(r.mask), status: 'submitted' });
+      store.importMask(session, {
+        caseId: record.caseId,
+        bytes: readBytes(cohortDir, r.mask),
+        fileName: path.basename(r.mask),
+        status: 'submitted',
+      });
       report.added.push(`${c.name}: ${r.rater} mask`);
     }
   }
