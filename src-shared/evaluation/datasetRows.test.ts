@@ -87,6 +87,9 @@ describe('dataset rows from case evaluations', () => {
     expect(use.modelRaterDice).toHaveLength(3);
     expect(use.raterRaterDice).toHaveLength(3);
     expect(use.comparison).toBe('model vs majority');
+    // Reliability counts cover every voxel of the 24×24×12 grid once.
+    expect(use.reliability?.n.reduce((a, b) => a + b, 0)).toBe(24 * 24 * 12);
+    expect(datasetRow('c1', 'Case 1', full, 'use', opts[1]).reliability).toBeNull();
     // ISLES'22 defines no HD95: the key is absent, not NaN.
     const isles = datasetRow('c1', 'Case 1', full, 'isles22', opts[0]);
     expect('hd95_mm' in isles.metrics).toBe(false);

@@ -62,8 +62,7 @@ export function comparisonOptions(evaluations: Iterable<CaseEvaluation>): Compar
 }
 
 function reliabilityOf(ev: CaseEvaluation): ReliabilityCounts | null {
-  const c = ev.calibration as (CaseEvaluation['calibration'] & { readonly reliability?: ReliabilityCounts }) | null;
-  return c?.reliability ?? null;
+  return ev.calibration?.reliability ?? null;
 }
 
 function dice(c: Comparison, convention: ConventionName): number {
