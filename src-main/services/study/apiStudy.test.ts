@@ -139,6 +139,18 @@ describe('reading', () => {
     expect(cells[header.indexOf('revision')]).toBe('1');
   });
 
+  it('shows one segmentation at a time in single mode and takes "was this made by AI?"', async () => {
+    const { studyId } = await createAndOpen({ mode: 'single', questions: { preference: false, acceptability: true, whichIsAi: true, comment: false } });
+    const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session: f.readers[0], studyId });
+    // 4 cases × 2 sources, one at a time.
+    expect(p.trial).toMatchObject({ display: 'single', labels: ['A'], total: 8 });
+    expect(p.overlays.map((o) => o.label)).toEqual(['A']);
+    const trialId = p.trial?.trialId ?? '';
+    const withPreference = await refusal('quorum:study.answer', { session: f.readers[0], studyId, answer: { trialId, preference: 'A', acceptability: { A: 3 }, aiJudgement: 'ai' } });
+    expect(withPreference.message).toContain('preference is not asked');
+    expect(await must(f.dispatch, 'quorum:study.answer', { session: f.readers[0], studyId, answer: { trialId, acceptability: { A: 3 }, aiJudgement: 'ai' } })).toEqual({ answered: 1, total: 8 });
+  });
+
   it('shows the segmentations frozen when the study opened, not a later save', async () => {
     const { studyId } = await createAndOpen({ caseIds: [f.caseIds[0]], readerIds: [f.readerIds[0]] });
     const store = await f.host.current();

@@ -77,7 +77,7 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
       <h4>Sources (revealed)</h4>
       <ul>
         {config.sources.map((s) => (
-          <li key={s.sourceId} data-testid="report-source" data-source-id={s.sourceId}>
+          <li key={s.sourceId} data-testid="report-source" data-source-id={s.sourceId} data-kind={s.ref.kind}>
             {s.label} <span className="muted">({s.ref.kind === 'model' ? `model ${s.ref.modelId} ${s.ref.version}, AI` : s.ref.kind})</span>
           </li>
         ))}
