@@ -2,10 +2,11 @@
  * The per-case metrics panel on the demo evaluation cohort (three synthetic raters and the demo
  * model's results, seeded into the demo project), with a server of its own so the first identity,
  * an admin who reviews, is ours:
- * - on the empty-reference case every rater answered "no lesion" and the model's p > 0.5 mask is
- *   empty too, so model vs majority has both masks empty: Dice is NaN under USE-Evaluator (shown as
- *   NaN with the empty-case reason, not 0 or 1) and 1 under ISLES'22 and MetricsReloaded
- *   (docs/metric-conventions.md: "Both empty: Dice 1"); with T = 0.05 ml the USE class is TN;
+ * - on the empty-reference case every rater answered "no lesion" and the model's p > 0.5 mask has
+ *   one false-positive voxel (demo/README.md), so model vs majority has an empty reference and a
+ *   non-empty prediction: Dice is NaN under USE-Evaluator (shown as NaN with the empty-case reason,
+ *   not 0 or 1) and 0 under ISLES'22 and MetricsReloaded (docs/metric-conventions.md: "One empty:
+ *   Dice 0"); with T = 0.05 ml both masks are small and the USE class is TN;
  * - an admin's own brush stroke (annotate mode) shows up in the volumes, recomputed incrementally;
  * - an annotator gets no panel;
  * - on the three-lesion case, clicking a lesion row moves every viewport to the lesion's centroid:
@@ -39,31 +40,34 @@ async function panelReady(): Promise<void> {
   await expect(page.getByTestId('metrics-panel')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
 }
 
-test('empty reference: Dice NaN under USE, 1 under ISLES and MetricsReloaded, TN with T', async () => {
+test('empty reference: Dice NaN under USE, 0 under ISLES and MetricsReloaded, TN with T', async () => {
   await signInAs(page, 'Rita Admin');
   await openCaseByName(page, /Cohort 01/);
   await waitForVolume(page);
   await panelReady();
   const table = page.getByTestId('metrics-table');
   await expect(table).toHaveAttribute('data-comparison', /^model-majority:majority:/);
+  // The cohort's documented make-up: empty reference, one predicted voxel.
+  await expect(table).toHaveAttribute('data-ref-empty', 'yes');
+  await expect(table).toHaveAttribute('data-pred-empty', 'no');
   const dice = page.getByTestId('metric-dice');
   await expect(table).toHaveAttribute('data-convention', 'use');
   await expect(dice).toHaveAttribute('data-value', 'NaN');
-  await expect(dice).toContainText('NaN (reference and prediction empty)');
+  await expect(dice).toContainText(/NaN \(reference empty; prediction [0-9.e-]+ ml\)/);
   await expect(dice).toHaveAttribute('title', /2TP\/\(2TP\+FP\+FN\+1e-8\)/);
 
   await page.getByTestId('metrics-convention').selectOption('isles22');
   await expect(table).toHaveAttribute('data-convention', 'isles22');
-  await expect(dice).toHaveAttribute('data-value', '1');
-  await expect(dice).toHaveAttribute('title', /Both empty: 1/);
+  await expect(dice).toHaveAttribute('data-value', '0');
+  await expect(dice).toHaveAttribute('title', /One empty: 0/);
   await page.getByTestId('metrics-convention').selectOption('metricsreloaded');
-  await expect(dice).toHaveAttribute('data-value', '1');
+  await expect(dice).toHaveAttribute('data-value', '0');
 
-  // The model's expected volume is not 0 even though its p > 0.5 mask is empty: the bias indicator shows it.
+  // The bias indicator is V_thr − V_exp: here a voxel's worth thresholded against Σp of about 1.4 ml.
+  const vThr = Number(await page.getByTestId('volume-thr').getAttribute('data-value'));
   const vExp = Number(await page.getByTestId('volume-exp').getAttribute('data-value'));
-  expect(vExp).toBeGreaterThan(0);
-  await expect(page.getByTestId('volume-thr')).toHaveAttribute('data-value', '0');
-  expect(Number(await page.getByTestId('volume-bias').getAttribute('data-value'))).toBeCloseTo(-vExp, 9);
+  expect(vExp).toBeGreaterThan(vThr);
+  expect(Number(await page.getByTestId('volume-bias').getAttribute('data-value'))).toBeCloseTo(vThr - vExp, 9);
 
   await page.getByTestId('metrics-convention').selectOption('use');
   const runs = Number(await page.getByTestId('metrics-panel').getAttribute('data-runs'));

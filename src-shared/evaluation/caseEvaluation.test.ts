@@ -104,6 +104,8 @@ describe('evaluateCase: three raters and a model on cubes', () => {
     expect(rows[0].volumeMl).toBeCloseTo(0.027, 12);
     // origin (10, 20, 30), i and j point to −L and −P: (10 − 3, 20 − 3, 30 + 3)
     expect(rows[0].centroidLps).toEqual([7, 17, 33]);
+    expect(rows[0].nearestVoxel).toEqual([3, 3, 3]);
+    expect(rows[0].nearestVoxelLps).toEqual([7, 17, 33]);
     expect(rows[0].bestIou).toEqual({ M: 1, A: 1, B: 0.5, C: 1 });
   });
 

@@ -58,12 +58,15 @@ export function lesionTable(input: LesionTableInput, cache: KeyedStore<LesionAna
       bestIou[id] = other.bestIou;
     }
     const c = row.centroid;
+    const near: [number, number, number] = [Math.round(c[0]), Math.round(c[1]), Math.round(c[2])];
     return {
       id: row.id,
       voxels: row.voxels,
       volumeMl: row.volumeMl,
       centroidVoxel: [c[0], c[1], c[2]],
       centroidLps: voxelToLps(c, spacing, input.originLps, input.direction),
+      nearestVoxel: near,
+      nearestVoxelLps: voxelToLps(near, spacing, input.originLps, input.direction),
       detectedBy,
       bestIou,
     };

@@ -139,6 +139,12 @@ export interface LesionTableRow {
   readonly centroidVoxel: readonly [number, number, number];
   /** The same point in LPS mm. */
   readonly centroidLps: readonly [number, number, number];
+  /**
+   * The voxel nearest the centroid (indices rounded) and its centre in LPS mm: where "jump to" puts
+   * the viewports, since slice planes between voxel centres leave the editing tools nothing to paint.
+   */
+  readonly nearestVoxel: readonly [number, number, number];
+  readonly nearestVoxelLps: readonly [number, number, number];
   /** Sources (model id, rater ids) with at least one voxel in this lesion (ISLES'22's any-overlap). */
   readonly detectedBy: readonly string[];
   /** Per source: the best IoU of one of its components with this lesion (0 when none overlaps). */

@@ -60,7 +60,14 @@ export function ComparisonMetrics({ result }: { result: CaseEvaluation }) {
         </select>
       )}
       {chosen && r && (
-        <table className="metrics-table" data-testid="metrics-table" data-comparison={comparisonKey(chosen)} data-convention={convention}>
+        <table
+          className="metrics-table"
+          data-testid="metrics-table"
+          data-comparison={comparisonKey(chosen)}
+          data-convention={convention}
+          data-ref-empty={chosen.emptyCase.refEmpty ? 'yes' : 'no'}
+          data-pred-empty={chosen.emptyCase.predEmpty ? 'yes' : 'no'}
+        >
           <tbody>
             {metricRows(convention, r).map((row) => {
               const v = row.read(r);

@@ -1,7 +1,7 @@
 /**
  * The lesion table: one row per 26-connected lesion of the reference (the raters' majority), with
  * its volume, who detected it (any overlap) and the model's best IoU. Clicking a row centres all
- * viewports on the lesion's centroid.
+ * viewports on the voxel nearest the lesion's centroid.
  */
 import type { CaseEvaluation } from '../../../src-shared/evaluation/types';
 import { formatMl } from '../../../src-shared/evaluation/metricCatalog';
@@ -42,7 +42,7 @@ export function LesionTable({ result }: { result: CaseEvaluation }) {
                 data-testid="lesion-row"
                 data-centroid={row.centroidVoxel.map((c) => c.toFixed(2)).join(',')}
                 title={`Jump to lesion ${row.id}: centroid voxel (${row.centroidVoxel.map((c) => c.toFixed(1)).join(', ')}), LPS (${row.centroidLps.map((c) => c.toFixed(1)).join(', ')}) mm`}
-                onClick={() => centreViewportsOn(row.centroidLps)}
+                onClick={() => centreViewportsOn(row.nearestVoxelLps)}
               >
                 <td>{row.id}</td>
                 <td>{formatMl(row.volumeMl)}</td>
