@@ -96,7 +96,15 @@ async function runJobs(cases: readonly DashboardCase[], jobs: readonly PoolJob[]
   flush();
   abort = null;
   const ms = performance.now() - t0;
-  update({ running: false, lastRunMs: ms, ...(out.cancelled ? { message: { text: `Cancelled after ${out.done} of ${jobs.length} cases.`, error: false } } : {}) });
+  update({ running: false, lastRunMs: ms });
+  if (out.cancelled) {
+    // Cases never computed say so instead of "computing…" forever.
+    dashboardStore.update((st) => ({
+      ...st,
+      cases: st.cases.map((c) => (c.status === 'pending' ? { ...c, status: 'error', error: 'cancelled' } : c)),
+      message: { text: `Cancelled after ${out.done} of ${jobs.length} cases.`, error: false },
+    }));
+  }
   if (out.failed > 0) say(`${out.failed} of ${jobs.length} cases could not be evaluated; their rows say why.`, true);
   dashboardStore.emit('runFinished', { done: out.done, failed: out.failed, cancelled: out.cancelled, ms });
 }

@@ -6,17 +6,12 @@
 import { useMemo } from 'react';
 import { detectionClass, metricKeys } from '../../../../src-shared/evaluation/datasetSummary';
 import type { DatasetCaseRow } from '../../../../src-shared/evaluation/datasetTypes';
-import { DEFAULT_STRATA, stratumOf, type Stratum } from '../../../../src-shared/metrics/aggregate';
+import type { Stratum } from '../../../../src-shared/metrics/aggregate';
 import { filterDashboard, openDashboardCase, sortDashboardBy } from '../../../state/dashboardActions';
 import type { DashboardCase, DashboardView } from '../../../state/dashboardState';
 import { STRATA } from '../../../plots/plotStyle';
 import { fmt } from './format';
-
-interface TableRow {
-  readonly c: DashboardCase;
-  readonly row: DatasetCaseRow | null;
-  readonly stratum: Stratum | null;
-}
+import { tableRows } from './tableRows';
 
 const FIXED: readonly { key: string; label: string; title: string }[] = [
   { key: 'case', label: 'case', title: 'Case name' },
@@ -27,42 +22,9 @@ const FIXED: readonly { key: string; label: string; title: string }[] = [
   { key: 'class', label: 'class', title: 'Image-level class at the threshold T (USE small rule)' },
 ];
 
-function sortValue(r: TableRow, key: string, thresholdMl: number): number | string {
-  if (key === 'case') return r.c.name;
-  if (key === 'stratum') return r.stratum === null ? NaN : STRATA.indexOf(r.stratum);
-  if (key === 'class') return r.row ? (detectionClass(r.row.referenceVolumeMl, r.row.modelVolumeThrMl, thresholdMl) ?? '') : '';
-  if (!r.row) return NaN;
-  if (key === 'referenceVolumeMl' || key === 'modelVolumeThrMl' || key === 'modelVolumeExpMl') return r.row[key];
-  return r.row.metrics[key] ?? NaN;
-}
-
-function compare(a: number | string, b: number | string): number {
-  if (typeof a === 'string' || typeof b === 'string') return String(a).localeCompare(String(b), undefined, { numeric: true });
-  const an = Number.isNaN(a);
-  const bn = Number.isNaN(b);
-  if (an || bn) return an === bn ? 0 : an ? 1 : -1;
-  return a - b;
-}
-
 export function DashboardTable({ cases, rows, view, thresholdMl }: { cases: readonly DashboardCase[]; rows: readonly DatasetCaseRow[]; view: DashboardView; thresholdMl: number }) {
   const keys = useMemo(() => metricKeys(rows), [rows]);
-  const shown = useMemo(() => {
-    const byId = new Map(rows.map((r) => [r.caseId, r]));
-    const text = view.filterText.trim().toLowerCase();
-    const list: TableRow[] = cases.map((c) => {
-      const row = byId.get(c.caseId) ?? null;
-      return { c, row, stratum: row && !Number.isNaN(row.referenceVolumeMl) ? stratumOf(row.referenceVolumeMl, DEFAULT_STRATA) : null };
-    });
-    const filtered = list.filter((r) => (!text || r.c.name.toLowerCase().includes(text)) && (view.filterStratum === 'all' || r.stratum === view.filterStratum));
-    const sign = view.sortDirection === 'asc' ? 1 : -1;
-    return filtered.sort((a, b) => {
-      const va = sortValue(a, view.sortKey, thresholdMl);
-      const vb = sortValue(b, view.sortKey, thresholdMl);
-      // NaN stays last whichever the direction: "undefined" is not small or large.
-      if (typeof va === 'number' && typeof vb === 'number' && (Number.isNaN(va) || Number.isNaN(vb))) return compare(va, vb);
-      return sign * compare(va, vb);
-    });
-  }, [cases, rows, view, thresholdMl]);
+  const shown = useMemo(() => tableRows(cases, rows, view, thresholdMl), [cases, rows, view, thresholdMl]);
 
   const header = (key: string, label: string, title: string) => (
     <th key={key} title={title} aria-sort={view.sortKey === key ? (view.sortDirection === 'asc' ? 'ascending' : 'descending') : 'none'}>
