@@ -50,6 +50,13 @@ let heat: { map: HeatMap; levels: Uint8Array } | null = null;
  */
 let review: { raters: Uint8Array[]; levels: Uint8Array; maps: Partial<Record<DisagreementMeasure, Float32Array>>; contour: Uint8Array } | null = null;
 let writing = false;
+/**
+ * Whether a user input (pointer down, key) came after the own layer was last (re)mounted.
+ * Cornerstone fires SEGMENTATION_DATA_MODIFIED when it mounts a labelmap on a viewport (a
+ * setTimeout after adding the representation), with no edit at all; without this, merely opening
+ * a case marked the labelmap edited and autosaved it as a draft over a submitted version.
+ */
+let inputSinceMount = false;
 /** The label value the tools paint now (the contour fill and interpolation write it too). */
 let paintLabel: 1 | 2 = 1;
 let contourListener: (() => void) | null = null;
@@ -97,6 +104,7 @@ export function rebindLayers(): boolean {
   const present = new Set(shownLayerIds(shown.viewer));
   if (bound.volumeId === shown.volumeId && bound.specs.every((s) => present.has(s.segmentationId))) return true;
   const specs = bound.specs.map((s) => ({ ...s, data: hasLabelmapLayer(s.segmentationId) ? readLabelmap(s.segmentationId) : s.data }));
+  inputSinceMount = false;
   removeAllLabelmapLayers(shown.viewer);
   bound = { caseId: bound.caseId, volumeId: shown.volumeId, specs: [] };
   for (const spec of specs) addLayer(spec);
@@ -107,6 +115,7 @@ export function rebindLayers(): boolean {
 
 /** Shows the rater's own editable labelmap (`data` null: all zero) and starts a fresh undo history. */
 export function showOwnLabelmap(data: Uint8Array | null): void {
+  inputSinceMount = false;
   clearAnnotationLayers();
   addLayer({ segmentationId: OWN_SEGMENTATION, label: 'My annotation', lut: ownLabelmapLut(), ...(data ? { data } : {}), style: { fillAlpha: 0.5, renderOutline: true, outlineWidth: 1 } });
   const { viewer } = viewerOrThrow();
@@ -131,14 +140,27 @@ export function replaceOwnLabelmap(data: Uint8Array): void {
   }
 }
 
-/** Calls `listener` whenever the user's edits (brush, eraser, undo, redo) change the own labelmap. */
+/**
+ * Calls `listener` whenever the user's edits (brush, eraser, undo, redo) change the own labelmap.
+ * Every edit follows a pointer press or a key; the data-modified events Cornerstone fires when it
+ * mounts the layer (no input since) are not edits.
+ */
 export function onOwnLabelmapEdited(listener: () => void): () => void {
   const handler = (evt: Event) => {
     const detail = (evt as CustomEvent<{ segmentationId?: string }>).detail;
-    if (!writing && detail?.segmentationId === OWN_SEGMENTATION) listener();
+    if (!writing && inputSinceMount && detail?.segmentationId === OWN_SEGMENTATION) listener();
+  };
+  const onInput = () => {
+    inputSinceMount = true;
   };
   eventTarget.addEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, handler);
-  return () => eventTarget.removeEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, handler);
+  window.addEventListener('pointerdown', onInput, { capture: true, passive: true });
+  window.addEventListener('keydown', onInput, { capture: true, passive: true });
+  return () => {
+    eventTarget.removeEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, handler);
+    window.removeEventListener('pointerdown', onInput, { capture: true });
+    window.removeEventListener('keydown', onInput, { capture: true });
+  };
 }
 
 export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: 1 | 2): void {
