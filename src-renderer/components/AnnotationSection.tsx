@@ -14,6 +14,8 @@ import { AnnotatePanel } from './AnnotatePanel';
 import { ExchangeButton } from './ExchangeDialog';
 import { RaterPanel } from './RaterPanel';
 import { ReviewPanel } from './ReviewPanel';
+import { RevisionBanner } from './worklist/ReviewActions';
+import { installTimeOnTask } from '../state/worklistTime';
 
 function useAnnotationSync(): void {
   const tool = useAnnotationState((s) => s.tool);
@@ -24,6 +26,8 @@ function useAnnotationSync(): void {
 
   useEffect(() => {
     void loadIdentities();
+    // Time on task and the open case's review notes (worklistTime.ts).
+    const offTime = installTimeOnTask();
     const offShown = onVolumeShown(() => handleVolumeShown());
     const offEdited = onOwnLabelmapEdited(() => markEdited());
     onThresholdRange((range) => updateAnnotation({ thresholdRange: range }));
@@ -52,6 +56,7 @@ function useAnnotationSync(): void {
     };
     window.addEventListener('wheel', onWheel, { capture: true, passive: false });
     return () => {
+      offTime();
       offShown();
       offEdited();
       onThresholdRange(null);
@@ -83,6 +88,7 @@ export function AnnotationSection() {
     <section className="annotation-section" data-testid="annotation-section">
       <h2>Rater</h2>
       <RaterPanel />
+      {signedIn && currentCase && mode === 'annotate' && <RevisionBanner />}
       {signedIn && currentCase && mode === 'annotate' && <AnnotatePanel />}
       {signedIn && currentCase && mode === 'review' && <ReviewPanel />}
       {signedIn && signedIn.role !== 'annotator' && <ExchangeButton />}

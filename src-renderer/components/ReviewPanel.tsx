@@ -1,10 +1,12 @@
 /**
  * Review mode: legend of the raters' layers with visibility toggles, the heat map's controls, the
- * disagreement map (entropy or variance), the soft reference's p = 0.5 contour, and side by side.
+ * disagreement map (entropy or variance), the soft reference's p = 0.5 contour, side by side, and
+ * the reviewer actions (approve, request revision, difficult) on each rater's submitted version.
  */
 import { useAnnotationState } from '../state/annotationState';
 import { changeHeatMap, changeReviewMaps, setLayerVisibility, toggleSideBySide } from '../state/reviewActions';
 import { SideBySide } from './SideBySide';
+import { ReviewActions } from './worklist/ReviewActions';
 import { raterColor } from '../viewer/raterColors';
 
 export function ReviewPanel() {
@@ -33,6 +35,7 @@ export function ReviewPanel() {
         ))}
         {layers.length === 0 && <li className="muted">No rater has annotated this case yet.</li>}
       </ul>
+      <ReviewActions />
       <div className="heat-controls" data-testid="heatmap" data-raters={heat.raters} data-visible={heat.visible ? 'yes' : 'no'}>
         <label>
           <input type="checkbox" data-testid="heatmap-visible" checked={heat.visible} disabled={heat.raters === 0} onChange={(e) => changeHeatMap({ visible: e.target.checked })} />

@@ -13,6 +13,7 @@ import {
 } from '../state/annotationActions';
 import { EDIT_TOOL_INFO } from '../state/editToolInfo';
 import { toggleDisagreementMap, toggleSideBySide } from '../state/reviewActions';
+import { goToNextCase } from '../state/worklistActions';
 import { stepVolume } from '../state/caseActions';
 import { appStore } from '../state/appState';
 import {
@@ -92,6 +93,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: 'Model: run the selected model on the open case',
     // Loaded on first use: the inference code (worker, overlay) stays out of the shortcut table's imports.
     run: () => void import('../state/inferenceActions').then((m) => m.runModel()),
+  },
+  {
+    keys: ['j', 'J'],
+    label: 'J',
+    description: 'Worklist: open the next case that needs your work (reviewing: awaiting review)',
+    run: () => void goToNextCase(),
   },
   { keys: ['?'], label: '?', description: 'Show or hide this help', run: () => toggleHelp() },
   {

@@ -7,6 +7,7 @@ import type { Role } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { annotationStore, initialAnnotationState, tell, updateAnnotation, type AnnotationMode } from './annotationState';
 import { flushOwnAnnotation, syncAnnotationCase } from './annotationActions';
+import { stopTimeOnTask } from './worklistTime';
 
 let opened: Promise<boolean> | null = null;
 
@@ -67,6 +68,8 @@ export async function signIn(raterId: string): Promise<void> {
 
 export async function signOut(): Promise<void> {
   await flushOwnAnnotation('switch');
+  // While the token is still valid: the segment is reported under it.
+  await stopTimeOnTask('sign-out');
   const token = annotationStore.getState().signedIn?.token;
   if (token) await getApi()['quorum:rater.signOut']({ session: token });
   const { identities } = annotationStore.getState();

@@ -46,6 +46,7 @@ export const worklistRowSchema = z.object({
 
 export const worklistSchema = z.object({
   cases: z.array(z.object({ caseId: z.string(), name: z.string(), path: z.string() })),
+  raters: z.array(z.object({ raterId: z.string(), name: z.string() })),
   rows: z.array(worklistRowSchema),
   progress: z.object({
     total: z.number().int(),

@@ -86,6 +86,8 @@ export interface WorklistFilter {
 export interface Worklist {
   /** Every case the session may see, in name order, also those without any rater. */
   cases: Array<{ caseId: string; name: string; path: string }>;
+  /** Every rater with a visible row (the rater filter's choices), by name. */
+  raters: Array<{ raterId: string; name: string }>;
   /** The rows that pass the filter, by case name then rater name. */
   rows: WorklistRow[];
   /** Over all visible rows, not just the filtered ones. */

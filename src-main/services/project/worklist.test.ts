@@ -49,6 +49,9 @@ describe('worklist', () => {
       ['case-B', 'Alice Annotator', 'no-lesion'],
       ['case-C', 'Bob Blinded', 'not-started'],
     ]);
+    expect(w.raters.map((r) => r.name)).toEqual(['Alice Annotator', 'Bob Blinded']);
+    // The rater filter's choices stay complete while a filter is on.
+    expect(s.store.worklist(s.reviewer, { raterId: s.alice.raterId }).raters.map((r) => r.name)).toEqual(['Alice Annotator', 'Bob Blinded']);
     // case-D has no rater but is still listed as a case.
     expect(w.cases.map((c) => c.name)).toEqual(['case-A', 'case-B', 'case-C', 'case-D']);
     expect(w.progress).toEqual({
@@ -92,6 +95,7 @@ describe('worklist', () => {
       ['case-B', 'Alice Annotator', 'no-lesion'],
     ]);
     expect(w.cases.map((c) => c.name)).toEqual(['case-A', 'case-B']);
+    expect(w.raters).toEqual([{ raterId: s.alice.raterId, name: 'Alice Annotator' }]);
     expect(w.progress.total).toBe(2);
     expect(w.rows.every((r) => r.activeMs === null && r.marks.length === 0)).toBe(true);
     // Asking for Bob's rows gives her own, never his.

@@ -128,5 +128,8 @@ export function worklist(ctx: StoreContext, viewer: Session, filter: WorklistFil
           [viewer.raterId],
         )
   ).map((r) => ({ caseId: text(r, 'case_id'), name: text(r, 'name'), path: textOrNull(r, 'path') ?? '' }));
-  return { cases, rows: rows.filter((r) => matchesFilter(r, effective)), progress: worklistProgress(rows) };
+  const raters = [...new Map(rows.map((r) => [r.raterId, r.raterName])).entries()]
+    .map(([raterId, name]) => ({ raterId, name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { cases, raters, rows: rows.filter((r) => matchesFilter(r, effective)), progress: worklistProgress(rows) };
 }
