@@ -4,8 +4,10 @@
  */
 import type { DatasetSummary } from '../../../../src-shared/evaluation/datasetTypes';
 import { fmt, fmtCi } from './format';
+import { metricDefinitions } from './metricDefinitions';
 
 export function DashboardSummary({ summary, metricKey }: { summary: DatasetSummary; metricKey: string }) {
+  const definitions = metricDefinitions(summary.convention);
   const d = summary.detection;
   const b = summary.bootstrap;
   return (
@@ -29,7 +31,7 @@ export function DashboardSummary({ summary, metricKey }: { summary: DatasetSumma
         <tbody>
           {summary.metrics.map((m) => (
             <tr key={m.key} data-testid="dash-summary-row" data-metric={m.key} data-mean={String(m.mean)}>
-              <td>{m.key}</td>
+              <td title={definitions.get(m.key)}>{m.key}</td>
               <td>{m.n}</td>
               <td>{m.nNan}</td>
               <td>{fmt(m.mean)}</td>

@@ -11,6 +11,7 @@ import { filterDashboard, openDashboardCase, sortDashboardBy } from '../../../st
 import type { DashboardCase, DashboardView } from '../../../state/dashboardState';
 import { STRATA } from '../../../plots/plotStyle';
 import { fmt } from './format';
+import { metricDefinitions } from './metricDefinitions';
 import { tableRows } from './tableRows';
 
 const FIXED: readonly { key: string; label: string; title: string }[] = [
@@ -24,6 +25,7 @@ const FIXED: readonly { key: string; label: string; title: string }[] = [
 
 export function DashboardTable({ cases, rows, view, thresholdMl }: { cases: readonly DashboardCase[]; rows: readonly DatasetCaseRow[]; view: DashboardView; thresholdMl: number }) {
   const keys = useMemo(() => metricKeys(rows), [rows]);
+  const definitions = useMemo(() => metricDefinitions(view.convention), [view.convention]);
   const shown = useMemo(() => tableRows(cases, rows, view, thresholdMl), [cases, rows, view, thresholdMl]);
 
   const header = (key: string, label: string, title: string) => (
@@ -63,7 +65,7 @@ export function DashboardTable({ cases, rows, view, thresholdMl }: { cases: read
           <thead>
             <tr>
               {FIXED.map((f) => header(f.key, f.label, f.title))}
-              {keys.map((k) => header(k, k, `${view.convention}: ${k}`))}
+              {keys.map((k) => header(k, k, definitions.get(k) ?? `${view.convention}: ${k}`))}
             </tr>
           </thead>
           <tbody>
