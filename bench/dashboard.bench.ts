@@ -79,7 +79,8 @@ async function typeWhile(page: Page, until: () => Promise<boolean>, max: number)
 }
 
 export async function run(): Promise<void> {
-  if (!existsSync(join(root, 'out/renderer/index.html'))) throw new Error('dashboard bench: run `npm run build:web` first (out/renderer is missing)');
+  if (!existsSync(join(root, 'out/renderer/index.html')))
+    throw new Error('dashboard bench: run `npm run build:web` first (out/renderer is missing)');
   const blocking = blockingPerCaseMs(10);
   const server = await startServer(root);
   const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] });
@@ -98,7 +99,9 @@ export async function run(): Promise<void> {
     await page.getByTestId('dash-compute-synthetic').click();
     await done.waitFor({ timeout: 300_000 });
     await installLatencyProbe(page);
-    const cores = await page.evaluate(() => (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency);
+    const cores = await page.evaluate(
+      () => (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency,
+    );
 
     await typeWhile(page, async () => false, 30);
     await page.waitForTimeout(300);
@@ -127,7 +130,8 @@ export async function run(): Promise<void> {
     await page.waitForTimeout(300);
     const idleAfter = await takeLatencies(page);
 
-    const row = (name: string, xs: readonly number[]) => `| ${name} | ${xs.length} | ${quantile(xs, 0.5).toFixed(0)} | ${quantile(xs, 0.95).toFixed(0)} | ${Math.max(...xs).toFixed(0)} |`;
+    const row = (name: string, xs: readonly number[]) =>
+      `| ${name} | ${xs.length} | ${quantile(xs, 0.5).toFixed(0)} | ${quantile(xs, 0.95).toFixed(0)} | ${Math.max(...xs).toFixed(0)} |`;
     const p95During = quantile(during, 0.95);
     const p95Idle = Math.max(quantile(idle, 0.95), quantile(idleAfter, 0.95));
     process.stdout.write(

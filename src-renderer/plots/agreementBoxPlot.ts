@@ -31,7 +31,9 @@ export function agreementValues(rows: readonly DatasetCaseRow[]): { values: Valu
   return { values, nan };
 }
 
-export function agreementBoxPlot(input: PlotSize & { readonly rows: readonly DatasetCaseRow[]; readonly convention: string }): SVGSVGElement {
+export function agreementBoxPlot(
+  input: PlotSize & { readonly rows: readonly DatasetCaseRow[]; readonly convention: string },
+): SVGSVGElement {
   const { values, nan } = agreementValues(input.rows);
   const svg = Plot.plot({
     width: input.width,
@@ -45,5 +47,9 @@ export function agreementBoxPlot(input: PlotSize & { readonly rows: readonly Dat
       Plot.text([`${nan} NaN left out`], { frameAnchor: 'bottom-right', dx: -4, dy: -4, textAnchor: 'end', fill: '#666666' }),
     ],
   });
-  return describeSvg(asSvg(svg), 'Model–rater vs rater–rater agreement', `Dice under ${input.convention}: model against each rater, and each pair of raters, over all cases; ${nan} NaN values left out.`);
+  return describeSvg(
+    asSvg(svg),
+    'Model–rater vs rater–rater agreement',
+    `Dice under ${input.convention}: model against each rater, and each pair of raters, over all cases; ${nan} NaN values left out.`,
+  );
 }

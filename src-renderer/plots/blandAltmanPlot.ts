@@ -54,9 +54,21 @@ export function blandAltmanPlot(input: BlandAltmanInput): SVGSVGElement {
       Plot.ruleY([0], { stroke: '#bbbbbb' }),
       ...rules.map((r) => Plot.ruleY([r.y], { stroke: '#C0392B', strokeDasharray: r.dash || undefined })),
       ...rules.map((r) => Plot.text([r.name], { y: r.y, frameAnchor: 'right', dx: 86, textAnchor: 'end', fill: '#C0392B' })),
-      Plot.dot(ba.points, { x: 'mean', y: 'diff', r: 3, fill: '#0072B2', fillOpacity: 0.8, className: 'case-dots', title: (d: BlandAltman['points'][number]) => `${d.caseId}: ${short(d.diff)} ml` }),
+      Plot.dot(ba.points, {
+        x: 'mean',
+        y: 'diff',
+        r: 3,
+        fill: '#0072B2',
+        fillOpacity: 0.8,
+        className: 'case-dots',
+        title: (d: BlandAltman['points'][number]) => `${d.caseId}: ${short(d.diff)} ml`,
+      }),
       Plot.text([`${label}, n = ${ba.n}`], { frameAnchor: 'top-left', dx: 6, dy: 6, textAnchor: 'start', fontWeight: 'bold' }),
     ],
   });
-  return describeSvg(asSvg(svg), `Bland–Altman: ${label}`, `Model minus reference volume against their mean; bias ${short(ba.bias)} ml, limits of agreement ${short(ba.loaLow)} to ${short(ba.loaHigh)} ml (±1.96 sample SD), n = ${ba.n}.`);
+  return describeSvg(
+    asSvg(svg),
+    `Bland–Altman: ${label}`,
+    `Model minus reference volume against their mean; bias ${short(ba.bias)} ml, limits of agreement ${short(ba.loaLow)} to ${short(ba.loaHigh)} ml (±1.96 sample SD), n = ${ba.n}.`,
+  );
 }

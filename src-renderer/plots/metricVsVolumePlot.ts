@@ -66,7 +66,8 @@ export function metricVsVolumePlot(input: MetricVsVolumeInput): SVGSVGElement {
         className: 'case-dots',
         stroke: '#ffffff',
         strokeWidth: 0.5,
-        title: (d: Point) => `${d.caseName}: ${metricKey} ${d.y.toPrecision(3)} at ${d.stratum === 'empty' ? 'empty reference' : `${d.x.toPrecision(3)} ml`}`,
+        title: (d: Point) =>
+          `${d.caseName}: ${metricKey} ${d.y.toPrecision(3)} at ${d.stratum === 'empty' ? 'empty reference' : `${d.x.toPrecision(3)} ml`}`,
       }),
       ...legend.flat(),
       Plot.text([`${nan} NaN not shown`], { frameAnchor: 'bottom-right', dx: -110, dy: -8, textAnchor: 'start', fill: '#666666' }),

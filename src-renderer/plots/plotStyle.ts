@@ -7,7 +7,13 @@ import type { Stratum } from '../../src-shared/metrics/aggregate';
 
 export const PLOT_FONT = '"DejaVu Sans", "Liberation Sans", Arial, sans-serif';
 
-export const PLOT_STYLE = { fontFamily: PLOT_FONT, fontSize: '11px', background: '#ffffff', color: '#222222', overflow: 'visible' } as const;
+export const PLOT_STYLE = {
+  fontFamily: PLOT_FONT,
+  fontSize: '11px',
+  background: '#ffffff',
+  color: '#222222',
+  overflow: 'visible',
+} as const;
 
 export const STRATA: readonly Stratum[] = ['empty', 'small', 'medium', 'large'];
 

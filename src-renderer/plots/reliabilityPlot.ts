@@ -33,10 +33,28 @@ export function reliabilityPlot(input: PlotSize & { readonly reliability: Reliab
         { stroke: '#bbbbbb', strokeDasharray: '4,3' },
       ),
       Plot.line(filled, { x: 'confidence', y: 'frequency', stroke: '#0072B2' }),
-      Plot.dot(filled, { x: 'confidence', y: 'frequency', r: 3.5, fill: '#0072B2', title: (b: ReliabilityBin) => `[${b.lo}, ${b.hi}): ${b.count} voxels` }),
+      Plot.dot(filled, {
+        x: 'confidence',
+        y: 'frequency',
+        r: 3.5,
+        fill: '#0072B2',
+        title: (b: ReliabilityBin) => `[${b.lo}, ${b.hi}): ${b.count} voxels`,
+      }),
       Plot.text(filled, { x: 'confidence', y: 'frequency', text: (b: ReliabilityBin) => countLabel(b.count), dy: -9, fill: '#444444' }),
-      Plot.text([`ECE (positive-class, pooled) = ${short(r.ece)}`], { frameAnchor: 'top-left', dx: 6, dy: 6, textAnchor: 'start', fontWeight: 'bold' }),
-      Plot.text([`${r.cases} cases, ${countLabel(r.voxels)} voxels`], { frameAnchor: 'top-left', dx: 6, dy: 20, textAnchor: 'start', fill: '#666666' }),
+      Plot.text([`ECE (positive-class, pooled) = ${short(r.ece)}`], {
+        frameAnchor: 'top-left',
+        dx: 6,
+        dy: 6,
+        textAnchor: 'start',
+        fontWeight: 'bold',
+      }),
+      Plot.text([`${r.cases} cases, ${countLabel(r.voxels)} voxels`], {
+        frameAnchor: 'top-left',
+        dx: 6,
+        dy: 20,
+        textAnchor: 'start',
+        fill: '#666666',
+      }),
       Plot.text(['mean predicted p →'], { frameAnchor: 'bottom-right', dy: -4, textAnchor: 'end', fill: '#666666' }),
     ],
   });
@@ -50,7 +68,14 @@ export function reliabilityPlot(input: PlotSize & { readonly reliability: Reliab
       marginLeft: 48,
       marginTop: 30,
       x: { domain: r.bins.map((b) => b.lo.toFixed(1)), label: 'bin of p (lower edge) →', padding: 0.15 },
-      y: { type: 'log', label: 'voxels', labelAnchor: 'center', labelArrow: 'none', domain: [1, Math.max(10, ...r.bins.map((b) => b.count)) * 2], ticks: 3 },
+      y: {
+        type: 'log',
+        label: 'voxels',
+        labelAnchor: 'center',
+        labelArrow: 'none',
+        domain: [1, Math.max(10, ...r.bins.map((b) => b.count)) * 2],
+        ticks: 3,
+      },
       marks: [Plot.barY(filled, { x: (b: ReliabilityBin) => b.lo.toFixed(1), y1: 1, y2: 'count', fill: '#9ecae1' })],
     }),
   );
@@ -58,5 +83,9 @@ export function reliabilityPlot(input: PlotSize & { readonly reliability: Reliab
   g.setAttribute('transform', `translate(0, ${curveHeight})`);
   for (const child of [...bars.childNodes]) g.appendChild(child);
   curve.appendChild(g);
-  return describeSvg(curve, 'Reliability diagram', `Positive-class bins [k/10,(k+1)/10), pooled over ${r.cases} cases (${r.voxels} voxels); ECE (positive-class, a fraction) = ${short(r.ece)}.`);
+  return describeSvg(
+    curve,
+    'Reliability diagram',
+    `Positive-class bins [k/10,(k+1)/10), pooled over ${r.cases} cases (${r.voxels} voxels); ECE (positive-class, a fraction) = ${short(r.ece)}.`,
+  );
 }

@@ -16,7 +16,13 @@ import { getApi } from '../api';
 import { createMetricsWorkerPool, defaultPoolSize, type MetricsPool, type PoolJob } from '../workers/metricsPool';
 import { annotationStore } from './annotationState';
 import { openCasePath } from './caseActions';
-import { dashboardStore, type DashboardCase, type DashboardComputeOptions, type DashboardState, type DashboardView } from './dashboardState';
+import {
+  dashboardStore,
+  type DashboardCase,
+  type DashboardComputeOptions,
+  type DashboardState,
+  type DashboardView,
+} from './dashboardState';
 import { loadCaseSources } from './evaluationSources';
 import { showWorkspace } from './uiActions';
 
@@ -38,17 +44,35 @@ function evaluationOptions(o: DashboardComputeOptions): EvaluationOptions {
   return { conventions: [...CONVENTIONS], useThresholdMl: o.thresholdMl, uncertainAs: o.uncertainAs };
 }
 
-function request(caseId: string, input: CaseSourcesInput, options: EvaluationOptions): { message: MetricsWorkerRequest; transfer: ArrayBuffer[] } {
+function request(
+  caseId: string,
+  input: CaseSourcesInput,
+  options: EvaluationOptions,
+): { message: MetricsWorkerRequest; transfer: ArrayBuffer[] } {
   const message: MetricsWorkerRequest = { type: 'evaluate', id: caseId, caseId, input, options };
   return { message, transfer: transferablesOf(message) };
 }
 
 /** Runs jobs through the pool, batching the results into the store. */
-async function runJobs(cases: readonly DashboardCase[], jobs: readonly PoolJob[], source: DashboardState['source'], sourceLabel: string): Promise<void> {
+async function runJobs(
+  cases: readonly DashboardCase[],
+  jobs: readonly PoolJob[],
+  source: DashboardState['source'],
+  sourceLabel: string,
+): Promise<void> {
   abort?.abort();
   const s = dashboardStore.getState();
   const computeOptions = s.computeOptions;
-  update({ source, sourceLabel, cases, evaluations: new Map(), running: true, progress: { total: jobs.length, done: 0, failed: 0, running: 0 }, computedWith: computeOptions, message: null });
+  update({
+    source,
+    sourceLabel,
+    cases,
+    evaluations: new Map(),
+    running: true,
+    progress: { total: jobs.length, done: 0, failed: 0, running: 0 },
+    computedWith: computeOptions,
+    message: null,
+  });
   pool ??= createMetricsWorkerPool<CaseEvaluation>(defaultPoolSize(navigator.hardwareConcurrency));
   const ac = new AbortController();
   abort = ac;
@@ -126,7 +150,13 @@ export async function computeProjectDashboard(): Promise<void> {
     return;
   }
   const options = evaluationOptions(dashboardStore.getState().computeOptions);
-  const cases: DashboardCase[] = listed.value.map((c) => ({ caseId: c.caseId, name: c.name, path: c.series[0]?.path ?? null, status: 'pending', error: null }));
+  const cases: DashboardCase[] = listed.value.map((c) => ({
+    caseId: c.caseId,
+    name: c.name,
+    path: c.series[0]?.path ?? null,
+    status: 'pending',
+    error: null,
+  }));
   const jobs: PoolJob[] = listed.value.map((c) => ({
     id: c.caseId,
     prepare: async () => request(c.caseId, (await loadCaseSources(signedIn.token, c.caseId)).input, options),
@@ -139,7 +169,10 @@ export async function computeSyntheticDashboard(count = 100, seed = 7): Promise<
   const options = evaluationOptions(dashboardStore.getState().computeOptions);
   const specs = syntheticCohort({ cases: count, seed });
   const cases: DashboardCase[] = specs.map((s) => ({ caseId: s.caseId, name: s.name, path: null, status: 'pending', error: null }));
-  const jobs: PoolJob[] = specs.map((spec) => ({ id: spec.caseId, prepare: () => Promise.resolve(request(spec.caseId, syntheticCaseInput(spec), options)) }));
+  const jobs: PoolJob[] = specs.map((spec) => ({
+    id: spec.caseId,
+    prepare: () => Promise.resolve(request(spec.caseId, syntheticCaseInput(spec), options)),
+  }));
   await runJobs(cases, jobs, 'synthetic', `synthetic cohort (${count} cases, seed ${seed})`);
 }
 
@@ -196,6 +229,7 @@ export async function openDashboardCase(caseId: string): Promise<void> {
 /** The app's version for export headers (cached). */
 let version: Promise<string> | null = null;
 export function toolVersion(): Promise<string> {
-  version ??= getApi()['quorum:app.info']({}).then((r) => (r.ok ? r.value.version : 'unknown'));
+  const api = getApi();
+  version ??= api['quorum:app.info']({}).then((r) => (r.ok ? r.value.version : 'unknown'));
   return version;
 }

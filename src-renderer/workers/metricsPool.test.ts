@@ -67,10 +67,17 @@ describe('metrics worker pool', () => {
   it('runs every job on at most `size` workers and streams each result with progress', async () => {
     FakeWorker.reset();
     const workers: FakeWorker[] = [];
-    const pool = createMetricsPool<number>({ size: 3, createWorker: () => (workers.push(new FakeWorker(2)), workers[workers.length - 1]), readReply });
+    const pool = createMetricsPool<number>({
+      size: 3,
+      createWorker: () => (workers.push(new FakeWorker(2)), workers[workers.length - 1]),
+      readReply,
+    });
     const results = new Map<string, number>();
     const progress: PoolProgress[] = [];
-    const out = await pool.run(jobs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), { onResult: (id, v) => results.set(id, v), onProgress: (p) => progress.push(p) });
+    const out = await pool.run(jobs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), {
+      onResult: (id, v) => results.set(id, v),
+      onProgress: (p) => progress.push(p),
+    });
     expect(out).toEqual({ done: 10, failed: 0, cancelled: false });
     expect(results.get('c0')).toBe(1);
     expect(results.get('c9')).toBe(100);

@@ -33,7 +33,8 @@ export interface PoolJob {
 }
 
 /** A worker reply read by the protocol: a job's result or failure; null for anything else (e.g. progress). */
-export type PoolReply<R> = { readonly id: string; readonly ok: true; readonly value: R } | { readonly id: string; readonly ok: false; readonly error: string };
+export type PoolReply<R> =
+  { readonly id: string; readonly ok: true; readonly value: R } | { readonly id: string; readonly ok: false; readonly error: string };
 
 export interface PoolProgress {
   readonly total: number;
@@ -218,7 +219,9 @@ export function createMetricsWorkerPool<R>(size: number): MetricsPool<R> {
     createWorker: () => new Worker(new URL('./metrics.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike,
     readReply: (data) => {
       const d = data as { type?: unknown; id?: unknown; ok?: unknown };
-      return d !== null && typeof d === 'object' && d.type === 'result' && typeof d.id === 'string' && typeof d.ok === 'boolean' ? (data as PoolReply<R>) : null;
+      return d !== null && typeof d === 'object' && d.type === 'result' && typeof d.id === 'string' && typeof d.ok === 'boolean'
+        ? (data as PoolReply<R>)
+        : null;
     },
   });
 }

@@ -18,7 +18,9 @@ export const RELIABILITY_BINS = 10;
  */
 export function blandAltman(caseIds: readonly string[], model: readonly number[], reference: readonly number[]): BlandAltman {
   if (caseIds.length !== model.length || model.length !== reference.length) {
-    throw new Error(`blandAltman: ${caseIds.length} case ids, ${model.length} model values and ${reference.length} reference values differ in length`);
+    throw new Error(
+      `blandAltman: ${caseIds.length} case ids, ${model.length} model values and ${reference.length} reference values differ in length`,
+    );
   }
   const points: { caseId: string; mean: number; diff: number }[] = [];
   for (let i = 0; i < model.length; i++) {
@@ -42,8 +44,10 @@ export function blandAltman(caseIds: readonly string[], model: readonly number[]
  * voxels, as in calibration.ts; the caller states which region it used.
  */
 export function reliabilityCounts(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array): ReliabilityCounts {
-  if (prob.length !== ref.length) throw new Error(`reliabilityCounts: probability map (${prob.length}) and reference (${ref.length}) differ in length`);
-  if (region && region.length !== ref.length) throw new Error(`reliabilityCounts: region (${region.length}) and reference (${ref.length}) differ in length`);
+  if (prob.length !== ref.length)
+    throw new Error(`reliabilityCounts: probability map (${prob.length}) and reference (${ref.length}) differ in length`);
+  if (region && region.length !== ref.length)
+    throw new Error(`reliabilityCounts: region (${region.length}) and reference (${ref.length}) differ in length`);
   const n = new Float64Array(RELIABILITY_BINS);
   const sumP = new Float64Array(RELIABILITY_BINS);
   const sumY = new Float64Array(RELIABILITY_BINS);

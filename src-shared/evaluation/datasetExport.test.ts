@@ -22,11 +22,19 @@ function row(caseId: string, caseName: string, metrics: Record<string, number>):
 }
 
 describe('dataset exports', () => {
-  const rows = [row('c1', 'plain', { dice: 0.1 + 0.2, hd95_mm: Infinity }), row('c2', 'has, comma "quoted"', { dice: NaN, 'surface_dice.2': 1 })];
+  const rows = [
+    row('c1', 'plain', { dice: 0.1 + 0.2, hd95_mm: Infinity }),
+    row('c2', 'has, comma "quoted"', { dice: NaN, 'surface_dice.2': 1 }),
+  ];
 
   it('writes the per-case CSV with the header, full precision and the CLI spelling of non-finite values', () => {
     const lines = casesToCsv(rows, header).trimEnd().split('\n');
-    expect(lines.slice(0, 4)).toEqual(['# Quorum dataset export: one row per case', '# tool: quorum 9.9.9', '# convention: use', '# comparison: model vs majority']);
+    expect(lines.slice(0, 4)).toEqual([
+      '# Quorum dataset export: one row per case',
+      '# tool: quorum 9.9.9',
+      '# convention: use',
+      '# comparison: model vs majority',
+    ]);
     expect(lines[4]).toMatch(/^# detection threshold: 0 ml/);
     expect(lines[5]).toBe('case_id,case,reference_volume_ml,model_volume_thr_ml,model_volume_exp_ml,dice,hd95_mm,surface_dice.2');
     // 0.1 + 0.2 is 0.30000000000000004: written in full, so a re-read gives the same double.
@@ -36,7 +44,11 @@ describe('dataset exports', () => {
   });
 
   it('writes the per-case JSON with NaN as a string and keeps the header fields', () => {
-    const j = JSON.parse(casesToJson(rows, header)) as { version: string; convention: string; cases: { metrics: Record<string, unknown>; model_rater_dice: unknown[] }[] };
+    const j = JSON.parse(casesToJson(rows, header)) as {
+      version: string;
+      convention: string;
+      cases: { metrics: Record<string, unknown>; model_rater_dice: unknown[] }[];
+    };
     expect(j.version).toBe('9.9.9');
     expect(j.convention).toBe('use');
     expect(j.cases[1].metrics.dice).toBe('NaN');

@@ -88,7 +88,12 @@ export function casesToJson(rows: readonly DatasetCaseRow[], h: ExportHeader): s
 export function summaryRows(s: DatasetSummary): [string, string, string, Cell][] {
   const out: [string, string, string, Cell][] = [];
   for (const m of s.metrics) {
-    out.push(['metric', m.key, 'n', m.n], ['metric', m.key, 'n_nan', m.nNan], ['metric', m.key, 'mean', m.mean], ['metric', m.key, 'median', m.median]);
+    out.push(
+      ['metric', m.key, 'n', m.n],
+      ['metric', m.key, 'n_nan', m.nNan],
+      ['metric', m.key, 'mean', m.mean],
+      ['metric', m.key, 'median', m.median],
+    );
     out.push(['metric', m.key, 'mean_ci95_lo', m.meanCi[0]], ['metric', m.key, 'mean_ci95_hi', m.meanCi[1]]);
     out.push(['metric', m.key, 'median_ci95_lo', m.medianCi[0]], ['metric', m.key, 'median_ci95_hi', m.medianCi[1]]);
   }
@@ -109,7 +114,10 @@ export function summaryRows(s: DatasetSummary): [string, string, string, Cell][]
     out.push(['stratum', st.stratum, 'count', st.count]);
     for (const [k, v] of Object.entries(st.means)) out.push(['stratum', st.stratum, `mean.${k}`, v]);
   }
-  out.push(['strata', '', 'small_max_ml', s.strata.thresholdsMl.smallMaxMl], ['strata', '', 'medium_max_ml', s.strata.thresholdsMl.mediumMaxMl]);
+  out.push(
+    ['strata', '', 'small_max_ml', s.strata.thresholdsMl.smallMaxMl],
+    ['strata', '', 'medium_max_ml', s.strata.thresholdsMl.mediumMaxMl],
+  );
   for (const [name, ba] of [
     ['thresholded', s.volume.thresholded],
     ['expected', s.volume.expected],
@@ -118,10 +126,17 @@ export function summaryRows(s: DatasetSummary): [string, string, string, Cell][]
     out.push(['bland_altman', name, 'loa_low_ml', ba.loaLow], ['bland_altman', name, 'loa_high_ml', ba.loaHigh]);
   }
   if (s.reliability) {
-    out.push(['reliability', s.reliability.convention, 'ece', s.reliability.ece], ['reliability', s.reliability.convention, 'voxels', s.reliability.voxels]);
+    out.push(
+      ['reliability', s.reliability.convention, 'ece', s.reliability.ece],
+      ['reliability', s.reliability.convention, 'voxels', s.reliability.voxels],
+    );
     for (const b of s.reliability.bins) {
       const name = `[${b.lo.toFixed(1)},${b.hi.toFixed(1)})`;
-      out.push(['reliability_bin', name, 'count', b.count], ['reliability_bin', name, 'confidence', b.confidence], ['reliability_bin', name, 'frequency', b.frequency]);
+      out.push(
+        ['reliability_bin', name, 'count', b.count],
+        ['reliability_bin', name, 'confidence', b.confidence],
+        ['reliability_bin', name, 'frequency', b.frequency],
+      );
     }
   }
   return out;
@@ -129,7 +144,9 @@ export function summaryRows(s: DatasetSummary): [string, string, string, Cell][]
 
 export function summaryToCsv(s: DatasetSummary, h: ExportHeader): string {
   const lines = headerLines('Quorum dataset summary', h, s.convention, s.comparison);
-  lines.push(`# spread: seeded ${s.bootstrap.level * 100}% percentile bootstrap (${s.bootstrap.reps} replicates, seed ${s.bootstrap.seed}, mulberry32) of the NaN-ignoring mean and median`);
+  lines.push(
+    `# spread: seeded ${s.bootstrap.level * 100}% percentile bootstrap (${s.bootstrap.reps} replicates, seed ${s.bootstrap.seed}, mulberry32) of the NaN-ignoring mean and median`,
+  );
   lines.push('section,name,statistic,value');
   for (const r of summaryRows(s)) lines.push(r.map(cell).join(','));
   return lines.join('\n') + '\n';

@@ -37,7 +37,13 @@ describe('synthetic cohort', () => {
 
   it('draws a ball of about (4/3)πr³ inside the grid', () => {
     // r = 10 mm at 1×1×2 mm: 4188.8 mm³ = 4.19 ml; the voxel count × 2 mm³ is close to it.
-    const spec: SyntheticCaseSpec = { caseId: 'b', name: 'b', lesion: null, raters: [{ centreMm: [64, 64, 64], radiusMm: 10 }], model: null };
+    const spec: SyntheticCaseSpec = {
+      caseId: 'b',
+      name: 'b',
+      lesion: null,
+      raters: [{ centreMm: [64, 64, 64], radiusMm: 10 }],
+      model: null,
+    };
     const input = syntheticCaseInput(spec);
     const lm = input.raters[0].labelmap;
     if (!lm) throw new Error('no labelmap');
@@ -67,7 +73,18 @@ function tinyCase(raters: (readonly [number, number, number] | null)[], radius: 
 describe('dataset rows from case evaluations', () => {
   // r = 7 mm: no voxel centre on a 2×2×4 mm grid lies exactly 7 mm from (24, 24, 24) (4a²+4b²+16c² = 49 has no
   // solution), so the model's p > 0.5 ball and the raters' d ≤ r ball are the same voxels.
-  const full = evaluateCase(tinyCase([[24, 24, 24], [24, 24, 24], [26, 24, 24]], 7, true), options);
+  const full = evaluateCase(
+    tinyCase(
+      [
+        [24, 24, 24],
+        [24, 24, 24],
+        [26, 24, 24],
+      ],
+      7,
+      true,
+    ),
+    options,
+  );
   const empty = evaluateCase(tinyCase([null, null, null], 7, false), options);
   const opts = comparisonOptions([full, empty]);
 

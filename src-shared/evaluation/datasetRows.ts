@@ -74,7 +74,13 @@ function dice(c: Comparison, convention: ConventionName): number {
  * The row of one case. A case without the chosen comparison (no model result, fewer raters) gets
  * a row with no metrics and NaN volumes, so it still appears in the table and is counted.
  */
-export function datasetRow(caseId: string, caseName: string, ev: CaseEvaluation, convention: ConventionName, choice: ComparisonOption): DatasetCaseRow {
+export function datasetRow(
+  caseId: string,
+  caseName: string,
+  ev: CaseEvaluation,
+  convention: ConventionName,
+  choice: ComparisonOption,
+): DatasetCaseRow {
   const c = ev.comparisons.find((x) => choiceOf(x) === choice.key);
   const predictionIsModel = c !== undefined && ev.model !== null && c.predictionId === ev.model.id;
   const modelVolumes = predictionIsModel ? ev.volumes.model : null;

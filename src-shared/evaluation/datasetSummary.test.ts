@@ -24,7 +24,13 @@ function row(caseId: string, ref: number, thr: number, exp: number, dice: number
 //   A ref 2    thr 1.5 → TP, medium     B ref 0   thr 0   → TN, empty
 //   C ref 0    thr 0.3 → FP, empty      D ref 0.5 thr 0   → FN, small
 //   E ref 80   thr 90  → TP, large
-const rows = [row('A', 2, 1.5, 1.8, 0.8), row('B', 0, 0, 0.1, NaN), row('C', 0, 0.3, NaN, NaN), row('D', 0.5, 0, 0.2, 0), row('E', 80, 90, 85, 0.9)];
+const rows = [
+  row('A', 2, 1.5, 1.8, 0.8),
+  row('B', 0, 0, 0.1, NaN),
+  row('C', 0, 0.3, NaN, NaN),
+  row('D', 0.5, 0, 0.2, 0),
+  row('E', 80, 90, 85, 0.9),
+];
 
 describe('dataset summary', () => {
   it('takes the NaN-ignoring mean and median', () => {
@@ -83,7 +89,14 @@ describe('dataset summary', () => {
 
   it('stratifies by reference volume with the boundaries on the lower side', () => {
     const s = strataSummary(
-      [row('e', 0, 0, 0, 1), row('s1', 1, 0, 0, 0.2), row('m', 1.0001, 0, 0, 0.4), row('m70', 70, 0, 0, 0.6), row('l', 70.01, 0, 0, 0.8), row('none', NaN, 0, 0, 0.1)],
+      [
+        row('e', 0, 0, 0, 1),
+        row('s1', 1, 0, 0, 0.2),
+        row('m', 1.0001, 0, 0, 0.4),
+        row('m70', 70, 0, 0, 0.6),
+        row('l', 70.01, 0, 0, 0.8),
+        row('none', NaN, 0, 0, 0.1),
+      ],
       ['dice'],
       { smallMaxMl: 1, mediumMaxMl: 70 },
     );

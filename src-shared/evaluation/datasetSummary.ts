@@ -8,7 +8,17 @@
  * summedConfusion, auc, stratumOf; emptyCase.ts: imageClass) — this module only arranges rows.
  * Environment-free.
  */
-import { auc, bootstrapCi, DEFAULT_STRATA, nanMean, nanMedian, stratumOf, summedConfusion, type StrataThresholds, type Stratum } from '../metrics/aggregate';
+import {
+  auc,
+  bootstrapCi,
+  DEFAULT_STRATA,
+  nanMean,
+  nanMedian,
+  stratumOf,
+  summedConfusion,
+  type StrataThresholds,
+  type Stratum,
+} from '../metrics/aggregate';
 import { imageClass, type ImageClass } from '../metrics/emptyCase';
 import { blandAltman, pooledReliability } from './datasetAgreement';
 import type { DatasetCaseRow, DatasetSummary, DetectionSummary, MetricSummaryRow, StratumSummary } from './datasetTypes';
@@ -96,7 +106,10 @@ export function summariseDataset(rows: readonly DatasetCaseRow[], opts: DatasetS
   if (rows.length === 0) throw new Error('summariseDataset: no cases to summarise');
   const { convention, comparison } = rows[0];
   const odd = rows.find((r) => r.convention !== convention || r.comparison !== comparison);
-  if (odd) throw new Error(`summariseDataset: case ${odd.caseName} is ${odd.convention} / ${odd.comparison}, expected ${convention} / ${comparison}`);
+  if (odd)
+    throw new Error(
+      `summariseDataset: case ${odd.caseName} is ${odd.convention} / ${odd.comparison}, expected ${convention} / ${comparison}`,
+    );
   const seed = opts.seed ?? 42;
   const reps = opts.reps ?? 2000;
   const strata = opts.strata ?? DEFAULT_STRATA;

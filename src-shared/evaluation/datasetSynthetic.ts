@@ -49,7 +49,8 @@ function radiusForMl(ml: number): number {
 }
 
 export function syntheticCohort(opts: SyntheticCohortOptions): SyntheticCaseSpec[] {
-  if (!Number.isInteger(opts.cases) || opts.cases < 1) throw new Error(`synthetic cohort: cases must be a whole number ≥ 1, got ${opts.cases}`);
+  if (!Number.isInteger(opts.cases) || opts.cases < 1)
+    throw new Error(`synthetic cohort: cases must be a whole number ≥ 1, got ${opts.cases}`);
   const dims = opts.dims ?? SYNTHETIC_DIMS;
   const sp = opts.spacingMm ?? SYNTHETIC_SPACING;
   const fov = [dims[0] * sp[0], dims[1] * sp[1], dims[2] * sp[2]];
@@ -76,7 +77,9 @@ export function syntheticCohort(opts: SyntheticCohortOptions): SyntheticCaseSpec
       });
       continue;
     }
-    const raters = SYNTHETIC_RATER_NAMES.map((_, k) => (k === 2 && ml < 0.2 ? null : { centreMm: jitter(centre, 1), radiusMm: r * u(0.9, 1.1) }));
+    const raters = SYNTHETIC_RATER_NAMES.map((_, k) =>
+      k === 2 && ml < 0.2 ? null : { centreMm: jitter(centre, 1), radiusMm: r * u(0.9, 1.1) },
+    );
     out.push({
       caseId: name,
       name,
@@ -94,7 +97,14 @@ function span(c: number, reach: number, spacing: number, n: number): [number, nu
 }
 
 /** Writes `value(d)` (d = distance in mm from the centre) into the voxels within `reach` mm; voxel centres at index × spacing. */
-function fillBall(out: Uint8Array | Float32Array, dims: Dims3, sp: Spacing3, centre: Vec3, reach: number, value: (d: number) => number): void {
+function fillBall(
+  out: Uint8Array | Float32Array,
+  dims: Dims3,
+  sp: Spacing3,
+  centre: Vec3,
+  reach: number,
+  value: (d: number) => number,
+): void {
   const [i0, i1] = span(centre[0], reach, sp[0], dims[0]);
   const [j0, j1] = span(centre[1], reach, sp[1], dims[1]);
   const [k0, k1] = span(centre[2], reach, sp[2], dims[2]);
@@ -118,7 +128,11 @@ function fillBall(out: Uint8Array | Float32Array, dims: Dims3, sp: Spacing3, cen
 }
 
 /** One case's arrays: rater labelmaps (0/1, null for "no lesion") and the model's probability map. */
-export function syntheticCaseInput(spec: SyntheticCaseSpec, dims: Dims3 = SYNTHETIC_DIMS, spacingMm: Spacing3 = SYNTHETIC_SPACING): CaseSourcesInput {
+export function syntheticCaseInput(
+  spec: SyntheticCaseSpec,
+  dims: Dims3 = SYNTHETIC_DIMS,
+  spacingMm: Spacing3 = SYNTHETIC_SPACING,
+): CaseSourcesInput {
   const n = dims[0] * dims[1] * dims[2];
   const raters = spec.raters.map((ball, k) => {
     let labelmap: Uint8Array | null = null;
@@ -126,13 +140,25 @@ export function syntheticCaseInput(spec: SyntheticCaseSpec, dims: Dims3 = SYNTHE
       labelmap = new Uint8Array(n);
       fillBall(labelmap, dims, spacingMm, ball.centreMm, ball.radiusMm, () => 1);
     }
-    return { id: `synthetic-rater-${k + 1}`, name: SYNTHETIC_RATER_NAMES[k] ?? `Synthetic rater ${k + 1}`, labelmap, key: `${spec.caseId}:r${k}` };
+    return {
+      id: `synthetic-rater-${k + 1}`,
+      name: SYNTHETIC_RATER_NAMES[k] ?? `Synthetic rater ${k + 1}`,
+      labelmap,
+      key: `${spec.caseId}:r${k}`,
+    };
   });
   const probability = new Float32Array(n);
   const m = spec.model;
   if (m) {
     // Beyond 6 ramp widths p < 0.0025: left at 0, which keeps the fill to the ball's neighbourhood.
-    fillBall(probability, dims, spacingMm, m.centreMm, m.radiusMm + 6 * m.softnessMm, (d) => m.peak / (1 + Math.exp((d - m.radiusMm) / m.softnessMm)));
+    fillBall(
+      probability,
+      dims,
+      spacingMm,
+      m.centreMm,
+      m.radiusMm + 6 * m.softnessMm,
+      (d) => m.peak / (1 + Math.exp((d - m.radiusMm) / m.softnessMm)),
+    );
   }
   return {
     dims,

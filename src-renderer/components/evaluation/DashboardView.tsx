@@ -53,7 +53,8 @@ export function DashboardView() {
       {summary && <DashboardPlots rows={rows} summary={summary} metricKey={metricKey} stem={stem} />}
       {cases.length === 0 && !running && (
         <p className="muted">
-          Compute the dashboard for the project's cases (signed in as a reviewer or admin), or for a seeded synthetic cohort of analytic lesions.
+          Compute the dashboard for the project's cases (signed in as a reviewer or admin), or for a seeded synthetic cohort of analytic
+          lesions.
         </p>
       )}
     </div>

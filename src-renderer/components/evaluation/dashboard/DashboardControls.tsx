@@ -19,7 +19,15 @@ import { useDashboard } from '../../../state/dashboardState';
 
 const CONVENTION_LABEL: Record<ConventionName, string> = { use: 'USE-Evaluator', isles22: "ISLES'22", metricsreloaded: 'MetricsReloaded' };
 
-export function DashboardControls({ options, comparison, metricKeys }: { options: readonly ComparisonOption[]; comparison: ComparisonOption; metricKeys: readonly string[] }) {
+export function DashboardControls({
+  options,
+  comparison,
+  metricKeys,
+}: {
+  options: readonly ComparisonOption[];
+  comparison: ComparisonOption;
+  metricKeys: readonly string[];
+}) {
   const running = useDashboard((s) => s.running);
   const progress = useDashboard((s) => s.progress);
   const compute = useDashboard((s) => s.computeOptions);
@@ -28,7 +36,8 @@ export function DashboardControls({ options, comparison, metricKeys }: { options
   const lastRunMs = useDashboard((s) => s.lastRunMs);
   const [count, setCount] = useState(100);
   const [thresholdText, setThresholdText] = useState(String(compute.thresholdMl));
-  const stale = computedWith !== null && (computedWith.thresholdMl !== compute.thresholdMl || computedWith.uncertainAs !== compute.uncertainAs);
+  const stale =
+    computedWith !== null && (computedWith.thresholdMl !== compute.thresholdMl || computedWith.uncertainAs !== compute.uncertainAs);
   const fraction = progress && progress.total > 0 ? (progress.done + progress.failed) / progress.total : 0;
 
   return (
@@ -97,7 +106,11 @@ export function DashboardControls({ options, comparison, metricKeys }: { options
       <div className="dash-row">
         <label>
           convention
-          <select data-testid="dash-convention" value={view.convention} onChange={(e) => chooseDashboardConvention(e.target.value as ConventionName)}>
+          <select
+            data-testid="dash-convention"
+            value={view.convention}
+            onChange={(e) => chooseDashboardConvention(e.target.value as ConventionName)}
+          >
             {(Object.keys(CONVENTION_LABEL) as ConventionName[]).map((c) => (
               <option key={c} value={c}>
                 {CONVENTION_LABEL[c]}
@@ -107,7 +120,11 @@ export function DashboardControls({ options, comparison, metricKeys }: { options
         </label>
         <label>
           comparison
-          <select data-testid="dash-comparison" value={comparison.key} onChange={(e) => chooseDashboardComparison(e.target.value as ComparisonChoice)}>
+          <select
+            data-testid="dash-comparison"
+            value={comparison.key}
+            onChange={(e) => chooseDashboardComparison(e.target.value as ComparisonChoice)}
+          >
             {options.map((o) => (
               <option key={o.key} value={o.key}>
                 {o.label}

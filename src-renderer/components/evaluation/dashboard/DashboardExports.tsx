@@ -4,20 +4,45 @@ import type { DatasetCaseRow, DatasetSummary } from '../../../../src-shared/eval
 import { toolVersion } from '../../../state/dashboardActions';
 import { downloadText } from '../../../plots/exportPlot';
 
-export function DashboardExports({ rows, summary, thresholdMl, stem }: { rows: readonly DatasetCaseRow[]; summary: DatasetSummary | null; thresholdMl: number; stem: string }) {
+export function DashboardExports({
+  rows,
+  summary,
+  thresholdMl,
+  stem,
+}: {
+  rows: readonly DatasetCaseRow[];
+  summary: DatasetSummary | null;
+  thresholdMl: number;
+  stem: string;
+}) {
   const header = async (): Promise<ExportHeader> => ({ tool: 'quorum', toolVersion: await toolVersion(), thresholdMl });
   const save = async (make: (h: ExportHeader) => string, name: string, type: string) => downloadText(make(await header()), name, type);
   const none = rows.length === 0;
   return (
     <div className="dash-exports" role="group" aria-label="Export">
       <span className="muted">Export</span>
-      <button type="button" data-testid="dash-export-cases-csv" disabled={none} onClick={() => void save((h) => casesToCsv(rows, h), `${stem}-cases.csv`, 'text/csv')}>
+      <button
+        type="button"
+        data-testid="dash-export-cases-csv"
+        disabled={none}
+        onClick={() => void save((h) => casesToCsv(rows, h), `${stem}-cases.csv`, 'text/csv')}
+      >
         cases CSV
       </button>
-      <button type="button" data-testid="dash-export-cases-json" disabled={none} onClick={() => void save((h) => casesToJson(rows, h), `${stem}-cases.json`, 'application/json')}>
+      <button
+        type="button"
+        data-testid="dash-export-cases-json"
+        disabled={none}
+        onClick={() => void save((h) => casesToJson(rows, h), `${stem}-cases.json`, 'application/json')}
+      >
         cases JSON
       </button>
-      <button type="button" data-testid="dash-export-summary-csv" disabled={!summary} onClick={() => summary && void save((h) => summaryToCsv(summary, h), `${stem}-summary.csv`, 'text/csv')}>
+      <button
+        type="button"
+        data-testid="dash-export-summary-csv"
+        disabled={!summary}
+        onClick={() => summary && void save((h) => summaryToCsv(summary, h), `${stem}-summary.csv`, 'text/csv')}
+      >
         summary CSV
       </button>
       <button

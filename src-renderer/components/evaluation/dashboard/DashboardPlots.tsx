@@ -14,7 +14,17 @@ import { PlotFigure } from './PlotFigure';
 export const PLOT_WIDTH = 440;
 export const PLOT_HEIGHT = 280;
 
-export function DashboardPlots({ rows, summary, metricKey, stem }: { rows: readonly DatasetCaseRow[]; summary: DatasetSummary; metricKey: string; stem: string }) {
+export function DashboardPlots({
+  rows,
+  summary,
+  metricKey,
+  stem,
+}: {
+  rows: readonly DatasetCaseRow[];
+  summary: DatasetSummary;
+  metricKey: string;
+  stem: string;
+}) {
   const { thresholded, expected } = summary.volume;
   const yDomain = sharedDiffDomain(thresholded, expected);
   const conv = summary.convention;

@@ -14,8 +14,8 @@ export function DashboardSummary({ summary, metricKey }: { summary: DatasetSumma
     <div className="dash-summary" data-testid="dash-summary">
       <table className="dash-table dash-summary-metrics">
         <caption>
-          {summary.convention}, {summary.comparison}, {summary.nCases} cases. Intervals: seeded {b.level * 100}% percentile bootstrap ({b.reps} replicates, seed {b.seed}) of
-          the NaN-ignoring mean and median.
+          {summary.convention}, {summary.comparison}, {summary.nCases} cases. Intervals: seeded {b.level * 100}% percentile bootstrap (
+          {b.reps} replicates, seed {b.seed}) of the NaN-ignoring mean and median.
         </caption>
         <thead>
           <tr>
@@ -44,9 +44,7 @@ export function DashboardSummary({ summary, metricKey }: { summary: DatasetSumma
       </table>
       <div className="dash-summary-side">
         <table className="dash-table" data-testid="dash-detection">
-          <caption>
-            Image-level detection at T = {fmt(d.thresholdMl)} ml (small when !(V &gt; T)); AUC scores cases by V_thr.
-          </caption>
+          <caption>Image-level detection at T = {fmt(d.thresholdMl)} ml (small when !(V &gt; T)); AUC scores cases by V_thr.</caption>
           <tbody>
             <tr>
               <th>TP</th>
@@ -76,7 +74,8 @@ export function DashboardSummary({ summary, metricKey }: { summary: DatasetSumma
         </table>
         <table className="dash-table" data-testid="dash-strata">
           <caption>
-            Strata by reference volume: small ≤ {summary.strata.thresholdsMl.smallMaxMl} ml, medium ≤ {summary.strata.thresholdsMl.mediumMaxMl} ml.
+            Strata by reference volume: small ≤ {summary.strata.thresholdsMl.smallMaxMl} ml, medium ≤{' '}
+            {summary.strata.thresholdsMl.mediumMaxMl} ml.
           </caption>
           <thead>
             <tr>

@@ -23,7 +23,17 @@ const FIXED: readonly { key: string; label: string; title: string }[] = [
   { key: 'class', label: 'class', title: 'Image-level class at the threshold T (USE small rule)' },
 ];
 
-export function DashboardTable({ cases, rows, view, thresholdMl }: { cases: readonly DashboardCase[]; rows: readonly DatasetCaseRow[]; view: DashboardView; thresholdMl: number }) {
+export function DashboardTable({
+  cases,
+  rows,
+  view,
+  thresholdMl,
+}: {
+  cases: readonly DashboardCase[];
+  rows: readonly DatasetCaseRow[];
+  view: DashboardView;
+  thresholdMl: number;
+}) {
   const keys = useMemo(() => metricKeys(rows), [rows]);
   const definitions = useMemo(() => metricDefinitions(view.convention), [view.convention]);
   const shown = useMemo(() => tableRows(cases, rows, view, thresholdMl), [cases, rows, view, thresholdMl]);
@@ -48,7 +58,12 @@ export function DashboardTable({ cases, rows, view, thresholdMl }: { cases: read
           value={view.filterText}
           onChange={(e) => filterDashboard(e.target.value, view.filterStratum)}
         />
-        <select aria-label="Stratum" data-testid="dash-filter-stratum" value={view.filterStratum} onChange={(e) => filterDashboard(view.filterText, e.target.value as Stratum | 'all')}>
+        <select
+          aria-label="Stratum"
+          data-testid="dash-filter-stratum"
+          value={view.filterStratum}
+          onChange={(e) => filterDashboard(view.filterText, e.target.value as Stratum | 'all')}
+        >
           <option value="all">all strata</option>
           {STRATA.map((s) => (
             <option key={s} value={s}>
@@ -76,11 +91,19 @@ export function DashboardTable({ cases, rows, view, thresholdMl }: { cases: read
                 data-case={c.name}
                 data-status={c.status}
                 className={c.path ? 'dash-openable' : undefined}
-                title={c.path ? `Open ${c.name} in the viewer` : c.error ?? undefined}
+                title={c.path ? `Open ${c.name} in the viewer` : (c.error ?? undefined)}
                 onClick={() => void openDashboardCase(c.caseId)}
               >
                 <td>{c.name}</td>
-                <td>{c.status === 'error' ? <span className="error-text">{c.error}</span> : c.status === 'pending' ? <span className="muted">computing…</span> : (stratum ?? '—')}</td>
+                <td>
+                  {c.status === 'error' ? (
+                    <span className="error-text">{c.error}</span>
+                  ) : c.status === 'pending' ? (
+                    <span className="muted">computing…</span>
+                  ) : (
+                    (stratum ?? '—')
+                  )}
+                </td>
                 <td>{fmt(row?.referenceVolumeMl)}</td>
                 <td>{fmt(row?.modelVolumeThrMl)}</td>
                 <td>{fmt(row?.modelVolumeExpMl)}</td>

@@ -26,12 +26,30 @@ const view = { filterText: '', filterStratum: 'all' as const, sortKey: 'dice', s
 describe('dashboard table rows', () => {
   it('sorts by a metric with NaN and missing rows last in both directions', () => {
     expect(tableRows(cases, rows, view, 0).map((x) => x.c.caseId)).toEqual(['Case-4', 'case-2', 'case-3', 'case-10', 'case-1']);
-    expect(tableRows(cases, rows, { ...view, sortDirection: 'desc' }, 0).map((x) => x.c.caseId)).toEqual(['case-3', 'case-2', 'Case-4', 'case-10', 'case-1']);
+    expect(tableRows(cases, rows, { ...view, sortDirection: 'desc' }, 0).map((x) => x.c.caseId)).toEqual([
+      'case-3',
+      'case-2',
+      'Case-4',
+      'case-10',
+      'case-1',
+    ]);
   });
 
   it('sorts names naturally and strata in size order', () => {
-    expect(tableRows(cases, rows, { ...view, sortKey: 'case' }, 0).map((x) => x.c.caseId)).toEqual(['case-1', 'case-2', 'case-3', 'Case-4', 'case-10']);
-    expect(tableRows(cases, rows, { ...view, sortKey: 'stratum' }, 0).map((x) => x.stratum)).toEqual(['empty', 'small', 'medium', 'large', null]);
+    expect(tableRows(cases, rows, { ...view, sortKey: 'case' }, 0).map((x) => x.c.caseId)).toEqual([
+      'case-1',
+      'case-2',
+      'case-3',
+      'Case-4',
+      'case-10',
+    ]);
+    expect(tableRows(cases, rows, { ...view, sortKey: 'stratum' }, 0).map((x) => x.stratum)).toEqual([
+      'empty',
+      'small',
+      'medium',
+      'large',
+      null,
+    ]);
   });
 
   it('filters by name (case-insensitive) and by stratum', () => {

@@ -25,14 +25,21 @@ function sortValue(r: TableRow, key: string, thresholdMl: number): number | stri
   return r.row.metrics[key] ?? NaN;
 }
 
-export function tableRows(cases: readonly DashboardCase[], rows: readonly DatasetCaseRow[], view: Pick<DashboardView, 'filterText' | 'filterStratum' | 'sortKey' | 'sortDirection'>, thresholdMl: number): TableRow[] {
+export function tableRows(
+  cases: readonly DashboardCase[],
+  rows: readonly DatasetCaseRow[],
+  view: Pick<DashboardView, 'filterText' | 'filterStratum' | 'sortKey' | 'sortDirection'>,
+  thresholdMl: number,
+): TableRow[] {
   const byId = new Map(rows.map((r) => [r.caseId, r]));
   const text = view.filterText.trim().toLowerCase();
   const list: TableRow[] = cases.map((c) => {
     const row = byId.get(c.caseId) ?? null;
     return { c, row, stratum: row && !Number.isNaN(row.referenceVolumeMl) ? stratumOf(row.referenceVolumeMl, DEFAULT_STRATA) : null };
   });
-  const filtered = list.filter((r) => (!text || r.c.name.toLowerCase().includes(text)) && (view.filterStratum === 'all' || r.stratum === view.filterStratum));
+  const filtered = list.filter(
+    (r) => (!text || r.c.name.toLowerCase().includes(text)) && (view.filterStratum === 'all' || r.stratum === view.filterStratum),
+  );
   const sign = view.sortDirection === 'asc' ? 1 : -1;
   return filtered.sort((a, b) => {
     const va = sortValue(a, view.sortKey, thresholdMl);

@@ -44,7 +44,12 @@ export function useDashboardData(): DashboardData {
     if (running || rows.length === 0) return { summary: null, summaryError: null };
     try {
       return {
-        summary: summariseDataset(rows, { seed: BOOTSTRAP_SEED, reps: BOOTSTRAP_REPS, thresholdMl: computedWith?.thresholdMl ?? 0, strata: DEFAULT_STRATA }),
+        summary: summariseDataset(rows, {
+          seed: BOOTSTRAP_SEED,
+          reps: BOOTSTRAP_REPS,
+          thresholdMl: computedWith?.thresholdMl ?? 0,
+          strata: DEFAULT_STRATA,
+        }),
         summaryError: null,
       };
     } catch (e) {
