@@ -213,6 +213,8 @@ test('the admin sees the resubmission with time on task, approves it, and the ap
   await showWorklist();
   await page.getByTestId('filter-rater').selectOption({ label: 'Alice Annotator' });
   const aliceDwi = page.locator(`[data-testid="worklist-row"][data-case="${dwi.name}"]`);
+  // The filtered list has replaced the full one.
+  await expect(page.getByTestId('worklist-row')).toHaveCount(caseCount);
   await expect(aliceDwi).toHaveAttribute('data-status', 'submitted');
   await expect(aliceDwi).toHaveAttribute('data-approved', 'no');
   // She spent at least the 1.5 s before her submit on the DWI.

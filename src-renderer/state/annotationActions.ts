@@ -16,6 +16,7 @@ import { shownCaseVolume } from '../viewer/viewerSession';
 import { appStore } from './appState';
 import { annotationStore, NOT_STARTED, tell, updateAnnotation } from './annotationState';
 import { loadReviewLayers } from './reviewActions';
+import { noteSubmitted } from './worklistTime';
 
 /** Autosave runs this long after the first unsaved edit. */
 export const AUTOSAVE_MS = 10_000;
@@ -143,6 +144,7 @@ async function saveOwn(status: VersionStatus, reason: string): Promise<Annotatio
     own: { versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: stillDirty, saving: false, savedAt: r.value.createdAt, voxels: lesionVoxels(data) },
     message: { text: `${status === 'submitted' ? 'Submitted' : reason === 'autosave' ? 'Autosaved draft' : 'Draft saved'} (${new Date(r.value.createdAt).toLocaleTimeString()})`, error: false },
   });
+  if (status === 'submitted') noteSubmitted();
   return r.value;
 }
 
@@ -168,6 +170,7 @@ export async function submitAnnotation(): Promise<void> {
     const r = await getApi()['quorum:annotation.submitDraft']({ session: signedIn.token, versionId: own.versionId });
     if (!r.ok) return tell(`Not submitted: ${r.error.message}`, true);
     updateAnnotation({ own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), savedAt: r.value.createdAt }, message: { text: 'Submitted', error: false } });
+    noteSubmitted();
     return;
   }
   await saveOwn('submitted', 'submit');
@@ -185,6 +188,7 @@ export async function answerNoLesion(): Promise<void> {
   const r = await getApi()['quorum:annotation.noLesion']({ session: signedIn.token, caseId: currentCase.caseId, parentVersionId: own.versionId });
   if (!r.ok) return tell(`Not saved: ${r.error.message}`, true);
   updateAnnotation({ own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: false, savedAt: r.value.createdAt, voxels: 0 }, message: { text: 'Answered: no lesion', error: false } });
+  noteSubmitted();
 }
 
 export function chooseEditTool(tool: EditTool | null): void {

@@ -54,6 +54,15 @@ export async function stopTimeOnTask(reason: EndReason): Promise<void> {
   if (!result.ok) console.warn(`time on task not recorded: ${result.error.message}`);
 }
 
+/**
+ * The rater handed in their work (submit, submit draft, "no lesion"; annotationActions.ts calls
+ * this): the segment ends, and the case's review notes are reloaded (a revision request is cleared).
+ */
+export function noteSubmitted(): void {
+  void stopTimeOnTask('submit');
+  void refreshCaseReview();
+}
+
 /** Active time of the running segment (for tests and the status line). */
 export function runningActiveMs(): number {
   return running?.timer.activeMs() ?? 0;
@@ -75,13 +84,8 @@ export function installTimeOnTask(): () => void {
       void refreshCaseReview();
       return;
     }
-    const submittedNow = next.own.versionId !== before.own.versionId && (next.own.status === 'submitted' || next.own.status === 'no-lesion');
-    if (submittedNow) {
-      void stopTimeOnTask('submit');
-      void refreshCaseReview();
-    } else if (next.own.dirty && !before.own.dirty) {
-      start(next);
-    }
+    // Editing again after a submit (or after the window came back) starts a new segment.
+    if (next.own.dirty && !before.own.dirty) start(next);
   };
   const offState = annotationStore.subscribe(onState);
   const onActivity = () => running?.timer.activity();
