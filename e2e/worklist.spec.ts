@@ -10,8 +10,11 @@
  * - Alice sees only her rows, "revision requested" and the comment in the viewer; "next case" (J)
  *   goes to the next case needing her work, then back to the revision first; she resubmits, which
  *   clears it;
- * - the admin sees her row submitted again, with time on task, and approves it.
+ * - the admin sees her row submitted again, with time on task, approves it, and exports time on
+ *   task as CSV with the same sum.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -218,7 +221,8 @@ test('the admin sees the resubmission with time on task, approves it, and the ap
   await expect(aliceDwi).toHaveAttribute('data-status', 'submitted');
   await expect(aliceDwi).toHaveAttribute('data-approved', 'no');
   // She spent at least the 1.5 s before her submit on the DWI.
-  expect(Number(await aliceDwi.getAttribute('data-active-ms'))).toBeGreaterThanOrEqual(1500);
+  const activeMs = (await aliceDwi.getAttribute('data-active-ms')) ?? '';
+  expect(Number(activeMs)).toBeGreaterThanOrEqual(1500);
   await aliceDwi.getByTestId('worklist-open').click();
   await waitForVolume(page);
   const aliceRow = page.locator('[data-testid="review-row"][data-name="Alice Annotator"]');
@@ -230,4 +234,16 @@ test('the admin sees the resubmission with time on task, approves it, and the ap
   await expect(page.getByTestId('worklist-row')).toHaveCount(baseline.approved + 1);
   await expect(page.getByTestId('worklist-progress')).toHaveAttribute('data-approved', String(baseline.approved + 1));
   await expect(page.getByTestId('worklist-progress')).toHaveAttribute('data-done', String(baseline.done + 1));
+
+  // The time-on-task export holds Alice's annotation time on the DWI, the same sum as the worklist's.
+  const out = mkdtempSync(path.join(tmpdir(), 'quorum-e2e-time-'));
+  await page.getByTestId('filter-flag').selectOption('');
+  await page.locator('.worklist-export summary').click();
+  await page.getByTestId('time-export-input').fill(out);
+  await page.getByTestId('time-export-run').click();
+  await expect(page.getByTestId('worklist-message')).toContainText('quorum-time-on-task.csv');
+  const csv = readFileSync(path.join(out, 'quorum-time-on-task.csv'), 'utf8').trimEnd().split('\r\n');
+  const line = csv.find((l) => l.startsWith(`${dwi.caseId},`) && l.includes(',Alice Annotator,annotate,'));
+  // The case name holds commas (quoted in the CSV): read the field after rater and mode.
+  expect(line?.split(',Alice Annotator,annotate,')[1]?.split(',')[0]).toBe(activeMs);
 });

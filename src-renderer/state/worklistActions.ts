@@ -124,6 +124,17 @@ export async function refreshCaseReview(): Promise<void> {
   });
 }
 
+/** Writes the time-on-task CSV (per case × rater × mode) into `outDir` (reviewers and admins). */
+export async function exportTimeOnTask(outDir: string): Promise<void> {
+  const signedIn = annotationStore.getState().signedIn;
+  if (!signedIn) return;
+  if (!outDir.trim()) return say('Choose a folder to export into.', true);
+  const path = `${outDir.trim().replace(/[\\/]+$/, '')}/quorum-time-on-task.csv`;
+  const r = await getApi()['quorum:export.timeOnTaskCsv']({ session: signedIn.token, path });
+  if (!r.ok) return say(`Not exported: ${r.error.message}`, true);
+  say(`Wrote time on task (${r.value.rows} row${r.value.rows === 1 ? '' : 's'}) to ${r.value.path}.`);
+}
+
 const DONE: Record<ReviewAction, string> = { approve: 'Approved', 'request-revision': 'Revision requested from', difficult: 'Marked difficult:' };
 
 /** A reviewer's action on a rater's newest submitted version of the open case. */

@@ -4,11 +4,12 @@
  * reviewers, time on task. An annotator's worklist holds only their own rows (the server's rule).
  * Open shows the case in the viewer.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { WORKLIST_FLAGS, WORKLIST_STATUSES, type WorklistFlag, type WorklistRow, type WorklistStatus } from '../../../src-shared/project/reviewSession';
 import { useAnnotationState } from '../../state/annotationState';
-import { goToNextCase, openWorklistCase, refreshWorklist, setWorklistFilter } from '../../state/worklistActions';
+import { exportTimeOnTask, goToNextCase, openWorklistCase, refreshWorklist, setWorklistFilter } from '../../state/worklistActions';
 import { useWorklistState } from '../../state/worklistState';
+import { PathField } from '../PathField';
 import { WorklistProgressBar } from './WorklistProgressBar';
 
 export const STATUS_LABEL: Record<WorklistStatus, string> = {
@@ -82,6 +83,7 @@ export function WorklistView() {
   const message = useWorklistState((s) => s.message);
   const openPath = useAnnotationState((s) => s.currentCase?.series[0]?.path ?? null);
   const token = signedIn?.token ?? null;
+  const [exportDir, setExportDir] = useState('');
 
   useEffect(() => {
     void refreshWorklist();
@@ -172,6 +174,15 @@ export function WorklistView() {
         </table>
       )}
       {data && data.rows.length === 0 && <p className="muted">No rows match.</p>}
+      {reviewer && (
+        <details className="worklist-export">
+          <summary>Export time on task (CSV)</summary>
+          <PathField label="Export folder" testId="time-export" value={exportDir} onChange={setExportDir} placeholder="/path/to/export-folder" />
+          <button type="button" data-testid="time-export-run" disabled={!exportDir.trim()} onClick={() => void exportTimeOnTask(exportDir)}>
+            Write quorum-time-on-task.csv
+          </button>
+        </details>
+      )}
     </div>
   );
 }
