@@ -77,7 +77,8 @@ function parseExport(text: string): { header: string[]; rows: Record<string, str
 function leaves(v: unknown, prefix: string, out: Map<string, number>): void {
   if (typeof v === 'number') out.set(prefix, v);
   else if (v === 'NaN') out.set(prefix, NaN);
-  else if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) leaves(x, prefix ? `${prefix}.${k}` : k, out);
+  else if (v !== null && typeof v === 'object' && !Array.isArray(v))
+    for (const [k, x] of Object.entries(v)) leaves(x, prefix ? `${prefix}.${k}` : k, out);
 }
 
 async function computeProject(): Promise<void> {
@@ -88,10 +89,13 @@ async function computeProject(): Promise<void> {
 }
 
 function cell(name: RegExp, key: string) {
-  return page.locator('[data-testid="dash-case-row"]').filter({ has: page.locator('td').first().filter({ hasText: name }) }).locator(`td[data-key="${key}"]`);
+  return page
+    .locator('[data-testid="dash-case-row"]')
+    .filter({ has: page.locator('td').first().filter({ hasText: name }) })
+    .locator(`td[data-key="${key}"]`);
 }
 
-test('lists the demo cohort with progress; Dice on the empty-reference case is NaN under USE and follows ISLES\'22 otherwise', async () => {
+test("lists the demo cohort with progress; Dice on the empty-reference case is NaN under USE and follows ISLES'22 otherwise", async () => {
   await computeProject();
   const listed = await api.call<Array<{ caseId: string; name: string }>>('projectCase.list', { session: await api.signInAs(ADMIN) });
   const rows = page.getByTestId('dash-case-row');
@@ -107,7 +111,9 @@ test('lists the demo cohort with progress; Dice on the empty-reference case is N
   if (!empty) throw new Error(`no empty-reference case among ${cohort.map((c) => c.name).join(', ')}`);
   const nameRe = new RegExp(`^${empty.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   await expect(cell(nameRe, 'dice')).toHaveText('NaN');
-  const vThr = Number(await page.locator('[data-testid="dash-case-row"]').filter({ hasText: empty.name }).locator('td').nth(3).textContent());
+  const vThr = Number(
+    await page.locator('[data-testid="dash-case-row"]').filter({ hasText: empty.name }).locator('td').nth(3).textContent(),
+  );
   await page.getByTestId('dash-convention').selectOption('isles22');
   // metric-conventions.md, ISLES'22: both empty → Dice 1; one empty → Dice 0.
   await expect(cell(nameRe, 'dice')).toHaveAttribute('data-value', vThr > 0 ? '0' : '1');
@@ -118,7 +124,12 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
   const session = await api.signInAs(ADMIN);
   const listed = await api.call<Array<{ caseId: string; name: string }>>('projectCase.list', { session });
   type Sources = {
-    geometry: { dims: [number, number, number]; spacingMm: [number, number, number]; originLps: [number, number, number]; direction: number[] };
+    geometry: {
+      dims: [number, number, number];
+      spacingMm: [number, number, number];
+      originLps: [number, number, number];
+      direction: number[];
+    };
     raters: Array<{ raterId: string; name: string; labelmapGzBase64: string | null; versionId: string | null }>;
     models: Array<{ probabilityGzBase64: string | null }>;
   };
@@ -164,7 +175,18 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(
         process.execPath,
-        [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'src-main/cli/evaluate.ts', '--ref', path.join(dir, 'ref.nii.gz'), '--pred', path.join(dir, 'pred.nii.gz'), '--convention', 'use', '--threshold-ml', '0'],
+        [
+          path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+          'src-main/cli/evaluate.ts',
+          '--ref',
+          path.join(dir, 'ref.nii.gz'),
+          '--pred',
+          path.join(dir, 'pred.nii.gz'),
+          '--convention',
+          'use',
+          '--threshold-ml',
+          '0',
+        ],
         { cwd: repoRoot, maxBuffer: 1 << 24 },
         (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)),
       ),
@@ -193,7 +215,10 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
 });
 
 test('clicking a case row opens that case in the viewer', async () => {
-  const row = page.getByTestId('dash-case-row').filter({ hasText: /^Cohort/ }).first();
+  const row = page
+    .getByTestId('dash-case-row')
+    .filter({ hasText: /^Cohort/ })
+    .first();
   const name = (await row.locator('td').first().textContent()) ?? '';
   await row.click();
   await expect(page.getByTestId('workspace-dashboard')).toBeHidden();
@@ -234,7 +259,9 @@ test('plots of a fixed synthetic cohort match the committed screenshot; the UI a
   expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(250);
 
   // The SVG agrees with the table: one dot per case with a finite Dice.
-  const finite = await page.locator('[data-testid="dash-case-row"] td[data-key="dice"]').evaluateAll((tds) => tds.filter((td) => Number.isFinite(Number(td.getAttribute('data-value')))).length);
+  const finite = await page
+    .locator('[data-testid="dash-case-row"] td[data-key="dice"]')
+    .evaluateAll((tds) => tds.filter((td) => Number.isFinite(Number(td.getAttribute('data-value')))).length);
   expect(finite).toBeGreaterThan(15);
   await expect(page.locator('[data-testid="dash-plot-metric-volume"] svg g.case-dots circle')).toHaveCount(finite);
   await expect(page.locator('[data-testid="dash-plot-ba-thr"] svg g.case-dots circle')).toHaveCount(24);
@@ -242,7 +269,12 @@ test('plots of a fixed synthetic cohort match the committed screenshot; the UI a
 
   // Pixels: fixed cohort (seed 7), fixed plot sizes, DejaVu Sans; SVG is rasterised on the CPU, so SwiftShader does not enter.
   await page.mouse.move(0, 0);
-  await expect(page.getByTestId('dash-plots')).toHaveScreenshot('dashboard-plots.png', { maxDiffPixelRatio: 0.003, animations: 'disabled' });
+  // The captions, buttons and notes use the app's own font and button styles: masked, so only the plots are compared.
+  await expect(page.getByTestId('dash-plots')).toHaveScreenshot('dashboard-plots.png', {
+    maxDiffPixelRatio: 0.003,
+    animations: 'disabled',
+    mask: [page.locator('.dash-plot figcaption'), page.locator('.dash-plot-note')],
+  });
 
   // SVG export: a standalone file with its own title.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dash-plot-ba-exp-svg').click()]);
@@ -251,5 +283,9 @@ test('plots of a fixed synthetic cohort match the committed screenshot; the UI a
   expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
   expect(svg).toContain('<title>Bland–Altman: V_exp</title>');
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dash-plot-reliability-png').click()]);
-  expect(readFileSync(await png.path()).subarray(1, 4).toString()).toBe('PNG');
+  expect(
+    readFileSync(await png.path())
+      .subarray(1, 4)
+      .toString(),
+  ).toBe('PNG');
 });
