@@ -63,11 +63,6 @@ export function noteSubmitted(): void {
   void refreshCaseReview();
 }
 
-/** Active time of the running segment (for tests and the status line). */
-export function runningActiveMs(): number {
-  return running?.timer.activeMs() ?? 0;
-}
-
 function key(s: AnnotationState): string {
   return s.signedIn && s.currentCase ? `${s.signedIn.token}|${s.currentCase.caseId}|${s.mode}` : '';
 }

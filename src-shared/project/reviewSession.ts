@@ -90,7 +90,7 @@ export interface Worklist {
   raters: Array<{ raterId: string; name: string }>;
   /** The rows that pass the filter, by case name then rater name. */
   rows: WorklistRow[];
-  /** Over all visible rows, not just the filtered ones. */
+  /** Over all visible rows, not just the filtered ones (with a case filter: that case's rows). */
   progress: WorklistProgress;
 }
 

@@ -83,6 +83,14 @@ describe('worklist', () => {
     expect(difficult.progress.total).toBe(4);
     expect(s.store.worklist(s.admin, { flag: 'approved' }).rows).toEqual([]);
     expect(s.store.worklist(s.admin, { status: 'submitted', raterId: s.bob.raterId }).rows).toEqual([]);
+    // A case filter is applied by the query itself: that case's rows and progress only.
+    const onA = s.store.worklist(s.reviewer, { caseId: s.caseA.caseId });
+    expect(brief(onA.rows)).toEqual([
+      ['case-A', 'Alice Annotator', 'submitted'],
+      ['case-A', 'Bob Blinded', 'draft'],
+    ]);
+    expect(onA.progress).toMatchObject({ total: 2, done: 1 });
+    expect(s.store.worklist(s.alice, { caseId: s.caseC.caseId }).rows).toEqual([]);
   });
 
   it("gives an annotator only their own rows, and nothing of another rater's", () => {

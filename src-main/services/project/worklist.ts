@@ -33,21 +33,19 @@ const MARKS_SQL = MARK_KINDS.map((k) => `'${k}'`).join(', ');
 const WORKLIST_SQL = `
 WITH pairs AS (
   SELECT a.case_id, a.rater_id FROM assignments a JOIN raters r ON r.rater_id = a.rater_id
-   WHERE CASE WHEN :all = 1 THEN r.role = 'annotator' ELSE a.rater_id = :me END
+   WHERE CASE WHEN :all = 1 THEN r.role = 'annotator' ELSE a.rater_id = :me END AND (:case IS NULL OR a.case_id = :case)
   UNION
-  SELECT DISTINCT v.case_id, v.rater_id FROM annotation_versions v WHERE :all = 1
+  SELECT DISTINCT v.case_id, v.rater_id FROM annotation_versions v WHERE :all = 1 AND (:case IS NULL OR v.case_id = :case)
 ),
 newest AS (SELECT case_id, rater_id, MAX(seq) AS seq FROM annotation_versions GROUP BY case_id, rater_id),
 submitted AS (SELECT case_id, rater_id, MAX(seq) AS seq FROM annotation_versions WHERE status = 'submitted' GROUP BY case_id, rater_id),
 verdicts AS (
-  SELECT v.case_id, v.rater_id, f.seq AS flag_seq, f.kind, f.note, f.created_at, f.version_id, v.seq AS version_seq
+  SELECT v.case_id, v.rater_id, f.kind, f.note, f.created_at, f.version_id, v.seq AS version_seq,
+         ROW_NUMBER() OVER (PARTITION BY v.case_id, v.rater_id ORDER BY f.seq DESC) AS newest_first
     FROM review_flags f JOIN annotation_versions v ON v.version_id = f.version_id
    WHERE f.kind IN ('accepted', 'needs-revision')
 ),
-last_verdict AS (
-  SELECT * FROM verdicts x
-   WHERE x.flag_seq = (SELECT MAX(y.flag_seq) FROM verdicts y WHERE y.case_id = x.case_id AND y.rater_id = x.rater_id)
-),
+last_verdict AS (SELECT * FROM verdicts WHERE newest_first = 1),
 marks AS (
   SELECT v.case_id, v.rater_id, group_concat(DISTINCT f.kind) AS kinds
     FROM review_flags f JOIN annotation_versions v ON v.version_id = f.version_id
@@ -114,10 +112,14 @@ function toRow(r: Row, withTime: boolean): WorklistRow {
   };
 }
 
-/** The session's worklist: rows passing `filter`, and progress over every visible row. */
+/**
+ * The session's worklist: rows passing `filter`, and progress over every visible row — except with
+ * a case filter, which the query itself applies (the viewer asks for the open case's rows on every
+ * case switch), so progress and raters are then that case's.
+ */
 export function worklist(ctx: StoreContext, viewer: Session, filter: WorklistFilter = {}): Worklist {
   const all = seesAllRaters(viewer.role);
-  const rows = ctx.db.all(WORKLIST_SQL, { ':all': all ? 1 : 0, ':me': viewer.raterId }).map((r) => toRow(r, all));
+  const rows = ctx.db.all(WORKLIST_SQL, { ':all': all ? 1 : 0, ':me': viewer.raterId, ':case': filter.caseId ?? null }).map((r) => toRow(r, all));
   // Annotators: their own rows only, whatever rater they ask for (the query already returns nothing else).
   const effective: WorklistFilter = all ? filter : { ...filter, raterId: viewer.raterId };
   const cases = (
