@@ -75,7 +75,9 @@ export function installTimeOnTask(): () => void {
     const before = prev;
     prev = next;
     if (key(next) !== key(before)) {
-      void stopTimeOnTask('switch').then(() => start(annotationStore.getState()));
+      // stopTimeOnTask clears the running segment before it awaits the report, so the next starts now.
+      void stopTimeOnTask('switch');
+      start(next);
       void refreshCaseReview();
       return;
     }
@@ -89,7 +91,9 @@ export function installTimeOnTask(): () => void {
     else start(annotationStore.getState());
   };
   const checkpoint = setInterval(() => {
-    if (running) void stopTimeOnTask('checkpoint').then(() => start(annotationStore.getState()));
+    if (!running) return;
+    void stopTimeOnTask('checkpoint');
+    start(annotationStore.getState());
   }, CHECKPOINT_MS);
   const events = ['pointerdown', 'pointermove', 'wheel', 'keydown'] as const;
   for (const e of events) window.addEventListener(e, onActivity, { capture: true, passive: true });
