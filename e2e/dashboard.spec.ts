@@ -118,6 +118,21 @@ test("lists the demo cohort with progress; Dice on the empty-reference case is N
   // metric-conventions.md, ISLES'22: both empty → Dice 1; one empty → Dice 0.
   await expect(cell(nameRe, 'dice')).toHaveAttribute('data-value', vThr > 0 ? '0' : '1');
   await page.getByTestId('dash-convention').selectOption('use');
+
+  // Sorting by Dice: finite values ascending, then every NaN or missing value; filtering by name.
+  await page.locator('[data-testid="dash-sort"][data-key="dice"]').click();
+  const dice = await page
+    .locator('[data-testid="dash-case-row"] td[data-key="dice"]')
+    .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value') ?? ''));
+  const nums = dice.map((v) => (v === '' ? NaN : Number(v)));
+  const finite = nums.filter((v) => !Number.isNaN(v));
+  expect(finite.length).toBeGreaterThan(2);
+  expect(nums.slice(0, finite.length)).toEqual([...finite].sort((a, b) => a - b));
+  await page.getByTestId('dash-filter').fill('cohort');
+  await expect(rows).toHaveCount(cohort.length);
+  await page.getByTestId('dash-filter').fill('');
+  await page.locator('[data-testid="dash-sort"][data-key="case"]').click();
+  await expect(rows).toHaveCount(listed.length);
 });
 
 test('the exported per-case CSV equals the evaluate CLI on the same files', async () => {
