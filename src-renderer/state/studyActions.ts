@@ -20,6 +20,8 @@ export async function studyCall<C extends StudyChannel>(channel: C, request: Req
 export interface StudyImage {
   readonly dims: [number, number, number];
   readonly spacingMm: [number, number, number];
+  /** Row-major, row r = LPS direction of voxel axis r (VolumeInfo). */
+  readonly direction: readonly number[];
   readonly voxels: Voxels;
 }
 
@@ -52,7 +54,7 @@ export function loadStudyImage(image: { path: string; bValue: number | null; dim
         bytes.set(c, at);
         at += c.length;
       }
-      return { dims: [volume.dims[0], volume.dims[1], volume.dims[2]], spacingMm: [volume.spacingMm[0], volume.spacingMm[1], volume.spacingMm[2]], voxels: voxelsFromBytes(bytes, volume.dataType) };
+      return { dims: [volume.dims[0], volume.dims[1], volume.dims[2]], spacingMm: [volume.spacingMm[0], volume.spacingMm[1], volume.spacingMm[2]], direction: [...volume.direction], voxels: voxelsFromBytes(bytes, volume.dataType) };
     })();
     images.set(key, pending);
     pending.catch(() => images.delete(key));

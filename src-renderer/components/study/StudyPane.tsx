@@ -2,11 +2,12 @@
  * One blinded overlay of a trial: the case's axial slice with the mask outlined. Every label is
  * drawn by this one component with the same colour and width (OUTLINE_COLOUR, OUTLINE_WIDTH_PX), so
  * A and B differ only in the segmentation itself. Drawn on a 2D canvas from the voxels, not in the
- * Cornerstone viewer, whose annotation layers carry per-rater colours and names.
+ * Cornerstone viewer, whose annotation layers carry per-rater colours and names. Shown in
+ * radiological convention like the viewer's axial view.
  */
 import { useEffect, useRef } from 'react';
 import type { StudyImage } from '../../state/studyActions';
-import { outlineSegments, sliceRgba } from './sliceRender';
+import { outlineSegments, radiologicalFlips, sliceRgba } from './sliceRender';
 
 export const OUTLINE_COLOUR = '#ffd400';
 export const OUTLINE_WIDTH_PX = 2;
@@ -48,6 +49,9 @@ export function StudyPane({ label, image, window: win, mask, slice, onWheel }: P
     const sctx = source.getContext('2d');
     if (!sctx) return;
     sctx.putImageData(new ImageData(sliceRgba(image.voxels, image.dims, slice, win) as Uint8ClampedArray<ArrayBuffer>, nx, ny), 0, 0);
+    // Radiological convention (patient left on the right, anterior up), the same for every label.
+    const { flipX, flipY } = radiologicalFlips(image.direction);
+    ctx.setTransform(flipX ? -1 : 1, 0, 0, flipY ? -1 : 1, flipX ? el.width : 0, flipY ? el.height : 0);
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(source, 0, 0, el.width, el.height);
     const sx = el.width / nx;

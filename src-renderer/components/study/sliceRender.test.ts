@@ -1,6 +1,6 @@
 /** The reader-study viewer's pixel helpers, on masks small enough to count edges by hand. */
 import { describe, expect, it } from 'vitest';
-import { outlineSegments, robustWindow, sliceRgba, startSlice, voxelsFromBytes, voxelsPerSlice } from './sliceRender';
+import { outlineSegments, radiologicalFlips, robustWindow, sliceRgba, startSlice, voxelsFromBytes, voxelsPerSlice } from './sliceRender';
 
 const DIMS = [4, 3, 2] as const;
 
@@ -56,5 +56,14 @@ describe('slices and windows', () => {
     // 1000 samples 1..1000: index floor(0.01·999) = 9 → 10, floor(0.99·999) = 989 → 990.
     expect(robustWindow(v)).toEqual([10, 990]);
     expect(robustWindow(new Float32Array(5))).toEqual([0, 1]);
+  });
+});
+
+describe('radiologicalFlips', () => {
+  it('mirrors i when it points to patient right and j when it points anterior', () => {
+    // LPS identity: i → left, j → posterior: already radiological (left on the right, anterior up).
+    expect(radiologicalFlips([1, 0, 0, 0, 1, 0, 0, 0, 1])).toEqual({ flipX: false, flipY: false });
+    // A RAS-stored NIfTI seen in LPS: i → right, j → anterior: both mirrored.
+    expect(radiologicalFlips([-1, 0, 0, 0, -1, 0, 0, 0, 1])).toEqual({ flipX: true, flipY: true });
   });
 });

@@ -122,3 +122,13 @@ export function startSlice(masks: readonly Uint8Array[], dims: readonly [number,
   });
   return best;
 }
+
+/**
+ * Mirror flags that show a slice in radiological convention (patient left on screen right,
+ * anterior up): screen x runs along voxel axis i, screen y along j, so i is mirrored when it points
+ * to patient right (−L) and j when it points anterior (−P). `direction` is row-major with row r the
+ * LPS direction of voxel axis r (VolumeInfo). Oblique grids use the sign of the in-plane component.
+ */
+export function radiologicalFlips(direction: readonly number[]): { flipX: boolean; flipY: boolean } {
+  return { flipX: direction[0] < 0, flipY: direction[4] < 0 };
+}

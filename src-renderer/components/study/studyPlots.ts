@@ -25,12 +25,19 @@ export interface HistogramRow {
   readonly count: number;
 }
 
+/** Room for the longest label at 11 px (about 6.5 px a character), within reason. */
+function labelMargin(labels: readonly string[]): number {
+  return Math.min(460, Math.max(80, Math.ceil(6.5 * Math.max(0, ...labels.map((l) => l.length))) + 12));
+}
+
 /** Pooled rates as horizontal bars with CI whiskers, and the chance line at 0.5. */
-export function preferencePlot(rows: readonly RateRow[], width = 560): SVGSVGElement | HTMLElement {
+export function preferencePlot(rows: readonly RateRow[]): SVGSVGElement | HTMLElement {
+  const marginLeft = labelMargin(rows.map((r) => r.what));
   return Plot.plot({
-    width,
+    width: marginLeft + 380,
     height: 50 + 40 * rows.length,
-    marginLeft: 260,
+    marginLeft,
+    marginRight: 60,
     style: STYLE,
     x: { domain: [0, 1], label: 'rate (Wilson 95% CI)', grid: true },
     y: { label: null },
@@ -45,35 +52,51 @@ export function preferencePlot(rows: readonly RateRow[], width = 560): SVGSVGEle
   });
 }
 
+function integerTicks(max: number): number[] {
+  const step = Math.max(1, Math.ceil(max / 5));
+  const ticks: number[] = [];
+  for (let t = 0; t <= max; t += step) ticks.push(t);
+  return ticks;
+}
+
 /** Acceptability scores 1–5, one panel per source. */
-export function acceptabilityPlot(rows: readonly HistogramRow[], width = 560): SVGSVGElement | HTMLElement {
+export function acceptabilityPlot(rows: readonly HistogramRow[], width = 640): SVGSVGElement | HTMLElement {
   return Plot.plot({
     width,
     height: 220,
     style: STYLE,
     fx: { label: null },
     x: { domain: [1, 2, 3, 4, 5], label: 'acceptability' },
-    y: { label: 'answers', grid: true, tickFormat: 'd' },
+    // Whole answers only: explicit integer ticks (a count suggestion gives 0.5 steps on small counts).
+    y: { label: 'answers', grid: true, ticks: integerTicks(Math.max(1, ...rows.map((r) => r.count))) },
     color: { legend: false, range: ['#009E73', '#E69F00', '#CC79A7', '#0072B2'] },
     marks: [Plot.barY(rows, { fx: 'source', x: 'score', y: 'count', fill: 'source' }), Plot.ruleY([0])],
   });
 }
 
-/** Each reader's rate and CI next to the pooled one, one row of panels per measure. */
-export function perReaderPlot(rows: readonly RateRow[], width = 560): SVGSVGElement | HTMLElement {
-  const whats = [...new Set(rows.map((r) => r.what))];
-  return Plot.plot({
-    width,
-    height: 40 + whats.length * (30 + 26 * new Set(rows.map((r) => r.who)).size),
-    marginLeft: 120,
-    style: STYLE,
-    fy: { label: null, domain: whats },
-    x: { domain: [0, 1], label: 'rate (Wilson 95% CI)', grid: true },
-    y: { label: null },
-    marks: [
-      Plot.ruleX([0.5], { stroke: '#D55E00', strokeDasharray: '4,3' }),
-      Plot.ruleY(rows, { fy: 'what', y: 'who', x1: 'lo', x2: 'hi', stroke: '#555555' }),
-      Plot.dot(rows, { fy: 'what', y: 'who', x: 'rate', fill: (d: RateRow) => (d.who === 'pooled' ? '#222222' : '#0072B2'), r: 4 }),
-    ],
-  });
+/** Each reader's rate and CI next to the pooled one: one small plot per measure, titled with it. */
+export function perReaderPlot(rows: readonly RateRow[]): HTMLElement {
+  const panel = document.createElement('div');
+  panel.className = 'study-reader-panel';
+  for (const what of [...new Set(rows.map((r) => r.what))]) {
+    const mine = rows.filter((r) => r.what === what);
+    const marginLeft = labelMargin(mine.map((r) => r.who));
+    panel.append(
+      Plot.plot({
+        title: what,
+        width: marginLeft + 380,
+        height: 40 + 26 * mine.length,
+        marginLeft,
+        style: STYLE,
+        x: { domain: [0, 1], label: 'rate (Wilson 95% CI)', grid: true },
+        y: { label: null, domain: mine.map((r) => r.who) },
+        marks: [
+          Plot.ruleX([0.5], { stroke: '#D55E00', strokeDasharray: '4,3' }),
+          Plot.ruleY(mine, { y: 'who', x1: 'lo', x2: 'hi', stroke: '#555555' }),
+          Plot.dot(mine, { y: 'who', x: 'rate', fill: (d: RateRow) => (d.who === 'pooled' ? '#222222' : '#0072B2'), r: 4 }),
+        ],
+      }),
+    );
+  }
+  return panel;
 }
