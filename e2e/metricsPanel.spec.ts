@@ -12,6 +12,7 @@
  * - on the three-lesion case, clicking a lesion row moves every viewport to the lesion's centroid:
  *   the axial slice readout becomes round(centroid k) + 1.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
@@ -64,8 +65,17 @@ test('empty reference: Dice NaN under USE, 0 under ISLES and MetricsReloaded, TN
   await expect(dice).toHaveAttribute('data-value', '0');
 
   // The bias indicator is V_thr − V_exp: here a voxel's worth thresholded against Σp of about 1.4 ml.
+  // V_exp is the Σp the generator computed on the model's float map (cohort.json), not Σp of the
+  // stored map, whose p × 255 quantisation drops every p < 1/510.
+  const cohort = JSON.parse(readFileSync(path.join(repoRoot, 'data-cache', 'demo-cohort', 'cohort.json'), 'utf8')) as {
+    cases: { name: string; model: { maskMl: number; expectedMl: number } }[];
+  };
+  const generated = cohort.cases.find((c) => c.name.startsWith('Cohort 01'))?.model;
+  expect(generated?.maskMl, 'the cohort documents one false-positive voxel on the empty case').toBeGreaterThan(0);
   const vThr = Number(await page.getByTestId('volume-thr').getAttribute('data-value'));
   const vExp = Number(await page.getByTestId('volume-exp').getAttribute('data-value'));
+  expect(vExp).toBeCloseTo(generated?.expectedMl ?? NaN, 9);
+  expect(vThr).toBeCloseTo(generated?.maskMl ?? NaN, 9);
   expect(vExp).toBeGreaterThan(vThr);
   expect(Number(await page.getByTestId('volume-bias').getAttribute('data-value'))).toBeCloseTo(vThr - vExp, 9);
 

@@ -48,7 +48,13 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
   let model: ModelSource | null = null;
   if (chosen) {
     const probability = chosen.probabilityGzBase64 === null ? null : await decodeProbability(chosen.probabilityGzBase64, voxels);
-    model = { id: chosen.raterId, name: chosen.name, probability, key: chosen.versionId ?? 'none' };
+    model = {
+      id: chosen.raterId,
+      name: chosen.name,
+      probability,
+      key: chosen.versionId ?? 'none',
+      ...(chosen.expectedMl === null ? {} : { expectedMl: chosen.expectedMl }),
+    };
   }
   return {
     caseId: s.caseId,

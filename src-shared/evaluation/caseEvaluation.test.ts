@@ -91,6 +91,17 @@ describe('evaluateCase: three raters and a model on cubes', () => {
     expect(v.gaps.thrMinusSoftMl).toBeCloseTo(0, 6);
   });
 
+  it('V_exp is the Σp saved with the result when it carries one (the stored map is quantised)', () => {
+    const base = threeRaters();
+    if (!base.model) throw new Error('fixture has a model');
+    const withSaved = evaluateCase({ ...base, model: { ...base.model, expectedMl: 0.0231 } }, all);
+    expect(withSaved.volumes.model?.expectedMl).toBe(0.0231);
+    expect(withSaved.volumes.model?.thrMinusExpMl).toBeCloseTo(0.027 - 0.0231, 12);
+    // V_thr still comes from the map, and a NaN saved value is not trusted.
+    expect(withSaved.volumes.model?.thresholdedMl).toBeCloseTo(0.027, 12);
+    expect(evaluateCase({ ...base, model: { ...base.model, expectedMl: NaN } }, all).volumes.model?.expectedMl).toBeCloseTo(0.0225, 12);
+  });
+
   it('model vs the soft reference by the Dice semimetric', () => {
     // Σx = 22.5, Σy = 27, Σ|x−y| = 9·(1/12) + 18·0.25 + 9·(1/12) = 6 → (49.5 − 6)/49.5
     expect(r.soft?.diceDml).toBeCloseTo(43.5 / 49.5, 6);

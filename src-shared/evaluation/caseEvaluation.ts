@@ -164,7 +164,8 @@ function volumes(ev: Evaluator, d: DerivedSources): CaseVolumes {
     const vml = vv * 0.001;
     const k = `${input.model.id}#${input.model.key}`;
     const thresholdedMl = sumOf(ev, `vthr:${k}`, () => thresholdedVolumeMl(p, vml));
-    const expectedMl = sumOf(ev, `vexp:${k}`, () => expectedVolumeMl(p, vml));
+    const saved = input.model.expectedMl;
+    const expectedMl = saved !== undefined && Number.isFinite(saved) ? saved : sumOf(ev, `vexp:${k}`, () => expectedVolumeMl(p, vml));
     model = { thresholdedMl, expectedMl, thrMinusExpMl: thresholdedMl - expectedMl };
   }
   const gap = (a: number | undefined, b: number | null) => (a === undefined || b === null ? null : a - b);

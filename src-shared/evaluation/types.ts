@@ -36,6 +36,13 @@ export interface ModelSource {
   readonly probability: Float32Array | null;
   /** Changes whenever the probability map does (the result's versionId). */
   readonly key: string;
+  /**
+   * Σp · voxel volume (ml) of the model's float map, as saved with the result. The stored map is
+   * quantised to p × 255, which rounds every p < 1/510 to 0; over a whole head those tiny
+   * probabilities add up (≈ 1 ml on a demo case), so V_exp from the quantised map would be biased
+   * low — the very bias the indicator is there to show. When given, V_exp is this value.
+   */
+  readonly expectedMl?: number;
 }
 
 export interface CaseSourcesInput {
