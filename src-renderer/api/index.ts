@@ -68,6 +68,23 @@ export async function streamVolumeBytes(url: string, onChunk: (chunk: Uint8Array
   for (let next = await reader.read(); !next.done; next = await reader.read()) onChunk(next.value);
 }
 
+/** The whole body of a VolumeInfo.url (or a model file URL) in one buffer, for consumers that need it all at once. */
+export async function fetchVolumeBytes(url: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  await streamVolumeBytes(url, (c) => {
+    chunks.push(c);
+    total += c.length;
+  });
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 /**
  * Application-menu commands (Electron only; browser mode has no native menu, so this is a no-op
  * there). Commands are validated on arrival like every other message; invalid ones are dropped

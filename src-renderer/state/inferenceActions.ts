@@ -13,7 +13,7 @@ import { dwiChannelSources, labelMask, labelVolumes, type ChannelId, type Infere
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
-import { getApi, streamVolumeBytes } from '../api';
+import { fetchVolumeBytes, getApi } from '../api';
 import { quantiseMap } from '../viewer/mapLevels';
 import {
   ensureInferenceLayers,
@@ -112,19 +112,7 @@ export function selectModel(key: string): void {
 }
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  await streamVolumeBytes(url, (c) => {
-    chunks.push(c);
-    total += c.length;
-  });
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out.buffer;
+  return (await fetchVolumeBytes(url)).buffer as ArrayBuffer;
 }
 
 async function ensureLoaded(entry: ModelEntry): Promise<void> {

@@ -7,11 +7,13 @@
 import type { RequestOf, ResultOf } from '../../src-shared/api/contract';
 import type { StudyChannel } from '../../src-shared/api/studyChannels';
 import type { VolumeInfo } from '../../src-shared/api/contract';
-import { ApiRequestError, getApi, streamVolumeBytes } from '../api';
+import { ApiRequestError, fetchVolumeBytes, getApi } from '../api';
 import { voxelsFromBytes, type Voxels } from '../components/study/sliceRender';
 
 export async function studyCall<C extends StudyChannel>(channel: C, request: RequestOf<C>): Promise<ResultOf<C>> {
-  const handler = getApi()[channel] as (r: RequestOf<C>) => Promise<{ ok: true; value: ResultOf<C> } | { ok: false; error: { code: ApiRequestError['code']; message: string } }>;
+  const handler = getApi()[channel] as (
+    r: RequestOf<C>,
+  ) => Promise<{ ok: true; value: ResultOf<C> } | { ok: false; error: { code: ApiRequestError['code']; message: string } }>;
   const r = await handler(request);
   if (!r.ok) throw new ApiRequestError(r.error.code, r.error.message);
   return r.value;
@@ -42,19 +44,13 @@ export function loadStudyImage(image: { path: string; bValue: number | null; dim
       if (!opened.ok) throw new ApiRequestError(opened.error.code, opened.error.message);
       const volume = pickVolume(opened.value.volumes, image.bValue, image.dims);
       if (!volume) throw new ApiRequestError('bad-geometry', `The case image has no volume on the study's ${image.dims.join('×')} grid.`);
-      const chunks: Uint8Array[] = [];
-      let length = 0;
-      await streamVolumeBytes(volume.url, (c) => {
-        chunks.push(c);
-        length += c.length;
-      });
-      const bytes = new Uint8Array(length);
-      let at = 0;
-      for (const c of chunks) {
-        bytes.set(c, at);
-        at += c.length;
-      }
-      return { dims: [volume.dims[0], volume.dims[1], volume.dims[2]], spacingMm: [volume.spacingMm[0], volume.spacingMm[1], volume.spacingMm[2]], direction: [...volume.direction], voxels: voxelsFromBytes(bytes, volume.dataType) };
+      const bytes = await fetchVolumeBytes(volume.url);
+      return {
+        dims: [volume.dims[0], volume.dims[1], volume.dims[2]],
+        spacingMm: [volume.spacingMm[0], volume.spacingMm[1], volume.spacingMm[2]],
+        direction: [...volume.direction],
+        voxels: voxelsFromBytes(bytes, volume.dataType),
+      };
     })();
     images.set(key, pending);
     pending.catch(() => images.delete(key));
@@ -69,7 +65,8 @@ export async function decodeOverlay(maskGzBase64: string, voxels: number): Promi
   for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
   const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
   const mask = new Uint8Array(await new Response(stream).arrayBuffer());
-  if (mask.length !== voxels) throw new ApiRequestError('bad-geometry', `An overlay has ${mask.length} voxels; the case grid has ${voxels}.`);
+  if (mask.length !== voxels)
+    throw new ApiRequestError('bad-geometry', `An overlay has ${mask.length} voxels; the case grid has ${voxels}.`);
   return mask;
 }
 
