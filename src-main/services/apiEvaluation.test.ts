@@ -37,14 +37,10 @@ interface Sources {
 describe('evaluation.caseSources', () => {
   it('gives a reviewer every newest submitted labelmap and the model map; refuses an annotator', async () => {
     await call('quorum:project.open', {});
-    const ada = await call<{ raterId: string }>('quorum:rater.create', { name: 'Ada Admin' });
-    const adaToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: ada.raterId })).token;
-    const rita = await call<{ raterId: string }>('quorum:rater.create', { name: 'Rita Reviewer', role: 'reviewer', session: adaToken });
-    const ritaToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: rita.raterId })).token;
-    const alice = await call<{ raterId: string }>('quorum:rater.create', { name: 'Alice Annotator' });
-    const aliceToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: alice.raterId })).token;
-    const bob = await call<{ raterId: string }>('quorum:rater.create', { name: 'Bob Annotator' });
-    const bobToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: bob.raterId })).token;
+    const { token: adaToken } = await demo.signedInRater('Ada Admin');
+    const { token: ritaToken } = await demo.signedInRater('Rita Reviewer', { role: 'reviewer', session: adaToken });
+    const { raterId: aliceId, token: aliceToken } = await demo.signedInRater('Alice Annotator');
+    const { raterId: bobId, token: bobToken } = await demo.signedInRater('Bob Annotator');
     const [dwi] = await call<Array<{ caseId: string }>>('quorum:projectCase.list', { session: ritaToken });
 
     // Alice submits voxels 10..12, then saves a draft with voxel 13 too: the submitted one counts.
@@ -84,17 +80,17 @@ describe('evaluation.caseSources', () => {
 
     const s = await call<Sources>('quorum:evaluation.caseSources', { session: ritaToken, caseId: dwi.caseId });
     expect(s.geometry.dims).toEqual([124, 152, 32]);
-    const a = s.raters.find((r) => r.raterId === alice.raterId);
+    const a = s.raters.find((r) => r.raterId === aliceId);
     expect(a).toMatchObject({ status: 'draft', versionId: v1.versionId, noLesion: false });
     expect(Buffer.from(unzip(a?.labelmapGzBase64 ?? '')).equals(Buffer.from(submitted))).toBe(true);
-    expect(s.raters.find((r) => r.raterId === bob.raterId)).toMatchObject({
+    expect(s.raters.find((r) => r.raterId === bobId)).toMatchObject({
       status: 'no-lesion',
       versionId: noLesion.versionId,
       noLesion: true,
       labelmapGzBase64: null,
     });
     // Raters without any version on the case (Ada, Rita) are not sources; the model is not a human rater.
-    expect(s.raters.map((r) => r.raterId).sort()).toEqual([alice.raterId, bob.raterId].sort());
+    expect(s.raters.map((r) => r.raterId).sort()).toEqual([aliceId, bobId].sort());
     expect(s.models).toHaveLength(1);
     expect(s.models[0]).toMatchObject({
       raterId: saved.rater.raterId,

@@ -20,12 +20,9 @@ const gz = (a: Uint8Array): string => gzipSync(a).toString('base64');
 describe('model result channels', () => {
   it('save as reviewer, read back with provenance, blind to annotators', async () => {
     await call('quorum:project.open', {});
-    const ada = await call<{ raterId: string }>('quorum:rater.create', { name: 'Ada Admin' });
-    const adaToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: ada.raterId })).token;
-    const rita = await call<{ raterId: string }>('quorum:rater.create', { name: 'Rita Reviewer', role: 'reviewer', session: adaToken });
-    const ritaToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: rita.raterId })).token;
-    const alice = await call<{ raterId: string }>('quorum:rater.create', { name: 'Alice Annotator' });
-    const aliceToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: alice.raterId })).token;
+    const { token: adaToken } = await demo.signedInRater('Ada Admin');
+    const { token: ritaToken } = await demo.signedInRater('Rita Reviewer', { role: 'reviewer', session: adaToken });
+    const { token: aliceToken } = await demo.signedInRater('Alice Annotator');
     const [dwi] = await call<Array<{ caseId: string }>>('quorum:projectCase.list', { session: ritaToken });
 
     const q = new Uint8Array(VOXELS);
@@ -33,19 +30,35 @@ describe('model result channels', () => {
     q[1001] = 102; // p = 0.4
     const mask = new Uint8Array(VOXELS);
     mask[1000] = 1; // threshold 0.3 would also need voxel 1001: the request states 0.5
-    const request = { caseId: dwi.caseId, maskGzBase64: gz(mask), probabilityGzBase64: gz(q), probabilityVolumes: 1, provenance: modelProvenance(0.5) };
+    const request = {
+      caseId: dwi.caseId,
+      maskGzBase64: gz(mask),
+      probabilityGzBase64: gz(q),
+      probabilityVolumes: 1,
+      provenance: modelProvenance(0.5),
+    };
 
     const refused = await demo.backend.dispatch('quorum:inference.saveResult', { ...request, session: aliceToken });
     expect(!refused.ok && refused.error.code).toBe('unauthorized');
-    const wrong = await demo.backend.dispatch('quorum:inference.saveResult', { ...request, session: ritaToken, provenance: modelProvenance(0.3) });
+    const wrong = await demo.backend.dispatch('quorum:inference.saveResult', {
+      ...request,
+      session: ritaToken,
+      provenance: modelProvenance(0.3),
+    });
     expect(!wrong.ok && wrong.error.message).toMatch(/disagrees with p > 0.3 at 1 voxel/);
 
-    const saved = await call<{ version: { versionId: string }; rater: { raterId: string; kind: string; name: string } }>('quorum:inference.saveResult', { ...request, session: ritaToken });
+    const saved = await call<{ version: { versionId: string }; rater: { raterId: string; kind: string; name: string } }>(
+      'quorum:inference.saveResult',
+      { ...request, session: ritaToken },
+    );
     expect(saved.rater.kind).toBe('model');
-    const read = await call<{ threshold: number; provenance: { modelId: string }; probabilityNiftiBase64: string }>('quorum:inference.readResult', {
-      session: ritaToken,
-      versionId: saved.version.versionId,
-    });
+    const read = await call<{ threshold: number; provenance: { modelId: string }; probabilityNiftiBase64: string }>(
+      'quorum:inference.readResult',
+      {
+        session: ritaToken,
+        versionId: saved.version.versionId,
+      },
+    );
     expect(read.threshold).toBe(0.5);
     expect(read.provenance.modelId).toBe('demo-dwi-lesion');
     const nii = readNifti(new Uint8Array(Buffer.from(read.probabilityNiftiBase64, 'base64')));

@@ -19,6 +19,8 @@ export interface DemoDwiBackend {
   readonly tmp: string;
   /** Calls a channel and returns its value, failing the test with the error message otherwise. */
   call<T = unknown>(channel: string, request: unknown): Promise<T>;
+  /** Creates a rater (a reviewer or admin role needs an admin's `session`) and signs them in. */
+  signedInRater(name: string, role?: { role: 'reviewer' | 'admin'; session: string }): Promise<{ raterId: string; token: string }>;
 }
 
 export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
@@ -33,7 +35,13 @@ export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
       path.join(images, 'quorum-demo.json'),
       JSON.stringify({ name: 'test', cases: [{ name: 'DWI', path: path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz'), kind: 'nifti' }] }),
     );
-    backend = await createBackend({ mode: 'browser', version: '0.0.0-test', projectDir: images, rendererDir: tmp, dataDir: path.join(tmp, 'data') });
+    backend = await createBackend({
+      mode: 'browser',
+      version: '0.0.0-test',
+      projectDir: images,
+      rendererDir: tmp,
+      dataDir: path.join(tmp, 'data'),
+    });
   });
 
   afterAll(() => {
@@ -54,6 +62,11 @@ export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
       const result = await demo.backend.dispatch(channel, request);
       if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
       return result.value as T;
+    },
+    async signedInRater(name, role) {
+      const { raterId } = await demo.call<{ raterId: string }>('quorum:rater.create', { name, ...role });
+      const { token } = await demo.call<{ token: string }>('quorum:rater.signIn', { raterId });
+      return { raterId, token };
     },
   };
   return demo;
