@@ -53,9 +53,14 @@ let studyCaseNames: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   ({ server, api, page: admin } = await openSpecServer(browser, repoRoot));
-  const cohort = JSON.parse(readFileSync(path.join(repoRoot, 'data-cache', 'demo-cohort', 'cohort.json'), 'utf8')) as { cases: Array<{ name: string; kind: string }> };
+  const cohort = JSON.parse(readFileSync(path.join(repoRoot, 'data-cache', 'demo-cohort', 'cohort.json'), 'utf8')) as {
+    cases: Array<{ name: string; kind: string }>;
+  };
   // Four cohort cases with lesions (the empty-reference one would show two blank outlines).
-  studyCaseNames = cohort.cases.filter((c) => c.kind !== 'empty').slice(0, 4).map((c) => c.name);
+  studyCaseNames = cohort.cases
+    .filter((c) => c.kind !== 'empty')
+    .slice(0, 4)
+    .map((c) => c.name);
   expect(studyCaseNames).toHaveLength(4);
 });
 
@@ -122,7 +127,12 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
     page.on('response', (r: Response) => {
       const url = new URL(r.url());
       if (!url.pathname.startsWith('/api/') || r.request().method() !== 'POST') return;
-      pending.push(r.json().then((body: unknown) => void received.push({ channel: url.pathname.slice(5), body }), () => undefined));
+      pending.push(
+        r.json().then(
+          (body: unknown) => void received.push({ channel: url.pathname.slice(5), body }),
+          () => undefined,
+        ),
+      );
     });
     await page.goto(server.url);
     // The identity exists already (created by the admin): wait for the picker to list it.
@@ -138,8 +148,31 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
       const [a, b] = [await outlinePixels(page, 'A'), await outlinePixels(page, 'B')];
       expect([a.width, a.height]).toEqual([b.width, b.height]);
       expect(a.yellow + b.yellow).toBeGreaterThan(0);
+      if (position === 0) {
+        // Hiding the outlines hides both at once; dragging one pane windows both; Reset restores it.
+        await page.getByTestId('study-outlines').uncheck();
+        expect([(await outlinePixels(page, 'A')).yellow, (await outlinePixels(page, 'B')).yellow]).toEqual([0, 0]);
+        await page.getByTestId('study-outlines').check();
+        expect((await outlinePixels(page, 'A')).yellow + (await outlinePixels(page, 'B')).yellow).toBe(a.yellow + b.yellow);
+        const auto = (await page.getByTestId('study-window').getAttribute('data-window')) ?? '';
+        const box = await page.getByTestId('study-canvas-A').boundingBox();
+        if (!box) throw new Error('pane A has no box');
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 20, { steps: 4 });
+        await page.mouse.up();
+        const [lo, hi] = ((await page.getByTestId('study-window').getAttribute('data-window')) ?? '').split(',').map(Number);
+        const [lo0, hi0] = auto.split(',').map(Number);
+        // 40 px right widens by 40/200 of the automatic width; 20 px down raises the level by 20/200 of it.
+        expect(hi - lo).toBeCloseTo((hi0 - lo0) * 1.2, 2);
+        expect((lo + hi) / 2).toBeCloseTo((lo0 + hi0) / 2 + (hi0 - lo0) * 0.1, 2);
+        await page.getByTestId('study-window-reset').click();
+        await expect(page.getByTestId('study-window')).toHaveAttribute('data-window', auto);
+      }
       await Promise.all(pending);
-      const shown = received.filter((r) => r.channel === 'study.next').at(-1)?.body as { value: { trial: { trialId: string; position: number } } };
+      const shown = received.filter((r) => r.channel === 'study.next').at(-1)?.body as {
+        value: { trial: { trialId: string; position: number } };
+      };
       expect(shown.value.trial.position).toBe(position);
       const p = policy(reader, position);
       await page.getByTestId(`study-pref-${p.preference}`).check();
@@ -175,7 +208,10 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
   // The revealed mapping, and the counts the answers imply through it.
   const mapping = new Map<string, { a: string; b: string }>();
   for (const tr of await admin.getByTestId('report-mapping').all()) {
-    mapping.set((await tr.getAttribute('data-trial-id')) ?? '', { a: (await tr.getAttribute('data-source-a')) ?? '', b: (await tr.getAttribute('data-source-b')) ?? '' });
+    mapping.set((await tr.getAttribute('data-trial-id')) ?? '', {
+      a: (await tr.getAttribute('data-source-a')) ?? '',
+      b: (await tr.getAttribute('data-source-b')) ?? '',
+    });
   }
   expect(mapping.size).toBe(8);
   const prefRows = admin.getByTestId('report-pref');
@@ -193,7 +229,11 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
       aiCorrect: mine.filter((g) => source(g, g.aiChoice) === modelSource).length,
     };
   };
-  for (const [reader, shownAs] of [[READERS[0], READERS[0]], [READERS[1], READERS[1]], [null, 'pooled']] as const) {
+  for (const [reader, shownAs] of [
+    [READERS[0], READERS[0]],
+    [READERS[1], READERS[1]],
+    [null, 'pooled'],
+  ] as const) {
     const e = expected(reader);
     const prefRow = admin.locator(`[data-testid="report-pref"][data-reader="${shownAs}"]`);
     await expect(prefRow.getByTestId('prefer-first')).toHaveText(String(e.first));
@@ -212,15 +252,21 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
 
   // The leak scan over everything the readers' pages received.
   const report = await api.call<{ config: StudyConfig }>('study.report', { session: adminToken2, studyId });
-  const versions = await api.call<Array<{ versionId: string; fileHash: string | null; raterId: string }>>('annotation.list', { session: adminToken2 });
+  const versions = await api.call<Array<{ versionId: string; fileHash: string | null; raterId: string }>>('annotation.list', {
+    session: adminToken2,
+  });
   const sourceRaterIds = new Set(report.config.sources.flatMap((s) => (s.ref.kind === 'rater' ? [s.ref.raterId] : [])));
   const raters = await api.call<Array<{ raterId: string; name: string; kind: string }>>('rater.list', { session: adminToken2 });
   for (const r of raters) if (r.kind === 'model') sourceRaterIds.add(r.raterId);
   const names = raters.filter((r) => sourceRaterIds.has(r.raterId)).map((r) => r.name);
   const sourceVersions = versions.filter((v) => sourceRaterIds.has(v.raterId));
-  const identifiers = [...studyIdentifiers(report.config, names), ...sourceRaterIds, ...sourceVersions.flatMap((v) => [v.versionId, v.fileHash ?? ''])].filter((s) => s !== '');
+  const identifiers = [
+    ...studyIdentifiers(report.config, names),
+    ...sourceRaterIds,
+    ...sourceVersions.flatMap((v) => [v.versionId, v.fileHash ?? '']),
+  ].filter((s) => s !== '');
   // The app's own version (package.json) is also the demo model's version string: only the study responses are checked for it.
-  const appVersion = ((await api.call<{ version: string }>('app.info', {})).version);
+  const appVersion = (await api.call<{ version: string }>('app.info', {})).version;
   expect(received.filter((r) => r.channel === 'study.next').length).toBeGreaterThanOrEqual(8);
   const leaks = received
     // Two app-level catalogues that every page loads before and apart from any session are left

@@ -27,10 +27,14 @@ interface Props {
   window: readonly [number, number];
   mask: Uint8Array;
   slice: number;
+  /** Off while the reader looks at the tissue under the outlines; always the same for A and B. */
+  showOutline: boolean;
   onWheel(delta: number): void;
+  /** A left-button drag, in CSS pixels since the last event: window/level for both panes. */
+  onDrag(dx: number, dy: number): void;
 }
 
-export function StudyPane({ label, image, window: win, mask, slice, onWheel }: Props) {
+export function StudyPane({ label, image, window: win, mask, slice, showOutline, onWheel, onDrag }: Props) {
   const canvas = useRef<HTMLCanvasElement | null>(null);
   const { width, height } = paneSize(image);
 
@@ -54,6 +58,7 @@ export function StudyPane({ label, image, window: win, mask, slice, onWheel }: P
     ctx.setTransform(flipX ? -1 : 1, 0, 0, flipY ? -1 : 1, flipX ? el.width : 0, flipY ? el.height : 0);
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(source, 0, 0, el.width, el.height);
+    if (!showOutline) return;
     const sx = el.width / nx;
     const sy = el.height / ny;
     const seg = outlineSegments(mask, image.dims, slice);
@@ -66,7 +71,7 @@ export function StudyPane({ label, image, window: win, mask, slice, onWheel }: P
       ctx.lineTo(seg[s + 2] * sx, seg[s + 3] * sy);
     }
     ctx.stroke();
-  }, [image, win, mask, slice, width, height]);
+  }, [image, win, mask, slice, showOutline, width, height]);
 
   return (
     <figure className="study-pane" data-testid={`study-pane-${label}`}>
@@ -75,7 +80,14 @@ export function StudyPane({ label, image, window: win, mask, slice, onWheel }: P
         ref={canvas}
         style={{ width: `${width}px`, height: `${height}px` }}
         data-testid={`study-canvas-${label}`}
+        data-outline={showOutline ? 'shown' : 'hidden'}
         onWheel={(e) => onWheel(e.deltaY > 0 ? 1 : -1)}
+        onPointerDown={(e) => {
+          if (e.button === 0) e.currentTarget.setPointerCapture(e.pointerId);
+        }}
+        onPointerMove={(e) => {
+          if (e.currentTarget.hasPointerCapture(e.pointerId)) onDrag(e.movementX, e.movementY);
+        }}
       />
     </figure>
   );

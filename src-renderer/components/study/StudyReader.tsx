@@ -1,14 +1,16 @@
 /**
  * A reader's session: one trial at a time, the case image with the anonymous overlays side by side
  * (paired: A left, B right; single: A alone), one shared slice slider (and the mouse wheel) so both
- * panes always show the same slice, the questions, submit → next trial, and progress "3 / 8".
+ * panes always show the same slice, window/level by dragging either pane (both follow), a switch that
+ * hides both outlines at once to see the tissue beneath, the questions, submit → next trial, and
+ * progress "3 / 8".
  * A submitted trial can be reopened only when the study allows revisits (the server refuses it
  * otherwise).
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ReaderTrialPayload } from '../../../src-shared/api/studyChannels';
 import { decodeOverlay, loadStudyImage, studyCall, type StudyImage } from '../../state/studyActions';
-import { robustWindow, startSlice } from './sliceRender';
+import { dragWindow, robustWindow, startSlice } from './sliceRender';
 import { StudyPane } from './StudyPane';
 import { isComplete, StudyQuestions, type AnswerDraft } from './StudyQuestions';
 
@@ -22,6 +24,9 @@ interface Shown {
 export function StudyReader({ token, studyId, onExit }: { token: string; studyId: string; onExit(): void }) {
   const [shown, setShown] = useState<Shown | null>(null);
   const [slice, setSlice] = useState(0);
+  /** The reader's window; null = the automatic one of the trial's image. */
+  const [win, setWin] = useState<[number, number] | null>(null);
+  const [showOutline, setShowOutline] = useState(true);
   const [draft, setDraft] = useState<AnswerDraft>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -41,6 +46,8 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
           setShown({ payload, image, window: robustWindow(image.voxels), masks });
           setSlice(startSlice(masks, image.dims));
         }
+        setWin(null);
+        setShowOutline(true);
         setDraft({});
       } catch (e) {
         setError(e instanceof Error ? e.message : String(e));
@@ -62,7 +69,11 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
     setBusy(true);
     setError(null);
     try {
-      await studyCall('quorum:study.answer', { session: token, studyId, answer: { trialId: trial.trialId, ...draft, ...(draft.comment === '' ? { comment: undefined } : {}) } });
+      await studyCall('quorum:study.answer', {
+        session: token,
+        studyId,
+        answer: { trialId: trial.trialId, ...draft, ...(draft.comment === '' ? { comment: undefined } : {}) },
+      });
       await load();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -72,6 +83,9 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
 
   const depth = shown?.image?.dims[2] ?? 1;
   const step = (d: number) => setSlice((s) => Math.max(0, Math.min(depth - 1, s + d)));
+  const autoWindow = shown?.window ?? ([0, 1] as [number, number]);
+  const shownWindow = win ?? autoWindow;
+  const drag = (dx: number, dy: number) => setWin((w) => dragWindow(w ?? autoWindow, dx, dy, (autoWindow[1] - autoWindow[0]) / 200));
 
   return (
     <div className="study-reader" data-testid="study-reader">
@@ -96,28 +110,67 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
           {error}
         </p>
       )}
-      {shown && !trial && (
-        <p data-testid="study-done">
-          All {shown.payload.total} trials answered. Thank you.
-        </p>
-      )}
+      {shown && !trial && <p data-testid="study-done">All {shown.payload.total} trials answered. Thank you.</p>}
       {trial && shown?.image && (
         <div className="study-trial" data-testid="study-trial" data-position={trial.position} data-display={trial.display}>
           <p className="muted">
-            {trial.display === 'pair' ? 'Two segmentations of the same case, A (left) and B (right), drawn identically.' : 'One segmentation of the case.'}
+            {trial.display === 'pair'
+              ? 'Two segmentations of the same case, A (left) and B (right), drawn identically.'
+              : 'One segmentation of the case.'}
             {trial.submitted ? ' You answered this trial before; a new answer replaces it.' : ''}
           </p>
           <div className="study-panes">
             {trial.labels.map((label, n) => (
-              <StudyPane key={label} label={label} image={shown.image as StudyImage} window={shown.window} mask={shown.masks[n]} slice={slice} onWheel={step} />
+              <StudyPane
+                key={label}
+                label={label}
+                image={shown.image as StudyImage}
+                window={shownWindow}
+                mask={shown.masks[n]}
+                slice={slice}
+                showOutline={showOutline}
+                onWheel={step}
+                onDrag={drag}
+              />
             ))}
           </div>
           <label className="study-slice">
             Slice {slice + 1} / {depth}
-            <input type="range" min={0} max={depth - 1} value={slice} onChange={(e) => setSlice(Number(e.target.value))} data-testid="study-slice" />
+            <input
+              type="range"
+              min={0}
+              max={depth - 1}
+              value={slice}
+              onChange={(e) => setSlice(Number(e.target.value))}
+              data-testid="study-slice"
+            />
           </label>
+          <div className="study-view-controls">
+            <label>
+              <input
+                type="checkbox"
+                checked={showOutline}
+                onChange={(e) => setShowOutline(e.target.checked)}
+                data-testid="study-outlines"
+              />{' '}
+              Show outlines
+            </label>
+            <span className="muted" data-testid="study-window" data-window={shownWindow.map((v) => v.toPrecision(6)).join(',')}>
+              Drag an image for window/level (W {Math.round(shownWindow[1] - shownWindow[0])} L{' '}
+              {Math.round((shownWindow[0] + shownWindow[1]) / 2)})
+            </span>
+            <button type="button" disabled={win === null} onClick={() => setWin(null)} data-testid="study-window-reset">
+              Reset window
+            </button>
+          </div>
           <StudyQuestions trial={trial} draft={draft} onChange={setDraft} />
-          <button type="button" className="primary" disabled={busy || !isComplete(trial, draft)} onClick={() => void submit()} data-testid="study-submit">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || !isComplete(trial, draft)}
+            onClick={() => void submit()}
+            data-testid="study-submit"
+          >
             Submit and continue
           </button>
         </div>

@@ -1,6 +1,15 @@
 /** The reader-study viewer's pixel helpers, on masks small enough to count edges by hand. */
 import { describe, expect, it } from 'vitest';
-import { outlineSegments, radiologicalFlips, robustWindow, sliceRgba, startSlice, voxelsFromBytes, voxelsPerSlice } from './sliceRender';
+import {
+  dragWindow,
+  outlineSegments,
+  radiologicalFlips,
+  robustWindow,
+  sliceRgba,
+  startSlice,
+  voxelsFromBytes,
+  voxelsPerSlice,
+} from './sliceRender';
 
 const DIMS = [4, 3, 2] as const;
 
@@ -65,5 +74,16 @@ describe('radiologicalFlips', () => {
     expect(radiologicalFlips([1, 0, 0, 0, 1, 0, 0, 0, 1])).toEqual({ flipX: false, flipY: false });
     // A RAS-stored NIfTI seen in LPS: i → right, j → anterior: both mirrored.
     expect(radiologicalFlips([-1, 0, 0, 0, -1, 0, 0, 0, 1])).toEqual({ flipX: true, flipY: true });
+  });
+});
+
+describe('dragWindow', () => {
+  it('widens with a drag to the right and raises the level with a drag down, by perPixel per pixel', () => {
+    // [100, 300]: width 200, level 200. dx = 10 at 2/px → width 220; dy = 5 → level 210.
+    expect(dragWindow([100, 300], 10, 5, 2)).toEqual([100, 320]);
+    // Narrowing stops at one step wide instead of inverting the window.
+    const narrow = dragWindow([100, 300], -1000, 0, 2);
+    expect(narrow[1] - narrow[0]).toBe(2);
+    expect((narrow[0] + narrow[1]) / 2).toBe(200);
   });
 });

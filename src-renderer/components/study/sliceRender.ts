@@ -53,8 +53,25 @@ export function robustWindow(voxels: Voxels, maxSamples = 200_000): [number, num
   return hi > lo ? [lo, hi] : [lo, lo + 1];
 }
 
+/**
+ * Window/level by dragging, as in the viewer: right widens the window, down raises the level (a
+ * darker image). `perPixel` fixes the sensitivity to the automatic window, so a drag across the pane
+ * spans about twice the image's 1st–99th percentile range whatever the modality's units.
+ */
+export function dragWindow(win: readonly [number, number], dx: number, dy: number, perPixel: number): [number, number] {
+  const width = Math.max(perPixel, win[1] - win[0] + dx * perPixel);
+  const level = (win[0] + win[1]) / 2 + dy * perPixel;
+  return [level - width / 2, level + width / 2];
+}
+
 /** Slice k (i fastest, then j) as grey RGBA, i to the right and j downwards. */
-export function sliceRgba(voxels: Voxels, dims: readonly [number, number, number], k: number, window: readonly [number, number], out?: Uint8ClampedArray): Uint8ClampedArray {
+export function sliceRgba(
+  voxels: Voxels,
+  dims: readonly [number, number, number],
+  k: number,
+  window: readonly [number, number],
+  out?: Uint8ClampedArray,
+): Uint8ClampedArray {
   const [nx, ny] = dims;
   const plane = nx * ny;
   const rgba = out ?? new Uint8ClampedArray(plane * 4);
