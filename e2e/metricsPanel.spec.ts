@@ -114,11 +114,17 @@ test('a lesion row centres the viewports on the lesion', async () => {
 });
 
 test('an edit of the signed-in rater is in the metrics within about a second', async () => {
+  const status = page.getByTestId('annotation-status');
+  const signedIn = page.getByTestId('signed-in');
+  const mountsBefore = Number(await signedIn.getAttribute('data-layer-mounts'));
   await page.getByTestId('mode-annotate').click();
-  await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'not-started');
-  await panelReady();
+  // Pick the brush at once, while the own layer is most likely still loading: the binding must
+  // follow the layer when it mounts (a not-started rater's status looks the same before and after).
   await page.keyboard.press('d');
   await expect(page.getByTestId('tool-brush')).toHaveClass(/on/);
+  await expect.poll(async () => Number(await signedIn.getAttribute('data-layer-mounts'))).toBeGreaterThan(mountsBefore);
+  await expect(status).toHaveAttribute('data-status', 'not-started');
+  await panelReady();
   const box = await page.getByTestId('viewport-element-axial').boundingBox();
   if (!box) throw new Error('no axial viewport');
   const y = box.y + box.height * 0.35;
@@ -127,6 +133,7 @@ test('an edit of the signed-in rater is in the metrics within about a second', a
   await page.mouse.move(box.x + box.width * 0.45, y, { steps: 12 });
   const released = Date.now();
   await page.mouse.up();
+  await expect(status).toHaveAttribute('data-dirty', 'yes');
   // Debounce (300 ms), reading the labelmap and the worker's incremental recompute; the row may
   // appear earlier with a partial stroke (edits are reported while the brush moves).
   const row = page.getByTestId('volume-rater-Rita Admin (editing)');

@@ -22,6 +22,8 @@ function useAnnotationSync(): void {
   const radiusMm = useAnnotationState((s) => s.radiusMm);
   const label = useAnnotationState((s) => s.label);
   const own = useAnnotationState((s) => s.own.versionId);
+  // A brush picked while the layer was still loading is bound once it mounts.
+  const ownLayerMounts = useAnnotationState((s) => s.ownLayerMounts);
   const primaryTool = useAppState((s) => s.primaryTool);
 
   useEffect(() => {
@@ -74,7 +76,7 @@ function useAnnotationSync(): void {
 
   useEffect(() => {
     applyEditTool(tool, appStore.getState().primaryTool, radiusMm, label);
-  }, [tool, radiusMm, label, own, primaryTool]);
+  }, [tool, radiusMm, label, own, ownLayerMounts, primaryTool]);
 }
 
 export function AnnotationSection() {

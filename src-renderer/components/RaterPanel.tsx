@@ -7,12 +7,14 @@ export function RaterPanel() {
   const identities = useAnnotationState((s) => s.identities);
   const signedIn = useAnnotationState((s) => s.signedIn);
   const mode = useAnnotationState((s) => s.mode);
+  // For tests: the own layer has (re)mounted, so an edit tool picked meanwhile is now bound.
+  const layerMounts = useAnnotationState((s) => s.ownLayerMounts);
   const [name, setName] = useState('');
 
   if (signedIn) {
     return (
       <div className="rater-panel" data-testid="rater-panel">
-        <div className="signed-in" data-testid="signed-in" data-role={signedIn.role}>
+        <div className="signed-in" data-testid="signed-in" data-role={signedIn.role} data-layer-mounts={layerMounts}>
           {signedIn.name} <span className="muted">({signedIn.role})</span>
         </div>
         {signedIn.role !== 'annotator' && (
@@ -35,7 +37,13 @@ export function RaterPanel() {
       <ul className="identity-list">
         {identities.map((i) => (
           <li key={i.raterId}>
-            <button type="button" className="identity" data-testid="identity-item" data-name={i.name} onClick={() => void signIn(i.raterId)}>
+            <button
+              type="button"
+              className="identity"
+              data-testid="identity-item"
+              data-name={i.name}
+              onClick={() => void signIn(i.raterId)}
+            >
               {i.name} <span className="muted">{i.role}</span>
             </button>
           </li>
@@ -48,7 +56,13 @@ export function RaterPanel() {
           if (name.trim()) void createIdentity(name).then(() => setName(''));
         }}
       >
-        <input data-testid="new-rater-name" placeholder="New rater name" value={name} maxLength={80} onChange={(e) => setName(e.target.value)} />
+        <input
+          data-testid="new-rater-name"
+          placeholder="New rater name"
+          value={name}
+          maxLength={80}
+          onChange={(e) => setName(e.target.value)}
+        />
         <button type="submit" data-testid="create-rater" disabled={!name.trim()}>
           Create & sign in
         </button>

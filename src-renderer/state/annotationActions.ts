@@ -93,10 +93,11 @@ async function loadOwn(record: CaseRecord, token: string, current: () => boolean
   if (!current()) return;
   showOwnLabelmap(data);
   editSerial = 0;
-  updateAnnotation({
+  updateAnnotation((s) => ({
     own: { versionId: newest?.versionId ?? null, status: raterCaseStatus(newest), dirty: false, saving: false, savedAt: newest?.createdAt ?? null, voxels: data ? lesionVoxels(data) : 0 },
     layers: [],
-  });
+    ownLayerMounts: s.ownLayerMounts + 1,
+  }));
 }
 
 /** A volume reached the screen: carry the layers over (b-value switch) or load the new case's. */

@@ -95,6 +95,12 @@ export interface AnnotationState {
   readonly sideBySide: SideBySideState;
   /** The last thing worth telling the user (saved, refused…). */
   readonly message: { readonly text: string; readonly error: boolean } | null;
+  /**
+   * Counts the mounts of the rater's own editable layer. The edit tool can only be activated once
+   * the layer exists, and a not-started rater's `own` looks the same before and after it mounts, so
+   * the tool binding follows this instead.
+   */
+  readonly ownLayerMounts: number;
 }
 
 export const NOT_STARTED: OwnAnnotation = { versionId: null, status: 'not-started', dirty: false, saving: false, savedAt: null, voxels: 0 };
@@ -116,6 +122,7 @@ export const initialAnnotationState: AnnotationState = {
   maps: { disagreementVisible: false, measure: 'entropy', disagreementVoxels: 0, contourVisible: true, contourVoxels: 0 },
   sideBySide: { open: false, panes: [] },
   message: null,
+  ownLayerMounts: 0,
 };
 
 export const annotationStore = createStore<AnnotationState, Record<string, never>>(initialAnnotationState);
