@@ -162,6 +162,8 @@ test("the admin opens Alice's DWI from the worklist and requests a revision, whi
 test('Alice sees only her rows and the comment; next case (J) goes on, then back to the revision; resubmitting clears it', async () => {
   await page.reload();
   await expect(page.getByTestId('case-item').first()).toBeVisible();
+  // The identities arrive after the cases: sign-in must find Alice in the list, not create her again.
+  await expect(page.locator('[data-testid="identity-item"][data-name="Alice Annotator"]')).toBeVisible();
   await signInAs(page, 'Alice Annotator');
   await showWorklist();
   const rows = page.getByTestId('worklist-row');
