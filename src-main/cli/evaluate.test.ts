@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNifti } from '../../src-shared/nifti/index';
+import { handmadeFile, int16Bytes } from '../../src-shared/testdata/handmadeNifti';
 import { emptyMask, fillBox } from '../../src-shared/metrics/shapes';
 import type { Direction, Vec3 } from '../../src-shared/volume/types';
 
@@ -36,6 +37,22 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
 // A: 4×4×3 = 48 voxels of 2 mm³; B: A shifted one voxel along i → TP 36, Dice 72/96
 const A = () => fillBox(emptyMask(dims), dims, [2, 2, 2], [5, 5, 4]);
 const B = () => fillBox(emptyMask(dims), dims, [3, 2, 2], [6, 5, 4]);
+
+/** An uncompressed int16 .nii built field by field (src-shared/testdata), independent of writeNifti. */
+function writeHandmade(name: string, mask: Uint8Array, bigEndian: boolean): string {
+  const p = join(dir, name);
+  const fields = {
+    dim: [3, ...dims],
+    datatype: 4,
+    bitpix: 16,
+    pixdim: [1, 1, 1, 2],
+    sformCode: 1,
+    srow: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0],
+    bigEndian,
+  };
+  writeFileSync(p, handmadeFile(fields, int16Bytes(Array.from(mask), bigEndian)));
+  return p;
+}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'quorum-evaluate-'));
@@ -124,6 +141,32 @@ describe('evaluate CLI: single case', () => {
     expect(Object.keys(o.soft.ece_vs_majority)).toEqual(['positive-class', 'top-label', 'metricsreloaded']);
     expect(o.raters.n).toBe(2);
     expect(o.raters.pairwise_dice[0][1]).toBe(0.75);
+  });
+
+  it('reads uncompressed .nii files in either byte order', () => {
+    const a = A(),
+      b = B();
+    let tp = 0,
+      na = 0,
+      nb = 0;
+    for (let i = 0; i < a.length; i++) {
+      tp += a[i] & b[i];
+      na += a[i];
+      nb += b[i];
+    }
+    const pairs = [
+      [writeHandmade('a-le.nii', a, false), writeHandmade('b-be.nii', b, true)],
+      [writeHandmade('a-be.nii', a, true), writeHandmade('b-le.nii', b, false)],
+    ];
+    for (const [ref, pred] of pairs) {
+      const r = run(['--ref', ref, '--pred', pred, '--convention', 'isles22']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const o = JSON.parse(r.stdout);
+      expect(o.dice).toBe((2 * tp) / (na + nb));
+      expect(o.volume_ref_ml).toBeCloseTo(na * 2 * 0.001, 15);
+      expect(o.volume_pred_ml).toBeCloseTo(nb * 2 * 0.001, 15);
+    }
   });
 
   it('emits CSV with dotted columns on --format csv', () => {
