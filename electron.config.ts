@@ -54,7 +54,9 @@ export const builderConfig: Configuration = {
   productName: 'Quorum',
   copyright: 'Copyright © Quorum contributors',
   directories: { output: 'release/${version}', buildResources: 'build' },
-  // The built bundles plus the manifest; runtime dependencies are added from node_modules.
+  // The built bundles plus the manifest. electron-builder adds package.json `dependencies` from
+  // node_modules: only what the main bundle loads at run time (checked by packagedLayout.test.ts);
+  // the renderer's packages are bundled into out/renderer by Vite and are devDependencies.
   files: ['out/main/**', 'out/preload/**', 'out/renderer/**', 'package.json', '!**/*.map'],
   // Beside each other under process.resourcesPath (src-main/shell/packagedLayout.ts): the demo project
   // opened on first start and the bundled models (the demo model), without models/train, the recipe

@@ -2,9 +2,10 @@
  * The packaged app reads its bundles, demo project and bundled models from the places
  * packagedLayout.ts names; electron-builder's configuration (electron.config.ts) decides what the
  * package holds. Packaging needs internet, so this checks the configuration against the repository:
- * every path the packaged app reads must be one the package ships.
+ * every path the packaged app reads must be one the package ships, and the node_modules it packs
+ * (package.json `dependencies`) must be exactly what the main process loads at run time.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builderConfig } from '../../electron.config';
@@ -111,5 +112,38 @@ describe('the packaged app finds what it reads', () => {
     const inApp = (abs: string) => path.relative(APP, abs).split(path.sep).join('/');
     for (const rel of ['package.json', pkg.main, inApp(preload), `${inApp(rendererDir)}/index.html`])
       expect(selected(rel, files), `${rel} is not packed into the app`).toBe(true);
+  });
+});
+
+/** Bare packages a TypeScript file imports at run time (`import type` left out), following relative imports. */
+function runtimePackages(entry: string, seen = new Set<string>(), found = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return found;
+  seen.add(entry);
+  const source = readFileSync(entry, 'utf8');
+  for (const m of source.matchAll(/(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?'([^']+)'|import\(\s*'([^']+)'\s*\)/g)) {
+    if (m[1]) continue;
+    const spec = m[2] ?? m[3];
+    if (spec.startsWith('.')) {
+      const base = path.resolve(path.dirname(entry), spec);
+      const file = [base, `${base}.ts`, path.join(base, 'index.ts')].find((f) => f.endsWith('.ts') && existsSync(f));
+      if (file) runtimePackages(file, seen, found);
+    } else if (!spec.startsWith('node:')) {
+      found.add(
+        spec
+          .split('/')
+          .slice(0, spec.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
+    }
+  }
+  return found;
+}
+
+describe('the installer carries only what the main process loads', () => {
+  it("package.json dependencies are exactly the main bundle's run-time imports (the renderer's are bundled by Vite)", () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    // electron-vite leaves the main bundle's dependencies to node_modules; electron comes with the app.
+    const loaded = [...runtimePackages(path.join(ROOT, 'src-main', 'main.ts'))].filter((p) => p !== 'electron').sort();
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(loaded);
   });
 });
