@@ -13,6 +13,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Configuration } from 'electron-builder';
 import { defineConfig } from 'electron-vite';
+import { RESOURCE_DIRS } from './src-main/shell/packagedLayout';
 import { rendererConfig } from './src-renderer/vite.config';
 
 const fromRoot = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -53,10 +54,17 @@ export const builderConfig: Configuration = {
   productName: 'Quorum',
   copyright: 'Copyright © Quorum contributors',
   directories: { output: 'release/${version}', buildResources: 'build' },
-  // The built bundles plus the manifest; runtime dependencies are added from node_modules.
+  // The built bundles plus the manifest. electron-builder adds package.json `dependencies` from
+  // node_modules: only what the main bundle loads at run time (checked by packagedLayout.test.ts);
+  // the renderer's packages are bundled into out/renderer by Vite and are devDependencies.
   files: ['out/main/**', 'out/preload/**', 'out/renderer/**', 'package.json', '!**/*.map'],
-  // The demo project opened on first start (main.ts reads it from process.resourcesPath/demo).
-  extraResources: [{ from: 'demo', to: 'demo', filter: ['**/*'] }],
+  // Beside each other under process.resourcesPath (src-main/shell/packagedLayout.ts): the demo project
+  // opened on first start and the bundled models (the demo model), without models/train, the recipe
+  // that made them. packagedLayout.test.ts checks every path the app reads against these.
+  extraResources: [
+    { from: 'demo', to: RESOURCE_DIRS.demo, filter: ['**/*'] },
+    { from: 'models', to: RESOURCE_DIRS.models, filter: ['**/*', '!train/**'] },
+  ],
   asar: true,
   // No native modules (SQLite and ONNX run as WASM), so nothing to rebuild per platform.
   npmRebuild: false,

@@ -11,6 +11,7 @@ import { APP_SCHEME, MENU_COMMAND_CHANNEL } from '../src-shared/api/transport';
 import { createBackend } from './server/backend';
 import { registerIpcChannels } from './shell/ipcAdapter';
 import { buildMenuTemplate, type MenuIntent, type MenuItemSpec } from './shell/menuTemplate';
+import { bundlePaths, resourcePaths } from './shell/packagedLayout';
 import { createProtocolHandler } from './shell/protocolHandler';
 import { APP_ENTRY_URL, isNavigationAllowed, isPermissionAllowed, secureWebPreferences } from './shell/windowPolicy';
 
@@ -37,11 +38,14 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 async function start(): Promise<void> {
+  const { projectDir, bundledModelsDir } = resourcePaths(app.isPackaged ? process.resourcesPath : app.getAppPath());
+  const { rendererDir, preload } = bundlePaths(here);
   const backend = await createBackend({
     mode: 'electron',
     version: app.getVersion(),
-    projectDir: app.isPackaged ? path.join(process.resourcesPath, 'demo') : path.join(app.getAppPath(), 'demo'),
-    rendererDir: path.join(here, '..', 'renderer'),
+    projectDir,
+    bundledModelsDir,
+    rendererDir,
     dataDir: app.getPath('userData'),
   });
 
@@ -55,7 +59,7 @@ async function start(): Promise<void> {
     height: 900,
     title: 'Quorum',
     show: false,
-    webPreferences: { ...secureWebPreferences, preload: path.join(here, '..', 'preload', 'preload.cjs') },
+    webPreferences: { ...secureWebPreferences, preload },
   });
   window.once('ready-to-show', () => window.show());
 

@@ -6,8 +6,8 @@
  * - base './': the bundle is served from a custom protocol in Electron and from the server root in
  *   browser mode; relative asset URLs work in both.
  * - worker.format 'es': Cornerstone/vtk.js workers are ES modules (environment.md).
- * - optimizeDeps.exclude: pre-bundling breaks the DICOM image loader's worker URL in the dev server
- *   (its worker 404s and setStack hangs silently), see environment.md.
+ * - optimizeDeps.exclude: the dev server must serve onnxruntime-web's own .mjs/.wasm files, not a
+ *   pre-bundled copy (environment.md).
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
@@ -28,7 +28,7 @@ export const rendererConfig: UserConfig = {
   },
   worker: { format: 'es' },
   optimizeDeps: {
-    exclude: ['@cornerstonejs/dicom-image-loader', 'onnxruntime-web'],
+    exclude: ['onnxruntime-web'],
   },
 };
 

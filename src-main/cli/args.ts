@@ -5,7 +5,7 @@
 import type { ConventionName } from '../../src-shared/metrics/conventions/types';
 import { BadInput } from './errors';
 
-export type Format = 'json' | 'csv';
+export type Format = 'json' | 'csv' | 'text';
 
 export interface EvaluateArgs {
   readonly convention: ConventionName | 'all';
@@ -44,7 +44,7 @@ const VALUE_FLAGS = new Set([
 export const USAGE =
   'usage: evaluate --ref REF.nii.gz --pred PRED.nii.gz --convention use|isles22|metricsreloaded|all ' +
   '[--threshold-ml T] [--tolerance-mm 2,5,10] [--prob PROB.nii.gz] [--rater R.nii.gz ...] [--region MASK.nii.gz] ' +
-  '[--format json|csv] | --ref-dir D --pred-dir D [--out results.csv] [--summary summary.json] [--workers N]';
+  '[--format json|csv|text] | --ref-dir D --pred-dir D [--out results.csv] [--summary summary.json] [--workers N]';
 
 function positiveNumber(flag: string, text: string, allowZero: boolean): number {
   const v = Number(text);
@@ -82,7 +82,7 @@ export function parseArgs(argv: readonly string[]): EvaluateArgs {
     throw new BadInput(`--convention must be use, isles22, metricsreloaded or all, got "${conv}"`);
   }
   const fmt = one('--format') ?? 'json';
-  if (fmt !== 'json' && fmt !== 'csv') throw new BadInput(`--format must be json or csv, got "${fmt}"`);
+  if (fmt !== 'json' && fmt !== 'csv' && fmt !== 'text') throw new BadInput(`--format must be json, csv or text, got "${fmt}"`);
   const t = one('--threshold-ml');
   const tol = one('--tolerance-mm');
   const w = one('--workers');

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNifti } from '../../src-shared/nifti/index';
+import { handmadeFile, int16Bytes } from '../../src-shared/testdata/handmadeNifti';
 import { emptyMask, fillBox } from '../../src-shared/metrics/shapes';
 import type { Direction, Vec3 } from '../../src-shared/volume/types';
 
@@ -37,6 +38,22 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
 const A = () => fillBox(emptyMask(dims), dims, [2, 2, 2], [5, 5, 4]);
 const B = () => fillBox(emptyMask(dims), dims, [3, 2, 2], [6, 5, 4]);
 
+/** An uncompressed int16 .nii built field by field (src-shared/testdata), independent of writeNifti. */
+function writeHandmade(name: string, mask: Uint8Array, bigEndian: boolean): string {
+  const p = join(dir, name);
+  const fields = {
+    dim: [3, ...dims],
+    datatype: 4,
+    bitpix: 16,
+    pixdim: [1, 1, 1, 2],
+    sformCode: 1,
+    srow: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0],
+    bigEndian,
+  };
+  writeFileSync(p, handmadeFile(fields, int16Bytes(Array.from(mask), bigEndian)));
+  return p;
+}
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'quorum-evaluate-'));
   write('a.nii.gz', A());
@@ -53,6 +70,7 @@ beforeAll(() => {
   write('small.nii.gz', emptyMask([5, 5, 5]), { dims: [5, 5, 5] });
   write('moved.nii.gz', B(), { origin: [5, 0, 0] });
   writeFileSync(join(dir, 'corrupt.nii.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+  writeFileSync(join(dir, 'notes.nii'), 'Patient notes, not an image.\n'.repeat(20));
   mkdirSync(join(dir, 'refs'));
   mkdirSync(join(dir, 'preds'));
   writeFileSync(join(dir, 'refs', 'case1.nii.gz'), readFileSync(join(dir, 'a.nii.gz')));
@@ -126,6 +144,82 @@ describe('evaluate CLI: single case', () => {
     expect(o.raters.pairwise_dice[0][1]).toBe(0.75);
   });
 
+  it('reads uncompressed .nii files in either byte order', () => {
+    const a = A(),
+      b = B();
+    let tp = 0,
+      na = 0,
+      nb = 0;
+    for (let i = 0; i < a.length; i++) {
+      tp += a[i] & b[i];
+      na += a[i];
+      nb += b[i];
+    }
+    const pairs = [
+      [writeHandmade('a-le.nii', a, false), writeHandmade('b-be.nii', b, true)],
+      [writeHandmade('a-be.nii', a, true), writeHandmade('b-le.nii', b, false)],
+    ];
+    for (const [ref, pred] of pairs) {
+      const r = run(['--ref', ref, '--pred', pred, '--convention', 'isles22']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const o = JSON.parse(r.stdout);
+      expect(o.dice).toBe((2 * tp) / (na + nb));
+      expect(o.volume_ref_ml).toBeCloseTo(na * 2 * 0.001, 15);
+      expect(o.volume_pred_ml).toBeCloseTo(nb * 2 * 0.001, 15);
+    }
+  });
+
+  it('gives Dice exactly 1 for a mask against itself where the convention has no smoothing term', () => {
+    const a = join(dir, 'a.nii.gz');
+    const r = run(['--ref', a, '--pred', a, '--rater', a, '--rater', a, '--convention', 'all']);
+    expect(r.status).toBe(0);
+    const o = JSON.parse(r.stdout);
+    for (const c of ['isles22', 'metricsreloaded']) {
+      expect(o[c].dice).toBe(1);
+      expect(o[c].raters.pairwise_dice).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
+      expect(o[c].raters.loo_dice).toEqual([1, 1]);
+    }
+    expect(o.metricsreloaded.jaccard).toBe(1);
+    // USE adds 1e-8 to the denominator on purpose: 2·48 voxels against 2·48 + 1e-8.
+    const n = A().reduce((s, v) => s + v, 0);
+    expect(o.use.dice).toBe((2 * n) / (2 * n + 1e-8));
+    expect(o.use.dice).toBeLessThan(1);
+  });
+
+  it('prints a readable table with --format text: a row per metric, a column per convention', () => {
+    const r = run(['--ref', join(dir, 'a.nii.gz'), '--pred', join(dir, 'b.nii.gz'), '--convention', 'all', '--format', 'text']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines[0].split(/\s+/)).toEqual(['metric', 'use', 'isles22', 'metricsreloaded']);
+    const row = (metric: string) => lines.find((l) => l.startsWith(metric + ' '))?.split(/\s+/);
+    // TP 36 of 48 + 48 voxels: Dice 0.75 in every convention (USE's 1e-8 vanishes at 6 digits)
+    expect(row('dice')).toEqual(['dice', '0.75', '0.75', '0.75']);
+    // ISLES'22 defines no HD95: "-"
+    expect(row('hd95_mm')?.[2]).toBe('-');
+    expect(row('lesions.matching')).toEqual(['lesions.matching', '-', 'any-overlap', 'greedy-iou>0.5']);
+    expect(r.stdout).toMatch(/not defined by the convention/);
+  });
+
+  it('prints the per-convention summary as text in directory mode', () => {
+    const r = run(['--ref-dir', join(dir, 'refs'), '--pred-dir', join(dir, 'preds'), '--convention', 'isles22', '--format', 'text']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^isles22: 2 cases/);
+    expect(lines[1].split(/\s+/)).toEqual(['metric', 'n', 'NaN', 'mean', 'median', 'CI95', 'low', 'CI95', 'high']);
+    // Dice 0.75 (case1) and 0 (case2, prediction empty): mean 0.375
+    expect(
+      lines
+        .find((l) => l.startsWith('dice '))
+        ?.split(/\s+/)
+        .slice(0, 5),
+    ).toEqual(['dice', '2', '0', '0.375', '0.375']);
+  });
+
   it('emits CSV with dotted columns on --format csv', () => {
     const r = run(['--ref', join(dir, 'a.nii.gz'), '--pred', join(dir, 'b.nii.gz'), '--convention', 'metricsreloaded', '--format', 'csv']);
     expect(r.status).toBe(0);
@@ -146,7 +240,17 @@ describe('evaluate CLI: bad input exits 2 with one line on stderr', () => {
     ['non-binary mask', ['--ref', 'nonbinary.nii.gz', '--pred', 'b.nii.gz'], /not binary/],
     ['probabilities outside [0,1]', ['--ref', 'a.nii.gz', '--pred', 'b.nii.gz', '--prob', 'prob-bad.nii.gz'], /\[0,1\]/],
     ['unknown convention', ['--ref', 'a.nii.gz', '--pred', 'b.nii.gz', '--convention', 'nnunet'], /--convention/],
+    ['unknown format', ['--ref', 'a.nii.gz', '--pred', 'b.nii.gz', '--format', 'xml'], /--format must be json, csv or text/],
   ];
+  it('a file that is not NIfTI: says what evaluate reads, not what the app opens', () => {
+    const r = run(['--ref', join(dir, 'notes.nii'), '--pred', join(dir, 'b.nii.gz')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /notes\.nii is not a readable NIfTI: This is not a NIfTI image .*; evaluate reads NIfTI-1\/2 images \(\.nii, \.nii\.gz\)$/m,
+    );
+    expect(r.stderr).not.toMatch(/DICOM|Quorum opens/);
+  });
   for (const [what, args, reason] of cases) {
     it(what, () => {
       const r = run(args.map((a) => (a.endsWith('.nii.gz') && !a.startsWith('/') ? join(dir, a) : a)));

@@ -1,6 +1,7 @@
 /**
- * `npm run --silent evaluate -- …`: metrics under named conventions, one JSON object on stdout and
- * nothing else; bad input exits 2 with a one-line reason on stderr. See src-shared/metrics/README.md.
+ * `npm run --silent evaluate -- …`: metrics under named conventions, one JSON object (or a CSV or a
+ * text table, by --format) on stdout and nothing else; bad input exits 2 with a one-line reason on
+ * stderr. See src-shared/metrics/README.md.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from './args';
@@ -8,6 +9,7 @@ import { pairCases, runDirectory, summarise } from './directory';
 import { BadInput } from './errors';
 import { evaluateFiles } from './evaluateCase';
 import { flatten, toCsv, toJson } from './serialize';
+import { caseText, summaryText } from './textTable';
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
@@ -29,6 +31,7 @@ async function main(argv: readonly string[]): Promise<void> {
       );
     if (args.summary) writeFileSync(args.summary, toJson(summary, 2) + '\n');
     if (args.format === 'csv') process.stdout.write(toCsv(rows));
+    else if (args.format === 'text') process.stdout.write(summaryText(summary));
     else
       process.stdout.write(
         toJson({ n_cases: cases.length, cases: outputs.map((o, i) => ({ case: cases[i].name, result: o })), summary }) + '\n',
@@ -40,6 +43,7 @@ async function main(argv: readonly string[]): Promise<void> {
     options,
   );
   if (args.format === 'csv') process.stdout.write(toCsv([flatten(result)]));
+  else if (args.format === 'text') process.stdout.write(caseText(result));
   else process.stdout.write(toJson(result) + '\n');
 }
 

@@ -4,7 +4,7 @@
  * probabilities outside [0, 1].
  */
 import { readFileSync, statSync } from 'node:fs';
-import { readNifti, type NiftiImage } from '../../src-shared/nifti/index';
+import { isVolumeReadError, readNifti, type NiftiImage } from '../../src-shared/nifti/index';
 import type { Dims3, Spacing3 } from '../../src-shared/metrics/grid';
 import { BadInput } from './errors';
 
@@ -29,7 +29,8 @@ export function loadImage(path: string, role: string): LoadedImage {
   try {
     image = readNifti(bytes, { fileName: path });
   } catch (e) {
-    throw new BadInput(`${role} ${path} is not a readable NIfTI: ${(e as Error).message.replace(/\s+/g, ' ')}`);
+    const hint = isVolumeReadError(e) && e.code === 'unsupported-file' ? '; evaluate reads NIfTI-1/2 images (.nii, .nii.gz)' : '';
+    throw new BadInput(`${role} ${path} is not a readable NIfTI: ${(e as Error).message.replace(/\s+/g, ' ')}${hint}`);
   }
   if (image.volumeCount !== 1) throw new BadInput(`${role} ${path} has ${image.volumeCount} volumes; a 3D image is required`);
   const g = image.geometry;

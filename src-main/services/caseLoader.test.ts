@@ -143,6 +143,7 @@ describe('openCase refuses bad input with a clear error', () => {
       const e = await failed(p);
       expect(e.code).toBe('unsupported-file');
       expect(e.message).toMatch(new RegExp(`${name.replace(/\./g, '\\.')} (is not a DICOM file|does not start with a NIfTI header)`));
+      if (name.endsWith('.nii.gz')) expect(e.message).toMatch(/Quorum opens \.nii\/\.nii\.gz files and DICOM folders\.$/);
     }
   });
 

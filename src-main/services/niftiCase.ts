@@ -9,7 +9,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseDescriptor } from '../../src-shared/api/contract';
-import { parseBval, readNifti, readNiftiHeader, splitByBValue, type NiftiImage } from '../../src-shared/nifti';
+import {
+  isVolumeReadError,
+  parseBval,
+  readNifti,
+  readNiftiHeader,
+  splitByBValue,
+  VolumeReadError,
+  type NiftiImage,
+} from '../../src-shared/nifti';
 import { finiteRange, type ValueRange } from '../../src-shared/volume/stats';
 import { nodeGunzip, readPrefix, readWholeFile, type LoadedVolumes } from './caseFiles';
 import { recordStage, timeStage, timeStageAsync } from './stageTiming';
@@ -44,7 +52,15 @@ async function readBvalBeside(file: string, notes: string[]): Promise<number[] |
 export async function loadNiftiCase(file: string): Promise<LoadedVolumes> {
   const fileName = path.basename(file);
   // Refuse absurd headers (2^31 voxels, wrong magic) before reading a possibly huge file.
-  readNiftiHeader(await readPrefix(file), { fileName });
+  const prefix = await readPrefix(file);
+  try {
+    readNiftiHeader(prefix, { fileName });
+  } catch (e) {
+    // The app's advice; the shared reader's message stays neutral for the CLI and mask import.
+    if (isVolumeReadError(e) && e.code === 'unsupported-file')
+      throw new VolumeReadError(e.code, `${e.message} Quorum opens .nii/.nii.gz files and DICOM folders.`);
+    throw e;
+  }
   const bytes = await timeStageAsync('read', () => readWholeFile(file));
   let inflateMs = 0;
   const t0 = performance.now();

@@ -5,10 +5,14 @@
  *  - `positive-class` (Popordanoska et al., per volume): confidence = p, 10 bins [k/10, (k+1)/10) with
  *    p = 1 in the last bin; Σ_b (n_b/N)·|mean(y)_b − mean(p)_b| over non-empty bins; a fraction.
  *  - `top-label` (JDTLosses, zifuwanggg/JDTLosses metrics/ece_metric.py addD + metrics/metric.py
- *    get_ece): confidence = max(p, 1−p), predicted label = argmax(1−p, p) (ties go to background,
- *    as argmax returns the first maximum), accuracy = label correct; bins from
- *    bucketize(linspace(0, 0.9, 10), right=True), i.e. [k/10, (k+1)/10) with the last bin open
- *    above; weighted by bin count over non-empty bins; reported in percent (×100).
+ *    get_ece), in its float32 arithmetic: p is rounded to float32 and the class probabilities are
+ *    [fround(1 − p), p]; predicted label = argmax (ties go to background, as argmax returns the first
+ *    maximum), confidence = the max, accuracy = label correct; bin = torch.bucketize(conf, edges,
+ *    right=True) − 1 on torch's float32 lower edges linspace(0, 0.9, 10) (TOP_LABEL_EDGES), so a
+ *    confidence equal to an edge goes up and the edges are where float32 puts them (float32 0.7 is on
+ *    the 0.7 edge, float32 0.8 above the 0.8 edge); weighted by bin count over non-empty bins;
+ *    reported in percent (×100). Sums are in double (JDTLosses sums confidences in float32), so
+ *    agreement is to float32 rounding of those sums, with identical bins.
  *  - `metricsreloaded` (metrics/calibration_measures.py expectation_calibration_error): confidence =
  *    p, bins (l, u] with edges np.arange(0, 1.00001, 0.1) = i·0.1, so p = 0 falls in no bin and is
  *    dropped from numerator and denominator; a fraction.
@@ -30,6 +34,25 @@ export function halfOpenBin(c: number): number {
   if (k > 0 && k / BINS > c) k--;
   if (k < BINS - 1 && (k + 1) / BINS <= c) k++;
   return k < 0 ? 0 : k > BINS - 1 ? BINS - 1 : k;
+}
+
+/**
+ * torch.linspace(0, 0.9, 10) in float32, as ATen's CPU kernel computes it: step = fround(0.9f / 9),
+ * the first half start + step·k and the second half end − step·(9 − k), each operation in float32.
+ */
+const TOP_LABEL_EDGES: Float32Array = (() => {
+  const end = Math.fround(0.9);
+  const step = Math.fround(end / (BINS - 1));
+  return Float32Array.from({ length: BINS }, (_, k) =>
+    k < BINS / 2 ? Math.fround(step * k) : Math.fround(end - Math.fround(step * (BINS - 1 - k))),
+  );
+})();
+
+/** torch.bucketize(conf, TOP_LABEL_EDGES, right=True) − 1: the last edge ≤ conf. */
+function topLabelBin(conf: number): number {
+  let k = BINS - 1;
+  while (k > 0 && TOP_LABEL_EDGES[k] > conf) k--;
+  return k;
 }
 
 /** Bin of (i·0.1, (i+1)·0.1] with numpy arange edges; −1 when p ≤ 0. */
@@ -71,9 +94,11 @@ export function eceAll(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8A
     nP[b]++;
     aP[b] += y;
     cP[b] += p;
-    const top = p > 0.5 ? p : 1 - p;
-    const label = p > 0.5 ? 1 : 0;
-    const t = halfOpenBin(top);
+    const p32 = Math.fround(p);
+    const q32 = Math.fround(1 - p32);
+    const label = p32 > q32 ? 1 : 0;
+    const top = label === 1 ? p32 : q32;
+    const t = topLabelBin(top);
     nT[t]++;
     aT[t] += label === y ? 1 : 0;
     cT[t] += top;

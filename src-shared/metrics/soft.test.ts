@@ -43,8 +43,27 @@ describe('ECE conventions and Brier (hand-derived)', () => {
     // |0 − 0.025|·2/4 + |1 − 0.975|·2/4
     expect(eceAll(p, y)['positive-class']).toBeCloseTo(0.025, 15);
   });
-  it('top-label: confidences 1, 0.95, 0.95, 1 all correct, in percent', () => {
-    expect(eceAll(p, y)['top-label']).toBeCloseTo(2.5, 13);
+  it('top-label: confidences 1, 0.9375, 0.9375, 1 all correct, in percent', () => {
+    // Values exact in float32, so JDTLosses' float32 confidences equal the real ones: |1 − 0.96875|
+    const d = Float64Array.from([0, 0.0625, 0.9375, 1]);
+    expect(eceAll(d, y)['top-label']).toBe(100 * 0.03125);
+  });
+  it("top-label bins where JDTLosses' float32 arithmetic puts a value, not where real numbers would", () => {
+    // torch.linspace(0, 0.9, 10) in float32 has its 0.7 edge at exactly float32(0.7), and
+    // float32(1 − float32(0.3)) is that same value: with bucketize(right=True) both confidences
+    // 0.7 go to the bin [0.7, 0.8), while 0.65 stays in [0.6, 0.7). Real-number bins would put all
+    // three in [0.6, 0.7).
+    expect(Math.fround(1 - Math.fround(0.3))).toBe(Math.fround(0.7));
+    const q = Float32Array.from([0.7, 0.65, 0.3]);
+    const r = Uint8Array.from([1, 0, 0]);
+    // bin 7: labels 1 and 0 both correct, confidence float32(0.7); bin 6: label 1 wrong, confidence float32(0.65)
+    const expected = 100 * ((2 / 3) * (1 - Math.fround(0.7)) + (1 / 3) * Math.fround(0.65));
+    expect(eceAll(q, r)['top-label']).toBeCloseTo(expected, 12);
+  });
+  it('top-label confidence and argmax use float32 1 − p: p just below 0.5 ties to background at 0.5', () => {
+    // p = 0.5 − 2⁻²⁵ is a float32; 1 − p = 0.5 + 2⁻²⁵ is not and rounds (to even) to 0.5, so the
+    // two class probabilities tie, argmax picks background (correct here) with confidence exactly 0.5.
+    expect(eceAll(Float32Array.from([0.5 - 2 ** -25]), Uint8Array.from([0]))['top-label']).toBe(50);
   });
   it('metricsreloaded: p = 0 falls in no bin and is dropped', () => {
     // (0,0.1]: {0.05}, |0 − 0.05|; (0.9,1]: {0.95, 1}, |1 − 0.975|; weights 1 and 2 over 3 samples

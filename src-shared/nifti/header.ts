@@ -104,8 +104,8 @@ function readString(bytes: Uint8Array, offset: number, length: number): string {
   return s.trim();
 }
 
-const notNifti = (what: string) =>
-  new VolumeReadError('unsupported-file', `This is not a NIfTI image (${what}). Quorum opens .nii/.nii.gz files and DICOM folders.`);
+// No advice on what to open instead: the app, the CLI and mask import each add their own.
+const notNifti = (what: string) => new VolumeReadError('unsupported-file', `This is not a NIfTI image (${what}).`);
 
 /**
  * Parses and validates a header. `fileName` only decorates messages; fix-ups (with their reason) are

@@ -111,6 +111,26 @@ describe('readNifti data', () => {
     expect(Array.from(img.data.subarray(0, 4))).toEqual([1, -2, 300, -400]);
   });
 
+  it('reads an uncompressed file handed over as a Node Buffer (a view into a larger pool)', () => {
+    // readFileSync and zlib return Buffers whose slice() is a view; the voxels must still come from
+    // vox_offset, not from the start of the underlying ArrayBuffer.
+    const values = [1, 2, 3, 4, -5, -6, -7, -8, 100, 200, 300, 400];
+    const file = handmadeFile(base, int16Bytes(values));
+    const pool = Buffer.alloc(file.length + 13);
+    const view = pool.subarray(13);
+    view.set(file);
+    expect(Array.from(readNifti(view).data)).toEqual(values);
+    expect(Array.from(readNifti(Buffer.from(file)).data)).toEqual(values);
+  });
+
+  it("swaps a big-endian file's voxels in a copy, leaving the caller's Buffer unchanged", () => {
+    const values = [1, -2, 300, -400, 5, 6, 7, 8, 9, 10, 11, 12];
+    const bytes = Buffer.from(handmadeFile({ ...base, bigEndian: true }, int16Bytes(values, true)));
+    const before = Buffer.from(bytes);
+    expect(Array.from(readNifti(bytes).data)).toEqual(values);
+    expect(bytes.equals(before)).toBe(true);
+  });
+
   it('applies an integer slope/intercept and keeps an integer type', () => {
     // uint16 stored 0..3 with slope 2, inter -1024 (a CT-like encoding): 2·v − 1024 fits int16.
     const body = new Uint8Array(new Uint16Array([0, 1, 2, 3]).buffer);

@@ -154,7 +154,10 @@ function storedArray(file: Uint8Array, h: NiftiHeader, ownBuffer: boolean): Voxe
     buffer = file.buffer;
     offset = start;
   } else {
-    const copy = file.slice(h.voxOffset, h.voxOffset + h.dataBytes);
+    // A fresh buffer, not `file.slice`: on a Node Buffer (readFileSync, zlib) slice is a view of the
+    // whole file, so `.buffer` would start at the header and the swap would edit the caller's bytes.
+    const copy = new Uint8Array(h.dataBytes);
+    copy.set(file.subarray(h.voxOffset, h.voxOffset + h.dataBytes));
     if (!h.littleEndian && bpv > 1) swapBytes(copy, bpv);
     buffer = copy.buffer;
     offset = 0;
