@@ -11,7 +11,7 @@ import { heatLevelsFor } from './heatLevels';
 import { MAP_FLOOR, MAP_LEVELS, mapLut } from './inferenceOverlay';
 import { disagreementLut, heatLut, type Rgba } from './raterColors';
 
-export type ColourScaleId = 'probability' | 'entropy' | 'mutualInformation' | 'heat' | 'disagreement-entropy' | 'disagreement-variance';
+type ColourScaleId = 'probability' | 'entropy' | 'mutualInformation' | 'heat' | 'disagreement-entropy' | 'disagreement-variance';
 
 export interface ColourScale {
   readonly id: ColourScaleId;
