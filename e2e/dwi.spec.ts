@@ -1,7 +1,8 @@
 /**
  * The demo DWI, end to end: it opens with the right number of slices, the value under the cursor
  * is the file's value at that point, the b-value switcher changes the volume (and the value), and
- * the rendered screen is not blank. One page for the whole file: SwiftShader WebGL is slow.
+ * the rendered screen is not blank, and the readout under a resting pointer follows wheel scrolling
+ * and b-value switches. One page for the whole file: SwiftShader WebGL is slow.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
@@ -10,7 +11,7 @@ import { imageVariance } from './helpers/imageVariance';
 import { loadNifti, niftiValue, voxelOfWorld } from './helpers/niftiVoxelAt';
 import { openApp } from './helpers/openApp';
 import { openCaseByName } from './helpers/openCase';
-import { hoverAndRead } from './helpers/readCursor';
+import { hoverAndRead, readCursor } from './helpers/readCursor';
 import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
@@ -127,4 +128,39 @@ test('renders a non-blank image', async () => {
   const variance = await imageVariance(page, png);
   // A uniform (blank) grid has variance 0; anatomy in grey levels gives hundreds.
   expect(variance).toBeGreaterThan(100);
+});
+
+test('under a resting pointer, the readout follows the wheel to the new slice and the B key to the new volume', async () => {
+  const image = loadNifti(dwiPath);
+  const first = await hoverAndRead(page, 'axial', 0.45, 0.42);
+  if (!first.voxel) throw new Error('the hovered point is outside the volume');
+  const sliceInfo = page.getByTestId('slice-info-axial');
+  const startSlice = Number(await sliceInfo.getAttribute('data-slice'));
+  // The wheel scrolls the view under the pointer; the pointer does not move.
+  for (let n = 0; n < 3; n++) await page.mouse.wheel(0, 100);
+  await expect(sliceInfo).not.toHaveAttribute('data-slice', String(startSlice));
+  const moved = Math.abs(Number(await sliceInfo.getAttribute('data-slice')) - startSlice);
+  const readout = page.getByTestId('cursor-readout');
+  await expect(readout).not.toHaveAttribute('data-voxel', first.voxel.join(','));
+  const scrolled = await readCursor(page);
+  // The readout is the file's voxel and value at the readout's own position…
+  const expected = voxelOfWorld(image, scrolled.worldLps);
+  if (!expected) throw new Error(`the readout's point ${scrolled.worldLps.join(', ')} is outside the file's grid`);
+  expect(scrolled.voxel).toEqual(expected);
+  expect(scrolled.value).toBe(niftiValue(image, expected, 0));
+  // …which is the hovered voxel on the new slice: the axial view looks along k (checked above).
+  expect(expected).toEqual([first.voxel[0], first.voxel[1], expected[2]]);
+  expect(Math.abs(expected[2] - first.voxel[2])).toBe(moved);
+
+  // Two presses of B: the highest b-value, whose signal differs from b ≈ 0; the pointer still rests.
+  const last = image.volumeCount - 1;
+  for (let n = 0; n < last; n++) {
+    await page.keyboard.press('b');
+    shown = await waitForVolume(page, shown);
+  }
+  await expect(page.getByTestId('volume-option').nth(last)).toHaveAttribute('aria-checked', 'true');
+  const lastValue = niftiValue(image, expected, last);
+  expect(lastValue).not.toBe(scrolled.value);
+  await expect(readout).toHaveAttribute('data-value', String(lastValue));
+  expect((await readCursor(page)).voxel).toEqual(expected);
 });

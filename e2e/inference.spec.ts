@@ -8,6 +8,8 @@
  * (src-shared/inference/ort.test.ts), so Σp·voxel can differ by at most N·1e-4·voxel ml, and the
  * thresholded volume only by the voxels whose p lies within 1e-4 of the threshold (counted here).
  *
+ * Each map shown has a colour bar with its unit and range.
+ *
  * Then a reviewer saves the result as the model's rater: the legend lists the model, and the API
  * gives back the threshold picked, the provenance and a mask equal to node's p > threshold (same
  * tolerance on the voxels within 1e-4 of it).
@@ -159,12 +161,30 @@ test('runs the demo model: progress, WASM on SwiftShader, overlay, uncertainty, 
   }
   // Probability overlay: coloured pixels appear in the axial view.
   expect(probabilityPixels).toBeGreaterThan(before + 50);
+  // Its colour bar: p from 0 to 1, no unit, and the floor left undrawn (issue 11, item 5).
+  const bar = page.getByTestId('inference-result').getByTestId('colour-bar');
+  await expect(bar).toHaveAttribute('data-map', 'probability');
+  await expect(bar).toHaveAttribute('data-max', '1');
+  await expect(bar).toHaveAttribute('data-unit', '');
+  await expect(bar.getByTestId('colour-bar-not-drawn')).toHaveText('≤ 0.05 not drawn');
+  // Entropy and mutual information in bits, up to 1 bit per sigmoid label (a binary entropy's
+  // maximum, log2 2) or log2 of the classes under softmax; the bound read from the manifest.
+  const { output } = JSON.parse(readFileSync(path.join(repoRoot, 'models', 'demo-dwi-lesion', 'model.json'), 'utf8')) as {
+    output: { activation: 'sigmoid' | 'softmax'; labels: string[] };
+  };
+  const bitsMax = output.activation === 'sigmoid' ? output.labels.length * Math.log2(2) : Math.log2(output.labels.length);
   // Uncertainty maps: entropy is non-zero wherever p is neither ~0 nor ~1, so more voxels are drawn.
   await page.getByTestId('inference-display-entropy').check();
   await expect.poll(() => colouredPixels(page, 'axial', FULL)).toBeGreaterThan(probabilityPixels);
+  await expect(bar).toHaveAttribute('data-map', 'entropy');
+  await expect(bar).toHaveAttribute('data-max', String(bitsMax));
+  await expect(bar).toContainText('(bits)');
   await page.getByTestId('inference-display-mutualInformation').check();
   await expect(page.getByTestId('inference-display-mutualInformation')).toBeChecked();
   await expect.poll(() => colouredPixels(page, 'axial', FULL)).toBeGreaterThan(before + 50);
+  await expect(bar).toHaveAttribute('data-map', 'mutualInformation');
+  await expect(bar).toHaveAttribute('data-max', String(bitsMax));
+  await expect(bar).toHaveAttribute('data-unit', 'bits');
   const shown = page.getByTestId('inference-volumes');
   const readVolumes = async () => ({
     expected: Number(await shown.getAttribute('data-expected-ml')),
@@ -213,14 +233,16 @@ test('a reviewer saves the result as the model rater, with the threshold picked;
   // Through the API: the threshold, the provenance, and the mask node's p > 0.1 gives.
   const api = projectApi(appUrl());
   const session = await api.signInAs(REVIEWER);
-  const read = await api.call<{ threshold: number; provenance: { executionProvider: string; members: Array<{ sha256: string }>; settings: { threshold: number } } }>(
-    'inference.readResult',
-    { session, versionId },
-  );
+  const read = await api.call<{
+    threshold: number;
+    provenance: { executionProvider: string; members: Array<{ sha256: string }>; settings: { threshold: number } };
+  }>('inference.readResult', { session, versionId });
   expect(read.threshold).toBe(0.1);
   expect(read.provenance.settings.threshold).toBe(0.1);
   expect(read.provenance.executionProvider).toBe('wasm');
-  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'models', 'demo-dwi-lesion', 'model.json'), 'utf8')) as { members: Array<{ sha256: string }> };
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'models', 'demo-dwi-lesion', 'model.json'), 'utf8')) as {
+    members: Array<{ sha256: string }>;
+  };
   expect(read.provenance.members.map((m) => m.sha256)).toEqual(manifest.members.map((m) => m.sha256));
   const mask = await api.readLabelmap(session, versionId);
   const p = nodeRun.r.probabilities[0];

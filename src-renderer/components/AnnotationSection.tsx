@@ -32,6 +32,11 @@ function useAnnotationSync(): void {
     const offTime = installTimeOnTask();
     const offShown = onVolumeShown(() => handleVolumeShown());
     const offEdited = onOwnLabelmapEdited(() => markEdited());
+    // Picking a navigation tool (C, W, P, Z) puts the brush away, also when it is the tool chosen
+    // before the brush: an effect on primaryTool missed that case, and the brush kept the button.
+    const offPrimary = appStore.on('primaryToolChosen', () => {
+      if (annotationStore.getState().tool !== null) chooseEditTool(null);
+    });
     onThresholdRange((range) => updateAnnotation({ thresholdRange: range }));
     onContourRefused((why) => tell(why, true));
     // Autosave before the case changes (the old labelmap is still in memory until the new case shows).
@@ -61,6 +66,7 @@ function useAnnotationSync(): void {
       offTime();
       offShown();
       offEdited();
+      offPrimary();
       onThresholdRange(null);
       onContourRefused(null);
       offCase();
@@ -68,11 +74,6 @@ function useAnnotationSync(): void {
       window.removeEventListener('wheel', onWheel, { capture: true });
     };
   }, []);
-
-  // Picking a navigation tool (C, W, P, Z) puts the brush away.
-  useEffect(() => {
-    if (annotationStore.getState().tool !== null) chooseEditTool(null);
-  }, [primaryTool]);
 
   useEffect(() => {
     applyEditTool(tool, appStore.getState().primaryTool, radiusMm, label);

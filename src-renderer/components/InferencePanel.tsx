@@ -20,6 +20,7 @@ import {
 import { saveResultAsRater } from '../state/inferenceSave';
 import { useInferenceState, type InferenceDisplay } from '../state/inferenceState';
 import { onVolumeShown } from '../viewer/viewerSession';
+import { ColourBar } from './ColourBar';
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
@@ -138,6 +139,7 @@ export function InferencePanel() {
               </label>
             ))}
           </div>
+          {s.mapScale && <ColourBar scale={s.mapScale} />}
           <label className="threshold">
             Threshold p &gt; {s.threshold.toFixed(2)}
             <input
@@ -174,7 +176,12 @@ export function InferencePanel() {
                 {s.saving ? 'Saving…' : 'Save as rater'}
               </button>
               {s.saved && (
-                <span className="small" data-testid="inference-saved" data-version-id={s.saved.versionId} data-threshold={s.saved.threshold}>
+                <span
+                  className="small"
+                  data-testid="inference-saved"
+                  data-version-id={s.saved.versionId}
+                  data-threshold={s.saved.threshold}
+                >
                   {' '}
                   Saved as “{s.saved.raterName}” at p &gt; {s.saved.threshold.toFixed(2)}
                 </span>

@@ -8,6 +8,9 @@ import { changeHeatMap, changeReviewMaps, setLayerVisibility, toggleSideBySide }
 import { SideBySide } from './SideBySide';
 import { ReviewActions } from './worklist/ReviewActions';
 import { raterColor } from '../viewer/raterColors';
+import { DISAGREEMENT_LEVELS } from '../viewer/annotationSession';
+import { disagreementScale, heatScale } from '../viewer/mapScales';
+import { ColourBar } from './ColourBar';
 
 export function ReviewPanel() {
   const layers = useAnnotationState((s) => s.layers);
@@ -38,22 +41,54 @@ export function ReviewPanel() {
       <ReviewActions />
       <div className="heat-controls" data-testid="heatmap" data-raters={heat.raters} data-visible={heat.visible ? 'yes' : 'no'}>
         <label>
-          <input type="checkbox" data-testid="heatmap-visible" checked={heat.visible} disabled={heat.raters === 0} onChange={(e) => changeHeatMap({ visible: e.target.checked })} />
+          <input
+            type="checkbox"
+            data-testid="heatmap-visible"
+            checked={heat.visible}
+            disabled={heat.raters === 0}
+            onChange={(e) => changeHeatMap({ visible: e.target.checked })}
+          />
           Heat map: mean of {heat.raters} rater{heat.raters === 1 ? '' : 's'} (uncertain = ½ vote)
         </label>
         <label>
           Opacity
-          <input type="range" data-testid="heatmap-opacity" min={0} max={1} step={0.05} value={heat.opacity} onChange={(e) => changeHeatMap({ opacity: Number(e.target.value) })} />
+          <input
+            type="range"
+            data-testid="heatmap-opacity"
+            min={0}
+            max={1}
+            step={0.05}
+            value={heat.opacity}
+            onChange={(e) => changeHeatMap({ opacity: Number(e.target.value) })}
+          />
         </label>
         <label>
           Lower threshold {heat.threshold.toFixed(2)}
-          <input type="range" data-testid="heatmap-threshold" min={0} max={1} step={0.05} value={heat.threshold} onChange={(e) => changeHeatMap({ threshold: Number(e.target.value) })} />
+          <input
+            type="range"
+            data-testid="heatmap-threshold"
+            min={0}
+            max={1}
+            step={0.05}
+            value={heat.threshold}
+            onChange={(e) => changeHeatMap({ threshold: Number(e.target.value) })}
+          />
         </label>
+        {heat.visible && heat.raters > 0 && <ColourBar scale={heatScale(heat.raters, heat.threshold)} />}
       </div>
       <div className="review-maps" data-testid="review-maps">
         <label>
-          <input type="checkbox" data-testid="contour-visible" checked={maps.contourVisible} disabled={heat.raters === 0} onChange={(e) => changeReviewMaps({ contourVisible: e.target.checked })} />
-          p = 0.5 contour of the soft reference (white) <span className="muted" data-testid="contour-voxels" data-voxels={maps.contourVoxels}>{maps.contourVoxels} voxels inside</span>
+          <input
+            type="checkbox"
+            data-testid="contour-visible"
+            checked={maps.contourVisible}
+            disabled={heat.raters === 0}
+            onChange={(e) => changeReviewMaps({ contourVisible: e.target.checked })}
+          />
+          p = 0.5 contour of the soft reference (white){' '}
+          <span className="muted" data-testid="contour-voxels" data-voxels={maps.contourVoxels}>
+            {maps.contourVoxels} voxels inside
+          </span>
         </label>
         <label title="Voxelwise disagreement between the raters (M). Entropy: of the label values 0/1/2 given, in bits (max log2 of min(raters, 3)). Variance: of the votes, uncertain = ½ (max ¼).">
           <input
@@ -65,15 +100,35 @@ export function ReviewPanel() {
           />
           Disagreement map
         </label>
-        <select data-testid="disagreement-measure" value={maps.measure} onChange={(e) => changeReviewMaps({ measure: e.target.value === 'variance' ? 'variance' : 'entropy' })}>
+        <select
+          data-testid="disagreement-measure"
+          value={maps.measure}
+          onChange={(e) => changeReviewMaps({ measure: e.target.value === 'variance' ? 'variance' : 'entropy' })}
+        >
           <option value="entropy">entropy of labels (bits)</option>
           <option value="variance">variance of votes</option>
         </select>
-        <span className="muted" data-testid="disagreement" data-visible={maps.disagreementVisible ? 'yes' : 'no'} data-measure={maps.measure} data-voxels={maps.disagreementVoxels}>
+        <span
+          className="muted"
+          data-testid="disagreement"
+          data-visible={maps.disagreementVisible ? 'yes' : 'no'}
+          data-measure={maps.measure}
+          data-voxels={maps.disagreementVoxels}
+        >
           {maps.disagreementVisible ? `${maps.disagreementVoxels} voxels differ` : ''}
         </span>
+        {maps.disagreementVisible && heat.raters > 0 && (
+          <ColourBar scale={disagreementScale(maps.measure, heat.raters, DISAGREEMENT_LEVELS)} />
+        )}
       </div>
-      <button type="button" data-testid="side-by-side-toggle" className={sideBySide ? 'on' : ''} disabled={heat.raters === 0} title="Two or more synchronised axial viewports, one layer each (V)" onClick={() => toggleSideBySide()}>
+      <button
+        type="button"
+        data-testid="side-by-side-toggle"
+        className={sideBySide ? 'on' : ''}
+        disabled={heat.raters === 0}
+        title="Two or more synchronised axial viewports, one layer each (V)"
+        onClick={() => toggleSideBySide()}
+      >
         Side by side
       </button>
       <SideBySide />

@@ -1,4 +1,5 @@
 /** Case title, window presets, the left-button tool, the volume (b-value) switcher and help. */
+import { useAnnotationState } from '../state/annotationState';
 import { useAppState, type PrimaryTool } from '../state/appState';
 import { choosePrimaryTool, chooseWindow, requestViewReset, toggleHelp } from '../state/uiActions';
 import { CT_PRESETS } from '../viewer/windowPresets';
@@ -15,6 +16,8 @@ export function Toolbar() {
   const openCase = useAppState((s) => s.openCase);
   const windowChoice = useAppState((s) => s.windowChoice);
   const primaryTool = useAppState((s) => s.primaryTool);
+  // While an edit tool holds the left button, no navigation tool is lit: one lit tool, the one a drag runs.
+  const editToolHeld = useAnnotationState((s) => s.tool !== null);
   const isCt = openCase?.modality === 'CT';
 
   return (
@@ -53,7 +56,7 @@ export function Toolbar() {
             key={t.id}
             type="button"
             data-testid={`tool-${t.id}`}
-            className={primaryTool === t.id ? 'on' : ''}
+            className={primaryTool === t.id && !editToolHeld ? 'on' : ''}
             title={`Left button: ${t.label} (key ${t.key})`}
             onClick={() => choosePrimaryTool(t.id)}
           >

@@ -2,7 +2,7 @@
  * One MPR viewport: the Cornerstone element, its orientation letters, the slice number, and the
  * cursor probe feeding the status bar.
  */
-import { useEffect, useState, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import type { ViewName } from '../state/appState';
 import { setCursorReadout } from '../state/cursorState';
 import { setActiveView } from '../state/uiActions';
@@ -21,16 +21,30 @@ export function ViewportPane(props: {
 }) {
   const { view, mounted, shownKey } = props;
   const [info, setInfo] = useState<PaneInfo>({ slice: null, labels: null, normal: null });
+  /** Where the pointer rests over this pane (canvas CSS pixels), or null when it is elsewhere. */
+  const hover = useRef<[number, number] | null>(null);
 
   useEffect(() => {
     if (!mounted) return;
-    setInfo(paneInfo(view));
-    return onViewChange(() => setInfo(paneInfo(view)));
+    // The voxel under a resting pointer changes with the slice (wheel, keys, crosshairs) and the
+    // volume (b-value): probe again on every change, or the readout shows the old slice's value.
+    const update = () => {
+      setInfo(paneInfo(view));
+      if (hover.current) setCursorReadout(probe(view, hover.current));
+    };
+    update();
+    return onViewChange(update);
   }, [mounted, view, shownKey]);
 
   const onMove = (e: MouseEvent<HTMLDivElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
-    setCursorReadout(probe(view, [e.clientX - rect.left, e.clientY - rect.top]));
+    hover.current = [e.clientX - rect.left, e.clientY - rect.top];
+    setCursorReadout(probe(view, hover.current));
+  };
+
+  const onLeave = () => {
+    hover.current = null;
+    setCursorReadout(null);
   };
 
   const { slice, labels, normal } = info;
@@ -46,7 +60,7 @@ export function ViewportPane(props: {
         ref={props.elementRef}
         data-testid={`viewport-element-${view}`}
         onMouseMove={onMove}
-        onMouseLeave={() => setCursorReadout(null)}
+        onMouseLeave={onLeave}
         onContextMenu={(e) => e.preventDefault()}
       />
       <div className="pane-title">{TITLES[view]}</div>

@@ -70,6 +70,8 @@ export interface AppEvents extends Record<string, unknown> {
   viewReset: null;
   /** Step the slice of the active viewport by `delta`. */
   sliceStep: { delta: number };
+  /** The user picked a left-button tool (also the one already chosen: it puts an edit tool away). */
+  primaryToolChosen: { tool: PrimaryTool };
 }
 
 export const initialAppState: AppState = {

@@ -9,14 +9,23 @@
  */
 import type { CaseDescriptor } from '../../src-shared/api/contract';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
-import { dwiChannelSources, labelMask, labelVolumes, type ChannelId, type InferenceProvenance, type SegmentationResult } from '../../src-shared/inference';
+import {
+  dwiChannelSources,
+  labelMask,
+  labelVolumes,
+  type ChannelId,
+  type InferenceProvenance,
+  type SegmentationResult,
+} from '../../src-shared/inference';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
 import { fetchVolumeBytes, getApi } from '../api';
 import { quantiseMap } from '../viewer/mapLevels';
+import { inferenceMapScale, type ColourScale } from '../viewer/mapScales';
 import {
   ensureInferenceLayers,
+  MAP_FLOOR,
   MAP_LEVELS,
   removeInferenceLayers,
   showInferenceLayers,
@@ -28,8 +37,6 @@ import { inferenceStore, type InferenceDisplay, type InferenceState } from './in
 import { resolveWasmThreads, settingsStore } from './settings';
 
 const CANCEL_GRACE_MS = 3000;
-/** Values at or below this fraction of the map's scale stay transparent. */
-const MAP_FLOOR = 0.05;
 
 let worker: Worker | null = null;
 let loadedKey: string | null = null;
@@ -225,31 +232,33 @@ function acceptResult(c: CaseDescriptor, entry: ModelEntry, r: SegmentationResul
     hasMutualInformation: r.mutualInformation !== null,
     display: 'probability',
     threshold: 0.5,
+    mapScale: drawMap('probability'),
   });
-  drawMap('probability');
   applyThreshold(0.5);
   showInferenceLayers(c.caseId, result.map, result.mask);
 }
 
-function drawMap(display: InferenceDisplay): void {
-  if (!result) return;
+/** Draws `display` into the map layer's levels; returns its colour scale (null without a result). */
+function drawMap(display: InferenceDisplay): ColourScale | null {
+  if (!result) return null;
   const { r, activation, labels } = result;
-  // Probability: the first foreground label. Entropy/MI: bits, bounded by labels (sigmoid) or log2(classes).
-  const bound = activation === 'sigmoid' ? labels.length : Math.log2(labels.length);
+  // Probability: the first foreground label. Entropy/MI: bits (the scale says their bound).
+  const scale = inferenceMapScale(display, activation, labels.length);
   const values =
     display === 'probability'
       ? r.probabilities[activation === 'softmax' ? 1 : 0]
       : display === 'entropy'
         ? r.entropy
         : (r.mutualInformation ?? r.entropy);
-  quantiseMap(values, display === 'probability' ? 1 : bound, MAP_LEVELS, MAP_FLOOR, result.map);
+  quantiseMap(values, scale.max, MAP_LEVELS, MAP_FLOOR, result.map);
+  return scale;
 }
 
 export function setDisplay(display: InferenceDisplay): void {
   if (!result) return;
-  drawMap(display);
+  const mapScale = drawMap(display);
   updateInferenceMap();
-  set({ display });
+  set({ display, mapScale });
 }
 
 /** Recomputes the mask (strictly above the threshold) and both volumes, and redraws the outline. */

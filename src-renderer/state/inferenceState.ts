@@ -7,6 +7,7 @@
 import { useSyncExternalStore } from 'react';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import type { BrowserEp, InferenceProgress, LabelVolume, StageTimings } from '../../src-shared/inference';
+import type { ColourScale } from '../viewer/mapScales';
 import { createStore } from './createStore';
 
 export type InferencePhase = 'idle' | 'loading' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
@@ -26,6 +27,8 @@ export interface InferenceState {
   readonly resultCaseId: string | null;
   readonly hasMutualInformation: boolean;
   readonly display: InferenceDisplay;
+  /** The colour scale of the map shown (its colour bar). */
+  readonly mapScale: ColourScale | null;
   readonly threshold: number;
   readonly volumes: readonly LabelVolume[] | null;
   /** Saving the shown result as its model's rater (inferenceSave.ts). */
@@ -48,6 +51,7 @@ export const initialInferenceState: InferenceState = {
   resultCaseId: null,
   hasMutualInformation: false,
   display: 'probability',
+  mapScale: null,
   threshold: 0.5,
   volumes: null,
   saving: false,

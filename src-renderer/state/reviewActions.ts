@@ -22,11 +22,15 @@ import {
   updateSoftContour,
 } from '../viewer/annotationSession';
 import { computeHeatMap } from '../viewer/heatLevels';
+import { raterColorIndices } from '../viewer/raterColors';
 import { annotationStore, tell, updateAnnotation, type HeatMapSettings, type RaterLayer, type ReviewMapSettings } from './annotationState';
 
 export async function loadReviewLayers(record: CaseRecord, token: string, current: () => boolean): Promise<void> {
   const api = getApi();
-  const [raters, versions] = await Promise.all([api['quorum:rater.list']({ session: token }), api['quorum:annotation.list']({ session: token, caseId: record.caseId })]);
+  const [raters, versions] = await Promise.all([
+    api['quorum:rater.list']({ session: token }),
+    api['quorum:annotation.list']({ session: token, caseId: record.caseId }),
+  ]);
   if (!raters.ok || !versions.ok) {
     tell(`Review layers could not be loaded: ${!raters.ok ? raters.error.message : !versions.ok ? versions.error.message : ''}`, true);
     return;
@@ -37,8 +41,9 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
   for (const v of versions.value) byRater.set(v.raterId, [...(byRater.get(v.raterId) ?? []), v]);
   const layers: RaterLayer[] = [];
   const drawn: Array<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }> = [];
-  const named = raters.value.filter((r) => byRater.has(r.raterId));
-  for (const [colorIndex, rater] of named.entries()) {
+  const colorIndices = raterColorIndices(raters.value);
+  for (const rater of raters.value.filter((r) => byRater.has(r.raterId))) {
+    const colorIndex = colorIndices.get(rater.raterId) ?? 0;
     const own = byRater.get(rater.raterId) ?? [];
     const newest = own[own.length - 1] ?? null;
     const submitted = [...own].reverse().find((v) => v.status === 'submitted') ?? null;
@@ -113,9 +118,13 @@ export function toggleSideBySide(): void {
 }
 
 export function choosePaneLayer(pane: number, segmentationId: string): void {
-  updateAnnotation((s) => ({ sideBySide: { ...s.sideBySide, panes: s.sideBySide.panes.map((p, n) => (n === pane ? segmentationId : p)) } }));
+  updateAnnotation((s) => ({
+    sideBySide: { ...s.sideBySide, panes: s.sideBySide.panes.map((p, n) => (n === pane ? segmentationId : p)) },
+  }));
 }
 
 export function addPane(): void {
-  updateAnnotation((s) => ({ sideBySide: { ...s.sideBySide, panes: [...s.sideBySide.panes, s.sideBySide.panes[0] ?? HEAT_SEGMENTATION].slice(0, 4) } }));
+  updateAnnotation((s) => ({
+    sideBySide: { ...s.sideBySide, panes: [...s.sideBySide.panes, s.sideBySide.panes[0] ?? HEAT_SEGMENTATION].slice(0, 4) },
+  }));
 }

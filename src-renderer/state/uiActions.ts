@@ -29,7 +29,8 @@ export function chooseWindow(choice: WindowChoice): void {
 }
 
 export function choosePrimaryTool(tool: PrimaryTool): void {
-  appStore.update((s) => ({ ...s, primaryTool: tool }));
+  appStore.update((s) => (s.primaryTool === tool ? s : { ...s, primaryTool: tool }));
+  appStore.emit('primaryToolChosen', { tool });
 }
 
 export function startLoading(label: string, fraction: number | null = null): void {

@@ -19,7 +19,6 @@ import {
   addTool,
   BrushTool,
   CircleScissorsTool,
-  CrosshairsTool,
   Enums as ToolEnums,
   PlanarFreehandROITool,
   RectangleScissorsTool,
@@ -32,7 +31,8 @@ import type { PrimaryTool } from '../state/appState';
 import { QuorumPaintFill, QuorumThresholdBrush } from './editToolClasses';
 import { setPrimaryTool } from './mprToolGroup';
 
-export type EditTool = 'brush' | 'eraser' | 'sphere' | 'threshold' | 'fill' | 'rectScissors' | 'circleScissors' | 'sphereScissors' | 'contour';
+export type EditTool =
+  'brush' | 'eraser' | 'sphere' | 'threshold' | 'fill' | 'rectScissors' | 'circleScissors' | 'sphereScissors' | 'contour';
 
 interface ToolSpec {
   readonly instance: string;
@@ -46,12 +46,22 @@ const SPECS: Record<EditTool, ToolSpec> = {
   brush: { instance: 'QuorumBrush', base: BrushTool.toolName, configuration: { activeStrategy: 'FILL_INSIDE_CIRCLE' }, sized: true },
   eraser: { instance: 'QuorumEraser', base: BrushTool.toolName, configuration: { activeStrategy: 'ERASE_INSIDE_CIRCLE' }, sized: true },
   sphere: { instance: 'QuorumSphereBrush', base: BrushTool.toolName, configuration: { activeStrategy: 'FILL_INSIDE_SPHERE' }, sized: true },
-  threshold: { instance: 'QuorumThresholdBrush', base: QuorumThresholdBrush.toolName, configuration: { activeStrategy: 'THRESHOLD_INSIDE_CIRCLE' }, sized: true },
+  threshold: {
+    instance: 'QuorumThresholdBrush',
+    base: QuorumThresholdBrush.toolName,
+    configuration: { activeStrategy: 'THRESHOLD_INSIDE_CIRCLE' },
+    sized: true,
+  },
   fill: { instance: 'QuorumFill', base: QuorumPaintFill.toolName, configuration: {}, sized: false },
   rectScissors: { instance: 'QuorumRectangleScissors', base: RectangleScissorsTool.toolName, configuration: {}, sized: false },
   circleScissors: { instance: 'QuorumCircleScissors', base: CircleScissorsTool.toolName, configuration: {}, sized: false },
   sphereScissors: { instance: 'QuorumSphereScissors', base: SphereScissorsTool.toolName, configuration: {}, sized: false },
-  contour: { instance: 'QuorumContour', base: PlanarFreehandROITool.toolName, configuration: { calculateStats: false, allowOpenContours: false }, sized: false },
+  contour: {
+    instance: 'QuorumContour',
+    base: PlanarFreehandROITool.toolName,
+    configuration: { calculateStats: false, allowOpenContours: false },
+    sized: false,
+  },
 };
 
 export const EDIT_TOOLS = Object.keys(SPECS) as EditTool[];
@@ -68,28 +78,34 @@ export const BRUSH_RADIUS_MM = { min: 0.5, max: 50, initial: 4 } as const;
 const { DefaultHistoryMemo } = csUtils.HistoryMemo;
 
 export function ensureEditTools(group: ToolTypes.IToolGroup): void {
-  for (const tool of [BrushTool, QuorumThresholdBrush, QuorumPaintFill, RectangleScissorsTool, CircleScissorsTool, SphereScissorsTool, PlanarFreehandROITool]) addTool(tool);
+  for (const tool of [
+    BrushTool,
+    QuorumThresholdBrush,
+    QuorumPaintFill,
+    RectangleScissorsTool,
+    CircleScissorsTool,
+    SphereScissorsTool,
+    PlanarFreehandROITool,
+  ])
+    addTool(tool);
   for (const tool of EDIT_TOOLS) {
     const spec = SPECS[tool];
     if (!group.hasTool(spec.instance)) {
-      group.addToolInstance(spec.instance, spec.base, { ...spec.configuration, ...(spec.sized ? { brushSize: BRUSH_RADIUS_MM.initial } : {}) });
+      group.addToolInstance(spec.instance, spec.base, {
+        ...spec.configuration,
+        ...(spec.sized ? { brushSize: BRUSH_RADIUS_MM.initial } : {}),
+      });
     }
   }
 }
 
-/**
- * Puts `tool` on the left button, or (null) gives the left button back to `primaryTool`.
- * setPrimaryTool first returns every navigation tool to its usual bindings.
- */
+/** Puts `tool` on the left button, or (null) gives the left button back to `primaryTool`. */
 export function activateEditTool(group: ToolTypes.IToolGroup, tool: EditTool | null, primaryTool: PrimaryTool): void {
   ensureEditTools(group);
-  for (const t of EDIT_TOOLS) group.setToolPassive(SPECS[t].instance);
-  setPrimaryTool(group, primaryTool);
-  if (tool === null) return;
-  // The primary tool loses the left button (the others keep theirs).
-  setPrimaryTool(group, 'crosshairs');
-  group.setToolPassive(CrosshairsTool.toolName);
-  group.setToolActive(SPECS[tool].instance, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+  for (const t of EDIT_TOOLS) group.setToolPassive(SPECS[t].instance, { removeAllBindings: true });
+  // With an edit tool, no navigation tool keeps the left button (they keep their other buttons).
+  setPrimaryTool(group, tool === null ? primaryTool : null);
+  if (tool !== null) group.setToolActive(SPECS[tool].instance, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
 }
 
 export function clampBrushRadius(mm: number): number {

@@ -14,6 +14,8 @@ import { shownCaseVolume } from './viewerSession';
 export const INFERENCE_MAP_SEGMENTATION = 'quorum-inference-map';
 export const INFERENCE_MASK_SEGMENTATION = 'quorum-inference-mask';
 export const MAP_LEVELS = 16;
+/** Values at or below this fraction of the map's scale stay transparent. */
+export const MAP_FLOOR = 0.05;
 
 /**
  * The map's ramp: red (low) to yellow (high), fully saturated from the first level. viridis starts

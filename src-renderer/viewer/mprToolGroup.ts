@@ -55,29 +55,29 @@ export function createMprToolGroup(
   group.addTool(StackScrollTool.toolName);
 
   group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: MouseBindings.Wheel }] });
-  group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }] });
-  group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
   setPrimaryTool(group, 'crosshairs');
   return group;
 }
 
-/** Puts `tool` on the left button, keeping Ctrl+left for window/level and the other buttons. */
-export function setPrimaryTool(group: ToolTypes.IToolGroup, tool: PrimaryTool): void {
-  const ctrlWindowLevel = { mouseButton: MouseBindings.Primary, modifierKey: KeyboardBindings.Ctrl };
-  // Return every tool to its non-primary bindings, then add the primary one.
-  group.setToolPassive(CrosshairsTool.toolName);
-  group.setToolActive(WindowLevelTool.toolName, { bindings: [ctrlWindowLevel] });
-  group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
-  group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }] });
+/**
+ * Sets each navigation tool's bindings to exactly its usual buttons plus, for `tool`, the left
+ * button; null leaves the left button to an edit tool (annotationTools.ts). Cornerstone's
+ * setToolActive adds the given bindings to those the tool already has, so each tool's bindings
+ * are cleared first: otherwise W/L kept the left button after another tool was chosen, and a
+ * brush or crosshairs picked after W/L still dragged the window.
+ */
+export function setPrimaryTool(group: ToolTypes.IToolGroup, tool: PrimaryTool | null): void {
   const primary = { mouseButton: MouseBindings.Primary };
-  const name = TOOL_NAMES[tool];
-  if (tool === 'windowLevel') {
-    group.setToolActive(name, { bindings: [ctrlWindowLevel, primary] });
-  } else if (tool === 'pan') {
-    group.setToolActive(name, { bindings: [{ mouseButton: MouseBindings.Auxiliary }, primary] });
-  } else if (tool === 'zoom') {
-    group.setToolActive(name, { bindings: [{ mouseButton: MouseBindings.Secondary }, primary] });
-  } else {
-    group.setToolActive(name, { bindings: [primary] });
+  const usual: Record<PrimaryTool, ToolTypes.IToolBinding[]> = {
+    crosshairs: [],
+    // Ctrl+left always drags the window.
+    windowLevel: [{ mouseButton: MouseBindings.Primary, modifierKey: KeyboardBindings.Ctrl }],
+    pan: [{ mouseButton: MouseBindings.Auxiliary }],
+    zoom: [{ mouseButton: MouseBindings.Secondary }],
+  };
+  for (const t of Object.keys(TOOL_NAMES) as PrimaryTool[]) {
+    const bindings = t === tool ? [...usual[t], primary] : usual[t];
+    group.setToolPassive(TOOL_NAMES[t], { removeAllBindings: true });
+    if (bindings.length > 0) group.setToolActive(TOOL_NAMES[t], { bindings });
   }
 }

@@ -34,6 +34,19 @@ export function ownLabelmapLut(): Rgba[] {
   ];
 }
 
+/**
+ * Each rater's palette index, from the rater alone: their place among the project's raters in the
+ * order they were created (ties by id). A rater keeps their colour on every case and when others
+ * (the model's rater, a new colleague) start annotating: counting only the raters with work on the
+ * case, in name order, turned one rater from orange to blue when the model's layer appeared.
+ */
+export function raterColorIndices(raters: ReadonlyArray<{ readonly raterId: string; readonly createdAt: string }>): Map<string, number> {
+  const ordered = [...raters].sort((a, b) =>
+    a.createdAt === b.createdAt ? (a.raterId < b.raterId ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
+  );
+  return new Map(ordered.map((r, n) => [r.raterId, n]));
+}
+
 /** The colour of the `n`-th rater (0-based), cycling after seven. */
 export function raterColor(n: number): readonly [number, number, number] {
   return OKABE_ITO[((n % OKABE_ITO.length) + OKABE_ITO.length) % OKABE_ITO.length].rgb;
@@ -73,7 +86,8 @@ export function viridis(t: number): [number, number, number] {
  * m / levels, coloured along the ramp; entry 0 is transparent.
  */
 export function heatLut(levels: number): Rgba[] {
-  if (!Number.isInteger(levels) || levels < 1 || levels > 255) throw new Error(`heat map levels must be an integer from 1 to 255, got ${levels}`);
+  if (!Number.isInteger(levels) || levels < 1 || levels > 255)
+    throw new Error(`heat map levels must be an integer from 1 to 255, got ${levels}`);
   const lut: Rgba[] = [[0, 0, 0, 0]];
   for (let m = 1; m <= levels; m++) {
     const t = levels === 1 ? 1 : (m - 1) / (levels - 1);
@@ -96,7 +110,8 @@ const INFERNO_STOPS: ReadonlyArray<readonly [number, number, number]> = [
 
 /** The disagreement map's LUT: entry m (1..levels) along the ramp, entry 0 transparent. */
 export function disagreementLut(levels: number): Rgba[] {
-  if (!Number.isInteger(levels) || levels < 1 || levels > 255) throw new Error(`disagreement levels must be an integer from 1 to 255, got ${levels}`);
+  if (!Number.isInteger(levels) || levels < 1 || levels > 255)
+    throw new Error(`disagreement levels must be an integer from 1 to 255, got ${levels}`);
   const lut: Rgba[] = [[0, 0, 0, 0]];
   for (let m = 1; m <= levels; m++) {
     const x = (levels === 1 ? 1 : (m - 1) / (levels - 1)) * (INFERNO_STOPS.length - 1);

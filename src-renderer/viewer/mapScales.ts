@@ -1,0 +1,74 @@
+/**
+ * What each parametric map on the viewer means in colour: its name, unit, range [0, max], the
+ * levels' colours, and the value at or below which nothing is drawn. The drawing code takes `max`
+ * from here (or from the same function, disagreementMax), so the colour bar beside a map and the
+ * map itself cannot disagree on the scale.
+ *
+ * Pure; no Cornerstone import.
+ */
+import { disagreementMax, type DisagreementMeasure } from '../../src-shared/project/disagreement';
+import { heatLevelsFor } from './heatLevels';
+import { MAP_FLOOR, MAP_LEVELS, mapLut } from './inferenceOverlay';
+import { disagreementLut, heatLut, type Rgba } from './raterColors';
+
+type ColourScaleId = 'probability' | 'entropy' | 'mutualInformation' | 'heat' | 'disagreement-entropy' | 'disagreement-variance';
+
+export interface ColourScale {
+  readonly id: ColourScaleId;
+  readonly title: string;
+  /** The unit of the values ('' for a plain fraction or probability). */
+  readonly unit: string;
+  /** The value the last level reaches; levels split [0, max] evenly. */
+  readonly max: number;
+  /** Values below `value` (or equal to it, with `orEqual`) are not drawn. */
+  readonly notDrawn: { readonly value: number; readonly orEqual: boolean };
+  /** Entry m (1..levels) colours level m; entry 0 is transparent. */
+  readonly lut: readonly Rgba[];
+}
+
+/**
+ * The model output map: probability of the first foreground label in [0, 1], or entropy / mutual
+ * information in bits, bounded by the label count (sigmoid: one binary entropy per label) or by
+ * log2 of the class count (softmax).
+ */
+export function inferenceMapScale(
+  display: 'probability' | 'entropy' | 'mutualInformation',
+  activation: 'sigmoid' | 'softmax',
+  labelCount: number,
+): ColourScale {
+  const max = display === 'probability' ? 1 : activation === 'sigmoid' ? labelCount : Math.log2(labelCount);
+  const title = display === 'probability' ? 'Model probability' : display === 'entropy' ? 'Model entropy' : 'Model mutual information';
+  return {
+    id: display,
+    title,
+    unit: display === 'probability' ? '' : 'bits',
+    max,
+    notDrawn: { value: MAP_FLOOR * max, orEqual: true },
+    lut: mapLut(MAP_LEVELS),
+  };
+}
+
+/** The soft reference: the mean vote of `raters` raters in [0, 1] (uncertain = ½ vote), drawn from `threshold` up. */
+export function heatScale(raters: number, threshold: number): ColourScale {
+  return {
+    id: 'heat',
+    title: `Soft reference (mean of ${raters} rater${raters === 1 ? '' : 's'})`,
+    unit: '',
+    max: 1,
+    // quantiseHeatMap: a mean below the threshold, or of 0, is not drawn.
+    notDrawn: { value: threshold, orEqual: threshold === 0 },
+    lut: heatLut(heatLevelsFor(raters)),
+  };
+}
+
+/** The disagreement map: entropy of the labels given (bits) or variance of the votes (no unit). */
+export function disagreementScale(measure: DisagreementMeasure, raters: number, levels: number): ColourScale {
+  return {
+    id: measure === 'entropy' ? 'disagreement-entropy' : 'disagreement-variance',
+    title: measure === 'entropy' ? 'Disagreement: entropy of labels' : 'Disagreement: variance of votes',
+    unit: measure === 'entropy' ? 'bits' : '',
+    max: disagreementMax(measure, raters),
+    notDrawn: { value: 0, orEqual: true },
+    lut: disagreementLut(levels),
+  };
+}
