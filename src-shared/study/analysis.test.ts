@@ -3,7 +3,7 @@ import { analyseStudy, type AnalysisInput } from './analysis';
 import type { StoredAnswer } from './answers';
 import { StudyNotClosedError } from './decode';
 import type { StudyConfig } from './design';
-import { CONSENSUS_SOURCE, MODEL_SOURCE, must, pairedStudy, RATER_SOURCE } from './testFixtures';
+import { CONSENSUS_SOURCE, countingTrialIds, MODEL_SOURCE, must, pairedStudy, RATER_SOURCE } from './testFixtures';
 import { planStudy, type ServerTrial } from './trials';
 
 const M = MODEL_SOURCE.sourceId;
@@ -33,7 +33,9 @@ function answerTo(t: ServerTrial, intent: Intent): StoredAnswer {
     ...(intent.prefer !== undefined ? { preference: intent.prefer === 'none' ? 'none' : label(t, intent.prefer) } : {}),
     ...(intent.aiPick !== undefined ? { aiChoice: label(t, intent.aiPick) } : {}),
     ...(intent.aiJudgement !== undefined ? { aiJudgement: intent.aiJudgement } : {}),
-    ...(a !== undefined || b !== undefined ? { acceptability: { ...(a !== undefined ? { A: a } : {}), ...(b !== undefined ? { B: b } : {}) } } : {}),
+    ...(a !== undefined || b !== undefined
+      ? { acceptability: { ...(a !== undefined ? { A: a } : {}), ...(b !== undefined ? { B: b } : {}) } }
+      : {}),
     startedAt: '2025-01-02T10:00:00.000Z',
     submittedAt: '2025-01-02T10:00:30.000Z',
     timeTakenMs: 30_000,
@@ -47,7 +49,7 @@ function caseNo(t: ServerTrial): number {
 
 // Ten cases c1..c10, the model first in config order, two readers.
 const config: StudyConfig = pairedStudy({ caseIds: Array.from({ length: 10 }, (_, i) => `c${i + 1}`), readerIds: ['r1', 'r2'] });
-const trials = planStudy(config);
+const trials = planStudy(config, countingTrialIds());
 const M_SCORES = [5, 5, 4, 4, 4, 3, 5, 4, 4, 2];
 const R_SCORES = [3, 4, 4, 2, 3, 3, 4, 5, 1, 2];
 
@@ -153,7 +155,7 @@ describe('analyseStudy (single)', () => {
       readerIds: ['r1'],
       questions: { preference: false, acceptability: false, whichIsAi: true, comment: false },
     });
-    const t = planStudy(single);
+    const t = planStudy(single, countingTrialIds());
     // Model judged AI on both cases; rater judged AI on c1 (wrong), human on c2 (right) → 3 of 4.
     const a = t.map((x) => answerTo(x, { aiJudgement: x.sourceA === M || caseNo(x) === 1 ? 'ai' : 'human' }));
     const r = analyseStudy({ config: single, state: 'closed', trials: t, answers: a });
@@ -178,7 +180,7 @@ describe('analyseStudy (single)', () => {
       sources: [MODEL_SOURCE, RATER_SOURCE, CONSENSUS_SOURCE],
       questions: { preference: false, acceptability: false, whichIsAi: true, comment: false },
     });
-    const t = planStudy(single);
+    const t = planStudy(single, countingTrialIds());
     // Always answering "human" is right on 4 of 6: exactly the chance level 2/3, so p = 1.
     const r = analyseStudy({ config: single, state: 'closed', trials: t, answers: t.map((x) => answerTo(x, { aiJudgement: 'human' })) });
     const pooled = must(r.aiIdentification.find((x) => x.readerId === null));
