@@ -252,6 +252,12 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
     const aiRow = admin.locator(`[data-testid="report-ai"][data-reader="${shownAs}"]`);
     await expect(aiRow.getByTestId('ai-trials')).toHaveText(String(given.filter((g) => reader === null || g.reader === reader).length));
     await expect(aiRow.getByTestId('ai-correct')).toHaveText(String(e.aiCorrect));
+    // 4 answers per reader can never be significant (the smallest two-sided p is 2/16): never a "pass".
+    if (reader !== null) {
+      await expect(aiRow.getByTestId('ai-verdict')).toHaveAttribute('data-verdict', 'not-enough-answers');
+      await expect(aiRow.getByTestId('ai-verdict')).toContainText('not enough answers to conclude');
+    }
+    await expect(aiRow.getByTestId('ai-verdict')).not.toContainText('pass');
   }
   expect(expected(null).none).toBe(1);
 
