@@ -22,7 +22,7 @@ import type { StoreContext } from '../project/context';
 import { frozenVersions, trialsOf } from './studyRecords';
 import { caseImage, sourceMask } from './studySources';
 
-export interface FrozenTrial {
+interface FrozenTrial {
   readonly image: NonNullable<ReaderTrialPayload['image']>;
   readonly overlays: ReadonlyArray<Readonly<ReaderTrialPayload['overlays'][number]>>;
 }
