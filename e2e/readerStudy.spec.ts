@@ -4,13 +4,13 @@
  * results), with a server of its own so the first identity, the admin, is ours:
  * - the admin's set-up is refused while it includes a case without the sources, listing both
  *   missing (case, source) pairs; then a 4-case study comparing the demo model with the rater,
- *   two readers, every question, is created (seed shown) and opened;
+ *   two readers, every question, is created (seed hidden until closed) and opened;
  * - each reader signs in on their own page and answers 4 trials: overlays A and B are drawn as
  *   outlines in one colour on equal-size panes, progress reads "n / 4";
  * - every API response a reader's page receives is scanned with findLeaks: study responses for
  *   provenance fields and identifiers, the others for names, ids and hashes, except the two
  *   session-less catalogues every page loads (the sign-in picker and the installed models);
- * - the admin closes the study; the report's preference and AI-identification counts, per reader
+ * - the admin closes the study after a confirmation (cancelling first leaves it open); the report's preference and AI-identification counts, per reader
  *   and pooled, equal those derived from the answers the test gave through the revealed mapping;
  *   the answers CSV downloads with 8 rows.
  */
@@ -113,7 +113,9 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
   await admin.getByTestId('study-create').click();
   const row = admin.getByTestId('study-row');
   await expect(row).toHaveAttribute('data-state', 'draft');
-  await expect(row.getByTestId('study-seed-shown')).toHaveText(SEED);
+  // The seed would let anyone replay every reader's order and placement: hidden until closed.
+  await expect(row.getByTestId('study-seed-hidden')).toBeVisible();
+  await expect(row.getByTestId('study-seed-shown')).toHaveCount(0);
   const studyId = (await row.getAttribute('data-study-id')) ?? '';
   await row.getByTestId('study-open').click();
   await expect(row).toHaveAttribute('data-state', 'open');
@@ -196,8 +198,16 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
   const adminToken2 = await api.signInAs('Ada Admin');
   await admin.getByTestId('workspace-tab-study').click();
   await expect(row.getByTestId('study-reader-progress')).toHaveText([`${READERS[0]}: 4 / 4`, `${READERS[1]}: 4 / 4`]);
+  // Closing reveals the blinding for good, so it asks first; cancelling leaves the study open.
   await row.getByTestId('study-close').click();
+  await expect(row.getByTestId('study-close-confirm')).toContainText('reveals');
+  await row.getByTestId('study-close-cancel').click();
+  await expect(row.getByTestId('study-close-confirm')).toHaveCount(0);
+  await expect(row).toHaveAttribute('data-state', 'open');
+  await row.getByTestId('study-close').click();
+  await row.getByTestId('study-close-confirmed').click();
   await expect(row).toHaveAttribute('data-state', 'closed');
+  await expect(row.getByTestId('study-seed-shown')).toHaveText(SEED);
   await row.getByTestId('study-report-open').click();
   await expect(admin.getByTestId('study-report')).toBeVisible();
   await expect(admin.getByTestId('report-seed')).toHaveText(SEED);
@@ -242,6 +252,12 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
     const aiRow = admin.locator(`[data-testid="report-ai"][data-reader="${shownAs}"]`);
     await expect(aiRow.getByTestId('ai-trials')).toHaveText(String(given.filter((g) => reader === null || g.reader === reader).length));
     await expect(aiRow.getByTestId('ai-correct')).toHaveText(String(e.aiCorrect));
+    // 4 answers per reader can never be significant (the smallest two-sided p is 2/16): never a "pass".
+    if (reader !== null) {
+      await expect(aiRow.getByTestId('ai-verdict')).toHaveAttribute('data-verdict', 'not-enough-answers');
+      await expect(aiRow.getByTestId('ai-verdict')).toContainText('not enough answers to conclude');
+    }
+    await expect(aiRow.getByTestId('ai-verdict')).not.toContainText('pass');
   }
   expect(expected(null).none).toBe(1);
 

@@ -65,19 +65,21 @@ async function writeResponse(res: ServerResponse, response: Response, headOnly: 
   await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), res);
 }
 
-/** `stages`: how long the handler's stages took, sent as Server-Timing for the renderer's timings. */
-function jsonResponse(result: Result<unknown>, status: number, stages: readonly StageTime[]): Response {
+/**
+ * The channels whose stage timings go out as Server-Timing: case loading, which the open → first
+ * image benchmark breaks down. No other response carries timings: a handler's duration can say
+ * what it worked on (a reader-study trial built from a consensus took longer than one from a
+ * single source), so timings are an opt-in per channel, not a default.
+ */
+const TIMED_CHANNELS: ReadonlySet<string> = new Set(['case.open']);
+
+/** `stages`: how long the handler's stages took, sent as Server-Timing (null: send none). */
+function jsonResponse(result: Result<unknown>, status: number, stages: readonly StageTime[] | null): Response {
   const t0 = performance.now();
   const body = JSON.stringify(result);
-  const timings = [...stages, { name: 'json', ms: performance.now() - t0 }];
-  return new Response(body, {
-    status,
-    headers: {
-      ...baseHeaders('application/json; charset=utf-8'),
-      'Cache-Control': 'no-store',
-      'Server-Timing': serverTimingHeader(timings),
-    },
-  });
+  const headers: Record<string, string> = { ...baseHeaders('application/json; charset=utf-8'), 'Cache-Control': 'no-store' };
+  if (stages !== null) headers['Server-Timing'] = serverTimingHeader([...stages, { name: 'json', ms: performance.now() - t0 }]);
+  return new Response(body, { status, headers });
 }
 
 async function readBody(req: IncomingMessage): Promise<string | ApiError> {
@@ -150,10 +152,14 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     } catch {
       return errorResponse({ code: 'bad-request', message: 'The request body is not valid JSON.' });
     }
+    const status = (result: Result<unknown>) => (result.ok ? 200 : httpStatusOf(result.error.code));
+    if (!TIMED_CHANNELS.has(channelPath)) {
+      const result = await options.dispatch(`quorum:${channelPath}`, parsed);
+      return jsonResponse(result, status(result), null);
+    }
     const t0 = performance.now();
     const { result, stages } = await collectStageTimings(() => options.dispatch(`quorum:${channelPath}`, parsed));
-    const handler = { name: 'handler', ms: performance.now() - t0 };
-    return jsonResponse(result, result.ok ? 200 : httpStatusOf(result.error.code), [...stages, handler]);
+    return jsonResponse(result, status(result), [...stages, { name: 'handler', ms: performance.now() - t0 }]);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

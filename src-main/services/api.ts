@@ -118,7 +118,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       if (!loaded.ok) return loaded;
       const { descriptor, volumes } = loaded.value;
       cases.set(descriptor.caseId, volumes);
-      await ctx.recent.add(requested);
+      await ctx.recent.add(realCasePath);
       const withFile: CaseDescriptor =
         descriptor.source === 'nifti'
           ? { ...descriptor, fileUrl: fileUrl(root.rootId, path.relative(root.realPath, realCasePath)) }

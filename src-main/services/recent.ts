@@ -17,6 +17,15 @@ export interface RecentStore {
   add(openedPath: string): Promise<string[]>;
 }
 
+/**
+ * One entry per file: `a//b`, `a/./b` and a folder's trailing slash name the same place, and the
+ * list repeated it once per spelling (callers pass the real path too, so symlinks collapse).
+ * Lists written before this are cleaned on read.
+ */
+function distinct(paths: readonly string[]): string[] {
+  return [...new Set(paths.map((p) => path.resolve(p)))];
+}
+
 export function createRecentStore(filePath: string, maxEntries = 10): RecentStore {
   // Serialise writes so two quick opens cannot interleave read-modify-write.
   let queue: Promise<unknown> = Promise.resolve();
@@ -24,7 +33,7 @@ export function createRecentStore(filePath: string, maxEntries = 10): RecentStor
   async function read(): Promise<string[]> {
     try {
       const parsed = fileSchema.safeParse(JSON.parse(await readFile(filePath, 'utf8')));
-      return parsed.success ? parsed.data.paths.slice(0, maxEntries) : [];
+      return parsed.success ? distinct(parsed.data.paths).slice(0, maxEntries) : [];
     } catch {
       return [];
     }
@@ -42,7 +51,7 @@ export function createRecentStore(filePath: string, maxEntries = 10): RecentStor
     list: () => queue.then(read),
     add(openedPath) {
       const next = queue.then(async () => {
-        const paths = [openedPath, ...(await read()).filter((p) => p !== openedPath)].slice(0, maxEntries);
+        const paths = distinct([openedPath, ...(await read())]).slice(0, maxEntries);
         await write(paths);
         return paths;
       });

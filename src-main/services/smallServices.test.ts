@@ -29,6 +29,19 @@ describe('recent store', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ paths: ['/w', '/z', '/x'] });
   });
 
+  it('keeps one entry per place, however the path was spelled, and cleans an older list on read', async () => {
+    const file = path.join(tmp, 'spellings.json');
+    const store = createRecentStore(file, 10);
+    await store.add('/data/ct.nii.gz');
+    await store.add('/data//ct.nii.gz');
+    await store.add('/data/./ct.nii.gz');
+    await store.add('/data/dicom/');
+    await store.add('/data/dicom');
+    expect(await store.list()).toEqual(['/data/dicom', '/data/ct.nii.gz']);
+    await writeFile(file, JSON.stringify({ paths: ['/a/b', '/a/b/', '/a//b', '/c'] }));
+    expect(await createRecentStore(file).list()).toEqual(['/a/b', '/c']);
+  });
+
   it('survives concurrent adds without losing one', async () => {
     const store = createRecentStore(path.join(tmp, 'b.json'), 10);
     await Promise.all(['/1', '/2', '/3', '/4'].map((p) => store.add(p)));

@@ -4,6 +4,18 @@
  * only in what a click on a folder or a file does.
  */
 
+/**
+ * A folder icon drawn inline: an emoji (📁) needs an emoji font, and machines without one (many
+ * Linux installs, Debian's Chromium here) show an empty box instead.
+ */
+function FolderIcon() {
+  return (
+    <svg className="folder-icon" data-testid="folder-icon" width="14" height="11" viewBox="0 0 14 11" aria-hidden="true" focusable="false">
+      <path d="M0 1.2C0 .5.5 0 1.2 0h3.7l1.3 1.4h6.6c.7 0 1.2.5 1.2 1.2v7.2c0 .7-.5 1.2-1.2 1.2H1.2C.5 11 0 10.5 0 9.8z" fill="#d9a520" />
+    </svg>
+  );
+}
+
 export interface DirectoryEntry {
   readonly name: string;
   readonly path: string;
@@ -31,7 +43,7 @@ export function DirectoryEntries(props: {
             data-path={e.path}
             onClick={() => (e.isDir ? onDir(e.path) : onFile(e.path))}
           >
-            {e.isDir ? '📁 ' : ''}
+            {e.isDir && <FolderIcon />}
             {e.name}
           </button>
         </li>

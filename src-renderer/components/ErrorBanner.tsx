@@ -1,6 +1,6 @@
 /**
  * The error banner: the API's message, dismissible, and for a folder with several DICOM series the
- * list of series with a button to open each one.
+ * list of series with a button to open each one, labelled with what tells the series apart.
  */
 import { useAppState } from '../state/appState';
 import { openCasePath } from '../state/caseActions';
@@ -26,7 +26,7 @@ export function ErrorBanner() {
                 onClick={() => void openCasePath(error.path ?? '', s.seriesInstanceUid)}
               >
                 Open {s.description}
-                {s.fileCount !== null ? ` (${s.fileCount} file${s.fileCount === 1 ? '' : 's'})` : ''}
+                {s.details.length > 0 && <span className="series-details"> — {s.details.join(' · ')}</span>}
               </button>
             </li>
           ))}

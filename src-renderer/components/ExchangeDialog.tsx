@@ -16,6 +16,7 @@ import { getApi } from '../api';
 import { useAnnotationState } from '../state/annotationState';
 import { exportOpenCase, exportVersionsCsv, importDatasetFolder, importMaskFile, type ExchangeReport } from '../state/exchangeActions';
 import { PathField } from './PathField';
+import { useEscapeKey } from './useEscapeKey';
 
 /** Inline, so this dialog adds no rules to the shared stylesheet. */
 const ROW = { display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap', margin: '6px 0 12px' } as const;
@@ -34,6 +35,7 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ExchangeReport | null>(null);
   const isAdmin = signedIn?.role === 'admin';
+  useEscapeKey(onClose);
 
   useEffect(() => {
     if (!signedIn || !isAdmin) return;

@@ -9,6 +9,7 @@ import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import { getApi } from '../api';
 import { refreshModels } from '../state/inferenceActions';
 import { changeSettings, MAX_WASM_THREADS, resolveWasmThreads, setSettingsVisible, useSettings } from '../state/settings';
+import { useEscapeKey } from './useEscapeKey';
 
 interface Listing {
   readonly version: string;
@@ -43,13 +44,7 @@ export function SettingsDialog() {
     void refreshModels();
   };
   useEffect(reload, []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') close();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useEscapeKey(close);
 
   const cores = navigator.hardwareConcurrency || 1;
   return (

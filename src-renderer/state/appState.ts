@@ -16,8 +16,10 @@ export interface ProjectSnapshot {
 /** One series offered when a folder holds several (ApiError 'multiple-series' detail). */
 export interface SeriesChoice {
   readonly seriesInstanceUid: string;
+  /** Number, description and modality (the UID when the series has none of them). */
   readonly description: string;
-  readonly fileCount: number | null;
+  /** What else tells it apart, in words: matrix, plane, slices, files. */
+  readonly details: readonly string[];
 }
 
 export interface ErrorSnapshot {

@@ -51,7 +51,8 @@ export const studySummarySchema = z.object({
   title: z.string(),
   state: studyStateSchema,
   mode: z.enum(['paired', 'single']),
-  seed: z.string(),
+  /** null until the study is closed: with it, anyone could replay every reader's order and placement. */
+  seed: z.string().nullable(),
   createdAt: z.string(),
   caseCount: z.number().int(),
   sourceCount: z.number().int(),
@@ -74,7 +75,9 @@ export const readerTrialPayloadSchema = z.strictObject({
   /** null when every trial is answered. */
   trial: readerTrialSchema.nullable(),
   /** The case image (its reference series), opened with case.open; null with trial null. */
-  image: z.strictObject({ path: z.string(), bValue: z.number().nullable(), dims: z.tuple([z.number(), z.number(), z.number()]) }).nullable(),
+  image: z
+    .strictObject({ path: z.string(), bValue: z.number().nullable(), dims: z.tuple([z.number(), z.number(), z.number()]) })
+    .nullable(),
   /** Binary masks (1 = segmented) on the reference grid, i fastest, gzip then base64; one per label. */
   overlays: z.array(z.strictObject({ label: z.enum(['A', 'B']), maskGzBase64: z.string() })),
 });
@@ -99,8 +102,11 @@ export const studyChannels = {
   'quorum:study.create': { request: z.object({ session, draft: studyDraftSchema }), result: studySummarySchema },
   /** Admin: every study with its state and progress. */
   'quorum:study.list': { request: z.object({ session }), result: z.array(studySummarySchema) },
-  /** Admin: one study's configuration (seed included). */
-  'quorum:study.get': { request: z.object({ session, studyId }), result: z.object({ summary: studySummarySchema, config: studyConfigSchema }) },
+  /** Admin: one study's configuration, without the seed (the summary shows it once the study is closed). */
+  'quorum:study.get': {
+    request: z.object({ session, studyId }),
+    result: z.object({ summary: studySummarySchema, config: studyConfigSchema.omit({ seed: true }).strict() }),
+  },
   /** Admin: draft → open (re-validates, freezes the segmentations shown and plans every reader's trials). */
   'quorum:study.open': { request: z.object({ session, studyId }), result: studySummarySchema },
   /** Admin: open → closed. Answers are refused from then on; the mapping and statistics become available. */
@@ -108,7 +114,12 @@ export const studyChannels = {
   /** Admin, closed studies only: statistics, the source labels and the revealed A/B mapping of every trial. */
   'quorum:study.report': {
     request: z.object({ session, studyId }),
-    result: z.object({ summary: studySummarySchema, config: studyConfigSchema, analysis: studyAnalysisSchema, trials: z.array(serverTrialSchema) }),
+    result: z.object({
+      summary: studySummarySchema,
+      config: studyConfigSchema,
+      analysis: studyAnalysisSchema,
+      trials: z.array(serverTrialSchema),
+    }),
   },
   /** Admin, closed studies only: every answer as CSV (timestamps, time taken) and the configuration JSON (seed). */
   'quorum:study.export': { request: z.object({ session, studyId }), result: z.object({ answersCsv: z.string(), configJson: z.string() }) },

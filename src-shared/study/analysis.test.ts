@@ -3,7 +3,7 @@ import { analyseStudy, type AnalysisInput } from './analysis';
 import type { StoredAnswer } from './answers';
 import { StudyNotClosedError } from './decode';
 import type { StudyConfig } from './design';
-import { CONSENSUS_SOURCE, MODEL_SOURCE, must, pairedStudy, RATER_SOURCE } from './testFixtures';
+import { CONSENSUS_SOURCE, countingTrialIds, MODEL_SOURCE, must, pairedStudy, RATER_SOURCE } from './testFixtures';
 import { planStudy, type ServerTrial } from './trials';
 
 const M = MODEL_SOURCE.sourceId;
@@ -33,7 +33,9 @@ function answerTo(t: ServerTrial, intent: Intent): StoredAnswer {
     ...(intent.prefer !== undefined ? { preference: intent.prefer === 'none' ? 'none' : label(t, intent.prefer) } : {}),
     ...(intent.aiPick !== undefined ? { aiChoice: label(t, intent.aiPick) } : {}),
     ...(intent.aiJudgement !== undefined ? { aiJudgement: intent.aiJudgement } : {}),
-    ...(a !== undefined || b !== undefined ? { acceptability: { ...(a !== undefined ? { A: a } : {}), ...(b !== undefined ? { B: b } : {}) } } : {}),
+    ...(a !== undefined || b !== undefined
+      ? { acceptability: { ...(a !== undefined ? { A: a } : {}), ...(b !== undefined ? { B: b } : {}) } }
+      : {}),
     startedAt: '2025-01-02T10:00:00.000Z',
     submittedAt: '2025-01-02T10:00:30.000Z',
     timeTakenMs: 30_000,
@@ -47,7 +49,7 @@ function caseNo(t: ServerTrial): number {
 
 // Ten cases c1..c10, the model first in config order, two readers.
 const config: StudyConfig = pairedStudy({ caseIds: Array.from({ length: 10 }, (_, i) => `c${i + 1}`), readerIds: ['r1', 'r2'] });
-const trials = planStudy(config);
+const trials = planStudy(config, countingTrialIds());
 const M_SCORES = [5, 5, 4, 4, 4, 3, 5, 4, 4, 2];
 const R_SCORES = [3, 4, 4, 2, 3, 3, 4, 5, 1, 2];
 
@@ -80,18 +82,63 @@ describe('analyseStudy (paired)', () => {
     expect(pooled.firstPreferred.pValue).toBeCloseTo(1976 / 262144, 12);
   });
 
-  it('tests AI identification against chance and gives the Turing verdict', () => {
+  it('tests AI identification against chance, with its power, and never calls a non-significant result a pass', () => {
     const [r1, r2, pooled] = result.aiIdentification;
     expect(r1.accuracy).toMatchObject({ successes: 5, trials: 10, rate: 0.5 });
     expect(r1.accuracy.pValue).toBeCloseTo(1, 12);
-    expect(r1.passesTuringTest).toBe(true);
+    // 10 answers reject only k ≤ 1 or k ≥ 9 (2·11/1024 = 0.021; k = 8 gives 2·56/1024 = 0.109), so the
+    // power against ¾ is P(X ≥ 9) + P(X ≤ 1) = (10·3⁹ + 3¹⁰ + 1 + 10·3)/4¹⁰: far below 80%.
+    expect(r1).toMatchObject({ verdict: 'not-enough-answers', designAccuracy: 0.75, answersNeeded: 30 });
+    expect(r1.power).toBeCloseTo((10 * 3 ** 9 + 3 ** 10 + 1 + 30) / 4 ** 10, 12);
     // r2: 10/10 → 2/1024
     expect(r2.accuracy.pValue).toBeCloseTo(2 / 1024, 12);
-    expect(r2.passesTuringTest).toBe(false);
+    expect(r2.verdict).toBe('readers-beat-chance');
     // pooled 15/20: 2·(C(20,15) + C(20,16) + … + 1)/2²⁰ = 2·(15504 + 4845 + 1140 + 190 + 20 + 1)/1048576
     expect(pooled).toMatchObject({ readerId: null, pair: [M, R] });
     expect(pooled.accuracy.pValue).toBeCloseTo(43400 / 1048576, 12);
-    expect(pooled.passesTuringTest).toBe(false);
+    expect(pooled.verdict).toBe('readers-beat-chance');
+  });
+
+  it('calls a non-significant result with at least 80% power "no evidence", not a pass', () => {
+    const forty = pairedStudy({
+      caseIds: Array.from({ length: 40 }, (_, i) => `c${i + 1}`),
+      readerIds: ['r1'],
+      questions: { preference: false, acceptability: false, whichIsAi: true, comment: false },
+    });
+    const t = planStudy(forty, countingTrialIds());
+    // 24 of 40 right (60%): 2·P(X ≥ 24 | 40) ≈ 0.27, and 40 ≥ the 30 answers 80% power needs.
+    const r = analyseStudy({
+      config: forty,
+      state: 'closed',
+      trials: t,
+      answers: t.map((x) => answerTo(x, { aiPick: caseNo(x) <= 24 ? M : R })),
+    });
+    const pooled = must(r.aiIdentification.find((x) => x.readerId === null));
+    expect(pooled.accuracy.successes).toBe(24);
+    expect(pooled.accuracy.pValue).toBeGreaterThan(0.05);
+    expect(pooled.power).toBeGreaterThanOrEqual(0.8);
+    expect(pooled.verdict).toBe('no-evidence');
+    expect(pooled.detectableAccuracy).toBeLessThan(0.75);
+  });
+
+  it('says "not enough answers to conclude" for 4 of 5 correct (80%), where no outcome could be significant', () => {
+    const five = pairedStudy({
+      caseIds: ['c1', 'c2', 'c3', 'c4', 'c5'],
+      readerIds: ['r1'],
+      questions: { preference: false, acceptability: false, whichIsAi: true, comment: false },
+    });
+    const t = planStudy(five, countingTrialIds());
+    const r = analyseStudy({
+      config: five,
+      state: 'closed',
+      trials: t,
+      answers: t.map((x) => answerTo(x, { aiPick: caseNo(x) <= 4 ? M : R })),
+    });
+    const pooled = must(r.aiIdentification.find((x) => x.readerId === null));
+    // 2·P(X ≥ 4 | 5) = 2·(5 + 1)/32 = 0.375; the smallest possible p with 5 answers is 2/32 > 0.05.
+    expect(pooled.accuracy).toMatchObject({ successes: 4, trials: 5, rate: 0.8 });
+    expect(pooled.accuracy.pValue).toBeCloseTo(12 / 32, 12);
+    expect(pooled).toMatchObject({ verdict: 'not-enough-answers', power: 0, detectableAccuracy: null, answersNeeded: 30 });
   });
 
   it('summarises acceptability per source and compares the sources with Wilcoxon', () => {
@@ -153,7 +200,7 @@ describe('analyseStudy (single)', () => {
       readerIds: ['r1'],
       questions: { preference: false, acceptability: false, whichIsAi: true, comment: false },
     });
-    const t = planStudy(single);
+    const t = planStudy(single, countingTrialIds());
     // Model judged AI on both cases; rater judged AI on c1 (wrong), human on c2 (right) → 3 of 4.
     const a = t.map((x) => answerTo(x, { aiJudgement: x.sourceA === M || caseNo(x) === 1 ? 'ai' : 'human' }));
     const r = analyseStudy({ config: single, state: 'closed', trials: t, answers: a });
@@ -161,7 +208,7 @@ describe('analyseStudy (single)', () => {
     // Balanced design: chance ½. 2·P(X ≥ 3 | 4) = 2·5/16 = 0.625.
     expect(pooled.accuracy).toMatchObject({ successes: 3, trials: 4, nullRate: 0.5 });
     expect(pooled.accuracy.pValue).toBeCloseTo(0.625, 12);
-    expect(pooled.passesTuringTest).toBe(true);
+    expect(pooled.verdict).toBe('not-enough-answers');
     const bySource = r.aiJudgementBySource.filter((x) => x.readerId === null);
     expect(bySource.map((x) => [x.sourceId, x.judgedAi.successes, x.judgedAi.trials])).toEqual([
       [M, 2, 2],
@@ -178,12 +225,14 @@ describe('analyseStudy (single)', () => {
       sources: [MODEL_SOURCE, RATER_SOURCE, CONSENSUS_SOURCE],
       questions: { preference: false, acceptability: false, whichIsAi: true, comment: false },
     });
-    const t = planStudy(single);
+    const t = planStudy(single, countingTrialIds());
     // Always answering "human" is right on 4 of 6: exactly the chance level 2/3, so p = 1.
     const r = analyseStudy({ config: single, state: 'closed', trials: t, answers: t.map((x) => answerTo(x, { aiJudgement: 'human' })) });
     const pooled = must(r.aiIdentification.find((x) => x.readerId === null));
     expect(pooled.accuracy.nullRate).toBeCloseTo(2 / 3, 12);
     expect(pooled.accuracy.pValue).toBeCloseTo(1, 12);
-    expect(pooled.passesTuringTest).toBe(true);
+    // Power is measured against 2/3 + (1 − 2/3)/2 = 5/6.
+    expect(pooled).toMatchObject({ verdict: 'not-enough-answers' });
+    expect(pooled.designAccuracy).toBeCloseTo(5 / 6, 12);
   });
 });

@@ -8,8 +8,10 @@
  * - AI identification: accuracy of "which one is AI?" with the same interval and test. Paired
  *   trials count only when exactly one source is a model; chance is ½. Single mode: chance is the
  *   accuracy of the best uninformed guesser, max(π, 1 − π) with π the share of AI trials answered
- *   (½ in a balanced design). The model passes the Turing test when readers cannot beat chance: not
- *   (p < 0.05 and accuracy > chance).
+ *   (½ in a balanced design). A non-significant result is never called a pass: beside the test the
+ *   report gives its power at this many answers against readers who close half the gap between
+ *   chance and perfect (¾ at chance ½), the smallest accuracy it would detect with 80% power, and
+ *   the answers needed; below 80% power the verdict is "not enough answers to conclude".
  * - Acceptability: the 1–5 histogram per source, and a paired Wilcoxon signed-rank test per source
  *   pair on the scores a reader gave both sources for the same case (paired mode: in the same trial).
  * - Agreement: Fleiss' kappa between readers on each pair's preference (categories: first, second,
@@ -20,11 +22,32 @@
 import type { StoredAnswer } from './answers';
 import { decodeAnswers, type DecodedAnswer } from './decode';
 import { isAiSource, sourcePairs, type StudyConfig, type StudyMode, type StudyState } from './design';
-import { binomialTest, type FleissKappaResult, fleissKappaFromRatings, type WilcoxonResult, wilcoxonSignedRank, wilsonInterval } from './statistics';
+import {
+  binomialPower,
+  binomialTest,
+  detectableRate,
+  type FleissKappaResult,
+  fleissKappaFromRatings,
+  trialsForPower,
+  type WilcoxonResult,
+  wilcoxonSignedRank,
+  wilsonInterval,
+} from './statistics';
 import type { ServerTrial } from './trials';
 
-/** Significance level for the Turing-test verdict. */
-export const ALPHA = 0.05;
+/** Significance level of the AI-identification verdict. */
+const ALPHA = 0.05;
+
+/** The power below which a non-significant AI-identification test is "not enough answers to conclude". */
+const POWER_TARGET = 0.8;
+
+/**
+ * What the AI-identification test says. A model is never said to "pass": a non-significant test
+ * is either underpowered (not enough answers to conclude) or, with ≥ 80% power, no evidence that
+ * readers beat chance, which is not proof that they cannot.
+ */
+export const AI_VERDICTS = ['no-answers', 'not-enough-answers', 'no-evidence', 'readers-beat-chance', 'readers-below-chance'] as const;
+export type AiVerdict = (typeof AI_VERDICTS)[number];
 
 export interface RateSummary {
   readonly successes: number;
@@ -41,7 +64,15 @@ export interface RateSummary {
 export function rateSummary(successes: number, trials: number, nullRate = 0.5): RateSummary {
   if (trials === 0) return { successes, trials, rate: null, ciLower: null, ciUpper: null, pValue: null, nullRate };
   const ci = wilsonInterval(successes, trials);
-  return { successes, trials, rate: ci.estimate, ciLower: ci.lower, ciUpper: ci.upper, pValue: binomialTest(successes, trials, nullRate).pValue, nullRate };
+  return {
+    successes,
+    trials,
+    rate: ci.estimate,
+    ciLower: ci.lower,
+    ciUpper: ci.upper,
+    pValue: binomialTest(successes, trials, nullRate).pValue,
+    nullRate,
+  };
 }
 
 export interface PreferenceResult {
@@ -60,8 +91,15 @@ export interface AiIdentificationResult {
   /** Paired: the (model, human) pair; null for all eligible trials together. */
   readonly pair: readonly [string, string] | null;
   readonly accuracy: RateSummary;
-  /** True when readers do not beat chance; null without answers. */
-  readonly passesTuringTest: boolean | null;
+  readonly verdict: AiVerdict;
+  /** The alternative the power refers to: halfway between chance and perfect (¾ at chance ½). */
+  readonly designAccuracy: number;
+  /** Probability that the test (α = 0.05) detects `designAccuracy` with this many answers. */
+  readonly power: number;
+  /** The smallest true accuracy detected with 80% power at this many answers; null when none is. */
+  readonly detectableAccuracy: number | null;
+  /** Answers needed for 80% power against `designAccuracy`; null beyond 2000. */
+  readonly answersNeeded: number | null;
 }
 
 export interface AiJudgementBySource {
@@ -116,7 +154,7 @@ export interface StudyAnalysis {
 const METHODS = [
   'Preference rate: share of answers preferring the first source among answers that expressed a preference; "no preference" answers are reported separately and excluded from the denominator.',
   'Intervals: Wilson score 95% CI. Tests: exact two-sided binomial (R binom.test convention) against 0.5, or against chance for AI identification.',
-  'AI identification counts paired trials with exactly one model source; a model passes the Turing test when readers cannot beat chance (not p < 0.05 with accuracy above chance).',
+  'AI identification counts paired trials with exactly one model source. A non-significant result is not a pass: its power (α = 0.05) against readers halfway between chance and perfect is reported, with the smallest accuracy detectable with 80% power; below 80% power the verdict is "not enough answers to conclude".',
   'Acceptability: Wilcoxon signed-rank, paired by reader and case; zero differences dropped, mid-ranks for ties, normal approximation with tie and continuity correction unless n < 50 without ties or zeros (exact), as R wilcox.test.',
   "Agreement: Fleiss' kappa on preferences (first / second / no preference) across readers, cases as subjects.",
   'Pooled results treat all answers as independent.',
@@ -173,9 +211,35 @@ function pairedScores(decoded: readonly DecodedAnswer[], mode: StudyMode, first:
   return { x, y };
 }
 
-function turingVerdict(r: RateSummary): boolean | null {
-  if (r.rate === null || r.pValue === null) return null;
-  return !(r.pValue < ALPHA && r.rate > r.nullRate);
+function aiIdentificationOf(
+  readerId: string | null,
+  pair: readonly [string, string] | null,
+  accuracy: RateSummary,
+): AiIdentificationResult {
+  const chance = accuracy.nullRate;
+  const designAccuracy = chance + (1 - chance) / 2;
+  const power = binomialPower(accuracy.trials, chance, designAccuracy, ALPHA);
+  const verdict: AiVerdict =
+    accuracy.rate === null || accuracy.pValue === null
+      ? 'no-answers'
+      : accuracy.pValue < ALPHA
+        ? accuracy.rate > chance
+          ? 'readers-beat-chance'
+          : 'readers-below-chance'
+        : power < POWER_TARGET
+          ? 'not-enough-answers'
+          : 'no-evidence';
+  return {
+    readerId,
+    pair,
+    accuracy,
+    verdict,
+    designAccuracy,
+    power,
+    detectableAccuracy: detectableRate(accuracy.trials, chance, ALPHA, POWER_TARGET),
+    // At chance 1 no accuracy lies above it: nothing to detect, however many answers.
+    answersNeeded: chance < 1 ? trialsForPower(chance, designAccuracy, ALPHA, POWER_TARGET) : null,
+  };
 }
 
 export interface AnalysisInput {
@@ -193,7 +257,7 @@ export function analyseStudy({ config, state, trials, answers }: AnalysisInput):
   const all = scopes(config.readerIds);
 
   const preference: PreferenceResult[] = [];
-  const aiIdentification: AiIdentificationResult[] = [];
+  const aiIdentificationResults: AiIdentificationResult[] = [];
   const aiJudgementBySource: AiJudgementBySource[] = [];
   const acceptability: AcceptabilitySummary[] = [];
   const acceptabilityComparisons: AcceptabilityComparison[] = [];
@@ -207,24 +271,32 @@ export function analyseStudy({ config, state, trials, answers }: AnalysisInput):
           const preferFirst = ofPair.filter((d) => d.preferred === first).length;
           const preferSecond = ofPair.filter((d) => d.preferred === second).length;
           const noPreference = ofPair.filter((d) => d.preferred === 'none').length;
-          preference.push({ readerId, first, second, preferFirst, preferSecond, noPreference, firstPreferred: rateSummary(preferFirst, preferFirst + preferSecond) });
+          preference.push({
+            readerId,
+            first,
+            second,
+            preferFirst,
+            preferSecond,
+            noPreference,
+            firstPreferred: rateSummary(preferFirst, preferFirst + preferSecond),
+          });
         }
         if (config.questions.whichIsAi && aiIds.has(first) !== aiIds.has(second)) {
           const graded = ofPair.filter((d) => d.aiCorrect !== null);
           const accuracy = rateSummary(graded.filter((d) => d.aiCorrect).length, graded.length);
-          aiIdentification.push({ readerId, pair: [first, second], accuracy, passesTuringTest: turingVerdict(accuracy) });
+          aiIdentificationResults.push(aiIdentificationOf(readerId, [first, second], accuracy));
         }
       }
       if (config.questions.whichIsAi && pairs.filter(([a, b]) => aiIds.has(a) !== aiIds.has(b)).length > 1) {
         const graded = mine.filter((d) => d.aiCorrect !== null);
         const accuracy = rateSummary(graded.filter((d) => d.aiCorrect).length, graded.length);
-        aiIdentification.push({ readerId, pair: null, accuracy, passesTuringTest: turingVerdict(accuracy) });
+        aiIdentificationResults.push(aiIdentificationOf(readerId, null, accuracy));
       }
     } else if (config.questions.whichIsAi) {
       const graded = mine.filter((d) => d.aiCorrect !== null);
       const aiShare = graded.length === 0 ? 0.5 : graded.filter((d) => aiIds.has(d.trial.sourceA)).length / graded.length;
       const accuracy = rateSummary(graded.filter((d) => d.aiCorrect).length, graded.length, Math.max(aiShare, 1 - aiShare));
-      aiIdentification.push({ readerId, pair: null, accuracy, passesTuringTest: turingVerdict(accuracy) });
+      aiIdentificationResults.push(aiIdentificationOf(readerId, null, accuracy));
       for (const s of config.sources) {
         const ofSource = graded.filter((d) => d.trial.sourceA === s.sourceId);
         const judgedAi = rateSummary(ofSource.filter((d) => d.judgedAi).length, ofSource.length);
@@ -254,7 +326,13 @@ export function analyseStudy({ config, state, trials, answers }: AnalysisInput):
     for (const [first, second] of pairs) {
       const ratings = decoded.flatMap((d) =>
         sameUnorderedPair(d.trial, first, second) && d.preferred !== null
-          ? [{ subject: d.trial.caseId, rater: d.answer.readerId, category: d.preferred === first ? 'first' : d.preferred === second ? 'second' : 'none' }]
+          ? [
+              {
+                subject: d.trial.caseId,
+                rater: d.answer.readerId,
+                category: d.preferred === first ? 'first' : d.preferred === second ? 'second' : 'none',
+              },
+            ]
           : [],
       );
       const perCase = new Map<string, number>();
@@ -275,7 +353,7 @@ export function analyseStudy({ config, state, trials, answers }: AnalysisInput):
     trialsPlanned: trials.length,
     answers: answers.length,
     preference,
-    aiIdentification,
+    aiIdentification: aiIdentificationResults,
     aiJudgementBySource,
     acceptability,
     acceptabilityComparisons,

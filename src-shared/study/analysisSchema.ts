@@ -5,6 +5,7 @@
  */
 import '../api/zodSetup';
 import { z } from 'zod';
+import { AI_VERDICTS } from './analysis';
 
 const num = z.number();
 const numOrNull = z.number().nullable();
@@ -50,15 +51,30 @@ export const studyAnalysisSchema = z.object({
   trialsPlanned: num,
   answers: num,
   preference: z.array(
-    z.object({ readerId, first: z.string(), second: z.string(), preferFirst: num, preferSecond: num, noPreference: num, firstPreferred: rateSummarySchema }),
+    z.object({
+      readerId,
+      first: z.string(),
+      second: z.string(),
+      preferFirst: num,
+      preferSecond: num,
+      noPreference: num,
+      firstPreferred: rateSummarySchema,
+    }),
   ),
   aiIdentification: z.array(
-    z.object({ readerId, pair: z.tuple([z.string(), z.string()]).nullable(), accuracy: rateSummarySchema, passesTuringTest: z.boolean().nullable() }),
+    z.object({
+      readerId,
+      pair: z.tuple([z.string(), z.string()]).nullable(),
+      accuracy: rateSummarySchema,
+      verdict: z.enum(AI_VERDICTS),
+      designAccuracy: num,
+      power: num,
+      detectableAccuracy: numOrNull,
+      answersNeeded: numOrNull,
+    }),
   ),
   aiJudgementBySource: z.array(z.object({ readerId, sourceId: z.string(), isAi: z.boolean(), judgedAi: rateSummarySchema })),
-  acceptability: z.array(
-    z.object({ readerId, sourceId: z.string(), counts: z.array(num), n: num, mean: numOrNull, median: numOrNull }),
-  ),
+  acceptability: z.array(z.object({ readerId, sourceId: z.string(), counts: z.array(num), n: num, mean: numOrNull, median: numOrNull })),
   acceptabilityComparisons: z.array(z.object({ readerId, first: z.string(), second: z.string(), wilcoxon: wilcoxonSchema.nullable() })),
   agreement: z.array(z.object({ first: z.string(), second: z.string(), fleiss: fleissSchema.nullable(), note: z.string().nullable() })),
   methods: z.array(z.string()),

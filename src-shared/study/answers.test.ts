@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type AnswerCheckInput, checkAnswer, refuseUnlessOpen } from './answers';
-import { must, pairedStudy } from './testFixtures';
+import { countingTrialIds, must, pairedStudy } from './testFixtures';
 import { planStudy } from './trials';
 
 const config = pairedStudy();
-const trial = must(planStudy(config).find((t) => t.readerId === 'reader-1'));
+const trial = must(planStudy(config, countingTrialIds()).find((t) => t.readerId === 'reader-1'));
 const complete = { trialId: trial.trialId, preference: 'A', acceptability: { A: 4, B: 2 }, aiChoice: 'B', comment: 'ok' };
 
 function input(over: Partial<AnswerCheckInput> = {}): AnswerCheckInput {
@@ -30,7 +30,7 @@ describe('checkAnswer', () => {
     expect(r).toEqual({ ok: false, code: 'study-closed', message: expect.stringMatching(/closed/) });
   });
 
-  it('refuses another reader\'s trial and an unknown trial', () => {
+  it("refuses another reader's trial and an unknown trial", () => {
     expect(checkAnswer(input({ readerId: 'reader-2' }))).toMatchObject({ ok: false, code: 'not-your-trial' });
     expect(checkAnswer(input({ trial: undefined }))).toMatchObject({ ok: false, code: 'unknown-trial' });
   });
@@ -58,7 +58,10 @@ describe('checkAnswer', () => {
   });
 
   it('refuses malformed bodies and unknown fields', () => {
-    expect(checkAnswer(input({ answer: { ...complete, acceptability: { A: 6, B: 2 } } }))).toMatchObject({ ok: false, code: 'invalid-answer' });
+    expect(checkAnswer(input({ answer: { ...complete, acceptability: { A: 6, B: 2 } } }))).toMatchObject({
+      ok: false,
+      code: 'invalid-answer',
+    });
     expect(checkAnswer(input({ answer: { ...complete, sourceId: 'x' } }))).toMatchObject({ ok: false, code: 'invalid-answer' });
     expect(checkAnswer(input({ answer: null }))).toMatchObject({ ok: false, code: 'invalid-answer' });
   });

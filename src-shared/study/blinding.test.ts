@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertNoLeaks, findLeaks, studyIdentifiers } from './blinding';
-import { pairedStudy } from './testFixtures';
+import { countingTrialIds, pairedStudy } from './testFixtures';
 import { planStudy, toReaderTrial } from './trials';
 
 const config = pairedStudy();
@@ -16,7 +16,7 @@ describe('studyIdentifiers', () => {
 
 describe('findLeaks', () => {
   it('passes a clean reader payload: every trial of the study, as a reader list response', () => {
-    const trials = planStudy(config).filter((t) => t.readerId === 'reader-1');
+    const trials = planStudy(config, countingTrialIds()).filter((t) => t.readerId === 'reader-1');
     const response = {
       ok: true,
       result: {
@@ -39,7 +39,11 @@ describe('findLeaks', () => {
   it('catches identifiers inside values, keys and URLs, case-insensitively', () => {
     expect(findLeaks({ note: 'segmented by DEMO-UNET' }, ids)).toContainEqual({ path: '$.note', kind: 'identifier', match: 'demo-unet' });
     expect(findLeaks({ url: '/overlays/src-alice/case-1.nii' }, ids).map((l) => l.match)).toContain('src-alice');
-    expect(findLeaks({ byLabel: { 'Demo U-Net': 'A' } }, ids)).toContainEqual({ path: '$.byLabel.Demo U-Net', kind: 'identifier', match: 'Demo U-Net' });
+    expect(findLeaks({ byLabel: { 'Demo U-Net': 'A' } }, ids)).toContainEqual({
+      path: '$.byLabel.Demo U-Net',
+      kind: 'identifier',
+      match: 'Demo U-Net',
+    });
     expect(findLeaks(['model 2024.1 output'], ids).map((l) => l.match)).toContain('2024.1');
     expect(findLeaks('{"x":"Alice Example-Smith"}', ids).map((l) => l.match)).toContain('Alice Example-Smith');
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredAnswer } from './answers';
 import { answersToCsv, csvField, studyConfigFromJson, studyConfigToJson } from './export';
-import { pairedStudy } from './testFixtures';
+import { countingTrialIds, pairedStudy } from './testFixtures';
 import { planStudy } from './trials';
 
 const config = pairedStudy({ caseIds: ['case-1', 'case-2'], readerIds: ['reader-1'] });
-const trials = planStudy(config);
+const trials = planStudy(config, countingTrialIds());
 
 function stored(i: number, extra: Partial<StoredAnswer>): StoredAnswer {
   return {
@@ -69,7 +69,7 @@ describe('study configuration JSON', () => {
     expect(JSON.parse(json)).toMatchObject({ format: 'quorum-reader-study-config', study: { seed: 'seed-42' } });
     const back = studyConfigFromJson(json);
     expect(back).toEqual(config);
-    expect(planStudy(back)).toEqual(trials);
+    expect(planStudy(back, countingTrialIds())).toEqual(trials);
   });
 
   it('refuses other formats, another randomisation algorithm, and broken studies', () => {

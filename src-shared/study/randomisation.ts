@@ -32,8 +32,6 @@ export interface Rng {
   next(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
-  /** A raw 32-bit unsigned draw. */
-  uint32(): number;
 }
 
 /** mulberry32: a 32-bit state advanced by a Weyl sequence and mixed by two multiplies. */
@@ -42,7 +40,7 @@ export function mulberry32(seed: number): Rng {
   const next = (): number => uint32() / 4294967296;
   // floor(u·n) has a bias of at most n/2³² per value: negligible for study sizes.
   const int = (n: number): number => Math.floor(next() * n);
-  return { next, int, uint32 };
+  return { next, int };
 }
 
 /** A generator for one purpose of one reader in one study. */

@@ -44,3 +44,9 @@ export function must<T>(value: T | undefined | null, what = 'value'): T {
   if (value === undefined || value === null) throw new Error(`expected a ${what}`);
   return value;
 }
+
+/** Trial ids for planStudy in tests: "trial-1", "trial-2", … in plan order (the server draws UUIDs). */
+export function countingTrialIds(): () => string {
+  let n = 0;
+  return () => `trial-${++n}`;
+}

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findLeaks, studyIdentifiers } from './blinding';
 import type { StudyConfig, StudySource } from './design';
-import { MODEL_SOURCE, pairedStudy, RATER_SOURCE, CONSENSUS_SOURCE } from './testFixtures';
+import { CONSENSUS_SOURCE, countingTrialIds, MODEL_SOURCE, pairedStudy, RATER_SOURCE } from './testFixtures';
 import { planStudy, readerTrialSchema, type ServerTrial, toReaderTrial } from './trials';
 
 function byReader(trials: ServerTrial[]): Map<string, ServerTrial[]> {
@@ -14,13 +14,14 @@ function byReader(trials: ServerTrial[]): Map<string, ServerTrial[]> {
 const extraModel: StudySource = { sourceId: 'src-m2', ref: { kind: 'model', modelId: 'other-net', version: 'v9' }, label: 'Other' };
 
 describe('planStudy (paired)', () => {
-  it('gives each reader every (case, source pair) once, with opaque unique trial ids', () => {
+  it('gives each reader every (case, source pair) once, with the trial ids the caller draws', () => {
     const config = pairedStudy({ sources: [MODEL_SOURCE, RATER_SOURCE, CONSENSUS_SOURCE] });
-    const trials = planStudy(config);
+    const trials = planStudy(config, countingTrialIds());
     // 4 cases × 3 pairs × 2 readers
     expect(trials).toHaveLength(24);
     expect(new Set(trials.map((t) => t.trialId)).size).toBe(24);
-    for (const t of trials) expect(t.trialId).toMatch(/^t[0-9a-f]{16}$/);
+    // Ids are the caller's (the server's are random UUIDs), drawn once per trial in plan order.
+    expect(trials.map((t) => t.trialId)).toEqual(trials.map((_, i) => `trial-${i + 1}`));
     for (const [, list] of byReader(trials)) {
       expect(list.map((t) => t.position)).toEqual([...Array(12).keys()]);
       const combos = list.map((t) => `${t.caseId}:${[t.sourceA, t.sourceB].sort().join('+')}`);
@@ -30,14 +31,16 @@ describe('planStudy (paired)', () => {
 
   it('is reproducible from the configuration, whatever order the cases were chosen in', () => {
     const config = pairedStudy();
-    expect(planStudy(config)).toEqual(planStudy(config));
-    expect(planStudy({ ...config, caseIds: [...config.caseIds].reverse() })).toEqual(planStudy(config));
-    expect(planStudy({ ...config, seed: 'another' })).not.toEqual(planStudy(config));
+    expect(planStudy(config, countingTrialIds())).toEqual(planStudy(config, countingTrialIds()));
+    expect(planStudy({ ...config, caseIds: [...config.caseIds].reverse() }, countingTrialIds())).toEqual(
+      planStudy(config, countingTrialIds()),
+    );
+    expect(planStudy({ ...config, seed: 'another' }, countingTrialIds())).not.toEqual(planStudy(config, countingTrialIds()));
   });
 
   it('gives different readers different case orders', () => {
     const config = pairedStudy({ readerIds: ['r1', 'r2', 'r3', 'r4', 'r5'] });
-    const orders = [...byReader(planStudy(config)).values()].map((l) => l.map((t) => t.caseId).join(','));
+    const orders = [...byReader(planStudy(config, countingTrialIds())).values()].map((l) => l.map((t) => t.caseId).join(','));
     expect(new Set(orders).size).toBe(5);
   });
 
@@ -56,7 +59,7 @@ describe('planStudy (paired)', () => {
             caseIds: Array.from({ length: nCases }, (_, i) => `c${i}`),
             readerIds: Array.from({ length: nReaders }, (_, i) => `r${i}`),
           });
-          for (const [, list] of byReader(planStudy(config))) {
+          for (const [, list] of byReader(planStudy(config, countingTrialIds()))) {
             for (let i = 0; i < sources.length; i++) {
               for (let j = i + 1; j < sources.length; j++) {
                 const [x, y] = [sources[i].sourceId, sources[j].sourceId];
@@ -77,7 +80,7 @@ describe('planStudy (paired)', () => {
 describe('planStudy (single)', () => {
   it('shows each (case, source) once per reader, as A only', () => {
     const config = pairedStudy({ mode: 'single', questions: { preference: false, acceptability: true, whichIsAi: true, comment: false } });
-    const trials = planStudy(config);
+    const trials = planStudy(config, countingTrialIds());
     expect(trials).toHaveLength(4 * 2 * 2);
     for (const t of trials) expect(t.sourceB).toBeNull();
     for (const [, list] of byReader(trials)) {
@@ -88,7 +91,7 @@ describe('planStudy (single)', () => {
 
 describe('toReaderTrial', () => {
   const config = pairedStudy();
-  const trial = planStudy(config)[0];
+  const trial = planStudy(config, countingTrialIds())[0];
 
   it('carries only opaque ids, labels and questions, and passes the leak check', () => {
     const rt = toReaderTrial(trial, config, 4, false);

@@ -51,28 +51,18 @@ function trialKey(caseId: string, sources: readonly string[]): string {
   return JSON.stringify([caseId, ...sources]);
 }
 
-/** Opaque trial ids: "t" + 16 hex digits from the reader's own stream, unique in the study. */
-function trialIdFactory(seed: string, used: Set<string>): (readerId: string) => () => string {
-  return (readerId) => {
-    const rng = streamFor(seed, readerId, 'trial-id');
-    return () => {
-      for (;;) {
-        const id = `t${rng.uint32().toString(16).padStart(8, '0')}${rng.uint32().toString(16).padStart(8, '0')}`;
-        if (!used.has(id)) {
-          used.add(id);
-          return id;
-        }
-      }
-    };
-  };
-}
-
 /**
- * Every reader's trials, in order. Deterministic given the configuration (seed included); see
- * randomisation.ts for the guarantees: readers get different orders whenever possible, and in
- * paired mode each source pair's left/right placement is balanced within ±1 for each reader.
+ * Every reader's trials, in order. Orders and placements are deterministic given the configuration
+ * (seed included); see randomisation.ts for the guarantees: readers get different orders whenever
+ * possible, and in paired mode each source pair's left/right placement is balanced within ±1 for
+ * each reader.
+ *
+ * Trial ids are the one thing readers hold, so they must say nothing about the plan: they come from
+ * `newTrialId`, which the server backs with crypto.randomUUID (ids drawn from the seeded stream let
+ * a reader recover the generator state, and with it every trial's A/B mapping, by brute force).
+ * The caller draws them in plan order, so a replay with a counter reproduces the same trials.
  */
-export function planStudy(config: StudyConfig): ServerTrial[] {
+export function planStudy(config: StudyConfig, newTrialId: () => string): ServerTrial[] {
   const keyed = new Map<string, { caseId: string; sources: string[] }>();
   const pairs = sourcePairs(config).map(([a, b]) => [a.sourceId, b.sourceId]);
   for (const caseId of config.caseIds) {
@@ -80,7 +70,6 @@ export function planStudy(config: StudyConfig): ServerTrial[] {
     for (const sources of combos) keyed.set(trialKey(caseId, sources), { caseId, sources });
   }
   const orders = studyOrders(config.seed, config.readerIds, [...keyed.keys()]);
-  const newIdFor = trialIdFactory(config.seed, new Set());
   const trials: ServerTrial[] = [];
   for (const readerId of config.readerIds) {
     const order = (orders.get(readerId) ?? []).map((k) => {
@@ -96,12 +85,11 @@ export function planStudy(config: StudyConfig): ServerTrial[] {
         balancedFlags(positions.length, rng).forEach((flag, k) => (firstOnLeft[positions[k]] = flag));
       }
     }
-    const newId = newIdFor(readerId);
     order.forEach((t, position) => {
       const [first, second] = t.sources;
       const paired = config.mode === 'paired';
       trials.push({
-        trialId: newId(),
+        trialId: newTrialId(),
         readerId,
         position,
         caseId: t.caseId,

@@ -62,19 +62,28 @@ describe('study set-up', () => {
     expect((await refusal('quorum:study.list', { session: f.readers[0] })).code).toBe('unauthorized');
   });
 
-  it('records the seed, opens once, closes once and never reopens', async () => {
+  it('records the seed (shown once closed), opens once, closes once and never reopens', async () => {
     const created = await must<StudySummary>(f.dispatch, 'quorum:study.create', { session: f.admin, draft: pairedDraft(f) });
-    expect(created).toMatchObject({ state: 'draft', seed: 'fixed-seed-1', caseCount: 4, sourceCount: 2 });
+    expect(created).toMatchObject({ state: 'draft', seed: null, caseCount: 4, sourceCount: 2 });
     expect(created.readers.map((r) => r.total)).toEqual([4, 4]);
-    const drawn = await must<StudySummary>(f.dispatch, 'quorum:study.create', { session: f.admin, draft: { ...pairedDraft(f), seed: undefined } });
-    expect(drawn.seed).toMatch(/^[0-9a-f]{16}$/);
+    const drawn = await must<StudySummary>(f.dispatch, 'quorum:study.create', {
+      session: f.admin,
+      draft: { ...pairedDraft(f), seed: undefined },
+    });
+    await must(f.dispatch, 'quorum:study.open', { session: f.admin, studyId: drawn.studyId });
+    expect((await must<StudySummary>(f.dispatch, 'quorum:study.close', { session: f.admin, studyId: drawn.studyId })).seed).toMatch(
+      /^[0-9a-f]{16}$/,
+    );
     const id = created.studyId;
     expect((await refusal('quorum:study.next', { session: f.readers[0], studyId: id })).message).toContain('not been opened');
     expect((await must<StudySummary>(f.dispatch, 'quorum:study.open', { session: f.admin, studyId: id })).state).toBe('open');
     expect((await refusal('quorum:study.open', { session: f.admin, studyId: id })).message).toContain('only a draft');
     expect((await refusal('quorum:study.report', { session: f.admin, studyId: id })).message).toContain('only after it is closed');
     expect((await refusal('quorum:study.export', { session: f.admin, studyId: id })).message).toContain('only after it is closed');
-    expect((await must<StudySummary>(f.dispatch, 'quorum:study.close', { session: f.admin, studyId: id })).state).toBe('closed');
+    expect(await must<StudySummary>(f.dispatch, 'quorum:study.close', { session: f.admin, studyId: id })).toMatchObject({
+      state: 'closed',
+      seed: 'fixed-seed-1',
+    });
     expect((await refusal('quorum:study.open', { session: f.admin, studyId: id })).message).toContain('only a draft');
     expect((await refusal('quorum:study.close', { session: f.admin, studyId: id })).message).toContain('only an open');
   });
@@ -83,7 +92,9 @@ describe('study set-up', () => {
 describe('reading', () => {
   it('gives a reader blinded trials: labels, two binary masks on the grid, progress, and no revisit', async () => {
     const { studyId } = await createAndOpen();
-    expect(await must(f.dispatch, 'quorum:study.mine', { session: f.readers[0] })).toEqual([{ studyId, title: 'Segmentation reading study', answered: 0, total: 4 }]);
+    expect(await must(f.dispatch, 'quorum:study.mine', { session: f.readers[0] })).toEqual([
+      { studyId, title: 'Segmentation reading study', answered: 0, total: 4 },
+    ]);
     const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session: f.readers[0], studyId });
     expect(Object.keys(p).sort()).toEqual(['answered', 'image', 'overlays', 'studyId', 'title', 'total', 'trial']);
     expect(p.trial).toMatchObject({ position: 0, total: 4, display: 'pair', labels: ['A', 'B'], submitted: false, allowRevisit: false });
@@ -93,7 +104,10 @@ describe('reading', () => {
     const masks = p.overlays.map((o) => decodeMask(o.maskGzBase64));
     // Case n: the rater's n, n+1, n+2 (the uncertain voxel sent as 1), the model's n+1..n+3: one of each.
     const low = Math.min(masks[0][0], masks[1][0]);
-    expect([...masks].sort((a, b) => a[0] - b[0])).toEqual([[low, low + 1, low + 2], [low + 1, low + 2, low + 3]]);
+    expect([...masks].sort((a, b) => a[0] - b[0])).toEqual([
+      [low, low + 1, low + 2],
+      [low + 1, low + 2, low + 3],
+    ]);
     const bytes = new Uint8Array(gunzipSync(Buffer.from(p.overlays[0].maskGzBase64, 'base64')));
     expect(bytes.length).toBe(6 * 5 * 4);
     expect(new Set(bytes)).toEqual(new Set([0, 1]));
@@ -103,7 +117,9 @@ describe('reading', () => {
     expect(await must(f.dispatch, 'quorum:study.answer', { session: f.readers[0], studyId, answer })).toEqual({ answered: 1, total: 4 });
     const again = await refusal('quorum:study.answer', { session: f.readers[0], studyId, answer });
     expect(again.detail).toEqual({ reason: 'already-submitted' });
-    expect((await refusal('quorum:study.next', { session: f.readers[0], studyId, position: 0 })).message).toContain('does not allow revisits');
+    expect((await refusal('quorum:study.next', { session: f.readers[0], studyId, position: 0 })).message).toContain(
+      'does not allow revisits',
+    );
     const other = await refusal('quorum:study.answer', { session: f.readers[1], studyId, answer });
     expect(other.detail).toEqual({ reason: 'not-your-trial' });
     const incomplete = await refusal('quorum:study.answer', { session: f.readers[1], studyId, answer: { trialId: 'tnope' } });
@@ -113,22 +129,37 @@ describe('reading', () => {
     expect(next.answered).toBe(1);
     // An answer that skips asked questions is refused with the reason.
     const r2first = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session: f.readers[1], studyId });
-    expect((await refusal('quorum:study.answer', { session: f.readers[1], studyId, answer: { trialId: r2first.trial?.trialId, preference: 'A' } })).detail).toEqual({ reason: 'invalid-answer' });
+    expect(
+      (
+        await refusal('quorum:study.answer', {
+          session: f.readers[1],
+          studyId,
+          answer: { trialId: r2first.trial?.trialId, preference: 'A' },
+        })
+      ).detail,
+    ).toEqual({ reason: 'invalid-answer' });
     // A trial never shown to its reader cannot be answered: there is no start time to measure from.
     const store = await f.host.current();
     const unseen = store.withContext(store.signIn(f.readerIds[1]), (ctx) => trialsOf(ctx, studyId, f.readerIds[1])[3].trialId);
     const blind = { trialId: unseen, preference: 'A', acceptability: { A: 3, B: 3 }, aiChoice: 'A' };
-    expect((await refusal('quorum:study.answer', { session: f.readers[1], studyId, answer: blind })).message).toContain('has not been shown');
+    expect((await refusal('quorum:study.answer', { session: f.readers[1], studyId, answer: blind })).message).toContain(
+      'has not been shown',
+    );
   });
 
   it('lets a reader revise an answer only when the study allows revisits; the latest answer counts', async () => {
-    const { studyId } = await createAndOpen({ allowRevisit: true, questions: { preference: true, acceptability: false, whichIsAi: false, comment: false } });
+    const { studyId } = await createAndOpen({
+      allowRevisit: true,
+      questions: { preference: true, acceptability: false, whichIsAi: false, comment: false },
+    });
     const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session: f.readers[0], studyId });
     const trialId = p.trial?.trialId ?? '';
     await must(f.dispatch, 'quorum:study.answer', { session: f.readers[0], studyId, answer: { trialId, preference: 'A' } });
     const back = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session: f.readers[0], studyId, position: 0 });
     expect(back.trial).toMatchObject({ trialId, submitted: true, allowRevisit: true });
-    expect(await must(f.dispatch, 'quorum:study.answer', { session: f.readers[0], studyId, answer: { trialId, preference: 'none' } })).toEqual({ answered: 1, total: 4 });
+    expect(
+      await must(f.dispatch, 'quorum:study.answer', { session: f.readers[0], studyId, answer: { trialId, preference: 'none' } }),
+    ).toEqual({ answered: 1, total: 4 });
     await must(f.dispatch, 'quorum:study.close', { session: f.admin, studyId });
     const { answersCsv } = await must<{ answersCsv: string }>(f.dispatch, 'quorum:study.export', { session: f.admin, studyId });
     const rows = answersCsv.trim().split('\r\n');
@@ -140,15 +171,28 @@ describe('reading', () => {
   });
 
   it('shows one segmentation at a time in single mode and takes "was this made by AI?"', async () => {
-    const { studyId } = await createAndOpen({ mode: 'single', questions: { preference: false, acceptability: true, whichIsAi: true, comment: false } });
+    const { studyId } = await createAndOpen({
+      mode: 'single',
+      questions: { preference: false, acceptability: true, whichIsAi: true, comment: false },
+    });
     const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session: f.readers[0], studyId });
     // 4 cases × 2 sources, one at a time.
     expect(p.trial).toMatchObject({ display: 'single', labels: ['A'], total: 8 });
     expect(p.overlays.map((o) => o.label)).toEqual(['A']);
     const trialId = p.trial?.trialId ?? '';
-    const withPreference = await refusal('quorum:study.answer', { session: f.readers[0], studyId, answer: { trialId, preference: 'A', acceptability: { A: 3 }, aiJudgement: 'ai' } });
+    const withPreference = await refusal('quorum:study.answer', {
+      session: f.readers[0],
+      studyId,
+      answer: { trialId, preference: 'A', acceptability: { A: 3 }, aiJudgement: 'ai' },
+    });
     expect(withPreference.message).toContain('preference is not asked');
-    expect(await must(f.dispatch, 'quorum:study.answer', { session: f.readers[0], studyId, answer: { trialId, acceptability: { A: 3 }, aiJudgement: 'ai' } })).toEqual({ answered: 1, total: 8 });
+    expect(
+      await must(f.dispatch, 'quorum:study.answer', {
+        session: f.readers[0],
+        studyId,
+        answer: { trialId, acceptability: { A: 3 }, aiJudgement: 'ai' },
+      }),
+    ).toEqual({ answered: 1, total: 8 });
   });
 
   it('shows the segmentations frozen when the study opened, not a later save', async () => {
@@ -180,17 +224,30 @@ describe('closing and the report', () => {
         const answer =
           k === 0
             ? { trialId: p.trial.trialId, preference: 'A', acceptability: { A: 4, B: 2 }, aiChoice: 'A' }
-            : { trialId: p.trial.trialId, preference: modelLabel, acceptability: { [modelLabel]: 5, [humanLabel]: 3 }, aiChoice: modelLabel };
+            : {
+                trialId: p.trial.trialId,
+                preference: modelLabel,
+                acceptability: { [modelLabel]: 5, [humanLabel]: 3 },
+                aiChoice: modelLabel,
+              };
         await must(f.dispatch, 'quorum:study.answer', { session, studyId, answer });
       }
     }
     const last = [...shown.keys()][0];
     await must(f.dispatch, 'quorum:study.close', { session: f.admin, studyId });
-    const closed = await refusal('quorum:study.answer', { session: f.readers[0], studyId, answer: { trialId: last, preference: 'A', acceptability: { A: 1, B: 1 }, aiChoice: 'A' } });
+    const closed = await refusal('quorum:study.answer', {
+      session: f.readers[0],
+      studyId,
+      answer: { trialId: last, preference: 'A', acceptability: { A: 1, B: 1 }, aiChoice: 'A' },
+    });
     expect(closed.detail).toEqual({ reason: 'study-closed' });
     expect((await refusal('quorum:study.next', { session: f.readers[0], studyId })).message).toContain('closed');
 
-    const report = await must<{ config: StudyConfig; analysis: StudyAnalysisWire; trials: ServerTrial[] }>(f.dispatch, 'quorum:study.report', { session: f.admin, studyId });
+    const report = await must<{ config: StudyConfig; analysis: StudyAnalysisWire; trials: ServerTrial[] }>(
+      f.dispatch,
+      'quorum:study.report',
+      { session: f.admin, studyId },
+    );
     // The revealed mapping agrees with what readers were shown: the model's mask starts later.
     for (const t of report.trials) {
       const [a, b] = shown.get(t.trialId) ?? [];
@@ -200,7 +257,13 @@ describe('closing and the report', () => {
     for (const r of f.readerIds) expect(report.trials.filter((t) => t.readerId === r && t.sourceA === 'source-model')).toHaveLength(2);
 
     const pref = (reader: string | null) => report.analysis.preference.find((p) => p.readerId === reader);
-    expect(pref(f.readerIds[0])).toMatchObject({ first: 'source-model', second: 'source-rater', preferFirst: 2, preferSecond: 2, noPreference: 0 });
+    expect(pref(f.readerIds[0])).toMatchObject({
+      first: 'source-model',
+      second: 'source-rater',
+      preferFirst: 2,
+      preferSecond: 2,
+      noPreference: 0,
+    });
     expect(pref(f.readerIds[1])).toMatchObject({ preferFirst: 4, preferSecond: 0 });
     // Pooled 6 of 8: exact two-sided p = 2 × (C(8,6) + C(8,7) + C(8,8)) / 2^8 = 74/256.
     expect(pref(null)?.firstPreferred.successes).toBe(6);
@@ -215,7 +278,10 @@ describe('closing and the report', () => {
     expect(acc('source-rater')).toEqual([0, 2, 4, 2, 0]);
     expect(report.analysis.agreement[0].fleiss?.subjects).toBe(4);
 
-    const exported = await must<{ answersCsv: string; configJson: string }>(f.dispatch, 'quorum:study.export', { session: f.admin, studyId });
+    const exported = await must<{ answersCsv: string; configJson: string }>(f.dispatch, 'quorum:study.export', {
+      session: f.admin,
+      studyId,
+    });
     const rows = exported.answersCsv.trim().split('\r\n');
     expect(rows).toHaveLength(9);
     const header = rows[0].split(',');
@@ -226,7 +292,9 @@ describe('closing and the report', () => {
     }
     const replayed = studyConfigFromJson(exported.configJson);
     expect(replayed.seed).toBe('fixed-seed-1');
-    const key = (t: ServerTrial) => `${t.readerId}/${t.position}`;
-    expect(planStudy(replayed).sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...report.trials].sort((a, b) => key(a).localeCompare(key(b))));
+    // The replay gives the same orders and placements; trial ids are random and not part of it.
+    const plan = (trials: readonly ServerTrial[]) =>
+      trials.map(({ trialId: _id, ...t }) => t).sort((a, b) => `${a.readerId}/${a.position}`.localeCompare(`${b.readerId}/${b.position}`));
+    expect(plan(planStudy(replayed, () => 'replayed'))).toEqual(plan(report.trials));
   });
 });

@@ -3,20 +3,19 @@
  *
  * What leaves here is blinded by construction: the trial is `toReaderTrial` (strict schema, no
  * source/case field), the image is the case's reference series path, and the overlays are binary
- * masks under the labels "A"/"B". As a second line of defence every payload (masks aside: bytes,
+ * masks under the labels "A"/"B", frozen when the study opened (studyPayloads.ts). As a second line of defence every payload (masks aside: bytes,
  * not text) goes through the leak check with the study's identifiers and every rater name of the
  * project before it is returned; a hit is an internal error, never a response.
  *
  * Plain Node.
  */
-import zlib from 'node:zlib';
 import type { ReaderStudy, ReaderTrialPayload } from '../../../src-shared/api/studyChannels';
 import type { Session } from '../../../src-shared/project/types';
 import { checkAnswer } from '../../../src-shared/study/answers';
 import { assertNoLeaks, studyIdentifiers } from '../../../src-shared/study/blinding';
 import type { StudyConfig } from '../../../src-shared/study/design';
 import { readersMayAnswer } from '../../../src-shared/study/lifecycle';
-import { sourceOfLabel, toReaderTrial, type TrialLabel } from '../../../src-shared/study/trials';
+import { toReaderTrial } from '../../../src-shared/study/trials';
 import { appendAudit } from '../project/audit';
 import { nowIso, type StoreContext } from '../project/context';
 import { fail } from '../project/errors';
@@ -25,15 +24,14 @@ import {
   answeredTrialIds,
   appendAnswer,
   appendView,
-  frozenVersions,
   loadStudy,
   startedAt,
   studyIds,
   trialsOf,
   type StoredStudy,
 } from './studyRecords';
+import { frozenTrial } from './studyPayloads';
 import { sourceRaterNames } from './studySetup';
-import { caseImage, sourceMask } from './studySources';
 
 /** Thrown with the answer check's refusal code, so the API can pass it on. */
 export class AnswerRefusedError extends Error {
@@ -72,12 +70,11 @@ export function myStudies(ctx: StoreContext, viewer: Session): ReaderStudy[] {
 
 function requireOpen(study: StoredStudy): void {
   if (!readersMayAnswer(study.state)) {
-    fail('bad-request', study.state === 'closed' ? 'the study is closed; answers are no longer accepted' : 'the study has not been opened yet');
+    fail(
+      'bad-request',
+      study.state === 'closed' ? 'the study is closed; answers are no longer accepted' : 'the study has not been opened yet',
+    );
   }
-}
-
-function gzBase64(mask: Uint8Array): string {
-  return zlib.gzipSync(mask, { level: 6 }).toString('base64');
 }
 
 /** The reader's next unanswered trial, or the one at `position` (a submitted one only if revisits are allowed). */
@@ -89,7 +86,8 @@ export function nextTrial(ctx: StoreContext, viewer: Session, studyId: string, p
   const trials = trialsOf(ctx, studyId, viewer.raterId);
   const answered = answeredTrialIds(ctx, studyId, viewer.raterId);
   const trial = position === undefined ? trials.find((t) => !answered.has(t.trialId)) : trials[position];
-  if (position !== undefined && trial === undefined) fail('bad-request', `there is no trial ${position + 1}: this study has ${trials.length}`);
+  if (position !== undefined && trial === undefined)
+    fail('bad-request', `there is no trial ${position + 1}: this study has ${trials.length}`);
   const base = { studyId, title: config.title, answered: answered.size, total: trials.length };
   let payload: ReaderTrialPayload;
   if (trial === undefined) {
@@ -98,15 +96,9 @@ export function nextTrial(ctx: StoreContext, viewer: Session, studyId: string, p
     const submitted = answered.has(trial.trialId);
     if (submitted && !config.allowRevisit) fail('bad-request', 'this trial was already answered and the study does not allow revisits');
     appendView(ctx, studyId, trial.trialId, viewer.raterId, nowIso());
-    const labels: TrialLabel[] = trial.mode === 'paired' ? ['A', 'B'] : ['A'];
-    const overlays = labels.map((label) => {
-      const sourceId = sourceOfLabel(trial, label);
-      const source = config.sources.find((s) => s.sourceId === sourceId);
-      if (!source) throw new Error(`internal: trial ${trial.trialId} refers to an unknown source`);
-      const mask = sourceMask(ctx, trial.caseId, source.ref, frozenVersions(ctx, studyId, trial.caseId, source.sourceId));
-      return { label, maskGzBase64: gzBase64(mask) };
-    });
-    payload = { ...base, trial: toReaderTrial(trial, config, trials.length, submitted), image: caseImage(ctx, trial.caseId), overlays };
+    // Frozen at opening: the same lookup for every trial, whatever its sources (studyPayloads.ts).
+    const { image, overlays } = frozenTrial(ctx, config, trial.trialId);
+    payload = { ...base, trial: toReaderTrial(trial, config, trials.length, submitted), image, overlays: [...overlays] };
   }
   assertNoLeaks({ ...payload, overlays: payload.overlays.map((o) => ({ label: o.label })) }, readerLeakIdentifiers(ctx, config));
   return payload;
@@ -116,19 +108,32 @@ export function nextTrial(ctx: StoreContext, viewer: Session, studyId: string, p
 export function submitAnswer(ctx: StoreContext, viewer: Session, studyId: string, answer: unknown): { answered: number; total: number } {
   const study = loadStudy(ctx, studyId);
   requireReader(study.config, viewer);
-  const trialId = typeof answer === 'object' && answer !== null && 'trialId' in answer ? String((answer as { trialId: unknown }).trialId) : '';
+  const trialId =
+    typeof answer === 'object' && answer !== null && 'trialId' in answer ? String((answer as { trialId: unknown }).trialId) : '';
   const trials = trialsOf(ctx, studyId, viewer.raterId);
   // Another reader's trial id is looked up study-wide so the refusal says so (answers.ts keeps the two apart).
   const trial = trials.find((t) => t.trialId === trialId) ?? trialsOf(ctx, studyId).find((t) => t.trialId === trialId);
   const revision = trial ? answerCount(ctx, trial.trialId, viewer.raterId) : 0;
-  const check = checkAnswer({ state: study.state, config: study.config, readerId: viewer.raterId, trial, alreadySubmitted: revision > 0, answer });
+  const check = checkAnswer({
+    state: study.state,
+    config: study.config,
+    readerId: viewer.raterId,
+    trial,
+    alreadySubmitted: revision > 0,
+    answer,
+  });
   if (!check.ok) throw new AnswerRefusedError(check.code, check.message);
   const started = startedAt(ctx, check.answer.trialId, viewer.raterId);
   if (started === null) fail('bad-request', 'this trial has not been shown to you yet: open it before answering');
   const submittedAt = nowIso();
   ctx.db.transaction(() => {
     appendAnswer(ctx, studyId, viewer.raterId, check.answer, { startedAt: started, submittedAt, revision });
-    appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'study.answer', subjectId: studyId, detail: { trialId: check.answer.trialId, revision } });
+    appendAudit(ctx, {
+      actorRaterId: viewer.raterId,
+      action: 'study.answer',
+      subjectId: studyId,
+      detail: { trialId: check.answer.trialId, revision },
+    });
   });
   return { answered: answeredTrialIds(ctx, studyId, viewer.raterId).size, total: trials.length };
 }

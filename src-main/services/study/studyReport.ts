@@ -21,7 +21,8 @@ import { requireAdmin, summaryOf } from './studySetup';
 function closedStudy(ctx: StoreContext, viewer: Session, studyId: string): { config: StudyConfig; summary: StudySummary } {
   requireAdmin(viewer);
   const study = loadStudy(ctx, studyId);
-  if (study.state !== 'closed') fail('bad-request', `the study is ${study.state}: results and the source mapping are available only after it is closed`);
+  if (study.state !== 'closed')
+    fail('bad-request', `the study is ${study.state}: results and the source mapping are available only after it is closed`);
   return { config: study.config, summary: summaryOf(ctx, study) };
 }
 
@@ -39,7 +40,10 @@ export function studyReport(
 
 export function studyExport(ctx: StoreContext, viewer: Session, studyId: string): { answersCsv: string; configJson: string } {
   const { config } = closedStudy(ctx, viewer, studyId);
-  return { answersCsv: answersToCsv(config, 'closed', trialsOf(ctx, studyId), latestAnswers(ctx, studyId)), configJson: studyConfigToJson(config) };
+  return {
+    answersCsv: answersToCsv(config, 'closed', trialsOf(ctx, studyId), latestAnswers(ctx, studyId)),
+    configJson: studyConfigToJson(config),
+  };
 }
 
 export function listStudies(ctx: StoreContext, viewer: Session): StudySummary[] {
@@ -47,8 +51,14 @@ export function listStudies(ctx: StoreContext, viewer: Session): StudySummary[] 
   return studyIds(ctx).map((id) => summaryOf(ctx, loadStudy(ctx, id)));
 }
 
-export function getStudy(ctx: StoreContext, viewer: Session, studyId: string): { summary: StudySummary; config: StudyConfig } {
+/** The configuration without its seed: the summary carries the seed once the study is closed. */
+export function getStudy(
+  ctx: StoreContext,
+  viewer: Session,
+  studyId: string,
+): { summary: StudySummary; config: Omit<StudyConfig, 'seed'> } {
   requireAdmin(viewer);
   const study = loadStudy(ctx, studyId);
-  return { summary: summaryOf(ctx, study), config: study.config };
+  const { seed: _hidden, ...config } = study.config;
+  return { summary: summaryOf(ctx, study), config };
 }

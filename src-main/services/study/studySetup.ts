@@ -7,7 +7,7 @@
  *
  * Plain Node.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { SetupCheck, StudyDraft, StudyOptions, StudySummary } from '../../../src-shared/api/studyChannels';
 import type { Role, Session } from '../../../src-shared/project/types';
 import { findLeaks, studyIdentifiers } from '../../../src-shared/study/blinding';
@@ -18,6 +18,7 @@ import { appendAudit } from '../project/audit';
 import { nowIso, type StoreContext } from '../project/context';
 import { fail } from '../project/errors';
 import { text } from '../project/sqlite';
+import { buildTrialPayloads, keepTrialPayloads } from './studyPayloads';
 import { answeredByReader, appendState, insertSegmentation, insertStudy, insertTrials, loadStudy, type StoredStudy } from './studyRecords';
 import { sourceOptions, sourceVersions } from './studySources';
 
@@ -71,7 +72,8 @@ export function checkSetup(ctx: StoreContext, config: StudyConfig): SetupCheck {
   for (const caseId of config.caseIds) {
     const row = ctx.db.get('SELECT path FROM series WHERE case_id = ? AND ordinal = 0', [caseId]);
     const pathLeaks = row ? findLeaks(text(row, 'path'), identifiers) : [];
-    if (pathLeaks.length > 0) errors.push(`readers load case "${caseId}" from a path that names a source (${pathLeaks.map((l) => l.match).join(', ')})`);
+    if (pathLeaks.length > 0)
+      errors.push(`readers load case "${caseId}" from a path that names a source (${pathLeaks.map((l) => l.match).join(', ')})`);
   }
   return { ok: errors.length === 0, errors, missing };
 }
@@ -100,7 +102,9 @@ export function summaryOf(ctx: StoreContext, study: StoredStudy): StudySummary {
     title: config.title,
     state,
     mode: config.mode,
-    seed: config.seed,
+    // With the seed and the reader ids anyone can replay every order and left/right placement, so it
+    // stays on the server until the study is closed; closing logs its reveal (closeStudy).
+    seed: state === 'closed' ? config.seed : null,
     createdAt: config.createdAt,
     caseCount: config.caseIds.length,
     sourceCount: config.sources.length,
@@ -115,7 +119,7 @@ export function summaryOf(ctx: StoreContext, study: StoredStudy): StudySummary {
 export function createStudy(ctx: StoreContext, viewer: Session, draft: StudyDraft): StudySummary {
   requireAdmin(viewer);
   const studyId = `study_${randomBytes(8).toString('hex')}`;
-  // A drawn seed when the admin gives none; either way it is stored and shown, so the study can be replayed.
+  // A drawn seed when the admin gives none; it is stored, and shown once the study is closed, so the study can be replayed.
   const config = configFromDraft(draft, studyId, nowIso(), draft.seed ?? randomBytes(8).toString('hex'));
   const check = checkSetup(ctx, config);
   if (!check.ok) throw new StudySetupError(check);
@@ -126,7 +130,13 @@ export function createStudy(ctx: StoreContext, viewer: Session, draft: StudyDraf
       actorRaterId: viewer.raterId,
       action: 'study.create',
       subjectId: studyId,
-      detail: { title: config.title, mode: config.mode, cases: config.caseIds.length, sources: config.sources.length, readers: config.readerIds.length, seed: config.seed },
+      detail: {
+        title: config.title,
+        mode: config.mode,
+        cases: config.caseIds.length,
+        sources: config.sources.length,
+        readers: config.readerIds.length,
+      },
     });
   });
   return summaryOf(ctx, loadStudy(ctx, studyId));
@@ -143,31 +153,42 @@ export function openStudy(ctx: StoreContext, viewer: Session, studyId: string): 
     if (!check.ok && state === 'draft') throw new StudySetupError(check);
     fail('bad-request', move.message);
   }
-  const trials = planStudy(config);
+  // Random ids: they are all a reader holds of the plan, so they must carry nothing of the seed.
+  const trials = planStudy(config, randomUUID);
+  const versions = new Map<string, string[]>();
+  for (const caseId of config.caseIds) {
+    for (const s of config.sources) {
+      const v = sourceVersions(ctx, caseId, s.ref);
+      if (v === null) throw new Error(`internal: ${caseId}/${s.sourceId} vanished during opening`);
+      versions.set(JSON.stringify([caseId, s.sourceId]), v);
+    }
+  }
+  const versionsOf = (caseId: string, sourceId: string): string[] => versions.get(JSON.stringify([caseId, sourceId])) ?? [];
+  // Every trial's payload, before the study opens: a mask that cannot be read keeps it closed.
+  const payloads = buildTrialPayloads(ctx, config, trials, versionsOf);
   ctx.db.transaction(() => {
     // Frozen now, so a rater's later save cannot change what readers are shown mid-study.
     for (const caseId of config.caseIds) {
-      for (const s of config.sources) {
-        const versions = sourceVersions(ctx, caseId, s.ref);
-        if (versions === null) throw new Error(`internal: ${caseId}/${s.sourceId} vanished during opening`);
-        insertSegmentation(ctx, studyId, caseId, s.sourceId, versions);
-      }
+      for (const s of config.sources) insertSegmentation(ctx, studyId, caseId, s.sourceId, versionsOf(caseId, s.sourceId));
     }
     insertTrials(ctx, studyId, trials);
     appendState(ctx, studyId, 'open', nowIso(), viewer.raterId);
     appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'study.open', subjectId: studyId, detail: { trials: trials.length } });
   });
+  keepTrialPayloads(ctx, studyId, payloads);
   return summaryOf(ctx, loadStudy(ctx, studyId));
 }
 
 export function closeStudy(ctx: StoreContext, viewer: Session, studyId: string): StudySummary {
   requireAdmin(viewer);
-  const { state } = loadStudy(ctx, studyId);
+  const { config, state } = loadStudy(ctx, studyId);
   const move = transitionStudy(state, 'close', { ok: true });
   if (!move.ok) fail('bad-request', move.message);
   ctx.db.transaction(() => {
     appendState(ctx, studyId, 'closed', nowIso(), viewer.raterId);
     appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'study.close', subjectId: studyId });
+    // The seed becomes visible from here on (summaryOf, report, export): the audit says when and to whom.
+    appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'study.seed-revealed', subjectId: studyId, detail: { seed: config.seed } });
   });
   return summaryOf(ctx, loadStudy(ctx, studyId));
 }
@@ -175,7 +196,9 @@ export function closeStudy(ctx: StoreContext, viewer: Session, studyId: string):
 /** The cases, sources and possible readers (people only) a study can use. */
 export function studyOptions(ctx: StoreContext, viewer: Session): StudyOptions {
   requireAdmin(viewer);
-  const cases = ctx.db.all('SELECT case_id, name FROM cases ORDER BY name').map((r) => ({ caseId: text(r, 'case_id'), name: text(r, 'name') }));
+  const cases = ctx.db
+    .all('SELECT case_id, name FROM cases ORDER BY name')
+    .map((r) => ({ caseId: text(r, 'case_id'), name: text(r, 'name') }));
   const readers = ctx.db
     .all("SELECT rater_id, name, role FROM raters WHERE kind = 'human' ORDER BY name COLLATE NOCASE")
     .map((r) => ({ raterId: text(r, 'rater_id'), name: text(r, 'name'), role: text(r, 'role') as Role }));

@@ -1,4 +1,9 @@
-/** An admin's studies: state, seed, each reader's progress, and the open / close / report actions. */
+/**
+ * An admin's studies: state, seed (once closed), each reader's progress, and the open / close /
+ * report actions. Closing asks first: it ends the readers' work and reveals the blinding, and a
+ * study is never reopened.
+ */
+import { useState } from 'react';
 import type { StudySummary } from '../../../src-shared/api/studyChannels';
 
 interface Props {
@@ -9,6 +14,7 @@ interface Props {
 }
 
 export function StudyList({ studies, onOpen, onClose, onReport }: Props) {
+  const [confirmingClose, setConfirmingClose] = useState<string | null>(null);
   if (studies.length === 0) return <p className="muted">No reader study yet.</p>;
   return (
     <table className="study-table" data-testid="study-list">
@@ -36,7 +42,13 @@ export function StudyList({ studies, onOpen, onClose, onReport }: Props) {
               {s.caseCount} × {s.sourceCount}
             </td>
             <td>
-              <code data-testid="study-seed-shown">{s.seed}</code>
+              {s.seed === null ? (
+                <span className="muted" data-testid="study-seed-hidden">
+                  hidden until closed
+                </span>
+              ) : (
+                <code data-testid="study-seed-shown">{s.seed}</code>
+              )}
             </td>
             <td>
               {s.readers.map((r) => (
@@ -51,10 +63,28 @@ export function StudyList({ studies, onOpen, onClose, onReport }: Props) {
                   Open to readers
                 </button>
               )}
-              {s.state === 'open' && (
-                <button type="button" onClick={() => onClose(s.studyId)} data-testid="study-close">
+              {s.state === 'open' && confirmingClose !== s.studyId && (
+                <button type="button" onClick={() => setConfirmingClose(s.studyId)} data-testid="study-close">
                   Close
                 </button>
+              )}
+              {s.state === 'open' && confirmingClose === s.studyId && (
+                <div className="study-close-confirm" role="alertdialog" aria-label="Close the study?" data-testid="study-close-confirm">
+                  <p>Closing stops all answers and reveals which segmentation was which. A closed study cannot be reopened.</p>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setConfirmingClose(null);
+                      onClose(s.studyId);
+                    }}
+                    data-testid="study-close-confirmed"
+                  >
+                    Close and reveal
+                  </button>
+                  <button type="button" onClick={() => setConfirmingClose(null)} data-testid="study-close-cancel" autoFocus>
+                    Cancel
+                  </button>
+                </div>
               )}
               {s.state === 'closed' && (
                 <button type="button" onClick={() => onReport(s.studyId)} data-testid="study-report-open">

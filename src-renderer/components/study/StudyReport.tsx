@@ -16,6 +16,29 @@ const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}
 const pval = (v: number | null) => (v === null ? '—' : v < 0.0001 ? '< 0.0001' : v.toFixed(4));
 const num = (v: number | null, d = 2) => (v === null ? '—' : v.toFixed(d));
 
+type AiRow = Report['analysis']['aiIdentification'][number];
+
+/**
+ * The AI-identification verdict in words. A non-significant test is never a "pass": with low power
+ * it cannot tell, and with enough power it is only the absence of evidence.
+ */
+function verdictText(a: AiRow): string {
+  const power = `power ${pct(a.power)} to detect ${pct(a.designAccuracy)} accuracy`;
+  const needed = a.answersNeeded === null ? '' : `; about ${a.answersNeeded} answers give 80%`;
+  switch (a.verdict) {
+    case 'no-answers':
+      return '—';
+    case 'readers-beat-chance':
+      return 'readers beat chance (they can tell the AI apart)';
+    case 'readers-below-chance':
+      return 'readers do worse than chance (they take one for the other)';
+    case 'not-enough-answers':
+      return `not enough answers to conclude (${power}${needed})`;
+    case 'no-evidence':
+      return `no evidence that readers beat chance, which does not show they cannot (${power}; 80% power from ${pct(a.detectableAccuracy)})`;
+  }
+}
+
 function PlotBox({ make, testId }: { make(): Element; testId: string }) {
   const box = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
@@ -42,10 +65,32 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
   const scopeOrder = [...config.readerIds, null];
 
   const prefRows: RateRow[] = analysis.preference.flatMap((p) =>
-    p.firstPreferred.rate === null ? [] : [{ what: `prefers ${L(p.first)} over ${L(p.second)}`, who: who(p.readerId), rate: p.firstPreferred.rate, lo: p.firstPreferred.ciLower ?? 0, hi: p.firstPreferred.ciUpper ?? 1, n: p.firstPreferred.trials }],
+    p.firstPreferred.rate === null
+      ? []
+      : [
+          {
+            what: `prefers ${L(p.first)} over ${L(p.second)}`,
+            who: who(p.readerId),
+            rate: p.firstPreferred.rate,
+            lo: p.firstPreferred.ciLower ?? 0,
+            hi: p.firstPreferred.ciUpper ?? 1,
+            n: p.firstPreferred.trials,
+          },
+        ],
   );
   const aiRows: RateRow[] = analysis.aiIdentification.flatMap((a) =>
-    a.accuracy.rate === null ? [] : [{ what: a.pair ? `identifies AI: ${L(a.pair[0])} vs ${L(a.pair[1])}` : 'identifies AI (all pairs)', who: who(a.readerId), rate: a.accuracy.rate, lo: a.accuracy.ciLower ?? 0, hi: a.accuracy.ciUpper ?? 1, n: a.accuracy.trials }],
+    a.accuracy.rate === null
+      ? []
+      : [
+          {
+            what: a.pair ? `identifies AI: ${L(a.pair[0])} vs ${L(a.pair[1])}` : 'identifies AI (all pairs)',
+            who: who(a.readerId),
+            rate: a.accuracy.rate,
+            lo: a.accuracy.ciLower ?? 0,
+            hi: a.accuracy.ciUpper ?? 1,
+            n: a.accuracy.trials,
+          },
+        ],
   );
   const histogram: HistogramRow[] = analysis.acceptability
     .filter((a) => a.readerId === null)
@@ -104,7 +149,13 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
                 analysis.preference
                   .filter((p) => p.readerId === r)
                   .map((p) => (
-                    <tr key={`${r}-${p.first}-${p.second}`} data-testid="report-pref" data-reader={who(r)} data-first={p.first} data-second={p.second}>
+                    <tr
+                      key={`${r}-${p.first}-${p.second}`}
+                      data-testid="report-pref"
+                      data-reader={who(r)}
+                      data-first={p.first}
+                      data-second={p.second}
+                    >
                       <td>{who(r)}</td>
                       <td>
                         {L(p.first)} vs {L(p.second)}
@@ -122,8 +173,12 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
               )}
             </tbody>
           </table>
-          <p className="muted">Ties: “no preference” answers are reported separately and excluded from the rate and from the binomial test.</p>
-          {prefRows.some((r) => r.who === 'pooled') && <PlotBox testId="report-plot-preference" make={() => preferencePlot(prefRows.filter((r) => r.who === 'pooled'))} />}
+          <p className="muted">
+            Ties: “no preference” answers are reported separately and excluded from the rate and from the binomial test.
+          </p>
+          {prefRows.some((r) => r.who === 'pooled') && (
+            <PlotBox testId="report-plot-preference" make={() => preferencePlot(prefRows.filter((r) => r.who === 'pooled'))} />
+          )}
         </>
       )}
 
@@ -140,7 +195,7 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
                 <th>95% CI</th>
                 <th>chance</th>
                 <th>p</th>
-                <th>Turing test</th>
+                <th>verdict (α = 0.05)</th>
               </tr>
             </thead>
             <tbody>
@@ -161,7 +216,9 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
                       </td>
                       <td>{pct(a.accuracy.nullRate)}</td>
                       <td>{pval(a.accuracy.pValue)}</td>
-                      <td>{a.passesTuringTest === null ? '—' : a.passesTuringTest ? 'passes (readers do not beat chance)' : 'fails (readers beat chance)'}</td>
+                      <td data-testid="ai-verdict" data-verdict={a.verdict}>
+                        {verdictText(a)}
+                      </td>
                     </tr>
                   )),
               )}
@@ -249,7 +306,8 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
           <ul>
             {analysis.agreement.map((a) => (
               <li key={`${a.first}-${a.second}`} data-testid="report-kappa">
-                {L(a.first)} vs {L(a.second)}: κ = {num(a.fleiss?.kappa ?? null, 3)} {a.fleiss ? `(${a.fleiss.subjects} cases, ${a.fleiss.ratings} ratings)` : ''} {a.note ?? ''}
+                {L(a.first)} vs {L(a.second)}: κ = {num(a.fleiss?.kappa ?? null, 3)}{' '}
+                {a.fleiss ? `(${a.fleiss.subjects} cases, ${a.fleiss.ratings} ratings)` : ''} {a.note ?? ''}
               </li>
             ))}
           </ul>
@@ -284,7 +342,13 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
           </thead>
           <tbody>
             {trials.map((t) => (
-              <tr key={t.trialId} data-testid="report-mapping" data-trial-id={t.trialId} data-source-a={t.sourceA} data-source-b={t.sourceB ?? ''}>
+              <tr
+                key={t.trialId}
+                data-testid="report-mapping"
+                data-trial-id={t.trialId}
+                data-source-a={t.sourceA}
+                data-source-b={t.sourceB ?? ''}
+              >
                 <td>{who(t.readerId)}</td>
                 <td>{t.position + 1}</td>
                 <td>

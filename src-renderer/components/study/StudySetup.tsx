@@ -1,7 +1,7 @@
 /**
  * Setting up a reader study (admins): cases, two or more sources (a model version, a rater, or the
  * raters' majority consensus), readers, questions, paired or single mode, revisits, and an optional
- * seed (one is drawn at creation otherwise; either way it is shown in the list). "Check" asks the
+ * seed (one is drawn at creation otherwise; either way the list shows it once the study is closed). "Check" asks the
  * server without saving; "Create" is refused with the same list when a case lacks a source.
  */
 import { useEffect, useMemo, useState } from 'react';
@@ -93,7 +93,7 @@ export function StudySetup({ token, onCreated }: { token: string; onCreated(): v
           <input value={title} onChange={(e) => setTitle(e.target.value)} data-testid="study-title" />
         </label>
         <label>
-          Seed (empty: drawn at creation)
+          Seed (empty: drawn at creation; shown once the study is closed)
           <input value={seed} onChange={(e) => setSeed(e.target.value)} data-testid="study-seed" />
         </label>
         <label>
@@ -113,7 +113,13 @@ export function StudySetup({ token, onCreated }: { token: string; onCreated(): v
           <legend>Cases ({caseIds.length})</legend>
           {options.cases.map((c) => (
             <label key={c.caseId} className="check">
-              <input type="checkbox" checked={caseIds.includes(c.caseId)} onChange={() => setCaseIds(toggle(caseIds, c.caseId))} data-testid="study-case" data-name={c.name} />
+              <input
+                type="checkbox"
+                checked={caseIds.includes(c.caseId)}
+                onChange={() => setCaseIds(toggle(caseIds, c.caseId))}
+                data-testid="study-case"
+                data-name={c.name}
+              />
               {c.name}
             </label>
           ))}
@@ -130,7 +136,10 @@ export function StudySetup({ token, onCreated }: { token: string; onCreated(): v
                 data-kind={o.source.ref.kind}
                 data-label={o.source.label}
               />
-              {o.source.label} <span className="muted">({sourceKindLabel(o.source.ref.kind)}; {o.caseIds.length} of {options.cases.length} cases)</span>
+              {o.source.label}{' '}
+              <span className="muted">
+                ({sourceKindLabel(o.source.ref.kind)}; {o.caseIds.length} of {options.cases.length} cases)
+              </span>
             </label>
           ))}
         </fieldset>
@@ -138,7 +147,13 @@ export function StudySetup({ token, onCreated }: { token: string; onCreated(): v
           <legend>Readers ({readerIds.length})</legend>
           {options.readers.map((r) => (
             <label key={r.raterId} className="check">
-              <input type="checkbox" checked={readerIds.includes(r.raterId)} onChange={() => setReaderIds(toggle(readerIds, r.raterId))} data-testid="study-reader-choice" data-name={r.name} />
+              <input
+                type="checkbox"
+                checked={readerIds.includes(r.raterId)}
+                onChange={() => setReaderIds(toggle(readerIds, r.raterId))}
+                data-testid="study-reader-choice"
+                data-name={r.name}
+              />
               {r.name} {r.role !== 'annotator' && <span className="muted">({r.role}: can open raters’ work in the Viewer)</span>}
             </label>
           ))}

@@ -4,3 +4,4 @@ export * from './wilson';
 export * from './binomial';
 export * from './wilcoxon';
 export * from './fleiss';
+export * from './power';

@@ -1,0 +1,103 @@
+/**
+ * Every trial's reader-visible content (the case image and the gzipped A/B masks), computed once
+ * when the study opens and frozen, so serving a trial is a lookup whatever its sources are.
+ *
+ * Why: built per request, a majority-consensus overlay (read and combine every rater's file) took
+ * measurably longer than a single source's, and a reader could sort trials by source from the
+ * response time alone. Frozen, every study.next does the same work: a map lookup and a view row.
+ * The gzip settings are fixed (and Node writes no timestamp into the header), so a response's size
+ * depends on the masks' content and nothing else about the source.
+ *
+ * The masks come from the segmentation versions frozen at opening (study_segmentations), so after a
+ * restart the same bytes are rebuilt for the whole study at once, before any trial is served.
+ * Each (case, source) mask is encoded once and shared by the trials that show it.
+ *
+ * Plain Node. Internal to the study service.
+ */
+import zlib from 'node:zlib';
+import type { ReaderTrialPayload } from '../../../src-shared/api/studyChannels';
+import type { StudyConfig } from '../../../src-shared/study/design';
+import { sourceOfLabel, type ServerTrial, type TrialLabel } from '../../../src-shared/study/trials';
+import type { StoreContext } from '../project/context';
+import { frozenVersions, trialsOf } from './studyRecords';
+import { caseImage, sourceMask } from './studySources';
+
+interface FrozenTrial {
+  readonly image: NonNullable<ReaderTrialPayload['image']>;
+  readonly overlays: ReadonlyArray<Readonly<ReaderTrialPayload['overlays'][number]>>;
+}
+
+type FrozenStudy = ReadonlyMap<string, FrozenTrial>;
+
+/** Per open project (its context), per study. Dropped with the project. */
+const frozenByProject = new WeakMap<StoreContext, Map<string, FrozenStudy>>();
+
+function studiesOf(ctx: StoreContext): Map<string, FrozenStudy> {
+  let m = frozenByProject.get(ctx);
+  if (!m) {
+    m = new Map();
+    frozenByProject.set(ctx, m);
+  }
+  return m;
+}
+
+/**
+ * Builds every trial's frozen content. `versionsOf` gives the segmentation versions each
+ * (case, source) shows: the ones being frozen while opening, or the stored ones after a restart.
+ * Throws (and the study does not open) when a mask cannot be read.
+ */
+export function buildTrialPayloads(
+  ctx: StoreContext,
+  config: StudyConfig,
+  trials: readonly ServerTrial[],
+  versionsOf: (caseId: string, sourceId: string) => readonly string[],
+): FrozenStudy {
+  const masks = new Map<string, string>();
+  const images = new Map<string, FrozenTrial['image']>();
+  const maskOf = (caseId: string, sourceId: string): string => {
+    const key = JSON.stringify([caseId, sourceId]);
+    let encoded = masks.get(key);
+    if (encoded === undefined) {
+      const source = config.sources.find((s) => s.sourceId === sourceId);
+      if (!source) throw new Error(`internal: a trial of ${config.studyId} refers to an unknown source`);
+      encoded = zlib.gzipSync(sourceMask(ctx, caseId, source.ref, versionsOf(caseId, sourceId)), { level: 6 }).toString('base64');
+      masks.set(key, encoded);
+    }
+    return encoded;
+  };
+  const out = new Map<string, FrozenTrial>();
+  for (const trial of trials) {
+    let image = images.get(trial.caseId);
+    if (image === undefined) {
+      image = Object.freeze(caseImage(ctx, trial.caseId));
+      images.set(trial.caseId, image);
+    }
+    const labels: TrialLabel[] = trial.mode === 'paired' ? ['A', 'B'] : ['A'];
+    const overlays = labels.map((label) => {
+      const sourceId = sourceOfLabel(trial, label);
+      if (sourceId === null) throw new Error(`internal: trial ${trial.trialId} has no source for ${label}`);
+      return Object.freeze({ label, maskGzBase64: maskOf(trial.caseId, sourceId) });
+    });
+    out.set(trial.trialId, Object.freeze({ image, overlays: Object.freeze(overlays) }));
+  }
+  return out;
+}
+
+/** Keeps a study's payloads, built while it was opened. */
+export function keepTrialPayloads(ctx: StoreContext, studyId: string, payloads: FrozenStudy): void {
+  studiesOf(ctx).set(studyId, payloads);
+}
+
+/** The frozen content of one trial; after a restart, the whole study's is rebuilt first. */
+export function frozenTrial(ctx: StoreContext, config: StudyConfig, trialId: string): FrozenTrial {
+  const studies = studiesOf(ctx);
+  let study = studies.get(config.studyId);
+  if (study === undefined) {
+    const trials = trialsOf(ctx, config.studyId);
+    study = buildTrialPayloads(ctx, config, trials, (caseId, sourceId) => frozenVersions(ctx, config.studyId, caseId, sourceId));
+    studies.set(config.studyId, study);
+  }
+  const trial = study.get(trialId);
+  if (!trial) throw new Error(`internal: trial ${trialId} has no frozen payload`);
+  return trial;
+}
