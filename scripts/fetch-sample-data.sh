@@ -2,9 +2,9 @@
 # Sample data that is not committed, made idempotently under data-cache/ (gitignored):
 #   data-cache/ct/cranium.nii.gz                      real head CT, 256×256×108 HU, from Debian's
 #                                                     invesalius-examples (GPL-2: never commit it)
-#   data-cache/ct/synthetic-512x512x300-int16.nii.gz  deterministic CT-like volume for benchmarks
 #   data-cache/demo-cohort/                           the demo evaluation cohort (demo/README.md)
-# Each file is made only if missing. Needs apt (Debian/Ubuntu) for the CT; root only if the apt
+# Each file is made only if missing. The benchmarks' 512×512×300 synthetic CT is not made here: the
+# app never opens it, so bench/syntheticCt.ts makes it when a benchmark first needs it. Needs apt (Debian/Ubuntu) for the CT; root only if the apt
 # lists must be refreshed first.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -41,12 +41,4 @@ else
   cp "$work/x/usr/share/doc/invesalius-examples/copyright" "$out/cranium.COPYRIGHT"
 fi
 
-synthetic="$out/synthetic-512x512x300-int16.nii.gz"
-if [ -s "$synthetic" ]; then
-  echo "fetch-sample-data: $synthetic already present"
-else
-  echo "fetch-sample-data: generating $synthetic (about 30 s)"
-  npx tsx scripts/make-synthetic-ct.ts "$synthetic.partial"
-  mv "$synthetic.partial" "$synthetic"
-fi
 ls -l "$out"
