@@ -10,7 +10,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { maskThresholdMismatches, quantiseProbabilities } from '../../../src-shared/inference/quantise';
 import { parseBval, readNifti } from '../../../src-shared/nifti/index';
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
-import { generateCohort, labelCounts, voxelMlOf, type GeneratedCase, type SourceDwi } from '../../../scripts/demo-cohort/generate';
+import {
+  caseImageFiles,
+  generateCohort,
+  labelCounts,
+  voxelMlOf,
+  type GeneratedCase,
+  type SourceDwi,
+} from '../../../scripts/demo-cohort/generate';
+import { readShippedResult, sha256Of } from '../../../scripts/demo-cohort/shippedModel';
 import { CASES, COHORT_SEED, LESION_CLASSES, RATERS } from '../../../scripts/demo-cohort/spec';
 import { repoRoot } from '../demoDwiBackend.testSupport';
 import { COHORT_FILE, parseCohortManifest } from './demoCohortManifest';
@@ -104,6 +112,18 @@ describe('the demo cohort generator', () => {
     // The small class is one ellipsoid centred on the drawn centre: w there is 1/(1 + e^-6) ≈ 0.998.
     const centre = voxelIndex(c, c.blobs[smallest].centre);
     RATERS.forEach((r, i) => expect(c.raters[i].mask[centre], r.name).toBe(r.missesSmallestOfSeveral ? 0 : 1));
+  });
+});
+
+describe('the committed model results (demo/cohort-model)', () => {
+  it('were made from the images this generator makes and from the current demo model', () => {
+    // Otherwise set-up silently falls back to running the model (~75 s): refresh them with
+    // `npx tsx scripts/demo-cohort/main.ts --out <tmp> --update-shipped-model`.
+    const modelJsonSha256 = sha256Of(readFileSync(path.join(repoRoot, 'models', 'demo-dwi-lesion', 'model.json')));
+    for (const c of cohort) {
+      const { niiGz, bval } = caseImageFiles(c, src);
+      expect(readShippedResult(c.spec.id, sha256Of(niiGz, bval), modelJsonSha256), c.spec.id).not.toBeNull();
+    }
   });
 });
 
