@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { z } from 'zod';
 
-export const SHIPPED_MODEL_DIR = path.resolve(import.meta.dirname, '..', '..', 'demo', 'cohort-model');
+const SHIPPED_MODEL_DIR = path.resolve(import.meta.dirname, '..', '..', 'demo', 'cohort-model');
 const INPUTS_FILE = 'inputs.json';
 
 /** The files a model result is stored as in a cohort case's model/ folder. */

@@ -11,7 +11,7 @@ import { LOW_B_MAX } from './dwiSources';
 import type { ChannelId, ChannelSpec } from './manifest';
 
 /** The channels a case offers a model, and the sentence that describes the case in a refusal. */
-export interface OfferedChannels {
+interface OfferedChannels {
   readonly ids: ReadonlySet<ChannelId>;
   /** The high b-value (s/mm²) behind `dwi_b1000`, needed to compute an ADC. */
   readonly bValue: number | null;
