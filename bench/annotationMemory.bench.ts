@@ -35,9 +35,9 @@ import { openCaseByName } from '../e2e/helpers/openCase';
 import { projectApi, type ProjectApi } from '../e2e/helpers/projectApi';
 import { startServer } from '../e2e/helpers/startServer';
 import { waitForVolume } from '../e2e/helpers/waitForVolume';
+import { ensureSyntheticCt } from './syntheticCt';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CT = join(root, 'data-cache/ct/synthetic-512x512x300-int16.nii.gz');
 const DIMS = [512, 512, 300] as const;
 const VOXELS = DIMS[0] * DIMS[1] * DIMS[2];
 const TARGET_BYTES = 2.5 * 2 ** 30;
@@ -149,7 +149,7 @@ async function waitForLayers(page: Page, count: number): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  execFileSync('bash', ['scripts/fetch-sample-data.sh'], { cwd: root, stdio: 'inherit' });
+  const CT = ensureSyntheticCt();
   execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const images = mkdtempSync(join(tmpdir(), 'quorum-memory-bench-'));
   writeFileSync(

@@ -4,7 +4,7 @@
  * this run (the floor: any viewer must at least do that). Target: ≤ 2×.
  *
  * Cases: the real 256×256×108 head CT (fetched at set-up from Debian's invesalius-examples) and a
- * generated 512×512×300 int16 CT, both made by scripts/fetch-sample-data.sh into data-cache/.
+ * generated 512×512×300 int16 CT (bench/syntheticCt.ts makes it on first use), both in data-cache/.
  * The renderer marks the interval itself (User Timing 'quorum:open-to-first-image', from the Open
  * click to Cornerstone's first render of the new volume), so Playwright's own overhead is excluded.
  * WebGL runs on SwiftShader here: the render part is slower than on a real GPU, never faster.
@@ -18,11 +18,12 @@ import { chromium, type Page } from '@playwright/test';
 import { readNifti } from '../src-shared/nifti/index';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/helpers/chromium';
 import { startServer } from '../e2e/helpers/startServer';
+import { ensureSyntheticCt, SYNTHETIC_CT } from './syntheticCt';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CASES = [
-  { name: 'head CT 256×256×108 int16', file: 'data-cache/ct/cranium.nii.gz' },
-  { name: 'synthetic CT 512×512×300 int16', file: 'data-cache/ct/synthetic-512x512x300-int16.nii.gz' },
+  { name: 'head CT 256×256×108 int16', file: join(root, 'data-cache/ct/cranium.nii.gz') },
+  { name: 'synthetic CT 512×512×300 int16', file: SYNTHETIC_CT },
 ];
 const REPEATS = 3;
 
@@ -133,6 +134,7 @@ function stageTable(runs: readonly OpenTiming[]): string[] {
 
 export async function run(): Promise<void> {
   execFileSync('bash', ['scripts/fetch-sample-data.sh'], { cwd: root, stdio: 'inherit' });
+  ensureSyntheticCt();
   execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const server = await startServer(root);
   const browser = await chromium.launch({
@@ -146,7 +148,7 @@ export async function run(): Promise<void> {
     const rows: string[] = [];
     const breakdowns: string[] = [];
     for (const c of CASES) {
-      const path = join(root, c.file);
+      const path = c.file;
       if (!existsSync(path)) throw new Error(`${c.file} is missing; scripts/fetch-sample-data.sh makes it`);
       plainParseMs(path); // warm the page cache and the JIT for both paths alike
       await openAndMeasure(page, path);

@@ -10,15 +10,15 @@ let missing = 0;
 
 function vitest(report) {
   passed += report.numPassedTests ?? 0;
-  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countFailedSuitesWithFailedTests(report);
+  failed += (report.numFailedTests ?? 0) + countFailedFilesWithoutFailedTests(report);
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
-// A suite that fails to load has no failed tests in it; count it once. Suites with failing tests are
-// already counted through their tests.
-function countFailedSuitesWithFailedTests(report) {
-  return (report.testResults ?? []).filter(
-    (s) => s.status === 'failed' && (s.assertionResults ?? []).some((t) => t.status === 'failed'),
-  ).length;
+// Vitest's numFailedTestSuites counts every describe block as well as every file, so one failing test
+// inside a describe is two failed "suites": count tests, not suites. A file that failed with no failing
+// test in it (it did not load, or a hook threw) still counts once, so such a failure is never zero.
+function countFailedFilesWithoutFailedTests(report) {
+  return (report.testResults ?? []).filter((s) => s.status === 'failed' && !(s.assertionResults ?? []).some((t) => t.status === 'failed'))
+    .length;
 }
 function playwright(report) {
   const s = report.stats ?? {};

@@ -5,6 +5,7 @@
 import { computeAdc } from '../../src-shared/inference/channels';
 import { LOW_B_MAX } from '../../src-shared/inference/dwiSources';
 import { otsuThreshold } from '../../src-shared/inference/otsu';
+import { writeNifti } from '../../src-shared/nifti/index';
 import type { VolumeGeometry } from '../../src-shared/volume/types';
 import { countAbove, drawLesion, pasteLesion, type Blob } from './lesions';
 import { makeRng } from './random';
@@ -122,4 +123,18 @@ export function labelCounts(mask: Uint8Array): [number, number, number] {
   const c: [number, number, number] = [0, 0, 0];
   for (let v = 0; v < mask.length; v++) c[mask[v]]++;
   return c;
+}
+
+/** The case's image as the cohort stores it: .nii.gz bytes (gzip mtime 0, so the same case gives the same bytes) and .bval text. */
+export function caseImageFiles(g: GeneratedCase, src: SourceDwi): { niiGz: Uint8Array; bval: string } {
+  const niiGz = writeNifti(
+    {
+      geometry: src.geometry,
+      data: g.image,
+      volumeCount: src.volumes.length,
+      description: `Quorum demo cohort ${g.spec.id} (synthetic lesions)`,
+    },
+    { gzip: true },
+  );
+  return { niiGz, bval: `${src.bValues.join(' ')}\n` };
 }

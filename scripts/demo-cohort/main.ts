@@ -1,10 +1,12 @@
 /**
  * Makes the demo evaluation cohort under data-cache/demo-cohort/ (gitignored), idempotently:
  *
- *   npx tsx scripts/demo-cohort/main.ts [--out DIR] [--no-model] [--force]
+ *   npx tsx scripts/demo-cohort/main.ts [--out DIR] [--no-model] [--force] [--update-shipped-model]
  *
  * Six cases from the real demo DWI (spec.ts), three synthetic raters' masks per case, and the demo
- * model's result on each (model.ts). A cohort.json of the current format already there is kept; a
+ * model's result on each: the committed one when it was made from the same case and model
+ * (shippedModel.ts), otherwise a run of the model (model.ts); `--update-shipped-model` runs the
+ * model on every case and rewrites the committed results. A cohort.json of the current format already there is kept; a
  * new one is written into a temporary folder and renamed into place, so an interrupted run never
  * leaves a half cohort that looks complete. Prints the cohort table (demo/README.md has it too).
  */
@@ -19,12 +21,15 @@ import {
   type CohortCase,
   type CohortManifest,
 } from '../../src-main/services/project/demoCohortManifest';
-import { generateCohort, labelCounts, voxelMlOf, type GeneratedCase, type SourceDwi } from './generate';
+import type { InferenceProvenance } from '../../src-shared/inference/index';
+import { caseImageFiles, generateCohort, labelCounts, voxelMlOf, type GeneratedCase, type SourceDwi } from './generate';
 import { loadDemoModel, runDemoModel, type DemoModel } from './model';
+import { readShippedResult, RESULT_FILES, sha256Of, writeShippedResults, type ModelResultFiles } from './shippedModel';
 import { COHORT_SEED, RATERS } from './spec';
 import { cohortTable } from './table';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
+const MODEL_DIR = path.join(repo, 'models', 'demo-dwi-lesion');
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -71,16 +76,55 @@ function existingIsCurrent(out: string, wantModel: boolean): boolean {
   }
 }
 
-async function writeCase(dir: string, g: GeneratedCase, src: SourceDwi, bvec: string, demo: DemoModel | null): Promise<CohortCase> {
+/** A case's model result: its stored files, the sha256 of the inputs it belongs to, and whether the model ran for it. */
+type ModelResultFor = (
+  g: GeneratedCase,
+  imageBytes: Uint8Array,
+  bval: string,
+) => Promise<{ files: ModelResultFiles; caseInputSha256: string; ran: boolean }>;
+
+/** Committed results where their inputs match, a run of the demo model (loaded once, on first need) otherwise. */
+function modelResults(src: SourceDwi, modelJsonSha256: string, useShipped: boolean): ModelResultFor {
+  let demo: Promise<DemoModel> | null = null;
+  return async (g, imageBytes, bval) => {
+    const caseInputSha256 = sha256Of(imageBytes, bval);
+    const shipped = useShipped ? readShippedResult(g.spec.id, caseInputSha256, modelJsonSha256) : null;
+    if (shipped) return { files: shipped, caseInputSha256, ran: false };
+    demo ??= loadDemoModel(MODEL_DIR);
+    // Read the image back as the app does (NIfTI + .bval split), so the model sees exactly the case file.
+    const image = readNifti(imageBytes, { fileName: 'dwi.nii.gz' });
+    const vols = splitByBValue(image, src.bValues.slice(), []);
+    const out = await runDemoModel(
+      await demo,
+      image.geometry.dims,
+      image.geometry.spacingMm,
+      vols.map((v) => ({ bValue: v.bValue, data: v.volume.data })),
+    );
+    const files: ModelResultFiles = {
+      'mask.nii.gz': writeNifti({ geometry: src.geometry, data: out.mask, description: 'demo model p > 0.5' }, { gzip: true }),
+      'probability.nii.gz': writeNifti(
+        { geometry: src.geometry, data: out.probability, sclSlope: 1 / 255, description: 'demo model p x255' },
+        { gzip: true },
+      ),
+      'provenance.json': new TextEncoder().encode(`${JSON.stringify(out.provenance, null, 2)}\n`),
+    };
+    return { files, caseInputSha256, ran: true };
+  };
+}
+
+async function writeCase(
+  dir: string,
+  g: GeneratedCase,
+  src: SourceDwi,
+  bvec: string,
+  resultFor: ModelResultFor | null,
+): Promise<{ entry: CohortCase; model: Awaited<ReturnType<ModelResultFor>> | null }> {
   const caseDir = path.join(dir, g.spec.id);
   mkdirSync(path.join(caseDir, 'raters'), { recursive: true });
   const geometry = src.geometry;
-  const imageBytes = writeNifti(
-    { geometry, data: g.image, volumeCount: src.volumes.length, description: `Quorum demo cohort ${g.spec.id} (synthetic lesions)` },
-    { gzip: true },
-  );
+  const { niiGz: imageBytes, bval } = caseImageFiles(g, src);
   writeFileSync(path.join(caseDir, 'dwi.nii.gz'), imageBytes);
-  writeFileSync(path.join(caseDir, 'dwi.bval'), `${src.bValues.join(' ')}\n`);
+  writeFileSync(path.join(caseDir, 'dwi.bval'), bval);
   writeFileSync(path.join(caseDir, 'dwi.bvec'), bvec);
   const voxelMl = voxelMlOf(src);
   const raters: CohortCase['raters'] = g.raters.map(({ spec, mask }) => {
@@ -99,36 +143,23 @@ async function writeCase(dir: string, g: GeneratedCase, src: SourceDwi, bvec: st
     return { rater: spec.name, mask: rel, lesionMl: lesion * voxelMl, uncertainMl: uncertain * voxelMl, lesionsFound: found };
   });
   let model: CohortCase['model'] = null;
-  if (demo) {
-    // Read the image back as the app does (NIfTI + .bval split), so the model sees exactly the case file.
-    const image = readNifti(imageBytes, { fileName: 'dwi.nii.gz' });
-    const vols = splitByBValue(image, src.bValues.slice(), []);
-    const out = await runDemoModel(
-      demo,
-      image.geometry.dims,
-      image.geometry.spacingMm,
-      vols.map((v) => ({ bValue: v.bValue, data: v.volume.data })),
-    );
+  const result = resultFor ? await resultFor(g, imageBytes, bval) : null;
+  if (result) {
     mkdirSync(path.join(caseDir, 'model'), { recursive: true });
     const rel = (f: string) => `${g.spec.id}/model/${f}`;
-    writeFileSync(
-      path.join(dir, rel('mask.nii.gz')),
-      writeNifti({ geometry, data: out.mask, description: 'demo model p > 0.5' }, { gzip: true }),
-    );
-    writeFileSync(
-      path.join(dir, rel('probability.nii.gz')),
-      writeNifti({ geometry, data: out.probability, sclSlope: 1 / 255, description: 'demo model p x255' }, { gzip: true }),
-    );
-    writeFileSync(path.join(dir, rel('provenance.json')), `${JSON.stringify(out.provenance, null, 2)}\n`);
+    for (const name of RESULT_FILES) writeFileSync(path.join(dir, rel(name)), result.files[name]);
+    const provenance = JSON.parse(new TextDecoder().decode(result.files['provenance.json'])) as InferenceProvenance;
+    const volume = provenance.volumes?.[0];
+    if (!volume) throw new Error(`demo cohort: the model result of ${g.spec.id} has no volumes in its provenance`);
     model = {
       mask: rel('mask.nii.gz'),
       probability: rel('probability.nii.gz'),
       provenance: rel('provenance.json'),
-      maskMl: out.maskMl,
-      expectedMl: out.expectedMl,
+      maskMl: volume.maskMl,
+      expectedMl: volume.expectedMl,
     };
   }
-  return {
+  const entry: CohortCase = {
     id: g.spec.id,
     name: g.spec.name,
     kind: g.spec.kind,
@@ -140,26 +171,42 @@ async function writeCase(dir: string, g: GeneratedCase, src: SourceDwi, bvec: st
     raters,
     model,
   };
+  return { entry, model: result };
 }
 
 async function main(): Promise<void> {
   const out = path.resolve(argValue('--out') ?? path.join(repo, 'data-cache', 'demo-cohort'));
   const wantModel = !process.argv.includes('--no-model');
-  if (!process.argv.includes('--force') && existingIsCurrent(out, wantModel)) {
+  const updateShipped = process.argv.includes('--update-shipped-model');
+  if (!process.argv.includes('--force') && !updateShipped && existingIsCurrent(out, wantModel)) {
     console.log(`demo-cohort: ${out} already present`);
     return;
   }
   const t0 = Date.now();
   const { src, bvec } = readSource();
   const generated = generateCohort(src, COHORT_SEED);
-  const demo = wantModel ? await loadDemoModel(path.join(repo, 'models', 'demo-dwi-lesion')) : null;
+  // model.json pins every member's sha256, so its own hash identifies the model.
+  const modelJsonSha256 = sha256Of(readFileSync(path.join(MODEL_DIR, 'model.json')));
+  const resultFor = wantModel || updateShipped ? modelResults(src, modelJsonSha256, !updateShipped) : null;
   const tmp = `${out}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const cases: CohortCase[] = [];
+  const results: Array<{ caseId: string; caseInputSha256: string; files: ModelResultFiles; ran: boolean }> = [];
   for (const g of generated) {
-    cases.push(await writeCase(tmp, g, src, bvec, demo));
-    console.log(`demo-cohort: ${g.spec.id} done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    const { entry, model } = await writeCase(tmp, g, src, bvec, resultFor);
+    cases.push(entry);
+    if (model) results.push({ caseId: g.spec.id, ...model });
+    const how = model === null ? '' : model.ran ? ', model run' : ', committed model result';
+    console.log(`demo-cohort: ${g.spec.id} done (${((Date.now() - t0) / 1000).toFixed(1)} s${how})`);
+  }
+  if (updateShipped) {
+    writeShippedResults(results, modelJsonSha256);
+    console.log('demo-cohort: rewrote the committed model results in demo/cohort-model/; commit them');
+  } else if (results.some((r) => r.ran)) {
+    console.log(
+      'demo-cohort: the committed model results (demo/cohort-model/) were made from other images or another model, so the model ran; refresh them with --update-shipped-model',
+    );
   }
   const manifest: CohortManifest = {
     format: COHORT_FORMAT,

@@ -47,8 +47,6 @@ export interface ModelOutput {
   mask: Uint8Array;
   probability: Uint8Array;
   provenance: InferenceProvenance;
-  maskMl: number;
-  expectedMl: number;
 }
 
 export async function runDemoModel(
@@ -68,11 +66,5 @@ export async function runDemoModel(
   const base = inferenceProvenance(demo.model.manifest, result, { executionProvider: 'cpu-native', startedAt });
   const volumesMl = result.volumes.map((v) => ({ label: v.label, expectedMl: v.expectedMl, maskMl: v.maskMl }));
   const provenance: InferenceProvenance = { ...base, settings: { ...base.settings, threshold }, volumes: volumesMl };
-  return {
-    mask,
-    probability: quantiseProbabilities(result.probabilities),
-    provenance,
-    maskMl: volumesMl[0].maskMl,
-    expectedMl: volumesMl[0].expectedMl,
-  };
+  return { mask, probability: quantiseProbabilities(result.probabilities), provenance };
 }

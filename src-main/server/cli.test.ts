@@ -73,6 +73,15 @@ describe('browser-mode CLI', () => {
       body: '{}',
     });
     expect(info.json()).toMatchObject({ ok: true, value: { mode: 'browser', demoProjectPath: path.join(tmp, 'project') } });
+    // A project of the user's own (not the bundled demo/) still gets the bundled demo model.
+    const models = await rawRequest(port, '/api/models.list', {
+      method: 'POST',
+      headers: { 'X-Quorum-Token': match?.[2] ?? '', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect((models.json() as { value: { models: Array<{ key: string }> } }).value.models.map((m) => m.key)).toContain(
+      'bundled/demo-dwi-lesion',
+    );
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
   });

@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     projectDir: path.resolve(values.project),
     rendererDir: path.resolve(values.renderer),
     dataDir: path.resolve(values['data-dir']),
+    // The repository's models, wherever --project points (the default looks beside the project folder).
+    bundledModelsDir: path.join(repoRoot, 'models'),
   });
   const server = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: parsePort(values.port) });
   // The one stable line tests parse; keep its wording.

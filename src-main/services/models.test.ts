@@ -31,7 +31,11 @@ describe('models service', () => {
     const demo = listing.models[0];
     expect(demo.error).toBeNull();
     expect(demo.model?.intendedUse.startsWith('demo model, not for clinical use')).toBe(true);
-    expect(demo.model?.channels).toEqual(['dwi_b1000', 'adc']);
+    // The manifest's channel specs, with what to do when the case lacks one (the list says which cases fit).
+    expect(demo.model?.channels.map((c) => [c.id, c.ifMissing])).toEqual([
+      ['dwi_b1000', 'error'],
+      ['adc', 'computeFromB0'],
+    ]);
     expect(demo.model?.memberCount).toBe(3);
     expect(demo.model?.activation).toBe('sigmoid');
     expect(demo.files.map((f) => f.name)).toEqual(['model.json', 'member-0.onnx', 'member-1.onnx', 'member-2.onnx']);

@@ -131,7 +131,7 @@ async function describeFolder(source: ModelSource, folder: string, folderPath: s
         license: m.license,
         intendedUse: m.intendedUse,
         modality: m.modality,
-        channels: m.channels.map((c) => c.id),
+        channels: m.channels,
         labels: [...m.output.labels],
         activation: m.output.activation,
         memberCount: m.members.length,

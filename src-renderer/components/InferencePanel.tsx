@@ -2,9 +2,13 @@
  * The sidebar's model section (issue 5): pick a model ("demo model, not for clinical use" from its
  * manifest), Run on the open case, progress with ETA, Cancel, the EP that ran (and why not WebGPU),
  * stage times; then the map shown (probability / entropy / mutual information), the threshold and
- * the expected (Σp) next to the thresholded volume.
+ * the expected (Σp) next to the thresholded volume. A model that does not accept the open case (its
+ * inputs, from the manifest, against the case's modality and b-values) cannot be picked, and the
+ * panel says why, so an empty choice is never a mystery.
  */
 import { useEffect } from 'react';
+import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
+import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
 import { seesAllRaters } from '../../src-shared/project/blinding';
 import { useAnnotationState } from '../state/annotationState';
 import { useAppState } from '../state/appState';
@@ -36,8 +40,20 @@ export function InferencePanel() {
     return onVolumeShown(() => void setTimeout(handleInferenceVolumeShown, 0));
   }, []);
 
-  const entry = s.models.find((m) => m.key === s.selectedKey) ?? null;
   const busy = s.phase === 'loading' || s.phase === 'running' || s.phase === 'cancelling';
+  const offered = openCase ? offeredChannels(openCase) : null;
+  const refusal = (m: ModelEntry): string | null => (offered && m.model ? whyModelRefusesCase(m.model, offered) : null);
+  const usable = s.models.filter((m) => m.error === null);
+  const fitting = usable.filter((m) => refusal(m) === null);
+  const entry = s.models.find((m) => m.key === s.selectedKey) ?? null;
+  const entryRefusal = entry ? refusal(entry) : null;
+
+  // A newly opened case that the picked model does not accept: pick one that does, if any.
+  const switchTo = entryRefusal !== null ? (fitting[0]?.key ?? null) : null;
+  useEffect(() => {
+    if (switchTo && !busy) selectModel(switchTo);
+  }, [switchTo, busy]);
+
   const p = s.progress;
   const v = s.volumes?.[0] ?? null;
 
@@ -52,10 +68,10 @@ export function InferencePanel() {
         title={s.userModelsDir ? `Your models folder: ${s.userModelsDir}` : undefined}
       >
         {s.models.map((m) => (
-          <option key={m.key} value={m.key} disabled={m.error !== null}>
+          <option key={m.key} value={m.key} disabled={m.error !== null || refusal(m) !== null}>
             {m.model ? m.model.name : m.folder}
             {m.source === 'user' ? ' (yours)' : ''}
-            {m.error ? ' — unusable' : ''}
+            {m.error ? ' — unusable' : refusal(m) ? ' — not for this case' : ''}
           </option>
         ))}
       </select>
@@ -63,6 +79,17 @@ export function InferencePanel() {
         <p className="model-use" data-testid="model-intended-use" title={entry.model.intendedUse}>
           {entry.model.intendedUse.split('.')[0]}
         </p>
+      )}
+      {usable.length > 0 && fitting.length === 0 && offered ? (
+        <p className="muted small" data-testid="model-none-fits">
+          No model accepts this case: {usable.map(refusal).join(' ')}
+        </p>
+      ) : (
+        entryRefusal && (
+          <p className="muted small" data-testid="model-refusal">
+            {entryRefusal}
+          </p>
+        )
       )}
       {entry?.webgpu && !entry.webgpu.canRun && <p className="muted">{entry.webgpu.blocking[0]}</p>}
       {s.models
@@ -85,7 +112,7 @@ export function InferencePanel() {
           type="button"
           data-testid="inference-run"
           title="Run the model on the open case (G)"
-          disabled={busy || !openCase || !entry || entry.error !== null}
+          disabled={busy || !openCase || !entry || entry.error !== null || entryRefusal !== null}
           onClick={() => void runModel()}
         >
           Run

@@ -30,7 +30,7 @@ async function readListing(): Promise<Listing | string> {
 function modelStatus(m: ModelEntry): string {
   if (m.error) return `unusable — ${m.error}`;
   const gpu = m.webgpu && !m.webgpu.canRun ? ' · WASM only' : '';
-  return `${m.model?.memberCount ?? 0} member(s), ${m.model?.channels.join(' + ') ?? ''}${gpu}`;
+  return `${m.model?.memberCount ?? 0} member(s), ${m.model?.channels.map((c) => c.id).join(' + ') ?? ''}${gpu}`;
 }
 
 export function SettingsDialog() {

@@ -17,6 +17,7 @@ import {
   type InferenceProvenance,
   type SegmentationResult,
 } from '../../src-shared/inference';
+import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
@@ -173,6 +174,12 @@ export async function runModel(): Promise<void> {
   const entry = state.models.find((m) => m.key === state.selectedKey);
   if (!c || !entry || entry.error !== null || state.phase === 'running' || state.phase === 'loading') return;
   clearResult();
+  // Also reached by the G key while the panel shows the refusal: say why rather than fail mid-run.
+  const refused = entry.model ? whyModelRefusesCase(entry.model, offeredChannels(c)) : null;
+  if (refused) {
+    set({ phase: 'error', message: refused });
+    return;
+  }
   try {
     await ensureLoaded(entry);
     set({ phase: 'loading', message: 'Reading the case…' });

@@ -8,6 +8,7 @@
  */
 import './zodSetup';
 import { z } from 'zod';
+import { channelSpecSchema } from '../inference/manifest';
 import { inferenceProvenanceSchema } from '../inference/provenance';
 import { annotationVersionSchema, raterSchema } from '../project/schemas';
 
@@ -31,7 +32,8 @@ export const modelEntrySchema = z.object({
       /** Shown verbatim next to every result ("demo model, not for clinical use. …"). */
       intendedUse: z.string(),
       modality: z.string(),
-      channels: z.array(z.string()),
+      /** The manifest's input channels, so the renderer can say which cases the model accepts (inference/caseFit.ts). */
+      channels: z.array(channelSpecSchema),
       labels: z.array(z.string()),
       activation: z.enum(['sigmoid', 'softmax']),
       memberCount: z.number().int(),

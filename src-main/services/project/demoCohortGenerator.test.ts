@@ -8,9 +8,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maskThresholdMismatches, quantiseProbabilities } from '../../../src-shared/inference/quantise';
-import { parseBval, readNifti } from '../../../src-shared/nifti/index';
+import { parseBval, readNifti, splitByBValue } from '../../../src-shared/nifti/index';
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
-import { generateCohort, labelCounts, voxelMlOf, type GeneratedCase, type SourceDwi } from '../../../scripts/demo-cohort/generate';
+import {
+  caseImageFiles,
+  generateCohort,
+  labelCounts,
+  voxelMlOf,
+  type GeneratedCase,
+  type SourceDwi,
+} from '../../../scripts/demo-cohort/generate';
+import { loadDemoModel, runDemoModel } from '../../../scripts/demo-cohort/model';
+import { readShippedResult, sha256Of } from '../../../scripts/demo-cohort/shippedModel';
 import { CASES, COHORT_SEED, LESION_CLASSES, RATERS } from '../../../scripts/demo-cohort/spec';
 import { repoRoot } from '../demoDwiBackend.testSupport';
 import { COHORT_FILE, parseCohortManifest } from './demoCohortManifest';
@@ -105,6 +114,48 @@ describe('the demo cohort generator', () => {
     const centre = voxelIndex(c, c.blobs[smallest].centre);
     RATERS.forEach((r, i) => expect(c.raters[i].mask[centre], r.name).toBe(r.missesSmallestOfSeveral ? 0 : 1));
   });
+});
+
+describe('the committed model results (demo/cohort-model)', () => {
+  const modelDir = path.join(repoRoot, 'models', 'demo-dwi-lesion');
+  const shipped = (c: GeneratedCase) => {
+    const { niiGz, bval } = caseImageFiles(c, src);
+    return readShippedResult(c.spec.id, sha256Of(niiGz, bval), sha256Of(readFileSync(path.join(modelDir, 'model.json'))));
+  };
+
+  it('were made from the images this generator makes and from the current demo model', () => {
+    // Otherwise set-up runs the model again (~75 s of CPU): refresh them with
+    // `npx tsx scripts/demo-cohort/main.ts --out <tmp> --update-shipped-model`.
+    for (const c of cohort) expect(shipped(c), c.spec.id).not.toBeNull();
+  });
+
+  it('equal a fresh run of the demo model on the small-lesion case', async () => {
+    // One case (~12 s of CPU) stands for all: they are made by the same call. A CPU with other SIMD
+    // may round the last float bits differently: a probability may move by one quantisation step,
+    // and a mask voxel may flip only where p is that close to the 0.5 threshold (uint8 127 or 128).
+    const c = byKind('small')[0];
+    const files = shipped(c);
+    if (!files) throw new Error(`no committed result for ${c.spec.id}`);
+    const image = readNifti(caseImageFiles(c, src).niiGz, { fileName: 'dwi.nii.gz' });
+    const vols = splitByBValue(image, src.bValues.slice(), []);
+    const fresh = await runDemoModel(
+      await loadDemoModel(modelDir),
+      image.geometry.dims,
+      image.geometry.spacingMm,
+      vols.map((v) => ({ bValue: v.bValue, data: v.volume.data })),
+    );
+    const committedP = readNifti(files['probability.nii.gz'], { fileName: 'probability.nii.gz' });
+    const committedMask = readNifti(files['mask.nii.gz'], { fileName: 'mask.nii.gz' }).data;
+    const committedLevels = Uint8Array.from(committedP.data, (p) => Math.round(p * 255));
+    let worstLevel = 0;
+    let maskFlipsAwayFromThreshold = 0;
+    for (let v = 0; v < fresh.mask.length; v++) {
+      worstLevel = Math.max(worstLevel, Math.abs(committedLevels[v] - fresh.probability[v]));
+      if (committedMask[v] !== fresh.mask[v] && fresh.probability[v] !== 127 && fresh.probability[v] !== 128) maskFlipsAwayFromThreshold++;
+    }
+    expect(worstLevel).toBeLessThanOrEqual(1);
+    expect(maskFlipsAwayFromThreshold).toBe(0);
+  }, 180_000);
 });
 
 describe('the cohort written at set-up (data-cache/demo-cohort)', () => {
