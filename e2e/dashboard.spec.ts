@@ -5,7 +5,7 @@
  *   NaN under USE-Evaluator and, under ISLES'22, 0 (model predicts something) or 1 (nothing), as
  *   metric-conventions.md prescribes;
  * - the exported per-case CSV equals the `evaluate` CLI's output for the same case, run in this
- *   test on the same sources (the rater's submitted mask and the model's p > 0.5 mask, written to
+ *   test on the same sources (the rater's submitted mask and the model's saved mask, written to
  *   NIfTI from evaluation.caseSources);
  * - clicking a row opens the case in the viewer;
  * - the plots of a fixed synthetic cohort match a committed screenshot, and their SVG agrees with
@@ -146,7 +146,7 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
       direction: number[];
     };
     raters: Array<{ raterId: string; name: string; labelmapGzBase64: string | null; versionId: string | null }>;
-    models: Array<{ probabilityGzBase64: string | null }>;
+    models: Array<{ probabilityGzBase64: string | null; maskGzBase64: string | null }>;
   };
   // A cohort case with lesions, a rater with a submitted mask, and a model result.
   let chosen: { caseName: string; sources: Sources; rater: Sources['raters'][number] } | null = null;
@@ -174,15 +174,13 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
   const row = exported.rows.find((r) => r.case === caseName);
   if (!row) throw new Error(`${caseName} is not in the export`);
 
-  // The same sources as NIfTI files, then the CLI. Uncertain voxels (2) count as background, the
-  // dashboard's setting; the model's mask is p > 0.5 with p = q/255 as the app decodes it.
+  // The same sources as NIfTI files, then the CLI. Uncertain voxels (2) are background in one
+  // rater's mask under the default rule (½ vote); the model's mask is the one saved with its result.
   const g = sources.geometry;
   const geometry = { dims: g.dims, spacingMm: g.spacingMm, originLps: g.originLps, direction: g.direction as unknown as Direction };
   const labelmap = new Uint8Array(gunzipSync(Buffer.from(rater.labelmapGzBase64 ?? '', 'base64')));
-  const q = new Uint8Array(gunzipSync(Buffer.from(sources.models[0].probabilityGzBase64 ?? '', 'base64')));
   const ref = labelmap.map((v) => (v === 1 ? 1 : 0));
-  const pred = new Uint8Array(q.length);
-  for (let i = 0; i < q.length; i++) pred[i] = Math.fround(q[i] / 255) > 0.5 ? 1 : 0;
+  const pred = new Uint8Array(gunzipSync(Buffer.from(sources.models[0].maskGzBase64 ?? '', 'base64'))).map((v) => (v === 0 ? 0 : 1));
   const dir = mkdtempSync(path.join(tmpdir(), 'quorum-dash-cli-'));
   try {
     writeFileSync(path.join(dir, 'ref.nii.gz'), writeNifti({ geometry, data: ref }, { gzip: true }));
@@ -212,7 +210,7 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
     // NIfTI stores spacing as float32, so volumes and distances may differ from the app's float64
     // spacing in the 7th significant digit: tolerance 1e-6 relative (1e-9 absolute near 0).
     let compared = 0;
-    for (const key of exported.header.slice(5)) {
+    for (const key of exported.header.slice(6)) {
       const mine = row[key];
       if (mine === '' || !cli.has(key)) continue;
       const theirs = cli.get(key) ?? NaN;
