@@ -4,16 +4,25 @@
  * the reviewer actions (approve, request revision, difficult) on each rater's submitted version.
  */
 import { useAnnotationState } from '../state/annotationState';
-import { changeHeatMap, changeReviewMaps, setLayerVisibility, toggleSideBySide } from '../state/reviewActions';
+import { UNCERTAIN_LABELS } from '../../src-shared/evaluation/defaults';
+import { changeHeatMap, changeReviewMaps, includeModelsInConsensus, setLayerVisibility, toggleSideBySide } from '../state/reviewActions';
 import { SideBySide } from './SideBySide';
 import { ReviewActions } from './worklist/ReviewActions';
 import { raterColor } from '../viewer/raterColors';
+
+/** What the soft reference averages, e.g. "mean of 3 human raters" or "mean of 3 human raters + 1 model". */
+function consensusWords(raters: number, models: number): string {
+  const humans = `${raters} human rater${raters === 1 ? '' : 's'}`;
+  return `mean of ${humans}${models > 0 ? ` + ${models} model${models === 1 ? '' : 's'}` : ''}`;
+}
 
 export function ReviewPanel() {
   const layers = useAnnotationState((s) => s.layers);
   const heat = useAnnotationState((s) => s.heat);
   const maps = useAnnotationState((s) => s.maps);
   const sideBySide = useAnnotationState((s) => s.sideBySide.open);
+  const members = heat.raters + heat.models;
+  const modelLayers = layers.filter((l) => l.model).length;
 
   return (
     <div className="review-panel" data-testid="review-panel">
@@ -36,44 +45,112 @@ export function ReviewPanel() {
         {layers.length === 0 && <li className="muted">No rater has annotated this case yet.</li>}
       </ul>
       <ReviewActions />
-      <div className="heat-controls" data-testid="heatmap" data-raters={heat.raters} data-visible={heat.visible ? 'yes' : 'no'}>
+      <div
+        className="heat-controls"
+        data-testid="heatmap"
+        data-raters={heat.raters}
+        data-models={heat.models}
+        data-soft-ml={heat.softMl}
+        data-visible={heat.visible ? 'yes' : 'no'}
+      >
         <label>
-          <input type="checkbox" data-testid="heatmap-visible" checked={heat.visible} disabled={heat.raters === 0} onChange={(e) => changeHeatMap({ visible: e.target.checked })} />
-          Heat map: mean of {heat.raters} rater{heat.raters === 1 ? '' : 's'} (uncertain = ½ vote)
+          <input
+            type="checkbox"
+            data-testid="heatmap-visible"
+            checked={heat.visible}
+            disabled={members === 0}
+            onChange={(e) => changeHeatMap({ visible: e.target.checked })}
+          />
+          <span data-testid="heatmap-label">
+            Heat map: {consensusWords(heat.raters, heat.models)} (uncertain {UNCERTAIN_LABELS[heat.uncertainAs]})
+          </span>
         </label>
+        {modelLayers > 0 && (
+          <label title="The soft reference, its p = 0.5 contour and the disagreement map are made of human raters only, like the metrics; tick to count the saved model results as raters in them.">
+            <input
+              type="checkbox"
+              data-testid="heatmap-include-models"
+              checked={heat.includeModels}
+              onChange={(e) => void includeModelsInConsensus(e.target.checked)}
+            />
+            Count model results as raters
+          </label>
+        )}
         <label>
           Opacity
-          <input type="range" data-testid="heatmap-opacity" min={0} max={1} step={0.05} value={heat.opacity} onChange={(e) => changeHeatMap({ opacity: Number(e.target.value) })} />
+          <input
+            type="range"
+            data-testid="heatmap-opacity"
+            min={0}
+            max={1}
+            step={0.05}
+            value={heat.opacity}
+            onChange={(e) => changeHeatMap({ opacity: Number(e.target.value) })}
+          />
         </label>
         <label>
           Lower threshold {heat.threshold.toFixed(2)}
-          <input type="range" data-testid="heatmap-threshold" min={0} max={1} step={0.05} value={heat.threshold} onChange={(e) => changeHeatMap({ threshold: Number(e.target.value) })} />
+          <input
+            type="range"
+            data-testid="heatmap-threshold"
+            min={0}
+            max={1}
+            step={0.05}
+            value={heat.threshold}
+            onChange={(e) => changeHeatMap({ threshold: Number(e.target.value) })}
+          />
         </label>
       </div>
       <div className="review-maps" data-testid="review-maps">
         <label>
-          <input type="checkbox" data-testid="contour-visible" checked={maps.contourVisible} disabled={heat.raters === 0} onChange={(e) => changeReviewMaps({ contourVisible: e.target.checked })} />
-          p = 0.5 contour of the soft reference (white) <span className="muted" data-testid="contour-voxels" data-voxels={maps.contourVoxels}>{maps.contourVoxels} voxels inside</span>
+          <input
+            type="checkbox"
+            data-testid="contour-visible"
+            checked={maps.contourVisible}
+            disabled={members === 0}
+            onChange={(e) => changeReviewMaps({ contourVisible: e.target.checked })}
+          />
+          p = 0.5 contour of the soft reference (white){' '}
+          <span className="muted" data-testid="contour-voxels" data-voxels={maps.contourVoxels}>
+            {maps.contourVoxels} voxels inside
+          </span>
         </label>
         <label title="Voxelwise disagreement between the raters (M). Entropy: of the label values 0/1/2 given, in bits (max log2 of min(raters, 3)). Variance: of the votes, uncertain = ½ (max ¼).">
           <input
             type="checkbox"
             data-testid="disagreement-visible"
             checked={maps.disagreementVisible}
-            disabled={heat.raters === 0}
+            disabled={members === 0}
             onChange={(e) => changeReviewMaps({ disagreementVisible: e.target.checked })}
           />
           Disagreement map
         </label>
-        <select data-testid="disagreement-measure" value={maps.measure} onChange={(e) => changeReviewMaps({ measure: e.target.value === 'variance' ? 'variance' : 'entropy' })}>
+        <select
+          data-testid="disagreement-measure"
+          value={maps.measure}
+          onChange={(e) => changeReviewMaps({ measure: e.target.value === 'variance' ? 'variance' : 'entropy' })}
+        >
           <option value="entropy">entropy of labels (bits)</option>
           <option value="variance">variance of votes</option>
         </select>
-        <span className="muted" data-testid="disagreement" data-visible={maps.disagreementVisible ? 'yes' : 'no'} data-measure={maps.measure} data-voxels={maps.disagreementVoxels}>
+        <span
+          className="muted"
+          data-testid="disagreement"
+          data-visible={maps.disagreementVisible ? 'yes' : 'no'}
+          data-measure={maps.measure}
+          data-voxels={maps.disagreementVoxels}
+        >
           {maps.disagreementVisible ? `${maps.disagreementVoxels} voxels differ` : ''}
         </span>
       </div>
-      <button type="button" data-testid="side-by-side-toggle" className={sideBySide ? 'on' : ''} disabled={heat.raters === 0} title="Two or more synchronised axial viewports, one layer each (V)" onClick={() => toggleSideBySide()}>
+      <button
+        type="button"
+        data-testid="side-by-side-toggle"
+        className={sideBySide ? 'on' : ''}
+        disabled={members === 0}
+        title="Two or more synchronised axial viewports, one layer each (V)"
+        onClick={() => toggleSideBySide()}
+      >
         Side by side
       </button>
       <SideBySide />
