@@ -8,7 +8,8 @@
  *   test on the same sources (the rater's submitted mask and the model's saved mask, written to
  *   NIfTI from evaluation.caseSources);
  * - clicking a row opens the case in the viewer;
- * - the plots of a fixed synthetic cohort match a committed screenshot, and their SVG agrees with
+ * - the controls show the shared defaults (T, uncertain rule) and the columns the panel's metric names;
+ * - the plots of a fixed synthetic cohort match a committed screenshot (volume ticks in plain ml), and their SVG agrees with
  *   the table; keyboard-to-frame latency while the pool runs is measured and bounded loosely.
  */
 import { execFile } from 'node:child_process';
@@ -18,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
+import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../src-shared/evaluation/defaults';
 import { writeNifti } from '../src-shared/nifti/write';
 import type { Direction } from '../src-shared/volume/types';
 import { signInAs } from './helpers/annotate';
@@ -106,6 +108,11 @@ test("lists the demo cohort with progress; Dice on the empty-reference case is N
   const cohort = listed.filter((c) => /^Cohort/.test(c.name));
   expect(cohort.length).toBeGreaterThanOrEqual(4);
   for (const c of cohort) await expect(rows.filter({ hasText: c.name }).first()).toHaveAttribute('data-status', 'done');
+  // The defaults the per-case panel starts from too, shown here; columns named as the panel names them.
+  await expect(page.getByTestId('dash-threshold')).toHaveValue(String(DEFAULT_USE_THRESHOLD_ML));
+  await expect(page.getByTestId('dash-uncertain')).toHaveValue(DEFAULT_UNCERTAIN_AS);
+  await expect(page.locator('[data-testid="dash-sort"][data-key="hd95_mm"]')).toHaveText('HD95 (mm)');
+  await expect(page.locator('[data-testid="dash-sort"][data-key="surface_dice.2"]')).toHaveText('Surface Dice @ 2 mm');
 
   const empty = cohort.find((c) => /empty/i.test(c.name));
   if (!empty) throw new Error(`no empty-reference case among ${cohort.map((c) => c.name).join(', ')}`);
@@ -279,6 +286,10 @@ test('plots of a fixed synthetic cohort match the committed screenshot; the UI a
   await expect(page.locator('[data-testid="dash-plot-metric-volume"] svg g.case-dots circle')).toHaveCount(finite);
   await expect(page.locator('[data-testid="dash-plot-ba-thr"] svg g.case-dots circle')).toHaveCount(24);
   await expect(page.locator('[data-testid="dash-plot-reliability"] svg')).toContainText('ECE (positive-class, pooled)');
+  // The volume axis reads in ml (0.01, 0.1, 1, 10), not in d3's SI milli-ml ("10m", "100m").
+  const ticks = await page.locator('[data-testid="dash-plot-metric-volume"] svg g[aria-label="x-axis tick label"] text').allTextContents();
+  expect(ticks).toEqual(expect.arrayContaining(['0.1', '1', '10']));
+  for (const t of ticks) expect(t).toMatch(/^\d+(\.\d+)?$/);
 
   // Pixels: fixed cohort (seed 7), fixed plot sizes, DejaVu Sans; SVG is rasterised on the CPU, so SwiftShader does not enter.
   await page.mouse.move(0, 0);
