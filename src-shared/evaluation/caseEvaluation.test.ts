@@ -174,8 +174,9 @@ describe('a model result saved as a rater at p > 0.12 is evaluated as its saved 
   it('refuses a saved mask off the grid and a threshold outside [0, 1)', () => {
     expect(() => evaluateCase(input(new Uint8Array(10)), all)).toThrow(/saved mask has 10 voxels/);
     const bad = input();
-    if (!bad.model) throw new Error('fixture has a model');
-    expect(() => evaluateCase({ ...bad, model: { ...bad.model, threshold: 1 } }, all)).toThrow(/threshold must lie in \[0, 1\)/);
+    const model = bad.model;
+    if (!model) throw new Error('fixture has a model');
+    expect(() => evaluateCase({ ...bad, model: { ...model, threshold: 1 } }, all)).toThrow(/threshold must lie in \[0, 1\)/);
   });
 });
 
