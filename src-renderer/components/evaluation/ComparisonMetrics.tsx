@@ -55,6 +55,8 @@ export function ComparisonMetrics({ result }: { result: CaseEvaluation }) {
       ) : (
         <select
           data-testid="metrics-comparison-select"
+          // The labels name the model with its threshold and can be long: keep the select inside the panel.
+          style={{ maxWidth: '100%' }}
           value={chosen ? comparisonKey(chosen) : ''}
           onChange={(e) => setPicked(e.target.value)}
         >
