@@ -8,7 +8,7 @@
 import { metricRows } from '../../../../src-shared/evaluation/metricCatalog';
 import type { ConventionName } from '../../../../src-shared/evaluation/types';
 
-export interface MetricColumn {
+interface MetricColumn {
   readonly label: string;
   readonly title: string;
 }
