@@ -11,8 +11,8 @@ import { ReviewActions } from './worklist/ReviewActions';
 import { raterColor } from '../viewer/raterColors';
 
 /** What the soft reference averages, e.g. "mean of 3 human raters" or "mean of 3 human raters + 1 model". */
-function consensusWords(raters: number, models: number): string {
-  const humans = `${raters} human rater${raters === 1 ? '' : 's'}`;
+function consensusWords(humanRaters: number, models: number): string {
+  const humans = `${humanRaters} human rater${humanRaters === 1 ? '' : 's'}`;
   return `mean of ${humans}${models > 0 ? ` + ${models} model${models === 1 ? '' : 's'}` : ''}`;
 }
 
@@ -21,7 +21,6 @@ export function ReviewPanel() {
   const heat = useAnnotationState((s) => s.heat);
   const maps = useAnnotationState((s) => s.maps);
   const sideBySide = useAnnotationState((s) => s.sideBySide.open);
-  const members = heat.raters + heat.models;
   const modelLayers = layers.filter((l) => l.model).length;
 
   return (
@@ -58,11 +57,11 @@ export function ReviewPanel() {
             type="checkbox"
             data-testid="heatmap-visible"
             checked={heat.visible}
-            disabled={members === 0}
+            disabled={heat.raters === 0}
             onChange={(e) => changeHeatMap({ visible: e.target.checked })}
           />
           <span data-testid="heatmap-label">
-            Heat map: {consensusWords(heat.raters, heat.models)} (uncertain {UNCERTAIN_LABELS[heat.uncertainAs]})
+            Heat map: {consensusWords(heat.raters - heat.models, heat.models)} (uncertain {UNCERTAIN_LABELS[heat.uncertainAs]})
           </span>
         </label>
         {modelLayers > 0 && (
@@ -107,7 +106,7 @@ export function ReviewPanel() {
             type="checkbox"
             data-testid="contour-visible"
             checked={maps.contourVisible}
-            disabled={members === 0}
+            disabled={heat.raters === 0}
             onChange={(e) => changeReviewMaps({ contourVisible: e.target.checked })}
           />
           p = 0.5 contour of the soft reference (white){' '}
@@ -120,7 +119,7 @@ export function ReviewPanel() {
             type="checkbox"
             data-testid="disagreement-visible"
             checked={maps.disagreementVisible}
-            disabled={members === 0}
+            disabled={heat.raters === 0}
             onChange={(e) => changeReviewMaps({ disagreementVisible: e.target.checked })}
           />
           Disagreement map
@@ -147,7 +146,7 @@ export function ReviewPanel() {
         type="button"
         data-testid="side-by-side-toggle"
         className={sideBySide ? 'on' : ''}
-        disabled={members === 0}
+        disabled={heat.raters === 0}
         title="Two or more synchronised axial viewports, one layer each (V)"
         onClick={() => toggleSideBySide()}
       >

@@ -58,14 +58,14 @@ export interface HeatMapSettings {
   readonly opacity: number;
   /** Voxels whose mean vote is below this are not drawn. */
   readonly threshold: number;
-  /** How many human raters' labelmaps the map averages (0: none loaded). */
+  /** How many raters' labelmaps the map averages (0: none loaded): the human raters, plus `models` when included. */
   readonly raters: number;
   /**
    * The user's explicit choice to count saved model results as raters in the soft reference, its
    * contour and the disagreement map; off, they are made of human raters only, like the metrics.
    */
   readonly includeModels: boolean;
-  /** How many model results the map averages in (0 unless `includeModels`). */
+  /** How many of `raters` are model results (0 unless `includeModels`). */
   readonly models: number;
   /** The uncertain-voxel rule it was computed with: the metrics panel's, so V_soft is the same number. */
   readonly uncertainAs: UncertainAs;

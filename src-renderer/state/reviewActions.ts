@@ -91,7 +91,7 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
   );
   const voxelMl = record.series[0].geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000;
   const models = members.filter((d) => d.model).length;
-  const settings = { ...before, raters: members.length - models, models, uncertainAs, softMl: heat ? heatMapSum(heat) * voxelMl : 0 };
+  const settings = { ...before, raters: members.length, models, uncertainAs, softMl: heat ? heatMapSum(heat) * voxelMl : 0 };
   updateHeatMap(settings);
   const maps = annotationStore.getState().maps;
   const disagreementVoxels = updateDisagreementMap({ visible: maps.disagreementVisible, measure: maps.measure });
