@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { evaluateCase } from '../src-shared/evaluation/caseEvaluation';
 import { syntheticCaseInput, syntheticCohort } from '../src-shared/evaluation/datasetSynthetic';
+import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../src-shared/evaluation/defaults';
 import { CONVENTIONS } from '../src-shared/metrics/conventions/types';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/helpers/chromium';
 import { startServer } from '../e2e/helpers/startServer';
@@ -36,7 +37,7 @@ function blockingPerCaseMs(n: number): number[] {
   return specs.map((spec) => {
     const input = syntheticCaseInput(spec);
     const t0 = performance.now();
-    evaluateCase(input, { conventions: [...CONVENTIONS], useThresholdMl: 0, uncertainAs: 'background' });
+    evaluateCase(input, { conventions: [...CONVENTIONS], useThresholdMl: DEFAULT_USE_THRESHOLD_ML, uncertainAs: DEFAULT_UNCERTAIN_AS });
     return performance.now() - t0;
   });
 }

@@ -5,10 +5,11 @@
  *   NaN under USE-Evaluator and, under ISLES'22, 0 (model predicts something) or 1 (nothing), as
  *   metric-conventions.md prescribes;
  * - the exported per-case CSV equals the `evaluate` CLI's output for the same case, run in this
- *   test on the same sources (the rater's submitted mask and the model's p > 0.5 mask, written to
+ *   test on the same sources (the rater's submitted mask and the model's saved mask, written to
  *   NIfTI from evaluation.caseSources);
  * - clicking a row opens the case in the viewer;
- * - the plots of a fixed synthetic cohort match a committed screenshot, and their SVG agrees with
+ * - the controls show the shared defaults (T, uncertain rule) and the columns the panel's metric names;
+ * - the plots of a fixed synthetic cohort match a committed screenshot (volume ticks in plain ml), and their SVG agrees with
  *   the table; keyboard-to-frame latency while the pool runs is measured and bounded loosely.
  */
 import { execFile } from 'node:child_process';
@@ -18,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
+import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../src-shared/evaluation/defaults';
 import { writeNifti } from '../src-shared/nifti/write';
 import type { Direction } from '../src-shared/volume/types';
 import { signInAs } from './helpers/annotate';
@@ -106,6 +108,11 @@ test("lists the demo cohort with progress; Dice on the empty-reference case is N
   const cohort = listed.filter((c) => /^Cohort/.test(c.name));
   expect(cohort.length).toBeGreaterThanOrEqual(4);
   for (const c of cohort) await expect(rows.filter({ hasText: c.name }).first()).toHaveAttribute('data-status', 'done');
+  // The defaults the per-case panel starts from too, shown here; columns named as the panel names them.
+  await expect(page.getByTestId('dash-threshold')).toHaveValue(String(DEFAULT_USE_THRESHOLD_ML));
+  await expect(page.getByTestId('dash-uncertain')).toHaveValue(DEFAULT_UNCERTAIN_AS);
+  await expect(page.locator('[data-testid="dash-sort"][data-key="hd95_mm"]')).toHaveText('HD95 (mm)');
+  await expect(page.locator('[data-testid="dash-sort"][data-key="surface_dice.2"]')).toHaveText('Surface Dice @ 2 mm');
 
   const empty = cohort.find((c) => /empty/i.test(c.name));
   if (!empty) throw new Error(`no empty-reference case among ${cohort.map((c) => c.name).join(', ')}`);
@@ -146,7 +153,7 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
       direction: number[];
     };
     raters: Array<{ raterId: string; name: string; labelmapGzBase64: string | null; versionId: string | null }>;
-    models: Array<{ probabilityGzBase64: string | null }>;
+    models: Array<{ probabilityGzBase64: string | null; maskGzBase64: string | null }>;
   };
   // A cohort case with lesions, a rater with a submitted mask, and a model result.
   let chosen: { caseName: string; sources: Sources; rater: Sources['raters'][number] } | null = null;
@@ -174,15 +181,13 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
   const row = exported.rows.find((r) => r.case === caseName);
   if (!row) throw new Error(`${caseName} is not in the export`);
 
-  // The same sources as NIfTI files, then the CLI. Uncertain voxels (2) count as background, the
-  // dashboard's setting; the model's mask is p > 0.5 with p = q/255 as the app decodes it.
+  // The same sources as NIfTI files, then the CLI. Uncertain voxels (2) are background in one
+  // rater's mask under the default rule (½ vote); the model's mask is the one saved with its result.
   const g = sources.geometry;
   const geometry = { dims: g.dims, spacingMm: g.spacingMm, originLps: g.originLps, direction: g.direction as unknown as Direction };
   const labelmap = new Uint8Array(gunzipSync(Buffer.from(rater.labelmapGzBase64 ?? '', 'base64')));
-  const q = new Uint8Array(gunzipSync(Buffer.from(sources.models[0].probabilityGzBase64 ?? '', 'base64')));
   const ref = labelmap.map((v) => (v === 1 ? 1 : 0));
-  const pred = new Uint8Array(q.length);
-  for (let i = 0; i < q.length; i++) pred[i] = Math.fround(q[i] / 255) > 0.5 ? 1 : 0;
+  const pred = new Uint8Array(gunzipSync(Buffer.from(sources.models[0].maskGzBase64 ?? '', 'base64'))).map((v) => (v === 0 ? 0 : 1));
   const dir = mkdtempSync(path.join(tmpdir(), 'quorum-dash-cli-'));
   try {
     writeFileSync(path.join(dir, 'ref.nii.gz'), writeNifti({ geometry, data: ref }, { gzip: true }));
@@ -212,7 +217,7 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
     // NIfTI stores spacing as float32, so volumes and distances may differ from the app's float64
     // spacing in the 7th significant digit: tolerance 1e-6 relative (1e-9 absolute near 0).
     let compared = 0;
-    for (const key of exported.header.slice(5)) {
+    for (const key of exported.header.slice(6)) {
       const mine = row[key];
       if (mine === '' || !cli.has(key)) continue;
       const theirs = cli.get(key) ?? NaN;
@@ -281,6 +286,10 @@ test('plots of a fixed synthetic cohort match the committed screenshot; the UI a
   await expect(page.locator('[data-testid="dash-plot-metric-volume"] svg g.case-dots circle')).toHaveCount(finite);
   await expect(page.locator('[data-testid="dash-plot-ba-thr"] svg g.case-dots circle')).toHaveCount(24);
   await expect(page.locator('[data-testid="dash-plot-reliability"] svg')).toContainText('ECE (positive-class, pooled)');
+  // The volume axis reads in ml (0.01, 0.1, 1, 10), not in d3's SI milli-ml ("10m", "100m").
+  const ticks = await page.locator('[data-testid="dash-plot-metric-volume"] svg g[aria-label="x-axis tick label"] text').allTextContents();
+  expect(ticks).toEqual(expect.arrayContaining(['0.1', '1', '10']));
+  for (const t of ticks) expect(t).toMatch(/^\d+(\.\d+)?$/);
 
   // Pixels: fixed cohort (seed 7), fixed plot sizes, DejaVu Sans; SVG is rasterised on the CPU, so SwiftShader does not enter.
   await page.mouse.move(0, 0);

@@ -229,6 +229,9 @@ test('a reviewer saves the result as the model rater, with the threshold picked;
   const item = page.locator('[data-testid="legend-item"][data-name$="(model)"]');
   await expect(item).toHaveCount(1);
   await expect(item).toHaveAttribute('data-status', 'submitted');
+  // The metrics evaluate the saved p > 0.1 mask under that name, and the heat map leaves the model out (issue 11, items 7-8).
+  await expect(page.getByTestId('metrics-model-mask')).toHaveAttribute('data-threshold', '0.1');
+  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-models', '0');
 
   // Through the API: the threshold, the provenance, and the mask node's p > 0.1 gives.
   const api = projectApi(appUrl());

@@ -9,15 +9,23 @@
  *   Dice 0"); with T = 0.05 ml both masks are small and the USE class is TN;
  * - an admin's own brush stroke (annotate mode) shows up in the volumes, recomputed incrementally;
  * - an annotator gets no panel;
+ * - a model result saved as a rater at p > 0.1 is evaluated as that saved mask and named with its
+ *   threshold; the heat map beside it stays the mean of the human raters (the model joins only when
+ *   the reviewer ticks it in), and its Σ equals the panel's V_soft;
+ * - the panel starts from the shared defaults (T = 0 ml, uncertain as ½ vote);
  * - on the three-lesion case, clicking a lesion row moves every viewport to the lesion's centroid:
  *   the axial slice readout becomes round(centroid k) + 1.
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../src-shared/evaluation/defaults';
+import type { InferenceProvenance } from '../src-shared/inference/provenance';
 import { signInAs, signOut } from './helpers/annotate';
 import { openCaseByName } from './helpers/openCase';
+import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
 import { waitForVolume } from './helpers/waitForVolume';
@@ -27,10 +35,11 @@ test.describe.configure({ mode: 'serial' });
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 let server: RunningServer;
+let api: ProjectApi;
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  ({ server, page } = await openSpecServer(browser, repoRoot));
+  ({ server, api, page } = await openSpecServer(browser, repoRoot));
 });
 
 test.afterAll(async () => {
@@ -46,6 +55,9 @@ test('empty reference: Dice NaN under USE, 0 under ISLES and MetricsReloaded, TN
   await openCaseByName(page, /Cohort 01/);
   await waitForVolume(page);
   await panelReady();
+  // The shared defaults, shown in the panel's own controls (the dashboard shows the same).
+  await expect(page.getByTestId('metrics-threshold')).toHaveValue(String(DEFAULT_USE_THRESHOLD_ML));
+  await expect(page.getByTestId('metrics-uncertain')).toHaveValue(DEFAULT_UNCERTAIN_AS);
   const table = page.getByTestId('metrics-table');
   await expect(table).toHaveAttribute('data-comparison', /^model-majority:majority:/);
   // The cohort's documented make-up: empty reference, one predicted voxel.
@@ -54,7 +66,8 @@ test('empty reference: Dice NaN under USE, 0 under ISLES and MetricsReloaded, TN
   const dice = page.getByTestId('metric-dice');
   await expect(table).toHaveAttribute('data-convention', 'use');
   await expect(dice).toHaveAttribute('data-value', 'NaN');
-  await expect(dice).toContainText(/NaN \(reference empty; prediction [0-9.e-]+ ml\)/);
+  // T = 0 ml: the empty reference is small, the one-voxel prediction is not: FP.
+  await expect(dice).toContainText(/NaN \(reference empty; prediction [0-9.e-]+ ml → FP at 0 ml\)/);
   await expect(dice).toHaveAttribute('title', /2TP\/\(2TP\+FP\+FN\+1e-8\)/);
 
   await page.getByTestId('metrics-convention').selectOption('isles22');
@@ -111,6 +124,82 @@ test('a lesion row centres the viewports on the lesion', async () => {
   expect(target).toBeGreaterThanOrEqual(0);
   await rows.nth(target).getByTestId('lesion-jump').click();
   await expect(axial).toHaveAttribute('data-slice', String(expected));
+});
+
+test('a model result saved at p > 0.1 is the model everywhere; the heat map stays human and agrees with V_soft', async () => {
+  const session = await api.signInAs('Rita Admin');
+  const listed = await api.call<Array<{ caseId: string; name: string }>>('projectCase.list', { session });
+  const c3 = listed.find((c) => /Cohort 03/.test(c.name));
+  if (!c3) throw new Error('no Cohort 03');
+  type Sources = {
+    geometry: { spacingMm: [number, number, number] };
+    raters: Array<{ versionId: string | null }>;
+    models: Array<{ versionId: string | null; probabilityGzBase64: string | null }>;
+  };
+  const sources = await api.call<Sources>('evaluation.caseSources', { session, caseId: c3.caseId });
+  const model = sources.models.find((m) => m.versionId !== null);
+  if (!model?.versionId || !model.probabilityGzBase64) throw new Error('Cohort 03 has no model result');
+  const { provenance } = await api.call<{ provenance: InferenceProvenance }>('inference.readResult', {
+    session,
+    versionId: model.versionId,
+  });
+  // The mask a user gets from "Save as rater" at p > 0.1, made here from the stored p = q/255.
+  const t = 0.1;
+  const q = new Uint8Array(gunzipSync(Buffer.from(model.probabilityGzBase64, 'base64')));
+  const mask = q.map((v) => (v / 255 > t ? 1 : 0));
+  const voxels = mask.reduce((a, b) => a + b, 0);
+  const [sx, sy, sz] = sources.geometry.spacingMm;
+  const maskMl = (voxels * sx * sy * sz) / 1000;
+  expect(voxels, 'p > 0.1 holds more voxels than p > 0.5 on this case').toBeGreaterThan(0);
+  await api.call('inference.saveResult', {
+    session,
+    caseId: c3.caseId,
+    maskGzBase64: gzipSync(mask).toString('base64'),
+    probabilityGzBase64: model.probabilityGzBase64,
+    probabilityVolumes: 1,
+    provenance: {
+      ...provenance,
+      settings: { ...provenance.settings, threshold: t },
+      volumes: provenance.volumes?.map((v) => ({ ...v, maskMl })),
+    },
+  });
+
+  // Reopen the case: the panel and the review layers load the new result.
+  await openCaseByName(page, /Cohort 01/);
+  await waitForVolume(page);
+  await openCaseByName(page, /Cohort 03/);
+  await waitForVolume(page);
+  await panelReady();
+  const named = page.getByTestId('metrics-model-mask');
+  await expect(named).toHaveAttribute('data-threshold', String(t));
+  await expect(named).toHaveAttribute('data-mask', 'saved');
+  await expect(page.getByTestId('metrics-comparison-select').locator('option', { hasText: '(p > 0.1) vs majority' })).toHaveCount(1);
+  await expect(page.getByTestId('metrics-comparison-select').locator('option', { hasText: '(p > 0.5)' })).toHaveCount(0);
+  await expect(page.getByTestId('volume-thr')).toContainText('p > 0.1');
+  expect(Number(await page.getByTestId('volume-thr').getAttribute('data-value'))).toBeCloseTo(maskMl, 9);
+
+  // The heat map: the legend shows the model's layer, but the mean is of the human raters only.
+  const humans = sources.raters.filter((r) => r.versionId !== null).length;
+  await expect(page.getByTestId('legend-item')).toHaveCount(humans + 1);
+  const heat = page.getByTestId('heatmap');
+  await expect(heat).toHaveAttribute('data-raters', String(humans));
+  await expect(heat).toHaveAttribute('data-models', '0');
+  await expect(page.getByTestId('heatmap-label')).toContainText(`mean of ${humans} human raters (uncertain as ½ vote)`);
+  const vSoft = Number(await page.getByTestId('volume-soft').getAttribute('data-value'));
+  expect(vSoft).toBeGreaterThan(0);
+  // Two computations, one number: the heat map's levels in the page, the float32 mean in the worker.
+  expect(Math.abs(Number(await heat.getAttribute('data-soft-ml')) - vSoft)).toBeLessThanOrEqual(1e-6 * vSoft);
+  await expect(page.getByTestId('volume-soft')).toContainText(`${humans} human raters`);
+
+  // Only an explicit choice counts the model in, and both views then say so.
+  await page.getByTestId('heatmap-include-models').check();
+  await expect(heat).toHaveAttribute('data-models', '1');
+  await expect(page.getByTestId('heatmap-label')).toContainText(`mean of ${humans} human raters + 1 model`);
+  await expect(page.getByTestId('metrics-heat-differs')).toBeVisible();
+  expect(Number(await heat.getAttribute('data-soft-ml'))).not.toBeCloseTo(vSoft, 6);
+  await page.getByTestId('heatmap-include-models').uncheck();
+  await expect(heat).toHaveAttribute('data-models', '0');
+  await expect(page.getByTestId('metrics-heat-differs')).toHaveCount(0);
 });
 
 test('an edit of the signed-in rater reaches the metrics without a reload', async () => {

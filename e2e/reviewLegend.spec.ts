@@ -84,7 +84,7 @@ test('the soft reference and the disagreement map have colour bars with unit and
   // Two raters: mean votes from 0 to 1, drawn from the lower threshold up.
   await expect(heatBar).toBeVisible();
   await expect(heatBar).toHaveAttribute('data-max', '1');
-  await expect(heatBar).toContainText('mean of 2 raters');
+  await expect(heatBar).toContainText('mean of 2 human raters');
   const threshold = Number(await page.getByTestId('heatmap-threshold').inputValue());
   await expect(heatBar.getByTestId('colour-bar-not-drawn')).toHaveText(`< ${threshold} not drawn`);
 

@@ -29,6 +29,7 @@ interface Sources {
     raterId: string;
     versionId: string | null;
     threshold: number | null;
+    maskGzBase64: string | null;
     probabilityGzBase64: string | null;
     expectedMl: number | null;
   }>;
@@ -67,15 +68,17 @@ describe('evaluation.caseSources', () => {
     const q = new Uint8Array(VOXELS);
     q[10] = 204; // p = 0.8
     q[11] = 51; // p = 0.2
+    // Saved at p > 0.1: both voxels are in the mask, which comes back as saved (evaluation uses it).
     const mask = new Uint8Array(VOXELS);
     mask[10] = 1;
+    mask[11] = 1;
     const saved = await call<{ version: { versionId: string }; rater: { raterId: string } }>('quorum:inference.saveResult', {
       session: ritaToken,
       caseId: dwi.caseId,
       maskGzBase64: gz(mask),
       probabilityGzBase64: gz(q),
       probabilityVolumes: 1,
-      provenance: modelProvenance(0.5),
+      provenance: modelProvenance(0.1),
     });
 
     const s = await call<Sources>('quorum:evaluation.caseSources', { session: ritaToken, caseId: dwi.caseId });
@@ -95,9 +98,10 @@ describe('evaluation.caseSources', () => {
     expect(s.models[0]).toMatchObject({
       raterId: saved.rater.raterId,
       versionId: saved.version.versionId,
-      threshold: 0.5,
+      threshold: 0.1,
       expectedMl: 0.004,
     });
+    expect(Buffer.from(unzip(s.models[0].maskGzBase64 ?? '')).equals(Buffer.from(mask))).toBe(true);
     const back = unzip(s.models[0].probabilityGzBase64 ?? '');
     expect(back.length).toBe(VOXELS);
     expect([back[10], back[11], back[12]]).toEqual([204, 51, 0]);

@@ -10,6 +10,7 @@
  * Paths are chosen with the same backend folder browser as the open dialog (PathField).
  */
 import { useEffect, useState } from 'react';
+import { DEFAULT_UNCERTAIN_AS } from '../../src-shared/evaluation/defaults';
 import type { UncertainAs } from '../../src-shared/project/labels';
 import type { Rater, VersionStatus } from '../../src-shared/project/types';
 import { getApi } from '../api';
@@ -30,7 +31,8 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
   const [raters, setRaters] = useState<readonly Rater[]>([]);
   const [folderPath, setFolderPath] = useState('');
   const [outDir, setOutDir] = useState('');
-  const [uncertainAs, setUncertainAs] = useState<UncertainAs>('lesion');
+  // The evaluation default, so an exported consensus is the one the metrics panel and the heat map show.
+  const [uncertainAs, setUncertainAs] = useState<UncertainAs>(DEFAULT_UNCERTAIN_AS);
   const [dicomSeg, setDicomSeg] = useState(false);
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ExchangeReport | null>(null);

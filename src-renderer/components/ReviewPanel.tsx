@@ -4,12 +4,13 @@
  * the reviewer actions (approve, request revision, difficult) on each rater's submitted version.
  */
 import { useAnnotationState } from '../state/annotationState';
-import { changeHeatMap, changeReviewMaps, setLayerVisibility, toggleSideBySide } from '../state/reviewActions';
+import { UNCERTAIN_LABELS } from '../../src-shared/evaluation/defaults';
+import { changeHeatMap, changeReviewMaps, includeModelsInConsensus, setLayerVisibility, toggleSideBySide } from '../state/reviewActions';
 import { SideBySide } from './SideBySide';
 import { ReviewActions } from './worklist/ReviewActions';
 import { raterColor } from '../viewer/raterColors';
 import { DISAGREEMENT_LEVELS } from '../viewer/annotationSession';
-import { disagreementScale, heatScale } from '../viewer/mapScales';
+import { consensusWords, disagreementScale, heatScale } from '../viewer/mapScales';
 import { ColourBar } from './ColourBar';
 
 export function ReviewPanel() {
@@ -17,6 +18,7 @@ export function ReviewPanel() {
   const heat = useAnnotationState((s) => s.heat);
   const maps = useAnnotationState((s) => s.maps);
   const sideBySide = useAnnotationState((s) => s.sideBySide.open);
+  const modelLayers = layers.filter((l) => l.model).length;
 
   return (
     <div className="review-panel" data-testid="review-panel">
@@ -39,7 +41,14 @@ export function ReviewPanel() {
         {layers.length === 0 && <li className="muted">No rater has annotated this case yet.</li>}
       </ul>
       <ReviewActions />
-      <div className="heat-controls" data-testid="heatmap" data-raters={heat.raters} data-visible={heat.visible ? 'yes' : 'no'}>
+      <div
+        className="heat-controls"
+        data-testid="heatmap"
+        data-raters={heat.raters}
+        data-models={heat.models}
+        data-soft-ml={heat.softMl}
+        data-visible={heat.visible ? 'yes' : 'no'}
+      >
         <label>
           <input
             type="checkbox"
@@ -48,8 +57,21 @@ export function ReviewPanel() {
             disabled={heat.raters === 0}
             onChange={(e) => changeHeatMap({ visible: e.target.checked })}
           />
-          Heat map: mean of {heat.raters} rater{heat.raters === 1 ? '' : 's'} (uncertain = ½ vote)
+          <span data-testid="heatmap-label">
+            Heat map: {consensusWords(heat.raters - heat.models, heat.models)} (uncertain {UNCERTAIN_LABELS[heat.uncertainAs]})
+          </span>
         </label>
+        {modelLayers > 0 && (
+          <label title="The soft reference, its p = 0.5 contour and the disagreement map are made of human raters only, like the metrics; tick to count the saved model results as raters in them.">
+            <input
+              type="checkbox"
+              data-testid="heatmap-include-models"
+              checked={heat.includeModels}
+              onChange={(e) => void includeModelsInConsensus(e.target.checked)}
+            />
+            Count model results as raters
+          </label>
+        )}
         <label>
           Opacity
           <input
@@ -74,7 +96,7 @@ export function ReviewPanel() {
             onChange={(e) => changeHeatMap({ threshold: Number(e.target.value) })}
           />
         </label>
-        {heat.visible && heat.raters > 0 && <ColourBar scale={heatScale(heat.raters, heat.threshold)} />}
+        {heat.visible && heat.raters > 0 && <ColourBar scale={heatScale(heat.raters, heat.threshold, heat.models)} />}
       </div>
       <div className="review-maps" data-testid="review-maps">
         <label>

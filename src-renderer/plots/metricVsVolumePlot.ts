@@ -7,6 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import { stratumOf, type StrataThresholds } from '../../src-shared/metrics/aggregate';
 import type { DatasetCaseRow } from '../../src-shared/evaluation/datasetTypes';
+import { decadeTicks, decimalTick } from './logTicks';
 import { asSvg, describeSvg, PLOT_STYLE, STRATA, STRATUM_COLOURS, type PlotSize } from './plotStyle';
 
 interface Point {
@@ -19,14 +20,17 @@ interface Point {
 export interface MetricVsVolumeInput extends PlotSize {
   readonly rows: readonly DatasetCaseRow[];
   readonly metricKey: string;
+  /** The metric's name on the y axis, as the table's header writes it (e.g. "HD95 (mm)"). */
+  readonly metricLabel: string;
   readonly strata: StrataThresholds;
 }
 
 export function metricVsVolumePlot(input: MetricVsVolumeInput): SVGSVGElement {
-  const { rows, metricKey, strata } = input;
+  const { rows, metricKey, metricLabel, strata } = input;
   const positives = rows.map((r) => r.referenceVolumeMl).filter((v) => v > 0);
   // The empty strip sits one decade below the smallest lesion (at most 10⁻³ ml).
   const emptyX = positives.length > 0 ? Math.min(1e-3, 10 ** (Math.floor(Math.log10(Math.min(...positives))) - 1)) : 1e-3;
+  const domain: [number, number] = [emptyX / 2, Math.max(10, ...positives) * 2];
   const points: Point[] = [];
   let nan = 0;
   for (const r of rows) {
@@ -51,8 +55,8 @@ export function metricVsVolumePlot(input: MetricVsVolumeInput): SVGSVGElement {
     style: PLOT_STYLE,
     marginLeft: 48,
     marginRight: 16,
-    x: { type: 'log', label: 'reference volume (ml, log) →', domain: [emptyX / 2, Math.max(10, ...positives) * 2] },
-    y: { label: `↑ ${metricKey}`, grid: true, nice: true },
+    x: { type: 'log', label: 'reference volume (ml, log) →', domain, ticks: decadeTicks(domain[0], domain[1]), tickFormat: decimalTick },
+    y: { label: `↑ ${metricLabel}`, grid: true, nice: true },
     marks: [
       Plot.ruleX([strata.smallMaxMl, strata.mediumMaxMl], { stroke: '#888888', strokeDasharray: '4,3' }),
       Plot.text([`empty`], { x: emptyX, frameAnchor: 'bottom', dy: -4, fill: '#666666' }),
@@ -67,7 +71,7 @@ export function metricVsVolumePlot(input: MetricVsVolumeInput): SVGSVGElement {
         stroke: '#ffffff',
         strokeWidth: 0.5,
         title: (d: Point) =>
-          `${d.caseName}: ${metricKey} ${d.y.toPrecision(3)} at ${d.stratum === 'empty' ? 'empty reference' : `${d.x.toPrecision(3)} ml`}`,
+          `${d.caseName}: ${metricLabel} ${d.y.toPrecision(3)} at ${d.stratum === 'empty' ? 'empty reference' : `${d.x.toPrecision(3)} ml`}`,
       }),
       ...legend.flat(),
       Plot.text([`${nan} NaN not shown`], { frameAnchor: 'bottom-right', dx: -110, dy: -8, textAnchor: 'start', fill: '#666666' }),
@@ -75,7 +79,7 @@ export function metricVsVolumePlot(input: MetricVsVolumeInput): SVGSVGElement {
   });
   return describeSvg(
     asSvg(svg),
-    `${metricKey} vs reference volume`,
+    `${metricLabel} vs reference volume`,
     `One dot per case; strata empty / small ≤ ${strata.smallMaxMl} ml / medium ≤ ${strata.mediumMaxMl} ml / large; ${nan} cases with NaN not drawn.`,
   );
 }

@@ -10,6 +10,8 @@ import type { DisagreementMeasure } from '../../src-shared/project/disagreement'
 import type { EditTool } from '../viewer/annotationTools';
 import { BRUSH_RADIUS_MM } from '../viewer/annotationTools';
 import { THRESHOLD_TOLERANCE } from '../viewer/editToolClasses';
+import { DEFAULT_UNCERTAIN_AS } from '../../src-shared/evaluation/defaults';
+import type { UncertainAs } from '../../src-shared/project/labels';
 import { createStore } from './createStore';
 
 export interface Identity {
@@ -47,6 +49,8 @@ export interface RaterLayer {
   readonly status: RaterCaseStatus;
   readonly visible: boolean;
   readonly voxels: number;
+  /** A saved model result (rater kind 'model'): drawn, but in the consensus maps only when the user includes models. */
+  readonly model: boolean;
 }
 
 export interface HeatMapSettings {
@@ -54,8 +58,19 @@ export interface HeatMapSettings {
   readonly opacity: number;
   /** Voxels whose mean vote is below this are not drawn. */
   readonly threshold: number;
-  /** How many raters' labelmaps the map averages (0: none loaded). */
+  /** How many raters' labelmaps the map averages (0: none loaded): the human raters, plus `models` when included. */
   readonly raters: number;
+  /**
+   * The user's explicit choice to count saved model results as raters in the soft reference, its
+   * contour and the disagreement map; off, they are made of human raters only, like the metrics.
+   */
+  readonly includeModels: boolean;
+  /** How many of `raters` are model results (0 unless `includeModels`). */
+  readonly models: number;
+  /** The uncertain-voxel rule it was computed with: the metrics panel's, so V_soft is the same number. */
+  readonly uncertainAs: UncertainAs;
+  /** Σ mean vote · voxel volume in ml: the heat map's own V_soft. */
+  readonly softMl: number;
 }
 
 /** Review mode: the disagreement map and the soft reference's p = 0.5 contour. */
@@ -118,7 +133,16 @@ export const initialAnnotationState: AnnotationState = {
   thresholdTolerance: THRESHOLD_TOLERANCE.initial,
   thresholdRange: null,
   layers: [],
-  heat: { visible: true, opacity: 0.6, threshold: 0.25, raters: 0 },
+  heat: {
+    visible: true,
+    opacity: 0.6,
+    threshold: 0.25,
+    raters: 0,
+    includeModels: false,
+    models: 0,
+    uncertainAs: DEFAULT_UNCERTAIN_AS,
+    softMl: 0,
+  },
   maps: { disagreementVisible: false, measure: 'entropy', disagreementVoxels: 0, contourVisible: true, contourVoxels: 0 },
   sideBySide: { open: false, panes: [] },
   message: null,

@@ -13,6 +13,7 @@ import type { ComparisonChoice } from '../../src-shared/evaluation/datasetRows';
 import type { CaseEvaluation, ConventionName, UncertainAs } from '../../src-shared/evaluation/types';
 import type { Stratum } from '../../src-shared/metrics/aggregate';
 import type { PoolProgress } from '../workers/metricsPool';
+import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../../src-shared/evaluation/defaults';
 import { createStore } from './createStore';
 
 export interface DashboardCase {
@@ -72,7 +73,7 @@ export const initialDashboardState: DashboardState = {
   running: false,
   progress: null,
   lastRunMs: null,
-  computeOptions: { thresholdMl: 0, uncertainAs: 'background' },
+  computeOptions: { thresholdMl: DEFAULT_USE_THRESHOLD_ML, uncertainAs: DEFAULT_UNCERTAIN_AS },
   computedWith: null,
   view: {
     convention: 'use',

@@ -15,6 +15,7 @@ import { ownLabelmap } from '../viewer/annotationSession';
 import { shownCaseVolume } from '../viewer/viewerSession';
 import { annotationStore } from './annotationState';
 import { loadCaseSources } from './evaluationSources';
+import { refreshReviewLayers } from './reviewActions';
 import { evaluationStore, updateEvaluation, type EvaluationSettings } from './evaluationState';
 
 /** Edits arrive per brush dab; wait this long after the last before recomputing (the target is ~1 s end to end). */
@@ -119,6 +120,8 @@ export function changeEvaluationSettings(patch: Partial<EvaluationSettings>): vo
     settings.tolerancesMm.join(',') !== before.tolerancesMm.join(',');
   if (recompute && loadedCase !== null && loadedCase === evaluationStore.getState().caseId)
     send({ type: 'setOptions', caseId: loadedCase });
+  // The heat map follows the panel's uncertain rule, so its Σ and V_soft stay one number.
+  if (settings.uncertainAs !== before.uncertainAs) void refreshReviewLayers();
 }
 
 export function setMetricsPanelExpanded(expanded: boolean): void {

@@ -2,7 +2,8 @@
  * Fetches one case's evaluation sources (the evaluation.caseSources channel) and decodes them into
  * the typed arrays evaluateCase takes: each rater's Uint8 labelmap (null for "no lesion"; raters
  * with only a draft are left out, review compares submitted work) and the chosen model's
- * probabilities p = q / 255 as Float32. Shared by the per-case panel and the dataset dashboard.
+ * probabilities p = q / 255 as Float32 with the mask saved beside them (the model's mask: the one
+ * made at the user's threshold from the float map). Shared by the per-case panel and the dataset dashboard.
  */
 import type { CaseSources } from '../../src-shared/api/evaluationChannels';
 import type { CaseSourcesInput, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
@@ -16,9 +17,12 @@ export interface LoadedCaseSources {
   /** The channel's answer without the payloads, for listing (drafts-only raters, other models). */
   readonly meta: {
     readonly raters: ReadonlyArray<Omit<CaseSources['raters'][number], 'labelmapGzBase64'>>;
-    readonly models: ReadonlyArray<Omit<CaseSources['models'][number], 'probabilityGzBase64'>>;
+    readonly models: ReadonlyArray<Omit<CaseSources['models'][number], 'probabilityGzBase64' | 'maskGzBase64'>>;
   };
 }
+
+/** A model with no result on the case has no mask; its t only labels the empty column. */
+const UNSAVED_THRESHOLD = 0.5;
 
 /** q / 255 for every voxel; q arrives gzipped like a labelmap. */
 async function decodeProbability(b64: string, voxels: number): Promise<Float32Array> {
@@ -48,11 +52,14 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
   let model: ModelSource | null = null;
   if (chosen) {
     const probability = chosen.probabilityGzBase64 === null ? null : await decodeProbability(chosen.probabilityGzBase64, voxels);
+    const savedMask = chosen.maskGzBase64 === null ? null : await decodeLabelmap(chosen.maskGzBase64, voxels);
     model = {
       id: chosen.raterId,
       name: chosen.name,
       probability,
       key: chosen.versionId ?? 'none',
+      threshold: chosen.threshold ?? UNSAVED_THRESHOLD,
+      ...(savedMask === null ? {} : { savedMask }),
       ...(chosen.expectedMl === null ? {} : { expectedMl: chosen.expectedMl }),
     };
   }
@@ -62,7 +69,7 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
     input: { dims: g.dims, spacingMm: g.spacingMm, originLps: g.originLps, direction: g.direction, raters, model },
     meta: {
       raters: s.raters.map(({ labelmapGzBase64: _drop, ...rest }) => rest),
-      models: s.models.map(({ probabilityGzBase64: _drop, ...rest }) => rest),
+      models: s.models.map(({ probabilityGzBase64: _drop, maskGzBase64: _mask, ...rest }) => rest),
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { CaseEvaluation, ConventionName, UncertainAs } from '../../src-shared/evaluation/types';
+import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../../src-shared/evaluation/defaults';
 import { createStore } from './createStore';
 
 export interface EvaluationSettings {
@@ -37,7 +38,13 @@ export interface EvaluationState {
 
 export const initialEvaluationState: EvaluationState = {
   expanded: true,
-  settings: { convention: 'use', useThresholdMl: null, tolerancesMm: [], uncertainAs: 'lesion', matrixMetric: 'dice' },
+  settings: {
+    convention: 'use',
+    useThresholdMl: DEFAULT_USE_THRESHOLD_ML,
+    tolerancesMm: [],
+    uncertainAs: DEFAULT_UNCERTAIN_AS,
+    matrixMetric: 'dice',
+  },
   status: 'idle',
   caseId: null,
   result: null,

@@ -13,7 +13,7 @@ import { encodeLabelmap } from '../api/labelmapWire';
 import { annotationStore } from './annotationState';
 import { shownResult } from './inferenceActions';
 import { inferenceStore, type InferenceState } from './inferenceState';
-import { loadReviewLayers } from './reviewActions';
+import { refreshReviewLayers } from './reviewActions';
 
 function set(patch: Partial<InferenceState>): void {
   inferenceStore.update((s) => ({ ...s, ...patch }));
@@ -40,10 +40,17 @@ export async function saveResultAsRater(): Promise<void> {
     return;
   }
   const threshold = s.threshold;
-  const provenance = { ...shown.provenance, settings: { ...shown.provenance.settings, threshold }, volumes: s.volumes ? s.volumes.map((v) => ({ ...v })) : undefined };
+  const provenance = {
+    ...shown.provenance,
+    settings: { ...shown.provenance.settings, threshold },
+    volumes: s.volumes ? s.volumes.map((v) => ({ ...v })) : undefined,
+  };
   set({ saving: true, saveError: null });
   try {
-    const [maskGzBase64, probabilityGzBase64] = await Promise.all([encodeLabelmap(shown.mask), encodeLabelmap(quantiseProbabilities(shown.probabilities))]);
+    const [maskGzBase64, probabilityGzBase64] = await Promise.all([
+      encodeLabelmap(shown.mask),
+      encodeLabelmap(quantiseProbabilities(shown.probabilities)),
+    ]);
     const saved = await getApi()['quorum:inference.saveResult']({
       session: a.signedIn.token,
       caseId: a.currentCase.caseId,
@@ -56,12 +63,11 @@ export async function saveResultAsRater(): Promise<void> {
       set({ saving: false, saveError: saved.error.message });
       return;
     }
-    set({ saving: false, saved: { raterName: saved.value.rater.name, versionId: saved.value.version.versionId, threshold: saved.value.threshold } });
-    const now = annotationStore.getState();
-    if (now.mode === 'review' && now.signedIn && now.currentCase) {
-      const record = now.currentCase;
-      await loadReviewLayers(record, now.signedIn.token, () => annotationStore.getState().currentCase?.caseId === record.caseId);
-    }
+    set({
+      saving: false,
+      saved: { raterName: saved.value.rater.name, versionId: saved.value.version.versionId, threshold: saved.value.threshold },
+    });
+    await refreshReviewLayers();
   } catch (e) {
     set({ saving: false, saveError: e instanceof Error ? e.message : String(e) });
   }

@@ -4,6 +4,11 @@
  * here with src-shared/project/consensus.ts; "no lesion" answers count as all-zero masks). Raters
  * with only a draft are listed but not drawn: review compares submitted work.
  *
+ * The heat map, its p = 0.5 contour and the disagreement map are made of human raters only, like
+ * every consensus of the metrics panel and the dashboard: a saved model result is drawn as a layer
+ * but joins them only when the user ticks "count model results" (issue 11, item 8). They use the
+ * metrics panel's uncertain-voxel rule, so the heat map's Σ and the panel's V_soft are one number.
+ *
  * Only a reviewer's or admin's session gets other raters' versions from the server; an annotator
  * never reaches this code with anyone else's data.
  */
@@ -21,9 +26,10 @@ import {
   updateHeatMap,
   updateSoftContour,
 } from '../viewer/annotationSession';
-import { computeHeatMap } from '../viewer/heatLevels';
+import { computeHeatMap, heatMapSum } from '../viewer/heatLevels';
 import { raterColorIndices } from '../viewer/raterColors';
 import { annotationStore, tell, updateAnnotation, type HeatMapSettings, type RaterLayer, type ReviewMapSettings } from './annotationState';
+import { evaluationStore } from './evaluationState';
 
 export async function loadReviewLayers(record: CaseRecord, token: string, current: () => boolean): Promise<void> {
   const api = getApi();
@@ -40,7 +46,7 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
   const byRater = new Map<string, AnnotationVersion[]>();
   for (const v of versions.value) byRater.set(v.raterId, [...(byRater.get(v.raterId) ?? []), v]);
   const layers: RaterLayer[] = [];
-  const drawn: Array<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }> = [];
+  const drawn: Array<{ raterId: string; name: string; colorIndex: number; data: Uint8Array; model: boolean }> = [];
   const colorIndices = raterColorIndices(raters.value);
   for (const rater of raters.value.filter((r) => byRater.has(r.raterId))) {
     const colorIndex = colorIndices.get(rater.raterId) ?? 0;
@@ -55,7 +61,7 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
         continue;
       }
       data = await decodeLabelmap(read.value.labelmapGzBase64, voxels);
-      drawn.push({ raterId: rater.raterId, name: rater.name, colorIndex, data });
+      drawn.push({ raterId: rater.raterId, name: rater.name, colorIndex, data, model: rater.kind === 'model' });
     }
     const c = data ? countLabels(data) : null;
     layers.push({
@@ -66,12 +72,28 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
       status: raterCaseStatus(newest),
       visible: data !== null,
       voxels: c ? c.lesion + c.uncertain : 0,
+      model: rater.kind === 'model',
     });
   }
   if (!current()) return;
-  const heat = drawn.length > 0 ? computeHeatMap(drawn.map((d) => d.data)) : null;
-  showReviewLayers(drawn, heat);
-  const settings = { ...annotationStore.getState().heat, raters: drawn.length };
+  const before = annotationStore.getState().heat;
+  const members = drawn.filter((d) => before.includeModels || !d.model);
+  const uncertainAs = evaluationStore.getState().settings.uncertainAs;
+  const heat =
+    members.length > 0
+      ? computeHeatMap(
+          members.map((d) => d.data),
+          uncertainAs,
+        )
+      : null;
+  showReviewLayers(
+    drawn,
+    heat,
+    members.map((d) => d.data),
+  );
+  const voxelMl = record.series[0].geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000;
+  const models = members.filter((d) => d.model).length;
+  const settings = { ...before, raters: members.length, models, uncertainAs, softMl: heat ? heatMapSum(heat) * voxelMl : 0 };
   updateHeatMap(settings);
   const maps = annotationStore.getState().maps;
   const disagreementVoxels = updateDisagreementMap({ visible: maps.disagreementVisible, measure: maps.measure });
@@ -79,12 +101,26 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
   updateAnnotation({ layers, heat: settings, maps: { ...maps, disagreementVoxels, contourVoxels } });
 }
 
+/** Reloads the review layers of the case on screen (review mode only), e.g. after a model result was saved. */
+export async function refreshReviewLayers(): Promise<void> {
+  const s = annotationStore.getState();
+  if (s.mode !== 'review' || !s.signedIn || !s.currentCase) return;
+  const record = s.currentCase;
+  await loadReviewLayers(record, s.signedIn.token, () => annotationStore.getState().currentCase?.caseId === record.caseId);
+}
+
+/** The explicit choice to count saved model results as raters in the heat map, its contour and the disagreement map. */
+export async function includeModelsInConsensus(includeModels: boolean): Promise<void> {
+  updateAnnotation((s) => ({ heat: { ...s.heat, includeModels } }));
+  await refreshReviewLayers();
+}
+
 export function setLayerVisibility(raterId: string, visible: boolean): void {
   setRaterLayerVisible(raterId, visible);
   updateAnnotation((s) => ({ layers: s.layers.map((l) => (l.raterId === raterId ? { ...l, visible } : l)) }));
 }
 
-export function changeHeatMap(patch: Partial<Omit<HeatMapSettings, 'raters'>>): void {
+export function changeHeatMap(patch: Partial<Pick<HeatMapSettings, 'visible' | 'opacity' | 'threshold'>>): void {
   const heat = { ...annotationStore.getState().heat, ...patch };
   updateAnnotation({ heat });
   updateHeatMap(heat);

@@ -11,7 +11,15 @@ import { Enums as ToolEnums } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
 import { fillPolygon } from '../../src-shared/project/polygonFill';
 import { interpolateSlices, type InterpolationResult } from '../../src-shared/project/interpolate';
-import { activateEditTool, CONTOUR_TOOL_NAME, ensureEditTools, resetEditHistory, setBrushRadiusMm, setPaintLabel, type EditTool } from './annotationTools';
+import {
+  activateEditTool,
+  CONTOUR_TOOL_NAME,
+  ensureEditTools,
+  resetEditHistory,
+  setBrushRadiusMm,
+  setPaintLabel,
+  type EditTool,
+} from './annotationTools';
 import { onContourCompleted } from './editToolClasses';
 import { editLabelmap } from './labelmapEdits';
 import { disagreementMap, disagreementMax, type DisagreementMeasure } from '../../src-shared/project/disagreement';
@@ -48,7 +56,12 @@ let heat: { map: HeatMap; levels: Uint8Array } | null = null;
  * Review mode: the raters' labelmaps (for the disagreement map) and its drawn levels, per measure
  * computed once. `heat.levels`, `review.levels` and `review.contour` are one scratch array (see showReviewLayers).
  */
-let review: { raters: Uint8Array[]; levels: Uint8Array; maps: Partial<Record<DisagreementMeasure, Float32Array>>; contour: Uint8Array } | null = null;
+let review: {
+  raters: readonly Uint8Array[];
+  levels: Uint8Array;
+  maps: Partial<Record<DisagreementMeasure, Float32Array>>;
+  contour: Uint8Array;
+} | null = null;
 let writing = false;
 /**
  * Whether a user input (pointer down, key) came after the own layer was last (re)mounted.
@@ -75,7 +88,8 @@ export function layersCaseId(): string | null {
 
 function addLayer(spec: LabelmapLayerSpec): void {
   const shown = viewerOrThrow();
-  if (!bound || bound.caseId !== shown.caseDescriptor.caseId) bound = { caseId: shown.caseDescriptor.caseId, volumeId: shown.volumeId, specs: [] };
+  if (!bound || bound.caseId !== shown.caseDescriptor.caseId)
+    bound = { caseId: shown.caseDescriptor.caseId, volumeId: shown.volumeId, specs: [] };
   addLabelmapLayer(shown.viewer, shown.volumeId, spec);
   bound.specs = [...bound.specs.filter((s) => s.segmentationId !== spec.segmentationId), spec];
 }
@@ -117,7 +131,13 @@ export function rebindLayers(): boolean {
 export function showOwnLabelmap(data: Uint8Array | null): void {
   inputSinceMount = false;
   clearAnnotationLayers();
-  addLayer({ segmentationId: OWN_SEGMENTATION, label: 'My annotation', lut: ownLabelmapLut(), ...(data ? { data } : {}), style: { fillAlpha: 0.5, renderOutline: true, outlineWidth: 1 } });
+  addLayer({
+    segmentationId: OWN_SEGMENTATION,
+    label: 'My annotation',
+    lut: ownLabelmapLut(),
+    ...(data ? { data } : {}),
+    style: { fillAlpha: 0.5, renderOutline: true, outlineWidth: 1 },
+  });
   const { viewer } = viewerOrThrow();
   setActiveLayer(viewer, OWN_SEGMENTATION);
   ensureEditTools(viewer.toolGroup);
@@ -195,7 +215,12 @@ function fillContour(polyline: ReadonlyArray<readonly [number, number, number]>)
   }
   if (k < 0 || k >= grid.dims[2]) return;
   editLabelmap(OWN_SEGMENTATION, (voxels) => {
-    fillPolygon(voxels, { dims: grid.dims, k }, ijk.map((p) => [p[0], p[1]] as const), paintLabel);
+    fillPolygon(
+      voxels,
+      { dims: grid.dims, k },
+      ijk.map((p) => [p[0], p[1]] as const),
+      paintLabel,
+    );
   });
 }
 
@@ -212,9 +237,14 @@ export function interpolateOwnLabelmap(): InterpolationResult | null {
 
 /**
  * Review mode: one read-only layer per rater, each with its own LUT, plus the heat map, the
- * disagreement map (drawn empty until shown) and the soft reference's p = 0.5 contour.
+ * disagreement map (drawn empty until shown) and the soft reference's p = 0.5 contour. The maps are
+ * of `consensus`, the labelmaps the heat map averages (human raters unless models were included).
  */
-export function showReviewLayers(raters: ReadonlyArray<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }>, heatMap: HeatMap | null): void {
+export function showReviewLayers(
+  raters: ReadonlyArray<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }>,
+  heatMap: HeatMap | null,
+  consensus: readonly Uint8Array[],
+): void {
   clearAnnotationLayers();
   // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
   if (heatMap) {
@@ -222,17 +252,41 @@ export function showReviewLayers(raters: ReadonlyArray<{ raterId: string; name: 
     // Cornerstone, which copies it into the layer, so three grid-sized arrays held 150 MiB (512×512×300) for nothing.
     const scratch = new Uint8Array(heatMap.steps.length);
     heat = { map: heatMap, levels: scratch };
-    review = { raters: raters.map((r) => r.data), levels: scratch, maps: {}, contour: scratch };
-    addLayer({ segmentationId: HEAT_SEGMENTATION, label: 'Soft reference (mean of raters)', lut: heatLut(heatMap.levels), data: heat.levels, style: { renderOutline: false } });
-    addLayer({ segmentationId: DISAGREEMENT_SEGMENTATION, label: 'Disagreement', lut: disagreementLut(DISAGREEMENT_LEVELS), data: review.levels, style: { renderOutline: false, fillAlpha: 0.7 } });
+    review = { raters: consensus, levels: scratch, maps: {}, contour: scratch };
+    addLayer({
+      segmentationId: HEAT_SEGMENTATION,
+      label: 'Soft reference (mean of raters)',
+      lut: heatLut(heatMap.levels),
+      data: heat.levels,
+      style: { renderOutline: false },
+    });
+    addLayer({
+      segmentationId: DISAGREEMENT_SEGMENTATION,
+      label: 'Disagreement',
+      lut: disagreementLut(DISAGREEMENT_LEVELS),
+      data: review.levels,
+      style: { renderOutline: false, fillAlpha: 0.7 },
+    });
   }
   if (heatMap && review) {
     // Under the raters: where the contour runs along a rater's edge, the rater's colour stays visible.
     softContourLevels(heatMap, review.contour);
-    addLayer({ segmentationId: SOFT_CONTOUR_SEGMENTATION, label: 'Soft reference p = 0.5', lut: softContourLut(), data: review.contour, style: { renderFill: false, renderOutline: true, outlineWidth: 2 } });
+    addLayer({
+      segmentationId: SOFT_CONTOUR_SEGMENTATION,
+      label: 'Soft reference p = 0.5',
+      lut: softContourLut(),
+      data: review.contour,
+      style: { renderFill: false, renderOutline: true, outlineWidth: 2 },
+    });
   }
   for (const r of raters) {
-    addLayer({ segmentationId: raterSegmentationId(r.raterId), label: r.name, lut: raterLut(r.colorIndex), data: r.data, style: { fillAlpha: 0.2, renderOutline: true, outlineWidth: 2 } });
+    addLayer({
+      segmentationId: raterSegmentationId(r.raterId),
+      label: r.name,
+      lut: raterLut(r.colorIndex),
+      data: r.data,
+      style: { fillAlpha: 0.2, renderOutline: true, outlineWidth: 2 },
+    });
   }
   viewerOrThrow().viewer.renderingEngine.render();
 }

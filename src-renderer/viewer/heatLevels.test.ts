@@ -1,6 +1,7 @@
 /** Heat map quantisation and the layer colour tables, on hand-worked voxels. */
 import { describe, expect, it } from 'vitest';
-import { computeHeatMap, heatLevelsFor, quantiseHeatMap, softContourLevels } from './heatLevels';
+import { softConsensus } from '../../src-shared/project/consensus';
+import { computeHeatMap, heatLevelsFor, heatMapSum, quantiseHeatMap, softContourLevels } from './heatLevels';
 import { heatLut, OKABE_ITO, raterColor, raterLut } from './raterColors';
 
 describe('heat map levels', () => {
@@ -17,6 +18,19 @@ describe('heat map levels', () => {
     // A lower threshold of 0.5 hides the quarter vote and keeps 0.5 itself.
     expect(quantiseHeatMap(heat, 0.5, out)).toBe(3);
     expect([...out]).toEqual([0, 4, 2, 2, 0]);
+  });
+
+  it("sums to the metrics panel's V_soft (in voxels) under every uncertain rule", () => {
+    const a = Uint8Array.of(0, 1, 1, 2, 0);
+    const b = Uint8Array.of(0, 1, 0, 2, 2);
+    const c = Uint8Array.of(1, 1, 0, 0, 2);
+    // ½ vote: means 1/3, 1, 1/3, 1/3, 1/3 → 7/3; as lesion: 1/3, 1, 1/3, 2/3, 2/3 → 3.
+    expect(heatMapSum(computeHeatMap([a, b, c], 'half'))).toBeCloseTo(7 / 3, 12);
+    expect(heatMapSum(computeHeatMap([a, b, c], 'lesion'))).toBeCloseTo(3, 12);
+    for (const rule of ['half', 'lesion', 'background'] as const) {
+      const soft = softConsensus([a, b, c], rule).reduce((x, y) => x + y, 0);
+      expect(heatMapSum(computeHeatMap([a, b, c], rule))).toBeCloseTo(soft, 6);
+    }
   });
 
   it('counts uncertain voxels as lesion when asked', () => {

@@ -35,6 +35,13 @@ export function computeHeatMap(labelmaps: readonly Uint8Array[], uncertainAs: Un
   return { steps, levels };
 }
 
+/** Σ mean vote over the grid (voxels): times the voxel volume, the soft reference's volume V_soft. */
+export function heatMapSum(heat: HeatMap): number {
+  let steps = 0;
+  for (let i = 0; i < heat.steps.length; i++) steps += heat.steps[i];
+  return steps / heat.levels;
+}
+
 /**
  * Writes the quantised levels of `heat` into `out`: round(mean × levels), or 0 where the mean is
  * below `lowerThreshold` (or is 0). Returns the number of non-zero voxels.

@@ -48,11 +48,20 @@ export function inferenceMapScale(
   };
 }
 
-/** The soft reference: the mean vote of `raters` raters in [0, 1] (uncertain = ½ vote), drawn from `threshold` up. */
-export function heatScale(raters: number, threshold: number): ColourScale {
+/** What the soft reference averages, e.g. "mean of 3 human raters" or "mean of 3 human raters + 1 model". */
+export function consensusWords(humanRaters: number, models: number): string {
+  const humans = `${humanRaters} human rater${humanRaters === 1 ? '' : 's'}`;
+  return `mean of ${humans}${models > 0 ? ` + ${models} model${models === 1 ? '' : 's'}` : ''}`;
+}
+
+/**
+ * The soft reference: the mean vote of `raters` labelmaps (`models` of them model results) in [0, 1]
+ * (uncertain = ½ vote), drawn from `threshold` up.
+ */
+export function heatScale(raters: number, threshold: number, models = 0): ColourScale {
   return {
     id: 'heat',
-    title: `Soft reference (mean of ${raters} rater${raters === 1 ? '' : 's'})`,
+    title: `Soft reference (${consensusWords(raters - models, models)})`,
     unit: '',
     max: 1,
     // quantiseHeatMap: a mean below the threshold, or of 0, is not drawn.

@@ -7,7 +7,7 @@
  *   metrics compare submitted work; a rater with only a draft is listed without one), or the
  *   explicit "no lesion" answer;
  * - every model known to the project: its newest result on this case as uint8 p × 255 (label 1,
- *   src-shared/inference/quantise.ts), or none.
+ *   src-shared/inference/quantise.ts) with the mask saved beside it and its threshold, or none.
  *
  * Reviewers and admins only: an annotator's session gets `unauthorized` (the blinding rules of
  * src-shared/project/blinding.ts; metrics would reveal other raters' work).
@@ -38,6 +38,11 @@ export const evaluationModelSourceSchema = z.object({
   versionId: z.string().nullable(),
   /** The threshold the stored mask was made at (strict p > t). */
   threshold: z.number().nullable(),
+  /**
+   * gzip + base64 of the Uint8 mask saved with the result (made from the float map at `threshold`):
+   * the mask evaluation uses, so the model's name means the saved mask everywhere. null without a result.
+   */
+  maskGzBase64: z.string().nullable(),
   /** gzip + base64 of uint8 q = round(p × 255) of label 1, i fastest; p = q / 255. */
   probabilityGzBase64: z.string().nullable(),
   /** Σp·vv and #(p > t)·vv in ml from the float map before quantising, when the result recorded them. */

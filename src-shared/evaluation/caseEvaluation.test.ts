@@ -38,7 +38,7 @@ function threeRaters(): CaseSourcesInput {
     originLps: [10, 20, 30],
     direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1],
     raters: [rater('A', A()), rater('B', B()), rater('C', A())],
-    model: { id: 'M', name: 'model', probability: modelProb(), key: 'r1' },
+    model: { id: 'M', name: 'model', probability: modelProb(), key: 'r1', threshold: 0.5 },
   };
 }
 
@@ -132,13 +132,66 @@ describe('evaluateCase: three raters and a model on cubes', () => {
   });
 });
 
+describe('a model result saved as a rater at p > 0.12 is evaluated as its saved mask', () => {
+  // The same map as above; at t = 0.12 the mask is A's cube plus the slab i = 5: i = 2..5, 36 voxels.
+  // At voxel (0, 0, 0) the float p was 0.1199 (< t, so the saved mask leaves it out), which the
+  // uint8 store turned into q = round(0.1199 × 255) = 31, p = 31/255 ≈ 0.1216 > t: p > t of the
+  // stored map has 37 voxels, one more than the mask the user saved.
+  const saved = (): Uint8Array => box([2, 2, 2], [5, 4, 4]);
+  const input = (savedMask?: Uint8Array): CaseSourcesInput => {
+    const base = threeRaters();
+    const p = modelProb();
+    p[at(0, 0, 0)] = 31 / 255;
+    return { ...base, model: { id: 'M', name: 'model', probability: p, key: 'r2', threshold: 0.12, ...(savedMask ? { savedMask } : {}) } };
+  };
+
+  it('every comparison, V_thr and the lesion table use the saved mask, named with its threshold', () => {
+    const r = evaluateCase(input(saved()), all);
+    expect(r.model).toEqual({ id: 'M', name: 'model', hasResult: true, threshold: 0.12, mask: 'saved' });
+    const maj = find(r.comparisons, 'model-majority', 'majority', 'M');
+    expect(maj.predictionLabel).toBe('model (p > 0.12)');
+    expect(maj.emptyCase.predVoxels).toBe(36);
+    // vs the majority (= A's cube, 27 voxels, all inside the mask): TP 27, FP 9, FN 0 → 54/63.
+    expect(maj.results.isles22?.dice).toBeCloseTo(54 / 63, 12);
+    // vs B (i = 3..5, also inside): the same counts.
+    expect(find(r.comparisons, 'model-rater', 'B', 'M').results.isles22?.dice).toBeCloseTo(54 / 63, 12);
+    expect(r.volumes.model?.thresholdedMl).toBeCloseTo(0.036, 12);
+    // V_exp is Σp of the map: 27·0.75 + 9·0.25 + 31/255 voxels.
+    expect(r.volumes.model?.thrMinusExpMl).toBeCloseTo((36 - 22.5 - Math.fround(31 / 255)) * 0.001, 9);
+    // The mask is one component of 36 voxels holding the 27-voxel lesion: IoU 0.75.
+    expect(r.lesions?.rows[0].bestIou.M).toBeCloseTo(0.75, 12);
+  });
+
+  it("without a saved mask, the mask is p > t of the map, at the model's own t (not 0.5)", () => {
+    const r = evaluateCase(input(), all);
+    expect(r.model).toMatchObject({ threshold: 0.12, mask: 'thresholded' });
+    const maj = find(r.comparisons, 'model-majority', 'majority', 'M');
+    expect(maj.emptyCase.predVoxels).toBe(37);
+    expect(maj.results.isles22?.dice).toBeCloseTo(54 / 64, 12);
+    expect(r.volumes.model?.thresholdedMl).toBeCloseTo(0.037, 12);
+  });
+
+  it('refuses a saved mask off the grid and a threshold outside [0, 1)', () => {
+    expect(() => evaluateCase(input(new Uint8Array(10)), all)).toThrow(/saved mask has 10 voxels/);
+    const bad = input();
+    const model = bad.model;
+    if (!model) throw new Error('fixture has a model');
+    expect(() => evaluateCase({ ...bad, model: { ...model, threshold: 1 } }, all)).toThrow(/threshold must lie in \[0, 1\)/);
+  });
+});
+
 describe('empty reference', () => {
   // One rater answered "no lesion"; the model predicts 30 voxels (0.030 ml) at p = 0.75.
   const input = (): CaseSourcesInput => {
     const p = new Float32Array(N);
     const blob = box([0, 0, 0], [4, 5, 0]); // 5 × 6 × 1 = 30 voxels
     for (let v = 0; v < N; v++) if (blob[v]) p[v] = 0.75;
-    return { dims, spacingMm: [1, 1, 1], raters: [rater('A', null)], model: { id: 'M', name: 'model', probability: p, key: 'r1' } };
+    return {
+      dims,
+      spacingMm: [1, 1, 1],
+      raters: [rater('A', null)],
+      model: { id: 'M', name: 'model', probability: p, key: 'r1', threshold: 0.5 },
+    };
   };
 
   it('Dice is NaN under USE, 0 under ISLES and MetricsReloaded; the class needs T', () => {
@@ -164,9 +217,9 @@ describe('empty reference', () => {
 
 describe('missing model result', () => {
   it('keeps the model listed without a result and computes the rater comparisons only', () => {
-    const input = { ...threeRaters(), model: { id: 'M', name: 'model', probability: null, key: 'none' } };
+    const input = { ...threeRaters(), model: { id: 'M', name: 'model', probability: null, key: 'none', threshold: 0.5 } };
     const r = evaluateCase(input, { conventions: ['isles22'], uncertainAs: 'lesion' });
-    expect(r.model).toEqual({ id: 'M', name: 'model', hasResult: false });
+    expect(r.model).toMatchObject({ id: 'M', name: 'model', hasResult: false });
     expect(r.comparisons.map((c) => c.kind)).toEqual(['rater-loo', 'rater-loo', 'rater-loo', 'rater-rater', 'rater-rater', 'rater-rater']);
     expect(r.volumes.model).toBeNull();
     expect(r.volumes.gaps).toEqual({ thrMinusMajorityMl: null, expMinusMajorityMl: null, thrMinusSoftMl: null, expMinusSoftMl: null });
@@ -227,7 +280,7 @@ describe('bad input', () => {
   it('refuses probabilities outside [0, 1] and a negative threshold', () => {
     const p = modelProb();
     p[7] = 1.5;
-    expect(() => evaluateCase({ ...threeRaters(), model: { id: 'M', name: 'm', probability: p, key: 'x' } }, all)).toThrow(
+    expect(() => evaluateCase({ ...threeRaters(), model: { id: 'M', name: 'm', probability: p, key: 'x', threshold: 0.5 } }, all)).toThrow(
       /1.5 at voxel 7/,
     );
     expect(() => evaluateCase(threeRaters(), { ...all, useThresholdMl: -1 })).toThrow(/USE threshold/);

@@ -12,7 +12,7 @@ import { brierScore, eceAll } from '../metrics/calibration';
 import { imageClass, smallFlags } from '../metrics/emptyCase';
 import type { LesionAnalysis } from '../metrics/lesions';
 import { diceDml, softSums } from '../metrics/softDice';
-import { expectedVolumeMl, thresholdedVolumeMl } from '../metrics/volume';
+import { expectedVolumeMl } from '../metrics/volume';
 import { CaseContext, evaluateWith } from '../metrics/conventions/index';
 import { voteWeights } from '../project/consensus';
 import { reliabilityCounts } from './datasetAgreement';
@@ -29,8 +29,6 @@ import type {
   EmptyCaseInfo,
   EvaluationOptions,
 } from './types';
-
-export const DEFAULT_MODEL_THRESHOLD = 0.5;
 
 type PairResult = Pick<Comparison, 'emptyCase' | 'results'>;
 
@@ -63,8 +61,6 @@ function checkOptions(o: EvaluationOptions): void {
   for (const t of o.surfaceTolerancesMm ?? []) {
     if (!(t > 0 && Number.isFinite(t))) throw new Error(`surface tolerances must be finite and > 0 mm, got ${t}`);
   }
-  const t = o.modelThreshold ?? DEFAULT_MODEL_THRESHOLD;
-  if (!(t >= 0 && t < 1)) throw new Error(`the model threshold must lie in [0, 1), got ${t}`);
 }
 
 function emptyCaseOf(ctx: CaseContext, thresholdMl: number | undefined): EmptyCaseInfo {
@@ -160,10 +156,12 @@ function volumes(ev: Evaluator, d: DerivedSources): CaseVolumes {
   const softMl = soft && d.majority ? ml(sumOf(ev, `vol:soft:${d.majority.key}`, () => sumFloat(soft))) : null;
   let model: CaseVolumes['model'] = null;
   const p = input.model?.probability;
-  if (p && input.model) {
+  const modelMask = d.model;
+  if (p && input.model && modelMask) {
     const vml = vv * 0.001;
     const k = `${input.model.id}#${input.model.key}`;
-    const thresholdedMl = sumOf(ev, `vthr:${k}`, () => thresholdedVolumeMl(p, vml));
+    // The volume of the mask every comparison uses (saved, or p > its t), never of another threshold.
+    const thresholdedMl = ml(sumOf(ev, `vol:${modelMask.key}`, () => countOnes(modelMask.mask)));
     const saved = input.model.expectedMl;
     const expectedMl = saved !== undefined && Number.isFinite(saved) ? saved : sumOf(ev, `vexp:${k}`, () => expectedVolumeMl(p, vml));
     model = { thresholdedMl, expectedMl, thrMinusExpMl: thresholdedMl - expectedMl };
@@ -221,8 +219,7 @@ export function evaluateCase(
 ): CaseEvaluation {
   const started = Date.now();
   checkOptions(options);
-  const modelThreshold = options.modelThreshold ?? DEFAULT_MODEL_THRESHOLD;
-  const d = deriveSources(input, options.uncertainAs, modelThreshold, cache.masks, cache.softMaps);
+  const d = deriveSources(input, options.uncertainAs, cache.masks, cache.softMaps);
   const optionsKey = JSON.stringify([options.conventions, options.useThresholdMl ?? null, options.surfaceTolerancesMm ?? null]);
   const ev: Evaluator = { input, options, optionsKey, cache, computed: 0, cached: 0 };
 
@@ -261,12 +258,13 @@ export function evaluateCase(
       useThresholdMl: options.useThresholdMl ?? null,
       surfaceTolerancesMm: options.surfaceTolerancesMm ? [...options.surfaceTolerancesMm] : null,
       uncertainAs: options.uncertainAs,
-      modelThreshold,
     },
     dims: [...input.dims],
     spacingMm: [...input.spacingMm],
     raters: input.raters.map((r) => ({ id: r.id, name: r.name, noLesion: r.labelmap === null })),
-    model: m ? { id: m.id, name: m.name, hasResult: m.probability !== null } : null,
+    model: m
+      ? { id: m.id, name: m.name, hasResult: m.probability !== null, threshold: m.threshold, mask: m.savedMask ? 'saved' : 'thresholded' }
+      : null,
     comparisons: comps,
     soft,
     volumes: volumes(ev, d),

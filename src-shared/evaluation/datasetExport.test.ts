@@ -14,6 +14,7 @@ function row(caseId: string, caseName: string, metrics: Record<string, number>):
     referenceVolumeMl: 1.25,
     modelVolumeThrMl: 0,
     modelVolumeExpMl: NaN,
+    modelThreshold: 0.5,
     metrics,
     modelRaterDice: [0.5, NaN],
     raterRaterDice: [0.75],
@@ -36,10 +37,12 @@ describe('dataset exports', () => {
       '# comparison: model vs majority',
     ]);
     expect(lines[4]).toMatch(/^# detection threshold: 0 ml/);
-    expect(lines[5]).toBe('case_id,case,reference_volume_ml,model_volume_thr_ml,model_volume_exp_ml,dice,hd95_mm,surface_dice.2');
+    expect(lines[5]).toBe(
+      'case_id,case,reference_volume_ml,model_volume_thr_ml,model_volume_exp_ml,model_threshold,dice,hd95_mm,surface_dice.2',
+    );
     // 0.1 + 0.2 is 0.30000000000000004: written in full, so a re-read gives the same double.
-    expect(lines[6]).toBe('c1,plain,1.25,0,NaN,0.30000000000000004,Infinity,');
-    expect(lines[7]).toBe('c2,"has, comma ""quoted""",1.25,0,NaN,NaN,,1');
+    expect(lines[6]).toBe('c1,plain,1.25,0,NaN,0.5,0.30000000000000004,Infinity,');
+    expect(lines[7]).toBe('c2,"has, comma ""quoted""",1.25,0,NaN,0.5,NaN,,1');
     expect(lines).toHaveLength(8);
   });
 

@@ -43,7 +43,14 @@ function headerLines(kind: string, h: ExportHeader, convention: string, comparis
 }
 
 /** Fixed columns of the per-case table, then the metrics in first-seen order. */
-export const CASE_COLUMNS = ['case_id', 'case', 'reference_volume_ml', 'model_volume_thr_ml', 'model_volume_exp_ml'] as const;
+export const CASE_COLUMNS = [
+  'case_id',
+  'case',
+  'reference_volume_ml',
+  'model_volume_thr_ml',
+  'model_volume_exp_ml',
+  'model_threshold',
+] as const;
 
 export function casesToCsv(rows: readonly DatasetCaseRow[], h: ExportHeader): string {
   if (rows.length === 0) throw new Error('casesToCsv: no cases to export');
@@ -51,7 +58,7 @@ export function casesToCsv(rows: readonly DatasetCaseRow[], h: ExportHeader): st
   const lines = headerLines('Quorum dataset export: one row per case', h, rows[0].convention, rows[0].comparison);
   lines.push([...CASE_COLUMNS, ...keys].map(cell).join(','));
   for (const r of rows) {
-    const fixed: Cell[] = [r.caseId, r.caseName, r.referenceVolumeMl, r.modelVolumeThrMl, r.modelVolumeExpMl];
+    const fixed: Cell[] = [r.caseId, r.caseName, r.referenceVolumeMl, r.modelVolumeThrMl, r.modelVolumeExpMl, r.modelThreshold];
     // A metric the convention does not define for this row is an empty cell, not NaN.
     lines.push([...fixed, ...keys.map((k) => (k in r.metrics ? r.metrics[k] : null))].map(cell).join(','));
   }
@@ -76,6 +83,7 @@ export function casesToJson(rows: readonly DatasetCaseRow[], h: ExportHeader): s
       case: r.caseName,
       reference_volume_ml: r.referenceVolumeMl,
       model_volume_thr_ml: r.modelVolumeThrMl,
+      model_threshold: r.modelThreshold,
       model_volume_exp_ml: r.modelVolumeExpMl,
       metrics: r.metrics,
       model_rater_dice: r.modelRaterDice,

@@ -111,6 +111,23 @@ describe('dataset rows from case evaluations', () => {
     const isles = datasetRow('c1', 'Case 1', full, 'isles22', opts[0]);
     expect('hd95_mm' in isles.metrics).toBe(false);
     expect(isles.metrics.dice).toBeCloseTo(1, 6);
+    expect(use.modelThreshold).toBe(0.5);
+    const loo = opts.find((o) => o.key.startsWith('rater-loo:'));
+    if (!loo) throw new Error('no leave-one-out option');
+    expect(datasetRow('c1', 'Case 1', full, 'use', loo).modelThreshold).toBeNull();
+  });
+
+  it("gives the model's volume and threshold of the mask the metrics describe (a result saved at p > 0.2)", () => {
+    const input = tinyCase([[24, 24, 24]], 7, true);
+    if (!input.model?.probability) throw new Error('no model');
+    const p = input.model.probability;
+    let above = 0;
+    for (let i = 0; i < p.length; i++) if (p[i] > 0.2) above++;
+    const ev = evaluateCase({ ...input, model: { ...input.model, threshold: 0.2 } }, options);
+    const row = datasetRow('c3', 'Case 3', ev, 'use', { key: 'model-majority', label: 'model vs majority' });
+    // 2 × 2 × 4 mm voxels: 0.016 ml each.
+    expect(row.modelVolumeThrMl).toBeCloseTo(above * 0.016, 12);
+    expect(row.modelThreshold).toBe(0.2);
   });
 
   it('keeps a case without the comparison as a row with no metrics', () => {

@@ -93,6 +93,7 @@ export function datasetRow(
     referenceVolumeMl: c ? c.emptyCase.refMl : (ev.volumes.majorityMl ?? NaN),
     modelVolumeThrMl: modelVolumes ? modelVolumes.thresholdedMl : c ? c.emptyCase.predMl : NaN,
     modelVolumeExpMl: modelVolumes ? modelVolumes.expectedMl : NaN,
+    modelThreshold: predictionIsModel ? (ev.model?.threshold ?? null) : null,
     metrics: c ? metricsOf(c.results[convention]) : {},
     modelRaterDice: ev.comparisons.filter((x) => x.kind === 'model-rater').map((x) => dice(x, convention)),
     raterRaterDice: ev.comparisons.filter((x) => x.kind === 'rater-rater').map((x) => dice(x, convention)),

@@ -13,6 +13,7 @@ function row(caseId: string, ref: number, thr: number, exp: number, dice: number
     referenceVolumeMl: ref,
     modelVolumeThrMl: thr,
     modelVolumeExpMl: exp,
+    modelThreshold: 0.5,
     metrics: { dice },
     modelRaterDice: [],
     raterRaterDice: [],

@@ -164,6 +164,6 @@ export function syntheticCaseInput(
     dims,
     spacingMm,
     raters,
-    model: { id: 'synthetic-model', name: 'Synthetic model', probability, key: `${spec.caseId}:model` },
+    model: { id: 'synthetic-model', name: 'Synthetic model', probability, key: `${spec.caseId}:model`, threshold: 0.5 },
   };
 }

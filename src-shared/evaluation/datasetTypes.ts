@@ -27,8 +27,13 @@ export interface DatasetCaseRow {
   readonly comparison: string;
   /** Reference volume in ml of this comparison's reference (NaN when there is none). */
   readonly referenceVolumeMl: number;
-  /** The model's thresholded volume V_thr = #(p > 0.5)·vv in ml (NaN without a model result). */
+  /**
+   * The prediction's volume in ml; for the model its mask's, V_thr = #(p > t)·vv at the mask's own
+   * t (`modelThreshold`), the mask the metrics describe (NaN without a model result).
+   */
   readonly modelVolumeThrMl: number;
+  /** The t of the model's mask when the prediction is the model (the saved result's threshold); null otherwise. */
+  readonly modelThreshold: number | null;
   /** The model's expected volume V_exp = Σp·vv in ml (NaN without a probability map). */
   readonly modelVolumeExpMl: number;
   /**

@@ -74,6 +74,18 @@ export function binariseLabelmap(
   return out;
 }
 
+/** A saved mask as 0/1: any label is lesion (a sigmoid model's saved mask holds 0 and 1 only). */
+function binariseMask(mask: Uint8Array): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) out[i] = mask[i] === 0 ? 0 : 1;
+  return out;
+}
+
+/** The model's name with the threshold that made its mask, so no view can show a mask under the bare name. */
+function modelLabel(name: string, threshold: number): string {
+  return `${name} (p > ${threshold})`;
+}
+
 /** p > t (strict), as the thresholded volume and the stored model masks use it. */
 export function thresholdProbability(p: Float32Array, threshold: number, out: Uint8Array = new Uint8Array(p.length)): Uint8Array {
   for (let i = 0; i < p.length; i++) out[i] = p[i] > threshold ? 1 : 0;
@@ -98,8 +110,11 @@ export function checkSources(input: CaseSourcesInput): number {
     ids.add(r.id);
     if (r.labelmap) checkLength(`rater ${r.name}'s labelmap`, r.labelmap.length, voxels, input.dims);
   }
-  const p = input.model?.probability;
-  if (p) {
+  const m = input.model;
+  const p = m?.probability;
+  if (m && p) {
+    if (!(m.threshold >= 0 && m.threshold < 1)) throw new Error(`the model's threshold must lie in [0, 1), got ${m.threshold}`);
+    if (m.savedMask) checkLength(`the model's saved mask`, m.savedMask.length, voxels, input.dims);
     checkLength(`the model's probability map`, p.length, voxels, input.dims);
     for (let i = 0; i < p.length; i++) {
       const v = p[i];
@@ -118,7 +133,6 @@ const raterKey = (r: RaterSource, u: UncertainAs) => `${r.id}#${r.key}#${u}`;
 export function deriveSources(
   input: CaseSourcesInput,
   uncertainAs: UncertainAs,
-  modelThreshold: number,
   masks: KeyedStore<Uint8Array>,
   softMaps: KeyedStore<Float32Array>,
 ): DerivedSources {
@@ -149,9 +163,11 @@ export function deriveSources(
   let model: KeyedMask | null = null;
   const m = input.model;
   if (m?.probability) {
-    const key = `model:${m.id}#${m.key}#${modelThreshold}`;
     const p = m.probability;
-    model = { id: m.id, label: m.name, key, mask: masks.get(key, () => thresholdProbability(p, modelThreshold)) };
+    const saved = m.savedMask;
+    const key = `model:${m.id}#${m.key}#${saved ? 'saved' : 'p'}>${m.threshold}`;
+    const mask = masks.get(key, () => (saved ? binariseMask(saved) : thresholdProbability(p, m.threshold)));
+    model = { id: m.id, label: modelLabel(m.name, m.threshold), key, mask };
   }
   return { voxels, labelmaps, raters, majority, soft, leaveOneOut, model };
 }

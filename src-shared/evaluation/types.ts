@@ -36,6 +36,14 @@ export interface ModelSource {
   readonly probability: Float32Array | null;
   /** Changes whenever the probability map does (the result's versionId). */
   readonly key: string;
+  /** The t of the model's mask p > t (strict): the threshold the saved result was made at (0.5 for an unsaved map). */
+  readonly threshold: number;
+  /**
+   * The mask saved with the result (nonzero = lesion), made from the float map at `threshold`. When
+   * given it is the model's mask everywhere — one name, one mask — because p > t of the quantised
+   * map (p = q/255) can move a voxel within 1/510 of t across it. Without it the mask is p > t.
+   */
+  readonly savedMask?: Uint8Array;
   /**
    * Σp · voxel volume (ml) of the model's float map, as saved with the result. The stored map is
    * quantised to p × 255, which rounds every p < 1/510 to 0; over a whole head those tiny
@@ -69,8 +77,6 @@ export interface EvaluationOptions {
    * weighs it 1, 0 or 0.5 (src-shared/project/consensus.ts voteWeights).
    */
   readonly uncertainAs: UncertainAs;
-  /** The model's mask is p > modelThreshold (strict); default 0.5. V_thr always uses 0.5 (the conventions document). */
-  readonly modelThreshold?: number;
 }
 
 /** Which two sources a comparison is between. Ids: a rater id, the model id, 'majority', 'loo:<raterId>'. */
@@ -121,7 +127,7 @@ export interface CaseVolumes {
   /** V_soft = Σ(mean rater vote)·vv; null without raters. */
   readonly softMl: number | null;
   readonly model: {
-    /** V_thr = #(p > 0.5)·vv, strict. */
+    /** V_thr = the model mask's volume, #(p > t)·vv with the mask's own t (ModelSource.threshold), strict. */
     readonly thresholdedMl: number;
     /** V_exp = Σp·vv. */
     readonly expectedMl: number;
@@ -182,13 +188,22 @@ export interface CaseEvaluation {
     readonly useThresholdMl: number | null;
     readonly surfaceTolerancesMm: readonly number[] | null;
     readonly uncertainAs: UncertainAs;
-    readonly modelThreshold: number;
   };
   readonly dims: [number, number, number];
   readonly spacingMm: [number, number, number];
   readonly raters: ReadonlyArray<{ readonly id: string; readonly name: string; readonly noLesion: boolean }>;
-  /** null: no model; `hasResult: false`: the model exists but has no result for this case. */
-  readonly model: { readonly id: string; readonly name: string; readonly hasResult: boolean } | null;
+  /**
+   * null: no model; `hasResult: false`: the model exists but has no result for this case. `threshold`
+   * is the t of the mask every comparison, V_thr and the lesion table use; `mask` says whether that
+   * mask is the one saved with the result or p > t of the map.
+   */
+  readonly model: {
+    readonly id: string;
+    readonly name: string;
+    readonly hasResult: boolean;
+    readonly threshold: number;
+    readonly mask: 'saved' | 'thresholded';
+  } | null;
   readonly comparisons: readonly Comparison[];
   readonly soft: SoftComparison | null;
   readonly volumes: CaseVolumes;

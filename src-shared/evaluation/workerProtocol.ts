@@ -56,9 +56,9 @@ export function transferablesOf(req: MetricsWorkerRequest): ArrayBuffer[] {
   const arrays: Array<Uint8Array | Float32Array | null | undefined> = [];
   if (req.type === 'evaluate') {
     for (const r of req.input.raters) arrays.push(r.labelmap);
-    arrays.push(req.input.model?.probability);
+    arrays.push(req.input.model?.probability, req.input.model?.savedMask);
   } else if (req.type === 'updateRater') arrays.push(req.rater.labelmap);
-  else if (req.type === 'updateModel') arrays.push(req.model?.probability);
+  else if (req.type === 'updateModel') arrays.push(req.model?.probability, req.model?.savedMask);
   const out = new Set<ArrayBuffer>();
   for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer);
   return [...out];

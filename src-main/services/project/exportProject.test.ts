@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readNifti } from '../../../src-shared/nifti';
 import { sha256Hex } from './annotationFiles';
 import { VERSIONS_CSV_HEADER } from './exportProject';
-import { GRID, labelmapWith, openTemp, populated, tempDir, VOXELS } from './testSupport';
+import { GRID, labelmapWith, modelProvenance, openTemp, populated, tempDir, VOXELS } from './testSupport';
 
 /**
  * Three raters on voxels 0..3 (everything else background):
@@ -48,6 +48,41 @@ describe('consensus', () => {
       const half = t.store.consensus(t.reviewer, t.caseA.caseId, 'half');
       expect(head(half.majority)).toEqual([1, 0, 0, 0]);
       expect(head(half.soft)).toEqual([2 / 3, 1 / 6, 1 / 2, 0].map(Math.fround));
+    } finally {
+      t.store.close();
+    }
+  });
+});
+
+describe('consensus without models', () => {
+  it('leaves a saved model result out of the consensus but exports its file', () => {
+    const t = threeRaters();
+    const out = tempDir('quorum-export-model-');
+    try {
+      // The model says lesion at voxels 1 and 3, where one vote would tip the majority (1 → 2 of 3
+      // votes at voxel 1 under 'lesion'; 0 → 1 at voxel 3): counted in, the maps would change.
+      const q = new Uint8Array(VOXELS);
+      q[1] = 230;
+      q[3] = 230;
+      const model = t.store.saveModelResult(t.reviewer, {
+        caseId: t.caseA.caseId,
+        mask: labelmapWith([1, 3]),
+        probability: q,
+        probabilityVolumes: 1,
+        provenance: modelProvenance(0.5),
+      });
+      const c = t.store.consensus(t.reviewer, t.caseA.caseId, 'lesion');
+      expect(c.raterIds).not.toContain(model.rater.raterId);
+      expect(c.raterIds.length).toBe(3);
+      // The three human raters' maps from the table above, unchanged.
+      expect(head(c.majority)).toEqual([1, 0, 1, 0]);
+      expect(head(c.soft)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
+      const exported = t.store.exportCase(t.reviewer, t.caseA.caseId, out, { uncertainAs: 'lesion' });
+      const raterFiles = exported.files.filter((f) => f.kind === 'rater');
+      expect(raterFiles.map((f) => f.versionId)).toContain(model.version.versionId);
+      expect(raterFiles.length).toBe(4);
+      const majority = readNifti(fs.readFileSync(exported.files.find((f) => f.kind === 'majority')?.path ?? ''));
+      expect(head(majority.data)).toEqual([1, 0, 1, 0]);
     } finally {
       t.store.close();
     }

@@ -3,8 +3,9 @@
  *
  * Per case, the newest *submitted* version of each rater takes part (a later draft does not hide it;
  * raters with only drafts or nothing are left out), and a "no lesion" answer counts as an all-zero
- * mask. Exported per-rater files are the stored bytes, copied verbatim, so export → import is
- * bit-exact. Consensus files are written deterministically (gzip mtime 0).
+ * mask. The consensus is of human raters only, as in the metrics and the heat map: a saved model
+ * result is exported as its rater's file but never votes (issue 11, item 8). Exported per-rater
+ * files are the stored bytes, copied verbatim, so export → import is bit-exact. Consensus files are written deterministically (gzip mtime 0).
  * DICOM SEG export is not implemented here (see README).
  */
 import fs from 'node:fs';
@@ -26,7 +27,7 @@ import { latestSubmittedByRater, readVersionFile, readVersionLabelmap } from './
 export interface CaseConsensus {
   caseId: string;
   geometry: SeriesGeometry;
-  /** Raters taking part, and the version used for each, in the same order. */
+  /** Human raters taking part, and the version used for each, in the same order. */
   raterIds: string[];
   versionIds: string[];
   uncertainAs: UncertainAs;
@@ -40,11 +41,15 @@ function requireExport(viewer: Session): void {
   if (!mayExport(viewer.role)) fail('forbidden', 'consensus and export contain every rater’s work: reviewers and admins only');
 }
 
+function isModelRater(ctx: StoreContext, raterId: string): boolean {
+  return ctx.db.get("SELECT 1 AS x FROM raters WHERE rater_id = ? AND kind = 'model'", [raterId]) !== null;
+}
+
 export function caseConsensus(ctx: StoreContext, viewer: Session, caseId: string, uncertainAs: UncertainAs): CaseConsensus {
   requireExport(viewer);
   getCase(ctx, viewer, caseId);
-  const used = latestSubmittedByRater(ctx, caseId);
-  if (used.length === 0) fail('bad-request', `case ${caseId} has no submitted annotation yet, so there is no consensus`);
+  const used = latestSubmittedByRater(ctx, caseId).filter((v) => !isModelRater(ctx, v.raterId));
+  if (used.length === 0) fail('bad-request', `case ${caseId} has no submitted annotation by a human rater yet, so there is no consensus`);
   const labelmaps = used.map((v) => readVersionLabelmap(ctx, viewer, v.versionId));
   return {
     caseId,
@@ -93,8 +98,8 @@ export function exportCase(ctx: StoreContext, viewer: Session, caseId: string, o
     fs.writeFileSync(p, bytes);
     files.push({ path: p, sha256: sha256Hex(bytes), ...f });
   };
-  consensus.versionIds.forEach((versionId, i) => {
-    const raterId = consensus.raterIds[i];
+  // Every rater's file, a model's too: only the consensus leaves models out.
+  for (const { versionId, raterId } of latestSubmittedByRater(ctx, caseId)) {
     const stored = readVersionFile(ctx, viewer, versionId);
     const base = `raters/${safeName(raterName(ctx, raterId))}__${versionId}`;
     if (stored) {
@@ -103,7 +108,7 @@ export function exportCase(ctx: StoreContext, viewer: Session, caseId: string, o
     } else {
       put(`${base}__no-lesion.nii.gz`, encodeLabelmap(consensus.geometry, new Uint8Array(consensus.soft.length)), { kind: 'rater', raterId, versionId });
     }
-  });
+  }
   put('consensus_majority.nii.gz', encodeLabelmap(consensus.geometry, consensus.majority), { kind: 'majority', raterId: null, versionId: null });
   put('consensus_soft.nii.gz', encodeFloatMap(consensus.geometry, consensus.soft, `Quorum soft consensus, uncertain as ${options.uncertainAs}`), { kind: 'soft', raterId: null, versionId: null });
   return { caseId, dir, files };

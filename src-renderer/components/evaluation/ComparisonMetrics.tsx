@@ -44,11 +44,19 @@ export function ComparisonMetrics({ result }: { result: CaseEvaluation }) {
     <section className="metrics-section" data-testid="metrics-comparison">
       <h3>Metrics ({conv})</h3>
       {result.model && !result.model.hasResult && <div className="muted small">{result.model.name}: no result on this case.</div>}
+      {result.model?.hasResult && (
+        <div className="muted small" data-testid="metrics-model-mask" data-threshold={result.model.threshold} data-mask={result.model.mask}>
+          {result.model.name}: {result.model.mask === 'saved' ? 'the mask saved with its result, made at' : 'its map thresholded at'} p &gt;{' '}
+          {result.model.threshold}
+        </div>
+      )}
       {result.comparisons.length === 0 ? (
         <div className="muted">Nothing to compare: no submitted annotation{result.model?.hasResult ? '' : ' and no model result'}.</div>
       ) : (
         <select
           data-testid="metrics-comparison-select"
+          // The labels name the model with its threshold and can be long: keep the select inside the panel.
+          style={{ maxWidth: '100%' }}
           value={chosen ? comparisonKey(chosen) : ''}
           onChange={(e) => setPicked(e.target.value)}
         >

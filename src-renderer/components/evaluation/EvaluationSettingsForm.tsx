@@ -7,17 +7,17 @@ import { useState } from 'react';
 import { CONVENTIONS, type ConventionName } from '../../../src-shared/metrics/conventions/types';
 import type { UncertainAs } from '../../../src-shared/evaluation/types';
 import { CONVENTION_LABELS, parseThresholdMl, parseTolerancesMm } from '../../../src-shared/evaluation/metricCatalog';
+import { UNCERTAIN_LABELS } from '../../../src-shared/evaluation/defaults';
 import { changeEvaluationSettings } from '../../state/evaluationActions';
 import { useEvaluationState } from '../../state/evaluationState';
 
-const UNCERTAIN: ReadonlyArray<{ value: UncertainAs; label: string; title: string }> = [
-  { value: 'lesion', label: 'as lesion', title: 'Label 2 counts as lesion in every mask and as a full vote in consensus.' },
-  { value: 'background', label: 'as background', title: 'Label 2 counts as background everywhere.' },
+const UNCERTAIN: ReadonlyArray<{ value: UncertainAs; title: string }> = [
   {
     value: 'half',
-    label: 'as ½ vote',
     title: 'Label 2 is half a vote in the majority and soft consensus; a single rater’s binary mask treats it as background.',
   },
+  { value: 'lesion', title: 'Label 2 counts as lesion in every mask and as a full vote in consensus.' },
+  { value: 'background', title: 'Label 2 counts as background everywhere.' },
 ];
 
 export function EvaluationSettingsForm() {
@@ -87,7 +87,7 @@ export function EvaluationSettingsForm() {
         >
           {UNCERTAIN.map((u) => (
             <option key={u.value} value={u.value} title={u.title}>
-              {u.label}
+              {UNCERTAIN_LABELS[u.value]}
             </option>
           ))}
         </select>

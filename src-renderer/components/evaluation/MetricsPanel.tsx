@@ -40,6 +40,7 @@ export function MetricsPanel() {
   const result = useEvaluationState((s) => s.result);
   const notes = useEvaluationState((s) => s.notes);
   const runs = useEvaluationState((s) => s.runs);
+  const heatModels = useAnnotationState((s) => s.heat.models);
 
   if (workspace !== 'viewer' || !signedIn || signedIn.role === 'annotator' || !currentCase) return null;
   if (!expanded) {
@@ -83,6 +84,12 @@ export function MetricsPanel() {
       {error && (
         <div className="annotation-message error" data-testid="metrics-error" role="alert">
           {error}
+        </div>
+      )}
+      {heatModels > 0 && (
+        <div className="muted small" data-testid="metrics-heat-differs">
+          The heat map counts {heatModels} model result{heatModels === 1 ? '' : 's'} as raters, as asked; every consensus here (majority,
+          V_soft, leave-one-out) is of the human raters only.
         </div>
       )}
       {notes.map((n) => (

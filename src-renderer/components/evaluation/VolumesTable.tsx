@@ -1,9 +1,11 @@
 /**
  * Volumes in ml: each rater, the majority, the soft reference (Σ mean vote · vv), the model's
- * thresholded volume V_thr = #(p > 0.5)·vv and expected volume V_exp = Σp·vv, the signed gaps to
+ * thresholded volume V_thr = #(p > t)·vv of the mask every comparison uses (the saved result's t,
+ * named in the label) and expected volume V_exp = Σp·vv, the signed gaps to
  * the consensus references, and the labelled volume-bias indicator V_thr − V_exp.
  */
 import type { CaseEvaluation } from '../../../src-shared/evaluation/types';
+import { UNCERTAIN_LABELS } from '../../../src-shared/evaluation/defaults';
 import { formatMl } from '../../../src-shared/evaluation/metricCatalog';
 
 function signed(v: number | null): string {
@@ -25,6 +27,9 @@ export function VolumesTable({ result }: { result: CaseEvaluation }) {
   const v = result.volumes;
   const m = v.model;
   const u = result.options.uncertainAs;
+  const t = result.model?.threshold;
+  const maskWords =
+    result.model?.mask === 'saved' ? 'the mask saved with the result at that threshold' : 'the probability map thresholded at t';
   return (
     <section className="metrics-section" data-testid="volumes-table">
       <h3>Volumes (ml)</h3>
@@ -37,7 +42,7 @@ export function VolumesTable({ result }: { result: CaseEvaluation }) {
               label={r.name}
               value={formatMl(r.ml)}
               raw={r.ml}
-              title={`Rater volume: votes × voxel volume, uncertain voxels ${u === 'half' ? 'as ½' : u === 'lesion' ? 'as 1' : 'as 0'}`}
+              title={`Rater volume: votes × voxel volume, uncertain voxels ${UNCERTAIN_LABELS[u]}`}
             />
           ))}
           <Row
@@ -49,19 +54,19 @@ export function VolumesTable({ result }: { result: CaseEvaluation }) {
           />
           <Row
             id="soft"
-            label="Soft reference V_soft"
+            label={`Soft reference V_soft (${v.raters.length} human rater${v.raters.length === 1 ? '' : 's'})`}
             value={v.softMl === null ? 'n/a' : formatMl(v.softMl)}
             raw={v.softMl}
-            title="V_soft = Σ(mean rater vote)·vv"
+            title={`V_soft = Σ(mean rater vote)·vv over the human raters only (never a model), uncertain voxels ${UNCERTAIN_LABELS[u]}`}
           />
           {m ? (
             <>
               <Row
                 id="thr"
-                label="Model V_thr"
+                label={`Model V_thr (p > ${t})`}
                 value={formatMl(m.thresholdedMl)}
                 raw={m.thresholdedMl}
-                title="V_thr = #(p > 0.5)·vv, strict >"
+                title={`V_thr = the volume of the model's mask, #(p > ${t})·vv, strict >: ${maskWords}`}
               />
               <Row
                 id="exp"

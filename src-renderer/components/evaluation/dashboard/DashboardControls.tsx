@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import type { ComparisonChoice, ComparisonOption } from '../../../../src-shared/evaluation/datasetRows';
+import { UNCERTAIN_LABELS } from '../../../../src-shared/evaluation/defaults';
 import type { ConventionName, UncertainAs } from '../../../../src-shared/evaluation/types';
 import {
   cancelDashboard,
@@ -16,6 +17,7 @@ import {
   setDashboardComputeOptions,
 } from '../../../state/dashboardActions';
 import { useDashboard } from '../../../state/dashboardState';
+import { metricColumns } from './metricDefinitions';
 
 const CONVENTION_LABEL: Record<ConventionName, string> = { use: 'USE-Evaluator', isles22: "ISLES'22", metricsreloaded: 'MetricsReloaded' };
 
@@ -33,6 +35,7 @@ export function DashboardControls({
   const compute = useDashboard((s) => s.computeOptions);
   const computedWith = useDashboard((s) => s.computedWith);
   const view = useDashboard((s) => s.view);
+  const column = metricColumns(view.convention);
   const lastRunMs = useDashboard((s) => s.lastRunMs);
   const [count, setCount] = useState(100);
   const [thresholdText, setThresholdText] = useState(String(compute.thresholdMl));
@@ -75,10 +78,16 @@ export function DashboardControls({
         </label>
         <label title="How a rater's uncertain voxel (label 2) counts">
           uncertain
-          <select value={compute.uncertainAs} onChange={(e) => setDashboardComputeOptions({ uncertainAs: e.target.value as UncertainAs })}>
-            <option value="background">as background</option>
-            <option value="lesion">as lesion</option>
-            <option value="half">as ½ vote</option>
+          <select
+            data-testid="dash-uncertain"
+            value={compute.uncertainAs}
+            onChange={(e) => setDashboardComputeOptions({ uncertainAs: e.target.value as UncertainAs })}
+          >
+            {(Object.keys(UNCERTAIN_LABELS) as UncertainAs[]).map((u) => (
+              <option key={u} value={u}>
+                {UNCERTAIN_LABELS[u]}
+              </option>
+            ))}
           </select>
         </label>
         {running && (
@@ -137,7 +146,7 @@ export function DashboardControls({
           <select data-testid="dash-plot-metric" value={view.plotMetric} onChange={(e) => chooseDashboardPlotMetric(e.target.value)}>
             {(metricKeys.includes(view.plotMetric) ? metricKeys : [view.plotMetric, ...metricKeys]).map((k) => (
               <option key={k} value={k}>
-                {k}
+                {column(k).label}
               </option>
             ))}
           </select>

@@ -9,6 +9,7 @@ import { agreementBoxPlot } from '../../../plots/agreementBoxPlot';
 import { blandAltmanPlot, sharedDiffDomain } from '../../../plots/blandAltmanPlot';
 import { metricVsVolumePlot } from '../../../plots/metricVsVolumePlot';
 import { reliabilityPlot } from '../../../plots/reliabilityPlot';
+import { metricColumns } from './metricDefinitions';
 import { PlotFigure } from './PlotFigure';
 
 export const PLOT_WIDTH = 440;
@@ -28,15 +29,18 @@ export function DashboardPlots({
   const { thresholded, expected } = summary.volume;
   const yDomain = sharedDiffDomain(thresholded, expected);
   const conv = summary.convention;
+  const metricLabel = metricColumns(conv)(metricKey).label;
   return (
     <div className="dash-plots" data-testid="dash-plots">
       <PlotFigure
         id="metric-volume"
-        title={`${metricKey} vs reference volume (${conv}, ${summary.comparison})`}
+        title={`${metricLabel} vs reference volume (${conv}, ${summary.comparison})`}
         note={`Strata: empty, small ≤ ${summary.strata.thresholdsMl.smallMaxMl} ml, medium ≤ ${summary.strata.thresholdsMl.mediumMaxMl} ml, large. Empty references sit on the left strip.`}
         fileStem={`${stem}-${metricKey}-vs-volume`}
-        build={() => metricVsVolumePlot({ rows, metricKey, strata: summary.strata.thresholdsMl, width: PLOT_WIDTH, height: PLOT_HEIGHT })}
-        deps={[rows, metricKey, summary]}
+        build={() =>
+          metricVsVolumePlot({ rows, metricKey, metricLabel, strata: summary.strata.thresholdsMl, width: PLOT_WIDTH, height: PLOT_HEIGHT })
+        }
+        deps={[rows, metricKey, metricLabel, summary]}
       />
       <PlotFigure
         id="reliability"
@@ -51,7 +55,7 @@ export function DashboardPlots({
       />
       <PlotFigure
         id="ba-thr"
-        title="Bland–Altman: thresholded volume V_thr (p > 0.5)"
+        title="Bland–Altman: thresholded volume V_thr (each model mask at its own p > t)"
         fileStem={`${stem}-bland-altman-thresholded`}
         build={() => blandAltmanPlot({ ba: thresholded, label: 'V_thr', yDomain, width: PLOT_WIDTH, height: PLOT_HEIGHT })}
         deps={[summary]}

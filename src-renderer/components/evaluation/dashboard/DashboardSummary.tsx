@@ -4,10 +4,10 @@
  */
 import type { DatasetSummary } from '../../../../src-shared/evaluation/datasetTypes';
 import { fmt, fmtCi } from './format';
-import { metricDefinitions } from './metricDefinitions';
+import { metricColumns } from './metricDefinitions';
 
 export function DashboardSummary({ summary, metricKey }: { summary: DatasetSummary; metricKey: string }) {
-  const definitions = metricDefinitions(summary.convention);
+  const column = metricColumns(summary.convention);
   const d = summary.detection;
   const b = summary.bootstrap;
   return (
@@ -31,7 +31,7 @@ export function DashboardSummary({ summary, metricKey }: { summary: DatasetSumma
         <tbody>
           {summary.metrics.map((m) => (
             <tr key={m.key} data-testid="dash-summary-row" data-metric={m.key} data-mean={String(m.mean)}>
-              <td title={definitions.get(m.key)}>{m.key}</td>
+              <td title={column(m.key).title}>{column(m.key).label}</td>
               <td>{m.n}</td>
               <td>{m.nNan}</td>
               <td>{fmt(m.mean)}</td>
@@ -81,7 +81,7 @@ export function DashboardSummary({ summary, metricKey }: { summary: DatasetSumma
             <tr>
               <th>stratum</th>
               <th>cases</th>
-              <th>mean {metricKey}</th>
+              <th>mean {column(metricKey).label}</th>
             </tr>
           </thead>
           <tbody>

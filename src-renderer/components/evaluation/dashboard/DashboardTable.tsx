@@ -11,15 +11,16 @@ import { filterDashboard, openDashboardCase, sortDashboardBy } from '../../../st
 import type { DashboardCase, DashboardView } from '../../../state/dashboardState';
 import { STRATA } from '../../../plots/plotStyle';
 import { fmt } from './format';
-import { metricDefinitions } from './metricDefinitions';
+import { metricColumns } from './metricDefinitions';
 import { tableRows } from './tableRows';
 
 const FIXED: readonly { key: string; label: string; title: string }[] = [
   { key: 'case', label: 'case', title: 'Case name' },
   { key: 'stratum', label: 'stratum', title: 'By reference volume: empty, small ≤ 1 ml, medium ≤ 70 ml, large' },
-  { key: 'referenceVolumeMl', label: 'V_ref ml', title: "Reference volume (this comparison's reference)" },
-  { key: 'modelVolumeThrMl', label: 'V_thr ml', title: "The prediction's volume; for the model #(p > 0.5)·vv" },
-  { key: 'modelVolumeExpMl', label: 'V_exp ml', title: "The model's expected volume Σp·vv" },
+  { key: 'referenceVolumeMl', label: 'V_ref (ml)', title: "Reference volume (this comparison's reference)" },
+  { key: 'modelVolumeThrMl', label: 'V_thr (ml)', title: "The prediction's volume; for the model its mask's, #(p > t)·vv at the mask's t" },
+  { key: 'modelThreshold', label: 'mask p >', title: "The t of the model's mask: the threshold the saved result was made at" },
+  { key: 'modelVolumeExpMl', label: 'V_exp (ml)', title: "The model's expected volume Σp·vv" },
   { key: 'class', label: 'class', title: 'Image-level class at the threshold T (USE small rule)' },
 ];
 
@@ -35,7 +36,7 @@ export function DashboardTable({
   thresholdMl: number;
 }) {
   const keys = useMemo(() => metricKeys(rows), [rows]);
-  const definitions = useMemo(() => metricDefinitions(view.convention), [view.convention]);
+  const column = useMemo(() => metricColumns(view.convention), [view.convention]);
   const shown = useMemo(() => tableRows(cases, rows, view, thresholdMl), [cases, rows, view, thresholdMl]);
 
   const header = (key: string, label: string, title: string) => (
@@ -80,7 +81,7 @@ export function DashboardTable({
           <thead>
             <tr>
               {FIXED.map((f) => header(f.key, f.label, f.title))}
-              {keys.map((k) => header(k, k, definitions.get(k) ?? `${view.convention}: ${k}`))}
+              {keys.map((k) => header(k, column(k).label, column(k).title))}
             </tr>
           </thead>
           <tbody>
@@ -106,6 +107,7 @@ export function DashboardTable({
                 </td>
                 <td>{fmt(row?.referenceVolumeMl)}</td>
                 <td>{fmt(row?.modelVolumeThrMl)}</td>
+                <td data-testid="dash-model-threshold">{fmt(row?.modelThreshold)}</td>
                 <td>{fmt(row?.modelVolumeExpMl)}</td>
                 <td>{row ? (detectionClass(row.referenceVolumeMl, row.modelVolumeThrMl, thresholdMl) ?? '—') : '—'}</td>
                 {keys.map((k) => (

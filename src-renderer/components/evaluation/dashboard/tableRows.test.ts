@@ -12,6 +12,7 @@ const r = (caseId: string, ref: number, dice: number): DatasetCaseRow => ({
   referenceVolumeMl: ref,
   modelVolumeThrMl: ref,
   modelVolumeExpMl: NaN,
+  modelThreshold: 0.5,
   metrics: { dice },
   modelRaterDice: [],
   raterRaterDice: [],

@@ -22,6 +22,7 @@ function sortValue(r: TableRow, key: string, thresholdMl: number): number | stri
   if (key === 'class') return r.row ? (detectionClass(r.row.referenceVolumeMl, r.row.modelVolumeThrMl, thresholdMl) ?? '') : '';
   if (!r.row) return NaN;
   if (key === 'referenceVolumeMl' || key === 'modelVolumeThrMl' || key === 'modelVolumeExpMl') return r.row[key];
+  if (key === 'modelThreshold') return r.row.modelThreshold ?? NaN;
   return r.row.metrics[key] ?? NaN;
 }
 
