@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { readerAnswerSchema } from '../study/answers';
 import { studyAnalysisSchema } from '../study/analysisSchema';
 import { studyConfigSchema, studySourceSchema, studyStateSchema } from '../study/design';
+import { studyMrmcSchema } from '../study/mrmcSchema';
 import { readerTrialSchema } from '../study/trials';
 
 const session = z.string().min(1);
@@ -108,7 +109,14 @@ export const studyChannels = {
   /** Admin, closed studies only: statistics, the source labels and the revealed A/B mapping of every trial. */
   'quorum:study.report': {
     request: z.object({ session, studyId }),
-    result: z.object({ summary: studySummarySchema, config: studyConfigSchema, analysis: studyAnalysisSchema, trials: z.array(serverTrialSchema) }),
+    result: z.object({
+      summary: studySummarySchema,
+      config: studyConfigSchema,
+      analysis: studyAnalysisSchema,
+      /** The OR multi-reader multi-case analysis of acceptability; null when acceptability was not asked. */
+      mrmc: studyMrmcSchema.nullable(),
+      trials: z.array(serverTrialSchema),
+    }),
   },
   /** Admin, closed studies only: every answer as CSV (timestamps, time taken) and the configuration JSON (seed). */
   'quorum:study.export': { request: z.object({ session, studyId }), result: z.object({ answersCsv: z.string(), configJson: z.string() }) },
