@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normalCdf } from './normal';
 import { logGamma, noncentralF1Upper, regularizedBeta, studentTQuantile, studentTTwoSidedP } from './studentT';
 
 describe('t and F distributions', () => {
@@ -37,5 +38,14 @@ describe('t and F distributions', () => {
     expect(noncentralF1Upper(f, 7, 0)).toBeCloseTo(0.05, 13);
     // F(1, ddf, λ) with huge λ: the test always rejects.
     expect(noncentralF1Upper(f, 7, 5000)).toBeCloseTo(1, 10);
+    // λ = 10⁸ (a planned study of 100,000 cases): ends once the beta tails reach 1.
+    expect(noncentralF1Upper(f, 7, 1e8)).toBe(1);
+    // As ddf → ∞, F(1, ddf, λ) → noncentral χ²₁(λ) = (Z + √λ)², whose tail has a closed form.
+    const z = 1.959963984540054;
+    for (const ncp of [0.5, 4, 12]) {
+      expect(noncentralF1Upper(z * z, 1e6, ncp)).toBeCloseTo(normalCdf(Math.sqrt(ncp) - z) + normalCdf(-z - Math.sqrt(ncp)), 5);
+    }
+    // Power grows with the noncentrality.
+    expect(noncentralF1Upper(f, 7, 3)).toBeGreaterThan(noncentralF1Upper(f, 7, 2));
   });
 });

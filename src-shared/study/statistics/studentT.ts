@@ -93,9 +93,17 @@ export function noncentralF1Upper(f: number, ddf: number, ncp: number): number {
   const half = ncp / 2;
   const spread = 40 * Math.sqrt(half) + 40;
   let sum = 0;
+  let massSoFar = 0;
   for (let j = Math.max(0, Math.floor(half - spread)); j <= half + spread; j++) {
     const logWeight = half === 0 ? (j === 0 ? 0 : -Infinity) : -half + j * Math.log(half) - logGamma(j + 1);
-    if (logWeight > -745) sum += Math.exp(logWeight) * (1 - regularizedBeta(y, 0.5 + j, ddf / 2));
+    if (logWeight <= -745) continue;
+    const weight = Math.exp(logWeight);
+    const tail = 1 - regularizedBeta(y, 0.5 + j, ddf / 2);
+    // The tails grow with j towards 1; once there, the rest of the Poisson mass counts whole. This
+    // keeps a very large planned study (λ in the millions) to a few hundred terms.
+    if (tail > 1 - 1e-15) return Math.min(1, sum + (1 - massSoFar));
+    sum += weight * tail;
+    massSoFar += weight;
   }
   return Math.min(1, sum); // rounding can put the sum a few ulps above 1
 }
