@@ -116,6 +116,13 @@ test('the report shows the OR analysis of acceptability and plans the next study
     }
   };
   await casesShown('0.5', '6');
+  // The readers × cases trade-off for the same effect and power, under random readers and cases.
+  for (const readers of [3, 10, 20]) {
+    const expected = orCasesForPower({ pilot: or, readers, effect: 0.5, analysis: 'RRRC', target: 0.8 });
+    await expect(plan.locator(`[data-testid="mrmc-grid-cases"][data-readers="${readers}"]`)).toHaveText(
+      expected ? String(expected.cases) : '—',
+    );
+  }
   await casesShown('1', '10');
   await plan.getByTestId('mrmc-plan-effect').fill('0');
   await expect(plan.getByTestId('mrmc-plan-error')).toHaveText('the effect must be a positive difference in mean score');

@@ -20,6 +20,9 @@ const GENERALISATIONS: ReadonlyArray<{ key: MrmcGeneralisation; field: 'rrrc' | 
   { key: 'RRFC', field: 'rrfc', what: 'random readers, these cases' },
 ];
 
+/** Reader counts for the readers × cases trade-off under the planning form. */
+const GRID_READERS = [3, 4, 5, 6, 8, 10, 12, 15, 20];
+
 const fix = (v: number | null | undefined, d: number) => (v === null || v === undefined ? '—' : v.toFixed(d));
 const pval = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v < 0.0001 ? '< 0.0001' : v.toFixed(4));
 
@@ -96,8 +99,29 @@ function Planner({ pilot, label }: { pilot: OrAnalysisWire; label: string }) {
           </tbody>
         </table>
       )}
+      {!problem && (
+        <table className="study-table" data-testid="mrmc-plan-grid">
+          <tbody>
+            <tr>
+              <th>readers</th>
+              {GRID_READERS.map((r) => (
+                <td key={r}>{r}</td>
+              ))}
+            </tr>
+            <tr>
+              <th>cases needed (RRRC)</th>
+              {GRID_READERS.map((r) => (
+                <td key={r} data-testid="mrmc-grid-cases" data-readers={r}>
+                  {orCasesForPower({ pilot, readers: r, effect: d, analysis: 'RRRC', target: p })?.cases ?? '—'}
+                </td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      )}
       <p className="muted">
         From this study’s {pilot.cases} cases and its OR variance components; two-sided α = 0.05 (Hillis, Obuchowski &amp; Berbaum 2011).
+        “—”: not reachable with that many readers, however many cases.
       </p>
     </div>
   );
