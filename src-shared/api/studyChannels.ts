@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { readerAnswerSchema } from '../study/answers';
 import { studyAnalysisSchema } from '../study/analysisSchema';
 import { studyConfigSchema, studySourceSchema, studyStateSchema } from '../study/design';
+import { studyMrmcSchema } from '../study/mrmcSchema';
 import { readerTrialSchema } from '../study/trials';
 
 const session = z.string().min(1);
@@ -118,6 +119,8 @@ export const studyChannels = {
       summary: studySummarySchema,
       config: studyConfigSchema,
       analysis: studyAnalysisSchema,
+      /** The OR multi-reader multi-case analysis of acceptability; null when acceptability was not asked. */
+      mrmc: studyMrmcSchema.nullable(),
       trials: z.array(serverTrialSchema),
     }),
   },

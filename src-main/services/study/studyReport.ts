@@ -1,6 +1,7 @@
 /**
  * What an admin gets from a closed study: the statistics (src-shared/study/analysis.ts), the
- * revealed A/B mapping of every trial, the answers CSV and the configuration JSON with its seed.
+ * multi-reader multi-case analysis of acceptability (src-shared/study/mrmcStudy.ts), the revealed
+ * A/B mapping of every trial, the answers CSV and the configuration JSON with its seed.
  * All of it unblinds, so all of it is refused until the study is closed (StudyNotClosedError from
  * the shared code, turned into a bad-request here).
  *
@@ -12,6 +13,8 @@ import { analyseStudy } from '../../../src-shared/study/analysis';
 import { studyAnalysisSchema, type StudyAnalysisWire } from '../../../src-shared/study/analysisSchema';
 import type { StudyConfig } from '../../../src-shared/study/design';
 import { answersToCsv, studyConfigToJson } from '../../../src-shared/study/export';
+import { studyMrmcSchema, type StudyMrmcWire } from '../../../src-shared/study/mrmcSchema';
+import { mrmcOfStudy } from '../../../src-shared/study/mrmcStudy';
 import type { ServerTrial } from '../../../src-shared/study/trials';
 import type { StoreContext } from '../project/context';
 import { fail } from '../project/errors';
@@ -30,12 +33,13 @@ export function studyReport(
   ctx: StoreContext,
   viewer: Session,
   studyId: string,
-): { summary: StudySummary; config: StudyConfig; analysis: StudyAnalysisWire; trials: ServerTrial[] } {
+): { summary: StudySummary; config: StudyConfig; analysis: StudyAnalysisWire; mrmc: StudyMrmcWire | null; trials: ServerTrial[] } {
   const { config, summary } = closedStudy(ctx, viewer, studyId);
   const trials = trialsOf(ctx, studyId);
   // Parsed through the wire schema here too, so a drift between analysis.ts and the schema fails in tests.
   const analysis = studyAnalysisSchema.parse(analyseStudy({ config, state: 'closed', trials, answers: latestAnswers(ctx, studyId) }));
-  return { summary, config, analysis, trials };
+  const mrmc = studyMrmcSchema.nullable().parse(mrmcOfStudy({ config, state: 'closed', trials, answers: latestAnswers(ctx, studyId) }));
+  return { summary, config, analysis, mrmc, trials };
 }
 
 export function studyExport(ctx: StoreContext, viewer: Session, studyId: string): { answersCsv: string; configJson: string } {

@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ResultOf } from '../../../src-shared/api/contract';
 import { downloadText, studyCall } from '../../state/studyActions';
+import { StudyMrmc } from './StudyMrmc';
 import { acceptabilityPlot, perReaderPlot, preferencePlot, type HistogramRow, type RateRow } from './studyPlots';
 
 type Report = ResultOf<'quorum:study.report'>;
@@ -320,6 +321,8 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
           <PlotBox testId="report-plot-readers" make={() => perReaderPlot([...prefRows, ...aiRows])} />
         </>
       )}
+
+      {report.mrmc && <StudyMrmc mrmc={report.mrmc} label={L} />}
 
       <h4>Methods</h4>
       <ul className="muted">
