@@ -6,7 +6,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MenuCommand } from '../src-shared/api/contract';
+import { contract, type MenuCommand } from '../src-shared/api/contract';
 import { APP_SCHEME, MENU_COMMAND_CHANNEL } from '../src-shared/api/transport';
 import { createBackend } from './server/backend';
 import { registerIpcChannels } from './shell/ipcAdapter';
@@ -91,12 +91,13 @@ async function start(): Promise<void> {
     }
   };
 
-  async function refreshMenu(): Promise<void> {
-    const recent = await backend.handlers.channels['quorum:recent.list']({});
+  /** The menu's recent list is the signed-in person's (`session`), empty when nobody is. */
+  async function refreshMenu(session: string | null): Promise<void> {
+    const recent = session === null ? null : await backend.handlers.channels['quorum:recent.list']({ session });
     const template = buildMenuTemplate({
       platform: process.platform,
       appName: app.name,
-      recent: recent.ok ? recent.value.paths : [],
+      recent: recent?.ok ? recent.value.paths : [],
       devTools: !app.isPackaged,
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template.map(toElectron)));
@@ -104,12 +105,13 @@ async function start(): Promise<void> {
 
   registerIpcChannels(ipcMain, async (channel, request) => {
     const result = await backend.dispatch(channel, request);
-    // Opening a case changes the recent list the menu shows.
-    if (channel === 'quorum:case.open' && result.ok) void refreshMenu();
+    // Opening a case changes the opener's recent list; signing out hides it again.
+    if (channel === 'quorum:case.open' && result.ok) void refreshMenu(contract['quorum:case.open'].request.parse(request).session);
+    if (channel === 'quorum:rater.signOut') void refreshMenu(null);
     return result;
   });
 
-  await refreshMenu();
+  await refreshMenu(null);
   await window.loadURL(APP_ENTRY_URL);
 }
 

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { menuCommandSchema } from '../../src-shared/api/contract';
 import { createAppRoutes } from '../server/appRoutes';
-import { PathGuard } from '../services/pathGuard';
 import { buildMenuTemplate, type MenuItemSpec } from './menuTemplate';
 import { createProtocolHandler } from './protocolHandler';
 import { isAppUrl, isNavigationAllowed, isPermissionAllowed, secureWebPreferences } from './windowPolicy';
@@ -92,8 +91,10 @@ describe('quorum:// protocol handler', () => {
     await writeFile(path.join(tmp, 'renderer', 'assets', 'ort.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d]));
     await writeFile(path.join(tmp, 'secret.txt'), 'no');
     const routes = createAppRoutes({
-      handlers: { readVolume: () => ({ ok: false, error: { code: 'not-found', message: 'not open' } }) },
-      pathGuard: new PathGuard(),
+      handlers: {
+        readVolume: () => ({ ok: false, error: { code: 'not-found', message: 'not open' } }),
+        readCaseFile: async () => ({ ok: false, error: { code: 'forbidden-path', message: 'not granted' } }),
+      },
       rendererDir: path.join(tmp, 'renderer'),
     });
     handle = createProtocolHandler(routes);

@@ -135,6 +135,11 @@ export function updateAnnotation(patch: Partial<AnnotationState> | ((s: Annotati
   annotationStore.update((s) => ({ ...s, ...(typeof patch === 'function' ? patch(s) : patch) }));
 }
 
+/** The signed-in session's token, which every project and file request carries; null before sign-in. */
+export function sessionToken(): string | null {
+  return annotationStore.getState().signedIn?.token ?? null;
+}
+
 export function tell(text: string, error = false): void {
   updateAnnotation({ message: { text, error } });
 }
