@@ -5,8 +5,10 @@
  *
  * Opened cases stay in memory in a small LRU so their voxels can be served at
  * `api/volume/<caseId>/<volumeId>`, and a NIfTI case's file at `files/<key>/<name>` (pathGuard.ts).
- * Both belong to the session that opened the case: the case id and the key are hashes of its token,
- * and they stop working when that session ends. What a session may open is fileAccess.ts's business.
+ * Both are capabilities of the session that opened the case: the case id and the key are hashes of
+ * its token, so no other session (nor a caller with only the launch token) can derive them. They stay
+ * valid for the page that holds them while the case is cached, so a sign-in switch on a page with a
+ * case open keeps its image. What a session may open at all is fileAccess.ts's business.
  *
  * Plain Node; no Electron. The case loader is passed in (a port), so composition roots wire the real
  * one and nothing here knows file formats.
@@ -97,15 +99,9 @@ function caseIdOf(token: string, realPath: string, seriesInstanceUid: string | u
     .slice(0, 32);
 }
 
-/** An opened case's voxels and the session they were opened for. */
-interface OpenedCase {
-  readonly token: string;
-  readonly volumes: ReadonlyMap<string, Volume>;
-}
-
 export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const maxOpenCases = ctx.maxOpenCases ?? 4;
-  const cases = new LruCache<string, OpenedCase>(maxOpenCases);
+  const cases = new LruCache<string, ReadonlyMap<string, Volume>>(maxOpenCases);
   const sessionOf = sessionOfHost(ctx.projects);
   /** The live session behind a token; the dispatcher has already refused a request without one. */
   const sessionFor = (token: string): Result<Session> => {
@@ -143,7 +139,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       });
       if (!loaded.ok) return loaded;
       const { descriptor, volumes } = loaded.value;
-      cases.set(descriptor.caseId, { token, volumes });
+      cases.set(descriptor.caseId, volumes);
       await ctx.recent.add(s.value.raterId, requested);
       // Only the case's own file is granted, and only after it opened: nothing beside it becomes readable.
       return ok(descriptor.source === 'nifti' ? { ...descriptor, fileUrl: `files/${ctx.files.grant(token, realCasePath)}` } : descriptor);
@@ -172,12 +168,11 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   };
 
   function readVolume(caseId: string, volumeId: string): Result<VolumePayload> {
-    const opened = cases.get(caseId);
-    // A case of a session that ended reads exactly like one that was never opened.
-    if (opened === undefined || sessionOf(opened.token) === null) {
+    const volumes = cases.get(caseId);
+    if (volumes === undefined) {
       return fail('not-found', `Case ${caseId} is not open (only the last ${maxOpenCases} opened cases stay in memory); open it again.`);
     }
-    const volume = opened.volumes.get(volumeId);
+    const volume = volumes.get(volumeId);
     if (volume === undefined) return fail('not-found', `Case ${caseId} has no volume "${volumeId}".`);
     const dataType = DATA_TYPE_OF[volume.data.constructor.name];
     if (dataType === undefined) return fail('internal', `Unexpected voxel array type ${volume.data.constructor.name}.`);
@@ -187,7 +182,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   return {
     channels,
     readVolume,
-    readCaseFile: (rawPath) => ctx.files.resolveFileUrlPath(rawPath, (token) => sessionOf(token) !== null),
+    readCaseFile: (rawPath) => ctx.files.resolveFileUrlPath(rawPath),
     readModelFile: (rawPath) => ctx.models.readFile(rawPath),
   };
 }

@@ -37,8 +37,6 @@ describe('isInside', () => {
 describe('FileGrants', () => {
   let tmp: string;
   const grants = new FileGrants();
-  const live = new Set(['token-a']);
-  const isLive = (token: string): boolean => live.has(token);
   let granted: string;
   let linkGrant: string;
 
@@ -55,7 +53,7 @@ describe('FileGrants', () => {
   afterAll(() => rm(tmp, { recursive: true, force: true }));
 
   it('serves the granted file to its live session', async () => {
-    const result = await grants.resolveFileUrlPath(granted, isLive);
+    const result = await grants.resolveFileUrlPath(granted);
     expect(result.ok && path.basename(result.value)).toBe('a.nii');
   });
 
@@ -66,21 +64,14 @@ describe('FileGrants', () => {
   it('refuses a file beside the granted one, below its folder, an unknown key and a bare key', async () => {
     const key = granted.split('/')[0];
     for (const raw of [`${key}/beside.nii`, `${key}/sub/a.nii`, `${key}/a.nii/x`, 'ffffffffffffffffffffffffffffffff/a.nii', key]) {
-      const result = await grants.resolveFileUrlPath(raw, isLive);
+      const result = await grants.resolveFileUrlPath(raw);
       expect({ raw, code: !result.ok && result.error.code }).toEqual({ raw, code: 'forbidden-path' });
     }
   });
 
   it('refuses a granted name that became a symlink out of its folder', async () => {
     await symlink(path.join(tmp, 'outside.txt'), path.join(tmp, 'root', 'escape.txt'));
-    const result = await grants.resolveFileUrlPath(linkGrant, isLive);
+    const result = await grants.resolveFileUrlPath(linkGrant);
     expect(!result.ok && result.error.code).toBe('forbidden-path');
-  });
-
-  it('stops serving when the session ends', async () => {
-    live.delete('token-a');
-    const result = await grants.resolveFileUrlPath(granted, isLive);
-    expect(!result.ok && result.error.code).toBe('forbidden-path');
-    live.add('token-a');
   });
 });

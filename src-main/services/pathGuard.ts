@@ -64,31 +64,28 @@ export async function resolveInside(realRoot: string, segments: readonly string[
 /**
  * The files a session may fetch at `files/<key>/<name>`: exactly the files of the cases it opened
  * successfully, nothing beside them. A key is a hash of the session token and the file's real path,
- * so it cannot be derived without the token, and it dies with the session: another session (or a
- * caller holding only the launch token) gets 403 for it even when it knows the URL.
+ * so no other session, and no caller holding only the launch token, can derive it.
  */
 export class FileGrants {
-  private readonly grants = new Map<string, { readonly token: string; readonly realPath: string }>();
+  /** Key → the granted file's real path. */
+  private readonly grants = new Map<string, string>();
 
   /** Let the session behind `token` fetch `realFilePath` (a real path); returns its URL path after `files/`. */
   grant(token: string, realFilePath: string): string {
     const key = createHash('sha256').update(`${token}\n${realFilePath}`).digest('hex').slice(0, 32);
-    this.grants.set(key, { token, realPath: realFilePath });
+    this.grants.set(key, realFilePath);
     return `${key}/${encodeURIComponent(path.basename(realFilePath))}`;
   }
 
-  /**
-   * Resolve the raw path after `files/` to the granted file, or refuse: unknown key, a session that
-   * is no longer live (`isLive`), or a name other than the granted file's.
-   */
-  async resolveFileUrlPath(rawPath: string, isLive: (token: string) => boolean): Promise<Result<string>> {
+  /** Resolve the raw path after `files/` to the granted file, or refuse: an unknown key, or a name other than the granted file's. */
+  async resolveFileUrlPath(rawPath: string): Promise<Result<string>> {
     const decoded = decodePathSegments(rawPath);
     if (!decoded.ok) return decoded;
     const [key, name, ...rest] = decoded.value;
-    const grant = key === undefined ? undefined : this.grants.get(key);
-    if (grant === undefined || !isLive(grant.token)) return fail('forbidden-path', 'This file was not opened by a live session.');
-    if (name !== path.basename(grant.realPath) || rest.length > 0)
+    const granted = key === undefined ? undefined : this.grants.get(key);
+    if (granted === undefined) return fail('forbidden-path', 'This file was not opened by a session.');
+    if (name !== path.basename(granted) || rest.length > 0)
       return fail('forbidden-path', 'Only the opened file itself is served, nothing beside it.');
-    return resolveInside(path.dirname(grant.realPath), [name]);
+    return resolveInside(path.dirname(granted), [name]);
   }
 }
