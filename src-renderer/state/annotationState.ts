@@ -5,7 +5,7 @@
  * annotationActions.ts and reviewActions.ts; the viewer (viewer/annotationSession.ts) follows it.
  */
 import { useSyncExternalStore } from 'react';
-import type { CaseRecord, RaterCaseStatus, Role } from '../../src-shared/project/types';
+import type { CaseRecord, RaterCaseStatus, Role, VersionStatus } from '../../src-shared/project/types';
 import type { DisagreementMeasure } from '../../src-shared/project/disagreement';
 import type { EditTool } from '../viewer/annotationTools';
 import { BRUSH_RADIUS_MM } from '../viewer/annotationTools';
@@ -36,6 +36,12 @@ export interface OwnAnnotation {
   readonly savedAt: string | null;
   /** Non-zero voxels of the labelmap as last counted (save or load). */
   readonly voxels: number;
+  /**
+   * A save the server refused because this case was saved meanwhile from another window or session
+   * (the status it was for), until the person chooses: keep their edits on top, or load the newer
+   * version. Autosave waits while it is set, so nothing is saved over anyone without asking.
+   */
+  readonly conflict: VersionStatus | null;
 }
 
 export interface RaterLayer {
@@ -103,7 +109,15 @@ export interface AnnotationState {
   readonly ownLayerMounts: number;
 }
 
-export const NOT_STARTED: OwnAnnotation = { versionId: null, status: 'not-started', dirty: false, saving: false, savedAt: null, voxels: 0 };
+export const NOT_STARTED: OwnAnnotation = {
+  versionId: null,
+  status: 'not-started',
+  dirty: false,
+  saving: false,
+  savedAt: null,
+  voxels: 0,
+  conflict: null,
+};
 
 export const initialAnnotationState: AnnotationState = {
   identities: [],
