@@ -30,6 +30,18 @@ describe('window policy', () => {
     expect(isPermissionAllowed('geolocation', 'quorum://app/index.html')).toBe(false);
     expect(isPermissionAllowed('fullscreen', 'https://evil.example/')).toBe(false);
   });
+
+  it('answers permission checks, which name an origin rather than a page URL, the same way', () => {
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'quorum://app')).toBe(true);
+    expect(isPermissionAllowed('clipboard-read', 'quorum://app')).toBe(false);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'quorum://app.evil')).toBe(false);
+  });
+
+  it('refuses redirects out of the app like navigations', () => {
+    expect(isNavigationAllowed('quorum://app/index.html#x')).toBe(true);
+    expect(isNavigationAllowed('http://127.0.0.1:8080/')).toBe(false);
+    expect(isNavigationAllowed('file:///etc/passwd')).toBe(false);
+  });
 });
 
 function flatten(items: MenuItemSpec[]): MenuItemSpec[] {
