@@ -79,7 +79,7 @@ async function start(): Promise<void> {
     return result.canceled ? null : (result.filePaths[0] ?? null);
   }
 
-  // The only way a path reaches the backend from the page: as a handle for what the person chose here.
+  // A path reaches the backend from the page only if it was handed out here first (pathCapabilities.ts).
   const capabilities = new PathCapabilities();
   const choosePath: ChoosePath = async (kind, suggested) => {
     if (kind === 'save-file') {
@@ -102,8 +102,8 @@ async function start(): Promise<void> {
     if (intent.kind === 'send') return send(intent.command);
     const picked = await pick(intent.kind === 'pick-file' ? 'file' : 'folder');
     if (picked === null) return;
-    const handle = capabilities.issue(picked);
-    send(intent.kind === 'pick-project' ? { type: 'open-project', path: handle } : { type: 'open-path', path: handle });
+    capabilities.grant(picked);
+    send(intent.kind === 'pick-project' ? { type: 'open-project', path: picked } : { type: 'open-path', path: picked });
   }
 
   const toElectron = (item: MenuItemSpec): MenuItemConstructorOptions => {

@@ -1,8 +1,8 @@
 /**
  * Path capabilities of the desktop app (issue 18, finding 16), with the Electron boundary mocked:
  * the dialog is a recording double, the backend a dispatch that records the paths it receives.
- * What a compromised renderer tries: a plain path, a made-up handle, a handle from a listing used to
- * climb out of the granted folder.
+ * What a compromised renderer tries: a path it made up, and a folder listing used to climb out of
+ * the folder the person granted.
  */
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
@@ -24,7 +24,7 @@ function setup(dialogAnswer: string | null = null) {
             parent: '/data',
             entries: [
               { name: 'a.nii', path: `${p}/a.nii`, isDir: false },
-              { name: 'up', path: '/etc', isDir: true },
+              { name: 'etc', path: '/etc', isDir: true },
             ],
           },
         };
@@ -51,7 +51,7 @@ const valueOf = <T>(r: Result<unknown>): T => {
 };
 
 describe('path capabilities (Electron)', () => {
-  it('never passes a path the renderer wrote: the person is asked, and cancelling sends nothing', async () => {
+  it('never passes a path the page made up: the person is asked, and cancelling sends nothing', async () => {
     const { dispatch, received, asked } = setup(null);
     const r = await dispatch('quorum:case.open', { session: 's', path: '/home/other/secret.nii' });
     expect(!r.ok && r.error.code).toBe('forbidden-path');
@@ -59,37 +59,30 @@ describe('path capabilities (Electron)', () => {
     expect(received).toEqual([]);
   });
 
-  it('uses what the person chose in the dialog, not what the renderer asked for', async () => {
+  it('uses what the person chose in the dialog, not what the page asked for', async () => {
     const { dispatch, received } = setup('/chosen/out');
     await dispatch('quorum:export.case', { session: 's', caseId: 'c', outDir: '/etc/cron.d' });
     expect(received).toEqual([['quorum:export.case', { session: 's', caseId: 'c', outDir: '/chosen/out' }]]);
   });
 
-  it('refuses a made-up handle without asking', async () => {
-    const { dispatch, received, asked } = setup('/x');
-    const r = await dispatch('quorum:fs.list', { session: 's', path: 'cap:0123456789abcdef0123456789abcdef/etc' });
-    expect(!r.ok && r.error.code).toBe('forbidden-path');
-    expect(asked).toEqual([]);
-    expect(received).toEqual([]);
-  });
-
-  it("turns the backend's own paths into handles that open, keeping the file name for display", async () => {
-    const { dispatch, received } = setup();
+  it("passes the backend's own paths back without asking", async () => {
+    const { dispatch, received, asked } = setup();
     const listed = valueOf<{ cases: Array<{ path: string }> }>(await dispatch('quorum:project.listCases', {}));
-    const handle = listed.cases[0].path;
-    expect(handle).toMatch(/^cap:[0-9a-f]{32}\/dwi\.nii\.gz$/);
-    await dispatch('quorum:case.open', { session: 's', path: handle });
+    await dispatch('quorum:case.open', { session: 's', path: listed.cases[0].path });
+    expect(asked).toEqual([]);
     expect(received.at(-1)).toEqual(['quorum:case.open', { session: 's', path: '/demo/dwi/dwi.nii.gz' }]);
   });
 
-  it('confines a listing to the granted folder: no parent, no entry outside it', async () => {
-    const { dispatch, caps } = setup('/data/granted');
-    const first = valueOf<{ path: string; parent: string | null; entries: Array<{ name: string; path: string }> }>(
+  it('confines a listing to the granted folder: no parent above it, no entry outside it', async () => {
+    const { dispatch, asked } = setup('/data/granted');
+    const listing = valueOf<{ path: string; parent: string | null; entries: Array<{ name: string; path: string }> }>(
       await dispatch('quorum:fs.list', { session: 's', path: '/typed' }),
     );
-    expect(first.parent).toBeNull();
-    expect(first.entries.map((e) => e.name)).toEqual(['a.nii']);
-    expect(caps.resolve(first.entries[0].path)).toEqual({ realPath: '/data/granted/a.nii', root: '/data/granted' });
-    expect(caps.resolve(first.path)?.realPath).toBe('/data/granted');
+    expect(listing.parent).toBeNull();
+    expect(listing.entries.map((e) => e.name)).toEqual(['a.nii']);
+    // The entry inside opens without asking; /etc, never listed, still needs the person's say.
+    await dispatch('quorum:case.open', { session: 's', path: '/data/granted/a.nii' });
+    await dispatch('quorum:fs.list', { session: 's', path: '/etc' });
+    expect(asked.map(([, p]) => p)).toEqual(['/typed', '/etc']);
   });
 });

@@ -1,22 +1,21 @@
 /**
- * Electron only (issue 18, finding 16): file paths reach the main process as capability handles the
- * renderer cannot forge, never as paths it wrote itself. A compromised renderer could otherwise
- * open any file as a case, list any folder, or export to any place.
+ * Electron only (issue 18, finding 16): a file path reaches the backend from the page only if the
+ * main process handed that exact path out first. A compromised renderer could otherwise open any
+ * file as a case, list any folder, or export to any place.
  *
- * - A handle (`cap:<128 random bits>/<file name>`) stands for a real path the main process handed
- *   out: one the person chose in the main process's own open or save dialog, or one the backend
- *   itself returned (the demo project's cases, the recent list, a study's image). The file name is
- *   only there so the page can still show it.
- * - Every handle carries the folder it was granted under; handles derived from a result (a folder
- *   listing's entries, its parent) are issued only inside that folder, so a granted folder never
- *   opens the way up to the rest of the disk.
- * - A request that carries a plain path in a path field is not refused outright: the main process
- *   asks the person in a native dialog, suggesting that path, and uses what they choose. So a typed
- *   path still works for the person, and nothing reaches the backend without their say.
+ * - The main process hands out a path when the person chooses it in its own open or save dialog,
+ *   or when the backend returns it (the project's cases, the worklist, the recent list, a study's
+ *   image, a folder listing). The path string itself is the capability: the page keeps showing and
+ *   comparing real paths, but cannot make up a new one.
+ * - Every granted path remembers the folder it was granted under; a folder listing hands out only
+ *   entries inside that folder, and its parent only when that is inside too, so a granted folder
+ *   never opens the way up to the rest of the disk.
+ * - A request that carries any other path is not passed on: the main process opens a native dialog
+ *   suggesting it, and uses what the person chooses (so a typed path still works for the person,
+ *   and nothing reaches the backend without their say).
  *
  * Plain Node; Electron's dialog is passed in (`choosePath`), so this is tested without Electron.
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Channel, Result } from '../../src-shared/api/contract';
 import type { Dispatch } from '../services/apiDispatch';
@@ -28,9 +27,7 @@ export type DialogKind = 'open-file' | 'open-folder' | 'open-file-or-folder' | '
 /** Shows the native dialog with `suggested` pre-filled; the chosen absolute path, or null when cancelled. */
 export type ChoosePath = (kind: DialogKind, suggested: string) => Promise<string | null>;
 
-const HANDLE = /^cap:([0-9a-f]{32})\//;
-
-/** The request fields that name a file or folder, per channel, and the dialog that confirms a plain one. */
+/** The request fields that name a file or folder, per channel, and the dialog that confirms an unknown one. */
 export const REQUEST_PATH_FIELDS: Partial<Record<Channel, { readonly field: string; readonly kind: DialogKind }>> = {
   'quorum:project.listCases': { field: 'path', kind: 'open-folder' },
   'quorum:project.open': { field: 'path', kind: 'open-folder' },
@@ -43,31 +40,21 @@ export const REQUEST_PATH_FIELDS: Partial<Record<Channel, { readonly field: stri
   'quorum:export.timeOnTaskCsv': { field: 'path', kind: 'save-file' },
 };
 
-interface Grant {
-  readonly realPath: string;
-  /** The folder this grant and everything derived from it stay inside. */
-  readonly root: string;
-}
+/** Result keys whose string values (or arrays of strings) are paths the page may send back. */
+const RESULT_PATH_KEYS: ReadonlySet<string> = new Set(['path', 'paths', 'casePath', 'dir']);
 
 export class PathCapabilities {
-  private readonly grants = new Map<string, Grant>();
+  /** Granted path → the folder it and everything derived from it stay inside. */
+  private readonly grants = new Map<string, string>();
 
-  /** A new handle for `realPath`, confined to `root` (default: the path itself, or its folder for a file). */
-  issue(realPath: string, root: string = realPath): string {
-    const id = randomBytes(16).toString('hex');
-    this.grants.set(id, { realPath, root });
-    return `cap:${id}/${path.basename(realPath)}`;
+  /** Hand out `p`, confined to `root` (default: itself). */
+  grant(p: string, root: string = p): void {
+    if (!this.grants.has(p)) this.grants.set(p, root);
   }
 
-  /** The grant behind a handle, or null for anything the main process did not hand out. */
-  resolve(handle: string): Grant | null {
-    const id = HANDLE.exec(handle)?.[1];
-    return id === undefined ? null : (this.grants.get(id) ?? null);
-  }
-
-  /** A handle for a path the backend returned under `root`, or null when it lies outside it. */
-  derive(realPath: string, root: string): string | null {
-    return isInside(root, realPath) ? this.issue(realPath, root) : null;
+  /** The root of a path the main process handed out, or null for any other string. */
+  rootOf(p: string): string | null {
+    return this.grants.get(p) ?? null;
   }
 }
 
@@ -77,57 +64,35 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/**
- * Result paths the page may send back, turned into handles. `root` is the folder the request was
- * granted under; null for requests that named no path (their results are the backend's own choice:
- * the demo project, the person's recent list, a study's case image), whose paths are each their own root.
- */
-function handlesInResult(channel: Channel, value: unknown, caps: PathCapabilities, root: string | null): unknown {
-  if (!isObject(value)) return value;
-  const own = (p: string): string => caps.issue(p, root ?? p);
-  const within = (p: string): string | null => (root === null ? caps.issue(p, path.dirname(p)) : caps.derive(p, root));
-  switch (channel) {
-    case 'quorum:project.listCases': {
-      const cases = Array.isArray(value.cases) ? value.cases.filter(isObject) : [];
-      const folder = typeof value.path === 'string' ? value.path : '';
-      return {
-        ...value,
-        path: own(folder),
-        cases: cases.map((c) => ({ ...c, path: typeof c.path === 'string' ? caps.issue(c.path, root ?? folder) : c.path })),
-      };
+/** Every absolute path under a result path key, anywhere in the value. */
+function resultPaths(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) resultPaths(v, out);
+  else if (isObject(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      if (RESULT_PATH_KEYS.has(key) && typeof v === 'string' && path.isAbsolute(v)) out.push(v);
+      else if (RESULT_PATH_KEYS.has(key) && Array.isArray(v))
+        out.push(...v.filter((p): p is string => typeof p === 'string' && path.isAbsolute(p)));
+      else resultPaths(v, out);
     }
-    case 'quorum:case.open':
-      return typeof value.path === 'string' ? { ...value, path: own(value.path) } : value;
-    case 'quorum:fs.list': {
-      const entries = Array.isArray(value.entries) ? value.entries.filter(isObject) : [];
-      const parent = typeof value.parent === 'string' && root !== null ? caps.derive(value.parent, root) : null;
-      return {
-        ...value,
-        path: typeof value.path === 'string' ? own(value.path) : value.path,
-        parent,
-        entries: entries.flatMap((e) => {
-          const handle = typeof e.path === 'string' ? within(e.path) : null;
-          return handle === null ? [] : [{ ...e, path: handle }];
-        }),
-      };
-    }
-    case 'quorum:recent.list':
-      return {
-        ...value,
-        paths: Array.isArray(value.paths) ? value.paths.filter((p) => typeof p === 'string').map((p) => caps.issue(p)) : [],
-      };
-    case 'quorum:study.next':
-      return isObject(value.image) && typeof value.image.path === 'string'
-        ? { ...value, image: { ...value.image, path: caps.issue(value.image.path) } }
-        : value;
-    default:
-      return value;
   }
+  return out;
+}
+
+/** A folder listing confined to `root`: entries outside it, and a parent outside it, are left out. */
+function confinedListing(value: unknown, root: string): unknown {
+  if (!isObject(value)) return value;
+  const entries = Array.isArray(value.entries) ? value.entries.filter(isObject) : [];
+  return {
+    ...value,
+    parent: typeof value.parent === 'string' && isInside(root, value.parent) ? value.parent : null,
+    entries: entries.filter((e) => typeof e.path === 'string' && isInside(root, e.path)),
+  };
 }
 
 /**
- * The IPC dispatch of the desktop app: request path fields become the real paths behind their
- * handles (or what the person chose in the dialog), and result paths become handles.
+ * The IPC dispatch of the desktop app: a request path must be one the main process handed out (or
+ * what the person chooses in the dialog it opens otherwise); the paths in a result are handed out,
+ * under the folder the request was granted (or, for the backend's own choices, each under itself).
  */
 export function capabilityDispatch(dispatch: Dispatch, caps: PathCapabilities, choosePath: ChoosePath): Dispatch {
   return async (channel, rawRequest) => {
@@ -136,22 +101,20 @@ export function capabilityDispatch(dispatch: Dispatch, caps: PathCapabilities, c
     let root: string | null = null;
     if (spec !== undefined && isObject(rawRequest) && typeof rawRequest[spec.field] === 'string') {
       const given = rawRequest[spec.field] as string;
-      const grant = caps.resolve(given);
-      let real: string;
-      if (grant !== null) {
-        real = grant.realPath;
-        root = grant.root;
-      } else {
-        if (HANDLE.test(given)) return refuse('That file handle was not issued in this window.');
+      root = caps.rootOf(given);
+      if (root === null) {
         const chosen = await choosePath(spec.kind, given);
         if (chosen === null) return refuse('No file or folder was chosen.');
-        real = chosen;
+        caps.grant(chosen);
         root = chosen;
+        request = { ...rawRequest, [spec.field]: chosen };
       }
-      request = { ...rawRequest, [spec.field]: real };
     }
     const result = await dispatch(channel, request);
-    return result.ok ? { ok: true, value: handlesInResult(channel as Channel, result.value, caps, root) } : result;
+    if (!result.ok) return result;
+    const value = channel === 'quorum:fs.list' && root !== null ? confinedListing(result.value, root) : result.value;
+    for (const p of resultPaths(value)) caps.grant(p, root !== null && isInside(root, p) ? root : p);
+    return { ok: true, value };
   };
 }
 
