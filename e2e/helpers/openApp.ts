@@ -9,7 +9,7 @@ async function openApp(page: Page): Promise<void> {
 }
 
 /** The person the viewer specs sign in as: opening a case and browsing files need a session. */
-export const VIEWER = 'Vera Viewer';
+const VIEWER = 'Vera Viewer';
 
 /** Loads the app and signs in (creating the identity on first use), ready to open cases. */
 export async function openAppSignedIn(page: Page, name = VIEWER): Promise<void> {

@@ -12,7 +12,7 @@
 import type { Channel } from '../../src-shared/api/contract';
 import type { Role } from '../../src-shared/project/types';
 
-export type ChannelAccess =
+type ChannelAccess =
   /** No session: what the sign-in screen needs before anyone has signed in. */
   | { readonly who: 'anyone' }
   /** A valid session of one of these roles, named in the request's `session` field. */

@@ -60,7 +60,7 @@ export function withoutStoreEntries<T extends { name: string }>(folder: string, 
 }
 
 /** The image paths a session may open when it reads an open study; null when it reads none (no limit beyond the store rule). */
-export async function readerScopeOf(host: ProjectHost, session: Session): Promise<ReadonlySet<string> | null> {
+async function readerScopeOf(host: ProjectHost, session: Session): Promise<ReadonlySet<string> | null> {
   const store = await host.current();
   return store.withContext(session, readerImagePaths);
 }

@@ -28,7 +28,7 @@ export type DialogKind = 'open-file' | 'open-folder' | 'open-file-or-folder' | '
 export type ChoosePath = (kind: DialogKind, suggested: string) => Promise<string | null>;
 
 /** The request fields that name a file or folder, per channel, and the dialog that confirms an unknown one. */
-export const REQUEST_PATH_FIELDS: Partial<Record<Channel, { readonly field: string; readonly kind: DialogKind }>> = {
+const REQUEST_PATH_FIELDS: Partial<Record<Channel, { readonly field: string; readonly kind: DialogKind }>> = {
   'quorum:project.listCases': { field: 'path', kind: 'open-folder' },
   'quorum:project.open': { field: 'path', kind: 'open-folder' },
   'quorum:case.open': { field: 'path', kind: 'open-file-or-folder' },
