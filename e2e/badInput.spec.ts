@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { makeBadInputs, type BadInputs } from './helpers/makeBadInputs';
-import { openApp } from './helpers/openApp';
+import { openAppSignedIn } from './helpers/openApp';
 import { openPathFromDialog } from './helpers/openCase';
 import { waitForVolume } from './helpers/waitForVolume';
 
@@ -20,7 +20,7 @@ let page: Page;
 test.beforeAll(async ({ browser }) => {
   inputs = makeBadInputs(repoRoot);
   page = await browser.newPage();
-  await openApp(page);
+  await openAppSignedIn(page);
 });
 
 test.afterAll(async () => {

@@ -3,14 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { dicomValueAt, loadDicomSlices } from './helpers/dicomValueAt';
-import { openApp } from './helpers/openApp';
+import { openAppSignedIn } from './helpers/openApp';
 import { hoverAndRead } from './helpers/readCursor';
 import { waitForVolume } from './helpers/waitForVolume';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 test('opens the DICOM series with its 20 slices', async ({ page }) => {
-  await openApp(page);
+  await openAppSignedIn(page);
   const item = page.getByTestId('case-item').filter({ hasText: /DICOM/ }).first();
   await expect(item).toBeVisible();
   await item.click();

@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { parseBval } from '../src-shared/nifti';
 import { imageVariance } from './helpers/imageVariance';
 import { loadNifti, niftiValue, voxelOfWorld } from './helpers/niftiVoxelAt';
-import { openApp } from './helpers/openApp';
+import { openAppSignedIn } from './helpers/openApp';
 import { openCaseByName } from './helpers/openCase';
 import { hoverAndRead, readCursor } from './helpers/readCursor';
 import { waitForVolume } from './helpers/waitForVolume';
@@ -22,7 +22,7 @@ let shown = '';
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
-  await openApp(page);
+  await openAppSignedIn(page);
   dwiPath = await openCaseByName(page, /dwi|diffusion/i);
   shown = await waitForVolume(page);
 });

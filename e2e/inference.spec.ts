@@ -23,7 +23,7 @@ import { parseBval, readNifti, splitByBValue } from '../src-shared/nifti';
 import { signInAs, signOut } from './helpers/annotate';
 import { appUrl } from './helpers/appUrl';
 import { colouredPixels } from './helpers/colouredPixels';
-import { openApp } from './helpers/openApp';
+import { openAppSignedIn } from './helpers/openApp';
 import { openCaseByName } from './helpers/openCase';
 import { projectApi } from './helpers/projectApi';
 import { waitForVolume } from './helpers/waitForVolume';
@@ -111,7 +111,7 @@ async function goToAxialSlice(target: number): Promise<void> {
 test.beforeAll(async ({ browser }) => {
   await ensureReviewer();
   page = await browser.newPage();
-  await openApp(page);
+  await openAppSignedIn(page);
   dwiPath = await openCaseByName(page, /dwi|diffusion/i);
   await waitForVolume(page);
 });
@@ -215,6 +215,8 @@ test('runs the demo model: progress, WASM on SwiftShader, overlay, uncertainty, 
 test('a reviewer saves the result as the model rater, with the threshold picked; the legend lists it', async () => {
   test.setTimeout(120_000);
   if (!nodeRun) throw new Error('the run test did not finish');
+  // The run above was made signed in as the viewer; saving needs a reviewer.
+  await signOut(page);
   await signInAs(page, REVIEWER);
   await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', /reviewer|admin/);
   await page.getByTestId('mode-review').click();

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openApp } from './helpers/openApp';
+import { openAppSignedIn } from './helpers/openApp';
 import { openCaseByName } from './helpers/openCase';
 import { waitForVolume } from './helpers/waitForVolume';
 
@@ -20,7 +20,7 @@ const manifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..',
 
 test('says why no model accepts a T1, and offers the demo model again on the DWI', async ({ page }) => {
   expect(manifest.channels[0].id).toBe('dwi_b1000');
-  await openApp(page);
+  await openAppSignedIn(page);
   await openCaseByName(page, /T1/);
   const shown = await waitForVolume(page);
 

@@ -1,11 +1,11 @@
 /** The Open dialog browses the backend's file system (quorum:fs.list) and opens a file by click. */
 import { expect, test } from '@playwright/test';
 import { imageVariance } from './helpers/imageVariance';
-import { openApp } from './helpers/openApp';
+import { openAppSignedIn } from './helpers/openApp';
 import { waitForVolume } from './helpers/waitForVolume';
 
 test('browse into the demo project and open the T1 by clicking it', async ({ page }) => {
-  await openApp(page);
+  await openAppSignedIn(page);
   await page.getByTestId('open-button').click();
   const entries = page.getByTestId('open-entry');
   // The dialog starts in the project folder: the demo's t1/ and dwi/ folders are listed.

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { signInAs } from './helpers/annotate';
-import { openApp } from './helpers/openApp';
+import { openAppSignedIn } from './helpers/openApp';
 import { openCaseByName } from './helpers/openCase';
 import { hoverAndRead } from './helpers/readCursor';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
@@ -24,7 +24,7 @@ const docs = path.join(repoRoot, 'docs');
 
 test('README screenshot of the demo DWI', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 640 });
-  await openApp(page);
+  await openAppSignedIn(page);
   await openCaseByName(page, /dwi|diffusion/i);
   await waitForVolume(page);
   await hoverAndRead(page, 'axial', 0.45, 0.42);

@@ -6,13 +6,13 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { makeCtNifti } from './helpers/makeCtNifti';
-import { openApp } from './helpers/openApp';
+import { openAppSignedIn } from './helpers/openApp';
 import { openPathFromDialog } from './helpers/openCase';
 import { hoverAndRead } from './helpers/readCursor';
 import { waitForVolume } from './helpers/waitForVolume';
 
 test('CT presets, window drag, reset and the help overlay', async ({ page }) => {
-  await openApp(page);
+  await openAppSignedIn(page);
   const ctFile = makeCtNifti();
   await openPathFromDialog(page, ctFile);
   await waitForVolume(page);

@@ -6,12 +6,14 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MenuCommand } from '../src-shared/api/contract';
+import { contract, type MenuCommand } from '../src-shared/api/contract';
 import { APP_SCHEME, MENU_COMMAND_CHANNEL } from '../src-shared/api/transport';
 import { createBackend } from './server/backend';
+import type { Dispatch } from './services/apiDispatch';
 import { registerIpcChannels } from './shell/ipcAdapter';
 import { buildMenuTemplate, type MenuIntent, type MenuItemSpec } from './shell/menuTemplate';
 import { bundlePaths, resourcePaths } from './shell/packagedLayout';
+import { capabilityDispatch, PathCapabilities, type ChoosePath } from './shell/pathCapabilities';
 import { createProtocolHandler } from './shell/protocolHandler';
 import { APP_ENTRY_URL, isNavigationAllowed, isPermissionAllowed, secureWebPreferences } from './shell/windowPolicy';
 
@@ -33,6 +35,10 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
     if (!isNavigationAllowed(url)) event.preventDefault();
   });
+  // A server-side redirect is a navigation too, and does not fire will-navigate.
+  contents.on('will-redirect', (event, url) => {
+    if (!isNavigationAllowed(url)) event.preventDefault();
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
@@ -52,6 +58,10 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => {
     callback(isPermissionAllowed(permission, contents.getURL()));
   });
+  // Synchronous permission checks (e.g. navigator.permissions, clipboard reads) get the same answer.
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin),
+  );
   protocol.handle(APP_SCHEME, createProtocolHandler(backend.routes));
 
   const window = new BrowserWindow({
@@ -73,11 +83,31 @@ async function start(): Promise<void> {
     return result.canceled ? null : (result.filePaths[0] ?? null);
   }
 
+  // A path reaches the backend from the page only if it was handed out here first (pathCapabilities.ts).
+  const capabilities = new PathCapabilities();
+  const choosePath: ChoosePath = async (kind, suggested) => {
+    if (kind === 'save-file') {
+      const saved = await dialog.showSaveDialog(window, { defaultPath: suggested });
+      return saved.canceled ? null : (saved.filePath ?? null);
+    }
+    const properties: Array<'openFile' | 'openDirectory' | 'createDirectory'> =
+      kind === 'open-file'
+        ? ['openFile']
+        : kind === 'open-folder'
+          ? ['openDirectory']
+          : kind === 'save-folder'
+            ? ['openDirectory', 'createDirectory']
+            : ['openFile', 'openDirectory'];
+    const opened = await dialog.showOpenDialog(window, { defaultPath: suggested, properties });
+    return opened.canceled ? null : (opened.filePaths[0] ?? null);
+  };
+
   async function runIntent(intent: MenuIntent): Promise<void> {
     if (intent.kind === 'send') return send(intent.command);
     const picked = await pick(intent.kind === 'pick-file' ? 'file' : 'folder');
-    if (picked !== null)
-      send(intent.kind === 'pick-project' ? { type: 'open-project', path: picked } : { type: 'open-path', path: picked });
+    if (picked === null) return;
+    capabilities.grant(picked);
+    send(intent.kind === 'pick-project' ? { type: 'open-project', path: picked } : { type: 'open-path', path: picked });
   }
 
   const toElectron = (item: MenuItemSpec): MenuItemConstructorOptions => {
@@ -95,25 +125,28 @@ async function start(): Promise<void> {
     }
   };
 
-  async function refreshMenu(): Promise<void> {
-    const recent = await backend.handlers.channels['quorum:recent.list']({});
+  /** The menu's recent list is the signed-in person's (`session`), empty when nobody is. */
+  async function refreshMenu(session: string | null): Promise<void> {
+    const recent = session === null ? null : await backend.handlers.channels['quorum:recent.list']({ session });
     const template = buildMenuTemplate({
       platform: process.platform,
       appName: app.name,
-      recent: recent.ok ? recent.value.paths : [],
+      recent: recent?.ok ? recent.value.paths : [],
       devTools: !app.isPackaged,
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template.map(toElectron)));
   }
 
-  registerIpcChannels(ipcMain, async (channel, request) => {
+  const dispatch: Dispatch = async (channel, request) => {
     const result = await backend.dispatch(channel, request);
-    // Opening a case changes the recent list the menu shows.
-    if (channel === 'quorum:case.open' && result.ok) void refreshMenu();
+    // Opening a case changes the opener's recent list; signing out hides it again.
+    if (channel === 'quorum:case.open' && result.ok) void refreshMenu(contract['quorum:case.open'].request.parse(request).session);
+    if (channel === 'quorum:rater.signOut') void refreshMenu(null);
     return result;
-  });
+  };
+  registerIpcChannels(ipcMain, capabilityDispatch(dispatch, capabilities, choosePath));
 
-  await refreshMenu();
+  await refreshMenu(null);
   await window.loadURL(APP_ENTRY_URL);
 }
 

@@ -1,7 +1,7 @@
 /**
  * The GET routes both shells serve, as a pure (method, raw path) → web Response mapping: the
  * renderer's static files, `api/volume/<caseId>/<volumeId>` voxel bytes, `api/model/<source>/<folder>/<file>`
- * model files and `files/<rootId>/…` case files. Electron's quorum:// protocol handler returns these
+ * model files and `files/<key>/<name>` case files (each session's own, see pathGuard.ts). Electron's quorum:// protocol handler returns these
  * Responses directly; the browser-mode server writes them to node:http after its token and Host checks. Keeping the mapping here means
  * both are covered by the same Node tests, without Electron.
  *
@@ -14,13 +14,12 @@ import { Readable } from 'node:stream';
 import type { ApiError } from '../../src-shared/api/contract';
 import { httpStatusOf } from '../../src-shared/api/transport';
 import type { ApiHandlers } from '../services/api';
-import { decodePathSegments, resolveInside, type PathGuard } from '../services/pathGuard';
+import { decodePathSegments, resolveInside } from '../services/pathGuard';
 import { contentTypeOf, OCTET_STREAM } from './contentTypes';
 import { baseHeaders } from './headers';
 
 export interface AppRoutesOptions {
-  handlers: Pick<ApiHandlers, 'readVolume'> & Partial<Pick<ApiHandlers, 'readModelFile'>>;
-  pathGuard: PathGuard;
+  handlers: Pick<ApiHandlers, 'readVolume' | 'readCaseFile'> & Partial<Pick<ApiHandlers, 'readModelFile'>>;
   /** The built renderer (out/renderer). */
   rendererDir: string;
 }
@@ -117,7 +116,7 @@ export function createAppRoutes(options: AppRoutesOptions): AppRoutes {
   }
 
   async function serveCaseFile(rest: string): Promise<Response> {
-    const resolved = await options.pathGuard.resolveFileUrlPath(rest);
+    const resolved = await options.handlers.readCaseFile(rest);
     if (!resolved.ok) return errorResponse(resolved.error);
     return fileResponse(resolved.value, 'no-store');
   }

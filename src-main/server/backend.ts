@@ -1,6 +1,6 @@
 /**
- * Wires the API for one shell (Electron or browser mode): the real case loader, the recent list
- * in the data folder, the path guard seeded with the project folder, the handler table, the
+ * Wires the API for one shell (Electron or browser mode): the real case loader, the per-person
+ * recent lists in the data folder, the per-session file grants, the handler table, the
  * validating dispatcher and the GET routes. The two composition roots (src-main/main.ts and
  * src-main/server/cli.ts) differ only in the options they pass.
  *
@@ -11,7 +11,8 @@ import { createApiHandlers, type ApiHandlers, type CaseLoader } from '../service
 import { createDispatch, type Dispatch } from '../services/apiDispatch';
 import { listCases, openCase } from '../services/caseLoader';
 import { createModelsService } from '../services/models';
-import { PathGuard } from '../services/pathGuard';
+import { FileGrants } from '../services/pathGuard';
+import { sessionOfHost } from '../services/projectGuard';
 import { registerFolderCases } from '../services/project/demoCases';
 import { seedDemoCohort } from '../services/project/demoCohortSeed';
 import { createProjectHost, type ProjectHost } from '../services/project/projectHost';
@@ -47,17 +48,13 @@ export interface Backend {
   handlers: ApiHandlers;
   dispatch: Dispatch;
   routes: AppRoutes;
-  pathGuard: PathGuard;
   projects: ProjectHost;
   /** Closes the open project (releases its lock). */
   close(): void;
 }
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
-  const pathGuard = new PathGuard();
   const projectDir = path.resolve(options.projectDir);
-  // The project folder is readable from the start; a missing one is reported when it is listed.
-  await pathGuard.addRoot(projectDir).catch(() => undefined);
   const loader = options.loader ?? { openCase, listCases };
   const projects = createProjectHost({
     appVersion: options.version,
@@ -83,14 +80,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     demoProjectPath: projectDir,
     loader,
     recent: createRecentStore(path.join(options.dataDir, 'recent.json')),
-    pathGuard,
+    files: new FileGrants(),
     projects,
     models: createModelsService({
       bundledDir: options.bundledModelsDir ?? path.join(path.dirname(projectDir), 'models'),
       userDir: path.join(options.dataDir, 'models'),
     }),
   });
-  const dispatch = createDispatch(handlers.channels);
-  const routes = createAppRoutes({ handlers, pathGuard, rendererDir: options.rendererDir });
-  return { handlers, dispatch, routes, pathGuard, projects, close: () => projects.close() };
+  const dispatch = createDispatch(handlers.channels, sessionOfHost(projects));
+  const routes = createAppRoutes({ handlers, rendererDir: options.rendererDir });
+  return { handlers, dispatch, routes, projects, close: () => projects.close() };
 }

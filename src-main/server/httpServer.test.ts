@@ -12,6 +12,7 @@ import { writeNifti } from '../../src-shared/nifti';
 import type { Direction } from '../../src-shared/volume/types';
 import { createBackend } from './backend';
 import { startBrowserServer, type BrowserServer } from './httpServer';
+import { signedInRaterOn } from '../services/demoDwiBackend.testSupport';
 import { rawRequest } from './testSupport';
 
 const TOKEN = 'test-token-0123456789';
@@ -21,6 +22,8 @@ const IDENTITY: Direction = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 let tmp: string;
 let project: string;
 let server: BrowserServer;
+/** A signed-in rater's session: case.open, fs.list and recent.list are theirs. */
+let session: string;
 
 /** Voxel (i, j, k) holds i + 10 j + 100 k − 50: every voxel distinct, some negative. */
 function expectedVoxels(): Int16Array {
@@ -66,6 +69,7 @@ beforeAll(async () => {
     dataDir: path.join(tmp, 'data'),
   });
   server = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: 0, token: TOKEN });
+  session = (await signedInRaterOn(backend.dispatch, 'Sam Server')).token;
 });
 
 afterAll(async () => {
@@ -80,7 +84,7 @@ function expectIsolationHeaders(headers: Record<string, string | string[] | unde
 }
 
 async function openCase(file: string): Promise<CaseDescriptor> {
-  const res = await post('case.open', { path: path.join(project, file) });
+  const res = await post('case.open', { session, path: path.join(project, file) });
   const result = res.json<Result<CaseDescriptor>>();
   if (!result.ok) throw new Error(`case.open failed: ${result.error.message}`);
   return result.value;
@@ -192,7 +196,7 @@ describe('headers', () => {
 
 describe('request validation', () => {
   it('rejects a malformed request with 400 bad-request before any handler runs', async () => {
-    const res = await post('case.open', { path: 42 });
+    const res = await post('case.open', { session, path: 42 });
     expect(res.status).toBe(400);
     const body = res.json<Result<unknown>>();
     expect(!body.ok && body.error.code).toBe('bad-request');
@@ -200,7 +204,7 @@ describe('request validation', () => {
   });
 
   it('rejects an empty path, an unknown channel, bad JSON and the wrong method', async () => {
-    expect((await post('case.open', { path: '' })).status).toBe(400);
+    expect((await post('case.open', { session, path: '' })).status).toBe(400);
     expect((await post('nope.never', {})).status).toBe(400);
     const badJson = await rawRequest(server.port, '/api/app.info', {
       method: 'POST',
@@ -218,7 +222,7 @@ describe('request validation', () => {
   });
 
   it('refuses a relative case path', async () => {
-    const body = (await post('case.open', { path: 'ct.nii' })).json<Result<unknown>>();
+    const body = (await post('case.open', { session, path: 'ct.nii' })).json<Result<unknown>>();
     expect(!body.ok && body.error.code).toBe('bad-request');
   });
 });
@@ -253,7 +257,7 @@ describe('case.open and voxel bytes', () => {
 
   it('lists the opened case in recent', async () => {
     await openCase('ct.nii');
-    const body = (await post('recent.list', {})).json<Result<{ paths: string[] }>>();
+    const body = (await post('recent.list', { session })).json<Result<{ paths: string[] }>>();
     expect(body.ok && body.value.paths[0]).toBe(path.join(project, 'ct.nii'));
   });
 
@@ -264,10 +268,10 @@ describe('case.open and voxel bytes', () => {
 });
 
 describe('path traversal on files/', () => {
-  it('refuses every attempt to leave the opened roots with 403 forbidden-path', async () => {
+  it('refuses every attempt to leave the opened file with 403 forbidden-path', async () => {
     const descriptor = await openCase('ct.nii');
     const rootId = (descriptor.fileUrl ?? '').split('/')[1];
-    expect(rootId).toMatch(/^[0-9a-f]{16}$/);
+    expect(rootId).toMatch(/^[0-9a-f]{32}$/);
     const attempts = [
       `/files/${rootId}/../secret.txt`,
       `/files/${rootId}/%2e%2e/secret.txt`,
@@ -288,7 +292,7 @@ describe('path traversal on files/', () => {
     }
   });
 
-  it('still serves a plain file inside the root', async () => {
+  it('still serves the opened file itself', async () => {
     const descriptor = await openCase('ct.nii');
     const res = await rawRequest(server.port, `/${descriptor.fileUrl}`, { headers: auth });
     expect(res.status).toBe(200);

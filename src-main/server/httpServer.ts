@@ -9,7 +9,9 @@
  *   (compared in constant time); a custom header also forces a CORS preflight we never answer, so
  *   other sites cannot forge requests;
  * - requests are validated with the contract's zod schemas before any handler runs;
- * - files are served only from opened roots (pathGuard.ts); COOP/COEP/CORP on every response.
+ * - files are served only to the session that opened them (pathGuard.ts, api.ts); who may call
+ *   which channel is one table the dispatcher checks first (channelAccess.ts); COOP/COEP/CORP on
+ *   every response.
  *
  * Plain Node; no Electron.
  */

@@ -4,26 +4,32 @@
  * schemas before calling it (apiDispatch.ts), so handlers receive typed, checked input.
  *
  * Opened cases stay in memory in a small LRU so their voxels can be served at
- * `api/volume/<caseId>/<volumeId>`; the folder of each opened case becomes an "opened root" whose
- * files may be served at `files/<rootId>/…` (pathGuard.ts).
+ * `api/volume/<caseId>/<volumeId>`, and a NIfTI case's file at `files/<key>/<name>` (pathGuard.ts).
+ * Both are capabilities of the session that opened the case: the case id and the key are hashes of
+ * its token, so no other session (nor a caller with only the launch token) can derive them. They stay
+ * valid for the page that holds them while the case is cached, so a sign-in switch on a page with a
+ * case open keeps its image. What a session may open at all is fileAccess.ts's business.
  *
  * Plain Node; no Electron. The case loader is passed in (a port), so composition roots wire the real
  * one and nothing here knows file formats.
  */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseDescriptor, CaseEntry, QuorumApi, Result } from '../../src-shared/api/contract';
-import { fileUrl, volumeUrl } from '../../src-shared/api/transport';
+import { volumeUrl } from '../../src-shared/api/transport';
+import type { Session } from '../../src-shared/project/types';
 import type { Volume, VoxelDataType } from '../../src-shared/volume/types';
 import { createEvaluationHandlers } from './apiEvaluation';
 import { createInferenceResultHandlers } from './apiInferenceResults';
 import { createProjectHandlers } from './apiProject';
 import { fail, ok } from './apiResult';
 import { LruCache } from './caseCache';
+import { refuseReaderBrowsing, refuseReaderOpening, refuseStorePath, withoutStoreEntries } from './fileAccess';
 import { listDirectory } from './fsList';
 import type { ModelsService } from './models';
-import type { PathGuard } from './pathGuard';
+import type { FileGrants } from './pathGuard';
+import { sessionOfHost } from './projectGuard';
 import type { ProjectHost } from './project/projectHost';
 import type { RecentStore } from './recent';
 import { createStudyHandlers } from './study/apiStudy';
@@ -45,7 +51,8 @@ export interface ApiContext {
   demoProjectPath: string;
   loader: CaseLoader;
   recent: RecentStore;
-  pathGuard: PathGuard;
+  /** The case files each session may fetch (files/ URLs). */
+  files: FileGrants;
   /** The open Quorum project (raters, annotations) behind the project channels. */
   projects: ProjectHost;
   /** Bundled and user model folders (issue 5). */
@@ -64,6 +71,8 @@ export interface ApiHandlers {
   channels: QuorumApi;
   /** The raw little-endian voxel bytes behind a VolumeInfo.url. */
   readVolume(caseId: string, volumeId: string): Result<VolumePayload>;
+  /** The real path of a session's case file, for `files/<key>/<name>` (raw path after files/). */
+  readCaseFile(rawPath: string): Promise<Result<string>>;
   /** One file of a model folder, for `api/model/<source>/<folder>/<file>` (raw path after api/model/). */
   readModelFile(rawPath: string): Promise<Result<Uint8Array>>;
 }
@@ -79,37 +88,50 @@ const DATA_TYPE_OF: Record<string, VoxelDataType> = {
   Float64Array: 'float64',
 };
 
-/** Same file (and series) → same id, so reopening a case replaces its cache entry instead of growing it. */
-function caseIdOf(realPath: string, seriesInstanceUid: string | undefined): string {
+/**
+ * Same session, file and series → same id, so reopening a case replaces its cache entry instead of
+ * growing it; the session token in the hash makes the id (and so the volume URL) unguessable to anyone else.
+ */
+function caseIdOf(token: string, realPath: string, seriesInstanceUid: string | undefined): string {
   return createHash('sha256')
-    .update(`${realPath}\n${seriesInstanceUid ?? ''}`)
+    .update(`${token}\n${realPath}\n${seriesInstanceUid ?? ''}`)
     .digest('hex')
-    .slice(0, 16);
+    .slice(0, 32);
 }
 
 export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const maxOpenCases = ctx.maxOpenCases ?? 4;
   const cases = new LruCache<string, ReadonlyMap<string, Volume>>(maxOpenCases);
+  const sessionOf = sessionOfHost(ctx.projects);
+  /** The live session behind a token; the dispatcher has already refused a request without one. */
+  const sessionFor = (token: string): Result<Session> => {
+    const s = sessionOf(token);
+    return s === null ? fail('unauthorized', 'The session ended: sign in again.') : ok(s);
+  };
 
   const channels: QuorumApi = {
     'quorum:app.info': async () => ok({ version: ctx.version, mode: ctx.mode, demoProjectPath: ctx.demoProjectPath }),
 
-    'quorum:project.listCases': async ({ path: requested }) => {
-      const folder = requested ?? ctx.demoProjectPath;
-      if (!path.isAbsolute(folder)) return fail('bad-request', `Expected an absolute project folder path, got "${folder}".`);
-      const listed = await ctx.loader.listCases(folder);
-      if (listed.ok) await ctx.pathGuard.addRoot(listed.value.path);
-      return listed;
+    'quorum:project.listCases': async ({ path: requested, session }) => {
+      if (requested === undefined || requested === ctx.demoProjectPath) return ctx.loader.listCases(ctx.demoProjectPath);
+      if (!path.isAbsolute(requested)) return fail('bad-request', `Expected an absolute project folder path, got "${requested}".`);
+      const s = sessionFor(session ?? '');
+      if (!s.ok) return fail('unauthorized', 'Listing a folder other than the demo needs a signed-in session: sign in first.');
+      return (await refuseReaderBrowsing(ctx.projects, s.value)) ?? (await refuseStorePath(requested)) ?? ctx.loader.listCases(requested);
     },
 
-    'quorum:case.open': async ({ path: requested, seriesInstanceUid }) => {
+    'quorum:case.open': async ({ session: token, path: requested, seriesInstanceUid }) => {
       if (!path.isAbsolute(requested)) return fail('bad-request', `Expected an absolute file or folder path, got "${requested}".`);
-      const info = await stat(requested).catch(() => null);
-      if (info === null) return fail('not-found', `No such file or folder: ${requested}`);
-      const root = await ctx.pathGuard.addRoot(info.isDirectory() ? requested : path.dirname(requested));
-      const realCasePath = info.isDirectory() ? root.realPath : path.join(root.realPath, path.basename(requested));
-      const caseId = caseIdOf(realCasePath, seriesInstanceUid);
+      const s = sessionFor(token);
+      if (!s.ok) return s;
+      const refusedStore = await refuseStorePath(requested);
+      if (refusedStore) return refusedStore;
+      const realCasePath = await realpath(requested).catch(() => null);
+      if (realCasePath === null) return fail('not-found', `No such file or folder: ${requested}`);
+      const refusedReader = await refuseReaderOpening(ctx.projects, s.value, realCasePath);
+      if (refusedReader) return refusedReader;
 
+      const caseId = caseIdOf(token, realCasePath, seriesInstanceUid);
       const loaded = await ctx.loader.openCase(requested, {
         caseId,
         ...(seriesInstanceUid === undefined ? {} : { seriesInstanceUid }),
@@ -118,17 +140,24 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       if (!loaded.ok) return loaded;
       const { descriptor, volumes } = loaded.value;
       cases.set(descriptor.caseId, volumes);
-      await ctx.recent.add(realCasePath);
-      const withFile: CaseDescriptor =
-        descriptor.source === 'nifti'
-          ? { ...descriptor, fileUrl: fileUrl(root.rootId, path.relative(root.realPath, realCasePath)) }
-          : descriptor;
-      return ok(withFile);
+      await ctx.recent.add(s.value.raterId, realCasePath);
+      // Only the case's own file is granted, and only after it opened: nothing beside it becomes readable.
+      return ok(descriptor.source === 'nifti' ? { ...descriptor, fileUrl: `files/${ctx.files.grant(token, realCasePath)}` } : descriptor);
     },
 
-    'quorum:fs.list': async ({ path: dir }) => listDirectory(dir),
+    'quorum:fs.list': async ({ session: token, path: dir }) => {
+      const s = sessionFor(token);
+      if (!s.ok) return s;
+      const refused = (await refuseReaderBrowsing(ctx.projects, s.value)) ?? (await refuseStorePath(dir));
+      if (refused) return refused;
+      const listed = await listDirectory(dir);
+      return listed.ok ? ok({ ...listed.value, entries: withoutStoreEntries(listed.value.path, listed.value.entries) }) : listed;
+    },
 
-    'quorum:recent.list': async () => ok({ paths: await ctx.recent.list() }),
+    'quorum:recent.list': async ({ session: token }) => {
+      const s = sessionFor(token);
+      return s.ok ? ok({ paths: await ctx.recent.list(s.value.raterId) }) : s;
+    },
 
     ...createProjectHandlers(ctx.projects),
 
@@ -150,5 +179,10 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     return ok({ bytes: littleEndianBytes(volume.data), dataType });
   }
 
-  return { channels, readVolume, readModelFile: (rawPath) => ctx.models.readFile(rawPath) };
+  return {
+    channels,
+    readVolume,
+    readCaseFile: (rawPath) => ctx.files.resolveFileUrlPath(rawPath),
+    readModelFile: (rawPath) => ctx.models.readFile(rawPath),
+  };
 }

@@ -1,13 +1,16 @@
 /**
- * The receiving end of both transports: look the channel up in the contract, validate the request
- * with its zod schema, run the handler, and check the result against the contract before it leaves.
+ * The receiving end of both transports: look the channel up in the contract, check who may call it
+ * (channelAccess.ts: the one permission rule, before any other work), validate the request with its
+ * zod schema, run the handler, and check the result against the contract before it leaves.
  * Anything a handler throws becomes an error Result, so a transport never crashes on bad input.
  *
  * Plain Node; no Electron.
  */
 import { z } from 'zod';
 import { contract, type Channel, type QuorumApi, type Result } from '../../src-shared/api/contract';
+import type { Session } from '../../src-shared/project/types';
 import { errorFromThrown, fail } from './apiResult';
+import { CHANNEL_ACCESS } from './channelAccess';
 
 export function isChannel(name: string): name is Channel {
   return Object.prototype.hasOwnProperty.call(contract, name);
@@ -17,11 +20,40 @@ export type Dispatch = (channel: string, rawRequest: unknown) => Promise<Result<
 
 type Log = (message: string) => void;
 
-export function createDispatch(channels: QuorumApi, log: Log = (m) => console.warn(m)): Dispatch {
+/** The live session behind a token, or null when the token names none (never signed in, signed out, expired). */
+export type SessionOf = (token: string) => Session | null;
+
+/** The request's `session` token, read without trusting the rest of the request. */
+function sessionTokenOf(rawRequest: unknown): string | null {
+  if (typeof rawRequest !== 'object' || rawRequest === null || !('session' in rawRequest)) return null;
+  const token = rawRequest.session;
+  return typeof token === 'string' && token.length > 0 ? token : null;
+}
+
+/** The access rule of `channel` applied to the caller; null when the call may go on. */
+function refusal(channel: Channel, rawRequest: unknown, sessionOf: SessionOf): Result<never> | null {
+  const access = CHANNEL_ACCESS[channel];
+  if (access.who === 'anyone') return null;
+  const token = sessionTokenOf(rawRequest);
+  const session = token === null ? null : sessionOf(token);
+  if (session === null)
+    return fail('unauthorized', `${channel} needs a signed-in session: sign in first (or again, if the session ended).`);
+  if (!access.roles.includes(session.role))
+    return fail('unauthorized', `${channel} is for ${access.roles.join(' or ')} sessions, not ${session.role}.`);
+  return null;
+}
+
+export function createDispatch(channels: QuorumApi, sessionOf: SessionOf, log: Log = (m) => console.warn(m)): Dispatch {
   return async (channel, rawRequest) => {
     if (!isChannel(channel)) {
       log(`[api] refused unknown channel ${JSON.stringify(channel)}`);
       return fail('bad-request', `Unknown API channel "${channel}".`);
+    }
+    // Before parsing and before the handler: a refused caller costs nothing and learns nothing.
+    const refused = refusal(channel, rawRequest, sessionOf);
+    if (refused !== null) {
+      log(`[api] refused ${channel}: ${refused.ok ? '' : refused.error.message}`);
+      return refused;
     }
     const parsed = contract[channel].request.safeParse(rawRequest);
     if (!parsed.success) {

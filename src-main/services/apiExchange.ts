@@ -21,6 +21,7 @@ import { encodeDicomSeg } from './exchange/dicomSegWrite';
 import { isDicomPart10 } from './exchange/dicomNatural';
 import { readDicomSource } from './exchange/dicomSource';
 import { importFolder } from './exchange/folderImport';
+import { refuseStorePath } from './fileAccess';
 import { sha256Hex } from './project/annotationFiles';
 import { fail } from './project/errors';
 import { encodeLabelmap } from './project/maskCodec';
@@ -59,7 +60,9 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
   }
 
   return {
-    'quorum:annotation.import': ({ session, caseId, path: file, status, raterId }) =>
+    // A file in a project's store is some rater's stored work: importing it would hand it to the caller as their own.
+    'quorum:annotation.import': async ({ session, caseId, path: file, status, raterId }) =>
+      (await refuseStorePath(file)) ??
       guarded(async () => {
         const { store, s } = await signedIn(session);
         const geometry = store.getCase(s, caseId).series[0].geometry;
@@ -71,7 +74,8 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
         return store.importMask(s, { caseId, bytes, fileName, status, ...(raterId === undefined ? {} : { raterId }) });
       }),
 
-    'quorum:import.folder': ({ session, path: dir, layout, status, defaultRater }) =>
+    'quorum:import.folder': async ({ session, path: dir, layout, status, defaultRater }) =>
+      (await refuseStorePath(dir)) ??
       guarded(async () => {
         const { store, s } = await signedIn(session);
         return importFolder(store, s, dir, {

@@ -166,9 +166,10 @@ describe('project channels', () => {
     const before = (await call<Version[]>('quorum:annotation.list', { session })).length;
 
     const noSession = await callRaw('quorum:projectCase.list', { session: 'not-a-token' });
-    expect(!noSession.ok && noSession.error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/not signed in/) });
+    expect(!noSession.ok && noSession.error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/needs a signed-in session/) });
+    // No session at all is refused by the access rule, before the request is even parsed.
     const missing = await callRaw('quorum:projectCase.list', {});
-    expect(!missing.ok && missing.error.code).toBe('bad-request');
+    expect(!missing.ok && missing.error.code).toBe('unauthorized');
 
     const short = await callRaw('quorum:annotation.save', { session, caseId, labelmapGzBase64: payload(new Uint8Array(VOXELS - 1)), status: 'draft' });
     expect(!short.ok && short.error).toMatchObject({ code: 'bad-geometry', message: expect.stringContaining(`has ${VOXELS - 1} voxels but the case grid has ${VOXELS}`) });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { createBackend, type Backend } from '../server/backend';
+import type { Dispatch } from './apiDispatch';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -21,6 +22,31 @@ export interface DemoDwiBackend {
   call<T = unknown>(channel: string, request: unknown): Promise<T>;
   /** Creates a rater (a reviewer or admin role needs an admin's `session`) and signs them in. */
   signedInRater(name: string, role?: { role: 'reviewer' | 'admin'; session: string }): Promise<{ raterId: string; token: string }>;
+}
+
+/** Calls a channel through `dispatch` and returns its value, throwing with the error message otherwise. */
+async function must<T>(dispatch: Dispatch, channel: string, request: unknown): Promise<T> {
+  const result = await dispatch(channel, request);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+/**
+ * Creates a rater on any backend's dispatcher (a reviewer or admin role needs an admin's `session`)
+ * and signs them in: the one place tests sign people in, for backends of their own too.
+ */
+export async function signedInRaterOn(
+  dispatch: Dispatch,
+  name: string,
+  role?: { role: 'reviewer' | 'admin'; session: string },
+): Promise<{ raterId: string; token: string }> {
+  const { raterId } = await must<{ raterId: string }>(dispatch, 'quorum:rater.create', { name, ...role });
+  return { raterId, token: await signInAgainOn(dispatch, raterId) };
+}
+
+/** A further session of an existing rater (a second window or workstation); returns its token. */
+export async function signInAgainOn(dispatch: Dispatch, raterId: string): Promise<string> {
+  return (await must<{ token: string }>(dispatch, 'quorum:rater.signIn', { raterId })).token;
 }
 
 export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
@@ -58,16 +84,8 @@ export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
       if (!tmp) throw new Error('temp folder used outside a test (beforeAll has not run)');
       return tmp;
     },
-    async call<T = unknown>(channel: string, request: unknown): Promise<T> {
-      const result = await demo.backend.dispatch(channel, request);
-      if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-      return result.value as T;
-    },
-    async signedInRater(name, role) {
-      const { raterId } = await demo.call<{ raterId: string }>('quorum:rater.create', { name, ...role });
-      const { token } = await demo.call<{ token: string }>('quorum:rater.signIn', { raterId });
-      return { raterId, token };
-    },
+    call: (channel, request) => must(demo.backend.dispatch, channel, request),
+    signedInRater: (name, role) => signedInRaterOn(demo.backend.dispatch, name, role),
   };
   return demo;
 }

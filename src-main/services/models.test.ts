@@ -5,7 +5,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppRoutes, isApiGetRoute } from '../server/appRoutes';
-import { PathGuard } from './pathGuard';
 import { createModelsService } from './models';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -125,9 +124,9 @@ describe('api/model route', () => {
     const routes = createAppRoutes({
       handlers: {
         readVolume: () => ({ ok: false, error: { code: 'not-found', message: 'none' } }),
+        readCaseFile: async () => ({ ok: false, error: { code: 'forbidden-path', message: 'none' } }),
         readModelFile: (p) => service.readFile(p),
       },
-      pathGuard: new PathGuard(),
       rendererDir: tmp,
     });
     const response = await routes('GET', '/api/model/bundled/demo-dwi-lesion/member-2.onnx');

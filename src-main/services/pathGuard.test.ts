@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePathSegments, isInside, PathGuard } from './pathGuard';
+import { decodePathSegments, FileGrants, isInside } from './pathGuard';
 
 describe('decodePathSegments', () => {
   it('decodes ordinary segments', () => {
@@ -34,57 +34,44 @@ describe('isInside', () => {
   });
 });
 
-describe('PathGuard', () => {
+describe('FileGrants', () => {
   let tmp: string;
-  const guard = new PathGuard();
-  let rootId: string;
+  const grants = new FileGrants();
+  let granted: string;
+  let linkGrant: string;
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'quorum-guard-'));
     await mkdir(path.join(tmp, 'root', 'sub'), { recursive: true });
-    await writeFile(path.join(tmp, 'root', 'sub', 'a.nii'), 'inside');
+    await writeFile(path.join(tmp, 'root', 'a.nii'), 'inside');
+    await writeFile(path.join(tmp, 'root', 'beside.nii'), 'beside');
     await writeFile(path.join(tmp, 'outside.txt'), 'outside');
-    await symlink(path.join(tmp, 'outside.txt'), path.join(tmp, 'root', 'escape.txt'));
-    await symlink(path.join(tmp, 'root', 'sub', 'a.nii'), path.join(tmp, 'root', 'alias.nii'));
-    ({ rootId } = await guard.addRoot(path.join(tmp, 'root')));
+    granted = grants.grant('token-a', path.join(tmp, 'root', 'a.nii'));
+    linkGrant = grants.grant('token-a', path.join(tmp, 'root', 'escape.txt'));
   });
 
   afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-  it('gives the same id to the same folder', async () => {
-    expect((await guard.addRoot(path.join(tmp, 'root', 'sub', '..'))).rootId).toBe(rootId);
-  });
-
-  it('resolves a file inside the root', async () => {
-    const result = await guard.resolveFileUrlPath(`${rootId}/sub/a.nii`);
+  it('serves the granted file to its live session', async () => {
+    const result = await grants.resolveFileUrlPath(granted);
     expect(result.ok && path.basename(result.value)).toBe('a.nii');
   });
 
-  it('follows a symlink that stays inside the root', async () => {
-    expect((await guard.resolveFileUrlPath(`${rootId}/alias.nii`)).ok).toBe(true);
+  it('gives different keys to different sessions for the same file', () => {
+    expect(grants.grant('token-b', path.join(tmp, 'root', 'a.nii'))).not.toBe(granted);
   });
 
-  it('refuses a symlink pointing out of the root', async () => {
-    const result = await guard.resolveFileUrlPath(`${rootId}/escape.txt`);
+  it('refuses a file beside the granted one, below its folder, an unknown key and a bare key', async () => {
+    const key = granted.split('/')[0];
+    for (const raw of [`${key}/beside.nii`, `${key}/sub/a.nii`, `${key}/a.nii/x`, 'ffffffffffffffffffffffffffffffff/a.nii', key]) {
+      const result = await grants.resolveFileUrlPath(raw);
+      expect({ raw, code: !result.ok && result.error.code }).toEqual({ raw, code: 'forbidden-path' });
+    }
+  });
+
+  it('refuses a granted name that became a symlink out of its folder', async () => {
+    await symlink(path.join(tmp, 'outside.txt'), path.join(tmp, 'root', 'escape.txt'));
+    const result = await grants.resolveFileUrlPath(linkGrant);
     expect(!result.ok && result.error.code).toBe('forbidden-path');
-  });
-
-  it('refuses an unknown root id and a bare root', async () => {
-    expect(!(await guard.resolveFileUrlPath('ffffffffffffffff/sub/a.nii')).ok).toBe(true);
-    const bare = await guard.resolveFileUrlPath(rootId);
-    expect(!bare.ok && bare.error.code).toBe('forbidden-path');
-  });
-
-  it('answers not-found for a missing file and for a folder', async () => {
-    const missing = await guard.resolveFileUrlPath(`${rootId}/nope.nii`);
-    expect(!missing.ok && missing.error.code).toBe('not-found');
-    const folder = await guard.resolveFileUrlPath(`${rootId}/sub`);
-    expect(!folder.ok && folder.error.code).toBe('not-found');
-  });
-
-  it('finds the deepest root containing a path', async () => {
-    const inner = await guard.addRoot(path.join(tmp, 'root', 'sub'));
-    expect(guard.rootContaining(path.join(inner.realPath, 'a.nii'))?.rootId).toBe(inner.rootId);
-    expect(guard.rootContaining(path.join(tmp, 'outside.txt'))).toBeNull();
   });
 });

@@ -1,9 +1,8 @@
 /**
- * Which files the `files/<rootId>/<path>` URLs may serve: only files inside "opened roots" (the
- * folders of cases opened through case.open, and project folders). A request is refused with
- * 'forbidden-path' when any decoded segment is empty, '.', '..' or holds a separator or NUL, or when
- * the real path (symlinks resolved) lies outside the root's real path. The same segment check guards
- * the static renderer files.
+ * Which files the `files/<key>/<name>` URLs may serve: only the file of a case the session opened
+ * (FileGrants). A request is refused with 'forbidden-path' when any decoded segment is empty, '.',
+ * '..' or holds a separator or NUL, or when the real path (symlinks resolved) lies outside the
+ * folder it was granted in. The same segment check guards the static renderer files and model files.
  *
  * Plain Node; no Electron.
  */
@@ -62,42 +61,31 @@ export async function resolveInside(realRoot: string, segments: readonly string[
   return ok(real);
 }
 
-export interface OpenedRoot {
-  readonly rootId: string;
-  readonly realPath: string;
-}
+/**
+ * The files a session may fetch at `files/<key>/<name>`: exactly the files of the cases it opened
+ * successfully, nothing beside them. A key is a hash of the session token and the file's real path,
+ * so no other session, and no caller holding only the launch token, can derive it.
+ */
+export class FileGrants {
+  /** Key → the granted file's real path. */
+  private readonly grants = new Map<string, string>();
 
-/** The set of folders this session has opened; files outside them are never served. */
-export class PathGuard {
-  private readonly roots = new Map<string, string>();
-
-  /** Add a folder (resolved to its real path) and return its id, stable for the same folder. */
-  async addRoot(folder: string): Promise<OpenedRoot> {
-    const realPath = await realpath(path.resolve(folder));
-    const rootId = createHash('sha256').update(realPath).digest('hex').slice(0, 16);
-    this.roots.set(rootId, realPath);
-    return { rootId, realPath };
+  /** Let the session behind `token` fetch `realFilePath` (a real path); returns its URL path after `files/`. */
+  grant(token: string, realFilePath: string): string {
+    const key = createHash('sha256').update(`${token}\n${realFilePath}`).digest('hex').slice(0, 32);
+    this.grants.set(key, realFilePath);
+    return `${key}/${encodeURIComponent(path.basename(realFilePath))}`;
   }
 
-  /** The root holding a real path, preferring the deepest, for building a file URL. */
-  rootContaining(realFilePath: string): OpenedRoot | null {
-    let best: OpenedRoot | null = null;
-    for (const [rootId, realPath] of this.roots) {
-      if (isInside(realPath, realFilePath) && (best === null || realPath.length > best.realPath.length)) {
-        best = { rootId, realPath };
-      }
-    }
-    return best;
-  }
-
-  /** Resolve the raw path after `files/` (`<rootId>/<encoded relative path>`) to a file to serve. */
+  /** Resolve the raw path after `files/` to the granted file, or refuse: an unknown key, or a name other than the granted file's. */
   async resolveFileUrlPath(rawPath: string): Promise<Result<string>> {
     const decoded = decodePathSegments(rawPath);
     if (!decoded.ok) return decoded;
-    const [rootId, ...rest] = decoded.value;
-    const root = rootId === undefined ? undefined : this.roots.get(rootId);
-    if (root === undefined) return fail('forbidden-path', 'This folder has not been opened in this session.');
-    if (rest.length === 0) return fail('forbidden-path', 'A file path is required after the folder id.');
-    return resolveInside(root, rest);
+    const [key, name, ...rest] = decoded.value;
+    const granted = key === undefined ? undefined : this.grants.get(key);
+    if (granted === undefined) return fail('forbidden-path', 'This file was not opened by a session.');
+    if (name !== path.basename(granted) || rest.length > 0)
+      return fail('forbidden-path', 'Only the opened file itself is served, nothing beside it.');
+    return resolveInside(path.dirname(granted), [name]);
   }
 }

@@ -1,13 +1,16 @@
 /**
  * ProjectError → the contract's error Result, shared by the project and exchange handlers
  * (apiProject.ts, apiExchange.ts): forbidden becomes unauthorized, the other codes keep their name.
- * Anything that is not a ProjectError stays a throw (the dispatcher reports it as internal).
+ * Anything that is not a ProjectError stays a throw (the dispatcher reports it as internal). Also the
+ * dispatcher's session lookup, which turns the registry's refusal into null.
  *
  * Plain Node.
  */
 import type { ApiError, Result } from '../../src-shared/api/contract';
+import type { SessionOf } from './apiDispatch';
 import { fail, ok } from './apiResult';
 import { ProjectError, type ProjectErrorCode } from './project/errors';
+import type { ProjectHost } from './project/projectHost';
 
 const CODE_OF: Record<ProjectErrorCode, ApiError['code']> = {
   'bad-request': 'bad-request',
@@ -17,6 +20,7 @@ const CODE_OF: Record<ProjectErrorCode, ApiError['code']> = {
   'bad-labels': 'bad-labels',
   'corrupt-file': 'corrupt-file',
   'project-locked': 'project-locked',
+  conflict: 'conflict',
 };
 
 /** Runs a store call, turning a ProjectError into the contract's error Result. */
@@ -27,4 +31,16 @@ export async function guarded<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
     if (err instanceof ProjectError) return fail(CODE_OF[err.code], err.message);
     throw err;
   }
+}
+
+/** The dispatcher's session lookup (apiDispatch.ts) over the host's registry: null where it would refuse. */
+export function sessionOfHost(host: Pick<ProjectHost, 'sessions'>): SessionOf {
+  return (token) => {
+    try {
+      return host.sessions.resolve(token);
+    } catch (err) {
+      if (err instanceof ProjectError) return null;
+      throw err;
+    }
+  };
 }

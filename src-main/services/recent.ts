@@ -1,7 +1,8 @@
 /**
- * Recently opened paths, newest first, persisted as a small JSON file in the app's data folder
- * (Electron's userData, or the browser-mode data dir). A missing or unreadable file reads as empty:
- * losing the recent list must never stop the app from starting.
+ * Recently opened paths per person, newest first, persisted as a small JSON file in the app's data
+ * folder (Electron's userData, or the browser-mode data dir). Keyed by rater id: which files someone
+ * opened is theirs, not something the next person at the server should see. A missing or unreadable
+ * file reads as empty: losing the recent lists must never stop the app from starting.
  *
  * Plain Node; no Electron.
  */
@@ -9,12 +10,13 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
-const fileSchema = z.object({ paths: z.array(z.string()) });
+const fileSchema = z.object({ people: z.record(z.string(), z.array(z.string())) });
+type RecentFile = z.infer<typeof fileSchema>;
 
 export interface RecentStore {
-  list(): Promise<string[]>;
-  /** Move `openedPath` to the front, dropping duplicates and entries beyond the limit. */
-  add(openedPath: string): Promise<string[]>;
+  list(personId: string): Promise<string[]>;
+  /** Move `openedPath` to the front of this person's list, dropping duplicates and entries beyond the limit. */
+  add(personId: string, openedPath: string): Promise<string[]>;
 }
 
 /**
@@ -30,29 +32,30 @@ export function createRecentStore(filePath: string, maxEntries = 10): RecentStor
   // Serialise writes so two quick opens cannot interleave read-modify-write.
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function read(): Promise<string[]> {
+  async function read(): Promise<RecentFile> {
     try {
       const parsed = fileSchema.safeParse(JSON.parse(await readFile(filePath, 'utf8')));
-      return parsed.success ? distinct(parsed.data.paths).slice(0, maxEntries) : [];
+      return parsed.success ? parsed.data : { people: {} };
     } catch {
-      return [];
+      return { people: {} };
     }
   }
 
-  async function write(paths: string[]): Promise<void> {
+  async function write(file: RecentFile): Promise<void> {
     await mkdir(path.dirname(filePath), { recursive: true });
     // Write then rename, so a crash mid-write leaves the old list rather than half a file.
     const tmp = `${filePath}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ paths }, null, 2));
+    await writeFile(tmp, JSON.stringify(file, null, 2));
     await rename(tmp, filePath);
   }
 
   return {
-    list: () => queue.then(read),
-    add(openedPath) {
+    list: (personId) => queue.then(async () => distinct((await read()).people[personId] ?? []).slice(0, maxEntries)),
+    add(personId, openedPath) {
       const next = queue.then(async () => {
-        const paths = distinct([openedPath, ...(await read())]).slice(0, maxEntries);
-        await write(paths);
+        const file = await read();
+        const paths = distinct([openedPath, ...(file.people[personId] ?? [])]).slice(0, maxEntries);
+        await write({ people: { ...file.people, [personId]: paths } });
         return paths;
       });
       queue = next.catch(() => undefined);

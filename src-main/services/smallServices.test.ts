@@ -1,5 +1,5 @@
 /** The small services: recent list persistence, the LRU of open cases, byte order, content types. */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,45 +15,47 @@ describe('recent store', () => {
   });
   afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-  it('keeps newest first, without duplicates, up to the limit, across instances', async () => {
+  it('keeps newest first, without duplicates, up to the limit, across instances, per person', async () => {
     const file = path.join(tmp, 'a', 'recent.json');
     const store = createRecentStore(file, 3);
-    expect(await store.list()).toEqual([]);
-    await store.add('/x');
-    await store.add('/y');
-    await store.add('/x');
-    await store.add('/z');
-    await store.add('/w');
-    expect(await store.list()).toEqual(['/w', '/z', '/x']);
-    expect(await createRecentStore(file, 3).list()).toEqual(['/w', '/z', '/x']);
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ paths: ['/w', '/z', '/x'] });
+    expect(await store.list('alice')).toEqual([]);
+    await store.add('alice', '/x');
+    await store.add('alice', '/y');
+    await store.add('bob', '/bob-only');
+    await store.add('alice', '/x');
+    await store.add('alice', '/z');
+    await store.add('alice', '/w');
+    expect(await store.list('alice')).toEqual(['/w', '/z', '/x']);
+    expect(await createRecentStore(file, 3).list('alice')).toEqual(['/w', '/z', '/x']);
+    expect(await store.list('bob')).toEqual(['/bob-only']);
+    expect(await store.list('carol')).toEqual([]);
   });
 
-  it('keeps one entry per place, however the path was spelled, and cleans an older list on read', async () => {
+  it('keeps one entry per place, however the path was spelled, and cleans a list written with repeats on read', async () => {
     const file = path.join(tmp, 'spellings.json');
     const store = createRecentStore(file, 10);
-    await store.add('/data/ct.nii.gz');
-    await store.add('/data//ct.nii.gz');
-    await store.add('/data/./ct.nii.gz');
-    await store.add('/data/dicom/');
-    await store.add('/data/dicom');
-    expect(await store.list()).toEqual(['/data/dicom', '/data/ct.nii.gz']);
-    await writeFile(file, JSON.stringify({ paths: ['/a/b', '/a/b/', '/a//b', '/c'] }));
-    expect(await createRecentStore(file).list()).toEqual(['/a/b', '/c']);
+    await store.add('alice', '/data/ct.nii.gz');
+    await store.add('alice', '/data//ct.nii.gz');
+    await store.add('alice', '/data/./ct.nii.gz');
+    await store.add('alice', '/data/dicom/');
+    await store.add('alice', '/data/dicom');
+    expect(await store.list('alice')).toEqual(['/data/dicom', '/data/ct.nii.gz']);
+    await writeFile(file, JSON.stringify({ people: { alice: ['/a/b', '/a/b/', '/a//b', '/c'] } }));
+    expect(await createRecentStore(file).list('alice')).toEqual(['/a/b', '/c']);
   });
 
   it('survives concurrent adds without losing one', async () => {
     const store = createRecentStore(path.join(tmp, 'b.json'), 10);
-    await Promise.all(['/1', '/2', '/3', '/4'].map((p) => store.add(p)));
-    expect((await store.list()).sort()).toEqual(['/1', '/2', '/3', '/4']);
+    await Promise.all(['/1', '/2', '/3', '/4'].map((p) => store.add('alice', p)));
+    expect((await store.list('alice')).sort()).toEqual(['/1', '/2', '/3', '/4']);
   });
 
   it('reads a corrupt file as empty instead of failing', async () => {
     const file = path.join(tmp, 'corrupt.json');
     await writeFile(file, '{not json');
-    expect(await createRecentStore(file).list()).toEqual([]);
-    await writeFile(file, JSON.stringify({ paths: [1, 2] }));
-    expect(await createRecentStore(file).list()).toEqual([]);
+    expect(await createRecentStore(file).list('alice')).toEqual([]);
+    await writeFile(file, JSON.stringify({ people: { alice: [1, 2] } }));
+    expect(await createRecentStore(file).list('alice')).toEqual([]);
   });
 });
 

@@ -48,6 +48,8 @@ const channels: QuorumApi = {
   ...createEvaluationHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
 };
 
+/** The one session token the dispatcher of these tests knows. */
+const SESSION = 'session-of-an-annotator';
 const mainFrame = { url: 'quorum://app/index.html', parent: null };
 const event = (senderFrame: InvokeEventLike['senderFrame']): InvokeEventLike => ({ senderFrame });
 
@@ -56,7 +58,7 @@ function setup() {
   const logs: string[] = [];
   registerIpcChannels(
     ipc,
-    createDispatch(channels, (m) => logs.push(m)),
+    createDispatch(channels, (token) => (token === SESSION ? { raterId: 'rater_test', role: 'annotator' } : null), (m) => logs.push(m)),
     (m) => logs.push(m),
   );
   const invoke = (channel: string, e: InvokeEventLike, ...args: unknown[]) => {
@@ -89,7 +91,7 @@ describe('registerIpcChannels', () => {
   ])('refuses %s without running the handler, and logs why', async (_name, frame) => {
     const { invoke, logs } = setup();
     calls.length = 0;
-    const result = await invoke('quorum:case.open', event(frame), { path: '/x.nii' });
+    const result = await invoke('quorum:case.open', event(frame), { session: SESSION, path: '/x.nii' });
     expect(!result.ok && result.error.code).toBe('unauthorized');
     expect(calls).toEqual([]);
     expect(logs.some((l) => l.includes('refused quorum:case.open'))).toBe(true);
@@ -98,10 +100,12 @@ describe('registerIpcChannels', () => {
   it('refuses a malformed request with bad-request before the handler', async () => {
     const { invoke } = setup();
     calls.length = 0;
-    for (const bad of [{ path: 7 }, { path: '' }, null, 'x', { path: ['/a'] }]) {
+    for (const bad of [{ session: SESSION, path: 7 }, { session: SESSION, path: '' }, { session: SESSION, path: ['/a'] }]) {
       const result = await invoke('quorum:case.open', event(mainFrame), bad);
       expect(!result.ok && result.error.code).toBe('bad-request');
     }
+    // Not even an object: no session in it, so the access rule refuses it first.
+    for (const bad of [null, 'x']) expect((await invoke('quorum:case.open', event(mainFrame), bad)).ok).toBe(false);
     expect(calls).toEqual([]);
   });
 
@@ -132,10 +136,10 @@ describe('createBridge (the preload body)', () => {
     );
     expect(Object.keys(bridge)).toEqual(expect.arrayContaining(['appInfo', 'caseOpen', 'fsList', 'onMenuCommand', 'projectListCases', 'recentList', 'raterSignIn', 'annotationSave', 'projectCaseList']));
     expect(Object.keys(bridge)).toHaveLength(Object.keys(contract).length + 1);
-    await bridge.caseOpen({ path: '/a.nii' });
+    await bridge.caseOpen({ session: 's', path: '/a.nii' });
     await bridge.projectListCases({});
     expect(invoked).toEqual([
-      ['quorum:case.open', { path: '/a.nii' }],
+      ['quorum:case.open', { session: 's', path: '/a.nii' }],
       ['quorum:project.listCases', {}],
     ]);
   });

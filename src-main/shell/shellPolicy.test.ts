@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { menuCommandSchema } from '../../src-shared/api/contract';
 import { createAppRoutes } from '../server/appRoutes';
-import { PathGuard } from '../services/pathGuard';
 import { buildMenuTemplate, type MenuItemSpec } from './menuTemplate';
 import { createProtocolHandler } from './protocolHandler';
 import { isAppUrl, isNavigationAllowed, isPermissionAllowed, secureWebPreferences } from './windowPolicy';
@@ -30,6 +29,18 @@ describe('window policy', () => {
     expect(isPermissionAllowed('media', 'quorum://app/index.html')).toBe(false);
     expect(isPermissionAllowed('geolocation', 'quorum://app/index.html')).toBe(false);
     expect(isPermissionAllowed('fullscreen', 'https://evil.example/')).toBe(false);
+  });
+
+  it('answers permission checks, which name an origin rather than a page URL, the same way', () => {
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'quorum://app')).toBe(true);
+    expect(isPermissionAllowed('clipboard-read', 'quorum://app')).toBe(false);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'quorum://app.evil')).toBe(false);
+  });
+
+  it('refuses redirects out of the app like navigations', () => {
+    expect(isNavigationAllowed('quorum://app/index.html#x')).toBe(true);
+    expect(isNavigationAllowed('http://127.0.0.1:8080/')).toBe(false);
+    expect(isNavigationAllowed('file:///etc/passwd')).toBe(false);
   });
 });
 
@@ -92,8 +103,10 @@ describe('quorum:// protocol handler', () => {
     await writeFile(path.join(tmp, 'renderer', 'assets', 'ort.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d]));
     await writeFile(path.join(tmp, 'secret.txt'), 'no');
     const routes = createAppRoutes({
-      handlers: { readVolume: () => ({ ok: false, error: { code: 'not-found', message: 'not open' } }) },
-      pathGuard: new PathGuard(),
+      handlers: {
+        readVolume: () => ({ ok: false, error: { code: 'not-found', message: 'not open' } }),
+        readCaseFile: async () => ({ ok: false, error: { code: 'forbidden-path', message: 'not granted' } }),
+      },
       rendererDir: path.join(tmp, 'renderer'),
     });
     handle = createProtocolHandler(routes);

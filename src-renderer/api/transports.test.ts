@@ -29,7 +29,10 @@ describe('HTTP transport', () => {
     const fakeFetch = (async () =>
       new Response(JSON.stringify({ ok: false, error: { code: 'forbidden-path', message: 'no' } }), { status: 403 })) as typeof fetch;
     const api = createHttpApi({ baseUrl: 'http://127.0.0.1:1/', token: 't', fetch: fakeFetch });
-    expect(await api['quorum:case.open']({ path: '/x' })).toEqual({ ok: false, error: { code: 'forbidden-path', message: 'no' } });
+    expect(await api['quorum:case.open']({ session: 's', path: '/x' })).toEqual({
+      ok: false,
+      error: { code: 'forbidden-path', message: 'no' },
+    });
   });
 
   it('turns a response that breaks the contract into an internal error', async () => {
@@ -45,7 +48,7 @@ describe('HTTP transport', () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch;
     const api = createHttpApi({ baseUrl: 'http://127.0.0.1:1/', token: 't', fetch: fakeFetch });
-    const result = await api['quorum:recent.list']({});
+    const result = await api['quorum:recent.list']({ session: 's' });
     expect(!result.ok && result.error.message).toContain('fetch failed');
   });
 });
@@ -58,7 +61,7 @@ describe('IPC transport', () => {
     );
     const api = createIpcApi(bridge);
     expect(await api['quorum:app.info']({})).toEqual({ ok: true, value: { ...info, mode: 'electron' } });
-    const broken = await api['quorum:recent.list']({});
+    const broken = await api['quorum:recent.list']({ session: 's' });
     expect(!broken.ok && broken.error.code).toBe('internal');
   });
 

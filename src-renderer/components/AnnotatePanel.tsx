@@ -6,6 +6,8 @@ import {
   changeThresholdTolerance,
   interpolateAnnotation,
   chooseEditTool,
+  keepMyEdits,
+  loadNewerVersion,
   chooseLabel,
   redoAnnotation,
   saveDraft,
@@ -37,6 +39,17 @@ export function AnnotatePanel() {
         {own.dirty ? ' · unsaved edits' : ''}
         {own.saving ? ' · saving…' : ''}
       </div>
+      {own.conflict !== null && (
+        <div className="save-conflict" role="alert" data-testid="save-conflict">
+          <p>This case was saved from another window or session since you started. Your edits are still here, not saved.</p>
+          <button type="button" data-testid="conflict-keep-mine" onClick={() => void keepMyEdits()}>
+            Keep my edits (the other version stays in the history)
+          </button>
+          <button type="button" data-testid="conflict-load-newer" onClick={() => void loadNewerVersion()}>
+            Discard my edits and load the newer version
+          </button>
+        </div>
+      )}
       <div className="group" role="group" aria-label="Edit tool">
         {EDIT_TOOL_INFO.map((t) => (
           <button key={t.tool} type="button" data-testid={`tool-${t.tool}`} className={tool === t.tool ? 'on' : ''} title={`${t.description} (${t.keyLabel})`} onClick={() => chooseEditTool(t.tool)}>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { getApi } from '../api';
+import { sessionToken } from '../state/annotationState';
 import { useAppState } from '../state/appState';
 import { openCasePath } from '../state/caseActions';
 import { setOpenDialogVisible } from '../state/uiActions';
@@ -26,7 +27,12 @@ export function OpenDialog() {
   const typedByUser = useRef(false);
 
   const browse = async (path: string, fromUser: boolean) => {
-    const result = await getApi()['quorum:fs.list']({ path });
+    const session = sessionToken();
+    if (session === null) {
+      setListError('Sign in to browse files.');
+      return;
+    }
+    const result = await getApi()['quorum:fs.list']({ session, path });
     if (result.ok) {
       setListing(result.value);
       setListError(null);

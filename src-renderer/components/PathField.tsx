@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { getApi } from '../api';
+import { sessionToken } from '../state/annotationState';
 import { DirectoryEntries } from './DirectoryEntries';
 
 interface Listing {
@@ -19,7 +20,12 @@ export function PathField(props: { label: string; value: string; onChange: (path
   const [error, setError] = useState<string | null>(null);
 
   const browse = async (path: string) => {
-    const r = await getApi()['quorum:fs.list']({ path });
+    const session = sessionToken();
+    if (session === null) {
+      setError('Sign in to browse files.');
+      return;
+    }
+    const r = await getApi()['quorum:fs.list']({ session, path });
     if (r.ok) {
       setListing(r.value);
       setError(null);

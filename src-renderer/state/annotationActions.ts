@@ -94,7 +94,7 @@ async function loadOwn(record: CaseRecord, token: string, current: () => boolean
   showOwnLabelmap(data);
   editSerial = 0;
   updateAnnotation((s) => ({
-    own: { versionId: newest?.versionId ?? null, status: raterCaseStatus(newest), dirty: false, saving: false, savedAt: newest?.createdAt ?? null, voxels: data ? lesionVoxels(data) : 0 },
+    own: { versionId: newest?.versionId ?? null, status: raterCaseStatus(newest), dirty: false, saving: false, savedAt: newest?.createdAt ?? null, voxels: data ? lesionVoxels(data) : 0, conflict: null },
     layers: [],
     ownLayerMounts: s.ownLayerMounts + 1,
   }));
@@ -136,13 +136,14 @@ async function saveOwn(status: VersionStatus, reason: string): Promise<Annotatio
   const r = await save;
   const latest = annotationStore.getState().own;
   if (!r.ok) {
-    updateAnnotation({ own: { ...latest, saving: false } });
+    // A stale parent: keep the edits on screen and ask (AnnotatePanel) instead of saving over the newer version.
+    updateAnnotation({ own: { ...latest, saving: false, conflict: r.error.code === 'conflict' ? status : latest.conflict } });
     tell(`Not saved: ${r.error.message}`, true);
     return null;
   }
   const stillDirty = editSerial !== serialAtStart;
   updateAnnotation({
-    own: { versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: stillDirty, saving: false, savedAt: r.value.createdAt, voxels: lesionVoxels(data) },
+    own: { versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: stillDirty, saving: false, savedAt: r.value.createdAt, voxels: lesionVoxels(data), conflict: null },
     message: { text: `${status === 'submitted' ? 'Submitted' : reason === 'autosave' ? 'Autosaved draft' : 'Draft saved'} (${new Date(r.value.createdAt).toLocaleTimeString()})`, error: false },
   });
   if (status === 'submitted') noteSubmitted();
@@ -151,8 +152,32 @@ async function saveOwn(status: VersionStatus, reason: string): Promise<Annotatio
 
 /** Saves a draft if there are unsaved edits (autosave, and before switching case, mode or rater). */
 export async function flushOwnAnnotation(reason: 'autosave' | 'switch'): Promise<void> {
-  if (!annotationStore.getState().own.dirty) return;
+  const { own } = annotationStore.getState();
+  // While a conflict waits for an answer, saving again would only be refused again.
+  if (!own.dirty || own.conflict !== null) return;
   await saveOwn('draft', reason);
+}
+
+/**
+ * The answer to a save conflict that keeps the person's edits: they are saved on top of the newest
+ * version, which stays in the history (every save is a version), so neither side's work is lost.
+ */
+export async function keepMyEdits(): Promise<void> {
+  const { signedIn, currentCase, own } = annotationStore.getState();
+  if (!signedIn || !currentCase || own.conflict === null) return;
+  const listed = await getApi()['quorum:annotation.list']({ session: signedIn.token, caseId: currentCase.caseId, raterId: signedIn.raterId });
+  if (!listed.ok) return tell(listed.error.message, true);
+  const newest = listed.value[listed.value.length - 1] ?? null;
+  updateAnnotation({ own: { ...own, versionId: newest?.versionId ?? null, conflict: null } });
+  await saveOwn(own.conflict, 'manual');
+}
+
+/** The answer that drops this window's unsaved edits, at the person's request, and shows the newer version. */
+export async function loadNewerVersion(): Promise<void> {
+  const { own } = annotationStore.getState();
+  if (own.conflict === null) return;
+  updateAnnotation({ own: { ...own, dirty: false, conflict: null }, message: null });
+  await syncAnnotationCase();
 }
 
 export async function saveDraft(): Promise<void> {

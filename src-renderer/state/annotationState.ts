@@ -5,7 +5,7 @@
  * annotationActions.ts and reviewActions.ts; the viewer (viewer/annotationSession.ts) follows it.
  */
 import { useSyncExternalStore } from 'react';
-import type { CaseRecord, RaterCaseStatus, Role } from '../../src-shared/project/types';
+import type { CaseRecord, RaterCaseStatus, Role, VersionStatus } from '../../src-shared/project/types';
 import type { DisagreementMeasure } from '../../src-shared/project/disagreement';
 import type { EditTool } from '../viewer/annotationTools';
 import { BRUSH_RADIUS_MM } from '../viewer/annotationTools';
@@ -38,6 +38,12 @@ export interface OwnAnnotation {
   readonly savedAt: string | null;
   /** Non-zero voxels of the labelmap as last counted (save or load). */
   readonly voxels: number;
+  /**
+   * A save the server refused because this case was saved meanwhile from another window or session
+   * (the status it was for), until the person chooses: keep their edits on top, or load the newer
+   * version. Autosave waits while it is set, so nothing is saved over anyone without asking.
+   */
+  readonly conflict: VersionStatus | null;
 }
 
 export interface RaterLayer {
@@ -118,7 +124,15 @@ export interface AnnotationState {
   readonly ownLayerMounts: number;
 }
 
-export const NOT_STARTED: OwnAnnotation = { versionId: null, status: 'not-started', dirty: false, saving: false, savedAt: null, voxels: 0 };
+export const NOT_STARTED: OwnAnnotation = {
+  versionId: null,
+  status: 'not-started',
+  dirty: false,
+  saving: false,
+  savedAt: null,
+  voxels: 0,
+  conflict: null,
+};
 
 export const initialAnnotationState: AnnotationState = {
   identities: [],
@@ -157,6 +171,11 @@ export function useAnnotationState<T>(select: (state: AnnotationState) => T): T 
 
 export function updateAnnotation(patch: Partial<AnnotationState> | ((s: AnnotationState) => Partial<AnnotationState>)): void {
   annotationStore.update((s) => ({ ...s, ...(typeof patch === 'function' ? patch(s) : patch) }));
+}
+
+/** The signed-in session's token, which every project and file request carries; null before sign-in. */
+export function sessionToken(): string | null {
+  return annotationStore.getState().signedIn?.token ?? null;
 }
 
 export function tell(text: string, error = false): void {

@@ -1,14 +1,18 @@
 /**
  * Verb-named changes that talk to the backend: list the project, open a case (or one series of a
  * folder), pick which volume of the case is shown. Errors become the banner; nothing here throws.
+ * Opening a case and the recent list belong to the signed-in person (the server refuses them without
+ * a session), so both wait for sign-in.
  */
 import { getApi, streamVolumeBytes } from '../api';
+import { sessionToken } from './annotationState';
 import { appStore } from './appState';
 import { markCaseOpenStart, timeStageAsync } from './timing';
 import { finishLoading, showError, startLoading } from './uiActions';
 
 export async function loadProject(path?: string): Promise<void> {
-  const result = await getApi()['quorum:project.listCases'](path === undefined ? {} : { path });
+  const session = sessionToken();
+  const result = await getApi()['quorum:project.listCases'](path === undefined ? {} : { path, ...(session === null ? {} : { session }) });
   if (!result.ok) {
     showError(result.error, path ?? null);
     return;
@@ -16,18 +20,29 @@ export async function loadProject(path?: string): Promise<void> {
   appStore.update((s) => ({ ...s, project: result.value }));
 }
 
+/** The signed-in person's recent list; empty when nobody is signed in. */
 export async function refreshRecent(): Promise<void> {
-  const result = await getApi()['quorum:recent.list']({});
+  const session = sessionToken();
+  if (session === null) {
+    appStore.update((s) => ({ ...s, recent: [] }));
+    return;
+  }
+  const result = await getApi()['quorum:recent.list']({ session });
   if (result.ok) appStore.update((s) => ({ ...s, recent: result.value.paths }));
 }
 
 /** Opens a NIfTI file or DICOM folder; `seriesInstanceUid` picks one series of a multi-series folder. */
 export async function openCasePath(path: string, seriesInstanceUid?: string): Promise<boolean> {
+  const session = sessionToken();
+  if (session === null) {
+    showError({ code: 'unauthorized', message: 'Sign in (the panel on the left) to open a case: what you open is yours.' }, path);
+    return false;
+  }
   markCaseOpenStart(path);
   startLoading(`Opening ${baseName(path)}…`);
   appStore.update((s) => ({ ...s, error: null, openDialogVisible: false }));
   const result = await timeStageAsync('case.open', () =>
-    getApi()['quorum:case.open'](seriesInstanceUid ? { path, seriesInstanceUid } : { path }),
+    getApi()['quorum:case.open'](seriesInstanceUid ? { session, path, seriesInstanceUid } : { session, path }),
   );
   if (!result.ok) {
     showError(result.error, path);

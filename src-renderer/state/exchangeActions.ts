@@ -9,16 +9,14 @@ import type { UncertainAs } from '../../src-shared/project/labels';
 import type { VersionStatus } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { syncAnnotationCase } from './annotationActions';
-import { annotationStore, updateAnnotation } from './annotationState';
+import { annotationStore, sessionToken, updateAnnotation } from './annotationState';
 
 export interface ExchangeReport {
   ok: boolean;
   text: string;
 }
 
-function session(): string | null {
-  return annotationStore.getState().signedIn?.token ?? null;
-}
+const session = sessionToken;
 
 const NOT_SIGNED_IN: ExchangeReport = { ok: false, text: 'Sign in as a reviewer or admin first.' };
 

@@ -7,6 +7,7 @@ import type { Role } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { annotationStore, initialAnnotationState, tell, updateAnnotation, type AnnotationMode } from './annotationState';
 import { flushOwnAnnotation, syncAnnotationCase } from './annotationActions';
+import { refreshRecent } from './caseActions';
 import { stopTimeOnTask } from './worklistTime';
 
 let opened: Promise<boolean> | null = null;
@@ -63,6 +64,8 @@ export async function signIn(raterId: string): Promise<void> {
     projectCases: cases.ok ? cases.value : [],
     message: null,
   });
+  // The recent list is per person: this one's replaces whoever's was shown.
+  void refreshRecent();
   await syncAnnotationCase();
 }
 
@@ -74,6 +77,7 @@ export async function signOut(): Promise<void> {
   if (token) await getApi()['quorum:rater.signOut']({ session: token });
   const { identities } = annotationStore.getState();
   annotationStore.update(() => ({ ...initialAnnotationState, identities }));
+  void refreshRecent();
   await syncAnnotationCase();
 }
 

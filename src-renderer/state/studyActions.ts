@@ -34,13 +34,16 @@ function pickVolume(volumes: readonly VolumeInfo[], bValue: number | null, dims:
   return sameGrid.find((v) => v.bValue === bValue) ?? sameGrid[0];
 }
 
-/** The case image of a trial (its reference series), fetched once per path and kept for the session. */
-export function loadStudyImage(image: { path: string; bValue: number | null; dims: [number, number, number] }): Promise<StudyImage> {
+/** The case image of a trial (its reference series), opened as the reader's `session`, fetched once per path and kept for the page. */
+export function loadStudyImage(
+  session: string,
+  image: { path: string; bValue: number | null; dims: [number, number, number] },
+): Promise<StudyImage> {
   const key = `${image.path}\n${image.bValue ?? ''}`;
   let pending = images.get(key);
   if (!pending) {
     pending = (async () => {
-      const opened = await getApi()['quorum:case.open']({ path: image.path });
+      const opened = await getApi()['quorum:case.open']({ session, path: image.path });
       if (!opened.ok) throw new ApiRequestError(opened.error.code, opened.error.message);
       const volume = pickVolume(opened.value.volumes, image.bValue, image.dims);
       if (!volume) throw new ApiRequestError('bad-geometry', `The case image has no volume on the study's ${image.dims.join('×')} grid.`);

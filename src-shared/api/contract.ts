@@ -31,6 +31,8 @@ export const apiErrorSchema = z.object({
     'bad-labels',
     /** The project is open in another process. */
     'project-locked',
+    /** A save named a parent version that is no longer the newest: someone saved meanwhile; ask, never overwrite. */
+    'conflict',
     'internal',
   ]),
   message: z.string(),
@@ -72,7 +74,7 @@ export const caseDescriptorSchema = z.object({
   /** Non-fatal fix-ups applied while reading, e.g. "scl_slope 0 read as 1". */
   notes: z.array(z.string()),
   /**
-   * For a NIfTI case: the file itself under `files/<rootId>/…`, relative to the app origin, with its
+   * For a NIfTI case: the file itself under `files/<key>/<name>`, relative to the app origin, with its
    * `.nii`/`.nii.gz` name kept (Cornerstone's NIfTI loader infers gzip from the suffix). Set by the
    * API layer, not by the loader; absent for DICOM folders.
    */
@@ -105,24 +107,30 @@ export const contract = {
       demoProjectPath: z.string(),
     }),
   },
-  /** Cases found in a project folder (NIfTI files and DICOM series folders), the demo when no path is given. */
+  /**
+   * Cases found in a project folder (NIfTI files and DICOM series folders), the demo when no path is
+   * given. Listing another folder is browsing, so it needs the `session` of rater.signIn.
+   */
   'quorum:project.listCases': {
-    request: z.object({ path: z.string().optional() }),
+    request: z.object({ path: z.string().optional(), session: z.string().min(1).optional() }),
     result: z.object({ path: z.string(), name: z.string(), cases: z.array(caseEntrySchema) }),
   },
-  /** Open a NIfTI file or a DICOM folder. Its folder becomes readable through the file/volume URLs. */
+  /**
+   * Open a NIfTI file or a DICOM folder, as the signed-in `session`: its volume URLs and its file URL
+   * are served to that session only, while it lasts.
+   */
   'quorum:case.open': {
-    request: z.object({ path: z.string().min(1), seriesInstanceUid: z.string().optional() }),
+    request: z.object({ session: z.string().min(1), path: z.string().min(1), seriesInstanceUid: z.string().optional() }),
     result: caseDescriptorSchema,
   },
   /** Browse the local file system (browser mode has no native dialog). */
   'quorum:fs.list': {
-    request: z.object({ path: z.string().min(1) }),
+    request: z.object({ session: z.string().min(1), path: z.string().min(1) }),
     result: z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(dirEntrySchema) }),
   },
-  /** Recently opened paths, newest first. */
+  /** The signed-in person's recently opened paths, newest first. */
   'quorum:recent.list': {
-    request: z.object({}),
+    request: z.object({ session: z.string().min(1) }),
     result: z.object({ paths: z.array(z.string()) }),
   },
   /** Projects, raters, annotations and reviews (issue 4): see projectChannels.ts. */

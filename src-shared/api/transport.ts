@@ -29,12 +29,6 @@ export function volumeUrl(caseId: string, volumeId: string): string {
   return `api/volume/${encodeURIComponent(caseId)}/${encodeURIComponent(volumeId)}`;
 }
 
-/** Relative URL of a file under an opened root; each path segment is percent-encoded. */
-export function fileUrl(rootId: string, relativePath: string): string {
-  const segments = relativePath.split(/[\\/]/).filter((s) => s.length > 0);
-  return `files/${encodeURIComponent(rootId)}/${segments.map(encodeURIComponent).join('/')}`;
-}
-
 type MethodNameOf<C extends string> = C extends `quorum:${infer Area}.${infer Verb}` ? `${Area}${Capitalize<Verb>}` : never;
 
 /** `quorum:project.listCases` → `projectListCases`: the preload's method name for a channel. */
@@ -58,6 +52,8 @@ export function httpStatusOf(code: ApiError['code']): number {
       return 403;
     case 'not-found':
       return 404;
+    case 'conflict':
+      return 409;
     case 'too-large':
       return 413;
     case 'internal':

@@ -38,11 +38,42 @@ function toEntry(r: Row): AuditEntry {
   };
 }
 
-/** Newest first. An annotator sees only their own actions (entries about others would break blinding). */
+/**
+ * The detail keys an annotator may read about their own actions: facts about their own work only.
+ * Everything else is left out, e.g. `fileReused`, which says whether the same mask was already
+ * stored by anyone: a guess-confirmation oracle for another rater's segmentation.
+ */
+const OWN_DETAIL_KEYS: ReadonlySet<string> = new Set([
+  'raterId',
+  'fileHash',
+  'parent',
+  'origin',
+  'role',
+  'mode',
+  'activeMs',
+  'endReason',
+  'trialId',
+  'revision',
+  'versionId',
+  'kind',
+]);
+
+function ownDetail(detail: string): string {
+  const parsed: unknown = JSON.parse(detail);
+  if (typeof parsed !== 'object' || parsed === null) return '{}';
+  return JSON.stringify(Object.fromEntries(Object.entries(parsed).filter(([key]) => OWN_DETAIL_KEYS.has(key))));
+}
+
+/**
+ * Newest first. Reviewers and admins see the whole log. An annotator sees only their own actions,
+ * numbered 1, 2, 3… among themselves: the global sequence numbers would count, by their gaps,
+ * everyone else's actions in between, and the detail keeps only facts about their own work.
+ */
 export function readAudit(ctx: StoreContext, viewer: Session, limit = 500): AuditEntry[] {
-  const rows =
-    viewer.role === 'annotator'
-      ? ctx.db.all('SELECT * FROM audit_log WHERE actor_rater_id = ? ORDER BY seq DESC LIMIT ?', [viewer.raterId, limit])
-      : ctx.db.all('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?', [limit]);
-  return rows.map(toEntry);
+  if (viewer.role !== 'annotator') return ctx.db.all('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?', [limit]).map(toEntry);
+  const rows = ctx.db.all(
+    'SELECT *, ROW_NUMBER() OVER (ORDER BY seq) AS own_seq FROM audit_log WHERE actor_rater_id = ? ORDER BY seq DESC LIMIT ?',
+    [viewer.raterId, limit],
+  );
+  return rows.map((r) => ({ ...toEntry(r), seq: int(r, 'own_seq'), detail: ownDetail(text(r, 'detail')) }));
 }

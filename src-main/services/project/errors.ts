@@ -16,7 +16,9 @@ export type ProjectErrorCode =
   /** A file that cannot be read as NIfTI, or a stored file whose hash no longer matches. */
   | 'corrupt-file'
   /** The project is open in another process. */
-  | 'project-locked';
+  | 'project-locked'
+  /** A save whose parent is no longer the rater's newest version (another window or session saved meanwhile). */
+  | 'conflict';
 
 export class ProjectError extends Error {
   constructor(

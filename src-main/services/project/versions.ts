@@ -56,13 +56,23 @@ function checkWriter(ctx: StoreContext, viewer: Session, caseId: string, forRate
   return raterId;
 }
 
-/** The parent must be a version of the same rater and case; by default it is their newest version. */
+/**
+ * The parent must be a version of the same rater and case, and their newest: a save that names an
+ * older parent (or none, when there is one) started from a state someone else has since saved over,
+ * from another window or session, and would silently win. It gets a conflict, for the editor to ask
+ * about. Omitted (internal callers: imports, seeding) means "on top of the newest".
+ */
 function resolveParent(ctx: StoreContext, raterId: string, caseId: string, parentVersionId: string | null | undefined): string | null {
-  if (parentVersionId === undefined) return newestVersion(ctx, raterId, caseId)?.versionId ?? null;
-  if (parentVersionId === null) return null;
-  const p = versionById(ctx, parentVersionId);
-  if (!p || p.raterId !== raterId || p.caseId !== caseId) fail('bad-request', `parent version ${parentVersionId} is not a version of this rater on this case`);
-  return p.versionId;
+  const newest = newestVersion(ctx, raterId, caseId);
+  if (parentVersionId === undefined) return newest?.versionId ?? null;
+  if (parentVersionId !== null) {
+    const p = versionById(ctx, parentVersionId);
+    if (!p || p.raterId !== raterId || p.caseId !== caseId) fail('bad-request', `parent version ${parentVersionId} is not a version of this rater on this case`);
+  }
+  if (parentVersionId !== (newest?.versionId ?? null)) {
+    fail('conflict', `this case was saved meanwhile (version of ${newest?.createdAt ?? '?'}) from another window or session; your edits were not saved over it`);
+  }
+  return parentVersionId;
 }
 
 function checkStatus(status: VersionStatus): void {
@@ -180,6 +190,8 @@ export function submitDraft(ctx: StoreContext, viewer: Session, versionId: strin
   if (draft.raterId !== viewer.raterId) fail('forbidden', 'a rater can only submit their own drafts');
   if (draft.status !== 'draft' || !draft.fileHash || !draft.fileName) fail('bad-request', `version ${versionId} is not a draft`);
   checkWriter(ctx, viewer, draft.caseId, undefined);
+  // Submitting an older draft over a newer version would silently win, like a stale save.
+  resolveParent(ctx, draft.raterId, draft.caseId, draft.versionId);
   const labelmap = readVersionLabelmap(ctx, viewer, versionId);
   refuseEmptySubmit(labelmap);
   const file: StoredFile = { hash: draft.fileHash, fileName: draft.fileName, reused: true };

@@ -9,6 +9,7 @@ import type { StudyDraft } from '../../../src-shared/api/studyChannels';
 import type { StudySource } from '../../../src-shared/study/design';
 import { createProjectHandlers } from '../apiProject';
 import { createDispatch, type Dispatch } from '../apiDispatch';
+import { sessionOfHost } from '../projectGuard';
 import { createProjectHost, type ProjectHost } from '../project/projectHost';
 import { APP_VERSION, GRID, labelmapWith, modelProvenance, tempDir, VOXELS } from '../project/testSupport';
 import { createStudyHandlers } from './apiStudy';
@@ -77,7 +78,7 @@ export async function studyFixture(): Promise<StudyFixture> {
   }
   const handlers = { ...createProjectHandlers(host), ...createStudyHandlers(host) };
   // Only the project and study channels are exercised; the dispatcher still validates every request and result against the full contract.
-  const dispatch = createDispatch(handlers as unknown as QuorumApi, () => undefined);
+  const dispatch = createDispatch(handlers as unknown as QuorumApi, sessionOfHost(host), () => undefined);
   const token = async (raterId: string): Promise<string> => (await must<{ token: string }>(dispatch, 'quorum:rater.signIn', { raterId })).token;
   const provenance = modelProvenance(0.5, MODEL_VERSION);
   return {

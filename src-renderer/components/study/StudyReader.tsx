@@ -40,7 +40,7 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
         if (payload.trial === null || payload.image === null) {
           setShown({ payload, image: null, window: [0, 1], masks: [] });
         } else {
-          const image = await loadStudyImage(payload.image);
+          const image = await loadStudyImage(token, payload.image);
           const voxels = image.dims[0] * image.dims[1] * image.dims[2];
           const masks = await Promise.all(payload.overlays.map((o) => decodeOverlay(o.maskGzBase64, voxels)));
           setShown({ payload, image, window: robustWindow(image.voxels), masks });

@@ -1,0 +1,91 @@
+/**
+ * Who may call each channel: one table, checked by the dispatcher (apiDispatch.ts) before a request
+ * is even parsed, so no handler does any work (scans a folder, opens a file, reads the database) for
+ * a caller it will refuse. The table is a `Record` over every contract channel, so a new channel
+ * does not compile until someone decides who may call it.
+ *
+ * The store still re-checks every rule against its database (a role changed after sign-in, the
+ * owner of a version): this table is the first gate, not the only one.
+ *
+ * Plain Node; no Electron.
+ */
+import type { Channel } from '../../src-shared/api/contract';
+import type { Role } from '../../src-shared/project/types';
+
+type ChannelAccess =
+  /** No session: what the sign-in screen needs before anyone has signed in. */
+  | { readonly who: 'anyone' }
+  /** A valid session of one of these roles, named in the request's `session` field. */
+  | { readonly who: 'signed-in'; readonly roles: readonly Role[] };
+
+const ANYONE: ChannelAccess = { who: 'anyone' };
+const EVERY_ROLE: ChannelAccess = { who: 'signed-in', roles: ['annotator', 'reviewer', 'admin'] };
+/** Channels that show or export every rater's work (mayExport / seesAllRaters in src-shared/project/blinding.ts). */
+const REVIEWERS: ChannelAccess = { who: 'signed-in', roles: ['reviewer', 'admin'] };
+/** Managing the project and running reader studies (mayManageProject, requireAdmin). */
+const ADMINS: ChannelAccess = { who: 'signed-in', roles: ['admin'] };
+
+export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
+  'quorum:app.info': ANYONE,
+  // The project's case list without a path is the sign-in screen's background; a path is checked
+  // by the file-access rules (fileAccess.ts), which need a session for it.
+  'quorum:project.listCases': ANYONE,
+  'quorum:case.open': EVERY_ROLE,
+  'quorum:fs.list': EVERY_ROLE,
+  'quorum:recent.list': EVERY_ROLE,
+
+  'quorum:project.open': ANYONE,
+  'quorum:project.integrity': EVERY_ROLE,
+  'quorum:rater.identities': ANYONE,
+  // Without a session it creates the caller's own identity (the first one bootstraps as admin);
+  // with one, the store lets only an admin create raters for others.
+  'quorum:rater.create': ANYONE,
+  'quorum:rater.signIn': ANYONE,
+  'quorum:rater.signOut': EVERY_ROLE,
+  'quorum:rater.list': EVERY_ROLE,
+  'quorum:rater.setRole': ADMINS,
+  'quorum:projectCase.list': EVERY_ROLE,
+  'quorum:projectCase.add': ADMINS,
+  'quorum:projectCase.assign': ADMINS,
+  'quorum:projectCase.statuses': EVERY_ROLE,
+  'quorum:annotation.list': EVERY_ROLE,
+  'quorum:annotation.read': EVERY_ROLE,
+  'quorum:annotation.save': EVERY_ROLE,
+  'quorum:annotation.submitDraft': EVERY_ROLE,
+  'quorum:annotation.noLesion': EVERY_ROLE,
+  'quorum:review.comments': EVERY_ROLE,
+  'quorum:review.flags': EVERY_ROLE,
+  'quorum:review.addComment': EVERY_ROLE,
+  'quorum:review.addFlag': REVIEWERS,
+  'quorum:audit.list': EVERY_ROLE,
+
+  'quorum:worklist.get': EVERY_ROLE,
+  'quorum:review.act': REVIEWERS,
+  'quorum:work.record': EVERY_ROLE,
+  'quorum:export.timeOnTaskCsv': REVIEWERS,
+
+  'quorum:annotation.import': EVERY_ROLE,
+  'quorum:import.folder': ADMINS,
+  'quorum:export.case': REVIEWERS,
+  'quorum:export.versionsCsv': REVIEWERS,
+
+  // The model list names folders and files only, no rater's work.
+  'quorum:models.list': ANYONE,
+  'quorum:inference.saveResult': REVIEWERS,
+  'quorum:inference.readResult': EVERY_ROLE,
+
+  'quorum:evaluation.caseSources': EVERY_ROLE,
+
+  'quorum:study.options': ADMINS,
+  'quorum:study.validate': ADMINS,
+  'quorum:study.create': ADMINS,
+  'quorum:study.list': ADMINS,
+  'quorum:study.get': ADMINS,
+  'quorum:study.open': ADMINS,
+  'quorum:study.close': ADMINS,
+  'quorum:study.report': ADMINS,
+  'quorum:study.export': ADMINS,
+  'quorum:study.mine': EVERY_ROLE,
+  'quorum:study.next': EVERY_ROLE,
+  'quorum:study.answer': EVERY_ROLE,
+};
