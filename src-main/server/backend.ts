@@ -14,7 +14,7 @@ import { createModelsService } from '../services/models';
 import { PathGuard } from '../services/pathGuard';
 import { registerFolderCases } from '../services/project/demoCases';
 import { seedDemoCohort } from '../services/project/demoCohortSeed';
-import { createProjectHost, type ProjectHost } from '../services/project/projectHost';
+import { createProjectHost, type ProjectHost, type ProjectHostOptions } from '../services/project/projectHost';
 import { createRecentStore } from '../services/recent';
 import { createAppRoutes, type AppRoutes } from './appRoutes';
 
@@ -41,6 +41,8 @@ export interface BackendOptions {
   bundledModelsDir?: string;
   /** Replaced only by tests that need a loader double; the real loader by default. */
   loader?: CaseLoader;
+  /** Sessions and sign-in throttling (projectHost.ts); tests pass a movable clock and short limits. */
+  accounts?: Pick<ProjectHostOptions, 'nowMs' | 'sessionPolicy' | 'signInPolicy'>;
 }
 
 export interface Backend {
@@ -60,6 +62,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   await pathGuard.addRoot(projectDir).catch(() => undefined);
   const loader = options.loader ?? { openCase, listCases };
   const projects = createProjectHost({
+    ...options.accounts,
     appVersion: options.version,
     defaultProjectDir: path.resolve(options.annotationProjectDir ?? path.join(options.dataDir, 'projects', 'demo')),
     // Registers the image folder's cases (geometry from the real loader) on first use.
@@ -68,7 +71,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         listCases: (folder) => loader.listCases(folder),
         volumesOf: async (casePath) => {
           const loaded = await loader.openCase(casePath, { caseId: 'project-seed', volumeUrl: () => '' });
-          return loaded.ok ? { ok: true, value: { source: loaded.value.descriptor.source, volumes: loaded.value.descriptor.volumes } } : loaded;
+          return loaded.ok
+            ? { ok: true, value: { source: loaded.value.descriptor.source, volumes: loaded.value.descriptor.volumes } }
+            : loaded;
         },
       });
       for (const note of skipped) console.warn(`[project] demo case not registered: ${note}`);

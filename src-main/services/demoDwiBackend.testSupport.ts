@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { createBackend, type Backend } from '../server/backend';
+import { signInWithTestSecret, testSecretOf } from './project/signIn.testSupport';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -21,6 +22,8 @@ export interface DemoDwiBackend {
   call<T = unknown>(channel: string, request: unknown): Promise<T>;
   /** Creates a rater (a reviewer or admin role needs an admin's `session`) and signs them in. */
   signedInRater(name: string, role?: { role: 'reviewer' | 'admin'; session: string }): Promise<{ raterId: string; token: string }>;
+  /** Signs an existing person in with their test secret (signIn.testSupport.ts). */
+  signInAs(name: string): Promise<{ raterId: string; token: string }>;
 }
 
 export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
@@ -64,10 +67,11 @@ export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
       return result.value as T;
     },
     async signedInRater(name, role) {
-      const { raterId } = await demo.call<{ raterId: string }>('quorum:rater.create', { name, ...role });
-      const { token } = await demo.call<{ token: string }>('quorum:rater.signIn', { raterId });
+      await demo.call('quorum:rater.create', { name, ...role, secret: testSecretOf(name) });
+      const { token, raterId } = await signInWithTestSecret((channel, request) => demo.call(`quorum:${channel}`, request), name);
       return { raterId, token };
     },
+    signInAs: (name) => signInWithTestSecret((channel, request) => demo.call(`quorum:${channel}`, request), name),
   };
   return demo;
 }
