@@ -12,13 +12,16 @@ import { BRUSH_RADIUS_MM } from '../viewer/annotationTools';
 import { THRESHOLD_TOLERANCE } from '../viewer/editToolClasses';
 import { createStore } from './createStore';
 
+/** An entry of the sign-in picker: a person's name, and whether they have chosen a secret yet. */
 export interface Identity {
+  readonly name: string;
+  readonly hasSecret: boolean;
+}
+
+export interface SignedIn {
   readonly raterId: string;
   readonly name: string;
   readonly role: Role;
-}
-
-export interface SignedIn extends Identity {
   /** The session token every project request carries. */
   readonly token: string;
 }
