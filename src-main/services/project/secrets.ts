@@ -17,8 +17,8 @@ const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 /** The longest secret accepted: scrypt does not care, but a megabyte "password" is a mistake or an attack. */
 const MAX_SECRET_CHARS = 256;
-export const MIN_PASSWORD_CHARS = 8;
-export const MIN_PIN_DIGITS = 6;
+const MIN_PASSWORD_CHARS = 8;
+const MIN_PIN_DIGITS = 6;
 
 function derive(secret: string, salt: Buffer, cost: { ln: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { N: 2 ** cost.ln, r: cost.r, p: cost.p, maxmem: 256 * 2 ** cost.ln * cost.r };

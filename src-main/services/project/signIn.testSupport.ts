@@ -10,7 +10,7 @@ export function testSecretOf(name: string): string {
 }
 
 /** A channel call without the `quorum:` prefix, returning the value or throwing with the error. */
-export type ShortCall = (channel: 'rater.identities' | 'rater.signIn', request: unknown) => Promise<unknown>;
+type ShortCall = (channel: 'rater.identities' | 'rater.signIn', request: unknown) => Promise<unknown>;
 
 /** Signs `name` in over the API with their test secret, setting it when they have none yet. */
 export async function signInWithTestSecret(call: ShortCall, name: string): Promise<{ token: string; raterId: string; role: string }> {
