@@ -5,7 +5,8 @@
  *   (typed twice; a weak one is refused with the reason), and the next sign-in needs it;
  * - a reload keeps the tab's sign-in and reopens the last case at the slices the views showed;
  * - the kept token is checked by the server: once the server has ended the session, a reload
- *   shows the sign-in again (the case still reopens).
+ *   shows the sign-in again (the case still reopens);
+ * - an admin sets a person's password from the app.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,4 +111,16 @@ test('the kept token proves nothing by itself: a session the server ended is dro
   await expect(page.getByTestId('signed-in')).toHaveCount(0);
   await waitForVolume(page);
   expect(await page.evaluate(() => sessionStorage.getItem('quorum.session'))).toBeNull();
+});
+
+test("an admin sets a person's forgotten password in the app; the old one stops working", async () => {
+  await signInAs(page, 'Ada Admin');
+  const form = page.getByTestId('secret-reset');
+  await form.locator('summary').click();
+  await form.getByTestId('secret-reset-person').selectOption({ label: NEW_PERSON });
+  await form.getByTestId('secret-reset-secret').fill('a new one for Nina');
+  await form.getByTestId('secret-reset-submit').click();
+  await expect(page.getByTestId('annotation-message')).toContainText('Password set');
+  await expect(api.call('rater.signIn', { name: NEW_PERSON, secret: testSecretOf(NEW_PERSON) })).rejects.toThrow(/wrong password/);
+  expect((await api.call<{ name: string }>('rater.signIn', { name: NEW_PERSON, secret: 'a new one for Nina' })).name).toBe(NEW_PERSON);
 });

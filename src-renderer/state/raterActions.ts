@@ -101,6 +101,16 @@ export async function signOut(): Promise<void> {
   await loadIdentities();
 }
 
+/** An admin sets a person's secret (the server ends that person's sessions and lifts a sign-in pause). */
+export async function resetSecret(raterId: string, secret: string): Promise<boolean> {
+  const token = annotationStore.getState().signedIn?.token;
+  if (!token) return false;
+  const r = await getApi()['quorum:rater.setSecret']({ session: token, raterId, secret });
+  if (!r.ok) tell(r.error.message, true);
+  else tell('Password set: tell the person, who can sign in with it now.');
+  return r.ok;
+}
+
 /** Reviewers and admins may switch to annotating their own labelmap, and back. */
 export async function chooseMode(mode: AnnotationMode): Promise<void> {
   const { signedIn, mode: current } = annotationStore.getState();
