@@ -36,6 +36,7 @@ import { projectApi, type ProjectApi } from '../e2e/helpers/projectApi';
 import { startServer } from '../e2e/helpers/startServer';
 import { waitForVolume } from '../e2e/helpers/waitForVolume';
 import { ensureSyntheticCt } from './syntheticCt';
+import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIMS = [512, 512, 300] as const;
@@ -91,9 +92,16 @@ function raterLabelmap(r: number): Uint8Array {
 async function signInAs(page: Page, name: string): Promise<void> {
   const existing = page.locator(`[data-testid="identity-item"][data-name="${name}"]`);
   await page.getByTestId('sign-in').waitFor();
-  if (await existing.count()) await existing.click();
-  else {
+  const secret = testSecretOf(name);
+  if (await existing.count()) {
+    await existing.click();
+    await page.getByTestId('sign-in-secret').fill(secret);
+    if ((await page.getByTestId('sign-in').getAttribute('data-first-sign-in')) === 'true')
+      await page.getByTestId('sign-in-secret-confirm').fill(secret);
+    await page.getByTestId('sign-in-submit').click();
+  } else {
     await page.getByTestId('new-rater-name').fill(name);
+    await page.getByTestId('new-rater-secret').fill(secret);
     await page.getByTestId('create-rater').click();
   }
   await page.getByTestId('signed-in').waitFor();
@@ -105,8 +113,8 @@ async function signOut(page: Page): Promise<void> {
 }
 
 async function addRater(api: ProjectApi, admin: string, caseId: string, name: string, r: number): Promise<void> {
-  const rater = await api.call<{ raterId: string }>('rater.create', { session: admin, name, role: 'annotator' });
-  const { token } = await api.call<{ token: string }>('rater.signIn', { raterId: rater.raterId });
+  await api.call('rater.create', { session: admin, name, role: 'annotator' });
+  const token = await api.signInAs(name);
   await api.call('annotation.save', {
     session: token,
     caseId,
@@ -162,8 +170,8 @@ export async function run(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] });
   try {
     await api.call('project.open', {});
-    const reviewer = await api.call<{ raterId: string }>('rater.create', { name: 'Reviewer' });
-    const admin = (await api.call<{ token: string }>('rater.signIn', { raterId: reviewer.raterId })).token;
+    await api.call('rater.create', { name: 'Reviewer', secret: testSecretOf('Reviewer') });
+    const admin = await api.signInAs('Reviewer');
     const [ct] = await api.call<Array<{ caseId: string }>>('projectCase.list', { session: admin });
     const t0 = performance.now();
     for (const [r, name] of RATERS.entries()) await addRater(api, admin, ct.caseId, name, r);

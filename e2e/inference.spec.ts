@@ -20,6 +20,7 @@ import { expect, test, type Page } from '@playwright/test';
 import * as ortNode from 'onnxruntime-node';
 import { loadModelFolder, ortRunner, runSegmentation, dwiChannelSources, type SegmentationResult } from '../src-shared/inference';
 import { parseBval, readNifti, splitByBValue } from '../src-shared/nifti';
+import { signInWithTestSecret, testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import { signInAs, signOut } from './helpers/annotate';
 import { appUrl } from './helpers/appUrl';
 import { colouredPixels } from './helpers/colouredPixels';
@@ -45,14 +46,17 @@ let nodeRun: { r: SegmentationResult; voxelMl: number } | null = null;
 async function ensureReviewer(): Promise<void> {
   const api = projectApi(appUrl());
   await api.call('project.open', {});
-  const ids = await api.call<Array<{ name: string; role: string }>>('rater.identities', {});
+  const ids = await api.call<Array<{ name: string }>>('rater.identities', {});
   if (ids.some((i) => i.name === REVIEWER)) return;
-  const admin = ids.find((i) => i.role === 'admin');
-  if (!admin) {
-    await api.call('rater.create', { name: REVIEWER });
-    return;
+  // The picker names no roles: find an admin among the people by signing each in.
+  for (const { name } of ids) {
+    const person = await signInWithTestSecret(api.call, name);
+    if (person.role === 'admin') {
+      await api.call('rater.create', { name: REVIEWER, role: 'reviewer', session: person.token });
+      return;
+    }
   }
-  await api.call('rater.create', { name: REVIEWER, role: 'reviewer', session: await api.signInAs(admin.name) });
+  await api.call('rater.create', { name: REVIEWER, secret: testSecretOf(REVIEWER) });
 }
 
 /** The same pipeline on the same file with onnxruntime-node (CPU). */

@@ -190,11 +190,10 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
     await page.close();
   }
 
-  // The admin closes the study and opens the report. Loading the app opens the project, which
-  // signs every session out (projectHost.ts), so the admin signs in again after the readers' pages.
+  // The admin closes the study and opens the report. The readers' pages opening the project signed
+  // nobody out, and a reload keeps the tab's sign-in (tabRestore.ts).
   await admin.reload();
-  await expect(admin.locator('[data-testid="identity-item"][data-name="Ada Admin"]')).toBeVisible();
-  await signInAs(admin, 'Ada Admin');
+  await expect(admin.getByTestId('signed-in')).toContainText('Ada Admin');
   const adminToken2 = await api.signInAs('Ada Admin');
   await admin.getByTestId('workspace-tab-study').click();
   await expect(row.getByTestId('study-reader-progress')).toHaveText([`${READERS[0]}: 4 / 4`, `${READERS[1]}: 4 / 4`]);

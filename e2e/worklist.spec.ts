@@ -74,7 +74,16 @@ function mask(): string {
 
 async function progressOf(): Promise<Record<string, string | null>> {
   const bar = page.getByTestId('worklist-progress');
-  const attrs = ['data-total', 'data-done', 'data-approved', 'data-not-started', 'data-draft', 'data-submitted', 'data-no-lesion', 'data-revision-requested'];
+  const attrs = [
+    'data-total',
+    'data-done',
+    'data-approved',
+    'data-not-started',
+    'data-draft',
+    'data-submitted',
+    'data-no-lesion',
+    'data-revision-requested',
+  ];
   return Object.fromEntries(await Promise.all(attrs.map(async (a) => [a, await bar.getAttribute(a)] as const)));
 }
 
@@ -89,7 +98,9 @@ test('the admin sees every annotator, filters, and progress counts that add up',
   const admin = await api.signInAs('Rita Reviewer');
   // Whatever else the demo project holds (optional cases, a seeded cohort), this is the starting point.
   baseline = (await api.call<Worklist>('worklist.get', { session: admin })).progress;
-  const cases = await api.call<Array<{ caseId: string; name: string; series: Array<{ path: string }> }>>('projectCase.list', { session: admin });
+  const cases = await api.call<Array<{ caseId: string; name: string; series: Array<{ path: string }> }>>('projectCase.list', {
+    session: admin,
+  });
   caseCount = cases.length;
   const found = cases.find((c) => /^DWI/.test(c.name));
   if (!found) throw new Error('the demo DWI case is not in the project');
@@ -159,8 +170,13 @@ test("the admin opens Alice's DWI from the worklist and requests a revision, whi
   await signOut(page);
 });
 
-test('Alice sees only her rows and the comment; next case (J) goes on, then back to the revision; resubmitting clears it', async () => {
-  await page.reload();
+test('Alice sees only her rows and the comment; next case (J) goes on, then back to the revision; resubmitting clears it', async ({
+  browser,
+}) => {
+  // Alice starts in a tab of her own: a reload would reopen the admin's last case (tabRestore.ts).
+  await page.close();
+  page = await browser.newPage();
+  await page.goto(server.url);
   await expect(page.getByTestId('case-item').first()).toBeVisible();
   // The identities arrive after the cases: sign-in must find Alice in the list, not create her again.
   await expect(page.locator('[data-testid="identity-item"][data-name="Alice Annotator"]')).toBeVisible();

@@ -16,6 +16,7 @@ import { WorkspaceTabs } from './components/workspace/WorkspaceTabs';
 import { handleShortcut } from './keyboard/shortcuts';
 import { useAppState } from './state/appState';
 import { loadProject, openCasePath, refreshRecent } from './state/caseActions';
+import { keepTabPosition, restoreTab } from './state/tabRestore';
 import { setHelpVisible } from './state/uiActions';
 
 export function App() {
@@ -27,6 +28,9 @@ export function App() {
     void getApi();
     void loadProject();
     void refreshRecent();
+    // A reload keeps the sign-in and reopens the last case at its slices (tabRestore.ts).
+    const offPosition = keepTabPosition();
+    void restoreTab();
     const onKey = (e: KeyboardEvent) => {
       if (handleShortcut(e)) e.preventDefault();
     };
@@ -40,6 +44,7 @@ export function App() {
     return () => {
       window.removeEventListener('keydown', onKey);
       unsubscribe();
+      offPosition();
     };
   }, []);
 

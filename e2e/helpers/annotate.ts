@@ -1,16 +1,26 @@
 /** Signing in as a rater and painting with the brush on a viewport, as a user does. */
 import { expect, type Page } from '@playwright/test';
+import { testSecretOf } from '../../src-main/services/project/signIn.testSupport';
 import type { Region } from './colouredPixels';
 
-/** Signs in as `name`, creating the identity when it does not exist yet. */
+/**
+ * Signs in as `name` with their test secret (signIn.testSupport.ts), setting it on their first
+ * sign-in, or creates the identity with it when it does not exist yet.
+ */
 export async function signInAs(page: Page, name: string): Promise<void> {
   const panel = page.getByTestId('sign-in');
   await expect(panel).toBeVisible();
+  const secret = testSecretOf(name);
   const existing = panel.locator(`[data-testid="identity-item"][data-name="${name}"]`);
   if (await existing.count()) {
     await existing.click();
+    await page.getByTestId('sign-in-secret').fill(secret);
+    if ((await page.getByTestId('sign-in').getAttribute('data-first-sign-in')) === 'true')
+      await page.getByTestId('sign-in-secret-confirm').fill(secret);
+    await page.getByTestId('sign-in-submit').click();
   } else {
     await page.getByTestId('new-rater-name').fill(name);
+    await page.getByTestId('new-rater-secret').fill(secret);
     await page.getByTestId('create-rater').click();
   }
   await expect(page.getByTestId('signed-in')).toContainText(name);

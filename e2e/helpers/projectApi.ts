@@ -1,8 +1,10 @@
 /**
  * The project API called from the test process (Node), over the same HTTP routes the page uses,
- * with the server's token: sign in as a rater by name, list versions, read a labelmap.
+ * with the server's token: sign in as a rater by name (with their test secret, set on their first
+ * sign-in), list versions, read a labelmap.
  */
 import { gunzipSync } from 'node:zlib';
+import { signInWithTestSecret } from '../../src-main/services/project/signIn.testSupport';
 
 export interface ProjectApi {
   call<T>(channel: string, request: unknown): Promise<T>;
@@ -26,10 +28,7 @@ export function projectApi(serverUrl: string): ProjectApi {
   return {
     call,
     async signInAs(name) {
-      const identities = await call<Array<{ raterId: string; name: string }>>('rater.identities', {});
-      const me = identities.find((i) => i.name === name);
-      if (!me) throw new Error(`No rater named ${name}`);
-      return (await call<{ token: string }>('rater.signIn', { raterId: me.raterId })).token;
+      return (await signInWithTestSecret(call, name)).token;
     },
     async readLabelmap(session, versionId) {
       const read = await call<{ labelmapGzBase64: string }>('annotation.read', { session, versionId });

@@ -15,7 +15,7 @@ import { FileGrants } from '../services/pathGuard';
 import { sessionOfHost } from '../services/projectGuard';
 import { registerFolderCases } from '../services/project/demoCases';
 import { seedDemoCohort } from '../services/project/demoCohortSeed';
-import { createProjectHost, type ProjectHost } from '../services/project/projectHost';
+import { createProjectHost, type ProjectHost, type ProjectHostOptions } from '../services/project/projectHost';
 import { createRecentStore } from '../services/recent';
 import { createAppRoutes, type AppRoutes } from './appRoutes';
 
@@ -42,6 +42,8 @@ export interface BackendOptions {
   bundledModelsDir?: string;
   /** Replaced only by tests that need a loader double; the real loader by default. */
   loader?: CaseLoader;
+  /** Sessions and sign-in throttling (projectHost.ts); tests pass a movable clock and short limits. */
+  accounts?: Pick<ProjectHostOptions, 'nowMs' | 'sessionPolicy' | 'signInPolicy'>;
 }
 
 export interface Backend {
@@ -57,6 +59,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const projectDir = path.resolve(options.projectDir);
   const loader = options.loader ?? { openCase, listCases };
   const projects = createProjectHost({
+    ...options.accounts,
     appVersion: options.version,
     defaultProjectDir: path.resolve(options.annotationProjectDir ?? path.join(options.dataDir, 'projects', 'demo')),
     // Registers the image folder's cases (geometry from the real loader) on first use.
@@ -65,7 +68,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         listCases: (folder) => loader.listCases(folder),
         volumesOf: async (casePath) => {
           const loaded = await loader.openCase(casePath, { caseId: 'project-seed', volumeUrl: () => '' });
-          return loaded.ok ? { ok: true, value: { source: loaded.value.descriptor.source, volumes: loaded.value.descriptor.volumes } } : loaded;
+          return loaded.ok
+            ? { ok: true, value: { source: loaded.value.descriptor.source, volumes: loaded.value.descriptor.volumes } }
+            : loaded;
         },
       });
       for (const note of skipped) console.warn(`[project] demo case not registered: ${note}`);

@@ -27,6 +27,7 @@ import { writeNifti } from '../../src-shared/nifti';
 import { mulberry32 } from '../../src-shared/random/mulberry32';
 import { sha256Hex } from '../services/project/annotationFiles';
 import { autosaveLabelmap, CRASH_GRID, expectedLabelmap, isNoLesionSave } from '../services/project/crash/autosavePattern';
+import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
 
 const KILLS = 20;
 /**
@@ -119,9 +120,10 @@ interface Acked {
 }
 
 async function signIn(server: Server): Promise<{ session: string; caseId: string }> {
-  const ids = await call<Array<{ raterId: string; name: string }>>(server, 'rater.identities', {});
-  const me = ids.find((r) => r.name === 'Autosaver') ?? (await call<{ raterId: string }>(server, 'rater.create', { name: 'Autosaver' }));
-  const { token } = await call<{ token: string }>(server, 'rater.signIn', { raterId: me.raterId });
+  const ids = await call<Array<{ name: string }>>(server, 'rater.identities', {});
+  if (!ids.some((r) => r.name === 'Autosaver'))
+    await call(server, 'rater.create', { name: 'Autosaver', secret: testSecretOf('Autosaver') });
+  const { token } = await signInWithTestSecret((channel, request) => call(server, channel, request), 'Autosaver');
   const [c] = await call<Array<{ caseId: string }>>(server, 'projectCase.list', { session: token });
   return { session: token, caseId: c.caseId };
 }

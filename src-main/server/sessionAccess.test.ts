@@ -122,7 +122,7 @@ describe('file channels and routes act for a session (finding 3)', () => {
 
   it("gives an opened case's volume and file URLs to its session only, and serves nothing beside the file", async () => {
     const { alice } = setup;
-    const token = await signInAgainOn(demo.backend.dispatch, alice.raterId);
+    const { token } = await signInAgainOn(demo.backend.dispatch, 'Alice Annotator');
     const opened = await value<CaseDescriptor>('case.open', { session: token, path: DWI });
     const volumeUrl = opened.volumes[0].url;
     const fileUrl = opened.fileUrl ?? '';
@@ -206,7 +206,9 @@ describe('saves name their parent (finding 7)', () => {
   it('gives every save but one of the same parent a conflict, so none silently wins', async () => {
     const { caseId, bob } = setup;
     const [newest] = (await value<Array<{ versionId: string }>>('annotation.list', { session: bob.token, caseId })).slice(-1);
-    const sessions = await Promise.all(Array.from({ length: 5 }, () => signInAgainOn(demo.backend.dispatch, bob.raterId)));
+    const sessions = await Promise.all(
+      Array.from({ length: 5 }, async () => (await signInAgainOn(demo.backend.dispatch, 'Bob Annotator')).token),
+    );
     const saves = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         post('annotation.save', {

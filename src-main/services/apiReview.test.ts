@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import type { Worklist } from '../../src-shared/project/reviewSession';
 import { useDemoDwiBackend } from './demoDwiBackend.testSupport';
+import { testSecretOf } from './project/signIn.testSupport';
 
 const VOXELS = 124 * 152 * 32;
 const demo = useDemoDwiBackend('quorum-api-review-');
@@ -24,21 +25,30 @@ function mask(at: number): string {
   return gzipSync(lm).toString('base64');
 }
 
-async function signIn(raterId: string): Promise<string> {
-  return (await call<{ token: string }>('quorum:rater.signIn', { raterId })).token;
-}
+const signIn = async (name: string): Promise<string> => (await demo.signInAs(name)).token;
+const register = (name: string) => call<{ raterId: string }>('quorum:rater.create', { name, secret: testSecretOf(name) });
 
 describe('review channels', () => {
   it('worklist, reviewer actions and time on task, blinded for annotators', async () => {
     await call('quorum:project.open', {});
-    const ada = await call<{ raterId: string }>('quorum:rater.create', { name: 'Ada Admin' });
-    const alice = await call<{ raterId: string }>('quorum:rater.create', { name: 'Alice Annotator' });
-    const bob = await call<{ raterId: string }>('quorum:rater.create', { name: 'Bob Blinded' });
-    const [adaT, aliceT, bobT] = [await signIn(ada.raterId), await signIn(alice.raterId), await signIn(bob.raterId)];
+    const ada = await register('Ada Admin');
+    const alice = await register('Alice Annotator');
+    const bob = await register('Bob Blinded');
+    const [adaT, aliceT, bobT] = [await signIn('Ada Admin'), await signIn('Alice Annotator'), await signIn('Bob Blinded')];
     const [dwi] = await call<Array<{ caseId: string }>>('quorum:projectCase.list', { session: aliceT });
     const caseId = dwi.caseId;
-    const aliceV = await call<{ versionId: string }>('quorum:annotation.save', { session: aliceT, caseId, labelmapGzBase64: mask(100_000), status: 'submitted' });
-    const bobV = await call<{ versionId: string; fileHash: string }>('quorum:annotation.save', { session: bobT, caseId, labelmapGzBase64: mask(200_000), status: 'draft' });
+    const aliceV = await call<{ versionId: string }>('quorum:annotation.save', {
+      session: aliceT,
+      caseId,
+      labelmapGzBase64: mask(100_000),
+      status: 'submitted',
+    });
+    const bobV = await call<{ versionId: string; fileHash: string }>('quorum:annotation.save', {
+      session: bobT,
+      caseId,
+      labelmapGzBase64: mask(200_000),
+      status: 'draft',
+    });
 
     // The admin (open enrolment assigns everyone) sees both annotators, not their own assignment.
     const all = await call<Worklist>('quorum:worklist.get', { session: adaT });
@@ -72,9 +82,12 @@ describe('review channels', () => {
       await callRaw('quorum:worklist.get', { session: aliceT, caseId }),
     ];
     const first = responses[0] as { ok: true; value: Worklist };
-    expect(first.value.rows.map((r) => [r.raterName, r.status, r.revision?.comment])).toEqual([['Alice Annotator', 'revision-requested', 'Extend to slice 12']]);
+    expect(first.value.rows.map((r) => [r.raterName, r.status, r.revision?.comment])).toEqual([
+      ['Alice Annotator', 'revision-requested', 'Extend to slice 12'],
+    ]);
     const body = JSON.stringify(responses);
-    for (const secret of [bob.raterId, 'Bob Blinded', bobV.versionId, bobV.fileHash, ada.raterId, 'Ada Admin']) expect(body).not.toContain(secret);
+    for (const secret of [bob.raterId, 'Bob Blinded', bobV.versionId, bobV.fileHash, ada.raterId, 'Ada Admin'])
+      expect(body).not.toContain(secret);
 
     // Time on task: recorded by Alice, summed for the admin, exported as CSV.
     const end = Date.now();
@@ -93,7 +106,13 @@ describe('review channels', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'quorum-time-')), 'time.csv');
     expect(await call('quorum:export.timeOnTaskCsv', { session: adaT, path: out })).toEqual({ path: out, rows: 1 });
     expect(readFileSync(out, 'utf8')).toContain(`${alice.raterId},Alice Annotator,annotate,95000,1.58,1,`);
-    expect(await callRaw('quorum:export.timeOnTaskCsv', { session: aliceT, path: out })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect(await callRaw('quorum:export.timeOnTaskCsv', { session: adaT, path: 'relative.csv' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await callRaw('quorum:export.timeOnTaskCsv', { session: aliceT, path: out })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
+    expect(await callRaw('quorum:export.timeOnTaskCsv', { session: adaT, path: 'relative.csv' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
   });
 });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { createBackend, type Backend } from '../server/backend';
 import type { Dispatch } from './apiDispatch';
+import { signInWithTestSecret, testSecretOf } from './project/signIn.testSupport';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -22,6 +23,8 @@ export interface DemoDwiBackend {
   call<T = unknown>(channel: string, request: unknown): Promise<T>;
   /** Creates a rater (a reviewer or admin role needs an admin's `session`) and signs them in. */
   signedInRater(name: string, role?: { role: 'reviewer' | 'admin'; session: string }): Promise<{ raterId: string; token: string }>;
+  /** Signs an existing person in with their test secret (signIn.testSupport.ts). */
+  signInAs(name: string): Promise<{ raterId: string; token: string }>;
 }
 
 /** Calls a channel through `dispatch` and returns its value, throwing with the error message otherwise. */
@@ -40,13 +43,14 @@ export async function signedInRaterOn(
   name: string,
   role?: { role: 'reviewer' | 'admin'; session: string },
 ): Promise<{ raterId: string; token: string }> {
-  const { raterId } = await must<{ raterId: string }>(dispatch, 'quorum:rater.create', { name, ...role });
-  return { raterId, token: await signInAgainOn(dispatch, raterId) };
+  await must(dispatch, 'quorum:rater.create', { name, ...role, secret: testSecretOf(name) });
+  return signInAgainOn(dispatch, name);
 }
 
-/** A further session of an existing rater (a second window or workstation); returns its token. */
-export async function signInAgainOn(dispatch: Dispatch, raterId: string): Promise<string> {
-  return (await must<{ token: string }>(dispatch, 'quorum:rater.signIn', { raterId })).token;
+/** A further session of an existing person (a second window or workstation), with their test secret. */
+export async function signInAgainOn(dispatch: Dispatch, name: string): Promise<{ raterId: string; token: string }> {
+  const { raterId, token } = await signInWithTestSecret((channel, request) => must(dispatch, `quorum:${channel}`, request), name);
+  return { raterId, token };
 }
 
 export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
@@ -86,6 +90,7 @@ export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
     },
     call: (channel, request) => must(demo.backend.dispatch, channel, request),
     signedInRater: (name, role) => signedInRaterOn(demo.backend.dispatch, name, role),
+    signInAs: (name) => signInAgainOn(demo.backend.dispatch, name),
   };
   return demo;
 }

@@ -13,6 +13,7 @@ import { onVolumeShown } from '../viewer/viewerSession';
 import { AnnotatePanel } from './AnnotatePanel';
 import { ExchangeButton } from './ExchangeDialog';
 import { RaterPanel } from './RaterPanel';
+import { SecretReset } from './SecretReset';
 import { ReviewPanel } from './ReviewPanel';
 import { RevisionBanner } from './worklist/ReviewActions';
 import { installTimeOnTask } from '../state/worklistTime';
@@ -95,6 +96,7 @@ export function AnnotationSection() {
       {signedIn && currentCase && mode === 'annotate' && <AnnotatePanel />}
       {signedIn && currentCase && mode === 'review' && <ReviewPanel />}
       {signedIn && signedIn.role !== 'annotator' && <ExchangeButton />}
+      <SecretReset />
       {message && (
         <div className={message.error ? 'annotation-message error' : 'annotation-message'} data-testid="annotation-message" role="status">
           {message.text}

@@ -1,6 +1,9 @@
-/** Sign-in: choose or create a rater identity (no passwords locally); once signed in, who and which mode. */
+/**
+ * Sign-in: choose your name and give your password or PIN (a person without one yet chooses it
+ * here, twice), or create an identity with its secret; once signed in, who and which mode.
+ */
 import { useState } from 'react';
-import { useAnnotationState } from '../state/annotationState';
+import { useAnnotationState, type Identity } from '../state/annotationState';
 import { chooseMode, createIdentity, signIn, signOut } from '../state/raterActions';
 
 export function RaterPanel() {
@@ -9,7 +12,7 @@ export function RaterPanel() {
   const mode = useAnnotationState((s) => s.mode);
   // For tests: the own layer has (re)mounted, so an edit tool picked meanwhile is now bound.
   const layerMounts = useAnnotationState((s) => s.ownLayerMounts);
-  const [name, setName] = useState('');
+  const [chosen, setChosen] = useState<Identity | null>(null);
 
   if (signedIn) {
     return (
@@ -32,41 +35,120 @@ export function RaterPanel() {
       </div>
     );
   }
+  if (chosen) return <SecretForm key={chosen.name} identity={chosen} onDone={() => setChosen(null)} />;
   return (
     <div className="rater-panel" data-testid="sign-in">
       <ul className="identity-list">
         {identities.map((i) => (
-          <li key={i.raterId}>
-            <button
-              type="button"
-              className="identity"
-              data-testid="identity-item"
-              data-name={i.name}
-              onClick={() => void signIn(i.raterId)}
-            >
-              {i.name} <span className="muted">{i.role}</span>
+          <li key={i.name}>
+            <button type="button" className="identity" data-testid="identity-item" data-name={i.name} onClick={() => setChosen(i)}>
+              {i.name}
             </button>
           </li>
         ))}
         {identities.length === 0 && <li className="muted">No raters yet: the first one becomes the project admin.</li>}
       </ul>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (name.trim()) void createIdentity(name).then(() => setName(''));
-        }}
-      >
-        <input
-          data-testid="new-rater-name"
-          placeholder="New rater name"
-          value={name}
-          maxLength={80}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <button type="submit" data-testid="create-rater" disabled={!name.trim()}>
-          Create & sign in
-        </button>
-      </form>
+      <NewIdentityForm />
     </div>
+  );
+}
+
+/** The chosen person's password or PIN; on their first sign-in, the one they choose, typed twice. */
+function SecretForm(props: { identity: Identity; onDone: () => void }) {
+  const { identity, onDone } = props;
+  const first = !identity.hasSecret;
+  const [secret, setSecret] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const mismatch = first && confirm.length > 0 && confirm !== secret;
+  return (
+    <form
+      className="rater-panel"
+      data-testid="sign-in"
+      data-first-sign-in={first}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!secret || (first && confirm !== secret)) return;
+        setBusy(true);
+        void signIn(identity.name, secret, first).then((ok) => {
+          setBusy(false);
+          if (ok) onDone();
+          else setSecret('');
+        });
+      }}
+    >
+      <div data-testid="sign-in-name">{identity.name}</div>
+      {first && (
+        <p className="muted" data-testid="set-secret-title">
+          First sign-in: choose your password (8+ characters) or PIN (6+ digits).
+        </p>
+      )}
+      <input
+        type="password"
+        data-testid="sign-in-secret"
+        aria-label={first ? 'New password or PIN' : 'Password or PIN'}
+        placeholder={first ? 'New password or PIN' : 'Password or PIN'}
+        autoComplete={first ? 'new-password' : 'current-password'}
+        autoFocus
+        value={secret}
+        onChange={(e) => setSecret(e.target.value)}
+      />
+      {first && (
+        <input
+          type="password"
+          data-testid="sign-in-secret-confirm"
+          aria-label="Repeat it"
+          placeholder="Repeat it"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+        />
+      )}
+      {mismatch && <p className="muted">The two entries differ.</p>}
+      <button type="submit" data-testid="sign-in-submit" disabled={busy || !secret || (first && confirm !== secret)}>
+        {first ? 'Set and sign in' : 'Sign in'}
+      </button>
+      <button type="button" data-testid="sign-in-cancel" onClick={onDone}>
+        Back
+      </button>
+    </form>
+  );
+}
+
+/** Self-registration: a name and the secret that protects it from the start. */
+function NewIdentityForm() {
+  const [name, setName] = useState('');
+  const [secret, setSecret] = useState('');
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (name.trim() && secret)
+          void createIdentity(name, secret).then((ok) => {
+            if (ok) setName('');
+            setSecret('');
+          });
+      }}
+    >
+      <input
+        data-testid="new-rater-name"
+        placeholder="New rater name"
+        value={name}
+        maxLength={80}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <input
+        type="password"
+        data-testid="new-rater-secret"
+        aria-label="Password or PIN for the new rater"
+        placeholder="Password or PIN"
+        autoComplete="new-password"
+        value={secret}
+        onChange={(e) => setSecret(e.target.value)}
+      />
+      <button type="submit" data-testid="create-rater" disabled={!name.trim() || !secret}>
+        Create & sign in
+      </button>
+    </form>
   );
 }

@@ -14,13 +14,16 @@ import { DEFAULT_UNCERTAIN_AS } from '../../src-shared/evaluation/defaults';
 import type { UncertainAs } from '../../src-shared/project/labels';
 import { createStore } from './createStore';
 
+/** An entry of the sign-in picker: a person's name, and whether they have chosen a secret yet. */
 export interface Identity {
+  readonly name: string;
+  readonly hasSecret: boolean;
+}
+
+export interface SignedIn {
   readonly raterId: string;
   readonly name: string;
   readonly role: Role;
-}
-
-export interface SignedIn extends Identity {
   /** The session token every project request carries. */
   readonly token: string;
 }

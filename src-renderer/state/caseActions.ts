@@ -7,6 +7,7 @@
 import { getApi, streamVolumeBytes } from '../api';
 import { sessionToken } from './annotationState';
 import { appStore } from './appState';
+import { rememberLastCase } from './tabSession';
 import { markCaseOpenStart, timeStageAsync } from './timing';
 import { finishLoading, showError, startLoading } from './uiActions';
 
@@ -56,6 +57,8 @@ export async function openCasePath(path: string, seriesInstanceUid?: string): Pr
     windowChoice: caseDescriptor.modality === 'CT' ? 'brain' : 'auto',
   }));
   finishLoading();
+  // A reload reopens it (tabRestore.ts); the slices are added when the page goes away.
+  rememberLastCase({ path, ...(seriesInstanceUid ? { seriesInstanceUid } : {}), slices: {} });
   void refreshRecent();
   return true;
 }

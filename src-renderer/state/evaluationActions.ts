@@ -98,9 +98,8 @@ export async function refreshEvaluation(): Promise<void> {
 }
 
 function raterName(raterId: string): string {
-  return (
-    annotationStore.getState().identities.find((i) => i.raterId === raterId)?.name ?? annotationStore.getState().signedIn?.name ?? raterId
-  );
+  const { signedIn, layers } = annotationStore.getState();
+  return signedIn?.raterId === raterId ? signedIn.name : (layers.find((l) => l.raterId === raterId)?.name ?? raterId);
 }
 
 function withLive(raters: readonly RaterSource[], raterId: string, labelmap: Uint8Array): RaterSource[] {

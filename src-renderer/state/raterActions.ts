@@ -1,27 +1,32 @@
 /**
- * Signing in to the app's project: open it, list identities, create one, sign in and out, switch
- * between annotate and review. Blinding is the server's business (the session decides what comes
+ * Signing in to the app's project: open it, list identities, create one, sign in (name and secret;
+ * a first sign-in sets the secret) and out, resume the tab's session after a reload, switch between
+ * annotate and review. Blinding is the server's business (the session decides what comes
  * back); the mode here only chooses what is drawn.
  */
-import type { Role } from '../../src-shared/project/types';
+import type { Role, Session } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { annotationStore, initialAnnotationState, tell, updateAnnotation, type AnnotationMode } from './annotationState';
 import { flushOwnAnnotation, syncAnnotationCase } from './annotationActions';
 import { refreshRecent } from './caseActions';
+import { rememberSessionToken } from './tabSession';
 import { stopTimeOnTask } from './worklistTime';
 
 let opened: Promise<boolean> | null = null;
 
 /** Opens the app's own project (the demo cases) once per page. */
 export function ensureProject(): Promise<boolean> {
-  opened ??= getApi()['quorum:project.open']({}).then((r) => {
-    if (!r.ok) {
-      opened = null;
-      tell(`The project could not be opened: ${r.error.message}`, true);
-    }
-    return r.ok;
-  });
+  opened ??= openProject();
   return opened;
+}
+
+async function openProject(): Promise<boolean> {
+  const r = await getApi()['quorum:project.open']({});
+  if (!r.ok) {
+    opened = null;
+    tell(`The project could not be opened: ${r.error.message}`, true);
+  }
+  return r.ok;
 }
 
 export async function loadIdentities(): Promise<void> {
@@ -31,36 +36,52 @@ export async function loadIdentities(): Promise<void> {
   else tell(r.error.message, true);
 }
 
-/** Creates an identity (the project's first is admin, later ones annotators) and signs in as it. */
-export async function createIdentity(name: string): Promise<void> {
-  if (!(await ensureProject())) return;
-  const r = await getApi()['quorum:rater.create']({ name: name.trim() });
+/** Creates an identity with its secret (the project's first is admin, later ones annotators) and signs in as it. */
+export async function createIdentity(name: string, secret: string): Promise<boolean> {
+  if (!(await ensureProject())) return false;
+  const r = await getApi()['quorum:rater.create']({ name: name.trim(), secret });
   if (!r.ok) {
     tell(r.error.message, true);
-    return;
+    return false;
   }
   await loadIdentities();
-  await signIn(r.value.raterId);
+  return signIn(r.value.name, secret, false);
 }
 
 export function defaultModeFor(role: Role): AnnotationMode {
   return role === 'annotator' ? 'annotate' : 'review';
 }
 
-export async function signIn(raterId: string): Promise<void> {
-  if (!(await ensureProject())) return;
-  const api = getApi();
-  const r = await api['quorum:rater.signIn']({ raterId });
+/** Signs in with a name and secret; `setSecret` on a first sign-in makes the secret the person's. */
+export async function signIn(name: string, secret: string, setSecret: boolean): Promise<boolean> {
+  if (!(await ensureProject())) return false;
+  const r = await getApi()['quorum:rater.signIn']({ name, secret, setSecret });
   if (!r.ok) {
     tell(r.error.message, true);
+    if (setSecret) await loadIdentities();
+    return false;
+  }
+  await startSession(r.value.token, r.value.session, r.value.name);
+  return true;
+}
+
+/** After a reload: resumes the tab's session if the server still knows its token, or forgets it. */
+export async function resumeSession(token: string): Promise<void> {
+  if (!(await ensureProject())) return;
+  const r = await getApi()['quorum:rater.current']({ session: token });
+  if (!r.ok) {
+    rememberSessionToken(null);
     return;
   }
-  const token = r.value.token;
-  const me = annotationStore.getState().identities.find((i) => i.raterId === raterId);
-  const cases = await api['quorum:projectCase.list']({ session: token });
+  await startSession(token, r.value.session, r.value.name);
+}
+
+async function startSession(token: string, session: Session, name: string): Promise<void> {
+  rememberSessionToken(token);
+  const cases = await getApi()['quorum:projectCase.list']({ session: token });
   updateAnnotation({
-    signedIn: { raterId, name: me?.name ?? raterId, role: r.value.session.role, token },
-    mode: defaultModeFor(r.value.session.role),
+    signedIn: { raterId: session.raterId, name, role: session.role, token },
+    mode: defaultModeFor(session.role),
     projectCases: cases.ok ? cases.value : [],
     message: null,
   });
@@ -75,10 +96,23 @@ export async function signOut(): Promise<void> {
   await stopTimeOnTask('sign-out');
   const token = annotationStore.getState().signedIn?.token;
   if (token) await getApi()['quorum:rater.signOut']({ session: token });
+  rememberSessionToken(null);
   const { identities } = annotationStore.getState();
   annotationStore.update(() => ({ ...initialAnnotationState, identities }));
   void refreshRecent();
   await syncAnnotationCase();
+  // People created meanwhile (by an admin) appear in the picker.
+  await loadIdentities();
+}
+
+/** An admin sets a person's secret (the server ends that person's sessions and lifts a sign-in pause). */
+export async function resetSecret(raterId: string, secret: string): Promise<boolean> {
+  const token = annotationStore.getState().signedIn?.token;
+  if (!token) return false;
+  const r = await getApi()['quorum:rater.setSecret']({ session: token, raterId, secret });
+  if (!r.ok) tell(r.error.message, true);
+  else tell('Password set: tell the person, who can sign in with it now.');
+  return r.ok;
 }
 
 /** Reviewers and admins may switch to annotating their own labelmap, and back. */

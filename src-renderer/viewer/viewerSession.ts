@@ -227,6 +227,48 @@ export function stepSliceIn(view: MprView, delta: number): void {
   if (session && session.shownIndex !== null) stepSlice(session.viewer, view, delta);
 }
 
+/** Moves a view to slice `index` (0-based along the view's voxel axis, as paneInfo counts it). */
+function goToSlice(view: MprView, index: number): void {
+  const current = (): number | null => paneInfo(view).slice?.index ?? null;
+  const from = current();
+  if (from === null || from === index) return;
+  // Cornerstone scrolls from the camera's side, which may run against the voxel axis: one probe step tells which way.
+  const probeStep = from > 0 ? -1 : 1;
+  stepSliceIn(view, probeStep);
+  const moved = current();
+  if (moved === null || moved === from) return;
+  const direction = (moved - from) * probeStep;
+  stepSliceIn(view, (index - moved) * direction);
+}
+
+/**
+ * Puts the views at these slices and keeps them there until the user's first input: Cornerstone
+ * resets every view's camera when an actor is added (a labelmap layer mounting after the case is
+ * shown, through the crosshairs tool's reset), so the slices are applied again after each reset.
+ */
+export function holdSlicesUntilInput(slices: Partial<Record<MprView, number>>): void {
+  const s = session;
+  if (!s) return;
+  const apply = () => {
+    if (session !== s) return;
+    for (const view of MPR_VIEWS) {
+      const index = slices[view];
+      if (index !== undefined) goToSlice(view, index);
+    }
+  };
+  // After every listener of the reset (the crosshairs tool's own reset included) has run.
+  const onReset = () => requestAnimationFrame(apply);
+  const elements = MPR_VIEWS.map((view) => s.viewer.elements[view]);
+  const inputs = ['pointerdown', 'wheel', 'keydown'] as const;
+  const release = () => {
+    for (const el of elements) el.removeEventListener(Enums.Events.CAMERA_RESET, onReset);
+    for (const type of inputs) window.removeEventListener(type, release, { capture: true });
+  };
+  for (const el of elements) el.addEventListener(Enums.Events.CAMERA_RESET, onReset);
+  for (const type of inputs) window.addEventListener(type, release, { capture: true });
+  apply();
+}
+
 export function setPrimaryToolOf(tool: PrimaryTool): void {
   if (session) setViewerPrimaryTool(session.viewer, tool);
 }

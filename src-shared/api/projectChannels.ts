@@ -2,8 +2,9 @@
  * The project, rater, annotation and review channels of the API contract (issue 4), spread into
  * the one `contract` table in contract.ts. Record schemas come from src-shared/project/schemas.ts.
  *
- * Every request except project.open, rater.identities, rater.create and rater.signIn carries
- * `session`: the opaque token rater.signIn returned. The handler turns it back into the rater's
+ * Every request except rater.identities, rater.create (self-registration) and rater.signIn carries
+ * `session`: the opaque token rater.signIn returned, after the person gave their name and secret
+ * (a password, or a PIN of 6+ digits; src-main/services/project/signIn.ts). The handler turns it back into the rater's
  * Session and the project store applies blinding itself, so what an annotator's session can
  * receive does not depend on the handler.
  *
@@ -35,6 +36,8 @@ import { reviewChannels } from './reviewChannels';
 
 /** The opaque session token from rater.signIn. */
 const session = z.string().min(1);
+/** A password or PIN as typed; its policy (length, digits) is the server's (secrets.ts). */
+const secret = z.string().min(1).max(256);
 const id = z.string().min(1);
 /** Base64 of a gzip stream whose content is the Uint8 labelmap (i fastest) on the case's reference grid. */
 const labelmapGzBase64 = z.string().min(1);
@@ -53,22 +56,48 @@ export const projectOpenedSchema = z.object({
 export type ProjectOpened = z.infer<typeof projectOpenedSchema>;
 
 export const projectChannels = {
-  /** Open (or create) a Quorum project folder; no path = the app's own project for the demo cases. Signs everyone out. */
+  /**
+   * No path: the open project (the app's own one on first use), for anyone. A path: re-open or
+   * switch (create when asked), for an admin of the open project only; re-opening the same project
+   * keeps every session, switching ends them.
+   */
   'quorum:project.open': {
-    request: z.object({ path: z.string().min(1).optional(), create: z.boolean().optional() }),
+    request: z.object({ path: z.string().min(1).optional(), create: z.boolean().optional(), session: session.optional() }),
     result: projectOpenedSchema,
   },
   /** Re-run the integrity check (annotators: only their own files). */
   'quorum:project.integrity': { request: z.object({ session }), result: integrityReportSchema },
-  /** The sign-in picker: names and roles of the project's raters. */
+  /** The sign-in picker: people's names, and whether each has chosen a secret yet (no ids, no roles). */
   'quorum:rater.identities': { request: z.object({}), result: z.array(identitySchema) },
-  /** Create a rater: self-registration gives an annotator (the project's first identity is admin); an admin session may give any role. */
+  /**
+   * Create a person: self-registration (no session) gives an annotator (the project's first person
+   * is admin) and needs their secret; an admin session may give any role and an initial secret, or
+   * leave the secret to the person's first sign-in.
+   */
   'quorum:rater.create': {
-    request: z.object({ name: z.string().min(1).max(80), role: roleSchema.optional(), session: session.optional() }),
+    request: z.object({
+      name: z.string().min(1).max(80),
+      role: roleSchema.optional(),
+      session: session.optional(),
+      secret: secret.optional(),
+    }),
     result: raterSchema,
   },
-  /** Sign in as a rater: returns the session token later requests carry. */
-  'quorum:rater.signIn': { request: z.object({ raterId: id }), result: z.object({ token: z.string(), session: sessionSchema }) },
+  /**
+   * Sign in with a name and secret; `setSecret` on a person's first sign-in makes `secret` theirs.
+   * Failures are throttled per person. Returns the session token later requests carry.
+   */
+  'quorum:rater.signIn': {
+    request: z.object({ name: z.string().min(1).max(80), secret, setSecret: z.boolean().optional() }),
+    result: z.object({ token: z.string(), session: sessionSchema, name: z.string() }),
+  },
+  /** Who a session token belongs to, while it is valid (a reloaded page resumes its session). */
+  'quorum:rater.current': { request: z.object({ session }), result: z.object({ session: sessionSchema, name: z.string() }) },
+  /** Set a person's secret: an admin for anyone (ends their sessions, lifts a sign-in pause); oneself with the current one. */
+  'quorum:rater.setSecret': {
+    request: z.object({ session, raterId: id, secret, currentSecret: secret.optional() }),
+    result: z.object({}),
+  },
   /** Forget a session token. */
   'quorum:rater.signOut': { request: z.object({ session }), result: z.object({}) },
   /** Raters the session may know about (annotators: themselves). */
@@ -83,7 +112,16 @@ export const projectChannels = {
       session,
       name: z.string().min(1),
       source: z.enum(['nifti', 'dicom']),
-      series: z.array(z.object({ label: z.string(), path: z.string().min(1), bValue: z.number().nullable().optional(), geometry: seriesGeometrySchema })).min(1),
+      series: z
+        .array(
+          z.object({
+            label: z.string(),
+            path: z.string().min(1),
+            bValue: z.number().nullable().optional(),
+            geometry: seriesGeometrySchema,
+          }),
+        )
+        .min(1),
     }),
     result: caseRecordSchema,
   },
@@ -112,7 +150,10 @@ export const projectChannels = {
   /** Submit an existing draft unchanged. */
   'quorum:annotation.submitDraft': { request: z.object({ session, versionId: id }), result: annotationVersionSchema },
   /** The explicit, submitted "no lesion" answer. */
-  'quorum:annotation.noLesion': { request: z.object({ session, caseId: id, parentVersionId: id.nullable().optional() }), result: annotationVersionSchema },
+  'quorum:annotation.noLesion': {
+    request: z.object({ session, caseId: id, parentVersionId: id.nullable().optional() }),
+    result: annotationVersionSchema,
+  },
   /** Review comments on a case (blinded for annotators). */
   'quorum:review.comments': { request: z.object({ session, caseId: id }), result: z.array(reviewCommentSchema) },
   /** Review flags on a case (blinded for annotators). */
@@ -128,7 +169,10 @@ export const projectChannels = {
     result: reviewFlagSchema,
   },
   /** The audit log, newest first (annotators: their own actions). */
-  'quorum:audit.list': { request: z.object({ session, limit: z.number().int().min(1).max(10_000).optional() }), result: z.array(auditEntrySchema) },
+  'quorum:audit.list': {
+    request: z.object({ session, limit: z.number().int().min(1).max(10_000).optional() }),
+    result: z.array(auditEntrySchema),
+  },
   /** Mask import, folder import (QUBIQ, BIDS), case and CSV export: see exchangeChannels.ts. */
   ...exchangeChannels,
   /** Worklist, reviewer actions, time on task (issue 6): see reviewChannels.ts. */

@@ -6,10 +6,22 @@
  */
 import '../api/zodSetup';
 import { z } from 'zod';
-import type { AnnotationVersion, AuditEntry, CaseRecord, Rater, RaterCaseStatus, ReviewComment, ReviewFlag, SeriesGeometry, Session } from './types';
+import type {
+  AnnotationVersion,
+  AuditEntry,
+  CaseRecord,
+  Rater,
+  RaterCaseStatus,
+  ReviewComment,
+  ReviewFlag,
+  SeriesGeometry,
+  Session,
+} from './types';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]).readonly();
-const direction = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]).readonly();
+const direction = z
+  .tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number(), z.number(), z.number(), z.number()])
+  .readonly();
 
 export const roleSchema = z.enum(['annotator', 'reviewer', 'admin']);
 export const uncertainAsSchema = z.enum(['lesion', 'background', 'half']);
@@ -18,8 +30,15 @@ export const raterCaseStatusSchema = z.enum(['not-started', 'draft', 'submitted'
 export const flagKindSchema = z.enum(['needs-revision', 'accepted', 'image-problem', 'other', 'difficult']);
 
 export const raterKindSchema = z.enum(['human', 'model']);
-export const raterSchema = z.object({ raterId: z.string(), name: z.string(), role: roleSchema, createdAt: z.string(), kind: raterKindSchema });
-export const identitySchema = raterSchema.pick({ raterId: true, name: true, role: true });
+export const raterSchema = z.object({
+  raterId: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  createdAt: z.string(),
+  kind: raterKindSchema,
+});
+/** The sign-in picker's entry: a name and whether the person has chosen a secret; no id (ids are not credentials, but need not be handed out). */
+export const identitySchema = z.object({ name: z.string(), hasSecret: z.boolean() });
 export const sessionSchema = z.object({ raterId: z.string(), role: roleSchema }).readonly();
 
 export const seriesGeometrySchema = z.object({ dims: vec3, spacingMm: vec3, originLps: vec3, direction });
@@ -55,8 +74,23 @@ export const annotationVersionSchema = z.object({
 });
 
 const authorFields = { authorRaterId: z.string().nullable(), authorName: z.string().nullable(), authorRole: roleSchema };
-export const reviewCommentSchema = z.object({ commentId: z.string(), caseId: z.string(), versionId: z.string().nullable(), ...authorFields, body: z.string(), createdAt: z.string() });
-export const reviewFlagSchema = z.object({ flagId: z.string(), caseId: z.string(), versionId: z.string().nullable(), ...authorFields, kind: flagKindSchema, note: z.string(), createdAt: z.string() });
+export const reviewCommentSchema = z.object({
+  commentId: z.string(),
+  caseId: z.string(),
+  versionId: z.string().nullable(),
+  ...authorFields,
+  body: z.string(),
+  createdAt: z.string(),
+});
+export const reviewFlagSchema = z.object({
+  flagId: z.string(),
+  caseId: z.string(),
+  versionId: z.string().nullable(),
+  ...authorFields,
+  kind: flagKindSchema,
+  note: z.string(),
+  createdAt: z.string(),
+});
 export const auditEntrySchema = z.object({
   seq: z.number().int(),
   at: z.string(),
@@ -71,7 +105,14 @@ export const integrityReportSchema = z.object({
   ok: z.boolean(),
   sqlite: z.array(z.string()),
   fileProblems: z.array(
-    z.object({ versionId: z.string(), raterId: z.string(), caseId: z.string(), fileName: z.string(), fileHash: z.string(), problem: z.enum(['missing', 'hash-mismatch']) }),
+    z.object({
+      versionId: z.string(),
+      raterId: z.string(),
+      caseId: z.string(),
+      fileName: z.string(),
+      fileHash: z.string(),
+      problem: z.enum(['missing', 'hash-mismatch']),
+    }),
   ),
   tempFiles: z.array(z.string()),
   unreferencedFiles: z.array(z.string()),

@@ -11,7 +11,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { UncertainAs } from '../../../src-shared/project/labels';
 import type { Worklist, WorklistFilter } from '../../../src-shared/project/reviewSession';
-import type { AnnotationVersion, AuditEntry, CaseRecord, FlagKind, Rater, RaterCaseStatus, ReviewComment, ReviewFlag, Role, Session } from '../../../src-shared/project/types';
+import type {
+  AnnotationVersion,
+  AuditEntry,
+  CaseRecord,
+  FlagKind,
+  Rater,
+  RaterCaseStatus,
+  ReviewComment,
+  ReviewFlag,
+  Role,
+  Session,
+} from '../../../src-shared/project/types';
+import { mayManageProject } from '../../../src-shared/project/blinding';
+import { sqliteAccounts } from './accounts';
+import { changeSecret, createPerson } from './accountSetup';
 import { ANNOTATIONS_DIR } from './annotationFiles';
 import { readAudit } from './audit';
 import * as cases from './cases';
@@ -28,6 +42,7 @@ import { migrate, type MigrationResult } from './migrate';
 import * as modelResults from './modelResults';
 import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './ownerLock';
 import { MIGRATIONS, type Migration } from './schema';
+import { authenticate, type SignInPolicy, type SignInRequest } from './signIn';
 import { Db, text } from './sqlite';
 import * as versions from './versions';
 import * as workSessions from './workSessions';
@@ -112,14 +127,31 @@ export class ProjectStore {
   }
 
   // Identity (before a session exists)
-  listIdentities(): Array<Pick<Rater, 'raterId' | 'name' | 'role'>> {
-    return identity.listIdentities(this.ctx);
+  /** The sign-in picker: people's names, and whether each has chosen a secret yet; no ids. */
+  listIdentities(): Array<{ name: string; hasSecret: boolean }> {
+    return sqliteAccounts(this.ctx).listPeople();
   }
+  /** A person without a secret (they set it at first sign-in): the app's seeding and tests. */
   createIdentity(name: string, role: Role = 'annotator'): Rater {
     return identity.createRater(this.ctx, null, name, role);
   }
+  /** Self-registration from the sign-in screen: the person and their secret in one transaction. */
+  registerPerson(name: string, role: Role, secret: string | undefined): Promise<Rater> {
+    return createPerson(this.ctx, null, name, role, secret);
+  }
+  /** Checks a name and secret (signIn.ts: first sign-in, throttle) and returns the person's Session. */
+  async authenticate(req: SignInRequest, nowMs: () => number, policy: SignInPolicy): Promise<Session> {
+    const raterId = await authenticate(sqliteAccounts(this.ctx), req, nowMs, policy);
+    return identity.resolveSession(this.ctx, { raterId, role: 'annotator' });
+  }
+  /** The trusted in-process sign-in (the app itself and tests); the API signs in through `authenticate`. */
   signIn(raterId: string): Session {
     return identity.signIn(this.ctx, raterId);
+  }
+  /** The name of the session's person (re-resolved: a deleted or demoted rater is caught here). */
+  whoIs(session: Session): { session: Session; name: string } {
+    const s = this.s(session);
+    return { session: s, name: identity.raterName(this.ctx, s.raterId) };
   }
 
   // App-level set-up (the composition root, before or without a session)
@@ -138,6 +170,10 @@ export class ProjectStore {
       markSeeded(this.ctx, rater.raterId);
       return rater;
     });
+  }
+  /** A person by name, for the app's own seeding (demoCohortSeed.ts); the API never exposes ids by name. */
+  personByNameAsApp(name: string): Rater | null {
+    return identity.findPersonByName(this.ctx, name);
   }
   /** Raters the app seeded (createSeededRater), by id. */
   seededRaterIds(): string[] {
@@ -166,6 +202,23 @@ export class ProjectStore {
   // Administration
   createRater(session: Session, name: string, role: Role): Rater {
     return identity.createRater(this.ctx, this.s(session), name, role);
+  }
+  /** An admin creates a person, with an initial secret or (undefined) one they choose at first sign-in. */
+  createPerson(session: Session, name: string, role: Role, secret: string | undefined): Promise<Rater> {
+    return createPerson(this.ctx, this.s(session), name, role, secret);
+  }
+  /** Sets a secret: an admin for anyone, a person for themself with the current one (accountSetup.ts). */
+  changeSecret(
+    session: Session,
+    input: { raterId: string; secret: string; currentSecret?: string },
+    nowMs: () => number,
+    policy: SignInPolicy,
+  ): Promise<void> {
+    return changeSecret(this.ctx, this.s(session), input, nowMs, policy);
+  }
+  /** Refuses a session that is not an admin's (roles re-read from the database). */
+  requireAdmin(session: Session, what: string): void {
+    if (!mayManageProject(this.s(session).role)) fail('forbidden', `only an admin may ${what}`);
   }
   setRole(session: Session, raterId: string, role: Role): Rater {
     return identity.setRole(this.ctx, this.s(session), raterId, role);
@@ -222,7 +275,10 @@ export class ProjectStore {
       viewer.role === 'annotator'
         ? [viewer.raterId]
         : this.ctx.db
-            .all('SELECT rater_id FROM assignments WHERE case_id = ? UNION SELECT rater_id FROM annotation_versions WHERE case_id = ? ORDER BY rater_id', [caseId, caseId])
+            .all(
+              'SELECT rater_id FROM assignments WHERE case_id = ? UNION SELECT rater_id FROM annotation_versions WHERE case_id = ? ORDER BY rater_id',
+              [caseId, caseId],
+            )
             .map((r) => text(r, 'rater_id'));
     return ids.map((raterId) => ({ raterId, status: versions.statusOf(this.ctx, viewer, raterId, caseId) }));
   }
@@ -306,7 +362,11 @@ function ensureProjectId(ctx: StoreContext): string {
   if (row) return text(row, 'value');
   const id = newId('proj');
   ctx.db.transaction(() => {
-    ctx.db.run("INSERT INTO project_meta (key, value) VALUES ('project_id', ?), ('created_at', ?), ('created_by_app', ?)", [id, nowIso(), ctx.appVersion]);
+    ctx.db.run("INSERT INTO project_meta (key, value) VALUES ('project_id', ?), ('created_at', ?), ('created_by_app', ?)", [
+      id,
+      nowIso(),
+      ctx.appVersion,
+    ]);
   });
   return id;
 }

@@ -13,6 +13,7 @@ import { createBackend, type Backend } from '../../server/backend';
 import { repoRoot } from '../demoDwiBackend.testSupport';
 import { COHORT_FILE, parseCohortManifest, type CohortManifest } from './demoCohortManifest';
 import { seedDemoCohort } from './demoCohortSeed';
+import { signInWithTestSecret, testSecretOf } from './signIn.testSupport';
 import { openTemp } from './testSupport';
 
 const demoDir = path.join(repoRoot, 'demo');
@@ -29,6 +30,10 @@ async function call<T>(backend: Backend, channel: string, request: unknown): Pro
   const r = await backend.dispatch(channel, request);
   if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
   return r.value as T;
+}
+
+function signInAs(backend: Backend, name: string): Promise<{ token: string; raterId: string }> {
+  return signInWithTestSecret((channel, request) => call(backend, `quorum:${channel}`, request), name);
 }
 
 interface CaseRow {
@@ -55,16 +60,17 @@ describe('seeding the demo cohort', () => {
     try {
       await call(backend, 'quorum:project.open', {});
       // The picker lists the three synthetic raters, yet the first person to sign up is the admin.
-      const identities = await call<Array<{ name: string; role: string }>>(backend, 'quorum:rater.identities', {});
+      const identities = await call<Array<{ name: string }>>(backend, 'quorum:rater.identities', {});
       expect(identities.map((i) => i.name).sort()).toEqual(cohort.raters.map((r) => r.name).sort());
-      expect(identities.every((i) => i.role === 'annotator')).toBe(true);
-      admin = await call<Rater>(backend, 'quorum:rater.create', { name: 'Pat Person' });
+      admin = await call<Rater>(backend, 'quorum:rater.create', { name: 'Pat Person', secret: testSecretOf('Pat Person') });
       expect(admin.role).toBe('admin');
-      const second = await call<Rater>(backend, 'quorum:rater.create', { name: 'Sam Second' });
+      const second = await call<Rater>(backend, 'quorum:rater.create', { name: 'Sam Second', secret: testSecretOf('Sam Second') });
       expect(second.role).toBe('annotator');
 
-      const token = (await call<{ token: string }>(backend, 'quorum:rater.signIn', { raterId: admin.raterId })).token;
+      const token = (await signInAs(backend, admin.name)).token;
       const raters = await call<Rater[]>(backend, 'quorum:rater.list', { session: token });
+      const synthetic = raters.filter((r) => cohort.raters.some((c) => c.name === r.name));
+      expect(synthetic.map((r) => r.role)).toEqual(cohort.raters.map(() => 'annotator'));
       const models = raters.filter((r) => r.kind === 'model');
       expect(models).toHaveLength(1);
       expect(models[0].name).toMatch(/Demo DWI lesion model/);
@@ -102,24 +108,22 @@ describe('seeding the demo cohort', () => {
     backend = await start();
     try {
       await call(backend, 'quorum:project.open', {});
-      const token = (await call<{ token: string }>(backend, 'quorum:rater.signIn', { raterId: admin.raterId })).token;
+      const token = (await signInAs(backend, admin.name)).token;
       const versions = await call<AnnotationVersion[]>(backend, 'quorum:annotation.list', { session: token });
       expect(versions.length).toBe(counts.versions);
       const audit = await call<Array<{ action: string }>>(backend, 'quorum:audit.list', { session: token, limit: 10_000 });
       expect(audit.length).toBe(counts.audit + 1);
 
       // Blinding: a seeded annotator sees their own versions only, and no model rater.
-      const identities = await call<Array<{ raterId: string; name: string }>>(backend, 'quorum:rater.identities', {});
-      const anna = identities.find((i) => i.name === cohort.raters[0].name);
-      const annaToken = (await call<{ token: string }>(backend, 'quorum:rater.signIn', { raterId: anna?.raterId })).token;
+      const anna = await signInAs(backend, cohort.raters[0].name);
+      const annaToken = anna.token;
       const own = await call<AnnotationVersion[]>(backend, 'quorum:annotation.list', { session: annaToken });
       expect(own.length).toBe(cohort.cases.length);
-      expect(own.every((v) => v.raterId === anna?.raterId)).toBe(true);
+      expect(own.every((v) => v.raterId === anna.raterId)).toBe(true);
       const seen = await call<Rater[]>(backend, 'quorum:rater.list', { session: annaToken });
       expect(seen.map((r) => r.name)).toEqual([cohort.raters[0].name]);
       // A person who signed up as an annotator sees none of the cohort's work either.
-      const sam = identities.find((i) => i.name === 'Sam Second');
-      const samToken = (await call<{ token: string }>(backend, 'quorum:rater.signIn', { raterId: sam?.raterId })).token;
+      const samToken = (await signInAs(backend, 'Sam Second')).token;
       expect(await call<AnnotationVersion[]>(backend, 'quorum:annotation.list', { session: samToken })).toEqual([]);
     } finally {
       backend.close();

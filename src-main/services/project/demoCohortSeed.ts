@@ -41,7 +41,7 @@ export function cohortFileOf(demoFolder: string): string | null {
 
 function seededRater(store: ProjectStore, name: string, notes: string[]): Session | null {
   const seeded = new Set(store.seededRaterIds());
-  const existing = store.listIdentities().find((i) => i.name.toLowerCase() === name.toLowerCase());
+  const existing = store.personByNameAsApp(name);
   if (existing) {
     // Someone may have signed up under the same name; their work is theirs, not the cohort's.
     if (!seeded.has(existing.raterId)) {

@@ -1,8 +1,9 @@
 /**
- * Raters and sessions. There are no passwords locally: a rater signs in by choosing or creating
- * an identity. So that self-registration cannot bypass blinding, a newly self-created identity is an
- * annotator, except the very first identity of a project, which bootstraps as admin; admins create
- * raters of any role and change roles.
+ * Raters and sessions. A person signs in with their name and secret (signIn.ts over accounts.ts);
+ * `signIn` here is the trusted in-process step after that (and for the app's own seeding and tests),
+ * never reachable with a client-given id. So that self-registration cannot bypass blinding, a newly
+ * self-created identity is an annotator, except the very first identity of a project, which
+ * bootstraps as admin; admins create raters of any role and change roles.
  *
  * `resolveSession` is the gate every store call passes: the role is read from the database, never
  * trusted from the caller's session object.
@@ -17,11 +18,23 @@ import { fail } from './errors';
 import { int, text, type Row } from './sqlite';
 
 function toRater(r: Row): Rater {
-  return { raterId: text(r, 'rater_id'), name: text(r, 'name'), role: text(r, 'role') as Role, createdAt: text(r, 'created_at'), kind: text(r, 'kind') as RaterKind };
+  return {
+    raterId: text(r, 'rater_id'),
+    name: text(r, 'name'),
+    role: text(r, 'role') as Role,
+    createdAt: text(r, 'created_at'),
+    kind: text(r, 'kind') as RaterKind,
+  };
 }
 
 function findRater(ctx: StoreContext, raterId: string): Rater | null {
   const r = ctx.db.get('SELECT * FROM raters WHERE rater_id = ?', [raterId]);
+  return r ? toRater(r) : null;
+}
+
+/** A person (not a model) by name, case-insensitive: for the app's own seeding, never an API answer. */
+export function findPersonByName(ctx: StoreContext, name: string): Rater | null {
+  const r = ctx.db.get("SELECT * FROM raters WHERE kind = 'human' AND name = ? COLLATE NOCASE", [name.trim()]);
   return r ? toRater(r) : null;
 }
 
@@ -31,15 +44,6 @@ export function resolveSession(ctx: StoreContext, session: Session): Session {
   // A model's results are stored under its rater; nobody acts as the model.
   if (rater.kind === 'model') fail('forbidden', `${rater.name} is a model, not a person: it cannot sign in`);
   return Object.freeze({ raterId: rater.raterId, role: rater.role });
-}
-
-/** The sign-in picker's list: names and roles only, before any session exists. */
-export function listIdentities(ctx: StoreContext): Array<Pick<Rater, 'raterId' | 'name' | 'role'>> {
-  return ctx.db.all("SELECT rater_id, name, role FROM raters WHERE kind = 'human' ORDER BY name COLLATE NOCASE").map((r) => ({
-    raterId: text(r, 'rater_id'),
-    name: text(r, 'name'),
-    role: text(r, 'role') as Role,
-  }));
 }
 
 function checkName(name: string): string {
@@ -64,13 +68,23 @@ export function createRater(ctx: StoreContext, actor: Session | null, name: stri
     // Model raters and the app's seeded synthetic raters do not count: the first person still bootstraps as admin.
     const count = peopleCount(ctx);
     if (actor ? !mayManageProject(actor.role) : count > 0 && role !== 'annotator') {
-      fail('forbidden', actor ? 'only an admin can create raters for others' : 'a new identity can only be an annotator; ask an admin for a reviewer or admin role');
+      fail(
+        'forbidden',
+        actor
+          ? 'only an admin can create raters for others'
+          : 'a new identity can only be an annotator; ask an admin for a reviewer or admin role',
+      );
     }
     if (ctx.db.get('SELECT 1 AS x FROM raters WHERE name = ? COLLATE NOCASE', [cleanName])) {
       fail('bad-request', `a rater named "${cleanName}" already exists; sign in as them or choose another name`);
     }
     const rater: Rater = { raterId: newId('rater'), name: cleanName, role, createdAt: nowIso(), kind: 'human' };
-    ctx.db.run('INSERT INTO raters (rater_id, name, role, created_at) VALUES (?, ?, ?, ?)', [rater.raterId, rater.name, rater.role, rater.createdAt]);
+    ctx.db.run('INSERT INTO raters (rater_id, name, role, created_at) VALUES (?, ?, ?, ?)', [
+      rater.raterId,
+      rater.name,
+      rater.role,
+      rater.createdAt,
+    ]);
     appendAudit(ctx, { actorRaterId: actor?.raterId ?? rater.raterId, action: 'rater.create', subjectId: rater.raterId, detail: { role } });
     enrolRater(ctx, rater.raterId);
     return rater;
@@ -88,13 +102,19 @@ export function setRole(ctx: StoreContext, actor: Session, raterId: string, role
   if (!mayManageProject(actor.role)) fail('forbidden', 'only an admin can change roles');
   return ctx.db.transaction(() => {
     const before = findRater(ctx, raterId) ?? fail('not-found', `no rater ${raterId}`);
-    if (before.kind === 'model') fail('bad-request', `${before.name} is a model rater: its role stays annotator so annotators never see each other's or its work`);
+    if (before.kind === 'model')
+      fail('bad-request', `${before.name} is a model rater: its role stays annotator so annotators never see each other's or its work`);
     if (before.role === 'admin' && role !== 'admin') {
       const admins = int(ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE role = 'admin'") ?? { n: 0 }, 'n');
       if (admins <= 1) fail('bad-request', 'cannot remove the last admin of the project');
     }
     ctx.db.run('UPDATE raters SET role = ? WHERE rater_id = ?', [role, raterId]);
-    appendAudit(ctx, { actorRaterId: actor.raterId, action: 'rater.set-role', subjectId: raterId, detail: { from: before.role, to: role } });
+    appendAudit(ctx, {
+      actorRaterId: actor.raterId,
+      action: 'rater.set-role',
+      subjectId: raterId,
+      detail: { from: before.role, to: role },
+    });
     return { ...before, role };
   });
 }

@@ -27,9 +27,21 @@ describe('model results as a rater', () => {
     const { store, reviewer, admin, caseA } = populated();
     try {
       const mask = labelmapWith([7, 8]); // threshold 0.5: 0.9 and 0.6 are lesion, 0.45 is not
-      const saved = store.saveModelResult(reviewer, { caseId: caseA.caseId, mask, probability: probability(), probabilityVolumes: 1, provenance: modelProvenance(0.5) });
+      const saved = store.saveModelResult(reviewer, {
+        caseId: caseA.caseId,
+        mask,
+        probability: probability(),
+        probabilityVolumes: 1,
+        provenance: modelProvenance(0.5),
+      });
       expect(saved.rater).toMatchObject({ name: 'Demo DWI lesion 1.0.0 (model)', kind: 'model', role: 'annotator' });
-      expect(saved.version).toMatchObject({ raterId: saved.rater.raterId, status: 'submitted', noLesion: false, origin: 'import', parentVersionId: null });
+      expect(saved.version).toMatchObject({
+        raterId: saved.rater.raterId,
+        status: 'submitted',
+        noLesion: false,
+        origin: 'import',
+        parentVersionId: null,
+      });
       expect(Array.from(store.readVersionLabelmap(reviewer, saved.version.versionId))).toEqual(Array.from(mask));
       expect(store.status(admin, saved.rater.raterId, caseA.caseId)).toBe('submitted');
 
@@ -46,17 +58,29 @@ describe('model results as a rater', () => {
 
       // Listed like any rater to reviewers; not in the sign-in picker; cannot act.
       expect(store.listRaters(reviewer).find((r) => r.raterId === saved.rater.raterId)?.kind).toBe('model');
-      expect(store.listIdentities().map((i) => i.raterId)).not.toContain(saved.rater.raterId);
+      expect(store.listIdentities().map((i) => i.name)).not.toContain(saved.rater.name);
       expect(() => store.signIn(saved.rater.raterId)).toThrow(/is a model, not a person/);
       expect(() => store.setRole(admin, saved.rater.raterId, 'reviewer')).toThrow(/model rater/);
 
       // The same model version again: the same rater, a new version on top of the first.
-      const again = store.saveModelResult(admin, { caseId: caseA.caseId, mask: labelmapWith([7]), probability: probability(), probabilityVolumes: 1, provenance: modelProvenance(0.7) });
+      const again = store.saveModelResult(admin, {
+        caseId: caseA.caseId,
+        mask: labelmapWith([7]),
+        probability: probability(),
+        probabilityVolumes: 1,
+        provenance: modelProvenance(0.7),
+      });
       expect(again.rater.raterId).toBe(saved.rater.raterId);
       expect(again.version.parentVersionId).toBe(saved.version.versionId);
       expect(store.readModelResult(reviewer, again.version.versionId).threshold).toBe(0.7);
       // Another model version is another rater.
-      const v2 = store.saveModelResult(admin, { caseId: caseA.caseId, mask, probability: probability(), probabilityVolumes: 1, provenance: modelProvenance(0.5, '2.0.0') });
+      const v2 = store.saveModelResult(admin, {
+        caseId: caseA.caseId,
+        mask,
+        probability: probability(),
+        probabilityVolumes: 1,
+        provenance: modelProvenance(0.5, '2.0.0'),
+      });
       expect(v2.rater.raterId).not.toBe(saved.rater.raterId);
 
       // Both files of every result are referenced and verified by the integrity check.
@@ -80,10 +104,18 @@ describe('model results as a rater', () => {
     const { store, reviewer, alice, caseA } = populated();
     const caseId = caseA.caseId;
     try {
-      const input = { caseId, mask: labelmapWith([7, 8]), probability: probability(), probabilityVolumes: 1, provenance: modelProvenance(0.5) };
+      const input = {
+        caseId,
+        mask: labelmapWith([7, 8]),
+        probability: probability(),
+        probabilityVolumes: 1,
+        provenance: modelProvenance(0.5),
+      };
       expect(() => store.saveModelResult(alice, input)).toThrow(/only reviewers and admins/);
       // Voxel 9 (p 0.45) marked lesion at threshold 0.5; and voxel 8 (p 0.6) left out.
-      expect(() => store.saveModelResult(reviewer, { ...input, mask: labelmapWith([7, 8, 9]) })).toThrow(/disagrees with p > 0.5 at 1 voxel/);
+      expect(() => store.saveModelResult(reviewer, { ...input, mask: labelmapWith([7, 8, 9]) })).toThrow(
+        /disagrees with p > 0.5 at 1 voxel/,
+      );
       expect(() => store.saveModelResult(reviewer, { ...input, mask: labelmapWith([7]) })).toThrow(/at 1 voxel/);
       // At threshold 0.4 voxel 9 must be lesion.
       expect(() => store.saveModelResult(reviewer, { ...input, provenance: modelProvenance(0.4) })).toThrow(/p > 0.4 at 1 voxel/);

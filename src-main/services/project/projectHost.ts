@@ -1,7 +1,9 @@
 /**
  * The one open project of an app process, and the session tokens signed in to it. The API handlers
  * (apiProject.ts) ask the host for the store; opening another project closes the current one and
- * signs everyone out, since sessions belong to one project's raters.
+ * signs everyone out, since sessions belong to one project's people, while re-opening the same
+ * project (the same project id) keeps them. Signing in (name + secret, throttled) goes through
+ * the host, which holds the clock and the policies.
  *
  * With no path, the host opens the app's own project: a writable folder in the app's data folder
  * (`<data-dir>/projects/demo/` in browser mode), created on first use and seeded by `seedDefault`
@@ -10,8 +12,10 @@
  *
  * Plain Node.
  */
+import type { Session } from '../../../src-shared/project/types';
 import { ProjectStore } from './ProjectStore';
-import { createSessionRegistry, type SessionRegistry } from './sessionRegistry';
+import { createSessionRegistry, DEFAULT_SESSION_POLICY, type SessionPolicy, type SessionRegistry } from './sessionRegistry';
+import { DEFAULT_SIGN_IN_POLICY, type SignInPolicy, type SignInRequest } from './signIn';
 
 export interface ProjectHostOptions {
   appVersion: string;
@@ -19,6 +23,10 @@ export interface ProjectHostOptions {
   defaultProjectDir: string;
   /** Runs once on the default project after it is opened, e.g. to register the demo cases. */
   seedDefault?: (store: ProjectStore) => Promise<void>;
+  /** Epoch ms; tests move it to expire sessions and lift sign-in pauses without waiting. */
+  nowMs?: () => number;
+  sessionPolicy?: SessionPolicy;
+  signInPolicy?: SignInPolicy;
 }
 
 export interface ProjectHost {
@@ -27,17 +35,23 @@ export interface ProjectHost {
   /** The open project, opening the default one on first use. */
   current(): Promise<ProjectStore>;
   readonly sessions: SessionRegistry;
+  /** Checks a name and secret against the open project and issues a session token. */
+  signIn(req: SignInRequest): Promise<{ token: string; session: Session; name: string }>;
+  /** Sets a secret (accountSetup.ts); the person's other sessions end. */
+  changeSecret(token: string, input: { raterId: string; secret: string; currentSecret?: string }): Promise<void>;
   close(): void;
 }
 
 export function createProjectHost(options: ProjectHostOptions): ProjectHost {
-  const sessions = createSessionRegistry();
+  const nowMs = options.nowMs ?? Date.now;
+  const signInPolicy = options.signInPolicy ?? DEFAULT_SIGN_IN_POLICY;
+  const sessions = createSessionRegistry(nowMs, options.sessionPolicy ?? DEFAULT_SESSION_POLICY);
   let store: ProjectStore | null = null;
   // Serialises opens, so two first requests arriving together open the project once.
   let pending: Promise<ProjectStore> | null = null;
 
   async function openNow(dir: string | undefined, create: boolean): Promise<ProjectStore> {
-    sessions.clear();
+    const previousId = store?.openReport.projectId ?? null;
     store?.close();
     store = null;
     const isDefault = dir === undefined;
@@ -50,6 +64,8 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
         throw err;
       }
     }
+    // Sessions belong to one project's people: kept across a re-open of the same project only.
+    if (opened.openReport.projectId !== previousId) sessions.clear();
     store = opened;
     return opened;
   }
@@ -61,13 +77,27 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
     return next;
   }
 
+  async function current(): Promise<ProjectStore> {
+    if (pending) await pending.catch(() => null);
+    return store ?? open();
+  }
+
   return {
     open,
-    async current() {
-      if (pending) await pending.catch(() => null);
-      return store ?? open();
-    },
+    current,
     sessions,
+    async signIn(req) {
+      const s = await (await current()).authenticate(req, nowMs, signInPolicy);
+      // The store may have been switched while scrypt ran: the session must belong to the open project.
+      const now = await current();
+      const { name } = now.whoIs(s);
+      return { token: sessions.issue(s), session: s, name };
+    },
+    async changeSecret(token, input) {
+      const open = await current();
+      await open.changeSecret(sessions.resolve(token), input, nowMs, signInPolicy);
+      sessions.endSessionsOf(input.raterId, token);
+    },
     close() {
       sessions.clear();
       store?.close();

@@ -275,5 +275,29 @@ const reviewSessions: Migration = {
   },
 };
 
+/**
+ * Accounts (issue 18): each person's secret and sign-in throttle, one row per person who has set a
+ * secret (a person without a row signs in for the first time by setting one). `secret_hash` is the
+ * self-describing scrypt text of secrets.ts; `failed_attempts` counts consecutive failures and
+ * `locked_until_ms` (epoch ms) refuses attempts until then, kept here so a restart does not reset
+ * the throttle. Plain types only (TEXT, INTEGER), so a PostgreSQL team server holds the same table.
+ */
+const accounts: Migration = {
+  version: 5,
+  description: 'accounts: scrypt-hashed secrets and sign-in throttling per person',
+  up(db) {
+    db.exec(`
+      CREATE TABLE accounts (
+        rater_id        TEXT PRIMARY KEY REFERENCES raters(rater_id),
+        secret_hash     TEXT NOT NULL CHECK (secret_hash LIKE 'scrypt$%'),
+        secret_set_at   TEXT NOT NULL,
+        secret_set_by   TEXT REFERENCES raters(rater_id),
+        failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+        locked_until_ms INTEGER
+      );
+    `);
+  },
+};
+
 /** Every migration Quorum knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions, accounts];

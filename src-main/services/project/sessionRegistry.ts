@@ -1,42 +1,72 @@
 /**
  * Opaque session tokens for the API layer. The renderer never sends a rater id as proof of who it
- * is: it signs in once, keeps the random token, and each request carries it (an HTTP header in
- * browser mode, or held per webContents in Electron). The handler turns the token back into the
- * Session and passes that to the store, which re-checks the role in the database.
+ * is: it signs in once with the person's secret (signIn.ts), keeps the random token, and each
+ * request carries it. The handler turns the token back into the Session and passes that to the
+ * store, which re-checks the role in the database.
  *
- * Tokens live in memory only: restarting the app signs everyone out, which is what a local,
- * password-less app should do.
+ * A token is 32 random bytes, bound to one person, and expires: after `idleMs` without a request,
+ * and `maxAgeMs` after sign-in whatever the activity (then the person signs in again). Tokens live
+ * in memory only: restarting the server signs everyone out. The host (projectHost.ts) forgets them
+ * all when another project is opened, and keeps them when the same project is re-opened.
+ *
+ * Plain Node.
  */
 import { randomBytes } from 'node:crypto';
 import type { Session } from '../../../src-shared/project/types';
 import { fail } from './errors';
-import type { ProjectStore } from './ProjectStore';
+
+export interface SessionPolicy {
+  /** A session ends after this long without a request. */
+  readonly idleMs: number;
+  /** …and this long after sign-in, however active. */
+  readonly maxAgeMs: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 60 * 60_000, maxAgeMs: 12 * 60 * 60_000 };
 
 export interface SessionRegistry {
-  signIn(store: ProjectStore, raterId: string): { token: string; session: Session };
+  /** A new token for an authenticated person. */
+  issue(session: Session): string;
   /** The session for a token, or a `forbidden` error saying the caller must sign in. */
   resolve(token: string | undefined | null): Session;
   signOut(token: string): void;
-  /** Forget every session, e.g. when the project is closed. */
+  /** Ends every session of one person (their secret was reset), except `keep` (the one that changed it). */
+  endSessionsOf(raterId: string, keep?: string): void;
+  /** Forget every session, e.g. when another project is opened. */
   clear(): void;
 }
 
-export function createSessionRegistry(): SessionRegistry {
-  const sessions = new Map<string, Session>();
+interface Entry {
+  readonly session: Session;
+  readonly issuedAtMs: number;
+  lastSeenMs: number;
+}
+
+export function createSessionRegistry(nowMs: () => number = Date.now, policy: SessionPolicy = DEFAULT_SESSION_POLICY): SessionRegistry {
+  const sessions = new Map<string, Entry>();
   return {
-    signIn(store, raterId) {
-      const session = store.signIn(raterId);
-      const token = randomBytes(24).toString('base64url');
-      sessions.set(token, session);
-      return { token, session };
+    issue(session) {
+      const token = randomBytes(32).toString('base64url');
+      const now = nowMs();
+      sessions.set(token, { session: Object.freeze({ raterId: session.raterId, role: session.role }), issuedAtMs: now, lastSeenMs: now });
+      return token;
     },
     resolve(token) {
-      const s = token ? sessions.get(token) : undefined;
-      if (!s) fail('forbidden', 'not signed in, or the session ended: choose your rater identity again');
-      return s;
+      const entry = token ? sessions.get(token) : undefined;
+      if (!entry || !token) fail('forbidden', 'not signed in, or the session ended: sign in again');
+      const now = nowMs();
+      if (now - entry.lastSeenMs > policy.idleMs || now - entry.issuedAtMs > policy.maxAgeMs) {
+        sessions.delete(token);
+        fail('forbidden', 'the session expired: sign in again');
+      }
+      entry.lastSeenMs = now;
+      return entry.session;
     },
     signOut(token) {
       sessions.delete(token);
+    },
+    endSessionsOf(raterId, keep) {
+      for (const [token, entry] of sessions) if (entry.session.raterId === raterId && token !== keep) sessions.delete(token);
     },
     clear() {
       sessions.clear();

@@ -28,8 +28,29 @@ describe('schema and migrations', () => {
     store.close();
     open.pop();
     const db = new Db(path.join(dir, DB_FILE));
-    const tables = db.all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => text(r, 'name'));
-    expect(tables).toEqual(['annotation_versions', 'assignments', 'audit_log', 'cases', 'inference_results', 'project_meta', 'raters', 'review_comments', 'review_flags', 'series', 'studies', 'study_answers', 'study_segmentations', 'study_states', 'study_trials', 'study_views', 'work_sessions']);
+    const tables = db
+      .all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .map((r) => text(r, 'name'));
+    expect(tables).toEqual([
+      'accounts',
+      'annotation_versions',
+      'assignments',
+      'audit_log',
+      'cases',
+      'inference_results',
+      'project_meta',
+      'raters',
+      'review_comments',
+      'review_flags',
+      'series',
+      'studies',
+      'study_answers',
+      'study_segmentations',
+      'study_states',
+      'study_trials',
+      'study_views',
+      'work_sessions',
+    ]);
     expect(db.get('PRAGMA user_version')).toEqual({ user_version: MIGRATIONS.length });
     db.close();
   });
@@ -88,7 +109,9 @@ describe('schema and migrations', () => {
     openTemp(dir).close();
     const ownerPath = path.join(dir, `${DB_FILE}.owner`);
     fs.writeFileSync(ownerPath, JSON.stringify({ pid: process.ppid, host: os.hostname(), openedAt: 'earlier' }));
-    expect(() => ProjectStore.open(dir, { appVersion: APP_VERSION })).toThrow(new RegExp(`open in another Quorum process \\(pid ${process.ppid}`));
+    expect(() => ProjectStore.open(dir, { appVersion: APP_VERSION })).toThrow(
+      new RegExp(`open in another Quorum process \\(pid ${process.ppid}`),
+    );
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     fs.writeFileSync(ownerPath, JSON.stringify({ pid: dead, host: os.hostname(), openedAt: 'earlier' }));
     fs.mkdirSync(path.join(dir, `${DB_FILE}.lock`));
@@ -159,9 +182,14 @@ describe('versioning', () => {
     const p = populated();
     track(p.store);
     const bobs = p.store.saveLabelmap(p.bob, { caseId: p.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft' });
-    expect(() => p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft', parentVersionId: bobs.versionId })).toThrow(
-      /not a version of this rater/,
-    );
+    expect(() =>
+      p.store.saveLabelmap(p.alice, {
+        caseId: p.caseA.caseId,
+        labelmap: labelmapWith([1]),
+        status: 'draft',
+        parentVersionId: bobs.versionId,
+      }),
+    ).toThrow(/not a version of this rater/);
   });
 });
 
@@ -211,7 +239,9 @@ describe('identities', () => {
     const p = populated();
     track(p.store);
     const forged = { raterId: p.alice.raterId, role: 'admin' as const };
-    expect(() => p.store.addCase(forged, { name: 'x', source: 'nifti', series: [{ label: 'x', path: 'x.nii', geometry: GRID }] })).toThrow(/only an admin/);
+    expect(() => p.store.addCase(forged, { name: 'x', source: 'nifti', series: [{ label: 'x', path: 'x.nii', geometry: GRID }] })).toThrow(
+      /only an admin/,
+    );
     expect(() => p.store.listCases({ raterId: 'rater_nobody', role: 'admin' })).toThrow(/not signed in/);
   });
 });

@@ -11,6 +11,7 @@ import { createProjectHandlers } from '../apiProject';
 import { createDispatch, type Dispatch } from '../apiDispatch';
 import { sessionOfHost } from '../projectGuard';
 import { createProjectHost, type ProjectHost } from '../project/projectHost';
+import { signInWithTestSecret } from '../project/signIn.testSupport';
 import { APP_VERSION, GRID, labelmapWith, modelProvenance, tempDir, VOXELS } from '../project/testSupport';
 import { createStudyHandlers } from './apiStudy';
 
@@ -56,7 +57,11 @@ export async function studyFixture(): Promise<StudyFixture> {
   const hashes: string[] = [];
   let modelRaterName = '';
   for (let n = 1; n <= 5; n++) {
-    const c = store.addCase(adminS, { name: `case-${n}`, source: 'nifti', series: [{ label: 'T1', path: `images/case-${n}.nii.gz`, geometry: GRID }] });
+    const c = store.addCase(adminS, {
+      name: `case-${n}`,
+      source: 'nifti',
+      series: [{ label: 'T1', path: `images/case-${n}.nii.gz`, geometry: GRID }],
+    });
     caseIds.push(c.caseId);
     store.assign(adminS, alice.raterId, c.caseId);
     // The rater marks voxels n..n+2 (uncertain on the last), the model n+1..n+3: the masks differ per case and source.
@@ -69,7 +74,13 @@ export async function studyFixture(): Promise<StudyFixture> {
       const mask = labelmapWith([n + 1, n + 2, n + 3]);
       const probability = new Uint8Array(VOXELS);
       for (let i = 0; i < VOXELS; i++) probability[i] = mask[i] === 1 ? 230 : 0;
-      const saved = store.saveModelResult(adminS, { caseId: c.caseId, mask, probability, probabilityVolumes: 1, provenance: modelProvenance(0.5, MODEL_VERSION) });
+      const saved = store.saveModelResult(adminS, {
+        caseId: c.caseId,
+        mask,
+        probability,
+        probabilityVolumes: 1,
+        provenance: modelProvenance(0.5, MODEL_VERSION),
+      });
       versionIds.push(saved.version.versionId);
       if (saved.version.fileHash) hashes.push(saved.version.fileHash);
       hashes.push(saved.probabilityHash);
@@ -79,13 +90,14 @@ export async function studyFixture(): Promise<StudyFixture> {
   const handlers = { ...createProjectHandlers(host), ...createStudyHandlers(host) };
   // Only the project and study channels are exercised; the dispatcher still validates every request and result against the full contract.
   const dispatch = createDispatch(handlers as unknown as QuorumApi, sessionOfHost(host), () => undefined);
-  const token = async (raterId: string): Promise<string> => (await must<{ token: string }>(dispatch, 'quorum:rater.signIn', { raterId })).token;
+  const token = async (name: string): Promise<string> =>
+    (await signInWithTestSecret((channel, request) => must(dispatch, `quorum:${channel}`, request), name)).token;
   const provenance = modelProvenance(0.5, MODEL_VERSION);
   return {
     host,
     dispatch,
-    admin: await token(adminRater.raterId),
-    readers: [await token(r1.raterId), await token(r2.raterId)],
+    admin: await token(adminRater.name),
+    readers: [await token(r1.name), await token(r2.name)],
     readerIds: [r1.raterId, r2.raterId],
     raterId: alice.raterId,
     modelRaterName,

@@ -1,0 +1,104 @@
+/**
+ * Accounts: where a person's secret and sign-in throttle are kept. `AccountStore` is the whole
+ * interface the sign-in rules (signIn.ts) use, so a team server can back it with PostgreSQL (the
+ * same `accounts` table as migration 5 in schema.ts) while the rules stay one copy; this file
+ * is the SQLite implementation inside a project. Only people (raters of kind 'human') have
+ * accounts: a model cannot sign in.
+ *
+ * Plain Node.
+ */
+import { appendAudit } from './audit';
+import { nowIso, type StoreContext } from './context';
+import { int, text, textOrNull, type Row } from './sqlite';
+
+export interface Account {
+  readonly raterId: string;
+  readonly name: string;
+  /** The scrypt text of secrets.ts, or null before the person's first sign-in. */
+  readonly secretHash: string | null;
+  /** Consecutive failed attempts since the last success (or secret change). */
+  readonly failedAttempts: number;
+  /** Attempts are refused until then (epoch ms); null when not locked. */
+  readonly lockedUntilMs: number | null;
+}
+
+export interface AccountStore {
+  /** The person with this name (case-insensitive), or null; models are not accounts. */
+  findByName(name: string): Account | null;
+  findById(raterId: string): Account | null;
+  /** Sets (or replaces) the secret, clears the throttle; `setBy` is null for the person themself on first sign-in. */
+  setSecret(raterId: string, secretHash: string, setBy: string | null): void;
+  /** Records the throttle after a failed attempt (or one that may fail: counted before the check). */
+  recordFailure(raterId: string, failedAttempts: number, lockedUntilMs: number | null): void;
+  /** A successful sign-in: clears the throttle and audits it. */
+  recordSuccess(raterId: string): void;
+  /** Names of people, for the sign-in picker, and whether each has set a secret yet. */
+  listPeople(): Array<{ name: string; hasSecret: boolean }>;
+}
+
+function toAccount(r: Row): Account {
+  const lockedUntil = r.locked_until_ms;
+  return {
+    raterId: text(r, 'rater_id'),
+    name: text(r, 'name'),
+    secretHash: textOrNull(r, 'secret_hash'),
+    failedAttempts: r.failed_attempts === null ? 0 : int(r, 'failed_attempts'),
+    lockedUntilMs: lockedUntil === null || lockedUntil === undefined ? null : Number(lockedUntil),
+  };
+}
+
+const SELECT = `SELECT r.rater_id, r.name, a.secret_hash, a.failed_attempts, a.locked_until_ms
+  FROM raters r LEFT JOIN accounts a ON a.rater_id = r.rater_id WHERE r.kind = 'human'`;
+
+/** The SQLite implementation over an open project. */
+export function sqliteAccounts(ctx: StoreContext): AccountStore {
+  return {
+    findByName(name) {
+      const r = ctx.db.get(`${SELECT} AND r.name = ? COLLATE NOCASE`, [name.trim()]);
+      return r ? toAccount(r) : null;
+    },
+    findById(raterId) {
+      const r = ctx.db.get(`${SELECT} AND r.rater_id = ?`, [raterId]);
+      return r ? toAccount(r) : null;
+    },
+    setSecret(raterId, secretHash, setBy) {
+      ctx.db.transaction(() => {
+        ctx.db.run(
+          `INSERT INTO accounts (rater_id, secret_hash, secret_set_at, secret_set_by, failed_attempts, locked_until_ms) VALUES (?, ?, ?, ?, 0, NULL)
+           ON CONFLICT (rater_id) DO UPDATE SET secret_hash = excluded.secret_hash, secret_set_at = excluded.secret_set_at,
+             secret_set_by = excluded.secret_set_by, failed_attempts = 0, locked_until_ms = NULL`,
+          [raterId, secretHash, nowIso(), setBy],
+        );
+        // The hash itself never enters the audit log.
+        appendAudit(ctx, {
+          actorRaterId: setBy ?? raterId,
+          action: setBy === null ? 'account.secret-set' : 'account.secret-reset',
+          subjectId: raterId,
+        });
+      });
+    },
+    recordFailure(raterId, failedAttempts, lockedUntilMs) {
+      ctx.db.transaction(() => {
+        ctx.db.run('UPDATE accounts SET failed_attempts = ?, locked_until_ms = ? WHERE rater_id = ?', [
+          failedAttempts,
+          lockedUntilMs,
+          raterId,
+        ]);
+        if (lockedUntilMs !== null)
+          appendAudit(ctx, { actorRaterId: null, action: 'account.locked', subjectId: raterId, detail: { failedAttempts } });
+      });
+    },
+    recordSuccess(raterId) {
+      ctx.db.transaction(() => {
+        ctx.db.run('UPDATE accounts SET failed_attempts = 0, locked_until_ms = NULL WHERE rater_id = ?', [raterId]);
+        appendAudit(ctx, { actorRaterId: raterId, action: 'session.sign-in' });
+      });
+    },
+    listPeople() {
+      return ctx.db
+        .all(`${SELECT} ORDER BY r.name COLLATE NOCASE`)
+        .map(toAccount)
+        .map((a) => ({ name: a.name, hasSecret: a.secretHash !== null }));
+    },
+  };
+}
