@@ -121,7 +121,6 @@ describe('file channels and routes act for a session (finding 3)', () => {
   });
 
   it("gives an opened case's volume and file URLs to its session only, and serves nothing beside the file", async () => {
-    const { alice } = setup;
     const { token } = await signInAgainOn(demo.backend.dispatch, 'Alice Annotator');
     const opened = await value<CaseDescriptor>('case.open', { session: token, path: DWI });
     const volumeUrl = opened.volumes[0].url;
