@@ -104,10 +104,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const cases = new LruCache<string, ReadonlyMap<string, Volume>>(maxOpenCases);
   const sessionOf = sessionOfHost(ctx.projects);
   /** The live session behind a token; the dispatcher has already refused a request without one. */
-  const sessionFor = (token: string): Result<Session> => {
-    const s = sessionOf(token);
-    return s === null ? fail('unauthorized', 'The session ended: sign in again.') : ok(s);
-  };
+  const sessionFor: (token: string) => Result<Session> = sessionOf;
 
   const channels: QuorumApi = {
     'quorum:app.info': async () => ok({ version: ctx.version, mode: ctx.mode, demoProjectPath: ctx.demoProjectPath }),

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { contract, type Channel, type QuorumApi } from '../../src-shared/api/contract';
 import { ROLES, type Role, type Session } from '../../src-shared/project/types';
 import { createDispatch } from './apiDispatch';
+import { fail, ok } from './apiResult';
 import { CHANNEL_ACCESS } from './channelAccess';
 
 const channels = Object.keys(contract) as Channel[];
@@ -25,7 +26,10 @@ function recordingDispatch() {
   const sessions = new Map<string, Session>(ROLES.map((role) => [`token-${role}`, { raterId: `rater_${role}`, role }]));
   const dispatch = createDispatch(
     table,
-    (token) => sessions.get(token) ?? null,
+    (token) => {
+      const session = sessions.get(token);
+      return session ? ok(session) : fail('unauthorized', 'not signed in');
+    },
     () => undefined,
   );
   return { called, dispatch };

@@ -20,8 +20,11 @@ export type Dispatch = (channel: string, rawRequest: unknown) => Promise<Result<
 
 type Log = (message: string) => void;
 
-/** The live session behind a token, or null when the token names none (never signed in, signed out, expired). */
-export type SessionOf = (token: string) => Session | null;
+/**
+ * The live session behind a token, or why there is none (never signed in, signed out, expired): the
+ * reason reaches the person, who should know whether to sign in again because time ran out.
+ */
+export type SessionOf = (token: string) => Result<Session>;
 
 /** The request's `session` token, read without trusting the rest of the request. */
 function sessionTokenOf(rawRequest: unknown): string | null {
@@ -35,9 +38,9 @@ function refusal(channel: Channel, rawRequest: unknown, sessionOf: SessionOf): R
   const access = CHANNEL_ACCESS[channel];
   if (access.who === 'anyone') return null;
   const token = sessionTokenOf(rawRequest);
-  const session = token === null ? null : sessionOf(token);
-  if (session === null)
-    return fail('unauthorized', `${channel} needs a signed-in session: sign in first (or again, if the session ended).`);
+  const found = token === null ? fail<Session>('unauthorized', 'not signed in') : sessionOf(token);
+  if (!found.ok) return fail('unauthorized', `${channel} needs a signed-in session: ${found.error.message}.`);
+  const session = found.value;
   if (!access.roles.includes(session.role))
     return fail('unauthorized', `${channel} is for ${access.roles.join(' or ')} sessions, not ${session.role}.`);
   return null;

@@ -2,7 +2,7 @@
  * ProjectError → the contract's error Result, shared by the project and exchange handlers
  * (apiProject.ts, apiExchange.ts): forbidden becomes unauthorized, the other codes keep their name.
  * Anything that is not a ProjectError stays a throw (the dispatcher reports it as internal). Also the
- * dispatcher's session lookup, which turns the registry's refusal into null.
+ * dispatcher's session lookup, which turns the registry's refusal into an error Result.
  *
  * Plain Node.
  */
@@ -33,13 +33,13 @@ export async function guarded<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
   }
 }
 
-/** The dispatcher's session lookup (apiDispatch.ts) over the host's registry: null where it would refuse. */
+/** The dispatcher's session lookup (apiDispatch.ts) over the host's registry, with the registry's reason where it refuses. */
 export function sessionOfHost(host: Pick<ProjectHost, 'sessions'>): SessionOf {
   return (token) => {
     try {
-      return host.sessions.resolve(token);
+      return ok(host.sessions.resolve(token));
     } catch (err) {
-      if (err instanceof ProjectError) return null;
+      if (err instanceof ProjectError) return fail('unauthorized', err.message);
       throw err;
     }
   };

@@ -10,6 +10,7 @@ import { createProjectHandlers } from '../services/apiProject';
 import { createInferenceResultHandlers } from '../services/apiInferenceResults';
 import { createEvaluationHandlers } from '../services/apiEvaluation';
 import { createDispatch } from '../services/apiDispatch';
+import { fail, ok } from '../services/apiResult';
 import { createProjectHost } from '../services/project/projectHost';
 import { checkSender, registerIpcChannels, type InvokeEventLike, type IpcRegistrar } from './ipcAdapter';
 
@@ -58,7 +59,11 @@ function setup() {
   const logs: string[] = [];
   registerIpcChannels(
     ipc,
-    createDispatch(channels, (token) => (token === SESSION ? { raterId: 'rater_test', role: 'annotator' } : null), (m) => logs.push(m)),
+    createDispatch(
+      channels,
+      (token) => (token === SESSION ? ok({ raterId: 'rater_test', role: 'annotator' }) : fail('unauthorized', 'not signed in')),
+      (m) => logs.push(m),
+    ),
     (m) => logs.push(m),
   );
   const invoke = (channel: string, e: InvokeEventLike, ...args: unknown[]) => {
@@ -100,7 +105,11 @@ describe('registerIpcChannels', () => {
   it('refuses a malformed request with bad-request before the handler', async () => {
     const { invoke } = setup();
     calls.length = 0;
-    for (const bad of [{ session: SESSION, path: 7 }, { session: SESSION, path: '' }, { session: SESSION, path: ['/a'] }]) {
+    for (const bad of [
+      { session: SESSION, path: 7 },
+      { session: SESSION, path: '' },
+      { session: SESSION, path: ['/a'] },
+    ]) {
       const result = await invoke('quorum:case.open', event(mainFrame), bad);
       expect(!result.ok && result.error.code).toBe('bad-request');
     }
@@ -134,7 +143,19 @@ describe('createBridge (the preload body)', () => {
       },
       () => () => undefined,
     );
-    expect(Object.keys(bridge)).toEqual(expect.arrayContaining(['appInfo', 'caseOpen', 'fsList', 'onMenuCommand', 'projectListCases', 'recentList', 'raterSignIn', 'annotationSave', 'projectCaseList']));
+    expect(Object.keys(bridge)).toEqual(
+      expect.arrayContaining([
+        'appInfo',
+        'caseOpen',
+        'fsList',
+        'onMenuCommand',
+        'projectListCases',
+        'recentList',
+        'raterSignIn',
+        'annotationSave',
+        'projectCaseList',
+      ]),
+    );
     expect(Object.keys(bridge)).toHaveLength(Object.keys(contract).length + 1);
     await bridge.caseOpen({ session: 's', path: '/a.nii' });
     await bridge.projectListCases({});
