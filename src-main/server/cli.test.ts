@@ -3,16 +3,12 @@
  * documented line, serve on 127.0.0.1 at that port, and exit cleanly on SIGTERM. Bad flags must fail
  * fast with a usage message.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest } from './testSupport';
+import { rawRequest, spawnCli } from './testSupport';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const tsx = path.resolve(here, '..', '..', 'node_modules', '.bin', 'tsx');
 const LINE = /^Quorum browser mode: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/;
 
 let tmp: string;
@@ -24,33 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-function run(args: string[]): { child: ChildProcess; stdout: Promise<string>; exit: Promise<number | null> } {
-  const child = spawn(tsx, [path.join(here, 'cli.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const stdout = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL line within 30 s; stderr: ${err}`)), 30_000);
-    const check = (): void => {
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    };
-    child.stdout?.on('data', check);
-    void exit.then(() => {
-      clearTimeout(timer);
-      resolve(out + err);
-    });
-  });
-  return { child, stdout, exit };
-}
-
 describe('browser-mode CLI', () => {
   it('prints the one URL line, serves that port, and stops on SIGTERM', async () => {
-    const { child, stdout, exit } = run([
+    const { child, stdout, exit } = spawnCli([
       '--port',
       '0',
       '--project',
@@ -78,7 +50,7 @@ describe('browser-mode CLI', () => {
   });
 
   it('refuses a bad port with a usage message and exit code 2', async () => {
-    const { stdout, exit } = run(['--port', 'eighty']);
+    const { stdout, exit } = spawnCli(['--port', 'eighty']);
     expect(await exit).toBe(2);
     expect(await stdout).toContain('--port must be an integer');
   });

@@ -30,6 +30,13 @@ export interface OpenCaseOptions {
   volumeUrl: (caseId: string, volumeId: string) => string;
 }
 
+/** V8's messages when an ArrayBuffer, typed array or Buffer cannot be allocated, and readWholeFile's size refusal. */
+function isAllocationFailure(e: RangeError): boolean {
+  return (
+    'file' in e || /allocation failed|Invalid (typed )?array length|Array buffer allocation|Cannot create a Buffer larger/i.test(e.message)
+  );
+}
+
 /** Turns anything thrown while loading into an ApiError a person can act on. */
 export function toApiError(e: unknown, target: string): ApiError {
   if (e instanceof CaseOpenError) return e.error;
@@ -39,7 +46,10 @@ export function toApiError(e: unknown, target: string): ApiError {
   if (code === 'ENOENT') return { code: 'not-found', message: `No such file or folder: ${target}` };
   if (code === 'EACCES' || code === 'EPERM') return { code: 'not-found', message: `Quorum may not read ${target} (permission denied).` };
   if (code === 'EISDIR') return { code: 'unsupported-file', message: `${target} is a folder, not a file.` };
-  if (e instanceof RangeError) return { code: 'too-large', message: `${target} is too large to load into memory (${e.message}).` };
+  // Only a failed allocation means "too large"; any other RangeError (a call stack overflow, an
+  // index out of range) is a defect in Quorum and is reported as one, not blamed on the file's size.
+  if (e instanceof RangeError && isAllocationFailure(e))
+    return { code: 'too-large', message: `${target} is too large to load into memory (${e.message}).` };
   return { code: 'internal', message: `Could not open ${target}: ${e instanceof Error ? e.message : String(e)}` };
 }
 
