@@ -18,7 +18,7 @@ import { expect, test, type Page } from '@playwright/test';
 import * as ortNode from 'onnxruntime-node';
 import { loadModelFolder, ortRunner, runSegmentation, dwiChannelSources, type SegmentationResult } from '../src-shared/inference';
 import { parseBval, readNifti, splitByBValue } from '../src-shared/nifti';
-import { signInAs, signOut } from './helpers/annotate';
+import { signInAs } from './helpers/annotate';
 import { appUrl } from './helpers/appUrl';
 import { colouredPixels } from './helpers/colouredPixels';
 import { openApp } from './helpers/openApp';
@@ -110,6 +110,8 @@ test.beforeAll(async ({ browser }) => {
   await ensureReviewer();
   page = await browser.newPage();
   await openApp(page);
+  // Models are listed to signed-in people only.
+  await signInAs(page, REVIEWER);
   dwiPath = await openCaseByName(page, /dwi|diffusion/i);
   await waitForVolume(page);
 });
@@ -195,7 +197,6 @@ test('runs the demo model: progress, WASM on SwiftShader, overlay, uncertainty, 
 test('a reviewer saves the result as the model rater, with the threshold picked; the legend lists it', async () => {
   test.setTimeout(120_000);
   if (!nodeRun) throw new Error('the run test did not finish');
-  await signInAs(page, REVIEWER);
   await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', /reviewer|admin/);
   await page.getByTestId('mode-review').click();
   await expect(page.getByTestId('inference-result')).toBeVisible();
@@ -213,14 +214,16 @@ test('a reviewer saves the result as the model rater, with the threshold picked;
   // Through the API: the threshold, the provenance, and the mask node's p > 0.1 gives.
   const api = projectApi(appUrl());
   const session = await api.signInAs(REVIEWER);
-  const read = await api.call<{ threshold: number; provenance: { executionProvider: string; members: Array<{ sha256: string }>; settings: { threshold: number } } }>(
-    'inference.readResult',
-    { session, versionId },
-  );
+  const read = await api.call<{
+    threshold: number;
+    provenance: { executionProvider: string; members: Array<{ sha256: string }>; settings: { threshold: number } };
+  }>('inference.readResult', { session, versionId });
   expect(read.threshold).toBe(0.1);
   expect(read.provenance.settings.threshold).toBe(0.1);
   expect(read.provenance.executionProvider).toBe('wasm');
-  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'models', 'demo-dwi-lesion', 'model.json'), 'utf8')) as { members: Array<{ sha256: string }> };
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'models', 'demo-dwi-lesion', 'model.json'), 'utf8')) as {
+    members: Array<{ sha256: string }>;
+  };
   expect(read.provenance.members.map((m) => m.sha256)).toEqual(manifest.members.map((m) => m.sha256));
   const mask = await api.readLabelmap(session, versionId);
   const p = nodeRun.r.probabilities[0];
@@ -231,7 +234,6 @@ test('a reviewer saves the result as the model rater, with the threshold picked;
     if (Math.abs(p[v] - 0.1) <= TOL_P) nearThreshold++;
   }
   expect(differing).toBeLessThanOrEqual(nearThreshold);
-  await signOut(page);
 });
 
 test('Cancel stops a second run', async () => {

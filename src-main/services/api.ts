@@ -24,6 +24,7 @@ import { LruCache } from './caseCache';
 import { listDirectory } from './fsList';
 import type { ModelsService } from './models';
 import type { PathGuard } from './pathGuard';
+import { guarded } from './projectGuard';
 import type { ProjectHost } from './project/projectHost';
 import type { RecentStore } from './recent';
 import { createStudyHandlers } from './study/apiStudy';
@@ -132,7 +133,13 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     ...createProjectHandlers(ctx.projects),
 
-    'quorum:models.list': async () => ok(await ctx.models.list()),
+    // Signed-in people only: a listing reads and hashes every file of every model folder.
+    'quorum:models.list': ({ session }) =>
+      guarded(async () => {
+        await ctx.projects.current();
+        ctx.projects.sessions.resolve(session);
+        return ctx.models.list();
+      }),
     ...createInferenceResultHandlers(ctx.projects),
     ...createStudyHandlers(ctx.projects),
     ...createEvaluationHandlers(ctx.projects),

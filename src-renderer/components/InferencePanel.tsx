@@ -29,11 +29,16 @@ export function InferencePanel() {
   // Reviewers and admins may store a result as the model's rater; annotators never see model results.
   const canSave = useAnnotationState((a) => a.signedIn !== null && seesAllRaters(a.signedIn.role) && a.currentCase !== null);
 
+  // Models are listed to signed-in people only: list them again whenever someone signs in.
+  const session = useAnnotationState((a) => a.signedIn?.token ?? null);
   useEffect(() => {
     void refreshModels();
+  }, [session]);
+  useEffect(
     // Deferred: the annotation layers are rebound in the same notification and may drop ours.
-    return onVolumeShown(() => void setTimeout(handleInferenceVolumeShown, 0));
-  }, []);
+    () => onVolumeShown(() => void setTimeout(handleInferenceVolumeShown, 0)),
+    [],
+  );
 
   const entry = s.models.find((m) => m.key === s.selectedKey) ?? null;
   const busy = s.phase === 'loading' || s.phase === 'running' || s.phase === 'cancelling';
@@ -174,7 +179,12 @@ export function InferencePanel() {
                 {s.saving ? 'Saving…' : 'Save as rater'}
               </button>
               {s.saved && (
-                <span className="small" data-testid="inference-saved" data-version-id={s.saved.versionId} data-threshold={s.saved.threshold}>
+                <span
+                  className="small"
+                  data-testid="inference-saved"
+                  data-version-id={s.saved.versionId}
+                  data-threshold={s.saved.threshold}
+                >
                   {' '}
                   Saved as “{s.saved.raterName}” at p &gt; {s.saved.threshold.toFixed(2)}
                 </span>

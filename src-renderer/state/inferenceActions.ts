@@ -9,7 +9,14 @@
  */
 import type { CaseDescriptor } from '../../src-shared/api/contract';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
-import { dwiChannelSources, labelMask, labelVolumes, type ChannelId, type InferenceProvenance, type SegmentationResult } from '../../src-shared/inference';
+import {
+  dwiChannelSources,
+  labelMask,
+  labelVolumes,
+  type ChannelId,
+  type InferenceProvenance,
+  type SegmentationResult,
+} from '../../src-shared/inference';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
@@ -23,6 +30,7 @@ import {
   updateInferenceMap,
   updateInferenceMask,
 } from '../viewer/inferenceOverlay';
+import { annotationStore } from './annotationState';
 import { appStore } from './appState';
 import { inferenceStore, type InferenceDisplay, type InferenceState } from './inferenceState';
 import { resolveWasmThreads, settingsStore } from './settings';
@@ -95,8 +103,19 @@ function request(
   });
 }
 
+const SIGN_IN_TO_LIST = 'Sign in to list the models.';
+
+/**
+ * Re-reads the model list. The server lists models to signed-in people only (a listing reads and
+ * hashes files on disk); signed out, the list already shown stays, and an empty one says why.
+ */
 export async function refreshModels(): Promise<void> {
-  const listed = await getApi()['quorum:models.list']({});
+  const session = annotationStore.getState().signedIn?.token;
+  if (session === undefined) {
+    if (inferenceStore.getState().models.length === 0) set({ message: SIGN_IN_TO_LIST });
+    return;
+  }
+  const listed = await getApi()['quorum:models.list']({ session });
   if (!listed.ok) {
     set({ message: listed.error.message });
     return;
@@ -104,7 +123,8 @@ export async function refreshModels(): Promise<void> {
   const { models, userDir } = listed.value;
   const selected = inferenceStore.getState().selectedKey;
   const keep = models.some((m) => m.key === selected && m.error === null);
-  set({ models, userModelsDir: userDir, selectedKey: keep ? selected : (models.find((m) => m.error === null)?.key ?? null) });
+  const message = inferenceStore.getState().message === SIGN_IN_TO_LIST ? { message: null } : {};
+  set({ models, userModelsDir: userDir, selectedKey: keep ? selected : (models.find((m) => m.error === null)?.key ?? null), ...message });
 }
 
 export function selectModel(key: string): void {
