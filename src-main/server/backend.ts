@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createApiHandlers, type ApiHandlers, type CaseLoader } from '../services/api';
 import { createDispatch, type Dispatch } from '../services/apiDispatch';
 import { listCases, openCase } from '../services/caseLoader';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from '../services/memoryBudget';
 import { createModelsService } from '../services/models';
 import { PathGuard } from '../services/pathGuard';
 import { registerFolderCases } from '../services/project/demoCases';
@@ -41,6 +42,8 @@ export interface BackendOptions {
   bundledModelsDir?: string;
   /** Replaced only by tests that need a loader double; the real loader by default. */
   loader?: CaseLoader;
+  /** Case data in memory at most, per case and for all open cases together (default: memoryBudget.ts). */
+  memoryBudgetBytes?: number;
 }
 
 export interface Backend {
@@ -58,7 +61,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const projectDir = path.resolve(options.projectDir);
   // The project folder is readable from the start; a missing one is reported when it is listed.
   await pathGuard.addRoot(projectDir).catch(() => undefined);
-  const loader = options.loader ?? { openCase, listCases };
+  const memoryBudgetBytes = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  const loader: CaseLoader = options.loader ?? { openCase: (p, o) => openCase(p, { ...o, memoryBudgetBytes }), listCases };
   const projects = createProjectHost({
     appVersion: options.version,
     defaultProjectDir: path.resolve(options.annotationProjectDir ?? path.join(options.dataDir, 'projects', 'demo')),
@@ -68,7 +72,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         listCases: (folder) => loader.listCases(folder),
         volumesOf: async (casePath) => {
           const loaded = await loader.openCase(casePath, { caseId: 'project-seed', volumeUrl: () => '' });
-          return loaded.ok ? { ok: true, value: { source: loaded.value.descriptor.source, volumes: loaded.value.descriptor.volumes } } : loaded;
+          return loaded.ok
+            ? { ok: true, value: { source: loaded.value.descriptor.source, volumes: loaded.value.descriptor.volumes } }
+            : loaded;
         },
       });
       for (const note of skipped) console.warn(`[project] demo case not registered: ${note}`);
@@ -85,6 +91,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     recent: createRecentStore(path.join(options.dataDir, 'recent.json')),
     pathGuard,
     projects,
+    memoryBudgetBytes,
     models: createModelsService({
       bundledDir: options.bundledModelsDir ?? path.join(path.dirname(projectDir), 'models'),
       userDir: path.join(options.dataDir, 'models'),

@@ -22,6 +22,7 @@ import { createProjectHandlers } from './apiProject';
 import { fail, ok } from './apiResult';
 import { LruCache } from './caseCache';
 import { listDirectory } from './fsList';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 import type { ModelsService } from './models';
 import type { PathGuard } from './pathGuard';
 import { guarded } from './projectGuard';
@@ -53,6 +54,8 @@ export interface ApiContext {
   models: ModelsService;
   /** How many opened cases keep their voxels in memory. */
   maxOpenCases?: number;
+  /** The most bytes of voxels the opened cases may hold together (memoryBudget.ts). */
+  memoryBudgetBytes?: number;
 }
 
 export interface VolumePayload {
@@ -88,9 +91,22 @@ function caseIdOf(realPath: string, seriesInstanceUid: string | undefined): stri
     .slice(0, 16);
 }
 
+/** The memory a case's volumes hold: each distinct buffer once (a 4D NIfTI's volumes share one). */
+function voxelBytes(volumes: ReadonlyMap<string, Volume>): number {
+  const buffers = new Set<ArrayBufferLike>();
+  for (const v of volumes.values()) buffers.add(v.data.buffer);
+  let total = 0;
+  for (const b of buffers) total += b.byteLength;
+  return total;
+}
+
 export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const maxOpenCases = ctx.maxOpenCases ?? 4;
-  const cases = new LruCache<string, ReadonlyMap<string, Volume>>(maxOpenCases);
+  const cases = new LruCache<string, ReadonlyMap<string, Volume>>({
+    capacity: maxOpenCases,
+    maxWeight: ctx.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
+    weigh: voxelBytes,
+  });
 
   const channels: QuorumApi = {
     'quorum:app.info': async () => ok({ version: ctx.version, mode: ctx.mode, demoProjectPath: ctx.demoProjectPath }),
@@ -148,7 +164,10 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   function readVolume(caseId: string, volumeId: string): Result<VolumePayload> {
     const volumes = cases.get(caseId);
     if (volumes === undefined) {
-      return fail('not-found', `Case ${caseId} is not open (only the last ${maxOpenCases} opened cases stay in memory); open it again.`);
+      return fail(
+        'not-found',
+        `Case ${caseId} is not open (only the last ${maxOpenCases} opened cases stay in memory, within the server's memory budget); open it again.`,
+      );
     }
     const volume = volumes.get(volumeId);
     if (volume === undefined) return fail('not-found', `Case ${caseId} has no volume "${volumeId}".`);

@@ -12,8 +12,10 @@ import { isVolumeReadError } from '../../src-shared/volume/errors';
 import { finiteRange } from '../../src-shared/volume/stats';
 import type { Volume } from '../../src-shared/volume/types';
 import { dataTypeOf } from '../../src-shared/nifti/scaling';
+import { FileRefusal, type FileRefusalReason } from './boundedRead';
 import { CaseOpenError, isNiftiName, type LoadedVolumes } from './caseFiles';
 import { loadDicomCase } from './dicomCase';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 import { loadNiftiCase } from './niftiCase';
 import { scanProject } from './projectScan';
 import { timeStage } from './stageTiming';
@@ -26,20 +28,27 @@ export interface LoadedCase {
 
 export interface OpenCaseOptions {
   caseId: string;
+  /** The most case data may need in memory (memoryBudget.ts); the default budget when absent. */
+  memoryBudgetBytes?: number;
   seriesInstanceUid?: string;
   volumeUrl: (caseId: string, volumeId: string) => string;
 }
 
-/** V8's messages when an ArrayBuffer, typed array or Buffer cannot be allocated, and readWholeFile's size refusal. */
+/** V8's messages when an ArrayBuffer, typed array or Buffer cannot be allocated. */
 function isAllocationFailure(e: RangeError): boolean {
-  return (
-    'file' in e || /allocation failed|Invalid (typed )?array length|Array buffer allocation|Cannot create a Buffer larger/i.test(e.message)
-  );
+  return /allocation failed|Invalid (typed )?array length|Array buffer allocation|Cannot create a Buffer larger/i.test(e.message);
 }
+
+const REFUSAL_CODE: Record<FileRefusalReason, ApiError['code']> = {
+  'not-regular': 'unsupported-file',
+  'too-large': 'too-large',
+  timeout: 'internal',
+};
 
 /** Turns anything thrown while loading into an ApiError a person can act on. */
 export function toApiError(e: unknown, target: string): ApiError {
   if (e instanceof CaseOpenError) return e.error;
+  if (e instanceof FileRefusal) return { code: REFUSAL_CODE[e.reason], message: e.message };
   if (isVolumeReadError(e))
     return e.detail === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, detail: e.detail };
   const code = (e as NodeJS.ErrnoException | null)?.code;
@@ -55,17 +64,22 @@ export function toApiError(e: unknown, target: string): ApiError {
 
 /** Opens the case at `casePath`: a .nii/.nii.gz file, a DICOM folder, or a DICOM file (its folder, its series). */
 export async function openCase(casePath: string, opts: OpenCaseOptions): Promise<Result<LoadedCase>> {
+  const budget = opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   try {
     const info = await stat(casePath);
     let loaded: LoadedVolumes;
     if (info.isDirectory()) {
-      loaded = await loadDicomCase(casePath, { seriesInstanceUid: opts.seriesInstanceUid });
+      loaded = await loadDicomCase(casePath, { seriesInstanceUid: opts.seriesInstanceUid, memoryBudgetBytes: budget });
     } else if (isNiftiName(casePath)) {
-      loaded = await loadNiftiCase(casePath);
+      loaded = await loadNiftiCase(casePath, budget);
     } else {
       // Not named .nii: a DICOM file (often extensionless) stands for its folder; its series is chosen
       // unless the caller asked for another. Anything else is refused by the DICOM check.
-      loaded = await loadDicomCase(path.dirname(casePath), { seriesInstanceUid: opts.seriesInstanceUid, chosenFile: casePath });
+      loaded = await loadDicomCase(path.dirname(casePath), {
+        seriesInstanceUid: opts.seriesInstanceUid,
+        chosenFile: casePath,
+        memoryBudgetBytes: budget,
+      });
     }
     return { ok: true, value: describe(casePath, loaded, opts) };
   } catch (e) {

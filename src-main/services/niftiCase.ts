@@ -9,10 +9,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseDescriptor } from '../../src-shared/api/contract';
-import { parseBval, readNifti, readNiftiHeader, splitByBValue, type NiftiImage } from '../../src-shared/nifti';
+import { damagedGzipError, isGzip, parseBval, readNifti, readNiftiHeader, splitByBValue, type NiftiImage } from '../../src-shared/nifti';
 import { finiteRange, type ValueRange } from '../../src-shared/volume/stats';
-import { nodeGunzip, readPrefix, readWholeFile, type LoadedVolumes } from './caseFiles';
-import { recordStage, timeStage, timeStageAsync } from './stageTiming';
+import { readPrefix, readWholeFile, type LoadedVolumes } from './caseFiles';
+import { gunzipInWorker } from './gunzipWorker';
+import { checkWithinBudget } from './memoryBudget';
+import { timeStage, timeStageAsync } from './stageTiming';
 
 const NIFTI_INTENT_LABEL = 1002;
 
@@ -41,26 +43,28 @@ async function readBvalBeside(file: string, notes: string[]): Promise<number[] |
   }
 }
 
-export async function loadNiftiCase(file: string): Promise<LoadedVolumes> {
-  const fileName = path.basename(file);
-  // Refuse absurd headers (2^31 voxels, wrong magic) before reading a possibly huge file.
-  readNiftiHeader(await readPrefix(file), { fileName });
-  const bytes = await timeStageAsync('read', () => readWholeFile(file));
-  let inflateMs = 0;
-  const t0 = performance.now();
-  const image = readNifti(bytes, {
-    fileName,
-    gunzip: (gz, expected) => {
-      const t = performance.now();
-      try {
-        return nodeGunzip(gz, expected);
-      } finally {
-        inflateMs = performance.now() - t;
-      }
-    },
+/** A .nii.gz: inflated in a worker to exactly the header's promise (`need` bytes), then parsed in place. */
+async function readGzipped(gz: Uint8Array, need: number, fileName: string): Promise<NiftiImage> {
+  const { bytes, cutOff } = await timeStageAsync('gunzip', () => gunzipInWorker(gz, need)).catch((e: unknown) => {
+    throw damagedGzipError(fileName, (e as Error).message);
   });
-  recordStage('gunzip', inflateMs);
-  recordStage('parse', performance.now() - t0 - inflateMs);
+  const image = timeStage('parse', () => readNifti(bytes, { fileName, ownsBytes: true }));
+  if (cutOff) {
+    image.notes.push(`The gzip stream holds more than the ${need} bytes the header promises; the rest was left unread.`);
+  }
+  return image;
+}
+
+export async function loadNiftiCase(file: string, memoryBudgetBytes: number): Promise<LoadedVolumes> {
+  const fileName = path.basename(file);
+  // Refuse absurd headers (2^31 voxels, wrong magic, more voxels than the budget) before reading a
+  // possibly huge file.
+  const header = readNiftiHeader(await readPrefix(file), { fileName });
+  checkWithinBudget(fileName, header.dataBytes, memoryBudgetBytes);
+  const bytes = await timeStageAsync('read', () => readWholeFile(file, memoryBudgetBytes));
+  const image = isGzip(bytes)
+    ? await readGzipped(bytes, header.voxOffset + header.dataBytes, fileName)
+    : timeStage('parse', () => readNifti(bytes, { fileName }));
   const notes = [...image.notes];
   const name = niftiBaseName(file);
   const bvals = image.volumeCount > 1 ? await readBvalBeside(file, notes) : null;
