@@ -68,6 +68,11 @@ export function InferencePanel() {
           {entry.model.intendedUse.split('.')[0]}
         </p>
       )}
+      {session === null && s.models.length === 0 && (
+        <p className="muted" data-testid="models-sign-in">
+          Sign in to list the models.
+        </p>
+      )}
       {entry?.webgpu && !entry.webgpu.canRun && <p className="muted">{entry.webgpu.blocking[0]}</p>}
       {s.models
         .filter((m) => m.error)

@@ -103,18 +103,13 @@ function request(
   });
 }
 
-const SIGN_IN_TO_LIST = 'Sign in to list the models.';
-
 /**
  * Re-reads the model list. The server lists models to signed-in people only (a listing reads and
- * hashes files on disk); signed out, the list already shown stays, and an empty one says why.
+ * hashes files on disk); signed out, the list already shown stays (the panel says why an empty one is empty).
  */
 export async function refreshModels(): Promise<void> {
   const session = annotationStore.getState().signedIn?.token;
-  if (session === undefined) {
-    if (inferenceStore.getState().models.length === 0) set({ message: SIGN_IN_TO_LIST });
-    return;
-  }
+  if (session === undefined) return;
   const listed = await getApi()['quorum:models.list']({ session });
   if (!listed.ok) {
     set({ message: listed.error.message });
@@ -123,8 +118,7 @@ export async function refreshModels(): Promise<void> {
   const { models, userDir } = listed.value;
   const selected = inferenceStore.getState().selectedKey;
   const keep = models.some((m) => m.key === selected && m.error === null);
-  const message = inferenceStore.getState().message === SIGN_IN_TO_LIST ? { message: null } : {};
-  set({ models, userModelsDir: userDir, selectedKey: keep ? selected : (models.find((m) => m.error === null)?.key ?? null), ...message });
+  set({ models, userModelsDir: userDir, selectedKey: keep ? selected : (models.find((m) => m.error === null)?.key ?? null) });
 }
 
 export function selectModel(key: string): void {
