@@ -110,8 +110,10 @@ test.beforeAll(async ({ browser }) => {
   await ensureReviewer();
   page = await browser.newPage();
   await openApp(page);
-  // Models are listed to signed-in people only.
+  // Models are listed to signed-in people only (issue 18): signed out, the panel says so.
+  await expect(page.getByTestId('models-sign-in')).toBeVisible();
   await signInAs(page, REVIEWER);
+  await expect(page.getByTestId('models-sign-in')).toHaveCount(0);
   dwiPath = await openCaseByName(page, /dwi|diffusion/i);
   await waitForVolume(page);
 });
