@@ -23,53 +23,82 @@ export interface Gunzipped {
 }
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
-const { gz, expected, limit } = workerData;
-const out = new Uint8Array(expected);
-let got = 0;
-let total = 0;
-let done = false;
-const stream = zlib.createGunzip({ chunkSize: 1 << 20 });
-function finish(cutOff) {
-  if (done) return;
-  done = true;
-  stream.destroy();
-  parentPort.postMessage({ buffer: out.buffer, length: got, cutOff }, [out.buffer]);
-}
-stream.on('data', (chunk) => {
-  if (done) return;
-  const n = Math.min(chunk.length, expected - got);
-  if (n > 0) out.set(chunk.subarray(0, n), got);
-  got += n;
-  total += chunk.length;
-  if (total > limit) finish(true);
+parentPort.on('message', ({ id, gz, expected, limit }) => {
+  const out = new Uint8Array(expected);
+  let got = 0;
+  let total = 0;
+  let done = false;
+  const stream = zlib.createGunzip({ chunkSize: 1 << 20 });
+  const finish = (cutOff) => {
+    if (done) return;
+    done = true;
+    stream.destroy();
+    parentPort.postMessage({ id, buffer: out.buffer, length: got, cutOff }, [out.buffer]);
+  };
+  stream.on('data', (chunk) => {
+    if (done) return;
+    const n = Math.min(chunk.length, expected - got);
+    if (n > 0) out.set(chunk.subarray(0, n), got);
+    got += n;
+    total += chunk.length;
+    if (total > limit) finish(true);
+  });
+  stream.on('end', () => finish(false));
+  stream.on('error', (e) => {
+    if (done) return;
+    done = true;
+    parentPort.postMessage({ id, error: e.message });
+  });
+  stream.end(gz);
 });
-stream.on('end', () => finish(false));
-stream.on('error', (e) => {
-  if (done) return;
-  done = true;
-  parentPort.postMessage({ error: e.message });
-});
-stream.end(gz);
 `;
 
-type Reply = { buffer: ArrayBuffer; length: number; cutOff: boolean } | { error: string };
+type Reply = { id: number; buffer: ArrayBuffer; length: number; cutOff: boolean } | { id: number; error: string };
 
-/** Inflates `gz` in a worker; rejects with zlib's message when the stream is not valid gzip. */
+interface Pending {
+  resolve: (g: Gunzipped) => void;
+  reject: (e: Error) => void;
+}
+
+// One worker for the process, started on first use (starting one per file cost ~50 ms a case).
+let worker: Worker | null = null;
+const pending = new Map<number, Pending>();
+let nextId = 0;
+
+function failAll(error: Error): void {
+  worker = null;
+  for (const p of pending.values()) p.reject(error);
+  pending.clear();
+}
+
+function getWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(WORKER_SOURCE, { eval: true });
+  // Referenced only while it has work: idle, it must not keep a finished process (a test run) alive.
+  w.on('message', (reply: Reply) => {
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) w.unref();
+    if ('error' in reply) p.reject(new Error(reply.error));
+    else p.resolve({ bytes: new Uint8Array(reply.buffer, 0, reply.length), cutOff: reply.cutOff });
+  });
+  w.on('error', (e) => failAll(e));
+  w.on('exit', (code) => failAll(new Error(`the inflate worker stopped (exit code ${code})`)));
+  worker = w;
+  return w;
+}
+
+/** Inflates `gz` in the worker; rejects with zlib's message when the stream is not valid gzip. */
 export function gunzipInWorker(gz: Uint8Array, expectedBytes: number): Promise<Gunzipped> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      // Cloned into the worker: the compressed bytes are small next to the output, and the caller keeps its copy.
-      workerData: { gz, expected: expectedBytes, limit: expectedBytes + GUNZIP_SLACK_BYTES },
-    });
-    worker.once('message', (reply: Reply) => {
-      void worker.terminate();
-      if ('error' in reply) reject(new Error(reply.error));
-      else resolve({ bytes: new Uint8Array(reply.buffer, 0, reply.length), cutOff: reply.cutOff });
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the inflate worker stopped (exit code ${code})`)));
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    const w = getWorker();
+    w.ref();
+    // Cloned into the worker: the compressed bytes are small next to the output, and the caller keeps its copy.
+    w.postMessage({ id, gz, expected: expectedBytes, limit: expectedBytes + GUNZIP_SLACK_BYTES });
   });
 }
