@@ -42,7 +42,7 @@ export interface ServerLimits {
   maxConnectionsPerClient: number;
 }
 
-export const DEFAULT_SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnectionsPerClient: 32 };
+const DEFAULT_SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnectionsPerClient: 32 };
 
 export interface BrowserServerOptions {
   dispatch: Dispatch;

@@ -9,7 +9,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
-export interface BoundedReadOptions {
+interface BoundedReadOptions {
   /** Files larger than this are refused before reading. */
   maxBytes: number;
   /** The whole read must finish within this time. */
@@ -31,7 +31,7 @@ export class FileRefusal extends Error {
   }
 }
 
-export const DEFAULT_READ_TIMEOUT_MS = 30_000;
+const DEFAULT_READ_TIMEOUT_MS = 30_000;
 
 function kindOf(st: {
   isDirectory(): boolean;

@@ -13,7 +13,7 @@
 import { Worker } from 'node:worker_threads';
 
 /** How much more than the promised bytes the stream may yield before the worker stops reading it. */
-export const GUNZIP_SLACK_BYTES = 1 << 20;
+const GUNZIP_SLACK_BYTES = 1 << 20;
 
 export interface Gunzipped {
   /** The first `expectedBytes` inflated bytes, or fewer when the stream ended early. */
