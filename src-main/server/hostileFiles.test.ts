@@ -4,6 +4,7 @@
  * regression crashes it in seconds instead of eating the machine's memory. Every file is made here
  * from a few bytes of header and a highly compressible body; nothing big is committed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -174,6 +175,7 @@ describe('gzip and deflate bombs, a memory budget and a case cache by bytes (fin
     await mkdir(path.join(outside, 'dicom-cut'));
     const whole = sliceFile({ seriesUid: '1.2.3', instance: 1, rows: 4, columns: 4, pixels: new Int16Array(16) });
     await writeFile(path.join(outside, 'dicom-cut', 'cut.dcm'), whole.subarray(0, 300));
+    execFileSync('mkfifo', [path.join(outside, 'pipe.nii.gz')]);
     server = await startServer(['--memory-budget-mb', String(BUDGET_MB)]);
   });
 
@@ -210,6 +212,12 @@ describe('gzip and deflate bombs, a memory budget and a case cache by bytes (fin
     const opened = await open('dicom-bomb/bomb.dcm');
     expect(opened.status).toBe(413);
     expect(!opened.result.ok && opened.result.error.message).toMatch(/bomb\.dcm: its deflated data set inflates to more than 48 MiB/);
+  });
+
+  it('refuses a named pipe posing as a .nii.gz at once, instead of waiting for a writer forever', async () => {
+    const opened = await open('pipe.nii.gz');
+    expect(!opened.result.ok && opened.result.error.code).toBe('unsupported-file');
+    expect(!opened.result.ok && opened.result.error.message).toMatch(/pipe\.nii\.gz is a named pipe; Quorum reads only regular files/);
   });
 
   it('reports a damaged DICOM file with the parser\'s reason, not "[object Object]"', async () => {
