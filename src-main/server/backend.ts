@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createApiHandlers, type ApiHandlers, type CaseLoader } from '../services/api';
 import { createDispatch, type Dispatch } from '../services/apiDispatch';
 import { listCases, openCase } from '../services/caseLoader';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from '../services/memoryBudget';
 import { createModelsService } from '../services/models';
 import { FileGrants } from '../services/pathGuard';
 import { sessionOfHost } from '../services/projectGuard';
@@ -44,6 +45,8 @@ export interface BackendOptions {
   loader?: CaseLoader;
   /** Sessions and sign-in throttling (projectHost.ts); tests pass a movable clock and short limits. */
   accounts?: Pick<ProjectHostOptions, 'nowMs' | 'sessionPolicy' | 'signInPolicy'>;
+  /** Case data in memory at most, per case and for all open cases together (default: memoryBudget.ts). */
+  memoryBudgetBytes?: number;
 }
 
 export interface Backend {
@@ -57,7 +60,8 @@ export interface Backend {
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const projectDir = path.resolve(options.projectDir);
-  const loader = options.loader ?? { openCase, listCases };
+  const memoryBudgetBytes = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  const loader: CaseLoader = options.loader ?? { openCase: (p, o) => openCase(p, { ...o, memoryBudgetBytes }), listCases };
   const projects = createProjectHost({
     ...options.accounts,
     appVersion: options.version,
@@ -87,6 +91,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     recent: createRecentStore(path.join(options.dataDir, 'recent.json')),
     files: new FileGrants(),
     projects,
+    memoryBudgetBytes,
     models: createModelsService({
       bundledDir: options.bundledModelsDir ?? path.join(path.dirname(projectDir), 'models'),
       userDir: path.join(options.dataDir, 'models'),

@@ -3,16 +3,14 @@
  * documented line, serve on 127.0.0.1 at that port, and exit cleanly on SIGTERM. Bad flags must fail
  * fast with a usage message.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest } from './testSupport';
+import type { Result } from '../../src-shared/api/contract';
+import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
+import { rawRequest, spawnCli } from './testSupport';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const tsx = path.resolve(here, '..', '..', 'node_modules', '.bin', 'tsx');
 const LINE = /^Quorum browser mode: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/;
 
 let tmp: string;
@@ -24,33 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-function run(args: string[]): { child: ChildProcess; stdout: Promise<string>; exit: Promise<number | null> } {
-  const child = spawn(tsx, [path.join(here, 'cli.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const stdout = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL line within 30 s; stderr: ${err}`)), 30_000);
-    const check = (): void => {
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    };
-    child.stdout?.on('data', check);
-    void exit.then(() => {
-      clearTimeout(timer);
-      resolve(out + err);
-    });
-  });
-  return { child, stdout, exit };
-}
-
 describe('browser-mode CLI', () => {
   it('prints the one URL line, serves that port, and stops on SIGTERM', async () => {
-    const { child, stdout, exit } = run([
+    const { child, stdout, exit } = spawnCli([
       '--port',
       '0',
       '--project',
@@ -73,21 +47,28 @@ describe('browser-mode CLI', () => {
       body: '{}',
     });
     expect(info.json()).toMatchObject({ ok: true, value: { mode: 'browser', demoProjectPath: path.join(tmp, 'project') } });
-    // A project of the user's own (not the bundled demo/) still gets the bundled demo model.
-    const models = await rawRequest(port, '/api/models.list', {
-      method: 'POST',
-      headers: { 'X-Quorum-Token': match?.[2] ?? '', 'Content-Type': 'application/json' },
-      body: '{}',
-    });
-    expect((models.json() as { value: { models: Array<{ key: string }> } }).value.models.map((m) => m.key)).toContain(
-      'bundled/demo-dwi-lesion',
-    );
+    // A project of the user's own (not the bundled demo/) still gets the bundled demo model, listed
+    // to a signed-in person.
+    const call = async (channel: string, request: unknown): Promise<unknown> => {
+      const res = await rawRequest(port, `/api/${channel}`, {
+        method: 'POST',
+        headers: { 'X-Quorum-Token': match?.[2] ?? '', 'Content-Type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      const result = res.json() as Result<unknown>;
+      if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+      return result.value;
+    };
+    await call('rater.create', { name: 'Cleo CLI', secret: testSecretOf('Cleo CLI') });
+    const { token: session } = await signInWithTestSecret(call, 'Cleo CLI');
+    const models = (await call('models.list', { session })) as { models: Array<{ key: string }> };
+    expect(models.models.map((m) => m.key)).toContain('bundled/demo-dwi-lesion');
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
   });
 
   it('refuses a bad port with a usage message and exit code 2', async () => {
-    const { stdout, exit } = run(['--port', 'eighty']);
+    const { stdout, exit } = spawnCli(['--port', 'eighty']);
     expect(await exit).toBe(2);
     expect(await stdout).toContain('--port must be an integer');
   });

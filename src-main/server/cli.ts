@@ -5,7 +5,8 @@
  *   Quorum browser mode: http://127.0.0.1:<port>/?token=<token>
  *
  * Flags: --port <n> (default 0: a free port), --project <folder> (default: the bundled demo/),
- * --renderer <dir> (default: out/renderer), --data-dir <dir> (default: $XDG_CONFIG_HOME/quorum).
+ * --renderer <dir> (default: out/renderer), --data-dir <dir> (default: $XDG_CONFIG_HOME/quorum),
+ * --memory-budget-mb <n> (case data in memory; default: half the machine's memory, at most 4 GiB).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,11 +18,18 @@ import { startBrowserServer } from './httpServer';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const USAGE = `Usage: npm run start:web -- [--port <n>] [--project <folder>] [--renderer <dir>] [--data-dir <dir>]`;
+const USAGE = `Usage: npm run start:web -- [--port <n>] [--project <folder>] [--renderer <dir>] [--data-dir <dir>] [--memory-budget-mb <n>]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
+}
+
+function parseBudget(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const mb = Number(text);
+  if (!Number.isInteger(mb) || mb < 1) fail(`--memory-budget-mb must be a positive integer (MiB), got "${text}".`);
+  return mb * 2 ** 20;
 }
 
 function parsePort(text: string): number {
@@ -42,6 +50,7 @@ async function main(): Promise<void> {
           type: 'string',
           default: path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'quorum'),
         },
+        'memory-budget-mb': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -63,6 +72,7 @@ async function main(): Promise<void> {
     dataDir: path.resolve(values['data-dir']),
     // The repository's models, wherever --project points (the default looks beside the project folder).
     bundledModelsDir: path.join(repoRoot, 'models'),
+    memoryBudgetBytes: parseBudget(values['memory-budget-mb']),
   });
   const server = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: parsePort(values.port) });
   // The one stable line tests parse; keep its wording.

@@ -17,7 +17,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ApiError, Result } from '../../src-shared/api/contract';
@@ -30,6 +30,22 @@ import { baseHeaders } from './headers';
 /** Requests are small JSON objects; anything bigger is refused before it is buffered. */
 const MAX_BODY_BYTES = 1 << 20;
 
+/**
+ * How long a client may take to send a request, and how many connections one client may hold. A
+ * local page that trickles a body (or its headers) byte by byte would otherwise keep a socket, and
+ * its buffered body, for Node's default five minutes, and open as many as it likes.
+ */
+export interface ServerLimits {
+  /** Time to receive all request headers (Node's `headersTimeout`). */
+  headersTimeoutMs: number;
+  /** Time to receive the whole request, body included (Node's `requestTimeout`). */
+  requestTimeoutMs: number;
+  /** Open connections per remote address; Chromium uses at most 6 per host, so 32 leaves room for several tabs. */
+  maxConnectionsPerClient: number;
+}
+
+const DEFAULT_SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnectionsPerClient: 32 };
+
 export interface BrowserServerOptions {
   dispatch: Dispatch;
   routes: AppRoutes;
@@ -37,6 +53,8 @@ export interface BrowserServerOptions {
   port: number;
   /** Fixed token for tests; a fresh random one by default. */
   token?: string;
+  /** Tests shorten these; DEFAULT_SERVER_LIMITS otherwise. */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface BrowserServer {
@@ -95,6 +113,29 @@ async function readBody(req: IncomingMessage): Promise<string | ApiError> {
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** Answers a client's connection beyond `max` with 503 and closes it, before any request is parsed. */
+function limitConnectionsPerClient(server: Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const client = socket.remoteAddress ?? '';
+    const count = open.get(client) ?? 0;
+    if (count >= max) {
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${TOO_MANY.length}\r\n\r\n${TOO_MANY}`,
+      );
+      return;
+    }
+    open.set(client, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(client) ?? 1) - 1;
+      if (left === 0) open.delete(client);
+      else open.set(client, left);
+    });
+  });
+}
+
+const TOO_MANY = 'Too many open connections from this client.';
 
 export function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? createToken();
@@ -178,19 +219,31 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     await writeResponse(res, response, method === 'HEAD');
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      // The client went away mid-response (a cancelled fetch, a closed tab): nothing to report.
-      if ((e as NodeJS.ErrnoException | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
-      console.warn('[server] request failed:', e);
-      if (!res.headersSent) {
-        res.writeHead(500, baseHeaders('text/plain; charset=utf-8'));
-        res.end('Internal error');
-      } else {
-        res.destroy();
-      }
-    });
-  });
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  const server: Server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks both timeouts only this often (30 s by default), which would stretch them.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headersTimeoutMs / 4, limits.requestTimeoutMs / 4)),
+    },
+    (req, res) => {
+      handle(req, res).catch((e: unknown) => {
+        // The client went away mid-response (a cancelled fetch, a closed tab): nothing to report.
+        // So did one cut off at a request timeout (its body read ends in 'aborted').
+        const code = (e as NodeJS.ErrnoException | null)?.code;
+        if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') return;
+        console.warn('[server] request failed:', e);
+        if (!res.headersSent) {
+          res.writeHead(500, baseHeaders('text/plain; charset=utf-8'));
+          res.end('Internal error');
+        } else {
+          res.destroy();
+        }
+      });
+    },
+  );
+  limitConnectionsPerClient(server, limits.maxConnectionsPerClient);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -1,9 +1,12 @@
 /**
  * Test helpers for the browser-mode server: raw HTTP requests (node:http, so paths reach the
- * server exactly as written; fetch would normalise `..` away) and a temporary project layout.
+ * server exactly as written; fetch would normalise `..` away) and the CLI as a child process.
  * Used only by *.test.ts files.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface RawResponse {
   status: number;
@@ -31,4 +34,41 @@ export function rawRequest(
     if (init.body !== undefined) req.write(init.body);
     req.end();
   });
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tsx = path.resolve(here, '..', '..', 'node_modules', '.bin', 'tsx');
+
+export interface SpawnedCli {
+  child: ChildProcess;
+  /** stdout up to its first line (or, when the process exits first, stdout and stderr). */
+  stdout: Promise<string>;
+  exit: Promise<number | null>;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+}
+
+/** Starts `npm run serve:web`'s entry point (cli.ts) as a child process; `env` is added to this process's. */
+export function spawnCli(args: string[], env: Record<string, string> = {}): SpawnedCli {
+  const child = spawn(tsx, [path.join(here, 'cli.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stdout = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL line within 30 s; stderr: ${err}`)), 30_000);
+    const check = (): void => {
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    };
+    child.stdout?.on('data', check);
+    void exit.then(() => {
+      clearTimeout(timer);
+      resolve(out + err);
+    });
+  });
+  return { child, stdout, exit, stderr: () => err };
 }

@@ -27,9 +27,10 @@ import { fail, ok } from './apiResult';
 import { LruCache } from './caseCache';
 import { refuseReaderBrowsing, refuseReaderOpening, refuseStorePath, withoutStoreEntries } from './fileAccess';
 import { listDirectory } from './fsList';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 import type { ModelsService } from './models';
 import type { FileGrants } from './pathGuard';
-import { sessionOfHost } from './projectGuard';
+import { guarded, sessionOfHost } from './projectGuard';
 import type { ProjectHost } from './project/projectHost';
 import type { RecentStore } from './recent';
 import { createStudyHandlers } from './study/apiStudy';
@@ -59,6 +60,8 @@ export interface ApiContext {
   models: ModelsService;
   /** How many opened cases keep their voxels in memory. */
   maxOpenCases?: number;
+  /** The most bytes of voxels the opened cases may hold together (memoryBudget.ts). */
+  memoryBudgetBytes?: number;
 }
 
 export interface VolumePayload {
@@ -99,9 +102,22 @@ function caseIdOf(token: string, realPath: string, seriesInstanceUid: string | u
     .slice(0, 32);
 }
 
+/** The memory a case's volumes hold: each distinct buffer once (a 4D NIfTI's volumes share one). */
+function voxelBytes(volumes: ReadonlyMap<string, Volume>): number {
+  const buffers = new Set<ArrayBufferLike>();
+  for (const v of volumes.values()) buffers.add(v.data.buffer);
+  let total = 0;
+  for (const b of buffers) total += b.byteLength;
+  return total;
+}
+
 export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const maxOpenCases = ctx.maxOpenCases ?? 4;
-  const cases = new LruCache<string, ReadonlyMap<string, Volume>>(maxOpenCases);
+  const cases = new LruCache<string, ReadonlyMap<string, Volume>>({
+    capacity: maxOpenCases,
+    maxWeight: ctx.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
+    weigh: voxelBytes,
+  });
   const sessionOf = sessionOfHost(ctx.projects);
   /** The live session behind a token; the dispatcher has already refused a request without one. */
   const sessionFor: (token: string) => Result<Session> = sessionOf;
@@ -158,7 +174,13 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     ...createProjectHandlers(ctx.projects),
 
-    'quorum:models.list': async () => ok(await ctx.models.list()),
+    // Signed-in people only: a listing reads and hashes every file of every model folder.
+    'quorum:models.list': ({ session }) =>
+      guarded(async () => {
+        await ctx.projects.current();
+        ctx.projects.sessions.resolve(session);
+        return ctx.models.list();
+      }),
     ...createInferenceResultHandlers(ctx.projects),
     ...createStudyHandlers(ctx.projects),
     ...createEvaluationHandlers(ctx.projects),
@@ -167,7 +189,10 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   function readVolume(caseId: string, volumeId: string): Result<VolumePayload> {
     const volumes = cases.get(caseId);
     if (volumes === undefined) {
-      return fail('not-found', `Case ${caseId} is not open (only the last ${maxOpenCases} opened cases stay in memory); open it again.`);
+      return fail(
+        'not-found',
+        `Case ${caseId} is not open (only the last ${maxOpenCases} opened cases stay in memory, within the server's memory budget); open it again.`,
+      );
     }
     const volume = volumes.get(volumeId);
     if (volume === undefined) return fail('not-found', `Case ${caseId} has no volume "${volumeId}".`);

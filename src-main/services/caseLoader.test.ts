@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../src-shared/api/contract';
 import { handmadeFile, handmadeHeader, noiseBytes } from '../../src-shared/testdata/handmadeNifti';
 import { replaceAscii } from '../../src-shared/testdata/makeDicom';
-import { listCases, openCase, type LoadedCase } from './caseLoader';
+import { listCases, openCase, toApiError, type LoadedCase } from './caseLoader';
 
 const REPO = path.resolve(__dirname, '../..');
 const DEMO = path.join(REPO, 'demo');
@@ -123,6 +123,23 @@ describe('openCase refuses bad input with a clear error', () => {
     const e = await failed(p);
     expect(e.code).toBe('too-large');
     expect(e.message).toMatch(/2048×1024×1024 = 2\.147e\+9 voxels/);
+  });
+
+  it('a NIfTI of 200 000 one-voxel volumes, refused by its volume count, not by a call stack overflow', async () => {
+    const p = path.join(tmp, 'many.nii.gz');
+    // dim is int16 in NIfTI-1, so the count is spread over dim4 and dim5.
+    const header = handmadeHeader({ dim: [5, 1, 1, 1, 400, 500], datatype: 2, bitpix: 8, pixdim: [1, 1, 1, 1, 1, 1] });
+    writeFileSync(p, gzipSync(new Uint8Array([...header, ...new Uint8Array(200_000)])));
+    const e = await failed(p);
+    expect(e.code).toBe('too-large');
+    expect(e.message).toMatch(/many\.nii\.gz claims 1×1×1×400×500: 200000 volumes of 1 voxels; Quorum opens at most 4096 volumes/);
+  });
+
+  it('calls only a failed allocation "too large"; other RangeErrors are reported as what they are', () => {
+    expect(toApiError(new RangeError('Array buffer allocation failed'), '/a.nii')).toMatchObject({ code: 'too-large' });
+    const overflow = toApiError(new RangeError('Maximum call stack size exceeded'), '/a.nii');
+    expect(overflow.code).toBe('internal');
+    expect(overflow.message).toBe('Could not open /a.nii: Maximum call stack size exceeded');
   });
 
   it('a NIfTI with NaN spacing', async () => {

@@ -12,8 +12,10 @@ import { isVolumeReadError } from '../../src-shared/volume/errors';
 import { finiteRange } from '../../src-shared/volume/stats';
 import type { Volume } from '../../src-shared/volume/types';
 import { dataTypeOf } from '../../src-shared/nifti/scaling';
+import { FileRefusal, type FileRefusalReason } from './boundedRead';
 import { CaseOpenError, isNiftiName, type LoadedVolumes } from './caseFiles';
 import { loadDicomCase } from './dicomCase';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 import { loadNiftiCase } from './niftiCase';
 import { scanProject } from './projectScan';
 import { timeStage } from './stageTiming';
@@ -26,36 +28,58 @@ export interface LoadedCase {
 
 export interface OpenCaseOptions {
   caseId: string;
+  /** The most case data may need in memory (memoryBudget.ts); the default budget when absent. */
+  memoryBudgetBytes?: number;
   seriesInstanceUid?: string;
   volumeUrl: (caseId: string, volumeId: string) => string;
 }
 
+/** V8's messages when an ArrayBuffer, typed array or Buffer cannot be allocated. */
+function isAllocationFailure(e: RangeError): boolean {
+  return /allocation failed|Invalid (typed )?array length|Array buffer allocation|Cannot create a Buffer larger/i.test(e.message);
+}
+
+const REFUSAL_CODE: Record<FileRefusalReason, ApiError['code']> = {
+  'not-regular': 'unsupported-file',
+  'too-large': 'too-large',
+  timeout: 'internal',
+};
+
 /** Turns anything thrown while loading into an ApiError a person can act on. */
 export function toApiError(e: unknown, target: string): ApiError {
   if (e instanceof CaseOpenError) return e.error;
+  if (e instanceof FileRefusal) return { code: REFUSAL_CODE[e.reason], message: e.message };
   if (isVolumeReadError(e))
     return e.detail === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, detail: e.detail };
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOENT') return { code: 'not-found', message: `No such file or folder: ${target}` };
   if (code === 'EACCES' || code === 'EPERM') return { code: 'not-found', message: `Quorum may not read ${target} (permission denied).` };
   if (code === 'EISDIR') return { code: 'unsupported-file', message: `${target} is a folder, not a file.` };
-  if (e instanceof RangeError) return { code: 'too-large', message: `${target} is too large to load into memory (${e.message}).` };
+  // Only a failed allocation means "too large"; any other RangeError (a call stack overflow, an
+  // index out of range) is a defect in Quorum and is reported as one, not blamed on the file's size.
+  if (e instanceof RangeError && isAllocationFailure(e))
+    return { code: 'too-large', message: `${target} is too large to load into memory (${e.message}).` };
   return { code: 'internal', message: `Could not open ${target}: ${e instanceof Error ? e.message : String(e)}` };
 }
 
 /** Opens the case at `casePath`: a .nii/.nii.gz file, a DICOM folder, or a DICOM file (its folder, its series). */
 export async function openCase(casePath: string, opts: OpenCaseOptions): Promise<Result<LoadedCase>> {
+  const budget = opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   try {
     const info = await stat(casePath);
     let loaded: LoadedVolumes;
     if (info.isDirectory()) {
-      loaded = await loadDicomCase(casePath, { seriesInstanceUid: opts.seriesInstanceUid });
+      loaded = await loadDicomCase(casePath, { seriesInstanceUid: opts.seriesInstanceUid, memoryBudgetBytes: budget });
     } else if (isNiftiName(casePath)) {
-      loaded = await loadNiftiCase(casePath);
+      loaded = await loadNiftiCase(casePath, budget);
     } else {
       // Not named .nii: a DICOM file (often extensionless) stands for its folder; its series is chosen
       // unless the caller asked for another. Anything else is refused by the DICOM check.
-      loaded = await loadDicomCase(path.dirname(casePath), { seriesInstanceUid: opts.seriesInstanceUid, chosenFile: casePath });
+      loaded = await loadDicomCase(path.dirname(casePath), {
+        seriesInstanceUid: opts.seriesInstanceUid,
+        chosenFile: casePath,
+        memoryBudgetBytes: budget,
+      });
     }
     return { ok: true, value: describe(casePath, loaded, opts) };
   } catch (e) {

@@ -74,7 +74,8 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   'quorum:export.versionsCsv': REVIEWERS,
 
   // The model list names folders and files only, no rater's work.
-  'quorum:models.list': ANYONE,
+  // A listing reads and hashes every file of every model folder: signed-in people only.
+  'quorum:models.list': EVERY_ROLE,
   'quorum:inference.saveResult': REVIEWERS,
   'quorum:inference.readResult': EVERY_ROLE,
 

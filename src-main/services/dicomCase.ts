@@ -6,14 +6,24 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseDescriptor } from '../../src-shared/api/contract';
-import { assembleSeries, groupBySeries, parseDicomFrames, summarizeSeries, type DicomFrame } from '../../src-shared/dicom';
+import {
+  assembleSeries,
+  groupBySeries,
+  MAX_INFLATED_DATASET_BYTES,
+  parseDicomFrames,
+  summarizeSeries,
+  type DicomFrame,
+} from '../../src-shared/dicom';
 import { VolumeReadError, isVolumeReadError } from '../../src-shared/volume/errors';
 import { CaseOpenError, readWholeFile, type LoadedVolumes } from './caseFiles';
+import { checkWithinBudget, DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 
 export interface DicomCaseOptions {
   seriesInstanceUid?: string | undefined;
   /** The file the user picked: its series is opened when no UID is given, and it must itself be DICOM. */
   chosenFile?: string;
+  /** The most the folder's files may add up to, and one deflated data set may inflate to (default: the server default). */
+  memoryBudgetBytes?: number;
 }
 
 /** Files that are certainly not DICOM; skipping them saves reading big NIfTI/zip files in mixed folders. */
@@ -37,15 +47,23 @@ export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Pro
   const problems: { file: string; error: VolumeReadError }[] = [];
   let chosenUid: string | undefined;
 
+  const budget = opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  const maxInflated = Math.min(MAX_INFLATED_DATASET_BYTES, budget);
   if (opts.chosenFile) {
     // The picked file must be DICOM itself: a text file chosen by mistake gets its own clear error.
-    const own = parseDicomFrames(await readWholeFile(opts.chosenFile), path.basename(opts.chosenFile));
+    const own = parseDicomFrames(await readWholeFile(opts.chosenFile, budget), path.basename(opts.chosenFile), maxInflated);
     chosenUid = own[0]?.seriesInstanceUid;
   }
 
+  // The files' bytes stay referenced by their frames until the series is assembled, so they count
+  // against the budget together.
+  let readBytes = 0;
   for (const name of await listFolderFiles(folder)) {
+    const bytes = await readWholeFile(path.join(folder, name), budget);
+    readBytes += bytes.length;
+    checkWithinBudget(`The DICOM files of ${path.basename(folder)}`, readBytes, budget);
     try {
-      frames.push(...parseDicomFrames(await readWholeFile(path.join(folder, name)), name));
+      frames.push(...parseDicomFrames(bytes, name, maxInflated));
     } catch (e) {
       if (!isVolumeReadError(e)) throw e;
       problems.push({ file: name, error: e });

@@ -13,12 +13,13 @@
  *
  * Plain Node; no Electron.
  */
-import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { mkdir, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { modelFileUrl, type ModelEntry, type ModelSource } from '../../src-shared/api/inferenceChannels';
 import type { Result } from '../../src-shared/api/contract';
 import { loadModelFolder, ModelManifestError } from '../../src-shared/inference';
 import { fail, ok } from './apiResult';
+import { FileRefusal, readRegularFile } from './boundedRead';
 import { decodePathSegments, resolveInside } from './pathGuard';
 
 export interface ModelsServiceOptions {
@@ -42,6 +43,18 @@ export interface ModelsService {
 
 /** Only these files of a folder are served: the manifest and ONNX members (not training scripts, not data). */
 const SERVABLE = /^(model\.json|[^/\\]+\.onnx)$/;
+
+/**
+ * Size caps for a model folder's files, checked before reading: a manifest is a few KB, and the
+ * largest segmentation networks Quorum runs in a browser are a few hundred MB per member.
+ */
+const MAX_MANIFEST_BYTES = 1 << 20;
+const MAX_MEMBER_BYTES = 1 << 30;
+
+/** A model file's bytes through the bounded reader (regular files only, size cap, timeout). */
+function readModelFileBytes(file: string): Promise<Uint8Array> {
+  return readRegularFile(file, { maxBytes: path.basename(file) === 'model.json' ? MAX_MANIFEST_BYTES : MAX_MEMBER_BYTES });
+}
 
 /** Names, sizes and mtimes (ns) of a folder's plain files: what the validation cache is keyed on. */
 async function folderFingerprint(folderPath: string): Promise<string> {
@@ -76,7 +89,8 @@ export function createModelsService(options: ModelsServiceOptions): ModelsServic
     for (const folder of folders.sort()) {
       const folderPath = path.join(dir, folder);
       // Folders without model.json (models/train/, the recipe) are not models: skip them quietly.
-      const hasManifest = await readFile(path.join(folderPath, 'model.json')).then(
+      // stat, not a read: a model.json that is a FIFO or a device is listed with its error below.
+      const hasManifest = await stat(path.join(folderPath, 'model.json')).then(
         () => true,
         () => false,
       );
@@ -105,8 +119,12 @@ export function createModelsService(options: ModelsServiceOptions): ModelsServic
       if (root === null) return fail('not-found', `The ${source} models directory ${dirs[source]} does not exist.`);
       const resolved = await resolveInside(root, [folder, file]);
       if (!resolved.ok) return resolved;
-      const buf = await readFile(resolved.value);
-      return ok(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+      try {
+        return ok(await readModelFileBytes(resolved.value));
+      } catch (e) {
+        if (e instanceof FileRefusal) return fail(e.reason === 'too-large' ? 'too-large' : 'forbidden-path', e.message);
+        throw e;
+      }
     },
   };
 }
@@ -115,8 +133,12 @@ async function describeFolder(source: ModelSource, folder: string, folderPath: s
   const base = { key: `${source}/${folder}`, source, folder };
   const readMember = async (name: string): Promise<Uint8Array | undefined> => {
     // Member names are validated by the manifest schema (plain names), so join cannot leave the folder.
-    const buf = await readFile(path.join(folderPath, name)).catch(() => undefined);
-    return buf && new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    // A missing file is reported by loadModelFolder as missing; a refused one (a device, a FIFO, too
+    // big, too slow) throws with its own reason.
+    return readModelFileBytes(path.join(folderPath, name)).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    });
   };
   try {
     const loaded = await loadModelFolder(readMember, `${source === 'user' ? 'user model' : 'model'} folder "${folder}"`);

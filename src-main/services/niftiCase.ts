@@ -10,6 +10,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseDescriptor } from '../../src-shared/api/contract';
 import {
+  damagedGzipError,
+  isGzip,
   isVolumeReadError,
   parseBval,
   readNifti,
@@ -19,8 +21,10 @@ import {
   type NiftiImage,
 } from '../../src-shared/nifti';
 import { finiteRange, type ValueRange } from '../../src-shared/volume/stats';
-import { nodeGunzip, readPrefix, readWholeFile, type LoadedVolumes } from './caseFiles';
-import { recordStage, timeStage, timeStageAsync } from './stageTiming';
+import { readPrefix, readWholeFile, type LoadedVolumes } from './caseFiles';
+import { gunzipInWorker } from './gunzipWorker';
+import { checkWithinBudget } from './memoryBudget';
+import { timeStage, timeStageAsync } from './stageTiming';
 
 const NIFTI_INTENT_LABEL = 1002;
 
@@ -49,34 +53,39 @@ async function readBvalBeside(file: string, notes: string[]): Promise<number[] |
   }
 }
 
-export async function loadNiftiCase(file: string): Promise<LoadedVolumes> {
-  const fileName = path.basename(file);
-  // Refuse absurd headers (2^31 voxels, wrong magic) before reading a possibly huge file.
-  const prefix = await readPrefix(file);
+/** A .nii.gz: inflated in a worker to exactly the header's promise (`need` bytes), then parsed in place. */
+async function readGzipped(gz: Uint8Array, need: number, fileName: string): Promise<NiftiImage> {
+  const { bytes, cutOff } = await timeStageAsync('gunzip', () => gunzipInWorker(gz, need)).catch((e: unknown) => {
+    throw damagedGzipError(fileName, (e as Error).message);
+  });
+  const image = timeStage('parse', () => readNifti(bytes, { fileName, ownsBytes: true }));
+  if (cutOff) {
+    image.notes.push(`The gzip stream holds more than the ${need} bytes the header promises; the rest was left unread.`);
+  }
+  return image;
+}
+
+/** The header, or the shared reader's neutral refusal with the app's advice added (the CLI keeps its own). */
+function readHeaderWithAdvice(prefix: Uint8Array, fileName: string): ReturnType<typeof readNiftiHeader> {
   try {
-    readNiftiHeader(prefix, { fileName });
+    return readNiftiHeader(prefix, { fileName });
   } catch (e) {
-    // The app's advice; the shared reader's message stays neutral for the CLI and mask import.
     if (isVolumeReadError(e) && e.code === 'unsupported-file')
       throw new VolumeReadError(e.code, `${e.message} Quorum opens .nii/.nii.gz files and DICOM folders.`);
     throw e;
   }
-  const bytes = await timeStageAsync('read', () => readWholeFile(file));
-  let inflateMs = 0;
-  const t0 = performance.now();
-  const image = readNifti(bytes, {
-    fileName,
-    gunzip: (gz, expected) => {
-      const t = performance.now();
-      try {
-        return nodeGunzip(gz, expected);
-      } finally {
-        inflateMs = performance.now() - t;
-      }
-    },
-  });
-  recordStage('gunzip', inflateMs);
-  recordStage('parse', performance.now() - t0 - inflateMs);
+}
+
+export async function loadNiftiCase(file: string, memoryBudgetBytes: number): Promise<LoadedVolumes> {
+  const fileName = path.basename(file);
+  // Refuse absurd headers (2^31 voxels, wrong magic, more voxels than the budget) before reading a
+  // possibly huge file.
+  const header = readHeaderWithAdvice(await readPrefix(file), fileName);
+  checkWithinBudget(fileName, header.dataBytes, memoryBudgetBytes);
+  const bytes = await timeStageAsync('read', () => readWholeFile(file, memoryBudgetBytes));
+  const image = isGzip(bytes)
+    ? await readGzipped(bytes, header.voxOffset + header.dataBytes, fileName)
+    : timeStage('parse', () => readNifti(bytes, { fileName }));
   const notes = [...image.notes];
   const name = niftiBaseName(file);
   const bvals = image.volumeCount > 1 ? await readBvalBeside(file, notes) : null;
@@ -84,10 +93,11 @@ export async function loadNiftiCase(file: string): Promise<LoadedVolumes> {
   // One pass over the voxels gives each volume's range (the descriptor needs it) and, combined, the
   // image's (the modality guess needs it); a 150 MB CT costs about 100 ms per pass.
   const ranges = timeStage('range', () => split.map((v) => finiteRange(v.volume.data)));
-  const { modality, why } = guessNiftiModality(image, {
-    min: Math.min(...ranges.map((r) => r.min)),
-    max: Math.max(...ranges.map((r) => r.max)),
-  });
+  // A reduce, not Math.min(...): spreading one argument per volume overflows the call stack.
+  const { modality, why } = guessNiftiModality(
+    image,
+    ranges.reduce((a, r) => ({ min: Math.min(a.min, r.min), max: Math.max(a.max, r.max) })),
+  );
   notes.push(`Modality ${modality} is a guess: ${why}.`);
   const unit = modality === 'CT' ? 'HU' : undefined;
   const volumes = split.map((v, i) => ({

@@ -61,7 +61,7 @@ describe('recent store', () => {
 
 describe('LruCache', () => {
   it('evicts the least recently used entry', () => {
-    const lru = new LruCache<string, number>(2);
+    const lru = new LruCache<string, number>({ capacity: 2 });
     lru.set('a', 1);
     lru.set('b', 2);
     expect(lru.get('a')).toBe(1); // a is now newer than b
@@ -71,8 +71,20 @@ describe('LruCache', () => {
     expect(lru.size).toBe(2);
   });
 
+  it('evicts the oldest entries until their weight fits, but always keeps the newest', () => {
+    const lru = new LruCache<string, number>({ capacity: 10, maxWeight: 100, weigh: (v) => v });
+    lru.set('a', 40);
+    lru.set('b', 40);
+    lru.set('c', 40); // 120 > 100: a goes
+    expect([lru.has('a'), lru.has('b'), lru.has('c'), lru.weight]).toEqual([false, true, true, 80]);
+    lru.set('b', 10); // replacing an entry re-weighs it
+    expect(lru.weight).toBe(50);
+    lru.set('huge', 500); // over the budget on its own: everything older goes, it stays
+    expect([lru.size, lru.has('huge'), lru.weight]).toEqual([1, true, 500]);
+  });
+
   it('refuses a non-positive capacity', () => {
-    expect(() => new LruCache(0)).toThrow(/positive integer/);
+    expect(() => new LruCache({ capacity: 0 })).toThrow(/positive integer/);
   });
 });
 

@@ -34,11 +34,16 @@ export function InferencePanel() {
   // Reviewers and admins may store a result as the model's rater; annotators never see model results.
   const canSave = useAnnotationState((a) => a.signedIn !== null && seesAllRaters(a.signedIn.role) && a.currentCase !== null);
 
+  // Models are listed to signed-in people only: list them again whenever someone signs in.
+  const session = useAnnotationState((a) => a.signedIn?.token ?? null);
   useEffect(() => {
     void refreshModels();
+  }, [session]);
+  useEffect(
     // Deferred: the annotation layers are rebound in the same notification and may drop ours.
-    return onVolumeShown(() => void setTimeout(handleInferenceVolumeShown, 0));
-  }, []);
+    () => onVolumeShown(() => void setTimeout(handleInferenceVolumeShown, 0)),
+    [],
+  );
 
   const busy = s.phase === 'loading' || s.phase === 'running' || s.phase === 'cancelling';
   const offered = openCase ? offeredChannels(openCase) : null;
@@ -78,6 +83,11 @@ export function InferencePanel() {
       {entry?.model && (
         <p className="model-use" data-testid="model-intended-use" title={entry.model.intendedUse}>
           {entry.model.intendedUse.split('.')[0]}
+        </p>
+      )}
+      {session === null && s.models.length === 0 && (
+        <p className="muted" data-testid="models-sign-in">
+          Sign in to list the models.
         </p>
       )}
       {usable.length > 0 && fitting.length === 0 && offered ? (

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import { getApi } from '../api';
+import { annotationStore } from '../state/annotationState';
 import { refreshModels } from '../state/inferenceActions';
 import { changeSettings, MAX_WASM_THREADS, resolveWasmThreads, setSettingsVisible, useSettings } from '../state/settings';
 import { useEscapeKey } from './useEscapeKey';
@@ -20,8 +21,10 @@ interface Listing {
 }
 
 async function readListing(): Promise<Listing | string> {
+  const session = annotationStore.getState().signedIn?.token;
+  if (session === undefined) return 'Sign in to see the models folders and the models found.';
   const api = await getApi();
-  const [info, models] = await Promise.all([api['quorum:app.info']({}), api['quorum:models.list']({})]);
+  const [info, models] = await Promise.all([api['quorum:app.info']({}), api['quorum:models.list']({ session })]);
   if (!info.ok) return info.error.message;
   if (!models.ok) return models.error.message;
   return { version: info.value.version, mode: info.value.mode, ...models.value };

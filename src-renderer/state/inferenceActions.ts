@@ -33,6 +33,7 @@ import {
   updateInferenceMap,
   updateInferenceMask,
 } from '../viewer/inferenceOverlay';
+import { annotationStore } from './annotationState';
 import { appStore } from './appState';
 import { inferenceStore, type InferenceDisplay, type InferenceState } from './inferenceState';
 import { resolveWasmThreads, settingsStore } from './settings';
@@ -103,8 +104,14 @@ function request(
   });
 }
 
+/**
+ * Re-reads the model list. The server lists models to signed-in people only (a listing reads and
+ * hashes files on disk); signed out, the list already shown stays (the panel says why an empty one is empty).
+ */
 export async function refreshModels(): Promise<void> {
-  const listed = await getApi()['quorum:models.list']({});
+  const session = annotationStore.getState().signedIn?.token;
+  if (session === undefined) return;
+  const listed = await getApi()['quorum:models.list']({ session });
   if (!listed.ok) {
     set({ message: listed.error.message });
     return;

@@ -54,9 +54,12 @@ export const modelEntrySchema = z.object({
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 
 export const inferenceChannels = {
-  /** The bundled models and those in the user's models directory (re-read on every call: a dropped folder needs no restart). */
+  /**
+   * The bundled models and those in the user's models directory (re-read on every call: a dropped
+   * folder needs no restart). Needs a signed-in session: listing reads and hashes files on disk.
+   */
   'quorum:models.list': {
-    request: z.object({}),
+    request: z.object({ session: z.string().min(1) }),
     result: z.object({ userDir: z.string(), bundledDir: z.string(), models: z.array(modelEntrySchema) }),
   },
   /**

@@ -1,6 +1,7 @@
 /** DICOM series reading on plain bytes (environment-free): parse files, group by series, stack into volumes. */
 export {
   parseDicomFrames,
+  MAX_INFLATED_DATASET_BYTES,
   parseDataSet,
   readSeriesHeader,
   hasDicomPreamble,

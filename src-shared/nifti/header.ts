@@ -5,7 +5,7 @@
  * before the voxel buffer exists: the voxel count and byte size are validated from the header alone,
  * and every problem becomes a VolumeReadError with a message a user can act on.
  */
-import { MAX_BYTES, MAX_VOXELS, VolumeReadError } from '../volume/errors';
+import { MAX_BYTES, MAX_VOLUMES, MAX_VOXELS, VolumeReadError } from '../volume/errors';
 import type { VoxelDataType } from '../volume/types';
 import { BYTES_PER_VOXEL } from '../volume/voxelTypes';
 
@@ -230,6 +230,14 @@ function validate(raw: Raw, fileName: string, notes: string[]): NiftiHeader {
       'too-large',
       `${fileName} claims ${dims.slice(0, nd).join('×')} = ${voxels.toExponential(3)} voxels (${(dataBytes / 2 ** 30).toFixed(1)} GiB); ` +
         `Quorum refuses images of 2^31 voxels or 2 GiB and more. Crop or downsample it first.`,
+    );
+  }
+
+  if (volumeCount > MAX_VOLUMES) {
+    throw new VolumeReadError(
+      'too-large',
+      `${fileName} claims ${dims.slice(0, nd).join('×')}: ${volumeCount} volumes of ${voxelsPerVolume} voxels; ` +
+        `Quorum opens at most ${MAX_VOLUMES} volumes per image. Split it or keep the volumes you need first.`,
     );
   }
 

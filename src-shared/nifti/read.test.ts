@@ -207,6 +207,17 @@ describe('readNifti refuses bad input with a clear error', () => {
     expectError(() => readNifti(header), 'too-large', /refuses/);
   });
 
+  it('a 5-D header of 2×10^7 one-voxel volumes, refused from the header by its volume count', () => {
+    // dim4 · dim5 = 1000 · 20000: 20 MB of voxels, under the voxel and byte caps, but one volume
+    // object, value range and descriptor entry each would exhaust the heap.
+    const header = handmadeHeader({ dim: [5, 1, 1, 1, 1000, 20_000], datatype: 2, bitpix: 8, pixdim: [1, 1, 1, 1, 1, 1] });
+    expectError(
+      () => readNifti(header, { fileName: 'many.nii' }),
+      'too-large',
+      /many\.nii claims 1×1×1×1000×20000: 20000000 volumes of 1 voxels; Quorum opens at most 4096 volumes/,
+    );
+  });
+
   it('NaN spacing, even when an sform is present', () => {
     expectError(
       () => readNifti(handmadeFile({ ...ok, pixdim: [1, Number.NaN, 1, 1] }, noiseBytes(8192))),

@@ -41,6 +41,11 @@ export interface ReadNiftiOptions {
    * must not allocate much more than that. Errors it throws are reported as a damaged file.
    */
   gunzip?: (gz: Uint8Array, expectedBytes: number) => Uint8Array;
+  /**
+   * The caller hands `bytes` over (e.g. a .nii.gz it inflated itself, off the main thread): the
+   * voxels may then be a view into them rather than a copy.
+   */
+  ownsBytes?: boolean;
 }
 
 export function isGzip(bytes: Uint8Array): boolean {
@@ -66,17 +71,20 @@ function inflateHead(gz: Uint8Array, fileName: string): Uint8Array {
   return head.subarray(0, got);
 }
 
+/** The error for a gzip stream that cannot be inflated; `reason` is the inflater's own message. */
+export function damagedGzipError(fileName: string, reason: string): VolumeReadError {
+  return new VolumeReadError(
+    'corrupt-file',
+    `${fileName} is truncated or damaged: its gzip stream could not be inflated (${reason}). Copy or download the file again.`,
+  );
+}
+
 function inflateAll(gz: Uint8Array, size: number, fileName: string, gunzip?: ReadNiftiOptions['gunzip']): Uint8Array {
-  let result: Uint8Array;
   try {
-    result = gunzip ? gunzip(gz, size) : gunzipSync(gz, { out: new Uint8Array(size) });
+    return gunzip ? gunzip(gz, size) : gunzipSync(gz, { out: new Uint8Array(size) });
   } catch (e) {
-    throw new VolumeReadError(
-      'corrupt-file',
-      `${fileName} is truncated or damaged: its gzip stream could not be inflated (${(e as Error).message}). Copy or download the file again.`,
-    );
+    throw damagedGzipError(fileName, (e as Error).message);
   }
-  return result;
 }
 
 /**
@@ -109,7 +117,7 @@ export function readNifti(bytes: Uint8Array, options: ReadNiftiOptions = {}): Ni
     );
   }
 
-  const stored = storedArray(file, header, gz);
+  const stored = storedArray(file, header, gz || options.ownsBytes === true);
   const { data, dataType } = applyScaling(stored, header, notes);
 
   const { affine, source } = chooseAffineRas(header, fileName, notes);

@@ -32,3 +32,14 @@ export function isVolumeReadError(e: unknown): e is VolumeReadError {
  */
 export const MAX_VOXELS = 2 ** 31 - 1;
 export const MAX_BYTES = 2 ** 31 - 1;
+
+/**
+ * Volumes per image (the product of NIfTI dim4…dim7, or a DICOM file's frames). Each volume costs
+ * objects, a value-range pass and a descriptor entry, so a 20 KB header claiming 2×10⁷ one-voxel
+ * volumes would exhaust the heap long before the voxel cap applies. DWI rarely exceeds a few
+ * hundred volumes and long fMRI runs stay near a few thousand.
+ */
+export const MAX_VOLUMES = 4096;
+
+/** Frames of one DICOM file (NumberOfFrames): each becomes a frame record before series assembly. */
+export const MAX_FRAMES_PER_FILE = 65_536;

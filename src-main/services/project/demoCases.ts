@@ -27,7 +27,11 @@ export interface CaseGeometrySource {
   volumesOf(casePath: string): Promise<Result<{ source: 'nifti' | 'dicom'; volumes: VolumeInfo[] }>>;
 }
 
-export async function registerFolderCases(store: ProjectStore, folder: string, source: CaseGeometrySource): Promise<{ added: string[]; skipped: string[] }> {
+export async function registerFolderCases(
+  store: ProjectStore,
+  folder: string,
+  source: CaseGeometrySource,
+): Promise<{ added: string[]; skipped: string[] }> {
   store.setOpenEnrolment(true);
   const listed = await source.listCases(folder);
   if (!listed.ok) return { added: [], skipped: [`${folder}: ${listed.error.message}`] };
@@ -36,7 +40,11 @@ export async function registerFolderCases(store: ProjectStore, folder: string, s
   const skipped: string[] = [];
   for (const entry of listed.value.cases) {
     if (known.has(entry.name)) continue;
-    const loaded = await source.volumesOf(entry.path);
+    // One unreadable case is skipped, never fatal: the project must open with the others.
+    const loaded = await source.volumesOf(entry.path).catch((e: unknown) => ({
+      ok: false as const,
+      error: { message: e instanceof Error ? e.message : String(e) },
+    }));
     if (!loaded.ok) {
       skipped.push(`${entry.name}: ${loaded.error.message}`);
       continue;
