@@ -130,6 +130,7 @@ export function fitTemperature(samples: readonly LogitSample[]): Recalibration {
 
 export function fitPlatt(samples: readonly LogitSample[]): Recalibration {
   const { a, b } = newtonAffine(samples, true);
+  if (!(a > 0)) throw new RecalibrationError('the model ranks lesion below background here: no increasing Platt map fits');
   return { kind: 'platt', a, b };
 }
 

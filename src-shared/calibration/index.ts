@@ -6,3 +6,4 @@ export * from './recalibration';
 export * from './fit';
 export * from './report';
 export * from './crossValidation';
+export * from './provenance';

@@ -3,17 +3,29 @@
  * the sigmoid. Temperature and Platt scaling act on the logit z; isotonic regression maps the
  * model's probability σ(z) through a fitted non-decreasing step-and-ramp function.
  */
+import '../api/zodSetup';
+import { z } from 'zod';
 
-export type Recalibration =
+const increasing = (a: readonly number[]) => a.every((v, i) => i === 0 || v > a[i - 1]);
+const nonDecreasing = (a: readonly number[]) => a.every((v, i) => i === 0 || v >= a[i - 1]);
+
+/** Validated where a manifest is read, so a saved model cannot carry a map that is not monotone. */
+export const recalibrationSchema = z.discriminatedUnion('kind', [
   /** p = σ(z / T); T > 1 softens an over-confident model. */
-  | { readonly kind: 'temperature'; readonly temperature: number }
-  /** p = σ(a·z + b) (Platt 1999, on logits). */
-  | { readonly kind: 'platt'; readonly a: number; readonly b: number }
+  z.object({ kind: z.literal('temperature'), temperature: z.number().positive() }),
+  /** p = σ(a·z + b) (Platt 1999, on logits); a > 0 keeps the ranking. */
+  z.object({ kind: z.literal('platt'), a: z.number().positive(), b: z.number() }),
   /**
    * p = linear interpolation of (x, y) at σ(z), clipped to the ends (scikit-learn's
    * IsotonicRegression(out_of_bounds='clip')); x increasing, y non-decreasing.
    */
-  | { readonly kind: 'isotonic'; readonly x: readonly number[]; readonly y: readonly number[] };
+  z
+    .object({ kind: z.literal('isotonic'), x: z.array(z.number().min(0).max(1)).min(1), y: z.array(z.number().min(0).max(1)).min(1) })
+    .refine((c) => c.x.length === c.y.length && increasing(c.x) && nonDecreasing(c.y), {
+      message: 'isotonic x must increase and y must not decrease, with one y per x',
+    }),
+]);
+export type Recalibration = z.infer<typeof recalibrationSchema>;
 
 export type RecalibrationMethod = Recalibration['kind'];
 
