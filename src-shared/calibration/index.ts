@@ -7,3 +7,4 @@ export * from './fit';
 export * from './report';
 export * from './crossValidation';
 export * from './provenance';
+export * from './reviewedCase';

@@ -9,6 +9,7 @@ import { crossValidate } from './crossValidation';
 import { fitIsotonic, fitPlatt, fitTemperature, RecalibrationError } from './fit';
 import { calibrate, calibrateMap, logitsFromQuantised, sigmoid } from './recalibration';
 import type { CalibrationCase } from './report';
+import { calibrationCase } from './reviewedCase';
 
 /**
  * Synthetic reviewed cases: a sphere per case whose calibrated logit falls off linearly across the
@@ -139,5 +140,34 @@ describe('against an independent Python computation of the same procedure', () =
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('reviewed cases as fit input', () => {
+  // Five voxels: the model's stored q, and three raters (one answered "no lesion").
+  const c = {
+    caseId: 'c',
+    voxelMl: 0.5,
+    quantisedProbability: Uint8Array.from([0, 0, 51, 204, 255]),
+    labelmaps: [Uint8Array.from([0, 1, 1, 1, 1]), Uint8Array.from([0, 0, 2, 1, 1]), null],
+  };
+
+  it('takes the majority or the soft reference, with uncertain voxels weighed as everywhere else', () => {
+    expect([...calibrationCase(c, 'majority', 'whole-image', 'lesion').targets]).toEqual([0, 0, 1, 1, 1]);
+    expect([...calibrationCase(c, 'soft', 'whole-image', 'half').targets].map((t) => t * 3)).toEqual(
+      [0, 1, 1.5, 2, 2].map((x) => expect.closeTo(x, 6)),
+    );
+  });
+
+  it('keeps only voxels the model or a rater marked in the model-or-rater region', () => {
+    const whole = calibrationCase(c, 'majority', 'whole-image', 'lesion');
+    const region = calibrationCase(c, 'majority', 'model-or-rater', 'lesion');
+    expect(whole.logits.length).toBe(5);
+    expect([...region.logits]).toEqual([...whole.logits.slice(1)]);
+    expect(sigmoid(region.logits[1])).toBeCloseTo(51 / 255, 6);
+  });
+
+  it('refuses a case without any rater answer', () => {
+    expect(() => calibrationCase({ ...c, labelmaps: [] }, 'soft', 'whole-image', 'half')).toThrow(/no submitted rater answer/);
   });
 });
