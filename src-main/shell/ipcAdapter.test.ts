@@ -41,6 +41,7 @@ const channels: QuorumApi = {
   'quorum:fs.list': async () => ({ ok: true, value: { path: '/', parent: null, entries: [] } }),
   'quorum:recent.list': async () => ({ ok: true, value: { paths: [] } }),
   'quorum:models.list': async () => ({ ok: true, value: { bundledDir: '/m', userDir: '/u', models: [] } }),
+  'quorum:models.saveCalibrated': async () => ({ ok: true, value: { key: 'user/m' } }),
   // The project channels' real handlers; their host opens a project only when one is called.
   ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
@@ -130,7 +131,19 @@ describe('createBridge (the preload body)', () => {
       },
       () => () => undefined,
     );
-    expect(Object.keys(bridge)).toEqual(expect.arrayContaining(['appInfo', 'caseOpen', 'fsList', 'onMenuCommand', 'projectListCases', 'recentList', 'raterSignIn', 'annotationSave', 'projectCaseList']));
+    expect(Object.keys(bridge)).toEqual(
+      expect.arrayContaining([
+        'appInfo',
+        'caseOpen',
+        'fsList',
+        'onMenuCommand',
+        'projectListCases',
+        'recentList',
+        'raterSignIn',
+        'annotationSave',
+        'projectCaseList',
+      ]),
+    );
     expect(Object.keys(bridge)).toHaveLength(Object.keys(contract).length + 1);
     await bridge.caseOpen({ path: '/a.nii' });
     await bridge.projectListCases({});
