@@ -9,7 +9,7 @@ import { fitRecalibration, RecalibrationError } from './fit';
 import { calibrateMap, IDENTITY, type Recalibration, type RecalibrationMethod } from './recalibration';
 import { setMetrics, type CalibrationCase, type SetMetrics } from './report';
 
-export interface CrossValidationOptions {
+interface CrossValidationOptions {
   readonly method: RecalibrationMethod;
   readonly folds: number;
   /** Seeds the assignment of cases to folds (recorded with the result). */
@@ -23,7 +23,7 @@ export interface BeforeAfter {
   readonly after: SetMetrics;
 }
 
-export interface FoldResult extends BeforeAfter {
+interface FoldResult extends BeforeAfter {
   readonly fold: number;
   readonly heldOut: readonly string[];
   readonly calibration: Recalibration;
@@ -40,7 +40,7 @@ export interface CrossValidationReport {
 }
 
 /** Fold of each case (same order as `caseCount`'s cases): a seeded shuffle dealt round-robin. */
-export function assignFolds(caseCount: number, folds: number, seed: number): Int32Array {
+function assignFolds(caseCount: number, folds: number, seed: number): Int32Array {
   if (!Number.isInteger(folds) || folds < 2) throw new RecalibrationError(`cross-validation needs at least 2 folds (got ${folds})`);
   if (folds > caseCount) throw new RecalibrationError(`${folds} folds need at least ${folds} cases (got ${caseCount})`);
   const order = Array.from({ length: caseCount }, (_, i) => i);

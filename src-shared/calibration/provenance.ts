@@ -25,10 +25,10 @@ type SetSummary = z.infer<typeof setSummarySchema>;
 
 const beforeAfterSchema = z.object({ before: setSummarySchema, after: setSummarySchema });
 
-export const referenceKindSchema = z.enum(['majority', 'soft']);
+const referenceKindSchema = z.enum(['majority', 'soft']);
 export type ReferenceKind = z.infer<typeof referenceKindSchema>;
 
-export const calibrationProvenanceSchema = z.object({
+const calibrationProvenanceSchema = z.object({
   baseModel: z.object({ id: z.string(), version: z.string() }),
   fittedAt: z.string(),
   /** The raters' majority (0/1 targets) or the soft reference (the fraction of raters). */
@@ -43,7 +43,6 @@ export const calibrationProvenanceSchema = z.object({
   perFold: z.array(beforeAfterSchema.extend({ fold: z.number().int(), heldOut: z.array(z.string()), calibration: recalibrationSchema })),
   pooled: beforeAfterSchema,
 });
-export type CalibrationProvenance = z.infer<typeof calibrationProvenanceSchema>;
 
 export const manifestCalibrationSchema = z.object({ recalibration: recalibrationSchema, provenance: calibrationProvenanceSchema });
 export type ManifestCalibration = z.infer<typeof manifestCalibrationSchema>;
@@ -66,7 +65,7 @@ function summary(m: SetMetrics): SetSummary {
   };
 }
 
-export interface CalibrationSource {
+interface CalibrationSource {
   readonly baseModel: { readonly id: string; readonly version: string };
   readonly reference: ReferenceKind;
   readonly region: string;
