@@ -75,38 +75,40 @@ function Report({ report }: { report: CrossValidationReport }) {
   const yDomain = sharedDiffDomain(before, after);
   return (
     <>
-      <table className="dash-table" data-testid="calib-folds">
-        <thead>
-          <tr>
-            <th>fold</th>
-            <th>held-out cases</th>
-            <th>fit</th>
-            <th />
-            {COLUMNS.map(([name]) => (
-              <th key={name}>{name}</th>
+      <div className="dash-table-scroll">
+        <table className="dash-table" data-testid="calib-folds">
+          <thead>
+            <tr>
+              <th>fold</th>
+              <th>held-out cases</th>
+              <th>fit</th>
+              <th />
+              {COLUMNS.map(([name]) => (
+                <th key={name}>{name}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {report.perFold.map((f) => (
+              <Rows
+                key={f.fold}
+                label={String(f.fold + 1)}
+                cases={f.heldOut.join(', ')}
+                fit={describe(f.calibration)}
+                r={f}
+                testId="calib-fold"
+              />
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {report.perFold.map((f) => (
             <Rows
-              key={f.fold}
-              label={String(f.fold + 1)}
-              cases={f.heldOut.join(', ')}
-              fit={describe(f.calibration)}
-              r={f}
-              testId="calib-fold"
+              label="pooled"
+              cases="every case, held out"
+              fit={`all cases: ${describe(report.calibration)}`}
+              r={report.pooled}
+              testId="calib-pooled"
             />
-          ))}
-          <Rows
-            label="pooled"
-            cases="every case, held out"
-            fit={`all cases: ${describe(report.calibration)}`}
-            r={report.pooled}
-            testId="calib-pooled"
-          />
-        </tbody>
-      </table>
+          </tbody>
+        </table>
+      </div>
       <div className="dash-plots">
         <PlotFigure
           id="calib-ba-before"
