@@ -12,6 +12,7 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL=skip
 need_apt=()
 [ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
 command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
+[ -x /usr/bin/python3 ] || need_apt+=(python3) # the recalibration test's pure-Python reference
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${need_apt[*]} (apt-get install -y ${need_apt[*]}) and run again" >&2

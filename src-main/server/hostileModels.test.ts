@@ -47,8 +47,8 @@ async function post<T>(channel: string, body: unknown): Promise<{ status: number
 type Listing = { models: ModelEntry[] };
 
 describe('models.list', () => {
-  it('needs a session: none is a bad request, an unknown one is unauthorized', async () => {
-    expect((await post('models.list', {})).status).toBe(400);
+  it('needs a session: none and an unknown one are unauthorized, before any listing work', async () => {
+    expect((await post('models.list', {})).status).toBe(401);
     const unknown = await post('models.list', { session: 'not-a-session' });
     expect(unknown.status).toBe(401);
     expect(!unknown.result.ok && unknown.result.error.code).toBe('unauthorized');

@@ -35,6 +35,7 @@ import type { ProjectHost } from './project/projectHost';
 import type { RecentStore } from './recent';
 import { createStudyHandlers } from './study/apiStudy';
 import { littleEndianBytes } from './volumeBytes';
+import { seesAllRaters } from '../../src-shared/project/blinding';
 
 /** What the API needs from the case loader (src-main/services/caseLoader.ts implements it). */
 export interface CaseLoader {
@@ -181,6 +182,13 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
         ctx.projects.sessions.resolve(session);
         return ctx.models.list();
       }),
+    // A model version is for every project on this machine: only a reviewer or admin may add one.
+    'quorum:models.saveCalibrated': async ({ session, ...input }) => {
+      const role = await guarded(() => ctx.projects.sessions.resolve(session).role);
+      if (!role.ok) return role;
+      if (!seesAllRaters(role.value)) return fail('unauthorized', 'saving a calibrated model version is for reviewers and admins');
+      return ctx.models.saveCalibrated(input);
+    },
     ...createInferenceResultHandlers(ctx.projects),
     ...createStudyHandlers(ctx.projects),
     ...createEvaluationHandlers(ctx.projects),

@@ -17,7 +17,7 @@ function fromBase64(text: string): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
-export type InferenceResultHandlers = Pick<QuorumApi, Exclude<InferenceChannel, 'quorum:models.list'>>;
+export type InferenceResultHandlers = Pick<QuorumApi, Exclude<InferenceChannel, 'quorum:models.list' | 'quorum:models.saveCalibrated'>>;
 
 export function createInferenceResultHandlers(host: ProjectHost): InferenceResultHandlers {
   return {
@@ -42,7 +42,11 @@ export function createInferenceResultHandlers(host: ProjectHost): InferenceResul
           provenance: r.provenance,
           threshold: r.threshold,
           probabilityFileName: r.probabilityFileName,
-          probabilityNiftiBase64: Buffer.from(r.probabilityBytes.buffer, r.probabilityBytes.byteOffset, r.probabilityBytes.byteLength).toString('base64'),
+          probabilityNiftiBase64: Buffer.from(
+            r.probabilityBytes.buffer,
+            r.probabilityBytes.byteOffset,
+            r.probabilityBytes.byteLength,
+          ).toString('base64'),
         };
       }),
   };

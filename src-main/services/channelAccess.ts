@@ -76,6 +76,8 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   // The model list names folders and files only, no rater's work.
   // A listing reads and hashes every file of every model folder: signed-in people only.
   'quorum:models.list': EVERY_ROLE,
+  // A model version is for every project on this machine.
+  'quorum:models.saveCalibrated': REVIEWERS,
   'quorum:inference.saveResult': REVIEWERS,
   'quorum:inference.readResult': EVERY_ROLE,
 

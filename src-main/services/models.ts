@@ -20,6 +20,7 @@ import type { Result } from '../../src-shared/api/contract';
 import { loadModelFolder, ModelManifestError } from '../../src-shared/inference';
 import { fail, ok } from './apiResult';
 import { FileRefusal, readRegularFile } from './boundedRead';
+import { saveCalibratedModel, type SaveCalibratedInput } from './calibratedModel';
 import { decodePathSegments, resolveInside } from './pathGuard';
 
 export interface ModelsServiceOptions {
@@ -37,6 +38,8 @@ export interface ModelListing {
 
 export interface ModelsService {
   list(): Promise<ModelListing>;
+  /** Writes a recalibrated copy of a model as a new version in the user's directory (calibratedModel.ts). */
+  saveCalibrated(input: SaveCalibratedInput): Promise<Result<{ key: string }>>;
   /** The bytes of `file` in model folder `folder` of `source`; raw (still percent-encoded) path segments. */
   readFile(rawPath: string): Promise<Result<Uint8Array>>;
 }
@@ -101,6 +104,8 @@ export function createModelsService(options: ModelsServiceOptions): ModelsServic
   }
 
   return {
+    saveCalibrated: (input) => saveCalibratedModel(dirs, input),
+
     async list() {
       const models = [...(await listSource('bundled')), ...(await listSource('user'))];
       return { bundledDir: dirs.bundled, userDir: dirs.user, models };

@@ -42,6 +42,7 @@ const channels: QuorumApi = {
   'quorum:fs.list': async () => ({ ok: true, value: { path: '/', parent: null, entries: [] } }),
   'quorum:recent.list': async () => ({ ok: true, value: { paths: [] } }),
   'quorum:models.list': async () => ({ ok: true, value: { bundledDir: '/m', userDir: '/u', models: [] } }),
+  'quorum:models.saveCalibrated': async () => ({ ok: true, value: { key: 'user/m' } }),
   // The project channels' real handlers; their host opens a project only when one is called.
   ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),

@@ -8,6 +8,7 @@
  */
 import './zodSetup';
 import { z } from 'zod';
+import { manifestCalibrationSchema } from '../calibration/provenance';
 import { channelSpecSchema } from '../inference/manifest';
 import { inferenceProvenanceSchema } from '../inference/provenance';
 import { annotationVersionSchema, raterSchema } from '../project/schemas';
@@ -61,6 +62,20 @@ export const inferenceChannels = {
   'quorum:models.list': {
     request: z.object({ session: z.string().min(1) }),
     result: z.object({ userDir: z.string(), bundledDir: z.string(), models: z.array(modelEntrySchema) }),
+  },
+  /**
+   * Saves a recalibrated model as a new version in the user's models directory (reviewers and
+   * admins; src-main/services/calibratedModel.ts): the base model's members, its manifest with the
+   * new version and the calibration with its provenance (src-shared/calibration/provenance.ts).
+   */
+  'quorum:models.saveCalibrated': {
+    request: z.object({
+      session: z.string().min(1),
+      baseKey: z.string().min(1),
+      version: z.string().min(1).max(40),
+      calibration: manifestCalibrationSchema,
+    }),
+    result: z.object({ key: z.string() }),
   },
   /**
    * Saves a result as its model's rater (reviewers and admins; src-main/services/project/modelResults.ts).

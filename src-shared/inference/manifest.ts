@@ -10,6 +10,7 @@
  */
 import '../api/zodSetup';
 import { z } from 'zod';
+import { manifestCalibrationSchema } from '../calibration/provenance';
 
 /**
  * Known input channels. `dwi_b1000` is the trace image at the highest b-value of a DWI series
@@ -111,8 +112,16 @@ export const manifestSchema = z
       .partial()
       .default({}),
     members: z.array(memberSchema).min(1),
+    /**
+     * A recalibration fitted on reviewed cases (issue 17; src-shared/calibration/README.md), applied
+     * to every member's logits in place of the plain sigmoid. Absent: the model's own probabilities.
+     */
+    calibration: manifestCalibrationSchema.optional(),
   })
   .superRefine((m, ctx) => {
+    if (m.calibration && (m.output.activation !== 'sigmoid' || m.output.labels.length !== 1)) {
+      ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'a calibration is only defined for one sigmoid label' });
+    }
     const ids = m.channels.map((c) => c.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) ctx.addIssue({ code: 'custom', path: ['channels'], message: `channel "${dup}" is listed twice` });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Recalibration } from '../calibration/recalibration';
 import type { Vec3 } from '../volume/types';
 import { buildChannels, computeAdc } from './channels';
 import { parseManifest, type ModelManifest } from './manifest';
@@ -183,6 +184,59 @@ describe('uncertainty outputs', () => {
     expect(r.samples).toEqual({ kind: 'tta', count: 4 });
     expect(r.mutualInformation?.[0]).toBeCloseTo(0, 6);
     expect(r.mask[0]).toBe(1); // sigmoid(1) = 0.73 > 0.5
+  });
+});
+
+describe('a calibrated model version', () => {
+  const summary = {
+    voxels: 1,
+    ece: { 'positive-class': 0, 'top-label': 0, metricsreloaded: null },
+    brier: 0,
+    nll: 0,
+    dice: 1,
+    meanExpMinusRefMl: 0,
+    meanThrMinusRefMl: 0,
+  };
+  const calibrated = (recalibration: Recalibration, over: Record<string, unknown> = {}) =>
+    manifest({
+      members: [1, 2].map((i) => ({ file: `${i}.onnx`, sha256: 'd'.repeat(64) })),
+      calibration: {
+        recalibration,
+        provenance: {
+          baseModel: { id: 't', version: '1' },
+          fittedAt: '2026-01-01T00:00:00.000Z',
+          reference: 'majority',
+          region: 'whole image',
+          logits: 'stored-probability-map',
+          cases: ['a', 'b'],
+          folds: 2,
+          seed: 1,
+          perFold: [],
+          pooled: { before: summary, after: summary },
+        },
+      },
+      ...over,
+    });
+
+  it('applies its temperature to every member’s logits before the sigmoid', async () => {
+    const r = await runSegmentation({
+      manifest: calibrated({ kind: 'temperature', temperature: 2 }),
+      runners: [constantRunner([1]), constantRunner([3])],
+      dims: [8, 8, 8],
+      spacingMm: [1, 1, 1],
+      sources: { images: { t1: new Float32Array(512).map((_, i) => i) } },
+    });
+    const p = [1 / (1 + Math.exp(-0.5)), 1 / (1 + Math.exp(-1.5))];
+    const mean = (p[0] + p[1]) / 2;
+    expect(r.probabilities[0][100]).toBeCloseTo(mean, 6);
+    expect(r.mutualInformation?.[100]).toBeCloseTo(H2(mean) - (H2(p[0]) + H2(p[1])) / 2, 5);
+  });
+
+  it('is refused on a softmax model and when the isotonic map is not monotone', () => {
+    expect(() =>
+      calibrated({ kind: 'temperature', temperature: 2 }, { output: { activation: 'softmax', labels: ['bg', 'lesion'] } }),
+    ).toThrow(/only defined for one sigmoid label/);
+    expect(() => calibrated({ kind: 'isotonic', x: [0, 0.5, 1], y: [0, 0.6, 0.4] })).toThrow(/must not decrease/);
   });
 });
 

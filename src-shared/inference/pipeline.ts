@@ -148,7 +148,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
         report('inference');
       },
     });
-    activate(logits, activation);
+    activate(logits, activation, m.calibration?.recalibration);
     acc.add(logits);
   }
   t.slidingWindowMs = now() - tInfer;

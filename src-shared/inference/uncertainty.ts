@@ -9,6 +9,8 @@
  * Entropies are in bits. Sigmoid outputs are independent binary labels, so a voxel's entropy is the
  * sum of their binary entropies; softmax outputs are one categorical distribution.
  */
+import { calibrate, type Recalibration } from '../calibration/recalibration';
+
 export type Activation = 'sigmoid' | 'softmax';
 
 const LOG2E = 1 / Math.log(2);
@@ -28,11 +30,16 @@ export function voxelEntropy(probs: readonly ArrayLike<number>[], v: number, act
   return h;
 }
 
-/** In place: logits → probabilities. */
-export function activate(logits: Float32Array[], activation: Activation): void {
+/**
+ * In place: logits → probabilities. A manifest's recalibration (one sigmoid label only, which the
+ * manifest schema enforces) replaces the plain sigmoid, per member and TTA variant, so the mean,
+ * the entropies and the volumes are all those of the calibrated model.
+ */
+export function activate(logits: Float32Array[], activation: Activation, recalibration?: Recalibration): void {
   const n = logits[0].length;
   if (activation === 'sigmoid') {
-    for (const ch of logits) for (let v = 0; v < n; v++) ch[v] = 1 / (1 + Math.exp(-ch[v]));
+    for (const ch of logits)
+      for (let v = 0; v < n; v++) ch[v] = recalibration ? calibrate(recalibration, ch[v]) : 1 / (1 + Math.exp(-ch[v]));
     return;
   }
   for (let v = 0; v < n; v++) {

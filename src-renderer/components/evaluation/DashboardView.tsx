@@ -8,6 +8,7 @@
 import { metricKeys } from '../../../src-shared/evaluation/datasetSummary';
 import { useDashboard } from '../../state/dashboardState';
 import './dashboard/dashboard.css';
+import { CalibrationSection } from './dashboard/CalibrationSection';
 import { DashboardControls } from './dashboard/DashboardControls';
 import { DashboardExports } from './dashboard/DashboardExports';
 import { DashboardPlots } from './dashboard/DashboardPlots';
@@ -51,6 +52,7 @@ export function DashboardView() {
       {summaryError && <p className="error-text">{summaryError}</p>}
       {summary && <DashboardSummary summary={summary} metricKey={metricKey} />}
       {summary && <DashboardPlots rows={rows} summary={summary} metricKey={metricKey} stem={stem} />}
+      {source === 'project' && <CalibrationSection />}
       {cases.length === 0 && !running && (
         <p className="muted">
           Compute the dashboard for the project's cases (signed in as a reviewer or admin), or for a seeded synthetic cohort of analytic

@@ -1,0 +1,110 @@
+/**
+ * The Dashboard's Calibration section (issue 17) on the demo project's seeded cohort, with a server
+ * of its own (a fresh data folder, so the first identity — the admin — is ours): the fit runs with
+ * progress, the fold table covers every reviewed case once, the temperature shown is the one fitted
+ * on the cases the API gives (read and fitted here, in the test process), both Bland–Altman plots
+ * draw one dot per case, and "Save as a new model version" adds a model that lists without error.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { expect, test, type Page } from '@playwright/test';
+import { calibrationCase, fitTemperature, type ReviewedCase } from '../src-shared/calibration';
+import { signInAs } from './helpers/annotate';
+import type { ProjectApi } from './helpers/projectApi';
+import { closeSpecServer, openSpecServer } from './helpers/specServer';
+import type { RunningServer } from './helpers/startServer';
+
+test.describe.configure({ mode: 'serial' });
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ADMIN = 'Calibration Admin';
+
+let server: RunningServer;
+let api: ProjectApi;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  ({ server, api, page } = await openSpecServer(browser, repoRoot));
+  await signInAs(page, ADMIN);
+});
+
+test.afterAll(async () => {
+  await closeSpecServer(page, server);
+});
+
+interface Sources {
+  name: string;
+  geometry: { dims: [number, number, number]; spacingMm: [number, number, number] };
+  raters: Array<{ versionId: string | null; labelmapGzBase64: string | null }>;
+  models: Array<{ versionId: string | null; probabilityGzBase64: string | null; modelVersion: string | null }>;
+}
+
+const gunzip = (b64: string) => new Uint8Array(gunzipSync(Buffer.from(b64, 'base64')));
+
+/** The reviewed cases as the section should read them: a model result and a submitted answer. */
+async function reviewedCases(): Promise<{ cases: ReviewedCase[]; modelVersion: string }> {
+  const session = await api.signInAs(ADMIN);
+  const listed = await api.call<Array<{ caseId: string }>>('projectCase.list', { session });
+  const cases: ReviewedCase[] = [];
+  let modelVersion = '';
+  for (const c of listed) {
+    const s = await api.call<Sources>('evaluation.caseSources', { session, caseId: c.caseId });
+    const model = s.models.find((m) => m.versionId !== null);
+    const raters = s.raters.filter((r) => r.versionId !== null);
+    if (!model?.probabilityGzBase64 || raters.length === 0) continue;
+    modelVersion = model.modelVersion ?? '';
+    const [x, y, z] = s.geometry.spacingMm;
+    cases.push({
+      caseId: s.name,
+      voxelMl: (x * y * z) / 1000,
+      labelmaps: raters.map((r) => (r.labelmapGzBase64 === null ? null : gunzip(r.labelmapGzBase64))),
+      quantisedProbability: gunzip(model.probabilityGzBase64),
+    });
+  }
+  return { cases, modelVersion };
+}
+
+test('fits a temperature cross-validated by case, plots V_exp before and after, and saves a new model version', async () => {
+  const { cases, modelVersion } = await reviewedCases();
+  expect(cases.length).toBeGreaterThanOrEqual(3);
+
+  await page.getByTestId('workspace-tab-dashboard').click();
+  await page.getByTestId('dash-compute-project').click();
+  await expect(page.locator('[data-testid="dash-progress-text"][data-state="done"]')).toBeVisible({ timeout: 90_000 });
+  await page.getByTestId('calib-method').selectOption('temperature');
+  await page.getByTestId('calib-reference').selectOption('majority');
+  await page.getByTestId('calib-region').selectOption('model-or-rater');
+  await page.getByTestId('calib-folds-count').fill('3');
+  await page.getByTestId('calib-fit').click();
+  await expect(page.getByTestId('calib-progress')).toBeVisible();
+  await expect(page.getByTestId('calib-pooled').first()).toBeVisible({ timeout: 90_000 });
+
+  // Three folds, two rows each (before, after); together they hold out every reviewed case once.
+  const folds = page.getByTestId('calib-fold');
+  await expect(folds).toHaveCount(6);
+  const heldOut = (await page.locator('[data-testid="calib-fold"][data-when="before"] td:nth-child(2)').allInnerTexts()).flatMap((t) =>
+    t.split(', '),
+  );
+  expect([...heldOut].sort()).toEqual(cases.map((c) => c.caseId).sort());
+
+  // The fit on all cases, computed here from the API's data with the default uncertain rule.
+  const expected = fitTemperature(cases.map((c) => calibrationCase(c, 'majority', 'model-or-rater', 'background')));
+  if (expected.kind !== 'temperature') throw new Error('expected a temperature');
+  const shown = await page.getByTestId('calib-pooled').first().locator('td:nth-child(3)').innerText();
+  const t = Number(/T = ([\d.e+-]+)/.exec(shown)?.[1]);
+  expect(Math.abs(t - expected.temperature)).toBeLessThanOrEqual(0.006 * expected.temperature);
+
+  for (const id of ['calib-ba-before', 'calib-ba-after']) {
+    await expect(page.getByTestId(`dash-plot-${id}`).locator('svg .case-dots circle')).toHaveCount(cases.length);
+  }
+
+  await page.getByTestId('calib-version').fill(`${modelVersion}-e2e`);
+  await page.getByTestId('calib-save').click();
+  await expect(page.getByTestId('calib-message')).toContainText('Saved as');
+  const models = await api.call<{ models: Array<{ error: string | null; model: { version: string } | null }> }>('models.list', {
+    session: await api.signInAs(ADMIN),
+  });
+  const saved = models.models.find((m) => m.model?.version === `${modelVersion}-e2e`);
+  expect(saved?.error).toBeNull();
+});

@@ -1,0 +1,240 @@
+/**
+ * The Dashboard's Calibration section (issue 17, reviewers and admins): fit a recalibration of the
+ * project's model on its reviewed cases with k-fold cross-validation by case (in a worker, with
+ * progress), show each fold and the pooled result before and after, Bland–Altman of the expected
+ * volume before and after, and save the fit as a new model version.
+ */
+import { useState } from 'react';
+import type { BeforeAfter, CrossValidationReport } from '../../../../src-shared/calibration/crossValidation';
+import type { Recalibration, RecalibrationMethod } from '../../../../src-shared/calibration/recalibration';
+import type { SetMetrics } from '../../../../src-shared/calibration/report';
+import type { CalibrationRegion } from '../../../../src-shared/calibration/reviewedCase';
+import { blandAltman } from '../../../../src-shared/evaluation/datasetAgreement';
+import { blandAltmanPlot, sharedDiffDomain } from '../../../plots/blandAltmanPlot';
+import { fitCalibration, saveCalibratedVersion, setCalibrationSettings } from '../../../state/calibrationActions';
+import { useCalibration } from '../../../state/calibrationState';
+import { fmt } from './format';
+import { PLOT_HEIGHT, PLOT_WIDTH } from './DashboardPlots';
+import { PlotFigure } from './PlotFigure';
+
+function describe(c: Recalibration): string {
+  switch (c.kind) {
+    case 'temperature':
+      return `T = ${fmt(c.temperature)}`;
+    case 'platt':
+      return `a = ${fmt(c.a)}, b = ${fmt(c.b)}`;
+    case 'isotonic':
+      return `${c.x.length} knots`;
+  }
+}
+
+const COLUMNS: ReadonlyArray<[string, (m: SetMetrics) => number]> = [
+  ['ECE positive-class', (m) => m.ece['positive-class']],
+  ['ECE top-label (%)', (m) => m.ece['top-label']],
+  ['ECE metricsreloaded', (m) => m.ece.metricsreloaded],
+  ['Brier', (m) => m.brier],
+  ['NLL (nats/voxel)', (m) => m.nll],
+  ['Dice p > 0.5', (m) => m.dice],
+  ['mean V_exp − V_ref (ml)', (m) => m.meanExpMinusRefMl],
+  ['mean V_thr − V_ref (ml)', (m) => m.meanThrMinusRefMl],
+];
+
+function Rows({ label, cases, fit, r, testId }: { label: string; cases: string; fit: string; r: BeforeAfter; testId: string }) {
+  return (
+    <>
+      <tr data-testid={testId} data-when="before">
+        <td rowSpan={2}>{label}</td>
+        <td rowSpan={2}>{cases}</td>
+        <td rowSpan={2}>{fit}</td>
+        <td>before</td>
+        {COLUMNS.map(([name, get]) => (
+          <td key={name}>{fmt(get(r.before))}</td>
+        ))}
+      </tr>
+      <tr data-testid={testId} data-when="after">
+        <td>after</td>
+        {COLUMNS.map(([name, get]) => (
+          <td key={name}>{fmt(get(r.after))}</td>
+        ))}
+      </tr>
+    </>
+  );
+}
+
+function expectedVolumeBa(m: SetMetrics) {
+  return blandAltman(
+    m.cases.map((c) => c.caseId),
+    m.cases.map((c) => c.expMl),
+    m.cases.map((c) => c.refMl),
+  );
+}
+
+function Report({ report }: { report: CrossValidationReport }) {
+  const before = expectedVolumeBa(report.pooled.before);
+  const after = expectedVolumeBa(report.pooled.after);
+  const yDomain = sharedDiffDomain(before, after);
+  return (
+    <>
+      <div className="dash-table-scroll">
+        <table className="dash-table" data-testid="calib-folds">
+          <thead>
+            <tr>
+              <th>fold</th>
+              <th>held-out cases</th>
+              <th>fit</th>
+              <th />
+              {COLUMNS.map(([name]) => (
+                <th key={name}>{name}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {report.perFold.map((f) => (
+              <Rows
+                key={f.fold}
+                label={String(f.fold + 1)}
+                cases={f.heldOut.join(', ')}
+                fit={describe(f.calibration)}
+                r={f}
+                testId="calib-fold"
+              />
+            ))}
+            <Rows
+              label="pooled"
+              cases="every case, held out"
+              fit={`all cases: ${describe(report.calibration)}`}
+              r={report.pooled}
+              testId="calib-pooled"
+            />
+          </tbody>
+        </table>
+      </div>
+      <div className="dash-plots">
+        <PlotFigure
+          id="calib-ba-before"
+          title="Bland–Altman: V_exp before recalibration"
+          fileStem="quorum-calibration-bland-altman-before"
+          build={() => blandAltmanPlot({ ba: before, label: 'V_exp before', yDomain, width: PLOT_WIDTH, height: PLOT_HEIGHT })}
+          deps={[report]}
+        />
+        <PlotFigure
+          id="calib-ba-after"
+          title="Bland–Altman: V_exp after recalibration (each case under the fold that held it out)"
+          fileStem="quorum-calibration-bland-altman-after"
+          build={() => blandAltmanPlot({ ba: after, label: 'V_exp after', yDomain, width: PLOT_WIDTH, height: PLOT_HEIGHT })}
+          deps={[report]}
+        />
+      </div>
+    </>
+  );
+}
+
+export function CalibrationSection() {
+  const settings = useCalibration((s) => s.settings);
+  const progress = useCalibration((s) => s.progress);
+  const report = useCalibration((s) => s.report);
+  const model = useCalibration((s) => s.model);
+  const message = useCalibration((s) => s.message);
+  const [version, setVersion] = useState('');
+  const running = progress !== null && report === null && !message?.error;
+  return (
+    <section className="dash-calibration" data-testid="calibration">
+      <h3>Calibration</h3>
+      <p className="muted">
+        Fits a recalibration of the model's logits on the reviewed cases (read from the stored p × 255 maps) by minimum NLL, cross-validated
+        by case, so that the expected volume Σp is unbiased.
+      </p>
+      <div className="dash-row">
+        <label>
+          method
+          <select
+            data-testid="calib-method"
+            value={settings.method}
+            onChange={(e) => setCalibrationSettings({ method: e.target.value as RecalibrationMethod })}
+          >
+            <option value="temperature">temperature scaling</option>
+            <option value="platt">Platt scaling</option>
+            <option value="isotonic">isotonic regression</option>
+          </select>
+        </label>
+        <label>
+          reference
+          <select
+            data-testid="calib-reference"
+            value={settings.reference}
+            onChange={(e) => setCalibrationSettings({ reference: e.target.value === 'soft' ? 'soft' : 'majority' })}
+          >
+            <option value="majority">raters' majority</option>
+            <option value="soft">soft reference</option>
+          </select>
+        </label>
+        <label>
+          region
+          <select
+            data-testid="calib-region"
+            value={settings.region}
+            onChange={(e) => setCalibrationSettings({ region: e.target.value as CalibrationRegion })}
+          >
+            <option value="model-or-rater">voxels the model or a rater marked</option>
+            <option value="whole-image">whole image</option>
+          </select>
+        </label>
+        <label>
+          folds
+          <input
+            type="number"
+            min={2}
+            max={20}
+            className="dash-count"
+            data-testid="calib-folds-count"
+            value={settings.folds}
+            onChange={(e) => setCalibrationSettings({ folds: Math.max(2, Math.min(20, Math.round(Number(e.target.value)) || 2)) })}
+          />
+        </label>
+        <button type="button" data-testid="calib-fit" disabled={running} onClick={() => void fitCalibration()}>
+          Fit
+        </button>
+      </div>
+      {progress && (
+        <div className="dash-progress-line">
+          <progress data-testid="calib-progress" max={progress.total} value={progress.done} />
+          <span>
+            {progress.done} / {progress.total} fits
+          </span>
+        </div>
+      )}
+      {message && (
+        <p className={message.error ? 'error-text' : 'muted'} data-testid="calib-message">
+          {message.text}
+        </p>
+      )}
+      {report && model && (
+        <>
+          <p className="muted">
+            {model.id}@{model.version}, {report.method}, {report.folds} folds (seed {report.seed}).
+          </p>
+          <Report report={report} />
+          <div className="dash-row">
+            <label>
+              new version
+              <input
+                data-testid="calib-version"
+                value={version}
+                placeholder={`${model.version}-calibrated`}
+                onChange={(e) => setVersion(e.target.value)}
+              />
+            </label>
+            <button
+              type="button"
+              data-testid="calib-save"
+              disabled={!model.key}
+              onClick={() => void saveCalibratedVersion(version.trim() || `${model.version}-calibrated`)}
+            >
+              Save as a new model version
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

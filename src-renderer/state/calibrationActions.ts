@@ -1,0 +1,138 @@
+/**
+ * Verb-named changes to the Calibration section: fit a recalibration of the project's model on its
+ * reviewed cases (in the calibration worker), and save it as a new model version. Nothing here
+ * throws; problems become the section's message.
+ */
+import { manifestCalibration } from '../../src-shared/calibration/provenance';
+import type { ReviewedCase } from '../../src-shared/calibration/reviewedCase';
+import type { CalibrationWorkerEvent, CalibrationWorkerRequest } from '../../src-shared/calibration/workerProtocol';
+import { getApi } from '../api';
+import { annotationStore } from './annotationState';
+import { calibrationStore, type CalibrationSettings, type CalibrationState } from './calibrationState';
+import { dashboardStore } from './dashboardState';
+import { loadCaseSources } from './evaluationSources';
+
+/** Fixed, and recorded in the manifest: the same cases give the same folds. */
+const FOLD_SEED = 17;
+
+let worker: Worker | null = null;
+
+function update(patch: Partial<CalibrationState>): void {
+  calibrationStore.update((s) => ({ ...s, ...patch }));
+}
+
+function say(text: string, error = false): void {
+  update({ message: { text, error } });
+}
+
+export function setCalibrationSettings(patch: Partial<CalibrationSettings>): void {
+  calibrationStore.update((s) => ({ ...s, settings: { ...s.settings, ...patch } }));
+}
+
+/** Each case with a model result and at least one submitted rater answer, as the worker takes it. */
+async function reviewedCases(token: string): Promise<{ cases: ReviewedCase[]; model: { id: string; version: string }; skipped: number }> {
+  const listed = await getApi()['quorum:projectCase.list']({ session: token });
+  if (!listed.ok) throw new Error(`The project's cases could not be listed: ${listed.error.message}`);
+  const cases: ReviewedCase[] = [];
+  let model: { id: string; version: string } | null = null;
+  let skipped = 0;
+  for (const c of listed.value) {
+    const loaded = await loadCaseSources(token, c.caseId);
+    const m = loaded.input.model;
+    const meta = loaded.meta.models.find((x) => x.raterId === m?.id);
+    if (!m?.probability || !meta?.modelId || !meta.modelVersion || loaded.input.raters.length === 0) {
+      skipped++;
+      continue;
+    }
+    if (model && (model.id !== meta.modelId || model.version !== meta.modelVersion)) {
+      skipped++;
+      continue;
+    }
+    model ??= { id: meta.modelId, version: meta.modelVersion };
+    const [x, y, z] = loaded.input.spacingMm;
+    // evaluationSources sends p = q / 255 as float32; round(p × 255) is q again, exactly.
+    const q = Uint8Array.from(m.probability, (p) => Math.round(p * 255));
+    cases.push({
+      caseId: loaded.name,
+      voxelMl: (x * y * z) / 1000,
+      labelmaps: loaded.input.raters.map((r) => r.labelmap),
+      quantisedProbability: q,
+    });
+  }
+  if (!model) throw new Error('No case has both a saved model result and a submitted rater answer: nothing to calibrate on.');
+  return { cases, model, skipped };
+}
+
+export async function fitCalibration(): Promise<void> {
+  const signedIn = annotationStore.getState().signedIn;
+  if (!signedIn || signedIn.role === 'annotator') {
+    say('Calibration compares the model with every rater: sign in as a reviewer or admin.', true);
+    return;
+  }
+  const settings = calibrationStore.getState().settings;
+  update({
+    report: null,
+    model: null,
+    settingsUsed: null,
+    progress: { done: 0, total: settings.folds + 1 },
+    message: { text: 'Loading the reviewed cases…', error: false },
+  });
+  try {
+    const { cases, model, skipped } = await reviewedCases(signedIn.token);
+    const models = await getApi()['quorum:models.list']({ session: signedIn.token });
+    const entry = models.ok ? models.value.models.find((e) => e.model?.id === model.id && e.model.version === model.version) : undefined;
+    const request: CalibrationWorkerRequest = {
+      cases,
+      reference: settings.reference,
+      region: settings.region,
+      uncertainAs: dashboardStore.getState().computeOptions.uncertainAs,
+      method: settings.method,
+      folds: settings.folds,
+      seed: FOLD_SEED,
+    };
+    worker?.terminate();
+    const w = new Worker(new URL('../workers/calibration.worker.ts', import.meta.url), { type: 'module' });
+    worker = w;
+    say(`Fitting on ${cases.length} cases${skipped ? ` (${skipped} without a model result or a submitted answer left out)` : ''}…`);
+    const report = await new Promise<CalibrationWorkerEvent & { type: 'done' }>((resolve, reject) => {
+      w.addEventListener('message', (e: MessageEvent<CalibrationWorkerEvent>) => {
+        const ev = e.data;
+        if (ev.type === 'progress') update({ progress: { done: ev.done, total: ev.total } });
+        else if (ev.type === 'error') reject(new Error(ev.message));
+        else resolve(ev);
+      });
+      w.addEventListener('error', (e) => reject(new Error(e.message || 'the calibration worker failed')));
+      w.postMessage(request);
+    });
+    w.terminate();
+    if (worker !== w) return;
+    worker = null;
+    update({ report: report.report, model: { ...model, key: entry?.key ?? null }, settingsUsed: settings, message: null });
+  } catch (err) {
+    update({ progress: null });
+    say(err instanceof Error ? err.message : String(err), true);
+  }
+}
+
+export async function saveCalibratedVersion(version: string): Promise<void> {
+  const s = calibrationStore.getState();
+  const signedIn = annotationStore.getState().signedIn;
+  if (!s.report || !s.model || !s.settingsUsed || !signedIn) return;
+  if (!s.model.key) {
+    say(`${s.model.id}@${s.model.version} is not installed on this machine, so there is nothing to copy into a new version.`, true);
+    return;
+  }
+  const calibration = manifestCalibration(s.report, {
+    baseModel: { id: s.model.id, version: s.model.version },
+    reference: s.settingsUsed.reference,
+    region: s.settingsUsed.region === 'whole-image' ? 'whole image' : 'voxels the model or a rater marked',
+    fittedAt: new Date().toISOString(),
+  });
+  const saved = await getApi()['quorum:models.saveCalibrated']({ session: signedIn.token, baseKey: s.model.key, version, calibration });
+  say(
+    saved.ok
+      ? `Saved as ${s.model.id}@${version} (${saved.value.key}); it is listed with the models and runs like any model.`
+      : saved.error.message,
+    !saved.ok,
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * The Dashboard's Calibration section (issue 17): the fit's settings, its progress, the
+ * cross-validation report, and which installed model it was fitted for (so it can be saved as a
+ * new version). Changed only through calibrationActions.ts.
+ */
+import { useSyncExternalStore } from 'react';
+import type { CrossValidationReport } from '../../src-shared/calibration/crossValidation';
+import type { ReferenceKind } from '../../src-shared/calibration/provenance';
+import type { RecalibrationMethod } from '../../src-shared/calibration/recalibration';
+import type { CalibrationRegion } from '../../src-shared/calibration/reviewedCase';
+import { createStore } from './createStore';
+
+export interface CalibrationSettings {
+  readonly method: RecalibrationMethod;
+  readonly reference: ReferenceKind;
+  readonly region: CalibrationRegion;
+  readonly folds: number;
+}
+
+export interface CalibrationState {
+  readonly settings: CalibrationSettings;
+  readonly progress: { readonly done: number; readonly total: number } | null;
+  readonly report: CrossValidationReport | null;
+  /** The model the report is for; `key` is its models-list entry, null when it is not installed here. */
+  readonly model: { readonly id: string; readonly version: string; readonly key: string | null } | null;
+  readonly settingsUsed: CalibrationSettings | null;
+  readonly message: { readonly text: string; readonly error: boolean } | null;
+}
+
+export const calibrationStore = createStore<CalibrationState, Record<string, never>>({
+  settings: { method: 'temperature', reference: 'majority', region: 'model-or-rater', folds: 3 },
+  progress: null,
+  report: null,
+  model: null,
+  settingsUsed: null,
+  message: null,
+});
+
+export function useCalibration<T>(select: (s: CalibrationState) => T): T {
+  return useSyncExternalStore(calibrationStore.subscribe, () => select(calibrationStore.getState()));
+}

@@ -1,0 +1,28 @@
+/**
+ * The calibration Web Worker (issue 17): builds the fit input from the reviewed cases and runs the
+ * cross-validated fit (src-shared/calibration) off the UI thread, posting progress after each fit.
+ */
+import { calibrationCase, crossValidate } from '../../src-shared/calibration';
+import type { CalibrationWorkerEvent, CalibrationWorkerRequest } from '../../src-shared/calibration/workerProtocol';
+
+interface WorkerScope {
+  postMessage(message: CalibrationWorkerEvent): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<CalibrationWorkerRequest>) => void): void;
+}
+const scope = self as unknown as WorkerScope;
+
+scope.addEventListener('message', (e) => {
+  const r = e.data;
+  try {
+    const cases = r.cases.map((c) => calibrationCase(c, r.reference, r.region, r.uncertainAs));
+    const report = crossValidate(cases, {
+      method: r.method,
+      folds: r.folds,
+      seed: r.seed,
+      onProgress: (done, total) => scope.postMessage({ type: 'progress', done, total }),
+    });
+    scope.postMessage({ type: 'done', report });
+  } catch (err) {
+    scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+});
