@@ -35,6 +35,22 @@ describe('bounding boxes', () => {
     expect(confusion(ref, pred)).toEqual(expected);
   });
 
+  it('confusionAndBox tells, in the same pass, whether every voxel is 0 or 1', () => {
+    const ref = mask([1, 0, 0]);
+    const pred = mask([3, 2, 1]);
+    expect(confusionAndBox(ref, pred, dims).binary).toBe(true);
+    expect(confusionAndBox(new Uint8Array(24), new Uint8Array(24), dims).binary).toBe(true);
+    // A 2 or a 255 anywhere, in either mask, and wherever the other mask is 0 or 1.
+    for (const v of [2, 255]) {
+      const r = ref.slice();
+      r[at(1, 0, 0)] = v;
+      expect(confusionAndBox(r, pred, dims).binary).toBe(false);
+      const q = pred.slice();
+      q[at(0, 2, 1)] = v;
+      expect(confusionAndBox(ref, q, dims).binary).toBe(false);
+    }
+  });
+
   it('refuses masks of the wrong length', () => {
     expect(() => confusion(new Uint8Array(3), new Uint8Array(4))).toThrow('mask lengths differ: 3 vs 4');
     expect(() => confusionAndBox(new Uint8Array(3), new Uint8Array(3), dims)).toThrow('mask length does not match dims');

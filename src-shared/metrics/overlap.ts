@@ -109,14 +109,17 @@ export function plainDice(c: Confusion, bothEmpty: number): number {
 
 /**
  * Confusion counts and the union bounding box of R and P in a single pass over the arrays, so the
- * expensive metrics can crop without a second sweep of the volume.
+ * expensive metrics can crop without a second sweep of the volume. The same pass tells whether every
+ * voxel is 0 or 1 (`binary`), so a caller that must refuse other values (the `evaluate` CLI) needs
+ * no pass of its own: any such value is non-zero, so it is seen in the branch that counts.
  */
-export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3): { confusion: Confusion; box: Box3 } {
+export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3): { confusion: Confusion; box: Box3; binary: boolean } {
   const [nx, ny, nz] = dims;
   if (ref.length !== nx * ny * nz || pred.length !== ref.length) throw new Error('mask length does not match dims');
   let tp = 0,
     nRef = 0,
-    nPred = 0;
+    nPred = 0,
+    seen = 0;
   const bounds = new BoxBuilder(dims);
   let p = 0;
   for (let k = 0; k < nz; k++) {
@@ -127,6 +130,7 @@ export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3):
         const r = ref[p];
         const q = pred[p];
         if ((r | q) !== 0) {
+          seen |= r | q;
           nRef += r;
           nPred += q;
           tp += r & q;
@@ -139,5 +143,5 @@ export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3):
   }
   const n = nx * ny * nz;
   const c: Confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
-  return { confusion: c, box: bounds.box() };
+  return { confusion: c, box: bounds.box(), binary: seen <= 1 };
 }
