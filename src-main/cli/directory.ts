@@ -32,9 +32,12 @@ export function pairCases(refDir: string, predDir: string): { name: string; ref:
   return refs.map((f) => ({ name: f, ref: join(refDir, f), pred: join(predDir, f) }));
 }
 
-/** Starts a worker for this module's sibling worker.ts; under tsx the worker must register tsx itself. */
+/**
+ * Starts a worker for this module's sibling worker: worker.mjs beside the compiled CLI bundle
+ * (out/cli/, scripts/cliBundle.mjs), or worker.ts under tsx, where the worker must register tsx itself.
+ */
 function startWorker(): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+  const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.mjs', import.meta.url);
   if (!url.href.endsWith('.ts')) return new Worker(url);
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;

@@ -38,7 +38,7 @@ async function main(argv: readonly string[]): Promise<void> {
       );
     return;
   }
-  const result = evaluateFiles(
+  const result = await evaluateFiles(
     { ref: args.ref as string, pred: args.pred as string, prob: args.prob, raters: args.raters, region: args.region },
     options,
   );
