@@ -44,6 +44,14 @@ function startWorker(): Worker {
   return new Worker(boot, { eval: true });
 }
 
+const seconds = (ms: number) =>
+  ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+
+/** "12.3 s elapsed, ETA 40.1 s": the remaining cases at the mean rate so far (start-up included). */
+function eta(elapsedMs: number, done: number, total: number): string {
+  return `${seconds(elapsedMs)} elapsed, ETA ${seconds((elapsedMs / done) * (total - done))}`;
+}
+
 export async function runDirectory(
   cases: readonly { name: string; ref: string; pred: string }[],
   options: CaseOptions,
@@ -54,6 +62,7 @@ export async function runDirectory(
   const results: CaseOutput[] = new Array(cases.length);
   let next = 0,
     done = 0;
+  const started = performance.now();
   const pool = Array.from({ length: n }, startWorker);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -71,7 +80,7 @@ export async function runDirectory(
           }
           results[m.index] = m.result as CaseOutput;
           done++;
-          progress(`[${done}/${cases.length}] ${cases[m.index].name}`);
+          progress(`[${done}/${cases.length}] ${cases[m.index].name}  ${eta(performance.now() - started, done, cases.length)}`);
           if (done === cases.length) resolve();
           else feed(w);
         });
