@@ -18,7 +18,7 @@ export class CaseContext {
   readonly spacing: Spacing3;
   /** s0·s1·s2 in mm³, multiplied left to right as numpy's prod does. */
   readonly voxelMm3: number;
-  private cb?: { confusion: Confusion; box: Box3; binary: boolean };
+  private cb?: ReturnType<typeof confusionAndBox>;
   private bd?: BorderDistances;
   private sd?: SurfelDistances;
   private les26?: LesionAnalysis;
@@ -36,7 +36,7 @@ export class CaseContext {
     this.voxelMm3 = input.spacing[0] * input.spacing[1] * input.spacing[2];
   }
 
-  private counted(): { confusion: Confusion; box: Box3; binary: boolean } {
+  private counted(): ReturnType<typeof confusionAndBox> {
     if (!this.cb) this.cb = confusionAndBox(this.input.ref, this.input.pred, this.dims);
     return this.cb;
   }
