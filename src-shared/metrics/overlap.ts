@@ -158,6 +158,17 @@ function countByWords(ref: Int32Array, pred: Int32Array, dims: Dims3): CountingP
   let w = 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
+      // Most rows are background: one OR over the row, without a branch per word, rules them out.
+      let any = 0,
+        i = 0;
+      for (; i + 4 <= wx; i += 4)
+        any |=
+          ref[w + i] | ref[w + i + 1] | ref[w + i + 2] | ref[w + i + 3] | pred[w + i] | pred[w + i + 1] | pred[w + i + 2] | pred[w + i + 3];
+      for (; i < wx; i++) any |= ref[w + i] | pred[w + i];
+      if (any === 0) {
+        w += wx;
+        continue;
+      }
       let first = -1,
         last = -1;
       for (let i = 0; i < wx; i++, w++) {
