@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNifti } from '../../src-shared/nifti/index';
@@ -57,6 +57,16 @@ describe('evaluate, compiled', () => {
     expect(a.status).toBe(0);
     expect(JSON.parse(a.stdout).n_cases).toBe(2);
     expect(a.stdout).toBe(sources(args).stdout);
+  });
+
+  it('names the first bad file in argument order, though the files load concurrently', () => {
+    // The reference fails late (its header reads, its gzip body is cut short), the prediction at once
+    // (missing): a sequential read reports the reference, and so must the concurrent one.
+    const whole = readFileSync(join(dir, 'refs', 'c2.nii.gz'));
+    writeFileSync(join(dir, 'cut.nii.gz'), whole.subarray(0, whole.length >> 1));
+    const r = compiled(['--ref', join(dir, 'cut.nii.gz'), '--pred', join(dir, 'missing.nii.gz')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^reference .*cut\.nii\.gz is not a readable NIfTI/);
   });
 
   it('is rebuilt when older than its sources, and left alone when not', () => {

@@ -28,14 +28,16 @@ export type CaseOutput = ConventionResult | Record<ConventionName, ConventionRes
  * pass's (see maskBytes): it runs before any metric is computed.
  */
 export async function evaluateFiles(files: CaseFiles, opts: CaseOptions): Promise<CaseOutput> {
-  const raterPaths = files.raters ?? [];
-  const [ref, pred, prob, region, ...raters] = await Promise.all([
-    loadImage(files.ref, 'reference'),
-    loadImage(files.pred, 'prediction'),
-    files.prob ? loadImage(files.prob, 'probability map') : undefined,
-    files.region ? loadImage(files.region, 'region') : undefined,
-    ...raterPaths.map((r, i) => loadImage(r, `rater ${i + 1}`)),
+  const [ref, pred, ...rest] = await loadInOrder([
+    [files.ref, 'reference'],
+    [files.pred, 'prediction'],
+    ...(files.prob ? [[files.prob, 'probability map'] as const] : []),
+    ...(files.raters ?? []).map((r, i) => [r, `rater ${i + 1}`] as const),
+    ...(files.region ? [[files.region, 'region'] as const] : []),
   ]);
+  const prob = files.prob ? rest.shift() : undefined;
+  const region = files.region ? rest.pop() : undefined;
+  const raters = rest;
   checkSameGrid(ref, pred);
   const refMask = maskBytes(ref, 'reference');
   const predMask = maskBytes(pred, 'prediction');
@@ -51,7 +53,7 @@ export async function evaluateFiles(files: CaseFiles, opts: CaseOptions): Promis
     thresholdMl: opts.thresholdMl,
     tolerancesMm: opts.tolerancesMm,
     ...(prob ? { prob: checked(prob, probabilities) } : {}),
-    ...(raters.length > 0 ? { raters: raters.map((r, i) => checked(r as LoadedImage, (img) => binaryMask(img, `rater ${i + 1}`))) } : {}),
+    ...(raters.length > 0 ? { raters: raters.map((r, i) => checked(r, (img) => binaryMask(img, `rater ${i + 1}`))) } : {}),
     ...(region ? { region: checked(region, (img) => binaryMask(img, 'region')) } : {}),
   };
   const ctx = new CaseContext(input);
@@ -64,4 +66,13 @@ export async function evaluateFiles(files: CaseFiles, opts: CaseOptions): Promis
   const all = {} as Record<ConventionName, ConventionResult>;
   for (const c of CONVENTIONS) all[c] = evaluateWith(ctx, c);
   return all;
+}
+
+/** Loads all files at once; a failure is reported for the first failing file in argument order, as reading them one by one would. */
+async function loadInOrder(files: readonly (readonly [path: string, role: string])[]): Promise<LoadedImage[]> {
+  const settled = await Promise.allSettled(files.map(([path, role]) => loadImage(path, role)));
+  return settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
 }
