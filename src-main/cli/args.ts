@@ -32,7 +32,7 @@ export interface Shard {
 }
 
 /** `evaluate merge SHARD.json … [--out F] [--summary F] [--format F]`: combines the shards' per-case files. */
-export interface MergeArgs {
+interface MergeArgs {
   readonly shards: string[];
   readonly format: Format;
   readonly out?: string;

@@ -11,7 +11,7 @@ import { fromJson, toJson } from './serialize';
 
 const FORMAT = 'quorum-evaluate-shard/1';
 
-export interface ShardFile {
+interface ShardFile {
   readonly format: typeof FORMAT;
   readonly shard: Shard;
   /** Cases in the whole dataset, so merge can tell a missing or foreign shard. */
