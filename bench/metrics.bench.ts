@@ -17,18 +17,10 @@ import type { CaseInput, ConventionName } from '../src-shared/metrics/convention
 import type { Dims3, Spacing3 } from '../src-shared/metrics/grid';
 import { mulberry32 } from '../src-shared/random/mulberry32';
 import { emptyMask, fillBall } from '../src-shared/metrics/shapes';
+import { makeBig, makeSmall } from './lesionCases';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-/** An irregular lesion: a cluster of overlapping balls around a centre. */
-function lesion(m: Uint8Array, dims: Dims3, s: Spacing3, rand: () => number, centre: number[], sizeMm: number): void {
-  const parts = 3 + Math.floor(rand() * 5);
-  for (let p = 0; p < parts; p++) {
-    const c = centre.map((v, a) => v + ((rand() - 0.5) * sizeMm) / s[a]);
-    fillBall(m, dims, s, c, sizeMm * (0.35 + 0.4 * rand()));
-  }
-}
 
 function count(m: Uint8Array): number {
   let n = 0;
@@ -102,52 +94,6 @@ async function peakGrowth(f: () => unknown): Promise<number> {
   return Math.max(0, peak - before);
 }
 
-function makeBig(rand: () => number): CaseInput {
-  const dims: Dims3 = [512, 512, 300];
-  const spacing: Spacing3 = [0.5, 0.5, 1.5];
-  const ref = emptyMask(dims),
-    pred = emptyMask(dims);
-  // lesions scattered through a brain-sized region; the prediction moves and resizes each one,
-  // misses one and adds two false positives
-  const n = 8;
-  for (let l = 0; l < n; l++) {
-    const c = [150 + rand() * 212, 150 + rand() * 212, 60 + rand() * 180];
-    const size = 11 + rand() * 5;
-    lesion(ref, dims, spacing, rand, c, size);
-    if (l !== 0)
-      lesion(
-        pred,
-        dims,
-        spacing,
-        rand,
-        c.map((v, a) => v + ((rand() - 0.5) * 4) / spacing[a]),
-        size * (0.8 + 0.4 * rand()),
-      );
-  }
-  for (let f = 0; f < 2; f++) lesion(pred, dims, spacing, rand, [150 + rand() * 212, 150 + rand() * 212, 60 + rand() * 180], 5);
-  return { ref, pred, dims, spacing, thresholdMl: 0.1 };
-}
-
-function makeSmall(rand: () => number): CaseInput {
-  const dims: Dims3 = [128, 128, 128];
-  const spacing: Spacing3 = [1, 1, 1];
-  const ref = emptyMask(dims),
-    pred = emptyMask(dims);
-  for (let l = 0; l < 4; l++) {
-    const c = [30 + rand() * 68, 30 + rand() * 68, 30 + rand() * 68];
-    lesion(ref, dims, spacing, rand, c, 8);
-    lesion(
-      pred,
-      dims,
-      spacing,
-      rand,
-      c.map((v) => v + (rand() - 0.5) * 4),
-      8,
-    );
-  }
-  return { ref, pred, dims, spacing, thresholdMl: 0.1 };
-}
-
 function makeEmpty(): CaseInput {
   const dims: Dims3 = [512, 512, 300];
   const spacing: Spacing3 = [0.5, 0.5, 1.5];
@@ -190,7 +136,7 @@ export async function run(): Promise<void> {
   const rand = mulberry32(2026);
   const out = ['| case | what | ms (median of 5) | × counting pass (median of paired ratios) |', '|---|---|---|---|'];
   out.push(...(await benchCase('512×512×300 at 0.5×0.5×1.5 mm', makeBig(rand))));
-  out.push(...(await benchCase('128³ at 1 mm', makeSmall(rand))));
+  out.push(...(await benchCase('128³ at 1 mm', makeSmall(rand, [128, 128, 128], [1, 1, 1]))));
   out.push(...(await benchCase('512×512×300, mostly empty', makeEmpty())));
   process.stdout.write(out.join('\n') + '\n');
 }

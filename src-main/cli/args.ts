@@ -22,6 +22,21 @@ export interface EvaluateArgs {
   readonly out?: string;
   readonly summary?: string;
   readonly workers?: number;
+  /** Directory mode, one part of the sorted case list: the cases whose index modulo `count` is `index`. */
+  readonly shard?: Shard;
+}
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** `evaluate merge SHARD.json … [--out F] [--summary F] [--format F]`: combines the shards' per-case files. */
+interface MergeArgs {
+  readonly shards: string[];
+  readonly format: Format;
+  readonly out?: string;
+  readonly summary?: string;
 }
 
 const VALUE_FLAGS = new Set([
@@ -39,12 +54,20 @@ const VALUE_FLAGS = new Set([
   '--out',
   '--summary',
   '--workers',
+  '--shard',
 ]);
 
 export const USAGE =
   'usage: evaluate --ref REF.nii.gz --pred PRED.nii.gz --convention use|isles22|metricsreloaded|all ' +
   '[--threshold-ml T] [--tolerance-mm 2,5,10] [--prob PROB.nii.gz] [--rater R.nii.gz ...] [--region MASK.nii.gz] ' +
-  '[--format json|csv|text] | --ref-dir D --pred-dir D [--out results.csv] [--summary summary.json] [--workers N]';
+  '[--format json|csv|text] | --ref-dir D --pred-dir D [--out results.csv] [--summary summary.json] [--workers N] ' +
+  '[--shard I/N --out shard-I.json] | merge shard-*.json [--out results.csv] [--summary summary.json] [--format json|csv|text]';
+
+function parseFormat(text: string | undefined): Format {
+  const fmt = text ?? 'json';
+  if (fmt !== 'json' && fmt !== 'csv' && fmt !== 'text') throw new BadInput(`--format must be json, csv or text, got "${fmt}"`);
+  return fmt;
+}
 
 function positiveNumber(flag: string, text: string, allowZero: boolean): number {
   const v = Number(text);
@@ -81,11 +104,11 @@ export function parseArgs(argv: readonly string[]): EvaluateArgs {
   if (!['use', 'isles22', 'metricsreloaded', 'all'].includes(conv)) {
     throw new BadInput(`--convention must be use, isles22, metricsreloaded or all, got "${conv}"`);
   }
-  const fmt = one('--format') ?? 'json';
-  if (fmt !== 'json' && fmt !== 'csv' && fmt !== 'text') throw new BadInput(`--format must be json, csv or text, got "${fmt}"`);
+  const fmt = parseFormat(one('--format'));
   const t = one('--threshold-ml');
   const tol = one('--tolerance-mm');
   const w = one('--workers');
+  const sh = one('--shard');
   const args: EvaluateArgs = {
     convention: conv as ConventionName | 'all',
     thresholdMl: t === undefined ? undefined : positiveNumber('--threshold-ml', t, true),
@@ -101,15 +124,49 @@ export function parseArgs(argv: readonly string[]): EvaluateArgs {
     out: one('--out'),
     summary: one('--summary'),
     workers: w === undefined ? undefined : Math.max(1, Math.floor(positiveNumber('--workers', w, false))),
+    shard: sh === undefined ? undefined : parseShard(sh),
   };
   const dirMode = args.refDir !== undefined || args.predDir !== undefined;
   if (dirMode) {
     if (!args.refDir || !args.predDir) throw new BadInput('directory mode needs both --ref-dir and --pred-dir');
     if (args.ref || args.pred) throw new BadInput('give either --ref/--pred or --ref-dir/--pred-dir, not both');
     if (args.prob || args.raters.length > 0 || args.region) throw new BadInput('--prob, --rater and --region are for single cases');
+    if (args.shard && !args.out?.endsWith('.json'))
+      throw new BadInput('--shard needs --out FILE.json: the per-case file that evaluate merge reads');
   } else {
+    if (args.shard) throw new BadInput('--shard is for directory mode (--ref-dir, --pred-dir)');
     if (!args.ref) throw new BadInput('--ref is required');
     if (!args.pred) throw new BadInput('--pred is required');
   }
   return args;
+}
+
+/** `I/N` with integers 0 ≤ I < N: Slurm's $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT for --array=0-(N-1). */
+function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN,
+    count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index < count)) throw new BadInput(`--shard needs I/N with 0 ≤ I < N, got "${text}"`);
+  return { index, count };
+}
+
+export function parseMergeArgs(argv: readonly string[]): MergeArgs {
+  const shards: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') throw new BadInput(USAGE);
+    if (!a.startsWith('--')) {
+      shards.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    if (!['--out', '--summary', '--format'].includes(flag)) throw new BadInput(`evaluate merge: unknown argument "${a}"; ${USAGE}`);
+    if (flags.has(flag)) throw new BadInput(`${flag} given more than once`);
+    if (eq < 0 && i + 1 >= argv.length) throw new BadInput(`${flag} needs a value`);
+    flags.set(flag, eq > 0 ? a.slice(eq + 1) : argv[++i]);
+  }
+  if (shards.length === 0) throw new BadInput("evaluate merge needs the shards' per-case files (--out of each --shard run)");
+  return { shards, format: parseFormat(flags.get('--format')), out: flags.get('--out'), summary: flags.get('--summary') };
 }

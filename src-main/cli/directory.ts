@@ -32,13 +32,24 @@ export function pairCases(refDir: string, predDir: string): { name: string; ref:
   return refs.map((f) => ({ name: f, ref: join(refDir, f), pred: join(predDir, f) }));
 }
 
-/** Starts a worker for this module's sibling worker.ts; under tsx the worker must register tsx itself. */
+/**
+ * Starts a worker for this module's sibling worker: worker.mjs beside the compiled CLI bundle
+ * (out/cli/, scripts/cliBundle.mjs), or worker.ts under tsx, where the worker must register tsx itself.
+ */
 function startWorker(): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+  const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.mjs', import.meta.url);
   if (!url.href.endsWith('.ts')) return new Worker(url);
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(boot, { eval: true });
+}
+
+const seconds = (ms: number) =>
+  ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+
+/** "12.3 s elapsed, ETA 40.1 s": the remaining cases at the mean rate so far (start-up included). */
+function eta(elapsedMs: number, done: number, total: number): string {
+  return `${seconds(elapsedMs)} elapsed, ETA ${seconds((elapsedMs / done) * (total - done))}`;
 }
 
 export async function runDirectory(
@@ -51,6 +62,7 @@ export async function runDirectory(
   const results: CaseOutput[] = new Array(cases.length);
   let next = 0,
     done = 0;
+  const started = performance.now();
   const pool = Array.from({ length: n }, startWorker);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -68,7 +80,7 @@ export async function runDirectory(
           }
           results[m.index] = m.result as CaseOutput;
           done++;
-          progress(`[${done}/${cases.length}] ${cases[m.index].name}`);
+          progress(`[${done}/${cases.length}] ${cases[m.index].name}  ${eta(performance.now() - started, done, cases.length)}`);
           if (done === cases.length) resolve();
           else feed(w);
         });

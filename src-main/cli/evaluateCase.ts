@@ -4,7 +4,7 @@
  */
 import { CaseContext, CONVENTIONS, evaluateWith } from '../../src-shared/metrics/conventions/index';
 import type { CaseInput, ConventionName, ConventionResult } from '../../src-shared/metrics/conventions/types';
-import { binaryMask, checkSameGrid, loadImage, probabilities } from './load';
+import { binaryMask, checkSameGrid, loadImage, maskBytes, probabilities, type LoadedImage } from './load';
 
 export interface CaseFiles {
   readonly ref: string;
@@ -22,37 +22,57 @@ export interface CaseOptions {
 
 export type CaseOutput = ConventionResult | Record<ConventionName, ConventionResult>;
 
-export function evaluateFiles(files: CaseFiles, opts: CaseOptions): CaseOutput {
-  const ref = loadImage(files.ref, 'reference');
-  const pred = loadImage(files.pred, 'prediction');
+/**
+ * Reads every file of the case at once (the reads and inflates overlap on the thread pool), checks
+ * grids and values, then evaluates. The 0/1 check of the reference and prediction is the counting
+ * pass's (see maskBytes): it runs before any metric is computed.
+ */
+export async function evaluateFiles(files: CaseFiles, opts: CaseOptions): Promise<CaseOutput> {
+  const [ref, pred, ...rest] = await loadInOrder([
+    [files.ref, 'reference'],
+    [files.pred, 'prediction'],
+    ...(files.prob ? [[files.prob, 'probability map'] as const] : []),
+    ...(files.raters ?? []).map((r, i) => [r, `rater ${i + 1}`] as const),
+    ...(files.region ? [[files.region, 'region'] as const] : []),
+  ]);
+  const prob = files.prob ? rest.shift() : undefined;
+  const region = files.region ? rest.pop() : undefined;
+  const raters = rest;
   checkSameGrid(ref, pred);
+  const refMask = maskBytes(ref, 'reference');
+  const predMask = maskBytes(pred, 'prediction');
+  const checked = <T>(img: LoadedImage, convert: (img: LoadedImage) => T): T => {
+    checkSameGrid(ref, img);
+    return convert(img);
+  };
   const input: CaseInput = {
-    ref: binaryMask(ref, 'reference'),
-    pred: binaryMask(pred, 'prediction'),
+    ref: refMask,
+    pred: predMask,
     dims: ref.dims,
     spacing: ref.spacing,
     thresholdMl: opts.thresholdMl,
     tolerancesMm: opts.tolerancesMm,
-    ...(files.prob ? { prob: loadChecked(files.prob, 'probability map', ref, (img) => probabilities(img)) } : {}),
-    ...(files.raters && files.raters.length > 0
-      ? { raters: files.raters.map((r, i) => loadChecked(r, `rater ${i + 1}`, ref, (img) => binaryMask(img, `rater ${i + 1}`))) }
-      : {}),
-    ...(files.region ? { region: loadChecked(files.region, 'region', ref, (img) => binaryMask(img, 'region')) } : {}),
+    ...(prob ? { prob: checked(prob, probabilities) } : {}),
+    ...(raters.length > 0 ? { raters: raters.map((r, i) => checked(r, (img) => binaryMask(img, `rater ${i + 1}`))) } : {}),
+    ...(region ? { region: checked(region, (img) => binaryMask(img, 'region')) } : {}),
   };
   const ctx = new CaseContext(input);
+  if (!ctx.masksAreBinary) {
+    // Only now pay for a scan: binaryMask names the first offending voxel.
+    binaryMask(ref, 'reference');
+    binaryMask(pred, 'prediction');
+  }
   if (opts.convention !== 'all') return evaluateWith(ctx, opts.convention);
   const all = {} as Record<ConventionName, ConventionResult>;
   for (const c of CONVENTIONS) all[c] = evaluateWith(ctx, c);
   return all;
 }
 
-function loadChecked<T>(
-  path: string,
-  role: string,
-  grid: ReturnType<typeof loadImage>,
-  convert: (img: ReturnType<typeof loadImage>) => T,
-): T {
-  const img = loadImage(path, role);
-  checkSameGrid(grid, img);
-  return convert(img);
+/** Loads all files at once; a failure is reported for the first failing file in argument order, as reading them one by one would. */
+async function loadInOrder(files: readonly (readonly [path: string, role: string])[]): Promise<LoadedImage[]> {
+  const settled = await Promise.allSettled(files.map(([path, role]) => loadImage(path, role)));
+  return settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
 }

@@ -11,6 +11,11 @@ export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? nonFinite(v) : v), indent);
 }
 
+/** The inverse of toJson: the strings "NaN", "Infinity", "-Infinity" become numbers again. */
+export function fromJson(text: string): unknown {
+  return JSON.parse(text, (_k, v: unknown) => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
+}
+
 export type Flat = Record<string, string | number | boolean | null>;
 
 /** Flattens nested objects to dotted keys; arrays (matrices, per-rater lists) stay whole as JSON. */

@@ -16,11 +16,10 @@ export type WorkerReply =
   | { readonly index: number; readonly ok: false; readonly badInput: boolean; readonly message: string };
 
 parentPort?.on('message', (req: WorkerRequest) => {
-  let reply: WorkerReply;
-  try {
-    reply = { index: req.index, ok: true, result: evaluateFiles(req.files, req.options) };
-  } catch (e) {
-    reply = { index: req.index, ok: false, badInput: e instanceof BadInput, message: (e as Error).message };
-  }
-  parentPort?.postMessage(reply);
+  evaluateFiles(req.files, req.options)
+    .then(
+      (result): WorkerReply => ({ index: req.index, ok: true, result }),
+      (e: unknown): WorkerReply => ({ index: req.index, ok: false, badInput: e instanceof BadInput, message: (e as Error).message }),
+    )
+    .then((reply) => parentPort?.postMessage(reply));
 });

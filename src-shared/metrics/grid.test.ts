@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cropPair, EMPTY_BOX, maskBox, unionCrops, type Dims3 } from './grid';
 import { confusion, confusionAndBox } from './overlap';
+import { mulberry32 } from '../random/mulberry32';
 
 const dims: Dims3 = [4, 3, 2];
 const at = (i: number, j: number, k: number): number => i + dims[0] * (j + dims[1] * k);
@@ -33,6 +34,67 @@ describe('bounding boxes', () => {
     expect(c).toEqual(expected);
     expect(box).toEqual({ empty: false, lo: [0, 0, 0], hi: [3, 2, 1] });
     expect(confusion(ref, pred)).toEqual(expected);
+  });
+
+  it('confusionAndBox tells, in the same pass, whether every voxel is 0 or 1', () => {
+    const ref = mask([1, 0, 0]);
+    const pred = mask([3, 2, 1]);
+    expect(confusionAndBox(ref, pred, dims).binary).toBe(true);
+    expect(confusionAndBox(new Uint8Array(24), new Uint8Array(24), dims).binary).toBe(true);
+    // A 2 or a 255 anywhere, in either mask, and wherever the other mask is 0 or 1.
+    for (const v of [2, 255]) {
+      const r = ref.slice();
+      r[at(1, 0, 0)] = v;
+      expect(confusionAndBox(r, pred, dims).binary).toBe(false);
+      const q = pred.slice();
+      q[at(0, 2, 1)] = v;
+      expect(confusionAndBox(ref, q, dims).binary).toBe(false);
+    }
+  });
+
+  it('confusionAndBox equals a voxel-by-voxel count on random masks: word rows, odd rows, unaligned views', () => {
+    const rand = mulberry32(19);
+    for (const d of [
+      [8, 3, 5],
+      [12, 4, 2],
+      [16, 2, 3],
+      [7, 3, 3],
+      [4, 1, 1],
+    ] as Dims3[]) {
+      const n = d[0] * d[1] * d[2];
+      for (const offset of [0, 1, 4]) {
+        for (const density of [0, 0.03, 0.3, 1]) {
+          const random = () => {
+            const m = new Uint8Array(n + offset).subarray(offset);
+            for (let p = 0; p < n; p++) m[p] = rand() < density ? 1 : 0;
+            return m;
+          };
+          const ref = random(),
+            pred = random();
+          let tp = 0,
+            nRef = 0,
+            nPred = 0;
+          const lo = [Infinity, Infinity, Infinity],
+            hi = [-1, -1, -1];
+          for (let p = 0; p < n; p++) {
+            tp += ref[p] && pred[p] ? 1 : 0;
+            nRef += ref[p];
+            nPred += pred[p];
+            if (ref[p] || pred[p]) {
+              const ijk = [p % d[0], Math.floor(p / d[0]) % d[1], Math.floor(p / (d[0] * d[1]))];
+              for (let a = 0; a < 3; a++) {
+                lo[a] = Math.min(lo[a], ijk[a]);
+                hi[a] = Math.max(hi[a], ijk[a]);
+              }
+            }
+          }
+          const got = confusionAndBox(ref, pred, d);
+          expect(got.confusion).toEqual({ tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred });
+          expect(got.box).toEqual(nRef + nPred === 0 ? EMPTY_BOX : { empty: false, lo, hi });
+          expect(got.binary).toBe(true);
+        }
+      }
+    }
   });
 
   it('refuses masks of the wrong length', () => {

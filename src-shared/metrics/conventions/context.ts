@@ -18,7 +18,7 @@ export class CaseContext {
   readonly spacing: Spacing3;
   /** s0·s1·s2 in mm³, multiplied left to right as numpy's prod does. */
   readonly voxelMm3: number;
-  private cb?: { confusion: Confusion; box: Box3 };
+  private cb?: ReturnType<typeof confusionAndBox>;
   private bd?: BorderDistances;
   private sd?: SurfelDistances;
   private les26?: LesionAnalysis;
@@ -36,7 +36,7 @@ export class CaseContext {
     this.voxelMm3 = input.spacing[0] * input.spacing[1] * input.spacing[2];
   }
 
-  private counted(): { confusion: Confusion; box: Box3 } {
+  private counted(): ReturnType<typeof confusionAndBox> {
     if (!this.cb) this.cb = confusionAndBox(this.input.ref, this.input.pred, this.dims);
     return this.cb;
   }
@@ -45,6 +45,10 @@ export class CaseContext {
   }
   get box(): Box3 {
     return this.counted().box;
+  }
+  /** Whether every voxel of ref and pred is 0 or 1, from the counting pass (no pass of its own). */
+  get masksAreBinary(): boolean {
+    return this.counted().binary;
   }
   /** Padded crops of both masks on the union box, shared by distances, surfels and lesions. */
   get cropPair(): CropPair {
