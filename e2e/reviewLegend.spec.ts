@@ -28,10 +28,11 @@ let page: Page;
 test.beforeAll(async ({ browser }) => {
   ({ server, page } = await openSpecServer(browser, repoRoot));
   // The first identity is the project's admin, who reviews.
+  // Opening a case needs a session; the case stays open for the raters who sign in after.
   await signInAs(page, REVIEWER);
-  await signOut(page);
   await openCaseByName(page, /dwi|diffusion/i);
   await waitForVolume(page);
+  await signOut(page);
 });
 
 test.afterAll(async () => {
