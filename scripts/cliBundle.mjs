@@ -44,7 +44,7 @@ export function isStale(outDir) {
 }
 
 export async function build(outDir) {
-  // esbuild is a vite dependency; imported only when a build is needed, so fresh runs do not load it.
+  // esbuild (a devDependency) is imported only when a build is needed, so fresh runs do not load it.
   const esbuild = await import('esbuild');
   mkdirSync(outDir, { recursive: true });
   const tmp = mkdtempSync(join(outDir, '.build-'));
