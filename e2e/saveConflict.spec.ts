@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import { brushStroke, signInAs } from './helpers/annotate';
 import { colouredPixels, type Region } from './helpers/colouredPixels';
 import { openCaseByName } from './helpers/openCase';
@@ -31,8 +32,8 @@ let windowB: Page;
 test.beforeAll(async ({ browser }) => {
   ({ server, api, page: windowA } = await openSpecServer(browser, repoRoot));
   // The project's first identity is its admin; the rater of this test is an annotator.
-  await api.call('rater.create', { name: 'Ada Admin' });
-  await api.call('rater.create', { name: RATER });
+  await api.call('rater.create', { name: 'Ada Admin', secret: testSecretOf('Ada Admin') });
+  await api.call('rater.create', { name: RATER, secret: testSecretOf(RATER) });
   // Both windows load (each opens the project once) before anyone signs in, so both list the rater.
   windowB = await browser.newPage();
   for (const [page, load] of [

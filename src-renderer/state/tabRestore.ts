@@ -5,6 +5,7 @@
  */
 import { MPR_VIEWS } from '../viewer/mprViewer';
 import { holdSlicesUntilInput, onVolumeShown, paneInfo, shownCaseVolume } from '../viewer/viewerSession';
+import { annotationStore } from './annotationState';
 import { appStore } from './appState';
 import { openCasePath } from './caseActions';
 import { resumeSession } from './raterActions';
@@ -39,6 +40,8 @@ export function keepTabPosition(): () => void {
 export async function restoreTab(): Promise<void> {
   const token = rememberedSessionToken();
   if (token) await resumeSession(token);
+  // Opening a case needs a session (issue 18): a tab whose session ended starts at the sign-in.
+  if (!annotationStore.getState().signedIn) return;
   const last = rememberedLastCase();
   if (!last || appStore.getState().openCase) return;
   if (!(await openCasePath(last.path, last.seriesInstanceUid))) return;
