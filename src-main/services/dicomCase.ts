@@ -16,6 +16,7 @@ import {
 } from '../../src-shared/dicom';
 import { VolumeReadError, isVolumeReadError } from '../../src-shared/volume/errors';
 import { CaseOpenError, readWholeFile, type LoadedVolumes } from './caseFiles';
+import { inflateInWorker } from './dicomInflate';
 import { checkWithinBudget, DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 
 export interface DicomCaseOptions {
@@ -51,7 +52,8 @@ export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Pro
   const maxInflated = Math.min(MAX_INFLATED_DATASET_BYTES, budget);
   if (opts.chosenFile) {
     // The picked file must be DICOM itself: a text file chosen by mistake gets its own clear error.
-    const own = parseDicomFrames(await readWholeFile(opts.chosenFile, budget), path.basename(opts.chosenFile), maxInflated);
+    const bytes = await readWholeFile(opts.chosenFile, budget);
+    const own = parseDicomFrames(bytes, path.basename(opts.chosenFile), await inflateInWorker(bytes, maxInflated));
     chosenUid = own[0]?.seriesInstanceUid;
   }
 
@@ -63,7 +65,7 @@ export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Pro
     readBytes += bytes.length;
     checkWithinBudget(`The DICOM files of ${path.basename(folder)}`, readBytes, budget);
     try {
-      frames.push(...parseDicomFrames(bytes, name, maxInflated));
+      frames.push(...parseDicomFrames(bytes, name, await inflateInWorker(bytes, maxInflated)));
     } catch (e) {
       if (!isVolumeReadError(e)) throw e;
       problems.push({ file: name, error: e });

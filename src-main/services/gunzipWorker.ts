@@ -1,8 +1,10 @@
 /**
- * Inflates a .nii.gz off the main thread (a worker_threads worker), into a buffer of exactly the
- * size the already-validated header promises, and stops once the stream has produced a small slack
- * more than that. A 2 MB stream that inflates to gigabytes therefore costs neither the main
- * thread's time (the server keeps answering) nor more memory than the header announced.
+ * Inflates off the main thread (a worker_threads worker), so a 2 MB stream that inflates to
+ * gigabytes costs no time on the thread that answers requests, and stops early so it costs no more
+ * memory than allowed either:
+ * - a .nii.gz into a buffer of exactly the size the already-validated header promises, stopping
+ *   once the stream has produced a small slack more than that;
+ * - a deflated DICOM data set (raw deflate, no size promised) up to a cap, past which it is dropped.
  *
  * The worker's code is a plain-JavaScript string run with `eval: true`: it needs only node:zlib,
  * and one string works unchanged under tsx, Vitest and Electron's bundled main process, none of
@@ -25,7 +27,9 @@ export interface Gunzipped {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
-parentPort.on('message', ({ id, gz, expected, limit }) => {
+parentPort.on('message', (job) => (job.kind === 'gunzip' ? gunzip(job) : inflateRaw(job)));
+
+function gunzip({ id, gz, expected, limit }) {
   const out = new Uint8Array(expected);
   let got = 0;
   let total = 0;
@@ -52,13 +56,56 @@ parentPort.on('message', ({ id, gz, expected, limit }) => {
     parentPort.postMessage({ id, error: e.message });
   });
   stream.end(gz);
-});
+}
+
+function inflateRaw({ id, data, head, limit }) {
+  const chunks = [];
+  let total = 0;
+  let done = false;
+  const stream = zlib.createInflateRaw({ chunkSize: 1 << 16 });
+  stream.on('data', (chunk) => {
+    if (done) return;
+    total += chunk.length;
+    if (total > limit) {
+      done = true;
+      stream.destroy();
+      parentPort.postMessage({ id, buffer: new ArrayBuffer(0), length: 0, cutOff: true });
+      return;
+    }
+    chunks.push(chunk);
+  });
+  stream.on('end', () => {
+    if (done) return;
+    done = true;
+    const out = new Uint8Array(head + total);
+    out.set(data.subarray(0, head));
+    let offset = head;
+    for (const c of chunks) {
+      out.set(c, offset);
+      offset += c.length;
+    }
+    parentPort.postMessage({ id, buffer: out.buffer, length: out.length, cutOff: false }, [out.buffer]);
+  });
+  stream.on('error', (e) => {
+    if (done) return;
+    done = true;
+    parentPort.postMessage({ id, error: e.message });
+  });
+  stream.end(data.subarray(head));
+}
 `;
 
-type Reply = { id: number; buffer: ArrayBuffer; length: number; cutOff: boolean } | { id: number; error: string };
+/** What the worker made: `length` bytes in `buffer`, and whether it stopped at its limit. */
+interface Inflated {
+  buffer: ArrayBuffer;
+  length: number;
+  cutOff: boolean;
+}
+
+type Reply = ({ id: number } & Inflated) | { id: number; error: string };
 
 interface Pending {
-  resolve: (g: Gunzipped) => void;
+  resolve: (inflated: Inflated) => void;
   reject: (e: Error) => void;
 }
 
@@ -83,7 +130,7 @@ function getWorker(): Worker {
     pending.delete(reply.id);
     if (pending.size === 0) w.unref();
     if ('error' in reply) p.reject(new Error(reply.error));
-    else p.resolve({ bytes: new Uint8Array(reply.buffer, 0, reply.length), cutOff: reply.cutOff });
+    else p.resolve(reply);
   });
   w.on('error', (e) => failAll(e));
   w.on('exit', (code) => failAll(new Error(`the inflate worker stopped (exit code ${code})`)));
@@ -91,14 +138,35 @@ function getWorker(): Worker {
   return w;
 }
 
-/** Inflates `gz` in the worker; rejects with zlib's message when the stream is not valid gzip. */
-export function gunzipInWorker(gz: Uint8Array, expectedBytes: number): Promise<Gunzipped> {
+/** Sends one job to the worker; rejects with zlib's message when the stream is not valid. */
+function inWorker(job: { kind: 'gunzip' | 'inflateRaw' } & Record<string, unknown>): Promise<Inflated> {
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
     const w = getWorker();
     w.ref();
     // Cloned into the worker: the compressed bytes are small next to the output, and the caller keeps its copy.
-    w.postMessage({ id, gz, expected: expectedBytes, limit: expectedBytes + GUNZIP_SLACK_BYTES });
+    w.postMessage({ ...job, id });
   });
+}
+
+/** Inflates `gz` in the worker; rejects with zlib's message when the stream is not valid gzip. */
+export async function gunzipInWorker(gz: Uint8Array, expectedBytes: number): Promise<Gunzipped> {
+  const { buffer, length, cutOff } = await inWorker({
+    kind: 'gunzip',
+    gz,
+    expected: expectedBytes,
+    limit: expectedBytes + GUNZIP_SLACK_BYTES,
+  });
+  return { bytes: new Uint8Array(buffer, 0, length), cutOff };
+}
+
+/**
+ * Inflates the raw deflate stream that starts at `head` in `data`, in the worker: `data`'s first
+ * `head` bytes followed by what the rest inflates to, or null once that passes `maxBytes` (the rest
+ * is left unread). Rejects with zlib's message when the stream is damaged.
+ */
+export async function inflateRawInWorker(data: Uint8Array, head: number, maxBytes: number): Promise<Uint8Array | null> {
+  const { buffer, length, cutOff } = await inWorker({ kind: 'inflateRaw', data, head, limit: maxBytes });
+  return cutOff ? null : new Uint8Array(buffer, 0, length);
 }

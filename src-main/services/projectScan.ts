@@ -15,11 +15,12 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { CaseEntry } from '../../src-shared/api/contract';
-import { hasDicomPreamble, parseDataSet, readSeriesHeader } from '../../src-shared/dicom';
+import { hasDicomPreamble, MAX_INFLATED_DATASET_BYTES, parseDataSet, readSeriesHeader } from '../../src-shared/dicom';
 import { readNiftiHeader } from '../../src-shared/nifti';
 import { isVolumeReadError } from '../../src-shared/volume/errors';
 import { CaseOpenError, isNiftiName, readPrefix } from './caseFiles';
 import { listFolderFiles } from './dicomCase';
+import { inflateInWorker } from './dicomInflate';
 
 export const MANIFEST_NAME = 'quorum-demo.json';
 
@@ -120,7 +121,8 @@ async function describeDicomFolder(dir: string): Promise<string | null> {
     try {
       const prefix = await readPrefix(path.join(dir, name), 262_144);
       if (!hasDicomPreamble(prefix)) continue;
-      const s = readSeriesHeader(parseDataSet(prefix, name, true), name);
+      const inflater = await inflateInWorker(prefix, MAX_INFLATED_DATASET_BYTES);
+      const s = readSeriesHeader(parseDataSet(prefix, name, true, inflater), name);
       return `DICOM: ${files.length} files, ${s.seriesDescription || 'unnamed series'} (${s.modality})`;
     } catch {
       return `DICOM: ${files.length} files`;

@@ -21,11 +21,13 @@ import { readCsaImageHeader } from './csa';
 const dicomParser: typeof dicomParserModule =
   (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
 
+const DEFLATED_SYNTAX = '1.2.840.10008.1.2.1.99';
+
 export const UNCOMPRESSED_SYNTAXES: Readonly<Record<string, string>> = {
   '1.2.840.10008.1.2': 'Implicit VR Little Endian',
   '1.2.840.10008.1.2.1': 'Explicit VR Little Endian',
   '1.2.840.10008.1.2.2': 'Explicit VR Big Endian',
-  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
+  [DEFLATED_SYNTAX]: 'Deflated Explicit VR Little Endian',
 };
 
 const COMPRESSED_NAMES: Readonly<Record<string, string>> = {
@@ -93,20 +95,50 @@ export const MAX_INFLATED_DATASET_BYTES = 512 * 2 ** 20;
 const INFLATE_STEP = 65_536;
 
 /**
- * dicom-parser's deflate hook: it expects the whole file back with the data set inflated in place.
- * Streams the inflate and stops as soon as the output passes `maxBytes`.
+ * dicom-parser's deflate hook: given the file and where its deflated data set starts, the whole file
+ * with that data set inflated in place. It is synchronous, so a caller that must not block its thread
+ * (the server) inflates beforehand, elsewhere, and hands in an inflater that returns the result.
+ * Whatever it throws refuses the file with the file's name in front.
  */
-function inflateDataSet(bytes: Uint8Array, position: number, maxBytes: number): Uint8Array {
+export type DataSetInflater = (bytes: Uint8Array, position: number) => Uint8Array;
+
+/**
+ * How a deflated data set is inflated: here, on this thread, to at most this many bytes; or by the
+ * given inflater.
+ */
+type DataSetInflation = number | DataSetInflater;
+
+/** The refusal of a data set that inflates past `maxBytes`, wherever it was inflated. */
+export function inflatesPastCap(maxBytes: number): VolumeReadError {
+  return new VolumeReadError(
+    'too-large',
+    `its deflated data set inflates to more than ${(maxBytes / 2 ** 20).toFixed(0)} MiB, more than Quorum reads from one file`,
+  );
+}
+
+/**
+ * Where the deflated data set of a Deflated Explicit VR Little Endian file starts (the end of its
+ * meta group), or null when the file is not one (or has no readable meta group, which the parser
+ * then reports).
+ */
+export function deflatedDataSetStart(bytes: Uint8Array): number | null {
+  try {
+    const meta = dicomParser.readPart10Header(bytes);
+    if (meta.string('x00020010') !== DEFLATED_SYNTAX) return null;
+    // The meta group ends with its last element; dicom-parser starts the data set there too.
+    return Math.max(...Object.values(meta.elements).map((e) => e.dataOffset + e.length));
+  } catch {
+    return null;
+  }
+}
+
+/** Streams the inflate on this thread and stops as soon as the output passes `maxBytes`. */
+function inflateHere(bytes: Uint8Array, position: number, maxBytes: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = position;
   const stream = new Inflate((chunk) => {
     total += chunk.length;
-    if (total - position > maxBytes) {
-      throw new VolumeReadError(
-        'too-large',
-        `its deflated data set inflates to more than ${(maxBytes / 2 ** 20).toFixed(0)} MiB, more than Quorum reads from one file`,
-      );
-    }
+    if (total - position > maxBytes) throw inflatesPastCap(maxBytes);
     chunks.push(chunk);
   });
   const deflated = bytes.subarray(position);
@@ -137,11 +169,16 @@ function parserFailure(e: unknown): string | VolumeReadError {
 }
 
 /**
- * Parses the data set; `headerOnly` stops before the pixel data (for folder scans), `maxInflatedBytes`
- * caps a deflated data set.
+ * Parses the data set; `headerOnly` stops before the pixel data (for folder scans), `inflation` says
+ * how a deflated data set is inflated (by default here, up to MAX_INFLATED_DATASET_BYTES).
  */
-export function parseDataSet(bytes: Uint8Array, file: string, headerOnly = false, maxInflatedBytes = MAX_INFLATED_DATASET_BYTES): DataSet {
-  const inflater = (arr: Uint8Array, position: number) => inflateDataSet(arr, position, maxInflatedBytes);
+export function parseDataSet(
+  bytes: Uint8Array,
+  file: string,
+  headerOnly = false,
+  inflation: DataSetInflation = MAX_INFLATED_DATASET_BYTES,
+): DataSet {
+  const inflater: DataSetInflater = typeof inflation === 'number' ? (arr, position) => inflateHere(arr, position, inflation) : inflation;
   try {
     return dicomParser.parseDicom(bytes, {
       inflater: inflater as unknown as (arr: Uint8Array, position: number) => void,
@@ -188,8 +225,8 @@ export function readSeriesHeader(ds: DataSet, file: string): SeriesHeader {
   };
 }
 
-export function parseDicomFrames(bytes: Uint8Array, file: string, maxInflatedBytes = MAX_INFLATED_DATASET_BYTES): DicomFrame[] {
-  const ds = parseDataSet(bytes, file, false, maxInflatedBytes);
+export function parseDicomFrames(bytes: Uint8Array, file: string, inflation: DataSetInflation = MAX_INFLATED_DATASET_BYTES): DicomFrame[] {
+  const ds = parseDataSet(bytes, file, false, inflation);
   const series = readSeriesHeader(ds, file);
   const syntax = ds.string('x00020010') ?? '1.2.840.10008.1.2';
   if (!UNCOMPRESSED_SYNTAXES[syntax]) {

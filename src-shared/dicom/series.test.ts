@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deflateSync } from 'fflate';
-import { DEFLATED_LE, dicomFile, replaceAscii, sliceFile, type Element } from '../testdata/makeDicom';
+import { deflatedSliceFile, replaceAscii, sliceFile, type Element } from '../testdata/makeDicom';
 import { VolumeReadError } from '../volume/errors';
 import type { Vec3 } from '../volume/types';
 import { parseDicomFrames } from './parse';
@@ -124,20 +123,9 @@ describe('transfer syntaxes', () => {
     expect([deflated[0].rows, deflated[0].columns]).toEqual([512, 512]);
   });
 
-  /** A deflated Part-10 slice: the meta group as written, the data set after it raw-deflated. */
-  function deflatedSlice(rows: number, columns: number, pixels: Int16Array): Uint8Array {
-    const plain = sliceFile({ seriesUid: '1.2.3', instance: 1, rows, columns, pixels, transferSyntax: DEFLATED_LE });
-    const metaEnd = dicomFile([], DEFLATED_LE).length;
-    const body = deflateSync(plain.subarray(metaEnd));
-    const out = new Uint8Array(metaEnd + body.length);
-    out.set(plain.subarray(0, metaEnd));
-    out.set(body, metaEnd);
-    return out;
-  }
-
   it('stops inflating a deflated data set at the cap, with a message naming the file', () => {
     // 2048×2048 int16 zeros: an 8 MiB data set that deflates to about 8 KB.
-    const bomb = deflatedSlice(2048, 2048, new Int16Array(2048 * 2048));
+    const bomb = deflatedSliceFile(2048, 2048, new Int16Array(2048 * 2048));
     expect(bomb.length).toBeLessThan(64_000);
     const capped = () => parseDicomFrames(bomb, 'bomb.dcm', 2 ** 20);
     expect(capped).toThrow(VolumeReadError);
@@ -146,7 +134,7 @@ describe('transfer syntaxes', () => {
 
   it('reads a deflated data set larger than one inflate step to the pixels written', () => {
     const pixels = Int16Array.from({ length: 256 * 256 }, (_, n) => (n * 7919) % 3001);
-    const volume = assembleSeries(parseDicomFrames(deflatedSlice(256, 256, pixels), 'noise.dcm')).volumes[0].volume;
+    const volume = assembleSeries(parseDicomFrames(deflatedSliceFile(256, 256, pixels), 'noise.dcm')).volumes[0].volume;
     expect(volume.geometry.dims).toEqual([256, 256, 1]);
     let mismatches = 0;
     for (let n = 0; n < pixels.length; n++) if (volume.data[n] !== pixels[n]) mismatches++;

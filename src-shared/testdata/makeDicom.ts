@@ -4,6 +4,7 @@
  * oblique positions, rescale, mosaics — without committing scanner files. Also a same-length ASCII
  * replace for editing copies of real files (e.g. giving some slices another SeriesInstanceUID).
  */
+import { deflateSync } from 'fflate';
 
 export type Vr = 'AE' | 'CS' | 'DS' | 'FD' | 'FL' | 'IS' | 'LO' | 'OB' | 'OW' | 'SH' | 'UI' | 'US' | 'UL' | 'UN';
 
@@ -137,6 +138,17 @@ export function sliceFile(s: SliceSpec): Uint8Array {
     els.push({ group: 0x28, element: 0x1053, vr: 'DS', value: String(s.rescale[0]) });
   }
   return dicomFile(els, s.transferSyntax);
+}
+
+/** A deflated single-frame slice: the meta group as written, the data set after it raw-deflated. */
+export function deflatedSliceFile(rows: number, columns: number, pixels: Int16Array): Uint8Array {
+  const plain = sliceFile({ seriesUid: '1.2.3', instance: 1, rows, columns, pixels, transferSyntax: DEFLATED_LE });
+  const metaEnd = dicomFile([], DEFLATED_LE).length;
+  const body = deflateSync(plain.subarray(metaEnd));
+  const out = new Uint8Array(metaEnd + body.length);
+  out.set(plain.subarray(0, metaEnd));
+  out.set(body, metaEnd);
+  return out;
 }
 
 /** Copy of `bytes` with every occurrence of ASCII `from` replaced by `to` (same length, so no lengths change). */
