@@ -50,4 +50,15 @@ describe('OR power and sample size (Hillis, Obuchowski & Berbaum 2011)', () => {
       expect(orPower({ pilot, readers: 6, cases: 200, effect: 0, analysis })).toBeCloseTo(0.05, 12);
     }
   });
+
+  it('plans nothing from a pilot whose error term is only rounding, instead of searching for hours', () => {
+    // Readers who agree on every case: Var − Cov1 is 0 in exact arithmetic, 5.6e-17 in doubles.
+    const v = 0.1 + 0.2 - 0.3 + 0.1;
+    const agreeing: OrPilot = { cases: 4, msTR: 0, covariances: { var: v, cov1: 0.1, cov2: 0.1, cov3: 0.1 } };
+    expect(v - 0.1).toBeGreaterThan(0);
+    for (const analysis of ['RRRC', 'FRRC', 'RRFC'] as const) {
+      expect(orPower({ pilot: agreeing, readers: 2, cases: 4, effect: 0.5, analysis })).toBeNull();
+      expect(orCasesForPower({ pilot: agreeing, readers: 3, effect: 0.5, analysis, target: 0.8 })).toBeNull();
+    }
+  });
 });

@@ -53,7 +53,10 @@ export function orPower({ pilot, readers, cases, effect, analysis }: PowerQuesti
       : analysis === 'FRRC'
         ? scale * (v - cov1 + (readers - 1) * readerCase)
         : varTR + scale * (v - cov1 - readerCase);
-  if (!(den > 0)) return null;
+  // Identical readings leave Var − Cov1 at 0 plus rounding (~1e-17): that is no error term to plan
+  // with, and its noncentrality (~1e16) would keep the F sum and the search running for hours.
+  const magnitude = varTR + scale * (Math.abs(v) + Math.abs(cov1) + (readers - 1) * readerCase);
+  if (!(den > 1e-9 * magnitude)) return null;
   const ncp = (effect * effect * readers) / 2 / den;
   if (analysis === 'FRRC') {
     // X = (Z + √λ)², so P(X > z²) = P(|Z + √λ| > z).
