@@ -195,7 +195,10 @@ describe('project channels', () => {
     const before = (await call<Version[]>('quorum:annotation.list', { session })).length;
 
     const noSession = await callRaw('quorum:projectCase.list', { session: 'not-a-token' });
-    expect(!noSession.ok && noSession.error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/needs a signed-in session/) });
+    expect(!noSession.ok && noSession.error).toMatchObject({
+      code: 'unauthorized',
+      message: expect.stringMatching(/needs a signed-in session/),
+    });
     // No session at all is refused by the access rule, before the request is even parsed.
     const missing = await callRaw('quorum:projectCase.list', {});
     expect(!missing.ok && missing.error.code).toBe('unauthorized');

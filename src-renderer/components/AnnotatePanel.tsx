@@ -34,7 +34,12 @@ export function AnnotatePanel() {
 
   return (
     <div className="annotate-panel" data-testid="annotate-panel">
-      <div data-testid="annotation-status" data-status={own.status} data-dirty={own.dirty ? 'yes' : 'no'} data-version={own.versionId ?? ''}>
+      <div
+        data-testid="annotation-status"
+        data-status={own.status}
+        data-dirty={own.dirty ? 'yes' : 'no'}
+        data-version={own.versionId ?? ''}
+      >
         {STATUS_TEXT[own.status]}
         {own.dirty ? ' · unsaved edits' : ''}
         {own.saving ? ' · saving…' : ''}
@@ -52,7 +57,14 @@ export function AnnotatePanel() {
       )}
       <div className="group" role="group" aria-label="Edit tool">
         {EDIT_TOOL_INFO.map((t) => (
-          <button key={t.tool} type="button" data-testid={`tool-${t.tool}`} className={tool === t.tool ? 'on' : ''} title={`${t.description} (${t.keyLabel})`} onClick={() => chooseEditTool(t.tool)}>
+          <button
+            key={t.tool}
+            type="button"
+            data-testid={`tool-${t.tool}`}
+            className={tool === t.tool ? 'on' : ''}
+            title={`${t.description} (${t.keyLabel})`}
+            onClick={() => chooseEditTool(t.tool)}
+          >
             {t.name}
           </button>
         ))}
@@ -86,10 +98,22 @@ export function AnnotatePanel() {
         </button>
       </div>
       <div className="group" role="group" aria-label="Label">
-        <button type="button" data-testid="label-1" className={label === 1 ? 'on' : ''} title="Paint lesion (L toggles)" onClick={() => chooseLabel(1)}>
+        <button
+          type="button"
+          data-testid="label-1"
+          className={label === 1 ? 'on' : ''}
+          title="Paint lesion (L toggles)"
+          onClick={() => chooseLabel(1)}
+        >
           1 Lesion
         </button>
-        <button type="button" data-testid="label-2" className={label === 2 ? 'on' : ''} title="Paint uncertain lesion (L toggles)" onClick={() => chooseLabel(2)}>
+        <button
+          type="button"
+          data-testid="label-2"
+          className={label === 2 ? 'on' : ''}
+          title="Paint uncertain lesion (L toggles)"
+          onClick={() => chooseLabel(2)}
+        >
           2 Uncertain
         </button>
       </div>
@@ -100,18 +124,33 @@ export function AnnotatePanel() {
         <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" onClick={() => redoAnnotation()}>
           Redo
         </button>
-        <button type="button" data-testid="interpolate" title="Fill the empty axial slices between annotated ones by shape-based interpolation (I); one undo step" onClick={() => interpolateAnnotation()}>
+        <button
+          type="button"
+          data-testid="interpolate"
+          title="Fill the empty axial slices between annotated ones by shape-based interpolation (I); one undo step"
+          onClick={() => interpolateAnnotation()}
+        >
           Interpolate
         </button>
       </div>
       <div className="group" role="group" aria-label="Save">
-        <button type="button" data-testid="save-draft" title="Save a draft (Ctrl+S); drafts are also saved 10 s after an edit" onClick={() => void saveDraft()}>
+        <button
+          type="button"
+          data-testid="save-draft"
+          title="Save a draft (Ctrl+S); drafts are also saved 10 s after an edit"
+          onClick={() => void saveDraft()}
+        >
           Save draft
         </button>
         <button type="button" data-testid="submit-annotation" onClick={() => void submitAnnotation()}>
           Submit
         </button>
-        <button type="button" data-testid="no-lesion" title="Submit the explicit answer that this case has no lesion" onClick={() => void answerNoLesion()}>
+        <button
+          type="button"
+          data-testid="no-lesion"
+          title="Submit the explicit answer that this case has no lesion"
+          onClick={() => void answerNoLesion()}
+        >
           No lesion
         </button>
       </div>

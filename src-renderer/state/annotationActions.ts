@@ -61,7 +61,12 @@ export async function syncAnnotationCase(): Promise<void> {
   const record = recordOfOpenCase();
   if (!record) {
     clearAnnotationLayers();
-    updateAnnotation({ currentCase: null, own: NOT_STARTED, layers: [], message: { text: 'This case is not in the project, so it cannot be annotated here.', error: false } });
+    updateAnnotation({
+      currentCase: null,
+      own: NOT_STARTED,
+      layers: [],
+      message: { text: 'This case is not in the project, so it cannot be annotated here.', error: false },
+    });
     return;
   }
   updateAnnotation({ currentCase: record });
@@ -94,7 +99,15 @@ async function loadOwn(record: CaseRecord, token: string, current: () => boolean
   showOwnLabelmap(data);
   editSerial = 0;
   updateAnnotation((s) => ({
-    own: { versionId: newest?.versionId ?? null, status: raterCaseStatus(newest), dirty: false, saving: false, savedAt: newest?.createdAt ?? null, voxels: data ? lesionVoxels(data) : 0, conflict: null },
+    own: {
+      versionId: newest?.versionId ?? null,
+      status: raterCaseStatus(newest),
+      dirty: false,
+      saving: false,
+      savedAt: newest?.createdAt ?? null,
+      voxels: data ? lesionVoxels(data) : 0,
+      conflict: null,
+    },
     layers: [],
     ownLayerMounts: s.ownLayerMounts + 1,
   }));
@@ -143,8 +156,19 @@ async function saveOwn(status: VersionStatus, reason: string): Promise<Annotatio
   }
   const stillDirty = editSerial !== serialAtStart;
   updateAnnotation({
-    own: { versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: stillDirty, saving: false, savedAt: r.value.createdAt, voxels: lesionVoxels(data), conflict: null },
-    message: { text: `${status === 'submitted' ? 'Submitted' : reason === 'autosave' ? 'Autosaved draft' : 'Draft saved'} (${new Date(r.value.createdAt).toLocaleTimeString()})`, error: false },
+    own: {
+      versionId: r.value.versionId,
+      status: raterCaseStatus(r.value),
+      dirty: stillDirty,
+      saving: false,
+      savedAt: r.value.createdAt,
+      voxels: lesionVoxels(data),
+      conflict: null,
+    },
+    message: {
+      text: `${status === 'submitted' ? 'Submitted' : reason === 'autosave' ? 'Autosaved draft' : 'Draft saved'} (${new Date(r.value.createdAt).toLocaleTimeString()})`,
+      error: false,
+    },
   });
   if (status === 'submitted') noteSubmitted();
   return r.value;
@@ -165,7 +189,11 @@ export async function flushOwnAnnotation(reason: 'autosave' | 'switch'): Promise
 export async function keepMyEdits(): Promise<void> {
   const { signedIn, currentCase, own } = annotationStore.getState();
   if (!signedIn || !currentCase || own.conflict === null) return;
-  const listed = await getApi()['quorum:annotation.list']({ session: signedIn.token, caseId: currentCase.caseId, raterId: signedIn.raterId });
+  const listed = await getApi()['quorum:annotation.list']({
+    session: signedIn.token,
+    caseId: currentCase.caseId,
+    raterId: signedIn.raterId,
+  });
   if (!listed.ok) return tell(listed.error.message, true);
   const newest = listed.value[listed.value.length - 1] ?? null;
   updateAnnotation({ own: { ...own, versionId: newest?.versionId ?? null, conflict: null } });
@@ -195,7 +223,10 @@ export async function submitAnnotation(): Promise<void> {
   if (!own.dirty && own.status === 'draft' && own.versionId) {
     const r = await getApi()['quorum:annotation.submitDraft']({ session: signedIn.token, versionId: own.versionId });
     if (!r.ok) return tell(`Not submitted: ${r.error.message}`, true);
-    updateAnnotation({ own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), savedAt: r.value.createdAt }, message: { text: 'Submitted', error: false } });
+    updateAnnotation({
+      own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), savedAt: r.value.createdAt },
+      message: { text: 'Submitted', error: false },
+    });
     noteSubmitted();
     return;
   }
@@ -211,9 +242,16 @@ export async function answerNoLesion(): Promise<void> {
     tell('Voxels are drawn: erase them before answering "No lesion", or submit the drawing.', true);
     return;
   }
-  const r = await getApi()['quorum:annotation.noLesion']({ session: signedIn.token, caseId: currentCase.caseId, parentVersionId: own.versionId });
+  const r = await getApi()['quorum:annotation.noLesion']({
+    session: signedIn.token,
+    caseId: currentCase.caseId,
+    parentVersionId: own.versionId,
+  });
   if (!r.ok) return tell(`Not saved: ${r.error.message}`, true);
-  updateAnnotation({ own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: false, savedAt: r.value.createdAt, voxels: 0 }, message: { text: 'Answered: no lesion', error: false } });
+  updateAnnotation({
+    own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: false, savedAt: r.value.createdAt, voxels: 0 },
+    message: { text: 'Answered: no lesion', error: false },
+  });
   noteSubmitted();
 }
 
@@ -259,5 +297,8 @@ export function interpolateAnnotation(): void {
   const r = interpolateOwnLabelmap();
   if (!r) return;
   if (r.filledSlices.length === 0) tell('Nothing to interpolate: annotate two axial slices with empty slices between them.');
-  else tell(`Interpolated ${r.voxels} voxels on ${r.filledSlices.length} slice${r.filledSlices.length === 1 ? '' : 's'} (${r.filledSlices[0] + 1}–${r.filledSlices[r.filledSlices.length - 1] + 1})`);
+  else
+    tell(
+      `Interpolated ${r.voxels} voxels on ${r.filledSlices.length} slice${r.filledSlices.length === 1 ? '' : 's'} (${r.filledSlices[0] + 1}–${r.filledSlices[r.filledSlices.length - 1] + 1})`,
+    );
 }

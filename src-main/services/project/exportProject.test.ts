@@ -116,23 +116,45 @@ describe('export', () => {
       const other = openTemp();
       try {
         const admin = other.signIn(other.createIdentity('Other Admin', 'admin').raterId);
-        const c = other.addCase(admin, { name: 'case-A', source: 'nifti', series: [{ label: 'T1', path: '/elsewhere/a.nii.gz', geometry: GRID }] });
+        const c = other.addCase(admin, {
+          name: 'case-A',
+          source: 'nifti',
+          series: [{ label: 'T1', path: '/elsewhere/a.nii.gz', geometry: GRID }],
+        });
         for (const f of raterFiles) {
           const bytes = new Uint8Array(fs.readFileSync(f.path));
           const v = other.importMask(admin, { caseId: c.caseId, bytes, fileName: f.path, status: 'draft' });
           expect(v.fileHash).toBe(f.sha256);
           expect(other.readVersionFile(admin, v.versionId)?.bytes).toEqual(bytes);
         }
-        const maj = other.importMask(admin, { caseId: c.caseId, bytes: new Uint8Array(fs.readFileSync(exported.files.find((f) => f.kind === 'majority')?.path ?? '')), fileName: 'consensus_majority.nii.gz', status: 'submitted' });
+        const maj = other.importMask(admin, {
+          caseId: c.caseId,
+          bytes: new Uint8Array(fs.readFileSync(exported.files.find((f) => f.kind === 'majority')?.path ?? '')),
+          fileName: 'consensus_majority.nii.gz',
+          status: 'submitted',
+        });
         expect(head(other.readVersionLabelmap(admin, maj.versionId))).toEqual([1, 0, 1, 0]);
       } finally {
         other.close();
       }
 
       // Round trip 2: back into the same project, imported as Alice: same hash, the stored file is reused.
-      const back = t.store.importMask(t.admin, { caseId: t.caseA.caseId, raterId: t.alice.raterId, bytes: new Uint8Array(fs.readFileSync(aliceFile?.path ?? '')), fileName: 'alice.nii.gz', status: 'submitted' });
-      expect(back).toMatchObject({ fileHash: t.versions.alice.fileHash, fileName: t.versions.alice.fileName, raterId: t.alice.raterId, origin: 'import' });
-      expect(t.store.readVersionLabelmap(t.alice, back.versionId)).toEqual(t.store.readVersionLabelmap(t.alice, t.versions.alice.versionId));
+      const back = t.store.importMask(t.admin, {
+        caseId: t.caseA.caseId,
+        raterId: t.alice.raterId,
+        bytes: new Uint8Array(fs.readFileSync(aliceFile?.path ?? '')),
+        fileName: 'alice.nii.gz',
+        status: 'submitted',
+      });
+      expect(back).toMatchObject({
+        fileHash: t.versions.alice.fileHash,
+        fileName: t.versions.alice.fileName,
+        raterId: t.alice.raterId,
+        origin: 'import',
+      });
+      expect(t.store.readVersionLabelmap(t.alice, back.versionId)).toEqual(
+        t.store.readVersionLabelmap(t.alice, t.versions.alice.versionId),
+      );
     } finally {
       t.store.close();
     }

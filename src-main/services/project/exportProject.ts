@@ -106,11 +106,23 @@ export function exportCase(ctx: StoreContext, viewer: Session, caseId: string, o
       // Verbatim copy keeps the exact bytes (and extension) that were stored: bit-exact round trip.
       put(`${base}${stored.fileName.endsWith('.nii.gz') ? '.nii.gz' : '.nii'}`, stored.bytes, { kind: 'rater', raterId, versionId });
     } else {
-      put(`${base}__no-lesion.nii.gz`, encodeLabelmap(consensus.geometry, new Uint8Array(consensus.soft.length)), { kind: 'rater', raterId, versionId });
+      put(`${base}__no-lesion.nii.gz`, encodeLabelmap(consensus.geometry, new Uint8Array(consensus.soft.length)), {
+        kind: 'rater',
+        raterId,
+        versionId,
+      });
     }
   }
-  put('consensus_majority.nii.gz', encodeLabelmap(consensus.geometry, consensus.majority), { kind: 'majority', raterId: null, versionId: null });
-  put('consensus_soft.nii.gz', encodeFloatMap(consensus.geometry, consensus.soft, `Quorum soft consensus, uncertain as ${options.uncertainAs}`), { kind: 'soft', raterId: null, versionId: null });
+  put('consensus_majority.nii.gz', encodeLabelmap(consensus.geometry, consensus.majority), {
+    kind: 'majority',
+    raterId: null,
+    versionId: null,
+  });
+  put(
+    'consensus_soft.nii.gz',
+    encodeFloatMap(consensus.geometry, consensus.soft, `Quorum soft consensus, uncertain as ${options.uncertainAs}`),
+    { kind: 'soft', raterId: null, versionId: null },
+  );
   return { caseId, dir, files };
 }
 

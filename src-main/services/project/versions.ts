@@ -49,10 +49,13 @@ function versionById(ctx: StoreContext, versionId: string): AnnotationVersion | 
 /** Who the new version belongs to, after checking the session may write it. */
 function checkWriter(ctx: StoreContext, viewer: Session, caseId: string, forRaterId: string | undefined): string {
   const raterId = forRaterId ?? viewer.raterId;
-  if (raterId !== viewer.raterId && !mayManageProject(viewer.role)) fail('forbidden', "only an admin can save or import a mask as another rater");
+  if (raterId !== viewer.raterId && !mayManageProject(viewer.role))
+    fail('forbidden', 'only an admin can save or import a mask as another rater');
   referenceGeometry(ctx, caseId); // not-found for an unknown case
-  if (needsAssignmentToAnnotate(viewer.role) && !isAssigned(ctx, viewer.raterId, caseId)) fail('not-found', `no case ${caseId} for this rater`);
-  if (raterId !== viewer.raterId && !ctx.db.get('SELECT 1 AS x FROM raters WHERE rater_id = ?', [raterId])) fail('not-found', `no rater ${raterId}`);
+  if (needsAssignmentToAnnotate(viewer.role) && !isAssigned(ctx, viewer.raterId, caseId))
+    fail('not-found', `no case ${caseId} for this rater`);
+  if (raterId !== viewer.raterId && !ctx.db.get('SELECT 1 AS x FROM raters WHERE rater_id = ?', [raterId]))
+    fail('not-found', `no rater ${raterId}`);
   return raterId;
 }
 
@@ -67,10 +70,14 @@ function resolveParent(ctx: StoreContext, raterId: string, caseId: string, paren
   if (parentVersionId === undefined) return newest?.versionId ?? null;
   if (parentVersionId !== null) {
     const p = versionById(ctx, parentVersionId);
-    if (!p || p.raterId !== raterId || p.caseId !== caseId) fail('bad-request', `parent version ${parentVersionId} is not a version of this rater on this case`);
+    if (!p || p.raterId !== raterId || p.caseId !== caseId)
+      fail('bad-request', `parent version ${parentVersionId} is not a version of this rater on this case`);
   }
   if (parentVersionId !== (newest?.versionId ?? null)) {
-    fail('conflict', `this case was saved meanwhile (version of ${newest?.createdAt ?? '?'}) from another window or session; your edits were not saved over it`);
+    fail(
+      'conflict',
+      `this case was saved meanwhile (version of ${newest?.createdAt ?? '?'}) from another window or session; your edits were not saved over it`,
+    );
   }
   return parentVersionId;
 }
@@ -117,14 +124,32 @@ export function recordVersion(ctx: StoreContext, v: VersionInput): AnnotationVer
     ctx.db.run(
       `INSERT INTO annotation_versions (version_id, case_id, rater_id, file_hash, file_name, parent_version_id, created_at, status, no_lesion, app_version, origin)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [version.versionId, version.caseId, version.raterId, version.fileHash, version.fileName, version.parentVersionId, version.createdAt, version.status, version.noLesion ? 1 : 0, version.appVersion, version.origin],
+      [
+        version.versionId,
+        version.caseId,
+        version.raterId,
+        version.fileHash,
+        version.fileName,
+        version.parentVersionId,
+        version.createdAt,
+        version.status,
+        version.noLesion ? 1 : 0,
+        version.appVersion,
+        version.origin,
+      ],
     );
     appendAudit(ctx, {
       actorRaterId: v.actorRaterId,
       action: v.noLesion ? 'version.no-lesion' : `version.${v.status}`,
       caseId: v.caseId,
       subjectId: version.versionId,
-      detail: { raterId: v.raterId, fileHash: version.fileHash, parent: version.parentVersionId, origin: v.origin, fileReused: v.file?.reused ?? null },
+      detail: {
+        raterId: v.raterId,
+        fileHash: version.fileHash,
+        parent: version.parentVersionId,
+        origin: v.origin,
+        fileReused: v.file?.reused ?? null,
+      },
     });
   });
   return version;
@@ -153,7 +178,16 @@ export function saveLabelmap(ctx: StoreContext, viewer: Session, input: SaveLabe
   if (input.status === 'submitted') refuseEmptySubmit(input.labelmap);
   const parent = resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
   const file = storeAnnotationFile(ctx.annotationsDir, encodeLabelmap(geometry, input.labelmap));
-  return recordVersion(ctx, { caseId: input.caseId, raterId, actorRaterId: viewer.raterId, file, parentVersionId: parent, status: input.status, noLesion: false, origin: 'editor' });
+  return recordVersion(ctx, {
+    caseId: input.caseId,
+    raterId,
+    actorRaterId: viewer.raterId,
+    file,
+    parentVersionId: parent,
+    status: input.status,
+    noLesion: false,
+    origin: 'editor',
+  });
 }
 
 export interface ImportMaskInput {
@@ -174,14 +208,36 @@ export function importMask(ctx: StoreContext, viewer: Session, input: ImportMask
   if (input.status === 'submitted') refuseEmptySubmit(labelmap);
   const parent = resolveParent(ctx, raterId, input.caseId, undefined);
   const file = storeAnnotationFile(ctx.annotationsDir, input.bytes);
-  return recordVersion(ctx, { caseId: input.caseId, raterId, actorRaterId: viewer.raterId, file, parentVersionId: parent, status: input.status, noLesion: false, origin: 'import' });
+  return recordVersion(ctx, {
+    caseId: input.caseId,
+    raterId,
+    actorRaterId: viewer.raterId,
+    file,
+    parentVersionId: parent,
+    status: input.status,
+    noLesion: false,
+    origin: 'import',
+  });
 }
 
 /** The explicit "no lesion" answer: a submitted version without a file. */
-export function submitNoLesion(ctx: StoreContext, viewer: Session, input: { caseId: string; parentVersionId?: string | null; raterId?: string }): AnnotationVersion {
+export function submitNoLesion(
+  ctx: StoreContext,
+  viewer: Session,
+  input: { caseId: string; parentVersionId?: string | null; raterId?: string },
+): AnnotationVersion {
   const raterId = checkWriter(ctx, viewer, input.caseId, input.raterId);
   const parent = resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
-  return recordVersion(ctx, { caseId: input.caseId, raterId, actorRaterId: viewer.raterId, file: null, parentVersionId: parent, status: 'submitted', noLesion: true, origin: 'editor' });
+  return recordVersion(ctx, {
+    caseId: input.caseId,
+    raterId,
+    actorRaterId: viewer.raterId,
+    file: null,
+    parentVersionId: parent,
+    status: 'submitted',
+    noLesion: true,
+    origin: 'editor',
+  });
 }
 
 /** Submits an existing draft unchanged: a new submitted version pointing at the same file. */
@@ -195,7 +251,16 @@ export function submitDraft(ctx: StoreContext, viewer: Session, versionId: strin
   const labelmap = readVersionLabelmap(ctx, viewer, versionId);
   refuseEmptySubmit(labelmap);
   const file: StoredFile = { hash: draft.fileHash, fileName: draft.fileName, reused: true };
-  return recordVersion(ctx, { caseId: draft.caseId, raterId: draft.raterId, actorRaterId: viewer.raterId, file, parentVersionId: draft.versionId, status: 'submitted', noLesion: false, origin: draft.origin });
+  return recordVersion(ctx, {
+    caseId: draft.caseId,
+    raterId: draft.raterId,
+    actorRaterId: viewer.raterId,
+    file,
+    parentVersionId: draft.versionId,
+    status: 'submitted',
+    noLesion: false,
+    origin: draft.origin,
+  });
 }
 
 /** A version the session may see; hidden and unknown versions look the same (not-found). */
@@ -219,7 +284,10 @@ export function listVersions(ctx: StoreContext, viewer: Session, filter: { caseI
     params.push(filter.caseId);
   }
   const sql = `SELECT * FROM annotation_versions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
-  return ctx.db.all(sql, params).map(toVersion).filter((v) => mayReadRaterWork(viewer, v.raterId));
+  return ctx.db
+    .all(sql, params)
+    .map(toVersion)
+    .filter((v) => mayReadRaterWork(viewer, v.raterId));
 }
 
 /** The stored file's bytes, proven by hash; null for a "no lesion" answer. */
