@@ -18,7 +18,6 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseDescriptor, CaseEntry, QuorumApi, Result } from '../../src-shared/api/contract';
 import { volumeUrl } from '../../src-shared/api/transport';
-import type { Session } from '../../src-shared/project/types';
 import type { Volume, VoxelDataType } from '../../src-shared/volume/types';
 import { createEvaluationHandlers } from './apiEvaluation';
 import { createInferenceResultHandlers } from './apiInferenceResults';
@@ -30,12 +29,11 @@ import { listDirectory } from './fsList';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 import type { ModelsService } from './models';
 import type { FileGrants } from './pathGuard';
-import { guarded, sessionOfHost } from './projectGuard';
+import { sessionOfHost } from './projectGuard';
 import type { ProjectHost } from './project/projectHost';
 import type { RecentStore } from './recent';
 import { createStudyHandlers } from './study/apiStudy';
 import { littleEndianBytes } from './volumeBytes';
-import { seesAllRaters } from '../../src-shared/project/blinding';
 
 /** What the API needs from the case loader (src-main/services/caseLoader.ts implements it). */
 export interface CaseLoader {
@@ -119,9 +117,8 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     maxWeight: ctx.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
     weigh: voxelBytes,
   });
-  const sessionOf = sessionOfHost(ctx.projects);
   /** The live session behind a token; the dispatcher has already refused a request without one. */
-  const sessionFor: (token: string) => Result<Session> = sessionOf;
+  const sessionFor = sessionOfHost(ctx.projects);
 
   const channels: QuorumApi = {
     'quorum:app.info': async () => ok({ version: ctx.version, mode: ctx.mode, demoProjectPath: ctx.demoProjectPath }),
@@ -175,20 +172,10 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     ...createProjectHandlers(ctx.projects),
 
-    // Signed-in people only: a listing reads and hashes every file of every model folder.
-    'quorum:models.list': ({ session }) =>
-      guarded(async () => {
-        await ctx.projects.current();
-        ctx.projects.sessions.resolve(session);
-        return ctx.models.list();
-      }),
-    // A model version is for every project on this machine: only a reviewer or admin may add one.
-    'quorum:models.saveCalibrated': async ({ session, ...input }) => {
-      const role = await guarded(() => ctx.projects.sessions.resolve(session).role);
-      if (!role.ok) return role;
-      if (!seesAllRaters(role.value)) return fail('unauthorized', 'saving a calibrated model version is for reviewers and admins');
-      return ctx.models.saveCalibrated(input);
-    },
+    // Who may list or add models is decided once, before any work, by the dispatcher (channelAccess.ts):
+    // a listing reads and hashes every model file, and a model version serves every project here.
+    'quorum:models.list': async () => ok(await ctx.models.list()),
+    'quorum:models.saveCalibrated': async ({ session: _session, ...input }) => ctx.models.saveCalibrated(input),
     ...createInferenceResultHandlers(ctx.projects),
     ...createStudyHandlers(ctx.projects),
     ...createEvaluationHandlers(ctx.projects),
