@@ -37,10 +37,10 @@ describe('empiricalRoc', () => {
     const pos = [5, 3, 3];
     const neg = [3, 1];
     expect(empiricalRoc(pos, neg)).toEqual([
-      { threshold: Infinity, fpf: 0, tpf: 0 },
-      { threshold: 5, fpf: 0, tpf: 1 / 3 },
-      { threshold: 3, fpf: 1 / 2, tpf: 1 },
-      { threshold: 1, fpf: 1, tpf: 1 },
+      { fpf: 0, tpf: 0 },
+      { fpf: 0, tpf: 1 / 3 }, // rating ≥ 5
+      { fpf: 1 / 2, tpf: 1 }, // ≥ 3
+      { fpf: 1, tpf: 1 }, // ≥ 1
     ]);
     expect(trapezoids(empiricalRoc(pos, neg))).toBeCloseTo(5 / 6, 15);
     const pos2 = [2, 4, 1, 5, 5, 3];

@@ -13,24 +13,20 @@ export function empiricalAuc(positives: readonly number[], negatives: readonly n
   return wins / (positives.length * negatives.length);
 }
 
-/** One point of an empirical ROC curve: calling "positive" every rating ≥ `threshold`. */
+/** One point of an empirical ROC curve: the false and true positive fractions at one threshold. */
 export interface RocPoint {
-  readonly threshold: number;
   readonly fpf: number;
   readonly tpf: number;
 }
 
 /**
- * The empirical ROC operating points, from (0, 0) (threshold above every rating, +∞) through each
- * distinct rating in decreasing order to (1, 1). Joining them with straight lines gives the area
- * `empiricalAuc` returns. Empty when either class is empty.
+ * The empirical ROC operating points, calling "positive" every rating ≥ t: from (0, 0) (t above
+ * every rating) through each distinct rating in decreasing order to (1, 1). Joining them with
+ * straight lines gives the area `empiricalAuc` returns. Empty when either class is empty.
  */
 export function empiricalRoc(positives: readonly number[], negatives: readonly number[]): RocPoint[] {
   if (positives.length === 0 || negatives.length === 0) return [];
   const thresholds = [...new Set([...positives, ...negatives])].sort((a, b) => b - a);
   const share = (v: readonly number[], t: number) => v.filter((x) => x >= t).length / v.length;
-  return [
-    { threshold: Infinity, fpf: 0, tpf: 0 },
-    ...thresholds.map((t) => ({ threshold: t, fpf: share(negatives, t), tpf: share(positives, t) })),
-  ];
+  return [{ fpf: 0, tpf: 0 }, ...thresholds.map((t) => ({ fpf: share(negatives, t), tpf: share(positives, t) }))];
 }
