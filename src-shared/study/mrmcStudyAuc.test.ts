@@ -127,6 +127,28 @@ describe('the "made by AI?" AUC of a study rated with confidence', () => {
     expect(one.aiIdentificationAuc?.note).toContain('has 1 and 8');
   });
 
+  it('in single mode rates the contour shown: the model’s trials are the positives', () => {
+    const single = { ...config, mode: 'single' as const };
+    const plan = planStudy(single, countingTrialIds());
+    // 1 surely human … 5 surely AI; the belief is turned to the shown source's side.
+    const rated = plan.map((t) => {
+      const [r, c] = [idx(t.readerId), idx(t.caseId)];
+      return { ...answer(t), aiRating: t.sourceA === M ? belief(r, c, null) : 6 - belief(r, c + 1, t.sourceA) };
+    });
+    const a = must(must(mrmcOfStudy({ config: single, state: 'closed', trials: plan, answers: rated })).aiIdentificationAuc);
+    for (const r of a.readers) {
+      const mine = plan.filter((t) => t.readerId === r.readerId);
+      const rating = (t: ServerTrial) => must(rated.find((x) => x.trialId === t.trialId)?.aiRating);
+      const pos = mine.filter((t) => t.sourceA === M).map(rating);
+      const neg = mine.filter((t) => t.sourceA !== M).map(rating);
+      let wins = 0;
+      for (const p of pos) for (const n of neg) wins += p > n ? 1 : p === n ? 0.5 : 0;
+      expect([r.aiRated, r.humanRated]).toEqual([CASES.length, 2 * CASES.length]);
+      expect(r.auc).toBeCloseTo(wins / (pos.length * neg.length), 14);
+    }
+    expect(a.analysis).not.toBeNull();
+  });
+
   it('gives no AUC for a study that asked the binary choice (every study made before the rating)', () => {
     const binary = { ...config, questions: { ...config.questions, whichIsAi: true, acceptability: true } };
     const plan = planStudy(binary, countingTrialIds());

@@ -82,10 +82,12 @@ it('reports the OR analysis of acceptability, model vs rater, from the scores th
   expect(report.mrmc?.methods.join(' ')).toContain('Obuchowski–Rockette');
 });
 
-// [reader][case 1..4]: how sure the reader is, 1–5, that the model's contour is the AI one.
+// [reader][case 1..4]: how sure the reader is, 1–5, that the model's contour is the AI one. The
+// left/right placements depend on the readers' (random) ids, so the AUCs must differ whatever they
+// are: the first reader's are always 1 (beliefs ≥ 4), the second's at most ½ (beliefs ≤ 3).
 const BELIEF = [
-  [5, 2, 4, 3],
-  [4, 4, 1, 5],
+  [5, 4, 4, 5],
+  [3, 1, 2, 3],
 ];
 
 it('reports the "made by AI?" AUC per reader and against chance, from the confidence ratings the readers gave', async () => {
