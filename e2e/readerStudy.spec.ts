@@ -105,6 +105,10 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
   await tick(admin, 'study-source', 'data-kind', 'model');
   await tick(admin, 'study-source', 'data-label', RATER);
   for (const name of READERS) await tick(admin, 'study-reader-choice', 'data-name', name);
+  // "Made by AI?" is a confidence rating by default; this study asks the plain A/B choice
+  // (readerStudyAiAuc.spec.ts covers the rating).
+  await expect(admin.getByTestId('study-q-aiConfidence')).toBeChecked();
+  await admin.getByTestId('study-q-aiConfidence').uncheck();
   await admin.getByTestId('study-validate').click();
   await expect(admin.getByTestId('study-check')).toHaveAttribute('data-ok', 'false');
   await expect(admin.getByTestId('study-missing')).toHaveCount(2);

@@ -154,7 +154,7 @@ export interface StudyAnalysis {
 const METHODS = [
   'Preference rate: share of answers preferring the first source among answers that expressed a preference; "no preference" answers are reported separately and excluded from the denominator.',
   'Intervals: Wilson score 95% CI. Tests: exact two-sided binomial (R binom.test convention) against 0.5, or against chance for AI identification.',
-  'AI identification counts paired trials with exactly one model source. A non-significant result is not a pass: its power (α = 0.05) against readers halfway between chance and perfect is reported, with the smallest accuracy detectable with 80% power; below 80% power the verdict is "not enough answers to conclude".',
+  'AI identification counts paired trials with exactly one model source; where readers gave a 1–5 confidence rating, 1–2 and 4–5 count as picking that side and 3 ("cannot tell") as no pick. A non-significant result is not a pass: its power (α = 0.05) against readers halfway between chance and perfect is reported, with the smallest accuracy detectable with 80% power; below 80% power the verdict is "not enough answers to conclude".',
   'Acceptability: Wilcoxon signed-rank, paired by reader and case; zero differences dropped, mid-ranks for ties, normal approximation with tie and continuity correction unless n < 50 without ties or zeros (exact), as R wilcox.test.',
   "Agreement: Fleiss' kappa on preferences (first / second / no preference) across readers, cases as subjects.",
   'Pooled results treat all answers as independent.',

@@ -57,6 +57,30 @@ describe('checkAnswer', () => {
     }
   });
 
+  it('asks the confidence rating instead of the binary choice when the study rates confidence', () => {
+    const rated = { ...config, questions: { ...config.questions, whichIsAi: 'confidence' as const } };
+    const withRating = { ...complete, aiChoice: undefined, aiRating: 2 };
+    expect(checkAnswer(input({ config: rated, answer: withRating })).ok).toBe(true);
+    const choiceOnly = checkAnswer(input({ config: rated }));
+    expect(choiceOnly).toMatchObject({ ok: false, code: 'invalid-answer' });
+    if (!choiceOnly.ok) {
+      expect(choiceOnly.message).toMatch(/confidence rating is required/);
+      expect(choiceOnly.message).toMatch(/"which one is AI\?" is not asked/);
+    }
+    // A study made before the rating existed (whichIsAi: true) keeps its binary question.
+    const ratingToOld = checkAnswer(input({ answer: withRating }));
+    expect(ratingToOld).toMatchObject({ ok: false, code: 'invalid-answer' });
+    if (!ratingToOld.ok) expect(ratingToOld.message).toMatch(/confidence rating is not asked/);
+    expect(checkAnswer(input({ config: rated, answer: { ...withRating, aiRating: 6 } }))).toMatchObject({
+      ok: false,
+      code: 'invalid-answer',
+    });
+    expect(checkAnswer(input({ config: rated, answer: { ...withRating, aiRating: 2.5 } }))).toMatchObject({
+      ok: false,
+      code: 'invalid-answer',
+    });
+  });
+
   it('refuses malformed bodies and unknown fields', () => {
     expect(checkAnswer(input({ answer: { ...complete, acceptability: { A: 6, B: 2 } } }))).toMatchObject({
       ok: false,

@@ -22,6 +22,11 @@ export const readerAnswerSchema = z.strictObject({
   aiChoice: z.enum(['A', 'B']).optional(),
   /** Single mode: whether the reader thinks the segmentation was made by AI. */
   aiJudgement: z.enum(['ai', 'human']).optional(),
+  /**
+   * When the study asks "made by AI?" with confidence: how likely the right-hand contour (B) is the
+   * AI's, 1 "surely A" … 3 "cannot tell" … 5 "surely B"; single mode: 1 "surely human" … 5 "surely AI".
+   */
+  aiRating: likert.optional(),
   comment: z.string().max(10_000).optional(),
 });
 export type ReaderAnswer = z.infer<typeof readerAnswerSchema>;
@@ -40,16 +45,10 @@ export interface StoredAnswer extends ReaderAnswer {
 }
 
 export type AnswerRefusalCode =
-  | 'study-not-open'
-  | 'study-closed'
-  | 'unknown-trial'
-  | 'not-your-trial'
-  | 'already-submitted'
-  | 'invalid-answer';
+  'study-not-open' | 'study-closed' | 'unknown-trial' | 'not-your-trial' | 'already-submitted' | 'invalid-answer';
 
 export type AnswerCheck =
-  | { readonly ok: true; readonly answer: ReaderAnswer }
-  | { readonly ok: false; readonly code: AnswerRefusalCode; readonly message: string };
+  { readonly ok: true; readonly answer: ReaderAnswer } | { readonly ok: false; readonly code: AnswerRefusalCode; readonly message: string };
 
 /** Whether a study in `state` takes answers; null if it does, else the refusal. */
 export function refuseUnlessOpen(state: StudyState): Extract<AnswerCheck, { ok: false }> | null {
@@ -70,8 +69,9 @@ function completenessProblems(answer: ReaderAnswer, config: Pick<StudyConfig, 'q
   need(q.preference && paired, answer.preference !== undefined, 'preference');
   need(q.acceptability, answer.acceptability?.A !== undefined, 'acceptability of A');
   need(q.acceptability && paired, answer.acceptability?.B !== undefined, 'acceptability of B');
-  need(q.whichIsAi && paired, answer.aiChoice !== undefined, '"which one is AI?"');
-  need(q.whichIsAi && !paired, answer.aiJudgement !== undefined, '"was this made by AI?"');
+  need(q.whichIsAi === true && paired, answer.aiChoice !== undefined, '"which one is AI?"');
+  need(q.whichIsAi === true && !paired, answer.aiJudgement !== undefined, '"was this made by AI?"');
+  need(q.whichIsAi === 'confidence', answer.aiRating !== undefined, 'the "made by AI?" confidence rating');
   if (!q.comment && answer.comment !== undefined && answer.comment !== '') problems.push('comment is not asked in this study');
   return problems;
 }

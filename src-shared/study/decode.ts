@@ -34,6 +34,17 @@ export interface DecodedAnswer {
    * only on some trials would tell them which pairs contain a model).
    */
   readonly aiCorrect: boolean | null;
+  /**
+   * The confidence rating (1–5) that the rated contour (B in paired mode, the one shown in single
+   * mode) is the AI's, with whether it is: one ROC observation. null when not rated, or on a paired
+   * trial without exactly one model source.
+   */
+  readonly aiRating: { readonly rating: number; readonly ratedIsAi: boolean } | null;
+}
+
+/** The side a confidence rating leans to: 1–2 the first option (A, human), 4–5 the second, 3 neither. */
+function ratingLean(rating: number): 'first' | 'second' | null {
+  return rating < 3 ? 'first' : rating > 3 ? 'second' : null;
 }
 
 /** Joins answers to their trials and resolves labels. Throws on answers that do not fit the plan. */
@@ -70,14 +81,26 @@ export function decodeAnswers(
     let aiPick: string | null = null;
     let judgedAi: boolean | null = null;
     let aiCorrect: boolean | null = null;
-    if (trial.mode === 'paired' && answer.aiChoice !== undefined) {
-      aiPick = sourceOfLabel(trial, answer.aiChoice);
+    let aiRating: DecodedAnswer['aiRating'] = null;
+    // A rating that leans to one side counts as that choice for the accuracy; "cannot tell" (3)
+    // counts as no choice there, and every rating enters the AUC.
+    const lean = answer.aiRating === undefined ? null : ratingLean(answer.aiRating);
+    const aiChoice = answer.aiChoice ?? (lean === null ? undefined : lean === 'first' ? 'A' : 'B');
+    const aiJudgement = answer.aiJudgement ?? (lean === null ? undefined : lean === 'first' ? 'human' : 'ai');
+    if (trial.mode === 'paired') {
       const exactlyOneAi = isAi(trial.sourceA) !== isAi(trial.sourceB);
-      aiCorrect = exactlyOneAi ? isAi(aiPick) : null;
-    } else if (trial.mode === 'single' && answer.aiJudgement !== undefined) {
-      judgedAi = answer.aiJudgement === 'ai';
-      aiCorrect = judgedAi === isAi(trial.sourceA);
+      if (aiChoice !== undefined) {
+        aiPick = sourceOfLabel(trial, aiChoice);
+        aiCorrect = exactlyOneAi ? isAi(aiPick) : null;
+      }
+      if (answer.aiRating !== undefined && exactlyOneAi) aiRating = { rating: answer.aiRating, ratedIsAi: isAi(trial.sourceB) };
+    } else {
+      if (aiJudgement !== undefined) {
+        judgedAi = aiJudgement === 'ai';
+        aiCorrect = judgedAi === isAi(trial.sourceA);
+      }
+      if (answer.aiRating !== undefined) aiRating = { rating: answer.aiRating, ratedIsAi: isAi(trial.sourceA) };
     }
-    return { answer, trial, preferred: preferred ?? null, acceptability, aiPick, judgedAi, aiCorrect };
+    return { answer, trial, preferred: preferred ?? null, acceptability, aiPick, judgedAi, aiCorrect, aiRating };
   });
 }

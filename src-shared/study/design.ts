@@ -38,8 +38,13 @@ export const studyQuestionsSchema = z.object({
   preference: z.boolean(),
   /** Acceptability of each shown segmentation on a 1–5 scale. */
   acceptability: z.boolean(),
-  /** Paired: "which one was made by AI?" (A or B). Single: "was this made by AI?" (yes or no). */
-  whichIsAi: z.boolean(),
+  /**
+   * Paired: "which one was made by AI?". Single: "was this made by AI?". false: not asked. true: a
+   * binary choice (A or B; AI or human), as every study made before the rating existed asks it.
+   * 'confidence': one 1–5 rating per trial of how likely the right-hand contour (B; in single mode
+   * the one shown) is the AI's, the ordinal scale an ROC analysis needs (see answers.ts, mrmcStudy.ts).
+   */
+  whichIsAi: z.union([z.boolean(), z.literal('confidence')]),
   /** Optional free-text comment. */
   comment: z.boolean(),
 });
@@ -73,8 +78,7 @@ export interface MissingSegmentation {
 }
 
 export type SetupValidation =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly errors: readonly string[]; readonly missing: readonly MissingSegmentation[] };
+  { readonly ok: true } | { readonly ok: false; readonly errors: readonly string[]; readonly missing: readonly MissingSegmentation[] };
 
 /** True when a segmentation exists for this case from this source. Supplied by the project store. */
 export type HasSegmentation = (caseId: string, source: StudySource) => boolean;

@@ -58,6 +58,21 @@ describe('answersToCsv', () => {
     expect(lines[2]).toContain('"edge, ""too"" tight"');
   });
 
+  it('writes the "made by AI?" confidence rating, and the side it leans to as the pick', () => {
+    const rated = { ...config, questions: { ...config.questions, whichIsAi: 'confidence' as const } };
+    const answers = [stored(0, { aiChoice: undefined, aiRating: 4 }), stored(1, { aiChoice: undefined, aiRating: 3 })];
+    const lines = answersToCsv(rated, 'closed', trials, answers).split('\r\n');
+    const header = lines[0].split(',');
+    const col = (name: string): number => header.indexOf(name);
+    const [row0, row1] = [lines[1].split(','), lines[2].split(',')];
+    expect(row0[col('ai_rating')]).toBe('4');
+    expect(row0[col('ai_choice')]).toBe('');
+    // 4 leans to B ("probably B"); 3 ("cannot tell") picks nothing.
+    expect(row0[col('ai_picked_source')]).toBe(trials[0].sourceB);
+    expect(row1[col('ai_rating')]).toBe('3');
+    expect(row1[col('ai_picked_source')]).toBe('');
+  });
+
   it('refuses to export answers (and so the mapping) before the study is closed', () => {
     expect(() => answersToCsv(config, 'open', trials, [])).toThrow(/only after it is closed/);
   });

@@ -26,6 +26,7 @@ export const ANSWER_CSV_COLUMNS = [
   'acceptability_b',
   'ai_choice',
   'ai_judgement',
+  'ai_rating',
   'ai_picked_source',
   'ai_correct',
   'comment',
@@ -93,6 +94,7 @@ export function answersToCsv(
         a.acceptability?.B,
         a.aiChoice,
         a.aiJudgement,
+        a.aiRating,
         d.aiPick,
         d.aiCorrect,
         a.comment,
@@ -135,7 +137,9 @@ export function studyConfigFromJson(text: string): StudyConfig {
   if (d.format !== STUDY_CONFIG_FORMAT) throw new Error(`not a Quorum reader-study configuration (format "${String(d.format)}")`);
   if (d.formatVersion !== STUDY_CONFIG_FORMAT_VERSION) throw new Error(`unsupported configuration version ${String(d.formatVersion)}`);
   if (d.randomisation !== RANDOMISATION_ALGORITHM) {
-    throw new Error(`configuration was randomised with "${String(d.randomisation)}", this build uses "${RANDOMISATION_ALGORITHM}": orders would not be reproduced`);
+    throw new Error(
+      `configuration was randomised with "${String(d.randomisation)}", this build uses "${RANDOMISATION_ALGORITHM}": orders would not be reproduced`,
+    );
   }
   const parsed = studyConfigSchema.safeParse(d.study);
   if (!parsed.success) {

@@ -7,7 +7,10 @@
  * app's figure of merit is the mean score, but the published example is an ROC study.
  */
 import { describe, expect, it } from 'vitest';
-import { type FigureOfMerit, orAnalysis } from './mrmc';
+import { type FigureOfMerit, orAgainstValue, orAnalysis } from './mrmc';
+import { orPower } from './mrmcSampleSize';
+import { empiricalAuc } from './statistics/auc';
+import { noncentralF1Upper, studentTQuantile } from './statistics/studentT';
 import { VAN_DYKE_RATINGS, VAN_DYKE_TRUTH } from './vanDykeData';
 
 /** Trapezoidal AUC = P(abnormal rated above normal) + ½ P(tie), over the given cases. */
@@ -15,9 +18,7 @@ const wilcoxonAuc: FigureOfMerit = (t, r, cases) => {
   const rating = (k: number) => Number(VAN_DYKE_RATINGS[t][r][k]);
   const normal = cases.filter((k) => VAN_DYKE_TRUTH[k] === '0').map(rating);
   const abnormal = cases.filter((k) => VAN_DYKE_TRUTH[k] === '1').map(rating);
-  let s = 0;
-  for (const a of abnormal) for (const n of normal) s += a > n ? 1 : a === n ? 0.5 : 0;
-  return s / (normal.length * abnormal.length);
+  return empiricalAuc(abnormal, normal) ?? NaN;
 };
 
 /** |actual − printed| within half a unit of the printed figure's last digit. */
@@ -123,5 +124,80 @@ describe('orAnalysis on constructed data', () => {
     const fom: FigureOfMerit = () => 1;
     expect(() => orAnalysis(fom, 1, 10)).toThrow(/2 readers/);
     expect(() => orAnalysis(fom, 3, 1)).toThrow(/2 cases/);
+  });
+});
+
+/**
+ * Each treatment's AUC against chance: OR-DBM MRMC's "single treatment AUC 95% confidence
+ * intervals" for the Van Dyke data (inst/Iowa/VanDyke.txt, analyses 1c, 2c and 3c; RJafroc's
+ * `ciAvgRdrEachTrt`), to the printed precision: the AUC, its standard error, Hillis' single-treatment
+ * ddf and the interval, for random readers and cases, fixed readers and fixed cases.
+ */
+describe('orAgainstValue: one treatment against a fixed AUC, on the Van Dyke data', () => {
+  const published = [
+    {
+      auc: '0.89703704',
+      rrrc: { se: '0.03317360', df: '12.74', ci: ['0.82522360', '0.96885048'] },
+      frrc: { se: '0.02428971', ci: ['0.84943008', '0.94464399'] },
+      rrfc: { se: '0.02482994', ci: ['0.82809808', '0.96597599'] },
+      msR: '0.00308263',
+      var: '0.00101410',
+      cov2: '0.00048396',
+    },
+    {
+      auc: '0.94083736',
+      rrrc: { se: '0.02156637', df: '12.71', ci: ['0.89413783', '0.98753689'] },
+      frrc: { se: '0.01677632', ci: ['0.90795637', '0.97371835'] },
+      rrfc: { se: '0.01615303', ci: ['0.89598936', '0.98568536'] },
+      msR: '0.00130460',
+      var: '0.00059047',
+      cov2: '0.00020419',
+    },
+  ];
+  published.forEach((p, t) => {
+    const chance = orAgainstValue((r, cases) => wilcoxonAuc(t as 0 | 1, r, cases), 5, 114, 0.5);
+    it(`treatment ${t + 1}: the AUC, and the embedded treatment's halved MS(R), Var and Cov2`, () => {
+      printed(chance.means[0], p.auc);
+      printed(chance.difference + 0.5, p.auc);
+      // The constant second treatment halves the mean squares and covariances of the first.
+      printed(2 * chance.msTR, p.msR);
+      printed(2 * chance.covariances.var, p.var);
+      printed(2 * chance.covariances.cov2, p.cov2);
+      expect(chance.covariances.cov1).toBe(0);
+      expect(chance.covariances.cov3).toBe(0);
+    });
+    it(`treatment ${t + 1}: RRRC, FRRC and RRFC intervals of the AUC`, () => {
+      printed(chance.rrrc?.stdErr, p.rrrc.se);
+      printed(chance.rrrc?.ddf, p.rrrc.df);
+      printed((chance.rrrc?.ciLower ?? NaN) + 0.5, p.rrrc.ci[0]);
+      printed((chance.rrrc?.ciUpper ?? NaN) + 0.5, p.rrrc.ci[1]);
+      printed(chance.frrc?.stdErr, p.frrc.se);
+      expect(chance.frrc?.ddf).toBeNull();
+      printed((chance.frrc?.ciLower ?? NaN) + 0.5, p.frrc.ci[0]);
+      printed((chance.frrc?.ciUpper ?? NaN) + 0.5, p.frrc.ci[1]);
+      printed(chance.rrfc?.stdErr, p.rrfc.se);
+      expect(chance.rrfc?.ddf).toBe(4);
+      printed((chance.rrfc?.ciLower ?? NaN) + 0.5, p.rrfc.ci[0]);
+      printed((chance.rrfc?.ciUpper ?? NaN) + 0.5, p.rrfc.ci[1]);
+    });
+  });
+
+  it('plans with the single-treatment formulas (σ²_R, Var + (J − 1)·Cov2), worked out from the printed components', () => {
+    // Hillis et al. (2011) for one treatment against a value: σ²_R = MS(R) − Var + Cov2; with K′/K
+    // the case scaling, den = σ²_R + (K′/K)(Var + (J − 1)·Cov2), λ = J·d²/den, and the RRRC ddf
+    // den² / ((σ²_R + (K′/K)(Var − Cov2))² / (J − 1)). Treatment 1's printed values, J = 4, K = 60.
+    const msR = 0.00308263;
+    const v = 0.0010141;
+    const cov2 = 0.00048396;
+    const [J, K, d] = [4, 60, 0.1];
+    const s = 114 / K;
+    const sigmaR = msR - v + cov2;
+    const den = sigmaR + s * (v + (J - 1) * cov2);
+    const ddf = den ** 2 / ((sigmaR + s * (v - cov2)) ** 2 / (J - 1));
+    const expected = noncentralF1Upper(studentTQuantile(0.975, ddf) ** 2, ddf, (J * d * d) / den);
+    const chance = orAgainstValue((r, cases) => wilcoxonAuc(0, r, cases), 5, 114, 0.5);
+    const power = orPower({ pilot: chance, readers: J, cases: K, effect: d, analysis: 'RRRC' });
+    // The printed components carry 6 significant digits.
+    expect(Math.abs((power ?? NaN) - expected)).toBeLessThan(1e-4);
   });
 });

@@ -182,3 +182,21 @@ export function orAnalysis(fom: FigureOfMerit, readers: number, cases: number): 
     rrfc: tTest(difference, msTR, readers, readers - 1),
   };
 }
+
+/** FOM of one treatment for `reader` over the given case indices. */
+export type SingleFigureOfMerit = (reader: number, cases: readonly number[]) => number;
+
+/**
+ * The OR analysis of one treatment against a fixed value (e.g. an AUC against chance, ½): Hillis'
+ * single-treatment analysis (Hillis 2007, "ddf_H_single"; OR-DBM MRMC's and RJafroc's
+ * single-treatment confidence intervals). It is `orAnalysis` with a second treatment whose FOM is
+ * `value` for every reader and case subset: that treatment's jackknife values are constant, so Var,
+ * Cov2 (and MS(TR)) halve and Cov1 = Cov3 = 0, and the two-treatment error terms become exactly
+ * the single-treatment ones, e.g. RRRC: 2E/J = (MS(R) + J·max(Cov2, 0))/J with ddf
+ * (MS(R) + J·max(Cov2, 0))² / (MS(R)²/(J − 1)), where MS(R) and Cov2 are the treatment's own. The
+ * sample-size formulas (mrmcSampleSize.ts) reduce the same way, so one planner serves both.
+ * `difference` is FOM − value and the intervals are those of the difference.
+ */
+export function orAgainstValue(fom: SingleFigureOfMerit, readers: number, cases: number, value: number): OrAnalysis {
+  return orAnalysis((t, r, subset) => (t === 0 ? fom(r, subset) : value), readers, cases);
+}

@@ -37,6 +37,24 @@ export const studyMrmcSchema = z.object({
       note: z.string().nullable(),
     }),
   ),
+  aiIdentificationAuc: z
+    .object({
+      readerIds: z.array(z.string()),
+      caseIds: z.array(z.string()),
+      casesLeftOut: num,
+      readers: z.array(
+        z.object({
+          readerId: z.string(),
+          auc: num.nullable(),
+          aiRated: num,
+          humanRated: num,
+          roc: z.array(z.object({ fpf: num, tpf: num })),
+        }),
+      ),
+      analysis: orAnalysisSchema.nullable(),
+      note: z.string().nullable(),
+    })
+    .nullable(),
   methods: z.array(z.string()),
 });
 export type StudyMrmcWire = z.infer<typeof studyMrmcSchema>;

@@ -81,3 +81,52 @@ it('reports the OR analysis of acceptability, model vs rater, from the scores th
   expect(or?.frrc?.stdErr).toBeCloseTo(Math.sqrt((2 / 2) * (v - cov1 + Math.max(cov2 - cov3, 0))), 12);
   expect(report.mrmc?.methods.join(' ')).toContain('Obuchowski–Rockette');
 });
+
+// [reader][case 1..4]: how sure the reader is, 1–5, that the model's contour is the AI one. The
+// left/right placements depend on the readers' (random) ids, so the AUCs must differ whatever they
+// are: the first reader's are always 1 (beliefs ≥ 4), the second's at most ½ (beliefs ≤ 3).
+const BELIEF = [
+  [5, 4, 4, 5],
+  [3, 1, 2, 3],
+];
+
+it('reports the "made by AI?" AUC per reader and against chance, from the confidence ratings the readers gave', async () => {
+  const questions = { preference: false, acceptability: false, whichIsAi: 'confidence' as const, comment: false };
+  const created = await must<StudySummary>(f.dispatch, 'quorum:study.create', { session: f.admin, draft: pairedDraft(f, { questions }) });
+  const { studyId } = await must<StudySummary>(f.dispatch, 'quorum:study.open', { session: f.admin, studyId: created.studyId });
+  // Per reader, the ratings of trials with the model on the right (ROC positives) and on the left.
+  const given = f.readers.map(() => ({ modelRight: [] as number[], modelLeft: [] as number[] }));
+  for (const [k, session] of f.readers.entries()) {
+    for (;;) {
+      const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session, studyId });
+      if (p.trial === null) break;
+      const [a, b] = p.overlays.map((o) => firstVoxel(o.maskGzBase64));
+      const belief = BELIEF[k][Math.min(a, b) - 1];
+      const modelRight = b > a;
+      // The rating is of "B is the AI's": the belief itself when the model is B, mirrored when it is A.
+      const aiRating = modelRight ? belief : 6 - belief;
+      (modelRight ? given[k].modelRight : given[k].modelLeft).push(aiRating);
+      await must(f.dispatch, 'quorum:study.answer', { session, studyId, answer: { trialId: p.trial.trialId, aiRating } });
+    }
+  }
+  await must(f.dispatch, 'quorum:study.close', { session: f.admin, studyId });
+  const report = await must<ResultOf<'quorum:study.report'>>(f.dispatch, 'quorum:study.report', { session: f.admin, studyId });
+
+  const auc = report.mrmc?.aiIdentificationAuc;
+  expect(report.mrmc?.comparisons).toEqual([]);
+  expect(auc?.readerIds).toEqual(f.readerIds);
+  const expected = given.map(({ modelRight, modelLeft }) => {
+    let wins = 0;
+    for (const p of modelRight) for (const n of modelLeft) wins += p > n ? 1 : p === n ? 0.5 : 0;
+    return wins / (modelRight.length * modelLeft.length);
+  });
+  expect(auc?.readers.map((r) => r.auc)).toEqual(expected);
+  expect(auc?.readers.map((r) => [r.aiRated, r.humanRated])).toEqual(given.map((g) => [g.modelRight.length, g.modelLeft.length]));
+  const or = auc?.analysis;
+  expect(or?.difference).toBeCloseTo(mean(expected) - 0.5, 14);
+  // RRFC: the one-sample t-test of the readers' AUCs against ½ on J − 1 = 1 df.
+  const sd = Math.sqrt(sampleCov(expected, expected));
+  expect(or?.rrfc?.stdErr).toBeCloseTo(sd / Math.sqrt(2), 12);
+  expect(or?.rrfc?.ddf).toBe(1);
+  expect(report.mrmc?.methods.join(' ')).toContain('Wilcoxon–Mann–Whitney');
+});

@@ -5,9 +5,10 @@
  * per reader and pooled; the plots; the A/B mapping of every trial; and downloads of the answers
  * CSV and the configuration JSON (seed included).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ResultOf } from '../../../src-shared/api/contract';
 import { downloadText, studyCall } from '../../state/studyActions';
+import { PlotBox } from './PlotBox';
 import { StudyMrmc } from './StudyMrmc';
 import { acceptabilityPlot, perReaderPlot, preferencePlot, type HistogramRow, type RateRow } from './studyPlots';
 
@@ -38,14 +39,6 @@ function verdictText(a: AiRow): string {
     case 'no-evidence':
       return `no evidence that readers beat chance, which does not show they cannot (${power}; 80% power from ${pct(a.detectableAccuracy)})`;
   }
-}
-
-function PlotBox({ make, testId }: { make(): Element; testId: string }) {
-  const box = useRef<HTMLDivElement | null>(null);
-  useEffect(() => {
-    box.current?.replaceChildren(make());
-  }, [make]);
-  return <div className="study-plot" ref={box} data-testid={testId} />;
 }
 
 export function StudyReport({ token, studyId, onClose }: { token: string; studyId: string; onClose(): void }) {
@@ -322,7 +315,7 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
         </>
       )}
 
-      {report.mrmc && <StudyMrmc mrmc={report.mrmc} label={L} />}
+      {report.mrmc && <StudyMrmc mrmc={report.mrmc} label={L} reader={who} />}
 
       <h4>Methods</h4>
       <ul className="muted">

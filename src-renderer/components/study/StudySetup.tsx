@@ -33,7 +33,13 @@ export function StudySetup({ token, onCreated }: { token: string; onCreated(): v
   const [caseIds, setCaseIds] = useState<string[]>([]);
   const [sourceIds, setSourceIds] = useState<string[]>([]);
   const [readerIds, setReaderIds] = useState<string[]>([]);
-  const [questions, setQuestions] = useState<StudyQuestions>({ preference: true, acceptability: true, whichIsAi: true, comment: true });
+  // "Made by AI?" is rated with confidence by default: only ratings give the ROC AUC of identification.
+  const [questions, setQuestions] = useState<StudyQuestions>({
+    preference: true,
+    acceptability: true,
+    whichIsAi: 'confidence',
+    comment: true,
+  });
   const [check, setCheck] = useState<SetupCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -164,14 +170,27 @@ export function StudySetup({ token, onCreated }: { token: string; onCreated(): v
             <label key={q.key} className="check">
               <input
                 type="checkbox"
-                checked={questions[q.key] && !(mode === 'single' && q.key === 'preference')}
+                checked={questions[q.key] !== false && !(mode === 'single' && q.key === 'preference')}
                 disabled={mode === 'single' && q.key === 'preference'}
-                onChange={(e) => setQuestions({ ...questions, [q.key]: e.target.checked })}
+                onChange={(e) =>
+                  setQuestions({ ...questions, [q.key]: q.key === 'whichIsAi' && e.target.checked ? 'confidence' : e.target.checked })
+                }
                 data-testid={`study-q-${q.key}`}
               />
               {q.label}
             </label>
           ))}
+          {questions.whichIsAi !== false && (
+            <label className="check study-subquestion">
+              <input
+                type="checkbox"
+                checked={questions.whichIsAi === 'confidence'}
+                onChange={(e) => setQuestions({ ...questions, whichIsAi: e.target.checked ? 'confidence' : true })}
+                data-testid="study-q-aiConfidence"
+              />
+              … as a confidence rating, 1 “surely A” … 5 “surely B” (gives each reader’s ROC AUC; unticked: a plain A/B choice, no AUC)
+            </label>
+          )}
         </fieldset>
       </div>
       <div className="study-setup-actions">

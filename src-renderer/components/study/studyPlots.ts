@@ -6,7 +6,13 @@
  */
 import * as Plot from '@observablehq/plot';
 
-const STYLE = { fontFamily: '"DejaVu Sans", "Liberation Sans", Arial, sans-serif', fontSize: '11px', background: '#ffffff', color: '#222222', overflow: 'visible' } as const;
+const STYLE = {
+  fontFamily: '"DejaVu Sans", "Liberation Sans", Arial, sans-serif',
+  fontSize: '11px',
+  background: '#ffffff',
+  color: '#222222',
+  overflow: 'visible',
+} as const;
 
 export interface RateRow {
   /** What the rate is of, e.g. "prefers Demo model over Dr. A". */
@@ -99,4 +105,38 @@ export function perReaderPlot(rows: readonly RateRow[]): HTMLElement {
     );
   }
   return panel;
+}
+
+export interface RocRow {
+  /** The reader's name, with their AUC. */
+  readonly who: string;
+  readonly fpf: number;
+  readonly tpf: number;
+}
+
+/**
+ * Each reader's empirical ROC curve of telling the AI contour from the human one (operating points
+ * joined by straight lines, whose area is the reader's AUC), and the chance diagonal.
+ */
+export function rocPlot(rows: readonly RocRow[]): SVGSVGElement | HTMLElement {
+  return Plot.plot({
+    width: 420,
+    height: 380,
+    style: STYLE,
+    aspectRatio: 1,
+    x: { domain: [0, 1], label: 'false positive fraction (human contour called AI)', grid: true },
+    y: { domain: [0, 1], label: 'true positive fraction (AI contour called AI)', grid: true },
+    color: { legend: true, range: ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] },
+    marks: [
+      Plot.line(
+        [
+          [0, 0],
+          [1, 1],
+        ],
+        { stroke: '#999999', strokeDasharray: '4,3' },
+      ),
+      Plot.line(rows, { x: 'fpf', y: 'tpf', stroke: 'who', strokeWidth: 2 }),
+      Plot.dot(rows, { x: 'fpf', y: 'tpf', fill: 'who', r: 3 }),
+    ],
+  });
 }

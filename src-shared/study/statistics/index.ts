@@ -5,3 +5,4 @@ export * from './binomial';
 export * from './wilcoxon';
 export * from './fleiss';
 export * from './power';
+export * from './auc';
