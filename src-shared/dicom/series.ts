@@ -40,6 +40,8 @@ export interface SeriesSummary {
 export interface DicomVolume {
   label: string;
   bValue: number | null;
+  /** Diffusion gradient direction (patient LPS) of the volume's first slice, where stated. */
+  gradient: Vec3 | null;
   volume: Volume;
 }
 
@@ -179,6 +181,7 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
     return {
       label: labels[v],
       bValue: bValues[v],
+      gradient: ordered[0].frame.gradient,
       volume: { geometry: { ...geometryBase, originLps: origin }, data, ...(unit ? { unit } : {}) },
     };
   });
