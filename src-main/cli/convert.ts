@@ -61,7 +61,9 @@ function sidecar(out: string, ext: string): string {
 function adcFile(exported: NiftiExport, out: string, notes: string[]): Uint8Array {
   const bvals = exported.diffusion?.bvals;
   if (!bvals || !canFitAdc(bvals))
-    throw new BadInput(`--adc needs a DWI series with two or more distinct b-values; this series has ${bvals ? `b = ${[...new Set(bvals)].join(', ')}` : 'none'}`);
+    throw new BadInput(
+      `--adc needs a DWI series with two or more distinct b-values; this series has ${bvals ? `b = ${[...new Set(bvals)].join(', ')}` : 'none'}`,
+    );
   const perVolume = exported.data.length / exported.volumeCount;
   const volumes = bvals.map((bValue, t) => ({ bValue, data: exported.data.subarray(t * perVolume, (t + 1) * perVolume) }));
   const { adc, noiseSigma, maskedCount } = computeAdc(volumes);
