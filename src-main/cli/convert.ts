@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { bvalText, bvecText, seriesToNifti, type NiftiExport } from '../../src-shared/dicom/toNifti';
 import type { SeriesSummary } from '../../src-shared/dicom';
-import { canFitAdc, computeAdc, NOISE_MULTIPLE } from '../../src-shared/dwi/adc';
+import { ADC_WINDOW_MAX, canFitAdc, computeAdc, NOISE_MULTIPLE } from '../../src-shared/dwi/adc';
 import { writeNifti } from '../../src-shared/nifti';
 import { isVolumeReadError } from '../../src-shared/volume/errors';
 import { CaseOpenError } from '../services/caseFiles';
@@ -72,7 +72,7 @@ function adcFile(exported: NiftiExport, out: string, notes: string[]): Uint8Arra
       `${maskedCount} voxels below ${NOISE_MULTIPLE}× the background noise σ ${noiseSigma.toFixed(1)} set to 0.`,
   );
   return writeNifti(
-    { geometry: exported.geometry, data: adc, description: 'ADC 1e-6 mm2/s', calMin: 0, calMax: 3000 },
+    { geometry: exported.geometry, data: adc, description: 'ADC 1e-6 mm2/s', calMin: 0, calMax: ADC_WINDOW_MAX },
     { gzip: /\.gz$/i.test(out) },
   );
 }

@@ -23,6 +23,12 @@ export const NOISE_MULTIPLE = 3;
 /** ADC unit: the fit gives mm²/s; maps are stored and shown in 10⁻⁶ mm²/s. */
 const TO_MICRO = 1e6;
 
+/** The unit ADC maps carry (VolumeInfo.unit), which also tells the viewer a volume is an ADC map. */
+export const ADC_UNIT = '10⁻⁶ mm²/s';
+
+/** The fixed display window of ADC maps, 0 to this (CSF ~3000; infarct < 600 stands out dark). */
+export const ADC_WINDOW_MAX = 3000;
+
 export interface DwiVolume {
   /** s/mm². */
   bValue: number;
