@@ -10,6 +10,7 @@ import { basename, dirname } from 'node:path';
 import { bvalText, bvecText, seriesToNifti, type NiftiExport } from '../../src-shared/dicom/toNifti';
 import type { SeriesSummary } from '../../src-shared/dicom';
 import { ADC_WINDOW_MAX, canFitAdc, computeAdc, NOISE_MULTIPLE } from '../../src-shared/dwi/adc';
+import { isAdcSeries } from '../../src-shared/dwi/suppliedAdc';
 import { writeNifti } from '../../src-shared/nifti';
 import { isVolumeReadError } from '../../src-shared/volume/errors';
 import { CaseOpenError } from '../services/caseFiles';
@@ -83,6 +84,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const { series } = loaded;
   const exported = seriesToNifti(series);
   const notes = [...loaded.notes, ...exported.notes];
+  if (isAdcSeries(series.description))
+    notes.push(`"${series.description}" is an ADC map made by the scanner: its values are written as stored (usually 10^-6 mm²/s).`);
   const files = new Map<string, Uint8Array | string>();
   files.set(
     args.out,

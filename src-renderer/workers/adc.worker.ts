@@ -3,9 +3,9 @@
  * worker (the viewer starts one when the ADC is first shown and ends it after). The DWI volumes
  * arrive as copies and the map is transferred back, so nothing is shared.
  */
-import { computeAdc, type DwiVolume } from '../../src-shared/dwi/adc';
+import { computeAdc, type AdcInputVolume } from '../../src-shared/dwi/adc';
 
-export type AdcRequest = readonly DwiVolume[];
+export type AdcRequest = readonly AdcInputVolume[];
 export type AdcReply = { readonly adc: Float32Array } | { readonly error: string };
 
 interface WorkerScope {

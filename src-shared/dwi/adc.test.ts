@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random/mulberry32';
-import { backgroundNoiseSigma, canFitAdc, computeAdc, NOISE_MULTIPLE, type DwiVolume } from './adc';
+import { backgroundNoiseSigma, canFitAdc, computeAdc, NOISE_MULTIPLE, type AdcInputVolume } from './adc';
 
 const NX = 48;
 const NY = 40;
@@ -28,7 +28,7 @@ function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
-function synthetic(bValues: readonly number[], seed = 7): { volumes: DwiVolume[]; truth: Float64Array } {
+function synthetic(bValues: readonly number[], seed = 7): { volumes: AdcInputVolume[]; truth: Float64Array } {
   const rand = mulberry32(seed);
   const truth = new Float64Array(N);
   for (let k = 0; k < NZ; k++) for (let j = 0; j < NY; j++) for (let i = 0; i < NX; i++) truth[i + NX * (j + NY * k)] = regionOf(i, j);

@@ -29,7 +29,7 @@ export const ADC_UNIT = '10⁻⁶ mm²/s';
 /** The fixed display window of ADC maps, 0 to this (CSF ~3000; infarct < 600 stands out dark). */
 export const ADC_WINDOW_MAX = 3000;
 
-export interface DwiVolume {
+export interface AdcInputVolume {
   /** s/mm². */
   bValue: number;
   data: VoxelArray;
@@ -98,7 +98,7 @@ export function backgroundNoiseSigma(s0: VoxelArray): number {
   return background[n >> 1] / Math.sqrt(2 * Math.LN2);
 }
 
-export function computeAdc(volumes: readonly DwiVolume[]): AdcMap {
+export function computeAdc(volumes: readonly AdcInputVolume[]): AdcMap {
   if (!canFitAdc(volumes.map((v) => v.bValue))) throw new Error('An ADC needs volumes at two or more distinct b-values.');
   const n = volumes[0].data.length;
   if (volumes.some((v) => v.data.length !== n)) throw new Error('The DWI volumes differ in size; they are not one grid.');
