@@ -126,6 +126,8 @@ interface Synthetic {
   rescale?: [number, number];
   /** Per volume: b-value and gradient (DWI), else one volume. */
   diffusion?: { b: number; g: Vec3 }[];
+  /** Stored value of pixel p of slice k in volume t; a fixed pattern by default. */
+  pixel?: (p: number, k: number, t: number) => number;
 }
 
 function writeSeries(s: Synthetic): void {
@@ -137,7 +139,7 @@ function writeSeries(s: Synthetic): void {
   volumes.forEach((vol, t) => {
     for (let k = 0; k < s.slices; k++) {
       const pixels = new Int16Array(s.rows * s.columns);
-      for (let p = 0; p < pixels.length; p++) pixels[p] = ((p * 37 + k * 101 + t * 53) % 2000) - 400;
+      for (let p = 0; p < pixels.length; p++) pixels[p] = s.pixel ? s.pixel(p, k, t) : ((p * 37 + k * 101 + t * 53) % 2000) - 400;
       const position = [0, 1, 2].map((a) => -60 + 10 * a + k * gap * NORMAL[a]) as [number, number, number];
       const extra: Element[] = [
         { group: 0x08, element: 0x18, vr: 'UI', value: `1.2.826.0.1.3680043.2.1125.9.${t}.${k}` },
@@ -212,6 +214,58 @@ beforeAll(() => {
   });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('convert --adc', () => {
+  it('writes the ADC on the DWI grid: the two-point fit of the written DWI, 0 outside the head', () => {
+    // Columns 2–6: ADC 700, 7–10: 2500 (×10⁻⁶ mm²/s), S0 2000; the border is air (0).
+    const columns = 12;
+    const adcOf = (p: number) => {
+      const [i, j] = [p % columns, Math.floor(p / columns)];
+      if (i < 2 || i > 10 || j < 2 || j > 11) return null;
+      return i <= 6 ? 700 : 2500;
+    };
+    const folder = join(dir, 'dwi-decay');
+    writeSeries({
+      folder,
+      rows: 14,
+      columns,
+      slices: 3,
+      description: 'ep2d_diff trace',
+      modality: 'MR',
+      diffusion: [
+        { b: 0, g: [0, 0, 0] },
+        { b: 1000, g: [1, 0, 0] },
+      ],
+      pixel: (p, _k, t) => {
+        const adc = adcOf(p);
+        return adc === null ? 0 : Math.round(2000 * Math.exp(-(t === 0 ? 0 : 1000) * adc * 1e-6));
+      },
+    });
+    const out = join(dir, 'ours', 'decay.nii.gz');
+    const adcFile = join(dir, 'ours', 'decay_adc.nii.gz');
+    mkdirSync(join(dir, 'ours'), { recursive: true });
+    const r = convert(['--in', folder, '--out', out, '--adc', adcFile]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).notes.join(' ')).toMatch(/ADC written to decay_adc\.nii\.gz in 10\^-6 mm²\/s/);
+    const dwi = read(out);
+    const adc = read(adcFile);
+    expect(adc.dataType).toBe('float32');
+    expect(Array.from(adc.affineRas)).toEqual(Array.from(dwi.affineRas));
+    const n = dwi.data.length / 2;
+    let tissue = 0;
+    for (let v = 0; v < n; v++) {
+      const [s0, s1] = [dwi.data[v], dwi.data[n + v]];
+      if (s0 === 0) {
+        expect(adc.data[v]).toBe(0);
+        continue;
+      }
+      expect(adc.data[v]).toBeCloseTo((Math.log(s0 / s1) / 1000) * 1e6, 2);
+      tissue++;
+    }
+    expect(tissue).toBe(9 * 10 * 3);
+  });
+});
 
 describe.skipIf(!HAS_DCM2NIIX)('convert agrees with dcm2niix', () => {
   const cases: { name: string; input: () => string; available: boolean; tolerance?: number; datatype: string; dwi?: boolean }[] = [
