@@ -6,6 +6,8 @@
  * slices at one position mean several volumes (DWI b-values and directions, repeated acquisitions):
  * they are told apart by acquisition order, and labelled by b-value when one is known.
  */
+import { ADC_UNIT } from '../dwi/adc';
+import { isAdcSeries } from '../dwi/suppliedAdc';
 import { labelVolumes } from '../volume/bvalues';
 import { VolumeReadError } from '../volume/errors';
 import { dot } from '../volume/geometry';
@@ -173,7 +175,8 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
   const labels = perPosition === 1 && bValues[0] === null ? [first.seriesDescription || first.modality] : labelVolumes(bValues);
   if (perPosition > 1 && bValues.every((b) => b === null))
     notes.push(`${perPosition} images per slice position and no b-values: shown as ${perPosition} volumes in acquisition order.`);
-  const unit = first.modality === 'CT' ? 'HU' : undefined;
+  // A scanner's ADC series carries the ADC unit, so the viewer gives it the ADC window and colour bar.
+  const unit = first.modality === 'CT' ? 'HU' : isAdcSeries(first.seriesDescription) ? ADC_UNIT : undefined;
   const volumes = Array.from({ length: perPosition }, (_, v): DicomVolume => {
     const ordered = stacks.map((p) => p.slices[v]);
     const origin = ordered[0].position ?? ([0, 0, 0] as Vec3);
