@@ -1,6 +1,6 @@
 /**
  * One button per volume of the case (b-values of a DWI, then its ADC map where one can be fitted);
- * hidden for single-volume cases. The ADC map, when shown, gets its colour bar (window and unit).
+ * hidden for single-volume cases. An ADC map, when shown, gets its colour bar (window and unit).
  */
 import { useAppState } from '../state/appState';
 import { selectVolume } from '../state/caseActions';
@@ -12,8 +12,11 @@ export function VolumeSwitcher() {
   const openCase = useAppState((s) => s.openCase);
   const active = useAppState((s) => s.activeVolumeIndex);
   const volumes = openCase ? viewableVolumes(openCase) : null;
-  if (!volumes || volumes.length < 2) return null;
+  if (!volumes) return null;
   const shown = volumes[active];
+  const bar = shown && isAdcVolume(shown) ? <ColourBar scale={adcScale()} /> : null;
+  // A lone volume needs no switcher, but a scanner's ADC series opened alone still gets its bar.
+  if (volumes.length < 2) return bar;
   return (
     <div className="group volume-switcher" role="radiogroup" aria-label="Volume" data-testid="volume-switcher">
       {volumes.map((v, n) => (
@@ -33,7 +36,7 @@ export function VolumeSwitcher() {
           {v.label}
         </button>
       ))}
-      {shown && isAdcVolume(shown) && <ColourBar scale={adcScale()} />}
+      {bar}
     </div>
   );
 }
