@@ -14,7 +14,7 @@ export interface ConvertArgs {
   readonly adc?: string;
 }
 
-export const CONVERT_USAGE = 'usage: convert --in DICOM_FILE_OR_FOLDER --out FILE.nii.gz [--series SERIES_INSTANCE_UID] [--adc ADC.nii.gz]';
+const CONVERT_USAGE = 'usage: convert --in DICOM_FILE_OR_FOLDER --out FILE.nii.gz [--series SERIES_INSTANCE_UID] [--adc ADC.nii.gz]';
 
 const FLAGS = new Set(['--in', '--out', '--series', '--adc']);
 const NIFTI_NAME = /\.nii(\.gz)?$/i;

@@ -30,7 +30,7 @@ export interface NiftiExport {
 }
 
 /** The geometry with rows flipped: voxel j' = ny − 1 − j. */
-export function flipRowsGeometry(g: VolumeGeometry): VolumeGeometry {
+function flipRowsGeometry(g: VolumeGeometry): VolumeGeometry {
   const d = g.direction;
   const step = (g.dims[1] - 1) * g.spacingMm[1];
   return {

@@ -35,7 +35,7 @@ export interface AdcInputVolume {
   data: VoxelArray;
 }
 
-export interface AdcMap {
+interface AdcMap {
   /** 10⁻⁶ mm²/s; 0 where masked. */
   adc: Float32Array;
   /** The estimated noise σ of the lowest-b image, in its signal units. */
