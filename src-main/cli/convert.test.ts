@@ -21,6 +21,7 @@ import type { Vec3 } from '../../src-shared/volume/types';
 
 const ROOT = join(__dirname, '..', '..');
 const HAS_DCM2NIIX = spawnSync('dcm2niix', ['-v']).status !== null;
+const HAS_DCMODIFY = spawnSync('dcmodify', ['--version']).status !== null;
 const DEBIAN = process.env.QUORUM_DEBIAN_PKGS ?? '/tmp/pkgs/x';
 const HEUDICONV_DWI = join(DEBIAN, 'usr/lib/python3/dist-packages/heudiconv/tests/data/b0dwiForFmap');
 const PYDICOM_CT = join(DEBIAN, 'usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm');
@@ -174,8 +175,37 @@ function writeSeries(s: Synthetic): void {
   });
 }
 
+/**
+ * A real CT slice made into an oblique 4-slice series by dcmtk's dcmodify: ImageOrientationPatient
+ * set to the tilted ROW/COLUMN, each copy's ImagePositionPatient moved 5 mm along their normal (so
+ * the two stay consistent), and its own instance number and SOPInstanceUID.
+ */
+function dcmodifiedObliqueSeries(source: string, folder: string): void {
+  mkdirSync(folder, { recursive: true });
+  const ds = (v: readonly number[]) => v.map((x) => x.toFixed(7)).join('\\');
+  for (let k = 0; k < 4; k++) {
+    const file = join(folder, `ct${k}.dcm`);
+    writeFileSync(file, readFileSync(source));
+    const position = [0, 1, 2].map((a) => [-80, -90, -70][a] + 5 * k * NORMAL[a]);
+    const r = spawnSync('dcmodify', [
+      '-nb',
+      '-m',
+      `(0020,0037)=${ds([...ROW, ...COLUMN])}`,
+      '-m',
+      `(0020,0032)=${ds(position)}`,
+      '-m',
+      `(0020,0013)=${k + 1}`,
+      '-m',
+      `(0008,0018)=1.2.826.0.1.3680043.2.1125.77.${k + 1}`,
+      file,
+    ]);
+    expect(r.status, String(r.stderr)).toBe(0);
+  }
+}
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'quorum-convert-'));
+  if (HAS_DCMODIFY && existsSync(PYDICOM_CT)) dcmodifiedObliqueSeries(PYDICOM_CT, join(dir, 'ct-dcmodify'));
   writeSeries({
     folder: join(dir, 'ct-oblique'),
     rows: 24,
@@ -274,6 +304,12 @@ describe.skipIf(!HAS_DCM2NIIX)('convert agrees with dcm2niix', () => {
     { name: 'ct-fractional', input: () => join(dir, 'ct-fractional'), available: true, tolerance: 1e-6, datatype: 'float32' },
     { name: 'dwi-oblique', input: () => join(dir, 'dwi-oblique'), available: true, datatype: 'int16', dwi: true },
     { name: 'pydicom-ct', input: () => PYDICOM_CT, available: existsSync(PYDICOM_CT), datatype: 'int16' },
+    {
+      name: 'pydicom-ct-oblique',
+      input: () => join(dir, 'ct-dcmodify'),
+      available: HAS_DCMODIFY && existsSync(PYDICOM_CT),
+      datatype: 'int16',
+    },
     { name: 'heudiconv-dwi', input: () => HEUDICONV_DWI, available: existsSync(HEUDICONV_DWI), datatype: 'uint16', dwi: true },
   ];
   for (const c of cases) {
@@ -286,6 +322,7 @@ describe.skipIf(!HAS_DCM2NIIX)('convert agrees with dcm2niix', () => {
       expect(r.status).toBe(0);
       const summary = JSON.parse(r.stdout) as { shape: number[]; datatype: string; series: string; spacing_mm: number[] };
       expect(summary.datatype).toBe(c.datatype);
+      if (c.name === 'pydicom-ct-oblique') expect(summary.shape).toEqual([128, 128, 4]);
 
       // dcm2niix converts a whole folder; a single file is copied alone into one first.
       let folder = input;
