@@ -88,7 +88,8 @@ test('switches b-values: another volume, another value at the same voxel', async
   const bvals = existsSync(bvalFile) ? parseBval(readFileSync(bvalFile, 'utf8')) : null;
   const switcher = page.getByTestId('volume-switcher');
   const options = switcher.getByTestId('volume-option');
-  await expect(options).toHaveCount(image.volumeCount);
+  // The file's volumes, then the ADC map fitted from them (checked in its own test below).
+  await expect(options).toHaveCount(image.volumeCount + 1);
 
   const before = await hoverAndRead(page, 'axial', 0.45, 0.42);
   const last = image.volumeCount - 1;
@@ -103,12 +104,50 @@ test('switches b-values: another volume, another value at the same voxel', async
   expect(after.value).toBe(niftiValue(image, after.voxel, last));
   expect(after.value).not.toBe(before.value);
 
-  // The B key steps to the next volume, wrapping round to the first.
+  // The B key steps to the next volume (the ADC map after the last b-value), wrapping round to the first.
+  await page.keyboard.press('b');
+  shown = await waitForVolume(page, shown);
+  await expect(options.nth(image.volumeCount)).toHaveAttribute('aria-checked', 'true');
   await page.keyboard.press('b');
   shown = await waitForVolume(page, shown);
   await expect(options.nth(0)).toHaveAttribute('aria-checked', 'true');
   const back = await hoverAndRead(page, 'axial', 0.45, 0.42);
   expect(back.value).toBe(before.value);
+});
+
+test('shows the ADC map: the fit at the hovered voxel, a fixed 0–3000 window and a colour bar with its unit', async () => {
+  const image = loadNifti(dwiPath);
+  const bvals = parseBval(readFileSync(dwiPath.replace(/\.nii(\.gz)?$/, '.bval'), 'utf8'));
+  const options = page.getByTestId('volume-switcher').getByTestId('volume-option');
+  const adcOption = options.nth(image.volumeCount);
+  await expect(adcOption).toHaveText('ADC');
+  await adcOption.click();
+  shown = await waitForVolume(page, shown);
+  await expect(adcOption).toHaveAttribute('aria-checked', 'true');
+
+  const bar = page.getByTestId('colour-bar');
+  await expect(bar).toHaveAttribute('data-map', 'adc');
+  await expect(bar).toHaveAttribute('data-max', '3000');
+  await expect(bar).toHaveAttribute('data-unit', '10⁻⁶ mm²/s');
+  await expect(page.getByTestId('window-readout')).toContainText(/W 3000 L 1500/);
+
+  const sample = await hoverAndRead(page, 'axial', 0.45, 0.42);
+  if (!sample.voxel) throw new Error('the hovered point is outside the volume');
+  // The least-squares line through (b, ln S) over every volume, from the file itself: ADC = −slope, in 10⁻⁶ mm²/s.
+  const logs = bvals.map((_, t) => Math.log(niftiValue(image, sample.voxel as [number, number, number], t)));
+  const bMean = bvals.reduce((a, b) => a + b, 0) / bvals.length;
+  const yMean = logs.reduce((a, b) => a + b, 0) / logs.length;
+  const sxy = bvals.reduce((a, b, t) => a + (b - bMean) * (logs[t] - yMean), 0);
+  const sxx = bvals.reduce((a, b) => a + (b - bMean) ** 2, 0);
+  const expected = (-sxy / sxx) * 1e6;
+  expect(expected).toBeGreaterThan(100); // brain tissue, not the masked background
+  expect(sample.value).not.toBeNull();
+  expect(Math.abs((sample.value ?? 0) - expected)).toBeLessThan(1e-4 * expected);
+  expect(sample.text).toContain('10⁻⁶ mm²/s');
+
+  await options.nth(0).click();
+  shown = await waitForVolume(page, shown);
+  await expect(page.getByTestId('colour-bar')).toHaveCount(0);
 });
 
 test('crosshairs link the views: a click in the axial view moves the other two there', async () => {

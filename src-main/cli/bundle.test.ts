@@ -1,7 +1,8 @@
 /**
- * The compiled `evaluate` (scripts/cliBundle.mjs → out/cli/*.mjs): the same output as the TypeScript
- * sources in single-case and directory mode (the worker is a second bundle file), and rebuilt when
- * older than its sources. Built into a temp folder, so the tests never race a developer's out/cli.
+ * The compiled CLIs (scripts/cliBundle.mjs → out/cli/*.mjs): `evaluate` gives the same output as the
+ * TypeScript sources in single-case and directory mode (the worker is a second bundle file), so does
+ * `convert` (whose DICOM parser needs Node's require inside the ES module), and they are rebuilt when
+ * older than their sources. Built into a temp folder, so the tests never race a developer's out/cli.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNifti } from '../../src-shared/nifti/index';
+import { sliceFile } from '../../src-shared/testdata/makeDicom';
 import { emptyMask, fillBox } from '../../src-shared/metrics/shapes';
 import type { Vec3 } from '../../src-shared/volume/types';
 
@@ -78,5 +80,34 @@ describe('evaluate, compiled', () => {
     expect(build().status).toBe(0);
     expect(statSync(bundle).mtimeMs).toBeGreaterThan(1000);
     expect(compiled(['--ref', join(dir, 'refs', 'c2.nii.gz'), '--pred', join(dir, 'preds', 'c2.nii.gz')]).status).toBe(0);
+  });
+});
+
+describe('convert, compiled', () => {
+  it('prints what the TypeScript sources print, and writes the same file', () => {
+    const series = join(dir, 'series');
+    mkdirSync(series);
+    for (let k = 0; k < 3; k++) {
+      const pixels = Int16Array.from({ length: 6 * 5 }, (_, p) => p * (k + 1) - 20);
+      const file = sliceFile({
+        seriesUid: '1.2.3.4',
+        instance: k + 1,
+        rows: 6,
+        columns: 5,
+        pixels,
+        position: [0, 0, 2 * k],
+        orientation: [1, 0, 0, 0, 1, 0],
+        pixelSpacing: [0.5, 0.7],
+        modality: 'CT',
+        rescale: [1, -1024],
+      });
+      writeFileSync(join(series, `s${k}.dcm`), file);
+    }
+    const a = node([join(outDir, 'convert.mjs'), '--in', series, '--out', join(dir, 'compiled.nii.gz')]);
+    expect(a.stderr).toBe('');
+    expect(a.status).toBe(0);
+    const b = node(['--import', 'tsx', join(ROOT, 'src-main/cli/convert.ts'), '--in', series, '--out', join(dir, 'sources.nii.gz')]);
+    expect(a.stdout).toBe(b.stdout);
+    expect(readFileSync(join(dir, 'compiled.nii.gz')).equals(readFileSync(join(dir, 'sources.nii.gz')))).toBe(true);
   });
 });

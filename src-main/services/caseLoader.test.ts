@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../src-shared/api/contract';
 import { handmadeFile, handmadeHeader, noiseBytes } from '../../src-shared/testdata/handmadeNifti';
 import { replaceAscii } from '../../src-shared/testdata/makeDicom';
+import { ADC_UNIT } from '../../src-shared/dwi/adc';
+import { readNifti, writeNifti } from '../../src-shared/nifti';
+import type { VolumeGeometry } from '../../src-shared/volume/types';
 import { listCases, openCase, toApiError, type LoadedCase } from './caseLoader';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -233,5 +236,40 @@ describe('listCases', () => {
     expect(r1.ok ? null : r1.error.code).toBe('bad-request');
     const r2 = await listCases(path.join(tmp, 'missing'));
     expect(r2.ok ? null : r2.error.code).toBe('not-found');
+  });
+});
+
+describe('a DWI with the ADC its dataset supplies', () => {
+  const dwi = path.join(DEMO, 'dwi/dwi.nii.gz');
+  const caseFolder = (name: string, adcGeometry: (g: VolumeGeometry) => VolumeGeometry) => {
+    const folder = path.join(tmp, name);
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(dwi, path.join(folder, 'sub-01_dwi.nii.gz'));
+    copyFileSync(dwi.replace(/\.nii\.gz$/, '.bval'), path.join(folder, 'sub-01_dwi.bval'));
+    const g = readNifti(new Uint8Array(readFileSync(dwi))).geometry;
+    const n = g.dims[0] * g.dims[1] * g.dims[2];
+    const adc = Float32Array.from({ length: n }, (_, i) => (i * 7) % 3001);
+    writeFileSync(path.join(folder, 'sub-01_adc.nii.gz'), writeNifti({ geometry: adcGeometry(g), data: adc }, { gzip: true }));
+    return { file: path.join(folder, 'sub-01_dwi.nii.gz'), adc };
+  };
+
+  it('adds the supplied ADC on the DWI grid as one more volume, in ADC units, unchanged', async () => {
+    const { file, adc } = caseFolder('with-adc', (g) => g);
+    const { descriptor, volumes } = await opened(file);
+    expect(descriptor.volumes.map((v) => [v.label, v.bValue, v.unit])).toEqual([
+      ['b=5 (1)', 5, null],
+      ['b=5 (2)', 5, null],
+      ['b=1500', 1500, null],
+      ['ADC', null, ADC_UNIT],
+    ]);
+    expect(Array.from(volumes.get('v3')?.data ?? [])).toEqual(Array.from(adc));
+    expect(descriptor.notes).toContain('ADC from sub-01_adc.nii.gz, as supplied with the data (not recomputed).');
+  });
+
+  it('leaves an ADC on another grid out, and says so', async () => {
+    const { file } = caseFolder('adc-elsewhere', (g) => ({ ...g, originLps: [g.originLps[0] + 3, g.originLps[1], g.originLps[2]] }));
+    const { descriptor } = await opened(file);
+    expect(descriptor.volumes).toHaveLength(3);
+    expect(descriptor.notes).toContain('sub-01_adc.nii.gz is on another grid than the DWI; the ADC is fitted from the DWI instead.');
   });
 });

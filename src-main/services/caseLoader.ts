@@ -18,6 +18,7 @@ import { loadDicomCase } from './dicomCase';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 import { loadNiftiCase } from './niftiCase';
 import { scanProject } from './projectScan';
+import { withSuppliedAdc } from './suppliedAdc';
 import { timeStage } from './stageTiming';
 
 export interface LoadedCase {
@@ -71,7 +72,7 @@ export async function openCase(casePath: string, opts: OpenCaseOptions): Promise
     if (info.isDirectory()) {
       loaded = await loadDicomCase(casePath, { seriesInstanceUid: opts.seriesInstanceUid, memoryBudgetBytes: budget });
     } else if (isNiftiName(casePath)) {
-      loaded = await loadNiftiCase(casePath, budget);
+      loaded = await withSuppliedAdc(casePath, await loadNiftiCase(casePath, budget), budget);
     } else {
       // Not named .nii: a DICOM file (often extensionless) stands for its folder; its series is chosen
       // unless the caller asked for another. Anything else is refused by the DICOM check.

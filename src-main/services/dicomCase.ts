@@ -13,6 +13,7 @@ import {
   parseDicomFrames,
   summarizeSeries,
   type DicomFrame,
+  type DicomSeries,
 } from '../../src-shared/dicom';
 import { VolumeReadError, isVolumeReadError } from '../../src-shared/volume/errors';
 import { CaseOpenError, readWholeFile, type LoadedVolumes } from './caseFiles';
@@ -42,7 +43,10 @@ function toModality(m: string): CaseDescriptor['modality'] {
   return m === 'CT' || m === 'MR' ? m : 'OT';
 }
 
-export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Promise<LoadedVolumes> {
+/** The case, and the assembled series behind it (its UID, modality and gradient directions, for `convert`). */
+type LoadedDicomCase = LoadedVolumes & { series: DicomSeries };
+
+export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Promise<LoadedDicomCase> {
   const notes: string[] = [];
   const frames: DicomFrame[] = [];
   const problems: { file: string; error: VolumeReadError }[] = [];
@@ -120,5 +124,6 @@ export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Pro
     modality: toModality(series.modality),
     volumes: series.volumes,
     notes: [...notes, ...series.notes],
+    series,
   };
 }

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { appStore, useAppState, type ViewName } from '../state/appState';
 import { streamVolumeBytes } from '../state/caseActions';
+import { viewableVolumes } from '../viewer/adcVolume';
 import { markFirstImage } from '../state/timing';
 import { chooseWindow, finishLoading, showError, startLoading } from '../state/uiActions';
 import {
@@ -55,10 +56,11 @@ export function ViewerGrid() {
   // Show the chosen volume of the open case.
   useEffect(() => {
     if (!mounted || !openCase) return;
-    const info = openCase.volumes[activeVolumeIndex];
+    const volumes = viewableVolumes(openCase);
+    const info = volumes[activeVolumeIndex];
     if (!info) return;
     let stale = false;
-    const n = openCase.volumes.length;
+    const n = volumes.length;
     startLoading(n > 1 ? `Loading ${info.label} (${activeVolumeIndex + 1}/${n})…` : `Loading ${openCase.name}…`);
     showCaseVolume({
       caseDescriptor: openCase,

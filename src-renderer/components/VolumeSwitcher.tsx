@@ -1,11 +1,22 @@
-/** One button per volume of the case (b-values of a DWI); hidden for single-volume cases. */
+/**
+ * One button per volume of the case (b-values of a DWI, then its ADC map where one can be fitted);
+ * hidden for single-volume cases. An ADC map, when shown, gets its colour bar (window and unit).
+ */
 import { useAppState } from '../state/appState';
 import { selectVolume } from '../state/caseActions';
+import { isAdcVolume, viewableVolumes } from '../viewer/adcVolume';
+import { adcScale } from '../viewer/mapScales';
+import { ColourBar } from './ColourBar';
 
 export function VolumeSwitcher() {
-  const volumes = useAppState((s) => s.openCase?.volumes ?? null);
+  const openCase = useAppState((s) => s.openCase);
   const active = useAppState((s) => s.activeVolumeIndex);
-  if (!volumes || volumes.length < 2) return null;
+  const volumes = openCase ? viewableVolumes(openCase) : null;
+  if (!volumes) return null;
+  const shown = volumes[active];
+  const bar = shown && isAdcVolume(shown) ? <ColourBar scale={adcScale()} /> : null;
+  // A lone volume needs no switcher, but a scanner's ADC series opened alone still gets its bar.
+  if (volumes.length < 2) return bar;
   return (
     <div className="group volume-switcher" role="radiogroup" aria-label="Volume" data-testid="volume-switcher">
       {volumes.map((v, n) => (
@@ -18,12 +29,14 @@ export function VolumeSwitcher() {
           data-testid="volume-option"
           data-index={n}
           data-bvalue={v.bValue ?? ''}
+          data-unit={v.unit ?? ''}
           title="Next volume: B, previous: Shift+B"
           onClick={() => selectVolume(n)}
         >
           {v.label}
         </button>
       ))}
+      {bar}
     </div>
   );
 }

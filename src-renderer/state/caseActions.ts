@@ -10,6 +10,7 @@ import { appStore } from './appState';
 import { rememberLastCase } from './tabSession';
 import { markCaseOpenStart, timeStageAsync } from './timing';
 import { finishLoading, showError, startLoading } from './uiActions';
+import { viewableVolumes } from '../viewer/adcVolume';
 
 export async function loadProject(path?: string): Promise<void> {
   const session = sessionToken();
@@ -65,7 +66,7 @@ export async function openCasePath(path: string, seriesInstanceUid?: string): Pr
 
 export function selectVolume(index: number): void {
   const { openCase } = appStore.getState();
-  if (!openCase || index < 0 || index >= openCase.volumes.length) return;
+  if (!openCase || index < 0 || index >= viewableVolumes(openCase).length) return;
   appStore.update((s) => ({
     ...s,
     activeVolumeIndex: index,
@@ -77,8 +78,8 @@ export function selectVolume(index: number): void {
 /** Next (or previous) volume, wrapping around: the B shortcut. */
 export function stepVolume(delta: number): void {
   const { openCase, activeVolumeIndex } = appStore.getState();
-  if (!openCase || openCase.volumes.length < 2) return;
-  const n = openCase.volumes.length;
+  const n = openCase ? viewableVolumes(openCase).length : 0;
+  if (n < 2) return;
   selectVolume((((activeVolumeIndex + delta) % n) + n) % n);
 }
 

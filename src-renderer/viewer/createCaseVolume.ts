@@ -54,11 +54,20 @@ export async function createCaseVolume(
   info: VolumeInfo,
   streamBytes: StreamVolumeBytes,
 ): Promise<LoadedVolume> {
-  const volumeId = cornerstoneVolumeIdOf(caseDescriptor, info);
   const voxelCount = info.dims[0] * info.dims[1] * info.dims[2];
   const receiver = new VoxelReceiver(info.dataType, voxelCount, displayTypeFor(info.dataType, uploadsNorm16()));
   await timeStageAsync('volume.fetch', () => streamBytes(info.url, (chunk) => receiver.push(chunk)));
   const { data, display: scalarData } = timeStage('volume.finish', () => receiver.finish());
+  return registerVolume(caseDescriptor, info, data, scalarData);
+}
+
+/** A volume whose voxels were computed here (the fitted ADC map), registered like a fetched one. */
+export function createComputedVolume(caseDescriptor: CaseDescriptor, info: VolumeInfo, data: Float32Array): LoadedVolume {
+  return registerVolume(caseDescriptor, info, data, data);
+}
+
+function registerVolume(caseDescriptor: CaseDescriptor, info: VolumeInfo, data: VoxelArray, scalarData: DisplayVoxelArray): LoadedVolume {
+  const volumeId = cornerstoneVolumeIdOf(caseDescriptor, info);
   const worldToIndex = createWorldToIndex(info);
   if (!cache.getVolume(volumeId)) {
     timeStage('volume.create', () =>

@@ -6,12 +6,13 @@
  *
  * Pure; no Cornerstone import.
  */
+import { ADC_UNIT, ADC_WINDOW_MAX } from '../../src-shared/dwi/adc';
 import { disagreementMax, type DisagreementMeasure } from '../../src-shared/project/disagreement';
 import { heatLevelsFor } from './heatLevels';
 import { MAP_FLOOR, MAP_LEVELS, mapLut } from './inferenceOverlay';
 import { disagreementLut, heatLut, type Rgba } from './raterColors';
 
-type ColourScaleId = 'probability' | 'entropy' | 'mutualInformation' | 'heat' | 'disagreement-entropy' | 'disagreement-variance';
+type ColourScaleId = 'probability' | 'entropy' | 'mutualInformation' | 'heat' | 'disagreement-entropy' | 'disagreement-variance' | 'adc';
 
 export interface ColourScale {
   readonly id: ColourScaleId;
@@ -80,4 +81,20 @@ export function disagreementScale(measure: DisagreementMeasure, raters: number, 
     notDrawn: { value: 0, orEqual: true },
     lut: disagreementLut(levels),
   };
+}
+
+/** Grey levels of the ADC bar: fine enough that the bar reads as the viewer's continuous grey ramp. */
+const ADC_BAR_LEVELS = 32;
+
+/**
+ * The ADC map: drawn in grey over the fixed window 0–3000 ×10⁻⁶ mm²/s (adcVolume.ts ADC_VOI), so the
+ * bar is the viewer's own linear grey ramp; masked background is 0 and draws black like any 0.
+ */
+export function adcScale(): ColourScale {
+  const lut: Rgba[] = [[0, 0, 0, 0]];
+  for (let m = 1; m <= ADC_BAR_LEVELS; m++) {
+    const g = Math.round((255 * (m - 0.5)) / ADC_BAR_LEVELS);
+    lut.push([g, g, g, 255]);
+  }
+  return { id: 'adc', title: 'ADC', unit: ADC_UNIT, max: ADC_WINDOW_MAX, notDrawn: { value: 0, orEqual: false }, lut };
 }

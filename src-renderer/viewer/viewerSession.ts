@@ -6,12 +6,13 @@
  */
 import { Enums, getRenderingEngine } from '@cornerstonejs/core';
 import { synchronizers, SynchronizerManager } from '@cornerstonejs/tools';
-import type { CaseDescriptor } from '../../src-shared/api/contract';
+import type { CaseDescriptor, VolumeInfo } from '../../src-shared/api/contract';
 import type { Vec3 } from '../../src-shared/volume/types';
 import type { PrimaryTool, WindowChoice } from '../state/appState';
 import type { CursorReadout } from '../state/cursorState';
 import { computeEdgeLabels, computeVolumeAlignedCameras, type AlignedCamera, type EdgeLabels, type MprView } from './cameraOrientation';
-import { createCaseVolume, removeCaseVolumes, type StreamVolumeBytes, type LoadedVolume } from './createCaseVolume';
+import { ADC_VOI, fitAdcOffThread, isAdcVolume, isDerivedAdc, viewableVolumes } from './adcVolume';
+import { createCaseVolume, createComputedVolume, removeCaseVolumes, type StreamVolumeBytes, type LoadedVolume } from './createCaseVolume';
 import { initCornerstone } from './initCornerstone';
 import {
   canvasToWorld,
@@ -121,9 +122,10 @@ export function onViewChange(listener: () => void): () => void {
 }
 
 /**
- * Shows volume `index` of `caseDescriptor`, fetching it first if needed. A different case resets the
- * cameras; another volume of the same case (a b-value switch) keeps them, so the same anatomy stays
- * under the cursor. Resolves to the Cornerstone volume id shown, or null when a newer request won.
+ * Shows volume `index` of `caseDescriptor` (of its viewable volumes: the file's, then a derived ADC),
+ * fetching it first if needed. A different case resets the cameras; another volume of the same case
+ * (a b-value switch) keeps them, so the same anatomy stays under the cursor. Resolves to the
+ * Cornerstone volume id shown, or null when a newer request won.
  */
 export async function showCaseVolume(params: {
   caseDescriptor: CaseDescriptor;
@@ -145,11 +147,13 @@ export async function showCaseVolume(params: {
     s.shownIndex = null;
     s.cameras = computeVolumeAlignedCameras(caseDescriptor.volumes[0].direction);
   }
-  const info = caseDescriptor.volumes[index];
+  const info = viewableVolumes(caseDescriptor)[index];
   if (!info) throw new Error(`The case has no volume ${index + 1}.`);
   let loaded = s.volumes.get(index);
   if (!loaded) {
-    loaded = await createCaseVolume(caseDescriptor, info, params.streamBytes);
+    loaded = isDerivedAdc(info)
+      ? await fitAdcVolume(s, caseDescriptor, info, params.streamBytes)
+      : await createCaseVolume(caseDescriptor, info, params.streamBytes);
     if (session !== s) return null;
     if (s.caseDescriptor !== caseDescriptor) {
       removeCaseVolumes([loaded]);
@@ -172,6 +176,25 @@ export async function showCaseVolume(params: {
   return loaded.volumeId;
 }
 
+/** The derived ADC: every DWI volume (fetched where not yet shown, and kept), fitted in a worker. */
+async function fitAdcVolume(
+  s: Session,
+  caseDescriptor: CaseDescriptor,
+  info: VolumeInfo,
+  streamBytes: StreamVolumeBytes,
+): Promise<LoadedVolume> {
+  const dwi: LoadedVolume[] = [];
+  for (const [index, volume] of caseDescriptor.volumes.entries()) {
+    let loaded = s.volumes.get(index);
+    if (!loaded) {
+      loaded = await createCaseVolume(caseDescriptor, volume, streamBytes);
+      if (s.caseDescriptor === caseDescriptor) s.volumes.set(index, loaded);
+    }
+    dwi.push(loaded);
+  }
+  return createComputedVolume(caseDescriptor, info, await fitAdcOffThread(dwi));
+}
+
 function autoRangeOf(s: Session, index: number): VoiRange {
   let range = s.autoRanges.get(index);
   const volume = s.volumes.get(index);
@@ -185,6 +208,9 @@ function autoRangeOf(s: Session, index: number): VoiRange {
 /** The VOI range for a window choice; null for 'custom' (keep what the user dragged). */
 function voiRangeFor(s: Session, choice: WindowChoice, index: number): VoiRange | null {
   if (choice === 'custom') return null;
+  // ADC maps keep one fixed window, whatever the presets (they are in HU) or the histogram say.
+  const info = s.caseDescriptor ? viewableVolumes(s.caseDescriptor)[index] : undefined;
+  if (info && isAdcVolume(info)) return ADC_VOI;
   if (choice === 'auto') return autoRangeOf(s, index);
   const preset = CT_PRESETS.find((p) => p.id === choice);
   return preset ? windowToVoiRange(preset.widthHu, preset.levelHu) : null;

@@ -12,7 +12,7 @@ import * as dicomParserModule from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
 import { MAX_FRAMES_PER_FILE, VolumeReadError } from '../volume/errors';
 import type { Vec3 } from '../volume/types';
-import { readBValue } from './bvalue';
+import { readBValue, readGradientDirection } from './bvalue';
 import { readCsaImageHeader } from './csa';
 
 // dicom-parser ships only a minified UMD bundle. Bundlers and Vitest expose its functions as named
@@ -74,6 +74,8 @@ export interface DicomFrame {
   rescaleSlope: number;
   rescaleIntercept: number;
   bValue: number | null;
+  /** Diffusion gradient direction in patient LPS, where the file states one. */
+  gradient: Vec3 | null;
   photometric: string;
   /** Siemens mosaic: how many slices are tiled in this frame, and the CSA slice normal if present. */
   mosaic: { count: number; sliceNormal: Vec3 | null } | null;
@@ -295,6 +297,7 @@ export function parseDicomFrames(bytes: Uint8Array, file: string, inflation: Dat
     rescaleSlope: num(ds.string('x00281053')) ?? 1,
     rescaleIntercept: num(ds.string('x00281052')) ?? 0,
     bValue: readBValue(ds),
+    gradient: readGradientDirection(ds),
     photometric,
     mosaic: readMosaic(ds),
   };
@@ -346,12 +349,19 @@ function enhancedFrames(
       rescaleSlope: rescale[0]?.[0] ?? base.rescaleSlope,
       rescaleIntercept: rescale[1]?.[0] ?? base.rescaleIntercept,
       bValue: diffusion ? readBValue(diffusion) : base.bValue,
+      // (0018,9089) sits in the Diffusion Gradient Direction Sequence (0018,9076) of the diffusion item.
+      gradient: gradientOf(diffusion) ?? base.gradient,
       // Legacy multi-frame files have one position for all frames: order them by frame number.
       instanceNumber: position ? base.instanceNumber : f + 1,
       pixels: pixelSource(f),
     });
   }
   return frames;
+}
+
+function gradientOf(diffusion: DataSet | undefined): Vec3 | null {
+  const item = diffusion?.elements.x00189076?.items?.[0]?.dataSet;
+  return item ? readGradientDirection(item) : null;
 }
 
 function readMosaic(ds: DataSet): DicomFrame['mosaic'] {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deflatedSliceFile, replaceAscii, sliceFile, type Element } from '../testdata/makeDicom';
+import { ADC_UNIT } from '../dwi/adc';
 import { VolumeReadError } from '../volume/errors';
 import type { Vec3 } from '../volume/types';
 import { parseDicomFrames } from './parse';
@@ -205,6 +206,7 @@ function synthSlice(opts: {
   rescale?: [number, number];
   unsigned?: boolean;
   modality?: string;
+  description?: string;
 }): { name: string; bytes: Uint8Array } {
   const base: Vec3 = [-10, 20, 30];
   const pixels = opts.unsigned
@@ -225,6 +227,7 @@ function synthSlice(opts: {
       manufacturer: opts.manufacturer,
       rescale: opts.rescale,
       modality: opts.modality,
+      description: opts.description,
     }),
   };
 }
@@ -322,6 +325,40 @@ describe('DWI b-values from standard and vendor tags', () => {
       });
     });
   }
+
+  it('reads each volume’s gradient direction from (0018,9089), and from (0019,100E) for Siemens only', () => {
+    const g: Vec3[] = [
+      [0, 0, 0],
+      [0.6, 0.8, 0],
+      [0, -0.6, 0.8],
+    ];
+    const series = (gradientTag: number, manufacturer: string) =>
+      assembleSeries(
+        framesOf(
+          [0, 1000, 1000].flatMap((b, vol) =>
+            [0, 1, 2].map((pos) =>
+              synthSlice({
+                instance: vol * 3 + pos + 1,
+                along: 2 * pos,
+                fill: 0,
+                manufacturer,
+                extra: [bTag.standard(b), { group: gradientTag >> 16, element: gradientTag & 0xffff, vr: 'FD', value: [...g[vol]] }],
+              }),
+            ),
+          ),
+        ),
+      );
+    expect(series(0x00189089, 'ANY').volumes.map((v) => v.gradient)).toEqual(g);
+    expect(series(0x0019100e, 'SIEMENS').volumes.map((v) => v.gradient)).toEqual(g);
+    expect(series(0x0019100e, 'GE MEDICAL SYSTEMS').volumes.map((v) => v.gradient)).toEqual([null, null, null]);
+  });
+
+  it('gives a scanner ADC series the ADC unit', () => {
+    const adc = assembleSeries(
+      framesOf([0, 1].map((pos) => synthSlice({ instance: pos + 1, along: 2 * pos, fill: 800, description: 'ep2d_diff_3scan_ADC' }))),
+    );
+    expect(adc.volumes[0].volume.unit).toBe(ADC_UNIT);
+  });
 
   it('ignores a vendor tag from another manufacturer, then numbers the volumes', () => {
     const s = dwiSeries('siemens', 'GE MEDICAL SYSTEMS');

@@ -6,6 +6,8 @@
  * slices at one position mean several volumes (DWI b-values and directions, repeated acquisitions):
  * they are told apart by acquisition order, and labelled by b-value when one is known.
  */
+import { ADC_UNIT } from '../dwi/adc';
+import { isAdcSeries } from '../dwi/suppliedAdc';
 import { labelVolumes } from '../volume/bvalues';
 import { VolumeReadError } from '../volume/errors';
 import { dot } from '../volume/geometry';
@@ -40,6 +42,8 @@ export interface SeriesSummary {
 export interface DicomVolume {
   label: string;
   bValue: number | null;
+  /** Diffusion gradient direction (patient LPS) of the volume's first slice, where stated. */
+  gradient: Vec3 | null;
   volume: Volume;
 }
 
@@ -171,7 +175,8 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
   const labels = perPosition === 1 && bValues[0] === null ? [first.seriesDescription || first.modality] : labelVolumes(bValues);
   if (perPosition > 1 && bValues.every((b) => b === null))
     notes.push(`${perPosition} images per slice position and no b-values: shown as ${perPosition} volumes in acquisition order.`);
-  const unit = first.modality === 'CT' ? 'HU' : undefined;
+  // A scanner's ADC series carries the ADC unit, so the viewer gives it the ADC window and colour bar.
+  const unit = first.modality === 'CT' ? 'HU' : isAdcSeries(first.seriesDescription) ? ADC_UNIT : undefined;
   const volumes = Array.from({ length: perPosition }, (_, v): DicomVolume => {
     const ordered = stacks.map((p) => p.slices[v]);
     const origin = ordered[0].position ?? ([0, 0, 0] as Vec3);
@@ -179,6 +184,7 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
     return {
       label: labels[v],
       bValue: bValues[v],
+      gradient: ordered[0].frame.gradient,
       volume: { geometry: { ...geometryBase, originLps: origin }, data, ...(unit ? { unit } : {}) },
     };
   });

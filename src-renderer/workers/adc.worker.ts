@@ -1,0 +1,24 @@
+/**
+ * The ADC Web Worker: fits the ADC map (src-shared/dwi/adc.ts) off the UI thread, one request per
+ * worker (the viewer starts one when the ADC is first shown and ends it after). The DWI volumes
+ * arrive as copies and the map is transferred back, so nothing is shared.
+ */
+import { computeAdc, type AdcInputVolume } from '../../src-shared/dwi/adc';
+
+export type AdcRequest = readonly AdcInputVolume[];
+export type AdcReply = { readonly adc: Float32Array } | { readonly error: string };
+
+interface WorkerScope {
+  postMessage(message: AdcReply, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<AdcRequest>) => void): void;
+}
+const scope = self as unknown as WorkerScope;
+
+scope.addEventListener('message', (e) => {
+  try {
+    const { adc } = computeAdc(e.data);
+    scope.postMessage({ adc }, [adc.buffer]);
+  } catch (error) {
+    scope.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  }
+});
