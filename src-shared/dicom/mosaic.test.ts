@@ -6,9 +6,11 @@ import { parseDicomFrames } from './parse';
 import { assembleSeries } from './series';
 
 // The heudiconv Prisma mosaics are not committed (12 MB); where Debian's heudiconv package has been
-// unpacked (see scripts/make-demo-data.sh), compare our un-mosaicking with the committed demo DWI,
+// unpacked (scripts/fetch-sample-data.sh does it at set-up), compare our un-mosaicking with the committed demo DWI,
 // which dcm2niix made from the same files and scripts/crop-nifti.ts cropped.
-const HEUDICONV = process.env.QUORUM_HEUDICONV_DWI ?? '/tmp/pkgs/x/usr/lib/python3/dist-packages/heudiconv/tests/data/b0dwiForFmap';
+const HEUDICONV =
+  process.env.QUORUM_HEUDICONV_DWI ??
+  path.resolve(__dirname, '../../data-cache/debian-dicom/usr/lib/python3/dist-packages/heudiconv/tests/data/b0dwiForFmap');
 const DEMO_DWI = path.resolve(__dirname, '../../demo/dwi/dwi.nii.gz');
 
 describe.skipIf(!existsSync(HEUDICONV))('Siemens Prisma mosaics against dcm2niix', () => {
