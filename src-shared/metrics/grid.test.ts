@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropPair, EMPTY_BOX, maskBox, unionCrops, type Dims3 } from './grid';
+import { EMPTY_BOX, maskBox, unionCrops, type Dims3 } from './grid';
 import { confusion, confusionAndBox } from './overlap';
 import { mulberry32 } from '../random/mulberry32';
 
@@ -106,9 +106,8 @@ describe('bounding boxes', () => {
 describe('unionCrops', () => {
   it('is null when both masks are empty', () => {
     expect(unionCrops(new Uint8Array(24), new Uint8Array(24), dims)).toBeNull();
-    // The caller's box decides: an empty box means nothing to crop even if crops were passed.
-    const crops = cropPair(mask([1, 1, 1]), mask([1, 1, 1]), dims, maskBox(mask([1, 1, 1]), dims));
-    expect(unionCrops(mask([1, 1, 1]), mask([1, 1, 1]), dims, EMPTY_BOX, crops)).toBeNull();
+    // The caller's box decides: an empty box means nothing to crop.
+    expect(unionCrops(mask([1, 1, 1]), mask([1, 1, 1]), dims, EMPTY_BOX)).toBeNull();
   });
 
   it('crops both masks on their union box, padded by one voxel', () => {
@@ -120,13 +119,5 @@ describe('unionCrops', () => {
     expect(pair?.ref.data[1 + 4 * (1 + 5 * 1)]).toBe(1);
     expect(pair?.pred.data[2 + 4 * (3 + 5 * 2)]).toBe(1);
     expect(pair?.ref.data.reduce((a, b) => a + b, 0)).toBe(1);
-  });
-
-  it('returns the crops the caller already made', () => {
-    const ref = mask([1, 0, 0]);
-    const pred = mask([2, 2, 1]);
-    const box = { empty: false, lo: [1, 0, 0], hi: [2, 2, 1] } as const;
-    const crops = cropPair(ref, pred, dims, box);
-    expect(unionCrops(ref, pred, dims, box, crops)).toBe(crops);
   });
 });

@@ -122,25 +122,21 @@ export function paddedCrop(mask: Uint8Array, dims: Dims3, box: Box3, pad = 1): P
   return { data: out, dims: cd, origin: [box.lo[0] - pad, box.lo[1] - pad, box.lo[2] - pad] };
 }
 
-/** Padded crops of R and P on the same box, made once per case and shared by the metric families. */
+/** Padded crops of R and P on the same box. */
 export interface CropPair {
   readonly ref: PaddedCrop;
   readonly pred: PaddedCrop;
 }
 
-export function cropPair(ref: Uint8Array, pred: Uint8Array, dims: Dims3, box: Box3): CropPair {
-  return { ref: paddedCrop(ref, dims, box, 1), pred: paddedCrop(pred, dims, box, 1) };
-}
-
 /**
  * The crops of R and P on their union box, or null when both masks are empty (every pairwise family
- * then returns its empty result). `box` and `crops` are the caller's when it already has them:
- * CaseContext counts the box in its first pass and crops once for all families.
+ * then returns its empty result). `box` is the caller's when it already has it: CaseContext counts
+ * the box in its first pass.
  */
-export function unionCrops(ref: Uint8Array, pred: Uint8Array, dims: Dims3, box?: Box3, crops?: CropPair): CropPair | null {
+export function unionCrops(ref: Uint8Array, pred: Uint8Array, dims: Dims3, box?: Box3): CropPair | null {
   const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
   if (b.empty) return null;
-  return crops ?? cropPair(ref, pred, dims, b);
+  return { ref: paddedCrop(ref, dims, b, 1), pred: paddedCrop(pred, dims, b, 1) };
 }
 
 /** Converts any voxel array to a 0/1 mask (nonzero = 1). */

@@ -9,7 +9,7 @@
  *    initial_mapping uses `matrix > thresh`). Components are disjoint, so IoU > 0.5 admits at most
  *    one partner per lesion and the greedy pass has no ambiguity to resolve.
  */
-import { type Box3, type CropPair, type Dims3, type PaddedCrop, type Spacing3, maskBox, paddedCrop, unionCrops, voxelMl } from './grid';
+import { type Box3, type Dims3, type PaddedCrop, type Spacing3, maskBox, paddedCrop, unionCrops, voxelMl } from './grid';
 
 export type Connectivity = 6 | 26;
 
@@ -147,9 +147,8 @@ export function analyseLesions(
   spacing: Spacing3,
   connectivity: Connectivity,
   box?: Box3,
-  crops?: CropPair,
 ): LesionAnalysis {
-  const pair = unionCrops(ref, pred, dims, box, crops);
+  const pair = unionCrops(ref, pred, dims, box);
   if (!pair) return { connectivity, ref: [], pred: [] };
   const cr = labelCrop(pair.ref, connectivity);
   const cp = labelCrop(pair.pred, connectivity);
