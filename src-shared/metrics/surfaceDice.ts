@@ -15,8 +15,9 @@
  * case). Each distance is an exact nearest-point search among the other mask's surface corners
  * (nearestSurface.ts), so the cost follows the surfaces, not the bounding box of the lesions.
  */
-import { type Box3, type Dims3, type Spacing3, maskBox, unionBox } from './grid';
+import type { Dims3, Spacing3 } from './grid';
 import { nearestDistances } from './nearestSurface';
+import { type RowPair, unionRows } from './rows';
 import { surfaceCorners } from './surfacePoints';
 import { surfelAreaTable } from './surfelTable';
 
@@ -33,12 +34,12 @@ function areasOf(codes: Uint8Array, table: Float64Array): Float64Array {
   return a;
 }
 
-/** Distances and areas in scan order of each mask's surface corners. `box` must hold every set voxel of both. */
-export function surfelDistances(ref: Uint8Array, pred: Uint8Array, dims: Dims3, spacing: Spacing3, box?: Box3): SurfelDistances {
-  const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
+/** Distances and areas in scan order of each mask's surface corners. `rows` is the caller's when it has them. */
+export function surfelDistances(ref: Uint8Array, pred: Uint8Array, dims: Dims3, spacing: Spacing3, rows?: RowPair): SurfelDistances {
+  const rp = rows ?? unionRows(ref, pred, dims);
   const table = surfelAreaTable(spacing);
-  const r = surfaceCorners(ref, dims, b);
-  const p = surfaceCorners(pred, dims, b);
+  const r = surfaceCorners(ref, dims, rp.ref);
+  const p = surfaceCorners(pred, dims, rp.pred);
   return {
     refToPred: nearestDistances(r.xyz, p.xyz, spacing),
     refAreas: areasOf(r.codes, table),

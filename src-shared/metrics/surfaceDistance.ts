@@ -10,8 +10,9 @@
  * pairwise_measures.py border_distance(). Both are the same numbers; the conventions differ only in
  * how they summarise them (below).
  */
-import { type Box3, type Dims3, type Spacing3, maskBox, unionBox } from './grid';
+import type { Dims3, Spacing3 } from './grid';
 import { nearestDistances } from './nearestSurface';
+import { type RowPair, unionRows } from './rows';
 import { borderVoxels } from './surfacePoints';
 import { max, percentileLinear, sum } from './stats';
 
@@ -22,11 +23,11 @@ export interface BorderDistances {
   readonly refToPred: Float64Array;
 }
 
-/** Distances in scan order of each mask's border voxels. `box` must hold every set voxel of both. */
-export function borderDistances(ref: Uint8Array, pred: Uint8Array, dims: Dims3, spacing: Spacing3, box?: Box3): BorderDistances {
-  const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
-  const r = borderVoxels(ref, dims, b);
-  const p = borderVoxels(pred, dims, b);
+/** Distances in scan order of each mask's border voxels. `rows` is the caller's when it has them. */
+export function borderDistances(ref: Uint8Array, pred: Uint8Array, dims: Dims3, spacing: Spacing3, rows?: RowPair): BorderDistances {
+  const rp = rows ?? unionRows(ref, pred, dims);
+  const r = borderVoxels(ref, dims, rp.ref);
+  const p = borderVoxels(pred, dims, rp.pred);
   return { predToRef: nearestDistances(p.xyz, r.xyz, spacing), refToPred: nearestDistances(r.xyz, p.xyz, spacing) };
 }
 

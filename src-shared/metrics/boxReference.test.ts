@@ -1,15 +1,19 @@
 /**
- * The surface distances (border voxels and DeepMind surface corners, listed from the masks and
- * searched with a k-d tree) against the box-EDT path they replaced, point for point, on random
- * multi-component masks with anisotropic spacing: lesions close to each other, touching the array
- * edge, single voxels, empty masks. Also the k-d tree alone against an exhaustive search.
+ * The paths that follow the surfaces against the box paths they replaced (boxReference.testSupport.ts),
+ * on random multi-component masks with anisotropic spacing: lesions close to each other, touching
+ * the array edge, single voxels, empty masks. Surface distances (border voxels and DeepMind surface
+ * corners, listed from the masks and searched with a k-d tree) point for point; lesion analyses
+ * (run labelling) field for field, centroids included. Also the k-d tree alone against an exhaustive
+ * search.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { boxEdtBorderDistances, boxEdtSurfelDistances } from './boxEdtReference.testSupport';
-import type { Dims3, Spacing3 } from './grid';
+import { boxEdtBorderDistances, boxEdtSurfelDistances, boxLesionAnalysis } from './boxReference.testSupport';
+import { analyseLesions } from './lesions';
+import { type Dims3, type Spacing3, unionCrops } from './grid';
 import { nearestDistances } from './nearestSurface';
 import { fillBall, fillBox } from './shapes';
+import { mulberry32 } from '../random/mulberry32';
 import { borderDistances } from './surfaceDistance';
 import { surfelDistances } from './surfaceDice';
 
@@ -50,6 +54,27 @@ const caseArb = fc
     return { dims: d, spacing: spacing as Spacing3, ref: paint(ref), pred: paint(pred) };
   });
 
+/** Salt and pepper: many one-voxel lesions touching by faces, edges and corners. */
+const noiseArb = fc
+  .record({
+    dims: fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 8 })),
+    spacing: fc.tuple(
+      fc.double({ min: 0.2, max: 3, noNaN: true }),
+      fc.double({ min: 0.2, max: 3, noNaN: true }),
+      fc.double({ min: 0.2, max: 5, noNaN: true }),
+    ),
+    density: fc.double({ min: 0.02, max: 0.8, noNaN: true }),
+    seed: fc.integer(),
+  })
+  .map(({ dims, spacing, density, seed }) => {
+    const rand = mulberry32(seed);
+    const n = dims[0] * dims[1] * dims[2];
+    const paint = () => Uint8Array.from({ length: n }, () => (rand() < density ? 1 : 0));
+    return { dims: dims as Dims3, spacing: spacing as Spacing3, ref: paint(), pred: paint() };
+  });
+
+const anyCaseArb = fc.oneof(caseArb, noiseArb);
+
 function expectSame(got: Float64Array, want: Float64Array): void {
   expect(got.length).toBe(want.length);
   for (let n = 0; n < want.length; n++) {
@@ -58,12 +83,12 @@ function expectSame(got: Float64Array, want: Float64Array): void {
   }
 }
 
-describe('surface distances follow the surfaces', () => {
+describe('the metrics follow the surfaces, with the box paths’ values', () => {
   it('border-voxel distances equal the box EDT, point for point', () => {
     fc.assert(
-      fc.property(caseArb, ({ dims, spacing, ref, pred }) => {
+      fc.property(anyCaseArb, ({ dims, spacing, ref, pred }) => {
         const got = borderDistances(ref, pred, dims, spacing);
-        const want = boxEdtBorderDistances(ref, pred, dims, spacing);
+        const want = boxEdtBorderDistances(unionCrops(ref, pred, dims), spacing);
         expectSame(got.predToRef, want.predToRef);
         expectSame(got.refToPred, want.refToPred);
       }),
@@ -73,13 +98,22 @@ describe('surface distances follow the surfaces', () => {
 
   it('surface-corner distances and surfel areas equal the box EDT, point for point', () => {
     fc.assert(
-      fc.property(caseArb, ({ dims, spacing, ref, pred }) => {
+      fc.property(anyCaseArb, ({ dims, spacing, ref, pred }) => {
         const got = surfelDistances(ref, pred, dims, spacing);
-        const want = boxEdtSurfelDistances(ref, pred, dims, spacing);
+        const want = boxEdtSurfelDistances(unionCrops(ref, pred, dims), spacing);
         expectSame(got.predToRef, want.predToRef);
         expectSame(got.refToPred, want.refToPred);
         expect(got.refAreas).toEqual(want.refAreas);
         expect(got.predAreas).toEqual(want.predAreas);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('lesion analyses (6 and 26 connectivity) equal the box labelling, centroids to the bit', () => {
+    fc.assert(
+      fc.property(anyCaseArb, fc.constantFrom(6 as const, 26 as const), ({ dims, spacing, ref, pred }, conn) => {
+        expect(analyseLesions(ref, pred, dims, spacing, conn)).toEqual(boxLesionAnalysis(ref, pred, dims, spacing, conn));
       }),
       { numRuns: 300 },
     );
