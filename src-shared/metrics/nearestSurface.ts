@@ -7,8 +7,8 @@
  * Exactness. The squared distance of two points is formed as ((δ0·s0)² + (δ1·s1)²) + (δ2·s2)², in
  * the order in which the exact EDT (edt.ts, and scipy's distance_transform_edt with `sampling`)
  * forms it, and the result is the minimum of that expression over all target points. A subtree is
- * skipped only when a lower bound formed the same way from per-axis offsets o_a ≤ |δ_a| is ≥ the best
- * distance so far; rounding is monotone (a larger |δ_a| never rounds to a smaller term, adding a
+ * skipped only when a lower bound formed the same way from the per-axis gaps g_a ≤ |δ_a| between the
+ * query and the subtree's bounding box is ≥ the best distance so far; rounding is monotone (a larger |δ_a| never rounds to a smaller term, adding a
  * non-negative term never rounds down), so every point of a skipped subtree has a computed distance
  * ≥ that bound and none could lower the minimum. The search therefore returns the same numbers as an
  * exhaustive search, not an approximation.
@@ -23,9 +23,8 @@ interface KdTree {
   readonly x: Int32Array;
   readonly y: Int32Array;
   readonly z: Int32Array;
-  /** Per node (heap numbering, root 1): split axis and the split coordinate. */
-  readonly axis: Uint8Array;
-  readonly split: Int32Array;
+  /** Per node (heap numbering, root 1): the bounding box of its points, lo then hi per axis. */
+  readonly bounds: Int32Array;
   readonly n: number;
 }
 
@@ -54,37 +53,39 @@ function select(perm: Int32Array, xyz: Int32Array, axis: number, lo: number, hi:
   }
 }
 
+/**
+ * Median splits on the axis of widest extent in mm (cells stay roughly cubic in physical space).
+ * Every node keeps the tight bounding box of its points: surface points lie on sheets, so a tight
+ * box is much smaller than the cell the splits leave, and it prunes much earlier.
+ */
 function buildTree(xyz: Int32Array, count: number, spacing: Spacing3): KdTree {
   const perm = new Int32Array(count);
   for (let p = 0; p < count; p++) perm[p] = p;
   let levels = 0;
   for (let size = count; size > LEAF; size = Math.ceil(size / 2)) levels++;
-  const nodes = 2 << levels;
-  const axis = new Uint8Array(nodes);
-  const split = new Int32Array(nodes);
+  const bounds = new Int32Array(6 * (2 << levels));
   const build = (node: number, lo: number, hi: number): void => {
-    if (hi - lo <= LEAF) return;
-    // Split the axis of widest extent in mm, so that cells stay roughly cubic in physical space.
     let best = 0,
       bestExtent = -1;
     for (let a = 0; a < 3; a++) {
-      let mn = Infinity,
-        mx = -Infinity;
+      let mn = 0x7fffffff,
+        mx = -0x7fffffff;
       for (let p = lo; p < hi; p++) {
         const v = xyz[3 * perm[p] + a];
         if (v < mn) mn = v;
         if (v > mx) mx = v;
       }
+      bounds[6 * node + a] = mn;
+      bounds[6 * node + 3 + a] = mx;
       const extent = (mx - mn) * spacing[a];
       if (extent > bestExtent) {
         bestExtent = extent;
         best = a;
       }
     }
+    if (hi - lo <= LEAF) return;
     const mid = (lo + hi) >> 1;
     select(perm, xyz, best, lo, hi, mid);
-    axis[node] = best;
-    split[node] = xyz[3 * perm[mid] + best];
     build(2 * node, lo, mid);
     build(2 * node + 1, mid, hi);
   };
@@ -98,7 +99,7 @@ function buildTree(xyz: Int32Array, count: number, spacing: Spacing3): KdTree {
     y[p] = xyz[o + 1];
     z[p] = xyz[o + 2];
   }
-  return { x, y, z, axis, split, n: count };
+  return { x, y, z, bounds, n: count };
 }
 
 /**
@@ -109,16 +110,30 @@ export function nearestDistances(from: Int32Array, to: Int32Array, spacing: Spac
   const nFrom = from.length / 3;
   const out = new Float64Array(nFrom);
   if (to.length === 0) return out.fill(Infinity);
-  const t = buildTree(to, to.length / 3, spacing);
-  const { x, y, z, axis, split } = t;
+  const { x, y, z, bounds, n } = buildTree(to, to.length / 3, spacing);
   const [s0, s1, s2] = spacing;
-  // Depth-first stack of (node, lo, hi, o0, o1, o2); a descent pushes at most one entry per level.
-  const stack = new Int32Array(6 * 2 * 64);
+  let qi = 0,
+    qj = 0,
+    qk = 0;
+  /** Lower bound of the squared distance from q to the points of `node`, formed as the distance is. */
+  const boxBound = (node: number): number => {
+    const b = 6 * node;
+    const g0 = qi < bounds[b] ? bounds[b] - qi : qi > bounds[b + 3] ? qi - bounds[b + 3] : 0;
+    const g1 = qj < bounds[b + 1] ? bounds[b + 1] - qj : qj > bounds[b + 4] ? qj - bounds[b + 4] : 0;
+    const g2 = qk < bounds[b + 2] ? bounds[b + 2] - qk : qk > bounds[b + 5] ? qk - bounds[b + 5] : 0;
+    const a0 = g0 * s0,
+      a1 = g1 * s1,
+      a2 = g2 * s2;
+    return a0 * a0 + a1 * a1 + a2 * a2;
+  };
+  // Depth-first stack of (node, lo, hi) with the node's bound; a descent pushes two entries per level.
+  const stack = new Int32Array(3 * 2 * 64);
+  const stackBound = new Float64Array(2 * 64);
   let last = 0;
   for (let q = 0; q < nFrom; q++) {
-    const qi = from[3 * q],
-      qj = from[3 * q + 1],
-      qk = from[3 * q + 2];
+    qi = from[3 * q];
+    qj = from[3 * q + 1];
+    qk = from[3 * q + 2];
     // Start from the previous point's nearest target: points come in scan order, so the previous
     // point is usually a neighbour and this bound prunes most of the tree at once.
     let a0 = (qi - x[last]) * s0,
@@ -126,26 +141,17 @@ export function nearestDistances(from: Int32Array, to: Int32Array, spacing: Spac
       a2 = (qk - z[last]) * s2;
     let best = a0 * a0 + a1 * a1 + a2 * a2;
     let bestAt = last;
-    let sp = 0;
     stack[0] = 1;
     stack[1] = 0;
-    stack[2] = t.n;
-    stack[3] = 0;
-    stack[4] = 0;
-    stack[5] = 0;
-    sp = 6;
-    while (sp > 0 && best > 0) {
-      sp -= 6;
-      const node = stack[sp],
-        lo = stack[sp + 1],
-        hi = stack[sp + 2],
-        o0 = stack[sp + 3],
-        o1 = stack[sp + 4],
-        o2 = stack[sp + 5];
-      a0 = o0 * s0;
-      a1 = o1 * s1;
-      a2 = o2 * s2;
-      if (a0 * a0 + a1 * a1 + a2 * a2 >= best) continue;
+    stack[2] = n;
+    stackBound[0] = boxBound(1);
+    let sp = 1;
+    while (sp > 0) {
+      sp--;
+      if (stackBound[sp] >= best) continue;
+      const node = stack[3 * sp],
+        lo = stack[3 * sp + 1],
+        hi = stack[3 * sp + 2];
       if (hi - lo <= LEAF) {
         for (let p = lo; p < hi; p++) {
           a0 = (qi - x[p]) * s0;
@@ -159,28 +165,26 @@ export function nearestDistances(from: Int32Array, to: Int32Array, spacing: Spac
         }
         continue;
       }
-      const ax = axis[node],
-        v = split[node];
       const mid = (lo + hi) >> 1;
-      const c = ax === 0 ? qi : ax === 1 ? qj : qk;
-      // Left holds coordinates ≤ v, right ≥ v. The far side is at least |c − v| away on this axis.
-      const gap = c - v;
-      const farNode = gap <= 0 ? 2 * node + 1 : 2 * node;
-      const nearNode = gap <= 0 ? 2 * node : 2 * node + 1;
-      const g = gap < 0 ? -gap : gap;
-      stack[sp] = farNode;
-      stack[sp + 1] = gap <= 0 ? mid : lo;
-      stack[sp + 2] = gap <= 0 ? hi : mid;
-      stack[sp + 3] = ax === 0 && g > o0 ? g : o0;
-      stack[sp + 4] = ax === 1 && g > o1 ? g : o1;
-      stack[sp + 5] = ax === 2 && g > o2 ? g : o2;
-      stack[sp + 6] = nearNode;
-      stack[sp + 7] = gap <= 0 ? lo : mid;
-      stack[sp + 8] = gap <= 0 ? mid : hi;
-      stack[sp + 9] = o0;
-      stack[sp + 10] = o1;
-      stack[sp + 11] = o2;
-      sp += 12;
+      const bl = boxBound(2 * node),
+        br = boxBound(2 * node + 1);
+      // Push the farther child first so that the nearer one is searched first.
+      const leftFirst = bl <= br;
+      const far = leftFirst ? 2 * node + 1 : 2 * node;
+      const farBound = leftFirst ? br : bl;
+      const nearBound = leftFirst ? bl : br;
+      if (farBound < best) {
+        stack[3 * sp] = far;
+        stack[3 * sp + 1] = leftFirst ? mid : lo;
+        stack[3 * sp + 2] = leftFirst ? hi : mid;
+        stackBound[sp++] = farBound;
+      }
+      if (nearBound < best) {
+        stack[3 * sp] = far ^ 1;
+        stack[3 * sp + 1] = leftFirst ? lo : mid;
+        stack[3 * sp + 2] = leftFirst ? mid : hi;
+        stackBound[sp++] = nearBound;
+      }
     }
     out[q] = Math.sqrt(best);
     last = bestAt;
