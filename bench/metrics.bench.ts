@@ -23,8 +23,8 @@ import type { CaseInput, ConventionName } from '../src-shared/metrics/convention
 import type { Dims3, Spacing3 } from '../src-shared/metrics/grid';
 import { mulberry32 } from '../src-shared/random/mulberry32';
 import { emptyMask, fillBall } from '../src-shared/metrics/shapes';
-import { boxEdtBorderDistances, boxEdtSurfelDistances } from '../src-shared/metrics/boxReference.testSupport';
-import { unionCrops, voxelCount } from '../src-shared/metrics/grid';
+import { boxEdtBorderDistances, boxEdtSurfelDistances, unionCrops } from '../src-shared/metrics/boxReference.testSupport';
+import { voxelCount } from '../src-shared/metrics/grid';
 import { confusionAndBox } from '../src-shared/metrics/overlap';
 import { unionRows } from '../src-shared/metrics/rows';
 import { borderDistances } from '../src-shared/metrics/surfaceDistance';

@@ -8,9 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { boxEdtBorderDistances, boxEdtSurfelDistances, boxLesionAnalysis } from './boxReference.testSupport';
+import { boxEdtBorderDistances, boxEdtSurfelDistances, boxLesionAnalysis, unionCrops } from './boxReference.testSupport';
 import { analyseLesions } from './lesions';
-import { type Dims3, type Spacing3, unionCrops } from './grid';
+import type { Dims3, Spacing3 } from './grid';
 import { nearestDistances } from './nearestSurface';
 import { fillBall, fillBox } from './shapes';
 import { mulberry32 } from '../random/mulberry32';

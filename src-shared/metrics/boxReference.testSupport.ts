@@ -10,11 +10,53 @@
  */
 import { borderOfPadded } from './borders';
 import { squaredEdt } from './edt';
-import { type CropPair, type Dims3, type PaddedCrop, type Spacing3, unionCrops, voxelMl } from './grid';
+import { type Box3, type Dims3, type Spacing3, maskBox, unionBox, voxelMl } from './grid';
 import type { Connectivity, LesionAnalysis, LesionRow } from './lesions';
 import type { BorderDistances } from './surfaceDistance';
 import type { SurfelDistances } from './surfaceDice';
 import { surfelAreaTable } from './surfelTable';
+
+/** A crop of the box plus `pad` background voxels on each side. */
+export interface PaddedCrop {
+  readonly data: Uint8Array;
+  readonly dims: Dims3;
+  /** Full-volume index of crop voxel (0,0,0); may be negative because of the padding. */
+  readonly origin: readonly [number, number, number];
+}
+
+function paddedCrop(mask: Uint8Array, dims: Dims3, box: Box3, pad = 1): PaddedCrop {
+  const ex = box.hi[0] - box.lo[0] + 1;
+  const ey = box.hi[1] - box.lo[1] + 1;
+  const ez = box.hi[2] - box.lo[2] + 1;
+  const cd: Dims3 = [ex + 2 * pad, ey + 2 * pad, ez + 2 * pad];
+  const out = new Uint8Array(cd[0] * cd[1] * cd[2]);
+  const [nx, ny] = dims;
+  for (let k = 0; k < ez; k++) {
+    for (let j = 0; j < ey; j++) {
+      const src = box.lo[0] + nx * (box.lo[1] + j + ny * (box.lo[2] + k));
+      const dst = pad + cd[0] * (pad + j + cd[1] * (pad + k));
+      out.set(mask.subarray(src, src + ex), dst);
+    }
+  }
+  return { data: out, dims: cd, origin: [box.lo[0] - pad, box.lo[1] - pad, box.lo[2] - pad] };
+}
+
+/** Padded crops of R and P on the same box. */
+export interface CropPair {
+  readonly ref: PaddedCrop;
+  readonly pred: PaddedCrop;
+}
+
+/**
+ * The crops of R and P on their union box, or null when both masks are empty (every pairwise family
+ * then returns its empty result). `box` is the caller's when it already has it: CaseContext counts
+ * the box in its first pass.
+ */
+export function unionCrops(ref: Uint8Array, pred: Uint8Array, dims: Dims3, box?: Box3): CropPair | null {
+  const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
+  if (b.empty) return null;
+  return { ref: paddedCrop(ref, dims, b, 1), pred: paddedCrop(pred, dims, b, 1) };
+}
 
 function gatherSqrt(dist2: Float64Array, at: Uint8Array, count: number): Float64Array {
   const out = new Float64Array(count);
