@@ -158,7 +158,15 @@ function maxRelDiff(a: readonly Float64Array[], b: readonly Float64Array[]): num
   return worst;
 }
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const mib = (bytes: number, digits = 0) => `${(bytes / 2 ** 20).toFixed(digits)} MiB`;
+
+/** ArrayBuffer bytes allocated while `f` runs (after a GC; none runs in between unless V8 needs one). */
+function arrayBytes(f: () => unknown): number {
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  f();
+  return Math.max(0, process.memoryUsage().arrayBuffers - before);
+}
 
 async function distanceCase(name: string, input: CaseInput): Promise<string> {
   const { ref, pred, dims, spacing } = input;
@@ -186,14 +194,23 @@ async function distanceCase(name: string, input: CaseInput): Promise<string> {
     const ctx = new CaseContext(input);
     for (const c of CONVS) evaluateWith(ctx, c);
   };
-  const allMs = median([once(all), once(all), once(all)]);
+  // CPU time beside wall time: on a loaded machine the thread waits for a core, CPU time does not.
+  const allWall: number[] = [],
+    allCpu: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const c0 = process.cpuUsage();
+    allWall.push(once(all));
+    const c = process.cpuUsage(c0);
+    allCpu.push((c.user + c.system) / 1000);
+  }
   const load1 = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   const memBefore = await peakGrowth(before),
     memAfter = await peakGrowth(after),
     memAll = await peakGrowth(all);
   return (
     `| ${name} | ${(boxVoxels / 1e6).toFixed(1)} M | ${points} | ${t.floorMs.toFixed(0)} | ${t.ms.toFixed(0)} | ` +
-    `**${t.ratio.toFixed(3)}** | ${diff.toExponential(1)} | ${mib(memBefore)} → ${mib(memAfter)} | ${allMs.toFixed(0)} | ${mib(memAll)} | ${load0}–${load1} |`
+    `**${t.ratio.toFixed(3)}** | ${diff.toExponential(1)} | ${mib(arrayBytes(before))} → ${mib(arrayBytes(after), 1)} | ` +
+    `${mib(memBefore)} → ${mib(memAfter)} | ${median(allWall).toFixed(0)} (${median(allCpu).toFixed(0)} CPU) | ${mib(memAll)} | ${load0}–${load1} |`
   );
 }
 
@@ -206,8 +223,8 @@ export async function run(): Promise<void> {
   process.stdout.write(out.join('\n') + '\n');
   const dist = [
     '',
-    '| 512×512×300 at 0.5×0.5×1.5 mm | union box | border voxels R / P, surface corners R / P | box EDT ms (before) | nearest-surface ms (after) | after / before (median of 3 paired) | max rel. diff | peak RSS growth before → after | `all` ms (after, median of 3) | `all` peak RSS growth | load average |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| 512×512×300 at 0.5×0.5×1.5 mm | union box | border voxels R / P, surface corners R / P | box EDT ms (before) | nearest-surface ms (after) | after / before (median of 3 paired) | max rel. diff | typed arrays allocated before → after | peak RSS growth before → after | `all` ms (after, median of 3; CPU ms) | `all` peak RSS growth | load average |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   dist.push(await distanceCase('about 50 ml in a brain-sized region', makeBig(mulberry32(2026))));
   dist.push(await distanceCase('10 lesions spread over the grid', makeSpread(mulberry32(10), 10, 12)));
