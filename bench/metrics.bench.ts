@@ -158,15 +158,7 @@ function maxRelDiff(a: readonly Float64Array[], b: readonly Float64Array[]): num
   return worst;
 }
 
-const mib = (bytes: number, digits = 0) => `${(bytes / 2 ** 20).toFixed(digits)} MiB`;
-
-/** ArrayBuffer bytes allocated while `f` runs (after a GC; none runs in between unless V8 needs one). */
-function arrayBytes(f: () => unknown): number {
-  gc();
-  const before = process.memoryUsage().arrayBuffers;
-  f();
-  return Math.max(0, process.memoryUsage().arrayBuffers - before);
-}
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 async function distanceCase(name: string, input: CaseInput): Promise<string> {
   const { ref, pred, dims, spacing } = input;
@@ -209,7 +201,7 @@ async function distanceCase(name: string, input: CaseInput): Promise<string> {
     memAll = await peakGrowth(all);
   return (
     `| ${name} | ${(boxVoxels / 1e6).toFixed(1)} M | ${points} | ${t.floorMs.toFixed(0)} | ${t.ms.toFixed(0)} | ` +
-    `**${t.ratio.toFixed(3)}** | ${diff.toExponential(1)} | ${mib(arrayBytes(before))} → ${mib(arrayBytes(after), 1)} | ` +
+    `**${t.ratio.toFixed(3)}** | ${diff.toExponential(1)} | ` +
     `${mib(memBefore)} → ${mib(memAfter)} | ${median(allWall).toFixed(0)} (${median(allCpu).toFixed(0)} CPU) | ${mib(memAll)} | ${load0}–${load1} |`
   );
 }
@@ -223,8 +215,8 @@ export async function run(): Promise<void> {
   process.stdout.write(out.join('\n') + '\n');
   const dist = [
     '',
-    '| 512×512×300 at 0.5×0.5×1.5 mm | union box | border voxels R / P, surface corners R / P | box EDT ms (before) | nearest-surface ms (after) | after / before (median of 3 paired) | max rel. diff | typed arrays allocated before → after | peak RSS growth before → after | `all` ms (after, median of 3; CPU ms) | `all` peak RSS growth | load average |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| 512×512×300 at 0.5×0.5×1.5 mm | union box | border voxels R / P, surface corners R / P | box EDT ms (before) | nearest-surface ms (after) | after / before (median of 3 paired) | max rel. diff | peak RSS growth before → after | `all` ms (after, median of 3; CPU ms) | `all` peak RSS growth | load average |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   dist.push(await distanceCase('about 50 ml in a brain-sized region', makeBig(mulberry32(2026))));
   dist.push(await distanceCase('10 lesions spread over the grid', makeSpread(mulberry32(10), 10, 12)));
