@@ -60,3 +60,32 @@ export function makeSmall(rand: () => number, dims: Dims3, spacing: Spacing3): C
   }
   return { ref, pred, dims, spacing, thresholdMl: 0.1 };
 }
+
+/**
+ * `n` lesions spread over the whole 512×512×300 grid at 0.5×0.5×1.5 mm (centres anywhere at least
+ * 10 voxels from each face), so their union bounding box is most of the grid. The prediction moves
+ * and resizes each lesion by up to 2 mm, misses every tenth one and adds n/10 false positives.
+ */
+export function makeSpread(rand: () => number, n: number, sizeMm: number): CaseInput {
+  const dims: Dims3 = [512, 512, 300];
+  const spacing: Spacing3 = [0.5, 0.5, 1.5];
+  const ref = emptyMask(dims),
+    pred = emptyMask(dims);
+  const anywhere = () => [0, 1, 2].map((a) => 10 + rand() * (dims[a] - 20));
+  for (let l = 0; l < n; l++) {
+    const c = anywhere();
+    const size = sizeMm * (0.7 + 0.6 * rand());
+    lesion(ref, dims, spacing, rand, c, size);
+    if (l % 10 !== 0)
+      lesion(
+        pred,
+        dims,
+        spacing,
+        rand,
+        c.map((v, a) => v + ((rand() - 0.5) * 4) / spacing[a]),
+        size * (0.8 + 0.4 * rand()),
+      );
+  }
+  for (let f = 0; f < Math.max(1, n / 10); f++) lesion(pred, dims, spacing, rand, anywhere(), sizeMm / 2);
+  return { ref, pred, dims, spacing, thresholdMl: 0.1 };
+}

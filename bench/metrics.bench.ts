@@ -8,7 +8,13 @@
  * paired with a counting pass run just before it and the ratio is the median of the per-pair ratios.
  * Peak memory growth: process RSS sampled every 2 ms by a worker thread during one `all`, minus the
  * RSS just before it (after a GC), with both masks already allocated.
+ *
+ * A second table times the surface distances (border voxels and DeepMind surface corners, both
+ * directions) on lesions spread over the 512×512×300 grid: the box EDT they used before issue 19
+ * (boxReference.testSupport.ts, the tests' reference) against the nearest-surface search, paired
+ * in the same run, with their peak memory, the largest difference between their values, and `all`.
  */
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
@@ -17,7 +23,13 @@ import type { CaseInput, ConventionName } from '../src-shared/metrics/convention
 import type { Dims3, Spacing3 } from '../src-shared/metrics/grid';
 import { mulberry32 } from '../src-shared/random/mulberry32';
 import { emptyMask, fillBall } from '../src-shared/metrics/shapes';
-import { makeBig, makeSmall } from './lesionCases';
+import { boxEdtBorderDistances, boxEdtSurfelDistances, unionCrops } from '../src-shared/metrics/boxReference.testSupport';
+import { voxelCount } from '../src-shared/metrics/grid';
+import { confusionAndBox } from '../src-shared/metrics/overlap';
+import { unionRows } from '../src-shared/metrics/rows';
+import { borderDistances } from '../src-shared/metrics/surfaceDistance';
+import { surfelDistances } from '../src-shared/metrics/surfaceDice';
+import { makeBig, makeSmall, makeSpread } from './lesionCases';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -132,6 +144,68 @@ async function benchCase(name: string, input: CaseInput): Promise<string[]> {
   return lines;
 }
 
+/** Largest |a − b| / max(1, |b|) over paired arrays (Infinity on both sides counts as equal). */
+function maxRelDiff(a: readonly Float64Array[], b: readonly Float64Array[]): number {
+  let worst = 0;
+  a.forEach((x, n) => {
+    const y = b[n];
+    if (x.length !== y.length) worst = Infinity;
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      if (x[i] === y[i]) continue;
+      worst = Math.max(worst, Math.abs(x[i] - y[i]) / Math.max(1, Math.abs(y[i])));
+    }
+  });
+  return worst;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+async function distanceCase(name: string, input: CaseInput): Promise<string> {
+  const { ref, pred, dims, spacing } = input;
+  const { box } = confusionAndBox(ref, pred, dims);
+  const before = () => {
+    const pair = unionCrops(ref, pred, dims, box);
+    const d = boxEdtBorderDistances(pair, spacing),
+      s = boxEdtSurfelDistances(pair, spacing);
+    return [d.predToRef, d.refToPred, s.predToRef, s.refToPred, s.predAreas, s.refAreas];
+  };
+  const after = () => {
+    const rows = unionRows(ref, pred, dims, box);
+    const d = borderDistances(ref, pred, dims, spacing, rows),
+      s = surfelDistances(ref, pred, dims, spacing, rows);
+    return [d.predToRef, d.refToPred, s.predToRef, s.refToPred, s.predAreas, s.refAreas];
+  };
+  const b = before(),
+    a = after();
+  const diff = maxRelDiff(a, b);
+  const points = `${b[1].length} / ${b[0].length}, ${b[3].length} / ${b[2].length}`;
+  const boxVoxels = voxelCount([box.hi[0] - box.lo[0] + 1, box.hi[1] - box.lo[1] + 1, box.hi[2] - box.lo[2] + 1]);
+  const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  const t = paired(after, before, 3);
+  const all = () => {
+    const ctx = new CaseContext(input);
+    for (const c of CONVS) evaluateWith(ctx, c);
+  };
+  // CPU time beside wall time: on a loaded machine the thread waits for a core, CPU time does not.
+  const allWall: number[] = [],
+    allCpu: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const c0 = process.cpuUsage();
+    allWall.push(once(all));
+    const c = process.cpuUsage(c0);
+    allCpu.push((c.user + c.system) / 1000);
+  }
+  const load1 = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  const memBefore = await peakGrowth(before),
+    memAfter = await peakGrowth(after),
+    memAll = await peakGrowth(all);
+  return (
+    `| ${name} | ${(boxVoxels / 1e6).toFixed(1)} M | ${points} | ${t.floorMs.toFixed(0)} | ${t.ms.toFixed(0)} | ` +
+    `**${t.ratio.toFixed(3)}** | ${diff.toExponential(1)} | ` +
+    `${mib(memBefore)} → ${mib(memAfter)} | ${median(allWall).toFixed(0)} (${median(allCpu).toFixed(0)} CPU) | ${mib(memAll)} | ${load0}–${load1} |`
+  );
+}
+
 export async function run(): Promise<void> {
   const rand = mulberry32(2026);
   const out = ['| case | what | ms (median of 5) | × counting pass (median of paired ratios) |', '|---|---|---|---|'];
@@ -139,4 +213,13 @@ export async function run(): Promise<void> {
   out.push(...(await benchCase('128³ at 1 mm', makeSmall(rand, [128, 128, 128], [1, 1, 1]))));
   out.push(...(await benchCase('512×512×300, mostly empty', makeEmpty())));
   process.stdout.write(out.join('\n') + '\n');
+  const dist = [
+    '',
+    '| 512×512×300 at 0.5×0.5×1.5 mm | union box | border voxels R / P, surface corners R / P | box EDT ms (before) | nearest-surface ms (after) | after / before (median of 3 paired) | max rel. diff | peak RSS growth before → after | `all` ms (after, median of 3; CPU ms) | `all` peak RSS growth | load average |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  dist.push(await distanceCase('about 50 ml in a brain-sized region', makeBig(mulberry32(2026))));
+  dist.push(await distanceCase('10 lesions spread over the grid', makeSpread(mulberry32(10), 10, 12)));
+  dist.push(await distanceCase('100 small lesions spread over the grid', makeSpread(mulberry32(100), 100, 5)));
+  process.stdout.write(dist.join('\n') + '\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropPair, EMPTY_BOX, maskBox, unionCrops, type Dims3 } from './grid';
+import { EMPTY_BOX, maskBox, type Dims3 } from './grid';
 import { confusion, confusionAndBox } from './overlap';
 import { mulberry32 } from '../random/mulberry32';
 
@@ -100,33 +100,5 @@ describe('bounding boxes', () => {
   it('refuses masks of the wrong length', () => {
     expect(() => confusion(new Uint8Array(3), new Uint8Array(4))).toThrow('mask lengths differ: 3 vs 4');
     expect(() => confusionAndBox(new Uint8Array(3), new Uint8Array(3), dims)).toThrow('mask length does not match dims');
-  });
-});
-
-describe('unionCrops', () => {
-  it('is null when both masks are empty', () => {
-    expect(unionCrops(new Uint8Array(24), new Uint8Array(24), dims)).toBeNull();
-    // The caller's box decides: an empty box means nothing to crop even if crops were passed.
-    const crops = cropPair(mask([1, 1, 1]), mask([1, 1, 1]), dims, maskBox(mask([1, 1, 1]), dims));
-    expect(unionCrops(mask([1, 1, 1]), mask([1, 1, 1]), dims, EMPTY_BOX, crops)).toBeNull();
-  });
-
-  it('crops both masks on their union box, padded by one voxel', () => {
-    const pair = unionCrops(mask([1, 0, 0]), mask([2, 2, 1]), dims);
-    // Union box lo (1,0,0) hi (2,2,1): extent 2×3×2, plus 1 each side → 4×5×4, origin lo − 1.
-    expect(pair?.ref.dims).toEqual([4, 5, 4]);
-    expect(pair?.pred.origin).toEqual([0, -1, -1]);
-    // R's voxel (1,0,0) sits at crop (1,1,1); P's (2,2,1) at crop (2,3,2).
-    expect(pair?.ref.data[1 + 4 * (1 + 5 * 1)]).toBe(1);
-    expect(pair?.pred.data[2 + 4 * (3 + 5 * 2)]).toBe(1);
-    expect(pair?.ref.data.reduce((a, b) => a + b, 0)).toBe(1);
-  });
-
-  it('returns the crops the caller already made', () => {
-    const ref = mask([1, 0, 0]);
-    const pred = mask([2, 2, 1]);
-    const box = { empty: false, lo: [1, 0, 0], hi: [2, 2, 1] } as const;
-    const crops = cropPair(ref, pred, dims, box);
-    expect(unionCrops(ref, pred, dims, box, crops)).toBe(crops);
   });
 });

@@ -1,9 +1,9 @@
 /**
- * Grid helpers shared by the metric families: dimensions, spacing, bounding boxes and padded crops.
+ * Grid helpers shared by the metric families: dimensions, spacing and bounding boxes.
  *
- * Masks are Uint8Array holding 0 or 1, i fastest (the NIfTI / Volume layout). Every expensive metric
- * works on a crop of the masks' bounding box padded by one background voxel on every side, so memory
- * grows with the lesions' extent, not with the volume, and neighbour lookups need no bounds checks.
+ * Masks are Uint8Array holding 0 or 1, i fastest (the NIfTI / Volume layout). The expensive metrics
+ * visit only the rows that hold lesion voxels (rows.ts), so their cost and memory follow the lesions'
+ * surfaces and runs, not the volume or the lesions' bounding box.
  */
 
 export type Dims3 = readonly [number, number, number];
@@ -95,52 +95,6 @@ export function maskBox(mask: Uint8Array, dims: Dims3): Box3 {
     }
   }
   return bounds.box();
-}
-
-/** A crop of the box plus `pad` background voxels on each side. */
-export interface PaddedCrop {
-  readonly data: Uint8Array;
-  readonly dims: Dims3;
-  /** Full-volume index of crop voxel (0,0,0); may be negative because of the padding. */
-  readonly origin: readonly [number, number, number];
-}
-
-export function paddedCrop(mask: Uint8Array, dims: Dims3, box: Box3, pad = 1): PaddedCrop {
-  const ex = box.hi[0] - box.lo[0] + 1;
-  const ey = box.hi[1] - box.lo[1] + 1;
-  const ez = box.hi[2] - box.lo[2] + 1;
-  const cd: Dims3 = [ex + 2 * pad, ey + 2 * pad, ez + 2 * pad];
-  const out = new Uint8Array(cd[0] * cd[1] * cd[2]);
-  const [nx, ny] = dims;
-  for (let k = 0; k < ez; k++) {
-    for (let j = 0; j < ey; j++) {
-      const src = box.lo[0] + nx * (box.lo[1] + j + ny * (box.lo[2] + k));
-      const dst = pad + cd[0] * (pad + j + cd[1] * (pad + k));
-      out.set(mask.subarray(src, src + ex), dst);
-    }
-  }
-  return { data: out, dims: cd, origin: [box.lo[0] - pad, box.lo[1] - pad, box.lo[2] - pad] };
-}
-
-/** Padded crops of R and P on the same box, made once per case and shared by the metric families. */
-export interface CropPair {
-  readonly ref: PaddedCrop;
-  readonly pred: PaddedCrop;
-}
-
-export function cropPair(ref: Uint8Array, pred: Uint8Array, dims: Dims3, box: Box3): CropPair {
-  return { ref: paddedCrop(ref, dims, box, 1), pred: paddedCrop(pred, dims, box, 1) };
-}
-
-/**
- * The crops of R and P on their union box, or null when both masks are empty (every pairwise family
- * then returns its empty result). `box` and `crops` are the caller's when it already has them:
- * CaseContext counts the box in its first pass and crops once for all families.
- */
-export function unionCrops(ref: Uint8Array, pred: Uint8Array, dims: Dims3, box?: Box3, crops?: CropPair): CropPair | null {
-  const b = box ?? unionBox(maskBox(ref, dims), maskBox(pred, dims));
-  if (b.empty) return null;
-  return crops ?? cropPair(ref, pred, dims, b);
 }
 
 /** Converts any voxel array to a 0/1 mask (nonzero = 1). */

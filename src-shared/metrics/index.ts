@@ -5,8 +5,6 @@
  */
 export * from './grid';
 export * from './overlap';
-export * from './edt';
-export * from './borders';
 export * from './surfaceDistance';
 export * from './surfelTable';
 export * from './surfaceDice';

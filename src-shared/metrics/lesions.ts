@@ -1,6 +1,6 @@
 /**
- * Lesions as connected components (6- or 26-connectivity, two-pass labelling with union-find on a
- * padded crop of the union bounding box), and the two matching rules:
+ * Lesions as connected components (6- or 26-connectivity, union-find on the runs of set voxels of
+ * each row, so the cost follows the lesions, not their bounding box), and the two matching rules:
  *  - ISLES'22 any-overlap (ezequieldlrosa/isles22, utils/eval_utils.py compute_lesion_f1_score,
  *    cc3d 26-connectivity): a reference lesion is TP when any of its voxels is predicted, FN
  *    otherwise; a predicted component is FP when none of its voxels is in the reference. No
@@ -9,16 +9,50 @@
  *    initial_mapping uses `matrix > thresh`). Components are disjoint, so IoU > 0.5 admits at most
  *    one partner per lesion and the greedy pass has no ambiguity to resolve.
  */
-import { type Box3, type CropPair, type Dims3, type PaddedCrop, type Spacing3, maskBox, paddedCrop, unionCrops, voxelMl } from './grid';
+import { type Box3, type Dims3, type Spacing3, maskBox, voxelMl } from './grid';
+import { type MaskRows, type RowPair, maskRows, unionRows } from './rows';
 
 export type Connectivity = 6 | 26;
 
-export interface Components {
-  /** Labels 1..count on the padded crop (0 = background). */
-  readonly labels: Int32Array;
-  readonly count: number;
-  readonly cropDims: Dims3;
-  readonly origin: readonly [number, number, number];
+/** Maximal runs of set voxels along i, row by row in raster order, over the rows of a box. */
+interface Runs {
+  /** Per row of the box (rows.ts numbering), the index of its first run; one entry more at the end. */
+  readonly rowStart: Int32Array;
+  /** First and last i of each run. */
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+}
+
+function runsOf(mask: Uint8Array, dims: Dims3, rows: MaskRows): Runs {
+  const { box, first, last } = rows;
+  const rowStart = new Int32Array(first.length + 1);
+  let start = new Int32Array(1024),
+    end = new Int32Array(1024);
+  let n = 0;
+  const [nx, ny] = dims;
+  const rowsJ = box.hi[1] - box.lo[1] + 1;
+  for (let r = 0; r < first.length; r++) {
+    rowStart[r] = n;
+    if (first[r] < 0) continue;
+    const p = nx * (box.lo[1] + (r % rowsJ) + ny * (box.lo[2] + Math.floor(r / rowsJ)));
+    for (let i = first[r]; i <= last[r]; i++) {
+      if (mask[p + i] === 0) continue;
+      const s = i;
+      while (i < last[r] && mask[p + i + 1] !== 0) i++;
+      if (n === start.length) {
+        const s2 = new Int32Array(2 * n),
+          e2 = new Int32Array(2 * n);
+        s2.set(start);
+        e2.set(end);
+        start = s2;
+        end = e2;
+      }
+      start[n] = s;
+      end[n++] = i;
+    }
+  }
+  rowStart[first.length] = n;
+  return { rowStart, start: start.slice(0, n), end: end.slice(0, n) };
 }
 
 function find(parent: Int32Array, x: number): number {
@@ -34,85 +68,77 @@ function find(parent: Int32Array, x: number): number {
   return r;
 }
 
-function union(parent: Int32Array, a: number, b: number): number {
+/** Joins the sets of a and b; the smaller index stays the root, so roots are first in raster order. */
+function union(parent: Int32Array, a: number, b: number): void {
   const ra = find(parent, a);
   const rb = find(parent, b);
-  if (ra === rb) return ra;
-  if (ra < rb) {
-    parent[rb] = ra;
-    return ra;
-  }
-  parent[ra] = rb;
-  return rb;
+  if (ra < rb) parent[rb] = ra;
+  else if (rb < ra) parent[ra] = rb;
 }
 
-/** Backward neighbour offsets (already visited in raster order) for the given connectivity. */
-function backwardOffsets(cd: Dims3, connectivity: Connectivity): Int32Array {
-  const sy = cd[0],
-    sz = cd[0] * cd[1];
-  const offs: number[] = [];
-  for (let dk = -1; dk <= 0; dk++) {
-    for (let dj = -1; dj <= 1; dj++) {
-      for (let di = -1; di <= 1; di++) {
-        const o = di + dj * sy + dk * sz;
-        if (o >= 0) continue;
-        const manhattan = Math.abs(di) + Math.abs(dj) + Math.abs(dk);
-        if (connectivity === 6 && manhattan !== 1) continue;
-        offs.push(o);
+export interface Components {
+  readonly runs: Runs;
+  /** Per run, its component 1..count, numbered in raster order of each component's first voxel. */
+  readonly label: Int32Array;
+  readonly count: number;
+}
+
+/**
+ * Connected components by union-find on runs: a run joins the runs of the rows already visited that
+ * touch it, (j − 1, k) and (j, k − 1) sharing an i under 6-connectivity, and also (j − 1, k − 1) and
+ * (j + 1, k − 1), with i ranges touching diagonally (one voxel apart), under 26-connectivity. Runs
+ * of one row never touch (they are maximal). Cost follows the runs, not the box.
+ */
+function labelRuns(runs: Runs, box: Box3, connectivity: Connectivity): Components {
+  const { rowStart, start, end } = runs;
+  const n = start.length;
+  const parent = new Int32Array(n);
+  for (let u = 0; u < n; u++) parent[u] = u;
+  const rowsJ = box.hi[1] - box.lo[1] + 1;
+  const rowsK = box.hi[2] - box.lo[2] + 1;
+  const reach = connectivity === 26 ? 1 : 0;
+  const back: (readonly [number, number])[] =
+    connectivity === 26
+      ? [
+          [-1, 0],
+          [0, -1],
+          [-1, -1],
+          [1, -1],
+        ]
+      : [
+          [-1, 0],
+          [0, -1],
+        ];
+  for (let kr = 0, r = 0; kr < rowsK; kr++) {
+    for (let jr = 0; jr < rowsJ; jr++, r++) {
+      if (rowStart[r] === rowStart[r + 1]) continue;
+      for (const [dj, dk] of back) {
+        const j = jr + dj,
+          k = kr + dk;
+        if (j < 0 || j >= rowsJ || k < 0) continue;
+        const nr = j + rowsJ * k;
+        const nEnd = rowStart[nr + 1];
+        let v = rowStart[nr];
+        for (let u = rowStart[r]; u < rowStart[r + 1] && v < nEnd; u++) {
+          while (v < nEnd && end[v] + reach < start[u]) v++;
+          for (let w = v; w < nEnd && start[w] <= end[u] + reach; w++) union(parent, u, w);
+        }
       }
     }
   }
-  return Int32Array.from(offs);
+  const label = new Int32Array(n);
+  let count = 0;
+  for (let u = 0; u < n; u++) {
+    const r = find(parent, u);
+    label[u] = r === u ? ++count : label[r];
+  }
+  return { runs, label, count };
 }
 
 /** Labels the components of a 0/1 mask inside `box` (default: its own bounding box). */
 export function labelComponents(mask: Uint8Array, dims: Dims3, connectivity: Connectivity, box?: Box3): Components {
-  const b = box ?? maskBox(mask, dims);
-  if (b.empty) return { labels: new Int32Array(0), count: 0, cropDims: [0, 0, 0], origin: [0, 0, 0] };
-  return labelCrop(paddedCrop(mask, dims, b, 1), connectivity);
-}
-
-/** Labels a padded crop (pad ≥ 1). */
-export function labelCrop(crop: PaddedCrop, connectivity: Connectivity): Components {
-  const cd = crop.dims;
-  const data = crop.data;
-  const labels = new Int32Array(data.length);
-  const offs = backwardOffsets(cd, connectivity);
-  let fg = 0;
-  for (let p = 0; p < data.length; p++) fg += data[p];
-  const parent = new Int32Array(fg + 1);
-  let next = 1;
-  const sy = cd[0],
-    sz = cd[0] * cd[1];
-  for (let k = 1; k < cd[2] - 1; k++) {
-    for (let j = 1; j < cd[1] - 1; j++) {
-      let p = 1 + j * sy + k * sz;
-      for (let i = 1; i < cd[0] - 1; i++, p++) {
-        if (data[p] === 0) continue;
-        let l = 0;
-        for (let o = 0; o < offs.length; o++) {
-          const nl = labels[p + offs[o]];
-          if (nl === 0) continue;
-          l = l === 0 ? nl : union(parent, l, nl);
-        }
-        if (l === 0) {
-          l = next++;
-          parent[l] = l;
-        }
-        labels[p] = l;
-      }
-    }
-  }
-  // Resolve to consecutive final labels in raster order of first appearance.
-  const final = new Int32Array(next);
-  let count = 0;
-  for (let l = 1; l < next; l++) {
-    const r = find(parent, l);
-    if (r === l) final[l] = ++count;
-  }
-  for (let l = 1; l < next; l++) final[l] = final[find(parent, l)];
-  for (let p = 0; p < labels.length; p++) if (labels[p] !== 0) labels[p] = final[labels[p]];
-  return { labels, count, cropDims: cd, origin: crop.origin };
+  const rows = maskRows(mask, dims, box ?? maskBox(mask, dims));
+  return labelRuns(runsOf(mask, dims, rows), rows.box, connectivity);
 }
 
 export interface LesionRow {
@@ -137,8 +163,8 @@ export interface LesionAnalysis {
 }
 
 /**
- * Components of R and P (same connectivity) on one shared crop of the union box, with per-lesion
- * rows and the pairwise overlaps needed by both matching rules.
+ * Components of R and P (same connectivity) on the rows of their union box, with per-lesion rows
+ * and the pairwise overlaps needed by both matching rules. `rows` is the caller's when it has them.
  */
 export function analyseLesions(
   ref: Uint8Array,
@@ -146,45 +172,54 @@ export function analyseLesions(
   dims: Dims3,
   spacing: Spacing3,
   connectivity: Connectivity,
-  box?: Box3,
-  crops?: CropPair,
+  rows?: RowPair,
 ): LesionAnalysis {
-  const pair = unionCrops(ref, pred, dims, box, crops);
-  if (!pair) return { connectivity, ref: [], pred: [] };
-  const cr = labelCrop(pair.ref, connectivity);
-  const cp = labelCrop(pair.pred, connectivity);
+  const rp = rows ?? unionRows(ref, pred, dims);
+  const box = rp.box;
+  if (box.empty) return { connectivity, ref: [], pred: [] };
+  const cr = labelRuns(runsOf(ref, dims, rp.ref), box, connectivity);
+  const cp = labelRuns(runsOf(pred, dims, rp.pred), box, connectivity);
   const nR = cr.count,
     nP = cp.count;
+  // Centroids are summed relative to the box corner less one voxel and shifted back at the end (the
+  // sums are of integers, so exact in any order): the figures the padded-crop labelling gave.
+  const o = [box.lo[0] - 1, box.lo[1] - 1, box.lo[2] - 1] as const;
+  const rowsJ = box.hi[1] - box.lo[1] + 1;
+  const stats = (c: Components, size: Float64Array, cen: Float64Array) => {
+    const { rowStart, start, end } = c.runs;
+    for (let r = 0; r + 1 < rowStart.length; r++) {
+      const j = box.lo[1] + (r % rowsJ) - o[1],
+        k = box.lo[2] + Math.floor(r / rowsJ) - o[2];
+      for (let u = rowStart[r]; u < rowStart[r + 1]; u++) {
+        const l = c.label[u];
+        const len = end[u] - start[u] + 1;
+        size[l] += len;
+        cen[3 * l] += (len * (start[u] - o[0] + (end[u] - o[0]))) / 2;
+        cen[3 * l + 1] += len * j;
+        cen[3 * l + 2] += len * k;
+      }
+    }
+  };
   const sizeR = new Float64Array(nR + 1),
     sizeP = new Float64Array(nP + 1);
   const cenR = new Float64Array(3 * (nR + 1)),
     cenP = new Float64Array(3 * (nP + 1));
+  stats(cr, sizeR, cenR);
+  stats(cp, sizeP, cenP);
+  // Overlap of every pair of components that share voxels, from the runs of each row.
   const inter = new Map<number, number>();
-  const [cx, cy] = cr.cropDims;
-  const lr = cr.labels,
-    lp = cp.labels;
-  for (let p = 0; p < lr.length; p++) {
-    const a = lr[p];
-    const q = lp[p];
-    if ((a | q) === 0) continue;
-    const i = p % cx,
-      j = Math.floor(p / cx) % cy,
-      k = Math.floor(p / (cx * cy));
-    if (a !== 0) {
-      sizeR[a]++;
-      cenR[3 * a] += i;
-      cenR[3 * a + 1] += j;
-      cenR[3 * a + 2] += k;
-    }
-    if (q !== 0) {
-      sizeP[q]++;
-      cenP[3 * q] += i;
-      cenP[3 * q + 1] += j;
-      cenP[3 * q + 2] += k;
-    }
-    if (a !== 0 && q !== 0) {
-      const key = a * (nP + 1) + q;
-      inter.set(key, (inter.get(key) ?? 0) + 1);
+  const ra = cr.runs,
+    pa = cp.runs;
+  for (let r = 0; r + 1 < ra.rowStart.length; r++) {
+    let v = pa.rowStart[r];
+    const vEnd = pa.rowStart[r + 1];
+    for (let u = ra.rowStart[r]; u < ra.rowStart[r + 1] && v < vEnd; u++) {
+      while (v < vEnd && pa.end[v] < ra.start[u]) v++;
+      for (let w = v; w < vEnd && pa.start[w] <= ra.end[u]; w++) {
+        const n = Math.min(ra.end[u], pa.end[w]) - Math.max(ra.start[u], pa.start[w]) + 1;
+        const key = cr.label[u] * (nP + 1) + cp.label[w];
+        inter.set(key, (inter.get(key) ?? 0) + n);
+      }
     }
   }
   const bestR = new Float64Array(nR + 1),
@@ -207,8 +242,7 @@ export function analyseLesions(
     }
   }
   const vml = voxelMl(spacing);
-  const o = cr.origin;
-  const rows = (n: number, size: Float64Array, cen: Float64Array, best: Float64Array, over: Uint8Array, match: Uint8Array) => {
+  const table = (n: number, size: Float64Array, cen: Float64Array, best: Float64Array, over: Uint8Array, match: Uint8Array) => {
     const out: LesionRow[] = [];
     for (let l = 1; l <= n; l++) {
       out.push({
@@ -225,8 +259,8 @@ export function analyseLesions(
   };
   return {
     connectivity,
-    ref: rows(nR, sizeR, cenR, bestR, overR, matchR),
-    pred: rows(nP, sizeP, cenP, bestP, overP, matchP),
+    ref: table(nR, sizeR, cenR, bestR, overR, matchR),
+    pred: table(nP, sizeP, cenP, bestP, overP, matchP),
   };
 }
 

@@ -1,16 +1,19 @@
 /**
  * Border-voxel surface distances (voxel centres), the basis of HD, HD95, ASSD, MASD and the
- * MetricsReloaded NSD. Both directions come from one padded crop of the union bounding box:
- * EDT of R's border read at P's border voxels, and the reverse.
+ * MetricsReloaded NSD: from each border voxel of P to the nearest border voxel of R, and the reverse.
+ * The border voxels are listed from the masks (surfacePoints.ts) and each distance is an exact
+ * nearest-point search among the other mask's border voxels (nearestSurface.ts), so the cost and
+ * memory follow the surfaces, not the bounding box of the lesions.
  *
  * USE computes these through medpy (metric.binary.__surface_distances: border = mask XOR
  * erosion by the cross, distance_transform_edt(~border, sampling)); MetricsReloaded through
  * pairwise_measures.py border_distance(). Both are the same numbers; the conventions differ only in
  * how they summarise them (below).
  */
-import { borderOfPadded } from './borders';
-import { squaredEdt } from './edt';
-import { type Box3, type CropPair, type Dims3, type Spacing3, unionCrops } from './grid';
+import type { Dims3, Spacing3 } from './grid';
+import { nearestDistances } from './nearestSurface';
+import { type RowPair, unionRows } from './rows';
+import { borderVoxels } from './surfacePoints';
 import { max, percentileLinear, sum } from './stats';
 
 export interface BorderDistances {
@@ -20,34 +23,12 @@ export interface BorderDistances {
   readonly refToPred: Float64Array;
 }
 
-function gather(dist2: Float64Array, at: Uint8Array, count: number): Float64Array {
-  const out = new Float64Array(count);
-  let n = 0;
-  for (let p = 0; p < at.length; p++) {
-    if (at[p] !== 0) out[n++] = Math.sqrt(dist2[p]);
-  }
-  return out;
-}
-
-export function borderDistances(
-  ref: Uint8Array,
-  pred: Uint8Array,
-  dims: Dims3,
-  spacing: Spacing3,
-  box?: Box3,
-  crops?: CropPair,
-): BorderDistances {
-  const pair = unionCrops(ref, pred, dims, box, crops);
-  if (!pair) return { predToRef: new Float64Array(0), refToPred: new Float64Array(0) };
-  const { ref: cr, pred: cp } = pair;
-  const br = borderOfPadded(cr.data, cr.dims);
-  const bp = borderOfPadded(cp.data, cp.dims);
-  // Each EDT is read only at the other mask's border voxels.
-  const buf = squaredEdt(br.mask, cr.dims, spacing, undefined, bp.mask);
-  const predToRef = gather(buf, bp.mask, bp.count);
-  squaredEdt(bp.mask, cp.dims, spacing, buf, br.mask);
-  const refToPred = gather(buf, br.mask, br.count);
-  return { predToRef, refToPred };
+/** Distances in scan order of each mask's border voxels. `rows` is the caller's when it has them. */
+export function borderDistances(ref: Uint8Array, pred: Uint8Array, dims: Dims3, spacing: Spacing3, rows?: RowPair): BorderDistances {
+  const rp = rows ?? unionRows(ref, pred, dims);
+  const r = borderVoxels(ref, dims, rp.ref);
+  const p = borderVoxels(pred, dims, rp.pred);
+  return { predToRef: nearestDistances(p.xyz, r.xyz, spacing), refToPred: nearestDistances(r.xyz, p.xyz, spacing) };
 }
 
 /** HD: the larger directed maximum. */

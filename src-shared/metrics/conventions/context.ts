@@ -1,15 +1,17 @@
 /**
  * One case's shared intermediate results, computed lazily and at most once, so `all` conventions
- * cost little more than the most expensive one: one counting pass (with the union box), one pair of
- * border-voxel EDTs (USE and MetricsReloaded share the same border distances), one pair of
- * corner-lattice EDTs (USE surface Dice) and one 26-connected labelling (ISLES'22 and MetricsReloaded).
+ * cost little more than the most expensive one: one counting pass (with the union box), one scan for
+ * the rows that hold lesion voxels, one pair of border-voxel distance sets (USE and MetricsReloaded
+ * share the same border distances), one pair of corner-lattice distance sets (USE surface Dice) and
+ * one 26-connected labelling (ISLES'22 and MetricsReloaded).
  */
-import { type Box3, type CropPair, type Dims3, type Spacing3, cropPair } from '../grid';
+import type { Box3, Dims3, Spacing3 } from '../grid';
 import { type Confusion, confusionAndBox } from '../overlap';
 import { type BorderDistances, borderDistances } from '../surfaceDistance';
 import { type SurfelDistances, surfelDistances } from '../surfaceDice';
 import { type LesionAnalysis, analyseLesions } from '../lesions';
 import { majority, softReference } from '../raters';
+import { type RowPair, unionRows } from '../rows';
 import type { CaseInput } from './types';
 
 export class CaseContext {
@@ -22,7 +24,7 @@ export class CaseContext {
   private bd?: BorderDistances;
   private sd?: SurfelDistances;
   private les26?: LesionAnalysis;
-  private crops?: CropPair;
+  private rp?: RowPair;
   private soft?: Float64Array;
   private maj?: Uint8Array;
 
@@ -50,26 +52,21 @@ export class CaseContext {
   get masksAreBinary(): boolean {
     return this.counted().binary;
   }
-  /** Padded crops of both masks on the union box, shared by distances, surfels and lesions. */
-  get cropPair(): CropPair {
-    if (!this.crops) this.crops = cropPair(this.input.ref, this.input.pred, this.dims, this.box);
-    return this.crops;
-  }
-  /** The shared crops, or undefined when both masks are empty (each family then needs none). */
-  private get sharedCrops(): CropPair | undefined {
-    return this.box.empty ? undefined : this.cropPair;
+  /** Where each mask's rows hold lesion voxels: the surfaces and the lesions visit only those rows. */
+  private get rows(): RowPair {
+    return (this.rp ??= unionRows(this.input.ref, this.input.pred, this.dims, this.box));
   }
   get borderDistances(): BorderDistances {
     const { ref, pred } = this.input;
-    return (this.bd ??= borderDistances(ref, pred, this.dims, this.spacing, this.box, this.sharedCrops));
+    return (this.bd ??= borderDistances(ref, pred, this.dims, this.spacing, this.rows));
   }
   get surfelDistances(): SurfelDistances {
     const { ref, pred } = this.input;
-    return (this.sd ??= surfelDistances(ref, pred, this.dims, this.spacing, this.box, this.sharedCrops));
+    return (this.sd ??= surfelDistances(ref, pred, this.dims, this.spacing, this.rows));
   }
   get lesions26(): LesionAnalysis {
     const { ref, pred } = this.input;
-    return (this.les26 ??= analyseLesions(ref, pred, this.dims, this.spacing, 26, this.box, this.sharedCrops));
+    return (this.les26 ??= analyseLesions(ref, pred, this.dims, this.spacing, 26, this.rows));
   }
   /** Mean of the raters, or undefined without raters. */
   get softReference(): Float64Array | undefined {
