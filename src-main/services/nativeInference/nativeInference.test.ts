@@ -14,7 +14,7 @@ import type { NativeJobStatus } from '../../../src-shared/api/nativeInferenceCha
 import { TOKEN_HEADER } from '../../../src-shared/api/transport';
 import { dwiChannelSources, loadModelFolder, ortRunner, runSegmentation } from '../../../src-shared/inference';
 import { parseBval, readNifti, splitByBValue } from '../../../src-shared/nifti';
-import { startBrowserServer, type BrowserServer } from '../../server/httpServer';
+import { isLoopbackAddress, startBrowserServer, type BrowserServer } from '../../server/httpServer';
 import { rawRequest } from '../../server/testSupport';
 import { repoRoot, useDemoDwiBackend } from '../demoDwiBackend.testSupport';
 import { createNativeInference } from './nativeInference';
@@ -181,6 +181,14 @@ describe('native CPU inference over HTTP', () => {
     expect(await call('inference.nativeStart', { session: token, caseId, modelKey: 'bundled/../x' })).toMatchObject({ ok: false });
     await must('inference.nativeCancel', { session: token, jobId });
   }, 300_000);
+});
+
+describe('who gets native inference in browser mode', () => {
+  it('a client on this computer (loopback) only; the server listens on 127.0.0.1 anyway', () => {
+    for (const a of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(a), a).toBe(true);
+    for (const a of ['192.168.1.20', '::ffff:10.0.0.1', 'fe80::1', '128.0.0.1', undefined])
+      expect(isLoopbackAddress(a), String(a)).toBe(false);
+  });
 });
 
 describe('a native worker that fails', () => {
