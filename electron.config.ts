@@ -49,6 +49,13 @@ export default defineConfig({
   },
 });
 
+/** Patterns leaving out onnxruntime-node's add-ons for the other operating systems. */
+function otherPlatformsOrt(keep: 'linux' | 'win32' | 'darwin'): string[] {
+  return (['linux', 'win32', 'darwin'] as const)
+    .filter((os) => os !== keep)
+    .map((os) => `!node_modules/onnxruntime-node/bin/napi-v6/${os}/**`);
+}
+
 /** electron-builder: see https://www.electron.build/configuration */
 export const builderConfig: Configuration = {
   appId: 'org.quorum.review',
@@ -80,7 +87,9 @@ export const builderConfig: Configuration = {
     onlyLoadAppFromAsar: true,
     grantFileProtocolExtraPrivileges: false,
   },
+  // onnxruntime-node ships every platform's add-on (290 MB); each installer keeps its own OS's.
   linux: {
+    files: otherPlatformsOrt('linux'),
     target: ['AppImage', 'deb'],
     category: 'Science',
     synopsis: 'Review segmentations of CT and diffusion MRI',
@@ -93,6 +102,7 @@ export const builderConfig: Configuration = {
     depends: ['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0'],
   },
   win: {
+    files: otherPlatformsOrt('win32'),
     target: [{ target: 'nsis', arch: ['x64', 'arm64'] }],
     artifactName: '${productName}-Setup-${version}-${arch}.${ext}',
   },
@@ -104,6 +114,7 @@ export const builderConfig: Configuration = {
     createStartMenuShortcut: true,
   },
   mac: {
+    files: otherPlatformsOrt('darwin'),
     target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],
     category: 'public.app-category.medical',
     hardenedRuntime: true,

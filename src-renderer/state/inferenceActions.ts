@@ -183,15 +183,19 @@ async function caseInputs(
 }
 
 /**
- * Native CPU first, or the worker (WebGPU or WASM)? With the reason a native run gives for itself in
- * the automatic choice; null for the worker.
+ * Who runs the model first: native CPU on the server (with the reason the automatic choice gives
+ * for it; none when the user chose it), or the worker (WebGPU when allowed and preferred, else WASM).
  */
-async function nativeFirst(choice: ExecutionProviderChoice, entry: ModelEntry): Promise<{ reason: string | null } | null> {
-  if (choice === 'wasm') return null;
-  if (choice === 'native') return { reason: null };
-  if (!entry.webgpu?.canRun) return { reason: `${entry.webgpu?.blocking[0] ?? 'The model cannot run on WebGPU'}; native CPU runs it.` };
-  if (await realWebGpuAdapter()) return null;
-  return { reason: 'WebGPU is not available on this computer; native CPU runs it.' };
+type FirstRunner =
+  { readonly kind: 'native'; readonly reason: string | null } | { readonly kind: 'worker'; readonly preferWebGpu: boolean };
+
+async function firstRunner(choice: ExecutionProviderChoice, entry: ModelEntry, signedIn: boolean): Promise<FirstRunner> {
+  if (choice === 'wasm' || !signedIn) return { kind: 'worker', preferWebGpu: false };
+  if (choice === 'native') return { kind: 'native', reason: null };
+  if (!entry.webgpu?.canRun)
+    return { kind: 'native', reason: `${entry.webgpu?.blocking[0] ?? 'The model cannot run on WebGPU'}; native CPU runs it.` };
+  if (await realWebGpuAdapter()) return { kind: 'worker', preferWebGpu: true };
+  return { kind: 'native', reason: 'WebGPU is not available on this computer; native CPU runs it.' };
 }
 
 export async function runModel(): Promise<void> {
@@ -208,18 +212,18 @@ export async function runModel(): Promise<void> {
   }
   try {
     const session = annotationStore.getState().signedIn?.token;
-    const native = session === undefined ? null : await nativeFirst(settingsStore.getState().executionProvider, entry);
+    const first = await firstRunner(settingsStore.getState().executionProvider, entry, session !== undefined);
     let nativeFailure: string | null = null;
-    if (native && session !== undefined) {
+    if (first.kind === 'native' && session !== undefined) {
       const run = runNative(session, c.caseId, entry.key, (progress) => {
         if (inferenceStore.getState().phase === 'running') set({ progress });
       });
       current = { native: run };
-      set({ phase: 'running', message: null, progress: null, timings: null, ep: 'cpu-native', fallbackReason: native.reason });
+      set({ phase: 'running', message: null, progress: null, timings: null, ep: 'cpu-native', fallbackReason: first.reason });
       const outcome = await run.outcome;
       current = null;
       if (outcome.kind === 'result') {
-        acceptResult(c, entry, outcome.result, { ...outcome.provenance, fallbackReason: native.reason }, c.volumes[0].spacingMm);
+        acceptResult(c, entry, outcome.result, { ...outcome.provenance, fallbackReason: first.reason }, c.volumes[0].spacingMm);
         return;
       }
       if (outcome.kind === 'cancelled') {
@@ -228,7 +232,7 @@ export async function runModel(): Promise<void> {
       }
       nativeFailure = `Native CPU could not run the model (${outcome.reason.replace(/\.$/, '')}); using WASM.`;
     }
-    await ensureLoaded(entry, native === null);
+    await ensureLoaded(entry, first.kind === 'worker' && first.preferWebGpu);
     set({ ep: workerEp?.ep ?? null, fallbackReason: nativeFailure ?? workerEp?.fallbackReason ?? null });
     set({ phase: 'loading', message: 'Reading the case…' });
     const input = await caseInputs(c);
