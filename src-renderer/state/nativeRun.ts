@@ -11,7 +11,7 @@ import { fetchVolumeBytes, getApi } from '../api';
 
 const POLL_MS = 250;
 
-export type NativeOutcome =
+type NativeOutcome =
   | { readonly kind: 'result'; readonly result: SegmentationResult; readonly provenance: InferenceProvenance }
   | { readonly kind: 'cancelled' }
   /** Native could not run it: the reason, for the WASM run that follows. */

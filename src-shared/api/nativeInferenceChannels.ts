@@ -16,7 +16,7 @@ import { inferenceProvenanceSchema } from '../inference/provenance';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
-export const inferenceProgressSchema = z.object({
+const inferenceProgressSchema = z.object({
   stage: z.enum(['preprocess', 'inference', 'postprocess', 'done']),
   fraction: z.number(),
   runsDone: z.number().int(),
@@ -24,7 +24,7 @@ export const inferenceProgressSchema = z.object({
   etaSeconds: z.number().nullable(),
 });
 
-export const stageTimingsSchema = z.object({
+const stageTimingsSchema = z.object({
   channelsMs: z.number(),
   resampleMs: z.number(),
   normaliseMs: z.number(),
@@ -36,7 +36,7 @@ export const stageTimingsSchema = z.object({
 });
 
 /** URLs (relative to the app origin) of a finished job's arrays, on the case grid. */
-export const nativeResultArraysSchema = z.object({
+const nativeResultArraysSchema = z.object({
   /** float32, one per output label. */
   probabilities: z.array(z.string()),
   /** uint8. */
@@ -46,9 +46,8 @@ export const nativeResultArraysSchema = z.object({
   mutualInformation: z.string().nullable(),
   variance: z.array(z.string()).nullable(),
 });
-export type NativeResultArrays = z.infer<typeof nativeResultArraysSchema>;
 
-export const nativeJobStatusSchema = z.discriminatedUnion('state', [
+const nativeJobStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('running'), progress: inferenceProgressSchema.nullable() }),
   z.object({
     state: z.literal('done'),

@@ -17,7 +17,7 @@ import type { NativeInference } from './nativeInference';
 
 type NativeChannels = Pick<QuorumApi, 'quorum:inference.nativeStart' | 'quorum:inference.nativeStatus' | 'quorum:inference.nativeCancel'>;
 
-export interface NativeInferenceDeps {
+interface NativeInferenceDeps {
   /** The jobs, or why this server does not run models natively (the caller runs WASM). */
   readonly native: NativeInference | { readonly unavailable: string };
   readonly models: Pick<ModelsService, 'load'>;

@@ -24,7 +24,7 @@ import { fail, ok } from '../apiResult';
 import { startWorker, type NativeWorkerEntry } from './startWorker';
 import type { NativeWorkerEvent, NativeWorkerRun } from './workerMessages';
 
-export interface NativeRunInput {
+interface NativeRunInput {
   readonly model: LoadedModel;
   readonly dims: Vec3;
   readonly spacingMm: Vec3;
@@ -32,7 +32,7 @@ export interface NativeRunInput {
   readonly ttaFlipAxes?: readonly number[];
 }
 
-export interface NativeInferenceOptions {
+interface NativeInferenceOptions {
   readonly worker: NativeWorkerEntry;
   /** onnxruntime-node intra-op threads. */
   readonly threads: number;
