@@ -132,7 +132,7 @@ describe('native CPU inference over HTTP', () => {
       headers: { [TOKEN_HEADER]: TOKEN, Host: `127.0.0.1:${server.port}` },
     });
     expect(gone.status).toBe(404);
-  }, 300_000);
+  }, 600_000);
 
   it('cancel stops a run between patches', async () => {
     const { token } = await demo.signedInRater('Native Canceller');
