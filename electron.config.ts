@@ -2,7 +2,8 @@
  * Build and packaging configuration for the Electron app, in one typed file.
  *
  * - `default`: electron-vite's three builds (`electron-vite build --config electron.config.ts`):
- *   main → out/main/main.js (ES module, dependencies left to node_modules), preload →
+ *   main → out/main/main.js and the native inference worker out/main/nativeInferenceWorker.js (ES
+ *   modules, dependencies left to node_modules), preload →
  *   out/preload/preload.cjs (CommonJS and fully bundled: a sandboxed preload can only `require`
  *   electron), renderer → out/renderer with the same Vite settings browser mode uses
  *   (src-renderer/vite.config.ts).
@@ -13,7 +14,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Configuration } from 'electron-builder';
 import { defineConfig } from 'electron-vite';
-import { RESOURCE_DIRS } from './src-main/shell/packagedLayout';
+import { ASAR_UNPACK, MAIN_ENTRIES, RESOURCE_DIRS } from './src-main/shell/packagedLayout';
 import { rendererConfig } from './src-renderer/vite.config';
 
 const fromRoot = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -23,7 +24,7 @@ export default defineConfig({
     build: {
       outDir: fromRoot('out/main'),
       rolldownOptions: {
-        input: { main: fromRoot('src-main/main.ts') },
+        input: Object.fromEntries(Object.entries(MAIN_ENTRIES).map(([name, file]) => [name, fromRoot(file)])),
         output: { format: 'es', entryFileNames: '[name].js' },
       },
     },
@@ -48,6 +49,13 @@ export default defineConfig({
   },
 });
 
+/** Patterns leaving out onnxruntime-node's add-ons for the other operating systems. */
+function otherPlatformsOrt(keep: 'linux' | 'win32' | 'darwin'): string[] {
+  return (['linux', 'win32', 'darwin'] as const)
+    .filter((os) => os !== keep)
+    .map((os) => `!node_modules/onnxruntime-node/bin/napi-v6/${os}/**`);
+}
+
 /** electron-builder: see https://www.electron.build/configuration */
 export const builderConfig: Configuration = {
   appId: 'org.quorum.review',
@@ -66,7 +74,9 @@ export const builderConfig: Configuration = {
     { from: 'models', to: RESOURCE_DIRS.models, filter: ['**/*', '!train/**'] },
   ],
   asar: true,
-  // No native modules (SQLite and ONNX run as WASM), so nothing to rebuild per platform.
+  asarUnpack: [...ASAR_UNPACK],
+  // SQLite runs as WASM; onnxruntime-node's add-on is Node-API with prebuilt binaries for each
+  // platform, which does not depend on Electron's ABI: nothing to rebuild.
   npmRebuild: false,
   electronFuses: {
     runAsNode: false,
@@ -77,7 +87,9 @@ export const builderConfig: Configuration = {
     onlyLoadAppFromAsar: true,
     grantFileProtocolExtraPrivileges: false,
   },
+  // onnxruntime-node ships every platform's add-on (290 MB); each installer keeps its own OS's.
   linux: {
+    files: otherPlatformsOrt('linux'),
     target: ['AppImage', 'deb'],
     category: 'Science',
     synopsis: 'Review segmentations of CT and diffusion MRI',
@@ -90,6 +102,7 @@ export const builderConfig: Configuration = {
     depends: ['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0'],
   },
   win: {
+    files: otherPlatformsOrt('win32'),
     target: [{ target: 'nsis', arch: ['x64', 'arm64'] }],
     artifactName: '${productName}-Setup-${version}-${arch}.${ext}',
   },
@@ -101,6 +114,7 @@ export const builderConfig: Configuration = {
     createStartMenuShortcut: true,
   },
   mac: {
+    files: otherPlatformsOrt('darwin'),
     target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],
     category: 'public.app-category.medical',
     hardenedRuntime: true,

@@ -9,12 +9,19 @@
  * 2. Sliding-window overhead: the whole pipeline (channels, ADC, normalisation, windows, TTA,
  *    3-member ensemble, uncertainty, outputs) against the sum of the pure session.run times inside
  *    it, for both backends. Target ≤ 1.25.
+ * 3. Native CPU as the app runs it (issue 16): the server's native inference service, a worker
+ *    thread with onnxruntime-node and the same pipeline, on the same input, against the pure
+ *    session.run sum inside it (target ≤ 1.1) and against the WASM pipeline of part 2.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
+import { createNativeInference } from '../src-main/services/nativeInference/nativeInference';
+import { sourceWorkerEntry } from '../src-main/services/nativeInference/startWorker';
+import type { NativeJobStatus } from '../src-shared/api/nativeInferenceChannels';
 import { dwiChannelSources } from '../src-shared/inference/dwiSources';
+import { loadModelFolder } from '../src-shared/inference/modelFolder';
 import { parseManifest } from '../src-shared/inference/manifest';
 import { runSegmentation } from '../src-shared/inference/pipeline';
 import type { ModelRunner } from '../src-shared/inference/predict';
@@ -118,6 +125,7 @@ export async function run(): Promise<void> {
     '| backend | runs | total ms | Σ session.run ms | overhead (total / Σ run) | preprocess ms | postprocess ms |\n|---|---:|---:|---:|---:|---:|---:|\n',
   );
   const pureTotals: number[] = [];
+  let wasmPipelineMs = 0;
   for (const set of [node, web]) {
     for (const b of set) b.pureMs = 0;
     const r = await runSegmentation({
@@ -130,6 +138,7 @@ export async function run(): Promise<void> {
     });
     const pure = set.reduce((s, b) => s + b.pureMs, 0);
     pureTotals.push(pure);
+    if (set === web) wasmPipelineMs = r.timings.totalMs;
     const t = r.timings;
     process.stdout.write(
       `| ${set[0].name === 'node' ? 'onnxruntime-node CPU' : 'onnxruntime-web WASM'} | ${r.grid.runs} | ${t.totalMs.toFixed(0)} | ${pure.toFixed(0)} | **${(t.totalMs / pure).toFixed(3)}** | ${(t.channelsMs + t.resampleMs + t.normaliseMs).toFixed(0)} | ${(t.resampleBackMs + t.outputsMs).toFixed(0)} |\n`,
@@ -137,4 +146,38 @@ export async function run(): Promise<void> {
   }
   process.stdout.write(`\nWASM / native over the 72 runs of the whole pipeline: **${(pureTotals[1] / pureTotals[0]).toFixed(2)}**\n`);
   process.stdout.write('\nOverhead target ≤ 1.25. Timings vary with machine load; the ratios are what travel.\n');
+
+  // 3. The app's native path: a worker thread per run, the case's channels cloned in, arrays back.
+  const model = await loadModelFolder(async (name) => new Uint8Array(readFileSync(join(modelDir, name))));
+  const service = createNativeInference({ worker: sourceWorkerEntry(), threads: THREADS });
+  const t0 = performance.now();
+  const started = service.start('bench', { model, dims, spacingMm, sources });
+  if (!started.ok) throw new Error(started.error.message);
+  let status: NativeJobStatus = { state: 'running', progress: null };
+  while (status.state === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const s = service.status('bench', started.value.jobId);
+    if (!s.ok) throw new Error(s.error.message);
+    status = s.value;
+  }
+  const wallMs = performance.now() - t0;
+  await service.close();
+  if (status.state !== 'done') throw new Error(`the native job ended ${JSON.stringify(status)}`);
+  const pure = status.sessionRunMs;
+  const wasmTotal = wasmPipelineMs;
+  process.stdout.write(
+    `\nThe app's native path (worker thread, onnxruntime-node ${THREADS} threads) against pure session.run and WASM, same run:\n\n`,
+  );
+  process.stdout.write('| measure | ms | / Σ session.run (native) |\n|---|---:|---:|\n');
+  process.stdout.write(`| Σ session.run inside the native pipeline | ${pure.toFixed(0)} | 1.000 |\n`);
+  process.stdout.write(
+    `| native pipeline (worker's stage total) | ${status.timings.totalMs.toFixed(0)} | **${(status.timings.totalMs / pure).toFixed(3)}** |\n`,
+  );
+  process.stdout.write(
+    `| native, start → result in the server (worker start, sessions, copies) | ${wallMs.toFixed(0)} | ${(wallMs / pure).toFixed(3)} |\n`,
+  );
+  process.stdout.write(`| WASM pipeline (part 2) | ${wasmTotal.toFixed(0)} | ${(wasmTotal / pure).toFixed(3)} |\n`);
+  process.stdout.write(
+    `\nWASM pipeline / native pipeline: **${(wasmTotal / status.timings.totalMs).toFixed(2)}**. Target: native pipeline ≤ 1.1 × Σ session.run.\n`,
+  );
 }

@@ -1,7 +1,9 @@
 /**
- * Local inference from the UI (issue 5): open the demo DWI, run the demo ensemble, see progress,
- * the overlay and the uncertainty maps, the EP (WASM here: SwiftShader is a fallback adapter), the
- * expected and thresholded volumes, and Cancel stopping a second run.
+ * Local inference from the UI (issues 5 and 16): open the demo DWI, run the demo ensemble, see
+ * progress, the overlay and the uncertainty maps, the EP (native CPU on the server here: SwiftShader
+ * is a fallback adapter, so the automatic choice skips WebGPU), the expected and thresholded
+ * volumes, and Cancel stopping a second run. A native start the server refuses falls back to WASM
+ * in the browser with the reason shown.
  *
  * The volumes shown are checked against the same pipeline run in this test with onnxruntime-node on
  * the same file. Tolerance: onnxruntime-web WASM and onnxruntime-node agree within 1e-4 per voxel
@@ -134,7 +136,7 @@ test('lists the demo model, labelled as not for clinical use, and the user model
   await expect(page.getByTestId('user-models-dir')).toContainText(/models/);
 });
 
-test('runs the demo model: progress, WASM on SwiftShader, overlay, uncertainty, volumes equal to onnxruntime-node', async () => {
+test('runs the demo model: progress, native CPU on SwiftShader, overlay, uncertainty, volumes equal to onnxruntime-node', async () => {
   test.setTimeout(480_000);
   const reference = nodeReference(dwiPath);
   const { r, voxelMl, dims } = await reference;
@@ -167,8 +169,8 @@ test('runs the demo model: progress, WASM on SwiftShader, overlay, uncertainty, 
   await expect(page.getByTestId('inference-progress')).toContainText(/patches/, { timeout: 120_000 });
   await expect(page.getByTestId('inference-result')).toBeVisible({ timeout: 400_000 });
 
-  await expect(page.getByTestId('inference-ep')).toHaveAttribute('data-ep', 'wasm');
-  await expect(page.getByTestId('inference-ep')).toContainText(/WebGPU is not available/);
+  await expect(page.getByTestId('inference-ep')).toHaveAttribute('data-ep', 'cpu-native');
+  await expect(page.getByTestId('inference-ep')).toContainText(/native CPU .*WebGPU is not available/);
   await expect(page.getByTestId('inference-timings')).toContainText(/sliding window/);
 
   let probabilityPixels = 0;
@@ -260,7 +262,7 @@ test('a reviewer saves the result as the model rater, with the threshold picked;
   }>('inference.readResult', { session, versionId });
   expect(read.threshold).toBe(0.1);
   expect(read.provenance.settings.threshold).toBe(0.1);
-  expect(read.provenance.executionProvider).toBe('wasm');
+  expect(read.provenance.executionProvider).toBe('cpu-native');
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'models', 'demo-dwi-lesion', 'model.json'), 'utf8')) as {
     members: Array<{ sha256: string }>;
   };
@@ -288,6 +290,30 @@ test('Cancel stops a second run', async () => {
   await expect(page.getByTestId('inference-run')).toBeEnabled();
 });
 
+test('a native start the server refuses falls back to WASM in the browser, with the reason shown', async () => {
+  // The first WASM run of the page: the worker compiles onnxruntime-web's WASM and opens 3 sessions.
+  test.setTimeout(600_000);
+  // As the server answers when onnxruntime-node cannot load (nativeInference.test.ts makes that failure for real).
+  const reason = 'onnxruntime-node could not be loaded (no add-on for this platform)';
+  await page.route('**/api/inference.nativeStart', (route) =>
+    route.fulfill({
+      status: 500,
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: false, error: { code: 'internal', message: reason } }),
+    }),
+  );
+  try {
+    await page.getByTestId('inference-run').click();
+    await expect(page.getByTestId('inference-progress')).toContainText(/patches/, { timeout: 500_000 });
+    await expect(page.getByTestId('inference-ep')).toHaveAttribute('data-ep', 'wasm');
+    await expect(page.getByTestId('inference-ep')).toContainText(`Native CPU could not run the model (${reason}); using WASM.`);
+    await page.getByTestId('inference-cancel').click();
+    await expect(page.getByTestId('inference-status')).toContainText(/Cancelled/, { timeout: 30_000 });
+  } finally {
+    await page.unroute('**/api/inference.nativeStart');
+  }
+});
+
 test('Settings show both models folders and every model; "WASM only" applies from the next run, without a fallback reason', async () => {
   test.setTimeout(240_000);
   await page.getByTestId('settings-button').click();
@@ -295,6 +321,9 @@ test('Settings show both models folders and every model; "WASM only" applies fro
   await expect(page.getByTestId('settings-user-models-dir')).toHaveText(/quorum-e2e-data-[^/]+\/models$/);
   await expect(page.getByTestId('settings-bundled-models-dir')).toHaveText(path.join(repoRoot, 'models'));
   await expect(page.getByTestId('settings-models')).toContainText('Demo DWI lesion model');
+  // Automatic picked native CPU above (no real WebGPU adapter here); it can also be chosen alone.
+  await expect(page.getByTestId('settings-ep-auto')).toBeChecked();
+  await expect(page.getByTestId('settings-ep-native')).toBeVisible();
   await page.getByTestId('settings-ep-wasm').check();
   await page.getByTestId('settings-threads').selectOption('1');
   expect(JSON.parse((await page.evaluate(() => localStorage.getItem('quorum.settings.v1'))) ?? 'null')).toEqual({

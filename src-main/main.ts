@@ -45,7 +45,7 @@ app.on('web-contents-created', (_event, contents) => {
 
 async function start(): Promise<void> {
   const { projectDir, bundledModelsDir } = resourcePaths(app.isPackaged ? process.resourcesPath : app.getAppPath());
-  const { rendererDir, preload } = bundlePaths(here);
+  const { rendererDir, preload, nativeInferenceWorker } = bundlePaths(here);
   const backend = await createBackend({
     mode: 'electron',
     version: app.getVersion(),
@@ -53,6 +53,8 @@ async function start(): Promise<void> {
     bundledModelsDir,
     rendererDir,
     dataDir: app.getPath('userData'),
+    // A worker thread of this process: native CPU inference for this computer's own window.
+    nativeWorker: { kind: 'bundled', path: nativeInferenceWorker },
   });
 
   session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => {

@@ -19,7 +19,7 @@ import { contentTypeOf, OCTET_STREAM } from './contentTypes';
 import { baseHeaders } from './headers';
 
 export interface AppRoutesOptions {
-  handlers: Pick<ApiHandlers, 'readVolume' | 'readCaseFile'> & Partial<Pick<ApiHandlers, 'readModelFile'>>;
+  handlers: Pick<ApiHandlers, 'readVolume' | 'readCaseFile'> & Partial<Pick<ApiHandlers, 'readModelFile' | 'readInferenceArray'>>;
   /** The built renderer (out/renderer). */
   rendererDir: string;
 }
@@ -27,10 +27,11 @@ export interface AppRoutesOptions {
 export type AppRoutes = (method: string, rawPath: string) => Promise<Response>;
 
 const MODEL_ROUTE = '/api/model/';
+const INFERENCE_ROUTE = '/api/inference/';
 
 /** `/api/…` paths that are GET routes served here rather than POST channel calls (the server asks). */
 export function isApiGetRoute(rawPath: string): boolean {
-  return rawPath.startsWith('/api/volume/') || rawPath.startsWith(MODEL_ROUTE);
+  return rawPath.startsWith('/api/volume/') || rawPath.startsWith(MODEL_ROUTE) || rawPath.startsWith(INFERENCE_ROUTE);
 }
 
 /** A JSON error Result with the status matching its code (or an explicit one). */
@@ -115,6 +116,19 @@ export function createAppRoutes(options: AppRoutesOptions): AppRoutes {
     });
   }
 
+  /** `api/inference/<jobId>/<index>`: one array of a finished native inference job, raw bytes. */
+  async function serveInferenceArray(rest: string): Promise<Response> {
+    const read = options.handlers.readInferenceArray;
+    const m = /^([0-9a-f]{32})\/(\d{1,3})$/.exec(rest);
+    if (!read || !m) return errorResponse({ code: 'not-found', message: 'Expected api/inference/<jobId>/<index>.' });
+    const bytes = read(m[1], Number(m[2]));
+    if (!bytes.ok) return errorResponse(bytes.error);
+    return new Response(chunkedStream(bytes.value), {
+      status: 200,
+      headers: { ...baseHeaders(OCTET_STREAM), 'Content-Length': String(bytes.value.byteLength), 'Cache-Control': 'no-store' },
+    });
+  }
+
   async function serveCaseFile(rest: string): Promise<Response> {
     const resolved = await options.handlers.readCaseFile(rest);
     if (!resolved.ok) return errorResponse(resolved.error);
@@ -146,6 +160,7 @@ export function createAppRoutes(options: AppRoutesOptions): AppRoutes {
     try {
       if (rawPath.startsWith('/api/volume/')) return await serveVolume(rawPath.slice('/api/volume/'.length));
       if (rawPath.startsWith(MODEL_ROUTE)) return await serveModelFile(rawPath.slice(MODEL_ROUTE.length));
+      if (rawPath.startsWith(INFERENCE_ROUTE)) return await serveInferenceArray(rawPath.slice(INFERENCE_ROUTE.length));
       if (rawPath.startsWith('/files/')) return await serveCaseFile(rawPath.slice('/files/'.length));
       if (rawPath.startsWith('/api/')) return errorResponse({ code: 'not-found', message: `No such API route: ${rawPath}` });
       return await serveStatic(rawPath);

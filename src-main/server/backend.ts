@@ -6,12 +6,15 @@
  *
  * Plain Node; no Electron.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { createApiHandlers, type ApiHandlers, type CaseLoader } from '../services/api';
 import { createDispatch, type Dispatch } from '../services/apiDispatch';
 import { listCases, openCase } from '../services/caseLoader';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../services/memoryBudget';
 import { createModelsService } from '../services/models';
+import { createNativeInference } from '../services/nativeInference/nativeInference';
+import { sourceWorkerEntry, type NativeWorkerEntry } from '../services/nativeInference/startWorker';
 import { FileGrants } from '../services/pathGuard';
 import { sessionOfHost } from '../services/projectGuard';
 import { registerFolderCases } from '../services/project/demoCases';
@@ -47,6 +50,12 @@ export interface BackendOptions {
   accounts?: Pick<ProjectHostOptions, 'nowMs' | 'sessionPolicy' | 'signInPolicy'>;
   /** Case data in memory at most, per case and for all open cases together (default: memoryBudget.ts). */
   memoryBudgetBytes?: number;
+  /**
+   * Where the native inference worker's code is (issue 16): Electron passes its bundled entry; the
+   * default is the TypeScript source (browser mode under tsx, tests). null turns native inference
+   * off, with that reason given to the page, which then runs WASM.
+   */
+  nativeWorker?: NativeWorkerEntry | null;
 }
 
 export interface Backend {
@@ -83,6 +92,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       for (const note of cohort.notes) console.warn(`[project] demo cohort: ${note}`);
     },
   });
+  // Browser mode listens on 127.0.0.1 only (httpServer.ts), so its pages run on this computer, as
+  // Electron's do: running the model here is running it on the user's own CPU.
+  const nativeInference =
+    options.nativeWorker === null
+      ? { unavailable: 'it is turned off on this server.' }
+      : createNativeInference({ worker: options.nativeWorker ?? sourceWorkerEntry(), threads: os.availableParallelism() });
   const handlers = createApiHandlers({
     mode: options.mode,
     version: options.version,
@@ -96,8 +111,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       bundledDir: options.bundledModelsDir ?? path.join(path.dirname(projectDir), 'models'),
       userDir: path.join(options.dataDir, 'models'),
     }),
+    nativeInference,
   });
   const dispatch = createDispatch(handlers.channels, sessionOfHost(projects));
   const routes = createAppRoutes({ handlers, rendererDir: options.rendererDir });
-  return { handlers, dispatch, routes, projects, close: () => projects.close() };
+  const close = (): void => {
+    if (!('unavailable' in nativeInference)) void nativeInference.close();
+    projects.close();
+  };
+  return { handlers, dispatch, routes, projects, close };
 }

@@ -137,6 +137,13 @@ function limitConnectionsPerClient(server: Server, max: number): void {
 
 const TOO_MANY = 'Too many open connections from this client.';
 
+/** 127.0.0.0/8 or ::1, also IPv4-mapped: a client on this computer. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
 export function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? createToken();
   let port = 0;
@@ -180,6 +187,10 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
   }
 
   async function handleApiCall(req: IncomingMessage, channelPath: string): Promise<Response> {
+    // Native inference runs on the server's CPU: that is the user's own only for a page on this machine.
+    if (channelPath.startsWith('inference.native') && !isLoopbackAddress(req.socket.remoteAddress)) {
+      return errorResponse({ code: 'unauthorized', message: 'Native CPU inference is only for a browser on the computer running Quorum.' });
+    }
     if (req.method !== 'POST') {
       return errorResponse({ code: 'bad-request', message: `API channels take POST with a JSON body, not ${req.method}.` }, 405);
     }

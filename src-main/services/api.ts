@@ -28,6 +28,8 @@ import { refuseReaderBrowsing, refuseReaderOpening, refuseStorePath, withoutStor
 import { listDirectory } from './fsList';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 import type { ModelsService } from './models';
+import { createNativeInferenceHandlers } from './nativeInference/apiNativeInference';
+import type { NativeInference } from './nativeInference/nativeInference';
 import type { FileGrants } from './pathGuard';
 import { sessionOfHost } from './projectGuard';
 import type { ProjectHost } from './project/projectHost';
@@ -57,6 +59,8 @@ export interface ApiContext {
   projects: ProjectHost;
   /** Bundled and user model folders (issue 5). */
   models: ModelsService;
+  /** Runs on onnxruntime-node in worker threads (issue 16), or why this server does not. */
+  nativeInference: NativeInference | { readonly unavailable: string };
   /** How many opened cases keep their voxels in memory. */
   maxOpenCases?: number;
   /** The most bytes of voxels the opened cases may hold together (memoryBudget.ts). */
@@ -77,6 +81,8 @@ export interface ApiHandlers {
   readCaseFile(rawPath: string): Promise<Result<string>>;
   /** One file of a model folder, for `api/model/<source>/<folder>/<file>` (raw path after api/model/). */
   readModelFile(rawPath: string): Promise<Result<Uint8Array>>;
+  /** One array of a finished native inference job, for `api/inference/<jobId>/<index>`. */
+  readInferenceArray(jobId: string, index: number): Result<Uint8Array>;
 }
 
 const DATA_TYPE_OF: Record<string, VoxelDataType> = {
@@ -101,8 +107,14 @@ function caseIdOf(token: string, realPath: string, seriesInstanceUid: string | u
     .slice(0, 32);
 }
 
+/** An opened case as the cache keeps it: its descriptor (b-values, modality) and its voxels. */
+interface OpenedCase {
+  descriptor: CaseDescriptor;
+  volumes: ReadonlyMap<string, Volume>;
+}
+
 /** The memory a case's volumes hold: each distinct buffer once (a 4D NIfTI's volumes share one). */
-function voxelBytes(volumes: ReadonlyMap<string, Volume>): number {
+function voxelBytes({ volumes }: OpenedCase): number {
   const buffers = new Set<ArrayBufferLike>();
   for (const v of volumes.values()) buffers.add(v.data.buffer);
   let total = 0;
@@ -112,7 +124,7 @@ function voxelBytes(volumes: ReadonlyMap<string, Volume>): number {
 
 export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const maxOpenCases = ctx.maxOpenCases ?? 4;
-  const cases = new LruCache<string, ReadonlyMap<string, Volume>>({
+  const cases = new LruCache<string, OpenedCase>({
     capacity: maxOpenCases,
     maxWeight: ctx.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
     weigh: voxelBytes,
@@ -150,7 +162,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       });
       if (!loaded.ok) return loaded;
       const { descriptor, volumes } = loaded.value;
-      cases.set(descriptor.caseId, volumes);
+      cases.set(descriptor.caseId, { descriptor, volumes });
       await ctx.recent.add(s.value.raterId, realCasePath);
       // Only the case's own file is granted, and only after it opened: nothing beside it becomes readable.
       return ok(descriptor.source === 'nifti' ? { ...descriptor, fileUrl: `files/${ctx.files.grant(token, realCasePath)}` } : descriptor);
@@ -177,12 +189,14 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'quorum:models.list': async () => ok(await ctx.models.list()),
     'quorum:models.saveCalibrated': async ({ session: _session, ...input }) => ctx.models.saveCalibrated(input),
     ...createInferenceResultHandlers(ctx.projects),
+    // The case id is the capability the volume route also takes: only the page that opened the case holds it.
+    ...createNativeInferenceHandlers({ native: ctx.nativeInference, models: ctx.models, openedCase: (caseId) => cases.get(caseId) }),
     ...createStudyHandlers(ctx.projects),
     ...createEvaluationHandlers(ctx.projects),
   };
 
   function readVolume(caseId: string, volumeId: string): Result<VolumePayload> {
-    const volumes = cases.get(caseId);
+    const volumes = cases.get(caseId)?.volumes;
     if (volumes === undefined) {
       return fail(
         'not-found',
@@ -201,5 +215,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     readVolume,
     readCaseFile: (rawPath) => ctx.files.resolveFileUrlPath(rawPath),
     readModelFile: (rawPath) => ctx.models.readFile(rawPath),
+    readInferenceArray: (jobId, index) =>
+      'unavailable' in ctx.nativeInference ? fail('not-found', 'No native inference here.') : ctx.nativeInference.readArray(jobId, index),
   };
 }

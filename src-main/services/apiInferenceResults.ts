@@ -7,7 +7,6 @@
  * Plain Node; no Electron.
  */
 import type { QuorumApi } from '../../src-shared/api/contract';
-import type { InferenceChannel } from '../../src-shared/api/inferenceChannels';
 import { guarded } from './projectGuard';
 import { inflateLabelmapPayload } from './project/labelmapPayload';
 import type { ProjectHost } from './project/projectHost';
@@ -17,7 +16,7 @@ function fromBase64(text: string): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
-export type InferenceResultHandlers = Pick<QuorumApi, Exclude<InferenceChannel, 'quorum:models.list' | 'quorum:models.saveCalibrated'>>;
+export type InferenceResultHandlers = Pick<QuorumApi, 'quorum:inference.saveResult' | 'quorum:inference.readResult'>;
 
 export function createInferenceResultHandlers(host: ProjectHost): InferenceResultHandlers {
   return {

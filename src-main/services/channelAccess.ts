@@ -80,6 +80,11 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   'quorum:models.saveCalibrated': REVIEWERS,
   'quorum:inference.saveResult': REVIEWERS,
   'quorum:inference.readResult': EVERY_ROLE,
+  // Running a model natively needs what a run in the browser needs (a case opened, the model list):
+  // every role. A job is its starter's alone (nativeInference.ts).
+  'quorum:inference.nativeStart': EVERY_ROLE,
+  'quorum:inference.nativeStatus': EVERY_ROLE,
+  'quorum:inference.nativeCancel': EVERY_ROLE,
 
   'quorum:evaluation.caseSources': EVERY_ROLE,
 

@@ -53,7 +53,8 @@ export async function signInAgainOn(dispatch: Dispatch, name: string): Promise<{
   return { raterId, token };
 }
 
-export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
+/** `withModels`: the repository's models/ as the bundled models (the demo ensemble), for tests that run one. */
+export function useDemoDwiBackend(tmpPrefix: string, options: { withModels?: boolean } = {}): DemoDwiBackend {
   let tmp: string | undefined;
   let backend: Backend | undefined;
 
@@ -71,6 +72,7 @@ export function useDemoDwiBackend(tmpPrefix: string): DemoDwiBackend {
       projectDir: images,
       rendererDir: tmp,
       dataDir: path.join(tmp, 'data'),
+      ...(options.withModels ? { bundledModelsDir: path.join(repoRoot, 'models') } : {}),
     });
   });
 

@@ -17,7 +17,7 @@ import { mkdir, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { modelFileUrl, type ModelEntry, type ModelSource } from '../../src-shared/api/inferenceChannels';
 import type { Result } from '../../src-shared/api/contract';
-import { loadModelFolder, ModelManifestError } from '../../src-shared/inference';
+import { loadModelFolder, ModelManifestError, type LoadedModel } from '../../src-shared/inference';
 import { fail, ok } from './apiResult';
 import { FileRefusal, readRegularFile } from './boundedRead';
 import { saveCalibratedModel, type SaveCalibratedInput } from './calibratedModel';
@@ -42,6 +42,8 @@ export interface ModelsService {
   saveCalibrated(input: SaveCalibratedInput): Promise<Result<{ key: string }>>;
   /** The bytes of `file` in model folder `folder` of `source`; raw (still percent-encoded) path segments. */
   readFile(rawPath: string): Promise<Result<Uint8Array>>;
+  /** A listed model (`<source>/<folder>`) read and checked once more (hashes, graphs), for a run on this machine. */
+  load(key: string): Promise<Result<LoadedModel>>;
 }
 
 /** Only these files of a folder are served: the manifest and ONNX members (not training scripts, not data). */
@@ -131,22 +133,44 @@ export function createModelsService(options: ModelsServiceOptions): ModelsServic
         throw e;
       }
     },
+
+    async load(key) {
+      const [source, folder, ...extra] = key.split('/');
+      if ((source !== 'bundled' && source !== 'user') || !folder || extra.length > 0)
+        return fail('not-found', `No model "${key}": expected <bundled|user>/<folder> from the model list.`);
+      const root = await realpath(dirs[source]).catch(() => null);
+      if (root === null) return fail('not-found', `The ${source} models directory ${dirs[source]} does not exist.`);
+      // Through its manifest: resolveInside admits regular files only, and a folder without one is no model.
+      const manifest = await resolveInside(root, [folder, 'model.json']);
+      if (!manifest.ok) return manifest;
+      try {
+        return ok(await loadModelFolder(memberReader(path.dirname(manifest.value)), folderLabel(source, folder)));
+      } catch (e) {
+        return fail('bad-request', e instanceof Error ? e.message : String(e));
+      }
+    },
   };
+}
+
+const folderLabel = (source: ModelSource, folder: string): string => `${source === 'user' ? 'user model' : 'model'} folder "${folder}"`;
+
+/**
+ * Reads a folder's files for loadModelFolder. Member names are validated by the manifest schema
+ * (plain names), so join cannot leave the folder. A missing file is reported by loadModelFolder as
+ * missing; a refused one (a device, a FIFO, too big, too slow) throws with its own reason.
+ */
+function memberReader(folderPath: string): (name: string) => Promise<Uint8Array | undefined> {
+  return (name) =>
+    readModelFileBytes(path.join(folderPath, name)).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    });
 }
 
 async function describeFolder(source: ModelSource, folder: string, folderPath: string): Promise<ModelEntry> {
   const base = { key: `${source}/${folder}`, source, folder };
-  const readMember = async (name: string): Promise<Uint8Array | undefined> => {
-    // Member names are validated by the manifest schema (plain names), so join cannot leave the folder.
-    // A missing file is reported by loadModelFolder as missing; a refused one (a device, a FIFO, too
-    // big, too slow) throws with its own reason.
-    return readModelFileBytes(path.join(folderPath, name)).catch((e: unknown) => {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    });
-  };
   try {
-    const loaded = await loadModelFolder(readMember, `${source === 'user' ? 'user model' : 'model'} folder "${folder}"`);
+    const loaded = await loadModelFolder(memberReader(folderPath), folderLabel(source, folder));
     const m = loaded.manifest;
     return {
       ...base,

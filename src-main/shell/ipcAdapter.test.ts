@@ -8,6 +8,7 @@ import { createBridge } from '../../src-shared/api/bridge';
 import { createStudyHandlers } from '../services/study/apiStudy';
 import { createProjectHandlers } from '../services/apiProject';
 import { createInferenceResultHandlers } from '../services/apiInferenceResults';
+import { createNativeInferenceHandlers } from '../services/nativeInference/apiNativeInference';
 import { createEvaluationHandlers } from '../services/apiEvaluation';
 import { createDispatch } from '../services/apiDispatch';
 import { fail, ok } from '../services/apiResult';
@@ -48,6 +49,11 @@ const channels: QuorumApi = {
   ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createStudyHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createEvaluationHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
+  ...createNativeInferenceHandlers({
+    native: { unavailable: 'not in this test' },
+    models: { load: async () => fail('not-found', 'no') },
+    openedCase: () => undefined,
+  }),
 };
 
 /** The one session token the dispatcher of these tests knows. */

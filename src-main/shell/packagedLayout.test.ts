@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builderConfig } from '../../electron.config';
-import { bundlePaths, resourcePaths } from './packagedLayout';
+import { ASAR_UNPACK, bundlePaths, MAIN_ENTRIES, resourcePaths } from './packagedLayout';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -140,10 +140,23 @@ function runtimePackages(entry: string, seen = new Set<string>(), found = new Se
 }
 
 describe('the installer carries only what the main process loads', () => {
-  it("package.json dependencies are exactly the main bundle's run-time imports (the renderer's are bundled by Vite)", () => {
+  it("package.json dependencies are exactly the main bundles' run-time imports (the renderer's are bundled by Vite)", () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    // electron-vite leaves the main bundle's dependencies to node_modules; electron comes with the app.
-    const loaded = [...runtimePackages(path.join(ROOT, 'src-main', 'main.ts'))].filter((p) => p !== 'electron').sort();
+    // electron-vite leaves the main bundles' dependencies to node_modules; electron comes with the app.
+    const seen = new Set<string>();
+    const found = new Set<string>();
+    for (const entry of Object.values(MAIN_ENTRIES)) runtimePackages(path.join(ROOT, entry), seen, found);
+    const loaded = [...found].filter((p) => p !== 'electron').sort();
     expect(Object.keys(pkg.dependencies).sort()).toEqual(loaded);
+  });
+
+  it("unpacks onnxruntime-node's add-on and library from the archive, for this platform's loader", () => {
+    expect(builderConfig.asarUnpack).toEqual([...ASAR_UNPACK]);
+    const bin = path.join(ROOT, 'node_modules', 'onnxruntime-node', 'bin');
+    const native = filesUnder(bin)
+      .map((f) => `node_modules/onnxruntime-node/bin/${f}`)
+      .filter((f) => /\.(node|so(\.\d+)*|dylib|dll)$/.test(f));
+    expect(native.some((f) => f.includes(`/${process.platform}/${process.arch}/`))).toBe(true);
+    for (const f of native) expect(selected(f, [...ASAR_UNPACK]), `${f} stays inside app.asar`).toBe(true);
   });
 });

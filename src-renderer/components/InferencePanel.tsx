@@ -8,6 +8,7 @@
  */
 import { useEffect } from 'react';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
+import type { ExecutionProvider } from '../../src-shared/inference';
 import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
 import { seesAllRaters } from '../../src-shared/project/blinding';
 import { useAnnotationState } from '../state/annotationState';
@@ -26,6 +27,7 @@ import { useInferenceState, type InferenceDisplay } from '../state/inferenceStat
 import { onVolumeShown } from '../viewer/viewerSession';
 import { ColourBar } from './ColourBar';
 
+const EP_LABEL: Record<ExecutionProvider, string> = { webgpu: 'WebGPU', wasm: 'WASM', 'cpu-native': 'native CPU (onnxruntime-node)' };
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
 export function InferencePanel() {
@@ -147,9 +149,9 @@ export function InferencePanel() {
       )}
       {s.ep && (
         <p className="small" data-testid="inference-ep" data-ep={s.ep}>
-          Ran on {s.ep === 'webgpu' ? 'WebGPU' : 'WASM'}
+          Ran on {EP_LABEL[s.ep]}
           {s.fallbackReason ? <span className="muted"> — {s.fallbackReason}</span> : null}
-          {s.ep === 'wasm' && !s.fallbackReason ? <span className="muted"> — chosen in Settings</span> : null}
+          {s.ep !== 'webgpu' && !s.fallbackReason ? <span className="muted"> — chosen in Settings</span> : null}
         </p>
       )}
       {s.timings && (

@@ -92,7 +92,17 @@ export function SettingsDialog() {
               checked={settings.executionProvider === 'auto'}
               onChange={() => changeSettings({ executionProvider: 'auto' })}
             />{' '}
-            WebGPU when this computer has a GPU and the model allows it, else WASM
+            WebGPU when this computer has a GPU and the model allows it, else native CPU, else WASM
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="ep"
+              data-testid="settings-ep-native"
+              checked={settings.executionProvider === 'native'}
+              onChange={() => changeSettings({ executionProvider: 'native' })}
+            />{' '}
+            native CPU (this computer; onnxruntime-node, WASM when it is not available)
           </label>
           <label>
             <input

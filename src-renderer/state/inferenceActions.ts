@@ -4,22 +4,29 @@
  * run with progress and cancel, then keep the result's arrays here and drive the overlay: the map
  * shown (probability, entropy, mutual information) and the mask and volumes at the user's threshold.
  *
+ * Where it runs (issue 16; Settings' execution provider): WebGPU in the worker when this browser
+ * has a real adapter and the model allows it; otherwise native CPU on the server (nativeRun.ts),
+ * which is this computer (browser mode listens on 127.0.0.1 only; Electron's main process); WASM in
+ * the worker when the server cannot (the reason is shown and kept in the provenance).
+ *
  * Cancel asks the worker, which stops between patches; if it does not answer in CANCEL_GRACE_MS
- * (a single long session.run), the worker is terminated, which stops it for certain.
+ * (a single long session.run), the worker is terminated, which stops it for certain. A native run
+ * is cancelled on the server, which does the same with its worker thread.
  */
 import type { CaseDescriptor } from '../../src-shared/api/contract';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import {
-  dwiChannelSources,
   labelMask,
   labelVolumes,
+  type BrowserEp,
   type ChannelId,
   type InferenceProvenance,
   type SegmentationResult,
 } from '../../src-shared/inference';
 import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
+import { asFloat32, caseChannelSources } from '../../src-shared/inference/caseSources';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
-import type { Vec3 } from '../../src-shared/volume/types';
+import type { Vec3, VoxelArray } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
 import { fetchVolumeBytes, getApi } from '../api';
 import { quantiseMap } from '../viewer/mapLevels';
@@ -36,12 +43,16 @@ import {
 import { annotationStore } from './annotationState';
 import { appStore } from './appState';
 import { inferenceStore, type InferenceDisplay, type InferenceState } from './inferenceState';
-import { resolveWasmThreads, settingsStore } from './settings';
+import { realWebGpuAdapter } from '../workers/realWebGpuAdapter';
+import { runNative, type NativeRun } from './nativeRun';
+import { resolveWasmThreads, settingsStore, type ExecutionProviderChoice } from './settings';
 
 const CANCEL_GRACE_MS = 3000;
 
 let worker: Worker | null = null;
 let loadedKey: string | null = null;
+/** The provider the loaded worker chose, and why; shown again for every run on it. */
+let workerEp: { ep: BrowserEp; fallbackReason: string | null } | null = null;
 /**
  * Set when the Settings' EP or thread count changed. onnxruntime-web fixes its WASM thread pool when
  * it first initialises, so the worker itself must be replaced (before the next load, never mid-run).
@@ -51,7 +62,7 @@ settingsStore.on('inferenceChanged', () => {
   workerStale = true;
 });
 let serial = 0;
-let current: { requestId: string; graceTimer: number | null } | null = null;
+let current: { requestId: string; graceTimer: number | null } | { native: NativeRun } | null = null;
 /** The finished result's arrays and what the overlay draws from them. */
 let result: {
   r: SegmentationResult;
@@ -130,30 +141,31 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return (await fetchVolumeBytes(url)).buffer as ArrayBuffer;
 }
 
-async function ensureLoaded(entry: ModelEntry): Promise<void> {
+async function ensureLoaded(entry: ModelEntry, preferWebGpu: boolean): Promise<void> {
   if (workerStale) {
     dropWorker();
     workerStale = false;
   }
-  if (loadedKey === entry.key) return;
+  const key = `${entry.key}\n${preferWebGpu}`;
+  if (loadedKey === key) return;
   set({ phase: 'loading', message: `Loading ${entry.model?.name ?? entry.folder}…` });
   const files: Record<string, ArrayBuffer> = {};
   for (const f of entry.files) files[f.name] = await fetchBytes(f.url);
   const settings = settingsStore.getState();
   const threads = resolveWasmThreads(settings.wasmThreads, navigator.hardwareConcurrency);
   const answer = await request(
-    { type: 'load', requestId: `load-${++serial}`, files, preferWebGpu: settings.executionProvider === 'auto', wasmThreads: threads },
+    { type: 'load', requestId: `load-${++serial}`, files, preferWebGpu, wasmThreads: threads },
     Object.values(files),
     () => undefined,
   );
   if (answer.type === 'error') throw new Error(answer.message);
   if (answer.type === 'loaded') {
-    loadedKey = entry.key;
-    set({ ep: answer.ep, fallbackReason: answer.fallbackReason });
+    loadedKey = key;
+    workerEp = { ep: answer.ep, fallbackReason: answer.fallbackReason };
   }
 }
 
-/** The model's inputs from the open case: a DWI series gives b≈0 and high-b images; a CT its one volume. */
+/** The model's inputs from the open case (caseSources.ts): a DWI series gives b≈0 and high-b images; a CT its one volume. */
 async function caseInputs(
   c: CaseDescriptor,
 ): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number; dims: Vec3; spacingMm: Vec3 }> {
@@ -164,15 +176,26 @@ async function caseInputs(
     const n = v.dims[0] * v.dims[1] * v.dims[2];
     volumes.push({ bValue: v.bValue, data: voxelView(v.dataType, buffer, 0, n) });
   }
-  if (volumes.some((v) => v.bValue !== null)) {
-    const sources = dwiChannelSources(volumes);
-    const images: Partial<Record<ChannelId, Float32Array>> = {};
-    for (const [k, a] of Object.entries(sources.images) as [ChannelId, ArrayLike<number> | undefined][])
-      if (a) images[k] = a instanceof Float32Array ? a : Float32Array.from(a);
-    return { images, ...(sources.bValue === undefined ? {} : { bValue: sources.bValue }), dims: first.dims, spacingMm: first.spacingMm };
-  }
-  if (c.modality === 'CT') return { images: { ct: Float32Array.from(volumes[0].data) }, dims: first.dims, spacingMm: first.spacingMm };
-  throw new Error('This case has no DWI b-values and is not a CT: the model has no input it knows.');
+  const sources = caseChannelSources(c.modality, volumes);
+  const images: Partial<Record<ChannelId, Float32Array>> = {};
+  for (const [k, a] of Object.entries(sources.images) as [ChannelId, VoxelArray | undefined][]) if (a) images[k] = asFloat32(a);
+  return { images, ...(sources.bValue === undefined ? {} : { bValue: sources.bValue }), dims: first.dims, spacingMm: first.spacingMm };
+}
+
+/**
+ * Who runs the model first: native CPU on the server (with the reason the automatic choice gives
+ * for it; none when the user chose it), or the worker (WebGPU when allowed and preferred, else WASM).
+ */
+type FirstRunner =
+  { readonly kind: 'native'; readonly reason: string | null } | { readonly kind: 'worker'; readonly preferWebGpu: boolean };
+
+async function firstRunner(choice: ExecutionProviderChoice, entry: ModelEntry, signedIn: boolean): Promise<FirstRunner> {
+  if (choice === 'wasm' || !signedIn) return { kind: 'worker', preferWebGpu: false };
+  if (choice === 'native') return { kind: 'native', reason: null };
+  if (!entry.webgpu?.canRun)
+    return { kind: 'native', reason: `${entry.webgpu?.blocking[0] ?? 'The model cannot run on WebGPU'}; native CPU runs it.` };
+  if (await realWebGpuAdapter()) return { kind: 'worker', preferWebGpu: true };
+  return { kind: 'native', reason: 'WebGPU is not available on this computer; native CPU runs it.' };
 }
 
 export async function runModel(): Promise<void> {
@@ -188,7 +211,29 @@ export async function runModel(): Promise<void> {
     return;
   }
   try {
-    await ensureLoaded(entry);
+    const session = annotationStore.getState().signedIn?.token;
+    const first = await firstRunner(settingsStore.getState().executionProvider, entry, session !== undefined);
+    let nativeFailure: string | null = null;
+    if (first.kind === 'native' && session !== undefined) {
+      const run = runNative(session, c.caseId, entry.key, (progress) => {
+        if (inferenceStore.getState().phase === 'running') set({ progress });
+      });
+      current = { native: run };
+      set({ phase: 'running', message: null, progress: null, timings: null, ep: 'cpu-native', fallbackReason: first.reason });
+      const outcome = await run.outcome;
+      current = null;
+      if (outcome.kind === 'result') {
+        acceptResult(c, entry, outcome.result, { ...outcome.provenance, fallbackReason: first.reason }, c.volumes[0].spacingMm);
+        return;
+      }
+      if (outcome.kind === 'cancelled') {
+        set({ phase: 'cancelled', message: 'Cancelled.', progress: null });
+        return;
+      }
+      nativeFailure = `Native CPU could not run the model (${outcome.reason.replace(/\.$/, '')}); using WASM.`;
+    }
+    await ensureLoaded(entry, first.kind === 'worker' && first.preferWebGpu);
+    set({ ep: workerEp?.ep ?? null, fallbackReason: nativeFailure ?? workerEp?.fallbackReason ?? null });
     set({ phase: 'loading', message: 'Reading the case…' });
     const input = await caseInputs(c);
     const requestId = `run-${++serial}`;
@@ -208,13 +253,17 @@ export async function runModel(): Promise<void> {
         if (e.type === 'progress' && inferenceStore.getState().phase === 'running') set({ progress: e.progress });
       },
     );
-    if (current?.graceTimer) clearTimeout(current.graceTimer);
+    if (current && 'graceTimer' in current && current.graceTimer) clearTimeout(current.graceTimer);
     current = null;
     if (answer.type === 'error') {
       set({ phase: answer.cancelled ? 'cancelled' : 'error', message: answer.message });
       return;
     }
-    if (answer.type === 'result') acceptResult(c, entry, answer.result, answer.provenance, input.spacingMm);
+    if (answer.type === 'result') {
+      // The worker knows only its own choice; a native failure before it is the reason WASM ran.
+      const provenance = nativeFailure ? { ...answer.provenance, fallbackReason: nativeFailure } : answer.provenance;
+      acceptResult(c, entry, answer.result, provenance, input.spacingMm);
+    }
   } catch (e) {
     current = null;
     set({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
@@ -223,10 +272,16 @@ export async function runModel(): Promise<void> {
 
 export function cancelRun(): void {
   if (!current || inferenceStore.getState().phase !== 'running') return;
-  const { requestId } = current;
   set({ phase: 'cancelling' });
+  if ('native' in current) {
+    // The server stops its worker thread between patches, or terminates it after a grace time.
+    current.native.cancel();
+    return;
+  }
+  const run = current;
+  const { requestId } = run;
   worker?.postMessage({ type: 'cancel', requestId } satisfies InferenceWorkerRequest);
-  current.graceTimer = window.setTimeout(() => {
+  run.graceTimer = window.setTimeout(() => {
     // The worker did not get to the cancel: stop it for certain (the next run reloads the model).
     const handler = pending.get(requestId);
     dropWorker();

@@ -6,7 +6,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
-import type { BrowserEp, InferenceProgress, LabelVolume, StageTimings } from '../../src-shared/inference';
+import type { ExecutionProvider, InferenceProgress, LabelVolume, StageTimings } from '../../src-shared/inference';
 import type { ColourScale } from '../viewer/mapScales';
 import { createStore } from './createStore';
 
@@ -20,7 +20,8 @@ export interface InferenceState {
   readonly phase: InferencePhase;
   readonly progress: InferenceProgress | null;
   readonly message: string | null;
-  readonly ep: BrowserEp | null;
+  /** The provider that ran (or runs) the model, and why it and not the preferred one. */
+  readonly ep: ExecutionProvider | null;
   readonly fallbackReason: string | null;
   readonly timings: StageTimings | null;
   /** The case the shown result belongs to. */

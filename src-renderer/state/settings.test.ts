@@ -11,6 +11,7 @@ describe('parseSettings', () => {
 
   it('keeps valid fields and replaces only the invalid ones', () => {
     expect(parseSettings('{"executionProvider":"wasm","wasmThreads":2}')).toEqual({ executionProvider: 'wasm', wasmThreads: 2 });
+    expect(parseSettings('{"executionProvider":"native","wasmThreads":2}')).toEqual({ executionProvider: 'native', wasmThreads: 2 });
     expect(parseSettings('{"executionProvider":"cuda","wasmThreads":2}')).toEqual({ executionProvider: 'auto', wasmThreads: 2 });
     for (const bad of ['0', '-1', '2.5', '17', '"8"'])
       expect(parseSettings(`{"executionProvider":"wasm","wasmThreads":${bad}}`)).toEqual({

@@ -9,8 +9,13 @@
 import { useSyncExternalStore } from 'react';
 import { createStore } from './createStore';
 
-/** `auto`: WebGPU when this computer has a real adapter and the model's ops allow it, else WASM. */
-export type ExecutionProviderChoice = 'auto' | 'wasm';
+/**
+ * `auto`: WebGPU when this computer has a real adapter and the model's ops allow it, else native CPU
+ * (onnxruntime-node on the server, which runs on this computer), else WASM. `native`: native CPU,
+ * WASM when the server cannot. `wasm`: WASM only.
+ */
+export type ExecutionProviderChoice = 'auto' | 'native' | 'wasm';
+const EP_CHOICES: readonly ExecutionProviderChoice[] = ['auto', 'native', 'wasm'];
 
 export interface Settings {
   readonly executionProvider: ExecutionProviderChoice;
@@ -32,7 +37,7 @@ export function parseSettings(text: string | null): Settings {
   }
   if (typeof raw !== 'object' || raw === null) return DEFAULT_SETTINGS;
   const r = raw as Record<string, unknown>;
-  const ep = r.executionProvider === 'wasm' || r.executionProvider === 'auto' ? r.executionProvider : DEFAULT_SETTINGS.executionProvider;
+  const ep = EP_CHOICES.find((c) => c === r.executionProvider) ?? DEFAULT_SETTINGS.executionProvider;
   const t = r.wasmThreads;
   const threads =
     t === 'auto' || (typeof t === 'number' && Number.isInteger(t) && t >= 1 && t <= MAX_WASM_THREADS) ? t : DEFAULT_SETTINGS.wasmThreads;

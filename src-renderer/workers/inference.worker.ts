@@ -23,6 +23,7 @@ import {
   type SegmentationResult,
 } from '../../src-shared/inference';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
+import { realWebGpuAdapter } from './realWebGpuAdapter';
 
 interface WorkerScope {
   postMessage(message: InferenceWorkerEvent, transfer?: Transferable[]): void;
@@ -30,29 +31,10 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-/** The adapter fields we read; `info.isFallbackAdapter` is newer than the top-level flag. */
-interface AdapterLike {
-  info?: { isFallbackAdapter?: boolean };
-  isFallbackAdapter?: boolean;
-}
-
 ort.env.wasm.wasmPaths = { mjs: new URL(ortMjsUrl, self.location.href).href, wasm: new URL(ortWasmUrl, self.location.href).href };
 
 let loaded: { model: LoadedModel; opened: OpenedMembers; warnings: string[] } | null = null;
 const running = new Map<string, AbortController>();
-
-/** SwiftShader and other software adapters count as unavailable: WebGPU there is 500–900× slower than WASM. */
-async function realWebGpuAdapter(): Promise<boolean> {
-  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) return false;
-  try {
-    const adapter = (await gpu.requestAdapter()) as AdapterLike | null;
-    if (!adapter) return false;
-    return !(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false);
-  } catch {
-    return false;
-  }
-}
 
 async function load(req: Extract<InferenceWorkerRequest, { type: 'load' }>): Promise<void> {
   if (loaded) await Promise.all(loaded.opened.sessions.map((s) => s.release?.().catch(() => undefined)));

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { manifestCalibrationSchema } from '../calibration/provenance';
 import { channelSpecSchema } from '../inference/manifest';
 import { inferenceProvenanceSchema } from '../inference/provenance';
+import { nativeInferenceChannels } from './nativeInferenceChannels';
 import { annotationVersionSchema, raterSchema } from '../project/schemas';
 
 export const modelSourceSchema = z.enum(['bundled', 'user']);
@@ -105,6 +106,7 @@ export const inferenceChannels = {
       probabilityNiftiBase64: z.string(),
     }),
   },
+  ...nativeInferenceChannels,
 } as const;
 
 export type InferenceChannel = keyof typeof inferenceChannels;
