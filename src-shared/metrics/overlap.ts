@@ -5,6 +5,7 @@
  * and smoothing terms; see docs/metric-conventions.md (shared) and the sources cited beside each.
  */
 import { type Box3, BoxBuilder, type Dims3 } from './grid';
+import { nonEmptyRows } from './rowScan';
 
 export interface Confusion {
   readonly tp: number;
@@ -111,23 +112,27 @@ export function plainDice(c: Confusion, bothEmpty: number): number {
  * Confusion counts and the union bounding box of R and P in a single pass over the arrays, so the
  * expensive metrics can crop without a second sweep of the volume. The same pass tells whether every
  * voxel is 0 or 1 (`binary`), so a caller that must refuse other values (the `evaluate` CLI) needs
- * no pass of its own: any such value is non-zero, so it is seen in the branch that counts.
+ * no pass of its own: any such value is non-zero, so it lies in a row that is counted.
  *
- * Four voxels at a time where the rows allow it (see countByWords); the voxel-at-a-time loop gives
- * the same result and is the fallback, and the reference for masks holding values other than 0/1.
+ * The pass first finds the rows holding any non-zero byte with WebAssembly SIMD (rowScan.ts) and
+ * counts only those, four voxels per step where rows are 32-bit aligned (countWordRow), else one
+ * (countVoxelRow). `rowScan: 'javascript'` skips the SIMD scan (every row is counted, each skipping
+ * background words with one test): what runs where WebAssembly SIMD does not, kept selectable so the
+ * tests and the benchmark can compare the two.
  */
-export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3): CountingPass {
+export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3, rowScan: 'simd' | 'javascript' = 'simd'): CountingPass {
   const [nx, ny, nz] = dims;
   if (ref.length !== nx * ny * nz || pred.length !== ref.length) throw new Error('mask length does not match dims');
+  const rows = (rowScan === 'simd' ? nonEmptyRows(ref, pred, nx, ny * nz) : null) ?? allRows(ny * nz);
   if (LITTLE_ENDIAN && nx % 4 === 0 && ref.byteOffset % 4 === 0 && pred.byteOffset % 4 === 0) {
-    const words = countByWords(
-      new Int32Array(ref.buffer, ref.byteOffset, ref.length >> 2),
-      new Int32Array(pred.buffer, pred.byteOffset, pred.length >> 2),
-      dims,
-    );
-    if (words.binary) return words;
+    const ref32 = new Int32Array(ref.buffer, ref.byteOffset, ref.length >> 2);
+    const pred32 = new Int32Array(pred.buffer, pred.byteOffset, pred.length >> 2);
+    const byWords = tally(dims, rows, (row, t) => countWordRow(ref32, pred32, nx >> 2, row, t));
+    // Word counts are exact only for 0/1 bytes; otherwise count again by voxels, as for any other mask.
+    if ((byWords.seen & 0xfefefefe) === 0) return byWords.pass(true);
   }
-  return countByVoxels(ref, pred, dims);
+  const byVoxels = tally(dims, rows, (row, t) => countVoxelRow(ref, pred, nx, row, t));
+  return byVoxels.pass(byVoxels.seen <= 1);
 }
 
 interface CountingPass {
@@ -138,88 +143,99 @@ interface CountingPass {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let r = 0; r < n; r++) rows[r] = r;
+  return rows;
+}
+
+/** Running sums of the counted rows; `seen` is the OR of every non-zero word or voxel. */
+interface Tally {
+  tp: number;
+  nRef: number;
+  nPred: number;
+  seen: number;
+  /** The first and last set voxel of a row, i; the row is j + ny·k. */
+  addRow(first: number, last: number, row: number): void;
+}
+
+function tally(dims: Dims3, rows: Int32Array, countRow: (row: number, t: Tally) => void) {
+  const [nx, ny, nz] = dims;
+  const bounds = new BoxBuilder(dims);
+  const t: Tally = {
+    tp: 0,
+    nRef: 0,
+    nPred: 0,
+    seen: 0,
+    addRow: (first, last, row) => bounds.addRow(first, last, row % ny, Math.floor(row / ny)),
+  };
+  for (let r = 0; r < rows.length; r++) countRow(rows[r], t);
+  const { tp, nRef, nPred, seen } = t;
+  const n = nx * ny * nz;
+  const c: Confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
+  return { seen, pass: (binary: boolean): CountingPass => ({ confusion: c, box: bounds.box(), binary }) };
+}
+
 /** The number of 1 bytes in a word whose four bytes are each 0 or 1: their sum, carried into the top byte. */
 const ones = (w: number) => Math.imul(w, 0x01010101) >>> 24;
 
 /**
- * The counting pass on 32-bit words (rows of a multiple of 4 voxels, aligned): a background word is
- * skipped with one test, and a lesion word is counted without a branch per voxel. Exact only when
- * every byte is 0 or 1, which `binary` reports; the caller falls back to countByVoxels otherwise.
- * The first and last set voxel of a word are its lowest and highest non-zero byte (little-endian).
+ * One row on 32-bit words (`wx` per row): a background word is skipped with one test, and a lesion
+ * word is counted without a branch per voxel. Exact only when every byte is 0 or 1, which `seen`
+ * tells. The first and last set voxel of a word are its lowest and highest non-zero byte
+ * (little-endian).
  */
-function countByWords(ref: Int32Array, pred: Int32Array, dims: Dims3): CountingPass {
-  const [nx, ny, nz] = dims;
-  const wx = nx >> 2;
+function countWordRow(ref: Int32Array, pred: Int32Array, wx: number, row: number, t: Tally): void {
   let tp = 0,
     nRef = 0,
     nPred = 0,
-    seen = 0;
-  const bounds = new BoxBuilder(dims);
-  let w = 0;
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      // Most rows are background: one OR over the row, without a branch per word, rules them out.
-      let any = 0,
-        i = 0;
-      for (; i + 4 <= wx; i += 4)
-        any |=
-          ref[w + i] | ref[w + i + 1] | ref[w + i + 2] | ref[w + i + 3] | pred[w + i] | pred[w + i + 1] | pred[w + i + 2] | pred[w + i + 3];
-      for (; i < wx; i++) any |= ref[w + i] | pred[w + i];
-      if (any === 0) {
-        w += wx;
-        continue;
-      }
-      let first = -1,
-        last = -1;
-      for (let i = 0; i < wx; i++, w++) {
-        const r = ref[w];
-        const q = pred[w];
-        const u = r | q;
-        if (u !== 0) {
-          seen |= u;
-          nRef += ones(r);
-          nPred += ones(q);
-          tp += ones(r & q);
-          if (first < 0) first = (i << 2) + ((31 - Math.clz32(u & -u)) >> 3);
-          last = (i << 2) + ((31 - Math.clz32(u)) >> 3);
-        }
-      }
-      if (first >= 0) bounds.addRow(first, last, j, k);
+    seen = 0,
+    first = -1,
+    last = -1;
+  for (let i = 0, w = row * wx; i < wx; i++, w++) {
+    const r = ref[w];
+    const q = pred[w];
+    const u = r | q;
+    if (u !== 0) {
+      seen |= u;
+      nRef += ones(r);
+      nPred += ones(q);
+      tp += ones(r & q);
+      if (first < 0) first = (i << 2) + ((31 - Math.clz32(u & -u)) >> 3);
+      last = (i << 2) + ((31 - Math.clz32(u)) >> 3);
     }
   }
-  const n = nx * ny * nz;
-  const c: Confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
-  return { confusion: c, box: bounds.box(), binary: (seen & 0xfefefefe) === 0 };
+  if (first < 0) return;
+  t.tp += tp;
+  t.nRef += nRef;
+  t.nPred += nPred;
+  t.seen |= seen;
+  t.addRow(first, last, row);
 }
 
-function countByVoxels(ref: Uint8Array, pred: Uint8Array, dims: Dims3): CountingPass {
-  const [nx, ny, nz] = dims;
+function countVoxelRow(ref: Uint8Array, pred: Uint8Array, nx: number, row: number, t: Tally): void {
   let tp = 0,
     nRef = 0,
     nPred = 0,
-    seen = 0;
-  const bounds = new BoxBuilder(dims);
-  let p = 0;
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      let first = -1,
-        last = -1;
-      for (let i = 0; i < nx; i++, p++) {
-        const r = ref[p];
-        const q = pred[p];
-        if ((r | q) !== 0) {
-          seen |= r | q;
-          nRef += r;
-          nPred += q;
-          tp += r & q;
-          if (first < 0) first = i;
-          last = i;
-        }
-      }
-      if (first >= 0) bounds.addRow(first, last, j, k);
+    seen = 0,
+    first = -1,
+    last = -1;
+  for (let i = 0, p = row * nx; i < nx; i++, p++) {
+    const r = ref[p];
+    const q = pred[p];
+    if ((r | q) !== 0) {
+      seen |= r | q;
+      nRef += r;
+      nPred += q;
+      tp += r & q;
+      if (first < 0) first = i;
+      last = i;
     }
   }
-  const n = nx * ny * nz;
-  const c: Confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
-  return { confusion: c, box: bounds.box(), binary: seen <= 1 };
+  if (first < 0) return;
+  t.tp += tp;
+  t.nRef += nRef;
+  t.nPred += nPred;
+  t.seen |= seen;
+  t.addRow(first, last, row);
 }
