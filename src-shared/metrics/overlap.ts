@@ -5,7 +5,7 @@
  * and smoothing terms; see docs/metric-conventions.md (shared) and the sources cited beside each.
  */
 import { type Box3, BoxBuilder, type Dims3 } from './grid';
-import { nonEmptyRows } from './rowScan';
+import { countWithKernel } from './countingKernel';
 
 export interface Confusion {
   readonly tp: number;
@@ -112,27 +112,19 @@ export function plainDice(c: Confusion, bothEmpty: number): number {
  * Confusion counts and the union bounding box of R and P in a single pass over the arrays, so the
  * expensive metrics can crop without a second sweep of the volume. The same pass tells whether every
  * voxel is 0 or 1 (`binary`), so a caller that must refuse other values (the `evaluate` CLI) needs
- * no pass of its own: any such value is non-zero, so it lies in a row that is counted.
+ * no pass of its own: any such value is non-zero, so it is seen in the branch that counts.
  *
- * The pass first finds the rows holding any non-zero byte with WebAssembly SIMD (rowScan.ts) and
- * counts only those, four voxels per step where rows are 32-bit aligned (countWordRow), else one
- * (countVoxelRow). `rowScan: 'javascript'` skips the SIMD scan (every row is counted, each skipping
- * background words with one test): what runs where WebAssembly SIMD does not, kept selectable so the
- * tests and the benchmark can compare the two.
+ * The pass runs in WebAssembly SIMD (countingKernel.ts), 16 voxels per instruction. The
+ * voxel-at-a-time loop gives the same result and runs where the kernel does not (no WebAssembly
+ * SIMD, rows under 32 voxels), for masks holding values other than 0/1 (whose counts the kernel does
+ * not define), and when asked for (`kernel: 'javascript'`, for the tests and the benchmark).
  */
-export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3, rowScan: 'simd' | 'javascript' = 'simd'): CountingPass {
+export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3, kernel: 'simd' | 'javascript' = 'simd'): CountingPass {
   const [nx, ny, nz] = dims;
   if (ref.length !== nx * ny * nz || pred.length !== ref.length) throw new Error('mask length does not match dims');
-  const rows = (rowScan === 'simd' ? nonEmptyRows(ref, pred, nx, ny * nz) : null) ?? allRows(ny * nz);
-  if (LITTLE_ENDIAN && nx % 4 === 0 && ref.byteOffset % 4 === 0 && pred.byteOffset % 4 === 0) {
-    const ref32 = new Int32Array(ref.buffer, ref.byteOffset, ref.length >> 2);
-    const pred32 = new Int32Array(pred.buffer, pred.byteOffset, pred.length >> 2);
-    const byWords = tally(dims, rows, (row, t) => countWordRow(ref32, pred32, nx >> 2, row, t));
-    // Word counts are exact only for 0/1 bytes; otherwise count again by voxels, as for any other mask.
-    if ((byWords.seen & 0xfefefefe) === 0) return byWords.pass(true);
-  }
-  const byVoxels = tally(dims, rows, (row, t) => countVoxelRow(ref, pred, nx, row, t));
-  return byVoxels.pass(byVoxels.seen <= 1);
+  const k = kernel === 'simd' ? countWithKernel(ref, pred, dims) : null;
+  if (k?.binary) return { confusion: confusionOfSums(k.tp, k.nRef, k.nPred, ref.length), box: k.box, binary: true };
+  return countByVoxels(ref, pred, dims);
 }
 
 interface CountingPass {
@@ -141,101 +133,36 @@ interface CountingPass {
   readonly binary: boolean;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-function allRows(n: number): Int32Array {
-  const rows = new Int32Array(n);
-  for (let r = 0; r < n; r++) rows[r] = r;
-  return rows;
+function confusionOfSums(tp: number, nRef: number, nPred: number, n: number): Confusion {
+  return { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
 }
 
-/** Running sums of the counted rows; `seen` is the OR of every non-zero word or voxel. */
-interface Tally {
-  tp: number;
-  nRef: number;
-  nPred: number;
-  seen: number;
-  /** The first and last set voxel of a row, i; the row is j + ny·k. */
-  addRow(first: number, last: number, row: number): void;
-}
-
-function tally(dims: Dims3, rows: Int32Array, countRow: (row: number, t: Tally) => void) {
+function countByVoxels(ref: Uint8Array, pred: Uint8Array, dims: Dims3): CountingPass {
   const [nx, ny, nz] = dims;
+  let tp = 0,
+    nRef = 0,
+    nPred = 0,
+    seen = 0;
   const bounds = new BoxBuilder(dims);
-  const t: Tally = {
-    tp: 0,
-    nRef: 0,
-    nPred: 0,
-    seen: 0,
-    addRow: (first, last, row) => bounds.addRow(first, last, row % ny, Math.floor(row / ny)),
-  };
-  for (let r = 0; r < rows.length; r++) countRow(rows[r], t);
-  const { tp, nRef, nPred, seen } = t;
-  const n = nx * ny * nz;
-  const c: Confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
-  return { seen, pass: (binary: boolean): CountingPass => ({ confusion: c, box: bounds.box(), binary }) };
-}
-
-/** The number of 1 bytes in a word whose four bytes are each 0 or 1: their sum, carried into the top byte. */
-const ones = (w: number) => Math.imul(w, 0x01010101) >>> 24;
-
-/**
- * One row on 32-bit words (`wx` per row): a background word is skipped with one test, and a lesion
- * word is counted without a branch per voxel. Exact only when every byte is 0 or 1, which `seen`
- * tells. The first and last set voxel of a word are its lowest and highest non-zero byte
- * (little-endian).
- */
-function countWordRow(ref: Int32Array, pred: Int32Array, wx: number, row: number, t: Tally): void {
-  let tp = 0,
-    nRef = 0,
-    nPred = 0,
-    seen = 0,
-    first = -1,
-    last = -1;
-  for (let i = 0, w = row * wx; i < wx; i++, w++) {
-    const r = ref[w];
-    const q = pred[w];
-    const u = r | q;
-    if (u !== 0) {
-      seen |= u;
-      nRef += ones(r);
-      nPred += ones(q);
-      tp += ones(r & q);
-      if (first < 0) first = (i << 2) + ((31 - Math.clz32(u & -u)) >> 3);
-      last = (i << 2) + ((31 - Math.clz32(u)) >> 3);
+  let p = 0;
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      let first = -1,
+        last = -1;
+      for (let i = 0; i < nx; i++, p++) {
+        const r = ref[p];
+        const q = pred[p];
+        if ((r | q) !== 0) {
+          seen |= r | q;
+          nRef += r;
+          nPred += q;
+          tp += r & q;
+          if (first < 0) first = i;
+          last = i;
+        }
+      }
+      if (first >= 0) bounds.addRow(first, last, j, k);
     }
   }
-  if (first < 0) return;
-  t.tp += tp;
-  t.nRef += nRef;
-  t.nPred += nPred;
-  t.seen |= seen;
-  t.addRow(first, last, row);
-}
-
-function countVoxelRow(ref: Uint8Array, pred: Uint8Array, nx: number, row: number, t: Tally): void {
-  let tp = 0,
-    nRef = 0,
-    nPred = 0,
-    seen = 0,
-    first = -1,
-    last = -1;
-  for (let i = 0, p = row * nx; i < nx; i++, p++) {
-    const r = ref[p];
-    const q = pred[p];
-    if ((r | q) !== 0) {
-      seen |= r | q;
-      nRef += r;
-      nPred += q;
-      tp += r & q;
-      if (first < 0) first = i;
-      last = i;
-    }
-  }
-  if (first < 0) return;
-  t.tp += tp;
-  t.nRef += nRef;
-  t.nPred += nPred;
-  t.seen |= seen;
-  t.addRow(first, last, row);
+  return { confusion: confusionOfSums(tp, nRef, nPred, nx * ny * nz), box: bounds.box(), binary: seen <= 1 };
 }
