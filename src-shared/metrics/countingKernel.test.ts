@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { countWithKernel } from './countingKernel';
 import { EMPTY_BOX, type Dims3 } from './grid';
 import { mulberry32 } from '../random/mulberry32';
@@ -41,6 +41,35 @@ describe('countWithKernel (the counting pass in WebAssembly SIMD)', () => {
 
   it('declines rows shorter than its 32-byte step (the caller counts voxel by voxel)', () => {
     expect(countWithKernel(new Uint8Array(62), new Uint8Array(62), [31, 2, 1])).toBeNull();
+  });
+
+  it('steps aside where compiling WebAssembly is refused (a page without wasm-unsafe-eval): JavaScript counts', async () => {
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', {
+      validate: () => true,
+      Module: function refused() {
+        throw new Error('WebAssembly.Module(): refused by Content-Security-Policy');
+      },
+      Instance: Object,
+    });
+    try {
+      const fresh = await import('./countingKernel');
+      const { confusionAndBox } = await import('./overlap');
+      const d: Dims3 = [40, 3, 2];
+      const ref = new Uint8Array(240),
+        pred = new Uint8Array(240);
+      ref[50] = pred[50] = pred[239] = 1;
+      expect(fresh.countWithKernel(ref, pred, d)).toBeNull();
+      const { tp, nRef, nPred, box, binary } = naive(ref, pred, d);
+      expect(confusionAndBox(ref, pred, d)).toEqual({
+        confusion: { tp, fp: nPred - tp, fn: nRef - tp, tn: 240 - nRef - nPred + tp, nRef, nPred },
+        box,
+        binary,
+      });
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 
   it('counts and boxes a lone voxel, or refuses a value other than 0/1, at every position of a row', () => {

@@ -159,11 +159,19 @@ interface Kernel {
 
 let kernel: Kernel | null | undefined;
 
-/** Compiled on first use, once per thread (about a kilobyte: compiling takes well under a millisecond). */
+/**
+ * Compiled on first use, once per thread (about a kilobyte: compiling takes well under a millisecond).
+ * Null where WebAssembly SIMD is missing or compiling is refused (a page whose Content-Security-Policy
+ * lacks 'wasm-unsafe-eval'): the caller then counts in JavaScript, with the same result.
+ */
 function loadKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  kernel = wasm?.validate(COUNT) ? (new wasm.Instance(new wasm.Module(COUNT)).exports as unknown as Kernel) : null;
+  try {
+    kernel = wasm?.validate(COUNT) ? (new wasm.Instance(new wasm.Module(COUNT)).exports as unknown as Kernel) : null;
+  } catch {
+    kernel = null;
+  }
   return kernel;
 }
 
