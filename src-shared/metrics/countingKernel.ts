@@ -32,25 +32,18 @@ const TOTALS_BYTES = 64;
 // lane sums, Σ ref, Σ pred, Σ ref AND pred over those rows (the voxel counts when all bytes are 0/1),
 // then the OR of all their bytes.
 const [ROWS, ROW_LENGTH, PRED_AT, OUT_AT] = [0, 1, 2, 3];
-const [ROW, P, END, COUNTED, START, FIRST, LAST, M, LEFT] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
-const [ACC, S_REF, S_PRED, S_BOTH, SEEN, R, Q, TAIL, A_REF, A_PRED, A_BOTH] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+const [ROW, P, END, COUNTED, START, FIRST, LAST, M] = [4, 5, 6, 7, 8, 9, 10, 11];
+const [ACC, S_REF, S_PRED, S_BOTH, SEEN, R, Q, TAIL] = [12, 13, 14, 15, 16, 17, 18, 19];
 const ZERO = op.v128Const(new Array<number>(16).fill(0));
 /** i8 lanes to i32x4 lane sums: each i32 lane is the sum of four byte lanes. */
 const widen = [op.i16x8ExtaddPairwiseI8x16U, op.i32x4ExtaddPairwiseI16x8U];
-/**
- * The byte sums A_* (at most 255 vectors of 0/1 bytes, so no lane overflows) added to the i32 sums S_*
- * and cleared; LEFT counts down the vectors that may still be added.
- */
-const flush = [
-  ...[
-    [S_REF, A_REF],
-    [S_PRED, A_PRED],
-    [S_BOTH, A_BOTH],
-  ].flatMap(([s, a]) => [op.localGet(s), op.localGet(a), ...widen, op.i32x4Add, op.localSet(s)]),
-  ...[A_REF, A_PRED, A_BOTH].flatMap((a) => [ZERO, op.localSet(a)]),
-  ...[op.i32Const(255), op.localSet(LEFT)],
+const add = (local: number, value: readonly (readonly number[])[]) => [
+  op.localGet(local),
+  ...value,
+  ...widen,
+  op.i32x4Add,
+  op.localSet(local),
 ];
-const addBytes = (local: number, value: readonly (readonly number[])[]) => [op.localGet(local), ...value, op.i8x16Add, op.localSet(local)];
 
 /** ACC |= the 32 bytes at P of both masks. */
 const orBothAtP = [
@@ -64,12 +57,11 @@ const loadRQ = (tail: boolean) => [
   ...[op.localGet(P), op.v128Load(0), ...(tail ? [op.localGet(TAIL), op.v128And] : []), op.localSet(R)],
   ...[op.localGet(P), op.localGet(PRED_AT), op.i32Add, op.v128Load(0), ...(tail ? [op.localGet(TAIL), op.v128And] : []), op.localSet(Q)],
 ];
-/** Adds R and Q at P to the byte sums, SEEN and the row's FIRST/LAST (non-zero lanes from i8x16.bitmask). */
+/** Adds R and Q at P to the sums, SEEN and the row's FIRST/LAST (non-zero lanes from i8x16.bitmask). */
 const countRQ = [
-  ...addBytes(A_REF, [op.localGet(R)]),
-  ...addBytes(A_PRED, [op.localGet(Q)]),
-  ...addBytes(A_BOTH, [op.localGet(R), op.localGet(Q), op.v128And]),
-  ...[op.localGet(LEFT), op.i32Const(1), op.i32Sub, op.localTee(LEFT), op.i32Eqz, op.if, ...flush, op.end],
+  ...add(S_REF, [op.localGet(R)]),
+  ...add(S_PRED, [op.localGet(Q)]),
+  ...add(S_BOTH, [op.localGet(R), op.localGet(Q), op.v128And]),
   ...[op.localGet(R), op.localGet(Q), op.v128Or, op.localTee(R), op.localGet(SEEN), op.v128Or, op.localSet(SEEN)],
   ...[op.localGet(R), ZERO, op.i8x16Ne, op.i8x16Bitmask, op.localTee(M), op.if],
   ...[op.localGet(FIRST), op.i32Const(0), op.i32LtS, op.if],
@@ -82,9 +74,8 @@ const COUNT = moduleBytes(
   {
     params: [I32, I32, I32, I32],
     results: [I32],
-    locals: [...new Array<typeof I32>(9).fill(I32), ...new Array<typeof V128>(11).fill(V128)],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128],
     body: [
-      ...[op.i32Const(255), op.localSet(LEFT)],
       // TAIL keeps the last (rowLength mod 16) lanes of a vector: the row's last vector, read at end − 16,
       // overlaps bytes already counted.
       op.v128Const([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]),
@@ -137,7 +128,6 @@ const COUNT = moduleBytes(
       op.br(0),
       op.end,
       op.end,
-      ...flush,
       ...[S_REF, S_PRED, S_BOTH, SEEN].flatMap((s, i) => [op.localGet(OUT_AT), op.localGet(s), op.v128Store(16 * i)]),
       op.localGet(COUNTED),
     ],

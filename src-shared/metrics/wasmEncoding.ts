@@ -77,7 +77,6 @@ export const op = {
   v128Or: simd(0x50),
   v128AnyTrue: simd(0x53),
   i8x16Bitmask: simd(0x64),
-  i8x16Add: simd(0x6e),
   i16x8ExtaddPairwiseI8x16U: simd(0x7d),
   i32x4ExtaddPairwiseI16x8U: simd(0x7f),
   i32x4Add: simd(0xae),
