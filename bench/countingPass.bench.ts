@@ -2,12 +2,11 @@
  * The counting pass (TP, |R|, |P|, the union box and the 0/1 check: confusionAndBox) against numpy's
  * `count_nonzero(ref) + count_nonzero(pred)` on the same arrays, the floor of issue 19 target 3.
  * "JavaScript" is the voxel-at-a-time loop (`kernel: 'javascript'`, what runs without WebAssembly
- * SIMD); "SIMD" is the default, the WebAssembly kernel. numpy runs in one python3 process that reads
- * the masks written raw to a temp folder and times only the counting, once per request; each
- * repetition asks numpy, then runs both passes, so the ratios are paired (the machine is shared).
+ * SIMD); "SIMD" is the default, the WebAssembly kernel. numpy runs in a python3 process per
+ * repetition, on the masks written raw to a temp folder, and times only the counting; each repetition
+ * runs numpy, then both passes, so the ratios are paired (the machine is shared).
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +15,12 @@ import { confusionAndBox } from '../src-shared/metrics/overlap';
 import { mulberry32 } from '../src-shared/random/mulberry32';
 import { makeBig } from './lesionCases';
 
-const REPS = 15;
+const REPS = 9;
 const NUMPY = `
 import sys, time, numpy as np
 a = np.fromfile(sys.argv[1], dtype=np.uint8); b = np.fromfile(sys.argv[2], dtype=np.uint8)
-print('ready', flush=True)
-for _ in sys.stdin:
-    t = time.perf_counter(); n = np.count_nonzero(a) + np.count_nonzero(b); t = time.perf_counter() - t
-    print(t * 1000, n, flush=True)
+t = time.perf_counter(); n = np.count_nonzero(a) + np.count_nonzero(b); t = time.perf_counter() - t
+print(t * 1000, n)
 `;
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -38,28 +35,13 @@ function timed(f: () => unknown): number {
   return performance.now() - t0;
 }
 
-interface NumpyCounter {
-  /** Times one count_nonzero pair, checking that it counted `expected` voxels. */
-  count(expected: number): Promise<number>;
-  close(): void;
-}
-
-/** A python3 + numpy process holding both masks; null when either is missing. */
-async function numpyCounter(refPath: string, predPath: string): Promise<NumpyCounter | null> {
-  const py = spawn('python3', ['-c', NUMPY, refPath, predPath], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
-  py.on('error', () => undefined);
-  const first = await lines.next();
-  if (first.done || first.value !== 'ready') return null;
-  process.once('exit', () => py.kill());
-  return async (expected) => {
-    py.stdin.write('go\n');
-    const [ms, total] = String((await lines.next()).value)
-      .split(' ')
-      .map(Number);
-    if (total !== expected) throw new Error('numpy counted different masks');
-    return ms;
-  };
+/** numpy's count in a python3 process on the masks in these files: ms, or null without python3 + numpy. */
+function numpyMs(refPath: string, predPath: string, expected: number): number | null {
+  const py = spawnSync('python3', ['-c', NUMPY, refPath, predPath], { encoding: 'utf8' });
+  if (py.status !== 0) return null;
+  const [ms, total] = py.stdout.trim().split(' ').map(Number);
+  if (total !== expected) throw new Error('numpy counted different masks');
+  return ms;
 }
 
 interface Row {
@@ -87,32 +69,27 @@ export async function run(): Promise<void> {
       const [refPath, predPath] = [join(dir, 'ref.u8'), join(dir, 'pred.u8')];
       writeFileSync(refPath, c.ref);
       writeFileSync(predPath, c.pred);
-      const numpy = await numpyCounter(refPath, predPath);
-      if (!numpy) {
-        process.stdout.write('numpy not available (python3 -c "import numpy" failed); skipped\n');
-        return;
-      }
       const expected = confusionAndBox(c.ref, c.pred, c.dims, 'javascript');
       const np: number[] = [],
         js: number[] = [],
         simd: number[] = [],
         rj: number[] = [],
         rs: number[] = [];
-      try {
-        for (let i = 0; i < REPS; i++) {
-          const ms = await numpy.count(expected.confusion.nRef + expected.confusion.nPred);
-          let got = expected;
-          const j = timed(() => confusionAndBox(c.ref, c.pred, c.dims, 'javascript'));
-          const s = timed(() => (got = confusionAndBox(c.ref, c.pred, c.dims)));
-          if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error('SIMD and voxel passes differ');
-          np.push(ms);
-          js.push(j);
-          simd.push(s);
-          rj.push(j / ms);
-          rs.push(s / ms);
+      for (let i = 0; i < REPS; i++) {
+        const ms = numpyMs(refPath, predPath, expected.confusion.nRef + expected.confusion.nPred);
+        if (ms === null) {
+          process.stdout.write('numpy not available (python3 -c "import numpy" failed); skipped\n');
+          return;
         }
-      } finally {
-        numpy.close();
+        let got = expected;
+        const j = timed(() => confusionAndBox(c.ref, c.pred, c.dims, 'javascript'));
+        const s = timed(() => (got = confusionAndBox(c.ref, c.pred, c.dims)));
+        if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error('SIMD and voxel passes differ');
+        np.push(ms);
+        js.push(j);
+        simd.push(s);
+        rj.push(j / ms);
+        rs.push(s / ms);
       }
       const f = (x: number) => x.toFixed(1);
       const r = (x: number) => x.toFixed(2);
