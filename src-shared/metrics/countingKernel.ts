@@ -150,7 +150,7 @@ interface Kernel {
 let kernel: Kernel | null | undefined;
 
 /**
- * Compiled on first use, once per thread (about a kilobyte: compiling takes well under a millisecond).
+ * Compiled on first use, once per thread (717 bytes: compiling takes well under a millisecond).
  * Null where WebAssembly SIMD is missing or compiling is refused (a page whose Content-Security-Policy
  * lacks 'wasm-unsafe-eval'): the caller then counts in JavaScript, with the same result.
  */
