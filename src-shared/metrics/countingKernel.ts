@@ -166,7 +166,7 @@ function loadKernel(): Kernel | null {
 }
 
 /** Σ ref, Σ pred, Σ ref AND pred and the union box; the sums are voxel counts only when `binary`. */
-export interface KernelCount {
+interface KernelCount {
   readonly tp: number;
   readonly nRef: number;
   readonly nPred: number;

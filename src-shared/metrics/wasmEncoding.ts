@@ -82,7 +82,7 @@ export const op = {
   i32x4Add: simd(0xae),
 } as const;
 
-export interface FunctionSource {
+interface FunctionSource {
   readonly params: readonly ValueType[];
   readonly results: readonly ValueType[];
   /** Locals after the parameters, in index order. */
