@@ -57,18 +57,40 @@ const loadRQ = (tail: boolean) => [
   ...[op.localGet(P), op.v128Load(0), ...(tail ? [op.localGet(TAIL), op.v128And] : []), op.localSet(R)],
   ...[op.localGet(P), op.localGet(PRED_AT), op.i32Add, op.v128Load(0), ...(tail ? [op.localGet(TAIL), op.v128And] : []), op.localSet(Q)],
 ];
-/** Adds R and Q at P to the sums, SEEN and the row's FIRST/LAST (non-zero lanes from i8x16.bitmask). */
+/** Adds R and Q to the sums and SEEN. */
 const countRQ = [
   ...add(S_REF, [op.localGet(R)]),
   ...add(S_PRED, [op.localGet(Q)]),
   ...add(S_BOTH, [op.localGet(R), op.localGet(Q), op.v128And]),
-  ...[op.localGet(R), op.localGet(Q), op.v128Or, op.localTee(R), op.localGet(SEEN), op.v128Or, op.localSet(SEEN)],
-  ...[op.localGet(R), ZERO, op.i8x16Ne, op.i8x16Bitmask, op.localTee(M), op.if],
-  ...[op.localGet(FIRST), op.i32Const(0), op.i32LtS, op.if],
-  ...[op.localGet(P), op.localGet(START), op.i32Sub, op.localGet(M), op.i32Ctz, op.i32Add, op.localSet(FIRST)],
-  op.end,
-  ...[op.localGet(P), op.localGet(START), op.i32Sub, op.i32Const(31), op.localGet(M), op.i32Clz, op.i32Sub, op.i32Add, op.localSet(LAST)],
-  op.end,
+  ...[op.localGet(SEEN), op.localGet(R), op.localGet(Q), op.v128Or, op.v128Or, op.localSet(SEEN)],
+];
+/** M = the non-zero lanes of both masks' 16 bytes at P, as i8x16.bitmask bits. */
+const nonZeroAtP = [
+  ...[op.localGet(P), op.v128Load(0), op.localGet(P), op.localGet(PRED_AT), op.i32Add, op.v128Load(0), op.v128Or],
+  ...[ZERO, op.i8x16Ne, op.i8x16Bitmask, op.localSet(M)],
+];
+/**
+ * FIRST and LAST of a counted row, from its ends: 16 bytes per step forward to the first non-zero
+ * vector and backward to the last, the step that would cross the row's end (start) clamped to it.
+ * Clamped vectors overlap bytes already seen to be zero, so their lowest (highest) set lane is still
+ * the row's first (last). Dense rows stop at once; on lesion rows the steps read the row from cache.
+ */
+const rowEnds = [
+  ...[op.localGet(START), op.localSet(P), op.block, op.loop],
+  ...[op.localGet(P), op.i32Const(16), op.i32Add, op.localGet(END), op.i32GtU, op.if],
+  ...[op.localGet(END), op.i32Const(16), op.i32Sub, op.localSet(P), op.end],
+  ...nonZeroAtP,
+  ...[op.localGet(M), op.if, op.localGet(P), op.localGet(START), op.i32Sub, op.localGet(M), op.i32Ctz, op.i32Add],
+  ...[op.localSet(FIRST), op.br(2), op.end],
+  ...[op.localGet(P), op.i32Const(16), op.i32Add, op.localGet(END), op.i32GeU, op.brIf(1)],
+  ...[op.localGet(P), op.i32Const(16), op.i32Add, op.localSet(P), op.br(0), op.end, op.end],
+  ...[op.localGet(END), op.i32Const(16), op.i32Sub, op.localSet(P), op.block, op.loop],
+  ...[op.localGet(P), op.localGet(START), op.i32LtS, op.if, op.localGet(START), op.localSet(P), op.end],
+  ...nonZeroAtP,
+  ...[op.localGet(M), op.if, op.localGet(P), op.localGet(START), op.i32Sub, op.i32Const(31), op.localGet(M), op.i32Clz],
+  ...[op.i32Sub, op.i32Add, op.localSet(LAST), op.br(2), op.end],
+  ...[op.localGet(P), op.localGet(START), op.i32LeS, op.brIf(1)],
+  ...[op.localGet(P), op.i32Const(16), op.i32Sub, op.localSet(P), op.br(0), op.end, op.end],
 ];
 const COUNT = moduleBytes(
   {
@@ -118,6 +140,7 @@ const COUNT = moduleBytes(
       ...loadRQ(true),
       ...countRQ,
       op.end,
+      ...rowEnds,
       ...[op.localGet(OUT_AT), op.localGet(COUNTED), op.i32Const(12), op.i32Mul, op.i32Add, op.localSet(M)],
       ...[op.localGet(M), op.localGet(ROW), op.i32Store(TOTALS_BYTES)],
       ...[op.localGet(M), op.localGet(FIRST), op.i32Store(TOTALS_BYTES + 4)],

@@ -59,6 +59,7 @@ export const op = {
   i32LtS: [0x48],
   i32LtU: [0x49],
   i32GtU: [0x4b],
+  i32LeS: [0x4c],
   i32GeU: [0x4f],
   i32Clz: [0x67],
   i32Ctz: [0x68],
