@@ -8,6 +8,13 @@
  * interleaved (floor, before, after, npm; repeated) and each ratio pairs runs of the same repetition,
  * because the machine is shared; the stdout of all must be identical (the same metric values).
  * Cases: one small, one large, and a 20-case dataset in directory mode; written to a temp folder.
+ *
+ * A second table gives the absolute figures of issue 19's targets 1 and 4 for
+ * `npm run --silent evaluate`: wall seconds, CPU seconds (user + system of the whole process tree,
+ * from bash's `time`) and the 1-minute load average around each row. On a shared machine the wall
+ * time grows with the load while the CPU time barely does; on an idle 2-core machine the wall time
+ * of a single case is about its CPU time (less the overlap of the two files' inflates), and that of
+ * directory mode about half of it plus the serial start and summary.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,6 +70,20 @@ function timed(cmd: string, args: readonly string[]): { ms: number; stdout: stri
   return { ms, stdout: r.stdout };
 }
 
+/** Like timed, through bash's `time`, which also reports the CPU seconds of the command and its children. */
+function timedWithCpu(cmd: string, args: readonly string[]): { ms: number; cpuS: number; stdout: string } {
+  const script = 'TIMEFORMAT="%3U %3S"; time "$@"';
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', script, 'bash', cmd, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const [user, sys] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  if (!(user >= 0 && sys >= 0)) throw new Error(`no CPU times from bash's time in: ${r.stderr}`);
+  return { ms, cpuS: user + sys, stdout: r.stdout };
+}
+
+const load1 = () => loadavg()[0];
+
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export async function run(): Promise<void> {
@@ -79,36 +100,57 @@ export async function run(): Promise<void> {
     '| case | reps | bare `node -e 0` (ms) | before: tsx, sequential (ms) | after: node on the bundle (ms) | after: `npm run --silent evaluate` (ms) | npm after / before (median of paired ratios) |',
     '|---|---|---|---|---|---|---|',
   ];
+  const absolute = [
+    '',
+    'Absolute, `npm run --silent evaluate` (issue 19 targets 1 and 4), medians:',
+    '',
+    '| case | target (s, idle 2 cores) | wall (s) | CPU, user + system (s) | load average (1 min) during the row |',
+    '|---|---|---|---|---|',
+  ];
   try {
-    const scenarios: [string, string[], number][] = [
-      ['128×128×64 at 1×1×2 mm', singleCase(dir, 'small', makeSmall(rand, [128, 128, 64], [1, 1, 2])), 5],
-      ['512×512×300 at 0.5×0.5×1.5 mm, ~50 ml', singleCase(dir, 'big', makeBig(rand)), 3],
-      ['dataset: 20 cases of 256×256×108 (directory mode)', dataset(dir, 20, () => makeSmall(rand, [256, 256, 108], [0.9, 0.9, 1.5])), 3],
+    const scenarios: [string, string[], number, number][] = [
+      ['128×128×64 at 1×1×2 mm', singleCase(dir, 'small', makeSmall(rand, [128, 128, 64], [1, 1, 2])), 5, 0.5],
+      ['512×512×300 at 0.5×0.5×1.5 mm, ~50 ml', singleCase(dir, 'big', makeBig(rand)), 3, 1],
+      [
+        'dataset: 20 cases of 256×256×108 (directory mode)',
+        dataset(dir, 20, () => makeSmall(rand, [256, 256, 108], [0.9, 0.9, 1.5])),
+        3,
+        2,
+      ],
     ];
-    for (const [name, args, reps] of scenarios) {
+    for (const [name, args, reps, targetS] of scenarios) {
       const f: number[] = [],
         b: number[] = [],
         a: number[] = [],
         n: number[] = [],
+        cpu: number[] = [],
+        loads: number[] = [],
         ratio: number[] = [];
       for (let i = 0; i < reps; i++) {
+        loads.push(load1());
         f.push(timed(process.execPath, ['-e', '0']).ms);
         const old = timed(tsx, [before, ...args]);
         const now = timed(process.execPath, [join(ROOT, 'scripts', 'evaluate.mjs'), ...args]);
-        const npm = timed('npm', ['run', '--silent', 'evaluate', '--', ...args]);
+        const npm = timedWithCpu('npm', ['run', '--silent', 'evaluate', '--', ...args]);
         if (now.stdout !== old.stdout || npm.stdout !== old.stdout) throw new Error(`${name}: the outputs before and after differ`);
         b.push(old.ms);
         a.push(now.ms);
         n.push(npm.ms);
+        cpu.push(npm.cpuS);
         ratio.push(npm.ms / old.ms);
       }
+      loads.push(load1());
       const ms = (xs: number[]) => median(xs).toFixed(0);
       out.push(`| ${name} | ${reps} | ${ms(f)} | ${ms(b)} | ${ms(a)} | ${ms(n)} | ${median(ratio).toFixed(2)} |`);
+      absolute.push(
+        `| ${name} | ≤ ${targetS} | ${(median(n) / 1000).toFixed(2)} | ${median(cpu).toFixed(2)} | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   out.push(
+    ...absolute,
     '',
     `load average at end: ${loadavg()
       .map((x) => x.toFixed(1))

@@ -6,6 +6,30 @@ import { mulberry32 } from '../random/mulberry32';
 const dims: Dims3 = [4, 3, 2];
 const at = (i: number, j: number, k: number): number => i + dims[0] * (j + dims[1] * k);
 
+/** The counting pass voxel by voxel, without rows or words: what confusionAndBox must equal on 0/1 masks. */
+function naiveCountingPass(ref: Uint8Array, pred: Uint8Array, d: Dims3) {
+  const n = d[0] * d[1] * d[2];
+  let tp = 0,
+    nRef = 0,
+    nPred = 0;
+  const lo = [Infinity, Infinity, Infinity],
+    hi = [-1, -1, -1];
+  for (let p = 0; p < n; p++) {
+    tp += ref[p] && pred[p] ? 1 : 0;
+    nRef += ref[p];
+    nPred += pred[p];
+    if (ref[p] || pred[p]) {
+      const ijk = [p % d[0], Math.floor(p / d[0]) % d[1], Math.floor(p / (d[0] * d[1]))];
+      for (let a = 0; a < 3; a++) {
+        lo[a] = Math.min(lo[a], ijk[a]);
+        hi[a] = Math.max(hi[a], ijk[a]);
+      }
+    }
+  }
+  const confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
+  return { confusion, box: nRef + nPred === 0 ? EMPTY_BOX : { empty: false, lo, hi }, binary: true };
+}
+
 function mask(...voxels: [number, number, number][]): Uint8Array {
   const m = new Uint8Array(24);
   for (const [i, j, k] of voxels) m[at(i, j, k)] = 1;
@@ -60,10 +84,18 @@ describe('bounding boxes', () => {
       [16, 2, 3],
       [7, 3, 3],
       [4, 1, 1],
+      // Rows of 32 bytes or more go through the SIMD row scan: multiples of 32, 16 and 4, odd lengths,
+      // a whole chunk's worth of rows, and rows longer than a chunk (one row per chunk).
+      [32, 3, 2],
+      [33, 4, 3],
+      [48, 3, 3],
+      [100, 5, 2],
+      [512, 70, 1],
+      [40_004, 2, 2],
     ] as Dims3[]) {
-      const n = d[0] * d[1] * d[2];
       for (const offset of [0, 1, 4]) {
-        for (const density of [0, 0.03, 0.3, 1]) {
+        for (const density of [0, 0.001, 0.03, 0.3, 1]) {
+          const n = d[0] * d[1] * d[2];
           const random = () => {
             const m = new Uint8Array(n + offset).subarray(offset);
             for (let p = 0; p < n; p++) m[p] = rand() < density ? 1 : 0;
@@ -71,27 +103,29 @@ describe('bounding boxes', () => {
           };
           const ref = random(),
             pred = random();
-          let tp = 0,
-            nRef = 0,
-            nPred = 0;
-          const lo = [Infinity, Infinity, Infinity],
-            hi = [-1, -1, -1];
-          for (let p = 0; p < n; p++) {
-            tp += ref[p] && pred[p] ? 1 : 0;
-            nRef += ref[p];
-            nPred += pred[p];
-            if (ref[p] || pred[p]) {
-              const ijk = [p % d[0], Math.floor(p / d[0]) % d[1], Math.floor(p / (d[0] * d[1]))];
-              for (let a = 0; a < 3; a++) {
-                lo[a] = Math.min(lo[a], ijk[a]);
-                hi[a] = Math.max(hi[a], ijk[a]);
-              }
-            }
+          const expected = naiveCountingPass(ref, pred, d);
+          expect(confusionAndBox(ref, pred, d)).toEqual(expected);
+          expect(confusionAndBox(ref, pred, d, 'javascript')).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('confusionAndBox finds a lone voxel, or a value other than 0/1, at every position of a row', () => {
+    // Each row length ends in a tail shorter than the SIMD scan's 32-byte step, which the scan reads
+    // overlapped; a voxel there must still be counted, and a 2 or 255 there still refused.
+    for (const d of [[37, 3, 2] as Dims3, [64, 2, 2] as Dims3, [16, 2, 2] as Dims3]) {
+      const n = d[0] * d[1] * d[2];
+      for (let p = 0; p < n; p++) {
+        for (const v of [1, 2, 255]) {
+          for (const inRef of [true, false]) {
+            const ref = new Uint8Array(n),
+              pred = new Uint8Array(n);
+            (inRef ? ref : pred)[p] = v;
+            const got = confusionAndBox(ref, pred, d);
+            expect(got.binary).toBe(v === 1);
+            if (v === 1) expect(got).toEqual(naiveCountingPass(ref, pred, d));
           }
-          const got = confusionAndBox(ref, pred, d);
-          expect(got.confusion).toEqual({ tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred });
-          expect(got.box).toEqual(nRef + nPred === 0 ? EMPTY_BOX : { empty: false, lo, hi });
-          expect(got.binary).toBe(true);
         }
       }
     }

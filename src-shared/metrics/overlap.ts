@@ -5,6 +5,7 @@
  * and smoothing terms; see docs/metric-conventions.md (shared) and the sources cited beside each.
  */
 import { type Box3, BoxBuilder, type Dims3 } from './grid';
+import { countWithKernel } from './countingKernel';
 
 export interface Confusion {
   readonly tp: number;
@@ -113,20 +114,16 @@ export function plainDice(c: Confusion, bothEmpty: number): number {
  * voxel is 0 or 1 (`binary`), so a caller that must refuse other values (the `evaluate` CLI) needs
  * no pass of its own: any such value is non-zero, so it is seen in the branch that counts.
  *
- * Four voxels at a time where the rows allow it (see countByWords); the voxel-at-a-time loop gives
- * the same result and is the fallback, and the reference for masks holding values other than 0/1.
+ * The pass runs in WebAssembly SIMD (countingKernel.ts), 16 voxels per instruction. The
+ * voxel-at-a-time loop gives the same result and runs where the kernel does not (no WebAssembly
+ * SIMD, rows under 32 voxels), for masks holding values other than 0/1 (whose counts the kernel does
+ * not define), and when asked for (`kernel: 'javascript'`, for the tests and the benchmark).
  */
-export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3): CountingPass {
+export function confusionAndBox(ref: Uint8Array, pred: Uint8Array, dims: Dims3, kernel: 'simd' | 'javascript' = 'simd'): CountingPass {
   const [nx, ny, nz] = dims;
   if (ref.length !== nx * ny * nz || pred.length !== ref.length) throw new Error('mask length does not match dims');
-  if (LITTLE_ENDIAN && nx % 4 === 0 && ref.byteOffset % 4 === 0 && pred.byteOffset % 4 === 0) {
-    const words = countByWords(
-      new Int32Array(ref.buffer, ref.byteOffset, ref.length >> 2),
-      new Int32Array(pred.buffer, pred.byteOffset, pred.length >> 2),
-      dims,
-    );
-    if (words.binary) return words;
-  }
+  const k = kernel === 'simd' ? countWithKernel(ref, pred, dims) : null;
+  if (k?.binary) return { confusion: confusionOfSums(k.tp, k.nRef, k.nPred, ref.length), box: k.box, binary: true };
   return countByVoxels(ref, pred, dims);
 }
 
@@ -136,60 +133,8 @@ interface CountingPass {
   readonly binary: boolean;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** The number of 1 bytes in a word whose four bytes are each 0 or 1: their sum, carried into the top byte. */
-const ones = (w: number) => Math.imul(w, 0x01010101) >>> 24;
-
-/**
- * The counting pass on 32-bit words (rows of a multiple of 4 voxels, aligned): a background word is
- * skipped with one test, and a lesion word is counted without a branch per voxel. Exact only when
- * every byte is 0 or 1, which `binary` reports; the caller falls back to countByVoxels otherwise.
- * The first and last set voxel of a word are its lowest and highest non-zero byte (little-endian).
- */
-function countByWords(ref: Int32Array, pred: Int32Array, dims: Dims3): CountingPass {
-  const [nx, ny, nz] = dims;
-  const wx = nx >> 2;
-  let tp = 0,
-    nRef = 0,
-    nPred = 0,
-    seen = 0;
-  const bounds = new BoxBuilder(dims);
-  let w = 0;
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      // Most rows are background: one OR over the row, without a branch per word, rules them out.
-      let any = 0,
-        i = 0;
-      for (; i + 4 <= wx; i += 4)
-        any |=
-          ref[w + i] | ref[w + i + 1] | ref[w + i + 2] | ref[w + i + 3] | pred[w + i] | pred[w + i + 1] | pred[w + i + 2] | pred[w + i + 3];
-      for (; i < wx; i++) any |= ref[w + i] | pred[w + i];
-      if (any === 0) {
-        w += wx;
-        continue;
-      }
-      let first = -1,
-        last = -1;
-      for (let i = 0; i < wx; i++, w++) {
-        const r = ref[w];
-        const q = pred[w];
-        const u = r | q;
-        if (u !== 0) {
-          seen |= u;
-          nRef += ones(r);
-          nPred += ones(q);
-          tp += ones(r & q);
-          if (first < 0) first = (i << 2) + ((31 - Math.clz32(u & -u)) >> 3);
-          last = (i << 2) + ((31 - Math.clz32(u)) >> 3);
-        }
-      }
-      if (first >= 0) bounds.addRow(first, last, j, k);
-    }
-  }
-  const n = nx * ny * nz;
-  const c: Confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
-  return { confusion: c, box: bounds.box(), binary: (seen & 0xfefefefe) === 0 };
+function confusionOfSums(tp: number, nRef: number, nPred: number, n: number): Confusion {
+  return { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
 }
 
 function countByVoxels(ref: Uint8Array, pred: Uint8Array, dims: Dims3): CountingPass {
@@ -219,7 +164,5 @@ function countByVoxels(ref: Uint8Array, pred: Uint8Array, dims: Dims3): Counting
       if (first >= 0) bounds.addRow(first, last, j, k);
     }
   }
-  const n = nx * ny * nz;
-  const c: Confusion = { tp, fp: nPred - tp, fn: nRef - tp, tn: n - nRef - nPred + tp, nRef, nPred };
-  return { confusion: c, box: bounds.box(), binary: seen <= 1 };
+  return { confusion: confusionOfSums(tp, nRef, nPred, nx * ny * nz), box: bounds.box(), binary: seen <= 1 };
 }
