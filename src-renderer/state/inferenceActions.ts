@@ -19,7 +19,7 @@ import {
 } from '../../src-shared/inference';
 import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
-import type { Vec3 } from '../../src-shared/volume/types';
+import type { Direction, Vec3 } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
 import { fetchVolumeBytes, getApi } from '../api';
 import { quantiseMap } from '../viewer/mapLevels';
@@ -156,8 +156,9 @@ async function ensureLoaded(entry: ModelEntry): Promise<void> {
 /** The model's inputs from the open case: a DWI series gives b≈0 and high-b images; a CT its one volume. */
 async function caseInputs(
   c: CaseDescriptor,
-): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number; dims: Vec3; spacingMm: Vec3 }> {
+): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number; dims: Vec3; spacingMm: Vec3; direction: Direction }> {
   const first = c.volumes[0];
+  const grid = { dims: first.dims, spacingMm: first.spacingMm, direction: first.direction as unknown as Direction };
   const volumes = [];
   for (const v of c.volumes) {
     const buffer = await fetchBytes(v.url);
@@ -169,9 +170,9 @@ async function caseInputs(
     const images: Partial<Record<ChannelId, Float32Array>> = {};
     for (const [k, a] of Object.entries(sources.images) as [ChannelId, ArrayLike<number> | undefined][])
       if (a) images[k] = a instanceof Float32Array ? a : Float32Array.from(a);
-    return { images, ...(sources.bValue === undefined ? {} : { bValue: sources.bValue }), dims: first.dims, spacingMm: first.spacingMm };
+    return { images, ...(sources.bValue === undefined ? {} : { bValue: sources.bValue }), ...grid };
   }
-  if (c.modality === 'CT') return { images: { ct: Float32Array.from(volumes[0].data) }, dims: first.dims, spacingMm: first.spacingMm };
+  if (c.modality === 'CT') return { images: { ct: Float32Array.from(volumes[0].data) }, ...grid };
   throw new Error('This case has no DWI b-values and is not a CT: the model has no input it knows.');
 }
 
@@ -200,6 +201,7 @@ export async function runModel(): Promise<void> {
         requestId,
         dims: input.dims,
         spacingMm: input.spacingMm,
+        direction: input.direction,
         images: input.images,
         ...(input.bValue === undefined ? {} : { bValue: input.bValue }),
       },
