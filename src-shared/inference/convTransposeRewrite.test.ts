@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { rewriteConvTranspose } from './convTransposeRewrite';
 import { readOnnxGraph } from './onnxGraph';
-import { concat, FLOAT, intsAttr, lengthDelimited, nodeProto, str, tensor, varintField } from './onnxWriter';
+import { concat, FLOAT, intsAttr, lengthDelimited, nodeProto, str, tensor, valueInfo, varintField } from './onnxWriter';
 import { checkWebGpu } from './webgpuSupport';
 
 /** Deterministic uniform values in [−1, 1) (mulberry32). */
@@ -21,12 +21,6 @@ function random(n: number, seed: number): Float32Array {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
   });
-}
-
-function valueInfo(name: string, dims: readonly (number | string)[]): Uint8Array {
-  const dimMsgs = dims.map((d) => lengthDelimited(1, typeof d === 'number' ? varintField(1, d) : str(2, d)));
-  const tensorType = concat([varintField(1, FLOAT), lengthDelimited(2, concat(dimMsgs))]);
-  return concat([str(1, name), lengthDelimited(2, lengthDelimited(1, tensorType))]);
 }
 
 const weights = (name: string, dims: number[], seed: number) =>

@@ -163,14 +163,15 @@ describe('loadModelFolder', () => {
     expect(e.code).toBe('bad-onnx');
   });
 
-  it('loads a model that cannot use WebGPU and says so', async () => {
+  it('loads a model with a kernel = stride 3D ConvTranspose, keeping its bytes for WASM and a rewrite for WebGPU', async () => {
     const m = manifestFor(
       { 'up.onnx': ct3 },
       { channels: [{ id: 'ct' }], normalisation: { kind: 'ct', clip: [-100, 200], mean: 40, std: 60 } },
     );
     const loaded = await loadModelFolder(folder({ 'model.json': JSON.stringify(m), 'up.onnx': ct3 }), 'models/test');
-    expect(loaded.webgpu.canRunOnWebGpu).toBe(false);
-    expect(loaded.webgpu.blocking).toEqual([expect.stringMatching(/^"up.onnx" cannot run on WebGPU; will use WASM/)]);
+    expect(loaded.webgpu.canRunOnWebGpu).toBe(true);
+    expect(loaded.members[0].bytes).toEqual(ct3);
+    expect(readOnnxGraph(loaded.members[0].webgpuBytes as Uint8Array).nodes.map((n) => n.opType)).not.toContain('ConvTranspose');
     expect(loaded.members[0].inputName).toBe('x');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A minimal writer of the ONNX protobuf messages Quorum creates (the ConvTranspose rewrite, and
  * test graphs): varints, length-delimited fields, TensorProto with raw_data, AttributeProto with
- * int / ints, NodeProto. Field numbers as in onnxGraph.ts and convTransposeRewrite.ts.
+ * int / ints, NodeProto, and (for test graphs) ValueInfoProto of a float tensor. Field numbers as in onnxGraph.ts and convTransposeRewrite.ts.
  */
 import { encodeUtf8 } from './utf8';
 
@@ -79,4 +79,11 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
     o += p.length;
   }
   return out;
+}
+
+/** ValueInfoProto of a float tensor; a string dimension is symbolic (dim_param). */
+export function valueInfo(name: string, dims: readonly (number | string)[]): Uint8Array {
+  const dimMsgs = dims.map((d) => lengthDelimited(1, typeof d === 'number' ? varintField(1, d) : str(2, d)));
+  const tensorType = concat([varintField(1, FLOAT), lengthDelimited(2, concat(dimMsgs))]);
+  return concat([str(1, name), lengthDelimited(2, lengthDelimited(1, tensorType))]);
 }
