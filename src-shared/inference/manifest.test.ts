@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ModelManifestError, parseManifest } from './manifest';
 import { loadModelFolder } from './modelFolder';
 import { readOnnxGraph } from './onnxGraph';
+import { concat, lengthDelimited, nodeProto, str, valueInfo, varintField } from './onnxWriter';
 import { sha256Hex } from './sha256';
 import { checkWebGpu } from './webgpuSupport';
 
@@ -155,6 +156,31 @@ describe('loadModelFolder', () => {
     const e = await loadError({ 'model.json': JSON.stringify(manifestFor({ 'm.onnx': conv })), 'm.onnx': conv });
     expect(e.code).toBe('channel-count');
     expect(e.message).toBe('models/test: model.json lists 2 input channels (dwi_b1000, adc) but "m.onnx" expects 3');
+  });
+
+  it('refuses an opset onnxruntime does not run and an op from a custom domain, saying which', async () => {
+    const model = (opset: number, domain = '') => {
+      const graph = concat([
+        lengthDelimited(1, nodeProto('Relu', ['x'], ['y'], 'act', [], domain)),
+        str(2, 'g'),
+        lengthDelimited(11, valueInfo('x', [1, 1, 'd', 'h', 'w'])),
+        lengthDelimited(12, valueInfo('y', [1, 1, 'd', 'h', 'w'])),
+      ]);
+      return concat([varintField(1, 8), lengthDelimited(7, graph), lengthDelimited(8, concat([str(1, ''), varintField(2, opset)]))]);
+    };
+    const m = (bytes: Uint8Array) => ({
+      'model.json': JSON.stringify(manifestFor({ 'm.onnx': bytes }, { channels: [{ id: 'ct' }] })),
+      'm.onnx': bytes,
+    });
+    const old = await loadError(m(model(6)));
+    expect(old.code).toBe('opset');
+    expect(old.message).toBe('models/test: "m.onnx" uses opset 6; onnxruntime runs opset 7 and later (re-export it with opset 17)');
+    const custom = await loadError(m(model(17, 'org.example.ops')));
+    expect(custom.code).toBe('unsupported-op');
+    expect(custom.message).toMatch(
+      /^models\/test: "m.onnx" uses Relu from the custom domain "org.example.ops", which onnxruntime cannot run/,
+    );
+    await expect(loadModelFolder(folder(m(model(17))), 'models/test')).resolves.toBeTruthy();
   });
 
   it('reports bytes that are not ONNX', async () => {

@@ -202,7 +202,8 @@ export const manifestSchema = z
   });
 export type ModelManifest = z.infer<typeof manifestSchema>;
 
-export type ManifestErrorCode = 'bad-json' | 'schema' | 'missing-file' | 'hash-mismatch' | 'bad-onnx' | 'channel-count' | 'output-count';
+export type ManifestErrorCode =
+  'bad-json' | 'schema' | 'missing-file' | 'hash-mismatch' | 'bad-onnx' | 'opset' | 'unsupported-op' | 'channel-count' | 'output-count';
 
 /** A manifest or model folder that cannot be used; `message` is written for the user. */
 export class ModelManifestError extends Error {

@@ -61,6 +61,7 @@ export function nodeProto(
   outputs: readonly string[],
   name: string,
   attrs: Uint8Array[] = [],
+  domain = '',
 ): Uint8Array {
   return concat([
     ...inputs.map((i) => str(1, i)),
@@ -68,6 +69,7 @@ export function nodeProto(
     str(3, name),
     str(4, op),
     ...attrs.map((a) => lengthDelimited(5, a)),
+    ...(domain ? [str(7, domain)] : []),
   ]);
 }
 
