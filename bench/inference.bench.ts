@@ -86,7 +86,7 @@ export async function run(): Promise<void> {
   const bvals = parseBval(readFileSync(join(root, 'demo', 'dwi', 'dwi.bval'), 'utf8'));
   const vols = splitByBValue(image, bvals, notes).map((v) => ({ bValue: v.bValue, data: v.volume.data }));
   const sources = dwiChannelSources(vols);
-  const { dims, spacingMm } = image.geometry;
+  const { dims, spacingMm, direction } = image.geometry;
   const { node, web } = await makeBackends();
 
   // 1. Same patch, interleaved pairs, after one warm-up each.
@@ -151,7 +151,7 @@ export async function run(): Promise<void> {
   const model = await loadModelFolder(async (name) => new Uint8Array(readFileSync(join(modelDir, name))));
   const service = createNativeInference({ worker: sourceWorkerEntry(), threads: THREADS });
   const t0 = performance.now();
-  const started = service.start('bench', { model, dims, spacingMm, sources });
+  const started = service.start('bench', { model, dims, spacingMm, direction, sources });
   if (!started.ok) throw new Error(started.error.message);
   let status: NativeJobStatus = { state: 'running', progress: null };
   while (status.state === 'running') {

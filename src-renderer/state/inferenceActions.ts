@@ -26,7 +26,7 @@ import {
 import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
 import { asFloat32, caseChannelSources } from '../../src-shared/inference/caseSources';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
-import type { Vec3, VoxelArray } from '../../src-shared/volume/types';
+import type { Direction, Vec3, VoxelArray } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
 import { fetchVolumeBytes, getApi } from '../api';
 import { quantiseMap } from '../viewer/mapLevels';
@@ -168,8 +168,9 @@ async function ensureLoaded(entry: ModelEntry, preferWebGpu: boolean): Promise<v
 /** The model's inputs from the open case (caseSources.ts): a DWI series gives b≈0 and high-b images; a CT its one volume. */
 async function caseInputs(
   c: CaseDescriptor,
-): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number; dims: Vec3; spacingMm: Vec3 }> {
+): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number; dims: Vec3; spacingMm: Vec3; direction: Direction }> {
   const first = c.volumes[0];
+  const grid = { dims: first.dims, spacingMm: first.spacingMm, direction: first.direction as unknown as Direction };
   const volumes = [];
   for (const v of c.volumes) {
     const buffer = await fetchBytes(v.url);
@@ -179,7 +180,7 @@ async function caseInputs(
   const sources = caseChannelSources(c.modality, volumes);
   const images: Partial<Record<ChannelId, Float32Array>> = {};
   for (const [k, a] of Object.entries(sources.images) as [ChannelId, VoxelArray | undefined][]) if (a) images[k] = asFloat32(a);
-  return { images, ...(sources.bValue === undefined ? {} : { bValue: sources.bValue }), dims: first.dims, spacingMm: first.spacingMm };
+  return { images, ...(sources.bValue === undefined ? {} : { bValue: sources.bValue }), ...grid };
 }
 
 /**
@@ -245,6 +246,7 @@ export async function runModel(): Promise<void> {
         requestId,
         dims: input.dims,
         spacingMm: input.spacingMm,
+        direction: input.direction,
         images: input.images,
         ...(input.bValue === undefined ? {} : { bValue: input.bValue }),
       },

@@ -82,6 +82,7 @@ async function run(req: Extract<InferenceWorkerRequest, { type: 'run' }>): Promi
       runners: opened.runners.map(yielding),
       dims: req.dims,
       spacingMm: req.spacingMm,
+      direction: req.direction,
       sources: { images: req.images, bValue: req.bValue },
       signal: controller.signal,
       now: () => performance.now(),

@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { openMembers, type BrowserEp, type ReleasableSession } from './executionProvider';
 import { parseManifest } from './manifest';
-import type { LoadedModel } from './modelFolder';
+import { loadModelFolder, type LoadedModel } from './modelFolder';
+import { concat, FLOAT, intsAttr, lengthDelimited, nodeProto, str, tensor, valueInfo, varintField } from './onnxWriter';
+import { sha256Hex } from './sha256';
 import type { OrtTensorLike } from './ortRunner';
 
 const manifest = parseManifest(
@@ -31,6 +36,7 @@ function model(blocking: string[] = []): LoadedModel {
     graph: { opsetVersion: 17, nodes: [], inputs: [], outputs: [] },
     inputName: 'image',
     outputName: 'logits',
+    webgpuBytes: null,
   });
   return {
     manifest,
@@ -100,5 +106,101 @@ describe('openMembers', () => {
     expect((await openMembers(model(), { webgpuAvailable: true, preferWebGpu: false, ...factory(null) })).fallbackReason).toBeNull();
     const r = await openMembers(model(), { webgpuAvailable: false, preferWebGpu: true, ...factory(null) });
     expect(r).toMatchObject({ ep: 'wasm', fallbackReason: 'WebGPU is not available on this computer; using WASM.' });
+  });
+});
+
+describe('a model whose ConvTransposes were rewritten for WebGPU', () => {
+  const upsampler = new Uint8Array(readFileSync(join(import.meta.dirname, 'testdata', 'convtranspose3d-attr.onnx')));
+  const folderWith = (bytes: Uint8Array) => {
+    const m = {
+      ...JSON.parse(JSON.stringify(manifest)),
+      channels: [{ id: 'ct' }],
+      patchSize: [4, 4, 4],
+      members: [{ file: 'up.onnx', sha256: sha256Hex(bytes) }],
+    };
+    const files: Record<string, Uint8Array> = { 'model.json': new TextEncoder().encode(JSON.stringify(m)), 'up.onnx': bytes };
+    return loadModelFolder(async (name) => files[name], 'models/up');
+  };
+  const nodeSession = async (bytes: Uint8Array) => ortNode.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+  const makeTensor = (d: Float32Array, s: readonly number[]) => new ortNode.Tensor('float32', d, s);
+
+  it('is offered to WebGPU after the rewrite matched the original on WASM', async () => {
+    const loaded = await folderWith(upsampler);
+    expect(loaded.webgpu.canRunOnWebGpu).toBe(true);
+    expect(loaded.webgpu.warnings).toContain('"up.onnx": 1 ConvTranspose node rewritten as Conv + depth-to-space for WebGPU.');
+    const rewritten = loaded.members[0].webgpuBytes as Uint8Array;
+    const created: [BrowserEp, Uint8Array][] = [];
+    const opened = await openMembers(loaded, {
+      webgpuAvailable: true,
+      preferWebGpu: true,
+      createSession: async (bytes, ep) => {
+        created.push([ep, bytes]);
+        return nodeSession(bytes);
+      },
+      makeTensor,
+    });
+    expect(opened.ep).toBe('webgpu');
+    expect(created).toEqual([
+      ['wasm', upsampler],
+      ['wasm', rewritten],
+      ['webgpu', rewritten],
+    ]);
+  });
+
+  it('stays on WASM, saying why, when the rewrite does not reproduce the original', async () => {
+    const loaded = await folderWith(upsampler);
+    const rewritten = loaded.members[0].webgpuBytes;
+    const wrong = new Uint8Array(readFileSync(join(import.meta.dirname, 'testdata', 'convtranspose3d-noattr.onnx')));
+    const opened = await openMembers(loaded, {
+      webgpuAvailable: true,
+      preferWebGpu: true,
+      // Stand-in for a faulty rewrite: the WASM check gets a graph whose output is doubled.
+      createSession: async (bytes) => {
+        const s = await nodeSession(bytes === rewritten ? wrong : bytes);
+        if (bytes !== rewritten) return s;
+        return {
+          inputNames: s.inputNames,
+          outputNames: s.outputNames,
+          run: async (feeds) => {
+            const out = await s.run(feeds as never);
+            const y = out.y.data as Float32Array;
+            return {
+              y: new ortNode.Tensor(
+                'float32',
+                y.map((v) => 2 * v + 1),
+                out.y.dims,
+              ),
+            };
+          },
+        };
+      },
+      makeTensor,
+    });
+    expect(opened.ep).toBe('wasm');
+    expect(opened.fallbackReason).toMatch(/^"up.onnx": the ConvTranspose rewrite for WebGPU differs from the original by \d/);
+  });
+
+  it('names the ConvTransposes that cannot be rewritten in the reason for WASM', async () => {
+    const w = tensor('w', FLOAT, [1, 1, 3, 3, 3], new Uint8Array(new Float32Array(27).fill(0.1).buffer));
+    const node = nodeProto('ConvTranspose', ['x', 'w'], ['y'], 'smooth', [
+      intsAttr('strides', [1, 1, 1]),
+      intsAttr('pads', [1, 1, 1, 1, 1, 1]),
+    ]);
+    const graph = concat([
+      lengthDelimited(1, node),
+      str(2, 'g'),
+      lengthDelimited(5, w),
+      lengthDelimited(11, valueInfo('x', [1, 1, 'd', 'h', 'w'])),
+      lengthDelimited(12, valueInfo('y', [1, 1, 'd', 'h', 'w'])),
+    ]);
+    const bytes = concat([varintField(1, 8), lengthDelimited(7, graph), lengthDelimited(8, concat([str(1, ''), varintField(2, 17)]))]);
+    const loaded = await folderWith(bytes);
+    expect(loaded.webgpu.canRunOnWebGpu).toBe(false);
+    expect(loaded.members[0].webgpuBytes).toBeNull();
+    expect(loaded.webgpu.blocking).toEqual([
+      expect.stringMatching(
+        /^"up.onnx" cannot run on WebGPU; will use WASM: .* Not rewritable: ConvTranspose "smooth" has strides 1×1×1 that differ from its kernel 3×3×3\.$/,
+      ),
+    ]);
   });
 });

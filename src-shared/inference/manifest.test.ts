@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ModelManifestError, parseManifest } from './manifest';
 import { loadModelFolder } from './modelFolder';
 import { readOnnxGraph } from './onnxGraph';
+import { concat, lengthDelimited, nodeProto, str, valueInfo, varintField } from './onnxWriter';
 import { sha256Hex } from './sha256';
 import { checkWebGpu } from './webgpuSupport';
 
@@ -157,20 +158,46 @@ describe('loadModelFolder', () => {
     expect(e.message).toBe('models/test: model.json lists 2 input channels (dwi_b1000, adc) but "m.onnx" expects 3');
   });
 
+  it('refuses an opset onnxruntime does not run and an op from a custom domain, saying which', async () => {
+    const model = (opset: number, domain = '') => {
+      const graph = concat([
+        lengthDelimited(1, nodeProto('Relu', ['x'], ['y'], 'act', [], domain)),
+        str(2, 'g'),
+        lengthDelimited(11, valueInfo('x', [1, 1, 'd', 'h', 'w'])),
+        lengthDelimited(12, valueInfo('y', [1, 1, 'd', 'h', 'w'])),
+      ]);
+      return concat([varintField(1, 8), lengthDelimited(7, graph), lengthDelimited(8, concat([str(1, ''), varintField(2, opset)]))]);
+    };
+    const m = (bytes: Uint8Array) => ({
+      'model.json': JSON.stringify(manifestFor({ 'm.onnx': bytes }, { channels: [{ id: 'ct' }] })),
+      'm.onnx': bytes,
+    });
+    const old = await loadError(m(model(6)));
+    expect(old.code).toBe('opset');
+    expect(old.message).toBe('models/test: "m.onnx" uses opset 6; onnxruntime runs opset 7 and later (re-export it with opset 17)');
+    const custom = await loadError(m(model(17, 'org.example.ops')));
+    expect(custom.code).toBe('unsupported-op');
+    expect(custom.message).toMatch(
+      /^models\/test: "m.onnx" uses Relu from the custom domain "org.example.ops", which onnxruntime cannot run/,
+    );
+    await expect(loadModelFolder(folder(m(model(17))), 'models/test')).resolves.toBeTruthy();
+  });
+
   it('reports bytes that are not ONNX', async () => {
     const junk = utf8('hello');
     const e = await loadError({ 'model.json': JSON.stringify(manifestFor({ 'm.onnx': junk })), 'm.onnx': junk });
     expect(e.code).toBe('bad-onnx');
   });
 
-  it('loads a model that cannot use WebGPU and says so', async () => {
+  it('loads a model with a kernel = stride 3D ConvTranspose, keeping its bytes for WASM and a rewrite for WebGPU', async () => {
     const m = manifestFor(
       { 'up.onnx': ct3 },
       { channels: [{ id: 'ct' }], normalisation: { kind: 'ct', clip: [-100, 200], mean: 40, std: 60 } },
     );
     const loaded = await loadModelFolder(folder({ 'model.json': JSON.stringify(m), 'up.onnx': ct3 }), 'models/test');
-    expect(loaded.webgpu.canRunOnWebGpu).toBe(false);
-    expect(loaded.webgpu.blocking).toEqual([expect.stringMatching(/^"up.onnx" cannot run on WebGPU; will use WASM/)]);
+    expect(loaded.webgpu.canRunOnWebGpu).toBe(true);
+    expect(loaded.members[0].bytes).toEqual(ct3);
+    expect(readOnnxGraph(loaded.members[0].webgpuBytes as Uint8Array).nodes.map((n) => n.opType)).not.toContain('ConvTranspose');
     expect(loaded.members[0].inputName).toBe('x');
   });
 });

@@ -39,13 +39,17 @@ export const channelSpecSchema = z
 export type ChannelSpec = z.infer<typeof channelSpecSchema>;
 
 /**
- * Normalisation, applied to every channel after resampling.
- * - `zscore`: (x − mean) / std per channel, with mean and std taken inside a foreground mask built
- *   from channel `maskChannel` ('otsu': above its Otsu threshold; 'nonzero'; 'all'); voxels outside
- *   the mask become 0 (nnU-Net's use_mask_for_norm).
- * - `ct`: clip to [clip[0], clip[1]] HU, then (x − mean) / std with the dataset's fixed values.
+ * Normalisation of one channel, applied after resampling (and after the crop to the non-zero box).
+ * - `zscore`: (x − mean) / std, with mean and std taken inside a foreground mask built from channel
+ *   `maskChannel` ('otsu': above its Otsu threshold; 'nonzero'; 'all'); voxels outside the mask
+ *   become 0 (nnU-Net's use_mask_for_norm).
+ * - `ct`: clip to [clip[0], clip[1]] HU, then (x − mean) / std with the dataset's fixed values
+ *   (nnU-Net's CTNormalization: clip = the fingerprint's percentile_00_5 / percentile_99_5, mean and
+ *   std over the foreground of the training set).
+ * - `rescale`: (x − min) / (max − min) over the whole channel, to [0, 1] (MONAI ScaleIntensity).
+ * - `none`: the values as read.
  */
-export const normalisationSchema = z.discriminatedUnion('kind', [
+const normalisationSchemeSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('zscore'),
     foreground: z.enum(['otsu', 'nonzero', 'all']),
@@ -57,18 +61,51 @@ export const normalisationSchema = z.discriminatedUnion('kind', [
     mean: z.number(),
     std: z.number().positive(),
   }),
+  z.object({ kind: z.literal('rescale') }),
+  z.object({ kind: z.literal('none') }),
 ]);
-export type Normalisation = z.infer<typeof normalisationSchema>;
+export type Normalisation = z.infer<typeof normalisationSchemeSchema>;
+
+/** One scheme for every channel, or one per channel in `channels` order (nnU-Net's per-channel plans). */
+export const normalisationSchema = z.union([normalisationSchemeSchema, z.array(normalisationSchemeSchema).min(1)]);
+
+/**
+ * How the case grid becomes the model's tensor.
+ * - `nnunet`: the file's own axes, no reorientation; tensor [1, C, nk, nj, ni] ([C, z, y, x] as
+ *   SimpleITK's GetArrayFromImage gives). `targetSpacingMm`, `patchSize`, `ttaFlipAxes` in (i, j, k).
+ * - `monai`: reoriented to RAS (as `Orientationd(axcodes="RAS")`), tensor [1, C, x, y, z] with z
+ *   fastest; `targetSpacingMm` (pixdim), `patchSize` (roi_size) and `ttaFlipAxes` in (x, y, z).
+ */
+const axisOrderSchema = z.enum(['nnunet', 'monai']);
+export type AxisOrder = z.infer<typeof axisOrderSchema>;
+
+/**
+ * Resampling of the probabilities back to the case grid.
+ * - `trilinear`.
+ * - `anisotropic` (nnU-Net): when the coarsest target spacing exceeds `ratio` × the finest, cubic
+ *   B-spline (order 3) within each slice and `coarseAxis` interpolation across slices; otherwise
+ *   cubic along all three axes.
+ */
+const resampleBackSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('trilinear') }),
+  z.object({
+    kind: z.literal('anisotropic'),
+    coarseAxis: z.enum(['linear', 'nearest']),
+    ratio: z.number().gt(1).default(3),
+  }),
+]);
 
 /**
  * `sigmoid`: one output channel per label (multi-label), background implicit.
  * `softmax`: one output channel per class, `labels[0]` being the background.
- * The model outputs logits; Quorum applies the activation after stitching (as nnU-Net does).
+ * `values`: 'logits' (Quorum applies the activation after stitching, as nnU-Net does) or
+ * 'probabilities' when the graph already ends in that softmax / sigmoid.
  */
 export const outputSchema = z
   .object({
     activation: z.enum(['sigmoid', 'softmax']),
     labels: z.array(z.string().min(1)).min(1),
+    values: z.enum(['logits', 'probabilities']).default('logits'),
   })
   .refine((o) => o.activation !== 'softmax' || o.labels.length >= 2, {
     message: 'softmax output needs at least 2 labels (background first)',
@@ -101,11 +138,20 @@ export const manifestSchema = z
     channels: z.array(channelSpecSchema).min(1),
     targetSpacingMm: vec3Positive,
     normalisation: normalisationSchema,
+    axisOrder: axisOrderSchema.default('nnunet'),
+    /** Crop to the bounding box of voxels non-zero in any channel before normalising (nnU-Net). */
+    cropToNonzero: z.boolean().default(false),
     patchSize: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
     /** Fraction of the patch shared by neighbouring windows, in [0, 1). nnU-Net uses 0.5. */
     overlap: z.number().min(0).lt(1),
     ttaFlipAxes: z.array(z.union([z.literal(0), z.literal(1), z.literal(2)])).default([]),
     output: outputSchema,
+    /**
+     * How ensemble members (and TTA samples of one member) are averaged: as probabilities, or as
+     * logits with one activation of the mean (nnU-Net v2). Logits need `output.values` 'logits'.
+     */
+    ensembleAverage: z.enum(['probabilities', 'logits']).default('probabilities'),
+    resampleBack: resampleBackSchema.default({ kind: 'trilinear' }),
     /** ONNX input and output names; default: the graph's first input and output. */
     io: z
       .object({ input: z.string().min(1), output: z.string().min(1) })
@@ -122,15 +168,30 @@ export const manifestSchema = z
     if (m.calibration && (m.output.activation !== 'sigmoid' || m.output.labels.length !== 1)) {
       ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'a calibration is only defined for one sigmoid label' });
     }
+    if (m.output.values === 'probabilities' && m.ensembleAverage === 'logits') {
+      ctx.addIssue({ code: 'custom', path: ['ensembleAverage'], message: 'logits cannot be averaged: the graph outputs probabilities' });
+    }
+    if (m.output.values === 'probabilities' && m.calibration) {
+      ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'a calibration needs logits: the graph outputs probabilities' });
+    }
     const ids = m.channels.map((c) => c.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) ctx.addIssue({ code: 'custom', path: ['channels'], message: `channel "${dup}" is listed twice` });
-    if (m.normalisation.kind === 'zscore' && m.normalisation.maskChannel >= m.channels.length) {
+    if (Array.isArray(m.normalisation) && m.normalisation.length !== m.channels.length) {
       ctx.addIssue({
         code: 'custom',
-        path: ['normalisation', 'maskChannel'],
-        message: `maskChannel ${m.normalisation.maskChannel} does not exist (${m.channels.length} channels)`,
+        path: ['normalisation'],
+        message: `${m.normalisation.length} normalisation schemes for ${m.channels.length} channels`,
       });
+    }
+    for (const n of Array.isArray(m.normalisation) ? m.normalisation : [m.normalisation]) {
+      if (n.kind === 'zscore' && n.maskChannel >= m.channels.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['normalisation', 'maskChannel'],
+          message: `maskChannel ${n.maskChannel} does not exist (${m.channels.length} channels)`,
+        });
+      }
     }
     if (new Set(m.ttaFlipAxes).size !== m.ttaFlipAxes.length) {
       ctx.addIssue({ code: 'custom', path: ['ttaFlipAxes'], message: 'ttaFlipAxes lists an axis twice' });
@@ -141,7 +202,8 @@ export const manifestSchema = z
   });
 export type ModelManifest = z.infer<typeof manifestSchema>;
 
-export type ManifestErrorCode = 'bad-json' | 'schema' | 'missing-file' | 'hash-mismatch' | 'bad-onnx' | 'channel-count' | 'output-count';
+export type ManifestErrorCode =
+  'bad-json' | 'schema' | 'missing-file' | 'hash-mismatch' | 'bad-onnx' | 'opset' | 'unsupported-op' | 'channel-count' | 'output-count';
 
 /** A manifest or model folder that cannot be used; `message` is written for the user. */
 export class ModelManifestError extends Error {

@@ -4,11 +4,15 @@
  * renderer (fetch from the models endpoint) and in tests.
  *
  * Fatal problems throw ModelManifestError with one user-facing sentence: bad JSON, a schema error,
- * a missing member, a hash mismatch, bytes that are not ONNX, or a channel count that disagrees
- * with the graph's input. A model that cannot run on WebGPU is not an error: `webgpu` says why,
- * and the caller runs it on WASM.
+ * a missing member, a hash mismatch, bytes that are not ONNX, an opset onnxruntime does not run, an
+ * op from a custom domain, or a channel count that disagrees with the graph's input. (Files too
+ * large are refused by the reader that main injects, src-main/services/models.ts.) A model that cannot run on WebGPU is not an error: `webgpu` says why,
+ * and the caller runs it on WASM. A member whose only WebGPU gap is kernel = stride 3D
+ * ConvTranspose gets a rewritten graph for WebGPU (convTransposeRewrite.ts); its original bytes stay
+ * the WASM graph, and openMembers checks the two agree before WebGPU uses the rewrite.
  */
 import { ModelManifestError, outputChannelCount, parseManifest, type ModelManifest } from './manifest';
+import { rewriteConvTranspose } from './convTransposeRewrite';
 import { readOnnxGraph, type OnnxGraphInfo } from './onnxGraph';
 import { sha256Hex } from './sha256';
 import { decodeUtf8 } from './utf8';
@@ -21,6 +25,8 @@ export interface LoadedMember {
   readonly graph: OnnxGraphInfo;
   readonly inputName: string;
   readonly outputName: string;
+  /** The graph with its ConvTransposes rewritten for WebGPU; null when the original is used everywhere. */
+  readonly webgpuBytes: Uint8Array | null;
 }
 
 export interface LoadedModel {
@@ -59,11 +65,51 @@ export async function loadModelFolder(readFile: ReadModelFile, folderLabel = 'mo
         `${folderLabel}: "${m.file}" is not a readable ONNX model (${e instanceof Error ? e.message : String(e)})`,
       );
     }
+    checkRunnable(graph, `${folderLabel}: "${m.file}"`);
     const member = checkIo(manifest, m.file, m.sha256, bytes, graph, folderLabel);
-    members.push(member);
-    checks.push(checkWebGpu(graph, `"${m.file}"`));
+    const { webgpuBytes, check } = webgpuGraph(bytes, graph, `"${m.file}"`);
+    members.push({ ...member, webgpuBytes });
+    checks.push(check);
   }
   return { manifest, members, webgpu: mergeChecks(checks) };
+}
+
+/** onnxruntime's oldest supported opset: ONNX IR 3 and opset 7. */
+const MIN_OPSET = 7;
+/** Domains onnxruntime implements; anything else is a custom op that needs its own extension library. */
+const KNOWN_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.ml', 'com.microsoft']);
+
+function checkRunnable(graph: OnnxGraphInfo, what: string): void {
+  if (graph.opsetVersion === null) throw new ModelManifestError('opset', `${what} declares no ai.onnx opset; re-export it with opset 17`);
+  if (graph.opsetVersion < MIN_OPSET) {
+    throw new ModelManifestError(
+      'opset',
+      `${what} uses opset ${graph.opsetVersion}; onnxruntime runs opset ${MIN_OPSET} and later (re-export it with opset 17)`,
+    );
+  }
+  const custom = graph.nodes.find((n) => !KNOWN_DOMAINS.has(n.domain));
+  if (custom) {
+    throw new ModelManifestError(
+      'unsupported-op',
+      `${what} uses ${custom.opType} from the custom domain "${custom.domain}", which onnxruntime cannot run; export it with standard ONNX ops`,
+    );
+  }
+}
+
+/** The member's WebGPU check, after rewriting its ConvTransposes where that makes it runnable. */
+function webgpuGraph(bytes: Uint8Array, graph: OnnxGraphInfo, name: string): { webgpuBytes: Uint8Array | null; check: WebGpuCheck } {
+  const check = checkWebGpu(graph, name);
+  if (check.canRunOnWebGpu || !graph.nodes.some((n) => n.opType === 'ConvTranspose')) return { webgpuBytes: null, check };
+  const r = rewriteConvTranspose(bytes);
+  if (r.bytes) {
+    const rewritten = checkWebGpu(readOnnxGraph(r.bytes), name);
+    if (rewritten.canRunOnWebGpu) {
+      const note = `${name}: ${r.rewritten} ConvTranspose node${r.rewritten > 1 ? 's' : ''} rewritten as Conv + depth-to-space for WebGPU.`;
+      return { webgpuBytes: r.bytes, check: { ...rewritten, warnings: [...rewritten.warnings, note] } };
+    }
+  }
+  const why = r.kept.length ? ` Not rewritable: ${r.kept.join('; ')}.` : '';
+  return { webgpuBytes: null, check: { ...check, blocking: check.blocking.map((b) => b + why) } };
 }
 
 function checkIo(
@@ -102,7 +148,7 @@ function checkIo(
       `${label}: model.json lists ${want} output label(s) (${manifest.output.labels.join(', ')}) but "${file}" outputs ${oc} channels`,
     );
   }
-  return { file, sha256, bytes, graph, inputName: input.name, outputName: output.name };
+  return { file, sha256, bytes, graph, inputName: input.name, outputName: output.name, webgpuBytes: null };
 }
 
 function mergeChecks(checks: readonly WebGpuCheck[]): WebGpuCheck {

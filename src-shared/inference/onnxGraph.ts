@@ -145,8 +145,11 @@ function readValueInfo(raw: Uint8Array): OnnxValueInfo {
   return { name, shape };
 }
 
-interface Field {
+export interface Field {
   no: number;
+  /** Offsets in the buffer of the whole field, key included: copy [start, end) to keep it verbatim. */
+  start: number;
+  end: number;
   /** Varint / fixed value (wire types 0, 1, 5); 0 for length-delimited fields. */
   value: number;
   /** Payload of a length-delimited field (wire type 2), as a view (no copy). */
@@ -154,26 +157,30 @@ interface Field {
 }
 
 /** Iterate the fields of one protobuf message in bytes[start, end). */
-function* fields(buf: Uint8Array, start: number, end: number): Generator<Field> {
+export function* fields(buf: Uint8Array, start: number, end: number): Generator<Field> {
   const pos = { p: start };
   while (pos.p < end) {
+    const at = pos.p;
     const key = varint(buf, pos, end);
     const no = Math.floor(key / 8);
     const wire = key % 8;
     if (no === 0) throw new Error('not an ONNX model: invalid protobuf field number 0');
-    if (wire === 0) yield { no, value: varint(buf, pos, end), bytes: null };
-    else if (wire === 2) {
+    if (wire === 0) {
+      const value = varint(buf, pos, end);
+      yield { no, start: at, end: pos.p, value, bytes: null };
+    } else if (wire === 2) {
       const len = varint(buf, pos, end);
       if (len < 0 || pos.p + len > end) throw new Error('not an ONNX model: truncated protobuf field');
-      yield { no, value: 0, bytes: buf.subarray(pos.p, pos.p + len) };
+      const bytes = buf.subarray(pos.p, pos.p + len);
       pos.p += len;
+      yield { no, start: at, end: pos.p, value: 0, bytes };
     } else if (wire === 1 || wire === 5) {
       const n = wire === 1 ? 8 : 4;
       if (pos.p + n > end) throw new Error('not an ONNX model: truncated protobuf field');
       let v = 0;
       for (let i = Math.min(n, 4) - 1; i >= 0; i--) v = v * 256 + buf[pos.p + i];
       pos.p += n;
-      yield { no, value: v, bytes: null };
+      yield { no, start: at, end: pos.p, value: v, bytes: null };
     } else {
       throw new Error(`not an ONNX model: unsupported protobuf wire type ${wire}`);
     }
@@ -209,4 +216,12 @@ function countVarints(packed: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < packed.length; i++) if ((packed[i] & 0x80) === 0) n++;
   return n;
+}
+
+/** The values of a packed repeated varint field (e.g. AttributeProto.ints, TensorProto.dims). */
+export function packedVarints(packed: Uint8Array): number[] {
+  const out: number[] = [];
+  const pos = { p: 0 };
+  while (pos.p < packed.length) out.push(varint(packed, pos, packed.length));
+  return out;
 }

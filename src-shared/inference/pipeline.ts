@@ -1,21 +1,24 @@
 /**
  * The segmentation pipeline of issue 5, environment-free (the renderer's worker, Node tests and
- * benches all call it): build channels → resample to the target spacing → normalise → sliding
- * window with Gaussian weighting and TTA mirroring, per ensemble member → average → resample the
- * probabilities back to the case grid → mask (p > 0.5), entropy, and with several samples the
- * epistemic part (mutual information, variance).
+ * benches all call it): build channels → crop to the non-zero box (if the manifest says so) → the
+ * model's axis order (modelGrid.ts) → resample to the target spacing → normalise → sliding window
+ * with Gaussian weighting and TTA mirroring, per ensemble member → average (probabilities, or
+ * logits then one activation) → resample the probabilities back (trilinear or nnU-Net's
+ * anisotropic) → the case's axis order → uncrop (background outside the box) → mask (p > 0.5),
+ * entropy, and with several samples the epistemic part (mutual information, variance).
  *
  * Uncertainty samples: with several ensemble members, each member (its TTA variants averaged) is a
  * sample. With one member and TTA, each TTA variant is a sample. Otherwise there is one sample and
  * no epistemic map.
  */
-import type { Vec3 } from '../volume/types';
+import type { Direction, Vec3 } from '../volume/types';
 import { buildChannels, type ChannelSources } from './channels';
 import { flipVariants } from './flip';
 import type { ModelManifest } from './manifest';
 import { normaliseChannels } from './normalise';
 import { countWindows, predict, type AbortSignalLike, type ModelRunner } from './predict';
-import { dimsAtSpacing, resampleTrilinear } from './resample';
+import { cropToBox, fromModelGrid, modelGrid, nonzeroBox, toModelGrid, uncropFromBox } from './modelGrid';
+import { dimsAtSpacing, resampleAnisotropic, resampleTrilinear } from './resample';
 import { labelMask, labelVolumes, type LabelVolume } from './outputs';
 import { activate, entropyAndMutualInformation, UncertaintyAccumulator } from './uncertainty';
 
@@ -50,6 +53,8 @@ export interface SegmentationRequest {
   readonly runners: readonly ModelRunner[];
   readonly dims: Vec3;
   readonly spacingMm: Vec3;
+  /** The case's orientation; needed by models in MONAI axis order (reoriented to RAS). */
+  readonly direction?: Direction;
   readonly sources: ChannelSources;
   readonly signal?: AbortSignalLike;
   readonly onProgress?: (p: InferenceProgress) => void;
@@ -101,15 +106,20 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   t.channelsMs = now() - t0;
 
   t0 = now();
-  const tdims = dimsAtSpacing(dims, req.spacingMm, m.targetSpacingMm);
-  const channels = raw.map((c) => resampleTrilinear(c, dims, tdims)); // always a copy: safe to normalise in place
+  const box = m.cropToNonzero ? nonzeroBox(raw, dims) : null;
+  const cdims = box ? box.dims : dims;
+  const grid = modelGrid(m.axisOrder, cdims, req.spacingMm, req.direction);
+  const gridded = raw.map((c) => toModelGrid(box ? cropToBox(c, dims, box) : c, cdims, grid));
+  const tdims = dimsAtSpacing(grid.dims, grid.spacingMm, grid.fromManifest(m.targetSpacingMm));
+  const channels = gridded.map((c) => resampleTrilinear(c, grid.dims, tdims)); // always a copy: safe to normalise in place
   t.resampleMs = now() - t0;
 
   t0 = now();
   normaliseChannels(m.normalisation, channels);
   t.normaliseMs = now() - t0;
 
-  const flips = flipVariants(req.ttaFlipAxes ?? m.ttaFlipAxes);
+  const patch = grid.fromManifest(m.patchSize);
+  const flips = flipVariants((req.ttaFlipAxes ?? m.ttaFlipAxes).map(grid.manifestAxis));
   const units =
     req.runners.length > 1
       ? req.runners.map((runner) => ({ runner, variants: flips }))
@@ -117,7 +127,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
         ? flips.map((axes) => ({ runner: req.runners[0], variants: [axes] }))
         : [{ runner: req.runners[0], variants: flips }];
   const samplesKind = req.runners.length > 1 ? 'members' : flips.length > 1 ? 'tta' : 'single';
-  const windows = countWindows(tdims, m.patchSize, m.overlap);
+  const windows = countWindows(tdims, patch, m.overlap);
   const runsTotal = units.reduce((s, u) => s + u.variants.length * windows, 0);
   let runsDone = 0;
   let tInfer = now();
@@ -134,9 +144,11 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   tInfer = now();
   const tvox = tdims[0] * tdims[1] * tdims[2];
   const acc = new UncertaintyAccumulator(outC, tvox, activation);
+  // nnU-Net v2 averages the members' logits and applies the activation once.
+  const logitSum = m.ensembleAverage === 'logits' ? Array.from({ length: outC }, () => new Float32Array(tvox)) : null;
   for (const unit of units) {
-    const logits = await predict(unit.runner, channels, tdims, {
-      patch: m.patchSize,
+    const out = await predict(unit.runner, channels, tdims, {
+      patch,
       overlap: m.overlap,
       variants: unit.variants,
       outChannels: outC,
@@ -148,17 +160,37 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
         report('inference');
       },
     });
-    activate(logits, activation, m.calibration?.recalibration);
-    acc.add(logits);
+    if (logitSum) {
+      for (let c = 0; c < outC; c++) for (let i = 0; i < tvox; i++) logitSum[c][i] += out[c][i];
+    }
+    if (m.output.values === 'logits') activate(out, activation, m.calibration?.recalibration);
+    acc.add(out);
   }
   t.slidingWindowMs = now() - tInfer;
   report('postprocess');
 
   t0 = now();
   const several = acc.samples > 1;
-  const probabilities = acc.mean().map((p) => resampleTrilinear(p, tdims, dims));
-  const expectedH = several ? resampleTrilinear(acc.expectedEntropy(), tdims, dims) : null;
-  const variance = several ? acc.variance().map((v) => resampleTrilinear(v, tdims, dims)) : null;
+  let mean = acc.mean();
+  if (logitSum) {
+    for (const ch of logitSum) for (let i = 0; i < tvox; i++) ch[i] /= units.length;
+    activate(logitSum, activation);
+    mean = logitSum;
+  }
+  const rb = m.resampleBack;
+  const back = (p: Float32Array, fill: number) => {
+    const onGrid =
+      rb.kind === 'trilinear'
+        ? resampleTrilinear(p, tdims, grid.dims)
+        : resampleAnisotropic(p, tdims, grid.dims, grid.fromManifest(m.targetSpacingMm), rb.coarseAxis, rb.ratio);
+    const onCase = fromModelGrid(onGrid, cdims, grid);
+    return box ? uncropFromBox(onCase, dims, box, fill) : onCase;
+  };
+  // Outside the crop box the model saw nothing: background with certainty.
+  const background = (c: number) => (activation === 'softmax' && c === 0 ? 1 : 0);
+  const probabilities = mean.map((p, c) => clampUnit(back(p, background(c))));
+  const expectedH = several ? back(acc.expectedEntropy(), 0) : null;
+  const variance = several ? acc.variance().map((v) => back(v, 0)) : null;
   t.resampleBackMs = now() - t0;
 
   t0 = now();
@@ -179,4 +211,10 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
     grid: { targetDims: tdims, windows, runs: runsTotal },
     timings: t,
   };
+}
+
+/** A cubic resampling back can overshoot [0, 1]. */
+function clampUnit(p: Float32Array): Float32Array {
+  for (let i = 0; i < p.length; i++) p[i] = p[i] < 0 ? 0 : p[i] > 1 ? 1 : p[i];
+  return p;
 }

@@ -6,7 +6,7 @@
  * Flow: load → loaded (EP chosen, fallback reason) → run → progress* → result | error; cancel at
  * any time aborts between patches (the pipeline's AbortSignal) and answers error{cancelled: true}.
  */
-import type { Vec3 } from '../volume/types';
+import type { Direction, Vec3 } from '../volume/types';
 import type { BrowserEp } from './executionProvider';
 import type { ChannelId } from './manifest';
 import type { InferenceProgress, SegmentationResult } from './pipeline';
@@ -27,6 +27,8 @@ export type InferenceWorkerRequest =
       readonly requestId: string;
       readonly dims: Vec3;
       readonly spacingMm: Vec3;
+      /** The case's orientation, for models in MONAI axis order. */
+      readonly direction: Direction;
       readonly images: Partial<Record<ChannelId, Float32Array>>;
       readonly bValue?: number;
       readonly ttaFlipAxes?: readonly number[];

@@ -1,17 +1,19 @@
-// Static server for the WebGPU check: ORT's dist, the demo model, this folder; COOP/COEP for threads.
+// Static server for the WebGPU check: ORT's dist, the demo model (or `modelDir`), this folder;
+// COOP/COEP for threads.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
-const roots = {
+const rootsFor = (modelDir) => ({
   '/ort/': join(repo, 'node_modules/onnxruntime-web/dist'),
-  '/model/': join(repo, 'models/demo-dwi-lesion'),
+  '/model/': modelDir,
   '/': import.meta.dirname,
-};
+});
 const types = { '.mjs': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' };
 
-export function serve(port) {
+export function serve(port, modelDir = join(repo, 'models/demo-dwi-lesion')) {
+  const roots = rootsFor(modelDir);
   return createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost').pathname;
     const prefix = Object.keys(roots).find((p) => url.startsWith(p));

@@ -10,9 +10,17 @@ export interface WebGpuCheckResult {
   wasmMs: number;
 }
 
-export function startCheckServer(port?: number): Promise<{ url: string; close(): Promise<void> }>;
+export function startCheckServer(port?: number, modelDir?: string): Promise<{ url: string; close(): Promise<void> }>;
 export function runWebGpuCheck(
   page: Page,
   url: string,
-  options: { sizes: Array<[number, number, number]>; reps?: number; members?: string[]; allowFallbackAdapter?: boolean },
+  options: {
+    sizes: Array<[number, number, number]>;
+    reps?: number;
+    members?: string[];
+    allowFallbackAdapter?: boolean;
+    /** Input channels (the demo model: 2) and output name (the demo model: 'logits'); the input is 'image'. */
+    channels?: number;
+    output?: string;
+  },
 ): Promise<WebGpuCheckResult[]>;

@@ -6,9 +6,9 @@
 // treats it as unavailable, src-renderer/workers/inference.worker.ts).
 import { serve } from './server.mjs';
 
-/** Starts the check page's static server (COOP/COEP) on `port` (0: any free port). */
-export async function startCheckServer(port = 0) {
-  const server = serve(port);
+/** Starts the check page's static server (COOP/COEP) on `port` (0: any free port); models from `modelDir`. */
+export async function startCheckServer(port = 0, modelDir = undefined) {
+  const server = serve(port, modelDir);
   await new Promise((resolve, reject) => {
     if (server.listening) resolve(undefined);
     server.once('listening', resolve);
@@ -22,11 +22,16 @@ export async function startCheckServer(port = 0) {
  * Runs the check on `page` against `url` (startCheckServer): for each member file and size, one
  * result { adapter, file, size, maxAbsDiff, webgpuMs, wasmMs }.
  */
-export async function runWebGpuCheck(page, url, { sizes, reps = 1, members = ['member-0.onnx'], allowFallbackAdapter = false }) {
+export async function runWebGpuCheck(
+  page,
+  url,
+  { sizes, reps = 1, members = ['member-0.onnx'], allowFallbackAdapter = false, channels = 2, output = 'logits' },
+) {
   await page.goto(`${url}/index.html`);
   await page.waitForFunction(() => window.ready === true);
   const results = [];
   for (const file of members)
-    for (const size of sizes) results.push(await page.evaluate((a) => window.runCheck(a), { file, size, reps, allowFallbackAdapter }));
+    for (const size of sizes)
+      results.push(await page.evaluate((a) => window.runCheck(a), { file, size, reps, allowFallbackAdapter, channels, output }));
   return results;
 }

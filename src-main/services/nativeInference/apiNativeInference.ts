@@ -10,7 +10,7 @@
 import type { CaseDescriptor, QuorumApi } from '../../../src-shared/api/contract';
 import { offeredChannels, whyModelRefusesCase } from '../../../src-shared/inference/caseFit';
 import { caseChannelSources } from '../../../src-shared/inference/caseSources';
-import type { Volume } from '../../../src-shared/volume/types';
+import type { Direction, Volume } from '../../../src-shared/volume/types';
 import { fail } from '../apiResult';
 import type { ModelsService } from '../models';
 import type { NativeInference } from './nativeInference';
@@ -57,6 +57,7 @@ export function createNativeInferenceHandlers(deps: NativeInferenceDeps): Native
         model: model.value,
         dims: first.dims,
         spacingMm: first.spacingMm,
+        direction: first.direction as unknown as Direction,
         sources,
         ...(ttaFlipAxes ? { ttaFlipAxes } : {}),
       });

@@ -199,7 +199,13 @@ describe('a native worker that fails', () => {
     const native = createNativeInference({ worker: { kind: 'typescript', path: entry }, threads: 1 });
     try {
       const model = await loadModelFolder(async (name) => new Uint8Array(readFileSync(path.join(modelDir, name))));
-      const started = native.start('owner', { model, dims: [2, 2, 2], spacingMm: [1, 1, 1], sources: { images: {} } });
+      const started = native.start('owner', {
+        model,
+        dims: [2, 2, 2],
+        spacingMm: [1, 1, 1],
+        direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+        sources: { images: {} },
+      });
       if (!started.ok) throw new Error(started.error.message);
       let status = native.status('owner', started.value.jobId);
       while (status.ok && status.value.state === 'running') {

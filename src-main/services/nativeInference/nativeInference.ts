@@ -19,7 +19,7 @@ import type { Worker } from 'node:worker_threads';
 import type { NativeJobStatus } from '../../../src-shared/api/nativeInferenceChannels';
 import type { Result } from '../../../src-shared/api/contract';
 import { inferenceProvenance, type ChannelSources, type LoadedModel } from '../../../src-shared/inference';
-import type { Vec3 } from '../../../src-shared/volume/types';
+import type { Direction, Vec3 } from '../../../src-shared/volume/types';
 import { fail, ok } from '../apiResult';
 import { startWorker, type NativeWorkerEntry } from './startWorker';
 import type { NativeWorkerEvent, NativeWorkerRun } from './workerMessages';
@@ -28,6 +28,8 @@ interface NativeRunInput {
   readonly model: LoadedModel;
   readonly dims: Vec3;
   readonly spacingMm: Vec3;
+  /** The case's orientation: a MONAI-order model reorients to RAS by it. */
+  readonly direction: Direction;
   readonly sources: ChannelSources;
   readonly ttaFlipAxes?: readonly number[];
 }
@@ -161,6 +163,7 @@ export function createNativeInference(options: NativeInferenceOptions): NativeIn
         members: model.members.map((m) => ({ bytes: m.bytes, inputName: m.inputName, outputName: m.outputName })),
         dims: input.dims,
         spacingMm: input.spacingMm,
+        direction: input.direction,
         sources: input.sources,
         ...(input.ttaFlipAxes ? { ttaFlipAxes: input.ttaFlipAxes } : {}),
         threads: options.threads,

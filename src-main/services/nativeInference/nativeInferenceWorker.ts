@@ -68,6 +68,7 @@ async function run(req: NativeWorkerRun): Promise<void> {
       runners,
       dims: req.dims,
       spacingMm: req.spacingMm,
+      direction: req.direction,
       sources: req.sources,
       signal,
       now: () => performance.now(),

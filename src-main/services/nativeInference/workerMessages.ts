@@ -6,7 +6,7 @@
  */
 import type { ChannelSources, ModelManifest, SegmentationResult } from '../../../src-shared/inference';
 import type { InferenceProgress } from '../../../src-shared/inference/pipeline';
-import type { Vec3 } from '../../../src-shared/volume/types';
+import type { Direction, Vec3 } from '../../../src-shared/volume/types';
 
 export interface NativeWorkerRun {
   readonly type: 'run';
@@ -15,6 +15,7 @@ export interface NativeWorkerRun {
   readonly members: readonly { readonly bytes: Uint8Array; readonly inputName: string; readonly outputName: string }[];
   readonly dims: Vec3;
   readonly spacingMm: Vec3;
+  readonly direction: Direction;
   readonly sources: ChannelSources;
   readonly ttaFlipAxes?: readonly number[];
   /** onnxruntime-node's intra-op threads. */
