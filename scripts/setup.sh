@@ -15,6 +15,10 @@ command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
 [ -x /usr/bin/python3 ] || need_apt+=(python3) # the recalibration test's pure-Python reference
 command -v dcm2niix >/dev/null 2>&1 || need_apt+=(dcm2niix) # the convert tests compare against it
 command -v dcmodify >/dev/null 2>&1 || need_apt+=(dcmtk) # the convert tests make an oblique series with it
+# The exported-architecture tests build small nnU-Net- and MONAI-style networks with Debian's PyTorch
+# and compare against a Python reference of the same pipeline (models/train/export_archs.py).
+/usr/bin/python3 -c 'import torch, onnx, nibabel, scipy' 2>/dev/null ||
+  need_apt+=(python3-torch python3-onnx python3-nibabel python3-scipy)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${need_apt[*]} (apt-get install -y ${need_apt[*]}) and run again" >&2
