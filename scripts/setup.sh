@@ -13,6 +13,8 @@ need_apt=()
 [ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
 command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
 [ -x /usr/bin/python3 ] || need_apt+=(python3) # the recalibration test's pure-Python reference
+command -v dcmcjpeg >/dev/null 2>&1 || need_apt+=(dcmtk) # the DICOM codec corpus test and decode bench
+command -v gdcmconv >/dev/null 2>&1 || need_apt+=(libgdcm-tools) # the same corpus (JPEG 2000, gdcm's encoders)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${need_apt[*]} (apt-get install -y ${need_apt[*]}) and run again" >&2

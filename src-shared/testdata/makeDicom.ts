@@ -6,7 +6,7 @@
  */
 import { deflateSync } from 'fflate';
 
-export type Vr = 'AE' | 'CS' | 'DS' | 'FD' | 'FL' | 'IS' | 'LO' | 'OB' | 'OW' | 'SH' | 'UI' | 'US' | 'UL' | 'UN';
+export type Vr = 'AE' | 'CS' | 'DS' | 'FD' | 'FL' | 'IS' | 'LO' | 'OB' | 'OW' | 'SH' | 'SQ' | 'UI' | 'US' | 'UL' | 'UN';
 
 export interface Element {
   group: number;
@@ -18,7 +18,7 @@ export interface Element {
   undefinedLength?: true;
 }
 
-const LONG_VRS = new Set<Vr>(['OB', 'OW', 'UN']);
+const LONG_VRS = new Set<Vr>(['OB', 'OW', 'SQ', 'UN']);
 
 function encodeValue(e: Element): Uint8Array {
   const v = e.value;
@@ -101,6 +101,9 @@ export interface SliceSpec {
   pixels: Int16Array | Uint16Array | Uint8Array;
   /** Bits Stored (0028,0101); all allocated bits when absent. */
   bitsStored?: number;
+  /** Photometric Interpretation and Samples per Pixel; MONOCHROME2 and 1 when absent. */
+  photometric?: string;
+  samplesPerPixel?: number;
   /** Compressed frames (one fragment each) written as encapsulated Pixel Data instead of `pixels`; set transferSyntax to match. */
   fragments?: Uint8Array[];
   position?: [number, number, number];
@@ -126,8 +129,8 @@ export function sliceFile(s: SliceSpec): Uint8Array {
     { group: 0x08, element: 0x103e, vr: 'LO', value: s.description ?? 'test series' },
     { group: 0x20, element: 0x0e, vr: 'UI', value: s.seriesUid },
     { group: 0x20, element: 0x13, vr: 'IS', value: String(s.instance) },
-    { group: 0x28, element: 0x02, vr: 'US', value: 1 },
-    { group: 0x28, element: 0x04, vr: 'CS', value: 'MONOCHROME2' },
+    { group: 0x28, element: 0x02, vr: 'US', value: s.samplesPerPixel ?? 1 },
+    { group: 0x28, element: 0x04, vr: 'CS', value: s.photometric ?? 'MONOCHROME2' },
     { group: 0x28, element: 0x10, vr: 'US', value: s.rows },
     { group: 0x28, element: 0x11, vr: 'US', value: s.columns },
     { group: 0x28, element: 0x100, vr: 'US', value: bits },
@@ -148,6 +151,20 @@ export function sliceFile(s: SliceSpec): Uint8Array {
     els.push({ group: 0x28, element: 0x1053, vr: 'DS', value: String(s.rescale[0]) });
   }
   return dicomFile(els, s.transferSyntax);
+}
+
+/** A sequence (explicit VR, defined lengths) of items, each a list of elements. */
+export function sequence(group: number, element: number, items: Element[][]): Element {
+  const item = (els: Element[]) => {
+    const body = concat([...els].sort((a, b) => a.group - b.group || a.element - b.element).map((e) => encodeElement(e, true)));
+    const head = new Uint8Array(8);
+    const dv = new DataView(head.buffer);
+    dv.setUint16(0, 0xfffe, true);
+    dv.setUint16(2, 0xe000, true);
+    dv.setUint32(4, body.length, true);
+    return concat([head, body]);
+  };
+  return { group, element, vr: 'SQ', value: concat(items.map(item)) };
 }
 
 /** Encapsulated Pixel Data (PS3.5 A.4): an empty Basic Offset Table, one fragment per frame, the delimiter. */
