@@ -149,6 +149,17 @@ describe.skipIf(!TOOLS)('lossless transfer syntaxes decode to the uncompressed v
     }
   }
 
+  it('JPEG Lossless whose last Huffman code ends right before EOI keeps its last pixel', async () => {
+    // jpeg-lossless-decoder-js left such a pixel 0 (the decode bench met one slice in 300); this
+    // seeded 32×32 image is one such stream from dcmcjpeg +e1.
+    let seed = 212;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pixels = Uint16Array.from({ length: 32 * 32 }, () => 16 + Math.floor(rand() * 16));
+    writeSeries(folder('edge'), { columns: 32, rows: 32, pixels, modality: 'MR', bitsStored: 12, spacingMm: [1, 1, 1] });
+    convertSeries(folder('edge'), folder('edge-jpeg'), ['dcmcjpeg', '+e1']);
+    expect(Array.from(await voxels(folder('edge-jpeg')))).toEqual(Array.from(pixels));
+  });
+
   it('HTJ2K lossless (encoded with OpenJPH, which gdcm and dcmtk cannot write yet)', async () => {
     const openjph = await loadOpenJph();
     const src = folder('mr');
