@@ -3,14 +3,21 @@
  * from the values the test wrote, not read back from the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { sequence, sliceFile, type Element } from '../testdata/makeDicom';
+import { sequence, sliceFile, type Element, type SliceSpec } from '../testdata/makeDicom';
 import { VolumeReadError } from '../volume/errors';
 import { parseDicomFrames } from './parse';
 import { assembleSeries } from './series';
 
 const rows = 4;
 const columns = 4;
-const base = { seriesUid: '1.2.3', instance: 1, rows, columns, orientation: [1, 0, 0, 0, 1, 0] as const, pixelSpacing: [1, 1] as const };
+const base: Pick<SliceSpec, 'seriesUid' | 'instance' | 'rows' | 'columns' | 'orientation' | 'pixelSpacing'> = {
+  seriesUid: '1.2.3',
+  instance: 1,
+  rows,
+  columns,
+  orientation: [1, 0, 0, 0, 1, 0],
+  pixelSpacing: [1, 1],
+};
 const open = (bytes: Uint8Array) => assembleSeries(parseDicomFrames(bytes, 'test.dcm'));
 const us = (group: number, element: number, value: number): Element => ({ group, element, vr: 'US', value });
 
@@ -126,6 +133,7 @@ describe('photometric interpretation', () => {
     const series = open(sliceFile({ ...base, pixels: stored, photometric: 'MONOCHROME1', position: [0, 0, 0] }));
     expect(Array.from(series.volumes[0].volume.data)).toEqual(Array.from(stored));
     expect(series.notes.join(' ')).toMatch(/MONOCHROME1/);
+    expect(series.volumes[0].volume.displayInverted).toBe(true);
   });
 
   it('refuses colour images with a reason, before any pixel is read', () => {

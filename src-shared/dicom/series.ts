@@ -179,10 +179,16 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
     return {
       label: labels[v],
       bValue: bValues[v],
-      volume: { geometry: { ...geometryBase, originLps: origin }, data, ...(unit ? { unit } : {}) },
+      volume: {
+        geometry: { ...geometryBase, originLps: origin },
+        data,
+        ...(unit ? { unit } : {}),
+        ...(first.photometric === 'MONOCHROME1' ? { displayInverted: true as const } : {}),
+      },
     };
   });
-  if (first.photometric === 'MONOCHROME1') notes.push('MONOCHROME1: low values are meant to display bright; values are kept as stored.');
+  if (first.photometric === 'MONOCHROME1')
+    notes.push('MONOCHROME1: low values display bright (the grey scale is inverted); the values are kept as stored.');
   return { seriesInstanceUid: first.seriesInstanceUid, description: first.seriesDescription, modality: first.modality, volumes, notes };
 }
 
