@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { Codec } from '../../src-shared/dicom';
 
 /** What one frame needs to be decoded. */
-export interface DecodeJob {
+interface DecodeJob {
   codec: Codec;
   data: Uint8Array;
   rows: number;

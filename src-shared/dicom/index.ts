@@ -9,7 +9,6 @@ export {
   hasDicomPreamble,
   type DataSetInflater,
   type DicomFrame,
-  type EncodedPixels,
   type NativePixels,
   type PixelSource,
   type SeriesHeader,

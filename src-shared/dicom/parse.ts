@@ -41,7 +41,7 @@ export interface NativePixels extends PixelLayout {
 }
 
 /** One frame's compressed bitstream, to be decoded before the series is stacked. */
-export interface EncodedPixels extends PixelLayout {
+interface EncodedPixels extends PixelLayout {
   kind: 'encoded';
   /** The transfer syntax UID (a key of COMPRESSED_SYNTAXES). */
   syntax: string;

@@ -25,7 +25,7 @@ export const DEFLATED_SYNTAX = '1.2.840.10008.1.2.1.99';
  */
 export type Codec = 'jpeg8' | 'jpegLossless' | 'jpegLs' | 'j2k' | 'htj2k' | 'rle';
 
-export interface CompressedSyntax {
+interface CompressedSyntax {
   name: string;
   codec: Codec;
   /** Whether the stored pixels come back exactly (the corpus test compares voxel for voxel). */
