@@ -14,7 +14,8 @@ need_apt=()
 command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
 [ -x /usr/bin/python3 ] || need_apt+=(python3) # the recalibration test's pure-Python reference
 command -v dcm2niix >/dev/null 2>&1 || need_apt+=(dcm2niix) # the convert tests compare against it
-command -v dcmodify >/dev/null 2>&1 || need_apt+=(dcmtk) # the convert tests make an oblique series with it
+command -v dcmcjpeg >/dev/null 2>&1 || need_apt+=(dcmtk) # the codec corpus, the decode bench and convert's oblique series (dcmodify)
+command -v gdcmconv >/dev/null 2>&1 || need_apt+=(libgdcm-tools) # the same corpus (JPEG 2000, gdcm's encoders)
 # The exported-architecture tests build small nnU-Net- and MONAI-style networks with Debian's PyTorch
 # and compare against a Python reference of the same pipeline (models/train/export_archs.py).
 /usr/bin/python3 -c 'import torch, onnx, nibabel, scipy' 2>/dev/null ||

@@ -107,6 +107,7 @@ function describe(casePath: string, loaded: LoadedVolumes, opts: OpenCaseOptions
       min,
       max,
       unit: v.volume.unit ?? null,
+      ...(v.volume.displayInverted ? { displayInverted: true } : {}),
       url: opts.volumeUrl(opts.caseId, volumeId),
     };
   });

@@ -2,6 +2,8 @@
  * A DICOM folder as a case: every file in the folder (not its subfolders) is tried as DICOM, frames
  * are grouped by SeriesInstanceUID, and one series is stacked into volumes. A folder with several
  * series is refused with the list, so the UI can ask which one (then `seriesInstanceUid` picks it).
+ * Compressed series are decoded here (dicomDecode.ts), after the choice, so other series' frames
+ * are never decoded.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import {
 } from '../../src-shared/dicom';
 import { VolumeReadError, isVolumeReadError } from '../../src-shared/volume/errors';
 import { CaseOpenError, readWholeFile, type LoadedVolumes } from './caseFiles';
+import { decodedBytes, decodeFrames } from './dicomDecode';
 import { inflateInWorker } from './dicomInflate';
 import { checkWithinBudget, DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 
@@ -116,7 +119,9 @@ export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Pro
     chosen = [...groups.values()][0];
   }
 
-  const series = assembleSeries(chosen);
+  // Compressed frames stay compressed until their series is chosen; decoded, they take this much.
+  checkWithinBudget(`The decoded pixels of ${path.basename(folder)}`, readBytes + decodedBytes(chosen), budget);
+  const series = assembleSeries(await decodeFrames(chosen));
   const description = series.description || series.seriesInstanceUid;
   return {
     name: `${path.basename(folder)} — ${description}`,

@@ -120,9 +120,12 @@ function runtimePackages(entry: string, seen = new Set<string>(), found = new Se
   if (seen.has(entry)) return found;
   seen.add(entry);
   const source = readFileSync(entry, 'utf8');
-  for (const m of source.matchAll(/(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?'([^']+)'|import\(\s*'([^']+)'\s*\)/g)) {
+  // `require….resolve('pkg')` counts too: the DICOM decode worker loads the codecs by resolved path.
+  for (const m of source.matchAll(
+    /(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?'([^']+)'|import\(\s*'([^']+)'\s*\)|require\w*\.resolve\(\s*'([^']+)'\s*\)/g,
+  )) {
     if (m[1]) continue;
-    const spec = m[2] ?? m[3];
+    const spec = m[2] ?? m[3] ?? m[4];
     if (spec.startsWith('.')) {
       const base = path.resolve(path.dirname(entry), spec);
       const file = [base, `${base}.ts`, path.join(base, 'index.ts')].find((f) => f.endsWith('.ts') && existsSync(f));

@@ -65,6 +65,8 @@ export function getVolumeViewport(viewer: MprViewer, view: MprView): Types.IVolu
 export interface ShowVolumeParams {
   readonly volumeId: string;
   readonly voiRange: VoiRange;
+  /** Invert the grey scale (DICOM MONOCHROME1). */
+  readonly invert: boolean;
   /** Cameras for a fresh case; omit to keep the current cameras (switching b-value). */
   readonly cameras?: Record<MprView, CameraVectors>;
 }
@@ -92,7 +94,7 @@ function configureViewports(viewer: MprViewer, params: ShowVolumeParams, kept: T
     } else if (kept) {
       viewport.setCamera(kept[n]);
     }
-    viewport.setProperties({ voiRange: { ...params.voiRange } });
+    viewport.setProperties({ voiRange: { ...params.voiRange }, invert: params.invert });
   });
 }
 

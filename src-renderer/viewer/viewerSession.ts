@@ -166,6 +166,7 @@ export async function showCaseVolume(params: {
   await showVolume(s.viewer, {
     volumeId: loaded.volumeId,
     voiRange: voiRangeFor(s, params.windowChoice, index) ?? autoRangeOf(s, index),
+    invert: info.displayInverted === true,
     cameras: s.camerasFor === caseDescriptor ? undefined : (s.cameras ?? undefined),
   });
   removeCaseVolumes(s.retired.splice(0));

@@ -58,6 +58,8 @@ export const volumeInfoSchema = z.object({
   min: z.number(),
   max: z.number(),
   unit: z.string().nullable(),
+  /** Shown with the grey scale inverted (DICOM MONOCHROME1); the values are as stored. */
+  displayInverted: z.boolean().optional(),
   /** Where the renderer fetches the raw little-endian voxel bytes (i fastest). Relative to the app origin. */
   url: z.string(),
 });

@@ -7,12 +7,13 @@ export {
   inflatesPastCap,
   readSeriesHeader,
   hasDicomPreamble,
-  UNCOMPRESSED_SYNTAXES,
   type DataSetInflater,
   type DicomFrame,
+  type NativePixels,
   type PixelSource,
   type SeriesHeader,
 } from './parse';
 export { groupBySeries, summarizeSeries, assembleSeries, type DicomSeries, type DicomVolume, type SeriesSummary } from './series';
 export { readBValue } from './bvalue';
 export { readCsaImageHeader } from './csa';
+export { COMPRESSED_SYNTAXES, type Codec } from './transferSyntax';

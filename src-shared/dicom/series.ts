@@ -180,16 +180,53 @@ export function assembleSeries(frames: readonly DicomFrame[]): DicomSeries {
   const volumes = Array.from({ length: perPosition }, (_, v): DicomVolume => {
     const ordered = stacks.map((p) => p.slices[v]);
     const origin = ordered[0].position ?? ([0, 0, 0] as Vec3);
-    const data = stackPixels(ordered);
+    const data = stackPixels(ordered, v === 0 ? notes : []);
     return {
       label: labels[v],
       bValue: bValues[v],
       gradient: ordered[0].frame.gradient,
-      volume: { geometry: { ...geometryBase, originLps: origin }, data, ...(unit ? { unit } : {}) },
+      volume: {
+        geometry: { ...geometryBase, originLps: origin },
+        data,
+        ...(unit ? { unit } : {}),
+        ...(first.photometric === 'MONOCHROME1' ? { displayInverted: true as const } : {}),
+      },
     };
   });
-  if (first.photometric === 'MONOCHROME1') notes.push('MONOCHROME1: low values are meant to display bright; values are kept as stored.');
+  if (first.photometric === 'MONOCHROME1')
+    notes.push('MONOCHROME1: low values display bright (the grey scale is inverted); the values are kept as stored.');
   return { seriesInstanceUid: first.seriesInstanceUid, description: first.seriesDescription, modality: first.modality, volumes, notes };
+}
+
+/**
+ * Pixel padding marks pixels outside the scanned field (the corners around a round CT
+ * reconstruction, often stored as -2000 or -3024 HU). Kept as stored they would read as matter of
+ * an impossible value and pull statistics (automatic window, model input normalisation) with them,
+ * so they become "no signal": air (-1024 HU) in CT, 0 elsewhere, which is what they show as.
+ */
+function fillPadding(raw: VoxelArray, first: DicomFrame, notes: string[]): void {
+  const padding = first.padding;
+  if (!padding) return;
+  const ct = first.modality === 'CT';
+  // The stored value of -1024 HU (CT) or 0, kept within what Bits Stored can hold.
+  const { signed, bitsStored } = first.pixels;
+  const lowest = signed ? -(2 ** (bitsStored - 1)) : 0;
+  const highest = signed ? 2 ** (bitsStored - 1) - 1 : 2 ** bitsStored - 1;
+  const wanted = ct ? Math.round((-1024 - first.rescaleIntercept) / first.rescaleSlope) : 0;
+  const target = Math.min(Math.max(wanted, lowest), highest);
+  let changed = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
+    if (v >= padding.value && v <= padding.limit && v !== target) {
+      raw[i] = target;
+      changed++;
+    }
+  }
+  if (changed === 0) return;
+  const range = padding.limit === padding.value ? `${padding.value}` : `${padding.value} to ${padding.limit}`;
+  notes.push(
+    `${changed} pixels carry the Pixel Padding Value (stored ${range}): they lie outside the scanned field and are shown as ${ct ? 'air (-1024 HU)' : '0 (no signal)'}.`,
+  );
 }
 
 function roundB(b: number | null): number | null {
@@ -254,10 +291,11 @@ function sliceSpacing(d: readonly number[], located: boolean, first: DicomFrame,
 }
 
 /** Stacks the slices' pixels, applying each slice's rescale; integer output when lossless. */
-function stackPixels(ordered: readonly Slice[]): VoxelArray {
+function stackPixels(ordered: readonly Slice[], notes: string[]): VoxelArray {
   const perSlice = ordered[0].rows * ordered[0].columns;
   const raw = rawArray(ordered[0].frame.pixels, perSlice * ordered.length);
   ordered.forEach((s, k) => copySlicePixels(s, raw, k * perSlice));
+  fillPadding(raw, ordered[0].frame, notes);
   const trivial = ordered.every((s) => s.frame.rescaleSlope === 1 && s.frame.rescaleIntercept === 0);
   if (trivial) return raw;
 

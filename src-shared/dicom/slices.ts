@@ -94,9 +94,14 @@ export function rawArray(p: PixelSource, length: number): VoxelArray {
   }
 }
 
-/** Copies the slice's stored pixels into `out` (same element type) starting at element `at`. */
+/**
+ * Copies the slice's stored pixels into `out` (same element type) starting at element `at`, as
+ * values: byte order fixed, and the bits above Bits Stored filled with the sign (signed) or cleared
+ * (unsigned; some scanners keep overlays there).
+ */
 export function copySlicePixels(slice: Slice, out: VoxelArray, at: number): void {
   const p = slice.frame.pixels;
+  if (p.kind === 'encoded') throw new Error(`${slice.frame.file}: frame ${slice.frame.frameIndex + 1} must be decoded before stacking`);
   const bpp = p.bitsAllocated / 8;
   // Byte copies work for any source alignment; the output is ours and aligned.
   const dst = new Uint8Array(out.buffer, out.byteOffset + at * bpp, slice.rows * slice.columns * bpp);
@@ -118,5 +123,18 @@ export function copySlicePixels(slice: Slice, out: VoxelArray, at: number): void
         dst[hi] = t;
       }
     }
+  }
+  if (p.bitsStored < p.bitsAllocated) keepStoredBits(out, at, slice.rows * slice.columns, p.bitsStored, p.signed);
+}
+
+function keepStoredBits(out: VoxelArray, at: number, count: number, bitsStored: number, signed: boolean): void {
+  const end = at + count;
+  if (signed) {
+    // Shift the stored sign bit up to bit 31 and back: JavaScript's >> copies it into the bits above.
+    const shift = 32 - bitsStored;
+    for (let i = at; i < end; i++) out[i] = (out[i] << shift) >> shift;
+  } else {
+    const mask = 2 ** bitsStored - 1;
+    for (let i = at; i < end; i++) out[i] = (out[i] & mask) >>> 0;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { deflateSync } from 'fflate';
 
-export type Vr = 'AE' | 'CS' | 'DS' | 'FD' | 'FL' | 'IS' | 'LO' | 'OB' | 'OW' | 'SH' | 'UI' | 'US' | 'UL' | 'UN';
+export type Vr = 'AE' | 'CS' | 'DS' | 'FD' | 'FL' | 'IS' | 'LO' | 'OB' | 'OW' | 'SH' | 'SQ' | 'UI' | 'US' | 'UL' | 'UN';
 
 export interface Element {
   group: number;
@@ -14,9 +14,11 @@ export interface Element {
   vr: Vr;
   /** Strings for text VRs (multiple values joined with "\\"), numbers for binary VRs, bytes for OB/OW/UN. */
   value: string | number | number[] | Uint8Array;
+  /** OB/OW/UN written with undefined length: the value already holds its items and delimiter (encapsulated pixels). */
+  undefinedLength?: true;
 }
 
-const LONG_VRS = new Set<Vr>(['OB', 'OW', 'UN']);
+const LONG_VRS = new Set<Vr>(['OB', 'OW', 'SQ', 'UN']);
 
 function encodeValue(e: Element): Uint8Array {
   const v = e.value;
@@ -52,7 +54,7 @@ function encodeElement(e: Element, explicit: boolean): Uint8Array {
   } else {
     out[4] = e.vr.charCodeAt(0);
     out[5] = e.vr.charCodeAt(1);
-    if (long) dv.setUint32(8, value.length, true);
+    if (long) dv.setUint32(8, e.undefinedLength ? 0xffffffff : value.length, true);
     else dv.setUint16(6, value.length, true);
   }
   out.set(value, headerLength);
@@ -95,8 +97,15 @@ export interface SliceSpec {
   instance: number;
   rows: number;
   columns: number;
-  /** Stored pixels, row by row. */
-  pixels: Int16Array | Uint16Array;
+  /** Stored pixels, row by row (8 or 16 bits allocated, signed or not, by the array's type). */
+  pixels: Int16Array | Uint16Array | Uint8Array;
+  /** Bits Stored (0028,0101); all allocated bits when absent. */
+  bitsStored?: number;
+  /** Photometric Interpretation and Samples per Pixel; MONOCHROME2 and 1 when absent. */
+  photometric?: string;
+  samplesPerPixel?: number;
+  /** Compressed frames (one fragment each) written as encapsulated Pixel Data instead of `pixels`; set transferSyntax to match. */
+  fragments?: Uint8Array[];
   position?: [number, number, number];
   orientation?: [number, number, number, number, number, number];
   pixelSpacing?: [number, number];
@@ -112,21 +121,25 @@ export interface SliceSpec {
 /** A single-frame MONOCHROME2 slice with the usual geometry tags. */
 export function sliceFile(s: SliceSpec): Uint8Array {
   const ds = (v: number[]) => v.map((x) => String(x)).join('\\');
+  const bits = s.pixels.BYTES_PER_ELEMENT * 8;
+  const stored = s.bitsStored ?? bits;
   const els: Element[] = [
     { group: 0x08, element: 0x60, vr: 'CS', value: s.modality ?? 'MR' },
     { group: 0x08, element: 0x70, vr: 'LO', value: s.manufacturer ?? 'TEST' },
     { group: 0x08, element: 0x103e, vr: 'LO', value: s.description ?? 'test series' },
     { group: 0x20, element: 0x0e, vr: 'UI', value: s.seriesUid },
     { group: 0x20, element: 0x13, vr: 'IS', value: String(s.instance) },
-    { group: 0x28, element: 0x02, vr: 'US', value: 1 },
-    { group: 0x28, element: 0x04, vr: 'CS', value: 'MONOCHROME2' },
+    { group: 0x28, element: 0x02, vr: 'US', value: s.samplesPerPixel ?? 1 },
+    { group: 0x28, element: 0x04, vr: 'CS', value: s.photometric ?? 'MONOCHROME2' },
     { group: 0x28, element: 0x10, vr: 'US', value: s.rows },
     { group: 0x28, element: 0x11, vr: 'US', value: s.columns },
-    { group: 0x28, element: 0x100, vr: 'US', value: 16 },
-    { group: 0x28, element: 0x101, vr: 'US', value: 16 },
-    { group: 0x28, element: 0x102, vr: 'US', value: 15 },
+    { group: 0x28, element: 0x100, vr: 'US', value: bits },
+    { group: 0x28, element: 0x101, vr: 'US', value: stored },
+    { group: 0x28, element: 0x102, vr: 'US', value: stored - 1 },
     { group: 0x28, element: 0x103, vr: 'US', value: s.pixels instanceof Int16Array ? 1 : 0 },
-    { group: 0x7fe0, element: 0x10, vr: 'OW', value: new Uint8Array(s.pixels.buffer, s.pixels.byteOffset, s.pixels.byteLength) },
+    s.fragments
+      ? { group: 0x7fe0, element: 0x10, vr: 'OB', value: encapsulate(s.fragments), undefinedLength: true }
+      : { group: 0x7fe0, element: 0x10, vr: 'OW', value: new Uint8Array(s.pixels.buffer, s.pixels.byteOffset, s.pixels.byteLength) },
     ...(s.extra ?? []),
   ];
   if (s.position) els.push({ group: 0x20, element: 0x32, vr: 'DS', value: ds(s.position) });
@@ -138,6 +151,34 @@ export function sliceFile(s: SliceSpec): Uint8Array {
     els.push({ group: 0x28, element: 0x1053, vr: 'DS', value: String(s.rescale[0]) });
   }
   return dicomFile(els, s.transferSyntax);
+}
+
+/** A sequence (explicit VR, defined lengths) of items, each a list of elements. */
+export function sequence(group: number, element: number, items: Element[][]): Element {
+  const item = (els: Element[]) => {
+    const body = concat([...els].sort((a, b) => a.group - b.group || a.element - b.element).map((e) => encodeElement(e, true)));
+    const head = new Uint8Array(8);
+    const dv = new DataView(head.buffer);
+    dv.setUint16(0, 0xfffe, true);
+    dv.setUint16(2, 0xe000, true);
+    dv.setUint32(4, body.length, true);
+    return concat([head, body]);
+  };
+  return { group, element, vr: 'SQ', value: concat(items.map(item)) };
+}
+
+/** Encapsulated Pixel Data (PS3.5 A.4): an empty Basic Offset Table, one fragment per frame, the delimiter. */
+function encapsulate(fragments: Uint8Array[]): Uint8Array {
+  const item = (tag: number, body: Uint8Array) => {
+    const padded = body.length % 2 ? Uint8Array.from([...body, 0]) : body;
+    const head = new Uint8Array(8);
+    const dv = new DataView(head.buffer);
+    dv.setUint16(0, 0xfffe, true);
+    dv.setUint16(2, tag, true);
+    dv.setUint32(4, padded.length, true);
+    return concat([head, padded]);
+  };
+  return concat([item(0xe000, new Uint8Array(0)), ...fragments.map((f) => item(0xe000, f)), item(0xe0dd, new Uint8Array(0))]);
 }
 
 /** A deflated single-frame slice: the meta group as written, the data set after it raw-deflated. */

@@ -14,15 +14,7 @@ export type Direction = readonly [number, number, number, number, number, number
 
 export type VoxelDataType = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
-export type VoxelArray =
-  | Uint8Array
-  | Int8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array;
+export type VoxelArray = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 export interface VolumeGeometry {
   /** Voxel counts along i, j, k. */
@@ -40,4 +32,6 @@ export interface Volume {
   readonly data: VoxelArray;
   /** Physical unit of the values where known, e.g. 'HU' for CT. */
   readonly unit?: string;
+  /** Low values are meant to display bright (DICOM MONOCHROME1); the values themselves are as stored. */
+  readonly displayInverted?: true;
 }
