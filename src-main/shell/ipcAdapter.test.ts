@@ -9,6 +9,7 @@ import { createStudyHandlers } from '../services/study/apiStudy';
 import { createProjectHandlers } from '../services/apiProject';
 import { createInferenceResultHandlers } from '../services/apiInferenceResults';
 import { createEvaluationHandlers } from '../services/apiEvaluation';
+import { createSequenceHandlers } from '../services/caseSequences';
 import { createDispatch } from '../services/apiDispatch';
 import { fail, ok } from '../services/apiResult';
 import { createProjectHost } from '../services/project/projectHost';
@@ -48,6 +49,9 @@ const channels: QuorumApi = {
   ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createStudyHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createEvaluationHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
+  ...createSequenceHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' }), {
+    openCase: async () => ({ ok: false, error: { code: 'not-found', message: 'no' } }),
+  }),
 };
 
 /** The one session token the dispatcher of these tests knows. */
