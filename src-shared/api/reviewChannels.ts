@@ -59,13 +59,7 @@ export const worklistSchema = z.object({
 export const reviewChannels = {
   /** The worklist: rows (rater × case) passing the filters, every visible case, progress over all rows. */
   'quorum:worklist.get': {
-    request: z.object({
-      session,
-      status: worklistStatusSchema.optional(),
-      raterId: id.optional(),
-      flag: worklistFlagSchema.optional(),
-      caseId: id.optional(),
-    }),
+    request: z.object({ session, status: worklistStatusSchema.optional(), raterId: id.optional(), flag: worklistFlagSchema.optional(), caseId: id.optional() }),
     result: worklistSchema,
   },
   /** Approve a version, send it back (comment required), or mark the case difficult (reviewers, admins). */
@@ -87,10 +81,7 @@ export const reviewChannels = {
     result: z.object({ sessionId: z.string(), totalActiveMs: z.number() }),
   },
   /** Time on task per rater × case × mode as CSV, written to an absolute path (reviewers, admins). */
-  'quorum:export.timeOnTaskCsv': {
-    request: z.object({ session, path: z.string().min(1) }),
-    result: z.object({ path: z.string(), rows: z.number().int() }),
-  },
+  'quorum:export.timeOnTaskCsv': { request: z.object({ session, path: z.string().min(1) }), result: z.object({ path: z.string(), rows: z.number().int() }) },
 } as const;
 
 export type ReviewChannel = keyof typeof reviewChannels;
@@ -98,8 +89,5 @@ export type ReviewChannel = keyof typeof reviewChannels;
 // Compile-time proof that the worklist schema infers exactly the documented type (and the status
 // enum stays the store's, plus 'revision-requested').
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const proofs: [
-  Same<z.infer<typeof worklistSchema>, Worklist>,
-  Same<Exclude<z.infer<typeof worklistStatusSchema>, 'revision-requested'>, z.infer<typeof raterCaseStatusSchema>>,
-] = [true, true];
+const proofs: [Same<z.infer<typeof worklistSchema>, Worklist>, Same<Exclude<z.infer<typeof worklistStatusSchema>, 'revision-requested'>, z.infer<typeof raterCaseStatusSchema>>] = [true, true];
 void proofs;

@@ -63,11 +63,7 @@ export function votesAt(labelmaps: readonly Uint8Array[], i: number, w1: number,
  * Voxelwise sum of votes across raters (each voxel's weight from `voteWeights`). Values outside
  * {0,1,2} are not checked here (the store validates on the way in) and count as 0.
  */
-export function sumVotes(
-  labelmaps: readonly Uint8Array[],
-  uncertainAs: UncertainAs,
-  out: Float32Array = new Float32Array(labelmaps[0]?.length ?? 0),
-): Float32Array {
+export function sumVotes(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs, out: Float32Array = new Float32Array(labelmaps[0]?.length ?? 0)): Float32Array {
   const n = checkInputs(labelmaps, out.length);
   const [, w1, w2] = voteWeights(uncertainAs);
   out.fill(0);
@@ -90,11 +86,7 @@ export function softConsensus(labelmaps: readonly Uint8Array[], uncertainAs: Unc
 }
 
 /** Majority consensus as a binary Uint8 labelmap (0 background, 1 lesion). */
-export function majorityConsensus(
-  labelmaps: readonly Uint8Array[],
-  uncertainAs: UncertainAs,
-  out: Uint8Array = new Uint8Array(labelmaps[0]?.length ?? 0),
-): Uint8Array {
+export function majorityConsensus(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs, out: Uint8Array = new Uint8Array(labelmaps[0]?.length ?? 0)): Uint8Array {
   const n = checkInputs(labelmaps, out.length);
   const [, w1, w2] = voteWeights(uncertainAs);
   const needed = majorityThreshold(labelmaps.length);

@@ -32,11 +32,7 @@ export const DEFAULT_GEOMETRY_TOLERANCE: GeometryTolerance = {
 
 const fmt = (v: readonly number[]): string => `[${v.map((x) => Number(x.toPrecision(7))).join(', ')}]`;
 
-export function geometryMismatches(
-  expected: GridGeometry,
-  actual: GridGeometry,
-  tol: GeometryTolerance = DEFAULT_GEOMETRY_TOLERANCE,
-): string[] {
+export function geometryMismatches(expected: GridGeometry, actual: GridGeometry, tol: GeometryTolerance = DEFAULT_GEOMETRY_TOLERANCE): string[] {
   const out: string[] = [];
   if (expected.dims.some((d, i) => d !== actual.dims[i])) {
     out.push(`shape ${fmt(actual.dims)} differs from the image's ${fmt(expected.dims)}`);

@@ -140,8 +140,7 @@ export function nextCaseRow(rows: readonly WorklistRow[], raterId: string, curre
   const start = currentCaseId === null ? -1 : mine.findIndex((r) => r.caseId === currentCaseId);
   const ordered = [...mine.slice(start + 1), ...mine.slice(0, start + 1)];
   const others = ordered.filter((r) => r.caseId !== currentCaseId);
-  const pick = (list: readonly WorklistRow[]) =>
-    list.find((r) => r.status === 'revision-requested') ?? list.find((r) => needsWork(r.status)) ?? null;
+  const pick = (list: readonly WorklistRow[]) => list.find((r) => r.status === 'revision-requested') ?? list.find((r) => needsWork(r.status)) ?? null;
   return pick(others) ?? pick(ordered);
 }
 
