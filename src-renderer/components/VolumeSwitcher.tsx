@@ -1,4 +1,4 @@
-/** One button per volume of the case (b-values of a DWI); hidden for single-volume cases. */
+/** One button per volume of the case (b-values of a DWI, other sequences); hidden for single-volume cases. */
 import { useAppState } from '../state/appState';
 import { selectVolume } from '../state/caseActions';
 
@@ -18,7 +18,12 @@ export function VolumeSwitcher() {
           data-testid="volume-option"
           data-index={n}
           data-bvalue={v.bValue ?? ''}
-          title="Next volume: B, previous: Shift+B"
+          data-sequence={v.sequence?.name ?? ''}
+          title={
+            v.sequence?.resampled
+              ? `${v.sequence.name}, resampled into the reference grid (next sequence: A; next volume: B)`
+              : 'Next volume: B, previous: Shift+B; next sequence: A'
+          }
           onClick={() => selectVolume(n)}
         >
           {v.label}

@@ -172,6 +172,32 @@ export async function showCaseVolume(params: {
   return loaded.volumeId;
 }
 
+/**
+ * Volume `index` of the case on screen, fetched into Cornerstone's cache if needed but not shown in
+ * the MPR views (the sequence pair's panes show it). Null when another case is on screen meanwhile.
+ */
+export async function loadShownCaseVolume(index: number, streamBytes: StreamVolumeBytes): Promise<LoadedVolume | null> {
+  const s = requireSession();
+  const caseDescriptor = s.caseDescriptor;
+  const info = caseDescriptor?.volumes[index];
+  if (!caseDescriptor || !info) return null;
+  const known = s.volumes.get(index);
+  if (known) return known;
+  const loaded = await createCaseVolume(caseDescriptor, info, streamBytes);
+  if (session !== s || s.caseDescriptor !== caseDescriptor) {
+    removeCaseVolumes([loaded]);
+    return null;
+  }
+  s.volumes.set(index, s.volumes.get(index) ?? loaded);
+  return s.volumes.get(index) ?? loaded;
+}
+
+/** The automatic window of a loaded volume of the case on screen. */
+export function autoWindowOf(index: number): VoiRange | null {
+  const s = session;
+  return s && s.volumes.has(index) ? autoRangeOf(s, index) : null;
+}
+
 function autoRangeOf(s: Session, index: number): VoiRange {
   let range = s.autoRanges.get(index);
   const volume = s.volumes.get(index);

@@ -56,3 +56,51 @@ export function defaultReferenceIndex(kinds: readonly SequenceKind[]): number {
   const ct = kinds.indexOf('ct');
   return ct >= 0 ? ct : 0;
 }
+
+/** What the viewer needs of a case volume to group it by sequence (a VolumeInfo has it). */
+export interface SequencedVolume {
+  readonly bValue: number | null;
+  readonly sequence?: { readonly name: string; readonly kind: SequenceKind };
+}
+
+/** The case's sequences in volume order, each with its volumes' indices; one unnamed group for a plain case. */
+export function sequenceGroups(volumes: readonly SequencedVolume[]): { name: string; kind: SequenceKind | null; indices: number[] }[] {
+  const groups: { name: string; kind: SequenceKind | null; indices: number[] }[] = [];
+  volumes.forEach((v, index) => {
+    const name = v.sequence?.name ?? '';
+    const group = groups.find((g) => g.name === name);
+    if (group) group.indices.push(index);
+    else groups.push({ name, kind: v.sequence?.kind ?? null, indices: [index] });
+  });
+  return groups;
+}
+
+/** The volume a sequence is read on: the highest b-value of a DWI (b1000, not b0), else its first. */
+export function readingVolume(volumes: readonly SequencedVolume[], indices: readonly number[]): number {
+  return indices.reduce((best, i) => ((volumes[i].bValue ?? -Infinity) > (volumes[best].bValue ?? -Infinity) ? i : best), indices[0]);
+}
+
+/** The reading volume of the next (delta 1) or previous (−1) sequence after the one holding `current`, wrapping. */
+export function stepSequence(volumes: readonly SequencedVolume[], current: number, delta: 1 | -1): number {
+  const groups = sequenceGroups(volumes);
+  if (groups.length < 2) return current;
+  const at = Math.max(
+    0,
+    groups.findIndex((g) => g.indices.includes(current)),
+  );
+  const next = groups[(at + delta + groups.length) % groups.length];
+  return readingVolume(volumes, next.indices);
+}
+
+/**
+ * The stroke reading pair for side by side: the DWI's b1000 (its highest b) and the ADC when both
+ * are there, else the first two sequences' reading volumes; null for a case of one sequence.
+ */
+export function defaultPair(volumes: readonly SequencedVolume[]): [number, number] | null {
+  const groups = sequenceGroups(volumes);
+  if (groups.length < 2) return null;
+  const dwi = groups.find((g) => g.kind === 'dwi');
+  const adc = groups.find((g) => g.kind === 'adc');
+  const [a, b] = dwi && adc ? [dwi, adc] : [groups[0], groups[1]];
+  return [readingVolume(volumes, a.indices), readingVolume(volumes, b.indices)];
+}
