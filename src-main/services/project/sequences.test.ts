@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEQUENCE_KINDS } from '../../../src-shared/project/sequences';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
+import { caseImage } from '../study/studySources';
 import { DB_FILE, ProjectStore } from './ProjectStore';
 import { MIGRATIONS } from './schema';
 import { Db, text } from './sqlite';
@@ -139,5 +140,21 @@ describe('sequences of a case', () => {
       /cannot change once the case has annotations \(1 saved version/,
     );
     expect(s.store.getCase(s.admin, s.caseA.caseId).referenceSequenceId).toBe(adc.sequenceId);
+  });
+});
+
+describe('the reader study image of a DWI case', () => {
+  it('is its b1000, not its b0', () => {
+    const s = (p = populated());
+    const dwi = s.store.addCase(s.admin, {
+      name: 'dwi-case',
+      source: 'nifti',
+      series: [
+        { label: 'b=0', path: '/data/dwi.nii.gz', bValue: 0, geometry: GRID },
+        { label: 'b=1000', path: '/data/dwi.nii.gz', bValue: 1000, geometry: GRID },
+      ],
+    });
+    expect(caseImage(s.store['ctx'], dwi.caseId)).toEqual({ path: '/data/dwi.nii.gz', bValue: 1000, dims: GRID.dims });
+    expect(caseImage(s.store['ctx'], s.caseA.caseId).bValue).toBeNull();
   });
 });
