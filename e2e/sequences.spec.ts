@@ -1,21 +1,21 @@
 /**
  * A case of several sequences in Chromium (issue 12): an ISLES'22-like subject made by the test (a
  * DWI with b = 0 and 1000, an ADC two voxels off the DWI's grid, a FLAIR on a rotated grid of its
- * own) is imported as one case; opening its DWI lists the other sequences, A steps to the next one,
+ * own) is imported as one case from the sidebar; it opens on its DWI with the other sequences listed, A steps to the next one,
  * and the side-by-side pair shows DWI b1000 and ADC. A click in the pair places one crosshair: both
  * panes must put it on the same world point, and each readout must equal its file's voxel at that
  * point, found here from the NIfTI headers' affines (niftiVoxelAt.ts), not from the app's geometry.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { writeIslesSubject, type IslesSubject } from '../src-main/services/islesSubject.testSupport';
+import { DWI_GRID, writeIslesSubject, type IslesSubject } from '../src-main/services/islesSubject.testSupport';
+import { writeNifti } from '../src-shared/nifti';
 import { signInAs } from './helpers/annotate';
+import { imageVariance } from './helpers/imageVariance';
 import { loadNifti, niftiValue, voxelOfWorld } from './helpers/niftiVoxelAt';
-import { openPathFromDialog } from './helpers/openCase';
-import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
 import { waitForVolume } from './helpers/waitForVolume';
@@ -25,12 +25,11 @@ test.describe.configure({ mode: 'serial' });
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 let server: RunningServer;
-let api: ProjectApi;
 let page: Page;
 let subject: IslesSubject;
 
 test.beforeAll(async ({ browser }) => {
-  ({ server, api, page } = await openSpecServer(browser, repoRoot));
+  ({ server, page } = await openSpecServer(browser, repoRoot));
   subject = writeIslesSubject(mkdtempSync(path.join(tmpdir(), 'quorum-e2e-isles-')));
 });
 
@@ -50,15 +49,20 @@ async function readout(n: number): Promise<{ world: number[]; value: number; lab
 
 test('an ISLES-BIDS subject opens as one case: DWI and ADC side by side share the crosshair world point', async () => {
   await signInAs(page, 'Ada Admin');
-  const session = await api.signInAs('Ada Admin');
-  const record = await api.call<{ sequences: Array<{ name: string; kind: string }> }>('sequence.importSubject', {
-    session,
-    path: subject.subjectDir,
-  });
-  expect(record.sequences.map((s) => s.name).sort()).toEqual(['adc', 'dwi', 'flair']);
-
-  await openPathFromDialog(page, subject.dwi);
+  await page.getByTestId('import-subject').click();
+  await page.getByTestId('import-subject-path').fill(subject.subjectDir);
+  await page.getByTestId('import-subject-submit').click();
+  await expect(page.getByTestId('sequence-outcome')).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
   await waitForVolume(page);
+  await expect(page.getByTestId('case-title')).toContainText('sub-strokecase0001_ses-0001_dwi');
+  const items = page.getByTestId('sequence-item');
+  await expect(items).toHaveCount(3);
+  expect(await items.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-name')}:${e.getAttribute('data-kind')}`))).toEqual([
+    'dwi:dwi',
+    'flair:flair',
+    'adc:adc',
+  ]);
+  await expect(items.first()).toContainText('reference grid');
   const options = page.getByTestId('volume-option');
   await expect(options).toHaveCount(4);
   expect(await options.evaluateAll((els) => els.map((e) => e.getAttribute('data-sequence')).sort())).toEqual([
@@ -81,6 +85,11 @@ test('an ISLES-BIDS subject opens as one case: DWI and ADC side by side share th
   await expect(page.getByTestId('pair-volume-0').locator('option:checked')).toHaveText(/b=1000/);
   await expect(page.getByTestId('pair-volume-1').locator('option:checked')).toHaveText('adc');
 
+  // Both panes draw their image (a pane left black would still read values).
+  for (const n of [0, 1]) {
+    const element = page.getByTestId(`viewport-element-pair-${n}`);
+    await expect.poll(async () => imageVariance(page, await element.screenshot()), { timeout: 30_000 }).toBeGreaterThan(10);
+  }
   const pane = page.getByTestId('viewport-element-pair-0');
   const box = await pane.boundingBox();
   if (!box) throw new Error('the pair pane has no box');
@@ -102,4 +111,23 @@ test('an ISLES-BIDS subject opens as one case: DWI and ADC side by side share th
   expect(adcVoxel).toEqual([dwiVoxel[0] - 2, dwiVoxel[1], dwiVoxel[2]]);
   expect(dwiReadout.value).toBe(niftiValue(dwiImage, dwiVoxel, 1));
   expect(adcReadout.value).toBe(niftiValue(adcImage, adcVoxel));
+});
+
+test('a sequence whose field of view misses the reference grid is refused with its reason, and nothing is added', async () => {
+  const far = path.join(path.dirname(subject.subjectDir), 'elsewhere_T2w.nii.gz');
+  writeFileSync(
+    far,
+    writeNifti({ geometry: { ...DWI_GRID, originLps: [400, 400, 400] }, data: new Int16Array(24 * 20 * 8) }, { gzip: true }),
+  );
+  await page.getByTestId('sequence-pair-close').click();
+  await expect(page.getByTestId('sequence-pair')).toHaveCount(0);
+  await page.getByTestId('add-sequence').click();
+  await page.getByTestId('add-sequence-path').fill(far);
+  await page.getByTestId('add-sequence-submit').click();
+  const outcome = page.getByTestId('sequence-outcome');
+  await expect(outcome).toHaveAttribute('data-ok', 'false', { timeout: 60_000 });
+  await expect(outcome).toContainText(
+    /sequence "t2" \(elsewhere_T2w\.nii\.gz\) cannot be shown on the case's reference grid: its field of view .* does not overlap/,
+  );
+  await expect(page.getByTestId('sequence-item')).toHaveCount(3);
 });

@@ -88,7 +88,11 @@ export async function openSequencePair(
   const cameraSync = synchronizers.createCameraPositionSynchronizer(CAMERA_SYNC);
   for (const viewportId of [shown.viewer.viewportIds.axial, ...panes.map((p) => p.id)])
     cameraSync.add({ renderingEngineId: engine.id, viewportId });
+  // Again two frames later: the first render can run before a new volume's texture is uploaded
+  // and leave the pane black (as mprViewer.ts's renderSettled does for the MPR views).
   engine.render();
+  await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+  if (panes.length > 0) engine.render();
   return true;
 }
 
