@@ -18,6 +18,7 @@ import {
   type SegmentationResult,
 } from '../../src-shared/inference';
 import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
+import { isDwiVolume, sequenceChannelImages } from '../../src-shared/inference/sequenceSources';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
@@ -153,19 +154,21 @@ async function ensureLoaded(entry: ModelEntry): Promise<void> {
   }
 }
 
-/** The model's inputs from the open case: a DWI series gives b≈0 and high-b images; a CT its one volume. */
+/** The model's inputs from the open case: a DWI series gives b≈0 and high-b images, other sequences their channel; a CT its one volume. */
 async function caseInputs(
   c: CaseDescriptor,
 ): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number; dims: Vec3; spacingMm: Vec3 }> {
   const first = c.volumes[0];
-  const volumes = [];
+  const all = [];
   for (const v of c.volumes) {
     const buffer = await fetchBytes(v.url);
     const n = v.dims[0] * v.dims[1] * v.dims[2];
-    volumes.push({ bValue: v.bValue, data: voxelView(v.dataType, buffer, 0, n) });
+    all.push({ bValue: v.bValue, ...(v.sequence ? { sequence: v.sequence } : {}), data: voxelView(v.dataType, buffer, 0, n) });
   }
+  // The case's other sequences (ADC, FLAIR…, on its grid) give their channels by kind; the DWI its b-values.
+  const volumes = all.filter(isDwiVolume);
   if (volumes.some((v) => v.bValue !== null)) {
-    const sources = dwiChannelSources(volumes);
+    const sources = dwiChannelSources(volumes, sequenceChannelImages(all));
     const images: Partial<Record<ChannelId, Float32Array>> = {};
     for (const [k, a] of Object.entries(sources.images) as [ChannelId, ArrayLike<number> | undefined][])
       if (a) images[k] = a instanceof Float32Array ? a : Float32Array.from(a);
