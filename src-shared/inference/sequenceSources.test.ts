@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { offeredChannels, whyModelRefusesCase } from './caseFit';
 import { buildChannels } from './channels';
 import { dwiChannelSources } from './dwiSources';
+import type { ChannelId, ChannelSpec } from './manifest';
 import { isDwiVolume, sequenceChannelImages } from './sequenceSources';
+
+/** A manifest channel as the schema fills it in (no ADC computation unless asked). */
+const spec = (id: ChannelId, ifMissing: 'error' | 'computeFromB0' = 'error'): ChannelSpec => ({ id, ifMissing, clampMm2PerS: [0, 0.005] });
 
 describe('model inputs from named sequences', () => {
   const dwi = (b: number, value: number) => ({ bValue: b, sequence: { kind: 'dwi' as const }, data: new Float32Array([value, value]) });
@@ -13,11 +17,7 @@ describe('model inputs from named sequences', () => {
 
   it('takes the case ADC (in mm²/s) instead of computing one, and the DWI channels from its b-values', () => {
     const sources = dwiChannelSources(volumes.filter(isDwiVolume), sequenceChannelImages(volumes));
-    const [b1000, adcChannel] = buildChannels(
-      [{ id: 'dwi_b1000' }, { id: 'adc', ifMissing: 'computeFromB0', clampMm2PerS: [0, 0.005] }],
-      sources,
-      2,
-    );
+    const [b1000, adcChannel] = buildChannels([spec('dwi_b1000'), spec('adc', 'computeFromB0')], sources, 2);
     expect(Array.from(b1000)).toEqual([40, 40]);
     // Computed it would be ln(100/40)/1000 ≈ 0.000916 in both voxels; the file's values are used instead.
     expect(adcChannel[0]).toBeCloseTo(0.0008, 9);
@@ -32,8 +32,8 @@ describe('model inputs from named sequences', () => {
   it('offers a model the sequences as channels', () => {
     const offered = offeredChannels({ modality: 'MR', volumes });
     expect([...offered.ids].sort()).toEqual(['adc', 'dwi_b0', 'dwi_b1000', 'flair']);
-    expect(whyModelRefusesCase({ name: 'M', channels: [{ id: 'flair' }, { id: 'adc' }] }, offered)).toBeNull();
+    expect(whyModelRefusesCase({ name: 'M', channels: [spec('flair'), spec('adc')] }, offered)).toBeNull();
     const noAdc = offeredChannels({ modality: 'MR', volumes: [flair] });
-    expect(whyModelRefusesCase({ name: 'M', channels: [{ id: 'adc' }] }, noAdc)).toMatch(/M needs an ADC map; this case .*flair/);
+    expect(whyModelRefusesCase({ name: 'M', channels: [spec('adc')] }, noAdc)).toMatch(/M needs an ADC map; this case .*flair/);
   });
 });
