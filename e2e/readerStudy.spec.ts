@@ -174,6 +174,14 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
         expect((lo + hi) / 2).toBeCloseTo((lo0 + hi0) / 2 + (hi0 - lo0) * 0.1, 2);
         await page.getByTestId('study-window-reset').click();
         await expect(page.getByTestId('study-window')).toHaveAttribute('data-window', auto);
+        // A DWI is shown on its highest b (the demo DWI's b = 1500, not b = 5), and the reader may switch (issue 12).
+        const volume = page.getByTestId('study-volume');
+        await expect(volume.locator('option:checked')).toHaveText(/1500/);
+        await volume.selectOption({ index: 0 });
+        await expect(volume.locator('option:checked')).toHaveText(/\b5\b/);
+        await expect(page.getByTestId('study-window')).not.toHaveAttribute('data-window', auto);
+        await volume.selectOption({ index: 2 });
+        await expect(page.getByTestId('study-window')).toHaveAttribute('data-window', auto);
       }
       await Promise.all(pending);
       const shown = received.filter((r) => r.channel === 'study.next').at(-1)?.body as {

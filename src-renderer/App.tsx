@@ -7,6 +7,7 @@ import { OpenDialog } from './components/OpenDialog';
 import { Sidebar } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
+import { SequencePair } from './components/SequencePair';
 import { ViewerGrid } from './components/ViewerGrid';
 import { DashboardView } from './components/evaluation/DashboardView';
 import { MetricsPanel } from './components/evaluation/MetricsPanel';
@@ -67,6 +68,7 @@ export function App() {
         )}
       </main>
       <MetricsPanel />
+      <SequencePair />
       {helpVisible && <HelpOverlay />}
       {openDialogVisible && <OpenDialog />}
     </div>

@@ -24,6 +24,7 @@ import { createInferenceResultHandlers } from './apiInferenceResults';
 import { createProjectHandlers } from './apiProject';
 import { fail, ok } from './apiResult';
 import { LruCache } from './caseCache';
+import { createSequenceHandlers, withCaseSequences } from './caseSequences';
 import { refuseReaderBrowsing, refuseReaderOpening, refuseStorePath, withoutStoreEntries } from './fileAccess';
 import { listDirectory } from './fsList';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
@@ -161,7 +162,10 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
         volumeUrl,
       });
       if (!loaded.ok) return loaded;
-      const { descriptor, volumes } = loaded.value;
+      // A project case's other sequences join as volumes resampled into its reference grid.
+      const withSequences = await withCaseSequences(ctx.projects, ctx.loader, s.value, realCasePath, loaded.value);
+      if (!withSequences.ok) return withSequences;
+      const { descriptor, volumes } = withSequences.value;
       cases.set(descriptor.caseId, { descriptor, volumes });
       await ctx.recent.add(s.value.raterId, realCasePath);
       // Only the case's own file is granted, and only after it opened: nothing beside it becomes readable.
@@ -183,6 +187,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     },
 
     ...createProjectHandlers(ctx.projects),
+    ...createSequenceHandlers(ctx.projects, ctx.loader),
 
     // Who may list or add models is decided once, before any work, by the dispatcher (channelAccess.ts):
     // a listing reads and hashes every model file, and a model version serves every project here.

@@ -50,6 +50,10 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   'quorum:rater.setRole': ADMINS,
   'quorum:projectCase.list': EVERY_ROLE,
   'quorum:projectCase.add': ADMINS,
+  // Reviewers prepare a case's images; a new case and its reference grid are the admin's.
+  'quorum:sequence.add': REVIEWERS,
+  'quorum:sequence.importSubject': ADMINS,
+  'quorum:sequence.setReference': ADMINS,
   'quorum:projectCase.assign': ADMINS,
   'quorum:projectCase.statuses': EVERY_ROLE,
   'quorum:annotation.list': EVERY_ROLE,

@@ -10,6 +10,7 @@ import { createProjectHandlers } from '../services/apiProject';
 import { createInferenceResultHandlers } from '../services/apiInferenceResults';
 import { createNativeInferenceHandlers } from '../services/nativeInference/apiNativeInference';
 import { createEvaluationHandlers } from '../services/apiEvaluation';
+import { createSequenceHandlers } from '../services/caseSequences';
 import { createDispatch } from '../services/apiDispatch';
 import { fail, ok } from '../services/apiResult';
 import { createProjectHost } from '../services/project/projectHost';
@@ -53,6 +54,9 @@ const channels: QuorumApi = {
     native: { unavailable: 'not in this test' },
     models: { load: async () => fail('not-found', 'no') },
     openedCase: () => undefined,
+  }),
+  ...createSequenceHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' }), {
+    openCase: async () => ({ ok: false, error: { code: 'not-found', message: 'no' } }),
   }),
 };
 

@@ -32,6 +32,8 @@ const REQUEST_PATH_FIELDS: Partial<Record<Channel, { readonly field: string; rea
   'quorum:project.listCases': { field: 'path', kind: 'open-folder' },
   'quorum:project.open': { field: 'path', kind: 'open-folder' },
   'quorum:case.open': { field: 'path', kind: 'open-file-or-folder' },
+  'quorum:sequence.add': { field: 'path', kind: 'open-file-or-folder' },
+  'quorum:sequence.importSubject': { field: 'path', kind: 'open-folder' },
   'quorum:fs.list': { field: 'path', kind: 'open-folder' },
   'quorum:annotation.import': { field: 'path', kind: 'open-file' },
   'quorum:import.folder': { field: 'path', kind: 'open-folder' },

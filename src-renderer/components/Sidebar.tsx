@@ -4,6 +4,7 @@ import { openCasePath } from '../state/caseActions';
 import { setOpenDialogVisible } from '../state/uiActions';
 import { AnnotationSection } from './AnnotationSection';
 import { InferencePanel } from './InferencePanel';
+import { SequencesSection } from './SequencesSection';
 import { SettingsEntry } from './SettingsDialog';
 
 export function Sidebar() {
@@ -54,6 +55,7 @@ export function Sidebar() {
         </ul>
       </section>
       <AnnotationSection />
+      <SequencesSection />
       <InferencePanel />
       <SettingsEntry />
     </aside>

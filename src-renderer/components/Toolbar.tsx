@@ -4,6 +4,8 @@ import { useAppState, type PrimaryTool } from '../state/appState';
 import { choosePrimaryTool, chooseWindow, requestViewReset, toggleHelp } from '../state/uiActions';
 import { CT_PRESETS } from '../viewer/windowPresets';
 import { VolumeSwitcher } from './VolumeSwitcher';
+import { defaultPair } from '../../src-shared/project/sequences';
+import { toggleSequencePair, useSequencePair } from '../state/sequencePairState';
 
 const TOOLS: ReadonlyArray<{ id: PrimaryTool; label: string; key: string }> = [
   { id: 'crosshairs', label: 'Crosshairs', key: 'C' },
@@ -19,6 +21,8 @@ export function Toolbar() {
   // While an edit tool holds the left button, no navigation tool is lit: one lit tool, the one a drag runs.
   const editToolHeld = useAnnotationState((s) => s.tool !== null);
   const isCt = openCase?.modality === 'CT';
+  const pairable = openCase !== null && defaultPair(openCase.volumes) !== null;
+  const pairOpen = useSequencePair().panes !== null;
 
   return (
     <div className="toolbar" data-testid="toolbar">
@@ -68,6 +72,17 @@ export function Toolbar() {
         </button>
       </div>
       <VolumeSwitcher />
+      {pairable && (
+        <button
+          type="button"
+          data-testid="sequence-pair-toggle"
+          className={pairOpen ? 'on' : ''}
+          title="Two sequences side by side with a linked crosshair (key X)"
+          onClick={() => toggleSequencePair()}
+        >
+          Side by side
+        </button>
+      )}
       <button type="button" className="help-button" data-testid="help-button" title="Keyboard shortcuts (?)" onClick={() => toggleHelp()}>
         ?
       </button>

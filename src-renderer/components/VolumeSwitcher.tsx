@@ -1,6 +1,7 @@
 /**
- * One button per volume of the case (b-values of a DWI, then its ADC map where one can be fitted);
- * hidden for single-volume cases. An ADC map, when shown, gets its colour bar (window and unit).
+ * One button per volume of the case (b-values of a DWI, its other sequences, then a fitted ADC map
+ * where one can be fitted); hidden for single-volume cases. An ADC map, when shown, gets its colour
+ * bar (window and unit).
  */
 import { useAppState } from '../state/appState';
 import { selectVolume } from '../state/caseActions';
@@ -30,7 +31,12 @@ export function VolumeSwitcher() {
           data-index={n}
           data-bvalue={v.bValue ?? ''}
           data-unit={v.unit ?? ''}
-          title="Next volume: B, previous: Shift+B"
+          data-sequence={v.sequence?.name ?? ''}
+          title={
+            v.sequence?.resampled
+              ? `${v.sequence.name}, resampled into the reference grid (next sequence: A; next volume: B)`
+              : 'Next volume: B, previous: Shift+B; next sequence: A'
+          }
           onClick={() => selectVolume(n)}
         >
           {v.label}

@@ -14,7 +14,8 @@ import {
 import { EDIT_TOOL_INFO } from '../state/editToolInfo';
 import { toggleDisagreementMap, toggleSideBySide } from '../state/reviewActions';
 import { goToNextCase } from '../state/worklistActions';
-import { stepVolume } from '../state/caseActions';
+import { stepShownSequence, stepVolume } from '../state/caseActions';
+import { toggleSequencePair } from '../state/sequencePairState';
 import { appStore } from '../state/appState';
 import {
   choosePrimaryTool,
@@ -52,6 +53,14 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['ArrowDown', 'PageDown'], label: '↓ / PgDn', description: 'Next slice in the active viewport', run: () => requestSliceStep(1) },
   { keys: ['b'], label: 'B', description: 'Next b-value / volume', run: () => stepVolume(1) },
   { keys: ['B'], label: 'Shift+B', description: 'Previous b-value / volume', run: () => stepVolume(-1) },
+  { keys: ['a'], label: 'A', description: 'Next sequence (DWI, ADC, FLAIR…; a DWI on its b1000)', run: () => stepShownSequence(1) },
+  { keys: ['A'], label: 'Shift+A', description: 'Previous sequence', run: () => stepShownSequence(-1) },
+  {
+    keys: ['k', 'K'],
+    label: 'K',
+    description: 'Two sequences side by side with a linked crosshair (DWI b1000 | ADC)',
+    run: () => toggleSequencePair(),
+  },
   { keys: ['c', 'C'], label: 'C', description: 'Left button: crosshairs', run: () => choosePrimaryTool('crosshairs') },
   {
     keys: ['w', 'W'],

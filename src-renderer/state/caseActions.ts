@@ -4,6 +4,7 @@
  * Opening a case and the recent list belong to the signed-in person (the server refuses them without
  * a session), so both wait for sign-in.
  */
+import { stepSequence } from '../../src-shared/project/sequences';
 import { getApi, streamVolumeBytes } from '../api';
 import { sessionToken } from './annotationState';
 import { appStore } from './appState';
@@ -81,6 +82,12 @@ export function stepVolume(delta: number): void {
   const n = openCase ? viewableVolumes(openCase).length : 0;
   if (n < 2) return;
   selectVolume((((activeVolumeIndex + delta) % n) + n) % n);
+}
+
+/** The next (or previous) sequence of a case of several, on its reading volume (a DWI's b1000): the A shortcut. */
+export function stepShownSequence(delta: 1 | -1): void {
+  const { openCase, activeVolumeIndex } = appStore.getState();
+  if (openCase) selectVolume(stepSequence(openCase.volumes, activeVolumeIndex, delta));
 }
 
 export { streamVolumeBytes };

@@ -165,19 +165,19 @@ async function ensureLoaded(entry: ModelEntry, preferWebGpu: boolean): Promise<v
   }
 }
 
-/** The model's inputs from the open case (caseSources.ts): a DWI series gives b≈0 and high-b images; a CT its one volume. */
+/** The model's inputs from the open case: a DWI series gives b≈0 and high-b images, other sequences their channel; a CT its one volume. */
 async function caseInputs(
   c: CaseDescriptor,
 ): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number; dims: Vec3; spacingMm: Vec3; direction: Direction }> {
   const first = c.volumes[0];
   const grid = { dims: first.dims, spacingMm: first.spacingMm, direction: first.direction as unknown as Direction };
-  const volumes = [];
+  const all = [];
   for (const v of c.volumes) {
     const buffer = await fetchBytes(v.url);
     const n = v.dims[0] * v.dims[1] * v.dims[2];
-    volumes.push({ bValue: v.bValue, data: voxelView(v.dataType, buffer, 0, n) });
+    all.push({ bValue: v.bValue, ...(v.sequence ? { sequence: v.sequence } : {}), data: voxelView(v.dataType, buffer, 0, n) });
   }
-  const sources = caseChannelSources(c.modality, volumes);
+  const sources = caseChannelSources(c.modality, all);
   const images: Partial<Record<ChannelId, Float32Array>> = {};
   for (const [k, a] of Object.entries(sources.images) as [ChannelId, VoxelArray | undefined][]) if (a) images[k] = asFloat32(a);
   return { images, ...(sources.bValue === undefined ? {} : { bValue: sources.bValue }), ...grid };

@@ -25,27 +25,42 @@ export interface StudyImage {
   /** Row-major, row r = LPS direction of voxel axis r (VolumeInfo). */
   readonly direction: readonly number[];
   readonly voxels: Voxels;
+  /** The case's volumes on the study grid the reader may switch between (b-values, sequences), and the one shown. */
+  readonly choices: readonly string[];
+  readonly chosen: number;
 }
 
 const images = new Map<string, Promise<StudyImage>>();
 
-function pickVolume(volumes: readonly VolumeInfo[], bValue: number | null, dims: readonly number[]): VolumeInfo | undefined {
-  const sameGrid = volumes.filter((v) => v.dims.every((d, i) => d === dims[i]));
-  return sameGrid.find((v) => v.bValue === bValue) ?? sameGrid[0];
+function sameGridVolumes(volumes: readonly VolumeInfo[], dims: readonly number[]): VolumeInfo[] {
+  return volumes.filter((v) => v.dims.every((d, i) => d === dims[i]));
 }
 
-/** The case image of a trial (its reference series), opened as the reader's `session`, fetched once per path and kept for the page. */
+/**
+ * The case image of a trial (its reference series), opened as the reader's `session`, fetched once
+ * per path and volume and kept for the page. By default the volume the study chose (a DWI's b1000);
+ * `volumeIndex` picks another of the case's volumes on the same grid (another b-value or sequence:
+ * image data only, nothing about who segmented, so the reader's switch keeps the blinding).
+ */
 export function loadStudyImage(
   session: string,
   image: { path: string; bValue: number | null; dims: [number, number, number] },
+  volumeIndex?: number,
 ): Promise<StudyImage> {
-  const key = `${image.path}\n${image.bValue ?? ''}`;
+  const key = `${image.path}\n${image.bValue ?? ''}\n${volumeIndex ?? ''}`;
   let pending = images.get(key);
   if (!pending) {
     pending = (async () => {
       const opened = await getApi()['quorum:case.open']({ session, path: image.path });
       if (!opened.ok) throw new ApiRequestError(opened.error.code, opened.error.message);
-      const volume = pickVolume(opened.value.volumes, image.bValue, image.dims);
+      const choices = sameGridVolumes(opened.value.volumes, image.dims);
+      const chosen =
+        volumeIndex ??
+        Math.max(
+          0,
+          choices.findIndex((v) => v.bValue === image.bValue),
+        );
+      const volume = choices[chosen];
       if (!volume) throw new ApiRequestError('bad-geometry', `The case image has no volume on the study's ${image.dims.join('×')} grid.`);
       const bytes = await fetchVolumeBytes(volume.url);
       return {
@@ -53,6 +68,8 @@ export function loadStudyImage(
         spacingMm: [volume.spacingMm[0], volume.spacingMm[1], volume.spacingMm[2]],
         direction: [...volume.direction],
         voxels: voxelsFromBytes(bytes, volume.dataType),
+        choices: choices.map((v) => (v.sequence && !v.label.startsWith(v.sequence.name) ? `${v.sequence.name} ${v.label}` : v.label)),
+        chosen,
       };
     })();
     images.set(key, pending);

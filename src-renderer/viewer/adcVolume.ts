@@ -7,6 +7,7 @@
  */
 import type { CaseDescriptor, VolumeInfo } from '../../src-shared/api/contract';
 import { ADC_UNIT, ADC_WINDOW_MAX, canFitAdc } from '../../src-shared/dwi/adc';
+import { isDwiVolume } from '../../src-shared/inference/sequenceSources';
 import type { AdcReply, AdcRequest } from '../workers/adc.worker';
 import type { LoadedVolume } from './createCaseVolume';
 import type { VoiRange } from './windowPresets';
@@ -22,7 +23,7 @@ const viewable = new WeakMap<CaseDescriptor, readonly VolumeInfo[]>();
 export function viewableVolumes(c: CaseDescriptor): readonly VolumeInfo[] {
   let list = viewable.get(c);
   if (!list) {
-    const fit = canFitAdc(c.volumes.map((v) => v.bValue)) && !c.volumes.some(isAdcVolume);
+    const fit = canFitAdc(c.volumes.filter(isDwiVolume).map((v) => v.bValue)) && !c.volumes.some(isAdcVolume);
     const first = c.volumes[0];
     list = fit
       ? [
@@ -37,6 +38,8 @@ export function viewableVolumes(c: CaseDescriptor): readonly VolumeInfo[] {
             max: ADC_WINDOW_MAX,
             unit: ADC_UNIT,
             url: '',
+            // In a case of several sequences the fitted map is one more sequence (the A key reaches it).
+            ...(first.sequence ? { sequence: { name: 'adc', kind: 'adc' as const, resampled: false } } : {}),
           },
         ]
       : c.volumes;
@@ -46,7 +49,7 @@ export function viewableVolumes(c: CaseDescriptor): readonly VolumeInfo[] {
 }
 
 export function isAdcVolume(info: VolumeInfo): boolean {
-  return info.unit === ADC_UNIT;
+  return info.unit === ADC_UNIT || info.sequence?.kind === 'adc';
 }
 
 export function isDerivedAdc(info: VolumeInfo): boolean {

@@ -12,6 +12,7 @@ import type { PrimaryTool, WindowChoice } from '../state/appState';
 import type { CursorReadout } from '../state/cursorState';
 import { computeEdgeLabels, computeVolumeAlignedCameras, type AlignedCamera, type EdgeLabels, type MprView } from './cameraOrientation';
 import { ADC_VOI, fitAdcOffThread, isAdcVolume, isDerivedAdc, viewableVolumes } from './adcVolume';
+import { isDwiVolume } from '../../src-shared/inference/sequenceSources';
 import { createCaseVolume, createComputedVolume, removeCaseVolumes, type StreamVolumeBytes, type LoadedVolume } from './createCaseVolume';
 import { initCornerstone } from './initCornerstone';
 import {
@@ -186,6 +187,7 @@ async function fitAdcVolume(
 ): Promise<LoadedVolume> {
   const dwi: LoadedVolume[] = [];
   for (const [index, volume] of caseDescriptor.volumes.entries()) {
+    if (!isDwiVolume(volume)) continue; // the case's other sequences (ADC, FLAIR…) are no b-values
     let loaded = s.volumes.get(index);
     if (!loaded) {
       loaded = await createCaseVolume(caseDescriptor, volume, streamBytes);
@@ -194,6 +196,32 @@ async function fitAdcVolume(
     dwi.push(loaded);
   }
   return createComputedVolume(caseDescriptor, info, await fitAdcOffThread(dwi));
+}
+
+/**
+ * Volume `index` of the case on screen, fetched into Cornerstone's cache if needed but not shown in
+ * the MPR views (the sequence pair's panes show it). Null when another case is on screen meanwhile.
+ */
+export async function loadShownCaseVolume(index: number, streamBytes: StreamVolumeBytes): Promise<LoadedVolume | null> {
+  const s = requireSession();
+  const caseDescriptor = s.caseDescriptor;
+  const info = caseDescriptor?.volumes[index];
+  if (!caseDescriptor || !info) return null;
+  const known = s.volumes.get(index);
+  if (known) return known;
+  const loaded = await createCaseVolume(caseDescriptor, info, streamBytes);
+  if (session !== s || s.caseDescriptor !== caseDescriptor) {
+    removeCaseVolumes([loaded]);
+    return null;
+  }
+  s.volumes.set(index, s.volumes.get(index) ?? loaded);
+  return s.volumes.get(index) ?? loaded;
+}
+
+/** The automatic window of a loaded volume of the case on screen. */
+export function autoWindowOf(index: number): VoiRange | null {
+  const s = session;
+  return s && s.volumes.has(index) ? autoRangeOf(s, index) : null;
 }
 
 function autoRangeOf(s: Session, index: number): VoiRange {

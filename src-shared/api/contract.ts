@@ -8,9 +8,11 @@
  */
 import './zodSetup';
 import { z } from 'zod';
+import { sequenceKindSchema } from '../project/schemas';
 import { evaluationChannels } from './evaluationChannels';
 import { inferenceChannels } from './inferenceChannels';
 import { projectChannels } from './projectChannels';
+import { sequenceChannels } from './sequenceChannels';
 import { studyChannels } from './studyChannels';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -62,6 +64,12 @@ export const volumeInfoSchema = z.object({
   displayInverted: z.boolean().optional(),
   /** Where the renderer fetches the raw little-endian voxel bytes (i fastest). Relative to the app origin. */
   url: z.string(),
+  /**
+   * The sequence of a project case this volume belongs to (issue 12), when the case has several:
+   * `resampled` when its file is on another grid and these voxels are it resampled (trilinear, by
+   * the affines) into the reference grid, which every volume of a case shares.
+   */
+  sequence: z.object({ name: z.string(), kind: sequenceKindSchema, resampled: z.boolean() }).optional(),
 });
 export type VolumeInfo = z.infer<typeof volumeInfoSchema>;
 
@@ -143,6 +151,8 @@ export const contract = {
   ...evaluationChannels,
   /** Reader studies (issue 6): see studyChannels.ts. */
   ...studyChannels,
+  /** Cases of several sequences (issue 12): see sequenceChannels.ts. */
+  ...sequenceChannels,
 } as const;
 
 export type Contract = typeof contract;

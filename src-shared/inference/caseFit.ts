@@ -8,7 +8,9 @@
  * Environment-free.
  */
 import { LOW_B_MAX } from './dwiSources';
+import type { SequenceKind } from '../project/sequences';
 import type { ChannelId, ChannelSpec } from './manifest';
+import { isDwiVolume, SEQUENCE_CHANNELS } from './sequenceSources';
 
 /** The channels a case offers a model, and the sentence that describes the case in a refusal. */
 interface OfferedChannels {
@@ -20,10 +22,27 @@ interface OfferedChannels {
 
 export interface CaseMetadata {
   readonly modality: 'CT' | 'MR' | 'OT';
-  readonly volumes: ReadonlyArray<{ readonly bValue: number | null }>;
+  readonly volumes: ReadonlyArray<{
+    readonly bValue: number | null;
+    readonly sequence?: { readonly name?: string; readonly kind: SequenceKind };
+  }>;
 }
 
+/** The case's own image (a plain case, or the DWI of one of several sequences) and its other sequences' channels. */
 export function offeredChannels(c: CaseMetadata): OfferedChannels {
+  const own = ownChannels({ modality: c.modality, volumes: c.volumes.filter(isDwiVolume) });
+  const others = c.volumes.filter((v) => !isDwiVolume(v));
+  if (others.length === 0) return own;
+  const ids = new Set(own.ids);
+  for (const v of others) {
+    const id = v.sequence ? SEQUENCE_CHANNELS[v.sequence.kind] : undefined;
+    if (id) ids.add(id);
+  }
+  const names = [...new Set(others.map((v) => v.sequence?.name ?? v.sequence?.kind))].join(', ');
+  return { ids, bValue: own.bValue, described: `${own.described}, with the sequences ${names}` };
+}
+
+function ownChannels(c: CaseMetadata): OfferedChannels {
   const bValues = c.volumes.flatMap((v) => (v.bValue === null ? [] : [v.bValue]));
   if (bValues.length > 0) {
     const ids = new Set<ChannelId>();

@@ -6,6 +6,7 @@
  */
 import '../api/zodSetup';
 import { z } from 'zod';
+import { SEQUENCE_KINDS } from './sequences';
 import type {
   AnnotationVersion,
   AuditEntry,
@@ -51,12 +52,23 @@ export const seriesRecordSchema = z.object({
   bValue: z.number().nullable(),
   geometry: seriesGeometrySchema,
 });
+export const sequenceKindSchema = z.enum(SEQUENCE_KINDS);
+export const sequenceRecordSchema = z.object({
+  sequenceId: z.string(),
+  name: z.string(),
+  kind: sequenceKindSchema,
+  path: z.string(),
+  volumes: z.array(z.object({ label: z.string(), bValue: z.number().nullable() })),
+  geometry: seriesGeometrySchema,
+});
 export const caseRecordSchema = z.object({
   caseId: z.string(),
   name: z.string(),
   source: z.enum(['nifti', 'dicom']),
   createdAt: z.string(),
   series: z.array(seriesRecordSchema),
+  sequences: z.array(sequenceRecordSchema),
+  referenceSequenceId: z.string(),
 });
 
 export const annotationVersionSchema = z.object({

@@ -4,6 +4,7 @@
  * (`rater_…`, `case_…`, `ver_…`), never row numbers, so they cannot be enumerated or confused.
  */
 import type { Direction, Vec3 } from '../volume/types';
+import type { SequenceKind } from './sequences';
 
 /** What a rater may do. */
 export type Role =
@@ -54,12 +55,29 @@ export interface SeriesRecord {
   geometry: SeriesGeometry;
 }
 
+/** One image of a case on its own grid (issue 12): a DWI with its b-values, an ADC map, a FLAIR… */
+export interface SequenceRecord {
+  sequenceId: string;
+  /** Unique in the case; what model manifests and the viewer name it by (`dwi`, `adc`, `flair`). */
+  name: string;
+  kind: SequenceKind;
+  /** The file or folder it is read from; relative to the project folder when inside it. */
+  path: string;
+  /** Its volumes in file order: one for most images, one per b-value for a DWI. */
+  volumes: { label: string; bValue: number | null }[];
+  geometry: SeriesGeometry;
+}
+
 export interface CaseRecord {
   caseId: string;
   name: string;
   source: 'nifti' | 'dicom';
   createdAt: string;
+  /** The reference sequence's volumes; series 0's grid is where annotations live. */
   series: SeriesRecord[];
+  /** Every sequence of the case, the reference among them, in the order they were added. */
+  sequences: SequenceRecord[];
+  referenceSequenceId: string;
 }
 
 /** Lifecycle of one saved version. */

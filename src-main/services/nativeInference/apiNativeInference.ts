@@ -44,7 +44,7 @@ export function createNativeInferenceHandlers(deps: NativeInferenceDeps): Native
       if (refused) return fail('bad-request', refused);
       const inputs = descriptor.volumes.flatMap((v) => {
         const volume = volumes.get(v.volumeId);
-        return volume ? [{ bValue: v.bValue, data: volume.data }] : [];
+        return volume ? [{ bValue: v.bValue, ...(v.sequence ? { sequence: v.sequence } : {}), data: volume.data }] : [];
       });
       let sources;
       try {

@@ -15,6 +15,7 @@ import type {
   AnnotationVersion,
   AuditEntry,
   CaseRecord,
+  SequenceRecord,
   FlagKind,
   Rater,
   RaterCaseStatus,
@@ -248,6 +249,12 @@ export class ProjectStore {
   }
   getCase(session: Session, caseId: string): CaseRecord {
     return cases.getCase(this.ctx, this.s(session), caseId);
+  }
+  addSequence(session: Session, caseId: string, input: cases.NewSequence): SequenceRecord {
+    return cases.addSequence(this.ctx, this.s(session), caseId, input);
+  }
+  setReferenceSequence(session: Session, caseId: string, sequenceId: string): CaseRecord {
+    return cases.setReferenceSequence(this.ctx, this.s(session), caseId, sequenceId);
   }
   assignedRaters(session: Session, caseId: string): string[] {
     return cases.assignedRaterIds(this.ctx, this.s(session), caseId);

@@ -2,11 +2,13 @@
  * Cases, their image series and assignments. A case's images stay where they are (or in the
  * project folder): the DB keeps the path, relative when inside the project, plus each series'
  * geometry so masks can be validated without loading the image. Series 0 is the reference grid
- * every annotation mask must match (all b-values of a DWI share it).
+ * every annotation mask must match (all b-values of a DWI share it). A case holds one or more named
+ * sequences (issue 12); `series` are the volumes of the reference one.
  */
 import path from 'node:path';
 import { mayManageProject, needsAssignmentToAnnotate, seesAllRaters } from '../../../src-shared/project/blinding';
-import type { CaseRecord, SeriesGeometry, SeriesRecord, Session } from '../../../src-shared/project/types';
+import { SEQUENCE_KINDS, SEQUENCE_NAME_PATTERN, type SequenceKind } from '../../../src-shared/project/sequences';
+import type { CaseRecord, SequenceRecord, SeriesGeometry, SeriesRecord, Session } from '../../../src-shared/project/types';
 import type { Direction, Vec3 } from '../../../src-shared/volume/types';
 import { appendAudit } from './audit';
 import { enrolCase } from './enrolment';
@@ -24,7 +26,19 @@ export interface NewSeries {
 export interface NewCase {
   name: string;
   source: 'nifti' | 'dicom';
+  /** The volumes of the case's first sequence, its reference grid. */
   series: NewSeries[];
+  /** That sequence's name and kind; by default "dwi" when a volume has a b-value, else "image" of kind "other". */
+  sequence?: { name: string; kind: SequenceKind };
+}
+
+/** A sequence added to an existing case (addSequence), as the caller read it from its file. */
+export interface NewSequence {
+  name: string;
+  kind: SequenceKind;
+  path: string;
+  volumes: { label: string; bValue: number | null }[];
+  geometry: SeriesGeometry;
 }
 
 function isVec(v: unknown, n: number): boolean {
@@ -57,7 +71,8 @@ export function addCase(ctx: StoreContext, actor: Session | null, input: NewCase
   if (actor !== null && !mayManageProject(actor.role)) fail('forbidden', 'only an admin can add cases');
   const name = typeof input?.name === 'string' ? input.name.trim() : '';
   if (!name) fail('bad-request', 'a case needs a name');
-  if (input.source !== 'nifti' && input.source !== 'dicom') fail('bad-request', `case source must be nifti or dicom, not "${String(input.source)}"`);
+  if (input.source !== 'nifti' && input.source !== 'dicom')
+    fail('bad-request', `case source must be nifti or dicom, not "${String(input.source)}"`);
   if (!Array.isArray(input.series) || input.series.length === 0) fail('bad-request', `case "${name}" needs at least one image series`);
   input.series.forEach((s) => checkGeometry(s.geometry, s.label));
   return ctx.db.transaction(() => {
@@ -73,18 +88,187 @@ export function addCase(ctx: StoreContext, actor: Session | null, input: NewCase
         label: s.label,
         path: storedPath(ctx, s.path),
         bValue: s.bValue ?? null,
-        geometry: { dims: [...s.geometry.dims] as unknown as Vec3, spacingMm: [...s.geometry.spacingMm] as unknown as Vec3, originLps: [...s.geometry.originLps] as unknown as Vec3, direction: [...s.geometry.direction] as unknown as Direction },
+        geometry: {
+          dims: [...s.geometry.dims] as unknown as Vec3,
+          spacingMm: [...s.geometry.spacingMm] as unknown as Vec3,
+          originLps: [...s.geometry.originLps] as unknown as Vec3,
+          direction: [...s.geometry.direction] as unknown as Direction,
+        },
       };
       ctx.db.run(
         'INSERT INTO series (series_id, case_id, ordinal, label, path, b_value, dims, spacing_mm, origin_lps, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [rec.seriesId, caseId, ordinal, rec.label, rec.path, rec.bValue, JSON.stringify(rec.geometry.dims), JSON.stringify(rec.geometry.spacingMm), JSON.stringify(rec.geometry.originLps), JSON.stringify(rec.geometry.direction)],
+        [
+          rec.seriesId,
+          caseId,
+          ordinal,
+          rec.label,
+          rec.path,
+          rec.bValue,
+          JSON.stringify(rec.geometry.dims),
+          JSON.stringify(rec.geometry.spacingMm),
+          JSON.stringify(rec.geometry.originLps),
+          JSON.stringify(rec.geometry.direction),
+        ],
       );
       return rec;
     });
+    const dwi = input.series.some((s) => s.bValue !== undefined && s.bValue !== null);
+    const first = input.sequence ?? (dwi ? { name: 'dwi', kind: 'dwi' as const } : { name: 'image', kind: 'other' as const });
+    const sequence = insertSequence(
+      ctx,
+      caseId,
+      0,
+      checkedSequence({
+        ...first,
+        path: input.series[0].path,
+        volumes: input.series.map((s) => ({ label: s.label, bValue: s.bValue ?? null })),
+        geometry: input.series[0].geometry,
+      }),
+    );
+    ctx.db.run('UPDATE cases SET reference_sequence_id = ? WHERE case_id = ?', [sequence.sequenceId, caseId]);
     appendAudit(ctx, { actorRaterId: actor?.raterId ?? null, action: 'case.add', caseId, detail: { name, series: series.length } });
     enrolCase(ctx, caseId);
-    return { caseId, name, source: input.source, createdAt, series };
+    return { caseId, name, source: input.source, createdAt, series, sequences: [sequence], referenceSequenceId: sequence.sequenceId };
   });
+}
+
+function checkedSequence(input: NewSequence): NewSequence {
+  const name = typeof input?.name === 'string' ? input.name.trim() : '';
+  if (!SEQUENCE_NAME_PATTERN.test(name))
+    fail(
+      'bad-request',
+      `sequence name "${name}" must be 1–40 lower-case letters, digits, "_" or "-", starting with a letter or digit (e.g. adc, flair, dwi_2)`,
+    );
+  if (!(SEQUENCE_KINDS as readonly string[]).includes(input.kind))
+    fail('bad-request', `sequence kind must be one of ${SEQUENCE_KINDS.join(', ')}, not "${String(input.kind)}"`);
+  if (!Array.isArray(input.volumes) || input.volumes.length === 0) fail('bad-request', `sequence "${name}" needs at least one volume`);
+  checkGeometry(input.geometry, name);
+  return { ...input, name };
+}
+
+function insertSequence(ctx: StoreContext, caseId: string, ordinal: number, s: NewSequence): SequenceRecord {
+  const rec: SequenceRecord = {
+    sequenceId: newId('seq'),
+    name: s.name,
+    kind: s.kind,
+    path: storedPath(ctx, s.path),
+    volumes: s.volumes.map((v) => ({ label: v.label, bValue: v.bValue })),
+    geometry: s.geometry,
+  };
+  const g = s.geometry;
+  ctx.db.run(
+    'INSERT INTO sequences (sequence_id, case_id, ordinal, name, kind, path, volumes, dims, spacing_mm, origin_lps, direction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      rec.sequenceId,
+      caseId,
+      ordinal,
+      rec.name,
+      rec.kind,
+      rec.path,
+      JSON.stringify(rec.volumes),
+      JSON.stringify(g.dims),
+      JSON.stringify(g.spacingMm),
+      JSON.stringify(g.originLps),
+      JSON.stringify(g.direction),
+      nowIso(),
+    ],
+  );
+  return rec;
+}
+
+function toSequence(r: Row): SequenceRecord {
+  return {
+    sequenceId: text(r, 'sequence_id'),
+    name: text(r, 'name'),
+    kind: text(r, 'kind') as SequenceKind,
+    path: text(r, 'path'),
+    volumes: JSON.parse(text(r, 'volumes')) as SequenceRecord['volumes'],
+    geometry: geometryOf(r),
+  };
+}
+
+function geometryOf(r: Row): SeriesGeometry {
+  return {
+    dims: JSON.parse(text(r, 'dims')) as Vec3,
+    spacingMm: JSON.parse(text(r, 'spacing_mm')) as Vec3,
+    originLps: JSON.parse(text(r, 'origin_lps')) as Vec3,
+    direction: JSON.parse(text(r, 'direction')) as Direction,
+  };
+}
+
+/**
+ * Adds a sequence to a case (reviewers and admins: who prepares the images, not who annotates). The
+ * caller has read the file and checked that its field of view meets the reference grid's (that
+ * needs the voxels); the store keeps names unique per case.
+ */
+export function addSequence(ctx: StoreContext, actor: Session, caseId: string, input: NewSequence): SequenceRecord {
+  if (!seesAllRaters(actor.role)) fail('forbidden', 'only reviewers and admins can add sequences to a case');
+  const checked = checkedSequence(input);
+  return ctx.db.transaction(() => {
+    if (!ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ?', [caseId])) fail('not-found', `no case ${caseId}`);
+    if (ctx.db.get('SELECT 1 AS x FROM sequences WHERE case_id = ? AND name = ?', [caseId, checked.name]))
+      fail('bad-request', `the case already has a sequence named "${checked.name}"; choose another name`);
+    const next = int(ctx.db.get('SELECT COALESCE(MAX(ordinal), -1) + 1 AS n FROM sequences WHERE case_id = ?', [caseId]) ?? { n: 0 }, 'n');
+    const rec = insertSequence(ctx, caseId, next, checked);
+    appendAudit(ctx, {
+      actorRaterId: actor.raterId,
+      action: 'sequence.add',
+      caseId,
+      subjectId: rec.sequenceId,
+      detail: { name: rec.name, kind: rec.kind },
+    });
+    return rec;
+  });
+}
+
+/**
+ * Makes another sequence the case's reference grid (admins), only while the case has no annotation
+ * version of anyone (a model result included): masks are stored voxel for voxel on the reference
+ * grid, and moving them to another grid would resample, and so change, what a rater drew. After the
+ * first version the reference is fixed; the other sequences are still shown, resampled into it.
+ * `series` is rewritten to the new reference's volumes, so every reader of the grid follows.
+ */
+export function setReferenceSequence(ctx: StoreContext, actor: Session, caseId: string, sequenceId: string): CaseRecord {
+  if (!mayManageProject(actor.role)) fail('forbidden', "only an admin can choose a case's reference sequence");
+  ctx.db.transaction(() => {
+    const r = ctx.db.get('SELECT * FROM sequences WHERE case_id = ? AND sequence_id = ?', [caseId, sequenceId]);
+    if (!r) fail('not-found', `case ${caseId} has no sequence ${sequenceId}`);
+    const versions = int(ctx.db.get('SELECT COUNT(*) AS n FROM annotation_versions WHERE case_id = ?', [caseId]) ?? { n: 0 }, 'n');
+    if (versions > 0)
+      fail(
+        'bad-request',
+        `the reference grid cannot change once the case has annotations (${versions} saved version${versions === 1 ? '' : 's'} live on it); the other sequences are shown resampled into it`,
+      );
+    const seq = toSequence(r);
+    ctx.db.run('DELETE FROM series WHERE case_id = ?', [caseId]);
+    seq.volumes.forEach((v, ordinal) => {
+      const g = seq.geometry;
+      ctx.db.run(
+        'INSERT INTO series (series_id, case_id, ordinal, label, path, b_value, dims, spacing_mm, origin_lps, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          newId('series'),
+          caseId,
+          ordinal,
+          v.label,
+          seq.path,
+          v.bValue,
+          JSON.stringify(g.dims),
+          JSON.stringify(g.spacingMm),
+          JSON.stringify(g.originLps),
+          JSON.stringify(g.direction),
+        ],
+      );
+    });
+    ctx.db.run('UPDATE cases SET reference_sequence_id = ? WHERE case_id = ?', [sequenceId, caseId]);
+    appendAudit(ctx, {
+      actorRaterId: actor.raterId,
+      action: 'sequence.reference',
+      caseId,
+      subjectId: sequenceId,
+      detail: { name: seq.name },
+    });
+  });
+  return getCase(ctx, actor, caseId);
 }
 
 function toSeries(r: Row): SeriesRecord {
@@ -95,12 +279,7 @@ function toSeries(r: Row): SeriesRecord {
     label: text(r, 'label'),
     path: text(r, 'path'),
     bValue: numOrNull(r, 'b_value'),
-    geometry: {
-      dims: JSON.parse(text(r, 'dims')) as Vec3,
-      spacingMm: JSON.parse(text(r, 'spacing_mm')) as Vec3,
-      originLps: JSON.parse(text(r, 'origin_lps')) as Vec3,
-      direction: JSON.parse(text(r, 'direction')) as Direction,
-    },
+    geometry: geometryOf(r),
   };
 }
 
@@ -111,16 +290,28 @@ export function isAssigned(ctx: StoreContext, raterId: string, caseId: string): 
 /** The case as the session may see it; an annotator must be assigned to it. Unknown and hidden look alike. */
 export function getCase(ctx: StoreContext, viewer: Session, caseId: string): CaseRecord {
   const r = ctx.db.get('SELECT * FROM cases WHERE case_id = ?', [caseId]);
-  if (!r || (needsAssignmentToAnnotate(viewer.role) && !isAssigned(ctx, viewer.raterId, caseId))) fail('not-found', `no case ${caseId} for this rater`);
+  if (!r || (needsAssignmentToAnnotate(viewer.role) && !isAssigned(ctx, viewer.raterId, caseId)))
+    fail('not-found', `no case ${caseId} for this rater`);
   const series = ctx.db.all('SELECT * FROM series WHERE case_id = ? ORDER BY ordinal', [caseId]).map(toSeries);
-  return { caseId, name: text(r, 'name'), source: text(r, 'source') as CaseRecord['source'], createdAt: text(r, 'created_at'), series };
+  const sequences = ctx.db.all('SELECT * FROM sequences WHERE case_id = ? ORDER BY ordinal', [caseId]).map(toSequence);
+  return {
+    caseId,
+    name: text(r, 'name'),
+    source: text(r, 'source') as CaseRecord['source'],
+    createdAt: text(r, 'created_at'),
+    series,
+    sequences,
+    referenceSequenceId: text(r, 'reference_sequence_id'),
+  };
 }
 
 /** Cases the session may see: all for reviewers/admins, assigned ones for annotators. */
 export function listCases(ctx: StoreContext, viewer: Session): CaseRecord[] {
   const ids = seesAllRaters(viewer.role)
     ? ctx.db.all('SELECT case_id FROM cases ORDER BY name')
-    : ctx.db.all('SELECT c.case_id FROM cases c JOIN assignments a ON a.case_id = c.case_id WHERE a.rater_id = ? ORDER BY c.name', [viewer.raterId]);
+    : ctx.db.all('SELECT c.case_id FROM cases c JOIN assignments a ON a.case_id = c.case_id WHERE a.rater_id = ? ORDER BY c.name', [
+        viewer.raterId,
+      ]);
   return ids.map((r) => getCase(ctx, viewer, text(r, 'case_id')));
 }
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DB_FILE, ProjectStore } from './ProjectStore';
 import { MIGRATIONS } from './schema';
 import { Db, text } from './sqlite';
-import { APP_VERSION, labelmapWith, populated, tempDir, type Populated } from './testSupport';
+import { APP_VERSION, insertPreSequenceCase, labelmapWith, populated, tempDir, type Populated } from './testSupport';
 
 let p: Populated | null = null;
 afterEach(() => {
@@ -40,7 +40,12 @@ describe('reviewer actions', () => {
     expect(r.comment).toBeNull();
     const audit = s.store.auditLog(s.admin);
     expect(audit.length).toBe(before + 1);
-    expect(audit[0]).toMatchObject({ action: 'review.approve', actorRaterId: s.reviewer.raterId, caseId: s.caseId, subjectId: s.aliceV.versionId });
+    expect(audit[0]).toMatchObject({
+      action: 'review.approve',
+      actorRaterId: s.reviewer.raterId,
+      caseId: s.caseId,
+      subjectId: s.aliceV.versionId,
+    });
     expect(JSON.parse(audit[0].detail)).toMatchObject({ raterId: s.alice.raterId, flagId: r.flag.flagId });
     expect(aliceRow(s)).toMatchObject({ status: 'submitted', approved: true, revision: null });
     expect(s.store.worklist(s.reviewer).progress.approved).toBe(1);
@@ -48,7 +53,11 @@ describe('reviewer actions', () => {
 
   it('request revision reopens the case with the comment for the rater; a draft keeps it open, the next submit clears it', () => {
     const s = setUp();
-    const r = s.store.reviewVersion(s.reviewer, { versionId: s.aliceV.versionId, action: 'request-revision', comment: '  The lesion continues on slice 3.  ' });
+    const r = s.store.reviewVersion(s.reviewer, {
+      versionId: s.aliceV.versionId,
+      action: 'request-revision',
+      comment: '  The lesion continues on slice 3.  ',
+    });
     expect(r.flag.kind).toBe('needs-revision');
     expect(r.comment?.body).toBe('The lesion continues on slice 3.');
     expect(s.store.auditLog(s.admin)[0]).toMatchObject({ action: 'review.request-revision', subjectId: s.aliceV.versionId });
@@ -57,7 +66,9 @@ describe('reviewer actions', () => {
     const own = aliceRow(s, s.alice);
     expect(own.status).toBe('revision-requested');
     expect(own.revision).toMatchObject({ versionId: s.aliceV.versionId, comment: 'The lesion continues on slice 3.' });
-    expect(s.store.listComments(s.alice, s.caseId).map((c) => [c.body, c.authorName])).toEqual([['The lesion continues on slice 3.', null]]);
+    expect(s.store.listComments(s.alice, s.caseId).map((c) => [c.body, c.authorName])).toEqual([
+      ['The lesion continues on slice 3.', null],
+    ]);
     expect(s.store.worklist(s.reviewer).progress.byStatus['revision-requested']).toBe(1);
 
     // Working on it: still requested.
@@ -76,7 +87,11 @@ describe('reviewer actions', () => {
   it('a "no lesion" answer can be sent back too, and a new "no lesion" answer clears it', () => {
     const s = setUp();
     const nl = s.store.submitNoLesion(s.bob, { caseId: s.caseId });
-    s.store.reviewVersion(s.reviewer, { versionId: nl.versionId, action: 'request-revision', comment: 'There is a small lesion in the pons' });
+    s.store.reviewVersion(s.reviewer, {
+      versionId: nl.versionId,
+      action: 'request-revision',
+      comment: 'There is a small lesion in the pons',
+    });
     const bobRow = () => s.store.worklist(s.bob).rows[0];
     expect(bobRow()).toMatchObject({ status: 'revision-requested', revision: { comment: 'There is a small lesion in the pons' } });
     s.store.submitNoLesion(s.bob, { caseId: s.caseId });
@@ -89,35 +104,54 @@ describe('reviewer actions', () => {
     expect(aliceRow(s).marks).toEqual(['difficult']);
     s.store.reviewVersion(s.reviewer, { versionId: s.aliceV.versionId, action: 'approve' });
     expect(aliceRow(s)).toMatchObject({ marks: ['difficult'], approved: true });
-    expect(s.store.auditLog(s.admin).map((a) => a.action).slice(0, 2)).toEqual(['review.approve', 'review.difficult']);
+    expect(
+      s.store
+        .auditLog(s.admin)
+        .map((a) => a.action)
+        .slice(0, 2),
+    ).toEqual(['review.approve', 'review.difficult']);
   });
 
   it('refuses a revision request without a comment, with a clear message and nothing written', () => {
     const s = setUp();
     const audit = s.store.auditLog(s.admin).length;
     for (const comment of [undefined, '', '   ']) {
-      expect(() => s.store.reviewVersion(s.reviewer, { versionId: s.aliceV.versionId, action: 'request-revision', ...(comment === undefined ? {} : { comment }) })).toThrow(
-        /a revision request needs a comment that tells the rater what to change/,
-      );
+      expect(() =>
+        s.store.reviewVersion(s.reviewer, {
+          versionId: s.aliceV.versionId,
+          action: 'request-revision',
+          ...(comment === undefined ? {} : { comment }),
+        }),
+      ).toThrow(/a revision request needs a comment that tells the rater what to change/);
     }
     expect(s.store.auditLog(s.admin).length).toBe(audit);
     expect(s.store.listFlags(s.admin, s.caseId)).toEqual([]);
     expect(aliceRow(s).status).toBe('submitted');
   });
 
-  it('refuses an annotator, and refuses to approve a draft, an outdated version or one\'s own work', () => {
+  it("refuses an annotator, and refuses to approve a draft, an outdated version or one's own work", () => {
     const s = setUp();
-    expect(() => s.store.reviewVersion(s.alice, { versionId: s.aliceV.versionId, action: 'approve' })).toThrow(/only reviewers and admins can approve/);
+    expect(() => s.store.reviewVersion(s.alice, { versionId: s.aliceV.versionId, action: 'approve' })).toThrow(
+      /only reviewers and admins can approve/,
+    );
     expect(() => s.store.reviewVersion(s.bob, { versionId: s.aliceV.versionId, action: 'difficult' })).toThrow(/only reviewers and admins/);
     const draft = s.store.saveLabelmap(s.bob, { caseId: s.caseId, labelmap: labelmapWith([5]), status: 'draft' });
-    expect(() => s.store.reviewVersion(s.reviewer, { versionId: draft.versionId, action: 'approve' })).toThrow(/is a draft: only submitted work/);
+    expect(() => s.store.reviewVersion(s.reviewer, { versionId: draft.versionId, action: 'approve' })).toThrow(
+      /is a draft: only submitted work/,
+    );
     const v2 = s.store.saveLabelmap(s.alice, { caseId: s.caseId, labelmap: labelmapWith([1, 2]), status: 'submitted' });
-    expect(() => s.store.reviewVersion(s.reviewer, { versionId: s.aliceV.versionId, action: 'approve' })).toThrow(new RegExp(`superseded by the rater's newer submission ${v2.versionId}`));
+    expect(() => s.store.reviewVersion(s.reviewer, { versionId: s.aliceV.versionId, action: 'approve' })).toThrow(
+      new RegExp(`superseded by the rater's newer submission ${v2.versionId}`),
+    );
     const mine = s.store.saveLabelmap(s.reviewer, { caseId: s.caseId, labelmap: labelmapWith([8]), status: 'submitted' });
-    expect(() => s.store.reviewVersion(s.reviewer, { versionId: mine.versionId, action: 'approve' })).toThrow(/cannot approve or send back their own/);
+    expect(() => s.store.reviewVersion(s.reviewer, { versionId: mine.versionId, action: 'approve' })).toThrow(
+      /cannot approve or send back their own/,
+    );
     expect(() => s.store.reviewVersion(s.reviewer, { versionId: 'ver_0000000000000000', action: 'approve' })).toThrow(/no version/);
     // @ts-expect-error: an unknown action from an untyped caller
-    expect(() => s.store.reviewVersion(s.reviewer, { versionId: v2.versionId, action: 'reject' })).toThrow(/review action must be one of approve, request-revision, difficult/);
+    expect(() => s.store.reviewVersion(s.reviewer, { versionId: v2.versionId, action: 'reject' })).toThrow(
+      /review action must be one of approve, request-revision, difficult/,
+    );
     expect(s.store.listFlags(s.admin, s.caseId)).toEqual([]);
   });
 
@@ -127,10 +161,20 @@ describe('reviewer actions', () => {
     expect(at).toBeGreaterThan(0);
     const older = ProjectStore.open(dir, { appVersion: APP_VERSION, create: true, migrations: MIGRATIONS.slice(0, at) });
     const admin = older.signIn(older.createIdentity('Ada', 'admin').raterId);
-    const c = older.addCase(admin, { name: 'c', source: 'nifti', series: [{ label: 'T1', path: '/x.nii', geometry: { dims: [2, 2, 2], spacingMm: [1, 1, 1], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] } }] });
-    const f1 = older.addFlag(admin, { caseId: c.caseId, kind: 'image-problem', note: 'motion' });
-    const f2 = older.addFlag(admin, { caseId: c.caseId, kind: 'other', note: 'second' });
     older.close();
+    // The case and flags as the code of that schema wrote them (today's store writes and reads sequences too).
+    const raw = new Db(path.join(dir, DB_FILE));
+    const c = { caseId: insertPreSequenceCase(raw, 'c', '/x.nii', [{ label: 'T1', bValue: null }]) };
+    const flag = (flagId: string, kind: string, note: string, at: string) => {
+      raw.run(
+        'INSERT INTO review_flags (flag_id, case_id, version_id, author_rater_id, kind, note, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?)',
+        [flagId, c.caseId, admin.raterId, kind, note, at],
+      );
+      return { flagId };
+    };
+    const f1 = flag('flag_00000000000000a1', 'image-problem', 'motion', '2026-01-01T00:00:01.000Z');
+    const f2 = flag('flag_00000000000000a2', 'other', 'second', '2026-01-01T00:00:02.000Z');
+    raw.close();
     const upgraded = ProjectStore.open(dir, { appVersion: APP_VERSION });
     try {
       expect(upgraded.openReport.migration.applied.some((a) => a.includes('review sessions'))).toBe(true);
@@ -146,7 +190,12 @@ describe('reviewer actions', () => {
     try {
       expect(() => db.run("UPDATE review_flags SET note = 'x'")).toThrow(/append-only/);
       expect(() => db.run('DELETE FROM review_flags')).toThrow(/append-only/);
-      expect(db.all('SELECT seq, flag_id FROM review_flags ORDER BY seq').map((r) => text(r, 'flag_id')).slice(0, 2)).toEqual([f1.flagId, f2.flagId]);
+      expect(
+        db
+          .all('SELECT seq, flag_id FROM review_flags ORDER BY seq')
+          .map((r) => text(r, 'flag_id'))
+          .slice(0, 2),
+      ).toEqual([f1.flagId, f2.flagId]);
     } finally {
       db.close();
     }

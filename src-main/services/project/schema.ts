@@ -7,7 +7,8 @@
  * convention: triggers abort UPDATE and DELETE on annotation versions, review comments, review flags
  * and the audit log, so even a bug in the store cannot rewrite history.
  */
-import type { Db } from './sqlite';
+import { newId } from './context';
+import { text, type Db } from './sqlite';
 
 export interface Migration {
   /** 1-based, consecutive. */
@@ -299,5 +300,67 @@ const accounts: Migration = {
   },
 };
 
+/**
+ * Cases of several sequences (issue 12): DWI, ADC, FLAIR, T1, CT… each on its own grid, one of them
+ * the case's reference grid (annotations live on it). A sequence row keeps its file or folder, its
+ * grid and the labels and b-values of its volumes, so the store can validate and switch without
+ * loading images. `series` stays what it was, the reference sequence's volumes (ordinal 0 its grid),
+ * so every reader of the reference grid is unchanged; choosing another reference rewrites it.
+ *
+ * Existing cases become one sequence each, their image, as reference: named and kinded "dwi" when
+ * a series has a b-value (the only kind the old schema can tell), else "image" of kind "other".
+ * Nothing else changes, so every annotation stays on the grid it was drawn on.
+ */
+const sequences: Migration = {
+  version: 6,
+  description: "sequences: named images of a case on their own grids, and the case's reference sequence",
+  up(db) {
+    db.exec(`
+      CREATE TABLE sequences (
+        sequence_id TEXT PRIMARY KEY,
+        case_id     TEXT NOT NULL REFERENCES cases(case_id),
+        ordinal     INTEGER NOT NULL CHECK (ordinal >= 0),
+        name        TEXT NOT NULL CHECK (length(name) > 0),
+        kind        TEXT NOT NULL CHECK (kind IN ('dwi', 'adc', 'flair', 't1', 't2', 'ct', 'ct-perfusion', 'other')),
+        path        TEXT NOT NULL,
+        volumes     TEXT NOT NULL,
+        dims        TEXT NOT NULL,
+        spacing_mm  TEXT NOT NULL,
+        origin_lps  TEXT NOT NULL,
+        direction   TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        UNIQUE (case_id, name),
+        UNIQUE (case_id, ordinal)
+      );
+      ALTER TABLE cases ADD COLUMN reference_sequence_id TEXT REFERENCES sequences(sequence_id);
+    `);
+    for (const c of db.all('SELECT case_id, created_at FROM cases ORDER BY created_at, rowid')) {
+      const caseId = text(c, 'case_id');
+      const rows = db.all('SELECT * FROM series WHERE case_id = ? ORDER BY ordinal', [caseId]);
+      const first = rows[0];
+      if (!first) continue;
+      const dwi = rows.some((r) => r.b_value !== null);
+      const sequenceId = newId('seq');
+      db.run(
+        'INSERT INTO sequences (sequence_id, case_id, ordinal, name, kind, path, volumes, dims, spacing_mm, origin_lps, direction, created_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          sequenceId,
+          caseId,
+          dwi ? 'dwi' : 'image',
+          dwi ? 'dwi' : 'other',
+          text(first, 'path'),
+          JSON.stringify(rows.map((r) => ({ label: text(r, 'label'), bValue: r.b_value === null ? null : Number(r.b_value) }))),
+          text(first, 'dims'),
+          text(first, 'spacing_mm'),
+          text(first, 'origin_lps'),
+          text(first, 'direction'),
+          text(c, 'created_at'),
+        ],
+      );
+      db.run('UPDATE cases SET reference_sequence_id = ? WHERE case_id = ?', [sequenceId, caseId]);
+    }
+  },
+};
+
 /** Every migration Quorum knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions, accounts];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions, accounts, sequences];

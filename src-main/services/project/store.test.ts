@@ -42,6 +42,7 @@ describe('schema and migrations', () => {
       'raters',
       'review_comments',
       'review_flags',
+      'sequences',
       'series',
       'studies',
       'study_answers',

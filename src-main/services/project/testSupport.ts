@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { InferenceProvenance } from '../../../src-shared/inference/provenance';
 import type { CaseRecord, SeriesGeometry, Session } from '../../../src-shared/project/types';
 import { ProjectStore } from './ProjectStore';
+import type { Db } from './sqlite';
 
 export const APP_VERSION = '0.1.0-test';
 
@@ -52,7 +53,11 @@ export function populated(dir = tempDir()): Populated {
   const reviewer = store.signIn(store.createRater(admin, 'Rita Reviewer', 'reviewer').raterId);
   const alice = store.signIn(store.createRater(admin, 'Alice Annotator', 'annotator').raterId);
   const bob = store.signIn(store.createRater(admin, 'Bob Blinded', 'annotator').raterId);
-  const caseA = store.addCase(admin, { name: 'case-A', source: 'nifti', series: [{ label: 'T1', path: 'images/case-A.nii.gz', geometry: GRID }] });
+  const caseA = store.addCase(admin, {
+    name: 'case-A',
+    source: 'nifti',
+    series: [{ label: 'T1', path: 'images/case-A.nii.gz', geometry: GRID }],
+  });
   store.assign(admin, alice.raterId, caseA.caseId);
   store.assign(admin, bob.raterId, caseA.caseId);
   return { store, admin, reviewer, alice, bob, caseA };
@@ -78,4 +83,40 @@ export function modelProvenance(threshold = 0.5, version = '1.0.0'): InferencePr
     startedAt: '2026-11-26T10:00:00.000Z',
     volumes: [{ label: 'lesion', expectedMl: 0.004, maskMl: 0.003 }],
   };
+}
+
+/**
+ * A case as Quorum wrote it before sequences (schema ≤ 5): a `cases` row and one `series` row per
+ * volume, all with `path` and `grid`. For migration tests, on a database opened without the store.
+ */
+export function insertPreSequenceCase(
+  db: Db,
+  name: string,
+  path: string,
+  volumes: { label: string; bValue: number | null }[],
+  grid: SeriesGeometry = GRID,
+): string {
+  const caseId = `case_${name
+    .replace(/[^a-z0-9]/gi, '')
+    .padEnd(16, '0')
+    .slice(0, 16)}`;
+  db.run("INSERT INTO cases (case_id, name, source, created_at) VALUES (?, ?, 'nifti', '2026-01-01T00:00:00.000Z')", [caseId, name]);
+  volumes.forEach((v, ordinal) =>
+    db.run(
+      'INSERT INTO series (series_id, case_id, ordinal, label, path, b_value, dims, spacing_mm, origin_lps, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        `series_${caseId.slice(5)}${ordinal}`,
+        caseId,
+        ordinal,
+        v.label,
+        path,
+        v.bValue,
+        JSON.stringify(grid.dims),
+        JSON.stringify(grid.spacingMm),
+        JSON.stringify(grid.originLps),
+        JSON.stringify(grid.direction),
+      ],
+    ),
+  );
+  return caseId;
 }

@@ -113,9 +113,14 @@ export function sourceOptions(ctx: StoreContext): SourceOption[] {
   return options;
 }
 
-/** The reference series of a case: what the reader's viewer opens. */
+/**
+ * The reference series of a case: what the reader's viewer opens, on the volume lesions are read on:
+ * a DWI's highest b-value (b1000, not b0, for DWI lesions), else the first volume.
+ */
 export function caseImage(ctx: StoreContext, caseId: string): { path: string; bValue: number | null; dims: [number, number, number] } {
-  const r = ctx.db.get('SELECT path, b_value FROM series WHERE case_id = ? AND ordinal = 0', [caseId]);
+  const r = ctx.db.get('SELECT path, b_value FROM series WHERE case_id = ? ORDER BY b_value IS NULL, b_value DESC, ordinal LIMIT 1', [
+    caseId,
+  ]);
   if (!r) throw new Error(`case ${caseId} has no reference series`);
   const dims = referenceGeometry(ctx, caseId).dims;
   // Images inside the project are stored relative to it (cases.ts); the viewer needs an absolute path.

@@ -64,6 +64,19 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
 
   const trial = shown?.payload.trial ?? null;
 
+  /** Another volume of the trial's case, the reader's own choice until the next trial. */
+  async function switchVolume(index: number): Promise<void> {
+    const current = shown;
+    if (!current?.payload.image || index < 0) return;
+    try {
+      const image = await loadStudyImage(token, current.payload.image, index);
+      setShown({ ...current, image, window: robustWindow(image.voxels) });
+      setWin(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
   async function submit(): Promise<void> {
     if (!trial) return;
     setBusy(true);
@@ -119,6 +132,23 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
               : 'One segmentation of the case.'}
             {trial.submitted ? ' You answered this trial before; a new answer replaces it.' : ''}
           </p>
+          {shown.image.choices.length > 1 && (
+            <label>
+              Image{' '}
+              <select
+                data-testid="study-volume"
+                value={shown.image.chosen}
+                disabled={busy}
+                onChange={(e) => void switchVolume(Number(e.target.value))}
+              >
+                {shown.image.choices.map((c, n) => (
+                  <option key={n} value={n}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <div className="study-panes">
             {trial.labels.map((label, n) => (
               <StudyPane

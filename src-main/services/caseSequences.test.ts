@@ -1,0 +1,87 @@
+/**
+ * Cases of several sequences through the real validating dispatcher and backend (issue 12): an
+ * ISLES'22-like subject imported as one case (DWI reference, ADC and FLAIR on their own grids), the
+ * case opening with the other sequences resampled into the DWI's grid by their affines, the access
+ * rules, and a field of view that misses the reference refused with its reason and nothing added.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CaseDescriptor } from '../../src-shared/api/contract';
+import { writeNifti } from '../../src-shared/nifti';
+import type { CaseRecord } from '../../src-shared/project/types';
+import { useDemoDwiBackend } from './demoDwiBackend.testSupport';
+import { ADC_GRID, adcValue, DWI_GRID, dwiB1000, writeIslesSubject } from './islesSubject.testSupport';
+
+const demo = useDemoDwiBackend('quorum-sequences-');
+
+describe('sequences of a case over the API', () => {
+  it('imports a BIDS subject as one case and opens it with ADC and FLAIR on the DWI grid', async () => {
+    const subject = writeIslesSubject(path.join(demo.tmp, 'isles'));
+    const admin = await demo.signedInRater('Ada Admin');
+    const annotator = await demo.signedInRater('Ann Annotator');
+    const denied = await demo.backend.dispatch('quorum:sequence.importSubject', { session: annotator.token, path: subject.subjectDir });
+    expect(denied.ok).toBe(false);
+
+    const record = await demo.call<CaseRecord>('quorum:sequence.importSubject', { session: admin.token, path: subject.subjectDir });
+    expect(record.name).toBe('sub-strokecase0001');
+    expect(record.sequences.map((q) => [q.name, q.kind, q.volumes.length])).toEqual([
+      ['dwi', 'dwi', 2],
+      ['flair', 'flair', 1],
+      ['adc', 'adc', 1],
+    ]);
+    expect(record.referenceSequenceId).toBe(record.sequences[0].sequenceId);
+    expect(record.series.map((s) => s.bValue)).toEqual([0, 1000]);
+    expect(record.series[0].geometry).toEqual(DWI_GRID);
+
+    const opened = await demo.call<CaseDescriptor>('quorum:case.open', { session: admin.token, path: subject.dwi });
+    expect(opened.volumes.map((v) => [v.label, v.sequence?.name, v.sequence?.resampled])).toEqual([
+      ['b=0', 'dwi', false],
+      ['b=1000', 'dwi', false],
+      ['flair', 'flair', true],
+      ['adc', 'adc', true],
+    ]);
+    for (const v of opened.volumes) expect(v.dims).toEqual([...DWI_GRID.dims]);
+    const read = (volumeId: string) => {
+      const r = demo.backend.handlers.readVolume(opened.caseId, volumeId);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const [nx, ny] = DWI_GRID.dims;
+    const at = (i: number, j: number, k: number) => i + nx * (j + ny * k);
+    const b1000 = new Int16Array(read(opened.volumes[1].volumeId).bytes.slice().buffer);
+    expect(b1000[at(5, 6, 3)]).toBe(dwiB1000(5, 6, 3));
+    const adcPayload = read(opened.volumes[3].volumeId);
+    expect(adcPayload.dataType).toBe('float32');
+    const adc = new Float32Array(adcPayload.bytes.slice().buffer);
+    // DWI voxel (i, j, k) is at world origin + i·2·(−x) …; the ADC's origin is 4 mm further along −x,
+    // so that point is ADC voxel (i − 2, j, k): its value exactly, and nothing where i < 2.
+    expect(ADC_GRID.originLps[0]).toBe(DWI_GRID.originLps[0] - 2 * DWI_GRID.spacingMm[0]);
+    expect(adc[at(5, 6, 3)]).toBe(adcValue(3, 6, 3));
+    expect(adc[at(21, 19, 7)]).toBe(adcValue(19, 19, 7));
+    expect(adc[at(23, 19, 7)]).toBe(0);
+    expect(adc[at(1, 6, 3)]).toBe(0);
+    expect(adc[at(2, 0, 0)]).toBe(adcValue(0, 0, 0));
+  });
+
+  it('refuses a sequence whose field of view misses the reference grid, adding nothing', async () => {
+    const admin = await demo.signInAs('Ada Admin');
+    const cases = await demo.call<CaseRecord[]>('quorum:projectCase.list', { session: admin.token });
+    const subjectCase = cases.find((c) => c.name === 'sub-strokecase0001');
+    if (!subjectCase) throw new Error('the subject case of the first test is missing');
+    const far = path.join(demo.tmp, 'far', 'far_T1w.nii.gz');
+    mkdirSync(path.dirname(far), { recursive: true });
+    writeFileSync(
+      far,
+      writeNifti({ geometry: { ...DWI_GRID, originLps: [500, 500, 500] }, data: new Int16Array(24 * 20 * 8) }, { gzip: true }),
+    );
+    const refused = await demo.backend.dispatch('quorum:sequence.add', { session: admin.token, caseId: subjectCase.caseId, path: far });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok)
+      expect(refused.error.message).toMatch(
+        /sequence "t1" \(far_T1w\.nii\.gz\) cannot be shown on the case's reference grid: its field of view .* does not overlap/,
+      );
+    const after = await demo.call<CaseRecord[]>('quorum:projectCase.list', { session: admin.token });
+    expect(after.find((c) => c.caseId === subjectCase.caseId)?.sequences).toHaveLength(3);
+  });
+});

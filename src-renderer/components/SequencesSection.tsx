@@ -1,0 +1,106 @@
+/**
+ * The sidebar's Sequences section (issue 12), for reviewers and admins: the open project case's
+ * sequences (which one is the reference grid), "Add sequence…" (a file, a folder or a BIDS subject
+ * folder; name and kind default from the BIDS suffix) and, for admins, importing a subject folder
+ * as a new case.
+ */
+import { useState } from 'react';
+import { SEQUENCE_KINDS, type SequenceKind } from '../../src-shared/project/sequences';
+import { useAnnotationState } from '../state/annotationState';
+import { addSequence, importSubject, type SequenceOutcome } from '../state/sequenceActions';
+
+export function SequencesSection() {
+  const signedIn = useAnnotationState((s) => s.signedIn);
+  const currentCase = useAnnotationState((s) => s.currentCase);
+  const [path, setPath] = useState('');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<SequenceKind | ''>('');
+  const [subject, setSubject] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<SequenceOutcome | null>(null);
+  if (!signedIn || signedIn.role === 'annotator') return null;
+
+  const run = async (action: () => Promise<SequenceOutcome>) => {
+    setBusy(true);
+    setOutcome(await action());
+    setBusy(false);
+  };
+
+  return (
+    <section className="sequences-section" data-testid="sequences-section">
+      <h2>Sequences</h2>
+      {currentCase && (
+        <>
+          <ul className="sequence-list" data-testid="sequence-list">
+            {currentCase.sequences.map((s) => (
+              <li key={s.sequenceId} data-testid="sequence-item" data-name={s.name} data-kind={s.kind}>
+                {s.name} <span className="muted">{s.kind}</span>
+                {s.sequenceId === currentCase.referenceSequenceId && <span className="muted"> · reference grid</span>}
+              </li>
+            ))}
+          </ul>
+          <details>
+            <summary data-testid="add-sequence">Add sequence…</summary>
+            <input
+              data-testid="add-sequence-path"
+              placeholder="/path/to/image.nii.gz, DICOM or subject folder"
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+            />
+            <input
+              data-testid="add-sequence-name"
+              placeholder="name (default from the file: adc, flair…)"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+            <select data-testid="add-sequence-kind" value={kind} onChange={(e) => setKind(e.target.value as SequenceKind | '')}>
+              <option value="">kind from the file name</option>
+              {SEQUENCE_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              data-testid="add-sequence-submit"
+              disabled={busy || !path.trim()}
+              onClick={() => void run(() => addSequence(path.trim(), name.trim() || null, kind || null))}
+            >
+              Add
+            </button>
+          </details>
+        </>
+      )}
+      {signedIn.role === 'admin' && (
+        <details>
+          <summary data-testid="import-subject">Import subject as a case…</summary>
+          <input
+            data-testid="import-subject-path"
+            placeholder="/path/to/rawdata/sub-…"
+            value={subject}
+            onChange={(e) => setSubject(e.target.value)}
+          />
+          <button
+            type="button"
+            data-testid="import-subject-submit"
+            disabled={busy || !subject.trim()}
+            onClick={() => void run(() => importSubject(subject.trim()))}
+          >
+            Import
+          </button>
+        </details>
+      )}
+      {outcome && (
+        <div
+          className={outcome.ok ? 'annotation-message' : 'annotation-message error'}
+          data-testid="sequence-outcome"
+          data-ok={outcome.ok}
+          role="status"
+        >
+          {outcome.text}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Adding sequences to a case, from the sidebar's Sequences section (issue 12): a file, a folder or a
+ * BIDS subject folder added to the open project case (reviewers, admins), or a subject folder
+ * imported as a new case (admins). The server refuses what it must (a field of view that misses the
+ * reference grid, a name in use) with its reason, which the section shows; nothing throws.
+ */
+import type { SequenceKind } from '../../src-shared/project/sequences';
+import type { CaseRecord } from '../../src-shared/project/types';
+import { getApi } from '../api';
+import { updateAnnotation, annotationStore } from './annotationState';
+import { appStore } from './appState';
+import { openCasePath } from './caseActions';
+
+export type SequenceOutcome = { ok: true; text: string } | { ok: false; text: string };
+
+async function refreshProjectCases(token: string): Promise<void> {
+  const cases = await getApi()['quorum:projectCase.list']({ session: token });
+  if (cases.ok) updateAnnotation({ projectCases: cases.value });
+}
+
+function describe(record: CaseRecord): string {
+  const ref = record.sequences.find((s) => s.sequenceId === record.referenceSequenceId);
+  return `${record.name}: ${record.sequences.map((s) => (s === ref ? `${s.name} (reference)` : s.name)).join(', ')}`;
+}
+
+/** Adds the image(s) at `path` to the open project case, then reopens it so the new sequences show. */
+export async function addSequence(path: string, name: string | null, kind: SequenceKind | null): Promise<SequenceOutcome> {
+  const { signedIn, currentCase } = annotationStore.getState();
+  const openPath = appStore.getState().openCase?.path;
+  if (!signedIn || !currentCase || !openPath) return { ok: false, text: 'Open a case of the project first.' };
+  const r = await getApi()['quorum:sequence.add']({
+    session: signedIn.token,
+    caseId: currentCase.caseId,
+    path,
+    ...(name ? { name } : {}),
+    ...(kind ? { kind } : {}),
+  });
+  if (!r.ok) return { ok: false, text: r.error.message };
+  await refreshProjectCases(signedIn.token);
+  await openCasePath(openPath);
+  return { ok: true, text: describe(r.value) };
+}
+
+/** Imports a BIDS / ISLES'22 subject folder as a new case and opens it on its reference sequence. */
+export async function importSubject(path: string): Promise<SequenceOutcome> {
+  const { signedIn } = annotationStore.getState();
+  if (!signedIn) return { ok: false, text: 'Sign in first.' };
+  const r = await getApi()['quorum:sequence.importSubject']({ session: signedIn.token, path });
+  if (!r.ok) return { ok: false, text: r.error.message };
+  await refreshProjectCases(signedIn.token);
+  // A subject outside the project folder keeps its absolute path; one inside opens from the case list.
+  const reference = r.value.series[0]?.path;
+  if (reference && /^([/\\]|[A-Za-z]:)/.test(reference)) await openCasePath(reference);
+  return { ok: true, text: describe(r.value) };
+}
