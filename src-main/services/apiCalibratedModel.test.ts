@@ -53,6 +53,7 @@ describe('quorum:models.saveCalibrated', () => {
       reference: 'majority',
       region: 'whole image',
       fittedAt: '2026-12-06T00:00:00.000Z',
+      logits: 'stored-probability-map',
     });
     const request = { baseKey: base.key, version: `${base.model.version}-cal`, calibration };
 

@@ -127,6 +127,7 @@ export async function saveCalibratedVersion(version: string): Promise<void> {
     reference: s.settingsUsed.reference,
     region: s.settingsUsed.region === 'whole-image' ? 'whole image' : 'voxels the model or a rater marked',
     fittedAt: new Date().toISOString(),
+    logits: 'stored-probability-map',
   });
   const saved = await getApi()['quorum:models.saveCalibrated']({ session: signedIn.token, baseKey: s.model.key, version, calibration });
   say(

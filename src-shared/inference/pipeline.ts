@@ -12,7 +12,7 @@
 import type { Vec3 } from '../volume/types';
 import { buildChannels, type ChannelSources } from './channels';
 import { flipVariants } from './flip';
-import type { ModelManifest } from './manifest';
+import { calibratedActivation, type ModelManifest } from './manifest';
 import { normaliseChannels } from './normalise';
 import { countWindows, predict, type AbortSignalLike, type ModelRunner } from './predict';
 import { dimsAtSpacing, resampleTrilinear } from './resample';
@@ -95,6 +95,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   const nVox = dims[0] * dims[1] * dims[2];
   const outC = m.output.labels.length;
   const activation = m.output.activation;
+  const how = calibratedActivation(m);
 
   let t0 = now();
   const raw = buildChannels(m.channels, req.sources, nVox);
@@ -148,7 +149,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
         report('inference');
       },
     });
-    activate(logits, activation, m.calibration?.recalibration);
+    activate(logits, how);
     acc.add(logits);
   }
   t.slidingWindowMs = now() - tInfer;
