@@ -173,6 +173,25 @@ describe('uncertainty outputs', () => {
     expect(r.volumes.map((v) => v.label)).toEqual(['core', 'penumbra']);
   });
 
+  it('returns the members’ mean raw logits on the case grid when asked', async () => {
+    const run = (keepLogits: boolean) =>
+      runSegmentation({
+        manifest: manifest({
+          targetSpacingMm: [2, 2, 2],
+          members: [1, 2].map((i) => ({ file: `${i}.onnx`, sha256: 'd'.repeat(64) })),
+        }),
+        runners: [constantRunner([1]), constantRunner([-4])],
+        dims: [20, 18, 11],
+        spacingMm: [1, 1, 1],
+        sources: { images: { t1: new Float32Array(3960).map(Math.sqrt) } },
+        keepLogits,
+      });
+    const kept = await run(true);
+    expect(kept.logits?.[0].length).toBe(3960);
+    for (const v of [0, 1000, 3959]) expect(kept.logits?.[0][v]).toBeCloseTo(-1.5, 5);
+    expect((await run(false)).logits).toBeNull();
+  });
+
   it('uses TTA variants as samples for a single model', async () => {
     const r = await runSegmentation({
       manifest: manifest({ ttaFlipAxes: [0, 1] }),

@@ -57,6 +57,8 @@ export interface SegmentationRequest {
   readonly now?: () => number;
   /** Override the manifest's TTA axes (e.g. [] for a fast run). */
   readonly ttaFlipAxes?: readonly number[];
+  /** Also return the model's float logits (a recalibration fit on re-run logits, issue 17). */
+  readonly keepLogits?: boolean;
 }
 
 export interface SegmentationResult {
@@ -73,6 +75,11 @@ export interface SegmentationResult {
   readonly samples: { readonly kind: 'members' | 'tta' | 'single'; readonly count: number };
   /** Per label: expected volume Σp and the thresholded volume, in ml. */
   readonly volumes: LabelVolume[];
+  /**
+   * With `keepLogits`: per output channel, the mean over samples of the raw logits (each member's
+   * TTA-averaged stitched output, before any activation or calibration), on the case grid; else null.
+   */
+  readonly logits: Float32Array[] | null;
   readonly grid: { readonly targetDims: Vec3; readonly windows: number; readonly runs: number };
   readonly timings: StageTimings;
 }
@@ -135,6 +142,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   tInfer = now();
   const tvox = tdims[0] * tdims[1] * tdims[2];
   const acc = new UncertaintyAccumulator(outC, tvox, activation);
+  const logitSum = req.keepLogits ? Array.from({ length: outC }, () => new Float32Array(tvox)) : null;
   for (const unit of units) {
     const logits = await predict(unit.runner, channels, tdims, {
       patch: m.patchSize,
@@ -149,6 +157,10 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
         report('inference');
       },
     });
+    logitSum?.forEach((sum, c) => {
+      const z = logits[c];
+      for (let v = 0; v < tvox; v++) sum[v] += z[v];
+    });
     activate(logits, how);
     acc.add(logits);
   }
@@ -160,6 +172,11 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   const probabilities = acc.mean().map((p) => resampleTrilinear(p, tdims, dims));
   const expectedH = several ? resampleTrilinear(acc.expectedEntropy(), tdims, dims) : null;
   const variance = several ? acc.variance().map((v) => resampleTrilinear(v, tdims, dims)) : null;
+  const meanLogits =
+    logitSum?.map((sum) => {
+      for (let v = 0; v < tvox; v++) sum[v] /= units.length;
+      return resampleTrilinear(sum, tdims, dims);
+    }) ?? null;
   t.resampleBackMs = now() - t0;
 
   t0 = now();
@@ -177,6 +194,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
     variance,
     samples: { kind: samplesKind, count: acc.samples },
     volumes,
+    logits: meanLogits,
     grid: { targetDims: tdims, windows, runs: runsTotal },
     timings: t,
   };
