@@ -11,7 +11,7 @@ import type { SetMetrics } from '../../../../src-shared/calibration/report';
 import type { CalibrationRegion } from '../../../../src-shared/calibration/reviewedCase';
 import { blandAltman } from '../../../../src-shared/evaluation/datasetAgreement';
 import { blandAltmanPlot, sharedDiffDomain } from '../../../plots/blandAltmanPlot';
-import { fitCalibration, saveCalibratedVersion, setCalibrationSettings } from '../../../state/calibrationActions';
+import { cancelCalibration, fitCalibration, saveCalibratedVersion, setCalibrationSettings } from '../../../state/calibrationActions';
 import { useCalibration } from '../../../state/calibrationState';
 import { fmt } from './format';
 import { PLOT_HEIGHT, PLOT_WIDTH } from './DashboardPlots';
@@ -135,14 +135,17 @@ export function CalibrationSection() {
   const report = useCalibration((s) => s.report);
   const model = useCalibration((s) => s.model);
   const message = useCalibration((s) => s.message);
+  const rerun = useCalibration((s) => s.rerun);
+  const logitsUsed = useCalibration((s) => s.logitsUsed);
   const [version, setVersion] = useState('');
-  const running = progress !== null && report === null && !message?.error;
+  const running = (progress !== null || rerun !== null) && report === null && !message?.error;
   return (
     <section className="dash-calibration" data-testid="calibration">
       <h3>Calibration</h3>
       <p className="muted">
-        Fits a recalibration of the model's logits on the reviewed cases (read from the stored p × 255 maps) by minimum NLL, cross-validated
-        by case, so that the expected volume Σp is unbiased.
+        Fits a recalibration of the model's logits on the reviewed cases by minimum NLL, cross-validated by case, so that the expected
+        volume Σp is unbiased. The logits come from re-running the model on each case (exact, one inference per case) or from the stored p ×
+        255 maps (at once, but clipped at |z| ≈ 6.2).
       </p>
       <div className="dash-row">
         <label>
@@ -155,6 +158,19 @@ export function CalibrationSection() {
             <option value="temperature">temperature scaling</option>
             <option value="platt">Platt scaling</option>
             <option value="isotonic">isotonic regression</option>
+          </select>
+        </label>
+        <label>
+          logits
+          <select
+            data-testid="calib-logits"
+            value={settings.logits}
+            onChange={(e) =>
+              setCalibrationSettings({ logits: e.target.value === 'stored-probability-map' ? 'stored-probability-map' : 'model-rerun' })
+            }
+          >
+            <option value="model-rerun">re-run the model (float logits)</option>
+            <option value="stored-probability-map">stored p × 255 maps</option>
           </select>
         </label>
         <label>
@@ -194,7 +210,20 @@ export function CalibrationSection() {
         <button type="button" data-testid="calib-fit" disabled={running} onClick={() => void fitCalibration()}>
           Fit
         </button>
+        {running && (
+          <button type="button" data-testid="calib-cancel" onClick={cancelCalibration}>
+            Cancel
+          </button>
+        )}
       </div>
+      {rerun && (
+        <div className="dash-progress-line">
+          <progress data-testid="calib-rerun-progress" max={1} value={rerun.fraction} />
+          <span data-testid="calib-rerun-text">
+            re-running the model: case {rerun.caseIndex + 1} / {rerun.cases}, {Math.round(100 * rerun.fraction)}%
+          </span>
+        </div>
+      )}
       {progress && (
         <div className="dash-progress-line">
           <progress data-testid="calib-progress" max={progress.total} value={progress.done} />
@@ -211,7 +240,11 @@ export function CalibrationSection() {
       {report && model && (
         <>
           <p className="muted">
-            {model.id}@{model.version}, {report.method}, {report.folds} folds (seed {report.seed}).
+            {model.id}@{model.version}, {report.method}, {report.folds} folds (seed {report.seed}), on{' '}
+            <span data-testid="calib-logits-used">
+              {logitsUsed === 'model-rerun' ? "the model's float logits (re-run)" : 'the stored p × 255 maps'}
+            </span>
+            .
           </p>
           <Report report={report} />
           <div className="dash-row">
