@@ -8,10 +8,10 @@
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import { manifestCalibration, type LogitSource } from '../../src-shared/calibration/provenance';
 import type { ReviewedCase } from '../../src-shared/calibration/reviewedCase';
-import type { CalibrationWorkerEvent, CalibrationWorkerRequest } from '../../src-shared/calibration/workerProtocol';
+import type { CalibrationFit, CalibrationWorkerEvent, CalibrationWorkerRequest } from '../../src-shared/calibration/workerProtocol';
 import { getApi } from '../api';
 import { annotationStore } from './annotationState';
-import { calibrationStore, type CalibrationSettings, type CalibrationState } from './calibrationState';
+import { calibrationStore, type CalibrationMethod, type CalibrationSettings, type CalibrationState } from './calibrationState';
 import { dashboardStore } from './dashboardState';
 import { loadCaseSources } from './evaluationSources';
 import { cancelModelLogits, modelLogits } from './inferenceActions';
@@ -80,10 +80,21 @@ async function reviewedCases(token: string): Promise<ReviewedCases> {
 /** Why the model cannot re-run here, or null when it can. */
 function whyNoRerun(model: { id: string; version: string }, entry: ModelEntry | undefined): string | null {
   if (!entry) return `${model.id}@${model.version} is not installed on this machine, so it cannot re-run.`;
-  if (entry.error !== null) return entry.error;
-  if (entry.model?.activation !== 'sigmoid' || entry.model.labels.length !== 1)
-    return `${model.id}@${model.version} is not a one-label sigmoid model, which is what the Dashboard fits.`;
-  return null;
+  return entry.error;
+}
+
+/**
+ * The fit for the model's output: a softmax model (known from its installed manifest) gets
+ * temperatures, a sigmoid one any recalibration; a method the output has none of is refused.
+ */
+function calibrationFit(method: CalibrationMethod, entry: ModelEntry | undefined): CalibrationFit {
+  if (entry?.model?.activation === 'softmax') {
+    if (method !== 'temperature' && method !== 'class-temperatures')
+      throw new Error('A softmax model is calibrated by temperature scaling: one temperature, or one per class.');
+    return { activation: 'softmax', method, labels: entry.model.labels };
+  }
+  if (method === 'class-temperatures') throw new Error('Per-class temperatures are for softmax models; this one is sigmoid.');
+  return { activation: 'sigmoid', method };
 }
 
 /** Set by Cancel; the re-run loop and the fit check it. */
@@ -135,10 +146,14 @@ export async function fitCalibration(): Promise<void> {
     message: { text: 'Loading the reviewed cases…', error: false },
   });
   try {
-    const reviewed = await reviewedCases(signedIn.token);
+    const all = await reviewedCases(signedIn.token);
+    const limit = settings.maxCases ?? all.cases.length;
+    const reviewed = { ...all, cases: all.cases.slice(0, limit), paths: all.paths.slice(0, limit) };
     const { model, skipped } = reviewed;
     const models = await getApi()['quorum:models.list']({ session: signedIn.token });
     const entry = models.ok ? models.value.models.find((e) => e.model?.id === model.id && e.model.version === model.version) : undefined;
+    // Before a re-run that takes minutes: a method the model's output has none of is refused now.
+    const fit = calibrationFit(settings.method, entry);
     let cases = reviewed.cases;
     let logitsUsed: LogitSource = 'stored-probability-map';
     let fallback = '';
@@ -156,7 +171,7 @@ export async function fitCalibration(): Promise<void> {
       reference: settings.reference,
       region: settings.region,
       uncertainAs: dashboardStore.getState().computeOptions.uncertainAs,
-      method: settings.method,
+      fit,
       folds: settings.folds,
       seed: FOLD_SEED,
     };
@@ -164,9 +179,12 @@ export async function fitCalibration(): Promise<void> {
     const w = new Worker(new URL('../workers/calibration.worker.ts', import.meta.url), { type: 'module' });
     worker = w;
     const source = logitsUsed === 'model-rerun' ? 'the model’s float logits' : 'the stored p × 255 maps';
-    say(
-      `Fitting on ${cases.length} cases from ${source}${skipped ? ` (${skipped} without a model result or a submitted answer left out)` : ''}…${fallback}`,
-    );
+    const unused = all.cases.length - cases.length;
+    const left = [
+      ...(skipped ? [`${skipped} without a model result or a submitted answer left out`] : []),
+      ...(unused ? [`${unused} more reviewed cases not used, as asked`] : []),
+    ];
+    say(`Fitting on ${cases.length} cases from ${source}${left.length ? ` (${left.join('; ')})` : ''}…${fallback}`);
     const report = await new Promise<CalibrationWorkerEvent & { type: 'done' }>((resolve, reject) => {
       w.addEventListener('message', (e: MessageEvent<CalibrationWorkerEvent>) => {
         const ev = e.data;

@@ -10,3 +10,4 @@ export * from './provenance';
 export * from './reviewedCase';
 export * from './softmax';
 export * from './softmaxReport';
+export * from './fitReviewed';

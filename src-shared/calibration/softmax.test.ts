@@ -7,7 +7,8 @@ import { brierMulticlass, eceMulticlass } from '../metrics/multiclassCalibration
 import { mulberry32 } from '../random/mulberry32';
 import { crossValidateSoftmax } from './crossValidation';
 import { RecalibrationError } from './fit';
-import { fitSoftmaxTemperature, softmaxProbabilities, type SoftmaxRecalibration } from './softmax';
+import { fitReviewedCases } from './fitReviewed';
+import { fitSoftmaxTemperature, softmaxProbabilities, type SoftmaxMethod, type SoftmaxRecalibration } from './softmax';
 import type { SoftmaxCalibrationCase } from './softmaxReport';
 
 const LABELS = ['background', 'core', 'penumbra'];
@@ -18,12 +19,18 @@ const LABELS = ['background', 'core', 'penumbra'];
  * background), the reference class is drawn voxel by voxel from softmax(w), so softmax(w) is
  * calibrated by construction. The model is over-confident class by class: its logits are f_c·w_c.
  */
-function syntheticCases(count: number, size: number, factors: readonly number[], seed: number): SoftmaxCalibrationCase[] {
+function syntheticCases(
+  count: number,
+  size: number,
+  factors: readonly number[],
+  seed: number,
+  classes: readonly number[] = [0, 1, 2],
+): SoftmaxCalibrationCase[] {
   const random = mulberry32(seed);
   return Array.from({ length: count }, (_, c) => {
     const n = size * size * size;
-    const logits = LABELS.map(() => new Float32Array(n));
-    const targets = LABELS.map(() => new Float32Array(n));
+    const logits = classes.map(() => new Float32Array(n));
+    const targets = classes.map(() => new Float32Array(n));
     const r1 = size * (0.1 + 0.1 * random());
     const r2 = r1 + size * (0.1 + 0.1 * random());
     const width = 1 + random();
@@ -37,14 +44,12 @@ function syntheticCases(count: number, size: number, factors: readonly number[],
       w[0] = (r - r2) / width + 1;
       w[1] = (r1 - r) / width;
       w[2] = 1.5 - Math.abs(r - (r1 + r2) / 2) / width;
-      const max = Math.max(w[0], w[1], w[2]);
-      const e = Array.from(w, (x) => Math.exp(x - max));
-      const sum = e[0] + e[1] + e[2];
-      let u = random() * sum;
+      const e = classes.map((k) => Math.exp(w[k]));
+      let u = random() * e.reduce((a, b) => a + b, 0);
       let y = 0;
-      while (y < 2 && u >= e[y]) u -= e[y++];
+      while (y < classes.length - 1 && u >= e[y]) u -= e[y++];
       targets[y][v] = 1;
-      for (let cl = 0; cl < 3; cl++) logits[cl][v] = factors[cl] * w[cl];
+      classes.forEach((k, cl) => (logits[cl][v] = factors[cl] * w[k]));
     }
     return { caseId: `case-${c}`, voxelMl: 0.001, logits, targets };
   });
@@ -64,8 +69,8 @@ describe('temperature scaling of an over-confident softmax model', () => {
   });
 
   it('one shared temperature lies between the factors and fits worse than one per class', () => {
-    const shared = fitSoftmaxTemperature('temperature', cases, LABELS);
-    const perClass = fitSoftmaxTemperature('class-temperatures', cases, LABELS);
+    const shared = fitSoftmaxTemperature('temperature', fewer, LABELS);
+    const perClass = fitSoftmaxTemperature('class-temperatures', fewer, LABELS);
     if (shared.kind !== 'temperature') throw new Error('expected a shared temperature');
     expect(shared.temperature).toBeGreaterThan(Math.min(...factors));
     expect(shared.temperature).toBeLessThan(Math.max(...factors));
@@ -116,6 +121,50 @@ describe('temperature scaling of an over-confident softmax model', () => {
     expect(() => fitSoftmaxTemperature('temperature', [noPenumbra], LABELS)).not.toThrow();
     const doubled = { ...one, targets: one.targets.map((t) => t.map((x) => 2 * x)) };
     expect(() => fitSoftmaxTemperature('temperature', [doubled], LABELS)).toThrow(RecalibrationError);
+  });
+});
+
+describe('a two-class softmax model through the calibration worker’s entry point', () => {
+  // Background and one lesion class (the penumbra field), as a project holds them, with the model's re-run logits.
+  const reviewed = syntheticCases(4, 20, [1.5, 2], 5, [0, 2]).map((c) => ({
+    caseId: c.caseId,
+    voxelMl: c.voxelMl,
+    labelmaps: [Uint8Array.from(c.targets[1])],
+    quantisedProbability: new Uint8Array(c.targets[0].length),
+    rerunLogits: c.logits,
+  }));
+  const request = (method: SoftmaxMethod) =>
+    ({
+      cases: reviewed,
+      reference: 'majority',
+      region: 'whole-image',
+      uncertainAs: 'lesion',
+      fit: { activation: 'softmax', method, labels: ['background', 'lesion'] },
+      folds: 2,
+      seed: 1,
+    }) as const;
+
+  it('fits per-class temperatures with the multi-class report', () => {
+    const report = fitReviewedCases(request('class-temperatures'), () => undefined);
+    if (report.activation !== 'softmax' || report.calibration.kind !== 'class-temperatures') throw new Error('expected a softmax report');
+    expect(report.calibration.labels).toEqual(['background', 'lesion']);
+    report.calibration.temperatures.forEach((t, c) => expect(Math.abs(t / [1.5, 2][c] - 1)).toBeLessThan(0.1));
+    expect(report.perFold).toHaveLength(2);
+    expect(report.pooled.after.nll).toBeLessThan(report.pooled.before.nll);
+  });
+
+  it('fits one shared temperature equal to the binary fit on z_lesion − z_background', () => {
+    const report = fitReviewedCases(request('temperature'), () => undefined);
+    const binary = fitReviewedCases(
+      {
+        ...request('temperature'),
+        cases: reviewed.map((c) => ({ ...c, rerunLogits: [c.rerunLogits[1].map((z, v) => z - c.rerunLogits[0][v])] })),
+        fit: { activation: 'sigmoid', method: 'temperature' },
+      },
+      () => undefined,
+    );
+    if (report.calibration.kind !== 'temperature' || binary.calibration.kind !== 'temperature') throw new Error('expected temperatures');
+    expect(report.calibration.temperature).toBeCloseTo(binary.calibration.temperature, 6);
   });
 });
 
