@@ -33,7 +33,7 @@ export type ReferenceKind = z.infer<typeof referenceKindSchema>;
 
 /**
  * Where the fit's logits came from: `model-rerun`, the model's float logits from running it again on
- * each reviewed case (logitSource.ts); `stored-probability-map`, logit(q / 255) of the stored
+ * each reviewed case (the pipeline's `keepLogits`); `stored-probability-map`, logit(q / 255) of the stored
  * results (recalibration.ts), the fallback when the model cannot run here.
  */
 const logitSourceSchema = z.enum(['model-rerun', 'stored-probability-map']);

@@ -9,7 +9,7 @@
  *
  * Per-class temperatures are not invariant to adding a constant to every class's logit (the shared
  * one is), so they are defined on the model's own logits, the ones the pipeline has: they need the
- * logits of a re-run (logitSource.ts), not log-probabilities read back from a stored map.
+ * logits of a re-run (the pipeline's `keepLogits`), not log-probabilities read back from a stored map.
  */
 import '../api/zodSetup';
 import { z } from 'zod';
