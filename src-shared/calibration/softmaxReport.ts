@@ -13,7 +13,7 @@ export interface SoftmaxCalibrationCase extends SoftmaxSample {
   readonly voxelMl: number;
 }
 
-export interface SoftmaxCaseVolumes {
+interface SoftmaxCaseVolumes {
   readonly caseId: string;
   /** Per class, in label order (the background's too). */
   readonly refMl: readonly number[];
