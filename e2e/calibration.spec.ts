@@ -126,12 +126,13 @@ async function savedManifest(version: string): Promise<{ calibration?: { provena
 test('re-runs the demo model on every reviewed case for its float logits (with progress and cancel), fits on them and records it', async () => {
   test.setTimeout(1_800_000);
   const { cases: all, modelVersion } = await reviewedCases();
-  // A re-run is one full inference per case (minutes each in WASM on a loaded machine): two cases.
-  const cases = all.slice(0, 2);
+  // A re-run is one full inference per case (minutes each in WASM on a loaded machine): three cases,
+  // three folds, so each fold fits on two cases and never on the empty-reference case alone.
+  const cases = all.slice(0, 3);
   await page.getByTestId('calib-logits').selectOption('model-rerun');
   await page.getByTestId('calib-region').selectOption('whole-image');
-  await page.getByTestId('calib-folds-count').fill('2');
-  await page.getByTestId('calib-max-cases').fill('2');
+  await page.getByTestId('calib-folds-count').fill('3');
+  await page.getByTestId('calib-max-cases').fill('3');
 
   // Cancel stops the re-run between patches and leaves the section ready for another fit.
   await page.getByTestId('calib-fit').click();
