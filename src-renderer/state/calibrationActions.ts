@@ -104,7 +104,7 @@ let cancelled = false;
 async function rerunLogits(entry: ModelEntry, r: ReviewedCases, token: string): Promise<ReviewedCase[]> {
   const out: ReviewedCase[] = [];
   for (let i = 0; i < r.cases.length; i++) {
-    if (cancelled) throw Object.assign(new Error('Cancelled.'), { cancelled: true });
+    if (cancelled) throw new Error('Cancelled.');
     update({ rerun: { caseIndex: i, cases: r.cases.length, fraction: 0 } });
     say(`Re-running ${entry.model?.name ?? entry.folder} on ${r.cases[i].caseId} (${i + 1} of ${r.cases.length}) for its float logits…`);
     const logits = await modelLogits(

@@ -231,8 +231,7 @@ export async function runModel(): Promise<void> {
 /**
  * The model's float logits per output channel on a case of the project (opened by its path), for a
  * recalibration fit (issue 17): the same worker and pipeline as a run from the panel, without
- * touching the panel's result. Rejects with the worker's sentence; a cancel rejects with
- * `cancelled` set.
+ * touching the panel's result. Rejects with the worker's sentence (a cancel too).
  */
 export async function modelLogits(
   entry: ModelEntry,
@@ -268,7 +267,7 @@ export async function modelLogits(
         if (e.type === 'progress') onProgress(e.progress.fraction);
       },
     );
-    if (answer.type === 'error') throw Object.assign(new Error(answer.message), { cancelled: answer.cancelled });
+    if (answer.type === 'error') throw new Error(answer.message);
     if (answer.type !== 'result' || !answer.result.logits) throw new Error('The inference worker sent no logits.');
     return answer.result.logits;
   } finally {
