@@ -2,13 +2,13 @@
  * Saving a recalibrated model as a new version, through the real validating dispatcher and backend:
  * reviewers and admins only; the new folder lists and validates like any model (its members'
  * sha256 checked against the copied manifest), carries the calibration with its provenance, and is
- * refused when the calibration was fitted for another model, the version exists, or the base is
- * itself calibrated.
+ * refused when the calibration was fitted for another model or another kind of output, the version
+ * exists, or the base is itself calibrated.
  */
 import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { calibrationCase, crossValidate, manifestCalibration } from '../../src-shared/calibration';
+import { calibrationCase, crossValidate, crossValidateSoftmax, manifestCalibration } from '../../src-shared/calibration';
 import { parseManifest } from '../../src-shared/inference/manifest';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import { repoRoot, useDemoDwiBackend } from './demoDwiBackend.testSupport';
@@ -48,12 +48,13 @@ describe('quorum:models.saveCalibrated', () => {
     const base = listed.models.find((m) => m.key === 'user/demo');
     if (!base?.model) throw new Error('the bundled demo model is missing');
     const report = crossValidate(reviewedCases(), { method: 'temperature', folds: 2, seed: 7 });
-    const calibration = manifestCalibration(report, {
+    const source = {
       baseModel: { id: base.model.id, version: base.model.version },
       reference: 'majority',
       region: 'whole image',
       fittedAt: '2026-12-06T00:00:00.000Z',
-    });
+    } as const;
+    const calibration = manifestCalibration(report, { ...source, logits: 'stored-probability-map' });
     const request = { baseKey: base.key, version: `${base.model.version}-cal`, calibration };
 
     const refused = await demo.backend.dispatch('quorum:models.saveCalibrated', { ...request, session: annotator });
@@ -61,6 +62,24 @@ describe('quorum:models.saveCalibrated', () => {
     const other = { ...calibration, provenance: { ...calibration.provenance, baseModel: { id: base.model.id, version: 'other' } } };
     const mismatch = await demo.backend.dispatch('quorum:models.saveCalibrated', { ...request, calibration: other, session: reviewer });
     expect(!mismatch.ok && mismatch.error.message).toMatch(/fitted for [a-z.-]+@other, but user\/demo is /);
+
+    // Per-class temperatures fitted for a two-class softmax model do not fit the demo's one sigmoid label.
+    const softmaxReport = crossValidateSoftmax(
+      reviewedCases().map((c) => ({
+        ...c,
+        logits: [new Float32Array(c.logits.length), c.logits],
+        targets: [c.targets.map((t) => 1 - t), c.targets],
+      })),
+      ['background', 'lesion'],
+      { method: 'temperature', folds: 2, seed: 7 },
+    );
+    const softmax = manifestCalibration(softmaxReport, { ...source, logits: 'model-rerun' });
+    const wrongOutput = await demo.backend.dispatch('quorum:models.saveCalibrated', {
+      ...request,
+      calibration: softmax,
+      session: reviewer,
+    });
+    expect(!wrongOutput.ok && wrongOutput.error.message).toMatch(/fitted for a softmax model, and this model is sigmoid/);
 
     const saved = await call<{ key: string }>('quorum:models.saveCalibrated', { ...request, session: reviewer });
     const after = await call<{ models: ModelEntry[] }>('quorum:models.list', { session: reviewer });

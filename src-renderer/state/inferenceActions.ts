@@ -75,6 +75,8 @@ let result: {
   mask: Uint8Array;
 } | null = null;
 const pending = new Map<string, (e: InferenceWorkerEvent) => void>();
+/** The calibration's re-run in flight (one at a time, never beside a run of the panel's). */
+let logitsRun: string | null = null;
 
 function set(patch: Partial<InferenceState>): void {
   inferenceStore.update((s) => ({ ...s, ...patch }));
@@ -141,14 +143,19 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return (await fetchVolumeBytes(url)).buffer as ArrayBuffer;
 }
 
-async function ensureLoaded(entry: ModelEntry, preferWebGpu: boolean): Promise<void> {
+/** `announce` says what is loading; the panel by default, the calibration section for its re-runs. */
+async function ensureLoaded(
+  entry: ModelEntry,
+  preferWebGpu: boolean,
+  announce = (text: string) => set({ phase: 'loading', message: text }),
+): Promise<void> {
   if (workerStale) {
     dropWorker();
     workerStale = false;
   }
   const key = `${entry.key}\n${preferWebGpu}`;
   if (loadedKey === key) return;
-  set({ phase: 'loading', message: `Loading ${entry.model?.name ?? entry.folder}…` });
+  announce(`Loading ${entry.model?.name ?? entry.folder}…`);
   const files: Record<string, ArrayBuffer> = {};
   for (const f of entry.files) files[f.name] = await fetchBytes(f.url);
   const settings = settingsStore.getState();
@@ -204,6 +211,10 @@ export async function runModel(): Promise<void> {
   const c = appStore.getState().openCase;
   const entry = state.models.find((m) => m.key === state.selectedKey);
   if (!c || !entry || entry.error !== null || state.phase === 'running' || state.phase === 'loading') return;
+  if (logitsRun !== null) {
+    set({ phase: 'error', message: 'The calibration is re-running the model: wait for it, or cancel it in the Dashboard.' });
+    return;
+  }
   clearResult();
   // Also reached by the G key while the panel shows the refusal: say why rather than fail mid-run.
   const refused = entry.model ? whyModelRefusesCase(entry.model, offeredChannels(c)) : null;
@@ -270,6 +281,63 @@ export async function runModel(): Promise<void> {
     current = null;
     set({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
   }
+}
+
+/**
+ * The model's float logits per output channel on a case of the project (opened by its path), for a
+ * recalibration fit (issue 17): the same worker and pipeline as a run from the panel, without
+ * touching the panel's result. Rejects with the worker's sentence (a cancel too).
+ */
+export async function modelLogits(
+  entry: ModelEntry,
+  path: string,
+  session: string,
+  onProgress: (fraction: number) => void,
+  announce: (text: string) => void,
+): Promise<Float32Array[]> {
+  const phase = inferenceStore.getState().phase;
+  if (phase === 'running' || phase === 'loading' || phase === 'cancelling' || logitsRun !== null)
+    throw new Error('The model is already running: wait for that run or cancel it first.');
+  const opened = await getApi()['quorum:case.open']({ session, path });
+  if (!opened.ok) throw new Error(`${path} could not be opened: ${opened.error.message}`);
+  const refused = entry.model ? whyModelRefusesCase(entry.model, offeredChannels(opened.value)) : null;
+  if (refused) throw new Error(refused);
+  // The re-run needs the logits, which only the worker returns: WebGPU where the automatic choice
+  // would take it, else WASM.
+  const choice = settingsStore.getState().executionProvider;
+  const preferWebGpu = choice !== 'wasm' && choice !== 'native' && entry.webgpu?.canRun === true && (await realWebGpuAdapter());
+  await ensureLoaded(entry, preferWebGpu, announce);
+  const input = await caseInputs(opened.value);
+  const requestId = `logits-${++serial}`;
+  logitsRun = requestId;
+  try {
+    const answer = await request(
+      {
+        type: 'run',
+        requestId,
+        dims: input.dims,
+        spacingMm: input.spacingMm,
+        direction: input.direction,
+        images: input.images,
+        ...(input.bValue === undefined ? {} : { bValue: input.bValue }),
+        keepLogits: true,
+      },
+      Object.values(input.images).flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])),
+      (e) => {
+        if (e.type === 'progress') onProgress(e.progress.fraction);
+      },
+    );
+    if (answer.type === 'error') throw new Error(answer.message);
+    if (answer.type !== 'result' || !answer.result.logits) throw new Error('The inference worker sent no logits.');
+    return answer.result.logits;
+  } finally {
+    logitsRun = null;
+  }
+}
+
+/** Stops the calibration's re-run between patches (its promise rejects as cancelled). */
+export function cancelModelLogits(): void {
+  if (logitsRun) worker?.postMessage({ type: 'cancel', requestId: logitsRun } satisfies InferenceWorkerRequest);
 }
 
 export function cancelRun(): void {

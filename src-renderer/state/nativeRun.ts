@@ -38,6 +38,8 @@ async function resultOf(done: Extract<NativeJobStatus, { state: 'done' }>): Prom
     variance: arrays.variance === null ? null : await Promise.all(arrays.variance.map(float32At)),
     samples: done.samples,
     volumes: done.volumes,
+    // A panel run keeps no logits; the calibration's re-runs go through the worker (keepLogits).
+    logits: null,
     grid: done.grid,
     timings: done.timings,
   };

@@ -2,7 +2,7 @@
  * The calibration Web Worker (issue 17): builds the fit input from the reviewed cases and runs the
  * cross-validated fit (src-shared/calibration) off the UI thread, posting progress after each fit.
  */
-import { calibrationCase, crossValidate } from '../../src-shared/calibration';
+import { fitReviewedCases } from '../../src-shared/calibration';
 import type { CalibrationWorkerEvent, CalibrationWorkerRequest } from '../../src-shared/calibration/workerProtocol';
 
 interface WorkerScope {
@@ -12,15 +12,8 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 scope.addEventListener('message', (e) => {
-  const r = e.data;
   try {
-    const cases = r.cases.map((c) => calibrationCase(c, r.reference, r.region, r.uncertainAs));
-    const report = crossValidate(cases, {
-      method: r.method,
-      folds: r.folds,
-      seed: r.seed,
-      onProgress: (done, total) => scope.postMessage({ type: 'progress', done, total }),
-    });
+    const report = fitReviewedCases(e.data, (done, total) => scope.postMessage({ type: 'progress', done, total }));
     scope.postMessage({ type: 'done', report });
   } catch (err) {
     scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });

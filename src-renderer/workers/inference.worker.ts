@@ -87,6 +87,7 @@ async function run(req: Extract<InferenceWorkerRequest, { type: 'run' }>): Promi
       signal: controller.signal,
       now: () => performance.now(),
       ...(req.ttaFlipAxes ? { ttaFlipAxes: req.ttaFlipAxes } : {}),
+      keepLogits: req.keepLogits === true,
       onProgress: (progress) => post({ type: 'progress', requestId: req.requestId, progress }),
     });
     const provenance = inferenceProvenance(model.manifest, result, {
@@ -102,7 +103,14 @@ async function run(req: Extract<InferenceWorkerRequest, { type: 'run' }>): Promi
 }
 
 function transferablesOf(r: SegmentationResult): Transferable[] {
-  const arrays = [...r.probabilities, r.mask, r.entropy, ...(r.mutualInformation ? [r.mutualInformation] : []), ...(r.variance ?? [])];
+  const arrays = [
+    ...r.probabilities,
+    r.mask,
+    r.entropy,
+    ...(r.mutualInformation ? [r.mutualInformation] : []),
+    ...(r.variance ?? []),
+    ...(r.logits ?? []),
+  ];
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
 

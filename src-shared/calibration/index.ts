@@ -8,3 +8,6 @@ export * from './report';
 export * from './crossValidation';
 export * from './provenance';
 export * from './reviewedCase';
+export * from './softmax';
+export * from './softmaxReport';
+export * from './fitReviewed';

@@ -7,9 +7,11 @@ import { eceAll } from '../metrics/calibration';
 import { mulberry32 } from '../random/mulberry32';
 import { crossValidate } from './crossValidation';
 import { fitIsotonic, fitPlatt, fitTemperature, RecalibrationError } from './fit';
-import { calibrate, calibrateMap, logitsFromQuantised, sigmoid } from './recalibration';
+import { quantiseProbabilities } from '../inference/quantise';
+import { calibrate, calibrateMap, logitsFromQuantised, sigmoid, type Recalibration } from './recalibration';
 import type { CalibrationCase } from './report';
-import { calibrationCase } from './reviewedCase';
+import { calibrationCase, softmaxCalibrationCase } from './reviewedCase';
+import { fitSoftmaxTemperature } from './softmax';
 
 /**
  * Synthetic reviewed cases: a sphere per case whose calibrated logit falls off linearly across the
@@ -87,6 +89,61 @@ describe('recalibration of an over-confident model', () => {
     for (let i = 1; i < cal.x.length; i++) expect(cal.x[i]).toBeGreaterThan(cal.x[i - 1]);
     const report = crossValidate(small, { method: 'isotonic', folds: 2, seed: 1 });
     expect(report.pooled.after.nll).toBeLessThan(report.pooled.before.nll);
+  });
+});
+
+describe('fitting on the float logits of a re-run rather than on stored p × 255 maps', () => {
+  const factor = 2.5;
+  const cases = syntheticCases(8, 32, factor, 17);
+  /** The same cases as a project holds them: the stored map q = round(σ(z) × 255), a rater's mask, and the re-run's logits. */
+  const reviewed = cases.map((c) => ({
+    caseId: c.caseId,
+    voxelMl: c.voxelMl,
+    labelmaps: [Uint8Array.from(c.targets)],
+    quantisedProbability: quantiseProbabilities([Float32Array.from(c.logits, sigmoid)]),
+    rerunLogits: [c.logits],
+  }));
+  const stored = reviewed.map(({ rerunLogits: _float, ...c }) => c);
+  const error = (cal: Recalibration) => (cal.kind === 'temperature' ? Math.abs(cal.temperature / factor - 1) : NaN);
+
+  it('recovers the over-confidence factor better than the quantised maps do over the whole image', () => {
+    const fit = (input: typeof stored) => error(fitTemperature(input.map((c) => calibrationCase(c, 'majority', 'whole-image', 'lesion'))));
+    const fromFloat = fit(reviewed);
+    const fromStored = fit(stored);
+    expect(fromFloat).toBeLessThan(0.02);
+    expect(fromFloat).toBeLessThan(fromStored / 10);
+  });
+
+  it('is biased in the model-or-rater region, which selects voxels by the model’s own output', () => {
+    const whole = error(fitTemperature(reviewed.map((c) => calibrationCase(c, 'majority', 'whole-image', 'lesion'))));
+    const region = error(fitTemperature(reviewed.map((c) => calibrationCase(c, 'majority', 'model-or-rater', 'lesion'))));
+    expect(region).toBeGreaterThan(10 * whole);
+  });
+
+  it('reads the same voxels either way, and the float logits unclipped', () => {
+    const float = calibrationCase(reviewed[0], 'majority', 'model-or-rater', 'lesion');
+    const quantised = calibrationCase(stored[0], 'majority', 'model-or-rater', 'lesion');
+    expect(float.targets).toEqual(quantised.targets);
+    expect(Math.min(...float.logits)).toBeLessThan(-7);
+    expect(Math.min(...quantised.logits)).toBeCloseTo(Math.log(0.5 / 254.5), 5);
+  });
+
+  it('gives a two-class softmax model (0, logit q) from stored maps: its shared temperature is the binary one', () => {
+    const labels = ['background', 'lesion'];
+    const binary = fitTemperature(stored.map((c) => calibrationCase(c, 'majority', 'model-or-rater', 'lesion')));
+    const softmax = fitSoftmaxTemperature(
+      'temperature',
+      stored.map((c) => softmaxCalibrationCase(c, labels, 'temperature', 'majority', 'model-or-rater', 'lesion')),
+      labels,
+    );
+    if (binary.kind !== 'temperature' || softmax.kind !== 'temperature') throw new Error('expected temperatures');
+    expect(softmax.temperature).toBeCloseTo(binary.temperature, 9);
+    expect(() => softmaxCalibrationCase(stored[0], labels, 'class-temperatures', 'majority', 'model-or-rater', 'lesion')).toThrow(
+      /per-class temperatures need the model’s own logits/,
+    );
+    expect(() =>
+      softmaxCalibrationCase(reviewed[0], ['bg', 'core', 'penumbra'], 'temperature', 'majority', 'model-or-rater', 'lesion'),
+    ).toThrow(/no reference for a 3-class model/);
   });
 });
 

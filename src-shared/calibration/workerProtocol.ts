@@ -3,22 +3,28 @@
  * request, progress after each fold, then the report or the error's sentence.
  */
 import type { UncertainAs } from '../project/labels';
-import type { CrossValidationReport } from './crossValidation';
+import type { CrossValidationReport, SoftmaxCrossValidationReport } from './crossValidation';
 import type { ReferenceKind } from './provenance';
 import type { RecalibrationMethod } from './recalibration';
 import type { CalibrationRegion, ReviewedCase } from './reviewedCase';
+import type { SoftmaxMethod } from './softmax';
+
+/** What is fitted: a binary model's recalibration, or a softmax model's temperatures for its labels. */
+export type CalibrationFit =
+  | { readonly activation: 'sigmoid'; readonly method: RecalibrationMethod }
+  | { readonly activation: 'softmax'; readonly method: SoftmaxMethod; readonly labels: readonly string[] };
 
 export interface CalibrationWorkerRequest {
   readonly cases: readonly ReviewedCase[];
   readonly reference: ReferenceKind;
   readonly region: CalibrationRegion;
   readonly uncertainAs: UncertainAs;
-  readonly method: RecalibrationMethod;
+  readonly fit: CalibrationFit;
   readonly folds: number;
   readonly seed: number;
 }
 
 export type CalibrationWorkerEvent =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
-  | { readonly type: 'done'; readonly report: CrossValidationReport }
+  | { readonly type: 'done'; readonly report: CrossValidationReport | SoftmaxCrossValidationReport }
   | { readonly type: 'error'; readonly message: string };

@@ -10,7 +10,8 @@
  */
 import '../api/zodSetup';
 import { z } from 'zod';
-import { manifestCalibrationSchema } from '../calibration/provenance';
+import { manifestCalibrationSchema, type ManifestCalibration } from '../calibration/provenance';
+import type { CalibratedActivation } from './uncertainty';
 
 /**
  * Known input channels. `dwi_b1000` is the trace image at the highest b-value of a DWI series
@@ -125,6 +126,43 @@ export const memberSchema = z.object({
 });
 export type EnsembleMember = z.infer<typeof memberSchema>;
 
+const sameLabels = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+type SoftmaxCalibration = Extract<ManifestCalibration, { provenance: { activation: 'softmax' } }>;
+
+function fittedForSoftmax(c: ManifestCalibration): c is SoftmaxCalibration {
+  return 'activation' in c.provenance;
+}
+
+/** Why a calibration does not fit the model's output, or null when it does. */
+function calibrationMismatch(output: OutputSpec, calibration: ManifestCalibration): string | null {
+  if (output.activation === 'sigmoid') {
+    if (output.labels.length !== 1) return 'a calibration of a sigmoid model is only defined for one label';
+    return fittedForSoftmax(calibration) ? 'this calibration was fitted for a softmax model, and this model is sigmoid' : null;
+  }
+  if (!fittedForSoftmax(calibration)) return 'this calibration was fitted for a sigmoid model, and this model is softmax';
+  const { recalibration, provenance } = calibration;
+  if (recalibration.kind !== 'temperature' && recalibration.kind !== 'class-temperatures')
+    return 'a softmax model is calibrated by temperature scaling only (one T or one per class)';
+  const labels = recalibration.kind === 'class-temperatures' ? recalibration.labels : provenance.labels;
+  if (!sameLabels(labels, output.labels) || !sameLabels(provenance.labels, output.labels))
+    return `the calibration's labels (${labels.join(', ')}) are not the model's output labels (${output.labels.join(', ')})`;
+  return null;
+}
+
+/** The output's activation with the manifest's recalibration for it, which the schema has paired. */
+export function calibratedActivation(m: ModelManifest): CalibratedActivation {
+  const cal = m.calibration;
+  if (m.output.activation === 'sigmoid') {
+    if (!cal) return { activation: 'sigmoid' };
+    if (fittedForSoftmax(cal)) throw new ModelManifestError('schema', 'a softmax calibration on a sigmoid model');
+    return { activation: 'sigmoid', recalibration: cal.recalibration };
+  }
+  if (!cal) return { activation: 'softmax' };
+  if (!fittedForSoftmax(cal)) throw new ModelManifestError('schema', 'a sigmoid calibration on a softmax model');
+  return { activation: 'softmax', recalibration: cal.recalibration };
+}
+
 export const manifestSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -160,13 +198,15 @@ export const manifestSchema = z
     members: z.array(memberSchema).min(1),
     /**
      * A recalibration fitted on reviewed cases (issue 17; src-shared/calibration/README.md), applied
-     * to every member's logits in place of the plain sigmoid. Absent: the model's own probabilities.
+     * to every member's logits: in place of the plain sigmoid (one sigmoid label), or as one
+     * temperature or one per class before the softmax. Absent: the model's own probabilities.
      */
     calibration: manifestCalibrationSchema.optional(),
   })
   .superRefine((m, ctx) => {
-    if (m.calibration && (m.output.activation !== 'sigmoid' || m.output.labels.length !== 1)) {
-      ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'a calibration is only defined for one sigmoid label' });
+    if (m.calibration) {
+      const problem = calibrationMismatch(m.output, m.calibration);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['calibration'], message: problem });
     }
     if (m.output.values === 'probabilities' && m.ensembleAverage === 'logits') {
       ctx.addIssue({ code: 'custom', path: ['ensembleAverage'], message: 'logits cannot be averaged: the graph outputs probabilities' });

@@ -173,6 +173,25 @@ describe('uncertainty outputs', () => {
     expect(r.volumes.map((v) => v.label)).toEqual(['core', 'penumbra']);
   });
 
+  it('returns the members’ mean raw logits on the case grid when asked', async () => {
+    const run = (keepLogits: boolean) =>
+      runSegmentation({
+        manifest: manifest({
+          targetSpacingMm: [2, 2, 2],
+          members: [1, 2].map((i) => ({ file: `${i}.onnx`, sha256: 'd'.repeat(64) })),
+        }),
+        runners: [constantRunner([1]), constantRunner([-4])],
+        dims: [20, 18, 11],
+        spacingMm: [1, 1, 1],
+        sources: { images: { t1: new Float32Array(3960).map(Math.sqrt) } },
+        keepLogits,
+      });
+    const kept = await run(true);
+    expect(kept.logits?.[0].length).toBe(3960);
+    for (const v of [0, 1000, 3959]) expect(kept.logits?.[0][v]).toBeCloseTo(-1.5, 5);
+    expect((await run(false)).logits).toBeNull();
+  });
+
   it('uses TTA variants as samples for a single model', async () => {
     const r = await runSegmentation({
       manifest: manifest({ ttaFlipAxes: [0, 1] }),
@@ -232,10 +251,68 @@ describe('a calibrated model version', () => {
     expect(r.mutualInformation?.[100]).toBeCloseTo(H2(mean) - (H2(p[0]) + H2(p[1])) / 2, 5);
   });
 
-  it('is refused on a softmax model and when the isotonic map is not monotone', () => {
+  const softmaxSummary = {
+    voxels: 1,
+    ece: { 'top-label': 0, classwise: 0 },
+    brier: 0,
+    nll: 0,
+    dice: [1, 1],
+    meanExpMinusRefMl: [0, 0],
+    meanThrMinusRefMl: [0, 0],
+  };
+  const softmaxCalibrated = (recalibration: unknown, labels = ['bg', 'lesion'], over: Record<string, unknown> = {}) =>
+    manifest({
+      output: { activation: 'softmax', labels: ['bg', 'lesion'] },
+      members: [1, 2].map((i) => ({ file: `${i}.onnx`, sha256: 'd'.repeat(64) })),
+      calibration: {
+        recalibration,
+        provenance: {
+          baseModel: { id: 't', version: '1' },
+          fittedAt: '2026-01-01T00:00:00.000Z',
+          reference: 'majority',
+          region: 'whole image',
+          logits: 'model-rerun',
+          cases: ['a', 'b'],
+          folds: 2,
+          seed: 1,
+          activation: 'softmax',
+          labels,
+          perFold: [],
+          pooled: { before: softmaxSummary, after: softmaxSummary },
+        },
+      },
+      ...over,
+    });
+
+  it('scales each class’s logit by 1/T_c before the softmax, for every member', async () => {
+    const temperatures = [1.5, 3];
+    const r = await runSegmentation({
+      manifest: softmaxCalibrated({ kind: 'class-temperatures', labels: ['bg', 'lesion'], temperatures }),
+      runners: [constantRunner([1, 2]), constantRunner([0.5, -1])],
+      dims: [8, 8, 8],
+      spacingMm: [1, 1, 1],
+      sources: { images: { t1: new Float32Array(512).map((_, i) => i) } },
+    });
+    const lesion = (z: number[]) => {
+      const e = z.map((x, c) => Math.exp(x / temperatures[c]));
+      return e[1] / (e[0] + e[1]);
+    };
+    expect(r.probabilities[1][100]).toBeCloseTo((lesion([1, 2]) + lesion([0.5, -1])) / 2, 6);
+  });
+
+  it('is refused when it does not fit the output, and when the isotonic map is not monotone', () => {
     expect(() =>
       calibrated({ kind: 'temperature', temperature: 2 }, { output: { activation: 'softmax', labels: ['bg', 'lesion'] } }),
-    ).toThrow(/only defined for one sigmoid label/);
+    ).toThrow(/fitted for a sigmoid model, and this model is softmax/);
+    expect(() => softmaxCalibrated({ kind: 'class-temperatures', labels: ['bg', 'edema'], temperatures: [1, 2] })).toThrow(
+      /labels \(bg, edema\) are not the model's output labels \(bg, lesion\)/,
+    );
+    expect(() =>
+      softmaxCalibrated({ kind: 'temperature', temperature: 2 }, ['bg', 'lesion'], {
+        output: { activation: 'sigmoid', labels: ['lesion'] },
+      }),
+    ).toThrow(/fitted for a softmax model/);
+    expect(() => softmaxCalibrated({ kind: 'platt', a: 1, b: 0 })).toThrow(/not a valid model manifest/);
     expect(() => calibrated({ kind: 'isotonic', x: [0, 0.5, 1], y: [0, 0.6, 0.4] })).toThrow(/must not decrease/);
   });
 });

@@ -14,7 +14,7 @@
 import type { Direction, Vec3 } from '../volume/types';
 import { buildChannels, type ChannelSources } from './channels';
 import { flipVariants } from './flip';
-import type { ModelManifest } from './manifest';
+import { calibratedActivation, type ModelManifest } from './manifest';
 import { normaliseChannels } from './normalise';
 import { countWindows, predict, type AbortSignalLike, type ModelRunner } from './predict';
 import { cropToBox, fromModelGrid, modelGrid, nonzeroBox, toModelGrid, uncropFromBox } from './modelGrid';
@@ -62,6 +62,8 @@ export interface SegmentationRequest {
   readonly now?: () => number;
   /** Override the manifest's TTA axes (e.g. [] for a fast run). */
   readonly ttaFlipAxes?: readonly number[];
+  /** Also return the model's float logits (a recalibration fit on re-run logits, issue 17). */
+  readonly keepLogits?: boolean;
 }
 
 export interface SegmentationResult {
@@ -78,6 +80,11 @@ export interface SegmentationResult {
   readonly samples: { readonly kind: 'members' | 'tta' | 'single'; readonly count: number };
   /** Per label: expected volume Σp and the thresholded volume, in ml. */
   readonly volumes: LabelVolume[];
+  /**
+   * With `keepLogits`: per output channel, the mean over samples of the raw logits (each member's
+   * TTA-averaged stitched output, before any activation or calibration), on the case grid; else null.
+   */
+  readonly logits: Float32Array[] | null;
   readonly grid: { readonly targetDims: Vec3; readonly windows: number; readonly runs: number };
   readonly timings: StageTimings;
 }
@@ -100,6 +107,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   const nVox = dims[0] * dims[1] * dims[2];
   const outC = m.output.labels.length;
   const activation = m.output.activation;
+  const how = calibratedActivation(m);
 
   let t0 = now();
   const raw = buildChannels(m.channels, req.sources, nVox);
@@ -144,8 +152,11 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   tInfer = now();
   const tvox = tdims[0] * tdims[1] * tdims[2];
   const acc = new UncertaintyAccumulator(outC, tvox, activation);
-  // nnU-Net v2 averages the members' logits and applies the activation once.
-  const logitSum = m.ensembleAverage === 'logits' ? Array.from({ length: outC }, () => new Float32Array(tvox)) : null;
+  // nnU-Net v2 averages the members' logits and applies the activation once; a recalibration fit
+  // (keepLogits) wants the same mean of raw logits. Graphs that output probabilities have none.
+  const averageLogits = m.ensembleAverage === 'logits';
+  const keepLogits = req.keepLogits === true && m.output.values === 'logits';
+  const logitSum = averageLogits || keepLogits ? Array.from({ length: outC }, () => new Float32Array(tvox)) : null;
   for (const unit of units) {
     const out = await predict(unit.runner, channels, tdims, {
       patch,
@@ -163,7 +174,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
     if (logitSum) {
       for (let c = 0; c < outC; c++) for (let i = 0; i < tvox; i++) logitSum[c][i] += out[c][i];
     }
-    if (m.output.values === 'logits') activate(out, activation, m.calibration?.recalibration);
+    if (m.output.values === 'logits') activate(out, how);
     acc.add(out);
   }
   t.slidingWindowMs = now() - tInfer;
@@ -172,10 +183,10 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   t0 = now();
   const several = acc.samples > 1;
   let mean = acc.mean();
-  if (logitSum) {
-    for (const ch of logitSum) for (let i = 0; i < tvox; i++) ch[i] /= units.length;
-    activate(logitSum, activation);
-    mean = logitSum;
+  if (logitSum) for (const ch of logitSum) for (let i = 0; i < tvox; i++) ch[i] /= units.length;
+  if (logitSum && averageLogits) {
+    mean = logitSum.map((ch) => ch.slice());
+    activate(mean, how);
   }
   const rb = m.resampleBack;
   const back = (p: Float32Array, fill: number) => {
@@ -191,6 +202,9 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   const probabilities = mean.map((p, c) => clampUnit(back(p, background(c))));
   const expectedH = several ? back(acc.expectedEntropy(), 0) : null;
   const variance = several ? acc.variance().map((v) => back(v, 0)) : null;
+  // Outside the crop box, logits that say background with certainty (p within 1e-8 of it).
+  const backgroundLogit = (c: number) => (activation === 'softmax' && c === 0 ? 0 : -20);
+  const meanLogits = keepLogits && logitSum ? logitSum.map((z, c) => back(z, backgroundLogit(c))) : null;
   t.resampleBackMs = now() - t0;
 
   t0 = now();
@@ -208,6 +222,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
     variance,
     samples: { kind: samplesKind, count: acc.samples },
     volumes,
+    logits: meanLogits,
     grid: { targetDims: tdims, windows, runs: runsTotal },
     timings: t,
   };

@@ -10,6 +10,7 @@
  * sum of their binary entropies; softmax outputs are one categorical distribution.
  */
 import { calibrate, type Recalibration } from '../calibration/recalibration';
+import { inverseTemperatures, type SoftmaxRecalibration } from '../calibration/softmax';
 
 export type Activation = 'sigmoid' | 'softmax';
 
@@ -30,17 +31,28 @@ export function voxelEntropy(probs: readonly ArrayLike<number>[], v: number, act
   return h;
 }
 
+/** An activation with the recalibration a manifest may carry for it (the manifest schema pairs them). */
+export type CalibratedActivation =
+  | { readonly activation: 'sigmoid'; readonly recalibration?: Recalibration }
+  | { readonly activation: 'softmax'; readonly recalibration?: SoftmaxRecalibration };
+
 /**
- * In place: logits → probabilities. A manifest's recalibration (one sigmoid label only, which the
- * manifest schema enforces) replaces the plain sigmoid, per member and TTA variant, so the mean,
- * the entropies and the volumes are all those of the calibrated model.
+ * In place: logits → probabilities. A manifest's recalibration replaces the plain sigmoid (one
+ * sigmoid label), or scales each class's logit by 1/T_c before the softmax, per member and TTA
+ * variant, so the mean, the entropies and the volumes are all those of the calibrated model.
  */
-export function activate(logits: Float32Array[], activation: Activation, recalibration?: Recalibration): void {
+export function activate(logits: Float32Array[], how: CalibratedActivation): void {
   const n = logits[0].length;
-  if (activation === 'sigmoid') {
-    for (const ch of logits)
-      for (let v = 0; v < n; v++) ch[v] = recalibration ? calibrate(recalibration, ch[v]) : 1 / (1 + Math.exp(-ch[v]));
+  if (how.activation === 'sigmoid') {
+    const cal = how.recalibration;
+    for (const ch of logits) for (let v = 0; v < n; v++) ch[v] = cal ? calibrate(cal, ch[v]) : 1 / (1 + Math.exp(-ch[v]));
     return;
+  }
+  if (how.recalibration) {
+    const a = inverseTemperatures(how.recalibration, logits.length);
+    logits.forEach((ch, c) => {
+      for (let v = 0; v < n; v++) ch[v] *= a[c];
+    });
   }
   for (let v = 0; v < n; v++) {
     let max = -Infinity;

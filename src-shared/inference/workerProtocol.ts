@@ -32,6 +32,8 @@ export type InferenceWorkerRequest =
       readonly images: Partial<Record<ChannelId, Float32Array>>;
       readonly bValue?: number;
       readonly ttaFlipAxes?: readonly number[];
+      /** Send the model's float logits back too (the calibration's re-run, issue 17). */
+      readonly keepLogits?: boolean;
     }
   | { readonly type: 'cancel'; readonly requestId: string };
 

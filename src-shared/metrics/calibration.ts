@@ -26,7 +26,7 @@ export interface EceSet {
   readonly metricsreloaded: number;
 }
 
-const BINS = 10;
+export const BINS = 10;
 
 /** Bin of [k/10, (k+1)/10), p = 1 in the last bin (also the dataset reliability diagram's bins). */
 export function halfOpenBin(c: number): number {
@@ -49,7 +49,7 @@ const TOP_LABEL_EDGES: Float32Array = (() => {
 })();
 
 /** torch.bucketize(conf, TOP_LABEL_EDGES, right=True) − 1: the last edge ≤ conf. */
-function topLabelBin(conf: number): number {
+export function topLabelBin(conf: number): number {
   let k = BINS - 1;
   while (k > 0 && TOP_LABEL_EDGES[k] > conf) k--;
   return k;
@@ -64,7 +64,8 @@ function mrBin(c: number): number {
   return k < 0 ? 0 : k > BINS - 1 ? BINS - 1 : k;
 }
 
-function eceFromBins(n: Float64Array, acc: Float64Array, conf: Float64Array): number {
+/** Σ_b (n_b/N)·|acc_b/n_b − conf_b/n_b| over the non-empty bins; NaN with no voxel. */
+export function eceFromBins(n: Float64Array, acc: Float64Array, conf: Float64Array): number {
   let total = 0,
     s = 0;
   for (let b = 0; b < BINS; b++) {

@@ -13,6 +13,7 @@ export * from './emptyCase';
 export * from './softDice';
 export * from './volume';
 export * from './calibration';
+export * from './multiclassCalibration';
 export * from './raters';
 export * from './aggregate';
 export * from './stats';

@@ -5,22 +5,26 @@
  * volume before and after, and save the fit as a new model version.
  */
 import { useState } from 'react';
-import type { BeforeAfter, CrossValidationReport } from '../../../../src-shared/calibration/crossValidation';
-import type { Recalibration, RecalibrationMethod } from '../../../../src-shared/calibration/recalibration';
+import type { BeforeAfter, CrossValidationReport, SoftmaxCrossValidationReport } from '../../../../src-shared/calibration/crossValidation';
+import type { Recalibration } from '../../../../src-shared/calibration/recalibration';
 import type { SetMetrics } from '../../../../src-shared/calibration/report';
+import type { SoftmaxRecalibration } from '../../../../src-shared/calibration/softmax';
+import type { SoftmaxSetMetrics } from '../../../../src-shared/calibration/softmaxReport';
 import type { CalibrationRegion } from '../../../../src-shared/calibration/reviewedCase';
 import { blandAltman } from '../../../../src-shared/evaluation/datasetAgreement';
 import { blandAltmanPlot, sharedDiffDomain } from '../../../plots/blandAltmanPlot';
-import { fitCalibration, saveCalibratedVersion, setCalibrationSettings } from '../../../state/calibrationActions';
-import { useCalibration } from '../../../state/calibrationState';
+import { cancelCalibration, fitCalibration, saveCalibratedVersion, setCalibrationSettings } from '../../../state/calibrationActions';
+import { useCalibration, type CalibrationMethod } from '../../../state/calibrationState';
 import { fmt } from './format';
 import { PLOT_HEIGHT, PLOT_WIDTH } from './DashboardPlots';
 import { PlotFigure } from './PlotFigure';
 
-function describe(c: Recalibration): string {
+function describe(c: Recalibration | SoftmaxRecalibration): string {
   switch (c.kind) {
     case 'temperature':
       return `T = ${fmt(c.temperature)}`;
+    case 'class-temperatures':
+      return c.labels.map((l, i) => `T ${l} = ${fmt(c.temperatures[i])}`).join(', ');
     case 'platt':
       return `a = ${fmt(c.a)}, b = ${fmt(c.b)}`;
     case 'isotonic':
@@ -28,7 +32,9 @@ function describe(c: Recalibration): string {
   }
 }
 
-const COLUMNS: ReadonlyArray<[string, (m: SetMetrics) => number]> = [
+type Columns<M> = ReadonlyArray<readonly [string, (m: M) => number]>;
+
+const BINARY_COLUMNS: Columns<SetMetrics> = [
   ['ECE positive-class', (m) => m.ece['positive-class']],
   ['ECE top-label (%)', (m) => m.ece['top-label']],
   ['ECE metricsreloaded', (m) => m.ece.metricsreloaded],
@@ -39,7 +45,35 @@ const COLUMNS: ReadonlyArray<[string, (m: SetMetrics) => number]> = [
   ['mean V_thr − V_ref (ml)', (m) => m.meanThrMinusRefMl],
 ];
 
-function Rows({ label, cases, fit, r, testId }: { label: string; cases: string; fit: string; r: BeforeAfter; testId: string }) {
+/** Multi-class metrics (softmaxReport.ts), then Dice and the volume errors of each foreground class. */
+function softmaxColumns(labels: readonly string[]): Columns<SoftmaxSetMetrics> {
+  const perClass = labels.slice(1).flatMap((label, i): Columns<SoftmaxSetMetrics> => {
+    const c = i + 1;
+    return [
+      [`Dice ${label} (argmax)`, (m) => m.dice[c]],
+      [`mean V_exp − V_ref ${label} (ml)`, (m) => m.meanExpMinusRefMl[c]],
+      [`mean V_thr − V_ref ${label} (ml)`, (m) => m.meanThrMinusRefMl[c]],
+    ];
+  });
+  return [
+    ['ECE top-label (%)', (m) => m.ece['top-label']],
+    ['ECE classwise', (m) => m.ece.classwise],
+    ['Brier (Σ over classes)', (m) => m.brier],
+    ['NLL (nats/voxel)', (m) => m.nll],
+    ...perClass,
+  ];
+}
+
+interface RowsProps<M> {
+  label: string;
+  cases: string;
+  fit: string;
+  r: BeforeAfter<M>;
+  columns: Columns<M>;
+  testId: string;
+}
+
+function Rows<M>({ label, cases, fit, r, columns, testId }: RowsProps<M>) {
   return (
     <>
       <tr data-testid={testId} data-when="before">
@@ -47,13 +81,13 @@ function Rows({ label, cases, fit, r, testId }: { label: string; cases: string; 
         <td rowSpan={2}>{cases}</td>
         <td rowSpan={2}>{fit}</td>
         <td>before</td>
-        {COLUMNS.map(([name, get]) => (
+        {columns.map(([name, get]) => (
           <td key={name}>{fmt(get(r.before))}</td>
         ))}
       </tr>
       <tr data-testid={testId} data-when="after">
         <td>after</td>
-        {COLUMNS.map(([name, get]) => (
+        {columns.map(([name, get]) => (
           <td key={name}>{fmt(get(r.after))}</td>
         ))}
       </tr>
@@ -61,65 +95,97 @@ function Rows({ label, cases, fit, r, testId }: { label: string; cases: string; 
   );
 }
 
-function expectedVolumeBa(m: SetMetrics) {
+/** Per case: V_exp and V_ref of the lesion (a softmax model's first foreground class), in ml. */
+type VolumeRow = { readonly caseId: string; readonly expMl: number; readonly refMl: number };
+
+function expectedVolumeBa(rows: readonly VolumeRow[]) {
   return blandAltman(
-    m.cases.map((c) => c.caseId),
-    m.cases.map((c) => c.expMl),
-    m.cases.map((c) => c.refMl),
+    rows.map((c) => c.caseId),
+    rows.map((c) => c.expMl),
+    rows.map((c) => c.refMl),
   );
 }
 
-function Report({ report }: { report: CrossValidationReport }) {
-  const before = expectedVolumeBa(report.pooled.before);
-  const after = expectedVolumeBa(report.pooled.after);
+function lesionVolumes(report: CrossValidationReport | SoftmaxCrossValidationReport, when: 'before' | 'after'): readonly VolumeRow[] {
+  if (report.activation === 'softmax')
+    return report.pooled[when].cases.map((c) => ({ caseId: c.caseId, expMl: c.expMl[1], refMl: c.refMl[1] }));
+  return report.pooled[when].cases;
+}
+
+function Table<M>({
+  perFold,
+  pooled,
+  calibration,
+  columns,
+}: {
+  perFold: readonly (BeforeAfter<M> & { fold: number; heldOut: readonly string[]; calibration: Recalibration | SoftmaxRecalibration })[];
+  pooled: BeforeAfter<M>;
+  calibration: Recalibration | SoftmaxRecalibration;
+  columns: Columns<M>;
+}) {
+  return (
+    <div className="dash-table-scroll">
+      <table className="dash-table" data-testid="calib-folds">
+        <thead>
+          <tr>
+            <th>fold</th>
+            <th>held-out cases</th>
+            <th>fit</th>
+            <th />
+            {columns.map(([name]) => (
+              <th key={name}>{name}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {perFold.map((f) => (
+            <Rows
+              key={f.fold}
+              label={String(f.fold + 1)}
+              cases={f.heldOut.join(', ')}
+              fit={describe(f.calibration)}
+              r={f}
+              columns={columns}
+              testId="calib-fold"
+            />
+          ))}
+          <Rows
+            label="pooled"
+            cases="every case, held out"
+            fit={`all cases: ${describe(calibration)}`}
+            r={pooled}
+            columns={columns}
+            testId="calib-pooled"
+          />
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Report({ report }: { report: CrossValidationReport | SoftmaxCrossValidationReport }) {
+  const before = expectedVolumeBa(lesionVolumes(report, 'before'));
+  const after = expectedVolumeBa(lesionVolumes(report, 'after'));
   const yDomain = sharedDiffDomain(before, after);
+  const lesion = report.activation === 'softmax' ? ` of ${report.labels[1]}` : '';
   return (
     <>
-      <div className="dash-table-scroll">
-        <table className="dash-table" data-testid="calib-folds">
-          <thead>
-            <tr>
-              <th>fold</th>
-              <th>held-out cases</th>
-              <th>fit</th>
-              <th />
-              {COLUMNS.map(([name]) => (
-                <th key={name}>{name}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {report.perFold.map((f) => (
-              <Rows
-                key={f.fold}
-                label={String(f.fold + 1)}
-                cases={f.heldOut.join(', ')}
-                fit={describe(f.calibration)}
-                r={f}
-                testId="calib-fold"
-              />
-            ))}
-            <Rows
-              label="pooled"
-              cases="every case, held out"
-              fit={`all cases: ${describe(report.calibration)}`}
-              r={report.pooled}
-              testId="calib-pooled"
-            />
-          </tbody>
-        </table>
-      </div>
+      {report.activation === 'softmax' ? (
+        <Table perFold={report.perFold} pooled={report.pooled} calibration={report.calibration} columns={softmaxColumns(report.labels)} />
+      ) : (
+        <Table perFold={report.perFold} pooled={report.pooled} calibration={report.calibration} columns={BINARY_COLUMNS} />
+      )}
       <div className="dash-plots">
         <PlotFigure
           id="calib-ba-before"
-          title="Bland–Altman: V_exp before recalibration"
+          title={`Bland–Altman: V_exp${lesion} before recalibration`}
           fileStem="quorum-calibration-bland-altman-before"
           build={() => blandAltmanPlot({ ba: before, label: 'V_exp before', yDomain, width: PLOT_WIDTH, height: PLOT_HEIGHT })}
           deps={[report]}
         />
         <PlotFigure
           id="calib-ba-after"
-          title="Bland–Altman: V_exp after recalibration (each case under the fold that held it out)"
+          title={`Bland–Altman: V_exp${lesion} after recalibration (each case under the fold that held it out)`}
           fileStem="quorum-calibration-bland-altman-after"
           build={() => blandAltmanPlot({ ba: after, label: 'V_exp after', yDomain, width: PLOT_WIDTH, height: PLOT_HEIGHT })}
           deps={[report]}
@@ -135,14 +201,17 @@ export function CalibrationSection() {
   const report = useCalibration((s) => s.report);
   const model = useCalibration((s) => s.model);
   const message = useCalibration((s) => s.message);
+  const rerun = useCalibration((s) => s.rerun);
+  const logitsUsed = useCalibration((s) => s.logitsUsed);
   const [version, setVersion] = useState('');
-  const running = progress !== null && report === null && !message?.error;
+  const running = (progress !== null || rerun !== null) && report === null && !message?.error;
   return (
     <section className="dash-calibration" data-testid="calibration">
       <h3>Calibration</h3>
       <p className="muted">
-        Fits a recalibration of the model's logits on the reviewed cases (read from the stored p × 255 maps) by minimum NLL, cross-validated
-        by case, so that the expected volume Σp is unbiased.
+        Fits a recalibration of the model's logits on the reviewed cases by minimum NLL, cross-validated by case, so that the expected
+        volume Σp is unbiased. The logits come from re-running the model on each case (exact, one inference per case) or from the stored p ×
+        255 maps (at once, but clipped at |z| ≈ 6.2).
       </p>
       <div className="dash-row">
         <label>
@@ -150,11 +219,25 @@ export function CalibrationSection() {
           <select
             data-testid="calib-method"
             value={settings.method}
-            onChange={(e) => setCalibrationSettings({ method: e.target.value as RecalibrationMethod })}
+            onChange={(e) => setCalibrationSettings({ method: e.target.value as CalibrationMethod })}
           >
             <option value="temperature">temperature scaling</option>
+            <option value="class-temperatures">a temperature per class (softmax)</option>
             <option value="platt">Platt scaling</option>
             <option value="isotonic">isotonic regression</option>
+          </select>
+        </label>
+        <label>
+          logits
+          <select
+            data-testid="calib-logits"
+            value={settings.logits}
+            onChange={(e) =>
+              setCalibrationSettings({ logits: e.target.value === 'stored-probability-map' ? 'stored-probability-map' : 'model-rerun' })
+            }
+          >
+            <option value="model-rerun">re-run the model (float logits)</option>
+            <option value="stored-probability-map">stored p × 255 maps</option>
           </select>
         </label>
         <label>
@@ -191,10 +274,39 @@ export function CalibrationSection() {
             onChange={(e) => setCalibrationSettings({ folds: Math.max(2, Math.min(20, Math.round(Number(e.target.value)) || 2)) })}
           />
         </label>
+        <label title="A re-run costs one inference per case: fit on the first N reviewed cases only (empty: all)">
+          at most
+          <input
+            type="number"
+            min={2}
+            className="dash-count"
+            data-testid="calib-max-cases"
+            placeholder="all"
+            value={settings.maxCases ?? ''}
+            onChange={(e) => {
+              const n = Math.round(Number(e.target.value));
+              setCalibrationSettings({ maxCases: e.target.value === '' || !(n >= 2) ? null : n });
+            }}
+          />
+          cases
+        </label>
         <button type="button" data-testid="calib-fit" disabled={running} onClick={() => void fitCalibration()}>
           Fit
         </button>
+        {running && (
+          <button type="button" data-testid="calib-cancel" onClick={cancelCalibration}>
+            Cancel
+          </button>
+        )}
       </div>
+      {rerun && (
+        <div className="dash-progress-line">
+          <progress data-testid="calib-rerun-progress" max={1} value={rerun.fraction} />
+          <span data-testid="calib-rerun-text">
+            re-running the model: case {rerun.caseIndex + 1} / {rerun.cases}, {Math.round(100 * rerun.fraction)}%
+          </span>
+        </div>
+      )}
       {progress && (
         <div className="dash-progress-line">
           <progress data-testid="calib-progress" max={progress.total} value={progress.done} />
@@ -211,7 +323,11 @@ export function CalibrationSection() {
       {report && model && (
         <>
           <p className="muted">
-            {model.id}@{model.version}, {report.method}, {report.folds} folds (seed {report.seed}).
+            {model.id}@{model.version}, {report.method}, {report.folds} folds (seed {report.seed}), on{' '}
+            <span data-testid="calib-logits-used">
+              {logitsUsed === 'model-rerun' ? "the model's float logits (re-run)" : 'the stored p × 255 maps'}
+            </span>
+            .
           </p>
           <Report report={report} />
           <div className="dash-row">
