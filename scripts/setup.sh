@@ -15,6 +15,8 @@ command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
 [ -x /usr/bin/python3 ] || need_apt+=(python3) # the recalibration test's pure-Python reference
 command -v dcm2niix >/dev/null 2>&1 || need_apt+=(dcm2niix) # the convert tests compare against it
 command -v dcmodify >/dev/null 2>&1 || need_apt+=(dcmtk) # the convert tests make an oblique series with it
+[ -x /usr/sbin/Orthanc ] || need_apt+=(orthanc) # the DICOMweb tests start their own archive
+[ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || need_apt+=(orthanc-dicomweb)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${need_apt[*]} (apt-get install -y ${need_apt[*]}) and run again" >&2
