@@ -47,6 +47,8 @@ export interface BackendOptions {
   accounts?: Pick<ProjectHostOptions, 'nowMs' | 'sessionPolicy' | 'signInPolicy'>;
   /** Case data in memory at most, per case and for all open cases together (default: memoryBudget.ts). */
   memoryBudgetBytes?: number;
+  /** The DICOMweb archive (`--dicomweb <url>`) cases may be added from. */
+  dicomwebUrl?: string;
 }
 
 export interface Backend {
@@ -92,6 +94,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     files: new FileGrants(),
     projects,
     memoryBudgetBytes,
+    ...(options.dicomwebUrl === undefined ? {} : { dicomwebUrl: options.dicomwebUrl }),
     models: createModelsService({
       bundledDir: options.bundledModelsDir ?? path.join(path.dirname(projectDir), 'models'),
       userDir: path.join(options.dataDir, 'models'),

@@ -8,6 +8,7 @@
  */
 import './zodSetup';
 import { z } from 'zod';
+import { dicomwebChannels } from './dicomwebChannels';
 import { evaluationChannels } from './evaluationChannels';
 import { inferenceChannels } from './inferenceChannels';
 import { projectChannels } from './projectChannels';
@@ -141,6 +142,8 @@ export const contract = {
   ...evaluationChannels,
   /** Reader studies (issue 6): see studyChannels.ts. */
   ...studyChannels,
+  /** Images from a DICOMweb archive (issue 13): see dicomwebChannels.ts. */
+  ...dicomwebChannels,
 } as const;
 
 export type Contract = typeof contract;
