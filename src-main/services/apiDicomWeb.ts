@@ -62,7 +62,7 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
         const folder = await cache.folderFor(c, studyInstanceUid, seriesInstanceUid);
         const opened = await ctx.loader.openCase(folder, { caseId: 'dicomweb-add', seriesInstanceUid, volumeUrl: () => '' });
         if (!opened.ok) throw new DicomWebError(`series ${seriesInstanceUid} does not open as an image: ${opened.error.message}`);
-        return store.addCase(s, {
+        const record = store.addCase(s, {
           name,
           source: 'dicom',
           series: opened.value.descriptor.volumes.map((v) => ({
@@ -72,6 +72,7 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
             geometry: { dims: v.dims, spacingMm: v.spacingMm, originLps: v.originLps, direction: toDirection(v.direction) },
           })),
         });
+        return { record, folder };
       }),
   };
 }

@@ -53,7 +53,8 @@ export const dicomwebChannels = {
   },
   'quorum:dicomweb.addCase': {
     request: z.object({ session, name: z.string().min(1), studyInstanceUid: uid, seriesInstanceUid: uid }),
-    result: caseRecordSchema,
+    /** `folder`: the project's copy, absolute, for case.open. */
+    result: z.object({ record: caseRecordSchema, folder: z.string() }),
   },
 } as const;
 
