@@ -21,7 +21,7 @@ import { fail as refuse } from './project/errors';
 import type { ProjectHost } from './project/projectHost';
 import { guarded } from './projectGuard';
 
-export interface DicomWebContext {
+interface DicomWebContext {
   /** The archive's DICOMweb root (`--dicomweb`); undefined when the server has none. */
   baseUrl: string | undefined;
   projects: ProjectHost;

@@ -25,7 +25,7 @@ const uid = z
   .max(64)
   .regex(/^[0-9]+(\.[0-9]+)*$/, 'not a DICOM UID');
 
-export const dicomwebSeriesSchema = z.object({
+const dicomwebSeriesSchema = z.object({
   studyInstanceUid: z.string(),
   seriesInstanceUid: z.string(),
   patientName: z.string(),

@@ -21,7 +21,7 @@ export function checkUid(uid: string, what: string): string {
   return uid;
 }
 
-export interface SeriesQuery {
+interface SeriesQuery {
   patientName?: string;
   patientId?: string;
   /** YYYYMMDD or a range YYYYMMDD-YYYYMMDD. */
@@ -31,7 +31,7 @@ export interface SeriesQuery {
   studyInstanceUid?: string;
 }
 
-export interface SeriesHit {
+interface SeriesHit {
   studyInstanceUid: string;
   seriesInstanceUid: string;
   patientName: string;
@@ -50,7 +50,7 @@ export interface RetrieveProgress {
   totalBytes: number | undefined;
 }
 
-export interface DicomWebClientOptions {
+interface DicomWebClientOptions {
   /** The DICOMweb root, e.g. http://pacs.example/dicom-web */
   baseUrl: string;
   /** The most one answer may be (a whole series for WADO-RS). */

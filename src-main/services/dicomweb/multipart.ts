@@ -24,7 +24,7 @@ export function boundaryOf(contentType: string): string {
 
 const CRLF2 = Buffer.from('\r\n\r\n');
 
-export interface Part {
+interface Part {
   /** Header names in lower case. */
   headers: Map<string, string>;
   body: Uint8Array;
