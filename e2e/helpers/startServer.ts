@@ -16,7 +16,10 @@ export interface RunningServer {
 
 const URL_LINE = /Quorum browser mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/;
 
-export async function startServer(repoRoot: string, options: { project?: string; timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  repoRoot: string,
+  options: { project?: string; timeoutMs?: number; /** More CLI flags, e.g. --dicomweb <url>. */ extraArgs?: string[] } = {},
+): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'quorum-e2e-data-'));
   const child = spawn(
     process.execPath,
@@ -31,6 +34,7 @@ export async function startServer(repoRoot: string, options: { project?: string;
       'out/renderer',
       '--data-dir',
       dataDir,
+      ...(options.extraArgs ?? []),
     ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );

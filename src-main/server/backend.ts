@@ -56,6 +56,8 @@ export interface BackendOptions {
    * off, with that reason given to the page, which then runs WASM.
    */
   nativeWorker?: NativeWorkerEntry | null;
+  /** The DICOMweb archive (`--dicomweb <url>`) cases may be added from. */
+  dicomwebUrl?: string;
 }
 
 export interface Backend {
@@ -107,6 +109,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     files: new FileGrants(),
     projects,
     memoryBudgetBytes,
+    ...(options.dicomwebUrl === undefined ? {} : { dicomwebUrl: options.dicomwebUrl }),
     models: createModelsService({
       bundledDir: options.bundledModelsDir ?? path.join(path.dirname(projectDir), 'models'),
       userDir: path.join(options.dataDir, 'models'),

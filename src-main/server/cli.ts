@@ -6,7 +6,8 @@
  *
  * Flags: --port <n> (default 0: a free port), --project <folder> (default: the bundled demo/),
  * --renderer <dir> (default: out/renderer), --data-dir <dir> (default: $XDG_CONFIG_HOME/quorum),
- * --memory-budget-mb <n> (case data in memory; default: half the machine's memory, at most 4 GiB).
+ * --memory-budget-mb <n> (case data in memory; default: half the machine's memory, at most 4 GiB),
+ * --dicomweb <url> (a DICOMweb archive to search and add cases from; issue 13).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +19,7 @@ import { startBrowserServer } from './httpServer';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const USAGE = `Usage: npm run start:web -- [--port <n>] [--project <folder>] [--renderer <dir>] [--data-dir <dir>] [--memory-budget-mb <n>]`;
+const USAGE = `Usage: npm run start:web -- [--port <n>] [--project <folder>] [--renderer <dir>] [--data-dir <dir>] [--memory-budget-mb <n>] [--dicomweb <url>]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
           default: path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'quorum'),
         },
         'memory-budget-mb': { type: 'string' },
+        dicomweb: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     // The repository's models, wherever --project points (the default looks beside the project folder).
     bundledModelsDir: path.join(repoRoot, 'models'),
     memoryBudgetBytes: parseBudget(values['memory-budget-mb']),
+    ...(values.dicomweb === undefined ? {} : { dicomwebUrl: values.dicomweb }),
   });
   const server = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: parsePort(values.port) });
   // The one stable line tests parse; keep its wording.

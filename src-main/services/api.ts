@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { CaseDescriptor, CaseEntry, QuorumApi, Result } from '../../src-shared/api/contract';
 import { volumeUrl } from '../../src-shared/api/transport';
 import type { Volume, VoxelDataType } from '../../src-shared/volume/types';
+import { createDicomWebHandlers } from './apiDicomWeb';
 import { createEvaluationHandlers } from './apiEvaluation';
 import { createInferenceResultHandlers } from './apiInferenceResults';
 import { createProjectHandlers } from './apiProject';
@@ -66,6 +67,8 @@ export interface ApiContext {
   maxOpenCases?: number;
   /** The most bytes of voxels the opened cases may hold together (memoryBudget.ts). */
   memoryBudgetBytes?: number;
+  /** The DICOMweb archive cases may come from (`--dicomweb`), if any. */
+  dicomwebUrl?: string;
 }
 
 export interface VolumePayload {
@@ -198,6 +201,12 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     ...createNativeInferenceHandlers({ native: ctx.nativeInference, models: ctx.models, openedCase: (caseId) => cases.get(caseId) }),
     ...createStudyHandlers(ctx.projects),
     ...createEvaluationHandlers(ctx.projects),
+    ...createDicomWebHandlers({
+      baseUrl: ctx.dicomwebUrl,
+      projects: ctx.projects,
+      loader: ctx.loader,
+      memoryBudgetBytes: ctx.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
+    }),
   };
 
   function readVolume(caseId: string, volumeId: string): Result<VolumePayload> {

@@ -79,6 +79,11 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
 
   // The model list names folders and files only, no rater's work.
   // A listing reads and hashes every file of every model folder: signed-in people only.
+  // The archive's search lists patient names and IDs; adding a series adds a case (admins, as projectCase.add).
+  'quorum:dicomweb.search': ADMINS,
+  'quorum:dicomweb.addCase': ADMINS,
+  // A rater's work leaves the project as a SEG: reviewers and admins, as export.case.
+  'quorum:dicomweb.storeSeg': REVIEWERS,
   'quorum:models.list': EVERY_ROLE,
   // A model version is for every project on this machine.
   'quorum:models.saveCalibrated': REVIEWERS,

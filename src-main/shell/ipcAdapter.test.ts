@@ -45,6 +45,9 @@ const channels: QuorumApi = {
   'quorum:recent.list': async () => ({ ok: true, value: { paths: [] } }),
   'quorum:models.list': async () => ({ ok: true, value: { bundledDir: '/m', userDir: '/u', models: [] } }),
   'quorum:models.saveCalibrated': async () => ({ ok: true, value: { key: 'user/m' } }),
+  'quorum:dicomweb.search': async () => ({ ok: false, error: { code: 'not-found', message: 'no archive' } }),
+  'quorum:dicomweb.addCase': async () => ({ ok: false, error: { code: 'not-found', message: 'no archive' } }),
+  'quorum:dicomweb.storeSeg': async () => ({ ok: false, error: { code: 'not-found', message: 'no archive' } }),
   // The project channels' real handlers; their host opens a project only when one is called.
   ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),

@@ -11,6 +11,7 @@ import { applyEditTool, onContourRefused, onOwnLabelmapEdited } from '../viewer/
 import { onThresholdRange } from '../viewer/editToolClasses';
 import { onVolumeShown } from '../viewer/viewerSession';
 import { AnnotatePanel } from './AnnotatePanel';
+import { ArchiveButton } from './ArchiveDialog';
 import { ExchangeButton } from './ExchangeDialog';
 import { RaterPanel } from './RaterPanel';
 import { SecretReset } from './SecretReset';
@@ -96,6 +97,7 @@ export function AnnotationSection() {
       {signedIn && currentCase && mode === 'annotate' && <AnnotatePanel />}
       {signedIn && currentCase && mode === 'review' && <ReviewPanel />}
       {signedIn && signedIn.role !== 'annotator' && <ExchangeButton />}
+      {signedIn?.role === 'admin' && <ArchiveButton />}
       <SecretReset />
       {message && (
         <div className={message.error ? 'annotation-message error' : 'annotation-message'} data-testid="annotation-message" role="status">

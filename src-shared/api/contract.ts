@@ -9,6 +9,7 @@
 import './zodSetup';
 import { z } from 'zod';
 import { sequenceKindSchema } from '../project/schemas';
+import { dicomwebChannels } from './dicomwebChannels';
 import { evaluationChannels } from './evaluationChannels';
 import { inferenceChannels } from './inferenceChannels';
 import { projectChannels } from './projectChannels';
@@ -153,6 +154,8 @@ export const contract = {
   ...studyChannels,
   /** Cases of several sequences (issue 12): see sequenceChannels.ts. */
   ...sequenceChannels,
+  /** Images from a DICOMweb archive (issue 13): see dicomwebChannels.ts. */
+  ...dicomwebChannels,
 } as const;
 
 export type Contract = typeof contract;

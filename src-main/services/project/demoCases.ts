@@ -16,7 +16,7 @@ import type { Direction } from '../../../src-shared/volume/types';
 import type { ProjectStore } from './ProjectStore';
 
 /** The contract's direction is a length-checked array (9 numbers); the store's type is the tuple. */
-function toDirection(d: readonly number[]): Direction {
+export function toDirection(d: readonly number[]): Direction {
   if (d.length !== 9) throw new Error(`expected 9 direction cosines, got ${d.length}`);
   return [d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8]];
 }

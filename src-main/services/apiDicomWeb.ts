@@ -1,0 +1,102 @@
+/**
+ * Handlers of the DICOMweb channels (src-shared/api/dicomwebChannels.ts): search the archive named by
+ * `--dicomweb`, and add one of its series to the project as a case. The series is copied into the
+ * project's `archive/<study UID>/<series UID>/` folder through the series cache (dicomweb/), so the
+ * case opens like any DICOM folder case, offline too, and is read from the archive only once.
+ *
+ * Plain Node; no Electron.
+ */
+import path from 'node:path';
+import type { QuorumApi, Result } from '../../src-shared/api/contract';
+import type { DicomWebChannel } from '../../src-shared/api/dicomwebChannels';
+import type { CaseLoader } from './api';
+import { fail } from './apiResult';
+import { DicomWebClient, DicomWebError } from './dicomweb/client';
+import { readDicom, str } from './exchange/dicomNatural';
+import { encodeDicomSeg } from './exchange/dicomSegWrite';
+import { readDicomSource } from './exchange/dicomSource';
+import { SeriesCache } from './dicomweb/seriesCache';
+import { toDirection } from './project/demoCases';
+import { fail as refuse } from './project/errors';
+import type { ProjectHost } from './project/projectHost';
+import { guarded } from './projectGuard';
+
+interface DicomWebContext {
+  /** The archive's DICOMweb root (`--dicomweb`); undefined when the server has none. */
+  baseUrl: string | undefined;
+  projects: ProjectHost;
+  loader: CaseLoader;
+  /** One series may be no larger than the server's memory budget for case data. */
+  memoryBudgetBytes: number;
+}
+
+/** The project's copies are its images, not a disposable cache: they are never evicted. */
+const NO_EVICTION = Number.MAX_SAFE_INTEGER;
+
+export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, DicomWebChannel> {
+  const client =
+    ctx.baseUrl === undefined ? undefined : new DicomWebClient({ baseUrl: ctx.baseUrl, maxResponseBytes: ctx.memoryBudgetBytes });
+
+  /** Runs `fn` with the archive's client; archive failures become errors that say what the archive did. */
+  async function withArchive<T>(fn: (c: DicomWebClient) => Promise<T>): Promise<Result<T>> {
+    if (!client) return fail('not-found', 'This server has no DICOMweb archive: start it with --dicomweb <url>.');
+    try {
+      return await guarded(() => fn(client));
+    } catch (e) {
+      if (e instanceof DicomWebError) return fail('bad-request', `DICOMweb archive: ${e.message}`);
+      throw e;
+    }
+  }
+
+  return {
+    'quorum:dicomweb.search': ({ query }) =>
+      withArchive(async (c) => {
+        const series = await c.searchSeries(query);
+        return {
+          archive: ctx.baseUrl ?? '',
+          series: series.map(({ instances, ...rest }) => (instances === undefined ? rest : { ...rest, instances })),
+        };
+      }),
+
+    'quorum:dicomweb.addCase': ({ session, name, studyInstanceUid, seriesInstanceUid }) =>
+      withArchive(async (c) => {
+        const store = await ctx.projects.current();
+        const s = ctx.projects.sessions.resolve(session);
+        const cache = new SeriesCache(path.join(store.dir, 'archive'), NO_EVICTION);
+        const folder = await cache.folderFor(c, studyInstanceUid, seriesInstanceUid);
+        const opened = await ctx.loader.openCase(folder, { caseId: 'dicomweb-add', seriesInstanceUid, volumeUrl: () => '' });
+        if (!opened.ok) throw new DicomWebError(`series ${seriesInstanceUid} does not open as an image: ${opened.error.message}`);
+        const record = store.addCase(s, {
+          name,
+          source: 'dicom',
+          series: opened.value.descriptor.volumes.map((v) => ({
+            label: v.label,
+            path: folder,
+            bValue: v.bValue,
+            geometry: { dims: v.dims, spacingMm: v.spacingMm, originLps: v.originLps, direction: toDirection(v.direction) },
+          })),
+        });
+        return { record, folder };
+      }),
+
+    'quorum:dicomweb.storeSeg': ({ session, versionId }) =>
+      withArchive(async (c) => {
+        const store = await ctx.projects.current();
+        const s = ctx.projects.sessions.resolve(session);
+        const version = store.getVersion(s, versionId);
+        const kase = store.getCase(s, version.caseId);
+        if (kase.source !== 'dicom') refuse('bad-request', `case "${kase.name}" came from NIfTI: a DICOM SEG needs a DICOM source series`);
+        const g = kase.series[0].geometry;
+        const source = await readDicomSource(path.resolve(store.dir, kase.series[0].path), g);
+        const rater = store.listRaters(s).find((r) => r.raterId === version.raterId)?.name ?? version.raterId;
+        const seg = encodeDicomSeg(store.readVersionLabelmap(s, versionId), g, source, {
+          seriesDescription: `Quorum ${rater}`.slice(0, 64),
+          creator: rater,
+          softwareVersion: store.appVersion,
+        });
+        const studyInstanceUid = str(source.common.StudyInstanceUID) ?? '';
+        await c.store(studyInstanceUid, [seg]);
+        return { studyInstanceUid, seriesInstanceUid: str(readDicom(seg, { headerOnly: true }).dataset.SeriesInstanceUID) ?? '' };
+      }),
+  };
+}
