@@ -28,6 +28,8 @@ import { LruCache } from './caseCache';
 import { createSequenceHandlers, withCaseSequences } from './caseSequences';
 import { refuseReaderBrowsing, refuseReaderOpening, refuseStorePath, withoutStoreEntries } from './fileAccess';
 import { listDirectory } from './fsList';
+import { DecodeProgressBoard } from './decodeProgress';
+import type { DecodeProgress } from './dicomDecode';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 import type { ModelsService } from './models';
 import { createNativeInferenceHandlers } from './nativeInference/apiNativeInference';
@@ -43,7 +45,12 @@ import { littleEndianBytes } from './volumeBytes';
 export interface CaseLoader {
   openCase(
     casePath: string,
-    opts: { caseId: string; seriesInstanceUid?: string; volumeUrl: (caseId: string, volumeId: string) => string },
+    opts: {
+      caseId: string;
+      seriesInstanceUid?: string;
+      volumeUrl: (caseId: string, volumeId: string) => string;
+      onDecodeProgress?: DecodeProgress;
+    },
   ): Promise<Result<{ descriptor: CaseDescriptor; volumes: ReadonlyMap<string, Volume> }>>;
   listCases(folder: string): Promise<Result<{ path: string; name: string; cases: CaseEntry[] }>>;
 }
@@ -135,6 +142,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   });
   /** The live session behind a token; the dispatcher has already refused a request without one. */
   const sessionFor = sessionOfHost(ctx.projects);
+  const decodeProgress = new DecodeProgressBoard();
 
   const channels: QuorumApi = {
     'quorum:app.info': async () => ok({ version: ctx.version, mode: ctx.mode, demoProjectPath: ctx.demoProjectPath }),
@@ -159,11 +167,14 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       if (refusedReader) return refusedReader;
 
       const caseId = caseIdOf(token, realCasePath, seriesInstanceUid);
-      const loaded = await ctx.loader.openCase(requested, {
-        caseId,
-        ...(seriesInstanceUid === undefined ? {} : { seriesInstanceUid }),
-        volumeUrl,
-      });
+      const loaded = await decodeProgress.track(token, (onDecodeProgress) =>
+        ctx.loader.openCase(requested, {
+          caseId,
+          ...(seriesInstanceUid === undefined ? {} : { seriesInstanceUid }),
+          volumeUrl,
+          onDecodeProgress,
+        }),
+      );
       if (!loaded.ok) return loaded;
       // A project case's other sequences join as volumes resampled into its reference grid.
       const withSequences = await withCaseSequences(ctx.projects, ctx.loader, s.value, realCasePath, loaded.value);
@@ -174,6 +185,8 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       // Only the case's own file is granted, and only after it opened: nothing beside it becomes readable.
       return ok(descriptor.source === 'nifti' ? { ...descriptor, fileUrl: `files/${ctx.files.grant(token, realCasePath)}` } : descriptor);
     },
+
+    'quorum:case.decodeProgress': async ({ session: token }) => ok({ frames: decodeProgress.of(token) }),
 
     'quorum:fs.list': async ({ session: token, path: dir }) => {
       const s = sessionFor(token);

@@ -15,6 +15,7 @@ import { dataTypeOf } from '../../src-shared/nifti/scaling';
 import { FileRefusal, type FileRefusalReason } from './boundedRead';
 import { CaseOpenError, isNiftiName, type LoadedVolumes } from './caseFiles';
 import { loadDicomCase } from './dicomCase';
+import type { DecodeProgress } from './dicomDecode';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 import { loadNiftiCase } from './niftiCase';
 import { scanProject } from './projectScan';
@@ -33,6 +34,8 @@ export interface OpenCaseOptions {
   memoryBudgetBytes?: number;
   seriesInstanceUid?: string;
   volumeUrl: (caseId: string, volumeId: string) => string;
+  /** Told as a DICOM series' compressed frames are decoded. */
+  onDecodeProgress?: DecodeProgress;
 }
 
 /** V8's messages when an ArrayBuffer, typed array or Buffer cannot be allocated. */
@@ -70,7 +73,11 @@ export async function openCase(casePath: string, opts: OpenCaseOptions): Promise
     const info = await stat(casePath);
     let loaded: LoadedVolumes;
     if (info.isDirectory()) {
-      loaded = await loadDicomCase(casePath, { seriesInstanceUid: opts.seriesInstanceUid, memoryBudgetBytes: budget });
+      loaded = await loadDicomCase(casePath, {
+        seriesInstanceUid: opts.seriesInstanceUid,
+        memoryBudgetBytes: budget,
+        onDecodeProgress: opts.onDecodeProgress,
+      });
     } else if (isNiftiName(casePath)) {
       loaded = await withSuppliedAdc(casePath, await loadNiftiCase(casePath, budget), budget);
     } else {
@@ -80,6 +87,7 @@ export async function openCase(casePath: string, opts: OpenCaseOptions): Promise
         seriesInstanceUid: opts.seriesInstanceUid,
         chosenFile: casePath,
         memoryBudgetBytes: budget,
+        onDecodeProgress: opts.onDecodeProgress,
       });
     }
     return { ok: true, value: describe(casePath, loaded, opts) };

@@ -31,6 +31,8 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   // by the file-access rules (fileAccess.ts), which need a session for it.
   'quorum:project.listCases': ANYONE,
   'quorum:case.open': EVERY_ROLE,
+  // Keyed by the caller's own token: a session sees only its own open's progress.
+  'quorum:case.decodeProgress': EVERY_ROLE,
   'quorum:fs.list': EVERY_ROLE,
   'quorum:recent.list': EVERY_ROLE,
 

@@ -19,7 +19,7 @@ import {
 } from '../../src-shared/dicom';
 import { VolumeReadError, isVolumeReadError } from '../../src-shared/volume/errors';
 import { CaseOpenError, readWholeFile, type LoadedVolumes } from './caseFiles';
-import { decodedBytes, decodeFrames } from './dicomDecode';
+import { decodedBytes, decodeFrames, type DecodeProgress } from './dicomDecode';
 import { inflateInWorker } from './dicomInflate';
 import { checkWithinBudget, DEFAULT_MEMORY_BUDGET_BYTES } from './memoryBudget';
 
@@ -29,6 +29,8 @@ export interface DicomCaseOptions {
   chosenFile?: string;
   /** The most the folder's files may add up to, and one deflated data set may inflate to (default: the server default). */
   memoryBudgetBytes?: number;
+  /** Told as the chosen series' compressed frames are decoded. */
+  onDecodeProgress?: DecodeProgress;
 }
 
 /** Files that are certainly not DICOM; skipping them saves reading big NIfTI/zip files in mixed folders. */
@@ -121,7 +123,7 @@ export async function loadDicomCase(folder: string, opts: DicomCaseOptions): Pro
 
   // Compressed frames stay compressed until their series is chosen; decoded, they take this much.
   checkWithinBudget(`The decoded pixels of ${path.basename(folder)}`, readBytes + decodedBytes(chosen), budget);
-  const series = assembleSeries(await decodeFrames(chosen));
+  const series = assembleSeries(await decodeFrames(chosen, opts.onDecodeProgress));
   const description = series.description || series.seriesInstanceUid;
   return {
     name: `${path.basename(folder)} — ${description}`,

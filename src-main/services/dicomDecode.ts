@@ -16,8 +16,20 @@ export function decodedBytes(frames: readonly DicomFrame[]): number {
   return total;
 }
 
-export async function decodeFrames(frames: readonly DicomFrame[]): Promise<DicomFrame[]> {
-  return Promise.all(frames.map(decodeFrame));
+/** Told after each compressed frame is decoded: how many are done, of how many (a case-open progress bar). */
+export type DecodeProgress = (decoded: number, total: number) => void;
+
+export async function decodeFrames(frames: readonly DicomFrame[], onProgress?: DecodeProgress): Promise<DicomFrame[]> {
+  const total = frames.filter((f) => f.pixels.kind === 'encoded').length;
+  let decoded = 0;
+  if (total > 0) onProgress?.(0, total);
+  return Promise.all(
+    frames.map(async (frame) => {
+      const done = await decodeFrame(frame);
+      if (frame.pixels.kind === 'encoded') onProgress?.(++decoded, total);
+      return done;
+    }),
+  );
 }
 
 async function decodeFrame(frame: DicomFrame): Promise<DicomFrame> {

@@ -41,6 +41,7 @@ const channels: QuorumApi = {
     calls.push(`case.open ${req.path}`);
     return { ok: false, error: { code: 'not-found', message: 'no' } };
   },
+  'quorum:case.decodeProgress': async () => ({ ok: true, value: { frames: null } }),
   'quorum:fs.list': async () => ({ ok: true, value: { path: '/', parent: null, entries: [] } }),
   'quorum:recent.list': async () => ({ ok: true, value: { paths: [] } }),
   'quorum:models.list': async () => ({ ok: true, value: { bundledDir: '/m', userDir: '/u', models: [] } }),

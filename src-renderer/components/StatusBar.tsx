@@ -55,6 +55,7 @@ export function StatusBar() {
           <span className="spinner" aria-hidden="true" />
           {loading.label}
           {loading.fraction !== null && ` ${Math.round(loading.fraction * 100)}%`}
+          {loading.fraction !== null && <progress className="loading-bar" value={loading.fraction} max={1} />}
         </span>
       )}
     </footer>

@@ -44,9 +44,10 @@ export async function openCasePath(path: string, seriesInstanceUid?: string): Pr
   markCaseOpenStart(path);
   startLoading(`Opening ${baseName(path)}…`);
   appStore.update((s) => ({ ...s, error: null, openDialogVisible: false }));
+  const stopWatching = watchDecodeProgress(session);
   const result = await timeStageAsync('case.open', () =>
     getApi()['quorum:case.open'](seriesInstanceUid ? { session, path, seriesInstanceUid } : { session, path }),
-  );
+  ).finally(stopWatching);
   if (!result.ok) {
     showError(result.error, path);
     return false;
@@ -63,6 +64,32 @@ export async function openCasePath(path: string, seriesInstanceUid?: string): Pr
   rememberLastCase({ path, ...(seriesInstanceUid ? { seriesInstanceUid } : {}), slices: {} });
   void refreshRecent();
   return true;
+}
+
+const DECODE_POLL_MS = 250;
+
+/**
+ * While case.open runs, shows how far the server has got decoding a compressed DICOM series in the
+ * loading indicator: a 300-slice JPEG series takes seconds. Returns the function that stops it.
+ */
+function watchDecodeProgress(session: string): () => void {
+  let stopped = false;
+  void (async () => {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, DECODE_POLL_MS));
+      if (stopped) return;
+      // Progress is a nicety: a failed poll ends the polling, never the open.
+      const poll = getApi()['quorum:case.decodeProgress']({ session });
+      const progress = await poll.catch(() => null);
+      // A poll that answers after case.open must not bring the indicator back.
+      if (stopped || !progress?.ok) return;
+      const frames = progress.value.frames;
+      if (frames) startLoading(`Decoding ${frames.decoded} / ${frames.total} slices…`, frames.decoded / frames.total);
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
 }
 
 export function selectVolume(index: number): void {

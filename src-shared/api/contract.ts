@@ -134,6 +134,14 @@ export const contract = {
     request: z.object({ session: z.string().min(1), path: z.string().min(1), seriesInstanceUid: z.string().optional() }),
     result: caseDescriptorSchema,
   },
+  /**
+   * While this session's case.open decodes a compressed DICOM series: frames decoded of the total
+   * (null otherwise), polled for the opening progress bar.
+   */
+  'quorum:case.decodeProgress': {
+    request: z.object({ session: z.string().min(1) }),
+    result: z.object({ frames: z.object({ decoded: z.number().int(), total: z.number().int() }).nullable() }),
+  },
   /** Browse the local file system (browser mode has no native dialog). */
   'quorum:fs.list': {
     request: z.object({ session: z.string().min(1), path: z.string().min(1) }),
