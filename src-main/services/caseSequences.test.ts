@@ -84,4 +84,47 @@ describe('sequences of a case over the API', () => {
     const after = await demo.call<CaseRecord[]>('quorum:projectCase.list', { session: admin.token });
     expect(after.find((c) => c.caseId === subjectCase.caseId)?.sequences).toHaveLength(3);
   });
+
+  it('lets an admin, not an annotator, change the reference grid, until the case has an annotation', async () => {
+    const subject = writeIslesSubject(path.join(demo.tmp, 'isles-ref'));
+    const admin = await demo.signInAs('Ada Admin');
+    const annotator = await demo.signInAs('Ann Annotator');
+    const record = await demo.call<CaseRecord>('quorum:sequence.importSubject', {
+      session: admin.token,
+      path: subject.subjectDir,
+      name: 'reference-choice',
+    });
+    const adc = record.sequences.find((q) => q.kind === 'adc');
+    const dwi = record.sequences.find((q) => q.kind === 'dwi');
+    if (!adc || !dwi) throw new Error('the subject lacks its ADC or DWI');
+
+    const denied = await demo.backend.dispatch('quorum:sequence.setReference', {
+      session: annotator.token,
+      caseId: record.caseId,
+      sequenceId: adc.sequenceId,
+    });
+    expect(denied.ok).toBe(false);
+    if (!denied.ok) expect(denied.error.message).toMatch(/for admin sessions, not annotator/);
+
+    const moved = await demo.call<CaseRecord>('quorum:sequence.setReference', {
+      session: admin.token,
+      caseId: record.caseId,
+      sequenceId: adc.sequenceId,
+    });
+    expect(moved.referenceSequenceId).toBe(adc.sequenceId);
+    // Masks now live on the ADC's grid: `series` is its one volume.
+    expect(moved.series.map((s) => [s.path, s.geometry.dims])).toEqual([[subject.adc, ADC_GRID.dims]]);
+    expect(moved.series[0].geometry).toEqual(adc.geometry);
+
+    await demo.call('quorum:annotation.noLesion', { session: admin.token, caseId: record.caseId });
+    const refused = await demo.backend.dispatch('quorum:sequence.setReference', {
+      session: admin.token,
+      caseId: record.caseId,
+      sequenceId: dwi.sequenceId,
+    });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toMatch(/cannot change once the case has annotations \(1 saved version/);
+    const after = await demo.call<CaseRecord[]>('quorum:projectCase.list', { session: admin.token });
+    expect(after.find((c) => c.caseId === record.caseId)?.referenceSequenceId).toBe(adc.sequenceId);
+  });
 });
