@@ -8,7 +8,7 @@
  * Then the demo model (manifest: dwi_b1000 + adc) runs on the case and must take the case's ADC:
  * its expected volume equals onnxruntime-node's run with the file's ADC, not with one computed from b0.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -236,4 +236,21 @@ test('once the case has an annotation, the reference grid is fixed and the secti
     timeout: 30_000,
   });
   for (const button of await page.getByTestId('make-reference').all()) await expect(button).toBeDisabled();
+});
+
+test('an admin removes the FLAIR after confirming: the case reopens without it, and its file stays', async () => {
+  const flair = page.locator('[data-testid="sequence-item"][data-name="flair"]');
+  await expect(page.locator('[data-testid="sequence-item"][data-name="dwi"]').getByTestId('remove-sequence')).toHaveCount(0);
+  await flair.getByTestId('remove-sequence').click();
+  await expect(flair.getByTestId('remove-sequence-confirmation')).toContainText('Remove "flair" from the case? Its files are kept.');
+  await flair.getByTestId('remove-sequence-cancel').click();
+  await expect(flair.getByTestId('remove-sequence-confirmation')).toHaveCount(0);
+  await expect(page.getByTestId('sequence-item')).toHaveCount(3);
+
+  await flair.getByTestId('remove-sequence').click();
+  await flair.getByTestId('remove-sequence-confirm').click();
+  await expect(page.getByTestId('sequence-item')).toHaveCount(2, { timeout: 60_000 });
+  await expect(page.getByTestId('sequence-outcome')).toHaveAttribute('data-ok', 'true');
+  await expect.poll(shownSequences).toEqual(['dwi', 'dwi', 'adc resampled']);
+  expect(existsSync(subject.flair)).toBe(true);
 });

@@ -2,13 +2,21 @@
  * The sidebar's Sequences section (issue 12), for reviewers and admins: the open project case's
  * sequences (which one is the reference grid), "Add sequence…" (a file, a folder or a BIDS subject
  * folder; name and kind default from the BIDS suffix) and, for admins, importing a subject folder
- * as a new case and "Make reference" on another sequence, offered only while the case has no
- * annotation version (the server refuses it after; the reason is shown instead of the button).
+ * as a new case, "Make reference" on another sequence, offered only while the case has no
+ * annotation version (the server refuses it after; the reason is shown instead of the button), and
+ * "Remove" on a sequence other than the reference, asked twice (its files are kept).
  */
 import { useEffect, useState } from 'react';
 import { SEQUENCE_KINDS, type SequenceKind } from '../../src-shared/project/sequences';
 import { useAnnotationState } from '../state/annotationState';
-import { addSequence, annotationVersionCount, importSubject, setReferenceSequence, type SequenceOutcome } from '../state/sequenceActions';
+import {
+  addSequence,
+  annotationVersionCount,
+  importSubject,
+  removeSequence,
+  setReferenceSequence,
+  type SequenceOutcome,
+} from '../state/sequenceActions';
 
 export function SequencesSection() {
   const signedIn = useAnnotationState((s) => s.signedIn);
@@ -20,6 +28,8 @@ export function SequencesSection() {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<SequenceOutcome | null>(null);
   const [versions, setVersions] = useState<number | null>(null);
+  // The sequence whose removal awaits its confirmation.
+  const [removing, setRemoving] = useState<string | null>(null);
   const admin = signedIn?.role === 'admin';
   const token = signedIn?.token ?? null;
   const caseId = currentCase?.caseId ?? null;
@@ -67,6 +77,31 @@ export function SequencesSection() {
                       Make reference
                     </button>
                   )
+                )}
+                {admin && s.sequenceId !== currentCase.referenceSequenceId && removing !== s.sequenceId && (
+                  <button type="button" data-testid="remove-sequence" disabled={busy} onClick={() => setRemoving(s.sequenceId)}>
+                    Remove
+                  </button>
+                )}
+                {removing === s.sequenceId && (
+                  <span className="confirm" data-testid="remove-sequence-confirmation">
+                    {' '}
+                    Remove "{s.name}" from the case? Its files are kept.{' '}
+                    <button
+                      type="button"
+                      data-testid="remove-sequence-confirm"
+                      disabled={busy}
+                      onClick={() => {
+                        setRemoving(null);
+                        void run(() => removeSequence(s.sequenceId));
+                      }}
+                    >
+                      Remove
+                    </button>
+                    <button type="button" data-testid="remove-sequence-cancel" onClick={() => setRemoving(null)}>
+                      Cancel
+                    </button>
+                  </span>
                 )}
               </li>
             ))}
