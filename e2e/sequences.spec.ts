@@ -8,7 +8,7 @@
  * Then the demo model (manifest: dwi_b1000 + adc) runs on the case and must take the case's ADC:
  * its expected volume equals onnxruntime-node's run with the file's ADC, not with one computed from b0.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +136,34 @@ test('a sequence whose field of view misses the reference grid is refused with i
   await expect(page.getByTestId('sequence-item')).toHaveCount(3);
 });
 
+/** The volume switcher's sequences, each marked with whether it is shown resampled (not the reference grid). */
+async function shownSequences(): Promise<string[]> {
+  return page
+    .getByTestId('volume-option')
+    .evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-sequence')}${(e.getAttribute('title') ?? '').includes('resampled') ? ' resampled' : ''}`),
+    );
+}
+
+test('an admin makes the ADC the reference grid: the case reopens on it, then back on the DWI', async () => {
+  const item = (name: string) => page.locator(`[data-testid="sequence-item"][data-name="${name}"]`);
+  const adcItem = item('adc');
+  await expect(item('dwi')).toContainText('reference grid');
+  await adcItem.getByTestId('make-reference').click();
+  await expect(page.getByTestId('sequence-outcome')).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
+  await expect(page.getByTestId('case-title')).toContainText('sub-strokecase0001_ses-0001_adc');
+  await waitForVolume(page);
+  await expect(adcItem).toContainText('reference grid');
+  await expect(item('dwi')).not.toContainText('reference grid');
+  // The ADC is now the unresampled grid the others are shown on.
+  await expect.poll(shownSequences).toEqual(['adc', 'dwi resampled', 'dwi resampled', 'flair resampled']);
+
+  await item('dwi').getByTestId('make-reference').click();
+  await expect(page.getByTestId('case-title')).toContainText('sub-strokecase0001_ses-0001_dwi', { timeout: 60_000 });
+  await waitForVolume(page);
+  await expect.poll(shownSequences).toEqual(['dwi', 'dwi', 'flair resampled', 'adc resampled']);
+});
+
 /** onnxruntime-node's run of the demo model on the subject, with the ADC channel given or computed. */
 async function nodeRun(adcFromFile: boolean): Promise<{ expectedMl: number; voxels: number; voxelMl: number }> {
   const dir = path.join(repoRoot, 'models', 'demo-dwi-lesion');
@@ -198,4 +226,31 @@ test('the demo model runs on the subject from dwi_b1000 and the case ADC, not an
   const tolerance = withFileAdc.voxels * 1e-4 * withFileAdc.voxelMl;
   expect(Math.abs(withFileAdc.expectedMl - withComputedAdc.expectedMl)).toBeGreaterThan(100 * tolerance);
   expect(Math.abs(shown - withFileAdc.expectedMl)).toBeLessThanOrEqual(tolerance);
+});
+
+test('once the case has an annotation, the reference grid is fixed and the section says why', async () => {
+  await expect(page.getByTestId('make-reference').first()).toBeEnabled();
+  await page.getByTestId('mode-annotate').click();
+  await page.getByTestId('no-lesion').click();
+  await expect(page.getByTestId('reference-fixed')).toContainText(/The reference grid is fixed: \d+ saved annotation version/, {
+    timeout: 30_000,
+  });
+  for (const button of await page.getByTestId('make-reference').all()) await expect(button).toBeDisabled();
+});
+
+test('an admin removes the FLAIR after confirming: the case reopens without it, and its file stays', async () => {
+  const flair = page.locator('[data-testid="sequence-item"][data-name="flair"]');
+  await expect(page.locator('[data-testid="sequence-item"][data-name="dwi"]').getByTestId('remove-sequence')).toHaveCount(0);
+  await flair.getByTestId('remove-sequence').click();
+  await expect(flair.getByTestId('remove-sequence-confirmation')).toContainText('Remove "flair" from the case? Its files are kept.');
+  await flair.getByTestId('remove-sequence-cancel').click();
+  await expect(flair.getByTestId('remove-sequence-confirmation')).toHaveCount(0);
+  await expect(page.getByTestId('sequence-item')).toHaveCount(3);
+
+  await flair.getByTestId('remove-sequence').click();
+  await flair.getByTestId('remove-sequence-confirm').click();
+  await expect(page.getByTestId('sequence-item')).toHaveCount(2, { timeout: 60_000 });
+  await expect(page.getByTestId('sequence-outcome')).toHaveAttribute('data-ok', 'true');
+  await expect.poll(shownSequences).toEqual(['dwi', 'dwi', 'adc resampled']);
+  expect(existsSync(subject.flair)).toBe(true);
 });

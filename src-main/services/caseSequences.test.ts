@@ -4,7 +4,7 @@
  * case opening with the other sequences resampled into the DWI's grid by their affines, the access
  * rules, and a field of view that misses the reference refused with its reason and nothing added.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CaseDescriptor } from '../../src-shared/api/contract';
@@ -83,5 +83,90 @@ describe('sequences of a case over the API', () => {
       );
     const after = await demo.call<CaseRecord[]>('quorum:projectCase.list', { session: admin.token });
     expect(after.find((c) => c.caseId === subjectCase.caseId)?.sequences).toHaveLength(3);
+  });
+
+  it('lets an admin, not an annotator, change the reference grid, until the case has an annotation', async () => {
+    const subject = writeIslesSubject(path.join(demo.tmp, 'isles-ref'));
+    const admin = await demo.signInAs('Ada Admin');
+    const annotator = await demo.signInAs('Ann Annotator');
+    const record = await demo.call<CaseRecord>('quorum:sequence.importSubject', {
+      session: admin.token,
+      path: subject.subjectDir,
+      name: 'reference-choice',
+    });
+    const adc = record.sequences.find((q) => q.kind === 'adc');
+    const dwi = record.sequences.find((q) => q.kind === 'dwi');
+    if (!adc || !dwi) throw new Error('the subject lacks its ADC or DWI');
+
+    const denied = await demo.backend.dispatch('quorum:sequence.setReference', {
+      session: annotator.token,
+      caseId: record.caseId,
+      sequenceId: adc.sequenceId,
+    });
+    expect(denied.ok).toBe(false);
+    if (!denied.ok) expect(denied.error.message).toMatch(/for admin sessions, not annotator/);
+
+    const moved = await demo.call<CaseRecord>('quorum:sequence.setReference', {
+      session: admin.token,
+      caseId: record.caseId,
+      sequenceId: adc.sequenceId,
+    });
+    expect(moved.referenceSequenceId).toBe(adc.sequenceId);
+    // Masks now live on the ADC's grid: `series` is its one volume.
+    expect(moved.series.map((s) => [s.path, s.geometry.dims])).toEqual([[subject.adc, ADC_GRID.dims]]);
+    expect(moved.series[0].geometry).toEqual(adc.geometry);
+
+    await demo.call('quorum:annotation.noLesion', { session: admin.token, caseId: record.caseId });
+    const refused = await demo.backend.dispatch('quorum:sequence.setReference', {
+      session: admin.token,
+      caseId: record.caseId,
+      sequenceId: dwi.sequenceId,
+    });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toMatch(/cannot change once the case has annotations \(1 saved version/);
+    const after = await demo.call<CaseRecord[]>('quorum:projectCase.list', { session: admin.token });
+    expect(after.find((c) => c.caseId === record.caseId)?.referenceSequenceId).toBe(adc.sequenceId);
+  });
+
+  it('lets an admin remove a sequence other than the reference, keeping its files and an audit entry', async () => {
+    const subject = writeIslesSubject(path.join(demo.tmp, 'isles-remove'));
+    const admin = await demo.signInAs('Ada Admin');
+    const annotator = await demo.signInAs('Ann Annotator');
+    const record = await demo.call<CaseRecord>('quorum:sequence.importSubject', {
+      session: admin.token,
+      path: subject.subjectDir,
+      name: 'removal',
+    });
+    const flair = record.sequences.find((q) => q.kind === 'flair');
+    if (!flair) throw new Error('the subject lacks its FLAIR');
+    const remove = (session: string, sequenceId: string) =>
+      demo.backend.dispatch('quorum:sequence.remove', { session, caseId: record.caseId, sequenceId });
+
+    const denied = await remove(annotator.token, flair.sequenceId);
+    expect(denied.ok).toBe(false);
+    if (!denied.ok) expect(denied.error.message).toMatch(/for admin sessions, not annotator/);
+    const reference = await remove(admin.token, record.referenceSequenceId);
+    expect(reference.ok).toBe(false);
+    if (!reference.ok) expect(reference.error.message).toMatch(/"dwi" is the case's reference grid, .* cannot be removed/);
+
+    const flairBytes = readFileSync(subject.flair);
+    const after = await demo.call<CaseRecord>('quorum:sequence.remove', {
+      session: admin.token,
+      caseId: record.caseId,
+      sequenceId: flair.sequenceId,
+    });
+    expect(after.sequences.map((q) => q.name)).toEqual(['dwi', 'adc']);
+    expect(after.referenceSequenceId).toBe(record.referenceSequenceId);
+    expect(readFileSync(subject.flair).equals(flairBytes)).toBe(true);
+    const audit = await demo.call<Array<{ action: string; subjectId: string | null; detail: string }>>('quorum:audit.list', {
+      session: admin.token,
+    });
+    const entry = audit.find((e) => e.action === 'sequence.remove');
+    expect(entry?.subjectId).toBe(flair.sequenceId);
+    expect(JSON.parse(entry?.detail ?? '{}')).toMatchObject({ name: 'flair', kind: 'flair', path: flair.path });
+
+    // The case opens without it: no FLAIR volume any more.
+    const opened = await demo.call<CaseDescriptor>('quorum:case.open', { session: admin.token, path: subject.dwi });
+    expect(opened.volumes.map((v) => v.sequence?.name)).toEqual(['dwi', 'dwi', 'adc']);
   });
 });

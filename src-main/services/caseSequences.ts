@@ -206,6 +206,12 @@ export function createSequenceHandlers(host: ProjectHost, loader: SequenceLoader
         const { store, s } = await signedIn(session);
         return store.setReferenceSequence(s, caseId, sequenceId);
       }),
+
+    'quorum:sequence.remove': ({ session, caseId, sequenceId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return store.removeSequence(s, caseId, sequenceId);
+      }),
   };
 }
 

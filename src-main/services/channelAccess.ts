@@ -56,6 +56,7 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   'quorum:sequence.add': REVIEWERS,
   'quorum:sequence.importSubject': ADMINS,
   'quorum:sequence.setReference': ADMINS,
+  'quorum:sequence.remove': ADMINS,
   'quorum:projectCase.assign': ADMINS,
   'quorum:projectCase.statuses': EVERY_ROLE,
   'quorum:annotation.list': EVERY_ROLE,

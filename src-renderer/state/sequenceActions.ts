@@ -1,7 +1,8 @@
 /**
  * Adding sequences to a case, from the sidebar's Sequences section (issue 12): a file, a folder or a
- * BIDS subject folder added to the open project case (reviewers, admins), or a subject folder
- * imported as a new case (admins). The server refuses what it must (a field of view that misses the
+ * BIDS subject folder added to the open project case (reviewers, admins), a subject folder
+ * imported as a new case (admins), another sequence made the reference grid (admins, while the
+ * case has no annotation), and a sequence other than the reference removed (admins; files kept). The server refuses what it must (a field of view that misses the
  * reference grid, a name in use) with its reason, which the section shows; nothing throws.
  */
 import type { SequenceKind } from '../../src-shared/project/sequences';
@@ -16,6 +17,17 @@ export type SequenceOutcome = { ok: true; text: string } | { ok: false; text: st
 async function refreshProjectCases(token: string): Promise<void> {
   const cases = await getApi()['quorum:projectCase.list']({ session: token });
   if (cases.ok) updateAnnotation({ projectCases: cases.value });
+}
+
+/**
+ * Reopens the case from the same reference image after its sequences changed. The grid is the same,
+ * so the annotation layers are carried over rather than reloaded, and the case record with them:
+ * it is replaced here, or the section would go on listing the old sequences.
+ */
+async function reopenSameCase(token: string, openPath: string, record: CaseRecord): Promise<void> {
+  await refreshProjectCases(token);
+  await openCasePath(openPath);
+  updateAnnotation({ currentCase: record });
 }
 
 function describe(record: CaseRecord): string {
@@ -36,8 +48,7 @@ export async function addSequence(path: string, name: string | null, kind: Seque
     ...(kind ? { kind } : {}),
   });
   if (!r.ok) return { ok: false, text: r.error.message };
-  await refreshProjectCases(signedIn.token);
-  await openCasePath(openPath);
+  await reopenSameCase(signedIn.token, openPath, r.value);
   return { ok: true, text: describe(r.value) };
 }
 
@@ -51,5 +62,38 @@ export async function importSubject(path: string): Promise<SequenceOutcome> {
   // A subject outside the project folder keeps its absolute path; one inside opens from the case list.
   const reference = r.value.series[0]?.path;
   if (reference && /^([/\\]|[A-Za-z]:)/.test(reference)) await openCasePath(reference);
+  return { ok: true, text: describe(r.value) };
+}
+
+/**
+ * How many annotation versions (anyone's, model results included) the case has: while there is
+ * one, the server keeps the reference grid fixed, and the section says so instead of offering it.
+ */
+export async function annotationVersionCount(token: string, caseId: string): Promise<number | null> {
+  const r = await getApi()['quorum:annotation.list']({ session: token, caseId });
+  return r.ok ? r.value.length : null;
+}
+
+/** Makes `sequenceId` the open case's reference grid, then reopens the case on that grid. */
+export async function setReferenceSequence(sequenceId: string): Promise<SequenceOutcome> {
+  const { signedIn, currentCase } = annotationStore.getState();
+  if (!signedIn || !currentCase) return { ok: false, text: 'Open a case of the project first.' };
+  const r = await getApi()['quorum:sequence.setReference']({ session: signedIn.token, caseId: currentCase.caseId, sequenceId });
+  if (!r.ok) return { ok: false, text: r.error.message };
+  await refreshProjectCases(signedIn.token);
+  // The case's path is its reference image's: it now opens from the new reference.
+  const reference = r.value.series[0]?.path;
+  if (reference) await openCasePath(reference);
+  return { ok: true, text: describe(r.value) };
+}
+
+/** Removes a sequence (not the reference) from the open case, then reopens the case without it. */
+export async function removeSequence(sequenceId: string): Promise<SequenceOutcome> {
+  const { signedIn, currentCase } = annotationStore.getState();
+  const openPath = appStore.getState().openCase?.path;
+  if (!signedIn || !currentCase || !openPath) return { ok: false, text: 'Open a case of the project first.' };
+  const r = await getApi()['quorum:sequence.remove']({ session: signedIn.token, caseId: currentCase.caseId, sequenceId });
+  if (!r.ok) return { ok: false, text: r.error.message };
+  await reopenSameCase(signedIn.token, openPath, r.value);
   return { ok: true, text: describe(r.value) };
 }

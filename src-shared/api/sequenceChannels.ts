@@ -1,8 +1,8 @@
 /**
  * Channels for the sequences of a case (issue 12): add images on their own grids (a file, a folder,
  * or a BIDS / ISLES'22 subject folder whose `*_dwi`, `*_adc`, `*_flair`… files are recognised by
- * suffix), make a new case from a subject folder, and choose the reference grid while no annotation
- * exists. Spread into the contract. Environment-free.
+ * suffix), make a new case from a subject folder, choose the reference grid while no annotation
+ * exists, and remove a sequence other than the reference. Spread into the contract. Environment-free.
  */
 import './zodSetup';
 import { z } from 'zod';
@@ -39,6 +39,11 @@ export const sequenceChannels = {
   },
   /** Make another sequence the reference grid (admins), while the case has no annotation. */
   'quorum:sequence.setReference': {
+    request: z.object({ session, caseId: id, sequenceId: id }),
+    result: caseRecordSchema,
+  },
+  /** Remove a sequence other than the reference from a case (admins); its files are kept. */
+  'quorum:sequence.remove': {
     request: z.object({ session, caseId: id, sequenceId: id }),
     result: caseRecordSchema,
   },

@@ -256,6 +256,9 @@ export class ProjectStore {
   setReferenceSequence(session: Session, caseId: string, sequenceId: string): CaseRecord {
     return cases.setReferenceSequence(this.ctx, this.s(session), caseId, sequenceId);
   }
+  removeSequence(session: Session, caseId: string, sequenceId: string): CaseRecord {
+    return cases.removeSequence(this.ctx, this.s(session), caseId, sequenceId);
+  }
   assignedRaters(session: Session, caseId: string): string[] {
     return cases.assignedRaterIds(this.ctx, this.s(session), caseId);
   }

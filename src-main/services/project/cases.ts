@@ -271,6 +271,32 @@ export function setReferenceSequence(ctx: StoreContext, actor: Session, caseId: 
   return getCase(ctx, actor, caseId);
 }
 
+/**
+ * Removes a sequence from a case (admins), never its reference: annotations live on that grid. Only
+ * the record goes; the image's files stay where they are (the project never owned them, and another
+ * case may read the same file). The audit keeps what was removed, path included, so it can be added
+ * back.
+ */
+export function removeSequence(ctx: StoreContext, actor: Session, caseId: string, sequenceId: string): CaseRecord {
+  if (!mayManageProject(actor.role)) fail('forbidden', 'only an admin can remove a sequence from a case');
+  ctx.db.transaction(() => {
+    const r = ctx.db.get('SELECT * FROM sequences WHERE case_id = ? AND sequence_id = ?', [caseId, sequenceId]);
+    if (!r) fail('not-found', `case ${caseId} has no sequence ${sequenceId}`);
+    const seq = toSequence(r);
+    if (ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ? AND reference_sequence_id = ?', [caseId, sequenceId]))
+      fail('bad-request', `"${seq.name}" is the case's reference grid, which annotations live on; it cannot be removed`);
+    ctx.db.run('DELETE FROM sequences WHERE sequence_id = ?', [sequenceId]);
+    appendAudit(ctx, {
+      actorRaterId: actor.raterId,
+      action: 'sequence.remove',
+      caseId,
+      subjectId: sequenceId,
+      detail: { name: seq.name, kind: seq.kind, path: seq.path },
+    });
+  });
+  return getCase(ctx, actor, caseId);
+}
+
 function toSeries(r: Row): SeriesRecord {
   return {
     seriesId: text(r, 'series_id'),
