@@ -14,6 +14,7 @@ import { replaceAscii } from '../src-shared/testdata/makeDicom';
 import { dicomValueAt, loadDicomSlices } from './helpers/dicomValueAt';
 import { openAppSignedIn } from './helpers/openApp';
 import { openPathFromDialog } from './helpers/openCase';
+import { pngPixelStats } from './helpers/pngPixelStats';
 import { hoverAndRead } from './helpers/readCursor';
 import { waitForVolume } from './helpers/waitForVolume';
 
@@ -59,8 +60,7 @@ test('opens a JPEG 2000 series and reads the uncompressed values under the curso
 });
 
 /**
- * Mean grey level (0–255) of a small patch of the axial view at fractions (fx, fy) of its box,
- * decoded in the page. The patches used lie left of and above the crosshair, whose coloured lines
+ * Mean grey level (0–255) of a small patch of the axial view at fractions (fx, fy) of its box. The patches used lie left of and above the crosshair, whose coloured lines
  * are not part of the image.
  */
 async function patchGrey(page: Page, fx: number, fy: number): Promise<number> {
@@ -68,25 +68,7 @@ async function patchGrey(page: Page, fx: number, fy: number): Promise<number> {
   const box = await element.boundingBox();
   if (!box) throw new Error('no axial viewport');
   const clip = { x: box.x + box.width * fx, y: box.y + box.height * fy, width: box.width * 0.04, height: box.height * 0.03 };
-  const png = await page.screenshot({ clip });
-  return page.evaluate(
-    async (src) => {
-      const img = new Image();
-      img.src = src;
-      await img.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = img.width;
-      canvas.height = img.height;
-      const ctx = canvas.getContext('2d');
-      if (!ctx) throw new Error('no 2D context');
-      ctx.drawImage(img, 0, 0);
-      const { data } = ctx.getImageData(0, 0, img.width, img.height);
-      let sum = 0;
-      for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
-      return sum / (data.length / 4);
-    },
-    `data:image/png;base64,${png.toString('base64')}`,
-  );
+  return (await pngPixelStats(page, await page.screenshot({ clip }))).greyMean;
 }
 
 /** Steps the axial view to `target` with the slice keys (which way they count depends on the view). */

@@ -8,35 +8,40 @@ import type { Page } from '@playwright/test';
 export interface PngPixelStats {
   /** Pixels whose max − min channel exceeds 40: grey-scale never is, coloured overlays are. */
   coloured: number;
+  /** Mean grey level (mean of R, G, B), 0–255. */
+  greyMean: number;
   /** Variance of the grey level (mean of R, G, B); a uniform image has 0. */
   greyVariance: number;
 }
 
 export async function pngPixelStats(page: Page, png: Buffer): Promise<PngPixelStats> {
-  return page.evaluate(async (src) => {
-    const img = new Image();
-    img.src = src;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2D context');
-    ctx.drawImage(img, 0, 0);
-    const { data } = ctx.getImageData(0, 0, img.width, img.height);
-    let coloured = 0;
-    let sum = 0;
-    let sumSq = 0;
-    const n = data.length / 4;
-    for (let p = 0; p < data.length; p += 4) {
-      const max = Math.max(data[p], data[p + 1], data[p + 2]);
-      const min = Math.min(data[p], data[p + 1], data[p + 2]);
-      if (max - min > 40) coloured++;
-      const grey = (data[p] + data[p + 1] + data[p + 2]) / 3;
-      sum += grey;
-      sumSq += grey * grey;
-    }
-    const mean = sum / n;
-    return { coloured, greyVariance: sumSq / n - mean * mean };
-  }, `data:image/png;base64,${png.toString('base64')}`);
+  return page.evaluate(
+    async (src) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new Error('no 2D context');
+      ctx.drawImage(img, 0, 0);
+      const { data } = ctx.getImageData(0, 0, img.width, img.height);
+      let coloured = 0;
+      let sum = 0;
+      let sumSq = 0;
+      const n = data.length / 4;
+      for (let p = 0; p < data.length; p += 4) {
+        const max = Math.max(data[p], data[p + 1], data[p + 2]);
+        const min = Math.min(data[p], data[p + 1], data[p + 2]);
+        if (max - min > 40) coloured++;
+        const grey = (data[p] + data[p + 1] + data[p + 2]) / 3;
+        sum += grey;
+        sumSq += grey * grey;
+      }
+      const mean = sum / n;
+      return { coloured, greyMean: mean, greyVariance: sumSq / n - mean * mean };
+    },
+    `data:image/png;base64,${png.toString('base64')}`,
+  );
 }
