@@ -8,7 +8,8 @@ import type { Region } from './colouredPixels';
  * sign-in, or creates the identity with it when it does not exist yet.
  */
 export async function signInAs(page: Page, name: string): Promise<void> {
-  const panel = page.getByTestId('sign-in');
+  // Wait for the picker's names: before they arrive, an existing person looks like a new one.
+  const panel = page.locator('[data-testid="sign-in"][data-loaded="true"]');
   await expect(panel).toBeVisible();
   const secret = testSecretOf(name);
   const existing = panel.locator(`[data-testid="identity-item"][data-name="${name}"]`);

@@ -37,16 +37,17 @@ export function RaterPanel() {
   }
   if (chosen) return <SecretForm key={chosen.name} identity={chosen} onDone={() => setChosen(null)} />;
   return (
-    <div className="rater-panel" data-testid="sign-in">
+    <div className="rater-panel" data-testid="sign-in" data-loaded={identities !== null}>
       <ul className="identity-list">
-        {identities.map((i) => (
+        {identities === null && <li className="muted">Loading the project's raters…</li>}
+        {identities?.map((i) => (
           <li key={i.name}>
             <button type="button" className="identity" data-testid="identity-item" data-name={i.name} onClick={() => setChosen(i)}>
               {i.name}
             </button>
           </li>
         ))}
-        {identities.length === 0 && <li className="muted">No raters yet: the first one becomes the project admin.</li>}
+        {identities?.length === 0 && <li className="muted">No raters yet: the first one becomes the project admin.</li>}
       </ul>
       <NewIdentityForm />
     </div>

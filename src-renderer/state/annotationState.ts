@@ -100,7 +100,8 @@ export interface SideBySideState {
 }
 
 export interface AnnotationState {
-  readonly identities: readonly Identity[];
+  /** The sign-in picker's names; null until the server has answered (an empty list means nobody yet). */
+  readonly identities: readonly Identity[] | null;
   readonly signedIn: SignedIn | null;
   readonly mode: AnnotationMode;
   readonly projectCases: readonly CaseRecord[];
@@ -138,7 +139,7 @@ export const NOT_STARTED: OwnAnnotation = {
 };
 
 export const initialAnnotationState: AnnotationState = {
-  identities: [],
+  identities: null,
   signedIn: null,
   mode: 'annotate',
   projectCases: [],
