@@ -90,7 +90,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       });
       for (const note of skipped) console.warn(`[project] demo case not registered: ${note}`);
       // The demo evaluation cohort's raters and model results (a no-op for folders without a cohort).
-      const cohort = seedDemoCohort(store, projectDir);
+      const cohort = await seedDemoCohort(store, projectDir);
       for (const note of cohort.notes) console.warn(`[project] demo cohort: ${note}`);
     },
   });

@@ -66,7 +66,7 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
         const folder = await cache.folderFor(c, studyInstanceUid, seriesInstanceUid);
         const opened = await ctx.loader.openCase(folder, { caseId: 'dicomweb-add', seriesInstanceUid, volumeUrl: () => '' });
         if (!opened.ok) throw new DicomWebError(`series ${seriesInstanceUid} does not open as an image: ${opened.error.message}`);
-        const record = store.addCase(s, {
+        const record = await store.addCase(s, {
           name,
           source: 'dicom',
           series: opened.value.descriptor.volumes.map((v) => ({
@@ -83,13 +83,13 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
       withArchive(async (c) => {
         const store = await ctx.projects.current();
         const s = ctx.projects.sessions.resolve(session);
-        const version = store.getVersion(s, versionId);
-        const kase = store.getCase(s, version.caseId);
+        const version = await store.getVersion(s, versionId);
+        const kase = await store.getCase(s, version.caseId);
         if (kase.source !== 'dicom') refuse('bad-request', `case "${kase.name}" came from NIfTI: a DICOM SEG needs a DICOM source series`);
         const g = kase.series[0].geometry;
         const source = await readDicomSource(path.resolve(store.dir, kase.series[0].path), g);
-        const rater = store.listRaters(s).find((r) => r.raterId === version.raterId)?.name ?? version.raterId;
-        const seg = encodeDicomSeg(store.readVersionLabelmap(s, versionId), g, source, {
+        const rater = (await store.listRaters(s)).find((r) => r.raterId === version.raterId)?.name ?? version.raterId;
+        const seg = encodeDicomSeg(await store.readVersionLabelmap(s, versionId), g, source, {
           seriesDescription: `Quorum ${rater}`.slice(0, 64),
           creator: rater,
           softwareVersion: store.appVersion,

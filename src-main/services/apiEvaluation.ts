@@ -48,20 +48,20 @@ function groupByRater(versions: readonly AnnotationVersion[]): Map<string, Annot
   return by;
 }
 
-function caseSources(store: ProjectStore, s: Session, caseId: string) {
+async function caseSources(store: ProjectStore, s: Session, caseId: string) {
   if (!seesAllRaters(s.role)) {
     fail(
       'forbidden',
       "evaluation compares every rater's work, so it is for reviewers and admins; an annotator sees only their own annotation",
     );
   }
-  const record = store.getCase(s, caseId);
+  const record = await store.getCase(s, caseId);
   const geometry = record.series[0].geometry;
   const voxels = geometry.dims[0] * geometry.dims[1] * geometry.dims[2];
-  const byRater = groupByRater(store.listVersions(s, { caseId })); // oldest first
+  const byRater = groupByRater(await store.listVersions(s, { caseId })); // oldest first
   const raters: EvaluationRaterSource[] = [];
   const models: EvaluationModelSource[] = [];
-  for (const rater of store.listRaters(s)) {
+  for (const rater of await store.listRaters(s)) {
     const own = byRater.get(rater.raterId) ?? [];
     const submitted = [...own].reverse().find((v) => v.status === 'submitted') ?? null;
     if (rater.kind === 'model') {
@@ -80,7 +80,7 @@ function caseSources(store: ProjectStore, s: Session, caseId: string) {
         });
         continue;
       }
-      const r = store.readModelResult(s, submitted.versionId);
+      const r = await store.readModelResult(s, submitted.versionId);
       const q = quantisedLabelOne(r.probabilityBytes, voxels, r.probabilityFileName);
       const vol = r.provenance.volumes?.[0];
       models.push({
@@ -88,7 +88,7 @@ function caseSources(store: ProjectStore, s: Session, caseId: string) {
         name: rater.name,
         versionId: submitted.versionId,
         threshold: r.threshold,
-        maskGzBase64: toBase64(deflateLabelmapPayload(store.readVersionLabelmap(s, submitted.versionId))),
+        maskGzBase64: toBase64(deflateLabelmapPayload(await store.readVersionLabelmap(s, submitted.versionId))),
         probabilityGzBase64: toBase64(deflateLabelmapPayload(q)),
         expectedMl: vol?.expectedMl ?? null,
         maskMl: vol?.maskMl ?? null,
@@ -98,7 +98,7 @@ function caseSources(store: ProjectStore, s: Session, caseId: string) {
       continue;
     }
     if (own.length === 0) continue;
-    const labelmap = submitted && !submitted.noLesion ? store.readVersionLabelmap(s, submitted.versionId) : null;
+    const labelmap = submitted && !submitted.noLesion ? await store.readVersionLabelmap(s, submitted.versionId) : null;
     raters.push({
       raterId: rater.raterId,
       name: rater.name,
@@ -116,7 +116,7 @@ export function createEvaluationHandlers(host: ProjectHost): EvaluationHandlers 
     'quorum:evaluation.caseSources': ({ session, caseId }) =>
       guarded(async () => {
         const store = await host.current();
-        return caseSources(store, host.sessions.resolve(session), caseId);
+        return await caseSources(store, host.sessions.resolve(session), caseId);
       }),
   };
 }

@@ -65,13 +65,13 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
       (await refuseStorePath(file)) ??
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        const geometry = store.getCase(s, caseId).series[0].geometry;
+        const geometry = (await store.getCase(s, caseId)).series[0].geometry;
         const raw = await readMaskFile(file, geometry);
         const fileName = path.basename(file);
         // A DICOM SEG is decoded onto the case grid (refused if it does not fit) and stored as the
         // NIfTI the editor would have saved; a NIfTI is stored byte for byte.
         const bytes = isDicomPart10(raw) ? encodeLabelmap(geometry, decodeDicomSeg(raw, geometry, fileName).labelmap) : raw;
-        return store.importMask(s, { caseId, bytes, fileName, status, ...(raterId === undefined ? {} : { raterId }) });
+        return await store.importMask(s, { caseId, bytes, fileName, status, ...(raterId === undefined ? {} : { raterId }) });
       }),
 
     'quorum:import.folder': async ({ session, path: dir, layout, status, defaultRater }) =>
@@ -89,13 +89,13 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
       guarded(async () => {
         if (!path.isAbsolute(outDir)) fail('bad-request', `expected an absolute folder path, got "${outDir}"`);
         const { store, s } = await signedIn(session);
-        const c = store.getCase(s, caseId);
+        const c = await store.getCase(s, caseId);
         if (dicomSeg && c.source !== 'dicom')
           fail(
             'bad-request',
             `case "${c.name}" came from NIfTI, so there is no DICOM series for a DICOM SEG to refer to; export NIfTI instead`,
           );
-        const exported = store.exportCase(s, caseId, outDir, { uncertainAs });
+        const exported = await store.exportCase(s, caseId, outDir, { uncertainAs });
         const files: Array<
           | (typeof exported.files)[number]
           | { path: string; kind: 'dicom-seg'; raterId: string | null; versionId: string | null; sha256: string }
@@ -104,7 +104,7 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
         if (dicomSeg) {
           const g = c.series[0].geometry;
           const source = await readDicomSource(path.resolve(store.dir, c.series[0].path), g);
-          const names = new Map(store.listRaters(s).map((r) => [r.raterId, r.name]));
+          const names = new Map((await store.listRaters(s)).map((r) => [r.raterId, r.name]));
           const write = async (
             name: string,
             labelmap: Uint8Array,
@@ -126,7 +126,7 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
             const rater = names.get(f.raterId) ?? f.raterId;
             await write(
               `${path.basename(f.path).replace(/\.nii(\.gz)?$/, '')}.dcm`,
-              store.readVersionLabelmap(s, f.versionId),
+              await store.readVersionLabelmap(s, f.versionId),
               rater,
               `Quorum ${rater}`.slice(0, 64),
               { raterId: f.raterId, versionId: f.versionId },
@@ -134,7 +134,7 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
           }
           await write(
             'consensus_majority.dcm',
-            store.consensus(s, caseId, uncertainAs).majority,
+            (await store.consensus(s, caseId, uncertainAs)).majority,
             'Quorum consensus',
             `Quorum majority consensus`,
             { raterId: null, versionId: null },
@@ -150,9 +150,9 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
       guarded(async () => {
         if (!path.isAbsolute(out)) fail('bad-request', `expected an absolute file path, got "${out}"`);
         const { store, s } = await signedIn(session);
-        const csv = store.versionsCsv(s);
+        const csv = await store.versionsCsv(s);
         await writeOut(out, csv);
-        return { path: out, rows: store.listVersions(s).length };
+        return { path: out, rows: (await store.listVersions(s)).length };
       }),
   };
 }

@@ -24,17 +24,17 @@ export function createInferenceResultHandlers(host: ProjectHost): InferenceResul
       guarded(async () => {
         const store = await host.current();
         const s = host.sessions.resolve(session);
-        const [x, y, z] = store.getCase(s, caseId).series[0].geometry.dims;
+        const [x, y, z] = (await store.getCase(s, caseId)).series[0].geometry.dims;
         const n = x * y * z;
         const mask = inflateLabelmapPayload(fromBase64(maskGzBase64), n);
         const probability = inflateLabelmapPayload(fromBase64(probabilityGzBase64), n * probabilityVolumes);
-        const saved = store.saveModelResult(s, { caseId, mask, probability, probabilityVolumes, provenance });
+        const saved = await store.saveModelResult(s, { caseId, mask, probability, probabilityVolumes, provenance });
         return { version: saved.version, rater: saved.rater, threshold: saved.threshold, probabilityHash: saved.probabilityHash };
       }),
     'quorum:inference.readResult': ({ session, versionId }) =>
       guarded(async () => {
         const store = await host.current();
-        const r = store.readModelResult(host.sessions.resolve(session), versionId);
+        const r = await store.readModelResult(host.sessions.resolve(session), versionId);
         return {
           version: r.version,
           rater: r.rater,

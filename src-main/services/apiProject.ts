@@ -31,8 +31,8 @@ function fromBase64(text: string): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
-function voxelCountOf(store: ProjectStore, s: Session, caseId: string): number {
-  const [x, y, z] = store.getCase(s, caseId).series[0].geometry.dims;
+async function voxelCountOf(store: ProjectStore, s: Session, caseId: string): Promise<number> {
+  const [x, y, z] = (await store.getCase(s, caseId)).series[0].geometry.dims;
   return x * y * z;
 }
 
@@ -49,7 +49,7 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
         let store = await host.current();
         // Which project everyone works in is an admin's decision; asking what is open is anyone's.
         if (path !== undefined) {
-          store.requireAdmin(host.sessions.resolve(session), 're-open or switch the project');
+          await store.requireAdmin(host.sessions.resolve(session), 're-open or switch the project');
           store = await host.open(path, create ?? false);
         }
         const { integrity, notes, projectId } = store.openReport;
@@ -62,25 +62,25 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
             checkedFiles: integrity.checkedFiles,
           },
           notes,
-          openEnrolment: store.openEnrolment,
+          openEnrolment: await store.isOpenEnrolment(),
         };
       }),
 
     'quorum:project.integrity': ({ session }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.integrityReport(s);
+        return await store.integrityReport(s);
       }),
 
-    'quorum:rater.identities': () => guarded(async () => (await host.current()).listIdentities()),
+    'quorum:rater.identities': () => guarded(async () => await (await host.current()).listIdentities()),
 
     'quorum:rater.create': ({ name, role, session, secret }) =>
       guarded(async () => {
         const store = await host.current();
         // The project's first identity bootstraps as admin (someone must be able to manage it).
         if (session === undefined)
-          return store.registerPerson(name, role ?? (store.firstIdentityIsAdmin() ? 'admin' : 'annotator'), secret);
-        return store.createPerson(host.sessions.resolve(session), name, role ?? 'annotator', secret);
+          return store.registerPerson(name, role ?? ((await store.firstIdentityIsAdmin()) ? 'admin' : 'annotator'), secret);
+        return await store.createPerson(host.sessions.resolve(session), name, role ?? 'annotator', secret);
       }),
 
     'quorum:rater.signIn': ({ name, secret, setSecret }) =>
@@ -89,7 +89,7 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
     'quorum:rater.current': ({ session }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.whoIs(s);
+        return await store.whoIs(s);
       }),
 
     'quorum:rater.setSecret': ({ session, raterId, secret, currentSecret }) =>
@@ -107,25 +107,25 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
     'quorum:rater.list': ({ session }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.listRaters(s);
+        return await store.listRaters(s);
       }),
 
     'quorum:rater.setRole': ({ session, raterId, role }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.setRole(s, raterId, role);
+        return await store.setRole(s, raterId, role);
       }),
 
     'quorum:projectCase.list': ({ session }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.listCases(s);
+        return await store.listCases(s);
       }),
 
     'quorum:projectCase.add': ({ session, name, source, series }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.addCase(s, {
+        return await store.addCase(s, {
           name,
           source,
           series: series.map((x) => ({ label: x.label, path: x.path, bValue: x.bValue ?? null, geometry: x.geometry })),
@@ -135,76 +135,76 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
     'quorum:projectCase.assign': ({ session, raterId, caseId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        store.assign(s, raterId, caseId);
+        await store.assign(s, raterId, caseId);
         return {};
       }),
 
     'quorum:projectCase.statuses': ({ session, caseId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.caseStatuses(s, caseId);
+        return await store.caseStatuses(s, caseId);
       }),
 
     'quorum:annotation.list': ({ session, caseId, raterId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.listVersions(s, { ...(caseId === undefined ? {} : { caseId }), ...(raterId === undefined ? {} : { raterId }) });
+        return await store.listVersions(s, { ...(caseId === undefined ? {} : { caseId }), ...(raterId === undefined ? {} : { raterId }) });
       }),
 
     'quorum:annotation.read': ({ session, versionId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        const version = store.getVersion(s, versionId);
-        return { version, labelmapGzBase64: toBase64(deflateLabelmapPayload(store.readVersionLabelmap(s, versionId))) };
+        const version = await store.getVersion(s, versionId);
+        return { version, labelmapGzBase64: toBase64(deflateLabelmapPayload(await store.readVersionLabelmap(s, versionId))) };
       }),
 
     'quorum:annotation.save': ({ session, caseId, labelmapGzBase64, status, parentVersionId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        const labelmap = inflateLabelmapPayload(fromBase64(labelmapGzBase64), voxelCountOf(store, s, caseId));
-        return store.saveLabelmap(s, { caseId, labelmap, status, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
+        const labelmap = inflateLabelmapPayload(fromBase64(labelmapGzBase64), await voxelCountOf(store, s, caseId));
+        return await store.saveLabelmap(s, { caseId, labelmap, status, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
       }),
 
     'quorum:annotation.submitDraft': ({ session, versionId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.submitDraft(s, versionId);
+        return await store.submitDraft(s, versionId);
       }),
 
     'quorum:annotation.noLesion': ({ session, caseId, parentVersionId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.submitNoLesion(s, { caseId, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
+        return await store.submitNoLesion(s, { caseId, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
       }),
 
     'quorum:review.comments': ({ session, caseId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.listComments(s, caseId);
+        return await store.listComments(s, caseId);
       }),
 
     'quorum:review.flags': ({ session, caseId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.listFlags(s, caseId);
+        return await store.listFlags(s, caseId);
       }),
 
     'quorum:review.addComment': ({ session, caseId, versionId, body }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.addComment(s, { caseId, versionId: versionId ?? null, body });
+        return await store.addComment(s, { caseId, versionId: versionId ?? null, body });
       }),
 
     'quorum:review.addFlag': ({ session, caseId, versionId, kind, note }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.addFlag(s, { caseId, versionId: versionId ?? null, kind, ...(note === undefined ? {} : { note }) });
+        return await store.addFlag(s, { caseId, versionId: versionId ?? null, kind, ...(note === undefined ? {} : { note }) });
       }),
 
     'quorum:audit.list': ({ session, limit }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.auditLog(s, limit);
+        return await store.auditLog(s, limit);
       }),
 
     ...createExchangeHandlers(host),

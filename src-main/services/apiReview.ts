@@ -27,7 +27,7 @@ export function createReviewHandlers(host: ProjectHost): ReviewHandlers {
     'quorum:worklist.get': ({ session, status, raterId, flag, caseId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.worklist(s, {
+        return await store.worklist(s, {
           ...(status === undefined ? {} : { status }),
           ...(raterId === undefined ? {} : { raterId }),
           ...(flag === undefined ? {} : { flag }),
@@ -38,20 +38,20 @@ export function createReviewHandlers(host: ProjectHost): ReviewHandlers {
     'quorum:review.act': ({ session, versionId, action, comment }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.reviewVersion(s, { versionId, action, ...(comment === undefined ? {} : { comment }) });
+        return await store.reviewVersion(s, { versionId, action, ...(comment === undefined ? {} : { comment }) });
       }),
 
     'quorum:work.record': ({ session, ...segment }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.recordWorkSession(s, segment);
+        return await store.recordWorkSession(s, segment);
       }),
 
     'quorum:export.timeOnTaskCsv': ({ session, path: out }) =>
       guarded(async () => {
         if (!path.isAbsolute(out)) fail('bad-request', `expected an absolute file path, got "${out}"`);
         const { store, s } = await signedIn(session);
-        const { csv, rows } = store.timeOnTaskCsv(s);
+        const { csv, rows } = await store.timeOnTaskCsv(s);
         await mkdir(path.dirname(out), { recursive: true });
         await writeFile(out, csv);
         return { path: out, rows };

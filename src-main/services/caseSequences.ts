@@ -156,20 +156,20 @@ export function createSequenceHandlers(host: ProjectHost, loader: SequenceLoader
     'quorum:sequence.add': ({ session, caseId, path: p, name, kind }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        const record = store.getCase(s, caseId);
+        const record = await store.getCase(s, caseId);
         await refusedPath(p);
         const found = await sequencesAt(p, name, kind);
         const loaded = await loadAll(found, new Set(record.sequences.map((q) => q.name)));
         for (const seq of loaded) checkOverlap(seq, record.series[0].geometry);
         for (const seq of loaded)
-          store.addSequence(s, caseId, {
+          await store.addSequence(s, caseId, {
             name: seq.name,
             kind: seq.kind,
             path: seq.path,
             volumes: seq.infos.map((v) => ({ label: v.label, bValue: v.bValue })),
             geometry: geometryOf(seq.infos[0]),
           });
-        return store.getCase(s, caseId);
+        return await store.getCase(s, caseId);
       }),
 
     'quorum:sequence.importSubject': ({ session, path: p, name }) =>
@@ -183,7 +183,7 @@ export function createSequenceHandlers(host: ProjectHost, loader: SequenceLoader
         const ref = loaded[defaultReferenceIndex(loaded.map((q) => q.kind))];
         const refGrid = geometryOf(ref.infos[0]);
         for (const seq of loaded) if (seq !== ref) checkOverlap(seq, refGrid);
-        const created = store.addCase(s, {
+        const created = await store.addCase(s, {
           name: name ?? path.basename(p),
           source: ref.source,
           series: ref.infos.map((v) => ({ label: v.label, path: ref.path, bValue: v.bValue, geometry: geometryOf(v) })),
@@ -191,33 +191,33 @@ export function createSequenceHandlers(host: ProjectHost, loader: SequenceLoader
         });
         for (const seq of loaded)
           if (seq !== ref)
-            store.addSequence(s, created.caseId, {
+            await store.addSequence(s, created.caseId, {
               name: seq.name,
               kind: seq.kind,
               path: seq.path,
               volumes: seq.infos.map((v) => ({ label: v.label, bValue: v.bValue })),
               geometry: geometryOf(seq.infos[0]),
             });
-        return store.getCase(s, created.caseId);
+        return await store.getCase(s, created.caseId);
       }),
 
     'quorum:sequence.setReference': ({ session, caseId, sequenceId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.setReferenceSequence(s, caseId, sequenceId);
+        return await store.setReferenceSequence(s, caseId, sequenceId);
       }),
 
     'quorum:sequence.remove': ({ session, caseId, sequenceId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return store.removeSequence(s, caseId, sequenceId);
+        return await store.removeSequence(s, caseId, sequenceId);
       }),
   };
 }
 
 /** The project case (visible to `s`) whose reference image is the file or folder at `realCasePath`. */
 async function projectCaseAt(store: ProjectStore, s: Session, realCasePath: string): Promise<CaseRecord | null> {
-  for (const c of store.listCases(s)) {
+  for (const c of await store.listCases(s)) {
     const ref = c.series[0];
     if (!ref || c.sequences.length < 2) continue;
     const real = await realpath(path.resolve(store.dir, ref.path)).catch(() => null);

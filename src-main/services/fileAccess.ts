@@ -62,7 +62,7 @@ export function withoutStoreEntries<T extends { name: string }>(folder: string, 
 /** The image paths a session may open when it reads an open study; null when it reads none (no limit beyond the store rule). */
 async function readerScopeOf(host: ProjectHost, session: Session): Promise<ReadonlySet<string> | null> {
   const store = await host.current();
-  return store.withContext(session, readerImagePaths);
+  return await store.withContext(session, readerImagePaths);
 }
 
 /** Refuses browsing (fs.list, a project listing) to a reader of an open study. */

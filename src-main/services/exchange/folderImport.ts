@@ -228,6 +228,6 @@ export async function importFolder(
   options: FolderImportOptions = {},
 ): Promise<FolderImportResult> {
   const plan = await planFolderImport(path.resolve(dir), options);
-  const result = store.importBatch(session, { cases: plan.cases, status: options.status ?? 'submitted' });
+  const result = await store.importBatch(session, { cases: plan.cases, status: options.status ?? 'submitted' });
   return { ...result, layout: plan.layout, notes: plan.notes };
 }

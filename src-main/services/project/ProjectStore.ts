@@ -45,6 +45,7 @@ import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './
 import { MIGRATIONS, type Migration } from './schema';
 import { authenticate, type SignInPolicy, type SignInRequest } from './signIn';
 import { Db, text } from './sqlite';
+import { SqlitePort } from './dbPort';
 import * as versions from './versions';
 import * as workSessions from './workSessions';
 import { worklist } from './worklist';
@@ -71,11 +72,12 @@ export interface OpenReport {
 export class ProjectStore {
   private constructor(
     private readonly ctx: StoreContext,
+    private readonly db: Db,
     private readonly ownership: AcquiredOwnership,
     readonly openReport: OpenReport,
   ) {}
 
-  static open(dir: string, options: OpenProjectOptions): ProjectStore {
+  static async open(dir: string, options: OpenProjectOptions): Promise<ProjectStore> {
     const root = path.resolve(dir);
     const dbPath = path.join(root, DB_FILE);
     if (!fs.existsSync(dbPath)) {
@@ -97,11 +99,11 @@ export class ProjectStore {
       // and dropping it (a mkdir/rmdir pair in this VFS) around every statement. FULL sync: a
       // committed version survives power loss. WAL is unavailable in this VFS (no shared memory).
       db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
-      const ctx = makeContext(db, root, options.appVersion);
+      const ctx = makeContext(new SqlitePort(db), root, options.appVersion);
       const migration = migrate(db, options.migrations ?? MIGRATIONS);
-      const projectId = ensureProjectId(ctx);
-      const integrity = checkIntegrity(ctx);
-      return new ProjectStore(ctx, ownership, { projectId, migration, integrity, notes: ownership.notes });
+      const projectId = await ensureProjectId(ctx);
+      const integrity = await checkIntegrity(ctx);
+      return new ProjectStore(ctx, db, ownership, { projectId, migration, integrity, notes: ownership.notes });
     } catch (err) {
       db?.close();
       ownership.release();
@@ -119,22 +121,22 @@ export class ProjectStore {
   }
 
   close(): void {
-    this.ctx.db.close();
+    this.db.close();
     this.ownership.release();
   }
 
-  private s(session: Session): Session {
-    return identity.resolveSession(this.ctx, session);
+  private async s(session: Session): Promise<Session> {
+    return await identity.resolveSession(this.ctx, session);
   }
 
   // Identity (before a session exists)
   /** The sign-in picker: people's names, and whether each has chosen a secret yet; no ids. */
-  listIdentities(): Array<{ name: string; hasSecret: boolean }> {
-    return sqliteAccounts(this.ctx).listPeople();
+  async listIdentities(): Promise<Array<{ name: string; hasSecret: boolean }>> {
+    return await sqliteAccounts(this.ctx).listPeople();
   }
   /** A person without a secret (they set it at first sign-in): the app's seeding and tests. */
-  createIdentity(name: string, role: Role = 'annotator'): Rater {
-    return identity.createRater(this.ctx, null, name, role);
+  async createIdentity(name: string, role: Role = 'annotator'): Promise<Rater> {
+    return await identity.createRater(this.ctx, null, name, role);
   }
   /** Self-registration from the sign-in screen: the person and their secret in one transaction. */
   registerPerson(name: string, role: Role, secret: string | undefined): Promise<Rater> {
@@ -143,92 +145,92 @@ export class ProjectStore {
   /** Checks a name and secret (signIn.ts: first sign-in, throttle) and returns the person's Session. */
   async authenticate(req: SignInRequest, nowMs: () => number, policy: SignInPolicy): Promise<Session> {
     const raterId = await authenticate(sqliteAccounts(this.ctx), req, nowMs, policy);
-    return identity.resolveSession(this.ctx, { raterId, role: 'annotator' });
+    return await identity.resolveSession(this.ctx, { raterId, role: 'annotator' });
   }
   /** The trusted in-process sign-in (the app itself and tests); the API signs in through `authenticate`. */
-  signIn(raterId: string): Session {
-    return identity.signIn(this.ctx, raterId);
+  async signIn(raterId: string): Promise<Session> {
+    return await identity.signIn(this.ctx, raterId);
   }
   /** The name of the session's person (re-resolved: a deleted or demoted rater is caught here). */
-  whoIs(session: Session): { session: Session; name: string } {
-    const s = this.s(session);
-    return { session: s, name: identity.raterName(this.ctx, s.raterId) };
+  async whoIs(session: Session): Promise<{ session: Session; name: string }> {
+    const s = await this.s(session);
+    return { session: s, name: await identity.raterName(this.ctx, s.raterId) };
   }
 
   // App-level set-up (the composition root, before or without a session)
   /** Registers a case as the app itself, e.g. the demo's cases; audited with no actor. */
-  addCaseAsApp(input: cases.NewCase): CaseRecord {
-    return cases.addCase(this.ctx, null, input);
+  async addCaseAsApp(input: cases.NewCase): Promise<CaseRecord> {
+    return await cases.addCase(this.ctx, null, input);
   }
   /** Whether a self-created identity would bootstrap as admin: no person has joined yet (seeded synthetic raters do not count). */
-  firstIdentityIsAdmin(): boolean {
-    return peopleCount(this.ctx) === 0;
+  async firstIdentityIsAdmin(): Promise<boolean> {
+    return (await peopleCount(this.ctx)) === 0;
   }
   /** A synthetic annotator seeded by the app (the demo cohort's raters); not counted as a person for the bootstrap admin. */
-  createSeededRater(name: string): Rater {
-    return this.ctx.db.transaction(() => {
-      const rater = identity.createRater(this.ctx, null, name, 'annotator');
-      markSeeded(this.ctx, rater.raterId);
+  async createSeededRater(name: string): Promise<Rater> {
+    return await this.ctx.db.transaction(async () => {
+      const rater = await identity.createRater(this.ctx, null, name, 'annotator');
+      await markSeeded(this.ctx, rater.raterId);
       return rater;
     });
   }
   /** A person by name, for the app's own seeding (demoCohortSeed.ts); the API never exposes ids by name. */
-  personByNameAsApp(name: string): Rater | null {
-    return identity.findPersonByName(this.ctx, name);
+  async personByNameAsApp(name: string): Promise<Rater | null> {
+    return await identity.findPersonByName(this.ctx, name);
   }
   /** Raters the app seeded (createSeededRater), by id. */
-  seededRaterIds(): string[] {
-    return seededRaterIds(this.ctx);
+  async seededRaterIds(): Promise<string[]> {
+    return await seededRaterIds(this.ctx);
   }
   /** Raters with any version on the case, and their kind: app-level, for idempotent seeding. */
-  ratersWithVersionsAsApp(caseId: string): Array<{ raterId: string; kind: string }> {
-    return ratersWithVersions(this.ctx, caseId);
+  async ratersWithVersionsAsApp(caseId: string): Promise<Array<{ raterId: string; kind: string }>> {
+    return await ratersWithVersions(this.ctx, caseId);
   }
   /** A model result saved by the app itself (the demo cohort's precomputed results); audited with no actor. */
-  saveModelResultAsApp(input: modelResults.SaveModelResultInput): modelResults.ModelResult {
-    return modelResults.saveModelResult(this.ctx, null, input);
+  async saveModelResultAsApp(input: modelResults.SaveModelResultInput): Promise<modelResults.ModelResult> {
+    return await modelResults.saveModelResult(this.ctx, null, input);
   }
   /** Names of the registered cases, for the app to skip those it registered before (no blinding: names only, no session). */
-  caseNames(): string[] {
-    return this.ctx.db.all('SELECT name FROM cases ORDER BY name').map((r) => text(r, 'name'));
+  async caseNames(): Promise<string[]> {
+    return (await this.ctx.db.all('SELECT name FROM cases ORDER BY name')).map((r) => text(r, 'name'));
   }
   /** Open enrolment (enrolment.ts): every rater assigned to every case, for the demo project. */
-  setOpenEnrolment(on: boolean): void {
-    setOpenEnrolment(this.ctx, on);
+  async setOpenEnrolment(on: boolean): Promise<void> {
+    await setOpenEnrolment(this.ctx, on);
   }
-  get openEnrolment(): boolean {
-    return isOpenEnrolment(this.ctx);
+  async isOpenEnrolment(): Promise<boolean> {
+    return await isOpenEnrolment(this.ctx);
   }
 
   // Administration
-  createRater(session: Session, name: string, role: Role): Rater {
-    return identity.createRater(this.ctx, this.s(session), name, role);
+  async createRater(session: Session, name: string, role: Role): Promise<Rater> {
+    return await identity.createRater(this.ctx, await this.s(session), name, role);
   }
   /** An admin creates a person, with an initial secret or (undefined) one they choose at first sign-in. */
-  createPerson(session: Session, name: string, role: Role, secret: string | undefined): Promise<Rater> {
-    return createPerson(this.ctx, this.s(session), name, role, secret);
+  async createPerson(session: Session, name: string, role: Role, secret: string | undefined): Promise<Rater> {
+    return createPerson(this.ctx, await this.s(session), name, role, secret);
   }
   /** Sets a secret: an admin for anyone, a person for themself with the current one (accountSetup.ts). */
-  changeSecret(
+  async changeSecret(
     session: Session,
     input: { raterId: string; secret: string; currentSecret?: string },
     nowMs: () => number,
     policy: SignInPolicy,
   ): Promise<void> {
-    return changeSecret(this.ctx, this.s(session), input, nowMs, policy);
+    return changeSecret(this.ctx, await this.s(session), input, nowMs, policy);
   }
   /** Refuses a session that is not an admin's (roles re-read from the database). */
-  requireAdmin(session: Session, what: string): void {
-    if (!mayManageProject(this.s(session).role)) fail('forbidden', `only an admin may ${what}`);
+  async requireAdmin(session: Session, what: string): Promise<void> {
+    if (!mayManageProject((await this.s(session)).role)) fail('forbidden', `only an admin may ${what}`);
   }
-  setRole(session: Session, raterId: string, role: Role): Rater {
-    return identity.setRole(this.ctx, this.s(session), raterId, role);
+  async setRole(session: Session, raterId: string, role: Role): Promise<Rater> {
+    return await identity.setRole(this.ctx, await this.s(session), raterId, role);
   }
-  addCase(session: Session, input: cases.NewCase): CaseRecord {
-    return cases.addCase(this.ctx, this.s(session), input);
+  async addCase(session: Session, input: cases.NewCase): Promise<CaseRecord> {
+    return await cases.addCase(this.ctx, await this.s(session), input);
   }
-  assign(session: Session, raterId: string, caseId: string): void {
-    cases.assign(this.ctx, this.s(session), raterId, caseId);
+  async assign(session: Session, raterId: string, caseId: string): Promise<void> {
+    await cases.assign(this.ctx, await this.s(session), raterId, caseId);
   }
 
   /**
@@ -236,143 +238,149 @@ export class ProjectStore {
    * src-main/services/study/): the session is re-resolved first, like every method here, and the
    * service applies its own access rules.
    */
-  withContext<T>(session: Session, fn: (ctx: StoreContext, viewer: Session) => T): T {
-    return fn(this.ctx, this.s(session));
+  async withContext<T>(session: Session, fn: (ctx: StoreContext, viewer: Session) => Promise<T> | T): Promise<T> {
+    return fn(this.ctx, await this.s(session));
   }
 
   // Blinded reads
-  listRaters(session: Session): Rater[] {
-    return identity.listRaters(this.ctx, this.s(session));
+  async listRaters(session: Session): Promise<Rater[]> {
+    return await identity.listRaters(this.ctx, await this.s(session));
   }
-  listCases(session: Session): CaseRecord[] {
-    return cases.listCases(this.ctx, this.s(session));
+  async listCases(session: Session): Promise<CaseRecord[]> {
+    return await cases.listCases(this.ctx, await this.s(session));
   }
-  getCase(session: Session, caseId: string): CaseRecord {
-    return cases.getCase(this.ctx, this.s(session), caseId);
+  async getCase(session: Session, caseId: string): Promise<CaseRecord> {
+    return await cases.getCase(this.ctx, await this.s(session), caseId);
   }
-  addSequence(session: Session, caseId: string, input: cases.NewSequence): SequenceRecord {
-    return cases.addSequence(this.ctx, this.s(session), caseId, input);
+  async addSequence(session: Session, caseId: string, input: cases.NewSequence): Promise<SequenceRecord> {
+    return await cases.addSequence(this.ctx, await this.s(session), caseId, input);
   }
-  setReferenceSequence(session: Session, caseId: string, sequenceId: string): CaseRecord {
-    return cases.setReferenceSequence(this.ctx, this.s(session), caseId, sequenceId);
+  async setReferenceSequence(session: Session, caseId: string, sequenceId: string): Promise<CaseRecord> {
+    return await cases.setReferenceSequence(this.ctx, await this.s(session), caseId, sequenceId);
   }
-  removeSequence(session: Session, caseId: string, sequenceId: string): CaseRecord {
-    return cases.removeSequence(this.ctx, this.s(session), caseId, sequenceId);
+  async removeSequence(session: Session, caseId: string, sequenceId: string): Promise<CaseRecord> {
+    return await cases.removeSequence(this.ctx, await this.s(session), caseId, sequenceId);
   }
-  assignedRaters(session: Session, caseId: string): string[] {
-    return cases.assignedRaterIds(this.ctx, this.s(session), caseId);
+  async assignedRaters(session: Session, caseId: string): Promise<string[]> {
+    return await cases.assignedRaterIds(this.ctx, await this.s(session), caseId);
   }
-  listVersions(session: Session, filter?: { caseId?: string; raterId?: string }): AnnotationVersion[] {
-    return versions.listVersions(this.ctx, this.s(session), filter);
+  async listVersions(session: Session, filter?: { caseId?: string; raterId?: string }): Promise<AnnotationVersion[]> {
+    return await versions.listVersions(this.ctx, await this.s(session), filter);
   }
-  getVersion(session: Session, versionId: string): AnnotationVersion {
-    return versions.getVersion(this.ctx, this.s(session), versionId);
+  async getVersion(session: Session, versionId: string): Promise<AnnotationVersion> {
+    return await versions.getVersion(this.ctx, await this.s(session), versionId);
   }
-  readVersionFile(session: Session, versionId: string): { fileName: string; bytes: Uint8Array } | null {
-    return versions.readVersionFile(this.ctx, this.s(session), versionId);
+  async readVersionFile(session: Session, versionId: string): Promise<{ fileName: string; bytes: Uint8Array } | null> {
+    return await versions.readVersionFile(this.ctx, await this.s(session), versionId);
   }
-  readVersionLabelmap(session: Session, versionId: string): Uint8Array {
-    return versions.readVersionLabelmap(this.ctx, this.s(session), versionId);
+  async readVersionLabelmap(session: Session, versionId: string): Promise<Uint8Array> {
+    return await versions.readVersionLabelmap(this.ctx, await this.s(session), versionId);
   }
-  status(session: Session, raterId: string, caseId: string): RaterCaseStatus {
-    return versions.statusOf(this.ctx, this.s(session), raterId, caseId);
+  async status(session: Session, raterId: string, caseId: string): Promise<RaterCaseStatus> {
+    return await versions.statusOf(this.ctx, await this.s(session), raterId, caseId);
   }
   /** Status of each visible rater on a case: assigned raters plus anyone who saved a version. */
-  caseStatuses(session: Session, caseId: string): Array<{ raterId: string; status: RaterCaseStatus }> {
-    const viewer = this.s(session);
-    cases.getCase(this.ctx, viewer, caseId);
+  async caseStatuses(session: Session, caseId: string): Promise<Array<{ raterId: string; status: RaterCaseStatus }>> {
+    const viewer = await this.s(session);
+    await cases.getCase(this.ctx, viewer, caseId);
     const ids =
       viewer.role === 'annotator'
         ? [viewer.raterId]
-        : this.ctx.db
-            .all(
+        : (
+            await this.ctx.db.all(
               'SELECT rater_id FROM assignments WHERE case_id = ? UNION SELECT rater_id FROM annotation_versions WHERE case_id = ? ORDER BY rater_id',
               [caseId, caseId],
             )
-            .map((r) => text(r, 'rater_id'));
-    return ids.map((raterId) => ({ raterId, status: versions.statusOf(this.ctx, viewer, raterId, caseId) }));
+          ).map((r) => text(r, 'rater_id'));
+    return Promise.all(ids.map(async (raterId) => ({ raterId, status: await versions.statusOf(this.ctx, viewer, raterId, caseId) })));
   }
-  listComments(session: Session, caseId: string): ReviewComment[] {
-    return reviews.listComments(this.ctx, this.s(session), caseId);
+  async listComments(session: Session, caseId: string): Promise<ReviewComment[]> {
+    return await reviews.listComments(this.ctx, await this.s(session), caseId);
   }
-  listFlags(session: Session, caseId: string): ReviewFlag[] {
-    return reviews.listFlags(this.ctx, this.s(session), caseId);
+  async listFlags(session: Session, caseId: string): Promise<ReviewFlag[]> {
+    return await reviews.listFlags(this.ctx, await this.s(session), caseId);
   }
-  auditLog(session: Session, limit?: number): AuditEntry[] {
-    return readAudit(this.ctx, this.s(session), limit);
+  async auditLog(session: Session, limit?: number): Promise<AuditEntry[]> {
+    return await readAudit(this.ctx, await this.s(session), limit);
   }
   /** Re-runs the integrity check now, filtered for the session. */
-  integrityReport(session: Session): IntegrityReport {
-    return integrityFor(checkIntegrity(this.ctx), this.s(session));
+  async integrityReport(session: Session): Promise<IntegrityReport> {
+    return integrityFor(await checkIntegrity(this.ctx), await this.s(session));
   }
 
   // Writes
-  saveLabelmap(session: Session, input: versions.SaveLabelmapInput): AnnotationVersion {
-    return versions.saveLabelmap(this.ctx, this.s(session), input);
+  async saveLabelmap(session: Session, input: versions.SaveLabelmapInput): Promise<AnnotationVersion> {
+    return await versions.saveLabelmap(this.ctx, await this.s(session), input);
   }
-  importMask(session: Session, input: versions.ImportMaskInput): AnnotationVersion {
-    return versions.importMask(this.ctx, this.s(session), input);
+  async importMask(session: Session, input: versions.ImportMaskInput): Promise<AnnotationVersion> {
+    return await versions.importMask(this.ctx, await this.s(session), input);
   }
   /** Several cases' masks at once (folder imports, DICOM SEG), all or nothing (importBatch.ts). Admin only. */
-  importBatch(session: Session, input: ImportBatchInput): ImportBatchResult {
-    return importBatch(this.ctx, this.s(session), input);
+  async importBatch(session: Session, input: ImportBatchInput): Promise<ImportBatchResult> {
+    return await importBatch(this.ctx, await this.s(session), input);
   }
-  submitNoLesion(session: Session, input: { caseId: string; parentVersionId?: string | null; raterId?: string }): AnnotationVersion {
-    return versions.submitNoLesion(this.ctx, this.s(session), input);
+  async submitNoLesion(
+    session: Session,
+    input: { caseId: string; parentVersionId?: string | null; raterId?: string },
+  ): Promise<AnnotationVersion> {
+    return await versions.submitNoLesion(this.ctx, await this.s(session), input);
   }
-  submitDraft(session: Session, versionId: string): AnnotationVersion {
-    return versions.submitDraft(this.ctx, this.s(session), versionId);
+  async submitDraft(session: Session, versionId: string): Promise<AnnotationVersion> {
+    return await versions.submitDraft(this.ctx, await this.s(session), versionId);
   }
   /** A model's inference result as its rater's version (modelResults.ts). Reviewers and admins. */
-  saveModelResult(session: Session, input: modelResults.SaveModelResultInput): modelResults.ModelResult {
-    return modelResults.saveModelResult(this.ctx, this.s(session), input);
+  async saveModelResult(session: Session, input: modelResults.SaveModelResultInput): Promise<modelResults.ModelResult> {
+    return await modelResults.saveModelResult(this.ctx, await this.s(session), input);
   }
   /** Provenance, threshold and probability file of a model result, blinded like its version. */
-  readModelResult(session: Session, versionId: string): modelResults.ModelResult & { probabilityBytes: Uint8Array } {
-    return modelResults.readModelResult(this.ctx, this.s(session), versionId);
+  async readModelResult(session: Session, versionId: string): Promise<modelResults.ModelResult & { probabilityBytes: Uint8Array }> {
+    return await modelResults.readModelResult(this.ctx, await this.s(session), versionId);
   }
-  addComment(session: Session, input: { caseId: string; versionId?: string | null; body: string }): ReviewComment {
-    return reviews.addComment(this.ctx, this.s(session), input);
+  async addComment(session: Session, input: { caseId: string; versionId?: string | null; body: string }): Promise<ReviewComment> {
+    return await reviews.addComment(this.ctx, await this.s(session), input);
   }
-  addFlag(session: Session, input: { caseId: string; versionId?: string | null; kind: FlagKind; note?: string }): ReviewFlag {
-    return reviews.addFlag(this.ctx, this.s(session), input);
+  async addFlag(
+    session: Session,
+    input: { caseId: string; versionId?: string | null; kind: FlagKind; note?: string },
+  ): Promise<ReviewFlag> {
+    return await reviews.addFlag(this.ctx, await this.s(session), input);
   }
 
   // Review sessions (issue 6): worklist, reviewer actions, time on task
   /** One row per rater × case the session may see (annotators: their own), filtered; progress over all rows. */
-  worklist(session: Session, filter?: WorklistFilter): Worklist {
-    return worklist(this.ctx, this.s(session), filter);
+  async worklist(session: Session, filter?: WorklistFilter): Promise<Worklist> {
+    return await worklist(this.ctx, await this.s(session), filter);
   }
   /** Approve, request a revision (comment required) or mark difficult; reviewers and admins. */
-  reviewVersion(session: Session, input: reviews.ReviewActionInput): reviews.ReviewActionResult {
-    return reviews.reviewVersion(this.ctx, this.s(session), input);
+  async reviewVersion(session: Session, input: reviews.ReviewActionInput): Promise<reviews.ReviewActionResult> {
+    return await reviews.reviewVersion(this.ctx, await this.s(session), input);
   }
   /** A timed segment of the session's own active time on a case. */
-  recordWorkSession(session: Session, input: workSessions.WorkSessionInput): workSessions.WorkSessionRecorded {
-    return workSessions.recordWorkSession(this.ctx, this.s(session), input);
+  async recordWorkSession(session: Session, input: workSessions.WorkSessionInput): Promise<workSessions.WorkSessionRecorded> {
+    return await workSessions.recordWorkSession(this.ctx, await this.s(session), input);
   }
-  timeOnTaskCsv(session: Session): { csv: string; rows: number } {
-    return workSessions.timeOnTaskCsv(this.ctx, this.s(session));
+  async timeOnTaskCsv(session: Session): Promise<{ csv: string; rows: number }> {
+    return await workSessions.timeOnTaskCsv(this.ctx, await this.s(session));
   }
 
   // Consensus and export (reviewers and admins)
-  consensus(session: Session, caseId: string, uncertainAs: UncertainAs): exporter.CaseConsensus {
-    return exporter.caseConsensus(this.ctx, this.s(session), caseId, uncertainAs);
+  async consensus(session: Session, caseId: string, uncertainAs: UncertainAs): Promise<exporter.CaseConsensus> {
+    return await exporter.caseConsensus(this.ctx, await this.s(session), caseId, uncertainAs);
   }
-  exportCase(session: Session, caseId: string, outDir: string, options: exporter.ExportOptions): exporter.ExportedCase {
-    return exporter.exportCase(this.ctx, this.s(session), caseId, outDir, options);
+  async exportCase(session: Session, caseId: string, outDir: string, options: exporter.ExportOptions): Promise<exporter.ExportedCase> {
+    return await exporter.exportCase(this.ctx, await this.s(session), caseId, outDir, options);
   }
-  versionsCsv(session: Session): string {
-    return exporter.versionsCsv(this.ctx, this.s(session));
+  async versionsCsv(session: Session): Promise<string> {
+    return await exporter.versionsCsv(this.ctx, await this.s(session));
   }
 }
 
-function ensureProjectId(ctx: StoreContext): string {
-  const row = ctx.db.get("SELECT value FROM project_meta WHERE key = 'project_id'");
+async function ensureProjectId(ctx: StoreContext): Promise<string> {
+  const row = await ctx.db.get("SELECT value FROM project_meta WHERE key = 'project_id'");
   if (row) return text(row, 'value');
   const id = newId('proj');
-  ctx.db.transaction(() => {
-    ctx.db.run("INSERT INTO project_meta (key, value) VALUES ('project_id', ?), ('created_at', ?), ('created_by_app', ?)", [
+  await ctx.db.transaction(async () => {
+    await ctx.db.run("INSERT INTO project_meta (key, value) VALUES ('project_id', ?), ('created_at', ?), ('created_by_app', ?)", [
       id,
       nowIso(),
       ctx.appVersion,

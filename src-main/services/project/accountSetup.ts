@@ -26,9 +26,9 @@ export async function createPerson(
 ): Promise<Rater> {
   if (actor === null && secret === undefined) fail('bad-request', 'choose a password (or a PIN of 6+ digits) to create your identity');
   const hash = secret === undefined ? null : await hashSecret(secret);
-  return ctx.db.transaction(() => {
-    const rater = createRater(ctx, actor, name, role);
-    if (hash !== null) sqliteAccounts(ctx).setSecret(rater.raterId, hash, actor?.raterId ?? null);
+  return await ctx.db.transaction(async () => {
+    const rater = await createRater(ctx, actor, name, role);
+    if (hash !== null) await sqliteAccounts(ctx).setSecret(rater.raterId, hash, actor?.raterId ?? null);
     return rater;
   });
 }
@@ -42,7 +42,7 @@ export async function changeSecret(
   policy: SignInPolicy,
 ): Promise<void> {
   const accounts = sqliteAccounts(ctx);
-  const target = accounts.findById(input.raterId) ?? fail('not-found', `no person ${input.raterId}`);
+  const target = (await accounts.findById(input.raterId)) ?? fail('not-found', `no person ${input.raterId}`);
   const self = actor.raterId === target.raterId;
   if (!self && !mayManageProject(actor.role)) fail('forbidden', "only an admin can set another person's password");
   // Admins too: a stolen session alone must not be enough to take the account over.
@@ -50,5 +50,5 @@ export async function changeSecret(
     if (input.currentSecret === undefined) fail('bad-request', 'give your current password to choose a new one');
     await authenticate(accounts, { name: target.name, secret: input.currentSecret }, nowMs, policy);
   }
-  accounts.setSecret(target.raterId, await hashSecret(input.secret), self ? null : actor.raterId);
+  await accounts.setSecret(target.raterId, await hashSecret(input.secret), self ? null : actor.raterId);
 }

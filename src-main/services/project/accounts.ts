@@ -24,17 +24,27 @@ export interface Account {
 
 export interface AccountStore {
   /** The person with this name (case-insensitive), or null; models are not accounts. */
-  findByName(name: string): Account | null;
-  findById(raterId: string): Account | null;
+  findByName(name: string): Promise<Account | null>;
+  findById(raterId: string): Promise<Account | null>;
   /** Sets (or replaces) the secret, clears the throttle; `setBy` is null for the person themself on first sign-in. */
-  setSecret(raterId: string, secretHash: string, setBy: string | null): void;
-  /** Records the throttle after a failed attempt (or one that may fail: counted before the check). */
-  recordFailure(raterId: string, failedAttempts: number, lockedUntilMs: number | null): void;
+  setSecret(raterId: string, secretHash: string, setBy: string | null): Promise<void>;
+  /** A person's first secret, unless one was set meanwhile (then false): of two first sign-ins, the first wins. */
+  setFirstSecret(raterId: string, secretHash: string): Promise<boolean>;
+  /**
+   * Counts an attempt that may fail (counted before the check), reading and writing the count in
+   * one transaction so parallel attempts each count; `pauseFor` gives the pause a count sets. An
+   * attempt made while a pause is in force is not counted: `pausedUntilMs` says until when.
+   */
+  recordFailure(raterId: string, nowMs: number, pauseFor: (failedAttempts: number) => number | null): Promise<FailureCount>;
   /** A successful sign-in: clears the throttle and audits it. */
-  recordSuccess(raterId: string): void;
+  recordSuccess(raterId: string): Promise<void>;
   /** Names of people, for the sign-in picker, and whether each has set a secret yet. */
-  listPeople(): Array<{ name: string; hasSecret: boolean }>;
+  listPeople(): Promise<Array<{ name: string; hasSecret: boolean }>>;
 }
+
+export type FailureCount =
+  | { readonly pausedUntilMs: number }
+  | { readonly pausedUntilMs: null; readonly failedAttempts: number; readonly lockedUntilMs: number | null };
 
 function toAccount(r: Row): Account {
   const lockedUntil = r.locked_until_ms;
@@ -52,53 +62,65 @@ const SELECT = `SELECT r.rater_id, r.name, a.secret_hash, a.failed_attempts, a.l
 
 /** The SQLite implementation over an open project. */
 export function sqliteAccounts(ctx: StoreContext): AccountStore {
-  return {
-    findByName(name) {
-      const r = ctx.db.get(`${SELECT} AND r.name = ? COLLATE NOCASE`, [name.trim()]);
+  const accounts: AccountStore = {
+    async findByName(name) {
+      const r = await ctx.db.get(`${SELECT} AND r.name = ? COLLATE NOCASE`, [name.trim()]);
       return r ? toAccount(r) : null;
     },
-    findById(raterId) {
-      const r = ctx.db.get(`${SELECT} AND r.rater_id = ?`, [raterId]);
+    async findById(raterId) {
+      const r = await ctx.db.get(`${SELECT} AND r.rater_id = ?`, [raterId]);
       return r ? toAccount(r) : null;
     },
-    setSecret(raterId, secretHash, setBy) {
-      ctx.db.transaction(() => {
-        ctx.db.run(
+    async setFirstSecret(raterId, secretHash) {
+      return await ctx.db.transaction(async () => {
+        if ((await accounts.findById(raterId))?.secretHash !== null) return false;
+        await accounts.setSecret(raterId, secretHash, null);
+        return true;
+      });
+    },
+    async setSecret(raterId, secretHash, setBy) {
+      await ctx.db.transaction(async () => {
+        await ctx.db.run(
           `INSERT INTO accounts (rater_id, secret_hash, secret_set_at, secret_set_by, failed_attempts, locked_until_ms) VALUES (?, ?, ?, ?, 0, NULL)
            ON CONFLICT (rater_id) DO UPDATE SET secret_hash = excluded.secret_hash, secret_set_at = excluded.secret_set_at,
              secret_set_by = excluded.secret_set_by, failed_attempts = 0, locked_until_ms = NULL`,
           [raterId, secretHash, nowIso(), setBy],
         );
         // The hash itself never enters the audit log.
-        appendAudit(ctx, {
+        await appendAudit(ctx, {
           actorRaterId: setBy ?? raterId,
           action: setBy === null ? 'account.secret-set' : 'account.secret-reset',
           subjectId: raterId,
         });
       });
     },
-    recordFailure(raterId, failedAttempts, lockedUntilMs) {
-      ctx.db.transaction(() => {
-        ctx.db.run('UPDATE accounts SET failed_attempts = ?, locked_until_ms = ? WHERE rater_id = ?', [
+    async recordFailure(raterId, nowMs, pauseFor) {
+      return await ctx.db.transaction(async (): Promise<FailureCount> => {
+        const current = await accounts.findById(raterId);
+        if (current?.lockedUntilMs != null && nowMs < current.lockedUntilMs) return { pausedUntilMs: current.lockedUntilMs };
+        const failedAttempts = (current?.failedAttempts ?? 0) + 1;
+        const lockedUntilMs = pauseFor(failedAttempts);
+        await ctx.db.run('UPDATE accounts SET failed_attempts = ?, locked_until_ms = ? WHERE rater_id = ?', [
           failedAttempts,
           lockedUntilMs,
           raterId,
         ]);
         if (lockedUntilMs !== null)
-          appendAudit(ctx, { actorRaterId: null, action: 'account.locked', subjectId: raterId, detail: { failedAttempts } });
+          await appendAudit(ctx, { actorRaterId: null, action: 'account.locked', subjectId: raterId, detail: { failedAttempts } });
+        return { pausedUntilMs: null, failedAttempts, lockedUntilMs };
       });
     },
-    recordSuccess(raterId) {
-      ctx.db.transaction(() => {
-        ctx.db.run('UPDATE accounts SET failed_attempts = 0, locked_until_ms = NULL WHERE rater_id = ?', [raterId]);
-        appendAudit(ctx, { actorRaterId: raterId, action: 'session.sign-in' });
+    async recordSuccess(raterId) {
+      await ctx.db.transaction(async () => {
+        await ctx.db.run('UPDATE accounts SET failed_attempts = 0, locked_until_ms = NULL WHERE rater_id = ?', [raterId]);
+        await appendAudit(ctx, { actorRaterId: raterId, action: 'session.sign-in' });
       });
     },
-    listPeople() {
-      return ctx.db
-        .all(`${SELECT} ORDER BY r.name COLLATE NOCASE`)
+    async listPeople() {
+      return (await ctx.db.all(`${SELECT} ORDER BY r.name COLLATE NOCASE`))
         .map(toAccount)
         .map((a) => ({ name: a.name, hasSecret: a.secretHash !== null }));
     },
   };
+  return accounts;
 }

@@ -20,27 +20,27 @@ import { deflateLabelmapPayload, inflateLabelmapPayload } from './labelmapPayloa
 import { labelmapWith, populated, VOXELS } from './testSupport';
 
 describe('record schemas against real store output', () => {
-  it('parse every record kind, for a reviewer and for a blinded annotator', () => {
-    const p = populated();
+  it('parse every record kind, for a reviewer and for a blinded annotator', async () => {
+    const p = await populated();
     try {
       const caseId = p.caseA.caseId;
-      const v = p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([1]), status: 'draft' });
-      p.store.submitNoLesion(p.bob, { caseId });
-      p.store.addComment(p.reviewer, { caseId, versionId: v.versionId, body: 'check the rim' });
-      p.store.addFlag(p.reviewer, { caseId, versionId: v.versionId, kind: 'needs-revision' });
+      const v = await p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([1]), status: 'draft' });
+      await p.store.submitNoLesion(p.bob, { caseId });
+      await p.store.addComment(p.reviewer, { caseId, versionId: v.versionId, body: 'check the rim' });
+      await p.store.addFlag(p.reviewer, { caseId, versionId: v.versionId, kind: 'needs-revision' });
       for (const s of [p.reviewer, p.alice]) {
-        z.array(identitySchema).parse(p.store.listIdentities());
+        z.array(identitySchema).parse(await p.store.listIdentities());
         sessionSchema.parse(s);
-        z.array(raterSchema).parse(p.store.listRaters(s));
-        z.array(caseRecordSchema).parse(p.store.listCases(s));
-        const versions = z.array(annotationVersionSchema).parse(p.store.listVersions(s, { caseId }));
+        z.array(raterSchema).parse(await p.store.listRaters(s));
+        z.array(caseRecordSchema).parse(await p.store.listCases(s));
+        const versions = z.array(annotationVersionSchema).parse(await p.store.listVersions(s, { caseId }));
         expect(versions.length).toBe(s === p.reviewer ? 2 : 1);
-        z.array(z.object({ raterId: z.string(), status: raterCaseStatusSchema })).parse(p.store.caseStatuses(s, caseId));
-        const comments = z.array(reviewCommentSchema).parse(p.store.listComments(s, caseId));
+        z.array(z.object({ raterId: z.string(), status: raterCaseStatusSchema })).parse(await p.store.caseStatuses(s, caseId));
+        const comments = z.array(reviewCommentSchema).parse(await p.store.listComments(s, caseId));
         expect(comments[0].authorName).toBe(s === p.reviewer ? 'Rita Reviewer' : null);
-        z.array(reviewFlagSchema).parse(p.store.listFlags(s, caseId));
-        z.array(auditEntrySchema).parse(p.store.auditLog(s));
-        integrityReportSchema.parse(p.store.integrityReport(s));
+        z.array(reviewFlagSchema).parse(await p.store.listFlags(s, caseId));
+        z.array(auditEntrySchema).parse(await p.store.auditLog(s));
+        integrityReportSchema.parse(await p.store.integrityReport(s));
       }
     } finally {
       p.store.close();
@@ -57,8 +57,12 @@ describe('labelmap payload', () => {
   });
 
   it('refuses a payload of the wrong size or that is not gzip', () => {
-    expect(() => inflateLabelmapPayload(deflateLabelmapPayload(new Uint8Array(VOXELS + 1)), VOXELS)).toThrow(/more than the case's 120 voxels/);
-    expect(() => inflateLabelmapPayload(deflateLabelmapPayload(new Uint8Array(VOXELS - 1)), VOXELS)).toThrow(/has 119 voxels but the case grid has 120/);
+    expect(() => inflateLabelmapPayload(deflateLabelmapPayload(new Uint8Array(VOXELS + 1)), VOXELS)).toThrow(
+      /more than the case's 120 voxels/,
+    );
+    expect(() => inflateLabelmapPayload(deflateLabelmapPayload(new Uint8Array(VOXELS - 1)), VOXELS)).toThrow(
+      /has 119 voxels but the case grid has 120/,
+    );
     expect(() => inflateLabelmapPayload(Uint8Array.of(1, 2, 3), VOXELS)).toThrow(/not valid gzip/);
   });
 });

@@ -15,8 +15,8 @@ export interface AuditInput {
   detail?: Record<string, unknown>;
 }
 
-export function appendAudit(ctx: StoreContext, e: AuditInput): void {
-  ctx.db.run('INSERT INTO audit_log (at, actor_rater_id, action, case_id, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)', [
+export async function appendAudit(ctx: StoreContext, e: AuditInput): Promise<void> {
+  await ctx.db.run('INSERT INTO audit_log (at, actor_rater_id, action, case_id, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)', [
     nowIso(),
     e.actorRaterId,
     e.action,
@@ -69,9 +69,9 @@ function ownDetail(detail: string): string {
  * numbered 1, 2, 3… among themselves: the global sequence numbers would count, by their gaps,
  * everyone else's actions in between, and the detail keeps only facts about their own work.
  */
-export function readAudit(ctx: StoreContext, viewer: Session, limit = 500): AuditEntry[] {
-  if (viewer.role !== 'annotator') return ctx.db.all('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?', [limit]).map(toEntry);
-  const rows = ctx.db.all(
+export async function readAudit(ctx: StoreContext, viewer: Session, limit = 500): Promise<AuditEntry[]> {
+  if (viewer.role !== 'annotator') return (await ctx.db.all('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?', [limit])).map(toEntry);
+  const rows = await ctx.db.all(
     'SELECT *, ROW_NUMBER() OVER (ORDER BY seq) AS own_seq FROM audit_log WHERE actor_rater_id = ? ORDER BY seq DESC LIMIT ?',
     [viewer.raterId, limit],
   );

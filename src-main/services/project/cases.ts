@@ -67,7 +67,7 @@ function storedPath(ctx: StoreContext, p: string): string {
  * Adds a case. `actor` null is the app itself (the composition root registering the demo's cases
  * before anyone has signed in); a session must be an admin's.
  */
-export function addCase(ctx: StoreContext, actor: Session | null, input: NewCase): CaseRecord {
+export async function addCase(ctx: StoreContext, actor: Session | null, input: NewCase): Promise<CaseRecord> {
   if (actor !== null && !mayManageProject(actor.role)) fail('forbidden', 'only an admin can add cases');
   const name = typeof input?.name === 'string' ? input.name.trim() : '';
   if (!name) fail('bad-request', 'a case needs a name');
@@ -75,12 +75,13 @@ export function addCase(ctx: StoreContext, actor: Session | null, input: NewCase
     fail('bad-request', `case source must be nifti or dicom, not "${String(input.source)}"`);
   if (!Array.isArray(input.series) || input.series.length === 0) fail('bad-request', `case "${name}" needs at least one image series`);
   input.series.forEach((s) => checkGeometry(s.geometry, s.label));
-  return ctx.db.transaction(() => {
-    if (ctx.db.get('SELECT 1 AS x FROM cases WHERE name = ?', [name])) fail('bad-request', `a case named "${name}" already exists`);
+  return await ctx.db.transaction(async () => {
+    if (await ctx.db.get('SELECT 1 AS x FROM cases WHERE name = ?', [name])) fail('bad-request', `a case named "${name}" already exists`);
     const caseId = newId('case');
     const createdAt = nowIso();
-    ctx.db.run('INSERT INTO cases (case_id, name, source, created_at) VALUES (?, ?, ?, ?)', [caseId, name, input.source, createdAt]);
-    const series: SeriesRecord[] = input.series.map((s, ordinal) => {
+    await ctx.db.run('INSERT INTO cases (case_id, name, source, created_at) VALUES (?, ?, ?, ?)', [caseId, name, input.source, createdAt]);
+    const series: SeriesRecord[] = [];
+    for (const [ordinal, s] of input.series.entries()) {
       const rec: SeriesRecord = {
         seriesId: newId('series'),
         caseId,
@@ -95,7 +96,7 @@ export function addCase(ctx: StoreContext, actor: Session | null, input: NewCase
           direction: [...s.geometry.direction] as unknown as Direction,
         },
       };
-      ctx.db.run(
+      await ctx.db.run(
         'INSERT INTO series (series_id, case_id, ordinal, label, path, b_value, dims, spacing_mm, origin_lps, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           rec.seriesId,
@@ -110,11 +111,11 @@ export function addCase(ctx: StoreContext, actor: Session | null, input: NewCase
           JSON.stringify(rec.geometry.direction),
         ],
       );
-      return rec;
-    });
+      series.push(rec);
+    }
     const dwi = input.series.some((s) => s.bValue !== undefined && s.bValue !== null);
     const first = input.sequence ?? (dwi ? { name: 'dwi', kind: 'dwi' as const } : { name: 'image', kind: 'other' as const });
-    const sequence = insertSequence(
+    const sequence = await insertSequence(
       ctx,
       caseId,
       0,
@@ -125,9 +126,9 @@ export function addCase(ctx: StoreContext, actor: Session | null, input: NewCase
         geometry: input.series[0].geometry,
       }),
     );
-    ctx.db.run('UPDATE cases SET reference_sequence_id = ? WHERE case_id = ?', [sequence.sequenceId, caseId]);
-    appendAudit(ctx, { actorRaterId: actor?.raterId ?? null, action: 'case.add', caseId, detail: { name, series: series.length } });
-    enrolCase(ctx, caseId);
+    await ctx.db.run('UPDATE cases SET reference_sequence_id = ? WHERE case_id = ?', [sequence.sequenceId, caseId]);
+    await appendAudit(ctx, { actorRaterId: actor?.raterId ?? null, action: 'case.add', caseId, detail: { name, series: series.length } });
+    await enrolCase(ctx, caseId);
     return { caseId, name, source: input.source, createdAt, series, sequences: [sequence], referenceSequenceId: sequence.sequenceId };
   });
 }
@@ -146,7 +147,7 @@ function checkedSequence(input: NewSequence): NewSequence {
   return { ...input, name };
 }
 
-function insertSequence(ctx: StoreContext, caseId: string, ordinal: number, s: NewSequence): SequenceRecord {
+async function insertSequence(ctx: StoreContext, caseId: string, ordinal: number, s: NewSequence): Promise<SequenceRecord> {
   const rec: SequenceRecord = {
     sequenceId: newId('seq'),
     name: s.name,
@@ -156,7 +157,7 @@ function insertSequence(ctx: StoreContext, caseId: string, ordinal: number, s: N
     geometry: s.geometry,
   };
   const g = s.geometry;
-  ctx.db.run(
+  await ctx.db.run(
     'INSERT INTO sequences (sequence_id, case_id, ordinal, name, kind, path, volumes, dims, spacing_mm, origin_lps, direction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [
       rec.sequenceId,
@@ -201,16 +202,19 @@ function geometryOf(r: Row): SeriesGeometry {
  * caller has read the file and checked that its field of view meets the reference grid's (that
  * needs the voxels); the store keeps names unique per case.
  */
-export function addSequence(ctx: StoreContext, actor: Session, caseId: string, input: NewSequence): SequenceRecord {
+export async function addSequence(ctx: StoreContext, actor: Session, caseId: string, input: NewSequence): Promise<SequenceRecord> {
   if (!seesAllRaters(actor.role)) fail('forbidden', 'only reviewers and admins can add sequences to a case');
   const checked = checkedSequence(input);
-  return ctx.db.transaction(() => {
-    if (!ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ?', [caseId])) fail('not-found', `no case ${caseId}`);
-    if (ctx.db.get('SELECT 1 AS x FROM sequences WHERE case_id = ? AND name = ?', [caseId, checked.name]))
+  return await ctx.db.transaction(async () => {
+    if (!(await ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ?', [caseId]))) fail('not-found', `no case ${caseId}`);
+    if (await ctx.db.get('SELECT 1 AS x FROM sequences WHERE case_id = ? AND name = ?', [caseId, checked.name]))
       fail('bad-request', `the case already has a sequence named "${checked.name}"; choose another name`);
-    const next = int(ctx.db.get('SELECT COALESCE(MAX(ordinal), -1) + 1 AS n FROM sequences WHERE case_id = ?', [caseId]) ?? { n: 0 }, 'n');
-    const rec = insertSequence(ctx, caseId, next, checked);
-    appendAudit(ctx, {
+    const next = int(
+      (await ctx.db.get('SELECT COALESCE(MAX(ordinal), -1) + 1 AS n FROM sequences WHERE case_id = ?', [caseId])) ?? { n: 0 },
+      'n',
+    );
+    const rec = await insertSequence(ctx, caseId, next, checked);
+    await appendAudit(ctx, {
       actorRaterId: actor.raterId,
       action: 'sequence.add',
       caseId,
@@ -228,22 +232,22 @@ export function addSequence(ctx: StoreContext, actor: Session, caseId: string, i
  * first version the reference is fixed; the other sequences are still shown, resampled into it.
  * `series` is rewritten to the new reference's volumes, so every reader of the grid follows.
  */
-export function setReferenceSequence(ctx: StoreContext, actor: Session, caseId: string, sequenceId: string): CaseRecord {
+export async function setReferenceSequence(ctx: StoreContext, actor: Session, caseId: string, sequenceId: string): Promise<CaseRecord> {
   if (!mayManageProject(actor.role)) fail('forbidden', "only an admin can choose a case's reference sequence");
-  ctx.db.transaction(() => {
-    const r = ctx.db.get('SELECT * FROM sequences WHERE case_id = ? AND sequence_id = ?', [caseId, sequenceId]);
+  await ctx.db.transaction(async () => {
+    const r = await ctx.db.get('SELECT * FROM sequences WHERE case_id = ? AND sequence_id = ?', [caseId, sequenceId]);
     if (!r) fail('not-found', `case ${caseId} has no sequence ${sequenceId}`);
-    const versions = int(ctx.db.get('SELECT COUNT(*) AS n FROM annotation_versions WHERE case_id = ?', [caseId]) ?? { n: 0 }, 'n');
+    const versions = int((await ctx.db.get('SELECT COUNT(*) AS n FROM annotation_versions WHERE case_id = ?', [caseId])) ?? { n: 0 }, 'n');
     if (versions > 0)
       fail(
         'bad-request',
         `the reference grid cannot change once the case has annotations (${versions} saved version${versions === 1 ? '' : 's'} live on it); the other sequences are shown resampled into it`,
       );
     const seq = toSequence(r);
-    ctx.db.run('DELETE FROM series WHERE case_id = ?', [caseId]);
-    seq.volumes.forEach((v, ordinal) => {
+    await ctx.db.run('DELETE FROM series WHERE case_id = ?', [caseId]);
+    for (const [ordinal, v] of seq.volumes.entries()) {
       const g = seq.geometry;
-      ctx.db.run(
+      await ctx.db.run(
         'INSERT INTO series (series_id, case_id, ordinal, label, path, b_value, dims, spacing_mm, origin_lps, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           newId('series'),
@@ -258,9 +262,9 @@ export function setReferenceSequence(ctx: StoreContext, actor: Session, caseId: 
           JSON.stringify(g.direction),
         ],
       );
-    });
-    ctx.db.run('UPDATE cases SET reference_sequence_id = ? WHERE case_id = ?', [sequenceId, caseId]);
-    appendAudit(ctx, {
+    }
+    await ctx.db.run('UPDATE cases SET reference_sequence_id = ? WHERE case_id = ?', [sequenceId, caseId]);
+    await appendAudit(ctx, {
       actorRaterId: actor.raterId,
       action: 'sequence.reference',
       caseId,
@@ -268,7 +272,7 @@ export function setReferenceSequence(ctx: StoreContext, actor: Session, caseId: 
       detail: { name: seq.name },
     });
   });
-  return getCase(ctx, actor, caseId);
+  return await getCase(ctx, actor, caseId);
 }
 
 /**
@@ -277,16 +281,16 @@ export function setReferenceSequence(ctx: StoreContext, actor: Session, caseId: 
  * case may read the same file). The audit keeps what was removed, path included, so it can be added
  * back.
  */
-export function removeSequence(ctx: StoreContext, actor: Session, caseId: string, sequenceId: string): CaseRecord {
+export async function removeSequence(ctx: StoreContext, actor: Session, caseId: string, sequenceId: string): Promise<CaseRecord> {
   if (!mayManageProject(actor.role)) fail('forbidden', 'only an admin can remove a sequence from a case');
-  ctx.db.transaction(() => {
-    const r = ctx.db.get('SELECT * FROM sequences WHERE case_id = ? AND sequence_id = ?', [caseId, sequenceId]);
+  await ctx.db.transaction(async () => {
+    const r = await ctx.db.get('SELECT * FROM sequences WHERE case_id = ? AND sequence_id = ?', [caseId, sequenceId]);
     if (!r) fail('not-found', `case ${caseId} has no sequence ${sequenceId}`);
     const seq = toSequence(r);
-    if (ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ? AND reference_sequence_id = ?', [caseId, sequenceId]))
+    if (await ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ? AND reference_sequence_id = ?', [caseId, sequenceId]))
       fail('bad-request', `"${seq.name}" is the case's reference grid, which annotations live on; it cannot be removed`);
-    ctx.db.run('DELETE FROM sequences WHERE sequence_id = ?', [sequenceId]);
-    appendAudit(ctx, {
+    await ctx.db.run('DELETE FROM sequences WHERE sequence_id = ?', [sequenceId]);
+    await appendAudit(ctx, {
       actorRaterId: actor.raterId,
       action: 'sequence.remove',
       caseId,
@@ -294,7 +298,7 @@ export function removeSequence(ctx: StoreContext, actor: Session, caseId: string
       detail: { name: seq.name, kind: seq.kind, path: seq.path },
     });
   });
-  return getCase(ctx, actor, caseId);
+  return await getCase(ctx, actor, caseId);
 }
 
 function toSeries(r: Row): SeriesRecord {
@@ -309,17 +313,17 @@ function toSeries(r: Row): SeriesRecord {
   };
 }
 
-export function isAssigned(ctx: StoreContext, raterId: string, caseId: string): boolean {
-  return ctx.db.get('SELECT 1 AS x FROM assignments WHERE rater_id = ? AND case_id = ?', [raterId, caseId]) !== null;
+export async function isAssigned(ctx: StoreContext, raterId: string, caseId: string): Promise<boolean> {
+  return (await ctx.db.get('SELECT 1 AS x FROM assignments WHERE rater_id = ? AND case_id = ?', [raterId, caseId])) !== null;
 }
 
 /** The case as the session may see it; an annotator must be assigned to it. Unknown and hidden look alike. */
-export function getCase(ctx: StoreContext, viewer: Session, caseId: string): CaseRecord {
-  const r = ctx.db.get('SELECT * FROM cases WHERE case_id = ?', [caseId]);
-  if (!r || (needsAssignmentToAnnotate(viewer.role) && !isAssigned(ctx, viewer.raterId, caseId)))
+export async function getCase(ctx: StoreContext, viewer: Session, caseId: string): Promise<CaseRecord> {
+  const r = await ctx.db.get('SELECT * FROM cases WHERE case_id = ?', [caseId]);
+  if (!r || (needsAssignmentToAnnotate(viewer.role) && !(await isAssigned(ctx, viewer.raterId, caseId))))
     fail('not-found', `no case ${caseId} for this rater`);
-  const series = ctx.db.all('SELECT * FROM series WHERE case_id = ? ORDER BY ordinal', [caseId]).map(toSeries);
-  const sequences = ctx.db.all('SELECT * FROM sequences WHERE case_id = ? ORDER BY ordinal', [caseId]).map(toSequence);
+  const series = (await ctx.db.all('SELECT * FROM series WHERE case_id = ? ORDER BY ordinal', [caseId])).map(toSeries);
+  const sequences = (await ctx.db.all('SELECT * FROM sequences WHERE case_id = ? ORDER BY ordinal', [caseId])).map(toSequence);
   return {
     caseId,
     name: text(r, 'name'),
@@ -332,35 +336,37 @@ export function getCase(ctx: StoreContext, viewer: Session, caseId: string): Cas
 }
 
 /** Cases the session may see: all for reviewers/admins, assigned ones for annotators. */
-export function listCases(ctx: StoreContext, viewer: Session): CaseRecord[] {
+export async function listCases(ctx: StoreContext, viewer: Session): Promise<CaseRecord[]> {
   const ids = seesAllRaters(viewer.role)
-    ? ctx.db.all('SELECT case_id FROM cases ORDER BY name')
-    : ctx.db.all('SELECT c.case_id FROM cases c JOIN assignments a ON a.case_id = c.case_id WHERE a.rater_id = ? ORDER BY c.name', [
+    ? await ctx.db.all('SELECT case_id FROM cases ORDER BY name')
+    : await ctx.db.all('SELECT c.case_id FROM cases c JOIN assignments a ON a.case_id = c.case_id WHERE a.rater_id = ? ORDER BY c.name', [
         viewer.raterId,
       ]);
-  return ids.map((r) => getCase(ctx, viewer, text(r, 'case_id')));
+  return Promise.all(ids.map((r) => getCase(ctx, viewer, text(r, 'case_id'))));
 }
 
 /** The reference grid of a case (series 0), for mask validation and for encoding saves. No blinding: internal. */
-export function referenceGeometry(ctx: StoreContext, caseId: string): SeriesGeometry {
-  const r = ctx.db.get('SELECT * FROM series WHERE case_id = ? AND ordinal = 0', [caseId]);
+export async function referenceGeometry(ctx: StoreContext, caseId: string): Promise<SeriesGeometry> {
+  const r = await ctx.db.get('SELECT * FROM series WHERE case_id = ? AND ordinal = 0', [caseId]);
   if (!r) fail('not-found', `no case ${caseId}`);
   return toSeries(r).geometry;
 }
 
-export function assign(ctx: StoreContext, actor: Session, raterId: string, caseId: string): void {
+export async function assign(ctx: StoreContext, actor: Session, raterId: string, caseId: string): Promise<void> {
   if (!mayManageProject(actor.role)) fail('forbidden', 'only an admin can assign cases');
-  ctx.db.transaction(() => {
-    if (!ctx.db.get('SELECT 1 AS x FROM raters WHERE rater_id = ?', [raterId])) fail('not-found', `no rater ${raterId}`);
-    if (!ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ?', [caseId])) fail('not-found', `no case ${caseId}`);
-    if (isAssigned(ctx, raterId, caseId)) return;
-    ctx.db.run('INSERT INTO assignments (rater_id, case_id, assigned_at) VALUES (?, ?, ?)', [raterId, caseId, nowIso()]);
-    appendAudit(ctx, { actorRaterId: actor.raterId, action: 'case.assign', caseId, subjectId: raterId });
+  await ctx.db.transaction(async () => {
+    if (!(await ctx.db.get('SELECT 1 AS x FROM raters WHERE rater_id = ?', [raterId]))) fail('not-found', `no rater ${raterId}`);
+    if (!(await ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ?', [caseId]))) fail('not-found', `no case ${caseId}`);
+    if (await isAssigned(ctx, raterId, caseId)) return;
+    await ctx.db.run('INSERT INTO assignments (rater_id, case_id, assigned_at) VALUES (?, ?, ?)', [raterId, caseId, nowIso()]);
+    await appendAudit(ctx, { actorRaterId: actor.raterId, action: 'case.assign', caseId, subjectId: raterId });
   });
 }
 
 /** Raters assigned to a case (reviewers/admins only: who else works on a case is itself unblinding). */
-export function assignedRaterIds(ctx: StoreContext, viewer: Session, caseId: string): string[] {
+export async function assignedRaterIds(ctx: StoreContext, viewer: Session, caseId: string): Promise<string[]> {
   if (!seesAllRaters(viewer.role)) fail('forbidden', 'only reviewers and admins see who is assigned to a case');
-  return ctx.db.all('SELECT rater_id FROM assignments WHERE case_id = ? ORDER BY assigned_at', [caseId]).map((r) => text(r, 'rater_id'));
+  return (await ctx.db.all('SELECT rater_id FROM assignments WHERE case_id = ? ORDER BY assigned_at', [caseId])).map((r) =>
+    text(r, 'rater_id'),
+  );
 }

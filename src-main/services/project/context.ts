@@ -5,16 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ANNOTATIONS_DIR } from './annotationFiles';
-import type { Db } from './sqlite';
+import type { DbPort } from './dbPort';
 
 export interface StoreContext {
-  readonly db: Db;
+  readonly db: DbPort;
   readonly dir: string;
   readonly annotationsDir: string;
   readonly appVersion: string;
 }
 
-export function makeContext(db: Db, dir: string, appVersion: string): StoreContext {
+export function makeContext(db: DbPort, dir: string, appVersion: string): StoreContext {
   return { db, dir, annotationsDir: path.join(dir, ANNOTATIONS_DIR), appVersion };
 }
 

@@ -32,7 +32,9 @@ interface Saved {
 /** Runs the child until it has saved at least once, waits a random 0–60 ms more, then SIGKILLs it. */
 function runAndKill(dir: string, raterId: string, caseId: string, rand: () => number): Promise<{ saved: Saved[]; readyAt: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, raterId, caseId, APP_VERSION], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, raterId, caseId, APP_VERSION], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const saved: Saved[] = [];
     let readyAt = -1;
     let buffer = '';
@@ -76,17 +78,20 @@ function isHotJournal(p: string): boolean {
   return Buffer.from(head).equals(Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]));
 }
 
-
 describe('crash safety', () => {
   it(`survives ${KILLS} SIGKILLs in the middle of an autosave loop`, async () => {
     const seed = Number(process.env.QUORUM_CRASH_SEED ?? Date.now() % 1_000_000);
     const rand = mulberry32(seed);
     const dir = tempDir('quorum-crash-');
-    let store = ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
-    const admin = store.signIn(store.createIdentity('Admin', 'admin').raterId);
-    const rater = store.createRater(admin, 'Autosaver', 'annotator');
-    const c = store.addCase(admin, { name: 'crash', source: 'nifti', series: [{ label: 'T1', path: 'crash.nii.gz', geometry: CRASH_GRID }] });
-    store.assign(admin, rater.raterId, c.caseId);
+    let store = await ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
+    const admin = await store.signIn((await store.createIdentity('Admin', 'admin')).raterId);
+    const rater = await store.createRater(admin, 'Autosaver', 'annotator');
+    const c = await store.addCase(admin, {
+      name: 'crash',
+      source: 'nifti',
+      series: [{ label: 'T1', path: 'crash.nii.gz', geometry: CRASH_GRID }],
+    });
+    await store.assign(admin, rater.raterId, c.caseId);
     store.close();
 
     let totalReported = 0;
@@ -99,14 +104,14 @@ describe('crash safety', () => {
 
       // A kill inside a DB transaction leaves a hot journal that SQLite must roll back on open.
       if (isHotJournal(path.join(dir, 'quorum.sqlite-journal'))) hotJournals++;
-      store = ProjectStore.open(dir, { appVersion: APP_VERSION });
+      store = await ProjectStore.open(dir, { appVersion: APP_VERSION });
       // The killed child held SQLite's lock (a directory in this VFS); reopening must clear it, not hang.
       expect(store.openReport.notes.join(' ')).toMatch(/stale database lock left by process \d+/);
       const report = store.openReport.integrity;
       expect(report.sqlite, `seed ${seed} kill ${kill}`).toEqual(['ok']);
       expect(report.fileProblems, `seed ${seed} kill ${kill}`).toEqual([]);
-      const session = store.signIn(rater.raterId);
-      const versions = store.listVersions(session, { caseId: c.caseId });
+      const session = await store.signIn(rater.raterId);
+      const versions = await store.listVersions(session, { caseId: c.caseId });
       // The child numbered its saves from the count it found: k-th version ↔ expectedLabelmap(k).
       const last = saved[saved.length - 1];
       expect(saved[0].k).toBe(readyAt + 1);
@@ -121,20 +126,23 @@ describe('crash safety', () => {
         if (v.noLesion) continue;
         const onDisk = fs.readFileSync(path.join(dir, 'annotations', v.fileName ?? ''));
         expect(sha256Hex(onDisk)).toBe(v.fileHash);
-        expect(store.readVersionLabelmap(session, v.versionId)).toEqual(expectedLabelmap(k));
+        expect(await store.readVersionLabelmap(session, v.versionId)).toEqual(expectedLabelmap(k));
       }
       store.close();
     }
 
     // Finally every version ever saved decodes to exactly what was saved.
-    store = ProjectStore.open(dir, { appVersion: APP_VERSION });
+    store = await ProjectStore.open(dir, { appVersion: APP_VERSION });
     try {
-      const session = store.signIn(rater.raterId);
-      const versions = store.listVersions(session, { caseId: c.caseId });
+      const session = await store.signIn(rater.raterId);
+      const versions = await store.listVersions(session, { caseId: c.caseId });
       expect(versions.length).toBe(totalReported + inFlightCommitted);
-      versions.forEach((v, i) => expect(store.readVersionLabelmap(session, v.versionId), `version ${i + 1}`).toEqual(expectedLabelmap(i + 1)));
+      for (const [i, v] of versions.entries())
+        expect(await store.readVersionLabelmap(session, v.versionId), `version ${i + 1}`).toEqual(expectedLabelmap(i + 1));
       expect(versions.every((v, i) => i === 0 || v.parentVersionId === versions[i - 1].versionId)).toBe(true);
-      console.log(`crash test seed ${seed}: ${KILLS} kills, ${versions.length} versions, ${inFlightCommitted} in-flight saves committed before their report, ${hotJournals} hot journals rolled back, ${store.openReport.integrity.tempFiles.length} temp files and ${store.openReport.integrity.unreferencedFiles.length} unreferenced files left by kills`);
+      console.log(
+        `crash test seed ${seed}: ${KILLS} kills, ${versions.length} versions, ${inFlightCommitted} in-flight saves committed before their report, ${hotJournals} hot journals rolled back, ${store.openReport.integrity.tempFiles.length} temp files and ${store.openReport.integrity.unreferencedFiles.length} unreferenced files left by kills`,
+      );
     } finally {
       store.close();
     }

@@ -32,10 +32,10 @@ export async function registerFolderCases(
   folder: string,
   source: CaseGeometrySource,
 ): Promise<{ added: string[]; skipped: string[] }> {
-  store.setOpenEnrolment(true);
+  await store.setOpenEnrolment(true);
   const listed = await source.listCases(folder);
   if (!listed.ok) return { added: [], skipped: [`${folder}: ${listed.error.message}`] };
-  const known = new Set(store.caseNames());
+  const known = new Set(await store.caseNames());
   const added: string[] = [];
   const skipped: string[] = [];
   for (const entry of listed.value.cases) {
@@ -49,7 +49,7 @@ export async function registerFolderCases(
       skipped.push(`${entry.name}: ${loaded.error.message}`);
       continue;
     }
-    store.addCaseAsApp({
+    await store.addCaseAsApp({
       name: entry.name,
       source: loaded.value.source,
       series: loaded.value.volumes.map((v) => ({

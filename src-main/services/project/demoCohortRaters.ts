@@ -9,41 +9,41 @@ import { int, text } from './sqlite';
 
 const KEY = 'seeded_raters';
 
-export function seededRaterIds(ctx: StoreContext): string[] {
-  const row = ctx.db.get('SELECT value FROM project_meta WHERE key = ?', [KEY]);
+export async function seededRaterIds(ctx: StoreContext): Promise<string[]> {
+  const row = await ctx.db.get('SELECT value FROM project_meta WHERE key = ?', [KEY]);
   if (!row) return [];
   const parsed: unknown = JSON.parse(text(row, 'value'));
   return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** Human raters that count for the bootstrap admin rule: everyone but the app's seeded raters. */
-export function peopleCount(ctx: StoreContext): number {
-  const seeded = seededRaterIds(ctx);
-  const total = int(ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE kind = 'human'") ?? { n: 0 }, 'n');
+export async function peopleCount(ctx: StoreContext): Promise<number> {
+  const seeded = await seededRaterIds(ctx);
+  const total = int((await ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE kind = 'human'")) ?? { n: 0 }, 'n');
   if (seeded.length === 0) return total;
   const marks = seeded.map(() => '?').join(', ');
   const among = int(
-    ctx.db.get(`SELECT COUNT(*) AS n FROM raters WHERE kind = 'human' AND rater_id IN (${marks})`, seeded) ?? { n: 0 },
+    (await ctx.db.get(`SELECT COUNT(*) AS n FROM raters WHERE kind = 'human' AND rater_id IN (${marks})`, seeded)) ?? { n: 0 },
     'n',
   );
   return total - among;
 }
 
 /** Marks a rater as seeded by the app (call in the transaction that creates it). */
-export function markSeeded(ctx: StoreContext, raterId: string): void {
-  const ids = [...seededRaterIds(ctx), raterId];
-  ctx.db.run('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+export async function markSeeded(ctx: StoreContext, raterId: string): Promise<void> {
+  const ids = [...(await seededRaterIds(ctx)), raterId];
+  await ctx.db.run('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
     KEY,
     JSON.stringify(ids),
   ]);
 }
 
 /** Raters with any version on the case (app-level, no blinding: the seeder asks what is there already). */
-export function ratersWithVersions(ctx: StoreContext, caseId: string): Array<{ raterId: string; kind: string }> {
-  return ctx.db
-    .all(
+export async function ratersWithVersions(ctx: StoreContext, caseId: string): Promise<Array<{ raterId: string; kind: string }>> {
+  return (
+    await ctx.db.all(
       'SELECT DISTINCT r.rater_id, r.kind FROM annotation_versions v JOIN raters r ON r.rater_id = v.rater_id WHERE v.case_id = ? ORDER BY r.rater_id',
       [caseId],
     )
-    .map((r) => ({ raterId: text(r, 'rater_id'), kind: text(r, 'kind') }));
+  ).map((r) => ({ raterId: text(r, 'rater_id'), kind: text(r, 'kind') }));
 }

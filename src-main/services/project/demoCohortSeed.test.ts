@@ -139,21 +139,21 @@ describe('a missing or broken cohort', () => {
     return dir;
   }
 
-  it('is a note, never an exception, and seeds nothing', () => {
-    const store = openTemp(path.join(tmp, 'broken-project'));
+  it('is a note, never an exception, and seeds nothing', async () => {
+    const store = await openTemp(path.join(tmp, 'broken-project'));
     try {
-      const none = seedDemoCohort(store, folderWith({ name: 'x', cases: [] }));
+      const none = await seedDemoCohort(store, folderWith({ name: 'x', cases: [] }));
       expect(none).toEqual({ added: [], notes: [] });
-      const missing = seedDemoCohort(store, folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }));
+      const missing = await seedDemoCohort(store, folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }));
       expect(missing.notes.join()).toMatch(/not generated yet .*cohort\.json.*fetch-sample-data/);
-      const notJson = seedDemoCohort(store, folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }, '{ nope'));
+      const notJson = await seedDemoCohort(store, folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }, '{ nope'));
       expect(notJson.notes.join()).toMatch(/cohort\.json is not JSON/);
-      const oldFormat = seedDemoCohort(
+      const oldFormat = await seedDemoCohort(
         store,
         folderWith({ name: 'x', cases: [], cohort: 'cohort.json' }, JSON.stringify({ format: 0, cases: [] })),
       );
       expect(oldFormat.notes.join()).toMatch(/not a demo cohort index of format 1: format/);
-      expect(store.listIdentities()).toEqual([]);
+      expect(await store.listIdentities()).toEqual([]);
     } finally {
       store.close();
     }

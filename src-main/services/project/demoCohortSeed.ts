@@ -39,9 +39,9 @@ export function cohortFileOf(demoFolder: string): string | null {
   return typeof cohort === 'string' ? path.resolve(demoFolder, cohort) : null;
 }
 
-function seededRater(store: ProjectStore, name: string, notes: string[]): Session | null {
-  const seeded = new Set(store.seededRaterIds());
-  const existing = store.personByNameAsApp(name);
+async function seededRater(store: ProjectStore, name: string, notes: string[]): Promise<Session | null> {
+  const seeded = new Set(await store.seededRaterIds());
+  const existing = await store.personByNameAsApp(name);
   if (existing) {
     // Someone may have signed up under the same name; their work is theirs, not the cohort's.
     if (!seeded.has(existing.raterId)) {
@@ -50,7 +50,7 @@ function seededRater(store: ProjectStore, name: string, notes: string[]): Sessio
     }
     return { raterId: existing.raterId, role: existing.role };
   }
-  const r = store.createSeededRater(name);
+  const r = await store.createSeededRater(name);
   return { raterId: r.raterId, role: r.role };
 }
 
@@ -58,24 +58,24 @@ function readBytes(cohortDir: string, rel: string): Uint8Array {
   return new Uint8Array(readFileSync(path.join(cohortDir, rel)));
 }
 
-function seedCase(
+async function seedCase(
   store: ProjectStore,
   cohortDir: string,
   c: CohortCase,
   record: CaseRecord,
   raters: Map<string, Session>,
   report: CohortSeedReport,
-): void {
-  const present = store.ratersWithVersionsAsApp(record.caseId);
+): Promise<void> {
+  const present = await store.ratersWithVersionsAsApp(record.caseId);
   const has = new Set(present.map((p) => p.raterId));
   for (const r of c.raters) {
     const session = raters.get(r.rater);
     if (!session || has.has(session.raterId)) continue;
     if (r.mask === null) {
-      store.submitNoLesion(session, { caseId: record.caseId });
+      await store.submitNoLesion(session, { caseId: record.caseId });
       report.added.push(`${c.name}: ${r.rater} no lesion`);
     } else {
-      store.importMask(session, {
+      await store.importMask(session, {
         caseId: record.caseId,
         bytes: readBytes(cohortDir, r.mask),
         fileName: path.basename(r.mask),
@@ -90,7 +90,7 @@ function seedCase(
     // The file holds p × 255 with scl_slope 1/255; re-quantising the scaled values gives the stored bytes back.
     const probability = quantiseProbabilities([Float32Array.from(prob.data)]);
     const provenance = inferenceProvenanceSchema.parse(JSON.parse(readFileSync(path.join(cohortDir, c.model.provenance), 'utf8')));
-    store.saveModelResultAsApp({
+    await store.saveModelResultAsApp({
       caseId: record.caseId,
       mask: Uint8Array.from(mask.data),
       probability,
@@ -102,7 +102,7 @@ function seedCase(
 }
 
 /** Seeds what is missing of the cohort into the store (see the file comment). */
-export function seedDemoCohort(store: ProjectStore, demoFolder: string): CohortSeedReport {
+export async function seedDemoCohort(store: ProjectStore, demoFolder: string): Promise<CohortSeedReport> {
   const report: CohortSeedReport = { added: [], notes: [] };
   let cohortFile: string | null;
   let manifest: CohortManifest;
@@ -122,7 +122,7 @@ export function seedDemoCohort(store: ProjectStore, demoFolder: string): CohortS
   const raters = new Map<string, Session>();
   for (const r of manifest.raters) {
     try {
-      const s = seededRater(store, r.name, report.notes);
+      const s = await seededRater(store, r.name, report.notes);
       if (s) raters.set(r.name, s);
     } catch (err) {
       report.notes.push(`${r.name}: ${(err as Error).message}`);
@@ -131,7 +131,7 @@ export function seedDemoCohort(store: ProjectStore, demoFolder: string): CohortS
   // Any seeded rater sees every case (open enrolment); its list finds the cohort's case records.
   const viewer = [...raters.values()][0];
   if (!viewer) return report;
-  const records = store.listCases(viewer);
+  const records = await store.listCases(viewer);
   for (const c of manifest.cases) {
     const image = path.resolve(cohortDir, c.image);
     const record = records.find((r) => r.name === c.name && path.resolve(store.dir, r.series[0]?.path ?? '') === image);
@@ -140,7 +140,7 @@ export function seedDemoCohort(store: ProjectStore, demoFolder: string): CohortS
       continue;
     }
     try {
-      seedCase(store, cohortDir, c, record, raters, report);
+      await seedCase(store, cohortDir, c, record, raters, report);
     } catch (err) {
       report.notes.push(`${c.name}: ${(err as Error).message}`);
     }

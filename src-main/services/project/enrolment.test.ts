@@ -25,20 +25,20 @@ const volume = (label: string, bValue: number | null): VolumeInfo => ({
 const entry = (name: string): CaseEntry => ({ name, path: `/images/${name}.nii.gz`, kind: 'nifti', description: '' });
 
 describe('open enrolment', () => {
-  it('assigns every existing and future rater to every existing and future case', () => {
-    const store = openTemp();
+  it('assigns every existing and future rater to every existing and future case', async () => {
+    const store = await openTemp();
     try {
-      const early = store.signIn(store.createIdentity('Early Annotator').raterId);
-      const c1 = store.addCaseAsApp({ name: 'c1', source: 'nifti', series: [{ label: 'T1', path: '/x/c1.nii', geometry: GRID }] });
+      const early = await store.signIn((await store.createIdentity('Early Annotator')).raterId);
+      const c1 = await store.addCaseAsApp({ name: 'c1', source: 'nifti', series: [{ label: 'T1', path: '/x/c1.nii', geometry: GRID }] });
       // Off: an unassigned annotator sees no case.
-      expect(store.listCases(early)).toEqual([]);
-      store.setOpenEnrolment(true);
-      expect(store.listCases(early).map((c) => c.name)).toEqual(['c1']);
-      const late = store.signIn(store.createIdentity('Late Annotator').raterId);
-      store.addCaseAsApp({ name: 'c2', source: 'nifti', series: [{ label: 'T1', path: '/x/c2.nii', geometry: GRID }] });
-      expect(store.listCases(late).map((c) => c.name)).toEqual(['c1', 'c2']);
-      expect(store.listCases(early).map((c) => c.name)).toEqual(['c1', 'c2']);
-      expect(store.openEnrolment).toBe(true);
+      expect(await store.listCases(early)).toEqual([]);
+      await store.setOpenEnrolment(true);
+      expect((await store.listCases(early)).map((c) => c.name)).toEqual(['c1']);
+      const late = await store.signIn((await store.createIdentity('Late Annotator')).raterId);
+      await store.addCaseAsApp({ name: 'c2', source: 'nifti', series: [{ label: 'T1', path: '/x/c2.nii', geometry: GRID }] });
+      expect((await store.listCases(late)).map((c) => c.name)).toEqual(['c1', 'c2']);
+      expect((await store.listCases(early)).map((c) => c.name)).toEqual(['c1', 'c2']);
+      expect(await store.isOpenEnrolment()).toBe(true);
       expect(c1.caseId).toMatch(/^case_/);
     } finally {
       store.close();
@@ -48,7 +48,7 @@ describe('open enrolment', () => {
 
 describe('registerFolderCases', () => {
   it('adds each case once with every volume as a series, and skips a case that fails to load', async () => {
-    const store = openTemp();
+    const store = await openTemp();
     try {
       let loads = 0;
       const source = {
@@ -56,7 +56,13 @@ describe('registerFolderCases', () => {
         volumesOf: async (p: string) => {
           loads++;
           if (p.includes('broken')) return { ok: false as const, error: { code: 'corrupt-file' as const, message: 'truncated gzip' } };
-          return { ok: true as const, value: { source: 'nifti' as const, volumes: p.includes('dwi') ? [volume('b=0', 0), volume('b=1000', 1000)] : [volume('T1', null)] } };
+          return {
+            ok: true as const,
+            value: {
+              source: 'nifti' as const,
+              volumes: p.includes('dwi') ? [volume('b=0', 0), volume('b=1000', 1000)] : [volume('T1', null)],
+            },
+          };
         },
       };
       const first = await registerFolderCases(store, '/images', source);
@@ -65,8 +71,8 @@ describe('registerFolderCases', () => {
       expect(second.added).toEqual([]);
       // The second run loads only the case that is still missing.
       expect(loads).toBe(4);
-      const admin = store.signIn(store.createIdentity('Ada Admin', 'admin').raterId);
-      const dwi = store.listCases(admin).find((c) => c.name === 'dwi');
+      const admin = await store.signIn((await store.createIdentity('Ada Admin', 'admin')).raterId);
+      const dwi = (await store.listCases(admin)).find((c) => c.name === 'dwi');
       expect(dwi?.series.map((s) => [s.ordinal, s.label, s.bValue, s.path])).toEqual([
         [0, 'b=0', 0, '/images/dwi.nii.gz'],
         [1, 'b=1000', 1000, '/images/dwi.nii.gz'],

@@ -14,25 +14,29 @@ import { text } from './sqlite';
 
 const KEY = 'open_enrolment';
 
-export function isOpenEnrolment(ctx: StoreContext): boolean {
-  const row = ctx.db.get('SELECT value FROM project_meta WHERE key = ?', [KEY]);
+export async function isOpenEnrolment(ctx: StoreContext): Promise<boolean> {
+  const row = await ctx.db.get('SELECT value FROM project_meta WHERE key = ?', [KEY]);
   return row !== null && text(row, 'value') === '1';
 }
 
 /** Turns the policy on or off (app-level; audited with no actor) and, when on, enrols everyone now. */
-export function setOpenEnrolment(ctx: StoreContext, on: boolean): void {
-  if (isOpenEnrolment(ctx) === on) return;
-  ctx.db.transaction(() => {
-    ctx.db.run('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [KEY, on ? '1' : '0']);
-    appendAudit(ctx, { actorRaterId: null, action: 'project.open-enrolment', detail: { on } });
-    if (on) for (const r of ctx.db.all("SELECT rater_id FROM raters WHERE kind = 'human'")) enrolRater(ctx, text(r, 'rater_id'));
+export async function setOpenEnrolment(ctx: StoreContext, on: boolean): Promise<void> {
+  if ((await isOpenEnrolment(ctx)) === on) return;
+  await ctx.db.transaction(async () => {
+    await ctx.db.run('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+      KEY,
+      on ? '1' : '0',
+    ]);
+    await appendAudit(ctx, { actorRaterId: null, action: 'project.open-enrolment', detail: { on } });
+    if (on)
+      for (const r of await ctx.db.all("SELECT rater_id FROM raters WHERE kind = 'human'")) await enrolRater(ctx, text(r, 'rater_id'));
   });
 }
 
 /** Assigns every case the rater is not yet assigned to (no-op when the policy is off). Call inside a transaction. */
-export function enrolRater(ctx: StoreContext, raterId: string): void {
-  if (!isOpenEnrolment(ctx)) return;
-  ctx.db.run(
+export async function enrolRater(ctx: StoreContext, raterId: string): Promise<void> {
+  if (!(await isOpenEnrolment(ctx))) return;
+  await ctx.db.run(
     `INSERT INTO assignments (rater_id, case_id, assigned_at)
      SELECT ?, c.case_id, ? FROM cases c WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.rater_id = ? AND a.case_id = c.case_id)`,
     [raterId, nowIso(), raterId],
@@ -40,9 +44,9 @@ export function enrolRater(ctx: StoreContext, raterId: string): void {
 }
 
 /** Assigns a new case to every rater (no-op when the policy is off). Call inside a transaction. */
-export function enrolCase(ctx: StoreContext, caseId: string): void {
-  if (!isOpenEnrolment(ctx)) return;
-  ctx.db.run(
+export async function enrolCase(ctx: StoreContext, caseId: string): Promise<void> {
+  if (!(await isOpenEnrolment(ctx))) return;
+  await ctx.db.run(
     `INSERT INTO assignments (rater_id, case_id, assigned_at)
      SELECT r.rater_id, ?, ? FROM raters r WHERE r.kind = 'human' AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.rater_id = r.rater_id AND a.case_id = ?)`,
     [caseId, nowIso(), caseId],

@@ -16,16 +16,16 @@ import { GRID, labelmapWith, modelProvenance, openTemp, populated, tempDir, VOXE
  *   uncertain as background:  votes 2,0,1,0 → majority 1,0,0,0; soft 2/3,0,1/3,0
  *   uncertain as half:        votes 2,.5,1.5,0 → majority 1,0,0,0; soft 2/3,1/6,1/2,0
  */
-function threeRaters() {
-  const p = populated();
-  const carol = p.store.signIn(p.store.createRater(p.admin, 'O"Neil, Carol', 'annotator').raterId);
-  p.store.assign(p.admin, carol.raterId, p.caseA.caseId);
+async function threeRaters() {
+  const p = await populated();
+  const carol = await p.store.signIn((await p.store.createRater(p.admin, 'O"Neil, Carol', 'annotator')).raterId);
+  await p.store.assign(p.admin, carol.raterId, p.caseA.caseId);
   const caseId = p.caseA.caseId;
-  const alice = p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([1, 2], 2, labelmapWith([0])), status: 'submitted' });
-  const bob = p.store.saveLabelmap(p.bob, { caseId, labelmap: labelmapWith([0, 2]), status: 'submitted' });
-  const carolV = p.store.submitNoLesion(carol, { caseId });
+  const alice = await p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([1, 2], 2, labelmapWith([0])), status: 'submitted' });
+  const bob = await p.store.saveLabelmap(p.bob, { caseId, labelmap: labelmapWith([0, 2]), status: 'submitted' });
+  const carolV = await p.store.submitNoLesion(carol, { caseId });
   // A later draft must not replace Alice's submitted version in the consensus.
-  p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([50]), status: 'draft' });
+  await p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([50]), status: 'draft' });
   return { ...p, carol, versions: { alice, bob, carol: carolV } };
 }
 
@@ -33,19 +33,19 @@ const head = (a: ArrayLike<number>) => Array.from({ length: 4 }, (_, i) => a[i])
 const tailIsZero = (a: ArrayLike<number>) => Array.from({ length: a.length - 4 }, (_, i) => a[i + 4]).every((v) => v === 0);
 
 describe('consensus', () => {
-  it('matches the hand-computed majority and soft maps for each uncertain-voxel rule', () => {
-    const t = threeRaters();
+  it('matches the hand-computed majority and soft maps for each uncertain-voxel rule', async () => {
+    const t = await threeRaters();
     try {
-      const lesion = t.store.consensus(t.reviewer, t.caseA.caseId, 'lesion');
+      const lesion = await t.store.consensus(t.reviewer, t.caseA.caseId, 'lesion');
       expect(lesion.raterIds.length).toBe(3);
       expect(lesion.majorityVotes).toBe(2);
       expect(head(lesion.majority)).toEqual([1, 0, 1, 0]);
       expect(head(lesion.soft)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
       expect(tailIsZero(lesion.soft) && tailIsZero(lesion.majority)).toBe(true);
-      const bg = t.store.consensus(t.reviewer, t.caseA.caseId, 'background');
+      const bg = await t.store.consensus(t.reviewer, t.caseA.caseId, 'background');
       expect(head(bg.majority)).toEqual([1, 0, 0, 0]);
       expect(head(bg.soft)).toEqual([2 / 3, 0, 1 / 3, 0].map(Math.fround));
-      const half = t.store.consensus(t.reviewer, t.caseA.caseId, 'half');
+      const half = await t.store.consensus(t.reviewer, t.caseA.caseId, 'half');
       expect(head(half.majority)).toEqual([1, 0, 0, 0]);
       expect(head(half.soft)).toEqual([2 / 3, 1 / 6, 1 / 2, 0].map(Math.fround));
     } finally {
@@ -55,8 +55,8 @@ describe('consensus', () => {
 });
 
 describe('consensus without models', () => {
-  it('leaves a saved model result out of the consensus but exports its file', () => {
-    const t = threeRaters();
+  it('leaves a saved model result out of the consensus but exports its file', async () => {
+    const t = await threeRaters();
     const out = tempDir('quorum-export-model-');
     try {
       // The model says lesion at voxels 1 and 3, where one vote would tip the majority (1 → 2 of 3
@@ -64,20 +64,20 @@ describe('consensus without models', () => {
       const q = new Uint8Array(VOXELS);
       q[1] = 230;
       q[3] = 230;
-      const model = t.store.saveModelResult(t.reviewer, {
+      const model = await t.store.saveModelResult(t.reviewer, {
         caseId: t.caseA.caseId,
         mask: labelmapWith([1, 3]),
         probability: q,
         probabilityVolumes: 1,
         provenance: modelProvenance(0.5),
       });
-      const c = t.store.consensus(t.reviewer, t.caseA.caseId, 'lesion');
+      const c = await t.store.consensus(t.reviewer, t.caseA.caseId, 'lesion');
       expect(c.raterIds).not.toContain(model.rater.raterId);
       expect(c.raterIds.length).toBe(3);
       // The three human raters' maps from the table above, unchanged.
       expect(head(c.majority)).toEqual([1, 0, 1, 0]);
       expect(head(c.soft)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
-      const exported = t.store.exportCase(t.reviewer, t.caseA.caseId, out, { uncertainAs: 'lesion' });
+      const exported = await t.store.exportCase(t.reviewer, t.caseA.caseId, out, { uncertainAs: 'lesion' });
       const raterFiles = exported.files.filter((f) => f.kind === 'rater');
       expect(raterFiles.map((f) => f.versionId)).toContain(model.version.versionId);
       expect(raterFiles.length).toBe(4);
@@ -90,11 +90,11 @@ describe('consensus without models', () => {
 });
 
 describe('export', () => {
-  it('writes per-rater files verbatim, consensus NIfTIs, and imports back bit-exact', () => {
-    const t = threeRaters();
+  it('writes per-rater files verbatim, consensus NIfTIs, and imports back bit-exact', async () => {
+    const t = await threeRaters();
     const out = tempDir('quorum-export-');
     try {
-      const exported = t.store.exportCase(t.reviewer, t.caseA.caseId, out, { uncertainAs: 'lesion' });
+      const exported = await t.store.exportCase(t.reviewer, t.caseA.caseId, out, { uncertainAs: 'lesion' });
       const raterFiles = exported.files.filter((f) => f.kind === 'rater');
       expect(raterFiles.length).toBe(3);
       const aliceFile = raterFiles.find((f) => f.versionId === t.versions.alice.versionId);
@@ -113,33 +113,33 @@ describe('export', () => {
       expect(head(soft.data)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
 
       // Round trip 1: into a fresh project with the same case grid, as a new rater.
-      const other = openTemp();
+      const other = await openTemp();
       try {
-        const admin = other.signIn(other.createIdentity('Other Admin', 'admin').raterId);
-        const c = other.addCase(admin, {
+        const admin = await other.signIn((await other.createIdentity('Other Admin', 'admin')).raterId);
+        const c = await other.addCase(admin, {
           name: 'case-A',
           source: 'nifti',
           series: [{ label: 'T1', path: '/elsewhere/a.nii.gz', geometry: GRID }],
         });
         for (const f of raterFiles) {
           const bytes = new Uint8Array(fs.readFileSync(f.path));
-          const v = other.importMask(admin, { caseId: c.caseId, bytes, fileName: f.path, status: 'draft' });
+          const v = await other.importMask(admin, { caseId: c.caseId, bytes, fileName: f.path, status: 'draft' });
           expect(v.fileHash).toBe(f.sha256);
-          expect(other.readVersionFile(admin, v.versionId)?.bytes).toEqual(bytes);
+          expect((await other.readVersionFile(admin, v.versionId))?.bytes).toEqual(bytes);
         }
-        const maj = other.importMask(admin, {
+        const maj = await other.importMask(admin, {
           caseId: c.caseId,
           bytes: new Uint8Array(fs.readFileSync(exported.files.find((f) => f.kind === 'majority')?.path ?? '')),
           fileName: 'consensus_majority.nii.gz',
           status: 'submitted',
         });
-        expect(head(other.readVersionLabelmap(admin, maj.versionId))).toEqual([1, 0, 1, 0]);
+        expect(head(await other.readVersionLabelmap(admin, maj.versionId))).toEqual([1, 0, 1, 0]);
       } finally {
         other.close();
       }
 
       // Round trip 2: back into the same project, imported as Alice: same hash, the stored file is reused.
-      const back = t.store.importMask(t.admin, {
+      const back = await t.store.importMask(t.admin, {
         caseId: t.caseA.caseId,
         raterId: t.alice.raterId,
         bytes: new Uint8Array(fs.readFileSync(aliceFile?.path ?? '')),
@@ -152,18 +152,18 @@ describe('export', () => {
         raterId: t.alice.raterId,
         origin: 'import',
       });
-      expect(t.store.readVersionLabelmap(t.alice, back.versionId)).toEqual(
-        t.store.readVersionLabelmap(t.alice, t.versions.alice.versionId),
+      expect(await t.store.readVersionLabelmap(t.alice, back.versionId)).toEqual(
+        await t.store.readVersionLabelmap(t.alice, t.versions.alice.versionId),
       );
     } finally {
       t.store.close();
     }
   });
 
-  it('writes a CSV of every version, quoting names that need it', () => {
-    const t = threeRaters();
+  it('writes a CSV of every version, quoting names that need it', async () => {
+    const t = await threeRaters();
     try {
-      const csv = t.store.versionsCsv(t.admin);
+      const csv = await t.store.versionsCsv(t.admin);
       const lines = csv.trimEnd().split('\r\n');
       expect(lines[0]).toBe(VERSIONS_CSV_HEADER.join(','));
       expect(lines.length).toBe(1 + 4);
@@ -176,11 +176,11 @@ describe('export', () => {
     }
   });
 
-  it('has nothing to export before anyone submits', () => {
-    const p = populated();
+  it('has nothing to export before anyone submits', async () => {
+    const p = await populated();
     try {
-      p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft' });
-      expect(() => p.store.consensus(p.reviewer, p.caseA.caseId, 'lesion')).toThrow(/no submitted annotation/);
+      await p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft' });
+      await expect(async () => await p.store.consensus(p.reviewer, p.caseA.caseId, 'lesion')).rejects.toThrow(/no submitted annotation/);
       expect(VOXELS).toBe(120);
     } finally {
       p.store.close();

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { mayExport } from '../../../src-shared/project/blinding';
 import { majorityConsensus, majorityThreshold, softConsensus } from '../../../src-shared/project/consensus';
 import type { UncertainAs } from '../../../src-shared/project/labels';
-import type { SeriesGeometry, Session } from '../../../src-shared/project/types';
+import type { AnnotationVersion, SeriesGeometry, Session } from '../../../src-shared/project/types';
 import { sha256Hex } from './annotationFiles';
 import { getCase, referenceGeometry } from './cases';
 import type { StoreContext } from './context';
@@ -41,19 +41,20 @@ function requireExport(viewer: Session): void {
   if (!mayExport(viewer.role)) fail('forbidden', 'consensus and export contain every rater’s work: reviewers and admins only');
 }
 
-function isModelRater(ctx: StoreContext, raterId: string): boolean {
-  return ctx.db.get("SELECT 1 AS x FROM raters WHERE rater_id = ? AND kind = 'model'", [raterId]) !== null;
+async function isModelRater(ctx: StoreContext, raterId: string): Promise<boolean> {
+  return (await ctx.db.get("SELECT 1 AS x FROM raters WHERE rater_id = ? AND kind = 'model'", [raterId])) !== null;
 }
 
-export function caseConsensus(ctx: StoreContext, viewer: Session, caseId: string, uncertainAs: UncertainAs): CaseConsensus {
+export async function caseConsensus(ctx: StoreContext, viewer: Session, caseId: string, uncertainAs: UncertainAs): Promise<CaseConsensus> {
   requireExport(viewer);
-  getCase(ctx, viewer, caseId);
-  const used = latestSubmittedByRater(ctx, caseId).filter((v) => !isModelRater(ctx, v.raterId));
+  await getCase(ctx, viewer, caseId);
+  const used: AnnotationVersion[] = [];
+  for (const v of await latestSubmittedByRater(ctx, caseId)) if (!(await isModelRater(ctx, v.raterId))) used.push(v);
   if (used.length === 0) fail('bad-request', `case ${caseId} has no submitted annotation by a human rater yet, so there is no consensus`);
-  const labelmaps = used.map((v) => readVersionLabelmap(ctx, viewer, v.versionId));
+  const labelmaps = await Promise.all(used.map((v) => readVersionLabelmap(ctx, viewer, v.versionId)));
   return {
     caseId,
-    geometry: referenceGeometry(ctx, caseId),
+    geometry: await referenceGeometry(ctx, caseId),
     raterIds: used.map((v) => v.raterId),
     versionIds: used.map((v) => v.versionId),
     uncertainAs,
@@ -86,10 +87,16 @@ export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'unnamed';
 }
 
-export function exportCase(ctx: StoreContext, viewer: Session, caseId: string, outDir: string, options: ExportOptions): ExportedCase {
+export async function exportCase(
+  ctx: StoreContext,
+  viewer: Session,
+  caseId: string,
+  outDir: string,
+  options: ExportOptions,
+): Promise<ExportedCase> {
   requireExport(viewer);
-  const c = getCase(ctx, viewer, caseId);
-  const consensus = caseConsensus(ctx, viewer, caseId, options.uncertainAs);
+  const c = await getCase(ctx, viewer, caseId);
+  const consensus = await caseConsensus(ctx, viewer, caseId, options.uncertainAs);
   const dir = path.join(outDir, safeName(c.name));
   fs.mkdirSync(path.join(dir, 'raters'), { recursive: true });
   const files: ExportedFile[] = [];
@@ -99,9 +106,9 @@ export function exportCase(ctx: StoreContext, viewer: Session, caseId: string, o
     files.push({ path: p, sha256: sha256Hex(bytes), ...f });
   };
   // Every rater's file, a model's too: only the consensus leaves models out.
-  for (const { versionId, raterId } of latestSubmittedByRater(ctx, caseId)) {
-    const stored = readVersionFile(ctx, viewer, versionId);
-    const base = `raters/${safeName(raterName(ctx, raterId))}__${versionId}`;
+  for (const { versionId, raterId } of await latestSubmittedByRater(ctx, caseId)) {
+    const stored = await readVersionFile(ctx, viewer, versionId);
+    const base = `raters/${safeName(await raterName(ctx, raterId))}__${versionId}`;
     if (stored) {
       // Verbatim copy keeps the exact bytes (and extension) that were stored: bit-exact round trip.
       put(`${base}${stored.fileName.endsWith('.nii.gz') ? '.nii.gz' : '.nii'}`, stored.bytes, { kind: 'rater', raterId, versionId });
@@ -144,9 +151,9 @@ export const VERSIONS_CSV_HEADER = [
 ] as const;
 
 /** Every version of the project, oldest first. */
-export function versionsCsv(ctx: StoreContext, viewer: Session): string {
+export async function versionsCsv(ctx: StoreContext, viewer: Session): Promise<string> {
   requireExport(viewer);
-  const rows = ctx.db.all(
+  const rows = await ctx.db.all(
     `SELECT v.*, c.name AS case_name, r.name AS rater_name, r.role AS rater_role
      FROM annotation_versions v JOIN cases c ON c.case_id = v.case_id JOIN raters r ON r.rater_id = v.rater_id ORDER BY v.seq`,
   );

@@ -27,19 +27,19 @@ function toRater(r: Row): Rater {
   };
 }
 
-function findRater(ctx: StoreContext, raterId: string): Rater | null {
-  const r = ctx.db.get('SELECT * FROM raters WHERE rater_id = ?', [raterId]);
+async function findRater(ctx: StoreContext, raterId: string): Promise<Rater | null> {
+  const r = await ctx.db.get('SELECT * FROM raters WHERE rater_id = ?', [raterId]);
   return r ? toRater(r) : null;
 }
 
 /** A person (not a model) by name, case-insensitive: for the app's own seeding, never an API answer. */
-export function findPersonByName(ctx: StoreContext, name: string): Rater | null {
-  const r = ctx.db.get("SELECT * FROM raters WHERE kind = 'human' AND name = ? COLLATE NOCASE", [name.trim()]);
+export async function findPersonByName(ctx: StoreContext, name: string): Promise<Rater | null> {
+  const r = await ctx.db.get("SELECT * FROM raters WHERE kind = 'human' AND name = ? COLLATE NOCASE", [name.trim()]);
   return r ? toRater(r) : null;
 }
 
-export function resolveSession(ctx: StoreContext, session: Session): Session {
-  const rater = typeof session?.raterId === 'string' ? findRater(ctx, session.raterId) : null;
+export async function resolveSession(ctx: StoreContext, session: Session): Promise<Session> {
+  const rater = typeof session?.raterId === 'string' ? await findRater(ctx, session.raterId) : null;
   if (!rater) fail('forbidden', 'not signed in: the session names no rater of this project');
   // A model's results are stored under its rater; nobody acts as the model.
   if (rater.kind === 'model') fail('forbidden', `${rater.name} is a model, not a person: it cannot sign in`);
@@ -61,12 +61,12 @@ function checkRole(role: Role): Role {
  * Creates a rater. With `actor` null this is self-registration from the sign-in screen: allowed to
  * create an annotator, or anything when the project has no rater yet (bootstrap admin).
  */
-export function createRater(ctx: StoreContext, actor: Session | null, name: string, role: Role): Rater {
+export async function createRater(ctx: StoreContext, actor: Session | null, name: string, role: Role): Promise<Rater> {
   const cleanName = checkName(name);
   checkRole(role);
-  return ctx.db.transaction(() => {
+  return await ctx.db.transaction(async () => {
     // Model raters and the app's seeded synthetic raters do not count: the first person still bootstraps as admin.
-    const count = peopleCount(ctx);
+    const count = await peopleCount(ctx);
     if (actor ? !mayManageProject(actor.role) : count > 0 && role !== 'annotator') {
       fail(
         'forbidden',
@@ -75,41 +75,46 @@ export function createRater(ctx: StoreContext, actor: Session | null, name: stri
           : 'a new identity can only be an annotator; ask an admin for a reviewer or admin role',
       );
     }
-    if (ctx.db.get('SELECT 1 AS x FROM raters WHERE name = ? COLLATE NOCASE', [cleanName])) {
+    if (await ctx.db.get('SELECT 1 AS x FROM raters WHERE name = ? COLLATE NOCASE', [cleanName])) {
       fail('bad-request', `a rater named "${cleanName}" already exists; sign in as them or choose another name`);
     }
     const rater: Rater = { raterId: newId('rater'), name: cleanName, role, createdAt: nowIso(), kind: 'human' };
-    ctx.db.run('INSERT INTO raters (rater_id, name, role, created_at) VALUES (?, ?, ?, ?)', [
+    await ctx.db.run('INSERT INTO raters (rater_id, name, role, created_at) VALUES (?, ?, ?, ?)', [
       rater.raterId,
       rater.name,
       rater.role,
       rater.createdAt,
     ]);
-    appendAudit(ctx, { actorRaterId: actor?.raterId ?? rater.raterId, action: 'rater.create', subjectId: rater.raterId, detail: { role } });
-    enrolRater(ctx, rater.raterId);
+    await appendAudit(ctx, {
+      actorRaterId: actor?.raterId ?? rater.raterId,
+      action: 'rater.create',
+      subjectId: rater.raterId,
+      detail: { role },
+    });
+    await enrolRater(ctx, rater.raterId);
     return rater;
   });
 }
 
-export function signIn(ctx: StoreContext, raterId: string): Session {
-  const session = resolveSession(ctx, { raterId, role: 'annotator' });
-  ctx.db.transaction(() => appendAudit(ctx, { actorRaterId: session.raterId, action: 'session.sign-in' }));
+export async function signIn(ctx: StoreContext, raterId: string): Promise<Session> {
+  const session = await resolveSession(ctx, { raterId, role: 'annotator' });
+  await ctx.db.transaction(async () => await appendAudit(ctx, { actorRaterId: session.raterId, action: 'session.sign-in' }));
   return session;
 }
 
-export function setRole(ctx: StoreContext, actor: Session, raterId: string, role: Role): Rater {
+export async function setRole(ctx: StoreContext, actor: Session, raterId: string, role: Role): Promise<Rater> {
   checkRole(role);
   if (!mayManageProject(actor.role)) fail('forbidden', 'only an admin can change roles');
-  return ctx.db.transaction(() => {
-    const before = findRater(ctx, raterId) ?? fail('not-found', `no rater ${raterId}`);
+  return await ctx.db.transaction(async () => {
+    const before = (await findRater(ctx, raterId)) ?? fail('not-found', `no rater ${raterId}`);
     if (before.kind === 'model')
       fail('bad-request', `${before.name} is a model rater: its role stays annotator so annotators never see each other's or its work`);
     if (before.role === 'admin' && role !== 'admin') {
-      const admins = int(ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE role = 'admin'") ?? { n: 0 }, 'n');
+      const admins = int((await ctx.db.get("SELECT COUNT(*) AS n FROM raters WHERE role = 'admin'")) ?? { n: 0 }, 'n');
       if (admins <= 1) fail('bad-request', 'cannot remove the last admin of the project');
     }
-    ctx.db.run('UPDATE raters SET role = ? WHERE rater_id = ?', [role, raterId]);
-    appendAudit(ctx, {
+    await ctx.db.run('UPDATE raters SET role = ? WHERE rater_id = ?', [role, raterId]);
+    await appendAudit(ctx, {
       actorRaterId: actor.raterId,
       action: 'rater.set-role',
       subjectId: raterId,
@@ -120,14 +125,13 @@ export function setRole(ctx: StoreContext, actor: Session, raterId: string, role
 }
 
 /** Raters the session may know about: annotators see only themselves. */
-export function listRaters(ctx: StoreContext, viewer: Session): Rater[] {
-  return ctx.db
-    .all('SELECT * FROM raters ORDER BY name COLLATE NOCASE')
+export async function listRaters(ctx: StoreContext, viewer: Session): Promise<Rater[]> {
+  return (await ctx.db.all('SELECT * FROM raters ORDER BY name COLLATE NOCASE'))
     .map(toRater)
     .filter((r) => mayReadRaterWork(viewer, r.raterId));
 }
 
-export function raterName(ctx: StoreContext, raterId: string): string {
-  const r = findRater(ctx, raterId);
+export async function raterName(ctx: StoreContext, raterId: string): Promise<string> {
+  const r = await findRater(ctx, raterId);
   return r ? r.name : raterId;
 }

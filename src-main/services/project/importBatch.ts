@@ -66,13 +66,13 @@ export interface ImportBatchResult {
 /** The most problems one message lists; the rest are counted. */
 const MAX_LISTED = 12;
 
-function caseIdByName(ctx: StoreContext, name: string): string | null {
-  const r = ctx.db.get('SELECT case_id FROM cases WHERE name = ?', [name]);
+async function caseIdByName(ctx: StoreContext, name: string): Promise<string | null> {
+  const r = await ctx.db.get('SELECT case_id FROM cases WHERE name = ?', [name]);
   return r ? text(r, 'case_id') : null;
 }
 
-function raterIdByName(ctx: StoreContext, name: string): string | null {
-  const r = ctx.db.get('SELECT rater_id FROM raters WHERE name = ? COLLATE NOCASE', [name.trim()]);
+async function raterIdByName(ctx: StoreContext, name: string): Promise<string | null> {
+  const r = await ctx.db.get('SELECT rater_id FROM raters WHERE name = ? COLLATE NOCASE', [name.trim()]);
   return r ? text(r, 'rater_id') : null;
 }
 
@@ -98,7 +98,7 @@ class Problems {
 }
 
 /** Everything that can be known before writing; returns the problems found (empty = go). */
-function validate(ctx: StoreContext, viewer: Session, input: ImportBatchInput, checked: Checked[]): Problem[] {
+async function validate(ctx: StoreContext, viewer: Session, input: ImportBatchInput, checked: Checked[]): Promise<Problem[]> {
   const problems = new Problems();
   if (input.status !== 'draft' && input.status !== 'submitted')
     problems.push(`status must be "draft" or "submitted", not "${String(input.status)}"`);
@@ -109,10 +109,10 @@ function validate(ctx: StoreContext, viewer: Session, input: ImportBatchInput, c
     names.add(c.name);
     if (c.series.length === 0) problems.push(`case "${c.name}" has no image`);
     if (c.masks.length === 0) problems.push(`case "${c.name}" has no mask to import`);
-    const existingCaseId = caseIdByName(ctx, c.name);
+    const existingCaseId = await caseIdByName(ctx, c.name);
     let reference: SeriesGeometry | undefined = c.series[0]?.geometry;
     if (existingCaseId) {
-      const existing = getCase(ctx, viewer, existingCaseId);
+      const existing = await getCase(ctx, viewer, existingCaseId);
       reference = existing.series[0].geometry;
       const differs = c.series[0] ? geometryMismatches(reference, c.series[0].geometry) : [];
       const samePath = !c.series[0] || path.resolve(ctx.dir, existing.series[0].path) === path.resolve(ctx.dir, c.series[0].path);
@@ -151,37 +151,40 @@ function validate(ctx: StoreContext, viewer: Session, input: ImportBatchInput, c
 }
 
 /** Imports the batch (admin only), all or nothing. */
-export function importBatch(ctx: StoreContext, viewer: Session, input: ImportBatchInput): ImportBatchResult {
+export async function importBatch(ctx: StoreContext, viewer: Session, input: ImportBatchInput): Promise<ImportBatchResult> {
   if (!mayManageProject(viewer.role)) fail('forbidden', 'only an admin can import masks for other raters and register cases');
   const checked: Checked[] = [];
-  const problems = validate(ctx, viewer, input, checked);
+  const problems = await validate(ctx, viewer, input, checked);
   if (problems.length > 0) {
     const listed = problems.slice(0, MAX_LISTED).map((p) => `- ${p.message}`);
     if (problems.length > MAX_LISTED) listed.push(`- … and ${problems.length - MAX_LISTED} more`);
     const code = CODE_ORDER.find((c) => problems.some((p) => p.code === c)) ?? 'bad-request';
     fail(code, `Nothing was imported: ${problems.length} problem(s) found.\n${listed.join('\n')}`);
   }
-  return ctx.db.transaction(() => {
+  return await ctx.db.transaction(async () => {
     const ratersCreated: string[] = [];
-    const raterOf = (name: string): string => {
-      const known = raterIdByName(ctx, name);
+    const raterOf = async (name: string): Promise<string> => {
+      const known = await raterIdByName(ctx, name);
       if (known) return known;
       ratersCreated.push(name.trim());
-      return createRater(ctx, viewer, name, 'annotator').raterId;
+      return (await createRater(ctx, viewer, name, 'annotator')).raterId;
     };
-    const out: ImportBatchResult['cases'] = checked.map(({ input: c, existingCaseId, empty }) => {
-      const caseId = existingCaseId ?? addCase(ctx, viewer, { name: c.name, source: c.source, series: c.series }).caseId;
-      const versions = c.masks.map((m, i): ImportedVersion => {
-        const raterId = raterOf(m.raterName);
+    // One after another: the raters a mask creates are found by name by the next masks.
+    const out: ImportBatchResult['cases'] = [];
+    for (const { input: c, existingCaseId, empty } of checked) {
+      const caseId = existingCaseId ?? (await addCase(ctx, viewer, { name: c.name, source: c.source, series: c.series })).caseId;
+      const versions: ImportedVersion[] = [];
+      for (const [i, m] of c.masks.entries()) {
+        const raterId = await raterOf(m.raterName);
         // Assigned, so the rater sees the case (and their imported mask) when they sign in.
-        if (!isAssigned(ctx, raterId, caseId)) assign(ctx, viewer, raterId, caseId);
+        if (!(await isAssigned(ctx, raterId, caseId))) await assign(ctx, viewer, raterId, caseId);
         const v = empty[i]
-          ? submitNoLesion(ctx, viewer, { caseId, raterId })
-          : importMask(ctx, viewer, { caseId, bytes: m.bytes, fileName: m.fileName, status: input.status, raterId });
-        return { raterId, raterName: m.raterName.trim(), versionId: v.versionId, fileName: m.fileName, noLesion: v.noLesion };
-      });
-      return { caseId, name: c.name, created: existingCaseId === null, versions };
-    });
+          ? await submitNoLesion(ctx, viewer, { caseId, raterId })
+          : await importMask(ctx, viewer, { caseId, bytes: m.bytes, fileName: m.fileName, status: input.status, raterId });
+        versions.push({ raterId, raterName: m.raterName.trim(), versionId: v.versionId, fileName: m.fileName, noLesion: v.noLesion });
+      }
+      out.push({ caseId, name: c.name, created: existingCaseId === null, versions });
+    }
     return { cases: out, ratersCreated };
   });
 }

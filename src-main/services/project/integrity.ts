@@ -34,10 +34,10 @@ export interface IntegrityReport {
   checkedFiles: number;
 }
 
-export function checkIntegrity(ctx: StoreContext): IntegrityReport {
-  const sqlite = ctx.db.all('PRAGMA integrity_check').map((r) => text(r, 'integrity_check'));
+export async function checkIntegrity(ctx: StoreContext): Promise<IntegrityReport> {
+  const sqlite = (await ctx.db.all('PRAGMA integrity_check')).map((r) => text(r, 'integrity_check'));
   // Model results reference a second file (the probability map) beside the version's mask.
-  const rows = ctx.db.all(
+  const rows = await ctx.db.all(
     `SELECT version_id, rater_id, case_id, file_name, file_hash, seq FROM annotation_versions WHERE file_hash IS NOT NULL
      UNION ALL
      SELECT v.version_id, v.rater_id, v.case_id, r.probability_file AS file_name, r.probability_hash AS file_hash, v.seq
@@ -55,7 +55,14 @@ export function checkIntegrity(ctx: StoreContext): IntegrityReport {
       checked.set(fileName, state);
     }
     if (state !== 'ok') {
-      fileProblems.push({ versionId: text(r, 'version_id'), raterId: text(r, 'rater_id'), caseId: text(r, 'case_id'), fileName, fileHash, problem: state });
+      fileProblems.push({
+        versionId: text(r, 'version_id'),
+        raterId: text(r, 'rater_id'),
+        caseId: text(r, 'case_id'),
+        fileName,
+        fileHash,
+        problem: state,
+      });
     }
   }
   let names: string[] = [];
@@ -81,5 +88,11 @@ export function integrityFor(report: IntegrityReport, viewer: Session): Integrit
   if (seesAllRaters(viewer.role)) return report;
   const own = report.fileProblems.filter((p) => p.raterId === viewer.raterId);
   // File names are content hashes of possibly others' work: leave the folder listings out.
-  return { ...report, fileProblems: own, tempFiles: [], unreferencedFiles: [], ok: report.sqlite.length === 1 && report.sqlite[0] === 'ok' && own.length === 0 };
+  return {
+    ...report,
+    fileProblems: own,
+    tempFiles: [],
+    unreferencedFiles: [],
+    ok: report.sqlite.length === 1 && report.sqlite[0] === 'ok' && own.length === 0,
+  };
 }

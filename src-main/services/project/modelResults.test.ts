@@ -23,11 +23,11 @@ function probability(): Uint8Array {
 }
 
 describe('model results as a rater', () => {
-  it('stores mask, probability and provenance under a model rater that reviewers see', () => {
-    const { store, reviewer, admin, caseA } = populated();
+  it('stores mask, probability and provenance under a model rater that reviewers see', async () => {
+    const { store, reviewer, admin, caseA } = await populated();
     try {
       const mask = labelmapWith([7, 8]); // threshold 0.5: 0.9 and 0.6 are lesion, 0.45 is not
-      const saved = store.saveModelResult(reviewer, {
+      const saved = await store.saveModelResult(reviewer, {
         caseId: caseA.caseId,
         mask,
         probability: probability(),
@@ -42,10 +42,10 @@ describe('model results as a rater', () => {
         origin: 'import',
         parentVersionId: null,
       });
-      expect(Array.from(store.readVersionLabelmap(reviewer, saved.version.versionId))).toEqual(Array.from(mask));
-      expect(store.status(admin, saved.rater.raterId, caseA.caseId)).toBe('submitted');
+      expect(Array.from(await store.readVersionLabelmap(reviewer, saved.version.versionId))).toEqual(Array.from(mask));
+      expect(await store.status(admin, saved.rater.raterId, caseA.caseId)).toBe('submitted');
 
-      const read = store.readModelResult(admin, saved.version.versionId);
+      const read = await store.readModelResult(admin, saved.version.versionId);
       expect(read.threshold).toBe(0.5);
       expect(read.provenance.members.map((m) => m.sha256)).toEqual(['a'.repeat(64), 'b'.repeat(64)]);
       expect(read.provenance.executionProvider).toBe('wasm');
@@ -57,13 +57,13 @@ describe('model results as a rater', () => {
       expect(nii.data[0]).toBe(0);
 
       // Listed like any rater to reviewers; not in the sign-in picker; cannot act.
-      expect(store.listRaters(reviewer).find((r) => r.raterId === saved.rater.raterId)?.kind).toBe('model');
-      expect(store.listIdentities().map((i) => i.name)).not.toContain(saved.rater.name);
-      expect(() => store.signIn(saved.rater.raterId)).toThrow(/is a model, not a person/);
-      expect(() => store.setRole(admin, saved.rater.raterId, 'reviewer')).toThrow(/model rater/);
+      expect((await store.listRaters(reviewer)).find((r) => r.raterId === saved.rater.raterId)?.kind).toBe('model');
+      expect((await store.listIdentities()).map((i) => i.name)).not.toContain(saved.rater.name);
+      await expect(async () => await store.signIn(saved.rater.raterId)).rejects.toThrow(/is a model, not a person/);
+      await expect(async () => await store.setRole(admin, saved.rater.raterId, 'reviewer')).rejects.toThrow(/model rater/);
 
       // The same model version again: the same rater, a new version on top of the first.
-      const again = store.saveModelResult(admin, {
+      const again = await store.saveModelResult(admin, {
         caseId: caseA.caseId,
         mask: labelmapWith([7]),
         probability: probability(),
@@ -72,9 +72,9 @@ describe('model results as a rater', () => {
       });
       expect(again.rater.raterId).toBe(saved.rater.raterId);
       expect(again.version.parentVersionId).toBe(saved.version.versionId);
-      expect(store.readModelResult(reviewer, again.version.versionId).threshold).toBe(0.7);
+      expect((await store.readModelResult(reviewer, again.version.versionId)).threshold).toBe(0.7);
       // Another model version is another rater.
-      const v2 = store.saveModelResult(admin, {
+      const v2 = await store.saveModelResult(admin, {
         caseId: caseA.caseId,
         mask,
         probability: probability(),
@@ -84,24 +84,24 @@ describe('model results as a rater', () => {
       expect(v2.rater.raterId).not.toBe(saved.rater.raterId);
 
       // Both files of every result are referenced and verified by the integrity check.
-      const report = store.integrityReport(admin);
+      const report = await store.integrityReport(admin);
       expect(report.ok).toBe(true);
       expect(report.unreferencedFiles).toEqual([]);
       fs.rmSync(path.join(store.dir, 'annotations', saved.probabilityFileName));
       // Identical content is one file: the first two saves (same model version, same map) share it.
       expect(again.probabilityFileName).toBe(saved.probabilityFileName);
-      expect(store.integrityReport(admin).fileProblems.map((p) => [p.versionId, p.problem])).toEqual([
+      expect((await store.integrityReport(admin)).fileProblems.map((p) => [p.versionId, p.problem])).toEqual([
         [saved.version.versionId, 'missing'],
         [again.version.versionId, 'missing'],
       ]);
-      expect(() => store.readModelResult(admin, saved.version.versionId)).toThrow(/missing/);
+      await expect(async () => await store.readModelResult(admin, saved.version.versionId)).rejects.toThrow(/missing/);
     } finally {
       store.close();
     }
   });
 
-  it('refuses annotators, masks not made at the stated threshold, and incomplete provenance', () => {
-    const { store, reviewer, alice, caseA } = populated();
+  it('refuses annotators, masks not made at the stated threshold, and incomplete provenance', async () => {
+    const { store, reviewer, alice, caseA } = await populated();
     const caseId = caseA.caseId;
     try {
       const input = {
@@ -111,25 +111,33 @@ describe('model results as a rater', () => {
         probabilityVolumes: 1,
         provenance: modelProvenance(0.5),
       };
-      expect(() => store.saveModelResult(alice, input)).toThrow(/only reviewers and admins/);
+      await expect(async () => await store.saveModelResult(alice, input)).rejects.toThrow(/only reviewers and admins/);
       // Voxel 9 (p 0.45) marked lesion at threshold 0.5; and voxel 8 (p 0.6) left out.
-      expect(() => store.saveModelResult(reviewer, { ...input, mask: labelmapWith([7, 8, 9]) })).toThrow(
+      await expect(async () => await store.saveModelResult(reviewer, { ...input, mask: labelmapWith([7, 8, 9]) })).rejects.toThrow(
         /disagrees with p > 0.5 at 1 voxel/,
       );
-      expect(() => store.saveModelResult(reviewer, { ...input, mask: labelmapWith([7]) })).toThrow(/at 1 voxel/);
+      await expect(async () => await store.saveModelResult(reviewer, { ...input, mask: labelmapWith([7]) })).rejects.toThrow(/at 1 voxel/);
       // At threshold 0.4 voxel 9 must be lesion.
-      expect(() => store.saveModelResult(reviewer, { ...input, provenance: modelProvenance(0.4) })).toThrow(/p > 0.4 at 1 voxel/);
+      await expect(async () => await store.saveModelResult(reviewer, { ...input, provenance: modelProvenance(0.4) })).rejects.toThrow(
+        /p > 0.4 at 1 voxel/,
+      );
       const noMembers = { ...modelProvenance(), members: undefined } as unknown as typeof input.provenance;
-      expect(() => store.saveModelResult(reviewer, { ...input, provenance: noMembers })).toThrow(/provenance is incomplete: members/);
-      expect(() => store.saveModelResult(reviewer, { ...input, probability: new Uint8Array(5) })).toThrow(/probability map has 5 values/);
-      expect(() => store.saveModelResult(reviewer, { ...input, mask: labelmapWith([7, 8], 3) })).toThrow(/outside \{0, 1, 2\}/);
-      expect(store.listVersions(reviewer)).toEqual([]);
+      await expect(async () => await store.saveModelResult(reviewer, { ...input, provenance: noMembers })).rejects.toThrow(
+        /provenance is incomplete: members/,
+      );
+      await expect(async () => await store.saveModelResult(reviewer, { ...input, probability: new Uint8Array(5) })).rejects.toThrow(
+        /probability map has 5 values/,
+      );
+      await expect(async () => await store.saveModelResult(reviewer, { ...input, mask: labelmapWith([7, 8], 3) })).rejects.toThrow(
+        /outside \{0, 1, 2\}/,
+      );
+      expect(await store.listVersions(reviewer)).toEqual([]);
     } finally {
       store.close();
     }
   });
 
-  it('migrates a version-1 project: existing raters become human', () => {
+  it('migrates a version-1 project: existing raters become human', async () => {
     // A database as Quorum with only migration 1 left it (today's store code expects the current schema).
     const dir = tempDir();
     fs.mkdirSync(path.join(dir, 'annotations'));
@@ -138,11 +146,11 @@ describe('model results as a rater', () => {
     const raterId = 'rater_0123456789abcdef';
     db.run("INSERT INTO raters (rater_id, name, role, created_at) VALUES (?, 'Old Admin', 'admin', '2026-01-01T00:00:00.000Z')", [raterId]);
     db.close();
-    const store = ProjectStore.open(dir, { appVersion: APP_VERSION });
+    const store = await ProjectStore.open(dir, { appVersion: APP_VERSION });
     try {
       expect(store.openReport.migration).toMatchObject({ from: 1, to: MIGRATIONS.length });
-      const s = store.signIn(raterId);
-      expect(store.listRaters(s)).toMatchObject([{ raterId, kind: 'human', role: 'admin' }]);
+      const s = await store.signIn(raterId);
+      expect(await store.listRaters(s)).toMatchObject([{ raterId, kind: 'human', role: 'admin' }]);
     } finally {
       store.close();
     }

@@ -55,7 +55,10 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
     store?.close();
     store = null;
     const isDefault = dir === undefined;
-    const opened = ProjectStore.open(dir ?? options.defaultProjectDir, { appVersion: options.appVersion, create: isDefault || create });
+    const opened = await ProjectStore.open(dir ?? options.defaultProjectDir, {
+      appVersion: options.appVersion,
+      create: isDefault || create,
+    });
     if (isDefault && options.seedDefault) {
       try {
         await options.seedDefault(opened);
@@ -90,7 +93,7 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
       const s = await (await current()).authenticate(req, nowMs, signInPolicy);
       // The store may have been switched while scrypt ran: the session must belong to the open project.
       const now = await current();
-      const { name } = now.whoIs(s);
+      const { name } = await now.whoIs(s);
       return { token: sessions.issue(s), session: s, name };
     },
     async changeSecret(token, input) {

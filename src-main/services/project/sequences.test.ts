@@ -31,12 +31,12 @@ afterEach(() => {
 });
 
 describe('sequences of a case', () => {
-  it('migrates a project made before sequences: each case becomes one sequence, its image, as reference', () => {
+  it('migrates a project made before sequences: each case becomes one sequence, its image, as reference', async () => {
     const dir = tempDir();
     const before = MIGRATIONS.findIndex((m) => m.description.startsWith('sequences'));
     expect(before).toBe(MIGRATIONS.length - 1);
-    const old = ProjectStore.open(dir, { appVersion: APP_VERSION, create: true, migrations: MIGRATIONS.slice(0, before) });
-    const adminId = old.createIdentity('Ada', 'admin').raterId;
+    const old = await ProjectStore.open(dir, { appVersion: APP_VERSION, create: true, migrations: MIGRATIONS.slice(0, before) });
+    const adminId = (await old.createIdentity('Ada', 'admin')).raterId;
     old.close();
     const raw = new Db(path.join(dir, DB_FILE));
     const dwiId = insertPreSequenceCase(raw, 'dwi-case', '/data/dwi.nii.gz', [
@@ -46,11 +46,11 @@ describe('sequences of a case', () => {
     const t1Id = insertPreSequenceCase(raw, 't1-case', 'images/t1.nii.gz', [{ label: 't1', bValue: null }]);
     raw.close();
 
-    const store = ProjectStore.open(dir, { appVersion: APP_VERSION });
+    const store = await ProjectStore.open(dir, { appVersion: APP_VERSION });
     opened.push(store);
     expect(store.openReport.migration).toMatchObject({ from: before, to: MIGRATIONS.length });
-    const admin = store.signIn(adminId);
-    const dwi = store.getCase(admin, dwiId);
+    const admin = await store.signIn(adminId);
+    const dwi = await store.getCase(admin, dwiId);
     expect(dwi.sequences).toEqual([
       {
         sequenceId: dwi.referenceSequenceId,
@@ -69,38 +69,38 @@ describe('sequences of a case', () => {
       [0, 'b=0', 0, '/data/dwi.nii.gz'],
       [1, 'b=1000', 1000, '/data/dwi.nii.gz'],
     ]);
-    const t1 = store.getCase(admin, t1Id);
+    const t1 = await store.getCase(admin, t1Id);
     expect(t1.sequences.map((s) => [s.name, s.kind, s.path])).toEqual([['image', 'other', 'images/t1.nii.gz']]);
     expect(t1.referenceSequenceId).toBe(t1.sequences[0].sequenceId);
     // Annotations still live on the old grid.
-    const v = store.saveLabelmap(admin, { caseId: dwiId, labelmap: labelmapWith([5]), status: 'draft' });
-    expect(store.readVersionLabelmap(admin, v.versionId)[5]).toBe(1);
+    const v = await store.saveLabelmap(admin, { caseId: dwiId, labelmap: labelmapWith([5]), status: 'draft' });
+    expect((await store.readVersionLabelmap(admin, v.versionId))[5]).toBe(1);
   });
 
-  it('keeps the kinds the app knows equal to those the database accepts', () => {
-    const s = (p = populated());
-    const sql = text(s.store['ctx'].db.get("SELECT sql FROM sqlite_master WHERE name = 'sequences'") ?? {}, 'sql');
+  it('keeps the kinds the app knows equal to those the database accepts', async () => {
+    const s = (p = await populated());
+    const sql = text((await s.store['ctx'].db.get("SELECT sql FROM sqlite_master WHERE name = 'sequences'")) ?? {}, 'sql');
     expect(sql).toContain(`CHECK (kind IN (${SEQUENCE_KINDS.map((k) => `'${k}'`).join(', ')}))`);
   });
 
-  it('adds named sequences on their own grids (reviewers and admins), refusing a clash or a bad name', () => {
-    const s = (p = populated());
+  it('adds named sequences on their own grids (reviewers and admins), refusing a clash or a bad name', async () => {
+    const s = (p = await populated());
     expect(s.caseA.sequences.map((q) => [q.name, q.kind])).toEqual([['image', 'other']]);
-    const adc = s.store.addSequence(s.reviewer, s.caseA.caseId, {
+    const adc = await s.store.addSequence(s.reviewer, s.caseA.caseId, {
       name: 'adc',
       kind: 'adc',
       path: '/data/adc.nii.gz',
       volumes: [{ label: 'adc', bValue: null }],
       geometry: ADC_GRID,
     });
-    s.store.addSequence(s.admin, s.caseA.caseId, {
+    await s.store.addSequence(s.admin, s.caseA.caseId, {
       name: 'flair',
       kind: 'flair',
       path: '/data/flair.nii.gz',
       volumes: [{ label: 'flair', bValue: null }],
       geometry: FLAIR_GRID,
     });
-    const c = s.store.getCase(s.alice, s.caseA.caseId);
+    const c = await s.store.getCase(s.alice, s.caseA.caseId);
     expect(c.sequences.map((q) => [q.name, q.kind, q.geometry.originLps])).toEqual([
       ['image', 'other', GRID.originLps],
       ['adc', 'adc', ADC_GRID.originLps],
@@ -109,44 +109,54 @@ describe('sequences of a case', () => {
     expect(c.referenceSequenceId).toBe(s.caseA.referenceSequenceId);
     expect(c.series[0].geometry).toEqual(GRID);
     const input = { name: 'adc', kind: 'adc' as const, path: '/x.nii', volumes: [{ label: 'x', bValue: null }], geometry: ADC_GRID };
-    expect(() => s.store.addSequence(s.admin, s.caseA.caseId, input)).toThrow(/already has a sequence named "adc"/);
-    expect(() => s.store.addSequence(s.admin, s.caseA.caseId, { ...input, name: 'ADC map' })).toThrow(/sequence name "ADC map" must be/);
+    await expect(async () => await s.store.addSequence(s.admin, s.caseA.caseId, input)).rejects.toThrow(
+      /already has a sequence named "adc"/,
+    );
+    await expect(async () => await s.store.addSequence(s.admin, s.caseA.caseId, { ...input, name: 'ADC map' })).rejects.toThrow(
+      /sequence name "ADC map" must be/,
+    );
     // @ts-expect-error: an unknown kind from an untyped caller
-    expect(() => s.store.addSequence(s.admin, s.caseA.caseId, { ...input, name: 'pd', kind: 'pd' })).toThrow(/kind must be one of/);
-    expect(() => s.store.addSequence(s.alice, s.caseA.caseId, { ...input, name: 'mine' })).toThrow(/only reviewers and admins/);
-    expect(s.store.getCase(s.admin, s.caseA.caseId).sequences).toHaveLength(3);
-    expect(s.store.auditLog(s.admin).some((e) => e.action === 'sequence.add' && e.subjectId === adc.sequenceId)).toBe(true);
+    await expect(async () => await s.store.addSequence(s.admin, s.caseA.caseId, { ...input, name: 'pd', kind: 'pd' })).rejects.toThrow(
+      /kind must be one of/,
+    );
+    await expect(async () => await s.store.addSequence(s.alice, s.caseA.caseId, { ...input, name: 'mine' })).rejects.toThrow(
+      /only reviewers and admins/,
+    );
+    expect((await s.store.getCase(s.admin, s.caseA.caseId)).sequences).toHaveLength(3);
+    expect((await s.store.auditLog(s.admin)).some((e) => e.action === 'sequence.add' && e.subjectId === adc.sequenceId)).toBe(true);
   });
 
-  it('changes the reference grid only while the case has no annotation', () => {
-    const s = (p = populated());
-    const adc = s.store.addSequence(s.admin, s.caseA.caseId, {
+  it('changes the reference grid only while the case has no annotation', async () => {
+    const s = (p = await populated());
+    const adc = await s.store.addSequence(s.admin, s.caseA.caseId, {
       name: 'adc',
       kind: 'adc',
       path: '/data/adc.nii.gz',
       volumes: [{ label: 'adc', bValue: null }],
       geometry: FLAIR_GRID,
     });
-    expect(() => s.store.setReferenceSequence(s.reviewer, s.caseA.caseId, adc.sequenceId)).toThrow(/only an admin/);
-    const moved = s.store.setReferenceSequence(s.admin, s.caseA.caseId, adc.sequenceId);
+    await expect(async () => await s.store.setReferenceSequence(s.reviewer, s.caseA.caseId, adc.sequenceId)).rejects.toThrow(
+      /only an admin/,
+    );
+    const moved = await s.store.setReferenceSequence(s.admin, s.caseA.caseId, adc.sequenceId);
     expect(moved.referenceSequenceId).toBe(adc.sequenceId);
     // Masks are now checked against the ADC's grid: 3 × 3 × 3 voxels.
     expect(moved.series.map((q) => [q.label, q.path, q.geometry])).toEqual([['adc', '/data/adc.nii.gz', FLAIR_GRID]]);
-    expect(() => s.store.saveLabelmap(s.alice, { caseId: s.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft' })).toThrow(
-      /27|3 × 3 × 3|3x3x3|grid/,
-    );
-    s.store.saveLabelmap(s.alice, { caseId: s.caseA.caseId, labelmap: new Uint8Array(27).fill(0, 0), status: 'draft' });
-    expect(() => s.store.setReferenceSequence(s.admin, s.caseA.caseId, s.caseA.referenceSequenceId)).toThrow(
+    await expect(
+      async () => await s.store.saveLabelmap(s.alice, { caseId: s.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft' }),
+    ).rejects.toThrow(/27|3 × 3 × 3|3x3x3|grid/);
+    await s.store.saveLabelmap(s.alice, { caseId: s.caseA.caseId, labelmap: new Uint8Array(27).fill(0, 0), status: 'draft' });
+    await expect(async () => await s.store.setReferenceSequence(s.admin, s.caseA.caseId, s.caseA.referenceSequenceId)).rejects.toThrow(
       /cannot change once the case has annotations \(1 saved version/,
     );
-    expect(s.store.getCase(s.admin, s.caseA.caseId).referenceSequenceId).toBe(adc.sequenceId);
+    expect((await s.store.getCase(s.admin, s.caseA.caseId)).referenceSequenceId).toBe(adc.sequenceId);
   });
 });
 
 describe('the reader study image of a DWI case', () => {
-  it('is its b1000, not its b0', () => {
-    const s = (p = populated());
-    const dwi = s.store.addCase(s.admin, {
+  it('is its b1000, not its b0', async () => {
+    const s = (p = await populated());
+    const dwi = await s.store.addCase(s.admin, {
       name: 'dwi-case',
       source: 'nifti',
       series: [
@@ -154,7 +164,7 @@ describe('the reader study image of a DWI case', () => {
         { label: 'b=1000', path: '/data/dwi.nii.gz', bValue: 1000, geometry: GRID },
       ],
     });
-    expect(caseImage(s.store['ctx'], dwi.caseId)).toEqual({ path: '/data/dwi.nii.gz', bValue: 1000, dims: GRID.dims });
-    expect(caseImage(s.store['ctx'], s.caseA.caseId).bValue).toBeNull();
+    expect(await caseImage(s.store['ctx'], dwi.caseId)).toEqual({ path: '/data/dwi.nii.gz', bValue: 1000, dims: GRID.dims });
+    expect((await caseImage(s.store['ctx'], s.caseA.caseId)).bValue).toBeNull();
   });
 });

@@ -32,27 +32,26 @@ export interface SignInRequest {
 /** Checks a sign-in and returns the person's rater id; every refusal is a `forbidden` ProjectError with the reason. */
 export async function authenticate(accounts: AccountStore, req: SignInRequest, nowMs: () => number, policy: SignInPolicy): Promise<string> {
   // Names are public (the sign-in picker lists them), so saying that one is unknown reveals nothing.
-  const account = accounts.findByName(req.name) ?? fail('forbidden', `nobody named "${req.name}" is in this project`);
+  const account = (await accounts.findByName(req.name)) ?? fail('forbidden', `nobody named "${req.name}" is in this project`);
   if (account.secretHash === null) {
     if (!req.setSecret) fail('forbidden', `${account.name} has no password yet: choose one to sign in for the first time`);
     const hash = await hashSecret(req.secret);
     // Two first sign-ins racing: the first to store its secret wins, the other must sign in with it.
-    if (accounts.findById(account.raterId)?.secretHash !== null)
+    if (!(await accounts.setFirstSecret(account.raterId, hash)))
       fail('forbidden', `${account.name} has just set a password: sign in with it`);
-    accounts.setSecret(account.raterId, hash, null);
-    accounts.recordSuccess(account.raterId);
+    await accounts.recordSuccess(account.raterId);
     return account.raterId;
   }
   if (req.setSecret) fail('forbidden', `${account.name} already has a password: sign in with it, or ask an admin to reset it`);
   const now = nowMs();
-  if (account.lockedUntilMs !== null && now < account.lockedUntilMs) {
-    const waitS = Math.ceil((account.lockedUntilMs - now) / 1000);
+  const counted = await accounts.recordFailure(account.raterId, now, (failures) =>
+    failures >= policy.maxFailures ? now + Math.min(policy.lockoutMs * 2 ** (failures - policy.maxFailures), policy.maxLockoutMs) : null,
+  );
+  if (counted.pausedUntilMs !== null) {
+    const waitS = Math.ceil((counted.pausedUntilMs - now) / 1000);
     fail('forbidden', `too many failed sign-ins for ${account.name}: try again in ${waitS} s, or ask an admin to reset the password`);
   }
-  const failures = account.failedAttempts + 1;
-  const lockedUntilMs =
-    failures >= policy.maxFailures ? now + Math.min(policy.lockoutMs * 2 ** (failures - policy.maxFailures), policy.maxLockoutMs) : null;
-  accounts.recordFailure(account.raterId, failures, lockedUntilMs);
+  const { failedAttempts: failures, lockedUntilMs } = counted;
   if (!(await verifySecret(req.secret, account.secretHash))) {
     const next =
       lockedUntilMs === null
@@ -60,6 +59,6 @@ export async function authenticate(accounts: AccountStore, req: SignInRequest, n
         : `sign-in paused for ${Math.ceil((lockedUntilMs - now) / 1000)} s`;
     fail('forbidden', `wrong password or PIN for ${account.name} (${next})`);
   }
-  accounts.recordSuccess(account.raterId);
+  await accounts.recordSuccess(account.raterId);
   return account.raterId;
 }

@@ -23,6 +23,10 @@ export class Db {
     return this.raw.isOpen;
   }
 
+  get inTransaction(): boolean {
+    return this.raw.inTransaction;
+  }
+
   exec(sql: string): void {
     this.raw.exec(sql);
   }

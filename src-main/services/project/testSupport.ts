@@ -25,8 +25,8 @@ export function tempDir(prefix = 'quorum-project-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export function openTemp(dir = tempDir()): ProjectStore {
-  return ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
+export async function openTemp(dir = tempDir()): Promise<ProjectStore> {
+  return await ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
 }
 
 /** A labelmap with the given flat indices set to `value` (default lesion). */
@@ -46,20 +46,20 @@ export interface Populated {
 }
 
 /** Admin "Ada Admin", reviewer "Rita Reviewer", annotators "Alice Annotator" and "Bob Blinded", both assigned to case A. */
-export function populated(dir = tempDir()): Populated {
-  const store = openTemp(dir);
-  const adminRater = store.createIdentity('Ada Admin', 'admin');
-  const admin = store.signIn(adminRater.raterId);
-  const reviewer = store.signIn(store.createRater(admin, 'Rita Reviewer', 'reviewer').raterId);
-  const alice = store.signIn(store.createRater(admin, 'Alice Annotator', 'annotator').raterId);
-  const bob = store.signIn(store.createRater(admin, 'Bob Blinded', 'annotator').raterId);
-  const caseA = store.addCase(admin, {
+export async function populated(dir = tempDir()): Promise<Populated> {
+  const store = await openTemp(dir);
+  const adminRater = await store.createIdentity('Ada Admin', 'admin');
+  const admin = await store.signIn(adminRater.raterId);
+  const reviewer = await store.signIn((await store.createRater(admin, 'Rita Reviewer', 'reviewer')).raterId);
+  const alice = await store.signIn((await store.createRater(admin, 'Alice Annotator', 'annotator')).raterId);
+  const bob = await store.signIn((await store.createRater(admin, 'Bob Blinded', 'annotator')).raterId);
+  const caseA = await store.addCase(admin, {
     name: 'case-A',
     source: 'nifti',
     series: [{ label: 'T1', path: 'images/case-A.nii.gz', geometry: GRID }],
   });
-  store.assign(admin, alice.raterId, caseA.caseId);
-  store.assign(admin, bob.raterId, caseA.caseId);
+  await store.assign(admin, alice.raterId, caseA.caseId);
+  await store.assign(admin, bob.raterId, caseA.caseId);
   return { store, admin, reviewer, alice, bob, caseA };
 }
 

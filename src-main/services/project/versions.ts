@@ -36,25 +36,28 @@ export function toVersion(r: Row): AnnotationVersion {
   };
 }
 
-export function newestVersion(ctx: StoreContext, raterId: string, caseId: string): AnnotationVersion | null {
-  const r = ctx.db.get('SELECT * FROM annotation_versions WHERE rater_id = ? AND case_id = ? ORDER BY seq DESC LIMIT 1', [raterId, caseId]);
+export async function newestVersion(ctx: StoreContext, raterId: string, caseId: string): Promise<AnnotationVersion | null> {
+  const r = await ctx.db.get('SELECT * FROM annotation_versions WHERE rater_id = ? AND case_id = ? ORDER BY seq DESC LIMIT 1', [
+    raterId,
+    caseId,
+  ]);
   return r ? toVersion(r) : null;
 }
 
-function versionById(ctx: StoreContext, versionId: string): AnnotationVersion | null {
-  const r = ctx.db.get('SELECT * FROM annotation_versions WHERE version_id = ?', [versionId]);
+async function versionById(ctx: StoreContext, versionId: string): Promise<AnnotationVersion | null> {
+  const r = await ctx.db.get('SELECT * FROM annotation_versions WHERE version_id = ?', [versionId]);
   return r ? toVersion(r) : null;
 }
 
 /** Who the new version belongs to, after checking the session may write it. */
-function checkWriter(ctx: StoreContext, viewer: Session, caseId: string, forRaterId: string | undefined): string {
+async function checkWriter(ctx: StoreContext, viewer: Session, caseId: string, forRaterId: string | undefined): Promise<string> {
   const raterId = forRaterId ?? viewer.raterId;
   if (raterId !== viewer.raterId && !mayManageProject(viewer.role))
     fail('forbidden', 'only an admin can save or import a mask as another rater');
-  referenceGeometry(ctx, caseId); // not-found for an unknown case
-  if (needsAssignmentToAnnotate(viewer.role) && !isAssigned(ctx, viewer.raterId, caseId))
+  await referenceGeometry(ctx, caseId); // not-found for an unknown case
+  if (needsAssignmentToAnnotate(viewer.role) && !(await isAssigned(ctx, viewer.raterId, caseId)))
     fail('not-found', `no case ${caseId} for this rater`);
-  if (raterId !== viewer.raterId && !ctx.db.get('SELECT 1 AS x FROM raters WHERE rater_id = ?', [raterId]))
+  if (raterId !== viewer.raterId && !(await ctx.db.get('SELECT 1 AS x FROM raters WHERE rater_id = ?', [raterId])))
     fail('not-found', `no rater ${raterId}`);
   return raterId;
 }
@@ -65,11 +68,16 @@ function checkWriter(ctx: StoreContext, viewer: Session, caseId: string, forRate
  * from another window or session, and would silently win. It gets a conflict, for the editor to ask
  * about. Omitted (internal callers: imports, seeding) means "on top of the newest".
  */
-function resolveParent(ctx: StoreContext, raterId: string, caseId: string, parentVersionId: string | null | undefined): string | null {
-  const newest = newestVersion(ctx, raterId, caseId);
+async function resolveParent(
+  ctx: StoreContext,
+  raterId: string,
+  caseId: string,
+  parentVersionId: string | null | undefined,
+): Promise<string | null> {
+  const newest = await newestVersion(ctx, raterId, caseId);
   if (parentVersionId === undefined) return newest?.versionId ?? null;
   if (parentVersionId !== null) {
-    const p = versionById(ctx, parentVersionId);
+    const p = await versionById(ctx, parentVersionId);
     if (!p || p.raterId !== raterId || p.caseId !== caseId)
       fail('bad-request', `parent version ${parentVersionId} is not a version of this rater on this case`);
   }
@@ -106,7 +114,7 @@ export interface VersionInput {
 }
 
 /** Inserts a version row and its audit entry (joins the caller's transaction, e.g. modelResults.ts). */
-export function recordVersion(ctx: StoreContext, v: VersionInput): AnnotationVersion {
+export async function recordVersion(ctx: StoreContext, v: VersionInput): Promise<AnnotationVersion> {
   const version: AnnotationVersion = {
     versionId: newId('ver'),
     caseId: v.caseId,
@@ -120,8 +128,8 @@ export function recordVersion(ctx: StoreContext, v: VersionInput): AnnotationVer
     appVersion: ctx.appVersion,
     origin: v.origin,
   };
-  ctx.db.transaction(() => {
-    ctx.db.run(
+  await ctx.db.transaction(async () => {
+    await ctx.db.run(
       `INSERT INTO annotation_versions (version_id, case_id, rater_id, file_hash, file_name, parent_version_id, created_at, status, no_lesion, app_version, origin)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -138,7 +146,7 @@ export function recordVersion(ctx: StoreContext, v: VersionInput): AnnotationVer
         version.origin,
       ],
     );
-    appendAudit(ctx, {
+    await appendAudit(ctx, {
       actorRaterId: v.actorRaterId,
       action: v.noLesion ? 'version.no-lesion' : `version.${v.status}`,
       caseId: v.caseId,
@@ -165,10 +173,10 @@ export interface SaveLabelmapInput {
 }
 
 /** The editor's save (autosave drafts, explicit submit). */
-export function saveLabelmap(ctx: StoreContext, viewer: Session, input: SaveLabelmapInput): AnnotationVersion {
+export async function saveLabelmap(ctx: StoreContext, viewer: Session, input: SaveLabelmapInput): Promise<AnnotationVersion> {
   checkStatus(input.status);
-  const raterId = checkWriter(ctx, viewer, input.caseId, undefined);
-  const geometry = referenceGeometry(ctx, input.caseId);
+  const raterId = await checkWriter(ctx, viewer, input.caseId, undefined);
+  const geometry = await referenceGeometry(ctx, input.caseId);
   const n = geometry.dims[0] * geometry.dims[1] * geometry.dims[2];
   if (!(input.labelmap instanceof Uint8Array) || input.labelmap.length !== n) {
     fail('bad-geometry', `labelmap has ${input.labelmap?.length ?? 0} voxels but the case grid ${JSON.stringify(geometry.dims)} has ${n}`);
@@ -176,17 +184,20 @@ export function saveLabelmap(ctx: StoreContext, viewer: Session, input: SaveLabe
   const bad = findInvalidLabels(input.labelmap);
   if (bad) fail('bad-labels', `labelmap has ${bad.count} voxel(s) outside {0, 1, 2} (found ${bad.examples.join(', ')})`);
   if (input.status === 'submitted') refuseEmptySubmit(input.labelmap);
-  const parent = resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
-  const file = storeAnnotationFile(ctx.annotationsDir, encodeLabelmap(geometry, input.labelmap));
-  return recordVersion(ctx, {
-    caseId: input.caseId,
-    raterId,
-    actorRaterId: viewer.raterId,
-    file,
-    parentVersionId: parent,
-    status: input.status,
-    noLesion: false,
-    origin: 'editor',
+  const bytes = encodeLabelmap(geometry, input.labelmap);
+  // The parent check and the new row in one transaction: a save from another tab cannot slip between them.
+  return await ctx.db.transaction(async () => {
+    const parent = await resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
+    return await recordVersion(ctx, {
+      caseId: input.caseId,
+      raterId,
+      actorRaterId: viewer.raterId,
+      file: storeAnnotationFile(ctx.annotationsDir, bytes),
+      parentVersionId: parent,
+      status: input.status,
+      noLesion: false,
+      origin: 'editor',
+    });
   });
 }
 
@@ -201,77 +212,86 @@ export interface ImportMaskInput {
 }
 
 /** Imports a mask file; validated completely before anything is written. Stored byte for byte. */
-export function importMask(ctx: StoreContext, viewer: Session, input: ImportMaskInput): AnnotationVersion {
+export async function importMask(ctx: StoreContext, viewer: Session, input: ImportMaskInput): Promise<AnnotationVersion> {
   checkStatus(input.status);
-  const raterId = checkWriter(ctx, viewer, input.caseId, input.raterId);
-  const labelmap = decodeMask(input.bytes, referenceGeometry(ctx, input.caseId), input.fileName);
+  const raterId = await checkWriter(ctx, viewer, input.caseId, input.raterId);
+  const labelmap = decodeMask(input.bytes, await referenceGeometry(ctx, input.caseId), input.fileName);
   if (input.status === 'submitted') refuseEmptySubmit(labelmap);
-  const parent = resolveParent(ctx, raterId, input.caseId, undefined);
-  const file = storeAnnotationFile(ctx.annotationsDir, input.bytes);
-  return recordVersion(ctx, {
-    caseId: input.caseId,
-    raterId,
-    actorRaterId: viewer.raterId,
-    file,
-    parentVersionId: parent,
-    status: input.status,
-    noLesion: false,
-    origin: 'import',
+  return await ctx.db.transaction(async () => {
+    const parent = await resolveParent(ctx, raterId, input.caseId, undefined);
+    return await recordVersion(ctx, {
+      caseId: input.caseId,
+      raterId,
+      actorRaterId: viewer.raterId,
+      file: storeAnnotationFile(ctx.annotationsDir, input.bytes),
+      parentVersionId: parent,
+      status: input.status,
+      noLesion: false,
+      origin: 'import',
+    });
   });
 }
 
 /** The explicit "no lesion" answer: a submitted version without a file. */
-export function submitNoLesion(
+export async function submitNoLesion(
   ctx: StoreContext,
   viewer: Session,
   input: { caseId: string; parentVersionId?: string | null; raterId?: string },
-): AnnotationVersion {
-  const raterId = checkWriter(ctx, viewer, input.caseId, input.raterId);
-  const parent = resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
-  return recordVersion(ctx, {
-    caseId: input.caseId,
-    raterId,
-    actorRaterId: viewer.raterId,
-    file: null,
-    parentVersionId: parent,
-    status: 'submitted',
-    noLesion: true,
-    origin: 'editor',
+): Promise<AnnotationVersion> {
+  const raterId = await checkWriter(ctx, viewer, input.caseId, input.raterId);
+  return await ctx.db.transaction(async () => {
+    const parent = await resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
+    return await recordVersion(ctx, {
+      caseId: input.caseId,
+      raterId,
+      actorRaterId: viewer.raterId,
+      file: null,
+      parentVersionId: parent,
+      status: 'submitted',
+      noLesion: true,
+      origin: 'editor',
+    });
   });
 }
 
 /** Submits an existing draft unchanged: a new submitted version pointing at the same file. */
-export function submitDraft(ctx: StoreContext, viewer: Session, versionId: string): AnnotationVersion {
-  const draft = getVersion(ctx, viewer, versionId);
+export async function submitDraft(ctx: StoreContext, viewer: Session, versionId: string): Promise<AnnotationVersion> {
+  const draft = await getVersion(ctx, viewer, versionId);
   if (draft.raterId !== viewer.raterId) fail('forbidden', 'a rater can only submit their own drafts');
   if (draft.status !== 'draft' || !draft.fileHash || !draft.fileName) fail('bad-request', `version ${versionId} is not a draft`);
-  checkWriter(ctx, viewer, draft.caseId, undefined);
-  // Submitting an older draft over a newer version would silently win, like a stale save.
-  resolveParent(ctx, draft.raterId, draft.caseId, draft.versionId);
-  const labelmap = readVersionLabelmap(ctx, viewer, versionId);
+  await checkWriter(ctx, viewer, draft.caseId, undefined);
+  const labelmap = await readVersionLabelmap(ctx, viewer, versionId);
   refuseEmptySubmit(labelmap);
   const file: StoredFile = { hash: draft.fileHash, fileName: draft.fileName, reused: true };
-  return recordVersion(ctx, {
-    caseId: draft.caseId,
-    raterId: draft.raterId,
-    actorRaterId: viewer.raterId,
-    file,
-    parentVersionId: draft.versionId,
-    status: 'submitted',
-    noLesion: false,
-    origin: draft.origin,
+  return await ctx.db.transaction(async () => {
+    // Submitting an older draft over a newer version would silently win, like a stale save.
+    await resolveParent(ctx, draft.raterId, draft.caseId, draft.versionId);
+    return await recordVersion(ctx, {
+      caseId: draft.caseId,
+      raterId: draft.raterId,
+      actorRaterId: viewer.raterId,
+      file,
+      parentVersionId: draft.versionId,
+      status: 'submitted',
+      noLesion: false,
+      origin: draft.origin,
+    });
   });
 }
 
 /** A version the session may see; hidden and unknown versions look the same (not-found). */
-export function getVersion(ctx: StoreContext, viewer: Session, versionId: string): AnnotationVersion {
-  const v = versionById(ctx, versionId);
+export async function getVersion(ctx: StoreContext, viewer: Session, versionId: string): Promise<AnnotationVersion> {
+  const v = await versionById(ctx, versionId);
   if (!v || !mayReadRaterWork(viewer, v.raterId)) fail('not-found', `no version ${versionId} for this rater`);
   return v;
 }
 
 /** Versions, oldest first. An annotator gets only their own, whatever filter they ask for. */
-export function listVersions(ctx: StoreContext, viewer: Session, filter: { caseId?: string; raterId?: string } = {}): AnnotationVersion[] {
+export async function listVersions(
+  ctx: StoreContext,
+  viewer: Session,
+  filter: { caseId?: string; raterId?: string } = {},
+): Promise<AnnotationVersion[]> {
   const where: string[] = [];
   const params: string[] = [];
   const raterId = viewer.role === 'annotator' ? viewer.raterId : filter.raterId;
@@ -284,15 +304,16 @@ export function listVersions(ctx: StoreContext, viewer: Session, filter: { caseI
     params.push(filter.caseId);
   }
   const sql = `SELECT * FROM annotation_versions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
-  return ctx.db
-    .all(sql, params)
-    .map(toVersion)
-    .filter((v) => mayReadRaterWork(viewer, v.raterId));
+  return (await ctx.db.all(sql, params)).map(toVersion).filter((v) => mayReadRaterWork(viewer, v.raterId));
 }
 
 /** The stored file's bytes, proven by hash; null for a "no lesion" answer. */
-export function readVersionFile(ctx: StoreContext, viewer: Session, versionId: string): { fileName: string; bytes: Uint8Array } | null {
-  const v = getVersion(ctx, viewer, versionId);
+export async function readVersionFile(
+  ctx: StoreContext,
+  viewer: Session,
+  versionId: string,
+): Promise<{ fileName: string; bytes: Uint8Array } | null> {
+  const v = await getVersion(ctx, viewer, versionId);
   if (!v.fileHash || !v.fileName) return null;
   try {
     return { fileName: v.fileName, bytes: readAnnotationFile(ctx.annotationsDir, v.fileName, v.fileHash) };
@@ -303,29 +324,29 @@ export function readVersionFile(ctx: StoreContext, viewer: Session, versionId: s
 }
 
 /** The version's labelmap on the case grid (all zero for "no lesion"). */
-export function readVersionLabelmap(ctx: StoreContext, viewer: Session, versionId: string): Uint8Array {
-  const v = getVersion(ctx, viewer, versionId);
-  const geometry = referenceGeometry(ctx, v.caseId);
-  const file = readVersionFile(ctx, viewer, versionId);
+export async function readVersionLabelmap(ctx: StoreContext, viewer: Session, versionId: string): Promise<Uint8Array> {
+  const v = await getVersion(ctx, viewer, versionId);
+  const geometry = await referenceGeometry(ctx, v.caseId);
+  const file = await readVersionFile(ctx, viewer, versionId);
   if (!file) return new Uint8Array(geometry.dims[0] * geometry.dims[1] * geometry.dims[2]);
   return decodeMask(file.bytes, geometry, file.fileName);
 }
 
 /** Status of one rater on one case; an annotator may only ask about themselves. */
-export function statusOf(ctx: StoreContext, viewer: Session, raterId: string, caseId: string): RaterCaseStatus {
+export async function statusOf(ctx: StoreContext, viewer: Session, raterId: string, caseId: string): Promise<RaterCaseStatus> {
   if (!mayReadRaterWork(viewer, raterId)) fail('not-found', `no rater ${raterId} for this session`);
-  return raterCaseStatus(newestVersion(ctx, raterId, caseId));
+  return raterCaseStatus(await newestVersion(ctx, raterId, caseId));
 }
 
 /** Newest submitted version of each rater on a case (drafts after it do not hide it). Internal: callers check roles. */
-export function latestSubmittedByRater(ctx: StoreContext, caseId: string): AnnotationVersion[] {
-  return ctx.db
-    .all(
+export async function latestSubmittedByRater(ctx: StoreContext, caseId: string): Promise<AnnotationVersion[]> {
+  return (
+    await ctx.db.all(
       `SELECT v.* FROM annotation_versions v
        WHERE v.case_id = ? AND v.status = 'submitted'
          AND v.seq = (SELECT MAX(seq) FROM annotation_versions w WHERE w.case_id = v.case_id AND w.rater_id = v.rater_id AND w.status = 'submitted')
        ORDER BY v.rater_id`,
       [caseId],
     )
-    .map(toVersion);
+  ).map(toVersion);
 }

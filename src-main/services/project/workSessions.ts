@@ -50,37 +50,76 @@ function parseTime(label: string, iso: string): number {
   return t;
 }
 
-export function recordWorkSession(ctx: StoreContext, viewer: Session, input: WorkSessionInput, now: () => number = Date.now): WorkSessionRecorded {
-  if (input.mode !== 'annotate' && input.mode !== 'review') fail('bad-request', `mode must be "annotate" or "review", not "${String(input.mode)}"`);
+export async function recordWorkSession(
+  ctx: StoreContext,
+  viewer: Session,
+  input: WorkSessionInput,
+  now: () => number = Date.now,
+): Promise<WorkSessionRecorded> {
+  if (input.mode !== 'annotate' && input.mode !== 'review')
+    fail('bad-request', `mode must be "annotate" or "review", not "${String(input.mode)}"`);
   if (input.mode === 'review' && !seesAllRaters(viewer.role)) fail('forbidden', 'only reviewers and admins record review time');
   if (!WORK_END_REASONS.includes(input.endReason)) fail('bad-request', `end reason must be one of ${WORK_END_REASONS.join(', ')}`);
-  getCase(ctx, viewer, input.caseId); // not-found for a case this rater may not open
+  await getCase(ctx, viewer, input.caseId); // not-found for a case this rater may not open
   const start = parseTime('startedAt', input.startedAt);
   const end = parseTime('endedAt', input.endedAt);
   if (end < start) fail('bad-request', `the segment ends (${input.endedAt}) before it starts (${input.startedAt})`);
-  if (end - start > MAX_SEGMENT_MS) fail('bad-request', `a timed segment cannot be longer than 24 h (got ${Math.round((end - start) / 3600_000)} h)`);
+  if (end - start > MAX_SEGMENT_MS)
+    fail('bad-request', `a timed segment cannot be longer than 24 h (got ${Math.round((end - start) / 3600_000)} h)`);
   if (end > now() + CLOCK_SKEW_MS) fail('bad-request', `the segment ends in the future (${input.endedAt}): check the computer's clock`);
-  if (!Number.isInteger(input.activeMs) || input.activeMs < 0) fail('bad-request', `active time must be a whole number of ms ≥ 0, got ${String(input.activeMs)}`);
-  if (input.activeMs > end - start + SLACK_MS) fail('bad-request', `active time ${input.activeMs} ms is longer than the segment itself (${end - start} ms)`);
+  if (!Number.isInteger(input.activeMs) || input.activeMs < 0)
+    fail('bad-request', `active time must be a whole number of ms ≥ 0, got ${String(input.activeMs)}`);
+  if (input.activeMs > end - start + SLACK_MS)
+    fail('bad-request', `active time ${input.activeMs} ms is longer than the segment itself (${end - start} ms)`);
   // Same shape as context.ts's ids (prefix + 64 random bits).
   const sessionId = `work_${randomBytes(8).toString('hex')}`;
-  ctx.db.transaction(() => {
-    ctx.db.run(
+  await ctx.db.transaction(async () => {
+    await ctx.db.run(
       'INSERT INTO work_sessions (session_id, rater_id, case_id, mode, started_at, ended_at, active_ms, end_reason, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [sessionId, viewer.raterId, input.caseId, input.mode, new Date(start).toISOString(), new Date(end).toISOString(), input.activeMs, input.endReason, nowIso()],
+      [
+        sessionId,
+        viewer.raterId,
+        input.caseId,
+        input.mode,
+        new Date(start).toISOString(),
+        new Date(end).toISOString(),
+        input.activeMs,
+        input.endReason,
+        nowIso(),
+      ],
     );
-    appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'work.session', caseId: input.caseId, subjectId: sessionId, detail: { mode: input.mode, activeMs: input.activeMs, endReason: input.endReason } });
+    await appendAudit(ctx, {
+      actorRaterId: viewer.raterId,
+      action: 'work.session',
+      caseId: input.caseId,
+      subjectId: sessionId,
+      detail: { mode: input.mode, activeMs: input.activeMs, endReason: input.endReason },
+    });
   });
-  const sum = ctx.db.get('SELECT COALESCE(SUM(active_ms), 0) AS ms FROM work_sessions WHERE rater_id = ? AND case_id = ? AND mode = ?', [viewer.raterId, input.caseId, input.mode]);
+  const sum = await ctx.db.get(
+    'SELECT COALESCE(SUM(active_ms), 0) AS ms FROM work_sessions WHERE rater_id = ? AND case_id = ? AND mode = ?',
+    [viewer.raterId, input.caseId, input.mode],
+  );
   return { sessionId, totalActiveMs: sum ? int(sum, 'ms') : input.activeMs };
 }
 
-export const TIME_ON_TASK_CSV_HEADER = ['case_id', 'case_name', 'rater_id', 'rater_name', 'mode', 'active_ms', 'active_minutes', 'segments', 'first_started_at', 'last_ended_at'] as const;
+export const TIME_ON_TASK_CSV_HEADER = [
+  'case_id',
+  'case_name',
+  'rater_id',
+  'rater_name',
+  'mode',
+  'active_ms',
+  'active_minutes',
+  'segments',
+  'first_started_at',
+  'last_ended_at',
+] as const;
 
 /** Time on task summed per rater × case × mode, for reviewers and admins (the project export). */
-export function timeOnTaskCsv(ctx: StoreContext, viewer: Session): { csv: string; rows: number } {
+export async function timeOnTaskCsv(ctx: StoreContext, viewer: Session): Promise<{ csv: string; rows: number }> {
   if (!mayExport(viewer.role)) fail('forbidden', 'time on task covers every rater: reviewers and admins only');
-  const rows = ctx.db.all(
+  const rows = await ctx.db.all(
     `SELECT w.case_id, c.name AS case_name, w.rater_id, r.name AS rater_name, w.mode, SUM(w.active_ms) AS ms, COUNT(*) AS n,
             MIN(w.started_at) AS first_started, MAX(w.ended_at) AS last_ended
        FROM work_sessions w JOIN cases c ON c.case_id = w.case_id JOIN raters r ON r.rater_id = w.rater_id

@@ -86,12 +86,15 @@ function markList(...csv: Array<string | null>): FlagKind[] {
 
 function toRow(r: Row, withTime: boolean): WorklistRow {
   const versionId = textOrNull(r, 'version_id');
-  const base = raterCaseStatus(versionId === null ? null : { status: text(r, 'status') as VersionStatus, noLesion: int(r, 'no_lesion') === 1 });
+  const base = raterCaseStatus(
+    versionId === null ? null : { status: text(r, 'status') as VersionStatus, noLesion: int(r, 'no_lesion') === 1 },
+  );
   const verdict = textOrNull(r, 'verdict_kind');
   const submittedSeq = numOrNull(r, 'submitted_seq');
   const verdictVersionSeq = numOrNull(r, 'verdict_version_seq');
   // Open until a submission newer than the version that was sent back.
-  const revisionOpen = verdict === 'needs-revision' && verdictVersionSeq !== null && (submittedSeq === null || submittedSeq <= verdictVersionSeq);
+  const revisionOpen =
+    verdict === 'needs-revision' && verdictVersionSeq !== null && (submittedSeq === null || submittedSeq <= verdictVersionSeq);
   const submittedVersionId = textOrNull(r, 'submitted_version_id');
   return {
     caseId: text(r, 'case_id'),
@@ -105,7 +108,9 @@ function toRow(r: Row, withTime: boolean): WorklistRow {
     submittedVersionId,
     updatedAt: textOrNull(r, 'updated_at'),
     approved: verdict === 'accepted' && submittedVersionId !== null && textOrNull(r, 'verdict_version_id') === submittedVersionId,
-    revision: revisionOpen ? { versionId: text(r, 'verdict_version_id'), comment: text(r, 'verdict_note'), requestedAt: text(r, 'verdict_at') } : null,
+    revision: revisionOpen
+      ? { versionId: text(r, 'verdict_version_id'), comment: text(r, 'verdict_note'), requestedAt: text(r, 'verdict_at') }
+      : null,
     marks: markList(textOrNull(r, 'marks'), textOrNull(r, 'case_marks')),
     activeMs: withTime ? (numOrNull(r, 'active_ms') ?? 0) : null,
     workSessions: withTime ? (numOrNull(r, 'work_sessions') ?? 0) : null,
@@ -117,15 +122,19 @@ function toRow(r: Row, withTime: boolean): WorklistRow {
  * a case filter, which the query itself applies (the viewer asks for the open case's rows on every
  * case switch), so progress and raters are then that case's.
  */
-export function worklist(ctx: StoreContext, viewer: Session, filter: WorklistFilter = {}): Worklist {
+export async function worklist(ctx: StoreContext, viewer: Session, filter: WorklistFilter = {}): Promise<Worklist> {
   const all = seesAllRaters(viewer.role);
-  const rows = ctx.db.all(WORKLIST_SQL, { ':all': all ? 1 : 0, ':me': viewer.raterId, ':case': filter.caseId ?? null }).map((r) => toRow(r, all));
+  const rows = (await ctx.db.all(WORKLIST_SQL, { ':all': all ? 1 : 0, ':me': viewer.raterId, ':case': filter.caseId ?? null })).map((r) =>
+    toRow(r, all),
+  );
   // Annotators: their own rows only, whatever rater they ask for (the query already returns nothing else).
   const effective: WorklistFilter = all ? filter : { ...filter, raterId: viewer.raterId };
   const cases = (
     all
-      ? ctx.db.all('SELECT c.case_id, c.name, s.path FROM cases c LEFT JOIN series s ON s.case_id = c.case_id AND s.ordinal = 0 ORDER BY c.name')
-      : ctx.db.all(
+      ? await ctx.db.all(
+          'SELECT c.case_id, c.name, s.path FROM cases c LEFT JOIN series s ON s.case_id = c.case_id AND s.ordinal = 0 ORDER BY c.name',
+        )
+      : await ctx.db.all(
           'SELECT c.case_id, c.name, s.path FROM cases c JOIN assignments a ON a.case_id = c.case_id AND a.rater_id = ? LEFT JOIN series s ON s.case_id = c.case_id AND s.ordinal = 0 ORDER BY c.name',
           [viewer.raterId],
         )

@@ -140,7 +140,10 @@ describe('reading', () => {
     ).toEqual({ reason: 'invalid-answer' });
     // A trial never shown to its reader cannot be answered: there is no start time to measure from.
     const store = await f.host.current();
-    const unseen = store.withContext(store.signIn(f.readerIds[1]), (ctx) => trialsOf(ctx, studyId, f.readerIds[1])[3].trialId);
+    const unseen = await store.withContext(
+      await store.signIn(f.readerIds[1]),
+      async (ctx) => (await trialsOf(ctx, studyId, f.readerIds[1]))[3].trialId,
+    );
     const blind = { trialId: unseen, preference: 'A', acceptability: { A: 3, B: 3 }, aiChoice: 'A' };
     expect((await refusal('quorum:study.answer', { session: f.readers[1], studyId, answer: blind })).message).toContain(
       'has not been shown',
@@ -198,9 +201,9 @@ describe('reading', () => {
   it('shows the segmentations frozen when the study opened, not a later save', async () => {
     const { studyId } = await createAndOpen({ caseIds: [f.caseIds[0]], readerIds: [f.readerIds[0]] });
     const store = await f.host.current();
-    const alice = store.signIn(f.raterId);
+    const alice = await store.signIn(f.raterId);
     const full = new Uint8Array(120).fill(1);
-    store.saveLabelmap(alice, { caseId: f.caseIds[0], labelmap: full, status: 'submitted' });
+    await store.saveLabelmap(alice, { caseId: f.caseIds[0], labelmap: full, status: 'submitted' });
     const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session: f.readers[0], studyId });
     const sizes = p.overlays.map((o) => decodeMask(o.maskGzBase64).length);
     expect(sizes).toEqual([3, 3]);

@@ -22,11 +22,11 @@ export type StudyHandlers = Pick<QuorumApi, StudyChannel>;
 
 export function createStudyHandlers(host: ProjectHost): StudyHandlers {
   /** Runs `fn` in the open project for the token's rater, with study refusals mapped to errors. */
-  async function inProject<T>(token: string, fn: (ctx: StoreContext, viewer: Session) => T): Promise<Result<T>> {
+  async function inProject<T>(token: string, fn: (ctx: StoreContext, viewer: Session) => Promise<T>): Promise<Result<T>> {
     try {
       return await guarded(async () => {
         const store = await host.current();
-        return store.withContext(host.sessions.resolve(token), fn);
+        return await store.withContext(host.sessions.resolve(token), fn);
       });
     } catch (err) {
       if (err instanceof StudySetupError) return fail('bad-request', err.message, { errors: err.check.errors, missing: err.check.missing });
@@ -36,18 +36,19 @@ export function createStudyHandlers(host: ProjectHost): StudyHandlers {
   }
 
   return {
-    'quorum:study.options': ({ session }) =>
-inProject(session, (ctx, viewer) => studyOptions(ctx, viewer)),
-    'quorum:study.validate': ({ session, draft }) => inProject(session, (ctx, viewer) => validateDraft(ctx, viewer, draft)),
-    'quorum:study.create': ({ session, draft }) => inProject(session, (ctx, viewer) => createStudy(ctx, viewer, draft)),
-    'quorum:study.list': ({ session }) => inProject(session, (ctx, viewer) => listStudies(ctx, viewer)),
-    'quorum:study.get': ({ session, studyId }) => inProject(session, (ctx, viewer) => getStudy(ctx, viewer, studyId)),
-    'quorum:study.open': ({ session, studyId }) => inProject(session, (ctx, viewer) => openStudy(ctx, viewer, studyId)),
-    'quorum:study.close': ({ session, studyId }) => inProject(session, (ctx, viewer) => closeStudy(ctx, viewer, studyId)),
-    'quorum:study.report': ({ session, studyId }) => inProject(session, (ctx, viewer) => studyReport(ctx, viewer, studyId)),
-    'quorum:study.export': ({ session, studyId }) => inProject(session, (ctx, viewer) => studyExport(ctx, viewer, studyId)),
-    'quorum:study.mine': ({ session }) => inProject(session, (ctx, viewer) => myStudies(ctx, viewer)),
-    'quorum:study.next': ({ session, studyId, position }) => inProject(session, (ctx, viewer) => nextTrial(ctx, viewer, studyId, position)),
-    'quorum:study.answer': ({ session, studyId, answer }) => inProject(session, (ctx, viewer) => submitAnswer(ctx, viewer, studyId, answer)),
+    'quorum:study.options': ({ session }) => inProject(session, async (ctx, viewer) => await studyOptions(ctx, viewer)),
+    'quorum:study.validate': ({ session, draft }) => inProject(session, async (ctx, viewer) => await validateDraft(ctx, viewer, draft)),
+    'quorum:study.create': ({ session, draft }) => inProject(session, async (ctx, viewer) => await createStudy(ctx, viewer, draft)),
+    'quorum:study.list': ({ session }) => inProject(session, async (ctx, viewer) => await listStudies(ctx, viewer)),
+    'quorum:study.get': ({ session, studyId }) => inProject(session, async (ctx, viewer) => await getStudy(ctx, viewer, studyId)),
+    'quorum:study.open': ({ session, studyId }) => inProject(session, async (ctx, viewer) => await openStudy(ctx, viewer, studyId)),
+    'quorum:study.close': ({ session, studyId }) => inProject(session, async (ctx, viewer) => await closeStudy(ctx, viewer, studyId)),
+    'quorum:study.report': ({ session, studyId }) => inProject(session, async (ctx, viewer) => await studyReport(ctx, viewer, studyId)),
+    'quorum:study.export': ({ session, studyId }) => inProject(session, async (ctx, viewer) => await studyExport(ctx, viewer, studyId)),
+    'quorum:study.mine': ({ session }) => inProject(session, async (ctx, viewer) => await myStudies(ctx, viewer)),
+    'quorum:study.next': ({ session, studyId, position }) =>
+      inProject(session, async (ctx, viewer) => await nextTrial(ctx, viewer, studyId, position)),
+    'quorum:study.answer': ({ session, studyId, answer }) =>
+      inProject(session, async (ctx, viewer) => await submitAnswer(ctx, viewer, studyId, answer)),
   };
 }

@@ -20,7 +20,7 @@ const sessionOf = (token: string) => f.host.sessions.resolve(token);
 
 async function studyImagePath(caseId: string): Promise<string> {
   const store = await f.host.current();
-  return path.resolve(store.withContext(sessionOf(f.admin), (ctx) => caseImage(ctx, caseId).path));
+  return path.resolve(await store.withContext(sessionOf(f.admin), async (ctx) => (await caseImage(ctx, caseId)).path));
 }
 
 describe("a reader's file scope", () => {

@@ -12,13 +12,13 @@ import { loadStudy, studyIds } from './studyRecords';
 import { caseImage } from './studySources';
 
 /** The absolute image paths of every open study `viewer` reads; null when they read none. */
-export function readerImagePaths(ctx: StoreContext, viewer: Session): ReadonlySet<string> | null {
+export async function readerImagePaths(ctx: StoreContext, viewer: Session): Promise<ReadonlySet<string> | null> {
   let paths: Set<string> | null = null;
-  for (const id of studyIds(ctx)) {
-    const { config, state } = loadStudy(ctx, id);
+  for (const id of await studyIds(ctx)) {
+    const { config, state } = await loadStudy(ctx, id);
     if (state !== 'open' || !config.readerIds.includes(viewer.raterId)) continue;
     paths ??= new Set();
-    for (const caseId of config.caseIds) paths.add(caseImage(ctx, caseId).path);
+    for (const caseId of config.caseIds) paths.add((await caseImage(ctx, caseId)).path);
   }
   return paths;
 }

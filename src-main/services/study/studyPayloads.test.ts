@@ -21,14 +21,14 @@ describe('frozen trial payloads', () => {
     const { studyId } = await must<StudySummary>(f.dispatch, 'quorum:study.create', { session: f.admin, draft: pairedDraft(f) });
     await must(f.dispatch, 'quorum:study.open', { session: f.admin, studyId });
     const store = await f.host.current();
-    const opened: StoreContext = store.withContext(f.host.sessions.resolve(f.admin), (ctx) => ctx);
+    const opened: StoreContext = await store.withContext(f.host.sessions.resolve(f.admin), (ctx) => ctx);
     const restarted = makeContext(opened.db, opened.dir, opened.appVersion);
-    const { config } = loadStudy(opened, studyId);
-    const trials = trialsOf(opened, studyId);
+    const { config } = await loadStudy(opened, studyId);
+    const trials = await trialsOf(opened, studyId);
     expect(trials).toHaveLength(8);
     for (const t of trials) {
-      const before = frozenTrial(opened, config, t.trialId);
-      const after = frozenTrial(restarted, config, t.trialId);
+      const before = await frozenTrial(opened, config, t.trialId);
+      const after = await frozenTrial(restarted, config, t.trialId);
       expect(after).toEqual(before);
       expect(after.overlays.map((o) => o.label)).toEqual(['A', 'B']);
     }

@@ -46,21 +46,23 @@ function studiesOf(ctx: StoreContext): Map<string, FrozenStudy> {
  * (case, source) shows: the ones being frozen while opening, or the stored ones after a restart.
  * Throws (and the study does not open) when a mask cannot be read.
  */
-export function buildTrialPayloads(
+export async function buildTrialPayloads(
   ctx: StoreContext,
   config: StudyConfig,
   trials: readonly ServerTrial[],
-  versionsOf: (caseId: string, sourceId: string) => readonly string[],
-): FrozenStudy {
+  versionsOf: (caseId: string, sourceId: string) => readonly string[] | Promise<readonly string[]>,
+): Promise<FrozenStudy> {
   const masks = new Map<string, string>();
   const images = new Map<string, FrozenTrial['image']>();
-  const maskOf = (caseId: string, sourceId: string): string => {
+  const maskOf = async (caseId: string, sourceId: string): Promise<string> => {
     const key = JSON.stringify([caseId, sourceId]);
     let encoded = masks.get(key);
     if (encoded === undefined) {
       const source = config.sources.find((s) => s.sourceId === sourceId);
       if (!source) throw new Error(`internal: a trial of ${config.studyId} refers to an unknown source`);
-      encoded = zlib.gzipSync(sourceMask(ctx, caseId, source.ref, versionsOf(caseId, sourceId)), { level: 6 }).toString('base64');
+      encoded = zlib
+        .gzipSync(await sourceMask(ctx, caseId, source.ref, await versionsOf(caseId, sourceId)), { level: 6 })
+        .toString('base64');
       masks.set(key, encoded);
     }
     return encoded;
@@ -69,15 +71,16 @@ export function buildTrialPayloads(
   for (const trial of trials) {
     let image = images.get(trial.caseId);
     if (image === undefined) {
-      image = Object.freeze(caseImage(ctx, trial.caseId));
+      image = Object.freeze(await caseImage(ctx, trial.caseId));
       images.set(trial.caseId, image);
     }
     const labels: TrialLabel[] = trial.mode === 'paired' ? ['A', 'B'] : ['A'];
-    const overlays = labels.map((label) => {
+    const overlays: Array<Readonly<{ label: TrialLabel; maskGzBase64: string }>> = [];
+    for (const label of labels) {
       const sourceId = sourceOfLabel(trial, label);
       if (sourceId === null) throw new Error(`internal: trial ${trial.trialId} has no source for ${label}`);
-      return Object.freeze({ label, maskGzBase64: maskOf(trial.caseId, sourceId) });
-    });
+      overlays.push(Object.freeze({ label, maskGzBase64: await maskOf(trial.caseId, sourceId) }));
+    }
     out.set(trial.trialId, Object.freeze({ image, overlays: Object.freeze(overlays) }));
   }
   return out;
@@ -89,12 +92,17 @@ export function keepTrialPayloads(ctx: StoreContext, studyId: string, payloads: 
 }
 
 /** The frozen content of one trial; after a restart, the whole study's is rebuilt first. */
-export function frozenTrial(ctx: StoreContext, config: StudyConfig, trialId: string): FrozenTrial {
+export async function frozenTrial(ctx: StoreContext, config: StudyConfig, trialId: string): Promise<FrozenTrial> {
   const studies = studiesOf(ctx);
   let study = studies.get(config.studyId);
   if (study === undefined) {
-    const trials = trialsOf(ctx, config.studyId);
-    study = buildTrialPayloads(ctx, config, trials, (caseId, sourceId) => frozenVersions(ctx, config.studyId, caseId, sourceId));
+    const trials = await trialsOf(ctx, config.studyId);
+    study = await buildTrialPayloads(
+      ctx,
+      config,
+      trials,
+      async (caseId, sourceId) => await frozenVersions(ctx, config.studyId, caseId, sourceId),
+    );
     studies.set(config.studyId, study);
   }
   const trial = study.get(trialId);

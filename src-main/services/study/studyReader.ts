@@ -52,18 +52,18 @@ function requireReader(config: StudyConfig, viewer: Session): void {
  * Every string that would unblind this study's readers: its sources' ids, labels, model ids and
  * versions, rater ids, and the display names of the raters and model versions behind them.
  */
-export function readerLeakIdentifiers(ctx: StoreContext, config: StudyConfig): string[] {
-  return studyIdentifiers(config, sourceRaterNames(ctx, config.sources));
+export async function readerLeakIdentifiers(ctx: StoreContext, config: StudyConfig): Promise<string[]> {
+  return studyIdentifiers(config, await sourceRaterNames(ctx, config.sources));
 }
 
 /** Open studies in which the viewer is a reader. */
-export function myStudies(ctx: StoreContext, viewer: Session): ReaderStudy[] {
+export async function myStudies(ctx: StoreContext, viewer: Session): Promise<ReaderStudy[]> {
   const out: ReaderStudy[] = [];
-  for (const id of studyIds(ctx)) {
-    const { config, state } = loadStudy(ctx, id);
+  for (const id of await studyIds(ctx)) {
+    const { config, state } = await loadStudy(ctx, id);
     if (state !== 'open' || !config.readerIds.includes(viewer.raterId)) continue;
-    const total = trialsOf(ctx, id, viewer.raterId).length;
-    out.push({ studyId: id, title: config.title, answered: answeredTrialIds(ctx, id, viewer.raterId).size, total });
+    const total = (await trialsOf(ctx, id, viewer.raterId)).length;
+    out.push({ studyId: id, title: config.title, answered: (await answeredTrialIds(ctx, id, viewer.raterId)).size, total });
   }
   return out;
 }
@@ -78,13 +78,13 @@ function requireOpen(study: StoredStudy): void {
 }
 
 /** The reader's next unanswered trial, or the one at `position` (a submitted one only if revisits are allowed). */
-export function nextTrial(ctx: StoreContext, viewer: Session, studyId: string, position?: number): ReaderTrialPayload {
-  const study = loadStudy(ctx, studyId);
+export async function nextTrial(ctx: StoreContext, viewer: Session, studyId: string, position?: number): Promise<ReaderTrialPayload> {
+  const study = await loadStudy(ctx, studyId);
   const { config } = study;
   requireReader(config, viewer);
   requireOpen(study);
-  const trials = trialsOf(ctx, studyId, viewer.raterId);
-  const answered = answeredTrialIds(ctx, studyId, viewer.raterId);
+  const trials = await trialsOf(ctx, studyId, viewer.raterId);
+  const answered = await answeredTrialIds(ctx, studyId, viewer.raterId);
   const trial = position === undefined ? trials.find((t) => !answered.has(t.trialId)) : trials[position];
   if (position !== undefined && trial === undefined)
     fail('bad-request', `there is no trial ${position + 1}: this study has ${trials.length}`);
@@ -95,25 +95,30 @@ export function nextTrial(ctx: StoreContext, viewer: Session, studyId: string, p
   } else {
     const submitted = answered.has(trial.trialId);
     if (submitted && !config.allowRevisit) fail('bad-request', 'this trial was already answered and the study does not allow revisits');
-    appendView(ctx, studyId, trial.trialId, viewer.raterId, nowIso());
+    await appendView(ctx, studyId, trial.trialId, viewer.raterId, nowIso());
     // Frozen at opening: the same lookup for every trial, whatever its sources (studyPayloads.ts).
-    const { image, overlays } = frozenTrial(ctx, config, trial.trialId);
+    const { image, overlays } = await frozenTrial(ctx, config, trial.trialId);
     payload = { ...base, trial: toReaderTrial(trial, config, trials.length, submitted), image, overlays: [...overlays] };
   }
-  assertNoLeaks({ ...payload, overlays: payload.overlays.map((o) => ({ label: o.label })) }, readerLeakIdentifiers(ctx, config));
+  assertNoLeaks({ ...payload, overlays: payload.overlays.map((o) => ({ label: o.label })) }, await readerLeakIdentifiers(ctx, config));
   return payload;
 }
 
 /** Stores an answer (appended; a revision is a new row) after the pure checks of answers.ts. */
-export function submitAnswer(ctx: StoreContext, viewer: Session, studyId: string, answer: unknown): { answered: number; total: number } {
-  const study = loadStudy(ctx, studyId);
+export async function submitAnswer(
+  ctx: StoreContext,
+  viewer: Session,
+  studyId: string,
+  answer: unknown,
+): Promise<{ answered: number; total: number }> {
+  const study = await loadStudy(ctx, studyId);
   requireReader(study.config, viewer);
   const trialId =
     typeof answer === 'object' && answer !== null && 'trialId' in answer ? String((answer as { trialId: unknown }).trialId) : '';
-  const trials = trialsOf(ctx, studyId, viewer.raterId);
+  const trials = await trialsOf(ctx, studyId, viewer.raterId);
   // Another reader's trial id is looked up study-wide so the refusal says so (answers.ts keeps the two apart).
-  const trial = trials.find((t) => t.trialId === trialId) ?? trialsOf(ctx, studyId).find((t) => t.trialId === trialId);
-  const revision = trial ? answerCount(ctx, trial.trialId, viewer.raterId) : 0;
+  const trial = trials.find((t) => t.trialId === trialId) ?? (await trialsOf(ctx, studyId)).find((t) => t.trialId === trialId);
+  const revision = trial ? await answerCount(ctx, trial.trialId, viewer.raterId) : 0;
   const check = checkAnswer({
     state: study.state,
     config: study.config,
@@ -123,17 +128,17 @@ export function submitAnswer(ctx: StoreContext, viewer: Session, studyId: string
     answer,
   });
   if (!check.ok) throw new AnswerRefusedError(check.code, check.message);
-  const started = startedAt(ctx, check.answer.trialId, viewer.raterId);
+  const started = await startedAt(ctx, check.answer.trialId, viewer.raterId);
   if (started === null) fail('bad-request', 'this trial has not been shown to you yet: open it before answering');
   const submittedAt = nowIso();
-  ctx.db.transaction(() => {
-    appendAnswer(ctx, studyId, viewer.raterId, check.answer, { startedAt: started, submittedAt, revision });
-    appendAudit(ctx, {
+  await ctx.db.transaction(async () => {
+    await appendAnswer(ctx, studyId, viewer.raterId, check.answer, { startedAt: started, submittedAt, revision });
+    await appendAudit(ctx, {
       actorRaterId: viewer.raterId,
       action: 'study.answer',
       subjectId: studyId,
       detail: { trialId: check.answer.trialId, revision },
     });
   });
-  return { answered: answeredTrialIds(ctx, studyId, viewer.raterId).size, total: trials.length };
+  return { answered: (await answeredTrialIds(ctx, studyId, viewer.raterId)).size, total: trials.length };
 }

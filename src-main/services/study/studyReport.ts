@@ -21,48 +21,54 @@ import { fail } from '../project/errors';
 import { latestAnswers, loadStudy, studyIds, trialsOf } from './studyRecords';
 import { requireAdmin, summaryOf } from './studySetup';
 
-function closedStudy(ctx: StoreContext, viewer: Session, studyId: string): { config: StudyConfig; summary: StudySummary } {
+async function closedStudy(ctx: StoreContext, viewer: Session, studyId: string): Promise<{ config: StudyConfig; summary: StudySummary }> {
   requireAdmin(viewer);
-  const study = loadStudy(ctx, studyId);
+  const study = await loadStudy(ctx, studyId);
   if (study.state !== 'closed')
     fail('bad-request', `the study is ${study.state}: results and the source mapping are available only after it is closed`);
-  return { config: study.config, summary: summaryOf(ctx, study) };
+  return { config: study.config, summary: await summaryOf(ctx, study) };
 }
 
-export function studyReport(
+export async function studyReport(
   ctx: StoreContext,
   viewer: Session,
   studyId: string,
-): { summary: StudySummary; config: StudyConfig; analysis: StudyAnalysisWire; mrmc: StudyMrmcWire | null; trials: ServerTrial[] } {
-  const { config, summary } = closedStudy(ctx, viewer, studyId);
-  const trials = trialsOf(ctx, studyId);
+): Promise<{ summary: StudySummary; config: StudyConfig; analysis: StudyAnalysisWire; mrmc: StudyMrmcWire | null; trials: ServerTrial[] }> {
+  const { config, summary } = await closedStudy(ctx, viewer, studyId);
+  const trials = await trialsOf(ctx, studyId);
   // Parsed through the wire schema here too, so a drift between analysis.ts and the schema fails in tests.
-  const analysis = studyAnalysisSchema.parse(analyseStudy({ config, state: 'closed', trials, answers: latestAnswers(ctx, studyId) }));
-  const mrmc = studyMrmcSchema.nullable().parse(mrmcOfStudy({ config, state: 'closed', trials, answers: latestAnswers(ctx, studyId) }));
+  const analysis = studyAnalysisSchema.parse(analyseStudy({ config, state: 'closed', trials, answers: await latestAnswers(ctx, studyId) }));
+  const mrmc = studyMrmcSchema
+    .nullable()
+    .parse(mrmcOfStudy({ config, state: 'closed', trials, answers: await latestAnswers(ctx, studyId) }));
   return { summary, config, analysis, mrmc, trials };
 }
 
-export function studyExport(ctx: StoreContext, viewer: Session, studyId: string): { answersCsv: string; configJson: string } {
-  const { config } = closedStudy(ctx, viewer, studyId);
+export async function studyExport(
+  ctx: StoreContext,
+  viewer: Session,
+  studyId: string,
+): Promise<{ answersCsv: string; configJson: string }> {
+  const { config } = await closedStudy(ctx, viewer, studyId);
   return {
-    answersCsv: answersToCsv(config, 'closed', trialsOf(ctx, studyId), latestAnswers(ctx, studyId)),
+    answersCsv: answersToCsv(config, 'closed', await trialsOf(ctx, studyId), await latestAnswers(ctx, studyId)),
     configJson: studyConfigToJson(config),
   };
 }
 
-export function listStudies(ctx: StoreContext, viewer: Session): StudySummary[] {
+export async function listStudies(ctx: StoreContext, viewer: Session): Promise<StudySummary[]> {
   requireAdmin(viewer);
-  return studyIds(ctx).map((id) => summaryOf(ctx, loadStudy(ctx, id)));
+  return Promise.all((await studyIds(ctx)).map(async (id) => summaryOf(ctx, await loadStudy(ctx, id))));
 }
 
 /** The configuration without its seed: the summary carries the seed once the study is closed. */
-export function getStudy(
+export async function getStudy(
   ctx: StoreContext,
   viewer: Session,
   studyId: string,
-): { summary: StudySummary; config: Omit<StudyConfig, 'seed'> } {
+): Promise<{ summary: StudySummary; config: Omit<StudyConfig, 'seed'> }> {
   requireAdmin(viewer);
-  const study = loadStudy(ctx, studyId);
+  const study = await loadStudy(ctx, studyId);
   const { seed: _hidden, ...config } = study.config;
-  return { summary: summaryOf(ctx, study), config };
+  return { summary: await summaryOf(ctx, study), config };
 }

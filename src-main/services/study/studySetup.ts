@@ -35,14 +35,14 @@ export function requireAdmin(viewer: Session): void {
 }
 
 /** Display names of the raters (people and model versions) behind the sources. */
-export function sourceRaterNames(ctx: StoreContext, sources: readonly StudySource[]): string[] {
+export async function sourceRaterNames(ctx: StoreContext, sources: readonly StudySource[]): Promise<string[]> {
   const names: string[] = [];
   for (const s of sources) {
     const r =
       s.ref.kind === 'rater'
-        ? ctx.db.get('SELECT name FROM raters WHERE rater_id = ?', [s.ref.raterId])
+        ? await ctx.db.get('SELECT name FROM raters WHERE rater_id = ?', [s.ref.raterId])
         : s.ref.kind === 'model'
-          ? ctx.db.get('SELECT name FROM raters WHERE model_ref = ?', [`${s.ref.modelId}@${s.ref.version}`])
+          ? await ctx.db.get('SELECT name FROM raters WHERE model_ref = ?', [`${s.ref.modelId}@${s.ref.version}`])
           : null;
     if (r) names.push(text(r, 'name'));
   }
@@ -50,15 +50,20 @@ export function sourceRaterNames(ctx: StoreContext, sources: readonly StudySourc
 }
 
 /** The pure set-up rules plus what only the project knows: cases and readers exist, readers are not sources, the title names no source. */
-export function checkSetup(ctx: StoreContext, config: StudyConfig): SetupCheck {
-  const pure = validateStudySetup(config, (caseId, source) => sourceVersions(ctx, caseId, source.ref) !== null);
+export async function checkSetup(ctx: StoreContext, config: StudyConfig): Promise<SetupCheck> {
+  // The pure rules ask synchronously; the project answers asynchronously, so ask it first.
+  const present = new Set<string>();
+  for (const caseId of config.caseIds)
+    for (const source of config.sources)
+      if ((await sourceVersions(ctx, caseId, source.ref)) !== null) present.add(JSON.stringify([caseId, source.sourceId]));
+  const pure = validateStudySetup(config, (caseId, source) => present.has(JSON.stringify([caseId, source.sourceId])));
   const errors = pure.ok ? [] : [...pure.errors];
   const missing = pure.ok ? [] : [...pure.missing];
   for (const caseId of config.caseIds) {
-    if (!ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ?', [caseId])) errors.push(`no case "${caseId}" in this project`);
+    if (!(await ctx.db.get('SELECT 1 AS x FROM cases WHERE case_id = ?', [caseId]))) errors.push(`no case "${caseId}" in this project`);
   }
   for (const readerId of config.readerIds) {
-    const r = ctx.db.get('SELECT kind FROM raters WHERE rater_id = ?', [readerId]);
+    const r = await ctx.db.get('SELECT kind FROM raters WHERE rater_id = ?', [readerId]);
     if (!r) errors.push(`no rater "${readerId}" in this project`);
     else if (text(r, 'kind') !== 'human') errors.push(`reader "${readerId}" is a model, not a person`);
     if (config.sources.some((s) => s.ref.kind === 'rater' && s.ref.raterId === readerId)) {
@@ -66,11 +71,11 @@ export function checkSetup(ctx: StoreContext, config: StudyConfig): SetupCheck {
     }
   }
   // Readers see the title and each case's image path: neither may name a source.
-  const identifiers = studyIdentifiers(config, sourceRaterNames(ctx, config.sources));
+  const identifiers = studyIdentifiers(config, await sourceRaterNames(ctx, config.sources));
   const titleLeaks = findLeaks(config.title, identifiers);
   if (titleLeaks.length > 0) errors.push(`readers see the title, and it names a source (${titleLeaks.map((l) => l.match).join(', ')})`);
   for (const caseId of config.caseIds) {
-    const row = ctx.db.get('SELECT path FROM series WHERE case_id = ? AND ordinal = 0', [caseId]);
+    const row = await ctx.db.get('SELECT path FROM series WHERE case_id = ? AND ordinal = 0', [caseId]);
     const pathLeaks = row ? findLeaks(text(row, 'path'), identifiers) : [];
     if (pathLeaks.length > 0)
       errors.push(`readers load case "${caseId}" from a path that names a source (${pathLeaks.map((l) => l.match).join(', ')})`);
@@ -83,9 +88,9 @@ function configFromDraft(draft: StudyDraft, studyId: string, createdAt: string, 
   return { ...rest, studyId, seed, createdAt };
 }
 
-export function validateDraft(ctx: StoreContext, viewer: Session, draft: StudyDraft): SetupCheck {
+export async function validateDraft(ctx: StoreContext, viewer: Session, draft: StudyDraft): Promise<SetupCheck> {
   requireAdmin(viewer);
-  return checkSetup(ctx, configFromDraft(draft, 'study_draft', nowIso(), draft.seed ?? 'unset'));
+  return await checkSetup(ctx, configFromDraft(draft, 'study_draft', nowIso(), draft.seed ?? 'unset'));
 }
 
 /** Trials each reader will get: cases × source pairs (paired) or cases × sources (single). */
@@ -93,9 +98,9 @@ function plannedPerReader(config: StudyConfig): number {
   return config.caseIds.length * (config.mode === 'paired' ? sourcePairs(config).length : config.sources.length);
 }
 
-export function summaryOf(ctx: StoreContext, study: StoredStudy): StudySummary {
+export async function summaryOf(ctx: StoreContext, study: StoredStudy): Promise<StudySummary> {
   const { config, state } = study;
-  const answered = answeredByReader(ctx, config.studyId);
+  const answered = await answeredByReader(ctx, config.studyId);
   const total = plannedPerReader(config);
   return {
     studyId: config.studyId,
@@ -109,24 +114,26 @@ export function summaryOf(ctx: StoreContext, study: StoredStudy): StudySummary {
     caseCount: config.caseIds.length,
     sourceCount: config.sources.length,
     allowRevisit: config.allowRevisit,
-    readers: config.readerIds.map((readerId) => {
-      const r = ctx.db.get('SELECT name FROM raters WHERE rater_id = ?', [readerId]);
-      return { readerId, name: r ? text(r, 'name') : readerId, answered: answered.get(readerId) ?? 0, total };
-    }),
+    readers: await Promise.all(
+      config.readerIds.map(async (readerId) => {
+        const r = await ctx.db.get('SELECT name FROM raters WHERE rater_id = ?', [readerId]);
+        return { readerId, name: r ? text(r, 'name') : readerId, answered: answered.get(readerId) ?? 0, total };
+      }),
+    ),
   };
 }
 
-export function createStudy(ctx: StoreContext, viewer: Session, draft: StudyDraft): StudySummary {
+export async function createStudy(ctx: StoreContext, viewer: Session, draft: StudyDraft): Promise<StudySummary> {
   requireAdmin(viewer);
   const studyId = `study_${randomBytes(8).toString('hex')}`;
   // A drawn seed when the admin gives none; it is stored, and shown once the study is closed, so the study can be replayed.
   const config = configFromDraft(draft, studyId, nowIso(), draft.seed ?? randomBytes(8).toString('hex'));
-  const check = checkSetup(ctx, config);
+  const check = await checkSetup(ctx, config);
   if (!check.ok) throw new StudySetupError(check);
-  ctx.db.transaction(() => {
-    insertStudy(ctx, config, viewer.raterId);
-    appendState(ctx, studyId, 'draft', config.createdAt, viewer.raterId);
-    appendAudit(ctx, {
+  await ctx.db.transaction(async () => {
+    await insertStudy(ctx, config, viewer.raterId);
+    await appendState(ctx, studyId, 'draft', config.createdAt, viewer.raterId);
+    await appendAudit(ctx, {
       actorRaterId: viewer.raterId,
       action: 'study.create',
       subjectId: studyId,
@@ -139,14 +146,14 @@ export function createStudy(ctx: StoreContext, viewer: Session, draft: StudyDraf
       },
     });
   });
-  return summaryOf(ctx, loadStudy(ctx, studyId));
+  return await summaryOf(ctx, await loadStudy(ctx, studyId));
 }
 
-export function openStudy(ctx: StoreContext, viewer: Session, studyId: string): StudySummary {
+export async function openStudy(ctx: StoreContext, viewer: Session, studyId: string): Promise<StudySummary> {
   requireAdmin(viewer);
-  const { config, state } = loadStudy(ctx, studyId);
+  const { config, state } = await loadStudy(ctx, studyId);
   // Re-checked now: a segmentation may have been removed from view (e.g. a newer draft) since creation.
-  const check = checkSetup(ctx, config);
+  const check = await checkSetup(ctx, config);
   const setup = check.ok ? ({ ok: true } as const) : { ok: false as const, errors: check.errors, missing: check.missing };
   const move = transitionStudy(state, 'open', setup);
   if (!move.ok) {
@@ -158,49 +165,55 @@ export function openStudy(ctx: StoreContext, viewer: Session, studyId: string): 
   const versions = new Map<string, string[]>();
   for (const caseId of config.caseIds) {
     for (const s of config.sources) {
-      const v = sourceVersions(ctx, caseId, s.ref);
+      const v = await sourceVersions(ctx, caseId, s.ref);
       if (v === null) throw new Error(`internal: ${caseId}/${s.sourceId} vanished during opening`);
       versions.set(JSON.stringify([caseId, s.sourceId]), v);
     }
   }
   const versionsOf = (caseId: string, sourceId: string): string[] => versions.get(JSON.stringify([caseId, sourceId])) ?? [];
   // Every trial's payload, before the study opens: a mask that cannot be read keeps it closed.
-  const payloads = buildTrialPayloads(ctx, config, trials, versionsOf);
-  ctx.db.transaction(() => {
+  const payloads = await buildTrialPayloads(ctx, config, trials, versionsOf);
+  await ctx.db.transaction(async () => {
     // Frozen now, so a rater's later save cannot change what readers are shown mid-study.
     for (const caseId of config.caseIds) {
-      for (const s of config.sources) insertSegmentation(ctx, studyId, caseId, s.sourceId, versionsOf(caseId, s.sourceId));
+      for (const s of config.sources) await insertSegmentation(ctx, studyId, caseId, s.sourceId, versionsOf(caseId, s.sourceId));
     }
-    insertTrials(ctx, studyId, trials);
-    appendState(ctx, studyId, 'open', nowIso(), viewer.raterId);
-    appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'study.open', subjectId: studyId, detail: { trials: trials.length } });
+    await insertTrials(ctx, studyId, trials);
+    await appendState(ctx, studyId, 'open', nowIso(), viewer.raterId);
+    await appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'study.open', subjectId: studyId, detail: { trials: trials.length } });
   });
   keepTrialPayloads(ctx, studyId, payloads);
-  return summaryOf(ctx, loadStudy(ctx, studyId));
+  return await summaryOf(ctx, await loadStudy(ctx, studyId));
 }
 
-export function closeStudy(ctx: StoreContext, viewer: Session, studyId: string): StudySummary {
+export async function closeStudy(ctx: StoreContext, viewer: Session, studyId: string): Promise<StudySummary> {
   requireAdmin(viewer);
-  const { config, state } = loadStudy(ctx, studyId);
+  const { config, state } = await loadStudy(ctx, studyId);
   const move = transitionStudy(state, 'close', { ok: true });
   if (!move.ok) fail('bad-request', move.message);
-  ctx.db.transaction(() => {
-    appendState(ctx, studyId, 'closed', nowIso(), viewer.raterId);
-    appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'study.close', subjectId: studyId });
+  await ctx.db.transaction(async () => {
+    await appendState(ctx, studyId, 'closed', nowIso(), viewer.raterId);
+    await appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'study.close', subjectId: studyId });
     // The seed becomes visible from here on (summaryOf, report, export): the audit says when and to whom.
-    appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'study.seed-revealed', subjectId: studyId, detail: { seed: config.seed } });
+    await appendAudit(ctx, {
+      actorRaterId: viewer.raterId,
+      action: 'study.seed-revealed',
+      subjectId: studyId,
+      detail: { seed: config.seed },
+    });
   });
-  return summaryOf(ctx, loadStudy(ctx, studyId));
+  return await summaryOf(ctx, await loadStudy(ctx, studyId));
 }
 
 /** The cases, sources and possible readers (people only) a study can use. */
-export function studyOptions(ctx: StoreContext, viewer: Session): StudyOptions {
+export async function studyOptions(ctx: StoreContext, viewer: Session): Promise<StudyOptions> {
   requireAdmin(viewer);
-  const cases = ctx.db
-    .all('SELECT case_id, name FROM cases ORDER BY name')
-    .map((r) => ({ caseId: text(r, 'case_id'), name: text(r, 'name') }));
-  const readers = ctx.db
-    .all("SELECT rater_id, name, role FROM raters WHERE kind = 'human' ORDER BY name COLLATE NOCASE")
-    .map((r) => ({ raterId: text(r, 'rater_id'), name: text(r, 'name'), role: text(r, 'role') as Role }));
-  return { cases, sources: sourceOptions(ctx), readers };
+  const cases = (await ctx.db.all('SELECT case_id, name FROM cases ORDER BY name')).map((r) => ({
+    caseId: text(r, 'case_id'),
+    name: text(r, 'name'),
+  }));
+  const readers = (await ctx.db.all("SELECT rater_id, name, role FROM raters WHERE kind = 'human' ORDER BY name COLLATE NOCASE")).map(
+    (r) => ({ raterId: text(r, 'rater_id'), name: text(r, 'name'), role: text(r, 'role') as Role }),
+  );
+  return { cases, sources: await sourceOptions(ctx), readers };
 }

@@ -46,35 +46,35 @@ export async function studyFixture(): Promise<StudyFixture> {
   const dir = tempDir('quorum-study-');
   const host = createProjectHost({ appVersion: APP_VERSION, defaultProjectDir: dir });
   const store = await host.open(dir, true);
-  const adminRater = store.createIdentity('Ada Admin', 'admin');
-  const adminS = store.signIn(adminRater.raterId);
-  const alice = store.createRater(adminS, RATER_NAME, 'annotator');
-  const r1 = store.createRater(adminS, 'Rea Reader', 'annotator');
-  const r2 = store.createRater(adminS, 'Rob Reader', 'annotator');
-  const aliceS = store.signIn(alice.raterId);
+  const adminRater = await store.createIdentity('Ada Admin', 'admin');
+  const adminS = await store.signIn(adminRater.raterId);
+  const alice = await store.createRater(adminS, RATER_NAME, 'annotator');
+  const r1 = await store.createRater(adminS, 'Rea Reader', 'annotator');
+  const r2 = await store.createRater(adminS, 'Rob Reader', 'annotator');
+  const aliceS = await store.signIn(alice.raterId);
   const caseIds: string[] = [];
   const versionIds: string[] = [];
   const hashes: string[] = [];
   let modelRaterName = '';
   for (let n = 1; n <= 5; n++) {
-    const c = store.addCase(adminS, {
+    const c = await store.addCase(adminS, {
       name: `case-${n}`,
       source: 'nifti',
       series: [{ label: 'T1', path: `images/case-${n}.nii.gz`, geometry: GRID }],
     });
     caseIds.push(c.caseId);
-    store.assign(adminS, alice.raterId, c.caseId);
+    await store.assign(adminS, alice.raterId, c.caseId);
     // The rater marks voxels n..n+2 (uncertain on the last), the model n+1..n+3: the masks differ per case and source.
     const raterMask = labelmapWith([n, n + 1]);
     raterMask[n + 2] = 2;
-    const v = store.saveLabelmap(aliceS, { caseId: c.caseId, labelmap: raterMask, status: 'submitted' });
+    const v = await store.saveLabelmap(aliceS, { caseId: c.caseId, labelmap: raterMask, status: 'submitted' });
     versionIds.push(v.versionId);
     if (v.fileHash) hashes.push(v.fileHash);
     if (n <= 4) {
       const mask = labelmapWith([n + 1, n + 2, n + 3]);
       const probability = new Uint8Array(VOXELS);
       for (let i = 0; i < VOXELS; i++) probability[i] = mask[i] === 1 ? 230 : 0;
-      const saved = store.saveModelResult(adminS, {
+      const saved = await store.saveModelResult(adminS, {
         caseId: c.caseId,
         mask,
         probability,

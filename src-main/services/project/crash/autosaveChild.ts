@@ -11,14 +11,14 @@ import { ProjectStore } from '../ProjectStore';
 import { autosaveLabelmap, isNoLesionSave } from './autosavePattern';
 
 const [dir, raterId, caseId, appVersion] = process.argv.slice(2);
-const store = ProjectStore.open(dir, { appVersion });
-const session = store.signIn(raterId);
-let k = store.listVersions(session, { caseId }).length;
+const store = await ProjectStore.open(dir, { appVersion });
+const session = await store.signIn(raterId);
+let k = (await store.listVersions(session, { caseId })).length;
 fs.writeSync(1, `ready ${k}\n`);
 for (;;) {
   k++;
   const v = isNoLesionSave(k)
-    ? store.submitNoLesion(session, { caseId })
-    : store.saveLabelmap(session, { caseId, labelmap: autosaveLabelmap(k), status: 'draft' });
+    ? await store.submitNoLesion(session, { caseId })
+    : await store.saveLabelmap(session, { caseId, labelmap: autosaveLabelmap(k), status: 'draft' });
   fs.writeSync(1, `saved ${k} ${v.versionId} ${v.fileHash}\n`);
 }
