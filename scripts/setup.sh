@@ -22,6 +22,7 @@ command -v gdcmconv >/dev/null 2>&1 || need_apt+=(libgdcm-tools) # the same corp
   need_apt+=(python3-torch python3-onnx python3-nibabel python3-scipy)
 [ -x /usr/sbin/Orthanc ] || need_apt+=(orthanc) # the DICOMweb tests start their own archive
 [ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || need_apt+=(orthanc-dicomweb)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql) # the PostgreSQL store's tests start their own cluster
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${need_apt[*]} (apt-get install -y ${need_apt[*]}) and run again" >&2

@@ -46,6 +46,9 @@ import { MIGRATIONS, type Migration } from './schema';
 import { authenticate, type SignInPolicy, type SignInRequest } from './signIn';
 import { Db, text } from './sqlite';
 import { SqlitePort } from './dbPort';
+import { databaseBlobs } from './annotationBlobs';
+import { PgPort } from './pgPort';
+import { pgMigrate, PG_MIGRATIONS } from './pgSchema';
 import * as versions from './versions';
 import * as workSessions from './workSessions';
 import { worklist } from './worklist';
@@ -72,8 +75,8 @@ export interface OpenReport {
 export class ProjectStore {
   private constructor(
     private readonly ctx: StoreContext,
-    private readonly db: Db,
-    private readonly ownership: AcquiredOwnership,
+    /** Closes the database and gives up what opening it took (the folder's owner lock, the pool). */
+    private readonly release: () => void,
     readonly openReport: OpenReport,
   ) {}
 
@@ -103,10 +106,37 @@ export class ProjectStore {
       const migration = migrate(db, options.migrations ?? MIGRATIONS);
       const projectId = await ensureProjectId(ctx);
       const integrity = await checkIntegrity(ctx);
-      return new ProjectStore(ctx, db, ownership, { projectId, migration, integrity, notes: ownership.notes });
+      const opened = db;
+      const release = (): void => {
+        opened.close();
+        ownership.release();
+      };
+      return new ProjectStore(ctx, release, { projectId, migration, integrity, notes: ownership.notes });
     } catch (err) {
       db?.close();
       ownership.release();
+      throw err;
+    }
+  }
+
+  /**
+   * A project kept in PostgreSQL (the team server): every piece of state, annotation bytes
+   * included, is in the database, so several server processes can open the same one. `imagesDir`
+   * is where relative image paths point. Missing migrations are applied (pgSchema.ts).
+   */
+  static async openPostgres(url: string, options: { appVersion: string; imagesDir?: string }): Promise<ProjectStore> {
+    const port = new PgPort(url);
+    try {
+      const migration = await pgMigrate(port, PG_MIGRATIONS);
+      const ctx = makeContext(port, path.resolve(options.imagesDir ?? '.'), options.appVersion, databaseBlobs(port));
+      const projectId = await ensureProjectId(ctx);
+      const integrity = await checkIntegrity(ctx);
+      const release = (): void => {
+        port.close().catch((err: unknown) => console.warn(`closing the PostgreSQL pool: ${String(err)}`));
+      };
+      return new ProjectStore(ctx, release, { projectId, migration, integrity, notes: [] });
+    } catch (err) {
+      await port.close();
       throw err;
     }
   }
@@ -121,8 +151,7 @@ export class ProjectStore {
   }
 
   close(): void {
-    this.db.close();
-    this.ownership.release();
+    this.release();
   }
 
   private async s(session: Session): Promise<Session> {
@@ -375,16 +404,17 @@ export class ProjectStore {
   }
 }
 
+/** The project's id, made on first open; of two server processes opening a new database at once, the first one's stays. */
 async function ensureProjectId(ctx: StoreContext): Promise<string> {
-  const row = await ctx.db.get("SELECT value FROM project_meta WHERE key = 'project_id'");
-  if (row) return text(row, 'value');
-  const id = newId('proj');
-  await ctx.db.transaction(async () => {
-    await ctx.db.run("INSERT INTO project_meta (key, value) VALUES ('project_id', ?), ('created_at', ?), ('created_by_app', ?)", [
-      id,
-      nowIso(),
-      ctx.appVersion,
-    ]);
-  });
-  return id;
+  const read = async (): Promise<string | null> => {
+    const row = await ctx.db.get("SELECT value FROM project_meta WHERE key = 'project_id'");
+    return row ? text(row, 'value') : null;
+  };
+  const known = await read();
+  if (known !== null) return known;
+  await ctx.db.run(
+    "INSERT INTO project_meta (key, value) VALUES ('project_id', ?), ('created_at', ?), ('created_by_app', ?) ON CONFLICT (key) DO NOTHING",
+    [newId('proj'), nowIso(), ctx.appVersion],
+  );
+  return (await read()) ?? fail('not-found', 'the project has no id');
 }

@@ -4,18 +4,26 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { folderBlobs, type AnnotationBlobs } from './annotationBlobs';
 import { ANNOTATIONS_DIR } from './annotationFiles';
 import type { DbPort } from './dbPort';
 
 export interface StoreContext {
   readonly db: DbPort;
+  /** The project folder (relative image paths are inside it); the team server's image root. */
   readonly dir: string;
-  readonly annotationsDir: string;
+  /** Annotation files' bytes: the folder's annotations/ (single-user) or the database (team server). */
+  readonly blobs: AnnotationBlobs;
   readonly appVersion: string;
 }
 
-export function makeContext(db: DbPort, dir: string, appVersion: string): StoreContext {
-  return { db, dir, annotationsDir: path.join(dir, ANNOTATIONS_DIR), appVersion };
+export function makeContext(
+  db: DbPort,
+  dir: string,
+  appVersion: string,
+  blobs = folderBlobs(path.join(dir, ANNOTATIONS_DIR)),
+): StoreContext {
+  return { db, dir, blobs, appVersion };
 }
 
 /** Opaque ids: a readable prefix and 64 random bits, so ids cannot be guessed from one another. */

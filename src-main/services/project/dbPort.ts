@@ -9,7 +9,7 @@
  * Plain Node.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Db, Params, Row } from './sqlite';
+import { text, type Db, type Params, type Row } from './sqlite';
 
 export interface DbPort {
   run(sql: string, params?: Params): Promise<{ changes: number }>;
@@ -22,6 +22,8 @@ export interface DbPort {
    * until it ends.
    */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** The engine's own consistency check: ["ok"] when healthy, else its findings. */
+  integrityCheck(): Promise<string[]>;
 }
 
 /**
@@ -55,6 +57,10 @@ export class SqlitePort implements DbPort {
 
   get(sql: string, params?: Params): Promise<Row | null> {
     return this.outside(() => this.db.get(sql, params));
+  }
+
+  async integrityCheck(): Promise<string[]> {
+    return (await this.all('PRAGMA integrity_check')).map((r) => text(r, 'integrity_check'));
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -5,10 +5,8 @@
  * It also lists leftovers that are harmless but worth knowing: temp files of interrupted saves and
  * complete files no version references (a crash between rename and DB commit).
  */
-import fs from 'node:fs';
 import { seesAllRaters } from '../../../src-shared/project/blinding';
 import type { Session } from '../../../src-shared/project/types';
-import { checkAnnotationFile, TEMP_PREFIX } from './annotationFiles';
 import type { StoreContext } from './context';
 import { text } from './sqlite';
 
@@ -35,7 +33,7 @@ export interface IntegrityReport {
 }
 
 export async function checkIntegrity(ctx: StoreContext): Promise<IntegrityReport> {
-  const sqlite = (await ctx.db.all('PRAGMA integrity_check')).map((r) => text(r, 'integrity_check'));
+  const sqlite = await ctx.db.integrityCheck();
   // Model results reference a second file (the probability map) beside the version's mask.
   const rows = await ctx.db.all(
     `SELECT version_id, rater_id, case_id, file_name, file_hash, seq FROM annotation_versions WHERE file_hash IS NOT NULL
@@ -51,7 +49,7 @@ export async function checkIntegrity(ctx: StoreContext): Promise<IntegrityReport
     const fileHash = text(r, 'file_hash');
     let state = checked.get(fileName);
     if (state === undefined) {
-      state = checkAnnotationFile(ctx.annotationsDir, fileName, fileHash);
+      state = await ctx.blobs.check(fileName, fileHash);
       checked.set(fileName, state);
     }
     if (state !== 'ok') {
@@ -65,14 +63,9 @@ export async function checkIntegrity(ctx: StoreContext): Promise<IntegrityReport
       });
     }
   }
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(ctx.annotationsDir);
-  } catch {
-    names = [];
-  }
-  const tempFiles = names.filter((n) => n.startsWith(TEMP_PREFIX)).sort();
-  const unreferencedFiles = names.filter((n) => !n.startsWith(TEMP_PREFIX) && !checked.has(n)).sort();
+  const names = await ctx.blobs.names();
+  const tempFiles = names.temp.sort();
+  const unreferencedFiles = names.stored.filter((n) => !checked.has(n)).sort();
   return {
     ok: sqlite.length === 1 && sqlite[0] === 'ok' && fileProblems.length === 0,
     sqlite,

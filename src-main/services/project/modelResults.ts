@@ -15,7 +15,7 @@ import { findInvalidLabels } from '../../../src-shared/project/labels';
 import type { AnnotationVersion, Rater, Session } from '../../../src-shared/project/types';
 import { inferenceProvenanceSchema, type InferenceProvenance } from '../../../src-shared/inference/provenance';
 import { maskThresholdMismatches } from '../../../src-shared/inference/quantise';
-import { readAnnotationFile, storeAnnotationFile, AnnotationFileError } from './annotationFiles';
+import { AnnotationFileError } from './annotationFiles';
 import { appendAudit } from './audit';
 import { referenceGeometry } from './cases';
 import { newId, nowIso, type StoreContext } from './context';
@@ -117,11 +117,8 @@ export async function saveModelResult(ctx: StoreContext, viewer: Session | null,
   const geometry = await referenceGeometry(ctx, input.caseId);
   const desc = `p x255 ${provenance.modelId} ${provenance.modelVersion}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 79);
   // Files first (temp → fsync → rename), then one transaction: the DB never names an incomplete file.
-  const prob = storeAnnotationFile(
-    ctx.annotationsDir,
-    encodeQuantisedProbability(geometry, input.probability, input.probabilityVolumes, desc),
-  );
-  const maskFile = storeAnnotationFile(ctx.annotationsDir, encodeLabelmap(geometry, input.mask));
+  const prob = await ctx.blobs.store(encodeQuantisedProbability(geometry, input.probability, input.probabilityVolumes, desc));
+  const maskFile = await ctx.blobs.store(encodeLabelmap(geometry, input.mask));
   return await ctx.db.transaction(async () => {
     const rater = await modelRater(ctx, provenance);
     const parent = (await newestVersion(ctx, rater.raterId, input.caseId))?.versionId ?? null;
@@ -188,7 +185,7 @@ export async function readModelResult(
   const hash = text(row, 'probability_hash');
   let probabilityBytes: Uint8Array;
   try {
-    probabilityBytes = readAnnotationFile(ctx.annotationsDir, fileName, hash);
+    probabilityBytes = await ctx.blobs.read(fileName, hash);
   } catch (err) {
     if (err instanceof AnnotationFileError) throw new ProjectError('corrupt-file', err.message);
     throw err;

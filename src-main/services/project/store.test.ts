@@ -8,7 +8,7 @@ import { ProjectError } from './errors';
 import { ProjectStore, DB_FILE } from './ProjectStore';
 import { MIGRATIONS, type Migration } from './schema';
 import { Db, text } from './sqlite';
-import { APP_VERSION, GRID, labelmapWith, openTemp, populated, tempDir, VOXELS } from './testSupport';
+import { APP_VERSION, GRID, labelmapWith, onStore, openTemp, populated, storeKinds, tempDir, VOXELS } from './testSupport';
 
 const open: ProjectStore[] = [];
 afterEach(() => {
@@ -134,117 +134,124 @@ describe('schema and migrations', () => {
   });
 });
 
-describe('versioning', () => {
-  it('makes a new version for every save, chains parents, and never rewrites an earlier file', async () => {
-    const p = await populated();
-    track(p.store);
-    const caseId = p.caseA.caseId;
-    const first = await p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([0, 1]), status: 'draft' });
-    const firstBytes = Uint8Array.from((await p.store.readVersionFile(p.alice, first.versionId))?.bytes ?? []);
-    const second = await p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([0, 1, 2]), status: 'draft' });
-    const third = await p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([5], 2), status: 'submitted' });
-    expect(second.parentVersionId).toBe(first.versionId);
-    expect(third.parentVersionId).toBe(second.versionId);
-    expect(new Set([first.fileHash, second.fileHash, third.fileHash]).size).toBe(3);
-    const all = await p.store.listVersions(p.alice, { caseId });
-    expect(all.map((v) => v.versionId)).toEqual([first.versionId, second.versionId, third.versionId]);
-    expect(all.every((v) => v.appVersion === APP_VERSION)).toBe(true);
-    // The first file is still there, byte for byte, under its hash.
-    const again = await p.store.readVersionFile(p.alice, first.versionId);
-    expect(again?.bytes).toEqual(firstBytes);
-    expect(sha256Hex(firstBytes)).toBe(first.fileHash);
-    // And decodes to exactly what was saved.
-    expect(Array.from(await p.store.readVersionLabelmap(p.alice, first.versionId)).filter((v) => v === 1).length).toBe(2);
-    expect((await p.store.readVersionLabelmap(p.alice, third.versionId))[5]).toBe(2);
+// What a store does, whichever database keeps it; the schema, locking and file tests above are the folder's.
+describe.each(storeKinds())('%s store', (kind) => {
+  onStore(kind);
+
+  describe('versioning', () => {
+    it('makes a new version for every save, chains parents, and never rewrites an earlier file', async () => {
+      const p = await populated();
+      track(p.store);
+      const caseId = p.caseA.caseId;
+      const first = await p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([0, 1]), status: 'draft' });
+      const firstBytes = Uint8Array.from((await p.store.readVersionFile(p.alice, first.versionId))?.bytes ?? []);
+      const second = await p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([0, 1, 2]), status: 'draft' });
+      const third = await p.store.saveLabelmap(p.alice, { caseId, labelmap: labelmapWith([5], 2), status: 'submitted' });
+      expect(second.parentVersionId).toBe(first.versionId);
+      expect(third.parentVersionId).toBe(second.versionId);
+      expect(new Set([first.fileHash, second.fileHash, third.fileHash]).size).toBe(3);
+      const all = await p.store.listVersions(p.alice, { caseId });
+      expect(all.map((v) => v.versionId)).toEqual([first.versionId, second.versionId, third.versionId]);
+      expect(all.every((v) => v.appVersion === APP_VERSION)).toBe(true);
+      // The first file is still there, byte for byte, under its hash.
+      const again = await p.store.readVersionFile(p.alice, first.versionId);
+      expect(again?.bytes).toEqual(firstBytes);
+      expect(sha256Hex(firstBytes)).toBe(first.fileHash);
+      // And decodes to exactly what was saved.
+      expect(Array.from(await p.store.readVersionLabelmap(p.alice, first.versionId)).filter((v) => v === 1).length).toBe(2);
+      expect((await p.store.readVersionLabelmap(p.alice, third.versionId))[5]).toBe(2);
+    });
+
+    it('reuses the stored file when identical content is saved again', async () => {
+      const p = await populated();
+      track(p.store);
+      const lm = labelmapWith([7, 8, 9]);
+      const a = await p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: lm, status: 'draft' });
+      const b = await p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: Uint8Array.from(lm), status: 'draft' });
+      expect(b.versionId).not.toBe(a.versionId);
+      expect(b.fileHash).toBe(a.fileHash);
+      // One stored file behind both versions (a folder's annotations/ or the database's blobs).
+      const integrity = await p.store.integrityReport(p.admin);
+      expect(integrity.checkedFiles).toBe(1);
+      expect(integrity.unreferencedFiles).toEqual([]);
+    });
+
+    it('submitting a draft unchanged makes a submitted version on the same file', async () => {
+      const p = await populated();
+      track(p.store);
+      const d = await p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([4]), status: 'draft' });
+      const s = await p.store.submitDraft(p.alice, d.versionId);
+      expect(s).toMatchObject({ status: 'submitted', fileHash: d.fileHash, parentVersionId: d.versionId, noLesion: false });
+      expect(await p.store.status(p.alice, p.alice.raterId, p.caseA.caseId)).toBe('submitted');
+    });
+
+    it('rejects a parent version that belongs to someone else', async () => {
+      const p = await populated();
+      track(p.store);
+      const bobs = await p.store.saveLabelmap(p.bob, { caseId: p.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft' });
+      await expect(
+        async () =>
+          await p.store.saveLabelmap(p.alice, {
+            caseId: p.caseA.caseId,
+            labelmap: labelmapWith([1]),
+            status: 'draft',
+            parentVersionId: bobs.versionId,
+          }),
+      ).rejects.toThrow(/not a version of this rater/);
+    });
   });
 
-  it('reuses the stored file when identical content is saved again', async () => {
-    const p = await populated();
-    track(p.store);
-    const lm = labelmapWith([7, 8, 9]);
-    const a = await p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: lm, status: 'draft' });
-    const b = await p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: Uint8Array.from(lm), status: 'draft' });
-    expect(b.versionId).not.toBe(a.versionId);
-    expect(b.fileHash).toBe(a.fileHash);
-    const files = fs.readdirSync(path.join(p.store.dir, 'annotations'));
-    expect(files).toEqual([`${a.fileHash}.nii.gz`]);
+  describe('not started, empty draft, no lesion', () => {
+    it('are three distinct states', async () => {
+      const p = await populated();
+      track(p.store);
+      const caseId = p.caseA.caseId;
+      expect(await p.store.status(p.alice, p.alice.raterId, caseId)).toBe('not-started');
+      const empty = await p.store.saveLabelmap(p.alice, { caseId, labelmap: new Uint8Array(VOXELS), status: 'draft' });
+      expect(empty.fileHash).not.toBeNull();
+      expect(await p.store.status(p.alice, p.alice.raterId, caseId)).toBe('draft');
+      const none = await p.store.submitNoLesion(p.alice, { caseId });
+      expect(none).toMatchObject({ status: 'submitted', noLesion: true, fileHash: null, fileName: null, parentVersionId: empty.versionId });
+      expect(await p.store.status(p.alice, p.alice.raterId, caseId)).toBe('no-lesion');
+      expect(await p.store.readVersionFile(p.alice, none.versionId)).toBeNull();
+      expect(await p.store.readVersionLabelmap(p.alice, none.versionId)).toEqual(new Uint8Array(VOXELS));
+      // The reviewer sees the same three states across raters.
+      expect(await p.store.caseStatuses(p.reviewer, caseId)).toEqual(
+        [
+          { raterId: p.alice.raterId, status: 'no-lesion' },
+          { raterId: p.bob.raterId, status: 'not-started' },
+        ].sort((a, b) => a.raterId.localeCompare(b.raterId)),
+      );
+    });
+
+    it('refuses to submit an empty mask, pointing at the explicit no-lesion answer', async () => {
+      const p = await populated();
+      track(p.store);
+      const attempt = async () =>
+        await p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: new Uint8Array(VOXELS), status: 'submitted' });
+      await expect(attempt).rejects.toThrow(ProjectError);
+      await expect(attempt).rejects.toThrow(/no lesion/);
+      expect(await p.store.listVersions(p.alice)).toEqual([]);
+    });
   });
 
-  it('submitting a draft unchanged makes a submitted version on the same file', async () => {
-    const p = await populated();
-    track(p.store);
-    const d = await p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: labelmapWith([4]), status: 'draft' });
-    const s = await p.store.submitDraft(p.alice, d.versionId);
-    expect(s).toMatchObject({ status: 'submitted', fileHash: d.fileHash, parentVersionId: d.versionId, noLesion: false });
-    expect(await p.store.status(p.alice, p.alice.raterId, p.caseA.caseId)).toBe('submitted');
-  });
+  describe('identities', () => {
+    it('bootstraps the first identity as admin, later self-registrations only as annotators', async () => {
+      const store = track(await openTemp());
+      await store.createIdentity('First', 'admin');
+      await expect(async () => await store.createIdentity('Second', 'reviewer')).rejects.toThrow(/only be an annotator/);
+      expect((await store.createIdentity('Third')).role).toBe('annotator');
+      await expect(async () => await store.createIdentity('third')).rejects.toThrow(/already exists/);
+    });
 
-  it('rejects a parent version that belongs to someone else', async () => {
-    const p = await populated();
-    track(p.store);
-    const bobs = await p.store.saveLabelmap(p.bob, { caseId: p.caseA.caseId, labelmap: labelmapWith([1]), status: 'draft' });
-    await expect(
-      async () =>
-        await p.store.saveLabelmap(p.alice, {
-          caseId: p.caseA.caseId,
-          labelmap: labelmapWith([1]),
-          status: 'draft',
-          parentVersionId: bobs.versionId,
-        }),
-    ).rejects.toThrow(/not a version of this rater/);
-  });
-});
-
-describe('not started, empty draft, no lesion', () => {
-  it('are three distinct states', async () => {
-    const p = await populated();
-    track(p.store);
-    const caseId = p.caseA.caseId;
-    expect(await p.store.status(p.alice, p.alice.raterId, caseId)).toBe('not-started');
-    const empty = await p.store.saveLabelmap(p.alice, { caseId, labelmap: new Uint8Array(VOXELS), status: 'draft' });
-    expect(empty.fileHash).not.toBeNull();
-    expect(await p.store.status(p.alice, p.alice.raterId, caseId)).toBe('draft');
-    const none = await p.store.submitNoLesion(p.alice, { caseId });
-    expect(none).toMatchObject({ status: 'submitted', noLesion: true, fileHash: null, fileName: null, parentVersionId: empty.versionId });
-    expect(await p.store.status(p.alice, p.alice.raterId, caseId)).toBe('no-lesion');
-    expect(await p.store.readVersionFile(p.alice, none.versionId)).toBeNull();
-    expect(await p.store.readVersionLabelmap(p.alice, none.versionId)).toEqual(new Uint8Array(VOXELS));
-    // The reviewer sees the same three states across raters.
-    expect(await p.store.caseStatuses(p.reviewer, caseId)).toEqual(
-      [
-        { raterId: p.alice.raterId, status: 'no-lesion' },
-        { raterId: p.bob.raterId, status: 'not-started' },
-      ].sort((a, b) => a.raterId.localeCompare(b.raterId)),
-    );
-  });
-
-  it('refuses to submit an empty mask, pointing at the explicit no-lesion answer', async () => {
-    const p = await populated();
-    track(p.store);
-    const attempt = async () =>
-      await p.store.saveLabelmap(p.alice, { caseId: p.caseA.caseId, labelmap: new Uint8Array(VOXELS), status: 'submitted' });
-    await expect(attempt).rejects.toThrow(ProjectError);
-    await expect(attempt).rejects.toThrow(/no lesion/);
-    expect(await p.store.listVersions(p.alice)).toEqual([]);
-  });
-});
-
-describe('identities', () => {
-  it('bootstraps the first identity as admin, later self-registrations only as annotators', async () => {
-    const store = track(await openTemp());
-    await store.createIdentity('First', 'admin');
-    await expect(async () => await store.createIdentity('Second', 'reviewer')).rejects.toThrow(/only be an annotator/);
-    expect((await store.createIdentity('Third')).role).toBe('annotator');
-    await expect(async () => await store.createIdentity('third')).rejects.toThrow(/already exists/);
-  });
-
-  it('takes the role from the database, not from the session object it is handed', async () => {
-    const p = await populated();
-    track(p.store);
-    const forged = { raterId: p.alice.raterId, role: 'admin' as const };
-    await expect(
-      async () => await p.store.addCase(forged, { name: 'x', source: 'nifti', series: [{ label: 'x', path: 'x.nii', geometry: GRID }] }),
-    ).rejects.toThrow(/only an admin/);
-    await expect(async () => await p.store.listCases({ raterId: 'rater_nobody', role: 'admin' })).rejects.toThrow(/not signed in/);
+    it('takes the role from the database, not from the session object it is handed', async () => {
+      const p = await populated();
+      track(p.store);
+      const forged = { raterId: p.alice.raterId, role: 'admin' as const };
+      await expect(
+        async () => await p.store.addCase(forged, { name: 'x', source: 'nifti', series: [{ label: 'x', path: 'x.nii', geometry: GRID }] }),
+      ).rejects.toThrow(/only an admin/);
+      await expect(async () => await p.store.listCases({ raterId: 'rater_nobody', role: 'admin' })).rejects.toThrow(/not signed in/);
+    });
   });
 });

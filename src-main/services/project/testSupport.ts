@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InferenceProvenance } from '../../../src-shared/inference/provenance';
 import type { CaseRecord, SeriesGeometry, Session } from '../../../src-shared/project/types';
+import { afterAll, beforeAll } from 'vitest';
+import { pgUnavailable, startPgCluster, type PgCluster } from './pgCluster.testSupport';
 import { ProjectStore } from './ProjectStore';
 import type { Db } from './sqlite';
 
@@ -25,7 +27,40 @@ export function tempDir(prefix = 'quorum-project-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+export type StoreKind = 'sqlite' | 'postgres';
+
+let current: { kind: 'sqlite' } | { kind: 'postgres'; cluster: PgCluster } = { kind: 'sqlite' };
+
+/**
+ * The stores the behavioural tests run against (`describe.each(storeKinds())` + `onStore(kind)`):
+ * SQLite and PostgreSQL, or SQLite alone, saying why, where PostgreSQL is not installed (outside
+ * CI only: pgUnavailable throws in CI).
+ */
+export function storeKinds(): StoreKind[] {
+  const why = pgUnavailable();
+  if (why === null) return ['sqlite', 'postgres'];
+  console.warn(why);
+  return ['sqlite'];
+}
+
+/** Makes openTemp (and so populated) open stores of `kind` in the enclosing describe: a throw-away cluster for PostgreSQL. */
+export function onStore(kind: StoreKind): void {
+  if (kind === 'sqlite') return;
+  let cluster: PgCluster | null = null;
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+    current = { kind, cluster };
+  }, 120_000);
+  afterAll(() => {
+    current = { kind: 'sqlite' };
+    cluster?.stop();
+  });
+}
+
+/** A new, empty project: a folder (SQLite), or a fresh database whose relative image paths point into `dir` (PostgreSQL). */
 export async function openTemp(dir = tempDir()): Promise<ProjectStore> {
+  if (current.kind === 'postgres')
+    return await ProjectStore.openPostgres(await current.cluster.createDatabase(), { appVersion: APP_VERSION, imagesDir: dir });
   return await ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
 }
 

@@ -12,10 +12,11 @@ import { mayReadRaterWork, needsAssignmentToAnnotate, mayManageProject } from '.
 import { raterCaseStatus } from '../../../src-shared/project/annotationStatus';
 import { countLabels, findInvalidLabels } from '../../../src-shared/project/labels';
 import type { AnnotationVersion, RaterCaseStatus, Session, VersionOrigin, VersionStatus } from '../../../src-shared/project/types';
-import { AnnotationFileError, readAnnotationFile, storeAnnotationFile, type StoredFile } from './annotationFiles';
+import { AnnotationFileError, type StoredFile } from './annotationFiles';
 import { appendAudit } from './audit';
 import { isAssigned, referenceGeometry } from './cases';
 import { newId, nowIso, type StoreContext } from './context';
+import { UniqueViolation } from './dbPort';
 import { fail, ProjectError } from './errors';
 import { decodeMask, encodeLabelmap } from './maskCodec';
 import { int, text, textOrNull, type Row } from './sqlite';
@@ -128,38 +129,45 @@ export async function recordVersion(ctx: StoreContext, v: VersionInput): Promise
     appVersion: ctx.appVersion,
     origin: v.origin,
   };
-  await ctx.db.transaction(async () => {
-    await ctx.db.run(
-      `INSERT INTO annotation_versions (version_id, case_id, rater_id, file_hash, file_name, parent_version_id, created_at, status, no_lesion, app_version, origin)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        version.versionId,
-        version.caseId,
-        version.raterId,
-        version.fileHash,
-        version.fileName,
-        version.parentVersionId,
-        version.createdAt,
-        version.status,
-        version.noLesion ? 1 : 0,
-        version.appVersion,
-        version.origin,
-      ],
-    );
-    await appendAudit(ctx, {
-      actorRaterId: v.actorRaterId,
-      action: v.noLesion ? 'version.no-lesion' : `version.${v.status}`,
-      caseId: v.caseId,
-      subjectId: version.versionId,
-      detail: {
-        raterId: v.raterId,
-        fileHash: version.fileHash,
-        parent: version.parentVersionId,
-        origin: v.origin,
-        fileReused: v.file?.reused ?? null,
-      },
+  try {
+    await ctx.db.transaction(async () => {
+      await ctx.db.run(
+        `INSERT INTO annotation_versions (version_id, case_id, rater_id, file_hash, file_name, parent_version_id, created_at, status, no_lesion, app_version, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          version.versionId,
+          version.caseId,
+          version.raterId,
+          version.fileHash,
+          version.fileName,
+          version.parentVersionId,
+          version.createdAt,
+          version.status,
+          version.noLesion ? 1 : 0,
+          version.appVersion,
+          version.origin,
+        ],
+      );
+      await appendAudit(ctx, {
+        actorRaterId: v.actorRaterId,
+        action: v.noLesion ? 'version.no-lesion' : `version.${v.status}`,
+        caseId: v.caseId,
+        subjectId: version.versionId,
+        detail: {
+          raterId: v.raterId,
+          fileHash: version.fileHash,
+          parent: version.parentVersionId,
+          origin: v.origin,
+          fileReused: v.file?.reused ?? null,
+        },
+      });
     });
-  });
+  } catch (err) {
+    // The team server's database keeps one child per version (pgSchema.ts): a concurrent save won.
+    if (err instanceof UniqueViolation && err.constraint === 'annotation_versions_one_child')
+      fail('conflict', 'this case was saved meanwhile from another window or session; your edits were not saved over it');
+    throw err;
+  }
   return version;
 }
 
@@ -192,7 +200,7 @@ export async function saveLabelmap(ctx: StoreContext, viewer: Session, input: Sa
       caseId: input.caseId,
       raterId,
       actorRaterId: viewer.raterId,
-      file: storeAnnotationFile(ctx.annotationsDir, bytes),
+      file: await ctx.blobs.store(bytes),
       parentVersionId: parent,
       status: input.status,
       noLesion: false,
@@ -223,7 +231,7 @@ export async function importMask(ctx: StoreContext, viewer: Session, input: Impo
       caseId: input.caseId,
       raterId,
       actorRaterId: viewer.raterId,
-      file: storeAnnotationFile(ctx.annotationsDir, input.bytes),
+      file: await ctx.blobs.store(input.bytes),
       parentVersionId: parent,
       status: input.status,
       noLesion: false,
@@ -316,7 +324,7 @@ export async function readVersionFile(
   const v = await getVersion(ctx, viewer, versionId);
   if (!v.fileHash || !v.fileName) return null;
   try {
-    return { fileName: v.fileName, bytes: readAnnotationFile(ctx.annotationsDir, v.fileName, v.fileHash) };
+    return { fileName: v.fileName, bytes: await ctx.blobs.read(v.fileName, v.fileHash) };
   } catch (err) {
     if (err instanceof AnnotationFileError) throw new ProjectError('corrupt-file', err.message);
     throw err;

@@ -33,9 +33,9 @@ const MARKS_SQL = MARK_KINDS.map((k) => `'${k}'`).join(', ');
 const WORKLIST_SQL = `
 WITH pairs AS (
   SELECT a.case_id, a.rater_id FROM assignments a JOIN raters r ON r.rater_id = a.rater_id
-   WHERE CASE WHEN :all = 1 THEN r.role = 'annotator' ELSE a.rater_id = :me END AND (:case IS NULL OR a.case_id = :case)
+   WHERE CASE WHEN :all = 1 THEN r.role = 'annotator' ELSE a.rater_id = :me END AND (CAST(:case AS TEXT) IS NULL OR a.case_id = :case)
   UNION
-  SELECT DISTINCT v.case_id, v.rater_id FROM annotation_versions v WHERE :all = 1 AND (:case IS NULL OR v.case_id = :case)
+  SELECT DISTINCT v.case_id, v.rater_id FROM annotation_versions v WHERE :all = 1 AND (CAST(:case AS TEXT) IS NULL OR v.case_id = :case)
 ),
 newest AS (SELECT case_id, rater_id, MAX(seq) AS seq FROM annotation_versions GROUP BY case_id, rater_id),
 submitted AS (SELECT case_id, rater_id, MAX(seq) AS seq FROM annotation_versions WHERE status = 'submitted' GROUP BY case_id, rater_id),

@@ -15,7 +15,6 @@
 import path from 'node:path';
 import { majorityConsensus } from '../../../src-shared/project/consensus';
 import type { SourceRef, StudySource } from '../../../src-shared/study/design';
-import { readAnnotationFile } from '../project/annotationFiles';
 import { referenceGeometry } from '../project/cases';
 import type { StoreContext } from '../project/context';
 import { decodeMask } from '../project/maskCodec';
@@ -70,7 +69,7 @@ async function versionLabelmap(ctx: StoreContext, versionId: string, voxels: num
   const name = textOrNull(r, 'file_name');
   if (hash === null || name === null) return new Uint8Array(voxels);
   const geometry = await referenceGeometry(ctx, text(r, 'case_id'));
-  return decodeMask(readAnnotationFile(ctx.annotationsDir, name, hash), geometry, name);
+  return decodeMask(await ctx.blobs.read(name, hash), geometry, name);
 }
 
 /** The binary mask (0/1) a source shows on a case, from the versions frozen when the study opened. */

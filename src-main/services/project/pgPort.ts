@@ -1,0 +1,160 @@
+/**
+ * The database port over PostgreSQL (`pg` Pool), for the team server: several server processes on
+ * one database, so everything the single-user store got from SQLite's one-writer lock comes from
+ * PostgreSQL here. Transactions run SERIALIZABLE on one pooled client (the async context remembers
+ * which, so nested calls join it) and are retried from the start when PostgreSQL reports a
+ * serialization failure or deadlock; a unique violation surfaces as `UniqueViolation`, which the
+ * store maps to its own errors (two saves on one parent version: a conflict).
+ *
+ * The SQL of the store modules is written once, with `?` or `:name` parameters; here they become
+ * `$1…$n` (string literals left alone). The PostgreSQL schema (pgSchema.ts) supplies the few
+ * SQLite spellings the modules use (the `nocase` collation, `group_concat`), so no query is
+ * rewritten beyond its parameters. BIGINT and NUMERIC come back as JS numbers (counts, sums of
+ * milliseconds: far below 2^53), BYTEA as Uint8Array.
+ *
+ * Plain Node.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+import { UniqueViolation, type DbPort } from './dbPort';
+import type { Params, Row, SqlValue } from './sqlite';
+
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+/** PostgreSQL's SQLSTATEs for a transaction to run again: serialization_failure, deadlock_detected. */
+const RETRY_STATES = new Set(['40001', '40P01']);
+const UNIQUE_VIOLATION = '23505';
+const MAX_ATTEMPTS = 20;
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8 || oid === PG_NUMERIC) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** `?` and `:name` placeholders → `$n`, outside quoted strings and identifiers; named ones share a number per name. */
+export function toPgSql(sql: string, params: Params | undefined): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const named = new Map<string, number>();
+  let positional = 0;
+  let out = '';
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      const end = sql.indexOf(c, i + 1);
+      if (end < 0) throw new Error(`unterminated ${c} in SQL: ${sql}`);
+      out += sql.slice(i, end + 1);
+      i = end;
+    } else if (c === '?') {
+      if (!Array.isArray(params)) throw new Error(`SQL has ? placeholders but no parameter list: ${sql}`);
+      values.push(pgValue(params[positional++]));
+      out += `$${values.length}`;
+    } else if (c === ':' && sql[i + 1] !== ':' && sql[i - 1] !== ':' && /[A-Za-z_]/.test(sql[i + 1] ?? '')) {
+      const name = /^:[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i))?.[0] ?? ':';
+      if (Array.isArray(params) || params === undefined || !(name in params)) throw new Error(`SQL parameter ${name} has no value`);
+      let n = named.get(name);
+      if (n === undefined) {
+        values.push(pgValue(params[name]));
+        n = values.length;
+        named.set(name, n);
+      }
+      out += `$${n}`;
+      i += name.length - 1;
+    } else out += c;
+  }
+  if (Array.isArray(params) && positional !== params.length)
+    throw new Error(`SQL has ${positional} placeholders for ${params.length} values: ${sql}`);
+  return { text: out, values };
+}
+
+function pgValue(v: SqlValue | boolean | undefined): unknown {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return v ?? null;
+}
+
+function toRow(r: Record<string, unknown>): Row {
+  for (const [k, v] of Object.entries(r)) {
+    if (Buffer.isBuffer(v)) r[k] = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
+  return r as Row;
+}
+
+function pgCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}
+
+export class PgPort implements DbPort {
+  private readonly client = new AsyncLocalStorage<pg.PoolClient>();
+  readonly pool: pg.Pool;
+
+  constructor(connectionString: string, max = 10) {
+    this.pool = new pg.Pool({ connectionString, max, types });
+  }
+
+  private async query(sql: string, params?: Params): Promise<pg.QueryResult> {
+    const { text, values } = toPgSql(sql, params);
+    try {
+      return await (this.client.getStore() ?? this.pool).query(text, values);
+    } catch (err) {
+      if (pgCode(err) === UNIQUE_VIOLATION) {
+        const e = err as { constraint?: string; message: string };
+        throw new UniqueViolation(e.constraint ?? '', e.message);
+      }
+      throw err;
+    }
+  }
+
+  async run(sql: string, params?: Params): Promise<{ changes: number }> {
+    return { changes: (await this.query(sql, params)).rowCount ?? 0 };
+  }
+
+  async all(sql: string, params?: Params): Promise<Row[]> {
+    return (await this.query(sql, params)).rows.map(toRow);
+  }
+
+  async get(sql: string, params?: Params): Promise<Row | null> {
+    const rows = await this.all(sql, params);
+    return rows[0] ?? null;
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.client.getStore() !== undefined) return fn();
+    const client = await this.pool.connect();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        try {
+          const out = await this.client.run(client, fn);
+          await client.query('COMMIT');
+          return out;
+        } catch (err) {
+          await client.query('ROLLBACK');
+          // Another transaction committed something this one read: run it again on the new state.
+          if (!RETRY_STATES.has(pgCode(err) ?? '') || attempt >= MAX_ATTEMPTS) throw err;
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+        }
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * PostgreSQL checksums and checks its pages itself as it reads them, and has no statement that
+   * checks a whole database without the amcheck extension: reported healthy.
+   */
+  async integrityCheck(): Promise<string[]> {
+    return ['ok'];
+  }
+
+  /** Runs DDL or several statements at once (migrations), outside the placeholder translation. */
+  async exec(sql: string): Promise<void> {
+    await (this.client.getStore() ?? this.pool).query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
