@@ -16,7 +16,7 @@ import path from 'node:path';
 import pg from 'pg';
 
 /** The folder of initdb/pg_ctl (Debian keeps them out of PATH), or null when PostgreSQL is not installed. */
-export function pgBinDir(): string | null {
+function pgBinDir(): string | null {
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) if (fs.existsSync(path.join(root, v, 'bin', 'initdb'))) return path.join(root, v, 'bin');

@@ -34,7 +34,7 @@ const types = {
 } as pg.CustomTypesConfig;
 
 /** `?` and `:name` placeholders → `$n`, outside quoted strings and identifiers; named ones share a number per name. */
-export function toPgSql(sql: string, params: Params | undefined): { text: string; values: unknown[] } {
+function toPgSql(sql: string, params: Params | undefined): { text: string; values: unknown[] } {
   const values: unknown[] = [];
   const named = new Map<string, number>();
   let positional = 0;
