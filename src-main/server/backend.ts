@@ -58,6 +58,8 @@ export interface BackendOptions {
   nativeWorker?: NativeWorkerEntry | null;
   /** The DICOMweb archive (`--dicomweb <url>`) cases may be added from. */
   dicomwebUrl?: string;
+  /** The project in PostgreSQL (`--database postgres://…`, the team server) instead of the data folder's. */
+  databaseUrl?: string;
 }
 
 export interface Backend {
@@ -77,6 +79,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...options.accounts,
     appVersion: options.version,
     defaultProjectDir: path.resolve(options.annotationProjectDir ?? path.join(options.dataDir, 'projects', 'demo')),
+    ...(options.databaseUrl === undefined ? {} : { defaultDatabaseUrl: options.databaseUrl }),
     // Registers the image folder's cases (geometry from the real loader) on first use.
     seedDefault: async (store) => {
       const { skipped } = await registerFolderCases(store, projectDir, {

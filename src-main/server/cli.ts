@@ -8,6 +8,12 @@
  * --renderer <dir> (default: out/renderer), --data-dir <dir> (default: $XDG_CONFIG_HOME/quorum),
  * --memory-budget-mb <n> (case data in memory; default: half the machine's memory, at most 4 GiB),
  * --dicomweb <url> (a DICOMweb archive to search and add cases from; issue 13).
+ *
+ * The project server for a team (`npm run serve`, issue 13): --database postgres://… keeps the
+ * project in PostgreSQL instead of the data folder; --listen <host:port> (instead of --port) with
+ * --tls-cert/--tls-key (PEM) serves HTTPS. Any address but loopback needs TLS: without it the
+ * server refuses to start and says why (listenAddress.ts). The line printed is then
+ * `Quorum browser mode: https://<host>:<port>/?token=<token>`.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,11 +21,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBackend } from './backend';
+import { ListenRefused, planListen, type ListenPlan } from './listenAddress';
 import { startBrowserServer } from './httpServer';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const USAGE = `Usage: npm run start:web -- [--port <n>] [--project <folder>] [--renderer <dir>] [--data-dir <dir>] [--memory-budget-mb <n>] [--dicomweb <url>]`;
+const USAGE = `Usage: npm run start:web -- [--port <n>] [--project <folder>] [--renderer <dir>] [--data-dir <dir>] [--memory-budget-mb <n>] [--dicomweb <url>]
+       npm run serve -- --listen <host:port> --database postgres://… [--tls-cert <pem> --tls-key <pem>] [--dicomweb <url>] [--project <folder>]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -53,6 +61,10 @@ async function main(): Promise<void> {
         },
         'memory-budget-mb': { type: 'string' },
         dicomweb: { type: 'string' },
+        listen: { type: 'string' },
+        database: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -65,6 +77,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  let plan: ListenPlan;
+  try {
+    plan = planListen(values.listen ?? `127.0.0.1:${parsePort(values.port)}`, { certFile: values['tls-cert'], keyFile: values['tls-key'] });
+  } catch (e) {
+    if (e instanceof ListenRefused) fail(e.message);
+    throw e;
+  }
+  if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database))
+    fail(`--database must be a PostgreSQL URL (postgres://user@host:port/database), got "${values.database}".`);
   const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const backend = await createBackend({
     mode: 'browser',
@@ -76,8 +97,17 @@ async function main(): Promise<void> {
     bundledModelsDir: path.join(repoRoot, 'models'),
     memoryBudgetBytes: parseBudget(values['memory-budget-mb']),
     ...(values.dicomweb === undefined ? {} : { dicomwebUrl: values.dicomweb }),
+    ...(values.database === undefined ? {} : { databaseUrl: values.database }),
   });
-  const server = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: parsePort(values.port) });
+  // A team server with an unreachable database fails here, not at the first request.
+  if (values.database !== undefined) await backend.projects.current();
+  const server = await startBrowserServer({
+    dispatch: backend.dispatch,
+    routes: backend.routes,
+    port: plan.port,
+    host: plan.host,
+    ...(plan.tls === null ? {} : { tls: { cert: readFileSync(plan.tls.certFile), key: readFileSync(plan.tls.keyFile) } }),
+  });
   // The one stable line tests parse; keep its wording.
   process.stdout.write(`Quorum browser mode: ${server.url}\n`);
 

@@ -2,9 +2,11 @@
  * Browser mode: the same API as Electron's IPC, over HTTP on 127.0.0.1.
  *
  * Security model (see README.md beside this file):
- * - binds 127.0.0.1 only, never a public interface;
+ * - binds 127.0.0.1, unless the team server (`npm run serve -- --listen`) is given another address,
+ *   which cli.ts allows only with TLS (listenAddress.ts);
  * - every request's Host must be 127.0.0.1:<port> or localhost:<port> (a DNS-rebinding page carries
- *   its own host name), and an Origin, when sent, must be ours;
+ *   its own host name) — on a network address with TLS, any name, since the certificate check ties
+ *   the name to this server — and an Origin, when sent, must be ours;
  * - every /api/ and /files/ request must carry the per-launch random token in X-Quorum-Token
  *   (compared in constant time); a custom header also forces a CORS preflight we never answer, so
  *   other sites cannot forge requests;
@@ -16,7 +18,8 @@
  * Plain Node; no Electron.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,6 +29,7 @@ import type { Dispatch } from '../services/apiDispatch';
 import { collectStageTimings, serverTimingHeader, type StageTime } from '../services/stageTiming';
 import { errorResponse, isApiGetRoute, type AppRoutes } from './appRoutes';
 import { baseHeaders } from './headers';
+import { isLoopback } from './listenAddress';
 
 /** Requests are small JSON objects; anything bigger is refused before it is buffered. */
 const MAX_BODY_BYTES = 1 << 20;
@@ -51,6 +55,10 @@ export interface BrowserServerOptions {
   routes: AppRoutes;
   /** 0 picks a free port. */
   port: number;
+  /** Default 127.0.0.1. Anything but loopback needs `tls` (listenAddress.ts refuses it otherwise). */
+  host?: string;
+  /** PEM certificate and key: the server speaks HTTPS. */
+  tls?: { cert: Buffer; key: Buffer };
   /** Fixed token for tests; a fresh random one by default. */
   token?: string;
   /** Tests shorten these; DEFAULT_SERVER_LIMITS otherwise. */
@@ -146,12 +154,21 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 
 export function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? createToken();
+  const listenHost = options.host ?? '127.0.0.1';
+  const scheme = options.tls ? 'https' : 'http';
+  // How a browser names this server in Host and Origin; an IPv6 address goes in brackets.
+  const urlHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  const networkTls = options.tls !== undefined && !isLoopback(listenHost);
   let port = 0;
 
   /** Host/Origin/token checks; null when the request may proceed. */
   function refuse(req: IncomingMessage, rawPath: string, query: string): Response | null {
-    const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
     const host = req.headers.host ?? '';
+    // A team server on the network is reached by whatever name its certificate carries; there the
+    // browser's certificate check, not the Host header, is what defeats DNS rebinding.
+    const allowedHosts = networkTls
+      ? [host.toLowerCase()]
+      : [...new Set([`127.0.0.1:${port}`, `localhost:${port}`, `${urlHost.toLowerCase()}:${port}`])];
     if (!allowedHosts.includes(host.toLowerCase())) {
       return errorResponse(
         {
@@ -164,7 +181,7 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     const needsToken = rawPath.startsWith('/api/') || rawPath.startsWith('/files/');
     if (!needsToken) return null;
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHosts.some((h) => origin.toLowerCase() === `http://${h}`)) {
+    if (origin !== undefined && !allowedHosts.some((h) => origin.toLowerCase() === `${scheme}://${h}`)) {
       return errorResponse({ code: 'unauthorized', message: `Cross-origin request from ${origin} refused.` }, 403);
     }
     const given = req.headers[TOKEN_HEADER.toLowerCase()];
@@ -231,41 +248,42 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
   }
 
   const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
-  const server: Server = createServer(
-    {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      // Node checks both timeouts only this often (30 s by default), which would stretch them.
-      connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headersTimeoutMs / 4, limits.requestTimeoutMs / 4)),
-    },
-    (req, res) => {
-      handle(req, res).catch((e: unknown) => {
-        // The client went away mid-response (a cancelled fetch, a closed tab): nothing to report.
-        // So did one cut off at a request timeout (its body read ends in 'aborted').
-        const code = (e as NodeJS.ErrnoException | null)?.code;
-        if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') return;
-        console.warn('[server] request failed:', e);
-        if (!res.headersSent) {
-          res.writeHead(500, baseHeaders('text/plain; charset=utf-8'));
-          res.end('Internal error');
-        } else {
-          res.destroy();
-        }
-      });
-    },
-  );
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node checks both timeouts only this often (30 s by default), which would stretch them.
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headersTimeoutMs / 4, limits.requestTimeoutMs / 4)),
+  };
+  const listener: RequestListener = (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      // The client went away mid-response (a cancelled fetch, a closed tab): nothing to report.
+      // So did one cut off at a request timeout (its body read ends in 'aborted').
+      const code = (e as NodeJS.ErrnoException | null)?.code;
+      if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') return;
+      console.warn('[server] request failed:', e);
+      if (!res.headersSent) {
+        res.writeHead(500, baseHeaders('text/plain; charset=utf-8'));
+        res.end('Internal error');
+      } else {
+        res.destroy();
+      }
+    });
+  };
+  const server: Server = options.tls
+    ? createTlsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, listener)
+    : createServer(serverOptions, listener);
   limitConnectionsPerClient(server, limits.maxConnectionsPerClient);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    // 127.0.0.1 only: browser mode must never be reachable from another machine.
-    server.listen(options.port, '127.0.0.1', () => {
+    // 127.0.0.1 unless the team server was given another address, and then only with TLS (cli.ts).
+    server.listen(options.port, listenHost, () => {
       server.off('error', reject);
       port = (server.address() as AddressInfo).port;
       resolve({
         port,
         token,
-        url: `http://127.0.0.1:${port}/?${TOKEN_QUERY_PARAM}=${token}`,
+        url: `${scheme}://${urlHost}:${port}/?${TOKEN_QUERY_PARAM}=${token}`,
         close: () =>
           new Promise<void>((done, fail) => {
             server.closeAllConnections();

@@ -21,6 +21,11 @@ export interface ProjectHostOptions {
   appVersion: string;
   /** The app's own project folder, opened (and created) when no path is given. */
   defaultProjectDir: string;
+  /**
+   * The team server's project (`--database postgres://…`): opened instead of the default folder,
+   * which then only anchors relative image paths.
+   */
+  defaultDatabaseUrl?: string;
   /** Runs once on the default project after it is opened, e.g. to register the demo cases. */
   seedDefault?: (store: ProjectStore) => Promise<void>;
   /** Epoch ms; tests move it to expire sessions and lift sign-in pauses without waiting. */
@@ -55,10 +60,13 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
     store?.close();
     store = null;
     const isDefault = dir === undefined;
-    const opened = await ProjectStore.open(dir ?? options.defaultProjectDir, {
-      appVersion: options.appVersion,
-      create: isDefault || create,
-    });
+    const opened =
+      isDefault && options.defaultDatabaseUrl !== undefined
+        ? await ProjectStore.openPostgres(options.defaultDatabaseUrl, {
+            appVersion: options.appVersion,
+            imagesDir: options.defaultProjectDir,
+          })
+        : await ProjectStore.open(dir ?? options.defaultProjectDir, { appVersion: options.appVersion, create: isDefault || create });
     if (isDefault && options.seedDefault) {
       try {
         await options.seedDefault(opened);
