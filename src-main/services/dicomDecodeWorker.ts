@@ -99,22 +99,22 @@ function reason(e) {
   return 'the decoder rejected the data';
 }
 
-async function decode(job, module) {
+async function decode(job, name) {
   const pixels = job.rows * job.columns;
   const bytesPerSample = job.bitsAllocated / 8;
-  if (module === 'rle') return rle(job.data, pixels, bytesPerSample);
+  if (name === 'rle') return rle(job.data, pixels, bytesPerSample);
   let decoded;
-  if (module === 'jpeg12') {
+  if (name === 'jpeg12') {
     decoded = { bytes: await jpeg12(job), sampleBytes: 2 };
-  } else if (module === 'jpegLossless') {
+  } else if (name === 'jpegLossless') {
     const { Decoder } = await codec('jpegLossless');
     const stream = padBeforeEoi(job.data);
     const out = new Decoder().decode(stream.buffer, stream.byteOffset, stream.byteLength);
     if (!out) throw new Error('not a JPEG Lossless bitstream');
     decoded = { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), sampleBytes: out.BYTES_PER_ELEMENT };
   } else {
-    const m = await codec(module);
-    const Decoder = { jpeg8: m.JPEGDecoder, jpegLs: m.JpegLSDecoder, j2k: m.J2KDecoder, htj2k: m.HTJ2KDecoder }[module];
+    const m = await codec(name);
+    const Decoder = { jpeg8: m.JPEGDecoder, jpegLs: m.JpegLSDecoder, j2k: m.J2KDecoder, htj2k: m.HTJ2KDecoder }[name];
     const d = new Decoder();
     try {
       d.getEncodedBuffer(job.data.length).set(job.data);
