@@ -460,5 +460,12 @@ describe('evaluate CLI: --labels on multi-label masks', () => {
     const head = readFileSync(out, 'utf8').split('\n')[0].split(',');
     expect(head).toContain('labels.2.dice');
     expect(head).toContain('label_mean.dice');
+    const text = run(['--ref-dir', join(dir, 'label-refs'), '--pred-dir', join(dir, 'label-preds'), '--labels', '1,2', '--format', 'text']);
+    expect(text.status).toBe(0);
+    expect(text.stdout.split('\n').filter((l) => l.startsWith('== '))).toEqual([
+      '== label 1 ==',
+      '== label 2 ==',
+      '== mean over labels (per case, MetricsReloaded: NaN-ignoring) ==',
+    ]);
   });
 });
