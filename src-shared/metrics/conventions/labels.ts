@@ -41,9 +41,11 @@ export const MAX_LABEL = 65535;
 
 /**
  * Evaluates each label under `convention` (or all three). Two Uint8Arrays are allocated once and
- * rewritten per label (one pass over both maps), so memory is two masks whatever the number of
- * labels. Values in the maps that are not asked for count as background for every label; a label
- * absent from both maps gets its convention's both-empty result (NaN where that is NaN).
+ * rewritten per label, so memory is two masks whatever the number of labels; one pass over both
+ * maps finds the rows (runs along i) holding any non-zero value, and each label rewrites only
+ * those rows (the others stay 0), so a label costs its lesions' rows, not the volume. Values not
+ * asked for count as background for every label; a label absent from both maps gets its
+ * convention's both-empty result (NaN where that is NaN).
  */
 export function evaluateLabels(input: LabelCaseInput, labels: readonly number[], convention: ConventionName | 'all'): LabelResults {
   if (labels.length === 0) throw new RangeError('evaluateLabels needs at least one label');
@@ -55,12 +57,13 @@ export function evaluateLabels(input: LabelCaseInput, labels: readonly number[],
   if (input.pred.length !== n) throw new RangeError('label maps differ in length');
   const ref = new Uint8Array(n),
     pred = new Uint8Array(n);
+  const rows = labelledRows(input.ref, input.pred, input.dims[0]);
   const names = convention === 'all' ? CONVENTIONS : [convention];
   const perLabel: Record<string, PerConvention<ConventionResult>> = {};
   const byConvention = new Map<ConventionName, ConventionResult[]>(names.map((c) => [c, []]));
   for (const L of labels) {
-    binarise(input.ref, L, ref);
-    binarise(input.pred, L, pred);
+    binarise(input.ref, L, rows, input.dims[0], ref);
+    binarise(input.pred, L, rows, input.dims[0], pred);
     const ctx = new CaseContext({ ...input, ref, pred });
     const results = names.map((c) => evaluateWith(ctx, c));
     results.forEach((r, i) => byConvention.get(names[i])?.push(r));
@@ -77,9 +80,25 @@ export function evaluateLabels(input: LabelCaseInput, labels: readonly number[],
   };
 }
 
-/** out[v] = 1 where map[v] === label, else 0. */
-function binarise(map: LabelMap, label: number, out: Uint8Array): void {
-  for (let v = 0; v < out.length; v++) out[v] = map[v] === label ? 1 : 0;
+/** Indices of the rows of `width` voxels in which either map holds a non-zero value. */
+function labelledRows(ref: LabelMap, pred: LabelMap, width: number): Int32Array {
+  const rows: number[] = [];
+  for (let row = 0, start = 0; start < ref.length; row++, start += width) {
+    for (let v = start; v < start + width; v++) {
+      if (ref[v] !== 0 || pred[v] !== 0) {
+        rows.push(row);
+        break;
+      }
+    }
+  }
+  return Int32Array.from(rows);
+}
+
+/** out[v] = 1 where map[v] === label, else 0, written only in `rows` (out is 0 elsewhere). */
+function binarise(map: LabelMap, label: number, rows: Int32Array, width: number, out: Uint8Array): void {
+  for (const row of rows) {
+    for (let v = row * width, end = v + width; v < end; v++) out[v] = map[v] === label ? 1 : 0;
+  }
 }
 
 const NOT_A_MEAN = new Set(['connectivity']);
