@@ -1,7 +1,7 @@
 /**
  * Loading the CLI's NIfTI inputs through the shared reader, and the checks the contract turns into
  * exit code 2: missing file, corrupt NIfTI, 4D image, shape or affine mismatch, non-binary masks,
- * probabilities outside [0, 1].
+ * label maps holding non-integers (--labels), probabilities outside [0, 1].
  */
 import { readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
