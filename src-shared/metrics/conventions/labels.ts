@@ -101,7 +101,7 @@ function binarise(map: LabelMap, label: number, rows: Int32Array, width: number,
   }
 }
 
-const NOT_A_MEAN = new Set(['connectivity']);
+const NOT_A_MEAN = new Set(['image_class', 'connectivity']);
 
 /**
  * MetricsReloaded's label aggregation (processes/overall_process.py, `label_aggregation`, the
