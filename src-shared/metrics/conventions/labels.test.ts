@@ -58,6 +58,10 @@ describe('evaluateLabels', () => {
       const alone = evaluateAll({ ref: binarised(ref, L), pred: binarised(pred, L), dims, spacing, thresholdMl: 0.01 });
       expect(result.labels[String(L)]).toEqual(alone);
     }
+    // The mean keeps the metrics and leaves out what is not a mean (with T, the image class is a string).
+    const useMean = (result.label_mean as Record<ConventionName, LabelMean>).use;
+    expect(Object.keys(useMean)).toEqual(expect.arrayContaining(['dice', 'hd95_mm', 'surface_dice', 'ccr']));
+    for (const descriptive of ['convention', 'shape', 'spacing_mm', 'image_class']) expect(useMean).not.toHaveProperty(descriptive);
   });
 
   it('a label absent from both masks gets the convention’s both-empty result, NaN included', () => {
