@@ -64,7 +64,8 @@ export function evaluateLabels(input: LabelCaseInput, labels: readonly number[],
   for (const L of labels) {
     binarise(input.ref, L, rows, input.dims[0], ref);
     binarise(input.pred, L, rows, input.dims[0], pred);
-    const ctx = new CaseContext({ ...input, ref, pred });
+    const { dims, spacing, thresholdMl, tolerancesMm } = input;
+    const ctx = new CaseContext({ ref, pred, dims, spacing, thresholdMl, tolerancesMm });
     const results = names.map((c) => evaluateWith(ctx, c));
     results.forEach((r, i) => byConvention.get(names[i])?.push(r));
     perLabel[String(L)] =
