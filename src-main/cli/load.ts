@@ -1,7 +1,7 @@
 /**
  * Loading the CLI's NIfTI inputs through the shared reader, and the checks the contract turns into
  * exit code 2: missing file, corrupt NIfTI, 4D image, shape or affine mismatch, non-binary masks,
- * probabilities outside [0, 1].
+ * label maps holding non-integers (--labels), probabilities outside [0, 1].
  */
 import { readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { constants as zlibConstants, gunzip, gunzipSync } from 'node:zlib';
 import { damagedGzipError, isGzip, isVolumeReadError, readNifti, readNiftiHeader, type NiftiImage } from '../../src-shared/nifti/index';
 import { NIFTI2_HEADER_BYTES } from '../../src-shared/nifti/header';
 import type { Dims3, Spacing3 } from '../../src-shared/metrics/grid';
+import type { VoxelArray } from '../../src-shared/volume/types';
 import { BadInput } from './errors';
 
 export interface LoadedImage {
@@ -123,6 +124,22 @@ export function binaryMask(img: LoadedImage, role: string): Uint8Array {
     else if (v !== 0) throw new BadInput(`${role} ${img.path} is not binary: value ${v} at voxel ${p}`);
   }
   return out;
+}
+
+/**
+ * A label map's voxels: every value must be an integer (integer types are so by construction; float
+ * images are checked, so 1.5 is refused rather than matching no label). Values not asked for are
+ * background for every label, so nothing else is checked.
+ */
+export function labelValues(img: LoadedImage, role: string): VoxelArray {
+  const d = img.image.data;
+  if (d instanceof Float32Array || d instanceof Float64Array) {
+    for (let p = 0; p < d.length; p++) {
+      if (!Number.isInteger(d[p]))
+        throw new BadInput(`${role} ${img.path} is not a label map: value ${d[p]} at voxel ${p} is not an integer`);
+    }
+  }
+  return d;
 }
 
 /** Probabilities must lie in [0, 1] (NaN refused). */
