@@ -6,7 +6,8 @@
  * - import of a QUBIQ case folder (image + *seg* files, one rater each) or an ISLES-style BIDS
  *   folder (admin), all or nothing;
  * - export of the open case (per-rater NIfTI, majority and soft consensus, DICOM SEG for cases
- *   from DICOM) and of the versions CSV.
+ *   from DICOM; or ISLES-BIDS: the sequences under rawdata/, the masks under derivatives/) and of
+ *   the versions CSV.
  * Paths are chosen with the same backend folder browser as the open dialog (PathField).
  */
 import { useEffect, useState } from 'react';
@@ -34,6 +35,7 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
   // The evaluation default, so an exported consensus is the one the metrics panel and the heat map show.
   const [uncertainAs, setUncertainAs] = useState<UncertainAs>(DEFAULT_UNCERTAIN_AS);
   const [dicomSeg, setDicomSeg] = useState(false);
+  const [format, setFormat] = useState<'nifti' | 'isles-bids'>('nifti');
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ExchangeReport | null>(null);
   const isAdmin = signedIn?.role === 'admin';
@@ -143,6 +145,18 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
             <option value="half">half a vote</option>
           </select>
         </label>
+        <label>
+          Format
+          <select
+            aria-label="Export format"
+            data-testid="exchange-format"
+            value={format}
+            onChange={(e) => setFormat(e.target.value === 'isles-bids' ? 'isles-bids' : 'nifti')}
+          >
+            <option value="nifti">NIfTI</option>
+            <option value="isles-bids">ISLES-BIDS</option>
+          </select>
+        </label>
         <label
           title={
             currentCase?.source === 'dicom'
@@ -154,7 +168,7 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
             type="checkbox"
             data-testid="exchange-dicom-seg"
             checked={dicomSeg}
-            disabled={currentCase?.source !== 'dicom'}
+            disabled={currentCase?.source !== 'dicom' || format !== 'nifti'}
             onChange={(e) => setDicomSeg(e.target.checked)}
           />
           DICOM SEG
@@ -163,7 +177,15 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
           type="button"
           data-testid="exchange-export-case"
           disabled={busy || !outDir.trim() || !currentCase}
-          onClick={() => void run(() => exportOpenCase(outDir.trim(), uncertainAs, dicomSeg && currentCase?.source === 'dicom'))}
+          onClick={() =>
+            void run(() =>
+              exportOpenCase(
+                outDir.trim(),
+                uncertainAs,
+                format === 'isles-bids' ? { format } : { format, dicomSeg: dicomSeg && currentCase?.source === 'dicom' },
+              ),
+            )
+          }
         >
           Export case
         </button>

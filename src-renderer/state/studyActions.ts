@@ -9,6 +9,7 @@ import type { StudyChannel } from '../../src-shared/api/studyChannels';
 import type { VolumeInfo } from '../../src-shared/api/contract';
 import { ApiRequestError, fetchVolumeBytes, getApi } from '../api';
 import { voxelsFromBytes, type Voxels } from '../components/study/sliceRender';
+import { invertsGrey } from '../viewer/greyDisplay';
 
 export async function studyCall<C extends StudyChannel>(channel: C, request: RequestOf<C>): Promise<ResultOf<C>> {
   const handler = getApi()[channel] as (
@@ -25,6 +26,8 @@ export interface StudyImage {
   /** Row-major, row r = LPS direction of voxel axis r (VolumeInfo). */
   readonly direction: readonly number[];
   readonly voxels: Voxels;
+  /** Shown with the grey scale inverted (MONOCHROME1); the voxels are as stored. */
+  readonly inverted: boolean;
   /** The case's volumes on the study grid the reader may switch between (b-values, sequences), and the one shown. */
   readonly choices: readonly string[];
   readonly chosen: number;
@@ -68,6 +71,7 @@ export function loadStudyImage(
         spacingMm: [volume.spacingMm[0], volume.spacingMm[1], volume.spacingMm[2]],
         direction: [...volume.direction],
         voxels: voxelsFromBytes(bytes, volume.dataType),
+        inverted: invertsGrey(volume),
         choices: choices.map((v) => (v.sequence && !v.label.startsWith(v.sequence.name) ? `${v.sequence.name} ${v.label}` : v.label)),
         chosen,
       };

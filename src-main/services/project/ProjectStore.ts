@@ -362,6 +362,9 @@ export class ProjectStore {
   exportCase(session: Session, caseId: string, outDir: string, options: exporter.ExportOptions): exporter.ExportedCase {
     return exporter.exportCase(this.ctx, this.s(session), caseId, outDir, options);
   }
+  raterMasks(session: Session, caseId: string): exporter.RaterMask[] {
+    return exporter.raterMasks(this.ctx, this.s(session), caseId);
+  }
   versionsCsv(session: Session): string {
     return exporter.versionsCsv(this.ctx, this.s(session));
   }

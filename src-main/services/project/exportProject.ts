@@ -19,7 +19,7 @@ import { getCase, referenceGeometry } from './cases';
 import type { StoreContext } from './context';
 import { toCsv } from './csv';
 import { fail } from './errors';
-import { raterName } from './identity';
+import { raterName as nameOf } from './identity';
 import { encodeFloatMap, encodeLabelmap } from './maskCodec';
 import { int, text, textOrNull } from './sqlite';
 import { latestSubmittedByRater, readVersionFile, readVersionLabelmap } from './versions';
@@ -86,6 +86,42 @@ export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'unnamed';
 }
 
+/** One rater's exported mask: the stored bytes verbatim, or an all-zero mask for a "no lesion" answer. */
+export interface RaterMask {
+  raterId: string;
+  versionId: string;
+  /** The rater's name as reviewers see it (exports are reviewers' and admins' only). */
+  raterName: string;
+  bytes: Uint8Array;
+  extension: '.nii' | '.nii.gz';
+  noLesion: boolean;
+}
+
+/**
+ * The newest submitted mask of every rater of the case, a model's too (only the consensus leaves
+ * models out), in the form every export writes: the stored bytes verbatim, keeping their extension,
+ * so export → import is bit-exact.
+ */
+export function raterMasks(ctx: StoreContext, viewer: Session, caseId: string): RaterMask[] {
+  requireExport(viewer);
+  const geometry = referenceGeometry(ctx, caseId);
+  return latestSubmittedByRater(ctx, caseId).map(({ versionId, raterId }) => {
+    const stored = readVersionFile(ctx, viewer, versionId);
+    const raterName = nameOf(ctx, raterId);
+    if (stored)
+      return {
+        raterId,
+        versionId,
+        raterName,
+        bytes: stored.bytes,
+        extension: stored.fileName.endsWith('.nii.gz') ? '.nii.gz' : '.nii',
+        noLesion: false,
+      };
+    const zeros = new Uint8Array(geometry.dims[0] * geometry.dims[1] * geometry.dims[2]);
+    return { raterId, versionId, raterName, bytes: encodeLabelmap(geometry, zeros), extension: '.nii.gz', noLesion: true };
+  });
+}
+
 export function exportCase(ctx: StoreContext, viewer: Session, caseId: string, outDir: string, options: ExportOptions): ExportedCase {
   requireExport(viewer);
   const c = getCase(ctx, viewer, caseId);
@@ -98,20 +134,9 @@ export function exportCase(ctx: StoreContext, viewer: Session, caseId: string, o
     fs.writeFileSync(p, bytes);
     files.push({ path: p, sha256: sha256Hex(bytes), ...f });
   };
-  // Every rater's file, a model's too: only the consensus leaves models out.
-  for (const { versionId, raterId } of latestSubmittedByRater(ctx, caseId)) {
-    const stored = readVersionFile(ctx, viewer, versionId);
-    const base = `raters/${safeName(raterName(ctx, raterId))}__${versionId}`;
-    if (stored) {
-      // Verbatim copy keeps the exact bytes (and extension) that were stored: bit-exact round trip.
-      put(`${base}${stored.fileName.endsWith('.nii.gz') ? '.nii.gz' : '.nii'}`, stored.bytes, { kind: 'rater', raterId, versionId });
-    } else {
-      put(`${base}__no-lesion.nii.gz`, encodeLabelmap(consensus.geometry, new Uint8Array(consensus.soft.length)), {
-        kind: 'rater',
-        raterId,
-        versionId,
-      });
-    }
+  for (const m of raterMasks(ctx, viewer, caseId)) {
+    const base = `raters/${safeName(m.raterName)}__${m.versionId}`;
+    put(`${base}${m.noLesion ? '__no-lesion' : ''}${m.extension}`, m.bytes, { kind: 'rater', raterId: m.raterId, versionId: m.versionId });
   }
   put('consensus_majority.nii.gz', encodeLabelmap(consensus.geometry, consensus.majority), {
     kind: 'majority',
