@@ -19,8 +19,8 @@ export class Db {
    * Every connection holds the lock for its whole life (exclusive locking) and writes through a
    * write-ahead log. Not the rollback journal: this VFS answers xCheckReservedLock from its lock
    * directory, which the opening connection has itself just created, so SQLite never finds a journal
-   * hot and never plays it back, and a commit killed between its database page writes stayed half
-   * applied. In WAL mode a commit only appends to `-wal`, and the next open replays its committed
+   * hot and never plays it back, and a commit killed between its database page writes would stay half
+   * applied (README, "Crash safety"). In WAL mode a commit only appends to `-wal`, and the next open replays its committed
    * frames and drops a torn tail, with no lock check involved. WAL needs shared memory only when
    * several connections share a file; with exclusive locking set first SQLite keeps the WAL index in
    * the process (the VFS has no xShmMap), which is also why a connection without it cannot open a
