@@ -93,10 +93,9 @@ export class ProjectStore {
     let db: Db | null = null;
     try {
       db = new Db(dbPath);
-      // One owner process (ownerLock.ts): hold SQLite's lock for the whole session instead of taking
-      // and dropping it (a mkdir/rmdir pair in this VFS) around every statement. FULL sync: a
-      // committed version survives power loss. WAL is unavailable in this VFS (no shared memory).
-      db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+      // One owner process (ownerLock.ts); the connection holds SQLite's lock for the whole session
+      // and writes through a WAL (sqlite.ts explains why not the rollback journal).
+      db.exec('PRAGMA foreign_keys = ON;');
       const ctx = makeContext(db, root, options.appVersion);
       const migration = migrate(db, options.migrations ?? MIGRATIONS);
       const projectId = ensureProjectId(ctx);
