@@ -2,7 +2,8 @@
  * Multi-label projects (issue 14), end to end on the demo DWI with a server of its own: the admin
  * (the project's first identity) picks the core/penumbra preset in the Labels dialog; a rater paints
  * core with key 1 and penumbra with key 2 in two places and submits; the stored labelmap, read back
- * through the API, holds both values; after a reload the case shows each place in its label's colour.
+ * through the API, holds both values; after a reload the case shows each place in its label's colour;
+ * the admin's edit that would drop the painted penumbra is refused in the dialog with its reason.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,4 +104,28 @@ test("reloading the case shows each place in its label's colour", async () => {
   expect(leansLike(await colouredMean(page, 'axial', CORE_REGION), CORE)).toBe(true);
   expect(leansLike(await colouredMean(page, 'axial', PENUMBRA_REGION), PENUMBRA)).toBe(true);
   expect(leansLike(await colouredMean(page, 'axial', PENUMBRA_REGION), CORE)).toBe(false);
+});
+
+test('the dialog shows why an edit that drops a painted label is refused, and nothing changes', async () => {
+  // Every version holding the penumbra value, counted from the stored labelmaps (the demo cohort's
+  // seeded raters painted value 2 as "uncertain" before the table changed, and Alice painted it).
+  const admin = await api.signInAs('Ada Admin');
+  const versions = await api.call<Array<{ versionId: string; fileHash: string | null }>>('annotation.list', { session: admin });
+  let holding = 0;
+  for (const v of versions) if (v.fileHash && (await api.readLabelmap(admin, v.versionId)).includes(PENUMBRA.value)) holding++;
+  expect(holding).toBeGreaterThanOrEqual(1);
+
+  await signOut(page);
+  await signInAs(page, 'Ada Admin');
+  await page.getByTestId('labels-open').click();
+  const dialog = page.getByTestId('labels-dialog');
+  await dialog.getByRole('button', { name: 'Remove label 2' }).click();
+  await dialog.getByTestId('labels-save').click();
+  await expect(dialog.getByTestId('labels-refusal')).toContainText(
+    `${PENUMBRA.value} (${PENUMBRA.name}) in ${holding} version${holding === 1 ? '' : 's'}`,
+  );
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  expect(await api.call('labels.get', { session: admin })).toEqual(LABEL_PRESETS['core-penumbra'].labels);
 });
