@@ -43,6 +43,11 @@ describe('keyboard shortcuts', () => {
     handleShortcut(key('l'));
     expect(annotationStore.getState().label).toBe(labels.find((l) => l.uncertain)?.value);
     expect(appStore.getState().windowChoice).toBe(window);
+    // In the reader study's workspace the digits are never labels (its rating keys 1–5 are captured before any shortcut).
+    appStore.update((s) => ({ ...s, workspace: 'study' }));
+    handleShortcut(key('1'));
+    expect(annotationStore.getState().label).toBe(labels.find((l) => l.uncertain)?.value);
+    appStore.update((s) => ({ ...s, workspace: 'viewer' }));
     // Reviewing, the same keys set the CT window again.
     annotationStore.update((s) => ({ ...s, mode: 'review' }));
     handleShortcut(key('4'));
