@@ -51,7 +51,7 @@ export function labelValueSet(labels: Iterable<number>): LabelValueSet {
 }
 
 /** {0, 1, 2}: every project's labels before label tables (and the stroke table's still). */
-export const STROKE_LABEL_VALUES = labelValueSet([LabelValue.lesion, LabelValue.uncertain]);
+const STROKE_LABEL_VALUES = labelValueSet([LabelValue.lesion, LabelValue.uncertain]);
 
 /** Every value a Uint8 labelmap can hold. */
 export const ANY_LABEL_VALUE = labelValueSet(Array.from({ length: 255 }, (_, i) => i + 1));
