@@ -5,7 +5,13 @@
  * refuses to drop a value that annotations hold, and its reason is shown here, nothing changed.
  */
 import { useState } from 'react';
-import { LABEL_PRESETS, labelTableProblems, type LabelEntry, type LabelPresetId } from '../../src-shared/project/labelTable';
+import {
+  LABEL_NAME_MAX,
+  LABEL_PRESETS,
+  labelTableProblems,
+  type LabelEntry,
+  type LabelPresetId,
+} from '../../src-shared/project/labelTable';
 import { useAnnotationState } from '../state/annotationState';
 import { saveLabels } from '../state/labelActions';
 import { useEscapeKey } from './useEscapeKey';
@@ -92,6 +98,7 @@ function LabelsBody({ onClose }: { onClose(): void }) {
               <td>
                 <input
                   type="text"
+                  maxLength={LABEL_NAME_MAX}
                   aria-label={`Name of label ${i + 1}`}
                   value={r.name}
                   onChange={(e) => change(i, { name: e.target.value })}
