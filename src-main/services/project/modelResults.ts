@@ -54,75 +54,45 @@ function modelRef(p: InferenceProvenance): string {
 function modelRater(ctx: StoreContext, p: InferenceProvenance): Rater {
   const ref = modelRef(p);
   const row = ctx.db.get('SELECT rater_id, name, created_at FROM raters WHERE model_ref = ?', [ref]);
-  if (row)
-    return {
-      raterId: text(row, 'rater_id'),
-      name: text(row, 'name'),
-      role: 'annotator',
-      createdAt: text(row, 'created_at'),
-      kind: 'model',
-    };
+  if (row) return { raterId: text(row, 'rater_id'), name: text(row, 'name'), role: 'annotator', createdAt: text(row, 'created_at'), kind: 'model' };
   let name = `${p.modelName} ${p.modelVersion} (model)`.slice(0, MAX_NAME);
   // A person may already use that name (names are unique): the model id then disambiguates.
-  if (ctx.db.get('SELECT 1 AS x FROM raters WHERE name = ? COLLATE NOCASE', [name]))
-    name = `${p.modelName} (model ${ref})`.slice(0, MAX_NAME);
-  if (ctx.db.get('SELECT 1 AS x FROM raters WHERE name = ? COLLATE NOCASE', [name]))
-    fail('bad-request', `cannot name the rater of model ${ref}: "${name}" is taken`);
+  if (ctx.db.get('SELECT 1 AS x FROM raters WHERE name = ? COLLATE NOCASE', [name])) name = `${p.modelName} (model ${ref})`.slice(0, MAX_NAME);
+  if (ctx.db.get('SELECT 1 AS x FROM raters WHERE name = ? COLLATE NOCASE', [name])) fail('bad-request', `cannot name the rater of model ${ref}: "${name}" is taken`);
   const rater: Rater = { raterId: newId('rater'), name, role: 'annotator', createdAt: nowIso(), kind: 'model' };
-  ctx.db.run("INSERT INTO raters (rater_id, name, role, created_at, kind, model_ref) VALUES (?, ?, 'annotator', ?, 'model', ?)", [
-    rater.raterId,
-    rater.name,
-    rater.createdAt,
-    ref,
-  ]);
+  ctx.db.run("INSERT INTO raters (rater_id, name, role, created_at, kind, model_ref) VALUES (?, ?, 'annotator', ?, 'model', ?)", [rater.raterId, rater.name, rater.createdAt, ref]);
   return rater;
 }
 
 function checkInput(ctx: StoreContext, input: SaveModelResultInput): InferenceProvenance {
   const parsed = inferenceProvenanceSchema.safeParse(input.provenance);
-  if (!parsed.success)
-    fail(
-      'bad-request',
-      `the result's provenance is incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+  if (!parsed.success) fail('bad-request', `the result's provenance is incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const provenance = parsed.data;
   const threshold = provenance.settings.threshold;
   if (!(threshold >= 0 && threshold <= 1)) fail('bad-request', `threshold ${threshold} is outside [0, 1]`);
   const dims = referenceGeometry(ctx, input.caseId).dims;
   const n = dims[0] * dims[1] * dims[2];
-  if (input.mask.length !== n)
-    fail('bad-geometry', `mask has ${input.mask.length} voxels but the case grid ${JSON.stringify(dims)} has ${n}`);
+  if (input.mask.length !== n) fail('bad-geometry', `mask has ${input.mask.length} voxels but the case grid ${JSON.stringify(dims)} has ${n}`);
   const volumes = input.probabilityVolumes;
-  if (!(Number.isInteger(volumes) && volumes >= 1 && volumes <= 2))
-    fail('bad-request', `a model result has 1 or 2 probability volumes (labels), not ${volumes}`);
-  if (input.probability.length !== n * volumes)
-    fail('bad-geometry', `probability map has ${input.probability.length} values, expected ${volumes} × ${n}`);
+  if (!(Number.isInteger(volumes) && volumes >= 1 && volumes <= 2)) fail('bad-request', `a model result has 1 or 2 probability volumes (labels), not ${volumes}`);
+  if (input.probability.length !== n * volumes) fail('bad-geometry', `probability map has ${input.probability.length} values, expected ${volumes} × ${n}`);
   const bad = findInvalidLabels(input.mask, allowedLabelValues(ctx));
-  if (bad)
-    fail('bad-labels', `mask has ${bad.count} voxel(s) outside ${bad.allowed}, this project's labels (found ${bad.examples.join(', ')})`);
+  if (bad) fail('bad-labels', `mask has ${bad.count} voxel(s) outside ${bad.allowed}, this project's labels (found ${bad.examples.join(', ')})`);
   if (volumes === 1) {
     const off = maskThresholdMismatches(input.mask, input.probability, threshold);
-    if (off > 0)
-      fail(
-        'bad-request',
-        `mask disagrees with p > ${threshold} at ${off} voxel(s): it was not made from this probability map at this threshold`,
-      );
+    if (off > 0) fail('bad-request', `mask disagrees with p > ${threshold} at ${off} voxel(s): it was not made from this probability map at this threshold`);
   }
   return provenance;
 }
 
 /** Stores a model result as the model rater's submitted version (reviewers and admins; `null`: the app itself, e.g. the demo cohort's seeding). */
 export function saveModelResult(ctx: StoreContext, viewer: Session | null, input: SaveModelResultInput): ModelResult {
-  if (viewer !== null && !seesAllRaters(viewer.role))
-    fail('forbidden', "only reviewers and admins save a model's result: annotators never see model results");
+  if (viewer !== null && !seesAllRaters(viewer.role)) fail('forbidden', "only reviewers and admins save a model's result: annotators never see model results");
   const provenance = checkInput(ctx, input);
   const geometry = referenceGeometry(ctx, input.caseId);
   const desc = `p x255 ${provenance.modelId} ${provenance.modelVersion}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 79);
   // Files first (temp → fsync → rename), then one transaction: the DB never names an incomplete file.
-  const prob = storeAnnotationFile(
-    ctx.annotationsDir,
-    encodeQuantisedProbability(geometry, input.probability, input.probabilityVolumes, desc),
-  );
+  const prob = storeAnnotationFile(ctx.annotationsDir, encodeQuantisedProbability(geometry, input.probability, input.probabilityVolumes, desc));
   const maskFile = storeAnnotationFile(ctx.annotationsDir, encodeLabelmap(geometry, input.mask));
   return ctx.db.transaction(() => {
     const rater = modelRater(ctx, provenance);
@@ -137,30 +107,21 @@ export function saveModelResult(ctx: StoreContext, viewer: Session | null, input
       noLesion: false,
       origin: 'import',
     });
-    ctx.db.run(
-      'INSERT INTO inference_results (version_id, probability_hash, probability_file, threshold, provenance) VALUES (?, ?, ?, ?, ?)',
-      [version.versionId, prob.hash, prob.fileName, provenance.settings.threshold, JSON.stringify(provenance)],
-    );
+    ctx.db.run('INSERT INTO inference_results (version_id, probability_hash, probability_file, threshold, provenance) VALUES (?, ?, ?, ?, ?)', [
+      version.versionId,
+      prob.hash,
+      prob.fileName,
+      provenance.settings.threshold,
+      JSON.stringify(provenance),
+    ]);
     appendAudit(ctx, {
       actorRaterId: viewer?.raterId ?? null,
       action: 'model-result.save',
       caseId: input.caseId,
       subjectId: version.versionId,
-      detail: {
-        model: modelRef(provenance),
-        probabilityHash: prob.hash,
-        threshold: provenance.settings.threshold,
-        ep: provenance.executionProvider,
-      },
+      detail: { model: modelRef(provenance), probabilityHash: prob.hash, threshold: provenance.settings.threshold, ep: provenance.executionProvider },
     });
-    return {
-      version,
-      rater,
-      provenance,
-      threshold: provenance.settings.threshold,
-      probabilityFileName: prob.fileName,
-      probabilityHash: prob.hash,
-    };
+    return { version, rater, provenance, threshold: provenance.settings.threshold, probabilityFileName: prob.fileName, probabilityHash: prob.hash };
   });
 }
 
@@ -173,13 +134,7 @@ export function readModelResult(ctx: StoreContext, viewer: Session, versionId: s
   const version = getVersion(ctx, viewer, versionId);
   const row = resultRow(ctx, versionId) ?? fail('not-found', `version ${versionId} is not a model result`);
   const r = ctx.db.get('SELECT * FROM raters WHERE rater_id = ?', [version.raterId]) ?? fail('not-found', `no rater ${version.raterId}`);
-  const rater: Rater = {
-    raterId: text(r, 'rater_id'),
-    name: text(r, 'name'),
-    role: 'annotator',
-    createdAt: text(r, 'created_at'),
-    kind: 'model',
-  };
+  const rater: Rater = { raterId: text(r, 'rater_id'), name: text(r, 'name'), role: 'annotator', createdAt: text(r, 'created_at'), kind: 'model' };
   const provenance = inferenceProvenanceSchema.parse(JSON.parse(text(row, 'provenance')));
   const fileName = text(row, 'probability_file');
   const hash = text(row, 'probability_hash');
@@ -190,13 +145,5 @@ export function readModelResult(ctx: StoreContext, viewer: Session, versionId: s
     if (err instanceof AnnotationFileError) throw new ProjectError('corrupt-file', err.message);
     throw err;
   }
-  return {
-    version,
-    rater,
-    provenance,
-    threshold: numOrNull(row, 'threshold') ?? fail('corrupt-file', `model result ${versionId} has no threshold`),
-    probabilityFileName: fileName,
-    probabilityHash: hash,
-    probabilityBytes,
-  };
+  return { version, rater, provenance, threshold: numOrNull(row, 'threshold') ?? fail('corrupt-file', `model result ${versionId} has no threshold`), probabilityFileName: fileName, probabilityHash: hash, probabilityBytes };
 }
