@@ -90,6 +90,7 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
         const source = await readDicomSource(path.resolve(store.dir, kase.series[0].path), g);
         const rater = store.listRaters(s).find((r) => r.raterId === version.raterId)?.name ?? version.raterId;
         const seg = encodeDicomSeg(store.readVersionLabelmap(s, versionId), g, source, {
+          labels: store.labels(s),
           seriesDescription: `Quorum ${rater}`.slice(0, 64),
           creator: rater,
           softwareVersion: store.appVersion,

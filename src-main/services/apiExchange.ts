@@ -110,6 +110,7 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
           const g = c.series[0].geometry;
           const source = await readDicomSource(path.resolve(store.dir, c.series[0].path), g);
           const names = new Map(store.listRaters(s).map((r) => [r.raterId, r.name]));
+          const labels = store.labels(s);
           const write = async (
             name: string,
             labelmap: Uint8Array,
@@ -118,6 +119,7 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
             ids: { raterId: string | null; versionId: string | null },
           ): Promise<void> => {
             const bytes = encodeDicomSeg(labelmap, g, source, {
+              labels,
               seriesDescription: description,
               creator,
               softwareVersion: store.appVersion,

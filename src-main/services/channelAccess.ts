@@ -100,6 +100,10 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
 
   'quorum:evaluation.caseSources': EVERY_ROLE,
 
+  // Every rater paints with the table; changing it is the admin's.
+  'quorum:labels.get': EVERY_ROLE,
+  'quorum:labels.set': ADMINS,
+
   'quorum:study.options': ADMINS,
   'quorum:study.validate': ADMINS,
   'quorum:study.create': ADMINS,

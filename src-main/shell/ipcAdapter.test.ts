@@ -9,6 +9,7 @@ import { createStudyHandlers } from '../services/study/apiStudy';
 import { createProjectHandlers } from '../services/apiProject';
 import { createInferenceResultHandlers } from '../services/apiInferenceResults';
 import { createNativeInferenceHandlers } from '../services/nativeInference/apiNativeInference';
+import { createLabelHandlers } from '../services/apiLabels';
 import { createEvaluationHandlers } from '../services/apiEvaluation';
 import { createSequenceHandlers } from '../services/caseSequences';
 import { createDispatch } from '../services/apiDispatch';
@@ -54,6 +55,7 @@ const channels: QuorumApi = {
   ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createStudyHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createEvaluationHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
+  ...createLabelHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createNativeInferenceHandlers({
     native: { unavailable: 'not in this test' },
     models: { load: async () => fail('not-found', 'no') },

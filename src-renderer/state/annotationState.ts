@@ -11,6 +11,7 @@ import type { EditTool } from '../viewer/annotationTools';
 import { BRUSH_RADIUS_MM } from '../viewer/annotationTools';
 import { THRESHOLD_TOLERANCE } from '../viewer/editToolClasses';
 import { DEFAULT_UNCERTAIN_AS } from '../../src-shared/evaluation/defaults';
+import { LABEL_PRESETS, type LabelTable } from '../../src-shared/project/labelTable';
 import type { UncertainAs } from '../../src-shared/project/labels';
 import { createStore } from './createStore';
 
@@ -110,7 +111,10 @@ export interface AnnotationState {
   readonly own: OwnAnnotation;
   readonly tool: EditTool | null;
   readonly radiusMm: number;
-  readonly label: 1 | 2;
+  /** The project's label table (labels.get); the stroke table until the server has answered. */
+  readonly labels: LabelTable;
+  /** The value the editing tools paint: one of `labels`. */
+  readonly label: number;
   /** Threshold brush: tolerance as a fraction of the window width, and the range of the last stroke. */
   readonly thresholdTolerance: number;
   readonly thresholdRange: readonly [number, number] | null;
@@ -147,6 +151,7 @@ export const initialAnnotationState: AnnotationState = {
   own: NOT_STARTED,
   tool: null,
   radiusMm: BRUSH_RADIUS_MM.initial,
+  labels: LABEL_PRESETS.stroke.labels,
   label: 1,
   thresholdTolerance: THRESHOLD_TOLERANCE.initial,
   thresholdRange: null,

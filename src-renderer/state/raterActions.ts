@@ -9,6 +9,7 @@ import { getApi } from '../api';
 import { annotationStore, initialAnnotationState, tell, updateAnnotation, type AnnotationMode } from './annotationState';
 import { flushOwnAnnotation, syncAnnotationCase } from './annotationActions';
 import { refreshRecent } from './caseActions';
+import { loadLabels } from './labelActions';
 import { rememberSessionToken } from './tabSession';
 import { stopTimeOnTask } from './worklistTime';
 
@@ -87,6 +88,8 @@ async function startSession(token: string, session: Session, name: string): Prom
   });
   // The recent list is per person: this one's replaces whoever's was shown.
   void refreshRecent();
+  // Before the case: its labelmap is drawn in the table's colours.
+  await loadLabels(token);
   await syncAnnotationCase();
 }
 

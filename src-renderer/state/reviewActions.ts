@@ -13,7 +13,7 @@
  * never reaches this code with anyone else's data.
  */
 import { raterCaseStatus } from '../../src-shared/project/annotationStatus';
-import { countLabels } from '../../src-shared/project/labels';
+import { countLabelled } from '../../src-shared/project/labels';
 import type { AnnotationVersion, CaseRecord } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { decodeLabelmap } from '../api/labelmapWire';
@@ -63,7 +63,6 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
       data = await decodeLabelmap(read.value.labelmapGzBase64, voxels);
       drawn.push({ raterId: rater.raterId, name: rater.name, colorIndex, data, model: rater.kind === 'model' });
     }
-    const c = data ? countLabels(data) : null;
     layers.push({
       raterId: rater.raterId,
       name: rater.name,
@@ -71,7 +70,7 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
       versionId: submitted?.versionId ?? null,
       status: raterCaseStatus(newest),
       visible: data !== null,
-      voxels: c ? c.lesion + c.uncertain : 0,
+      voxels: data ? countLabelled(data) : 0,
       model: rater.kind === 'model',
     });
   }
@@ -90,6 +89,7 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
     drawn,
     heat,
     members.map((d) => d.data),
+    annotationStore.getState().labels,
   );
   const voxelMl = record.series[0].geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000;
   const models = members.filter((d) => d.model).length;

@@ -11,6 +11,7 @@ import { Enums as ToolEnums } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
 import { fillPolygon } from '../../src-shared/project/polygonFill';
 import { interpolateSlices, type InterpolationResult } from '../../src-shared/project/interpolate';
+import type { LabelTable } from '../../src-shared/project/labelTable';
 import {
   activateEditTool,
   CONTOUR_TOOL_NAME,
@@ -71,7 +72,7 @@ let writing = false;
  */
 let inputSinceMount = false;
 /** The label value the tools paint now (the contour fill and interpolation write it too). */
-let paintLabel: 1 | 2 = 1;
+let paintLabel = 1;
 let contourListener: (() => void) | null = null;
 let contourRefusal: ((why: string) => void) | null = null;
 
@@ -127,14 +128,14 @@ export function rebindLayers(): boolean {
   return true;
 }
 
-/** Shows the rater's own editable labelmap (`data` null: all zero) and starts a fresh undo history. */
-export function showOwnLabelmap(data: Uint8Array | null): void {
+/** Shows the rater's own editable labelmap (`data` null: all zero) in the labels' colours and starts a fresh undo history. */
+export function showOwnLabelmap(data: Uint8Array | null, labels: LabelTable): void {
   inputSinceMount = false;
   clearAnnotationLayers();
   addLayer({
     segmentationId: OWN_SEGMENTATION,
     label: 'My annotation',
-    lut: ownLabelmapLut(),
+    lut: ownLabelmapLut(labels),
     ...(data ? { data } : {}),
     style: { fillAlpha: 0.5, renderOutline: true, outlineWidth: 1 },
   });
@@ -183,7 +184,7 @@ export function onOwnLabelmapEdited(listener: () => void): () => void {
   };
 }
 
-export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: 1 | 2): void {
+export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: number): void {
   const shown = shownCaseVolume();
   if (!shown) return;
   const editable = tool !== null && hasLabelmapLayer(OWN_SEGMENTATION);
@@ -244,6 +245,7 @@ export function showReviewLayers(
   raters: ReadonlyArray<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }>,
   heatMap: HeatMap | null,
   consensus: readonly Uint8Array[],
+  labels: LabelTable,
 ): void {
   clearAnnotationLayers();
   // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
@@ -283,7 +285,7 @@ export function showReviewLayers(
     addLayer({
       segmentationId: raterSegmentationId(r.raterId),
       label: r.name,
-      lut: raterLut(r.colorIndex),
+      lut: raterLut(r.colorIndex, labels),
       data: r.data,
       style: { fillAlpha: 0.2, renderOutline: true, outlineWidth: 2 },
     });

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { softConsensus } from '../../src-shared/project/consensus';
 import { computeHeatMap, heatLevelsFor, heatMapSum, quantiseHeatMap, softContourLevels } from './heatLevels';
-import { heatLut, OKABE_ITO, raterColor, raterLut } from './raterColors';
+import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
+import { heatLut, OKABE_ITO, ownLabelmapLut, raterColor, raterLut } from './raterColors';
 
 describe('heat map levels', () => {
   it('represents the mean of two raters exactly with half votes for uncertain voxels', () => {
@@ -49,7 +50,8 @@ describe('heat map levels', () => {
 
 describe('layer colours', () => {
   it('gives each rater an own Okabe–Ito LUT, uncertain fainter in the same hue', () => {
-    expect(raterLut(0)).toEqual([
+    const stroke = LABEL_PRESETS.stroke.labels;
+    expect(raterLut(0, stroke)).toEqual([
       [0, 0, 0, 0],
       [230, 159, 0, 255],
       [230, 159, 0, 102],
@@ -57,7 +59,28 @@ describe('layer colours', () => {
     expect(raterColor(1)).toEqual([86, 180, 233]);
     expect(raterColor(OKABE_ITO.length)).toEqual(raterColor(0));
     // Separate arrays: editing one rater's LUT cannot recolour another.
-    expect(raterLut(0)).not.toBe(raterLut(0));
+    expect(raterLut(0, stroke)).not.toBe(raterLut(0, stroke));
+    // Core/penumbra: both labels in the rater's colour, the uncertain value 3 fainter.
+    expect(raterLut(1, LABEL_PRESETS['core-penumbra'].labels)).toEqual([
+      [0, 0, 0, 0],
+      [86, 180, 233, 255],
+      [86, 180, 233, 255],
+      [86, 180, 233, 102],
+    ]);
+  });
+
+  it("draws the own labelmap in the label table's colours, values outside it transparent", () => {
+    const table = [
+      { value: 2, name: 'GGO', colour: '#e69f00', uncertain: false },
+      { value: 4, name: 'Maybe', colour: '#F0E442', uncertain: true },
+    ];
+    expect(ownLabelmapLut(table)).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0xe6, 0x9f, 0x00, 255],
+      [0, 0, 0, 0],
+      [0xf0, 0xe4, 0x42, 255],
+    ]);
   });
 
   it('ramps the heat LUT from viridis purple to yellow with a transparent 0', () => {

@@ -12,6 +12,7 @@ import { sequenceKindSchema } from '../project/schemas';
 import { dicomwebChannels } from './dicomwebChannels';
 import { evaluationChannels } from './evaluationChannels';
 import { inferenceChannels } from './inferenceChannels';
+import { labelChannels } from './labelChannels';
 import { projectChannels } from './projectChannels';
 import { sequenceChannels } from './sequenceChannels';
 import { studyChannels } from './studyChannels';
@@ -164,6 +165,8 @@ export const contract = {
   ...sequenceChannels,
   /** Images from a DICOMweb archive (issue 13): see dicomwebChannels.ts. */
   ...dicomwebChannels,
+  /** The project's label table (issue 14): see labelChannels.ts. */
+  ...labelChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LabelTable } from '../../../src-shared/project/labelTable';
 import type { UncertainAs } from '../../../src-shared/project/labels';
 import type { Worklist, WorklistFilter } from '../../../src-shared/project/reviewSession';
 import type {
@@ -39,6 +40,7 @@ import { importBatch, type ImportBatchInput, type ImportBatchResult } from './im
 import * as reviews from './reviews';
 import { isOpenEnrolment, setOpenEnrolment } from './enrolment';
 import { checkIntegrity, integrityFor, type IntegrityReport } from './integrity';
+import { readLabelTable, setLabelTable } from './labelTable';
 import { migrate, type MigrationResult } from './migrate';
 import * as modelResults from './modelResults';
 import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './ownerLock';
@@ -335,6 +337,15 @@ export class ProjectStore {
   }
   addFlag(session: Session, input: { caseId: string; versionId?: string | null; kind: FlagKind; note?: string }): ReviewFlag {
     return reviews.addFlag(this.ctx, this.s(session), input);
+  }
+
+  // The label table (issue 14): every signed-in role reads it; only an admin changes it (labelTable.ts).
+  labels(session: Session): LabelTable {
+    this.s(session);
+    return readLabelTable(this.ctx);
+  }
+  setLabels(session: Session, table: LabelTable): LabelTable {
+    return setLabelTable(this.ctx, this.s(session), table);
   }
 
   // Review sessions (issue 6): worklist, reviewer actions, time on task

@@ -4,19 +4,20 @@
  * the version row and its audit entry, so the DB never names a file that is not complete on disk.
  *
  * "No lesion" is a submitted version with no_lesion = 1 and no file (file_hash NULL): the rater's
- * explicit answer, not an image. A submitted mask must contain at least one lesion or uncertain
+ * explicit answer, not an image. A submitted mask must contain at least one labelled (non-zero)
  * voxel; an empty mask is only ever a draft. So not-started (no row), empty draft, and no-lesion
  * are three different states, and `raterCaseStatus` tells them apart.
  */
 import { mayReadRaterWork, needsAssignmentToAnnotate, mayManageProject } from '../../../src-shared/project/blinding';
 import { raterCaseStatus } from '../../../src-shared/project/annotationStatus';
-import { countLabels, findInvalidLabels } from '../../../src-shared/project/labels';
+import { countLabelled, findInvalidLabels } from '../../../src-shared/project/labels';
 import type { AnnotationVersion, RaterCaseStatus, Session, VersionOrigin, VersionStatus } from '../../../src-shared/project/types';
 import { AnnotationFileError, readAnnotationFile, storeAnnotationFile, type StoredFile } from './annotationFiles';
 import { appendAudit } from './audit';
 import { isAssigned, referenceGeometry } from './cases';
 import { newId, nowIso, type StoreContext } from './context';
 import { fail, ProjectError } from './errors';
+import { allowedLabelValues } from './labelTable';
 import { decodeMask, encodeLabelmap } from './maskCodec';
 import { int, text, textOrNull, type Row } from './sqlite';
 
@@ -87,8 +88,7 @@ function checkStatus(status: VersionStatus): void {
 }
 
 function refuseEmptySubmit(labelmap: Uint8Array): void {
-  const c = countLabels(labelmap);
-  if (c.lesion + c.uncertain === 0) {
+  if (countLabelled(labelmap) === 0) {
     fail('bad-request', 'cannot submit an empty mask: if the case has no lesion, submit the explicit "no lesion" answer instead');
   }
 }
@@ -173,8 +173,12 @@ export function saveLabelmap(ctx: StoreContext, viewer: Session, input: SaveLabe
   if (!(input.labelmap instanceof Uint8Array) || input.labelmap.length !== n) {
     fail('bad-geometry', `labelmap has ${input.labelmap?.length ?? 0} voxels but the case grid ${JSON.stringify(geometry.dims)} has ${n}`);
   }
-  const bad = findInvalidLabels(input.labelmap);
-  if (bad) fail('bad-labels', `labelmap has ${bad.count} voxel(s) outside {0, 1, 2} (found ${bad.examples.join(', ')})`);
+  const bad = findInvalidLabels(input.labelmap, allowedLabelValues(ctx));
+  if (bad)
+    fail(
+      'bad-labels',
+      `labelmap has ${bad.count} voxel(s) outside ${bad.allowed}, this project's labels (found ${bad.examples.join(', ')})`,
+    );
   if (input.status === 'submitted') refuseEmptySubmit(input.labelmap);
   const parent = resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
   const file = storeAnnotationFile(ctx.annotationsDir, encodeLabelmap(geometry, input.labelmap));
@@ -204,7 +208,7 @@ export interface ImportMaskInput {
 export function importMask(ctx: StoreContext, viewer: Session, input: ImportMaskInput): AnnotationVersion {
   checkStatus(input.status);
   const raterId = checkWriter(ctx, viewer, input.caseId, input.raterId);
-  const labelmap = decodeMask(input.bytes, referenceGeometry(ctx, input.caseId), input.fileName);
+  const labelmap = decodeMask(input.bytes, referenceGeometry(ctx, input.caseId), input.fileName, allowedLabelValues(ctx));
   if (input.status === 'submitted') refuseEmptySubmit(labelmap);
   const parent = resolveParent(ctx, raterId, input.caseId, undefined);
   const file = storeAnnotationFile(ctx.annotationsDir, input.bytes);
@@ -308,7 +312,7 @@ export function readVersionLabelmap(ctx: StoreContext, viewer: Session, versionI
   const geometry = referenceGeometry(ctx, v.caseId);
   const file = readVersionFile(ctx, viewer, versionId);
   if (!file) return new Uint8Array(geometry.dims[0] * geometry.dims[1] * geometry.dims[2]);
-  return decodeMask(file.bytes, geometry, file.fileName);
+  return decodeMask(file.bytes, geometry, file.fileName, allowedLabelValues(ctx));
 }
 
 /** Status of one rater on one case; an annotator may only ask about themselves. */

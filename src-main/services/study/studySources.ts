@@ -18,6 +18,7 @@ import type { SourceRef, StudySource } from '../../../src-shared/study/design';
 import { readAnnotationFile } from '../project/annotationFiles';
 import { referenceGeometry } from '../project/cases';
 import type { StoreContext } from '../project/context';
+import { allowedLabelValues } from '../project/labelTable';
 import { decodeMask } from '../project/maskCodec';
 import { numOrNull, text, textOrNull } from '../project/sqlite';
 
@@ -70,7 +71,7 @@ function versionLabelmap(ctx: StoreContext, versionId: string, voxels: number): 
   const name = textOrNull(r, 'file_name');
   if (hash === null || name === null) return new Uint8Array(voxels);
   const geometry = referenceGeometry(ctx, text(r, 'case_id'));
-  return decodeMask(readAnnotationFile(ctx.annotationsDir, name, hash), geometry, name);
+  return decodeMask(readAnnotationFile(ctx.annotationsDir, name, hash), geometry, name, allowedLabelValues(ctx));
 }
 
 /** The binary mask (0/1) a source shows on a case, from the versions frozen when the study opened. */
