@@ -6,8 +6,7 @@
  *
  * Environment-free: imported by main, preload, server and renderer alike.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { ERROR_CODES } from '../errors';
 import { sequenceKindSchema } from '../project/schemas';
 import { dicomwebChannels } from './dicomwebChannels';
