@@ -8,6 +8,7 @@ import type { RequestOf, ResultOf } from '../../src-shared/api/contract';
 import type { StudyChannel } from '../../src-shared/api/studyChannels';
 import type { VolumeInfo } from '../../src-shared/api/contract';
 import { ApiRequestError, fetchVolumeBytes, getApi } from '../api';
+import { inflatePayload } from '../api/labelmapWire';
 import { voxelsFromBytes, type Voxels } from '../components/study/sliceRender';
 import { invertsGrey } from '../viewer/greyDisplay';
 
@@ -84,11 +85,7 @@ export function loadStudyImage(
 
 /** A trial's overlay: gzip + base64 of a binary mask on the reference grid. */
 export async function decodeOverlay(maskGzBase64: string, voxels: number): Promise<Uint8Array> {
-  const bin = atob(maskGzBase64);
-  const gz = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
-  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const mask = new Uint8Array(await new Response(stream).arrayBuffer());
+  const mask = await inflatePayload(maskGzBase64);
   if (mask.length !== voxels)
     throw new ApiRequestError('bad-geometry', `An overlay has ${mask.length} voxels; the case grid has ${voxels}.`);
   return mask;

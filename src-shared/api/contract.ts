@@ -6,8 +6,8 @@
  *
  * Environment-free: imported by main, preload, server and renderer alike.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
+import { ERROR_CODES } from '../errors';
 import { sequenceKindSchema } from '../project/schemas';
 import { dicomwebChannels } from './dicomwebChannels';
 import { evaluationChannels } from './evaluationChannels';
@@ -21,24 +21,7 @@ const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
 /** An error the user can act on: `code` for tests and logic, `message` for people. */
 export const apiErrorSchema = z.object({
-  code: z.enum([
-    'bad-request',
-    'unauthorized',
-    'forbidden-path',
-    'not-found',
-    'unsupported-file',
-    'corrupt-file',
-    'too-large',
-    'bad-geometry',
-    'multiple-series',
-    /** A labelmap with values outside {0, 1, 2}. */
-    'bad-labels',
-    /** The project is open in another process. */
-    'project-locked',
-    /** A save named a parent version that is no longer the newest: someone saved meanwhile; ask, never overwrite. */
-    'conflict',
-    'internal',
-  ]),
+  code: z.enum(ERROR_CODES),
   message: z.string(),
   /** Extra structured detail, e.g. the series found in a folder that holds several. */
   detail: z.unknown().optional(),

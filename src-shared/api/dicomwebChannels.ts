@@ -14,8 +14,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { caseRecordSchema } from '../project/schemas';
 
 const session = z.string().min(1);

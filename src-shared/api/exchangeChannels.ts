@@ -18,8 +18,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { annotationVersionSchema, uncertainAsSchema, versionStatusSchema } from '../project/schemas';
 
 const session = z.string().min(1);

@@ -2,8 +2,7 @@
  * Channels of the project's label table (issue 14): every signed-in role reads it (the label picker,
  * the overlay colours), an admin replaces it. Spread into the contract. Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { labelTableSchema } from '../project/labelTable';
 
 const session = z.string().min(1);

@@ -10,8 +10,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { inferenceProvenanceSchema } from '../inference/provenance';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);

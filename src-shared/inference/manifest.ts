@@ -8,8 +8,7 @@
  * [1, C, nk, nj, ni] (ONNX's last axis is the fastest), so `patchSize` [64, 64, 32] means a tensor
  * of shape [1, C, 32, 64, 64]. `ttaFlipAxes` also names voxel axes: 0 = i, 1 = j, 2 = k.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { manifestCalibrationSchema, type ManifestCalibration } from '../calibration/provenance';
 import type { CalibratedActivation } from './uncertainty';
 

@@ -7,8 +7,7 @@
  * every Quorum mask held before labels could be chosen. Environment-free: the store (main), the API
  * contract and the renderer share these rules.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { labelValueSet, type LabelValueSet } from './labels';
 
 export interface LabelEntry {

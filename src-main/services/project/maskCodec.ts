@@ -5,10 +5,11 @@
  * a ProjectError whose message says what is wrong and what was expected.
  */
 import zlib from 'node:zlib';
-import { readNifti, writeNifti, type NiftiImage } from '../../../src-shared/nifti';
+import { isGzip, readNifti, writeNifti, type NiftiImage } from '../../../src-shared/nifti';
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
 import { findInvalidLabels, type LabelValueSet } from '../../../src-shared/project/labels';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
+import { gunzipCapped, PastCapError } from '../gunzipCapped';
 import { fail } from './errors';
 
 /**
@@ -48,13 +49,12 @@ export function encodeQuantisedProbability(geometry: SeriesGeometry, q: Uint8Arr
  * or a wildly wrong file stops there instead of filling memory.
  */
 function inflateCapped(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): Uint8Array {
-  if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
+  if (!isGzip(bytes)) return bytes;
   const cap = expected.dims[0] * expected.dims[1] * expected.dims[2] * 8 + (1 << 20);
   try {
-    const out = zlib.gunzipSync(bytes, { maxOutputLength: cap });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    return gunzipCapped(bytes, cap);
   } catch (err) {
-    const tooBig = err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+    const tooBig = err instanceof PastCapError;
     return fail(
       tooBig ? 'bad-geometry' : 'corrupt-file',
       tooBig
