@@ -5,6 +5,7 @@
 // opened at ?plan=<JSON> runs the plan and POSTs its results to /result (bench/gpu/pipeline/bench.mjs).
 
 const maps = new Map();
+let worker = null;
 
 /** Sends one request to the worker; resolves with its final answer (loaded, result or error). */
 function call(worker, msg, transfer = []) {
@@ -62,7 +63,7 @@ function syntheticImages(channels, dims) {
 }
 
 /**
- * Loads the model on a fresh worker with `path` ('wasm', 'plain' WebGPU, or { graphCapture,
+ * Loads the model on the worker with `path` ('wasm', 'plain' WebGPU, or { graphCapture,
  * gpuAccumulation }), runs it `reps` times on the synthetic case and keeps the first label's
  * probability map under `key`. Returns what ran and the stage timings of every rep.
  */
@@ -79,50 +80,46 @@ window.runQuorum = async ({
   reps = 1,
 }) => {
   const { manifest, files } = await modelFiles(folder, { members, patchSize, skipEmptyPatches });
-  const worker = new Worker(new URL('../../../src-renderer/workers/inference.worker.ts', import.meta.url), { type: 'module' });
-  try {
-    const load = await call(
+  worker ??= new Worker(new URL('../../../src-renderer/workers/inference.worker.ts', import.meta.url), { type: 'module' });
+  const load = await call(
+    worker,
+    {
+      type: 'load',
+      requestId: 'load',
+      files,
+      preferWebGpu: path !== 'wasm',
+      wasmThreads: navigator.hardwareConcurrency,
+      ...(path === 'wasm' ? {} : { webgpuPath: path }),
+      allowFallbackAdapter,
+    },
+    Object.values(files),
+  );
+  if (load.type !== 'loaded') throw new Error(load.message);
+  const out = { key, ep: load.ep, fallbackReason: load.fallbackReason, webgpuDetail: load.webgpuDetail, timings: [] };
+  for (let r = 0; r < reps; r++) {
+    const images = syntheticImages(
+      manifest.channels.map((c) => c.id),
+      dims,
+    );
+    const res = await call(
       worker,
       {
-        type: 'load',
-        requestId: 'load',
-        files,
-        preferWebGpu: path !== 'wasm',
-        wasmThreads: navigator.hardwareConcurrency,
-        ...(path === 'wasm' ? {} : { webgpuPath: path }),
-        allowFallbackAdapter,
-      },
-      Object.values(files),
-    );
-    if (load.type !== 'loaded') throw new Error(load.message);
-    const out = { key, ep: load.ep, fallbackReason: load.fallbackReason, webgpuDetail: load.webgpuDetail, timings: [] };
-    for (let r = 0; r < reps; r++) {
-      const images = syntheticImages(
-        manifest.channels.map((c) => c.id),
+        type: 'run',
+        requestId: `run-${r}`,
         dims,
-      );
-      const res = await call(
-        worker,
-        {
-          type: 'run',
-          requestId: `run-${r}`,
-          dims,
-          spacingMm: manifest.targetSpacingMm,
-          direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
-          images,
-          ...(ttaFlipAxes ? { ttaFlipAxes } : {}),
-        },
-        Object.values(images).map((a) => a.buffer),
-      );
-      if (res.type !== 'result') throw new Error(res.message);
-      out.timings.push(res.result.timings);
-      Object.assign(out, { webgpuDetail: res.webgpuDetail, grid: res.result.grid });
-      maps.set(key, res.result.probabilities[0]);
-    }
-    return out;
-  } finally {
-    worker.terminate();
+        spacingMm: manifest.targetSpacingMm,
+        direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+        images,
+        ...(ttaFlipAxes ? { ttaFlipAxes } : {}),
+      },
+      Object.values(images).map((a) => a.buffer),
+    );
+    if (res.type !== 'result') throw new Error(res.message);
+    out.timings.push(res.result.timings);
+    Object.assign(out, { webgpuDetail: res.webgpuDetail, grid: res.result.grid });
+    maps.set(key, res.result.probabilities[0]);
   }
+  return out;
 };
 
 /** Largest |a − b| between two kept maps. */
