@@ -14,7 +14,9 @@ import type { Vec3 } from '../../src-shared/volume/types';
 
 // GPUBufferUsage / GPUMapMode values (WebGPU spec); the DOM lib types the flags but not the globals.
 export const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
-const MAP_READ = 0x1;
+export const MAP_MODE_READ = 0x1;
+/** Buffer sizes rounded up to 16 bytes, as onnxruntime-web's own GPU buffers are. */
+export const padded16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 const WORKGROUP = 256;
 
 const SHADER = /* wgsl */ `
@@ -98,7 +100,7 @@ export async function gpuStitcher(device: GPUDevice, g: StitchGrid, sources: rea
   const maxDim = device.limits.maxComputeWorkgroupsPerDimension;
   const storage = (data: Float32Array | number) => {
     const size = typeof data === 'number' ? data : data.byteLength;
-    const b = device.createBuffer({ size: Math.ceil(size / 16) * 16, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
+    const b = device.createBuffer({ size: padded16(size), usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
     if (typeof data !== 'number') device.queue.writeBuffer(b, 0, data);
     return b;
   };
@@ -166,14 +168,14 @@ export async function gpuStitcher(device: GPUDevice, g: StitchGrid, sources: rea
         device.queue.writeBuffer(u, 0, params);
       }
       dispatch(divide, bind, nVox);
-      const staging = device.createBuffer({ size: Math.ceil((nVox * 4) / 16) * 16, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+      const staging = device.createBuffer({ size: padded16(nVox * 4), usage: USAGE.MAP_READ | USAGE.COPY_DST });
       const out: Float32Array[] = [];
       try {
         for (const a of acc) {
           const enc = device.createCommandEncoder();
           enc.copyBufferToBuffer(a, 0, staging, 0, nVox * 4);
           device.queue.submit([enc.finish()]);
-          await staging.mapAsync(MAP_READ, 0, nVox * 4);
+          await staging.mapAsync(MAP_MODE_READ, 0, nVox * 4);
           out.push(new Float32Array(staging.getMappedRange(0, nVox * 4).slice(0)));
           staging.unmap();
         }

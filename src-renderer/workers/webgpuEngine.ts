@@ -12,7 +12,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import { cpuPatchEngine, type PatchEngine, type PatchEngineFactory, type StitchGrid } from '../../src-shared/inference/patchEngine';
-import { gpuStitcher, gpuStitcherFits, USAGE, type GpuStitcher } from './gpuStitcher';
+import { gpuStitcher, gpuStitcherFits, MAP_MODE_READ, padded16, USAGE, type GpuStitcher } from './gpuStitcher';
 
 export interface WebGpuOptions {
   readonly graphCapture: boolean;
@@ -36,8 +36,6 @@ export interface GpuMember {
   report(): { graphCapture: string; accumulation: string };
   release(): Promise<void>;
 }
-
-const padded16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 export function gpuMember(
   ort: typeof Ort,
@@ -112,7 +110,7 @@ export function gpuMember(
       const enc = device.createCommandEncoder();
       enc.copyBufferToBuffer(buffer, 0, staging, 0, size);
       device.queue.submit([enc.finish()]);
-      await staging.mapAsync(0x1, 0, size);
+      await staging.mapAsync(MAP_MODE_READ, 0, size);
       return new Float32Array(staging.getMappedRange(0, size).slice(0));
     } finally {
       staging.destroy();
