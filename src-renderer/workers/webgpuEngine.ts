@@ -12,12 +12,10 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import { cpuPatchEngine, type PatchEngine, type PatchEngineFactory, type StitchGrid } from '../../src-shared/inference/patchEngine';
+import type { WebGpuPath } from '../../src-shared/inference/workerProtocol';
 import { gpuStitcher, gpuStitcherFits, MAP_MODE_READ, padded16, USAGE, type GpuStitcher } from './gpuStitcher';
 
-export interface WebGpuOptions {
-  readonly graphCapture: boolean;
-  readonly gpuAccumulation: boolean;
-}
+type WebGpuOptions = Exclude<WebGpuPath, 'plain'>;
 
 /** A session for one patch shape with its fixed GPU input and output. */
 interface ShapeSession {

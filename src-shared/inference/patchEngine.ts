@@ -35,7 +35,7 @@ export interface StitchGrid {
 }
 
 /** The patch a window feeds the model: its values, or the all-zero patch (skipped, cached output). */
-export type PatchInput = { readonly kind: 'values'; readonly data: Float32Array } | { readonly kind: 'zero' };
+type PatchInput = { readonly kind: 'values'; readonly data: Float32Array } | { readonly kind: 'zero' };
 
 export interface PatchEngine {
   /** Runs one patch (input already flipped along `flipAxes`) and adds its output, flipped back, at `origin`. */

@@ -4,7 +4,7 @@
  * `shader-f16` today (shared/docs/gpu.md: measured fp32 only there). The reason is shown in the
  * inference panel's provider line.
  */
-export type WebGpuPrecision = 'fp32' | 'fp16';
+type WebGpuPrecision = 'fp32' | 'fp16';
 
 export interface AdapterFacts {
   readonly shaderF16: boolean;
