@@ -3,8 +3,9 @@
 # vs PyTorch CUDA fp32, same networks and input, ratio printed (bench.py). See README.md here.
 #
 #   bash bench/gpu/run.sh --prepare   here (CPU machine, node_modules, apt): build the page into
-#                                     out/bench-gpu; download Debian's headless Chromium and the
-#                                     libraries it needs, packed as out/gpu-bench/chromium.tar.xz.part-*
+#                                     out/bench-gpu (packed as out/gpu-bench/page.tar.xz); download
+#                                     Debian's headless Chromium and the libraries it needs, packed
+#                                     as out/gpu-bench/chromium.tar.xz.part-*
 #   bash bench/gpu/run.sh --dry       here: the whole path on SwiftShader, tiny sizes, PyTorch on CPU
 #   bash bench/gpu/run.sh             on the GPU machine (no network): unpack the carried Chromium,
 #                                     run bench.py with docs/gpu.md's flags; < 10 minutes in all
@@ -28,13 +29,18 @@ case "$MODE" in
 --prepare)
   node_modules/.bin/vite build --logLevel warn --config bench/gpu/pipeline/vite.config.ts || exit 1
   rm -rf "$BUNDLE" && mkdir -p "$BUNDLE/debs" "$BUNDLE/root"
+  # The page is ~30 MB, nearly all onnxruntime-web's WASM, which xz shrinks to a fifth.
+  tar -C out -cJf "$BUNDLE/page.tar.xz" bench-gpu
   # shellcheck disable=SC2086
   (cd "$BUNDLE/debs" && apt-get download $DEBS) || { echo "apt-get download failed (run apt-get update first)" >&2; exit 1; }
   for f in "$BUNDLE"/debs/*.deb; do dpkg -x "$f" "$BUNDLE/root"; done
-  tar -C "$BUNDLE/root" -cJf - . | split -b 60M - "$BUNDLE/chromium.tar.xz.part-"
+  # Not needed to run headless: documentation, the Vulkan validation layer and the mock driver.
+  rm -rf "$BUNDLE"/root/usr/share/{doc,man,lintian,bug} "$BUNDLE"/root/usr/lib/chromium/libVk{Layer_khronos_validation,ICD_mock_icd}.so
+  # 46 MiB parts: with the ~10 MB repository each call stays under the 64 MiB a call carries.
+  XZ_OPT='-9 -T0' tar -C "$BUNDLE/root" -cJf - . | split -b 46M - "$BUNDLE/chromium.tar.xz.part-"
   rm -rf "$BUNDLE/debs" "$BUNDLE/root"
-  du -sh out/bench-gpu "$BUNDLE"/chromium.tar.xz.part-*
-  echo "Carry out/bench-gpu and the parts (at most 64 MiB a call; see bench/gpu/README.md)."
+  du -sh "$BUNDLE"/page.tar.xz "$BUNDLE"/chromium.tar.xz.part-*
+  echo "Carry page.tar.xz and the parts (at most 64 MiB a call; see bench/gpu/README.md)."
   ;;
 --stash)
   # An earlier call carrying only some parts: keep them for the next call on this warm machine.
@@ -46,6 +52,7 @@ case "$MODE" in
   ;;
 gpu)
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$OUT/gpu.csv"
+  [ -f out/bench-gpu/index.html ] || [ ! -f "$BUNDLE/page.tar.xz" ] || tar -C out -xJf "$BUNDLE/page.tar.xz" || exit 1
   CHROME="${CHROMIUM:-}"
   if [ -z "$CHROME" ]; then
     mkdir -p "$STASH"
