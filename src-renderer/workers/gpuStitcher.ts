@@ -87,6 +87,8 @@ export interface GpuStitcher {
   add(source: GPUBuffer, origin: Vec3, flipAxes: readonly number[], addWeight: boolean): void;
   /** Divides and reads every channel back; the stitcher's buffers are destroyed afterwards. */
   finish(): Promise<Float32Array[]>;
+  /** Destroys the buffers without a result (a cancelled run). */
+  discard(): void;
 }
 
 /**
@@ -148,6 +150,7 @@ export async function gpuStitcher(device: GPUDevice, g: StitchGrid, sources: rea
     pass.end();
     device.queue.submit([enc.finish()]);
   };
+  const own = [weight, gaussian, wsum, ...acc, ...uniforms];
   return {
     add(source, origin, flipAxes, addWeight) {
       const bind = bindGroups.get(source);
@@ -180,9 +183,12 @@ export async function gpuStitcher(device: GPUDevice, g: StitchGrid, sources: rea
           staging.unmap();
         }
       } finally {
-        for (const b of [staging, weight, gaussian, wsum, ...acc, ...uniforms]) b.destroy();
+        for (const b of [staging, ...own]) b.destroy();
       }
       return out;
+    },
+    discard() {
+      for (const b of own) b.destroy();
     },
   };
 }

@@ -115,13 +115,13 @@ function detail(skippedWindows?: number): string | null {
   return `${loaded.gpu.precisionReason} · GPU-resident input/output · ${graphCapture} · ${accumulation}${skip}`;
 }
 
+const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 /**
  * Each model run first yields a macrotask, so a 'cancel' message is handled between patches: the
  * pipeline checks the AbortSignal before every run. (Awaiting ORT's promises alone yields only
  * microtasks, and the worker would not see the message until the end.)
  */
-const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 function yielding(run: ModelRunner): ModelRunner {
   return async (x, shape) => {
     await macrotask();
@@ -138,6 +138,7 @@ function yieldingEngine(open: PatchEngineFactory): PatchEngineFactory {
         return engine.add(input, origin, flipAxes);
       },
       finish: () => engine.finish(),
+      discard: () => engine.discard(),
     };
   };
 }

@@ -160,6 +160,7 @@ export function gpuMember(
         seen.add(key);
       },
       finish: () => gpu.finish(),
+      discard: () => gpu.discard(),
     };
     return stitched;
   };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../volume/types';
 import { flipVariants } from './flip';
-import { cpuPatchEngine, isZeroPatch, type ModelRunner } from './patchEngine';
-import { predict } from './predict';
+import { cpuPatchEngine, isZeroPatch, type ModelRunner, type PatchEngineFactory } from './patchEngine';
+import { InferenceCancelledError, predict } from './predict';
 import { gaussianImportance, windowOrigins } from './slidingWindow';
 
 /** Not translation- or flip-equivariant, and non-zero on a zero patch: out = x0 + 0.5·x1 + 0.001·(flat index). */
@@ -113,5 +113,31 @@ describe('the CPU engine (reference for the GPU accumulation)', () => {
     let d = 0;
     for (let v = 0; v < num.length; v++) d = Math.max(d, Math.abs(got[v] - num[v] / den[v]));
     expect(d).toBeLessThan(1e-5);
+  });
+});
+
+describe('a cancelled run', () => {
+  it('discards its engine (freeing GPU buffers) instead of finishing it', async () => {
+    const calls: string[] = [];
+    const signal = { aborted: false };
+    const tracking: PatchEngineFactory = async (g) => {
+      const inner = await cpuPatchEngine(positional)(g);
+      return {
+        add: async (input, origin, axes) => {
+          calls.push('add');
+          signal.aborted = true; // the user cancels during the first patch
+          return inner.add(input, origin, axes);
+        },
+        finish: () => {
+          calls.push('finish');
+          return inner.finish();
+        },
+        discard: () => calls.push('discard'),
+      };
+    };
+    const dims: Vec3 = [24, 8, 8];
+    const run = predict(tracking, cornerBlob(dims), dims, { patch: [8, 8, 8], overlap: 0.5, variants: [[]], outChannels: 1, signal });
+    await expect(run).rejects.toBeInstanceOf(InferenceCancelledError);
+    expect(calls).toEqual(['add', 'discard']);
   });
 });

@@ -42,6 +42,8 @@ export interface PatchEngine {
   add(input: PatchInput, origin: Vec3, flipAxes: readonly number[]): Promise<void>;
   /** The weighted mean per output channel on the padded grid; the engine is spent afterwards. */
   finish(): Promise<Float32Array[]>;
+  /** Frees what the engine holds without a result (a cancelled or failed run): GPU buffers of a grid's size. */
+  discard(): void;
 }
 
 export type PatchEngineFactory = (grid: StitchGrid) => Promise<PatchEngine>;
@@ -86,6 +88,7 @@ export function cpuPatchEngine(runner: ModelRunner): PatchEngineFactory {
         for (const a of acc) for (let v = 0; v < nVox; v++) a[v] /= wsum[v];
         return acc;
       },
+      discard() {}, // plain arrays: the garbage collector frees them
     };
   };
 }

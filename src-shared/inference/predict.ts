@@ -12,7 +12,7 @@
  */
 import type { Vec3 } from '../volume/types';
 import { flipPatch } from './flip';
-import { isZeroPatch, type PatchEngineFactory } from './patchEngine';
+import { isZeroPatch, type PatchEngine, type PatchEngineFactory } from './patchEngine';
 import { cropFrom, extractPatch, gaussianImportance, padToAtLeast, windowOrigins } from './slidingWindow';
 
 export type { ModelRunner } from './patchEngine';
@@ -69,21 +69,30 @@ export async function predict(
   const inBuf = new Float32Array(channels.length * per);
   const flipIn = new Float32Array(channels.length * per);
   const stitch = await engine({ dims: pdims, patch, inChannels: channels.length, outChannels, weight, gaussian, origins });
-  for (const origin of origins) {
-    if (opts.signal?.aborted) throw new InferenceCancelledError();
-    extractPatch(padded.channels, pdims, origin, patch, inBuf);
-    const skip = opts.skipZeroPatches === true && isZeroPatch(inBuf);
-    if (skip) opts.onSkip?.();
-    for (const axes of variants) {
-      let x = inBuf;
-      if (axes.length && !skip) {
-        flipPatch(inBuf, flipIn, channels.length, patch, axes);
-        x = flipIn;
-      }
-      const t0 = now();
-      await stitch.add(skip ? { kind: 'zero' } : { kind: 'values', data: x }, origin, axes);
-      opts.onRun?.(now() - t0);
-    }
+  try {
+    await slide(stitch);
+  } catch (e) {
+    stitch.discard();
+    throw e;
   }
   return (await stitch.finish()).map((a) => cropFrom(a, pdims, padded.offset, dims));
+
+  async function slide(stitch: PatchEngine): Promise<void> {
+    for (const origin of origins) {
+      if (opts.signal?.aborted) throw new InferenceCancelledError();
+      extractPatch(padded.channels, pdims, origin, patch, inBuf);
+      const skip = opts.skipZeroPatches === true && isZeroPatch(inBuf);
+      if (skip) opts.onSkip?.();
+      for (const axes of variants) {
+        let x = inBuf;
+        if (axes.length && !skip) {
+          flipPatch(inBuf, flipIn, channels.length, patch, axes);
+          x = flipIn;
+        }
+        const t0 = now();
+        await stitch.add(skip ? { kind: 'zero' } : { kind: 'values', data: x }, origin, axes);
+        opts.onRun?.(now() - t0);
+      }
+    }
+  }
 }
