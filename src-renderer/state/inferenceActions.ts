@@ -53,7 +53,7 @@ const CANCEL_GRACE_MS = 3000;
 /** The model the worker holds (null: none, or the worker was stopped or crashed and will come back empty). */
 let loadedKey: string | null = null;
 /** The provider the loaded worker chose, and why; shown again for every run on it. */
-let workerEp: { ep: BrowserEp; fallbackReason: string | null } | null = null;
+let workerEp: { ep: BrowserEp; fallbackReason: string | null; webgpuDetail: string | null } | null = null;
 /**
  * Set when the Settings' EP or thread count changed. onnxruntime-web fixes its WASM thread pool when
  * it first initialises, so the worker itself must be replaced (before the next load, never mid-run).
@@ -156,7 +156,7 @@ async function ensureLoaded(
   if (answer.type === 'error') throw new Error(answer.message);
   if (answer.type === 'loaded') {
     loadedKey = key;
-    workerEp = { ep: answer.ep, fallbackReason: answer.fallbackReason };
+    workerEp = { ep: answer.ep, fallbackReason: answer.fallbackReason, webgpuDetail: answer.webgpuDetail };
   }
 }
 
@@ -219,7 +219,15 @@ export async function runModel(): Promise<void> {
         if (inferenceStore.getState().phase === 'running') set({ progress });
       });
       current = { native: run };
-      set({ phase: 'running', message: null, progress: null, timings: null, ep: 'cpu-native', fallbackReason: first.reason });
+      set({
+        phase: 'running',
+        message: null,
+        progress: null,
+        timings: null,
+        ep: 'cpu-native',
+        fallbackReason: first.reason,
+        webgpuDetail: null,
+      });
       const outcome = await run.outcome;
       current = null;
       if (outcome.kind === 'result') {
@@ -233,7 +241,11 @@ export async function runModel(): Promise<void> {
       nativeFailure = `Native CPU could not run the model (${outcome.reason.replace(/\.$/, '')}); using WASM.`;
     }
     await ensureLoaded(entry, first.kind === 'worker' && first.preferWebGpu);
-    set({ ep: workerEp?.ep ?? null, fallbackReason: nativeFailure ?? workerEp?.fallbackReason ?? null });
+    set({
+      ep: workerEp?.ep ?? null,
+      fallbackReason: nativeFailure ?? workerEp?.fallbackReason ?? null,
+      webgpuDetail: workerEp?.webgpuDetail ?? null,
+    });
     set({ phase: 'loading', message: 'Reading the case…' });
     const input = await caseInputs(c);
     const requestId = `run-${++serial}`;
@@ -263,6 +275,7 @@ export async function runModel(): Promise<void> {
     if (answer.type === 'result') {
       // The worker knows only its own choice; a native failure before it is the reason WASM ran.
       const provenance = nativeFailure ? { ...answer.provenance, fallbackReason: nativeFailure } : answer.provenance;
+      set({ webgpuDetail: answer.webgpuDetail });
       acceptResult(c, entry, answer.result, provenance, input.spacingMm);
     }
   } catch (e) {

@@ -181,6 +181,13 @@ export const manifestSchema = z
     patchSize: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
     /** Fraction of the patch shared by neighbouring windows, in [0, 1). nnU-Net uses 0.5. */
     overlap: z.number().min(0).lt(1),
+    /**
+     * Do not run windows whose normalised input is zero in every channel (issue 16): their output
+     * is the model's own output on an all-zero patch, computed once (patchEngine.ts), so the map
+     * is unchanged. Worth it where the background normalises to exactly 0 (zscore with an 'otsu' or
+     * 'nonzero' mask, skull-stripped images); nnU-Net itself runs every window.
+     */
+    skipEmptyPatches: z.boolean().default(false),
     ttaFlipAxes: z.array(z.union([z.literal(0), z.literal(1), z.literal(2)])).default([]),
     output: outputSchema,
     /**
