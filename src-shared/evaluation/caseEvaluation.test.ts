@@ -298,8 +298,7 @@ describe('evaluateCase per label (a table with core 1, penumbra 2, uncertain 3)'
   b[at(6, 7, 6)] = 3;
   const input: CaseSourcesInput = { ...threeRaters(), raters: [rater('A', a()), rater('B', b), rater('C', a())] };
   const r = evaluateCase(input, { ...all, labels: [1, 2] });
-  // evaluateLabels with 'all' keys each label's result (and the mean) by convention.
-  const mrDice = (x: unknown) => (x as Record<string, { dice: number }> | undefined)?.metricsreloaded?.dice;
+  const mrDice = (x: { metricsreloaded: { dice: number | null | object } } | undefined) => x?.metricsreloaded.dice;
 
   it('rater pairs: each label on its own, uncertain in no label, and the label mean', () => {
     // Core: A's cube vs B's, Dice 36/54 = 2/3. Penumbra: A's 8 voxels vs B's 2, both inside: 2·2/10 = 0.4

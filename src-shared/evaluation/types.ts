@@ -11,7 +11,7 @@ import type { Dims3, Spacing3 } from '../metrics/grid';
 import type { EceSet } from '../metrics/calibration';
 import type { ImageClass } from '../metrics/emptyCase';
 import type { ConventionName, ConventionResult } from '../metrics/conventions/types';
-import type { LabelResults } from '../metrics/conventions/labels';
+import type { AllConventionsLabelResults } from '../metrics/conventions/labels';
 import type { UncertainAs } from '../project/labels';
 import type { ReliabilityCounts } from './datasetTypes';
 import type { Direction, Vec3 } from '../volume/types';
@@ -119,7 +119,7 @@ export interface Comparison {
    * labels (evaluateLabels), the label maps compared being the raters' own values, the multi-label
    * majority and the model's saved mask (or p > t as value 1).
    */
-  readonly perLabel?: LabelResults;
+  readonly perLabel?: AllConventionsLabelResults;
 }
 
 /** Model vs the soft reference: the Dice semimetric (JDTLosses), never the product soft Dice. */
