@@ -10,7 +10,7 @@ const dims = [10, 10, 10] as const; // 1 mm voxels: 1 voxel = 0.001 ml
 const N = 1000;
 const at = (i: number, j: number, k: number) => i + 10 * j + 100 * k;
 
-function box(lo: [number, number, number], hi: [number, number, number], value = 1, into = new Uint8Array(N)): Uint8Array {
+function box(lo: [number, number, number], hi: [number, number, number], value = 1, into: Uint8Array = new Uint8Array(N)): Uint8Array {
   for (let k = lo[2]; k <= hi[2]; k++) for (let j = lo[1]; j <= hi[1]; j++) for (let i = lo[0]; i <= hi[0]; i++) into[at(i, j, k)] = value;
   return into;
 }
@@ -298,7 +298,8 @@ describe('evaluateCase per label (a table with core 1, penumbra 2, uncertain 3)'
   b[at(6, 7, 6)] = 3;
   const input: CaseSourcesInput = { ...threeRaters(), raters: [rater('A', a()), rater('B', b), rater('C', a())] };
   const r = evaluateCase(input, { ...all, labels: [1, 2] });
-  const mrDice = (x: { metricsreloaded: { dice: number | null | object } } | undefined) => x?.metricsreloaded.dice;
+  // Each label's result and the mean are keyed by convention; only MetricsReloaded's Dice is read here.
+  const mrDice = (x: object | undefined) => (x as { metricsreloaded?: { dice?: unknown } } | undefined)?.metricsreloaded?.dice;
 
   it('rater pairs: each label on its own, uncertain in no label, and the label mean', () => {
     // Core: A's cube vs B's, Dice 36/54 = 2/3. Penumbra: A's 8 voxels vs B's 2, both inside: 2·2/10 = 0.4
