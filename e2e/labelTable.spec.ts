@@ -3,10 +3,12 @@
  * (the project's first identity) picks the core/penumbra preset in the Labels dialog; a rater paints
  * core with key 1 and penumbra with key 2 in two places and submits; the stored labelmap, read back
  * through the API, holds both values; after a reload the case shows each place in its label's colour;
- * the admin's edit that would drop the painted penumbra is refused in the dialog with its reason.
+ * the admin's edit that would drop the painted penumbra is refused in the dialog with its reason;
+ * the metrics panel shows a rater pair per label and the label mean, as computed from the stored masks.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { LABEL_PRESETS, labelRgb, type LabelEntry } from '../src-shared/project/labelTable';
 import { brushStroke, signInAs, signOut } from './helpers/annotate';
@@ -128,4 +130,72 @@ test('the dialog shows why an edit that drops a painted label is refused, and no
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   expect(await api.call('labels.get', { session: admin })).toEqual(LABEL_PRESETS['core-penumbra'].labels);
+});
+
+/** MetricsReloaded's Dice of one label: 2TP / (2TP + FP + FN), 1 when neither map holds the label (its dsc rule). */
+function labelDice(ref: Uint8Array, pred: Uint8Array, label: number): number {
+  let tp = 0,
+    r = 0,
+    p = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const a = ref[i] === label,
+      b = pred[i] === label;
+    if (a) r++;
+    if (b) p++;
+    if (a && b) tp++;
+  }
+  return r + p === 0 ? 1 : (2 * tp) / (r + p);
+}
+
+test('the metrics panel shows a rater pair per label and their mean, as computed from the stored masks', async () => {
+  const admin = await api.signInAs('Ada Admin');
+  const cases = await api.call<Array<{ caseId: string; name: string }>>('projectCase.list', { session: admin });
+  type Sources = { raters: Array<{ raterId: string; labelmapGzBase64: string | null }> };
+  let chosen: { name: string; maps: Map<string, Uint8Array> } | null = null;
+  for (const c of cases) {
+    const sources = await api.call<Sources>('evaluation.caseSources', { session: admin, caseId: c.caseId });
+    const painted = sources.raters.filter((r) => r.labelmapGzBase64 !== null);
+    if (painted.length < 2) continue;
+    const maps = new Map(painted.map((r) => [r.raterId, new Uint8Array(gunzipSync(Buffer.from(r.labelmapGzBase64 ?? '', 'base64')))]));
+    // A case where both labels were painted, so neither column is the trivial both-empty 1.
+    if (![CORE, PENUMBRA].every((l) => [...maps.values()].some((m) => m.includes(l.value)))) continue;
+    chosen = { name: c.name, maps };
+    break;
+  }
+  if (!chosen) throw new Error('no case with two painted raters');
+
+  await openCaseByName(page, new RegExp(chosen.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  await waitForVolume(page);
+  await expect(page.getByTestId('metrics-panel')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await page.getByTestId('metrics-convention').selectOption('metricsreloaded');
+  const select = page.getByTestId('metrics-comparison-select');
+  const pairs = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const pair = pairs.find(
+    (v) =>
+      v.startsWith('rater-rater:') &&
+      v
+        .split(':')
+        .slice(1)
+        .every((id) => chosen.maps.has(id)),
+  );
+  if (!pair) throw new Error(`no rater pair among ${pairs.join(', ')}`);
+  await select.selectOption(pair);
+  const [, refId, predId] = pair.split(':');
+
+  const table = page.getByTestId('metrics-per-label');
+  await expect(table).toHaveAttribute('data-convention', 'metricsreloaded');
+  await expect(page.getByTestId('metrics-table')).toHaveCount(0);
+  await expect(table.getByTestId(`metrics-label-${CORE.value}`)).toHaveText(CORE.name);
+  await expect(table.getByTestId(`metrics-label-${PENUMBRA.value}`)).toHaveText(PENUMBRA.name);
+  const uncertain = LABEL_PRESETS['core-penumbra'].labels.find((l) => l.uncertain);
+  await expect(table.getByTestId(`metrics-label-${uncertain?.value}`)).toHaveCount(0);
+
+  const ref = chosen.maps.get(refId) ?? new Uint8Array();
+  const pred = chosen.maps.get(predId) ?? new Uint8Array();
+  const dice = [CORE, PENUMBRA].map((l) => labelDice(ref, pred, l.value));
+  const row = table.getByTestId('metric-dice');
+  const cell = async (label: string) => Number(await row.locator(`td[data-label="${label}"]`).getAttribute('data-value'));
+  for (const [i, l] of [CORE, PENUMBRA].entries()) expect(await cell(String(l.value))).toBeCloseTo(dice[i], 9);
+  // Dice is never NaN under MetricsReloaded, so the label mean is the plain mean of the two.
+  expect(await cell('mean')).toBeCloseTo((dice[0] + dice[1]) / 2, 9);
 });
