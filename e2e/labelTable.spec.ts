@@ -4,7 +4,8 @@
  * core with key 1 and penumbra with key 2 in two places and submits; the stored labelmap, read back
  * through the API, holds both values; after a reload the case shows each place in its label's colour;
  * the admin's edit that would drop the painted penumbra is refused in the dialog with its reason;
- * the metrics panel shows a rater pair per label and the label mean, as computed from the stored masks.
+ * the metrics panel shows a rater pair per label and the label mean, and the review's soft reference
+ * one label at a time, as computed from the stored masks.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,11 +148,14 @@ function labelDice(ref: Uint8Array, pred: Uint8Array, label: number): number {
   return r + p === 0 ? 1 : (2 * tp) / (r + p);
 }
 
-test('the metrics panel shows a rater pair per label and their mean, as computed from the stored masks', async () => {
+test('the metrics panel and the soft reference work per label, as computed from the stored masks', async () => {
   const admin = await api.signInAs('Ada Admin');
   const cases = await api.call<Array<{ caseId: string; name: string }>>('projectCase.list', { session: admin });
-  type Sources = { raters: Array<{ raterId: string; labelmapGzBase64: string | null }> };
-  let chosen: { name: string; maps: Map<string, Uint8Array> } | null = null;
+  type Sources = {
+    geometry: { spacingMm: [number, number, number] };
+    raters: Array<{ raterId: string; labelmapGzBase64: string | null }>;
+  };
+  let chosen: { name: string; maps: Map<string, Uint8Array>; voxelMl: number } | null = null;
   for (const c of cases) {
     const sources = await api.call<Sources>('evaluation.caseSources', { session: admin, caseId: c.caseId });
     const painted = sources.raters.filter((r) => r.labelmapGzBase64 !== null);
@@ -159,7 +163,7 @@ test('the metrics panel shows a rater pair per label and their mean, as computed
     const maps = new Map(painted.map((r) => [r.raterId, new Uint8Array(gunzipSync(Buffer.from(r.labelmapGzBase64 ?? '', 'base64')))]));
     // A case where both labels were painted, so neither column is the trivial both-empty 1.
     if (![CORE, PENUMBRA].every((l) => [...maps.values()].some((m) => m.includes(l.value)))) continue;
-    chosen = { name: c.name, maps };
+    chosen = { name: c.name, maps, voxelMl: sources.geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000 };
     break;
   }
   if (!chosen) throw new Error('no case with two painted raters');
@@ -198,4 +202,20 @@ test('the metrics panel shows a rater pair per label and their mean, as computed
   for (const [i, l] of [CORE, PENUMBRA].entries()) expect(await cell(String(l.value))).toBeCloseTo(dice[i], 9);
   // Dice is never NaN under MetricsReloaded, so the label mean is the plain mean of the two.
   expect(await cell('mean')).toBeCloseTo((dice[0] + dice[1]) / 2, 9);
+
+  // The review's soft reference per label: V_soft = Σ over raters of the label's voxels / R.
+  const heat = page.getByTestId('heatmap');
+  const raters = Number(await heat.getAttribute('data-raters'));
+  expect(raters).toBeGreaterThanOrEqual(chosen.maps.size);
+  const labelSelect = page.getByTestId('heatmap-label-select');
+  expect(await labelSelect.locator('option').allTextContents()).toEqual([CORE.name, PENUMBRA.name]);
+  for (const l of [CORE, PENUMBRA]) {
+    await labelSelect.selectOption(String(l.value));
+    let painted = 0;
+    for (const m of chosen.maps.values()) for (const v of m) if (v === l.value) painted++;
+    const softMl = (painted / raters) * chosen.voxelMl;
+    await expect
+      .poll(async () => Math.abs(Number(await heat.getAttribute('data-soft-ml')) - softMl))
+      .toBeLessThanOrEqual(1e-9 + 1e-6 * softMl);
+  }
 });

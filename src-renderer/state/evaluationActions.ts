@@ -126,9 +126,10 @@ export function changeEvaluationSettings(patch: Partial<EvaluationSettings>): vo
   if (settings.uncertainAs !== before.uncertainAs) void refreshReviewLayers();
 }
 
-/** The project's label table changed: the labels evaluated one by one may have too. */
+/** The project's label table changed: the labels evaluated one by one (metrics, heat map) may have too. */
 export function labelTableChanged(): void {
   if (loadedCase !== null && loadedCase === evaluationStore.getState().caseId) send({ type: 'setOptions', caseId: loadedCase });
+  void refreshReviewLayers();
 }
 
 export function setMetricsPanelExpanded(expanded: boolean): void {
