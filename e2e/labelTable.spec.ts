@@ -5,7 +5,7 @@
  * through the API, holds both values; after a reload the case shows each place in its label's colour;
  * the admin's edit that would drop the painted penumbra is refused in the dialog with its reason;
  * the metrics panel shows a rater pair per label and the label mean, and the review's soft reference
- * one label at a time, as computed from the stored masks.
+ * and disagreement map one label at a time, as computed from the stored masks.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -209,10 +209,22 @@ test('the metrics panel and the soft reference work per label, as computed from 
   expect(raters).toBeGreaterThanOrEqual(chosen.maps.size);
   const labelSelect = page.getByTestId('heatmap-label-select');
   expect(await labelSelect.locator('option').allTextContents()).toEqual([CORE.name, PENUMBRA.name]);
+  // And the disagreement map of the label: drawn where some but not all raters painted it.
+  await page.getByTestId('disagreement-visible').check();
+  const disagreement = page.getByTestId('disagreement');
+  const first = chosen.maps.values().next().value ?? new Uint8Array();
+  const k = new Uint8Array(first.length);
   for (const l of [CORE, PENUMBRA]) {
     await labelSelect.selectOption(String(l.value));
-    let painted = 0;
-    for (const m of chosen.maps.values()) for (const v of m) if (v === l.value) painted++;
+    k.fill(0);
+    for (const m of chosen.maps.values()) for (let i = 0; i < m.length; i++) if (m[i] === l.value) k[i]++;
+    let painted = 0,
+      split = 0;
+    for (const c of k) {
+      painted += c;
+      if (c > 0 && c < raters) split++;
+    }
+    await expect(disagreement).toHaveAttribute('data-voxels', String(split));
     const softMl = (painted / raters) * chosen.voxelMl;
     await expect
       .poll(async () => Math.abs(Number(await heat.getAttribute('data-soft-ml')) - softMl))

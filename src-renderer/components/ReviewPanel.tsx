@@ -162,7 +162,7 @@ export function ReviewPanel() {
           {maps.disagreementVisible ? `${maps.disagreementVoxels} voxels differ` : ''}
         </span>
         {maps.disagreementVisible && heat.raters > 0 && (
-          <ColourBar scale={disagreementScale(maps.measure, heat.raters, DISAGREEMENT_LEVELS)} />
+          <ColourBar scale={disagreementScale(maps.measure, heat.raters, DISAGREEMENT_LEVELS, heat.label !== null)} />
         )}
       </div>
       <button

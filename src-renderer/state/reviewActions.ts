@@ -94,6 +94,7 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
     heat,
     members.map((d) => d.data),
     annotationStore.getState().labels,
+    label,
   );
   const voxelMl = record.series[0].geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000;
   const models = members.filter((d) => d.model).length;
