@@ -81,6 +81,11 @@ export interface HeatMapSettings {
   readonly uncertainAs: UncertainAs;
   /** Σ mean vote · voxel volume in ml: the heat map's own V_soft. */
   readonly softMl: number;
+  /**
+   * The certain label whose soft reference (and p = 0.5 contour) is shown under a table with several
+   * (labelsEvaluated); null under the stroke table, where the binary reading is shown.
+   */
+  readonly label: number | null;
 }
 
 /** Review mode: the disagreement map and the soft reference's p = 0.5 contour. */
@@ -165,6 +170,7 @@ export const initialAnnotationState: AnnotationState = {
     models: 0,
     uncertainAs: DEFAULT_UNCERTAIN_AS,
     softMl: 0,
+    label: null,
   },
   maps: { disagreementVisible: false, measure: 'entropy', disagreementVoxels: 0, contourVisible: true, contourVoxels: 0 },
   sideBySide: { open: false, panes: [] },

@@ -7,6 +7,7 @@
  * Replies to anything but the newest request are dropped, so a slow result never overwrites a newer one.
  */
 import { CONVENTIONS } from '../../src-shared/metrics/conventions/types';
+import { labelsEvaluated } from '../../src-shared/project/labelTable';
 import type { EvaluationOptions, RaterSource } from '../../src-shared/evaluation/types';
 import { transferablesOf, type MetricsWorkerReply, type MetricsWorkerRequest } from '../../src-shared/evaluation/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
@@ -43,9 +44,11 @@ const tasks = createTaskWorker<MetricsWorkerRequest, MetricsWorkerReply>(
 );
 
 export function optionsOf(s: EvaluationSettings): EvaluationOptions {
+  const labels = labelsEvaluated(annotationStore.getState().labels);
   return {
     conventions: CONVENTIONS,
     uncertainAs: s.uncertainAs,
+    ...(labels ? { labels } : {}),
     ...(s.useThresholdMl === null ? {} : { useThresholdMl: s.useThresholdMl }),
     ...(s.tolerancesMm.length === 0 ? {} : { surfaceTolerancesMm: s.tolerancesMm }),
   };
@@ -124,6 +127,12 @@ export function changeEvaluationSettings(patch: Partial<EvaluationSettings>): vo
     send({ type: 'setOptions', caseId: loadedCase });
   // The heat map follows the panel's uncertain rule, so its Σ and V_soft stay one number.
   if (settings.uncertainAs !== before.uncertainAs) void refreshReviewLayers();
+}
+
+/** The project's label table changed: the labels evaluated one by one (metrics, heat map) may have too. */
+export function labelTableChanged(): void {
+  if (loadedCase !== null && loadedCase === evaluationStore.getState().caseId) send({ type: 'setOptions', caseId: loadedCase });
+  void refreshReviewLayers();
 }
 
 export function setMetricsPanelExpanded(expanded: boolean): void {

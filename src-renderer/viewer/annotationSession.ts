@@ -23,7 +23,7 @@ import {
 } from './annotationTools';
 import { onContourCompleted } from './editToolClasses';
 import { editLabelmap } from './labelmapEdits';
-import { disagreementMap, disagreementMax, type DisagreementMeasure } from '../../src-shared/project/disagreement';
+import { disagreementMap, disagreementMax, labelDisagreement, type DisagreementMeasure } from '../../src-shared/project/disagreement';
 import { quantiseHeatMap, softContourLevels, type HeatMap } from './heatLevels';
 import { quantiseMap } from './mapLevels';
 import {
@@ -59,6 +59,8 @@ let heat: { map: HeatMap; levels: Uint8Array } | null = null;
  */
 let review: {
   raters: readonly Uint8Array[];
+  /** The label the maps are of under a multi-label table (the heat map's), or null (binary reading). */
+  label: number | null;
   levels: Uint8Array;
   maps: Partial<Record<DisagreementMeasure, Float32Array>>;
   contour: Uint8Array;
@@ -246,6 +248,7 @@ export function showReviewLayers(
   heatMap: HeatMap | null,
   consensus: readonly Uint8Array[],
   labels: LabelTable,
+  label: number | null,
 ): void {
   clearAnnotationLayers();
   // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
@@ -254,7 +257,7 @@ export function showReviewLayers(
     // Cornerstone, which copies it into the layer, so three grid-sized arrays held 150 MiB (512×512×300) for nothing.
     const scratch = new Uint8Array(heatMap.steps.length);
     heat = { map: heatMap, levels: scratch };
-    review = { raters: consensus, levels: scratch, maps: {}, contour: scratch };
+    review = { raters: consensus, label, levels: scratch, maps: {}, contour: scratch };
     addLayer({
       segmentationId: HEAT_SEGMENTATION,
       label: 'Soft reference (mean of raters)',
@@ -299,8 +302,11 @@ export function updateDisagreementMap(settings: { visible: boolean; measure: Dis
   if (!shown || !review || !hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
   let count = 0;
   if (settings.visible) {
-    const values = (review.maps[settings.measure] ??= disagreementMap(settings.measure, review.raters));
-    count = quantiseMap(values, disagreementMax(settings.measure, review.raters.length), DISAGREEMENT_LEVELS, 0, review.levels);
+    const { raters, label } = review;
+    const values = (review.maps[settings.measure] ??=
+      label === null ? disagreementMap(settings.measure, raters) : labelDisagreement(settings.measure, raters, label));
+    const max = disagreementMax(settings.measure, raters.length, label !== null);
+    count = quantiseMap(values, max, DISAGREEMENT_LEVELS, 0, review.levels);
   } else {
     review.levels.fill(0);
   }

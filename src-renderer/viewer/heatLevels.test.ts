@@ -1,6 +1,6 @@
 /** Heat map quantisation and the layer colour tables, on hand-worked voxels. */
 import { describe, expect, it } from 'vitest';
-import { softConsensus } from '../../src-shared/project/consensus';
+import { labelSoftConsensus, softConsensus } from '../../src-shared/project/consensus';
 import { computeHeatMap, heatLevelsFor, heatMapSum, quantiseHeatMap, softContourLevels } from './heatLevels';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import { heatLut, OKABE_ITO, ownLabelmapLut, raterColor, raterLut } from './raterColors';
@@ -111,5 +111,25 @@ describe('computeHeatMap input checks', () => {
   it('refuses raters on different grids and an empty rater list', () => {
     expect(() => computeHeatMap([Uint8Array.of(1, 0), Uint8Array.of(1)])).toThrow(/labelmap 1 has 1 voxels but labelmap 0 has 2/);
     expect(() => computeHeatMap([])).toThrow(/at least one rater/);
+  });
+});
+
+describe('heat map of one label (multi-label table: 1 core, 2 penumbra, 3 uncertain)', () => {
+  // voxel:      0  1  2  3
+  const a = Uint8Array.of(1, 2, 3, 2);
+  const b = Uint8Array.of(1, 1, 2, 0);
+  const c = Uint8Array.of(2, 3, 2, 0);
+  it('is the share of raters who painted the label, uncertain voting for none', () => {
+    // Penumbra (2): 1/3, 1/3, 2/3, 1/3 of three raters → levels (×6): 2, 2, 4, 2.
+    const heat = computeHeatMap([a, b, c], 'lesion', 2);
+    expect(heat.levels).toBe(6);
+    expect([...heat.steps]).toEqual([2, 2, 4, 2]);
+    // Core (1): 2/3, 1/3, 0, 0 → 4, 2, 0, 0; its Σ is the soft reference's of consensus.ts.
+    const core = computeHeatMap([a, b, c], 'lesion', 1);
+    expect([...core.steps]).toEqual([4, 2, 0, 0]);
+    expect(heatMapSum(core)).toBeCloseTo(
+      [...labelSoftConsensus([a, b, c], 1)].reduce((x, y) => x + y, 0),
+      6,
+    );
   });
 });

@@ -100,3 +100,13 @@ export function labelRgb(entry: LabelEntry): [number, number, number] {
   const n = parseInt(entry.colour.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
+
+/**
+ * The labels that metrics and consensus evaluate one by one: the table's certain labels in table
+ * order, or null when it has only one (the stroke table), where the binary reading (value 1 lesion,
+ * the uncertain value per UncertainAs) stays as it was. The uncertain entry is never among them.
+ */
+export function labelsEvaluated(table: LabelTable): readonly number[] | null {
+  const certain = table.filter((l) => !l.uncertain).map((l) => l.value);
+  return certain.length > 1 ? certain : null;
+}

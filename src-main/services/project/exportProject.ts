@@ -11,7 +11,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mayExport } from '../../../src-shared/project/blinding';
-import { majorityConsensus, majorityThreshold, softConsensus } from '../../../src-shared/project/consensus';
+import {
+  labelSoftConsensus,
+  majorityConsensus,
+  majorityThreshold,
+  multiLabelMajority,
+  softConsensus,
+} from '../../../src-shared/project/consensus';
+import { labelsEvaluated } from '../../../src-shared/project/labelTable';
 import type { UncertainAs } from '../../../src-shared/project/labels';
 import type { SeriesGeometry, Session } from '../../../src-shared/project/types';
 import { sha256Hex } from './annotationFiles';
@@ -19,6 +26,7 @@ import { getCase, referenceGeometry } from './cases';
 import type { StoreContext } from './context';
 import { toCsv } from './csv';
 import { fail } from './errors';
+import { readLabelTable } from './labelTable';
 import { raterName as nameOf } from './identity';
 import { encodeFloatMap, encodeLabelmap } from './maskCodec';
 import { int, text, textOrNull } from './sqlite';
@@ -33,7 +41,13 @@ export interface CaseConsensus {
   uncertainAs: UncertainAs;
   /** Votes needed for majority: ⌊R/2⌋ + 1. */
   majorityVotes: number;
-  soft: Float32Array;
+  /**
+   * The soft reference: one map with label null under a one-label table (the binary reading, the
+   * uncertain value per uncertainAs), one per certain label (mean of the raters' one-hot masks) under
+   * a multi-label table.
+   */
+  soft: ReadonlyArray<{ readonly label: number | null; readonly map: Float32Array }>;
+  /** Binary under a one-label table; under several labels, each voxel the label a strict majority painted. */
   majority: Uint8Array;
 }
 
@@ -51,6 +65,7 @@ export function caseConsensus(ctx: StoreContext, viewer: Session, caseId: string
   const used = latestSubmittedByRater(ctx, caseId).filter((v) => !isModelRater(ctx, v.raterId));
   if (used.length === 0) fail('bad-request', `case ${caseId} has no submitted annotation by a human rater yet, so there is no consensus`);
   const labelmaps = used.map((v) => readVersionLabelmap(ctx, viewer, v.versionId));
+  const labels = labelsEvaluated(readLabelTable(ctx));
   return {
     caseId,
     geometry: referenceGeometry(ctx, caseId),
@@ -58,8 +73,12 @@ export function caseConsensus(ctx: StoreContext, viewer: Session, caseId: string
     versionIds: used.map((v) => v.versionId),
     uncertainAs,
     majorityVotes: majorityThreshold(used.length),
-    soft: softConsensus(labelmaps, uncertainAs),
-    majority: majorityConsensus(labelmaps, uncertainAs),
+    ...(labels
+      ? {
+          soft: labels.map((label) => ({ label, map: labelSoftConsensus(labelmaps, label) })),
+          majority: multiLabelMajority(labelmaps, labels),
+        }
+      : { soft: [{ label: null, map: softConsensus(labelmaps, uncertainAs) }], majority: majorityConsensus(labelmaps, uncertainAs) }),
   };
 }
 
@@ -143,11 +162,17 @@ export function exportCase(ctx: StoreContext, viewer: Session, caseId: string, o
     raterId: null,
     versionId: null,
   });
-  put(
-    'consensus_soft.nii.gz',
-    encodeFloatMap(consensus.geometry, consensus.soft, `Quorum soft consensus, uncertain as ${options.uncertainAs}`),
-    { kind: 'soft', raterId: null, versionId: null },
-  );
+  for (const { label, map } of consensus.soft) {
+    put(
+      label === null ? 'consensus_soft.nii.gz' : `consensus_soft_label-${label}.nii.gz`,
+      encodeFloatMap(
+        consensus.geometry,
+        map,
+        label === null ? `Quorum soft consensus, uncertain as ${options.uncertainAs}` : `Quorum soft consensus, label ${label}`,
+      ),
+      { kind: 'soft', raterId: null, versionId: null },
+    );
+  }
   return { caseId, dir, files };
 }
 

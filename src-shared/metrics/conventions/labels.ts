@@ -36,6 +36,12 @@ export interface LabelResults {
   readonly label_mean: PerConvention<LabelMean>;
 }
 
+/** What evaluateLabels gives for 'all': every label's and the mean's results keyed by convention. */
+export interface AllConventionsLabelResults extends LabelResults {
+  readonly labels: Record<string, Record<ConventionName, ConventionResult>>;
+  readonly label_mean: Record<ConventionName, LabelMean>;
+}
+
 /** Label values Quorum stores and NIfTI integer masks carry: 1 … 65535 (0 is background). */
 export const MAX_LABEL = 65535;
 
@@ -47,6 +53,8 @@ export const MAX_LABEL = 65535;
  * asked for count as background for every label; a label absent from both maps gets its
  * convention's both-empty result (NaN where that is NaN).
  */
+export function evaluateLabels(input: LabelCaseInput, labels: readonly number[], convention: 'all'): AllConventionsLabelResults;
+export function evaluateLabels(input: LabelCaseInput, labels: readonly number[], convention: ConventionName | 'all'): LabelResults;
 export function evaluateLabels(input: LabelCaseInput, labels: readonly number[], convention: ConventionName | 'all'): LabelResults {
   if (labels.length === 0) throw new RangeError('evaluateLabels needs at least one label');
   for (const L of labels) {
