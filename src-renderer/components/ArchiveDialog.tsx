@@ -10,7 +10,7 @@ import type { ResultOf } from '../../src-shared/api/contract';
 import { getApi } from '../api';
 import { openCasePath } from '../state/caseActions';
 import { sessionToken, updateAnnotation } from '../state/annotationState';
-import { useEscapeKey } from './useEscapeKey';
+import { DialogFrame } from './DialogFrame';
 
 type Series = ResultOf<'quorum:dicomweb.search'>['series'][number];
 
@@ -49,7 +49,6 @@ function ArchiveBody({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
-  useEscapeKey(onClose);
 
   const search = async (e: FormEvent) => {
     e.preventDefault();
@@ -86,13 +85,7 @@ function ArchiveBody({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <div
-      className="dialog open archive"
-      role="dialog"
-      aria-label="Open from archive"
-      data-testid="archive-dialog"
-      onClick={(e) => e.stopPropagation()}
-    >
+    <DialogFrame label="Open from archive" className="open archive" testId="archive-dialog" onClose={onClose}>
       <h2>Search the DICOMweb archive</h2>
       <form onSubmit={(e) => void search(e)}>
         {FIELDS.map(([key, label, placeholder]) => (
@@ -149,7 +142,7 @@ function ArchiveBody({ onClose }: { onClose: () => void }) {
           Close
         </button>
       </div>
-    </div>
+    </DialogFrame>
   );
 }
 
@@ -161,11 +154,7 @@ export function ArchiveButton() {
       <button type="button" data-testid="archive-open" onClick={() => setOpen(true)}>
         Open from archive…
       </button>
-      {open && (
-        <div className="overlay" onClick={() => setOpen(false)}>
-          <ArchiveBody onClose={() => setOpen(false)} />
-        </div>
-      )}
+      {open && <ArchiveBody onClose={() => setOpen(false)} />}
     </>
   );
 }
