@@ -4,7 +4,7 @@
  * adding copies it into the project and registers a case that opens with the local files' geometry,
  * and a server without `--dicomweb` says so.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,35 @@ describe.skipIf(missing)('DICOMweb channels', () => {
       seriesInstanceUid: seriesUid,
     });
     expect(add).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('a cancelled add reports its progress until then, adds no case and leaves no partial copy', async () => {
+    const before = await backend.dispatch('quorum:projectCase.list', { session: admin });
+    if (!before.ok) throw new Error(before.error.message);
+    expect(await backend.dispatch('quorum:dicomweb.cancelAdd', { session: admin })).toEqual({ ok: true, value: { cancelled: false } });
+    const adding = backend.dispatch('quorum:dicomweb.addCase', {
+      session: admin,
+      name: 'Cancelled brain',
+      studyInstanceUid: studyUid,
+      seriesInstanceUid: seriesUid,
+    });
+    // Cancel as soon as the add reports itself running (another session sees nothing of it).
+    let progress: unknown = null;
+    while (progress === null) {
+      const p = await backend.dispatch('quorum:dicomweb.addProgress', { session: admin });
+      if (!p.ok) throw new Error(p.error.message);
+      progress = (p.value as { progress: unknown }).progress;
+    }
+    expect(progress).toMatchObject({ receivedBytes: expect.any(Number) });
+    expect(await backend.dispatch('quorum:dicomweb.addProgress', { session: annotator })).toMatchObject({ ok: false });
+    expect(await backend.dispatch('quorum:dicomweb.cancelAdd', { session: admin })).toEqual({ ok: true, value: { cancelled: true } });
+    expect(await adding).toMatchObject({ ok: false, error: { message: expect.stringMatching(/cancelled/) } });
+
+    expect(await backend.dispatch('quorum:dicomweb.addProgress', { session: admin })).toEqual({ ok: true, value: { progress: null } });
+    expect(await backend.dispatch('quorum:projectCase.list', { session: admin })).toEqual(before);
+    const archive = path.join((await backend.projects.current()).dir, 'archive');
+    const left = existsSync(archive) ? readdirSync(archive, { recursive: true }).map(String) : [];
+    expect(left.filter((f) => f.includes('.partial'))).toEqual([]);
   });
 
   it('an admin finds the series, adds it as a case, and the case opens with the local files’ geometry', async () => {
