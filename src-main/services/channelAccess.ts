@@ -85,6 +85,8 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   // The archive's search lists patient names and IDs; adding a series adds a case (admins, as projectCase.add).
   'quorum:dicomweb.search': ADMINS,
   'quorum:dicomweb.addCase': ADMINS,
+  'quorum:dicomweb.addProgress': ADMINS,
+  'quorum:dicomweb.cancelAdd': ADMINS,
   // A rater's work leaves the project as a SEG: reviewers and admins, as export.case.
   'quorum:dicomweb.storeSeg': REVIEWERS,
   'quorum:models.list': EVERY_ROLE,

@@ -49,6 +49,8 @@ const channels: QuorumApi = {
   'quorum:models.saveCalibrated': async () => ({ ok: true, value: { key: 'user/m' } }),
   'quorum:dicomweb.search': async () => ({ ok: false, error: { code: 'not-found', message: 'no archive' } }),
   'quorum:dicomweb.addCase': async () => ({ ok: false, error: { code: 'not-found', message: 'no archive' } }),
+  'quorum:dicomweb.addProgress': async () => ({ ok: true, value: { progress: null } }),
+  'quorum:dicomweb.cancelAdd': async () => ({ ok: true, value: { cancelled: false } }),
   'quorum:dicomweb.storeSeg': async () => ({ ok: false, error: { code: 'not-found', message: 'no archive' } }),
   // The project channels' real handlers; their host opens a project only when one is called.
   ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),

@@ -12,6 +12,7 @@ import { onThresholdRange } from '../viewer/editToolClasses';
 import { onVolumeShown } from '../viewer/viewerSession';
 import { AnnotatePanel } from './AnnotatePanel';
 import { ArchiveButton } from './ArchiveDialog';
+import { ArchiveStoreButton } from './ArchiveStoreDialog';
 import { ExchangeButton } from './ExchangeDialog';
 import { LabelsButton } from './LabelsDialog';
 import { RaterPanel } from './RaterPanel';
@@ -99,6 +100,7 @@ export function AnnotationSection() {
       {signedIn && currentCase && mode === 'review' && <ReviewPanel />}
       {signedIn && signedIn.role !== 'annotator' && <ExchangeButton />}
       {signedIn?.role === 'admin' && <ArchiveButton />}
+      <ArchiveStoreButton />
       {signedIn?.role === 'admin' && <LabelsButton />}
       <SecretReset />
       {message && (

@@ -18,7 +18,7 @@ import { getApi } from '../api';
 import { useAnnotationState } from '../state/annotationState';
 import { exportOpenCase, exportVersionsCsv, importDatasetFolder, importMaskFile, type ExchangeReport } from '../state/exchangeActions';
 import { PathField } from './PathField';
-import { useEscapeKey } from './useEscapeKey';
+import { DialogFrame } from './DialogFrame';
 
 /** Inline, so this dialog adds no rules to the shared stylesheet. */
 const ROW = { display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap', margin: '6px 0 12px' } as const;
@@ -39,7 +39,6 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ExchangeReport | null>(null);
   const isAdmin = signedIn?.role === 'admin';
-  useEscapeKey(onClose);
 
   useEffect(() => {
     if (!signedIn || !isAdmin) return;
@@ -60,13 +59,7 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <div
-      className="dialog open exchange"
-      role="dialog"
-      aria-label="Import and export"
-      data-testid="exchange-dialog"
-      onClick={(e) => e.stopPropagation()}
-    >
+    <DialogFrame label="Import and export" className="open exchange" testId="exchange-dialog" onClose={onClose}>
       <h2>Import a mask into {currentCase ? `“${currentCase.name}”` : 'the open case'}</h2>
       <PathField
         label="Mask file"
@@ -216,7 +209,7 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
           Close
         </button>
       </div>
-    </div>
+    </DialogFrame>
   );
 }
 
@@ -228,11 +221,7 @@ export function ExchangeButton() {
       <button type="button" data-testid="exchange-open" onClick={() => setOpen(true)}>
         Import / export…
       </button>
-      {open && (
-        <div className="overlay" onClick={() => setOpen(false)}>
-          <ExchangeBody onClose={() => setOpen(false)} />
-        </div>
-      )}
+      {open && <ExchangeBody onClose={() => setOpen(false)} />}
     </>
   );
 }

@@ -14,7 +14,7 @@ import {
 } from '../../src-shared/project/labelTable';
 import { useAnnotationState } from '../state/annotationState';
 import { saveLabels } from '../state/labelActions';
-import { useEscapeKey } from './useEscapeKey';
+import { DialogFrame } from './DialogFrame';
 
 /** A new row: the next free value, a colour the table does not use yet where one is left. */
 function newEntry(rows: readonly LabelEntry[]): LabelEntry {
@@ -27,7 +27,6 @@ function LabelsBody({ onClose }: { onClose(): void }) {
   const [rows, setRows] = useState<readonly LabelEntry[]>(saved);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  useEscapeKey(onClose);
   const problems = labelTableProblems(rows);
 
   const change = (i: number, patch: Partial<LabelEntry>) => {
@@ -48,7 +47,7 @@ function LabelsBody({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <div className="dialog labels" role="dialog" aria-label="Labels" data-testid="labels-dialog" onClick={(e) => e.stopPropagation()}>
+    <DialogFrame label="Labels" className="labels" testId="labels-dialog" onClose={onClose}>
       <h2>Labels</h2>
       <label>
         Start from a preset{' '}
@@ -164,7 +163,7 @@ function LabelsBody({ onClose }: { onClose(): void }) {
           Cancel
         </button>
       </div>
-    </div>
+    </DialogFrame>
   );
 }
 
@@ -176,11 +175,7 @@ export function LabelsButton() {
       <button type="button" data-testid="labels-open" onClick={() => setOpen(true)}>
         Labels…
       </button>
-      {open && (
-        <div className="overlay" onClick={() => setOpen(false)}>
-          <LabelsBody onClose={() => setOpen(false)} />
-        </div>
-      )}
+      {open && <LabelsBody onClose={() => setOpen(false)} />}
     </>
   );
 }

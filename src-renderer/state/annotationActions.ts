@@ -6,6 +6,7 @@
  */
 import { raterCaseStatus } from '../../src-shared/project/annotationStatus';
 import { countLabelled } from '../../src-shared/project/labels';
+import { isSeriesAt } from '../../src-shared/project/seriesPath';
 import type { AnnotationVersion, CaseRecord, VersionStatus } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { decodeLabelmap, encodeLabelmap } from '../api/labelmapWire';
@@ -39,7 +40,8 @@ function lesionVoxels(data: Uint8Array): number {
 function recordOfOpenCase(): CaseRecord | null {
   const { openCase } = appStore.getState();
   if (!openCase) return null;
-  return annotationStore.getState().projectCases.find((c) => c.series[0]?.path === openCase.path) ?? null;
+  const { projectCases, projectDir } = annotationStore.getState();
+  return projectCases.find((c) => c.series[0] && isSeriesAt(projectDir, c.series[0].path, openCase.path)) ?? null;
 }
 
 /**

@@ -111,6 +111,8 @@ export interface AnnotationState {
   readonly signedIn: SignedIn | null;
   readonly mode: AnnotationMode;
   readonly projectCases: readonly CaseRecord[];
+  /** The open project's folder (project.open), against which its relative series paths resolve. */
+  readonly projectDir: string | null;
   /** The open case's record in the project, or null when it is not a project case. */
   readonly currentCase: CaseRecord | null;
   readonly own: OwnAnnotation;
@@ -152,6 +154,7 @@ export const initialAnnotationState: AnnotationState = {
   signedIn: null,
   mode: 'annotate',
   projectCases: [],
+  projectDir: null,
   currentCase: null,
   own: NOT_STARTED,
   tool: null,

@@ -26,7 +26,7 @@ async function openProject(): Promise<boolean> {
   if (!r.ok) {
     opened = null;
     tell(`The project could not be opened: ${r.error.message}`, true);
-  }
+  } else updateAnnotation({ projectDir: r.value.dir });
   return r.ok;
 }
 
@@ -100,8 +100,9 @@ export async function signOut(): Promise<void> {
   const token = annotationStore.getState().signedIn?.token;
   if (token) await getApi()['quorum:rater.signOut']({ session: token });
   rememberSessionToken(null);
-  const { identities } = annotationStore.getState();
-  annotationStore.update(() => ({ ...initialAnnotationState, identities }));
+  // The picker's names and the project stay; everything of the person goes.
+  const { identities, projectDir } = annotationStore.getState();
+  annotationStore.update(() => ({ ...initialAnnotationState, identities, projectDir }));
   void refreshRecent();
   await syncAnnotationCase();
   // People created meanwhile (by an admin) appear in the picker.
