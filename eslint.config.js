@@ -22,6 +22,8 @@ export default tseslint.config(
       'release/**',
       'node_modules/**',
       'data-cache/**',
+      // The evaluate bench's checkout of its baseline commit (bench/evaluateCli.bench.ts).
+      '.cache/**',
       'models/train/**',
       'coverage/**',
       'test-results/**',
