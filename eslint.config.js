@@ -9,6 +9,10 @@ const electronBan = {
   name: 'electron',
   message: 'Only src-main/main.ts and src-main/preload.ts may import electron; put logic in plain Node modules.',
 };
+// zod's settings must be in place before any schema is built, whatever the import order.
+const zodBan = { name: 'zod', message: 'Import { z } from src-shared/zod.ts, which configures zod before handing it out.' };
+const sharedBans = [electronBan, ...builtinModules.map((name) => ({ name, message: 'src-shared must not use Node built-ins.' }))];
+const sharedPatterns = [{ group: ['node:*'], message: 'src-shared must not use Node built-ins.' }];
 
 export default tseslint.config(
   {
@@ -18,6 +22,8 @@ export default tseslint.config(
       'release/**',
       'node_modules/**',
       'data-cache/**',
+      // The evaluate bench's checkout of its baseline commit (bench/evaluateCli.bench.ts).
+      '.cache/**',
       'models/train/**',
       'coverage/**',
       'test-results/**',
@@ -52,6 +58,12 @@ export default tseslint.config(
               message: 'src-shared is environment-free and imports nothing from the other trees.',
             },
             {
+              target: ['./src-shared/!(api)/**', './src-shared/*.ts'],
+              from: './src-shared/api',
+              message:
+                'The API is the edge: the layers below it never import it (error kinds: src-shared/errors.ts; zod: src-shared/zod.ts).',
+            },
+            {
               target: './src-main',
               from: './src-renderer',
               message: 'src-main and src-renderer never import each other; share through src-shared.',
@@ -64,7 +76,10 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-imports': ['error', { paths: [electronBan], patterns: [{ group: ['electron/*'], message: electronBan.message }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronBan, zodBan], patterns: [{ group: ['electron/*'], message: electronBan.message }] },
+      ],
     },
   },
   {
@@ -78,13 +93,12 @@ export default tseslint.config(
     files: ['src-shared/**/*.ts'],
     ignores: ['src-shared/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronBan, ...builtinModules.map((name) => ({ name, message: 'src-shared must not use Node built-ins.' }))],
-          patterns: [{ group: ['node:*'], message: 'src-shared must not use Node built-ins.' }],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: [...sharedBans, zodBan], patterns: sharedPatterns }],
     },
+  },
+  {
+    // The one module that may import zod itself.
+    files: ['src-shared/zod.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: sharedBans, patterns: sharedPatterns }] },
   },
 );

@@ -14,15 +14,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { ResultOf } from '../src-shared/api/contract';
-import type { StudyOptions, StudySummary } from '../src-shared/api/studyChannels';
 import { orCasesForPower } from '../src-shared/study/mrmcSampleSize';
 import { studentTTwoSidedP } from '../src-shared/study/statistics/studentT';
 import { signInAs } from './helpers/annotate';
+import { openPairedStudy, STUDY_READERS } from './helpers/pairedStudy';
 import { closeSpecServer, openSpecServer, type SpecServer } from './helpers/specServer';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RATER = 'Dr. Anna Jansen';
-const READERS = ['Reader One', 'Reader Two'] as const;
 /** The key each reader presses on their trial at each position (1 surely A … 5 surely B). */
 const KEYS = [
   ['5', '4', '2', '1'],
@@ -39,34 +37,15 @@ test('readers rate "made by AI?" with keys 1–5 and the report shows the AUC an
   test.setTimeout(240_000);
   spec = await openSpecServer(browser, repoRoot);
   const { api, page, server } = spec;
-  await signInAs(page, 'Ada Admin');
-  let admin = await api.signInAs('Ada Admin');
-  for (const name of READERS) await api.call('rater.create', { name, role: 'annotator', session: admin });
-
-  const options = await api.call<StudyOptions>('study.options', { session: admin });
-  const model = options.sources.find((s) => s.source.ref.kind === 'model');
-  const rater = options.sources.find((s) => s.source.ref.kind === 'rater' && s.source.label === RATER);
-  if (!model || !rater) throw new Error('the demo project lacks the model or the rater');
-  const caseIds = options.cases
-    .map((c) => c.caseId)
-    .filter((id) => model.caseIds.includes(id) && rater.caseIds.includes(id))
-    .slice(0, 4);
-  expect(caseIds).toHaveLength(4);
-  const readerIds = READERS.map((name) => options.readers.find((r) => r.name === name)?.raterId ?? '');
-  const draft = {
+  const opened = await openPairedStudy(spec, {
     title: 'Can readers tell the AI?',
     seed: 'e2e-ai-auc',
-    mode: 'paired',
-    caseIds,
-    sources: [model.source, rater.source],
-    readerIds,
     questions: { preference: false, acceptability: false, whichIsAi: 'confidence', comment: false },
-    allowRevisit: false,
-  };
-  const { studyId } = await api.call<StudySummary>('study.create', { session: admin, draft });
-  await api.call('study.open', { session: admin, studyId });
+  });
+  const { studyId, readerIds } = opened;
+  let { admin } = opened;
 
-  for (const [k, reader] of READERS.entries()) {
+  for (const [k, reader] of STUDY_READERS.entries()) {
     const rp = await browser.newPage();
     await rp.goto(server.url);
     await expect(rp.locator(`[data-testid="identity-item"][data-name="${reader}"]`)).toBeVisible();

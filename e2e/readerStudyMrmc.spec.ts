@@ -10,14 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { ResultOf } from '../src-shared/api/contract';
-import type { ReaderTrialPayload, StudyOptions, StudySummary } from '../src-shared/api/studyChannels';
+import type { ReaderTrialPayload } from '../src-shared/api/studyChannels';
 import { orCasesForPower } from '../src-shared/study/mrmcSampleSize';
-import { signInAs } from './helpers/annotate';
+import { openPairedStudy, STUDY_READERS } from './helpers/pairedStudy';
 import { closeSpecServer, openSpecServer, type SpecServer } from './helpers/specServer';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RATER = 'Dr. Anna Jansen';
-const READERS = ['Reader One', 'Reader Two'] as const;
 
 /** The scores reader k gives labels A and B on their trial at `position`: varied, so cases differ. */
 const scoresOf = (k: number, position: number) => ({ A: 1 + ((2 * k + position) % 5), B: 5 - ((k + 2 * position) % 4) });
@@ -29,35 +27,16 @@ test('the report shows the OR analysis of acceptability and plans the next study
   test.setTimeout(180_000);
   spec = await openSpecServer(browser, repoRoot);
   const { api, page } = spec;
-  await signInAs(page, 'Ada Admin');
-  let admin = await api.signInAs('Ada Admin');
-  for (const name of READERS) await api.call('rater.create', { name, role: 'annotator', session: admin });
-
-  const options = await api.call<StudyOptions>('study.options', { session: admin });
-  const model = options.sources.find((s) => s.source.ref.kind === 'model');
-  const rater = options.sources.find((s) => s.source.ref.kind === 'rater' && s.source.label === RATER);
-  if (!model || !rater) throw new Error('the demo project lacks the model or the rater');
-  const caseIds = options.cases
-    .map((c) => c.caseId)
-    .filter((id) => model.caseIds.includes(id) && rater.caseIds.includes(id))
-    .slice(0, 4);
-  expect(caseIds).toHaveLength(4);
-  const readerIds = READERS.map((name) => options.readers.find((r) => r.name === name)?.raterId ?? '');
-  const draft = {
+  const opened = await openPairedStudy(spec, {
     title: 'Outline acceptability',
     seed: 'e2e-mrmc',
-    mode: 'paired',
-    caseIds,
-    sources: [model.source, rater.source],
-    readerIds,
     questions: { preference: false, acceptability: true, whichIsAi: false, comment: false },
-    allowRevisit: false,
-  };
-  const { studyId } = await api.call<StudySummary>('study.create', { session: admin, draft });
-  await api.call('study.open', { session: admin, studyId });
+  });
+  const { studyId, sourceIds } = opened;
+  let { admin } = opened;
 
   const given: Array<{ trialId: string; A: number; B: number }> = [];
-  for (const [k, name] of READERS.entries()) {
+  for (const [k, name] of STUDY_READERS.entries()) {
     const session = await api.signInAs(name);
     for (let position = 0; ; position++) {
       const p = await api.call<ReaderTrialPayload>('study.next', { session, studyId });
@@ -73,7 +52,7 @@ test('the report shows the OR analysis of acceptability and plans the next study
   // The expected difference, from the scores given and the revealed mapping: each reader read every
   // case once, so the difference of the readers' mean scores is the difference of all scores' means.
   const report = await api.call<ResultOf<'quorum:study.report'>>('study.report', { session: admin, studyId });
-  const modelId = model.source.sourceId;
+  const modelId = sourceIds.model;
   const byTrial = new Map(report.trials.map((t) => [t.trialId, t]));
   const scoreOf = (g: (typeof given)[number], isModel: boolean) => ((byTrial.get(g.trialId)?.sourceA === modelId) === isModel ? g.A : g.B);
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -90,7 +69,7 @@ test('the report shows the OR analysis of acceptability and plans the next study
 
   const section = page.getByTestId('report-mrmc');
   await expect(section).toContainText('Obuchowski–Rockette');
-  const rows = section.locator(`[data-testid="mrmc-row"][data-first="${modelId}"][data-second="${rater.source.sourceId}"]`);
+  const rows = section.locator(`[data-testid="mrmc-row"][data-first="${modelId}"][data-second="${sourceIds.rater}"]`);
   await expect(rows).toHaveCount(3);
   await expect(rows.first().getByTestId('mrmc-difference')).toHaveText(difference.toFixed(3));
   const or = report.mrmc?.comparisons[0].analysis;

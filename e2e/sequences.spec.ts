@@ -7,8 +7,10 @@
  * point, found here from the NIfTI headers' affines (niftiVoxelAt.ts), not from the app's geometry.
  * Then the demo model (manifest: dwi_b1000 + adc) runs on the case and must take the case's ADC:
  * its expected volume equals onnxruntime-node's run with the file's ADC, not with one computed from b0.
+ * Once annotated, the case exports as ISLES-BIDS from the import/export dialog: the file tree is
+ * ISLES'22's and each sequence is its source file, not resampled.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -236,6 +238,45 @@ test('once the case has an annotation, the reference grid is fixed and the secti
     timeout: 30_000,
   });
   for (const button of await page.getByTestId('make-reference').all()) await expect(button).toBeDisabled();
+});
+
+test('the case exports as ISLES-BIDS: each sequence as stored under rawdata/, the masks under derivatives/', async () => {
+  const out = path.join(path.dirname(path.dirname(subject.subjectDir)), 'bids-export');
+  await page.getByTestId('exchange-open').click();
+  await page.getByTestId('exchange-out-input').fill(out);
+  await page.getByTestId('exchange-format').selectOption('isles-bids');
+  await expect(page.getByTestId('exchange-dicom-seg')).toBeDisabled();
+  await page.getByTestId('exchange-export-case').click();
+  const report = page.getByTestId('exchange-report');
+  await expect(report).toHaveAttribute('data-ok', 'yes', { timeout: 60_000 });
+  await expect(report).toContainText('4 sequence file(s) under rawdata/, the majority consensus and 1 rater mask(s) under derivatives/');
+  await page.getByTestId('exchange-close').click();
+
+  const sub = 'sub-strokecase0001';
+  const stem = `${sub}_ses-0001`;
+  const files = readdirSync(out, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(out, path.join(e.parentPath, e.name)))
+    .sort();
+  expect(files).toEqual(
+    [
+      'dataset_description.json',
+      'participants.tsv',
+      `derivatives/${sub}/ses-0001/${stem}_msk.nii.gz`,
+      `derivatives/${sub}/ses-0001/${stem}_rater-AdaAdmin_msk.nii.gz`,
+      `rawdata/${sub}/ses-0001/anat/${stem}_FLAIR.nii.gz`,
+      `rawdata/${sub}/ses-0001/dwi/${stem}_adc.nii.gz`,
+      `rawdata/${sub}/ses-0001/dwi/${stem}_dwi.bval`,
+      `rawdata/${sub}/ses-0001/dwi/${stem}_dwi.nii.gz`,
+    ].sort(),
+  );
+  // Not resampled: each sequence is its source file, byte for byte.
+  for (const [file, exported] of [
+    [subject.dwi, `dwi/${stem}_dwi.nii.gz`],
+    [subject.adc, `dwi/${stem}_adc.nii.gz`],
+    [subject.flair, `anat/${stem}_FLAIR.nii.gz`],
+  ])
+    expect(readFileSync(path.join(out, 'rawdata', sub, 'ses-0001', exported)).equals(readFileSync(file))).toBe(true);
 });
 
 test('an admin removes the FLAIR after confirming: the case reopens without it, and its file stays', async () => {

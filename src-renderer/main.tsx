@@ -1,8 +1,4 @@
-/**
- * Renderer entry. The API module comes first: it loads the contract, whose zod settings must be in
- * place before any other schema is built (src-shared/api/zodSetup.ts).
- */
-import './api';
+/** Renderer entry. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

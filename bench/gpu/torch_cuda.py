@@ -17,20 +17,29 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "models",
 from unet import UNet3D, count_parameters  # noqa: E402
 
 
-def time_forward(model, shape, reps):
-    x = torch.randn(*shape, device="cuda")
+def time_forward(model, shape, reps, device="cuda"):
+    """Median and min ms of model(x) for a random x of `shape`, after 5 warm-ups; CUDA events on the GPU,
+    the wall clock on the CPU (bench.py's dry run)."""
+    x = torch.randn(*shape, device=device)
+    cuda = device == "cuda"
     with torch.no_grad():
-        for _ in range(5):
+        for _ in range(5 if cuda else 1):
             model(x)
-        torch.cuda.synchronize()
+        if cuda:
+            torch.cuda.synchronize()
         times = []
         for _ in range(reps):
-            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-            model(x)
-            end.record()
-            torch.cuda.synchronize()
-            times.append(start.elapsed_time(end))
+            if cuda:
+                start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                start.record()
+                model(x)
+                end.record()
+                torch.cuda.synchronize()
+                times.append(start.elapsed_time(end))
+            else:
+                t0 = time.perf_counter()
+                model(x)
+                times.append((time.perf_counter() - t0) * 1000)
     times.sort()
     return {"shape": list(shape), "median_ms": times[len(times) // 2], "min_ms": times[0], "reps": reps}
 

@@ -13,11 +13,25 @@ export interface Region {
   y1: number;
 }
 
-export async function colouredPixels(page: Page, view: string, region: Region): Promise<number> {
+async function regionStats(page: Page, view: string, region: Region) {
   const box = await page.getByTestId(`viewport-element-${view}`).boundingBox();
   if (!box) throw new Error(`no ${view} viewport`);
   const png = await page.screenshot({
-    clip: { x: box.x + box.width * region.x0, y: box.y + box.height * region.y0, width: box.width * (region.x1 - region.x0), height: box.height * (region.y1 - region.y0) },
+    clip: {
+      x: box.x + box.width * region.x0,
+      y: box.y + box.height * region.y0,
+      width: box.width * (region.x1 - region.x0),
+      height: box.height * (region.y1 - region.y0),
+    },
   });
-  return (await pngPixelStats(page, png)).coloured;
+  return pngPixelStats(page, png);
+}
+
+export async function colouredPixels(page: Page, view: string, region: Region): Promise<number> {
+  return (await regionStats(page, view, region)).coloured;
+}
+
+/** The mean [R, G, B] of the region's coloured pixels: which overlay colour is drawn there. */
+export async function colouredMean(page: Page, view: string, region: Region): Promise<[number, number, number]> {
+  return (await regionStats(page, view, region)).colouredMean;
 }

@@ -8,6 +8,8 @@ import type { Page } from '@playwright/test';
 export interface PngPixelStats {
   /** Pixels whose max − min channel exceeds 40: grey-scale never is, coloured overlays are. */
   coloured: number;
+  /** Mean [R, G, B] of the coloured pixels ([0, 0, 0] when there are none): which overlay colour is there. */
+  colouredMean: [number, number, number];
   /** Mean grey level (mean of R, G, B), 0–255. */
   greyMean: number;
   /** Variance of the grey level (mean of R, G, B); a uniform image has 0. */
@@ -28,19 +30,24 @@ export async function pngPixelStats(page: Page, png: Buffer): Promise<PngPixelSt
       ctx.drawImage(img, 0, 0);
       const { data } = ctx.getImageData(0, 0, img.width, img.height);
       let coloured = 0;
+      const rgb = [0, 0, 0];
       let sum = 0;
       let sumSq = 0;
       const n = data.length / 4;
       for (let p = 0; p < data.length; p += 4) {
         const max = Math.max(data[p], data[p + 1], data[p + 2]);
         const min = Math.min(data[p], data[p + 1], data[p + 2]);
-        if (max - min > 40) coloured++;
+        if (max - min > 40) {
+          coloured++;
+          for (let c = 0; c < 3; c++) rgb[c] += data[p + c];
+        }
         const grey = (data[p] + data[p + 1] + data[p + 2]) / 3;
         sum += grey;
         sumSq += grey * grey;
       }
       const mean = sum / n;
-      return { coloured, greyMean: mean, greyVariance: sumSq / n - mean * mean };
+      const colouredMean = rgb.map((v) => (coloured ? v / coloured : 0)) as [number, number, number];
+      return { coloured, colouredMean, greyMean: mean, greyVariance: sumSq / n - mean * mean };
     },
     `data:image/png;base64,${png.toString('base64')}`,
   );

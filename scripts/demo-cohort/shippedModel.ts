@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../../src-shared/zod';
 
 const SHIPPED_MODEL_DIR = path.resolve(import.meta.dirname, '..', '..', 'demo', 'cohort-model');
 const INPUTS_FILE = 'inputs.json';

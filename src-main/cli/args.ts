@@ -2,6 +2,7 @@
  * Argument parsing for `evaluate`. Hand-rolled (no dependency) because the contract is small and
  * every mistake must become a one-line reason with exit code 2.
  */
+import { MAX_LABEL } from '../../src-shared/metrics/conventions/labels';
 import type { ConventionName } from '../../src-shared/metrics/conventions/types';
 import { BadInput } from './errors';
 
@@ -17,6 +18,8 @@ export interface EvaluateArgs {
   readonly prob?: string;
   readonly raters: string[];
   readonly region?: string;
+  /** Multi-label masks: evaluate prediction == L against reference == L for each L. */
+  readonly labels?: number[];
   readonly refDir?: string;
   readonly predDir?: string;
   readonly out?: string;
@@ -55,12 +58,13 @@ const VALUE_FLAGS = new Set([
   '--summary',
   '--workers',
   '--shard',
+  '--labels',
 ]);
 
 export const USAGE =
   'usage: evaluate --ref REF.nii.gz --pred PRED.nii.gz --convention use|isles22|metricsreloaded|all ' +
-  '[--threshold-ml T] [--tolerance-mm 2,5,10] [--prob PROB.nii.gz] [--rater R.nii.gz ...] [--region MASK.nii.gz] ' +
-  '[--format json|csv|text] | --ref-dir D --pred-dir D [--out results.csv] [--summary summary.json] [--workers N] ' +
+  '[--threshold-ml T] [--tolerance-mm 2,5,10] [--labels 1,2,3] [--prob PROB.nii.gz] [--rater R.nii.gz ...] ' +
+  '[--region MASK.nii.gz] [--format json|csv|text] | --ref-dir D --pred-dir D [--labels 1,2,3] [--out results.csv] [--summary summary.json] [--workers N] ' +
   '[--shard I/N --out shard-I.json] | merge shard-*.json [--out results.csv] [--summary summary.json] [--format json|csv|text]';
 
 function parseFormat(text: string | undefined): Format {
@@ -109,6 +113,7 @@ export function parseArgs(argv: readonly string[]): EvaluateArgs {
   const tol = one('--tolerance-mm');
   const w = one('--workers');
   const sh = one('--shard');
+  const lb = one('--labels');
   const args: EvaluateArgs = {
     convention: conv as ConventionName | 'all',
     thresholdMl: t === undefined ? undefined : positiveNumber('--threshold-ml', t, true),
@@ -119,6 +124,7 @@ export function parseArgs(argv: readonly string[]): EvaluateArgs {
     prob: one('--prob'),
     raters: values.get('--rater') ?? [],
     region: one('--region'),
+    labels: lb === undefined ? undefined : parseLabels(lb),
     refDir: one('--ref-dir'),
     predDir: one('--pred-dir'),
     out: one('--out'),
@@ -126,6 +132,9 @@ export function parseArgs(argv: readonly string[]): EvaluateArgs {
     workers: w === undefined ? undefined : Math.max(1, Math.floor(positiveNumber('--workers', w, false))),
     shard: sh === undefined ? undefined : parseShard(sh),
   };
+  if (args.labels && (args.prob || args.raters.length > 0 || args.region)) {
+    throw new BadInput('--labels evaluates label maps; --prob, --rater and --region are for binary masks, without --labels');
+  }
   const dirMode = args.refDir !== undefined || args.predDir !== undefined;
   if (dirMode) {
     if (!args.refDir || !args.predDir) throw new BadInput('directory mode needs both --ref-dir and --pred-dir');
@@ -139,6 +148,18 @@ export function parseArgs(argv: readonly string[]): EvaluateArgs {
     if (!args.pred) throw new BadInput('--pred is required');
   }
   return args;
+}
+
+/** `1,2,3`: distinct label values, integers 1 … 65535 (0 is background, not a label). */
+function parseLabels(text: string): number[] {
+  const labels = text.split(',').map((part) => {
+    const v = /^\s*\d+\s*$/.test(part) ? Number(part) : NaN;
+    if (!(v >= 1 && v <= MAX_LABEL)) throw new BadInput(`--labels needs label values 1…${MAX_LABEL} separated by commas, got "${text}"`);
+    return v;
+  });
+  const repeated = labels.find((v, i) => labels.indexOf(v) !== i);
+  if (repeated !== undefined) throw new BadInput(`--labels lists ${repeated} twice in "${text}"`);
+  return labels;
 }
 
 /** `I/N` with integers 0 ≤ I < N: Slurm's $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT for --array=0-(N-1). */

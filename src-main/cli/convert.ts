@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { bvalText, bvecText, seriesToNifti, type NiftiExport } from '../../src-shared/dicom/toNifti';
+import { seriesNiftiFiles, type NiftiExport } from '../../src-shared/dicom/toNifti';
 import type { SeriesSummary } from '../../src-shared/dicom';
 import { ADC_WINDOW_MAX, canFitAdc, computeAdc, NOISE_MULTIPLE } from '../../src-shared/dwi/adc';
 import { isAdcSeries } from '../../src-shared/dwi/suppliedAdc';
@@ -82,21 +82,15 @@ async function main(argv: readonly string[]): Promise<void> {
   const args = parseConvertArgs(argv);
   const loaded = await load(args);
   const { series } = loaded;
-  const exported = seriesToNifti(series);
+  const { exported, nifti, bval, bvec } = seriesNiftiFiles(series, { gzip: /\.gz$/i.test(args.out) });
   const notes = [...loaded.notes, ...exported.notes];
   if (isAdcSeries(series.description))
     notes.push(`"${series.description}" is an ADC map made by the scanner: its values are written as stored (usually 10^-6 mm²/s).`);
   const files = new Map<string, Uint8Array | string>();
-  files.set(
-    args.out,
-    writeNifti(
-      { geometry: exported.geometry, data: exported.data, volumeCount: exported.volumeCount, description: series.description.slice(0, 79) },
-      { gzip: /\.gz$/i.test(args.out) },
-    ),
-  );
-  if (exported.diffusion) {
-    files.set(sidecar(args.out, '.bval'), bvalText(exported.diffusion.bvals));
-    files.set(sidecar(args.out, '.bvec'), bvecText(exported.diffusion.bvecs));
+  files.set(args.out, nifti);
+  if (bval !== null && bvec !== null) {
+    files.set(sidecar(args.out, '.bval'), bval);
+    files.set(sidecar(args.out, '.bvec'), bvec);
     notes.push(`DWI: ${exported.volumeCount} volumes; b-values and gradient directions written beside it (.bval, .bvec, FSL layout).`);
   }
   if (args.adc) files.set(args.adc, adcFile(exported, args.adc, notes));

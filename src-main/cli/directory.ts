@@ -6,8 +6,9 @@ import { availableParallelism } from 'node:os';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { LabelMean, LabelResults, PerConvention } from '../../src-shared/metrics/conventions/labels';
 import type { ConventionName, ConventionResult } from '../../src-shared/metrics/conventions/types';
-import { summariseConvention, type ConventionSummary } from '../../src-shared/metrics/summary';
+import { summariseConvention, summariseMetrics, type ConventionSummary, type MetricsSummary } from '../../src-shared/metrics/summary';
 import { BadInput } from './errors';
 import type { CaseOptions, CaseOutput } from './evaluateCase';
 import type { WorkerReply, WorkerRequest } from './worker';
@@ -94,12 +95,12 @@ export async function runDirectory(
   return results;
 }
 
-/** Per-convention summaries from the case outputs (a single convention or `all`). */
-export function summarise(
-  outputs: readonly CaseOutput[],
+/** Per-convention summaries of binary cases (a single convention or `all`). */
+function summariseConventions(
+  outputs: readonly PerConvention<ConventionResult>[],
   convention: ConventionName | 'all',
   thresholdMl: number | undefined,
-): ConventionSummary | Record<ConventionName, ConventionSummary> {
+): PerConvention<ConventionSummary> {
   if (convention !== 'all') return summariseConvention(outputs as ConventionResult[], { thresholdMl });
   const all = outputs as Record<ConventionName, ConventionResult>[];
   return {
@@ -115,5 +116,41 @@ export function summarise(
       all.map((o) => o.metricsreloaded),
       { thresholdMl },
     ),
+  };
+}
+
+/** With --labels: each label summarised over the cases as a binary run would be, and the per-case label means. */
+export interface LabelSummary {
+  readonly labels: Record<string, PerConvention<ConventionSummary>>;
+  readonly label_mean: PerConvention<MetricsSummary>;
+}
+
+export type Summary = PerConvention<ConventionSummary> | LabelSummary;
+
+/** The run's summary from its case outputs. */
+export function summarise(outputs: readonly CaseOutput[], options: CaseOptions): Summary {
+  const { convention, thresholdMl, labels } = options;
+  if (!labels) return summariseConventions(outputs as PerConvention<ConventionResult>[], convention, thresholdMl);
+  const labelled = outputs as LabelResults[];
+  const means = labelled.map((o) => o.label_mean);
+  return {
+    labels: Object.fromEntries(
+      labels.map((L) => [
+        String(L),
+        summariseConventions(
+          labelled.map((o) => o.labels[String(L)]),
+          convention,
+          thresholdMl,
+        ),
+      ]),
+    ),
+    label_mean:
+      convention === 'all'
+        ? {
+            use: summariseMetrics(means.map((m) => (m as Record<ConventionName, LabelMean>).use)),
+            isles22: summariseMetrics(means.map((m) => (m as Record<ConventionName, LabelMean>).isles22)),
+            metricsreloaded: summariseMetrics(means.map((m) => (m as Record<ConventionName, LabelMean>).metricsreloaded)),
+          }
+        : summariseMetrics(means),
   };
 }

@@ -38,6 +38,23 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
 const A = () => fillBox(emptyMask(dims), dims, [2, 2, 2], [5, 5, 4]);
 const B = () => fillBox(emptyMask(dims), dims, [3, 2, 2], [6, 5, 4]);
 
+/**
+ * Multi-label masks: label 1 is A in the reference and B in the prediction, label 2 a slab the
+ * prediction covers in part, and a value 7 in the prediction that no test asks for.
+ */
+function labelMaps(): { ref: Uint8Array; pred: Uint8Array } {
+  const ref = A(),
+    pred = B();
+  const slab = fillBox(emptyMask(dims), dims, [0, 7, 0], [9, 8, 7]);
+  const part = fillBox(emptyMask(dims), dims, [0, 8, 0], [9, 9, 7]);
+  for (let v = 0; v < ref.length; v++) {
+    if (slab[v]) ref[v] = 2;
+    if (part[v]) pred[v] = 2;
+  }
+  pred[0] = 7;
+  return { ref, pred };
+}
+
 /** An uncompressed int16 .nii built field by field (src-shared/testdata), independent of writeNifti. */
 function writeHandmade(name: string, mask: Uint8Array, bigEndian: boolean): string {
   const p = join(dir, name);
@@ -77,6 +94,30 @@ beforeAll(() => {
   writeFileSync(join(dir, 'preds', 'case1.nii.gz'), readFileSync(join(dir, 'b.nii.gz')));
   writeFileSync(join(dir, 'refs', 'case2.nii.gz'), readFileSync(join(dir, 'a.nii.gz')));
   writeFileSync(join(dir, 'preds', 'case2.nii.gz'), readFileSync(join(dir, 'empty.nii.gz')));
+  const { ref, pred } = labelMaps();
+  write('labels-ref.nii.gz', ref);
+  write('labels-pred.nii.gz', pred);
+  write('labels-ref-f32.nii.gz', Float32Array.from(ref));
+  const half = Float32Array.from(ref);
+  half[7] = 1.5;
+  write('labels-half.nii.gz', half);
+  for (const L of [1, 2, 3]) {
+    write(
+      `ref-is-${L}.nii.gz`,
+      Uint8Array.from(ref, (v) => (v === L ? 1 : 0)),
+    );
+    write(
+      `pred-is-${L}.nii.gz`,
+      Uint8Array.from(pred, (v) => (v === L ? 1 : 0)),
+    );
+  }
+  mkdirSync(join(dir, 'label-refs'));
+  mkdirSync(join(dir, 'label-preds'));
+  for (const c of ['case1.nii.gz', 'case2.nii.gz']) {
+    writeFileSync(join(dir, 'label-refs', c), readFileSync(join(dir, 'labels-ref.nii.gz')));
+  }
+  writeFileSync(join(dir, 'label-preds', 'case1.nii.gz'), readFileSync(join(dir, 'labels-pred.nii.gz')));
+  writeFileSync(join(dir, 'label-preds', 'case2.nii.gz'), readFileSync(join(dir, 'labels-ref.nii.gz')));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -241,6 +282,20 @@ describe('evaluate CLI: bad input exits 2 with one line on stderr', () => {
     ['probabilities outside [0,1]', ['--ref', 'a.nii.gz', '--pred', 'b.nii.gz', '--prob', 'prob-bad.nii.gz'], /\[0,1\]/],
     ['unknown convention', ['--ref', 'a.nii.gz', '--pred', 'b.nii.gz', '--convention', 'nnunet'], /--convention/],
     ['unknown format', ['--ref', 'a.nii.gz', '--pred', 'b.nii.gz', '--format', 'xml'], /--format must be json, csv or text/],
+    ['labels that are not numbers', ['--ref', 'labels-ref.nii.gz', '--pred', 'labels-pred.nii.gz', '--labels', 'a,b'], /--labels needs/],
+    ['label 0 (background)', ['--ref', 'labels-ref.nii.gz', '--pred', 'labels-pred.nii.gz', '--labels', '0,1'], /--labels needs/],
+    ['label above 65535', ['--ref', 'labels-ref.nii.gz', '--pred', 'labels-pred.nii.gz', '--labels', '65536'], /--labels needs/],
+    ['a label given twice', ['--ref', 'labels-ref.nii.gz', '--pred', 'labels-pred.nii.gz', '--labels', '1,2,1'], /lists 1 twice/],
+    [
+      'a float label map with a non-integer',
+      ['--ref', 'labels-half.nii.gz', '--pred', 'labels-pred.nii.gz', '--labels', '1'],
+      /not a label map: value 1\.5/,
+    ],
+    [
+      '--labels with --prob',
+      ['--ref', 'labels-ref.nii.gz', '--pred', 'labels-pred.nii.gz', '--labels', '1', '--prob', 'prob.nii.gz'],
+      /--prob, --rater and --region are for binary masks/,
+    ],
   ];
   it('a file that is not NIfTI: says what evaluate reads, not what the app opens', () => {
     const r = run(['--ref', join(dir, 'notes.nii'), '--pred', join(dir, 'b.nii.gz')]);
@@ -295,5 +350,122 @@ describe('evaluate CLI: directory mode', () => {
     // Dice is NaN for case2 under USE: mean over the one defined value
     expect(s.metrics.dice).toMatchObject({ n: 1, n_nan: 1 });
     expect(s.metrics.dice.mean).toBeCloseTo(72 / (96 + 1e-8), 12);
+  });
+});
+
+describe('evaluate CLI: --labels on multi-label masks', () => {
+  const json = (args: string[]) => {
+    const r = run(args);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const labelled = (...more: string[]) => ['--ref', join(dir, 'labels-ref.nii.gz'), '--pred', join(dir, 'labels-pred.nii.gz'), ...more];
+
+  it('gives each label the result of a binary run on that label, and their mean as MetricsReloaded averages', () => {
+    const o = json(labelled('--labels', '1,2,3', '--convention', 'all', '--threshold-ml', '0'));
+    expect(Object.keys(o)).toEqual(['labels', 'label_mean']);
+    expect(Object.keys(o.labels)).toEqual(['1', '2', '3']);
+    for (const L of [1, 2, 3]) {
+      // The same files binarised by the test and evaluated without --labels.
+      const binary = json([
+        '--ref',
+        join(dir, `ref-is-${L}.nii.gz`),
+        '--pred',
+        join(dir, `pred-is-${L}.nii.gz`),
+        '--convention',
+        'all',
+        '--threshold-ml',
+        '0',
+      ]);
+      expect(o.labels[String(L)]).toEqual(binary);
+    }
+    // Label 3 is in neither mask: USE's Dice is NaN (never hidden), MetricsReloaded's is 1.
+    expect(o.labels['3'].use.dice).toBe('NaN');
+    expect(o.labels['3'].metricsreloaded.dice).toBe(1);
+    // The mean: over the labels whose value is not NaN.
+    const dice = (c: string) => [1, 2, 3].map((L) => o.labels[String(L)][c].dice).filter((d) => d !== 'NaN');
+    expect(o.label_mean.use.dice).toBeCloseTo(dice('use').reduce((a, b) => a + b) / 2, 15);
+    expect(o.label_mean.metricsreloaded.dice).toBeCloseTo(dice('metricsreloaded').reduce((a, b) => a + b) / 3, 15);
+    expect(o.label_mean.metricsreloaded.jaccard).toBeCloseTo(
+      (o.labels['1'].metricsreloaded.jaccard + o.labels['2'].metricsreloaded.jaccard) / 2,
+      15,
+    );
+  });
+
+  it('reads float label maps holding integers as their integer twins', () => {
+    const asBytes = json(labelled('--labels', '2,1', '--convention', 'metricsreloaded'));
+    const asFloats = json([
+      '--ref',
+      join(dir, 'labels-ref-f32.nii.gz'),
+      '--pred',
+      join(dir, 'labels-pred.nii.gz'),
+      '--labels',
+      '1,2',
+      '--convention',
+      'metricsreloaded',
+    ]);
+    expect(asFloats).toEqual(asBytes);
+    expect(asBytes.labels['1'].convention).toBe('metricsreloaded');
+  });
+
+  it('prints a table per convention with a column per label and the mean with --format text', () => {
+    const r = run(labelled('--labels', '1,2', '--convention', 'all', '--format', 'text'));
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = lines.indexOf('isles22:');
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1].split(/\s+/)).toEqual(['metric', 'label', '1', 'label', '2', 'mean']);
+    const o = json(labelled('--labels', '1,2', '--convention', 'isles22'));
+    const dice = lines
+      .slice(at)
+      .find((l) => l.startsWith('dice '))
+      ?.split(/\s+/);
+    expect(dice?.slice(1).map(Number)).toEqual(
+      [o.labels['1'].dice, o.labels['2'].dice, o.label_mean.dice].map((v: number) => Number(v.toPrecision(6))),
+    );
+  });
+
+  it('evaluates each label of every case in directory mode, summarised per label and for the label mean', () => {
+    const out = join(dir, 'label-rows.csv');
+    const summary = join(dir, 'label-summary.json');
+    const r = run([
+      '--ref-dir',
+      join(dir, 'label-refs'),
+      '--pred-dir',
+      join(dir, 'label-preds'),
+      '--labels',
+      '1,2',
+      '--convention',
+      'isles22',
+      '--workers',
+      '2',
+      '--out',
+      out,
+      '--summary',
+      summary,
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/\[2\/2\]/);
+    const o = JSON.parse(r.stdout);
+    expect(o.n_cases).toBe(2);
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    expect(o.summary).toEqual(s);
+    // case1 as in the single-case run; case2 is the reference against itself (Dice 1 per label).
+    const single = json(labelled('--labels', '1,2', '--convention', 'isles22'));
+    expect(s.labels['1'].metrics.dice.mean).toBeCloseTo((single.labels['1'].dice + 1) / 2, 15);
+    expect(s.labels['2'].metrics.dice.mean).toBeCloseTo((single.labels['2'].dice + 1) / 2, 15);
+    expect(s.label_mean.n_cases).toBe(2);
+    expect(s.label_mean.metrics.dice.mean).toBeCloseTo((single.label_mean.dice + 1) / 2, 15);
+    const head = readFileSync(out, 'utf8').split('\n')[0].split(',');
+    expect(head).toContain('labels.2.dice');
+    expect(head).toContain('label_mean.dice');
+    const text = run(['--ref-dir', join(dir, 'label-refs'), '--pred-dir', join(dir, 'label-preds'), '--labels', '1,2', '--format', 'text']);
+    expect(text.status).toBe(0);
+    expect(text.stdout.split('\n').filter((l) => l.startsWith('== '))).toEqual([
+      '== label 1 ==',
+      '== label 2 ==',
+      '== mean over labels (per case, MetricsReloaded: NaN-ignoring) ==',
+    ]);
   });
 });

@@ -21,7 +21,7 @@ function report(
 ): void {
   const rows = outputs.map((o, i) => ({ case: names[i], ...flatten(o) }));
   const cases = outputs.map((o, i) => ({ case: names[i], result: o }));
-  const summary = summarise(outputs, options.convention, options.thresholdMl);
+  const summary = summarise(outputs, options);
   if (out.out) writeFileSync(out.out, out.out.endsWith('.json') ? toJson(cases, 2) : toCsv(rows));
   if (out.summary) writeFileSync(out.summary, toJson(summary, 2) + '\n');
   if (out.format === 'csv') process.stdout.write(toCsv(rows));
@@ -37,7 +37,12 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const args = parseArgs(argv);
-  const options: CaseOptions = { convention: args.convention, thresholdMl: args.thresholdMl, tolerancesMm: args.tolerancesMm };
+  const options: CaseOptions = {
+    convention: args.convention,
+    thresholdMl: args.thresholdMl,
+    tolerancesMm: args.tolerancesMm,
+    labels: args.labels,
+  };
   if (args.refDir && args.predDir) {
     const all = pairCases(args.refDir, args.predDir);
     const cases = args.shard ? shardOf(all, args.shard) : all;

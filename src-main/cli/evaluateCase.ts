@@ -3,8 +3,9 @@
  * convention(s). Shared by the single-case CLI, directory mode and its worker threads.
  */
 import { CaseContext, CONVENTIONS, evaluateWith } from '../../src-shared/metrics/conventions/index';
+import { evaluateLabels, type LabelResults } from '../../src-shared/metrics/conventions/labels';
 import type { CaseInput, ConventionName, ConventionResult } from '../../src-shared/metrics/conventions/types';
-import { binaryMask, checkSameGrid, loadImage, maskBytes, probabilities, type LoadedImage } from './load';
+import { binaryMask, checkSameGrid, labelValues, loadImage, maskBytes, probabilities, type LoadedImage } from './load';
 
 export interface CaseFiles {
   readonly ref: string;
@@ -18,9 +19,11 @@ export interface CaseOptions {
   readonly convention: ConventionName | 'all';
   readonly thresholdMl?: number;
   readonly tolerancesMm?: readonly number[];
+  /** Evaluate these label values of multi-label masks (--labels); binary masks without. */
+  readonly labels?: readonly number[];
 }
 
-export type CaseOutput = ConventionResult | Record<ConventionName, ConventionResult>;
+export type CaseOutput = ConventionResult | Record<ConventionName, ConventionResult> | LabelResults;
 
 /**
  * Reads every file of the case at once (the reads and inflates overlap on the thread pool), checks
@@ -39,6 +42,14 @@ export async function evaluateFiles(files: CaseFiles, opts: CaseOptions): Promis
   const region = files.region ? rest.pop() : undefined;
   const raters = rest;
   checkSameGrid(ref, pred);
+  if (opts.labels) {
+    const maps = { ref: labelValues(ref, 'reference'), pred: labelValues(pred, 'prediction') };
+    return evaluateLabels(
+      { ...maps, dims: ref.dims, spacing: ref.spacing, thresholdMl: opts.thresholdMl, tolerancesMm: opts.tolerancesMm },
+      opts.labels,
+      opts.convention,
+    );
+  }
   const refMask = maskBytes(ref, 'reference');
   const predMask = maskBytes(pred, 'prediction');
   const checked = <T>(img: LoadedImage, convert: (img: LoadedImage) => T): T => {

@@ -3,8 +3,10 @@
  * Numbers are rounded to 6 significant digits (JSON and CSV keep every digit); "-" marks a metric
  * the convention does not define; matrices and per-rater lists are printed as JSON.
  */
+import type { LabelResults, PerConvention } from '../../src-shared/metrics/conventions/labels';
 import type { ConventionName, ConventionResult } from '../../src-shared/metrics/conventions/types';
-import type { ConventionSummary } from '../../src-shared/metrics/summary';
+import type { ConventionSummary, MetricsSummary } from '../../src-shared/metrics/summary';
+import type { Summary } from './directory';
 import type { CaseOutput } from './evaluateCase';
 import { flatten, nonFinite, type Flat } from './serialize';
 
@@ -58,23 +60,46 @@ function keyedTable(label: string, columns: readonly [string, Flat][], skip: Rea
   );
 }
 
-function isOneConvention(o: CaseOutput): o is ConventionResult {
+function isOneConvention(o: PerConvention<ConventionResult>): o is ConventionResult {
   return typeof (o as ConventionResult).convention === 'string';
 }
 
-/** One case: a row per metric, a column per convention. */
+function isLabelled(o: CaseOutput): o is LabelResults {
+  return 'labels' in o && 'label_mean' in o;
+}
+
+const FOOTNOTE = `- = not defined by the convention; numbers rounded to ${DIGITS} significant digits (use --format json for all digits)\n`;
+
+/** One case: a row per metric, a column per convention; with --labels, a table per convention with a column per label. */
 export function caseText(result: CaseOutput): string {
+  if (isLabelled(result)) return labelsText(result);
   const byConvention = isOneConvention(result)
     ? [[result.convention, flatten(result)] as [string, Flat]]
     : (Object.entries(result) as [ConventionName, ConventionResult][]).map(([c, r]) => [c, flatten(r)] as [string, Flat]);
+  return keyedTable('metric', byConvention, new Set(['convention'])) + '\n' + FOOTNOTE;
+}
+
+function labelsText(result: LabelResults): string {
+  const labels = Object.keys(result.labels);
+  const first = result.labels[labels[0]];
+  const conventions = isOneConvention(first) ? [first.convention] : (Object.keys(first) as ConventionName[]);
+  const pick = <T extends object>(o: PerConvention<T>, c: ConventionName): T =>
+    conventions.length === 1 ? (o as T) : (o as Record<ConventionName, T>)[c];
+  const tables = conventions.map((c) => {
+    const columns: [string, Flat][] = labels.map((L) => [`label ${L}`, flatten(pick(result.labels[L], c))]);
+    columns.push(['mean', flatten(pick(result.label_mean, c))]);
+    return `${c}:\n` + keyedTable('metric', columns, new Set(['convention']));
+  });
   return (
-    keyedTable('metric', byConvention, new Set(['convention'])) +
-    `\n- = not defined by the convention; numbers rounded to ${DIGITS} significant digits (use --format json for all digits)\n`
+    tables.join('\n') +
+    '\n' +
+    FOOTNOTE +
+    'mean = the mean over the labels whose value is not NaN (MetricsReloaded); - in that column: not a mean (shape, class, names)\n'
   );
 }
 
-function conventionSummaryText(s: ConventionSummary): string {
-  const metrics = render(
+function metricsText(s: MetricsSummary): string {
+  return render(
     ['metric', 'n', 'NaN', 'mean', 'median', 'CI95 low', 'CI95 high'],
     Object.entries(s.metrics).map(([k, m]) => [
       k,
@@ -86,14 +111,29 @@ function conventionSummaryText(s: ConventionSummary): string {
       rounded(m.ci95_mean[1]),
     ]),
   );
-  const parts = [`${s.convention}: ${s.n_cases} cases; CI95 = ${s.spread.replace(/^ci95_mean: /, '')}\n`, metrics];
+}
+
+const ciText = (s: MetricsSummary) => `${s.n_cases} cases; CI95 = ${s.spread.replace(/^ci95_mean: /, '')}\n`;
+
+function conventionSummaryText(s: ConventionSummary): string {
+  const parts = [`${s.convention}: ${ciText(s)}`, metricsText(s)];
   if (s.image_level) parts.push('\n' + keyedTable('image level', [['', flatten(s.image_level)]], new Set()));
   parts.push('\n' + keyedTable('reference-volume strata', [['', flatten(s.strata)]], new Set()));
   return parts.join('');
 }
 
-/** Directory mode: the summary of each convention (per-case rows go to --out). */
-export function summaryText(summary: ConventionSummary | Record<ConventionName, ConventionSummary>): string {
+function conventionsSummaryText(summary: PerConvention<ConventionSummary>): string {
   const list = 'metrics' in summary ? [summary as ConventionSummary] : Object.values(summary as Record<ConventionName, ConventionSummary>);
   return list.map(conventionSummaryText).join('\n');
+}
+
+/** Directory mode: the summary of each convention (per-case rows go to --out); with --labels, of each label and of the label means. */
+export function summaryText(summary: Summary): string {
+  if (!('labels' in summary && 'label_mean' in summary)) return conventionsSummaryText(summary);
+  const perLabel = Object.entries(summary.labels).map(([L, s]) => `== label ${L} ==\n` + conventionsSummaryText(s));
+  const m = summary.label_mean;
+  const means =
+    'metrics' in m ? [['', m] as const] : (Object.entries(m) as [ConventionName, MetricsSummary][]).map(([c, s]) => [`${c}: `, s] as const);
+  const meanText = means.map(([c, s]) => `${c}${ciText(s)}` + metricsText(s as MetricsSummary)).join('\n');
+  return [...perLabel, '== mean over labels (per case, MetricsReloaded: NaN-ignoring) ==\n' + meanText].join('\n');
 }

@@ -95,7 +95,9 @@ describe('identity', () => {
     for (const p of people) expect(Object.keys(p).sort()).toEqual(['hasSecret', 'name']);
     expect(JSON.stringify(people)).not.toMatch(/rater_[0-9a-f]/);
 
-    const db = await readFile(path.join(tmp, 'data', 'projects', 'demo', DB_FILE));
+    // The database and its write-ahead log, which holds the newest transactions until a checkpoint.
+    const project = path.join(tmp, 'data', 'projects', 'demo');
+    const db = Buffer.concat(await Promise.all([DB_FILE, `${DB_FILE}-wal`].map((f) => readFile(path.join(project, f)))));
     for (const { secret } of [ADA, ALICE, BOB]) expect(db.includes(Buffer.from(secret))).toBe(false);
     expect(db.includes(Buffer.from('scrypt$ln=15,r=8,p=1$'))).toBe(true);
   });

@@ -22,6 +22,7 @@ import type { Volume, VoxelDataType } from '../../src-shared/volume/types';
 import { createDicomWebHandlers } from './apiDicomWeb';
 import { createEvaluationHandlers } from './apiEvaluation';
 import { createInferenceResultHandlers } from './apiInferenceResults';
+import { createLabelHandlers } from './apiLabels';
 import { createProjectHandlers } from './apiProject';
 import { fail, ok } from './apiResult';
 import { LruCache } from './caseCache';
@@ -214,6 +215,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     ...createNativeInferenceHandlers({ native: ctx.nativeInference, models: ctx.models, openedCase: (caseId) => cases.get(caseId) }),
     ...createStudyHandlers(ctx.projects),
     ...createEvaluationHandlers(ctx.projects),
+    ...createLabelHandlers(ctx.projects),
     ...createDicomWebHandlers({
       baseUrl: ctx.dicomwebUrl,
       projects: ctx.projects,

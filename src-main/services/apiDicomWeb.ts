@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { QuorumApi, Result } from '../../src-shared/api/contract';
 import type { DicomWebChannel } from '../../src-shared/api/dicomwebChannels';
+import { ARCHIVE_FOLDER } from '../../src-shared/project/archiveSource';
 import type { CaseLoader } from './api';
 import { fail } from './apiResult';
 import { DicomWebClient, DicomWebError } from './dicomweb/client';
@@ -33,7 +34,15 @@ interface DicomWebContext {
 /** The project's copies are its images, not a disposable cache: they are never evicted. */
 const NO_EVICTION = Number.MAX_SAFE_INTEGER;
 
+/** A running addCase: its retrieval's progress and the switch that cancels it. */
+interface RunningAdd {
+  progress: { receivedBytes: number; totalBytes: number | null };
+  readonly stop: AbortController;
+}
+
 export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, DicomWebChannel> {
+  /** By session token: a session sees and cancels its own add only. */
+  const running = new Map<string, RunningAdd>();
   const client =
     ctx.baseUrl === undefined ? undefined : new DicomWebClient({ baseUrl: ctx.baseUrl, maxResponseBytes: ctx.memoryBudgetBytes });
 
@@ -48,6 +57,46 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
     }
   }
 
+  /**
+   * Copies the series into the project and adds its case. A cancel aborts the retrieval; one that
+   * comes after it (while the copy opens) is honoured just before the case is added, with no await
+   * in between, so a cancel that was acknowledged always means no case.
+   */
+  async function addCase(
+    c: DicomWebClient,
+    add: RunningAdd,
+    {
+      session,
+      name,
+      studyInstanceUid,
+      seriesInstanceUid,
+    }: { session: string; name: string; studyInstanceUid: string; seriesInstanceUid: string },
+  ) {
+    const store = await ctx.projects.current();
+    const s = ctx.projects.sessions.resolve(session);
+    const cache = new SeriesCache(path.join(store.dir, ARCHIVE_FOLDER), NO_EVICTION);
+    const folder = await cache.folderFor(c, studyInstanceUid, seriesInstanceUid, {
+      signal: add.stop.signal,
+      onProgress: (p) => {
+        add.progress = { receivedBytes: p.receivedBytes, totalBytes: p.totalBytes ?? null };
+      },
+    });
+    const opened = await ctx.loader.openCase(folder, { caseId: 'dicomweb-add', seriesInstanceUid, volumeUrl: () => '' });
+    if (!opened.ok) throw new DicomWebError(`series ${seriesInstanceUid} does not open as an image: ${opened.error.message}`);
+    if (add.stop.signal.aborted) throw new DicomWebError('cancelled');
+    const record = store.addCase(s, {
+      name,
+      source: 'dicom',
+      series: opened.value.descriptor.volumes.map((v) => ({
+        label: v.label,
+        path: folder,
+        bValue: v.bValue,
+        geometry: { dims: v.dims, spacingMm: v.spacingMm, originLps: v.originLps, direction: toDirection(v.direction) },
+      })),
+    });
+    return { record, folder };
+  }
+
   return {
     'quorum:dicomweb.search': ({ query }) =>
       withArchive(async (c) => {
@@ -60,24 +109,22 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
 
     'quorum:dicomweb.addCase': ({ session, name, studyInstanceUid, seriesInstanceUid }) =>
       withArchive(async (c) => {
-        const store = await ctx.projects.current();
-        const s = ctx.projects.sessions.resolve(session);
-        const cache = new SeriesCache(path.join(store.dir, 'archive'), NO_EVICTION);
-        const folder = await cache.folderFor(c, studyInstanceUid, seriesInstanceUid);
-        const opened = await ctx.loader.openCase(folder, { caseId: 'dicomweb-add', seriesInstanceUid, volumeUrl: () => '' });
-        if (!opened.ok) throw new DicomWebError(`series ${seriesInstanceUid} does not open as an image: ${opened.error.message}`);
-        const record = await store.addCase(s, {
-          name,
-          source: 'dicom',
-          series: opened.value.descriptor.volumes.map((v) => ({
-            label: v.label,
-            path: folder,
-            bValue: v.bValue,
-            geometry: { dims: v.dims, spacingMm: v.spacingMm, originLps: v.originLps, direction: toDirection(v.direction) },
-          })),
-        });
-        return { record, folder };
+        const add: RunningAdd = { progress: { receivedBytes: 0, totalBytes: null }, stop: new AbortController() };
+        running.set(session, add);
+        try {
+          return await addCase(c, add, { session, name, studyInstanceUid, seriesInstanceUid });
+        } finally {
+          if (running.get(session) === add) running.delete(session);
+        }
       }),
+
+    'quorum:dicomweb.addProgress': async ({ session }) => ({ ok: true, value: { progress: running.get(session)?.progress ?? null } }),
+
+    'quorum:dicomweb.cancelAdd': async ({ session }) => {
+      const add = running.get(session);
+      add?.stop.abort();
+      return { ok: true, value: { cancelled: add !== undefined } };
+    },
 
     'quorum:dicomweb.storeSeg': ({ session, versionId }) =>
       withArchive(async (c) => {
@@ -90,13 +137,19 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
         const source = await readDicomSource(path.resolve(store.dir, kase.series[0].path), g);
         const rater = (await store.listRaters(s)).find((r) => r.raterId === version.raterId)?.name ?? version.raterId;
         const seg = encodeDicomSeg(await store.readVersionLabelmap(s, versionId), g, source, {
+          labels: await store.labels(s),
           seriesDescription: `Quorum ${rater}`.slice(0, 64),
           creator: rater,
           softwareVersion: store.appVersion,
         });
         const studyInstanceUid = str(source.common.StudyInstanceUID) ?? '';
         await c.store(studyInstanceUid, [seg]);
-        return { studyInstanceUid, seriesInstanceUid: str(readDicom(seg, { headerOnly: true }).dataset.SeriesInstanceUID) ?? '' };
+        const stored = readDicom(seg, { headerOnly: true }).dataset;
+        return {
+          studyInstanceUid,
+          seriesInstanceUid: str(stored.SeriesInstanceUID) ?? '',
+          sopInstanceUid: str(stored.SOPInstanceUID) ?? '',
+        };
       }),
   };
 }

@@ -6,7 +6,7 @@
  *
  * Plain Node; no Electron.
  */
-import { z } from 'zod';
+import { z } from '../../src-shared/zod';
 import { contract, type Channel, type QuorumApi, type Result } from '../../src-shared/api/contract';
 import type { Session } from '../../src-shared/project/types';
 import { errorFromThrown, fail } from './apiResult';

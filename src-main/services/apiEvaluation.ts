@@ -9,13 +9,14 @@
  *
  * Plain Node; no Electron.
  */
-import { gunzipSync } from 'node:zlib';
 import type { QuorumApi } from '../../src-shared/api/contract';
 import type { EvaluationChannel, EvaluationModelSource, EvaluationRaterSource } from '../../src-shared/api/evaluationChannels';
+import { bytesToBase64 } from '../../src-shared/encoding/base64';
 import { readNifti } from '../../src-shared/nifti';
 import { raterCaseStatus } from '../../src-shared/project/annotationStatus';
 import { seesAllRaters } from '../../src-shared/project/blinding';
 import type { AnnotationVersion, Session } from '../../src-shared/project/types';
+import { gunzipCapped } from './gunzipCapped';
 import { guarded } from './projectGuard';
 import { fail } from './project/errors';
 import { deflateLabelmapPayload } from './project/labelmapPayload';
@@ -24,13 +25,11 @@ import type { ProjectStore } from './project/ProjectStore';
 
 export type EvaluationHandlers = Pick<QuorumApi, EvaluationChannel>;
 
-const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-
 /** Label 1's probabilities as uint8 q = round(p × 255) from the stored NIfTI bytes. */
 function quantisedLabelOne(niftiBytes: Uint8Array, voxels: number, fileName: string): Uint8Array {
   const img = readNifti(niftiBytes, {
     fileName,
-    gunzip: (gz, size) => new Uint8Array(gunzipSync(gz, { maxOutputLength: size + (1 << 20) })),
+    gunzip: (gz, size) => gunzipCapped(gz, size + (1 << 20)),
   });
   if (img.data.length < voxels) fail('corrupt-file', `${fileName} holds ${img.data.length} values, fewer than the case's ${voxels} voxels`);
   const q = new Uint8Array(voxels);
@@ -88,8 +87,8 @@ async function caseSources(store: ProjectStore, s: Session, caseId: string) {
         name: rater.name,
         versionId: submitted.versionId,
         threshold: r.threshold,
-        maskGzBase64: toBase64(deflateLabelmapPayload(await store.readVersionLabelmap(s, submitted.versionId))),
-        probabilityGzBase64: toBase64(deflateLabelmapPayload(q)),
+        maskGzBase64: bytesToBase64(deflateLabelmapPayload(await store.readVersionLabelmap(s, submitted.versionId))),
+        probabilityGzBase64: bytesToBase64(deflateLabelmapPayload(q)),
         expectedMl: vol?.expectedMl ?? null,
         maskMl: vol?.maskMl ?? null,
         modelId: r.provenance.modelId,
@@ -105,7 +104,7 @@ async function caseSources(store: ProjectStore, s: Session, caseId: string) {
       status: raterCaseStatus(own[own.length - 1] ?? null),
       versionId: submitted?.versionId ?? null,
       noLesion: submitted?.noLesion ?? false,
-      labelmapGzBase64: labelmap ? toBase64(deflateLabelmapPayload(labelmap)) : null,
+      labelmapGzBase64: labelmap ? bytesToBase64(deflateLabelmapPayload(labelmap)) : null,
     });
   }
   return { caseId, name: record.name, geometry, raters, models };

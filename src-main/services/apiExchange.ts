@@ -20,6 +20,7 @@ import { decodeDicomSeg } from './exchange/dicomSegRead';
 import { encodeDicomSeg } from './exchange/dicomSegWrite';
 import { isDicomPart10 } from './exchange/dicomNatural';
 import { readDicomSource } from './exchange/dicomSource';
+import { exportIslesBids } from './exchange/bidsExport';
 import { importFolder } from './exchange/folderImport';
 import { refuseStorePath } from './fileAccess';
 import { sha256Hex } from './project/annotationFiles';
@@ -85,10 +86,14 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
         });
       }),
 
-    'quorum:export.case': ({ session, caseId, outDir, uncertainAs, dicomSeg }) =>
+    'quorum:export.case': ({ session, caseId, outDir, uncertainAs, dicomSeg, format }) =>
       guarded(async () => {
         if (!path.isAbsolute(outDir)) fail('bad-request', `expected an absolute folder path, got "${outDir}"`);
         const { store, s } = await signedIn(session);
+        if (format === 'isles-bids') {
+          if (dicomSeg) fail('bad-request', 'ISLES-BIDS holds NIfTI masks; export DICOM SEG with the NIfTI format');
+          return await exportIslesBids(store, s, caseId, outDir, uncertainAs);
+        }
         const c = await store.getCase(s, caseId);
         if (dicomSeg && c.source !== 'dicom')
           fail(
@@ -105,6 +110,7 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
           const g = c.series[0].geometry;
           const source = await readDicomSource(path.resolve(store.dir, c.series[0].path), g);
           const names = new Map((await store.listRaters(s)).map((r) => [r.raterId, r.name]));
+          const labels = await store.labels(s);
           const write = async (
             name: string,
             labelmap: Uint8Array,
@@ -113,6 +119,7 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
             ids: { raterId: string | null; versionId: string | null },
           ): Promise<void> => {
             const bytes = encodeDicomSeg(labelmap, g, source, {
+              labels,
               seriesDescription: description,
               creator,
               softwareVersion: store.appVersion,

@@ -7,14 +7,10 @@
  * Plain Node; no Electron.
  */
 import type { QuorumApi } from '../../src-shared/api/contract';
+import { base64ToBytes, bytesToBase64 } from '../../src-shared/encoding/base64';
 import { guarded } from './projectGuard';
 import { inflateLabelmapPayload } from './project/labelmapPayload';
 import type { ProjectHost } from './project/projectHost';
-
-function fromBase64(text: string): Uint8Array {
-  const buf = Buffer.from(text, 'base64');
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-}
 
 export type InferenceResultHandlers = Pick<QuorumApi, 'quorum:inference.saveResult' | 'quorum:inference.readResult'>;
 
@@ -26,8 +22,8 @@ export function createInferenceResultHandlers(host: ProjectHost): InferenceResul
         const s = host.sessions.resolve(session);
         const [x, y, z] = (await store.getCase(s, caseId)).series[0].geometry.dims;
         const n = x * y * z;
-        const mask = inflateLabelmapPayload(fromBase64(maskGzBase64), n);
-        const probability = inflateLabelmapPayload(fromBase64(probabilityGzBase64), n * probabilityVolumes);
+        const mask = inflateLabelmapPayload(base64ToBytes(maskGzBase64), n);
+        const probability = inflateLabelmapPayload(base64ToBytes(probabilityGzBase64), n * probabilityVolumes);
         const saved = await store.saveModelResult(s, { caseId, mask, probability, probabilityVolumes, provenance });
         return { version: saved.version, rater: saved.rater, threshold: saved.threshold, probabilityHash: saved.probabilityHash };
       }),
@@ -41,11 +37,7 @@ export function createInferenceResultHandlers(host: ProjectHost): InferenceResul
           provenance: r.provenance,
           threshold: r.threshold,
           probabilityFileName: r.probabilityFileName,
-          probabilityNiftiBase64: Buffer.from(
-            r.probabilityBytes.buffer,
-            r.probabilityBytes.byteOffset,
-            r.probabilityBytes.byteLength,
-          ).toString('base64'),
+          probabilityNiftiBase64: bytesToBase64(r.probabilityBytes),
         };
       }),
   };

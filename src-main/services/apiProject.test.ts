@@ -224,6 +224,12 @@ describe('project channels', () => {
       status: 'draft',
     });
     expect(!notGzip.ok && notGzip.error).toMatchObject({ code: 'bad-request', message: expect.stringContaining('not valid gzip') });
+    // Node's Buffer skipped such characters silently; the shared decoder refuses them, and the guard says so.
+    const notBase64 = await callRaw('quorum:annotation.save', { session, caseId, labelmapGzBase64: 'H4sI!AAA', status: 'draft' });
+    expect(!notBase64.ok && notBase64.error).toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining('not base64: character "!" at position 4'),
+    });
     const emptySubmit = await callRaw('quorum:annotation.save', {
       session,
       caseId,

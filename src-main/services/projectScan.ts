@@ -13,7 +13,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../../src-shared/zod';
 import type { CaseEntry } from '../../src-shared/api/contract';
 import { hasDicomPreamble, MAX_INFLATED_DATASET_BYTES, parseDataSet, readSeriesHeader } from '../../src-shared/dicom';
 import { readNiftiHeader } from '../../src-shared/nifti';

@@ -8,7 +8,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../../src-shared/zod';
 
 const fileSchema = z.object({ people: z.record(z.string(), z.array(z.string())) });
 type RecentFile = z.infer<typeof fileSchema>;

@@ -9,6 +9,7 @@ import { createStudyHandlers } from '../services/study/apiStudy';
 import { createProjectHandlers } from '../services/apiProject';
 import { createInferenceResultHandlers } from '../services/apiInferenceResults';
 import { createNativeInferenceHandlers } from '../services/nativeInference/apiNativeInference';
+import { createLabelHandlers } from '../services/apiLabels';
 import { createEvaluationHandlers } from '../services/apiEvaluation';
 import { createSequenceHandlers } from '../services/caseSequences';
 import { createDispatch } from '../services/apiDispatch';
@@ -48,12 +49,15 @@ const channels: QuorumApi = {
   'quorum:models.saveCalibrated': async () => ({ ok: true, value: { key: 'user/m' } }),
   'quorum:dicomweb.search': async () => ({ ok: false, error: { code: 'not-found', message: 'no archive' } }),
   'quorum:dicomweb.addCase': async () => ({ ok: false, error: { code: 'not-found', message: 'no archive' } }),
+  'quorum:dicomweb.addProgress': async () => ({ ok: true, value: { progress: null } }),
+  'quorum:dicomweb.cancelAdd': async () => ({ ok: true, value: { cancelled: false } }),
   'quorum:dicomweb.storeSeg': async () => ({ ok: false, error: { code: 'not-found', message: 'no archive' } }),
   // The project channels' real handlers; their host opens a project only when one is called.
   ...createProjectHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createInferenceResultHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createStudyHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createEvaluationHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
+  ...createLabelHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createNativeInferenceHandlers({
     native: { unavailable: 'not in this test' },
     models: { load: async () => fail('not-found', 'no') },

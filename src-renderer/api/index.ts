@@ -2,9 +2,6 @@
  * The renderer's one entry to the backend: `getApi()` returns the typed client over whichever
  * transport this page has (Electron's preload bridge, or HTTP in browser mode), and
  * `streamVolumeBytes(url, onChunk)` fetches a VolumeInfo.url with the same credentials.
- *
- * Import this module before anything else that builds zod schemas (see zodSetup.ts): it is what
- * brings the contract in.
  */
 import { menuCommandSchema, type ApiError, type MenuCommand, type QuorumApi } from '../../src-shared/api/contract';
 import { createHttpApi, authHeaders } from './httpTransport';

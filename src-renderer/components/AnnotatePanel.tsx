@@ -8,7 +8,6 @@ import {
   chooseEditTool,
   keepMyEdits,
   loadNewerVersion,
-  chooseLabel,
   redoAnnotation,
   saveDraft,
   submitAnnotation,
@@ -16,6 +15,7 @@ import {
 } from '../state/annotationActions';
 import { useAnnotationState } from '../state/annotationState';
 import { EDIT_TOOL_INFO } from '../state/editToolInfo';
+import { chooseLabel } from '../state/labelActions';
 
 const STATUS_TEXT: Record<RaterCaseStatus, string> = {
   'not-started': 'Not started',
@@ -29,6 +29,7 @@ export function AnnotatePanel() {
   const tool = useAnnotationState((s) => s.tool);
   const radiusMm = useAnnotationState((s) => s.radiusMm);
   const label = useAnnotationState((s) => s.label);
+  const labels = useAnnotationState((s) => s.labels);
   const tolerance = useAnnotationState((s) => s.thresholdTolerance);
   const range = useAnnotationState((s) => s.thresholdRange);
 
@@ -97,25 +98,22 @@ export function AnnotatePanel() {
           +
         </button>
       </div>
-      <div className="group" role="group" aria-label="Label">
-        <button
-          type="button"
-          data-testid="label-1"
-          className={label === 1 ? 'on' : ''}
-          title="Paint lesion (L toggles)"
-          onClick={() => chooseLabel(1)}
-        >
-          1 Lesion
-        </button>
-        <button
-          type="button"
-          data-testid="label-2"
-          className={label === 2 ? 'on' : ''}
-          title="Paint uncertain lesion (L toggles)"
-          onClick={() => chooseLabel(2)}
-        >
-          2 Uncertain
-        </button>
+      <div className="group label-picker" role="group" aria-label="Label">
+        {labels.map((l, i) => (
+          <button
+            key={l.value}
+            type="button"
+            data-testid={`label-${l.value}`}
+            className={label === l.value ? 'on' : ''}
+            aria-pressed={label === l.value}
+            title={`Paint ${l.name} (value ${l.value}${i < 9 ? `; key ${i + 1}` : ''}${l.uncertain ? '; L toggles' : ''})`}
+            onClick={() => chooseLabel(l.value)}
+          >
+            <span className="swatch" style={{ background: l.colour }} aria-hidden="true" />
+            {i < 9 ? `${i + 1} ` : ''}
+            {l.name}
+          </button>
+        ))}
       </div>
       <div className="group" role="group" aria-label="History">
         <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" onClick={() => undoAnnotation()}>

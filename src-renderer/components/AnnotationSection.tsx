@@ -12,7 +12,9 @@ import { onThresholdRange } from '../viewer/editToolClasses';
 import { onVolumeShown } from '../viewer/viewerSession';
 import { AnnotatePanel } from './AnnotatePanel';
 import { ArchiveButton } from './ArchiveDialog';
+import { ArchiveStoreButton } from './ArchiveStoreDialog';
 import { ExchangeButton } from './ExchangeDialog';
+import { LabelsButton } from './LabelsDialog';
 import { RaterPanel } from './RaterPanel';
 import { SecretReset } from './SecretReset';
 import { ReviewPanel } from './ReviewPanel';
@@ -98,6 +100,8 @@ export function AnnotationSection() {
       {signedIn && currentCase && mode === 'review' && <ReviewPanel />}
       {signedIn && signedIn.role !== 'annotator' && <ExchangeButton />}
       {signedIn?.role === 'admin' && <ArchiveButton />}
+      <ArchiveStoreButton />
+      {signedIn?.role === 'admin' && <LabelsButton />}
       <SecretReset />
       {message && (
         <div className={message.error ? 'annotation-message error' : 'annotation-message'} data-testid="annotation-message" role="status">

@@ -3,14 +3,15 @@
  * modality or accession number, pick a series from the result list, and add it to the project as a
  * case, which then opens. The server does the archive work (the page never talks to the archive).
  * Keyboard: the form submits with Enter, each result is a radio button (arrow keys move), and
- * "Add and open" follows.
+ * "Add and open" follows. While the series is copied, the bytes received so far show and Cancel
+ * stops the copy (the server then adds no case).
  */
 import { useState, type FormEvent } from 'react';
 import type { ResultOf } from '../../src-shared/api/contract';
 import { getApi } from '../api';
 import { openCasePath } from '../state/caseActions';
 import { sessionToken, updateAnnotation } from '../state/annotationState';
-import { useEscapeKey } from './useEscapeKey';
+import { DialogFrame } from './DialogFrame';
 
 type Series = ResultOf<'quorum:dicomweb.search'>['series'][number];
 
@@ -22,6 +23,13 @@ const FIELDS = [
   ['accessionNumber', 'Accession', ''],
 ] as const;
 type Field = (typeof FIELDS)[number][0];
+
+/** How often the copy's progress is asked for while it runs. */
+const PROGRESS_POLL_MS = 250;
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
+}
 
 function describe(s: Series): string {
   return [
@@ -48,8 +56,8 @@ function ArchiveBody({ onClose }: { onClose: () => void }) {
   const [chosen, setChosen] = useState<Series | null>(null);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
+  const [adding, setAdding] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
-  useEscapeKey(onClose);
 
   const search = async (e: FormEvent) => {
     e.preventDefault();
@@ -70,14 +78,30 @@ function ArchiveBody({ onClose }: { onClose: () => void }) {
     const session = sessionToken();
     if (!session || !chosen) return;
     setBusy(true);
+    setAdding(true);
     setMessage({ error: false, text: 'Copying the series from the archive…' });
+    // An answer that arrives after the add has finished must not cover its result.
+    let finished = false;
+    const showProgress = async () => {
+      const p = await getApi()['quorum:dicomweb.addProgress']({ session });
+      const at = p.ok ? p.value.progress : null;
+      if (finished || !at || at.receivedBytes === 0) return;
+      const of = at.totalBytes ? ` of ${megabytes(at.totalBytes)}` : '';
+      setMessage({ error: false, text: `Copying the series from the archive… ${megabytes(at.receivedBytes)}${of}` });
+    };
+    const poll = setInterval(() => {
+      void showProgress();
+    }, PROGRESS_POLL_MS);
     const r = await getApi()['quorum:dicomweb.addCase']({
       session,
       name: name.trim(),
       studyInstanceUid: chosen.studyInstanceUid,
       seriesInstanceUid: chosen.seriesInstanceUid,
     });
+    finished = true;
+    clearInterval(poll);
     setBusy(false);
+    setAdding(false);
     if (!r.ok) return setMessage({ error: true, text: r.error.message });
     const cases = await getApi()['quorum:projectCase.list']({ session });
     if (cases.ok) updateAnnotation({ projectCases: cases.value });
@@ -86,13 +110,7 @@ function ArchiveBody({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <div
-      className="dialog open archive"
-      role="dialog"
-      aria-label="Open from archive"
-      data-testid="archive-dialog"
-      onClick={(e) => e.stopPropagation()}
-    >
+    <DialogFrame label="Open from archive" className="open archive" testId="archive-dialog" onClose={onClose}>
       <h2>Search the DICOMweb archive</h2>
       <form onSubmit={(e) => void search(e)}>
         {FIELDS.map(([key, label, placeholder]) => (
@@ -137,6 +155,18 @@ function ArchiveBody({ onClose }: { onClose: () => void }) {
           <button type="button" data-testid="archive-add" disabled={busy || !name.trim()} onClick={() => void add()}>
             Add and open
           </button>
+          {adding && (
+            <button
+              type="button"
+              data-testid="archive-cancel"
+              onClick={() => {
+                const session = sessionToken();
+                if (session) void getApi()['quorum:dicomweb.cancelAdd']({ session });
+              }}
+            >
+              Cancel
+            </button>
+          )}
         </div>
       )}
       {message && (
@@ -149,7 +179,7 @@ function ArchiveBody({ onClose }: { onClose: () => void }) {
           Close
         </button>
       </div>
-    </div>
+    </DialogFrame>
   );
 }
 
@@ -161,11 +191,7 @@ export function ArchiveButton() {
       <button type="button" data-testid="archive-open" onClick={() => setOpen(true)}>
         Open from archive…
       </button>
-      {open && (
-        <div className="overlay" onClick={() => setOpen(false)}>
-          <ArchiveBody onClose={() => setOpen(false)} />
-        </div>
-      )}
+      {open && <ArchiveBody onClose={() => setOpen(false)} />}
     </>
   );
 }

@@ -6,7 +6,8 @@
  * - import of a QUBIQ case folder (image + *seg* files, one rater each) or an ISLES-style BIDS
  *   folder (admin), all or nothing;
  * - export of the open case (per-rater NIfTI, majority and soft consensus, DICOM SEG for cases
- *   from DICOM) and of the versions CSV.
+ *   from DICOM; or ISLES-BIDS: the sequences under rawdata/, the masks under derivatives/) and of
+ *   the versions CSV.
  * Paths are chosen with the same backend folder browser as the open dialog (PathField).
  */
 import { useEffect, useState } from 'react';
@@ -17,7 +18,7 @@ import { getApi } from '../api';
 import { useAnnotationState } from '../state/annotationState';
 import { exportOpenCase, exportVersionsCsv, importDatasetFolder, importMaskFile, type ExchangeReport } from '../state/exchangeActions';
 import { PathField } from './PathField';
-import { useEscapeKey } from './useEscapeKey';
+import { DialogFrame } from './DialogFrame';
 
 /** Inline, so this dialog adds no rules to the shared stylesheet. */
 const ROW = { display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap', margin: '6px 0 12px' } as const;
@@ -34,10 +35,10 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
   // The evaluation default, so an exported consensus is the one the metrics panel and the heat map show.
   const [uncertainAs, setUncertainAs] = useState<UncertainAs>(DEFAULT_UNCERTAIN_AS);
   const [dicomSeg, setDicomSeg] = useState(false);
+  const [format, setFormat] = useState<'nifti' | 'isles-bids'>('nifti');
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ExchangeReport | null>(null);
   const isAdmin = signedIn?.role === 'admin';
-  useEscapeKey(onClose);
 
   useEffect(() => {
     if (!signedIn || !isAdmin) return;
@@ -58,13 +59,7 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <div
-      className="dialog open exchange"
-      role="dialog"
-      aria-label="Import and export"
-      data-testid="exchange-dialog"
-      onClick={(e) => e.stopPropagation()}
-    >
+    <DialogFrame label="Import and export" className="open exchange" testId="exchange-dialog" onClose={onClose}>
       <h2>Import a mask into {currentCase ? `“${currentCase.name}”` : 'the open case'}</h2>
       <PathField
         label="Mask file"
@@ -143,6 +138,18 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
             <option value="half">half a vote</option>
           </select>
         </label>
+        <label>
+          Format
+          <select
+            aria-label="Export format"
+            data-testid="exchange-format"
+            value={format}
+            onChange={(e) => setFormat(e.target.value === 'isles-bids' ? 'isles-bids' : 'nifti')}
+          >
+            <option value="nifti">NIfTI</option>
+            <option value="isles-bids">ISLES-BIDS</option>
+          </select>
+        </label>
         <label
           title={
             currentCase?.source === 'dicom'
@@ -154,7 +161,7 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
             type="checkbox"
             data-testid="exchange-dicom-seg"
             checked={dicomSeg}
-            disabled={currentCase?.source !== 'dicom'}
+            disabled={currentCase?.source !== 'dicom' || format !== 'nifti'}
             onChange={(e) => setDicomSeg(e.target.checked)}
           />
           DICOM SEG
@@ -163,7 +170,15 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
           type="button"
           data-testid="exchange-export-case"
           disabled={busy || !outDir.trim() || !currentCase}
-          onClick={() => void run(() => exportOpenCase(outDir.trim(), uncertainAs, dicomSeg && currentCase?.source === 'dicom'))}
+          onClick={() =>
+            void run(() =>
+              exportOpenCase(
+                outDir.trim(),
+                uncertainAs,
+                format === 'isles-bids' ? { format } : { format, dicomSeg: dicomSeg && currentCase?.source === 'dicom' },
+              ),
+            )
+          }
         >
           Export case
         </button>
@@ -194,7 +209,7 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
           Close
         </button>
       </div>
-    </div>
+    </DialogFrame>
   );
 }
 
@@ -206,11 +221,7 @@ export function ExchangeButton() {
       <button type="button" data-testid="exchange-open" onClick={() => setOpen(true)}>
         Import / export…
       </button>
-      {open && (
-        <div className="overlay" onClick={() => setOpen(false)}>
-          <ExchangeBody onClose={() => setOpen(false)} />
-        </div>
-      )}
+      {open && <ExchangeBody onClose={() => setOpen(false)} />}
     </>
   );
 }

@@ -151,6 +151,12 @@ export function InferencePanel() {
         <p className="small" data-testid="inference-ep" data-ep={s.ep}>
           Ran on {EP_LABEL[s.ep]}
           {s.fallbackReason ? <span className="muted"> — {s.fallbackReason}</span> : null}
+          {s.webgpuDetail ? (
+            <span className="muted" data-testid="inference-webgpu-detail">
+              {' '}
+              — {s.webgpuDetail}
+            </span>
+          ) : null}
           {s.ep !== 'webgpu' && !s.fallbackReason ? <span className="muted"> — chosen in Settings</span> : null}
         </p>
       )}

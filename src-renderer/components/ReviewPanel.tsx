@@ -5,7 +5,14 @@
  */
 import { useAnnotationState } from '../state/annotationState';
 import { UNCERTAIN_LABELS } from '../../src-shared/evaluation/defaults';
-import { changeHeatMap, changeReviewMaps, includeModelsInConsensus, setLayerVisibility, toggleSideBySide } from '../state/reviewActions';
+import {
+  changeHeatMap,
+  changeReviewMaps,
+  includeModelsInConsensus,
+  setLayerVisibility,
+  showLabelInReview,
+  toggleSideBySide,
+} from '../state/reviewActions';
 import { SideBySide } from './SideBySide';
 import { ReviewActions } from './worklist/ReviewActions';
 import { raterColor } from '../viewer/raterColors';
@@ -16,6 +23,7 @@ import { ColourBar } from './ColourBar';
 export function ReviewPanel() {
   const layers = useAnnotationState((s) => s.layers);
   const heat = useAnnotationState((s) => s.heat);
+  const labels = useAnnotationState((s) => s.labels);
   const maps = useAnnotationState((s) => s.maps);
   const sideBySide = useAnnotationState((s) => s.sideBySide.open);
   const modelLayers = layers.filter((l) => l.model).length;
@@ -61,6 +69,20 @@ export function ReviewPanel() {
             Heat map: {consensusWords(heat.raters - heat.models, heat.models)} (uncertain {UNCERTAIN_LABELS[heat.uncertainAs]})
           </span>
         </label>
+        {heat.label !== null && (
+          <label title="The soft reference of one label: the share of raters who painted it (uncertain counts for no label).">
+            Label{' '}
+            <select data-testid="heatmap-label-select" value={heat.label} onChange={(e) => void showLabelInReview(Number(e.target.value))}>
+              {labels
+                .filter((l) => !l.uncertain)
+                .map((l) => (
+                  <option key={l.value} value={l.value}>
+                    {l.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
         {modelLayers > 0 && (
           <label title="The soft reference, its p = 0.5 contour and the disagreement map are made of human raters only, like the metrics; tick to count the saved model results as raters in them.">
             <input
@@ -140,7 +162,7 @@ export function ReviewPanel() {
           {maps.disagreementVisible ? `${maps.disagreementVoxels} voxels differ` : ''}
         </span>
         {maps.disagreementVisible && heat.raters > 0 && (
-          <ColourBar scale={disagreementScale(maps.measure, heat.raters, DISAGREEMENT_LEVELS)} />
+          <ColourBar scale={disagreementScale(maps.measure, heat.raters, DISAGREEMENT_LEVELS, heat.label !== null)} />
         )}
       </div>
       <button

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
+import type { CaseRecord } from '../../src-shared/project/types';
+import { annotationStore, initialAnnotationState } from '../state/annotationState';
 import { appStore } from '../state/appState';
 import { handleShortcut, SHORTCUTS } from './shortcuts';
 
@@ -7,8 +10,8 @@ function key(k: string, target: Partial<HTMLElement> = { tagName: 'BODY' }, mods
 }
 
 describe('keyboard shortcuts', () => {
-  it('bind every key (with or without Ctrl) at most once', () => {
-    const keys = SHORTCUTS.flatMap((s) => s.keys.map((k) => `${s.ctrl ? 'Ctrl+' : ''}${k}`));
+  it('bind every key (with or without Ctrl) at most once, apart from keys that only apply in one state', () => {
+    const keys = SHORTCUTS.filter((s) => !s.when).flatMap((s) => s.keys.map((k) => `${s.ctrl ? 'Ctrl+' : ''}${k}`));
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -19,6 +22,38 @@ describe('keyboard shortcuts', () => {
     expect(appStore.getState().windowChoice).toBe('brain');
     handleShortcut(key('0'));
     expect(appStore.getState().windowChoice).toBe('auto');
+  });
+
+  it('pick the label at that place of the table with 1–9 while annotating a project case, and keep the CT windows otherwise', () => {
+    const labels = LABEL_PRESETS['covid-ct'].labels;
+    const annotating = {
+      signedIn: { raterId: 'r', name: 'Alice', role: 'annotator', token: 't' },
+      currentCase: { caseId: 'c' } as unknown as CaseRecord,
+      mode: 'annotate',
+      labels,
+      label: labels[0].value,
+    } as const;
+    annotationStore.update((s) => ({ ...s, ...annotating }));
+    handleShortcut(key('1'));
+    const window = appStore.getState().windowChoice;
+    handleShortcut(key('3'));
+    expect(annotationStore.getState().label).toBe(labels[2].value);
+    handleShortcut(key('9'));
+    expect(annotationStore.getState().label).toBe(labels[2].value);
+    handleShortcut(key('l'));
+    expect(annotationStore.getState().label).toBe(labels.find((l) => l.uncertain)?.value);
+    expect(appStore.getState().windowChoice).toBe(window);
+    // In the reader study's workspace the digits are never labels (its rating keys 1–5 are captured before any shortcut).
+    appStore.update((s) => ({ ...s, workspace: 'study' }));
+    handleShortcut(key('1'));
+    expect(annotationStore.getState().label).toBe(labels.find((l) => l.uncertain)?.value);
+    appStore.update((s) => ({ ...s, workspace: 'viewer' }));
+    // Reviewing, the same keys set the CT window again.
+    annotationStore.update((s) => ({ ...s, mode: 'review' }));
+    handleShortcut(key('4'));
+    expect(appStore.getState().windowChoice).toBe('bone');
+    expect(annotationStore.getState().label).toBe(labels.find((l) => l.uncertain)?.value);
+    annotationStore.update(() => initialAnnotationState);
   });
 
   it('toggle help with ? and close it with Escape', () => {

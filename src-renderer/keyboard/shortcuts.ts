@@ -8,9 +8,9 @@ import {
   interpolateAnnotation,
   redoAnnotation,
   saveDraft,
-  toggleLabel,
   undoAnnotation,
 } from '../state/annotationActions';
+import { chooseLabelAt, labelKeysActive, toggleLabel } from '../state/labelActions';
 import { EDIT_TOOL_INFO } from '../state/editToolInfo';
 import { toggleDisagreementMap, toggleSideBySide } from '../state/reviewActions';
 import { goToNextCase } from '../state/worklistActions';
@@ -35,12 +35,22 @@ export interface Shortcut {
   /** How the help overlay shows the keys. */
   readonly label: string;
   readonly description: string;
-  readonly run: () => void;
+  readonly run: (event: KeyboardEvent) => void;
   /** Needs Ctrl (or ⌘); shortcuts without it ignore keys pressed with Ctrl. */
   readonly ctrl?: boolean;
+  /** Only while this holds; otherwise the key falls through to a later shortcut with the same key. */
+  readonly when?: () => boolean;
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
+  // Before the CT windows: while annotating, the digits pick labels, as in 3D Slicer's segment editor.
+  {
+    keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    label: '1–9',
+    description: "Annotate: paint the label at that place in the project's label list (else the CT windows below)",
+    run: (event) => chooseLabelAt(Number(event.key)),
+    when: labelKeysActive,
+  },
   ...CT_PRESETS.map((p) => ({
     keys: [p.key],
     label: p.key,
@@ -85,7 +95,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   { keys: ['['], label: '[', description: 'Annotate: smaller brush (also Ctrl+wheel)', run: () => changeBrushRadius(-0.5) },
   { keys: [']'], label: ']', description: 'Annotate: larger brush (also Ctrl+wheel)', run: () => changeBrushRadius(0.5) },
-  { keys: ['l', 'L'], label: 'L', description: 'Annotate: paint label 1 lesion / 2 uncertain', run: () => toggleLabel() },
+  {
+    keys: ['l', 'L'],
+    label: 'L',
+    description: 'Annotate: switch between the uncertain label and the first label',
+    run: () => toggleLabel(),
+  },
   { keys: ['z'], label: 'Ctrl+Z', description: 'Annotate: undo', run: () => undoAnnotation(), ctrl: true },
   { keys: ['Z', 'y', 'Y'], label: 'Ctrl+Shift+Z / Ctrl+Y', description: 'Annotate: redo', run: () => redoAnnotation(), ctrl: true },
   { keys: ['m', 'M'], label: 'M', description: 'Review: show or hide the disagreement map', run: () => toggleDisagreementMap() },
@@ -140,8 +155,8 @@ export function handleShortcut(event: KeyboardEvent): boolean {
   }
   if (event.altKey) return false;
   const ctrl = event.ctrlKey || event.metaKey;
-  const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key) && (s.ctrl ?? false) === ctrl);
+  const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key) && (s.ctrl ?? false) === ctrl && (s.when?.() ?? true));
   if (!shortcut) return false;
-  shortcut.run();
+  shortcut.run(event);
   return true;
 }

@@ -5,7 +5,8 @@
  * server; the newest one is the parent of the next.
  */
 import { raterCaseStatus } from '../../src-shared/project/annotationStatus';
-import { countLabels } from '../../src-shared/project/labels';
+import { countLabelled } from '../../src-shared/project/labels';
+import { isSeriesAt } from '../../src-shared/project/seriesPath';
 import type { AnnotationVersion, CaseRecord, VersionStatus } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { decodeLabelmap, encodeLabelmap } from '../api/labelmapWire';
@@ -32,15 +33,15 @@ function voxelCount(record: CaseRecord): number {
 }
 
 function lesionVoxels(data: Uint8Array): number {
-  const c = countLabels(data);
-  return c.lesion + c.uncertain;
+  return countLabelled(data);
 }
 
 /** The open case's project record: the series path is the path the case was opened from. */
 function recordOfOpenCase(): CaseRecord | null {
   const { openCase } = appStore.getState();
   if (!openCase) return null;
-  return annotationStore.getState().projectCases.find((c) => c.series[0]?.path === openCase.path) ?? null;
+  const { projectCases, projectDir } = annotationStore.getState();
+  return projectCases.find((c) => c.series[0] && isSeriesAt(projectDir, c.series[0].path, openCase.path)) ?? null;
 }
 
 /**
@@ -96,7 +97,7 @@ async function loadOwn(record: CaseRecord, token: string, current: () => boolean
     data = await decodeLabelmap(read.value.labelmapGzBase64, voxelCount(record));
   }
   if (!current()) return;
-  showOwnLabelmap(data);
+  showOwnLabelmap(data, annotationStore.getState().labels);
   editSerial = 0;
   updateAnnotation((s) => ({
     own: {
@@ -263,14 +264,6 @@ export function chooseEditTool(tool: EditTool | null): void {
 
 export function changeBrushRadius(deltaMm: number): void {
   updateAnnotation((s) => ({ radiusMm: clampBrushRadius(s.radiusMm + deltaMm) }));
-}
-
-export function chooseLabel(label: 1 | 2): void {
-  updateAnnotation({ label });
-}
-
-export function toggleLabel(): void {
-  updateAnnotation((s) => ({ label: s.label === 1 ? 2 : 1 }));
 }
 
 export function undoAnnotation(): void {

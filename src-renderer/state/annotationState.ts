@@ -11,6 +11,7 @@ import type { EditTool } from '../viewer/annotationTools';
 import { BRUSH_RADIUS_MM } from '../viewer/annotationTools';
 import { THRESHOLD_TOLERANCE } from '../viewer/editToolClasses';
 import { DEFAULT_UNCERTAIN_AS } from '../../src-shared/evaluation/defaults';
+import { LABEL_PRESETS, type LabelTable } from '../../src-shared/project/labelTable';
 import type { UncertainAs } from '../../src-shared/project/labels';
 import { createStore } from './createStore';
 
@@ -80,6 +81,11 @@ export interface HeatMapSettings {
   readonly uncertainAs: UncertainAs;
   /** Σ mean vote · voxel volume in ml: the heat map's own V_soft. */
   readonly softMl: number;
+  /**
+   * The certain label whose soft reference (and p = 0.5 contour) is shown under a table with several
+   * (labelsEvaluated); null under the stroke table, where the binary reading is shown.
+   */
+  readonly label: number | null;
 }
 
 /** Review mode: the disagreement map and the soft reference's p = 0.5 contour. */
@@ -105,12 +111,17 @@ export interface AnnotationState {
   readonly signedIn: SignedIn | null;
   readonly mode: AnnotationMode;
   readonly projectCases: readonly CaseRecord[];
+  /** The open project's folder (project.open), against which its relative series paths resolve. */
+  readonly projectDir: string | null;
   /** The open case's record in the project, or null when it is not a project case. */
   readonly currentCase: CaseRecord | null;
   readonly own: OwnAnnotation;
   readonly tool: EditTool | null;
   readonly radiusMm: number;
-  readonly label: 1 | 2;
+  /** The project's label table (labels.get); the stroke table until the server has answered. */
+  readonly labels: LabelTable;
+  /** The value the editing tools paint: one of `labels`. */
+  readonly label: number;
   /** Threshold brush: tolerance as a fraction of the window width, and the range of the last stroke. */
   readonly thresholdTolerance: number;
   readonly thresholdRange: readonly [number, number] | null;
@@ -143,10 +154,12 @@ export const initialAnnotationState: AnnotationState = {
   signedIn: null,
   mode: 'annotate',
   projectCases: [],
+  projectDir: null,
   currentCase: null,
   own: NOT_STARTED,
   tool: null,
   radiusMm: BRUSH_RADIUS_MM.initial,
+  labels: LABEL_PRESETS.stroke.labels,
   label: 1,
   thresholdTolerance: THRESHOLD_TOLERANCE.initial,
   thresholdRange: null,
@@ -160,6 +173,7 @@ export const initialAnnotationState: AnnotationState = {
     models: 0,
     uncertainAs: DEFAULT_UNCERTAIN_AS,
     softMl: 0,
+    label: null,
   },
   maps: { disagreementVisible: false, measure: 'entropy', disagreementVoxels: 0, contourVisible: true, contourVoxels: 0 },
   sideBySide: { open: false, panes: [] },

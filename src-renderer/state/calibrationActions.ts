@@ -8,18 +8,30 @@
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import { manifestCalibration, type LogitSource } from '../../src-shared/calibration/provenance';
 import type { ReviewedCase } from '../../src-shared/calibration/reviewedCase';
-import type { CalibrationFit, CalibrationWorkerEvent, CalibrationWorkerRequest } from '../../src-shared/calibration/workerProtocol';
+import type { CalibrationFit, CalibrationWorkerEvent, CalibrationWorkerTask } from '../../src-shared/calibration/workerProtocol';
 import { getApi } from '../api';
 import { annotationStore } from './annotationState';
 import { calibrationStore, type CalibrationMethod, type CalibrationSettings, type CalibrationState } from './calibrationState';
 import { dashboardStore } from './dashboardState';
 import { loadCaseSources } from './evaluationSources';
 import { cancelModelLogits, modelLogits } from './inferenceActions';
+import { createTaskWorker } from '../workers/taskWorker';
 
 /** Fixed, and recorded in the manifest: the same cases give the same folds. */
 const FOLD_SEED = 17;
 
-let worker: Worker | null = null;
+/** One fit per worker: the worker is stopped after each fit, and by a cancel or a newer fit. */
+const fits = createTaskWorker<CalibrationWorkerTask, CalibrationWorkerEvent>(
+  () => new Worker(new URL('../workers/calibration.worker.ts', import.meta.url), { type: 'module' }),
+  {
+    idOf: (e) => e.requestId,
+    isFinal: (e) => e.type !== 'progress',
+    failure: (requestId, message) => ({ type: 'error', requestId, message: message || 'the calibration worker failed' }),
+  },
+);
+let fitSerial = 0;
+/** The fit whose answer is awaited; a cancel or a newer fit clears it, and the stale answer is dropped. */
+let fitting: string | null = null;
 
 function update(patch: Partial<CalibrationState>): void {
   calibrationStore.update((s) => ({ ...s, ...patch }));
@@ -124,8 +136,8 @@ async function rerunLogits(entry: ModelEntry, r: ReviewedCases, token: string): 
 export function cancelCalibration(): void {
   cancelled = true;
   cancelModelLogits();
-  worker?.terminate();
-  worker = null;
+  fitting = null;
+  fits.stop('Cancelled.');
   update({ progress: null, rerun: null, message: { text: 'Cancelled.', error: true } });
 }
 
@@ -166,7 +178,9 @@ export async function fitCalibration(): Promise<void> {
       }
     }
     if (cancelled) return;
-    const request: CalibrationWorkerRequest = {
+    const requestId = `fit-${++fitSerial}`;
+    const task: CalibrationWorkerTask = {
+      requestId,
       cases,
       reference: settings.reference,
       region: settings.region,
@@ -175,9 +189,8 @@ export async function fitCalibration(): Promise<void> {
       folds: settings.folds,
       seed: FOLD_SEED,
     };
-    worker?.terminate();
-    const w = new Worker(new URL('../workers/calibration.worker.ts', import.meta.url), { type: 'module' });
-    worker = w;
+    fits.stop('A newer fit replaced this one.');
+    fitting = requestId;
     const source = logitsUsed === 'model-rerun' ? 'the model’s float logits' : 'the stored p × 255 maps';
     const unused = all.cases.length - cases.length;
     const left = [
@@ -185,21 +198,17 @@ export async function fitCalibration(): Promise<void> {
       ...(unused ? [`${unused} more reviewed cases not used, as asked`] : []),
     ];
     say(`Fitting on ${cases.length} cases from ${source}${left.length ? ` (${left.join('; ')})` : ''}…${fallback}`);
-    const report = await new Promise<CalibrationWorkerEvent & { type: 'done' }>((resolve, reject) => {
-      w.addEventListener('message', (e: MessageEvent<CalibrationWorkerEvent>) => {
-        const ev = e.data;
+    const answer = await fits.request(requestId, task, {
+      onProgress: (ev) => {
         if (ev.type === 'progress') update({ progress: { done: ev.done, total: ev.total } });
-        else if (ev.type === 'error') reject(new Error(ev.message));
-        else resolve(ev);
-      });
-      w.addEventListener('error', (e) => reject(new Error(e.message || 'the calibration worker failed')));
-      w.postMessage(request);
+      },
     });
-    w.terminate();
-    if (worker !== w) return;
-    worker = null;
+    if (fitting !== requestId) return;
+    fitting = null;
+    fits.stop('The fit is over.');
+    if (answer.type !== 'done') throw new Error(answer.type === 'error' ? answer.message : 'the calibration worker sent no report');
     update({
-      report: report.report,
+      report: answer.report,
       model: { ...model, key: entry?.key ?? null },
       settingsUsed: settings,
       logitsUsed,

@@ -7,12 +7,14 @@
  * Replies to anything but the newest request are dropped, so a slow result never overwrites a newer one.
  */
 import { CONVENTIONS } from '../../src-shared/metrics/conventions/types';
+import { labelsEvaluated } from '../../src-shared/project/labelTable';
 import type { EvaluationOptions, RaterSource } from '../../src-shared/evaluation/types';
 import { transferablesOf, type MetricsWorkerReply, type MetricsWorkerRequest } from '../../src-shared/evaluation/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
 import { getVolumeViewport, MPR_VIEWS } from '../viewer/mprViewer';
 import { ownLabelmap } from '../viewer/annotationSession';
 import { shownCaseVolume } from '../viewer/viewerSession';
+import { createTaskWorker } from '../workers/taskWorker';
 import { annotationStore } from './annotationState';
 import { loadCaseSources } from './evaluationSources';
 import { refreshReviewLayers } from './reviewActions';
@@ -21,7 +23,6 @@ import { evaluationStore, updateEvaluation, type EvaluationSettings } from './ev
 /** Edits arrive per brush dab; wait this long after the last before recomputing (the target is ~1 s end to end). */
 export const EDIT_DEBOUNCE_MS = 300;
 
-let worker: Worker | null = null;
 let serial = 0;
 let latest = '';
 /** The case the worker holds, and the live-edit counter of the signed-in rater. */
@@ -30,23 +31,24 @@ let liveEdits = 0;
 let editTimer: ReturnType<typeof setTimeout> | null = null;
 let loadSerial = 0;
 
-function getWorker(): Worker {
-  if (worker) return worker;
-  worker = new Worker(new URL('../workers/metrics.worker.ts', import.meta.url), { type: 'module' });
-  worker.onmessage = (e: MessageEvent<MetricsWorkerReply>) => {
-    const reply = e.data;
-    if (reply.id !== latest) return;
-    if (reply.ok) updateEvaluation((s) => ({ status: 'ready', result: reply.value, error: null, runs: s.runs + 1 }));
-    else updateEvaluation({ status: 'error', error: reply.error });
-  };
-  worker.onerror = (e) => updateEvaluation({ status: 'error', error: `The metrics worker failed: ${e.message}` });
-  return worker;
-}
+/** The panel's worker: it keeps the case and its cache between requests (workerProtocol.ts); every reply is final. */
+const tasks = createTaskWorker<MetricsWorkerRequest, MetricsWorkerReply>(
+  () => new Worker(new URL('../workers/metrics.worker.ts', import.meta.url), { type: 'module' }),
+  {
+    idOf: (reply) => reply.id,
+    isFinal: () => true,
+    failure: (id, message) => ({ type: 'result', id, ok: false, error: `The metrics worker failed: ${message}` }),
+  },
+  // A fresh worker holds no case: the next request that is not an `evaluate` would find none.
+  () => (loadedCase = null),
+);
 
 export function optionsOf(s: EvaluationSettings): EvaluationOptions {
+  const labels = labelsEvaluated(annotationStore.getState().labels);
   return {
     conventions: CONVENTIONS,
     uncertainAs: s.uncertainAs,
+    ...(labels ? { labels } : {}),
     ...(s.useThresholdMl === null ? {} : { useThresholdMl: s.useThresholdMl }),
     ...(s.tolerancesMm.length === 0 ? {} : { surfaceTolerancesMm: s.tolerancesMm }),
   };
@@ -58,7 +60,11 @@ function send(body: RequestBody): void {
   latest = `m${++serial}`;
   const req = { ...body, id: latest, options: optionsOf(evaluationStore.getState().settings) } as MetricsWorkerRequest;
   updateEvaluation({ status: 'computing' });
-  getWorker().postMessage(req, transferablesOf(req));
+  void tasks.request(req.id, req, { transfer: transferablesOf(req) }).then((reply) => {
+    if (reply.id !== latest) return;
+    if (reply.ok) updateEvaluation((s) => ({ status: 'ready', result: reply.value, error: null, runs: s.runs + 1 }));
+    else updateEvaluation({ status: 'error', error: reply.error });
+  });
 }
 
 /** The signed-in reviewer's or admin's project case on screen, or null (annotators never get metrics). */
@@ -121,6 +127,12 @@ export function changeEvaluationSettings(patch: Partial<EvaluationSettings>): vo
     send({ type: 'setOptions', caseId: loadedCase });
   // The heat map follows the panel's uncertain rule, so its Σ and V_soft stay one number.
   if (settings.uncertainAs !== before.uncertainAs) void refreshReviewLayers();
+}
+
+/** The project's label table changed: the labels evaluated one by one (metrics, heat map) may have too. */
+export function labelTableChanged(): void {
+  if (loadedCase !== null && loadedCase === evaluationStore.getState().caseId) send({ type: 'setOptions', caseId: loadedCase });
+  void refreshReviewLayers();
 }
 
 export function setMetricsPanelExpanded(expanded: boolean): void {

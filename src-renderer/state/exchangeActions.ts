@@ -1,7 +1,7 @@
 /**
  * Import and export from the reviewer/admin side (exchange channels, src-shared/api/exchangeChannels.ts):
  * a mask file into the open case, a QUBIQ or ISLES-style BIDS folder into the project, the open
- * case's export folder (NIfTI per rater, consensus, optionally DICOM SEG) and the versions CSV.
+ * case's export (NIfTI per rater, consensus, optionally DICOM SEG; or ISLES-BIDS) and the versions CSV.
  * Each returns a one-paragraph report for the dialog (or the backend's refusal, which already
  * names the file and every mismatch) and refreshes what the import changed.
  */
@@ -60,21 +60,30 @@ export async function importDatasetFolder(path: string): Promise<ExchangeReport>
   return { ok: true, text: parts.filter(Boolean).join(' ') };
 }
 
-export async function exportOpenCase(outDir: string, uncertainAs: UncertainAs, dicomSeg: boolean): Promise<ExchangeReport> {
+/** How the open case is exported: NIfTI (optionally with DICOM SEG) into a case folder, or ISLES-BIDS into a BIDS root. */
+type CaseExport = { format: 'nifti'; dicomSeg: boolean } | { format: 'isles-bids' };
+
+export async function exportOpenCase(outDir: string, uncertainAs: UncertainAs, how: CaseExport): Promise<ExchangeReport> {
   const token = session();
   const record = annotationStore.getState().currentCase;
   if (!token) return NOT_SIGNED_IN;
   if (!record) return { ok: false, text: 'Open a project case to export it.' };
-  const r = await getApi()['quorum:export.case']({ session: token, caseId: record.caseId, outDir, uncertainAs, dicomSeg });
+  const dicomSeg = how.format === 'nifti' && how.dicomSeg;
+  const r = await getApi()['quorum:export.case']({
+    session: token,
+    caseId: record.caseId,
+    outDir,
+    uncertainAs,
+    dicomSeg,
+    format: how.format,
+  });
   if (!r.ok) return { ok: false, text: r.error.message };
   const count = (kind: string) => r.value.files.filter((f) => f.kind === kind).length;
-  return {
-    ok: true,
-    text: [
-      `Exported “${record.name}” to ${r.value.dir}: ${count('rater')} rater file(s), majority and soft consensus${dicomSeg ? `, ${count('dicom-seg')} DICOM SEG file(s)` : ''}.`,
-      ...r.value.notes,
-    ].join(' '),
-  };
+  const summary =
+    how.format === 'isles-bids'
+      ? `Exported “${record.name}” as ISLES-BIDS to ${r.value.dir}: ${count('sequence')} sequence file(s) under rawdata/, the majority consensus and ${count('rater')} rater mask(s) under derivatives/.`
+      : `Exported “${record.name}” to ${r.value.dir}: ${count('rater')} rater file(s), majority and soft consensus${dicomSeg ? `, ${count('dicom-seg')} DICOM SEG file(s)` : ''}.`;
+  return { ok: true, text: [summary, ...r.value.notes].join(' ') };
 }
 
 export async function exportVersionsCsv(outDir: string): Promise<ExchangeReport> {

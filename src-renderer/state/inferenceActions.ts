@@ -44,15 +44,16 @@ import { annotationStore } from './annotationState';
 import { appStore } from './appState';
 import { inferenceStore, type InferenceDisplay, type InferenceState } from './inferenceState';
 import { realWebGpuAdapter } from '../workers/realWebGpuAdapter';
+import { createTaskWorker } from '../workers/taskWorker';
 import { runNative, type NativeRun } from './nativeRun';
 import { resolveWasmThreads, settingsStore, type ExecutionProviderChoice } from './settings';
 
 const CANCEL_GRACE_MS = 3000;
 
-let worker: Worker | null = null;
+/** The model the worker holds (null: none, or the worker was stopped or crashed and will come back empty). */
 let loadedKey: string | null = null;
 /** The provider the loaded worker chose, and why; shown again for every run on it. */
-let workerEp: { ep: BrowserEp; fallbackReason: string | null } | null = null;
+let workerEp: { ep: BrowserEp; fallbackReason: string | null; webgpuDetail: string | null } | null = null;
 /**
  * Set when the Settings' EP or thread count changed. onnxruntime-web fixes its WASM thread pool when
  * it first initialises, so the worker itself must be replaced (before the next load, never mid-run).
@@ -74,7 +75,6 @@ let result: {
   map: Uint8Array;
   mask: Uint8Array;
 } | null = null;
-const pending = new Map<string, (e: InferenceWorkerEvent) => void>();
 /** The calibration's re-run in flight (one at a time, never beside a run of the panel's). */
 let logitsRun: string | null = null;
 
@@ -82,39 +82,27 @@ function set(patch: Partial<InferenceState>): void {
   inferenceStore.update((s) => ({ ...s, ...patch }));
 }
 
-function getWorker(): Worker {
-  if (worker) return worker;
-  worker = new Worker(new URL('../workers/inference.worker.ts', import.meta.url), { type: 'module' });
-  worker.onmessage = (e: MessageEvent<InferenceWorkerEvent>) => pending.get(e.data.requestId)?.(e.data);
-  worker.onerror = (e) => {
-    for (const handler of pending.values())
-      handler({ type: 'error', requestId: '', message: `The inference worker failed: ${e.message}`, cancelled: false });
-  };
-  return worker;
-}
+const tasks = createTaskWorker<InferenceWorkerRequest, InferenceWorkerEvent>(
+  () => new Worker(new URL('../workers/inference.worker.ts', import.meta.url), { type: 'module' }),
+  {
+    idOf: (e) => e.requestId,
+    isFinal: (e) => e.type !== 'progress',
+    failure: (requestId, message, cause) =>
+      cause === 'crashed'
+        ? { type: 'error', requestId, message: `The inference worker failed: ${message}`, cancelled: false }
+        : { type: 'error', requestId, message, cancelled: true },
+  },
+  // The next worker starts without the model.
+  () => (loadedKey = null),
+);
 
-function dropWorker(): void {
-  worker?.terminate();
-  worker = null;
-  loadedKey = null;
-}
-
-/** Sends a request and calls `onEvent` for every event answering it until a final one. */
+/** Sends a request and calls `onEvent` for every progress event answering it until the final one. */
 function request(
-  req: InferenceWorkerRequest,
+  req: Exclude<InferenceWorkerRequest, { type: 'cancel' }>,
   transfer: Transferable[],
   onEvent: (e: InferenceWorkerEvent) => void,
 ): Promise<InferenceWorkerEvent> {
-  return new Promise((resolve) => {
-    pending.set(req.requestId, (e) => {
-      onEvent(e);
-      if (e.type !== 'progress') {
-        pending.delete(req.requestId);
-        resolve(e);
-      }
-    });
-    getWorker().postMessage(req, transfer);
-  });
+  return tasks.request(req.requestId, req, { transfer, onProgress: onEvent });
 }
 
 /**
@@ -150,7 +138,7 @@ async function ensureLoaded(
   announce = (text: string) => set({ phase: 'loading', message: text }),
 ): Promise<void> {
   if (workerStale) {
-    dropWorker();
+    tasks.stop('The inference settings changed.');
     workerStale = false;
   }
   const key = `${entry.key}\n${preferWebGpu}`;
@@ -168,7 +156,7 @@ async function ensureLoaded(
   if (answer.type === 'error') throw new Error(answer.message);
   if (answer.type === 'loaded') {
     loadedKey = key;
-    workerEp = { ep: answer.ep, fallbackReason: answer.fallbackReason };
+    workerEp = { ep: answer.ep, fallbackReason: answer.fallbackReason, webgpuDetail: answer.webgpuDetail };
   }
 }
 
@@ -231,7 +219,15 @@ export async function runModel(): Promise<void> {
         if (inferenceStore.getState().phase === 'running') set({ progress });
       });
       current = { native: run };
-      set({ phase: 'running', message: null, progress: null, timings: null, ep: 'cpu-native', fallbackReason: first.reason });
+      set({
+        phase: 'running',
+        message: null,
+        progress: null,
+        timings: null,
+        ep: 'cpu-native',
+        fallbackReason: first.reason,
+        webgpuDetail: null,
+      });
       const outcome = await run.outcome;
       current = null;
       if (outcome.kind === 'result') {
@@ -245,7 +241,11 @@ export async function runModel(): Promise<void> {
       nativeFailure = `Native CPU could not run the model (${outcome.reason.replace(/\.$/, '')}); using WASM.`;
     }
     await ensureLoaded(entry, first.kind === 'worker' && first.preferWebGpu);
-    set({ ep: workerEp?.ep ?? null, fallbackReason: nativeFailure ?? workerEp?.fallbackReason ?? null });
+    set({
+      ep: workerEp?.ep ?? null,
+      fallbackReason: nativeFailure ?? workerEp?.fallbackReason ?? null,
+      webgpuDetail: workerEp?.webgpuDetail ?? null,
+    });
     set({ phase: 'loading', message: 'Reading the case…' });
     const input = await caseInputs(c);
     const requestId = `run-${++serial}`;
@@ -275,6 +275,7 @@ export async function runModel(): Promise<void> {
     if (answer.type === 'result') {
       // The worker knows only its own choice; a native failure before it is the reason WASM ran.
       const provenance = nativeFailure ? { ...answer.provenance, fallbackReason: nativeFailure } : answer.provenance;
+      set({ webgpuDetail: answer.webgpuDetail });
       acceptResult(c, entry, answer.result, provenance, input.spacingMm);
     }
   } catch (e) {
@@ -337,7 +338,7 @@ export async function modelLogits(
 
 /** Stops the calibration's re-run between patches (its promise rejects as cancelled). */
 export function cancelModelLogits(): void {
-  if (logitsRun) worker?.postMessage({ type: 'cancel', requestId: logitsRun } satisfies InferenceWorkerRequest);
+  if (logitsRun) tasks.send({ type: 'cancel', requestId: logitsRun });
 }
 
 export function cancelRun(): void {
@@ -350,12 +351,10 @@ export function cancelRun(): void {
   }
   const run = current;
   const { requestId } = run;
-  worker?.postMessage({ type: 'cancel', requestId } satisfies InferenceWorkerRequest);
+  tasks.send({ type: 'cancel', requestId });
   run.graceTimer = window.setTimeout(() => {
     // The worker did not get to the cancel: stop it for certain (the next run reloads the model).
-    const handler = pending.get(requestId);
-    dropWorker();
-    handler?.({ type: 'error', requestId, message: 'Cancelled (the worker was stopped).', cancelled: true });
+    tasks.stop('Cancelled (the worker was stopped).');
   }, CANCEL_GRACE_MS);
 }
 

@@ -23,6 +23,8 @@ export interface InferenceState {
   /** The provider that ran (or runs) the model, and why it and not the preferred one. */
   readonly ep: ExecutionProvider | null;
   readonly fallbackReason: string | null;
+  /** On WebGPU: precision and why, graph capture, GPU accumulation (the worker's sentence); else null. */
+  readonly webgpuDetail: string | null;
   readonly timings: StageTimings | null;
   /** The case the shown result belongs to. */
   readonly resultCaseId: string | null;
@@ -48,6 +50,7 @@ export const initialInferenceState: InferenceState = {
   message: null,
   ep: null,
   fallbackReason: null,
+  webgpuDetail: null,
   timings: null,
   resultCaseId: null,
   hasMutualInformation: false,

@@ -9,6 +9,7 @@ import { getApi } from '../api';
 import { annotationStore, initialAnnotationState, tell, updateAnnotation, type AnnotationMode } from './annotationState';
 import { flushOwnAnnotation, syncAnnotationCase } from './annotationActions';
 import { refreshRecent } from './caseActions';
+import { loadLabels } from './labelActions';
 import { rememberSessionToken } from './tabSession';
 import { stopTimeOnTask } from './worklistTime';
 
@@ -25,7 +26,7 @@ async function openProject(): Promise<boolean> {
   if (!r.ok) {
     opened = null;
     tell(`The project could not be opened: ${r.error.message}`, true);
-  }
+  } else updateAnnotation({ projectDir: r.value.dir });
   return r.ok;
 }
 
@@ -87,6 +88,8 @@ async function startSession(token: string, session: Session, name: string): Prom
   });
   // The recent list is per person: this one's replaces whoever's was shown.
   void refreshRecent();
+  // Before the case: its labelmap is drawn in the table's colours.
+  await loadLabels(token);
   await syncAnnotationCase();
 }
 
@@ -97,8 +100,9 @@ export async function signOut(): Promise<void> {
   const token = annotationStore.getState().signedIn?.token;
   if (token) await getApi()['quorum:rater.signOut']({ session: token });
   rememberSessionToken(null);
-  const { identities } = annotationStore.getState();
-  annotationStore.update(() => ({ ...initialAnnotationState, identities }));
+  // The picker's names and the project stay; everything of the person goes.
+  const { identities, projectDir } = annotationStore.getState();
+  annotationStore.update(() => ({ ...initialAnnotationState, identities, projectDir }));
   void refreshRecent();
   await syncAnnotationCase();
   // People created meanwhile (by an admin) appear in the picker.

@@ -13,7 +13,8 @@
  * never reaches this code with anyone else's data.
  */
 import { raterCaseStatus } from '../../src-shared/project/annotationStatus';
-import { countLabels } from '../../src-shared/project/labels';
+import { labelsEvaluated } from '../../src-shared/project/labelTable';
+import { countLabelled } from '../../src-shared/project/labels';
 import type { AnnotationVersion, CaseRecord } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { decodeLabelmap } from '../api/labelmapWire';
@@ -63,7 +64,6 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
       data = await decodeLabelmap(read.value.labelmapGzBase64, voxels);
       drawn.push({ raterId: rater.raterId, name: rater.name, colorIndex, data, model: rater.kind === 'model' });
     }
-    const c = data ? countLabels(data) : null;
     layers.push({
       raterId: rater.raterId,
       name: rater.name,
@@ -71,7 +71,7 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
       versionId: submitted?.versionId ?? null,
       status: raterCaseStatus(newest),
       visible: data !== null,
-      voxels: c ? c.lesion + c.uncertain : 0,
+      voxels: data ? countLabelled(data) : 0,
       model: rater.kind === 'model',
     });
   }
@@ -79,21 +79,26 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
   const before = annotationStore.getState().heat;
   const members = drawn.filter((d) => before.includeModels || !d.model);
   const uncertainAs = evaluationStore.getState().settings.uncertainAs;
+  const labels = labelsEvaluated(annotationStore.getState().labels);
+  const label = labels ? (labels.find((l) => l === before.label) ?? labels[0]) : null;
   const heat =
     members.length > 0
       ? computeHeatMap(
           members.map((d) => d.data),
           uncertainAs,
+          label,
         )
       : null;
   showReviewLayers(
     drawn,
     heat,
     members.map((d) => d.data),
+    annotationStore.getState().labels,
+    label,
   );
   const voxelMl = record.series[0].geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000;
   const models = members.filter((d) => d.model).length;
-  const settings = { ...before, raters: members.length, models, uncertainAs, softMl: heat ? heatMapSum(heat) * voxelMl : 0 };
+  const settings = { ...before, raters: members.length, models, uncertainAs, label, softMl: heat ? heatMapSum(heat) * voxelMl : 0 };
   updateHeatMap(settings);
   const maps = annotationStore.getState().maps;
   const disagreementVoxels = updateDisagreementMap({ visible: maps.disagreementVisible, measure: maps.measure });
@@ -112,6 +117,12 @@ export async function refreshReviewLayers(): Promise<void> {
 /** The explicit choice to count saved model results as raters in the heat map, its contour and the disagreement map. */
 export async function includeModelsInConsensus(includeModels: boolean): Promise<void> {
   updateAnnotation((s) => ({ heat: { ...s.heat, includeModels } }));
+  await refreshReviewLayers();
+}
+
+/** Shows another certain label's soft reference and contour (multi-label tables). */
+export async function showLabelInReview(label: number): Promise<void> {
+  updateAnnotation((s) => ({ heat: { ...s.heat, label } }));
   await refreshReviewLayers();
 }
 

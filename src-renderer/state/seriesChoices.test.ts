@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import '../../src-shared/api/zodSetup';
+// eslint-disable-next-line no-restricted-imports -- zod's own settings, read without src-shared/zod.ts configuring them
+import { config as zodSettings } from 'zod';
 import { parseSeriesChoices } from './seriesChoices';
 
 describe('parseSeriesChoices', () => {
+  it('builds its schema with zod configured, though nothing imported the contract first', () => {
+    expect(zodSettings().jitless).toBe(true);
+  });
   it('reads { series: [...] } with descriptions and counts', () => {
     expect(
       parseSeriesChoices({

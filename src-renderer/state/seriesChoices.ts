@@ -5,7 +5,7 @@
  * and file count. Series in one folder often share a description and number (localizers,
  * repeats), so the choice shows everything that can tell them apart.
  */
-import { z } from 'zod';
+import { z } from '../../src-shared/zod';
 import type { SeriesChoice } from './appState';
 
 const item = z

@@ -8,7 +8,9 @@ import type { RequestOf, ResultOf } from '../../src-shared/api/contract';
 import type { StudyChannel } from '../../src-shared/api/studyChannels';
 import type { VolumeInfo } from '../../src-shared/api/contract';
 import { ApiRequestError, fetchVolumeBytes, getApi } from '../api';
+import { inflatePayload } from '../api/labelmapWire';
 import { voxelsFromBytes, type Voxels } from '../components/study/sliceRender';
+import { invertsGrey } from '../viewer/greyDisplay';
 
 export async function studyCall<C extends StudyChannel>(channel: C, request: RequestOf<C>): Promise<ResultOf<C>> {
   const handler = getApi()[channel] as (
@@ -25,6 +27,8 @@ export interface StudyImage {
   /** Row-major, row r = LPS direction of voxel axis r (VolumeInfo). */
   readonly direction: readonly number[];
   readonly voxels: Voxels;
+  /** Shown with the grey scale inverted (MONOCHROME1); the voxels are as stored. */
+  readonly inverted: boolean;
   /** The case's volumes on the study grid the reader may switch between (b-values, sequences), and the one shown. */
   readonly choices: readonly string[];
   readonly chosen: number;
@@ -68,6 +72,7 @@ export function loadStudyImage(
         spacingMm: [volume.spacingMm[0], volume.spacingMm[1], volume.spacingMm[2]],
         direction: [...volume.direction],
         voxels: voxelsFromBytes(bytes, volume.dataType),
+        inverted: invertsGrey(volume),
         choices: choices.map((v) => (v.sequence && !v.label.startsWith(v.sequence.name) ? `${v.sequence.name} ${v.label}` : v.label)),
         chosen,
       };
@@ -80,11 +85,7 @@ export function loadStudyImage(
 
 /** A trial's overlay: gzip + base64 of a binary mask on the reference grid. */
 export async function decodeOverlay(maskGzBase64: string, voxels: number): Promise<Uint8Array> {
-  const bin = atob(maskGzBase64);
-  const gz = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
-  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const mask = new Uint8Array(await new Response(stream).arrayBuffer());
+  const mask = await inflatePayload(maskGzBase64);
   if (mask.length !== voxels)
     throw new ApiRequestError('bad-geometry', `An overlay has ${mask.length} voxels; the case grid has ${voxels}.`);
   return mask;

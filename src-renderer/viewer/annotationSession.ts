@@ -11,6 +11,7 @@ import { Enums as ToolEnums } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
 import { fillPolygon } from '../../src-shared/project/polygonFill';
 import { interpolateSlices, type InterpolationResult } from '../../src-shared/project/interpolate';
+import type { LabelTable } from '../../src-shared/project/labelTable';
 import {
   activateEditTool,
   CONTOUR_TOOL_NAME,
@@ -22,7 +23,7 @@ import {
 } from './annotationTools';
 import { onContourCompleted } from './editToolClasses';
 import { editLabelmap } from './labelmapEdits';
-import { disagreementMap, disagreementMax, type DisagreementMeasure } from '../../src-shared/project/disagreement';
+import { disagreementMap, disagreementMax, labelDisagreement, type DisagreementMeasure } from '../../src-shared/project/disagreement';
 import { quantiseHeatMap, softContourLevels, type HeatMap } from './heatLevels';
 import { quantiseMap } from './mapLevels';
 import {
@@ -58,6 +59,8 @@ let heat: { map: HeatMap; levels: Uint8Array } | null = null;
  */
 let review: {
   raters: readonly Uint8Array[];
+  /** The label the maps are of under a multi-label table (the heat map's), or null (binary reading). */
+  label: number | null;
   levels: Uint8Array;
   maps: Partial<Record<DisagreementMeasure, Float32Array>>;
   contour: Uint8Array;
@@ -71,7 +74,7 @@ let writing = false;
  */
 let inputSinceMount = false;
 /** The label value the tools paint now (the contour fill and interpolation write it too). */
-let paintLabel: 1 | 2 = 1;
+let paintLabel = 1;
 let contourListener: (() => void) | null = null;
 let contourRefusal: ((why: string) => void) | null = null;
 
@@ -127,14 +130,14 @@ export function rebindLayers(): boolean {
   return true;
 }
 
-/** Shows the rater's own editable labelmap (`data` null: all zero) and starts a fresh undo history. */
-export function showOwnLabelmap(data: Uint8Array | null): void {
+/** Shows the rater's own editable labelmap (`data` null: all zero) in the labels' colours and starts a fresh undo history. */
+export function showOwnLabelmap(data: Uint8Array | null, labels: LabelTable): void {
   inputSinceMount = false;
   clearAnnotationLayers();
   addLayer({
     segmentationId: OWN_SEGMENTATION,
     label: 'My annotation',
-    lut: ownLabelmapLut(),
+    lut: ownLabelmapLut(labels),
     ...(data ? { data } : {}),
     style: { fillAlpha: 0.5, renderOutline: true, outlineWidth: 1 },
   });
@@ -183,7 +186,7 @@ export function onOwnLabelmapEdited(listener: () => void): () => void {
   };
 }
 
-export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: 1 | 2): void {
+export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: number): void {
   const shown = shownCaseVolume();
   if (!shown) return;
   const editable = tool !== null && hasLabelmapLayer(OWN_SEGMENTATION);
@@ -244,6 +247,8 @@ export function showReviewLayers(
   raters: ReadonlyArray<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }>,
   heatMap: HeatMap | null,
   consensus: readonly Uint8Array[],
+  labels: LabelTable,
+  label: number | null,
 ): void {
   clearAnnotationLayers();
   // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
@@ -252,7 +257,7 @@ export function showReviewLayers(
     // Cornerstone, which copies it into the layer, so three grid-sized arrays held 150 MiB (512×512×300) for nothing.
     const scratch = new Uint8Array(heatMap.steps.length);
     heat = { map: heatMap, levels: scratch };
-    review = { raters: consensus, levels: scratch, maps: {}, contour: scratch };
+    review = { raters: consensus, label, levels: scratch, maps: {}, contour: scratch };
     addLayer({
       segmentationId: HEAT_SEGMENTATION,
       label: 'Soft reference (mean of raters)',
@@ -283,7 +288,7 @@ export function showReviewLayers(
     addLayer({
       segmentationId: raterSegmentationId(r.raterId),
       label: r.name,
-      lut: raterLut(r.colorIndex),
+      lut: raterLut(r.colorIndex, labels),
       data: r.data,
       style: { fillAlpha: 0.2, renderOutline: true, outlineWidth: 2 },
     });
@@ -297,8 +302,11 @@ export function updateDisagreementMap(settings: { visible: boolean; measure: Dis
   if (!shown || !review || !hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
   let count = 0;
   if (settings.visible) {
-    const values = (review.maps[settings.measure] ??= disagreementMap(settings.measure, review.raters));
-    count = quantiseMap(values, disagreementMax(settings.measure, review.raters.length), DISAGREEMENT_LEVELS, 0, review.levels);
+    const { raters, label } = review;
+    const values = (review.maps[settings.measure] ??=
+      label === null ? disagreementMap(settings.measure, raters) : labelDisagreement(settings.measure, raters, label));
+    const max = disagreementMax(settings.measure, raters.length, label !== null);
+    count = quantiseMap(values, max, DISAGREEMENT_LEVELS, 0, review.levels);
   } else {
     review.levels.fill(0);
   }

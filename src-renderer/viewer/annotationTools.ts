@@ -7,7 +7,7 @@
  * - scissors: RectangleScissorsTool, CircleScissorsTool, SphereScissorsTool (fill the shape drawn);
  * - freehand contour: PlanarFreehandROITool, whose completed contour annotationSession.ts fills
  *   into the labelmap (src-shared/project/polygonFill.ts) and removes.
- * Plus the brush radius, the label value painted (segment index 1 lesion, 2 uncertain), and
+ * Plus the brush radius, the label value painted (segment index = a value of the label table), and
  * undo/redo through Cornerstone's history (DefaultHistoryMemo): the brushes and scissors push their
  * own labelmap memos, Quorum's fill/contour/interpolation push diff memos (labelmapEdits.ts).
  *
@@ -117,8 +117,8 @@ export function setBrushRadiusMm(group: ToolTypes.IToolGroup, mm: number): void 
   for (const t of EDIT_TOOLS) if (SPECS[t].sized) toolUtils.segmentation.setBrushSizeForToolGroup(group.id, mm, SPECS[t].instance);
 }
 
-/** The label value the tools paint into the segmentation (its segment index). */
-export function setPaintLabel(segmentationId: string, label: 1 | 2): void {
+/** The label value the tools paint into the segmentation (its segment index): a value of the project's label table. */
+export function setPaintLabel(segmentationId: string, label: number): void {
   segmentation.segmentIndex.setActiveSegmentIndex(segmentationId, label);
 }
 

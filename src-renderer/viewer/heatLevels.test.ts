@@ -1,8 +1,9 @@
 /** Heat map quantisation and the layer colour tables, on hand-worked voxels. */
 import { describe, expect, it } from 'vitest';
-import { softConsensus } from '../../src-shared/project/consensus';
+import { labelSoftConsensus, softConsensus } from '../../src-shared/project/consensus';
 import { computeHeatMap, heatLevelsFor, heatMapSum, quantiseHeatMap, softContourLevels } from './heatLevels';
-import { heatLut, OKABE_ITO, raterColor, raterLut } from './raterColors';
+import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
+import { heatLut, OKABE_ITO, ownLabelmapLut, raterColor, raterLut } from './raterColors';
 
 describe('heat map levels', () => {
   it('represents the mean of two raters exactly with half votes for uncertain voxels', () => {
@@ -49,7 +50,8 @@ describe('heat map levels', () => {
 
 describe('layer colours', () => {
   it('gives each rater an own Okabe–Ito LUT, uncertain fainter in the same hue', () => {
-    expect(raterLut(0)).toEqual([
+    const stroke = LABEL_PRESETS.stroke.labels;
+    expect(raterLut(0, stroke)).toEqual([
       [0, 0, 0, 0],
       [230, 159, 0, 255],
       [230, 159, 0, 102],
@@ -57,7 +59,28 @@ describe('layer colours', () => {
     expect(raterColor(1)).toEqual([86, 180, 233]);
     expect(raterColor(OKABE_ITO.length)).toEqual(raterColor(0));
     // Separate arrays: editing one rater's LUT cannot recolour another.
-    expect(raterLut(0)).not.toBe(raterLut(0));
+    expect(raterLut(0, stroke)).not.toBe(raterLut(0, stroke));
+    // Core/penumbra: both labels in the rater's colour, the uncertain value 3 fainter.
+    expect(raterLut(1, LABEL_PRESETS['core-penumbra'].labels)).toEqual([
+      [0, 0, 0, 0],
+      [86, 180, 233, 255],
+      [86, 180, 233, 255],
+      [86, 180, 233, 102],
+    ]);
+  });
+
+  it("draws the own labelmap in the label table's colours, values outside it transparent", () => {
+    const table = [
+      { value: 2, name: 'GGO', colour: '#e69f00', uncertain: false },
+      { value: 4, name: 'Maybe', colour: '#F0E442', uncertain: true },
+    ];
+    expect(ownLabelmapLut(table)).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0xe6, 0x9f, 0x00, 255],
+      [0, 0, 0, 0],
+      [0xf0, 0xe4, 0x42, 255],
+    ]);
   });
 
   it('ramps the heat LUT from viridis purple to yellow with a transparent 0', () => {
@@ -88,5 +111,25 @@ describe('computeHeatMap input checks', () => {
   it('refuses raters on different grids and an empty rater list', () => {
     expect(() => computeHeatMap([Uint8Array.of(1, 0), Uint8Array.of(1)])).toThrow(/labelmap 1 has 1 voxels but labelmap 0 has 2/);
     expect(() => computeHeatMap([])).toThrow(/at least one rater/);
+  });
+});
+
+describe('heat map of one label (multi-label table: 1 core, 2 penumbra, 3 uncertain)', () => {
+  // voxel:      0  1  2  3
+  const a = Uint8Array.of(1, 2, 3, 2);
+  const b = Uint8Array.of(1, 1, 2, 0);
+  const c = Uint8Array.of(2, 3, 2, 0);
+  it('is the share of raters who painted the label, uncertain voting for none', () => {
+    // Penumbra (2): 1/3, 1/3, 2/3, 1/3 of three raters → levels (×6): 2, 2, 4, 2.
+    const heat = computeHeatMap([a, b, c], 'lesion', 2);
+    expect(heat.levels).toBe(6);
+    expect([...heat.steps]).toEqual([2, 2, 4, 2]);
+    // Core (1): 2/3, 1/3, 0, 0 → 4, 2, 0, 0; its Σ is the soft reference's of consensus.ts.
+    const core = computeHeatMap([a, b, c], 'lesion', 1);
+    expect([...core.steps]).toEqual([4, 2, 0, 0]);
+    expect(heatMapSum(core)).toBeCloseTo(
+      [...labelSoftConsensus([a, b, c], 1)].reduce((x, y) => x + y, 0),
+      6,
+    );
   });
 });

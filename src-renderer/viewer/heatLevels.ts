@@ -25,13 +25,24 @@ export interface HeatMap {
   readonly levels: number;
 }
 
-export function computeHeatMap(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs = 'half'): HeatMap {
+/**
+ * With `label` (a certain label of a multi-label table), the soft reference of that label: the share
+ * of raters who painted it (labelSoftConsensus's k/R; uncertain votes for no label). Without it, the
+ * binary reading's mean vote under `uncertainAs`.
+ */
+export function computeHeatMap(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs = 'half', label: number | null = null): HeatMap {
   const n = raterGridSize(labelmaps);
   const [, w1, w2] = voteWeights(uncertainAs);
   const levels = heatLevelsFor(labelmaps.length);
   const scale = levels / labelmaps.length;
   const steps = new Uint8Array(n);
-  for (let i = 0; i < n; i++) steps[i] = Math.round(votesAt(labelmaps, i, w1, w2) * scale);
+  if (label === null) for (let i = 0; i < n; i++) steps[i] = Math.round(votesAt(labelmaps, i, w1, w2) * scale);
+  else
+    for (let i = 0; i < n; i++) {
+      let painted = 0;
+      for (const lm of labelmaps) if (lm[i] === label) painted++;
+      steps[i] = Math.round(painted * scale);
+    }
   return { steps, levels };
 }
 

@@ -72,12 +72,12 @@ export function heatScale(raters: number, threshold: number, models = 0): Colour
 }
 
 /** The disagreement map: entropy of the labels given (bits) or variance of the votes (no unit). */
-export function disagreementScale(measure: DisagreementMeasure, raters: number, levels: number): ColourScale {
+export function disagreementScale(measure: DisagreementMeasure, raters: number, levels: number, oneLabel = false): ColourScale {
   return {
     id: measure === 'entropy' ? 'disagreement-entropy' : 'disagreement-variance',
     title: measure === 'entropy' ? 'Disagreement: entropy of labels' : 'Disagreement: variance of votes',
     unit: measure === 'entropy' ? 'bits' : '',
-    max: disagreementMax(measure, raters),
+    max: disagreementMax(measure, raters, oneLabel),
     notDrawn: { value: 0, orEqual: true },
     lut: disagreementLut(levels),
   };

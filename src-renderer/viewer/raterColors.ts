@@ -5,12 +5,15 @@
  *
  * Raters: the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), distinguishable with
  * the common colour-vision deficiencies; black is left out (invisible on a dark image). A rater's
- * lesion voxels (1) are drawn in their colour, uncertain voxels (2) in the same hue, fainter.
+ * labelled voxels are drawn in their colour, the uncertain label's in the same hue, fainter: review
+ * compares raters, so the rater, not the label, picks the colour there. The own labelmap in annotate
+ * mode is drawn in the project's label colours (labelTable.ts).
  * Heat map: matplotlib's "viridis" (purple → teal → yellow; perceptually ordered, colour-blind
  * safe), sampled at five stops and interpolated linearly, one entry per quantised level.
  *
  * Pure functions; no Cornerstone import, so they are unit-tested in Node.
  */
+import { labelRgb, type LabelTable } from '../../src-shared/project/labelTable';
 
 export type Rgba = [number, number, number, number];
 
@@ -25,13 +28,16 @@ export const OKABE_ITO: ReadonlyArray<{ name: string; rgb: readonly [number, num
   { name: 'reddish purple', rgb: [204, 121, 167] },
 ];
 
-/** The own labelmap in annotate mode: lesion red-orange (vermillion), uncertain yellow. */
-export function ownLabelmapLut(): Rgba[] {
-  return [
-    [0, 0, 0, 0],
-    [213, 94, 0, 255],
-    [240, 228, 66, 255],
-  ];
+/** A LUT up to the table's highest value: each label's entry from `colour`, every other entry transparent. */
+function labelLut(labels: LabelTable, colour: (label: LabelTable[number]) => Rgba): Rgba[] {
+  const lut: Rgba[] = Array.from({ length: Math.max(0, ...labels.map((l) => l.value)) + 1 }, () => [0, 0, 0, 0]);
+  for (const l of labels) lut[l.value] = colour(l);
+  return lut;
+}
+
+/** The own labelmap in annotate mode: each label in the table's colour. */
+export function ownLabelmapLut(labels: LabelTable): Rgba[] {
+  return labelLut(labels, (l) => [...labelRgb(l), 255]);
 }
 
 /**
@@ -52,14 +58,10 @@ export function raterColor(n: number): readonly [number, number, number] {
   return OKABE_ITO[((n % OKABE_ITO.length) + OKABE_ITO.length) % OKABE_ITO.length].rgb;
 }
 
-/** A rater's LUT: value 1 in their colour, value 2 in the same colour at 40% alpha. */
-export function raterLut(n: number): Rgba[] {
+/** A rater's LUT: every label in their colour, the uncertain label in the same colour at 40% alpha. */
+export function raterLut(n: number, labels: LabelTable): Rgba[] {
   const [r, g, b] = raterColor(n);
-  return [
-    [0, 0, 0, 0],
-    [r, g, b, 255],
-    [r, g, b, 102],
-  ];
+  return labelLut(labels, (l) => [r, g, b, l.uncertain ? 102 : 255]);
 }
 
 /** viridis at 0, ¼, ½, ¾ and 1 (the published colour map's values, rounded). */

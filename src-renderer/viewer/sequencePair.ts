@@ -21,6 +21,7 @@ import {
 } from '@cornerstonejs/tools';
 import type { Vec3 } from '../../src-shared/volume/types';
 import type { StreamVolumeBytes } from './createCaseVolume';
+import { greyProperties } from './greyDisplay';
 import { getVolumeViewport } from './mprViewer';
 import { nearestVoxel, voxelValue } from './voxelGeometry';
 import { autoWindowOf, loadShownCaseVolume, shownCaseVolume } from './viewerSession';
@@ -74,8 +75,7 @@ export async function openSequencePair(
     await setVolumesForViewports(engine, [{ volumeId: pane.volume.volumeId }], [pane.id], false);
     const vp = engine.getViewport(pane.id) as Types.IVolumeViewport;
     vp.setCamera({ ...camera });
-    const range = autoWindowOf(indices[n]);
-    if (range) vp.setProperties({ voiRange: { ...range } });
+    vp.setProperties(greyProperties(pane.volume.info, autoWindowOf(indices[n])));
   }
   const group = ToolGroupManager.createToolGroup(TOOL_GROUP);
   if (group) {

@@ -18,6 +18,7 @@ import {
   WindowLevelTool,
   ZoomTool,
 } from '@cornerstonejs/tools';
+import { greyProperties } from './greyDisplay';
 import { clearViewportLayers, hasLabelmapLayer, showLayerInViewport } from './labelmapLayers';
 import { getVolumeViewport } from './mprViewer';
 import { shownCaseVolume } from './viewerSession';
@@ -62,7 +63,7 @@ export async function openSideBySide(elements: readonly HTMLDivElement[], layerI
   for (const id of ids) {
     const vp = engine.getViewport(id) as Types.IVolumeViewport;
     vp.setCamera({ ...camera });
-    if (voiRange) vp.setProperties({ voiRange: { ...voiRange } });
+    vp.setProperties(greyProperties(shown.info, voiRange));
   }
   ids.forEach((id, n) => {
     const layer = layerIds[n];

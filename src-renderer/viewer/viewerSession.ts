@@ -32,6 +32,7 @@ import {
   type SliceInfo,
 } from './mprViewer';
 import { nearestVoxel, voxelValue } from './voxelGeometry';
+import { invertsGrey } from './greyDisplay';
 import { computeAutoVoiRange, CT_PRESETS, windowToVoiRange, type VoiRange } from './windowPresets';
 
 export interface PaneInfo {
@@ -71,11 +72,17 @@ export function onVolumeShown(listener: () => void): () => void {
 }
 
 /** The mounted viewer and the case volume it shows, or null. */
-export function shownCaseVolume(): { viewer: MprViewer; caseDescriptor: CaseDescriptor; index: number; volumeId: string } | null {
+export function shownCaseVolume(): {
+  viewer: MprViewer;
+  caseDescriptor: CaseDescriptor;
+  index: number;
+  volumeId: string;
+  info: VolumeInfo;
+} | null {
   const s = session;
   const loaded = s && s.shownIndex !== null ? s.volumes.get(s.shownIndex) : undefined;
   if (!s || !s.caseDescriptor || s.shownIndex === null || !loaded) return null;
-  return { viewer: s.viewer, caseDescriptor: s.caseDescriptor, index: s.shownIndex, volumeId: loaded.volumeId };
+  return { viewer: s.viewer, caseDescriptor: s.caseDescriptor, index: s.shownIndex, volumeId: loaded.volumeId, info: loaded.info };
 }
 
 export async function mountViewer(elements: Record<MprView, HTMLDivElement>): Promise<void> {
@@ -167,7 +174,7 @@ export async function showCaseVolume(params: {
   await showVolume(s.viewer, {
     volumeId: loaded.volumeId,
     voiRange: voiRangeFor(s, params.windowChoice, index) ?? autoRangeOf(s, index),
-    invert: info.displayInverted === true,
+    invert: invertsGrey(info),
     cameras: s.camerasFor === caseDescriptor ? undefined : (s.cameras ?? undefined),
   });
   removeCaseVolumes(s.retired.splice(0));

@@ -5,8 +5,11 @@
  */
 import { computeAdc, type AdcInputVolume } from '../../src-shared/dwi/adc';
 
-export type AdcRequest = readonly AdcInputVolume[];
-export type AdcReply = { readonly adc: Float32Array } | { readonly error: string };
+export interface AdcRequest {
+  readonly id: string;
+  readonly volumes: readonly AdcInputVolume[];
+}
+export type AdcReply = { readonly id: string; readonly adc: Float32Array } | { readonly id: string; readonly error: string };
 
 interface WorkerScope {
   postMessage(message: AdcReply, transfer?: Transferable[]): void;
@@ -15,10 +18,11 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 scope.addEventListener('message', (e) => {
+  const { id, volumes } = e.data;
   try {
-    const { adc } = computeAdc(e.data);
-    scope.postMessage({ adc }, [adc.buffer]);
+    const { adc } = computeAdc(volumes);
+    scope.postMessage({ id, adc }, [adc.buffer]);
   } catch (error) {
-    scope.postMessage({ error: error instanceof Error ? error.message : String(error) });
+    scope.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }
 });

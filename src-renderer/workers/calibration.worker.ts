@@ -3,19 +3,20 @@
  * cross-validated fit (src-shared/calibration) off the UI thread, posting progress after each fit.
  */
 import { fitReviewedCases } from '../../src-shared/calibration';
-import type { CalibrationWorkerEvent, CalibrationWorkerRequest } from '../../src-shared/calibration/workerProtocol';
+import type { CalibrationWorkerEvent, CalibrationWorkerTask } from '../../src-shared/calibration/workerProtocol';
 
 interface WorkerScope {
   postMessage(message: CalibrationWorkerEvent): void;
-  addEventListener(type: 'message', listener: (e: MessageEvent<CalibrationWorkerRequest>) => void): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<CalibrationWorkerTask>) => void): void;
 }
 const scope = self as unknown as WorkerScope;
 
 scope.addEventListener('message', (e) => {
+  const { requestId } = e.data;
   try {
-    const report = fitReviewedCases(e.data, (done, total) => scope.postMessage({ type: 'progress', done, total }));
-    scope.postMessage({ type: 'done', report });
+    const report = fitReviewedCases(e.data, (done, total) => scope.postMessage({ type: 'progress', requestId, done, total }));
+    scope.postMessage({ type: 'done', requestId, report });
   } catch (err) {
-    scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    scope.postMessage({ type: 'error', requestId, message: err instanceof Error ? err.message : String(err) });
   }
 });

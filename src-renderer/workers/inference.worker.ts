@@ -5,6 +5,9 @@
  * exists and the probe run passes, else WASM with the reason), runs the pipeline and sends the
  * result back with its arrays transferred, never copied. Messages: workerProtocol.ts.
  *
+ * On WebGPU the pipeline runs on GPU patch engines (webgpuEngine.ts: graph capture, GPU-resident
+ * input and output, GPU accumulation), fp32 or fp16 chosen from the adapter (webgpuPrecision.ts).
+ *
  * ORT's own .mjs/.wasm come through Vite `?url` imports (environment.md: avoids a Vite 8 production
  * hang with threads and works under Electron's custom protocol).
  */
@@ -22,8 +25,11 @@ import {
   type OpenedMembers,
   type SegmentationResult,
 } from '../../src-shared/inference';
+import type { PatchEngineFactory } from '../../src-shared/inference/patchEngine';
+import { chooseWebGpuPrecision } from '../../src-shared/inference/webgpuPrecision';
 import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
-import { realWebGpuAdapter } from './realWebGpuAdapter';
+import { webGpuAdapterFacts } from './realWebGpuAdapter';
+import { gpuMember, type GpuMember } from './webgpuEngine';
 
 interface WorkerScope {
   postMessage(message: InferenceWorkerEvent, transfer?: Transferable[]): void;
@@ -33,17 +39,33 @@ const scope = self as unknown as WorkerScope;
 
 ort.env.wasm.wasmPaths = { mjs: new URL(ortMjsUrl, self.location.href).href, wasm: new URL(ortWasmUrl, self.location.href).href };
 
-let loaded: { model: LoadedModel; opened: OpenedMembers; warnings: string[] } | null = null;
+/** On WebGPU with GPU I/O: one engine per member, and the precision sentence for the provider line. */
+interface GpuMembers {
+  readonly members: GpuMember[];
+  readonly precisionReason: string;
+}
+
+let loaded: {
+  model: LoadedModel;
+  opened: OpenedMembers;
+  gpu: GpuMembers | null;
+  plainWebGpuReason: string | null;
+  warnings: string[];
+} | null = null;
 const running = new Map<string, AbortController>();
 
 async function load(req: Extract<InferenceWorkerRequest, { type: 'load' }>): Promise<void> {
-  if (loaded) await Promise.all(loaded.opened.sessions.map((s) => s.release?.().catch(() => undefined)));
+  if (loaded) {
+    await Promise.all(loaded.opened.sessions.map((s) => s.release?.().catch(() => undefined)));
+    for (const m of loaded.gpu?.members ?? []) await m.release();
+  }
   loaded = null;
   // Needs cross-origin isolation (COOP/COEP, sent by both shells) for more than one thread.
   ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, req.wasmThreads) : 1;
   const model = await loadModelFolder(async (name) => (req.files[name] ? new Uint8Array(req.files[name]) : undefined), 'model folder');
+  const adapter = await webGpuAdapterFacts();
   const opened = await openMembers(model, {
-    webgpuAvailable: await realWebGpuAdapter(),
+    webgpuAvailable: adapter !== null && (!adapter.fallback || req.allowFallbackAdapter === true),
     preferWebGpu: req.preferWebGpu,
     createSession: (bytes, ep) =>
       ort.InferenceSession.create(bytes, {
@@ -54,9 +76,46 @@ async function load(req: Extract<InferenceWorkerRequest, { type: 'load' }>): Pro
   });
   const warnings = [...model.webgpu.warnings];
   if (!self.crossOriginIsolated) warnings.push('The page is not cross-origin isolated: WASM runs on one thread.');
-  loaded = { model, opened, warnings };
-  post({ type: 'loaded', requestId: req.requestId, ep: opened.ep, fallbackReason: opened.fallbackReason, warnings });
+  const path = req.webgpuPath ?? { graphCapture: true, gpuAccumulation: true };
+  let gpu: GpuMembers | null = null;
+  let plainWebGpuReason: string | null = null;
+  if (opened.ep === 'webgpu' && adapter) {
+    // Manifests name no fp16 files yet, so this says why fp32 runs; the choice is in one place for when they do.
+    const precisionReason = chooseWebGpuPrecision(adapter, false).reason;
+    if (path === 'plain') plainWebGpuReason = `${precisionReason} · CPU tensors per patch (plain path)`;
+    else {
+      const device = await ort.env.webgpu.device;
+      gpu = {
+        precisionReason,
+        members: model.members.map((m) =>
+          gpuMember(ort, device, m.webgpuBytes ?? m.bytes, { input: m.inputName, output: m.outputName }, path),
+        ),
+      };
+    }
+  }
+  loaded = { model, opened, gpu, plainWebGpuReason, warnings };
+  post({
+    type: 'loaded',
+    requestId: req.requestId,
+    ep: opened.ep,
+    fallbackReason: opened.fallbackReason,
+    warnings,
+    webgpuDetail: detail(),
+  });
 }
+
+/** The provider line's WebGPU detail: precision and why, then how patches run and are stitched. */
+function detail(skippedWindows?: number): string | null {
+  if (!loaded || loaded.opened.ep !== 'webgpu') return null;
+  if (!loaded.gpu) return loaded.plainWebGpuReason;
+  const { graphCapture, accumulation } = loaded.gpu.members[0].report();
+  const skip = loaded.model.manifest.skipEmptyPatches
+    ? ` · empty patches skipped${skippedWindows === undefined ? '' : ` (${skippedWindows})`}`
+    : '';
+  return `${loaded.gpu.precisionReason} · GPU-resident input/output · ${graphCapture} · ${accumulation}${skip}`;
+}
+
+const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Each model run first yields a macrotask, so a 'cancel' message is handled between patches: the
@@ -65,14 +124,28 @@ async function load(req: Extract<InferenceWorkerRequest, { type: 'load' }>): Pro
  */
 function yielding(run: ModelRunner): ModelRunner {
   return async (x, shape) => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await macrotask();
     return run(x, shape);
+  };
+}
+
+function yieldingEngine(open: PatchEngineFactory): PatchEngineFactory {
+  return async (grid) => {
+    const engine = await open(grid);
+    return {
+      add: async (input, origin, flipAxes) => {
+        await macrotask();
+        return engine.add(input, origin, flipAxes);
+      },
+      finish: () => engine.finish(),
+      discard: () => engine.discard(),
+    };
   };
 }
 
 async function run(req: Extract<InferenceWorkerRequest, { type: 'run' }>): Promise<void> {
   if (!loaded) throw new Error('No model is loaded.');
-  const { model, opened } = loaded;
+  const { model, opened, gpu } = loaded;
   const controller = new AbortController();
   running.set(req.requestId, controller);
   const startedAt = new Date().toISOString();
@@ -80,6 +153,7 @@ async function run(req: Extract<InferenceWorkerRequest, { type: 'run' }>): Promi
     const result = await runSegmentation({
       manifest: model.manifest,
       runners: opened.runners.map(yielding),
+      ...(gpu ? { engines: gpu.members.map((m) => yieldingEngine(m.engine)) } : {}),
       dims: req.dims,
       spacingMm: req.spacingMm,
       direction: req.direction,
@@ -96,7 +170,10 @@ async function run(req: Extract<InferenceWorkerRequest, { type: 'run' }>): Promi
       ...(req.ttaFlipAxes ? { ttaFlipAxes: req.ttaFlipAxes } : {}),
       startedAt,
     });
-    post({ type: 'result', requestId: req.requestId, result, provenance }, transferablesOf(result));
+    post(
+      { type: 'result', requestId: req.requestId, result, provenance, webgpuDetail: detail(result.grid.skippedWindows) },
+      transferablesOf(result),
+    );
   } finally {
     running.delete(req.requestId);
   }

@@ -6,12 +6,13 @@
  *
  * Environment-free: imported by main, preload, server and renderer alike.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
+import { ERROR_CODES } from '../errors';
 import { sequenceKindSchema } from '../project/schemas';
 import { dicomwebChannels } from './dicomwebChannels';
 import { evaluationChannels } from './evaluationChannels';
 import { inferenceChannels } from './inferenceChannels';
+import { labelChannels } from './labelChannels';
 import { projectChannels } from './projectChannels';
 import { sequenceChannels } from './sequenceChannels';
 import { studyChannels } from './studyChannels';
@@ -20,24 +21,7 @@ const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
 /** An error the user can act on: `code` for tests and logic, `message` for people. */
 export const apiErrorSchema = z.object({
-  code: z.enum([
-    'bad-request',
-    'unauthorized',
-    'forbidden-path',
-    'not-found',
-    'unsupported-file',
-    'corrupt-file',
-    'too-large',
-    'bad-geometry',
-    'multiple-series',
-    /** A labelmap with values outside {0, 1, 2}. */
-    'bad-labels',
-    /** The project is open in another process. */
-    'project-locked',
-    /** A save named a parent version that is no longer the newest: someone saved meanwhile; ask, never overwrite. */
-    'conflict',
-    'internal',
-  ]),
+  code: z.enum(ERROR_CODES),
   message: z.string(),
   /** Extra structured detail, e.g. the series found in a folder that holds several. */
   detail: z.unknown().optional(),
@@ -164,6 +148,8 @@ export const contract = {
   ...sequenceChannels,
   /** Images from a DICOMweb archive (issue 13): see dicomwebChannels.ts. */
   ...dicomwebChannels,
+  /** The project's label table (issue 14): see labelChannels.ts. */
+  ...labelChannels,
 } as const;
 
 export type Contract = typeof contract;

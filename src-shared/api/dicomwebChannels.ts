@@ -8,14 +8,18 @@
  *   (YYYYMMDD or a range), modality and accession number. Admin only: it lists patient identities.
  * - dicomweb.addCase: retrieves one series into the project's archive/ folder and adds it as a case
  *   (a DICOM folder case, opened like any other). Admin only, as adding cases is.
+ * - dicomweb.addProgress / dicomweb.cancelAdd: how far this session's running addCase has got
+ *   retrieving its series (bytes received, of the total when the archive says), and a cancel that
+ *   aborts it: the add then fails as cancelled and no case is added. Per session, as
+ *   case.decodeProgress is.
  * - dicomweb.storeSeg: one annotation version as a DICOM SEG (the export's encoder) referencing its
- *   case's source series, stored in the archive (STOW-RS) in the source's study. Reviewers and
- *   admins, as exporting a SEG is.
+ *   case's source series, stored in the archive (STOW-RS) in the source's study; answers the SEG's
+ *   UIDs (its SOP Instance UID is what the user can look it up by). Reviewers and admins, as
+ *   exporting a SEG is.
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { caseRecordSchema } from '../project/schemas';
 
 const session = z.string().min(1);
@@ -59,9 +63,21 @@ export const dicomwebChannels = {
     /** `folder`: the project's copy, absolute, for case.open. */
     result: z.object({ record: caseRecordSchema, folder: z.string() }),
   },
+  'quorum:dicomweb.addProgress': {
+    request: z.object({ session }),
+    /** Null while this session has no addCase running. */
+    result: z.object({
+      progress: z.object({ receivedBytes: z.number().int(), totalBytes: z.number().int().nullable() }).nullable(),
+    }),
+  },
+  'quorum:dicomweb.cancelAdd': {
+    request: z.object({ session }),
+    /** False when this session had no addCase running (it had already finished). */
+    result: z.object({ cancelled: z.boolean() }),
+  },
   'quorum:dicomweb.storeSeg': {
     request: z.object({ session, versionId: z.string().min(1) }),
-    result: z.object({ studyInstanceUid: z.string(), seriesInstanceUid: z.string() }),
+    result: z.object({ studyInstanceUid: z.string(), seriesInstanceUid: z.string(), sopInstanceUid: z.string() }),
   },
 } as const;
 

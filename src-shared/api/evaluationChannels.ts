@@ -14,8 +14,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { raterCaseStatusSchema, seriesGeometrySchema } from '../project/schemas';
 
 export const evaluationRaterSourceSchema = z.object({

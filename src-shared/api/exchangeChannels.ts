@@ -9,7 +9,8 @@
  * - import.folder: a QUBIQ case folder (image + *seg* files, one rater each) or an ISLES-style BIDS
  *   folder (derivatives/ masks matched to sub-*∕ses-* images). All or nothing; admin only.
  * - export.case: per-rater NIfTI (stored bytes, verbatim), majority and soft consensus, and for
- *   cases that came from DICOM, optionally one binary DICOM SEG per rater plus the majority.
+ *   cases that came from DICOM, optionally one binary DICOM SEG per rater plus the majority; or, as
+ *   ISLES-BIDS, the case's sequences under rawdata/ and its masks under derivatives/.
  * - export.versionsCsv: every version of the project as CSV.
  *
  * Every mask is checked against the case's image grid (shape, spacing, origin, direction within
@@ -17,8 +18,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { annotationVersionSchema, uncertainAsSchema, versionStatusSchema } from '../project/schemas';
 
 const session = z.string().min(1);
@@ -35,9 +35,11 @@ export const importedCaseSchema = z.object({
   ),
 });
 
+export const exportFormatSchema = z.enum(['nifti', 'isles-bids']);
+
 export const exportedFileSchema = z.object({
   path: z.string(),
-  kind: z.enum(['rater', 'majority', 'soft', 'dicom-seg']),
+  kind: z.enum(['rater', 'majority', 'soft', 'dicom-seg', 'sequence', 'metadata']),
   raterId: z.string().nullable(),
   versionId: z.string().nullable(),
   sha256: z.string(),
@@ -66,9 +68,19 @@ export const exchangeChannels = {
       notes: z.array(z.string()),
     }),
   },
-  /** Export a case into `<outDir>/<case name>/` (reviewers and admins). */
+  /**
+   * Export a case (reviewers and admins): `nifti` (default) into `<outDir>/<case name>/`;
+   * `isles-bids` into `<outDir>` as a BIDS root (rawdata/sub-<id>/…, derivatives/sub-<id>/…).
+   */
   'quorum:export.case': {
-    request: z.object({ session, caseId: id, outDir: localPath, uncertainAs: uncertainAsSchema, dicomSeg: z.boolean().optional() }),
+    request: z.object({
+      session,
+      caseId: id,
+      outDir: localPath,
+      uncertainAs: uncertainAsSchema,
+      dicomSeg: z.boolean().optional(),
+      format: exportFormatSchema.optional(),
+    }),
     result: z.object({ caseId: z.string(), dir: z.string(), files: z.array(exportedFileSchema), notes: z.array(z.string()) }),
   },
   /** Write every version of the project as CSV to `path` (reviewers and admins). */

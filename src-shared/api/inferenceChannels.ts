@@ -6,8 +6,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { manifestCalibrationSchema } from '../calibration/provenance';
 import { channelSpecSchema } from '../inference/manifest';
 import { inferenceProvenanceSchema } from '../inference/provenance';

@@ -10,8 +10,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { inferenceProvenanceSchema } from '../inference/provenance';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -54,7 +53,7 @@ const nativeJobStatusSchema = z.discriminatedUnion('state', [
     arrays: nativeResultArraysSchema,
     samples: z.object({ kind: z.enum(['members', 'tta', 'single']), count: z.number().int() }),
     volumes: z.array(z.object({ label: z.string(), expectedMl: z.number(), maskMl: z.number() })),
-    grid: z.object({ targetDims: vec3, windows: z.number().int(), runs: z.number().int() }),
+    grid: z.object({ targetDims: vec3, windows: z.number().int(), runs: z.number().int(), skippedWindows: z.number().int() }),
     timings: stageTimingsSchema,
     /** Σ of onnxruntime-node's own session.run times (the pure model time inside modelRunMs). */
     sessionRunMs: z.number(),

@@ -13,8 +13,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import {
   annotationVersionSchema,
   auditEntrySchema,

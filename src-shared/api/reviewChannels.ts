@@ -6,8 +6,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { flagKindSchema, raterCaseStatusSchema, raterKindSchema, reviewCommentSchema, reviewFlagSchema } from '../project/schemas';
 import {
   REVIEW_ACTIONS,

@@ -4,8 +4,7 @@
  * suffix), make a new case from a subject folder, choose the reference grid while no annotation
  * exists, and remove a sequence other than the reference. Spread into the contract. Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { caseRecordSchema, sequenceKindSchema } from '../project/schemas';
 
 const session = z.string().min(1);

@@ -13,8 +13,7 @@
  *
  * Environment-free.
  */
-import './zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { readerAnswerSchema } from '../study/answers';
 import { studyAnalysisSchema } from '../study/analysisSchema';
 import { studyConfigSchema, studySourceSchema, studyStateSchema } from '../study/design';

@@ -5,8 +5,7 @@
  * and whether the logits were the model's own or read back from stored maps. JSON has no NaN, so a metric that is
  * undefined on a fold (an ECE over no voxels) is stored as null.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import type { CrossValidationReport, SoftmaxCrossValidationReport } from './crossValidation';
 import { recalibrationSchema } from './recalibration';
 import type { SetMetrics } from './report';

@@ -3,8 +3,7 @@
  * the sigmoid. Temperature and Platt scaling act on the logit z; isotonic regression maps the
  * model's probability σ(z) through a fitted non-decreasing step-and-ramp function.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 
 const increasing = (a: readonly number[]) => a.every((v, i) => i === 0 || v > a[i - 1]);
 const nonDecreasing = (a: readonly number[]) => a.every((v, i) => i === 0 || v >= a[i - 1]);

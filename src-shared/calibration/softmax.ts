@@ -11,8 +11,7 @@
  * one is), so they are defined on the model's own logits, the ones the pipeline has: they need the
  * logits of a re-run (the pipeline's `keepLogits`), not log-probabilities read back from a stored map.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { RecalibrationError } from './fit';
 
 export const softmaxRecalibrationSchema = z.discriminatedUnion('kind', [

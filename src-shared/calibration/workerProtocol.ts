@@ -24,7 +24,10 @@ export interface CalibrationWorkerRequest {
   readonly seed: number;
 }
 
+/** The message the worker takes: the fit's input and the id its events carry back. */
+export type CalibrationWorkerTask = CalibrationWorkerRequest & { readonly requestId: string };
+
 export type CalibrationWorkerEvent =
-  | { readonly type: 'progress'; readonly done: number; readonly total: number }
-  | { readonly type: 'done'; readonly report: CrossValidationReport | SoftmaxCrossValidationReport }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'progress'; readonly requestId: string; readonly done: number; readonly total: number }
+  | { readonly type: 'done'; readonly requestId: string; readonly report: CrossValidationReport | SoftmaxCrossValidationReport }
+  | { readonly type: 'error'; readonly requestId: string; readonly message: string };

@@ -16,6 +16,7 @@ import { finiteRange } from '../volume/stats';
 import type { Direction, Vec3, VolumeGeometry, VoxelArray, VoxelDataType } from '../volume/types';
 import { BYTES_PER_VOXEL, voxelView } from '../volume/voxelTypes';
 import { dataTypeOf } from '../nifti/scaling';
+import { writeNifti } from '../nifti/write';
 import type { DicomSeries } from './series';
 
 export interface NiftiExport {
@@ -74,7 +75,7 @@ function stackFlipped(data: readonly VoxelArray[], dims: Vec3, type: VoxelDataTy
 
 const round6 = (v: number) => Number(v.toFixed(6)) + 0; // + 0 turns -0 into 0
 
-export function seriesToNifti(series: DicomSeries): NiftiExport {
+function seriesToNifti(series: DicomSeries): NiftiExport {
   const notes: string[] = [];
   const first = series.volumes[0].volume;
   const geometry = flipRowsGeometry(first.geometry);
@@ -103,11 +104,25 @@ export function seriesToNifti(series: DicomSeries): NiftiExport {
 }
 
 /** FSL .bval: the b-values on one line. */
-export function bvalText(bvals: readonly number[]): string {
+function bvalText(bvals: readonly number[]): string {
   return bvals.map((b) => String(round6(b))).join(' ') + '\n';
 }
 
 /** FSL .bvec: three lines (x, y, z components), one column per volume. */
-export function bvecText(bvecs: readonly Vec3[]): string {
+function bvecText(bvecs: readonly Vec3[]): string {
   return [0, 1, 2].map((a) => bvecs.map((v) => String(v[a])).join(' ')).join('\n') + '\n';
+}
+
+/** A series as the files `convert` and the ISLES-BIDS export write: the NIfTI bytes and, for a DWI, the FSL sidecars' text. */
+export function seriesNiftiFiles(
+  series: DicomSeries,
+  options: { gzip: boolean },
+): { exported: NiftiExport; nifti: Uint8Array; bval: string | null; bvec: string | null } {
+  const exported = seriesToNifti(series);
+  const nifti = writeNifti(
+    { geometry: exported.geometry, data: exported.data, volumeCount: exported.volumeCount, description: series.description.slice(0, 79) },
+    options,
+  );
+  const d = exported.diffusion;
+  return { exported, nifti, bval: d ? bvalText(d.bvals) : null, bvec: d ? bvecText(d.bvecs) : null };
 }

@@ -16,14 +16,16 @@ export const DEFLATED_SYNTAX = '1.2.840.10008.1.2.1.99';
 
 /**
  * The decoders, each a maintained package (see src-main/services/dicomDecodeWorker.ts):
- * - jpeg8: @cornerstonejs/codec-libjpeg-turbo-8bit (8-bit DCT JPEG only);
+ * - jpeg: DCT JPEG, by the frame's precision (its SOF header; .4.51 may hold either):
+ *   8-bit by @cornerstonejs/codec-libjpeg-turbo-8bit, 12-bit (process 4) by dcmjs-codecs, whose
+ *   WASM build of IJG 6b's 12-bit library is the one dcmtk's dcmdjpeg uses;
  * - jpegLossless: jpeg-lossless-decoder-js (processes 14 and SV1);
  * - jpegLs: @cornerstonejs/codec-charls;
  * - j2k: @cornerstonejs/codec-openjpeg;
  * - htj2k: @cornerstonejs/codec-openjph;
  * - rle: DICOM's own RLE (PS3.5 Annex G), a few lines in the worker.
  */
-export type Codec = 'jpeg8' | 'jpegLossless' | 'jpegLs' | 'j2k' | 'htj2k' | 'rle';
+export type Codec = 'jpeg' | 'jpegLossless' | 'jpegLs' | 'j2k' | 'htj2k' | 'rle';
 
 interface CompressedSyntax {
   name: string;
@@ -33,8 +35,8 @@ interface CompressedSyntax {
 }
 
 export const COMPRESSED_SYNTAXES: Readonly<Record<string, CompressedSyntax>> = {
-  '1.2.840.10008.1.2.4.50': { name: 'JPEG Baseline', codec: 'jpeg8', lossless: false },
-  '1.2.840.10008.1.2.4.51': { name: 'JPEG Extended', codec: 'jpeg8', lossless: false },
+  '1.2.840.10008.1.2.4.50': { name: 'JPEG Baseline', codec: 'jpeg', lossless: false },
+  '1.2.840.10008.1.2.4.51': { name: 'JPEG Extended', codec: 'jpeg', lossless: false },
   '1.2.840.10008.1.2.4.57': { name: 'JPEG Lossless', codec: 'jpegLossless', lossless: true },
   '1.2.840.10008.1.2.4.70': { name: 'JPEG Lossless (SV1)', codec: 'jpegLossless', lossless: true },
   '1.2.840.10008.1.2.4.80': { name: 'JPEG-LS Lossless', codec: 'jpegLs', lossless: true },

@@ -10,7 +10,7 @@ const dims = [10, 10, 10] as const; // 1 mm voxels: 1 voxel = 0.001 ml
 const N = 1000;
 const at = (i: number, j: number, k: number) => i + 10 * j + 100 * k;
 
-function box(lo: [number, number, number], hi: [number, number, number], value = 1, into = new Uint8Array(N)): Uint8Array {
+function box(lo: [number, number, number], hi: [number, number, number], value = 1, into: Uint8Array = new Uint8Array(N)): Uint8Array {
   for (let k = lo[2]; k <= hi[2]; k++) for (let j = lo[1]; j <= hi[1]; j++) for (let i = lo[0]; i <= hi[0]; i++) into[at(i, j, k)] = value;
   return into;
 }
@@ -285,5 +285,40 @@ describe('bad input', () => {
     );
     expect(() => evaluateCase(threeRaters(), { ...all, useThresholdMl: -1 })).toThrow(/USE threshold/);
     expect(() => evaluateCase(threeRaters(), { ...all, conventions: [] })).toThrow(/at least one convention/);
+  });
+});
+
+describe('evaluateCase per label (a table with core 1, penumbra 2, uncertain 3)', () => {
+  // A and C: core on A's cube, penumbra on the 8-voxel box [6..7]³. B: core on B's cube, penumbra on
+  // the 2 voxels i = 6..7 at j = k = 6, and the box's 6 other voxels marked uncertain (3).
+  const penumbra = () => box([6, 6, 6], [7, 7, 7], 2);
+  const a = () => box([2, 2, 2], [4, 4, 4], 1, penumbra());
+  const b = box([3, 2, 2], [5, 4, 4], 1, box([6, 6, 6], [7, 7, 6], 2, box([6, 6, 6], [7, 7, 7], 3)));
+  b[at(7, 7, 6)] = 3;
+  b[at(6, 7, 6)] = 3;
+  const input: CaseSourcesInput = { ...threeRaters(), raters: [rater('A', a()), rater('B', b), rater('C', a())] };
+  const r = evaluateCase(input, { ...all, labels: [1, 2] });
+  // Each label's result and the mean are keyed by convention; only MetricsReloaded's Dice is read here.
+  const mrDice = (x: object | undefined) => (x as { metricsreloaded?: { dice?: unknown } } | undefined)?.metricsreloaded?.dice;
+
+  it('rater pairs: each label on its own, uncertain in no label, and the label mean', () => {
+    // Core: A's cube vs B's, Dice 36/54 = 2/3. Penumbra: A's 8 voxels vs B's 2, both inside: 2·2/10 = 0.4
+    // (with B's uncertain voxels as penumbra it would be 1). Mean over the two labels: 8/15.
+    const ab = find(r.comparisons, 'rater-rater', 'A', 'B').perLabel;
+    expect(mrDice(ab?.labels['1'])).toBeCloseTo(2 / 3, 12);
+    expect(mrDice(ab?.labels['2'])).toBeCloseTo(0.4, 12);
+    expect(mrDice(ab?.label_mean)).toBeCloseTo(8 / 15, 12);
+  });
+
+  it('the model against the multi-label majority: p > t is label 1', () => {
+    // Majority (2 of 3): core on A's cube (B's slab i = 5 has one vote), penumbra on the whole box
+    // (A and C). The model's mask p > 0.5 is A's cube as 1: core Dice 1, penumbra missed, Dice 0.
+    const m = find(r.comparisons, 'model-majority', 'majority', 'M').perLabel;
+    expect(mrDice(m?.labels['1'])).toBe(1);
+    expect(mrDice(m?.labels['2'])).toBe(0);
+  });
+
+  it('without labels (the stroke table) there is no per-label result', () => {
+    expect(evaluateCase(input, all).comparisons.every((c) => c.perLabel === undefined)).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import type { LesionAnalysis } from '../metrics/lesions';
 import { diceDml, softSums } from '../metrics/softDice';
 import { expectedVolumeMl } from '../metrics/volume';
 import { CaseContext, evaluateWith } from '../metrics/conventions/index';
+import { evaluateLabels } from '../metrics/conventions/labels';
 import { voteWeights } from '../project/consensus';
 import { reliabilityCounts } from './datasetAgreement';
 import { lesionTable } from './lesionTable';
@@ -30,7 +31,7 @@ import type {
   EvaluationOptions,
 } from './types';
 
-type PairResult = Pick<Comparison, 'emptyCase' | 'results'>;
+type PairResult = Pick<Comparison, 'emptyCase' | 'results' | 'perLabel'>;
 
 /**
  * What one evaluator keeps between calls: derived masks, pair results, lesion analyses. Entries a
@@ -89,6 +90,14 @@ interface Evaluator {
   cached: number;
 }
 
+/** The USE threshold and surface tolerances as CaseContext and evaluateLabels take them. */
+function thresholds(options: EvaluationOptions): { thresholdMl?: number; tolerancesMm?: readonly number[] } {
+  return {
+    ...(options.useThresholdMl === undefined ? {} : { thresholdMl: options.useThresholdMl }),
+    ...(options.surfaceTolerancesMm === undefined ? {} : { tolerancesMm: options.surfaceTolerancesMm }),
+  };
+}
+
 function compare(ev: Evaluator, kind: ComparisonKind, ref: KeyedMask, pred: KeyedMask): Comparison {
   const key = `${ev.optionsKey}|${ref.key}|${pred.key}`;
   const fresh = !ev.cache.pairs.has(key);
@@ -99,12 +108,20 @@ function compare(ev: Evaluator, kind: ComparisonKind, ref: KeyedMask, pred: Keye
       pred: pred.mask,
       dims: input.dims,
       spacing: input.spacingMm,
-      ...(options.useThresholdMl === undefined ? {} : { thresholdMl: options.useThresholdMl }),
-      ...(options.surfaceTolerancesMm === undefined ? {} : { tolerancesMm: options.surfaceTolerancesMm }),
+      ...thresholds(options),
     });
     const results: Partial<Record<ConventionName, ReturnType<typeof evaluateWith>>> = {};
     for (const c of options.conventions) results[c] = evaluateWith(ctx, c);
-    return { emptyCase: emptyCaseOf(ctx, options.useThresholdMl), results };
+    const { labels } = options;
+    const perLabel =
+      labels && ref.labelMap && pred.labelMap
+        ? evaluateLabels(
+            { ref: ref.labelMap, pred: pred.labelMap, dims: ctx.dims, spacing: ctx.spacing, ...thresholds(options) },
+            labels,
+            'all',
+          )
+        : undefined;
+    return { emptyCase: emptyCaseOf(ctx, options.useThresholdMl), results, ...(perLabel ? { perLabel } : {}) };
   });
   if (fresh) ev.computed++;
   else ev.cached++;
@@ -219,8 +236,13 @@ export function evaluateCase(
 ): CaseEvaluation {
   const started = Date.now();
   checkOptions(options);
-  const d = deriveSources(input, options.uncertainAs, cache.masks, cache.softMaps);
-  const optionsKey = JSON.stringify([options.conventions, options.useThresholdMl ?? null, options.surfaceTolerancesMm ?? null]);
+  const d = deriveSources(input, options.uncertainAs, cache.masks, cache.softMaps, options.labels);
+  const optionsKey = JSON.stringify([
+    options.conventions,
+    options.useThresholdMl ?? null,
+    options.surfaceTolerancesMm ?? null,
+    options.labels ?? null,
+  ]);
   const ev: Evaluator = { input, options, optionsKey, cache, computed: 0, cached: 0 };
 
   const comps = comparisons(ev, d);

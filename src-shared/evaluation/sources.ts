@@ -8,7 +8,7 @@
  * Every derived mask carries a `key` built from the source keys and the options it depends on; the
  * EvaluationCache keys its results by them, which is what makes recompute-on-edit incremental.
  */
-import { majorityConsensus, softConsensus } from '../project/consensus';
+import { majorityConsensus, multiLabelMajority, softConsensus } from '../project/consensus';
 import type { UncertainAs } from '../project/labels';
 import type { CaseSourcesInput, RaterSource } from './types';
 
@@ -18,6 +18,8 @@ export interface KeyedMask {
   readonly key: string;
   /** 0/1, i fastest. */
   readonly mask: Uint8Array;
+  /** The source's label values (a multi-label majority for consensus), when labels are evaluated one by one. */
+  readonly labelMap?: Uint8Array;
 }
 
 export interface DerivedSources {
@@ -135,20 +137,26 @@ export function deriveSources(
   uncertainAs: UncertainAs,
   masks: KeyedStore<Uint8Array>,
   softMaps: KeyedStore<Float32Array>,
+  labels?: readonly number[],
 ): DerivedSources {
   const voxels = checkSources(input);
   let zeros: Uint8Array | null = null;
   const labelmaps = input.raters.map((r) => r.labelmap ?? (zeros ??= new Uint8Array(voxels)));
   const raters: KeyedMask[] = input.raters.map((r, i) => {
     const key = `bin:${raterKey(r, uncertainAs)}`;
-    return { id: r.id, label: r.name, key, mask: masks.get(key, () => binariseLabelmap(labelmaps[i], uncertainAs)) };
+    const mask = masks.get(key, () => binariseLabelmap(labelmaps[i], uncertainAs));
+    return { id: r.id, label: r.name, key, mask, ...(labels ? { labelMap: labelmaps[i] } : {}) };
   });
+  // The multi-label majority of some raters, keyed like the binary one (the labels are in optionsKey).
+  const labelMajority = (key: string, of: readonly Uint8Array[]) =>
+    labels ? { labelMap: masks.get(`ml${key}:${labels.join(',')}`, () => multiLabelMajority(of, labels)) } : {};
   const allKeys = input.raters.map((r) => raterKey(r, uncertainAs)).join('|');
   let majority: KeyedMask | null = null;
   let soft: Float32Array | null = null;
   if (labelmaps.length > 0) {
     const key = `maj:${allKeys}`;
-    majority = { id: 'majority', label: 'majority', key, mask: masks.get(key, () => majorityConsensus(labelmaps, uncertainAs)) };
+    const mask = masks.get(key, () => majorityConsensus(labelmaps, uncertainAs));
+    majority = { id: 'majority', label: 'majority', key, mask, ...labelMajority(key, labelmaps) };
     soft = softMaps.get(`soft:${allKeys}`, () => softConsensus(labelmaps, uncertainAs));
   }
   const leaveOneOut = input.raters.map((r, i) => {
@@ -158,7 +166,8 @@ export function deriveSources(
       .filter((_, j) => j !== i)
       .map((o) => raterKey(o, uncertainAs))
       .join('|')}`;
-    return { id: `loo:${r.id}`, label: `others than ${r.name}`, key, mask: masks.get(key, () => majorityConsensus(others, uncertainAs)) };
+    const mask = masks.get(key, () => majorityConsensus(others, uncertainAs));
+    return { id: `loo:${r.id}`, label: `others than ${r.name}`, key, mask, ...labelMajority(key, others) };
   });
   let model: KeyedMask | null = null;
   const m = input.model;
@@ -167,7 +176,7 @@ export function deriveSources(
     const saved = m.savedMask;
     const key = `model:${m.id}#${m.key}#${saved ? 'saved' : 'p'}>${m.threshold}`;
     const mask = masks.get(key, () => (saved ? binariseMask(saved) : thresholdProbability(p, m.threshold)));
-    model = { id: m.id, label: modelLabel(m.name, m.threshold), key, mask };
+    model = { id: m.id, label: modelLabel(m.name, m.threshold), key, mask, ...(labels ? { labelMap: saved ?? mask } : {}) };
   }
   return { voxels, labelmaps, raters, majority, soft, leaveOneOut, model };
 }

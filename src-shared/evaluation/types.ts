@@ -11,6 +11,7 @@ import type { Dims3, Spacing3 } from '../metrics/grid';
 import type { EceSet } from '../metrics/calibration';
 import type { ImageClass } from '../metrics/emptyCase';
 import type { ConventionName, ConventionResult } from '../metrics/conventions/types';
+import type { AllConventionsLabelResults } from '../metrics/conventions/labels';
 import type { UncertainAs } from '../project/labels';
 import type { ReliabilityCounts } from './datasetTypes';
 import type { Direction, Vec3 } from '../volume/types';
@@ -77,6 +78,11 @@ export interface EvaluationOptions {
    * weighs it 1, 0 or 0.5 (src-shared/project/consensus.ts voteWeights).
    */
   readonly uncertainAs: UncertainAs;
+  /**
+   * The labels to evaluate one by one (labelsEvaluated of the project's table), for a table with
+   * several certain labels; absent under the stroke table. Each comparison then also gets `perLabel`.
+   */
+  readonly labels?: readonly number[];
 }
 
 /** Which two sources a comparison is between. Ids: a rater id, the model id, 'majority', 'loo:<raterId>'. */
@@ -108,6 +114,12 @@ export interface Comparison {
   readonly emptyCase: EmptyCaseInfo;
   /** One result per requested convention: the metrics engine's own record (src-shared/metrics/conventions). */
   readonly results: Partial<Record<ConventionName, ConventionResult>>;
+  /**
+   * With EvaluationOptions.labels: each label's results in all three conventions and their mean over
+   * labels (evaluateLabels), the label maps compared being the raters' own values, the multi-label
+   * majority and the model's saved mask (or p > t as value 1).
+   */
+  readonly perLabel?: AllConventionsLabelResults;
 }
 
 /** Model vs the soft reference: the Dice semimetric (JDTLosses), never the product soft Dice. */

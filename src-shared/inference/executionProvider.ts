@@ -66,7 +66,11 @@ async function rewriteDifference(model: LoadedModel, member: number, shape: read
   }
   const sessions = [await opts.createSession(m.bytes, 'wasm'), await opts.createSession(m.webgpuBytes ?? m.bytes, 'wasm')];
   try {
-    const [a, b] = await Promise.all(sessions.map((s) => ortRunner(s, opts.makeTensor, m.inputName, m.outputName)(x, shape)));
+    // One after the other: onnxruntime-web's JSEP build refuses a run while another session's is in
+    // flight ("Session already started") once its WebGPU backend is up, e.g. in a worker that ran a
+    // WebGPU model before.
+    const a = await ortRunner(sessions[0], opts.makeTensor, m.inputName, m.outputName)(x, shape);
+    const b = await ortRunner(sessions[1], opts.makeTensor, m.inputName, m.outputName)(x, shape);
     let d = 0;
     for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
     return a.length === b.length ? d : Infinity;

@@ -87,11 +87,13 @@ describe('parseManifest', () => {
     expect(() => parseManifest(JSON.stringify({ ...m, normalisation: { kind: 'zscore', foreground: 'otsu', maskChannel: 2 } }))).toThrow(
       /maskChannel 2 does not exist/,
     );
+    expect(() => parseManifest(JSON.stringify({ ...m, skipEmptyPatches: 'yes' }))).toThrow(/skipEmptyPatches/);
   });
 
   it('fills documented defaults', () => {
     const m = parseManifest(JSON.stringify(manifestFor({ 'a.onnx': new Uint8Array([1]) }, { ttaFlipAxes: undefined })));
     expect(m.ttaFlipAxes).toEqual([]);
+    expect(m.skipEmptyPatches).toBe(false);
     expect(m.channels[0].ifMissing).toBe('error');
     expect(m.channels[1].clampMm2PerS).toEqual([0, 0.005]);
     expect(m.normalisation).toEqual({ kind: 'zscore', foreground: 'otsu', maskChannel: 0 });

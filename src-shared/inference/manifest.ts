@@ -8,8 +8,7 @@
  * [1, C, nk, nj, ni] (ONNX's last axis is the fastest), so `patchSize` [64, 64, 32] means a tensor
  * of shape [1, C, 32, 64, 64]. `ttaFlipAxes` also names voxel axes: 0 = i, 1 = j, 2 = k.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { manifestCalibrationSchema, type ManifestCalibration } from '../calibration/provenance';
 import type { CalibratedActivation } from './uncertainty';
 
@@ -182,6 +181,13 @@ export const manifestSchema = z
     patchSize: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
     /** Fraction of the patch shared by neighbouring windows, in [0, 1). nnU-Net uses 0.5. */
     overlap: z.number().min(0).lt(1),
+    /**
+     * Do not run windows whose normalised input is zero in every channel (issue 16): their output
+     * is the model's own output on an all-zero patch, computed once (patchEngine.ts), so the map
+     * is unchanged. Worth it where the background normalises to exactly 0 (zscore with an 'otsu' or
+     * 'nonzero' mask, skull-stripped images); nnU-Net itself runs every window.
+     */
+    skipEmptyPatches: z.boolean().default(false),
     ttaFlipAxes: z.array(z.union([z.literal(0), z.literal(1), z.literal(2)])).default([]),
     output: outputSchema,
     /**

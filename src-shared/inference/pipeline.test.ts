@@ -346,7 +346,7 @@ describe('runSegmentation', () => {
       onProgress: (p) => seen.push(p),
       now: () => clock,
     });
-    expect(r.grid).toEqual({ targetDims: dims, windows: 16, runs: 16 });
+    expect(r.grid).toEqual({ targetDims: dims, windows: 16, runs: 16, skippedWindows: 0 });
     const inf = seen.filter((p) => p.stage === 'inference');
     expect(inf.map((p) => p.runsDone)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(inf[0].etaSeconds).toBeCloseTo(0.15, 9); // 10 ms per run, 15 runs left

@@ -16,6 +16,7 @@ import { buildChannels, type ChannelSources } from './channels';
 import { flipVariants } from './flip';
 import { calibratedActivation, type ModelManifest } from './manifest';
 import { normaliseChannels } from './normalise';
+import { cpuPatchEngine, type PatchEngineFactory } from './patchEngine';
 import { countWindows, predict, type AbortSignalLike, type ModelRunner } from './predict';
 import { cropToBox, fromModelGrid, modelGrid, nonzeroBox, toModelGrid, uncropFromBox } from './modelGrid';
 import { dimsAtSpacing, resampleAnisotropic, resampleTrilinear } from './resample';
@@ -51,6 +52,11 @@ export interface SegmentationRequest {
   readonly manifest: ModelManifest;
   /** One runner per manifest member, same order. */
   readonly runners: readonly ModelRunner[];
+  /**
+   * One patch engine per member, same order, in place of the CPU engine over `runners`: the WebGPU
+   * path (src-renderer/workers/webgpuEngine.ts) runs and stitches on the GPU.
+   */
+  readonly engines?: readonly PatchEngineFactory[];
   readonly dims: Vec3;
   readonly spacingMm: Vec3;
   /** The case's orientation; needed by models in MONAI axis order (reoriented to RAS). */
@@ -85,7 +91,8 @@ export interface SegmentationResult {
    * TTA-averaged stitched output, before any activation or calibration), on the case grid; else null.
    */
   readonly logits: Float32Array[] | null;
-  readonly grid: { readonly targetDims: Vec3; readonly windows: number; readonly runs: number };
+  /** `skippedWindows`: windows whose all-zero input was not run, summed over members and TTA samples. */
+  readonly grid: { readonly targetDims: Vec3; readonly windows: number; readonly runs: number; readonly skippedWindows: number };
   readonly timings: StageTimings;
 }
 
@@ -93,6 +100,9 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   const { manifest: m, dims } = req;
   const now = req.now ?? Date.now;
   if (req.runners.length !== m.members.length) throw new Error(`${m.members.length} ensemble members but ${req.runners.length} runners`);
+  if (req.engines && req.engines.length !== m.members.length) {
+    throw new Error(`${m.members.length} ensemble members but ${req.engines.length} patch engines`);
+  }
   const t: StageTimings = {
     channelsMs: 0,
     resampleMs: 0,
@@ -128,16 +138,18 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
 
   const patch = grid.fromManifest(m.patchSize);
   const flips = flipVariants((req.ttaFlipAxes ?? m.ttaFlipAxes).map(grid.manifestAxis));
+  const engines = req.engines ?? req.runners.map(cpuPatchEngine);
   const units =
-    req.runners.length > 1
-      ? req.runners.map((runner) => ({ runner, variants: flips }))
+    engines.length > 1
+      ? engines.map((engine) => ({ engine, variants: flips }))
       : flips.length > 1
-        ? flips.map((axes) => ({ runner: req.runners[0], variants: [axes] }))
-        : [{ runner: req.runners[0], variants: flips }];
+        ? flips.map((axes) => ({ engine: engines[0], variants: [axes] }))
+        : [{ engine: engines[0], variants: flips }];
   const samplesKind = req.runners.length > 1 ? 'members' : flips.length > 1 ? 'tta' : 'single';
   const windows = countWindows(tdims, patch, m.overlap);
   const runsTotal = units.reduce((s, u) => s + u.variants.length * windows, 0);
   let runsDone = 0;
+  let skippedWindows = 0;
   let tInfer = now();
   const report = (stage: InferenceProgress['stage']) =>
     req.onProgress?.({
@@ -158,12 +170,14 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
   const keepLogits = req.keepLogits === true && m.output.values === 'logits';
   const logitSum = averageLogits || keepLogits ? Array.from({ length: outC }, () => new Float32Array(tvox)) : null;
   for (const unit of units) {
-    const out = await predict(unit.runner, channels, tdims, {
+    const out = await predict(unit.engine, channels, tdims, {
       patch,
       overlap: m.overlap,
       variants: unit.variants,
       outChannels: outC,
       signal: req.signal,
+      skipZeroPatches: m.skipEmptyPatches,
+      onSkip: () => skippedWindows++,
       now,
       onRun: (ms) => {
         t.modelRunMs += ms;
@@ -223,7 +237,7 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
     samples: { kind: samplesKind, count: acc.samples },
     volumes,
     logits: meanLogits,
-    grid: { targetDims: tdims, windows, runs: runsTotal },
+    grid: { targetDims: tdims, windows, runs: runsTotal, skippedWindows },
     timings: t,
   };
 }

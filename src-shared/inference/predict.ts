@@ -4,16 +4,18 @@
  * variants, Gaussian-weight and accumulate, divide by the accumulated weights, crop the padding.
  * Returns logits (activation happens after stitching, as in nnU-Net).
  *
- * The model is injected as a ModelRunner, so the same code drives onnxruntime-web (WASM/WebGPU in a
- * worker) and onnxruntime-node (tests, benches). Cancellation is checked between patches.
+ * Every window is a full patch (the grid is padded to at least the patch and the last window ends
+ * at the border), so every model run has the same static shape: what WebGPU's graph capture needs.
+ * Running and stitching are an injected PatchEngine (patchEngine.ts): the CPU one over a
+ * ModelRunner (onnxruntime-web WASM in a worker, onnxruntime-node in tests and benches) or the
+ * WebGPU one. Cancellation is checked between patches.
  */
 import type { Vec3 } from '../volume/types';
 import { flipPatch } from './flip';
-import { accumulatePatch, cropFrom, extractPatch, gaussianImportance, padToAtLeast, weightSum, windowOrigins } from './slidingWindow';
+import { isZeroPatch, type PatchEngine, type PatchEngineFactory } from './patchEngine';
+import { cropFrom, extractPatch, gaussianImportance, padToAtLeast, windowOrigins } from './slidingWindow';
 
-/** Runs the model on one tensor [1, C, pk, pj, pi]; resolves to the output [1, Cout, pk, pj, pi]. */
-export type ModelRunner = (input: Float32Array, shape: readonly number[]) => Promise<Float32Array>;
-
+export type { ModelRunner } from './patchEngine';
 /** The part of AbortSignal we need; structural so src-shared needs no DOM types. */
 export interface AbortSignalLike {
   readonly aborted: boolean;
@@ -34,8 +36,12 @@ export interface PredictOptions {
   readonly variants: readonly (readonly number[])[];
   readonly outChannels: number;
   readonly signal?: AbortSignalLike;
-  /** Called after every model run. */
+  /** Skip patches whose input is zero in every channel (the manifest's skipEmptyPatches; patchEngine.ts). */
+  readonly skipZeroPatches?: boolean;
+  /** Called after every model run (a skipped patch's too: it counts towards progress). */
   readonly onRun?: (runMs: number) => void;
+  /** Called once per skipped window. */
+  readonly onSkip?: () => void;
   readonly now?: () => number;
 }
 
@@ -46,7 +52,7 @@ export function countWindows(dims: Vec3, patch: Vec3, overlap: number): number {
 }
 
 export async function predict(
-  runner: ModelRunner,
+  engine: PatchEngineFactory,
   channels: readonly Float32Array[],
   dims: Vec3,
   opts: PredictOptions,
@@ -56,43 +62,37 @@ export async function predict(
   const padded = padToAtLeast(channels, dims, patch);
   const pdims = padded.dims;
   const origins = windowOrigins(pdims, patch, overlap);
-  const gauss = gaussianImportance(patch);
+  const gaussian = gaussianImportance(patch);
   // Fold the variant average into the weight: Σ_v out_v · g / V, one pass over the patch.
-  const weight = variants.length > 1 ? gauss.map((g) => g / variants.length) : gauss;
+  const weight = variants.length > 1 ? gaussian.map((g) => g / variants.length) : gaussian;
   const per = patch[0] * patch[1] * patch[2];
   const inBuf = new Float32Array(channels.length * per);
   const flipIn = new Float32Array(channels.length * per);
-  const flipOut = new Float32Array(outChannels * per);
-  const shape = [1, channels.length, patch[2], patch[1], patch[0]];
-  const nVox = pdims[0] * pdims[1] * pdims[2];
-  const acc = Array.from({ length: outChannels }, () => new Float32Array(nVox));
-  for (const origin of origins) {
-    if (opts.signal?.aborted) throw new InferenceCancelledError();
-    extractPatch(padded.channels, pdims, origin, patch, inBuf);
-    for (const axes of variants) {
-      let x = inBuf;
-      if (axes.length) {
-        flipPatch(inBuf, flipIn, channels.length, patch, axes);
-        x = flipIn;
+  const stitch = await engine({ dims: pdims, patch, inChannels: channels.length, outChannels, weight, gaussian, origins });
+  try {
+    await slide(stitch);
+  } catch (e) {
+    stitch.discard();
+    throw e;
+  }
+  return (await stitch.finish()).map((a) => cropFrom(a, pdims, padded.offset, dims));
+
+  async function slide(stitch: PatchEngine): Promise<void> {
+    for (const origin of origins) {
+      if (opts.signal?.aborted) throw new InferenceCancelledError();
+      extractPatch(padded.channels, pdims, origin, patch, inBuf);
+      const skip = opts.skipZeroPatches === true && isZeroPatch(inBuf);
+      if (skip) opts.onSkip?.();
+      for (const axes of variants) {
+        let x = inBuf;
+        if (axes.length && !skip) {
+          flipPatch(inBuf, flipIn, channels.length, patch, axes);
+          x = flipIn;
+        }
+        const t0 = now();
+        await stitch.add(skip ? { kind: 'zero' } : { kind: 'values', data: x }, origin, axes);
+        opts.onRun?.(now() - t0);
       }
-      const t0 = now();
-      let out = await runner(x, shape);
-      opts.onRun?.(now() - t0);
-      if (out.length !== outChannels * per) {
-        throw new Error(
-          `the model returned ${out.length} values for a ${patch.join('×')} patch; expected ${outChannels} channel(s) × ${per}`,
-        );
-      }
-      if (axes.length) {
-        flipPatch(out, flipOut, outChannels, patch, axes);
-        out = flipOut;
-      }
-      accumulatePatch(acc, pdims, origin, patch, out, weight);
     }
   }
-  const wsum = weightSum(pdims, origins, patch, gauss);
-  return acc.map((a) => {
-    for (let v = 0; v < nVox; v++) a[v] /= wsum[v];
-    return cropFrom(a, pdims, padded.offset, dims);
-  });
 }

@@ -3,8 +3,7 @@
  * exact member files, which execution provider, which settings, how long. Plain JSON, validated
  * with zod where it is read back (the project store).
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import type { ModelManifest } from './manifest';
 import type { SegmentationResult } from './pipeline';
 

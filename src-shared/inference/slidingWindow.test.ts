@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../volume/types';
 import { flipPatch, flipVariants } from './flip';
-import { predict, type ModelRunner } from './predict';
+import { cpuPatchEngine, type ModelRunner } from './patchEngine';
+import { predict } from './predict';
 import { gaussianImportance, windowStarts } from './slidingWindow';
 
 function random(n: number, seed = 1): Float32Array {
@@ -76,7 +77,7 @@ describe('predict (sliding window)', () => {
   it('equals a single forward pass on a volume that fits one patch', async () => {
     const dims: Vec3 = [16, 12, 8];
     const ch = [random(vox(dims), 1), random(vox(dims), 2)];
-    const [out] = await predict(mixModel, ch, dims, { patch: dims, overlap: 0.5, variants: [[]], outChannels: 1 });
+    const [out] = await predict(cpuPatchEngine(mixModel), ch, dims, { patch: dims, overlap: 0.5, variants: [[]], outChannels: 1 });
     const direct = await mixModel(Float32Array.from([...ch[0], ...ch[1]]), [1, 2, 8, 12, 16]);
     for (let v = 0; v < direct.length; v++) expect(out[v]).toBeCloseTo(direct[v], 5);
   });
@@ -88,7 +89,7 @@ describe('predict (sliding window)', () => {
       [[50, 37, 5], [16, 16, 8], 0.25], // k smaller than the patch: padded, then cropped
       [[33, 33, 33], [16, 16, 16], 0.8],
     ] as [Vec3, Vec3, number][]) {
-      const [out] = await predict(constant, [random(vox(dims))], dims, { patch, overlap, variants: [[]], outChannels: 1 });
+      const [out] = await predict(cpuPatchEngine(constant), [random(vox(dims))], dims, { patch, overlap, variants: [[]], outChannels: 1 });
       expect(out.length).toBe(vox(dims));
       for (let v = 0; v < out.length; v++) if (Math.abs(out[v] - 2.5) > 1e-5) throw new Error(`voxel ${v}: ${out[v]}`);
     }
@@ -98,7 +99,12 @@ describe('predict (sliding window)', () => {
     const dims: Vec3 = [41, 30, 19];
     const x = random(vox(dims), 7);
     const identity: ModelRunner = async (t, shape) => t.slice(0, t.length / shape[1]);
-    const [out] = await predict(identity, [x], dims, { patch: [16, 12, 8], overlap: 0.5, variants: [[], [0], [1, 2]], outChannels: 1 });
+    const [out] = await predict(cpuPatchEngine(identity), [x], dims, {
+      patch: [16, 12, 8],
+      overlap: 0.5,
+      variants: [[], [0], [1, 2]],
+      outChannels: 1,
+    });
     for (let v = 0; v < x.length; v++) expect(out[v]).toBeCloseTo(x[v], 5);
   });
 
@@ -106,15 +112,20 @@ describe('predict (sliding window)', () => {
     const dims: Vec3 = [12, 10, 6];
     const x = random(vox(dims), 3);
     const opts = { patch: dims, overlap: 0.5, outChannels: 1 };
-    const [plain] = await predict(smoothModel, [x], dims, { ...opts, variants: [[]] });
-    const [tta] = await predict(smoothModel, [x], dims, { ...opts, variants: flipVariants([0, 1, 2]) });
+    const [plain] = await predict(cpuPatchEngine(smoothModel), [x], dims, { ...opts, variants: [[]] });
+    const [tta] = await predict(cpuPatchEngine(smoothModel), [x], dims, { ...opts, variants: flipVariants([0, 1, 2]) });
     for (let v = 0; v < x.length; v++) expect(tta[v]).toBeCloseTo(plain[v], 6);
   });
 
   it('TTA averages a flipped non-equivariant model: shift-by-one becomes the mean of both neighbours', async () => {
     const dims: Vec3 = [12, 4, 2];
     const x = random(vox(dims), 5);
-    const [tta] = await predict(shiftModel, [x], dims, { patch: dims, overlap: 0.5, variants: flipVariants([0]), outChannels: 1 });
+    const [tta] = await predict(cpuPatchEngine(shiftModel), [x], dims, {
+      patch: dims,
+      overlap: 0.5,
+      variants: flipVariants([0]),
+      outChannels: 1,
+    });
     for (let k = 0; k < 2; k++)
       for (let j = 0; j < 4; j++)
         for (let i = 1; i < 11; i++) {
@@ -125,8 +136,8 @@ describe('predict (sliding window)', () => {
 
   it('rejects a model output of the wrong size', async () => {
     const bad: ModelRunner = async () => new Float32Array(3);
-    await expect(predict(bad, [random(64)], [4, 4, 4], { patch: [4, 4, 4], overlap: 0, variants: [[]], outChannels: 1 })).rejects.toThrow(
-      /returned 3 values for a 4×4×4 patch; expected 1 channel\(s\) × 64/,
-    );
+    await expect(
+      predict(cpuPatchEngine(bad), [random(64)], [4, 4, 4], { patch: [4, 4, 4], overlap: 0, variants: [[]], outChannels: 1 }),
+    ).rejects.toThrow(/returned 3 values for a 4×4×4 patch; expected 1 channel\(s\) × 64/);
   });
 });

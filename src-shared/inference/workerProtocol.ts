@@ -12,6 +12,13 @@ import type { ChannelId } from './manifest';
 import type { InferenceProgress, SegmentationResult } from './pipeline';
 import type { InferenceProvenance } from './provenance';
 
+/**
+ * How the WebGPU EP runs (issue 16): 'plain' is onnxruntime-web with CPU tensors per patch (the
+ * reference the options are checked against); otherwise GPU-resident input and output, with graph
+ * capture and GPU accumulation each on or off (both on in the app).
+ */
+export type WebGpuPath = 'plain' | { readonly graphCapture: boolean; readonly gpuAccumulation: boolean };
+
 export type InferenceWorkerRequest =
   | {
       readonly type: 'load';
@@ -21,6 +28,10 @@ export type InferenceWorkerRequest =
       readonly preferWebGpu: boolean;
       /** ort.env.wasm.numThreads; needs cross-origin isolation above 1. */
       readonly wasmThreads: number;
+      /** Default: graph capture and GPU accumulation on. Other values are for checks and benches. */
+      readonly webgpuPath?: WebGpuPath;
+      /** Accept a fallback (software) adapter such as SwiftShader: only the equality checks on CPU machines do. */
+      readonly allowFallbackAdapter?: boolean;
     }
   | {
       readonly type: 'run';
@@ -44,6 +55,8 @@ export type InferenceWorkerEvent =
       readonly ep: BrowserEp;
       readonly fallbackReason: string | null;
       readonly warnings: readonly string[];
+      /** On WebGPU: the precision and why, and the path's settings (shown in the provider line); else null. */
+      readonly webgpuDetail: string | null;
     }
   | { readonly type: 'progress'; readonly requestId: string; readonly progress: InferenceProgress }
   | {
@@ -51,5 +64,7 @@ export type InferenceWorkerEvent =
       readonly requestId: string;
       readonly result: SegmentationResult;
       readonly provenance: InferenceProvenance;
+      /** As in 'loaded', now saying what actually ran (e.g. why graph capture fell back). */
+      readonly webgpuDetail: string | null;
     }
   | { readonly type: 'error'; readonly requestId: string; readonly message: string; readonly cancelled: boolean };

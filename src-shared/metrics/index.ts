@@ -18,4 +18,5 @@ export * from './raters';
 export * from './aggregate';
 export * from './stats';
 export * from './conventions/index';
+export * from './conventions/labels';
 export * from './summary';

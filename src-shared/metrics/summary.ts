@@ -32,11 +32,15 @@ export interface ImageLevelSummary extends SummedConfusion {
   readonly auc_volume: number;
 }
 
-export interface ConventionSummary {
-  readonly convention: string;
+/** Per numeric metric over cases; also what the mean over labels (--labels) is summarised as. */
+export interface MetricsSummary {
   readonly n_cases: number;
   readonly spread: string;
   readonly metrics: Record<string, MetricSummary>;
+}
+
+export interface ConventionSummary extends MetricsSummary {
+  readonly convention: string;
   readonly image_level: ImageLevelSummary | null;
   readonly strata: {
     readonly thresholds_ml: StrataThresholds;
@@ -53,10 +57,8 @@ function numericLeaves(v: unknown, prefix: string, out: Map<string, number>): vo
   }
 }
 
-export function summariseConvention(
-  results: readonly ConventionResult[],
-  opts: { thresholdMl?: number; strata?: StrataThresholds; seed?: number } = {},
-): ConventionSummary {
+/** Every numeric leaf of the results (shape and spacing aside), over the results, with its bootstrap interval. */
+export function summariseMetrics(results: readonly object[], seed = 42): MetricsSummary {
   const perKey = new Map<string, number[]>();
   for (const r of results) {
     const leaves = new Map<string, number>();
@@ -70,7 +72,7 @@ export function summariseConvention(
   }
   const metrics: Record<string, MetricSummary> = {};
   for (const [k, vals] of perKey) {
-    const ci = bootstrapCi(vals, { seed: opts.seed ?? 42 });
+    const ci = bootstrapCi(vals, { seed });
     metrics[k] = {
       n: vals.filter((x) => !Number.isNaN(x)).length,
       n_nan: vals.filter((x) => Number.isNaN(x)).length,
@@ -79,6 +81,17 @@ export function summariseConvention(
       ci95_mean: [ci.lo, ci.hi],
     };
   }
+  return {
+    n_cases: results.length,
+    spread: 'ci95_mean: seeded 95% percentile bootstrap of the NaN-ignoring mean (2000 replicates)',
+    metrics,
+  };
+}
+
+export function summariseConvention(
+  results: readonly ConventionResult[],
+  opts: { thresholdMl?: number; strata?: StrataThresholds; seed?: number } = {},
+): ConventionSummary {
   const T = opts.thresholdMl;
   let imageLevel: ConventionSummary['image_level'] = null;
   if (T !== undefined && results.length > 0 && results[0].convention === 'use') {
@@ -103,9 +116,7 @@ export function summariseConvention(
   }
   return {
     convention: results[0]?.convention ?? 'none',
-    n_cases: results.length,
-    spread: 'ci95_mean: seeded 95% percentile bootstrap of the NaN-ignoring mean (2000 replicates)',
-    metrics,
+    ...summariseMetrics(results, opts.seed),
     image_level: imageLevel,
     strata: {
       thresholds_ml: st,

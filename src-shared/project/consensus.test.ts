@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { majorityConsensus, majorityThreshold, softConsensus, sumVotes, voteWeights } from './consensus';
+import {
+  labelSoftConsensus,
+  majorityConsensus,
+  majorityThreshold,
+  multiLabelMajority,
+  softConsensus,
+  sumVotes,
+  voteWeights,
+} from './consensus';
 
 describe('majorityThreshold', () => {
   it('is a strict majority: ⌊R/2⌋ + 1', () => {
@@ -42,5 +50,38 @@ describe('consensus over hand-made raters', () => {
   it('refuses raters on different grids and an empty rater list', () => {
     expect(() => majorityConsensus([Uint8Array.of(1), Uint8Array.of(1, 0)], 'lesion')).toThrow(/must share one grid/);
     expect(() => softConsensus([], 'lesion')).toThrow(/at least one rater/);
+  });
+});
+
+describe('per-label consensus (3 raters, 2 certain labels and uncertain = 3, as core/penumbra)', () => {
+  // Voxel by voxel, what each rater painted and what the rules give, worked out by hand:
+  //   v0: 1 1 2 → label 1 has 2 of 3 votes (a strict majority): 1; soft 1 = 2/3, soft 2 = 1/3
+  //   v1: 1 2 3 → no label reaches 2 votes: 0; soft 1 = 1/3, soft 2 = 1/3 (uncertain votes for none)
+  //   v2: 2 2 2 → 2; soft 2 = 1
+  //   v3: 3 3 1 → uncertain is no class: 0; soft 1 = 1/3
+  //   v4: 0 2 2 → 2; soft 2 = 2/3
+  //   v5: 0 0 0 → 0
+  const raters = [Uint8Array.of(1, 1, 2, 3, 0, 0), Uint8Array.of(1, 2, 2, 3, 2, 0), Uint8Array.of(2, 3, 2, 1, 2, 0)];
+
+  it('majority: the label a strict majority painted, else background', () => {
+    expect(Array.from(multiLabelMajority(raters, [1, 2]))).toEqual([1, 0, 2, 0, 2, 0]);
+  });
+
+  it('soft reference per label: the mean of the one-hot masks', () => {
+    const third = Math.fround(1 / 3),
+      twoThirds = Math.fround(2 / 3);
+    expect(Array.from(labelSoftConsensus(raters, 1))).toEqual([twoThirds, third, 0, third, 0, 0]);
+    expect(Array.from(labelSoftConsensus(raters, 2))).toEqual([third, third, 1, 0, twoThirds, 0]);
+  });
+
+  it('even R: half the votes is background, and two labels at half each tie to background', () => {
+    const two = [Uint8Array.of(1, 1, 2), Uint8Array.of(1, 2, 0)];
+    expect(Array.from(multiLabelMajority(two, [1, 2]))).toEqual([1, 0, 0]);
+  });
+
+  it('a value not asked for votes for nothing, and the output may be the caller’s', () => {
+    const out = new Uint8Array(6).fill(9);
+    expect(multiLabelMajority(raters, [2], out)).toBe(out);
+    expect(Array.from(out)).toEqual([0, 0, 2, 0, 2, 0]);
   });
 });

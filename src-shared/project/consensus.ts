@@ -5,7 +5,9 @@
  *
  * Majority rule: a voxel is lesion when its votes reach ⌊R/2⌋ + 1 of R raters, i.e. a strict
  * majority. Ties (possible for even R) are therefore background: with 2 raters both must agree.
- * Environment-free.
+ *
+ * Tables with several certain labels (labelsEvaluated) take the per-label forms at the end: the
+ * soft reference of one label and the multi-label majority. Environment-free.
  */
 import type { UncertainAs } from './labels';
 
@@ -63,7 +65,11 @@ export function votesAt(labelmaps: readonly Uint8Array[], i: number, w1: number,
  * Voxelwise sum of votes across raters (each voxel's weight from `voteWeights`). Values outside
  * {0,1,2} are not checked here (the store validates on the way in) and count as 0.
  */
-export function sumVotes(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs, out: Float32Array = new Float32Array(labelmaps[0]?.length ?? 0)): Float32Array {
+export function sumVotes(
+  labelmaps: readonly Uint8Array[],
+  uncertainAs: UncertainAs,
+  out: Float32Array = new Float32Array(labelmaps[0]?.length ?? 0),
+): Float32Array {
   const n = checkInputs(labelmaps, out.length);
   const [, w1, w2] = voteWeights(uncertainAs);
   out.fill(0);
@@ -86,10 +92,62 @@ export function softConsensus(labelmaps: readonly Uint8Array[], uncertainAs: Unc
 }
 
 /** Majority consensus as a binary Uint8 labelmap (0 background, 1 lesion). */
-export function majorityConsensus(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs, out: Uint8Array = new Uint8Array(labelmaps[0]?.length ?? 0)): Uint8Array {
+export function majorityConsensus(
+  labelmaps: readonly Uint8Array[],
+  uncertainAs: UncertainAs,
+  out: Uint8Array = new Uint8Array(labelmaps[0]?.length ?? 0),
+): Uint8Array {
   const n = checkInputs(labelmaps, out.length);
   const [, w1, w2] = voteWeights(uncertainAs);
   const needed = majorityThreshold(labelmaps.length);
   for (let i = 0; i < n; i++) out[i] = votesAt(labelmaps, i, w1, w2) >= needed ? 1 : 0;
+  return out;
+}
+
+/**
+ * Soft reference of one label of a multi-label table: the mean of the raters' one-hot masks for
+ * `label` (k/R where k raters painted it). Any other value, the uncertain one included, is not a
+ * vote for it: uncertain is not a class, and which label the rater was unsure of is unknown.
+ */
+export function labelSoftConsensus(
+  labelmaps: readonly Uint8Array[],
+  label: number,
+  out: Float32Array = new Float32Array(labelmaps[0]?.length ?? 0),
+): Float32Array {
+  const n = checkInputs(labelmaps, out.length);
+  out.fill(0);
+  for (const lm of labelmaps) {
+    for (let i = 0; i < n; i++) if (lm[i] === label) out[i] += 1;
+  }
+  // Counted, then divided once, so k/R is the nearest float to k/R as in softConsensus.
+  for (let i = 0; i < n; i++) out[i] /= labelmaps.length;
+  return out;
+}
+
+/**
+ * Multi-label majority: each voxel gets the label of `labels` that a strict majority (⌊R/2⌋ + 1) of
+ * the raters painted there, else 0. Two labels cannot both reach a strict majority (that would take
+ * more than R votes), so there is no tie between labels to break; a label with exactly half the
+ * votes (even R) is background, as in the binary rule. Uncertain and other values vote for nothing.
+ */
+export function multiLabelMajority(
+  labelmaps: readonly Uint8Array[],
+  labels: readonly number[],
+  out: Uint8Array = new Uint8Array(labelmaps[0]?.length ?? 0),
+): Uint8Array {
+  const n = checkInputs(labelmaps, out.length);
+  const counted = new Uint8Array(256);
+  for (const l of labels) counted[l] = 1;
+  const votes = new Uint16Array(256);
+  const needed = majorityThreshold(labelmaps.length);
+  for (let i = 0; i < n; i++) {
+    let winner = 0;
+    for (const lm of labelmaps) {
+      const v = lm[i];
+      if (counted[v] === 1 && ++votes[v] >= needed) winner = v;
+    }
+    for (const lm of labelmaps) votes[lm[i]] = 0;
+    out[i] = winner;
+  }
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { disagreementMap, disagreementMax, labelEntropy, voteVariance } from './disagreement';
+import { disagreementMap, disagreementMax, labelDisagreement, labelEntropy, voteVariance } from './disagreement';
 
 /** Raters as columns: each row is one voxel's labels from raters 0..R−1. */
 function raters(rows: number[][]): Uint8Array[] {
@@ -49,5 +49,24 @@ describe('input checks', () => {
     expect(() => voteVariance([new Uint8Array(3), new Uint8Array(4)])).toThrow(/labelmap 1 has 4 voxels/);
     expect(() => disagreementMap('entropy', [new Uint8Array(3)], 'half', new Float32Array(2))).toThrow(/output has 2/);
     expect(() => disagreementMax('variance', 0)).toThrow(/positive/);
+  });
+});
+
+describe('labelDisagreement (3 raters; 1 core, 2 penumbra, 3 uncertain)', () => {
+  // voxel:    0  1  2  3
+  const a = Uint8Array.of(2, 2, 1, 3);
+  const b = Uint8Array.of(2, 1, 1, 0);
+  const c = Uint8Array.of(2, 3, 0, 2);
+  // Penumbra painted by k = 3, 1, 0, 1 raters: p = 1, 1/3, 0, 1/3.
+  it('variance of the one-hot votes is p(1 − p)', () => {
+    expect([...labelDisagreement('variance', [a, b, c], 2)]).toEqual([0, 2 / 9, 0, 2 / 9].map(Math.fround));
+  });
+  it('entropy of painted / not painted, at most 1 bit', () => {
+    const h = -(1 / 3) * Math.log2(1 / 3) - (2 / 3) * Math.log2(2 / 3); // 0.918 bits
+    expect([...labelDisagreement('entropy', [a, b, c], 2)]).toEqual([0, h, 0, h].map(Math.fround));
+    // Core: k = 0, 1, 2, 0 → the same h at voxels 1 and 2 (1 of 3 and 2 of 3 are equally split).
+    expect([...labelDisagreement('entropy', [a, b, c], 1)]).toEqual([0, h, h, 0].map(Math.fround));
+    expect(disagreementMax('entropy', 3, true)).toBe(1);
+    expect(disagreementMax('entropy', 3)).toBe(Math.log2(3));
   });
 });

@@ -14,11 +14,14 @@ import type { UncertainAs } from './labels';
 
 export type DisagreementMeasure = 'entropy' | 'variance';
 
-/** The largest value the measure can take with `raterCount` raters (a fixed colour scale). */
-export function disagreementMax(measure: DisagreementMeasure, raterCount: number): number {
+/**
+ * The largest value the measure can take with `raterCount` raters (a fixed colour scale); `oneLabel`
+ * for labelDisagreement, whose entropy has two categories (painted or not), so at most 1 bit.
+ */
+export function disagreementMax(measure: DisagreementMeasure, raterCount: number, oneLabel = false): number {
   if (!Number.isInteger(raterCount) || raterCount < 1)
     throw new Error(`disagreement needs a positive whole number of raters, got ${raterCount}`);
-  return measure === 'entropy' ? Math.log2(Math.min(raterCount, 3)) : 0.25;
+  return measure === 'entropy' ? Math.log2(Math.min(raterCount, oneLabel ? 2 : 3)) : 0.25;
 }
 
 function checkInputs(labelmaps: readonly Uint8Array[], outLength: number): number {
@@ -87,4 +90,31 @@ export function disagreementMap(
   out?: Float32Array,
 ): Float32Array {
   return measure === 'entropy' ? labelEntropy(labelmaps, out) : voteVariance(labelmaps, uncertainAs, out);
+}
+
+/**
+ * Disagreement about one label of a multi-label table: of whether each rater painted `label` there
+ * (k of R did; uncertain and other labels are "not painted"). Entropy H = −p·log2 p − (1−p)·log2(1−p)
+ * and variance p(1 − p), with p = k/R: the two measures above on the label's one-hot votes.
+ */
+export function labelDisagreement(
+  measure: DisagreementMeasure,
+  labelmaps: readonly Uint8Array[],
+  label: number,
+  out: Float32Array = new Float32Array(labelmaps[0]?.length ?? 0),
+): Float32Array {
+  const n = checkInputs(labelmaps, out.length);
+  const r = labelmaps.length;
+  // The value for every possible count k, computed once.
+  const byCount = new Float64Array(r + 1);
+  for (let k = 0; k <= r; k++) {
+    const p = k / r;
+    byCount[k] = measure === 'variance' ? p * (1 - p) : k === 0 || k === r ? 0 : -p * Math.log2(p) - (1 - p) * Math.log2(1 - p);
+  }
+  for (let i = 0; i < n; i++) {
+    let k = 0;
+    for (const lm of labelmaps) if (lm[i] === label) k++;
+    out[i] = byCount[k];
+  }
+  return out;
 }

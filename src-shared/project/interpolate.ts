@@ -15,83 +15,12 @@
  * that are 0 are written. Foreground = any non-zero label. The labelmap is i fastest, then j, then k
  * (axial slices along k), as everywhere in Quorum. Environment-free.
  */
-
-/** A very large squared distance standing for "no such pixel in this slice". */
-const FAR = 1e20;
+import { squaredEdt } from '../metrics/edt';
 
 /**
- * 1-D squared Euclidean distance transform (Felzenszwalb & Huttenlocher 2012) of `f` (n samples at
- * `step` apart, read with stride `stride` from `offset`), written back in place. Scratch arrays
- * come from the caller, sized ≥ n (v, z need n + 1).
- */
-function edt1d(
-  data: Float64Array,
-  offset: number,
-  stride: number,
-  n: number,
-  step: number,
-  f: Float64Array,
-  d: Float64Array,
-  v: Int32Array,
-  z: Float64Array,
-): void {
-  const w2 = step * step;
-  for (let q = 0; q < n; q++) f[q] = data[offset + q * stride];
-  let k = 0;
-  v[0] = 0;
-  z[0] = -Infinity;
-  z[1] = Infinity;
-  for (let q = 1; q < n; q++) {
-    // z[0] is −∞, so the loop stops at k = 0 at the latest.
-    let s = (f[q] + w2 * q * q - (f[v[k]] + w2 * v[k] * v[k])) / (2 * w2 * (q - v[k]));
-    while (s <= z[k]) {
-      k--;
-      s = (f[q] + w2 * q * q - (f[v[k]] + w2 * v[k] * v[k])) / (2 * w2 * (q - v[k]));
-    }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = Infinity;
-  }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while (z[k + 1] < q) k++;
-    const dq = (q - v[k]) * step;
-    d[q] = dq * dq + f[v[k]];
-  }
-  for (let q = 0; q < n; q++) data[offset + q * stride] = d[q];
-}
-
-interface Scratch {
-  f: Float64Array;
-  d: Float64Array;
-  v: Int32Array;
-  z: Float64Array;
-}
-
-function scratchFor(n: number): Scratch {
-  return { f: new Float64Array(n), d: new Float64Array(n), v: new Int32Array(n + 1), z: new Float64Array(n + 2) };
-}
-
-/** Squared distance (mm²) from each pixel to the nearest pixel where `target` holds, in place in `out`. */
-function squaredDistanceTo(
-  inside: Uint8Array,
-  target: 0 | 1,
-  nx: number,
-  ny: number,
-  sx: number,
-  sy: number,
-  out: Float64Array,
-  s: Scratch,
-): void {
-  for (let p = 0; p < nx * ny; p++) out[p] = (inside[p] ? 1 : 0) === target ? 0 : FAR;
-  for (let j = 0; j < ny; j++) edt1d(out, j * nx, 1, nx, sx, s.f, s.d, s.v, s.z);
-  for (let i = 0; i < nx; i++) edt1d(out, i, nx, ny, sy, s.f, s.d, s.v, s.z);
-}
-
-/**
- * The signed distance map (mm) of one slice's foreground (`inside[p]` non-zero), written to `out`.
- * An empty slice is +FAR everywhere.
+ * The signed distance map (mm) of one slice's foreground (`inside[p]` non-zero), written to `out`:
+ * the metrics' exact EDT run on the slice as a one-slice volume, once to the foreground and once to
+ * the background. An empty slice is +Infinity everywhere, a full one −Infinity.
  */
 export function signedDistance2d(
   inside: Uint8Array,
@@ -103,11 +32,13 @@ export function signedDistance2d(
 ): Float64Array {
   if (inside.length !== nx * ny || out.length !== nx * ny)
     throw new Error(`signedDistance2d: expected ${nx}×${ny} = ${nx * ny} pixels, got ${inside.length} in and ${out.length} out`);
-  const s = scratchFor(Math.max(nx, ny));
-  const toBackground = new Float64Array(nx * ny);
-  squaredDistanceTo(inside, 1, nx, ny, sx, sy, out, s);
-  squaredDistanceTo(inside, 0, nx, ny, sx, sy, toBackground, s);
-  for (let p = 0; p < nx * ny; p++) out[p] = inside[p] ? -Math.sqrt(toBackground[p]) : Math.sqrt(out[p]);
+  const dims = [nx, ny, 1] as const;
+  const spacing = [sx, sy, 1] as const;
+  const toForeground = squaredEdt(inside, dims, spacing, out);
+  const outside = new Uint8Array(nx * ny);
+  for (let p = 0; p < nx * ny; p++) outside[p] = inside[p] ? 0 : 1;
+  const toBackground = squaredEdt(outside, dims, spacing);
+  for (let p = 0; p < nx * ny; p++) out[p] = inside[p] ? -Math.sqrt(toBackground[p]) : Math.sqrt(toForeground[p]);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countLabels, findInvalidLabels, isLabelValue, LabelValue, toLabelmap } from './labels';
+import { countLabelled, countLabels, findInvalidLabels, isLabelValue, labelValueSet, LabelValue, toLabelmap } from './labels';
 
 describe('label values', () => {
   it('are 0 background, 1 lesion, 2 uncertain', () => {
@@ -9,8 +9,26 @@ describe('label values', () => {
 
   it('finds every kind of invalid value, with the first position', () => {
     expect(findInvalidLabels(Uint8Array.of(0, 1, 2, 2, 0))).toBeNull();
-    expect(findInvalidLabels(Float32Array.of(0, 1, 0.5, NaN, 7, 7, 2))).toEqual({ count: 4, firstIndex: 2, examples: [0.5, NaN, 7] });
-    expect(findInvalidLabels(Int16Array.of(0, -2))).toEqual({ count: 1, firstIndex: 1, examples: [-2] });
+    const allowed = '{0, 1, 2}';
+    expect(findInvalidLabels(Float32Array.of(0, 1, 0.5, NaN, 7, 7, 2))).toEqual({
+      count: 4,
+      firstIndex: 2,
+      examples: [0.5, NaN, 7],
+      allowed,
+    });
+    expect(findInvalidLabels(Int16Array.of(0, -2))).toEqual({ count: 1, firstIndex: 1, examples: [-2], allowed });
+  });
+
+  it("checks against a project's own label values", () => {
+    const coreAndPenumbra = labelValueSet([1, 2, 3]);
+    expect(findInvalidLabels(Uint8Array.of(0, 3, 2, 1), coreAndPenumbra)).toBeNull();
+    expect(findInvalidLabels(Uint8Array.of(0, 3, 4, 9, 4, 255), coreAndPenumbra)).toEqual({
+      count: 4,
+      firstIndex: 2,
+      examples: [4, 9, 255],
+      allowed: '{0, 1, 2, 3}',
+    });
+    expect(countLabelled(Uint8Array.of(0, 3, 0, 7))).toBe(2);
   });
 
   it('counts labels', () => {

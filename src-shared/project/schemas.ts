@@ -4,8 +4,7 @@
  * Each schema is checked at compile time to infer exactly the hand-written type in types.ts (which
  * keeps the per-member documentation), and schemas.test.ts parses real store output with them.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { SEQUENCE_KINDS } from './sequences';
 import type {
   AnnotationVersion,

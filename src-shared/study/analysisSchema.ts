@@ -3,8 +3,7 @@
  * receiving end like every other channel. Kept beside the interfaces it mirrors; a test parses a
  * real analysis through it, so the two cannot drift apart silently.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { AI_VERDICTS } from './analysis';
 
 const num = z.number();

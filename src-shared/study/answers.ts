@@ -6,8 +6,7 @@
  *
  * Answers speak in labels (A/B) only; analysis.ts maps them to sources after the study is closed.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import type { StudyConfig, StudyState } from './design';
 import type { ServerTrial } from './trials';
 

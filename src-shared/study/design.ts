@@ -7,8 +7,7 @@
  * This file is server-side knowledge: a StudyConfig names the sources, so it must never be sent to a
  * reader while the study runs (see blinding.ts and trials.ts for what a reader receives).
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 
 const id = z.string().min(1).max(200);
 

@@ -2,8 +2,7 @@
  * zod schema of `StudyMrmc` (mrmcStudy.ts, mrmc.ts), for the report channel's result, kept beside
  * the interfaces it mirrors; the service test parses a real analysis through it.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 
 const num = z.number();
 

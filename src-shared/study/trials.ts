@@ -11,8 +11,7 @@
  * Paired mode: one trial per case and unordered source pair; label A is on the left. Single mode:
  * one trial per case and source, label A only.
  */
-import '../api/zodSetup';
-import { z } from 'zod';
+import { z } from '../zod';
 import { sourcePairs, type StudyConfig, type StudyMode, type StudyQuestions, studyQuestionsSchema } from './design';
 import { balancedFlags, streamFor, studyOrders } from './randomisation';
 

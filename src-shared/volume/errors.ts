@@ -1,11 +1,12 @@
 /**
- * The one error type the readers throw. Its `code` is the API's error code, so the services can turn
- * it into `{ ok: false, error }` without guessing, and its message is written for a person.
+ * The one error type the readers throw. Its `code` is one of Quorum's error kinds (src-shared/
+ * errors.ts), which the API contract shares, so the services can turn it into `{ ok: false, error }`
+ * without guessing, and its message is written for a person.
  */
-import type { ApiError } from '../api/contract';
+import type { ErrorCode } from '../errors';
 
 export type VolumeReadErrorCode = Extract<
-  ApiError['code'],
+  ErrorCode,
   'corrupt-file' | 'too-large' | 'bad-geometry' | 'unsupported-file' | 'multiple-series'
 >;
 

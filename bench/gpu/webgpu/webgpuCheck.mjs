@@ -4,18 +4,11 @@
 // largest difference and the timings. A fallback adapter (SwiftShader) is not a GPU: the check page
 // refuses it unless allowFallbackAdapter is passed — only the CPU smoke test does (the app itself
 // treats it as unavailable, src-renderer/workers/inference.worker.ts).
-import { serve } from './server.mjs';
+import { listening, serve } from './server.mjs';
 
 /** Starts the check page's static server (COOP/COEP) on `port` (0: any free port); models from `modelDir`. */
 export async function startCheckServer(port = 0, modelDir = undefined) {
-  const server = serve(port, modelDir);
-  await new Promise((resolve, reject) => {
-    if (server.listening) resolve(undefined);
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const address = server.address();
-  return { url: `http://localhost:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+  return listening(serve(port, modelDir));
 }
 
 /**

@@ -9,6 +9,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL_PRESETS } from '../../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
 import { loadDicomCase } from '../dicomCase';
 import { readDicom, str } from '../exchange/dicomNatural';
@@ -88,6 +89,7 @@ describe.skipIf(missing)('DICOMweb archive (Orthanc)', () => {
     const lm = new Uint8Array(nx * ny * nz);
     for (let k = 4; k < 9; k++) for (let j = 90; j < 120 + k; j++) for (let i = 30; i < 50; i++) lm[i + nx * (j + ny * k)] = 1;
     const seg = encodeDicomSeg(lm, g, await readDicomSource(folder, g), {
+      labels: LABEL_PRESETS.stroke.labels,
       seriesDescription: 'archive test',
       creator: 'Tester',
       softwareVersion: '0.0.0-test',

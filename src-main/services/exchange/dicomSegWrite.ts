@@ -1,8 +1,8 @@
 /**
  * Quorum labelmap → binary DICOM Segmentation (SEG IOD, Segmentation Storage 1.2.840.10008.5.1.4.1.1.66.4),
- * written with dcmjs's dataset writer. One segment per label value present: 1 "Lesion", 2
- * "Uncertain lesion" (binary SEG cannot hold overlapping labels in one frame, but a Quorum voxel has
- * one value, so two segments are exact). Frames: for each segment, each slice k that holds at least
+ * written with dcmjs's dataset writer. One segment per label of the project's table present in the
+ * labelmap, named after it (binary SEG cannot hold overlapping labels in one frame, but a Quorum
+ * voxel has one value, so one segment per value is exact). Frames: for each segment, each slice k that holds at least
  * one voxel of it, in k order; every frame carries its plane position (the source slice's own
  * ImagePositionPatient), its segment number, dimension index values (segment, k + 1) and a
  * reference to the source instance, so a reader can place frames by geometry or by reference
@@ -16,6 +16,7 @@
  * Plain Node.
  */
 import dcmjs, { type NaturalDataset } from 'dcmjs';
+import type { LabelTable } from '../../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
 import type { DicomSource } from './dicomSource';
 
@@ -24,19 +25,29 @@ const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 /** A UID root for Quorum's implementation class (2.25 = UUID-derived, PS3.5 B.2). */
 const IMPLEMENTATION_CLASS_UID = '2.25.302218104437437066283016236104226372785';
 
-export interface SegSegment {
-  /** The labelmap value this segment holds (1 lesion, 2 uncertain). */
+interface SegSegment {
+  /** The labelmap value this segment holds. */
   value: number;
   label: string;
   description: string;
 }
 
-export const QUORUM_SEGMENTS: readonly SegSegment[] = [
-  { value: 1, label: 'Lesion', description: 'Quorum label 1: lesion' },
-  { value: 2, label: 'Uncertain lesion', description: 'Quorum label 2: region the rater marked as uncertain lesion' },
-];
+/**
+ * The segments of a project's labels, numbered in table order. SEG import (dicomSegRead.ts) still
+ * reads a segment whose label says "uncertain" as 2 and any other as 1, which the stroke table's
+ * names (Lesion, Uncertain) round-trip exactly.
+ */
+function segmentsOf(labels: LabelTable): SegSegment[] {
+  return labels.map((l) => ({
+    value: l.value,
+    label: l.name.slice(0, 64),
+    description: `Quorum label ${l.value}: ${l.name}${l.uncertain ? ', a region the rater marked as uncertain' : ''}`.slice(0, 64),
+  }));
+}
 
 export interface SegWriteOptions {
+  /** The project's label table: one segment per label present. */
+  labels: LabelTable;
   seriesDescription: string;
   /** Who made it, e.g. the rater's name (ContentCreatorName). */
   creator: string;
@@ -74,12 +85,11 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
   const plane = nx * ny;
   if (labelmap.length !== plane * nz) throw new Error(`labelmap has ${labelmap.length} voxels, the grid ${nx}×${ny}×${nz}`);
   if (source.slices.length !== nz) throw new Error(`the source series has ${source.slices.length} slices, the grid ${nz}`);
-  let frames = QUORUM_SEGMENTS.map((s, i) => ({ segment: s, number: i + 1, ks: slicesWith(labelmap, g, s.value) })).filter(
-    (f) => f.ks.length > 0,
-  );
+  const segments = segmentsOf(options.labels);
+  let frames = segments.map((s, i) => ({ segment: s, number: i + 1, ks: slicesWith(labelmap, g, s.value) })).filter((f) => f.ks.length > 0);
   // An all-zero mask (a "no lesion" answer): one empty frame of segment 1, since a SEG needs a frame.
   const empty = frames.length === 0;
-  if (empty) frames = [{ segment: QUORUM_SEGMENTS[0], number: 1, ks: [0] }];
+  if (empty) frames = [{ segment: segments[0], number: 1, ks: [0] }];
   const frameList = frames.flatMap((f) => f.ks.map((k) => ({ segNumber: f.number, value: empty ? -1 : f.segment.value, k })));
 
   // OB values have even length: pad the packed bits with one zero byte when needed.

@@ -113,7 +113,7 @@ export function createNativeInference(options: NativeInferenceOptions): NativeIn
       },
       samples: r.samples,
       volumes: r.volumes,
-      grid: { targetDims: [...r.grid.targetDims], windows: r.grid.windows, runs: r.grid.runs },
+      grid: { ...r.grid, targetDims: [...r.grid.targetDims] },
       timings: r.timings,
       sessionRunMs: e.sessionRunMs,
       provenance: inferenceProvenance(input.model.manifest, r, {

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LabelTable } from '../../../src-shared/project/labelTable';
 import type { UncertainAs } from '../../../src-shared/project/labels';
 import type { Worklist, WorklistFilter } from '../../../src-shared/project/reviewSession';
 import type {
@@ -39,6 +40,7 @@ import { importBatch, type ImportBatchInput, type ImportBatchResult } from './im
 import * as reviews from './reviews';
 import { isOpenEnrolment, setOpenEnrolment } from './enrolment';
 import { checkIntegrity, integrityFor, type IntegrityReport } from './integrity';
+import { readLabelTable, setLabelTable } from './labelTable';
 import { migrate, type MigrationResult } from './migrate';
 import * as modelResults from './modelResults';
 import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './ownerLock';
@@ -98,10 +100,9 @@ export class ProjectStore {
     let db: Db | null = null;
     try {
       db = new Db(dbPath);
-      // One owner process (ownerLock.ts): hold SQLite's lock for the whole session instead of taking
-      // and dropping it (a mkdir/rmdir pair in this VFS) around every statement. FULL sync: a
-      // committed version survives power loss. WAL is unavailable in this VFS (no shared memory).
-      db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+      // One owner process (ownerLock.ts); the connection holds SQLite's lock for the whole session
+      // and writes through a WAL (sqlite.ts explains why not the rollback journal).
+      db.exec('PRAGMA foreign_keys = ON;');
       const ctx = makeContext(new SqlitePort(db), root, options.appVersion);
       const migration = migrate(db, options.migrations ?? MIGRATIONS);
       const projectId = await ensureProjectId(ctx);
@@ -375,6 +376,15 @@ export class ProjectStore {
     return await reviews.addFlag(this.ctx, await this.s(session), input);
   }
 
+  // The label table (issue 14): every signed-in role reads it; only an admin changes it (labelTable.ts).
+  labels(session: Session): LabelTable {
+    this.s(session);
+    return readLabelTable(this.ctx);
+  }
+  setLabels(session: Session, table: LabelTable): LabelTable {
+    return setLabelTable(this.ctx, this.s(session), table);
+  }
+
   // Review sessions (issue 6): worklist, reviewer actions, time on task
   /** One row per rater × case the session may see (annotators: their own), filtered; progress over all rows. */
   async worklist(session: Session, filter?: WorklistFilter): Promise<Worklist> {
@@ -398,6 +408,9 @@ export class ProjectStore {
   }
   async exportCase(session: Session, caseId: string, outDir: string, options: exporter.ExportOptions): Promise<exporter.ExportedCase> {
     return await exporter.exportCase(this.ctx, await this.s(session), caseId, outDir, options);
+  }
+  async raterMasks(session: Session, caseId: string): Promise<exporter.RaterMask[]> {
+    return await exporter.raterMasks(this.ctx, await this.s(session), caseId);
   }
   async versionsCsv(session: Session): Promise<string> {
     return await exporter.versionsCsv(this.ctx, await this.s(session));

@@ -12,16 +12,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isGzip } from '../../../src-shared/nifti';
 
 export const ANNOTATIONS_DIR = 'annotations';
 export const TEMP_PREFIX = '.tmp-';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
 export function annotationFileName(hash: string, bytes: Uint8Array): string {

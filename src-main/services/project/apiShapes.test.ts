@@ -3,7 +3,7 @@
  * really returns, and the labelmap wire payload round-trips and refuses the wrong size.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from '../../../src-shared/zod';
 import {
   annotationVersionSchema,
   auditEntrySchema,

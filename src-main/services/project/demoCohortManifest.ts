@@ -6,7 +6,7 @@
  *
  * Paths are relative to the folder holding cohort.json. Volumes are in ml on the case grid.
  */
-import { z } from 'zod';
+import { z } from '../../../src-shared/zod';
 
 export const COHORT_FILE = 'cohort.json';
 /** Bumped whenever the generator's output changes, so set-up regenerates an old cohort. */

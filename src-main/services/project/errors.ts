@@ -11,7 +11,7 @@ export type ProjectErrorCode =
   | 'not-found'
   /** A mask whose grid does not match the case image. */
   | 'bad-geometry'
-  /** A mask with values outside {0, 1, 2}. */
+  /** A mask with values outside the project's label table (0 and its values). */
   | 'bad-labels'
   /** A file that cannot be read as NIfTI, or a stored file whose hash no longer matches. */
   | 'corrupt-file'

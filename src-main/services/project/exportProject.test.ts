@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readNifti } from '../../../src-shared/nifti';
 import { sha256Hex } from './annotationFiles';
+import { LABEL_PRESETS } from '../../../src-shared/project/labelTable';
 import { VERSIONS_CSV_HEADER } from './exportProject';
 import { GRID, labelmapWith, modelProvenance, openTemp, populated, tempDir, VOXELS } from './testSupport';
 
@@ -40,16 +41,59 @@ describe('consensus', () => {
       expect(lesion.raterIds.length).toBe(3);
       expect(lesion.majorityVotes).toBe(2);
       expect(head(lesion.majority)).toEqual([1, 0, 1, 0]);
-      expect(head(lesion.soft)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
-      expect(tailIsZero(lesion.soft) && tailIsZero(lesion.majority)).toBe(true);
+      expect(head(lesion.soft[0].map)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
+      expect(tailIsZero(lesion.soft[0].map) && tailIsZero(lesion.majority)).toBe(true);
       const bg = await t.store.consensus(t.reviewer, t.caseA.caseId, 'background');
       expect(head(bg.majority)).toEqual([1, 0, 0, 0]);
-      expect(head(bg.soft)).toEqual([2 / 3, 0, 1 / 3, 0].map(Math.fround));
+      expect(head(bg.soft[0].map)).toEqual([2 / 3, 0, 1 / 3, 0].map(Math.fround));
       const half = await t.store.consensus(t.reviewer, t.caseA.caseId, 'half');
       expect(head(half.majority)).toEqual([1, 0, 0, 0]);
-      expect(head(half.soft)).toEqual([2 / 3, 1 / 6, 1 / 2, 0].map(Math.fround));
+      expect(head(half.soft[0].map)).toEqual([2 / 3, 1 / 6, 1 / 2, 0].map(Math.fround));
     } finally {
       t.store.close();
+    }
+  });
+});
+
+describe('consensus under a multi-label table', () => {
+  /**
+   * Core/penumbra (1 core, 2 penumbra, 3 uncertain), three raters on voxels 0..4, by hand:
+   *   voxel:   0  1  2  3  4
+   *   Alice:   1  1  2  3  0
+   *   Bob:     1  2  2  3  2
+   *   Carol:   2  3  2  1  2
+   * A label needs 2 of 3 votes; uncertain (3) votes for no label.
+   *   majority:      1  0  2  0  2
+   *   soft, label 1: 2/3 1/3 0 1/3 0
+   *   soft, label 2: 1/3 1/3 1 0 2/3
+   */
+  it('exports the multi-label majority and one soft map per certain label', () => {
+    const p = populated();
+    const out = tempDir('quorum-export-labels-');
+    try {
+      p.store.setLabels(p.admin, LABEL_PRESETS['core-penumbra'].labels);
+      const carol = p.store.signIn(p.store.createRater(p.admin, 'Carol', 'annotator').raterId);
+      p.store.assign(p.admin, carol.raterId, p.caseA.caseId);
+      const caseId = p.caseA.caseId;
+      const paint = (values: number[]) => {
+        const lm = new Uint8Array(VOXELS);
+        lm.set(values);
+        return lm;
+      };
+      p.store.saveLabelmap(p.alice, { caseId, labelmap: paint([1, 1, 2, 3, 0]), status: 'submitted' });
+      p.store.saveLabelmap(p.bob, { caseId, labelmap: paint([1, 2, 2, 3, 2]), status: 'submitted' });
+      p.store.saveLabelmap(carol, { caseId, labelmap: paint([2, 3, 2, 1, 2]), status: 'submitted' });
+
+      const exported = p.store.exportCase(p.reviewer, caseId, out, { uncertainAs: 'lesion' });
+      const read = (f: { path: string } | undefined) => readNifti(fs.readFileSync(f?.path ?? '')).data;
+      const five = (a: ArrayLike<number>) => Array.from({ length: 5 }, (_, i) => a[i]);
+      expect(five(read(exported.files.find((f) => f.kind === 'majority')))).toEqual([1, 0, 2, 0, 2]);
+      const soft = exported.files.filter((f) => f.kind === 'soft');
+      expect(soft.map((f) => f.path.split('/').pop())).toEqual(['consensus_soft_label-1.nii.gz', 'consensus_soft_label-2.nii.gz']);
+      expect(five(read(soft[0]))).toEqual([2 / 3, 1 / 3, 0, 1 / 3, 0].map(Math.fround));
+      expect(five(read(soft[1]))).toEqual([1 / 3, 1 / 3, 1, 0, 2 / 3].map(Math.fround));
+    } finally {
+      p.store.close();
     }
   });
 });
@@ -76,7 +120,7 @@ describe('consensus without models', () => {
       expect(c.raterIds.length).toBe(3);
       // The three human raters' maps from the table above, unchanged.
       expect(head(c.majority)).toEqual([1, 0, 1, 0]);
-      expect(head(c.soft)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
+      expect(head(c.soft[0].map)).toEqual([2 / 3, 1 / 3, 2 / 3, 0].map(Math.fround));
       const exported = await t.store.exportCase(t.reviewer, t.caseA.caseId, out, { uncertainAs: 'lesion' });
       const raterFiles = exported.files.filter((f) => f.kind === 'rater');
       expect(raterFiles.map((f) => f.versionId)).toContain(model.version.versionId);

@@ -11,7 +11,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mayExport } from '../../../src-shared/project/blinding';
-import { majorityConsensus, majorityThreshold, softConsensus } from '../../../src-shared/project/consensus';
+import {
+  labelSoftConsensus,
+  majorityConsensus,
+  majorityThreshold,
+  multiLabelMajority,
+  softConsensus,
+} from '../../../src-shared/project/consensus';
+import { labelsEvaluated } from '../../../src-shared/project/labelTable';
 import type { UncertainAs } from '../../../src-shared/project/labels';
 import type { AnnotationVersion, SeriesGeometry, Session } from '../../../src-shared/project/types';
 import { sha256Hex } from './annotationFiles';
@@ -19,7 +26,8 @@ import { getCase, referenceGeometry } from './cases';
 import type { StoreContext } from './context';
 import { toCsv } from './csv';
 import { fail } from './errors';
-import { raterName } from './identity';
+import { readLabelTable } from './labelTable';
+import { raterName as nameOf } from './identity';
 import { encodeFloatMap, encodeLabelmap } from './maskCodec';
 import { int, text, textOrNull } from './sqlite';
 import { latestSubmittedByRater, readVersionFile, readVersionLabelmap } from './versions';
@@ -33,7 +41,13 @@ export interface CaseConsensus {
   uncertainAs: UncertainAs;
   /** Votes needed for majority: ⌊R/2⌋ + 1. */
   majorityVotes: number;
-  soft: Float32Array;
+  /**
+   * The soft reference: one map with label null under a one-label table (the binary reading, the
+   * uncertain value per uncertainAs), one per certain label (mean of the raters' one-hot masks) under
+   * a multi-label table.
+   */
+  soft: ReadonlyArray<{ readonly label: number | null; readonly map: Float32Array }>;
+  /** Binary under a one-label table; under several labels, each voxel the label a strict majority painted. */
   majority: Uint8Array;
 }
 
@@ -52,6 +66,7 @@ export async function caseConsensus(ctx: StoreContext, viewer: Session, caseId: 
   for (const v of await latestSubmittedByRater(ctx, caseId)) if (!(await isModelRater(ctx, v.raterId))) used.push(v);
   if (used.length === 0) fail('bad-request', `case ${caseId} has no submitted annotation by a human rater yet, so there is no consensus`);
   const labelmaps = await Promise.all(used.map((v) => readVersionLabelmap(ctx, viewer, v.versionId)));
+  const labels = labelsEvaluated(await readLabelTable(ctx));
   return {
     caseId,
     geometry: await referenceGeometry(ctx, caseId),
@@ -59,8 +74,12 @@ export async function caseConsensus(ctx: StoreContext, viewer: Session, caseId: 
     versionIds: used.map((v) => v.versionId),
     uncertainAs,
     majorityVotes: majorityThreshold(used.length),
-    soft: softConsensus(labelmaps, uncertainAs),
-    majority: majorityConsensus(labelmaps, uncertainAs),
+    ...(labels
+      ? {
+          soft: labels.map((label) => ({ label, map: labelSoftConsensus(labelmaps, label) })),
+          majority: multiLabelMajority(labelmaps, labels),
+        }
+      : { soft: [{ label: null, map: softConsensus(labelmaps, uncertainAs) }], majority: majorityConsensus(labelmaps, uncertainAs) }),
   };
 }
 
@@ -87,6 +106,40 @@ export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'unnamed';
 }
 
+/** One rater's exported mask: the stored bytes verbatim, or an all-zero mask for a "no lesion" answer. */
+export interface RaterMask {
+  raterId: string;
+  versionId: string;
+  /** The rater's name as reviewers see it (exports are reviewers' and admins' only). */
+  raterName: string;
+  bytes: Uint8Array;
+  extension: '.nii' | '.nii.gz';
+  noLesion: boolean;
+}
+
+/**
+ * The newest submitted mask of every rater of the case, a model's too (only the consensus leaves
+ * models out), in the form every export writes: the stored bytes verbatim, keeping their extension,
+ * so export → import is bit-exact.
+ */
+export async function raterMasks(ctx: StoreContext, viewer: Session, caseId: string): Promise<RaterMask[]> {
+  requireExport(viewer);
+  const geometry = await referenceGeometry(ctx, caseId);
+  const masks: RaterMask[] = [];
+  for (const { versionId, raterId } of await latestSubmittedByRater(ctx, caseId)) {
+    const stored = await readVersionFile(ctx, viewer, versionId);
+    const raterName = await nameOf(ctx, raterId);
+    if (stored) {
+      const extension = stored.fileName.endsWith('.nii.gz') ? '.nii.gz' : '.nii';
+      masks.push({ raterId, versionId, raterName, bytes: stored.bytes, extension, noLesion: false });
+      continue;
+    }
+    const zeros = new Uint8Array(geometry.dims[0] * geometry.dims[1] * geometry.dims[2]);
+    masks.push({ raterId, versionId, raterName, bytes: encodeLabelmap(geometry, zeros), extension: '.nii.gz', noLesion: true });
+  }
+  return masks;
+}
+
 export async function exportCase(
   ctx: StoreContext,
   viewer: Session,
@@ -105,31 +158,26 @@ export async function exportCase(
     fs.writeFileSync(p, bytes);
     files.push({ path: p, sha256: sha256Hex(bytes), ...f });
   };
-  // Every rater's file, a model's too: only the consensus leaves models out.
-  for (const { versionId, raterId } of await latestSubmittedByRater(ctx, caseId)) {
-    const stored = await readVersionFile(ctx, viewer, versionId);
-    const base = `raters/${safeName(await raterName(ctx, raterId))}__${versionId}`;
-    if (stored) {
-      // Verbatim copy keeps the exact bytes (and extension) that were stored: bit-exact round trip.
-      put(`${base}${stored.fileName.endsWith('.nii.gz') ? '.nii.gz' : '.nii'}`, stored.bytes, { kind: 'rater', raterId, versionId });
-    } else {
-      put(`${base}__no-lesion.nii.gz`, encodeLabelmap(consensus.geometry, new Uint8Array(consensus.soft.length)), {
-        kind: 'rater',
-        raterId,
-        versionId,
-      });
-    }
+  for (const m of await raterMasks(ctx, viewer, caseId)) {
+    const base = `raters/${safeName(m.raterName)}__${m.versionId}`;
+    put(`${base}${m.noLesion ? '__no-lesion' : ''}${m.extension}`, m.bytes, { kind: 'rater', raterId: m.raterId, versionId: m.versionId });
   }
   put('consensus_majority.nii.gz', encodeLabelmap(consensus.geometry, consensus.majority), {
     kind: 'majority',
     raterId: null,
     versionId: null,
   });
-  put(
-    'consensus_soft.nii.gz',
-    encodeFloatMap(consensus.geometry, consensus.soft, `Quorum soft consensus, uncertain as ${options.uncertainAs}`),
-    { kind: 'soft', raterId: null, versionId: null },
-  );
+  for (const { label, map } of consensus.soft) {
+    put(
+      label === null ? 'consensus_soft.nii.gz' : `consensus_soft_label-${label}.nii.gz`,
+      encodeFloatMap(
+        consensus.geometry,
+        map,
+        label === null ? `Quorum soft consensus, uncertain as ${options.uncertainAs}` : `Quorum soft consensus, label ${label}`,
+      ),
+      { kind: 'soft', raterId: null, versionId: null },
+    );
+  }
   return { caseId, dir, files };
 }
 

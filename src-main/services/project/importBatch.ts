@@ -17,12 +17,13 @@
 import path from 'node:path';
 import { mayManageProject } from '../../../src-shared/project/blinding';
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
-import { countLabels } from '../../../src-shared/project/labels';
+import { countLabelled } from '../../../src-shared/project/labels';
 import type { SeriesGeometry, Session, VersionStatus } from '../../../src-shared/project/types';
 import { addCase, assign, getCase, isAssigned, type NewSeries } from './cases';
 import type { StoreContext } from './context';
 import { fail, ProjectError, type ProjectErrorCode } from './errors';
 import { createRater } from './identity';
+import { allowedLabelValues } from './labelTable';
 import { decodeMask } from './maskCodec';
 import { text } from './sqlite';
 import { importMask, submitNoLesion } from './versions';
@@ -104,6 +105,7 @@ async function validate(ctx: StoreContext, viewer: Session, input: ImportBatchIn
     problems.push(`status must be "draft" or "submitted", not "${String(input.status)}"`);
   if (input.cases.length === 0) problems.push('nothing to import: no case with at least one mask was found');
   const names = new Set<string>();
+  const allowed = allowedLabelValues(ctx);
   for (const c of input.cases) {
     if (names.has(c.name)) problems.push(`case "${c.name}" appears twice in this import`);
     names.add(c.name);
@@ -136,9 +138,8 @@ async function validate(ctx: StoreContext, viewer: Session, input: ImportBatchIn
       raters.add(key);
       if (!reference) continue;
       try {
-        const labelmap = decodeMask(m.bytes, reference, m.fileName);
-        const n = countLabels(labelmap);
-        empty.push(n.lesion + n.uncertain === 0);
+        const labelmap = decodeMask(m.bytes, reference, m.fileName, allowed);
+        empty.push(countLabelled(labelmap) === 0);
       } catch (err) {
         if (!(err instanceof ProjectError)) throw err;
         problems.push(err.message, err.code);

@@ -5,18 +5,24 @@
  * so a malformed or hostile payload cannot make main allocate more than one labelmap.
  */
 import zlib from 'node:zlib';
+import { gunzipCapped, PastCapError } from '../gunzipCapped';
 import { fail } from './errors';
 
 export function inflateLabelmapPayload(gz: Uint8Array, voxelCount: number): Uint8Array {
-  let out: Buffer;
+  let out: Uint8Array;
   try {
-    out = zlib.gunzipSync(gz, { maxOutputLength: voxelCount });
+    out = gunzipCapped(gz, voxelCount);
   } catch (err) {
-    const tooBig = err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-    return fail(tooBig ? 'bad-geometry' : 'bad-request', tooBig ? `labelmap payload inflates to more than the case's ${voxelCount} voxels` : `labelmap payload is not valid gzip (${(err as Error).message})`);
+    const tooBig = err instanceof PastCapError;
+    return fail(
+      tooBig ? 'bad-geometry' : 'bad-request',
+      tooBig
+        ? `labelmap payload inflates to more than the case's ${voxelCount} voxels`
+        : `labelmap payload is not valid gzip (${(err as Error).message})`,
+    );
   }
   if (out.length !== voxelCount) fail('bad-geometry', `labelmap payload has ${out.length} voxels but the case grid has ${voxelCount}`);
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  return out;
 }
 
 export function deflateLabelmapPayload(labelmap: Uint8Array): Uint8Array {

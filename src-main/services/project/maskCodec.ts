@@ -1,14 +1,15 @@
 /**
  * Labelmap ↔ NIfTI bytes, through the shared NIfTI reader/writer (src-shared/nifti). Decoding is
  * also validation: a mask is accepted only if it parses, is one 3D volume, matches the case's
- * reference grid within tolerance and holds only 0, 1, 2. Every refusal is a ProjectError whose
- * message says what is wrong and what was expected.
+ * reference grid within tolerance and holds only 0 and the project's label values. Every refusal is
+ * a ProjectError whose message says what is wrong and what was expected.
  */
 import zlib from 'node:zlib';
-import { readNifti, writeNifti, type NiftiImage } from '../../../src-shared/nifti';
+import { isGzip, readNifti, writeNifti, type NiftiImage } from '../../../src-shared/nifti';
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
-import { findInvalidLabels } from '../../../src-shared/project/labels';
+import { findInvalidLabels, type LabelValueSet } from '../../../src-shared/project/labels';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
+import { gunzipCapped, PastCapError } from '../gunzipCapped';
 import { fail } from './errors';
 
 /**
@@ -48,13 +49,12 @@ export function encodeQuantisedProbability(geometry: SeriesGeometry, q: Uint8Arr
  * or a wildly wrong file stops there instead of filling memory.
  */
 function inflateCapped(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): Uint8Array {
-  if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
+  if (!isGzip(bytes)) return bytes;
   const cap = expected.dims[0] * expected.dims[1] * expected.dims[2] * 8 + (1 << 20);
   try {
-    const out = zlib.gunzipSync(bytes, { maxOutputLength: cap });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    return gunzipCapped(bytes, cap);
   } catch (err) {
-    const tooBig = err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+    const tooBig = err instanceof PastCapError;
     return fail(
       tooBig ? 'bad-geometry' : 'corrupt-file',
       tooBig
@@ -73,8 +73,11 @@ function parse(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): N
   }
 }
 
-/** Validates mask bytes against the case grid; returns the labelmap as Uint8. Throws before anything is written. */
-export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): Uint8Array {
+/**
+ * Validates mask bytes against the case grid and the values `allowed` (the project's label table);
+ * returns the labelmap as Uint8. Throws before anything is written.
+ */
+export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName: string, allowed: LabelValueSet): Uint8Array {
   const img = parse(bytes, expected, fileName);
   if (img.volumeCount !== 1) {
     fail('bad-geometry', `${fileName} holds ${img.volumeCount} volumes; a mask must be one 3D volume on the image grid ${JSON.stringify(expected.dims)}`);
@@ -83,12 +86,12 @@ export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName
   if (problems.length > 0) {
     fail('bad-geometry', `${fileName} does not match the case image: ${problems.join('; ')}. Resample the mask onto the image grid before importing.`);
   }
-  const bad = findInvalidLabels(img.data);
+  const bad = findInvalidLabels(img.data, allowed);
   if (bad) {
     fail(
       'bad-labels',
-      `${fileName} has ${bad.count} voxel(s) with values outside {0, 1, 2} (found ${bad.examples.join(', ')}); ` +
-        'a Quorum mask uses 0 background, 1 lesion, 2 uncertain lesion',
+      `${fileName} has ${bad.count} voxel(s) with values outside ${bad.allowed} (found ${bad.examples.join(', ')}); ` +
+        "a mask of this project holds 0 background and the values of the project's label table",
     );
   }
   return img.data instanceof Uint8Array ? img.data : Uint8Array.from(img.data);

@@ -5,8 +5,8 @@
  * writes `<db>.owner` (pid, host) before opening; a later open that finds the owner dead (same host,
  * pid gone) removes the stale lock directory and takes over. A live owner is refused with a message.
  *
- * SQLite's hot-journal rollback still happens after this: we only remove the lock marker, never the
- * journal, so an interrupted transaction is rolled back by SQLite itself on the next open.
+ * SQLite's recovery still happens after this: we only remove the lock marker, never the write-ahead
+ * log, so the next open replays the dead owner's committed transactions and drops a cut one.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -74,11 +74,17 @@ export function acquireOwnership(dbPath: string): AcquiredOwnership {
   }
   if (owner && owner.host !== os.hostname()) {
     // A different machine on a shared drive: we cannot check its pid, so refuse rather than guess.
-    throw new ProjectLockedError(`project is open on host ${owner.host} (pid ${owner.pid}); close it there, or delete ${ownerPath} if that machine crashed`);
+    throw new ProjectLockedError(
+      `project is open on host ${owner.host} (pid ${owner.pid}); close it there, or delete ${ownerPath} if that machine crashed`,
+    );
   }
   if (fs.existsSync(lockDir)) {
     fs.rmSync(lockDir, { recursive: true, force: true });
-    notes.push(owner ? `cleared a stale database lock left by process ${owner.pid}, which is no longer running` : 'cleared a stale database lock with no recorded owner');
+    notes.push(
+      owner
+        ? `cleared a stale database lock left by process ${owner.pid}, which is no longer running`
+        : 'cleared a stale database lock with no recorded owner',
+    );
   }
   const record: OwnerRecord = { pid: process.pid, host: os.hostname(), openedAt: new Date().toISOString() };
   fs.writeFileSync(ownerPath, JSON.stringify(record));

@@ -8,6 +8,7 @@
  * and the audit log, so even a bug in the store cannot rewrite history.
  */
 import { newId } from './context';
+import { labelTableMigration } from './labelTable';
 import { text, type Db } from './sqlite';
 
 export interface Migration {
@@ -363,4 +364,4 @@ const sequences: Migration = {
 };
 
 /** Every migration Quorum knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions, accounts, sequences];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions, accounts, sequences, labelTableMigration];

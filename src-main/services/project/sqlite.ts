@@ -15,8 +15,29 @@ export class Db {
   private readonly raw: RawDatabase;
   private depth = 0;
 
+  /**
+   * Every connection holds the lock for its whole life (exclusive locking) and writes through a
+   * write-ahead log. Not the rollback journal: this VFS answers xCheckReservedLock from its lock
+   * directory, which the opening connection has itself just created, so SQLite never finds a journal
+   * hot and never plays it back, and a commit killed between its database page writes would stay half
+   * applied (README, "Crash safety"). In WAL mode a commit only appends to `-wal`, and the next open replays its committed
+   * frames and drops a torn tail, with no lock check involved. WAL needs shared memory only when
+   * several connections share a file; with exclusive locking set first SQLite keeps the WAL index in
+   * the process (the VFS has no xShmMap), which is also why a connection without it cannot open a
+   * WAL database. FULL sync: a committed version survives power loss.
+   */
   constructor(path: string) {
     this.raw = new sqlite3.Database(path);
+    try {
+      this.raw.exec('PRAGMA locking_mode = EXCLUSIVE');
+      const mode = this.get('PRAGMA journal_mode = WAL');
+      // SQLite answers with the mode it kept rather than failing; anything else would be unsafe here.
+      if (mode?.journal_mode !== 'wal') throw new Error(`${path}: SQLite kept journal mode ${String(mode?.journal_mode)}, not WAL`);
+      this.raw.exec('PRAGMA synchronous = FULL');
+    } catch (err) {
+      this.raw.close();
+      throw err;
+    }
   }
 
   get isOpen(): boolean {

@@ -33,11 +33,13 @@ describe('schema and migrations', () => {
       .map((r) => text(r, 'name'));
     expect(tables).toEqual([
       'accounts',
+      'annotation_file_values',
       'annotation_versions',
       'assignments',
       'audit_log',
       'cases',
       'inference_results',
+      'label_table',
       'project_meta',
       'raters',
       'review_comments',

@@ -4,13 +4,13 @@
  * the version row and its audit entry, so the DB never names a file that is not complete on disk.
  *
  * "No lesion" is a submitted version with no_lesion = 1 and no file (file_hash NULL): the rater's
- * explicit answer, not an image. A submitted mask must contain at least one lesion or uncertain
+ * explicit answer, not an image. A submitted mask must contain at least one labelled (non-zero)
  * voxel; an empty mask is only ever a draft. So not-started (no row), empty draft, and no-lesion
  * are three different states, and `raterCaseStatus` tells them apart.
  */
 import { mayReadRaterWork, needsAssignmentToAnnotate, mayManageProject } from '../../../src-shared/project/blinding';
 import { raterCaseStatus } from '../../../src-shared/project/annotationStatus';
-import { countLabels, findInvalidLabels } from '../../../src-shared/project/labels';
+import { countLabelled, findInvalidLabels } from '../../../src-shared/project/labels';
 import type { AnnotationVersion, RaterCaseStatus, Session, VersionOrigin, VersionStatus } from '../../../src-shared/project/types';
 import { AnnotationFileError, type StoredFile } from './annotationFiles';
 import { appendAudit } from './audit';
@@ -18,6 +18,7 @@ import { isAssigned, referenceGeometry } from './cases';
 import { newId, nowIso, type StoreContext } from './context';
 import { UniqueViolation } from './dbPort';
 import { fail, ProjectError } from './errors';
+import { allowedLabelValues } from './labelTable';
 import { decodeMask, encodeLabelmap } from './maskCodec';
 import { int, text, textOrNull, type Row } from './sqlite';
 
@@ -96,8 +97,7 @@ function checkStatus(status: VersionStatus): void {
 }
 
 function refuseEmptySubmit(labelmap: Uint8Array): void {
-  const c = countLabels(labelmap);
-  if (c.lesion + c.uncertain === 0) {
+  if (countLabelled(labelmap) === 0) {
     fail('bad-request', 'cannot submit an empty mask: if the case has no lesion, submit the explicit "no lesion" answer instead');
   }
 }
@@ -189,8 +189,12 @@ export async function saveLabelmap(ctx: StoreContext, viewer: Session, input: Sa
   if (!(input.labelmap instanceof Uint8Array) || input.labelmap.length !== n) {
     fail('bad-geometry', `labelmap has ${input.labelmap?.length ?? 0} voxels but the case grid ${JSON.stringify(geometry.dims)} has ${n}`);
   }
-  const bad = findInvalidLabels(input.labelmap);
-  if (bad) fail('bad-labels', `labelmap has ${bad.count} voxel(s) outside {0, 1, 2} (found ${bad.examples.join(', ')})`);
+  const bad = findInvalidLabels(input.labelmap, allowedLabelValues(ctx));
+  if (bad)
+    fail(
+      'bad-labels',
+      `labelmap has ${bad.count} voxel(s) outside ${bad.allowed}, this project's labels (found ${bad.examples.join(', ')})`,
+    );
   if (input.status === 'submitted') refuseEmptySubmit(input.labelmap);
   const bytes = encodeLabelmap(geometry, input.labelmap);
   // The parent check and the new row in one transaction: a save from another tab cannot slip between them.
@@ -223,7 +227,7 @@ export interface ImportMaskInput {
 export async function importMask(ctx: StoreContext, viewer: Session, input: ImportMaskInput): Promise<AnnotationVersion> {
   checkStatus(input.status);
   const raterId = await checkWriter(ctx, viewer, input.caseId, input.raterId);
-  const labelmap = decodeMask(input.bytes, await referenceGeometry(ctx, input.caseId), input.fileName);
+  const labelmap = decodeMask(input.bytes, await referenceGeometry(ctx, input.caseId), input.fileName, await allowedLabelValues(ctx));
   if (input.status === 'submitted') refuseEmptySubmit(labelmap);
   return await ctx.db.transaction(async () => {
     const parent = await resolveParent(ctx, raterId, input.caseId, undefined);
@@ -337,7 +341,7 @@ export async function readVersionLabelmap(ctx: StoreContext, viewer: Session, ve
   const geometry = await referenceGeometry(ctx, v.caseId);
   const file = await readVersionFile(ctx, viewer, versionId);
   if (!file) return new Uint8Array(geometry.dims[0] * geometry.dims[1] * geometry.dims[2]);
-  return decodeMask(file.bytes, geometry, file.fileName);
+  return decodeMask(file.bytes, geometry, file.fileName, allowedLabelValues(ctx));
 }
 
 /** Status of one rater on one case; an annotator may only ask about themselves. */

@@ -16,6 +16,7 @@
  */
 import zlib from 'node:zlib';
 import type { ReaderTrialPayload } from '../../../src-shared/api/studyChannels';
+import { bytesToBase64 } from '../../../src-shared/encoding/base64';
 import type { StudyConfig } from '../../../src-shared/study/design';
 import { sourceOfLabel, type ServerTrial, type TrialLabel } from '../../../src-shared/study/trials';
 import type { StoreContext } from '../project/context';
@@ -60,9 +61,7 @@ export async function buildTrialPayloads(
     if (encoded === undefined) {
       const source = config.sources.find((s) => s.sourceId === sourceId);
       if (!source) throw new Error(`internal: a trial of ${config.studyId} refers to an unknown source`);
-      encoded = zlib
-        .gzipSync(await sourceMask(ctx, caseId, source.ref, await versionsOf(caseId, sourceId)), { level: 6 })
-        .toString('base64');
+      encoded = bytesToBase64(zlib.gzipSync(await sourceMask(ctx, caseId, source.ref, await versionsOf(caseId, sourceId)), { level: 6 }));
       masks.set(key, encoded);
     }
     return encoded;

@@ -17,6 +17,7 @@ import { majorityConsensus } from '../../../src-shared/project/consensus';
 import type { SourceRef, StudySource } from '../../../src-shared/study/design';
 import { referenceGeometry } from '../project/cases';
 import type { StoreContext } from '../project/context';
+import { allowedLabelValues } from '../project/labelTable';
 import { decodeMask } from '../project/maskCodec';
 import { numOrNull, text, textOrNull } from '../project/sqlite';
 
@@ -69,7 +70,7 @@ async function versionLabelmap(ctx: StoreContext, versionId: string, voxels: num
   const name = textOrNull(r, 'file_name');
   if (hash === null || name === null) return new Uint8Array(voxels);
   const geometry = await referenceGeometry(ctx, text(r, 'case_id'));
-  return decodeMask(await ctx.blobs.read(name, hash), geometry, name);
+  return decodeMask(await ctx.blobs.read(name, hash), geometry, name, await allowedLabelValues(ctx));
 }
 
 /** The binary mask (0/1) a source shows on a case, from the versions frozen when the study opened. */

@@ -2,12 +2,14 @@
  * The metrics of one comparison (model vs majority by default) under the convention shown: label,
  * value, unit and the convention's name on every row, the definition as a tooltip, and NaN written
  * as NaN with the empty-case reason — never as 0 or 1. Below, the model against the soft reference
- * by the Dice semimetric, the only soft Dice that is maximal at x = y.
+ * by the Dice semimetric, the only soft Dice that is maximal at x = y. Under a table with several
+ * certain labels the binary table gives way to a column per label and the label mean.
  */
 import { useState } from 'react';
 import type { CaseEvaluation, Comparison } from '../../../src-shared/evaluation/types';
 import { CONVENTION_LABELS, emptyCaseText, formatValue, metricRows } from '../../../src-shared/evaluation/metricCatalog';
 import { useEvaluationState } from '../../state/evaluationState';
+import { PerLabelMetrics } from './PerLabelMetrics';
 
 const KIND_LABEL: Record<Comparison['kind'], string> = {
   'model-majority': 'vs majority',
@@ -67,7 +69,8 @@ export function ComparisonMetrics({ result }: { result: CaseEvaluation }) {
           ))}
         </select>
       )}
-      {chosen && r && (
+      {chosen?.perLabel && <PerLabelMetrics perLabel={chosen.perLabel} convention={convention} />}
+      {chosen && r && !chosen.perLabel && (
         <table
           className="metrics-table"
           data-testid="metrics-table"

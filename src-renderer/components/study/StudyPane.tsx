@@ -52,7 +52,11 @@ export function StudyPane({ label, image, window: win, mask, slice, showOutline,
     source.height = ny;
     const sctx = source.getContext('2d');
     if (!sctx) return;
-    sctx.putImageData(new ImageData(sliceRgba(image.voxels, image.dims, slice, win) as Uint8ClampedArray<ArrayBuffer>, nx, ny), 0, 0);
+    sctx.putImageData(
+      new ImageData(sliceRgba(image.voxels, image.dims, slice, win, image.inverted) as Uint8ClampedArray<ArrayBuffer>, nx, ny),
+      0,
+      0,
+    );
     // Radiological convention (patient left on the right, anterior up), the same for every label.
     const { flipX, flipY } = radiologicalFlips(image.direction);
     ctx.setTransform(flipX ? -1 : 1, 0, 0, flipY ? -1 : 1, flipX ? el.width : 0, flipY ? el.height : 0);

@@ -1,5 +1,6 @@
 /** The reader-study viewer's pixel helpers, on masks small enough to count edges by hand. */
 import { describe, expect, it } from 'vitest';
+import { invertsGrey } from '../../viewer/greyDisplay';
 import {
   dragWindow,
   outlineSegments,
@@ -54,9 +55,21 @@ describe('slices and windows', () => {
     expect(Array.from(voxelsFromBytes(bytes, 'int16'))).toEqual([16, -1]);
     // Window [10, 265]: 255 grey levels over 255 units, so grey = value − 10, clamped to 0–255.
     const v = new Float32Array([10, 61, 300, 5]);
-    const rgba = sliceRgba(v, [2, 2, 1], 0, [10, 265]);
+    const rgba = sliceRgba(v, [2, 2, 1], 0, [10, 265], false);
     expect(Array.from(rgba.filter((_, i) => i % 4 === 0))).toEqual([0, 51, 255, 0]);
     expect(rgba[3]).toBe(255);
+  });
+
+  it('shows a MONOCHROME1 volume inverted, same window, values untouched', () => {
+    const v = new Float32Array([10, 61, 300, 5]);
+    const normal = sliceRgba(v, [2, 2, 1], 0, [10, 265], false);
+    // The study image of a MONOCHROME1 volume says so (greyDisplay.ts), and its slice is drawn inverted:
+    const inverted = sliceRgba(v, [2, 2, 1], 0, [10, 265], invertsGrey({ displayInverted: true }));
+    for (let p = 0; p < 4; p++) for (let c = 0; c < 3; c++) expect(inverted[4 * p + c]).toBe(255 - normal[4 * p + c]);
+    expect(Array.from(inverted.filter((_, i) => i % 4 === 0))).toEqual([255, 204, 0, 255]);
+    expect(inverted[3]).toBe(255);
+    expect(Array.from(v)).toEqual([10, 61, 300, 5]);
+    expect(invertsGrey({})).toBe(false);
   });
 
   it('windows on the 1st–99th percentile of non-zero voxels', () => {

@@ -64,12 +64,16 @@ export function dragWindow(win: readonly [number, number], dx: number, dy: numbe
   return [level - width / 2, level + width / 2];
 }
 
-/** Slice k (i fastest, then j) as grey RGBA, i to the right and j downwards. */
+/**
+ * Slice k (i fastest, then j) as grey RGBA, i to the right and j downwards; `inverted` (MONOCHROME1,
+ * viewer/greyDisplay.ts) shows the window's low end white, as the viewer does.
+ */
 export function sliceRgba(
   voxels: Voxels,
   dims: readonly [number, number, number],
   k: number,
   window: readonly [number, number],
+  inverted: boolean,
   out?: Uint8ClampedArray,
 ): Uint8ClampedArray {
   const [nx, ny] = dims;
@@ -79,7 +83,9 @@ export function sliceRgba(
   const scale = 255 / (hi - lo);
   const base = k * plane;
   for (let p = 0; p < plane; p++) {
-    const g = (Number(voxels[base + p]) - lo) * scale;
+    const windowed = (Number(voxels[base + p]) - lo) * scale;
+    // The clamped array clamps either way: below the window is black, or white when inverted.
+    const g = inverted ? 255 - windowed : windowed;
     const o = p * 4;
     rgba[o] = g;
     rgba[o + 1] = g;

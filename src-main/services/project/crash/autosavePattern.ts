@@ -14,7 +14,8 @@ export const CRASH_GRID: SeriesGeometry = {
 
 /**
  * Every third save is the explicit "no lesion" answer: a DB-only write with no file, so the loop
- * spends more of its time inside SQLite transactions and some kills land there (hot journal).
+ * spends more of its time inside SQLite transactions and some kills land there
+ * (a commit cut in the write-ahead log).
  */
 export function isNoLesionSave(k: number): boolean {
   return k % 3 === 0;
