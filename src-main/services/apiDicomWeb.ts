@@ -59,8 +59,9 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
 
   /**
    * Copies the series into the project and adds its case. A cancel aborts the retrieval; one that
-   * comes after it (while the copy opens) is honoured just before the case is added, with no await
-   * in between, so a cancel that was acknowledged always means no case.
+   * comes after it (while the copy opens) is honoured just before the case is added. The store's
+   * add awaits, so from that moment the add leaves `running` (with no await in between): a later
+   * cancel is answered "nothing to cancel", and a cancel that was acknowledged always means no case.
    */
   async function addCase(
     c: DicomWebClient,
@@ -84,7 +85,8 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
     const opened = await ctx.loader.openCase(folder, { caseId: 'dicomweb-add', seriesInstanceUid, volumeUrl: () => '' });
     if (!opened.ok) throw new DicomWebError(`series ${seriesInstanceUid} does not open as an image: ${opened.error.message}`);
     if (add.stop.signal.aborted) throw new DicomWebError('cancelled');
-    const record = store.addCase(s, {
+    if (running.get(session) === add) running.delete(session);
+    const record = await store.addCase(s, {
       name,
       source: 'dicom',
       series: opened.value.descriptor.volumes.map((v) => ({

@@ -133,10 +133,10 @@ export async function exportIslesBids(
   root: string,
   uncertainAs: UncertainAs,
 ): Promise<BidsExport> {
-  const record = store.getCase(s, caseId);
+  const record = await store.getCase(s, caseId);
   // Both check the role (mayExport) and that there is a consensus, before anything is read.
-  const consensus = store.consensus(s, caseId, uncertainAs);
-  const masks = store.raterMasks(s, caseId);
+  const consensus = await store.consensus(s, caseId, uncertainAs);
+  const masks = await store.raterMasks(s, caseId);
   const notes: string[] = [];
   const subject = `sub-${bidsLabel(record.name.replace(/^sub-/, '')) || bidsLabel(caseId)}`;
   const stem = `${subject}_${SESSION}`;

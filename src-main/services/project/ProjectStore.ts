@@ -377,12 +377,12 @@ export class ProjectStore {
   }
 
   // The label table (issue 14): every signed-in role reads it; only an admin changes it (labelTable.ts).
-  labels(session: Session): LabelTable {
-    this.s(session);
-    return readLabelTable(this.ctx);
+  async labels(session: Session): Promise<LabelTable> {
+    await this.s(session);
+    return await readLabelTable(this.ctx);
   }
-  setLabels(session: Session, table: LabelTable): LabelTable {
-    return setLabelTable(this.ctx, this.s(session), table);
+  async setLabels(session: Session, table: LabelTable): Promise<LabelTable> {
+    return await setLabelTable(this.ctx, await this.s(session), table);
   }
 
   // Review sessions (issue 6): worklist, reviewer actions, time on task

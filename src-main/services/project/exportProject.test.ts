@@ -67,24 +67,24 @@ describe('consensus under a multi-label table', () => {
    *   soft, label 1: 2/3 1/3 0 1/3 0
    *   soft, label 2: 1/3 1/3 1 0 2/3
    */
-  it('exports the multi-label majority and one soft map per certain label', () => {
-    const p = populated();
+  it('exports the multi-label majority and one soft map per certain label', async () => {
+    const p = await populated();
     const out = tempDir('quorum-export-labels-');
     try {
-      p.store.setLabels(p.admin, LABEL_PRESETS['core-penumbra'].labels);
-      const carol = p.store.signIn(p.store.createRater(p.admin, 'Carol', 'annotator').raterId);
-      p.store.assign(p.admin, carol.raterId, p.caseA.caseId);
+      await p.store.setLabels(p.admin, LABEL_PRESETS['core-penumbra'].labels);
+      const carol = await p.store.signIn((await p.store.createRater(p.admin, 'Carol', 'annotator')).raterId);
+      await p.store.assign(p.admin, carol.raterId, p.caseA.caseId);
       const caseId = p.caseA.caseId;
       const paint = (values: number[]) => {
         const lm = new Uint8Array(VOXELS);
         lm.set(values);
         return lm;
       };
-      p.store.saveLabelmap(p.alice, { caseId, labelmap: paint([1, 1, 2, 3, 0]), status: 'submitted' });
-      p.store.saveLabelmap(p.bob, { caseId, labelmap: paint([1, 2, 2, 3, 2]), status: 'submitted' });
-      p.store.saveLabelmap(carol, { caseId, labelmap: paint([2, 3, 2, 1, 2]), status: 'submitted' });
+      await p.store.saveLabelmap(p.alice, { caseId, labelmap: paint([1, 1, 2, 3, 0]), status: 'submitted' });
+      await p.store.saveLabelmap(p.bob, { caseId, labelmap: paint([1, 2, 2, 3, 2]), status: 'submitted' });
+      await p.store.saveLabelmap(carol, { caseId, labelmap: paint([2, 3, 2, 1, 2]), status: 'submitted' });
 
-      const exported = p.store.exportCase(p.reviewer, caseId, out, { uncertainAs: 'lesion' });
+      const exported = await p.store.exportCase(p.reviewer, caseId, out, { uncertainAs: 'lesion' });
       const read = (f: { path: string } | undefined) => readNifti(fs.readFileSync(f?.path ?? '')).data;
       const five = (a: ArrayLike<number>) => Array.from({ length: 5 }, (_, i) => a[i]);
       expect(five(read(exported.files.find((f) => f.kind === 'majority')))).toEqual([1, 0, 2, 0, 2]);

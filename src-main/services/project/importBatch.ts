@@ -105,7 +105,7 @@ async function validate(ctx: StoreContext, viewer: Session, input: ImportBatchIn
     problems.push(`status must be "draft" or "submitted", not "${String(input.status)}"`);
   if (input.cases.length === 0) problems.push('nothing to import: no case with at least one mask was found');
   const names = new Set<string>();
-  const allowed = allowedLabelValues(ctx);
+  const allowed = await allowedLabelValues(ctx);
   for (const c of input.cases) {
     if (names.has(c.name)) problems.push(`case "${c.name}" appears twice in this import`);
     names.add(c.name);

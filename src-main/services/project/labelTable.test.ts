@@ -20,9 +20,9 @@ afterEach(() => {
   opened.splice(0).forEach((s) => s.close());
 });
 
-function refusal(fn: () => unknown): ProjectError {
+async function refusal(fn: () => Promise<unknown>): Promise<ProjectError> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof ProjectError) return err;
     throw err;
@@ -31,18 +31,18 @@ function refusal(fn: () => unknown): ProjectError {
 }
 
 describe('label table', () => {
-  it('migrates a project made before label tables to lesion = 1, uncertain = 2, every mask read back unchanged', () => {
+  it('migrates a project made before label tables to lesion = 1, uncertain = 2, every mask read back unchanged', async () => {
     const dir = tempDir();
     const before = MIGRATIONS.findIndex((m) => m.description.startsWith('label table'));
     expect(before).toBe(6);
-    const old = ProjectStore.open(dir, { appVersion: APP_VERSION, create: true, migrations: MIGRATIONS.slice(0, before) });
-    const admin = old.signIn(old.createIdentity('Ada', 'admin').raterId);
-    const alice = old.createRater(admin, 'Alice', 'annotator');
-    const caseId = old.addCase(admin, {
+    const old = await ProjectStore.open(dir, { appVersion: APP_VERSION, create: true, migrations: MIGRATIONS.slice(0, before) });
+    const admin = await old.signIn((await old.createIdentity('Ada', 'admin')).raterId);
+    const alice = await old.createRater(admin, 'Alice', 'annotator');
+    const { caseId } = await old.addCase(admin, {
       name: 'case-A',
       source: 'nifti',
       series: [{ label: 'T1', path: 'a.nii.gz', geometry: GRID }],
-    }).caseId;
+    });
     old.close();
     // A mask as the old editor saved it (lesion and uncertain voxels), written as its store did.
     const mask = labelmapWith([7, 8], 2, labelmapWith([1, 2, 3]));
@@ -56,16 +56,18 @@ describe('label table', () => {
     );
     raw.close();
 
-    const store = ProjectStore.open(dir, { appVersion: APP_VERSION });
+    const store = await ProjectStore.open(dir, { appVersion: APP_VERSION });
     opened.push(store);
     expect(store.openReport.migration).toMatchObject({ from: before, to: MIGRATIONS.length });
-    expect(store.labels(admin)).toEqual(LABEL_PRESETS.stroke.labels);
-    expect(store.readVersionLabelmap(admin, versionId)).toEqual(mask);
+    expect(await store.labels(admin)).toEqual(LABEL_PRESETS.stroke.labels);
+    expect(await store.readVersionLabelmap(admin, versionId)).toEqual(mask);
     // Both of its values are in use now: the table cannot drop either.
-    expect(refusal(() => store.setLabels(admin, LABEL_PRESETS.stroke.labels.slice(0, 1))).message).toContain('2 (Uncertain) in 1 version');
+    expect((await refusal(() => store.setLabels(admin, LABEL_PRESETS.stroke.labels.slice(0, 1)))).message).toContain(
+      '2 (Uncertain) in 1 version',
+    );
   });
 
-  it('refuses a table that breaks a rule, naming each problem', () => {
+  it('refuses a table that breaks a rule, naming each problem', async () => {
     const entry = { value: 1, name: 'Core', colour: '#ff0000', uncertain: false };
     const problems = (t: LabelTable) => labelTableProblems(t).join(' | ');
     expect(problems([entry, { ...entry, name: 'Penumbra' }])).toContain('value 1 is used by two labels');
@@ -78,41 +80,41 @@ describe('label table', () => {
     expect(problems([{ ...entry, uncertain: true }])).toContain('at least one label that is not "uncertain"');
     for (const preset of Object.values(LABEL_PRESETS)) expect(labelTableProblems(preset.labels)).toEqual([]);
 
-    const { store, admin, alice } = populated();
+    const { store, admin, alice } = await populated();
     opened.push(store);
-    const bad = refusal(() => store.setLabels(admin, [entry, { ...entry, name: 'Again' }]));
+    const bad = await refusal(() => store.setLabels(admin, [entry, { ...entry, name: 'Again' }]));
     expect(bad.code).toBe('bad-request');
-    expect(refusal(() => store.setLabels(alice, LABEL_PRESETS['core-penumbra'].labels)).code).toBe('forbidden');
-    expect(store.labels(alice)).toEqual(LABEL_PRESETS.stroke.labels);
+    expect((await refusal(() => store.setLabels(alice, LABEL_PRESETS['core-penumbra'].labels))).code).toBe('forbidden');
+    expect(await store.labels(alice)).toEqual(LABEL_PRESETS.stroke.labels);
   });
 
-  it('keeps the values of the table and refuses to drop one an annotation holds, with its version count', () => {
-    const { store, admin, alice, bob, caseA } = populated();
+  it('keeps the values of the table and refuses to drop one an annotation holds, with its version count', async () => {
+    const { store, admin, alice, bob, caseA } = await populated();
     opened.push(store);
     const covid = LABEL_PRESETS['covid-ct'].labels;
-    expect(store.setLabels(admin, covid)).toEqual(covid);
+    expect(await store.setLabels(admin, covid)).toEqual(covid);
     // Values 3 and 4 are labels now; 5 is not, and the refusal lists what it found.
     const three = labelmapWith([10, 11], 3, labelmapWith([0]));
-    const v = store.saveLabelmap(alice, { caseId: caseA.caseId, labelmap: three, status: 'submitted' });
-    expect(store.readVersionLabelmap(alice, v.versionId)).toEqual(three);
-    store.saveLabelmap(alice, { caseId: caseA.caseId, labelmap: three, status: 'draft' });
-    store.saveLabelmap(bob, { caseId: caseA.caseId, labelmap: labelmapWith([5], 4), status: 'draft' });
-    const five = refusal(() =>
+    const v = await store.saveLabelmap(alice, { caseId: caseA.caseId, labelmap: three, status: 'submitted' });
+    expect(await store.readVersionLabelmap(alice, v.versionId)).toEqual(three);
+    await store.saveLabelmap(alice, { caseId: caseA.caseId, labelmap: three, status: 'draft' });
+    await store.saveLabelmap(bob, { caseId: caseA.caseId, labelmap: labelmapWith([5], 4), status: 'draft' });
+    const five = await refusal(() =>
       store.saveLabelmap(bob, { caseId: caseA.caseId, labelmap: labelmapWith([5, 6], 5, labelmapWith([4], 9)), status: 'draft' }),
     );
     expect(five).toMatchObject({ code: 'bad-labels' });
     expect(five.message).toMatch(/outside \{0, 1, 2, 3, 4\}.*found 9, 5/);
 
     // The stroke table drops 3 and 4: two versions hold 3 (one file), one holds 4.
-    const drop = refusal(() => store.setLabels(admin, LABEL_PRESETS.stroke.labels));
+    const drop = await refusal(() => store.setLabels(admin, LABEL_PRESETS.stroke.labels));
     expect(drop.code).toBe('bad-labels');
     expect(drop.message).toContain('3 (Consolidation) in 2 versions, 4 (Uncertain) in 1 version');
-    expect(store.labels(admin)).toEqual(covid);
+    expect(await store.labels(admin)).toEqual(covid);
     // Renaming and recolouring keep every value: allowed, and audited with both tables.
     const renamed = covid.map((l) => (l.value === 1 ? { ...l, name: '  Lung parenchyma ', colour: '#ABCDEF' } : l));
-    expect(store.setLabels(admin, renamed)[0]).toEqual({ value: 1, name: 'Lung parenchyma', colour: '#abcdef', uncertain: false });
-    const audit = store.auditLog(admin).filter((e) => e.action === 'labels.set');
+    expect((await store.setLabels(admin, renamed))[0]).toEqual({ value: 1, name: 'Lung parenchyma', colour: '#abcdef', uncertain: false });
+    const audit = (await store.auditLog(admin)).filter((e) => e.action === 'labels.set');
     expect(audit).toHaveLength(2);
-    expect(audit.map((e) => JSON.parse(e.detail) as unknown)).toContainEqual({ before: covid, after: store.labels(admin) });
+    expect(audit.map((e) => JSON.parse(e.detail) as unknown)).toContainEqual({ before: covid, after: await store.labels(admin) });
   });
 });

@@ -13,14 +13,14 @@ import { LABEL_PRESETS, labelTableProblems, normaliseLabelTable, tableValues } f
 import { ANY_LABEL_VALUE, type LabelValueSet } from '../../../src-shared/project/labels';
 import { mayManageProject } from '../../../src-shared/project/blinding';
 import type { Session } from '../../../src-shared/project/types';
-import { AnnotationFileError, readAnnotationFile } from './annotationFiles';
+import { AnnotationFileError } from './annotationFiles';
 import { appendAudit } from './audit';
 import { referenceGeometry } from './cases';
 import type { StoreContext } from './context';
 import { fail } from './errors';
 import { decodeMask } from './maskCodec';
 import type { Migration } from './schema';
-import { int, text } from './sqlite';
+import { int, text, type Params } from './sqlite';
 
 /**
  * Migration 7: the label table, filled with the stroke table (1 lesion, 2 uncertain), which is what
@@ -44,24 +44,20 @@ export const labelTableMigration: Migration = {
         label_values TEXT NOT NULL
       );
     `);
-    insertTable(db, LABEL_PRESETS.stroke.labels);
+    // Migrations run on the raw connection (synchronously, inside migrate's transaction).
+    for (const row of labelRows(LABEL_PRESETS.stroke.labels)) db.run(INSERT_LABEL, row);
   },
 };
 
-function insertTable(db: StoreContext['db'], table: LabelTable): void {
-  table.forEach((l, ordinal) =>
-    db.run('INSERT INTO label_table (value, ordinal, name, colour, uncertain) VALUES (?, ?, ?, ?, ?)', [
-      l.value,
-      ordinal,
-      l.name,
-      l.colour,
-      l.uncertain ? 1 : 0,
-    ]),
-  );
+const INSERT_LABEL = 'INSERT INTO label_table (value, ordinal, name, colour, uncertain) VALUES (?, ?, ?, ?, ?)';
+
+/** The table's rows as INSERT_LABEL parameters, for the migration (raw Db) and the edit (port) alike. */
+function labelRows(table: LabelTable): Params[] {
+  return table.map((l, ordinal) => [l.value, ordinal, l.name, l.colour, l.uncertain ? 1 : 0]);
 }
 
-export function readLabelTable(ctx: StoreContext): LabelTable {
-  return ctx.db.all('SELECT * FROM label_table ORDER BY ordinal').map((r) => ({
+export async function readLabelTable(ctx: StoreContext): Promise<LabelTable> {
+  return (await ctx.db.all('SELECT * FROM label_table ORDER BY ordinal')).map((r) => ({
     value: int(r, 'value'),
     name: text(r, 'name'),
     colour: text(r, 'colour'),
@@ -70,38 +66,42 @@ export function readLabelTable(ctx: StoreContext): LabelTable {
 }
 
 /** The values a mask of this project may hold (0 and the table's). */
-export function allowedLabelValues(ctx: StoreContext): LabelValueSet {
-  return tableValues(readLabelTable(ctx));
+export async function allowedLabelValues(ctx: StoreContext): Promise<LabelValueSet> {
+  return tableValues(await readLabelTable(ctx));
 }
 
 /** The distinct non-zero values in a stored file, decoded once per hash. */
-function fileValues(ctx: StoreContext, caseId: string, fileName: string, hash: string): number[] {
-  const cached = ctx.db.get('SELECT label_values FROM annotation_file_values WHERE file_hash = ?', [hash]);
+async function fileValues(ctx: StoreContext, caseId: string, fileName: string, hash: string): Promise<number[]> {
+  const cached = await ctx.db.get('SELECT label_values FROM annotation_file_values WHERE file_hash = ?', [hash]);
   if (cached) return JSON.parse(text(cached, 'label_values')) as number[];
   let bytes: Uint8Array;
   try {
-    bytes = readAnnotationFile(ctx.annotationsDir, fileName, hash);
+    bytes = await ctx.blobs.read(fileName, hash);
   } catch (err) {
     if (err instanceof AnnotationFileError) fail('corrupt-file', `cannot tell which labels ${fileName} holds: ${err.message}`);
     throw err;
   }
-  const labelmap = decodeMask(bytes, referenceGeometry(ctx, caseId), fileName, ANY_LABEL_VALUE);
+  const labelmap = decodeMask(bytes, await referenceGeometry(ctx, caseId), fileName, ANY_LABEL_VALUE);
   const seen = new Uint8Array(256);
   for (let i = 0; i < labelmap.length; i++) seen[labelmap[i]] = 1;
   const values: number[] = [];
   for (let v = 1; v < 256; v++) if (seen[v]) values.push(v);
-  ctx.db.run('INSERT INTO annotation_file_values (file_hash, label_values) VALUES (?, ?)', [hash, JSON.stringify(values)]);
+  // Another caller may have decoded the same file meanwhile: the values are the same, keep the first.
+  await ctx.db.run('INSERT INTO annotation_file_values (file_hash, label_values) VALUES (?, ?) ON CONFLICT (file_hash) DO NOTHING', [
+    hash,
+    JSON.stringify(values),
+  ]);
   return values;
 }
 
 /** For each of `dropped`, how many annotation versions (of any rater, model results included) hold it. */
-function versionsUsing(ctx: StoreContext, dropped: ReadonlySet<number>): Map<number, number> {
+async function versionsUsing(ctx: StoreContext, dropped: ReadonlySet<number>): Promise<Map<number, number>> {
   const uses = new Map<number, number>();
-  const rows = ctx.db.all(
-    'SELECT case_id, file_name, file_hash, COUNT(*) AS n FROM annotation_versions WHERE file_hash IS NOT NULL GROUP BY file_hash, case_id',
+  const rows = await ctx.db.all(
+    'SELECT case_id, MIN(file_name) AS file_name, file_hash, COUNT(*) AS n FROM annotation_versions WHERE file_hash IS NOT NULL GROUP BY file_hash, case_id',
   );
   for (const r of rows) {
-    for (const v of fileValues(ctx, text(r, 'case_id'), text(r, 'file_name'), text(r, 'file_hash'))) {
+    for (const v of await fileValues(ctx, text(r, 'case_id'), text(r, 'file_name'), text(r, 'file_hash'))) {
       if (dropped.has(v)) uses.set(v, (uses.get(v) ?? 0) + int(r, 'n'));
     }
   }
@@ -112,27 +112,34 @@ function versionsUsing(ctx: StoreContext, dropped: ReadonlySet<number>): Map<num
  * Replaces the table (admins). Refused, with nothing changed, when the table breaks a rule or drops
  * a value that an annotation version holds: the message names each such value and its version count.
  */
-export function setLabelTable(ctx: StoreContext, viewer: Session, table: LabelTable): LabelTable {
+export async function setLabelTable(ctx: StoreContext, viewer: Session, table: LabelTable): Promise<LabelTable> {
   if (!mayManageProject(viewer.role)) fail('forbidden', 'only an admin may change the label table');
   const problems = labelTableProblems(table);
   if (problems.length > 0) fail('bad-request', `the label table cannot be used: ${problems.join('; ')}`);
   const next = normaliseLabelTable(table);
-  const before = readLabelTable(ctx);
-  const kept = new Set(next.map((l) => l.value));
-  const dropped = new Set(before.map((l) => l.value).filter((v) => !kept.has(v)));
-  // Outside the transaction, so the cache keeps what was decoded even when the edit is refused; the
-  // store is synchronous and has one owner process, so no save can slip in before the write below.
-  const uses = dropped.size > 0 ? versionsUsing(ctx, dropped) : new Map<number, number>();
-  if (uses.size > 0) {
-    const list = [...uses.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([v, n]) => `${v} (${before.find((l) => l.value === v)?.name ?? '?'}) in ${n} version${n === 1 ? '' : 's'}`);
-    fail('bad-labels', `the new table drops label values that annotations use: ${list.join(', ')}; keep those values in the table`);
-  }
-  return ctx.db.transaction(() => {
-    ctx.db.run('DELETE FROM label_table');
-    insertTable(ctx.db, next);
-    appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'labels.set', detail: { before, after: next } });
+  // First outside the transaction, so the cache keeps what was decoded even when the edit is
+  // refused; then again inside it, where only files saved meanwhile are decoded, so no save of a
+  // dropped value can slip in between the check and the write.
+  await droppedValuesInUse(ctx, await readLabelTable(ctx), next);
+  return await ctx.db.transaction(async () => {
+    const current = await readLabelTable(ctx);
+    await droppedValuesInUse(ctx, current, next, true);
+    await ctx.db.run('DELETE FROM label_table');
+    for (const row of labelRows(next)) await ctx.db.run(INSERT_LABEL, row);
+    await appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'labels.set', detail: { before: current, after: next } });
     return next;
   });
+}
+
+/** Counts the versions holding each value `next` drops from `before`; with `refuse`, fails naming them. */
+async function droppedValuesInUse(ctx: StoreContext, before: LabelTable, next: LabelTable, refuse = false): Promise<void> {
+  const kept = new Set(next.map((l) => l.value));
+  const dropped = new Set(before.map((l) => l.value).filter((v) => !kept.has(v)));
+  if (dropped.size === 0) return;
+  const uses = await versionsUsing(ctx, dropped);
+  if (!refuse || uses.size === 0) return;
+  const list = [...uses.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([v, n]) => `${v} (${before.find((l) => l.value === v)?.name ?? '?'}) in ${n} version${n === 1 ? '' : 's'}`);
+  fail('bad-labels', `the new table drops label values that annotations use: ${list.join(', ')}; keep those values in the table`);
 }

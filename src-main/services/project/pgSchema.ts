@@ -18,6 +18,7 @@
  * (ICU, case-insensitive) and a `group_concat` aggregate make SQLite's spellings valid here.
  */
 
+import { LABEL_PRESETS } from '../../../src-shared/project/labelTable';
 import type { MigrationResult } from './migrate';
 import type { PgPort } from './pgPort';
 import { int } from './sqlite';
@@ -279,7 +280,34 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     );
     ALTER TABLE cases ADD COLUMN reference_sequence_id TEXT REFERENCES sequences(sequence_id);`,
   },
+  {
+    version: 7,
+    description: 'label table: value, name, colour and the uncertain flag of each label; the stroke table to start with',
+    // As labelTable.ts's migration: the stroke table is what the editor's masks have always meant.
+    sql: `
+    CREATE TABLE label_table (
+      value     INTEGER PRIMARY KEY CHECK (value BETWEEN 1 AND 255),
+      ordinal   INTEGER NOT NULL UNIQUE CHECK (ordinal >= 0),
+      name      TEXT COLLATE nocase NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 40),
+      colour    TEXT NOT NULL CHECK (colour ~ '^#[0-9a-f]{6}$'),
+      uncertain INTEGER NOT NULL CHECK (uncertain IN (0, 1))
+    );
+    CREATE UNIQUE INDEX label_table_one_uncertain ON label_table (uncertain) WHERE uncertain = 1;
+    CREATE TABLE annotation_file_values (
+      file_hash    TEXT PRIMARY KEY,
+      label_values TEXT NOT NULL
+    );
+    INSERT INTO label_table (value, ordinal, name, colour, uncertain) VALUES
+      ${LABEL_PRESETS.stroke.labels
+        .map((l, ordinal) => `(${l.value}, ${ordinal}, ${sqlString(l.name)}, ${sqlString(l.colour)}, ${l.uncertain ? 1 : 0})`)
+        .join(',\n      ')};`,
+  },
 ];
+
+/** A constant of ours as an SQL string literal (migrations are plain SQL, without parameters). */
+function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
 
 /** Any constant, the same in every process: the key of the advisory lock migrations run under. */
 const MIGRATION_LOCK = 0x71756f72;

@@ -30,14 +30,18 @@ interface Project {
   caseId: string;
 }
 
-function newProject(): Project {
+async function newProject(): Promise<Project> {
   const dir = tempDir('quorum-torn-');
-  const store = ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
+  const store = await ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
   try {
-    const admin = store.signIn(store.createIdentity('Admin', 'admin').raterId);
-    const rater = store.createRater(admin, 'Autosaver', 'annotator');
-    const c = store.addCase(admin, { name: 'torn', source: 'nifti', series: [{ label: 'T1', path: 'torn.nii.gz', geometry: CRASH_GRID }] });
-    store.assign(admin, rater.raterId, c.caseId);
+    const admin = await store.signIn((await store.createIdentity('Admin', 'admin')).raterId);
+    const rater = await store.createRater(admin, 'Autosaver', 'annotator');
+    const c = await store.addCase(admin, {
+      name: 'torn',
+      source: 'nifti',
+      series: [{ label: 'T1', path: 'torn.nii.gz', geometry: CRASH_GRID }],
+    });
+    await store.assign(admin, rater.raterId, c.caseId);
     return { dir, raterId: rater.raterId, caseId: c.caseId };
   } finally {
     store.close();
@@ -66,8 +70,8 @@ function runChild(
 }
 
 describe('a crash at any write into the database file', () => {
-  it('leaves a project that reopens intact with every reported version', () => {
-    const first = newProject();
+  it('leaves a project that reopens intact with every reported version', async () => {
+    const first = await newProject();
     const uncut = runChild(first, 0);
     fs.rmSync(first.dir, { recursive: true, force: true });
     expect(uncut.saved.map((s) => s.k)).toEqual(Array.from({ length: SAVES }, (_, i) => i + 1));
@@ -76,24 +80,24 @@ describe('a crash at any write into the database file', () => {
     expect(writes).toBeGreaterThan(0);
 
     for (let n = 1; n <= writes; n++) {
-      const p = newProject();
+      const p = await newProject();
       const { saved, signal } = runChild(p, n);
       expect(signal, `cut after write ${n}`).toBe('SIGKILL');
-      const store = ProjectStore.open(p.dir, { appVersion: APP_VERSION });
+      const store = await ProjectStore.open(p.dir, { appVersion: APP_VERSION });
       try {
         expect(store.openReport.integrity.sqlite, `cut after write ${n} of ${writes}`).toEqual(['ok']);
         expect(store.openReport.integrity.fileProblems, `cut after write ${n}`).toEqual([]);
-        const session = store.signIn(p.raterId);
-        const versions = store.listVersions(session, { caseId: p.caseId });
+        const session = await store.signIn(p.raterId);
+        const versions = await store.listVersions(session, { caseId: p.caseId });
         expect(versions.length - saved.length, `cut after write ${n}: versions beyond the reported ones`).toBeGreaterThanOrEqual(0);
         expect(versions.length - saved.length, `cut after write ${n}: versions beyond the reported ones`).toBeLessThanOrEqual(1);
         saved.forEach((s, i) => expect(versions[i].versionId).toBe(s.versionId));
-        versions.forEach((v, i) => {
+        for (const [i, v] of versions.entries()) {
           expect(v.noLesion).toBe(isNoLesionSave(i + 1));
-          expect(store.readVersionLabelmap(session, v.versionId), `cut after write ${n}: version ${i + 1}`).toEqual(
+          expect(await store.readVersionLabelmap(session, v.versionId), `cut after write ${n}: version ${i + 1}`).toEqual(
             expectedLabelmap(i + 1),
           );
-        });
+        }
       } finally {
         store.close();
         fs.rmSync(p.dir, { recursive: true, force: true });

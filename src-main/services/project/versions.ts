@@ -189,7 +189,7 @@ export async function saveLabelmap(ctx: StoreContext, viewer: Session, input: Sa
   if (!(input.labelmap instanceof Uint8Array) || input.labelmap.length !== n) {
     fail('bad-geometry', `labelmap has ${input.labelmap?.length ?? 0} voxels but the case grid ${JSON.stringify(geometry.dims)} has ${n}`);
   }
-  const bad = findInvalidLabels(input.labelmap, allowedLabelValues(ctx));
+  const bad = findInvalidLabels(input.labelmap, await allowedLabelValues(ctx));
   if (bad)
     fail(
       'bad-labels',
@@ -341,7 +341,7 @@ export async function readVersionLabelmap(ctx: StoreContext, viewer: Session, ve
   const geometry = await referenceGeometry(ctx, v.caseId);
   const file = await readVersionFile(ctx, viewer, versionId);
   if (!file) return new Uint8Array(geometry.dims[0] * geometry.dims[1] * geometry.dims[2]);
-  return decodeMask(file.bytes, geometry, file.fileName, allowedLabelValues(ctx));
+  return decodeMask(file.bytes, geometry, file.fileName, await allowedLabelValues(ctx));
 }
 
 /** Status of one rater on one case; an annotator may only ask about themselves. */

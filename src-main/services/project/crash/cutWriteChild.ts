@@ -31,13 +31,13 @@ fs.writeSync = ((fd: number, ...rest: unknown[]): number => {
   return written;
 }) as typeof fs.writeSync;
 
-const store = ProjectStore.open(dir, { appVersion });
-const session = store.signIn(raterId);
-const first = store.listVersions(session, { caseId }).length + 1;
+const store = await ProjectStore.open(dir, { appVersion });
+const session = await store.signIn(raterId);
+const first = (await store.listVersions(session, { caseId })).length + 1;
 for (let k = first; k < first + Number(saves); k++) {
   const v = isNoLesionSave(k)
-    ? store.submitNoLesion(session, { caseId })
-    : store.saveLabelmap(session, { caseId, labelmap: autosaveLabelmap(k), status: 'draft' });
+    ? await store.submitNoLesion(session, { caseId })
+    : await store.saveLabelmap(session, { caseId, labelmap: autosaveLabelmap(k), status: 'draft' });
   writeSync(1, `saved ${k} ${v.versionId} ${v.fileHash}\n`);
 }
 store.close();
