@@ -7,9 +7,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../src-shared/api/contract';
 import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
-import { rawRequest, spawnCli } from './testSupport';
+import { apiCaller, rawRequest, spawnCli } from './testSupport';
 
 const LINE = /^Quorum browser mode: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/;
 
@@ -49,16 +48,7 @@ describe('browser-mode CLI', () => {
     expect(info.json()).toMatchObject({ ok: true, value: { mode: 'browser', demoProjectPath: path.join(tmp, 'project') } });
     // A project of the user's own (not the bundled demo/) still gets the bundled demo model, listed
     // to a signed-in person.
-    const call = async (channel: string, request: unknown): Promise<unknown> => {
-      const res = await rawRequest(port, `/api/${channel}`, {
-        method: 'POST',
-        headers: { 'X-Quorum-Token': match?.[2] ?? '', 'Content-Type': 'application/json' },
-        body: JSON.stringify(request),
-      });
-      const result = res.json() as Result<unknown>;
-      if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-      return result.value;
-    };
+    const call = apiCaller(port, match?.[2] ?? '');
     await call('rater.create', { name: 'Cleo CLI', secret: testSecretOf('Cleo CLI') });
     const { token: session } = await signInWithTestSecret(call, 'Cleo CLI');
     const models = (await call('models.list', { session })) as { models: Array<{ key: string }> };

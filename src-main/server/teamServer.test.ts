@@ -10,12 +10,11 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../src-shared/api/contract';
 import { pgUnavailable, startPgCluster, type PgCluster } from '../services/project/pgCluster.testSupport';
 import { ProjectStore } from '../services/project/ProjectStore';
 import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
 import { isLoopback, planListen } from './listenAddress';
-import { rawRequest, spawnCli } from './testSupport';
+import { apiCaller, spawnCli } from './testSupport';
 
 let tmp: string;
 let common: string[];
@@ -129,16 +128,7 @@ describe.skipIf(unavailable !== null)('on PostgreSQL', () => {
       const match = /^Quorum browser mode: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/.exec((await stdout).trim());
       expect(match).not.toBeNull();
       const port = Number(match?.[1]);
-      const call = async (channel: string, request: unknown): Promise<unknown> => {
-        const res = await rawRequest(port, `/api/${channel}`, {
-          method: 'POST',
-          headers: { 'X-Quorum-Token': match?.[2] ?? '', 'Content-Type': 'application/json' },
-          body: JSON.stringify(request),
-        });
-        const result = res.json() as Result<unknown>;
-        if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-        return result.value;
-      };
+      const call = apiCaller(port, match?.[2] ?? '');
       await call('rater.create', { name: 'Tess Team', secret: testSecretOf('Tess Team') });
       await signInWithTestSecret(call, 'Tess Team');
       const other = await ProjectStore.openPostgres(url, { appVersion: 'test' });

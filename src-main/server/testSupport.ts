@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Result } from '../../src-shared/api/contract';
 
 export interface RawResponse {
   status: number;
@@ -34,6 +35,20 @@ export function rawRequest(
     if (init.body !== undefined) req.write(init.body);
     req.end();
   });
+}
+
+/** A channel caller over the server's HTTP API with the launch token: the value, or a throw with the refusal. */
+export function apiCaller(port: number, token: string): (channel: string, request: unknown) => Promise<unknown> {
+  return async (channel, request) => {
+    const res = await rawRequest(port, `/api/${channel}`, {
+      method: 'POST',
+      headers: { 'X-Quorum-Token': token, 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    const result = res.json() as Result<unknown>;
+    if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+    return result.value;
+  };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
