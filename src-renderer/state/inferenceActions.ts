@@ -105,6 +105,32 @@ function request(
   return tasks.request(req.requestId, req, { transfer, onProgress: onEvent });
 }
 
+type CaseInputs = Awaited<ReturnType<typeof caseInputs>>;
+
+/** Runs the loaded model on the case's inputs, handing their buffers to the worker (they are not used here afterwards). */
+function runOnCase(
+  requestId: string,
+  input: CaseInputs,
+  keepLogits: boolean,
+  onEvent: (e: InferenceWorkerEvent) => void,
+): Promise<InferenceWorkerEvent> {
+  const { dims, spacingMm, direction, images, bValue } = input;
+  return request(
+    {
+      type: 'run',
+      requestId,
+      dims,
+      spacingMm,
+      direction,
+      images,
+      ...(bValue === undefined ? {} : { bValue }),
+      ...(keepLogits ? { keepLogits: true } : {}),
+    },
+    Object.values(images).flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])),
+    onEvent,
+  );
+}
+
 /**
  * Re-reads the model list. The server lists models to signed-in people only (a listing reads and
  * hashes files on disk); signed out, the list already shown stays (the panel says why an empty one is empty).
@@ -251,21 +277,9 @@ export async function runModel(): Promise<void> {
     const requestId = `run-${++serial}`;
     current = { requestId, graceTimer: null };
     set({ phase: 'running', message: null, progress: null, timings: null });
-    const answer = await request(
-      {
-        type: 'run',
-        requestId,
-        dims: input.dims,
-        spacingMm: input.spacingMm,
-        direction: input.direction,
-        images: input.images,
-        ...(input.bValue === undefined ? {} : { bValue: input.bValue }),
-      },
-      Object.values(input.images).flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])),
-      (e) => {
-        if (e.type === 'progress' && inferenceStore.getState().phase === 'running') set({ progress: e.progress });
-      },
-    );
+    const answer = await runOnCase(requestId, input, false, (e) => {
+      if (e.type === 'progress' && inferenceStore.getState().phase === 'running') set({ progress: e.progress });
+    });
     if (current && 'graceTimer' in current && current.graceTimer) clearTimeout(current.graceTimer);
     current = null;
     if (answer.type === 'error') {
@@ -312,22 +326,9 @@ export async function modelLogits(
   const requestId = `logits-${++serial}`;
   logitsRun = requestId;
   try {
-    const answer = await request(
-      {
-        type: 'run',
-        requestId,
-        dims: input.dims,
-        spacingMm: input.spacingMm,
-        direction: input.direction,
-        images: input.images,
-        ...(input.bValue === undefined ? {} : { bValue: input.bValue }),
-        keepLogits: true,
-      },
-      Object.values(input.images).flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])),
-      (e) => {
-        if (e.type === 'progress') onProgress(e.progress.fraction);
-      },
-    );
+    const answer = await runOnCase(requestId, input, true, (e) => {
+      if (e.type === 'progress') onProgress(e.progress.fraction);
+    });
     if (answer.type === 'error') throw new Error(answer.message);
     if (answer.type !== 'result' || !answer.result.logits) throw new Error('The inference worker sent no logits.');
     return answer.result.logits;
