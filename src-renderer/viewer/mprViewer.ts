@@ -31,25 +31,37 @@ export interface SliceInfo {
 const RENDERING_ENGINE_ID = 'quorum-mpr';
 const TOOL_GROUP_ID = 'quorum-mpr-tools';
 
+/**
+ * An ORTHOGRAPHIC volume viewport looking along `camera`. Vectors, not the 'axial'/'sagittal'/'coronal'
+ * names: with a name, every resetCamera (resize, reset) re-applies Cornerstone's patient-axis camera
+ * and undoes the volume-aligned one.
+ */
+function orthographicViewport(viewportId: string, element: HTMLDivElement, camera: CameraVectors): Types.PublicViewportInput {
+  return {
+    viewportId,
+    element,
+    type: Enums.ViewportType.ORTHOGRAPHIC,
+    defaultOptions: {
+      orientation: { viewPlaneNormal: [...camera.viewPlaneNormal] as Types.Point3, viewUp: [...camera.viewUp] as Types.Point3 },
+      background: [0, 0, 0] as Types.Point3,
+    },
+  };
+}
+
+/** Adds a pane (side by side, the sequence pair) to `engine`, looking along `camera` (the axial viewport's, as it is now). */
+export function enablePane(engine: RenderingEngine, viewportId: string, element: HTMLDivElement, camera: Types.ICamera): void {
+  engine.enableElement(
+    orthographicViewport(viewportId, element, {
+      viewPlaneNormal: camera.viewPlaneNormal ?? [0, 0, 1],
+      viewUp: camera.viewUp ?? [0, -1, 0],
+    }),
+  );
+}
+
 export function createMprViewer(elements: Record<MprView, HTMLDivElement>): MprViewer {
   const renderingEngine = new RenderingEngine(RENDERING_ENGINE_ID);
   const viewportIds = { axial: 'mpr-axial', sagittal: 'mpr-sagittal', coronal: 'mpr-coronal' } as const;
-  renderingEngine.setViewports(
-    MPR_VIEWS.map((view) => ({
-      viewportId: viewportIds[view],
-      element: elements[view],
-      type: Enums.ViewportType.ORTHOGRAPHIC,
-      // Vectors, not the 'axial'/'sagittal'/'coronal' names: with a name, every resetCamera (resize,
-      // reset) re-applies Cornerstone's patient-axis camera and undoes the volume-aligned one.
-      defaultOptions: {
-        orientation: {
-          viewPlaneNormal: [...STANDARD_CAMERAS[view].viewPlaneNormal] as Types.Point3,
-          viewUp: [...STANDARD_CAMERAS[view].viewUp] as Types.Point3,
-        },
-        background: [0, 0, 0] as Types.Point3,
-      },
-    })),
-  );
+  renderingEngine.setViewports(MPR_VIEWS.map((view) => orthographicViewport(viewportIds[view], elements[view], STANDARD_CAMERAS[view])));
   const toolGroup = createMprToolGroup(
     TOOL_GROUP_ID,
     RENDERING_ENGINE_ID,

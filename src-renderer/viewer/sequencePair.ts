@@ -22,7 +22,7 @@ import {
 import type { Vec3 } from '../../src-shared/volume/types';
 import type { StreamVolumeBytes } from './createCaseVolume';
 import { greyProperties } from './greyDisplay';
-import { getVolumeViewport } from './mprViewer';
+import { enablePane, getVolumeViewport } from './mprViewer';
 import { nearestVoxel, voxelValue } from './voxelGeometry';
 import { autoWindowOf, loadShownCaseVolume, shownCaseVolume } from './viewerSession';
 import type { LoadedVolume } from './createCaseVolume';
@@ -57,18 +57,7 @@ export async function openSequencePair(
   const camera = getVolumeViewport(shown.viewer, 'axial').getCamera();
   panes = elements.map((element, n) => {
     const id = pairViewportId(n);
-    engine.enableElement({
-      viewportId: id,
-      element,
-      type: Enums.ViewportType.ORTHOGRAPHIC,
-      defaultOptions: {
-        orientation: {
-          viewPlaneNormal: [...(camera.viewPlaneNormal ?? [0, 0, 1])] as Types.Point3,
-          viewUp: [...(camera.viewUp ?? [0, -1, 0])] as Types.Point3,
-        },
-        background: [0, 0, 0] as Types.Point3,
-      },
-    });
+    enablePane(engine, id, element, camera);
     return { id, volume: volumes[n] };
   });
   for (const [n, pane] of panes.entries()) {

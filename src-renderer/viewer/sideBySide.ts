@@ -7,7 +7,7 @@
  * The panes live in the MPR viewer's rendering engine (one WebGL context) and in a tool group of
  * their own: scroll, zoom, pan and window, no crosshairs (they link the three MPR planes only).
  */
-import { Enums, setVolumesForViewports, type Types } from '@cornerstonejs/core';
+import { setVolumesForViewports, type Types } from '@cornerstonejs/core';
 import {
   Enums as ToolEnums,
   PanTool,
@@ -20,7 +20,7 @@ import {
 } from '@cornerstonejs/tools';
 import { greyProperties } from './greyDisplay';
 import { clearViewportLayers, hasLabelmapLayer, showLayerInViewport } from './labelmapLayers';
-import { getVolumeViewport } from './mprViewer';
+import { enablePane, getVolumeViewport } from './mprViewer';
 import { shownCaseVolume } from './viewerSession';
 
 const CAMERA_SYNC = 'quorum-side-camera';
@@ -43,20 +43,7 @@ export async function openSideBySide(elements: readonly HTMLDivElement[], layerI
   const axial = getVolumeViewport(shown.viewer, 'axial');
   const camera = axial.getCamera();
   const ids = elements.map((_, n) => paneViewportId(n));
-  elements.forEach((element, n) => {
-    engine.enableElement({
-      viewportId: ids[n],
-      element,
-      type: Enums.ViewportType.ORTHOGRAPHIC,
-      defaultOptions: {
-        orientation: {
-          viewPlaneNormal: [...(camera.viewPlaneNormal ?? [0, 0, 1])] as Types.Point3,
-          viewUp: [...(camera.viewUp ?? [0, -1, 0])] as Types.Point3,
-        },
-        background: [0, 0, 0] as Types.Point3,
-      },
-    });
-  });
+  elements.forEach((element, n) => enablePane(engine, ids[n], element, camera));
   open = ids;
   await setVolumesForViewports(engine, [{ volumeId: shown.volumeId }], ids, false);
   const voiRange = axial.getProperties()?.voiRange;
