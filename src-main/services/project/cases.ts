@@ -98,18 +98,7 @@ export async function addCase(ctx: StoreContext, actor: Session | null, input: N
       };
       await ctx.db.run(
         'INSERT INTO series (series_id, case_id, ordinal, label, path, b_value, dims, spacing_mm, origin_lps, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          rec.seriesId,
-          caseId,
-          ordinal,
-          rec.label,
-          rec.path,
-          rec.bValue,
-          JSON.stringify(rec.geometry.dims),
-          JSON.stringify(rec.geometry.spacingMm),
-          JSON.stringify(rec.geometry.originLps),
-          JSON.stringify(rec.geometry.direction),
-        ],
+        [rec.seriesId, caseId, ordinal, rec.label, rec.path, rec.bValue, ...geometryColumns(rec.geometry)],
       );
       series.push(rec);
     }
@@ -159,20 +148,7 @@ async function insertSequence(ctx: StoreContext, caseId: string, ordinal: number
   const g = s.geometry;
   await ctx.db.run(
     'INSERT INTO sequences (sequence_id, case_id, ordinal, name, kind, path, volumes, dims, spacing_mm, origin_lps, direction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [
-      rec.sequenceId,
-      caseId,
-      ordinal,
-      rec.name,
-      rec.kind,
-      rec.path,
-      JSON.stringify(rec.volumes),
-      JSON.stringify(g.dims),
-      JSON.stringify(g.spacingMm),
-      JSON.stringify(g.originLps),
-      JSON.stringify(g.direction),
-      nowIso(),
-    ],
+    [rec.sequenceId, caseId, ordinal, rec.name, rec.kind, rec.path, JSON.stringify(rec.volumes), ...geometryColumns(g), nowIso()],
   );
   return rec;
 }
@@ -186,6 +162,11 @@ function toSequence(r: Row): SequenceRecord {
     volumes: JSON.parse(text(r, 'volumes')) as SequenceRecord['volumes'],
     geometry: geometryOf(r),
   };
+}
+
+/** The dims, spacing_mm, origin_lps and direction columns, in that order, as geometryOf reads them back. */
+function geometryColumns(g: SeriesGeometry): [string, string, string, string] {
+  return [JSON.stringify(g.dims), JSON.stringify(g.spacingMm), JSON.stringify(g.originLps), JSON.stringify(g.direction)];
 }
 
 function geometryOf(r: Row): SeriesGeometry {
@@ -249,18 +230,7 @@ export async function setReferenceSequence(ctx: StoreContext, actor: Session, ca
       const g = seq.geometry;
       await ctx.db.run(
         'INSERT INTO series (series_id, case_id, ordinal, label, path, b_value, dims, spacing_mm, origin_lps, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          newId('series'),
-          caseId,
-          ordinal,
-          v.label,
-          seq.path,
-          v.bValue,
-          JSON.stringify(g.dims),
-          JSON.stringify(g.spacingMm),
-          JSON.stringify(g.originLps),
-          JSON.stringify(g.direction),
-        ],
+        [newId('series'), caseId, ordinal, v.label, seq.path, v.bValue, ...geometryColumns(g)],
       );
     }
     await ctx.db.run('UPDATE cases SET reference_sequence_id = ? WHERE case_id = ?', [sequenceId, caseId]);
