@@ -8,7 +8,7 @@ import type { Dims3, Spacing3 } from '../src-shared/metrics/grid';
 import { emptyMask, fillBall } from '../src-shared/metrics/shapes';
 
 /** An irregular lesion: a cluster of overlapping balls around a centre. */
-export function lesion(m: Uint8Array, dims: Dims3, s: Spacing3, rand: () => number, centre: number[], sizeMm: number): void {
+function lesion(m: Uint8Array, dims: Dims3, s: Spacing3, rand: () => number, centre: number[], sizeMm: number): void {
   const parts = 3 + Math.floor(rand() * 5);
   for (let p = 0; p < parts; p++) {
     const c = centre.map((v, a) => v + ((rand() - 0.5) * sizeMm) / s[a]);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, as README and CI run it: set-up, static checks, unit/service tests (Vitest),
+# The whole test suite, as README and CI run it: set-up, static checks (types, lint, formatting,
+# unused exports), unit/service tests (Vitest),
 # then the real UI in Debian Chromium against browser mode (Playwright). Ends with one summary line
 # "tests: N passed, N failed" counted from both runners' JSON reports.
 set -uo pipefail
@@ -12,6 +13,8 @@ step() { echo; echo "=== $*"; "$@" || { echo "FAILED: $*"; status=1; }; }
 
 step npm run --silent typecheck
 step npm run --silent lint
+step npm run --silent format:check
+step npm run --silent check:exports
 step npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 step npm run --silent test:e2e
 

@@ -38,7 +38,7 @@ export interface GeneratedCase {
 const TISSUE_ADC: readonly [number, number] = [0.3e-3, 1.6e-3];
 
 /** Brain tissue: inside the Otsu mask of the high-b image (the model's mask channel) with a tissue-like ADC. */
-export function tissueMask(src: SourceDwi): Uint8Array {
+function tissueMask(src: SourceDwi): Uint8Array {
   const { low, high, b } = split(src);
   const s0 = mean(low);
   const adc = computeAdc(s0, high[0], b, [0, 0.005]);
@@ -68,7 +68,7 @@ export function voxelMlOf(src: SourceDwi): number {
   return (a * b * c) / 1000;
 }
 
-export function generateCase(src: SourceDwi, tissue: Uint8Array, spec: CaseSpec, seed: number): GeneratedCase {
+function generateCase(src: SourceDwi, tissue: Uint8Array, spec: CaseSpec, seed: number): GeneratedCase {
   const dims = src.geometry.dims;
   const n = dims[0] * dims[1] * dims[2];
   const voxelMl = voxelMlOf(src);
@@ -109,7 +109,7 @@ export function generateCase(src: SourceDwi, tissue: Uint8Array, spec: CaseSpec,
   return { spec, seed, image, blobs, contrast, truthVoxels, missed, raters };
 }
 
-export function caseSeed(cohortSeed: number, caseIndex: number): number {
+function caseSeed(cohortSeed: number, caseIndex: number): number {
   return cohortSeed + 1000 * (caseIndex + 1);
 }
 

@@ -36,7 +36,7 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-export function raterSlug(name: string): string {
+function raterSlug(name: string): string {
   return name
     .toLowerCase()
     .replace(/^dr\.?\s+/, '')

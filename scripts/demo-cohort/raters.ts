@@ -10,7 +10,7 @@ import type { Rng } from './random';
 import type { RaterSpec } from './spec';
 
 /** max over the blobs, dense on the case grid. */
-export function softField(n: number, blobs: readonly Blob[]): Float32Array {
+function softField(n: number, blobs: readonly Blob[]): Float32Array {
   const w = new Float32Array(n);
   for (const b of blobs) for (let t = 0; t < b.index.length; t++) if (b.w[t] > w[b.index[t]]) w[b.index[t]] = b.w[t];
   return w;

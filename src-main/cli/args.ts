@@ -61,7 +61,7 @@ const VALUE_FLAGS = new Set([
   '--labels',
 ]);
 
-export const USAGE =
+const USAGE =
   'usage: evaluate --ref REF.nii.gz --pred PRED.nii.gz --convention use|isles22|metricsreloaded|all ' +
   '[--threshold-ml T] [--tolerance-mm 2,5,10] [--labels 1,2,3] [--prob PROB.nii.gz] [--rater R.nii.gz ...] ' +
   '[--region MASK.nii.gz] [--format json|csv|text] | --ref-dir D --pred-dir D [--labels 1,2,3] [--out results.csv] [--summary summary.json] [--workers N] ' +

@@ -6,13 +6,13 @@
  * subresource must opt in, so our own responses also carry CORP same-origin.
  */
 
-export const isolationHeaders: Readonly<Record<string, string>> = {
+const isolationHeaders: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export const hardeningHeaders: Readonly<Record<string, string>> = {
+const hardeningHeaders: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -32,7 +32,7 @@ export const hardeningHeaders: Readonly<Record<string, string>> = {
  * - connect-src 'self' blob: data:: API calls and voxel/file fetches go to our own origin only.
  * - everything else is denied: no plugins, no framing, no forms, no <base> tricks.
  */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",

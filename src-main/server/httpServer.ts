@@ -73,7 +73,7 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
-export function createToken(): string {
+function createToken(): string {
   return randomBytes(32).toString('base64url');
 }
 

@@ -12,7 +12,7 @@ import type { Session } from '../../src-shared/project/types';
 import { errorFromThrown, fail } from './apiResult';
 import { CHANNEL_ACCESS } from './channelAccess';
 
-export function isChannel(name: string): name is Channel {
+function isChannel(name: string): name is Channel {
   return Object.prototype.hasOwnProperty.call(contract, name);
 }
 

@@ -43,7 +43,7 @@ const MAX_DEPTH = 4;
  * The images of a BIDS / ISLES'22 subject folder whose suffix names a kind, sorted by path.
  * `derivatives/` holds masks, not images, and is skipped, as are hidden folders.
  */
-export async function findSequenceFiles(folder: string, depth = 0): Promise<{ path: string; kind: SequenceKind }[]> {
+async function findSequenceFiles(folder: string, depth = 0): Promise<{ path: string; kind: SequenceKind }[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   const found: { path: string; kind: SequenceKind }[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {

@@ -22,14 +22,14 @@ export const DWI_GRID: SeriesGeometry = {
 export const ADC_GRID: SeriesGeometry = { ...DWI_GRID, dims: [20, 20, 8], originLps: [19, 19, -17.5] };
 const c = Math.cos((15 * Math.PI) / 180);
 const s = Math.sin((15 * Math.PI) / 180);
-export const FLAIR_GRID: SeriesGeometry = {
+const FLAIR_GRID: SeriesGeometry = {
   dims: [16, 14, 6],
   spacingMm: [3, 3, 7],
   originLps: [20, 18, -16],
   direction: [-c, -s, 0, s, -c, 0, 0, 0, 1],
 };
 
-export const dwiB0 = (i: number, j: number, k: number): number => 2000 + i + j + k;
+const dwiB0 = (i: number, j: number, k: number): number => 2000 + i + j + k;
 export const dwiB1000 = (i: number, j: number, k: number): number => 100 + i + 30 * j + 600 * k;
 export const adcValue = (i: number, j: number, k: number): number => 400 + 7 * i + 13 * j + 101 * k;
 const flairValue = (i: number, j: number, k: number): number => 50 + 2 * i + 5 * j + 70 * k;

@@ -33,7 +33,7 @@ export function niftiBaseName(file: string): string {
 }
 
 /** `range`: the finite value range of the whole image. */
-export function guessNiftiModality(image: NiftiImage, range: ValueRange): { modality: CaseDescriptor['modality']; why: string } {
+function guessNiftiModality(image: NiftiImage, range: ValueRange): { modality: CaseDescriptor['modality']; why: string } {
   if (image.header.intentCode === NIFTI_INTENT_LABEL) return { modality: 'OT', why: 'the header marks it as a label map' };
   const integer = !image.dataType.startsWith('float');
   const { min, max } = range;

@@ -24,7 +24,7 @@ import { inflateInWorker } from './dicomInflate';
 
 export const MANIFEST_NAME = 'quorum-demo.json';
 
-export const manifestSchema = z.object({
+const manifestSchema = z.object({
   name: z.string().min(1),
   cases: z.array(
     z.object({

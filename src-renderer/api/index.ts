@@ -38,10 +38,6 @@ export function getApi(): QuorumApi {
   return connect().api;
 }
 
-export function getTransportMode(): TransportMode {
-  return connect().mode;
-}
-
 /**
  * Streams the raw little-endian voxel bytes behind a VolumeInfo.url to `onChunk` as they arrive,
  * so the receiver can work while the rest is still on the way (and no second whole-volume buffer is

@@ -36,7 +36,7 @@ function modelStatus(m: ModelEntry): string {
   return `${m.model?.memberCount ?? 0} member(s), ${m.model?.channels.map((c) => c.id).join(' + ') ?? ''}${gpu}`;
 }
 
-export function SettingsDialog() {
+function SettingsDialog() {
   const settings = useSettings((s) => s);
   const [listing, setListing] = useState<Listing | string | null>(null);
   const close = () => setSettingsVisible(false);

@@ -11,10 +11,10 @@ interface Value {
   readonly dice: number;
 }
 
-export const MODEL_RATER = 'model–rater';
-export const RATER_RATER = 'rater–rater';
+const MODEL_RATER = 'model–rater';
+const RATER_RATER = 'rater–rater';
 
-export function agreementValues(rows: readonly DatasetCaseRow[]): { values: Value[]; nan: number } {
+function agreementValues(rows: readonly DatasetCaseRow[]): { values: Value[]; nan: number } {
   const values: Value[] = [];
   let nan = 0;
   for (const r of rows) {

@@ -5,7 +5,7 @@
  */
 import type { Stratum } from '../../src-shared/metrics/aggregate';
 
-export const PLOT_FONT = '"DejaVu Sans", "Liberation Sans", Arial, sans-serif';
+const PLOT_FONT = '"DejaVu Sans", "Liberation Sans", Arial, sans-serif';
 
 export const PLOT_STYLE = {
   fontFamily: PLOT_FONT,

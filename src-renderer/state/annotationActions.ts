@@ -20,7 +20,7 @@ import { loadReviewLayers } from './reviewActions';
 import { noteSubmitted } from './worklistTime';
 
 /** Autosave runs this long after the first unsaved edit. */
-export const AUTOSAVE_MS = 10_000;
+const AUTOSAVE_MS = 10_000;
 
 let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 let editSerial = 0;

@@ -76,7 +76,7 @@ export interface AppEvents extends Record<string, unknown> {
   primaryToolChosen: { tool: PrimaryTool };
 }
 
-export const initialAppState: AppState = {
+const initialAppState: AppState = {
   project: null,
   recent: [],
   openCase: null,

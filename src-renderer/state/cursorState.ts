@@ -16,7 +16,7 @@ export interface CursorReadout {
   readonly viewportId: string;
 }
 
-export const cursorStore = createStore<{ readout: CursorReadout | null }, Record<string, never>>({ readout: null });
+const cursorStore = createStore<{ readout: CursorReadout | null }, Record<string, never>>({ readout: null });
 
 export function setCursorReadout(readout: CursorReadout | null): void {
   cursorStore.update(() => ({ readout }));

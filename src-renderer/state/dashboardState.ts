@@ -65,7 +65,7 @@ export interface DashboardState {
   readonly message: { readonly text: string; readonly error: boolean } | null;
 }
 
-export const initialDashboardState: DashboardState = {
+const initialDashboardState: DashboardState = {
   source: null,
   sourceLabel: '',
   cases: [],

@@ -21,7 +21,7 @@ import { refreshReviewLayers } from './reviewActions';
 import { evaluationStore, updateEvaluation, type EvaluationSettings } from './evaluationState';
 
 /** Edits arrive per brush dab; wait this long after the last before recomputing (the target is ~1 s end to end). */
-export const EDIT_DEBOUNCE_MS = 300;
+const EDIT_DEBOUNCE_MS = 300;
 
 let serial = 0;
 let latest = '';
@@ -43,7 +43,7 @@ const tasks = createTaskWorker<MetricsWorkerRequest, MetricsWorkerReply>(
   () => (loadedCase = null),
 );
 
-export function optionsOf(s: EvaluationSettings): EvaluationOptions {
+function optionsOf(s: EvaluationSettings): EvaluationOptions {
   const labels = labelsEvaluated(annotationStore.getState().labels);
   return {
     conventions: CONVENTIONS,

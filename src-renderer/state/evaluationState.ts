@@ -36,7 +36,7 @@ export interface EvaluationState {
   readonly runs: number;
 }
 
-export const initialEvaluationState: EvaluationState = {
+const initialEvaluationState: EvaluationState = {
   expanded: true,
   settings: {
     convention: 'use',

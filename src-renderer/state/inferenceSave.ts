@@ -6,7 +6,6 @@
  * store refuses annotators, who never see model results. In review mode the legend is reloaded so
  * the model appears as one more rater with its own colour.
  */
-import { seesAllRaters } from '../../src-shared/project/blinding';
 import { quantiseProbabilities } from '../../src-shared/inference/quantise';
 import { getApi } from '../api';
 import { encodeLabelmap } from '../api/labelmapWire';
@@ -17,12 +16,6 @@ import { refreshReviewLayers } from './reviewActions';
 
 function set(patch: Partial<InferenceState>): void {
   inferenceStore.update((s) => ({ ...s, ...patch }));
-}
-
-/** Whether the signed-in rater may save model results (the store decides; this only hides the button). */
-export function maySaveModelResults(): boolean {
-  const a = annotationStore.getState();
-  return a.signedIn !== null && seesAllRaters(a.signedIn.role) && a.currentCase !== null;
 }
 
 export async function saveResultAsRater(): Promise<void> {

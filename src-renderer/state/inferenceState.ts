@@ -41,7 +41,7 @@ export interface InferenceState {
   readonly saveError: string | null;
 }
 
-export const initialInferenceState: InferenceState = {
+const initialInferenceState: InferenceState = {
   models: [],
   userModelsDir: null,
   selectedKey: null,

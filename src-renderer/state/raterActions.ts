@@ -16,7 +16,7 @@ import { stopTimeOnTask } from './worklistTime';
 let opened: Promise<boolean> | null = null;
 
 /** Opens the app's own project (the demo cases) once per page. */
-export function ensureProject(): Promise<boolean> {
+function ensureProject(): Promise<boolean> {
   opened ??= openProject();
   return opened;
 }
@@ -49,7 +49,7 @@ export async function createIdentity(name: string, secret: string): Promise<bool
   return signIn(r.value.name, secret, false);
 }
 
-export function defaultModeFor(role: Role): AnnotationMode {
+function defaultModeFor(role: Role): AnnotationMode {
   return role === 'annotator' ? 'annotate' : 'review';
 }
 

@@ -15,7 +15,7 @@ export interface SequencePairState {
   readonly point: Vec3 | null;
 }
 
-export const sequencePairStore = createStore<SequencePairState, Record<string, never>>({ panes: null, point: null });
+const sequencePairStore = createStore<SequencePairState, Record<string, never>>({ panes: null, point: null });
 
 export function useSequencePair(): SequencePairState {
   return useSyncExternalStore(sequencePairStore.subscribe, sequencePairStore.getState);

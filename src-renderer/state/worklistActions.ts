@@ -4,7 +4,13 @@
  * and a reviewer's actions on a version. The server decides what each session may see; nothing
  * here filters rater data.
  */
-import { nextCaseRow, nextReviewRow, type ReviewAction, type WorklistFilter, type WorklistRow } from '../../src-shared/project/reviewSession';
+import {
+  nextCaseRow,
+  nextReviewRow,
+  type ReviewAction,
+  type WorklistFilter,
+  type WorklistRow,
+} from '../../src-shared/project/reviewSession';
 import { getApi } from '../api';
 import { annotationStore, tell } from './annotationState';
 import { appStore } from './appState';
@@ -69,7 +75,9 @@ export async function goToNextCase(): Promise<void> {
     const mine = r.value.cases.map(
       (c) =>
         r.value.rows.find((x) => x.caseId === c.caseId && x.raterId === signedIn.raterId) ??
-        (signedIn.role === 'annotator' ? null : { ...blankRow, caseId: c.caseId, caseName: c.name, casePath: c.path, raterId: signedIn.raterId }),
+        (signedIn.role === 'annotator'
+          ? null
+          : { ...blankRow, caseId: c.caseId, caseName: c.name, casePath: c.path, raterId: signedIn.raterId }),
     );
     row = nextCaseRow(
       mine.filter((x): x is WorklistRow => x !== null),
@@ -135,7 +143,11 @@ export async function exportTimeOnTask(outDir: string): Promise<void> {
   say(`Wrote time on task (${r.value.rows} row${r.value.rows === 1 ? '' : 's'}) to ${r.value.path}.`);
 }
 
-const DONE: Record<ReviewAction, string> = { approve: 'Approved', 'request-revision': 'Revision requested from', difficult: 'Marked difficult:' };
+const DONE: Record<ReviewAction, string> = {
+  approve: 'Approved',
+  'request-revision': 'Revision requested from',
+  difficult: 'Marked difficult:',
+};
 
 /** A reviewer's action on a rater's newest submitted version of the open case. */
 export async function actOnVersion(row: WorklistRow, action: ReviewAction, comment: string): Promise<boolean> {

@@ -20,7 +20,7 @@ export interface WorklistState {
   readonly message: { readonly text: string; readonly error: boolean } | null;
 }
 
-export const initialWorklistState: WorklistState = {
+const initialWorklistState: WorklistState = {
   data: null,
   filter: {},
   loading: false,

@@ -42,7 +42,7 @@ import {
 import { disagreementLut, heatLut, ownLabelmapLut, raterLut, softContourLut } from './raterColors';
 import { shownCaseVolume } from './viewerSession';
 
-export const OWN_SEGMENTATION = 'quorum-own';
+const OWN_SEGMENTATION = 'quorum-own';
 export const HEAT_SEGMENTATION = 'quorum-heat';
 export const DISAGREEMENT_SEGMENTATION = 'quorum-disagreement';
 export const SOFT_CONTOUR_SEGMENTATION = 'quorum-soft-contour';
@@ -65,7 +65,6 @@ let review: {
   maps: Partial<Record<DisagreementMeasure, Float32Array>>;
   contour: Uint8Array;
 } | null = null;
-let writing = false;
 /**
  * Whether a user input (pointer down, key) came after the own layer was last (re)mounted.
  * Cornerstone fires SEGMENTATION_DATA_MODIFIED when it mounts a labelmap on a viewport (a
@@ -82,11 +81,6 @@ function viewerOrThrow() {
   const shown = shownCaseVolume();
   if (!shown) throw new Error('No case volume is on screen.');
   return shown;
-}
-
-/** The case whose layers are shown, or null. */
-export function layersCaseId(): string | null {
-  return bound?.caseId ?? null;
 }
 
 function addLayer(spec: LabelmapLayerSpec): void {
@@ -153,16 +147,6 @@ export function ownLabelmap(): Uint8Array | null {
   return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmap(OWN_SEGMENTATION) : null;
 }
 
-/** Replaces the own labelmap's voxels without counting as an edit. */
-export function replaceOwnLabelmap(data: Uint8Array): void {
-  writing = true;
-  try {
-    writeLabelmap(OWN_SEGMENTATION, data);
-  } finally {
-    writing = false;
-  }
-}
-
 /**
  * Calls `listener` whenever the user's edits (brush, eraser, undo, redo) change the own labelmap.
  * Every edit follows a pointer press or a key; the data-modified events Cornerstone fires when it
@@ -171,7 +155,7 @@ export function replaceOwnLabelmap(data: Uint8Array): void {
 export function onOwnLabelmapEdited(listener: () => void): () => void {
   const handler = (evt: Event) => {
     const detail = (evt as CustomEvent<{ segmentationId?: string }>).detail;
-    if (!writing && inputSinceMount && detail?.segmentationId === OWN_SEGMENTATION) listener();
+    if (inputSinceMount && detail?.segmentationId === OWN_SEGMENTATION) listener();
   };
   const onInput = () => {
     inputSinceMount = true;
@@ -342,10 +326,4 @@ export function updateHeatMap(settings: { visible: boolean; opacity: number; thr
   setLayerStyle(shown.viewer, HEAT_SEGMENTATION, { fillAlpha: settings.opacity });
   shown.viewer.renderingEngine.render();
   return count;
-}
-
-/** Segmentations drawn on the axial viewport (for the status line and tests). */
-export function shownAnnotationLayerIds(): string[] {
-  const shown = shownCaseVolume();
-  return shown ? shownLayerIds(shown.viewer) : [];
 }

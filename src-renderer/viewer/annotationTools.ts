@@ -64,13 +64,13 @@ const SPECS: Record<EditTool, ToolSpec> = {
   },
 };
 
-export const EDIT_TOOLS = Object.keys(SPECS) as EditTool[];
+const EDIT_TOOLS = Object.keys(SPECS) as EditTool[];
 
 /** The tool instance that draws freehand contours (annotationSession.ts listens for its contours). */
 export const CONTOUR_TOOL_NAME = SPECS.contour.instance;
 
 /** Undo depth per case (the issue asks for at least 50). */
-export const HISTORY_DEPTH = 100;
+const HISTORY_DEPTH = 100;
 
 /** Brush radius limits in mm (Cornerstone's brushSize is a radius in world units). */
 export const BRUSH_RADIUS_MM = { min: 0.5, max: 50, initial: 4 } as const;

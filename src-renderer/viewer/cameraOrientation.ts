@@ -57,7 +57,7 @@ export function computeVolumeAlignedCameras(direction: readonly number[]): Recor
 }
 
 /** Screen-right direction in LPS for a camera. */
-export function screenRight(camera: CameraVectors): Vec3 {
+function screenRight(camera: CameraVectors): Vec3 {
   return cross(camera.viewUp, camera.viewPlaneNormal);
 }
 

@@ -39,7 +39,7 @@ let nextSerial = 1;
  * scheme-prefixed id it would try to load the slices through an image loader instead of using the
  * local images already in its cache.
  */
-export function cornerstoneVolumeIdOf(caseDescriptor: CaseDescriptor, info: VolumeInfo): string {
+function cornerstoneVolumeIdOf(caseDescriptor: CaseDescriptor, info: VolumeInfo): string {
   let serial = openSerials.get(caseDescriptor);
   if (serial === undefined) {
     serial = nextSerial++;

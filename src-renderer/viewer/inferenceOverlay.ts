@@ -11,7 +11,7 @@ import { addLabelmapLayer, hasLabelmapLayer, removeLabelmapLayer, writeLabelmap 
 import type { Rgba } from './raterColors';
 import { shownCaseVolume } from './viewerSession';
 
-export const INFERENCE_MAP_SEGMENTATION = 'quorum-inference-map';
+const INFERENCE_MAP_SEGMENTATION = 'quorum-inference-map';
 export const INFERENCE_MASK_SEGMENTATION = 'quorum-inference-mask';
 export const MAP_LEVELS = 16;
 /** Values at or below this fraction of the map's scale stay transparent. */

@@ -69,11 +69,15 @@ export function addLabelmapLayer(viewer: MprViewer, referenceVolumeId: string, s
   const volumeId = volumeIdOf(spec.segmentationId);
   const volume = volumeLoader.createAndCacheDerivedLabelmapVolume(referenceVolumeId, { volumeId });
   if (spec.data) voxelManagerOf(volume, spec.segmentationId).setCompleteScalarDataArray?.(spec.data);
-  segmentation.addSegmentations([{ segmentationId: spec.segmentationId, representation: { type: LABELMAP, data: { volumeId } }, config: { label: spec.label } }]);
+  segmentation.addSegmentations([
+    { segmentationId: spec.segmentationId, representation: { type: LABELMAP, data: { volumeId } }, config: { label: spec.label } },
+  ]);
   const lutIndex = segmentation.config.color.addColorLUT(spec.lut.map((c) => [...c]) as Types.ColorLUT);
   layers.set(spec.segmentationId, { volumeId, lutIndex, style: {} });
   for (const viewportId of viewportIds(viewer)) {
-    segmentation.addLabelmapRepresentationToViewportMap({ [viewportId]: [{ segmentationId: spec.segmentationId, config: { colorLUTOrIndex: lutIndex } }] });
+    segmentation.addLabelmapRepresentationToViewportMap({
+      [viewportId]: [{ segmentationId: spec.segmentationId, config: { colorLUTOrIndex: lutIndex } }],
+    });
   }
   if (spec.style) setLayerStyle(viewer, spec.segmentationId, spec.style);
 }
@@ -133,11 +137,14 @@ export function setLayerStyle(viewer: MprViewer, segmentationId: string, style: 
     ...(style.fillAlpha === undefined ? {} : { fillAlpha: style.fillAlpha, fillAlphaInactive: style.fillAlpha }),
     ...(style.renderFill === undefined ? {} : { renderFill: style.renderFill, renderFillInactive: style.renderFill }),
     ...(style.renderOutline === undefined ? {} : { renderOutline: style.renderOutline, renderOutlineInactive: style.renderOutline }),
-    ...(style.outlineWidth === undefined ? {} : { outlineWidth: style.outlineWidth, outlineWidthInactive: style.outlineWidth, outlineOpacity: 1, outlineOpacityInactive: 1 }),
+    ...(style.outlineWidth === undefined
+      ? {}
+      : { outlineWidth: style.outlineWidth, outlineWidthInactive: style.outlineWidth, outlineOpacity: 1, outlineOpacityInactive: 1 }),
   };
   const layer = layers.get(segmentationId);
   if (layer) layer.style = { ...layer.style, ...both };
-  for (const viewportId of viewportIds(viewer)) segmentation.segmentationStyle.setStyle({ type: LABELMAP, viewportId, segmentationId }, both, true);
+  for (const viewportId of viewportIds(viewer))
+    segmentation.segmentationStyle.setStyle({ type: LABELMAP, viewportId, segmentationId }, both, true);
   viewer.renderingEngine.render();
 }
 
@@ -152,7 +159,11 @@ export function shownLayerIds(viewer: MprViewer): string[] {
 }
 
 /** The layer's grid: dims, and world (LPS mm) → continuous voxel index (voxel centres at integers). */
-export function labelmapGrid(segmentationId: string): { dims: [number, number, number]; spacingMm: [number, number, number]; worldToIndex: (world: Types.Point3) => [number, number, number] } {
+export function labelmapGrid(segmentationId: string): {
+  dims: [number, number, number];
+  spacingMm: [number, number, number];
+  worldToIndex: (world: Types.Point3) => [number, number, number];
+} {
   const volume = labelmapVolume(segmentationId);
   const imageData = volume.imageData;
   if (!imageData) throw new Error(`Labelmap ${segmentationId} has no image geometry.`);

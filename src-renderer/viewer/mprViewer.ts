@@ -135,11 +135,6 @@ export function setVoiRange(viewer: MprViewer, voiRange: VoiRange): void {
   viewer.renderingEngine.render();
 }
 
-export function getVoiRange(viewer: MprViewer): VoiRange | null {
-  const range = getVolumeViewport(viewer, 'axial').getProperties()?.voiRange;
-  return range ? { lower: range.lower, upper: range.upper } : null;
-}
-
 /** Re-applies the cameras of a fresh case (zoom, pan and slice back to the centre). */
 export function resetCameras(viewer: MprViewer, cameras: Record<MprView, CameraVectors>): void {
   for (const view of MPR_VIEWS) {

@@ -74,7 +74,7 @@ const VIRIDIS_STOPS: ReadonlyArray<readonly [number, number, number]> = [
 ];
 
 /** The ramp's colour at t in [0, 1]. */
-export function viridis(t: number): [number, number, number] {
+function viridis(t: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, t)) * (VIRIDIS_STOPS.length - 1);
   const k = Math.min(VIRIDIS_STOPS.length - 2, Math.floor(x));
   const f = x - k;

@@ -30,7 +30,7 @@ import type { LoadedVolume } from './createCaseVolume';
 const CAMERA_SYNC = 'quorum-pair-camera';
 const TOOL_GROUP = 'quorum-pair-tools';
 
-export const pairViewportId = (n: number): string => `quorum-pair-${n}`;
+const pairViewportId = (n: number): string => `quorum-pair-${n}`;
 
 let panes: { id: string; volume: LoadedVolume }[] = [];
 

@@ -29,7 +29,7 @@ const TOOL_GROUP = 'quorum-side-tools';
 
 let open: string[] = [];
 
-export const paneViewportId = (n: number): string => `quorum-side-${n}`;
+const paneViewportId = (n: number): string => `quorum-side-${n}`;
 
 /**
  * Opens one pane per element, pane n showing layer `layerIds[n]` (null: the image alone).
@@ -90,9 +90,4 @@ export function closeSideBySide(): void {
     }
   }
   open = [];
-}
-
-/** Pane viewports open now (for tests and the status line). */
-export function openPaneIds(): readonly string[] {
-  return open;
 }

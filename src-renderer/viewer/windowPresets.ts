@@ -40,10 +40,6 @@ export function windowToVoiRange(width: number, level: number): VoiRange {
   return { lower: level - width / 2, upper: level + width / 2 };
 }
 
-export function voiRangeToWindow(range: VoiRange): { width: number; level: number } {
-  return { width: range.upper - range.lower, level: (range.upper + range.lower) / 2 };
-}
-
 const HISTOGRAM_BINS = 4096;
 
 /**

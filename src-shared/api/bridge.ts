@@ -16,7 +16,7 @@ export type QuorumBridge = BridgeMethods & {
 };
 
 /** Every channel with its bridge method name, in contract order. */
-export const bridgeChannels: ReadonlyArray<{ channel: Channel; method: string }> = (Object.keys(contract) as Channel[]).map((channel) => ({
+const bridgeChannels: ReadonlyArray<{ channel: Channel; method: string }> = (Object.keys(contract) as Channel[]).map((channel) => ({
   channel,
   method: methodNameOf(channel),
 }));

@@ -20,7 +20,7 @@ import { studyChannels } from './studyChannels';
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
 /** An error the user can act on: `code` for tests and logic, `message` for people. */
-export const apiErrorSchema = z.object({
+const apiErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
   /** Extra structured detail, e.g. the series found in a folder that holds several. */
@@ -28,10 +28,10 @@ export const apiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
-export const voxelDataTypeSchema = z.enum(['uint8', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64']);
+const voxelDataTypeSchema = z.enum(['uint8', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64']);
 
 /** One displayable 3D volume of a case, e.g. one b-value of a DWI. Its voxels are fetched from `url`. */
-export const volumeInfoSchema = z.object({
+const volumeInfoSchema = z.object({
   volumeId: z.string(),
   /** Human label, e.g. "b=1000" or "T1". */
   label: z.string(),
@@ -58,7 +58,7 @@ export const volumeInfoSchema = z.object({
 });
 export type VolumeInfo = z.infer<typeof volumeInfoSchema>;
 
-export const caseDescriptorSchema = z.object({
+const caseDescriptorSchema = z.object({
   caseId: z.string(),
   name: z.string(),
   source: z.enum(['nifti', 'dicom']),
@@ -77,7 +77,7 @@ export const caseDescriptorSchema = z.object({
 });
 export type CaseDescriptor = z.infer<typeof caseDescriptorSchema>;
 
-export const caseEntrySchema = z.object({
+const caseEntrySchema = z.object({
   name: z.string(),
   path: z.string(),
   kind: z.enum(['nifti', 'dicom-folder']),
@@ -85,7 +85,7 @@ export const caseEntrySchema = z.object({
 });
 export type CaseEntry = z.infer<typeof caseEntrySchema>;
 
-export const dirEntrySchema = z.object({ name: z.string(), path: z.string(), isDir: z.boolean() });
+const dirEntrySchema = z.object({ name: z.string(), path: z.string(), isDir: z.boolean() });
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 export const resultSchema = <T extends z.ZodTypeAny>(value: T) =>

@@ -17,7 +17,7 @@
 import { z } from '../zod';
 import { raterCaseStatusSchema, seriesGeometrySchema } from '../project/schemas';
 
-export const evaluationRaterSourceSchema = z.object({
+const evaluationRaterSourceSchema = z.object({
   raterId: z.string(),
   name: z.string(),
   /** The rater's status on the case (newest version): 'draft' means nothing submitted to compare. */
@@ -30,7 +30,7 @@ export const evaluationRaterSourceSchema = z.object({
 });
 export type EvaluationRaterSource = z.infer<typeof evaluationRaterSourceSchema>;
 
-export const evaluationModelSourceSchema = z.object({
+const evaluationModelSourceSchema = z.object({
   raterId: z.string(),
   name: z.string(),
   /** The newest result on this case, or null when the model has none. */
@@ -52,7 +52,7 @@ export const evaluationModelSourceSchema = z.object({
 });
 export type EvaluationModelSource = z.infer<typeof evaluationModelSourceSchema>;
 
-export const caseSourcesSchema = z.object({
+const caseSourcesSchema = z.object({
   caseId: z.string(),
   name: z.string(),
   /** The reference grid every labelmap and probability map lies on. */

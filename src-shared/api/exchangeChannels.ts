@@ -25,7 +25,7 @@ const session = z.string().min(1);
 const id = z.string().min(1);
 const localPath = z.string().min(1);
 
-export const importedCaseSchema = z.object({
+const importedCaseSchema = z.object({
   caseId: z.string(),
   name: z.string(),
   /** False when the masks went into a case the project already had (same name, same image). */
@@ -35,9 +35,9 @@ export const importedCaseSchema = z.object({
   ),
 });
 
-export const exportFormatSchema = z.enum(['nifti', 'isles-bids']);
+const exportFormatSchema = z.enum(['nifti', 'isles-bids']);
 
-export const exportedFileSchema = z.object({
+const exportedFileSchema = z.object({
   path: z.string(),
   kind: z.enum(['rater', 'majority', 'soft', 'dicom-seg', 'sequence', 'metadata']),
   raterId: z.string().nullable(),

@@ -13,11 +13,11 @@ import { inferenceProvenanceSchema } from '../inference/provenance';
 import { nativeInferenceChannels } from './nativeInferenceChannels';
 import { annotationVersionSchema, raterSchema } from '../project/schemas';
 
-export const modelSourceSchema = z.enum(['bundled', 'user']);
+const modelSourceSchema = z.enum(['bundled', 'user']);
 export type ModelSource = z.infer<typeof modelSourceSchema>;
 
 /** One folder found in a models directory: usable (with its manifest summary) or not (with why). */
-export const modelEntrySchema = z.object({
+const modelEntrySchema = z.object({
   /** `<source>/<folder>`: unique across both directories. */
   key: z.string(),
   source: modelSourceSchema,
@@ -107,8 +107,6 @@ export const inferenceChannels = {
   },
   ...nativeInferenceChannels,
 } as const;
-
-export type InferenceChannel = keyof typeof inferenceChannels;
 
 /** Relative URL of one file of a model folder (model.json or a member). */
 export function modelFileUrl(source: ModelSource, folder: string, file: string): string {

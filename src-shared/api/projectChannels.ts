@@ -42,7 +42,7 @@ const id = z.string().min(1);
 const labelmapGzBase64 = z.string().min(1);
 
 /** What opening a project tells anyone, before sign-in: nothing that names a rater. */
-export const projectOpenedSchema = z.object({
+const projectOpenedSchema = z.object({
   projectId: z.string(),
   dir: z.string(),
   /** Summary of the integrity check run at open; details (which rater's file) need a session. */
@@ -52,7 +52,6 @@ export const projectOpenedSchema = z.object({
   /** Whether every rater is assigned to every case (the demo project). */
   openEnrolment: z.boolean(),
 });
-export type ProjectOpened = z.infer<typeof projectOpenedSchema>;
 
 export const projectChannels = {
   /**

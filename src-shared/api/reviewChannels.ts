@@ -21,11 +21,11 @@ import {
 const session = z.string().min(1);
 const id = z.string().min(1);
 
-export const worklistStatusSchema = z.enum(WORKLIST_STATUSES as [WorklistStatus, ...WorklistStatus[]]);
-export const worklistFlagSchema = z.enum(WORKLIST_FLAGS as [WorklistFlag, ...WorklistFlag[]]);
-export const reviewActionSchema = z.enum(REVIEW_ACTIONS as [ReviewAction, ...ReviewAction[]]);
+const worklistStatusSchema = z.enum(WORKLIST_STATUSES as [WorklistStatus, ...WorklistStatus[]]);
+const worklistFlagSchema = z.enum(WORKLIST_FLAGS as [WorklistFlag, ...WorklistFlag[]]);
+const reviewActionSchema = z.enum(REVIEW_ACTIONS as [ReviewAction, ...ReviewAction[]]);
 
-export const worklistRowSchema = z.object({
+const worklistRowSchema = z.object({
   caseId: z.string(),
   caseName: z.string(),
   casePath: z.string(),
@@ -43,7 +43,7 @@ export const worklistRowSchema = z.object({
   workSessions: z.number().int().nullable(),
 });
 
-export const worklistSchema = z.object({
+const worklistSchema = z.object({
   cases: z.array(z.object({ caseId: z.string(), name: z.string(), path: z.string() })),
   raters: z.array(z.object({ raterId: z.string(), name: z.string() })),
   rows: z.array(worklistRowSchema),
@@ -58,7 +58,13 @@ export const worklistSchema = z.object({
 export const reviewChannels = {
   /** The worklist: rows (rater × case) passing the filters, every visible case, progress over all rows. */
   'quorum:worklist.get': {
-    request: z.object({ session, status: worklistStatusSchema.optional(), raterId: id.optional(), flag: worklistFlagSchema.optional(), caseId: id.optional() }),
+    request: z.object({
+      session,
+      status: worklistStatusSchema.optional(),
+      raterId: id.optional(),
+      flag: worklistFlagSchema.optional(),
+      caseId: id.optional(),
+    }),
     result: worklistSchema,
   },
   /** Approve a version, send it back (comment required), or mark the case difficult (reviewers, admins). */
@@ -80,7 +86,10 @@ export const reviewChannels = {
     result: z.object({ sessionId: z.string(), totalActiveMs: z.number() }),
   },
   /** Time on task per rater × case × mode as CSV, written to an absolute path (reviewers, admins). */
-  'quorum:export.timeOnTaskCsv': { request: z.object({ session, path: z.string().min(1) }), result: z.object({ path: z.string(), rows: z.number().int() }) },
+  'quorum:export.timeOnTaskCsv': {
+    request: z.object({ session, path: z.string().min(1) }),
+    result: z.object({ path: z.string(), rows: z.number().int() }),
+  },
 } as const;
 
 export type ReviewChannel = keyof typeof reviewChannels;
@@ -88,5 +97,8 @@ export type ReviewChannel = keyof typeof reviewChannels;
 // Compile-time proof that the worklist schema infers exactly the documented type (and the status
 // enum stays the store's, plus 'revision-requested').
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const proofs: [Same<z.infer<typeof worklistSchema>, Worklist>, Same<Exclude<z.infer<typeof worklistStatusSchema>, 'revision-requested'>, z.infer<typeof raterCaseStatusSchema>>] = [true, true];
+const proofs: [
+  Same<z.infer<typeof worklistSchema>, Worklist>,
+  Same<Exclude<z.infer<typeof worklistStatusSchema>, 'revision-requested'>, z.infer<typeof raterCaseStatusSchema>>,
+] = [true, true];
 void proofs;

@@ -24,12 +24,12 @@ const session = z.string().min(1);
 const studyId = z.string().min(1).max(200);
 
 /** What the admin sets up; the server adds the id and the creation time, and draws a seed if none is given. */
-export const studyDraftSchema = studyConfigSchema.omit({ studyId: true, createdAt: true, seed: true }).extend({
+const studyDraftSchema = studyConfigSchema.omit({ studyId: true, createdAt: true, seed: true }).extend({
   seed: z.string().min(1).max(200).optional(),
 });
 export type StudyDraft = z.infer<typeof studyDraftSchema>;
 
-export const setupCheckSchema = z.object({
+const setupCheckSchema = z.object({
   ok: z.boolean(),
   errors: z.array(z.string()),
   /** Every (case, source) without a segmentation. */
@@ -37,7 +37,7 @@ export const setupCheckSchema = z.object({
 });
 export type SetupCheck = z.infer<typeof setupCheckSchema>;
 
-export const studyOptionsSchema = z.object({
+const studyOptionsSchema = z.object({
   cases: z.array(z.object({ caseId: z.string(), name: z.string() })),
   /** Sources the project can supply (sourceId is a suggestion), with the cases each one covers. */
   sources: z.array(z.object({ source: studySourceSchema, caseIds: z.array(z.string()) })),
@@ -46,7 +46,7 @@ export const studyOptionsSchema = z.object({
 });
 export type StudyOptions = z.infer<typeof studyOptionsSchema>;
 
-export const studySummarySchema = z.object({
+const studySummarySchema = z.object({
   studyId: z.string(),
   title: z.string(),
   state: studyStateSchema,
@@ -63,11 +63,11 @@ export const studySummarySchema = z.object({
 export type StudySummary = z.infer<typeof studySummarySchema>;
 
 /** A study as its reader sees it in a list: nothing but the title and their own progress. */
-export const readerStudySchema = z.object({ studyId: z.string(), title: z.string(), answered: z.number().int(), total: z.number().int() });
+const readerStudySchema = z.object({ studyId: z.string(), title: z.string(), answered: z.number().int(), total: z.number().int() });
 export type ReaderStudy = z.infer<typeof readerStudySchema>;
 
 /** One trial for its reader: the blinded trial, the case image to load, and the anonymous overlays. */
-export const readerTrialPayloadSchema = z.strictObject({
+const readerTrialPayloadSchema = z.strictObject({
   studyId: z.string(),
   title: z.string(),
   answered: z.number().int(),

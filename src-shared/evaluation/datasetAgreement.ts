@@ -9,7 +9,7 @@
 import { halfOpenBin } from '../metrics/calibration';
 import type { BlandAltman, ReliabilityCounts, ReliabilitySummary } from './datasetTypes';
 
-export const RELIABILITY_BINS = 10;
+const RELIABILITY_BINS = 10;
 
 /**
  * Bland–Altman of `model` against `reference` (one value per case): difference = model − reference,

@@ -43,14 +43,7 @@ function headerLines(kind: string, h: ExportHeader, convention: string, comparis
 }
 
 /** Fixed columns of the per-case table, then the metrics in first-seen order. */
-export const CASE_COLUMNS = [
-  'case_id',
-  'case',
-  'reference_volume_ml',
-  'model_volume_thr_ml',
-  'model_volume_exp_ml',
-  'model_threshold',
-] as const;
+const CASE_COLUMNS = ['case_id', 'case', 'reference_volume_ml', 'model_volume_thr_ml', 'model_volume_exp_ml', 'model_threshold'] as const;
 
 export function casesToCsv(rows: readonly DatasetCaseRow[], h: ExportHeader): string {
   if (rows.length === 0) throw new Error('casesToCsv: no cases to export');
@@ -66,7 +59,7 @@ export function casesToCsv(rows: readonly DatasetCaseRow[], h: ExportHeader): st
 }
 
 /** JSON.stringify with non-finite numbers as the CLI's strings. */
-export function toExportJson(value: unknown): string {
+function toExportJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? formatNumber(v) : v), 2) + '\n';
 }
 
@@ -93,7 +86,7 @@ export function casesToJson(rows: readonly DatasetCaseRow[], h: ExportHeader): s
 }
 
 /** The summary as long rows: [section, name, statistic, value]. */
-export function summaryRows(s: DatasetSummary): [string, string, string, Cell][] {
+function summaryRows(s: DatasetSummary): [string, string, string, Cell][] {
   const out: [string, string, string, Cell][] = [];
   for (const m of s.metrics) {
     out.push(

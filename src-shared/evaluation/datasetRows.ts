@@ -31,7 +31,7 @@ function numericLeaves(v: unknown, prefix: string, out: Record<string, number>):
   }
 }
 
-export function metricsOf(result: ConventionResult | undefined): Record<string, number> {
+function metricsOf(result: ConventionResult | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   if (result) numericLeaves(result, '', out);
   return out;

@@ -40,9 +40,9 @@ export interface SyntheticCohortOptions {
   readonly spacingMm?: Spacing3;
 }
 
-export const SYNTHETIC_RATER_NAMES = ['Synthetic rater A', 'Synthetic rater B', 'Synthetic rater C'] as const;
-export const SYNTHETIC_DIMS: Dims3 = [128, 128, 64];
-export const SYNTHETIC_SPACING: Spacing3 = [1, 1, 2];
+const SYNTHETIC_RATER_NAMES = ['Synthetic rater A', 'Synthetic rater B', 'Synthetic rater C'] as const;
+const SYNTHETIC_DIMS: Dims3 = [128, 128, 64];
+const SYNTHETIC_SPACING: Spacing3 = [1, 1, 2];
 
 function radiusForMl(ml: number): number {
   return Math.cbrt((3 * ml * 1000) / (4 * Math.PI));

@@ -15,7 +15,7 @@ export interface ChannelSources {
   readonly bValue?: number;
 }
 
-export class ChannelError extends Error {
+class ChannelError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ChannelError';

@@ -1,13 +1,5 @@
 /** Local segmentation inference (issue 5): manifests, model folders, the pipeline, provenance. */
-export {
-  manifestSchema,
-  parseManifest,
-  ModelManifestError,
-  type ModelManifest,
-  type ChannelId,
-  type ChannelSpec,
-  type Normalisation,
-} from './manifest';
+export { parseManifest, ModelManifestError, type ModelManifest, type ChannelId, type ChannelSpec, type Normalisation } from './manifest';
 export { loadModelFolder, type LoadedModel, type LoadedMember, type ReadModelFile } from './modelFolder';
 export { readOnnxGraph, type OnnxGraphInfo } from './onnxGraph';
 export { checkWebGpu, type WebGpuCheck } from './webgpuSupport';
@@ -22,7 +14,7 @@ export {
 export { labelVolumes, type LabelVolume } from './outputs';
 export { InferenceCancelledError, type ModelRunner, type AbortSignalLike } from './predict';
 export { ortRunner, type OrtSessionLike, type OrtTensorFactory } from './ortRunner';
-export { buildChannels, computeAdc, ChannelError, type ChannelSources } from './channels';
+export { buildChannels, computeAdc, type ChannelSources } from './channels';
 export { dwiChannelSources, type DwiVolume } from './dwiSources';
 export { inferenceProvenance, inferenceProvenanceSchema, type InferenceProvenance, type ExecutionProvider } from './provenance';
 export { sha256Hex } from './sha256';

@@ -17,7 +17,7 @@ import type { CalibratedActivation } from './uncertainty';
  * (nominally b ≈ 1000 s/mm²; Quorum uses whatever high b the series has, e.g. 1500);
  * `dwi_b0` is the b ≈ 0 image; `adc` is in mm²/s.
  */
-export const channelIdSchema = z.enum(['dwi_b1000', 'dwi_b0', 'adc', 'ct', 't1', 't2', 'flair']);
+const channelIdSchema = z.enum(['dwi_b1000', 'dwi_b0', 'adc', 'ct', 't1', 't2', 'flair']);
 export type ChannelId = z.infer<typeof channelIdSchema>;
 
 const vec3Positive = z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]);
@@ -67,7 +67,7 @@ const normalisationSchemeSchema = z.discriminatedUnion('kind', [
 export type Normalisation = z.infer<typeof normalisationSchemeSchema>;
 
 /** One scheme for every channel, or one per channel in `channels` order (nnU-Net's per-channel plans). */
-export const normalisationSchema = z.union([normalisationSchemeSchema, z.array(normalisationSchemeSchema).min(1)]);
+const normalisationSchema = z.union([normalisationSchemeSchema, z.array(normalisationSchemeSchema).min(1)]);
 
 /**
  * How the case grid becomes the model's tensor.
@@ -101,7 +101,7 @@ const resampleBackSchema = z.discriminatedUnion('kind', [
  * `values`: 'logits' (Quorum applies the activation after stitching, as nnU-Net does) or
  * 'probabilities' when the graph already ends in that softmax / sigmoid.
  */
-export const outputSchema = z
+const outputSchema = z
   .object({
     activation: z.enum(['sigmoid', 'softmax']),
     labels: z.array(z.string().min(1)).min(1),
@@ -112,7 +112,7 @@ export const outputSchema = z
   });
 export type OutputSpec = z.infer<typeof outputSchema>;
 
-export const memberSchema = z.object({
+const memberSchema = z.object({
   /** File name inside the model folder; no path separators, so a manifest cannot reach outside. */
   file: z
     .string()
@@ -123,7 +123,6 @@ export const memberSchema = z.object({
   seed: z.number().int().optional(),
   fold: z.number().int().optional(),
 });
-export type EnsembleMember = z.infer<typeof memberSchema>;
 
 const sameLabels = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -162,7 +161,7 @@ export function calibratedActivation(m: ModelManifest): CalibratedActivation {
   return { activation: 'softmax', recalibration: cal.recalibration };
 }
 
-export const manifestSchema = z
+const manifestSchema = z
   .object({
     schemaVersion: z.literal(1),
     id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'id must be lowercase letters, digits, ".", "_" or "-"'),

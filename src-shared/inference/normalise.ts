@@ -6,7 +6,7 @@ import type { ModelManifest, Normalisation } from './manifest';
 import { otsuThreshold } from './otsu';
 
 /** Foreground mask for z-score normalisation; null means every voxel. */
-export function foregroundMask(norm: Normalisation, channels: readonly Float32Array[]): Uint8Array | null {
+function foregroundMask(norm: Normalisation, channels: readonly Float32Array[]): Uint8Array | null {
   if (norm.kind !== 'zscore' || norm.foreground === 'all') return null;
   const src = channels[norm.maskChannel];
   const mask = new Uint8Array(src.length);

@@ -3,7 +3,7 @@
  * between-class variance. The training recipe (models/train/data.py, otsu_threshold) implements the
  * same binning, so the foreground mask the model was normalised with is the one Quorum computes.
  */
-export const OTSU_BINS = 256;
+const OTSU_BINS = 256;
 
 export function otsuThreshold(x: ArrayLike<number>): number {
   let lo = Infinity;

@@ -7,7 +7,7 @@ import { z } from '../zod';
 import type { ModelManifest } from './manifest';
 import type { SegmentationResult } from './pipeline';
 
-export const executionProviderSchema = z.enum(['webgpu', 'wasm', 'cpu-native']);
+const executionProviderSchema = z.enum(['webgpu', 'wasm', 'cpu-native']);
 export type ExecutionProvider = z.infer<typeof executionProviderSchema>;
 
 export const inferenceProvenanceSchema = z.object({

@@ -8,7 +8,7 @@
  * the provenance, so neither carries the quantisation error.
  */
 
-export const PROBABILITY_SCALE = 255;
+const PROBABILITY_SCALE = 255;
 
 /** Label-major uint8 stack: volume c at offset c × n. */
 export function quantiseProbabilities(probabilities: readonly Float32Array[]): Uint8Array {

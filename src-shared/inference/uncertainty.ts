@@ -22,7 +22,7 @@ function plogp(p: number): number {
 }
 
 /** Entropy (bits) of one voxel's distribution across `probs[c][v]`. */
-export function voxelEntropy(probs: readonly ArrayLike<number>[], v: number, activation: Activation): number {
+function voxelEntropy(probs: readonly ArrayLike<number>[], v: number, activation: Activation): number {
   let h = 0;
   for (const pc of probs) {
     const p = pc[v];

@@ -8,7 +8,7 @@ export function emptyMask(dims: Dims3): Uint8Array {
   return new Uint8Array(dims[0] * dims[1] * dims[2]);
 }
 
-export function index3(dims: Dims3, i: number, j: number, k: number): number {
+function index3(dims: Dims3, i: number, j: number, k: number): number {
   return i + dims[0] * (j + dims[1] * k);
 }
 

@@ -13,7 +13,7 @@ export const NIFTI1_HEADER_BYTES = 348;
 export const NIFTI2_HEADER_BYTES = 540;
 
 /** NIfTI datatype codes Quorum reads, with their voxel type. */
-export const NIFTI_DATATYPES: Readonly<Record<number, VoxelDataType>> = {
+const NIFTI_DATATYPES: Readonly<Record<number, VoxelDataType>> = {
   2: 'uint8',
   4: 'int16',
   8: 'int32',
@@ -84,7 +84,7 @@ export interface NiftiHeader {
 }
 
 /** How many inflated bytes the header needs, or null when the first 4 bytes are not a NIfTI sizeof_hdr. */
-export function headerSize(bytes: Uint8Array): number | null {
+function headerSize(bytes: Uint8Array): number | null {
   if (bytes.length < 4) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, 4);
   for (const le of [true, false]) {

@@ -1,8 +1,8 @@
 /** NIfTI-1/2 reading and NIfTI-1 writing, environment-free (used by main, workers and the CLI). */
 export { readNifti, readNiftiHeader, isGzip, damagedGzipError, type NiftiImage, type ReadNiftiOptions } from './read';
 export { writeNifti, type NiftiWriteInput, type NiftiWriteOptions } from './write';
-export { parseNiftiHeader, headerSize, type NiftiHeader, NIFTI_DATATYPES, DATATYPE_CODES, BYTES_PER_VOXEL } from './header';
+export { parseNiftiHeader, type NiftiHeader, DATATYPE_CODES, BYTES_PER_VOXEL } from './header';
 export { chooseAffineRas, quaternionToRotation, rotationToQuaternion, type AffineSource } from './affine';
-export { volumeAt, splitVolumes, parseBval, splitByBValue, type LabelledVolume } from './volumes';
+export { splitVolumes, parseBval, splitByBValue, type LabelledVolume } from './volumes';
 export { dataTypeOf } from './scaling';
 export { VolumeReadError, isVolumeReadError, type VolumeReadErrorCode } from '../volume/errors';

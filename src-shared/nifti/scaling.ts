@@ -15,7 +15,7 @@ export interface Scaling {
 }
 
 /** The slope/intercept actually applied, with the reason for any change from the header's values. */
-export function effectiveScaling(h: Scaling, notes: string[]): { slope: number; inter: number } {
+function effectiveScaling(h: Scaling, notes: string[]): { slope: number; inter: number } {
   const slope = h.sclSlope;
   let inter = h.sclInter;
   if (!Number.isFinite(slope) || slope === 0) {

@@ -17,7 +17,7 @@ export interface LabelledVolume {
 }
 
 /** Volume t (0-based) of the image, sharing its buffer. */
-export function volumeAt(image: NiftiImage, t: number): Volume {
+function volumeAt(image: NiftiImage, t: number): Volume {
   if (!(Number.isInteger(t) && t >= 0 && t < image.volumeCount)) {
     throw new RangeError(`volume ${t} out of range 0..${image.volumeCount - 1}`);
   }

@@ -11,11 +11,17 @@ describe('blinding rules', () => {
   it('lets an annotator read only their own work; reviewers and admins read all', () => {
     expect([mayReadRaterWork(ann, 'rater_a'), mayReadRaterWork(ann, 'rater_b')]).toEqual([true, false]);
     expect([mayReadRaterWork(rev, 'rater_b'), mayReadRaterWork(adm, 'rater_b')]).toEqual([true, true]);
-    expect([mayReadAuthorIdentity(ann, 'rater_r'), mayReadAuthorIdentity(ann, 'rater_a'), mayReadAuthorIdentity(rev, 'rater_x')]).toEqual([false, true, true]);
+    expect([mayReadAuthorIdentity(ann, 'rater_r'), mayReadAuthorIdentity(ann, 'rater_a'), mayReadAuthorIdentity(rev, 'rater_x')]).toEqual([
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('grants management to admins, export and flags to reviewers and admins', () => {
-    expect([ann, rev, adm].map((s) => [mayManageProject(s.role), mayExport(s.role), mayFlag(s.role), needsAssignmentToAnnotate(s.role)])).toEqual([
+    expect(
+      [ann, rev, adm].map((s) => [mayManageProject(s.role), mayExport(s.role), mayFlag(s.role), needsAssignmentToAnnotate(s.role)]),
+    ).toEqual([
       [false, false, false, true],
       [false, true, true, false],
       [true, true, true, false],

@@ -11,7 +11,9 @@ describe('geometryMismatches', () => {
   });
 
   it('reports a shape difference alone', () => {
-    expect(geometryMismatches(g, { ...g, dims: [10, 12, 6], originLps: [0, 0, 0] })).toEqual(["shape [10, 12, 6] differs from the image's [10, 12, 5]"]);
+    expect(geometryMismatches(g, { ...g, dims: [10, 12, 6], originLps: [0, 0, 0] })).toEqual([
+      "shape [10, 12, 6] differs from the image's [10, 12, 5]",
+    ]);
   });
 
   it('reports spacing, origin and direction differences together', () => {

@@ -24,7 +24,7 @@ export interface GeometryTolerance {
   directionCosine: number;
 }
 
-export const DEFAULT_GEOMETRY_TOLERANCE: GeometryTolerance = {
+const DEFAULT_GEOMETRY_TOLERANCE: GeometryTolerance = {
   spacingRelative: 1e-5,
   originMm: 1e-3,
   directionCosine: 1e-5,
@@ -32,7 +32,11 @@ export const DEFAULT_GEOMETRY_TOLERANCE: GeometryTolerance = {
 
 const fmt = (v: readonly number[]): string => `[${v.map((x) => Number(x.toPrecision(7))).join(', ')}]`;
 
-export function geometryMismatches(expected: GridGeometry, actual: GridGeometry, tol: GeometryTolerance = DEFAULT_GEOMETRY_TOLERANCE): string[] {
+export function geometryMismatches(
+  expected: GridGeometry,
+  actual: GridGeometry,
+  tol: GeometryTolerance = DEFAULT_GEOMETRY_TOLERANCE,
+): string[] {
   const out: string[] = [];
   if (expected.dims.some((d, i) => d !== actual.dims[i])) {
     out.push(`shape ${fmt(actual.dims)} differs from the image's ${fmt(expected.dims)}`);

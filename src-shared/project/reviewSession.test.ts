@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFilter, nextCaseRow, nextReviewRow, rowFlags, worklistProgress, type WorklistRow, type WorklistStatus } from './reviewSession';
+import {
+  matchesFilter,
+  nextCaseRow,
+  nextReviewRow,
+  rowFlags,
+  worklistProgress,
+  type WorklistRow,
+  type WorklistStatus,
+} from './reviewSession';
 
 function row(caseName: string, raterId: string, status: WorklistStatus, extra: Partial<WorklistRow> = {}): WorklistRow {
   return {
@@ -24,7 +32,13 @@ function row(caseName: string, raterId: string, status: WorklistStatus, extra: P
 
 describe('worklist rules', () => {
   it('counts progress per status; handed in = submitted + no lesion', () => {
-    const rows = [row('a', 'r1', 'submitted', { approved: true }), row('a', 'r2', 'no-lesion'), row('b', 'r1', 'draft'), row('b', 'r2', 'revision-requested'), row('c', 'r1', 'not-started')];
+    const rows = [
+      row('a', 'r1', 'submitted', { approved: true }),
+      row('a', 'r2', 'no-lesion'),
+      row('b', 'r1', 'draft'),
+      row('b', 'r2', 'revision-requested'),
+      row('c', 'r1', 'not-started'),
+    ];
     expect(worklistProgress(rows)).toEqual({
       total: 5,
       byStatus: { 'not-started': 1, draft: 1, 'revision-requested': 1, submitted: 1, 'no-lesion': 1 },
@@ -35,7 +49,10 @@ describe('worklist rules', () => {
   });
 
   it('flags: the verdict in force and the marks', () => {
-    const r = row('a', 'r1', 'revision-requested', { revision: { versionId: 'v', comment: 'c', requestedAt: 't' }, marks: ['difficult', 'image-problem'] });
+    const r = row('a', 'r1', 'revision-requested', {
+      revision: { versionId: 'v', comment: 'c', requestedAt: 't' },
+      marks: ['difficult', 'image-problem'],
+    });
     expect(rowFlags(r)).toEqual(['revision-requested', 'difficult', 'image-problem']);
     expect(matchesFilter(r, { flag: 'difficult', status: 'revision-requested', raterId: 'r1' })).toBe(true);
     expect(matchesFilter(r, { flag: 'approved' })).toBe(false);
@@ -43,7 +60,13 @@ describe('worklist rules', () => {
   });
 
   it("a rater's next case skips handed-in work and the current case, and wraps around", () => {
-    const rows = [row('a', 'me', 'submitted'), row('b', 'me', 'draft'), row('c', 'me', 'no-lesion'), row('d', 'me', 'not-started'), row('b', 'other', 'not-started')];
+    const rows = [
+      row('a', 'me', 'submitted'),
+      row('b', 'me', 'draft'),
+      row('c', 'me', 'no-lesion'),
+      row('d', 'me', 'not-started'),
+      row('b', 'other', 'not-started'),
+    ];
     expect(nextCaseRow(rows, 'me', 'case_b')?.caseName).toBe('d');
     expect(nextCaseRow(rows, 'me', 'case_d')?.caseName).toBe('b');
     expect(nextCaseRow(rows, 'me', null)?.caseName).toBe('b');

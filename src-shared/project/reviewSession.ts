@@ -100,7 +100,7 @@ export function worklistStatus(base: RaterCaseStatus, revisionOpen: boolean): Wo
 }
 
 /** Whether the rater still has work to do on the row. */
-export function needsWork(status: WorklistStatus): boolean {
+function needsWork(status: WorklistStatus): boolean {
   return status === 'not-started' || status === 'draft' || status === 'revision-requested';
 }
 
@@ -140,12 +140,13 @@ export function nextCaseRow(rows: readonly WorklistRow[], raterId: string, curre
   const start = currentCaseId === null ? -1 : mine.findIndex((r) => r.caseId === currentCaseId);
   const ordered = [...mine.slice(start + 1), ...mine.slice(0, start + 1)];
   const others = ordered.filter((r) => r.caseId !== currentCaseId);
-  const pick = (list: readonly WorklistRow[]) => list.find((r) => r.status === 'revision-requested') ?? list.find((r) => needsWork(r.status)) ?? null;
+  const pick = (list: readonly WorklistRow[]) =>
+    list.find((r) => r.status === 'revision-requested') ?? list.find((r) => needsWork(r.status)) ?? null;
   return pick(others) ?? pick(ordered);
 }
 
 /** Handed in and waiting for a reviewer: submitted or no lesion, neither approved nor sent back. */
-export function awaitsReview(row: Pick<WorklistRow, 'status' | 'approved'>): boolean {
+function awaitsReview(row: Pick<WorklistRow, 'status' | 'approved'>): boolean {
   return (row.status === 'submitted' || row.status === 'no-lesion') && !row.approved;
 }
 

@@ -42,7 +42,7 @@ export const identitySchema = z.object({ name: z.string(), hasSecret: z.boolean(
 export const sessionSchema = z.object({ raterId: z.string(), role: roleSchema }).readonly();
 
 export const seriesGeometrySchema = z.object({ dims: vec3, spacingMm: vec3, originLps: vec3, direction });
-export const seriesRecordSchema = z.object({
+const seriesRecordSchema = z.object({
   seriesId: z.string(),
   caseId: z.string(),
   ordinal: z.number().int(),
@@ -52,7 +52,7 @@ export const seriesRecordSchema = z.object({
   geometry: seriesGeometrySchema,
 });
 export const sequenceKindSchema = z.enum(SEQUENCE_KINDS);
-export const sequenceRecordSchema = z.object({
+const sequenceRecordSchema = z.object({
   sequenceId: z.string(),
   name: z.string(),
   kind: sequenceKindSchema,

@@ -64,7 +64,7 @@ export interface SequencedVolume {
 }
 
 /** The case's sequences in volume order, each with its volumes' indices; one unnamed group for a plain case. */
-export function sequenceGroups(volumes: readonly SequencedVolume[]): { name: string; kind: SequenceKind | null; indices: number[] }[] {
+function sequenceGroups(volumes: readonly SequencedVolume[]): { name: string; kind: SequenceKind | null; indices: number[] }[] {
   const groups: { name: string; kind: SequenceKind | null; indices: number[] }[] = [];
   volumes.forEach((v, index) => {
     const name = v.sequence?.name ?? '';
@@ -76,7 +76,7 @@ export function sequenceGroups(volumes: readonly SequencedVolume[]): { name: str
 }
 
 /** The volume a sequence is read on: the highest b-value of a DWI (b1000, not b0), else its first. */
-export function readingVolume(volumes: readonly SequencedVolume[], indices: readonly number[]): number {
+function readingVolume(volumes: readonly SequencedVolume[], indices: readonly number[]): number {
   return indices.reduce((best, i) => ((volumes[i].bValue ?? -Infinity) > (volumes[best].bValue ?? -Infinity) ? i : best), indices[0]);
 }
 

@@ -9,7 +9,7 @@ import { AI_VERDICTS } from './analysis';
 const num = z.number();
 const numOrNull = z.number().nullable();
 
-export const rateSummarySchema = z.object({
+const rateSummarySchema = z.object({
   successes: num,
   trials: num,
   rate: numOrNull,

@@ -19,11 +19,36 @@ import type { StudyConfig } from './design';
 
 /** Normalised names (lower case, letters and digits only) of fields that must not reach a reader. */
 export const FORBIDDEN_FIELD_NAMES: ReadonlySet<string> = new Set([
-  'source', 'sources', 'sourceid', 'sourceids', 'sourcea', 'sourceb', 'sourcekind', 'sourcelabel', 'sourceref',
-  'ref', 'provenance', 'mapping', 'labelmapping',
-  'model', 'modelid', 'modelname', 'modelversion',
-  'rater', 'raters', 'raterid', 'ratername', 'annotator', 'annotatorid', 'author', 'authorid', 'createdby',
-  'consensus', 'consensusid', 'isai', 'aisource',
+  'source',
+  'sources',
+  'sourceid',
+  'sourceids',
+  'sourcea',
+  'sourceb',
+  'sourcekind',
+  'sourcelabel',
+  'sourceref',
+  'ref',
+  'provenance',
+  'mapping',
+  'labelmapping',
+  'model',
+  'modelid',
+  'modelname',
+  'modelversion',
+  'rater',
+  'raters',
+  'raterid',
+  'ratername',
+  'annotator',
+  'annotatorid',
+  'author',
+  'authorid',
+  'createdby',
+  'consensus',
+  'consensusid',
+  'isai',
+  'aisource',
 ]);
 
 export interface LeakFinding {
@@ -65,7 +90,10 @@ export function studyIdentifiers(config: Pick<StudyConfig, 'sources'>, extraName
 }
 
 function tokens(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t !== '');
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t !== '');
 }
 
 /** A matcher for one list of identifiers: returns the identifiers found in a string. */

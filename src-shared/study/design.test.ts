@@ -21,7 +21,9 @@ describe('validateStudySetup', () => {
       { caseId: 'case-4', sourceId: 'src-demo-model' },
       { caseId: 'case-4', sourceId: 'src-alice' },
     ]);
-    expect(r.errors.join('\n')).toMatch(/3 case\/source segmentation\(s\) missing: case-2\/src-demo-model, case-4\/src-demo-model, case-4\/src-alice/);
+    expect(r.errors.join('\n')).toMatch(
+      /3 case\/source segmentation\(s\) missing: case-2\/src-demo-model, case-4\/src-demo-model, case-4\/src-alice/,
+    );
   });
 
   it('needs two sources, a case, a reader and a question', () => {

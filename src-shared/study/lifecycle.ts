@@ -8,8 +8,7 @@ import type { StudyState, SetupValidation } from './design';
 export type StudyAction = 'open' | 'close';
 
 export type Transition =
-  | { readonly ok: true; readonly state: StudyState }
-  | { readonly ok: false; readonly message: string; readonly setup?: SetupValidation };
+  { readonly ok: true; readonly state: StudyState } | { readonly ok: false; readonly message: string; readonly setup?: SetupValidation };
 
 /** The state after `action`, or why it is refused. `setup` is validateStudySetup's verdict. */
 export function transitionStudy(state: StudyState, action: StudyAction, setup: SetupValidation): Transition {

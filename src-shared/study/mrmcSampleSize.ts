@@ -68,7 +68,7 @@ export function orPower({ pilot, readers, cases, effect, analysis }: PowerQuesti
 }
 
 /** Above this many cases a plan is reported as unattainable with the given readers. */
-export const MAX_PLANNED_CASES = 100_000;
+const MAX_PLANNED_CASES = 100_000;
 
 /**
  * The fewest cases giving at least `target` power with `readers` readers, and that power; null when

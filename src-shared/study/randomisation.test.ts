@@ -69,24 +69,19 @@ describe('readerOrder', () => {
 describe('studyOrders', () => {
   it('gives every reader a different order whenever readers ≤ keys!, reproducibly', () => {
     fc.assert(
-      fc.property(
-        fc.string(),
-        fc.integer({ min: 3, max: 7 }),
-        fc.integer({ min: 2, max: 6 }),
-        (seed, nKeys, nReaders) => {
-          const keys = Array.from({ length: nKeys }, (_, i) => `k${i}`);
-          const readers = Array.from({ length: nReaders }, (_, i) => `reader-${i}`);
-          const orders = studyOrders(seed, readers, keys);
-          const distinct = new Set([...orders.values()].map((o) => o.join(',')));
-          expect(distinct.size).toBe(nReaders); // 3! = 6 ≥ 6 readers at most
-          expect(studyOrders(seed, readers, keys)).toEqual(orders);
-        },
-      ),
+      fc.property(fc.string(), fc.integer({ min: 3, max: 7 }), fc.integer({ min: 2, max: 6 }), (seed, nKeys, nReaders) => {
+        const keys = Array.from({ length: nKeys }, (_, i) => `k${i}`);
+        const readers = Array.from({ length: nReaders }, (_, i) => `reader-${i}`);
+        const orders = studyOrders(seed, readers, keys);
+        const distinct = new Set([...orders.values()].map((o) => o.join(',')));
+        expect(distinct.size).toBe(nReaders); // 3! = 6 ≥ 6 readers at most
+        expect(studyOrders(seed, readers, keys)).toEqual(orders);
+      }),
       { numRuns: 300 },
     );
   });
 
-  it('keeps earlier readers\' orders when a reader is appended', () => {
+  it("keeps earlier readers' orders when a reader is appended", () => {
     const keys = ['a', 'b', 'c', 'd'];
     const two = studyOrders('x', ['r1', 'r2'], keys);
     const three = studyOrders('x', ['r1', 'r2', 'r3'], keys);

@@ -71,8 +71,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-export const EXPLICIT_LE = '1.2.840.10008.1.2.1';
-export const IMPLICIT_LE = '1.2.840.10008.1.2';
+const EXPLICIT_LE = '1.2.840.10008.1.2.1';
+const IMPLICIT_LE = '1.2.840.10008.1.2';
 export const DEFLATED_LE = '1.2.840.10008.1.2.1.99';
 
 /** A Part-10 file: 128-byte preamble, "DICM", meta group (always explicit LE), then the data set. */

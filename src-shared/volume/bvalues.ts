@@ -5,7 +5,7 @@
  * report e.g. 999.99 and 1000 for the same shell.
  */
 
-export function formatBValue(b: number): string {
+function formatBValue(b: number): string {
   return `b=${Math.round(b)}`;
 }
 

@@ -25,17 +25,8 @@ export function norm(a: Vec3): number {
 }
 
 /** Row r of the direction matrix: the LPS unit vector along voxel axis r. */
-export function axisDirection(direction: Direction, axis: 0 | 1 | 2): Vec3 {
+function axisDirection(direction: Direction, axis: 0 | 1 | 2): Vec3 {
   return [direction[axis * 3], direction[axis * 3 + 1], direction[axis * 3 + 2]];
-}
-
-/** The unit vector along increasing k (the slice stacking direction). */
-export function sliceNormal(direction: Direction): Vec3 {
-  return axisDirection(direction, 2);
-}
-
-export function voxelCount(dims: Vec3): number {
-  return dims[0] * dims[1] * dims[2];
 }
 
 /** index→LPS: world = origin + Σ_r index_r · spacing_r · direction_row_r. */

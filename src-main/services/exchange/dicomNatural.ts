@@ -56,8 +56,8 @@ export function str(v: unknown): string | undefined {
  * (0.1 voxel) in-plane over 20 slices. A quarter voxel accepts that drift and still rejects any
  * plane that a reader rounding to the nearest voxel would put on another voxel.
  */
-export const PLANE_TOLERANCE_VOXELS = 0.25;
-export const ORIENTATION_TOLERANCE = 1e-3;
+const PLANE_TOLERANCE_VOXELS = 0.25;
+const ORIENTATION_TOLERANCE = 1e-3;
 
 export interface PlaneOnGrid {
   /** Slice index k on the grid, or null with the reason when the plane is not one of its slices. */

@@ -132,7 +132,7 @@ async function planQubiq(dir: string): Promise<FolderPlan> {
 }
 
 /** BIDS entities of a file name: sub-01_ses-02_desc-x_msk.nii.gz → {sub: '01', ses: '02', desc: 'x'}, suffix 'msk'. */
-export function bidsEntities(fileName: string): { entities: Record<string, string>; suffix: string } {
+function bidsEntities(fileName: string): { entities: Record<string, string>; suffix: string } {
   const parts = stem(fileName).split('_');
   const entities: Record<string, string> = {};
   let suffix = '';
@@ -203,13 +203,13 @@ async function planBids(root: string, defaultRater: string): Promise<FolderPlan>
   return { layout: 'bids', cases: [...byCase.values()], notes };
 }
 
-export async function detectLayout(dir: string): Promise<FolderLayout> {
+async function detectLayout(dir: string): Promise<FolderLayout> {
   const top = await list(dir);
   if (top.some((e) => e.isDir && e.name === 'derivatives')) return 'bids';
   return 'qubiq';
 }
 
-export async function planFolderImport(dir: string, options: FolderImportOptions = {}): Promise<FolderPlan> {
+async function planFolderImport(dir: string, options: FolderImportOptions = {}): Promise<FolderPlan> {
   if (!path.isAbsolute(dir)) fail('bad-request', `expected an absolute folder path, got "${dir}"`);
   const layout = options.layout ?? (await detectLayout(dir));
   return layout === 'bids' ? planBids(dir, options.defaultRater ?? 'reference') : planQubiq(dir);

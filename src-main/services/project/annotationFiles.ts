@@ -26,7 +26,7 @@ export function annotationFileName(hash: string, bytes: Uint8Array): string {
 }
 
 /** fsync a directory so a rename inside it survives power loss. Windows cannot open directories for this. */
-export function fsyncDirectory(dir: string): void {
+function fsyncDirectory(dir: string): void {
   if (process.platform === 'win32') return;
   const fd = fs.openSync(dir, 'r');
   try {
@@ -101,12 +101,16 @@ export function readAnnotationFile(annotationsDir: string, fileName: string, has
   try {
     bytes = fs.readFileSync(p);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AnnotationFileError(`annotation file ${fileName} is missing from ${annotationsDir}`, 'missing');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new AnnotationFileError(`annotation file ${fileName} is missing from ${annotationsDir}`, 'missing');
     throw err;
   }
   const actual = sha256Hex(bytes);
   if (actual !== hash) {
-    throw new AnnotationFileError(`annotation file ${fileName} is damaged: its sha256 is ${actual}, the project recorded ${hash}`, 'hash-mismatch');
+    throw new AnnotationFileError(
+      `annotation file ${fileName} is damaged: its sha256 is ${actual}, the project recorded ${hash}`,
+      'hash-mismatch',
+    );
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -1,7 +1,7 @@
 /** RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled; CRLF line ends. */
 export type CsvValue = string | number | boolean | null;
 
-export function csvField(v: CsvValue): string {
+function csvField(v: CsvValue): string {
   if (v === null) return '';
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

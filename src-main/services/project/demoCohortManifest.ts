@@ -22,7 +22,7 @@ const raterResultSchema = z.object({
   lesionsFound: z.array(z.number().int().nonnegative()),
 });
 
-export const cohortCaseSchema = z.object({
+const cohortCaseSchema = z.object({
   /** Folder name, e.g. `case-01`. */
   id: z.string().regex(/^[a-z0-9-]+$/),
   /** The case name in the demo project (quorum-demo.json lists the same name). */
@@ -58,7 +58,7 @@ export const cohortCaseSchema = z.object({
 });
 export type CohortCase = z.infer<typeof cohortCaseSchema>;
 
-export const cohortManifestSchema = z.object({
+const cohortManifestSchema = z.object({
   format: z.literal(COHORT_FORMAT),
   /** sha256 of the generator's sources (scripts/demo-cohort/*.ts): a changed generator regenerates at set-up. */
   generatorHash: z.string(),

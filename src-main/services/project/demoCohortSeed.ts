@@ -31,7 +31,7 @@ export interface CohortSeedReport {
 }
 
 /** The cohort.json the demo folder's manifest names, or null when it names none. */
-export function cohortFileOf(demoFolder: string): string | null {
+function cohortFileOf(demoFolder: string): string | null {
   const manifestPath = path.join(demoFolder, MANIFEST_NAME);
   if (!existsSync(manifestPath)) return null;
   const json: unknown = JSON.parse(readFileSync(manifestPath, 'utf8'));

@@ -12,7 +12,7 @@ export interface MigrationResult {
   applied: string[];
 }
 
-export function schemaVersion(db: Db): number {
+function schemaVersion(db: Db): number {
   const row = db.get('PRAGMA user_version');
   return row ? int(row, 'user_version') : 0;
 }

@@ -93,10 +93,13 @@ async function checkInput(ctx: StoreContext, input: SaveModelResultInput): Promi
   if (input.mask.length !== n)
     fail('bad-geometry', `mask has ${input.mask.length} voxels but the case grid ${JSON.stringify(dims)} has ${n}`);
   const volumes = input.probabilityVolumes;
-  if (!(Number.isInteger(volumes) && volumes >= 1 && volumes <= 2)) fail('bad-request', `a model result has 1 or 2 probability volumes (labels), not ${volumes}`);
-  if (input.probability.length !== n * volumes) fail('bad-geometry', `probability map has ${input.probability.length} values, expected ${volumes} × ${n}`);
+  if (!(Number.isInteger(volumes) && volumes >= 1 && volumes <= 2))
+    fail('bad-request', `a model result has 1 or 2 probability volumes (labels), not ${volumes}`);
+  if (input.probability.length !== n * volumes)
+    fail('bad-geometry', `probability map has ${input.probability.length} values, expected ${volumes} × ${n}`);
   const bad = findInvalidLabels(input.mask, await allowedLabelValues(ctx));
-  if (bad) fail('bad-labels', `mask has ${bad.count} voxel(s) outside ${bad.allowed}, this project's labels (found ${bad.examples.join(', ')})`);
+  if (bad)
+    fail('bad-labels', `mask has ${bad.count} voxel(s) outside ${bad.allowed}, this project's labels (found ${bad.examples.join(', ')})`);
   if (volumes === 1) {
     const off = maskThresholdMismatches(input.mask, input.probability, threshold);
     if (off > 0)

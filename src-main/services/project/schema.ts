@@ -19,7 +19,7 @@ export interface Migration {
 }
 
 /** SQL for triggers that make `table` append-only. */
-export function appendOnlyTriggers(table: string): string {
+function appendOnlyTriggers(table: string): string {
   return `
     CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
       BEGIN SELECT RAISE(ABORT, '${table} is append-only: rows cannot be updated'); END;

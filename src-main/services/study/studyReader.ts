@@ -52,7 +52,7 @@ function requireReader(config: StudyConfig, viewer: Session): void {
  * Every string that would unblind this study's readers: its sources' ids, labels, model ids and
  * versions, rater ids, and the display names of the raters and model versions behind them.
  */
-export async function readerLeakIdentifiers(ctx: StoreContext, config: StudyConfig): Promise<string[]> {
+async function readerLeakIdentifiers(ctx: StoreContext, config: StudyConfig): Promise<string[]> {
   return studyIdentifiers(config, await sourceRaterNames(ctx, config.sources));
 }
 

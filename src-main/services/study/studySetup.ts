@@ -50,7 +50,7 @@ export async function sourceRaterNames(ctx: StoreContext, sources: readonly Stud
 }
 
 /** The pure set-up rules plus what only the project knows: cases and readers exist, readers are not sources, the title names no source. */
-export async function checkSetup(ctx: StoreContext, config: StudyConfig): Promise<SetupCheck> {
+async function checkSetup(ctx: StoreContext, config: StudyConfig): Promise<SetupCheck> {
   // The pure rules ask synchronously; the project answers asynchronously, so ask it first.
   const present = new Set<string>();
   for (const caseId of config.caseIds)

@@ -22,7 +22,7 @@ import { decodeMask } from '../project/maskCodec';
 import { numOrNull, text, textOrNull } from '../project/sqlite';
 
 /** The consensus sources this build can compute. */
-export const CONSENSUS_MAJORITY = 'majority';
+const CONSENSUS_MAJORITY = 'majority';
 
 async function newestSubmitted(ctx: StoreContext, raterId: string, caseId: string): Promise<string | null> {
   const r = await ctx.db.get(

@@ -16,7 +16,7 @@ import { APP_VERSION, GRID, labelmapWith, modelProvenance, tempDir, VOXELS } fro
 import { createStudyHandlers } from './apiStudy';
 
 export const RATER_NAME = 'Dr. Alice Example';
-export const MODEL_VERSION = '3.1.4';
+const MODEL_VERSION = '3.1.4';
 
 export interface StudyFixture {
   host: ProjectHost;

@@ -18,7 +18,7 @@ const KIND_LABEL: Record<Comparison['kind'], string> = {
   'rater-rater': 'rater pair',
 };
 
-export function comparisonKey(c: Comparison): string {
+function comparisonKey(c: Comparison): string {
   return `${c.kind}:${c.referenceId}:${c.predictionId}`;
 }
 

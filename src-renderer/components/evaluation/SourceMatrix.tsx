@@ -38,7 +38,7 @@ const VIRIDIS: ReadonlyArray<readonly [number, number, number]> = [
   [253, 231, 37],
 ];
 
-export function cellColour(v: number): string {
+function cellColour(v: number): string {
   const t = Math.min(1, Math.max(0, v)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(t));
   const f = t - i;

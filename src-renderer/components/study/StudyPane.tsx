@@ -9,12 +9,12 @@ import { useEffect, useRef } from 'react';
 import type { StudyImage } from '../../state/studyActions';
 import { outlineSegments, radiologicalFlips, sliceRgba } from './sliceRender';
 
-export const OUTLINE_COLOUR = '#ffd400';
-export const OUTLINE_WIDTH_PX = 2;
+const OUTLINE_COLOUR = '#ffd400';
+const OUTLINE_WIDTH_PX = 2;
 const PANE_WIDTH_PX = 400;
 const PANE_MAX_HEIGHT_PX = 440;
 
-export function paneSize(image: StudyImage): { width: number; height: number } {
+function paneSize(image: StudyImage): { width: number; height: number } {
   const [nx, ny] = image.dims;
   const aspect = (ny * image.spacingMm[1]) / (nx * image.spacingMm[0]);
   const width = Math.min(PANE_WIDTH_PX, PANE_MAX_HEIGHT_PX / aspect);

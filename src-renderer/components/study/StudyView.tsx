@@ -102,7 +102,12 @@ export function StudyView() {
             {mine.map((m) => (
               <li key={m.studyId} data-testid="my-study" data-study-id={m.studyId}>
                 {m.title} — {m.answered} / {m.total} answered{' '}
-                <button type="button" className="primary" onClick={() => setScreen({ kind: 'read', studyId: m.studyId })} data-testid="study-start">
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() => setScreen({ kind: 'read', studyId: m.studyId })}
+                  data-testid="study-start"
+                >
                   {m.answered === 0 ? 'Start' : m.answered < m.total ? 'Continue' : 'Review'}
                 </button>
               </li>

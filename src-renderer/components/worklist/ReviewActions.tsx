@@ -15,7 +15,13 @@ function ActionRow({ row, self }: { row: WorklistRow; self: boolean }) {
   const [asking, setAsking] = useState(false);
   const reviewable = row.submittedVersionId !== null && !self;
   return (
-    <li data-testid="review-row" data-name={row.raterName} data-status={row.status} data-approved={row.approved ? 'yes' : 'no'} data-marks={row.marks.join(' ')}>
+    <li
+      data-testid="review-row"
+      data-name={row.raterName}
+      data-status={row.status}
+      data-approved={row.approved ? 'yes' : 'no'}
+      data-marks={row.marks.join(' ')}
+    >
       <div>
         {row.raterName} <span className={`status-badge status-${row.status}`}>{STATUS_LABEL[row.status]}</span>
         {row.approved && <span className="flag-chip approved">Approved</span>}
@@ -29,7 +35,12 @@ function ActionRow({ row, self }: { row: WorklistRow; self: boolean }) {
           <button type="button" data-testid="review-request" className={asking ? 'on' : ''} onClick={() => setAsking(!asking)}>
             Request revision…
           </button>
-          <button type="button" data-testid="review-difficult" disabled={row.marks.includes('difficult')} onClick={() => void actOnVersion(row, 'difficult', '')}>
+          <button
+            type="button"
+            data-testid="review-difficult"
+            disabled={row.marks.includes('difficult')}
+            onClick={() => void actOnVersion(row, 'difficult', '')}
+          >
             Difficult
           </button>
         </div>
@@ -47,8 +58,19 @@ function ActionRow({ row, self }: { row: WorklistRow; self: boolean }) {
             });
           }}
         >
-          <textarea data-testid="review-comment" placeholder="What should the rater change? (required)" value={comment} maxLength={10_000} onChange={(e) => setComment(e.target.value)} />
-          <button type="submit" data-testid="review-send" disabled={!comment.trim()} title={comment.trim() ? '' : 'A revision request needs a comment'}>
+          <textarea
+            data-testid="review-comment"
+            placeholder="What should the rater change? (required)"
+            value={comment}
+            maxLength={10_000}
+            onChange={(e) => setComment(e.target.value)}
+          />
+          <button
+            type="submit"
+            data-testid="review-send"
+            disabled={!comment.trim()}
+            title={comment.trim() ? '' : 'A revision request needs a comment'}
+          >
             Send back to {row.raterName}
           </button>
         </form>
@@ -79,7 +101,8 @@ export function RevisionBanner() {
   if (!revision) return null;
   return (
     <div className="revision-banner" data-testid="revision-banner" role="alert">
-      <strong>Revision requested</strong> ({new Date(revision.requestedAt).toLocaleString()}): <span data-testid="revision-comment">{revision.comment}</span>
+      <strong>Revision requested</strong> ({new Date(revision.requestedAt).toLocaleString()}):{' '}
+      <span data-testid="revision-comment">{revision.comment}</span>
       <div className="muted">Your next submit hands the revised version back.</div>
     </div>
   );

@@ -13,10 +13,24 @@ export function WorklistProgressBar({ progress }: { progress: WorklistProgress }
   const { total, done, approved, byStatus } = progress;
   const pct = total === 0 ? 0 : Math.round((done / total) * 100);
   return (
-    <div className="worklist-progress" data-testid="worklist-progress" data-total={total} data-done={done} data-approved={approved} {...Object.fromEntries(WORKLIST_STATUSES.map((s) => [`data-${s}`, byStatus[s]]))}>
+    <div
+      className="worklist-progress"
+      data-testid="worklist-progress"
+      data-total={total}
+      data-done={done}
+      data-approved={approved}
+      {...Object.fromEntries(WORKLIST_STATUSES.map((s) => [`data-${s}`, byStatus[s]]))}
+    >
       <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label="Handed in">
         {WORKLIST_STATUSES.map((s) =>
-          byStatus[s] > 0 ? <span key={s} className={`progress-seg status-${s}`} style={{ width: `${(100 * byStatus[s]) / total}%` }} title={`${SHORT[s]}: ${byStatus[s]}`} /> : null,
+          byStatus[s] > 0 ? (
+            <span
+              key={s}
+              className={`progress-seg status-${s}`}
+              style={{ width: `${(100 * byStatus[s]) / total}%` }}
+              title={`${SHORT[s]}: ${byStatus[s]}`}
+            />
+          ) : null,
         )}
       </div>
       <div className="progress-counts">

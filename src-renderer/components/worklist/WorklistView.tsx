@@ -5,7 +5,13 @@
  * Open shows the case in the viewer.
  */
 import { useEffect, useState } from 'react';
-import { WORKLIST_FLAGS, WORKLIST_STATUSES, type WorklistFlag, type WorklistRow, type WorklistStatus } from '../../../src-shared/project/reviewSession';
+import {
+  WORKLIST_FLAGS,
+  WORKLIST_STATUSES,
+  type WorklistFlag,
+  type WorklistRow,
+  type WorklistStatus,
+} from '../../../src-shared/project/reviewSession';
 import { useAnnotationState } from '../../state/annotationState';
 import { exportTimeOnTask, goToNextCase, openWorklistCase, refreshWorklist, setWorklistFilter } from '../../state/worklistActions';
 import { useWorklistState } from '../../state/worklistState';
@@ -29,7 +35,7 @@ const FLAG_LABEL: Record<WorklistFlag, string> = {
 };
 
 /** m:ss, or h:mm:ss from an hour. */
-export function formatActive(ms: number): string {
+function formatActive(ms: number): string {
   const s = Math.round(ms / 1000);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -39,7 +45,14 @@ export function formatActive(ms: number): string {
 
 function Row({ row, showRater, showTime, openPath }: { row: WorklistRow; showRater: boolean; showTime: boolean; openPath: string | null }) {
   return (
-    <tr data-testid="worklist-row" data-case={row.caseName} data-rater={row.raterName} data-status={row.status} data-approved={row.approved ? 'yes' : 'no'} data-active-ms={row.activeMs ?? ''}>
+    <tr
+      data-testid="worklist-row"
+      data-case={row.caseName}
+      data-rater={row.raterName}
+      data-status={row.status}
+      data-approved={row.approved ? 'yes' : 'no'}
+      data-active-ms={row.activeMs ?? ''}
+    >
       <td>{row.caseName}</td>
       {showRater && (
         <td>
@@ -66,7 +79,12 @@ function Row({ row, showRater, showTime, openPath }: { row: WorklistRow; showRat
       <td className="muted">{row.updatedAt ? new Date(row.updatedAt).toLocaleString() : '—'}</td>
       {showTime && <td data-testid="worklist-time">{row.activeMs === null ? '—' : formatActive(row.activeMs)}</td>}
       <td>
-        <button type="button" data-testid="worklist-open" className={openPath === row.casePath ? 'on' : ''} onClick={() => void openWorklistCase(row.casePath)}>
+        <button
+          type="button"
+          data-testid="worklist-open"
+          className={openPath === row.casePath ? 'on' : ''}
+          onClick={() => void openWorklistCase(row.casePath)}
+        >
           Open
         </button>
       </td>
@@ -89,7 +107,12 @@ export function WorklistView() {
     void refreshWorklist();
   }, [token]);
 
-  if (!signedIn) return <p className="muted" data-testid="worklist-signed-out">Sign in (sidebar) to see your worklist.</p>;
+  if (!signedIn)
+    return (
+      <p className="muted" data-testid="worklist-signed-out">
+        Sign in (sidebar) to see your worklist.
+      </p>
+    );
   const reviewer = signedIn.role !== 'annotator';
   const raters = data?.raters ?? [];
   const p = data?.progress;
@@ -99,7 +122,12 @@ export function WorklistView() {
     <div className="worklist" data-testid="worklist">
       <div className="worklist-head">
         <h2>{reviewer ? 'Worklist: all raters' : 'My worklist'}</h2>
-        <button type="button" data-testid="next-case" title="Open the next case that needs your work (J)" onClick={() => void goToNextCase()}>
+        <button
+          type="button"
+          data-testid="next-case"
+          title="Open the next case that needs your work (J)"
+          onClick={() => void goToNextCase()}
+        >
           Next case ▸
         </button>
         <button type="button" onClick={() => void refreshWorklist()} disabled={loading}>
@@ -122,7 +150,11 @@ export function WorklistView() {
         {reviewer && (
           <label>
             Rater
-            <select data-testid="filter-rater" value={filter.raterId ?? ''} onChange={(e) => setWorklistFilter({ raterId: e.target.value })}>
+            <select
+              data-testid="filter-rater"
+              value={filter.raterId ?? ''}
+              onChange={(e) => setWorklistFilter({ raterId: e.target.value })}
+            >
               <option value="">any</option>
               {raters.map((r) => (
                 <option key={r.raterId} value={r.raterId}>
@@ -144,7 +176,9 @@ export function WorklistView() {
           </select>
         </label>
         <span className="muted" data-testid="worklist-shown" data-rows={data?.rows.length ?? 0}>
-          {data ? `${data.rows.length} row${data.rows.length === 1 ? '' : 's'} on ${caseCount} case${caseCount === 1 ? '' : 's'} shown` : ''}
+          {data
+            ? `${data.rows.length} row${data.rows.length === 1 ? '' : 's'} on ${caseCount} case${caseCount === 1 ? '' : 's'} shown`
+            : ''}
         </span>
       </div>
       {error && <div className="annotation-message error">{error}</div>}
@@ -177,7 +211,13 @@ export function WorklistView() {
       {reviewer && (
         <details className="worklist-export">
           <summary>Export time on task (CSV)</summary>
-          <PathField label="Export folder" testId="time-export" value={exportDir} onChange={setExportDir} placeholder="/path/to/export-folder" />
+          <PathField
+            label="Export folder"
+            testId="time-export"
+            value={exportDir}
+            onChange={setExportDir}
+            placeholder="/path/to/export-folder"
+          />
           <button type="button" data-testid="time-export-run" disabled={!exportDir.trim()} onClick={() => void exportTimeOnTask(exportDir)}>
             Write quorum-time-on-task.csv
           </button>

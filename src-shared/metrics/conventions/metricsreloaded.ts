@@ -12,7 +12,7 @@ import { ratersBlock, softBlock } from './blocks';
 import type { CaseContext } from './context';
 import { type ConventionResult, toleranceKey } from './types';
 
-export const MR_DEFAULT_TOLERANCES_MM: readonly number[] = [1];
+const MR_DEFAULT_TOLERANCES_MM: readonly number[] = [1];
 
 export function evaluateMetricsReloaded(ctx: CaseContext): ConventionResult {
   const c = ctx.confusion;

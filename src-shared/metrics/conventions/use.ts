@@ -11,7 +11,7 @@ import { ratersBlock, softBlock } from './blocks';
 import type { CaseContext } from './context';
 import { type ConventionResult, toleranceKey } from './types';
 
-export const USE_DEFAULT_TOLERANCES_MM: readonly number[] = [2, 5, 10];
+const USE_DEFAULT_TOLERANCES_MM: readonly number[] = [2, 5, 10];
 
 export function evaluateUse(ctx: CaseContext): ConventionResult {
   const c = ctx.confusion;

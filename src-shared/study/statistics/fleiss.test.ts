@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fleissKappa, fleissKappaFromRatings } from './fleiss';
 
 describe('fleissKappa', () => {
-  it("reproduces the Wikipedia worked example (10 subjects, 14 raters, 5 categories): κ = 0.210", () => {
+  it('reproduces the Wikipedia worked example (10 subjects, 14 raters, 5 categories): κ = 0.210', () => {
     const table = [
       [0, 0, 0, 0, 14],
       [0, 2, 6, 4, 2],
@@ -32,9 +32,20 @@ describe('fleissKappa', () => {
   });
 
   it('is 1 for perfect agreement across categories and negative for systematic disagreement', () => {
-    expect(fleissKappa([[3, 0], [0, 3], [3, 0]]).kappa).toBeCloseTo(1, 12);
+    expect(
+      fleissKappa([
+        [3, 0],
+        [0, 3],
+        [3, 0],
+      ]).kappa,
+    ).toBeCloseTo(1, 12);
     // Two raters always disagreeing: P̄ = 0, p = (½, ½), P̄e = ½ → κ = (0 − ½)/(1 − ½) = −1.
-    expect(fleissKappa([[1, 1], [1, 1]]).kappa).toBeCloseTo(-1, 12);
+    expect(
+      fleissKappa([
+        [1, 1],
+        [1, 1],
+      ]).kappa,
+    ).toBeCloseTo(-1, 12);
   });
 
   it('handles unequal numbers of raters per subject, leaving out subjects rated once', () => {
@@ -42,20 +53,35 @@ describe('fleissKappa', () => {
     // P_1 = 2·1/(2·1) = 1, P_2 = (0 + 2·1)/(3·2) = 1/3, P_3 = 3·2/(3·2) = 1 → P̄ = 7/9.
     // p = (2+1+3, 0+2+0)/8 = (3/4, 1/4) → P̄e = 9/16 + 1/16 = 5/8.
     // κ = (7/9 − 5/8)/(3/8) = (56 − 45)/72 · 8/3 = 11/27 = 0.407407.
-    const r = fleissKappa([[2, 0], [1, 2], [3, 0], [1, 0]]);
+    const r = fleissKappa([
+      [2, 0],
+      [1, 2],
+      [3, 0],
+      [1, 0],
+    ]);
     expect(r.subjects).toBe(3);
     expect(r.kappa).toBeCloseTo(11 / 27, 12);
   });
 
   it('is undefined (null) when every rating falls in one category', () => {
-    expect(fleissKappa([[3, 0, 0], [3, 0, 0]]).kappa).toBeNull();
+    expect(
+      fleissKappa([
+        [3, 0, 0],
+        [3, 0, 0],
+      ]).kappa,
+    ).toBeNull();
   });
 
   it('refuses malformed tables', () => {
     expect(() => fleissKappa([])).toThrow(/at least one subject/);
     expect(() => fleissKappa([[1, 2], [1]])).toThrow(/subject 1 has 1 categories/);
     expect(() => fleissKappa([[1, -1]])).toThrow(/non-negative integer/);
-    expect(() => fleissKappa([[1, 0], [0, 1]])).toThrow(/at least two raters/);
+    expect(() =>
+      fleissKappa([
+        [1, 0],
+        [0, 1],
+      ]),
+    ).toThrow(/at least two raters/);
   });
 });
 
@@ -81,8 +107,6 @@ describe('fleissKappaFromRatings', () => {
       { subject: 's', rater: 'r', category: 'Y' },
     ] as const;
     expect(() => fleissKappaFromRatings(twice, ['X', 'Y'])).toThrow(/more than once/);
-    expect(() => fleissKappaFromRatings([{ subject: 's', rater: 'r', category: 'Z' }], ['X', 'Y'])).toThrow(
-      /unknown category "Z"/,
-    );
+    expect(() => fleissKappaFromRatings([{ subject: 's', rater: 'r', category: 'Z' }], ['X', 'Y'])).toThrow(/unknown category "Z"/);
   });
 });

@@ -59,8 +59,7 @@ export function fleissKappa(table: readonly (readonly number[])[]): FleissKappaR
   const categoryProportions = categoryTotals.map((t) => t / ratings);
   const expectedAgreement = categoryProportions.reduce((acc, p) => acc + p * p, 0);
   // P̄e = 1 only when one category holds every rating; compare with a tolerance for rounding.
-  const kappa =
-    expectedAgreement > 1 - 1e-12 ? null : (observedAgreement - expectedAgreement) / (1 - expectedAgreement);
+  const kappa = expectedAgreement > 1 - 1e-12 ? null : (observedAgreement - expectedAgreement) / (1 - expectedAgreement);
   return { kappa, observedAgreement, expectedAgreement, subjects: used.length, ratings, categoryProportions };
 }
 

@@ -20,7 +20,7 @@ describe('signedRankCounts', () => {
 });
 
 describe('wilcoxonSignedRank', () => {
-  it('reproduces R\'s wilcox.test example (Hollander & Wolfe depression scale): V = 40, p = 0.03906', () => {
+  it("reproduces R's wilcox.test example (Hollander & Wolfe depression scale): V = 40, p = 0.03906", () => {
     const x = [1.83, 0.5, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.3];
     const y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
     // x − y: 0.952, −0.147, 1.022, 0.43, 0.62, 0.59, 0.49, −0.08, 0.01; |d| ranks:

@@ -124,8 +124,7 @@ export function wilcoxonSignedRank(x: readonly number[], y: readonly number[]): 
   if (n < WILCOXON_EXACT_LIMIT && !ties && zeros === 0) {
     const counts = signedRankCounts(n);
     // As R: take the tail on the side V lies on, double it. V is an integer here (no ties).
-    const oneTail =
-      statistic > expected ? exactUpperTail(statistic, n, counts) : exactLowerTail(statistic, n, counts);
+    const oneTail = statistic > expected ? exactUpperTail(statistic, n, counts) : exactLowerTail(statistic, n, counts);
     return { ...base, statistic, ties, method: 'exact', z: null, pValue: Math.min(1, 2 * oneTail) };
   }
 

@@ -11,8 +11,8 @@ import type { DatasetCaseRow, DatasetSummary } from '../../../../src-shared/eval
 import { DEFAULT_STRATA } from '../../../../src-shared/metrics/aggregate';
 import { useDashboard } from '../../../state/dashboardState';
 
-export const BOOTSTRAP_SEED = 42;
-export const BOOTSTRAP_REPS = 2000;
+const BOOTSTRAP_SEED = 42;
+const BOOTSTRAP_REPS = 2000;
 
 export interface DashboardData {
   readonly options: readonly ComparisonOption[];
