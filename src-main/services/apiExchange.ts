@@ -71,7 +71,9 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
         const fileName = path.basename(file);
         // A DICOM SEG is decoded onto the case grid (refused if it does not fit) and stored as the
         // NIfTI the editor would have saved; a NIfTI is stored byte for byte.
-        const bytes = isDicomPart10(raw) ? encodeLabelmap(geometry, decodeDicomSeg(raw, geometry, fileName).labelmap) : raw;
+        const bytes = isDicomPart10(raw)
+          ? encodeLabelmap(geometry, decodeDicomSeg(raw, geometry, await store.labels(s), fileName).labelmap)
+          : raw;
         return await store.importMask(s, { caseId, bytes, fileName, status, ...(raterId === undefined ? {} : { raterId }) });
       }),
 

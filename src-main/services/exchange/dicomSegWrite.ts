@@ -1,8 +1,9 @@
 /**
  * Quorum labelmap → binary DICOM Segmentation (SEG IOD, Segmentation Storage 1.2.840.10008.5.1.4.1.1.66.4),
  * written with dcmjs's dataset writer. One segment per label of the project's table present in the
- * labelmap, named after it (binary SEG cannot hold overlapping labels in one frame, but a Quorum
- * voxel has one value, so one segment per value is exact). Frames: for each segment, each slice k that holds at least
+ * labelmap, named after it and coded as segLabels.ts says (a Quorum voxel has one value, so one
+ * segment per value is exact), numbered 1, 2, … in table order among the labels present (PS3.3
+ * C.8.20.2: segment numbers start at 1 and increase by 1). Frames: for each segment, each slice k that holds at least
  * one voxel of it, in k order; every frame carries its plane position (the source slice's own
  * ImagePositionPatient), its segment number, dimension index values (segment, k + 1) and a
  * reference to the source instance, so a reader can place frames by geometry or by reference
@@ -16,9 +17,10 @@
  * Plain Node.
  */
 import dcmjs, { type NaturalDataset } from 'dcmjs';
-import type { LabelTable } from '../../../src-shared/project/labelTable';
+import type { LabelEntry, LabelTable } from '../../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
 import type { DicomSource } from './dicomSource';
+import { segmentTypeCode } from './segLabels';
 
 export const SEG_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.66.4';
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
@@ -26,21 +28,13 @@ const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 const IMPLEMENTATION_CLASS_UID = '2.25.302218104437437066283016236104226372785';
 
 interface SegSegment {
-  /** The labelmap value this segment holds. */
-  value: number;
-  label: string;
+  label: LabelEntry;
   description: string;
 }
 
-/**
- * The segments of a project's labels, numbered in table order. SEG import (dicomSegRead.ts) still
- * reads a segment whose label says "uncertain" as 2 and any other as 1, which the stroke table's
- * names (Lesion, Uncertain) round-trip exactly.
- */
 function segmentsOf(labels: LabelTable): SegSegment[] {
   return labels.map((l) => ({
-    value: l.value,
-    label: l.name.slice(0, 64),
+    label: l,
     description: `Quorum label ${l.value}: ${l.name}${l.uncertain ? ', a region the rater marked as uncertain' : ''}`.slice(0, 64),
   }));
 }
@@ -86,11 +80,14 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
   if (labelmap.length !== plane * nz) throw new Error(`labelmap has ${labelmap.length} voxels, the grid ${nx}×${ny}×${nz}`);
   if (source.slices.length !== nz) throw new Error(`the source series has ${source.slices.length} slices, the grid ${nz}`);
   const segments = segmentsOf(options.labels);
-  let frames = segments.map((s, i) => ({ segment: s, number: i + 1, ks: slicesWith(labelmap, g, s.value) })).filter((f) => f.ks.length > 0);
+  let frames = segments
+    .map((s) => ({ segment: s, ks: slicesWith(labelmap, g, s.label.value) }))
+    .filter((f) => f.ks.length > 0)
+    .map((f, i) => ({ ...f, number: i + 1 }));
   // An all-zero mask (a "no lesion" answer): one empty frame of segment 1, since a SEG needs a frame.
   const empty = frames.length === 0;
   if (empty) frames = [{ segment: segments[0], number: 1, ks: [0] }];
-  const frameList = frames.flatMap((f) => f.ks.map((k) => ({ segNumber: f.number, value: empty ? -1 : f.segment.value, k })));
+  const frameList = frames.flatMap((f) => f.ks.map((k) => ({ segNumber: f.number, value: empty ? -1 : f.segment.label.value, k })));
 
   // OB values have even length: pad the packed bits with one zero byte when needed.
   const packedBytes = Math.ceil((frameList.length * plane) / 8);
@@ -170,11 +167,11 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
     ],
     SegmentSequence: frames.map((f) => ({
       SegmentNumber: f.number,
-      SegmentLabel: f.segment.label,
+      SegmentLabel: f.segment.label.name.slice(0, 64),
       SegmentDescription: f.segment.description,
       SegmentAlgorithmType: 'MANUAL',
       SegmentedPropertyCategoryCodeSequence: [code('49755003', 'SCT', 'Morphologically abnormal structure')],
-      SegmentedPropertyTypeCodeSequence: [code('52988006', 'SCT', 'Lesion')],
+      SegmentedPropertyTypeCodeSequence: [{ ...segmentTypeCode(f.segment.label) }],
     })),
     SharedFunctionalGroupsSequence: [
       {
