@@ -360,3 +360,35 @@ describe('DICOM SEG segments mapped onto the project labels', () => {
     );
   });
 });
+
+describe('DICOM SEG text: person names in PN form, UTF-8 declared', () => {
+  it('writes an odd rater name as a valid PN and non-ASCII labels as UTF-8; dcmjs reads both back and the voxels round-trip', () => {
+    const labels = [
+      { value: 1, name: 'Ödem', colour: '#d55e00', uncertain: false },
+      { value: 2, name: 'Blutung 出血', colour: '#56b4e9', uncertain: false },
+    ];
+    const lm = sampleLabelmap();
+    const creator = 'Zoë\\Ångström = 李^Ming^^^^^Jr.\t' + 'x'.repeat(80);
+    const bytes = encodeDicomSeg(lm, g, source, { ...opts, labels, creator, seriesDescription: 'Quorum Zoë' });
+    const { dataset } = readDicom(bytes);
+    expect(dataset.SpecificCharacterSet).toBe('ISO_IR 192');
+    // Backslash, "=" and the tab become spaces; seven components, the empty ones after the fifth dropped and
+    // "Jr." joined to it; cut at 64 bytes: 31 bytes come before the x's (ë, Å, ö 2 bytes each, 李 3), so 33 x's.
+    const pn = items(dataset.ContentCreatorName)[0]?.Alphabetic;
+    expect(pn).toBe(`Zoë Ångström 李^Ming^^^Jr. ${'x'.repeat(33)}`);
+    expect(new TextEncoder().encode(String(pn)).length).toBeLessThanOrEqual(64);
+    expect(str(dataset.SeriesDescription)).toBe('Quorum Zoë');
+    // The labels are in the file as UTF-8…
+    for (const l of labels) expect(Buffer.from(bytes).includes(Buffer.from(l.name, 'utf8'))).toBe(true);
+    // …and the import matches them by name: under other values, neither code nor number could match.
+    const renumbered = labels.map((l) => ({ ...l, value: l.value + 4 }));
+    const back = decodeDicomSeg(bytes, g, renumbered, 'utf8.dcm');
+    expect(back.segments.map((s) => s.label)).toEqual(['Ödem', 'Blutung 出血']);
+    expect(
+      differing(
+        back.labelmap,
+        lm.map((v) => (v ? v + 4 : 0)),
+      ),
+    ).toBe(0);
+  });
+});

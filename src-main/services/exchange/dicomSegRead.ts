@@ -17,7 +17,7 @@
 import type { LabelTable } from '../../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
 import { fail } from '../project/errors';
-import { firstItem, items, num, numbers, planeOnGrid, readDicom, str, type NaturalDataset } from './dicomNatural';
+import { firstItem, items, nestedText, num, numbers, planeOnGrid, readDicom, str, type NaturalDataset } from './dicomNatural';
 import { SEG_SOP_CLASS_UID } from './dicomSegWrite';
 import { matchSegments, type SegCode, type SegmentFound } from './segLabels';
 
@@ -42,10 +42,12 @@ function pixelBytes(ds: NaturalDataset, fileName: string): Uint8Array {
   return new Uint8Array(buffers[0]);
 }
 
-function codeOf(item: NaturalDataset | undefined): SegCode | null {
+function codeOf(ds: NaturalDataset, item: NaturalDataset | undefined): SegCode | null {
   const value = str(item?.CodeValue);
   const scheme = str(item?.CodingSchemeDesignator);
-  return value && scheme ? { CodeValue: value, CodingSchemeDesignator: scheme, CodeMeaning: str(item?.CodeMeaning) ?? '' } : null;
+  return value && scheme
+    ? { CodeValue: value, CodingSchemeDesignator: scheme, CodeMeaning: nestedText(ds, item?.CodeMeaning) ?? '' }
+    : null;
 }
 
 /** Decodes the SEG onto the grid `g`, its segments mapped onto the project's `labels`. */
@@ -84,8 +86,8 @@ export function decodeDicomSeg(bytes: Uint8Array, g: SeriesGeometry, labels: Lab
 
   const found: SegmentFound[] = items(ds.SegmentSequence).map((s) => ({
     number: num(s.SegmentNumber) ?? -1,
-    label: str(s.SegmentLabel) ?? '',
-    code: codeOf(firstItem(s, 'SegmentedPropertyTypeCodeSequence')),
+    label: nestedText(ds, s.SegmentLabel) ?? '',
+    code: codeOf(ds, firstItem(s, 'SegmentedPropertyTypeCodeSequence')),
   }));
   const valueOf = matchSegments(found, labels, fileName);
   const segments = found.map((s) => ({ number: s.number, label: s.label, value: valueOf.get(s.number) ?? 0 }));

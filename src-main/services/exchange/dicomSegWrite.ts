@@ -20,6 +20,7 @@ import dcmjs, { type NaturalDataset } from 'dcmjs';
 import type { LabelEntry, LabelTable } from '../../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
 import type { DicomSource } from './dicomSource';
+import { dicomPersonName } from './personName';
 import { segmentTypeCode } from './segLabels';
 
 export const SEG_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.66.4';
@@ -57,7 +58,7 @@ export interface SegWriteOptions {
   /** The project's label table: one segment per label present. */
   labels: LabelTable;
   seriesDescription: string;
-  /** Who made it, e.g. the rater's name (ContentCreatorName). */
+  /** Who made it, e.g. the rater's name: ContentCreatorName, in PN form (personName.ts). */
   creator: string;
   softwareVersion: string;
   seriesNumber?: number;
@@ -144,6 +145,9 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
   const sharedSpacing = g.spacingMm[2];
   const dataset: NaturalDataset = {
     _vrMap: { PixelData: 'OB' },
+    // dcmjs writes every text value as UTF-8 (names, labels, and the source's patient attributes,
+    // which it decoded from their own character set), so the SEG must say so.
+    SpecificCharacterSet: 'ISO_IR 192',
     SOPClassUID: SEG_SOP_CLASS_UID,
     SOPInstanceUID: sopInstanceUid,
     ...source.common,
@@ -158,7 +162,7 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
     ContentTime: now.time,
     ContentLabel: 'QUORUM',
     ContentDescription: options.seriesDescription,
-    ContentCreatorName: options.creator,
+    ContentCreatorName: dicomPersonName(options.creator),
     Manufacturer: 'Quorum',
     ManufacturerModelName: 'Quorum',
     DeviceSerialNumber: '0',
