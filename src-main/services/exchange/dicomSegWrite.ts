@@ -2,8 +2,9 @@
  * Quorum labelmap → binary DICOM Segmentation (SEG IOD, Segmentation Storage 1.2.840.10008.5.1.4.1.1.66.4),
  * written with dcmjs's dataset writer. One segment per label of the project's table present in the
  * labelmap, named after it and coded as segLabels.ts says (a Quorum voxel has one value, so one
- * segment per value is exact), numbered 1, 2, … in table order among the labels present (PS3.3
- * C.8.20.2: segment numbers start at 1 and increase by 1). Frames: for each segment, each slice k that holds at least
+ * segment per value is exact), numbered 1, 2, … in table order among the labels present (segment
+ * numbers start at 1 with no gaps, as dcmjs's own SEG writer numbers them, so a reader that expects
+ * that is not surprised). Frames: for each segment, each slice k that holds at least
  * one voxel of it, in k order; every frame carries its plane position (the source slice's own
  * ImagePositionPatient), its segment number, dimension index values (segment, k + 1) and a
  * reference to the source instance, so a reader can place frames by geometry or by reference
