@@ -3,7 +3,7 @@
  * alike: the writer gives every label a property type code (segmentTypeCode), the reader maps each
  * segment back onto the project's table by its SegmentLabel, else that code, else its SegmentNumber
  * (matchSegments). A SEG from another tool numbers and orders its segments as it likes, so the number
- * is only the last resort (ITK-style writers number segments by label value).
+ * is only the last resort (for writers that number segments by label value).
  *
  * Plain Node.
  */
