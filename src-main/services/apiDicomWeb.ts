@@ -15,6 +15,7 @@ import { fail } from './apiResult';
 import { DicomWebClient, DicomWebError } from './dicomweb/client';
 import { readDicom, str } from './exchange/dicomNatural';
 import { encodeDicomSeg } from './exchange/dicomSegWrite';
+import { segAuthor } from './exchange/segAuthor';
 import { readDicomSource } from './exchange/dicomSource';
 import { SeriesCache } from './dicomweb/seriesCache';
 import { toDirection } from './project/demoCases';
@@ -137,11 +138,12 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
         if (kase.source !== 'dicom') refuse('bad-request', `case "${kase.name}" came from NIfTI: a DICOM SEG needs a DICOM source series`);
         const g = kase.series[0].geometry;
         const source = await readDicomSource(path.resolve(store.dir, kase.series[0].path), g);
-        const rater = (await store.listRaters(s)).find((r) => r.raterId === version.raterId)?.name ?? version.raterId;
+        const rater = (await store.listRaters(s)).find((r) => r.raterId === version.raterId);
+        const author = await segAuthor(store, s, rater, version);
         const seg = encodeDicomSeg(await store.readVersionLabelmap(s, versionId), g, source, {
           labels: await store.labels(s),
-          seriesDescription: `Quorum ${rater}`.slice(0, 64),
-          creator: rater,
+          seriesDescription: `Quorum ${author.creator}`.slice(0, 64),
+          ...author,
           softwareVersion: store.appVersion,
         });
         const studyInstanceUid = str(source.common.StudyInstanceUID) ?? '';

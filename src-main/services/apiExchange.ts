@@ -17,10 +17,11 @@ import type { ExchangeChannel } from '../../src-shared/api/exchangeChannels';
 import type { SeriesGeometry, Session } from '../../src-shared/project/types';
 import { readWholeFile } from './caseFiles';
 import { decodeDicomSeg } from './exchange/dicomSegRead';
-import { encodeDicomSeg } from './exchange/dicomSegWrite';
+import { encodeDicomSeg, type SegWriteOptions } from './exchange/dicomSegWrite';
 import { isDicomPart10 } from './exchange/dicomNatural';
 import { readDicomSource } from './exchange/dicomSource';
 import { exportIslesBids } from './exchange/bidsExport';
+import { segAuthor } from './exchange/segAuthor';
 import { importFolder } from './exchange/folderImport';
 import { refuseStorePath } from './fileAccess';
 import { sha256Hex } from './project/annotationFiles';
@@ -71,7 +72,9 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
         const fileName = path.basename(file);
         // A DICOM SEG is decoded onto the case grid (refused if it does not fit) and stored as the
         // NIfTI the editor would have saved; a NIfTI is stored byte for byte.
-        const bytes = isDicomPart10(raw) ? encodeLabelmap(geometry, decodeDicomSeg(raw, geometry, fileName).labelmap) : raw;
+        const bytes = isDicomPart10(raw)
+          ? encodeLabelmap(geometry, decodeDicomSeg(raw, geometry, await store.labels(s), fileName).labelmap)
+          : raw;
         return await store.importMask(s, { caseId, bytes, fileName, status, ...(raterId === undefined ? {} : { raterId }) });
       }),
 
@@ -109,19 +112,19 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
         if (dicomSeg) {
           const g = c.series[0].geometry;
           const source = await readDicomSource(path.resolve(store.dir, c.series[0].path), g);
-          const names = new Map((await store.listRaters(s)).map((r) => [r.raterId, r.name]));
+          const raters = new Map((await store.listRaters(s)).map((r) => [r.raterId, r]));
           const labels = await store.labels(s);
           const write = async (
             name: string,
             labelmap: Uint8Array,
-            creator: string,
+            author: Pick<SegWriteOptions, 'creator' | 'algorithm'>,
             description: string,
             ids: { raterId: string | null; versionId: string | null },
           ): Promise<void> => {
             const bytes = encodeDicomSeg(labelmap, g, source, {
               labels,
               seriesDescription: description,
-              creator,
+              ...author,
               softwareVersion: store.appVersion,
             });
             const p = path.join(exported.dir, 'dicom-seg', name);
@@ -130,19 +133,19 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
           };
           for (const f of exported.files) {
             if (f.kind !== 'rater' || !f.versionId || !f.raterId) continue;
-            const rater = names.get(f.raterId) ?? f.raterId;
+            const author = await segAuthor(store, s, raters.get(f.raterId), { raterId: f.raterId, versionId: f.versionId });
             await write(
               `${path.basename(f.path).replace(/\.nii(\.gz)?$/, '')}.dcm`,
               await store.readVersionLabelmap(s, f.versionId),
-              rater,
-              `Quorum ${rater}`.slice(0, 64),
+              author,
+              `Quorum ${author.creator}`.slice(0, 64),
               { raterId: f.raterId, versionId: f.versionId },
             );
           }
           await write(
             'consensus_majority.dcm',
             (await store.consensus(s, caseId, uncertainAs)).majority,
-            'Quorum consensus',
+            { creator: 'Quorum consensus' },
             `Quorum majority consensus`,
             { raterId: null, versionId: null },
           );

@@ -99,7 +99,7 @@ describe.skipIf(missing)('DICOMweb archive (Orthanc)', () => {
     const segHits = await client.searchSeries({ studyInstanceUid: studyUid, modality: 'SEG' });
     expect(segHits).toHaveLength(1);
     const [back] = await client.retrieveSeries(studyUid, segHits[0].seriesInstanceUid);
-    expect(differing(decodeDicomSeg(back, g, 'archive.dcm').labelmap, lm)).toBe(0);
+    expect(differing(decodeDicomSeg(back, g, LABEL_PRESETS.stroke.labels, 'archive.dcm').labelmap, lm)).toBe(0);
   });
 
   it('a retrieval that exceeds the size limit, or is cancelled, fails clearly and caches nothing', async () => {

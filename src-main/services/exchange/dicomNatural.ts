@@ -24,6 +24,23 @@ export function isDicomPart10(bytes: Uint8Array): boolean {
   return bytes.length > 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
 }
 
+/**
+ * Text from inside a sequence item of a UTF-8 (ISO_IR 192) dataset. dcmjs 0.52 decodes the values of
+ * defined-length sequence items as latin1 whatever the SpecificCharacterSet ("Ödem" comes back as
+ * "Ã\u0096dem"): such a string's latin1 bytes are valid multi-byte UTF-8, which a real latin1 name
+ * almost never is, so it is decoded again; anything else is returned as read.
+ */
+export function nestedText(top: NaturalDataset, v: unknown): string | undefined {
+  const s = str(v);
+  if (s === undefined || str(top.SpecificCharacterSet) !== 'ISO_IR 192' || !/[\u0080-\u00ff]/.test(s) || /[\u0100-\uffff]/.test(s))
+    return s;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'latin1'));
+  } catch {
+    return s;
+  }
+}
+
 export function items(v: unknown): NaturalDataset[] {
   if (Array.isArray(v)) return v.filter((x): x is NaturalDataset => typeof x === 'object' && x !== null);
   return typeof v === 'object' && v !== null && !(v instanceof ArrayBuffer) ? [v as NaturalDataset] : [];

@@ -5,16 +5,21 @@
  * organisation and the writer's slice sorting do not matter, and a SEG drawn on another series (or
  * resampled) is refused with the reason instead of being misplaced.
  *
- * Segments map to labels by name: a segment whose label says "uncertain" becomes 2, every other
- * segment 1 (lesion). Where segments overlap, the higher label wins. Fractional SEGs are refused
- * (Quorum masks are labels, not probabilities). Every refusal is a ProjectError naming the file.
+ * Segments map to the project's labels by label, code or number (segLabels.ts). A voxel in two
+ * segments is refused, with the count of such voxels: a labelmap holds one label a voxel, and no rule
+ * for which segment should win (the later one, the smaller one) is right for every source — nested
+ * structures, a rater's overlapping edits and a resampled atlas overlap for different reasons.
+ * Fractional SEGs are refused (Quorum masks are labels, not probabilities). Every refusal is a
+ * ProjectError naming the file, thrown before anything is stored.
  *
  * Plain Node.
  */
+import type { LabelTable } from '../../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
 import { fail } from '../project/errors';
-import { firstItem, items, num, numbers, planeOnGrid, readDicom, str, type NaturalDataset } from './dicomNatural';
+import { firstItem, items, nestedText, num, numbers, planeOnGrid, readDicom, str, type NaturalDataset } from './dicomNatural';
 import { SEG_SOP_CLASS_UID } from './dicomSegWrite';
+import { matchSegments, type SegCode, type SegmentFound } from './segLabels';
 
 export interface DecodedSeg {
   labelmap: Uint8Array;
@@ -37,7 +42,16 @@ function pixelBytes(ds: NaturalDataset, fileName: string): Uint8Array {
   return new Uint8Array(buffers[0]);
 }
 
-export function decodeDicomSeg(bytes: Uint8Array, g: SeriesGeometry, fileName: string): DecodedSeg {
+function codeOf(ds: NaturalDataset, item: NaturalDataset | undefined): SegCode | null {
+  const value = str(item?.CodeValue);
+  const scheme = str(item?.CodingSchemeDesignator);
+  return value && scheme
+    ? { CodeValue: value, CodingSchemeDesignator: scheme, CodeMeaning: nestedText(ds, item?.CodeMeaning) ?? '' }
+    : null;
+}
+
+/** Decodes the SEG onto the grid `g`, its segments mapped onto the project's `labels`. */
+export function decodeDicomSeg(bytes: Uint8Array, g: SeriesGeometry, labels: LabelTable, fileName: string): DecodedSeg {
   let parsed: { meta: NaturalDataset; dataset: NaturalDataset };
   try {
     parsed = readDicom(bytes);
@@ -70,11 +84,13 @@ export function decodeDicomSeg(bytes: Uint8Array, g: SeriesGeometry, fileName: s
     );
   }
 
-  const segments = items(ds.SegmentSequence).map((s) => {
-    const label = str(s.SegmentLabel) ?? '';
-    return { number: num(s.SegmentNumber) ?? -1, label, value: /uncertain/i.test(label) ? 2 : 1 };
-  });
-  const valueOf = new Map(segments.map((s) => [s.number, s.value]));
+  const found: SegmentFound[] = items(ds.SegmentSequence).map((s) => ({
+    number: num(s.SegmentNumber) ?? -1,
+    label: nestedText(ds, s.SegmentLabel) ?? '',
+    code: codeOf(ds, firstItem(s, 'SegmentedPropertyTypeCodeSequence')),
+  }));
+  const valueOf = matchSegments(found, labels, fileName);
+  const segments = found.map((s) => ({ number: s.number, label: s.label, value: valueOf.get(s.number) ?? 0 }));
   const shared = items(ds.SharedFunctionalGroupsSequence)[0];
   const perFrame = items(ds.PerFrameFunctionalGroupsSequence);
   const frames = num(ds.NumberOfFrames) ?? 1;
@@ -89,6 +105,9 @@ export function decodeDicomSeg(bytes: Uint8Array, g: SeriesGeometry, fileName: s
   const spacing = numbers(group(undefined, shared, 'PixelMeasuresSequence')?.PixelSpacing);
 
   const labelmap = new Uint8Array(plane * nz);
+  // Voxels already counted as overlapping, allocated at the first overlap (most SEGs have none).
+  let overlapping: Uint8Array | null = null;
+  let overlaps = 0;
   for (let f = 0; f < frames; f++) {
     const fg = perFrame[f];
     const segNumber = num(group(fg, shared, 'SegmentIdentificationSequence')?.ReferencedSegmentNumber);
@@ -123,8 +142,20 @@ export function decodeDicomSeg(bytes: Uint8Array, g: SeriesGeometry, fileName: s
     const dst = at.k * plane;
     for (let p = 0; p < plane; p++) {
       const bit = src + p;
-      if (pixels[bit >> 3] & (1 << (bit & 7)) && labelmap[dst + p] < value) labelmap[dst + p] = value;
+      if (!(pixels[bit >> 3] & (1 << (bit & 7)))) continue;
+      const v = dst + p;
+      if (labelmap[v] === 0 || labelmap[v] === value) labelmap[v] = value;
+      else {
+        overlapping ??= new Uint8Array(plane * nz);
+        if (!overlapping[v]) overlaps++;
+        overlapping[v] = 1;
+      }
     }
   }
+  if (overlaps > 0)
+    fail(
+      'bad-labels',
+      `${fileName}: ${overlaps} voxel(s) lie in more than one segment; a Quorum labelmap holds one label a voxel, so importing would drop one of them. Nothing was imported.`,
+    );
   return { labelmap, segments, frames };
 }

@@ -1,8 +1,10 @@
 /**
  * Quorum labelmap → binary DICOM Segmentation (SEG IOD, Segmentation Storage 1.2.840.10008.5.1.4.1.1.66.4),
  * written with dcmjs's dataset writer. One segment per label of the project's table present in the
- * labelmap, named after it (binary SEG cannot hold overlapping labels in one frame, but a Quorum
- * voxel has one value, so one segment per value is exact). Frames: for each segment, each slice k that holds at least
+ * labelmap, named after it and coded as segLabels.ts says (a Quorum voxel has one value, so one
+ * segment per value is exact), numbered 1, 2, … in table order among the labels present (segment
+ * numbers start at 1 with no gaps, as dcmjs's own SEG writer numbers them, so a reader that expects
+ * that is not surprised). Frames: for each segment, each slice k that holds at least
  * one voxel of it, in k order; every frame carries its plane position (the source slice's own
  * ImagePositionPatient), its segment number, dimension index values (segment, k + 1) and a
  * reference to the source instance, so a reader can place frames by geometry or by reference
@@ -16,9 +18,11 @@
  * Plain Node.
  */
 import dcmjs, { type NaturalDataset } from 'dcmjs';
-import type { LabelTable } from '../../../src-shared/project/labelTable';
+import type { LabelEntry, LabelTable } from '../../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
 import type { DicomSource } from './dicomSource';
+import { dicomPersonName } from './personName';
+import { segmentTypeCode } from './segLabels';
 
 export const SEG_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.66.4';
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
@@ -26,33 +30,15 @@ const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 const IMPLEMENTATION_CLASS_UID = '2.25.302218104437437066283016236104226372785';
 
 interface SegSegment {
-  /** The labelmap value this segment holds. */
-  value: number;
-  label: string;
+  label: LabelEntry;
   description: string;
 }
 
-/**
- * The segments of a project's labels, numbered in table order. SEG import (dicomSegRead.ts) still
- * reads a segment whose label says "uncertain" as 2 and any other as 1, which the stroke table's
- * names (Lesion, Uncertain) round-trip exactly.
- */
 function segmentsOf(labels: LabelTable): SegSegment[] {
   return labels.map((l) => ({
-    value: l.value,
-    label: l.name.slice(0, 64),
+    label: l,
     description: `Quorum label ${l.value}: ${l.name}${l.uncertain ? ', a region the rater marked as uncertain' : ''}`.slice(0, 64),
   }));
-}
-
-export interface SegWriteOptions {
-  /** The project's label table: one segment per label present. */
-  labels: LabelTable;
-  seriesDescription: string;
-  /** Who made it, e.g. the rater's name (ContentCreatorName). */
-  creator: string;
-  softwareVersion: string;
-  seriesNumber?: number;
 }
 
 const code = (value: string, scheme: string, meaning: string): NaturalDataset => ({
@@ -60,6 +46,50 @@ const code = (value: string, scheme: string, meaning: string): NaturalDataset =>
   CodingSchemeDesignator: scheme,
   CodeMeaning: meaning,
 });
+
+/** The model that made a mask (a saved inference result), from its provenance. */
+export interface SegAlgorithm {
+  name: string;
+  version: string;
+  /** Free text for AlgorithmParameters: the threshold and member files the result came from. */
+  parameters: string;
+}
+
+export interface SegWriteOptions {
+  /** The project's label table: one segment per label present. */
+  labels: LabelTable;
+  seriesDescription: string;
+  /** Who made it, e.g. the rater's name: ContentCreatorName, in PN form (personName.ts). */
+  creator: string;
+  softwareVersion: string;
+  seriesNumber?: number;
+  /** Set for a model's result: its segments are AUTOMATIC and name the model; absent, a person drew them (MANUAL). */
+  algorithm?: SegAlgorithm;
+}
+
+/**
+ * How each segment says who or what drew it (PS3.3 C.8.20.2, Segment Sequence): a person's segments
+ * are MANUAL; a model's are AUTOMATIC with SegmentAlgorithmName (required when not MANUAL) the model's
+ * name, and the Segmentation Algorithm Identification Sequence (0062,0007), whose Algorithm
+ * Identification Macro is where the standard puts the version (AlgorithmVersion) beside the name,
+ * the family (DCM 123110 "Artificial Intelligence", CID 7162) and the parameters. SoftwareVersions
+ * stays Quorum's: it describes the equipment that wrote the SEG, not the model.
+ */
+function algorithmAttributes(algorithm: SegAlgorithm | undefined): NaturalDataset {
+  if (!algorithm) return { SegmentAlgorithmType: 'MANUAL' };
+  return {
+    SegmentAlgorithmType: 'AUTOMATIC',
+    SegmentAlgorithmName: algorithm.name.slice(0, 64),
+    SegmentationAlgorithmIdentificationSequence: [
+      {
+        AlgorithmFamilyCodeSequence: [code('123110', 'DCM', 'Artificial Intelligence')],
+        AlgorithmName: algorithm.name.slice(0, 64),
+        AlgorithmVersion: algorithm.version.slice(0, 64),
+        AlgorithmParameters: algorithm.parameters.slice(0, 10240),
+      },
+    ],
+  };
+}
 
 /** DS values are at most 16 characters: keep 10 significant digits. */
 const ds = (x: number): number => Number(x.toPrecision(10));
@@ -86,11 +116,14 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
   if (labelmap.length !== plane * nz) throw new Error(`labelmap has ${labelmap.length} voxels, the grid ${nx}×${ny}×${nz}`);
   if (source.slices.length !== nz) throw new Error(`the source series has ${source.slices.length} slices, the grid ${nz}`);
   const segments = segmentsOf(options.labels);
-  let frames = segments.map((s, i) => ({ segment: s, number: i + 1, ks: slicesWith(labelmap, g, s.value) })).filter((f) => f.ks.length > 0);
+  let frames = segments
+    .map((s) => ({ segment: s, ks: slicesWith(labelmap, g, s.label.value) }))
+    .filter((f) => f.ks.length > 0)
+    .map((f, i) => ({ ...f, number: i + 1 }));
   // An all-zero mask (a "no lesion" answer): one empty frame of segment 1, since a SEG needs a frame.
   const empty = frames.length === 0;
   if (empty) frames = [{ segment: segments[0], number: 1, ks: [0] }];
-  const frameList = frames.flatMap((f) => f.ks.map((k) => ({ segNumber: f.number, value: empty ? -1 : f.segment.value, k })));
+  const frameList = frames.flatMap((f) => f.ks.map((k) => ({ segNumber: f.number, value: empty ? -1 : f.segment.label.value, k })));
 
   // OB values have even length: pad the packed bits with one zero byte when needed.
   const packedBytes = Math.ceil((frameList.length * plane) / 8);
@@ -113,6 +146,9 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
   const sharedSpacing = g.spacingMm[2];
   const dataset: NaturalDataset = {
     _vrMap: { PixelData: 'OB' },
+    // dcmjs writes every text value as UTF-8 (names, labels, and the source's patient attributes,
+    // which it decoded from their own character set), so the SEG must say so.
+    SpecificCharacterSet: 'ISO_IR 192',
     SOPClassUID: SEG_SOP_CLASS_UID,
     SOPInstanceUID: sopInstanceUid,
     ...source.common,
@@ -127,7 +163,7 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
     ContentTime: now.time,
     ContentLabel: 'QUORUM',
     ContentDescription: options.seriesDescription,
-    ContentCreatorName: options.creator,
+    ContentCreatorName: dicomPersonName(options.creator),
     Manufacturer: 'Quorum',
     ManufacturerModelName: 'Quorum',
     DeviceSerialNumber: '0',
@@ -170,11 +206,11 @@ export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: 
     ],
     SegmentSequence: frames.map((f) => ({
       SegmentNumber: f.number,
-      SegmentLabel: f.segment.label,
+      SegmentLabel: f.segment.label.name.slice(0, 64),
       SegmentDescription: f.segment.description,
-      SegmentAlgorithmType: 'MANUAL',
+      ...algorithmAttributes(options.algorithm),
       SegmentedPropertyCategoryCodeSequence: [code('49755003', 'SCT', 'Morphologically abnormal structure')],
-      SegmentedPropertyTypeCodeSequence: [code('52988006', 'SCT', 'Lesion')],
+      SegmentedPropertyTypeCodeSequence: [{ ...segmentTypeCode(f.segment.label) }],
     })),
     SharedFunctionalGroupsSequence: [
       {
