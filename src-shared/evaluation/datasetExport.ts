@@ -56,9 +56,21 @@ export function casesToCsv(rows: readonly DatasetCaseRow[], h: ExportHeader): st
   if (rows.length === 0) throw new Error('casesToCsv: no cases to export');
   const keys = metricKeys(rows);
   const lines = headerLines('Quorum dataset export: one row per case', h, rows[0].convention, rows[0].comparison);
-  lines.push([...CASE_COLUMNS, ...keys].map(cell).join(','));
+  // Only tables with several certain labels get the column, so a stroke project's export is as before.
+  const labelled = rows[0].label !== null;
+  if (labelled) lines.push(`# label: the label value, or "mean" (MetricsReloaded's mean over labels; volumes are the labels' sum)`);
+  const [id, name, ...rest] = CASE_COLUMNS;
+  lines.push([id, name, ...(labelled ? ['label'] : []), ...rest, ...keys].map(cell).join(','));
   for (const r of rows) {
-    const fixed: Cell[] = [r.caseId, r.caseName, r.referenceVolumeMl, r.modelVolumeThrMl, r.modelVolumeExpMl, r.modelThreshold];
+    const fixed: Cell[] = [
+      r.caseId,
+      r.caseName,
+      ...(labelled ? [r.label] : []),
+      r.referenceVolumeMl,
+      r.modelVolumeThrMl,
+      r.modelVolumeExpMl,
+      r.modelThreshold,
+    ];
     // A metric the convention does not define for this row is an empty cell, not NaN.
     lines.push([...fixed, ...keys.map((k) => (k in r.metrics ? r.metrics[k] : null))].map(cell).join(','));
   }
@@ -81,6 +93,7 @@ export function casesToJson(rows: readonly DatasetCaseRow[], h: ExportHeader): s
     cases: rows.map((r) => ({
       case_id: r.caseId,
       case: r.caseName,
+      ...(r.label === null ? {} : { label: r.label }),
       reference_volume_ml: r.referenceVolumeMl,
       model_volume_thr_ml: r.modelVolumeThrMl,
       model_threshold: r.modelThreshold,

@@ -25,6 +25,11 @@ export interface DatasetCaseRow {
   readonly convention: ConventionName;
   /** Which comparison the metrics describe, e.g. "model vs majority". */
   readonly comparison: string;
+  /**
+   * Under a table with several certain labels: the label value the row describes ("1") or "mean"
+   * (MetricsReloaded's mean over labels; its volumes are the labels' sum); null under the stroke table.
+   */
+  readonly label: string | null;
   /** Reference volume in ml of this comparison's reference (NaN when there is none). */
   readonly referenceVolumeMl: number;
   /**
