@@ -13,7 +13,7 @@ import { lesionTable } from './lesionTable';
 import type { DerivedSources, KeyedMask, KeyedStore } from './sources';
 import type { CaseSourcesInput, LabelBreakdown } from './types';
 
-export interface LabelBreakdownInput {
+interface LabelBreakdownInput {
   readonly input: CaseSourcesInput;
   readonly sources: DerivedSources;
   readonly labels: readonly number[];
