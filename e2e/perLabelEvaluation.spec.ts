@@ -3,15 +3,18 @@
  * picks the core/penumbra preset; two raters paint core and penumbra in overlapping but different
  * places and submit. The admin's metrics panel then lists each label's lesions (the components of
  * the voxels both raters gave that label, i.e. the two raters' majority) and each rater's volume per
- * label, and the dashboard's row for the case gives each label's Dice and the mean over labels —
- * all equal to what this test counts itself from the stored masks read back through the API.
+ * label, and the dashboard's row for the case (and its CSV export, with a label column) gives each
+ * label's Dice and the mean over labels: all equal to what this test counts itself from the stored
+ * masks read back through the API.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { LABEL_PRESETS } from '../src-shared/project/labelTable';
 import { signInAs, signOut } from './helpers/annotate';
+import { parseExport } from './helpers/exportCsv';
 import { chooseLabelPreset, labelDice, paintLabels, submitAnnotation, type LabelStroke } from './helpers/labels';
 import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
@@ -209,7 +212,7 @@ test('the lesion table and the volumes are per label, as counted from the stored
 });
 
 test("the dashboard's row for the case is per label, with the label mean as a choice", async () => {
-  const { name, masks, ids } = await storedMasks();
+  const { caseId, name, masks, ids, voxelMl } = await storedMasks();
   const [a, b] = STROKES.map(([r]) => masks.get(r) ?? new Uint8Array());
   await page.getByTestId('workspace-tab-dashboard').click();
   await page.getByTestId('dash-compute-project').click();
@@ -230,4 +233,13 @@ test("the dashboard's row for the case is per label, with the label mean as a ch
   await label.selectOption('mean');
   const mean = (labelDice(b, a, CORE.value) + labelDice(b, a, PENUMBRA.value)) / 2;
   await expect.poll(async () => Number(await dice.getAttribute('data-value'))).toBeCloseTo(mean, 9);
+
+  // The per-case CSV names the label in a column; the mean's reference volume is the labels' sum of Bea's voxels.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dash-export-cases-csv').click()]);
+  const exported = parseExport(readFileSync(await download.path(), 'utf8'));
+  expect(exported.header.slice(0, 3)).toEqual(['case_id', 'case', 'label']);
+  const row = exported.rows.find((r) => r.case_id === caseId);
+  expect(row?.label).toBe('mean');
+  expect(Number(row?.dice)).toBeCloseTo(mean, 12);
+  expect(Number(row?.reference_volume_ml)).toBeCloseTo((count(b, CORE.value) + count(b, PENUMBRA.value)) * voxelMl, 12);
 });

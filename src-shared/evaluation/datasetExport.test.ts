@@ -88,6 +88,9 @@ describe('dataset exports', () => {
       'case_id,case,label,reference_volume_ml,model_volume_thr_ml,model_volume_exp_ml,model_threshold,dice,hd95_mm,surface_dice.2',
     );
     expect(lines[7]).toBe('c1,plain,2,1.25,0,NaN,0.5,0.30000000000000004,Infinity,');
+    const summary = summaryToCsv(summariseDataset(labelled, { seed: 5, reps: 10 }), header);
+    expect(summary).toContain('\n# label shown: 2\n');
+    expect(() => summariseDataset([labelled[0], rows[1]])).toThrow(/label 2/);
     const j = JSON.parse(casesToJson(labelled, header)) as { cases: { label?: string }[] };
     expect(j.cases.map((c) => c.label)).toEqual(['2', '2']);
     expect((JSON.parse(casesToJson(rows, header)) as { cases: object[] }).cases[0]).not.toHaveProperty('label');

@@ -42,6 +42,8 @@ function headerLines(kind: string, h: ExportHeader, convention: string, comparis
   ];
 }
 
+const LABEL_LINE = `# label: the label value, or "mean" (MetricsReloaded's mean over labels; volumes are the labels' sum)`;
+
 /** Fixed columns of the per-case table, then the metrics in first-seen order. */
 export const CASE_COLUMNS = [
   'case_id',
@@ -58,7 +60,7 @@ export function casesToCsv(rows: readonly DatasetCaseRow[], h: ExportHeader): st
   const lines = headerLines('Quorum dataset export: one row per case', h, rows[0].convention, rows[0].comparison);
   // Only tables with several certain labels get the column, so a stroke project's export is as before.
   const labelled = rows[0].label !== null;
-  if (labelled) lines.push(`# label: the label value, or "mean" (MetricsReloaded's mean over labels; volumes are the labels' sum)`);
+  if (labelled) lines.push(LABEL_LINE);
   const [id, name, ...rest] = CASE_COLUMNS;
   lines.push([id, name, ...(labelled ? ['label'] : []), ...rest, ...keys].map(cell).join(','));
   for (const r of rows) {
@@ -165,6 +167,7 @@ export function summaryRows(s: DatasetSummary): [string, string, string, Cell][]
 
 export function summaryToCsv(s: DatasetSummary, h: ExportHeader): string {
   const lines = headerLines('Quorum dataset summary', h, s.convention, s.comparison);
+  if (s.label !== null) lines.push(LABEL_LINE, `# label shown: ${s.label}`);
   lines.push(
     `# spread: seeded ${s.bootstrap.level * 100}% percentile bootstrap (${s.bootstrap.reps} replicates, seed ${s.bootstrap.seed}, mulberry32) of the NaN-ignoring mean and median`,
   );

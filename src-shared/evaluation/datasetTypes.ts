@@ -124,6 +124,8 @@ export interface ReliabilitySummary {
 export interface DatasetSummary {
   readonly convention: ConventionName;
   readonly comparison: string;
+  /** The rows' label (DatasetCaseRow.label): a value, "mean", or null under the stroke table. */
+  readonly label: string | null;
   readonly nCases: number;
   readonly bootstrap: { readonly method: 'percentile-bootstrap'; readonly level: number; readonly reps: number; readonly seed: number };
   readonly metrics: readonly MetricSummaryRow[];
