@@ -90,6 +90,8 @@ describe('dataset exports', () => {
     expect(lines[7]).toBe('c1,plain,2,1.25,0,NaN,0.5,0.30000000000000004,Infinity,');
     const summary = summaryToCsv(summariseDataset(labelled, { seed: 5, reps: 10 }), header);
     expect(summary).toContain('\n# label shown: 2\n');
+    expect(JSON.parse(summaryToJson(summariseDataset(labelled, { seed: 5, reps: 10 }), header))).toHaveProperty('label', '2');
+    expect(JSON.parse(summaryToJson(summariseDataset(rows, { seed: 5, reps: 10 }), header))).not.toHaveProperty('label');
     expect(() => summariseDataset([labelled[0], rows[1]])).toThrow(/label 2/);
     const j = JSON.parse(casesToJson(labelled, header)) as { cases: { label?: string }[] };
     expect(j.cases.map((c) => c.label)).toEqual(['2', '2']);

@@ -179,5 +179,7 @@ export function summaryToCsv(s: DatasetSummary, h: ExportHeader): string {
 export function summaryToJson(s: DatasetSummary, h: ExportHeader): string {
   // The per-case detection classes are in the per-case export; the summary keeps the counts.
   const { classes: _classes, ...detection } = s.detection;
-  return toExportJson({ tool: h.tool, version: h.toolVersion, ...s, detection });
+  // A label only under several certain labels, as in the per-case exports.
+  const { label, ...rest } = s;
+  return toExportJson({ tool: h.tool, version: h.toolVersion, ...rest, ...(label === null ? {} : { label }), detection });
 }
