@@ -23,6 +23,7 @@ import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../src-shared/ev
 import { writeNifti } from '../src-shared/nifti/write';
 import type { Direction } from '../src-shared/volume/types';
 import { signInAs } from './helpers/annotate';
+import { parseExport } from './helpers/exportCsv';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
@@ -44,37 +45,6 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await closeSpecServer(page, server);
 });
-
-/** RFC 4180 enough for our exports: quoted fields with "" escapes, no newlines inside fields. */
-function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
-function parseExport(text: string): { header: string[]; rows: Record<string, string>[]; comments: string[] } {
-  const lines = text.trimEnd().split('\n');
-  const comments = lines.filter((l) => l.startsWith('# '));
-  const table = lines.filter((l) => !l.startsWith('# '));
-  const header = parseCsvLine(table[0]);
-  return { header, comments, rows: table.slice(1).map((l) => Object.fromEntries(parseCsvLine(l).map((v, i) => [header[i], v]))) };
-}
 
 function leaves(v: unknown, prefix: string, out: Map<string, number>): void {
   if (typeof v === 'number') out.set(prefix, v);

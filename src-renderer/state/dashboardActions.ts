@@ -6,12 +6,13 @@
  * every FLUSH_MS: a React render per case would cost the UI thread more than the case itself.
  * Nothing here throws; problems become the dashboard's message.
  */
-import type { ComparisonChoice } from '../../src-shared/evaluation/datasetRows';
+import type { ComparisonChoice, DatasetLabelChoice } from '../../src-shared/evaluation/datasetRows';
 import { syntheticCaseInput, syntheticCohort } from '../../src-shared/evaluation/datasetSynthetic';
 import type { CaseEvaluation, CaseSourcesInput, ConventionName, EvaluationOptions, UncertainAs } from '../../src-shared/evaluation/types';
 import { transferablesOf, type MetricsWorkerRequest } from '../../src-shared/evaluation/workerProtocol';
 import type { Stratum } from '../../src-shared/metrics/aggregate';
 import { CONVENTIONS } from '../../src-shared/metrics/conventions/types';
+import { labelsEvaluated } from '../../src-shared/project/labelTable';
 import { getApi } from '../api';
 import { createMetricsWorkerPool, defaultPoolSize, type MetricsPool, type PoolJob } from '../workers/metricsPool';
 import { annotationStore } from './annotationState';
@@ -39,9 +40,9 @@ function say(text: string, error = false): void {
   update({ message: { text, error } });
 }
 
-function evaluationOptions(o: DashboardComputeOptions): EvaluationOptions {
-  // All three conventions at once: switching convention in the table is then free.
-  return { conventions: [...CONVENTIONS], useThresholdMl: o.thresholdMl, uncertainAs: o.uncertainAs };
+function evaluationOptions(o: DashboardComputeOptions, labels: readonly number[] | null = null): EvaluationOptions {
+  // All three conventions at once: switching convention in the table is then free; so are the labels.
+  return { conventions: [...CONVENTIONS], useThresholdMl: o.thresholdMl, uncertainAs: o.uncertainAs, ...(labels ? { labels } : {}) };
 }
 
 function request(
@@ -149,7 +150,8 @@ export async function computeProjectDashboard(): Promise<void> {
     say(`The project's cases could not be listed: ${listed.error.message}`, true);
     return;
   }
-  const options = evaluationOptions(dashboardStore.getState().computeOptions);
+  // The project's certain labels one by one (a table with several), as the metrics panel evaluates them.
+  const options = evaluationOptions(dashboardStore.getState().computeOptions, labelsEvaluated(annotationStore.getState().labels));
   const cases: DashboardCase[] = listed.value.map((c) => ({
     caseId: c.caseId,
     name: c.name,
@@ -190,6 +192,10 @@ export function chooseDashboardConvention(convention: ConventionName): void {
 
 export function chooseDashboardComparison(comparison: ComparisonChoice): void {
   setView({ comparison });
+}
+
+export function chooseDashboardLabel(label: DatasetLabelChoice): void {
+  setView({ label });
 }
 
 export function chooseDashboardPlotMetric(plotMetric: string): void {

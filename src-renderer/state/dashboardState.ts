@@ -1,7 +1,7 @@
 /**
  * The dataset dashboard's state: which cohort is shown (the project's cases, or the seeded
  * synthetic cohort the benchmark uses), each case's evaluation as it streams back from the worker
- * pool, the run's progress, and the view settings (convention, comparison, threshold, sort,
+ * pool, the run's progress, and the view settings (convention, comparison, label, threshold, sort,
  * filter, plotted metric). Changed only through the verb-named functions in dashboardActions.ts.
  *
  * Evaluations hold all three conventions and every comparison, so switching convention or
@@ -9,7 +9,7 @@
  * rule are computation options, and changing them asks for a recompute.
  */
 import { useSyncExternalStore } from 'react';
-import type { ComparisonChoice } from '../../src-shared/evaluation/datasetRows';
+import type { ComparisonChoice, DatasetLabelChoice } from '../../src-shared/evaluation/datasetRows';
 import type { CaseEvaluation, ConventionName, UncertainAs } from '../../src-shared/evaluation/types';
 import type { Stratum } from '../../src-shared/metrics/aggregate';
 import type { PoolProgress } from '../workers/metricsPool';
@@ -37,6 +37,8 @@ export type SortDirection = 'asc' | 'desc';
 export interface DashboardView {
   readonly convention: ConventionName;
   readonly comparison: ComparisonChoice;
+  /** Under a table with several certain labels: a label or the mean over labels; null: the first label. */
+  readonly label: DatasetLabelChoice | null;
   /** The metric on the y axis of "metric vs reference volume", and the table's default sort. */
   readonly plotMetric: string;
   /** A column key: 'case', 'referenceVolumeMl', 'stratum' or a metric key. */
@@ -78,6 +80,7 @@ const initialDashboardState: DashboardState = {
   view: {
     convention: 'use',
     comparison: 'model-majority',
+    label: null,
     plotMetric: 'dice',
     sortKey: 'case',
     sortDirection: 'asc',

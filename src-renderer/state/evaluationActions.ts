@@ -114,7 +114,7 @@ function withLive(raters: readonly RaterSource[], raterId: string, labelmap: Uin
   return i < 0 ? [...raters, live] : raters.map((r, j) => (j === i ? live : r));
 }
 
-/** Changes settings; anything but the shown convention and the matrix measure needs the worker. */
+/** Changes settings; anything but the shown convention, the matrix measure and the label shown needs the worker. */
 export function changeEvaluationSettings(patch: Partial<EvaluationSettings>): void {
   const before = evaluationStore.getState().settings;
   const settings = { ...before, ...patch };

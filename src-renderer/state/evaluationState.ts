@@ -1,6 +1,6 @@
 /**
  * The per-case metrics panel's state (issue 7): its settings (convention shown, USE threshold,
- * surface tolerances, uncertain-voxel rule, matrix measure), whether it is expanded, and the worker's
+ * surface tolerances, uncertain-voxel rule, matrix measure, label shown), whether it is expanded, and the worker's
  * last result with its status. Changed only through evaluationActions.ts.
  */
 import { useSyncExternalStore } from 'react';
@@ -18,6 +18,19 @@ export interface EvaluationSettings {
   readonly uncertainAs: UncertainAs;
   /** The source matrix's measure: the convention's Dice, or its surface measure at the first tolerance. */
   readonly matrixMetric: 'dice' | 'nsd';
+  /**
+   * Under a table with several certain labels, the label the matrix, volumes and lesion table show,
+   * or 'all' (every label's volumes and lesions, the matrix's mean over labels); null: the first
+   * certain label. Every label is computed, so switching is instant.
+   */
+  readonly label: LabelChoice | null;
+}
+
+export type LabelChoice = number | 'all';
+
+/** The choice in force for these evaluated labels: a label no longer in the table falls back to the first. */
+export function shownLabel(choice: LabelChoice | null, labels: readonly number[]): LabelChoice {
+  return choice === 'all' || (choice !== null && labels.includes(choice)) ? choice : labels[0];
 }
 
 export type EvaluationStatus = 'idle' | 'loading' | 'computing' | 'ready' | 'error';
@@ -44,6 +57,7 @@ const initialEvaluationState: EvaluationState = {
     tolerancesMm: [],
     uncertainAs: DEFAULT_UNCERTAIN_AS,
     matrixMetric: 'dice',
+    label: null,
   },
   status: 'idle',
   caseId: null,

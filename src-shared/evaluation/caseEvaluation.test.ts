@@ -318,7 +318,40 @@ describe('evaluateCase per label (a table with core 1, penumbra 2, uncertain 3)'
     expect(mrDice(m?.labels['2'])).toBe(0);
   });
 
+  it("volumes per label: voxels of the value × vv, V_soft the raters' mean, the model's mask as label 1", () => {
+    // 1 voxel = 0.001 ml. Core: A, B, C 27 voxels each, the majority A's cube (27), the model p > 0.5
+    // A's cube (27). Penumbra: A and C 8, B 2 (its 6 uncertain voxels are no label's), the majority 8,
+    // V_soft (8 + 2 + 8) / 3 = 6 voxels, the model none.
+    const [core, pen] = r.labels ?? [];
+    expect(core.label).toBe(1);
+    expect(core.volumes.raters.map((x) => [x.id, x.ml])).toEqual([
+      ['A', 0.027],
+      ['B', 0.027],
+      ['C', 0.027],
+    ]);
+    expect(core.volumes.majorityMl).toBeCloseTo(0.027, 15);
+    expect(core.volumes.modelMl).toBeCloseTo(0.027, 15);
+    expect(pen.label).toBe(2);
+    expect(pen.volumes.raters.map((x) => x.ml)).toEqual([0.008, 0.002, 0.008]);
+    expect(pen.volumes.majorityMl).toBeCloseTo(0.008, 15);
+    expect(pen.volumes.softMl).toBeCloseTo(0.006, 15);
+    expect(pen.volumes.modelMl).toBe(0);
+  });
+
+  it("lesions per label: the majority's components of each value, detected by each source's voxels of it", () => {
+    // Core: one lesion, A's cube (27 voxels, centroid (3, 3, 3)), touched by the model and all three
+    // raters. Penumbra: one lesion, the box [6..7]³ (8 voxels, centroid 6.5), touched by A, B (its 2
+    // penumbra voxels lie inside) and C, not by the model (p > 0.5 is label 1 only).
+    const [core, pen] = (r.labels ?? []).map((l) => l.lesions);
+    expect(core?.rows.map((x) => [x.voxels, x.centroidVoxel, x.detectedBy])).toEqual([[27, [3, 3, 3], ['M', 'A', 'B', 'C']]]);
+    expect(pen?.rows.map((x) => [x.voxels, x.centroidVoxel, x.detectedBy])).toEqual([[8, [6.5, 6.5, 6.5], ['A', 'B', 'C']]]);
+    // B's best penumbra component (2 voxels) against the 8-voxel lesion: IoU 2/8.
+    expect(pen?.rows[0].bestIou.B).toBeCloseTo(0.25, 12);
+  });
+
   it('without labels (the stroke table) there is no per-label result', () => {
-    expect(evaluateCase(input, all).comparisons.every((c) => c.perLabel === undefined)).toBe(true);
+    const plain = evaluateCase(input, all);
+    expect(plain.comparisons.every((c) => c.perLabel === undefined)).toBe(true);
+    expect(plain.labels).toBeUndefined();
   });
 });

@@ -17,6 +17,7 @@ import { CaseContext, evaluateWith } from '../metrics/conventions/index';
 import { evaluateLabels } from '../metrics/conventions/labels';
 import { voteWeights } from '../project/consensus';
 import { reliabilityCounts } from './datasetAgreement';
+import { labelBreakdowns } from './labelBreakdown';
 import { lesionTable } from './lesionTable';
 import { type DerivedSources, type KeyedMask, KeyedStore, deriveSources } from './sources';
 import type {
@@ -44,7 +45,9 @@ export class EvaluationCache {
   readonly lesions = new KeyedStore<LesionAnalysis>();
   readonly scalars = new KeyedStore<number>();
   readonly calibrations = new KeyedStore<CalibrationSummary>();
+  readonly valueCounts = new KeyedStore<Float64Array>();
   sweep(): void {
+    this.valueCounts.sweep();
     this.calibrations.sweep();
     this.masks.sweep();
     this.softMaps.sweep();
@@ -291,6 +294,9 @@ export function evaluateCase(
     soft,
     volumes: volumes(ev, d),
     lesions,
+    ...(options.labels
+      ? { labels: labelBreakdowns({ input, sources: d, labels: options.labels, counts: cache.valueCounts, lesions: cache.lesions }) }
+      : {}),
     calibration: calibration(ev, d),
     computed: { comparisons: ev.computed, cached: ev.cached, ms: Date.now() - started },
   };

@@ -11,6 +11,7 @@ function row(caseId: string, caseName: string, metrics: Record<string, number>):
     caseName,
     convention: 'use',
     comparison: 'model vs majority',
+    label: null,
     referenceVolumeMl: 1.25,
     modelVolumeThrMl: 0,
     modelVolumeExpMl: NaN,
@@ -74,6 +75,27 @@ describe('dataset exports', () => {
     expect(j.nCases).toBe(2);
     expect(j.detection.fn).toBe(2);
     expect(j.detection.classes).toBeUndefined();
+  });
+
+  it('adds a label column (value or "mean") only for rows of a table with several certain labels', () => {
+    const labelled = [
+      { ...rows[0], label: '2' },
+      { ...rows[1], label: '2' },
+    ];
+    const lines = casesToCsv(labelled, header).trimEnd().split('\n');
+    expect(lines[5]).toMatch(/^# label: the label value, or "mean"/);
+    expect(lines[6]).toBe(
+      'case_id,case,label,reference_volume_ml,model_volume_thr_ml,model_volume_exp_ml,model_threshold,dice,hd95_mm,surface_dice.2',
+    );
+    expect(lines[7]).toBe('c1,plain,2,1.25,0,NaN,0.5,0.30000000000000004,Infinity,');
+    const summary = summaryToCsv(summariseDataset(labelled, { seed: 5, reps: 10 }), header);
+    expect(summary).toContain('\n# label shown: 2\n');
+    expect(JSON.parse(summaryToJson(summariseDataset(labelled, { seed: 5, reps: 10 }), header))).toHaveProperty('label', '2');
+    expect(JSON.parse(summaryToJson(summariseDataset(rows, { seed: 5, reps: 10 }), header))).not.toHaveProperty('label');
+    expect(() => summariseDataset([labelled[0], rows[1]])).toThrow(/label 2/);
+    const j = JSON.parse(casesToJson(labelled, header)) as { cases: { label?: string }[] };
+    expect(j.cases.map((c) => c.label)).toEqual(['2', '2']);
+    expect((JSON.parse(casesToJson(rows, header)) as { cases: object[] }).cases[0]).not.toHaveProperty('label');
   });
 
   it('refuses an empty export', () => {

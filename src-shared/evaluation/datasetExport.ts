@@ -42,6 +42,8 @@ function headerLines(kind: string, h: ExportHeader, convention: string, comparis
   ];
 }
 
+const LABEL_LINE = `# label: the label value, or "mean" (MetricsReloaded's mean over labels; volumes are the labels' sum)`;
+
 /** Fixed columns of the per-case table, then the metrics in first-seen order. */
 const CASE_COLUMNS = ['case_id', 'case', 'reference_volume_ml', 'model_volume_thr_ml', 'model_volume_exp_ml', 'model_threshold'] as const;
 
@@ -49,9 +51,21 @@ export function casesToCsv(rows: readonly DatasetCaseRow[], h: ExportHeader): st
   if (rows.length === 0) throw new Error('casesToCsv: no cases to export');
   const keys = metricKeys(rows);
   const lines = headerLines('Quorum dataset export: one row per case', h, rows[0].convention, rows[0].comparison);
-  lines.push([...CASE_COLUMNS, ...keys].map(cell).join(','));
+  // Only tables with several certain labels get the column, so a stroke project's export is as before.
+  const labelled = rows[0].label !== null;
+  if (labelled) lines.push(LABEL_LINE);
+  const [id, name, ...rest] = CASE_COLUMNS;
+  lines.push([id, name, ...(labelled ? ['label'] : []), ...rest, ...keys].map(cell).join(','));
   for (const r of rows) {
-    const fixed: Cell[] = [r.caseId, r.caseName, r.referenceVolumeMl, r.modelVolumeThrMl, r.modelVolumeExpMl, r.modelThreshold];
+    const fixed: Cell[] = [
+      r.caseId,
+      r.caseName,
+      ...(labelled ? [r.label] : []),
+      r.referenceVolumeMl,
+      r.modelVolumeThrMl,
+      r.modelVolumeExpMl,
+      r.modelThreshold,
+    ];
     // A metric the convention does not define for this row is an empty cell, not NaN.
     lines.push([...fixed, ...keys.map((k) => (k in r.metrics ? r.metrics[k] : null))].map(cell).join(','));
   }
@@ -74,6 +88,7 @@ export function casesToJson(rows: readonly DatasetCaseRow[], h: ExportHeader): s
     cases: rows.map((r) => ({
       case_id: r.caseId,
       case: r.caseName,
+      ...(r.label === null ? {} : { label: r.label }),
       reference_volume_ml: r.referenceVolumeMl,
       model_volume_thr_ml: r.modelVolumeThrMl,
       model_threshold: r.modelThreshold,
@@ -145,6 +160,7 @@ function summaryRows(s: DatasetSummary): [string, string, string, Cell][] {
 
 export function summaryToCsv(s: DatasetSummary, h: ExportHeader): string {
   const lines = headerLines('Quorum dataset summary', h, s.convention, s.comparison);
+  if (s.label !== null) lines.push(LABEL_LINE, `# label shown: ${s.label}`);
   lines.push(
     `# spread: seeded ${s.bootstrap.level * 100}% percentile bootstrap (${s.bootstrap.reps} replicates, seed ${s.bootstrap.seed}, mulberry32) of the NaN-ignoring mean and median`,
   );
@@ -156,5 +172,7 @@ export function summaryToCsv(s: DatasetSummary, h: ExportHeader): string {
 export function summaryToJson(s: DatasetSummary, h: ExportHeader): string {
   // The per-case detection classes are in the per-case export; the summary keeps the counts.
   const { classes: _classes, ...detection } = s.detection;
-  return toExportJson({ tool: h.tool, version: h.toolVersion, ...s, detection });
+  // A label only under several certain labels, as in the per-case exports.
+  const { label, ...rest } = s;
+  return toExportJson({ tool: h.tool, version: h.toolVersion, ...rest, ...(label === null ? {} : { label }), detection });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCase } from './caseEvaluation';
-import { comparisonOptions, datasetRow } from './datasetRows';
+import { comparisonOptions, datasetRow, labelOptions } from './datasetRows';
 import { syntheticCaseInput, syntheticCohort, type SyntheticCaseSpec } from './datasetSynthetic';
 import type { CaseSourcesInput, EvaluationOptions } from './types';
 
@@ -136,5 +136,56 @@ describe('dataset rows from case evaluations', () => {
     expect(row.metrics).toEqual({});
     expect(row.modelVolumeThrMl).toBeNaN();
     expect(row.referenceVolumeMl).toBe(0);
+  });
+});
+
+describe('dataset rows per label (core 1, penumbra 2)', () => {
+  // 10×10×10 at 1 mm (1 voxel = 0.001 ml). A: core [0..2]³ (27 voxels), penumbra [5..6]³ (8).
+  // B: core i = 1..2 of the same cube (18), the same penumbra.
+  const at = (i: number, j: number, k: number) => i + 10 * j + 100 * k;
+  const paint = (m: Uint8Array, lo: number[], hi: number[], v: number) => {
+    for (let k = lo[2]; k <= hi[2]; k++) for (let j = lo[1]; j <= hi[1]; j++) for (let i = lo[0]; i <= hi[0]; i++) m[at(i, j, k)] = v;
+    return m;
+  };
+  const a = paint(paint(new Uint8Array(1000), [0, 0, 0], [2, 2, 2], 1), [5, 5, 5], [6, 6, 6], 2);
+  const b = paint(paint(new Uint8Array(1000), [1, 0, 0], [2, 2, 2], 1), [5, 5, 5], [6, 6, 6], 2);
+  const input: CaseSourcesInput = {
+    dims: [10, 10, 10],
+    spacingMm: [1, 1, 1],
+    raters: [
+      { id: 'A', name: 'A', labelmap: a, key: '1' },
+      { id: 'B', name: 'B', labelmap: b, key: '1' },
+    ],
+    model: null,
+  };
+  const ev = evaluateCase(input, { ...options, labels: [1, 2] });
+  // "A vs the others" is A against B alone.
+  const aVsB = comparisonOptions([ev]).find((o) => o.key === 'rater-loo:A');
+  if (!aVsB) throw new Error('no leave-one-out option for A');
+
+  it('offers the labels the evaluations hold', () => {
+    expect(labelOptions([ev])).toEqual([1, 2]);
+    expect(labelOptions([evaluateCase(input, options)])).toEqual([]);
+  });
+
+  it("gives one label's metrics and volumes, or the label mean with the labels' summed volumes", () => {
+    // Core: 2·18 / (27 + 18) = 0.8; penumbra identical, 1; mean 0.9.
+    const core = datasetRow('c', 'C', ev, 'metricsreloaded', aVsB, 1);
+    expect(core.label).toBe('1');
+    expect(core.metrics.dice).toBeCloseTo(0.8, 12);
+    expect(core.referenceVolumeMl).toBeCloseTo(0.018, 12);
+    expect(core.modelVolumeThrMl).toBeCloseTo(0.027, 12);
+    expect(core.raterRaterDice).toEqual([core.metrics.dice]);
+    expect(datasetRow('c', 'C', ev, 'metricsreloaded', aVsB, 2).metrics.dice).toBe(1);
+    const mean = datasetRow('c', 'C', ev, 'metricsreloaded', aVsB, 'mean');
+    expect(mean.label).toBe('mean');
+    expect(mean.metrics.dice).toBeCloseTo(0.9, 12);
+    expect(mean.referenceVolumeMl).toBeCloseTo(0.026, 12);
+    expect(mean.modelVolumeThrMl).toBeCloseTo(0.035, 12);
+  });
+
+  it('ignores the label choice for an evaluation without per-label results', () => {
+    const row = datasetRow('c', 'C', evaluateCase(input, options), 'metricsreloaded', aVsB, 1);
+    expect(row.label).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * From per-case evaluations (caseEvaluation.ts's CaseEvaluation, computed once per case for all
  * three conventions) to the dashboard's flat rows for one convention and one comparison. Switching
- * the convention or the comparison re-derives rows; nothing is recomputed.
+ * the convention, the comparison or the label (tables with several certain labels) re-derives rows;
+ * nothing is recomputed.
  *
  * Environment-free.
  */
@@ -18,6 +19,19 @@ export type ComparisonChoice = 'model-majority' | `model-rater:${string}` | `rat
 export interface ComparisonOption {
   readonly key: ComparisonChoice;
   readonly label: string;
+}
+
+/**
+ * Under a table with several certain labels (the evaluations carry `labels`): one label's metrics,
+ * or MetricsReloaded's mean over labels. Ignored for evaluations without per-label results.
+ */
+export type DatasetLabelChoice = number | 'mean';
+
+/** The labels the evaluations were computed per, in first-seen order (empty under the stroke table). */
+export function labelOptions(evaluations: Iterable<CaseEvaluation>): number[] {
+  const seen = new Set<number>();
+  for (const ev of evaluations) for (const b of ev.labels ?? []) seen.add(b.label);
+  return [...seen];
 }
 
 /** Numeric leaves by dotted path, as the CLI's CSV names them; shape/spacing and the soft/raters blocks are not metrics of the pair. */
@@ -65,9 +79,30 @@ function reliabilityOf(ev: CaseEvaluation): ReliabilityCounts | null {
   return ev.calibration?.reliability ?? null;
 }
 
-function dice(c: Comparison, convention: ConventionName): number {
-  const d = c.results[convention]?.dice;
+/** The comparison's result for the row: binary, one label's, or the mean over labels (which has every key a row reads). */
+function resultOf(c: Comparison, convention: ConventionName, label: DatasetLabelChoice | null): ConventionResult | undefined {
+  if (label === null) return c.results[convention];
+  if (label === 'mean') return c.perLabel?.label_mean[convention] as unknown as ConventionResult | undefined;
+  return c.perLabel?.labels[String(label)]?.[convention];
+}
+
+function dice(c: Comparison, convention: ConventionName, label: DatasetLabelChoice | null): number {
+  const d = resultOf(c, convention, label)?.dice;
   return d === null || d === undefined ? NaN : d;
+}
+
+/** The per-label volumes of a comparison: the label's, or for the mean their sum (the case's labelled volume). */
+function labelVolumes(c: Comparison, convention: ConventionName, label: DatasetLabelChoice): { ref: number; pred: number } {
+  const labels = c.perLabel?.labels ?? {};
+  const keys = label === 'mean' ? Object.keys(labels) : [String(label)];
+  let ref = 0,
+    pred = 0;
+  for (const k of keys) {
+    const r = labels[k]?.[convention];
+    ref += r?.volume_ref_ml ?? NaN;
+    pred += r?.volume_pred_ml ?? NaN;
+  }
+  return { ref, pred };
 }
 
 /**
@@ -80,23 +115,34 @@ export function datasetRow(
   ev: CaseEvaluation,
   convention: ConventionName,
   choice: ComparisonOption,
+  labelChoice: DatasetLabelChoice | null = null,
 ): DatasetCaseRow {
   const c = ev.comparisons.find((x) => choiceOf(x) === choice.key);
+  const label = ev.labels ? labelChoice : null;
   const predictionIsModel = c !== undefined && ev.model !== null && c.predictionId === ev.model.id;
-  const modelVolumes = predictionIsModel ? ev.volumes.model : null;
-  return {
+  const common = {
     caseId,
     caseName,
     convention,
     // The option's label, not the case's own: every row of one table names the same comparison.
     comparison: choice.label,
+    label: label === null ? null : String(label),
+    modelThreshold: predictionIsModel ? (ev.model?.threshold ?? null) : null,
+    metrics: c ? metricsOf(resultOf(c, convention, label)) : {},
+    modelRaterDice: ev.comparisons.filter((x) => x.kind === 'model-rater').map((x) => dice(x, convention, label)),
+    raterRaterDice: ev.comparisons.filter((x) => x.kind === 'rater-rater').map((x) => dice(x, convention, label)),
+  };
+  if (label !== null) {
+    // The probability map is one class's, so V_exp and the reliability counts are not split by label.
+    const v = c ? labelVolumes(c, convention, label) : { ref: NaN, pred: NaN };
+    return { ...common, referenceVolumeMl: v.ref, modelVolumeThrMl: v.pred, modelVolumeExpMl: NaN, reliability: null };
+  }
+  const modelVolumes = predictionIsModel ? ev.volumes.model : null;
+  return {
+    ...common,
     referenceVolumeMl: c ? c.emptyCase.refMl : (ev.volumes.majorityMl ?? NaN),
     modelVolumeThrMl: modelVolumes ? modelVolumes.thresholdedMl : c ? c.emptyCase.predMl : NaN,
     modelVolumeExpMl: modelVolumes ? modelVolumes.expectedMl : NaN,
-    modelThreshold: predictionIsModel ? (ev.model?.threshold ?? null) : null,
-    metrics: c ? metricsOf(c.results[convention]) : {},
-    modelRaterDice: ev.comparisons.filter((x) => x.kind === 'model-rater').map((x) => dice(x, convention)),
-    raterRaterDice: ev.comparisons.filter((x) => x.kind === 'rater-rater').map((x) => dice(x, convention)),
     reliability: predictionIsModel && choice.key === 'model-majority' ? reliabilityOf(ev) : null,
   };
 }

@@ -10,6 +10,7 @@ function row(caseId: string, ref: number, thr: number, exp: number, dice: number
     caseName: caseId,
     convention: 'use',
     comparison: 'model vs majority',
+    label: null,
     referenceVolumeMl: ref,
     modelVolumeThrMl: thr,
     modelVolumeExpMl: exp,

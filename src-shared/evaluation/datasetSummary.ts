@@ -101,14 +101,14 @@ export function strataSummary(rows: readonly DatasetCaseRow[], keys: readonly st
   });
 }
 
-/** The whole summary. Rows must share one convention and comparison (checked). */
+/** The whole summary. Rows must share one convention, comparison and label (checked). */
 export function summariseDataset(rows: readonly DatasetCaseRow[], opts: DatasetSummaryOptions = {}): DatasetSummary {
   if (rows.length === 0) throw new Error('summariseDataset: no cases to summarise');
-  const { convention, comparison } = rows[0];
-  const odd = rows.find((r) => r.convention !== convention || r.comparison !== comparison);
+  const { convention, comparison, label } = rows[0];
+  const odd = rows.find((r) => r.convention !== convention || r.comparison !== comparison || r.label !== label);
   if (odd)
     throw new Error(
-      `summariseDataset: case ${odd.caseName} is ${odd.convention} / ${odd.comparison}, expected ${convention} / ${comparison}`,
+      `summariseDataset: case ${odd.caseName} is ${odd.convention} / ${odd.comparison} / label ${odd.label}, expected ${convention} / ${comparison} / label ${label}`,
     );
   const seed = opts.seed ?? 42;
   const reps = opts.reps ?? 2000;
@@ -119,6 +119,7 @@ export function summariseDataset(rows: readonly DatasetCaseRow[], opts: DatasetS
   return {
     convention,
     comparison,
+    label,
     nCases: rows.length,
     bootstrap: { method: 'percentile-bootstrap', level: 0.95, reps, seed },
     metrics: keys.map((k) => summariseMetric(k, column(rows, k), seed, reps)),

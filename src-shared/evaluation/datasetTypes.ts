@@ -25,6 +25,11 @@ export interface DatasetCaseRow {
   readonly convention: ConventionName;
   /** Which comparison the metrics describe, e.g. "model vs majority". */
   readonly comparison: string;
+  /**
+   * Under a table with several certain labels: the label value the row describes ("1") or "mean"
+   * (MetricsReloaded's mean over labels; its volumes are the labels' sum); null under the stroke table.
+   */
+  readonly label: string | null;
   /** Reference volume in ml of this comparison's reference (NaN when there is none). */
   readonly referenceVolumeMl: number;
   /**
@@ -119,6 +124,8 @@ export interface ReliabilitySummary {
 export interface DatasetSummary {
   readonly convention: ConventionName;
   readonly comparison: string;
+  /** The rows' label (DatasetCaseRow.label): a value, "mean", or null under the stroke table. */
+  readonly label: string | null;
   readonly nCases: number;
   readonly bootstrap: { readonly method: 'percentile-bootstrap'; readonly level: number; readonly reps: number; readonly seed: number };
   readonly metrics: readonly MetricSummaryRow[];

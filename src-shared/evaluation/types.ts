@@ -183,6 +183,26 @@ export interface LesionTable {
   readonly rows: readonly LesionTableRow[];
 }
 
+/**
+ * One label of a table with several certain labels (EvaluationOptions.labels): every source's
+ * voxels of that value, counted and split into lesions. The reference is the multi-label majority.
+ */
+export interface LabelBreakdown {
+  readonly label: number;
+  readonly volumes: {
+    /** Voxels of this value × vv per rater (an uncertain voxel is no label's: it is not a class). */
+    readonly raters: ReadonlyArray<{ readonly id: string; readonly name: string; readonly ml: number }>;
+    /** The multi-label majority's voxels of this value; null without raters. */
+    readonly majorityMl: number | null;
+    /** V_soft of this label: Σ labelSoftConsensus · vv, i.e. the mean of the raters' volumes of it; null without raters. */
+    readonly softMl: number | null;
+    /** The model mask's voxels of this value (a sigmoid model's mask is all label 1); null without a result. */
+    readonly modelMl: number | null;
+  };
+  /** The majority's components of this value (the model's without raters), detected by each source's voxels of it. */
+  readonly lesions: LesionTable | null;
+}
+
 export interface CalibrationSummary {
   readonly reference: 'majority';
   readonly region: 'whole image';
@@ -220,6 +240,8 @@ export interface CaseEvaluation {
   readonly soft: SoftComparison | null;
   readonly volumes: CaseVolumes;
   readonly lesions: LesionTable | null;
+  /** With EvaluationOptions.labels: volumes and lesions per label, in the options' order. */
+  readonly labels?: readonly LabelBreakdown[];
   readonly calibration: CalibrationSummary | null;
   /** How many comparisons were computed anew (the rest came from the cache) and how long it took. */
   readonly computed: { readonly comparisons: number; readonly cached: number; readonly ms: number };

@@ -24,10 +24,10 @@ export function DashboardView() {
   const message = useDashboard((s) => s.message);
   const running = useDashboard((s) => s.running);
   const thresholdMl = useDashboard((s) => s.computedWith?.thresholdMl ?? 0);
-  const { options, comparison, rows, summary, summaryError } = useDashboardData();
+  const { options, comparison, labels, label, rows, summary, summaryError } = useDashboardData();
   const keys = metricKeys(rows);
   const metricKey = keys.includes(view.plotMetric) ? view.plotMetric : (keys[0] ?? view.plotMetric);
-  const stem = `quorum-${source === 'synthetic' ? 'synthetic' : 'dataset'}-${view.convention}-${comparison.key.replace(/[^a-z0-9-]+/gi, '_')}`;
+  const stem = `quorum-${source === 'synthetic' ? 'synthetic' : 'dataset'}-${view.convention}-${comparison.key.replace(/[^a-z0-9-]+/gi, '_')}${label === null ? '' : `-label-${label}`}`;
 
   return (
     <div className="dashboard" data-testid="dashboard">
@@ -40,7 +40,7 @@ export function DashboardView() {
           </span>
         )}
       </h2>
-      <DashboardControls options={options} comparison={comparison} metricKeys={keys} />
+      <DashboardControls options={options} comparison={comparison} labels={labels} label={label} metricKeys={keys} />
       {message && (
         <p className={message.error ? 'error-text' : 'muted'} data-testid="dash-message">
           {message.text}

@@ -2,7 +2,7 @@
  * The per-case metrics panel (issue 7, reviewer mode): a collapsible right-hand panel of the Viewer
  * workspace for reviewers and admins on a project case. Settings (convention, USE threshold,
  * surface tolerances, uncertain voxels), the metrics of one comparison, the source matrix, the
- * volumes and the lesion table. All numbers come from the metrics worker (evaluationActions.ts).
+ * volumes and the lesion table (per label, with the label picker, under several certain labels). All numbers come from the metrics worker (evaluationActions.ts).
  */
 import { useEffect } from 'react';
 import { useAppState } from '../../state/appState';
@@ -11,6 +11,7 @@ import { noteOwnEdit, refreshEvaluation, setMetricsPanelExpanded } from '../../s
 import { useEvaluationState } from '../../state/evaluationState';
 import { onOwnLabelmapEdited } from '../../viewer/annotationSession';
 import { ComparisonMetrics } from './ComparisonMetrics';
+import { EvaluationLabelPicker } from './EvaluationLabelPicker';
 import { EvaluationSettingsForm } from './EvaluationSettingsForm';
 import { LesionTable } from './LesionTable';
 import { SourceMatrix } from './SourceMatrix';
@@ -100,6 +101,7 @@ export function MetricsPanel() {
       {result && (
         <>
           <ComparisonMetrics result={result} />
+          <EvaluationLabelPicker result={result} />
           <SourceMatrix result={result} />
           <VolumesTable result={result} />
           <LesionTable result={result} />

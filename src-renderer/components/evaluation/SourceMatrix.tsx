@@ -3,24 +3,41 @@
  * tolerance) between the model and every rater, as a table whose cells are coloured on a fixed
  * 0–1 viridis scale, plus one line saying whether the model's agreement lies inside the raters' spread.
  * NaN cells stay "NaN" and uncoloured; ISLES'22 has no surface measure, so its NSD cells read n/a.
+ * Under a table with several certain labels the cells are the picked label's, or the mean over labels.
  */
-import type { CaseEvaluation, Comparison, ConventionName } from '../../../src-shared/evaluation/types';
+import type { CaseEvaluation, Comparison, ConventionName, ConventionResult } from '../../../src-shared/evaluation/types';
 import { CONVENTION_LABELS, formatValue } from '../../../src-shared/evaluation/metricCatalog';
 import { changeEvaluationSettings } from '../../state/evaluationActions';
-import { useEvaluationState } from '../../state/evaluationState';
+import { useEvaluationState, type LabelChoice } from '../../state/evaluationState';
+import { useShownLabels } from './EvaluationLabelPicker';
 
 interface Source {
   readonly id: string;
   readonly label: string;
 }
 
-function pairValue(cs: readonly Comparison[], a: string, b: string, conv: ConventionName, metric: 'dice' | 'nsd'): number | null {
+/** The pair's result: binary, one label's, or (label 'all') the mean over labels. */
+function resultOf(c: Comparison | undefined, conv: ConventionName, label: LabelChoice | null): ConventionResult | undefined {
+  if (label === null) return c?.results[conv];
+  // The mean has every metric key of a result (labels.ts: meanOverLabels), which is all pairValue reads.
+  if (label === 'all') return c?.perLabel?.label_mean[conv] as unknown as ConventionResult | undefined;
+  return c?.perLabel?.labels[String(label)]?.[conv];
+}
+
+function pairValue(
+  cs: readonly Comparison[],
+  a: string,
+  b: string,
+  conv: ConventionName,
+  metric: 'dice' | 'nsd',
+  label: LabelChoice | null,
+): number | null {
   const c = cs.find(
     (x) =>
       (x.kind === 'model-rater' || x.kind === 'rater-rater') &&
       ((x.referenceId === a && x.predictionId === b) || (x.referenceId === b && x.predictionId === a)),
   );
-  const r = c?.results[conv];
+  const r = resultOf(c, conv, label);
   if (!r) return null;
   if (metric === 'dice') return r.dice;
   const sd = r.surface_dice;
@@ -55,6 +72,10 @@ function range(values: number[]): string {
 export function SourceMatrix({ result }: { result: CaseEvaluation }) {
   const conv = useEvaluationState((s) => s.settings.convention);
   const metric = useEvaluationState((s) => s.settings.matrixMetric);
+  const shown = useShownLabels(result);
+  const label = shown?.choice ?? null;
+  const labelWords =
+    label === null ? '' : label === 'all' ? ', mean over labels' : `, ${shown?.entries.find((e) => e.value === label)?.name ?? label}`;
   const sources: Source[] = [
     ...(result.model?.hasResult ? [{ id: result.model.id, label: 'model' }] : []),
     ...result.raters.map((r) => ({ id: r.id, label: r.name })),
@@ -62,13 +83,13 @@ export function SourceMatrix({ result }: { result: CaseEvaluation }) {
   if (sources.length < 2) return null;
   const cs = result.comparisons;
   const modelRater = result.model?.hasResult
-    ? result.raters.map((r) => pairValue(cs, result.model?.id ?? '', r.id, conv, metric) ?? NaN)
+    ? result.raters.map((r) => pairValue(cs, result.model?.id ?? '', r.id, conv, metric, label) ?? NaN)
     : [];
   const raterRater: number[] = [];
   for (let a = 0; a < result.raters.length; a++)
     for (let b = a + 1; b < result.raters.length; b++)
-      raterRater.push(pairValue(cs, result.raters[a].id, result.raters[b].id, conv, metric) ?? NaN);
-  const label = metric === 'dice' ? 'Dice' : conv === 'use' ? 'surface Dice' : 'NSD';
+      raterRater.push(pairValue(cs, result.raters[a].id, result.raters[b].id, conv, metric, label) ?? NaN);
+  const measure = metric === 'dice' ? 'Dice' : conv === 'use' ? 'surface Dice' : 'NSD';
   return (
     <section className="metrics-section" data-testid="source-matrix">
       <h3>
@@ -81,7 +102,10 @@ export function SourceMatrix({ result }: { result: CaseEvaluation }) {
           <option value="dice">Dice</option>
           <option value="nsd">surface Dice / NSD (first τ)</option>
         </select>{' '}
-        <span className="muted">({CONVENTION_LABELS[conv]})</span>
+        <span className="muted" data-testid="matrix-label">
+          ({CONVENTION_LABELS[conv]}
+          {labelWords})
+        </span>
       </h3>
       <table className="matrix-table">
         <thead>
@@ -100,7 +124,7 @@ export function SourceMatrix({ result }: { result: CaseEvaluation }) {
               <th title={row.label}>{row.label}</th>
               {sources.map((col) => {
                 if (col.id === row.id) return <td key={col.id} className="diag" />;
-                const v = pairValue(cs, row.id, col.id, conv, metric);
+                const v = pairValue(cs, row.id, col.id, conv, metric, label);
                 const finite = v !== null && Number.isFinite(v);
                 return (
                   <td
@@ -108,7 +132,7 @@ export function SourceMatrix({ result }: { result: CaseEvaluation }) {
                     data-testid="matrix-cell"
                     data-value={v === null ? 'null' : String(v)}
                     style={finite ? { background: cellColour(v), color: v > 0.6 ? '#111' : '#eee' } : undefined}
-                    title={`${label} ${row.label} vs ${col.label} (${CONVENTION_LABELS[conv]})`}
+                    title={`${measure} ${row.label} vs ${col.label} (${CONVENTION_LABELS[conv]}${labelWords})`}
                   >
                     {formatValue(v, '')}
                   </td>
@@ -120,7 +144,7 @@ export function SourceMatrix({ result }: { result: CaseEvaluation }) {
       </table>
       {modelRater.length > 0 && raterRater.length > 0 && (
         <div className="small" data-testid="matrix-spread">
-          model–rater {label} {range(modelRater)}; rater–rater {range(raterRater)}
+          model–rater {measure} {range(modelRater)}; rater–rater {range(raterRater)}
         </div>
       )}
     </section>

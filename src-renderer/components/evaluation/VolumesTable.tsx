@@ -2,11 +2,14 @@
  * Volumes in ml: each rater, the majority, the soft reference (Σ mean vote · vv), the model's
  * thresholded volume V_thr = #(p > t)·vv of the mask every comparison uses (the saved result's t,
  * named in the label) and expected volume V_exp = Σp·vv, the signed gaps to
- * the consensus references, and the labelled volume-bias indicator V_thr − V_exp.
+ * the consensus references, and the labelled volume-bias indicator V_thr − V_exp. Under a table with
+ * several certain labels, LabelVolumesTable instead.
  */
 import type { CaseEvaluation } from '../../../src-shared/evaluation/types';
 import { UNCERTAIN_LABELS } from '../../../src-shared/evaluation/defaults';
 import { formatMl } from '../../../src-shared/evaluation/metricCatalog';
+import { useShownLabels } from './EvaluationLabelPicker';
+import { LabelVolumesTable } from './LabelVolumesTable';
 
 function signed(v: number | null): string {
   if (v === null) return 'n/a';
@@ -24,6 +27,9 @@ function Row(props: { id: string; label: string; value: string; raw: number | nu
 }
 
 export function VolumesTable({ result }: { result: CaseEvaluation }) {
+  const shown = useShownLabels(result);
+  // Under several certain labels the binary volumes would read label 2 as uncertain: per label instead.
+  if (shown) return <LabelVolumesTable result={result} shown={shown} />;
   const v = result.volumes;
   const m = v.model;
   const u = result.options.uncertainAs;

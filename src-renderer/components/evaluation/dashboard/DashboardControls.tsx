@@ -1,21 +1,23 @@
 /**
  * What to compute (the project's cases or the synthetic cohort; T and the uncertain-voxel rule)
- * and what to show (convention, comparison, plotted metric), with the progress bar while the pool
+ * and what to show (convention, comparison, label, plotted metric), with the progress bar while the pool
  * runs.
  */
 import { useState } from 'react';
-import type { ComparisonChoice, ComparisonOption } from '../../../../src-shared/evaluation/datasetRows';
+import type { ComparisonChoice, ComparisonOption, DatasetLabelChoice } from '../../../../src-shared/evaluation/datasetRows';
 import { UNCERTAIN_LABELS } from '../../../../src-shared/evaluation/defaults';
 import type { ConventionName, UncertainAs } from '../../../../src-shared/evaluation/types';
 import {
   cancelDashboard,
   chooseDashboardComparison,
   chooseDashboardConvention,
+  chooseDashboardLabel,
   chooseDashboardPlotMetric,
   computeProjectDashboard,
   computeSyntheticDashboard,
   setDashboardComputeOptions,
 } from '../../../state/dashboardActions';
+import { useAnnotationState } from '../../../state/annotationState';
 import { useDashboard } from '../../../state/dashboardState';
 import { metricColumns } from './metricDefinitions';
 
@@ -24,12 +26,17 @@ const CONVENTION_LABEL: Record<ConventionName, string> = { use: 'USE-Evaluator',
 export function DashboardControls({
   options,
   comparison,
+  labels,
+  label,
   metricKeys,
 }: {
   options: readonly ComparisonOption[];
   comparison: ComparisonOption;
+  labels: readonly number[];
+  label: DatasetLabelChoice | null;
   metricKeys: readonly string[];
 }) {
+  const table = useAnnotationState((s) => s.labels);
   const running = useDashboard((s) => s.running);
   const progress = useDashboard((s) => s.progress);
   const compute = useDashboard((s) => s.computeOptions);
@@ -141,6 +148,23 @@ export function DashboardControls({
             ))}
           </select>
         </label>
+        {label !== null && (
+          <label title="Tables with several certain labels: one label's metrics and volumes, or MetricsReloaded's mean over labels (NaN left out; volumes summed)">
+            label
+            <select
+              data-testid="dash-label"
+              value={String(label)}
+              onChange={(e) => chooseDashboardLabel(e.target.value === 'mean' ? 'mean' : Number(e.target.value))}
+            >
+              {labels.map((v) => (
+                <option key={v} value={v}>
+                  {table.find((l) => l.value === v)?.name ?? `label ${v}`}
+                </option>
+              ))}
+              <option value="mean">mean over labels</option>
+            </select>
+          </label>
+        )}
         <label>
           plotted metric
           <select data-testid="dash-plot-metric" value={view.plotMetric} onChange={(e) => chooseDashboardPlotMetric(e.target.value)}>

@@ -14,8 +14,9 @@ export function DashboardSummary({ summary, metricKey }: { summary: DatasetSumma
     <div className="dash-summary" data-testid="dash-summary">
       <table className="dash-table dash-summary-metrics">
         <caption>
-          {summary.convention}, {summary.comparison}, {summary.nCases} cases. Intervals: seeded {b.level * 100}% percentile bootstrap (
-          {b.reps} replicates, seed {b.seed}) of the NaN-ignoring mean and median.
+          {summary.convention}, {summary.comparison}
+          {summary.label === null ? '' : `, label ${summary.label}`}, {summary.nCases} cases. Intervals: seeded {b.level * 100}% percentile
+          bootstrap ({b.reps} replicates, seed {b.seed}) of the NaN-ignoring mean and median.
         </caption>
         <thead>
           <tr>

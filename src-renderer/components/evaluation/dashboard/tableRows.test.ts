@@ -9,6 +9,7 @@ const r = (caseId: string, ref: number, dice: number): DatasetCaseRow => ({
   caseName: caseId,
   convention: 'use',
   comparison: 'model vs majority',
+  label: null,
   referenceVolumeMl: ref,
   modelVolumeThrMl: ref,
   modelVolumeExpMl: NaN,

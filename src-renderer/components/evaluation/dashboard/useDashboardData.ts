@@ -1,11 +1,17 @@
 /**
- * The dashboard's derived data: rows for the chosen convention and comparison (in the cohort's
+ * The dashboard's derived data: rows for the chosen convention, comparison and label (in the cohort's
  * order, so the seeded bootstrap sees the same sequence every run), and the summary — computed
  * only once a run has finished, since 2000 bootstrap replicates per metric on every streamed
  * result would load the UI thread the pool exists to keep free.
  */
 import { useMemo } from 'react';
-import { comparisonOptions, datasetRow, type ComparisonOption } from '../../../../src-shared/evaluation/datasetRows';
+import {
+  comparisonOptions,
+  datasetRow,
+  labelOptions,
+  type ComparisonOption,
+  type DatasetLabelChoice,
+} from '../../../../src-shared/evaluation/datasetRows';
 import { summariseDataset } from '../../../../src-shared/evaluation/datasetSummary';
 import type { DatasetCaseRow, DatasetSummary } from '../../../../src-shared/evaluation/datasetTypes';
 import { DEFAULT_STRATA } from '../../../../src-shared/metrics/aggregate';
@@ -17,6 +23,9 @@ const BOOTSTRAP_REPS = 2000;
 export interface DashboardData {
   readonly options: readonly ComparisonOption[];
   readonly comparison: ComparisonOption;
+  /** The labels the evaluations hold (empty under the stroke table) and the one shown. */
+  readonly labels: readonly number[];
+  readonly label: DatasetLabelChoice | null;
   readonly rows: readonly DatasetCaseRow[];
   readonly summary: DatasetSummary | null;
   readonly summaryError: string | null;
@@ -28,18 +37,22 @@ export function useDashboardData(): DashboardData {
   const running = useDashboard((s) => s.running);
   const convention = useDashboard((s) => s.view.convention);
   const choice = useDashboard((s) => s.view.comparison);
+  const labelChoice = useDashboard((s) => s.view.label);
   const computedWith = useDashboard((s) => s.computedWith);
 
   const options = useMemo(() => comparisonOptions(evaluations.values()), [evaluations]);
   const comparison = options.find((o) => o.key === choice) ?? options[0] ?? { key: 'model-majority' as const, label: 'model vs majority' };
+  const labels = useMemo(() => labelOptions(evaluations.values()), [evaluations]);
+  const label =
+    labels.length === 0 ? null : labelChoice === 'mean' || (labelChoice !== null && labels.includes(labelChoice)) ? labelChoice : labels[0];
   const rows = useMemo(() => {
     const out: DatasetCaseRow[] = [];
     for (const c of cases) {
       const ev = evaluations.get(c.caseId);
-      if (ev) out.push(datasetRow(c.caseId, c.name, ev, convention, comparison));
+      if (ev) out.push(datasetRow(c.caseId, c.name, ev, convention, comparison, label));
     }
     return out;
-  }, [cases, evaluations, convention, comparison]);
+  }, [cases, evaluations, convention, comparison, label]);
   const { summary, summaryError } = useMemo(() => {
     if (running || rows.length === 0) return { summary: null, summaryError: null };
     try {
@@ -56,5 +69,5 @@ export function useDashboardData(): DashboardData {
       return { summary: null, summaryError: e instanceof Error ? e.message : String(e) };
     }
   }, [rows, running, computedWith]);
-  return { options, comparison, rows, summary, summaryError };
+  return { options, comparison, labels, label, rows, summary, summaryError };
 }
