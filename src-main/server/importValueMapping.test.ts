@@ -2,7 +2,8 @@
  * Import value mapping (issue 14) through the real browser-mode server over HTTP: a mask holding a
  * value the label table lacks is refused with every value found and its voxel count, and the
  * table's labels, writing nothing; the "values found" step lists them; a mapping swaps labels or
- * drops a value to background; a folder import stays all or nothing.
+ * drops a value to background; a folder import stays all or nothing. QUBIQ folders: the seg index is
+ * the rater, each task its own case, or (tasksAs: 'labels') task k the k-th certain label.
  *
  * Expected labelmaps are built from the same voxel lists the test writes into the files, never from
  * what the server computes.
@@ -14,6 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import { writeNifti } from '../../src-shared/nifti';
+import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import type { SeriesGeometry } from '../../src-shared/project/types';
 import { GRID, N, writeImage } from '../services/exchange/fixtures';
 import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
@@ -248,5 +250,77 @@ describe('folder import with a value mapping', () => {
       message: expect.stringMatching(/file value 5 is mapped to 9/),
     });
     expect(await projectState()).toEqual(before);
+  });
+});
+
+describe('QUBIQ tasks', () => {
+  const A = [3, 4, 10];
+  const B = [4, 11, 50];
+  const C = [100, 101];
+  const D = [101, 150, 151];
+  const binary = (indices: readonly number[]): Voxels => indices.map((i) => [i, 1] as const);
+
+  /** One QUBIQ case folder: two raters (seg01, seg02) on two tasks. */
+  function writeTasks(dir: string, seg01: [number[], number[]], seg02: [number[], number[]]): void {
+    writeImage(path.join(dir, 'image.nii.gz'));
+    for (const [rater, masks] of [
+      ['seg01', seg01],
+      ['seg02', seg02],
+    ] as const)
+      masks.forEach((indices, t) => writeValues(path.join(dir, `task0${t + 1}_${rater}.nii.gz`), binary(indices)));
+  }
+
+  type Imported = { cases: Array<{ name: string; versions: Array<{ raterName: string; versionId: string }> }>; ratersCreated: string[] };
+
+  it('imports each task as its own case on the same image, the seg index as the rater', async () => {
+    const dir = path.join(tmp, 'qubiq-tasks', 'brain');
+    writeTasks(dir, [A, C], [B, D]);
+    const r = await call<Imported>('import.folder', { session: admin, path: dir });
+    expect(r.cases.map((c) => [c.name, c.versions.map((v) => v.raterName)])).toEqual([
+      ['brain/task01', ['seg01', 'seg02']],
+      ['brain/task02', ['seg01', 'seg02']],
+    ]);
+    const expected = [
+      [A, B],
+      [C, D],
+    ];
+    for (const [t, c] of r.cases.entries())
+      for (const [k, v] of c.versions.entries()) expect(await stored(v.versionId)).toEqual(labelmapOf(binary(expected[t][k])));
+    const cases = await call<Array<{ name: string; series: Array<{ path: string }> }>>('projectCase.list', { session: admin });
+    const paths = cases.filter((c) => c.name.startsWith('brain/')).map((c) => c.series[0].path);
+    expect(new Set(paths).size).toBe(1);
+  });
+
+  it('as labels: refused while the table has fewer certain labels than tasks', async () => {
+    const dir = path.join(tmp, 'qubiq-tasks', 'few');
+    writeTasks(dir, [A, C], [B, D]);
+    const before = await projectState();
+    expect(await refused('import.folder', { session: admin, path: dir, tasksAs: 'labels' })).toMatchObject({
+      code: 'bad-request',
+      message: expect.stringMatching(/holds 2 tasks \(task01, task02\) but the label table has 1 certain label/),
+    });
+    expect(await projectState()).toEqual(before);
+  });
+
+  it('as labels: task k becomes the k-th certain label in one case; overlapping task masks are refused with the count', async () => {
+    await call('labels.set', { session: admin, labels: LABEL_PRESETS['core-penumbra'].labels });
+    const overlapping = path.join(tmp, 'qubiq-tasks', 'nested');
+    writeTasks(overlapping, [A, C], [B, D]); // seg02: B and D are disjoint, seg01: A and C too…
+    writeValues(path.join(overlapping, 'task02_seg01.nii.gz'), binary([...C, A[0], A[1]])); // …until C takes two of A's voxels
+    const before = await projectState();
+    const e = await refused('import.folder', { session: admin, path: overlapping, tasksAs: 'labels' });
+    expect(e.code).toBe('bad-labels');
+    expect(e.message).toContain('nested/task01_seg01.nii.gz, nested/task02_seg01.nii.gz overlap in 2 voxel(s)');
+    expect(await projectState()).toEqual(before);
+
+    const dir = path.join(tmp, 'qubiq-tasks', 'labelled');
+    writeTasks(dir, [A, C], [B, D]);
+    const r = await call<Imported>('import.folder', { session: admin, path: dir, tasksAs: 'labels' });
+    expect(r.cases.map((c) => [c.name, c.versions.map((v) => v.raterName)])).toEqual([['labelled', ['seg01', 'seg02']]]);
+    const [core, penumbra] = LABEL_PRESETS['core-penumbra'].labels.filter((l) => !l.uncertain).map((l) => l.value);
+    const asLabels = (task1: number[], task2: number[]): Uint8Array =>
+      labelmapOf([...task1.map((i) => [i, core] as const), ...task2.map((i) => [i, penumbra] as const)]);
+    expect(await stored(r.cases[0].versions[0].versionId)).toEqual(asLabels(A, C));
+    expect(await stored(r.cases[0].versions[1].versionId)).toEqual(asLabels(B, D));
   });
 });
