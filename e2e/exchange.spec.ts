@@ -5,7 +5,9 @@
  *   as the admin's layer with its voxel count; a mask of the wrong shape is refused with the
  *   mismatch named, and nothing is added;
  * - the case is exported with DICOM SEG; the SEG imported back gives the mask voxel for voxel
- *   (read through the API).
+ *   (read through the API);
+ * - a mask holding a value the stroke table lacks (3) is refused with the values found listed, the
+ *   mapping table offers a label for 3, and mapped 3 → 1 it imports holding only 1 (read back).
  */
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,5 +123,45 @@ test('the case exported as DICOM SEG and imported back gives the same voxels', a
   const back = await api.readLabelmap(session, versions[versions.length - 1].versionId);
   let differing = 0;
   for (let i = 0; i < mask.length; i++) if (back[i] !== mask[i]) differing++;
+  expect(differing).toBe(0);
+});
+
+test('a mask holding a value the label table lacks is refused with the values listed; mapped, it imports', async () => {
+  const [nx, ny, nz] = grid.dims;
+  const withThree = new Uint8Array(nx * ny * nz);
+  // 6 voxels of 1 and 4 of 3 on slice 5; the stroke table has 1 lesion and 2 uncertain only.
+  withThree.fill(1, nx * (60 + ny * 5) + 40, nx * (60 + ny * 5) + 46);
+  withThree.fill(3, nx * (61 + ny * 5) + 40, nx * (61 + ny * 5) + 44);
+  const count = (v: number) => withThree.reduce((n, x) => n + (x === v ? 1 : 0), 0);
+  const file = path.join(work, 'lesion-and-three.nii.gz');
+  writeFileSync(file, writeNifti({ geometry: grid, data: withThree }, { gzip: true }));
+  const session = await api.signInAs('Ada Admin');
+  const before = (await api.call<unknown[]>('annotation.list', { session, caseId })).length;
+
+  if (!(await page.getByTestId('exchange-dialog').isVisible())) await page.getByTestId('exchange-open').click();
+  await page.getByTestId('exchange-mask-input').fill(file);
+  await page.getByTestId('exchange-import-mask').click();
+  const refused = await report();
+  expect(refused.ok).toBe('no');
+  expect(refused.text).toContain(`lesion-and-three.nii.gz has ${count(3)} voxel(s) with values outside {0, 1, 2} (found 3)`);
+  expect(refused.text).toContain(`1 (${count(1)} voxels), 3 (${count(3)} voxels)`);
+  expect(refused.text).toContain("This project's labels: 1 Lesion, 2 Uncertain");
+  expect((await api.call<unknown[]>('annotation.list', { session, caseId })).length).toBe(before);
+
+  // The refusal opens the mapping table: 1 is the table's own, 3 waits for a choice.
+  const table = page.getByTestId('exchange-mask-mapping');
+  await expect(table).toBeVisible();
+  await expect(table.locator('[data-testid="exchange-mask-mapping-choice"][data-value="1"]')).toHaveValue('1');
+  await expect(table.locator('[data-testid="exchange-mask-mapping-choice"][data-value="3"]')).toHaveValue('');
+  await expect(page.getByTestId('exchange-import-mask')).toBeDisabled();
+  await table.locator('[data-testid="exchange-mask-mapping-choice"][data-value="3"]').selectOption('1');
+  await page.getByTestId('exchange-import-mask').click();
+  expect((await report()).ok).toBe('yes');
+
+  const versions = await api.call<Array<{ versionId: string }>>('annotation.list', { session, caseId });
+  expect(versions.length).toBe(before + 1);
+  const back = await api.readLabelmap(session, versions[versions.length - 1].versionId);
+  let differing = 0;
+  for (let i = 0; i < withThree.length; i++) if (back[i] !== (withThree[i] === 0 ? 0 : 1)) differing++;
   expect(differing).toBe(0);
 });
