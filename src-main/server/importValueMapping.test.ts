@@ -241,6 +241,16 @@ describe('folder import with a value mapping', () => {
     );
   });
 
+  it("lists a folder's values to admins only", async () => {
+    const root = path.join(tmp, 'qubiq-values');
+    await call('rater.create', { name: 'Anna Annotator', secret: testSecretOf('Anna Annotator') });
+    const anna = (await signInWithTestSecret((channel, request) => call(channel, request), 'Anna Annotator')).token;
+    expect(await refused('import.values', { session: anna, path: root })).toMatchObject({
+      code: 'unauthorized',
+      message: expect.stringMatching(/only an admin/),
+    });
+  });
+
   it('is all or nothing: a bad mapping target refuses the import before any file is read', async () => {
     const root = path.join(tmp, 'qubiq-values-bad');
     writeFolder(root);

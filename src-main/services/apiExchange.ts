@@ -104,13 +104,13 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
           ...(layout ? { layout } : {}),
           ...(tasksAs ? { tasksAs } : {}),
         });
+        // Each file is a part of exactly one planned mask.
         const files = plan.cases.flatMap((c) =>
           c.masks.flatMap((m) =>
             m.parts.map((part) => ({ fileName: part.fileName, ...maskFileValues(part.bytes, c.series[0].geometry, part.fileName) })),
           ),
         );
-        // A task-per-case QUBIQ plan reads each file once per case it lists; the values are the same.
-        return { files: [...new Map(files.map((f) => [f.fileName, f])).values()] };
+        return { files };
       }),
 
     'quorum:import.folder': async ({ session, path: dir, layout, status, defaultRater, mapping, tasksAs }) =>

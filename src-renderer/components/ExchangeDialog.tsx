@@ -14,6 +14,7 @@
  * Paths are chosen with the same backend folder browser as the open dialog (PathField).
  */
 import { useEffect, useState } from 'react';
+import type { QubiqTasksAs } from '../../src-shared/api/exchangeChannels';
 import { DEFAULT_UNCERTAIN_AS } from '../../src-shared/evaluation/defaults';
 import type { UncertainAs } from '../../src-shared/project/labels';
 import type { Rater, VersionStatus } from '../../src-shared/project/types';
@@ -27,7 +28,6 @@ import {
   valuesFound,
   type ExchangeReport,
   type FoundValue,
-  type QubiqTasksAs,
 } from '../state/exchangeActions';
 import { PathField } from './PathField';
 import { DialogFrame } from './DialogFrame';

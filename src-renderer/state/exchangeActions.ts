@@ -7,6 +7,7 @@
  * Each returns a one-paragraph report for the dialog (or the backend's refusal, which already
  * names the file and every mismatch) and refreshes what the import changed.
  */
+import type { QubiqTasksAs } from '../../src-shared/api/exchangeChannels';
 import type { UncertainAs } from '../../src-shared/project/labels';
 import type { VersionStatus } from '../../src-shared/project/types';
 import type { ValueCount, ValueMappingEntries } from '../../src-shared/project/valueMapping';
@@ -20,9 +21,6 @@ export interface ExchangeReport {
   /** The import was refused for values the label table lacks: the dialog offers the value mapping. */
   unknownValues?: boolean;
 }
-
-/** QUBIQ tasks: each its own case, or task k the k-th certain label (exchangeChannels.ts). */
-export type QubiqTasksAs = 'cases' | 'labels';
 
 /** A value found in the files of an import, over all of them. */
 export interface FoundValue extends ValueCount {

@@ -41,6 +41,8 @@ export const importedCaseSchema = z.object({
 
 const folderLayoutSchema = z.enum(['qubiq', 'bids']);
 const qubiqTasksAsSchema = z.enum(['cases', 'labels']);
+/** QUBIQ: each task its own case (a structure), or task k the table's k-th certain label of one case. */
+export type QubiqTasksAs = z.infer<typeof qubiqTasksAsSchema>;
 
 export const exportFormatSchema = z.enum(['nifti', 'isles-bids']);
 

@@ -100,6 +100,7 @@ export function applyValueMapping(data: VoxelArray, mapping: ValueMapping): { la
   let changed = false;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
+    // Only a mapped value is outside 0..255 once unknownValues found none; `?? 0` satisfies the type.
     const out = v >= 0 && v < 256 && v === Math.floor(v) ? lookup[v] : (mapping.map.get(v) ?? 0);
     if (out !== v) changed = true;
     labelmap[i] = out;

@@ -30,6 +30,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
+import type { QubiqTasksAs } from '../../../src-shared/api/exchangeChannels';
 import type { LabelTable } from '../../../src-shared/project/labelTable';
 import { tableValues } from '../../../src-shared/project/labelTable';
 import type { Session, VersionStatus } from '../../../src-shared/project/types';
@@ -42,9 +43,6 @@ import { labelTableHint, mapMask, type MaskPart } from './maskValues';
 import { niftiImageGrid, type ImageGrid } from './niftiGeometry';
 
 export type FolderLayout = 'qubiq' | 'bids';
-
-/** QUBIQ: each task its own case (a structure), or task k the table's k-th certain label of one case. */
-export type QubiqTasksAs = 'cases' | 'labels';
 
 export interface FolderImportOptions {
   /** Default: recognised from the folder. */
@@ -59,13 +57,13 @@ export interface FolderImportOptions {
 }
 
 /** A mask of the plan: one file, or several merged (QUBIQ tasks as labels). */
-export interface PlannedMask {
+interface PlannedMask {
   raterName: string;
   fileName: string;
   parts: MaskPart[];
 }
 
-export type PlannedCase = Omit<BatchCase, 'masks'> & { masks: PlannedMask[] };
+type PlannedCase = Omit<BatchCase, 'masks'> & { masks: PlannedMask[] };
 
 export interface FolderPlan {
   layout: FolderLayout;
