@@ -7,9 +7,11 @@
  * - the case is exported with DICOM SEG; the SEG imported back gives the mask voxel for voxel
  *   (read through the API);
  * - a mask holding a value the stroke table lacks (3) is refused with the values found listed, the
- *   mapping table offers a label for 3, and mapped 3 → 1 it imports holding only 1 (read back).
+ *   mapping table offers a label for 3, and mapped 3 → 1 it imports holding only 1 (read back);
+ * - a QUBIQ folder whose second rater used 5 is refused, then imported with 5 → 1 chosen in the
+ *   folder's mapping table (raters seg01, seg02; the stored mask read back).
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,4 +166,44 @@ test('a mask holding a value the label table lacks is refused with the values li
   let differing = 0;
   for (let i = 0; i < withThree.length; i++) if (back[i] !== (withThree[i] === 0 ? 0 : 1)) differing++;
   expect(differing).toBe(0);
+});
+
+test('a QUBIQ folder whose masks hold an unknown value imports once the value is mapped in the folder table', async () => {
+  const g: SeriesGeometry = { dims: [6, 5, 4], spacingMm: [1, 1, 2], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+  const n = 6 * 5 * 4;
+  const dir = path.join(work, 'qubiq', 'brain07');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'image.nii.gz'),
+    writeNifti({ geometry: g, data: Int16Array.from({ length: n }, (_, i) => i) }, { gzip: true }),
+  );
+  const seg01 = new Uint8Array(n).fill(1, 10, 14);
+  const seg02 = new Uint8Array(n).fill(5, 12, 18); // this rater used 5 for the structure
+  writeFileSync(path.join(dir, 'task01_seg01.nii.gz'), writeNifti({ geometry: g, data: seg01 }, { gzip: true }));
+  writeFileSync(path.join(dir, 'task01_seg02.nii.gz'), writeNifti({ geometry: g, data: seg02 }, { gzip: true }));
+  const session = await api.signInAs('Ada Admin');
+
+  if (!(await page.getByTestId('exchange-dialog').isVisible())) await page.getByTestId('exchange-open').click();
+  await page.getByTestId('exchange-folder-input').fill(dir);
+  await page.getByTestId('exchange-import-folder').click();
+  const refused = await report();
+  expect(refused.ok).toBe('no');
+  expect(refused.text).toContain('brain07/task01_seg02.nii.gz has 6 voxel(s) with values outside {0, 1, 2} (found 5)');
+  const cases = async () =>
+    (await api.call<Array<{ name: string; caseId: string }>>('projectCase.list', { session })).filter((c) => c.name === 'brain07');
+  expect(await cases()).toEqual([]);
+
+  const choice = (v: number) => page.locator(`[data-testid="exchange-folder-mapping-choice"][data-value="${v}"]`);
+  await expect(choice(1)).toHaveValue('1');
+  await choice(5).selectOption('1');
+  await page.getByTestId('exchange-import-folder').click();
+  const done = await report();
+  expect(done.ok).toBe('yes');
+  expect(done.text).toMatch(/New raters: seg01, seg02/);
+  const [imported] = await cases();
+  const versions = await api.call<Array<{ versionId: string; raterId: string }>>('annotation.list', { session, caseId: imported.caseId });
+  const raters = await api.call<Array<{ raterId: string; name: string }>>('rater.list', { session });
+  const seg02Id = raters.find((r) => r.name === 'seg02')?.raterId;
+  const back = await api.readLabelmap(session, versions.find((v) => v.raterId === seg02Id)?.versionId ?? '');
+  expect(Array.from(back)).toEqual(Array.from(seg02, (v) => (v === 5 ? 1 : 0)));
 });
