@@ -150,7 +150,7 @@ async function qubiqCases(dir: string, root: string, notes: string[], values: Va
   const series = [{ label: stem(image.name), path: image.full, geometry: grid.geometry }];
   const files: Array<{ task: string; rater: string; fileName: string; bytes: Uint8Array }> = [];
   for (const s of segs) files.push({ ...qubiqSegName(s.name), fileName: rel(s.full), bytes: await readMask(s.full, rel(s.full)) });
-  const tasks = [...new Set(files.map((f) => f.task))].sort();
+  const tasks = [...new Set(files.map((f) => f.task))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const name = path.basename(dir);
   if (values.tasksAs === 'labels') {
     if (tasks.length > values.certainLabels.length)
@@ -175,7 +175,7 @@ async function qubiqCases(dir: string, root: string, notes: string[], values: Va
   }
   const mapping = structureMapping(values);
   return tasks.map((task) => ({
-    name: tasks.length > 1 ? `${name}/${task}` : name,
+    name: tasks.length > 1 ? `${name}/${task || 'other'}` : name,
     source: 'nifti',
     series,
     masks: files
