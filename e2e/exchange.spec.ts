@@ -5,9 +5,13 @@
  *   as the admin's layer with its voxel count; a mask of the wrong shape is refused with the
  *   mismatch named, and nothing is added;
  * - the case is exported with DICOM SEG; the SEG imported back gives the mask voxel for voxel
- *   (read through the API).
+ *   (read through the API);
+ * - a mask holding a value the stroke table lacks (3) is refused with the values found listed, the
+ *   mapping table offers a label for 3, and mapped 3 → 1 it imports holding only 1 (read back);
+ * - a QUBIQ folder whose second rater used 5 is refused, then imported with 5 → 1 chosen in the
+ *   folder's mapping table (raters seg01, seg02; the stored mask read back).
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,4 +126,84 @@ test('the case exported as DICOM SEG and imported back gives the same voxels', a
   let differing = 0;
   for (let i = 0; i < mask.length; i++) if (back[i] !== mask[i]) differing++;
   expect(differing).toBe(0);
+});
+
+test('a mask holding a value the label table lacks is refused with the values listed; mapped, it imports', async () => {
+  const [nx, ny, nz] = grid.dims;
+  const withThree = new Uint8Array(nx * ny * nz);
+  // 6 voxels of 1 and 4 of 3 on slice 5; the stroke table has 1 lesion and 2 uncertain only.
+  withThree.fill(1, nx * (60 + ny * 5) + 40, nx * (60 + ny * 5) + 46);
+  withThree.fill(3, nx * (61 + ny * 5) + 40, nx * (61 + ny * 5) + 44);
+  const count = (v: number) => withThree.reduce((n, x) => n + (x === v ? 1 : 0), 0);
+  const file = path.join(work, 'lesion-and-three.nii.gz');
+  writeFileSync(file, writeNifti({ geometry: grid, data: withThree }, { gzip: true }));
+  const session = await api.signInAs('Ada Admin');
+  const before = (await api.call<unknown[]>('annotation.list', { session, caseId })).length;
+
+  if (!(await page.getByTestId('exchange-dialog').isVisible())) await page.getByTestId('exchange-open').click();
+  await page.getByTestId('exchange-mask-input').fill(file);
+  await page.getByTestId('exchange-import-mask').click();
+  const refused = await report();
+  expect(refused.ok).toBe('no');
+  expect(refused.text).toContain(`lesion-and-three.nii.gz has ${count(3)} voxel(s) with values outside {0, 1, 2} (found 3)`);
+  expect(refused.text).toContain(`1 (${count(1)} voxels), 3 (${count(3)} voxels)`);
+  expect(refused.text).toContain("This project's labels: 1 Lesion, 2 Uncertain");
+  expect((await api.call<unknown[]>('annotation.list', { session, caseId })).length).toBe(before);
+
+  // The refusal opens the mapping table: 1 is the table's own, 3 waits for a choice.
+  const table = page.getByTestId('exchange-mask-mapping');
+  await expect(table).toBeVisible();
+  await expect(table.locator('[data-testid="exchange-mask-mapping-choice"][data-value="1"]')).toHaveValue('1');
+  await expect(table.locator('[data-testid="exchange-mask-mapping-choice"][data-value="3"]')).toHaveValue('');
+  await expect(page.getByTestId('exchange-import-mask')).toBeDisabled();
+  await table.locator('[data-testid="exchange-mask-mapping-choice"][data-value="3"]').selectOption('1');
+  await page.getByTestId('exchange-import-mask').click();
+  expect((await report()).ok).toBe('yes');
+
+  const versions = await api.call<Array<{ versionId: string }>>('annotation.list', { session, caseId });
+  expect(versions.length).toBe(before + 1);
+  const back = await api.readLabelmap(session, versions[versions.length - 1].versionId);
+  let differing = 0;
+  for (let i = 0; i < withThree.length; i++) if (back[i] !== (withThree[i] === 0 ? 0 : 1)) differing++;
+  expect(differing).toBe(0);
+});
+
+test('a QUBIQ folder whose masks hold an unknown value imports once the value is mapped in the folder table', async () => {
+  const g: SeriesGeometry = { dims: [6, 5, 4], spacingMm: [1, 1, 2], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+  const n = 6 * 5 * 4;
+  const dir = path.join(work, 'qubiq', 'brain07');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'image.nii.gz'),
+    writeNifti({ geometry: g, data: Int16Array.from({ length: n }, (_, i) => i) }, { gzip: true }),
+  );
+  const seg01 = new Uint8Array(n).fill(1, 10, 14);
+  const seg02 = new Uint8Array(n).fill(5, 12, 18); // this rater used 5 for the structure
+  writeFileSync(path.join(dir, 'task01_seg01.nii.gz'), writeNifti({ geometry: g, data: seg01 }, { gzip: true }));
+  writeFileSync(path.join(dir, 'task01_seg02.nii.gz'), writeNifti({ geometry: g, data: seg02 }, { gzip: true }));
+  const session = await api.signInAs('Ada Admin');
+
+  if (!(await page.getByTestId('exchange-dialog').isVisible())) await page.getByTestId('exchange-open').click();
+  await page.getByTestId('exchange-folder-input').fill(dir);
+  await page.getByTestId('exchange-import-folder').click();
+  const refused = await report();
+  expect(refused.ok).toBe('no');
+  expect(refused.text).toContain('brain07/task01_seg02.nii.gz has 6 voxel(s) with values outside {0, 1, 2} (found 5)');
+  const cases = async () =>
+    (await api.call<Array<{ name: string; caseId: string }>>('projectCase.list', { session })).filter((c) => c.name === 'brain07');
+  expect(await cases()).toEqual([]);
+
+  const choice = (v: number) => page.locator(`[data-testid="exchange-folder-mapping-choice"][data-value="${v}"]`);
+  await expect(choice(1)).toHaveValue('1');
+  await choice(5).selectOption('1');
+  await page.getByTestId('exchange-import-folder').click();
+  const done = await report();
+  expect(done.ok).toBe('yes');
+  expect(done.text).toMatch(/New raters: seg01, seg02/);
+  const [imported] = await cases();
+  const versions = await api.call<Array<{ versionId: string; raterId: string }>>('annotation.list', { session, caseId: imported.caseId });
+  const raters = await api.call<Array<{ raterId: string; name: string }>>('rater.list', { session });
+  const seg02Id = raters.find((r) => r.name === 'seg02')?.raterId;
+  const back = await api.readLabelmap(session, versions.find((v) => v.raterId === seg02Id)?.versionId ?? '');
+  expect(Array.from(back)).toEqual(Array.from(seg02, (v) => (v === 5 ? 1 : 0)));
 });

@@ -210,18 +210,18 @@ describe('single mask import and NIfTI export', () => {
 });
 
 describe('QUBIQ folder import', () => {
-  it('registers the case and one rater per *seg* file; an empty seg is that rater\'s "no lesion"', async () => {
+  it('registers the case and one rater per seg index; an empty seg is that rater\'s "no lesion"', async () => {
     const dir = path.join(tmp, 'qubiq', 'brain-growth', 'case01');
     writeQubiqCase(dir);
     const r = await call<FolderResult>('quorum:import.folder', { session: admin, path: dir });
     expect(r.layout).toBe('qubiq');
-    expect(r.ratersCreated).toEqual(['task01_seg01', 'task01_seg02', 'task01_seg03']);
+    expect(r.ratersCreated).toEqual(['seg01', 'seg02', 'seg03']);
     const [c] = r.cases;
     expect(c).toMatchObject({ name: 'case01', created: true });
     expect(c.versions.map((v) => [v.raterName, v.noLesion])).toEqual([
-      ['task01_seg01', false],
-      ['task01_seg02', false],
-      ['task01_seg03', true],
+      ['seg01', false],
+      ['seg02', false],
+      ['seg03', true],
     ]);
     for (const [i, m] of QUBIQ_MASKS.entries()) expect(await read(admin, c.versions[i].versionId)).toEqual(labelmapOf(m.indices));
     const rec = await caseByName('case01');

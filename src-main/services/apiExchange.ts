@@ -14,6 +14,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { QuorumApi } from '../../src-shared/api/contract';
 import type { ExchangeChannel } from '../../src-shared/api/exchangeChannels';
+import { mayManageProject } from '../../src-shared/project/blinding';
 import type { SeriesGeometry, Session } from '../../src-shared/project/types';
 import { readWholeFile } from './caseFiles';
 import { decodeDicomSeg } from './exchange/dicomSegRead';
@@ -22,7 +23,8 @@ import { isDicomPart10 } from './exchange/dicomNatural';
 import { readDicomSource } from './exchange/dicomSource';
 import { exportIslesBids } from './exchange/bidsExport';
 import { segAuthor } from './exchange/segAuthor';
-import { importFolder } from './exchange/folderImport';
+import { importFolder, planFolderImport } from './exchange/folderImport';
+import { mapMaskFile, maskFileValues, requestedMapping } from './exchange/maskValues';
 import { refuseStorePath } from './fileAccess';
 import { sha256Hex } from './project/annotationFiles';
 import { fail } from './project/errors';
@@ -49,6 +51,27 @@ async function readMaskFile(p: string, g: SeriesGeometry): Promise<Uint8Array> {
   return readWholeFile(p, cap);
 }
 
+/**
+ * A mask file chosen for a case, as NIfTI bytes: a DICOM SEG is decoded onto the case grid (refused
+ * if it does not fit) and becomes the NIfTI the editor would have saved; a NIfTI stays as it is.
+ */
+async function readCaseMask(
+  store: ProjectStore,
+  s: Session,
+  caseId: string,
+  file: string,
+): Promise<{ geometry: SeriesGeometry; bytes: Uint8Array; fileName: string }> {
+  const geometry = (await store.getCase(s, caseId)).series[0].geometry;
+  const raw = await readMaskFile(file, geometry);
+  const fileName = path.basename(file);
+  // Segments become the project's label values (exchange/segLabels.ts), so a value mapping after
+  // this step sees table values only.
+  const bytes = isDicomPart10(raw)
+    ? encodeLabelmap(geometry, decodeDicomSeg(raw, geometry, await store.labels(s), fileName).labelmap)
+    : raw;
+  return { geometry, bytes, fileName };
+}
+
 /** Writes a file the way every export does: creating its folder, refusing relative paths. */
 async function writeOut(p: string, bytes: Uint8Array | string): Promise<void> {
   await mkdir(path.dirname(p), { recursive: true });
@@ -63,22 +86,39 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
 
   return {
     // A file in a project's store is some rater's stored work: importing it would hand it to the caller as their own.
-    'quorum:annotation.import': async ({ session, caseId, path: file, status, raterId }) =>
+    'quorum:annotation.import': async ({ session, caseId, path: file, status, raterId, mapping }) =>
       (await refuseStorePath(file)) ??
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        const geometry = (await store.getCase(s, caseId)).series[0].geometry;
-        const raw = await readMaskFile(file, geometry);
-        const fileName = path.basename(file);
-        // A DICOM SEG is decoded onto the case grid (refused if it does not fit) and stored as the
-        // NIfTI the editor would have saved; a NIfTI is stored byte for byte.
-        const bytes = isDicomPart10(raw)
-          ? encodeLabelmap(geometry, decodeDicomSeg(raw, geometry, await store.labels(s), fileName).labelmap)
-          : raw;
-        return await store.importMask(s, { caseId, bytes, fileName, status, ...(raterId === undefined ? {} : { raterId }) });
+        const { geometry, bytes, fileName } = await readCaseMask(store, s, caseId, file);
+        const table = await store.labels(s);
+        const mapped = mapMaskFile(bytes, geometry, fileName, table, requestedMapping(mapping, table));
+        return await store.importMask(s, { caseId, bytes: mapped, fileName, status, ...(raterId === undefined ? {} : { raterId }) });
       }),
 
-    'quorum:import.folder': async ({ session, path: dir, layout, status, defaultRater }) =>
+    'quorum:import.values': async ({ session, path: p, caseId, layout, tasksAs }) =>
+      (await refuseStorePath(p)) ??
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        if (caseId !== undefined) {
+          const { geometry, bytes, fileName } = await readCaseMask(store, s, caseId, p);
+          return { files: [{ fileName, ...maskFileValues(bytes, geometry, fileName) }] };
+        }
+        if (!mayManageProject(s.role)) fail('forbidden', 'only an admin can import a dataset folder');
+        const plan = await planFolderImport(path.resolve(p), await store.labels(s), {
+          ...(layout ? { layout } : {}),
+          ...(tasksAs ? { tasksAs } : {}),
+        });
+        // Each file is a part of exactly one planned mask.
+        const files = plan.cases.flatMap((c) =>
+          c.masks.flatMap((m) =>
+            m.parts.map((part) => ({ fileName: part.fileName, ...maskFileValues(part.bytes, c.series[0].geometry, part.fileName) })),
+          ),
+        );
+        return { files };
+      }),
+
+    'quorum:import.folder': async ({ session, path: dir, layout, status, defaultRater, mapping, tasksAs }) =>
       (await refuseStorePath(dir)) ??
       guarded(async () => {
         const { store, s } = await signedIn(session);
@@ -86,6 +126,8 @@ export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
           ...(layout ? { layout } : {}),
           ...(status ? { status } : {}),
           ...(defaultRater ? { defaultRater } : {}),
+          ...(tasksAs ? { tasksAs } : {}),
+          mapping: requestedMapping(mapping, await store.labels(s)),
         });
       }),
 

@@ -77,6 +77,8 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
 
   'quorum:annotation.import': EVERY_ROLE,
   'quorum:import.folder': ADMINS,
+  // A mask file's values for anyone who may import it; a folder's for admins (the handler checks).
+  'quorum:import.values': EVERY_ROLE,
   'quorum:export.case': REVIEWERS,
   'quorum:export.versionsCsv': REVIEWERS,
 

@@ -37,6 +37,7 @@ const REQUEST_PATH_FIELDS: Partial<Record<Channel, { readonly field: string; rea
   'quorum:fs.list': { field: 'path', kind: 'open-folder' },
   'quorum:annotation.import': { field: 'path', kind: 'open-file' },
   'quorum:import.folder': { field: 'path', kind: 'open-folder' },
+  'quorum:import.values': { field: 'path', kind: 'open-file-or-folder' },
   'quorum:export.case': { field: 'outDir', kind: 'save-folder' },
   'quorum:export.versionsCsv': { field: 'path', kind: 'save-file' },
   'quorum:export.timeOnTaskCsv': { field: 'path', kind: 'save-file' },

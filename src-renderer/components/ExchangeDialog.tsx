@@ -3,22 +3,42 @@
  * dialog with
  * - import of one mask file (NIfTI or binary DICOM SEG) into the open case, as oneself or (admin)
  *   as another rater;
- * - import of a QUBIQ case folder (image + *seg* files, one rater each) or an ISLES-style BIDS
- *   folder (admin), all or nothing;
+ * - import of a QUBIQ case folder (image + taskNN_segMM files: rater segMM, each task a case or a
+ *   label) or an ISLES-style BIDS folder (admin), all or nothing;
+ * - for either import, a "value in file → label" table (ValueMappingTable), shown when an import is
+ *   refused for values the label table lacks or on "Map values…", whose choices go with the next
+ *   import;
  * - export of the open case (per-rater NIfTI, majority and soft consensus, DICOM SEG for cases
  *   from DICOM; or ISLES-BIDS: the sequences under rawdata/, the masks under derivatives/) and of
  *   the versions CSV.
  * Paths are chosen with the same backend folder browser as the open dialog (PathField).
  */
 import { useEffect, useState } from 'react';
+import type { QubiqTasksAs } from '../../src-shared/api/exchangeChannels';
 import { DEFAULT_UNCERTAIN_AS } from '../../src-shared/evaluation/defaults';
 import type { UncertainAs } from '../../src-shared/project/labels';
 import type { Rater, VersionStatus } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { useAnnotationState } from '../state/annotationState';
-import { exportOpenCase, exportVersionsCsv, importDatasetFolder, importMaskFile, type ExchangeReport } from '../state/exchangeActions';
+import {
+  exportOpenCase,
+  exportVersionsCsv,
+  importDatasetFolder,
+  importMaskFile,
+  valuesFound,
+  type ExchangeReport,
+  type FoundValue,
+} from '../state/exchangeActions';
 import { PathField } from './PathField';
 import { DialogFrame } from './DialogFrame';
+import { allChosen, initialChoices, mappingEntries, ValueMappingTable, type ValueChoices } from './ValueMappingTable';
+
+/** The values found in one import's files, and the person's choice for each; kept while the path is unchanged. */
+interface Mapping {
+  path: string;
+  found: readonly FoundValue[];
+  choices: ValueChoices;
+}
 
 /** Inline, so this dialog adds no rules to the shared stylesheet. */
 const ROW = { display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap', margin: '6px 0 12px' } as const;
@@ -38,7 +58,13 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
   const [format, setFormat] = useState<'nifti' | 'isles-bids'>('nifti');
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ExchangeReport | null>(null);
+  const [tasksAs, setTasksAs] = useState<QubiqTasksAs>('cases');
+  const [maskMapping, setMaskMapping] = useState<Mapping | null>(null);
+  const [folderMapping, setFolderMapping] = useState<Mapping | null>(null);
+  const labels = useAnnotationState((s) => s.labels);
   const isAdmin = signedIn?.role === 'admin';
+  const maskMap = maskMapping?.path === maskPath.trim() ? maskMapping : null;
+  const folderMap = folderMapping?.path === folderPath.trim() ? folderMapping : null;
 
   useEffect(() => {
     if (!signedIn || !isAdmin) return;
@@ -57,6 +83,35 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
       setBusy(false);
     }
   };
+
+  /** Reads the values of the import's files into its mapping table; a failure shows as the report. */
+  const offerMapping = async (of: 'mask' | 'folder', path: string): Promise<void> => {
+    const found = await valuesFound(path, of, tasksAs);
+    if (typeof found === 'string') {
+      setReport({ ok: false, text: found });
+      return;
+    }
+    (of === 'mask' ? setMaskMapping : setFolderMapping)({ path, found, choices: initialChoices(found, labels) });
+  };
+
+  /** Runs an import; a refusal for unknown values opens the mapping table beside the refusal. */
+  const runImport = (of: 'mask' | 'folder', path: string, action: () => Promise<ExchangeReport>) =>
+    void run(async () => {
+      const r = await action();
+      if (r.unknownValues) await offerMapping(of, path);
+      return r;
+    });
+
+  const mappingTable = (mapping: Mapping | null, set: (m: Mapping) => void, testId: string) =>
+    mapping && (
+      <ValueMappingTable
+        found={mapping.found}
+        labels={labels}
+        choices={mapping.choices}
+        onChange={(choices) => set({ ...mapping, choices })}
+        testId={testId}
+      />
+    );
 
   return (
     <DialogFrame label="Import and export" className="open exchange" testId="exchange-dialog" onClose={onClose}>
@@ -90,13 +145,26 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
         )}
         <button
           type="button"
-          data-testid="exchange-import-mask"
+          data-testid="exchange-map-mask"
           disabled={busy || !maskPath.trim() || !currentCase}
-          onClick={() => void run(() => importMaskFile(maskPath.trim(), status, raterId || null))}
+          onClick={() => void offerMapping('mask', maskPath.trim())}
+        >
+          Map values…
+        </button>
+        <button
+          type="button"
+          data-testid="exchange-import-mask"
+          disabled={busy || !maskPath.trim() || !currentCase || (maskMap !== null && !allChosen(maskMap.choices))}
+          onClick={() =>
+            runImport('mask', maskPath.trim(), () =>
+              importMaskFile(maskPath.trim(), status, raterId || null, maskMap ? mappingEntries(maskMap.choices) : []),
+            )
+          }
         >
           Import mask
         </button>
       </div>
+      {mappingTable(maskMap, setMaskMapping, 'exchange-mask-mapping')}
 
       {isAdmin && (
         <>
@@ -110,15 +178,40 @@ function ExchangeBody({ onClose }: { onClose: () => void }) {
           />
           <div className="exchange-row" style={ROW}>
             <span className="muted">Every mask is checked against its image first; if one does not fit, nothing is imported.</span>
+            <label title="QUBIQ folders with several tasks (task01_…, task02_…)">
+              QUBIQ tasks
+              <select
+                aria-label="QUBIQ tasks"
+                data-testid="exchange-tasks-as"
+                value={tasksAs}
+                onChange={(e) => setTasksAs(e.target.value === 'labels' ? 'labels' : 'cases')}
+              >
+                <option value="cases">each its own case</option>
+                <option value="labels">as labels of one case</option>
+              </select>
+            </label>
+            <button
+              type="button"
+              data-testid="exchange-map-folder"
+              disabled={busy || !folderPath.trim()}
+              onClick={() => void offerMapping('folder', folderPath.trim())}
+            >
+              Map values…
+            </button>
             <button
               type="button"
               data-testid="exchange-import-folder"
-              disabled={busy || !folderPath.trim()}
-              onClick={() => void run(() => importDatasetFolder(folderPath.trim()))}
+              disabled={busy || !folderPath.trim() || (folderMap !== null && !allChosen(folderMap.choices))}
+              onClick={() =>
+                runImport('folder', folderPath.trim(), () =>
+                  importDatasetFolder(folderPath.trim(), folderMap ? mappingEntries(folderMap.choices) : [], tasksAs),
+                )
+              }
             >
               Import folder
             </button>
           </div>
+          {mappingTable(folderMap, setFolderMapping, 'exchange-folder-mapping')}
         </>
       )}
 

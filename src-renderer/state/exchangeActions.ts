@@ -1,12 +1,16 @@
 /**
  * Import and export from the reviewer/admin side (exchange channels, src-shared/api/exchangeChannels.ts):
- * a mask file into the open case, a QUBIQ or ISLES-style BIDS folder into the project, the open
+ * a mask file into the open case, a QUBIQ or ISLES-style BIDS folder into the project (either with
+ * a mapping of the files' values onto the label table, offered when an import is refused for
+ * values the table lacks), the open
  * case's export (NIfTI per rater, consensus, optionally DICOM SEG; or ISLES-BIDS) and the versions CSV.
  * Each returns a one-paragraph report for the dialog (or the backend's refusal, which already
  * names the file and every mismatch) and refreshes what the import changed.
  */
+import type { QubiqTasksAs } from '../../src-shared/api/exchangeChannels';
 import type { UncertainAs } from '../../src-shared/project/labels';
 import type { VersionStatus } from '../../src-shared/project/types';
+import type { ValueCount, ValueMappingEntries } from '../../src-shared/project/valueMapping';
 import { getApi } from '../api';
 import { syncAnnotationCase } from './annotationActions';
 import { annotationStore, sessionToken, updateAnnotation } from './annotationState';
@@ -14,6 +18,13 @@ import { annotationStore, sessionToken, updateAnnotation } from './annotationSta
 export interface ExchangeReport {
   ok: boolean;
   text: string;
+  /** The import was refused for values the label table lacks: the dialog offers the value mapping. */
+  unknownValues?: boolean;
+}
+
+/** A value found in the files of an import, over all of them. */
+export interface FoundValue extends ValueCount {
+  files: number;
 }
 
 const session = sessionToken;
@@ -27,7 +38,40 @@ async function refreshAfterImport(token: string): Promise<void> {
   await syncAnnotationCase();
 }
 
-export async function importMaskFile(path: string, status: VersionStatus, raterId: string | null): Promise<ExchangeReport> {
+/**
+ * The non-zero values the mask file (for the open case) or the dataset folder holds, summed over its
+ * files, for the mapping table; or the reason they could not be read.
+ */
+export async function valuesFound(path: string, of: 'mask' | 'folder', tasksAs: QubiqTasksAs): Promise<FoundValue[] | string> {
+  const token = session();
+  const record = annotationStore.getState().currentCase;
+  if (!token) return NOT_SIGNED_IN.text;
+  const r = await getApi()['quorum:import.values'](
+    of === 'mask' && record ? { session: token, path, caseId: record.caseId } : { session: token, path, tasksAs },
+  );
+  if (!r.ok) return r.error.message;
+  const found = new Map<number, FoundValue>();
+  for (const f of r.value.files)
+    for (const { value, voxels } of f.values) {
+      if (value === 0) continue;
+      const seen = found.get(value);
+      found.set(value, { value, voxels: (seen?.voxels ?? 0) + voxels, files: (seen?.files ?? 0) + 1 });
+    }
+  return [...found.values()].sort((a, b) => a.value - b.value);
+}
+
+const refusal = (error: { code: string; message: string }): ExchangeReport => ({
+  ok: false,
+  text: error.message,
+  unknownValues: error.code === 'bad-labels',
+});
+
+export async function importMaskFile(
+  path: string,
+  status: VersionStatus,
+  raterId: string | null,
+  mapping: ValueMappingEntries,
+): Promise<ExchangeReport> {
   const token = session();
   const record = annotationStore.getState().currentCase;
   if (!token) return NOT_SIGNED_IN;
@@ -38,17 +82,18 @@ export async function importMaskFile(path: string, status: VersionStatus, raterI
     path,
     status,
     ...(raterId ? { raterId } : {}),
+    ...(mapping.length > 0 ? { mapping } : {}),
   });
-  if (!r.ok) return { ok: false, text: r.error.message };
+  if (!r.ok) return refusal(r.error);
   await refreshAfterImport(token);
   return { ok: true, text: `Imported ${path} into “${record.name}” as a ${r.value.status} version (${r.value.versionId}).` };
 }
 
-export async function importDatasetFolder(path: string): Promise<ExchangeReport> {
+export async function importDatasetFolder(path: string, mapping: ValueMappingEntries, tasksAs: QubiqTasksAs): Promise<ExchangeReport> {
   const token = session();
   if (!token) return NOT_SIGNED_IN;
-  const r = await getApi()['quorum:import.folder']({ session: token, path });
-  if (!r.ok) return { ok: false, text: r.error.message };
+  const r = await getApi()['quorum:import.folder']({ session: token, path, tasksAs, ...(mapping.length > 0 ? { mapping } : {}) });
+  if (!r.ok) return refusal(r.error);
   await refreshAfterImport(token);
   const { layout, cases, ratersCreated, notes } = r.value;
   const masks = cases.reduce((n, c) => n + c.versions.length, 0);

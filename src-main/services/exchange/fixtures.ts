@@ -20,7 +20,7 @@ export const GRID: SeriesGeometry = {
   originLps: [10.5, -20.25, 7],
   direction: [0, 1, 0, -1, 0, 0, 0, 0, 1],
 };
-const N = 7 * 6 * 5;
+export const N = 7 * 6 * 5;
 
 export function writeImage(
   file: string,

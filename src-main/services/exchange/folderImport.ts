@@ -5,10 +5,15 @@
  *
  * Two layouts are recognised:
  *
- * - **QUBIQ** (QUBIQ challenge): one case per folder holding the image plus several `*seg*` files,
- *   one per rater (`image.nii.gz`, `task01_seg01.nii.gz`, `task01_seg02.nii.gz`…). Each seg file
- *   becomes the rater named after the file (`task01_seg01`), so the same annotator index keeps one
- *   identity across cases. A folder of such case folders imports every case in it.
+ * - **QUBIQ** (QUBIQ challenge): one case per folder holding the image plus several `*seg*` files
+ *   (`image.nii.gz`, `task01_seg01.nii.gz`, `task01_seg02.nii.gz`, `task02_seg01.nii.gz`…). The seg
+ *   index is the rater (`seg01`), so the same annotator keeps one identity across cases and tasks;
+ *   each mask is binary, its 1 the project's first certain label. A task is a structure: with
+ *   several tasks, each becomes its own case `<case>/taskNN` on the same image (QUBIQ evaluates
+ *   each task on its own, and tasks may overlap or nest, which one labelmap cannot hold). With the
+ *   `tasksAs: 'labels'` option, task k becomes the table's k-th certain label in one case per image,
+ *   refused where a rater's task masks overlap. Seg files not named `taskNN_segMM` keep their file
+ *   name as the rater. A folder of such case folders imports every case in it.
  * - **BIDS, ISLES'22 style**: `sub-X/ses-Y/{dwi,anat}/sub-X_ses-Y_{dwi,adc,FLAIR}.nii.gz` (optionally
  *   under `rawdata/`) and masks in `derivatives/[<pipeline>/]sub-X/ses-Y/sub-X_ses-Y_msk.nii.gz`.
  *   Each mask is matched to its subject/session; the case is `sub-X_ses-Y`, its reference image the
@@ -17,16 +22,24 @@
  *   is the mask's `rater-`/`desc-` entity if present, else the derivatives pipeline folder, else
  *   the name given in the request (default `reference`).
  *
+ * Every mask's values are mapped onto the project's labels first (maskValues.ts), with the mapping
+ * the request gives; a value neither in the table nor mapped refuses the whole import.
+ *
  * Plain Node.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
+import type { QubiqTasksAs } from '../../../src-shared/api/exchangeChannels';
+import type { LabelTable } from '../../../src-shared/project/labelTable';
+import { tableValues } from '../../../src-shared/project/labelTable';
 import type { Session, VersionStatus } from '../../../src-shared/project/types';
+import { IDENTITY_MAPPING, type ValueMapping } from '../../../src-shared/project/valueMapping';
 import { isNiftiName, readWholeFile } from '../caseFiles';
 import { fail, ProjectError } from '../project/errors';
-import type { BatchCase, BatchMask, ImportBatchResult } from '../project/importBatch';
+import { refuseProblems, type BatchCase, type ImportBatchResult, type Problem } from '../project/importBatch';
 import type { ProjectStore } from '../project/ProjectStore';
+import { labelTableHint, mapMask, type MaskPart } from './maskValues';
 import { niftiImageGrid, type ImageGrid } from './niftiGeometry';
 
 export type FolderLayout = 'qubiq' | 'bids';
@@ -37,13 +50,33 @@ export interface FolderImportOptions {
   status?: VersionStatus;
   /** BIDS: the rater for masks that name none (no rater-/desc- entity, no pipeline folder). */
   defaultRater?: string;
+  /** File value → label value for every mask (default: none; values in the table pass). */
+  mapping?: ValueMapping;
+  /** QUBIQ only; default 'cases'. */
+  tasksAs?: QubiqTasksAs;
 }
+
+/** A mask of the plan: one file, or several merged (QUBIQ tasks as labels). */
+interface PlannedMask {
+  raterName: string;
+  fileName: string;
+  parts: MaskPart[];
+}
+
+type PlannedCase = Omit<BatchCase, 'masks'> & { masks: PlannedMask[] };
 
 export interface FolderPlan {
   layout: FolderLayout;
-  cases: BatchCase[];
+  cases: PlannedCase[];
   /** What was skipped and why (files that are neither image nor mask, images on another grid). */
   notes: string[];
+}
+
+/** How the plan maps values: the request's mapping, and the table's certain labels (QUBIQ's masks are binary). */
+interface ValuePlan {
+  mapping: ValueMapping;
+  certainLabels: readonly number[];
+  tasksAs: QubiqTasksAs;
 }
 
 /** A mask file is at most a few bytes a voxel; refuse anything absurd before reading it. */
@@ -85,11 +118,22 @@ async function readMask(file: string, shownAs: string): Promise<Uint8Array> {
 
 const isSeg = (name: string): boolean => /seg/i.test(stem(name));
 
-/** One QUBIQ case folder → one BatchCase (null when the folder holds no seg file). */
-async function qubiqCase(dir: string, root: string, notes: string[]): Promise<BatchCase | null> {
+/** `task02_seg03` → task `task02`, rater `seg03`; other seg names are their own rater, in one unnamed task. */
+function qubiqSegName(name: string): { task: string; rater: string } {
+  const m = /^(task\d+)_(seg\d+)$/i.exec(stem(name));
+  return m ? { task: m[1].toLowerCase(), rater: m[2].toLowerCase() } : { task: '', rater: stem(name) };
+}
+
+/** A QUBIQ mask is binary: its 1 is the first certain label unless the request maps it. */
+function structureMapping(values: ValuePlan): ValueMapping {
+  return { map: new Map([[1, values.certainLabels[0]], ...values.mapping.map]), keepTableValues: true };
+}
+
+/** One QUBIQ case folder → its cases (none when the folder holds no seg file). */
+async function qubiqCases(dir: string, root: string, notes: string[], values: ValuePlan): Promise<PlannedCase[]> {
   const niftis = (await list(dir)).filter((e) => !e.isDir && isNiftiName(e.name));
   const segs = niftis.filter((e) => isSeg(e.name));
-  if (segs.length === 0) return null;
+  if (segs.length === 0) return [];
   const images = niftis.filter((e) => !isSeg(e.name));
   const rel = (f: string): string => path.relative(root, f) || path.basename(f);
   const image = images.length === 1 ? images[0] : images.find((e) => /^image\./i.test(e.name));
@@ -103,27 +147,52 @@ async function qubiqCase(dir: string, root: string, notes: string[]): Promise<Ba
   }
   const grid = await niftiImageGrid(image.full, rel(image.full));
   if (grid.volumeCount !== 1) notes.push(`${rel(image.full)} holds ${grid.volumeCount} volumes; masks are checked against its 3D grid`);
-  const masks: BatchMask[] = [];
-  for (const s of segs) masks.push({ raterName: stem(s.name), fileName: rel(s.full), bytes: await readMask(s.full, rel(s.full)) });
-  return {
-    name: path.basename(dir),
+  const series = [{ label: stem(image.name), path: image.full, geometry: grid.geometry }];
+  const files: Array<{ task: string; rater: string; fileName: string; bytes: Uint8Array }> = [];
+  for (const s of segs) files.push({ ...qubiqSegName(s.name), fileName: rel(s.full), bytes: await readMask(s.full, rel(s.full)) });
+  const tasks = [...new Set(files.map((f) => f.task))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const name = path.basename(dir);
+  if (values.tasksAs === 'labels') {
+    if (tasks.length > values.certainLabels.length)
+      fail(
+        'bad-request',
+        `${rel(dir)} holds ${tasks.length} tasks (${tasks.join(', ')}) but the label table has ${values.certainLabels.length} certain label(s); add labels or import the tasks as separate cases`,
+      );
+    const raters = [...new Set(files.map((f) => f.rater))];
+    const masks = raters.map((rater): PlannedMask => {
+      const own = files.filter((f) => f.rater === rater);
+      return {
+        raterName: rater,
+        fileName: own.map((f) => f.fileName).join(' + '),
+        parts: own.map((f) => ({
+          fileName: f.fileName,
+          bytes: f.bytes,
+          mapping: { map: new Map([[1, values.certainLabels[tasks.indexOf(f.task)]]]), keepTableValues: false },
+        })),
+      };
+    });
+    return [{ name, source: 'nifti', series, masks }];
+  }
+  const mapping = structureMapping(values);
+  return tasks.map((task) => ({
+    name: tasks.length > 1 ? `${name}/${task || 'other'}` : name,
     source: 'nifti',
-    series: [{ label: stem(image.name), path: image.full, geometry: grid.geometry }],
-    masks,
-  };
+    series,
+    masks: files
+      .filter((f) => f.task === task)
+      .map((f) => ({ raterName: f.rater, fileName: f.fileName, parts: [{ fileName: f.fileName, bytes: f.bytes, mapping }] })),
+  }));
 }
 
-async function planQubiq(dir: string): Promise<FolderPlan> {
+async function planQubiq(dir: string, values: ValuePlan): Promise<FolderPlan> {
   const notes: string[] = [];
   const root = path.dirname(dir);
-  const here = await qubiqCase(dir, root, notes);
-  const cases: BatchCase[] = [];
-  if (here) cases.push(here);
-  else {
+  const cases = await qubiqCases(dir, root, notes, values);
+  if (cases.length === 0) {
     for (const e of await list(dir)) {
       if (!e.isDir) continue;
-      const c = await qubiqCase(e.full, dir, notes);
-      if (c) cases.push(c);
+      const found = await qubiqCases(e.full, dir, notes, values);
+      if (found.length > 0) cases.push(...found);
       else notes.push(`${e.name}/ has no *seg* file and was skipped`);
     }
   }
@@ -155,7 +224,7 @@ async function niftisBelow(dir: string, depth: number): Promise<Entry[]> {
 
 const IMAGE_PREFERENCE = ['dwi', 'adc'];
 
-async function planBids(root: string, defaultRater: string): Promise<FolderPlan> {
+async function planBids(root: string, defaultRater: string, mapping: ValueMapping): Promise<FolderPlan> {
   const notes: string[] = [];
   const top = await list(root);
   const derivatives = top.find((e) => e.isDir && e.name === 'derivatives');
@@ -163,7 +232,7 @@ async function planBids(root: string, defaultRater: string): Promise<FolderPlan>
   const rawRoot = top.some((e) => e.isDir && e.name === 'rawdata') ? path.join(root, 'rawdata') : root;
   const masks = (await niftisBelow(derivatives.full, 4)).filter((m) => bidsEntities(m.name).entities.sub !== undefined);
   if (masks.length === 0) fail('bad-request', `${derivatives.full} holds no sub-*…nii(.gz) mask`);
-  const byCase = new Map<string, BatchCase>();
+  const byCase = new Map<string, PlannedCase>();
   for (const m of masks) {
     const rel = path.relative(root, m.full);
     const { entities } = bidsEntities(m.name);
@@ -198,7 +267,7 @@ async function planBids(root: string, defaultRater: string): Promise<FolderPlan>
       c = { name: caseName, source: 'nifti', series, masks: [] };
       byCase.set(caseName, c);
     }
-    c.masks.push({ raterName, fileName: rel, bytes: await readMask(m.full, rel) });
+    c.masks.push({ raterName, fileName: rel, parts: [{ fileName: rel, bytes: await readMask(m.full, rel), mapping }] });
   }
   return { layout: 'bids', cases: [...byCase.values()], notes };
 }
@@ -209,10 +278,41 @@ async function detectLayout(dir: string): Promise<FolderLayout> {
   return 'qubiq';
 }
 
-async function planFolderImport(dir: string, options: FolderImportOptions = {}): Promise<FolderPlan> {
+export async function planFolderImport(dir: string, table: LabelTable, options: FolderImportOptions = {}): Promise<FolderPlan> {
   if (!path.isAbsolute(dir)) fail('bad-request', `expected an absolute folder path, got "${dir}"`);
   const layout = options.layout ?? (await detectLayout(dir));
-  return layout === 'bids' ? planBids(dir, options.defaultRater ?? 'reference') : planQubiq(dir);
+  const mapping = options.mapping ?? IDENTITY_MAPPING;
+  if (layout === 'bids') return planBids(dir, options.defaultRater ?? 'reference', mapping);
+  const tasksAs = options.tasksAs ?? 'cases';
+  if (tasksAs === 'labels' && mapping.map.size > 0)
+    fail(
+      'bad-request',
+      'QUBIQ tasks imported as labels take no value mapping: each task mask is binary and task k becomes the k-th certain label',
+    );
+  return planQubiq(dir, { mapping, tasksAs, certainLabels: table.filter((l) => !l.uncertain).map((l) => l.value) });
+}
+
+/**
+ * The plan's masks with their values mapped, as the store's batch import takes them; refuses the
+ * whole import, listing every mask that cannot be read or mapped.
+ */
+function mappedCases(plan: FolderPlan, table: LabelTable): BatchCase[] {
+  const allowed = tableValues(table);
+  const problems: Problem[] = [];
+  const cases = plan.cases.map((c) => ({
+    ...c,
+    masks: c.masks.flatMap((m) => {
+      try {
+        return [{ raterName: m.raterName, fileName: m.fileName, bytes: mapMask(m.parts, c.series[0].geometry, allowed) }];
+      } catch (err) {
+        if (!(err instanceof ProjectError)) throw err;
+        problems.push({ code: err.code, message: err.message });
+        return [];
+      }
+    }),
+  }));
+  if (problems.length > 0) refuseProblems(problems, problems.some((p) => p.code === 'bad-labels') ? `\n${labelTableHint(table)}` : '');
+  return cases;
 }
 
 export interface FolderImportResult extends ImportBatchResult {
@@ -227,7 +327,8 @@ export async function importFolder(
   dir: string,
   options: FolderImportOptions = {},
 ): Promise<FolderImportResult> {
-  const plan = await planFolderImport(path.resolve(dir), options);
-  const result = await store.importBatch(session, { cases: plan.cases, status: options.status ?? 'submitted' });
+  const table = await store.labels(session);
+  const plan = await planFolderImport(path.resolve(dir), table, options);
+  const result = await store.importBatch(session, { cases: mappedCases(plan, table), status: options.status ?? 'submitted' });
   return { ...result, layout: plan.layout, notes: plan.notes };
 }

@@ -83,7 +83,7 @@ interface Checked {
   empty: boolean[];
 }
 
-interface Problem {
+export interface Problem {
   code: ProjectErrorCode;
   message: string;
 }
@@ -96,6 +96,14 @@ class Problems {
   push(message: string, code: ProjectErrorCode = 'bad-request'): void {
     this.list.push({ code, message });
   }
+}
+
+/** Refuses the whole import, listing the problems (the folder import's value mapping refuses the same way); `after` ends the message. */
+export function refuseProblems(problems: readonly Problem[], after = ''): never {
+  const listed = problems.slice(0, MAX_LISTED).map((p) => `- ${p.message}`);
+  if (problems.length > MAX_LISTED) listed.push(`- … and ${problems.length - MAX_LISTED} more`);
+  const code = CODE_ORDER.find((c) => problems.some((p) => p.code === c)) ?? 'bad-request';
+  return fail(code, `Nothing was imported: ${problems.length} problem(s) found.\n${listed.join('\n')}${after}`);
 }
 
 /** Everything that can be known before writing; returns the problems found (empty = go). */
@@ -156,12 +164,7 @@ export async function importBatch(ctx: StoreContext, viewer: Session, input: Imp
   if (!mayManageProject(viewer.role)) fail('forbidden', 'only an admin can import masks for other raters and register cases');
   const checked: Checked[] = [];
   const problems = await validate(ctx, viewer, input, checked);
-  if (problems.length > 0) {
-    const listed = problems.slice(0, MAX_LISTED).map((p) => `- ${p.message}`);
-    if (problems.length > MAX_LISTED) listed.push(`- … and ${problems.length - MAX_LISTED} more`);
-    const code = CODE_ORDER.find((c) => problems.some((p) => p.code === c)) ?? 'bad-request';
-    fail(code, `Nothing was imported: ${problems.length} problem(s) found.\n${listed.join('\n')}`);
-  }
+  if (problems.length > 0) refuseProblems(problems);
   return await ctx.db.transaction(async () => {
     const ratersCreated: string[] = [];
     const raterOf = async (name: string): Promise<string> => {

@@ -9,6 +9,7 @@ import { isGzip, readNifti, writeNifti, type NiftiImage } from '../../../src-sha
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
 import { findInvalidLabels, type LabelValueSet } from '../../../src-shared/project/labels';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { VoxelArray } from '../../../src-shared/volume/types';
 import { gunzipCapped, PastCapError } from '../gunzipCapped';
 import { fail } from './errors';
 
@@ -81,10 +82,10 @@ function parse(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): N
 }
 
 /**
- * Validates mask bytes against the case grid and the values `allowed` (the project's label table);
- * returns the labelmap as Uint8. Throws before anything is written.
+ * A mask file's voxels as the file holds them, validated against the case grid but not yet against
+ * any label values (an import maps them first: exchange/maskValues.ts).
  */
-export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName: string, allowed: LabelValueSet): Uint8Array {
+export function decodeMaskVoxels(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): VoxelArray {
   const img = parse(bytes, expected, fileName);
   if (img.volumeCount !== 1) {
     fail(
@@ -99,7 +100,16 @@ export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName
       `${fileName} does not match the case image: ${problems.join('; ')}. Resample the mask onto the image grid before importing.`,
     );
   }
-  const bad = findInvalidLabels(img.data, allowed);
+  return img.data;
+}
+
+/**
+ * Validates mask bytes against the case grid and the values `allowed` (the project's label table);
+ * returns the labelmap as Uint8. Throws before anything is written.
+ */
+export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName: string, allowed: LabelValueSet): Uint8Array {
+  const data = decodeMaskVoxels(bytes, expected, fileName);
+  const bad = findInvalidLabels(data, allowed);
   if (bad) {
     fail(
       'bad-labels',
@@ -107,5 +117,5 @@ export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName
         "a mask of this project holds 0 background and the values of the project's label table",
     );
   }
-  return img.data instanceof Uint8Array ? img.data : Uint8Array.from(img.data);
+  return data instanceof Uint8Array ? data : Uint8Array.from(data);
 }
