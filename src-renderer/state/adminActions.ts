@@ -13,7 +13,7 @@ import { TOKEN_STORAGE_KEY } from '../api/token';
 import { annotationStore } from './annotationState';
 import { ensureProject } from './raterActions';
 
-export const INVITE_QUERY_PARAM = 'invite';
+const INVITE_QUERY_PARAM = 'invite';
 
 let inviteFromUrl: string | null | undefined;
 

@@ -16,9 +16,9 @@ const inviteToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an invitation token
 const secret = z.string().min(1).max(256);
 
 /** Where an invitation stands: open until used, revoked or past its expiry. */
-export const invitationStateSchema = z.enum(['open', 'used', 'revoked', 'expired']);
+const invitationStateSchema = z.enum(['open', 'used', 'revoked', 'expired']);
 
-export const invitationSchema = z.object({
+const invitationSchema = z.object({
   invitationId: z.string(),
   raterId: z.string(),
   name: z.string(),
@@ -33,7 +33,7 @@ export type Invitation = z.infer<typeof invitationSchema>;
  * A person as the admin screen lists them: `active` has a password, `invited` has none yet and an
  * open invitation, `no-password` has neither (they choose one at their first sign-in).
  */
-export const personSummarySchema = z.object({
+const personSummarySchema = z.object({
   raterId: z.string(),
   name: z.string(),
   role: roleSchema,

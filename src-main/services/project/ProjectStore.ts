@@ -39,6 +39,7 @@ import * as exporter from './exportProject';
 import * as identity from './identity';
 import * as invitations from './invitations';
 import { importBatch, type ImportBatchInput, type ImportBatchResult } from './importBatch';
+import { copyProject, type TransferReport } from './projectTransfer';
 import * as reviews from './reviews';
 import { isOpenEnrolment, setOpenEnrolment } from './enrolment';
 import { checkIntegrity, integrityFor, type IntegrityReport } from './integrity';
@@ -449,6 +450,15 @@ export class ProjectStore {
   }
   async versionsCsv(session: Session): Promise<string> {
     return await exporter.versionsCsv(this.ctx, await this.s(session));
+  }
+
+  /**
+   * Copies this whole project (every row, every annotation blob) into `target`, which must be
+   * empty, and checks the copy by digests and hashes (projectTransfer.ts): the push of a folder to a
+   * team database and the pull back. The operator's act on the command line, so no session.
+   */
+  async copyInto(target: ProjectStore): Promise<TransferReport> {
+    return await copyProject(this.ctx, target.ctx);
   }
 }
 

@@ -25,7 +25,7 @@ import { int, text, textOrNull, type Row } from './sqlite';
 /** How long a link works: a week covers a weekend and a slow mailbox, and is short enough to be forgotten safely. */
 export const INVITATION_VALID_MS = 7 * 24 * 60 * 60_000;
 
-export function tokenHash(token: string): string {
+function tokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
