@@ -5,7 +5,9 @@
  *   link, sets a password, is signed in, and its worklist holds only that case; the link then no
  *   longer works;
  * - the admin changes that person's role, and the change shows in the admin screen and, after a
- *   reload, in the person's own tab; the admin entry is not there for an annotator.
+ *   reload, in the person's own tab; the admin entry is not there for an annotator;
+ * - a revoked link says so; a password reset from the screen ends the person's session, and the new
+ *   password signs them in.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,4 +113,31 @@ test('the admin changes the role; the admin screen and the person’s own tab sh
 
   await invitee.reload();
   await expect(invitee.getByTestId('signed-in')).toHaveAttribute('data-role', 'reviewer');
+});
+
+test('the admin revokes an open invitation and resets a password; the link and the old sessions stop working', async ({ browser }) => {
+  const dialog = admin.getByTestId('admin-dialog');
+  await dialog.getByTestId('admin-invite-name').fill('Rex Revoked');
+  await dialog.getByTestId('admin-invite-create').click();
+  const revokedLink = dialog.getByTestId('admin-invite-link');
+  await expect(revokedLink).toHaveValue(/invite=/);
+  const rexLink = await revokedLink.inputValue();
+  await dialog.getByRole('button', { name: 'Revoke the invitation of Rex Revoked' }).click();
+  await expect(dialog.locator('[data-testid="admin-invitation"][data-name="Rex Revoked"]')).toHaveCount(0);
+  const rex = await freshPage(browser);
+  await rex.goto(rexLink);
+  await expect(rex.getByTestId('invitation-problem')).toContainText('this invitation was revoked');
+  await rex.context().close();
+
+  const row = dialog.locator(`[data-testid="admin-person"][data-name="${INVITED}"]`);
+  await row.getByRole('button', { name: `Reset the password of ${INVITED}` }).click();
+  await row.getByRole('textbox', { name: `New password or PIN for ${INVITED}` }).fill('a reset password');
+  await row.getByRole('button', { name: 'Set' }).click();
+  await expect(row.getByRole('button', { name: `Reset the password of ${INVITED}` })).toBeVisible();
+  // The reset ended the person's session: a reload shows the sign-in, and the new password works.
+  await invitee.reload();
+  await invitee.locator(`[data-testid="identity-item"][data-name="${INVITED}"]`).click();
+  await invitee.getByTestId('sign-in-secret').fill('a reset password');
+  await invitee.getByTestId('sign-in-submit').click();
+  await expect(invitee.getByTestId('signed-in')).toContainText(INVITED);
 });
