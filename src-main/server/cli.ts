@@ -23,11 +23,16 @@ import { parseArgs } from 'node:util';
 import { createBackend } from './backend';
 import { ListenRefused, planListen, type ListenPlan } from './listenAddress';
 import { startBrowserServer } from './httpServer';
+import { runTransfer } from './transferCli';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const USAGE = `Usage: npm run start:web -- [--port <n>] [--project <folder>] [--renderer <dir>] [--data-dir <dir>] [--memory-budget-mb <n>] [--dicomweb <url>]
        npm run serve -- --listen <host:port> --database postgres://… [--tls-cert <pem> --tls-key <pem>] [--dicomweb <url>] [--project <folder>]`;
+
+function appVersion(): string {
+  return (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -86,10 +91,9 @@ async function main(): Promise<void> {
   }
   if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database))
     fail(`--database must be a PostgreSQL URL (postgres://user@host:port/database), got "${values.database}".`);
-  const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const backend = await createBackend({
     mode: 'browser',
-    version,
+    version: appVersion(),
     projectDir: path.resolve(values.project),
     rendererDir: path.resolve(values.renderer),
     dataDir: path.resolve(values['data-dir']),
@@ -122,7 +126,18 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`Quorum browser mode failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+// `serve -- push|pull …` moves a project between a folder and a team database (transferCli.ts).
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'push' || command === 'pull') {
+  runTransfer(command, rest, appVersion()).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${command} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+} else
+  main().catch((e: unknown) => {
+    process.stderr.write(`Quorum browser mode failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });

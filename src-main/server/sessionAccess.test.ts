@@ -240,8 +240,20 @@ describe('saves name their parent (finding 7)', () => {
 });
 
 describe('permission before work, on every channel (finding 6)', () => {
-  /** What the sign-in screen needs before anyone has a session; everything else needs one. */
-  const PUBLIC = new Set(['app.info', 'project.listCases', 'project.open', 'rater.identities', 'rater.create', 'rater.signIn']);
+  /**
+   * What the sign-in screen needs before anyone has a session, and an invitation link's two steps
+   * (their token is the credential: invitations.test.ts); everything else needs one.
+   */
+  const PUBLIC = new Set([
+    'app.info',
+    'project.listCases',
+    'project.open',
+    'rater.identities',
+    'rater.create',
+    'rater.signIn',
+    'invitation.inspect',
+    'invitation.accept',
+  ]);
   const guarded = Object.keys(contract)
     .map((c) => c.slice('quorum:'.length))
     .filter((c) => !PUBLIC.has(c));

@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { CaseDescriptor, CaseEntry, QuorumApi, Result } from '../../src-shared/api/contract';
 import { volumeUrl } from '../../src-shared/api/transport';
 import type { Volume, VoxelDataType } from '../../src-shared/volume/types';
+import { createAdminHandlers } from './apiAdmin';
 import { createDicomWebHandlers } from './apiDicomWeb';
 import { createEvaluationHandlers } from './apiEvaluation';
 import { createInferenceResultHandlers } from './apiInferenceResults';
@@ -216,6 +217,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     ...createStudyHandlers(ctx.projects),
     ...createEvaluationHandlers(ctx.projects),
     ...createLabelHandlers(ctx.projects),
+    ...createAdminHandlers(ctx.projects),
     ...createDicomWebHandlers({
       baseUrl: ctx.dicomwebUrl,
       projects: ctx.projects,

@@ -108,6 +108,16 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   'quorum:labels.get': EVERY_ROLE,
   'quorum:labels.set': ADMINS,
 
+  // The admin screen (issue 13). The holder of an invitation link has no password yet: the token
+  // (32 random bytes, one use) is the credential, checked by the store.
+  'quorum:admin.people': ADMINS,
+  'quorum:invitation.create': ADMINS,
+  'quorum:invitation.list': ADMINS,
+  'quorum:invitation.revoke': ADMINS,
+  'quorum:invitation.inspect': ANYONE,
+  'quorum:invitation.accept': ANYONE,
+  'quorum:projectCase.unassign': ADMINS,
+
   'quorum:study.options': ADMINS,
   'quorum:study.validate': ADMINS,
   'quorum:study.create': ADMINS,

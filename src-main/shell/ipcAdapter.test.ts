@@ -9,6 +9,7 @@ import { createStudyHandlers } from '../services/study/apiStudy';
 import { createProjectHandlers } from '../services/apiProject';
 import { createInferenceResultHandlers } from '../services/apiInferenceResults';
 import { createNativeInferenceHandlers } from '../services/nativeInference/apiNativeInference';
+import { createAdminHandlers } from '../services/apiAdmin';
 import { createLabelHandlers } from '../services/apiLabels';
 import { createEvaluationHandlers } from '../services/apiEvaluation';
 import { createSequenceHandlers } from '../services/caseSequences';
@@ -58,6 +59,7 @@ const channels: QuorumApi = {
   ...createStudyHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createEvaluationHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createLabelHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
+  ...createAdminHandlers(createProjectHost({ appVersion: 'test', defaultProjectDir: '/nonexistent/quorum-project' })),
   ...createNativeInferenceHandlers({
     native: { unavailable: 'not in this test' },
     models: { load: async () => fail('not-found', 'no') },

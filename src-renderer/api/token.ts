@@ -5,7 +5,8 @@
  */
 import { TOKEN_QUERY_PARAM } from '../../src-shared/api/transport';
 
-const STORAGE_KEY = 'quorum.token';
+/** Where this tab keeps the launch token (an invitation link made here carries it: adminActions.ts). */
+export const TOKEN_STORAGE_KEY = 'quorum.token';
 
 export interface TokenEnvironment {
   location: Pick<Location, 'href'>;
@@ -18,10 +19,10 @@ export function captureToken(env: TokenEnvironment): string | null {
   const url = new URL(env.location.href);
   const fromUrl = url.searchParams.get(TOKEN_QUERY_PARAM);
   if (fromUrl !== null && fromUrl.length > 0) {
-    env.storage.setItem(STORAGE_KEY, fromUrl);
+    env.storage.setItem(TOKEN_STORAGE_KEY, fromUrl);
     url.searchParams.delete(TOKEN_QUERY_PARAM);
     env.history.replaceState(env.history.state, '', url.pathname + url.search + url.hash);
     return fromUrl;
   }
-  return env.storage.getItem(STORAGE_KEY);
+  return env.storage.getItem(TOKEN_STORAGE_KEY);
 }

@@ -10,6 +10,7 @@ import { loadIdentities } from '../state/raterActions';
 import { applyEditTool, onContourRefused, onOwnLabelmapEdited } from '../viewer/annotationSession';
 import { onThresholdRange } from '../viewer/editToolClasses';
 import { onVolumeShown } from '../viewer/viewerSession';
+import { AdminButton } from './AdminDialog';
 import { AnnotatePanel } from './AnnotatePanel';
 import { ArchiveButton } from './ArchiveDialog';
 import { ArchiveStoreButton } from './ArchiveStoreDialog';
@@ -102,6 +103,7 @@ export function AnnotationSection() {
       {signedIn?.role === 'admin' && <ArchiveButton />}
       <ArchiveStoreButton />
       {signedIn?.role === 'admin' && <LabelsButton />}
+      {signedIn?.role === 'admin' && <AdminButton />}
       <SecretReset />
       {message && (
         <div className={message.error ? 'annotation-message error' : 'annotation-message'} data-testid="annotation-message" role="status">

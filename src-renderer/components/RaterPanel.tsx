@@ -1,10 +1,13 @@
 /**
  * Sign-in: choose your name and give your password or PIN (a person without one yet chooses it
- * here, twice), or create an identity with its secret; once signed in, who and which mode.
+ * here, twice), or create an identity with its secret; once signed in, who and which mode. A page
+ * opened from an invitation link first asks for the invited person's new password.
  */
 import { useState } from 'react';
 import { useAnnotationState, type Identity } from '../state/annotationState';
+import { takeInviteFromUrl } from '../state/adminActions';
 import { chooseMode, createIdentity, signIn, signOut } from '../state/raterActions';
+import { InvitationAccept } from './InvitationAccept';
 
 export function RaterPanel() {
   const identities = useAnnotationState((s) => s.identities);
@@ -13,6 +16,8 @@ export function RaterPanel() {
   // For tests: the own layer has (re)mounted, so an edit tool picked meanwhile is now bound.
   const layerMounts = useAnnotationState((s) => s.ownLayerMounts);
   const [chosen, setChosen] = useState<Identity | null>(null);
+  // A page opened from an invitation link asks for the new password first.
+  const [invite, setInvite] = useState(takeInviteFromUrl);
 
   if (signedIn) {
     return (
@@ -35,6 +40,7 @@ export function RaterPanel() {
       </div>
     );
   }
+  if (invite) return <InvitationAccept inviteToken={invite} onDone={() => setInvite(null)} />;
   if (chosen) return <SecretForm key={chosen.name} identity={chosen} onDone={() => setChosen(null)} />;
   return (
     <div className="rater-panel" data-testid="sign-in" data-loaded={identities !== null}>

@@ -66,6 +66,15 @@ export async function signIn(name: string, secret: string, setSecret: boolean): 
   return true;
 }
 
+/** Opens an invitation link's account: sets the person's password, uses the link up and signs them in. */
+export async function acceptInvitation(inviteToken: string, secret: string): Promise<string | null> {
+  if (!(await ensureProject())) return 'The project could not be opened.';
+  const r = await getApi()['quorum:invitation.accept']({ token: inviteToken, secret });
+  if (!r.ok) return r.error.message;
+  await startSession(r.value.token, r.value.session, r.value.name);
+  return null;
+}
+
 /** After a reload: resumes the tab's session if the server still knows its token, or forgets it. */
 export async function resumeSession(token: string): Promise<void> {
   if (!(await ensureProject())) return;

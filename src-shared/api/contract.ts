@@ -9,6 +9,7 @@
 import { z } from '../zod';
 import { ERROR_CODES } from '../errors';
 import { sequenceKindSchema } from '../project/schemas';
+import { adminChannels } from './adminChannels';
 import { dicomwebChannels } from './dicomwebChannels';
 import { evaluationChannels } from './evaluationChannels';
 import { inferenceChannels } from './inferenceChannels';
@@ -150,6 +151,8 @@ export const contract = {
   ...dicomwebChannels,
   /** The project's label table (issue 14): see labelChannels.ts. */
   ...labelChannels,
+  /** The admin screen: people, invitation links, unassigning (issue 13): see adminChannels.ts. */
+  ...adminChannels,
 } as const;
 
 export type Contract = typeof contract;

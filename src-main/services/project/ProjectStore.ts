@@ -25,6 +25,7 @@ import type {
   Role,
   Session,
 } from '../../../src-shared/project/types';
+import type { Invitation, PersonSummary } from '../../../src-shared/api/adminChannels';
 import { mayManageProject } from '../../../src-shared/project/blinding';
 import { sqliteAccounts } from './accounts';
 import { changeSecret, createPerson } from './accountSetup';
@@ -36,7 +37,9 @@ import { markSeeded, peopleCount, ratersWithVersions, seededRaterIds } from './d
 import { fail, ProjectError } from './errors';
 import * as exporter from './exportProject';
 import * as identity from './identity';
+import * as invitations from './invitations';
 import { importBatch, type ImportBatchInput, type ImportBatchResult } from './importBatch';
+import { copyProject, type TransferReport } from './projectTransfer';
 import * as reviews from './reviews';
 import { isOpenEnrolment, setOpenEnrolment } from './enrolment';
 import { checkIntegrity, integrityFor, type IntegrityReport } from './integrity';
@@ -45,6 +48,7 @@ import { migrate, type MigrationResult } from './migrate';
 import * as modelResults from './modelResults';
 import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './ownerLock';
 import { MIGRATIONS, type Migration } from './schema';
+import { hashSecret } from './secrets';
 import { authenticate, type SignInPolicy, type SignInRequest } from './signIn';
 import { Db, text } from './sqlite';
 import { SqlitePort } from './dbPort';
@@ -262,6 +266,38 @@ export class ProjectStore {
   async assign(session: Session, raterId: string, caseId: string): Promise<void> {
     await cases.assign(this.ctx, await this.s(session), raterId, caseId);
   }
+  async unassign(session: Session, raterId: string, caseId: string): Promise<void> {
+    await cases.unassign(this.ctx, await this.s(session), raterId, caseId);
+  }
+
+  // Invitations and the admin screen (invitations.ts); `nowMs` is the host's clock (expiry)
+  async createInvitation(
+    session: Session,
+    input: { name: string; role: Role },
+    nowMs: number,
+  ): Promise<{ invitation: Invitation; token: string }> {
+    return await invitations.createInvitation(this.ctx, await this.s(session), input, nowMs);
+  }
+  async listInvitations(session: Session, nowMs: number): Promise<Invitation[]> {
+    return await invitations.listInvitations(this.ctx, await this.s(session), nowMs);
+  }
+  async revokeInvitation(session: Session, invitationId: string, nowMs: number): Promise<Invitation> {
+    return await invitations.revokeInvitation(this.ctx, await this.s(session), invitationId, nowMs);
+  }
+  /** Before any session: whom a link's token invites, or why it no longer works. */
+  async inspectInvitation(token: string, nowMs: number): Promise<Pick<Invitation, 'name' | 'role' | 'expiresAt'>> {
+    return await invitations.inspectInvitation(this.ctx, token, nowMs);
+  }
+  /** Before any session: sets the invited person's secret and uses the invitation up; their Session. */
+  async acceptInvitation(token: string, secret: string, nowMs: number): Promise<Session> {
+    // The token first: an unknown or spent link costs no scrypt work.
+    await invitations.inspectInvitation(this.ctx, token, nowMs);
+    const raterId = await invitations.acceptInvitation(this.ctx, token, await hashSecret(secret), nowMs);
+    return await identity.resolveSession(this.ctx, { raterId, role: 'annotator' });
+  }
+  async listPeople(session: Session, nowMs: number): Promise<PersonSummary[]> {
+    return await invitations.listPeople(this.ctx, await this.s(session), nowMs);
+  }
 
   /**
    * For services that keep their own tables in this database (reader studies,
@@ -414,6 +450,15 @@ export class ProjectStore {
   }
   async versionsCsv(session: Session): Promise<string> {
     return await exporter.versionsCsv(this.ctx, await this.s(session));
+  }
+
+  /**
+   * Copies this whole project (every row, every annotation blob) into `target`, which must be
+   * empty, and checks the copy by digests and hashes (projectTransfer.ts): the push of a folder to a
+   * team database and the pull back. The operator's act on the command line, so no session.
+   */
+  async copyInto(target: ProjectStore): Promise<TransferReport> {
+    return await copyProject(this.ctx, target.ctx);
   }
 }
 

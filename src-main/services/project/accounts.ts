@@ -20,6 +20,8 @@ export interface Account {
   readonly failedAttempts: number;
   /** Attempts are refused until then (epoch ms); null when not locked. */
   readonly lockedUntilMs: number | null;
+  /** An invitation not used or revoked yet (invitations.ts): the link, not a first sign-in, sets the secret. */
+  readonly invited: boolean;
 }
 
 export interface AccountStore {
@@ -54,10 +56,12 @@ function toAccount(r: Row): Account {
     secretHash: textOrNull(r, 'secret_hash'),
     failedAttempts: r.failed_attempts === null ? 0 : int(r, 'failed_attempts'),
     lockedUntilMs: lockedUntil === null || lockedUntil === undefined ? null : Number(lockedUntil),
+    invited: int(r, 'invited') === 1,
   };
 }
 
-const SELECT = `SELECT r.rater_id, r.name, a.secret_hash, a.failed_attempts, a.locked_until_ms
+const SELECT = `SELECT r.rater_id, r.name, a.secret_hash, a.failed_attempts, a.locked_until_ms,
+    CASE WHEN EXISTS (SELECT 1 FROM invitations i WHERE i.rater_id = r.rater_id AND i.used_at IS NULL AND i.revoked_at IS NULL) THEN 1 ELSE 0 END AS invited
   FROM raters r LEFT JOIN accounts a ON a.rater_id = r.rater_id WHERE r.kind = 'human'`;
 
 /** The SQLite implementation over an open project. */

@@ -333,6 +333,16 @@ export async function assign(ctx: StoreContext, actor: Session, raterId: string,
   });
 }
 
+/** Takes a case away from a rater: they no longer see or annotate it; their versions stay (append-only). */
+export async function unassign(ctx: StoreContext, actor: Session, raterId: string, caseId: string): Promise<void> {
+  if (!mayManageProject(actor.role)) fail('forbidden', 'only an admin can unassign cases');
+  await ctx.db.transaction(async () => {
+    const removed = await ctx.db.run('DELETE FROM assignments WHERE rater_id = ? AND case_id = ?', [raterId, caseId]);
+    if (removed.changes === 0) fail('not-found', `rater ${raterId} is not assigned to case ${caseId}`);
+    await appendAudit(ctx, { actorRaterId: actor.raterId, action: 'case.unassign', caseId, subjectId: raterId });
+  });
+}
+
 /** Raters assigned to a case (reviewers/admins only: who else works on a case is itself unblinding). */
 export async function assignedRaterIds(ctx: StoreContext, viewer: Session, caseId: string): Promise<string[]> {
   if (!seesAllRaters(viewer.role)) fail('forbidden', 'only reviewers and admins see who is assigned to a case');

@@ -27,7 +27,7 @@ export function makeContext(
 }
 
 /** Opaque ids: a readable prefix and 64 random bits, so ids cannot be guessed from one another. */
-export function newId(prefix: 'rater' | 'case' | 'series' | 'seq' | 'ver' | 'cmt' | 'flag' | 'proj'): string {
+export function newId(prefix: 'rater' | 'case' | 'series' | 'seq' | 'ver' | 'cmt' | 'flag' | 'proj' | 'inv'): string {
   return `${prefix}_${randomBytes(8).toString('hex')}`;
 }
 

@@ -21,6 +21,7 @@
 import { LABEL_PRESETS } from '../../../src-shared/project/labelTable';
 import type { MigrationResult } from './migrate';
 import type { PgPort } from './pgPort';
+import { INVITATIONS_SQL } from './schema';
 import { int } from './sqlite';
 
 export interface PgMigration {
@@ -301,6 +302,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ${LABEL_PRESETS.stroke.labels
         .map((l, ordinal) => `(${l.value}, ${ordinal}, ${sqlString(l.name)}, ${sqlString(l.colour)}, ${l.uncertain ? 1 : 0})`)
         .join(',\n      ')};`,
+  },
+  {
+    version: 8,
+    description: 'invitations: one-time links (sha256 of the token only) that let a person set their password',
+    // The same table as SQLite's (BIGINT is an INTEGER there); a token's hash is checked as hex here.
+    sql: `${INVITATIONS_SQL}
+    ALTER TABLE invitations ADD CONSTRAINT invitations_token_hex CHECK (token_sha256 ${HASH});`,
   },
 ];
 

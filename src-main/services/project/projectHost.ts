@@ -40,6 +40,8 @@ export interface ProjectHost {
   /** The open project, opening the default one on first use. */
   current(): Promise<ProjectStore>;
   readonly sessions: SessionRegistry;
+  /** The host's clock (epoch ms): session and invitation expiry. */
+  readonly nowMs: () => number;
   /** Checks a name and secret against the open project and issues a session token. */
   signIn(req: SignInRequest): Promise<{ token: string; session: Session; name: string }>;
   /** Sets a secret (accountSetup.ts); the person's other sessions end. */
@@ -97,6 +99,7 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
     open,
     current,
     sessions,
+    nowMs,
     async signIn(req) {
       const s = await (await current()).authenticate(req, nowMs, signInPolicy);
       // The store may have been switched while scrypt ran: the session must belong to the open project.

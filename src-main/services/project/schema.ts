@@ -363,5 +363,34 @@ const sequences: Migration = {
   },
 };
 
+/**
+ * Invitations (issue 13): an admin invites a person with a role; the link carries a one-time token
+ * of 32 random bytes of which only the sha256 is kept, so a copy of the database cannot be turned
+ * into working links. `used_at` and `revoked_at` end it; `expires_at_ms` is epoch ms.
+ */
+export const INVITATIONS_SQL = `
+  CREATE TABLE invitations (
+    invitation_id TEXT PRIMARY KEY,
+    token_sha256  TEXT NOT NULL UNIQUE CHECK (length(token_sha256) = 64),
+    rater_id      TEXT NOT NULL REFERENCES raters(rater_id),
+    role          TEXT NOT NULL CHECK (role IN ('annotator', 'reviewer', 'admin')),
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL REFERENCES raters(rater_id),
+    expires_at_ms BIGINT NOT NULL,
+    used_at       TEXT,
+    revoked_at    TEXT,
+    revoked_by    TEXT REFERENCES raters(rater_id),
+    CHECK (used_at IS NULL OR revoked_at IS NULL)
+  );
+  CREATE INDEX invitations_by_rater ON invitations (rater_id);`;
+
+const invitations: Migration = {
+  version: 8,
+  description: 'invitations: one-time links (sha256 of the token only) that let a person set their password',
+  up(db) {
+    db.exec(INVITATIONS_SQL);
+  },
+};
+
 /** Every migration Quorum knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions, accounts, sequences, labelTableMigration];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions, accounts, sequences, labelTableMigration, invitations];

@@ -34,6 +34,9 @@ export async function authenticate(accounts: AccountStore, req: SignInRequest, n
   // Names are public (the sign-in picker lists them), so saying that one is unknown reveals nothing.
   const account = (await accounts.findByName(req.name)) ?? fail('forbidden', `nobody named "${req.name}" is in this project`);
   if (account.secretHash === null) {
+    // Whoever knows an invited person's name must not claim the account before the link is opened.
+    if (account.invited)
+      fail('forbidden', `${account.name} was invited: open the invitation link to set a password, or ask an admin for a new one`);
     if (!req.setSecret) fail('forbidden', `${account.name} has no password yet: choose one to sign in for the first time`);
     const hash = await hashSecret(req.secret);
     // Two first sign-ins racing: the first to store its secret wins, the other must sign in with it.

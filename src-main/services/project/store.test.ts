@@ -39,6 +39,7 @@ describe('schema and migrations', () => {
       'audit_log',
       'cases',
       'inference_results',
+      'invitations',
       'label_table',
       'project_meta',
       'raters',

@@ -1,0 +1,81 @@
+/**
+ * "Set your password": what a page opened from an invitation link shows instead of the sign-in
+ * picker. It names the invited person (or says why the link no longer works), takes the new
+ * password twice, and accepting signs the person in; the link is then used up.
+ */
+import { useEffect, useState } from 'react';
+import { inspectInvitation } from '../state/adminActions';
+import { acceptInvitation } from '../state/raterActions';
+
+export function InvitationAccept(props: { inviteToken: string; onDone(): void }) {
+  const { inviteToken, onDone } = props;
+  const [whom, setWhom] = useState<{ name: string; role: string } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [secret, setSecret] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void inspectInvitation(inviteToken).then((r) => (r.ok ? setWhom(r.value) : setProblem(r.message)));
+  }, [inviteToken]);
+
+  const mismatch = confirm.length > 0 && confirm !== secret;
+  return (
+    <form
+      className="rater-panel"
+      data-testid="invitation-accept"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!secret || confirm !== secret) return;
+        setBusy(true);
+        void acceptInvitation(inviteToken, secret).then((why) => {
+          setBusy(false);
+          if (why === null) onDone();
+          else setProblem(why);
+        });
+      }}
+    >
+      <h3>Set your password</h3>
+      {whom && (
+        <p data-testid="invitation-name">
+          {whom.name} <span className="muted">({whom.role})</span>: choose a password (8+ characters) or PIN (6+ digits).
+        </p>
+      )}
+      {problem && (
+        <p className="model-error" role="alert" data-testid="invitation-problem">
+          {problem}
+        </p>
+      )}
+      {whom && (
+        <>
+          <input
+            type="password"
+            data-testid="invitation-secret"
+            aria-label="New password or PIN"
+            placeholder="New password or PIN"
+            autoComplete="new-password"
+            autoFocus
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+          />
+          <input
+            type="password"
+            data-testid="invitation-secret-confirm"
+            aria-label="Repeat it"
+            placeholder="Repeat it"
+            autoComplete="new-password"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+          />
+          {mismatch && <p className="muted">The two entries differ.</p>}
+          <button type="submit" data-testid="invitation-submit" disabled={busy || !secret || confirm !== secret}>
+            Set and sign in
+          </button>
+        </>
+      )}
+      <button type="button" data-testid="invitation-cancel" onClick={onDone}>
+        Back to sign-in
+      </button>
+    </form>
+  );
+}
