@@ -16,7 +16,7 @@ import { stopTimeOnTask } from './worklistTime';
 let opened: Promise<boolean> | null = null;
 
 /** Opens the app's own project (the demo cases) once per page. */
-function ensureProject(): Promise<boolean> {
+export function ensureProject(): Promise<boolean> {
   opened ??= openProject();
   return opened;
 }
