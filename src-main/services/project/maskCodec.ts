@@ -9,6 +9,7 @@ import { isGzip, readNifti, writeNifti, type NiftiImage } from '../../../src-sha
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
 import { findInvalidLabels, type LabelValueSet } from '../../../src-shared/project/labels';
 import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { VoxelArray } from '../../../src-shared/volume/types';
 import { gunzipCapped, PastCapError } from '../gunzipCapped';
 import { fail } from './errors';
 
@@ -27,7 +28,9 @@ function gzipDeterministic(raw: Uint8Array): Uint8Array {
 
 /** Uint8 labelmap → gzipped NIfTI-1. */
 export function encodeLabelmap(geometry: SeriesGeometry, labelmap: Uint8Array): Uint8Array {
-  return gzipDeterministic(writeNifti({ geometry, data: labelmap, description: 'Quorum labelmap 0 bg 1 lesion 2 uncertain' }, { gzip: false }));
+  return gzipDeterministic(
+    writeNifti({ geometry, data: labelmap, description: 'Quorum labelmap 0 bg 1 lesion 2 uncertain' }, { gzip: false }),
+  );
 }
 
 /** Float32 map (e.g. the soft consensus) → gzipped NIfTI-1, deterministic like encodeLabelmap. */
@@ -40,7 +43,12 @@ export function encodeFloatMap(geometry: SeriesGeometry, data: Float32Array, des
  * → gzipped NIfTI-1 with scl_slope 1/255, so readers get p in [0, 1]; intent 1001 (estimate).
  */
 export function encodeQuantisedProbability(geometry: SeriesGeometry, q: Uint8Array, volumeCount: number, description: string): Uint8Array {
-  return gzipDeterministic(writeNifti({ geometry, data: q, volumeCount, sclSlope: 1 / 255, sclInter: 0, description, calMin: 0, calMax: 1, intentCode: 1001 }, { gzip: false }));
+  return gzipDeterministic(
+    writeNifti(
+      { geometry, data: q, volumeCount, sclSlope: 1 / 255, sclInter: 0, description, calMin: 0, calMax: 1, intentCode: 1001 },
+      { gzip: false },
+    ),
+  );
 }
 
 /**
@@ -80,19 +88,30 @@ function parse(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): N
 export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName: string, allowed: LabelValueSet): Uint8Array {
   const img = parse(bytes, expected, fileName);
   if (img.volumeCount !== 1) {
-    fail('bad-geometry', `${fileName} holds ${img.volumeCount} volumes; a mask must be one 3D volume on the image grid ${JSON.stringify(expected.dims)}`);
+    fail(
+      'bad-geometry',
+      `${fileName} holds ${img.volumeCount} volumes; a mask must be one 3D volume on the image grid ${JSON.stringify(expected.dims)}`,
+    );
   }
   const problems = geometryMismatches(expected, img.geometry);
   if (problems.length > 0) {
-    fail('bad-geometry', `${fileName} does not match the case image: ${problems.join('; ')}. Resample the mask onto the image grid before importing.`);
+    fail(
+      'bad-geometry',
+      `${fileName} does not match the case image: ${problems.join('; ')}. Resample the mask onto the image grid before importing.`,
+    );
   }
-  const bad = findInvalidLabels(img.data, allowed);
+  refuseUnknownLabels(img.data, allowed, fileName);
+  return img.data instanceof Uint8Array ? img.data : Uint8Array.from(img.data);
+}
+
+/** Refuses (`bad-labels`) a mask holding a value outside `allowed`, naming the values found; `name` says which mask. */
+export function refuseUnknownLabels(data: VoxelArray, allowed: LabelValueSet, name: string): void {
+  const bad = findInvalidLabels(data, allowed);
   if (bad) {
     fail(
       'bad-labels',
-      `${fileName} has ${bad.count} voxel(s) with values outside ${bad.allowed} (found ${bad.examples.join(', ')}); ` +
+      `${name} has ${bad.count} voxel(s) with values outside ${bad.allowed} (found ${bad.examples.join(', ')}); ` +
         "a mask of this project holds 0 background and the values of the project's label table",
     );
   }
-  return img.data instanceof Uint8Array ? img.data : Uint8Array.from(img.data);
 }
