@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { LABEL_PRESETS, labelRgb, type LabelEntry } from '../src-shared/project/labelTable';
-import { brushStroke, signInAs, signOut } from './helpers/annotate';
+import { signInAs, signOut } from './helpers/annotate';
 import { colouredMean, colouredPixels, type Region } from './helpers/colouredPixels';
+import { paintLabelsAndSubmit, pickLabelPreset } from './helpers/labels';
 import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
@@ -53,40 +54,16 @@ function leansLike(drawn: readonly [number, number, number], label: LabelEntry):
 }
 
 test('the admin picks the core/penumbra preset in the Labels dialog', async () => {
-  await signInAs(page, 'Ada Admin');
-  await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', 'admin');
-  await page.getByTestId('labels-open').click();
-  const dialog = page.getByTestId('labels-dialog');
-  await expect(dialog).toBeVisible();
-  await dialog.getByTestId('labels-preset').selectOption('core-penumbra');
-  await expect(dialog.getByRole('textbox', { name: 'Name of label 2' })).toHaveValue(PENUMBRA.name);
-  await dialog.getByTestId('labels-save').click();
-  await expect(dialog).toHaveCount(0);
-  const admin = await api.signInAs('Ada Admin');
-  expect(await api.call('labels.get', { session: admin })).toEqual(LABEL_PRESETS['core-penumbra'].labels);
-  await signOut(page);
+  await pickLabelPreset(page, api, 'core-penumbra');
 });
 
 test('a rater paints core (key 1) and penumbra (key 2) in two places and submits both values', async () => {
   await signInAs(page, 'Alice Annotator');
   await openDwi();
-  await expect(page.getByTestId(`label-${CORE.value}`)).toContainText(CORE.name);
-  await expect(page.getByTestId(`label-${PENUMBRA.value}`)).toContainText(PENUMBRA.name);
-  await page.keyboard.press('d');
-  await expect(page.getByTestId('tool-brush')).toHaveClass(/on/);
-  await page.keyboard.press('1');
-  await expect(page.getByTestId(`label-${CORE.value}`)).toHaveClass(/on/);
-  await brushStroke(page, 'axial', CORE_REGION);
-  await page.keyboard.press('2');
-  await expect(page.getByTestId(`label-${PENUMBRA.value}`)).toHaveClass(/on/);
-  await brushStroke(page, 'axial', PENUMBRA_REGION);
-  await expect.poll(() => colouredPixels(page, 'axial', PENUMBRA_REGION)).toBeGreaterThan(20);
-
-  const status = page.getByTestId('annotation-status');
-  await page.getByTestId('submit-annotation').click();
-  await expect(status).toHaveAttribute('data-status', 'submitted');
-  submitted = (await status.getAttribute('data-version')) ?? '';
-  expect(submitted).toMatch(/^ver_/);
+  submitted = await paintLabelsAndSubmit(page, [
+    { label: CORE, region: CORE_REGION },
+    { label: PENUMBRA, region: PENUMBRA_REGION },
+  ]);
 
   const lm = await api.readLabelmap(await api.signInAs('Ada Admin'), submitted);
   const counts = new Map<number, number>();
