@@ -21,10 +21,10 @@ import { makeRng } from '../demo-cohort/random';
 export const CORE_PENUMBRA_SEED = 20261207;
 
 /** The label values of the core/penumbra preset (src-shared/project/labelTable.ts). */
-export const CORE = 1;
-export const PENUMBRA = 2;
+const CORE = 1;
+const PENUMBRA = 2;
 
-export interface CorePenumbraRater {
+interface CorePenumbraRater {
   name: string;
   /** The mask's file name, without `.nii.gz`. */
   file: string;
@@ -51,7 +51,7 @@ const EDGE = 6;
 /** Beyond this normalised distance w < 0.01: the bounding box of the work. */
 const REACH = 1 + Math.log(99) / EDGE;
 
-export interface CorePenumbraCase {
+interface CorePenumbraCase {
   /** The CT with the synthetic core and penumbra, Int16 HU on the CT's grid. */
   image: Int16Array;
   centreVoxel: Vec3;

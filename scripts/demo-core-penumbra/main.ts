@@ -22,7 +22,7 @@ import { CORE_PENUMBRA_RATERS, CORE_PENUMBRA_SEED, generateCorePenumbra, labelVo
 const repo = path.resolve(import.meta.dirname, '..', '..');
 const CT = path.join(repo, 'data-cache', 'ct', 'cranium.nii.gz');
 const IMAGE = 'ct-core-penumbra.nii.gz';
-export const CASE_NAME = 'Head CT · synthetic infarct core and penumbra';
+const CASE_NAME = 'Head CT · synthetic infarct core and penumbra';
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);

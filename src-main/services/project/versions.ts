@@ -104,7 +104,7 @@ function refuseEmptySubmit(labelmap: Uint8Array): void {
 }
 
 /** What a new version holds. */
-export type VersionContent =
+type VersionContent =
   /**
    * A mask: its values are checked against the label table as the write transaction reads it, then
    * `bytes` (its encoding, or the imported file verbatim) are stored. `name` says which mask in a
@@ -116,7 +116,7 @@ export type VersionContent =
   /** The explicit "no lesion" answer: no file. */
   | { kind: 'no-lesion' };
 
-export interface NewVersion {
+interface NewVersion {
   caseId: string;
   raterId: string;
   /** null: the app itself (no session), e.g. seeded demo results. */
