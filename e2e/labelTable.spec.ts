@@ -14,7 +14,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { LABEL_PRESETS, labelRgb, type LabelEntry } from '../src-shared/project/labelTable';
 import { signInAs, signOut } from './helpers/annotate';
 import { colouredMean, colouredPixels, type Region } from './helpers/colouredPixels';
-import { chooseLabelPreset, labelDice, paintLabels, submitAnnotation } from './helpers/labels';
+import { labelDice, paintLabelsAndSubmit, pickLabelPreset } from './helpers/labels';
 import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
@@ -54,23 +54,16 @@ function leansLike(drawn: readonly [number, number, number], label: LabelEntry):
 }
 
 test('the admin picks the core/penumbra preset in the Labels dialog', async () => {
-  await signInAs(page, 'Ada Admin');
-  await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', 'admin');
-  await chooseLabelPreset(page, api, 'Ada Admin', 'core-penumbra');
-  await signOut(page);
+  await pickLabelPreset(page, api, 'core-penumbra');
 });
 
 test('a rater paints core (key 1) and penumbra (key 2) in two places and submits both values', async () => {
   await signInAs(page, 'Alice Annotator');
   await openDwi();
-  await expect(page.getByTestId(`label-${CORE.value}`)).toContainText(CORE.name);
-  await expect(page.getByTestId(`label-${PENUMBRA.value}`)).toContainText(PENUMBRA.name);
-  await paintLabels(page, [
-    { label: CORE.value, region: CORE_REGION },
-    { label: PENUMBRA.value, region: PENUMBRA_REGION },
+  submitted = await paintLabelsAndSubmit(page, [
+    { label: CORE, region: CORE_REGION },
+    { label: PENUMBRA, region: PENUMBRA_REGION },
   ]);
-  await expect.poll(() => colouredPixels(page, 'axial', PENUMBRA_REGION)).toBeGreaterThan(20);
-  submitted = await submitAnnotation(page);
 
   const lm = await api.readLabelmap(await api.signInAs('Ada Admin'), submitted);
   const counts = new Map<number, number>();

@@ -15,7 +15,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { LABEL_PRESETS } from '../src-shared/project/labelTable';
 import { signInAs, signOut } from './helpers/annotate';
 import { parseExport } from './helpers/exportCsv';
-import { chooseLabelPreset, labelDice, paintLabels, submitAnnotation, type LabelStroke } from './helpers/labels';
+import { labelDice, paintLabelsAndSubmit, pickLabelPreset, type LabelStroke } from './helpers/labels';
 import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
@@ -33,15 +33,15 @@ const STROKES: ReadonlyArray<readonly [string, readonly LabelStroke[]]> = [
   [
     'Alice Annotator',
     [
-      { label: CORE.value, region: { x0: 0.3, y0: 0.3, x1: 0.45, y1: 0.4 } },
-      { label: PENUMBRA.value, region: { x0: 0.55, y0: 0.6, x1: 0.7, y1: 0.7 } },
+      { label: CORE, region: { x0: 0.3, y0: 0.3, x1: 0.45, y1: 0.4 } },
+      { label: PENUMBRA, region: { x0: 0.55, y0: 0.6, x1: 0.7, y1: 0.7 } },
     ],
   ],
   [
     'Bea Annotator',
     [
-      { label: CORE.value, region: { x0: 0.34, y0: 0.3, x1: 0.5, y1: 0.41 } },
-      { label: PENUMBRA.value, region: { x0: 0.6, y0: 0.6, x1: 0.74, y1: 0.71 } },
+      { label: CORE, region: { x0: 0.34, y0: 0.3, x1: 0.5, y1: 0.41 } },
+      { label: PENUMBRA, region: { x0: 0.6, y0: 0.6, x1: 0.74, y1: 0.71 } },
     ],
   ],
 ];
@@ -140,15 +140,11 @@ function count(m: Uint8Array, label: number): number {
 }
 
 test('the admin picks core/penumbra and two raters paint both labels differently', async () => {
-  await signInAs(page, ADMIN);
-  await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', 'admin');
-  await chooseLabelPreset(page, api, ADMIN, 'core-penumbra');
-  await signOut(page);
+  await pickLabelPreset(page, api, 'core-penumbra', ADMIN);
   for (const [rater, strokes] of STROKES) {
     await signInAs(page, rater);
     await openDwi();
-    await paintLabels(page, strokes);
-    await submitAnnotation(page);
+    await paintLabelsAndSubmit(page, strokes);
     await signOut(page);
   }
   const { masks } = await storedMasks();

@@ -3,13 +3,14 @@
  * Window A saves; window B, whose edits started from the older state, is refused with a conflict
  * and asked what to do. "Keep my edits" saves B's on top and keeps A's in the history; a window
  * that then chooses "load the newer version" shows it. No save silently wins, no work is lost
- * without being asked.
+ * without being asked. And one window never conflicts with itself: a Submit clicked while its own
+ * draft save is on its way is saved on top of that draft.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
-import { brushStroke, signInAs } from './helpers/annotate';
+import { brushStroke, signInAs, signOut } from './helpers/annotate';
 import { colouredPixels, type Region } from './helpers/colouredPixels';
 import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
@@ -118,4 +119,43 @@ test('a window that chooses to load the newer version shows it', async () => {
   const newest = (await windowB.getByTestId('annotation-status').getAttribute('data-version')) ?? '';
   await expect(windowA.getByTestId('annotation-status')).toHaveAttribute('data-version', newest);
   await expect(windowA.getByTestId('annotation-status')).toHaveAttribute('data-dirty', 'no');
+});
+
+test("one window's own saves never conflict: Submit while its draft is on its way is saved on top of it", async () => {
+  const page = windowB;
+  const rater = 'Bob Blinded';
+  await signOut(page);
+  await signInAs(page, rater);
+  await openCaseByName(page, /dwi|diffusion/i);
+  await waitForVolume(page);
+  await paint(page, A_REGION);
+  // The draft's request is held at the network until Submit has been clicked, so the two overlap
+  // whatever the machine's speed.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const sent: string[] = [];
+  await page.route('**/api/annotation.save', async (route) => {
+    const { status } = route.request().postDataJSON() as { status: string };
+    sent.push(status);
+    if (status === 'draft') await held;
+    await route.continue();
+  });
+  try {
+    await page.getByTestId('save-draft').click();
+    await expect.poll(() => sent).toEqual(['draft']);
+    await page.getByTestId('submit-annotation').click();
+    release();
+    await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'submitted');
+  } finally {
+    release();
+    await page.unroute('**/api/annotation.save');
+  }
+  await expect(page.getByTestId('save-conflict')).toHaveCount(0);
+  const admin = await api.signInAs('Ada Admin');
+  const raterId = (await api.call<Array<{ raterId: string; name: string }>>('rater.list', { session: admin })).find(
+    (r) => r.name === rater,
+  )?.raterId;
+  const versions = await api.call<Array<Version & { status: string }>>('annotation.list', { session: admin, raterId });
+  expect(versions.map((v) => v.status)).toEqual(['draft', 'submitted']);
+  expect(versions[1].parentVersionId).toBe(versions[0].versionId);
 });

@@ -3,6 +3,8 @@
 #   data-cache/ct/cranium.nii.gz                      real head CT, 256×256×108 HU, from Debian's
 #                                                     invesalius-examples (GPL-2: never commit it)
 #   data-cache/demo-cohort/                           the demo evaluation cohort (demo/README.md)
+#   data-cache/demo-core-penumbra/                    the multi-class demo project on the CT
+#                                                     (demo/README.md; GPL-2 like the CT)
 #   data-cache/debian-dicom/                          Debian's heudiconv (Apache-2.0) and
 #                                                     python3-pydicom (MIT) unpacked, not installed:
 #                                                     the DICOM corpus of the convert and mosaic tests
@@ -45,6 +47,9 @@ else
   # Keep the licence with the data (GPL-2): it must travel with any copy.
   cp "$work/x/usr/share/doc/invesalius-examples/copyright" "$out/cranium.COPYRIGHT"
 fi
+
+# The multi-class demo project (synthetic core and penumbra on the CT, two synthetic raters).
+npx tsx scripts/demo-core-penumbra/main.ts
 
 # Real scanner DICOM for the convert/mosaic tests (Siemens Prisma DWI mosaics, pydicom's CT_small):
 # the packages are only unpacked, so nothing of theirs is installed or run.

@@ -1,44 +1,48 @@
 /**
- * Multi-label projects (issue 14) as a user sets them up: the admin picks a label preset in the
- * Labels dialog, and a rater paints labels with their keys and submits. Shared by the specs that
- * need a project with several certain labels.
+ * Multi-label steps as a user takes them (issue 14): an admin picks a label preset; a rater paints
+ * labels by key and submits. Shared by the specs that need a project with several certain labels.
  */
 import { expect, type Page } from '@playwright/test';
-import { LABEL_PRESETS, type LabelPresetId } from '../../src-shared/project/labelTable';
-import { brushStroke } from './annotate';
-import type { Region } from './colouredPixels';
+import { LABEL_PRESETS, type LabelEntry, type LabelPresetId } from '../../src-shared/project/labelTable';
+import { brushStroke, signInAs, signOut } from './annotate';
+import { colouredPixels, type Region } from './colouredPixels';
 import type { ProjectApi } from './projectApi';
 
-/** Picks `preset` in the Labels dialog and saves it (an admin must be signed in); checks the stored table. */
-export async function chooseLabelPreset(page: Page, api: ProjectApi, admin: string, preset: LabelPresetId): Promise<void> {
+/** The admin (the project's first identity) picks `preset` in the Labels dialog and saves; checked through the API, then signed out. */
+export async function pickLabelPreset(page: Page, api: ProjectApi, preset: LabelPresetId, admin = 'Ada Admin'): Promise<void> {
+  await signInAs(page, admin);
+  await expect(page.getByTestId('signed-in')).toHaveAttribute('data-role', 'admin');
   await page.getByTestId('labels-open').click();
   const dialog = page.getByTestId('labels-dialog');
   await expect(dialog).toBeVisible();
   await dialog.getByTestId('labels-preset').selectOption(preset);
-  await expect(dialog.getByRole('textbox', { name: 'Name of label 1' })).toHaveValue(LABEL_PRESETS[preset].labels[0].name);
+  const second = LABEL_PRESETS[preset].labels[1];
+  await expect(dialog.getByRole('textbox', { name: 'Name of label 2' })).toHaveValue(second.name);
   await dialog.getByTestId('labels-save').click();
   await expect(dialog).toHaveCount(0);
   expect(await api.call('labels.get', { session: await api.signInAs(admin) })).toEqual(LABEL_PRESETS[preset].labels);
+  await signOut(page);
 }
 
+/**
+ * On the open case, the signed-in rater paints each stroke with the brush in its label (picked by
+ * its key, 1–9 in the picker's order) and submits; returns the submitted version's id.
+ */
 export interface LabelStroke {
-  readonly label: number;
+  readonly label: LabelEntry;
   readonly region: Region;
 }
 
-/** One brush stroke per entry on the axial view, each with its label picked by its key (1–9); the case must be open. */
-export async function paintLabels(page: Page, strokes: readonly LabelStroke[]): Promise<void> {
+export async function paintLabelsAndSubmit(page: Page, strokes: readonly LabelStroke[], view = 'axial'): Promise<string> {
   await page.keyboard.press('d');
   await expect(page.getByTestId('tool-brush')).toHaveClass(/on/);
-  for (const s of strokes) {
-    await page.keyboard.press(String(s.label));
-    await expect(page.getByTestId(`label-${s.label}`)).toHaveClass(/on/);
-    await brushStroke(page, 'axial', s.region);
+  for (const { label, region } of strokes) {
+    await expect(page.getByTestId(`label-${label.value}`)).toContainText(label.name);
+    await page.keyboard.press(String(label.value));
+    await expect(page.getByTestId(`label-${label.value}`)).toHaveClass(/on/);
+    await brushStroke(page, view, region);
+    await expect.poll(() => colouredPixels(page, view, region)).toBeGreaterThan(20);
   }
-}
-
-/** Submits the open case's annotation and returns the submitted version's id. */
-export async function submitAnnotation(page: Page): Promise<string> {
   const status = page.getByTestId('annotation-status');
   await page.getByTestId('submit-annotation').click();
   await expect(status).toHaveAttribute('data-status', 'submitted');

@@ -13,8 +13,8 @@ export interface SpecServer {
   page: Page;
 }
 
-export async function openSpecServer(browser: Browser, repoRoot: string): Promise<SpecServer> {
-  const server = await startServer(repoRoot);
+export async function openSpecServer(browser: Browser, repoRoot: string, options?: Parameters<typeof startServer>[1]): Promise<SpecServer> {
+  const server = await startServer(repoRoot, options);
   const api = projectApi(server.url);
   const page = await browser.newPage();
   await page.goto(server.url);

@@ -15,11 +15,13 @@ export type WorkerReply =
   | { readonly index: number; readonly ok: true; readonly result: unknown }
   | { readonly index: number; readonly ok: false; readonly badInput: boolean; readonly message: string };
 
-parentPort?.on('message', (req: WorkerRequest) => {
-  evaluateFiles(req.files, req.options)
-    .then(
-      (result): WorkerReply => ({ index: req.index, ok: true, result }),
-      (e: unknown): WorkerReply => ({ index: req.index, ok: false, badInput: e instanceof BadInput, message: (e as Error).message }),
-    )
-    .then((reply) => parentPort?.postMessage(reply));
-});
+async function answer(req: WorkerRequest): Promise<WorkerReply> {
+  try {
+    return { index: req.index, ok: true, result: await evaluateFiles(req.files, req.options) };
+  } catch (e) {
+    return { index: req.index, ok: false, badInput: e instanceof BadInput, message: (e as Error).message };
+  }
+}
+
+// `answer` never rejects (every failure becomes a reply) and a reply is plain data, so nothing is left unhandled.
+parentPort?.on('message', (req: WorkerRequest) => void answer(req).then((reply) => parentPort?.postMessage(reply)));

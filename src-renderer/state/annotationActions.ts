@@ -130,7 +130,18 @@ export function markEdited(): void {
   }, AUTOSAVE_MS);
 }
 
-async function saveOwn(status: VersionStatus, reason: string): Promise<AnnotationVersion | null> {
+/**
+ * Saves one at a time, each starting from the version the one before it made: a submit clicked
+ * while an autosave is still on its way would otherwise name the autosave's parent and be refused
+ * as a conflict with this window's own draft.
+ */
+function saveOwn(status: VersionStatus, reason: string): Promise<AnnotationVersion | null> {
+  const run = pendingSave.catch(() => undefined).then(() => saveOwnNow(status, reason));
+  pendingSave = run;
+  return run;
+}
+
+async function saveOwnNow(status: VersionStatus, reason: string): Promise<AnnotationVersion | null> {
   const { signedIn, currentCase, own, mode } = annotationStore.getState();
   const data = ownLabelmap();
   if (!signedIn || !currentCase || mode !== 'annotate' || !data) return null;
@@ -138,16 +149,13 @@ async function saveOwn(status: VersionStatus, reason: string): Promise<Annotatio
   autosaveTimer = null;
   const serialAtStart = editSerial;
   updateAnnotation({ own: { ...own, saving: true } });
-  const save = (async () =>
-    getApi()['quorum:annotation.save']({
-      session: signedIn.token,
-      caseId: currentCase.caseId,
-      labelmapGzBase64: await encodeLabelmap(data),
-      status,
-      parentVersionId: own.versionId,
-    }))();
-  pendingSave = save;
-  const r = await save;
+  const r = await getApi()['quorum:annotation.save']({
+    session: signedIn.token,
+    caseId: currentCase.caseId,
+    labelmapGzBase64: await encodeLabelmap(data),
+    status,
+    parentVersionId: own.versionId,
+  });
   const latest = annotationStore.getState().own;
   if (!r.ok) {
     // A stale parent: keep the edits on screen and ask (AnnotatePanel) instead of saving over the newer version.

@@ -420,6 +420,14 @@ export class ProjectStore {
   async setLabels(session: Session, table: LabelTable): Promise<LabelTable> {
     return await setLabelTable(this.ctx, await this.s(session), table);
   }
+  /** The table, read by the app itself (demo seeding, before any session). */
+  async labelsAsApp(): Promise<LabelTable> {
+    return await readLabelTable(this.ctx);
+  }
+  /** A table set by the app itself (a demo cohort's preset); audited with no actor, refused like an admin's edit. */
+  async setLabelsAsApp(table: LabelTable): Promise<LabelTable> {
+    return await setLabelTable(this.ctx, null, table);
+  }
 
   // Review sessions (issue 6): worklist, reviewer actions, time on task
   /** One row per rater × case the session may see (annotators: their own), filtered; progress over all rows. */

@@ -12,7 +12,10 @@
  *
  * It never throws: a missing or broken cohort is a note, and the demo's other cases still open.
  * The cohort is found through the demo manifest's `cohort` key (a path to cohort.json, relative to
- * the manifest), so only a folder that declares a cohort gets one.
+ * the manifest), so only a folder that declares a cohort gets one. Two generators write one:
+ * scripts/demo-cohort (the DWI cohort, demoCohortManifest.ts has its whole schema) and
+ * scripts/demo-core-penumbra (the multi-class CT case, whose masks need the core/penumbra label
+ * table, named by `labels`); the seeder reads only what it seeds (`seedableSchema`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,9 +23,54 @@ import { readNifti } from '../../../src-shared/nifti/index';
 import { inferenceProvenanceSchema } from '../../../src-shared/inference/provenance';
 import { quantiseProbabilities } from '../../../src-shared/inference/quantise';
 import type { CaseRecord, Session } from '../../../src-shared/project/types';
+import { LABEL_PRESETS, type LabelPresetId } from '../../../src-shared/project/labelTable';
+import { z } from '../../../src-shared/zod';
 import { MANIFEST_NAME } from '../projectScan';
-import { parseCohortManifest, type CohortCase, type CohortManifest } from './demoCohortManifest';
+import { COHORT_FORMAT } from './demoCohortManifest';
 import type { ProjectStore } from './ProjectStore';
+
+/** What the seeder reads of a cohort.json; each generator records more beside it. */
+const seedableSchema = z.object({
+  format: z.literal(COHORT_FORMAT),
+  /** The label table the masks' values mean; absent: the stroke table every project starts with. */
+  labels: z.enum(Object.keys(LABEL_PRESETS) as [LabelPresetId, ...LabelPresetId[]]).optional(),
+  raters: z.array(z.object({ name: z.string().min(1) })),
+  cases: z.array(
+    z.object({
+      name: z.string().min(1),
+      image: z.string(),
+      /** Each rater's submitted mask, or null for the explicit "no lesion" answer. */
+      raters: z.array(z.object({ rater: z.string().min(1), mask: z.string().nullable() })),
+      model: z.object({ mask: z.string(), probability: z.string(), provenance: z.string() }).nullable(),
+    }),
+  ),
+});
+type SeedableCohort = z.infer<typeof seedableSchema>;
+type SeedableCase = SeedableCohort['cases'][number];
+
+function parseSeedable(text: string, where: string): SeedableCohort {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${where} is not JSON: ${(e as Error).message}`);
+  }
+  const parsed = seedableSchema.safeParse(json);
+  if (!parsed.success)
+    throw new Error(
+      `${where} is not a demo cohort index of format ${COHORT_FORMAT}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+/**
+ * Gives the project the cohort's label table while it still has the stroke table a new project
+ * starts with (so an admin's later edit is never undone), before any mask is imported.
+ */
+async function applyLabels(store: ProjectStore, preset: LabelPresetId): Promise<void> {
+  const current = await store.labelsAsApp();
+  if (JSON.stringify(current) === JSON.stringify(LABEL_PRESETS.stroke.labels)) await store.setLabelsAsApp(LABEL_PRESETS[preset].labels);
+}
 
 export interface CohortSeedReport {
   /** "<case>: <what>" for each thing added. */
@@ -61,7 +109,7 @@ function readBytes(cohortDir: string, rel: string): Uint8Array {
 async function seedCase(
   store: ProjectStore,
   cohortDir: string,
-  c: CohortCase,
+  c: SeedableCase,
   record: CaseRecord,
   raters: Map<string, Session>,
   report: CohortSeedReport,
@@ -105,7 +153,7 @@ async function seedCase(
 export async function seedDemoCohort(store: ProjectStore, demoFolder: string): Promise<CohortSeedReport> {
   const report: CohortSeedReport = { added: [], notes: [] };
   let cohortFile: string | null;
-  let manifest: CohortManifest;
+  let manifest: SeedableCohort;
   try {
     cohortFile = cohortFileOf(demoFolder);
     if (cohortFile === null) return report;
@@ -113,7 +161,8 @@ export async function seedDemoCohort(store: ProjectStore, demoFolder: string): P
       report.notes.push(`the demo cohort is not generated yet (${cohortFile}); run scripts/fetch-sample-data.sh`);
       return report;
     }
-    manifest = parseCohortManifest(readFileSync(cohortFile, 'utf8'), cohortFile);
+    manifest = parseSeedable(readFileSync(cohortFile, 'utf8'), cohortFile);
+    if (manifest.labels !== undefined && manifest.labels !== 'stroke') await applyLabels(store, manifest.labels);
   } catch (err) {
     report.notes.push(`demo cohort not seeded: ${(err as Error).message}`);
     return report;

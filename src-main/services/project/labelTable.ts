@@ -109,11 +109,11 @@ async function versionsUsing(ctx: StoreContext, dropped: ReadonlySet<number>): P
 }
 
 /**
- * Replaces the table (admins). Refused, with nothing changed, when the table breaks a rule or drops
+ * Replaces the table (admins; `null`: the app itself, seeding a demo project). Refused, with nothing changed, when the table breaks a rule or drops
  * a value that an annotation version holds: the message names each such value and its version count.
  */
-export async function setLabelTable(ctx: StoreContext, viewer: Session, table: LabelTable): Promise<LabelTable> {
-  if (!mayManageProject(viewer.role)) fail('forbidden', 'only an admin may change the label table');
+export async function setLabelTable(ctx: StoreContext, viewer: Session | null, table: LabelTable): Promise<LabelTable> {
+  if (viewer !== null && !mayManageProject(viewer.role)) fail('forbidden', 'only an admin may change the label table');
   const problems = labelTableProblems(table);
   if (problems.length > 0) fail('bad-request', `the label table cannot be used: ${problems.join('; ')}`);
   const next = normaliseLabelTable(table);
@@ -126,7 +126,7 @@ export async function setLabelTable(ctx: StoreContext, viewer: Session, table: L
     await droppedValuesInUse(ctx, current, next, true);
     await ctx.db.run('DELETE FROM label_table');
     for (const row of labelRows(next)) await ctx.db.run(INSERT_LABEL, row);
-    await appendAudit(ctx, { actorRaterId: viewer.raterId, action: 'labels.set', detail: { before: current, after: next } });
+    await appendAudit(ctx, { actorRaterId: viewer?.raterId ?? null, action: 'labels.set', detail: { before: current, after: next } });
     return next;
   });
 }

@@ -109,13 +109,18 @@ export function decodeMaskVoxels(bytes: Uint8Array, expected: SeriesGeometry, fi
  */
 export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName: string, allowed: LabelValueSet): Uint8Array {
   const data = decodeMaskVoxels(bytes, expected, fileName);
+  refuseUnknownLabels(data, allowed, fileName);
+  return data instanceof Uint8Array ? data : Uint8Array.from(data);
+}
+
+/** Refuses (`bad-labels`) a mask holding a value outside `allowed`, naming the values found; `name` says which mask. */
+export function refuseUnknownLabels(data: VoxelArray, allowed: LabelValueSet, name: string): void {
   const bad = findInvalidLabels(data, allowed);
   if (bad) {
     fail(
       'bad-labels',
-      `${fileName} has ${bad.count} voxel(s) with values outside ${bad.allowed} (found ${bad.examples.join(', ')}); ` +
+      `${name} has ${bad.count} voxel(s) with values outside ${bad.allowed} (found ${bad.examples.join(', ')}); ` +
         "a mask of this project holds 0 background and the values of the project's label table",
     );
   }
-  return data instanceof Uint8Array ? data : Uint8Array.from(data);
 }

@@ -11,7 +11,6 @@
  * model results: an annotator could not even read back what they saved.
  */
 import { seesAllRaters } from '../../../src-shared/project/blinding';
-import { findInvalidLabels } from '../../../src-shared/project/labels';
 import type { AnnotationVersion, Rater, Session } from '../../../src-shared/project/types';
 import { inferenceProvenanceSchema, type InferenceProvenance } from '../../../src-shared/inference/provenance';
 import { maskThresholdMismatches } from '../../../src-shared/inference/quantise';
@@ -20,10 +19,9 @@ import { appendAudit } from './audit';
 import { referenceGeometry } from './cases';
 import { newId, nowIso, type StoreContext } from './context';
 import { fail, ProjectError } from './errors';
-import { allowedLabelValues } from './labelTable';
 import { encodeLabelmap, encodeQuantisedProbability } from './maskCodec';
 import { numOrNull, text, type Row } from './sqlite';
-import { getVersion, newestVersion, recordVersion } from './versions';
+import { getVersion, writeVersion } from './versions';
 
 export interface SaveModelResultInput {
   caseId: string;
@@ -97,9 +95,6 @@ async function checkInput(ctx: StoreContext, input: SaveModelResultInput): Promi
     fail('bad-request', `a model result has 1 or 2 probability volumes (labels), not ${volumes}`);
   if (input.probability.length !== n * volumes)
     fail('bad-geometry', `probability map has ${input.probability.length} values, expected ${volumes} × ${n}`);
-  const bad = findInvalidLabels(input.mask, await allowedLabelValues(ctx));
-  if (bad)
-    fail('bad-labels', `mask has ${bad.count} voxel(s) outside ${bad.allowed}, this project's labels (found ${bad.examples.join(', ')})`);
   if (volumes === 1) {
     const off = maskThresholdMismatches(input.mask, input.probability, threshold);
     if (off > 0)
@@ -118,22 +113,21 @@ export async function saveModelResult(ctx: StoreContext, viewer: Session | null,
   const provenance = await checkInput(ctx, input);
   const geometry = await referenceGeometry(ctx, input.caseId);
   const desc = `p x255 ${provenance.modelId} ${provenance.modelVersion}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 79);
-  // Files first (temp → fsync → rename), then one transaction: the DB never names an incomplete file.
-  const prob = await ctx.blobs.store(encodeQuantisedProbability(geometry, input.probability, input.probabilityVolumes, desc));
-  const maskFile = await ctx.blobs.store(encodeLabelmap(geometry, input.mask));
+  const maskBytes = encodeLabelmap(geometry, input.mask);
+  const probabilityBytes = encodeQuantisedProbability(geometry, input.probability, input.probabilityVolumes, desc);
+  // One transaction: the mask's labels are checked and its version written as any save's (writeVersion), then the probability map beside it.
   return await ctx.db.transaction(async () => {
     const rater = await modelRater(ctx, provenance);
-    const parent = (await newestVersion(ctx, rater.raterId, input.caseId))?.versionId ?? null;
-    const version = await recordVersion(ctx, {
+    const version = await writeVersion(ctx, {
       caseId: input.caseId,
       raterId: rater.raterId,
       actorRaterId: viewer?.raterId ?? null,
-      file: maskFile,
-      parentVersionId: parent,
+      parentVersionId: undefined,
       status: 'submitted',
-      noLesion: false,
       origin: 'import',
+      content: { kind: 'mask', labelmap: input.mask, bytes: maskBytes, name: 'mask' },
     });
+    const prob = await ctx.blobs.store(probabilityBytes);
     await ctx.db.run(
       'INSERT INTO inference_results (version_id, probability_hash, probability_file, threshold, provenance) VALUES (?, ?, ?, ?, ?)',
       [version.versionId, prob.hash, prob.fileName, provenance.settings.threshold, JSON.stringify(provenance)],

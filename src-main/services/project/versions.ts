@@ -1,7 +1,8 @@
 /**
- * Annotation versions: every save is a new row, never an update (triggers enforce it). Writes go
- * file first (annotationFiles.ts: temp → fsync → rename → fsync dir), then one DB transaction holds
- * the version row and its audit entry, so the DB never names a file that is not complete on disk.
+ * Annotation versions: every save is a new row, never an update (triggers enforce it). Each write
+ * is one DB transaction (writeVersion) holding the parent and label checks, the file (written
+ * completely first, annotationFiles.ts: temp → fsync → rename → fsync dir), the version row and its
+ * audit entry, so the DB never names a file that is not complete on disk.
  *
  * "No lesion" is a submitted version with no_lesion = 1 and no file (file_hash NULL): the rater's
  * explicit answer, not an image. A submitted mask must contain at least one labelled (non-zero)
@@ -10,7 +11,7 @@
  */
 import { mayReadRaterWork, needsAssignmentToAnnotate, mayManageProject } from '../../../src-shared/project/blinding';
 import { raterCaseStatus } from '../../../src-shared/project/annotationStatus';
-import { countLabelled, findInvalidLabels } from '../../../src-shared/project/labels';
+import { countLabelled } from '../../../src-shared/project/labels';
 import type { AnnotationVersion, RaterCaseStatus, Session, VersionOrigin, VersionStatus } from '../../../src-shared/project/types';
 import { AnnotationFileError, type StoredFile } from './annotationFiles';
 import { appendAudit } from './audit';
@@ -19,7 +20,7 @@ import { newId, nowIso, type StoreContext } from './context';
 import { UniqueViolation } from './dbPort';
 import { fail, ProjectError } from './errors';
 import { allowedLabelValues } from './labelTable';
-import { decodeMask, encodeLabelmap } from './maskCodec';
+import { decodeMask, encodeLabelmap, refuseUnknownLabels } from './maskCodec';
 import { int, text, textOrNull, type Row } from './sqlite';
 
 export function toVersion(r: Row): AnnotationVersion {
@@ -102,35 +103,70 @@ function refuseEmptySubmit(labelmap: Uint8Array): void {
   }
 }
 
-export interface VersionInput {
+/** What a new version holds. */
+type VersionContent =
+  /**
+   * A mask: its values are checked against the label table as the write transaction reads it, then
+   * `bytes` (its encoding, or the imported file verbatim) are stored. `name` says which mask in a
+   * refusal.
+   */
+  | { kind: 'mask'; labelmap: Uint8Array; bytes: Uint8Array; name: string }
+  /** A file an earlier version stored (a draft submitted unchanged): checked then, and no edit drops a value a version holds. */
+  | { kind: 'stored'; file: StoredFile }
+  /** The explicit "no lesion" answer: no file. */
+  | { kind: 'no-lesion' };
+
+interface NewVersion {
   caseId: string;
   raterId: string;
   /** null: the app itself (no session), e.g. seeded demo results. */
   actorRaterId: string | null;
-  file: StoredFile | null;
-  parentVersionId: string | null;
+  /** The version the edits started from; undefined: on top of the rater's newest (resolveParent). */
+  parentVersionId: string | null | undefined;
   status: VersionStatus;
-  noLesion: boolean;
   origin: VersionOrigin;
+  content: VersionContent;
 }
 
-/** Inserts a version row and its audit entry (joins the caller's transaction, e.g. modelResults.ts). */
-export async function recordVersion(ctx: StoreContext, v: VersionInput): Promise<AnnotationVersion> {
-  const version: AnnotationVersion = {
-    versionId: newId('ver'),
-    caseId: v.caseId,
-    raterId: v.raterId,
-    fileHash: v.file?.hash ?? null,
-    fileName: v.file?.fileName ?? null,
-    parentVersionId: v.parentVersionId,
-    createdAt: nowIso(),
-    status: v.status,
-    noLesion: v.noLesion,
-    appVersion: ctx.appVersion,
-    origin: v.origin,
-  };
+/** The content's file, stored once its labels pass; null for "no lesion". Inside the write transaction. */
+async function storeContent(ctx: StoreContext, content: VersionContent): Promise<StoredFile | null> {
+  switch (content.kind) {
+    case 'no-lesion':
+      return null;
+    case 'stored':
+      return content.file;
+    case 'mask':
+      refuseUnknownLabels(content.labelmap, await allowedLabelValues(ctx), content.name);
+      return await ctx.blobs.store(content.bytes);
+  }
+}
+
+/**
+ * Writes one new version: the parent check, the label check, the file, the row and its audit entry
+ * in ONE transaction (joining the caller's, e.g. an import batch or a model result). In it, a save
+ * from another tab cannot slip between the parent check and the row, and an admin's label edit
+ * (labelTable.ts, which counts the versions using a value it drops in its own transaction) cannot
+ * commit between the label check and the row: SQLite's write lock orders the two, PostgreSQL's
+ * serializable isolation aborts one of them and its retry sees the other.
+ */
+export async function writeVersion(ctx: StoreContext, v: NewVersion): Promise<AnnotationVersion> {
   try {
-    await ctx.db.transaction(async () => {
+    return await ctx.db.transaction(async () => {
+      const parentVersionId = await resolveParent(ctx, v.raterId, v.caseId, v.parentVersionId);
+      const file = await storeContent(ctx, v.content);
+      const version: AnnotationVersion = {
+        versionId: newId('ver'),
+        caseId: v.caseId,
+        raterId: v.raterId,
+        fileHash: file?.hash ?? null,
+        fileName: file?.fileName ?? null,
+        parentVersionId,
+        createdAt: nowIso(),
+        status: v.status,
+        noLesion: v.content.kind === 'no-lesion',
+        appVersion: ctx.appVersion,
+        origin: v.origin,
+      };
       await ctx.db.run(
         `INSERT INTO annotation_versions (version_id, case_id, rater_id, file_hash, file_name, parent_version_id, created_at, status, no_lesion, app_version, origin)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -150,7 +186,7 @@ export async function recordVersion(ctx: StoreContext, v: VersionInput): Promise
       );
       await appendAudit(ctx, {
         actorRaterId: v.actorRaterId,
-        action: v.noLesion ? 'version.no-lesion' : `version.${v.status}`,
+        action: version.noLesion ? 'version.no-lesion' : `version.${v.status}`,
         caseId: v.caseId,
         subjectId: version.versionId,
         detail: {
@@ -158,9 +194,10 @@ export async function recordVersion(ctx: StoreContext, v: VersionInput): Promise
           fileHash: version.fileHash,
           parent: version.parentVersionId,
           origin: v.origin,
-          fileReused: v.file?.reused ?? null,
+          fileReused: file?.reused ?? null,
         },
       });
+      return version;
     });
   } catch (err) {
     // The team server's database keeps one child per version (pgSchema.ts): a concurrent save won.
@@ -168,7 +205,6 @@ export async function recordVersion(ctx: StoreContext, v: VersionInput): Promise
       fail('conflict', 'this case was saved meanwhile from another window or session; your edits were not saved over it');
     throw err;
   }
-  return version;
 }
 
 export interface SaveLabelmapInput {
@@ -189,27 +225,15 @@ export async function saveLabelmap(ctx: StoreContext, viewer: Session, input: Sa
   if (!(input.labelmap instanceof Uint8Array) || input.labelmap.length !== n) {
     fail('bad-geometry', `labelmap has ${input.labelmap?.length ?? 0} voxels but the case grid ${JSON.stringify(geometry.dims)} has ${n}`);
   }
-  const bad = findInvalidLabels(input.labelmap, await allowedLabelValues(ctx));
-  if (bad)
-    fail(
-      'bad-labels',
-      `labelmap has ${bad.count} voxel(s) outside ${bad.allowed}, this project's labels (found ${bad.examples.join(', ')})`,
-    );
   if (input.status === 'submitted') refuseEmptySubmit(input.labelmap);
-  const bytes = encodeLabelmap(geometry, input.labelmap);
-  // The parent check and the new row in one transaction: a save from another tab cannot slip between them.
-  return await ctx.db.transaction(async () => {
-    const parent = await resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
-    return await recordVersion(ctx, {
-      caseId: input.caseId,
-      raterId,
-      actorRaterId: viewer.raterId,
-      file: await ctx.blobs.store(bytes),
-      parentVersionId: parent,
-      status: input.status,
-      noLesion: false,
-      origin: 'editor',
-    });
+  return await writeVersion(ctx, {
+    caseId: input.caseId,
+    raterId,
+    actorRaterId: viewer.raterId,
+    parentVersionId: input.parentVersionId,
+    status: input.status,
+    origin: 'editor',
+    content: { kind: 'mask', labelmap: input.labelmap, bytes: encodeLabelmap(geometry, input.labelmap), name: 'labelmap' },
   });
 }
 
@@ -223,24 +247,24 @@ export interface ImportMaskInput {
   raterId?: string;
 }
 
-/** Imports a mask file; validated completely before anything is written. Stored byte for byte. */
+/**
+ * Imports a mask file; validated completely before anything is written (decoding already refuses
+ * values that are no label at all, fractions and negatives; the label check that counts is
+ * writeVersion's). Stored byte for byte.
+ */
 export async function importMask(ctx: StoreContext, viewer: Session, input: ImportMaskInput): Promise<AnnotationVersion> {
   checkStatus(input.status);
   const raterId = await checkWriter(ctx, viewer, input.caseId, input.raterId);
   const labelmap = decodeMask(input.bytes, await referenceGeometry(ctx, input.caseId), input.fileName, await allowedLabelValues(ctx));
   if (input.status === 'submitted') refuseEmptySubmit(labelmap);
-  return await ctx.db.transaction(async () => {
-    const parent = await resolveParent(ctx, raterId, input.caseId, undefined);
-    return await recordVersion(ctx, {
-      caseId: input.caseId,
-      raterId,
-      actorRaterId: viewer.raterId,
-      file: await ctx.blobs.store(input.bytes),
-      parentVersionId: parent,
-      status: input.status,
-      noLesion: false,
-      origin: 'import',
-    });
+  return await writeVersion(ctx, {
+    caseId: input.caseId,
+    raterId,
+    actorRaterId: viewer.raterId,
+    parentVersionId: undefined,
+    status: input.status,
+    origin: 'import',
+    content: { kind: 'mask', labelmap, bytes: input.bytes, name: input.fileName },
   });
 }
 
@@ -251,18 +275,14 @@ export async function submitNoLesion(
   input: { caseId: string; parentVersionId?: string | null; raterId?: string },
 ): Promise<AnnotationVersion> {
   const raterId = await checkWriter(ctx, viewer, input.caseId, input.raterId);
-  return await ctx.db.transaction(async () => {
-    const parent = await resolveParent(ctx, raterId, input.caseId, input.parentVersionId);
-    return await recordVersion(ctx, {
-      caseId: input.caseId,
-      raterId,
-      actorRaterId: viewer.raterId,
-      file: null,
-      parentVersionId: parent,
-      status: 'submitted',
-      noLesion: true,
-      origin: 'editor',
-    });
+  return await writeVersion(ctx, {
+    caseId: input.caseId,
+    raterId,
+    actorRaterId: viewer.raterId,
+    parentVersionId: input.parentVersionId,
+    status: 'submitted',
+    origin: 'editor',
+    content: { kind: 'no-lesion' },
   });
 }
 
@@ -272,22 +292,16 @@ export async function submitDraft(ctx: StoreContext, viewer: Session, versionId:
   if (draft.raterId !== viewer.raterId) fail('forbidden', 'a rater can only submit their own drafts');
   if (draft.status !== 'draft' || !draft.fileHash || !draft.fileName) fail('bad-request', `version ${versionId} is not a draft`);
   await checkWriter(ctx, viewer, draft.caseId, undefined);
-  const labelmap = await readVersionLabelmap(ctx, viewer, versionId);
-  refuseEmptySubmit(labelmap);
-  const file: StoredFile = { hash: draft.fileHash, fileName: draft.fileName, reused: true };
-  return await ctx.db.transaction(async () => {
-    // Submitting an older draft over a newer version would silently win, like a stale save.
-    await resolveParent(ctx, draft.raterId, draft.caseId, draft.versionId);
-    return await recordVersion(ctx, {
-      caseId: draft.caseId,
-      raterId: draft.raterId,
-      actorRaterId: viewer.raterId,
-      file,
-      parentVersionId: draft.versionId,
-      status: 'submitted',
-      noLesion: false,
-      origin: draft.origin,
-    });
+  refuseEmptySubmit(await readVersionLabelmap(ctx, viewer, versionId));
+  // The draft as parent: submitting an older draft over a newer version would silently win, like a stale save.
+  return await writeVersion(ctx, {
+    caseId: draft.caseId,
+    raterId: draft.raterId,
+    actorRaterId: viewer.raterId,
+    parentVersionId: draft.versionId,
+    status: 'submitted',
+    origin: draft.origin,
+    content: { kind: 'stored', file: { hash: draft.fileHash, fileName: draft.fileName, reused: true } },
   });
 }
 
