@@ -151,14 +151,14 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'quorum:project.listCases': async ({ path: requested, session }) => {
       if (requested === undefined || requested === ctx.demoProjectPath) return ctx.loader.listCases(ctx.demoProjectPath);
       if (!path.isAbsolute(requested)) return fail('bad-request', `Expected an absolute project folder path, got "${requested}".`);
-      const s = sessionFor(session ?? '');
+      const s = await sessionFor(session ?? '');
       if (!s.ok) return fail('unauthorized', 'Listing a folder other than the demo needs a signed-in session: sign in first.');
       return (await refuseReaderBrowsing(ctx.projects, s.value)) ?? (await refuseStorePath(requested)) ?? ctx.loader.listCases(requested);
     },
 
     'quorum:case.open': async ({ session: token, path: requested, seriesInstanceUid }) => {
       if (!path.isAbsolute(requested)) return fail('bad-request', `Expected an absolute file or folder path, got "${requested}".`);
-      const s = sessionFor(token);
+      const s = await sessionFor(token);
       if (!s.ok) return s;
       const refusedStore = await refuseStorePath(requested);
       if (refusedStore) return refusedStore;
@@ -190,7 +190,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'quorum:case.decodeProgress': async ({ session: token }) => ok({ frames: decodeProgress.of(token) }),
 
     'quorum:fs.list': async ({ session: token, path: dir }) => {
-      const s = sessionFor(token);
+      const s = await sessionFor(token);
       if (!s.ok) return s;
       const refused = (await refuseReaderBrowsing(ctx.projects, s.value)) ?? (await refuseStorePath(dir));
       if (refused) return refused;
@@ -199,7 +199,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     },
 
     'quorum:recent.list': async ({ session: token }) => {
-      const s = sessionFor(token);
+      const s = await sessionFor(token);
       return s.ok ? ok({ paths: await ctx.recent.list(s.value.raterId) }) : s;
     },
 

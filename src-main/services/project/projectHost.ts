@@ -76,7 +76,7 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
       }
     }
     // Sessions belong to one project's people: kept across a re-open of the same project only.
-    if (opened.openReport.projectId !== previousId) sessions.clear();
+    if (opened.openReport.projectId !== previousId) await sessions.clear();
     store = opened;
     return opened;
   }
@@ -102,15 +102,15 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
       // The store may have been switched while scrypt ran: the session must belong to the open project.
       const now = await current();
       const { name } = await now.whoIs(s);
-      return { token: sessions.issue(s), session: s, name };
+      return { token: await sessions.issue(s), session: s, name };
     },
     async changeSecret(token, input) {
       const open = await current();
-      await open.changeSecret(sessions.resolve(token), input, nowMs, signInPolicy);
-      sessions.endSessionsOf(input.raterId, token);
+      await open.changeSecret(await sessions.resolve(token), input, nowMs, signInPolicy);
+      await sessions.endSessionsOf(input.raterId, token);
     },
     close() {
-      sessions.clear();
+      void sessions.clear();
       store?.close();
       store = null;
     },

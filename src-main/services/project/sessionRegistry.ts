@@ -26,14 +26,14 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 60 * 60_000, maxA
 
 export interface SessionRegistry {
   /** A new token for an authenticated person. */
-  issue(session: Session): string;
+  issue(session: Session): Promise<string>;
   /** The session for a token, or a `forbidden` error saying the caller must sign in. */
-  resolve(token: string | undefined | null): Session;
-  signOut(token: string): void;
+  resolve(token: string | undefined | null): Promise<Session>;
+  signOut(token: string): Promise<void>;
   /** Ends every session of one person (their secret was reset), except `keep` (the one that changed it). */
-  endSessionsOf(raterId: string, keep?: string): void;
+  endSessionsOf(raterId: string, keep?: string): Promise<void>;
   /** Forget every session, e.g. when another project is opened. */
-  clear(): void;
+  clear(): Promise<void>;
 }
 
 interface Entry {
@@ -45,13 +45,13 @@ interface Entry {
 export function createSessionRegistry(nowMs: () => number = Date.now, policy: SessionPolicy = DEFAULT_SESSION_POLICY): SessionRegistry {
   const sessions = new Map<string, Entry>();
   return {
-    issue(session) {
+    async issue(session) {
       const token = randomBytes(32).toString('base64url');
       const now = nowMs();
       sessions.set(token, { session: Object.freeze({ raterId: session.raterId, role: session.role }), issuedAtMs: now, lastSeenMs: now });
       return token;
     },
-    resolve(token) {
+    async resolve(token) {
       const entry = token ? sessions.get(token) : undefined;
       if (!entry || !token) fail('forbidden', 'not signed in, or the session ended: sign in again');
       const now = nowMs();
@@ -62,13 +62,13 @@ export function createSessionRegistry(nowMs: () => number = Date.now, policy: Se
       entry.lastSeenMs = now;
       return entry.session;
     },
-    signOut(token) {
+    async signOut(token) {
       sessions.delete(token);
     },
-    endSessionsOf(raterId, keep) {
+    async endSessionsOf(raterId, keep) {
       for (const [token, entry] of sessions) if (entry.session.raterId === raterId && token !== keep) sessions.delete(token);
     },
-    clear() {
+    async clear() {
       sessions.clear();
     },
   };
