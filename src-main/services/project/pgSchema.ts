@@ -302,6 +302,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         .map((l, ordinal) => `(${l.value}, ${ordinal}, ${sqlString(l.name)}, ${sqlString(l.colour)}, ${l.uncertain ? 1 : 0})`)
         .join(',\n      ')};`,
   },
+  {
+    version: 8,
+    description: 'sessions in the database (sha256 of each token, not the token) and what each session opened',
+    // As sessionTable.ts's migration, with BIGINT epoch milliseconds.
+    sql: `
+    CREATE TABLE sessions (
+      token_hash   TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+      rater_id     TEXT NOT NULL REFERENCES raters(rater_id),
+      created_ms   BIGINT NOT NULL,
+      last_seen_ms BIGINT NOT NULL CHECK (last_seen_ms >= created_ms)
+    );
+    CREATE INDEX sessions_by_rater ON sessions (rater_id);
+    CREATE TABLE session_grants (
+      grant_hash TEXT PRIMARY KEY CHECK (length(grant_hash) = 64),
+      token_hash TEXT NOT NULL REFERENCES sessions(token_hash) ON DELETE CASCADE,
+      kind       TEXT NOT NULL CHECK (kind IN ('case', 'file')),
+      path       TEXT NOT NULL,
+      series_uid TEXT
+    );
+    CREATE INDEX session_grants_by_session ON session_grants (token_hash);`,
+  },
 ];
 
 /** A constant of ours as an SQL string literal (migrations are plain SQL, without parameters). */
