@@ -96,6 +96,15 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
         return {};
       }),
 
+    'quorum:rater.signOutEverywhere': ({ session, raterId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        const whom = raterId ?? s.raterId;
+        if (whom !== s.raterId) await store.requireAdmin(s, "end another person's sessions");
+        await host.sessions.endSessionsOf(whom, undefined, s.raterId);
+        return {};
+      }),
+
     'quorum:rater.list': ({ session }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
