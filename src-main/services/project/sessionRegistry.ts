@@ -19,8 +19,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Session } from '../../../src-shared/project/types';
-import { fail } from './errors';
-import { sha256Hex, type SessionTable } from './sessionTable';
+import { fail, ProjectError } from './errors';
+import { sha256Hex, type SessionGrant, type SessionRow, type SessionTable } from './sessionTable';
 
 export interface SessionPolicy {
   /** A session ends after this long without a request. */
@@ -44,6 +44,10 @@ export interface SessionRegistry {
   endSessionsOf(raterId: string, keep?: string, by?: string): Promise<void>;
   /** Ends every session of the open project, e.g. when the host switches to another project. */
   clear(): Promise<void>;
+  /** Records that the session behind `token` opened a case or file, whose URL carries `key`. */
+  grant(token: string, key: string, grant: SessionGrant): Promise<void>;
+  /** What a URL's `key` grants, and to whom, while that session stands; null otherwise. Any server process on the database answers. */
+  granted(key: string): Promise<{ session: Session; grant: SessionGrant } | null>;
 }
 
 /**
@@ -56,6 +60,19 @@ export function createSessionRegistry(
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
 ): SessionRegistry {
   const touchEveryMs = policy.idleMs / 60;
+
+  /** The session row behind a token hash if it stands (its last-seen time refreshed), else the `forbidden` reason. */
+  async function live(sessions: SessionTable, hash: string): Promise<SessionRow> {
+    const row = (await sessions.find(hash)) ?? fail('forbidden', 'not signed in, or the session ended: sign in again');
+    const now = nowMs();
+    if (now - row.lastSeenMs > policy.idleMs || now - row.createdMs > policy.maxAgeMs) {
+      await sessions.remove(hash, false);
+      fail('forbidden', 'the session expired: sign in again');
+    }
+    if (now - row.lastSeenMs >= touchEveryMs) await sessions.touch(hash, now);
+    return row;
+  }
+
   return {
     async issue(session) {
       const token = randomBytes(32).toString('base64url');
@@ -68,15 +85,7 @@ export function createSessionRegistry(
     },
     async resolve(token) {
       if (!token) fail('forbidden', 'not signed in, or the session ended: sign in again');
-      const sessions = await table();
-      const hash = sha256Hex(token);
-      const row = (await sessions.find(hash)) ?? fail('forbidden', 'not signed in, or the session ended: sign in again');
-      const now = nowMs();
-      if (now - row.lastSeenMs > policy.idleMs || now - row.createdMs > policy.maxAgeMs) {
-        await sessions.remove(hash, false);
-        fail('forbidden', 'the session expired: sign in again');
-      }
-      if (now - row.lastSeenMs >= touchEveryMs) await sessions.touch(hash, now);
+      const row = await live(await table(), sha256Hex(token));
       return row.session;
     },
     async signOut(token) {
@@ -87,6 +96,20 @@ export function createSessionRegistry(
     },
     async clear() {
       await (await table()).removeAll();
+    },
+    async grant(token, key, grant) {
+      await (await table()).grant(key, sha256Hex(token), grant);
+    },
+    async granted(key) {
+      const sessions = await table();
+      const found = await sessions.findGrant(key);
+      if (found === null) return null;
+      try {
+        return { session: (await live(sessions, found.tokenHash)).session, grant: found.grant };
+      } catch (err) {
+        if (err instanceof ProjectError) return null;
+        throw err;
+      }
     },
   };
 }
