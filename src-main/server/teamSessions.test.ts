@@ -183,4 +183,14 @@ describe.skipIf(unavailable !== null)('two server processes on one PostgreSQL da
       ]),
     );
   });
+
+  it('no process switches to another project: that would be state of that process alone', async () => {
+    const ada = await signIn(b, 'Ada Admin');
+    expect(await b.refusal('project.open', { session: ada.token, path: path.join(tmp, 'elsewhere'), create: true })).toMatch(
+      /team server serves its database's project only/,
+    );
+    // Asking which project is open stays anyone's, and both processes name the same one.
+    const [onA, onB] = [await a.value<{ projectId: string }>('project.open', {}), await b.value<{ projectId: string }>('project.open', {})];
+    expect(onB.projectId).toBe(onA.projectId);
+  });
 });

@@ -14,6 +14,7 @@
  */
 import path from 'node:path';
 import type { Session } from '../../../src-shared/project/types';
+import { ProjectError } from './errors';
 import { ProjectStore } from './ProjectStore';
 import { createSessionRegistry, DEFAULT_SESSION_POLICY, type SessionPolicy, type SessionRegistry } from './sessionRegistry';
 import { DEFAULT_SIGN_IN_POLICY, type SignInPolicy, type SignInRequest } from './signIn';
@@ -94,6 +95,12 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
   }
 
   function open(dir?: string, create = false): Promise<ProjectStore> {
+    // A team server's processes all serve the database's project: one of them switching to a folder
+    // would be state kept in that process alone.
+    if (dir !== undefined && options.defaultDatabaseUrl !== undefined)
+      return Promise.reject(
+        new ProjectError('forbidden', "a team server serves its database's project only: it cannot switch to a folder"),
+      );
     const previous = pending ?? Promise.resolve(null);
     const next = previous.catch(() => null).then(() => openNow(dir, create));
     pending = next;
