@@ -6,7 +6,8 @@
  * - a reload keeps the tab's sign-in and reopens the last case at the slices the views showed;
  * - the kept token is checked by the server: once the server has ended the session, a reload
  *   shows the sign-in again (the case still reopens);
- * - an admin sets a person's password from the app.
+ * - an admin sets a person's password from the app;
+ * - "Sign out everywhere" ends the person's sessions in their other windows as well.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,4 +126,25 @@ test("an admin sets a person's forgotten password in the app; the old one stops 
   await expect(page.getByTestId('annotation-message')).toContainText('Password set');
   await expect(api.call('rater.signIn', { name: NEW_PERSON, secret: testSecretOf(NEW_PERSON) })).rejects.toThrow(/wrong password/);
   expect((await api.call<{ name: string }>('rater.signIn', { name: NEW_PERSON, secret: 'a new one for Nina' })).name).toBe(NEW_PERSON);
+});
+
+test('"Sign out everywhere" ends the person\'s sessions in their other windows too', async ({ browser }) => {
+  // Ada is signed in here; a second window of hers (another tab or computer) signs in on its own.
+  const other = await browser.newPage();
+  try {
+    await other.goto(server.url);
+    await signInAs(other, 'Ada Admin');
+    const otherToken = await other.evaluate(() => sessionStorage.getItem('quorum.session'));
+    expect(otherToken).toBeTruthy();
+
+    await page.getByTestId('sign-out-everywhere').click();
+    await expect(page.getByTestId('sign-in')).toBeVisible();
+    // The other window's session ended with it: the server refuses its token, and a reload there asks to sign in.
+    await expect(api.call('rater.current', { session: otherToken })).rejects.toThrow(/not signed in/);
+    await other.reload();
+    await expect(other.getByTestId('sign-in')).toBeVisible();
+    await expect(other.getByTestId('signed-in')).toHaveCount(0);
+  } finally {
+    await other.close();
+  }
 });

@@ -144,6 +144,13 @@ async function start(): Promise<void> {
     // Opening a case changes the opener's recent list; signing out hides it again.
     if (channel === 'quorum:case.open' && result.ok) void refreshMenu(contract['quorum:case.open'].request.parse(request).session);
     if (channel === 'quorum:rater.signOut') void refreshMenu(null);
+    // Signing oneself out everywhere ends this window's session too (an admin ending someone else's does not).
+    if (
+      channel === 'quorum:rater.signOutEverywhere' &&
+      result.ok &&
+      contract[channel].request.safeParse(request).data?.raterId === undefined
+    )
+      void refreshMenu(null);
     return result;
   };
   registerIpcChannels(ipcMain, capabilityDispatch(dispatch, capabilities, choosePath));

@@ -91,7 +91,7 @@ export function createAppRoutes(options: AppRoutesOptions): AppRoutes {
     if (!decoded.ok) return errorResponse(decoded.error);
     if (decoded.value.length !== 2) return errorResponse({ code: 'not-found', message: 'Expected api/volume/<caseId>/<volumeId>.' });
     const [caseId, volumeId] = decoded.value;
-    const payload = options.handlers.readVolume(caseId, volumeId);
+    const payload = await options.handlers.readVolume(caseId, volumeId);
     if (!payload.ok) return errorResponse(payload.error);
     const { bytes, dataType } = payload.value;
     return new Response(chunkedStream(bytes), {

@@ -12,8 +12,10 @@
  * The project server for a team (`npm run serve`, issue 13): --database postgres://… keeps the
  * project in PostgreSQL instead of the data folder; --listen <host:port> (instead of --port) with
  * --tls-cert/--tls-key (PEM) serves HTTPS. Any address but loopback needs TLS: without it the
- * server refuses to start and says why (listenAddress.ts). The line printed is then
- * `Quorum browser mode: https://<host>:<port>/?token=<token>`.
+ * server refuses to start and says why (listenAddress.ts). A team server (`--database`, or a network
+ * address) has no per-launch token: accounts let people in, and every process on one database
+ * knows every session (httpServer.ts's 'accounts' access). The line printed is then
+ * `Quorum browser mode: https://<host>:<port>/`.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBackend } from './backend';
-import { ListenRefused, planListen, type ListenPlan } from './listenAddress';
+import { isLoopback, ListenRefused, planListen, type ListenPlan } from './listenAddress';
 import { startBrowserServer } from './httpServer';
 import { runTransfer } from './transferCli';
 
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
     routes: backend.routes,
     port: plan.port,
     host: plan.host,
+    // A team server: accounts let people in, not a per-launch token each of several processes would make up.
+    access: values.database !== undefined || !isLoopback(plan.host) ? 'accounts' : 'launch-token',
     ...(plan.tls === null ? {} : { tls: { cert: readFileSync(plan.tls.certFile), key: readFileSync(plan.tls.keyFile) } }),
   });
   // The one stable line tests parse; keep its wording.

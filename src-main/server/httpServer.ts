@@ -9,7 +9,9 @@
  *   the name to this server — and an Origin, when sent, must be ours;
  * - every /api/ and /files/ request must carry the per-launch random token in X-Quorum-Token
  *   (compared in constant time); a custom header also forces a CORS preflight we never answer, so
- *   other sites cannot forge requests;
+ *   other sites cannot forge requests. A team server ('accounts' access) has no such token: there
+ *   the channels' sessions (in the database) are what authenticates, and the JSON Content-Type that
+ *   every channel requires forces the same preflight;
  * - requests are validated with the contract's zod schemas before any handler runs;
  * - files are served only to the session that opened them (pathGuard.ts, api.ts); who may call
  *   which channel is one table the dispatcher checks first (channelAccess.ts); COOP/COEP/CORP on
@@ -59,7 +61,15 @@ export interface BrowserServerOptions {
   host?: string;
   /** PEM certificate and key: the server speaks HTTPS. */
   tls?: { cert: Buffer; key: Buffer };
-  /** Fixed token for tests; a fresh random one by default. */
+  /**
+   * What lets a client in before it signs in. 'launch-token' (the default, single-user browser
+   * mode): every /api/ and /files/ request carries the per-launch token, printed in the URL.
+   * 'accounts' (a team server: `--database`, or a network address with TLS): no such token, since
+   * several processes serve one project and each would have its own; every channel but the
+   * sign-in screen's needs a session in the database, and images are capability URLs of a session.
+   */
+  access?: 'launch-token' | 'accounts';
+  /** Fixed launch token for tests; a fresh random one by default (none with 'accounts' access). */
   token?: string;
   /** Tests shorten these; DEFAULT_SERVER_LIMITS otherwise. */
   limits?: Partial<ServerLimits>;
@@ -67,8 +77,9 @@ export interface BrowserServerOptions {
 
 export interface BrowserServer {
   readonly port: number;
-  readonly token: string;
-  /** The URL to open, token included: http://127.0.0.1:<port>/?token=<token> */
+  /** The per-launch token; null for a server whose access is 'accounts'. */
+  readonly token: string | null;
+  /** The URL to open, token included where there is one: http://127.0.0.1:<port>/?token=<token> */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -153,7 +164,7 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 }
 
 export function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
-  const token = options.token ?? createToken();
+  const token = options.access === 'accounts' ? null : (options.token ?? createToken());
   const listenHost = options.host ?? '127.0.0.1';
   const scheme = options.tls ? 'https' : 'http';
   // How a browser names this server in Host and Origin; an IPv6 address goes in brackets.
@@ -184,6 +195,7 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     if (origin !== undefined && !allowedHosts.some((h) => origin.toLowerCase() === `${scheme}://${h}`)) {
       return errorResponse({ code: 'unauthorized', message: `Cross-origin request from ${origin} refused.` }, 403);
     }
+    if (token === null) return null;
     const given = req.headers[TOKEN_HEADER.toLowerCase()];
     if (typeof given !== 'string' || given.length === 0) {
       const inQuery = new URLSearchParams(query).has(TOKEN_QUERY_PARAM);
@@ -283,7 +295,7 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
       resolve({
         port,
         token,
-        url: `${scheme}://${urlHost}:${port}/?${TOKEN_QUERY_PARAM}=${token}`,
+        url: token === null ? `${scheme}://${urlHost}:${port}/` : `${scheme}://${urlHost}:${port}/?${TOKEN_QUERY_PARAM}=${token}`,
         close: () =>
           new Promise<void>((done, fail) => {
             server.closeAllConnections();

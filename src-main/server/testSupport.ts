@@ -37,12 +37,15 @@ export function rawRequest(
   });
 }
 
-/** A channel caller over the server's HTTP API with the launch token: the value, or a throw with the refusal. */
-export function apiCaller(port: number, token: string): (channel: string, request: unknown) => Promise<unknown> {
+/**
+ * A channel caller over the server's HTTP API with the launch token (null: none, as on a team
+ * server): the value, or a throw with the refusal.
+ */
+export function apiCaller(port: number, token: string | null): (channel: string, request: unknown) => Promise<unknown> {
   return async (channel, request) => {
     const res = await rawRequest(port, `/api/${channel}`, {
       method: 'POST',
-      headers: { 'X-Quorum-Token': token, 'Content-Type': 'application/json' },
+      headers: { ...(token === null ? {} : { 'X-Quorum-Token': token }), 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
     });
     const result = res.json() as Result<unknown>;

@@ -8,7 +8,11 @@
  * Both are capabilities of the session that opened the case: the case id and the key are hashes of
  * its token, so no other session (nor a caller with only the launch token) can derive them. They stay
  * valid for the page that holds them while the case is cached, so a sign-in switch on a page with a
- * case open keeps its image. What a session may open at all is fileAccess.ts's business.
+ * case open keeps its image. Each grant is also recorded in the project database (sessionTable.ts):
+ * a server process that has not cached the case (the team server's other processes, or this one
+ * after the case left the cache or after a restart) loads it again for the URL while the session
+ * that opened it stands, re-checking that session's right to it. The cache stays a cache. What a
+ * session may open at all is fileAccess.ts's business.
  *
  * Plain Node; no Electron. The case loader is passed in (a port), so composition roots wire the real
  * one and nothing here knows file formats.
@@ -18,6 +22,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseDescriptor, CaseEntry, QuorumApi, Result } from '../../src-shared/api/contract';
 import { volumeUrl } from '../../src-shared/api/transport';
+import type { Session } from '../../src-shared/project/types';
 import type { Volume, VoxelDataType } from '../../src-shared/volume/types';
 import { createAdminHandlers } from './apiAdmin';
 import { createDicomWebHandlers } from './apiDicomWeb';
@@ -89,7 +94,7 @@ export interface ApiHandlers {
   /** One handler per contract channel. */
   channels: QuorumApi;
   /** The raw little-endian voxel bytes behind a VolumeInfo.url. */
-  readVolume(caseId: string, volumeId: string): Result<VolumePayload>;
+  readVolume(caseId: string, volumeId: string): Promise<Result<VolumePayload>>;
   /** The real path of a session's case file, for `files/<key>/<name>` (raw path after files/). */
   readCaseFile(rawPath: string): Promise<Result<string>>;
   /** One file of a model folder, for `api/model/<source>/<folder>/<file>` (raw path after api/model/). */
@@ -146,52 +151,93 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const sessionFor = sessionOfHost(ctx.projects);
   const decodeProgress = new DecodeProgressBoard();
 
+  /**
+   * Opens a case for a session (its study's reader rule first) with the project's other sequences,
+   * and keeps it in the cache under `caseId`: for case.open, and for a volume URL of a case that
+   * this process has not cached (the case was opened through another process, or left the cache).
+   */
+  async function loadCase(
+    session: Session,
+    realCasePath: string,
+    caseId: string,
+    seriesInstanceUid: string | null,
+    onDecodeProgress?: DecodeProgress,
+  ): Promise<Result<OpenedCase>> {
+    const refusedReader = await refuseReaderOpening(ctx.projects, session, realCasePath);
+    if (refusedReader) return refusedReader;
+    const loaded = await ctx.loader.openCase(realCasePath, {
+      caseId,
+      ...(seriesInstanceUid === null ? {} : { seriesInstanceUid }),
+      volumeUrl,
+      ...(onDecodeProgress === undefined ? {} : { onDecodeProgress }),
+    });
+    if (!loaded.ok) return loaded;
+    // A project case's other sequences join as volumes resampled into its reference grid.
+    const withSequences = await withCaseSequences(ctx.projects, ctx.loader, session, realCasePath, loaded.value);
+    if (!withSequences.ok) return withSequences;
+    cases.set(withSequences.value.descriptor.caseId, withSequences.value);
+    return withSequences;
+  }
+
+  /** Loads of granted cases under way, so that a page's parallel volume requests load a case once. */
+  const reopening = new Map<string, Promise<OpenedCase | undefined>>();
+
+  /** The cached case, or a case its session opened through any process (the grant in the database), loaded again. */
+  function openedCase(caseId: string): Promise<OpenedCase | undefined> {
+    const cached = cases.get(caseId);
+    if (cached !== undefined) return Promise.resolve(cached);
+    const pending = reopening.get(caseId);
+    if (pending !== undefined) return pending;
+    const loading = (async () => {
+      const found = await ctx.projects.sessions.granted(caseId);
+      if (found === null || found.grant.kind !== 'case') return undefined;
+      const loaded = await loadCase(found.session, found.grant.path, caseId, found.grant.seriesInstanceUid);
+      return loaded.ok ? loaded.value : undefined;
+    })().finally(() => reopening.delete(caseId));
+    reopening.set(caseId, loading);
+    return loading;
+  }
+
   const channels: QuorumApi = {
     'quorum:app.info': async () => ok({ version: ctx.version, mode: ctx.mode, demoProjectPath: ctx.demoProjectPath }),
 
     'quorum:project.listCases': async ({ path: requested, session }) => {
       if (requested === undefined || requested === ctx.demoProjectPath) return ctx.loader.listCases(ctx.demoProjectPath);
       if (!path.isAbsolute(requested)) return fail('bad-request', `Expected an absolute project folder path, got "${requested}".`);
-      const s = sessionFor(session ?? '');
+      const s = await sessionFor(session ?? '');
       if (!s.ok) return fail('unauthorized', 'Listing a folder other than the demo needs a signed-in session: sign in first.');
       return (await refuseReaderBrowsing(ctx.projects, s.value)) ?? (await refuseStorePath(requested)) ?? ctx.loader.listCases(requested);
     },
 
     'quorum:case.open': async ({ session: token, path: requested, seriesInstanceUid }) => {
       if (!path.isAbsolute(requested)) return fail('bad-request', `Expected an absolute file or folder path, got "${requested}".`);
-      const s = sessionFor(token);
+      const s = await sessionFor(token);
       if (!s.ok) return s;
       const refusedStore = await refuseStorePath(requested);
       if (refusedStore) return refusedStore;
       const realCasePath = await realpath(requested).catch(() => null);
       if (realCasePath === null) return fail('not-found', `No such file or folder: ${requested}`);
-      const refusedReader = await refuseReaderOpening(ctx.projects, s.value, realCasePath);
-      if (refusedReader) return refusedReader;
 
       const caseId = caseIdOf(token, realCasePath, seriesInstanceUid);
       const loaded = await decodeProgress.track(token, (onDecodeProgress) =>
-        ctx.loader.openCase(requested, {
-          caseId,
-          ...(seriesInstanceUid === undefined ? {} : { seriesInstanceUid }),
-          volumeUrl,
-          onDecodeProgress,
-        }),
+        loadCase(s.value, realCasePath, caseId, seriesInstanceUid ?? null, onDecodeProgress),
       );
       if (!loaded.ok) return loaded;
-      // A project case's other sequences join as volumes resampled into its reference grid.
-      const withSequences = await withCaseSequences(ctx.projects, ctx.loader, s.value, realCasePath, loaded.value);
-      if (!withSequences.ok) return withSequences;
-      const { descriptor, volumes } = withSequences.value;
-      cases.set(descriptor.caseId, { descriptor, volumes });
+      const { descriptor } = loaded.value;
+      // In the database, so that any server process on it can serve the volume URLs (readVolume).
+      await ctx.projects.sessions.grant(token, caseId, { kind: 'case', path: realCasePath, seriesInstanceUid: seriesInstanceUid ?? null });
       await ctx.recent.add(s.value.raterId, realCasePath);
+      if (descriptor.source !== 'nifti') return ok(descriptor);
       // Only the case's own file is granted, and only after it opened: nothing beside it becomes readable.
-      return ok(descriptor.source === 'nifti' ? { ...descriptor, fileUrl: `files/${ctx.files.grant(token, realCasePath)}` } : descriptor);
+      const file = ctx.files.grant(token, realCasePath);
+      await ctx.projects.sessions.grant(token, file.key, { kind: 'file', path: realCasePath });
+      return ok({ ...descriptor, fileUrl: `files/${file.urlPath}` });
     },
 
     'quorum:case.decodeProgress': async ({ session: token }) => ok({ frames: decodeProgress.of(token) }),
 
     'quorum:fs.list': async ({ session: token, path: dir }) => {
-      const s = sessionFor(token);
+      const s = await sessionFor(token);
       if (!s.ok) return s;
       const refused = (await refuseReaderBrowsing(ctx.projects, s.value)) ?? (await refuseStorePath(dir));
       if (refused) return refused;
@@ -200,7 +246,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     },
 
     'quorum:recent.list': async ({ session: token }) => {
-      const s = sessionFor(token);
+      const s = await sessionFor(token);
       return s.ok ? ok({ paths: await ctx.recent.list(s.value.raterId) }) : s;
     },
 
@@ -226,13 +272,10 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     }),
   };
 
-  function readVolume(caseId: string, volumeId: string): Result<VolumePayload> {
-    const volumes = cases.get(caseId)?.volumes;
+  async function readVolume(caseId: string, volumeId: string): Promise<Result<VolumePayload>> {
+    const volumes = (await openedCase(caseId))?.volumes;
     if (volumes === undefined) {
-      return fail(
-        'not-found',
-        `Case ${caseId} is not open (only the last ${maxOpenCases} opened cases stay in memory, within the server's memory budget); open it again.`,
-      );
+      return fail('not-found', `Case ${caseId} is not open (its session ended, or the case was never opened); open it again.`);
     }
     const volume = volumes.get(volumeId);
     if (volume === undefined) return fail('not-found', `Case ${caseId} has no volume "${volumeId}".`);
@@ -244,7 +287,11 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   return {
     channels,
     readVolume,
-    readCaseFile: (rawPath) => ctx.files.resolveFileUrlPath(rawPath),
+    readCaseFile: (rawPath) =>
+      ctx.files.resolveFileUrlPath(rawPath, async (key) => {
+        const found = await ctx.projects.sessions.granted(key);
+        return found?.grant.kind === 'file' ? found.grant.path : null;
+      }),
     readModelFile: (rawPath) => ctx.models.readFile(rawPath),
     readInferenceArray: (jobId, index) =>
       'unavailable' in ctx.nativeInference ? fail('not-found', 'No native inference here.') : ctx.nativeInference.readArray(jobId, index),

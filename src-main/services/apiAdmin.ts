@@ -13,7 +13,7 @@ import type { ProjectHost } from './project/projectHost';
 import { guarded } from './projectGuard';
 
 export function createAdminHandlers(host: ProjectHost): Pick<QuorumApi, AdminChannel> {
-  const signedIn = async (token: string) => ({ store: await host.current(), s: host.sessions.resolve(token) });
+  const signedIn = async (token: string) => ({ store: await host.current(), s: await host.sessions.resolve(token) });
   return {
     'quorum:admin.people': ({ session }) =>
       guarded(async () => {
@@ -40,9 +40,9 @@ export function createAdminHandlers(host: ProjectHost): Pick<QuorumApi, AdminCha
       guarded(async () => {
         const store = await host.current();
         const session = await store.acceptInvitation(token, secret, host.nowMs());
-        host.sessions.endSessionsOf(session.raterId);
+        await host.sessions.endSessionsOf(session.raterId);
         const { name } = await store.whoIs(session);
-        return { token: host.sessions.issue(session), session, name };
+        return { token: await host.sessions.issue(session), session, name };
       }),
     'quorum:projectCase.unassign': ({ session, raterId, caseId }) =>
       guarded(async () => {

@@ -75,7 +75,7 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
     }: { session: string; name: string; studyInstanceUid: string; seriesInstanceUid: string },
   ) {
     const store = await ctx.projects.current();
-    const s = ctx.projects.sessions.resolve(session);
+    const s = await ctx.projects.sessions.resolve(session);
     const cache = new SeriesCache(path.join(store.dir, ARCHIVE_FOLDER), NO_EVICTION);
     const folder = await cache.folderFor(c, studyInstanceUid, seriesInstanceUid, {
       signal: add.stop.signal,
@@ -132,7 +132,7 @@ export function createDicomWebHandlers(ctx: DicomWebContext): Pick<QuorumApi, Di
     'quorum:dicomweb.storeSeg': ({ session, versionId }) =>
       withArchive(async (c) => {
         const store = await ctx.projects.current();
-        const s = ctx.projects.sessions.resolve(session);
+        const s = await ctx.projects.sessions.resolve(session);
         const version = await store.getVersion(s, versionId);
         const kase = await store.getCase(s, version.caseId);
         if (kase.source !== 'dicom') refuse('bad-request', `case "${kase.name}" came from NIfTI: a DICOM SEG needs a DICOM source series`);

@@ -26,7 +26,7 @@ function recordingDispatch() {
   const sessions = new Map<string, Session>(ROLES.map((role) => [`token-${role}`, { raterId: `rater_${role}`, role }]));
   const dispatch = createDispatch(
     table,
-    (token) => {
+    async (token) => {
       const session = sessions.get(token);
       return session ? ok(session) : fail('unauthorized', 'not signed in');
     },

@@ -24,7 +24,7 @@ type Log = (message: string) => void;
  * The live session behind a token, or why there is none (never signed in, signed out, expired): the
  * reason reaches the person, who should know whether to sign in again because time ran out.
  */
-export type SessionOf = (token: string) => Result<Session>;
+export type SessionOf = (token: string) => Promise<Result<Session>>;
 
 /** The request's `session` token, read without trusting the rest of the request. */
 function sessionTokenOf(rawRequest: unknown): string | null {
@@ -34,11 +34,11 @@ function sessionTokenOf(rawRequest: unknown): string | null {
 }
 
 /** The access rule of `channel` applied to the caller; null when the call may go on. */
-function refusal(channel: Channel, rawRequest: unknown, sessionOf: SessionOf): Result<never> | null {
+async function refusal(channel: Channel, rawRequest: unknown, sessionOf: SessionOf): Promise<Result<never> | null> {
   const access = CHANNEL_ACCESS[channel];
   if (access.who === 'anyone') return null;
   const token = sessionTokenOf(rawRequest);
-  const found = token === null ? fail<Session>('unauthorized', 'not signed in') : sessionOf(token);
+  const found = token === null ? fail<Session>('unauthorized', 'not signed in') : await sessionOf(token);
   if (!found.ok) return fail('unauthorized', `${channel} needs a signed-in session: ${found.error.message}.`);
   const session = found.value;
   if (!access.roles.includes(session.role))
@@ -53,7 +53,7 @@ export function createDispatch(channels: QuorumApi, sessionOf: SessionOf, log: L
       return fail('bad-request', `Unknown API channel "${channel}".`);
     }
     // Before parsing and before the handler: a refused caller costs nothing and learns nothing.
-    const refused = refusal(channel, rawRequest, sessionOf);
+    const refused = await refusal(channel, rawRequest, sessionOf);
     if (refused !== null) {
       log(`[api] refused ${channel}: ${refused.ok ? '' : refused.error.message}`);
       return refused;

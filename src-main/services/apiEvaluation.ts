@@ -115,7 +115,7 @@ export function createEvaluationHandlers(host: ProjectHost): EvaluationHandlers 
     'quorum:evaluation.caseSources': ({ session, caseId }) =>
       guarded(async () => {
         const store = await host.current();
-        return await caseSources(store, host.sessions.resolve(session), caseId);
+        return await caseSources(store, await host.sessions.resolve(session), caseId);
       }),
   };
 }

@@ -81,7 +81,7 @@ async function writeOut(p: string, bytes: Uint8Array | string): Promise<void> {
 export function createExchangeHandlers(host: ProjectHost): ExchangeHandlers {
   async function signedIn(token: string): Promise<{ store: ProjectStore; s: Session }> {
     const store = await host.current();
-    return { store, s: host.sessions.resolve(token) };
+    return { store, s: await host.sessions.resolve(token) };
   }
 
   return {

@@ -19,7 +19,7 @@ export function createInferenceResultHandlers(host: ProjectHost): InferenceResul
     'quorum:inference.saveResult': ({ session, caseId, maskGzBase64, probabilityGzBase64, probabilityVolumes, provenance }) =>
       guarded(async () => {
         const store = await host.current();
-        const s = host.sessions.resolve(session);
+        const s = await host.sessions.resolve(session);
         const [x, y, z] = (await store.getCase(s, caseId)).series[0].geometry.dims;
         const n = x * y * z;
         const mask = inflateLabelmapPayload(base64ToBytes(maskGzBase64), n);
@@ -30,7 +30,7 @@ export function createInferenceResultHandlers(host: ProjectHost): InferenceResul
     'quorum:inference.readResult': ({ session, versionId }) =>
       guarded(async () => {
         const store = await host.current();
-        const r = await store.readModelResult(host.sessions.resolve(session), versionId);
+        const r = await store.readModelResult(await host.sessions.resolve(session), versionId);
         return {
           version: r.version,
           rater: r.rater,

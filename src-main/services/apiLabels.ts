@@ -11,8 +11,8 @@ import { guarded } from './projectGuard';
 
 export function createLabelHandlers(host: ProjectHost): Pick<QuorumApi, LabelChannel> {
   return {
-    'quorum:labels.get': ({ session }) => guarded(async () => (await host.current()).labels(host.sessions.resolve(session))),
+    'quorum:labels.get': ({ session }) => guarded(async () => (await host.current()).labels(await host.sessions.resolve(session))),
     'quorum:labels.set': ({ session, labels }) =>
-      guarded(async () => (await host.current()).setLabels(host.sessions.resolve(session), labels)),
+      guarded(async () => (await host.current()).setLabels(await host.sessions.resolve(session), labels)),
   };
 }

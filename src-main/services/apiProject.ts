@@ -32,7 +32,7 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
   /** The open store and the session behind a token (forbidden → unauthorized when unknown). */
   async function signedIn(token: string): Promise<{ store: ProjectStore; s: Session }> {
     const store = await host.current();
-    return { store, s: host.sessions.resolve(token) };
+    return { store, s: await host.sessions.resolve(token) };
   }
 
   return {
@@ -41,7 +41,7 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
         let store = await host.current();
         // Which project everyone works in is an admin's decision; asking what is open is anyone's.
         if (path !== undefined) {
-          await store.requireAdmin(host.sessions.resolve(session), 're-open or switch the project');
+          await store.requireAdmin(await host.sessions.resolve(session), 're-open or switch the project');
           store = await host.open(path, create ?? false);
         }
         const { integrity, notes, projectId } = store.openReport;
@@ -72,7 +72,7 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
         // The project's first identity bootstraps as admin (someone must be able to manage it).
         if (session === undefined)
           return store.registerPerson(name, role ?? ((await store.firstIdentityIsAdmin()) ? 'admin' : 'annotator'), secret);
-        return await store.createPerson(host.sessions.resolve(session), name, role ?? 'annotator', secret);
+        return await store.createPerson(await host.sessions.resolve(session), name, role ?? 'annotator', secret);
       }),
 
     'quorum:rater.signIn': ({ name, secret, setSecret }) =>
@@ -91,8 +91,17 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
       }),
 
     'quorum:rater.signOut': ({ session }) =>
-      guarded(() => {
-        host.sessions.signOut(session);
+      guarded(async () => {
+        await host.sessions.signOut(session);
+        return {};
+      }),
+
+    'quorum:rater.signOutEverywhere': ({ session, raterId }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        const whom = raterId ?? s.raterId;
+        if (whom !== s.raterId) await store.requireAdmin(s, "end another person's sessions");
+        await host.sessions.endSessionsOf(whom, undefined, s.raterId);
         return {};
       }),
 

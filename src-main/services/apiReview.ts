@@ -20,7 +20,7 @@ export type ReviewHandlers = Pick<QuorumApi, ReviewChannel>;
 export function createReviewHandlers(host: ProjectHost): ReviewHandlers {
   async function signedIn(token: string): Promise<{ store: ProjectStore; s: Session }> {
     const store = await host.current();
-    return { store, s: host.sessions.resolve(token) };
+    return { store, s: await host.sessions.resolve(token) };
   }
 
   return {

@@ -44,16 +44,16 @@ describe('sequences of a case over the API', () => {
       ['adc', 'adc', true],
     ]);
     for (const v of opened.volumes) expect(v.dims).toEqual([...DWI_GRID.dims]);
-    const read = (volumeId: string) => {
-      const r = demo.backend.handlers.readVolume(opened.caseId, volumeId);
+    const read = async (volumeId: string) => {
+      const r = await demo.backend.handlers.readVolume(opened.caseId, volumeId);
       if (!r.ok) throw new Error(r.error.message);
       return r.value;
     };
     const [nx, ny] = DWI_GRID.dims;
     const at = (i: number, j: number, k: number) => i + nx * (j + ny * k);
-    const b1000 = new Int16Array(read(opened.volumes[1].volumeId).bytes.slice().buffer);
+    const b1000 = new Int16Array((await read(opened.volumes[1].volumeId)).bytes.slice().buffer);
     expect(b1000[at(5, 6, 3)]).toBe(dwiB1000(5, 6, 3));
-    const adcPayload = read(opened.volumes[3].volumeId);
+    const adcPayload = await read(opened.volumes[3].volumeId);
     expect(adcPayload.dataType).toBe('float32');
     const adc = new Float32Array(adcPayload.bytes.slice().buffer);
     // DWI voxel (i, j, k) is at world origin + i·2·(−x) …; the ADC's origin is 4 mm further along −x,

@@ -132,7 +132,7 @@ async function sequencesAt(
 export function createSequenceHandlers(host: ProjectHost, loader: SequenceLoader): SequenceHandlers {
   async function signedIn(token: string): Promise<{ store: ProjectStore; s: Session }> {
     const store = await host.current();
-    return { store, s: host.sessions.resolve(token) };
+    return { store, s: await host.sessions.resolve(token) };
   }
 
   /** Loads every image first and checks each against the reference grid, so a refusal adds nothing. */

@@ -44,6 +44,8 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   'quorum:rater.create': ANYONE,
   'quorum:rater.signIn': ANYONE,
   'quorum:rater.signOut': EVERY_ROLE,
+  // Oneself for everyone; another person only for an admin (the handler checks, in the database).
+  'quorum:rater.signOutEverywhere': EVERY_ROLE,
   // A reloaded tab checks that its stored session still stands; an unknown one is refused here.
   'quorum:rater.current': EVERY_ROLE,
   // An admin sets anyone's secret; anyone else only their own, with the current one (the store decides).

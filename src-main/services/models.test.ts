@@ -123,7 +123,7 @@ describe('api/model route', () => {
     const service = createModelsService({ bundledDir, userDir });
     const routes = createAppRoutes({
       handlers: {
-        readVolume: () => ({ ok: false, error: { code: 'not-found', message: 'none' } }),
+        readVolume: async () => ({ ok: false, error: { code: 'not-found', message: 'none' } }),
         readCaseFile: async () => ({ ok: false, error: { code: 'forbidden-path', message: 'none' } }),
         readModelFile: (p) => service.readFile(p),
       },

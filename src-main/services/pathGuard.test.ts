@@ -37,6 +37,8 @@ describe('isInside', () => {
 describe('FileGrants', () => {
   let tmp: string;
   const grants = new FileGrants();
+  /** No other process granted anything: only this process's grants count. */
+  const noneRecorded = async () => null;
   let granted: string;
   let linkGrant: string;
 
@@ -46,32 +48,32 @@ describe('FileGrants', () => {
     await writeFile(path.join(tmp, 'root', 'a.nii'), 'inside');
     await writeFile(path.join(tmp, 'root', 'beside.nii'), 'beside');
     await writeFile(path.join(tmp, 'outside.txt'), 'outside');
-    granted = grants.grant('token-a', path.join(tmp, 'root', 'a.nii'));
-    linkGrant = grants.grant('token-a', path.join(tmp, 'root', 'escape.txt'));
+    granted = grants.grant('token-a', path.join(tmp, 'root', 'a.nii')).urlPath;
+    linkGrant = grants.grant('token-a', path.join(tmp, 'root', 'escape.txt')).urlPath;
   });
 
   afterAll(() => rm(tmp, { recursive: true, force: true }));
 
   it('serves the granted file to its live session', async () => {
-    const result = await grants.resolveFileUrlPath(granted);
+    const result = await grants.resolveFileUrlPath(granted, noneRecorded);
     expect(result.ok && path.basename(result.value)).toBe('a.nii');
   });
 
   it('gives different keys to different sessions for the same file', () => {
-    expect(grants.grant('token-b', path.join(tmp, 'root', 'a.nii'))).not.toBe(granted);
+    expect(grants.grant('token-b', path.join(tmp, 'root', 'a.nii')).urlPath).not.toBe(granted);
   });
 
   it('refuses a file beside the granted one, below its folder, an unknown key and a bare key', async () => {
     const key = granted.split('/')[0];
     for (const raw of [`${key}/beside.nii`, `${key}/sub/a.nii`, `${key}/a.nii/x`, 'ffffffffffffffffffffffffffffffff/a.nii', key]) {
-      const result = await grants.resolveFileUrlPath(raw);
+      const result = await grants.resolveFileUrlPath(raw, noneRecorded);
       expect({ raw, code: !result.ok && result.error.code }).toEqual({ raw, code: 'forbidden-path' });
     }
   });
 
   it('refuses a granted name that became a symlink out of its folder', async () => {
     await symlink(path.join(tmp, 'outside.txt'), path.join(tmp, 'root', 'escape.txt'));
-    const result = await grants.resolveFileUrlPath(linkGrant);
+    const result = await grants.resolveFileUrlPath(linkGrant, noneRecorded);
     expect(!result.ok && result.error.code).toBe('forbidden-path');
   });
 });

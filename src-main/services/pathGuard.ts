@@ -70,19 +70,26 @@ export class FileGrants {
   /** Key → the granted file's real path. */
   private readonly grants = new Map<string, string>();
 
-  /** Let the session behind `token` fetch `realFilePath` (a real path); returns its URL path after `files/`. */
-  grant(token: string, realFilePath: string): string {
+  /**
+   * Let the session behind `token` fetch `realFilePath` (a real path): its `key`, and its URL path
+   * after `files/`.
+   */
+  grant(token: string, realFilePath: string): { key: string; urlPath: string } {
     const key = createHash('sha256').update(`${token}\n${realFilePath}`).digest('hex').slice(0, 32);
     this.grants.set(key, realFilePath);
-    return `${key}/${encodeURIComponent(path.basename(realFilePath))}`;
+    return { key, urlPath: `${key}/${encodeURIComponent(path.basename(realFilePath))}` };
   }
 
-  /** Resolve the raw path after `files/` to the granted file, or refuse: an unknown key, or a name other than the granted file's. */
-  async resolveFileUrlPath(rawPath: string): Promise<Result<string>> {
+  /**
+   * Resolve the raw path after `files/` to the granted file, or refuse: an unknown key, or a name
+   * other than the granted file's. `recorded` finds a key this process did not grant (another
+   * server process on the same database did, or this one before a restart).
+   */
+  async resolveFileUrlPath(rawPath: string, recorded: (key: string) => Promise<string | null>): Promise<Result<string>> {
     const decoded = decodePathSegments(rawPath);
     if (!decoded.ok) return decoded;
     const [key, name, ...rest] = decoded.value;
-    const granted = key === undefined ? undefined : this.grants.get(key);
+    const granted = key === undefined ? undefined : (this.grants.get(key) ?? (await recorded(key)) ?? undefined);
     if (granted === undefined) return fail('forbidden-path', 'This file was not opened by a session.');
     if (name !== path.basename(granted) || rest.length > 0)
       return fail('forbidden-path', 'Only the opened file itself is served, nothing beside it.');

@@ -38,9 +38,9 @@ export async function guarded<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
 
 /** The dispatcher's session lookup (apiDispatch.ts) over the host's registry, with the registry's reason where it refuses. */
 export function sessionOfHost(host: Pick<ProjectHost, 'sessions'>): SessionOf {
-  return (token) => {
+  return async (token) => {
     try {
-      return ok(host.sessions.resolve(token));
+      return ok(await host.sessions.resolve(token));
     } catch (err) {
       if (err instanceof ProjectError) return fail('unauthorized', err.message);
       throw err;

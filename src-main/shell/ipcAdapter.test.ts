@@ -82,7 +82,7 @@ function setup() {
     ipc,
     createDispatch(
       channels,
-      (token) => (token === SESSION ? ok({ raterId: 'rater_test', role: 'annotator' }) : fail('unauthorized', 'not signed in')),
+      async (token) => (token === SESSION ? ok({ raterId: 'rater_test', role: 'annotator' }) : fail('unauthorized', 'not signed in')),
       (m) => logs.push(m),
     ),
     (m) => logs.push(m),

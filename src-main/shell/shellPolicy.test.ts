@@ -104,7 +104,7 @@ describe('quorum:// protocol handler', () => {
     await writeFile(path.join(tmp, 'secret.txt'), 'no');
     const routes = createAppRoutes({
       handlers: {
-        readVolume: () => ({ ok: false, error: { code: 'not-found', message: 'not open' } }),
+        readVolume: async () => ({ ok: false, error: { code: 'not-found', message: 'not open' } }),
         readCaseFile: async () => ({ ok: false, error: { code: 'forbidden-path', message: 'not granted' } }),
       },
       rendererDir: path.join(tmp, 'renderer'),

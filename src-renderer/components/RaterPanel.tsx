@@ -37,6 +37,14 @@ export function RaterPanel() {
         <button type="button" data-testid="sign-out" onClick={() => void signOut()}>
           Sign out
         </button>
+        <button
+          type="button"
+          data-testid="sign-out-everywhere"
+          title="Ends your sessions in every tab and on every computer"
+          onClick={() => void signOut('everywhere')}
+        >
+          Sign out everywhere
+        </button>
       </div>
     );
   }

@@ -102,12 +102,18 @@ async function startSession(token: string, session: Session, name: string): Prom
   await syncAnnotationCase();
 }
 
-export async function signOut(): Promise<void> {
+/** This session only, or every session of the person (other tabs and computers, every server process). */
+type SignOutScope = 'this-session' | 'everywhere';
+
+export async function signOut(scope: SignOutScope = 'this-session'): Promise<void> {
   await flushOwnAnnotation('switch');
   // While the token is still valid: the segment is reported under it.
   await stopTimeOnTask('sign-out');
   const token = annotationStore.getState().signedIn?.token;
-  if (token) await getApi()['quorum:rater.signOut']({ session: token });
+  if (token) {
+    const channel = scope === 'everywhere' ? 'quorum:rater.signOutEverywhere' : 'quorum:rater.signOut';
+    await getApi()[channel]({ session: token });
+  }
   rememberSessionToken(null);
   // The picker's names and the project stay; everything of the person goes.
   const { identities, projectDir } = annotationStore.getState();

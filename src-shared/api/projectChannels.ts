@@ -98,6 +98,11 @@ export const projectChannels = {
   },
   /** Forget a session token. */
   'quorum:rater.signOut': { request: z.object({ session }), result: z.object({}) },
+  /**
+   * End every session of a person, on every computer and server process, this one included:
+   * oneself (no `raterId`, or one's own), or anyone for an admin. Audited.
+   */
+  'quorum:rater.signOutEverywhere': { request: z.object({ session, raterId: id.optional() }), result: z.object({}) },
   /** Raters the session may know about (annotators: themselves). */
   'quorum:rater.list': { request: z.object({ session }), result: z.array(raterSchema) },
   /** Change a rater's role (admin). */

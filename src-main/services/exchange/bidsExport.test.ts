@@ -44,11 +44,13 @@ function tree(dir: string): string[] {
 /** The case opened from `file`, with every volume's bytes. */
 async function openedVoxels(demo: DemoDwiBackend, token: string, file: string): Promise<Array<[string, string, Uint8Array]>> {
   const opened = await demo.call<CaseDescriptor>('quorum:case.open', { session: token, path: file });
-  return opened.volumes.map((v) => {
-    const r = demo.backend.handlers.readVolume(opened.caseId, v.volumeId);
-    if (!r.ok) throw new Error(r.error.message);
-    return [v.label, r.value.dataType, r.value.bytes];
-  });
+  return await Promise.all(
+    opened.volumes.map(async (v) => {
+      const r = await demo.backend.handlers.readVolume(opened.caseId, v.volumeId);
+      if (!r.ok) throw new Error(r.error.message);
+      return [v.label, r.value.dataType, r.value.bytes];
+    }),
+  );
 }
 
 describe('ISLES-BIDS export', () => {

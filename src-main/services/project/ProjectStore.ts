@@ -49,6 +49,7 @@ import * as modelResults from './modelResults';
 import { acquireOwnership, ProjectLockedError, type AcquiredOwnership } from './ownerLock';
 import { MIGRATIONS, type Migration } from './schema';
 import { hashSecret } from './secrets';
+import { sessionTable, type SessionTable } from './sessionTable';
 import { authenticate, type SignInPolicy, type SignInRequest } from './signIn';
 import { Db, text } from './sqlite';
 import { SqlitePort } from './dbPort';
@@ -157,6 +158,11 @@ export class ProjectStore {
 
   close(): void {
     this.release();
+  }
+
+  /** The project's sessions table (sessionRegistry.ts applies the expiry rules over it). */
+  sessions(): SessionTable {
+    return sessionTable(this.ctx);
   }
 
   private async s(session: Session): Promise<Session> {

@@ -310,6 +310,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     sql: `${INVITATIONS_SQL}
     ALTER TABLE invitations ADD CONSTRAINT invitations_token_hex CHECK (token_sha256 ${HASH});`,
   },
+  {
+    version: 9,
+    description: 'sessions in the database (sha256 of each token, not the token) and what each session opened',
+    // As sessionTable.ts's migration, with BIGINT epoch milliseconds.
+    sql: `
+    CREATE TABLE sessions (
+      token_hash   TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+      rater_id     TEXT NOT NULL REFERENCES raters(rater_id),
+      created_ms   BIGINT NOT NULL,
+      last_seen_ms BIGINT NOT NULL CHECK (last_seen_ms >= created_ms)
+    );
+    CREATE INDEX sessions_by_rater ON sessions (rater_id);
+    CREATE TABLE session_grants (
+      grant_hash TEXT PRIMARY KEY CHECK (length(grant_hash) = 64),
+      token_hash TEXT NOT NULL REFERENCES sessions(token_hash) ON DELETE CASCADE,
+      kind       TEXT NOT NULL CHECK (kind IN ('case', 'file')),
+      path       TEXT NOT NULL,
+      series_uid TEXT
+    );
+    CREATE INDEX session_grants_by_session ON session_grants (token_hash);`,
+  },
 ];
 
 /** A constant of ours as an SQL string literal (migrations are plain SQL, without parameters). */

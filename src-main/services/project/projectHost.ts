@@ -12,7 +12,9 @@
  *
  * Plain Node.
  */
+import path from 'node:path';
 import type { Session } from '../../../src-shared/project/types';
+import { ProjectError } from './errors';
 import { ProjectStore } from './ProjectStore';
 import { createSessionRegistry, DEFAULT_SESSION_POLICY, type SessionPolicy, type SessionRegistry } from './sessionRegistry';
 import { DEFAULT_SIGN_IN_POLICY, type SignInPolicy, type SignInRequest } from './signIn';
@@ -52,15 +54,12 @@ export interface ProjectHost {
 export function createProjectHost(options: ProjectHostOptions): ProjectHost {
   const nowMs = options.nowMs ?? Date.now;
   const signInPolicy = options.signInPolicy ?? DEFAULT_SIGN_IN_POLICY;
-  const sessions = createSessionRegistry(nowMs, options.sessionPolicy ?? DEFAULT_SESSION_POLICY);
+  const sessions = createSessionRegistry(async () => (await current()).sessions(), nowMs, options.sessionPolicy ?? DEFAULT_SESSION_POLICY);
   let store: ProjectStore | null = null;
   // Serialises opens, so two first requests arriving together open the project once.
   let pending: Promise<ProjectStore> | null = null;
 
-  async function openNow(dir: string | undefined, create: boolean): Promise<ProjectStore> {
-    const previousId = store?.openReport.projectId ?? null;
-    store?.close();
-    store = null;
+  async function openStore(dir: string | undefined, create: boolean): Promise<ProjectStore> {
     const isDefault = dir === undefined;
     const opened =
       isDefault && options.defaultDatabaseUrl !== undefined
@@ -77,13 +76,33 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
         throw err;
       }
     }
-    // Sessions belong to one project's people: kept across a re-open of the same project only.
-    if (opened.openReport.projectId !== previousId) sessions.clear();
-    store = opened;
     return opened;
   }
 
+  async function openNow(dir: string | undefined, create: boolean): Promise<ProjectStore> {
+    const previous = store;
+    store = null;
+    // Another folder may be opened beside the current project; the same one only once it is closed (one owner per project).
+    const switching = previous !== null && path.resolve(dir ?? options.defaultProjectDir) !== previous.dir;
+    if (!switching) previous?.close();
+    try {
+      const opened = await openStore(dir, create);
+      // Sessions belong to one project's people: a switch to another project ends this one's (a re-open keeps them).
+      if (switching && opened.openReport.projectId !== previous.openReport.projectId) await previous.sessions().removeAll();
+      store = opened;
+      return opened;
+    } finally {
+      if (switching) previous.close();
+    }
+  }
+
   function open(dir?: string, create = false): Promise<ProjectStore> {
+    // A team server's processes all serve the database's project: one of them switching to a folder
+    // would be state kept in that process alone.
+    if (dir !== undefined && options.defaultDatabaseUrl !== undefined)
+      return Promise.reject(
+        new ProjectError('forbidden', "a team server serves its database's project only: it cannot switch to a folder"),
+      );
     const previous = pending ?? Promise.resolve(null);
     const next = previous.catch(() => null).then(() => openNow(dir, create));
     pending = next;
@@ -105,15 +124,15 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
       // The store may have been switched while scrypt ran: the session must belong to the open project.
       const now = await current();
       const { name } = await now.whoIs(s);
-      return { token: sessions.issue(s), session: s, name };
+      return { token: await sessions.issue(s), session: s, name };
     },
     async changeSecret(token, input) {
       const open = await current();
-      await open.changeSecret(sessions.resolve(token), input, nowMs, signInPolicy);
-      sessions.endSessionsOf(input.raterId, token);
+      await open.changeSecret(await sessions.resolve(token), input, nowMs, signInPolicy);
+      await sessions.endSessionsOf(input.raterId, token);
     },
+    // Sessions stay in the database: a restart signs nobody out.
     close() {
-      sessions.clear();
       store?.close();
       store = null;
     },

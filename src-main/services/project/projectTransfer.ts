@@ -46,6 +46,12 @@ export const TRANSFER_TABLES = [
   'invitations',
 ] as const;
 
+/**
+ * Tables of the schema that are not moved: who is signed in where (migration 9). A session belongs
+ * to the server that issued it; after a move everyone signs in to the new one.
+ */
+export const NOT_TRANSFERRED = ['sessions', 'session_grants'] as const;
+
 /** Rows a freshly opened project has before anyone used it (its id, the starting label table): replaced, not counted. */
 const REPLACED_ON_COPY: ReadonlySet<string> = new Set(['project_meta', 'label_table']);
 

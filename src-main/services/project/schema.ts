@@ -9,6 +9,7 @@
  */
 import { newId } from './context';
 import { labelTableMigration } from './labelTable';
+import { sessionsMigration } from './sessionTable';
 import { text, type Db } from './sqlite';
 
 export interface Migration {
@@ -393,4 +394,14 @@ const invitations: Migration = {
 };
 
 /** Every migration Quorum knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, studies, reviewSessions, accounts, sequences, labelTableMigration, invitations];
+export const MIGRATIONS: readonly Migration[] = [
+  v1,
+  v2,
+  studies,
+  reviewSessions,
+  accounts,
+  sequences,
+  labelTableMigration,
+  invitations,
+  sessionsMigration,
+];

@@ -47,6 +47,8 @@ describe('schema and migrations', () => {
       'review_flags',
       'sequences',
       'series',
+      'session_grants',
+      'sessions',
       'studies',
       'study_answers',
       'study_segmentations',

@@ -65,6 +65,21 @@ export async function openTemp(dir = tempDir()): Promise<ProjectStore> {
 }
 
 /** A labelmap with the given flat indices set to `value` (default lesion). */
+/**
+ * A new, empty project and a way to open its database again, as another server process (or the
+ * same server after a restart) would: `again()` opens a second store on the same database.
+ * SQLite: one process owns a folder, so close the first store before calling it.
+ */
+export async function openTempTwice(dir = tempDir()): Promise<{ store: ProjectStore; again(): Promise<ProjectStore> }> {
+  if (current.kind === 'postgres') {
+    const url = await current.cluster.createDatabase();
+    const again = () => ProjectStore.openPostgres(url, { appVersion: APP_VERSION, imagesDir: dir });
+    return { store: await again(), again };
+  }
+  const again = () => ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
+  return { store: await again(), again };
+}
+
 export function labelmapWith(indices: number[], value = 1, base?: Uint8Array): Uint8Array {
   const lm = base ? Uint8Array.from(base) : new Uint8Array(VOXELS);
   for (const i of indices) lm[i] = value;

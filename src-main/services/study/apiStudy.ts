@@ -26,7 +26,7 @@ export function createStudyHandlers(host: ProjectHost): StudyHandlers {
     try {
       return await guarded(async () => {
         const store = await host.current();
-        return await store.withContext(host.sessions.resolve(token), fn);
+        return await store.withContext(await host.sessions.resolve(token), fn);
       });
     } catch (err) {
       if (err instanceof StudySetupError) return fail('bad-request', err.message, { errors: err.check.errors, missing: err.check.missing });

@@ -20,12 +20,12 @@ const sessionOf = (token: string) => f.host.sessions.resolve(token);
 
 async function studyImagePath(caseId: string): Promise<string> {
   const store = await f.host.current();
-  return path.resolve(await store.withContext(sessionOf(f.admin), async (ctx) => (await caseImage(ctx, caseId)).path));
+  return path.resolve(await store.withContext(await sessionOf(f.admin), async (ctx) => (await caseImage(ctx, caseId)).path));
 }
 
 describe("a reader's file scope", () => {
   it('limits a reader of an open study to its case images, and lifts the limit when it closes', async () => {
-    const reader = sessionOf(f.readers[0]);
+    const reader = await sessionOf(f.readers[0]);
     const studyCase = f.caseIds[0];
     const outsideCase = f.caseIds[4];
     const draft = pairedDraft(f, { caseIds: [studyCase] });
@@ -46,8 +46,8 @@ describe("a reader's file scope", () => {
       expect({ refused, code: result !== null && !result.ok && result.error.code }).toEqual({ refused, code: 'unauthorized' });
     }
     // The admin is not a reader: no limit.
-    expect(await refuseReaderBrowsing(f.host, sessionOf(f.admin))).toBeNull();
-    expect(await refuseReaderOpening(f.host, sessionOf(f.admin), beside)).toBeNull();
+    expect(await refuseReaderBrowsing(f.host, await sessionOf(f.admin))).toBeNull();
+    expect(await refuseReaderOpening(f.host, await sessionOf(f.admin), beside)).toBeNull();
 
     await must(f.dispatch, 'quorum:study.close', { session: f.admin, studyId: created.studyId });
     expect(await refuseReaderBrowsing(f.host, reader)).toBeNull();

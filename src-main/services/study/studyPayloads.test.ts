@@ -21,7 +21,7 @@ describe('frozen trial payloads', () => {
     const { studyId } = await must<StudySummary>(f.dispatch, 'quorum:study.create', { session: f.admin, draft: pairedDraft(f) });
     await must(f.dispatch, 'quorum:study.open', { session: f.admin, studyId });
     const store = await f.host.current();
-    const opened: StoreContext = await store.withContext(f.host.sessions.resolve(f.admin), (ctx) => ctx);
+    const opened: StoreContext = await store.withContext(await f.host.sessions.resolve(f.admin), (ctx) => ctx);
     const restarted = makeContext(opened.db, opened.dir, opened.appVersion);
     const { config } = await loadStudy(opened, studyId);
     const trials = await trialsOf(opened, studyId);
