@@ -76,7 +76,13 @@ export async function saveResultAsRater(): Promise<void> {
       provenance,
     });
     if (!saved.ok) {
-      set({ saving: false, saveError: saved.error.message });
+      // The server caps a request's body: say what was too large, not only the byte limit.
+      const mib = ((maskGzBase64.length + probabilityGzBase64.length) / 2 ** 20).toFixed(1);
+      const saveError =
+        saved.error.code === 'too-large'
+          ? `This result is too large to save: its mask and ${probabilities.length} probability map(s) compress to ${mib} MiB. ${saved.error.message}`
+          : saved.error.message;
+      set({ saving: false, saveError });
       return;
     }
     set({
