@@ -39,9 +39,9 @@ class Up(nn.Module):
 
 
 class UNet3D(nn.Module):
-    """Input [N, C, D, H, W] with D, H, W multiples of 4; output one logit channel."""
+    """Input [N, C, D, H, W] with D, H, W multiples of 4; output `out_channels` logit channels."""
 
-    def __init__(self, in_channels: int = 2, widths: tuple = (8, 16, 32)):
+    def __init__(self, in_channels: int = 2, widths: tuple = (8, 16, 32), out_channels: int = 1):
         super().__init__()
         w1, w2, w3 = widths
         self.enc1 = block(in_channels, w1)
@@ -51,7 +51,7 @@ class UNet3D(nn.Module):
         self.bottom = block(w2, w3, stride=2)
         self.up2 = Up(w3, w2)
         self.up1 = Up(w2, w1)
-        self.head = nn.Conv3d(w1, 1, 1)
+        self.head = nn.Conv3d(w1, out_channels, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         e1 = self.enc1(x)

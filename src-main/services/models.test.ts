@@ -26,8 +26,9 @@ describe('models service', () => {
   it('lists the bundled demo ensemble with its manifest, its files and the WebGPU verdict; skips folders without model.json', async () => {
     const listing = await createModelsService({ bundledDir, userDir }).list();
     expect(listing.userDir).toBe(userDir);
-    expect(listing.models.map((m) => m.key)).toEqual(['bundled/demo-dwi-lesion']); // models/train has no model.json
-    const demo = listing.models[0];
+    // models/train has no model.json; the multi-class CT demo (issue 14) sorts first.
+    expect(listing.models.map((m) => m.key)).toEqual(['bundled/demo-ct-core-penumbra', 'bundled/demo-dwi-lesion']);
+    const demo = listing.models[1];
     expect(demo.error).toBeNull();
     expect(demo.model?.intendedUse.startsWith('demo model, not for clinical use')).toBe(true);
     // The manifest's channel specs, with what to do when the case lacks one (the list says which cases fit).

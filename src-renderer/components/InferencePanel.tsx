@@ -2,7 +2,10 @@
  * The sidebar's model section (issue 5): pick a model ("demo model, not for clinical use" from its
  * manifest), Run on the open case, progress with ETA, Cancel, the EP that ran (and why not WebGPU),
  * stage times; then the map shown (probability / entropy / mutual information), the threshold and
- * the expected (Σp) next to the thresholded volume. A model that does not accept the open case (its
+ * the expected (Σp) next to the thresholded volume. With several foreground classes (issue 14) a
+ * class selector picks the class whose maps, colour bar and volumes are shown (names from the
+ * manifest, colours from the project's label of the same name), and a small table lists every
+ * class's volumes; the threshold applies to each class. A model that does not accept the open case (its
  * inputs, from the manifest, against the case's modality and b-values) cannot be picked, and the
  * panel says why, so an empty choice is never a mystery.
  */
@@ -10,6 +13,7 @@ import { useEffect } from 'react';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import type { ExecutionProvider } from '../../src-shared/inference';
 import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
+import { labelForClass } from '../../src-shared/inference/classLabels';
 import { seesAllRaters } from '../../src-shared/project/blinding';
 import { useAnnotationState } from '../state/annotationState';
 import { useAppState } from '../state/appState';
@@ -21,6 +25,7 @@ import {
   runModel,
   selectModel,
   setDisplay,
+  setShownClass,
 } from '../state/inferenceActions';
 import { saveResultAsRater } from '../state/inferenceSave';
 import { useInferenceState, type InferenceDisplay } from '../state/inferenceState';
@@ -62,7 +67,10 @@ export function InferencePanel() {
   }, [switchTo, busy]);
 
   const p = s.progress;
-  const v = s.volumes?.[0] ?? null;
+  const v = s.volumes?.[s.shownClass] ?? null;
+  const classes = s.volumes && s.volumes.length > 1 ? s.volumes : null;
+  const labelTable = useAnnotationState((a) => a.labels);
+  const colourOf = (name: string) => labelForClass(name, labelTable)?.colour ?? null;
 
   return (
     <section className="inference-panel" data-testid="inference-panel">
@@ -169,6 +177,18 @@ export function InferencePanel() {
       )}
       {s.phase === 'done' && s.resultCaseId && (
         <div className="inference-result" data-testid="inference-result">
+          {classes && (
+            <label className="inference-class">
+              Class <ClassSwatch colour={colourOf(classes[s.shownClass].label)} />
+              <select data-testid="inference-class" value={s.shownClass} onChange={(e) => setShownClass(Number(e.target.value))}>
+                {classes.map((c, k) => (
+                  <option key={c.label} value={k}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <div className="segmented" role="radiogroup" aria-label="Map shown">
             {(['probability', 'entropy', 'mutualInformation'] as InferenceDisplay[]).map((d) => (
               <label key={d}>
@@ -187,6 +207,7 @@ export function InferencePanel() {
           {s.mapScale && <ColourBar scale={s.mapScale} />}
           <label className="threshold">
             Threshold p &gt; {s.threshold.toFixed(2)}
+            {classes ? ' (each class)' : ''}
             <input
               type="range"
               data-testid="inference-threshold"
@@ -204,10 +225,35 @@ export function InferencePanel() {
               data-expected-ml={v.expectedMl}
               data-mask-ml={v.maskMl}
               data-threshold={s.threshold}
+              data-class={v.label}
             >
               {v.label}: expected Σp {v.expectedMl.toFixed(2)} ml · thresholded {v.maskMl.toFixed(2)} ml · gap{' '}
               {(v.maskMl - v.expectedMl).toFixed(2)} ml
             </p>
+          )}
+          {classes && (
+            <table className="small inference-class-volumes" data-testid="inference-class-volumes">
+              <thead>
+                <tr>
+                  <th>class</th>
+                  <th>Σp (ml)</th>
+                  <th>p &gt; {s.threshold.toFixed(2)} (ml)</th>
+                  <th>gap (ml)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {classes.map((c, k) => (
+                  <tr key={c.label} data-class={c.label} className={k === s.shownClass ? 'selected' : undefined}>
+                    <td>
+                      <ClassSwatch colour={colourOf(c.label)} /> {c.label}
+                    </td>
+                    <td>{c.expectedMl.toFixed(2)}</td>
+                    <td>{c.maskMl.toFixed(2)}</td>
+                    <td>{(c.maskMl - c.expectedMl).toFixed(2)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
           {canSave ? (
             <div className="inference-save">
@@ -244,4 +290,9 @@ export function InferencePanel() {
       )}
     </section>
   );
+}
+
+/** The project label's colour for a class of the same name; none when the project has no such label. */
+function ClassSwatch({ colour }: { colour: string | null }) {
+  return colour ? <span className="swatch" data-colour={colour} style={{ background: colour }} aria-hidden /> : null;
 }

@@ -16,6 +16,7 @@
 import type { CaseDescriptor } from '../../src-shared/api/contract';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import {
+  classEntropy,
   labelMask,
   labelVolumes,
   type BrowserEp,
@@ -370,34 +371,51 @@ function acceptResult(c: CaseDescriptor, entry: ModelEntry, r: SegmentationResul
     resultCaseId: c.caseId,
     hasMutualInformation: r.mutualInformation !== null,
     display: 'probability',
+    shownClass: 0,
     threshold: 0.5,
-    mapScale: drawMap('probability'),
+    mapScale: drawMap('probability', 0),
   });
   applyThreshold(0.5);
   showInferenceLayers(c.caseId, result.map, result.mask);
 }
 
-/** Draws `display` into the map layer's levels; returns its colour scale (null without a result). */
-function drawMap(display: InferenceDisplay): ColourScale | null {
+/** The foreground classes (softmax: without the background), in output order. */
+function foregroundClasses(labels: readonly string[], activation: 'sigmoid' | 'softmax'): readonly string[] {
+  return activation === 'softmax' ? labels.slice(1) : labels;
+}
+
+/**
+ * Draws `display` of foreground class `shownClass` into the map layer's levels; returns its colour
+ * scale (null without a result). One foreground label: its probability and the model's entropy, as
+ * before classes could be chosen. Several: that class's probability and binary entropy; mutual
+ * information is the model's over all classes (mapScales.ts inferenceMapScale says why).
+ */
+function drawMap(display: InferenceDisplay, shownClass: number): ColourScale | null {
   if (!result) return null;
   const { r, activation, labels } = result;
-  // Probability: the first foreground label. Entropy/MI: bits (the scale says their bound).
-  const scale = inferenceMapScale(display, activation, labels.length);
+  const classes = foregroundClasses(labels, activation);
+  const multi = classes.length > 1;
+  const p = r.probabilities[activation === 'softmax' ? shownClass + 1 : shownClass];
+  const scale = inferenceMapScale(display, activation, labels.length, multi ? classes[shownClass] : null);
   const values =
-    display === 'probability'
-      ? r.probabilities[activation === 'softmax' ? 1 : 0]
-      : display === 'entropy'
-        ? r.entropy
-        : (r.mutualInformation ?? r.entropy);
+    display === 'probability' ? p : display === 'entropy' ? (multi ? classEntropy(p) : r.entropy) : (r.mutualInformation ?? r.entropy);
   quantiseMap(values, scale.max, MAP_LEVELS, MAP_FLOOR, result.map);
   return scale;
 }
 
 export function setDisplay(display: InferenceDisplay): void {
   if (!result) return;
-  const mapScale = drawMap(display);
+  const mapScale = drawMap(display, inferenceStore.getState().shownClass);
   updateInferenceMap();
   set({ display, mapScale });
+}
+
+/** Shows foreground class `shownClass`'s maps and volumes (several classes only). */
+export function setShownClass(shownClass: number): void {
+  if (!result) return;
+  const mapScale = drawMap(inferenceStore.getState().display, shownClass);
+  updateInferenceMap();
+  set({ shownClass, mapScale });
 }
 
 /** Recomputes the mask (strictly above the threshold) and both volumes, and redraws the outline. */
@@ -411,9 +429,26 @@ export function applyThreshold(threshold: number): void {
   set({ threshold, volumes, saved: null, saveError: null });
 }
 
-/** The shown result for saving (inferenceSave.ts): probabilities, the mask at the current threshold, provenance. */
-export function shownResult(): { probabilities: readonly Float32Array[]; mask: Uint8Array; provenance: InferenceProvenance } | null {
-  return result && { probabilities: result.r.probabilities, mask: result.mask, provenance: result.provenance };
+/**
+ * The shown result for saving (inferenceSave.ts): probabilities, the mask at the current threshold
+ * (class indices: sigmoid label k + 1, softmax class k), the foreground class names, provenance.
+ */
+export function shownResult(): {
+  probabilities: readonly Float32Array[];
+  mask: Uint8Array;
+  activation: 'sigmoid' | 'softmax';
+  classes: readonly string[];
+  provenance: InferenceProvenance;
+} | null {
+  return (
+    result && {
+      probabilities: result.r.probabilities,
+      mask: result.mask,
+      activation: result.activation,
+      classes: foregroundClasses(result.labels, result.activation),
+      provenance: result.provenance,
+    }
+  );
 }
 
 export function clearResult(): void {

@@ -2,10 +2,18 @@
  * "Save as rater" (issue 5): the shown inference result goes into the project as its model's rater
  * (src-main/services/project/modelResults.ts): the mask at the threshold the user picked, the
  * probabilities quantised to uint8 (src-shared/inference/quantise.ts says why), and the provenance
- * with that threshold and the Σp/mask volumes from the float map. Reviewers and admins only — the
+ * with that threshold and the Σp/mask volumes from the float map.
+ *
+ * A multi-class result (issue 14; several foreground classes) is saved as its labelmap: each voxel
+ * the argmax class, background where that is the background or where its p is at or below the
+ * threshold (outputs.ts labelMask), each class written as the value of the project label of the
+ * same name (classLabels.ts). A class without such a label refuses the save, naming it. Its stored
+ * probabilities are the foreground classes' maps in the model's order (softmax: without the
+ * background, which is 1 − their sum); a single-label result stores every output channel as before. Reviewers and admins only — the
  * store refuses annotators, who never see model results. In review mode the legend is reloaded so
  * the model appears as one more rater with its own colour.
  */
+import { classValues, remapClasses } from '../../src-shared/inference/classLabels';
 import { quantiseProbabilities } from '../../src-shared/inference/quantise';
 import { getApi } from '../api';
 import { encodeLabelmap } from '../api/labelmapWire';
@@ -32,6 +40,14 @@ export async function saveResultAsRater(): Promise<void> {
     set({ saveError: `The result has ${shown.mask.length} voxels but the project case grid has ${x * y * z}.` });
     return;
   }
+  const multi = shown.classes.length > 1;
+  const values = multi ? classValues(shown.classes, a.labels) : null;
+  if (values && !values.ok) {
+    set({ saveError: values.message });
+    return;
+  }
+  const mask = values ? remapClasses(Uint8Array.from(shown.mask), values.values) : shown.mask;
+  const probabilities = multi && shown.activation === 'softmax' ? shown.probabilities.slice(1) : shown.probabilities;
   const threshold = s.threshold;
   const provenance = {
     ...shown.provenance,
@@ -41,19 +57,25 @@ export async function saveResultAsRater(): Promise<void> {
   set({ saving: true, saveError: null });
   try {
     const [maskGzBase64, probabilityGzBase64] = await Promise.all([
-      encodeLabelmap(shown.mask),
-      encodeLabelmap(quantiseProbabilities(shown.probabilities)),
+      encodeLabelmap(mask),
+      encodeLabelmap(quantiseProbabilities(probabilities)),
     ]);
     const saved = await getApi()['quorum:inference.saveResult']({
       session: a.signedIn.token,
       caseId: a.currentCase.caseId,
       maskGzBase64,
       probabilityGzBase64,
-      probabilityVolumes: shown.probabilities.length,
+      probabilityVolumes: probabilities.length,
       provenance,
     });
     if (!saved.ok) {
-      set({ saving: false, saveError: saved.error.message });
+      // The server caps a request's body: say what was too large, not only the byte limit.
+      const mib = ((maskGzBase64.length + probabilityGzBase64.length) / 2 ** 20).toFixed(1);
+      const saveError =
+        saved.error.code === 'too-large'
+          ? `This result is too large to save: its mask and ${probabilities.length} probability map(s) compress to ${mib} MiB. ${saved.error.message}`
+          : saved.error.message;
+      set({ saving: false, saveError });
       return;
     }
     set({

@@ -1,7 +1,7 @@
 /**
  * Inference state (issue 5): the models found, the one picked, the run's phase and progress, the EP
  * that ran and why, stage times, and for a finished result the threshold, the map shown and the
- * volumes. The result's arrays stay in inferenceActions.ts (not in a frozen snapshot). Changed only
+ * volumes, and with several classes the one whose maps are shown. The result's arrays stay in inferenceActions.ts (not in a frozen snapshot). Changed only
  * through inferenceActions.ts.
  */
 import { useSyncExternalStore } from 'react';
@@ -30,6 +30,11 @@ export interface InferenceState {
   readonly resultCaseId: string | null;
   readonly hasMutualInformation: boolean;
   readonly display: InferenceDisplay;
+  /**
+   * Which foreground class's maps and volumes are shown (issue 14): an index into `volumes`
+   * (softmax: class shownClass + 1; sigmoid: label shownClass). Always 0 with one foreground label.
+   */
+  readonly shownClass: number;
   /** The colour scale of the map shown (its colour bar). */
   readonly mapScale: ColourScale | null;
   readonly threshold: number;
@@ -55,6 +60,7 @@ const initialInferenceState: InferenceState = {
   resultCaseId: null,
   hasMutualInformation: false,
   display: 'probability',
+  shownClass: 0,
   mapScale: null,
   threshold: 0.5,
   volumes: null,

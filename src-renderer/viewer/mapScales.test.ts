@@ -9,6 +9,15 @@ describe('map colour scales', () => {
     expect(inferenceMapScale('entropy', 'softmax', 4).max).toBe(2);
   });
 
+  it('names the class shown of a multi-class model: its entropy is one class against the rest, at most 1 bit', () => {
+    expect(inferenceMapScale('probability', 'softmax', 3, 'Core')).toMatchObject({ max: 1, title: 'Model probability: Core' });
+    expect(inferenceMapScale('entropy', 'softmax', 3, 'Penumbra')).toMatchObject({ max: 1, title: 'Model entropy: Penumbra vs. the rest' });
+    expect(inferenceMapScale('mutualInformation', 'softmax', 3, 'Core')).toMatchObject({
+      max: Math.log2(3),
+      title: 'Model mutual information (all classes)',
+    });
+  });
+
   it('says which values are not drawn: the model map’s floor, the heat map’s threshold', () => {
     expect(inferenceMapScale('probability', 'sigmoid', 1).notDrawn).toEqual({ value: 0.05, orEqual: true });
     expect(heatScale(3, 0.3).notDrawn).toEqual({ value: 0.3, orEqual: false });

@@ -30,15 +30,25 @@ export interface ColourScale {
 /**
  * The model output map: probability of the first foreground label in [0, 1], or entropy / mutual
  * information in bits, bounded by the label count (sigmoid: one binary entropy per label) or by
- * log2 of the class count (softmax).
+ * log2 of the class count (softmax). With several foreground classes (issue 14) `shownClass` names
+ * the class whose probability or entropy is drawn: its entropy is the binary entropy of that class
+ * (at most 1 bit; uncertainty.ts classEntropy), while mutual information stays the model's over all
+ * classes (the per-sample probabilities a per-class split would need are not kept).
  */
 export function inferenceMapScale(
   display: 'probability' | 'entropy' | 'mutualInformation',
   activation: 'sigmoid' | 'softmax',
   labelCount: number,
+  shownClass: string | null = null,
 ): ColourScale {
-  const max = display === 'probability' ? 1 : activation === 'sigmoid' ? labelCount : Math.log2(labelCount);
-  const title = display === 'probability' ? 'Model probability' : display === 'entropy' ? 'Model entropy' : 'Model mutual information';
+  const total = activation === 'sigmoid' ? labelCount : Math.log2(labelCount);
+  const max = display === 'probability' ? 1 : display === 'entropy' && shownClass !== null ? 1 : total;
+  const title =
+    display === 'probability'
+      ? `Model probability${shownClass !== null ? `: ${shownClass}` : ''}`
+      : display === 'entropy'
+        ? `Model entropy${shownClass !== null ? `: ${shownClass} vs. the rest` : ''}`
+        : `Model mutual information${shownClass !== null ? ' (all classes)' : ''}`;
   return {
     id: display,
     title,

@@ -12,6 +12,7 @@ export {
   type StageTimings,
 } from './pipeline';
 export { labelVolumes, type LabelVolume } from './outputs';
+export { classEntropy } from './uncertainty';
 export { InferenceCancelledError, type ModelRunner, type AbortSignalLike } from './predict';
 export { ortRunner, type OrtSessionLike, type OrtTensorFactory } from './ortRunner';
 export { buildChannels, computeAdc, type ChannelSources } from './channels';

@@ -15,8 +15,10 @@ export interface LabelVolume {
 
 /**
  * sigmoid: the 1-based index of the most probable label whose p is strictly above `threshold`
- * (p = threshold stays background), else 0. softmax: the argmax class (0 = background); the
- * threshold does not apply.
+ * (p = threshold stays background), else 0. softmax: the argmax class (0 = background), and
+ * background where that class's p is at or below `threshold` (issue 14: one threshold for every
+ * class). With two classes the argmax already has p ≥ ½, so a threshold up to ½ changes nothing;
+ * threshold 0 is the plain argmax.
  */
 export function labelMask(probabilities: readonly Float32Array[], activation: 'sigmoid' | 'softmax', threshold = 0.5): Uint8Array {
   const n = probabilities[0].length;
@@ -31,7 +33,7 @@ export function labelMask(probabilities: readonly Float32Array[], activation: 's
         label = activation === 'sigmoid' ? c + 1 : c;
       }
     }
-    mask[v] = label;
+    mask[v] = activation === 'softmax' && best <= threshold ? 0 : label;
   }
   return mask;
 }

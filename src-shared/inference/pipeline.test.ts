@@ -378,6 +378,15 @@ describe('runSegmentation', () => {
     // A user threshold: strict as well.
     expect([...labelMask([new Float32Array([0.25, 0.26, 0.9])], 'sigmoid', 0.25)]).toEqual([0, 1, 1]);
   });
+
+  it('softmax: the argmax class, background where its p is at or below the threshold (issue 14)', () => {
+    // Voxels: background wins; core 0.45 (argmax, under 0.5); penumbra 0.5 (at it); core 0.7.
+    const p = [new Float32Array([0.6, 0.3, 0.2, 0.1]), new Float32Array([0.3, 0.45, 0.3, 0.7]), new Float32Array([0.1, 0.25, 0.5, 0.2])];
+    expect([...labelMask(p, 'softmax', 0.5)]).toEqual([0, 0, 0, 1]);
+    expect([...labelMask(p, 'softmax', 0.4)]).toEqual([0, 1, 2, 1]);
+    // Threshold 0 is the plain argmax, as the pipeline's own mask.
+    expect([...labelMask(p, 'softmax', 0)]).toEqual([0, 1, 2, 1]);
+  });
 });
 
 describe('provenance', () => {

@@ -223,7 +223,8 @@ export async function runSegmentation(req: SegmentationRequest): Promise<Segment
 
   t0 = now();
   const { entropy, mutualInformation } = entropyAndMutualInformation(probabilities, expectedH ?? new Float32Array(nVox), activation);
-  const mask = labelMask(probabilities, activation);
+  // softmax: the plain argmax (nnU-Net's); the panel applies the user's threshold on top.
+  const mask = labelMask(probabilities, activation, activation === 'softmax' ? 0 : 0.5);
   const volumes = labelVolumes(probabilities, mask, m.output.labels, activation, req.spacingMm);
   t.outputsMs = now() - t0;
   t.totalMs = now() - tStart;

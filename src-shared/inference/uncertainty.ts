@@ -31,6 +31,19 @@ function voxelEntropy(probs: readonly ArrayLike<number>[], v: number, activation
   return h;
 }
 
+/**
+ * One class's own uncertainty (issue 14): the binary entropy (bits) of "this voxel is class c",
+ * H(p_c) = −p_c log2 p_c − (1 − p_c) log2(1 − p_c), at most 1 bit. For a sigmoid label it is that
+ * label's term of the voxel entropy; for a softmax class it is one class against the rest, so each
+ * class of a multi-class model has a map of its own (the total entropy over the classes stays the
+ * model's entropy map).
+ */
+export function classEntropy(p: Float32Array): Float32Array {
+  const out = new Float32Array(p.length);
+  for (let v = 0; v < p.length; v++) out[v] = plogp(p[v]) + plogp(1 - p[v]);
+  return out;
+}
+
 /** An activation with the recalibration a manifest may carry for it (the manifest schema pairs them). */
 export type CalibratedActivation =
   | { readonly activation: 'sigmoid'; readonly recalibration?: Recalibration }
