@@ -3,8 +3,9 @@
  * server exactly as written; fetch would normalise `..` away) and the CLI as a child process.
  * Used only by *.test.ts files.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Result } from '../../src-shared/api/contract';
@@ -16,13 +17,16 @@ export interface RawResponse {
   json<T = unknown>(): T;
 }
 
+/** `ca`: the server speaks HTTPS with this certificate (selfSignedCertificate), which the request trusts and nothing else. */
 export function rawRequest(
   port: number,
   rawPath: string,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ca?: Buffer,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: rawPath, method: init.method ?? 'GET', headers: init.headers }, (res) => {
+    const options = { host: '127.0.0.1', port, path: rawPath, method: init.method ?? 'GET', headers: init.headers };
+    const req = (ca === undefined ? request : tlsRequest)(ca === undefined ? options : { ...options, ca }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -49,6 +53,34 @@ export function apiCaller(port: number, token: string): (channel: string, reques
     if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
     return result.value;
   };
+}
+
+/** A certificate and key for 127.0.0.1, valid for a day, written into `dir` (openssl, as an admin would make one). */
+export function selfSignedCertificate(dir: string): { certFile: string; keyFile: string } {
+  const certFile = path.join(dir, 'cert.pem');
+  const keyFile = path.join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { certFile, keyFile };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));

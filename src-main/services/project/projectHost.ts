@@ -12,6 +12,7 @@
  *
  * Plain Node.
  */
+import path from 'node:path';
 import type { Session } from '../../../src-shared/project/types';
 import { ProjectStore } from './ProjectStore';
 import { createSessionRegistry, DEFAULT_SESSION_POLICY, type SessionPolicy, type SessionRegistry } from './sessionRegistry';
@@ -59,7 +60,11 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
     const previousId = store?.openReport.projectId ?? null;
     store?.close();
     store = null;
-    const isDefault = dir === undefined;
+    // On the team server the default project is the database, not a folder: an admin's re-open
+    // names the folder `project.open` reported, and must re-open the database, not look for a
+    // quorum.sqlite there.
+    const isDefault =
+      dir === undefined || (options.defaultDatabaseUrl !== undefined && path.resolve(dir) === path.resolve(options.defaultProjectDir));
     const opened =
       isDefault && options.defaultDatabaseUrl !== undefined
         ? await ProjectStore.openPostgres(options.defaultDatabaseUrl, {
