@@ -17,15 +17,20 @@ export interface RawResponse {
   json<T = unknown>(): T;
 }
 
-/** `ca`: the server speaks HTTPS with this certificate (selfSignedCertificate), which the request trusts and nothing else. */
+/**
+ * `ca`: the server speaks HTTPS with this certificate (selfSignedCertificate), which the request
+ * trusts and nothing else. `init.localAddress`: the loopback address the request comes from, so a
+ * test can be many workstations (the server limits connections per client address).
+ */
 export function rawRequest(
   port: number,
   rawPath: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {},
   ca?: Buffer,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const options = { host: '127.0.0.1', port, path: rawPath, method: init.method ?? 'GET', headers: init.headers };
+    const { localAddress } = init;
+    const options = { host: '127.0.0.1', port, path: rawPath, method: init.method ?? 'GET', headers: init.headers, localAddress };
     const req = (ca === undefined ? request : tlsRequest)(ca === undefined ? options : { ...options, ca }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -41,15 +46,24 @@ export function rawRequest(
   });
 }
 
-/** A channel caller over the server's HTTP API with the launch token: the value, or a throw with the refusal. */
-export function apiCaller(port: number, token: string): (channel: string, request: unknown) => Promise<unknown> {
+/**
+ * A channel caller over the server's HTTP API with the launch token: the value, or a throw with the
+ * refusal. `localAddress`: the loopback address it calls from (one simulated workstation).
+ */
+export function apiCaller(port: number, token: string, localAddress?: string): (channel: string, request: unknown) => Promise<unknown> {
   return async (channel, request) => {
     const res = await rawRequest(port, `/api/${channel}`, {
       method: 'POST',
       headers: { 'X-Quorum-Token': token, 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
+      localAddress,
     });
-    const result = res.json() as Result<unknown>;
+    let result: Result<unknown>;
+    try {
+      result = res.json() as Result<unknown>;
+    } catch {
+      throw new Error(`${channel}: HTTP ${res.status} without a Result: ${res.body.toString('utf8').slice(0, 200)}`);
+    }
     if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
     return result.value;
   };

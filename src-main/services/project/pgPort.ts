@@ -32,7 +32,15 @@ const UNIQUE_VIOLATION = '23505';
  */
 const UNREACHABLE_STATES = /^(08...|57P0[123]|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)$/;
 const UNREACHABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect/i;
-const MAX_ATTEMPTS = 20;
+/**
+ * How often a transaction runs before its serialization failure is reported, and the most it waits
+ * before the next run. SERIALIZABLE's predicate locks are kept per index page, so raters saving on
+ * the same case at once conflict with each other by page, not by data; the waits grow (with
+ * jitter) so that a crowd of them spreads out instead of colliding again: with 50 raters saving
+ * at once (bench/teamLoad.bench.ts), 20 runs 0–200 ms apart were not enough.
+ */
+const MAX_ATTEMPTS = 30;
+const MAX_RETRY_WAIT_MS = 500;
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -177,7 +185,7 @@ export class PgPort implements DbPort {
           await client.query('ROLLBACK');
           // Another transaction committed something this one read: run it again on the new state.
           if (!RETRY_STATES.has(pgCode(err) ?? '') || attempt >= MAX_ATTEMPTS) throw err;
-          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(MAX_RETRY_WAIT_MS, 5 * 2 ** attempt)));
         }
       }
     } finally {
