@@ -30,7 +30,17 @@ export function rawRequest(
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const { localAddress } = init;
-    const options = { host: '127.0.0.1', port, path: rawPath, method: init.method ?? 'GET', headers: init.headers, localAddress };
+    // A connection of its own (no keep-alive agent): a reused socket that the server is closing after
+    // its keep-alive timeout ends in "socket hang up", a client-side race that is no server's answer.
+    const options = {
+      host: '127.0.0.1',
+      port,
+      path: rawPath,
+      method: init.method ?? 'GET',
+      headers: init.headers,
+      localAddress,
+      agent: false,
+    };
     const req = (ca === undefined ? request : tlsRequest)(ca === undefined ? options : { ...options, ca }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
