@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'project-locked',
   /** A save named a parent version that is no longer the newest: someone saved meanwhile; ask, never overwrite. */
   'conflict',
+  /** The team server's database cannot be reached right now (restarting, network): try again shortly. */
+  'unavailable',
   'internal',
 ] as const;
 

@@ -14,11 +14,11 @@ export interface ProjectApi {
 
 export function projectApi(serverUrl: string): ProjectApi {
   const url = new URL(serverUrl);
-  const token = url.searchParams.get('token') ?? '';
+  const token = url.searchParams.get('token');
   async function call<T>(channel: string, request: unknown): Promise<T> {
     const res = await fetch(new URL(`/api/${channel}`, url.origin), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Quorum-Token': token },
+      headers: { 'Content-Type': 'application/json', ...(token === null ? {} : { 'X-Quorum-Token': token }) },
       body: JSON.stringify(request),
     });
     const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };

@@ -2,6 +2,7 @@
  * Starts the browser-mode server the way a user does (`tsx src-main/server/cli.ts`) on a free
  * port, with a throw-away data folder, and returns the URL it prints:
  *   Quorum browser mode: http://127.0.0.1:<port>/?token=<token>
+ * (a team server, `--database`, prints no token: its people sign in with accounts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const URL_LINE = /Quorum browser mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/;
+const URL_LINE = /Quorum browser mode: (http:\/\/127\.0\.0\.1:\d+\/(?:\?token=[A-Za-z0-9_-]+)?)/;
 
 export async function startServer(
   repoRoot: string,

@@ -3,7 +3,6 @@
  * (anything but loopback needs TLS, and the server refuses to start without it, saying why), and
  * HTTPS with a given certificate. Spawned as a child process like the e2e tests do.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
@@ -14,7 +13,7 @@ import { pgUnavailable, startPgCluster, type PgCluster } from '../services/proje
 import { ProjectStore } from '../services/project/ProjectStore';
 import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
 import { isLoopback, planListen } from './listenAddress';
-import { apiCaller, spawnCli } from './testSupport';
+import { apiCaller, selfSignedCertificate, spawnCli } from './testSupport';
 
 let tmp: string;
 let common: string[];
@@ -55,31 +54,7 @@ describe('the listen rule', () => {
 
 describe('HTTPS', () => {
   it('serves the same API over TLS with the given certificate, on the URL it prints', async () => {
-    const cert = path.join(tmp, 'cert.pem');
-    const key = path.join(tmp, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    const { certFile: cert, keyFile: key } = selfSignedCertificate(tmp);
     const { child, stdout, exit } = spawnCli(['--listen', '127.0.0.1:0', '--tls-cert', cert, '--tls-key', key, ...common]);
     try {
       const match = /^Quorum browser mode: https:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/.exec((await stdout).trim());

@@ -3,8 +3,9 @@
  * server exactly as written; fetch would normalise `..` away) and the CLI as a child process.
  * Used only by *.test.ts files.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Result } from '../../src-shared/api/contract';
@@ -16,13 +17,31 @@ export interface RawResponse {
   json<T = unknown>(): T;
 }
 
+/**
+ * `ca`: the server speaks HTTPS with this certificate (selfSignedCertificate), which the request
+ * trusts and nothing else. `init.localAddress`: the loopback address the request comes from, so a
+ * test can be many workstations (the server limits connections per client address).
+ */
 export function rawRequest(
   port: number,
   rawPath: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {},
+  ca?: Buffer,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: rawPath, method: init.method ?? 'GET', headers: init.headers }, (res) => {
+    const { localAddress } = init;
+    // A connection of its own (no keep-alive agent): a reused socket that the server is closing after
+    // its keep-alive timeout ends in "socket hang up", a client-side race that is no server's answer.
+    const options = {
+      host: '127.0.0.1',
+      port,
+      path: rawPath,
+      method: init.method ?? 'GET',
+      headers: init.headers,
+      localAddress,
+      agent: false,
+    };
+    const req = (ca === undefined ? request : tlsRequest)(ca === undefined ? options : { ...options, ca }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -39,19 +58,58 @@ export function rawRequest(
 
 /**
  * A channel caller over the server's HTTP API with the launch token (null: none, as on a team
- * server): the value, or a throw with the refusal.
+ * server): the value, or a throw with the refusal. `localAddress`: the loopback address it calls
+ * from (one simulated workstation).
  */
-export function apiCaller(port: number, token: string | null): (channel: string, request: unknown) => Promise<unknown> {
+export function apiCaller(
+  port: number,
+  token: string | null,
+  localAddress?: string,
+): (channel: string, request: unknown) => Promise<unknown> {
   return async (channel, request) => {
     const res = await rawRequest(port, `/api/${channel}`, {
       method: 'POST',
       headers: { ...(token === null ? {} : { 'X-Quorum-Token': token }), 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
+      localAddress,
     });
-    const result = res.json() as Result<unknown>;
+    let result: Result<unknown>;
+    try {
+      result = res.json() as Result<unknown>;
+    } catch {
+      throw new Error(`${channel}: HTTP ${res.status} without a Result: ${res.body.toString('utf8').slice(0, 200)}`);
+    }
     if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
     return result.value;
   };
+}
+
+/** A certificate and key for 127.0.0.1, valid for a day, written into `dir` (openssl, as an admin would make one). */
+export function selfSignedCertificate(dir: string): { certFile: string; keyFile: string } {
+  const certFile = path.join(dir, 'cert.pem');
+  const keyFile = path.join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { certFile, keyFile };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));

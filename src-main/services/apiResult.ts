@@ -4,6 +4,7 @@
  */
 import type { ApiError, Result } from '../../src-shared/api/contract';
 import { isVolumeReadError } from '../../src-shared/volume/errors';
+import { ProjectError } from './project/errors';
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
@@ -13,11 +14,16 @@ export function fail<T = never>(code: ApiError['code'], message: string, detail?
   return detail === undefined ? { ok: false, error: { code, message } } : { ok: false, error: { code, message, detail } };
 }
 
-/** Turn anything a service threw into an API error: reader errors keep their code, the rest is 'internal'. */
+/**
+ * Turn anything a service threw into an API error: reader errors keep their code, and so does an
+ * unreachable team database (any channel that reads the project can meet it, guarded or not); the
+ * rest is 'internal'.
+ */
 export function errorFromThrown(e: unknown): ApiError {
   if (isVolumeReadError(e)) {
     return e.detail === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, detail: e.detail };
   }
+  if (e instanceof ProjectError && e.code === 'unavailable') return { code: e.code, message: e.message };
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'internal', message: `Internal error: ${message}` };
 }

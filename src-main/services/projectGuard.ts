@@ -23,6 +23,7 @@ const CODE_OF: Record<ProjectErrorCode, ApiError['code']> = {
   'corrupt-file': 'corrupt-file',
   'project-locked': 'project-locked',
   conflict: 'conflict',
+  unavailable: 'unavailable',
 };
 
 /** Runs a store call, turning a ProjectError into the contract's error Result. */

@@ -58,6 +58,8 @@ export function httpStatusOf(code: ApiError['code']): number {
       return 413;
     case 'internal':
       return 500;
+    case 'unavailable':
+      return 503;
     default:
       // unsupported-file, corrupt-file, bad-geometry, multiple-series: the request was well formed
       // but the file cannot be used.

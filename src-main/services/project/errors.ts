@@ -18,7 +18,9 @@ export type ProjectErrorCode =
   /** The project is open in another process. */
   | 'project-locked'
   /** A save whose parent is no longer the rater's newest version (another window or session saved meanwhile). */
-  | 'conflict';
+  | 'conflict'
+  /** The team server's database did not answer (restarting, connection cut): the request may be tried again. */
+  | 'unavailable';
 
 export class ProjectError extends Error {
   constructor(

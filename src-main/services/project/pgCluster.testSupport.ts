@@ -7,12 +7,13 @@
  * Missing PostgreSQL binaries skip the PostgreSQL half of a test with a message, except in CI
  * (CI=true), where they are a failure: scripts/setup.sh installs them.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 /** The folder of initdb/pg_ctl (Debian keeps them out of PATH), or null when PostgreSQL is not installed. */
@@ -49,6 +50,11 @@ async function freePort(): Promise<number> {
 export interface PgCluster {
   /** A new, empty database on the cluster; its connection URL. */
   createDatabase(): Promise<string>;
+  /**
+   * `pg_ctl restart -m immediate`: every connection is cut at once, without a checkpoint (the
+   * crash test's PostgreSQL restart). Asynchronous, so the test's own clients keep running.
+   */
+  restart(): Promise<void>;
   stop(): void;
 }
 
@@ -57,10 +63,12 @@ export async function startPgCluster(): Promise<PgCluster> {
   if (bin === null) throw new Error('PostgreSQL is not installed');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quorum-pg-'));
   const asRoot = process.getuid?.() === 0;
-  const run = (tool: string, args: string[]): void => {
+  const command = (tool: string, args: string[]): [string, string[]] => {
     const cmd = path.join(bin, tool);
-    if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' });
-    else execFileSync(cmd, args, { stdio: 'pipe' });
+    return asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  };
+  const run = (tool: string, args: string[]): void => {
+    execFileSync(...command(tool, args), { stdio: 'pipe' });
   };
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
@@ -71,16 +79,8 @@ export async function startPgCluster(): Promise<PgCluster> {
   const port = await freePort();
   run('initdb', ['-D', data, '-U', 'quorum', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
   // fsync off: a test cluster is thrown away, and the shared machine's disk is slow.
-  run('pg_ctl', [
-    'start',
-    '-D',
-    data,
-    '-w',
-    '-l',
-    path.join(dir, 'log'),
-    '-o',
-    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`,
-  ]);
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`;
+  run('pg_ctl', ['start', '-D', data, '-w', '-l', path.join(dir, 'log'), '-o', options]);
   const base = `postgres://quorum@127.0.0.1:${port}`;
   return {
     async createDatabase() {
@@ -93,6 +93,15 @@ export async function startPgCluster(): Promise<PgCluster> {
         await admin.end();
       }
       return `${base}/${name}`;
+    },
+    async restart() {
+      const log = path.join(dir, 'log');
+      try {
+        await promisify(execFile)(...command('pg_ctl', ['restart', '-D', data, '-m', 'immediate', '-w', '-l', log, '-o', options]));
+      } catch (err) {
+        const tail = fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n');
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\nPostgreSQL's log:\n${tail}`);
+      }
     },
     stop() {
       try {

@@ -17,6 +17,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { UniqueViolation, type DbPort } from './dbPort';
+import { ProjectError } from './errors';
 import type { Params, Row, SqlValue } from './sqlite';
 
 const PG_INT8 = 20;
@@ -24,7 +25,22 @@ const PG_NUMERIC = 1700;
 /** PostgreSQL's SQLSTATEs for a transaction to run again: serialization_failure, deadlock_detected. */
 const RETRY_STATES = new Set(['40001', '40P01']);
 const UNIQUE_VIOLATION = '23505';
-const MAX_ATTEMPTS = 20;
+/**
+ * The database is not there to answer: SQLSTATE class 08 (connection exception), 57P01–57P03
+ * (shut down by an administrator or a crash, still starting up), a refused or cut socket, and the
+ * messages `pg` gives a connection that ended under it (no SQLSTATE at all).
+ */
+const UNREACHABLE_STATES = /^(08...|57P0[123]|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)$/;
+const UNREACHABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect/i;
+/**
+ * How often a transaction runs before its serialization failure is reported, and the most it waits
+ * before the next run. SERIALIZABLE's predicate locks are kept per index page, so raters saving on
+ * the same case at once conflict with each other by page, not by data; the waits grow (with
+ * jitter) so that a crowd of them spreads out instead of colliding again: with 50 raters saving
+ * at once (bench/teamLoad.bench.ts), 20 runs 0–200 ms apart were not enough.
+ */
+const MAX_ATTEMPTS = 30;
+const MAX_RETRY_WAIT_MS = 500;
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -85,12 +101,34 @@ function pgCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
 
+function isUnreachable(err: unknown): boolean {
+  if (err instanceof ProjectError) return err.code === 'unavailable';
+  return UNREACHABLE_STATES.test(pgCode(err) ?? '') || (err instanceof Error && UNREACHABLE_MESSAGES.test(err.message));
+}
+
+/**
+ * What the caller hears when the database is away (restarting, connection cut): the request can be
+ * tried again. A write whose COMMIT was cut may or may not be stored, so a client re-reads before
+ * it builds on it (the save's parent check refuses a stale base either way).
+ */
+function unavailable(err: unknown): ProjectError {
+  if (err instanceof ProjectError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new ProjectError(
+    'unavailable',
+    `The project database cannot be reached right now (${why}). Try again in a moment; a save that got this answer may or may not be stored, so reload the versions before building on it.`,
+  );
+}
+
 export class PgPort implements DbPort {
   private readonly client = new AsyncLocalStorage<pg.PoolClient>();
   readonly pool: pg.Pool;
 
   constructor(connectionString: string, max = 10) {
     this.pool = new pg.Pool({ connectionString, max, types });
+    // An idle pooled connection that the database cut (a restart) reports here; the pool drops it
+    // and opens a fresh one on demand. Without a listener the event would end the whole server.
+    this.pool.on('error', (err) => console.warn(`PostgreSQL dropped an idle connection: ${err.message}`));
   }
 
   private async query(sql: string, params?: Params): Promise<pg.QueryResult> {
@@ -102,7 +140,7 @@ export class PgPort implements DbPort {
         const e = err as { constraint?: string; message: string };
         throw new UniqueViolation(e.constraint ?? '', e.message);
       }
-      throw err;
+      throw isUnreachable(err) ? unavailable(err) : err;
     }
   }
 
@@ -121,23 +159,38 @@ export class PgPort implements DbPort {
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.client.getStore() !== undefined) return fn();
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((err: unknown) => {
+      throw isUnreachable(err) ? unavailable(err) : err;
+    });
+    // A connection the database cut is destroyed on release, not handed to the next caller. A cut
+    // between two statements arrives as an event (unheard, it would end the server); the next
+    // statement then fails and says so.
+    let cut: Error | undefined;
+    const onCut = (err: Error): void => {
+      cut ??= unavailable(err);
+    };
+    client.on('error', onCut);
     try {
       for (let attempt = 1; ; attempt++) {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
         try {
+          await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
           const out = await this.client.run(client, fn);
           await client.query('COMMIT');
           return out;
         } catch (err) {
+          if (isUnreachable(err)) {
+            cut = unavailable(err);
+            throw cut;
+          }
           await client.query('ROLLBACK');
           // Another transaction committed something this one read: run it again on the new state.
           if (!RETRY_STATES.has(pgCode(err) ?? '') || attempt >= MAX_ATTEMPTS) throw err;
-          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(MAX_RETRY_WAIT_MS, 5 * 2 ** attempt)));
         }
       }
     } finally {
-      client.release();
+      client.off('error', onCut);
+      client.release(cut);
     }
   }
 

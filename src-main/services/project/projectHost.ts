@@ -60,7 +60,11 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
   let pending: Promise<ProjectStore> | null = null;
 
   async function openStore(dir: string | undefined, create: boolean): Promise<ProjectStore> {
-    const isDefault = dir === undefined;
+    // On the team server the default project is the database, not a folder: an admin's re-open
+    // names the folder `project.open` reported, and must re-open the database, not look for a
+    // quorum.sqlite there.
+    const isDefault =
+      dir === undefined || (options.defaultDatabaseUrl !== undefined && path.resolve(dir) === path.resolve(options.defaultProjectDir));
     const opened =
       isDefault && options.defaultDatabaseUrl !== undefined
         ? await ProjectStore.openPostgres(options.defaultDatabaseUrl, {
@@ -98,8 +102,9 @@ export function createProjectHost(options: ProjectHostOptions): ProjectHost {
 
   function open(dir?: string, create = false): Promise<ProjectStore> {
     // A team server's processes all serve the database's project: one of them switching to a folder
-    // would be state kept in that process alone.
-    if (dir !== undefined && options.defaultDatabaseUrl !== undefined)
+    // would be state kept in that process alone. Naming the project's own folder (what
+    // `project.open` reports) is an admin's re-open of the database, not a switch.
+    if (dir !== undefined && options.defaultDatabaseUrl !== undefined && path.resolve(dir) !== path.resolve(options.defaultProjectDir))
       return Promise.reject(
         new ProjectError('forbidden', "a team server serves its database's project only: it cannot switch to a folder"),
       );

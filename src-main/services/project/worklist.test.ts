@@ -3,6 +3,7 @@
  * blinding (an annotator's worklist holds nothing of another rater). Expected rows are written out
  * by hand from the scenario below.
  */
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../../src-shared/project/types';
 import { nextCaseRow, type WorklistRow } from '../../../src-shared/project/reviewSession';
@@ -74,7 +75,8 @@ describe.each(storeKinds())('%s store', (kind) => {
       expect(aliceA).toMatchObject({
         versionId: s.aliceA.versionId,
         submittedVersionId: s.aliceA.versionId,
-        casePath: 'images/case-A.nii.gz',
+        // Stored relative to the project; handed out absolute, as the viewer opens it.
+        casePath: path.join(s.store.dir, 'images', 'case-A.nii.gz'),
         activeMs: 0,
         workSessions: 0,
       });

@@ -13,6 +13,7 @@
  * submits a version newer than the one sent back; 'approved' holds only for the newest submitted
  * version.
  */
+import path from 'node:path';
 import { raterCaseStatus } from '../../../src-shared/project/annotationStatus';
 import { seesAllRaters } from '../../../src-shared/project/blinding';
 import {
@@ -84,7 +85,11 @@ function markList(...csv: Array<string | null>): FlagKind[] {
   return MARK_KINDS.filter((k) => present.has(k));
 }
 
-function toRow(r: Row, withTime: boolean): WorklistRow {
+function casePathOf(projectDir: string, stored: string | null): string {
+  return stored === null ? '' : path.resolve(projectDir, stored);
+}
+
+function toRow(r: Row, withTime: boolean, projectDir: string): WorklistRow {
   const versionId = textOrNull(r, 'version_id');
   const base = raterCaseStatus(
     versionId === null ? null : { status: text(r, 'status') as VersionStatus, noLesion: int(r, 'no_lesion') === 1 },
@@ -99,7 +104,8 @@ function toRow(r: Row, withTime: boolean): WorklistRow {
   return {
     caseId: text(r, 'case_id'),
     caseName: text(r, 'case_name'),
-    casePath: textOrNull(r, 'case_path') ?? '',
+    // Stored relative when inside the project (an archive case's copy in archive/): the viewer opens absolute paths only.
+    casePath: casePathOf(projectDir, textOrNull(r, 'case_path')),
     raterId: text(r, 'rater_id'),
     raterName: text(r, 'rater_name'),
     raterKind: text(r, 'rater_kind') as RaterKind,
@@ -125,7 +131,7 @@ function toRow(r: Row, withTime: boolean): WorklistRow {
 export async function worklist(ctx: StoreContext, viewer: Session, filter: WorklistFilter = {}): Promise<Worklist> {
   const all = seesAllRaters(viewer.role);
   const rows = (await ctx.db.all(WORKLIST_SQL, { ':all': all ? 1 : 0, ':me': viewer.raterId, ':case': filter.caseId ?? null })).map((r) =>
-    toRow(r, all),
+    toRow(r, all, ctx.dir),
   );
   // Annotators: their own rows only, whatever rater they ask for (the query already returns nothing else).
   const effective: WorklistFilter = all ? filter : { ...filter, raterId: viewer.raterId };
