@@ -407,6 +407,14 @@ describe.each(SERVERS)('accounts attacked on $label', ({ store }) => {
       expect((await must<{ name: string }>('rater.current', { session: alice })).name).toBe(ALICE.name);
       expect((await must<{ name: string }>('rater.current', { session: admin })).name).toBe(ADA.name);
 
+      if (store === 'postgres') {
+        // Every process of a team server serves its database's project: a switch to a folder would
+        // be state kept in one process alone, so even an admin is refused, and nobody is signed out.
+        const switchRefused = await refused('project.open', { path: other, create: true, session: admin });
+        expect(switchRefused.message).toMatch(/serves its database's project only/);
+        expect((await must<{ name: string }>('rater.current', { session: alice })).name).toBe(ALICE.name);
+        return;
+      }
       // A switch to another project ends the sessions of this one's people.
       const switched = await must<{ projectId: string }>('project.open', { path: other, create: true, session: admin });
       expect(switched.projectId).not.toBe(opened.projectId);
