@@ -140,6 +140,17 @@ describe('pinning against a real team server over HTTPS', () => {
       new TeamServerError(`Nothing answers at 127.0.0.1:${port} (connection refused): is the team server running, and is the port right?`),
     );
     await expect(probeTeamServer('https://no-such-host.invalid')).rejects.toThrow(/No computer named "no-such-host.invalid" was found/);
+    // A server that accepts the connection and never answers the TLS handshake.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentPort = (silent.address() as { port: number }).port;
+    try {
+      await expect(probeTeamServer(`https://127.0.0.1:${silentPort}`, 300)).rejects.toThrow(
+        `https://127.0.0.1:${silentPort} did not answer within 0.3 s`,
+      );
+    } finally {
+      silent.close();
+    }
     const plain = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: 0, access: 'accounts' });
     try {
       await expect(probeTeamServer(`https://127.0.0.1:${plain.port}`)).rejects.toThrow(/does not speak HTTPS/);

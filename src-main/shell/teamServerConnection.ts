@@ -89,7 +89,7 @@ function describeFailure(origin: string, e: NodeJS.ErrnoException, timeoutMs: nu
     case 'EAI_AGAIN':
       return `No computer named "${host}" was found: check the address.`;
     case 'ETIMEDOUT':
-      return `${origin} did not answer within ${Math.round(timeoutMs / 1000)} s: check the address and the network.`;
+      return `${origin} did not answer within ${timeoutMs / 1000} s: check the address and the network.`;
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return `${host} cannot be reached from this computer (${e.code}): check the network.`;
