@@ -1,6 +1,7 @@
 /**
  * The application menu as data. main.ts turns it into Electron's template, opening native dialogs
- * for the pick-* intents and sending the others to the renderer as MenuCommand events; keeping the
+ * for the pick-* intents, connecting to team servers for the *-team-server ones and sending the
+ * others to the renderer as MenuCommand events; keeping the
  * structure here lets tests check it without Electron.
  */
 import type { MenuCommand } from '../../src-shared/api/contract';
@@ -14,7 +15,11 @@ export type MenuIntent =
   /** Native folder dialog for a project folder, then open-project. */
   | { kind: 'pick-project' }
   /** Send this command to the renderer as is. */
-  | { kind: 'send'; command: MenuCommand };
+  | { kind: 'send'; command: MenuCommand }
+  /** The window asking for a team server's address, then the connection (teamServerConnection.ts). */
+  | { kind: 'connect-team-server' }
+  /** Connect again to a trusted team server (its certificate is checked against the trusted one). */
+  | { kind: 'open-team-server'; origin: string };
 
 /** Electron's built-in roles we use; Electron implements them. */
 export type MenuRole =
@@ -52,6 +57,8 @@ export interface MenuOptions {
   appName: string;
   /** Recent paths, newest first. */
   recent: readonly string[];
+  /** Trusted team servers' origins, most recently used first. */
+  teamServers: readonly string[];
   /** Developer tools in the View menu only in development builds. */
   devTools: boolean;
 }
@@ -74,6 +81,14 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemSpec[] {
           label: recentLabel(p),
           intent: { kind: 'send', command: { type: 'open-path', path: p } },
         }));
+  const teamItems: MenuItemSpec[] =
+    options.teamServers.length === 0
+      ? [{ type: 'label', label: 'No team servers yet' }]
+      : options.teamServers.map((origin) => ({
+          type: 'intent',
+          label: origin.replace(/&/g, '&&'),
+          intent: { kind: 'open-team-server', origin },
+        }));
 
   const file: MenuItemSpec = {
     type: 'submenu',
@@ -83,6 +98,9 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemSpec[] {
       { type: 'intent', label: 'Open Folder…', accelerator: 'CmdOrCtrl+Shift+O', intent: { kind: 'pick-folder' } },
       { type: 'intent', label: 'Open Project…', accelerator: 'CmdOrCtrl+Alt+O', intent: { kind: 'pick-project' } },
       { type: 'submenu', label: 'Open Recent', items: recentItems },
+      { type: 'separator' },
+      { type: 'intent', label: 'Connect to Team Server…', intent: { kind: 'connect-team-server' } },
+      { type: 'submenu', label: 'Recent Team Servers', items: teamItems },
       { type: 'separator' },
       isMac ? { type: 'role', role: 'close' } : { type: 'role', role: 'quit', accelerator: 'CmdOrCtrl+Q' },
     ],

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { menuCommandSchema } from '../../src-shared/api/contract';
 import { createAppRoutes } from '../server/appRoutes';
+import { connectPageUrl, readConnectSubmission } from './connectPage';
 import { buildMenuTemplate, type MenuItemSpec } from './menuTemplate';
 import { createProtocolHandler } from './protocolHandler';
 import { isAppUrl, isNavigationAllowed, isPermissionAllowed, secureWebPreferences } from './windowPolicy';
@@ -37,6 +38,18 @@ describe('window policy', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', 'quorum://app.evil')).toBe(false);
   });
 
+  it("keeps a team server's window on that server, and grants it only what the app gets", () => {
+    const team = 'https://quorum.example.org:8443';
+    expect(isNavigationAllowed('https://quorum.example.org:8443/?invite=x', team)).toBe(true);
+    expect(isNavigationAllowed('https://quorum.example.org/', team)).toBe(false);
+    expect(isNavigationAllowed('http://quorum.example.org:8443/', team)).toBe(false);
+    expect(isNavigationAllowed('https://quorum.example.org:8443.evil.example/', team)).toBe(false);
+    expect(isNavigationAllowed('quorum://app/index.html', team)).toBe(false);
+    expect(isPermissionAllowed('fullscreen', 'https://quorum.example.org:8443/', team)).toBe(true);
+    expect(isPermissionAllowed('media', 'https://quorum.example.org:8443/', team)).toBe(false);
+    expect(isPermissionAllowed('fullscreen', 'https://evil.example/', team)).toBe(false);
+  });
+
   it('refuses redirects out of the app like navigations', () => {
     expect(isNavigationAllowed('quorum://app/index.html#x')).toBe(true);
     expect(isNavigationAllowed('http://127.0.0.1:8080/')).toBe(false);
@@ -49,7 +62,13 @@ function flatten(items: MenuItemSpec[]): MenuItemSpec[] {
 }
 
 describe('menu template', () => {
-  const linux = buildMenuTemplate({ platform: 'linux', appName: 'Quorum', recent: ['/data/a & b.nii.gz', '/data/dicom'], devTools: false });
+  const linux = buildMenuTemplate({
+    platform: 'linux',
+    appName: 'Quorum',
+    recent: ['/data/a & b.nii.gz', '/data/dicom'],
+    teamServers: ['https://quorum.example.org:8443', 'https://10.0.0.5'],
+    devTools: false,
+  });
 
   it('has File/Edit/View/Help with Open file, folder, project, recent and Quit', () => {
     expect(linux.map((m) => m.type === 'submenu' && m.label)).toEqual(['&File', '&Edit', '&View', '&Help']);
@@ -84,11 +103,54 @@ describe('menu template', () => {
     }
   });
 
+  it('has Connect to Team Server… in the File menu, and the trusted team servers, newest first, to connect again', () => {
+    const file = linux[0];
+    expect(file.type === 'submenu' && file.label).toBe('&File');
+    if (file.type !== 'submenu') return;
+    const connect = file.items.find((i) => i.type === 'intent' && i.label === 'Connect to Team Server…');
+    expect(connect?.type === 'intent' && connect.intent).toEqual({ kind: 'connect-team-server' });
+    const recentServers = file.items.find((i) => i.type === 'submenu' && i.label === 'Recent Team Servers');
+    expect(recentServers?.type === 'submenu' && recentServers.items).toEqual([
+      {
+        type: 'intent',
+        label: 'https://quorum.example.org:8443',
+        intent: { kind: 'open-team-server', origin: 'https://quorum.example.org:8443' },
+      },
+      { type: 'intent', label: 'https://10.0.0.5', intent: { kind: 'open-team-server', origin: 'https://10.0.0.5' } },
+    ]);
+  });
+
   it('shows a disabled placeholder when nothing is recent, and the app menu on macOS', () => {
-    const mac = buildMenuTemplate({ platform: 'darwin', appName: 'Quorum', recent: [], devTools: true });
+    const mac = buildMenuTemplate({ platform: 'darwin', appName: 'Quorum', recent: [], teamServers: [], devTools: true });
     expect(mac[0].type === 'submenu' && mac[0].label).toBe('Quorum');
     expect(flatten(mac).some((i) => i.type === 'label' && i.label === 'No recent cases')).toBe(true);
+    expect(flatten(mac).some((i) => i.type === 'label' && i.label === 'No team servers yet')).toBe(true);
     expect(flatten(mac).some((i) => i.type === 'role' && i.role === 'toggleDevTools')).toBe(true);
+  });
+});
+
+describe('the connect window', () => {
+  // Submit the form as a browser does for method=get: the action, then the named fields as a query.
+  const page = decodeURIComponent(connectPageUrl().replace(/^data:text\/html;charset=utf-8,/, ''));
+  const action = /<form method="get" action="([^"]+)">/.exec(page)?.[1] ?? '';
+  const field = /<input [^>]*name="([^"]+)"/.exec(page)?.[1] ?? '';
+  const cancel = /<button type="submit" name="([^"]+)" value="([^"]+)"/.exec(page);
+
+  it('is a static form with no script, whose answer main reads from the attempted navigation', () => {
+    expect(page).not.toMatch(/<script/i);
+    expect(page).toContain(`form-action ${action}`);
+    const typed = ' https://quorum.example.org:8443/?invite=a&b ';
+    expect(readConnectSubmission(`${action}?${new URLSearchParams({ [field]: typed }).toString()}`)).toEqual({
+      kind: 'address',
+      address: typed,
+    });
+    expect(
+      readConnectSubmission(`${action}?${new URLSearchParams({ [field]: '', [cancel?.[1] ?? '']: cancel?.[2] ?? '' }).toString()}`),
+    ).toEqual({
+      kind: 'cancel',
+    });
+    expect(readConnectSubmission('https://quorum.example.org/?address=x')).toBeNull();
+    expect(readConnectSubmission('not a url')).toBeNull();
   });
 });
 

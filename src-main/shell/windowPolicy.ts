@@ -7,7 +7,10 @@ import { APP_HOST, APP_ORIGIN, APP_SCHEME } from '../../src-shared/api/transport
 /** The renderer's entry URL. */
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/** webPreferences for the one window (merged with the preload path in main.ts). */
+/**
+ * webPreferences for every window: the app's (merged with the preload path in main.ts), and a team
+ * server's and the connect form's, which get no preload at all.
+ */
 export const secureWebPreferences = {
   contextIsolation: true,
   sandbox: true,
@@ -31,15 +34,29 @@ export function isAppUrl(candidate: string): boolean {
   }
 }
 
-/** will-navigate: the app is a single page; only its own URLs may load, nothing external. */
-export function isNavigationAllowed(target: string): boolean {
-  return isAppUrl(target);
+/** Same scheme, host and port as `origin` (an https team server's), parsed with URL; an opaque origin (data:) is no one's. */
+function isSameOrigin(candidate: string, origin: string): boolean {
+  try {
+    const parsed = new URL(candidate).origin;
+    return parsed !== 'null' && parsed === origin;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Permission requests from the page. Quorum needs none of camera, microphone, geolocation,
- * notifications, MIDI or USB; only writing to the clipboard (copy a value) and fullscreen.
+ * will-navigate: the app is a single page; only its own URLs may load, nothing external. A team
+ * server's window (`teamOrigin`) stays on that server.
  */
-export function isPermissionAllowed(permission: string, requestingUrl: string): boolean {
-  return isAppUrl(requestingUrl) && (permission === 'clipboard-sanitized-write' || permission === 'fullscreen');
+export function isNavigationAllowed(target: string, teamOrigin?: string): boolean {
+  return teamOrigin === undefined ? isAppUrl(target) : isSameOrigin(target, teamOrigin);
+}
+
+/**
+ * Permission requests from the page (of the app, or of the team server `teamOrigin`). Quorum needs
+ * none of camera, microphone, geolocation, notifications, MIDI or USB; only writing to the
+ * clipboard (copy a value) and fullscreen.
+ */
+export function isPermissionAllowed(permission: string, requestingUrl: string, teamOrigin?: string): boolean {
+  return isNavigationAllowed(requestingUrl, teamOrigin) && (permission === 'clipboard-sanitized-write' || permission === 'fullscreen');
 }
