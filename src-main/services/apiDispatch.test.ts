@@ -77,4 +77,19 @@ describe('the dispatcher checks who may call a channel before anything else', ()
     const result = await dispatch(channel, { session: `token-${allowed}` });
     expect(!result.ok && result.error.code).not.toBe('unauthorized');
   });
+
+  it('answers "unavailable" (try again), not "sign in again", while the session store cannot be reached', async () => {
+    let reached = false;
+    const dispatch = createDispatch(
+      Object.fromEntries(channels.map((c) => [c, async () => ((reached = true), ok({}))])) as unknown as QuorumApi,
+      async () => fail('unavailable', 'The project database cannot be reached right now.'),
+      () => undefined,
+    );
+    const result = await dispatch('quorum:annotation.list', { session: 'token-annotator', caseId: 'case_1' });
+    expect(!result.ok && [result.error.code, result.error.message]).toEqual([
+      'unavailable',
+      'The project database cannot be reached right now.',
+    ]);
+    expect(reached).toBe(false);
+  });
 });

@@ -39,7 +39,12 @@ async function refusal(channel: Channel, rawRequest: unknown, sessionOf: Session
   if (access.who === 'anyone') return null;
   const token = sessionTokenOf(rawRequest);
   const found = token === null ? fail<Session>('unauthorized', 'not signed in') : await sessionOf(token);
-  if (!found.ok) return fail('unauthorized', `${channel} needs a signed-in session: ${found.error.message}.`);
+  if (!found.ok) {
+    // Sessions live in the project database: while it cannot be reached the caller is not signed
+    // out, and must hear "try again" (503), not "sign in again".
+    if (found.error.code === 'unavailable') return found;
+    return fail('unauthorized', `${channel} needs a signed-in session: ${found.error.message}.`);
+  }
   const session = found.value;
   if (!access.roles.includes(session.role))
     return fail('unauthorized', `${channel} is for ${access.roles.join(' or ')} sessions, not ${session.role}.`);
