@@ -68,8 +68,9 @@ def train_member(seed: int, steps: int, anatomies: list) -> UNet3D:
     return model.eval()
 
 
-def export(model: UNet3D, path: str) -> str:
-    dummy = torch.zeros(1, 2, PATCH, PATCH, PATCH)
+def export(model: UNet3D, path: str, in_channels: int = 2) -> str:
+    """ONNX opset 17 with free spatial axes, checked free of ConvTranspose; returns its sha256."""
+    dummy = torch.zeros(1, in_channels, PATCH, PATCH, PATCH)
     torch.onnx.export(
         model, dummy, path, opset_version=17, input_names=["image"], output_names=["logits"],
         dynamic_axes={"image": {2: "d", 3: "h", 4: "w"}, "logits": {2: "d", 3: "h", 4: "w"}},

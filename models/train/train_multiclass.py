@@ -9,7 +9,6 @@ only on procedural phantoms (ct_phantom.py), never on a real CT, and evaluated o
 (seed 999): per-class Dice of the argmax.
 """
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -20,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 import ct_phantom as ph
+from train import dice, export
 from unet import UNet3D, count_parameters
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -80,26 +80,6 @@ def train_member(seed: int, steps: int) -> UNet3D:
             print(f"seed {seed} step {step}/{steps} loss {loss.item():.4f} "
                   f"lr {lr:.5f} {time.time() - t0:.0f}s", flush=True)
     return model.eval()
-
-
-def export(model: UNet3D, path: str) -> str:
-    dummy = torch.zeros(1, 1, PATCH, PATCH, PATCH)
-    torch.onnx.export(
-        model, dummy, path, opset_version=17, input_names=["image"], output_names=["logits"],
-        dynamic_axes={"image": {2: "d", 3: "h", 4: "w"}, "logits": {2: "d", 3: "h", 4: "w"}},
-        do_constant_folding=True)
-    import onnx
-
-    ops = sorted({n.op_type for n in onnx.load(path).graph.node})
-    assert "ConvTranspose" not in ops, ops
-    print(f"exported {path}: ops {ops}", flush=True)
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def dice(pred: np.ndarray, ref: np.ndarray) -> float:
-    denom = pred.sum() + ref.sum()
-    return 1.0 if denom == 0 else float(2 * (pred & ref).sum() / denom)
 
 
 def evaluate(models: list, n_lesion: int = 16, n_empty: int = 4) -> dict:
@@ -164,7 +144,7 @@ def main() -> None:
         seed = 2000 + m
         model = train_member(seed, args.steps)
         name = f"member-{m}.onnx"
-        members.append({"file": name, "sha256": export(model, os.path.join(args.out, name)),
+        members.append({"file": name, "sha256": export(model, os.path.join(args.out, name), in_channels=1),
                         "seed": seed})
         models.append(model)
     summary = evaluate(models)
