@@ -19,8 +19,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import * as ortNode from 'onnxruntime-node';
-import { loadModelFolder, ortRunner, runSegmentation, dwiChannelSources, type SegmentationResult } from '../src-shared/inference';
+import { runSegmentation, dwiChannelSources, type SegmentationResult } from '../src-shared/inference';
+import { modelOnNode } from './helpers/modelOnNode';
 import { parseBval, readNifti, splitByBValue } from '../src-shared/nifti';
 import { signInWithTestSecret, testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import { signInAs } from './helpers/annotate';
@@ -63,18 +63,7 @@ async function ensureReviewer(): Promise<void> {
 /** The same pipeline on the same file with onnxruntime-node (CPU). */
 async function nodeReference(file: string): Promise<{ r: SegmentationResult; voxelMl: number; dims: readonly [number, number, number] }> {
   const dir = path.join(repoRoot, 'models', 'demo-dwi-lesion');
-  const model = await loadModelFolder(async (name) => {
-    try {
-      return new Uint8Array(readFileSync(path.join(dir, name)));
-    } catch {
-      return undefined;
-    }
-  });
-  const runners = [];
-  for (const m of model.members) {
-    const s = await ortNode.InferenceSession.create(m.bytes, { intraOpNumThreads: 1 });
-    runners.push(ortRunner(s, (d, shape) => new ortNode.Tensor('float32', d, shape), m.inputName, m.outputName));
-  }
+  const { model, runners } = await modelOnNode(dir);
   const image = readNifti(new Uint8Array(readFileSync(file)), { fileName: path.basename(file) });
   const vols = splitByBValue(image, parseBval(readFileSync(file.replace(/\.nii(\.gz)?$/, '.bval'), 'utf8')), []);
   const sources = dwiChannelSources(vols.map((v) => ({ bValue: v.bValue, data: v.volume.data })));

@@ -19,8 +19,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import * as ortNode from 'onnxruntime-node';
-import { loadModelFolder, ortRunner, runSegmentation, type SegmentationResult } from '../src-shared/inference';
+import { runSegmentation, type SegmentationResult } from '../src-shared/inference';
+import { modelOnNode } from './helpers/modelOnNode';
 import { caseChannelSources } from '../src-shared/inference/caseSources';
 import { readNifti, writeNifti } from '../src-shared/nifti';
 import type { Vec3 } from '../src-shared/volume/types';
@@ -125,18 +125,7 @@ test.afterAll(async () => {
 /** The same model and pipeline on the same voxels with onnxruntime-node. */
 async function nodeReference(): Promise<{ r: SegmentationResult; voxelMl: number }> {
   if (!ct) throw new Error('no case');
-  const model = await loadModelFolder(async (name) => {
-    try {
-      return new Uint8Array(readFileSync(path.join(modelDir, name)));
-    } catch {
-      return undefined;
-    }
-  });
-  const runners = [];
-  for (const m of model.members) {
-    const s = await ortNode.InferenceSession.create(m.bytes, { intraOpNumThreads: 1 });
-    runners.push(ortRunner(s, (d, shape) => new ortNode.Tensor('float32', d, shape), m.inputName, m.outputName));
-  }
+  const { model, runners } = await modelOnNode(modelDir);
   const r = await runSegmentation({
     manifest: model.manifest,
     runners,

@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import * as ortNode from 'onnxruntime-node';
 import { DWI_GRID, writeIslesSubject, type IslesSubject } from '../src-main/services/islesSubject.testSupport';
-import { dwiChannelSources, loadModelFolder, ortRunner, runSegmentation } from '../src-shared/inference';
+import { dwiChannelSources, runSegmentation } from '../src-shared/inference';
+import { modelOnNode } from './helpers/modelOnNode';
 import { writeNifti } from '../src-shared/nifti';
 import { signInAs } from './helpers/annotate';
 import { imageVariance } from './helpers/imageVariance';
@@ -169,18 +169,7 @@ test('an admin makes the ADC the reference grid: the case reopens on it, then ba
 /** onnxruntime-node's run of the demo model on the subject, with the ADC channel given or computed. */
 async function nodeRun(adcFromFile: boolean): Promise<{ expectedMl: number; voxels: number; voxelMl: number }> {
   const dir = path.join(repoRoot, 'models', 'demo-dwi-lesion');
-  const model = await loadModelFolder(async (name) => {
-    try {
-      return new Uint8Array(readFileSync(path.join(dir, name)));
-    } catch {
-      return undefined;
-    }
-  });
-  const runners = [];
-  for (const m of model.members) {
-    const s = await ortNode.InferenceSession.create(m.bytes, { intraOpNumThreads: 1 });
-    runners.push(ortRunner(s, (d, shape) => new ortNode.Tensor('float32', d, shape), m.inputName, m.outputName));
-  }
+  const { model, runners } = await modelOnNode(dir);
   const dwi = loadNifti(subject.dwi);
   const [nx, ny, nz] = dwi.geometry.dims;
   const voxels = nx * ny * nz;
