@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { signInAs, signOut } from './helpers/annotate';
+import { signInAs, signOut, submitRectangle } from './helpers/annotate';
 import type { Region } from './helpers/colouredPixels';
 import { openCaseByName } from './helpers/openCase';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
@@ -40,22 +40,9 @@ test.afterAll(async () => {
 });
 
 /** Signs in as `name` (created if new), fills a rectangle on the axial slice with the scissors, submits and signs out. */
-async function submitRectangle(name: string, region: Region): Promise<void> {
+async function submitRectangleAs(name: string, region: Region): Promise<void> {
   await signInAs(page, name);
-  const status = page.getByTestId('annotation-status');
-  await expect(status).toHaveAttribute('data-status', 'not-started');
-  const scissors = page.getByTestId('tool-rectScissors');
-  if (!/\bon\b/.test((await scissors.getAttribute('class')) ?? '')) await page.keyboard.press('q');
-  await expect(scissors).toHaveClass(/\bon\b/);
-  const box = await page.getByTestId('viewport-element-axial').boundingBox();
-  if (!box) throw new Error('no axial viewport');
-  await page.mouse.move(box.x + box.width * region.x0, box.y + box.height * region.y0);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * region.x1, box.y + box.height * region.y1, { steps: 10 });
-  await page.mouse.up();
-  await expect(status).toHaveAttribute('data-dirty', 'yes');
-  await page.getByTestId('submit-annotation').click();
-  await expect(status).toHaveAttribute('data-status', 'submitted');
+  await submitRectangle(page, region);
   await signOut(page);
 }
 
@@ -65,13 +52,13 @@ async function swatchColour(name: string): Promise<string> {
 }
 
 test('a rater keeps their colour when a rater created after them, but first by name, submits too', async () => {
-  await submitRectangle(LATE_NAME, { x0: 0.3, y0: 0.3, x1: 0.45, y1: 0.42 });
+  await submitRectangleAs(LATE_NAME, { x0: 0.3, y0: 0.3, x1: 0.45, y1: 0.42 });
   await signInAs(page, REVIEWER);
   await expect(page.getByTestId('legend-item')).toHaveCount(1);
   const alone = await swatchColour(LATE_NAME);
   await signOut(page);
 
-  await submitRectangle(EARLY_NAME, { x0: 0.35, y0: 0.33, x1: 0.5, y1: 0.45 });
+  await submitRectangleAs(EARLY_NAME, { x0: 0.35, y0: 0.33, x1: 0.5, y1: 0.45 });
   await signInAs(page, REVIEWER);
   await expect(page.getByTestId('legend-item')).toHaveCount(2);
   // The legend lists by name, so the newcomer comes first; the colours do not move with it.

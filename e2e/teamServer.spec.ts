@@ -18,7 +18,7 @@ import { pgUnavailable, startPgCluster, type PgCluster } from '../src-main/servi
 import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import type { CaseRecord } from '../src-shared/project/types';
 import { findLeaks } from '../src-shared/study/blinding';
-import { signInAs } from './helpers/annotate';
+import { signInAs, submitRectangle } from './helpers/annotate';
 import type { Region } from './helpers/colouredPixels';
 import { projectApi, type ProjectApi } from './helpers/projectApi';
 import { startServer, type RunningServer } from './helpers/startServer';
@@ -109,20 +109,7 @@ async function openTeamCase(page: Page): Promise<void> {
 async function annotate(page: Page, name: string, region: Region): Promise<void> {
   await signInAs(page, name);
   await openTeamCase(page);
-  const status = page.getByTestId('annotation-status');
-  await expect(status).toHaveAttribute('data-status', 'not-started');
-  const scissors = page.getByTestId('tool-rectScissors');
-  if (!/\bon\b/.test((await scissors.getAttribute('class')) ?? '')) await page.keyboard.press('q');
-  await expect(scissors).toHaveClass(/\bon\b/);
-  const box = await page.getByTestId('viewport-element-axial').boundingBox();
-  if (!box) throw new Error('no axial viewport');
-  await page.mouse.move(box.x + box.width * region.x0, box.y + box.height * region.y0);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * region.x1, box.y + box.height * region.y1, { steps: 10 });
-  await page.mouse.up();
-  await expect(status).toHaveAttribute('data-dirty', 'yes');
-  await page.getByTestId('submit-annotation').click();
-  await expect(status).toHaveAttribute('data-status', 'submitted');
+  await submitRectangle(page, region);
 }
 
 interface Version {

@@ -1,4 +1,4 @@
-/** Signing in as a rater and painting with the brush on a viewport, as a user does. */
+/** Signing in as a rater and painting on a viewport (brush, rectangle scissors), as a user does. */
 import { expect, type Page } from '@playwright/test';
 import { testSecretOf } from '../../src-main/services/project/signIn.testSupport';
 import type { Region } from './colouredPixels';
@@ -43,4 +43,25 @@ export async function brushStroke(page: Page, view: string, region: Region): Pro
   await page.mouse.down();
   await page.mouse.move(xb, y, { steps: 12 });
   await page.mouse.up();
+}
+
+/**
+ * On the open case, a new annotation: fills `region` of the axial slice with the rectangle scissors
+ * (Q) and submits it.
+ */
+export async function submitRectangle(page: Page, region: Region): Promise<void> {
+  const status = page.getByTestId('annotation-status');
+  await expect(status).toHaveAttribute('data-status', 'not-started');
+  const scissors = page.getByTestId('tool-rectScissors');
+  if (!/\bon\b/.test((await scissors.getAttribute('class')) ?? '')) await page.keyboard.press('q');
+  await expect(scissors).toHaveClass(/\bon\b/);
+  const box = await page.getByTestId('viewport-element-axial').boundingBox();
+  if (!box) throw new Error('no axial viewport');
+  await page.mouse.move(box.x + box.width * region.x0, box.y + box.height * region.y0);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * region.x1, box.y + box.height * region.y1, { steps: 10 });
+  await page.mouse.up();
+  await expect(status).toHaveAttribute('data-dirty', 'yes');
+  await page.getByTestId('submit-annotation').click();
+  await expect(status).toHaveAttribute('data-status', 'submitted');
 }
