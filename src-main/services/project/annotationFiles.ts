@@ -17,8 +17,9 @@ import { isGzip } from '../../../src-shared/nifti';
 export const ANNOTATIONS_DIR = 'annotations';
 export const TEMP_PREFIX = '.tmp-';
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** sha256 of bytes, or of a string's UTF-8 (session and invitation tokens, grant keys), as hex. */
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 export function annotationFileName(hash: string, bytes: Uint8Array): string {

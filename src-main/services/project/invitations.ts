@@ -11,11 +11,12 @@
  *
  * Plain Node.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Invitation, PersonSummary } from '../../../src-shared/api/adminChannels';
 import { mayManageProject } from '../../../src-shared/project/blinding';
 import type { Role, Session } from '../../../src-shared/project/types';
 import { sqliteAccounts } from './accounts';
+import { sha256Hex } from './annotationFiles';
 import { appendAudit } from './audit';
 import { newId, nowIso, type StoreContext } from './context';
 import { fail } from './errors';
@@ -24,10 +25,6 @@ import { int, text, textOrNull, type Row } from './sqlite';
 
 /** How long a link works: a week covers a weekend and a slow mailbox, and is short enough to be forgotten safely. */
 export const INVITATION_VALID_MS = 7 * 24 * 60 * 60_000;
-
-function tokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
 
 /** The SQL condition for an invitation that still works at `:now` (epoch ms). */
 const OPEN = 'i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at_ms > :now';
@@ -75,7 +72,7 @@ export async function createInvitation(
     const invitationId = newId('inv');
     await ctx.db.run(
       'INSERT INTO invitations (invitation_id, token_sha256, rater_id, role, created_at, created_by, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [invitationId, tokenHash(token), rater.raterId, input.role, nowIso(), actor.raterId, nowMs + INVITATION_VALID_MS],
+      [invitationId, sha256Hex(token), rater.raterId, input.role, nowIso(), actor.raterId, nowMs + INVITATION_VALID_MS],
     );
     await appendAudit(ctx, {
       actorRaterId: actor.raterId,
@@ -117,7 +114,7 @@ export async function revokeInvitation(ctx: StoreContext, actor: Session, invita
 
 /** The invitation behind a token if it still works, else a refusal saying why (used, revoked, expired, unknown). */
 async function openInvitation(ctx: StoreContext, token: string, nowMs: number): Promise<Invitation> {
-  const row = await ctx.db.get(`${SELECT} WHERE i.token_sha256 = ?`, [tokenHash(token)]);
+  const row = await ctx.db.get(`${SELECT} WHERE i.token_sha256 = ?`, [sha256Hex(token)]);
   if (!row) fail('not-found', 'this invitation link is not valid: ask an admin for a new one');
   const invitation = toInvitation(row, nowMs);
   if (invitation.state === 'used')

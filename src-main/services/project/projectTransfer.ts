@@ -11,6 +11,7 @@
  * Plain Node.
  */
 import { createHash } from 'node:crypto';
+import { sha256Hex } from './annotationFiles';
 import type { StoreContext } from './context';
 import { fail } from './errors';
 import { PgPort } from './pgPort';
@@ -188,7 +189,7 @@ export async function copyProject(source: StoreContext, target: StoreContext): P
     const hash = name.slice(0, 64);
     // read() proves the bytes by their hash; hashing again here gives the figure printed.
     const bytes = await target.blobs.read(name, hash);
-    blobs.push({ name, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
+    blobs.push({ name, sha256: sha256Hex(bytes), bytes: bytes.length });
   }
   return { tables: expected, blobs };
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Session } from '../../../src-shared/project/types';
 import type { ProjectStore } from './ProjectStore';
 import { createSessionRegistry, type SessionPolicy } from './sessionRegistry';
-import { sha256Hex } from './sessionTable';
+import { sha256Hex } from './annotationFiles';
 import { onStore, openTemp, openTempTwice, storeKinds } from './testSupport';
 
 async function people(store: ProjectStore): Promise<{ admin: Session; alice: Session; bob: Session }> {

@@ -20,7 +20,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Session } from '../../../src-shared/project/types';
 import { fail, ProjectError } from './errors';
-import { sha256Hex, type SessionGrant, type SessionRow, type SessionTable } from './sessionTable';
+import { sha256Hex } from './annotationFiles';
+import type { SessionGrant, SessionRow, SessionTable } from './sessionTable';
 
 export interface SessionPolicy {
   /** A session ends after this long without a request. */

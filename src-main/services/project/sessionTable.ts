@@ -14,17 +14,12 @@
  *
  * Plain Node.
  */
-import { createHash } from 'node:crypto';
 import type { Role, Session } from '../../../src-shared/project/types';
+import { sha256Hex } from './annotationFiles';
 import { appendAudit } from './audit';
 import type { StoreContext } from './context';
 import type { Migration } from './schema';
 import { int, text, textOrNull } from './sqlite';
-
-/** Hex sha256: what the database keeps of a token or a URL key. */
-export function sha256Hex(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
 
 /** SQLite's spelling; pgSchema.ts repeats it with BIGINT milliseconds. */
 export const sessionsMigration: Migration = {
