@@ -9,6 +9,9 @@ import { ROLES, type Role, type Session } from '../../src-shared/project/types';
 import { createDispatch } from './apiDispatch';
 import { fail, ok } from './apiResult';
 import { CHANNEL_ACCESS } from './channelAccess';
+import { ProjectError } from './project/errors';
+import type { ProjectHost } from './project/projectHost';
+import { sessionOfHost } from './projectGuard';
 
 const channels = Object.keys(contract) as Channel[];
 
@@ -82,7 +85,14 @@ describe('the dispatcher checks who may call a channel before anything else', ()
     let reached = false;
     const dispatch = createDispatch(
       Object.fromEntries(channels.map((c) => [c, async () => ((reached = true), ok({}))])) as unknown as QuorumApi,
-      async () => fail('unavailable', 'The project database cannot be reached right now.'),
+      // The real lookup over a registry whose database is away (the store throws this while PostgreSQL restarts).
+      sessionOfHost({
+        sessions: {
+          resolve: async () => {
+            throw new ProjectError('unavailable', 'The project database cannot be reached right now.');
+          },
+        },
+      } as unknown as Pick<ProjectHost, 'sessions'>),
       () => undefined,
     );
     const result = await dispatch('quorum:annotation.list', { session: 'token-annotator', caseId: 'case_1' });

@@ -43,7 +43,8 @@ export function sessionOfHost(host: Pick<ProjectHost, 'sessions'>): SessionOf {
     try {
       return ok(await host.sessions.resolve(token));
     } catch (err) {
-      if (err instanceof ProjectError) return fail('unauthorized', err.message);
+      // A database that cannot be reached has not signed anyone out: "try again" (503), not "sign in again".
+      if (err instanceof ProjectError) return fail(err.code === 'unavailable' ? 'unavailable' : 'unauthorized', err.message);
       throw err;
     }
   };

@@ -99,7 +99,10 @@ export async function startPgCluster(): Promise<PgCluster> {
       try {
         await promisify(execFile)(...command('pg_ctl', ['restart', '-D', data, '-m', 'immediate', '-w', '-l', log, '-o', options]));
       } catch (err) {
-        const tail = fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n');
+        // The log is gone when the cluster was stopped meanwhile (a test that failed and moved on).
+        const tail = fs.existsSync(log)
+          ? fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')
+          : '(no log: the cluster was stopped)';
         throw new Error(`${err instanceof Error ? err.message : String(err)}\nPostgreSQL's log:\n${tail}`);
       }
     },
