@@ -9,7 +9,7 @@
  * per hash (`annotation_file_values`) and later edits decode only files saved since.
  */
 import type { LabelTable } from '../../../src-shared/project/labelTable';
-import { LABEL_PRESETS, labelTableProblems, normaliseLabelTable, tableValues } from '../../../src-shared/project/labelTable';
+import { labelTableProblems, normaliseLabelTable, tableValues } from '../../../src-shared/project/labelTable';
 import { ANY_LABEL_VALUE, type LabelValueSet } from '../../../src-shared/project/labels';
 import { mayManageProject } from '../../../src-shared/project/blinding';
 import type { Session } from '../../../src-shared/project/types';
@@ -17,6 +17,7 @@ import { AnnotationFileError } from './annotationFiles';
 import { appendAudit } from './audit';
 import { referenceGeometry } from './cases';
 import type { StoreContext } from './context';
+import { labelTables, SQLITE } from './ddl';
 import { fail } from './errors';
 import { decodeMask } from './maskCodec';
 import type { Migration } from './schema';
@@ -30,28 +31,13 @@ export const labelTableMigration: Migration = {
   version: 7,
   description: 'label table: value, name, colour and the uncertain flag of each label; existing projects get lesion = 1, uncertain = 2',
   up(db) {
-    db.exec(`
-      CREATE TABLE label_table (
-        value     INTEGER PRIMARY KEY CHECK (value BETWEEN 1 AND 255),
-        ordinal   INTEGER NOT NULL UNIQUE CHECK (ordinal >= 0),
-        name      TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(name) BETWEEN 1 AND 40),
-        colour    TEXT NOT NULL CHECK (colour GLOB '#[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'),
-        uncertain INTEGER NOT NULL CHECK (uncertain IN (0, 1))
-      );
-      CREATE UNIQUE INDEX label_table_one_uncertain ON label_table (uncertain) WHERE uncertain = 1;
-      CREATE TABLE annotation_file_values (
-        file_hash TEXT PRIMARY KEY,
-        label_values TEXT NOT NULL
-      );
-    `);
-    // Migrations run on the raw connection (synchronously, inside migrate's transaction).
-    for (const row of labelRows(LABEL_PRESETS.stroke.labels)) db.run(INSERT_LABEL, row);
+    db.exec(labelTables(SQLITE));
   },
 };
 
 const INSERT_LABEL = 'INSERT INTO label_table (value, ordinal, name, colour, uncertain) VALUES (?, ?, ?, ?, ?)';
 
-/** The table's rows as INSERT_LABEL parameters, for the migration (raw Db) and the edit (port) alike. */
+/** The table's rows as INSERT_LABEL parameters, for an edit of the table. */
 function labelRows(table: LabelTable): Params[] {
   return table.map((l, ordinal) => [l.value, ordinal, l.name, l.colour, l.uncertain ? 1 : 0]);
 }

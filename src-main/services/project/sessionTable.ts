@@ -18,31 +18,15 @@ import type { Role, Session } from '../../../src-shared/project/types';
 import { sha256Hex } from './annotationFiles';
 import { appendAudit } from './audit';
 import type { StoreContext } from './context';
+import { sessionTables, SQLITE } from './ddl';
 import type { Migration } from './schema';
 import { int, text, textOrNull } from './sqlite';
 
-/** SQLite's spelling; pgSchema.ts repeats it with BIGINT milliseconds. */
 export const sessionsMigration: Migration = {
   version: 9,
   description: 'sessions in the database (sha256 of each token, not the token) and what each session opened',
   up(db) {
-    db.exec(`
-      CREATE TABLE sessions (
-        token_hash   TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
-        rater_id     TEXT NOT NULL REFERENCES raters(rater_id),
-        created_ms   INTEGER NOT NULL,
-        last_seen_ms INTEGER NOT NULL CHECK (last_seen_ms >= created_ms)
-      );
-      CREATE INDEX sessions_by_rater ON sessions (rater_id);
-      CREATE TABLE session_grants (
-        grant_hash TEXT PRIMARY KEY CHECK (length(grant_hash) = 64),
-        token_hash TEXT NOT NULL REFERENCES sessions(token_hash) ON DELETE CASCADE,
-        kind       TEXT NOT NULL CHECK (kind IN ('case', 'file')),
-        path       TEXT NOT NULL,
-        series_uid TEXT
-      );
-      CREATE INDEX session_grants_by_session ON session_grants (token_hash);
-    `);
+    db.exec(sessionTables(SQLITE));
   },
 };
 
