@@ -9,36 +9,25 @@ training) with fresh lesions: Dice on lesion cases, false-positive volume on emp
 model.json (the Quorum manifest) and eval.json are written beside the ONNX files.
 """
 import argparse
-import hashlib
-import json
-import math
 import os
-import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 import data
-from unet import UNet3D, count_parameters
+from recipe import BATCH, EVAL_SEED, PATCH, dice, optimise, train_ensemble
+from unet import UNet3D
 
-PATCH = 32
-BATCH = 4
-EVAL_SEED = 999
 VOXEL_ML = 1.5 ** 3 / 1000.0
 
 
 def train_member(seed: int, steps: int, anatomies: list) -> UNet3D:
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    model = UNet3D(in_channels=2)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     dwi, t1 = anatomies
-    t0 = time.time()
-    for step in range(steps):
-        lr = 3e-3 * 0.5 * (1 + math.cos(math.pi * step / steps))
-        for group in opt.param_groups:
-            group["lr"] = lr
+
+    def loss_of(model: UNet3D) -> torch.Tensor:
         xs, ys = [], []
         for b in range(BATCH):
             # Three quarters of the batch from the real DWI (training columns only), a quarter from
@@ -58,35 +47,9 @@ def train_member(seed: int, steps: int, anatomies: list) -> UNet3D:
         logits = model(x)
         p = torch.sigmoid(logits)
         dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
-        loss = F.binary_cross_entropy_with_logits(logits, y) + dice
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if step % 25 == 0 or step == steps - 1:
-            print(f"seed {seed} step {step}/{steps} loss {loss.item():.4f} "
-                  f"lr {lr:.5f} {time.time() - t0:.0f}s", flush=True)
-    return model.eval()
+        return F.binary_cross_entropy_with_logits(logits, y) + dice
 
-
-def export(model: UNet3D, path: str, in_channels: int = 2) -> str:
-    """ONNX opset 17 with free spatial axes, checked free of ConvTranspose; returns its sha256."""
-    dummy = torch.zeros(1, in_channels, PATCH, PATCH, PATCH)
-    torch.onnx.export(
-        model, dummy, path, opset_version=17, input_names=["image"], output_names=["logits"],
-        dynamic_axes={"image": {2: "d", 3: "h", 4: "w"}, "logits": {2: "d", 3: "h", 4: "w"}},
-        do_constant_folding=True)
-    import onnx
-
-    ops = sorted({n.op_type for n in onnx.load(path).graph.node})
-    assert "ConvTranspose" not in ops, ops
-    print(f"exported {path}: ops {ops}", flush=True)
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def dice(pred: np.ndarray, ref: np.ndarray) -> float:
-    denom = pred.sum() + ref.sum()
-    return 1.0 if denom == 0 else float(2 * (pred & ref).sum() / denom)
+    return optimise(UNet3D(in_channels=2), seed, steps, loss_of, log_every=25)
 
 
 def evaluate(models: list, dwi: data.Anatomy, n_lesion: int = 40, n_empty: int = 20) -> dict:
@@ -163,30 +126,9 @@ def main() -> None:
     ap.add_argument("--members", type=int, default=3)
     ap.add_argument("--out", default=os.path.join(data.ROOT, "models", "demo-dwi-lesion"))
     args = ap.parse_args()
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    os.makedirs(args.out, exist_ok=True)
     anatomies = [data.dwi_anatomy(), data.t1_anatomy()]
-    models, members = [], []
-    for m in range(args.members):
-        seed = 1000 + m
-        model = train_member(seed, args.steps, anatomies)
-        if m == 0:
-            print(f"parameters: {count_parameters(model)}", flush=True)
-        name = f"member-{m}.onnx"
-        members.append({"file": name, "sha256": export(model, os.path.join(args.out, name)),
-                        "seed": seed})
-        models.append(model)
-    summary = evaluate(models, anatomies[0])
-    summary["training"] = {"steps": args.steps, "batch": BATCH, "patch": PATCH,
-                           "parameters": count_parameters(models[0])}
-    with open(os.path.join(args.out, "eval.json"), "w") as f:
-        json.dump(summary, f, indent=2)
-        f.write("\n")
-    with open(os.path.join(args.out, "model.json"), "w") as f:
-        json.dump(manifest(members), f, indent=2)
-        f.write("\n")
-    print(json.dumps(summary, indent=2), flush=True)
+    train_ensemble(args, 1000, 2, lambda seed, steps: train_member(seed, steps, anatomies),
+                   lambda models: evaluate(models, anatomies[0]), manifest)
 
 
 if __name__ == "__main__":

@@ -9,24 +9,18 @@ only on procedural phantoms (ct_phantom.py), never on a real CT, and evaluated o
 (seed 999): per-class Dice of the argmax.
 """
 import argparse
-import json
-import math
 import os
-import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 import ct_phantom as ph
-from train import dice, export
-from unet import UNet3D, count_parameters
+from recipe import BATCH, EVAL_SEED, PATCH, dice, train_ensemble, optimise
+from unet import UNet3D
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PATCH = 32
-BATCH = 4
 HEADS = 12  # lesion-free heads per member; every crop gets a fresh infarct and fresh noise
-EVAL_SEED = 999
 VOXEL_ML = ph.VOXEL_MM ** 3 / 1000.0
 
 
@@ -55,13 +49,8 @@ def train_member(seed: int, steps: int) -> UNet3D:
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     heads = [ph.make_head(rng) for _ in range(HEADS)]
-    model = UNet3D(in_channels=1, out_channels=len(ph.CLASSES))
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    t0 = time.time()
-    for step in range(steps):
-        lr = 3e-3 * 0.5 * (1 + math.cos(math.pi * step / steps))
-        for group in opt.param_groups:
-            group["lr"] = lr
+
+    def loss_of(model: UNet3D) -> torch.Tensor:
         batch = [sample_crop(heads[int(rng.integers(HEADS))], rng) for _ in range(BATCH)]
         x = torch.from_numpy(np.stack([b[0] for b in batch]))
         y = torch.from_numpy(np.stack([b[1] for b in batch]))
@@ -72,14 +61,9 @@ def train_member(seed: int, steps: int) -> UNet3D:
         inter = (p * onehot).sum((0, 2, 3, 4))[1:]
         denom = (p + onehot).sum((0, 2, 3, 4))[1:]
         dice = 1 - ((2 * inter + 1) / (denom + 1)).mean()
-        loss = F.cross_entropy(logits, y) + dice
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if step % 50 == 0 or step == steps - 1:
-            print(f"seed {seed} step {step}/{steps} loss {loss.item():.4f} "
-                  f"lr {lr:.5f} {time.time() - t0:.0f}s", flush=True)
-    return model.eval()
+        return F.cross_entropy(logits, y) + dice
+
+    return optimise(UNet3D(in_channels=1, out_channels=len(ph.CLASSES)), seed, steps, loss_of, log_every=50)
 
 
 def evaluate(models: list, n_lesion: int = 16, n_empty: int = 4) -> dict:
@@ -135,29 +119,7 @@ def main() -> None:
     ap.add_argument("--members", type=int, default=1)
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "demo-ct-core-penumbra"))
     args = ap.parse_args()
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    os.makedirs(args.out, exist_ok=True)
-    t0 = time.time()
-    models, members = [], []
-    for m in range(args.members):
-        seed = 2000 + m
-        model = train_member(seed, args.steps)
-        name = f"member-{m}.onnx"
-        members.append({"file": name, "sha256": export(model, os.path.join(args.out, name), in_channels=1),
-                        "seed": seed})
-        models.append(model)
-    summary = evaluate(models)
-    summary["training"] = {"steps": args.steps, "batch": BATCH, "patch": PATCH,
-                           "parameters": count_parameters(models[0]),
-                           "seconds": round(time.time() - t0)}
-    with open(os.path.join(args.out, "eval.json"), "w") as f:
-        json.dump(summary, f, indent=2)
-        f.write("\n")
-    with open(os.path.join(args.out, "model.json"), "w") as f:
-        json.dump(manifest(members), f, indent=2)
-        f.write("\n")
-    print(json.dumps(summary, indent=2), flush=True)
+    train_ensemble(args, 2000, 1, train_member, evaluate, manifest)
 
 
 if __name__ == "__main__":
