@@ -17,9 +17,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from './annotationFiles';
-import { CRASH_GRID, expectedLabelmap, isNoLesionSave } from './crash/autosavePattern';
+import { expectedLabelmap, isNoLesionSave } from './crash/autosavePattern';
+import { newCrashProject } from './crash/crashProject.testSupport';
 import { ProjectStore } from './ProjectStore';
-import { APP_VERSION, tempDir } from './testSupport';
+import { APP_VERSION } from './testSupport';
 // Seeded so that a failing run can be replayed from its seed.
 import { mulberry32 } from '../../../src-shared/random/mulberry32';
 
@@ -77,22 +78,13 @@ describe('crash safety', () => {
     async () => {
       const seed = Number(process.env.QUORUM_CRASH_SEED ?? Date.now() % 1_000_000);
       const rand = mulberry32(seed);
-      const dir = tempDir('quorum-crash-');
-      let store = await ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
-      const admin = await store.signIn((await store.createIdentity('Admin', 'admin')).raterId);
-      const rater = await store.createRater(admin, 'Autosaver', 'annotator');
-      const c = await store.addCase(admin, {
-        name: 'crash',
-        source: 'nifti',
-        series: [{ label: 'T1', path: 'crash.nii.gz', geometry: CRASH_GRID }],
-      });
-      await store.assign(admin, rater.raterId, c.caseId);
-      store.close();
+      const { dir, raterId, caseId } = await newCrashProject('crash');
+      let store: ProjectStore;
 
       let totalReported = 0;
       let inFlightCommitted = 0;
       for (let kill = 0; kill < KILLS; kill++) {
-        const { saved, readyAt } = await runAndKill(dir, rater.raterId, c.caseId, rand);
+        const { saved, readyAt } = await runAndKill(dir, raterId, caseId, rand);
         expect(saved.length, `seed ${seed} kill ${kill}`).toBeGreaterThan(0);
         totalReported += saved.length;
 
@@ -102,8 +94,8 @@ describe('crash safety', () => {
         const report = store.openReport.integrity;
         expect(report.sqlite, `seed ${seed} kill ${kill}`).toEqual(['ok']);
         expect(report.fileProblems, `seed ${seed} kill ${kill}`).toEqual([]);
-        const session = await store.signIn(rater.raterId);
-        const versions = await store.listVersions(session, { caseId: c.caseId });
+        const session = await store.signIn(raterId);
+        const versions = await store.listVersions(session, { caseId });
         // The child numbered its saves from the count it found: k-th version ↔ expectedLabelmap(k).
         const last = saved[saved.length - 1];
         expect(saved[0].k).toBe(readyAt + 1);
@@ -126,8 +118,8 @@ describe('crash safety', () => {
       // Finally every version ever saved decodes to exactly what was saved.
       store = await ProjectStore.open(dir, { appVersion: APP_VERSION });
       try {
-        const session = await store.signIn(rater.raterId);
-        const versions = await store.listVersions(session, { caseId: c.caseId });
+        const session = await store.signIn(raterId);
+        const versions = await store.listVersions(session, { caseId });
         expect(versions.length).toBe(totalReported + inFlightCommitted);
         for (const [i, v] of versions.entries())
           expect(await store.readVersionLabelmap(session, v.versionId), `version ${i + 1}`).toEqual(expectedLabelmap(i + 1));

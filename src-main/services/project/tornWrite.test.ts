@@ -16,41 +16,18 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CRASH_GRID, expectedLabelmap, isNoLesionSave } from './crash/autosavePattern';
+import { expectedLabelmap, isNoLesionSave } from './crash/autosavePattern';
+import { newCrashProject, type CrashProject } from './crash/crashProject.testSupport';
 import { ProjectStore } from './ProjectStore';
-import { APP_VERSION, tempDir } from './testSupport';
+import { APP_VERSION } from './testSupport';
 
 const CHILD = fileURLToPath(new URL('./crash/cutWriteChild.ts', import.meta.url));
 /** Two labelmaps and a no-lesion answer: DB rows, files and an index update each. */
 const SAVES = 3;
 
-interface Project {
-  dir: string;
-  raterId: string;
-  caseId: string;
-}
-
-async function newProject(): Promise<Project> {
-  const dir = tempDir('quorum-torn-');
-  const store = await ProjectStore.open(dir, { appVersion: APP_VERSION, create: true });
-  try {
-    const admin = await store.signIn((await store.createIdentity('Admin', 'admin')).raterId);
-    const rater = await store.createRater(admin, 'Autosaver', 'annotator');
-    const c = await store.addCase(admin, {
-      name: 'torn',
-      source: 'nifti',
-      series: [{ label: 'T1', path: 'torn.nii.gz', geometry: CRASH_GRID }],
-    });
-    await store.assign(admin, rater.raterId, c.caseId);
-    return { dir, raterId: rater.raterId, caseId: c.caseId };
-  } finally {
-    store.close();
-  }
-}
-
 /** Runs the child, to be killed after its n-th database write (0: never); returns what it reported. */
 function runChild(
-  p: Project,
+  p: CrashProject,
   n: number,
 ): { saved: Array<{ k: number; versionId: string }>; closedAfter: number | null; signal: NodeJS.Signals | null } {
   const child = spawnSync(process.execPath, ['--import', 'tsx', CHILD, p.dir, p.raterId, p.caseId, APP_VERSION, String(n), String(SAVES)], {
@@ -71,7 +48,7 @@ function runChild(
 
 describe('a crash at any write into the database file', () => {
   it('leaves a project that reopens intact with every reported version', async () => {
-    const first = await newProject();
+    const first = await newCrashProject('torn');
     const uncut = runChild(first, 0);
     fs.rmSync(first.dir, { recursive: true, force: true });
     expect(uncut.saved.map((s) => s.k)).toEqual(Array.from({ length: SAVES }, (_, i) => i + 1));
@@ -80,7 +57,7 @@ describe('a crash at any write into the database file', () => {
     expect(writes).toBeGreaterThan(0);
 
     for (let n = 1; n <= writes; n++) {
-      const p = await newProject();
+      const p = await newCrashProject('torn');
       const { saved, signal } = runChild(p, n);
       expect(signal, `cut after write ${n}`).toBe('SIGKILL');
       const store = await ProjectStore.open(p.dir, { appVersion: APP_VERSION });
