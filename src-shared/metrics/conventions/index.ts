@@ -20,12 +20,13 @@ export * from './types';
 function conventionCase(ctx: CaseContext, convention: ConventionName): ConventionCase {
   const spec = CONVENTION_SPECS[convention];
   const T = ctx.input.thresholdMl;
+  const small = smallFlags(ctx.confusion, ctx.voxelMm3, T);
   return {
     ctx,
     thresholdMl: T,
     tolerancesMm: ctx.input.tolerancesMm ?? spec.defaultTolerancesMm,
-    small: smallFlags(ctx.confusion, ctx.voxelMm3, T),
-    noSurface: spec.noSurface(ctx, T),
+    small,
+    noSurface: spec.noSurface(ctx, small),
   };
 }
 

@@ -4,7 +4,7 @@
  * metrics, and the Dice used between raters. Which metrics a convention reports is the registry's
  * `conventions` field; the result object is built from both by conventions/index.ts.
  */
-import { smallFlags } from '../emptyCase';
+import { type SmallFlags, smallFlags } from '../emptyCase';
 import { type Confusion, islesDice, mrDice, useDice } from '../overlap';
 import type { MetricId } from '../registry';
 import type { NoSurface } from './conventionCase';
@@ -21,8 +21,8 @@ export interface ConventionSpec {
   /** What the per-case panel shows, in order; surface_dice expands to one row per tolerance. */
   readonly panel: readonly PanelMetric[];
   readonly defaultTolerancesMm: readonly number[];
-  /** The surface metrics' values when the empty rule decides them, null to measure. */
-  readonly noSurface: (ctx: CaseContext, thresholdMl: number | undefined) => NoSurface | null;
+  /** The surface metrics' values when the empty rule decides them, null to measure. `small` is USE's rule under T. */
+  readonly noSurface: (ctx: CaseContext, small: SmallFlags) => NoSurface | null;
   /** The convention's own Dice, for the raters block's pairwise and leave-one-out matrices. */
   readonly raterDice: (c: Confusion, voxelMm3: number, thresholdMl: number | undefined) => number;
 }
@@ -46,10 +46,7 @@ export const CONVENTION_SPECS: Readonly<Record<ConventionName, ConventionSpec>> 
     ],
     defaultTolerancesMm: [2, 5, 10],
     // NaN when either mask is small.
-    noSurface: (ctx, T) => {
-      const f = smallFlags(ctx.confusion, ctx.voxelMm3, T);
-      return f.refSmall || f.predSmall ? { distanceMm: NaN, surfaceDice: NaN } : null;
-    },
+    noSurface: (_ctx, small) => (small.refSmall || small.predSmall ? { distanceMm: NaN, surfaceDice: NaN } : null),
     raterDice: (c, vv, T) => {
       const f = smallFlags(c, vv, T);
       return useDice(c, f.refSmall, f.predSmall);
