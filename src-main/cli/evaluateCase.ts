@@ -1,8 +1,9 @@
 /**
- * One case from files: load and check the inputs, then run the metrics engine under the requested
- * convention(s). Shared by the single-case CLI, directory mode and its worker threads.
+ * One case from files: load and check the inputs, then run the metrics engine's one evaluation
+ * pipeline (evaluateConventions, or evaluateLabels per label) under the requested convention(s).
+ * Shared by the single-case CLI, directory mode and its worker threads.
  */
-import { CaseContext, CONVENTIONS, evaluateWith } from '../../src-shared/metrics/conventions/index';
+import { CaseContext, CONVENTIONS, evaluateConventions } from '../../src-shared/metrics/conventions/index';
 import { evaluateLabels, type LabelResults } from '../../src-shared/metrics/conventions/labels';
 import type { CaseInput, ConventionName, ConventionResult } from '../../src-shared/metrics/conventions/types';
 import { binaryMask, checkSameGrid, labelValues, loadImage, maskBytes, probabilities, type LoadedImage } from './load';
@@ -73,10 +74,9 @@ export async function evaluateFiles(files: CaseFiles, opts: CaseOptions): Promis
     binaryMask(ref, 'reference');
     binaryMask(pred, 'prediction');
   }
-  if (opts.convention !== 'all') return evaluateWith(ctx, opts.convention);
-  const all = {} as Record<ConventionName, ConventionResult>;
-  for (const c of CONVENTIONS) all[c] = evaluateWith(ctx, c);
-  return all;
+  // The app's per-case evaluation calls the same function on the same context (caseEvaluation.ts).
+  if (opts.convention !== 'all') return evaluateConventions(ctx, [opts.convention])[opts.convention];
+  return evaluateConventions(ctx, CONVENTIONS);
 }
 
 /** Loads all files at once; a failure is reported for the first failing file in argument order, as reading them one by one would. */

@@ -13,7 +13,7 @@ import { imageClass, smallFlags } from '../metrics/emptyCase';
 import type { LesionAnalysis } from '../metrics/lesions';
 import { diceDml, softSums } from '../metrics/softDice';
 import { expectedVolumeMl } from '../metrics/volume';
-import { CaseContext, evaluateWith } from '../metrics/conventions/index';
+import { CaseContext, evaluateConventions } from '../metrics/conventions/index';
 import { evaluateLabels } from '../metrics/conventions/labels';
 import { voteWeights } from '../project/consensus';
 import { reliabilityCounts } from './datasetAgreement';
@@ -28,6 +28,7 @@ import type {
   Comparison,
   ComparisonKind,
   ConventionName,
+  ConventionResult,
   EmptyCaseInfo,
   EvaluationOptions,
 } from './types';
@@ -113,8 +114,8 @@ function compare(ev: Evaluator, kind: ComparisonKind, ref: KeyedMask, pred: Keye
       spacing: input.spacingMm,
       ...thresholds(options),
     });
-    const results: Partial<Record<ConventionName, ReturnType<typeof evaluateWith>>> = {};
-    for (const c of options.conventions) results[c] = evaluateWith(ctx, c);
+    // The pipeline the `evaluate` CLI calls on the same masks (src-main/cli/evaluateCase.ts).
+    const results: Partial<Record<ConventionName, ConventionResult>> = evaluateConventions(ctx, options.conventions);
     const { labels } = options;
     const perLabel =
       labels && ref.labelMap && pred.labelMap

@@ -1,229 +1,110 @@
 /**
- * What the per-case panel shows for each convention: the metric rows, their units, and the exact
- * definition from docs/metric-conventions.md (shared docs) for the tooltip; how a value is written
- * (NaN stays NaN, with the empty-case reason — never 0 or 1); and the convention names.
+ * How the per-case panel and the dashboard name the metrics: rows and column names read from the
+ * metric registry (src-shared/metrics/registry.ts), which holds each metric's unit, definition and
+ * computation; how a value is written (NaN stays NaN, with the empty-case reason — never 0 or 1);
+ * and the settings fields' parsing.
  *
- * Pure data and string functions, so the dashboard and exports can name metrics the same way.
+ * Pure data and string functions, so the panel, the dashboard and exports name metrics the same way.
  */
+import { CONVENTION_SPECS } from '../metrics/conventions/specs';
 import type { ConventionName, ConventionResult } from '../metrics/conventions/types';
+import { METRICS, type MetricDef, type MetricUnit } from '../metrics/registry';
 import type { EmptyCaseInfo } from './types';
 
 export const CONVENTION_LABELS: Readonly<Record<ConventionName, string>> = {
-  use: 'USE-Evaluator',
-  isles22: "ISLES'22",
-  metricsreloaded: 'MetricsReloaded',
+  use: CONVENTION_SPECS.use.label,
+  isles22: CONVENTION_SPECS.isles22.label,
+  metricsreloaded: CONVENTION_SPECS.metricsreloaded.label,
 };
 
 export interface MetricRow {
   /** Stable id, e.g. 'dice', 'surface_dice:2', 'lesion_f1'. */
   readonly id: string;
   readonly label: string;
-  /** '' for ratios; 'mm', 'ml', 'lesions'. */
-  readonly unit: string;
+  readonly unit: MetricUnit;
   readonly definition: string;
   readonly read: (r: ConventionResult) => number | string | null;
 }
 
-const USE_SMALL =
-  'NaN when either mask is small: with T, a mask is small when !(volume > T) (volume = T is small); without T, small means empty.';
-const USE_BORDER =
-  'Border voxels: foreground with at least one background face neighbour (the array edge counts as background); distances between voxel centres, in mm.';
-const MR_EMPTY_DIST = '0 when both masks are empty, NaN when one is.';
-const MR_BORDER = 'Border = mask minus its erosion by the 6-neighbourhood cross; distances use the spacing.';
+const BY_ID = new Map<string, MetricDef>(METRICS.map((m) => [m.id, m]));
 
-function tolerancesOf(r: ConventionResult): string[] {
-  return Object.keys(r.surface_dice ?? {}).sort((a, b) => Number(a) - Number(b));
+/**
+ * The rows of one registry metric under `convention`: one for a scalar (none where the convention
+ * does not define it), one per tolerance in `subs` for surface Dice / NSD, one per count in `subs`
+ * for the lesion record (named whatever the convention: the counts mean the same in each).
+ */
+function rowsOf(m: MetricDef, convention: ConventionName, subs: readonly string[]): MetricRow[] {
+  switch (m.kind) {
+    case 'scalar': {
+      const v = m.conventions[convention];
+      const id = m.id;
+      return v ? [{ id, label: v.label, unit: m.unit, definition: v.definition, read: (r) => r[id] }] : [];
+    }
+    case 'per-tolerance': {
+      const v = m.conventions[convention];
+      if (!v) return [];
+      return subs.map((t) => ({
+        id: `surface_dice:${t}`,
+        label: v.label(t),
+        unit: m.unit,
+        definition: v.definition(t),
+        read: (r: ConventionResult) => r.surface_dice?.[t] ?? null,
+      }));
+    }
+    case 'lesions':
+      return m.parts
+        .filter((p) => subs.includes(p.key))
+        .map((p) => ({
+          id: p.panelId,
+          label: p.label,
+          unit: p.unit,
+          definition: p.definition[convention] ?? p.definition.any,
+          read: (r: ConventionResult) => r.lesions?.[p.key] ?? null,
+        }));
+  }
 }
 
-/** The rows of one convention; surface Dice / NSD rows follow the tolerances present in `sample`. */
+/** A panel entry or a result key split at its first dot: 'surface_dice.2' → ['surface_dice', '2']. */
+function split(key: string): [head: string, sub: string | undefined] {
+  const dot = key.indexOf('.');
+  return dot < 0 ? [key, undefined] : [key.slice(0, dot), key.slice(dot + 1)];
+}
+
+/** The panel's rows of one convention; surface Dice / NSD rows follow the tolerances present in `sample`. */
 export function metricRows(convention: ConventionName, sample?: ConventionResult): MetricRow[] {
-  const tol = sample ? tolerancesOf(sample) : convention === 'metricsreloaded' ? ['1'] : ['2', '5', '10'];
-  const num = (k: keyof ConventionResult) => (r: ConventionResult) => r[k] as number | null;
-  switch (convention) {
-    case 'use':
-      return [
-        { id: 'dice', label: 'Dice', unit: '', definition: `USE-Evaluator Dice = 2TP/(2TP+FP+FN+1e-8). ${USE_SMALL}`, read: num('dice') },
-        {
-          id: 'jaccard',
-          label: 'Jaccard',
-          unit: '',
-          definition: `USE-Evaluator Jaccard = TP/(TP+FP+FN+1e-8). ${USE_SMALL}`,
-          read: num('jaccard'),
-        },
-        {
-          id: 'precision',
-          label: 'Precision',
-          unit: '',
-          definition: `USE-Evaluator precision = TP/(TP+FP+1e-8). ${USE_SMALL}`,
-          read: num('precision'),
-        },
-        {
-          id: 'recall',
-          label: 'Recall',
-          unit: '',
-          definition: `USE-Evaluator recall = TP/(TP+FN+1e-8). ${USE_SMALL}`,
-          read: num('recall'),
-        },
-        {
-          id: 'volumetric_similarity',
-          label: 'Volumetric similarity',
-          unit: '',
-          definition:
-            'USE-Evaluator VS = 1 − |FN−FP|/(2TP+FP+FN+1e-8). NaN rule refSmall XOR (refSmall AND testSmall): both small gives a value (1 when both are empty).',
-          read: num('volumetric_similarity'),
-        },
-        {
-          id: 'hd95_mm',
-          label: 'HD95',
-          unit: 'mm',
-          definition: `USE-Evaluator HD95 = the 95th percentile (numpy linear interpolation) of the pooled distances P→R and R→P. ${USE_BORDER} ${USE_SMALL}`,
-          read: num('hd95_mm'),
-        },
-        {
-          id: 'hd_mm',
-          label: 'HD',
-          unit: 'mm',
-          definition: `USE-Evaluator HD = the maximum of both directed maxima. ${USE_BORDER} ${USE_SMALL}`,
-          read: num('hd_mm'),
-        },
-        {
-          id: 'assd_mm',
-          label: 'ASSD',
-          unit: 'mm',
-          definition: `USE-Evaluator ASSD = the mean of the two directed means, (mean d(P→R) + mean d(R→P))/2. ${USE_BORDER} ${USE_SMALL}`,
-          read: num('assd_mm'),
-        },
-        ...tol.map((t) => ({
-          id: `surface_dice:${t}`,
-          label: `Surface Dice @ ${t} mm`,
-          unit: '',
-          definition: `USE-Evaluator surface Dice at τ = ${t} mm (DeepMind surfel method): surfels on the voxel-corner lattice with marching-cubes areas scaled by the spacing; SD = (Σ area_R[d(R→P) ≤ τ] + Σ area_P[d(P→R) ≤ τ]) / (Σ area_R + Σ area_P). ${USE_SMALL}`,
-          read: (r: ConventionResult) => r.surface_dice?.[t] ?? null,
-        })),
-        {
-          id: 'abs_volume_diff_ml',
-          label: '|V_R − V_P|',
-          unit: 'ml',
-          definition: 'USE-Evaluator absolute volume difference |V_R − V_P| in ml; NaN only when both masks are small.',
-          read: num('abs_volume_diff_ml'),
-        },
-        {
-          id: 'image_class',
-          label: 'Image-level class',
-          unit: '',
-          definition:
-            'USE-Evaluator image-level class (only with T): reference small & prediction small → TN; neither small → TP; reference small only → FP; prediction small only → FN. CCR 1 for TP/TN, 0 for FP/FN.',
-          read: (r) => r.image_class,
-        },
-      ];
-    case 'isles22':
-      return [
-        {
-          id: 'dice',
-          label: 'Dice',
-          unit: '',
-          definition: "ISLES'22 Dice = 2|P∩R|/(|P|+|R|), masks binarised (nonzero = lesion). Both empty: 1. One empty: 0.",
-          read: num('dice'),
-        },
-        {
-          id: 'abs_volume_diff_ml',
-          label: 'AVD',
-          unit: 'ml',
-          definition: "ISLES'22 absolute volume difference = |ΣP·vv − ΣR·vv| in ml. Both empty: 0.",
-          read: num('abs_volume_diff_ml'),
-        },
-        {
-          id: 'lesion_f1',
-          label: 'Lesion F1',
-          unit: '',
-          definition:
-            "ISLES'22 lesion F1 = TP/(TP + (FP+FN)/2) over 26-connected components, no minimum size; a reference lesion is TP when any of its voxels is in P (no one-to-one assignment), a predicted component is FP when none of its voxels is in R. 1 when TP+FP+FN = 0; 0 when one mask is empty.",
-          read: (r) => r.lesions?.f1 ?? null,
-        },
-        {
-          id: 'abs_count_diff',
-          label: '|N_R − N_P|',
-          unit: 'lesions',
-          definition:
-            "ISLES'22 absolute lesion count difference |N_R − N_P| (26-connected). It can be 0 while one lesion is missed and another is false.",
-          read: (r) => r.lesions?.abs_count_diff ?? null,
-        },
-      ];
-    case 'metricsreloaded':
-      return [
-        {
-          id: 'dice',
-          label: 'DSC',
-          unit: '',
-          definition: 'MetricsReloaded dsc = 2TP/(|P|+|R|). Both empty: 1. One empty: 0.',
-          read: num('dice'),
-        },
-        {
-          id: 'jaccard',
-          label: 'IoU',
-          unit: '',
-          definition: 'MetricsReloaded iou = TP/|P∪R|. Both empty: NaN. One empty: 0.',
-          read: num('jaccard'),
-        },
-        {
-          id: 'precision',
-          label: 'PPV',
-          unit: '',
-          definition: 'MetricsReloaded positive predictive value = TP/|P|. NaN when both are empty, 0 when only the prediction is empty.',
-          read: num('precision'),
-        },
-        {
-          id: 'recall',
-          label: 'Recall',
-          unit: '',
-          definition: 'MetricsReloaded recall = TP/|R|. NaN when the reference is empty, 0 when only the prediction is empty.',
-          read: num('recall'),
-        },
-        {
-          id: 'hd95_mm',
-          label: 'HD95',
-          unit: 'mm',
-          definition: `MetricsReloaded hd_perc = max(p95(d(P→R)), p95(d(R→P))): the maximum of the two directed percentiles, not pooled. ${MR_BORDER} ${MR_EMPTY_DIST}`,
-          read: num('hd95_mm'),
-        },
-        {
-          id: 'hd_mm',
-          label: 'HD',
-          unit: 'mm',
-          definition: `MetricsReloaded hd = the maximum of the directed maxima. ${MR_BORDER} ${MR_EMPTY_DIST}`,
-          read: num('hd_mm'),
-        },
-        {
-          id: 'assd_mm',
-          label: 'ASSD',
-          unit: 'mm',
-          definition: `MetricsReloaded assd = the pooled mean of all border distances in both directions. ${MR_BORDER} ${MR_EMPTY_DIST}`,
-          read: num('assd_mm'),
-        },
-        {
-          id: 'masd_mm',
-          label: 'MASD',
-          unit: 'mm',
-          definition: `MetricsReloaded masd = the mean of the two directed means. ${MR_BORDER} ${MR_EMPTY_DIST}`,
-          read: num('masd_mm'),
-        },
-        ...tol.map((t) => ({
-          id: `surface_dice:${t}`,
-          label: `NSD @ ${t} mm`,
-          unit: '',
-          definition: `MetricsReloaded nsd(τ = ${t} mm) = (#border-P within τ of border-R + #border-R within τ of border-P) / (#border-P + #border-R); counts voxels, not surfel areas. Both empty: 1. One empty: 0.`,
-          read: (r: ConventionResult) => r.surface_dice?.[t] ?? null,
-        })),
-        {
-          id: 'lesion_f1',
-          label: 'Lesion F1',
-          unit: '',
-          definition:
-            'MetricsReloaded lesion F1 = 2TP/(2TP+FP+FN) over 26-connected components matched greedily by mask IoU strictly above 0.5 (IoU = 0.5 is not a match). 1 when TP+FP+FN = 0.',
-          read: (r) => r.lesions?.f1 ?? null,
-        },
-      ];
-  }
+  const spec = CONVENTION_SPECS[convention];
+  const tolerances = sample
+    ? Object.keys(sample.surface_dice ?? {}).sort((a, b) => Number(a) - Number(b))
+    : spec.defaultTolerancesMm.map(String);
+  return spec.panel.flatMap((entry) => {
+    const [head, sub] = split(entry);
+    const m = BY_ID.get(head);
+    if (!m) throw new Error(`the ${convention} panel lists ${entry}, which the metric registry lacks`);
+    return rowsOf(m, convention, sub === undefined ? tolerances : [sub]);
+  });
+}
+
+interface MetricColumn {
+  readonly label: string;
+  readonly title: string;
+}
+
+/**
+ * The dashboard's name for a result key under `convention`: the panel's label with the unit ("HD95
+ * (mm)", "NSD @ 1 mm") and the definition as the tooltip. Keys are the CLI's dotted paths
+ * ('surface_dice.2', 'lesions.f1'), which the export files keep; a key the registry does not name
+ * keeps its own spelling, so nothing is hidden.
+ */
+export function metricColumns(convention: ConventionName): (key: string) => MetricColumn {
+  return (key) => {
+    const [head, sub] = split(key);
+    const m = BY_ID.get(head);
+    const row = m ? rowsOf(m, convention, sub === undefined ? [] : [sub])[0] : undefined;
+    if (!row) return { label: key, title: `${convention}: ${key}` };
+    // A label that already names its unit ("Lesion TP") is not told it twice.
+    const named = row.unit === '' || row.label.toLowerCase().includes(row.unit.replace(/s$/, ''));
+    return { label: named ? row.label : `${row.label} (${row.unit})`, title: row.definition };
+  };
 }
 
 /** A volume in ml with enough digits for small lesions: 0.03, 1.25, 12.3. */

@@ -5,7 +5,7 @@
  * `--labels` both call evaluateLabels, so they show the same numbers.
  */
 import { nanMean } from '../aggregate';
-import { CaseContext, evaluateWith } from './index';
+import { CaseContext, evaluateConventions } from './index';
 import { CONVENTIONS, type CaseInput, type ConventionName, type ConventionResult } from './types';
 
 /** Integer label values, i fastest: a label image's voxels as read (any integer type, or floats holding integers). */
@@ -74,12 +74,9 @@ export function evaluateLabels(input: LabelCaseInput, labels: readonly number[],
     binarise(input.pred, L, rows, input.dims[0], pred);
     const { dims, spacing, thresholdMl, tolerancesMm } = input;
     const ctx = new CaseContext({ ref, pred, dims, spacing, thresholdMl, tolerancesMm });
-    const results = names.map((c) => evaluateWith(ctx, c));
-    results.forEach((r, i) => byConvention.get(names[i])?.push(r));
-    perLabel[String(L)] =
-      convention === 'all'
-        ? (Object.fromEntries(names.map((c, i) => [c, results[i]])) as Record<ConventionName, ConventionResult>)
-        : results[0];
+    const results = evaluateConventions(ctx, names);
+    for (const c of names) byConvention.get(c)?.push(results[c]);
+    perLabel[String(L)] = convention === 'all' ? results : results[convention];
   }
   const means = names.map((c) => meanOverLabels(byConvention.get(c) ?? []));
   return {

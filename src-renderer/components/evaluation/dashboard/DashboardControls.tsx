@@ -19,7 +19,7 @@ import {
 } from '../../../state/dashboardActions';
 import { useAnnotationState } from '../../../state/annotationState';
 import { useDashboard } from '../../../state/dashboardState';
-import { metricColumns } from './metricDefinitions';
+import { metricColumns } from '../../../../src-shared/evaluation/metricCatalog';
 
 const CONVENTION_LABEL: Record<ConventionName, string> = { use: 'USE-Evaluator', isles22: "ISLES'22", metricsreloaded: 'MetricsReloaded' };
 

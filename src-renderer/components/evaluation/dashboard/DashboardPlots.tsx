@@ -9,7 +9,7 @@ import { agreementBoxPlot } from '../../../plots/agreementBoxPlot';
 import { blandAltmanPlot, sharedDiffDomain } from '../../../plots/blandAltmanPlot';
 import { metricVsVolumePlot } from '../../../plots/metricVsVolumePlot';
 import { reliabilityPlot } from '../../../plots/reliabilityPlot';
-import { metricColumns } from './metricDefinitions';
+import { metricColumns } from '../../../../src-shared/evaluation/metricCatalog';
 import { PlotFigure } from './PlotFigure';
 
 export const PLOT_WIDTH = 440;

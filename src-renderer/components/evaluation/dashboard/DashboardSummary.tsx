@@ -4,7 +4,7 @@
  */
 import type { DatasetSummary } from '../../../../src-shared/evaluation/datasetTypes';
 import { fmt, fmtCi } from './format';
-import { metricColumns } from './metricDefinitions';
+import { metricColumns } from '../../../../src-shared/evaluation/metricCatalog';
 
 export function DashboardSummary({ summary, metricKey }: { summary: DatasetSummary; metricKey: string }) {
   const column = metricColumns(summary.convention);

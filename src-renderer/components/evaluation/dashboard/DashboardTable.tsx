@@ -11,7 +11,7 @@ import { filterDashboard, openDashboardCase, sortDashboardBy } from '../../../st
 import type { DashboardCase, DashboardView } from '../../../state/dashboardState';
 import { STRATA } from '../../../plots/plotStyle';
 import { fmt } from './format';
-import { metricColumns } from './metricDefinitions';
+import { metricColumns } from '../../../../src-shared/evaluation/metricCatalog';
 import { tableRows } from './tableRows';
 
 const FIXED: readonly { key: string; label: string; title: string }[] = [
