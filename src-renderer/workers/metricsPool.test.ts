@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMetricsPool, defaultPoolSize, type PoolJob, type PoolProgress, type PoolReply, type WorkerLike } from './metricsPool';
+import { createMetricsPool, defaultPoolSize, type PoolJob, type PoolProgress, type PoolReply } from './metricsPool';
+import type { WorkerLike } from './taskWorker';
 
 interface Msg {
   id: string;
@@ -140,6 +141,17 @@ describe('metrics worker pool', () => {
     // The pool still works afterwards.
     expect((await pool.run(jobs([3]))).done).toBe(1);
     pool.dispose();
+  });
+
+  it('dispose during a run ends it as cancelled and stops every worker', async () => {
+    FakeWorker.reset();
+    const pool = createMetricsPool<number>({ size: 2, createWorker: () => new FakeWorker(20), readReply });
+    const p = pool.run(jobs([1, 2, 3]));
+    await new Promise((r) => setTimeout(r, 5));
+    pool.dispose();
+    expect(await p).toEqual({ done: 0, failed: 0, cancelled: true });
+    expect(FakeWorker.alive).toBe(0);
+    expect(pool.size()).toBe(0);
   });
 
   it('handles no jobs, refuses bad sizes, duplicate ids and overlapping runs', async () => {

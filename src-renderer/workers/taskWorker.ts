@@ -29,6 +29,8 @@ export type TaskTable<T> = { readonly [K in keyof T]: TaskType };
 type EventOf<T extends TaskTable<T>> = { [K in keyof T]: T[K]['progress'] | T[K]['result'] }[keyof T];
 
 export interface TaskProtocol<T extends TaskTable<T>> {
+  /** Reads a worker's message as an event, null for one that answers no task; without it every message is taken as an event. */
+  read?(data: unknown): EventOf<T> | null;
   /** The task an event answers. */
   idOf(event: EventOf<T>): string;
   /** Whether an event ends its task; the others (progress) go to the task's onProgress. */
@@ -116,7 +118,8 @@ export function createTaskWorker<T extends TaskTable<T>>(
     const w = spawn();
     w.addEventListener('message', (e) => {
       if (w !== worker) return;
-      const event = e.data as EventOf<T>;
+      const event = protocol.read ? protocol.read(e.data) : (e.data as EventOf<T>);
+      if (event === null) return;
       const id = protocol.idOf(event);
       const task = pending.get(id);
       if (protocol.isFinal(event)) end(id, event);
