@@ -54,6 +54,7 @@ describe('one consensus engine, every call site', () => {
             dims: [6, 1, 1],
             spacingMm: [1, 1, 1],
             raters: masks.map((labelmap, i) => ({ id: `r${i}`, name: `r${i}`, labelmap, key: 'v1' })),
+            model: null,
           },
           uncertainAs,
           new KeyedStore(),
