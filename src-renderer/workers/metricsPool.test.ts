@@ -7,7 +7,7 @@ interface Msg {
   x: number;
 }
 
-/** A fake worker: replies x² after `delay` ms, fails on x < 0, crashes on x = 13. */
+/** A fake worker: a note, then x² after `delay` ms; fails on x < 0, crashes on x = 13. */
 class FakeWorker implements WorkerLike {
   static alive = 0;
   static maxBusy = 0;
@@ -29,8 +29,10 @@ class FakeWorker implements WorkerLike {
     setTimeout(() => {
       FakeWorker.busy--;
       if (this.terminated) return;
-      if (m.x === 13) this.onError?.({ message: 'boom' });
-      else this.onMessage?.({ data: m.x < 0 ? { id: m.id, error: 'negative' } : { id: m.id, y: m.x * m.x } });
+      if (m.x === 13) return this.onError?.({ message: 'boom' });
+      // A message that is no reply (readReply gives null) answers no job.
+      this.onMessage?.({ data: { id: m.id, note: 'working' } });
+      this.onMessage?.({ data: m.x < 0 ? { id: m.id, error: 'negative' } : { id: m.id, y: m.x * m.x } });
     }, this.delay);
   }
   addEventListener(type: 'message' | 'error', listener: (e: never) => void): void {
