@@ -8,20 +8,20 @@
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import { manifestCalibration, type LogitSource } from '../../src-shared/calibration/provenance';
 import type { ReviewedCase } from '../../src-shared/calibration/reviewedCase';
-import type { CalibrationFit, CalibrationWorkerEvent, CalibrationWorkerTask } from '../../src-shared/calibration/workerProtocol';
+import type { CalibrationFit, CalibrationWorkerTask, CalibrationWorkerTasks } from '../../src-shared/calibration/workerProtocol';
 import { getApi } from '../api';
 import { annotationStore } from './annotationState';
 import { calibrationStore, type CalibrationMethod, type CalibrationSettings, type CalibrationState } from './calibrationState';
 import { dashboardStore } from './dashboardState';
 import { loadCaseSources } from './evaluationSources';
 import { cancelModelLogits, modelLogits } from './inferenceActions';
-import { createTaskWorker } from '../workers/taskWorker';
+import { createTaskWorker, TaskCancelledError } from '../workers/taskWorker';
 
 /** Fixed, and recorded in the manifest: the same cases give the same folds. */
 const FOLD_SEED = 17;
 
 /** One fit per worker: the worker is stopped after each fit, and by a cancel or a newer fit. */
-const fits = createTaskWorker<CalibrationWorkerTask, CalibrationWorkerEvent>(
+const fits = createTaskWorker<CalibrationWorkerTasks>(
   () => new Worker(new URL('../workers/calibration.worker.ts', import.meta.url), { type: 'module' }),
   {
     idOf: (e) => e.requestId,
@@ -30,8 +30,8 @@ const fits = createTaskWorker<CalibrationWorkerTask, CalibrationWorkerEvent>(
   },
 );
 let fitSerial = 0;
-/** The fit whose answer is awaited; a cancel or a newer fit clears it, and the stale answer is dropped. */
-let fitting: string | null = null;
+/** Aborts the fit in flight (the worker cannot be interrupted, so that stops it): a cancel, or a newer fit. */
+let fitAbort = new AbortController();
 
 function update(patch: Partial<CalibrationState>): void {
   calibrationStore.update((s) => ({ ...s, ...patch }));
@@ -136,8 +136,7 @@ async function rerunLogits(entry: ModelEntry, r: ReviewedCases, token: string): 
 export function cancelCalibration(): void {
   cancelled = true;
   cancelModelLogits();
-  fitting = null;
-  fits.stop('Cancelled.');
+  fitAbort.abort();
   update({ progress: null, rerun: null, message: { text: 'Cancelled.', error: true } });
 }
 
@@ -189,8 +188,8 @@ export async function fitCalibration(): Promise<void> {
       folds: settings.folds,
       seed: FOLD_SEED,
     };
-    fits.stop('A newer fit replaced this one.');
-    fitting = requestId;
+    fitAbort.abort();
+    fitAbort = new AbortController();
     const source = logitsUsed === 'model-rerun' ? 'the model’s float logits' : 'the stored p × 255 maps';
     const unused = all.cases.length - cases.length;
     const left = [
@@ -198,13 +197,10 @@ export async function fitCalibration(): Promise<void> {
       ...(unused ? [`${unused} more reviewed cases not used, as asked`] : []),
     ];
     say(`Fitting on ${cases.length} cases from ${source}${left.length ? ` (${left.join('; ')})` : ''}…${fallback}`);
-    const answer = await fits.request(requestId, task, {
-      onProgress: (ev) => {
-        if (ev.type === 'progress') update({ progress: { done: ev.done, total: ev.total } });
-      },
+    const answer = await fits.run('fit', requestId, task, {
+      signal: fitAbort.signal,
+      onProgress: (ev) => update({ progress: { done: ev.done, total: ev.total } }),
     });
-    if (fitting !== requestId) return;
-    fitting = null;
     fits.stop('The fit is over.');
     if (answer.type !== 'done') throw new Error(answer.type === 'error' ? answer.message : 'the calibration worker sent no report');
     update({
@@ -215,6 +211,8 @@ export async function fitCalibration(): Promise<void> {
       message: fallback ? { text: fallback.trim(), error: false } : null,
     });
   } catch (err) {
+    // A cancel has said so already; a newer fit shows its own progress.
+    if (err instanceof TaskCancelledError) return;
     update({ progress: null, rerun: null });
     if (!cancelled) say(err instanceof Error ? err.message : String(err), true);
   }

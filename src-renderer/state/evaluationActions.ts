@@ -9,7 +9,7 @@
 import { CONVENTIONS } from '../../src-shared/metrics/conventions/types';
 import { labelsEvaluated } from '../../src-shared/project/labelTable';
 import type { EvaluationOptions, RaterSource } from '../../src-shared/evaluation/types';
-import { transferablesOf, type MetricsWorkerReply, type MetricsWorkerRequest } from '../../src-shared/evaluation/workerProtocol';
+import { transferablesOf, type MetricsWorkerRequest, type MetricsWorkerTasks } from '../../src-shared/evaluation/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
 import { getVolumeViewport, MPR_VIEWS } from '../viewer/mprViewer';
 import { ownLabelmap } from '../viewer/annotationSession';
@@ -32,7 +32,7 @@ let editTimer: ReturnType<typeof setTimeout> | null = null;
 let loadSerial = 0;
 
 /** The panel's worker: it keeps the case and its cache between requests (workerProtocol.ts); every reply is final. */
-const tasks = createTaskWorker<MetricsWorkerRequest, MetricsWorkerReply>(
+const tasks = createTaskWorker<MetricsWorkerTasks>(
   () => new Worker(new URL('../workers/metrics.worker.ts', import.meta.url), { type: 'module' }),
   {
     idOf: (reply) => reply.id,
@@ -60,7 +60,7 @@ function send(body: RequestBody): void {
   latest = `m${++serial}`;
   const req = { ...body, id: latest, options: optionsOf(evaluationStore.getState().settings) } as MetricsWorkerRequest;
   updateEvaluation({ status: 'computing' });
-  void tasks.request(req.id, req, { transfer: transferablesOf(req) }).then((reply) => {
+  void tasks.run(req.type, req.id, req, { transfer: transferablesOf(req) }).then((reply) => {
     if (reply.id !== latest) return;
     if (reply.ok) updateEvaluation((s) => ({ status: 'ready', result: reply.value, error: null, runs: s.runs + 1 }));
     else updateEvaluation({ status: 'error', error: reply.error });

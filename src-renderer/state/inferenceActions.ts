@@ -26,7 +26,7 @@ import {
 } from '../../src-shared/inference';
 import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
 import { asFloat32, caseChannelSources } from '../../src-shared/inference/caseSources';
-import type { InferenceWorkerEvent, InferenceWorkerRequest } from '../../src-shared/inference/workerProtocol';
+import type { InferenceWorkerEvent, InferenceWorkerRequest, InferenceWorkerTasks } from '../../src-shared/inference/workerProtocol';
 import type { Direction, Vec3, VoxelArray } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
 import { fetchVolumeBytes, getApi } from '../api';
@@ -45,7 +45,7 @@ import { annotationStore } from './annotationState';
 import { appStore } from './appState';
 import { inferenceStore, type InferenceDisplay, type InferenceState } from './inferenceState';
 import { realWebGpuAdapter } from '../workers/realWebGpuAdapter';
-import { createTaskWorker } from '../workers/taskWorker';
+import { createTaskWorker, TaskCancelledError } from '../workers/taskWorker';
 import { runNative, type NativeRun } from './nativeRun';
 import { resolveWasmThreads, settingsStore, type ExecutionProviderChoice } from './settings';
 
@@ -64,7 +64,7 @@ settingsStore.on('inferenceChanged', () => {
   workerStale = true;
 });
 let serial = 0;
-let current: { requestId: string; graceTimer: number | null } | { native: NativeRun } | null = null;
+let current: { abort: AbortController; graceTimer: number | null } | { native: NativeRun } | null = null;
 /** The finished result's arrays and what the overlay draws from them. */
 let result: {
   r: SegmentationResult;
@@ -77,13 +77,13 @@ let result: {
   mask: Uint8Array;
 } | null = null;
 /** The calibration's re-run in flight (one at a time, never beside a run of the panel's). */
-let logitsRun: string | null = null;
+let logitsRun: AbortController | null = null;
 
 function set(patch: Partial<InferenceState>): void {
   inferenceStore.update((s) => ({ ...s, ...patch }));
 }
 
-const tasks = createTaskWorker<InferenceWorkerRequest, InferenceWorkerEvent>(
+const tasks = createTaskWorker<InferenceWorkerTasks>(
   () => new Worker(new URL('../workers/inference.worker.ts', import.meta.url), { type: 'module' }),
   {
     idOf: (e) => e.requestId,
@@ -92,27 +92,33 @@ const tasks = createTaskWorker<InferenceWorkerRequest, InferenceWorkerEvent>(
       cause === 'crashed'
         ? { type: 'error', requestId, message: `The inference worker failed: ${message}`, cancelled: false }
         : { type: 'error', requestId, message, cancelled: true },
+    cancel: (requestId): InferenceWorkerRequest => ({ type: 'cancel', requestId }),
   },
   // The next worker starts without the model.
   () => (loadedKey = null),
 );
 
-/** Sends a request and calls `onEvent` for every progress event answering it until the final one. */
+/** Sends a request and calls `onEvent` for every progress event answering it until the final one; `signal` cancels it. */
 function request(
   req: Exclude<InferenceWorkerRequest, { type: 'cancel' }>,
   transfer: Transferable[],
   onEvent: (e: InferenceWorkerEvent) => void,
+  signal?: AbortSignal,
 ): Promise<InferenceWorkerEvent> {
-  return tasks.request(req.requestId, req, { transfer, onProgress: onEvent });
+  return tasks.run(req.type, req.requestId, req, { transfer, onProgress: onEvent, ...(signal ? { signal } : {}) });
 }
 
 type CaseInputs = Awaited<ReturnType<typeof caseInputs>>;
 
-/** Runs the loaded model on the case's inputs, handing their buffers to the worker (they are not used here afterwards). */
+/**
+ * Runs the loaded model on the case's inputs, handing their buffers to the worker (they are not used
+ * here afterwards). Aborting `signal` stops the run between patches; the promise then rejects as cancelled.
+ */
 function runOnCase(
   requestId: string,
   input: CaseInputs,
   keepLogits: boolean,
+  signal: AbortSignal,
   onEvent: (e: InferenceWorkerEvent) => void,
 ): Promise<InferenceWorkerEvent> {
   const { dims, spacingMm, direction, images, bValue } = input;
@@ -129,6 +135,7 @@ function runOnCase(
     },
     Object.values(images).flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])),
     onEvent,
+    signal,
   );
 }
 
@@ -276,9 +283,9 @@ export async function runModel(): Promise<void> {
     set({ phase: 'loading', message: 'Reading the case…' });
     const input = await caseInputs(c);
     const requestId = `run-${++serial}`;
-    current = { requestId, graceTimer: null };
+    current = { abort: new AbortController(), graceTimer: null };
     set({ phase: 'running', message: null, progress: null, timings: null });
-    const answer = await runOnCase(requestId, input, false, (e) => {
+    const answer = await runOnCase(requestId, input, false, current.abort.signal, (e) => {
       if (e.type === 'progress' && inferenceStore.getState().phase === 'running') set({ progress: e.progress });
     });
     if (current && 'graceTimer' in current && current.graceTimer) clearTimeout(current.graceTimer);
@@ -294,8 +301,10 @@ export async function runModel(): Promise<void> {
       acceptResult(c, entry, answer.result, provenance, input.spacingMm);
     }
   } catch (e) {
+    if (current && 'graceTimer' in current && current.graceTimer) clearTimeout(current.graceTimer);
     current = null;
-    set({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
+    if (e instanceof TaskCancelledError) set({ phase: 'cancelled', message: e.message });
+    else set({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
   }
 }
 
@@ -325,9 +334,9 @@ export async function modelLogits(
   await ensureLoaded(entry, preferWebGpu, announce);
   const input = await caseInputs(opened.value);
   const requestId = `logits-${++serial}`;
-  logitsRun = requestId;
+  logitsRun = new AbortController();
   try {
-    const answer = await runOnCase(requestId, input, true, (e) => {
+    const answer = await runOnCase(requestId, input, true, logitsRun.signal, (e) => {
       if (e.type === 'progress') onProgress(e.progress.fraction);
     });
     if (answer.type === 'error') throw new Error(answer.message);
@@ -340,7 +349,7 @@ export async function modelLogits(
 
 /** Stops the calibration's re-run between patches (its promise rejects as cancelled). */
 export function cancelModelLogits(): void {
-  if (logitsRun) tasks.send({ type: 'cancel', requestId: logitsRun });
+  logitsRun?.abort();
 }
 
 export function cancelRun(): void {
@@ -352,8 +361,7 @@ export function cancelRun(): void {
     return;
   }
   const run = current;
-  const { requestId } = run;
-  tasks.send({ type: 'cancel', requestId });
+  run.abort.abort();
   run.graceTimer = window.setTimeout(() => {
     // The worker did not get to the cancel: stop it for certain (the next run reloads the model).
     tasks.stop('Cancelled (the worker was stopped).');

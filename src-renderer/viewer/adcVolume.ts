@@ -8,7 +8,7 @@
 import type { CaseDescriptor, VolumeInfo } from '../../src-shared/api/contract';
 import { ADC_UNIT, ADC_WINDOW_MAX, canFitAdc } from '../../src-shared/dwi/adc';
 import { isDwiVolume } from '../../src-shared/inference/sequenceSources';
-import type { AdcReply, AdcRequest } from '../workers/adc.worker';
+import type { AdcRequest, AdcTasks } from '../workers/adc.worker';
 import { createTaskWorker } from '../workers/taskWorker';
 import type { LoadedVolume } from './createCaseVolume';
 import type { VoiRange } from './windowPresets';
@@ -59,13 +59,14 @@ export function isDerivedAdc(info: VolumeInfo): boolean {
 
 /** Fits the ADC of the DWI volumes in a worker of its own. */
 export async function fitAdcOffThread(dwi: readonly LoadedVolume[]): Promise<Float32Array> {
-  const tasks = createTaskWorker<AdcRequest, AdcReply>(
-    () => new Worker(new URL('../workers/adc.worker.ts', import.meta.url), { type: 'module' }),
-    { idOf: (reply) => reply.id, isFinal: () => true, failure: (id, message) => ({ id, error: `the ADC worker failed: ${message}` }) },
-  );
+  const tasks = createTaskWorker<AdcTasks>(() => new Worker(new URL('../workers/adc.worker.ts', import.meta.url), { type: 'module' }), {
+    idOf: (reply) => reply.id,
+    isFinal: () => true,
+    failure: (id, message) => ({ id, error: `the ADC worker failed: ${message}` }),
+  });
   // The volumes are copied (the viewer keeps showing them); the map comes back transferred.
   const request: AdcRequest = { id: 'adc', volumes: dwi.map((v) => ({ bValue: v.info.bValue ?? 0, data: v.data })) };
-  const reply = await tasks.request(request.id, request);
+  const reply = await tasks.run('fit', request.id, request);
   tasks.stop('The ADC fit is over.');
   if ('adc' in reply) return reply.adc;
   throw new Error(reply.error);

@@ -1,5 +1,6 @@
 /** Heat map quantisation and the layer colour tables, on hand-worked voxels. */
 import { describe, expect, it } from 'vitest';
+import { softReference } from '../../src-shared/metrics/raters';
 import { labelSoftConsensus, softConsensus } from '../../src-shared/project/consensus';
 import { computeHeatMap, heatLevelsFor, heatMapSum, quantiseHeatMap, softContourLevels } from './heatLevels';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
@@ -32,6 +33,13 @@ describe('heat map levels', () => {
       const soft = softConsensus([a, b, c], rule).reduce((x, y) => x + y, 0);
       expect(heatMapSum(computeHeatMap([a, b, c], rule))).toBeCloseTo(soft, 6);
     }
+  });
+
+  it("is the metrics' soft reference voxel by voxel, with ties and a rater who marked nothing", () => {
+    // Four raters, 2–2 ties on voxels 1 and 2, the fourth empty: levels 8, each step a mean of 1/8.
+    const masks = [Uint8Array.of(1, 1, 1, 0), Uint8Array.of(1, 1, 0, 1), Uint8Array.of(1, 0, 1, 0), new Uint8Array(4)];
+    const heat = computeHeatMap(masks, 'lesion');
+    expect(Array.from(heat.steps, (s) => s / heat.levels)).toEqual(Array.from(softReference(masks)));
   });
 
   it('counts uncertain voxels as lesion when asked', () => {

@@ -9,7 +9,9 @@ export interface AdcRequest {
   readonly id: string;
   readonly volumes: readonly AdcInputVolume[];
 }
-export type AdcReply = { readonly id: string; readonly adc: Float32Array } | { readonly id: string; readonly error: string };
+type AdcReply = { readonly id: string; readonly adc: Float32Array } | { readonly id: string; readonly error: string };
+/** The worker's one task (src-renderer/workers/taskWorker.ts): the fit, which reports no progress. */
+export type AdcTasks = { fit: { request: AdcRequest; progress: never; result: AdcReply } };
 
 interface WorkerScope {
   postMessage(message: AdcReply, transfer?: Transferable[]): void;

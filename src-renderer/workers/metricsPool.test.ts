@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createMetricsPool, defaultPoolSize, type PoolJob, type PoolProgress, type PoolReply, type WorkerLike } from './metricsPool';
+import { createMetricsPool, defaultPoolSize, type PoolJob, type PoolProgress, type PoolReply } from './metricsPool';
+import type { WorkerLike } from './taskWorker';
 
 interface Msg {
   id: string;
   x: number;
 }
 
-/** A fake worker: replies x² after `delay` ms, fails on x < 0, crashes on x = 13. */
+/** A fake worker: a note, then x² after `delay` ms; fails on x < 0, crashes on x = 13. */
 class FakeWorker implements WorkerLike {
   static alive = 0;
   static maxBusy = 0;
@@ -28,8 +29,10 @@ class FakeWorker implements WorkerLike {
     setTimeout(() => {
       FakeWorker.busy--;
       if (this.terminated) return;
-      if (m.x === 13) this.onError?.({ message: 'boom' });
-      else this.onMessage?.({ data: m.x < 0 ? { id: m.id, error: 'negative' } : { id: m.id, y: m.x * m.x } });
+      if (m.x === 13) return this.onError?.({ message: 'boom' });
+      // A message that is no reply (readReply gives null) answers no job.
+      this.onMessage?.({ data: { id: m.id, note: 'working' } });
+      this.onMessage?.({ data: m.x < 0 ? { id: m.id, error: 'negative' } : { id: m.id, y: m.x * m.x } });
     }, this.delay);
   }
   addEventListener(type: 'message' | 'error', listener: (e: never) => void): void {
@@ -140,6 +143,17 @@ describe('metrics worker pool', () => {
     // The pool still works afterwards.
     expect((await pool.run(jobs([3]))).done).toBe(1);
     pool.dispose();
+  });
+
+  it('dispose during a run ends it as cancelled and stops every worker', async () => {
+    FakeWorker.reset();
+    const pool = createMetricsPool<number>({ size: 2, createWorker: () => new FakeWorker(20), readReply });
+    const p = pool.run(jobs([1, 2, 3]));
+    await new Promise((r) => setTimeout(r, 5));
+    pool.dispose();
+    expect(await p).toEqual({ done: 0, failed: 0, cancelled: true });
+    expect(FakeWorker.alive).toBe(0);
+    expect(pool.size()).toBe(0);
   });
 
   it('handles no jobs, refuses bad sizes, duplicate ids and overlapping runs', async () => {

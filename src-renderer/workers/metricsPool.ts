@@ -8,18 +8,12 @@
  * Cancelling terminates the workers that are busy (a computation cannot be interrupted from
  * outside) and drops the queue; idle workers stay for the next run.
  *
- * The pool knows nothing of the worker's protocol beyond `readReply`, so it serves any request/
- * reply worker keyed by job id; no DOM beyond the Worker-like interface, so it is unit-tested in
- * Node with fake workers.
+ * Each slot is one worker client (taskWorker.ts), which transfers the buffers, ends a job whose
+ * worker crashed with a failed reply and stops a busy worker on cancel. The pool knows nothing of the
+ * worker's protocol beyond `readReply`, so it serves any request/reply worker keyed by job id; no DOM
+ * beyond the Worker-like interface, so it is unit-tested in Node with fake workers.
  */
-
-/** The part of `Worker` the pool uses. */
-export interface WorkerLike {
-  postMessage(message: unknown, transfer: Transferable[]): void;
-  addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
-  addEventListener(type: 'error', listener: (e: { message?: string }) => void): void;
-  terminate(): void;
-}
+import { createTaskWorker, TaskCancelledError, type TaskWorker, type WorkerLike } from './taskWorker';
 
 export interface PreparedJob {
   readonly message: unknown;
@@ -77,39 +71,51 @@ export function defaultPoolSize(hardwareConcurrency: number | undefined): number
   return Math.max(1, Math.min(4, cores - 1));
 }
 
-interface Slot {
-  readonly worker: WorkerLike;
-  jobId: string | null;
-  /** Set by the run in progress: what to do with this worker's next reply or crash. */
-  onReply: ((r: PoolReply<unknown>) => void) | null;
-}
+/** The pool's one task: a job's message, answered by one reply. */
+type PoolTasks<R> = { job: { request: unknown; progress: never; result: PoolReply<R> } };
 
 export function createMetricsPool<R>(opts: MetricsPoolOptions<R>): MetricsPool<R> {
   if (!Number.isInteger(opts.size) || opts.size < 1) throw new Error(`metrics pool: size must be a whole number ≥ 1, got ${opts.size}`);
-  const slots: Slot[] = [];
+  /** One worker client per slot; a slot whose worker crashed or was stopped leaves the pool. */
+  const slots: TaskWorker<PoolTasks<R>>[] = [];
   let running = false;
   let disposed = false;
+  /** Ends the run in progress as cancelled (dispose does). */
+  let cancelRun: (() => void) | null = null;
 
-  function spawn(): Slot {
-    const slot: Slot = { worker: opts.createWorker(), jobId: null, onReply: null };
-    slot.worker.addEventListener('message', (e) => {
-      const reply = opts.readReply(e.data);
-      if (reply && slot.jobId === reply.id) slot.onReply?.(reply);
-    });
-    slot.worker.addEventListener('error', (e) => {
-      // A crashed worker is replaced; its job fails with the reason.
-      const id = slot.jobId;
-      retire(slot);
-      if (id !== null) slot.onReply?.({ id, ok: false, error: `metrics worker crashed: ${e.message ?? 'unknown error'}` });
-    });
+  function spawn(): TaskWorker<PoolTasks<R>> {
+    const slot = createTaskWorker<PoolTasks<R>>(
+      opts.createWorker,
+      {
+        read: opts.readReply,
+        idOf: (reply) => reply.id,
+        isFinal: () => true,
+        failure: (id, message) => ({ id, ok: false, error: `metrics worker crashed: ${message}` }),
+      },
+      () => {
+        const i = slots.indexOf(slot);
+        if (i >= 0) slots.splice(i, 1);
+      },
+    );
     slots.push(slot);
     return slot;
   }
 
-  function retire(slot: Slot): void {
-    const i = slots.indexOf(slot);
-    if (i >= 0) slots.splice(i, 1);
-    slot.worker.terminate();
+  /** A job on a slot: its reply, a failed load as a failed reply, or null when the run was cancelled. */
+  async function runJob(slot: TaskWorker<PoolTasks<R>>, job: PoolJob, signal: AbortSignal): Promise<PoolReply<R> | null> {
+    let prepared: PreparedJob;
+    try {
+      prepared = await job.prepare(signal);
+    } catch (e) {
+      return { id: job.id, ok: false, error: `could not load the case: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    try {
+      // Cancelling ends the busy workers (a computation cannot be interrupted from outside).
+      return await slot.run('job', job.id, prepared.message, { transfer: prepared.transfer, signal });
+    } catch (e) {
+      if (e instanceof TaskCancelledError) return null;
+      return { id: job.id, ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   async function run(jobs: readonly PoolJob[], ro: PoolRunOptions<R> = {}): Promise<PoolRunOutcome> {
@@ -135,15 +141,13 @@ export function createMetricsPool<R>(opts: MetricsPoolOptions<R>): MetricsPool<R
         if (settled) return;
         settled = true;
         running = false;
-        for (const s of slots) s.onReply = null;
+        cancelRun = null;
         ro.signal?.removeEventListener('abort', onAbort);
         resolve({ done, failed, cancelled });
       };
       const onAbort = () => {
-        abort.abort();
-        // Busy workers cannot be interrupted: end them; the next run spawns fresh ones.
-        for (const s of [...slots]) if (s.jobId !== null) retire(s);
         queue.length = 0;
+        abort.abort();
         finish(true);
       };
       if (ro.signal?.aborted) {
@@ -151,13 +155,9 @@ export function createMetricsPool<R>(opts: MetricsPoolOptions<R>): MetricsPool<R
         return;
       }
       ro.signal?.addEventListener('abort', onAbort);
+      cancelRun = onAbort;
 
-      const fail = (id: string, message: string) => {
-        failed++;
-        ro.onError?.(id, message);
-      };
-
-      const feed = (slot: Slot) => {
+      const feed = (slot: TaskWorker<PoolTasks<R>>) => {
         if (settled) return;
         const job = queue.shift();
         if (!job) {
@@ -165,30 +165,20 @@ export function createMetricsPool<R>(opts: MetricsPoolOptions<R>): MetricsPool<R
           return;
         }
         busy++;
-        slot.jobId = job.id;
-        slot.onReply = (reply) => {
-          if (settled) return;
-          slot.jobId = null;
-          slot.onReply = null;
+        void runJob(slot, job, abort.signal).then((reply) => {
+          if (settled || reply === null) return;
           busy--;
           if (reply.ok) {
             done++;
-            ro.onResult?.(reply.id, reply.value as R);
-          } else fail(reply.id, reply.error);
+            ro.onResult?.(reply.id, reply.value);
+          } else {
+            failed++;
+            ro.onError?.(reply.id, reply.error);
+          }
           progress();
           // A crashed worker left the pool: continue on a fresh one.
           feed(slots.includes(slot) ? slot : spawn());
-        };
-        job.prepare(abort.signal).then(
-          (prepared) => {
-            if (settled) return;
-            slot.worker.postMessage(prepared.message, prepared.transfer);
-          },
-          (e: unknown) => {
-            if (settled) return;
-            slot.onReply?.({ id: job.id, ok: false, error: `could not load the case: ${e instanceof Error ? e.message : String(e)}` });
-          },
-        );
+        });
       };
 
       progress();
@@ -206,7 +196,8 @@ export function createMetricsPool<R>(opts: MetricsPoolOptions<R>): MetricsPool<R
     size: () => slots.length,
     dispose() {
       disposed = true;
-      for (const s of [...slots]) retire(s);
+      cancelRun?.();
+      for (const s of [...slots]) s.stop('The metrics pool was disposed.');
     },
   };
 }

@@ -31,3 +31,12 @@ export type CalibrationWorkerEvent =
   | { readonly type: 'progress'; readonly requestId: string; readonly done: number; readonly total: number }
   | { readonly type: 'done'; readonly requestId: string; readonly report: CrossValidationReport | SoftmaxCrossValidationReport }
   | { readonly type: 'error'; readonly requestId: string; readonly message: string };
+
+/** The worker's one task, as the renderer's worker client declares it: the fit, with progress per fold. */
+export type CalibrationWorkerTasks = {
+  fit: {
+    request: CalibrationWorkerTask;
+    progress: Extract<CalibrationWorkerEvent, { type: 'progress' }>;
+    result: Exclude<CalibrationWorkerEvent, { type: 'progress' }>;
+  };
+};

@@ -51,6 +51,11 @@ export type MetricsWorkerReply =
   | { readonly type: 'result'; readonly id: string; readonly ok: true; readonly value: CaseEvaluation }
   | { readonly type: 'result'; readonly id: string; readonly ok: false; readonly error: string };
 
+/** Each request type is one task of the worker client (src-renderer/workers/taskWorker.ts), answered by one reply. */
+export type MetricsWorkerTasks = {
+  [K in MetricsWorkerRequest['type']]: { request: Extract<MetricsWorkerRequest, { type: K }>; progress: never; result: MetricsWorkerReply };
+};
+
 /** The buffers a request can hand over to the worker (each once: a buffer shared by two arrays is listed once). */
 export function transferablesOf(req: MetricsWorkerRequest): ArrayBuffer[] {
   const arrays: Array<Uint8Array | Float32Array | null | undefined> = [];

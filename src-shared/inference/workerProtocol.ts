@@ -68,3 +68,20 @@ export type InferenceWorkerEvent =
       readonly webgpuDetail: string | null;
     }
   | { readonly type: 'error'; readonly requestId: string; readonly message: string; readonly cancelled: boolean };
+
+type WorkerError = Extract<InferenceWorkerEvent, { type: 'error' }>;
+type WorkerProgress = Extract<InferenceWorkerEvent, { type: 'progress' }>;
+
+/** The worker's tasks, as the renderer's worker client declares them; a `cancel` message ends a run between patches. */
+export type InferenceWorkerTasks = {
+  load: {
+    request: Extract<InferenceWorkerRequest, { type: 'load' }>;
+    progress: WorkerProgress;
+    result: Extract<InferenceWorkerEvent, { type: 'loaded' }> | WorkerError;
+  };
+  run: {
+    request: Extract<InferenceWorkerRequest, { type: 'run' }>;
+    progress: WorkerProgress;
+    result: Extract<InferenceWorkerEvent, { type: 'result' }> | WorkerError;
+  };
+};

@@ -3,6 +3,7 @@
  * soft reference (voxelwise mean), majority (count ≥ ⌊R/2⌋+1), pairwise and leave-one-out Dice,
  * Fleiss' kappa over a stated region, USE entropy, and the generalised energy distance.
  */
+import { majorityConsensus, majorityThreshold, softConsensus } from '../project/consensus';
 import { confusion } from './overlap';
 import type { Confusion } from './overlap';
 
@@ -15,7 +16,7 @@ function checkSameLength(masks: readonly Uint8Array[]): number {
   return n;
 }
 
-/** Number of raters marking each voxel. */
+/** Number of raters marking each voxel: the whole counts the agreement statistics below tabulate. */
 export function raterCounts(raters: readonly Uint8Array[]): Uint8Array {
   const n = checkSameLength(raters);
   if (raters.length > 255) throw new Error('at most 255 raters');
@@ -24,21 +25,19 @@ export function raterCounts(raters: readonly Uint8Array[]): Uint8Array {
   return counts;
 }
 
+/**
+ * The soft reference (mean of the masks) and the majority (≥ ⌊R/2⌋+1 of R) are the project's one
+ * consensus engine (src-shared/project/consensus.ts) on 0/1 masks, so the metrics CLI, the panel,
+ * the heat map and the exports share one rule; the mean is kept in double precision here.
+ */
 export function softReference(raters: readonly Uint8Array[]): Float64Array {
-  const counts = raterCounts(raters);
-  const out = new Float64Array(counts.length);
-  const r = raters.length;
-  for (let p = 0; p < counts.length; p++) out[p] = counts[p] / r;
-  return out;
+  return softConsensus(raters, 'lesion', new Float64Array(checkSameLength(raters)));
 }
 
 /** Majority vote: at least ⌊R/2⌋+1 of R raters. */
 export function majority(raters: readonly Uint8Array[]): Uint8Array {
-  const counts = raterCounts(raters);
-  const need = Math.floor(raters.length / 2) + 1;
-  const out = new Uint8Array(counts.length);
-  for (let p = 0; p < counts.length; p++) out[p] = counts[p] >= need ? 1 : 0;
-  return out;
+  checkSameLength(raters);
+  return majorityConsensus(raters, 'lesion');
 }
 
 /** Symmetric R×R matrix of Dice between raters (diagonal = Dice of a mask with itself). */
@@ -61,7 +60,7 @@ export function leaveOneOutDice(raters: readonly Uint8Array[], dice: DiceOf): nu
   checkSameLength(raters);
   if (raters.length < 2) return raters.map(() => NaN);
   const counts = raterCounts(raters);
-  const need = Math.floor((raters.length - 1) / 2) + 1;
+  const need = majorityThreshold(raters.length - 1);
   const consensus = new Uint8Array(counts.length);
   return raters.map((m) => {
     for (let p = 0; p < counts.length; p++) consensus[p] = counts[p] - m[p] >= need ? 1 : 0;

@@ -62,14 +62,21 @@ export function votesAt(labelmaps: readonly Uint8Array[], i: number, w1: number,
 }
 
 /**
+ * Where the soft reference is written: Float32 for display and export, Float64 where the metrics
+ * want the mean in double precision (the conventions' soft reference, metrics/raters.ts). The sum
+ * of votes is exact in both (multiples of ½, at most 2²⁴ raters).
+ */
+type SoftOut = Float32Array | Float64Array;
+
+/**
  * Voxelwise sum of votes across raters (each voxel's weight from `voteWeights`). Values outside
  * {0,1,2} are not checked here (the store validates on the way in) and count as 0.
  */
-export function sumVotes(
+export function sumVotes<T extends SoftOut = Float32Array>(
   labelmaps: readonly Uint8Array[],
   uncertainAs: UncertainAs,
-  out: Float32Array = new Float32Array(labelmaps[0]?.length ?? 0),
-): Float32Array {
+  out: T = new Float32Array(labelmaps[0]?.length ?? 0) as T,
+): T {
   const n = checkInputs(labelmaps, out.length);
   const [, w1, w2] = voteWeights(uncertainAs);
   out.fill(0);
@@ -84,8 +91,8 @@ export function sumVotes(
 }
 
 /** Soft reference: the mean of the raters' votes, in [0, 1]. Float32 keeps k/R exact enough for display and export. */
-export function softConsensus(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs, out?: Float32Array): Float32Array {
-  const sums = sumVotes(labelmaps, uncertainAs, out);
+export function softConsensus<T extends SoftOut = Float32Array>(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs, out?: T): T {
+  const sums = sumVotes<T>(labelmaps, uncertainAs, out);
   const r = labelmaps.length;
   for (let i = 0; i < sums.length; i++) sums[i] /= r;
   return sums;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { squaredEdt } from '../metrics/edt';
 import { annotatedSlices, interpolateSlices, signedDistance2d } from './interpolate';
 
 const N = 41;
@@ -43,6 +44,44 @@ describe('signedDistance2d', () => {
   });
   it('refuses mismatched sizes', () => {
     expect(() => signedDistance2d(new Uint8Array(5), 2, 2, 1, 1)).toThrow(/2×2 = 4 pixels/);
+  });
+});
+
+/** Exhaustive nearest distance (mm) from pixel p of an nx-wide slice to the pixels where `target(q)` holds. */
+function bruteDistance(n: number, nx: number, sx: number, sy: number, p: number, target: (q: number) => boolean): number {
+  let best = Infinity;
+  for (let q = 0; q < n; q++)
+    if (target(q)) best = Math.min(best, Math.hypot(((p % nx) - (q % nx)) * sx, (Math.floor(p / nx) - Math.floor(q / nx)) * sy));
+  return best;
+}
+
+describe('one EDT for the metrics and the interpolation', () => {
+  it('gives both uses the brute-force distance on a small anisotropic slice', () => {
+    // 9×6 pixels of 0.7 × 2.3 mm: an L-shaped region and a lone pixel, so the nearest pixel is
+    // sometimes along i, sometimes along j and sometimes diagonal.
+    const nx = 9;
+    const ny = 6;
+    const [sx, sy] = [0.7, 2.3];
+    const inside = new Uint8Array(nx * ny);
+    for (const [i, j] of [
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [1, 2],
+      [1, 3],
+      [2, 3],
+      [7, 4],
+    ])
+      inside[i + j * nx] = 1;
+    const n = nx * ny;
+    const metric = squaredEdt(inside, [nx, ny, 1], [sx, sy, 1]);
+    const signed = signedDistance2d(inside, nx, ny, sx, sy);
+    for (let p = 0; p < n; p++) {
+      const toInside = bruteDistance(n, nx, sx, sy, p, (q) => inside[q] !== 0);
+      const toOutside = bruteDistance(n, nx, sx, sy, p, (q) => inside[q] === 0);
+      expect(Math.sqrt(metric[p])).toBeCloseTo(toInside, 12);
+      expect(signed[p]).toBeCloseTo(inside[p] ? -toOutside : toInside, 12);
+    }
   });
 });
 
