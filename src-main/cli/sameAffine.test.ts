@@ -15,7 +15,7 @@ import { writeNifti } from '../../src-shared/nifti/index';
 import { emptyMask, fillBox } from '../../src-shared/metrics/shapes';
 import { evaluateCase } from '../../src-shared/evaluation/caseEvaluation';
 import type { ConventionResult } from '../../src-shared/metrics/conventions/types';
-import type { Direction, Vec3, VolumeGeometry as Geometry } from '../../src-shared/volume/types';
+import type { Direction, Geometry, Vec3 } from '../../src-shared/volume/types';
 import { openCase } from '../services/caseLoader';
 
 const ROOT = join(__dirname, '..', '..');
@@ -71,10 +71,7 @@ async function app(): Promise<Record<'use' | 'metricsreloaded', ConventionResult
   const mask = pred();
   const ev = evaluateCase(
     {
-      dims: grid.dims,
-      spacingMm: grid.spacingMm,
-      originLps: grid.originLps,
-      direction: grid.direction as unknown as Direction,
+      geometry: grid,
       raters: [{ id: 'r', name: 'Reference', labelmap: ref(), key: 'v1' }],
       model: { id: 'm', name: 'Prediction', probability: Float32Array.from(mask), key: 'v1', threshold: 0.5, savedMask: mask },
     },

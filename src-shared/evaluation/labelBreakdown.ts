@@ -60,7 +60,7 @@ function hasLabelMap(m: KeyedMask | null): m is LabelledMask {
 export function labelBreakdowns(b: LabelBreakdownInput): LabelBreakdown[] {
   const { input, sources: d, labels } = b;
   const labelsKey = labels.join(',');
-  const vv = input.spacingMm[0] * input.spacingMm[1] * input.spacingMm[2] * 0.001;
+  const vv = input.geometry.spacingMm[0] * input.geometry.spacingMm[1] * input.geometry.spacingMm[2] * 0.001;
   const histogram = (m: LabelledMask) => b.counts.get(`hist[${labelsKey}]:${m.key}`, () => valueCounts(m.labelMap));
   const raters = d.raters.filter(hasLabelMap);
   const majority = hasLabelMap(d.majority) ? d.majority : null;
@@ -72,10 +72,10 @@ export function labelBreakdowns(b: LabelBreakdownInput): LabelBreakdown[] {
   const reference = majority ?? model;
   const listed = majority ? [...(model ? [model] : []), ...raters] : [];
   const grid: { dims: Dims3; spacing: Spacing3; originLps?: Vec3; direction?: Direction } = {
-    dims: input.dims,
-    spacing: input.spacingMm,
-    ...(input.originLps ? { originLps: input.originLps } : {}),
-    ...(input.direction ? { direction: input.direction } : {}),
+    dims: input.geometry.dims,
+    spacing: input.geometry.spacingMm,
+    originLps: input.geometry.originLps,
+    direction: input.geometry.direction,
   };
   return labels.map((label) => {
     const raterMl = raters.map((r, i) => ({ id: r.id, name: r.label, ml: raterCounts[i][label] * vv }));

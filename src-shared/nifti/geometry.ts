@@ -8,13 +8,13 @@
  */
 import { geometryFromAffineRas } from '../volume/geometry';
 import { VolumeReadError } from '../volume/errors';
-import type { Vec3, VolumeGeometry } from '../volume/types';
+import type { Vec3, Geometry } from '../volume/types';
 import { chooseAffineRas, type AffineSource } from './affine';
 import type { NiftiHeader } from './header';
 
 export interface NiftiPlacement {
   /** Geometry of each 3D volume, in LPS (the NIfTI grid unchanged, the affine re-expressed). */
-  readonly geometry: VolumeGeometry;
+  readonly geometry: Geometry;
   /** Index→RAS affine, row-major 4×4, in mm. */
   readonly affineRas: Float64Array;
   readonly affineSource: AffineSource;

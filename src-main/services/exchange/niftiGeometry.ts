@@ -6,12 +6,12 @@
  * Plain Node.
  */
 import { niftiGeometry, readNiftiHeader } from '../../../src-shared/nifti';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import { readPrefix } from '../caseFiles';
 import { ProjectError } from '../project/errors';
 
 export interface ImageGrid {
-  geometry: SeriesGeometry;
+  geometry: Geometry;
   /** 3D volumes in the file (dim4 × … × dim7); a DWI series may hold several. */
   volumeCount: number;
 }
