@@ -264,19 +264,7 @@ export function evaluateCase(
   const reference = d.majority ?? d.model;
   // Without raters the model's own components are listed, with no one to detect them.
   const sources = d.majority ? [...(d.model ? [d.model] : []), ...d.raters] : [];
-  const lesions = reference
-    ? lesionTable(
-        {
-          reference,
-          sources,
-          dims: input.geometry.dims,
-          spacing: input.geometry.spacingMm,
-          originLps: input.geometry.originLps,
-          direction: input.geometry.direction,
-        },
-        cache.lesions,
-      )
-    : null;
+  const lesions = reference ? lesionTable({ reference, sources, geometry: input.geometry }, cache.lesions) : null;
   const result: CaseEvaluation = {
     options: {
       conventions: [...options.conventions],

@@ -7,8 +7,6 @@
  * label at a time, so a call holds at most (sources + 1) extra masks whatever the number of labels.
  */
 import type { LesionAnalysis } from '../metrics/lesions';
-import type { Dims3, Spacing3 } from '../metrics/grid';
-import type { Direction, Vec3 } from '../volume/types';
 import { lesionTable } from './lesionTable';
 import type { DerivedSources, KeyedMask, KeyedStore } from './sources';
 import type { CaseSourcesInput, LabelBreakdown } from './types';
@@ -71,12 +69,6 @@ export function labelBreakdowns(b: LabelBreakdownInput): LabelBreakdown[] {
   // As in the binary table: the majority's lesions, or the model's own without raters.
   const reference = majority ?? model;
   const listed = majority ? [...(model ? [model] : []), ...raters] : [];
-  const grid: { dims: Dims3; spacing: Spacing3; originLps?: Vec3; direction?: Direction } = {
-    dims: input.geometry.dims,
-    spacing: input.geometry.spacingMm,
-    originLps: input.geometry.originLps,
-    direction: input.geometry.direction,
-  };
   return labels.map((label) => {
     const raterMl = raters.map((r, i) => ({ id: r.id, name: r.label, ml: raterCounts[i][label] * vv }));
     return {
@@ -89,7 +81,11 @@ export function labelBreakdowns(b: LabelBreakdownInput): LabelBreakdown[] {
       },
       lesions: reference
         ? lesionTable(
-            { reference: labelMask(reference, label, labelsKey), sources: listed.map((s) => labelMask(s, label, labelsKey)), ...grid },
+            {
+              reference: labelMask(reference, label, labelsKey),
+              sources: listed.map((s) => labelMask(s, label, labelsKey)),
+              geometry: input.geometry,
+            },
             b.lesions,
           )
         : null,
