@@ -22,7 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { writeNifti } from '../src-shared/nifti';
-import type { SeriesGeometry } from '../src-shared/project/types';
+import type { Geometry } from '../src-shared/volume/types';
 import { startPgCluster } from '../src-main/services/project/pgCluster.testSupport';
 import { signInWithTestSecret, testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import { apiCaller, spawnCli } from '../src-main/server/testSupport';
@@ -84,7 +84,7 @@ async function startServer(args: string[]): Promise<Server> {
 function writeImages(root: string, dims: [number, number, number]): string {
   const images = path.join(root, 'images');
   mkdirSync(images, { recursive: true });
-  const geometry: SeriesGeometry = { dims, spacingMm: [0.8, 0.8, 1.5], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+  const geometry: Geometry = { dims, spacingMm: [0.8, 0.8, 1.5], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
   writeFileSync(
     path.join(images, 'load.nii.gz'),
     writeNifti({ geometry, data: new Int16Array(dims[0] * dims[1] * dims[2]) }, { gzip: true }),

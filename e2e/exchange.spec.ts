@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { writeNifti } from '../src-shared/nifti';
-import type { SeriesGeometry } from '../src-shared/project/types';
+import type { Geometry } from '../src-shared/volume/types';
 import { signInAs } from './helpers/annotate';
 import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
@@ -33,7 +33,7 @@ let server: RunningServer;
 let api: ProjectApi;
 let page: Page;
 let work: string;
-let grid: SeriesGeometry;
+let grid: Geometry;
 let caseId: string;
 let mask: Uint8Array;
 
@@ -57,7 +57,7 @@ test('a NIfTI mask picked in the dialog is imported; a wrong shape is refused', 
   await openCaseByName(page, /DICOM/);
   await waitForVolume(page);
   const session = await api.signInAs('Ada Admin');
-  const cases = await api.call<Array<{ caseId: string; source: string; series: Array<{ geometry: SeriesGeometry }> }>>('projectCase.list', {
+  const cases = await api.call<Array<{ caseId: string; source: string; series: Array<{ geometry: Geometry }> }>>('projectCase.list', {
     session,
   });
   const dicom = cases.find((c) => c.source === 'dicom');
@@ -169,7 +169,7 @@ test('a mask holding a value the label table lacks is refused with the values li
 });
 
 test('a QUBIQ folder whose masks hold an unknown value imports once the value is mapped in the folder table', async () => {
-  const g: SeriesGeometry = { dims: [6, 5, 4], spacingMm: [1, 1, 2], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+  const g: Geometry = { dims: [6, 5, 4], spacingMm: [1, 1, 2], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
   const n = 6 * 5 * 4;
   const dir = path.join(work, 'qubiq', 'brain07');
   mkdirSync(dir, { recursive: true });

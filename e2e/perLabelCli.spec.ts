@@ -33,8 +33,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const [CORE, PENUMBRA] = LABEL_PRESETS['core-penumbra'].labels;
 const LABELS = [String(CORE.value), String(PENUMBRA.value)];
 // Off the viewport's centre lines (the crosshairs are drawn there, in colour); the second rater's
-// strokes are shifted, so each label overlaps only in part. (The CT's grid is axis-aligned, so the
-// spacing the app derives from its affine is the header's pixdim the CLI reads, exactly.)
+// strokes are shifted, so each label overlaps only in part. (The app and the CLI take the spacing
+// from the same affine, src-shared/nifti/geometry.ts niftiGeometry.)
 const RATERS: ReadonlyArray<{ name: string; core: Region; penumbra: Region }> = [
   { name: 'Alice Annotator', core: { x0: 0.3, y0: 0.3, x1: 0.45, y1: 0.4 }, penumbra: { x0: 0.55, y0: 0.6, x1: 0.7, y1: 0.7 } },
   { name: 'Bob Blinded', core: { x0: 0.33, y0: 0.31, x1: 0.5, y1: 0.41 }, penumbra: { x0: 0.52, y0: 0.59, x1: 0.72, y1: 0.69 } },

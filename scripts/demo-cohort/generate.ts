@@ -6,14 +6,14 @@ import { computeAdc } from '../../src-shared/inference/channels';
 import { LOW_B_MAX } from '../../src-shared/inference/dwiSources';
 import { otsuThreshold } from '../../src-shared/inference/otsu';
 import { writeNifti } from '../../src-shared/nifti/index';
-import type { VolumeGeometry } from '../../src-shared/volume/types';
+import type { Geometry } from '../../src-shared/volume/types';
 import { countAbove, drawLesion, pasteLesion, type Blob } from './lesions';
 import { makeRng } from './random';
 import { raterMask, smallestOfSeveral } from './raters';
 import { CASES, RATERS, type CaseSpec, type RaterSpec } from './spec';
 
 export interface SourceDwi {
-  geometry: Pick<VolumeGeometry, 'dims' | 'spacingMm' | 'originLps' | 'direction'>;
+  geometry: Pick<Geometry, 'dims' | 'spacingMm' | 'originLps' | 'direction'>;
   /** One array per volume, in file order. */
   volumes: readonly Float32Array[];
   bValues: readonly number[];

@@ -14,8 +14,7 @@
  * Labels are the core/penumbra preset's: 1 core (w_core > level), else 2 penumbra (w_pen > level).
  * The truth's level is 0.5; the generous rater's 0.4, the tight rater's 0.6.
  */
-import type { SeriesGeometry } from '../../src-shared/project/types';
-import type { Vec3 } from '../../src-shared/volume/types';
+import type { Geometry, Vec3 } from '../../src-shared/volume/types';
 import { makeRng } from '../demo-cohort/random';
 
 export const CORE_PENUMBRA_SEED = 20261207;
@@ -116,7 +115,7 @@ function inParenchyma(ct: Int16Array, dims: Vec3, c: Vec3, r: Vec3): boolean {
   return n > 0 && tissue >= 0.95 * n && mean >= 20 && mean <= 45;
 }
 
-export function generateCorePenumbra(ct: Int16Array, geometry: SeriesGeometry, seed = CORE_PENUMBRA_SEED): CorePenumbraCase {
+export function generateCorePenumbra(ct: Int16Array, geometry: Geometry, seed = CORE_PENUMBRA_SEED): CorePenumbraCase {
   const dims = geometry.dims;
   const [X, Y, Z] = dims;
   if (ct.length !== X * Y * Z) throw new Error(`core/penumbra case: the CT has ${ct.length} voxels, its grid ${X * Y * Z}`);

@@ -15,8 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import path from 'node:path';
 import { gzipSync } from 'fflate';
 import { readNifti, writeNifti } from '../../src-shared/nifti/index';
-import type { SeriesGeometry } from '../../src-shared/project/types';
-import type { VoxelArray } from '../../src-shared/volume/types';
+import type { Geometry, VoxelArray } from '../../src-shared/volume/types';
 import { CORE_PENUMBRA_RATERS, CORE_PENUMBRA_SEED, generateCorePenumbra, labelVoxelCounts } from './generate';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
@@ -42,7 +41,7 @@ function generatorHash(): string {
 }
 
 /** gzip with mtime 0: the same volume gives the same bytes. */
-function niftiGz(geometry: SeriesGeometry, data: VoxelArray, description: string): Uint8Array {
+function niftiGz(geometry: Geometry, data: VoxelArray, description: string): Uint8Array {
   return gzipSync(writeNifti({ geometry, data, description }), { mtime: 0 });
 }
 

@@ -43,10 +43,11 @@ export async function evaluateFiles(files: CaseFiles, opts: CaseOptions): Promis
   const region = files.region ? rest.pop() : undefined;
   const raters = rest;
   checkSameGrid(ref, pred);
+  const { dims, spacingMm: spacing } = ref.image.geometry;
   if (opts.labels) {
     const maps = { ref: labelValues(ref, 'reference'), pred: labelValues(pred, 'prediction') };
     return evaluateLabels(
-      { ...maps, dims: ref.dims, spacing: ref.spacing, thresholdMl: opts.thresholdMl, tolerancesMm: opts.tolerancesMm },
+      { ...maps, dims, spacing, thresholdMl: opts.thresholdMl, tolerancesMm: opts.tolerancesMm },
       opts.labels,
       opts.convention,
     );
@@ -60,8 +61,8 @@ export async function evaluateFiles(files: CaseFiles, opts: CaseOptions): Promis
   const input: CaseInput = {
     ref: refMask,
     pred: predMask,
-    dims: ref.dims,
-    spacing: ref.spacing,
+    dims,
+    spacing,
     thresholdMl: opts.thresholdMl,
     tolerancesMm: opts.tolerancesMm,
     ...(prob ? { prob: checked(prob, probabilities) } : {}),

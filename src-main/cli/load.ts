@@ -7,17 +7,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { damagedGzipError, isGzip, isVolumeReadError, readNifti, readNiftiHeader, type NiftiImage } from '../../src-shared/nifti/index';
 import { NIFTI2_HEADER_BYTES } from '../../src-shared/nifti/header';
-import type { Dims3, Spacing3 } from '../../src-shared/metrics/grid';
 import type { VoxelArray } from '../../src-shared/volume/types';
 import { gunzipCappedAsync } from '../services/gunzipCapped';
 import { BadInput } from './errors';
 
+/** A file and its image; the grid is `image.geometry`, placed by the affine as the app places it (niftiGeometry). */
 export interface LoadedImage {
   readonly path: string;
   readonly image: NiftiImage;
-  readonly dims: Dims3;
-  /** pixdim[1..3]: the spacing nibabel (get_zooms) and SimpleITK report, hence the references use. */
-  readonly spacing: Spacing3;
 }
 
 /** Compressed bytes inflated for the header: at most about 1 MB of output, even for a run of zeros. */
@@ -74,17 +71,14 @@ export async function loadImage(path: string, role: string): Promise<LoadedImage
     throw new BadInput(`${role} ${path} is not a readable NIfTI: ${(e as Error).message.replace(/\s+/g, ' ')}${hint}`);
   }
   if (image.volumeCount !== 1) throw new BadInput(`${role} ${path} has ${image.volumeCount} volumes; a 3D image is required`);
-  const g = image.geometry;
-  const px = image.header.pixdim;
-  const fromHeader = [Math.abs(px[1]), Math.abs(px[2]), Math.abs(px[3])];
-  const spacing = (fromHeader.every((v) => Number.isFinite(v) && v > 0) ? fromHeader : [...g.spacingMm]) as unknown as Spacing3;
-  return { path, image, dims: [g.dims[0], g.dims[1], g.dims[2]], spacing };
+  return { path, image };
 }
 
 /** Same grid: equal shape and an affine equal within numpy allclose-like tolerance (float32 noise). */
 export function checkSameGrid(a: LoadedImage, b: LoadedImage): void {
-  if (a.dims[0] !== b.dims[0] || a.dims[1] !== b.dims[1] || a.dims[2] !== b.dims[2]) {
-    throw new BadInput(`shape mismatch: ${a.path} is ${a.dims.join('x')}, ${b.path} is ${b.dims.join('x')}`);
+  const [da, db] = [a.image.geometry.dims, b.image.geometry.dims];
+  if (da[0] !== db[0] || da[1] !== db[1] || da[2] !== db[2]) {
+    throw new BadInput(`shape mismatch: ${a.path} is ${da.join('x')}, ${b.path} is ${db.join('x')}`);
   }
   const A = a.image.affineRas,
     B = b.image.affineRas;

@@ -16,6 +16,7 @@ import { CONVENTIONS, type ConventionResult } from '../../src-shared/metrics/con
 import type { Dims3, Spacing3 } from '../../src-shared/metrics/grid';
 import { emptyMask, fillBall, fillBox } from '../../src-shared/metrics/shapes';
 import type { Direction } from '../../src-shared/volume/types';
+import { axisAlignedGeometry } from '../../src-shared/volume/geometry';
 import { evaluateFiles } from './evaluateCase';
 import { toJson } from './serialize';
 
@@ -63,8 +64,7 @@ async function bothPaths(c: PairCase): Promise<{ cli: Record<string, ConventionR
   const probability = Float32Array.from(c.pred, (v) => (v ? 0.75 : 0.25));
   const evaluation = evaluateCase(
     {
-      dims: c.dims,
-      spacingMm: c.spacing,
+      geometry: axisAlignedGeometry(c.dims, c.spacing),
       raters: [{ id: 'r1', name: 'Rater', labelmap: c.ref, key: 'v1' }],
       model: { id: 'm', name: 'Model', probability, key: 'p1', threshold: 0.5 },
     },

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import { writeNifti } from '../../src-shared/nifti';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
-import type { SeriesGeometry } from '../../src-shared/project/types';
+import type { Geometry } from '../../src-shared/volume/types';
 import { GRID, N, writeImage } from '../services/exchange/fixtures';
 import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
 import { createBackend, type Backend } from './backend';
@@ -61,7 +61,7 @@ function labelmapOf(voxels: Voxels): Uint8Array {
 }
 
 /** A mask file on `g` holding each value at its index (0 elsewhere). */
-function writeValues(file: string, voxels: Voxels, g: SeriesGeometry = GRID): string {
+function writeValues(file: string, voxels: Voxels, g: Geometry = GRID): string {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, writeNifti({ geometry: g, data: labelmapOf(voxels), description: 'test mask' }, { gzip: true }));
   return file;

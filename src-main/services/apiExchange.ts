@@ -15,7 +15,8 @@ import path from 'node:path';
 import type { QuorumApi } from '../../src-shared/api/contract';
 import type { ExchangeChannel } from '../../src-shared/api/exchangeChannels';
 import { mayManageProject } from '../../src-shared/project/blinding';
-import type { SeriesGeometry, Session } from '../../src-shared/project/types';
+import type { Geometry } from '../../src-shared/volume/types';
+import type { Session } from '../../src-shared/project/types';
 import { readWholeFile } from './caseFiles';
 import { decodeDicomSeg } from './exchange/dicomSegRead';
 import { encodeDicomSeg, type SegWriteOptions } from './exchange/dicomSegWrite';
@@ -35,12 +36,12 @@ import { guarded } from './projectGuard';
 
 export type ExchangeHandlers = Pick<QuorumApi, ExchangeChannel>;
 
-function voxels(g: SeriesGeometry): number {
+function voxels(g: Geometry): number {
   return g.dims[0] * g.dims[1] * g.dims[2];
 }
 
 /** A mask file: absolute, a regular file, and no larger than 8 bytes a voxel (+ 64 MiB of headers) of the case grid. */
-async function readMaskFile(p: string, g: SeriesGeometry): Promise<Uint8Array> {
+async function readMaskFile(p: string, g: Geometry): Promise<Uint8Array> {
   if (!path.isAbsolute(p)) fail('bad-request', `expected an absolute file path, got "${p}"`);
   const info = await stat(p).catch(() => null);
   if (!info) fail('not-found', `no such file: ${p}`);
@@ -60,7 +61,7 @@ async function readCaseMask(
   s: Session,
   caseId: string,
   file: string,
-): Promise<{ geometry: SeriesGeometry; bytes: Uint8Array; fileName: string }> {
+): Promise<{ geometry: Geometry; bytes: Uint8Array; fileName: string }> {
   const geometry = (await store.getCase(s, caseId)).series[0].geometry;
   const raw = await readMaskFile(file, geometry);
   const fileName = path.basename(file);

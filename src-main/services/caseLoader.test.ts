@@ -8,7 +8,7 @@ import { handmadeFile, handmadeHeader, noiseBytes } from '../../src-shared/testd
 import { replaceAscii } from '../../src-shared/testdata/makeDicom';
 import { ADC_UNIT } from '../../src-shared/dwi/adc';
 import { readNifti, writeNifti } from '../../src-shared/nifti';
-import type { VolumeGeometry } from '../../src-shared/volume/types';
+import type { Geometry } from '../../src-shared/volume/types';
 import { listCases, openCase, toApiError, type LoadedCase } from './caseLoader';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -241,7 +241,7 @@ describe('listCases', () => {
 
 describe('a DWI with the ADC its dataset supplies', () => {
   const dwi = path.join(DEMO, 'dwi/dwi.nii.gz');
-  const caseFolder = (name: string, adcGeometry: (g: VolumeGeometry) => VolumeGeometry) => {
+  const caseFolder = (name: string, adcGeometry: (g: Geometry) => Geometry) => {
     const folder = path.join(tmp, name);
     mkdirSync(folder, { recursive: true });
     copyFileSync(dwi, path.join(folder, 'sub-01_dwi.nii.gz'));

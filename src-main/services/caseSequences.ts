@@ -14,10 +14,10 @@ import type { CaseDescriptor, QuorumApi, Result, VolumeInfo } from '../../src-sh
 import { volumeUrl } from '../../src-shared/api/transport';
 import type { sequenceChannels } from '../../src-shared/api/sequenceChannels';
 import { defaultReferenceIndex, kindFromFileName, bidsSuffix, type SequenceKind } from '../../src-shared/project/sequences';
-import type { CaseRecord, SeriesGeometry, Session } from '../../src-shared/project/types';
+import type { CaseRecord, Session } from '../../src-shared/project/types';
 import { resampleToGrid } from '../../src-shared/volume/resampleToGrid';
 import { finiteRange } from '../../src-shared/volume/stats';
-import type { Direction, Volume } from '../../src-shared/volume/types';
+import type { Direction, Geometry, Volume } from '../../src-shared/volume/types';
 import { fail as failResult, ok } from './apiResult';
 import { isNiftiName } from './caseFiles';
 import { refuseStorePath } from './fileAccess';
@@ -81,7 +81,7 @@ interface LoadedSequence {
   volumes: Volume[];
 }
 
-function geometryOf(v: VolumeInfo): SeriesGeometry {
+function geometryOf(v: VolumeInfo): Geometry {
   const d = v.direction;
   return {
     dims: v.dims,
@@ -106,7 +106,7 @@ async function loadSequence(loader: SequenceLoader, file: string, name: string, 
 }
 
 /** Refuses a sequence whose field of view does not meet the reference grid's, with the reason. */
-function checkOverlap(seq: LoadedSequence, reference: SeriesGeometry): void {
+function checkOverlap(seq: LoadedSequence, reference: Geometry): void {
   const r = resampleToGrid(seq.volumes[0], reference, 'nearest');
   if (!r.ok)
     fail('bad-request', `sequence "${seq.name}" (${path.basename(seq.path)}) cannot be shown on the case's reference grid: ${r.reason}`);

@@ -8,21 +8,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeNifti } from '../../src-shared/nifti';
-import type { SeriesGeometry } from '../../src-shared/project/types';
+import type { Geometry } from '../../src-shared/volume/types';
 
 export const SUBJECT = 'sub-strokecase0001';
 
-export const DWI_GRID: SeriesGeometry = {
+export const DWI_GRID: Geometry = {
   dims: [24, 20, 8],
   spacingMm: [2, 2, 5],
   originLps: [23, 19, -17.5],
   direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1],
 };
 /** Two voxels further along i (−x in LPS) than the DWI: ADC voxel (i, j, k) is DWI voxel (i + 2, j, k). */
-export const ADC_GRID: SeriesGeometry = { ...DWI_GRID, dims: [20, 20, 8], originLps: [19, 19, -17.5] };
+export const ADC_GRID: Geometry = { ...DWI_GRID, dims: [20, 20, 8], originLps: [19, 19, -17.5] };
 const c = Math.cos((15 * Math.PI) / 180);
 const s = Math.sin((15 * Math.PI) / 180);
-const FLAIR_GRID: SeriesGeometry = {
+const FLAIR_GRID: Geometry = {
   dims: [16, 14, 6],
   spacingMm: [3, 3, 7],
   originLps: [20, 18, -16],
@@ -35,7 +35,7 @@ export const adcValue = (i: number, j: number, k: number): number => 400 + 7 * i
 const flairValue = (i: number, j: number, k: number): number => 50 + 2 * i + 5 * j + 70 * k;
 
 function filled(
-  g: SeriesGeometry,
+  g: Geometry,
   f: (i: number, j: number, k: number) => number,
   out: Int16Array<ArrayBuffer> = new Int16Array(g.dims[0] * g.dims[1] * g.dims[2]),
   offset = 0,

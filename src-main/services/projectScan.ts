@@ -16,7 +16,7 @@ import path from 'node:path';
 import { z } from '../../src-shared/zod';
 import type { CaseEntry } from '../../src-shared/api/contract';
 import { hasDicomPreamble, MAX_INFLATED_DATASET_BYTES, parseDataSet, readSeriesHeader } from '../../src-shared/dicom';
-import { readNiftiHeader } from '../../src-shared/nifti';
+import { niftiGeometry, readNiftiHeader } from '../../src-shared/nifti';
 import { isVolumeReadError } from '../../src-shared/volume/errors';
 import { CaseOpenError, isNiftiName, readPrefix } from './caseFiles';
 import { listFolderFiles } from './dicomCase';
@@ -100,11 +100,12 @@ async function walk(root: string, dir: string, depth: number, out: CaseEntry[]):
 
 async function describeNifti(file: string): Promise<string> {
   try {
-    const h = readNiftiHeader(await readPrefix(file), { fileName: path.basename(file) });
+    const fileName = path.basename(file);
+    const h = readNiftiHeader(await readPrefix(file), { fileName });
     const size = h.dim.slice(1, 1 + Math.min(h.dim[0], 4)).join('×');
-    const spacing = h.pixdim
-      .slice(1, 4)
-      .map((p) => +p.toFixed(3))
+    // The spacing the viewer and the metrics use, not pixdim (which the sform overrides).
+    const spacing = niftiGeometry(h, fileName, [])
+      .geometry.spacingMm.map((p) => +p.toFixed(3))
       .join('×');
     return `NIfTI ${h.volumeCount > 1 ? '4D' : '3D'} ${size}, ${spacing} mm, ${h.dataType}`;
   } catch (e) {

@@ -8,12 +8,12 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ADC_UNIT, canFitAdc } from '../../src-shared/dwi/adc';
 import { suppliedAdcFile } from '../../src-shared/dwi/suppliedAdc';
-import type { VolumeGeometry } from '../../src-shared/volume/types';
+import type { Geometry } from '../../src-shared/volume/types';
 import type { LoadedVolumes } from './caseFiles';
 import { loadNiftiCase } from './niftiCase';
 
 /** Same voxel grid: same dims, and spacing, origin and axes within 1e-3 mm. */
-function sameGrid(a: VolumeGeometry, b: VolumeGeometry): boolean {
+function sameGrid(a: Geometry, b: Geometry): boolean {
   const close = (x: readonly number[], y: readonly number[]) => x.every((v, i) => Math.abs(v - y[i]) < 1e-3);
   return (
     a.dims.every((d, i) => d === b.dims[i]) &&

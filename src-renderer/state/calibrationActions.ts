@@ -74,7 +74,7 @@ async function reviewedCases(token: string): Promise<ReviewedCases> {
       continue;
     }
     model ??= { id: meta.modelId, version: meta.modelVersion };
-    const [x, y, z] = loaded.input.spacingMm;
+    const [x, y, z] = loaded.input.geometry.spacingMm;
     // evaluationSources sends p = q / 255 as float32; round(p × 255) is q again, exactly.
     const q = Uint8Array.from(m.probability, (p) => Math.round(p * 255));
     cases.push({

@@ -66,7 +66,7 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
   return {
     caseId: s.caseId,
     name: s.name,
-    input: { dims: g.dims, spacingMm: g.spacingMm, originLps: g.originLps, direction: g.direction, raters, model },
+    input: { geometry: g, raters, model },
     meta: {
       raters: s.raters.map(({ labelmapGzBase64: _drop, ...rest }) => rest),
       models: s.models.map(({ probabilityGzBase64: _drop, maskGzBase64: _mask, ...rest }) => rest),

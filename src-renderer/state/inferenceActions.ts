@@ -27,7 +27,7 @@ import {
 import { offeredChannels, whyModelRefusesCase } from '../../src-shared/inference/caseFit';
 import { asFloat32, caseChannelSources } from '../../src-shared/inference/caseSources';
 import type { InferenceWorkerEvent, InferenceWorkerRequest, InferenceWorkerTasks } from '../../src-shared/inference/workerProtocol';
-import type { Direction, Vec3, VoxelArray } from '../../src-shared/volume/types';
+import type { Geometry, Vec3, VoxelArray } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
 import { fetchVolumeBytes, getApi } from '../api';
 import { quantiseMap } from '../viewer/mapLevels';
@@ -197,9 +197,9 @@ async function ensureLoaded(
 /** The model's inputs from the open case: a DWI series gives b≈0 and high-b images, other sequences their channel; a CT its one volume. */
 async function caseInputs(
   c: CaseDescriptor,
-): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number; dims: Vec3; spacingMm: Vec3; direction: Direction }> {
+): Promise<{ images: Partial<Record<ChannelId, Float32Array>>; bValue?: number } & Pick<Geometry, 'dims' | 'spacingMm' | 'direction'>> {
   const first = c.volumes[0];
-  const grid = { dims: first.dims, spacingMm: first.spacingMm, direction: first.direction as unknown as Direction };
+  const grid = { dims: first.dims, spacingMm: first.spacingMm, direction: first.direction };
   const all = [];
   for (const v of c.volumes) {
     const buffer = await fetchBytes(v.url);

@@ -7,6 +7,7 @@
 import type { RequestOf, ResultOf } from '../../src-shared/api/contract';
 import type { StudyChannel } from '../../src-shared/api/studyChannels';
 import type { VolumeInfo } from '../../src-shared/api/contract';
+import type { Geometry } from '../../src-shared/volume/types';
 import { ApiRequestError, fetchVolumeBytes, getApi } from '../api';
 import { inflatePayload } from '../api/labelmapWire';
 import { voxelsFromBytes, type Voxels } from '../components/study/sliceRender';
@@ -21,11 +22,8 @@ export async function studyCall<C extends StudyChannel>(channel: C, request: Req
   return r.value;
 }
 
-export interface StudyImage {
-  readonly dims: [number, number, number];
-  readonly spacingMm: [number, number, number];
-  /** Row-major, row r = LPS direction of voxel axis r (VolumeInfo). */
-  readonly direction: readonly number[];
+/** The image's grid (VolumeInfo's) without its origin, and its voxels. */
+export interface StudyImage extends Pick<Geometry, 'dims' | 'spacingMm' | 'direction'> {
   readonly voxels: Voxels;
   /** Shown with the grey scale inverted (MONOCHROME1); the voxels are as stored. */
   readonly inverted: boolean;

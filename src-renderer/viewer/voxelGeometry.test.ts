@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { Geometry } from '../../src-shared/volume/types';
 import { createWorldToIndex, indexToWorld, nearestVoxel, voxelValue } from './voxelGeometry';
 
 describe('createWorldToIndex', () => {
   it('inverts an anisotropic, flipped grid', () => {
-    const geometry = {
-      dims: [10, 20, 30] as const,
-      spacingMm: [0.5, 2, 3] as const,
-      originLps: [10, -5, 7] as const,
+    const geometry: Geometry = {
+      dims: [10, 20, 30],
+      spacingMm: [0.5, 2, 3],
+      originLps: [10, -5, 7],
       direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1],
     };
     // Voxel (4, 3, 2): x = 10 − 4·0.5 = 8, y = −5 − 3·2 = −11, z = 7 + 2·3 = 13.
@@ -20,10 +21,10 @@ describe('createWorldToIndex', () => {
 
   it('handles a rotated grid (45° about z)', () => {
     const c = Math.SQRT1_2;
-    const geometry = {
-      dims: [4, 4, 4] as const,
-      spacingMm: [2, 2, 1] as const,
-      originLps: [0, 0, 0] as const,
+    const geometry: Geometry = {
+      dims: [4, 4, 4],
+      spacingMm: [2, 2, 1],
+      originLps: [0, 0, 0],
       direction: [c, c, 0, -c, c, 0, 0, 0, 1],
     };
     // Voxel (1, 1, 0) = 2·(c, c, 0) + 2·(−c, c, 0) = (0, 4c, 0).

@@ -5,20 +5,12 @@
  * axis r, Cornerstone's layout). The 3×3 inverse is computed once per volume, not per mouse move,
  * and is a general inverse so a non-orthogonal (sheared) direction still maps correctly.
  */
-import type { Vec3, VoxelArray } from '../../src-shared/volume/types';
-
-export interface GridGeometry {
-  readonly dims: Vec3;
-  readonly spacingMm: Vec3;
-  readonly originLps: Vec3;
-  /** Row-major, row r = unit LPS direction of voxel axis r. */
-  readonly direction: readonly number[];
-}
+import type { Geometry, Vec3, VoxelArray } from '../../src-shared/volume/types';
 
 export type WorldToIndex = (world: Vec3) => Vec3;
 
 /** Returns a function mapping an LPS point to continuous voxel coordinates (voxel centres are integers). */
-export function createWorldToIndex(geometry: GridGeometry): WorldToIndex {
+export function createWorldToIndex(geometry: Geometry): WorldToIndex {
   const { spacingMm: s, originLps: o, direction: d } = geometry;
   // Columns of M are the world step per voxel along i, j, k: M[:, r] = spacing_r · d_row_r.
   // prettier-ignore
@@ -37,7 +29,7 @@ export function createWorldToIndex(geometry: GridGeometry): WorldToIndex {
 }
 
 /** LPS position of a voxel centre. */
-export function indexToWorld(geometry: GridGeometry, index: Vec3): Vec3 {
+export function indexToWorld(geometry: Geometry, index: Vec3): Vec3 {
   const { spacingMm: s, originLps: o, direction: d } = geometry;
   const a = index[0] * s[0];
   const b = index[1] * s[1];

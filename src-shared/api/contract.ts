@@ -8,7 +8,7 @@
  */
 import { z } from '../zod';
 import { ERROR_CODES } from '../errors';
-import { sequenceKindSchema } from '../project/schemas';
+import { sequenceKindSchema, seriesGeometrySchema } from '../project/schemas';
 import { adminChannels } from './adminChannels';
 import { dicomwebChannels } from './dicomwebChannels';
 import { evaluationChannels } from './evaluationChannels';
@@ -17,8 +17,6 @@ import { labelChannels } from './labelChannels';
 import { projectChannels } from './projectChannels';
 import { sequenceChannels } from './sequenceChannels';
 import { studyChannels } from './studyChannels';
-
-const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
 /** An error the user can act on: `code` for tests and logic, `message` for people. */
 const apiErrorSchema = z.object({
@@ -37,10 +35,8 @@ const volumeInfoSchema = z.object({
   /** Human label, e.g. "b=1000" or "T1". */
   label: z.string(),
   bValue: z.number().nullable(),
-  dims: vec3,
-  spacingMm: vec3,
-  originLps: vec3,
-  direction: z.array(z.number()).length(9),
+  // Its grid: the one Geometry (src-shared/volume/types.ts), flat beside the other fields.
+  ...seriesGeometrySchema.shape,
   dataType: voxelDataTypeSchema,
   /** Value range, for automatic window/level. */
   min: z.number(),

@@ -13,14 +13,14 @@
  *   not, float32 when rescale produced fractions.
  */
 import { finiteRange } from '../volume/stats';
-import type { Direction, Vec3, VolumeGeometry, VoxelArray, VoxelDataType } from '../volume/types';
+import type { Direction, Vec3, Geometry, VoxelArray, VoxelDataType } from '../volume/types';
 import { BYTES_PER_VOXEL, voxelView } from '../volume/voxelTypes';
 import { dataTypeOf } from '../nifti/scaling';
 import { writeNifti } from '../nifti/write';
 import type { DicomSeries } from './series';
 
 export interface NiftiExport {
-  geometry: VolumeGeometry;
+  geometry: Geometry;
   /** Every volume, i fastest, volume after volume. */
   data: VoxelArray;
   volumeCount: number;
@@ -31,7 +31,7 @@ export interface NiftiExport {
 }
 
 /** The geometry with rows flipped: voxel j' = ny − 1 − j. */
-function flipRowsGeometry(g: VolumeGeometry): VolumeGeometry {
+function flipRowsGeometry(g: Geometry): Geometry {
   const d = g.direction;
   const step = (g.dims[1] - 1) * g.spacingMm[1];
   return {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EvaluationCache, evaluateCase } from './caseEvaluation';
+import { axisAlignedGeometry } from '../volume/geometry';
 import type { CaseSourcesInput, Comparison, EvaluationOptions, RaterSource } from './types';
 
 const dims = [10, 10, 10] as const; // 1 mm voxels: 1 voxel = 0.001 ml
@@ -33,10 +34,7 @@ const all: EvaluationOptions = { conventions: ['use', 'isles22', 'metricsreloade
 
 function threeRaters(): CaseSourcesInput {
   return {
-    dims,
-    spacingMm: [1, 1, 1],
-    originLps: [10, 20, 30],
-    direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1],
+    geometry: { dims, spacingMm: [1, 1, 1], originLps: [10, 20, 30], direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1] },
     raters: [rater('A', A()), rater('B', B()), rater('C', A())],
     model: { id: 'M', name: 'model', probability: modelProb(), key: 'r1', threshold: 0.5 },
   };
@@ -187,8 +185,7 @@ describe('empty reference', () => {
     const blob = box([0, 0, 0], [4, 5, 0]); // 5 × 6 × 1 = 30 voxels
     for (let v = 0; v < N; v++) if (blob[v]) p[v] = 0.75;
     return {
-      dims,
-      spacingMm: [1, 1, 1],
+      geometry: axisAlignedGeometry(dims, [1, 1, 1]),
       raters: [rater('A', null)],
       model: { id: 'M', name: 'model', probability: p, key: 'r1', threshold: 0.5 },
     };
@@ -232,8 +229,7 @@ describe('missing model result', () => {
 describe('uncertain voxels', () => {
   // Rater A: 1 on A's cube; rater B: 2 (uncertain) on the same cube.
   const input = (): CaseSourcesInput => ({
-    dims,
-    spacingMm: [1, 1, 1],
+    geometry: axisAlignedGeometry(dims, [1, 1, 1]),
     raters: [rater('A', A()), rater('B', box([2, 2, 2], [4, 4, 4], 2))],
     model: null,
   });

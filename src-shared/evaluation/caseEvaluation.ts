@@ -110,8 +110,8 @@ function compare(ev: Evaluator, kind: ComparisonKind, ref: KeyedMask, pred: Keye
     const ctx = new CaseContext({
       ref: ref.mask,
       pred: pred.mask,
-      dims: input.dims,
-      spacing: input.spacingMm,
+      dims: input.geometry.dims,
+      spacing: input.geometry.spacingMm,
       ...thresholds(options),
     });
     // The pipeline the `evaluate` CLI calls on the same masks (src-main/cli/evaluateCase.ts).
@@ -154,7 +154,7 @@ function sumOf(ev: Evaluator, key: string, f: () => number): number {
 
 function volumes(ev: Evaluator, d: DerivedSources): CaseVolumes {
   const { input, options } = ev;
-  const vv = input.spacingMm[0] * input.spacingMm[1] * input.spacingMm[2];
+  const vv = input.geometry.spacingMm[0] * input.geometry.spacingMm[1] * input.geometry.spacingMm[2];
   const ml = (n: number) => n * vv * 0.001;
   const [, w1, w2] = voteWeights(options.uncertainAs);
   // A rater's volume counts votes (uncertain as 1, 0 or ½), so the raters' mean volume equals V_soft.
@@ -265,19 +265,7 @@ export function evaluateCase(
   const reference = d.majority ?? d.model;
   // Without raters the model's own components are listed, with no one to detect them.
   const sources = d.majority ? [...(d.model ? [d.model] : []), ...d.raters] : [];
-  const lesions = reference
-    ? lesionTable(
-        {
-          reference,
-          sources,
-          dims: input.dims,
-          spacing: input.spacingMm,
-          ...(input.originLps ? { originLps: input.originLps } : {}),
-          ...(input.direction ? { direction: input.direction } : {}),
-        },
-        cache.lesions,
-      )
-    : null;
+  const lesions = reference ? lesionTable({ reference, sources, geometry: input.geometry }, cache.lesions) : null;
   const result: CaseEvaluation = {
     options: {
       conventions: [...options.conventions],
@@ -285,8 +273,8 @@ export function evaluateCase(
       surfaceTolerancesMm: options.surfaceTolerancesMm ? [...options.surfaceTolerancesMm] : null,
       uncertainAs: options.uncertainAs,
     },
-    dims: [...input.dims],
-    spacingMm: [...input.spacingMm],
+    dims: [...input.geometry.dims],
+    spacingMm: [...input.geometry.spacingMm],
     raters: input.raters.map((r) => ({ id: r.id, name: r.name, noLesion: r.labelmap === null })),
     model: m
       ? { id: m.id, name: m.name, hasResult: m.probability !== null, threshold: m.threshold, mask: m.savedMask ? 'saved' : 'thresholded' }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCase } from './caseEvaluation';
+import { axisAlignedGeometry } from '../volume/geometry';
 import { comparisonOptions, datasetRow, labelOptions } from './datasetRows';
 import { syntheticCaseInput, syntheticCohort, type SyntheticCaseSpec } from './datasetSynthetic';
 import type { CaseSourcesInput, EvaluationOptions } from './types';
@@ -150,8 +151,7 @@ describe('dataset rows per label (core 1, penumbra 2)', () => {
   const a = paint(paint(new Uint8Array(1000), [0, 0, 0], [2, 2, 2], 1), [5, 5, 5], [6, 6, 6], 2);
   const b = paint(paint(new Uint8Array(1000), [1, 0, 0], [2, 2, 2], 1), [5, 5, 5], [6, 6, 6], 2);
   const input: CaseSourcesInput = {
-    dims: [10, 10, 10],
-    spacingMm: [1, 1, 1],
+    geometry: axisAlignedGeometry([10, 10, 10], [1, 1, 1]),
     raters: [
       { id: 'A', name: 'A', labelmap: a, key: '1' },
       { id: 'B', name: 'B', labelmap: b, key: '1' },

@@ -13,6 +13,7 @@
  */
 import type { Dims3, Spacing3 } from '../metrics/grid';
 import { mulberry32 } from '../random/mulberry32';
+import { axisAlignedGeometry } from '../volume/geometry';
 import type { CaseSourcesInput } from './types';
 
 type Vec3 = readonly [number, number, number];
@@ -161,8 +162,7 @@ export function syntheticCaseInput(
     );
   }
   return {
-    dims,
-    spacingMm,
+    geometry: axisAlignedGeometry(dims, spacingMm),
     raters,
     model: { id: 'synthetic-model', name: 'Synthetic model', probability, key: `${spec.caseId}:model`, threshold: 0.5 },
   };

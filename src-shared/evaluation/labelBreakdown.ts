@@ -7,8 +7,6 @@
  * label at a time, so a call holds at most (sources + 1) extra masks whatever the number of labels.
  */
 import type { LesionAnalysis } from '../metrics/lesions';
-import type { Dims3, Spacing3 } from '../metrics/grid';
-import type { Direction, Vec3 } from '../volume/types';
 import { lesionTable } from './lesionTable';
 import type { DerivedSources, KeyedMask, KeyedStore } from './sources';
 import type { CaseSourcesInput, LabelBreakdown } from './types';
@@ -60,7 +58,7 @@ function hasLabelMap(m: KeyedMask | null): m is LabelledMask {
 export function labelBreakdowns(b: LabelBreakdownInput): LabelBreakdown[] {
   const { input, sources: d, labels } = b;
   const labelsKey = labels.join(',');
-  const vv = input.spacingMm[0] * input.spacingMm[1] * input.spacingMm[2] * 0.001;
+  const vv = input.geometry.spacingMm[0] * input.geometry.spacingMm[1] * input.geometry.spacingMm[2] * 0.001;
   const histogram = (m: LabelledMask) => b.counts.get(`hist[${labelsKey}]:${m.key}`, () => valueCounts(m.labelMap));
   const raters = d.raters.filter(hasLabelMap);
   const majority = hasLabelMap(d.majority) ? d.majority : null;
@@ -71,12 +69,6 @@ export function labelBreakdowns(b: LabelBreakdownInput): LabelBreakdown[] {
   // As in the binary table: the majority's lesions, or the model's own without raters.
   const reference = majority ?? model;
   const listed = majority ? [...(model ? [model] : []), ...raters] : [];
-  const grid: { dims: Dims3; spacing: Spacing3; originLps?: Vec3; direction?: Direction } = {
-    dims: input.dims,
-    spacing: input.spacingMm,
-    ...(input.originLps ? { originLps: input.originLps } : {}),
-    ...(input.direction ? { direction: input.direction } : {}),
-  };
   return labels.map((label) => {
     const raterMl = raters.map((r, i) => ({ id: r.id, name: r.label, ml: raterCounts[i][label] * vv }));
     return {
@@ -89,7 +81,11 @@ export function labelBreakdowns(b: LabelBreakdownInput): LabelBreakdown[] {
       },
       lesions: reference
         ? lesionTable(
-            { reference: labelMask(reference, label, labelsKey), sources: listed.map((s) => labelMask(s, label, labelsKey)), ...grid },
+            {
+              reference: labelMask(reference, label, labelsKey),
+              sources: listed.map((s) => labelMask(s, label, labelsKey)),
+              geometry: input.geometry,
+            },
             b.lesions,
           )
         : null,

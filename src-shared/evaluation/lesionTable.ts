@@ -5,21 +5,18 @@
  * engine's analyseLesions (src-shared/metrics/lesions.ts); this module only joins its rows across
  * sources and maps the centroid to LPS.
  */
-import type { Dims3, Spacing3 } from '../metrics/grid';
+import type { Spacing3 } from '../metrics/grid';
 import { type LesionAnalysis, analyseLesions } from '../metrics/lesions';
-import type { Direction, Vec3 } from '../volume/types';
+import type { Direction, Geometry, Vec3 } from '../volume/types';
 import type { KeyedMask, KeyedStore } from './sources';
 import type { LesionTable, LesionTableRow } from './types';
 
-const IDENTITY: Direction = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-const ZERO: Vec3 = [0, 0, 0];
-
 /** LPS mm of a (fractional) voxel index: origin + Σ_r index_r · spacing_r · direction row r. */
-export function voxelToLps(
+function voxelToLps(
   ijk: readonly [number, number, number],
   spacing: Spacing3,
-  origin: Vec3 = ZERO,
-  direction: Direction = IDENTITY,
+  origin: Vec3,
+  direction: Direction,
 ): [number, number, number] {
   const out: [number, number, number] = [origin[0], origin[1], origin[2]];
   for (let r = 0; r < 3; r++) {
@@ -33,14 +30,13 @@ export interface LesionTableInput {
   readonly reference: KeyedMask;
   /** The sources whose detection is listed (model first, then raters); may include the reference's own id. */
   readonly sources: readonly KeyedMask[];
-  readonly dims: Dims3;
-  readonly spacing: Spacing3;
-  readonly originLps?: Vec3;
-  readonly direction?: Direction;
+  /** The reference grid: centroids are mapped to LPS by it. */
+  readonly geometry: Geometry;
 }
 
 export function lesionTable(input: LesionTableInput, cache: KeyedStore<LesionAnalysis>): LesionTable {
-  const { reference, dims, spacing } = input;
+  const { reference } = input;
+  const { dims, spacingMm: spacing, originLps, direction } = input.geometry;
   const analyse = (src: KeyedMask) =>
     cache.get(`les:${reference.key}|${src.key}`, () => analyseLesions(reference.mask, src.mask, dims, spacing, 26));
   // The reference's components against itself when there is nothing else: same rows, no detections.
@@ -64,9 +60,9 @@ export function lesionTable(input: LesionTableInput, cache: KeyedStore<LesionAna
       voxels: row.voxels,
       volumeMl: row.volumeMl,
       centroidVoxel: [c[0], c[1], c[2]],
-      centroidLps: voxelToLps(c, spacing, input.originLps, input.direction),
+      centroidLps: voxelToLps(c, spacing, originLps, direction),
       nearestVoxel: near,
-      nearestVoxelLps: voxelToLps(near, spacing, input.originLps, input.direction),
+      nearestVoxelLps: voxelToLps(near, spacing, originLps, direction),
       detectedBy,
       bestIou,
     };

@@ -1,6 +1,7 @@
 /** The worker's state machine: incremental updates, a clear error for an unknown case, a bad update that leaves the case intact. */
 import { describe, expect, it } from 'vitest';
 import { createMetricsWorkerCore } from './metricsWorkerCore';
+import { axisAlignedGeometry } from '../volume/geometry';
 import type { CaseSourcesInput, EvaluationOptions } from './types';
 import { transferablesOf } from './workerProtocol';
 
@@ -11,8 +12,7 @@ const mask = (...voxels: number[]) => {
   return m;
 };
 const input = (): CaseSourcesInput => ({
-  dims,
-  spacingMm: [1, 1, 1],
+  geometry: axisAlignedGeometry(dims, [1, 1, 1]),
   raters: [
     { id: 'A', name: 'A', labelmap: mask(0, 1), key: 'a1' },
     { id: 'B', name: 'B', labelmap: mask(0, 1), key: 'b1' },

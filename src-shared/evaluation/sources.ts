@@ -100,24 +100,24 @@ function checkLength(what: string, length: number, voxels: number, dims: readonl
 
 /** Throws a clear error for a source that does not fit the grid or a probability outside [0, 1]. */
 export function checkSources(input: CaseSourcesInput): number {
-  const [x, y, z] = input.dims;
+  const [x, y, z] = input.geometry.dims;
   if (![x, y, z].every((d) => Number.isInteger(d) && d > 0))
-    throw new Error(`dims must be three positive integers, got ${input.dims.join(', ')}`);
-  for (const s of input.spacingMm)
-    if (!(s > 0) || !Number.isFinite(s)) throw new Error(`spacing must be finite and > 0 mm, got ${input.spacingMm.join(', ')}`);
+    throw new Error(`dims must be three positive integers, got ${input.geometry.dims.join(', ')}`);
+  for (const s of input.geometry.spacingMm)
+    if (!(s > 0) || !Number.isFinite(s)) throw new Error(`spacing must be finite and > 0 mm, got ${input.geometry.spacingMm.join(', ')}`);
   const voxels = x * y * z;
   const ids = new Set<string>();
   for (const r of input.raters) {
     if (ids.has(r.id)) throw new Error(`rater id "${r.id}" appears twice`);
     ids.add(r.id);
-    if (r.labelmap) checkLength(`rater ${r.name}'s labelmap`, r.labelmap.length, voxels, input.dims);
+    if (r.labelmap) checkLength(`rater ${r.name}'s labelmap`, r.labelmap.length, voxels, input.geometry.dims);
   }
   const m = input.model;
   const p = m?.probability;
   if (m && p) {
     if (!(m.threshold >= 0 && m.threshold < 1)) throw new Error(`the model's threshold must lie in [0, 1), got ${m.threshold}`);
-    if (m.savedMask) checkLength(`the model's saved mask`, m.savedMask.length, voxels, input.dims);
-    checkLength(`the model's probability map`, p.length, voxels, input.dims);
+    if (m.savedMask) checkLength(`the model's saved mask`, m.savedMask.length, voxels, input.geometry.dims);
+    checkLength(`the model's probability map`, p.length, voxels, input.geometry.dims);
     for (let i = 0; i < p.length; i++) {
       const v = p[i];
       if (!(v >= 0 && v <= 1)) throw new Error(`the model's probability map has ${v} at voxel ${i}; probabilities must lie in [0, 1]`);

@@ -7,14 +7,13 @@
  *
  * Environment-free: used by the metrics worker, the dataset dashboard's worker pool and tests.
  */
-import type { Dims3, Spacing3 } from '../metrics/grid';
 import type { EceSet } from '../metrics/calibration';
 import type { ImageClass } from '../metrics/emptyCase';
 import type { ConventionName, ConventionResult } from '../metrics/conventions/types';
 import type { AllConventionsLabelResults } from '../metrics/conventions/labels';
 import type { UncertainAs } from '../project/labels';
 import type { ReliabilityCounts } from './datasetTypes';
-import type { Direction, Vec3 } from '../volume/types';
+import type { Geometry } from '../volume/types';
 
 export type { ConventionName, ConventionResult, UncertainAs };
 
@@ -55,11 +54,8 @@ export interface ModelSource {
 }
 
 export interface CaseSourcesInput {
-  readonly dims: Dims3;
-  readonly spacingMm: Spacing3;
-  /** For lesion centroids in LPS mm; without it the origin is 0 and the axes are the identity. */
-  readonly originLps?: Vec3;
-  readonly direction?: Direction;
+  /** The reference grid every source lies on (origin and direction place lesion centroids in LPS mm). */
+  readonly geometry: Geometry;
   readonly raters: readonly RaterSource[];
   /** No model at all (no row, no column); `probability: null` keeps the model listed as "no result". */
   readonly model: ModelSource | null;

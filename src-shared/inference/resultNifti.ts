@@ -6,7 +6,7 @@
  * the full provenance is stored beside it as JSON (provenance.ts).
  */
 import { writeNifti } from '../nifti/write';
-import type { VolumeGeometry } from '../volume/types';
+import type { Geometry } from '../volume/types';
 import type { ModelManifest } from './manifest';
 import type { SegmentationResult } from './pipeline';
 
@@ -34,7 +34,7 @@ function description(m: ModelManifest, what: string): string {
   return `${what} ${m.id} ${m.version}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 79);
 }
 
-export function resultNiftis(result: SegmentationResult, geometry: VolumeGeometry, manifest: ModelManifest): ResultNiftis {
+export function resultNiftis(result: SegmentationResult, geometry: Geometry, manifest: ModelManifest): ResultNiftis {
   const probability = writeNifti(
     {
       geometry,

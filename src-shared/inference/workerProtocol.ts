@@ -6,7 +6,7 @@
  * Flow: load → loaded (EP chosen, fallback reason) → run → progress* → result | error; cancel at
  * any time aborts between patches (the pipeline's AbortSignal) and answers error{cancelled: true}.
  */
-import type { Direction, Vec3 } from '../volume/types';
+import type { Geometry } from '../volume/types';
 import type { BrowserEp } from './executionProvider';
 import type { ChannelId } from './manifest';
 import type { InferenceProgress, SegmentationResult } from './pipeline';
@@ -33,19 +33,16 @@ export type InferenceWorkerRequest =
       /** Accept a fallback (software) adapter such as SwiftShader: only the equality checks on CPU machines do. */
       readonly allowFallbackAdapter?: boolean;
     }
-  | {
+  // The case's grid rides along flat; its direction is for models in MONAI axis order.
+  | ({
       readonly type: 'run';
       readonly requestId: string;
-      readonly dims: Vec3;
-      readonly spacingMm: Vec3;
-      /** The case's orientation, for models in MONAI axis order. */
-      readonly direction: Direction;
       readonly images: Partial<Record<ChannelId, Float32Array>>;
       readonly bValue?: number;
       readonly ttaFlipAxes?: readonly number[];
       /** Send the model's float logits back too (the calibration's re-run, issue 17). */
       readonly keepLogits?: boolean;
-    }
+    } & Pick<Geometry, 'dims' | 'spacingMm' | 'direction'>)
   | { readonly type: 'cancel'; readonly requestId: string };
 
 export type InferenceWorkerEvent =

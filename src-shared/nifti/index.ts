@@ -2,7 +2,8 @@
 export { readNifti, readNiftiHeader, isGzip, damagedGzipError, type NiftiImage, type ReadNiftiOptions } from './read';
 export { writeNifti, type NiftiWriteInput, type NiftiWriteOptions } from './write';
 export { parseNiftiHeader, type NiftiHeader, DATATYPE_CODES, BYTES_PER_VOXEL } from './header';
-export { chooseAffineRas, quaternionToRotation, rotationToQuaternion, type AffineSource } from './affine';
+export { quaternionToRotation, rotationToQuaternion, type AffineSource } from './affine';
+export { niftiGeometry } from './geometry';
 export { splitVolumes, parseBval, splitByBValue, type LabelledVolume } from './volumes';
 export { dataTypeOf } from './scaling';
 export { VolumeReadError, isVolumeReadError, type VolumeReadErrorCode } from '../volume/errors';

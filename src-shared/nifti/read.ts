@@ -7,21 +7,16 @@
  * trailer cannot make us allocate gigabytes.
  */
 import { Gunzip, gunzipSync } from 'fflate';
-import { geometryFromAffineRas } from '../volume/geometry';
 import { VolumeReadError } from '../volume/errors';
-import type { Vec3, VolumeGeometry, VoxelArray, VoxelDataType } from '../volume/types';
+import type { VoxelArray, VoxelDataType } from '../volume/types';
 import { BYTES_PER_VOXEL, voxelView } from '../volume/voxelTypes';
-import { chooseAffineRas, type AffineSource } from './affine';
+import { niftiGeometry, type NiftiPlacement } from './geometry';
 import { NIFTI2_HEADER_BYTES, parseNiftiHeader, type NiftiHeader } from './header';
 import { applyScaling } from './scaling';
 
-export interface NiftiImage {
+/** The header, where it places the grid (niftiGeometry) and the voxels. */
+export interface NiftiImage extends NiftiPlacement {
   header: NiftiHeader;
-  /** Index→RAS affine, row-major 4×4, in mm. */
-  affineRas: Float64Array;
-  affineSource: AffineSource;
-  /** Geometry of each 3D volume, in LPS (the NIfTI grid unchanged, the affine re-expressed). */
-  geometry: VolumeGeometry;
   /** Number of 3D volumes (dim4 × … × dim7); 1 for a 3D image. */
   volumeCount: number;
   /** Type of `data` after scaling (may differ from header.dataType when scl_slope/inter apply). */
@@ -122,26 +117,9 @@ export function readNifti(bytes: Uint8Array, options: ReadNiftiOptions = {}): Ni
   const stored = storedArray(file, header, gz || options.ownsBytes === true);
   const { data, dataType } = applyScaling(stored, header, notes);
 
-  const { affine, source } = chooseAffineRas(header, fileName, notes);
-  const g = geometryFromAffineRas(affine);
-  if (!g) {
-    throw new VolumeReadError(
-      'bad-geometry',
-      `${fileName} has a degenerate ${source} (zero, infinite or collinear voxel axes); Quorum cannot place it in space.`,
-    );
-  }
-  if (g.maxAxisCosine > 1e-3) {
-    const angle = ((Math.acos(Math.min(1, g.maxAxisCosine)) * 180) / Math.PI).toFixed(1);
-    notes.push(
-      `The ${source} shears the voxel grid (axes ${angle}° apart at worst); viewers that assume orthogonal axes will misplace voxels slightly.`,
-    );
-  }
-  const dims: Vec3 = [header.dim[1], header.dim[0] >= 2 ? header.dim[2] : 1, header.dim[0] >= 3 ? header.dim[3] : 1];
   return {
     header,
-    affineRas: affine,
-    affineSource: source,
-    geometry: { dims, spacingMm: g.spacingMm, originLps: g.originLps, direction: g.direction },
+    ...niftiGeometry(header, fileName, notes),
     volumeCount: header.volumeCount,
     dataType,
     data,

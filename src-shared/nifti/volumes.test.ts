@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { VolumeReadError } from '../volume/errors';
-import type { VolumeGeometry } from '../volume/types';
+import type { Geometry } from '../volume/types';
 import { readNifti } from './read';
 import { parseBval, splitByBValue, splitVolumes } from './volumes';
 import { writeNifti } from './write';
 
-const g: VolumeGeometry = { dims: [2, 2, 2], spacingMm: [1.5, 1.5, 1.5], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+const g: Geometry = { dims: [2, 2, 2], spacingMm: [1.5, 1.5, 1.5], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
 // Three volumes whose voxels are 10·t + i, so each split can be recognised by value.
 const fourD = () =>
   readNifti(writeNifti({ geometry: g, volumeCount: 3, data: Int16Array.from({ length: 24 }, (_, n) => 10 * Math.floor(n / 8) + (n % 8)) }));

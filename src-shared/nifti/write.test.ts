@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Direction, VolumeGeometry, VoxelArray } from '../volume/types';
+import type { Direction, Geometry, VoxelArray } from '../volume/types';
 import { quaternionToRotation, rotationToQuaternion } from './affine';
 import { isGzip, readNifti } from './read';
 import { writeNifti } from './write';
@@ -25,7 +25,7 @@ function rotation(axis: [number, number, number], deg: number): number[] {
   ];
 }
 
-function expectGeometryClose(a: VolumeGeometry, b: VolumeGeometry, tol = 1e-4): void {
+function expectGeometryClose(a: Geometry, b: Geometry, tol = 1e-4): void {
   expect(a.dims).toEqual(b.dims);
   for (let i = 0; i < 3; i++) {
     expect(a.spacingMm[i]).toBeCloseTo(b.spacingMm[i], 5);
@@ -35,7 +35,7 @@ function expectGeometryClose(a: VolumeGeometry, b: VolumeGeometry, tol = 1e-4): 
 }
 
 // Rows of a rotation matrix are orthonormal: use them as the three voxel-axis directions.
-const oblique: VolumeGeometry = {
+const oblique: Geometry = {
   dims: [5, 6, 7],
   spacingMm: [0.9, 1.1, 2.5],
   originLps: [-100.5, 20.25, 33],
@@ -91,7 +91,7 @@ describe('writeNifti → readNifti round trip', () => {
   });
 
   it('keeps every supported data type and its values, plain and gzipped', () => {
-    const g: VolumeGeometry = { dims: [2, 2, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+    const g: Geometry = { dims: [2, 2, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
     const arrays: VoxelArray[] = [
       Uint8Array.of(0, 1, 128, 255),
       Int8Array.of(-128, -1, 0, 127),
@@ -115,7 +115,7 @@ describe('writeNifti → readNifti round trip', () => {
   });
 
   it('writes float slopes as float32 and applies them on read', () => {
-    const g: VolumeGeometry = { dims: [3, 1, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+    const g: Geometry = { dims: [3, 1, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
     const img = readNifti(writeNifti({ geometry: g, data: Int16Array.of(0, 100, -100), sclSlope: 0.5, sclInter: 1.5 }, { gzip: true }));
     expect(img.dataType).toBe('float32');
     expect(Array.from(img.data)).toEqual([1.5, 51.5, -48.5]);

@@ -7,14 +7,14 @@
  */
 import { gzipSync } from 'fflate';
 import { affineRasFromGeometry } from '../volume/geometry';
-import type { VolumeGeometry, VoxelArray } from '../volume/types';
+import type { Geometry, VoxelArray } from '../volume/types';
 import { BYTES_PER_VOXEL } from '../volume/voxelTypes';
 import { rotationToQuaternion } from './affine';
 import { DATATYPE_CODES, NIFTI1_HEADER_BYTES } from './header';
 import { dataTypeOf } from './scaling';
 
 export interface NiftiWriteInput {
-  geometry: Pick<VolumeGeometry, 'dims' | 'spacingMm' | 'originLps' | 'direction'>;
+  geometry: Geometry;
   /** Stored values, i fastest, volume after volume. Its type sets the NIfTI datatype. */
   data: VoxelArray;
   /** Number of 3D volumes in `data`; default 1. More than one writes a 4D image. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { deriveSources, KeyedStore } from '../evaluation/sources';
 import { majority, softReference } from '../metrics/raters';
 import { majorityConsensus, softConsensus } from './consensus';
+import { axisAlignedGeometry } from '../volume/geometry';
 
 /** The former metrics rule, written out on 0/1 masks: soft = count / R, majority = count ≥ ⌊R/2⌋ + 1. */
 function formerRule(masks: readonly Uint8Array[]): { soft: number[]; majority: number[] } {
@@ -51,8 +52,7 @@ describe('one consensus engine, every call site', () => {
       for (const uncertainAs of ['lesion', 'background', 'half'] as const) {
         const d = deriveSources(
           {
-            dims: [6, 1, 1],
-            spacingMm: [1, 1, 1],
+            geometry: axisAlignedGeometry([6, 1, 1], [1, 1, 1]),
             raters: masks.map((labelmap, i) => ({ id: `r${i}`, name: `r${i}`, labelmap, key: 'v1' })),
             model: null,
           },

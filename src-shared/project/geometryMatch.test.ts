@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { geometryMismatches, type GridGeometry } from './geometryMatch';
+import type { Geometry } from '../volume/types';
+import { geometryMismatches } from './geometryMatch';
 
-const g: GridGeometry = { dims: [10, 12, 5], spacingMm: [0.5, 0.5, 3], originLps: [100, -50, 20], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+const g: Geometry = { dims: [10, 12, 5], spacingMm: [0.5, 0.5, 3], originLps: [100, -50, 20], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
 
 describe('geometryMismatches', () => {
   it('accepts an identical grid and float32-sized noise', () => {
     expect(geometryMismatches(g, g)).toEqual([]);
-    const noisy: GridGeometry = { ...g, spacingMm: [Math.fround(0.5), 0.5 * (1 + 1e-7), 3], originLps: [Math.fround(100.0001), -50, 20] };
+    const noisy: Geometry = { ...g, spacingMm: [Math.fround(0.5), 0.5 * (1 + 1e-7), 3], originLps: [Math.fround(100.0001), -50, 20] };
     expect(geometryMismatches(g, noisy)).toEqual([]);
   });
 
@@ -17,7 +18,7 @@ describe('geometryMismatches', () => {
   });
 
   it('reports spacing, origin and direction differences together', () => {
-    const rotated: GridGeometry = { ...g, spacingMm: [0.5, 0.5, 3.3], originLps: [100, -49, 20], direction: [0, 1, 0, -1, 0, 0, 0, 0, 1] };
+    const rotated: Geometry = { ...g, spacingMm: [0.5, 0.5, 3.3], originLps: [100, -49, 20], direction: [0, 1, 0, -1, 0, 0, 0, 0, 1] };
     const out = geometryMismatches(g, rotated);
     expect(out).toHaveLength(3);
     expect(out[0]).toMatch(/^spacing \[0\.5, 0\.5, 3\.3\] mm/);

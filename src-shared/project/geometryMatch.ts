@@ -6,14 +6,7 @@
  *
  * Returns every mismatch as a human sentence, so one error message can list them all.
  */
-import type { Direction, Vec3 } from '../volume/types';
-
-export interface GridGeometry {
-  dims: Vec3;
-  spacingMm: Vec3;
-  originLps: Vec3;
-  direction: Direction;
-}
+import type { Geometry } from '../volume/types';
 
 export interface GeometryTolerance {
   /** Largest allowed |Δspacing| / spacing. */
@@ -32,11 +25,7 @@ const DEFAULT_GEOMETRY_TOLERANCE: GeometryTolerance = {
 
 const fmt = (v: readonly number[]): string => `[${v.map((x) => Number(x.toPrecision(7))).join(', ')}]`;
 
-export function geometryMismatches(
-  expected: GridGeometry,
-  actual: GridGeometry,
-  tol: GeometryTolerance = DEFAULT_GEOMETRY_TOLERANCE,
-): string[] {
+export function geometryMismatches(expected: Geometry, actual: Geometry, tol: GeometryTolerance = DEFAULT_GEOMETRY_TOLERANCE): string[] {
   const out: string[] = [];
   if (expected.dims.some((d, i) => d !== actual.dims[i])) {
     out.push(`shape ${fmt(actual.dims)} differs from the image's ${fmt(expected.dims)}`);

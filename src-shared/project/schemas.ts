@@ -6,17 +6,8 @@
  */
 import { z } from '../zod';
 import { SEQUENCE_KINDS } from './sequences';
-import type {
-  AnnotationVersion,
-  AuditEntry,
-  CaseRecord,
-  Rater,
-  RaterCaseStatus,
-  ReviewComment,
-  ReviewFlag,
-  SeriesGeometry,
-  Session,
-} from './types';
+import type { AnnotationVersion, AuditEntry, CaseRecord, Rater, RaterCaseStatus, ReviewComment, ReviewFlag, Session } from './types';
+import type { Geometry } from '../volume/types';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]).readonly();
 const direction = z
@@ -135,7 +126,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const proofs: [
   Same<z.infer<typeof raterSchema>, Rater>,
   Same<z.infer<typeof sessionSchema>, Session>,
-  Same<z.infer<typeof seriesGeometrySchema>, SeriesGeometry>,
+  Same<z.infer<typeof seriesGeometrySchema>, Geometry>,
   Same<z.infer<typeof caseRecordSchema>, CaseRecord>,
   Same<z.infer<typeof annotationVersionSchema>, AnnotationVersion>,
   Same<z.infer<typeof raterCaseStatusSchema>, RaterCaseStatus>,

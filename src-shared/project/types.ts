@@ -3,7 +3,7 @@
  * project store in main, the API layer and the renderer. Ids are opaque prefixed random strings
  * (`rater_…`, `case_…`, `ver_…`), never row numbers, so they cannot be enumerated or confused.
  */
-import type { Direction, Vec3 } from '../volume/types';
+import type { Geometry } from '../volume/types';
 import type { SequenceKind } from './sequences';
 
 /** What a rater may do. */
@@ -35,14 +35,6 @@ export interface Session {
   readonly role: Role;
 }
 
-/** Geometry of a case's image series, kept in the DB so masks can be validated without loading the image. */
-export interface SeriesGeometry {
-  dims: Vec3;
-  spacingMm: Vec3;
-  originLps: Vec3;
-  direction: Direction;
-}
-
 export interface SeriesRecord {
   seriesId: string;
   caseId: string;
@@ -52,7 +44,8 @@ export interface SeriesRecord {
   /** Relative to the project folder when the image lives inside it, else absolute. */
   path: string;
   bValue: number | null;
-  geometry: SeriesGeometry;
+  /** Kept in the DB so masks can be validated without loading the image. */
+  geometry: Geometry;
 }
 
 /** One image of a case on its own grid (issue 12): a DWI with its b-values, an ADC map, a FLAIR… */
@@ -65,7 +58,7 @@ export interface SequenceRecord {
   path: string;
   /** Its volumes in file order: one for most images, one per b-value for a DWI. */
   volumes: { label: string; bValue: number | null }[];
-  geometry: SeriesGeometry;
+  geometry: Geometry;
 }
 
 export interface CaseRecord {

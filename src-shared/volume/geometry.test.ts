@@ -9,10 +9,10 @@ import {
   transformPoint,
   worldToIndexMatrix,
 } from './geometry';
-import type { VolumeGeometry } from './types';
+import type { Geometry } from './types';
 
 // +i toward patient left (L), +j toward anterior (A), +k superior (S).
-const g: VolumeGeometry = { dims: [10, 20, 30], spacingMm: [2, 3, 4], originLps: [5, 6, 7], direction: [1, 0, 0, 0, -1, 0, 0, 0, 1] };
+const g: Geometry = { dims: [10, 20, 30], spacingMm: [2, 3, 4], originLps: [5, 6, 7], direction: [1, 0, 0, 0, -1, 0, 0, 0, 1] };
 
 describe('index ↔ world', () => {
   it('maps voxel (1, 2, 3) to origin + Σ index·spacing·direction', () => {

@@ -8,7 +8,7 @@
  * NIfTI stores an index→RAS affine; LPS = diag(-1, -1, 1) · RAS, so converting flips the first two
  * rows. Pure functions only: shared by main, renderer, workers and CLI.
  */
-import type { Direction, Vec3, VolumeGeometry } from './types';
+import type { Direction, Vec3, Geometry } from './types';
 
 export type Mat4 = Float64Array;
 
@@ -24,13 +24,18 @@ export function norm(a: Vec3): number {
   return Math.hypot(a[0], a[1], a[2]);
 }
 
+/** The grid bare voxels imply (synthetic cases, tests): origin at 0 and the voxel axes along L, P, S. */
+export function axisAlignedGeometry(dims: Vec3, spacingMm: Vec3): Geometry {
+  return { dims, spacingMm, originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+}
+
 /** Row r of the direction matrix: the LPS unit vector along voxel axis r. */
 function axisDirection(direction: Direction, axis: 0 | 1 | 2): Vec3 {
   return [direction[axis * 3], direction[axis * 3 + 1], direction[axis * 3 + 2]];
 }
 
 /** index→LPS: world = origin + Σ_r index_r · spacing_r · direction_row_r. */
-export function indexToWorldMatrix(g: VolumeGeometry): Mat4 {
+export function indexToWorldMatrix(g: Geometry): Mat4 {
   const m = new Float64Array(16);
   for (let c = 0; c < 3; c++) {
     for (let r = 0; r < 3; r++) m[c * 4 + r] = g.direction[r * 3 + c] * g.spacingMm[r];
@@ -40,7 +45,7 @@ export function indexToWorldMatrix(g: VolumeGeometry): Mat4 {
   return m;
 }
 
-export function worldToIndexMatrix(g: VolumeGeometry): Mat4 {
+export function worldToIndexMatrix(g: Geometry): Mat4 {
   const inv = invert4x4(indexToWorldMatrix(g));
   if (!inv) throw new Error('Volume geometry is singular (zero spacing or degenerate direction)');
   return inv;
@@ -95,20 +100,15 @@ export function invert4x4(m: ArrayLike<number>): Mat4 | null {
   return inv;
 }
 
-/** The spatial part of an index→RAS affine, re-expressed as LPS geometry (dims supplied by the caller). */
-export interface AffineGeometry {
-  spacingMm: Vec3;
-  originLps: Vec3;
-  direction: Direction;
-  /** Largest |cos| between two voxel axes; > ~1e-3 means the affine shears and the grid is not orthogonal. */
-  maxAxisCosine: number;
-}
-
 /**
- * Splits an index→RAS affine into spacing (column norms), direction (unit columns, LPS) and origin.
- * Returns null when a column is zero, not finite, or the columns are linearly dependent.
+ * Splits an index→RAS affine into spacing (column norms), direction (unit columns, LPS) and origin
+ * (the caller supplies dims), with `maxAxisCosine`, the largest |cos| between two voxel axes: above
+ * ~1e-3 the affine shears and the grid is not orthogonal. Returns null when a column is zero, not
+ * finite, or the columns are linearly dependent.
  */
-export function geometryFromAffineRas(affineRas: ArrayLike<number>): AffineGeometry | null {
+export function geometryFromAffineRas(
+  affineRas: ArrayLike<number>,
+): (Pick<Geometry, 'spacingMm' | 'originLps' | 'direction'> & { readonly maxAxisCosine: number }) | null {
   const a = affineRas;
   for (let i = 0; i < 12; i++) if (!Number.isFinite(a[i])) return null;
   const cols: Vec3[] = [0, 1, 2].map((c) => [-a[c], -a[4 + c], a[8 + c]] as Vec3);
@@ -128,7 +128,7 @@ export function geometryFromAffineRas(affineRas: ArrayLike<number>): AffineGeome
 }
 
 /** The index→RAS affine (row-major 4×4) NIfTI expects for this geometry. */
-export function affineRasFromGeometry(g: Pick<VolumeGeometry, 'spacingMm' | 'originLps' | 'direction'>): Mat4 {
+export function affineRasFromGeometry(g: Pick<Geometry, 'spacingMm' | 'originLps' | 'direction'>): Mat4 {
   const m = new Float64Array(16);
   const flip = [-1, -1, 1];
   for (let row = 0; row < 3; row++) {

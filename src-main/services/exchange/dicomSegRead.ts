@@ -15,7 +15,7 @@
  * Plain Node.
  */
 import type { LabelTable } from '../../../src-shared/project/labelTable';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import { fail } from '../project/errors';
 import { firstItem, items, nestedText, num, numbers, planeOnGrid, readDicom, str, type NaturalDataset } from './dicomNatural';
 import { SEG_SOP_CLASS_UID } from './dicomSegWrite';
@@ -51,7 +51,7 @@ function codeOf(ds: NaturalDataset, item: NaturalDataset | undefined): SegCode |
 }
 
 /** Decodes the SEG onto the grid `g`, its segments mapped onto the project's `labels`. */
-export function decodeDicomSeg(bytes: Uint8Array, g: SeriesGeometry, labels: LabelTable, fileName: string): DecodedSeg {
+export function decodeDicomSeg(bytes: Uint8Array, g: Geometry, labels: LabelTable, fileName: string): DecodedSeg {
   let parsed: { meta: NaturalDataset; dataset: NaturalDataset };
   try {
     parsed = readDicom(bytes);

@@ -19,7 +19,7 @@
  */
 import dcmjs, { type NaturalDataset } from 'dcmjs';
 import type { LabelEntry, LabelTable } from '../../../src-shared/project/labelTable';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import type { DicomSource } from './dicomSource';
 import { dicomPersonName } from './personName';
 import { segmentTypeCode } from './segLabels';
@@ -95,7 +95,7 @@ function algorithmAttributes(algorithm: SegAlgorithm | undefined): NaturalDatase
 const ds = (x: number): number => Number(x.toPrecision(10));
 
 /** Slices holding at least one voxel of `value`. */
-function slicesWith(labelmap: Uint8Array, g: SeriesGeometry, value: number): number[] {
+function slicesWith(labelmap: Uint8Array, g: Geometry, value: number): number[] {
   const plane = g.dims[0] * g.dims[1];
   const out: number[] = [];
   for (let k = 0; k < g.dims[2]; k++) {
@@ -110,7 +110,7 @@ function slicesWith(labelmap: Uint8Array, g: SeriesGeometry, value: number): num
   return out;
 }
 
-export function encodeDicomSeg(labelmap: Uint8Array, g: SeriesGeometry, source: DicomSource, options: SegWriteOptions): Uint8Array {
+export function encodeDicomSeg(labelmap: Uint8Array, g: Geometry, source: DicomSource, options: SegWriteOptions): Uint8Array {
   const [nx, ny, nz] = g.dims;
   const plane = nx * ny;
   if (labelmap.length !== plane * nz) throw new Error(`labelmap has ${labelmap.length} voxels, the grid ${nx}×${ny}×${nz}`);

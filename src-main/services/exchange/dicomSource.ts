@@ -7,7 +7,7 @@
  * Plain Node.
  */
 import path from 'node:path';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import { listFolderFiles } from '../dicomCase';
 import { readWholeFile } from '../caseFiles';
 import { fail } from '../project/errors';
@@ -54,7 +54,7 @@ interface Candidate {
 }
 
 /** Reads the case's DICOM folder and finds, for every slice of `geometry`, its source instance. */
-export async function readDicomSource(folder: string, geometry: SeriesGeometry): Promise<DicomSource> {
+export async function readDicomSource(folder: string, geometry: Geometry): Promise<DicomSource> {
   const [nx, ny, nz] = geometry.dims;
   const bySeries = new Map<string, Map<number, Candidate>>();
   const reasons: string[] = [];

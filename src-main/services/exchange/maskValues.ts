@@ -13,7 +13,7 @@
  */
 import { tableValues, type LabelTable } from '../../../src-shared/project/labelTable';
 import type { LabelValueSet } from '../../../src-shared/project/labels';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import {
   applyValueMapping,
   describeValueCounts,
@@ -42,7 +42,7 @@ function acceptedText(mapping: ValueMapping, allowed: LabelValueSet): string {
 }
 
 /** Decodes a part on the grid and maps it; refuses unknown values naming every value found. */
-function mapPart(part: MaskPart, geometry: SeriesGeometry, allowed: LabelValueSet): { labelmap: Uint8Array; changed: boolean } {
+function mapPart(part: MaskPart, geometry: Geometry, allowed: LabelValueSet): { labelmap: Uint8Array; changed: boolean } {
   const data = decodeMaskVoxels(part.bytes, geometry, part.fileName);
   const { values: counts, unlisted } = maskValueCounts(data);
   const unknown = unknownValues(counts, part.mapping, allowed);
@@ -61,7 +61,7 @@ function mapPart(part: MaskPart, geometry: SeriesGeometry, allowed: LabelValueSe
  * The bytes to store for one mask: the file itself when no value moves, else the mapped labelmap;
  * several parts (QUBIQ tasks as labels) are merged, refused where they overlap.
  */
-export function mapMask(parts: readonly MaskPart[], geometry: SeriesGeometry, allowed: LabelValueSet): Uint8Array {
+export function mapMask(parts: readonly MaskPart[], geometry: Geometry, allowed: LabelValueSet): Uint8Array {
   const [first, ...rest] = parts;
   const { labelmap, changed } = mapPart(first, geometry, allowed);
   if (rest.length === 0) return changed ? encodeLabelmap(geometry, labelmap) : first.bytes;
@@ -83,7 +83,7 @@ export function mapMask(parts: readonly MaskPart[], geometry: SeriesGeometry, al
 }
 
 /** The distinct values of a mask file on the case grid, for the "values found" step. */
-export function maskFileValues(bytes: Uint8Array, geometry: SeriesGeometry, fileName: string): { values: ValueCount[]; unlisted: number } {
+export function maskFileValues(bytes: Uint8Array, geometry: Geometry, fileName: string): { values: ValueCount[]; unlisted: number } {
   return maskValueCounts(decodeMaskVoxels(bytes, geometry, fileName));
 }
 
@@ -101,13 +101,7 @@ export function requestedMapping(entries: ValueMappingEntries | undefined, table
 }
 
 /** One mask file's bytes to store (annotation.import); a refusal for unknown values ends with the table's labels. */
-export function mapMaskFile(
-  bytes: Uint8Array,
-  geometry: SeriesGeometry,
-  fileName: string,
-  table: LabelTable,
-  mapping: ValueMapping,
-): Uint8Array {
+export function mapMaskFile(bytes: Uint8Array, geometry: Geometry, fileName: string, table: LabelTable, mapping: ValueMapping): Uint8Array {
   try {
     return mapMask([{ fileName, bytes, mapping }], geometry, tableValues(table));
   } catch (err) {

@@ -19,17 +19,14 @@ import type { Worker } from 'node:worker_threads';
 import type { NativeJobStatus } from '../../../src-shared/api/nativeInferenceChannels';
 import type { Result } from '../../../src-shared/api/contract';
 import { inferenceProvenance, type ChannelSources, type LoadedModel } from '../../../src-shared/inference';
-import type { Direction, Vec3 } from '../../../src-shared/volume/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import { fail, ok } from '../apiResult';
 import { startWorker, type NativeWorkerEntry } from './startWorker';
 import type { NativeWorkerEvent, NativeWorkerRun } from './workerMessages';
 
-interface NativeRunInput {
+/** `direction` is the case's orientation: a MONAI-order model reorients to RAS by it. */
+interface NativeRunInput extends Pick<Geometry, 'dims' | 'spacingMm' | 'direction'> {
   readonly model: LoadedModel;
-  readonly dims: Vec3;
-  readonly spacingMm: Vec3;
-  /** The case's orientation: a MONAI-order model reorients to RAS by it. */
-  readonly direction: Direction;
   readonly sources: ChannelSources;
   readonly ttaFlipAxes?: readonly number[];
 }

@@ -6,16 +6,14 @@
  */
 import type { ChannelSources, ModelManifest, SegmentationResult } from '../../../src-shared/inference';
 import type { InferenceProgress } from '../../../src-shared/inference/pipeline';
-import type { Direction, Vec3 } from '../../../src-shared/volume/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 
-export interface NativeWorkerRun {
+/** The case's grid without its origin: the model sees voxels, and the direction only reorients them. */
+export interface NativeWorkerRun extends Pick<Geometry, 'dims' | 'spacingMm' | 'direction'> {
   readonly type: 'run';
   readonly manifest: ModelManifest;
   /** Member bytes, already checked against their sha256 by the main thread (loadModelFolder). */
   readonly members: readonly { readonly bytes: Uint8Array; readonly inputName: string; readonly outputName: string }[];
-  readonly dims: Vec3;
-  readonly spacingMm: Vec3;
-  readonly direction: Direction;
   readonly sources: ChannelSources;
   readonly ttaFlipAxes?: readonly number[];
   /** onnxruntime-node's intra-op threads. */

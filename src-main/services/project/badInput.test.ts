@@ -7,8 +7,7 @@ import path from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeNifti } from '../../../src-shared/nifti';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
-import type { VoxelArray } from '../../../src-shared/volume/types';
+import type { Geometry, VoxelArray } from '../../../src-shared/volume/types';
 import { ProjectError, type ProjectErrorCode } from './errors';
 import { GRID, labelmapWith, populated, VOXELS, type Populated } from './testSupport';
 
@@ -18,7 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => p.store.close());
 
-function nifti(geometry: SeriesGeometry, data: VoxelArray, volumeCount = 1): Uint8Array {
+function nifti(geometry: Geometry, data: VoxelArray, volumeCount = 1): Uint8Array {
   return gzipSync(writeNifti({ geometry, data, volumeCount }), { mtime: 0 });
 }
 
@@ -66,7 +65,7 @@ describe('mask import validation', () => {
   });
 
   it('refuses a mask with the wrong shape, naming both shapes', async () => {
-    const g: SeriesGeometry = { ...GRID, dims: [6, 5, 3] };
+    const g: Geometry = { ...GRID, dims: [6, 5, 3] };
     await expectRefused(
       importAs(nifti(g, new Uint8Array(6 * 5 * 3)), 'short.nii.gz'),
       'bad-geometry',
@@ -121,7 +120,7 @@ describe('mask import validation', () => {
   });
 
   it('stops inflating a file far larger than a mask on the case grid could be', async () => {
-    const huge: SeriesGeometry = { ...GRID, dims: [200, 200, 100] };
+    const huge: Geometry = { ...GRID, dims: [200, 200, 100] };
     await expectRefused(
       importAs(nifti(huge, new Uint8Array(200 * 200 * 100)), 'bomb.nii.gz'),
       'bad-geometry',

@@ -8,8 +8,8 @@
 import path from 'node:path';
 import { mayManageProject, needsAssignmentToAnnotate, seesAllRaters } from '../../../src-shared/project/blinding';
 import { SEQUENCE_KINDS, SEQUENCE_NAME_PATTERN, type SequenceKind } from '../../../src-shared/project/sequences';
-import type { CaseRecord, SequenceRecord, SeriesGeometry, SeriesRecord, Session } from '../../../src-shared/project/types';
-import type { Direction, Vec3 } from '../../../src-shared/volume/types';
+import type { CaseRecord, SequenceRecord, SeriesRecord, Session } from '../../../src-shared/project/types';
+import type { Direction, Geometry, Vec3 } from '../../../src-shared/volume/types';
 import { appendAudit } from './audit';
 import { enrolCase } from './enrolment';
 import { newId, nowIso, type StoreContext } from './context';
@@ -20,7 +20,7 @@ export interface NewSeries {
   label: string;
   path: string;
   bValue?: number | null;
-  geometry: SeriesGeometry;
+  geometry: Geometry;
 }
 
 export interface NewCase {
@@ -38,14 +38,14 @@ export interface NewSequence {
   kind: SequenceKind;
   path: string;
   volumes: { label: string; bValue: number | null }[];
-  geometry: SeriesGeometry;
+  geometry: Geometry;
 }
 
 function isVec(v: unknown, n: number): boolean {
   return Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 }
 
-function checkGeometry(g: SeriesGeometry, label: string): void {
+function checkGeometry(g: Geometry, label: string): void {
   const ok =
     isVec(g?.dims, 3) &&
     g.dims.every((d) => Number.isInteger(d) && d > 0) &&
@@ -165,11 +165,11 @@ function toSequence(r: Row): SequenceRecord {
 }
 
 /** The dims, spacing_mm, origin_lps and direction columns, in that order, as geometryOf reads them back. */
-function geometryColumns(g: SeriesGeometry): [string, string, string, string] {
+function geometryColumns(g: Geometry): [string, string, string, string] {
   return [JSON.stringify(g.dims), JSON.stringify(g.spacingMm), JSON.stringify(g.originLps), JSON.stringify(g.direction)];
 }
 
-function geometryOf(r: Row): SeriesGeometry {
+function geometryOf(r: Row): Geometry {
   return {
     dims: JSON.parse(text(r, 'dims')) as Vec3,
     spacingMm: JSON.parse(text(r, 'spacing_mm')) as Vec3,
@@ -316,7 +316,7 @@ export async function listCases(ctx: StoreContext, viewer: Session): Promise<Cas
 }
 
 /** The reference grid of a case (series 0), for mask validation and for encoding saves. No blinding: internal. */
-export async function referenceGeometry(ctx: StoreContext, caseId: string): Promise<SeriesGeometry> {
+export async function referenceGeometry(ctx: StoreContext, caseId: string): Promise<Geometry> {
   const r = await ctx.db.get('SELECT * FROM series WHERE case_id = ? AND ordinal = 0', [caseId]);
   if (!r) fail('not-found', `no case ${caseId}`);
   return toSeries(r).geometry;

@@ -20,7 +20,8 @@ import {
 } from '../../../src-shared/project/consensus';
 import { labelsEvaluated } from '../../../src-shared/project/labelTable';
 import type { UncertainAs } from '../../../src-shared/project/labels';
-import type { AnnotationVersion, SeriesGeometry, Session } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
+import type { AnnotationVersion, Session } from '../../../src-shared/project/types';
 import { sha256Hex } from './annotationFiles';
 import { getCase, referenceGeometry } from './cases';
 import type { StoreContext } from './context';
@@ -34,7 +35,7 @@ import { latestSubmittedByRater, readVersionFile, readVersionLabelmap } from './
 
 export interface CaseConsensus {
   caseId: string;
-  geometry: SeriesGeometry;
+  geometry: Geometry;
   /** Human raters taking part, and the version used for each, in the same order. */
   raterIds: string[];
   versionIds: string[];

@@ -18,7 +18,8 @@ import path from 'node:path';
 import { mayManageProject } from '../../../src-shared/project/blinding';
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
 import { countLabelled } from '../../../src-shared/project/labels';
-import type { SeriesGeometry, Session, VersionStatus } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
+import type { Session, VersionStatus } from '../../../src-shared/project/types';
 import { addCase, assign, getCase, isAssigned, type NewSeries } from './cases';
 import type { StoreContext } from './context';
 import { fail, ProjectError, type ProjectErrorCode } from './errors';
@@ -120,7 +121,7 @@ async function validate(ctx: StoreContext, viewer: Session, input: ImportBatchIn
     if (c.series.length === 0) problems.push(`case "${c.name}" has no image`);
     if (c.masks.length === 0) problems.push(`case "${c.name}" has no mask to import`);
     const existingCaseId = await caseIdByName(ctx, c.name);
-    let reference: SeriesGeometry | undefined = c.series[0]?.geometry;
+    let reference: Geometry | undefined = c.series[0]?.geometry;
     if (existingCaseId) {
       const existing = await getCase(ctx, viewer, existingCaseId);
       reference = existing.series[0].geometry;

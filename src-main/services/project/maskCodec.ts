@@ -8,8 +8,7 @@ import zlib from 'node:zlib';
 import { isGzip, readNifti, writeNifti, type NiftiImage } from '../../../src-shared/nifti';
 import { geometryMismatches } from '../../../src-shared/project/geometryMatch';
 import { findInvalidLabels, type LabelValueSet } from '../../../src-shared/project/labels';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
-import type { VoxelArray } from '../../../src-shared/volume/types';
+import type { Geometry, VoxelArray } from '../../../src-shared/volume/types';
 import { gunzipCapped, PastCapError } from '../gunzipCapped';
 import { fail } from './errors';
 
@@ -27,14 +26,14 @@ function gzipDeterministic(raw: Uint8Array): Uint8Array {
 }
 
 /** Uint8 labelmap → gzipped NIfTI-1. */
-export function encodeLabelmap(geometry: SeriesGeometry, labelmap: Uint8Array): Uint8Array {
+export function encodeLabelmap(geometry: Geometry, labelmap: Uint8Array): Uint8Array {
   return gzipDeterministic(
     writeNifti({ geometry, data: labelmap, description: 'Quorum labelmap 0 bg 1 lesion 2 uncertain' }, { gzip: false }),
   );
 }
 
 /** Float32 map (e.g. the soft consensus) → gzipped NIfTI-1, deterministic like encodeLabelmap. */
-export function encodeFloatMap(geometry: SeriesGeometry, data: Float32Array, description: string): Uint8Array {
+export function encodeFloatMap(geometry: Geometry, data: Float32Array, description: string): Uint8Array {
   return gzipDeterministic(writeNifti({ geometry, data, description, calMin: 0, calMax: 1 }, { gzip: false }));
 }
 
@@ -42,7 +41,7 @@ export function encodeFloatMap(geometry: SeriesGeometry, data: Float32Array, des
  * A model's quantised probabilities (uint8, p × 255, label-major; src-shared/inference/quantise.ts)
  * → gzipped NIfTI-1 with scl_slope 1/255, so readers get p in [0, 1]; intent 1001 (estimate).
  */
-export function encodeQuantisedProbability(geometry: SeriesGeometry, q: Uint8Array, volumeCount: number, description: string): Uint8Array {
+export function encodeQuantisedProbability(geometry: Geometry, q: Uint8Array, volumeCount: number, description: string): Uint8Array {
   return gzipDeterministic(
     writeNifti(
       { geometry, data: q, volumeCount, sclSlope: 1 / 255, sclInter: 0, description, calMin: 0, calMax: 1, intentCode: 1001 },
@@ -56,7 +55,7 @@ export function encodeQuantisedProbability(geometry: SeriesGeometry, q: Uint8Arr
  * mask on the expected grid is at most 8 bytes a voxel plus header and extensions, so a gzip bomb
  * or a wildly wrong file stops there instead of filling memory.
  */
-function inflateCapped(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): Uint8Array {
+function inflateCapped(bytes: Uint8Array, expected: Geometry, fileName: string): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   const cap = expected.dims[0] * expected.dims[1] * expected.dims[2] * 8 + (1 << 20);
   try {
@@ -72,7 +71,7 @@ function inflateCapped(bytes: Uint8Array, expected: SeriesGeometry, fileName: st
   }
 }
 
-function parse(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): NiftiImage {
+function parse(bytes: Uint8Array, expected: Geometry, fileName: string): NiftiImage {
   const raw = inflateCapped(bytes, expected, fileName);
   try {
     return readNifti(raw, { fileName });
@@ -85,7 +84,7 @@ function parse(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): N
  * A mask file's voxels as the file holds them, validated against the case grid but not yet against
  * any label values (an import maps them first: exchange/maskValues.ts).
  */
-export function decodeMaskVoxels(bytes: Uint8Array, expected: SeriesGeometry, fileName: string): VoxelArray {
+export function decodeMaskVoxels(bytes: Uint8Array, expected: Geometry, fileName: string): VoxelArray {
   const img = parse(bytes, expected, fileName);
   if (img.volumeCount !== 1) {
     fail(
@@ -107,7 +106,7 @@ export function decodeMaskVoxels(bytes: Uint8Array, expected: SeriesGeometry, fi
  * Validates mask bytes against the case grid and the values `allowed` (the project's label table);
  * returns the labelmap as Uint8. Throws before anything is written.
  */
-export function decodeMask(bytes: Uint8Array, expected: SeriesGeometry, fileName: string, allowed: LabelValueSet): Uint8Array {
+export function decodeMask(bytes: Uint8Array, expected: Geometry, fileName: string, allowed: LabelValueSet): Uint8Array {
   const data = decodeMaskVoxels(bytes, expected, fileName);
   refuseUnknownLabels(data, allowed, fileName);
   return data instanceof Uint8Array ? data : Uint8Array.from(data);

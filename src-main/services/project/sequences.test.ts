@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEQUENCE_KINDS } from '../../../src-shared/project/sequences';
-import type { SeriesGeometry } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import { caseImage } from '../study/studySources';
 import { DB_FILE, ProjectStore } from './ProjectStore';
 import { MIGRATIONS } from './schema';
@@ -14,8 +14,8 @@ import { Db, text } from './sqlite';
 import { APP_VERSION, GRID, insertPreSequenceCase, labelmapWith, populated, tempDir, type Populated } from './testSupport';
 
 /** The ADC of an ISLES'22-like case: the DWI's grid shifted by two voxels along i. */
-const ADC_GRID: SeriesGeometry = { ...GRID, originLps: [GRID.originLps[0] + 2 * GRID.spacingMm[0], GRID.originLps[1], GRID.originLps[2]] };
-const FLAIR_GRID: SeriesGeometry = {
+const ADC_GRID: Geometry = { ...GRID, originLps: [GRID.originLps[0] + 2 * GRID.spacingMm[0], GRID.originLps[1], GRID.originLps[2]] };
+const FLAIR_GRID: Geometry = {
   dims: [3, 3, 3],
   spacingMm: [1.5, 1.5, 5],
   originLps: [-12, 31, -3],

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { InferenceProvenance } from '../../../src-shared/inference/provenance';
-import type { CaseRecord, SeriesGeometry, Session } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
+import type { CaseRecord, Session } from '../../../src-shared/project/types';
 import { afterAll, beforeAll } from 'vitest';
 import { pgUnavailable, startPgCluster, type PgCluster } from './pgCluster.testSupport';
 import { ProjectStore } from './ProjectStore';
@@ -15,7 +16,7 @@ import type { Db } from './sqlite';
 export const APP_VERSION = '0.1.0-test';
 
 /** 6 × 5 × 4 voxels, anisotropic, off-origin: small enough to reason about voxel by voxel. */
-export const GRID: SeriesGeometry = {
+export const GRID: Geometry = {
   dims: [6, 5, 4],
   spacingMm: [0.75, 0.8, 2.5],
   originLps: [-12.5, 30.25, -4],
@@ -144,7 +145,7 @@ export function insertPreSequenceCase(
   name: string,
   path: string,
   volumes: { label: string; bValue: number | null }[],
-  grid: SeriesGeometry = GRID,
+  grid: Geometry = GRID,
 ): string {
   const caseId = `case_${name
     .replace(/[^a-z0-9]/gi, '')

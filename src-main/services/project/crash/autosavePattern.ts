@@ -2,10 +2,10 @@
  * The crash test's deterministic content: the k-th autosave (1-based) of the test rater is
  * `autosaveLabelmap(k)`, so after any crash every surviving version can be checked voxel for voxel.
  */
-import type { SeriesGeometry } from '../../../../src-shared/project/types';
+import type { Geometry } from '../../../../src-shared/volume/types';
 
 /** 48 × 48 × 24 voxels: big enough that one save (encode, gzip, fsync) takes a few ms, so kills land inside saves. */
-export const CRASH_GRID: SeriesGeometry = {
+export const CRASH_GRID: Geometry = {
   dims: [48, 48, 24],
   spacingMm: [0.9, 0.9, 3],
   originLps: [-21.6, -21.6, 0],
