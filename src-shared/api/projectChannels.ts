@@ -150,6 +150,20 @@ export const projectChannels = {
     request: z.object({ session, caseId: id, labelmapGzBase64, status: versionStatusSchema, parentVersionId: id.nullable().optional() }),
     result: annotationVersionSchema,
   },
+  /**
+   * Save on top of the editor's last acknowledged version by sending only the axial slices changed
+   * since (raw Uint8 voxels of slices `indices`, concatenated): the server writes them over the
+   * parent's labelmap and stores a whole version as annotation.save does. A stale parent is a conflict.
+   */
+  'quorum:annotation.saveSlices': {
+    request: z.object({
+      session,
+      parentVersionId: id,
+      status: versionStatusSchema,
+      slices: z.object({ indices: z.array(z.number().int().nonnegative()).min(1), bytes: z.instanceof(Uint8Array) }),
+    }),
+    result: annotationVersionSchema,
+  },
   /** Submit an existing draft unchanged. */
   'quorum:annotation.submitDraft': { request: z.object({ session, versionId: id }), result: annotationVersionSchema },
   /** The explicit, submitted "no lesion" answer. */
