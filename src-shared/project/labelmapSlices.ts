@@ -8,8 +8,8 @@
 
 /** The voxels of slices `indices` (strictly increasing k), concatenated in that order: raw Uint8, one byte per voxel. */
 export interface SlicePatch {
-  readonly indices: readonly number[];
-  readonly bytes: Uint8Array;
+  readonly indices: number[];
+  readonly bytes: Uint8Array<ArrayBuffer>;
 }
 
 type Dims = readonly [number, number, number];
