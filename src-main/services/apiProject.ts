@@ -166,10 +166,10 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
         return await store.saveLabelmap(s, { caseId, labelmap, status, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
       }),
 
-    'quorum:annotation.saveSlices': ({ session, parentVersionId, status, slices }) =>
+    'quorum:annotation.saveSlices': ({ session, caseId, parentVersionId, status, slices }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        return await store.saveLabelmapSlices(s, { parentVersionId, status, slices });
+        return await store.saveLabelmapSlices(s, { caseId, parentVersionId, status, slices });
       }),
 
     'quorum:annotation.submitDraft': ({ session, versionId }) =>

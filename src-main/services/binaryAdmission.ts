@@ -24,6 +24,8 @@ const FLOAT32 = 4;
 const BINARY_REQUESTS: Partial<Record<Channel, BytesPerVoxel>> = {
   // The Uint8 labelmap.
   'quorum:annotation.save': () => UINT8,
+  // Uint8 slices of the labelmap, each at most once: never more than the volume.
+  'quorum:annotation.saveSlices': () => UINT8,
   // The Uint8 mask and the Float32 probabilities of 1 or 2 volumes (inferenceChannels.ts).
   'quorum:inference.saveResult': ({ probabilityVolumes: n }) =>
     typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 2 ? UINT8 + FLOAT32 * n : null,

@@ -174,6 +174,7 @@ async function saveOwnNow(status: VersionStatus, reason: string): Promise<Annota
     sent.kind === 'slices'
       ? await api['quorum:annotation.saveSlices']({
           session: signedIn.token,
+          caseId: currentCase.caseId,
           parentVersionId: sent.parentVersionId,
           status,
           slices: sent.patch,

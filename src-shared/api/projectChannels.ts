@@ -30,6 +30,7 @@ import {
   sessionSchema,
   versionStatusSchema,
 } from '../project/schemas';
+import { bytesSchema } from './bytes';
 import { exchangeChannels } from './exchangeChannels';
 import { reviewChannels } from './reviewChannels';
 
@@ -158,9 +159,10 @@ export const projectChannels = {
   'quorum:annotation.saveSlices': {
     request: z.object({
       session,
+      caseId: id,
       parentVersionId: id,
       status: versionStatusSchema,
-      slices: z.object({ indices: z.array(z.number().int().nonnegative()).min(1), bytes: z.instanceof(Uint8Array) }),
+      slices: z.object({ indices: z.array(z.number().int().nonnegative()).min(1), bytes: bytesSchema }),
     }),
     result: annotationVersionSchema,
   },

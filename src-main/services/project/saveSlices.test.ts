@@ -40,7 +40,12 @@ describe.each(storeKinds())('%s store: saving slice diffs', (kind) => {
   it('stores exactly the version a whole save of the same labelmap stores, byte for byte', async () => {
     const p = await setUp();
     const diff = patch([2, 3], (k, v) => (k === 3 && v === 7 ? 1 : 0));
-    const viaSlices = await p.store.saveLabelmapSlices(p.alice, { parentVersionId: p.first.versionId, status: 'draft', slices: diff });
+    const viaSlices = await p.store.saveLabelmapSlices(p.alice, {
+      caseId: p.caseId,
+      parentVersionId: p.first.versionId,
+      status: 'draft',
+      slices: diff,
+    });
     // The expected labelmap, built voxel by voxel: slice 0 kept, slice 2 cleared, one voxel on slice 3.
     const expected = labelmapWith([1, 2, 3 * SLICE + 7]);
     expect(viaSlices.parentVersionId).toBe(p.first.versionId);
@@ -67,7 +72,12 @@ describe.each(storeKinds())('%s store: saving slice diffs', (kind) => {
     });
     const before = await p.store.listVersions(p.alice);
     await expect(
-      p.store.saveLabelmapSlices(p.alice, { parentVersionId: p.first.versionId, status: 'draft', slices: patch([1], () => 1) }),
+      p.store.saveLabelmapSlices(p.alice, {
+        caseId: p.caseId,
+        parentVersionId: p.first.versionId,
+        status: 'draft',
+        slices: patch([1], () => 1),
+      }),
     ).rejects.toMatchObject({ code: 'conflict' });
     expect(await p.store.listVersions(p.alice)).toEqual(before);
   });
@@ -85,7 +95,7 @@ describe.each(storeKinds())('%s store: saving slice diffs', (kind) => {
       [{ indices: [], bytes: new Uint8Array(0) }, /no slice/],
     ];
     for (const [slices, why] of refused) {
-      const attempt = p.store.saveLabelmapSlices(p.alice, { parentVersionId, status: 'draft', slices });
+      const attempt = p.store.saveLabelmapSlices(p.alice, { caseId: p.caseId, parentVersionId, status: 'draft', slices });
       await expect(attempt).rejects.toMatchObject({ code: 'bad-geometry', message: expect.stringMatching(why) });
     }
     expect((await p.store.listVersions(p.alice)).map((v) => v.versionId)).toEqual([parentVersionId]);
@@ -95,12 +105,19 @@ describe.each(storeKinds())('%s store: saving slice diffs', (kind) => {
     const p = await setUp();
     const parentVersionId = p.first.versionId;
     await expect(
-      p.store.saveLabelmapSlices(p.alice, { parentVersionId, status: 'draft', slices: patch([1], (_k, v) => (v === 0 ? 200 : 0)) }),
+      p.store.saveLabelmapSlices(p.alice, {
+        caseId: p.caseId,
+        parentVersionId,
+        status: 'draft',
+        slices: patch([1], (_k, v) => (v === 0 ? 200 : 0)),
+      }),
     ).rejects.toMatchObject({ code: 'bad-labels' });
     // Clearing every slice that holds a voxel leaves nothing drawn: a draft may be empty, a submission not.
     const clear = patch([0, 2], () => 0);
-    await expect(p.store.saveLabelmapSlices(p.alice, { parentVersionId, status: 'submitted', slices: clear })).rejects.toThrow(/no lesion/);
-    const empty = await p.store.saveLabelmapSlices(p.alice, { parentVersionId, status: 'draft', slices: clear });
+    await expect(
+      p.store.saveLabelmapSlices(p.alice, { caseId: p.caseId, parentVersionId, status: 'submitted', slices: clear }),
+    ).rejects.toThrow(/no lesion/);
+    const empty = await p.store.saveLabelmapSlices(p.alice, { caseId: p.caseId, parentVersionId, status: 'draft', slices: clear });
     expect(await p.store.readVersionLabelmap(p.alice, empty.versionId)).toEqual(new Uint8Array(VOXELS));
   });
 
@@ -109,7 +126,7 @@ describe.each(storeKinds())('%s store: saving slice diffs', (kind) => {
     const slices = patch([1], () => 1);
     const messageFor = async (session: typeof p.bob, parentVersionId: string) => {
       try {
-        await p.store.saveLabelmapSlices(session, { parentVersionId, status: 'draft', slices });
+        await p.store.saveLabelmapSlices(session, { caseId: p.caseId, parentVersionId, status: 'draft', slices });
       } catch (err) {
         return { code: (err as { code?: string }).code, message: (err as Error).message.replace(parentVersionId, '<id>') };
       }

@@ -239,6 +239,7 @@ export async function saveLabelmap(ctx: StoreContext, viewer: Session, input: Sa
 }
 
 export interface SaveSlicesInput {
+  caseId: string;
   /** The version the edits started from: the rater's own, and their newest (else a conflict, as any save). */
   parentVersionId: string;
   status: VersionStatus;
@@ -258,6 +259,7 @@ export async function saveLabelmapSlices(ctx: StoreContext, viewer: Session, inp
   // patch cannot be used to learn whether someone else's version exists, nor to start from its voxels.
   const parent = await versionById(ctx, input.parentVersionId);
   if (!parent || parent.raterId !== viewer.raterId) fail('not-found', `no version ${input.parentVersionId} for this rater`);
+  if (parent.caseId !== input.caseId) fail('bad-request', `parent version ${parent.versionId} is not a version of this rater on this case`);
   await checkWriter(ctx, viewer, parent.caseId, undefined);
   const geometry = await referenceGeometry(ctx, parent.caseId);
   const problem = slicePatchProblem(geometry.dims, input.slices);
