@@ -31,14 +31,12 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const post = (channel: string, body: unknown): Promise<RawResponse> => {
-  const frame = encodeFrame(body);
-  return rawRequest(server.port, `/api/${channel}`, {
+const post = (channel: string, body: unknown): Promise<RawResponse> =>
+  rawRequest(server.port, `/api/${channel}`, {
     method: 'POST',
     headers: { 'X-Quorum-Token': TOKEN, 'Content-Type': FRAME_CONTENT_TYPE },
-    body: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength),
+    body: encodeFrame(body),
   });
-};
 const postJson = (channel: string, body: unknown): Promise<RawResponse> =>
   rawRequest(server.port, `/api/${channel}`, {
     method: 'POST',
