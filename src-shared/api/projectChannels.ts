@@ -9,7 +9,8 @@
  * receive does not depend on the handler.
  *
  * Labelmaps travel as gzip (CompressionStream in the renderer) in base64, so one JSON table serves
- * IPC and HTTP; a sparse 512×512×300 mask is about 130 KB on the wire.
+ * IPC and HTTP; a sparse 512×512×300 mask is about 130 KB on the wire. annotation.saveSlices
+ * carries only the changed axial slices, as raw bytes (bytesSchema: a binary frame on HTTP).
  *
  * Environment-free.
  */
