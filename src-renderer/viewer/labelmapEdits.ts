@@ -9,7 +9,7 @@
 import { utilities as csUtils, type Types } from '@cornerstonejs/core';
 import { diffLabelmaps, type LabelmapDiff } from '../../src-shared/project/labelmapDiff';
 import { slicesOfVoxels } from '../../src-shared/project/labelmapSlices';
-import { labelmapGrid, readLabelmap, setLabelmapVoxels } from './labelmapLayers';
+import { labelmapGrid, readLabelmap, reportModifiedSlices, setLabelmapVoxels } from './labelmapLayers';
 
 const { DefaultHistoryMemo } = csUtils.HistoryMemo;
 
@@ -33,11 +33,15 @@ export function editLabelmap(segmentationId: string, edit: (voxels: Uint8Array) 
 
 /**
  * Records an edit someone else already wrote (Cornerstone's flood fill writes straight into the
- * voxels and keeps no history): `before` is the copy taken just before it ran.
+ * voxels and keeps no history): `before` is the copy taken just before it ran. The slices the diff
+ * found are reported again, so what autosave sends never rests on the tool's own count of them.
  */
 export function recordLabelmapEdit(segmentationId: string, before: Uint8Array): number {
   const diff = diffLabelmaps(before, readLabelmap(segmentationId));
-  if (diff.indices.length > 0) pushDiff(segmentationId, diff, slicesOfVoxels(diff.indices, labelmapGrid(segmentationId).dims));
+  if (diff.indices.length === 0) return 0;
+  const slices = slicesOfVoxels(diff.indices, labelmapGrid(segmentationId).dims);
+  pushDiff(segmentationId, diff, slices);
+  reportModifiedSlices(segmentationId, slices);
   return diff.indices.length;
 }
 

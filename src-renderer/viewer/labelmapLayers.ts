@@ -132,6 +132,11 @@ export function writeLabelmap(segmentationId: string, data: Uint8Array): void {
 export function setLabelmapVoxels(segmentationId: string, indices: Uint32Array, values: Uint8Array, slices: number[]): void {
   const voxels = voxelManagerOf(labelmapVolume(segmentationId), segmentationId);
   for (let m = 0; m < indices.length; m++) voxels.setAtIndex(indices[m], values[m]);
+  reportModifiedSlices(segmentationId, slices);
+}
+
+/** Tells the layer's listeners (and renderer) that `slices` changed. */
+export function reportModifiedSlices(segmentationId: string, slices: number[]): void {
   segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId, slices);
 }
 
