@@ -237,6 +237,18 @@ test('an edit of the signed-in rater reaches the metrics without a reload', asyn
   console.log(`edit → metrics: ${elapsed} ms (${await page.getByTestId('metrics-status').innerText()})`);
   // The admin is compared like any rater: a pair with each of the three raters.
   await expect(page.getByTestId('matrix-cell')).toHaveCount(4 * 5);
+
+  // A second stroke reaches the worker as the slices it changed (patchRater, after the first
+  // edit's whole labelmap): the volume grows, with no error (equality with a full evaluation is
+  // metricsWorkerCore.test.ts's).
+  await panelReady();
+  const first = Number(await row.getAttribute('data-value'));
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.6);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.6, { steps: 12 });
+  await page.mouse.up();
+  await expect.poll(async () => Number(await row.getAttribute('data-value'))).toBeGreaterThan(first);
+  await panelReady();
 });
 
 test('an annotator gets no metrics panel', async () => {

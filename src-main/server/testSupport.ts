@@ -25,7 +25,7 @@ export interface RawResponse {
 export function rawRequest(
   port: number,
   rawPath: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; localAddress?: string } = {},
   ca?: Buffer,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {

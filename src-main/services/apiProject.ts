@@ -166,6 +166,12 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
         return await store.saveLabelmap(s, { caseId, labelmap, status, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
       }),
 
+    'quorum:annotation.saveSlices': ({ session, caseId, parentVersionId, status, slices }) =>
+      guarded(async () => {
+        const { store, s } = await signedIn(session);
+        return await store.saveLabelmapSlices(s, { caseId, parentVersionId, status, slices });
+      }),
+
     'quorum:annotation.submitDraft': ({ session, versionId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);

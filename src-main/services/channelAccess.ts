@@ -64,6 +64,7 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, ChannelAccess>> = {
   'quorum:annotation.list': EVERY_ROLE,
   'quorum:annotation.read': EVERY_ROLE,
   'quorum:annotation.save': EVERY_ROLE,
+  'quorum:annotation.saveSlices': EVERY_ROLE,
   'quorum:annotation.submitDraft': EVERY_ROLE,
   'quorum:annotation.noLesion': EVERY_ROLE,
   'quorum:review.comments': EVERY_ROLE,

@@ -36,7 +36,7 @@ function useAnnotationSync(): void {
     // Time on task and the open case's review notes (worklistTime.ts).
     const offTime = installTimeOnTask();
     const offShown = onVolumeShown(() => handleVolumeShown());
-    const offEdited = onOwnLabelmapEdited(() => markEdited());
+    const offEdited = onOwnLabelmapEdited((slices) => markEdited(slices));
     // Picking a navigation tool (C, W, P, Z) puts the brush away, also when it is the tool chosen
     // before the brush: an effect on primaryTool missed that case, and the brush kept the button.
     const offPrimary = appStore.on('primaryToolChosen', () => {

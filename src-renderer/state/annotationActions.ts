@@ -6,17 +6,27 @@
  */
 import { raterCaseStatus } from '../../src-shared/project/annotationStatus';
 import { countLabelled } from '../../src-shared/project/labels';
+import type { SlicePatch } from '../../src-shared/project/labelmapSlices';
 import { isSeriesAt } from '../../src-shared/project/seriesPath';
 import type { AnnotationVersion, CaseRecord, VersionStatus } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { decodeLabelmap, encodeLabelmap } from '../api/labelmapWire';
 import { clampBrushRadius, redoEdit, undoEdit, type EditTool } from '../viewer/annotationTools';
-import { clearAnnotationLayers, interpolateOwnLabelmap, ownLabelmap, rebindLayers, showOwnLabelmap } from '../viewer/annotationSession';
+import {
+  clearAnnotationLayers,
+  interpolateOwnLabelmap,
+  ownLabelmap,
+  ownLabelmapSlices,
+  rebindLayers,
+  showOwnLabelmap,
+  type EditedSlices,
+} from '../viewer/annotationSession';
 import { setThresholdTolerance, THRESHOLD_TOLERANCE } from '../viewer/editToolClasses';
 import { shownCaseVolume } from '../viewer/viewerSession';
 import { appStore } from './appState';
 import { annotationStore, NOT_STARTED, tell, updateAnnotation } from './annotationState';
 import { loadReviewLayers } from './reviewActions';
+import { UnsavedSlices, type Pending } from './unsavedSlices';
 import { noteSubmitted } from './worklistTime';
 
 /** Autosave runs this long after the first unsaved edit. */
@@ -26,6 +36,8 @@ let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 let editSerial = 0;
 let pendingSave: Promise<unknown> = Promise.resolve();
 let syncSerial = 0;
+/** The slices edited since the last acknowledged version: what the next save sends. */
+const unsaved = new UnsavedSlices();
 
 function voxelCount(record: CaseRecord): number {
   const [x, y, z] = record.series[0].geometry.dims;
@@ -98,6 +110,7 @@ async function loadOwn(record: CaseRecord, token: string, current: () => boolean
   }
   if (!current()) return;
   showOwnLabelmap(data, annotationStore.getState().labels);
+  unsaved.loaded(data, record.series[0].geometry.dims);
   editSerial = 0;
   updateAnnotation((s) => ({
     own: {
@@ -119,8 +132,9 @@ export function handleVolumeShown(): void {
   if (!rebindLayers()) void syncAnnotationCase();
 }
 
-/** The user changed the own labelmap (brush, eraser, undo, redo). */
-export function markEdited(): void {
+/** The user changed the own labelmap (brush, eraser, undo, redo) on `slices`. */
+export function markEdited(slices: EditedSlices): void {
+  unsaved.edited(slices);
   editSerial++;
   const { own } = annotationStore.getState();
   if (!own.dirty) updateAnnotation({ own: { ...own, dirty: true } });
@@ -143,21 +157,38 @@ function saveOwn(status: VersionStatus, reason: string): Promise<AnnotationVersi
 
 async function saveOwnNow(status: VersionStatus, reason: string): Promise<AnnotationVersion | null> {
   const { signedIn, currentCase, own, mode } = annotationStore.getState();
-  const data = ownLabelmap();
-  if (!signedIn || !currentCase || mode !== 'annotate' || !data) return null;
+  if (!signedIn || !currentCase || mode !== 'annotate') return null;
   if (autosaveTimer) clearTimeout(autosaveTimer);
   autosaveTimer = null;
+  // What to send is read now, in one go: edits made while the request is on its way are the next save's.
+  const taken = unsaved.take();
+  const sent = readWhatToSend(taken, own.versionId);
+  if (!sent) {
+    unsaved.giveBack(taken);
+    return null;
+  }
   const serialAtStart = editSerial;
   updateAnnotation({ own: { ...own, saving: true } });
-  const r = await getApi()['quorum:annotation.save']({
-    session: signedIn.token,
-    caseId: currentCase.caseId,
-    labelmapGzBase64: await encodeLabelmap(data),
-    status,
-    parentVersionId: own.versionId,
-  });
+  const api = getApi();
+  const r =
+    sent.kind === 'slices'
+      ? await api['quorum:annotation.saveSlices']({
+          session: signedIn.token,
+          caseId: currentCase.caseId,
+          parentVersionId: sent.parentVersionId,
+          status,
+          slices: sent.patch,
+        })
+      : await api['quorum:annotation.save']({
+          session: signedIn.token,
+          caseId: currentCase.caseId,
+          labelmapGzBase64: await encodeLabelmap(sent.labelmap),
+          status,
+          parentVersionId: own.versionId,
+        });
   const latest = annotationStore.getState().own;
   if (!r.ok) {
+    unsaved.giveBack(taken);
     // A stale parent: keep the edits on screen and ask (AnnotatePanel) instead of saving over the newer version.
     updateAnnotation({ own: { ...latest, saving: false, conflict: r.error.code === 'conflict' ? status : latest.conflict } });
     tell(`Not saved: ${r.error.message}`, true);
@@ -171,7 +202,7 @@ async function saveOwnNow(status: VersionStatus, reason: string): Promise<Annota
       dirty: stillDirty,
       saving: false,
       savedAt: r.value.createdAt,
-      voxels: lesionVoxels(data),
+      voxels: unsaved.saved(sent),
       conflict: null,
     },
     message: {
@@ -181,6 +212,22 @@ async function saveOwnNow(status: VersionStatus, reason: string): Promise<Annota
   });
   if (status === 'submitted') noteSubmitted();
   return r.value;
+}
+
+/**
+ * The changed slices when they are known and there is a version to put them on (the server keeps
+ * the rest of the parent), else the whole labelmap; null without an own layer.
+ */
+function readWhatToSend(
+  taken: Pending,
+  parentVersionId: string | null,
+): { kind: 'whole'; labelmap: Uint8Array } | { kind: 'slices'; patch: SlicePatch; parentVersionId: string } | null {
+  if (taken.kind === 'slices' && taken.slices.size > 0 && parentVersionId !== null) {
+    const patch = ownLabelmapSlices([...taken.slices].sort((a, b) => a - b));
+    return patch && { kind: 'slices', patch, parentVersionId };
+  }
+  const labelmap = ownLabelmap();
+  return labelmap && { kind: 'whole', labelmap };
 }
 
 /** Saves a draft if there are unsaved edits (autosave, and before switching case, mode or rater). */
@@ -205,6 +252,8 @@ export async function keepMyEdits(): Promise<void> {
   });
   if (!listed.ok) return tell(listed.error.message, true);
   const newest = listed.value[listed.value.length - 1] ?? null;
+  // The edits are relative to the version this window started from, not to the newer one.
+  unsaved.wholeNext();
   updateAnnotation({ own: { ...own, versionId: newest?.versionId ?? null, conflict: null } });
   await saveOwn(own.conflict, 'manual');
 }

@@ -1,8 +1,10 @@
 /**
  * The per-case metrics panel's actions: load the open project case's sources (evaluation.caseSources,
  * reviewers and admins only), evaluate them in the metrics worker, re-evaluate when a setting
- * changes, fold the signed-in rater's live edits in (debounced, one `updateRater` so only the
- * comparisons touching that rater are recomputed), and centre the viewports on a lesion.
+ * changes, fold the signed-in rater's live edits in (debounced; the whole labelmap once with
+ * `updateRater`, then only the axial slices each edit changed with `patchRater`, so only the
+ * comparisons touching that rater are recomputed and a brush stroke sends a few slices to the
+ * worker, not the volume), and centre the viewports on a lesion.
  *
  * Replies to anything but the newest request are dropped, so a slow result never overwrites a newer one.
  */
@@ -12,7 +14,7 @@ import type { EvaluationOptions, RaterSource } from '../../src-shared/evaluation
 import { transferablesOf, type MetricsWorkerRequest, type MetricsWorkerTasks } from '../../src-shared/evaluation/workerProtocol';
 import type { Vec3 } from '../../src-shared/volume/types';
 import { getVolumeViewport, MPR_VIEWS } from '../viewer/mprViewer';
-import { ownLabelmap } from '../viewer/annotationSession';
+import { ownLabelmap, ownLabelmapSlices, type EditedSlices } from '../viewer/annotationSession';
 import { shownCaseVolume } from '../viewer/viewerSession';
 import { createTaskWorker } from '../workers/taskWorker';
 import { annotationStore } from './annotationState';
@@ -28,6 +30,12 @@ let latest = '';
 /** The case the worker holds, and the live-edit counter of the signed-in rater. */
 let loadedCase: string | null = null;
 let liveEdits = 0;
+/**
+ * Whether the worker holds the rater's live labelmap (sent whole once), so edits since can go as
+ * slices; and the slices edited since it was last sent ('unknown': an edit that named none).
+ */
+let workerHasLive = false;
+let liveSlices: Set<number> | 'unknown' = new Set();
 let editTimer: ReturnType<typeof setTimeout> | null = null;
 let loadSerial = 0;
 
@@ -40,7 +48,10 @@ const tasks = createTaskWorker<MetricsWorkerTasks>(
     failure: (id, message) => ({ type: 'result', id, ok: false, error: `The metrics worker failed: ${message}` }),
   },
   // A fresh worker holds no case: the next request that is not an `evaluate` would find none.
-  () => (loadedCase = null),
+  () => {
+    loadedCase = null;
+    workerHasLive = false;
+  },
 );
 
 function optionsOf(s: EvaluationSettings): EvaluationOptions {
@@ -61,6 +72,8 @@ function send(body: RequestBody): void {
   const req = { ...body, id: latest, options: optionsOf(evaluationStore.getState().settings) } as MetricsWorkerRequest;
   updateEvaluation({ status: 'computing' });
   void tasks.run(req.type, req.id, req, { transfer: transferablesOf(req) }).then((reply) => {
+    // A refused request left the worker's copy as it was: the next live edit sends the labelmap whole.
+    if (!reply.ok) workerHasLive = false;
     if (reply.id !== latest) return;
     if (reply.ok) updateEvaluation((s) => ({ status: 'ready', result: reply.value, error: null, runs: s.runs + 1 }));
     else updateEvaluation({ status: 'error', error: reply.error });
@@ -94,6 +107,8 @@ export async function refreshEvaluation(): Promise<void> {
     const live = liveEdits > 0 && loadedCase === c.caseId ? ownLabelmap() : null;
     const raters = live ? withLive(loaded.input.raters, c.raterId, live) : loaded.input.raters;
     loadedCase = c.caseId;
+    workerHasLive = live !== null;
+    liveSlices = new Set();
     if (!live) liveEdits = 0;
     updateEvaluation({ notes });
     send({ type: 'evaluate', caseId: c.caseId, input: { ...loaded.input, raters } });
@@ -139,23 +154,31 @@ export function setMetricsPanelExpanded(expanded: boolean): void {
   updateEvaluation({ expanded });
 }
 
-/** The signed-in rater edited their own labelmap: recompute with it, debounced. */
-export function noteOwnEdit(): void {
+/** The signed-in rater edited their own labelmap on `slices`: recompute with it, debounced. */
+export function noteOwnEdit(slices: EditedSlices): void {
   const c = evaluableCase();
   if (!c || loadedCase !== c.caseId) return;
+  liveSlices = slices === 'unknown' || liveSlices === 'unknown' ? 'unknown' : new Set([...liveSlices, ...slices]);
   if (editTimer) clearTimeout(editTimer);
   updateEvaluation({ status: 'computing' });
   editTimer = setTimeout(() => {
     editTimer = null;
     const now = evaluableCase();
-    const data = ownLabelmap();
-    if (!now || now.caseId !== loadedCase || !data) return;
+    if (!now || now.caseId !== loadedCase) return;
+    const edited = liveSlices;
+    liveSlices = new Set();
     liveEdits++;
-    send({
-      type: 'updateRater',
-      caseId: now.caseId,
-      rater: { id: now.raterId, name: `${raterName(now.raterId)} (editing)`, labelmap: data, key: `live-${liveEdits}` },
-    });
+    const name = `${raterName(now.raterId)} (editing)`;
+    const key = `live-${liveEdits}`;
+    const patch = workerHasLive && edited !== 'unknown' && edited.size > 0 ? ownLabelmapSlices([...edited].sort((a, b) => a - b)) : null;
+    if (patch) {
+      send({ type: 'patchRater', caseId: now.caseId, raterId: now.raterId, name, key, slices: patch });
+      return;
+    }
+    const data = ownLabelmap();
+    if (!data) return;
+    workerHasLive = true;
+    send({ type: 'updateRater', caseId: now.caseId, rater: { id: now.raterId, name, labelmap: data, key } });
   }, EDIT_DEBOUNCE_MS);
 }
 

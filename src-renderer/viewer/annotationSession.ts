@@ -12,6 +12,7 @@ import type { PrimaryTool } from '../state/appState';
 import { fillPolygon } from '../../src-shared/project/polygonFill';
 import { interpolateSlices, type InterpolationResult } from '../../src-shared/project/interpolate';
 import type { LabelTable } from '../../src-shared/project/labelTable';
+import type { SlicePatch } from '../../src-shared/project/labelmapSlices';
 import {
   activateEditTool,
   CONTOUR_TOOL_NAME,
@@ -31,6 +32,7 @@ import {
   hasLabelmapLayer,
   labelmapGrid,
   readLabelmap,
+  readLabelmapSlices,
   removeAllLabelmapLayers,
   setActiveLayer,
   setLayerStyle,
@@ -147,15 +149,27 @@ export function ownLabelmap(): Uint8Array | null {
   return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmap(OWN_SEGMENTATION) : null;
 }
 
+/** A copy of the own labelmap's axial slices `indices` (sorted, distinct); null without the layer. */
+export function ownLabelmapSlices(indices: number[]): SlicePatch | null {
+  return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmapSlices(OWN_SEGMENTATION, indices) : null;
+}
+
 /**
- * Calls `listener` whenever the user's edits (brush, eraser, undo, redo) change the own labelmap.
- * Every edit follows a pointer press or a key; the data-modified events Cornerstone fires when it
- * mounts the layer (no input since) are not edits.
+ * The axial slices an edit changed, as Cornerstone's SEGMENTATION_DATA_MODIFIED event names them
+ * (`modifiedSlicesToUse`, k indices: its brushes, scissors, fill and history memos, and Quorum's own
+ * edits through labelmapEdits.ts), or `unknown` where an event names none.
  */
-export function onOwnLabelmapEdited(listener: () => void): () => void {
+export type EditedSlices = readonly number[] | 'unknown';
+
+/**
+ * Calls `listener` whenever the user's edits (brush, eraser, undo, redo) change the own labelmap,
+ * with the slices they changed. Every edit follows a pointer press or a key; the data-modified
+ * events Cornerstone fires when it mounts the layer (no input since) are not edits.
+ */
+export function onOwnLabelmapEdited(listener: (slices: EditedSlices) => void): () => void {
   const handler = (evt: Event) => {
-    const detail = (evt as CustomEvent<{ segmentationId?: string }>).detail;
-    if (inputSinceMount && detail?.segmentationId === OWN_SEGMENTATION) listener();
+    const detail = (evt as CustomEvent<{ segmentationId?: string; modifiedSlicesToUse?: number[] }>).detail;
+    if (inputSinceMount && detail?.segmentationId === OWN_SEGMENTATION) listener(detail.modifiedSlicesToUse ?? 'unknown');
   };
   const onInput = () => {
     inputSinceMount = true;

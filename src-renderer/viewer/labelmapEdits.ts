@@ -2,19 +2,22 @@
  * Edits Quorum makes to a labelmap layer itself (flood fill, freehand contour, interpolation),
  * recorded in the same history as Cornerstone's brush strokes (DefaultHistoryMemo), so Ctrl+Z
  * undoes them in order with the rest. Each step keeps only the changed voxels
- * (src-shared/project/labelmapDiff.ts), never copies of the volume.
+ * (src-shared/project/labelmapDiff.ts) and the axial slices they lie on; doing, undoing and redoing
+ * it writes those voxels alone and reports those slices (as Cornerstone's brush memos do), so
+ * autosave and live metrics never need the whole volume to learn what an edit changed.
  */
 import { utilities as csUtils, type Types } from '@cornerstonejs/core';
-import { applyDiff, diffLabelmaps, type LabelmapDiff } from '../../src-shared/project/labelmapDiff';
-import { readLabelmap, writeLabelmap } from './labelmapLayers';
+import { diffLabelmaps, type LabelmapDiff } from '../../src-shared/project/labelmapDiff';
+import { slicesOfVoxels } from '../../src-shared/project/labelmapSlices';
+import { labelmapGrid, readLabelmap, reportModifiedSlices, setLabelmapVoxels } from './labelmapLayers';
 
 const { DefaultHistoryMemo } = csUtils.HistoryMemo;
 
 let serial = 0;
 
 /**
- * Runs `edit` on a copy of the layer's voxels, writes the result and pushes one undo step.
- * Returns the number of voxels that changed (0: nothing written, nothing recorded).
+ * Runs `edit` on a copy of the layer's voxels, writes the voxels it changed and pushes one undo
+ * step. Returns the number of voxels that changed (0: nothing written, nothing recorded).
  */
 export function editLabelmap(segmentationId: string, edit: (voxels: Uint8Array) => void): number {
   const before = readLabelmap(segmentationId);
@@ -22,30 +25,31 @@ export function editLabelmap(segmentationId: string, edit: (voxels: Uint8Array) 
   edit(after);
   const diff = diffLabelmaps(before, after);
   if (diff.indices.length === 0) return 0;
-  writeLabelmap(segmentationId, after);
-  pushDiff(segmentationId, diff);
+  const slices = slicesOfVoxels(diff.indices, labelmapGrid(segmentationId).dims);
+  setLabelmapVoxels(segmentationId, diff.indices, diff.after, slices);
+  pushDiff(segmentationId, diff, slices);
   return diff.indices.length;
 }
 
 /**
  * Records an edit someone else already wrote (Cornerstone's flood fill writes straight into the
- * voxels and keeps no history): `before` is the copy taken just before it ran.
+ * voxels and keeps no history): `before` is the copy taken just before it ran. The slices the diff
+ * found are reported again, so what autosave sends never rests on the tool's own count of them.
  */
 export function recordLabelmapEdit(segmentationId: string, before: Uint8Array): number {
   const diff = diffLabelmaps(before, readLabelmap(segmentationId));
-  if (diff.indices.length > 0) pushDiff(segmentationId, diff);
+  if (diff.indices.length === 0) return 0;
+  const slices = slicesOfVoxels(diff.indices, labelmapGrid(segmentationId).dims);
+  pushDiff(segmentationId, diff, slices);
+  reportModifiedSlices(segmentationId, slices);
   return diff.indices.length;
 }
 
-function pushDiff(segmentationId: string, diff: LabelmapDiff): void {
+function pushDiff(segmentationId: string, diff: LabelmapDiff, slices: number[]): void {
   const memo: Types.Memo = {
     id: `quorum-edit-${++serial}`,
     operationType: 'labelmap',
-    restoreMemo: (undo?: boolean) => {
-      const now = readLabelmap(segmentationId);
-      applyDiff(now, diff, undo ? 'undo' : 'redo');
-      writeLabelmap(segmentationId, now);
-    },
+    restoreMemo: (undo?: boolean) => setLabelmapVoxels(segmentationId, diff.indices, undo ? diff.before : diff.after, slices),
   };
   DefaultHistoryMemo.push(memo);
 }

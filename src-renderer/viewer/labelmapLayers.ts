@@ -11,6 +11,7 @@ import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
 import { Enums as ToolEnums, segmentation } from '@cornerstonejs/tools';
 import { MPR_VIEWS, type MprViewer } from './mprViewer';
 import type { Rgba } from './raterColors';
+import type { SlicePatch } from '../../src-shared/project/labelmapSlices';
 
 const LABELMAP = ToolEnums.SegmentationRepresentations.Labelmap;
 
@@ -122,6 +123,34 @@ export function readLabelmap(segmentationId: string): Uint8Array {
 export function writeLabelmap(segmentationId: string, data: Uint8Array): void {
   voxelManagerOf(labelmapVolume(segmentationId), segmentationId).setCompleteScalarDataArray?.(data);
   segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
+}
+
+/**
+ * Sets the voxels at flat `indices` to `values` and redraws, naming the slices they lie on (as
+ * Cornerstone's own tools do), so listeners see which slices changed without comparing volumes.
+ */
+export function setLabelmapVoxels(segmentationId: string, indices: Uint32Array, values: Uint8Array, slices: number[]): void {
+  const voxels = voxelManagerOf(labelmapVolume(segmentationId), segmentationId);
+  for (let m = 0; m < indices.length; m++) voxels.setAtIndex(indices[m], values[m]);
+  reportModifiedSlices(segmentationId, slices);
+}
+
+/** Tells the layer's listeners (and renderer) that `slices` changed. */
+export function reportModifiedSlices(segmentationId: string, slices: number[]): void {
+  segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId, slices);
+}
+
+/** A copy of the layer's axial slices `indices` (sorted, distinct), read from the slice images the volume is made of. */
+export function readLabelmapSlices(segmentationId: string, indices: number[]): SlicePatch {
+  const volume = labelmapVolume(segmentationId);
+  const size = volume.dimensions[0] * volume.dimensions[1];
+  const bytes = new Uint8Array(indices.length * size);
+  indices.forEach((k, n) => {
+    const slice = cache.getImage(volume.imageIds[k])?.voxelManager?.getScalarData();
+    if (!slice || slice.length !== size) throw new Error(`Labelmap ${segmentationId} has no slice ${k}.`);
+    bytes.set(slice, n * size);
+  });
+  return { indices, bytes };
 }
 
 export function setLayerVisible(viewer: MprViewer, segmentationId: string, visible: boolean): void {

@@ -9,7 +9,8 @@
  * receive does not depend on the handler.
  *
  * Labelmaps travel as gzip (CompressionStream in the renderer) in base64, so one JSON table serves
- * IPC and HTTP; a sparse 512×512×300 mask is about 130 KB on the wire.
+ * IPC and HTTP; a sparse 512×512×300 mask is about 130 KB on the wire. annotation.saveSlices
+ * carries only the changed axial slices, as raw bytes (bytesSchema: a binary frame on HTTP).
  *
  * Environment-free.
  */
@@ -30,6 +31,7 @@ import {
   sessionSchema,
   versionStatusSchema,
 } from '../project/schemas';
+import { bytesSchema } from './bytes';
 import { exchangeChannels } from './exchangeChannels';
 import { reviewChannels } from './reviewChannels';
 
@@ -148,6 +150,21 @@ export const projectChannels = {
   /** Save the editor's labelmap as a new version (every save is a new version; nothing is overwritten). */
   'quorum:annotation.save': {
     request: z.object({ session, caseId: id, labelmapGzBase64, status: versionStatusSchema, parentVersionId: id.nullable().optional() }),
+    result: annotationVersionSchema,
+  },
+  /**
+   * Save on top of the editor's last acknowledged version by sending only the axial slices changed
+   * since (raw Uint8 voxels of slices `indices`, concatenated): the server writes them over the
+   * parent's labelmap and stores a whole version as annotation.save does. A stale parent is a conflict.
+   */
+  'quorum:annotation.saveSlices': {
+    request: z.object({
+      session,
+      caseId: id,
+      parentVersionId: id,
+      status: versionStatusSchema,
+      slices: z.object({ indices: z.array(z.number().int().nonnegative()).min(1), bytes: bytesSchema }),
+    }),
     result: annotationVersionSchema,
   },
   /** Submit an existing draft unchanged. */

@@ -59,6 +59,51 @@ describe('metrics worker core', () => {
     expect(after.ok && after.value.comparisons.find((c) => c.kind === 'rater-rater')?.results.isles22?.dice).toBe(1);
   });
 
+  it('patching changed slices into the held labelmap gives exactly what a full evaluation of the edited case gives', () => {
+    const core = createMetricsWorkerCore();
+    core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: input(), options });
+    // Rater B paints voxel 17 (slice 1) and clears voxel 1 (slice 0); slices are 16 voxels of the 4×4×4 grid.
+    const editedB = mask(0, 17);
+    const slices = { indices: [0, 1], bytes: editedB.slice(0, 32) };
+    const patched = core.handle({ type: 'patchRater', id: '2', caseId: 'c', raterId: 'B', name: 'B', key: 'b2', slices, options });
+    const full = createMetricsWorkerCore().handle({
+      type: 'evaluate',
+      id: '2',
+      caseId: 'c',
+      input: { ...input(), raters: [input().raters[0], { id: 'B', name: 'B', labelmap: editedB, key: 'b2' }] },
+      options,
+    });
+    expect(patched.ok && full.ok).toBe(true);
+    if (!patched.ok || !full.ok) return;
+    expect({ ...patched.value, computed: null }).toEqual({ ...full.value, computed: null });
+    // Only the comparisons touching B were computed again.
+    expect(patched.value.computed).toMatchObject({ comparisons: 3, cached: 0 });
+  });
+
+  it('refuses a patch for a rater it holds no labelmap of, or one that does not fit the grid, and keeps the case', () => {
+    const core = createMetricsWorkerCore();
+    core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: input(), options });
+    const patch = (raterId: string, indices: number[], bytes: Uint8Array<ArrayBuffer>) =>
+      core.handle({
+        type: 'patchRater',
+        id: 'p',
+        caseId: 'c',
+        raterId,
+        name: raterId,
+        key: `${raterId}-p`,
+        slices: { indices, bytes },
+        options,
+      });
+    const unknown = patch('Z', [0], new Uint8Array(16));
+    expect(!unknown.ok && unknown.error).toMatch(/no labelmap of rater Z/);
+    const outside = patch('B', [4], new Uint8Array(16));
+    expect(!outside.ok && outside.error).toMatch(/outside the case grid/);
+    const short = patch('B', [0], new Uint8Array(15));
+    expect(!short.ok && short.error).toMatch(/bytes/);
+    const after = core.handle({ type: 'setOptions', id: '3', caseId: 'c', options });
+    expect(after.ok && after.value.comparisons.find((c) => c.kind === 'rater-rater')?.results.isles22?.dice).toBe(1);
+  });
+
   it('lists each typed-array buffer once for transfer', () => {
     const i = input();
     const shared = i.raters[0].labelmap as Uint8Array;

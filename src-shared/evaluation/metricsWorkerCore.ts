@@ -4,6 +4,7 @@
  * sources and one EvaluationCache, so `updateRater` after an edit recomputes only what the edit
  * touches (caseEvaluation.ts).
  */
+import { applySlicePatch, slicePatchProblem } from '../project/labelmapSlices';
 import { EvaluationCache, evaluateCase } from './caseEvaluation';
 import type { CaseSourcesInput } from './types';
 import type { MetricsWorkerReply, MetricsWorkerRequest } from './workerProtocol';
@@ -34,6 +35,20 @@ export function createMetricsWorkerCore(): MetricsWorkerCore {
         const i = cur.raters.findIndex((r) => r.id === req.rater.id);
         const raters = i < 0 ? [...cur.raters, req.rater] : cur.raters.map((r, j) => (j === i ? req.rater : r));
         return { ...cur, raters };
+      }
+      case 'patchRater': {
+        const cur = current(req.caseId);
+        const i = cur.raters.findIndex((r) => r.id === req.raterId);
+        const held = i < 0 ? null : cur.raters[i].labelmap;
+        if (!held)
+          throw new Error(`the worker holds no labelmap of rater ${req.raterId}; send "updateRater" with the whole labelmap first`);
+        const problem = slicePatchProblem(cur.geometry.dims, req.slices);
+        if (problem !== null) throw new Error(`slice patch refused: ${problem}`);
+        // A copy: the held labelmap stays as it was should this evaluation fail (a bad update must not replace a good case).
+        const labelmap = held.slice();
+        applySlicePatch(labelmap, cur.geometry.dims, req.slices);
+        const rater = { id: req.raterId, name: req.name, labelmap, key: req.key };
+        return { ...cur, raters: cur.raters.map((r, j) => (j === i ? rater : r)) };
       }
       case 'updateModel':
         return { ...current(req.caseId), model: req.model };

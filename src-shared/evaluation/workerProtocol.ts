@@ -6,12 +6,14 @@
  * Two ways to use the worker:
  * - stateless (the dashboard's pool): `evaluate` with the whole case each time;
  * - incremental (the per-case panel): `evaluate` once, then `updateRater` with one rater's new
- *   labelmap (and a new key) or `setOptions`; the worker keeps the case and an EvaluationCache,
- *   so only the comparisons touching the edited rater are recomputed.
+ *   labelmap (and a new key), `patchRater` with only the axial slices a live edit changed in the
+ *   labelmap the worker already holds, or `setOptions`; the worker keeps the case and an
+ *   EvaluationCache, so only the comparisons touching the edited rater are recomputed.
  *
  * Every request carries an `id`; the reply to it is exactly one `result` with that id. Requests are
  * handled in order; a reply whose id is not the newest one the caller sent can be dropped.
  */
+import type { SlicePatch } from '../project/labelmapSlices';
 import type { CaseEvaluation, CaseSourcesInput, EvaluationOptions, ModelSource, RaterSource } from './types';
 
 export type MetricsWorkerRequest =
@@ -29,6 +31,21 @@ export type MetricsWorkerRequest =
       readonly id: string;
       readonly caseId: string;
       readonly rater: RaterSource;
+      readonly options: EvaluationOptions;
+    }
+  | {
+      /**
+       * Write changed axial slices into the labelmap the worker holds for one rater of the current
+       * case (a live edit: a brush stroke sends a few slices, not the volume) and re-evaluate.
+       */
+      readonly type: 'patchRater';
+      readonly id: string;
+      readonly caseId: string;
+      readonly raterId: string;
+      readonly name: string;
+      /** The rater's new key (the labelmap changed). */
+      readonly key: string;
+      readonly slices: SlicePatch;
       readonly options: EvaluationOptions;
     }
   | {
@@ -63,6 +80,7 @@ export function transferablesOf(req: MetricsWorkerRequest): ArrayBuffer[] {
     for (const r of req.input.raters) arrays.push(r.labelmap);
     arrays.push(req.input.model?.probability, req.input.model?.savedMask);
   } else if (req.type === 'updateRater') arrays.push(req.rater.labelmap);
+  else if (req.type === 'patchRater') arrays.push(req.slices.bytes);
   else if (req.type === 'updateModel') arrays.push(req.model?.probability, req.model?.savedMask);
   const out = new Set<ArrayBuffer>();
   for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer);

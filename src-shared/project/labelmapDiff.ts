@@ -28,13 +28,3 @@ export function diffLabelmaps(before: Uint8Array, after: Uint8Array): LabelmapDi
   }
   return { indices, before: b, after: a };
 }
-
-/** Writes the diff's `before` (undo) or `after` (redo) values into `labelmap`, in place. */
-export function applyDiff(labelmap: Uint8Array, diff: LabelmapDiff, direction: 'undo' | 'redo'): void {
-  const values = direction === 'undo' ? diff.before : diff.after;
-  for (let m = 0; m < diff.indices.length; m++) {
-    const at = diff.indices[m];
-    if (at >= labelmap.length) throw new Error(`applyDiff: voxel ${at} is outside a labelmap of ${labelmap.length}`);
-    labelmap[at] = values[m];
-  }
-}

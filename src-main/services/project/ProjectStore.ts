@@ -384,6 +384,10 @@ export class ProjectStore {
   async saveLabelmap(session: Session, input: versions.SaveLabelmapInput): Promise<AnnotationVersion> {
     return await versions.saveLabelmap(this.ctx, await this.s(session), input);
   }
+  /** The editor's save as the slices changed since its parent (versions.saveLabelmapSlices). */
+  async saveLabelmapSlices(session: Session, input: versions.SaveSlicesInput): Promise<AnnotationVersion> {
+    return await versions.saveLabelmapSlices(this.ctx, await this.s(session), input);
+  }
   async importMask(session: Session, input: versions.ImportMaskInput): Promise<AnnotationVersion> {
     return await versions.importMask(this.ctx, await this.s(session), input);
   }

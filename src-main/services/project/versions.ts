@@ -12,6 +12,7 @@
 import { mayReadRaterWork, needsAssignmentToAnnotate, mayManageProject } from '../../../src-shared/project/blinding';
 import { raterCaseStatus } from '../../../src-shared/project/annotationStatus';
 import { countLabelled } from '../../../src-shared/project/labels';
+import { applySlicePatch, slicePatchProblem, type SlicePatch } from '../../../src-shared/project/labelmapSlices';
 import type { AnnotationVersion, RaterCaseStatus, Session, VersionOrigin, VersionStatus } from '../../../src-shared/project/types';
 import { AnnotationFileError, type StoredFile } from './annotationFiles';
 import { appendAudit } from './audit';
@@ -234,6 +235,46 @@ export async function saveLabelmap(ctx: StoreContext, viewer: Session, input: Sa
     status: input.status,
     origin: 'editor',
     content: { kind: 'mask', labelmap: input.labelmap, bytes: encodeLabelmap(geometry, input.labelmap), name: 'labelmap' },
+  });
+}
+
+export interface SaveSlicesInput {
+  caseId: string;
+  /** The version the edits started from: the rater's own, and their newest (else a conflict, as any save). */
+  parentVersionId: string;
+  status: VersionStatus;
+  /** The axial slices changed since the parent, raw Uint8 voxels (src-shared/project/labelmapSlices.ts). */
+  slices: SlicePatch;
+}
+
+/**
+ * The editor's save as a diff: the parent's stored labelmap with the changed slices written over it,
+ * stored as a whole version exactly as saveLabelmap stores one (the same file, hash and checks).
+ * The parent is read outside the write transaction (a version never changes); whether it is still
+ * the newest is writeVersion's check, inside it.
+ */
+export async function saveLabelmapSlices(ctx: StoreContext, viewer: Session, input: SaveSlicesInput): Promise<AnnotationVersion> {
+  checkStatus(input.status);
+  // Only the rater's own versions: another rater's (or an unknown id) is the same not-found, so a
+  // patch cannot be used to learn whether someone else's version exists, nor to start from its voxels.
+  const parent = await versionById(ctx, input.parentVersionId);
+  if (!parent || parent.raterId !== viewer.raterId) fail('not-found', `no version ${input.parentVersionId} for this rater`);
+  if (parent.caseId !== input.caseId) fail('bad-request', `parent version ${parent.versionId} is not a version of this rater on this case`);
+  await checkWriter(ctx, viewer, parent.caseId, undefined);
+  const geometry = await referenceGeometry(ctx, parent.caseId);
+  const problem = slicePatchProblem(geometry.dims, input.slices);
+  if (problem !== null) fail('bad-geometry', `slice patch refused: ${problem}`);
+  const labelmap = await readVersionLabelmap(ctx, viewer, parent.versionId);
+  applySlicePatch(labelmap, geometry.dims, input.slices);
+  if (input.status === 'submitted') refuseEmptySubmit(labelmap);
+  return await writeVersion(ctx, {
+    caseId: parent.caseId,
+    raterId: parent.raterId,
+    actorRaterId: viewer.raterId,
+    parentVersionId: parent.versionId,
+    status: input.status,
+    origin: 'editor',
+    content: { kind: 'mask', labelmap, bytes: encodeLabelmap(geometry, labelmap), name: 'labelmap' },
   });
 }
 

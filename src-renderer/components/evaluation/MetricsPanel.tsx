@@ -27,7 +27,7 @@ function useEvaluationSync(): void {
   useEffect(() => {
     void refreshEvaluation();
   }, [caseId, token, role, ownVersion, layers]);
-  useEffect(() => onOwnLabelmapEdited(() => noteOwnEdit()), []);
+  useEffect(() => onOwnLabelmapEdited((slices) => noteOwnEdit(slices)), []);
 }
 
 export function MetricsPanel() {
