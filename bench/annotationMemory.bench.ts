@@ -168,7 +168,7 @@ async function waitForLayers(page: Page, count: number): Promise<void> {
       return items.filter((i) => Number(i.getAttribute('data-voxels')) > 0).length >= n;
     },
     count,
-    { timeout: 240_000, polling: 500 },
+    { timeout: 900_000, polling: 500 },
   );
   // The per-case metrics run in a worker of this renderer process (part of review mode's memory):
   // wait until they are computed for these layers. The panel reloads when the layer count
