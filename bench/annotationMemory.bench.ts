@@ -1,12 +1,14 @@
 /**
  * Renderer memory in review mode on a 512×512×300 CT with 5 raters' labelmaps and one model
- * probability map (issue 4 "Memory": the renderer must stay under 2.5 GB), in the real renderer in
- * Debian's Chromium against browser mode, as openToImage.bench.ts drives it.
+ * probability map (issue 15: the renderer's peak must stay under 1.5 GB; issue 4 had set 2.5 GB), in
+ * the real renderer in Debian's Chromium against browser mode, as openToImage.bench.ts drives it.
  *
  * Set-up over the project API (like a study after annotation): a reviewer (the project's admin)
- * and 5 annotators, each with a submitted labelmap (synthetic: ellipsoids that differ per rater),
- * then the reviewer signs in in the UI and opens the CT, so the review path loads every layer, the
- * heat map and the disagreement inputs exactly as a user gets them.
+ * signs in in the UI and opens the CT (opening a case needs a session); then 5 annotators each
+ * submit a labelmap (synthetic: ellipsoids that differ per rater) and the reviewer signs in again,
+ * so the review path loads every layer, the heat map, the disagreement inputs and the per-case
+ * metrics (a worker: a thread of the same renderer process) exactly as a user gets them. Each
+ * stage waits until the metrics panel has settled.
  *
  * The model map: the renderer keeps an inference result as Float32 probabilities (what the worker
  * returns, one array per output channel: one here) plus two Uint8 labelmap layers, the quantised
@@ -17,14 +19,15 @@
  *
  * What is measured, after a forced GC:
  * - renderer process: VmRSS and VmHWM (peak) from /proc/<pid>/status — the number held against
- *   2.5 GB; the renderer is the newest `--type=renderer` Chromium process holding the page;
+ *   1.5 GB, printed beside the bytes the page cannot avoid holding (the CT in its file's type, one
+ *   Uint8 grid per layer, the Float32 map), computed from the grid; the renderer is the newest `--type=renderer` Chromium process holding the page;
  * - JS heap used (CDP Performance.getMetrics JSHeapUsedSize): typed arrays are outside the V8 heap,
  *   so this shows how little of the total is JS objects;
  * - GPU process VmRSS: with SwiftShader (no GPU here), textures live in that process's RAM; on a
  *   real GPU they are in video memory instead.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,9 +44,12 @@ import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIMS = [512, 512, 300] as const;
 const VOXELS = DIMS[0] * DIMS[1] * DIMS[2];
-const TARGET_BYTES = 2.5 * 2 ** 30;
+const TARGET_BYTES = 1.5 * 2 ** 30;
 const RATERS = ['Rater 1', 'Rater 2', 'Rater 3', 'Rater 4', 'Rater 5'];
 const MODEL_LAYERS = ['Model map (stand-in)', 'Model mask (stand-in)'];
+const RATERS_AND_MODEL_LAYERS = RATERS.length + MODEL_LAYERS.length;
+/** What the page must hold whatever it does: the int16 CT, one Uint8 grid per layer, the Float32 probabilities. */
+const UNAVOIDABLE_BYTES = VOXELS * (2 + RATERS_AND_MODEL_LAYERS + 4);
 
 const MiB = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
@@ -54,18 +60,29 @@ function procStatus(pid: number): { rss: number; hwm: number } {
   return { rss: field('VmRSS'), hwm: field('VmHWM') };
 }
 
+/**
+ * This bench's Chromium processes of one `--type`: descendants of this Node process only, so
+ * other Chromiums on a shared machine (other benches, e2e runs) are never measured.
+ */
 function chromiumProcesses(type: string): number[] {
-  const out: number[] = [];
+  const parentOf = new Map<number, number>();
+  const cmdOf = new Map<number, string>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (cmd.includes(`--type=${type}`) && cmd.includes('chromium')) out.push(Number(d));
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+      parentOf.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      cmdOf.set(Number(d), readFileSync(`/proc/${d}/cmdline`, 'utf8'));
     } catch {
       // the process ended while we looked
     }
   }
-  return out;
+  const ours = (pid: number): boolean => {
+    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  return [...cmdOf].filter(([pid, cmd]) => cmd.includes(`--type=${type}`) && ours(pid)).map(([pid]) => pid);
 }
 
 /** An ellipsoid lesion (value 1) with an uncertain shell (value 2), offset per rater: derived synthetic raters. */
@@ -125,6 +142,7 @@ async function addRater(api: ProjectApi, admin: string, caseId: string, name: st
 
 interface Sample {
   label: string;
+  metrics: string;
   renderer: { rss: number; hwm: number };
   gpu: number;
   jsHeapUsed: number;
@@ -136,7 +154,7 @@ async function sample(label: string, page: Page, cdp: CDPSession, rendererPid: n
   const { metrics } = await cdp.send('Performance.getMetrics');
   const jsHeapUsed = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
   const gpu = gpuPids.reduce((sum, pid) => sum + (existsSync(`/proc/${pid}`) ? procStatus(pid).rss : 0), 0);
-  return { label, renderer: procStatus(rendererPid), gpu, jsHeapUsed };
+  return { label, metrics: await metricsStatus(page), renderer: procStatus(rendererPid), gpu, jsHeapUsed };
 }
 
 async function waitForLayers(page: Page, count: number): Promise<void> {
@@ -150,14 +168,32 @@ async function waitForLayers(page: Page, count: number): Promise<void> {
       return items.filter((i) => Number(i.getAttribute('data-voxels')) > 0).length >= n;
     },
     count,
-    { timeout: 240_000, polling: 500 },
+    { timeout: 900_000, polling: 500 },
   );
-  // The heat map and maps are computed after the layers; give the worker time to finish.
-  await page.waitForTimeout(3000);
+  // The per-case metrics run in a worker of this renderer process (part of review mode's memory):
+  // wait until they are computed for these layers. The panel reloads when the layer count
+  // changes, so a 'ready' must hold across a pause to be the final one.
+  const metricsSettled = async () =>
+    page
+      .locator('[data-testid="metrics-panel"][data-status="ready"], [data-testid="metrics-panel"][data-status="error"]')
+      .waitFor({ timeout: 600_000 });
+  await metricsSettled();
+  await page.waitForTimeout(2000);
+  await metricsSettled();
+}
+
+/** The metrics panel's status line (what the worker reported), for the table. */
+async function metricsStatus(page: Page): Promise<string> {
+  const panel = page.getByTestId('metrics-panel');
+  return (await panel.count())
+    ? `${await panel.getAttribute('data-status')}: ${await page.getByTestId('metrics-status').textContent()}`
+    : 'no panel';
 }
 
 export async function run(): Promise<void> {
-  const CT = ensureSyntheticCt();
+  // Its real path: data-cache may be a symbolic link, and the project keeps a case by its resolved
+  // path, so the viewer's path would not match the case record and review would not start.
+  const CT = realpathSync(ensureSyntheticCt());
   execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const images = mkdtempSync(join(tmpdir(), 'quorum-memory-bench-'));
   writeFileSync(
@@ -173,9 +209,6 @@ export async function run(): Promise<void> {
     await api.call('rater.create', { name: 'Reviewer', secret: testSecretOf('Reviewer') });
     const admin = await api.signInAs('Reviewer');
     const [ct] = await api.call<Array<{ caseId: string }>>('projectCase.list', { session: admin });
-    const t0 = performance.now();
-    for (const [r, name] of RATERS.entries()) await addRater(api, admin, ct.caseId, name, r);
-    const saveMs = (performance.now() - t0) / RATERS.length;
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     await page.goto(server.url);
@@ -189,14 +222,22 @@ export async function run(): Promise<void> {
     if (rendererPid === undefined) throw new Error('could not find the page’s renderer process');
 
     const samples: Sample[] = [await sample('app loaded, no case', page, cdp, rendererPid, gpuPids)];
+    // Opening a case needs a session: the reviewer opens the CT before anyone has annotated it.
+    await signInAs(page, 'Reviewer');
     await openCaseByName(page, /CT 512/);
     await waitForVolume(page);
-    samples.push(await sample('CT shown, nobody signed in', page, cdp, rendererPid, gpuPids));
+    samples.push(await sample('CT shown, no annotations yet', page, cdp, rendererPid, gpuPids));
+
+    // The UI's sign-in reopened the project, which ends every session: sign in again over the API.
+    const admin1 = await api.signInAs('Reviewer');
+    const t0 = performance.now();
+    for (const [r, name] of RATERS.entries()) await addRater(api, admin1, ct.caseId, name, r);
+    const saveMs = (performance.now() - t0) / RATERS.length;
+    await signOut(page);
     await signInAs(page, 'Reviewer');
     await waitForLayers(page, RATERS.length);
     samples.push(await sample(`CT + ${RATERS.length} rater layers + heat map`, page, cdp, rendererPid, gpuPids));
 
-    // The UI's sign-in reopened the project, which ends every session: sign in again over the API.
     const admin2 = await api.signInAs('Reviewer');
     for (const [i, name] of MODEL_LAYERS.entries()) await addRater(api, admin2, ct.caseId, name, RATERS.length + i);
     await signOut(page);
@@ -215,13 +256,17 @@ export async function run(): Promise<void> {
     process.stdout.write(
       [
         '',
-        `Renderer memory, 512×512×300 CT in review mode (${RATERS.length} raters + one model map); target: renderer < 2.5 GiB. Saving one rater's labelmap over the API took ${saveMs.toFixed(0)} ms.`,
+        `Renderer memory, 512×512×300 CT in review mode (${RATERS.length} raters + one model map); target: renderer peak < ${MiB(TARGET_BYTES)} MiB. Saving one rater's labelmap over the API took ${saveMs.toFixed(0)} ms.`,
         '',
-        '| state | renderer RSS (MiB) | renderer peak RSS (MiB) | JS heap used (MiB) | GPU process RSS (MiB, SwiftShader) |',
-        '|---|---|---|---|---|',
-        ...samples.map((s) => `| ${s.label} | ${MiB(s.renderer.rss)} | ${MiB(s.renderer.hwm)} | ${MiB(s.jsHeapUsed)} | ${MiB(s.gpu)} |`),
+        '| state | renderer RSS (MiB) | renderer peak RSS (MiB) | JS heap used (MiB) | GPU process RSS (MiB, SwiftShader) | metrics panel |',
+        '|---|---|---|---|---|---|',
+        ...samples.map(
+          (s) => `| ${s.label} | ${MiB(s.renderer.rss)} | ${MiB(s.renderer.hwm)} | ${MiB(s.jsHeapUsed)} | ${MiB(s.gpu)} | ${s.metrics} |`,
+        ),
         '',
-        `Peak renderer RSS ${MiB(worst)} MiB of the ${MiB(TARGET_BYTES)} MiB target: ${worst < TARGET_BYTES ? 'within' : 'OVER'}.`,
+        `Peak renderer RSS ${MiB(worst)} MiB of the ${MiB(TARGET_BYTES)} MiB target: ${worst < TARGET_BYTES ? 'within' : 'OVER'}. ` +
+          `Unavoidable bytes (int16 CT + ${RATERS_AND_MODEL_LAYERS} Uint8 grids + Float32 map, computed): ${MiB(UNAVOIDABLE_BYTES)} MiB, ` +
+          `plus the empty app's ${MiB(samples[0].renderer.hwm)} MiB.`,
         '',
       ].join('\n'),
     );

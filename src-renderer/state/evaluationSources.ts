@@ -9,6 +9,7 @@ import type { CaseSources } from '../../src-shared/api/evaluationChannels';
 import type { CaseSourcesInput, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
 import { ApiRequestError, getApi } from '../api';
 import { decodeLabelmap } from '../api/labelmapWire';
+import { shareVersionLabelmap, sharedVersionLabelmap } from './sharedLabelmaps';
 
 export interface LoadedCaseSources {
   readonly caseId: string;
@@ -45,7 +46,11 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
   const raters: RaterSource[] = [];
   for (const r of s.raters) {
     if (r.versionId === null) continue;
-    const labelmap = r.labelmapGzBase64 === null ? null : await decodeLabelmap(r.labelmapGzBase64, voxels);
+    // The review's layers may hold this version already: one copy, shared with the worker (sharedLabelmaps.ts).
+    const labelmap =
+      r.labelmapGzBase64 === null
+        ? null
+        : (sharedVersionLabelmap(r.versionId) ?? shareVersionLabelmap(r.versionId, await decodeLabelmap(r.labelmapGzBase64, voxels)));
     raters.push({ id: r.raterId, name: r.name, labelmap, key: r.versionId });
   }
   const chosen = s.models.find((m) => m.raterId === modelRaterId) ?? s.models.find((m) => m.versionId !== null) ?? s.models[0];

@@ -29,6 +29,7 @@ import {
 } from '../viewer/annotationSession';
 import { computeHeatMap, heatMapSum } from '../viewer/heatLevels';
 import { raterColorIndices } from '../viewer/raterColors';
+import { shareVersionLabelmap, sharedVersionLabelmap } from './sharedLabelmaps';
 import { annotationStore, tell, updateAnnotation, type HeatMapSettings, type RaterLayer, type ReviewMapSettings } from './annotationState';
 import { evaluationStore } from './evaluationState';
 
@@ -56,12 +57,15 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
     const submitted = [...own].reverse().find((v) => v.status === 'submitted') ?? null;
     let data: Uint8Array | null = null;
     if (submitted) {
-      const read = await api['quorum:annotation.read']({ session: token, versionId: submitted.versionId });
-      if (!read.ok) {
-        tell(`${rater.name}'s annotation could not be read: ${read.error.message}`, true);
-        continue;
+      data = sharedVersionLabelmap(submitted.versionId);
+      if (!data) {
+        const read = await api['quorum:annotation.read']({ session: token, versionId: submitted.versionId });
+        if (!read.ok) {
+          tell(`${rater.name}'s annotation could not be read: ${read.error.message}`, true);
+          continue;
+        }
+        data = shareVersionLabelmap(submitted.versionId, await decodeLabelmap(read.value.labelmapGzBase64, voxels));
       }
-      data = await decodeLabelmap(read.value.labelmapGzBase64, voxels);
       drawn.push({ raterId: rater.raterId, name: rater.name, colorIndex, data, model: rater.kind === 'model' });
     }
     layers.push({

@@ -31,6 +31,8 @@ import {
   addLabelmapLayer,
   hasLabelmapLayer,
   labelmapGrid,
+  layerModified,
+  layerVoxels,
   readLabelmap,
   readLabelmapSlices,
   removeAllLabelmapLayers,
@@ -38,7 +40,6 @@ import {
   setLayerStyle,
   setLayerVisible,
   shownLayerIds,
-  writeLabelmap,
   type LabelmapLayerSpec,
 } from './labelmapLayers';
 import { disagreementLut, heatLut, ownLabelmapLut, raterLut, softContourLut } from './raterColors';
@@ -54,18 +55,17 @@ export const raterSegmentationId = (raterId: string): string => `quorum-rater-${
 
 /** What the layers were built for, so a b-value switch can rebind them and a new case clears them. */
 let bound: { caseId: string; volumeId: string; specs: LabelmapLayerSpec[] } | null = null;
-let heat: { map: HeatMap; levels: Uint8Array } | null = null;
+let heat: HeatMap | null = null;
 /**
- * Review mode: the raters' labelmaps (for the disagreement map) and its drawn levels, per measure
- * computed once. `heat.levels`, `review.levels` and `review.contour` are one scratch array (see showReviewLayers).
+ * Review mode: the raters' labelmaps (for the disagreement map; the very arrays their layers show)
+ * and the disagreement values per measure, computed once. The drawn levels of the heat map, the
+ * disagreement map and the contour are computed straight into their layers' voxels (layerVoxels).
  */
 let review: {
   raters: readonly Uint8Array[];
   /** The label the maps are of under a multi-label table (the heat map's), or null (binary reading). */
   label: number | null;
-  levels: Uint8Array;
   maps: Partial<Record<DisagreementMeasure, Float32Array>>;
-  contour: Uint8Array;
 } | null = null;
 /**
  * Whether a user input (pointer down, key) came after the own layer was last (re)mounted.
@@ -116,7 +116,8 @@ export function rebindLayers(): boolean {
   // Other features (the model overlay) may add segmentations of their own: look for ours only.
   const present = new Set(shownLayerIds(shown.viewer));
   if (bound.volumeId === shown.volumeId && bound.specs.every((s) => present.has(s.segmentationId))) return true;
-  const specs = bound.specs.map((s) => ({ ...s, data: hasLabelmapLayer(s.segmentationId) ? readLabelmap(s.segmentationId) : s.data }));
+  // The same arrays move over (the new volume's slices view them): no copy, and the review's maps keep writing into them.
+  const specs = bound.specs.map((s) => ({ ...s, data: hasLabelmapLayer(s.segmentationId) ? layerVoxels(s.segmentationId) : s.data }));
   inputSinceMount = false;
   removeAllLabelmapLayers(shown.viewer);
   bound = { caseId: bound.caseId, volumeId: shown.volumeId, specs: [] };
@@ -250,35 +251,27 @@ export function showReviewLayers(
 ): void {
   clearAnnotationLayers();
   // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
+  // They are drawn empty: updateHeatMap, updateDisagreementMap and updateSoftContour fill them.
   if (heatMap) {
-    // One scratch array for the three drawn maps: each update overwrites every voxel and hands it to
-    // Cornerstone, which copies it into the layer, so three grid-sized arrays held 150 MiB (512×512×300) for nothing.
-    const scratch = new Uint8Array(heatMap.steps.length);
-    heat = { map: heatMap, levels: scratch };
-    review = { raters: consensus, label, levels: scratch, maps: {}, contour: scratch };
+    heat = heatMap;
+    review = { raters: consensus, label, maps: {} };
     addLayer({
       segmentationId: HEAT_SEGMENTATION,
       label: 'Soft reference (mean of raters)',
       lut: heatLut(heatMap.levels),
-      data: heat.levels,
       style: { renderOutline: false },
     });
     addLayer({
       segmentationId: DISAGREEMENT_SEGMENTATION,
       label: 'Disagreement',
       lut: disagreementLut(DISAGREEMENT_LEVELS),
-      data: review.levels,
       style: { renderOutline: false, fillAlpha: 0.7 },
     });
-  }
-  if (heatMap && review) {
     // Under the raters: where the contour runs along a rater's edge, the rater's colour stays visible.
-    softContourLevels(heatMap, review.contour);
     addLayer({
       segmentationId: SOFT_CONTOUR_SEGMENTATION,
       label: 'Soft reference p = 0.5',
       lut: softContourLut(),
-      data: review.contour,
       style: { renderFill: false, renderOutline: true, outlineWidth: 2 },
     });
   }
@@ -299,16 +292,17 @@ export function updateDisagreementMap(settings: { visible: boolean; measure: Dis
   const shown = shownCaseVolume();
   if (!shown || !review || !hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
   let count = 0;
+  const levels = layerVoxels(DISAGREEMENT_SEGMENTATION);
   if (settings.visible) {
     const { raters, label } = review;
     const values = (review.maps[settings.measure] ??=
       label === null ? disagreementMap(settings.measure, raters) : labelDisagreement(settings.measure, raters, label));
     const max = disagreementMax(settings.measure, raters.length, label !== null);
-    count = quantiseMap(values, max, DISAGREEMENT_LEVELS, 0, review.levels);
+    count = quantiseMap(values, max, DISAGREEMENT_LEVELS, 0, levels);
   } else {
-    review.levels.fill(0);
+    levels.fill(0);
   }
-  writeLabelmap(DISAGREEMENT_SEGMENTATION, review.levels);
+  layerModified(DISAGREEMENT_SEGMENTATION);
   shown.viewer.renderingEngine.render();
   return count;
 }
@@ -317,9 +311,10 @@ export function updateDisagreementMap(settings: { visible: boolean; measure: Dis
 export function updateSoftContour(visible: boolean): number {
   const shown = shownCaseVolume();
   if (!shown || !review || !heat || !hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)) return 0;
-  const inside = softContourLevels(heat.map, review.contour);
-  if (!visible) review.contour.fill(0);
-  writeLabelmap(SOFT_CONTOUR_SEGMENTATION, review.contour);
+  const contour = layerVoxels(SOFT_CONTOUR_SEGMENTATION);
+  const inside = softContourLevels(heat, contour);
+  if (!visible) contour.fill(0);
+  layerModified(SOFT_CONTOUR_SEGMENTATION);
   shown.viewer.renderingEngine.render();
   return inside;
 }
@@ -335,8 +330,9 @@ export function updateHeatMap(settings: { visible: boolean; opacity: number; thr
   if (!shown || !heat || !hasLabelmapLayer(HEAT_SEGMENTATION)) return 0;
   // Hidden = no voxels drawn: writing the levels re-shows a representation hidden through
   // Cornerstone's visibility flag (seen in 5.14), so the heat map is emptied instead.
-  const count = settings.visible ? quantiseHeatMap(heat.map, settings.threshold, heat.levels) : (heat.levels.fill(0), 0);
-  writeLabelmap(HEAT_SEGMENTATION, heat.levels);
+  const levels = layerVoxels(HEAT_SEGMENTATION);
+  const count = settings.visible ? quantiseHeatMap(heat, settings.threshold, levels) : (levels.fill(0), 0);
+  layerModified(HEAT_SEGMENTATION);
   setLayerStyle(shown.viewer, HEAT_SEGMENTATION, { fillAlpha: settings.opacity });
   shown.viewer.renderingEngine.render();
   return count;

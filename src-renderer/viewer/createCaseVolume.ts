@@ -6,7 +6,7 @@
  * bytes as they stream in (voxelArrays.ts) and hands Cornerstone the geometry as is (direction rows
  * = voxel axes in LPS, the layout createLocalVolume expects).
  */
-import { cache, getRenderingCapabilities, volumeLoader, type Types } from '@cornerstonejs/core';
+import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
 import type { CaseDescriptor, VolumeInfo } from '../../src-shared/api/contract';
 import type { VoxelArray } from '../../src-shared/volume/types';
 import { timeStage, timeStageAsync } from '../state/timing';
@@ -19,7 +19,7 @@ export interface LoadedVolume {
   readonly volumeId: string;
   /**
    * The file's values exactly, for the readout and the automatic window: the file's own type, or
-   * the Float32 display array when that holds every value exactly (8/16-bit integers).
+   * the Float32 display array when that holds every value exactly (int8).
    */
   readonly data: VoxelArray;
   readonly worldToIndex: WorldToIndex;
@@ -55,7 +55,7 @@ export async function createCaseVolume(
   streamBytes: StreamVolumeBytes,
 ): Promise<LoadedVolume> {
   const voxelCount = info.dims[0] * info.dims[1] * info.dims[2];
-  const receiver = new VoxelReceiver(info.dataType, voxelCount, displayTypeFor(info.dataType, uploadsNorm16()));
+  const receiver = new VoxelReceiver(info.dataType, voxelCount, displayTypeFor(info.dataType));
   await timeStageAsync('volume.fetch', () => streamBytes(info.url, (chunk) => receiver.push(chunk)));
   const { data, display: scalarData } = timeStage('volume.finish', () => receiver.finish());
   return registerVolume(caseDescriptor, info, data, scalarData);
@@ -82,16 +82,6 @@ function registerVolume(caseDescriptor: CaseDescriptor, info: VolumeInfo, data: 
     );
   }
   return { info, volumeId, data, worldToIndex };
-}
-
-/**
- * Whether Cornerstone uploads 16-bit integers as such: its volume mapper gives the texture the
- * norm16 extension exactly when both capabilities hold (and turns half floats off). Otherwise
- * vtk.js converts each slice to Float32 at upload, so the receiver does it in advance.
- */
-function uploadsNorm16(): boolean {
-  const { norm16, norm16Linear } = getRenderingCapabilities();
-  return norm16 && norm16Linear;
 }
 
 /** Removes a case's volumes from Cornerstone's cache when another case is opened. */

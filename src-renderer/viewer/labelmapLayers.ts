@@ -19,7 +19,11 @@ export interface LabelmapLayerSpec {
   readonly segmentationId: string;
   readonly label: string;
   readonly lut: Rgba[];
-  /** Initial voxels (Uint8 on the case grid); all zero when absent. */
+  /**
+   * The layer's voxels (Uint8 on the case grid), kept as they are, not copied: Cornerstone's slice
+   * images are views of this array, so a layer costs one byte a voxel and a review's raters share
+   * their arrays with the maps computed from them. Give each layer its own array. All zero when absent.
+   */
   readonly data?: Uint8Array;
   /** How the layer is drawn (Cornerstone's defaults for what is absent); the same whether active or not. */
   readonly style?: LayerStyle;
@@ -34,6 +38,8 @@ export interface LayerStyle {
 
 interface Layer {
   volumeId: string;
+  /** The array Cornerstone's slice images view: writing it and calling `layerModified` redraws. */
+  voxels: Uint8Array;
   lutIndex: number;
   /** The style last applied (a side-by-side pane gets the same). */
   style: Record<string, number | boolean>;
@@ -59,22 +65,33 @@ function labelmapVolume(segmentationId: string): Types.IImageVolume {
   return volume;
 }
 
-function voxelManagerOf(volume: Types.IImageVolume, segmentationId: string): NonNullable<Types.IImageVolume['voxelManager']> {
-  if (!volume.voxelManager) throw new Error(`Labelmap ${segmentationId} has no voxel manager.`);
-  return volume.voxelManager;
-}
-
 /** Adds a labelmap layer over `referenceVolumeId` (the shown case volume) in all three viewports. */
 export function addLabelmapLayer(viewer: MprViewer, referenceVolumeId: string, spec: LabelmapLayerSpec): void {
   if (layers.has(spec.segmentationId)) removeLabelmapLayer(viewer, spec.segmentationId);
   const volumeId = volumeIdOf(spec.segmentationId);
-  const volume = volumeLoader.createAndCacheDerivedLabelmapVolume(referenceVolumeId, { volumeId });
-  if (spec.data) voxelManagerOf(volume, spec.segmentationId).setCompleteScalarDataArray?.(spec.data);
+  const reference = cache.getVolume(referenceVolumeId);
+  if (!reference) throw new Error(`No volume ${referenceVolumeId} to draw ${spec.segmentationId} on.`);
+  const [nx, ny, nz] = reference.dimensions;
+  const voxels = spec.data ?? new Uint8Array(nx * ny * nz);
+  if (voxels.length !== nx * ny * nz)
+    throw new Error(`Labelmap ${spec.segmentationId} has ${voxels.length} voxels, but the case grid has ${nx * ny * nz}.`);
+  // A local volume over `voxels` (its slices are subarray views), where a derived labelmap volume
+  // would allocate its own slices and take a copy: the copy doubled every layer's bytes.
+  volumeLoader.createLocalVolume(volumeId, {
+    scalarData: voxels,
+    dimensions: reference.dimensions,
+    spacing: reference.spacing,
+    origin: reference.origin,
+    direction: reference.direction,
+    metadata: reference.metadata,
+    referencedVolumeId: referenceVolumeId,
+    referencedImageIds: reference.imageIds,
+  });
   segmentation.addSegmentations([
     { segmentationId: spec.segmentationId, representation: { type: LABELMAP, data: { volumeId } }, config: { label: spec.label } },
   ]);
   const lutIndex = segmentation.config.color.addColorLUT(spec.lut.map((c) => [...c]) as Types.ColorLUT);
-  layers.set(spec.segmentationId, { volumeId, lutIndex, style: {} });
+  layers.set(spec.segmentationId, { volumeId, voxels, lutIndex, style: {} });
   for (const viewportId of viewportIds(viewer)) {
     segmentation.addLabelmapRepresentationToViewportMap({
       [viewportId]: [{ segmentationId: spec.segmentationId, config: { colorLUTOrIndex: lutIndex } }],
@@ -112,16 +129,27 @@ export function removeAllLabelmapLayers(viewer: MprViewer): void {
   for (const id of [...layers.keys()]) removeLabelmapLayer(viewer, id);
 }
 
-/** A copy of the layer's voxels (Uint8, i fastest). */
-export function readLabelmap(segmentationId: string): Uint8Array {
-  const data = voxelManagerOf(labelmapVolume(segmentationId), segmentationId).getCompleteScalarDataArray?.();
-  if (!data) throw new Error(`Labelmap ${segmentationId} has no voxel data.`);
-  return Uint8Array.from(data);
+function layerOf(segmentationId: string): Layer {
+  const layer = layers.get(segmentationId);
+  if (!layer) throw new Error(`No labelmap layer ${segmentationId}.`);
+  return layer;
 }
 
-/** Replaces the layer's voxels and redraws. */
-export function writeLabelmap(segmentationId: string, data: Uint8Array): void {
-  voxelManagerOf(labelmapVolume(segmentationId), segmentationId).setCompleteScalarDataArray?.(data);
+/** A copy of the layer's voxels (Uint8, i fastest). */
+export function readLabelmap(segmentationId: string): Uint8Array {
+  return layerOf(segmentationId).voxels.slice();
+}
+
+/**
+ * The layer's own voxels, live (what it was given or allocated): to compute a map straight into
+ * the layer without a second grid-sized array. Call `layerModified` after writing.
+ */
+export function layerVoxels(segmentationId: string): Uint8Array {
+  return layerOf(segmentationId).voxels;
+}
+
+/** Redraws a layer whose voxels were written in place. */
+export function layerModified(segmentationId: string): void {
   segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
 }
 
@@ -130,8 +158,8 @@ export function writeLabelmap(segmentationId: string, data: Uint8Array): void {
  * Cornerstone's own tools do), so listeners see which slices changed without comparing volumes.
  */
 export function setLabelmapVoxels(segmentationId: string, indices: Uint32Array, values: Uint8Array, slices: number[]): void {
-  const voxels = voxelManagerOf(labelmapVolume(segmentationId), segmentationId);
-  for (let m = 0; m < indices.length; m++) voxels.setAtIndex(indices[m], values[m]);
+  const { voxels } = layerOf(segmentationId);
+  for (let m = 0; m < indices.length; m++) voxels[indices[m]] = values[m];
   reportModifiedSlices(segmentationId, slices);
 }
 
@@ -140,17 +168,25 @@ export function reportModifiedSlices(segmentationId: string, slices: number[]): 
   segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId, slices);
 }
 
-/** A copy of the layer's axial slices `indices` (sorted, distinct), read from the slice images the volume is made of. */
+/** A copy of the layer's axial slices `indices` (sorted, distinct). */
 export function readLabelmapSlices(segmentationId: string, indices: number[]): SlicePatch {
-  const volume = labelmapVolume(segmentationId);
-  const size = volume.dimensions[0] * volume.dimensions[1];
+  const { voxels } = layerOf(segmentationId);
+  const [nx, ny] = labelmapVolume(segmentationId).dimensions;
+  const size = nx * ny;
   const bytes = new Uint8Array(indices.length * size);
   indices.forEach((k, n) => {
-    const slice = cache.getImage(volume.imageIds[k])?.voxelManager?.getScalarData();
-    if (!slice || slice.length !== size) throw new Error(`Labelmap ${segmentationId} has no slice ${k}.`);
-    bytes.set(slice, n * size);
+    if (!Number.isInteger(k) || k < 0 || (k + 1) * size > voxels.length) throw new Error(`Labelmap ${segmentationId} has no slice ${k}.`);
+    bytes.set(voxels.subarray(k * size, (k + 1) * size), n * size);
   });
   return { indices, bytes };
+}
+
+/** Replaces the layer's voxels (a copy into its own array) and redraws. */
+export function writeLabelmap(segmentationId: string, data: Uint8Array): void {
+  const { voxels } = layerOf(segmentationId);
+  if (data.length !== voxels.length) throw new Error(`Labelmap ${segmentationId} has ${voxels.length} voxels, not ${data.length}.`);
+  if (data !== voxels) voxels.set(data);
+  layerModified(segmentationId);
 }
 
 export function setLayerVisible(viewer: MprViewer, segmentationId: string, visible: boolean): void {

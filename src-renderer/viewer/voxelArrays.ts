@@ -6,13 +6,14 @@
  *
  * Two arrays matter: the one Cornerstone displays and the one the cursor readout reads (it must
  * show the file's value exactly). Cornerstone's local volumes accept only Uint8, Int16, Uint16 and
- * Float32 slices (core loaders/imageLoader.ts createAndCacheLocalImage), and without 16-bit
- * normalised textures (EXT_texture_norm16, absent on SwiftShader and many GPUs) vtk.js converts
- * every Int16/Uint16 slice to a new Float32Array before each texture upload
- * (Texture.updateArrayDataTypeForGL), on the critical path of the first render. So the receiver
- * converts chunk by chunk *while the bytes arrive*, and Cornerstone gets the Float32 array it would
- * have made anyway. Float32 holds every 8- and 16-bit integer exactly, so that one array also serves
- * the readout; only 32/64-bit types keep their native array beside a Float32 display copy.
+ * Float32 slices (core loaders/imageLoader.ts createAndCacheLocalImage), so those types are kept
+ * as they are and one array serves both. 16-bit volumes (most CT) stay 16-bit even without 16-bit
+ * normalised textures (EXT_texture_norm16, absent on SwiftShader and many GPUs): vtk.js then converts
+ * each slice to Float32 as it uploads it (Texture.updateArrayDataTypeForGL, one slice at a time,
+ * exact), and the volume costs half the memory of a Float32 copy (150 instead of 300 MiB for a
+ * 512×512×300 CT). Int8 is converted to Float32 chunk by chunk *while the bytes arrive* (Cornerstone
+ * cannot take it; Float32 holds it exactly); only 32/64-bit integer types keep their native array
+ * beside a Float32 display copy.
  */
 import type { VoxelArray, VoxelDataType } from '../../src-shared/volume/types';
 import { BYTES_PER_VOXEL, voxelView } from '../../src-shared/volume/voxelTypes';
@@ -24,14 +25,9 @@ export type DisplayDataType = 'uint8' | 'int16' | 'uint16' | 'float32';
 /** Types whose every value a Float32Array represents exactly. */
 const EXACT_IN_FLOAT32: ReadonlySet<VoxelDataType> = new Set(['uint8', 'int8', 'int16', 'uint16', 'float32']);
 
-/**
- * The type Cornerstone should receive for `dataType`: the native one when it uploads it as is,
- * else Float32. `norm16Textures`: whether 16-bit integers go to the GPU natively (Cornerstone's
- * rendering capabilities norm16 and norm16Linear).
- */
-export function displayTypeFor(dataType: VoxelDataType, norm16Textures: boolean): DisplayDataType {
-  if (dataType === 'uint8' || dataType === 'float32') return dataType;
-  if ((dataType === 'int16' || dataType === 'uint16') && norm16Textures) return dataType;
+/** The type Cornerstone should receive for `dataType`: the native one when it takes it, else Float32. */
+export function displayTypeFor(dataType: VoxelDataType): DisplayDataType {
+  if (dataType === 'uint8' || dataType === 'float32' || dataType === 'int16' || dataType === 'uint16') return dataType;
   return 'float32';
 }
 

@@ -1,0 +1,43 @@
+/**
+ * One decoded copy of each stored annotation version in the renderer, shared by the review's layers
+ * and the metrics worker.
+ *
+ * Review mode drew every rater's labelmap as a layer while the metrics panel decoded the same
+ * versions again and handed its copies to the worker (a thread of the same renderer process), so
+ * each rater cost twice its grid (2 × 75 MiB on a 512×512×300 CT). A version never changes (stored
+ * versions are content-addressed and append-only), so one copy serves both: it lives in a
+ * SharedArrayBuffer, which the worker receives as a view of the same memory (structured clone
+ * shares it; transferablesOf leaves it out of the transfer list). The page is cross-origin
+ * isolated (src-main/server/headers.ts), which is what makes SharedArrayBuffer available; without
+ * isolation every caller keeps its own copy, as before.
+ *
+ * Held weakly: a version's copy lives as long as a layer or the worker's case holds it.
+ */
+
+const kept = new Map<string, WeakRef<Uint8Array>>();
+
+function canShare(): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
+}
+
+/** The shared copy of `versionId` if one is alive, so its payload need not be fetched or decoded again. */
+export function sharedVersionLabelmap(versionId: string): Uint8Array | null {
+  const live = kept.get(versionId)?.deref();
+  if (!live) kept.delete(versionId);
+  return live ?? null;
+}
+
+/**
+ * The one copy of `versionId`'s voxels: the live shared copy if there is one (the caller's
+ * `decoded` is then dropped: two loads raced), else `decoded` moved into shared memory. Read-only
+ * for everyone: the layers and the worker look at the same bytes.
+ */
+export function shareVersionLabelmap(versionId: string, decoded: Uint8Array): Uint8Array {
+  const live = sharedVersionLabelmap(versionId);
+  if (live) return live;
+  if (!canShare()) return decoded;
+  const shared = new Uint8Array(new SharedArrayBuffer(decoded.length));
+  shared.set(decoded);
+  kept.set(versionId, new WeakRef(shared));
+  return shared;
+}
