@@ -9,7 +9,7 @@ import { countLabelled } from '../../src-shared/project/labels';
 import { isSeriesAt } from '../../src-shared/project/seriesPath';
 import type { AnnotationVersion, CaseRecord, VersionStatus } from '../../src-shared/project/types';
 import { getApi } from '../api';
-import { decodeLabelmap, encodeLabelmap } from '../api/labelmapWire';
+import { onCaseGrid } from '../api/voxelPayload';
 import { clampBrushRadius, redoEdit, undoEdit, type EditTool } from '../viewer/annotationTools';
 import { clearAnnotationLayers, interpolateOwnLabelmap, ownLabelmap, rebindLayers, showOwnLabelmap } from '../viewer/annotationSession';
 import { setThresholdTolerance, THRESHOLD_TOLERANCE } from '../viewer/editToolClasses';
@@ -94,7 +94,7 @@ async function loadOwn(record: CaseRecord, token: string, current: () => boolean
       tell(`Your last version could not be read: ${read.error.message}`, true);
       return;
     }
-    data = await decodeLabelmap(read.value.labelmapGzBase64, voxelCount(record));
+    data = onCaseGrid(read.value.labelmap, voxelCount(record));
   }
   if (!current()) return;
   showOwnLabelmap(data, annotationStore.getState().labels);
@@ -152,7 +152,7 @@ async function saveOwnNow(status: VersionStatus, reason: string): Promise<Annota
   const r = await getApi()['quorum:annotation.save']({
     session: signedIn.token,
     caseId: currentCase.caseId,
-    labelmapGzBase64: await encodeLabelmap(data),
+    labelmap: data,
     status,
     parentVersionId: own.versionId,
   });

@@ -1,0 +1,11 @@
+/**
+ * Voxel payloads as they arrive (issue 15): raw bytes, views into the received frame over HTTP or a
+ * structured clone over IPC; nothing to inflate or decode. What is left is to check that they lie
+ * on the case's grid before a viewer or a metric reads them.
+ */
+
+/** `bytes` (one Uint8 voxel each: a labelmap, a mask, an overlay), refused unless it has the case's `voxelCount` voxels. */
+export function onCaseGrid(bytes: Uint8Array, voxelCount: number, what = 'the stored labelmap'): Uint8Array {
+  if (bytes.length !== voxelCount) throw new Error(`${what} has ${bytes.length} voxels, but the case has ${voxelCount}`);
+  return bytes;
+}
