@@ -100,6 +100,8 @@ async function labelmapRoundTrip(): Promise<void> {
     );
     console.log('| labelmap | foreground | wire form | request bytes | read response bytes | save ms | read ms |');
     console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: |');
+    // Every save names the one before as its parent, as the editor's autosave does.
+    let parent: string | null = null;
     for (const { name, lm } of shapes) {
       const foreground = `${((100 * lm.reduce((n, v) => n + (v === 0 ? 0 : 1), 0)) / VOXELS).toFixed(1)} %`;
       // Before: the same labelmap as the old request body (the renderer's CompressionStream was gzip level 6).
@@ -110,7 +112,6 @@ async function labelmapRoundTrip(): Promise<void> {
       const readMs: number[] = [];
       let frameBytes = 0;
       let readBytes = 0;
-      let parent: string | null = null;
       for (let round = 0; round < ROUNDS; round++) {
         const request = { session, caseId, labelmap: lm, status: 'draft', parentVersionId: parent };
         const s0 = performance.now();

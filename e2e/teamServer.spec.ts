@@ -12,14 +12,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Browser, type BrowserContext, type Page, type Response } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { orthancMissing, startOrthanc, withPatientName, type OrthancInstance } from '../src-main/services/dicomweb/orthanc.testSupport';
 import { pgUnavailable, startPgCluster, type PgCluster } from '../src-main/services/project/pgCluster.testSupport';
 import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import type { CaseRecord } from '../src-shared/project/types';
-import { decodeFrame, FRAME_CONTENT_TYPE } from '../src-shared/api/binaryFrame';
 import { findLeaks } from '../src-shared/study/blinding';
 import { signInAs, submitRectangle } from './helpers/annotate';
+import { answerOf, bytesTrace } from './helpers/apiAnswer';
 import type { Region } from './helpers/colouredPixels';
 import { projectApi, type ProjectApi } from './helpers/projectApi';
 import { startServer, type RunningServer } from './helpers/startServer';
@@ -82,25 +82,6 @@ test.afterAll(async () => {
 });
 
 /** A workstation: a browser context of its own, with every API answer its page receives kept for the leak scan. */
-/** Raw bytes as a string findLeaks can look for: a whole mask, as one trace. */
-function bytesTrace(bytes: Uint8Array): string {
-  return `bytes:${Buffer.from(bytes).toString('base64')}`;
-}
-
-/** An answer's value, a binary frame's bytes each turned into its trace (bytesTrace). */
-async function answerOf(res: Response): Promise<unknown> {
-  if (!(res.headers()['content-type'] ?? '').startsWith(FRAME_CONTENT_TYPE)) return await res.json();
-  const traced = (v: unknown): unknown =>
-    v instanceof Uint8Array
-      ? bytesTrace(v)
-      : Array.isArray(v)
-        ? v.map(traced)
-        : typeof v === 'object' && v !== null
-          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, traced(x)]))
-          : v;
-  return traced(decodeFrame(await res.body()));
-}
-
 async function workstation(browser: Browser): Promise<{ page: Page; received: Array<{ url: string; body: unknown }> }> {
   const context = await browser.newContext();
   contexts.push(context);
