@@ -1,19 +1,26 @@
 /**
- * The voxel data plane (issue 15). `brushStroke()`: "edits as slice diffs" — one brush stroke on a
- * 512×512×300 labelmap, then the autosave, through the real browser-mode server (a `cli.ts` process
- * on a SQLite project in a temp folder, over loopback HTTP):
- * - new path: annotation.saveSlices, the stroke's axial slices as raw bytes in a binary frame;
- * - baseline, in the same run on the same labelmaps: annotation.save with the whole labelmap as the
- *   renderer sent it before (gzip, then base64 inside JSON), re-encoded here with Node's zlib at the
- *   level the browser's CompressionStream uses (zlib's default, 6).
- * Bytes on the wire (the request body) and latency to a durable version (encode + request + the
- * server's write transaction, answered after its fsyncs), per stroke, alternating the two paths;
- * each diff-made version must have the same content hash as the whole save of the same labelmap.
+ * The voxel data plane (issue 15), through the real browser-mode server over loopback HTTP.
  *
- * The case is a 512×512×300 Int16 NIfTI written into the temp folder (the synthetic CT's grid;
- * only the grid matters to a save), not data-cache/.
+ * `brushStroke()`: "edits as slice diffs" — one brush stroke on a 512×512×300 labelmap, then the
+ * autosave (a `cli.ts` process on a SQLite project in a temp folder):
+ * - new path: annotation.saveSlices, the stroke's axial slices as raw bytes in a binary frame;
+ * - in the same run on the same labelmaps: annotation.save with the whole labelmap in a binary frame
+ *   (what a save without slice diffs sends), and the size and encoding time of the form the renderer
+ *   sent before issue 15 (gzip, then base64 inside JSON, at the level the browser's
+ *   CompressionStream uses, zlib's 6); the server no longer accepts that form, so it has no latency.
+ * Bytes on the wire (the request body) and latency to a durable version (encode + request + the
+ * server's write transaction, answered after its fsyncs), per stroke, alternating the two saves;
+ * each diff-made version must have the content hash of the whole save of the same labelmap.
+ *
+ * `labelmapRoundTrip()`: a 512×512×300 labelmap with 30 % foreground saved and read back, against
+ * the old wire form of the same labelmap re-encoded in the same run (which the old 1 MiB request cap
+ * refused at this size). Prints bytes on the wire and latency, and fails unless the labelmap reads
+ * back byte for byte.
+ *
+ * The case is a 512×512×300 Int16 NIfTI written into a temp folder (the synthetic CT's grid; only
+ * the grid matters to a save), not data-cache/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -21,9 +28,12 @@ import { encodeFrame, FRAME_CONTENT_TYPE } from '../src-shared/api/binaryFrame';
 import type { Result } from '../src-shared/api/contract';
 import { slicePatchOf } from '../src-shared/project/labelmapSlices';
 import { writeNifti } from '../src-shared/nifti';
+import { mulberry32 } from '../src-shared/random/mulberry32';
 import type { Geometry } from '../src-shared/volume/types';
 import { signInWithTestSecret, testSecretOf } from '../src-main/services/project/signIn.testSupport';
-import { rawRequest, spawnCli } from '../src-main/server/testSupport';
+import { createBackend } from '../src-main/server/backend';
+import { startBrowserServer } from '../src-main/server/httpServer';
+import { apiBody, rawRequest, spawnCli } from '../src-main/server/testSupport';
 import { percentile } from './teamLoad';
 
 const DIMS: [number, number, number] = [512, 512, 300];
@@ -109,12 +119,11 @@ async function brushStroke(): Promise<void> {
     const [{ caseId }] = await call<Array<{ caseId: string }>>('projectCase.list', { session });
 
     const lm = startingLabelmap();
-    let parent = await call<Version>('annotation.save', {
-      session,
-      caseId,
-      status: 'draft',
-      labelmapGzBase64: gzipSync(lm).toString('base64'),
-    });
+    let parent = await post<Version>(
+      'annotation.save',
+      encodeFrame({ session, caseId, status: 'draft', labelmap: lm }),
+      FRAME_CONTENT_TYPE,
+    );
     const rows: Row[] = [];
     for (let s = 0; s < STROKES; s++) {
       const k = paintStroke(lm, s);
@@ -132,20 +141,27 @@ async function brushStroke(): Promise<void> {
       const newMs = performance.now() - t0;
 
       t0 = performance.now();
-      const body = JSON.stringify({
-        session,
-        caseId,
-        status: 'draft',
-        parentVersionId: viaSlices.versionId,
-        labelmapGzBase64: gzipSync(lm).toString('base64'),
-      });
-      const oldEncodeMs = performance.now() - t0;
-      const whole = await post<Version>('annotation.save', body, 'application/json');
-      const oldMs = performance.now() - t0;
+      const wholeFrame = encodeFrame({ session, caseId, status: 'draft', parentVersionId: viaSlices.versionId, labelmap: lm });
+      const wholeEncodeMs = performance.now() - t0;
+      const whole = await post<Version>('annotation.save', wholeFrame, FRAME_CONTENT_TYPE);
+      const wholeMs = performance.now() - t0;
+
+      t0 = performance.now();
+      const before = JSON.stringify({ session, caseId, status: 'draft', labelmapGzBase64: gzipSync(lm, { level: 6 }).toString('base64') });
+      const beforeEncodeMs = performance.now() - t0;
 
       if (whole.fileHash !== viaSlices.fileHash)
         throw new Error(`stroke ${s}: the diff save stored ${viaSlices.fileHash}, the whole save of the same labelmap ${whole.fileHash}`);
-      rows.push({ newBytes: frame.length, newMs, newEncodeMs, oldBytes: Buffer.byteLength(body), oldMs, oldEncodeMs });
+      rows.push({
+        newBytes: frame.length,
+        newMs,
+        newEncodeMs,
+        wholeBytes: wholeFrame.length,
+        wholeMs,
+        wholeEncodeMs,
+        beforeBytes: Buffer.byteLength(before),
+        beforeEncodeMs,
+      });
       parent = whole;
     }
     report(rows, lm.length);
@@ -160,9 +176,11 @@ interface Row {
   newBytes: number;
   newMs: number;
   newEncodeMs: number;
-  oldBytes: number;
-  oldMs: number;
-  oldEncodeMs: number;
+  wholeBytes: number;
+  wholeMs: number;
+  wholeEncodeMs: number;
+  beforeBytes: number;
+  beforeEncodeMs: number;
 }
 
 function report(rows: Row[], volumeBytes: number): void {
@@ -176,7 +194,8 @@ function report(rows: Row[], volumeBytes: number): void {
     '| path | request body (median) | of the volume | client encode p50 | latency p50 | latency p95 |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     `| annotation.saveSlices (changed slices, binary frame) | ${kib(med((r) => r.newBytes))} | ${pct(med((r) => r.newBytes))} | ${med((r) => r.newEncodeMs).toFixed(1)} ms | ${med((r) => r.newMs).toFixed(0)} ms | ${p95((r) => r.newMs).toFixed(0)} ms |`,
-    `| annotation.save (whole labelmap, gzip + base64 in JSON; before) | ${kib(med((r) => r.oldBytes))} | ${pct(med((r) => r.oldBytes))} | ${med((r) => r.oldEncodeMs).toFixed(1)} ms | ${med((r) => r.oldMs).toFixed(0)} ms | ${p95((r) => r.oldMs).toFixed(0)} ms |`,
+    `| annotation.save (whole labelmap, binary frame) | ${kib(med((r) => r.wholeBytes))} | ${pct(med((r) => r.wholeBytes))} | ${med((r) => r.wholeEncodeMs).toFixed(1)} ms | ${med((r) => r.wholeMs).toFixed(0)} ms | ${p95((r) => r.wholeMs).toFixed(0)} ms |`,
+    `| before issue 15: whole labelmap, gzip + base64 in JSON (no longer accepted) | ${kib(med((r) => r.beforeBytes))} | ${pct(med((r) => r.beforeBytes))} | ${med((r) => r.beforeEncodeMs).toFixed(1)} ms | — | — |`,
     '',
     'Latency: from encoding the request to the answer, which the server sends once the version is committed (file fsynced, then the transaction).',
     '',
@@ -185,6 +204,131 @@ function report(rows: Row[], volumeBytes: number): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+const VOXELS = DIMS[0] * DIMS[1] * DIMS[2];
+const FOREGROUND = 0.3;
+const ROUNDS = 3;
+/** The request cap before issue 15 (httpServer.ts). */
+const OLD_CAP = 1 << 20;
+
+const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * On every slice a disc covering 30 % of it (label 1) with a rim of label 2 (uncertain). `ragged`:
+ * its edge jitters by up to ±3 voxels, as a hand-painted or model-made boundary does; a clean disc
+ * repeated on every slice is the best case for gzip, a ragged one a more typical case.
+ */
+function labelmap(ragged: boolean): Uint8Array {
+  const out = new Uint8Array(VOXELS);
+  const [nx, ny, nz] = DIMS;
+  const r = Math.sqrt((FOREGROUND * nx * ny) / Math.PI);
+  const random = mulberry32(15);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const d = Math.hypot(i - nx / 2, j - ny / 2);
+        if (d > r + 3) continue;
+        const edge = ragged ? r + 6 * (random() - 0.5) : r;
+        if (d <= edge) out[(k * ny + j) * nx + i] = d > edge - 2 ? 2 : 1;
+      }
+  return out;
+}
+
+async function labelmapRoundTrip(): Promise<void> {
+  const shapes = [
+    { name: 'clean disc per slice', lm: labelmap(false) },
+    { name: 'ragged edge (±3 voxels)', lm: labelmap(true) },
+  ];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'quorum-data-plane-bench-'));
+  const images = path.join(dir, 'images');
+  mkdirSync(images);
+  const geometry = {
+    dims: DIMS,
+    spacingMm: [0.7, 0.7, 1] as const,
+    originLps: [0, 0, 0] as const,
+    direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const,
+  };
+  writeFileSync(path.join(images, 'ct.nii.gz'), writeNifti({ geometry, data: new Int16Array(VOXELS) }, { gzip: true }));
+  writeFileSync(
+    path.join(images, 'quorum-demo.json'),
+    JSON.stringify({ name: 'bench', cases: [{ name: 'CT', path: 'ct.nii.gz', kind: 'nifti' }] }),
+  );
+  const backend = await createBackend({
+    mode: 'browser',
+    version: '0.0.0-bench',
+    projectDir: images,
+    rendererDir: dir,
+    dataDir: path.join(dir, 'data'),
+  });
+  const token = 'data-plane-bench-token';
+  const server = await startBrowserServer({
+    dispatch: backend.dispatch,
+    binaryAdmission: backend.binaryAdmission,
+    routes: backend.routes,
+    port: 0,
+    token,
+  });
+  try {
+    // A fresh connection per request (rawRequest): seconds of encoding between two requests would
+    // outlast the server's keep-alive, and a reused socket would meet the server closing it.
+    const call = async (channel: string, request: unknown): Promise<{ value: unknown; bytes: number }> => {
+      const res = await rawRequest(server.port, `/api/${channel}`, { method: 'POST', headers: { 'X-Quorum-Token': token }, api: request });
+      const answer = res.json<{ ok: boolean; value?: unknown; error?: { message: string } }>();
+      if (!answer.ok) throw new Error(`${channel}: ${answer.error?.message ?? res.status}`);
+      return { value: answer.value, bytes: res.body.length };
+    };
+    const json = async (channel: string, request: unknown): Promise<unknown> => (await call(channel, request)).value;
+    await json('rater.create', { name: 'Bench Admin', secret: testSecretOf('Bench Admin') });
+    const { token: session } = await signInWithTestSecret((channel, request) => json(channel, request), 'Bench Admin');
+    const [{ caseId }] = (await json('projectCase.list', { session })) as Array<{ caseId: string }>;
+    console.log(
+      `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), load average ${loadAverage()}; labelmap ${DIMS.join('×')} Uint8 (${mib(VOXELS)} MiB raw); median of ${ROUNDS} save + read rounds, each read compared byte for byte\n`,
+    );
+    console.log('| labelmap | foreground | wire form | request bytes | read response bytes | save ms | read ms |');
+    console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: |');
+    // Every save names the one before as its parent, as the editor's autosave does.
+    let parent: string | null = null;
+    for (const { name, lm } of shapes) {
+      const foreground = `${((100 * lm.reduce((n, v) => n + (v === 0 ? 0 : 1), 0)) / VOXELS).toFixed(1)} %`;
+      // Before: the same labelmap as the old request body (the renderer's CompressionStream was gzip level 6).
+      const t0 = performance.now();
+      const oldBody = JSON.stringify({ session, caseId, labelmapGzBase64: gzipSync(lm, { level: 6 }).toString('base64'), status: 'draft' });
+      const oldEncodeMs = performance.now() - t0;
+      const saveMs: number[] = [];
+      const readMs: number[] = [];
+      let frameBytes = 0;
+      let readBytes = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const request = { session, caseId, labelmap: lm, status: 'draft', parentVersionId: parent };
+        const s0 = performance.now();
+        const saved = (await json('annotation.save', request)) as { versionId: string };
+        saveMs.push(performance.now() - s0);
+        frameBytes = apiBody(request).body.length;
+        parent = saved.versionId;
+        const r0 = performance.now();
+        const read = await call('annotation.read', { session, versionId: saved.versionId });
+        readMs.push(performance.now() - r0);
+        readBytes = read.bytes;
+        if (!Buffer.from((read.value as { labelmap: Uint8Array }).labelmap).equals(Buffer.from(lm)))
+          throw new Error(`${name}, round ${round}: the labelmap read back differs from the one saved`);
+      }
+      const refused = oldBody.length > OLD_CAP ? ' (over the 1 MiB cap: refused)' : ' (under the 1 MiB cap)';
+      console.log(
+        `| ${name} | ${foreground} | before: gzip + base64 in JSON | ${mib(oldBody.length)} MiB${refused} | — | gzip + base64 alone ${oldEncodeMs.toFixed(0)} | — |`,
+      );
+      console.log(
+        `| ${name} | ${foreground} | after: raw bytes, binary frame | ${mib(frameBytes)} MiB | ${mib(readBytes)} MiB | ${median(saveMs).toFixed(0)} | ${median(readMs).toFixed(0)} |`,
+      );
+    }
+  } finally {
+    await server.close();
+    backend.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   await brushStroke();
+  await labelmapRoundTrip();
 }

@@ -10,7 +10,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { calibrationCase, fitTemperature, type ReviewedCase } from '../src-shared/calibration';
 import { signInAs } from './helpers/annotate';
@@ -39,11 +38,9 @@ test.afterAll(async () => {
 interface Sources {
   name: string;
   geometry: { dims: [number, number, number]; spacingMm: [number, number, number] };
-  raters: Array<{ versionId: string | null; labelmapGzBase64: string | null }>;
-  models: Array<{ versionId: string | null; probabilityGzBase64: string | null; modelVersion: string | null }>;
+  raters: Array<{ versionId: string | null; labelmap: Uint8Array | null }>;
+  models: Array<{ versionId: string | null; probabilityQ255: Uint8Array | null; modelVersion: string | null }>;
 }
-
-const gunzip = (b64: string) => new Uint8Array(gunzipSync(Buffer.from(b64, 'base64')));
 
 /** The reviewed cases as the section should read them: a model result and a submitted answer. */
 async function reviewedCases(): Promise<{ cases: ReviewedCase[]; modelVersion: string }> {
@@ -55,14 +52,14 @@ async function reviewedCases(): Promise<{ cases: ReviewedCase[]; modelVersion: s
     const s = await api.call<Sources>('evaluation.caseSources', { session, caseId: c.caseId });
     const model = s.models.find((m) => m.versionId !== null);
     const raters = s.raters.filter((r) => r.versionId !== null);
-    if (!model?.probabilityGzBase64 || raters.length === 0) continue;
+    if (!model?.probabilityQ255 || raters.length === 0) continue;
     modelVersion = model.modelVersion ?? '';
     const [x, y, z] = s.geometry.spacingMm;
     cases.push({
       caseId: s.name,
       voxelMl: (x * y * z) / 1000,
-      labelmaps: raters.map((r) => (r.labelmapGzBase64 === null ? null : gunzip(r.labelmapGzBase64))),
-      quantisedProbability: gunzip(model.probabilityGzBase64),
+      labelmaps: raters.map((r) => r.labelmap),
+      quantisedProbability: model.probabilityQ255,
     });
   }
   return { cases, modelVersion };

@@ -17,7 +17,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../src-shared/evaluation/defaults';
 import { writeNifti } from '../src-shared/nifti/write';
@@ -122,15 +121,15 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
       originLps: [number, number, number];
       direction: number[];
     };
-    raters: Array<{ raterId: string; name: string; labelmapGzBase64: string | null; versionId: string | null }>;
-    models: Array<{ probabilityGzBase64: string | null; maskGzBase64: string | null }>;
+    raters: Array<{ raterId: string; name: string; labelmap: Uint8Array | null; versionId: string | null }>;
+    models: Array<{ probabilityQ255: Uint8Array | null; mask: Uint8Array | null }>;
   };
   // A cohort case with lesions, a rater with a submitted mask, and a model result.
   let chosen: { caseName: string; sources: Sources; rater: Sources['raters'][number] } | null = null;
   for (const c of listed.filter((x) => /^Cohort/.test(x.name) && !/empty/i.test(x.name))) {
     const s = await api.call<Sources>('evaluation.caseSources', { session, caseId: c.caseId });
-    const rater = s.raters.find((r) => r.labelmapGzBase64 !== null && r.versionId !== null);
-    if (rater && s.models[0]?.probabilityGzBase64) {
+    const rater = s.raters.find((r) => r.labelmap !== null && r.versionId !== null);
+    if (rater && s.models[0]?.probabilityQ255) {
       chosen = { caseName: c.name, sources: s, rater };
       break;
     }
@@ -155,9 +154,9 @@ test('the exported per-case CSV equals the evaluate CLI on the same files', asyn
   // rater's mask under the default rule (½ vote); the model's mask is the one saved with its result.
   const g = sources.geometry;
   const geometry = { dims: g.dims, spacingMm: g.spacingMm, originLps: g.originLps, direction: g.direction as unknown as Direction };
-  const labelmap = new Uint8Array(gunzipSync(Buffer.from(rater.labelmapGzBase64 ?? '', 'base64')));
+  const labelmap = rater.labelmap ?? new Uint8Array(0);
   const ref = labelmap.map((v) => (v === 1 ? 1 : 0));
-  const pred = new Uint8Array(gunzipSync(Buffer.from(sources.models[0].maskGzBase64 ?? '', 'base64'))).map((v) => (v === 0 ? 0 : 1));
+  const pred = (sources.models[0].mask ?? new Uint8Array(0)).map((v) => (v === 0 ? 0 : 1));
   const dir = mkdtempSync(path.join(tmpdir(), 'quorum-dash-cli-'));
   try {
     writeFileSync(path.join(dir, 'ref.nii.gz'), writeNifti({ geometry, data: ref }, { gzip: true }));

@@ -9,7 +9,6 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { LABEL_PRESETS, labelRgb, type LabelEntry } from '../src-shared/project/labelTable';
 import { signInAs, signOut } from './helpers/annotate';
@@ -115,14 +114,14 @@ test('the metrics panel and the soft reference work per label, as computed from 
   const cases = await api.call<Array<{ caseId: string; name: string }>>('projectCase.list', { session: admin });
   type Sources = {
     geometry: { spacingMm: [number, number, number] };
-    raters: Array<{ raterId: string; labelmapGzBase64: string | null }>;
+    raters: Array<{ raterId: string; labelmap: Uint8Array | null }>;
   };
   let chosen: { name: string; maps: Map<string, Uint8Array>; voxelMl: number } | null = null;
   for (const c of cases) {
     const sources = await api.call<Sources>('evaluation.caseSources', { session: admin, caseId: c.caseId });
-    const painted = sources.raters.filter((r) => r.labelmapGzBase64 !== null);
+    const painted = sources.raters.flatMap((r) => (r.labelmap === null ? [] : [{ raterId: r.raterId, labelmap: r.labelmap }]));
     if (painted.length < 2) continue;
-    const maps = new Map(painted.map((r) => [r.raterId, new Uint8Array(gunzipSync(Buffer.from(r.labelmapGzBase64 ?? '', 'base64')))]));
+    const maps = new Map(painted.map((r) => [r.raterId, r.labelmap]));
     // A case where both labels were painted, so neither column is the trivial both-empty 1.
     if (![CORE, PENUMBRA].every((l) => [...maps.values()].some((m) => m.includes(l.value)))) continue;
     chosen = { name: c.name, maps, voxelMl: sources.geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000 };

@@ -17,7 +17,6 @@
  *   the axial slice readout becomes round(centroid k) + 1.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
@@ -134,18 +133,18 @@ test('a model result saved at p > 0.1 is the model everywhere; the heat map stay
   type Sources = {
     geometry: { spacingMm: [number, number, number] };
     raters: Array<{ versionId: string | null }>;
-    models: Array<{ versionId: string | null; probabilityGzBase64: string | null }>;
+    models: Array<{ versionId: string | null; probabilityQ255: Uint8Array | null }>;
   };
   const sources = await api.call<Sources>('evaluation.caseSources', { session, caseId: c3.caseId });
   const model = sources.models.find((m) => m.versionId !== null);
-  if (!model?.versionId || !model.probabilityGzBase64) throw new Error('Cohort 03 has no model result');
+  if (!model?.versionId || !model.probabilityQ255) throw new Error('Cohort 03 has no model result');
   const { provenance } = await api.call<{ provenance: InferenceProvenance }>('inference.readResult', {
     session,
     versionId: model.versionId,
   });
   // The mask a user gets from "Save as rater" at p > 0.1, made here from the stored p = q/255.
   const t = 0.1;
-  const q = new Uint8Array(gunzipSync(Buffer.from(model.probabilityGzBase64, 'base64')));
+  const q = model.probabilityQ255;
   const mask = q.map((v) => (v / 255 > t ? 1 : 0));
   const voxels = mask.reduce((a, b) => a + b, 0);
   const [sx, sy, sz] = sources.geometry.spacingMm;
@@ -154,8 +153,9 @@ test('a model result saved at p > 0.1 is the model everywhere; the heat map stay
   await api.call('inference.saveResult', {
     session,
     caseId: c3.caseId,
-    maskGzBase64: gzipSync(mask).toString('base64'),
-    probabilityGzBase64: model.probabilityGzBase64,
+    mask,
+    // The stored p as Float32, which the server quantises back to the same q.
+    probabilities: new Uint8Array(Float32Array.from(q, (v) => v / 255).buffer),
     probabilityVolumes: 1,
     provenance: {
       ...provenance,

@@ -10,7 +10,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { LABEL_PRESETS } from '../src-shared/project/labelTable';
 import { signInAs, signOut } from './helpers/annotate';
@@ -78,13 +77,13 @@ async function storedMasks(): Promise<{
   if (!dwi) throw new Error(`no DWI case among ${cases.map((c) => c.name).join(', ')}`);
   const sources = await api.call<{
     geometry: { dims: number[]; spacingMm: number[] };
-    raters: Array<{ raterId: string; name: string; labelmapGzBase64: string | null }>;
+    raters: Array<{ raterId: string; name: string; labelmap: Uint8Array | null }>;
   }>('evaluation.caseSources', { session: admin, caseId: dwi.caseId });
   const masks = new Map<string, Uint8Array>();
   const ids = new Map<string, string>();
   for (const r of sources.raters) {
-    if (r.labelmapGzBase64 === null) continue;
-    masks.set(r.name, new Uint8Array(gunzipSync(Buffer.from(r.labelmapGzBase64, 'base64'))));
+    if (r.labelmap === null) continue;
+    masks.set(r.name, r.labelmap);
     ids.set(r.name, r.raterId);
   }
   const voxelMl = sources.geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000;

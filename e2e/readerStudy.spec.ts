@@ -21,6 +21,7 @@ import { expect, test, type Page, type Response } from '@playwright/test';
 import { findLeaks, studyIdentifiers } from '../src-shared/study/blinding';
 import type { StudyConfig } from '../src-shared/study/design';
 import { signInAs } from './helpers/annotate';
+import { answerOf } from './helpers/apiAnswer';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { ProjectApi } from './helpers/projectApi';
 import type { RunningServer } from './helpers/startServer';
@@ -134,7 +135,7 @@ test('a 4-case blinded study of the demo model against a rater: set-up, two read
       const url = new URL(r.url());
       if (!url.pathname.startsWith('/api/') || r.request().method() !== 'POST') return;
       pending.push(
-        r.json().then(
+        answerOf(r).then(
           (body: unknown) => void received.push({ channel: url.pathname.slice(5), body }),
           () => undefined,
         ),

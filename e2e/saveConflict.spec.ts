@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import { brushStroke, signInAs, signOut } from './helpers/annotate';
+import { requestOf } from './helpers/apiAnswer';
 import { colouredPixels, type Region } from './helpers/colouredPixels';
 import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
@@ -135,7 +136,7 @@ test("one window's own saves never conflict: Submit while its draft is on its wa
   const held = new Promise<void>((resolve) => (release = resolve));
   const sent: string[] = [];
   await page.route('**/api/annotation.save', async (route) => {
-    const { status } = route.request().postDataJSON() as { status: string };
+    const { status } = requestOf(route.request()) as { status: string };
     sent.push(status);
     if (status === 'draft') await held;
     await route.continue();

@@ -19,6 +19,7 @@ import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import type { CaseRecord } from '../src-shared/project/types';
 import { findLeaks } from '../src-shared/study/blinding';
 import { signInAs, submitRectangle } from './helpers/annotate';
+import { answerOf, bytesTrace } from './helpers/apiAnswer';
 import type { Region } from './helpers/colouredPixels';
 import { projectApi, type ProjectApi } from './helpers/projectApi';
 import { startServer, type RunningServer } from './helpers/startServer';
@@ -89,7 +90,7 @@ async function workstation(browser: Browser): Promise<{ page: Page; received: Ar
   page.on('response', (res) => {
     const url = res.url();
     if (!new URL(url).pathname.startsWith('/api/') || res.request().method() !== 'POST') return;
-    received.push({ url, body: res.json().catch(() => null) });
+    received.push({ url, body: answerOf(res).catch(() => null) });
   });
   if (!server) throw new Error('set-up failed');
   await page.goto(server.url);
@@ -122,11 +123,11 @@ interface Version {
 async function tracesOf(name: string, caseId: string): Promise<{ raterId: string; versionId: string; traces: string[] }> {
   const session = await api.signInAs(name);
   const [v] = await api.call<Version[]>('annotation.list', { session, caseId });
-  const { labelmapGzBase64 } = await api.call<{ labelmapGzBase64: string }>('annotation.read', { session, versionId: v.versionId });
+  const { labelmap } = await api.call<{ labelmap: Uint8Array }>('annotation.read', { session, versionId: v.versionId });
   return {
     raterId: v.raterId,
     versionId: v.versionId,
-    traces: [name, v.raterId, v.versionId, v.fileHash ?? v.versionId, labelmapGzBase64],
+    traces: [name, v.raterId, v.versionId, v.fileHash ?? v.versionId, bytesTrace(labelmap)],
   };
 }
 

@@ -17,7 +17,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { signInAs, signOut } from './helpers/annotate';
 import type { ProjectApi } from './helpers/projectApi';
@@ -65,11 +64,11 @@ test.afterAll(async () => {
   await closeSpecServer(page, server);
 });
 
-function mask(): string {
+function mask(): Uint8Array {
   const lm = new Uint8Array(DWI_VOXELS);
   // A 10 × 10 box on axial slices 14–16.
   for (let z = 14; z <= 16; z++) for (let y = 70; y < 80; y++) lm.fill(1, z * 124 * 152 + y * 124 + 50, z * 124 * 152 + y * 124 + 60);
-  return gzipSync(lm).toString('base64');
+  return lm;
 }
 
 async function progressOf(): Promise<Record<string, string | null>> {
@@ -109,8 +108,8 @@ test('the admin sees every annotator, filters, and progress counts that add up',
   for (const name of ['Alice Annotator', 'Bob Blinded']) await api.call('rater.create', { name, role: 'annotator', session: admin });
   const alice = await api.signInAs('Alice Annotator');
   const bob = await api.signInAs('Bob Blinded');
-  await api.call('annotation.save', { session: alice, caseId: dwi.caseId, labelmapGzBase64: mask(), status: 'submitted' });
-  await api.call('annotation.save', { session: bob, caseId: dwi.caseId, labelmapGzBase64: mask(), status: 'draft' });
+  await api.call('annotation.save', { session: alice, caseId: dwi.caseId, labelmap: mask(), status: 'submitted' });
+  await api.call('annotation.save', { session: bob, caseId: dwi.caseId, labelmap: mask(), status: 'draft' });
 
   await showWorklist();
   // Open enrolment assigns both new annotators every case: 2 × caseCount new rows, of which

@@ -30,9 +30,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeFrame, FRAME_CONTENT_TYPE } from '../../src-shared/api/binaryFrame';
 import { writeNifti } from '../../src-shared/nifti';
 import { mulberry32 } from '../../src-shared/random/mulberry32';
 import { sha256Hex } from '../services/project/annotationFiles';
@@ -40,6 +40,7 @@ import { autosaveLabelmap, CRASH_GRID, expectedLabelmap, isNoLesionSave } from '
 import { startPgCluster, type PgCluster } from '../services/project/pgCluster.testSupport';
 import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
 import { storeKinds, type StoreKind } from '../services/project/testSupport';
+import { apiBody } from './testSupport';
 
 const KILLS = 20;
 /**
@@ -117,13 +118,19 @@ class Refused extends Error {
 }
 
 async function call<T>(server: Server, channel: string, request: unknown): Promise<T> {
+  const { type, body: sent } = apiBody(request);
   const res = await fetch(`${server.origin}/api/${channel}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(server.token === null ? {} : { 'X-Quorum-Token': server.token }) },
-    body: JSON.stringify(request),
+    headers: { 'Content-Type': type, ...(server.token === null ? {} : { 'X-Quorum-Token': server.token }) },
+    body: sent,
     signal: AbortSignal.timeout(CALL_BOUND_MS),
   });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+  const isFrame = (res.headers.get('content-type') ?? '').startsWith(FRAME_CONTENT_TYPE);
+  const body = (isFrame ? decodeFrame(new Uint8Array(await res.arrayBuffer())) : await res.json()) as {
+    ok: boolean;
+    value?: T;
+    error?: { code: string; message: string };
+  };
   if (!body.ok) throw new Refused(res.status, body.error?.code ?? '', `${channel}: ${body.error?.code}: ${body.error?.message}`);
   return body.value as T;
 }
@@ -158,7 +165,7 @@ function autosave(server: Server, session: string, caseId: string, k: number): P
         session,
         caseId,
         status: 'draft',
-        labelmapGzBase64: gzipSync(autosaveLabelmap(k)).toString('base64'),
+        labelmap: autosaveLabelmap(k),
       });
 }
 
@@ -182,8 +189,7 @@ async function autosaveUntilKilled(server: Server, session: string, caseId: stri
 }
 
 async function readLabelmap(server: Server, session: string, versionId: string): Promise<Uint8Array> {
-  const r = await call<{ labelmapGzBase64: string }>(server, 'annotation.read', { session, versionId });
-  return new Uint8Array(gunzipSync(Buffer.from(r.labelmapGzBase64, 'base64')));
+  return (await call<{ labelmap: Uint8Array }>(server, 'annotation.read', { session, versionId })).labelmap;
 }
 
 /** `work`, or an error naming `what` if it has not settled within `ms`. */

@@ -11,7 +11,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import { writeNifti } from '../../src-shared/nifti';
@@ -34,8 +33,8 @@ let caseId: string;
 async function post<T>(channel: string, body: unknown): Promise<Result<T>> {
   const res = await rawRequest(server.port, `/api/${channel}`, {
     method: 'POST',
-    headers: { 'X-Quorum-Token': TOKEN, 'Content-Type': 'application/json', Connection: 'close' },
-    body: JSON.stringify(body),
+    headers: { 'X-Quorum-Token': TOKEN, Connection: 'close' },
+    api: body,
   });
   return res.json<Result<T>>();
 }
@@ -75,8 +74,7 @@ function expectedValues(voxels: Voxels): Array<{ value: number; voxels: number }
 }
 
 async function stored(versionId: string): Promise<Uint8Array> {
-  const r = await call<{ labelmapGzBase64: string }>('annotation.read', { session: admin, versionId });
-  return new Uint8Array(gunzipSync(Buffer.from(r.labelmapGzBase64, 'base64')));
+  return (await call<{ labelmap: Uint8Array }>('annotation.read', { session: admin, versionId })).labelmap;
 }
 
 async function projectState(): Promise<{ cases: string[]; versions: number }> {

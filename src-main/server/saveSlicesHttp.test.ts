@@ -4,7 +4,6 @@
  * sends them. The store's own rules are tested on both stores in saveSlices.test.ts; here, the wire
  * and the refusals a rater sees.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, FRAME_CONTENT_TYPE } from '../../src-shared/api/binaryFrame';
 import type { Result } from '../../src-shared/api/contract';
@@ -58,12 +57,7 @@ describe('annotation.saveSlices over HTTP', () => {
     const first = new Uint8Array(VOXELS);
     first.fill(1, 5 * SLICE + 100, 5 * SLICE + 140);
     const parent = valueOf<{ versionId: string }>(
-      await postJson('annotation.save', {
-        session: alice.token,
-        caseId,
-        status: 'draft',
-        labelmapGzBase64: gzipSync(first).toString('base64'),
-      }),
+      await post('annotation.save', { session: alice.token, caseId, status: 'draft', labelmap: first }),
     );
     // The stroke: a run of voxels on slices 7 and 8.
     const edited = first.slice();
@@ -78,10 +72,8 @@ describe('annotation.saveSlices over HTTP', () => {
     };
     const saved = valueOf<{ versionId: string; parentVersionId: string }>(await post('annotation.saveSlices', request));
     expect(saved.parentVersionId).toBe(parent.versionId);
-    const read = valueOf<{ labelmapGzBase64: string }>(
-      await postJson('annotation.read', { session: alice.token, versionId: saved.versionId }),
-    );
-    expect(Buffer.from(gunzipSync(Buffer.from(read.labelmapGzBase64, 'base64'))).equals(Buffer.from(edited))).toBe(true);
+    const read = valueOf<{ labelmap: Uint8Array }>(await postJson('annotation.read', { session: alice.token, versionId: saved.versionId }));
+    expect(Buffer.from(read.labelmap).equals(Buffer.from(edited))).toBe(true);
 
     // The same request again names a parent that is no longer the newest: 409, nothing saved.
     const stale = await post('annotation.saveSlices', request);

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, type CaseDescriptor, type Result } from '../../src-shared/api/contract';
 import { repoRoot, signInAgainOn, useDemoDwiBackend } from '../services/demoDwiBackend.testSupport';
@@ -34,8 +33,8 @@ afterAll(() => server?.close());
 const post = (channel: string, body: unknown): Promise<RawResponse> =>
   rawRequest(server.port, `/api/${channel}`, {
     method: 'POST',
-    headers: { ...auth, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
+    headers: auth,
+    api: body,
   });
 const get = (url: string): Promise<RawResponse> => rawRequest(server.port, url.startsWith('/') ? url : `/${url}`, { headers: auth });
 
@@ -54,10 +53,10 @@ async function errorCode(channel: string, body: unknown): Promise<string | null>
 const oldRootId = (realFolder: string): string => createHash('sha256').update(realFolder).digest('hex').slice(0, 16);
 
 /** A labelmap on the DWI grid with lesion voxels at `at`, as the editor sends it. */
-function labelmap(at: readonly number[]): string {
+function labelmap(at: readonly number[]): Uint8Array {
   const lm = new Uint8Array(VOXELS);
   for (const i of at) lm[i] = 1;
-  return gzipSync(lm).toString('base64');
+  return lm;
 }
 
 interface Version {
@@ -93,7 +92,7 @@ describe('file channels and routes act for a session (finding 3)', () => {
     const bobs = await value<Version>('annotation.save', {
       session: bob.token,
       caseId,
-      labelmapGzBase64: labelmap([500, 501, 502]),
+      labelmap: labelmap([500, 501, 502]),
       status: 'submitted',
       parentVersionId: null,
     });
@@ -174,7 +173,7 @@ describe('audit.list for an annotator (finding 4)', () => {
     await value('annotation.save', {
       session: alice.token,
       caseId,
-      labelmapGzBase64: labelmap(bobsVoxels),
+      labelmap: labelmap(bobsVoxels),
       status: 'draft',
       parentVersionId: null,
     });
@@ -184,7 +183,7 @@ describe('audit.list for an annotator (finding 4)', () => {
     await value('annotation.save', {
       session: alice.token,
       caseId,
-      labelmapGzBase64: labelmap([7]),
+      labelmap: labelmap([7]),
       status: 'draft',
       parentVersionId: mine.versionId,
     });
@@ -219,7 +218,7 @@ describe('saves name their parent (finding 7)', () => {
         post('annotation.save', {
           session: sessions[i % sessions.length],
           caseId,
-          labelmapGzBase64: labelmap([1000 + i]),
+          labelmap: labelmap([1000 + i]),
           status: 'draft',
           parentVersionId: newest.versionId,
         }),
@@ -237,7 +236,7 @@ describe('saves name their parent (finding 7)', () => {
       await errorCode('annotation.save', {
         session: bob.token,
         caseId,
-        labelmapGzBase64: labelmap([3]),
+        labelmap: labelmap([3]),
         status: 'draft',
         parentVersionId: null,
       }),

@@ -14,7 +14,6 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import type { ReaderTrialPayload, StudySummary } from '../../src-shared/api/studyChannels';
@@ -47,8 +46,8 @@ afterEach(async () => {
 const post = (channel: string, body: unknown): Promise<RawResponse> =>
   rawRequest(server.port, `/api/${channel}`, {
     method: 'POST',
-    headers: { 'X-Quorum-Token': TOKEN, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
+    headers: { 'X-Quorum-Token': TOKEN },
+    api: body,
   });
 
 async function call<T>(channel: string, body: unknown): Promise<{ value: T; response: RawResponse }> {
@@ -102,11 +101,11 @@ describe('reader-study secrecy over HTTP', () => {
       expect(response.status).toBe(200);
       expect(response.headers['server-timing']).toBeUndefined();
       // Case n (fixture): the rater marks voxels n..n+2, the model n+1..n+3; both binary, 3 voxels each.
-      const masks = payload.overlays.map((o) => gunzipSync(Buffer.from(o.maskGzBase64, 'base64')));
+      const masks = payload.overlays.map((o) => o.mask);
       expect(masks).toHaveLength(2);
       for (const m of masks) expect(m.reduce((s, v) => s + v, 0)).toBe(3);
-      const maskChars = payload.overlays.reduce((s, o) => s + o.maskGzBase64.length, 0);
-      skeletonBytes.add(response.body.length - maskChars);
+      const maskBytes = payload.overlays.reduce((s, o) => s + o.mask.length, 0);
+      skeletonBytes.add(response.body.length - maskBytes);
     }
     // Everything but the masks has the same length on every trial (positions and counts are one digit here).
     expect([...skeletonBytes]).toHaveLength(1);

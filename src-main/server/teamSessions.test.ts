@@ -9,7 +9,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDescriptor } from '../../src-shared/api/contract';
 import { repoRoot } from '../services/demoDwiBackend.testSupport';
@@ -137,7 +136,7 @@ describe.skipIf(unavailable !== null)('two server processes on one PostgreSQL da
     const saved = await b.value<{ versionId: string }>('annotation.save', {
       session: alice.token,
       caseId: dwi.caseId,
-      labelmapGzBase64: gzipSync(labelmap).toString('base64'),
+      labelmap,
       status: 'draft',
       parentVersionId: null,
     });

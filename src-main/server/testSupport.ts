@@ -8,13 +8,25 @@ import { request } from 'node:http';
 import { request as tlsRequest } from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE, holdsBytes } from '../../src-shared/api/binaryFrame';
 import type { Result } from '../../src-shared/api/contract';
 
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** The body's value: JSON, or a binary frame's (its Uint8Arrays as views into `body`). */
   json<T = unknown>(): T;
+}
+
+/**
+ * A channel request's Content-Type and body as the renderer's transport sends them: a binary frame
+ * when it holds bytes (voxels), JSON otherwise.
+ */
+export function apiBody(request: unknown): { type: string; body: string | Uint8Array } {
+  return holdsBytes(request)
+    ? { type: FRAME_CONTENT_TYPE, body: encodeFrame(request) }
+    : { type: 'application/json', body: JSON.stringify(request) };
 }
 
 /**
@@ -25,11 +37,19 @@ export interface RawResponse {
 export function rawRequest(
   port: number,
   rawPath: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; localAddress?: string } = {},
+  init: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Uint8Array;
+    /** A channel request, sent as the transport would (apiBody); Content-Type is set to match. */
+    api?: unknown;
+    localAddress?: string;
+  } = {},
   ca?: Buffer,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const { localAddress } = init;
+    const api = init.api === undefined ? null : apiBody(init.api);
     // A connection of its own (no keep-alive agent): a reused socket that the server is closing after
     // its keep-alive timeout ends in "socket hang up", a client-side race that is no server's answer.
     const options = {
@@ -37,7 +57,7 @@ export function rawRequest(
       port,
       path: rawPath,
       method: init.method ?? 'GET',
-      headers: init.headers,
+      headers: api === null ? init.headers : { ...init.headers, 'Content-Type': api.type },
       localAddress,
       agent: false,
     };
@@ -46,12 +66,15 @@ export function rawRequest(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: <T>() => JSON.parse(body.toString('utf8')) as T });
+        const isFrame = (res.headers['content-type'] ?? '').startsWith(FRAME_CONTENT_TYPE);
+        const json = <T>(): T => (isFrame ? decodeFrame(body) : JSON.parse(body.toString('utf8'))) as T;
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
       });
       res.on('error', reject);
     });
     req.on('error', reject);
-    if (init.body !== undefined) req.write(init.body);
+    const body = api === null ? init.body : api.body;
+    if (body !== undefined) req.write(body);
     req.end();
   });
 }
@@ -69,8 +92,8 @@ export function apiCaller(
   return async (channel, request) => {
     const res = await rawRequest(port, `/api/${channel}`, {
       method: 'POST',
-      headers: { ...(token === null ? {} : { 'X-Quorum-Token': token }), 'Content-Type': 'application/json' },
-      body: JSON.stringify(request),
+      headers: token === null ? {} : { 'X-Quorum-Token': token },
+      api: request,
       localAddress,
     });
     let result: Result<unknown>;

@@ -7,7 +7,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import { createBackend, type Backend } from '../server/backend';
@@ -70,14 +69,7 @@ async function dicomProject(name: string): Promise<Project> {
 }
 
 const read = async (p: Project, versionId: string): Promise<Uint8Array> =>
-  new Uint8Array(
-    gunzipSync(
-      Buffer.from(
-        (await p.call<{ labelmapGzBase64: string }>('quorum:annotation.read', { session: p.admin, versionId })).labelmapGzBase64,
-        'base64',
-      ),
-    ),
-  );
+  (await p.call<{ labelmap: Uint8Array }>('quorum:annotation.read', { session: p.admin, versionId })).labelmap;
 
 function differing(a: Uint8Array, b: Uint8Array): number {
   let n = 0;
@@ -102,7 +94,7 @@ describe('DICOM SEG with a multi-label table', () => {
     const saved = await a.call<{ versionId: string }>('quorum:annotation.save', {
       session: anna.token,
       caseId: a.caseId,
-      labelmapGzBase64: gzipSync(lm).toString('base64'),
+      labelmap: lm,
       status: 'submitted',
     });
     const out = path.join(tmp, 'a-export');
@@ -139,7 +131,7 @@ describe('DICOM SEG with a multi-label table', () => {
     await d.call('quorum:annotation.save', {
       session: anna.token,
       caseId: d.caseId,
-      labelmapGzBase64: gzipSync(lm).toString('base64'),
+      labelmap: lm,
       status: 'submitted',
     });
     // The model found the core only: p = 1 there, so its mask at 0.5 is label 1 on the core's voxels.
@@ -148,8 +140,8 @@ describe('DICOM SEG with a multi-label table', () => {
     const saved = await d.call<{ version: { versionId: string } }>('quorum:inference.saveResult', {
       session: d.admin,
       caseId: d.caseId,
-      maskGzBase64: gzipSync(mask).toString('base64'),
-      probabilityGzBase64: gzipSync(mask.map((v) => (v ? 255 : 0))).toString('base64'),
+      mask: mask,
+      probabilities: new Uint8Array(Float32Array.from(mask, (v) => (v ? 1 : 0)).buffer),
       probabilityVolumes: 1,
       provenance,
     });

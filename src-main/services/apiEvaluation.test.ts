@@ -4,7 +4,6 @@
  * not replace it), the "no lesion" answer, and the model's probabilities as q = p × 255; an
  * annotator is refused.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { useDemoDwiBackend } from './demoDwiBackend.testSupport';
 import { modelProvenance } from './project/testSupport';
@@ -12,8 +11,6 @@ import { modelProvenance } from './project/testSupport';
 const VOXELS = 124 * 152 * 32;
 const demo = useDemoDwiBackend('quorum-api-evaluation-');
 const call = demo.call;
-const gz = (a: Uint8Array): string => gzipSync(a).toString('base64');
-const unzip = (b64: string): Uint8Array => new Uint8Array(gunzipSync(Buffer.from(b64, 'base64')));
 
 interface Sources {
   geometry: { dims: number[] };
@@ -23,14 +20,14 @@ interface Sources {
     status: string;
     versionId: string | null;
     noLesion: boolean;
-    labelmapGzBase64: string | null;
+    labelmap: Uint8Array | null;
   }>;
   models: Array<{
     raterId: string;
     versionId: string | null;
     threshold: number | null;
-    maskGzBase64: string | null;
-    probabilityGzBase64: string | null;
+    mask: Uint8Array | null;
+    probabilityQ255: Uint8Array | null;
     expectedMl: number | null;
   }>;
 }
@@ -51,7 +48,7 @@ describe('evaluation.caseSources', () => {
     const v1 = await call<{ versionId: string }>('quorum:annotation.save', {
       session: aliceToken,
       caseId: dwi.caseId,
-      labelmapGzBase64: gz(submitted),
+      labelmap: submitted,
       status: 'submitted',
     });
     const draft = submitted.slice();
@@ -59,15 +56,15 @@ describe('evaluation.caseSources', () => {
     await call('quorum:annotation.save', {
       session: aliceToken,
       caseId: dwi.caseId,
-      labelmapGzBase64: gz(draft),
+      labelmap: draft,
       status: 'draft',
       parentVersionId: v1.versionId,
     });
     const noLesion = await call<{ versionId: string }>('quorum:annotation.noLesion', { session: bobToken, caseId: dwi.caseId });
 
-    const q = new Uint8Array(VOXELS);
-    q[10] = 204; // p = 0.8
-    q[11] = 51; // p = 0.2
+    const p = new Float32Array(VOXELS);
+    p[10] = 0.8; // stored as q = 204
+    p[11] = 0.2; // q = 51
     // Saved at p > 0.1: both voxels are in the mask, which comes back as saved (evaluation uses it).
     const mask = new Uint8Array(VOXELS);
     mask[10] = 1;
@@ -75,8 +72,8 @@ describe('evaluation.caseSources', () => {
     const saved = await call<{ version: { versionId: string }; rater: { raterId: string } }>('quorum:inference.saveResult', {
       session: ritaToken,
       caseId: dwi.caseId,
-      maskGzBase64: gz(mask),
-      probabilityGzBase64: gz(q),
+      mask: mask,
+      probabilities: new Uint8Array(p.buffer),
       probabilityVolumes: 1,
       provenance: modelProvenance(0.1),
     });
@@ -85,12 +82,12 @@ describe('evaluation.caseSources', () => {
     expect(s.geometry.dims).toEqual([124, 152, 32]);
     const a = s.raters.find((r) => r.raterId === aliceId);
     expect(a).toMatchObject({ status: 'draft', versionId: v1.versionId, noLesion: false });
-    expect(Buffer.from(unzip(a?.labelmapGzBase64 ?? '')).equals(Buffer.from(submitted))).toBe(true);
+    expect(Buffer.from(a?.labelmap ?? []).equals(Buffer.from(submitted))).toBe(true);
     expect(s.raters.find((r) => r.raterId === bobId)).toMatchObject({
       status: 'no-lesion',
       versionId: noLesion.versionId,
       noLesion: true,
-      labelmapGzBase64: null,
+      labelmap: null,
     });
     // Raters without any version on the case (Ada, Rita) are not sources; the model is not a human rater.
     expect(s.raters.map((r) => r.raterId).sort()).toEqual([aliceId, bobId].sort());
@@ -101,8 +98,8 @@ describe('evaluation.caseSources', () => {
       threshold: 0.1,
       expectedMl: 0.004,
     });
-    expect(Buffer.from(unzip(s.models[0].maskGzBase64 ?? '')).equals(Buffer.from(mask))).toBe(true);
-    const back = unzip(s.models[0].probabilityGzBase64 ?? '');
+    expect(Buffer.from(s.models[0].mask ?? []).equals(Buffer.from(mask))).toBe(true);
+    const back = s.models[0].probabilityQ255 ?? new Uint8Array(0);
     expect(back.length).toBe(VOXELS);
     expect([back[10], back[11], back[12]]).toEqual([204, 51, 0]);
 

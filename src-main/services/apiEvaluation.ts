@@ -11,7 +11,6 @@
  */
 import type { QuorumApi } from '../../src-shared/api/contract';
 import type { EvaluationChannel, EvaluationModelSource, EvaluationRaterSource } from '../../src-shared/api/evaluationChannels';
-import { bytesToBase64 } from '../../src-shared/encoding/base64';
 import { readNifti } from '../../src-shared/nifti';
 import { raterCaseStatus } from '../../src-shared/project/annotationStatus';
 import { seesAllRaters } from '../../src-shared/project/blinding';
@@ -19,7 +18,6 @@ import type { AnnotationVersion, Session } from '../../src-shared/project/types'
 import { gunzipCapped } from './gunzipCapped';
 import { guarded } from './projectGuard';
 import { fail } from './project/errors';
-import { deflateLabelmapPayload } from './project/labelmapPayload';
 import type { ProjectHost } from './project/projectHost';
 import type { ProjectStore } from './project/ProjectStore';
 
@@ -70,8 +68,8 @@ async function caseSources(store: ProjectStore, s: Session, caseId: string) {
           name: rater.name,
           versionId: null,
           threshold: null,
-          maskGzBase64: null,
-          probabilityGzBase64: null,
+          mask: null,
+          probabilityQ255: null,
           expectedMl: null,
           maskMl: null,
           modelId: null,
@@ -87,8 +85,8 @@ async function caseSources(store: ProjectStore, s: Session, caseId: string) {
         name: rater.name,
         versionId: submitted.versionId,
         threshold: r.threshold,
-        maskGzBase64: bytesToBase64(deflateLabelmapPayload(await store.readVersionLabelmap(s, submitted.versionId))),
-        probabilityGzBase64: bytesToBase64(deflateLabelmapPayload(q)),
+        mask: await store.readVersionLabelmap(s, submitted.versionId),
+        probabilityQ255: q,
         expectedMl: vol?.expectedMl ?? null,
         maskMl: vol?.maskMl ?? null,
         modelId: r.provenance.modelId,
@@ -104,7 +102,7 @@ async function caseSources(store: ProjectStore, s: Session, caseId: string) {
       status: raterCaseStatus(own[own.length - 1] ?? null),
       versionId: submitted?.versionId ?? null,
       noLesion: submitted?.noLesion ?? false,
-      labelmapGzBase64: labelmap ? bytesToBase64(deflateLabelmapPayload(labelmap)) : null,
+      labelmap,
     });
   }
   return { caseId, name: record.name, geometry, raters, models };

@@ -10,7 +10,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import { VERSIONS_CSV_HEADER } from './project/exportProject';
@@ -72,11 +71,7 @@ interface FolderResult {
 }
 
 const read = async (session: string, versionId: string): Promise<Uint8Array> =>
-  new Uint8Array(
-    gunzipSync(
-      Buffer.from((await call<{ labelmapGzBase64: string }>('quorum:annotation.read', { session, versionId })).labelmapGzBase64, 'base64'),
-    ),
-  );
+  (await call<{ labelmap: Uint8Array }>('quorum:annotation.read', { session, versionId })).labelmap;
 
 /** Everything an import could have added: case names, rater names, version count. */
 async function projectState(): Promise<{ cases: string[]; raters: string[]; versions: number }> {
@@ -315,7 +310,7 @@ describe('DICOM SEG export and import', () => {
     const saved = await call<Version>('quorum:annotation.save', {
       session: annotator,
       caseId: dicom.caseId,
-      labelmapGzBase64: gzipSync(lm).toString('base64'),
+      labelmap: lm,
       status: 'submitted',
     });
 

@@ -1,10 +1,9 @@
 /**
  * The model-result channels through the real validating dispatcher and backend, on the demo DWI's
  * grid (124 × 152 × 32): a reviewer saves a result, reads it back with its provenance and the
- * probability NIfTI (p = q/255), sees the model in the rater list; an annotator can neither save
+ * probability NIfTI (the Float32 p sent, quantised once by the server: q/255), sees the model in the rater list; an annotator can neither save
  * nor read it and never sees the model.
  */
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readNifti } from '../../src-shared/nifti';
 import { useDemoDwiBackend } from './demoDwiBackend.testSupport';
@@ -15,8 +14,6 @@ const VOXELS = 124 * 152 * 32;
 const demo = useDemoDwiBackend('quorum-api-inference-');
 const call = demo.call;
 
-const gz = (a: Uint8Array): string => gzipSync(a).toString('base64');
-
 describe('model result channels', () => {
   it('save as reviewer, read back with provenance, blind to annotators', async () => {
     await call('quorum:project.open', {});
@@ -25,15 +22,15 @@ describe('model result channels', () => {
     const { token: aliceToken } = await demo.signedInRater('Alice Annotator');
     const [dwi] = await call<Array<{ caseId: string }>>('quorum:projectCase.list', { session: ritaToken });
 
-    const q = new Uint8Array(VOXELS);
-    q[1000] = 204; // p = 0.8
-    q[1001] = 102; // p = 0.4
+    const p = new Float32Array(VOXELS);
+    p[1000] = 0.8;
+    p[1001] = 0.4;
     const mask = new Uint8Array(VOXELS);
     mask[1000] = 1; // threshold 0.3 would also need voxel 1001: the request states 0.5
     const request = {
       caseId: dwi.caseId,
-      maskGzBase64: gz(mask),
-      probabilityGzBase64: gz(q),
+      mask,
+      probabilities: new Uint8Array(p.buffer),
       probabilityVolumes: 1,
       provenance: modelProvenance(0.5),
     };
@@ -52,7 +49,7 @@ describe('model result channels', () => {
       { ...request, session: ritaToken },
     );
     expect(saved.rater.kind).toBe('model');
-    const read = await call<{ threshold: number; provenance: { modelId: string }; probabilityNiftiBase64: string }>(
+    const read = await call<{ threshold: number; provenance: { modelId: string }; probabilityNifti: Uint8Array }>(
       'quorum:inference.readResult',
       {
         session: ritaToken,
@@ -61,7 +58,7 @@ describe('model result channels', () => {
     );
     expect(read.threshold).toBe(0.5);
     expect(read.provenance.modelId).toBe('demo-dwi-lesion');
-    const nii = readNifti(new Uint8Array(Buffer.from(read.probabilityNiftiBase64, 'base64')));
+    const nii = readNifti(read.probabilityNifti);
     expect(nii.data[1000]).toBeCloseTo(0.8, 6);
     expect(nii.data[1001]).toBeCloseTo(0.4, 6);
 

@@ -8,7 +8,6 @@
  * - a saved labelmap reads back voxel for voxel; bad payloads and tokens get clear errors.
  */
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import { repoRoot, useDemoDwiBackend } from './demoDwiBackend.testSupport';
@@ -23,14 +22,6 @@ const call = demo.call;
 
 async function callRaw(channel: string, request: unknown): Promise<Result<unknown>> {
   return demo.backend.dispatch(channel, request);
-}
-
-function payload(labelmap: Uint8Array): string {
-  return gzipSync(labelmap).toString('base64');
-}
-
-function decode(b64: string): Uint8Array {
-  return new Uint8Array(gunzipSync(Buffer.from(b64, 'base64')));
 }
 
 /** A labelmap with a box of `value` from flat index `start`, `len` voxels long, on each of slices z0..z1. */
@@ -86,13 +77,13 @@ describe('project channels', () => {
     const b1 = await call<Version>('quorum:annotation.save', {
       session: bobToken,
       caseId,
-      labelmapGzBase64: payload(boxLabelmap(1, 10, 20, 3, 5)),
+      labelmap: boxLabelmap(1, 10, 20, 3, 5),
       status: 'submitted',
     });
     const b2 = await call<Version>('quorum:annotation.save', {
       session: bobToken,
       caseId,
-      labelmapGzBase64: payload(boxLabelmap(2, 12, 5, 4, 4)),
+      labelmap: boxLabelmap(2, 12, 5, 4, 4),
       status: 'draft',
     });
 
@@ -115,7 +106,7 @@ describe('project channels', () => {
     const session = aliceToken;
     const mask = boxLabelmap(1, 40, 8, 10, 12);
     mask[DIMS[0] * DIMS[1] * 11 + 65 * DIMS[0] + 50] = 2; // one uncertain voxel beside the box
-    const draft = (await aliceCall('quorum:annotation.save', { session, caseId, labelmapGzBase64: payload(mask), status: 'draft' })) as {
+    const draft = (await aliceCall('quorum:annotation.save', { session, caseId, labelmap: mask, status: 'draft' })) as {
       ok: true;
       value: Version;
     };
@@ -172,8 +163,8 @@ describe('project channels', () => {
     expect(!unknown.ok && unknown.error.code).toBe('not-found');
 
     // Alice's submitted labelmap reads back voxel for voxel (value 2 included).
-    const readOwn = await call<{ labelmapGzBase64: string }>('quorum:annotation.read', { session, versionId: submitted.value.versionId });
-    expect(Buffer.compare(decode(readOwn.labelmapGzBase64), mask)).toBe(0);
+    const readOwn = await call<{ labelmap: Uint8Array }>('quorum:annotation.read', { session, versionId: submitted.value.versionId });
+    expect(Buffer.compare(readOwn.labelmap, mask)).toBe(0);
 
     // The reviewer sees both raters' statuses and can read Bob's version.
     const statuses = await call<Array<{ raterId: string; status: string }>>('quorum:projectCase.statuses', { session: ritaToken, caseId });
@@ -181,8 +172,8 @@ describe('project channels', () => {
       [alice.raterId]: 'submitted',
       [bob.raterId]: 'draft',
     });
-    const bobRead = await call<{ labelmapGzBase64: string }>('quorum:annotation.read', { session: ritaToken, versionId: b1.versionId });
-    expect(Buffer.compare(decode(bobRead.labelmapGzBase64), boxLabelmap(1, 10, 20, 3, 5))).toBe(0);
+    const bobRead = await call<{ labelmap: Uint8Array }>('quorum:annotation.read', { session: ritaToken, versionId: b1.versionId });
+    expect(Buffer.compare(bobRead.labelmap, boxLabelmap(1, 10, 20, 3, 5))).toBe(0);
 
     // "No lesion" is its own answer.
     const noLesion = await call<Version>('quorum:annotation.noLesion', { session: bobToken, caseId });
@@ -206,7 +197,7 @@ describe('project channels', () => {
     const short = await callRaw('quorum:annotation.save', {
       session,
       caseId,
-      labelmapGzBase64: payload(new Uint8Array(VOXELS - 1)),
+      labelmap: new Uint8Array(VOXELS - 1),
       status: 'draft',
     });
     expect(!short.ok && short.error).toMatchObject({
@@ -215,25 +206,15 @@ describe('project channels', () => {
     });
     const three = new Uint8Array(VOXELS);
     three[7] = 3;
-    const badLabels = await callRaw('quorum:annotation.save', { session, caseId, labelmapGzBase64: payload(three), status: 'draft' });
+    const badLabels = await callRaw('quorum:annotation.save', { session, caseId, labelmap: three, status: 'draft' });
     expect(!badLabels.ok && badLabels.error).toMatchObject({ code: 'bad-labels', message: expect.stringContaining('outside {0, 1, 2}') });
-    const notGzip = await callRaw('quorum:annotation.save', {
-      session,
-      caseId,
-      labelmapGzBase64: Buffer.from('hello').toString('base64'),
-      status: 'draft',
-    });
-    expect(!notGzip.ok && notGzip.error).toMatchObject({ code: 'bad-request', message: expect.stringContaining('not valid gzip') });
-    // Node's Buffer skipped such characters silently; the shared decoder refuses them, and the guard says so.
-    const notBase64 = await callRaw('quorum:annotation.save', { session, caseId, labelmapGzBase64: 'H4sI!AAA', status: 'draft' });
-    expect(!notBase64.ok && notBase64.error).toMatchObject({
-      code: 'bad-request',
-      message: expect.stringContaining('not base64: character "!" at position 4'),
-    });
+    // Voxels are raw bytes: text (the old gzip+base64 form) is refused by the contract.
+    const notBytes = await callRaw('quorum:annotation.save', { session, caseId, labelmap: 'H4sIAAAA', status: 'draft' });
+    expect(!notBytes.ok && notBytes.error).toMatchObject({ code: 'bad-request', message: expect.stringContaining('raw bytes') });
     const emptySubmit = await callRaw('quorum:annotation.save', {
       session,
       caseId,
-      labelmapGzBase64: payload(new Uint8Array(VOXELS)),
+      labelmap: new Uint8Array(VOXELS),
       status: 'submitted',
     });
     expect(!emptySubmit.ok && emptySubmit.error.message).toMatch(/no lesion/);

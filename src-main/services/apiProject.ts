@@ -5,19 +5,17 @@
  * itself: nothing here filters rater data, so nothing here can forget to.
  *
  * ProjectError codes become contract error codes (forbidden → unauthorized; the rest keep their
- * name). Labelmaps arrive gzipped and base64-encoded and are inflated with a cap of exactly the
- * case's voxel count (labelmapPayload.ts).
+ * name). Labelmaps arrive raw and must have exactly the case's voxel count (labelmapPayload.ts).
  *
  * Plain Node; no Electron.
  */
 import type { QuorumApi } from '../../src-shared/api/contract';
-import { base64ToBytes, bytesToBase64 } from '../../src-shared/encoding/base64';
 import type { ProjectChannel } from '../../src-shared/api/projectChannels';
 import type { Session } from '../../src-shared/project/types';
 import { createExchangeHandlers } from './apiExchange';
 import { createReviewHandlers } from './apiReview';
 import { guarded } from './projectGuard';
-import { deflateLabelmapPayload, inflateLabelmapPayload } from './project/labelmapPayload';
+import { checkedLabelmap } from './project/labelmapPayload';
 import type { ProjectHost } from './project/projectHost';
 import type { ProjectStore } from './project/ProjectStore';
 
@@ -156,13 +154,13 @@ export function createProjectHandlers(host: ProjectHost): ProjectHandlers {
       guarded(async () => {
         const { store, s } = await signedIn(session);
         const version = await store.getVersion(s, versionId);
-        return { version, labelmapGzBase64: bytesToBase64(deflateLabelmapPayload(await store.readVersionLabelmap(s, versionId))) };
+        return { version, labelmap: await store.readVersionLabelmap(s, versionId) };
       }),
 
-    'quorum:annotation.save': ({ session, caseId, labelmapGzBase64, status, parentVersionId }) =>
+    'quorum:annotation.save': ({ session, caseId, labelmap: sent, status, parentVersionId }) =>
       guarded(async () => {
         const { store, s } = await signedIn(session);
-        const labelmap = inflateLabelmapPayload(base64ToBytes(labelmapGzBase64), await voxelCountOf(store, s, caseId));
+        const labelmap = checkedLabelmap(sent, await voxelCountOf(store, s, caseId));
         return await store.saveLabelmap(s, { caseId, labelmap, status, ...(parentVersionId === undefined ? {} : { parentVersionId }) });
       }),
 

@@ -7,7 +7,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import type { Worklist } from '../../src-shared/project/reviewSession';
@@ -19,10 +18,10 @@ const demo = useDemoDwiBackend('quorum-api-review-');
 const call = demo.call;
 const callRaw = (channel: string, request: unknown): Promise<Result<unknown>> => demo.backend.dispatch(channel, request);
 
-function mask(at: number): string {
+function mask(at: number): Uint8Array {
   const lm = new Uint8Array(VOXELS);
   lm.fill(1, at, at + 30);
-  return gzipSync(lm).toString('base64');
+  return lm;
 }
 
 const signIn = async (name: string): Promise<string> => (await demo.signInAs(name)).token;
@@ -40,13 +39,13 @@ describe('review channels', () => {
     const aliceV = await call<{ versionId: string }>('quorum:annotation.save', {
       session: aliceT,
       caseId,
-      labelmapGzBase64: mask(100_000),
+      labelmap: mask(100_000),
       status: 'submitted',
     });
     const bobV = await call<{ versionId: string; fileHash: string }>('quorum:annotation.save', {
       session: bobT,
       caseId,
-      labelmapGzBase64: mask(200_000),
+      labelmap: mask(200_000),
       status: 'draft',
     });
 

@@ -1,14 +1,12 @@
 /**
  * ProjectError → the contract's error Result, shared by the project and exchange handlers
  * (apiProject.ts, apiExchange.ts): forbidden becomes unauthorized, the other codes keep their name.
- * A payload that is not base64 is the caller's mistake (bad-request). Anything else stays a throw
- * (the dispatcher reports it as internal). Also the
- * dispatcher's session lookup, which turns the registry's refusal into an error Result.
+ * Anything else stays a throw (the dispatcher reports it as internal). Also the dispatcher's session
+ * lookup, which turns the registry's refusal into an error Result.
  *
  * Plain Node.
  */
 import type { ApiError, Result } from '../../src-shared/api/contract';
-import { Base64Error } from '../../src-shared/encoding/base64';
 import type { SessionOf } from './apiDispatch';
 import { fail, ok } from './apiResult';
 import { ProjectError, type ProjectErrorCode } from './project/errors';
@@ -32,7 +30,6 @@ export async function guarded<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
     return ok(await fn());
   } catch (err) {
     if (err instanceof ProjectError) return fail(CODE_OF[err.code], err.message);
-    if (err instanceof Base64Error) return fail('bad-request', `the payload is ${err.message}`);
     throw err;
   }
 }

@@ -10,7 +10,7 @@ import type { SlicePatch } from '../../src-shared/project/labelmapSlices';
 import { isSeriesAt } from '../../src-shared/project/seriesPath';
 import type { AnnotationVersion, CaseRecord, VersionStatus } from '../../src-shared/project/types';
 import { getApi } from '../api';
-import { decodeLabelmap, encodeLabelmap } from '../api/labelmapWire';
+import { onCaseGrid } from '../api/voxelPayload';
 import { clampBrushRadius, redoEdit, undoEdit, type EditTool } from '../viewer/annotationTools';
 import {
   clearAnnotationLayers,
@@ -106,7 +106,7 @@ async function loadOwn(record: CaseRecord, token: string, current: () => boolean
       tell(`Your last version could not be read: ${read.error.message}`, true);
       return;
     }
-    data = await decodeLabelmap(read.value.labelmapGzBase64, voxelCount(record));
+    data = onCaseGrid(read.value.labelmap, voxelCount(record));
   }
   if (!current()) return;
   showOwnLabelmap(data, annotationStore.getState().labels);
@@ -182,7 +182,7 @@ async function saveOwnNow(status: VersionStatus, reason: string): Promise<Annota
       : await api['quorum:annotation.save']({
           session: signedIn.token,
           caseId: currentCase.caseId,
-          labelmapGzBase64: await encodeLabelmap(sent.labelmap),
+          labelmap: sent.labelmap,
           status,
           parentVersionId: own.versionId,
         });

@@ -8,7 +8,7 @@
 import type { CaseSources } from '../../src-shared/api/evaluationChannels';
 import type { CaseSourcesInput, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
 import { ApiRequestError, getApi } from '../api';
-import { decodeLabelmap } from '../api/labelmapWire';
+import { onCaseGrid } from '../api/voxelPayload';
 import { shareVersionLabelmap, sharedVersionLabelmap } from './sharedLabelmaps';
 
 export interface LoadedCaseSources {
@@ -17,17 +17,17 @@ export interface LoadedCaseSources {
   readonly input: CaseSourcesInput;
   /** The channel's answer without the payloads, for listing (drafts-only raters, other models). */
   readonly meta: {
-    readonly raters: ReadonlyArray<Omit<CaseSources['raters'][number], 'labelmapGzBase64'>>;
-    readonly models: ReadonlyArray<Omit<CaseSources['models'][number], 'probabilityGzBase64' | 'maskGzBase64'>>;
+    readonly raters: ReadonlyArray<Omit<CaseSources['raters'][number], 'labelmap'>>;
+    readonly models: ReadonlyArray<Omit<CaseSources['models'][number], 'probabilityQ255' | 'mask'>>;
   };
 }
 
 /** A model with no result on the case has no mask; its t only labels the empty column. */
 const UNSAVED_THRESHOLD = 0.5;
 
-/** q / 255 for every voxel; q arrives gzipped like a labelmap. */
-async function decodeProbability(b64: string, voxels: number): Promise<Float32Array> {
-  const q = await decodeLabelmap(b64, voxels);
+/** p = q / 255 for every voxel of the stored form q, in one pass where it is used. */
+function probabilityOf(stored: Uint8Array, voxels: number): Float32Array {
+  const q = onCaseGrid(stored, voxels, 'the stored probability map');
   const p = new Float32Array(voxels);
   for (let i = 0; i < voxels; i++) p[i] = q[i] / 255;
   return p;
@@ -48,16 +48,16 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
     if (r.versionId === null) continue;
     // The review's layers may hold this version already: one copy, shared with the worker (sharedLabelmaps.ts).
     const labelmap =
-      r.labelmapGzBase64 === null
+      r.labelmap === null
         ? null
-        : (sharedVersionLabelmap(r.versionId) ?? shareVersionLabelmap(r.versionId, await decodeLabelmap(r.labelmapGzBase64, voxels)));
+        : (sharedVersionLabelmap(r.versionId) ?? shareVersionLabelmap(r.versionId, onCaseGrid(r.labelmap, voxels)));
     raters.push({ id: r.raterId, name: r.name, labelmap, key: r.versionId });
   }
   const chosen = s.models.find((m) => m.raterId === modelRaterId) ?? s.models.find((m) => m.versionId !== null) ?? s.models[0];
   let model: ModelSource | null = null;
   if (chosen) {
-    const probability = chosen.probabilityGzBase64 === null ? null : await decodeProbability(chosen.probabilityGzBase64, voxels);
-    const savedMask = chosen.maskGzBase64 === null ? null : await decodeLabelmap(chosen.maskGzBase64, voxels);
+    const probability = chosen.probabilityQ255 === null ? null : probabilityOf(chosen.probabilityQ255, voxels);
+    const savedMask = chosen.mask === null ? null : onCaseGrid(chosen.mask, voxels, 'the saved mask');
     model = {
       id: chosen.raterId,
       name: chosen.name,
@@ -73,8 +73,8 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
     name: s.name,
     input: { geometry: g, raters, model },
     meta: {
-      raters: s.raters.map(({ labelmapGzBase64: _drop, ...rest }) => rest),
-      models: s.models.map(({ probabilityGzBase64: _drop, maskGzBase64: _mask, ...rest }) => rest),
+      raters: s.raters.map(({ labelmap: _drop, ...rest }) => rest),
+      models: s.models.map(({ probabilityQ255: _drop, mask: _mask, ...rest }) => rest),
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * "Save as rater" (issue 5): the shown inference result goes into the project as its model's rater
  * (src-main/services/project/modelResults.ts): the mask at the threshold the user picked, the
- * probabilities quantised to uint8 (src-shared/inference/quantise.ts says why), and the provenance
+ * probabilities as the model's Float32 values (the server quantises them once into the stored form,
+ * src-shared/inference/quantise.ts), and the provenance
  * with that threshold and the Σp/mask volumes from the float map.
  *
  * A multi-class result (issue 14; several foreground classes) is saved as its labelmap: each voxel
@@ -14,9 +15,7 @@
  * the model appears as one more rater with its own colour.
  */
 import { classValues, remapClasses } from '../../src-shared/inference/classLabels';
-import { quantiseProbabilities } from '../../src-shared/inference/quantise';
 import { getApi } from '../api';
-import { encodeLabelmap } from '../api/labelmapWire';
 import { annotationStore } from './annotationState';
 import { shownResult } from './inferenceActions';
 import { inferenceStore, type InferenceState } from './inferenceState';
@@ -24,6 +23,14 @@ import { refreshReviewLayers } from './reviewActions';
 
 function set(patch: Partial<InferenceState>): void {
   inferenceStore.update((s) => ({ ...s, ...patch }));
+}
+
+/** The maps' Float32 values, label-major, as little-endian bytes (every platform Quorum runs on is little-endian). */
+function float32Bytes(maps: readonly Float32Array[]): Uint8Array {
+  const n = maps[0]?.length ?? 0;
+  const all = new Float32Array(n * maps.length);
+  maps.forEach((p, c) => all.set(p, c * n));
+  return new Uint8Array(all.buffer);
 }
 
 export async function saveResultAsRater(): Promise<void> {
@@ -56,24 +63,21 @@ export async function saveResultAsRater(): Promise<void> {
   };
   set({ saving: true, saveError: null });
   try {
-    const [maskGzBase64, probabilityGzBase64] = await Promise.all([
-      encodeLabelmap(mask),
-      encodeLabelmap(quantiseProbabilities(probabilities)),
-    ]);
+    const probabilityBytes = float32Bytes(probabilities);
     const saved = await getApi()['quorum:inference.saveResult']({
       session: a.signedIn.token,
       caseId: a.currentCase.caseId,
-      maskGzBase64,
-      probabilityGzBase64,
+      mask,
+      probabilities: probabilityBytes,
       probabilityVolumes: probabilities.length,
       provenance,
     });
     if (!saved.ok) {
-      // The server caps a request's body: say what was too large, not only the byte limit.
-      const mib = ((maskGzBase64.length + probabilityGzBase64.length) / 2 ** 20).toFixed(1);
+      // The server limits a request by the case's grid: say what was too large, not only the byte limit.
+      const mib = ((mask.length + probabilityBytes.length) / 2 ** 20).toFixed(1);
       const saveError =
         saved.error.code === 'too-large'
-          ? `This result is too large to save: its mask and ${probabilities.length} probability map(s) compress to ${mib} MiB. ${saved.error.message}`
+          ? `This result is too large to save: its mask and ${probabilities.length} probability map(s) are ${mib} MiB. ${saved.error.message}`
           : saved.error.message;
       set({ saving: false, saveError });
       return;

@@ -9,7 +9,6 @@ import type { StudyChannel } from '../../src-shared/api/studyChannels';
 import type { VolumeInfo } from '../../src-shared/api/contract';
 import type { Geometry } from '../../src-shared/volume/types';
 import { ApiRequestError, fetchVolumeBytes, getApi } from '../api';
-import { inflatePayload } from '../api/labelmapWire';
 import { voxelsFromBytes, type Voxels } from '../components/study/sliceRender';
 import { invertsGrey } from '../viewer/greyDisplay';
 
@@ -81,9 +80,8 @@ export function loadStudyImage(
   return pending;
 }
 
-/** A trial's overlay: gzip + base64 of a binary mask on the reference grid. */
-export async function decodeOverlay(maskGzBase64: string, voxels: number): Promise<Uint8Array> {
-  const mask = await inflatePayload(maskGzBase64);
+/** A trial's overlay: a binary mask on the reference grid, raw. */
+export function checkedOverlay(mask: Uint8Array, voxels: number): Uint8Array {
   if (mask.length !== voxels)
     throw new ApiRequestError('bad-geometry', `An overlay has ${mask.length} voxels; the case grid has ${voxels}.`);
   return mask;

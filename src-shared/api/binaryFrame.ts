@@ -26,6 +26,14 @@
 
 export const FRAME_CONTENT_TYPE = 'application/x-quorum-frame';
 
+/*
+ * The WHATWG Encoding API, which every runtime of this module has (Node, Chromium pages and
+ * workers) but src-shared's lib (ES2022, no DOM) does not declare. Native and strict, where a
+ * hand-rolled codec (inference/utf8.ts) would be slow on a megabyte of JSON and accept bad UTF-8.
+ */
+declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+declare const TextDecoder: new (label: 'utf-8', options: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
+
 const MAGIC = 0x31524651; // 'QFR1' read as u32 little-endian
 const FIXED_HEAD_BYTES = 12;
 const ALIGN = 8;

@@ -16,6 +16,7 @@
  */
 import { z } from '../zod';
 import { raterCaseStatusSchema, seriesGeometrySchema } from '../project/schemas';
+import { bytesSchema } from './bytes';
 
 const evaluationRaterSourceSchema = z.object({
   raterId: z.string(),
@@ -25,8 +26,8 @@ const evaluationRaterSourceSchema = z.object({
   /** The newest submitted version, or null when the rater has only drafts. */
   versionId: z.string().nullable(),
   noLesion: z.boolean(),
-  /** gzip + base64 of the Uint8 labelmap (0/1/2, i fastest); null for "no lesion" and for drafts only. */
-  labelmapGzBase64: z.string().nullable(),
+  /** The Uint8 labelmap (label values, i fastest), raw; null for "no lesion" and for drafts only. */
+  labelmap: bytesSchema.nullable(),
 });
 export type EvaluationRaterSource = z.infer<typeof evaluationRaterSourceSchema>;
 
@@ -38,12 +39,15 @@ const evaluationModelSourceSchema = z.object({
   /** The threshold the stored mask was made at (strict p > t). */
   threshold: z.number().nullable(),
   /**
-   * gzip + base64 of the Uint8 mask saved with the result (made from the float map at `threshold`):
-   * the mask evaluation uses, so the model's name means the saved mask everywhere. null without a result.
+   * The Uint8 mask saved with the result (made from the float map at `threshold`), raw: the mask
+   * evaluation uses, so the model's name means the saved mask everywhere. null without a result.
    */
-  maskGzBase64: z.string().nullable(),
-  /** gzip + base64 of uint8 q = round(p × 255) of label 1, i fastest; p = q / 255. */
-  probabilityGzBase64: z.string().nullable(),
+  mask: bytesSchema.nullable(),
+  /**
+   * The stored form of label 1's probabilities, as stored (never re-quantised on the way): uint8
+   * q = round(p × 255), i fastest; p = q / 255 (src-shared/inference/quantise.ts).
+   */
+  probabilityQ255: bytesSchema.nullable(),
   /** Σp·vv and #(p > t)·vv in ml from the float map before quantising, when the result recorded them. */
   expectedMl: z.number().nullable(),
   maskMl: z.number().nullable(),

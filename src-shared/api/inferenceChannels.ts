@@ -10,6 +10,7 @@ import { z } from '../zod';
 import { manifestCalibrationSchema } from '../calibration/provenance';
 import { channelSpecSchema } from '../inference/manifest';
 import { inferenceProvenanceSchema } from '../inference/provenance';
+import { bytesSchema } from './bytes';
 import { nativeInferenceChannels } from './nativeInferenceChannels';
 import { annotationVersionSchema, raterSchema } from '../project/schemas';
 
@@ -79,15 +80,16 @@ export const inferenceChannels = {
   },
   /**
    * Saves a result as its model's rater (reviewers and admins; src-main/services/project/modelResults.ts).
-   * The mask (at `provenance.settings.threshold`) travels like annotation.save's labelmap; the
-   * probabilities as uint8 p × 255, label-major, gzipped (src-shared/inference/quantise.ts says why).
+   * The mask (at `provenance.settings.threshold`) travels like annotation.save's labelmap, raw; the
+   * probabilities as the model's Float32 values (little-endian, label-major, i fastest), which the
+   * server quantises once into the stored form (src-shared/inference/quantise.ts).
    */
   'quorum:inference.saveResult': {
     request: z.object({
       session: z.string().min(1),
       caseId: z.string().min(1),
-      maskGzBase64: z.string().min(1),
-      probabilityGzBase64: z.string().min(1),
+      mask: bytesSchema,
+      probabilities: bytesSchema,
       probabilityVolumes: z.number().int().min(1).max(2),
       provenance: inferenceProvenanceSchema,
     }),
@@ -102,7 +104,8 @@ export const inferenceChannels = {
       provenance: inferenceProvenanceSchema,
       threshold: z.number(),
       probabilityFileName: z.string(),
-      probabilityNiftiBase64: z.string(),
+      /** The stored probability NIfTI (.nii.gz) as it is. */
+      probabilityNifti: bytesSchema,
     }),
   },
   ...nativeInferenceChannels,

@@ -8,9 +8,9 @@
  * Session and the project store applies blinding itself, so what an annotator's session can
  * receive does not depend on the handler.
  *
- * Labelmaps travel as gzip (CompressionStream in the renderer) in base64, so one JSON table serves
- * IPC and HTTP; a sparse 512×512×300 mask is about 130 KB on the wire. annotation.saveSlices
- * carries only the changed axial slices, as raw bytes (bytesSchema: a binary frame on HTTP).
+ * Labelmaps travel as raw bytes (bytes.ts): as they are over IPC, in a binary frame over HTTP
+ * (binaryFrame.ts), limited by the case's grid rather than a flat cap. annotation.saveSlices
+ * carries only the changed axial slices.
  *
  * Environment-free.
  */
@@ -40,8 +40,8 @@ const session = z.string().min(1);
 /** A password or PIN as typed; its policy (length, digits) is the server's (secrets.ts). */
 const secret = z.string().min(1).max(256);
 const id = z.string().min(1);
-/** Base64 of a gzip stream whose content is the Uint8 labelmap (i fastest) on the case's reference grid. */
-const labelmapGzBase64 = z.string().min(1);
+/** The Uint8 labelmap (i fastest) on the case's reference grid, raw. */
+const labelmap = bytesSchema;
 
 /** What opening a project tells anyone, before sign-in: nothing that names a rater. */
 const projectOpenedSchema = z.object({
@@ -145,11 +145,11 @@ export const projectChannels = {
   /** One version's labelmap (all zero for "no lesion"); another rater's version is not-found to an annotator. */
   'quorum:annotation.read': {
     request: z.object({ session, versionId: id }),
-    result: z.object({ version: annotationVersionSchema, labelmapGzBase64: z.string() }),
+    result: z.object({ version: annotationVersionSchema, labelmap }),
   },
   /** Save the editor's labelmap as a new version (every save is a new version; nothing is overwritten). */
   'quorum:annotation.save': {
-    request: z.object({ session, caseId: id, labelmapGzBase64, status: versionStatusSchema, parentVersionId: id.nullable().optional() }),
+    request: z.object({ session, caseId: id, labelmap, status: versionStatusSchema, parentVersionId: id.nullable().optional() }),
     result: annotationVersionSchema,
   },
   /**

@@ -7,7 +7,7 @@
  *   name the sources; they are refused to anyone else.
  * - reader (a rater listed in the study): mine, next, answer. Their results carry no source, model,
  *   rater or version field: a trial is `ReaderTrial` (strict schema) plus the case image reference
- *   and the overlays as anonymous labels "A"/"B" (binary masks on the reference grid, gzip+base64).
+ *   and the overlays as anonymous labels "A"/"B" (binary masks on the reference grid, raw bytes).
  *   The server also runs the leak check (src-shared/study/blinding.ts) on every reader response
  *   before it leaves.
  *
@@ -18,6 +18,7 @@ import { readerAnswerSchema } from '../study/answers';
 import { studyAnalysisSchema } from '../study/analysisSchema';
 import { studyConfigSchema, studySourceSchema, studyStateSchema } from '../study/design';
 import { studyMrmcSchema } from '../study/mrmcSchema';
+import { bytesSchema } from './bytes';
 import { readerTrialSchema } from '../study/trials';
 
 const session = z.string().min(1);
@@ -78,8 +79,8 @@ const readerTrialPayloadSchema = z.strictObject({
   image: z
     .strictObject({ path: z.string(), bValue: z.number().nullable(), dims: z.tuple([z.number(), z.number(), z.number()]) })
     .nullable(),
-  /** Binary masks (1 = segmented) on the reference grid, i fastest, gzip then base64; one per label. */
-  overlays: z.array(z.strictObject({ label: z.enum(['A', 'B']), maskGzBase64: z.string() })),
+  /** Binary masks (1 = segmented) on the reference grid, i fastest, raw; one per label. */
+  overlays: z.array(z.strictObject({ label: z.enum(['A', 'B']), mask: bytesSchema })),
 });
 export type ReaderTrialPayload = z.infer<typeof readerTrialPayloadSchema>;
 

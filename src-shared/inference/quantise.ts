@@ -1,11 +1,12 @@
 /**
  * Probabilities stored in the project as uint8 (p × 255, rounded) with NIfTI scl_slope 1/255, so any
- * NIfTI reader gets p back in [0, 1]. Why not float32: a request is capped at 1 MiB (browser-mode
- * HTTP, src-main/server/httpServer.ts) and float32 sigmoid outputs are mostly distinct tiny values
- * that barely compress (≈ 4 bytes a voxel), while the quantised map is mostly zeros and gzips to a few
- * KB–100 KB. The cost: |q − p| ≤ 1/510 per voxel. The mask is made from the float p at the user's
- * threshold before quantising, and the expected volume Σp is computed from the float p and kept in
- * the provenance, so neither carries the quantisation error.
+ * NIfTI reader gets p back in [0, 1]. Why not float32 on disk: float32 sigmoid outputs are mostly
+ * distinct tiny values that barely compress (≈ 4 bytes a voxel), while the quantised map is mostly
+ * zeros and gzips to a few KB–100 KB. The wire carries the Float32 p (issue 15) and the server
+ * quantises once, here, into this stored form; readers get the stored q as it is, never re-quantised.
+ * The cost: |q − p| ≤ 1/510 per voxel. The mask is made from the float p at the user's threshold
+ * before quantising, and the expected volume Σp is computed from the float p and kept in the
+ * provenance, so neither carries the quantisation error.
  */
 
 const PROBABILITY_SCALE = 255;

@@ -9,7 +9,7 @@
 /** The voxels of slices `indices` (strictly increasing k), concatenated in that order: raw Uint8, one byte per voxel. */
 export interface SlicePatch {
   readonly indices: number[];
-  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly bytes: Uint8Array;
 }
 
 type Dims = readonly [number, number, number];

@@ -16,7 +16,7 @@ import {
   reviewFlagSchema,
   sessionSchema,
 } from '../../../src-shared/project/schemas';
-import { deflateLabelmapPayload, inflateLabelmapPayload } from './labelmapPayload';
+import { checkedLabelmap, float32Volumes } from './labelmapPayload';
 import { labelmapWith, populated, VOXELS } from './testSupport';
 
 describe('record schemas against real store output', () => {
@@ -48,21 +48,23 @@ describe('record schemas against real store output', () => {
   });
 });
 
-describe('labelmap payload', () => {
-  it('round-trips and is small for a sparse labelmap', () => {
+describe('voxel payloads', () => {
+  it('takes a labelmap of exactly the case grid, as sent (no copy)', () => {
     const lm = labelmapWith([3, 4, 50], 2);
-    const gz = deflateLabelmapPayload(lm);
-    expect(gz.length).toBeLessThan(VOXELS);
-    expect(inflateLabelmapPayload(gz, VOXELS)).toEqual(lm);
+    expect(checkedLabelmap(lm, VOXELS)).toBe(lm);
+    expect(() => checkedLabelmap(new Uint8Array(VOXELS + 1), VOXELS)).toThrow(/has 121 voxels but the case grid has 120/);
+    expect(() => checkedLabelmap(new Uint8Array(VOXELS - 1), VOXELS)).toThrow(/has 119 voxels but the case grid has 120/);
   });
 
-  it('refuses a payload of the wrong size or that is not gzip', () => {
-    expect(() => inflateLabelmapPayload(deflateLabelmapPayload(new Uint8Array(VOXELS + 1)), VOXELS)).toThrow(
-      /more than the case's 120 voxels/,
-    );
-    expect(() => inflateLabelmapPayload(deflateLabelmapPayload(new Uint8Array(VOXELS - 1)), VOXELS)).toThrow(
-      /has 119 voxels but the case grid has 120/,
-    );
-    expect(() => inflateLabelmapPayload(Uint8Array.of(1, 2, 3), VOXELS)).toThrow(/not valid gzip/);
+  it('reads Float32 maps in place when aligned, copies when not, and refuses the wrong size', () => {
+    const values = Float32Array.from({ length: 2 * VOXELS }, (_, i) => i / (2 * VOXELS));
+    const bytes = new Uint8Array(values.buffer);
+    const [first, second] = float32Volumes(bytes, VOXELS, 2);
+    expect(first.buffer).toBe(values.buffer);
+    expect(second[7]).toBe(values[VOXELS + 7]);
+    const shifted = new Uint8Array(bytes.length + 1).subarray(1);
+    shifted.set(bytes);
+    expect(float32Volumes(shifted, VOXELS, 2)[1][7]).toBe(values[VOXELS + 7]);
+    expect(() => float32Volumes(bytes, VOXELS, 1)).toThrow(/1 Float32 map\(s\) of the case grid have 480/);
   });
 });

@@ -1,31 +1,27 @@
 /**
- * Labelmaps on the wire between renderer and main. A 512×512×300 Uint8 labelmap is 78 MB raw but
- * ~0.1 MB gzipped (mostly background), so the API carries it gzipped — the renderer compresses with
- * CompressionStream('gzip'), this side inflates with a hard cap of exactly the case's voxel count,
- * so a malformed or hostile payload cannot make main allocate more than one labelmap.
+ * Voxel payloads as they arrive (issue 15): raw bytes, already limited by the case's grid before the
+ * HTTP server read them (binaryAdmission.ts); here their exact size is checked against that grid,
+ * and the Float32 probabilities of a model result are read in place.
  */
-import zlib from 'node:zlib';
-import { gunzipCapped, PastCapError } from '../gunzipCapped';
 import { fail } from './errors';
 
-export function inflateLabelmapPayload(gz: Uint8Array, voxelCount: number): Uint8Array {
-  let out: Uint8Array;
-  try {
-    out = gunzipCapped(gz, voxelCount);
-  } catch (err) {
-    const tooBig = err instanceof PastCapError;
-    return fail(
-      tooBig ? 'bad-geometry' : 'bad-request',
-      tooBig
-        ? `labelmap payload inflates to more than the case's ${voxelCount} voxels`
-        : `labelmap payload is not valid gzip (${(err as Error).message})`,
-    );
-  }
-  if (out.length !== voxelCount) fail('bad-geometry', `labelmap payload has ${out.length} voxels but the case grid has ${voxelCount}`);
-  return out;
+/** The labelmap (or mask) sent, checked to have exactly the case's `voxelCount` voxels. */
+export function checkedLabelmap(labelmap: Uint8Array, voxelCount: number): Uint8Array {
+  if (labelmap.length !== voxelCount)
+    fail('bad-geometry', `labelmap payload has ${labelmap.length} voxels but the case grid has ${voxelCount}`);
+  return labelmap;
 }
 
-export function deflateLabelmapPayload(labelmap: Uint8Array): Uint8Array {
-  const out = zlib.gzipSync(labelmap, { level: 1 });
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+/**
+ * `volumes` Float32 maps of `voxelCount` voxels each from their little-endian bytes (label-major):
+ * views, not copies, where the bytes are 4-aligned (a frame's are); a copy otherwise.
+ */
+export function float32Volumes(bytes: Uint8Array, voxelCount: number, volumes: number): Float32Array[] {
+  const expected = voxelCount * volumes * Float32Array.BYTES_PER_ELEMENT;
+  if (bytes.length !== expected) {
+    fail('bad-geometry', `probability payload has ${bytes.length} bytes but ${volumes} Float32 map(s) of the case grid have ${expected}`);
+  }
+  const aligned = bytes.byteOffset % Float32Array.BYTES_PER_ELEMENT === 0 ? bytes : bytes.slice();
+  const all = new Float32Array(aligned.buffer, aligned.byteOffset, voxelCount * volumes);
+  return Array.from({ length: volumes }, (_, c) => all.subarray(c * voxelCount, (c + 1) * voxelCount));
 }

@@ -5,7 +5,6 @@
  * counts are worked out by hand from the answers the test gave (the design balances left/right
  * within ±1, so 4 trials per reader put each source on the left exactly twice).
  */
-import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReaderTrialPayload, SetupCheck, StudySummary } from '../../../src-shared/api/studyChannels';
 import type { StudyAnalysisWire } from '../../../src-shared/study/analysisSchema';
@@ -21,8 +20,7 @@ beforeEach(async () => {
 });
 afterEach(() => f.close());
 
-function decodeMask(b64: string): number[] {
-  const bytes = new Uint8Array(gunzipSync(Buffer.from(b64, 'base64')));
+function segmented(bytes: Uint8Array): number[] {
   return [...bytes.keys()].filter((i) => bytes[i] !== 0);
 }
 
@@ -101,14 +99,14 @@ describe('reading', () => {
     expect(p.image?.path).toMatch(/case-\d\.nii\.gz$/);
     expect(p.image?.dims).toEqual([6, 5, 4]);
     expect(p.overlays.map((o) => o.label)).toEqual(['A', 'B']);
-    const masks = p.overlays.map((o) => decodeMask(o.maskGzBase64));
+    const masks = p.overlays.map((o) => segmented(o.mask));
     // Case n: the rater's n, n+1, n+2 (the uncertain voxel sent as 1), the model's n+1..n+3: one of each.
     const low = Math.min(masks[0][0], masks[1][0]);
     expect([...masks].sort((a, b) => a[0] - b[0])).toEqual([
       [low, low + 1, low + 2],
       [low + 1, low + 2, low + 3],
     ]);
-    const bytes = new Uint8Array(gunzipSync(Buffer.from(p.overlays[0].maskGzBase64, 'base64')));
+    const bytes = p.overlays[0].mask;
     expect(bytes.length).toBe(6 * 5 * 4);
     expect(new Set(bytes)).toEqual(new Set([0, 1]));
 
@@ -205,7 +203,7 @@ describe('reading', () => {
     const full = new Uint8Array(120).fill(1);
     await store.saveLabelmap(alice, { caseId: f.caseIds[0], labelmap: full, status: 'submitted' });
     const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session: f.readers[0], studyId });
-    const sizes = p.overlays.map((o) => decodeMask(o.maskGzBase64).length);
+    const sizes = p.overlays.map((o) => segmented(o.mask).length);
     expect(sizes).toEqual([3, 3]);
   });
 });
@@ -220,7 +218,7 @@ describe('closing and the report', () => {
       for (;;) {
         const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session, studyId });
         if (p.trial === null) break;
-        const masks = p.overlays.map((o) => decodeMask(o.maskGzBase64));
+        const masks = p.overlays.map((o) => segmented(o.mask));
         shown.set(p.trial.trialId, masks);
         const modelLabel = masks[0][0] > masks[1][0] ? 'A' : 'B';
         const humanLabel = modelLabel === 'A' ? 'B' : 'A';

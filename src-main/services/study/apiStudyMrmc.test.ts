@@ -6,7 +6,6 @@
  * jackknife covariance has a closed form: leaving case k out moves a reader's mean by
  * −(x_k − x̄)/(K − 1), so Cov(θ, θ') = Σ (x_k − x̄)(y_k − ȳ) / (K(K − 1)), the sample covariance / K.
  */
-import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ResultOf } from '../../../src-shared/api/contract';
 import type { ReaderTrialPayload, StudySummary } from '../../../src-shared/api/studyChannels';
@@ -18,7 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => f.close());
 
-const firstVoxel = (b64: string): number => new Uint8Array(gunzipSync(Buffer.from(b64, 'base64'))).findIndex((v) => v !== 0);
+const firstVoxel = (mask: Uint8Array): number => mask.findIndex((v) => v !== 0);
 
 // [reader][case 1..4]
 const MODEL = [
@@ -40,7 +39,7 @@ it('reports the OR analysis of acceptability, model vs rater, from the scores th
     for (;;) {
       const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session, studyId });
       if (p.trial === null) break;
-      const [a, b] = p.overlays.map((o) => firstVoxel(o.maskGzBase64));
+      const [a, b] = p.overlays.map((o) => firstVoxel(o.mask));
       const modelLabel = a > b ? 'A' : 'B';
       const caseNo = Math.min(a, b);
       const acceptability =
@@ -100,7 +99,7 @@ it('reports the "made by AI?" AUC per reader and against chance, from the confid
     for (;;) {
       const p = await must<ReaderTrialPayload>(f.dispatch, 'quorum:study.next', { session, studyId });
       if (p.trial === null) break;
-      const [a, b] = p.overlays.map((o) => firstVoxel(o.maskGzBase64));
+      const [a, b] = p.overlays.map((o) => firstVoxel(o.mask));
       const belief = BELIEF[k][Math.min(a, b) - 1];
       const modelRight = b > a;
       // The rating is of "B is the AI's": the belief itself when the model is B, mirrored when it is A.

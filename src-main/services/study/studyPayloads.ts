@@ -1,12 +1,13 @@
 /**
- * Every trial's reader-visible content (the case image and the gzipped A/B masks), computed once
- * when the study opens and frozen, so serving a trial is a lookup whatever its sources are.
+ * Every trial's reader-visible content (the case image and the A/B masks), computed once when the
+ * study opens and frozen, so serving a trial is a lookup whatever its sources are.
  *
  * Why: built per request, a majority-consensus overlay (read and combine every rater's file) took
  * measurably longer than a single source's, and a reader could sort trials by source from the
  * response time alone. Frozen, every study.next does the same work: a map lookup and a view row.
- * The gzip settings are fixed (and Node writes no timestamp into the header), so a response's size
- * depends on the masks' content and nothing else about the source.
+ * The masks are kept gzipped (a study's masks raw would be voxels × cases × sources in memory) and
+ * inflated when served: the response carries them raw (issue 15), so its size is the grid's and
+ * says nothing about the source.
  *
  * The masks come from the segmentation versions frozen at opening (study_segmentations), so after a
  * restart the same bytes are rebuilt for the whole study at once, before any trial is served.
@@ -16,7 +17,6 @@
  */
 import zlib from 'node:zlib';
 import type { ReaderTrialPayload } from '../../../src-shared/api/studyChannels';
-import { bytesToBase64 } from '../../../src-shared/encoding/base64';
 import type { StudyConfig } from '../../../src-shared/study/design';
 import { sourceOfLabel, type ServerTrial, type TrialLabel } from '../../../src-shared/study/trials';
 import type { StoreContext } from '../project/context';
@@ -25,7 +25,8 @@ import { caseImage, sourceMask } from './studySources';
 
 interface FrozenTrial {
   readonly image: NonNullable<ReaderTrialPayload['image']>;
-  readonly overlays: ReadonlyArray<Readonly<ReaderTrialPayload['overlays'][number]>>;
+  /** Each label's mask, gzipped (level 6). */
+  readonly overlays: ReadonlyArray<Readonly<{ label: TrialLabel; maskGz: Uint8Array }>>;
 }
 
 type FrozenStudy = ReadonlyMap<string, FrozenTrial>;
@@ -53,15 +54,15 @@ export async function buildTrialPayloads(
   trials: readonly ServerTrial[],
   versionsOf: (caseId: string, sourceId: string) => readonly string[] | Promise<readonly string[]>,
 ): Promise<FrozenStudy> {
-  const masks = new Map<string, string>();
+  const masks = new Map<string, Uint8Array>();
   const images = new Map<string, FrozenTrial['image']>();
-  const maskOf = async (caseId: string, sourceId: string): Promise<string> => {
+  const maskOf = async (caseId: string, sourceId: string): Promise<Uint8Array> => {
     const key = JSON.stringify([caseId, sourceId]);
     let encoded = masks.get(key);
     if (encoded === undefined) {
       const source = config.sources.find((s) => s.sourceId === sourceId);
       if (!source) throw new Error(`internal: a trial of ${config.studyId} refers to an unknown source`);
-      encoded = bytesToBase64(zlib.gzipSync(await sourceMask(ctx, caseId, source.ref, await versionsOf(caseId, sourceId)), { level: 6 }));
+      encoded = zlib.gzipSync(await sourceMask(ctx, caseId, source.ref, await versionsOf(caseId, sourceId)), { level: 6 });
       masks.set(key, encoded);
     }
     return encoded;
@@ -74,11 +75,11 @@ export async function buildTrialPayloads(
       images.set(trial.caseId, image);
     }
     const labels: TrialLabel[] = trial.mode === 'paired' ? ['A', 'B'] : ['A'];
-    const overlays: Array<Readonly<{ label: TrialLabel; maskGzBase64: string }>> = [];
+    const overlays: Array<FrozenTrial['overlays'][number]> = [];
     for (const label of labels) {
       const sourceId = sourceOfLabel(trial, label);
       if (sourceId === null) throw new Error(`internal: trial ${trial.trialId} has no source for ${label}`);
-      overlays.push(Object.freeze({ label, maskGzBase64: await maskOf(trial.caseId, sourceId) }));
+      overlays.push(Object.freeze({ label, maskGz: await maskOf(trial.caseId, sourceId) }));
     }
     out.set(trial.trialId, Object.freeze({ image, overlays: Object.freeze(overlays) }));
   }
@@ -90,8 +91,15 @@ export function keepTrialPayloads(ctx: StoreContext, studyId: string, payloads: 
   studiesOf(ctx).set(studyId, payloads);
 }
 
-/** The frozen content of one trial; after a restart, the whole study's is rebuilt first. */
-export async function frozenTrial(ctx: StoreContext, config: StudyConfig, trialId: string): Promise<FrozenTrial> {
+/**
+ * The frozen content of one trial, its masks inflated for the wire; after a restart, the whole
+ * study's is rebuilt first.
+ */
+export async function frozenTrial(
+  ctx: StoreContext,
+  config: StudyConfig,
+  trialId: string,
+): Promise<Pick<ReaderTrialPayload, 'overlays'> & Pick<FrozenTrial, 'image'>> {
   const studies = studiesOf(ctx);
   let study = studies.get(config.studyId);
   if (study === undefined) {
@@ -106,5 +114,5 @@ export async function frozenTrial(ctx: StoreContext, config: StudyConfig, trialI
   }
   const trial = study.get(trialId);
   if (!trial) throw new Error(`internal: trial ${trialId} has no frozen payload`);
-  return trial;
+  return { image: trial.image, overlays: trial.overlays.map(({ label, maskGz }) => ({ label, mask: zlib.gunzipSync(maskGz) })) };
 }

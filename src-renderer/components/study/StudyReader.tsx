@@ -9,7 +9,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ReaderTrialPayload } from '../../../src-shared/api/studyChannels';
-import { decodeOverlay, loadStudyImage, studyCall, type StudyImage } from '../../state/studyActions';
+import { checkedOverlay, loadStudyImage, studyCall, type StudyImage } from '../../state/studyActions';
 import { dragWindow, robustWindow, startSlice } from './sliceRender';
 import { StudyPane } from './StudyPane';
 import { isComplete, StudyQuestions, type AnswerDraft } from './StudyQuestions';
@@ -42,7 +42,7 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
         } else {
           const image = await loadStudyImage(token, payload.image);
           const voxels = image.dims[0] * image.dims[1] * image.dims[2];
-          const masks = await Promise.all(payload.overlays.map((o) => decodeOverlay(o.maskGzBase64, voxels)));
+          const masks = payload.overlays.map((o) => checkedOverlay(o.mask, voxels));
           setShown({ payload, image, window: robustWindow(image.voxels), masks });
           setSlice(startSlice(masks, image.dims));
         }

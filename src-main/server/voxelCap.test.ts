@@ -1,0 +1,160 @@
+/**
+ * The voxel byte limit over real HTTP (issue 15), on a 256×256×108 CT grid: no flat 1 MiB cap for
+ * voxels, but a limit from the case's grid (binaryAdmission.ts), applied after the caller's access
+ * is checked and before the voxels are read.
+ */
+import { request } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeFrame, FRAME_CONTENT_TYPE } from '../../src-shared/api/binaryFrame';
+import type { Result } from '../../src-shared/api/contract';
+import { quantiseProbabilities } from '../../src-shared/inference/quantise';
+import { writeNifti } from '../../src-shared/nifti';
+import { mulberry32 } from '../../src-shared/random/mulberry32';
+import { signedInRaterOn } from '../services/demoDwiBackend.testSupport';
+import { modelProvenance } from '../services/project/testSupport';
+import { createBackend, type Backend } from './backend';
+import { startBrowserServer, type BrowserServer } from './httpServer';
+import { apiCaller } from './testSupport';
+
+const TOKEN = 'voxel-cap-token-0123456789';
+const DIMS = [256, 256, 108] as const;
+const VOXELS = DIMS[0] * DIMS[1] * DIMS[2];
+/** The old flat cap on a request body (httpServer.ts before issue 15). */
+const OLD_CAP = 1 << 20;
+
+let tmp: string;
+let backend: Backend;
+let server: BrowserServer;
+let call: (channel: string, request: unknown) => Promise<unknown>;
+let admin: string;
+/** An annotator assigned to no case. */
+let outsider: string;
+let caseId: string;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'quorum-voxel-cap-'));
+  const images = path.join(tmp, 'images');
+  mkdirSync(images);
+  const geometry = {
+    dims: DIMS,
+    spacingMm: [0.9, 0.9, 1.5] as const,
+    originLps: [0, 0, 0] as const,
+    direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const,
+  };
+  writeFileSync(path.join(images, 'ct.nii.gz'), writeNifti({ geometry, data: new Int16Array(VOXELS) }, { gzip: true }));
+  writeFileSync(
+    path.join(images, 'quorum-demo.json'),
+    JSON.stringify({ name: 'cap', cases: [{ name: 'CT', path: 'ct.nii.gz', kind: 'nifti' }] }),
+  );
+  backend = await createBackend({
+    mode: 'browser',
+    version: '0.0.0-test',
+    projectDir: images,
+    rendererDir: tmp,
+    dataDir: path.join(tmp, 'data'),
+  });
+  server = await startBrowserServer({
+    dispatch: backend.dispatch,
+    binaryAdmission: backend.binaryAdmission,
+    routes: backend.routes,
+    port: 0,
+    token: TOKEN,
+  });
+  call = apiCaller(server.port, TOKEN);
+  admin = (await signedInRaterOn(backend.dispatch, 'Ada Admin')).token;
+  // A study's project: an admin assigns cases, so a new annotator sees none.
+  await (await backend.projects.current()).setOpenEnrolment(false);
+  outsider = (await signedInRaterOn(backend.dispatch, 'Olga Outsider')).token;
+  [{ caseId }] = (await call('projectCase.list', { session: admin })) as Array<{ caseId: string }>;
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  backend?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/**
+ * Sends the first `sent` bytes of `body` and never the rest: the answer must come from what the
+ * server read so far (a refusal before the voxels), or the test times out.
+ */
+function sendOnly(channel: string, body: Uint8Array, sent: number): Promise<{ status: number; result: Result<unknown> }> {
+  return new Promise((resolve, reject) => {
+    const headers = { 'X-Quorum-Token': TOKEN, 'Content-Type': FRAME_CONTENT_TYPE };
+    const req = request({ host: '127.0.0.1', port: server.port, path: `/api/${channel}`, method: 'POST', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, result: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Result<unknown> }),
+      );
+    });
+    req.on('error', reject);
+    req.write(body.subarray(0, sent));
+  });
+}
+
+/** Where a frame's voxels start (its head and JSON, padded to 8): all a server needs to refuse it. */
+function headAndJsonBytes(frame: Uint8Array): number {
+  const view = new DataView(frame.buffer, frame.byteOffset);
+  return Math.ceil((12 + 4 * view.getUint32(8, true) + view.getUint32(4, true)) / 8) * 8;
+}
+
+describe('voxel byte limit from the case grid', () => {
+  it('refuses an annotator without access to the case before reading the voxels', async () => {
+    const frame = encodeFrame({ session: outsider, caseId, labelmap: new Uint8Array(VOXELS), status: 'draft' });
+    const { status, result } = await sendOnly('annotation.save', frame, headAndJsonBytes(frame));
+    expect(status).toBe(404);
+    expect(!result.ok && result.error.message).toContain(`no case ${caseId} for this rater`);
+  });
+
+  it('refuses with 413 a labelmap one voxel over the grid, and a body claiming 10^9 bytes, without buffering them', async () => {
+    const over = encodeFrame({ session: admin, caseId, labelmap: new Uint8Array(VOXELS + 1), status: 'draft' });
+    const first = await sendOnly('annotation.save', over, headAndJsonBytes(over));
+    expect(first.status).toBe(413);
+    expect(!first.result.ok && first.result.error.message).toContain(`allows ${VOXELS}`);
+    const claim = encodeFrame({ session: admin, caseId, labelmap: new Uint8Array(8), status: 'draft' });
+    new DataView(claim.buffer).setUint32(12, 1_000_000_000, true);
+    const second = await sendOnly('annotation.save', claim, headAndJsonBytes(claim));
+    expect(second.status).toBe(413);
+  });
+
+  it('saves a 256×256×108 two-class model result that the 1 MiB cap refused, and reads back what was sent', async () => {
+    // Two classes in two blobs; background probabilities are noise below the threshold, as a real
+    // model's are: they do not compress, which is what broke the old gzip+base64 request.
+    const random = mulberry32(15);
+    const mask = new Uint8Array(VOXELS);
+    const p = [new Float32Array(VOXELS), new Float32Array(VOXELS)];
+    for (let v = 0; v < VOXELS; v++) {
+      p[0][v] = random() * 0.3;
+      p[1][v] = random() * 0.3;
+    }
+    const blob = (label: 1 | 2, start: number): void => {
+      for (let v = start; v < start + 50_000; v++) {
+        mask[v] = label;
+        p[label - 1][v] = 0.9;
+      }
+    };
+    blob(1, 1_000_000);
+    blob(2, 4_000_000);
+    const oldBody = gzipSync(mask).toString('base64').length + gzipSync(quantiseProbabilities(p)).toString('base64').length;
+    expect(oldBody, 'the old request was over its cap').toBeGreaterThan(OLD_CAP);
+
+    const probabilities = new Float32Array(2 * VOXELS);
+    probabilities.set(p[0]);
+    probabilities.set(p[1], VOXELS);
+    const saved = (await call('inference.saveResult', {
+      session: admin,
+      caseId,
+      mask,
+      probabilities: new Uint8Array(probabilities.buffer),
+      probabilityVolumes: 2,
+      provenance: modelProvenance(0.5),
+    })) as { version: { versionId: string } };
+    const read = (await call('annotation.read', { session: admin, versionId: saved.version.versionId })) as { labelmap: Uint8Array };
+    expect(Buffer.from(read.labelmap).equals(Buffer.from(mask))).toBe(true);
+  }, 180_000);
+});
