@@ -18,7 +18,7 @@ import { quantiseProbabilities } from '../../src-shared/inference/quantise';
 import { getApi } from '../api';
 import { encodeLabelmap } from '../api/labelmapWire';
 import { annotationStore } from './annotationState';
-import { shownResult } from './inferenceActions';
+import type { InferenceController } from './inferenceController';
 import { inferenceStore, type InferenceState } from './inferenceState';
 import { refreshReviewLayers } from './reviewActions';
 
@@ -26,11 +26,13 @@ function set(patch: Partial<InferenceState>): void {
   inferenceStore.update((s) => ({ ...s, ...patch }));
 }
 
-export async function saveResultAsRater(): Promise<void> {
-  const shown = shownResult();
+export async function saveResultAsRater(inference: Pick<InferenceController, 'resultForSave'>): Promise<void> {
   const s = inferenceStore.getState();
+  if (s.saving || s.phase !== 'done') return;
+  // The mask at the threshold picked, computed here, once (the slider never makes one).
+  const shown = inference.resultForSave();
   const a = annotationStore.getState();
-  if (!shown || s.saving || s.phase !== 'done') return;
+  if (!shown) return;
   if (!a.signedIn || !a.currentCase) {
     set({ saveError: 'Sign in to the project (as a reviewer or admin) to save this result as a rater.' });
     return;

@@ -9,6 +9,7 @@
  */
 import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
 import { Enums as ToolEnums, segmentation } from '@cornerstonejs/tools';
+import { decacheVolume } from './createCaseVolume';
 import { MPR_VIEWS, type MprViewer } from './mprViewer';
 import type { Rgba } from './raterColors';
 
@@ -98,12 +99,8 @@ export function removeLabelmapLayer(viewer: MprViewer, segmentationId: string): 
   }
   segmentation.removeSegmentation(segmentationId);
   segmentation.state.removeColorLUT(layer.lutIndex);
-  // The derived volume is backed by one cached Uint8 image per slice; removing the volume leaves
-  // those images in Cornerstone's image cache (5.14 only clears their shared key), so each removed
-  // layer kept its 75 MiB (512×512×300) until the cache filled: decache them with the volume.
-  const imageIds = cache.getVolume(layer.volumeId)?.imageIds ?? [];
-  cache.removeVolumeLoadObject(layer.volumeId);
-  for (const imageId of imageIds) if (cache.getImageLoadObject(imageId)) cache.removeImageLoadObject(imageId, { force: true });
+  // Each removed layer kept its 75 MiB (512×512×300) of slice images until the cache filled.
+  decacheVolume(layer.volumeId);
   layers.delete(segmentationId);
 }
 
