@@ -147,6 +147,7 @@ describe.each(SERVERS)('accounts attacked on $label', ({ store }) => {
     ca = tls?.cert;
     server = await startBrowserServer({
       dispatch: backend.dispatch,
+      binaryAdmission: backend.binaryAdmission,
       routes: backend.routes,
       port: 0,
       token: TOKEN,

@@ -10,13 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApiHandlers, type ApiHandlers, type CaseLoader } from '../services/api';
 import { createDispatch, type Dispatch } from '../services/apiDispatch';
+import { createBinaryAdmission, type BinaryAdmission } from '../services/binaryAdmission';
 import { listCases, openCase } from '../services/caseLoader';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../services/memoryBudget';
 import { createModelsService } from '../services/models';
 import { createNativeInference } from '../services/nativeInference/nativeInference';
 import { sourceWorkerEntry, type NativeWorkerEntry } from '../services/nativeInference/startWorker';
 import { FileGrants } from '../services/pathGuard';
-import { sessionOfHost } from '../services/projectGuard';
+import { guarded, sessionOfHost } from '../services/projectGuard';
 import { registerFolderCases } from '../services/project/demoCases';
 import { seedDemoCohort } from '../services/project/demoCohortSeed';
 import { createProjectHost, type ProjectHost, type ProjectHostOptions } from '../services/project/projectHost';
@@ -65,6 +66,8 @@ export interface BackendOptions {
 export interface Backend {
   handlers: ApiHandlers;
   dispatch: Dispatch;
+  /** The byte limit of a binary request, asked by the HTTP server before it reads the voxels. */
+  binaryAdmission: BinaryAdmission;
   routes: AppRoutes;
   projects: ProjectHost;
   /** Closes the open project (releases its lock). */
@@ -120,10 +123,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     nativeInference,
   });
   const dispatch = createDispatch(handlers.channels, sessionOfHost(projects));
+  const binaryAdmission = createBinaryAdmission(sessionOfHost(projects), (session, caseId) =>
+    guarded(async () => {
+      const [x, y, z] = (await (await projects.current()).getCase(session, caseId)).series[0].geometry.dims;
+      return x * y * z;
+    }),
+  );
   const routes = createAppRoutes({ handlers, rendererDir: options.rendererDir });
   const close = (): void => {
     if (!('unavailable' in nativeInference)) void nativeInference.close();
     projects.close();
   };
-  return { handlers, dispatch, routes, projects, close };
+  return { handlers, dispatch, binaryAdmission, routes, projects, close };
 }

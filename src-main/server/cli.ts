@@ -109,6 +109,7 @@ async function main(): Promise<void> {
   if (values.database !== undefined) await backend.projects.current();
   const server = await startBrowserServer({
     dispatch: backend.dispatch,
+    binaryAdmission: backend.binaryAdmission,
     routes: backend.routes,
     port: plan.port,
     host: plan.host,

@@ -29,7 +29,14 @@ beforeAll(async () => {
     rendererDir: tmp,
     dataDir: path.join(tmp, 'data'),
   });
-  server = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: 0, token: TOKEN, limits: LIMITS });
+  server = await startBrowserServer({
+    dispatch: backend.dispatch,
+    binaryAdmission: backend.binaryAdmission,
+    routes: backend.routes,
+    port: 0,
+    token: TOKEN,
+    limits: LIMITS,
+  });
 });
 
 afterAll(async () => {

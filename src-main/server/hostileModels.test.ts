@@ -19,7 +19,13 @@ let server: BrowserServer;
 let userModels: string;
 
 beforeAll(async () => {
-  server = await startBrowserServer({ dispatch: demo.backend.dispatch, routes: demo.backend.routes, port: 0, token: TOKEN });
+  server = await startBrowserServer({
+    dispatch: demo.backend.dispatch,
+    binaryAdmission: demo.backend.binaryAdmission,
+    routes: demo.backend.routes,
+    port: 0,
+    token: TOKEN,
+  });
   // The backend's user models folder is <data-dir>/models, listed afresh on every call.
   userModels = path.join(demo.tmp, 'data', 'models');
   const demoModel = path.join(repoRoot, 'models', 'demo-dwi-lesion');

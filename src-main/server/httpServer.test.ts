@@ -68,7 +68,13 @@ beforeAll(async () => {
     rendererDir: renderer,
     dataDir: path.join(tmp, 'data'),
   });
-  server = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: 0, token: TOKEN });
+  server = await startBrowserServer({
+    dispatch: backend.dispatch,
+    binaryAdmission: backend.binaryAdmission,
+    routes: backend.routes,
+    port: 0,
+    token: TOKEN,
+  });
   session = (await signedInRaterOn(backend.dispatch, 'Sam Server')).token;
 });
 

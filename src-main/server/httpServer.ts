@@ -25,16 +25,30 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import {
+  decodeFrame,
+  decodeFrameJson,
+  encodeFrame,
+  FRAME_CONTENT_TYPE,
+  FrameError,
+  holdsBytes,
+  readFrameHead,
+} from '../../src-shared/api/binaryFrame';
 import type { ApiError, Result } from '../../src-shared/api/contract';
 import { httpStatusOf, TOKEN_HEADER, TOKEN_QUERY_PARAM } from '../../src-shared/api/transport';
 import type { Dispatch } from '../services/apiDispatch';
+import type { BinaryAdmission } from '../services/binaryAdmission';
 import { collectStageTimings, serverTimingHeader, type StageTime } from '../services/stageTiming';
 import { errorResponse, isApiGetRoute, type AppRoutes } from './appRoutes';
 import { baseHeaders } from './headers';
 import { isLoopback } from './listenAddress';
 
-/** Requests are small JSON objects; anything bigger is refused before it is buffered. */
-const MAX_BODY_BYTES = 1 << 20;
+/**
+ * A request's JSON (the whole body of a JSON request, the JSON part of a frame) is a small object;
+ * anything bigger is refused before it is buffered. Voxels travel beside it in a frame, limited by
+ * the case's grid (binaryAdmission.ts).
+ */
+const MAX_JSON_BYTES = 1 << 20;
 
 /**
  * How long a client may take to send a request, and how many connections one client may hold. A
@@ -73,6 +87,11 @@ export interface BrowserServerOptions {
   token?: string;
   /** Tests shorten these; DEFAULT_SERVER_LIMITS otherwise. */
   limits?: Partial<ServerLimits>;
+  /**
+   * The byte limit of a binary request's voxels, asked with the frame's JSON before its binary part
+   * is read (access checked first). Without it, no request may carry voxels.
+   */
+  binaryAdmission?: BinaryAdmission;
 }
 
 export interface BrowserServer {
@@ -112,25 +131,95 @@ async function writeResponse(res: ServerResponse, response: Response, headOnly: 
  */
 const TIMED_CHANNELS: ReadonlySet<string> = new Set(['case.open']);
 
-/** `stages`: how long the handler's stages took, sent as Server-Timing (null: send none). */
-function jsonResponse(result: Result<unknown>, status: number, stages: readonly StageTime[] | null): Response {
+/**
+ * A channel's answer: JSON, or a binary frame when the result holds bytes (voxels). `stages`: how
+ * long the handler's stages took, sent as Server-Timing (null: send none).
+ */
+function apiResponse(result: Result<unknown>, status: number, stages: readonly StageTime[] | null): Response {
   const t0 = performance.now();
-  const body = JSON.stringify(result);
-  const headers: Record<string, string> = { ...baseHeaders('application/json; charset=utf-8'), 'Cache-Control': 'no-store' };
+  const binary = holdsBytes(result);
+  const body = binary ? encodeFrame(result) : JSON.stringify(result);
+  const type = binary ? FRAME_CONTENT_TYPE : 'application/json; charset=utf-8';
+  const headers: Record<string, string> = { ...baseHeaders(type), 'Cache-Control': 'no-store' };
   if (stages !== null) headers['Server-Timing'] = serverTimingHeader([...stages, { name: 'json', ms: performance.now() - t0 }]);
   return new Response(body, { status, headers });
 }
 
-async function readBody(req: IncomingMessage): Promise<string | ApiError> {
+async function readJsonBody(req: IncomingMessage): Promise<string | ApiError> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY_BYTES) return { code: 'too-large', message: `Request body over ${MAX_BODY_BYTES} bytes.` };
+    if (size > MAX_JSON_BYTES) return { code: 'too-large', message: `Request body over ${MAX_JSON_BYTES} bytes.` };
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A request refused while its body was being read. */
+class RequestRefused extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+
+/**
+ * The answer to a request refused before its body was read: the connection closes after it, so
+ * the unread body is never buffered (and a client cannot send the next request after it).
+ */
+function refuseUnread(error: ApiError): Response {
+  const response = errorResponse(error);
+  response.headers.set('Connection', 'close');
+  return response;
+}
+
+/**
+ * A frame request's value, read in two steps: its head and JSON (at most MAX_JSON_BYTES), then,
+ * only once `admit` has checked the caller's access and returned the case's byte limit, its binary
+ * part into one buffer of exactly the declared size. A caller refused, or claiming more than its
+ * limit, is answered before one byte of voxels is buffered.
+ */
+async function readFrameBody(req: IncomingMessage, admit: (json: unknown) => Promise<Result<number>>): Promise<unknown> {
+  const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let prefix: Buffer = Buffer.alloc(0);
+  const more = async (): Promise<boolean> => {
+    const next = await chunks.next();
+    if (next.done === true) return false;
+    prefix = prefix.length === 0 ? next.value : Buffer.concat([prefix, next.value]);
+    return true;
+  };
+  const cutShort = () => new RequestRefused({ code: 'bad-request', message: 'The request frame is cut short.' });
+  let head = readFrameHead(prefix);
+  while ('needBytes' in head) {
+    if (!(await more())) throw cutShort();
+    head = readFrameHead(prefix);
+  }
+  if (head.jsonByteLength > MAX_JSON_BYTES)
+    throw new RequestRefused({ code: 'too-large', message: `The request's JSON is over ${MAX_JSON_BYTES} bytes.` });
+  while (prefix.length < head.buffersStart) if (!(await more())) throw cutShort();
+  const json = decodeFrameJson(head, prefix.subarray(head.jsonStart, head.jsonStart + head.jsonByteLength));
+  const declared = head.bufferLengths.reduce((sum, n) => sum + n, 0);
+  const limit = await admit(json);
+  if (!limit.ok) throw new RequestRefused(limit.error);
+  if (declared > limit.value) {
+    throw new RequestRefused({
+      code: 'too-large',
+      message: `The request carries ${declared} bytes of voxels; its case's grid allows ${limit.value}.`,
+    });
+  }
+  const frame = new Uint8Array(head.totalByteLength);
+  let filled = Math.min(prefix.length, frame.length);
+  frame.set(prefix.subarray(0, filled));
+  let overrun = prefix.length > frame.length;
+  for (let next = await chunks.next(); next.done !== true && !overrun; next = await chunks.next()) {
+    overrun = filled + next.value.length > frame.length;
+    if (!overrun) frame.set(next.value, filled);
+    filled += next.value.length;
+  }
+  if (overrun) throw new RequestRefused({ code: 'bad-request', message: 'The request frame is longer than its head declares.' });
+  if (filled < frame.length) throw cutShort();
+  return decodeFrame(frame);
 }
 
 /** Answers a client's connection beyond `max` with 503 and closes it, before any request is parsed. */
@@ -223,26 +312,41 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     if (req.method !== 'POST') {
       return errorResponse({ code: 'bad-request', message: `API channels take POST with a JSON body, not ${req.method}.` }, 405);
     }
-    const type = req.headers['content-type'] ?? '';
-    if (!type.toLowerCase().startsWith('application/json')) {
-      return errorResponse({ code: 'bad-request', message: 'API requests must have Content-Type: application/json.' }, 415);
+    const type = (req.headers['content-type'] ?? '').toLowerCase();
+    const isFrame = type.startsWith(FRAME_CONTENT_TYPE);
+    if (!type.startsWith('application/json') && !isFrame) {
+      return errorResponse(
+        { code: 'bad-request', message: `API requests must have Content-Type: application/json or ${FRAME_CONTENT_TYPE}.` },
+        415,
+      );
     }
-    const body = await readBody(req);
-    if (typeof body !== 'string') return errorResponse(body);
     let parsed: unknown;
-    try {
-      parsed = body.length === 0 ? {} : JSON.parse(body);
-    } catch {
-      return errorResponse({ code: 'bad-request', message: 'The request body is not valid JSON.' });
+    if (isFrame) {
+      const admit = options.binaryAdmission ?? (async () => ({ ok: true, value: 0 }) as const);
+      try {
+        parsed = await readFrameBody(req, (json) => admit(`quorum:${channelPath}`, json));
+      } catch (e) {
+        if (e instanceof FrameError) return errorResponse({ code: 'bad-request', message: `Malformed request frame: ${e.message}` });
+        if (e instanceof RequestRefused) return refuseUnread(e.error);
+        throw e;
+      }
+    } else {
+      const body = await readJsonBody(req);
+      if (typeof body !== 'string') return errorResponse(body);
+      try {
+        parsed = body.length === 0 ? {} : JSON.parse(body);
+      } catch {
+        return errorResponse({ code: 'bad-request', message: 'The request body is not valid JSON.' });
+      }
     }
     const status = (result: Result<unknown>) => (result.ok ? 200 : httpStatusOf(result.error.code));
     if (!TIMED_CHANNELS.has(channelPath)) {
       const result = await options.dispatch(`quorum:${channelPath}`, parsed);
-      return jsonResponse(result, status(result), null);
+      return apiResponse(result, status(result), null);
     }
     const t0 = performance.now();
     const { result, stages } = await collectStageTimings(() => options.dispatch(`quorum:${channelPath}`, parsed));
-    return jsonResponse(result, status(result), [...stages, { name: 'handler', ms: performance.now() - t0 }]);
+    return apiResponse(result, status(result), [...stages, { name: 'handler', ms: performance.now() - t0 }]);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

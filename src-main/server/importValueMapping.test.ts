@@ -100,7 +100,13 @@ beforeAll(async () => {
     rendererDir: tmp,
     dataDir: path.join(tmp, 'data'),
   });
-  server = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: 0, token: TOKEN });
+  server = await startBrowserServer({
+    dispatch: backend.dispatch,
+    binaryAdmission: backend.binaryAdmission,
+    routes: backend.routes,
+    port: 0,
+    token: TOKEN,
+  });
   await call('project.open', {});
   await call('rater.create', { name: 'Ada Admin', secret: testSecretOf('Ada Admin') });
   admin = (await signInWithTestSecret((channel, request) => call(channel, request), 'Ada Admin')).token;

@@ -74,7 +74,13 @@ describe.each(storeKinds())('invitations on %s', (kind) => {
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
       accounts: { nowMs: () => now },
     });
-    server = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: 0, token: TOKEN });
+    server = await startBrowserServer({
+      dispatch: backend.dispatch,
+      binaryAdmission: backend.binaryAdmission,
+      routes: backend.routes,
+      port: 0,
+      token: TOKEN,
+    });
     await must('rater.create', ADA);
     ada = (await must<{ token: string }>('rater.signIn', ADA)).token;
   }, 120_000);

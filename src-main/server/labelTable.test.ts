@@ -18,7 +18,13 @@ const VOXELS = 124 * 152 * 32;
 const demo = useDemoDwiBackend('quorum-label-table-');
 let server: BrowserServer;
 beforeAll(async () => {
-  server = await startBrowserServer({ dispatch: demo.backend.dispatch, routes: demo.backend.routes, port: 0, token: TOKEN });
+  server = await startBrowserServer({
+    dispatch: demo.backend.dispatch,
+    binaryAdmission: demo.backend.binaryAdmission,
+    routes: demo.backend.routes,
+    port: 0,
+    token: TOKEN,
+  });
 });
 afterAll(() => server?.close());
 

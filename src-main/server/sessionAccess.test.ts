@@ -21,7 +21,13 @@ const demo = useDemoDwiBackend('quorum-session-access-');
 let server: BrowserServer;
 
 beforeAll(async () => {
-  server = await startBrowserServer({ dispatch: demo.backend.dispatch, routes: demo.backend.routes, port: 0, token: TOKEN });
+  server = await startBrowserServer({
+    dispatch: demo.backend.dispatch,
+    binaryAdmission: demo.backend.binaryAdmission,
+    routes: demo.backend.routes,
+    port: 0,
+    token: TOKEN,
+  });
 });
 afterAll(() => server?.close());
 

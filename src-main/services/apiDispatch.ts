@@ -12,7 +12,7 @@ import type { Session } from '../../src-shared/project/types';
 import { errorFromThrown, fail } from './apiResult';
 import { CHANNEL_ACCESS } from './channelAccess';
 
-function isChannel(name: string): name is Channel {
+export function isChannel(name: string): name is Channel {
   return Object.prototype.hasOwnProperty.call(contract, name);
 }
 
@@ -33,10 +33,14 @@ function sessionTokenOf(rawRequest: unknown): string | null {
   return typeof token === 'string' && token.length > 0 ? token : null;
 }
 
-/** The access rule of `channel` applied to the caller; null when the call may go on. */
-async function refusal(channel: Channel, rawRequest: unknown, sessionOf: SessionOf): Promise<Result<never> | null> {
+/**
+ * The access rule of `channel` applied to the caller: the caller's session (null for a channel
+ * anyone may call), or the refusal. The HTTP server also applies it to a binary request before
+ * reading its body (binaryAdmission.ts).
+ */
+export async function admittedSession(channel: Channel, rawRequest: unknown, sessionOf: SessionOf): Promise<Result<Session | null>> {
   const access = CHANNEL_ACCESS[channel];
-  if (access.who === 'anyone') return null;
+  if (access.who === 'anyone') return { ok: true, value: null };
   const token = sessionTokenOf(rawRequest);
   const found = token === null ? fail<Session>('unauthorized', 'not signed in') : await sessionOf(token);
   if (!found.ok) {
@@ -48,7 +52,7 @@ async function refusal(channel: Channel, rawRequest: unknown, sessionOf: Session
   const session = found.value;
   if (!access.roles.includes(session.role))
     return fail('unauthorized', `${channel} is for ${access.roles.join(' or ')} sessions, not ${session.role}.`);
-  return null;
+  return { ok: true, value: session };
 }
 
 export function createDispatch(channels: QuorumApi, sessionOf: SessionOf, log: Log = (m) => console.warn(m)): Dispatch {
@@ -58,10 +62,10 @@ export function createDispatch(channels: QuorumApi, sessionOf: SessionOf, log: L
       return fail('bad-request', `Unknown API channel "${channel}".`);
     }
     // Before parsing and before the handler: a refused caller costs nothing and learns nothing.
-    const refused = await refusal(channel, rawRequest, sessionOf);
-    if (refused !== null) {
-      log(`[api] refused ${channel}: ${refused.ok ? '' : refused.error.message}`);
-      return refused;
+    const admitted = await admittedSession(channel, rawRequest, sessionOf);
+    if (!admitted.ok) {
+      log(`[api] refused ${channel}: ${admitted.error.message}`);
+      return admitted;
     }
     const parsed = contract[channel].request.safeParse(rawRequest);
     if (!parsed.success) {

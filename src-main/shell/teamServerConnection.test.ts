@@ -47,6 +47,7 @@ function makeCertificate(name: 'first' | 'second'): void {
 function serveWith(name: 'first' | 'second', port: number): Promise<BrowserServer> {
   return startBrowserServer({
     dispatch: backend.dispatch,
+    binaryAdmission: backend.binaryAdmission,
     routes: backend.routes,
     port,
     access: 'accounts',
@@ -151,7 +152,13 @@ describe('pinning against a real team server over HTTPS', () => {
     } finally {
       silent.close();
     }
-    const plain = await startBrowserServer({ dispatch: backend.dispatch, routes: backend.routes, port: 0, access: 'accounts' });
+    const plain = await startBrowserServer({
+      dispatch: backend.dispatch,
+      binaryAdmission: backend.binaryAdmission,
+      routes: backend.routes,
+      port: 0,
+      access: 'accounts',
+    });
     try {
       await expect(probeTeamServer(`https://127.0.0.1:${plain.port}`)).rejects.toThrow(/does not speak HTTPS/);
     } finally {

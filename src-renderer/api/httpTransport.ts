@@ -1,4 +1,9 @@
-/** The browser-mode transport: POST api/<channel> with the token header, results checked on arrival. */
+/**
+ * The browser-mode transport: POST api/<channel> with the token header, results checked on arrival.
+ * A request or result that holds Uint8Arrays (voxels) travels as one binary frame
+ * (src-shared/api/binaryFrame.ts), anything else as JSON.
+ */
+import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE, holdsBytes } from '../../src-shared/api/binaryFrame';
 import { contract, type Channel, type QuorumApi } from '../../src-shared/api/contract';
 import { apiPathOf, TOKEN_HEADER } from '../../src-shared/api/transport';
 import { checkResult, transportFailure } from './checkResult';
@@ -21,13 +26,15 @@ export function createHttpApi(options: HttpApiOptions): QuorumApi {
     const url = new URL(apiPathOf(channel).slice(1), options.baseUrl).toString();
     api[channel] = async (request) => {
       try {
+        const binary = holdsBytes(request);
         const response = await options.fetch(url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...authHeaders(options.token) },
-          body: JSON.stringify(request),
+          headers: { 'Content-Type': binary ? FRAME_CONTENT_TYPE : 'application/json', ...authHeaders(options.token) },
+          body: binary ? encodeFrame(request) : JSON.stringify(request),
         });
-        // Error results come with 4xx/5xx statuses but the same JSON body; the body is what counts.
-        return checkResult(channel, await response.json());
+        // Error results come with 4xx/5xx statuses but the same body; the body is what counts.
+        const isFrame = (response.headers.get('Content-Type') ?? '').toLowerCase().startsWith(FRAME_CONTENT_TYPE);
+        return checkResult(channel, isFrame ? decodeFrame(new Uint8Array(await response.arrayBuffer())) : await response.json());
       } catch (e) {
         return transportFailure(channel, e);
       }

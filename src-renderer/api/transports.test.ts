@@ -3,6 +3,7 @@
  * (IPC). The server side of the same wire is covered by src-main/server/httpServer.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE } from '../../src-shared/api/binaryFrame';
 import { createBridge } from '../../src-shared/api/bridge';
 import { createHttpApi } from './httpTransport';
 import { createIpcApi } from './ipcTransport';
@@ -23,6 +24,20 @@ describe('HTTP transport', () => {
     expect(seen[0].init?.method).toBe('POST');
     expect(seen[0].init?.headers).toEqual({ 'Content-Type': 'application/json', 'X-Quorum-Token': 'T0K' });
     expect(seen[0].init?.body).toBe('{}');
+  });
+
+  it('sends a request holding bytes as a binary frame and decodes a frame response', async () => {
+    const seen: RequestInit[] = [];
+    const fakeFetch = (async (_url: string | URL | Request, init?: RequestInit) => {
+      seen.push(init ?? {});
+      return new Response(encodeFrame({ ok: true, value: info }), { headers: { 'Content-Type': FRAME_CONTENT_TYPE } });
+    }) as typeof fetch;
+    const api = createHttpApi({ baseUrl: 'http://127.0.0.1:1/', token: 't', fetch: fakeFetch });
+    const labelmap = Uint8Array.of(0, 1, 2, 1);
+    // app.info takes no bytes; the transport does not look at the channel, only at the value.
+    expect(await api['quorum:app.info']({ labelmap } as never)).toEqual({ ok: true, value: info });
+    expect(seen[0].headers).toEqual({ 'Content-Type': FRAME_CONTENT_TYPE, 'X-Quorum-Token': 't' });
+    expect(decodeFrame(seen[0].body as Uint8Array)).toEqual({ labelmap });
   });
 
   it('passes error results through even with a 4xx status', async () => {

@@ -26,7 +26,13 @@ const dwiFile = path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz');
 let server: BrowserServer;
 
 beforeAll(async () => {
-  server = await startBrowserServer({ dispatch: demo.backend.dispatch, routes: demo.backend.routes, port: 0, token: TOKEN });
+  server = await startBrowserServer({
+    dispatch: demo.backend.dispatch,
+    binaryAdmission: demo.backend.binaryAdmission,
+    routes: demo.backend.routes,
+    port: 0,
+    token: TOKEN,
+  });
 });
 afterAll(async () => {
   await server.close();
