@@ -155,7 +155,9 @@ test('a model result saved at p > 0.1 is the model everywhere; the heat map stay
     session,
     caseId: c3.caseId,
     maskGzBase64: gzipSync(mask).toString('base64'),
-    probabilityGzBase64: model.probabilityGzBase64,
+    // The renderer sends the model's Float32 p; the stored q/255 values are that p here.
+    probabilities: new Uint8Array(Float32Array.from(q, (v) => v / 255).buffer),
+    probabilityDtype: 'float32',
     probabilityVolumes: 1,
     provenance: {
       ...provenance,

@@ -4,6 +4,7 @@
  * sign-in), list versions, read a labelmap.
  */
 import { gunzipSync } from 'node:zlib';
+import { encodeFrame, FRAME_CONTENT_TYPE, holdsBytes } from '../../src-shared/api/binaryFrame';
 import { signInWithTestSecret } from '../../src-main/services/project/signIn.testSupport';
 
 export interface ProjectApi {
@@ -16,10 +17,12 @@ export function projectApi(serverUrl: string): ProjectApi {
   const url = new URL(serverUrl);
   const token = url.searchParams.get('token');
   async function call<T>(channel: string, request: unknown): Promise<T> {
+    // A request holding bytes (voxels) travels as a binary frame, as the page's transport sends it.
+    const binary = holdsBytes(request);
     const res = await fetch(new URL(`/api/${channel}`, url.origin), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token === null ? {} : { 'X-Quorum-Token': token }) },
-      body: JSON.stringify(request),
+      headers: { 'Content-Type': binary ? FRAME_CONTENT_TYPE : 'application/json', ...(token === null ? {} : { 'X-Quorum-Token': token }) },
+      body: binary ? encodeFrame(request) : JSON.stringify(request),
     });
     const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
     if (!body.ok) throw new Error(`${channel}: ${body.error?.message ?? res.status}`);

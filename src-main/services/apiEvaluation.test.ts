@@ -7,7 +7,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { useDemoDwiBackend } from './demoDwiBackend.testSupport';
-import { modelProvenance } from './project/testSupport';
+import { modelProvenance, probabilityFields } from './project/testSupport';
 
 const VOXELS = 124 * 152 * 32;
 const demo = useDemoDwiBackend('quorum-api-evaluation-');
@@ -76,8 +76,7 @@ describe('evaluation.caseSources', () => {
       session: ritaToken,
       caseId: dwi.caseId,
       maskGzBase64: gz(mask),
-      probabilityGzBase64: gz(q),
-      probabilityVolumes: 1,
+      ...probabilityFields(q),
       provenance: modelProvenance(0.1),
     });
 

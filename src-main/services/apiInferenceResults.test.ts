@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readNifti } from '../../src-shared/nifti';
 import { useDemoDwiBackend } from './demoDwiBackend.testSupport';
-import { modelProvenance } from './project/testSupport';
+import { modelProvenance, probabilityFields } from './project/testSupport';
 
 const VOXELS = 124 * 152 * 32;
 
@@ -33,8 +33,7 @@ describe('model result channels', () => {
     const request = {
       caseId: dwi.caseId,
       maskGzBase64: gz(mask),
-      probabilityGzBase64: gz(q),
-      probabilityVolumes: 1,
+      ...probabilityFields(q),
       provenance: modelProvenance(0.5),
     };
 
@@ -46,6 +45,13 @@ describe('model result channels', () => {
       provenance: modelProvenance(0.3),
     });
     expect(!wrong.ok && wrong.error.message).toMatch(/disagrees with p > 0.3 at 1 voxel/);
+    // Float32 maps of the case grid, exactly: one voxel short is refused.
+    const short = await demo.backend.dispatch('quorum:inference.saveResult', {
+      ...request,
+      session: ritaToken,
+      probabilities: request.probabilities.subarray(4),
+    });
+    expect(!short.ok && short.error.code).toBe('bad-geometry');
 
     const saved = await call<{ version: { versionId: string }; rater: { raterId: string; kind: string; name: string } }>(
       'quorum:inference.saveResult',

@@ -1,7 +1,8 @@
 /**
  * "Save as rater" (issue 5): the shown inference result goes into the project as its model's rater
  * (src-main/services/project/modelResults.ts): the mask at the threshold the user picked, the
- * probabilities quantised to uint8 (src-shared/inference/quantise.ts says why), and the provenance
+ * Float32 probabilities as raw bytes (the server quantises them once to store them:
+ * src-shared/inference/quantise.ts), and the provenance
  * with that threshold and the Σp/mask volumes from the float map.
  *
  * A multi-class result (issue 14; several foreground classes) is saved as its labelmap: each voxel
@@ -14,7 +15,6 @@
  * the model appears as one more rater with its own colour.
  */
 import { classValues, remapClasses } from '../../src-shared/inference/classLabels';
-import { quantiseProbabilities } from '../../src-shared/inference/quantise';
 import { getApi } from '../api';
 import { encodeLabelmap } from '../api/labelmapWire';
 import { annotationStore } from './annotationState';
@@ -24,6 +24,19 @@ import { refreshReviewLayers } from './reviewActions';
 
 function set(patch: Partial<InferenceState>): void {
   inferenceStore.update((s) => ({ ...s, ...patch }));
+}
+
+/** The maps' Float32 values as one label-major byte array (a view, without a copy, for one map). */
+function float32Bytes(maps: readonly Float32Array[]): Uint8Array<ArrayBuffer> {
+  // The runners' maps are plain (not shared) buffers.
+  if (maps.length === 1) return new Uint8Array(maps[0].buffer as ArrayBuffer, maps[0].byteOffset, maps[0].byteLength);
+  const all = new Float32Array(maps.reduce((n, m) => n + m.length, 0));
+  let at = 0;
+  for (const m of maps) {
+    all.set(m, at);
+    at += m.length;
+  }
+  return new Uint8Array(all.buffer);
 }
 
 export async function saveResultAsRater(inference: Pick<InferenceController, 'resultForSave'>): Promise<void> {
@@ -58,24 +71,23 @@ export async function saveResultAsRater(inference: Pick<InferenceController, 're
   };
   set({ saving: true, saveError: null });
   try {
-    const [maskGzBase64, probabilityGzBase64] = await Promise.all([
-      encodeLabelmap(mask),
-      encodeLabelmap(quantiseProbabilities(probabilities)),
-    ]);
+    const maskGzBase64 = await encodeLabelmap(mask);
+    const probabilityBytes = float32Bytes(probabilities);
     const saved = await getApi()['quorum:inference.saveResult']({
       session: a.signedIn.token,
       caseId: a.currentCase.caseId,
       maskGzBase64,
-      probabilityGzBase64,
+      probabilities: probabilityBytes,
+      probabilityDtype: 'float32',
       probabilityVolumes: probabilities.length,
       provenance,
     });
     if (!saved.ok) {
       // The server caps a request's body: say what was too large, not only the byte limit.
-      const mib = ((maskGzBase64.length + probabilityGzBase64.length) / 2 ** 20).toFixed(1);
+      const mib = ((maskGzBase64.length + probabilityBytes.byteLength) / 2 ** 20).toFixed(1);
       const saveError =
         saved.error.code === 'too-large'
-          ? `This result is too large to save: its mask and ${probabilities.length} probability map(s) compress to ${mib} MiB. ${saved.error.message}`
+          ? `This result is too large to save: its mask and ${probabilities.length} probability map(s) take ${mib} MiB. ${saved.error.message}`
           : saved.error.message;
       set({ saving: false, saveError });
       return;

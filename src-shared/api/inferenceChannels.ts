@@ -7,6 +7,7 @@
  * Environment-free.
  */
 import { z } from '../zod';
+import { bytesSchema } from './bytes';
 import { manifestCalibrationSchema } from '../calibration/provenance';
 import { channelSpecSchema } from '../inference/manifest';
 import { inferenceProvenanceSchema } from '../inference/provenance';
@@ -80,14 +81,17 @@ export const inferenceChannels = {
   /**
    * Saves a result as its model's rater (reviewers and admins; src-main/services/project/modelResults.ts).
    * The mask (at `provenance.settings.threshold`) travels like annotation.save's labelmap; the
-   * probabilities as uint8 p × 255, label-major, gzipped (src-shared/inference/quantise.ts says why).
+   * probabilities as the model's Float32 values, raw little-endian bytes, label-major
+   * (`probabilityVolumes` × the case's voxels), which the server quantises once to store them
+   * (src-shared/inference/quantise.ts says how).
    */
   'quorum:inference.saveResult': {
     request: z.object({
       session: z.string().min(1),
       caseId: z.string().min(1),
       maskGzBase64: z.string().min(1),
-      probabilityGzBase64: z.string().min(1),
+      probabilities: bytesSchema,
+      probabilityDtype: z.literal('float32'),
       probabilityVolumes: z.number().int().min(1).max(2),
       provenance: inferenceProvenanceSchema,
     }),

@@ -113,6 +113,14 @@ export async function populated(dir = tempDir()): Promise<Populated> {
   return { store, admin, reviewer, alice, bob, caseA };
 }
 
+/**
+ * The probability fields of an inference.saveResult request from quantised levels q (p = q/255,
+ * one map): the Float32 bytes the renderer sends, which the server quantises back to q exactly.
+ */
+export function probabilityFields(q: Uint8Array): { probabilities: Uint8Array; probabilityDtype: 'float32'; probabilityVolumes: 1 } {
+  return { probabilities: new Uint8Array(Float32Array.from(q, (x) => x / 255).buffer), probabilityDtype: 'float32', probabilityVolumes: 1 };
+}
+
 /** A complete inference provenance record for model-result tests (demo-like values, threshold as given). */
 export function modelProvenance(threshold = 0.5, version = '1.0.0'): InferenceProvenance {
   return {
