@@ -13,7 +13,7 @@
  */
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
-import type { Types } from '@cornerstonejs/core';
+import { cache, Enums, type Types } from '@cornerstonejs/core';
 import { createComputedVolume, decacheVolume, type LoadedVolume } from './createCaseVolume';
 import type { ColourScale } from './mapScales';
 import { getVolumeViewport, MPR_VIEWS, type MprViewer } from './mprViewer';
@@ -76,6 +76,8 @@ export function createInferenceOverlay(): InferenceOverlay {
       layer.data,
     );
     layer.volume = volume;
+    // Marks every slice for upload: a local volume's texture is otherwise left empty until an edit.
+    cache.getVolume(volume.volumeId)?.modified();
     await Promise.all(
       viewports(shown.viewer).map((vp) =>
         vp.addVolumes(
@@ -84,6 +86,9 @@ export function createInferenceOverlay(): InferenceOverlay {
               volumeId: volume.volumeId,
               actorUID: volume.volumeId,
               visibility: true,
+              // As Cornerstone draws labelmaps: a composite blend would scale the opacity by the
+              // slab's thin depth (a slice shows almost nothing); the maximum on the slice is its value.
+              blendMode: Enums.BlendModes.MAXIMUM_INTENSITY_BLEND,
               callback: ({ volumeActor }) => applyNodes(volumeActor, layer.nodes),
             },
           ],
