@@ -1,9 +1,9 @@
 /**
  * Probabilities stored in the project as uint8 (p × 255, rounded) with NIfTI scl_slope 1/255, so any
- * NIfTI reader gets p back in [0, 1]. Why not float32: a request is capped at 1 MiB (browser-mode
- * HTTP, src-main/server/httpServer.ts) and float32 sigmoid outputs are mostly distinct tiny values
- * that barely compress (≈ 4 bytes a voxel), while the quantised map is mostly zeros and gzips to a few
- * KB–100 KB. The cost: |q − p| ≤ 1/510 per voxel. The mask is made from the float p at the user's
+ * NIfTI reader gets p back in [0, 1]. Why not float32: float32 sigmoid outputs are mostly distinct
+ * tiny values that barely compress (≈ 4 bytes a voxel), while the quantised map is mostly zeros and
+ * gzips to a few KB–100 KB. The server quantises the Float32 map the renderer sends, once, when it
+ * stores it (issue 15: apiInferenceResults.ts); nothing quantises it again. The cost: |q − p| ≤ 1/510 per voxel. The mask is made from the float p at the user's
  * threshold before quantising, and the expected volume Σp is computed from the float p and kept in
  * the provenance, so neither carries the quantisation error.
  */
