@@ -87,7 +87,7 @@ export function hasLabelmapLayer(segmentationId: string): boolean {
   return layers.has(segmentationId);
 }
 
-export function removeLabelmapLayer(viewer: MprViewer, segmentationId: string): void {
+function removeLabelmapLayer(viewer: MprViewer, segmentationId: string): void {
   const layer = layers.get(segmentationId);
   if (!layer) return;
   for (const viewportId of [...viewportIds(viewer), ...extraViewportIds]) {
