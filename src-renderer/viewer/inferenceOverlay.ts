@@ -78,8 +78,11 @@ export function createInferenceOverlay(): InferenceOverlay {
     layer.volume = volume;
     // Marks every slice for upload: a local volume's texture is otherwise left empty until an edit.
     cache.getVolume(volume.volumeId)?.modified();
+    // Adding a volume resets a viewport's camera: keep the slices and zoom the user is looking at.
+    const vps = viewports(shown.viewer);
+    const cameras = vps.map((vp) => vp.getCamera());
     await Promise.all(
-      viewports(shown.viewer).map((vp) =>
+      vps.map((vp) =>
         vp.addVolumes(
           [
             {
@@ -97,6 +100,7 @@ export function createInferenceOverlay(): InferenceOverlay {
         ),
       ),
     );
+    vps.forEach((vp, i) => vp.setCamera(cameras[i]));
     // Removed or replaced while its actors were being made: take them off again.
     if (state?.map !== layer && state?.region !== layer) detach(shown.viewer, layer);
   }
