@@ -105,7 +105,7 @@ function raterLabelmap(r: number): Uint8Array {
 }
 
 /** Sign-in through the UI (e2e/helpers/annotate.ts does the same, but its module pulls DOM types into this Node-typed file). */
-async function signInAs(page: Page, name: string): Promise<void> {
+export async function signInAs(page: Page, name: string): Promise<void> {
   const existing = page.locator(`[data-testid="identity-item"][data-name="${name}"]`);
   await page.getByTestId('sign-in').waitFor();
   const secret = testSecretOf(name);

@@ -40,6 +40,8 @@ const REVIEWER = 'Model Reviewer';
 
 let page: Page;
 let dwiPath = '';
+/** Every case volume the page downloaded, in order. */
+const volumeFetches: string[] = [];
 /** onnxruntime-node's run of the same file, kept for the save test. */
 let nodeRun: { r: SegmentationResult; voxelMl: number } | null = null;
 
@@ -105,6 +107,9 @@ async function goToAxialSlice(target: number): Promise<void> {
 test.beforeAll(async ({ browser }) => {
   await ensureReviewer();
   page = await browser.newPage();
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/api/volume/')) volumeFetches.push(r.url());
+  });
   await page.goto(appUrl());
   await expect(page.getByTestId('case-item').first()).toBeVisible();
   // Models are listed to signed-in people only (issue 18): signed out, the panel says so.
@@ -303,7 +308,7 @@ test('a native start the server refuses falls back to WASM in the browser, with 
   }
 });
 
-test('Settings show both models folders and every model; "WASM only" applies from the next run, without a fallback reason', async () => {
+test('Settings show both models folders and every model; "WASM only" applies from the next run, without a fallback reason nor a second download of the case', async () => {
   test.setTimeout(240_000);
   await page.getByTestId('settings-button').click();
   // The e2e server's --data-dir is a fresh quorum-e2e-data-* folder; the user's models live in its models/.
@@ -324,6 +329,10 @@ test('Settings show both models folders and every model; "WASM only" applies fro
 
   await page.getByTestId('inference-run').click();
   await expect(page.getByTestId('inference-progress')).toContainText(/patches/, { timeout: 120_000 });
+  // The worker's inputs are the volumes the viewer holds (a b-value not yet shown is loaded into
+  // the viewer once): over the viewer and two worker runs, no volume was downloaded twice (issue 15).
+  expect(volumeFetches.length).toBeGreaterThan(0);
+  expect(volumeFetches.filter((u, i) => volumeFetches.indexOf(u) !== i)).toEqual([]);
   await expect(page.getByTestId('inference-ep')).toHaveAttribute('data-ep', 'wasm');
   await expect(page.getByTestId('inference-ep')).toContainText('chosen in Settings');
   await expect(page.getByTestId('inference-ep')).not.toContainText(/WebGPU is not available/);

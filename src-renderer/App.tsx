@@ -16,6 +16,7 @@ import { WorklistView } from './components/worklist/WorklistView';
 import { WorkspaceTabs } from './components/workspace/WorkspaceTabs';
 import { handleShortcut } from './keyboard/shortcuts';
 import { useAppState } from './state/appState';
+import { useInference } from './state/inferenceContext';
 import { loadProject, openCasePath, refreshRecent } from './state/caseActions';
 import { keepTabPosition, restoreTab } from './state/tabRestore';
 import { setHelpVisible } from './state/uiActions';
@@ -24,6 +25,7 @@ export function App() {
   const helpVisible = useAppState((s) => s.helpVisible);
   const openDialogVisible = useAppState((s) => s.openDialogVisible);
   const workspace = useAppState((s) => s.workspace);
+  const inference = useInference();
 
   useEffect(() => {
     void getApi();
@@ -33,7 +35,7 @@ export function App() {
     const offPosition = keepTabPosition();
     void restoreTab();
     const onKey = (e: KeyboardEvent) => {
-      if (handleShortcut(e)) e.preventDefault();
+      if (handleShortcut(e, { inference })) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     // Electron's application menu sends its commands here; browser mode has no menu.
@@ -47,7 +49,7 @@ export function App() {
       unsubscribe();
       offPosition();
     };
-  }, []);
+  }, [inference]);
 
   return (
     <div className="app">

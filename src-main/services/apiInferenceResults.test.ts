@@ -43,6 +43,13 @@ describe('model result channels', () => {
       provenance: modelProvenance(0.3),
     });
     expect(!wrong.ok && wrong.error.message).toMatch(/disagrees with p > 0.3 at 1 voxel/);
+    // Float32 maps of the case grid, exactly: one voxel short is refused.
+    const short = await demo.backend.dispatch('quorum:inference.saveResult', {
+      ...request,
+      session: ritaToken,
+      probabilities: request.probabilities.subarray(4),
+    });
+    expect(!short.ok && short.error.code).toBe('bad-geometry');
 
     const saved = await call<{ version: { versionId: string }; rater: { raterId: string; kind: string; name: string } }>(
       'quorum:inference.saveResult',

@@ -7,8 +7,10 @@
  * appears without a rebuild or restart. Validating a folder hashes every member (sha256 of up to
  * 100 MB per file), so the result is cached per folder under a fingerprint of its files' names,
  * sizes and mtimes: any file added, removed, resized or touched re-validates the folder. (A change
- * that keeps size and mtime to the nanosecond is not seen; the renderer hashes members again when
- * it loads them, so such a file still cannot run.) A broken folder is listed with its one-sentence
+ * that keeps size and mtime to the nanosecond is not seen.) That one verification is the only
+ * hash of a member (issue 15): a native run's load and the renderer's worker take the members as
+ * verified, since the model route serves files only of a folder verified at its current
+ * fingerprint, and `load` checks the same. A broken folder is listed with its one-sentence
  * reason, never thrown: one bad model must not hide the others.
  *
  * Plain Node; no Electron.
@@ -42,7 +44,7 @@ export interface ModelsService {
   saveCalibrated(input: SaveCalibratedInput): Promise<Result<{ key: string }>>;
   /** The bytes of `file` in model folder `folder` of `source`; raw (still percent-encoded) path segments. */
   readFile(rawPath: string): Promise<Result<Uint8Array>>;
-  /** A listed model (`<source>/<folder>`) read and checked once more (hashes, graphs), for a run on this machine. */
+  /** A listed model (`<source>/<folder>`) read for a run on this machine: graphs checked, hashes as verified at its fingerprint. */
   load(key: string): Promise<Result<LoadedModel>>;
 }
 
@@ -126,6 +128,9 @@ export function createModelsService(options: ModelsServiceOptions): ModelsServic
       if (root === null) return fail('not-found', `The ${source} models directory ${dirs[source]} does not exist.`);
       const resolved = await resolveInside(root, [folder, file]);
       if (!resolved.ok) return resolved;
+      // The worker loads what this serves without hashing it again: serve only a verified folder.
+      const entry = await describeCached(source, folder, path.join(dirs[source], folder));
+      if (entry.error !== null) return fail('bad-request', entry.error);
       try {
         return ok(await readModelFileBytes(resolved.value));
       } catch (e) {
@@ -143,8 +148,10 @@ export function createModelsService(options: ModelsServiceOptions): ModelsServic
       // Through its manifest: resolveInside admits regular files only, and a folder without one is no model.
       const manifest = await resolveInside(root, [folder, 'model.json']);
       if (!manifest.ok) return manifest;
+      const entry = await describeCached(source, folder, path.join(dirs[source], folder));
+      if (entry.error !== null) return fail('bad-request', entry.error);
       try {
-        return ok(await loadModelFolder(memberReader(path.dirname(manifest.value)), folderLabel(source, folder)));
+        return ok(await loadModelFolder(memberReader(path.dirname(manifest.value)), folderLabel(source, folder), 'verified'));
       } catch (e) {
         return fail('bad-request', e instanceof Error ? e.message : String(e));
       }

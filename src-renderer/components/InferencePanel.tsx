@@ -17,16 +17,8 @@ import { labelForClass } from '../../src-shared/inference/classLabels';
 import { seesAllRaters } from '../../src-shared/project/blinding';
 import { useAnnotationState } from '../state/annotationState';
 import { useAppState } from '../state/appState';
-import {
-  applyThreshold,
-  cancelRun,
-  handleInferenceVolumeShown,
-  refreshModels,
-  runModel,
-  selectModel,
-  setDisplay,
-  setShownClass,
-} from '../state/inferenceActions';
+import { THRESHOLD_MAX, THRESHOLD_MIN } from '../../src-shared/inference/thresholdIndex';
+import { useInference } from '../state/inferenceContext';
 import { saveResultAsRater } from '../state/inferenceSave';
 import { useInferenceState, type InferenceDisplay } from '../state/inferenceState';
 import { onVolumeShown } from '../viewer/viewerSession';
@@ -37,6 +29,7 @@ const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${M
 
 export function InferencePanel() {
   const s = useInferenceState((x) => x);
+  const inference = useInference();
   const openCase = useAppState((x) => x.openCase);
   // Reviewers and admins may store a result as the model's rater; annotators never see model results.
   const canSave = useAnnotationState((a) => a.signedIn !== null && seesAllRaters(a.signedIn.role) && a.currentCase !== null);
@@ -44,12 +37,12 @@ export function InferencePanel() {
   // Models are listed to signed-in people only: list them again whenever someone signs in.
   const session = useAnnotationState((a) => a.signedIn?.token ?? null);
   useEffect(() => {
-    void refreshModels();
-  }, [session]);
+    void inference.refreshModels();
+  }, [inference, session]);
   useEffect(
     // Deferred: the annotation layers are rebound in the same notification and may drop ours.
-    () => onVolumeShown(() => void setTimeout(handleInferenceVolumeShown, 0)),
-    [],
+    () => onVolumeShown(() => void setTimeout(() => inference.handleVolumeShown(), 0)),
+    [inference],
   );
 
   const busy = s.phase === 'loading' || s.phase === 'running' || s.phase === 'cancelling';
@@ -63,8 +56,8 @@ export function InferencePanel() {
   // A newly opened case that the picked model does not accept: pick one that does, if any.
   const switchTo = entryRefusal !== null ? (fitting[0]?.key ?? null) : null;
   useEffect(() => {
-    if (switchTo && !busy) selectModel(switchTo);
-  }, [switchTo, busy]);
+    if (switchTo && !busy) inference.selectModel(switchTo);
+  }, [inference, switchTo, busy]);
 
   const p = s.progress;
   const v = s.volumes?.[s.shownClass] ?? null;
@@ -79,7 +72,7 @@ export function InferencePanel() {
         data-testid="model-select"
         value={s.selectedKey ?? ''}
         disabled={busy}
-        onChange={(e) => selectModel(e.target.value)}
+        onChange={(e) => inference.selectModel(e.target.value)}
         title={s.userModelsDir ? `Your models folder: ${s.userModelsDir}` : undefined}
       >
         {s.models.map((m) => (
@@ -122,7 +115,7 @@ export function InferencePanel() {
       {s.userModelsDir && (
         <p className="muted small" data-testid="user-models-dir" title="Drop a model folder here; it appears on the next refresh.">
           Your models: {s.userModelsDir}{' '}
-          <button type="button" className="link" onClick={() => void refreshModels()}>
+          <button type="button" className="link" onClick={() => void inference.refreshModels()}>
             Refresh
           </button>
         </p>
@@ -133,11 +126,11 @@ export function InferencePanel() {
           data-testid="inference-run"
           title="Run the model on the open case (G)"
           disabled={busy || !openCase || !entry || entry.error !== null || entryRefusal !== null}
-          onClick={() => void runModel()}
+          onClick={() => void inference.runModel()}
         >
           Run
         </button>
-        <button type="button" data-testid="inference-cancel" disabled={s.phase !== 'running'} onClick={cancelRun}>
+        <button type="button" data-testid="inference-cancel" disabled={s.phase !== 'running'} onClick={() => inference.cancelRun()}>
           Cancel
         </button>
       </div>
@@ -180,7 +173,7 @@ export function InferencePanel() {
           {classes && (
             <label className="inference-class">
               Class <ClassSwatch colour={colourOf(classes[s.shownClass].label)} />
-              <select data-testid="inference-class" value={s.shownClass} onChange={(e) => setShownClass(Number(e.target.value))}>
+              <select data-testid="inference-class" value={s.shownClass} onChange={(e) => inference.setShownClass(Number(e.target.value))}>
                 {classes.map((c, k) => (
                   <option key={c.label} value={k}>
                     {c.label}
@@ -198,7 +191,7 @@ export function InferencePanel() {
                   data-testid={`inference-display-${d}`}
                   checked={s.display === d}
                   disabled={d === 'mutualInformation' && !s.hasMutualInformation}
-                  onChange={() => setDisplay(d)}
+                  onChange={() => inference.setDisplay(d)}
                 />
                 {d === 'probability' ? 'Probability' : d === 'entropy' ? 'Entropy' : 'Mutual information'}
               </label>
@@ -211,11 +204,11 @@ export function InferencePanel() {
             <input
               type="range"
               data-testid="inference-threshold"
-              min={0.05}
-              max={0.95}
+              min={THRESHOLD_MIN}
+              max={THRESHOLD_MAX}
               step={0.05}
               value={s.threshold}
-              onChange={(e) => applyThreshold(Number(e.target.value))}
+              onChange={(e) => inference.applyThreshold(Number(e.target.value))}
             />
           </label>
           {v && (
@@ -262,7 +255,7 @@ export function InferencePanel() {
                 data-testid="inference-save"
                 disabled={s.saving}
                 title="Store this result (mask at this threshold, probabilities, provenance) as the model's rater in the project"
-                onClick={() => void saveResultAsRater()}
+                onClick={() => void saveResultAsRater(inference)}
               >
                 {s.saving ? 'Saving…' : 'Save as rater'}
               </button>

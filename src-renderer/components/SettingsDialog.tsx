@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import { getApi } from '../api';
 import { annotationStore } from '../state/annotationState';
-import { refreshModels } from '../state/inferenceActions';
+import { useInference } from '../state/inferenceContext';
 import { changeSettings, MAX_WASM_THREADS, resolveWasmThreads, setSettingsVisible, useSettings } from '../state/settings';
 import { useEscapeKey } from './useEscapeKey';
 
@@ -38,13 +38,14 @@ function modelStatus(m: ModelEntry): string {
 
 function SettingsDialog() {
   const settings = useSettings((s) => s);
+  const inference = useInference();
   const [listing, setListing] = useState<Listing | string | null>(null);
   const close = () => setSettingsVisible(false);
 
   const reload = () => {
     setListing(null);
     void readListing().then(setListing);
-    void refreshModels();
+    void inference.refreshModels();
   };
   useEffect(reload, []);
   useEscapeKey(close);

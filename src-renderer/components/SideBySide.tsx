@@ -9,8 +9,6 @@ import { createPortal } from 'react-dom';
 import { useAnnotationState } from '../state/annotationState';
 import { addPane, choosePaneLayer, toggleSideBySide } from '../state/reviewActions';
 import { DISAGREEMENT_SEGMENTATION, HEAT_SEGMENTATION, raterSegmentationId, SOFT_CONTOUR_SEGMENTATION } from '../viewer/annotationSession';
-import { INFERENCE_MASK_SEGMENTATION } from '../viewer/inferenceOverlay';
-import { hasLabelmapLayer } from '../viewer/labelmapLayers';
 import { closeSideBySide, openSideBySide } from '../viewer/sideBySide';
 
 export function SideBySide() {
@@ -34,7 +32,6 @@ export function SideBySide() {
     { id: HEAT_SEGMENTATION, name: 'Soft reference (heat map)' },
     { id: SOFT_CONTOUR_SEGMENTATION, name: 'Soft reference p = 0.5 contour' },
     { id: DISAGREEMENT_SEGMENTATION, name: 'Disagreement map' },
-    ...(hasLabelmapLayer(INFERENCE_MASK_SEGMENTATION) ? [{ id: INFERENCE_MASK_SEGMENTATION, name: 'Model mask' }] : []),
   ];
   return createPortal(
     <div className="side-by-side" data-testid="side-by-side" data-panes={state.panes.length}>

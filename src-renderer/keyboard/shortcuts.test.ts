@@ -3,7 +3,10 @@ import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import type { CaseRecord } from '../../src-shared/project/types';
 import { annotationStore, initialAnnotationState } from '../state/annotationState';
 import { appStore } from '../state/appState';
-import { handleShortcut, SHORTCUTS } from './shortcuts';
+import { handleShortcut, SHORTCUTS, type ShortcutContext } from './shortcuts';
+
+/** No model runs in these tests: the G key's controller is a stub. */
+const CONTEXT: ShortcutContext = { inference: { runModel: () => Promise.resolve() } };
 
 function key(k: string, target: Partial<HTMLElement> = { tagName: 'BODY' }, mods: Partial<KeyboardEvent> = {}): KeyboardEvent {
   return { key: k, target, ctrlKey: false, metaKey: false, altKey: false, ...mods } as unknown as KeyboardEvent;
@@ -16,11 +19,11 @@ describe('keyboard shortcuts', () => {
   });
 
   it('apply the CT presets on 1–4 and the automatic window on 0', () => {
-    expect(handleShortcut(key('4'))).toBe(true);
+    expect(handleShortcut(key('4'), CONTEXT)).toBe(true);
     expect(appStore.getState().windowChoice).toBe('bone');
-    handleShortcut(key('1'));
+    handleShortcut(key('1'), CONTEXT);
     expect(appStore.getState().windowChoice).toBe('brain');
-    handleShortcut(key('0'));
+    handleShortcut(key('0'), CONTEXT);
     expect(appStore.getState().windowChoice).toBe('auto');
   });
 
@@ -34,39 +37,39 @@ describe('keyboard shortcuts', () => {
       label: labels[0].value,
     } as const;
     annotationStore.update((s) => ({ ...s, ...annotating }));
-    handleShortcut(key('1'));
+    handleShortcut(key('1'), CONTEXT);
     const window = appStore.getState().windowChoice;
-    handleShortcut(key('3'));
+    handleShortcut(key('3'), CONTEXT);
     expect(annotationStore.getState().label).toBe(labels[2].value);
-    handleShortcut(key('9'));
+    handleShortcut(key('9'), CONTEXT);
     expect(annotationStore.getState().label).toBe(labels[2].value);
-    handleShortcut(key('l'));
+    handleShortcut(key('l'), CONTEXT);
     expect(annotationStore.getState().label).toBe(labels.find((l) => l.uncertain)?.value);
     expect(appStore.getState().windowChoice).toBe(window);
     // In the reader study's workspace the digits are never labels (its rating keys 1–5 are captured before any shortcut).
     appStore.update((s) => ({ ...s, workspace: 'study' }));
-    handleShortcut(key('1'));
+    handleShortcut(key('1'), CONTEXT);
     expect(annotationStore.getState().label).toBe(labels.find((l) => l.uncertain)?.value);
     appStore.update((s) => ({ ...s, workspace: 'viewer' }));
     // Reviewing, the same keys set the CT window again.
     annotationStore.update((s) => ({ ...s, mode: 'review' }));
-    handleShortcut(key('4'));
+    handleShortcut(key('4'), CONTEXT);
     expect(appStore.getState().windowChoice).toBe('bone');
     expect(annotationStore.getState().label).toBe(labels.find((l) => l.uncertain)?.value);
     annotationStore.update(() => initialAnnotationState);
   });
 
   it('toggle help with ? and close it with Escape', () => {
-    handleShortcut(key('?'));
+    handleShortcut(key('?'), CONTEXT);
     expect(appStore.getState().helpVisible).toBe(true);
-    handleShortcut(key('Escape'));
+    handleShortcut(key('Escape'), CONTEXT);
     expect(appStore.getState().helpVisible).toBe(false);
   });
 
   it('leave typing in a text field alone, and Ctrl combinations to the browser', () => {
-    expect(handleShortcut(key('1', { tagName: 'INPUT' }))).toBe(false);
-    expect(handleShortcut(key('r', { tagName: 'BODY' }, { ctrlKey: true }))).toBe(false);
-    expect(handleShortcut(key('x'))).toBe(false);
+    expect(handleShortcut(key('1', { tagName: 'INPUT' }), CONTEXT)).toBe(false);
+    expect(handleShortcut(key('r', { tagName: 'BODY' }, { ctrlKey: true }), CONTEXT)).toBe(false);
+    expect(handleShortcut(key('x'), CONTEXT)).toBe(false);
   });
 
   it('tell Z (zoom tool) from Ctrl+Z (undo) and Ctrl+Shift+Z (redo)', () => {
@@ -74,7 +77,7 @@ describe('keyboard shortcuts', () => {
     expect(find('z', false)).toMatch(/zoom/);
     expect(find('z', true)).toMatch(/undo/);
     expect(find('Z', true)).toMatch(/redo/);
-    expect(handleShortcut(key('z'))).toBe(true);
+    expect(handleShortcut(key('z'), CONTEXT)).toBe(true);
     expect(appStore.getState().primaryTool).toBe('zoom');
   });
 });

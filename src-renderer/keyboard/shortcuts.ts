@@ -27,7 +27,13 @@ import {
   setOpenDialogVisible,
   toggleHelp,
 } from '../state/uiActions';
+import type { InferenceController } from '../state/inferenceController';
 import { CT_PRESETS } from '../viewer/windowPresets';
+
+/** The controllers a shortcut may act through (created at start-up, main.tsx). */
+export interface ShortcutContext {
+  readonly inference: Pick<InferenceController, 'runModel'>;
+}
 
 export interface Shortcut {
   /** Keys as KeyboardEvent.key values. */
@@ -35,7 +41,7 @@ export interface Shortcut {
   /** How the help overlay shows the keys. */
   readonly label: string;
   readonly description: string;
-  readonly run: (event: KeyboardEvent) => void;
+  readonly run: (event: KeyboardEvent, context: ShortcutContext) => void;
   /** Needs Ctrl (or ⌘); shortcuts without it ignore keys pressed with Ctrl. */
   readonly ctrl?: boolean;
   /** Only while this holds; otherwise the key falls through to a later shortcut with the same key. */
@@ -115,8 +121,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     keys: ['g', 'G'],
     label: 'G',
     description: 'Model: run the selected model on the open case',
-    // Loaded on first use: the inference code (worker, overlay) stays out of the shortcut table's imports.
-    run: () => void import('../state/inferenceActions').then((m) => m.runModel()),
+    run: (_event, { inference }) => void inference.runModel(),
   },
   {
     keys: ['j', 'J'],
@@ -148,7 +153,7 @@ export const MOUSE_HELP: ReadonlyArray<{ label: string; description: string }> =
 ];
 
 /** Handles a keydown unless the user is typing in a field; returns whether it was used. */
-export function handleShortcut(event: KeyboardEvent): boolean {
+export function handleShortcut(event: KeyboardEvent, context: ShortcutContext): boolean {
   const target = event.target as HTMLElement | null;
   if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) {
     if (event.key !== 'Escape') return false;
@@ -157,6 +162,6 @@ export function handleShortcut(event: KeyboardEvent): boolean {
   const ctrl = event.ctrlKey || event.metaKey;
   const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key) && (s.ctrl ?? false) === ctrl && (s.when?.() ?? true));
   if (!shortcut) return false;
-  shortcut.run(event);
+  shortcut.run(event, context);
   return true;
 }

@@ -14,7 +14,7 @@ import { annotationStore } from './annotationState';
 import { calibrationStore, type CalibrationMethod, type CalibrationSettings, type CalibrationState } from './calibrationState';
 import { dashboardStore } from './dashboardState';
 import { loadCaseSources } from './evaluationSources';
-import { cancelModelLogits, modelLogits } from './inferenceActions';
+import type { InferenceController } from './inferenceController';
 import { createTaskWorker, TaskCancelledError } from '../workers/taskWorker';
 
 /** Fixed, and recorded in the manifest: the same cases give the same folds. */
@@ -113,13 +113,16 @@ function calibrationFit(method: CalibrationMethod, entry: ModelEntry | undefined
 let cancelled = false;
 
 /** The model's float logits on every case, in order, with progress per case. */
-async function rerunLogits(entry: ModelEntry, r: ReviewedCases, token: string): Promise<ReviewedCase[]> {
+/** What the calibration needs of the inference controller: the model's logits on a case, and cancelling them. */
+type LogitsRunner = Pick<InferenceController, 'modelLogits' | 'cancelModelLogits'>;
+
+async function rerunLogits(inference: LogitsRunner, entry: ModelEntry, r: ReviewedCases, token: string): Promise<ReviewedCase[]> {
   const out: ReviewedCase[] = [];
   for (let i = 0; i < r.cases.length; i++) {
     if (cancelled) throw new Error('Cancelled.');
     update({ rerun: { caseIndex: i, cases: r.cases.length, fraction: 0 } });
     say(`Re-running ${entry.model?.name ?? entry.folder} on ${r.cases[i].caseId} (${i + 1} of ${r.cases.length}) for its float logits…`);
-    const logits = await modelLogits(
+    const logits = await inference.modelLogits(
       entry,
       r.paths[i],
       token,
@@ -133,14 +136,14 @@ async function rerunLogits(entry: ModelEntry, r: ReviewedCases, token: string): 
 }
 
 /** Stops a re-run between patches, or the fit. */
-export function cancelCalibration(): void {
+export function cancelCalibration(inference: LogitsRunner): void {
   cancelled = true;
-  cancelModelLogits();
+  inference.cancelModelLogits();
   fitAbort.abort();
   update({ progress: null, rerun: null, message: { text: 'Cancelled.', error: true } });
 }
 
-export async function fitCalibration(): Promise<void> {
+export async function fitCalibration(inference: LogitsRunner): Promise<void> {
   const signedIn = annotationStore.getState().signedIn;
   if (!signedIn || signedIn.role === 'annotator') {
     say('Calibration compares the model with every rater: sign in as a reviewer or admin.', true);
@@ -172,7 +175,7 @@ export async function fitCalibration(): Promise<void> {
       const why = whyNoRerun(model, entry);
       if (why || !entry) fallback = ` ${why} The fit reads the stored p × 255 maps instead.`;
       else {
-        cases = await rerunLogits(entry, reviewed, signedIn.token);
+        cases = await rerunLogits(inference, entry, reviewed, signedIn.token);
         logitsUsed = 'model-rerun';
       }
     }

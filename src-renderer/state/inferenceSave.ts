@@ -17,7 +17,7 @@
 import { classValues, remapClasses } from '../../src-shared/inference/classLabels';
 import { getApi } from '../api';
 import { annotationStore } from './annotationState';
-import { shownResult } from './inferenceActions';
+import type { InferenceController } from './inferenceController';
 import { inferenceStore, type InferenceState } from './inferenceState';
 import { refreshReviewLayers } from './reviewActions';
 
@@ -25,19 +25,26 @@ function set(patch: Partial<InferenceState>): void {
   inferenceStore.update((s) => ({ ...s, ...patch }));
 }
 
-/** The maps' Float32 values, label-major, as little-endian bytes (every platform Quorum runs on is little-endian). */
-function float32Bytes(maps: readonly Float32Array[]): Uint8Array {
-  const n = maps[0]?.length ?? 0;
-  const all = new Float32Array(n * maps.length);
-  maps.forEach((p, c) => all.set(p, c * n));
+/** The maps' Float32 values as one label-major byte array (a view, without a copy, for one map). */
+function float32Bytes(maps: readonly Float32Array[]): Uint8Array<ArrayBuffer> {
+  // The runners' maps are plain (not shared) buffers.
+  if (maps.length === 1) return new Uint8Array(maps[0].buffer as ArrayBuffer, maps[0].byteOffset, maps[0].byteLength);
+  const all = new Float32Array(maps.reduce((n, m) => n + m.length, 0));
+  let at = 0;
+  for (const m of maps) {
+    all.set(m, at);
+    at += m.length;
+  }
   return new Uint8Array(all.buffer);
 }
 
-export async function saveResultAsRater(): Promise<void> {
-  const shown = shownResult();
+export async function saveResultAsRater(inference: Pick<InferenceController, 'resultForSave'>): Promise<void> {
   const s = inferenceStore.getState();
+  if (s.saving || s.phase !== 'done') return;
+  // The mask at the threshold picked, computed here, once (the slider never makes one).
+  const shown = inference.resultForSave();
   const a = annotationStore.getState();
-  if (!shown || s.saving || s.phase !== 'done') return;
+  if (!shown) return;
   if (!a.signedIn || !a.currentCase) {
     set({ saveError: 'Sign in to the project (as a reviewer or admin) to save this result as a rater.' });
     return;

@@ -1,8 +1,8 @@
 /**
  * Inference state (issue 5): the models found, the one picked, the run's phase and progress, the EP
  * that ran and why, stage times, and for a finished result the threshold, the map shown and the
- * volumes, and with several classes the one whose maps are shown. The result's arrays stay in inferenceActions.ts (not in a frozen snapshot). Changed only
- * through inferenceActions.ts.
+ * volumes, and with several classes the one whose maps are shown. The result's arrays stay in the inference controller (inferenceController.ts; not in a frozen
+ * snapshot). Changed only through that controller.
  */
 import { useSyncExternalStore } from 'react';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';

@@ -84,6 +84,17 @@ function registerVolume(caseDescriptor: CaseDescriptor, info: VolumeInfo, data: 
   return { info, volumeId, data, worldToIndex };
 }
 
+/**
+ * Removes a volume and the per-slice images it is backed by from Cornerstone's cache: removing the
+ * volume alone leaves those images there (5.14 only clears their shared key), holding every voxel
+ * until the cache fills.
+ */
+export function decacheVolume(volumeId: string): void {
+  const imageIds = cache.getVolume(volumeId)?.imageIds ?? [];
+  cache.removeVolumeLoadObject(volumeId);
+  for (const imageId of imageIds) if (cache.getImageLoadObject(imageId)) cache.removeImageLoadObject(imageId, { force: true });
+}
+
 /** Removes a case's volumes from Cornerstone's cache when another case is opened. */
 export function removeCaseVolumes(volumes: readonly LoadedVolume[]): void {
   for (const v of volumes) cache.removeVolumeLoadObject(v.volumeId);

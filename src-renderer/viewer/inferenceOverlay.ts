@@ -1,95 +1,194 @@
 /**
- * The inference result drawn on the MPR viewer: the chosen map (probability, entropy or mutual
- * information) as a labelmap of quantised levels on a red–yellow ramp, and the thresholded mask as
- * a cyan outline over it. Both are labelmap layers (labelmapLayers.ts) derived from the volume on
- * screen, so they share the case grid the pipeline's output is on.
+ * The inference result drawn on the MPR viewer as two Float32 overlay volumes on the case grid, the
+ * way Cornerstone3D draws a PET over a CT (fusion): one more volume actor per viewport, coloured by
+ * a transfer function (overlayTransfer.ts).
+ * - the map (probability, entropy or mutual information) on its red–yellow ramp;
+ * - the region the threshold keeps (thresholdIndex.ts region score), translucent cyan above the
+ *   threshold.
+ * Moving the threshold replaces the region actor's opacity nodes and renders: no voxel is touched,
+ * copied or uploaded again (issue 15). A display or class switch builds a new map volume.
  *
- * The annotation session may remove every layer (mode switch, b-value switch rebinds only its own),
- * so `ensureInferenceLayers` re-adds ours from the arrays kept here.
+ * Viewer changes that replace the viewports' actors (a b-value switch: setVolumesForViewports) drop
+ * ours, so `ensure` re-adds them from the arrays kept here.
  */
-import { addLabelmapLayer, hasLabelmapLayer, removeLabelmapLayer, writeLabelmap } from './labelmapLayers';
-import type { Rgba } from './raterColors';
+import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
+import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
+import { cache, Enums, type Types } from '@cornerstonejs/core';
+import { createComputedVolume, decacheVolume, type LoadedVolume } from './createCaseVolume';
+import type { ColourScale } from './mapScales';
+import { getVolumeViewport, MPR_VIEWS, type MprViewer } from './mprViewer';
+import { mapTransferNodes, regionTransferNodes, type TransferNodes } from './overlayTransfer';
 import { shownCaseVolume } from './viewerSession';
 
-const INFERENCE_MAP_SEGMENTATION = 'quorum-inference-map';
-export const INFERENCE_MASK_SEGMENTATION = 'quorum-inference-mask';
-export const MAP_LEVELS = 16;
-/** Values at or below this fraction of the map's scale stay transparent. */
-export const MAP_FLOOR = 0.05;
+type Shown = NonNullable<ReturnType<typeof shownCaseVolume>>;
 
-/**
- * The map's ramp: red (low) to yellow (high), fully saturated from the first level. viridis starts
- * at a dark purple that, blended over grey at the fill alpha, is barely distinguishable from the
- * image, and a model's low probabilities are exactly what a reader must see.
- */
-export function mapLut(levels: number): Rgba[] {
-  const lut: Rgba[] = [[0, 0, 0, 0]];
-  for (let m = 1; m <= levels; m++) lut.push([255, Math.round((255 * (m - 1)) / Math.max(1, levels - 1)), 0, 255]);
-  return lut;
+interface OverlayLayer {
+  readonly data: Float32Array;
+  nodes: TransferNodes;
+  /** Registered for the case volume now on screen; null until then (or after that volume left). */
+  volume: LoadedVolume | null;
 }
 
-const MASK_LUT: Rgba[] = [
-  [0, 0, 0, 0],
-  [0, 255, 255, 255],
-];
-
-let layers: { caseId: string; volumeId: string; map: Uint8Array; mask: Uint8Array } | null = null;
-
-/** Shows (or replaces) the two layers for `caseId`; false when that case is not on screen. */
-export function showInferenceLayers(caseId: string, map: Uint8Array, mask: Uint8Array): boolean {
-  const shown = shownCaseVolume();
-  if (!shown || shown.caseDescriptor.caseId !== caseId) return false;
-  removeInferenceLayers();
-  layers = { caseId, volumeId: shown.volumeId, map, mask };
-  addLabelmapLayer(shown.viewer, shown.volumeId, {
-    segmentationId: INFERENCE_MAP_SEGMENTATION,
-    label: 'Model output',
-    lut: mapLut(MAP_LEVELS),
-    data: map,
-    style: { renderOutline: false, fillAlpha: 0.6 },
-  });
-  addLabelmapLayer(shown.viewer, shown.volumeId, {
-    segmentationId: INFERENCE_MASK_SEGMENTATION,
-    label: 'Model mask',
-    lut: MASK_LUT,
-    data: mask,
-    style: { renderFill: false, renderOutline: true, outlineWidth: 1 },
-  });
-  shown.viewer.renderingEngine.render();
-  return true;
+export interface InferenceOverlay {
+  /** Shows (or replaces) the map and the region for `caseId`; false when that case is not on screen. */
+  show(caseId: string, map: Float32Array, scale: ColourScale, region: Float32Array, threshold: number): Promise<boolean>;
+  /** Another map (display or class switch) in place of the shown one. */
+  setMap(map: Float32Array, scale: ColourScale): Promise<void>;
+  /** The region above `threshold`: transfer-function nodes only. */
+  setThreshold(threshold: number): void;
+  /** After another volume reached the screen: re-adds the layers when they were dropped. */
+  ensure(): Promise<void>;
+  remove(): void;
 }
 
-/** After another volume reached the screen: re-adds our layers when they were dropped or the volume changed. */
-export function ensureInferenceLayers(): void {
-  if (!layers) return;
-  const shown = shownCaseVolume();
-  if (!shown || shown.caseDescriptor.caseId !== layers.caseId) {
-    removeInferenceLayers();
-    return;
+let serial = 0;
+
+function applyNodes(actor: Types.VolumeActor, nodes: TransferNodes): void {
+  const property = actor.getProperty();
+  const cfun = vtkColorTransferFunction.newInstance();
+  for (const n of nodes.colour) cfun.addRGBPoint(n.x, n.r, n.g, n.b);
+  const ofun = vtkPiecewiseFunction.newInstance();
+  for (const n of nodes.opacity) ofun.addPoint(n.x, n.y);
+  property.setRGBTransferFunction(0, cfun);
+  property.setScalarOpacity(0, ofun);
+  // Voxels as blocks, like the labelmaps: an interpolated map would blend levels across voxels.
+  property.setInterpolationTypeToNearest();
+}
+
+/** The viewer's three viewports; none once it is unmounted (its engine destroyed). */
+function viewports(viewer: MprViewer): Types.IVolumeViewport[] {
+  if (viewer.renderingEngine.hasBeenDestroyed) return [];
+  return MPR_VIEWS.map((view) => getVolumeViewport(viewer, view)).filter((vp) => vp !== undefined);
+}
+
+function render(viewer: MprViewer): void {
+  if (!viewer.renderingEngine.hasBeenDestroyed) viewer.renderingEngine.render();
+}
+
+export function createInferenceOverlay(): InferenceOverlay {
+  let state: { caseId: string; viewer: MprViewer; map: OverlayLayer; region: OverlayLayer } | null = null;
+
+  /** Registers `layer`'s voxels for the shown volume's grid and adds it to the three viewports (no events: our VOI is no window). */
+  async function attach(shown: Shown, name: string, layer: OverlayLayer): Promise<void> {
+    const volume = createComputedVolume(
+      shown.caseDescriptor,
+      { ...shown.info, volumeId: `${name}-${++serial}`, dataType: 'float32' },
+      layer.data,
+    );
+    layer.volume = volume;
+    // Marks every slice for upload: a local volume's texture is otherwise left empty until an edit.
+    cache.getVolume(volume.volumeId)?.modified();
+    // Adding a volume resets a viewport's camera: keep the slices and zoom the user is looking at.
+    const vps = viewports(shown.viewer);
+    const cameras = vps.map((vp) => vp.getCamera());
+    await Promise.all(
+      vps.map((vp) =>
+        vp.addVolumes(
+          [
+            {
+              volumeId: volume.volumeId,
+              actorUID: volume.volumeId,
+              visibility: true,
+              // As Cornerstone draws labelmaps: a composite blend would scale the opacity by the
+              // slab's thin depth (a slice shows almost nothing); the maximum on the slice is its value.
+              blendMode: Enums.BlendModes.MAXIMUM_INTENSITY_BLEND,
+              callback: ({ volumeActor }) => applyNodes(volumeActor, layer.nodes),
+            },
+          ],
+          false,
+          true,
+        ),
+      ),
+    );
+    vps.forEach((vp, i) => vp.setCamera(cameras[i]));
+    // Removed or replaced while its actors were being made: take them off again.
+    if (state?.map !== layer && state?.region !== layer) detach(shown.viewer, layer);
   }
-  const present = hasLabelmapLayer(INFERENCE_MAP_SEGMENTATION) && hasLabelmapLayer(INFERENCE_MASK_SEGMENTATION);
-  if (present && shown.volumeId === layers.volumeId) return;
-  showInferenceLayers(layers.caseId, layers.map, layers.mask);
-}
 
-/** Redraws the map layer after its array changed in place (display switch). */
-export function updateInferenceMap(): void {
-  if (layers && hasLabelmapLayer(INFERENCE_MAP_SEGMENTATION)) writeLabelmap(INFERENCE_MAP_SEGMENTATION, layers.map);
-  shownCaseVolume()?.viewer.renderingEngine.render();
-}
-
-/** Redraws the mask layer after its array changed in place (threshold). */
-export function updateInferenceMask(): void {
-  if (layers && hasLabelmapLayer(INFERENCE_MASK_SEGMENTATION)) writeLabelmap(INFERENCE_MASK_SEGMENTATION, layers.mask);
-  shownCaseVolume()?.viewer.renderingEngine.render();
-}
-
-export function removeInferenceLayers(): void {
-  const shown = shownCaseVolume();
-  if (shown) {
-    removeLabelmapLayer(shown.viewer, INFERENCE_MAP_SEGMENTATION);
-    removeLabelmapLayer(shown.viewer, INFERENCE_MASK_SEGMENTATION);
-    shown.viewer.renderingEngine.render();
+  function detach(viewer: MprViewer, layer: OverlayLayer): void {
+    const volume = layer.volume;
+    if (!volume) return;
+    for (const vp of viewports(viewer)) if (vp.getActor(volume.volumeId)) vp.removeVolumeActors([volume.volumeId]);
+    decacheVolume(volume.volumeId);
+    layer.volume = null;
   }
-  layers = null;
+
+  function present(viewer: MprViewer, layer: OverlayLayer): boolean {
+    const id = layer.volume?.volumeId;
+    return id !== undefined && viewports(viewer).every((vp) => vp.getActor(id) !== undefined);
+  }
+
+  function restyle(layer: OverlayLayer): void {
+    if (!state || !layer.volume) return;
+    for (const vp of viewports(state.viewer)) {
+      const entry = vp.getActor(layer.volume.volumeId);
+      if (entry) applyNodes(entry.actor as Types.VolumeActor, layer.nodes);
+    }
+    render(state.viewer);
+  }
+
+  const overlay: InferenceOverlay = {
+    async show(caseId, map, scale, region, threshold) {
+      const shown = shownCaseVolume();
+      if (!shown || shown.caseDescriptor.caseId !== caseId) return false;
+      overlay.remove();
+      const s = {
+        caseId,
+        viewer: shown.viewer,
+        map: { data: map, nodes: mapTransferNodes(scale.lut, scale.max, scale.notDrawn.value), volume: null },
+        region: { data: region, nodes: regionTransferNodes(threshold), volume: null },
+      };
+      state = s;
+      await attach(shown, 'inference-map', s.map);
+      await attach(shown, 'inference-region', s.region);
+      render(shown.viewer);
+      return true;
+    },
+
+    async setMap(map, scale) {
+      const s = state;
+      const shown = shownCaseVolume();
+      if (!s || !shown) return;
+      detach(s.viewer, s.map);
+      detach(s.viewer, s.region);
+      s.map = { data: map, nodes: mapTransferNodes(scale.lut, scale.max, scale.notDrawn.value), volume: null };
+      // Re-added after the map, so the region is drawn over it as before.
+      await attach(shown, 'inference-map', s.map);
+      await attach(shown, 'inference-region', s.region);
+      render(shown.viewer);
+    },
+
+    setThreshold(threshold) {
+      if (!state) return;
+      state.region.nodes = regionTransferNodes(threshold);
+      restyle(state.region);
+    },
+
+    async ensure() {
+      const s = state;
+      if (!s) return;
+      const shown = shownCaseVolume();
+      if (!shown || shown.caseDescriptor.caseId !== s.caseId) {
+        overlay.remove();
+        return;
+      }
+      if (present(shown.viewer, s.map) && present(shown.viewer, s.region)) return;
+      detach(s.viewer, s.map);
+      detach(s.viewer, s.region);
+      s.viewer = shown.viewer;
+      await attach(shown, 'inference-map', s.map);
+      await attach(shown, 'inference-region', s.region);
+      render(shown.viewer);
+    },
+
+    remove() {
+      const s = state;
+      state = null;
+      if (!s) return;
+      detach(s.viewer, s.map);
+      detach(s.viewer, s.region);
+      render(s.viewer);
+    },
+  };
+  return overlay;
 }

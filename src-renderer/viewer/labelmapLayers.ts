@@ -9,6 +9,7 @@
  */
 import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
 import { Enums as ToolEnums, segmentation } from '@cornerstonejs/tools';
+import { decacheVolume } from './createCaseVolume';
 import { MPR_VIEWS, type MprViewer } from './mprViewer';
 import type { Rgba } from './raterColors';
 import type { SlicePatch } from '../../src-shared/project/labelmapSlices';
@@ -104,7 +105,7 @@ export function hasLabelmapLayer(segmentationId: string): boolean {
   return layers.has(segmentationId);
 }
 
-export function removeLabelmapLayer(viewer: MprViewer, segmentationId: string): void {
+function removeLabelmapLayer(viewer: MprViewer, segmentationId: string): void {
   const layer = layers.get(segmentationId);
   if (!layer) return;
   for (const viewportId of [...viewportIds(viewer), ...extraViewportIds]) {
@@ -116,12 +117,8 @@ export function removeLabelmapLayer(viewer: MprViewer, segmentationId: string): 
   }
   segmentation.removeSegmentation(segmentationId);
   segmentation.state.removeColorLUT(layer.lutIndex);
-  // The derived volume is backed by one cached Uint8 image per slice; removing the volume leaves
-  // those images in Cornerstone's image cache (5.14 only clears their shared key), so each removed
-  // layer kept its 75 MiB (512×512×300) until the cache filled: decache them with the volume.
-  const imageIds = cache.getVolume(layer.volumeId)?.imageIds ?? [];
-  cache.removeVolumeLoadObject(layer.volumeId);
-  for (const imageId of imageIds) if (cache.getImageLoadObject(imageId)) cache.removeImageLoadObject(imageId, { force: true });
+  // Each removed layer kept its 75 MiB (512×512×300) of slice images until the cache filled.
+  decacheVolume(layer.volumeId);
   layers.delete(segmentationId);
 }
 
@@ -179,14 +176,6 @@ export function readLabelmapSlices(segmentationId: string, indices: number[]): S
     bytes.set(voxels.subarray(k * size, (k + 1) * size), n * size);
   });
   return { indices, bytes };
-}
-
-/** Replaces the layer's voxels (a copy into its own array) and redraws. */
-export function writeLabelmap(segmentationId: string, data: Uint8Array): void {
-  const { voxels } = layerOf(segmentationId);
-  if (data.length !== voxels.length) throw new Error(`Labelmap ${segmentationId} has ${voxels.length} voxels, not ${data.length}.`);
-  if (data !== voxels) voxels.set(data);
-  layerModified(segmentationId);
 }
 
 export function setLayerVisible(viewer: MprViewer, segmentationId: string, visible: boolean): void {

@@ -9,7 +9,7 @@
 import { ADC_UNIT, ADC_WINDOW_MAX } from '../../src-shared/dwi/adc';
 import { disagreementMax, type DisagreementMeasure } from '../../src-shared/project/disagreement';
 import { heatLevelsFor } from './heatLevels';
-import { MAP_FLOOR, MAP_LEVELS, mapLut } from './inferenceOverlay';
+import { MAP_FLOOR, MAP_LEVELS, mapLut } from './overlayTransfer';
 import { disagreementLut, heatLut, type Rgba } from './raterColors';
 
 type ColourScaleId = 'probability' | 'entropy' | 'mutualInformation' | 'heat' | 'disagreement-entropy' | 'disagreement-variance' | 'adc';

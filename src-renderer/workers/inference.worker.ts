@@ -1,6 +1,6 @@
 /**
  * The inference Web Worker (issue 5): loads a model folder's files with the same checks main runs
- * (loadModelFolder: manifest, hashes, channel count, WebGPU ops), opens one onnxruntime-web session
+ * (loadModelFolder: manifest, channel count, WebGPU ops; the server verified the hashes), opens one onnxruntime-web session
  * per ensemble member on the chosen EP (executionProvider.ts: WebGPU with NCHW when a real adapter
  * exists and the probe run passes, else WASM with the reason), runs the pipeline and sends the
  * result back with its arrays transferred, never copied. Messages: workerProtocol.ts.
@@ -62,7 +62,13 @@ async function load(req: Extract<InferenceWorkerRequest, { type: 'load' }>): Pro
   loaded = null;
   // Needs cross-origin isolation (COOP/COEP, sent by both shells) for more than one thread.
   ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, req.wasmThreads) : 1;
-  const model = await loadModelFolder(async (name) => (req.files[name] ? new Uint8Array(req.files[name]) : undefined), 'model folder');
+  // The models route serves only files of a folder the server verified at their current sizes and
+  // mtimes (src-main/services/models.ts): checked, not hashed again.
+  const model = await loadModelFolder(
+    async (name) => (req.files[name] ? new Uint8Array(req.files[name]) : undefined),
+    'model folder',
+    'verified',
+  );
   const adapter = await webGpuAdapterFacts();
   const opened = await openMembers(model, {
     webgpuAvailable: adapter !== null && (!adapter.fallback || req.allowFallbackAdapter === true),

@@ -1,7 +1,7 @@
 /**
  * Whether this browser has a real WebGPU adapter. SwiftShader and other software adapters count as
  * unavailable: WebGPU there is 500–900× slower than WASM. Asked by the inference worker (WebGPU or
- * WASM) and by the page (WebGPU in the worker, or native CPU on the server: inferenceActions.ts).
+ * WASM) and by the page (WebGPU in the worker, or native CPU on the server: inferenceController.ts).
  */
 import type { AdapterFacts } from '../../src-shared/inference/webgpuPrecision';
 

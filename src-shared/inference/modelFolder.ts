@@ -38,7 +38,18 @@ export interface LoadedModel {
 
 export type ReadModelFile = (name: string) => Promise<Uint8Array | undefined>;
 
-export async function loadModelFolder(readFile: ReadModelFile, folderLabel = 'model folder'): Promise<LoadedModel> {
+/**
+ * Whether the members' sha256 is checked here, or was already verified for these very files by
+ * whoever supplies them (the server's models service, at the files' sizes and mtimes): a member's
+ * hash is computed once per change of the file, not once per reader (issue 15).
+ */
+export type MemberHashes = 'check' | 'verified';
+
+export async function loadModelFolder(
+  readFile: ReadModelFile,
+  folderLabel = 'model folder',
+  hashes: MemberHashes = 'check',
+): Promise<LoadedModel> {
   const manifestBytes = await readFile('model.json');
   if (!manifestBytes) throw new ModelManifestError('missing-file', `${folderLabel} has no model.json`);
   const manifest = parseManifest(decodeUtf8(manifestBytes), `${folderLabel}/model.json`);
@@ -49,12 +60,14 @@ export async function loadModelFolder(readFile: ReadModelFile, folderLabel = 'mo
     if (!bytes) {
       throw new ModelManifestError('missing-file', `${folderLabel}: ensemble member "${m.file}" listed in model.json is missing`);
     }
-    const actual = sha256Hex(bytes);
-    if (actual !== m.sha256) {
-      throw new ModelManifestError(
-        'hash-mismatch',
-        `${folderLabel}: "${m.file}" does not match its sha256 in model.json (expected ${m.sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…); the file was changed or corrupted`,
-      );
+    if (hashes === 'check') {
+      const actual = sha256Hex(bytes);
+      if (actual !== m.sha256) {
+        throw new ModelManifestError(
+          'hash-mismatch',
+          `${folderLabel}: "${m.file}" does not match its sha256 in model.json (expected ${m.sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…); the file was changed or corrupted`,
+        );
+      }
     }
     let graph: OnnxGraphInfo;
     try {

@@ -23,7 +23,7 @@ export type InferenceWorkerRequest =
   | {
       readonly type: 'load';
       readonly requestId: string;
-      /** model.json and every member file, by name (from the models endpoint). */
+      /** model.json and every member file, by name (from the models endpoint, which serves verified folders only: not hashed again). */
       readonly files: Readonly<Record<string, ArrayBuffer>>;
       readonly preferWebGpu: boolean;
       /** ort.env.wasm.numThreads; needs cross-origin isolation above 1. */

@@ -14,6 +14,7 @@ import type { CalibrationRegion } from '../../../../src-shared/calibration/revie
 import { blandAltman } from '../../../../src-shared/evaluation/datasetAgreement';
 import { blandAltmanPlot, sharedDiffDomain } from '../../../plots/blandAltmanPlot';
 import { cancelCalibration, fitCalibration, saveCalibratedVersion, setCalibrationSettings } from '../../../state/calibrationActions';
+import { useInference } from '../../../state/inferenceContext';
 import { useCalibration, type CalibrationMethod } from '../../../state/calibrationState';
 import { fmt } from './format';
 import { PLOT_HEIGHT, PLOT_WIDTH } from './DashboardPlots';
@@ -196,6 +197,7 @@ function Report({ report }: { report: CrossValidationReport | SoftmaxCrossValida
 }
 
 export function CalibrationSection() {
+  const inference = useInference();
   const settings = useCalibration((s) => s.settings);
   const progress = useCalibration((s) => s.progress);
   const report = useCalibration((s) => s.report);
@@ -290,11 +292,11 @@ export function CalibrationSection() {
           />
           cases
         </label>
-        <button type="button" data-testid="calib-fit" disabled={running} onClick={() => void fitCalibration()}>
+        <button type="button" data-testid="calib-fit" disabled={running} onClick={() => void fitCalibration(inference)}>
           Fit
         </button>
         {running && (
-          <button type="button" data-testid="calib-cancel" onClick={cancelCalibration}>
+          <button type="button" data-testid="calib-cancel" onClick={() => cancelCalibration(inference)}>
             Cancel
           </button>
         )}
