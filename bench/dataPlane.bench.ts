@@ -32,8 +32,7 @@ import { mulberry32 } from '../src-shared/random/mulberry32';
 import type { Geometry } from '../src-shared/volume/types';
 import { signInWithTestSecret, testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import { createBackend } from '../src-main/server/backend';
-import { startBrowserServer } from '../src-main/server/httpServer';
-import { apiBody, rawRequest, spawnCli } from '../src-main/server/testSupport';
+import { apiBody, rawRequest, serveBackend, spawnCli } from '../src-main/server/testSupport';
 import { percentile } from './teamLoad';
 
 const DIMS: [number, number, number] = [512, 512, 300];
@@ -262,11 +261,7 @@ async function labelmapRoundTrip(): Promise<void> {
     dataDir: path.join(dir, 'data'),
   });
   const token = 'data-plane-bench-token';
-  const server = await startBrowserServer({
-    dispatch: backend.dispatch,
-    binaryAdmission: backend.binaryAdmission,
-    routes: backend.routes,
-    port: 0,
+  const server = await serveBackend(backend, {
     token,
   });
   try {

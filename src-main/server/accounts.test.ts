@@ -26,8 +26,8 @@ import { CHANNEL_ACCESS } from '../services/channelAccess';
 import { DB_FILE } from '../services/project/ProjectStore';
 import { storeKinds } from '../services/project/testSupport';
 import { createBackend, type Backend } from './backend';
-import { startBrowserServer, type BrowserServer } from './httpServer';
-import { rawRequest, selfSignedCertificate } from './testSupport';
+import type { BrowserServer } from './httpServer';
+import { rawRequest, selfSignedCertificate, serveBackend } from './testSupport';
 
 const TOKEN = 'accounts-test-token-0123456789';
 const IDLE_MS = 60_000;
@@ -139,11 +139,7 @@ describe.each(SERVERS)('accounts attacked on $label', ({ store }) => {
       tls = { cert: await readFile(certFile), key: await readFile(keyFile) };
     }
     ca = tls?.cert;
-    server = await startBrowserServer({
-      dispatch: backend.dispatch,
-      binaryAdmission: backend.binaryAdmission,
-      routes: backend.routes,
-      port: 0,
+    server = await serveBackend(backend, {
       token: TOKEN,
       ...(tls ? { tls } : {}),
     });

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from './backend';
-import { startBrowserServer, type BrowserServer } from './httpServer';
-import { rawRequest } from './testSupport';
+import type { BrowserServer } from './httpServer';
+import { rawRequest, serveBackend } from './testSupport';
 
 const TOKEN = 'limits-token-0123456789';
 const LIMITS = { headersTimeoutMs: 600, requestTimeoutMs: 900, maxConnectionsPerClient: 4 };
@@ -29,11 +29,7 @@ beforeAll(async () => {
     rendererDir: tmp,
     dataDir: path.join(tmp, 'data'),
   });
-  server = await startBrowserServer({
-    dispatch: backend.dispatch,
-    binaryAdmission: backend.binaryAdmission,
-    routes: backend.routes,
-    port: 0,
+  server = await serveBackend(backend, {
     token: TOKEN,
     limits: LIMITS,
   });

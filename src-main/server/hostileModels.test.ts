@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import { repoRoot, useDemoDwiBackend } from '../services/demoDwiBackend.testSupport';
-import { startBrowserServer, type BrowserServer } from './httpServer';
-import { rawRequest } from './testSupport';
+import type { BrowserServer } from './httpServer';
+import { rawRequest, serveBackend } from './testSupport';
 
 const TOKEN = 'models-token-0123456789';
 const demo = useDemoDwiBackend('quorum-hostile-models-');
@@ -19,11 +19,7 @@ let server: BrowserServer;
 let userModels: string;
 
 beforeAll(async () => {
-  server = await startBrowserServer({
-    dispatch: demo.backend.dispatch,
-    binaryAdmission: demo.backend.binaryAdmission,
-    routes: demo.backend.routes,
-    port: 0,
+  server = await serveBackend(demo.backend, {
     token: TOKEN,
   });
   // The backend's user models folder is <data-dir>/models, listed afresh on every call.

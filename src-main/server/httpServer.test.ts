@@ -11,9 +11,9 @@ import type { CaseDescriptor, Result } from '../../src-shared/api/contract';
 import { writeNifti } from '../../src-shared/nifti';
 import type { Direction } from '../../src-shared/volume/types';
 import { createBackend } from './backend';
-import { startBrowserServer, type BrowserServer } from './httpServer';
+import type { BrowserServer } from './httpServer';
 import { signedInRaterOn } from '../services/demoDwiBackend.testSupport';
-import { rawRequest } from './testSupport';
+import { rawRequest, serveBackend } from './testSupport';
 
 const TOKEN = 'test-token-0123456789';
 const DIMS = [3, 4, 5] as const;
@@ -68,11 +68,7 @@ beforeAll(async () => {
     rendererDir: renderer,
     dataDir: path.join(tmp, 'data'),
   });
-  server = await startBrowserServer({
-    dispatch: backend.dispatch,
-    binaryAdmission: backend.binaryAdmission,
-    routes: backend.routes,
-    port: 0,
+  server = await serveBackend(backend, {
     token: TOKEN,
   });
   session = (await signedInRaterOn(backend.dispatch, 'Sam Server')).token;

@@ -19,8 +19,8 @@ import type { Geometry } from '../../src-shared/volume/types';
 import { GRID, N, writeImage } from '../services/exchange/fixtures';
 import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
 import { createBackend, type Backend } from './backend';
-import { startBrowserServer, type BrowserServer } from './httpServer';
-import { rawRequest } from './testSupport';
+import type { BrowserServer } from './httpServer';
+import { rawRequest, serveBackend } from './testSupport';
 
 const TOKEN = 'import-mapping-token-0123456789';
 
@@ -98,11 +98,7 @@ beforeAll(async () => {
     rendererDir: tmp,
     dataDir: path.join(tmp, 'data'),
   });
-  server = await startBrowserServer({
-    dispatch: backend.dispatch,
-    binaryAdmission: backend.binaryAdmission,
-    routes: backend.routes,
-    port: 0,
+  server = await serveBackend(backend, {
     token: TOKEN,
   });
   await call('project.open', {});

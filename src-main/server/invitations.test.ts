@@ -16,8 +16,8 @@ import { startPgCluster, type PgCluster } from '../services/project/pgCluster.te
 import { DB_FILE } from '../services/project/ProjectStore';
 import { GRID, storeKinds } from '../services/project/testSupport';
 import { createBackend, type Backend } from './backend';
-import { startBrowserServer, type BrowserServer } from './httpServer';
-import { rawRequest } from './testSupport';
+import type { BrowserServer } from './httpServer';
+import { rawRequest, serveBackend } from './testSupport';
 
 const TOKEN = 'invitations-test-token-0123456789';
 const ADA = { name: 'Ada Admin', secret: 'correct horse battery' };
@@ -74,11 +74,7 @@ describe.each(storeKinds())('invitations on %s', (kind) => {
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
       accounts: { nowMs: () => now },
     });
-    server = await startBrowserServer({
-      dispatch: backend.dispatch,
-      binaryAdmission: backend.binaryAdmission,
-      routes: backend.routes,
-      port: 0,
+    server = await serveBackend(backend, {
       token: TOKEN,
     });
     await must('rater.create', ADA);

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import { useDemoDwiBackend } from '../services/demoDwiBackend.testSupport';
-import { startBrowserServer, type BrowserServer } from './httpServer';
-import { rawRequest } from './testSupport';
+import type { BrowserServer } from './httpServer';
+import { rawRequest, serveBackend } from './testSupport';
 
 const TOKEN = 'launch-token';
 const VOXELS = 124 * 152 * 32;
@@ -17,11 +17,7 @@ const VOXELS = 124 * 152 * 32;
 const demo = useDemoDwiBackend('quorum-label-table-');
 let server: BrowserServer;
 beforeAll(async () => {
-  server = await startBrowserServer({
-    dispatch: demo.backend.dispatch,
-    binaryAdmission: demo.backend.binaryAdmission,
-    routes: demo.backend.routes,
-    port: 0,
+  server = await serveBackend(demo.backend, {
     token: TOKEN,
   });
 });

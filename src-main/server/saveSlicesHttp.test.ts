@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, FRAME_CONTENT_TYPE } from '../../src-shared/api/binaryFrame';
 import type { Result } from '../../src-shared/api/contract';
 import { useDemoDwiBackend } from '../services/demoDwiBackend.testSupport';
-import { startBrowserServer, type BrowserServer } from './httpServer';
-import { rawRequest, type RawResponse } from './testSupport';
+import type { BrowserServer } from './httpServer';
+import { rawRequest, type RawResponse, serveBackend } from './testSupport';
 
 const TOKEN = 'slices-launch-token-0123';
 const DIMS = [124, 152, 32] as const;
@@ -20,11 +20,7 @@ const demo = useDemoDwiBackend('quorum-save-slices-');
 let server: BrowserServer;
 
 beforeAll(async () => {
-  server = await startBrowserServer({
-    dispatch: demo.backend.dispatch,
-    binaryAdmission: demo.backend.binaryAdmission,
-    routes: demo.backend.routes,
-    port: 0,
+  server = await serveBackend(demo.backend, {
     token: TOKEN,
   });
 });

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, type CaseDescriptor, type Result } from '../../src-shared/api/contract';
 import { repoRoot, signInAgainOn, useDemoDwiBackend } from '../services/demoDwiBackend.testSupport';
-import { startBrowserServer, type BrowserServer } from './httpServer';
-import { rawRequest, type RawResponse } from './testSupport';
+import type { BrowserServer } from './httpServer';
+import { rawRequest, type RawResponse, serveBackend } from './testSupport';
 
 const TOKEN = 'launch-token-every-rater-has';
 const auth = { 'X-Quorum-Token': TOKEN };
@@ -20,11 +20,7 @@ const demo = useDemoDwiBackend('quorum-session-access-');
 let server: BrowserServer;
 
 beforeAll(async () => {
-  server = await startBrowserServer({
-    dispatch: demo.backend.dispatch,
-    binaryAdmission: demo.backend.binaryAdmission,
-    routes: demo.backend.routes,
-    port: 0,
+  server = await serveBackend(demo.backend, {
     token: TOKEN,
   });
 });

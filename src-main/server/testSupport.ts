@@ -1,6 +1,7 @@
 /**
  * Test helpers for the browser-mode server: raw HTTP requests (node:http, so paths reach the
- * server exactly as written; fetch would normalise `..` away) and the CLI as a child process.
+ * server exactly as written; fetch would normalise `..` away), a backend served over loopback, and
+ * the CLI as a child process.
  * Used only by *.test.ts files.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE, holdsBytes } from '../../src-shared/api/binaryFrame';
 import type { Result } from '../../src-shared/api/contract';
+import type { Backend } from './backend';
+import { startBrowserServer, type BrowserServer, type BrowserServerOptions } from './httpServer';
 
 export interface RawResponse {
   status: number;
@@ -170,4 +173,18 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Spaw
     });
   });
   return { child, stdout, exit, stderr: () => err };
+}
+
+/** `backend` served as cli.ts serves it (its dispatcher, voxel admission and routes), on a free loopback port unless `options` names one. */
+export function serveBackend(
+  backend: Pick<Backend, 'dispatch' | 'binaryAdmission' | 'routes'>,
+  options: Omit<BrowserServerOptions, 'dispatch' | 'binaryAdmission' | 'routes' | 'port'> & { port?: number } = {},
+): Promise<BrowserServer> {
+  return startBrowserServer({
+    dispatch: backend.dispatch,
+    binaryAdmission: backend.binaryAdmission,
+    routes: backend.routes,
+    port: 0,
+    ...options,
+  });
 }

@@ -17,8 +17,8 @@ import { mulberry32 } from '../../src-shared/random/mulberry32';
 import { signedInRaterOn } from '../services/demoDwiBackend.testSupport';
 import { modelProvenance } from '../services/project/testSupport';
 import { createBackend, type Backend } from './backend';
-import { startBrowserServer, type BrowserServer } from './httpServer';
-import { apiCaller } from './testSupport';
+import type { BrowserServer } from './httpServer';
+import { apiCaller, serveBackend } from './testSupport';
 
 const TOKEN = 'voxel-cap-token-0123456789';
 const DIMS = [256, 256, 108] as const;
@@ -57,11 +57,7 @@ beforeAll(async () => {
     rendererDir: tmp,
     dataDir: path.join(tmp, 'data'),
   });
-  server = await startBrowserServer({
-    dispatch: backend.dispatch,
-    binaryAdmission: backend.binaryAdmission,
-    routes: backend.routes,
-    port: 0,
+  server = await serveBackend(backend, {
     token: TOKEN,
   });
   call = apiCaller(server.port, TOKEN);

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../server/backend';
-import { startBrowserServer, type BrowserServer } from '../server/httpServer';
+import type { BrowserServer } from '../server/httpServer';
 import {
   CertificateChangedError,
   TeamServerError,
@@ -22,6 +22,7 @@ import {
   probeTeamServer,
 } from './teamServerConnection';
 import { TrustStoreError, createTrustStore } from './trustedServers';
+import { serveBackend } from '../server/testSupport';
 
 let tmp: string;
 let backend: Awaited<ReturnType<typeof createBackend>>;
@@ -45,10 +46,7 @@ function makeCertificate(name: 'first' | 'second'): void {
 }
 
 function serveWith(name: 'first' | 'second', port: number): Promise<BrowserServer> {
-  return startBrowserServer({
-    dispatch: backend.dispatch,
-    binaryAdmission: backend.binaryAdmission,
-    routes: backend.routes,
+  return serveBackend(backend, {
     port,
     access: 'accounts',
     tls: { cert: readFileSync(certs[name].cert), key: readFileSync(certs[name].key) },
@@ -152,11 +150,7 @@ describe('pinning against a real team server over HTTPS', () => {
     } finally {
       silent.close();
     }
-    const plain = await startBrowserServer({
-      dispatch: backend.dispatch,
-      binaryAdmission: backend.binaryAdmission,
-      routes: backend.routes,
-      port: 0,
+    const plain = await serveBackend(backend, {
       access: 'accounts',
     });
     try {

@@ -14,8 +14,8 @@ import type { NativeJobStatus } from '../../../src-shared/api/nativeInferenceCha
 import { TOKEN_HEADER } from '../../../src-shared/api/transport';
 import { dwiChannelSources, loadModelFolder, ortRunner, runSegmentation } from '../../../src-shared/inference';
 import { parseBval, readNifti, splitByBValue } from '../../../src-shared/nifti';
-import { isLoopbackAddress, startBrowserServer, type BrowserServer } from '../../server/httpServer';
-import { rawRequest } from '../../server/testSupport';
+import { isLoopbackAddress, type BrowserServer } from '../../server/httpServer';
+import { rawRequest, serveBackend } from '../../server/testSupport';
 import { repoRoot, useDemoDwiBackend } from '../demoDwiBackend.testSupport';
 import { createNativeInference } from './nativeInference';
 
@@ -26,11 +26,7 @@ const dwiFile = path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz');
 let server: BrowserServer;
 
 beforeAll(async () => {
-  server = await startBrowserServer({
-    dispatch: demo.backend.dispatch,
-    binaryAdmission: demo.backend.binaryAdmission,
-    routes: demo.backend.routes,
-    port: 0,
+  server = await serveBackend(demo.backend, {
     token: TOKEN,
   });
 });
