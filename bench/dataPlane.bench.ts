@@ -20,7 +20,7 @@
  * The case is a 512×512×300 Int16 NIfTI written into a temp folder (the synthetic CT's grid; only
  * the grid matters to a save), not data-cache/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -209,9 +209,7 @@ const ROUNDS = 3;
 /** The request cap before issue 15 (httpServer.ts). */
 const OLD_CAP = 1 << 20;
 
-const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * On every slice a disc covering 30 % of it (label 1) with a rim of label 2 (uncertain). `ragged`:
@@ -240,19 +238,7 @@ async function labelmapRoundTrip(): Promise<void> {
     { name: 'ragged edge (±3 voxels)', lm: labelmap(true) },
   ];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'quorum-data-plane-bench-'));
-  const images = path.join(dir, 'images');
-  mkdirSync(images);
-  const geometry = {
-    dims: DIMS,
-    spacingMm: [0.7, 0.7, 1] as const,
-    originLps: [0, 0, 0] as const,
-    direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const,
-  };
-  writeFileSync(path.join(images, 'ct.nii.gz'), writeNifti({ geometry, data: new Int16Array(VOXELS) }, { gzip: true }));
-  writeFileSync(
-    path.join(images, 'quorum-demo.json'),
-    JSON.stringify({ name: 'bench', cases: [{ name: 'CT', path: 'ct.nii.gz', kind: 'nifti' }] }),
-  );
+  const images = writeCase(dir);
   const backend = await createBackend({
     mode: 'browser',
     version: '0.0.0-bench',
@@ -278,7 +264,12 @@ async function labelmapRoundTrip(): Promise<void> {
     const { token: session } = await signInWithTestSecret((channel, request) => json(channel, request), 'Bench Admin');
     const [{ caseId }] = (await json('projectCase.list', { session })) as Array<{ caseId: string }>;
     console.log(
-      `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), load average ${loadAverage()}; labelmap ${DIMS.join('×')} Uint8 (${mib(VOXELS)} MiB raw); median of ${ROUNDS} save + read rounds, each read compared byte for byte\n`,
+      `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(
+          ' ',
+        )}; labelmap ${DIMS.join('×')} Uint8 (${mib(VOXELS)} MiB raw); median of ${ROUNDS} save + read rounds, each read compared byte for byte\n`,
     );
     console.log('| labelmap | foreground | wire form | request bytes | read response bytes | save ms | read ms |');
     console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: |');
@@ -313,7 +304,7 @@ async function labelmapRoundTrip(): Promise<void> {
         `| ${name} | ${foreground} | before: gzip + base64 in JSON | ${mib(oldBody.length)} MiB${refused} | — | gzip + base64 alone ${oldEncodeMs.toFixed(0)} | — |`,
       );
       console.log(
-        `| ${name} | ${foreground} | after: raw bytes, binary frame | ${mib(frameBytes)} MiB | ${mib(readBytes)} MiB | ${median(saveMs).toFixed(0)} | ${median(readMs).toFixed(0)} |`,
+        `| ${name} | ${foreground} | after: raw bytes, binary frame | ${mib(frameBytes)} MiB | ${mib(readBytes)} MiB | ${percentile(saveMs, 50).toFixed(0)} | ${percentile(readMs, 50).toFixed(0)} |`,
       );
     }
   } finally {
