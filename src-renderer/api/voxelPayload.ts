@@ -11,6 +11,11 @@
  * to a worker, it would detach the others): such a view is copied once, here, into its own buffer.
  */
 export function onCaseGrid(bytes: Uint8Array, voxelCount: number, what = 'the stored labelmap'): Uint8Array {
-  if (bytes.length !== voxelCount) throw new Error(`${what} has ${bytes.length} voxels, but the case has ${voxelCount}`);
+  checkOnCaseGrid(bytes, voxelCount, what);
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
+/** Refuses `bytes` unless it has the case's `voxelCount` voxels; for a caller that makes its own copy anyway. */
+export function checkOnCaseGrid(bytes: Uint8Array, voxelCount: number, what = 'the stored labelmap'): void {
+  if (bytes.length !== voxelCount) throw new Error(`${what} has ${bytes.length} voxels, but the case has ${voxelCount}`);
 }

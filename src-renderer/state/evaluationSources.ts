@@ -9,7 +9,7 @@ import type { CaseSources } from '../../src-shared/api/evaluationChannels';
 import type { CaseSourcesInput, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
 import { ApiRequestError, getApi } from '../api';
 import { onCaseGrid } from '../api/voxelPayload';
-import { shareVersionLabelmap, sharedVersionLabelmap } from './sharedLabelmaps';
+import { shareVersionLabelmap } from './sharedLabelmaps';
 
 export interface LoadedCaseSources {
   readonly caseId: string;
@@ -47,10 +47,7 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
   for (const r of s.raters) {
     if (r.versionId === null) continue;
     // The review's layers may hold this version already: one copy, shared with the worker (sharedLabelmaps.ts).
-    const labelmap =
-      r.labelmap === null
-        ? null
-        : (sharedVersionLabelmap(r.versionId) ?? shareVersionLabelmap(r.versionId, onCaseGrid(r.labelmap, voxels)));
+    const labelmap = r.labelmap === null ? null : shareVersionLabelmap(r.versionId, r.labelmap, voxels);
     raters.push({ id: r.raterId, name: r.name, labelmap, key: r.versionId });
   }
   const chosen = s.models.find((m) => m.raterId === modelRaterId) ?? s.models.find((m) => m.versionId !== null) ?? s.models[0];

@@ -17,7 +17,6 @@ import { labelsEvaluated } from '../../src-shared/project/labelTable';
 import { countLabelled } from '../../src-shared/project/labels';
 import type { AnnotationVersion, CaseRecord } from '../../src-shared/project/types';
 import { getApi } from '../api';
-import { onCaseGrid } from '../api/voxelPayload';
 import {
   HEAT_SEGMENTATION,
   raterSegmentationId,
@@ -64,7 +63,7 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
           tell(`${rater.name}'s annotation could not be read: ${read.error.message}`, true);
           continue;
         }
-        data = shareVersionLabelmap(submitted.versionId, onCaseGrid(read.value.labelmap, voxels));
+        data = shareVersionLabelmap(submitted.versionId, read.value.labelmap, voxels);
       }
       drawn.push({ raterId: rater.raterId, name: rater.name, colorIndex, data, model: rater.kind === 'model' });
     }

@@ -14,6 +14,8 @@
  * Held weakly: a version's copy lives as long as a layer or the worker's case holds it.
  */
 
+import { checkOnCaseGrid, onCaseGrid } from '../api/voxelPayload';
+
 const kept = new Map<string, WeakRef<Uint8Array>>();
 
 function canShare(): boolean {
@@ -28,16 +30,18 @@ export function sharedVersionLabelmap(versionId: string): Uint8Array | null {
 }
 
 /**
- * The one copy of `versionId`'s voxels: the live shared copy if there is one (the caller's
- * `decoded` is then dropped: two loads raced), else `decoded` moved into shared memory. Read-only
- * for everyone: the layers and the worker look at the same bytes.
+ * The one copy of `versionId`'s voxels, from its payload as it `arrived` (maybe a view into a
+ * response, checked against the case's `voxelCount`): the live shared copy if there is one (two loads
+ * raced), else the payload copied once into shared memory. Read-only for everyone: the layers and the
+ * worker look at the same bytes. Without isolation, the caller's own array (onCaseGrid).
  */
-export function shareVersionLabelmap(versionId: string, decoded: Uint8Array): Uint8Array {
+export function shareVersionLabelmap(versionId: string, arrived: Uint8Array, voxelCount: number): Uint8Array {
   const live = sharedVersionLabelmap(versionId);
   if (live) return live;
-  if (!canShare()) return decoded;
-  const shared = new Uint8Array(new SharedArrayBuffer(decoded.length));
-  shared.set(decoded);
+  if (!canShare()) return onCaseGrid(arrived, voxelCount);
+  checkOnCaseGrid(arrived, voxelCount);
+  const shared = new Uint8Array(new SharedArrayBuffer(arrived.length));
+  shared.set(arrived);
   kept.set(versionId, new WeakRef(shared));
   return shared;
 }
