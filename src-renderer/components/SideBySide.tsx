@@ -1,19 +1,26 @@
 /**
  * Review mode's side-by-side panes: a strip over the bottom of the window with two or more axial
  * viewports, each showing one layer (a rater, the soft reference, its p = 0.5 contour, the
- * disagreement map or the model mask), cameras and windows synchronised with the main axial view
- * (viewer/sideBySide.ts). Rendered into document.body so the viewer grid's layout is untouched.
+ * disagreement map or, while a model result is shown, the model mask at the panel's threshold),
+ * cameras and windows synchronised with the main axial view (viewer/sideBySide.ts). Rendered into
+ * document.body so the viewer grid's layout is untouched.
  */
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useAnnotationState } from '../state/annotationState';
+import { useInference } from '../state/inferenceContext';
+import { useInferenceState } from '../state/inferenceState';
 import { addPane, choosePaneLayer, toggleSideBySide } from '../state/reviewActions';
 import { DISAGREEMENT_SEGMENTATION, HEAT_SEGMENTATION, raterSegmentationId, SOFT_CONTOUR_SEGMENTATION } from '../viewer/annotationSession';
+import { INFERENCE_MASK_LAYER } from '../viewer/inferenceOverlay';
 import { closeSideBySide, openSideBySide } from '../viewer/sideBySide';
 
 export function SideBySide() {
   const state = useAnnotationState((s) => s.sideBySide);
   const layers = useAnnotationState((s) => s.layers);
+  const { modelMask } = useInference();
+  // A result is cleared when another case reaches the screen: one held is the open case's.
+  const hasModelResult = useInferenceState((s) => s.resultCaseId !== null);
   const elements = useRef<Array<HTMLDivElement | null>>([]);
   const panesKey = state.panes.join('|');
 
@@ -21,10 +28,10 @@ export function SideBySide() {
     if (!state.open) return;
     const els = elements.current.slice(0, state.panes.length).filter((e): e is HTMLDivElement => e !== null);
     if (els.length !== state.panes.length) return;
-    void openSideBySide(els, state.panes);
+    void openSideBySide(els, state.panes, modelMask);
     return () => closeSideBySide();
     // Re-open when the layers are rebuilt (another case, a reload) or a pane's layer changes.
-  }, [state.open, panesKey, layers, state.panes]);
+  }, [state.open, panesKey, layers, state.panes, modelMask]);
 
   if (!state.open) return null;
   const options = [
@@ -32,6 +39,7 @@ export function SideBySide() {
     { id: HEAT_SEGMENTATION, name: 'Soft reference (heat map)' },
     { id: SOFT_CONTOUR_SEGMENTATION, name: 'Soft reference p = 0.5 contour' },
     { id: DISAGREEMENT_SEGMENTATION, name: 'Disagreement map' },
+    ...(hasModelResult ? [{ id: INFERENCE_MASK_LAYER, name: 'Model mask' }] : []),
   ];
   return createPortal(
     <div className="side-by-side" data-testid="side-by-side" data-panes={state.panes.length}>

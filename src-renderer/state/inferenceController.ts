@@ -43,7 +43,7 @@ import type { InferenceWorkerEvent, InferenceWorkerRequest, InferenceWorkerTasks
 import type { Geometry, Vec3, VoxelArray } from '../../src-shared/volume/types';
 import { voxelView } from '../../src-shared/volume/voxelTypes';
 import { fetchVolumeBytes, getApi, streamVolumeBytes } from '../api';
-import { createInferenceOverlay } from '../viewer/inferenceOverlay';
+import { createInferenceOverlay, type InferenceOverlay } from '../viewer/inferenceOverlay';
 import { inferenceMapScale, type ColourScale } from '../viewer/mapScales';
 import { loadShownCaseVolume, shownCaseVolume } from '../viewer/viewerSession';
 import { realWebGpuAdapter } from '../workers/realWebGpuAdapter';
@@ -99,6 +99,8 @@ export interface InferenceController {
   resultForSave(): ResultForSave | null;
   /** After a volume reached the screen: keep the overlay on its case, drop it for another case. */
   handleVolumeShown(): void;
+  /** The side-by-side panes' "Model mask": the thresholded region's outline over a pane, following the threshold. */
+  readonly modelMask: Pick<InferenceOverlay, 'showMaskIn' | 'hideMaskIn'>;
 }
 
 /** The finished result's float arrays and what the threshold reads from them. */
@@ -559,6 +561,8 @@ export function createInferenceController(): InferenceController {
       }
       void overlay.ensure().catch(overlayFailed);
     },
+
+    modelMask: overlay,
   };
   return controller;
 }

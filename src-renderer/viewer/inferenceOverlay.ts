@@ -1,15 +1,17 @@
 /**
- * The inference result drawn on the MPR viewer as two Float32 overlay volumes on the case grid, the
- * way Cornerstone3D draws a PET over a CT (fusion): one more volume actor per viewport, coloured by
- * a transfer function (overlayTransfer.ts).
- * - the map (probability, entropy or mutual information) on its red–yellow ramp;
- * - the region the threshold keeps (thresholdIndex.ts region score), translucent cyan above the
- *   threshold.
- * Moving the threshold replaces the region actor's opacity nodes and renders: no voxel is touched,
- * copied or uploaded again (issue 15). A display or class switch builds a new map volume.
+ * The inference result drawn on the MPR viewer:
+ * - the map (probability, entropy or mutual information) as a Float32 overlay volume on the case
+ *   grid, the way Cornerstone3D draws a PET over a CT (fusion): one more volume actor per viewport,
+ *   coloured on its red–yellow ramp by a transfer function (overlayTransfer.ts);
+ * - the region the threshold keeps (thresholdIndex.ts region score) as a cyan outline, as the
+ *   former mask labelmap drew it, on a canvas over each viewport (outlineLayer.ts), also over the
+ *   side-by-side panes showing "Model mask".
+ * Moving the threshold redraws the outline of the pixels on screen: no voxel is written, copied or
+ * uploaded and nothing is rendered in WebGL (issue 15). A display or class switch builds a new map
+ * volume.
  *
- * Viewer changes that replace the viewports' actors (a b-value switch: setVolumesForViewports) drop
- * ours, so `ensure` re-adds them from the arrays kept here.
+ * Viewer changes that replace the viewports' actors (a b-value switch: setVolumesForViewports) or
+ * the viewports themselves (a remount) drop ours, so `ensure` re-adds them from the arrays kept here.
  */
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
@@ -17,10 +19,15 @@ import { cache, Enums, type Types } from '@cornerstonejs/core';
 import { createComputedVolume, decacheVolume, type LoadedVolume } from './createCaseVolume';
 import type { ColourScale } from './mapScales';
 import { getVolumeViewport, MPR_VIEWS, type MprViewer } from './mprViewer';
-import { mapTransferNodes, regionTransferNodes, type TransferNodes } from './overlayTransfer';
+import { createOutlineLayer, type OutlineLayer } from './outlineLayer';
+import { mapTransferNodes, type TransferNodes } from './overlayTransfer';
 import { shownCaseVolume } from './viewerSession';
+import { createWorldToIndex } from './voxelGeometry';
 
 type Shown = NonNullable<ReturnType<typeof shownCaseVolume>>;
+
+/** The side-by-side panes' layer id for the model mask (the thresholded region's outline). */
+export const INFERENCE_MASK_LAYER = 'quorum-inference-mask';
 
 interface OverlayLayer {
   readonly data: Float32Array;
@@ -30,15 +37,18 @@ interface OverlayLayer {
 }
 
 export interface InferenceOverlay {
-  /** Shows (or replaces) the map and the region for `caseId`; false when that case is not on screen. */
+  /** Shows (or replaces) the map and the region's outline for `caseId`; false when that case is not on screen. */
   show(caseId: string, map: Float32Array, scale: ColourScale, region: Float32Array, threshold: number): Promise<boolean>;
   /** Another map (display or class switch) in place of the shown one. */
   setMap(map: Float32Array, scale: ColourScale): Promise<void>;
-  /** The region above `threshold`: transfer-function nodes only. */
+  /** The outline of the region above `threshold`, redrawn for the pixels on screen. */
   setThreshold(threshold: number): void;
   /** After another volume reached the screen: re-adds the layers when they were dropped. */
   ensure(): Promise<void>;
   remove(): void;
+  /** Draws the region's outline alone over a viewport outside the MPR trio (a side-by-side pane), now and for later results. */
+  showMaskIn(viewport: Types.IVolumeViewport): void;
+  hideMaskIn(viewportId: string): void;
 }
 
 let serial = 0;
@@ -66,7 +76,9 @@ function render(viewer: MprViewer): void {
 }
 
 export function createInferenceOverlay(): InferenceOverlay {
-  let state: { caseId: string; viewer: MprViewer; map: OverlayLayer; region: OverlayLayer } | null = null;
+  let state: { caseId: string; viewer: MprViewer; map: OverlayLayer; outline: OutlineLayer } | null = null;
+  /** Side-by-side panes showing the model mask, by viewport id. */
+  const panes = new Map<string, Types.IVolumeViewport>();
 
   /** Registers `layer`'s voxels for the shown volume's grid and adds it to the three viewports (no events: our VOI is no window). */
   async function attach(shown: Shown, name: string, layer: OverlayLayer): Promise<void> {
@@ -102,7 +114,7 @@ export function createInferenceOverlay(): InferenceOverlay {
     );
     vps.forEach((vp, i) => vp.setCamera(cameras[i]));
     // Removed or replaced while its actors were being made: take them off again.
-    if (state?.map !== layer && state?.region !== layer) detach(shown.viewer, layer);
+    if (state?.map !== layer) detach(shown.viewer, layer);
   }
 
   function detach(viewer: MprViewer, layer: OverlayLayer): void {
@@ -118,13 +130,9 @@ export function createInferenceOverlay(): InferenceOverlay {
     return id !== undefined && viewports(viewer).every((vp) => vp.getActor(id) !== undefined);
   }
 
-  function restyle(layer: OverlayLayer): void {
-    if (!state || !layer.volume) return;
-    for (const vp of viewports(state.viewer)) {
-      const entry = vp.getActor(layer.volume.volumeId);
-      if (entry) applyNodes(entry.actor as Types.VolumeActor, layer.nodes);
-    }
-    render(state.viewer);
+  /** The outline over the viewer's three viewports and the panes (attaching is a no-op where it is drawn already). */
+  function attachOutline(viewer: MprViewer, outline: OutlineLayer): void {
+    for (const vp of [...viewports(viewer), ...panes.values()]) outline.attach(vp);
   }
 
   const overlay: InferenceOverlay = {
@@ -136,11 +144,13 @@ export function createInferenceOverlay(): InferenceOverlay {
         caseId,
         viewer: shown.viewer,
         map: { data: map, nodes: mapTransferNodes(scale.lut, scale.max, scale.notDrawn.value), volume: null },
-        region: { data: region, nodes: regionTransferNodes(threshold), volume: null },
+        outline: createOutlineLayer(region, shown.info.dims, createWorldToIndex(shown.info), threshold),
       };
       state = s;
       await attach(shown, 'inference-map', s.map);
-      await attach(shown, 'inference-region', s.region);
+      // Removed or replaced while the map's actors were being made.
+      if (state !== s) return true;
+      attachOutline(shown.viewer, s.outline);
       render(shown.viewer);
       return true;
     },
@@ -150,18 +160,13 @@ export function createInferenceOverlay(): InferenceOverlay {
       const shown = shownCaseVolume();
       if (!s || !shown) return;
       detach(s.viewer, s.map);
-      detach(s.viewer, s.region);
       s.map = { data: map, nodes: mapTransferNodes(scale.lut, scale.max, scale.notDrawn.value), volume: null };
-      // Re-added after the map, so the region is drawn over it as before.
       await attach(shown, 'inference-map', s.map);
-      await attach(shown, 'inference-region', s.region);
       render(shown.viewer);
     },
 
     setThreshold(threshold) {
-      if (!state) return;
-      state.region.nodes = regionTransferNodes(threshold);
-      restyle(state.region);
+      state?.outline.setThreshold(threshold);
     },
 
     async ensure() {
@@ -172,12 +177,12 @@ export function createInferenceOverlay(): InferenceOverlay {
         overlay.remove();
         return;
       }
-      if (present(shown.viewer, s.map) && present(shown.viewer, s.region)) return;
+      // A remounted viewer has new viewports: the outline goes over them.
+      attachOutline(shown.viewer, s.outline);
+      if (present(shown.viewer, s.map)) return;
       detach(s.viewer, s.map);
-      detach(s.viewer, s.region);
       s.viewer = shown.viewer;
       await attach(shown, 'inference-map', s.map);
-      await attach(shown, 'inference-region', s.region);
       render(shown.viewer);
     },
 
@@ -186,8 +191,18 @@ export function createInferenceOverlay(): InferenceOverlay {
       state = null;
       if (!s) return;
       detach(s.viewer, s.map);
-      detach(s.viewer, s.region);
+      s.outline.detachAll();
       render(s.viewer);
+    },
+
+    showMaskIn(viewport) {
+      panes.set(viewport.id, viewport);
+      state?.outline.attach(viewport);
+    },
+
+    hideMaskIn(viewportId) {
+      panes.delete(viewportId);
+      state?.outline.detach(viewportId);
     },
   };
   return overlay;

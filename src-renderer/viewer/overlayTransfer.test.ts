@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quantiseMap } from './mapLevels';
-import { MAP_FLOOR, MAP_LEVELS, mapLut, mapTransferNodes, regionTransferNodes, type OpacityNode } from './overlayTransfer';
+import { MAP_FLOOR, MAP_LEVELS, mapLut, mapTransferNodes, type OpacityNode } from './overlayTransfer';
 
 /** Piecewise-linear evaluation of nodes (vtk.js's default between nodes), clamped at the ends. */
 function at<T extends { x: number }>(nodes: readonly T[], x: number, value: (n: T) => number[]): number[] {
@@ -34,16 +34,6 @@ describe('overlay transfer functions', () => {
         const rgb = at(nodes.colour, v, (n) => [n.r, n.g, n.b]).map((c) => Math.round(c * 255));
         expect(rgb).toEqual(lut[levels[i]].slice(0, 3));
       });
-    }
-  });
-
-  it('draw the region strictly above the threshold only, whatever the threshold', () => {
-    for (const t of [0.05, 0.1, 0.5, 0.95]) {
-      const { opacity } = regionTransferNodes(t);
-      expect(opacityAt(opacity, t)).toBe(0);
-      expect(opacityAt(opacity, t - 0.01)).toBe(0);
-      expect(opacityAt(opacity, t + 1e-4)).toBeGreaterThan(0);
-      expect(opacityAt(opacity, 1)).toBeGreaterThan(0);
     }
   });
 });

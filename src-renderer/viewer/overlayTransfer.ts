@@ -1,10 +1,10 @@
 /**
- * Transfer functions of the model's overlay volumes (issue 15): a Float32 map is drawn through a
- * colour and an opacity function of its value, so changing the threshold or the map's colour scale
- * changes a few nodes, never the voxels. As nodes for vtk.js's ColorTransferFunction and
- * PiecewiseFunction (x in the map's units, colours and opacities in [0, 1]); each pair of nodes
- * of a step is EPSILON of the scale apart, so a step is sharp to well under the 1/1024 of the
- * range that vtk.js samples the functions at.
+ * Transfer function of the model's overlay volume (issue 15): a Float32 map is drawn through a
+ * colour and an opacity function of its value, so changing the map's colour scale changes a few
+ * nodes, never the voxels (the thresholded region's outline is drawn by outlineLayer.ts). As nodes
+ * for vtk.js's ColorTransferFunction and PiecewiseFunction (x in the map's units, colours and
+ * opacities in [0, 1]); each pair of nodes of a step is EPSILON of the scale apart, so a step is
+ * sharp to well under the 1/1024 of the range that vtk.js samples the functions at.
  *
  * Pure; no Cornerstone import.
  */
@@ -15,9 +15,6 @@ export const MAP_LEVELS = 16;
 export const MAP_FLOOR = 0.05;
 /** How opaque the map is drawn (the former labelmap layer's fill alpha). */
 const MAP_ALPHA = 0.6;
-/** The thresholded region: cyan, light enough that the map's levels show through it. */
-const REGION_RGB: readonly [number, number, number] = [0, 1, 1];
-const REGION_ALPHA = 0.35;
 const EPSILON = 1e-6;
 
 /**
@@ -67,21 +64,4 @@ export function mapTransferNodes(lut: readonly Rgba[], max: number, cut: number)
     { x: max, y: MAP_ALPHA },
   ];
   return { colour, opacity };
-}
-
-/** The region score (a probability in [0, 1]) strictly above `threshold`, in translucent cyan. */
-export function regionTransferNodes(threshold: number): TransferNodes {
-  const [r, g, b] = REGION_RGB;
-  return {
-    colour: [
-      { x: 0, r, g, b },
-      { x: 1, r, g, b },
-    ],
-    opacity: [
-      { x: 0, y: 0 },
-      { x: threshold, y: 0 },
-      { x: threshold + EPSILON, y: REGION_ALPHA },
-      { x: 1, y: REGION_ALPHA },
-    ],
-  };
 }

@@ -6,6 +6,9 @@
  *
  * The panes live in the MPR viewer's rendering engine (one WebGL context) and in a tool group of
  * their own: scroll, zoom, pan and window, no crosshairs (they link the three MPR planes only).
+ *
+ * The model mask is no labelmap (the threshold moves an outline drawn over the pixels on screen):
+ * its panes ask the inference overlay to draw it over them, and to stop when they close.
  */
 import { setVolumesForViewports, type Types } from '@cornerstonejs/core';
 import {
@@ -19,6 +22,7 @@ import {
   ZoomTool,
 } from '@cornerstonejs/tools';
 import { greyProperties } from './greyDisplay';
+import { INFERENCE_MASK_LAYER, type InferenceOverlay } from './inferenceOverlay';
 import { clearViewportLayers, hasLabelmapLayer, showLayerInViewport } from './labelmapLayers';
 import { enablePane, getVolumeViewport } from './mprViewer';
 import { shownCaseVolume } from './viewerSession';
@@ -27,15 +31,23 @@ const CAMERA_SYNC = 'quorum-side-camera';
 const VOI_SYNC = 'quorum-side-voi';
 const TOOL_GROUP = 'quorum-side-tools';
 
+/** Who draws the model mask over a pane: the inference overlay. */
+export type ModelMaskPanes = Pick<InferenceOverlay, 'showMaskIn' | 'hideMaskIn'>;
+
 let open: string[] = [];
+let maskPanes: { ids: string[]; modelMask: ModelMaskPanes } | null = null;
 
 const paneViewportId = (n: number): string => `quorum-side-${n}`;
 
 /**
- * Opens one pane per element, pane n showing layer `layerIds[n]` (null: the image alone).
- * Replaces panes already open. Returns false when no case is on screen.
+ * Opens one pane per element, pane n showing layer `layerIds[n]` (null: the image alone; the model
+ * mask drawn by `modelMask`). Replaces panes already open. Returns false when no case is on screen.
  */
-export async function openSideBySide(elements: readonly HTMLDivElement[], layerIds: ReadonlyArray<string | null>): Promise<boolean> {
+export async function openSideBySide(
+  elements: readonly HTMLDivElement[],
+  layerIds: ReadonlyArray<string | null>,
+  modelMask: ModelMaskPanes,
+): Promise<boolean> {
   closeSideBySide();
   const shown = shownCaseVolume();
   if (!shown) return false;
@@ -46,6 +58,8 @@ export async function openSideBySide(elements: readonly HTMLDivElement[], layerI
   elements.forEach((element, n) => enablePane(engine, ids[n], element, camera));
   open = ids;
   await setVolumesForViewports(engine, [{ volumeId: shown.volumeId }], ids, false);
+  // Closed (or re-opened) while the volume was being set: leave the newer state alone.
+  if (open !== ids) return false;
   const voiRange = axial.getProperties()?.voiRange;
   for (const id of ids) {
     const vp = engine.getViewport(id) as Types.IVolumeViewport;
@@ -56,6 +70,9 @@ export async function openSideBySide(elements: readonly HTMLDivElement[], layerI
     const layer = layerIds[n];
     if (layer && hasLabelmapLayer(layer)) showLayerInViewport(id, layer);
   });
+  const maskIds = ids.filter((_, n) => layerIds[n] === INFERENCE_MASK_LAYER);
+  for (const id of maskIds) modelMask.showMaskIn(engine.getViewport(id) as Types.IVolumeViewport);
+  maskPanes = { ids: maskIds, modelMask };
 
   const group = ToolGroupManager.createToolGroup(TOOL_GROUP);
   if (group) {
@@ -80,6 +97,8 @@ export function closeSideBySide(): void {
   SynchronizerManager.destroySynchronizer(CAMERA_SYNC);
   SynchronizerManager.destroySynchronizer(VOI_SYNC);
   ToolGroupManager.destroyToolGroup(TOOL_GROUP);
+  for (const id of maskPanes?.ids ?? []) maskPanes?.modelMask.hideMaskIn(id);
+  maskPanes = null;
   const shown = shownCaseVolume();
   for (const id of open) {
     clearViewportLayers(id);
