@@ -10,7 +10,9 @@
  * (src-shared/inference/ort.test.ts), so Σp·voxel can differ by at most N·1e-4·voxel ml, and the
  * thresholded volume only by the voxels whose p lies within 1e-4 of the threshold (counted here).
  *
- * Each map shown has a colour bar with its unit and range.
+ * Each map shown has a colour bar with its unit and range. The region above the threshold is outlined
+ * in cyan, one pixel wide with no fill, on the slice on screen, and side by side offers it as
+ * "Model mask" (issue 15: as the former mask labelmap drew them).
  *
  * Then a reviewer saves the result as the model's rater: the legend lists the model, and the API
  * gives back the threshold picked, the provenance and a mask equal to node's p > threshold (same
@@ -25,7 +27,7 @@ import { parseBval, readNifti, splitByBValue } from '../src-shared/nifti';
 import { signInWithTestSecret, testSecretOf } from '../src-main/services/project/signIn.testSupport';
 import { signInAs } from './helpers/annotate';
 import { appUrl } from './helpers/appUrl';
-import { colouredPixels } from './helpers/colouredPixels';
+import { colouredPixels, cyanOutline } from './helpers/colouredPixels';
 import { openCaseByName } from './helpers/openCase';
 import { projectApi } from './helpers/projectApi';
 import { waitForVolume } from './helpers/waitForVolume';
@@ -44,6 +46,8 @@ let dwiPath = '';
 const volumeFetches: string[] = [];
 /** onnxruntime-node's run of the same file, kept for the save test. */
 let nodeRun: { r: SegmentationResult; voxelMl: number } | null = null;
+/** The axial slice (1-based, as the viewer counts) the run test looks at, and how many of its voxels have node's p above `t`. */
+let measuredSlice: { target: number; above: (t: number) => number } | null = null;
 
 /** A reviewer on the shared server's project: the first identity (admin) if none exists, else made by an admin. */
 async function ensureReviewer(): Promise<void> {
@@ -148,6 +152,11 @@ test('runs the demo model: progress, native CPU on SwiftShader, overlay, uncerta
     if (n > bestCount) [best, bestCount] = [k, n];
   }
   expect(bestCount).toBeGreaterThan(10);
+  const above = (t: number) => {
+    let n = 0;
+    for (let v = best * nx * ny; v < (best + 1) * nx * ny; v++) if (r.probabilities[0][v] > t) n++;
+    return n;
+  };
   const candidates = [best + 1, nz - best];
   const beforeAt = new Map<number, number>();
   // Each count starts from a reset view: mounting the model's layers resets the cameras (zoom
@@ -172,6 +181,7 @@ test('runs the demo model: progress, native CPU on SwiftShader, overlay, uncerta
   for (const target of candidates) {
     probabilityPixels = await atSlice(target);
     before = beforeAt.get(target) ?? 0;
+    measuredSlice = { target, above };
     if (probabilityPixels > before + 50) break;
   }
   // Probability overlay: coloured pixels appear in the axial view.
@@ -225,6 +235,20 @@ test('runs the demo model: progress, native CPU on SwiftShader, overlay, uncerta
   expect(at01.expected).toBe(at05.expected);
   expect(at01.mask).toBeGreaterThanOrEqual(at05.mask);
   expect(Math.abs(at01.mask - maskMlAt(0.1))).toBeLessThanOrEqual(near(0.1) * voxelMl + 1e-9);
+
+  // The region is outlined in pure cyan, one pixel wide: no outline pixel is surrounded by others (a
+  // fill would be, and a translucent fill is never pure cyan). At the slider's minimum the slice on
+  // screen holds the voxels counted above 0.05; at its maximum, an outline only if node has p > 0.95 there.
+  await slider.press('Home');
+  await expect(shown).toHaveAttribute('data-threshold', '0.05');
+  await expect.poll(async () => (await cyanOutline(page, 'axial', FULL)).cyan).toBeGreaterThan(10);
+  expect((await cyanOutline(page, 'axial', FULL)).enclosed).toBe(0);
+  await slider.press('End');
+  await expect(shown).toHaveAttribute('data-threshold', '0.95');
+  await expect.poll(async () => (await cyanOutline(page, 'axial', FULL)).cyan > 0).toBe(above(0.95) > 0);
+  await slider.press('Home');
+  await slider.press('ArrowRight');
+  await expect(shown).toHaveAttribute('data-threshold', '0.1');
 });
 
 test('a reviewer saves the result as the model rater, with the threshold picked; the legend lists it', async () => {
@@ -270,6 +294,36 @@ test('a reviewer saves the result as the model rater, with the threshold picked;
     if (Math.abs(p[v] - 0.1) <= TOL_P) nearThreshold++;
   }
   expect(differing).toBeLessThanOrEqual(nearThreshold);
+});
+
+test('side by side offers "Model mask": the outline at the threshold picked, following the slider', async () => {
+  test.setTimeout(120_000);
+  if (!measuredSlice) throw new Error('the run test did not finish');
+  // Review mode since the save test; the keys go to the shortcuts once nothing has the focus.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('v');
+  await expect(page.getByTestId('side-by-side')).toHaveAttribute('data-panes', '2');
+  const select = page.getByTestId('side-pane-layer-1');
+  await expect(select.locator('option', { hasText: 'Model mask' })).toHaveCount(1);
+  await select.selectOption({ label: 'Model mask' });
+  await expect(page.getByTestId('side-pane-1')).toHaveAttribute('data-layer', 'Model mask');
+
+  // The pane follows the axial view: back on the slice the run test measured (review mode moved it).
+  await goToAxialSlice(measuredSlice.target);
+  const whole = { x0: 0, y0: 0, x1: 1, y1: 1 };
+  const shown = page.getByTestId('inference-volumes');
+  const slider = page.getByTestId('inference-threshold');
+  await slider.focus();
+  await slider.press('Home');
+  await expect(shown).toHaveAttribute('data-threshold', '0.05');
+  await expect.poll(async () => (await cyanOutline(page, 'side-1', whole)).cyan).toBeGreaterThan(10);
+  expect((await cyanOutline(page, 'side-1', whole)).enclosed).toBe(0);
+  await slider.press('End');
+  await expect(shown).toHaveAttribute('data-threshold', '0.95');
+  await expect.poll(async () => (await cyanOutline(page, 'side-1', whole)).cyan > 0).toBe(measuredSlice.above(0.95) > 0);
+
+  await page.getByTestId('side-by-side-close').click();
+  await expect(page.getByTestId('side-by-side')).toHaveCount(0);
 });
 
 test('Cancel stops a second run', async () => {

@@ -35,3 +35,9 @@ export async function colouredPixels(page: Page, view: string, region: Region): 
 export async function colouredMean(page: Page, view: string, region: Region): Promise<[number, number, number]> {
   return (await regionStats(page, view, region)).colouredMean;
 }
+
+/** The model mask's outline in a region: its pure-cyan pixels, and how many of those are enclosed by cyan (a fill). */
+export async function cyanOutline(page: Page, view: string, region: Region): Promise<{ cyan: number; enclosed: number }> {
+  const { cyan, cyanEnclosed } = await regionStats(page, view, region);
+  return { cyan, enclosed: cyanEnclosed };
+}

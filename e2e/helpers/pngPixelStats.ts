@@ -14,6 +14,10 @@ export interface PngPixelStats {
   greyMean: number;
   /** Variance of the grey level (mean of R, G, B); a uniform image has 0. */
   greyVariance: number;
+  /** Pixels of the model mask's outline colour, pure cyan (an overlay blended over the image never is). */
+  cyan: number;
+  /** Cyan pixels whose eight neighbours are all cyan too: a filled region has many, a one-pixel outline none. */
+  cyanEnclosed: number;
 }
 
 export async function pngPixelStats(page: Page, png: Buffer): Promise<PngPixelStats> {
@@ -47,7 +51,24 @@ export async function pngPixelStats(page: Page, png: Buffer): Promise<PngPixelSt
       }
       const mean = sum / n;
       const colouredMean = rgb.map((v) => (coloured ? v / coloured : 0)) as [number, number, number];
-      return { coloured, colouredMean, greyMean: mean, greyVariance: sumSq / n - mean * mean };
+      const w = img.width;
+      const isCyan = (x: number, y: number) => {
+        const p = 4 * (y * w + x);
+        return data[p] <= 30 && data[p + 1] >= 225 && data[p + 2] >= 225;
+      };
+      let cyan = 0;
+      let cyanEnclosed = 0;
+      for (let y = 0; y < img.height; y++)
+        for (let x = 0; x < w; x++) {
+          if (!isCyan(x, y)) continue;
+          cyan++;
+          // Only pixels with all eight neighbours in the picture can be judged.
+          if (x === 0 || y === 0 || x === w - 1 || y === img.height - 1) continue;
+          let all = true;
+          for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) all &&= isCyan(x + dx, y + dy);
+          if (all) cyanEnclosed++;
+        }
+      return { coloured, colouredMean, greyMean: mean, greyVariance: sumSq / n - mean * mean, cyan, cyanEnclosed };
     },
     `data:image/png;base64,${png.toString('base64')}`,
   );
