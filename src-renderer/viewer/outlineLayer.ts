@@ -3,16 +3,18 @@
  * transfer function can only colour voxels, so the outline users saw on the former labelmap layer
  * (cyan, one pixel, no fill) is drawn here, for the pixels on screen only (outlinePixels.ts).
  *
- * Per viewport, the voxel each pixel shows is worked out once per camera (after Cornerstone
- * renders a new one: IMAGE_RENDERED, in the same frame); a threshold change then reads one score
- * per pixel and puts the canvas, with no WebGL render and no voxel written or uploaded.
+ * Per viewport, the pixels that can be in the region at any threshold of the slider, and their
+ * voxels, are worked out once per camera (after Cornerstone renders a new one: IMAGE_RENDERED, in
+ * the same frame); a threshold change then reads only their scores and puts the part of the canvas
+ * they cover, with no WebGL render and no voxel written or uploaded.
  *
  * The canvas sits right over Cornerstone's (same size in device pixels, under its SVG annotation
  * layer, so the crosshairs stay on top) and takes no pointer events.
  */
 import { Enums, type Types } from '@cornerstonejs/core';
+import { THRESHOLD_MIN } from '../../src-shared/inference/thresholdIndex';
 import type { Vec3 } from '../../src-shared/volume/types';
-import { drawOutline, pixelVoxels, type PixelToIndex } from './outlinePixels';
+import { drawOutline, findCandidates, type OutlineCandidates, type PixelToIndex } from './outlinePixels';
 import type { WorldToIndex } from './voxelGeometry';
 
 /** The former mask layer's colour (its LUT's label 1). */
@@ -35,8 +37,8 @@ interface Attached {
   readonly onRendered: () => void;
   image: ImageData | null;
   inside: Uint8Array;
-  voxels: Int32Array | null;
-  /** The pixel → voxel map `voxels` was made for. */
+  candidates: OutlineCandidates | null;
+  /** The pixel → voxel map `candidates` were found for. */
   mapKey: string;
 }
 
@@ -72,13 +74,22 @@ export function createOutlineLayer(score: Float32Array, dims: Vec3, worldToIndex
       a.canvas.height = height;
       a.image = new ImageData(width, height);
       a.inside = new Uint8Array(width * height);
+      a.candidates = null;
     }
-    if (key !== a.mapKey || !a.voxels) {
-      a.voxels = pixelVoxels(width, height, dims, map, a.voxels ?? undefined);
+    const ctx = a.canvas.getContext('2d');
+    if (!ctx) return;
+    if (key !== a.mapKey || !a.candidates) {
+      a.candidates = findCandidates(width, height, dims, map, score, THRESHOLD_MIN, a.candidates ?? undefined);
       a.mapKey = key;
+      // Other pixels than before: start from a clear canvas and put all of it.
+      a.image.data.fill(0);
+      drawOutline(a.candidates, width, height, score, t, OUTLINE_RGB, a.image.data, a.inside);
+      ctx.putImageData(a.image, 0, 0);
+      return;
     }
-    drawOutline(a.voxels, width, height, score, t, OUTLINE_RGB, a.image.data, a.inside);
-    a.canvas.getContext('2d')?.putImageData(a.image, 0, 0);
+    drawOutline(a.candidates, width, height, score, t, OUTLINE_RGB, a.image.data, a.inside);
+    const { x0, y0, x1, y1 } = a.candidates.box;
+    if (x1 > x0) ctx.putImageData(a.image, 0, 0, x0, y0, x1 - x0, y1 - y0);
   }
 
   const layer: OutlineLayer = {
@@ -97,7 +108,7 @@ export function createOutlineLayer(score: Float32Array, dims: Vec3, worldToIndex
         onRendered: () => draw(a),
         image: null,
         inside: new Uint8Array(0),
-        voxels: null,
+        candidates: null,
         mapKey: '',
       };
       // A camera change (scroll, zoom, pan, resize, rotation) reaches the screen through a render.
@@ -120,6 +131,8 @@ export function createOutlineLayer(score: Float32Array, dims: Vec3, worldToIndex
     },
 
     setThreshold(threshold) {
+      // The candidates hold the scores above the slider's minimum only.
+      if (!(threshold >= THRESHOLD_MIN)) throw new Error(`threshold ${threshold} is below the outlined range (${THRESHOLD_MIN})`);
       t = threshold;
       for (const a of attached.values()) draw(a);
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../src-shared/volume/types';
-import { drawOutline, pixelVoxels } from './outlinePixels';
+import { drawOutline, findCandidates, type PixelToIndex } from './outlinePixels';
 
 const CYAN: [number, number, number] = [0, 255, 255];
 const DIMS: Vec3 = [10, 8, 3];
@@ -20,13 +20,20 @@ function painted(rgba: Uint8ClampedArray, w: number): Set<string> {
   return out;
 }
 
+const FLOOR = 0.05;
+
 /** Axial-like: `zoom` pixels per voxel, the grid's corner `pad` pixels in from the canvas's. */
-function run(score: Float32Array, w: number, h: number, zoom: number, k: number, threshold: number, pad = 0) {
+function axial(zoom: number, k: number, pad = 0): PixelToIndex {
   const start = -0.5 + (0.5 - pad) / zoom;
-  const voxels = pixelVoxels(w, h, DIMS, { origin: [start, start, k], perColumn: [1 / zoom, 0, 0], perRow: [0, 1 / zoom, 0] });
+  return { origin: [start, start, k], perColumn: [1 / zoom, 0, 0], perRow: [0, 1 / zoom, 0] };
+}
+
+function run(score: Float32Array, w: number, h: number, zoom: number, k: number, threshold: number, pad = 0) {
+  const candidates = findCandidates(w, h, DIMS, axial(zoom, k, pad), score, FLOOR);
   const rgba = new Uint8ClampedArray(4 * w * h);
-  const count = drawOutline(voxels, w, h, score, threshold, CYAN, rgba, new Uint8Array(w * h));
-  return { rgba, count };
+  const inside = new Uint8Array(w * h);
+  const count = drawOutline(candidates, w, h, score, threshold, CYAN, rgba, inside);
+  return { rgba, count, candidates, inside };
 }
 
 describe('drawOutline', () => {
@@ -53,6 +60,20 @@ describe('drawOutline', () => {
     expect(all.count).toBe(2 * 40 + 2 * 32 - 4);
   });
 
+  it('redraws in place at another threshold, as a fresh draw at that threshold gives', () => {
+    // 0.9 on a box, 0.3 on a smaller box inside it (a hole at thresholds from 0.3), 0.02 (under the floor) elsewhere.
+    const score = boxScore(1, 9, 1, 7, 1, 0.02);
+    for (let j = 3; j < 5; j++) for (let i = 3; i < 7; i++) score[i + DIMS[0] * (j + DIMS[1] * 1)] = 0.3;
+    const first = run(score, 40, 32, 4, 1, 0.5);
+    expect(first.inside.every((b) => b === 0)).toBe(true);
+    for (const t of [0.2, 0.95, 0.05, 0.5]) {
+      const again = drawOutline(first.candidates, 40, 32, score, t, CYAN, first.rgba, first.inside);
+      const fresh = run(score, 40, 32, 4, 1, t);
+      expect(again).toBe(fresh.count);
+      expect(first.rgba).toEqual(fresh.rgba);
+    }
+  });
+
   it('draws nothing on a slice without the region, and nothing off the grid', () => {
     expect(run(boxScore(2, 6, 3, 6, 1), 40, 32, 4, 0, 0.5).count).toBe(0);
     expect(run(boxScore(2, 6, 3, 6, 1), 40, 32, 4, 7, 0.05).count).toBe(0);
@@ -65,16 +86,23 @@ describe('drawOutline', () => {
   });
 });
 
-describe('pixelVoxels', () => {
-  it('maps pixels to the nearest voxel along any in-plane direction, −1 outside the grid', () => {
-    // A sagittal-like view: columns step j, rows step k (2 pixels per voxel), at i = 3.
-    const voxels = pixelVoxels(20, 8, DIMS, { origin: [3, -0.25, -0.25], perColumn: [0, 0.5, 0], perRow: [0, 0, 0.5] });
-    const [nx, ny] = DIMS;
+describe('findCandidates', () => {
+  it('keeps the pixels whose nearest voxel, along any in-plane direction, scores above the floor, and their box', () => {
+    // A sagittal-like view: columns step j, rows step k (2 pixels per voxel), at i = 3; the canvas
+    // runs past the grid (j < 8, k < 3). Scores: j·k / 10, so above 0.05 from j·k ≥ 1.
+    const [nx, ny, nz] = DIMS;
+    const score = new Float32Array(nx * ny * nz);
+    for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) score[3 + nx * (j + ny * k)] = (j * k) / 10;
+    const c = findCandidates(20, 8, DIMS, { origin: [3, -0.25, -0.25], perColumn: [0, 0.5, 0], perRow: [0, 0, 0.5] }, score, FLOOR);
+    const expected: Array<[number, number]> = [];
     for (let y = 0; y < 8; y++)
       for (let x = 0; x < 20; x++) {
-        const j = Math.floor(x / 2);
-        const k = Math.floor(y / 2);
-        expect(voxels[y * 20 + x]).toBe(j < ny && k < DIMS[2] ? 3 + nx * (j + ny * k) : -1);
+        const [j, k] = [Math.floor(x / 2), Math.floor(y / 2)];
+        if (j < ny && k < nz && j * k >= 1) expected.push([y * 20 + x, 3 + nx * (j + ny * k)]);
       }
+    expect([...c.pixels.subarray(0, c.count)]).toEqual(expected.map(([p]) => p));
+    expect([...c.voxels.subarray(0, c.count)]).toEqual(expected.map(([, v]) => v));
+    // j from 1 (x 2) to 7 (x 15), k from 1 (y 2) to 2 (y 5).
+    expect(c.box).toEqual({ x0: 2, y0: 2, x1: 16, y1: 6 });
   });
 });
