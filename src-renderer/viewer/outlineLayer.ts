@@ -40,6 +40,8 @@ interface Attached {
   candidates: OutlineCandidates | null;
   /** The pixel → voxel map `candidates` were found for. */
   mapKey: string;
+  /** The threshold the canvas shows. */
+  drawnAt: number;
 }
 
 /** Sample spacing (device pixels) for the camera's affine: far apart, so rounding stays well under a pixel's worth. */
@@ -81,12 +83,16 @@ export function createOutlineLayer(score: Float32Array, dims: Vec3, worldToIndex
     if (key !== a.mapKey || !a.candidates) {
       a.candidates = findCandidates(width, height, dims, map, score, THRESHOLD_MIN, a.candidates ?? undefined);
       a.mapKey = key;
+      a.drawnAt = t;
       // Other pixels than before: start from a clear canvas and put all of it.
       a.image.data.fill(0);
       drawOutline(a.candidates, width, height, score, t, OUTLINE_RGB, a.image.data, a.inside);
       ctx.putImageData(a.image, 0, 0);
       return;
     }
+    // Most renders (the crosshairs moving, a window change) change neither.
+    if (a.drawnAt === t) return;
+    a.drawnAt = t;
     drawOutline(a.candidates, width, height, score, t, OUTLINE_RGB, a.image.data, a.inside);
     const { x0, y0, x1, y1 } = a.candidates.box;
     if (x1 > x0) ctx.putImageData(a.image, 0, 0, x0, y0, x1 - x0, y1 - y0);
@@ -110,6 +116,7 @@ export function createOutlineLayer(score: Float32Array, dims: Vec3, worldToIndex
         inside: new Uint8Array(0),
         candidates: null,
         mapKey: '',
+        drawnAt: Number.NaN,
       };
       // A camera change (scroll, zoom, pan, resize, rotation) reaches the screen through a render.
       a.element.addEventListener(Enums.Events.IMAGE_RENDERED, a.onRendered);
