@@ -20,18 +20,17 @@
  * The case is a 512×512×300 Int16 NIfTI written into a temp folder (the synthetic CT's grid; only
  * the grid matters to a save), not data-cache/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeFrame, FRAME_CONTENT_TYPE } from '../src-shared/api/binaryFrame';
 import type { Result } from '../src-shared/api/contract';
 import { slicePatchOf } from '../src-shared/project/labelmapSlices';
-import { writeNifti } from '../src-shared/nifti';
 import { mulberry32 } from '../src-shared/random/mulberry32';
 import type { Geometry } from '../src-shared/volume/types';
 import { signInWithTestSecret, testSecretOf } from '../src-main/services/project/signIn.testSupport';
-import { createBackend } from '../src-main/server/backend';
+import { createTestBackend, writeTestProject } from '../src-main/services/demoDwiBackend.testSupport';
 import { apiBody, rawRequest, serveBackend, spawnCli } from '../src-main/server/testSupport';
 import { percentile } from './teamLoad';
 
@@ -48,16 +47,9 @@ interface Version {
 }
 
 function writeCase(root: string): string {
-  const images = path.join(root, 'images');
-  mkdirSync(images, { recursive: true });
   const geometry: Geometry = { dims: DIMS, spacingMm: SPACING, originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
   const data = new Int16Array(DIMS[0] * DIMS[1] * DIMS[2]).fill(-1000);
-  writeFileSync(path.join(images, 'ct.nii.gz'), writeNifti({ geometry, data }, { gzip: true }));
-  writeFileSync(
-    path.join(images, 'quorum-demo.json'),
-    JSON.stringify({ name: 'bench', cases: [{ name: 'ct', path: 'ct.nii.gz', kind: 'nifti' }] }),
-  );
-  return images;
+  return writeTestProject(root, [{ name: 'ct', file: 'ct.nii.gz', volume: { geometry, data } }]);
 }
 
 /** Paints stroke `s` into `lm` (label 1) on axial slice k; returns k. */
@@ -238,18 +230,10 @@ async function labelmapRoundTrip(): Promise<void> {
     { name: 'ragged edge (±3 voxels)', lm: labelmap(true) },
   ];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'quorum-data-plane-bench-'));
-  const images = writeCase(dir);
-  const backend = await createBackend({
-    mode: 'browser',
-    version: '0.0.0-bench',
-    projectDir: images,
-    rendererDir: dir,
-    dataDir: path.join(dir, 'data'),
-  });
+  writeCase(dir);
+  const backend = await createTestBackend(dir, { version: '0.0.0-bench' });
   const token = 'data-plane-bench-token';
-  const server = await serveBackend(backend, {
-    token,
-  });
+  const server = await serveBackend(backend, { token });
   try {
     // A fresh connection per request (rawRequest): seconds of encoding between two requests would
     // outlast the server's keep-alive, and a reused socket would meet the server closing it.

@@ -16,7 +16,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -41,7 +40,6 @@ test.afterAll(async () => {
 
 async function openDwi(): Promise<void> {
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
 }
 
 /** Paints one stroke with the brush and checks it is drawn; returns the status element. */

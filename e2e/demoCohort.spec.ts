@@ -18,7 +18,6 @@ import { signInAs, signOut } from './helpers/annotate';
 import { openCaseByName } from './helpers/openCase';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -39,15 +38,10 @@ test.afterAll(async () => {
   await closeSpecServer(page, server);
 });
 
-function escape(s: string): RegExp {
-  return new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-}
-
 async function openCohortCase(kind: CohortManifest['cases'][number]['kind']): Promise<CohortManifest['cases'][number]> {
   const c = cohort.cases.find((x) => x.kind === kind);
   if (!c) throw new Error(`no ${kind} case in the cohort`);
-  await openCaseByName(page, escape(c.name));
-  await waitForVolume(page);
+  await openCaseByName(page, c.name);
   return c;
 }
 

@@ -67,8 +67,7 @@ test('folder icons in the Open dialog are drawn in colour, with no emoji in the 
 });
 
 test('Recent lists a file once however its path was spelled', async () => {
-  const t1 = await openCaseByName(page, /ch2bet/);
-  await waitForVolume(page);
+  const { path: t1 } = await openCaseByName(page, /ch2bet/);
   const dir = path.dirname(t1);
   const name = path.basename(t1);
   for (const spelled of [`${dir}//${name}`, `${dir}/./${name}`, `${dir}/../${path.basename(dir)}/${name}`]) {

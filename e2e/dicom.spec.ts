@@ -5,16 +5,13 @@ import { expect, test } from '@playwright/test';
 import { dicomValueAt, loadDicomSlices } from './helpers/dicomValueAt';
 import { openAppSignedIn } from './helpers/openApp';
 import { hoverAndRead } from './helpers/readCursor';
-import { waitForVolume } from './helpers/waitForVolume';
+import { openCaseByName } from './helpers/openCase';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 test('opens the DICOM series with its 20 slices', async ({ page }) => {
   await openAppSignedIn(page);
-  const item = page.getByTestId('case-item').filter({ hasText: /DICOM/ }).first();
-  await expect(item).toBeVisible();
-  await item.click();
-  await waitForVolume(page);
+  await openCaseByName(page, /DICOM/);
   await expect(page.getByTestId('case-title')).toContainText('MR');
   // The axial-like view is aligned with the acquisition, so it steps through the 20 acquired slices.
   await expect(page.getByTestId('slice-info-axial')).toHaveAttribute('data-count', '20');

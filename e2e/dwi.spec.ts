@@ -23,8 +23,7 @@ let shown = '';
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
   await openAppSignedIn(page);
-  dwiPath = await openCaseByName(page, /dwi|diffusion/i);
-  shown = await waitForVolume(page);
+  ({ path: dwiPath, shown } = await openCaseByName(page, /dwi|diffusion/i));
 });
 
 test.afterAll(async () => {

@@ -19,7 +19,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -111,8 +110,7 @@ test('set-up: a reviewer (the first identity) and an annotator on the demo DWI',
   await signOut(page);
   reviewer = await api.signInAs('Rita Reviewer');
   await signInAs(page, 'Eve Editor');
-  dwiPath = await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
+  ({ path: dwiPath } = await openCaseByName(page, /dwi|diffusion/i));
   await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'not-started');
   const image = loadNifti(dwiPath);
   dims = [image.geometry.dims[0], image.geometry.dims[1], image.geometry.dims[2]];

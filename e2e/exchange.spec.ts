@@ -23,7 +23,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -55,7 +54,6 @@ async function report(): Promise<{ ok: string | null; text: string }> {
 test('a NIfTI mask picked in the dialog is imported; a wrong shape is refused', async () => {
   await signInAs(page, 'Ada Admin');
   await openCaseByName(page, /DICOM/);
-  await waitForVolume(page);
   const session = await api.signInAs('Ada Admin');
   const cases = await api.call<Array<{ caseId: string; source: string; series: Array<{ geometry: Geometry }> }>>('projectCase.list', {
     session,

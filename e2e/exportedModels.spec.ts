@@ -13,7 +13,6 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openAppSignedIn } from './helpers/openApp';
 import { openCaseByName } from './helpers/openCase';
-import { waitForVolume } from './helpers/waitForVolume';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const TOL_P = 1e-4;
@@ -45,7 +44,6 @@ test('the nnU-Net-style and MONAI-style folders dropped into the user models fol
   await page.getByTestId('settings-close').click();
 
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
   const voxelMl = 1.5 ** 3 / 1000; // the demo DWI's 1.5 mm voxels
   for (const m of MODELS) {
     const reference = new Float32Array(readFileSync(path.join(out, `${m}.reference.f32`)).buffer.slice(0));

@@ -30,7 +30,6 @@ import { appUrl } from './helpers/appUrl';
 import { colouredPixels, cyanOutline } from './helpers/colouredPixels';
 import { openCaseByName } from './helpers/openCase';
 import { projectApi } from './helpers/projectApi';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -120,8 +119,7 @@ test.beforeAll(async ({ browser }) => {
   await expect(page.getByTestId('models-sign-in')).toBeVisible();
   await signInAs(page, REVIEWER);
   await expect(page.getByTestId('models-sign-in')).toHaveCount(0);
-  dwiPath = await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
+  ({ path: dwiPath } = await openCaseByName(page, /dwi|diffusion/i));
 });
 
 test.afterAll(async () => {

@@ -18,7 +18,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -43,7 +42,6 @@ test.afterAll(async () => {
 
 async function openDwi(): Promise<void> {
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
 }
 
 /** Whether the drawn colour leans the way the label's own colour does (red over blue or blue over red). */
@@ -129,8 +127,7 @@ test('the metrics panel and the soft reference work per label, as computed from 
   }
   if (!chosen) throw new Error('no case with two painted raters');
 
-  await openCaseByName(page, new RegExp(chosen.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  await waitForVolume(page);
+  await openCaseByName(page, chosen.name);
   await expect(page.getByTestId('metrics-panel')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await page.getByTestId('metrics-convention').selectOption('metricsreloaded');
   const select = page.getByTestId('metrics-comparison-select');

@@ -27,7 +27,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -52,7 +51,6 @@ async function panelReady(): Promise<void> {
 test('empty reference: Dice NaN under USE, 0 under ISLES and MetricsReloaded, TN with T', async () => {
   await signInAs(page, 'Rita Admin');
   await openCaseByName(page, /Cohort 01/);
-  await waitForVolume(page);
   await panelReady();
   // The shared defaults, shown in the panel's own controls (the dashboard shows the same).
   await expect(page.getByTestId('metrics-threshold')).toHaveValue(String(DEFAULT_USE_THRESHOLD_ML));
@@ -103,7 +101,6 @@ test('empty reference: Dice NaN under USE, 0 under ISLES and MetricsReloaded, TN
 
 test('a lesion row centres the viewports on the lesion', async () => {
   await openCaseByName(page, /Cohort 03/);
-  await waitForVolume(page);
   await panelReady();
   const rows = page.getByTestId('lesion-row');
   await expect(rows).toHaveCount(3);
@@ -166,9 +163,7 @@ test('a model result saved at p > 0.1 is the model everywhere; the heat map stay
 
   // Reopen the case: the panel and the review layers load the new result.
   await openCaseByName(page, /Cohort 01/);
-  await waitForVolume(page);
   await openCaseByName(page, /Cohort 03/);
-  await waitForVolume(page);
   await panelReady();
   const named = page.getByTestId('metrics-model-mask');
   await expect(named).toHaveAttribute('data-threshold', String(t));

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openAppSignedIn } from './helpers/openApp';
 import { openCaseByName } from './helpers/openCase';
-import { waitForVolume } from './helpers/waitForVolume';
 
 const manifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'models', 'demo-dwi-lesion', 'model.json'), 'utf8')) as {
   name: string;
@@ -21,8 +20,7 @@ const manifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..',
 test('says why no model accepts a T1, and offers the demo model again on the DWI', async ({ page }) => {
   expect(manifest.channels[0].id).toBe('dwi_b1000');
   await openAppSignedIn(page);
-  await openCaseByName(page, /T1/);
-  const shown = await waitForVolume(page);
+  const { shown } = await openCaseByName(page, /T1/);
 
   const why = page.getByTestId('model-none-fits');
   // Every model's reason is listed (the multi-class CT demo's too); this one's says what it needs.
@@ -33,8 +31,7 @@ test('says why no model accepts a T1, and offers the demo model again on the DWI
   await expect(page.getByTestId('model-select').locator('option', { hasText: manifest.name })).toHaveText(/not for this case/);
   await expect(page.getByTestId('model-select').locator('option', { hasText: manifest.name })).toBeDisabled();
 
-  await openCaseByName(page, /DWI/);
-  await waitForVolume(page, shown);
+  await openCaseByName(page, /DWI/, shown);
   await expect(why).toHaveCount(0);
   await expect(page.getByTestId('model-refusal')).toHaveCount(0);
   await expect(page.getByTestId('model-select')).toHaveValue('bundled/demo-dwi-lesion');

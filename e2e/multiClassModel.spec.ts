@@ -29,7 +29,6 @@ import { signInAs } from './helpers/annotate';
 import { openCaseByName } from './helpers/openCase';
 import { projectApi, type ProjectApi } from './helpers/projectApi';
 import { startServer, type RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -151,7 +150,6 @@ test('runs the multi-class model on the head CT; the class selector switches the
   const pending = nodeReference();
   await signInAs(page, ADMIN);
   await openCaseByName(page, /ct-infarct/i);
-  await waitForVolume(page);
   const select = page.getByTestId('model-select');
   await select.selectOption('bundled/demo-ct-core-penumbra');
   await expect(page.getByTestId('model-intended-use')).toHaveText(/^demo model, not for clinical use/);

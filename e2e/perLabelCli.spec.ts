@@ -25,7 +25,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -57,7 +56,6 @@ test.afterAll(async () => {
 
 async function openCase(): Promise<void> {
   await openCaseByName(page, /core and penumbra/);
-  await waitForVolume(page);
 }
 
 /** A cell's value as the panel holds it: null, NaN or a number. */

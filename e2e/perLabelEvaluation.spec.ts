@@ -19,7 +19,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -59,7 +58,6 @@ test.afterAll(async () => {
 
 async function openDwi(): Promise<void> {
   await openCaseByName(page, DWI);
-  await waitForVolume(page);
 }
 
 /** The DWI case's stored masks by rater name, its id, name and voxel volume, read back through the API. */

@@ -17,7 +17,6 @@ import { openAppSignedIn } from './helpers/openApp';
 import { openCaseByName } from './helpers/openCase';
 import { hoverAndRead } from './helpers/readCursor';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const docs = path.join(repoRoot, 'docs');
@@ -26,7 +25,6 @@ test('README screenshot of the demo DWI', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 640 });
   await openAppSignedIn(page);
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
   await hoverAndRead(page, 'axial', 0.45, 0.42);
   mkdirSync(docs, { recursive: true });
   await page.screenshot({ path: path.join(docs, 'screenshot.png') });
@@ -40,7 +38,6 @@ test('README screenshots of the review with metrics and of the dashboard', async
     await page.setViewportSize({ width: 1440, height: 800 });
     await signInAs(page, 'Dr. Admin');
     await openCaseByName(page, /Cohort 03/);
-    await waitForVolume(page);
     await expect(page.getByTestId('metrics-panel')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
     mkdirSync(docs, { recursive: true });
     await page.screenshot({ path: path.join(docs, 'review.png') });

@@ -13,7 +13,6 @@ import type { Region } from './helpers/colouredPixels';
 import { openCaseByName } from './helpers/openCase';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -31,7 +30,6 @@ test.beforeAll(async ({ browser }) => {
   // Opening a case needs a session; the case stays open for the raters who sign in after.
   await signInAs(page, REVIEWER);
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
   await signOut(page);
 });
 

@@ -17,7 +17,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -55,7 +54,6 @@ test.afterAll(async () => {
 async function openDwiAs(page: Page): Promise<void> {
   await signInAs(page, RATER);
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
   await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'not-started');
 }
 
@@ -128,7 +126,6 @@ test("one window's own saves never conflict: Submit while its draft is on its wa
   await signOut(page);
   await signInAs(page, rater);
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
   await paint(page, A_REGION);
   // The draft's request is held at the network until Submit has been clicked, so the two overlap
   // whatever the machine's speed.

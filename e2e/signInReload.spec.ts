@@ -81,7 +81,6 @@ test('a person the admin created chooses their password at first sign-in, and ne
 
 test('a reload keeps the sign-in and reopens the last case at the same slices', async () => {
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
   await expect(page.getByTestId('annotation-status')).toBeVisible();
   // Move the axial view a few slices away from where a fresh open puts it, and the coronal one too.
   const opened = { axial: await sliceOf('axial'), coronal: await sliceOf('coronal') };

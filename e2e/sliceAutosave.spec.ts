@@ -16,7 +16,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIRST: Region = { x0: 0.3, y0: 0.3, x1: 0.45, y1: 0.4 };
@@ -59,7 +58,6 @@ test('an autosave after a stroke sends only the edited slice and stores the whol
   await signInAs(page, 'Ada Admin');
   await signInAsAnnotator();
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
   const status = page.getByTestId('annotation-status');
   await expect(status).toHaveAttribute('data-status', 'not-started');
   await page.keyboard.press('d');

@@ -14,7 +14,6 @@ import { openCaseByName } from './helpers/openCase';
 import type { ProjectApi } from './helpers/projectApi';
 import { closeSpecServer, openSpecServer } from './helpers/specServer';
 import type { RunningServer } from './helpers/startServer';
-import { waitForVolume } from './helpers/waitForVolume';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -34,7 +33,6 @@ test.beforeAll(async ({ browser }) => {
   await signOut(page);
   await signInAs(page, RATER);
   await openCaseByName(page, /dwi|diffusion/i);
-  await waitForVolume(page);
   await expect(page.getByTestId('annotation-status')).toHaveAttribute('data-status', 'not-started');
 });
 

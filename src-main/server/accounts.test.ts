@@ -12,20 +12,20 @@
  * All of it twice: on the single-user server (SQLite, HTTP on loopback) and on the team server
  * (PostgreSQL on a throw-away cluster, HTTPS with a generated certificate), the same code.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
-import { writeNifti } from '../../src-shared/nifti';
 import { findLeaks } from '../../src-shared/study/blinding';
 import { CRASH_GRID } from '../services/project/crash/autosavePattern';
 import { startPgCluster, type PgCluster } from '../services/project/pgCluster.testSupport';
 import { CHANNEL_ACCESS } from '../services/channelAccess';
+import { createTestBackend, writeTestProject } from '../services/demoDwiBackend.testSupport';
 import { DB_FILE } from '../services/project/ProjectStore';
 import { storeKinds } from '../services/project/testSupport';
-import { createBackend, type Backend } from './backend';
+import type { Backend } from './backend';
 import type { BrowserServer } from './httpServer';
 import { rawRequest, selfSignedCertificate, serveBackend } from './testSupport';
 
@@ -100,15 +100,9 @@ describe.each(SERVERS)('accounts attacked on $label', ({ store }) => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'quorum-accounts-'));
     now = START_OF_TEST;
     received = [];
-    const images = path.join(tmp, 'images');
-    await mkdir(images);
     // One case, for the annotators' work in the leak scan.
     const voxels = CRASH_GRID.dims[0] * CRASH_GRID.dims[1] * CRASH_GRID.dims[2];
-    await writeFile(path.join(images, 'case.nii.gz'), writeNifti({ geometry: CRASH_GRID, data: new Int16Array(voxels) }, { gzip: true }));
-    await writeFile(
-      path.join(images, 'quorum-demo.json'),
-      JSON.stringify({ name: 'accounts', cases: [{ name: 'case', path: 'case.nii.gz', kind: 'nifti' }] }),
-    );
+    writeTestProject(tmp, [{ name: 'case', file: 'case.nii.gz', volume: { geometry: CRASH_GRID, data: new Int16Array(voxels) } }]);
     let databaseUrl: string | undefined;
     if (store === 'postgres') {
       cluster = await startPgCluster();
@@ -120,12 +114,7 @@ describe.each(SERVERS)('accounts attacked on $label', ({ store }) => {
       const project = path.join(tmp, 'data', 'projects', 'demo');
       storedText = async () => Buffer.concat(await Promise.all([DB_FILE, `${DB_FILE}-wal`].map((f) => readFile(path.join(project, f)))));
     }
-    backend = await createBackend({
-      mode: 'browser',
-      version: '0.0.0-test',
-      projectDir: images,
-      rendererDir: tmp,
-      dataDir: path.join(tmp, 'data'),
+    backend = await createTestBackend(tmp, {
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
       accounts: {
         nowMs: () => now,
@@ -139,10 +128,7 @@ describe.each(SERVERS)('accounts attacked on $label', ({ store }) => {
       tls = { cert: await readFile(certFile), key: await readFile(keyFile) };
     }
     ca = tls?.cert;
-    server = await serveBackend(backend, {
-      token: TOKEN,
-      ...(tls ? { tls } : {}),
-    });
+    server = await serveBackend(backend, { token: TOKEN, ...(tls ? { tls } : {}) });
     // The first person bootstraps as admin; each self-registration sets its secret at once.
     adaId = (await must<{ raterId: string; role: string }>('rater.create', ADA)).raterId;
     await must('rater.create', ALICE);

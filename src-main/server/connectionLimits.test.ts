@@ -9,7 +9,8 @@ import { connect, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from './backend';
+import { createTestBackend } from '../services/demoDwiBackend.testSupport';
+import type { Backend } from './backend';
 import type { BrowserServer } from './httpServer';
 import { rawRequest, serveBackend } from './testSupport';
 
@@ -22,17 +23,8 @@ let server: BrowserServer;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'quorum-limits-'));
-  backend = await createBackend({
-    mode: 'browser',
-    version: '0.0.0-test',
-    projectDir: tmp,
-    rendererDir: tmp,
-    dataDir: path.join(tmp, 'data'),
-  });
-  server = await serveBackend(backend, {
-    token: TOKEN,
-    limits: LIMITS,
-  });
+  backend = await createTestBackend(tmp, { projectDir: tmp });
+  server = await serveBackend(backend, { token: TOKEN, limits: LIMITS });
 });
 
 afterAll(async () => {

@@ -26,15 +26,15 @@
  * `QUORUM_CRASH_SEED=<n>` replays a run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame, FRAME_CONTENT_TYPE } from '../../src-shared/api/binaryFrame';
-import { writeNifti } from '../../src-shared/nifti';
 import { mulberry32 } from '../../src-shared/random/mulberry32';
+import { writeTestProject } from '../services/demoDwiBackend.testSupport';
 import { sha256Hex } from '../services/project/annotationFiles';
 import { autosaveLabelmap, CRASH_GRID, expectedLabelmap, isNoLesionSave } from '../services/project/crash/autosavePattern';
 import { startPgCluster, type PgCluster } from '../services/project/pgCluster.testSupport';
@@ -207,15 +207,8 @@ async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T>
 
 /** A folder with the one case the autosaver works on (the default project's manifest). */
 function crashImages(root: string): string {
-  const images = path.join(root, 'images');
-  mkdirSync(images, { recursive: true });
   const n = CRASH_GRID.dims[0] * CRASH_GRID.dims[1] * CRASH_GRID.dims[2];
-  writeFileSync(path.join(images, 'crash.nii.gz'), writeNifti({ geometry: CRASH_GRID, data: new Int16Array(n) }, { gzip: true }));
-  writeFileSync(
-    path.join(images, 'quorum-demo.json'),
-    JSON.stringify({ name: 'crash', cases: [{ name: 'crash', path: 'crash.nii.gz', kind: 'nifti' }] }),
-  );
-  return images;
+  return writeTestProject(root, [{ name: 'crash', file: 'crash.nii.gz', volume: { geometry: CRASH_GRID, data: new Int16Array(n) } }]);
 }
 
 /** The project in the data folder: its annotation files, read from disk. */

@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDescriptor, Result } from '../../src-shared/api/contract';
 import { writeNifti } from '../../src-shared/nifti';
 import type { Direction } from '../../src-shared/volume/types';
-import { createBackend } from './backend';
 import type { BrowserServer } from './httpServer';
-import { signedInRaterOn } from '../services/demoDwiBackend.testSupport';
+import { createTestBackend, signedInRaterOn } from '../services/demoDwiBackend.testSupport';
 import { rawRequest, serveBackend } from './testSupport';
 
 const TOKEN = 'test-token-0123456789';
@@ -61,16 +60,8 @@ beforeAll(async () => {
   await writeFile(path.join(tmp, 'secret.txt'), 'outside the roots');
   await symlink(path.join(tmp, 'secret.txt'), path.join(project, 'link.txt'));
 
-  const backend = await createBackend({
-    mode: 'browser',
-    version: '0.0.0-test',
-    projectDir: project,
-    rendererDir: renderer,
-    dataDir: path.join(tmp, 'data'),
-  });
-  server = await serveBackend(backend, {
-    token: TOKEN,
-  });
+  const backend = await createTestBackend(tmp, { projectDir: project, rendererDir: renderer });
+  server = await serveBackend(backend, { token: TOKEN });
   session = (await signedInRaterOn(backend.dispatch, 'Sam Server')).token;
 });
 

@@ -17,8 +17,9 @@ import { writeNifti } from '../../src-shared/nifti';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import type { Geometry } from '../../src-shared/volume/types';
 import { GRID, N, writeImage } from '../services/exchange/fixtures';
+import { createTestBackend, writeTestProject } from '../services/demoDwiBackend.testSupport';
 import { signInWithTestSecret, testSecretOf } from '../services/project/signIn.testSupport';
-import { createBackend, type Backend } from './backend';
+import type { Backend } from './backend';
 import type { BrowserServer } from './httpServer';
 import { rawRequest, serveBackend } from './testSupport';
 
@@ -85,22 +86,10 @@ async function projectState(): Promise<{ cases: string[]; versions: number }> {
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'quorum-import-mapping-'));
-  const images = path.join(tmp, 'images');
-  writeImage(path.join(images, 'grid.nii.gz'));
-  writeFileSync(
-    path.join(images, 'quorum-demo.json'),
-    JSON.stringify({ name: 'test', cases: [{ name: 'Grid', path: 'grid.nii.gz', kind: 'nifti' }] }),
-  );
-  backend = await createBackend({
-    mode: 'browser',
-    version: '0.0.0-test',
-    projectDir: images,
-    rendererDir: tmp,
-    dataDir: path.join(tmp, 'data'),
-  });
-  server = await serveBackend(backend, {
-    token: TOKEN,
-  });
+  writeImage(path.join(tmp, 'images', 'grid.nii.gz'));
+  writeTestProject(tmp, [{ name: 'Grid', path: 'grid.nii.gz', kind: 'nifti' }]);
+  backend = await createTestBackend(tmp);
+  server = await serveBackend(backend, { token: TOKEN });
   await call('project.open', {});
   await call('rater.create', { name: 'Ada Admin', secret: testSecretOf('Ada Admin') });
   admin = (await signInWithTestSecret((channel, request) => call(channel, request), 'Ada Admin')).token;

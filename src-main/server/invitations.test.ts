@@ -11,11 +11,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
+import { createTestBackend } from '../services/demoDwiBackend.testSupport';
 import { INVITATION_VALID_MS } from '../services/project/invitations';
 import { startPgCluster, type PgCluster } from '../services/project/pgCluster.testSupport';
 import { DB_FILE } from '../services/project/ProjectStore';
 import { GRID, storeKinds } from '../services/project/testSupport';
-import { createBackend, type Backend } from './backend';
+import type { Backend } from './backend';
 import type { BrowserServer } from './httpServer';
 import { rawRequest, serveBackend } from './testSupport';
 
@@ -65,18 +66,11 @@ describe.each(storeKinds())('invitations on %s', (kind) => {
       cluster = await startPgCluster();
       databaseUrl = await cluster.createDatabase();
     }
-    backend = await createBackend({
-      mode: 'browser',
-      version: '0.0.0-test',
-      projectDir: path.join(tmp, 'images'),
-      rendererDir: tmp,
-      dataDir: path.join(tmp, 'data'),
+    backend = await createTestBackend(tmp, {
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
       accounts: { nowMs: () => now },
     });
-    server = await serveBackend(backend, {
-      token: TOKEN,
-    });
+    server = await serveBackend(backend, { token: TOKEN });
     await must('rater.create', ADA);
     ada = (await must<{ token: string }>('rater.signIn', ADA)).token;
   }, 120_000);

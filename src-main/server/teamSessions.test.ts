@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDescriptor } from '../../src-shared/api/contract';
-import { repoRoot } from '../services/demoDwiBackend.testSupport';
+import { repoRoot, writeTestProject } from '../services/demoDwiBackend.testSupport';
 import { pgUnavailable, startPgCluster, type PgCluster } from '../services/project/pgCluster.testSupport';
 import { testSecretOf } from '../services/project/signIn.testSupport';
 import { apiCaller, rawRequest, spawnCli, type SpawnedCli } from './testSupport';
@@ -85,13 +85,9 @@ describe.skipIf(unavailable !== null)('two server processes on one PostgreSQL da
   beforeAll(async () => {
     cluster = await startPgCluster();
     tmp = await mkdtemp(path.join(os.tmpdir(), 'quorum-team-sessions-'));
-    await mkdir(path.join(tmp, 'images'));
+    writeTestProject(tmp, [{ name: 'DWI', path: DWI, kind: 'nifti' }]);
     await mkdir(path.join(tmp, 'renderer'));
     await writeFile(path.join(tmp, 'renderer', 'index.html'), '<!doctype html><title>team</title>');
-    await writeFile(
-      path.join(tmp, 'images', 'quorum-demo.json'),
-      JSON.stringify({ name: 'team', cases: [{ name: 'DWI', path: DWI, kind: 'nifti' }] }),
-    );
     const url = await cluster.createDatabase();
     // One after the other: the first sets the database up (and registers the case), the second finds it ready.
     a = await serve(url);

@@ -4,7 +4,7 @@
  * is checked and before the voxels are read.
  */
 import { request } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -12,11 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, FRAME_CONTENT_TYPE } from '../../src-shared/api/binaryFrame';
 import type { Result } from '../../src-shared/api/contract';
 import { quantiseProbabilities } from '../../src-shared/inference/quantise';
-import { writeNifti } from '../../src-shared/nifti';
 import { mulberry32 } from '../../src-shared/random/mulberry32';
-import { signedInRaterOn } from '../services/demoDwiBackend.testSupport';
+import { createTestBackend, signedInRaterOn, writeTestProject } from '../services/demoDwiBackend.testSupport';
 import { modelProvenance } from '../services/project/testSupport';
-import { createBackend, type Backend } from './backend';
+import type { Backend } from './backend';
 import type { BrowserServer } from './httpServer';
 import { apiCaller, serveBackend } from './testSupport';
 
@@ -37,29 +36,15 @@ let caseId: string;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'quorum-voxel-cap-'));
-  const images = path.join(tmp, 'images');
-  mkdirSync(images);
   const geometry = {
     dims: DIMS,
     spacingMm: [0.9, 0.9, 1.5] as const,
     originLps: [0, 0, 0] as const,
     direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const,
   };
-  writeFileSync(path.join(images, 'ct.nii.gz'), writeNifti({ geometry, data: new Int16Array(VOXELS) }, { gzip: true }));
-  writeFileSync(
-    path.join(images, 'quorum-demo.json'),
-    JSON.stringify({ name: 'cap', cases: [{ name: 'CT', path: 'ct.nii.gz', kind: 'nifti' }] }),
-  );
-  backend = await createBackend({
-    mode: 'browser',
-    version: '0.0.0-test',
-    projectDir: images,
-    rendererDir: tmp,
-    dataDir: path.join(tmp, 'data'),
-  });
-  server = await serveBackend(backend, {
-    token: TOKEN,
-  });
+  writeTestProject(tmp, [{ name: 'CT', file: 'ct.nii.gz', volume: { geometry, data: new Int16Array(VOXELS) } }]);
+  backend = await createTestBackend(tmp);
+  server = await serveBackend(backend, { token: TOKEN });
   call = apiCaller(server.port, TOKEN);
   admin = (await signedInRaterOn(backend.dispatch, 'Ada Admin')).token;
   // A study's project: an admin assigns cases, so a new annotator sees none.

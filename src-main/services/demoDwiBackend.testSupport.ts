@@ -1,15 +1,19 @@
 /**
- * Test set-up shared by the channel tests that run the real validating dispatcher and backend on a
- * temp image folder whose manifest lists only the demo DWI (124 × 152 × 32 voxels). Registers the
- * vitest beforeAll/afterAll hooks itself, so each test file gets its own temp folder and backend.
+ * Test set-up shared by the tests that run the real validating dispatcher and backend on a temp
+ * image folder: `writeTestProject` and `createTestBackend` for a project of a test's own cases, and
+ * `useDemoDwiBackend` for one whose manifest lists only the demo DWI (124 × 152 × 32 voxels), which
+ * registers the vitest beforeAll/afterAll hooks itself, so each test file gets its own temp folder
+ * and backend.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
-import { createBackend, type Backend } from '../server/backend';
+import { writeNifti, type NiftiWriteInput } from '../../src-shared/nifti';
+import { createBackend, type Backend, type BackendOptions } from '../server/backend';
 import type { Dispatch } from './apiDispatch';
+import { MANIFEST_NAME } from './projectScan';
 import { signInWithTestSecret, testSecretOf } from './project/signIn.testSupport';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -25,6 +29,41 @@ export interface DemoDwiBackend {
   signedInRater(name: string, role?: { role: 'reviewer' | 'admin'; session: string }): Promise<{ raterId: string; token: string }>;
   /** Signs an existing person in with their test secret (signIn.testSupport.ts). */
   signInAs(name: string): Promise<{ raterId: string; token: string }>;
+}
+
+/**
+ * A case of a test project: a file or DICOM folder already on disk (`path` absolute, or relative to
+ * the images folder), or `volume` written there as the gzipped NIfTI `file`.
+ */
+export type TestCase =
+  { name: string; kind: 'nifti' | 'dicom-folder'; path: string } | { name: string; file: string; volume: NiftiWriteInput };
+
+/** `<root>/images` with `cases` and the manifest that lists them (and nothing else); returns that folder. */
+export function writeTestProject(root: string, cases: readonly TestCase[]): string {
+  const images = path.join(root, 'images');
+  mkdirSync(images, { recursive: true });
+  const listed = cases.map((c) => {
+    if ('path' in c) return c;
+    writeFileSync(path.join(images, c.file), writeNifti(c.volume, { gzip: true }));
+    return { name: c.name, path: c.file, kind: 'nifti' as const };
+  });
+  writeFileSync(path.join(images, MANIFEST_NAME), JSON.stringify({ name: 'test', cases: listed }));
+  return images;
+}
+
+/**
+ * The backend the browser-mode server runs, on the project folder `<root>/images` (writeTestProject)
+ * with its data folder `<root>/data`; `options` adds to or replaces any of that.
+ */
+export function createTestBackend(root: string, options: Partial<BackendOptions> = {}): Promise<Backend> {
+  return createBackend({
+    mode: 'browser',
+    version: '0.0.0-test',
+    projectDir: path.join(root, 'images'),
+    rendererDir: root,
+    dataDir: path.join(root, 'data'),
+    ...options,
+  });
 }
 
 /** Calls a channel through `dispatch` and returns its value, throwing with the error message otherwise. */
@@ -60,20 +99,8 @@ export function useDemoDwiBackend(tmpPrefix: string, options: { withModels?: boo
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(tmpdir(), tmpPrefix));
-    const images = path.join(tmp, 'images');
-    mkdirSync(images);
-    writeFileSync(
-      path.join(images, 'quorum-demo.json'),
-      JSON.stringify({ name: 'test', cases: [{ name: 'DWI', path: path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz'), kind: 'nifti' }] }),
-    );
-    backend = await createBackend({
-      mode: 'browser',
-      version: '0.0.0-test',
-      projectDir: images,
-      rendererDir: tmp,
-      dataDir: path.join(tmp, 'data'),
-      ...(options.withModels ? { bundledModelsDir: path.join(repoRoot, 'models') } : {}),
-    });
+    writeTestProject(tmp, [{ name: 'DWI', path: path.join(repoRoot, 'demo', 'dwi', 'dwi.nii.gz'), kind: 'nifti' }]);
+    backend = await createTestBackend(tmp, options.withModels ? { bundledModelsDir: path.join(repoRoot, 'models') } : {});
   });
 
   afterAll(() => {

@@ -6,27 +6,27 @@
 import { useEffect, useState } from 'react';
 import { inspectInvitation } from '../state/adminActions';
 import { acceptInvitation } from '../state/raterActions';
+import { agreedSecret, NewSecretFields, NO_NEW_SECRET } from './NewSecretFields';
 
 export function InvitationAccept(props: { inviteToken: string; onDone(): void }) {
   const { inviteToken, onDone } = props;
   const [whom, setWhom] = useState<{ name: string; role: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [secret, setSecret] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const [typed, setTyped] = useState(NO_NEW_SECRET);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     void inspectInvitation(inviteToken).then((r) => (r.ok ? setWhom(r.value) : setProblem(r.message)));
   }, [inviteToken]);
 
-  const mismatch = confirm.length > 0 && confirm !== secret;
+  const secret = agreedSecret(typed);
   return (
     <form
       className="rater-panel"
       data-testid="invitation-accept"
       onSubmit={(e) => {
         e.preventDefault();
-        if (!secret || confirm !== secret) return;
+        if (secret === null) return;
         setBusy(true);
         void acceptInvitation(inviteToken, secret).then((why) => {
           setBusy(false);
@@ -48,27 +48,8 @@ export function InvitationAccept(props: { inviteToken: string; onDone(): void })
       )}
       {whom && (
         <>
-          <input
-            type="password"
-            data-testid="invitation-secret"
-            aria-label="New password or PIN"
-            placeholder="New password or PIN"
-            autoComplete="new-password"
-            autoFocus
-            value={secret}
-            onChange={(e) => setSecret(e.target.value)}
-          />
-          <input
-            type="password"
-            data-testid="invitation-secret-confirm"
-            aria-label="Repeat it"
-            placeholder="Repeat it"
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-          />
-          {mismatch && <p className="muted">The two entries differ.</p>}
-          <button type="submit" data-testid="invitation-submit" disabled={busy || !secret || confirm !== secret}>
+          <NewSecretFields testId="invitation-secret" value={typed} onChange={setTyped} />
+          <button type="submit" data-testid="invitation-submit" disabled={busy || secret === null}>
             Set and sign in
           </button>
         </>

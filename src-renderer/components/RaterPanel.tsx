@@ -8,6 +8,7 @@ import { useAnnotationState, type Identity } from '../state/annotationState';
 import { takeInviteFromUrl } from '../state/adminActions';
 import { chooseMode, createIdentity, signIn, signOut } from '../state/raterActions';
 import { InvitationAccept } from './InvitationAccept';
+import { agreedSecret, NewSecretFields, NO_NEW_SECRET } from './NewSecretFields';
 
 export function RaterPanel() {
   const identities = useAnnotationState((s) => s.identities);
@@ -72,10 +73,10 @@ export function RaterPanel() {
 function SecretForm(props: { identity: Identity; onDone: () => void }) {
   const { identity, onDone } = props;
   const first = !identity.hasSecret;
-  const [secret, setSecret] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const [current, setCurrent] = useState('');
+  const [typed, setTyped] = useState(NO_NEW_SECRET);
   const [busy, setBusy] = useState(false);
-  const mismatch = first && confirm.length > 0 && confirm !== secret;
+  const secret = first ? agreedSecret(typed) : current || null;
   return (
     <form
       className="rater-panel"
@@ -83,12 +84,13 @@ function SecretForm(props: { identity: Identity; onDone: () => void }) {
       data-first-sign-in={first}
       onSubmit={(e) => {
         e.preventDefault();
-        if (!secret || (first && confirm !== secret)) return;
+        if (secret === null) return;
         setBusy(true);
         void signIn(identity.name, secret, first).then((ok) => {
           setBusy(false);
           if (ok) onDone();
-          else setSecret('');
+          else if (first) setTyped((t) => ({ ...t, secret: '' }));
+          else setCurrent('');
         });
       }}
     >
@@ -98,29 +100,21 @@ function SecretForm(props: { identity: Identity; onDone: () => void }) {
           First sign-in: choose your password (8+ characters) or PIN (6+ digits).
         </p>
       )}
-      <input
-        type="password"
-        data-testid="sign-in-secret"
-        aria-label={first ? 'New password or PIN' : 'Password or PIN'}
-        placeholder={first ? 'New password or PIN' : 'Password or PIN'}
-        autoComplete={first ? 'new-password' : 'current-password'}
-        autoFocus
-        value={secret}
-        onChange={(e) => setSecret(e.target.value)}
-      />
-      {first && (
+      {first ? (
+        <NewSecretFields testId="sign-in-secret" value={typed} onChange={setTyped} />
+      ) : (
         <input
           type="password"
-          data-testid="sign-in-secret-confirm"
-          aria-label="Repeat it"
-          placeholder="Repeat it"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
+          data-testid="sign-in-secret"
+          aria-label="Password or PIN"
+          placeholder="Password or PIN"
+          autoComplete="current-password"
+          autoFocus
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
         />
       )}
-      {mismatch && <p className="muted">The two entries differ.</p>}
-      <button type="submit" data-testid="sign-in-submit" disabled={busy || !secret || (first && confirm !== secret)}>
+      <button type="submit" data-testid="sign-in-submit" disabled={busy || secret === null}>
         {first ? 'Set and sign in' : 'Sign in'}
       </button>
       <button type="button" data-testid="sign-in-cancel" onClick={onDone}>

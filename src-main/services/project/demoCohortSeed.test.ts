@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnnotationVersion, Rater } from '../../../src-shared/project/types';
-import { createBackend, type Backend } from '../../server/backend';
-import { repoRoot } from '../demoDwiBackend.testSupport';
+import type { Backend } from '../../server/backend';
+import { createTestBackend, repoRoot } from '../demoDwiBackend.testSupport';
 import { COHORT_FILE, parseCohortManifest, type CohortManifest } from './demoCohortManifest';
 import { seedDemoCohort } from './demoCohortSeed';
 import { signInWithTestSecret, testSecretOf } from './signIn.testSupport';
@@ -23,7 +23,7 @@ let tmp: string;
 let cohort: CohortManifest;
 
 async function start(): Promise<Backend> {
-  return createBackend({ mode: 'browser', version: '0.0.0-test', projectDir: demoDir, rendererDir: tmp, dataDir: path.join(tmp, 'data') });
+  return createTestBackend(tmp, { projectDir: demoDir });
 }
 
 async function call<T>(backend: Backend, channel: string, request: unknown): Promise<T> {

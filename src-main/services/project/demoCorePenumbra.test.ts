@@ -14,8 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti, type NiftiImage } from '../../../src-shared/nifti';
 import { LABEL_PRESETS } from '../../../src-shared/project/labelTable';
 import type { AnnotationVersion, Rater } from '../../../src-shared/project/types';
-import { createBackend } from '../../server/backend';
-import { repoRoot } from '../demoDwiBackend.testSupport';
+import { createTestBackend, repoRoot } from '../demoDwiBackend.testSupport';
 import { signInWithTestSecret, testSecretOf } from './signIn.testSupport';
 
 const CT = path.join(repoRoot, 'data-cache', 'ct', 'cranium.nii.gz');
@@ -134,13 +133,7 @@ describe('the core/penumbra demo project', () => {
   });
 
   it('is seeded as a core/penumbra project holding each synthetic rater’s mask', async () => {
-    const backend = await createBackend({
-      mode: 'browser',
-      version: '0.0.0-test',
-      projectDir: made[0],
-      rendererDir: tmp,
-      dataDir: path.join(tmp, 'data'),
-    });
+    const backend = await createTestBackend(tmp, { projectDir: made[0] });
     try {
       const call = async <T>(channel: string, request: unknown): Promise<T> => {
         const r = await backend.dispatch(`quorum:${channel}`, request);
