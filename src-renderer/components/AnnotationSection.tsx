@@ -20,7 +20,6 @@ import { RaterPanel } from './RaterPanel';
 import { SecretReset } from './SecretReset';
 import { ReviewPanel } from './ReviewPanel';
 import { RevisionBanner } from './worklist/ReviewActions';
-import { installTimeOnTask } from '../state/worklistTime';
 
 function useAnnotationSync(): void {
   const tool = useAnnotationState((s) => s.tool);
@@ -33,8 +32,6 @@ function useAnnotationSync(): void {
 
   useEffect(() => {
     void loadIdentities();
-    // Time on task and the open case's review notes (worklistTime.ts).
-    const offTime = installTimeOnTask();
     const offShown = onVolumeShown(() => handleVolumeShown());
     const offEdited = onOwnLabelmapEdited(() => markEdited());
     // Picking a navigation tool (C, W, P, Z) puts the brush away, also when it is the tool chosen
@@ -68,7 +65,6 @@ function useAnnotationSync(): void {
     };
     window.addEventListener('wheel', onWheel, { capture: true, passive: false });
     return () => {
-      offTime();
       offShown();
       offEdited();
       offPrimary();

@@ -17,7 +17,6 @@ import { shownCaseVolume } from '../viewer/viewerSession';
 import { appStore } from './appState';
 import { annotationStore, NOT_STARTED, tell, updateAnnotation } from './annotationState';
 import { loadReviewLayers } from './reviewActions';
-import { noteSubmitted } from './worklistTime';
 
 /** Autosave runs this long after the first unsaved edit. */
 const AUTOSAVE_MS = 10_000;
@@ -179,7 +178,7 @@ async function saveOwnNow(status: VersionStatus, reason: string): Promise<Annota
       error: false,
     },
   });
-  if (status === 'submitted') noteSubmitted();
+  if (status === 'submitted') appStore.emit('workSubmitted', null);
   return r.value;
 }
 
@@ -236,7 +235,7 @@ export async function submitAnnotation(): Promise<void> {
       own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), savedAt: r.value.createdAt },
       message: { text: 'Submitted', error: false },
     });
-    noteSubmitted();
+    appStore.emit('workSubmitted', null);
     return;
   }
   await saveOwn('submitted', 'submit');
@@ -261,7 +260,7 @@ export async function answerNoLesion(): Promise<void> {
     own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: false, savedAt: r.value.createdAt, voxels: 0 },
     message: { text: 'Answered: no lesion', error: false },
   });
-  noteSubmitted();
+  appStore.emit('workSubmitted', null);
 }
 
 export function chooseEditTool(tool: EditTool | null): void {

@@ -74,6 +74,10 @@ export interface AppEvents extends Record<string, unknown> {
   sliceStep: { delta: number };
   /** The user picked a left-button tool (also the one already chosen: it puts an edit tool away). */
   primaryToolChosen: { tool: PrimaryTool };
+  /** The rater asked for the next case of their worklist (J); the worklist controller opens it. */
+  nextCaseRequested: null;
+  /** The rater handed in their work on the open case (submit, "no lesion"); time on task ends its segment. */
+  workSubmitted: null;
 }
 
 const initialAppState: AppState = {
