@@ -1,5 +1,4 @@
 /** The window: sidebar (cases, recent, open), workspace tabs, toolbar, the three MPR viewports, status bar, overlays. */
-import { useEffect } from 'react';
 import { ErrorBanner } from './components/ErrorBanner';
 import { HelpOverlay } from './components/HelpOverlay';
 import { OpenDialog } from './components/OpenDialog';
@@ -14,19 +13,11 @@ import { StudyView } from './components/study/StudyView';
 import { WorklistView } from './components/worklist/WorklistView';
 import { WorkspaceTabs } from './components/workspace/WorkspaceTabs';
 import { useAppState } from './state/appState';
-import { keepTabPosition, restoreTab } from './state/tabRestore';
 
 export function App() {
   const helpVisible = useAppState((s) => s.helpVisible);
   const openDialogVisible = useAppState((s) => s.openDialogVisible);
   const workspace = useAppState((s) => s.workspace);
-
-  useEffect(() => {
-    // A reload keeps the sign-in and reopens the last case at its slices (tabRestore.ts).
-    const offPosition = keepTabPosition();
-    void restoreTab();
-    return () => offPosition();
-  }, []);
 
   return (
     <div className="app">

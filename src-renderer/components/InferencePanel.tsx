@@ -17,19 +17,9 @@ import { labelForClass } from '../../src-shared/inference/classLabels';
 import { seesAllRaters } from '../../src-shared/project/blinding';
 import { useAnnotationState } from '../state/annotationState';
 import { useAppState } from '../state/appState';
-import {
-  applyThreshold,
-  cancelRun,
-  handleInferenceVolumeShown,
-  refreshModels,
-  runModel,
-  selectModel,
-  setDisplay,
-  setShownClass,
-} from '../state/inferenceActions';
+import { applyThreshold, cancelRun, refreshModels, runModel, selectModel, setDisplay, setShownClass } from '../state/inferenceActions';
 import { saveResultAsRater } from '../state/inferenceSave';
 import { useInferenceState, type InferenceDisplay } from '../state/inferenceState';
-import { onVolumeShown } from '../viewer/viewerSession';
 import { ColourBar } from './ColourBar';
 
 const EP_LABEL: Record<ExecutionProvider, string> = { webgpu: 'WebGPU', wasm: 'WASM', 'cpu-native': 'native CPU (onnxruntime-node)' };
@@ -46,11 +36,6 @@ export function InferencePanel() {
   useEffect(() => {
     void refreshModels();
   }, [session]);
-  useEffect(
-    // Deferred: the annotation layers are rebound in the same notification and may drop ours.
-    () => onVolumeShown(() => void setTimeout(handleInferenceVolumeShown, 0)),
-    [],
-  );
 
   const busy = s.phase === 'loading' || s.phase === 'running' || s.phase === 'cancelling';
   const offered = openCase ? offeredChannels(openCase) : null;

@@ -67,7 +67,7 @@ export interface AppState {
 }
 
 /** Events other modules react to (the viewer host listens for resets, for instance). */
-export interface AppEvents extends Record<string, unknown> {
+export type AppEvents = {
   /** The user asked to reset cameras and window. */
   viewReset: null;
   /** Step the slice of the active viewport by `delta`. */
@@ -78,7 +78,9 @@ export interface AppEvents extends Record<string, unknown> {
   nextCaseRequested: null;
   /** The rater handed in their work on the open case (submit, "no lesion"); time on task ends its segment. */
   workSubmitted: null;
-}
+  /** The project's label table was (re)loaded or edited; the metrics and review layers follow it. */
+  labelTableChanged: null;
+};
 
 const initialAppState: AppState = {
   project: null,
