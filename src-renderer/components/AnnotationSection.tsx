@@ -4,12 +4,10 @@
  */
 import { useEffect } from 'react';
 import { appStore, useAppState } from '../state/appState';
-import { chooseEditTool, flushOwnAnnotation, handleVolumeShown, markEdited, changeBrushRadius } from '../state/annotationActions';
-import { annotationStore, tell, updateAnnotation, useAnnotationState } from '../state/annotationState';
+import { chooseEditTool, flushOwnAnnotation, markEdited, changeBrushRadius } from '../state/annotationActions';
+import { annotationStore, useAnnotationState } from '../state/annotationState';
 import { loadIdentities } from '../state/raterActions';
-import { applyEditTool, onContourRefused, onOwnLabelmapEdited } from '../viewer/annotationSession';
-import { onThresholdRange } from '../viewer/editToolClasses';
-import { onVolumeShown } from '../viewer/viewerSession';
+import { applyEditTool, onOwnLabelmapEdited } from '../viewer/annotationSession';
 import { AdminButton } from './AdminDialog';
 import { AnnotatePanel } from './AnnotatePanel';
 import { ArchiveButton } from './ArchiveDialog';
@@ -20,7 +18,6 @@ import { RaterPanel } from './RaterPanel';
 import { SecretReset } from './SecretReset';
 import { ReviewPanel } from './ReviewPanel';
 import { RevisionBanner } from './worklist/ReviewActions';
-import { installTimeOnTask } from '../state/worklistTime';
 
 function useAnnotationSync(): void {
   const tool = useAnnotationState((s) => s.tool);
@@ -33,17 +30,12 @@ function useAnnotationSync(): void {
 
   useEffect(() => {
     void loadIdentities();
-    // Time on task and the open case's review notes (worklistTime.ts).
-    const offTime = installTimeOnTask();
-    const offShown = onVolumeShown(() => handleVolumeShown());
     const offEdited = onOwnLabelmapEdited((slices) => markEdited(slices));
     // Picking a navigation tool (C, W, P, Z) puts the brush away, also when it is the tool chosen
     // before the brush: an effect on primaryTool missed that case, and the brush kept the button.
     const offPrimary = appStore.on('primaryToolChosen', () => {
       if (annotationStore.getState().tool !== null) chooseEditTool(null);
     });
-    onThresholdRange((range) => updateAnnotation({ thresholdRange: range }));
-    onContourRefused((why) => tell(why, true));
     // Autosave before the case changes (the old labelmap is still in memory until the new case shows).
     let openCase = appStore.getState().openCase;
     const offCase = appStore.subscribe(() => {
@@ -68,12 +60,8 @@ function useAnnotationSync(): void {
     };
     window.addEventListener('wheel', onWheel, { capture: true, passive: false });
     return () => {
-      offTime();
-      offShown();
       offEdited();
       offPrimary();
-      onThresholdRange(null);
-      onContourRefused(null);
       offCase();
       document.removeEventListener('visibilitychange', onHidden);
       window.removeEventListener('wheel', onWheel, { capture: true });

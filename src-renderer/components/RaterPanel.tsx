@@ -4,6 +4,7 @@
  * opened from an invitation link first asks for the invited person's new password.
  */
 import { useState } from 'react';
+import { useControllers } from '../controllers/ControllersContext';
 import { useAnnotationState, type Identity } from '../state/annotationState';
 import { takeInviteFromUrl } from '../state/adminActions';
 import { chooseMode, createIdentity, signIn, signOut } from '../state/raterActions';
@@ -13,6 +14,7 @@ export function RaterPanel() {
   const identities = useAnnotationState((s) => s.identities);
   const signedIn = useAnnotationState((s) => s.signedIn);
   const mode = useAnnotationState((s) => s.mode);
+  const { timeOnTask } = useControllers();
   // For tests: the own layer has (re)mounted, so an edit tool picked meanwhile is now bound.
   const layerMounts = useAnnotationState((s) => s.ownLayerMounts);
   const [chosen, setChosen] = useState<Identity | null>(null);
@@ -34,14 +36,14 @@ export function RaterPanel() {
             ))}
           </div>
         )}
-        <button type="button" data-testid="sign-out" onClick={() => void signOut()}>
+        <button type="button" data-testid="sign-out" onClick={() => void signOut(timeOnTask)}>
           Sign out
         </button>
         <button
           type="button"
           data-testid="sign-out-everywhere"
           title="Ends your sessions in every tab and on every computer"
-          onClick={() => void signOut('everywhere')}
+          onClick={() => void signOut(timeOnTask, 'everywhere')}
         >
           Sign out everywhere
         </button>

@@ -13,7 +13,6 @@ import {
 import { chooseLabelAt, labelKeysActive, toggleLabel } from '../state/labelActions';
 import { EDIT_TOOL_INFO } from '../state/editToolInfo';
 import { toggleDisagreementMap, toggleSideBySide } from '../state/reviewActions';
-import { goToNextCase } from '../state/worklistActions';
 import { stepShownSequence, stepVolume } from '../state/caseActions';
 import { toggleSequencePair } from '../state/sequencePairState';
 import { appStore } from '../state/appState';
@@ -127,7 +126,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     keys: ['j', 'J'],
     label: 'J',
     description: 'Worklist: open the next case that needs your work (reviewing: awaiting review)',
-    run: () => void goToNextCase(),
+    run: () => appStore.emit('nextCaseRequested', null),
   },
   { keys: ['?'], label: '?', description: 'Show or hide this help', run: () => toggleHelp() },
   {

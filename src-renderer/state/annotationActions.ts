@@ -27,7 +27,6 @@ import { appStore } from './appState';
 import { annotationStore, NOT_STARTED, tell, updateAnnotation } from './annotationState';
 import { loadReviewLayers } from './reviewActions';
 import { UnsavedSlices, type Pending } from './unsavedSlices';
-import { noteSubmitted } from './worklistTime';
 
 /** Autosave runs this long after the first unsaved edit. */
 const AUTOSAVE_MS = 10_000;
@@ -210,7 +209,7 @@ async function saveOwnNow(status: VersionStatus, reason: string): Promise<Annota
       error: false,
     },
   });
-  if (status === 'submitted') noteSubmitted();
+  if (status === 'submitted') appStore.emit('workSubmitted', null);
   return r.value;
 }
 
@@ -285,7 +284,7 @@ export async function submitAnnotation(): Promise<void> {
       own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), savedAt: r.value.createdAt },
       message: { text: 'Submitted', error: false },
     });
-    noteSubmitted();
+    appStore.emit('workSubmitted', null);
     return;
   }
   await saveOwn('submitted', 'submit');
@@ -310,7 +309,7 @@ export async function answerNoLesion(): Promise<void> {
     own: { ...own, versionId: r.value.versionId, status: raterCaseStatus(r.value), dirty: false, savedAt: r.value.createdAt, voxels: 0 },
     message: { text: 'Answered: no lesion', error: false },
   });
-  noteSubmitted();
+  appStore.emit('workSubmitted', null);
 }
 
 export function chooseEditTool(tool: EditTool | null): void {

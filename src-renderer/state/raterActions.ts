@@ -11,7 +11,7 @@ import { flushOwnAnnotation, syncAnnotationCase } from './annotationActions';
 import { refreshRecent } from './caseActions';
 import { loadLabels } from './labelActions';
 import { rememberSessionToken } from './tabSession';
-import { stopTimeOnTask } from './worklistTime';
+import type { TimeOnTask } from '../controllers/timeOnTask';
 
 let opened: Promise<boolean> | null = null;
 
@@ -105,10 +105,10 @@ async function startSession(token: string, session: Session, name: string): Prom
 /** This session only, or every session of the person (other tabs and computers, every server process). */
 type SignOutScope = 'this-session' | 'everywhere';
 
-export async function signOut(scope: SignOutScope = 'this-session'): Promise<void> {
+export async function signOut(timeOnTask: Pick<TimeOnTask, 'stop'>, scope: SignOutScope = 'this-session'): Promise<void> {
   await flushOwnAnnotation('switch');
   // While the token is still valid: the segment is reported under it.
-  await stopTimeOnTask('sign-out');
+  await timeOnTask.stop('sign-out');
   const token = annotationStore.getState().signedIn?.token;
   if (token) {
     const channel = scope === 'everywhere' ? 'quorum:rater.signOutEverywhere' : 'quorum:rater.signOut';

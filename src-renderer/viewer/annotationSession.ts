@@ -77,7 +77,6 @@ let inputSinceMount = false;
 /** The label value the tools paint now (the contour fill and interpolation write it too). */
 let paintLabel = 1;
 let contourListener: (() => void) | null = null;
-let contourRefusal: ((why: string) => void) | null = null;
 
 function viewerOrThrow() {
   const shown = shownCaseVolume();
@@ -195,11 +194,6 @@ export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, r
   if (hasLabelmapLayer(OWN_SEGMENTATION)) setPaintLabel(OWN_SEGMENTATION, label);
 }
 
-/** Where a contour that cannot be filled is explained to the user. */
-export function onContourRefused(listener: ((why: string) => void) | null): void {
-  contourRefusal = listener;
-}
-
 /**
  * Fills a completed freehand contour into the own labelmap on its axial slice (one undo step).
  * Contours drawn on the sagittal or coronal view are refused with a reason: the fill works on the
@@ -212,7 +206,8 @@ function fillContour(polyline: ReadonlyArray<readonly [number, number, number]>)
   const ks = ijk.map((p) => p[2]);
   const k = Math.round(ks[0]);
   if (Math.max(...ks) - Math.min(...ks) > 0.5) {
-    contourRefusal?.('Contours are filled on axial slices only: draw the contour on the axial view.');
+    const why = 'Contours are filled on axial slices only: draw the contour on the axial view.';
+    shownCaseVolume()?.events.emit('contour-refused', { why, cause: 'not-axial' });
     return;
   }
   if (k < 0 || k >= grid.dims[2]) return;

@@ -27,15 +27,15 @@ import { recordLabelmapEdit } from './labelmapEdits';
 export const THRESHOLD_TOLERANCE = { min: 0.01, max: 1, initial: 0.1 } as const;
 
 let tolerance: number = THRESHOLD_TOLERANCE.initial;
-let rangeListener: ((range: [number, number]) => void) | null = null;
+
+/**
+ * The DOM event a threshold stroke's range is announced with, on the viewport's element (as
+ * Cornerstone announces its own); the viewer turns it into the typed 'threshold-range' event.
+ */
+export const THRESHOLD_RANGE_EVENT = 'quorum:threshold-range';
 
 export function setThresholdTolerance(fraction: number): void {
   tolerance = Math.min(THRESHOLD_TOLERANCE.max, Math.max(THRESHOLD_TOLERANCE.min, fraction));
-}
-
-/** Told the range each time a threshold stroke starts (shown in the panel). */
-export function onThresholdRange(listener: ((range: [number, number]) => void) | null): void {
-  rangeListener = listener;
 }
 
 /** [v − f·W, v + f·W] for the image value v under `world` in `viewport`, or null off the image. */
@@ -65,7 +65,7 @@ export class QuorumThresholdBrush extends BrushTool {
       const range = viewport ? rangeAt(viewport, currentPoints.world) : null;
       if (!range) return false;
       this.configuration.threshold = { ...(this.configuration.threshold ?? {}), isDynamic: false, range };
-      rangeListener?.(range);
+      element.dispatchEvent(new CustomEvent(THRESHOLD_RANGE_EVENT, { detail: range }));
       return base(evt);
     };
   }
