@@ -1,5 +1,5 @@
 /** The evaluation controller with a fake metrics worker and a fake case: which reply reaches the panel. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CaseEvaluation } from '../../src-shared/evaluation/types';
 import type { MetricsWorkerReply, MetricsWorkerRequest } from '../../src-shared/evaluation/workerProtocol';
 import type { AnnotationState } from '../state/annotationState';
@@ -7,7 +7,7 @@ import { createStore } from '../state/createStore';
 import type { LoadedCaseSources } from '../state/evaluationSources';
 import { evaluationStore, type EvaluationState } from '../state/evaluationState';
 import type { WorkerLike } from '../workers/taskWorker';
-import { EvaluationController } from './evaluationController';
+import { EvaluationController, type EvaluationDeps } from './evaluationController';
 
 /** A worker that keeps what it was sent and answers only when the test says so. */
 function fakeWorker() {
@@ -26,7 +26,9 @@ function fakeWorker() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function setup() {
+function setup(
+  live: Pick<EvaluationDeps, 'ownLabelmap' | 'ownLabelmapSlices'> = { ownLabelmap: () => null, ownLabelmapSlices: () => null },
+) {
   const store = createStore<EvaluationState, Record<string, never>>({ ...evaluationStore.getState() });
   const annotation = {
     signedIn: { raterId: 'rev', name: 'Rev', role: 'reviewer', token: 't' },
@@ -41,8 +43,7 @@ function setup() {
     store,
     annotation: { getState: () => annotation },
     loadCaseSources: () => Promise.resolve(sources),
-    ownLabelmap: () => null,
-    ownLabelmapSlices: () => null,
+    ...live,
     refreshReviewLayers: () => {
       reviewRefreshes++;
       return Promise.resolve();
@@ -78,5 +79,36 @@ describe('EvaluationController', () => {
     await controller.refresh();
     controller.changeSettings({ convention: store.getState().settings.convention === 'use' ? 'isles22' : 'use' });
     expect(posted.map((p) => p.type)).toEqual(['evaluate']);
+  });
+
+  it('sends the live labelmap whole once, then only the slices each edit changed, and whole again after an edit that named none', async () => {
+    const labelmap = new Uint8Array(8);
+    const asked: number[][] = [];
+    const { controller, posted } = setup({
+      ownLabelmap: () => labelmap.slice(),
+      ownLabelmapSlices: (indices) => {
+        asked.push(indices);
+        return { indices, bytes: new Uint8Array(indices.length * 2) };
+      },
+    });
+    await controller.refresh();
+    vi.useFakeTimers();
+    try {
+      const sent = () => posted.slice(1).map((p) => p.type);
+      controller.noteOwnEdit([2]);
+      await vi.runAllTimersAsync();
+      expect(sent()).toEqual(['updateRater']);
+      // Edits within one debounce are gathered: the worker gets their slices, in order, once.
+      controller.noteOwnEdit([3]);
+      controller.noteOwnEdit([1, 3]);
+      await vi.runAllTimersAsync();
+      expect(sent()).toEqual(['updateRater', 'patchRater']);
+      expect(asked).toEqual([[1, 3]]);
+      controller.noteOwnEdit('unknown');
+      await vi.runAllTimersAsync();
+      expect(sent()).toEqual(['updateRater', 'patchRater', 'updateRater']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
