@@ -5,10 +5,12 @@
  */
 import { useEffect, useState } from 'react';
 import { inspectInvitation } from '../state/adminActions';
+import { useControllers } from '../controllers/ControllersContext';
 import { acceptInvitation } from '../state/raterActions';
 
 export function InvitationAccept(props: { inviteToken: string; onDone(): void }) {
   const { inviteToken, onDone } = props;
+  const { annotation } = useControllers();
   const [whom, setWhom] = useState<{ name: string; role: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [secret, setSecret] = useState('');
@@ -28,7 +30,7 @@ export function InvitationAccept(props: { inviteToken: string; onDone(): void })
         e.preventDefault();
         if (!secret || confirm !== secret) return;
         setBusy(true);
-        void acceptInvitation(inviteToken, secret).then((why) => {
+        void acceptInvitation(annotation, inviteToken, secret).then((why) => {
           setBusy(false);
           if (why === null) onDone();
           else setProblem(why);

@@ -14,11 +14,11 @@ import { labelsEvaluated } from '../../src-shared/project/labelTable';
 import type { EvaluationOptions, RaterSource } from '../../src-shared/evaluation/types';
 import { transferablesOf, type MetricsWorkerRequest, type MetricsWorkerTasks } from '../../src-shared/evaluation/workerProtocol';
 import type { SlicePatch } from '../../src-shared/project/labelmapSlices';
+import type { EditedSlices } from './viewerEvents';
 import type { AnnotationState } from '../state/annotationState';
 import type { Store } from '../state/createStore';
 import type { LoadedCaseSources } from '../state/evaluationSources';
 import type { EvaluationSettings, EvaluationState } from '../state/evaluationState';
-import type { EditedSlices } from '../viewer/annotationSession';
 import { createTaskWorker, type WorkerLike } from '../workers/taskWorker';
 
 /** Edits arrive per brush dab; wait this long after the last before recomputing (the target is ~1 s end to end). */

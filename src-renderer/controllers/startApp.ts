@@ -7,7 +7,6 @@
 import { fetchVolumeBytes, getApi, onMenuCommand } from '../api';
 import { handleShortcut } from '../keyboard/shortcuts';
 import { annotationStore, tell, updateAnnotation } from '../state/annotationState';
-import { handleVolumeShown } from '../state/annotationActions';
 import { createInferenceController, type InferenceController } from '../state/inferenceController';
 import { keepTabPosition, restoreTab } from '../state/tabRestore';
 import type { Store } from '../state/createStore';
@@ -15,11 +14,24 @@ import { appStore } from '../state/appState';
 import { loadProject, openCasePath, refreshRecent } from '../state/caseActions';
 import { loadCaseSources } from '../state/evaluationSources';
 import { evaluationStore } from '../state/evaluationState';
-import { refreshReviewLayers } from '../state/reviewActions';
+import { loadReviewLayers, refreshReviewLayers } from '../state/reviewActions';
+import { loadIdentities } from '../state/raterActions';
 import { createMetricsWorkerPool, defaultPoolSize } from '../workers/metricsPool';
 import type { CaseEvaluation } from '../../src-shared/evaluation/types';
 import { setHelpVisible, showWorkspace } from '../state/uiActions';
-import { onOwnLabelmapEdited, ownLabelmap, ownLabelmapSlices } from '../viewer/annotationSession';
+import {
+  applyEditTool,
+  clearAnnotationLayers,
+  interpolateOwnLabelmap,
+  ownLabelmap,
+  ownLabelmapSlices,
+  rebindLayers,
+  showOwnLabelmap,
+} from '../viewer/annotationSession';
+import { redoEdit, undoEdit } from '../viewer/annotationTools';
+import { setThresholdTolerance } from '../viewer/editToolClasses';
+import { shownCaseVolume } from '../viewer/viewerSession';
+import { AnnotationController } from './annotationController';
 import { EvaluationController } from './evaluationController';
 import { StudyController } from './studyController';
 import { createViewerEvents, type ViewerEventBus } from './viewerEvents';
@@ -32,6 +44,7 @@ export interface Controllers {
   readonly viewerEvents: ViewerEventBus;
   readonly worklist: WorklistController;
   readonly timeOnTask: TimeOnTask;
+  readonly annotation: AnnotationController;
   readonly inference: InferenceController;
   readonly study: StudyController;
   readonly evaluation: EvaluationController;
@@ -42,6 +55,24 @@ export interface Controllers {
 export function createControllers(api = getApi()): Controllers {
   const worklist = new WorklistController({ api, annotation: annotationStore, app: appStore, openCasePath, showWorkspace, tell });
   const timeOnTask = new TimeOnTask({ api, annotation: annotationStore, worklist });
+  const annotation = new AnnotationController({
+    api,
+    store: annotationStore,
+    app: appStore,
+    viewer: {
+      shownCase: () => shownCaseVolume()?.caseDescriptor ?? null,
+      showOwn: showOwnLabelmap,
+      clearLayers: clearAnnotationLayers,
+      rebindLayers,
+      ownLabelmap,
+      ownLabelmapSlices,
+      interpolate: interpolateOwnLabelmap,
+      undo: () => void undoEdit(),
+      redo: () => void redoEdit(),
+      setThresholdTolerance,
+    },
+    loadReviewLayers,
+  });
   const inference = createInferenceController();
   const study = new StudyController({ api, fetchVolumeBytes });
   const evaluation = new EvaluationController({
@@ -69,7 +100,7 @@ export function createControllers(api = getApi()): Controllers {
     inference,
     spawnWorker: () => new Worker(new URL('../workers/calibration.worker.ts', import.meta.url), { type: 'module' }),
   });
-  return { viewerEvents: createViewerEvents(), worklist, timeOnTask, inference, study, evaluation, dashboard, calibration };
+  return { viewerEvents: createViewerEvents(), worklist, timeOnTask, annotation, inference, study, evaluation, dashboard, calibration };
 }
 
 /** Wires the controllers to the app's events and the window (once per page). */
@@ -77,7 +108,7 @@ export function startApp(c: Controllers): void {
   c.timeOnTask.install();
   // The viewer's events, each to the state it changes: the annotation layers attach to a volume on
   // screen first, then the model overlay (deferred: the layers are rebound in the same event and may drop it).
-  c.viewerEvents.on('volume-shown', () => handleVolumeShown());
+  c.viewerEvents.on('volume-shown', () => c.annotation.volumeShown());
   c.viewerEvents.on('volume-shown', () => void setTimeout(() => c.inference.handleVolumeShown(), 0));
   c.viewerEvents.on('threshold-range', ({ range }) => updateAnnotation({ thresholdRange: range }));
   c.viewerEvents.on('contour-refused', ({ why }) => tell(why, true));
@@ -85,10 +116,14 @@ export function startApp(c: Controllers): void {
   appStore.on('nextCaseRequested', () => void c.worklist.goToNextCase());
   appStore.on('workSubmitted', () => c.timeOnTask.noteSubmitted());
   appStore.on('labelTableChanged', () => c.evaluation.labelTableChanged());
+  appStore.on('annotationsImported', () => void c.annotation.syncCase());
   // The metrics panel reloads when the case, the session, the rater's saved version or the review
   // layers change, and recomputes on the rater's own edits.
   whenChanged([annotationStore], evaluationKey, () => void c.evaluation.refresh());
-  onOwnLabelmapEdited((slices) => c.evaluation.noteOwnEdit(slices));
+  c.viewerEvents.on('labelmap-modified', (change) => {
+    if (change.cause !== 'load') c.evaluation.noteOwnEdit(change.slices);
+  });
+  wireAnnotation(c);
   // The worklist is loaded when it is shown, and again for another rater while it is shown.
   whenChanged([appStore, annotationStore], worklistKey, (key) => {
     if (key !== '') void c.worklist.refresh();
@@ -97,9 +132,9 @@ export function startApp(c: Controllers): void {
   void refreshRecent();
   // A reload keeps the sign-in and reopens the last case at its slices (tabRestore.ts).
   keepTabPosition();
-  void restoreTab(c.viewerEvents);
+  void restoreTab(c.viewerEvents, c.annotation);
   window.addEventListener('keydown', (e) => {
-    if (handleShortcut(e, { inference: c.inference })) e.preventDefault();
+    if (handleShortcut(e, c)) e.preventDefault();
   });
   // Electron's application menu sends its commands here; browser mode has no menu.
   onMenuCommand((command) => {
@@ -107,6 +142,51 @@ export function startApp(c: Controllers): void {
     else if (command.type === 'open-project') void loadProject(command.path);
     else setHelpVisible(true);
   });
+}
+
+/** The own annotation follows its edits, and is saved before the case changes or the window goes. */
+function wireAnnotation({ annotation, viewerEvents }: Controllers): void {
+  void loadIdentities();
+  viewerEvents.on('labelmap-modified', (change) => annotation.labelmapModified(change));
+  // The viewer's tools follow the state: a brush picked while the layer was still loading is bound once it mounts.
+  whenChanged([annotationStore, appStore], editToolKey, () => {
+    const s = annotationStore.getState();
+    applyEditTool(s.tool, appStore.getState().primaryTool, s.radiusMm, s.label);
+  });
+  // Picking a navigation tool (C, W, P, Z) puts the brush away, also when it is the tool chosen
+  // before the brush (a change of primaryTool alone would miss that case).
+  appStore.on('primaryToolChosen', () => {
+    if (annotationStore.getState().tool !== null) annotation.chooseEditTool(null);
+  });
+  // Autosave before the case changes (the old labelmap is still in memory until the new case shows)…
+  let openCase = appStore.getState().openCase;
+  appStore.subscribe(() => {
+    const next = appStore.getState().openCase;
+    if (next === openCase) return;
+    openCase = next;
+    void annotation.flush('switch');
+  });
+  // …and when the window is hidden or closed.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void annotation.flush('switch');
+  });
+  // Ctrl+wheel over the viewports resizes the brush instead of scrolling slices.
+  window.addEventListener(
+    'wheel',
+    (e) => {
+      if (!e.ctrlKey || annotationStore.getState().tool === null) return;
+      if (!(e.target instanceof Element) || !e.target.closest('[data-testid="viewer-grid"]')) return;
+      e.preventDefault();
+      e.stopPropagation();
+      annotation.changeBrushRadius(e.deltaY < 0 ? 0.5 : -0.5);
+    },
+    { capture: true, passive: false },
+  );
+}
+
+function editToolKey(): string {
+  const s = annotationStore.getState();
+  return [s.tool, s.radiusMm, s.label, s.own.versionId, s.ownLayerMounts, appStore.getState().primaryTool].join('|');
 }
 
 /** The worklist view is shown, for this session (empty: not shown). */

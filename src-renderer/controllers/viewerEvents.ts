@@ -7,6 +7,17 @@
  */
 import { createTypedEvents, type TypedEvents } from './typedEvents';
 
+/** The axial slices (k) a change of a labelmap wrote, or 'unknown' where its event named none. */
+export type EditedSlices = readonly number[] | 'unknown';
+
+/**
+ * Why the rater's own labelmap changed: a stroke of one of Cornerstone's tools (brush, eraser,
+ * threshold brush), one of Quorum's edits (flood fill, contour fill, interpolation), an undo or
+ * redo, or a load (a version put on screen, the layer mounted on a viewport or carried to another
+ * volume) — the only cause that is not an edit.
+ */
+export type LabelmapChangeCause = 'brush' | 'tool' | 'undo' | 'redo' | 'load';
+
 export type ViewerEvents = {
   /** A volume of the open case reached the MPR views: another case (fresh cameras), or another volume of the same case (a b-value or sequence switch, cameras kept). */
   'volume-shown': {
@@ -21,6 +32,8 @@ export type ViewerEvents = {
   'threshold-range': { readonly range: readonly [number, number]; readonly cause: 'stroke-started' };
   /** A freehand contour was not filled into the labelmap, and why (for the user). */
   'contour-refused': { readonly why: string; readonly cause: 'not-axial' };
+  /** The rater's own (editable) labelmap changed on `slices` (viewer/ownLabelmapChanges.ts names the cause). */
+  'labelmap-modified': { readonly slices: EditedSlices; readonly cause: LabelmapChangeCause };
 };
 
 export type ViewerEventBus = TypedEvents<ViewerEvents>;

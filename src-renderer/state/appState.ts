@@ -80,6 +80,8 @@ export type AppEvents = {
   workSubmitted: null;
   /** The project's label table was (re)loaded or edited; the metrics and review layers follow it. */
   labelTableChanged: null;
+  /** Annotations were imported into the project: the open case's layers may have a new version. */
+  annotationsImported: null;
 };
 
 const initialAppState: AppState = {

@@ -38,9 +38,9 @@ export function keepTabPosition(): () => void {
 }
 
 /** Resumes the tab's session, then reopens its last case at the kept slices. */
-export async function restoreTab(viewerEvents: ViewerEventBus): Promise<void> {
+export async function restoreTab(viewerEvents: ViewerEventBus, annotation: Parameters<typeof resumeSession>[0]): Promise<void> {
   const token = rememberedSessionToken();
-  if (token) await resumeSession(token);
+  if (token) await resumeSession(annotation, token);
   // Opening a case needs a session (issue 18): a tab whose session ended starts at the sign-in.
   if (!annotationStore.getState().signedIn) return;
   const last = rememberedLastCase();

@@ -22,6 +22,7 @@ import {
 } from '@cornerstonejs/tools';
 import { hasLabelmapLayer, readLabelmap } from './labelmapLayers';
 import { recordLabelmapEdit } from './labelmapEdits';
+import { editing } from './ownLabelmapChanges';
 
 /** The tolerance f of the threshold brush, as a fraction of the window width. */
 export const THRESHOLD_TOLERANCE = { min: 0.01, max: 1, initial: 0.1 } as const;
@@ -80,7 +81,8 @@ export class QuorumPaintFill extends PaintFillTool {
       const viewport = getEnabledElement(evt.detail.element)?.viewport;
       const segmentationId = viewport ? segmentation.activeSegmentation.getActiveSegmentation(viewport.id)?.segmentationId : undefined;
       const before = segmentationId && hasLabelmapLayer(segmentationId) ? readLabelmap(segmentationId) : null;
-      const used = base(evt);
+      // Its fill announces its slices like a brush stroke does; it is one of Quorum's edits.
+      const used = editing('tool', () => base(evt));
       if (segmentationId && before) recordLabelmapEdit(segmentationId, before);
       return used;
     };

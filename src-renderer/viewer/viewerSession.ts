@@ -4,8 +4,8 @@
  * Cornerstone. State it needs from the app (window choice, primary tool) is passed in, and what
  * happens on screen is announced on the viewer's event map (controllers/viewerEvents.ts), given at mount.
  */
-import { Enums, getRenderingEngine } from '@cornerstonejs/core';
-import { synchronizers, SynchronizerManager } from '@cornerstonejs/tools';
+import { Enums, eventTarget, getRenderingEngine } from '@cornerstonejs/core';
+import { Enums as ToolEnums, synchronizers, SynchronizerManager } from '@cornerstonejs/tools';
 import type { CaseDescriptor, VolumeInfo } from '../../src-shared/api/contract';
 import type { ViewerEventBus } from '../controllers/viewerEvents';
 import type { Vec3 } from '../../src-shared/volume/types';
@@ -17,6 +17,7 @@ import { isDwiVolume } from '../../src-shared/inference/sequenceSources';
 import { createCaseVolume, createComputedVolume, removeCaseVolumes, type StreamVolumeBytes, type LoadedVolume } from './createCaseVolume';
 import { THRESHOLD_RANGE_EVENT } from './editToolClasses';
 import { initCornerstone } from './initCornerstone';
+import { ownLabelmapChange } from './ownLabelmapChanges';
 import {
   canvasToWorld,
   createMprViewer,
@@ -109,8 +110,15 @@ export async function mountViewer(elements: Record<MprView, HTMLDivElement>, eve
     [THRESHOLD_RANGE_EVENT, onRange],
   ];
   for (const view of MPR_VIEWS) for (const [type, listener] of listeners) elements[view].addEventListener(type, listener);
+  // Segmentation changes are announced on Cornerstone's global target, for every layer: the own one's, with its cause.
+  const onLabelmap = (e: Event) => {
+    const change = ownLabelmapChange((e as CustomEvent<{ segmentationId?: string; modifiedSlicesToUse?: number[] }>).detail);
+    if (change) events.emit('labelmap-modified', change);
+  };
+  eventTarget.addEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, onLabelmap);
   const detach = () => {
     for (const view of MPR_VIEWS) for (const [type, listener] of listeners) elements[view].removeEventListener(type, listener);
+    eventTarget.removeEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, onLabelmap);
   };
   session = {
     viewer,
