@@ -9,9 +9,10 @@ import { createPortal } from 'react-dom';
 import { useAnnotationState } from '../state/annotationState';
 import { addPane, choosePaneLayer, toggleSideBySide } from '../state/reviewActions';
 import { DISAGREEMENT_SEGMENTATION, HEAT_SEGMENTATION, raterSegmentationId, SOFT_CONTOUR_SEGMENTATION } from '../viewer/annotationSession';
-import { closeSideBySide, openSideBySide } from '../viewer/sideBySide';
+import { useControllers } from '../controllers/ControllersContext';
 
 export function SideBySide() {
+  const { sideBySide } = useControllers();
   const state = useAnnotationState((s) => s.sideBySide);
   const layers = useAnnotationState((s) => s.layers);
   const elements = useRef<Array<HTMLDivElement | null>>([]);
@@ -21,10 +22,10 @@ export function SideBySide() {
     if (!state.open) return;
     const els = elements.current.slice(0, state.panes.length).filter((e): e is HTMLDivElement => e !== null);
     if (els.length !== state.panes.length) return;
-    void openSideBySide(els, state.panes);
-    return () => closeSideBySide();
+    void sideBySide.open(els, state.panes);
+    return () => sideBySide.close();
     // Re-open when the layers are rebuilt (another case, a reload) or a pane's layer changes.
-  }, [state.open, panesKey, layers, state.panes]);
+  }, [sideBySide, state.open, panesKey, layers, state.panes]);
 
   if (!state.open) return null;
   const options = [

@@ -30,7 +30,9 @@ import {
 } from '../viewer/annotationSession';
 import { redoEdit, undoEdit } from '../viewer/annotationTools';
 import { setThresholdTolerance } from '../viewer/editToolClasses';
-import { shownCaseVolume } from '../viewer/viewerSession';
+import { SequencePairPanes } from '../viewer/sequencePair';
+import { SideBySidePanes } from '../viewer/sideBySide';
+import { autoWindowOf, loadShownCaseVolume, shownCaseVolume } from '../viewer/viewerSession';
 import { AnnotationController } from './annotationController';
 import { EvaluationController } from './evaluationController';
 import { StudyController } from './studyController';
@@ -46,6 +48,9 @@ export interface Controllers {
   readonly timeOnTask: TimeOnTask;
   readonly annotation: AnnotationController;
   readonly inference: InferenceController;
+  /** The viewer's extra panes: review's side-by-side layers, and two sequences side by side. */
+  readonly sideBySide: SideBySidePanes;
+  readonly sequencePair: SequencePairPanes;
   readonly study: StudyController;
   readonly evaluation: EvaluationController;
   readonly dashboard: DashboardController;
@@ -100,7 +105,21 @@ export function createControllers(api = getApi()): Controllers {
     inference,
     spawnWorker: () => new Worker(new URL('../workers/calibration.worker.ts', import.meta.url), { type: 'module' }),
   });
-  return { viewerEvents: createViewerEvents(), worklist, timeOnTask, annotation, inference, study, evaluation, dashboard, calibration };
+  const sideBySide = new SideBySidePanes(shownCaseVolume);
+  const sequencePair = new SequencePairPanes({ shown: shownCaseVolume, loadVolume: loadShownCaseVolume, autoWindowOf });
+  return {
+    viewerEvents: createViewerEvents(),
+    worklist,
+    timeOnTask,
+    annotation,
+    inference,
+    sideBySide,
+    sequencePair,
+    study,
+    evaluation,
+    dashboard,
+    calibration,
+  };
 }
 
 /** Wires the controllers to the app's events and the window (once per page). */

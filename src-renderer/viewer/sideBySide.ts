@@ -6,6 +6,7 @@
  *
  * The panes live in the MPR viewer's rendering engine (one WebGL context) and in a tool group of
  * their own: scroll, zoom, pan and window, no crosshairs (they link the three MPR planes only).
+ * One SideBySidePanes is made at start-up (controllers/startApp.ts) and holds the panes open.
  */
 import { setVolumesForViewports, type Types } from '@cornerstonejs/core';
 import {
@@ -21,73 +22,79 @@ import {
 import { greyProperties } from './greyDisplay';
 import { clearViewportLayers, hasLabelmapLayer, showLayerInViewport } from './labelmapLayers';
 import { enablePane, getVolumeViewport } from './mprViewer';
-import { shownCaseVolume } from './viewerSession';
+import type { shownCaseVolume } from './viewerSession';
 
 const CAMERA_SYNC = 'quorum-side-camera';
 const VOI_SYNC = 'quorum-side-voi';
 const TOOL_GROUP = 'quorum-side-tools';
 
-let open: string[] = [];
-
 const paneViewportId = (n: number): string => `quorum-side-${n}`;
 
-/**
- * Opens one pane per element, pane n showing layer `layerIds[n]` (null: the image alone).
- * Replaces panes already open. Returns false when no case is on screen.
- */
-export async function openSideBySide(elements: readonly HTMLDivElement[], layerIds: ReadonlyArray<string | null>): Promise<boolean> {
-  closeSideBySide();
-  const shown = shownCaseVolume();
-  if (!shown) return false;
-  const engine = shown.viewer.renderingEngine;
-  const axial = getVolumeViewport(shown.viewer, 'axial');
-  const camera = axial.getCamera();
-  const ids = elements.map((_, n) => paneViewportId(n));
-  elements.forEach((element, n) => enablePane(engine, ids[n], element, camera));
-  open = ids;
-  await setVolumesForViewports(engine, [{ volumeId: shown.volumeId }], ids, false);
-  const voiRange = axial.getProperties()?.voiRange;
-  for (const id of ids) {
-    const vp = engine.getViewport(id) as Types.IVolumeViewport;
-    vp.setCamera({ ...camera });
-    vp.setProperties(greyProperties(shown.info, voiRange));
-  }
-  ids.forEach((id, n) => {
-    const layer = layerIds[n];
-    if (layer && hasLabelmapLayer(layer)) showLayerInViewport(id, layer);
-  });
+export class SideBySidePanes {
+  /** The viewport ids of the panes open now. */
+  private paneIds: string[] = [];
 
-  const group = ToolGroupManager.createToolGroup(TOOL_GROUP);
-  if (group) {
-    for (const id of ids) group.addViewport(id, engine.id);
-    for (const tool of [StackScrollTool, ZoomTool, PanTool, WindowLevelTool]) group.addTool(tool.toolName);
-    group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
-    group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-    group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-    group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-  }
-  const cameraSync = synchronizers.createCameraPositionSynchronizer(CAMERA_SYNC);
-  const voiSync = synchronizers.createVOISynchronizer(VOI_SYNC, { syncInvertState: false, syncColormap: false });
-  for (const viewportId of [shown.viewer.viewportIds.axial, ...ids]) {
-    cameraSync.add({ renderingEngineId: engine.id, viewportId });
-    voiSync.add({ renderingEngineId: engine.id, viewportId });
-  }
-  engine.render();
-  return true;
-}
+  /** `shown`: the case volume on screen (viewerSession.ts). */
+  constructor(private readonly shown: typeof shownCaseVolume) {}
 
-export function closeSideBySide(): void {
-  SynchronizerManager.destroySynchronizer(CAMERA_SYNC);
-  SynchronizerManager.destroySynchronizer(VOI_SYNC);
-  ToolGroupManager.destroyToolGroup(TOOL_GROUP);
-  const shown = shownCaseVolume();
-  for (const id of open) {
-    clearViewportLayers(id);
-    try {
-      shown?.viewer.renderingEngine.disableElement(id);
-    } catch {
-      // The engine went with the viewer.
+  /**
+   * Opens one pane per element, pane n showing layer `layerIds[n]` (null: the image alone).
+   * Replaces panes already open. Returns false when no case is on screen.
+   */
+  async open(elements: readonly HTMLDivElement[], layerIds: ReadonlyArray<string | null>): Promise<boolean> {
+    this.close();
+    const shown = this.shown();
+    if (!shown) return false;
+    const engine = shown.viewer.renderingEngine;
+    const axial = getVolumeViewport(shown.viewer, 'axial');
+    const camera = axial.getCamera();
+    const ids = elements.map((_, n) => paneViewportId(n));
+    elements.forEach((element, n) => enablePane(engine, ids[n], element, camera));
+    this.paneIds = ids;
+    await setVolumesForViewports(engine, [{ volumeId: shown.volumeId }], ids, false);
+    const voiRange = axial.getProperties()?.voiRange;
+    for (const id of ids) {
+      const vp = engine.getViewport(id) as Types.IVolumeViewport;
+      vp.setCamera({ ...camera });
+      vp.setProperties(greyProperties(shown.info, voiRange));
     }
+    ids.forEach((id, n) => {
+      const layer = layerIds[n];
+      if (layer && hasLabelmapLayer(layer)) showLayerInViewport(id, layer);
+    });
+
+    const group = ToolGroupManager.createToolGroup(TOOL_GROUP);
+    if (group) {
+      for (const id of ids) group.addViewport(id, engine.id);
+      for (const tool of [StackScrollTool, ZoomTool, PanTool, WindowLevelTool]) group.addTool(tool.toolName);
+      group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
+      group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+      group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+    }
+    const cameraSync = synchronizers.createCameraPositionSynchronizer(CAMERA_SYNC);
+    const voiSync = synchronizers.createVOISynchronizer(VOI_SYNC, { syncInvertState: false, syncColormap: false });
+    for (const viewportId of [shown.viewer.viewportIds.axial, ...ids]) {
+      cameraSync.add({ renderingEngineId: engine.id, viewportId });
+      voiSync.add({ renderingEngineId: engine.id, viewportId });
+    }
+    engine.render();
+    return true;
   }
-  open = [];
+
+  close(): void {
+    SynchronizerManager.destroySynchronizer(CAMERA_SYNC);
+    SynchronizerManager.destroySynchronizer(VOI_SYNC);
+    ToolGroupManager.destroyToolGroup(TOOL_GROUP);
+    const shown = this.shown();
+    for (const id of this.paneIds) {
+      clearViewportLayers(id);
+      try {
+        shown?.viewer.renderingEngine.disableElement(id);
+      } catch {
+        // The engine went with the viewer.
+      }
+    }
+    this.paneIds = [];
+  }
 }
