@@ -1,6 +1,4 @@
 /** The window: sidebar (cases, recent, open), workspace tabs, toolbar, the three MPR viewports, status bar, overlays. */
-import { useEffect } from 'react';
-import { getApi, onMenuCommand } from './api';
 import { ErrorBanner } from './components/ErrorBanner';
 import { HelpOverlay } from './components/HelpOverlay';
 import { OpenDialog } from './components/OpenDialog';
@@ -14,42 +12,12 @@ import { MetricsPanel } from './components/evaluation/MetricsPanel';
 import { StudyView } from './components/study/StudyView';
 import { WorklistView } from './components/worklist/WorklistView';
 import { WorkspaceTabs } from './components/workspace/WorkspaceTabs';
-import { handleShortcut } from './keyboard/shortcuts';
 import { useAppState } from './state/appState';
-import { useInference } from './state/inferenceContext';
-import { loadProject, openCasePath, refreshRecent } from './state/caseActions';
-import { keepTabPosition, restoreTab } from './state/tabRestore';
-import { setHelpVisible } from './state/uiActions';
 
 export function App() {
   const helpVisible = useAppState((s) => s.helpVisible);
   const openDialogVisible = useAppState((s) => s.openDialogVisible);
   const workspace = useAppState((s) => s.workspace);
-  const inference = useInference();
-
-  useEffect(() => {
-    void getApi();
-    void loadProject();
-    void refreshRecent();
-    // A reload keeps the sign-in and reopens the last case at its slices (tabRestore.ts).
-    const offPosition = keepTabPosition();
-    void restoreTab();
-    const onKey = (e: KeyboardEvent) => {
-      if (handleShortcut(e, { inference })) e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    // Electron's application menu sends its commands here; browser mode has no menu.
-    const unsubscribe = onMenuCommand((command) => {
-      if (command.type === 'open-path') void openCasePath(command.path);
-      else if (command.type === 'open-project') void loadProject(command.path);
-      else setHelpVisible(true);
-    });
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      unsubscribe();
-      offPosition();
-    };
-  }, [inference]);
 
   return (
     <div className="app">

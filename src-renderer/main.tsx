@@ -2,16 +2,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { InferenceContext } from './state/inferenceContext';
-import { createInferenceController } from './state/inferenceController';
+import { ControllersContext } from './controllers/ControllersContext';
+import { createControllers, startApp } from './controllers/startApp';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-const inference = createInferenceController();
+// The controllers are made and wired once, before the first render; components only read them.
+const controllers = createControllers();
+startApp(controllers);
 createRoot(root).render(
   <StrictMode>
-    <InferenceContext.Provider value={inference}>
+    <ControllersContext.Provider value={controllers}>
       <App />
-    </InferenceContext.Provider>
+    </ControllersContext.Provider>
   </StrictMode>,
 );

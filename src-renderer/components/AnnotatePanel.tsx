@@ -1,18 +1,6 @@
 /** Annotate mode: status of the own labelmap, the editing tools, radius, threshold tolerance, label, undo/redo, interpolation, save, submit, no lesion. */
 import type { RaterCaseStatus } from '../../src-shared/project/types';
-import {
-  answerNoLesion,
-  changeBrushRadius,
-  changeThresholdTolerance,
-  interpolateAnnotation,
-  chooseEditTool,
-  keepMyEdits,
-  loadNewerVersion,
-  redoAnnotation,
-  saveDraft,
-  submitAnnotation,
-  undoAnnotation,
-} from '../state/annotationActions';
+import { useControllers } from '../controllers/ControllersContext';
 import { useAnnotationState } from '../state/annotationState';
 import { EDIT_TOOL_INFO } from '../state/editToolInfo';
 import { chooseLabel } from '../state/labelActions';
@@ -25,6 +13,7 @@ const STATUS_TEXT: Record<RaterCaseStatus, string> = {
 };
 
 export function AnnotatePanel() {
+  const { annotation } = useControllers();
   const own = useAnnotationState((s) => s.own);
   const tool = useAnnotationState((s) => s.tool);
   const radiusMm = useAnnotationState((s) => s.radiusMm);
@@ -48,10 +37,10 @@ export function AnnotatePanel() {
       {own.conflict !== null && (
         <div className="save-conflict" role="alert" data-testid="save-conflict">
           <p>This case was saved from another window or session since you started. Your edits are still here, not saved.</p>
-          <button type="button" data-testid="conflict-keep-mine" onClick={() => void keepMyEdits()}>
+          <button type="button" data-testid="conflict-keep-mine" onClick={() => void annotation.keepMyEdits()}>
             Keep my edits (the other version stays in the history)
           </button>
-          <button type="button" data-testid="conflict-load-newer" onClick={() => void loadNewerVersion()}>
+          <button type="button" data-testid="conflict-load-newer" onClick={() => void annotation.loadNewerVersion()}>
             Discard my edits and load the newer version
           </button>
         </div>
@@ -64,25 +53,25 @@ export function AnnotatePanel() {
             data-testid={`tool-${t.tool}`}
             className={tool === t.tool ? 'on' : ''}
             title={`${t.description} (${t.keyLabel})`}
-            onClick={() => chooseEditTool(t.tool)}
+            onClick={() => annotation.chooseEditTool(t.tool)}
           >
             {t.name}
           </button>
         ))}
       </div>
       <div className="group" role="group" aria-label="Brush radius">
-        <button type="button" title="Smaller brush ([ or Ctrl+wheel)" onClick={() => changeBrushRadius(-0.5)}>
+        <button type="button" title="Smaller brush ([ or Ctrl+wheel)" onClick={() => annotation.changeBrushRadius(-0.5)}>
           −
         </button>
         <span data-testid="brush-size" data-radius-mm={radiusMm}>
           radius {radiusMm} mm
         </span>
-        <button type="button" title="Larger brush (] or Ctrl+wheel)" onClick={() => changeBrushRadius(0.5)}>
+        <button type="button" title="Larger brush (] or Ctrl+wheel)" onClick={() => annotation.changeBrushRadius(0.5)}>
           +
         </button>
       </div>
       <div className="group" role="group" aria-label="Threshold tolerance">
-        <button type="button" title="Narrower threshold range" onClick={() => changeThresholdTolerance(-0.05)}>
+        <button type="button" title="Narrower threshold range" onClick={() => annotation.changeThresholdTolerance(-0.05)}>
           −
         </button>
         <span
@@ -94,7 +83,7 @@ export function AnnotatePanel() {
         >
           ± {Math.round(tolerance * 100)}% of window{range ? ` · ${range[0].toFixed(1)}…${range[1].toFixed(1)}` : ''}
         </span>
-        <button type="button" title="Wider threshold range" onClick={() => changeThresholdTolerance(0.05)}>
+        <button type="button" title="Wider threshold range" onClick={() => annotation.changeThresholdTolerance(0.05)}>
           +
         </button>
       </div>
@@ -116,17 +105,17 @@ export function AnnotatePanel() {
         ))}
       </div>
       <div className="group" role="group" aria-label="History">
-        <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" onClick={() => undoAnnotation()}>
+        <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" onClick={() => annotation.undo()}>
           Undo
         </button>
-        <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" onClick={() => redoAnnotation()}>
+        <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" onClick={() => annotation.redo()}>
           Redo
         </button>
         <button
           type="button"
           data-testid="interpolate"
           title="Fill the empty axial slices between annotated ones by shape-based interpolation (I); one undo step"
-          onClick={() => interpolateAnnotation()}
+          onClick={() => annotation.interpolate()}
         >
           Interpolate
         </button>
@@ -136,18 +125,18 @@ export function AnnotatePanel() {
           type="button"
           data-testid="save-draft"
           title="Save a draft (Ctrl+S); drafts are also saved 10 s after an edit"
-          onClick={() => void saveDraft()}
+          onClick={() => void annotation.saveDraft()}
         >
           Save draft
         </button>
-        <button type="button" data-testid="submit-annotation" onClick={() => void submitAnnotation()}>
+        <button type="button" data-testid="submit-annotation" onClick={() => void annotation.submit()}>
           Submit
         </button>
         <button
           type="button"
           data-testid="no-lesion"
           title="Submit the explicit answer that this case has no lesion"
-          onClick={() => void answerNoLesion()}
+          onClick={() => void annotation.answerNoLesion()}
         >
           No lesion
         </button>

@@ -1,15 +1,8 @@
 /**
- * The sidebar's annotation section: sign-in, then the annotate or review panel. It also keeps the
- * viewer's annotation layers and tools in step with the state (useAnnotationSync).
+ * The sidebar's annotation section: sign-in, then the annotate or review panel. The viewer's
+ * annotation layers and tools follow the state through the wiring made at start-up (startApp.ts).
  */
-import { useEffect } from 'react';
-import { appStore, useAppState } from '../state/appState';
-import { chooseEditTool, flushOwnAnnotation, handleVolumeShown, markEdited, changeBrushRadius } from '../state/annotationActions';
-import { annotationStore, tell, updateAnnotation, useAnnotationState } from '../state/annotationState';
-import { loadIdentities } from '../state/raterActions';
-import { applyEditTool, onContourRefused, onOwnLabelmapEdited } from '../viewer/annotationSession';
-import { onThresholdRange } from '../viewer/editToolClasses';
-import { onVolumeShown } from '../viewer/viewerSession';
+import { useAnnotationState } from '../state/annotationState';
 import { AdminButton } from './AdminDialog';
 import { AnnotatePanel } from './AnnotatePanel';
 import { ArchiveButton } from './ArchiveDialog';
@@ -20,73 +13,8 @@ import { RaterPanel } from './RaterPanel';
 import { SecretReset } from './SecretReset';
 import { ReviewPanel } from './ReviewPanel';
 import { RevisionBanner } from './worklist/ReviewActions';
-import { installTimeOnTask } from '../state/worklistTime';
-
-function useAnnotationSync(): void {
-  const tool = useAnnotationState((s) => s.tool);
-  const radiusMm = useAnnotationState((s) => s.radiusMm);
-  const label = useAnnotationState((s) => s.label);
-  const own = useAnnotationState((s) => s.own.versionId);
-  // A brush picked while the layer was still loading is bound once it mounts.
-  const ownLayerMounts = useAnnotationState((s) => s.ownLayerMounts);
-  const primaryTool = useAppState((s) => s.primaryTool);
-
-  useEffect(() => {
-    void loadIdentities();
-    // Time on task and the open case's review notes (worklistTime.ts).
-    const offTime = installTimeOnTask();
-    const offShown = onVolumeShown(() => handleVolumeShown());
-    const offEdited = onOwnLabelmapEdited((slices) => markEdited(slices));
-    // Picking a navigation tool (C, W, P, Z) puts the brush away, also when it is the tool chosen
-    // before the brush: an effect on primaryTool missed that case, and the brush kept the button.
-    const offPrimary = appStore.on('primaryToolChosen', () => {
-      if (annotationStore.getState().tool !== null) chooseEditTool(null);
-    });
-    onThresholdRange((range) => updateAnnotation({ thresholdRange: range }));
-    onContourRefused((why) => tell(why, true));
-    // Autosave before the case changes (the old labelmap is still in memory until the new case shows).
-    let openCase = appStore.getState().openCase;
-    const offCase = appStore.subscribe(() => {
-      const next = appStore.getState().openCase;
-      if (next !== openCase) {
-        openCase = next;
-        void flushOwnAnnotation('switch');
-      }
-    });
-    // …and when the window is hidden or closed.
-    const onHidden = () => {
-      if (document.visibilityState === 'hidden') void flushOwnAnnotation('switch');
-    };
-    document.addEventListener('visibilitychange', onHidden);
-    // Ctrl+wheel over the viewports resizes the brush instead of scrolling slices.
-    const onWheel = (e: WheelEvent) => {
-      if (!e.ctrlKey || annotationStore.getState().tool === null) return;
-      if (!(e.target instanceof Element) || !e.target.closest('[data-testid="viewer-grid"]')) return;
-      e.preventDefault();
-      e.stopPropagation();
-      changeBrushRadius(e.deltaY < 0 ? 0.5 : -0.5);
-    };
-    window.addEventListener('wheel', onWheel, { capture: true, passive: false });
-    return () => {
-      offTime();
-      offShown();
-      offEdited();
-      offPrimary();
-      onThresholdRange(null);
-      onContourRefused(null);
-      offCase();
-      document.removeEventListener('visibilitychange', onHidden);
-      window.removeEventListener('wheel', onWheel, { capture: true });
-    };
-  }, []);
-
-  useEffect(() => {
-    applyEditTool(tool, appStore.getState().primaryTool, radiusMm, label);
-  }, [tool, radiusMm, label, own, ownLayerMounts, primaryTool]);
-}
 
 export function AnnotationSection() {
-  useAnnotationSync();
   const signedIn = useAnnotationState((s) => s.signedIn);
   const mode = useAnnotationState((s) => s.mode);
   const currentCase = useAnnotationState((s) => s.currentCase);

@@ -18,18 +18,17 @@ import { seesAllRaters } from '../../src-shared/project/blinding';
 import { useAnnotationState } from '../state/annotationState';
 import { useAppState } from '../state/appState';
 import { THRESHOLD_MAX, THRESHOLD_MIN } from '../../src-shared/inference/thresholdIndex';
-import { useInference } from '../state/inferenceContext';
 import { saveResultAsRater } from '../state/inferenceSave';
 import { useInferenceState, type InferenceDisplay } from '../state/inferenceState';
-import { onVolumeShown } from '../viewer/viewerSession';
 import { ColourBar } from './ColourBar';
+import { useControllers } from '../controllers/ControllersContext';
 
 const EP_LABEL: Record<ExecutionProvider, string> = { webgpu: 'WebGPU', wasm: 'WASM', 'cpu-native': 'native CPU (onnxruntime-node)' };
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
 export function InferencePanel() {
   const s = useInferenceState((x) => x);
-  const inference = useInference();
+  const { inference } = useControllers();
   const openCase = useAppState((x) => x.openCase);
   // Reviewers and admins may store a result as the model's rater; annotators never see model results.
   const canSave = useAnnotationState((a) => a.signedIn !== null && seesAllRaters(a.signedIn.role) && a.currentCase !== null);
@@ -39,11 +38,6 @@ export function InferencePanel() {
   useEffect(() => {
     void inference.refreshModels();
   }, [inference, session]);
-  useEffect(
-    // Deferred: the annotation layers are rebound in the same notification and may drop ours.
-    () => onVolumeShown(() => void setTimeout(() => inference.handleVolumeShown(), 0)),
-    [inference],
-  );
 
   const busy = s.phase === 'loading' || s.phase === 'running' || s.phase === 'cancelling';
   const offered = openCase ? offeredChannels(openCase) : null;

@@ -5,11 +5,13 @@
  */
 import { useEffect, useState } from 'react';
 import { inspectInvitation } from '../state/adminActions';
+import { useControllers } from '../controllers/ControllersContext';
 import { acceptInvitation } from '../state/raterActions';
 import { agreedSecret, NewSecretFields, NO_NEW_SECRET } from './NewSecretFields';
 
 export function InvitationAccept(props: { inviteToken: string; onDone(): void }) {
   const { inviteToken, onDone } = props;
+  const { annotation } = useControllers();
   const [whom, setWhom] = useState<{ name: string; role: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [typed, setTyped] = useState(NO_NEW_SECRET);
@@ -28,7 +30,7 @@ export function InvitationAccept(props: { inviteToken: string; onDone(): void })
         e.preventDefault();
         if (secret === null) return;
         setBusy(true);
-        void acceptInvitation(inviteToken, secret).then((why) => {
+        void acceptInvitation(annotation, inviteToken, secret).then((why) => {
           setBusy(false);
           if (why === null) onDone();
           else setProblem(why);

@@ -4,6 +4,7 @@
  * opened from an invitation link first asks for the invited person's new password.
  */
 import { useState } from 'react';
+import { useControllers } from '../controllers/ControllersContext';
 import { useAnnotationState, type Identity } from '../state/annotationState';
 import { takeInviteFromUrl } from '../state/adminActions';
 import { chooseMode, createIdentity, signIn, signOut } from '../state/raterActions';
@@ -14,6 +15,7 @@ export function RaterPanel() {
   const identities = useAnnotationState((s) => s.identities);
   const signedIn = useAnnotationState((s) => s.signedIn);
   const mode = useAnnotationState((s) => s.mode);
+  const controllers = useControllers();
   // For tests: the own layer has (re)mounted, so an edit tool picked meanwhile is now bound.
   const layerMounts = useAnnotationState((s) => s.ownLayerMounts);
   const [chosen, setChosen] = useState<Identity | null>(null);
@@ -29,20 +31,26 @@ export function RaterPanel() {
         {signedIn.role !== 'annotator' && (
           <div className="group" role="group" aria-label="Mode">
             {(['review', 'annotate'] as const).map((m) => (
-              <button key={m} type="button" data-testid={`mode-${m}`} className={mode === m ? 'on' : ''} onClick={() => void chooseMode(m)}>
+              <button
+                key={m}
+                type="button"
+                data-testid={`mode-${m}`}
+                className={mode === m ? 'on' : ''}
+                onClick={() => void chooseMode(controllers.annotation, m)}
+              >
                 {m === 'review' ? 'Review' : 'Annotate'}
               </button>
             ))}
           </div>
         )}
-        <button type="button" data-testid="sign-out" onClick={() => void signOut()}>
+        <button type="button" data-testid="sign-out" onClick={() => void signOut(controllers)}>
           Sign out
         </button>
         <button
           type="button"
           data-testid="sign-out-everywhere"
           title="Ends your sessions in every tab and on every computer"
-          onClick={() => void signOut('everywhere')}
+          onClick={() => void signOut(controllers, 'everywhere')}
         >
           Sign out everywhere
         </button>
@@ -72,6 +80,7 @@ export function RaterPanel() {
 /** The chosen person's password or PIN; on their first sign-in, the one they choose, typed twice. */
 function SecretForm(props: { identity: Identity; onDone: () => void }) {
   const { identity, onDone } = props;
+  const { annotation } = useControllers();
   const first = !identity.hasSecret;
   const [current, setCurrent] = useState('');
   const [typed, setTyped] = useState(NO_NEW_SECRET);
@@ -86,7 +95,7 @@ function SecretForm(props: { identity: Identity; onDone: () => void }) {
         e.preventDefault();
         if (secret === null) return;
         setBusy(true);
-        void signIn(identity.name, secret, first).then((ok) => {
+        void signIn(annotation, identity.name, secret, first).then((ok) => {
           setBusy(false);
           if (ok) onDone();
           else if (first) setTyped((t) => ({ ...t, secret: '' }));
@@ -126,6 +135,7 @@ function SecretForm(props: { identity: Identity; onDone: () => void }) {
 
 /** Self-registration: a name and the secret that protects it from the start. */
 function NewIdentityForm() {
+  const { annotation } = useControllers();
   const [name, setName] = useState('');
   const [secret, setSecret] = useState('');
   return (
@@ -133,7 +143,7 @@ function NewIdentityForm() {
       onSubmit={(e) => {
         e.preventDefault();
         if (name.trim() && secret)
-          void createIdentity(name, secret).then((ok) => {
+          void createIdentity(annotation, name, secret).then((ok) => {
             if (ok) setName('');
             setSecret('');
           });

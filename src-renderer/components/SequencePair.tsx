@@ -9,11 +9,13 @@ import { createPortal } from 'react-dom';
 import { streamVolumeBytes } from '../api';
 import { useAppState } from '../state/appState';
 import { choosePairVolume, closeSequencePairPanes, setPairPoint, useSequencePair } from '../state/sequencePairState';
-import { closeSequencePair, openSequencePair, pairCanvasToWorld, pairCrosshair, PAIR_CAMERA_EVENT } from '../viewer/sequencePair';
+import { PAIR_CAMERA_EVENT } from '../viewer/sequencePair';
+import { useControllers } from '../controllers/ControllersContext';
 
 const PANES = [0, 1] as const;
 
 export function SequencePair() {
+  const { sequencePair } = useControllers();
   const { panes, point } = useSequencePair();
   const openCase = useAppState((s) => s.openCase);
   const elements = useRef<Array<HTMLDivElement | null>>([]);
@@ -29,18 +31,18 @@ export function SequencePair() {
     const els = elements.current.filter((e): e is HTMLDivElement => e !== null);
     if (els.length !== 2) return;
     let live = true;
-    void openSequencePair(els, panes, streamVolumeBytes).then((ok) => {
+    void sequencePair.open(els, panes, streamVolumeBytes).then((ok) => {
       if (live && ok) setReady(Date.now());
     });
     for (const el of els) el.addEventListener(PAIR_CAMERA_EVENT, redraw);
     return () => {
       live = false;
       for (const el of els) el.removeEventListener(PAIR_CAMERA_EVENT, redraw);
-      closeSequencePair();
+      sequencePair.close();
       setReady(0);
     };
     // Re-opened when the chosen volumes change (key).
-  }, [key]);
+  }, [sequencePair, key]);
 
   if (!panes || !openCase) return null;
   return createPortal(
@@ -54,7 +56,7 @@ export function SequencePair() {
       </div>
       <div className="side-by-side-panes">
         {PANES.map((n) => {
-          const cross = ready && point ? pairCrosshair(n, point) : null;
+          const cross = ready && point ? sequencePair.crosshair(n, point) : null;
           return (
             <div key={n} className="side-pane" data-testid={`pair-pane-${n}`}>
               <select value={panes[n]} data-testid={`pair-volume-${n}`} onChange={(e) => choosePairVolume(n, Number(e.target.value))}>
@@ -75,7 +77,7 @@ export function SequencePair() {
                   onPointerDown={(e) => {
                     if (e.button !== 0) return;
                     const box = e.currentTarget.getBoundingClientRect();
-                    const world = pairCanvasToWorld(n, [e.clientX - box.left, e.clientY - box.top]);
+                    const world = sequencePair.canvasToWorld(n, [e.clientX - box.left, e.clientY - box.top]);
                     if (world) setPairPoint(world);
                   }}
                 />

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import { getApi } from '../api';
 import { annotationStore } from '../state/annotationState';
-import { useInference } from '../state/inferenceContext';
+import { useControllers } from '../controllers/ControllersContext';
 import { changeSettings, MAX_WASM_THREADS, resolveWasmThreads, setSettingsVisible, useSettings } from '../state/settings';
 import { useEscapeKey } from './useEscapeKey';
 
@@ -38,7 +38,7 @@ function modelStatus(m: ModelEntry): string {
 
 function SettingsDialog() {
   const settings = useSettings((s) => s);
-  const inference = useInference();
+  const { inference } = useControllers();
   const [listing, setListing] = useState<Listing | string | null>(null);
   const close = () => setSettingsVisible(false);
 

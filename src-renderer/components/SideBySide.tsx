@@ -8,17 +8,16 @@
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useAnnotationState } from '../state/annotationState';
-import { useInference } from '../state/inferenceContext';
 import { useInferenceState } from '../state/inferenceState';
 import { addPane, choosePaneLayer, toggleSideBySide } from '../state/reviewActions';
 import { DISAGREEMENT_SEGMENTATION, HEAT_SEGMENTATION, raterSegmentationId, SOFT_CONTOUR_SEGMENTATION } from '../viewer/annotationSession';
 import { INFERENCE_MASK_LAYER } from '../viewer/inferenceOverlay';
-import { closeSideBySide, openSideBySide } from '../viewer/sideBySide';
+import { useControllers } from '../controllers/ControllersContext';
 
 export function SideBySide() {
+  const { sideBySide } = useControllers();
   const state = useAnnotationState((s) => s.sideBySide);
   const layers = useAnnotationState((s) => s.layers);
-  const { modelMask } = useInference();
   // A result is cleared when another case reaches the screen: one held is the open case's.
   const hasModelResult = useInferenceState((s) => s.resultCaseId !== null);
   const elements = useRef<Array<HTMLDivElement | null>>([]);
@@ -28,10 +27,10 @@ export function SideBySide() {
     if (!state.open) return;
     const els = elements.current.slice(0, state.panes.length).filter((e): e is HTMLDivElement => e !== null);
     if (els.length !== state.panes.length) return;
-    void openSideBySide(els, state.panes, modelMask);
-    return () => closeSideBySide();
+    void sideBySide.open(els, state.panes);
+    return () => sideBySide.close();
     // Re-open when the layers are rebuilt (another case, a reload) or a pane's layer changes.
-  }, [state.open, panesKey, layers, state.panes, modelMask]);
+  }, [sideBySide, state.open, panesKey, layers, state.panes]);
 
   if (!state.open) return null;
   const options = [

@@ -2,13 +2,15 @@
 import { useEffect, useState } from 'react';
 import { useAppState } from '../state/appState';
 import { useCursorReadout } from '../state/cursorState';
-import { currentWindow, onViewChange } from '../viewer/viewerSession';
+import { useControllers } from '../controllers/ControllersContext';
+import { currentWindow } from '../viewer/viewerSession';
 
 export function StatusBar() {
   const readout = useCursorReadout();
   const loading = useAppState((s) => s.loading);
   const openCase = useAppState((s) => s.openCase);
   const [windowText, setWindowText] = useState('');
+  const { viewerEvents } = useControllers();
 
   useEffect(() => {
     const update = () => {
@@ -16,8 +18,8 @@ export function StatusBar() {
       setWindowText(w ? `W ${formatNumber(w.width)} L ${formatNumber(w.level)}` : '');
     };
     update();
-    return onViewChange(update);
-  }, [openCase]);
+    return viewerEvents.on('view-changed', update);
+  }, [viewerEvents, openCase]);
 
   return (
     <footer className="status-bar" data-testid="status-bar">

@@ -11,7 +11,6 @@ import { chooseWindow, finishLoading, showError, startLoading } from '../state/u
 import {
   applyWindowChoice,
   mountViewer,
-  onViewChange,
   resetView,
   resizeViewer,
   setPrimaryToolOf,
@@ -21,6 +20,7 @@ import {
   windowMatchesChoice,
 } from '../viewer/viewerSession';
 import { ViewportPane } from './ViewportPane';
+import { useControllers } from '../controllers/ControllersContext';
 
 const VIEWS: readonly ViewName[] = ['axial', 'sagittal', 'coronal'];
 
@@ -33,12 +33,13 @@ export function ViewerGrid() {
   const activeVolumeIndex = useAppState((s) => s.activeVolumeIndex);
   const windowChoice = useAppState((s) => s.windowChoice);
   const primaryTool = useAppState((s) => s.primaryTool);
+  const { viewerEvents } = useControllers();
 
   useEffect(() => {
     let cancelled = false;
     const { axial, sagittal, coronal } = elements.current;
     if (!axial || !sagittal || !coronal) return;
-    mountViewer({ axial, sagittal, coronal })
+    mountViewer({ axial, sagittal, coronal }, viewerEvents)
       .then(() => {
         if (!cancelled) setMounted(true);
       })
@@ -105,7 +106,7 @@ export function ViewerGrid() {
     });
     const offStep = appStore.on('sliceStep', ({ delta }) => stepSliceIn(appStore.getState().activeView, delta));
     // A window dragged by hand no longer matches the preset button; say so.
-    const offView = onViewChange(() => {
+    const offView = viewerEvents.on('view-changed', () => {
       const { windowChoice: choice } = appStore.getState();
       if (choice !== 'custom' && !windowMatchesChoice(choice)) chooseWindow('custom');
     });

@@ -7,7 +7,8 @@ import type { ViewName } from '../state/appState';
 import { setCursorReadout } from '../state/cursorState';
 import { setActiveView } from '../state/uiActions';
 import type { EdgeLabels } from '../viewer/cameraOrientation';
-import { onViewChange, paneInfo, probe, type PaneInfo } from '../viewer/viewerSession';
+import { useControllers } from '../controllers/ControllersContext';
+import { paneInfo, probe, type PaneInfo } from '../viewer/viewerSession';
 
 const TITLES: Record<ViewName, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
 /** The orientation letters, in the DOM order the panes have always had. */
@@ -23,6 +24,7 @@ export function ViewportPane(props: {
   const [info, setInfo] = useState<PaneInfo>({ slice: null, labels: null, normal: null });
   /** Where the pointer rests over this pane (canvas CSS pixels), or null when it is elsewhere. */
   const hover = useRef<[number, number] | null>(null);
+  const { viewerEvents } = useControllers();
 
   useEffect(() => {
     if (!mounted) return;
@@ -33,8 +35,8 @@ export function ViewportPane(props: {
       if (hover.current) setCursorReadout(probe(view, hover.current));
     };
     update();
-    return onViewChange(update);
-  }, [mounted, view, shownKey]);
+    return viewerEvents.on('view-changed', update);
+  }, [viewerEvents, mounted, view, shownKey]);
 
   const onMove = (e: MouseEvent<HTMLDivElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();

@@ -5,8 +5,18 @@ import { annotationStore, initialAnnotationState } from '../state/annotationStat
 import { appStore } from '../state/appState';
 import { handleShortcut, SHORTCUTS, type ShortcutContext } from './shortcuts';
 
-/** No model runs in these tests: the G key's controller is a stub. */
-const CONTEXT: ShortcutContext = { inference: { runModel: () => Promise.resolve() } };
+/** No model runs and no labelmap is shown in these tests: the controllers the keys act through are stubs. */
+const CONTEXT: ShortcutContext = {
+  inference: { runModel: () => Promise.resolve() },
+  annotation: {
+    chooseEditTool: () => {},
+    interpolate: () => {},
+    changeBrushRadius: () => {},
+    undo: () => {},
+    redo: () => {},
+    saveDraft: () => Promise.resolve(),
+  },
+};
 
 function key(k: string, target: Partial<HTMLElement> = { tagName: 'BODY' }, mods: Partial<KeyboardEvent> = {}): KeyboardEvent {
   return { key: k, target, ctrlKey: false, metaKey: false, altKey: false, ...mods } as unknown as KeyboardEvent;

@@ -2,18 +2,9 @@
  * The keyboard shortcuts: one table, used both to handle keys and to list them in the help
  * overlay, so the two cannot drift apart.
  */
-import {
-  changeBrushRadius,
-  chooseEditTool,
-  interpolateAnnotation,
-  redoAnnotation,
-  saveDraft,
-  undoAnnotation,
-} from '../state/annotationActions';
 import { chooseLabelAt, labelKeysActive, toggleLabel } from '../state/labelActions';
 import { EDIT_TOOL_INFO } from '../state/editToolInfo';
 import { toggleDisagreementMap, toggleSideBySide } from '../state/reviewActions';
-import { goToNextCase } from '../state/worklistActions';
 import { stepShownSequence, stepVolume } from '../state/caseActions';
 import { toggleSequencePair } from '../state/sequencePairState';
 import { appStore } from '../state/appState';
@@ -27,12 +18,14 @@ import {
   setOpenDialogVisible,
   toggleHelp,
 } from '../state/uiActions';
+import type { AnnotationController } from '../controllers/annotationController';
 import type { InferenceController } from '../state/inferenceController';
 import { CT_PRESETS } from '../viewer/windowPresets';
 
 /** The controllers a shortcut may act through (created at start-up, main.tsx). */
 export interface ShortcutContext {
   readonly inference: Pick<InferenceController, 'runModel'>;
+  readonly annotation: Pick<AnnotationController, 'chooseEditTool' | 'interpolate' | 'changeBrushRadius' | 'undo' | 'redo' | 'saveDraft'>;
 }
 
 export interface Shortcut {
@@ -91,24 +84,40 @@ export const SHORTCUTS: readonly Shortcut[] = [
     keys: t.keys,
     label: t.keyLabel,
     description: `Annotate: ${t.description} on the left button`,
-    run: () => chooseEditTool(t.tool),
+    run: (_event: KeyboardEvent, { annotation }: ShortcutContext) => annotation.chooseEditTool(t.tool),
   })),
   {
     keys: ['i', 'I'],
     label: 'I',
     description: 'Annotate: interpolate the empty slices between annotated ones',
-    run: () => interpolateAnnotation(),
+    run: (_event, { annotation }) => annotation.interpolate(),
   },
-  { keys: ['['], label: '[', description: 'Annotate: smaller brush (also Ctrl+wheel)', run: () => changeBrushRadius(-0.5) },
-  { keys: [']'], label: ']', description: 'Annotate: larger brush (also Ctrl+wheel)', run: () => changeBrushRadius(0.5) },
+  {
+    keys: ['['],
+    label: '[',
+    description: 'Annotate: smaller brush (also Ctrl+wheel)',
+    run: (_event, { annotation }) => annotation.changeBrushRadius(-0.5),
+  },
+  {
+    keys: [']'],
+    label: ']',
+    description: 'Annotate: larger brush (also Ctrl+wheel)',
+    run: (_event, { annotation }) => annotation.changeBrushRadius(0.5),
+  },
   {
     keys: ['l', 'L'],
     label: 'L',
     description: 'Annotate: switch between the uncertain label and the first label',
     run: () => toggleLabel(),
   },
-  { keys: ['z'], label: 'Ctrl+Z', description: 'Annotate: undo', run: () => undoAnnotation(), ctrl: true },
-  { keys: ['Z', 'y', 'Y'], label: 'Ctrl+Shift+Z / Ctrl+Y', description: 'Annotate: redo', run: () => redoAnnotation(), ctrl: true },
+  { keys: ['z'], label: 'Ctrl+Z', description: 'Annotate: undo', run: (_event, { annotation }) => annotation.undo(), ctrl: true },
+  {
+    keys: ['Z', 'y', 'Y'],
+    label: 'Ctrl+Shift+Z / Ctrl+Y',
+    description: 'Annotate: redo',
+    run: (_event, { annotation }) => annotation.redo(),
+    ctrl: true,
+  },
   { keys: ['m', 'M'], label: 'M', description: 'Review: show or hide the disagreement map', run: () => toggleDisagreementMap() },
   {
     keys: ['v', 'V'],
@@ -116,7 +125,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: 'Review: side by side (synchronised viewports, one layer each)',
     run: () => toggleSideBySide(),
   },
-  { keys: ['s', 'S'], label: 'Ctrl+S', description: 'Annotate: save a draft', run: () => void saveDraft(), ctrl: true },
+  {
+    keys: ['s', 'S'],
+    label: 'Ctrl+S',
+    description: 'Annotate: save a draft',
+    run: (_event, { annotation }) => void annotation.saveDraft(),
+    ctrl: true,
+  },
   {
     keys: ['g', 'G'],
     label: 'G',
@@ -127,7 +142,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     keys: ['j', 'J'],
     label: 'J',
     description: 'Worklist: open the next case that needs your work (reviewing: awaiting review)',
-    run: () => void goToNextCase(),
+    run: () => appStore.emit('nextCaseRequested', null),
   },
   { keys: ['?'], label: '?', description: 'Show or hide this help', run: () => toggleHelp() },
   {

@@ -1,8 +1,9 @@
 /**
  * Annotation state: who is signed in to the project, the mode (annotate or review), the open
  * case's project record, the rater's own labelmap status, the editing tool, and in review mode the
- * raters' layers and the heat map. Changed only through the verb-named functions in raterActions.ts,
- * annotationActions.ts and reviewActions.ts; the viewer (viewer/annotationSession.ts) follows it.
+ * raters' layers and the heat map. Changed only through the verb-named functions in raterActions.ts
+ * and reviewActions.ts and the annotation controller (controllers/annotationController.ts); the
+ * viewer (viewer/annotationSession.ts) follows it.
  */
 import { useSyncExternalStore } from 'react';
 import type { CaseRecord, RaterCaseStatus, Role, VersionStatus } from '../../src-shared/project/types';

@@ -67,14 +67,22 @@ export interface AppState {
 }
 
 /** Events other modules react to (the viewer host listens for resets, for instance). */
-export interface AppEvents extends Record<string, unknown> {
+export type AppEvents = {
   /** The user asked to reset cameras and window. */
   viewReset: null;
   /** Step the slice of the active viewport by `delta`. */
   sliceStep: { delta: number };
   /** The user picked a left-button tool (also the one already chosen: it puts an edit tool away). */
   primaryToolChosen: { tool: PrimaryTool };
-}
+  /** The rater asked for the next case of their worklist (J); the worklist controller opens it. */
+  nextCaseRequested: null;
+  /** The rater handed in their work on the open case (submit, "no lesion"); time on task ends its segment. */
+  workSubmitted: null;
+  /** The project's label table was (re)loaded or edited; the metrics and review layers follow it. */
+  labelTableChanged: null;
+  /** Annotations were imported into the project: the open case's layers may have a new version. */
+  annotationsImported: null;
+};
 
 const initialAppState: AppState = {
   project: null,

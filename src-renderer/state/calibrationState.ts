@@ -1,15 +1,13 @@
 /**
  * The Dashboard's Calibration section (issue 17): the fit's settings, its progress, the
  * cross-validation report, and which installed model it was fitted for (so it can be saved as a
- * new version). Changed only through calibrationActions.ts.
+ * new version). Held and changed only by controllers/calibrationController.ts.
  */
-import { useSyncExternalStore } from 'react';
 import type { CrossValidationReport, SoftmaxCrossValidationReport } from '../../src-shared/calibration/crossValidation';
 import type { LogitSource, ReferenceKind } from '../../src-shared/calibration/provenance';
 import type { RecalibrationMethod } from '../../src-shared/calibration/recalibration';
 import type { CalibrationRegion } from '../../src-shared/calibration/reviewedCase';
 import type { SoftmaxMethod } from '../../src-shared/calibration/softmax';
-import { createStore } from './createStore';
 
 /** A binary model's recalibrations, and per-class temperatures for a softmax model ('temperature' serves both). */
 export type CalibrationMethod = RecalibrationMethod | SoftmaxMethod;
@@ -39,7 +37,7 @@ export interface CalibrationState {
   readonly message: { readonly text: string; readonly error: boolean } | null;
 }
 
-export const calibrationStore = createStore<CalibrationState, Record<string, never>>({
+export const initialCalibrationState: CalibrationState = {
   // Float logits need no model-or-rater region (it only kept clamped stored logits out of the fit).
   settings: { method: 'temperature', logits: 'model-rerun', reference: 'majority', region: 'whole-image', folds: 3, maxCases: null },
   progress: null,
@@ -49,8 +47,4 @@ export const calibrationStore = createStore<CalibrationState, Record<string, nev
   model: null,
   settingsUsed: null,
   message: null,
-});
-
-export function useCalibration<T>(select: (s: CalibrationState) => T): T {
-  return useSyncExternalStore(calibrationStore.subscribe, () => select(calibrationStore.getState()));
-}
+};

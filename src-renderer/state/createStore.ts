@@ -1,22 +1,22 @@
 /**
  * A tiny store of immutable snapshots with typed events, after Cornerstone's segmentation state
  * manager (replace a frozen state, announce the change) and NiiVue's event map (each event name
- * tied to its payload type). React reads it through useSyncExternalStore.
+ * tied to its payload type: the one implementation in controllers/typedEvents.ts). React reads it
+ * through useSyncExternalStore.
  */
+import { createTypedEvents, type TypedEvents } from '../controllers/typedEvents';
 
-export interface Store<S, E extends Record<string, unknown>> {
+export interface Store<S, E extends Record<string, unknown>> extends Pick<TypedEvents<E>, 'emit' | 'on'> {
   getState(): S;
   /** Replaces the snapshot with `update(current)` (shallow-frozen) and notifies subscribers. */
   update(update: (current: S) => S): void;
   subscribe(listener: () => void): () => void;
-  emit<K extends keyof E>(name: K, detail: E[K]): void;
-  on<K extends keyof E>(name: K, listener: (detail: E[K]) => void): () => void;
 }
 
 export function createStore<S extends object, E extends Record<string, unknown>>(initial: S): Store<S, E> {
   let state: S = Object.freeze({ ...initial });
   const listeners = new Set<() => void>();
-  const eventListeners = new Map<keyof E, Set<(detail: never) => void>>();
+  const events = createTypedEvents<E>();
 
   return {
     getState: () => state,
@@ -30,17 +30,7 @@ export function createStore<S extends object, E extends Record<string, unknown>>
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    emit(name, detail) {
-      for (const listener of [...(eventListeners.get(name) ?? [])]) (listener as (d: typeof detail) => void)(detail);
-    },
-    on(name, listener) {
-      let set = eventListeners.get(name);
-      if (!set) {
-        set = new Set();
-        eventListeners.set(name, set);
-      }
-      set.add(listener as (detail: never) => void);
-      return () => set.delete(listener as (detail: never) => void);
-    },
+    emit: events.emit,
+    on: events.on,
   };
 }

@@ -2,19 +2,17 @@
  * The dataset dashboard's state: which cohort is shown (the project's cases, or the seeded
  * synthetic cohort the benchmark uses), each case's evaluation as it streams back from the worker
  * pool, the run's progress, and the view settings (convention, comparison, label, threshold, sort,
- * filter, plotted metric). Changed only through the verb-named functions in dashboardActions.ts.
+ * filter, plotted metric). Held and changed only by controllers/dashboardController.ts.
  *
  * Evaluations hold all three conventions and every comparison, so switching convention or
  * comparison re-derives rows without recomputing; the threshold, tolerances and uncertain-voxel
  * rule are computation options, and changing them asks for a recompute.
  */
-import { useSyncExternalStore } from 'react';
 import type { ComparisonChoice, DatasetLabelChoice } from '../../src-shared/evaluation/datasetRows';
 import type { CaseEvaluation, ConventionName, UncertainAs } from '../../src-shared/evaluation/types';
 import type { Stratum } from '../../src-shared/metrics/aggregate';
 import type { PoolProgress } from '../workers/metricsPool';
 import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../../src-shared/evaluation/defaults';
-import { createStore } from './createStore';
 
 export interface DashboardCase {
   readonly caseId: string;
@@ -67,7 +65,7 @@ export interface DashboardState {
   readonly message: { readonly text: string; readonly error: boolean } | null;
 }
 
-const initialDashboardState: DashboardState = {
+export const initialDashboardState: DashboardState = {
   source: null,
   sourceLabel: '',
   cases: [],
@@ -90,13 +88,7 @@ const initialDashboardState: DashboardState = {
   message: null,
 };
 
-export interface DashboardEvents extends Record<string, unknown> {
+export type DashboardEvents = {
   /** A run finished (or was cancelled): the bench and tests wait for it. */
   runFinished: { readonly done: number; readonly failed: number; readonly cancelled: boolean; readonly ms: number };
-}
-
-export const dashboardStore = createStore<DashboardState, DashboardEvents>(initialDashboardState);
-
-export function useDashboard<T>(select: (s: DashboardState) => T): T {
-  return useSyncExternalStore(dashboardStore.subscribe, () => select(dashboardStore.getState()));
-}
+};

@@ -1,7 +1,7 @@
 /**
  * The per-case metrics panel's state (issue 7): its settings (convention shown, USE threshold,
  * surface tolerances, uncertain-voxel rule, matrix measure, label shown), whether it is expanded, and the worker's
- * last result with its status. Changed only through evaluationActions.ts.
+ * last result with its status. Changed only by controllers/evaluationController.ts.
  */
 import { useSyncExternalStore } from 'react';
 import type { CaseEvaluation, ConventionName, UncertainAs } from '../../src-shared/evaluation/types';
@@ -71,8 +71,4 @@ export const evaluationStore = createStore<EvaluationState, Record<string, never
 
 export function useEvaluationState<T>(select: (s: EvaluationState) => T): T {
   return useSyncExternalStore(evaluationStore.subscribe, () => select(evaluationStore.getState()));
-}
-
-export function updateEvaluation(patch: Partial<EvaluationState> | ((s: EvaluationState) => Partial<EvaluationState>)): void {
-  evaluationStore.update((s) => ({ ...s, ...(typeof patch === 'function' ? patch(s) : patch) }));
 }

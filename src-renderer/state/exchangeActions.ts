@@ -12,8 +12,8 @@ import type { UncertainAs } from '../../src-shared/project/labels';
 import type { VersionStatus } from '../../src-shared/project/types';
 import type { ValueCount, ValueMappingEntries } from '../../src-shared/project/valueMapping';
 import { getApi } from '../api';
-import { syncAnnotationCase } from './annotationActions';
 import { annotationStore, sessionToken, updateAnnotation } from './annotationState';
+import { appStore } from './appState';
 
 export interface ExchangeReport {
   ok: boolean;
@@ -35,7 +35,7 @@ const NOT_SIGNED_IN: ExchangeReport = { ok: false, text: 'Sign in as a reviewer 
 async function refreshAfterImport(token: string): Promise<void> {
   const cases = await getApi()['quorum:projectCase.list']({ session: token });
   if (cases.ok) updateAnnotation({ projectCases: cases.value });
-  await syncAnnotationCase();
+  appStore.emit('annotationsImported', null);
 }
 
 /**

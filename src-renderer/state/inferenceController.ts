@@ -4,8 +4,8 @@
  * run with progress and cancel, then keep the result's float arrays and drive the overlay: the map
  * shown (probability, entropy, mutual information) and the region and volumes at the user's threshold.
  *
- * One controller object holds all of it (issue 15): main.tsx creates it at start-up and hands it to
- * the components (inferenceContext.ts), the shortcuts and the calibration, which call its methods.
+ * One controller object holds all of it (issue 15): startApp.ts creates it with the other controllers
+ * and hands it to the components (ControllersContext), the shortcuts and the calibration, which call its methods.
  *
  * The probabilities stay Float32 from the runner to the screen and the save (issue 15): the
  * overlay draws them through transfer functions (inferenceOverlay.ts), a threshold change moves an

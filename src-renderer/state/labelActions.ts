@@ -6,7 +6,6 @@ import type { LabelTable } from '../../src-shared/project/labelTable';
 import { getApi } from '../api';
 import { annotationStore, tell, updateAnnotation } from './annotationState';
 import { appStore } from './appState';
-import { labelTableChanged } from './evaluationActions';
 
 /** The chosen label if the table still has it, else the table's first label that is not uncertain. */
 function keptLabel(labels: LabelTable, chosen: number): number {
@@ -16,7 +15,7 @@ function keptLabel(labels: LabelTable, chosen: number): number {
 
 function showTable(labels: LabelTable): void {
   updateAnnotation((s) => ({ labels, label: keptLabel(labels, s.label) }));
-  labelTableChanged();
+  appStore.emit('labelTableChanged', null);
 }
 
 /** Reads the project's table for the signed-in person (before their first case is shown). */

@@ -7,11 +7,14 @@
 import type { Role, Session } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { annotationStore, initialAnnotationState, tell, updateAnnotation, type AnnotationMode } from './annotationState';
-import { flushOwnAnnotation, syncAnnotationCase } from './annotationActions';
 import { refreshRecent } from './caseActions';
 import { loadLabels } from './labelActions';
 import { rememberSessionToken } from './tabSession';
-import { stopTimeOnTask } from './worklistTime';
+import type { AnnotationController } from '../controllers/annotationController';
+import type { TimeOnTask } from '../controllers/timeOnTask';
+
+/** What a sign-in, sign-out or mode change does to the open case's annotation (the controller made at start-up). */
+type CaseAnnotation = Pick<AnnotationController, 'syncCase' | 'flush'>;
 
 let opened: Promise<boolean> | null = null;
 
@@ -38,7 +41,7 @@ export async function loadIdentities(): Promise<void> {
 }
 
 /** Creates an identity with its secret (the project's first is admin, later ones annotators) and signs in as it. */
-export async function createIdentity(name: string, secret: string): Promise<boolean> {
+export async function createIdentity(annotation: CaseAnnotation, name: string, secret: string): Promise<boolean> {
   if (!(await ensureProject())) return false;
   const r = await getApi()['quorum:rater.create']({ name: name.trim(), secret });
   if (!r.ok) {
@@ -46,7 +49,7 @@ export async function createIdentity(name: string, secret: string): Promise<bool
     return false;
   }
   await loadIdentities();
-  return signIn(r.value.name, secret, false);
+  return signIn(annotation, r.value.name, secret, false);
 }
 
 function defaultModeFor(role: Role): AnnotationMode {
@@ -54,7 +57,7 @@ function defaultModeFor(role: Role): AnnotationMode {
 }
 
 /** Signs in with a name and secret; `setSecret` on a first sign-in makes the secret the person's. */
-export async function signIn(name: string, secret: string, setSecret: boolean): Promise<boolean> {
+export async function signIn(annotation: CaseAnnotation, name: string, secret: string, setSecret: boolean): Promise<boolean> {
   if (!(await ensureProject())) return false;
   const r = await getApi()['quorum:rater.signIn']({ name, secret, setSecret });
   if (!r.ok) {
@@ -62,31 +65,31 @@ export async function signIn(name: string, secret: string, setSecret: boolean): 
     if (setSecret) await loadIdentities();
     return false;
   }
-  await startSession(r.value.token, r.value.session, r.value.name);
+  await startSession(annotation, r.value.token, r.value.session, r.value.name);
   return true;
 }
 
 /** Opens an invitation link's account: sets the person's password, uses the link up and signs them in. */
-export async function acceptInvitation(inviteToken: string, secret: string): Promise<string | null> {
+export async function acceptInvitation(annotation: CaseAnnotation, inviteToken: string, secret: string): Promise<string | null> {
   if (!(await ensureProject())) return 'The project could not be opened.';
   const r = await getApi()['quorum:invitation.accept']({ token: inviteToken, secret });
   if (!r.ok) return r.error.message;
-  await startSession(r.value.token, r.value.session, r.value.name);
+  await startSession(annotation, r.value.token, r.value.session, r.value.name);
   return null;
 }
 
 /** After a reload: resumes the tab's session if the server still knows its token, or forgets it. */
-export async function resumeSession(token: string): Promise<void> {
+export async function resumeSession(annotation: CaseAnnotation, token: string): Promise<void> {
   if (!(await ensureProject())) return;
   const r = await getApi()['quorum:rater.current']({ session: token });
   if (!r.ok) {
     rememberSessionToken(null);
     return;
   }
-  await startSession(token, r.value.session, r.value.name);
+  await startSession(annotation, token, r.value.session, r.value.name);
 }
 
-async function startSession(token: string, session: Session, name: string): Promise<void> {
+async function startSession(annotation: CaseAnnotation, token: string, session: Session, name: string): Promise<void> {
   rememberSessionToken(token);
   const cases = await getApi()['quorum:projectCase.list']({ session: token });
   updateAnnotation({
@@ -99,16 +102,19 @@ async function startSession(token: string, session: Session, name: string): Prom
   void refreshRecent();
   // Before the case: its labelmap is drawn in the table's colours.
   await loadLabels(token);
-  await syncAnnotationCase();
+  await annotation.syncCase();
 }
 
 /** This session only, or every session of the person (other tabs and computers, every server process). */
 type SignOutScope = 'this-session' | 'everywhere';
 
-export async function signOut(scope: SignOutScope = 'this-session'): Promise<void> {
-  await flushOwnAnnotation('switch');
+export async function signOut(
+  { annotation, timeOnTask }: { annotation: CaseAnnotation; timeOnTask: Pick<TimeOnTask, 'stop'> },
+  scope: SignOutScope = 'this-session',
+): Promise<void> {
+  await annotation.flush('switch');
   // While the token is still valid: the segment is reported under it.
-  await stopTimeOnTask('sign-out');
+  await timeOnTask.stop('sign-out');
   const token = annotationStore.getState().signedIn?.token;
   if (token) {
     const channel = scope === 'everywhere' ? 'quorum:rater.signOutEverywhere' : 'quorum:rater.signOut';
@@ -119,7 +125,7 @@ export async function signOut(scope: SignOutScope = 'this-session'): Promise<voi
   const { identities, projectDir } = annotationStore.getState();
   annotationStore.update(() => ({ ...initialAnnotationState, identities, projectDir }));
   void refreshRecent();
-  await syncAnnotationCase();
+  await annotation.syncCase();
   // People created meanwhile (by an admin) appear in the picker.
   await loadIdentities();
 }
@@ -135,11 +141,11 @@ export async function resetSecret(raterId: string, secret: string): Promise<bool
 }
 
 /** Reviewers and admins may switch to annotating their own labelmap, and back. */
-export async function chooseMode(mode: AnnotationMode): Promise<void> {
+export async function chooseMode(annotation: CaseAnnotation, mode: AnnotationMode): Promise<void> {
   const { signedIn, mode: current } = annotationStore.getState();
   if (!signedIn || mode === current) return;
   if (mode === 'review' && signedIn.role === 'annotator') return;
-  await flushOwnAnnotation('switch');
+  await annotation.flush('switch');
   updateAnnotation({ mode, tool: null });
-  await syncAnnotationCase();
+  await annotation.syncCase();
 }

@@ -57,10 +57,10 @@ function readStored(): Settings {
   }
 }
 
-interface SettingsEvents extends Record<string, unknown> {
+type SettingsEvents = {
   /** The inference settings changed: a model loaded under the old ones must be reloaded. */
   inferenceChanged: null;
-}
+};
 
 export const settingsStore = createStore<Settings & { readonly dialogVisible: boolean }, SettingsEvents>({
   ...readStored(),

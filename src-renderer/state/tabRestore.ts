@@ -4,7 +4,8 @@
  * written when the page is hidden or unloaded (a reload fires `pagehide`), not on every scroll.
  */
 import { MPR_VIEWS } from '../viewer/mprViewer';
-import { holdSlicesUntilInput, onVolumeShown, paneInfo, shownCaseVolume } from '../viewer/viewerSession';
+import type { ViewerEventBus } from '../controllers/viewerEvents';
+import { holdSlicesUntilInput, paneInfo, shownCaseVolume } from '../viewer/viewerSession';
 import { annotationStore } from './annotationState';
 import { appStore } from './appState';
 import { openCasePath } from './caseActions';
@@ -37,9 +38,9 @@ export function keepTabPosition(): () => void {
 }
 
 /** Resumes the tab's session, then reopens its last case at the kept slices. */
-export async function restoreTab(): Promise<void> {
+export async function restoreTab(viewerEvents: ViewerEventBus, annotation: Parameters<typeof resumeSession>[0]): Promise<void> {
   const token = rememberedSessionToken();
-  if (token) await resumeSession(token);
+  if (token) await resumeSession(annotation, token);
   // Opening a case needs a session (issue 18): a tab whose session ended starts at the sign-in.
   if (!annotationStore.getState().signedIn) return;
   const last = rememberedLastCase();
@@ -56,7 +57,7 @@ export async function restoreTab(): Promise<void> {
       return true;
     };
     if (check()) return;
-    const off = onVolumeShown(() => {
+    const off = viewerEvents.on('volume-shown', () => {
       if (check()) off();
     });
   });

@@ -1,7 +1,7 @@
 /**
  * Which axial slices of the own labelmap differ from the last version the server acknowledged, so a
  * save sends those slices (annotation.saveSlices) instead of the volume. Edits report their slices
- * (annotationSession.ts `onOwnLabelmapEdited`); an edit that names none, a first save and a save on
+ * (the viewer's 'labelmap-modified' event); an edit that names none, a first save and a save on
  * top of someone else's newer version (a conflict kept) make the whole volume pending.
  *
  * Also the labelled-voxel count of each slice of the acknowledged version, so a slice save updates
@@ -9,7 +9,7 @@
  */
 import { countLabelled } from '../../src-shared/project/labels';
 import type { SlicePatch } from '../../src-shared/project/labelmapSlices';
-import type { EditedSlices } from '../viewer/annotationSession';
+import type { EditedSlices } from '../controllers/viewerEvents';
 
 /** What the next save must send: these slices, or the whole labelmap. */
 export type Pending = { readonly kind: 'slices'; readonly slices: ReadonlySet<number> } | { readonly kind: 'whole' };

@@ -1,11 +1,9 @@
 /**
  * Worklist state (issue 6): the worklist as the server last gave it, the filters, and for the case
  * on screen the signed-in rater's open revision request (the banner) and, for reviewers, every
- * rater's row (the reviewer actions). Changed only through worklistActions.ts.
+ * rater's row (the reviewer actions). Held and changed only by controllers/worklistController.ts.
  */
-import { useSyncExternalStore } from 'react';
 import type { RevisionRequest, Worklist, WorklistFilter, WorklistRow } from '../../src-shared/project/reviewSession';
-import { createStore } from './createStore';
 
 export interface WorklistState {
   readonly data: Worklist | null;
@@ -20,7 +18,7 @@ export interface WorklistState {
   readonly message: { readonly text: string; readonly error: boolean } | null;
 }
 
-const initialWorklistState: WorklistState = {
+export const initialWorklistState: WorklistState = {
   data: null,
   filter: {},
   loading: false,
@@ -30,13 +28,3 @@ const initialWorklistState: WorklistState = {
   caseRows: [],
   message: null,
 };
-
-export const worklistStore = createStore<WorklistState, Record<string, never>>(initialWorklistState);
-
-export function useWorklistState<T>(select: (state: WorklistState) => T): T {
-  return useSyncExternalStore(worklistStore.subscribe, () => select(worklistStore.getState()));
-}
-
-export function updateWorklist(patch: Partial<WorklistState> | ((s: WorklistState) => Partial<WorklistState>)): void {
-  worklistStore.update((s) => ({ ...s, ...(typeof patch === 'function' ? patch(s) : patch) }));
-}

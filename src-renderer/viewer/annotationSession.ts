@@ -6,8 +6,6 @@
  * The layers are derived from the volume on screen; when the viewports get another volume of the
  * same case (a b-value switch), `rebindLayers` moves them over with their voxels.
  */
-import { eventTarget } from '@cornerstonejs/core';
-import { Enums as ToolEnums } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
 import { fillPolygon } from '../../src-shared/project/polygonFill';
 import { interpolateSlices, type InterpolationResult } from '../../src-shared/project/interpolate';
@@ -43,9 +41,9 @@ import {
   type LabelmapLayerSpec,
 } from './labelmapLayers';
 import { disagreementLut, heatLut, ownLabelmapLut, raterLut, softContourLut } from './raterColors';
+import { OWN_SEGMENTATION } from './ownLabelmapChanges';
 import { shownCaseVolume } from './viewerSession';
 
-const OWN_SEGMENTATION = 'quorum-own';
 export const HEAT_SEGMENTATION = 'quorum-heat';
 export const DISAGREEMENT_SEGMENTATION = 'quorum-disagreement';
 export const SOFT_CONTOUR_SEGMENTATION = 'quorum-soft-contour';
@@ -67,17 +65,9 @@ let review: {
   label: number | null;
   maps: Partial<Record<DisagreementMeasure, Float32Array>>;
 } | null = null;
-/**
- * Whether a user input (pointer down, key) came after the own layer was last (re)mounted.
- * Cornerstone fires SEGMENTATION_DATA_MODIFIED when it mounts a labelmap on a viewport (a
- * setTimeout after adding the representation), with no edit at all; without this, merely opening
- * a case marked the labelmap edited and autosaved it as a draft over a submitted version.
- */
-let inputSinceMount = false;
 /** The label value the tools paint now (the contour fill and interpolation write it too). */
 let paintLabel = 1;
 let contourListener: (() => void) | null = null;
-let contourRefusal: ((why: string) => void) | null = null;
 
 function viewerOrThrow() {
   const shown = shownCaseVolume();
@@ -118,7 +108,6 @@ export function rebindLayers(): boolean {
   if (bound.volumeId === shown.volumeId && bound.specs.every((s) => present.has(s.segmentationId))) return true;
   // The same arrays move over (the new volume's slices view them): no copy, and the review's maps keep writing into them.
   const specs = bound.specs.map((s) => ({ ...s, data: hasLabelmapLayer(s.segmentationId) ? layerVoxels(s.segmentationId) : s.data }));
-  inputSinceMount = false;
   removeAllLabelmapLayers(shown.viewer);
   bound = { caseId: bound.caseId, volumeId: shown.volumeId, specs: [] };
   for (const spec of specs) addLayer(spec);
@@ -129,7 +118,6 @@ export function rebindLayers(): boolean {
 
 /** Shows the rater's own editable labelmap (`data` null: all zero) in the labels' colours and starts a fresh undo history. */
 export function showOwnLabelmap(data: Uint8Array | null, labels: LabelTable): void {
-  inputSinceMount = false;
   clearAnnotationLayers();
   addLayer({
     segmentationId: OWN_SEGMENTATION,
@@ -155,36 +143,6 @@ export function ownLabelmapSlices(indices: number[]): SlicePatch | null {
   return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmapSlices(OWN_SEGMENTATION, indices) : null;
 }
 
-/**
- * The axial slices an edit changed, as Cornerstone's SEGMENTATION_DATA_MODIFIED event names them
- * (`modifiedSlicesToUse`, k indices: its brushes, scissors, fill and history memos, and Quorum's own
- * edits through labelmapEdits.ts), or `unknown` where an event names none.
- */
-export type EditedSlices = readonly number[] | 'unknown';
-
-/**
- * Calls `listener` whenever the user's edits (brush, eraser, undo, redo) change the own labelmap,
- * with the slices they changed. Every edit follows a pointer press or a key; the data-modified
- * events Cornerstone fires when it mounts the layer (no input since) are not edits.
- */
-export function onOwnLabelmapEdited(listener: (slices: EditedSlices) => void): () => void {
-  const handler = (evt: Event) => {
-    const detail = (evt as CustomEvent<{ segmentationId?: string; modifiedSlicesToUse?: number[] }>).detail;
-    if (inputSinceMount && detail?.segmentationId === OWN_SEGMENTATION) listener(detail.modifiedSlicesToUse ?? 'unknown');
-  };
-  const onInput = () => {
-    inputSinceMount = true;
-  };
-  eventTarget.addEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, handler);
-  window.addEventListener('pointerdown', onInput, { capture: true, passive: true });
-  window.addEventListener('keydown', onInput, { capture: true, passive: true });
-  return () => {
-    eventTarget.removeEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, handler);
-    window.removeEventListener('pointerdown', onInput, { capture: true });
-    window.removeEventListener('keydown', onInput, { capture: true });
-  };
-}
-
 export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: number): void {
   const shown = shownCaseVolume();
   if (!shown) return;
@@ -193,11 +151,6 @@ export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, r
   setBrushRadiusMm(shown.viewer.toolGroup, radiusMm);
   paintLabel = label;
   if (hasLabelmapLayer(OWN_SEGMENTATION)) setPaintLabel(OWN_SEGMENTATION, label);
-}
-
-/** Where a contour that cannot be filled is explained to the user. */
-export function onContourRefused(listener: ((why: string) => void) | null): void {
-  contourRefusal = listener;
 }
 
 /**
@@ -212,7 +165,8 @@ function fillContour(polyline: ReadonlyArray<readonly [number, number, number]>)
   const ks = ijk.map((p) => p[2]);
   const k = Math.round(ks[0]);
   if (Math.max(...ks) - Math.min(...ks) > 0.5) {
-    contourRefusal?.('Contours are filled on axial slices only: draw the contour on the axial view.');
+    const why = 'Contours are filled on axial slices only: draw the contour on the axial view.';
+    shownCaseVolume()?.events.emit('contour-refused', { why, cause: 'not-axial' });
     return;
   }
   if (k < 0 || k >= grid.dims[2]) return;

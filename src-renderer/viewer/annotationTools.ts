@@ -28,6 +28,7 @@ import {
   type Types as ToolTypes,
 } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
+import { editing } from './ownLabelmapChanges';
 import { QuorumPaintFill, QuorumThresholdBrush } from './editToolClasses';
 import { setPrimaryTool } from './mprToolGroup';
 
@@ -124,13 +125,13 @@ export function setPaintLabel(segmentationId: string, label: number): void {
 
 export function undoEdit(): boolean {
   if (!DefaultHistoryMemo.canUndo) return false;
-  DefaultHistoryMemo.undo();
+  editing('undo', () => DefaultHistoryMemo.undo());
   return true;
 }
 
 export function redoEdit(): boolean {
   if (!DefaultHistoryMemo.canRedo) return false;
-  DefaultHistoryMemo.redo();
+  editing('redo', () => DefaultHistoryMemo.redo());
   return true;
 }
 

@@ -22,20 +22,21 @@ import {
 } from '@cornerstonejs/tools';
 import { hasLabelmapLayer, readLabelmap } from './labelmapLayers';
 import { recordLabelmapEdit } from './labelmapEdits';
+import { editing } from './ownLabelmapChanges';
 
 /** The tolerance f of the threshold brush, as a fraction of the window width. */
 export const THRESHOLD_TOLERANCE = { min: 0.01, max: 1, initial: 0.1 } as const;
 
 let tolerance: number = THRESHOLD_TOLERANCE.initial;
-let rangeListener: ((range: [number, number]) => void) | null = null;
+
+/**
+ * The DOM event a threshold stroke's range is announced with, on the viewport's element (as
+ * Cornerstone announces its own); the viewer turns it into the typed 'threshold-range' event.
+ */
+export const THRESHOLD_RANGE_EVENT = 'quorum:threshold-range';
 
 export function setThresholdTolerance(fraction: number): void {
   tolerance = Math.min(THRESHOLD_TOLERANCE.max, Math.max(THRESHOLD_TOLERANCE.min, fraction));
-}
-
-/** Told the range each time a threshold stroke starts (shown in the panel). */
-export function onThresholdRange(listener: ((range: [number, number]) => void) | null): void {
-  rangeListener = listener;
 }
 
 /** [v − f·W, v + f·W] for the image value v under `world` in `viewport`, or null off the image. */
@@ -65,7 +66,7 @@ export class QuorumThresholdBrush extends BrushTool {
       const range = viewport ? rangeAt(viewport, currentPoints.world) : null;
       if (!range) return false;
       this.configuration.threshold = { ...(this.configuration.threshold ?? {}), isDynamic: false, range };
-      rangeListener?.(range);
+      element.dispatchEvent(new CustomEvent(THRESHOLD_RANGE_EVENT, { detail: range }));
       return base(evt);
     };
   }
@@ -80,7 +81,8 @@ export class QuorumPaintFill extends PaintFillTool {
       const viewport = getEnabledElement(evt.detail.element)?.viewport;
       const segmentationId = viewport ? segmentation.activeSegmentation.getActiveSegmentation(viewport.id)?.segmentationId : undefined;
       const before = segmentationId && hasLabelmapLayer(segmentationId) ? readLabelmap(segmentationId) : null;
-      const used = base(evt);
+      // Its fill announces its slices like a brush stroke does; it is one of Quorum's edits.
+      const used = editing('tool', () => base(evt));
       if (segmentationId && before) recordLabelmapEdit(segmentationId, before);
       return used;
     };

@@ -4,12 +4,14 @@
  * undoes them in order with the rest. Each step keeps only the changed voxels
  * (src-shared/project/labelmapDiff.ts) and the axial slices they lie on; doing, undoing and redoing
  * it writes those voxels alone and reports those slices (as Cornerstone's brush memos do), so
- * autosave and live metrics never need the whole volume to learn what an edit changed.
+ * autosave and live metrics never need the whole volume to learn what an edit changed. The changes
+ * they announce carry the cause 'tool' (ownLabelmapChanges.ts).
  */
 import { utilities as csUtils, type Types } from '@cornerstonejs/core';
 import { diffLabelmaps, type LabelmapDiff } from '../../src-shared/project/labelmapDiff';
 import { slicesOfVoxels } from '../../src-shared/project/labelmapSlices';
 import { labelmapGrid, readLabelmap, reportModifiedSlices, setLabelmapVoxels } from './labelmapLayers';
+import { editing } from './ownLabelmapChanges';
 
 const { DefaultHistoryMemo } = csUtils.HistoryMemo;
 
@@ -26,7 +28,7 @@ export function editLabelmap(segmentationId: string, edit: (voxels: Uint8Array) 
   const diff = diffLabelmaps(before, after);
   if (diff.indices.length === 0) return 0;
   const slices = slicesOfVoxels(diff.indices, labelmapGrid(segmentationId).dims);
-  setLabelmapVoxels(segmentationId, diff.indices, diff.after, slices);
+  editing('tool', () => setLabelmapVoxels(segmentationId, diff.indices, diff.after, slices));
   pushDiff(segmentationId, diff, slices);
   return diff.indices.length;
 }
@@ -41,7 +43,7 @@ export function recordLabelmapEdit(segmentationId: string, before: Uint8Array): 
   if (diff.indices.length === 0) return 0;
   const slices = slicesOfVoxels(diff.indices, labelmapGrid(segmentationId).dims);
   pushDiff(segmentationId, diff, slices);
-  reportModifiedSlices(segmentationId, slices);
+  editing('tool', () => reportModifiedSlices(segmentationId, slices));
   return diff.indices.length;
 }
 

@@ -9,6 +9,8 @@
  *
  * The model mask is no labelmap (the threshold moves an outline drawn over the pixels on screen):
  * its panes ask the inference overlay to draw it over them, and to stop when they close.
+ *
+ * One SideBySidePanes is made at start-up (controllers/startApp.ts) and holds the panes open.
  */
 import { setVolumesForViewports, type Types } from '@cornerstonejs/core';
 import {
@@ -25,7 +27,7 @@ import { greyProperties } from './greyDisplay';
 import { INFERENCE_MASK_LAYER, type InferenceOverlay } from './inferenceOverlay';
 import { clearViewportLayers, hasLabelmapLayer, showLayerInViewport } from './labelmapLayers';
 import { enablePane, getVolumeViewport } from './mprViewer';
-import { shownCaseVolume } from './viewerSession';
+import type { shownCaseVolume } from './viewerSession';
 
 const CAMERA_SYNC = 'quorum-side-camera';
 const VOI_SYNC = 'quorum-side-voi';
@@ -34,79 +36,84 @@ const TOOL_GROUP = 'quorum-side-tools';
 /** Who draws the model mask over a pane: the inference overlay. */
 export type ModelMaskPanes = Pick<InferenceOverlay, 'showMaskIn' | 'hideMaskIn'>;
 
-let open: string[] = [];
-let maskPanes: { ids: string[]; modelMask: ModelMaskPanes } | null = null;
-
 const paneViewportId = (n: number): string => `quorum-side-${n}`;
 
-/**
- * Opens one pane per element, pane n showing layer `layerIds[n]` (null: the image alone; the model
- * mask drawn by `modelMask`). Replaces panes already open. Returns false when no case is on screen.
- */
-export async function openSideBySide(
-  elements: readonly HTMLDivElement[],
-  layerIds: ReadonlyArray<string | null>,
-  modelMask: ModelMaskPanes,
-): Promise<boolean> {
-  closeSideBySide();
-  const shown = shownCaseVolume();
-  if (!shown) return false;
-  const engine = shown.viewer.renderingEngine;
-  const axial = getVolumeViewport(shown.viewer, 'axial');
-  const camera = axial.getCamera();
-  const ids = elements.map((_, n) => paneViewportId(n));
-  elements.forEach((element, n) => enablePane(engine, ids[n], element, camera));
-  open = ids;
-  await setVolumesForViewports(engine, [{ volumeId: shown.volumeId }], ids, false);
-  // Closed (or re-opened) while the volume was being set: leave the newer state alone.
-  if (open !== ids) return false;
-  const voiRange = axial.getProperties()?.voiRange;
-  for (const id of ids) {
-    const vp = engine.getViewport(id) as Types.IVolumeViewport;
-    vp.setCamera({ ...camera });
-    vp.setProperties(greyProperties(shown.info, voiRange));
-  }
-  ids.forEach((id, n) => {
-    const layer = layerIds[n];
-    if (layer && hasLabelmapLayer(layer)) showLayerInViewport(id, layer);
-  });
-  const maskIds = ids.filter((_, n) => layerIds[n] === INFERENCE_MASK_LAYER);
-  for (const id of maskIds) modelMask.showMaskIn(engine.getViewport(id) as Types.IVolumeViewport);
-  maskPanes = { ids: maskIds, modelMask };
+export class SideBySidePanes {
+  /** The viewport ids of the panes open now. */
+  private paneIds: string[] = [];
+  /** The panes among them that show the model mask. */
+  private maskPaneIds: string[] = [];
 
-  const group = ToolGroupManager.createToolGroup(TOOL_GROUP);
-  if (group) {
-    for (const id of ids) group.addViewport(id, engine.id);
-    for (const tool of [StackScrollTool, ZoomTool, PanTool, WindowLevelTool]) group.addTool(tool.toolName);
-    group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
-    group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-    group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-    group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-  }
-  const cameraSync = synchronizers.createCameraPositionSynchronizer(CAMERA_SYNC);
-  const voiSync = synchronizers.createVOISynchronizer(VOI_SYNC, { syncInvertState: false, syncColormap: false });
-  for (const viewportId of [shown.viewer.viewportIds.axial, ...ids]) {
-    cameraSync.add({ renderingEngineId: engine.id, viewportId });
-    voiSync.add({ renderingEngineId: engine.id, viewportId });
-  }
-  engine.render();
-  return true;
-}
+  /** `shown`: the case volume on screen (viewerSession.ts); `modelMask`: who draws the model mask. */
+  constructor(
+    private readonly shown: typeof shownCaseVolume,
+    private readonly modelMask: ModelMaskPanes,
+  ) {}
 
-export function closeSideBySide(): void {
-  SynchronizerManager.destroySynchronizer(CAMERA_SYNC);
-  SynchronizerManager.destroySynchronizer(VOI_SYNC);
-  ToolGroupManager.destroyToolGroup(TOOL_GROUP);
-  for (const id of maskPanes?.ids ?? []) maskPanes?.modelMask.hideMaskIn(id);
-  maskPanes = null;
-  const shown = shownCaseVolume();
-  for (const id of open) {
-    clearViewportLayers(id);
-    try {
-      shown?.viewer.renderingEngine.disableElement(id);
-    } catch {
-      // The engine went with the viewer.
+  /**
+   * Opens one pane per element, pane n showing layer `layerIds[n]` (null: the image alone; the model
+   * mask drawn by `modelMask`). Replaces panes already open. Returns false when no case is on screen.
+   */
+  async open(elements: readonly HTMLDivElement[], layerIds: ReadonlyArray<string | null>): Promise<boolean> {
+    this.close();
+    const shown = this.shown();
+    if (!shown) return false;
+    const engine = shown.viewer.renderingEngine;
+    const axial = getVolumeViewport(shown.viewer, 'axial');
+    const camera = axial.getCamera();
+    const ids = elements.map((_, n) => paneViewportId(n));
+    elements.forEach((element, n) => enablePane(engine, ids[n], element, camera));
+    this.paneIds = ids;
+    await setVolumesForViewports(engine, [{ volumeId: shown.volumeId }], ids, false);
+    // Closed (or re-opened) while the volume was being set: leave the newer state alone.
+    if (this.paneIds !== ids) return false;
+    const voiRange = axial.getProperties()?.voiRange;
+    for (const id of ids) {
+      const vp = engine.getViewport(id) as Types.IVolumeViewport;
+      vp.setCamera({ ...camera });
+      vp.setProperties(greyProperties(shown.info, voiRange));
     }
+    ids.forEach((id, n) => {
+      const layer = layerIds[n];
+      if (layer && hasLabelmapLayer(layer)) showLayerInViewport(id, layer);
+    });
+    this.maskPaneIds = ids.filter((_, n) => layerIds[n] === INFERENCE_MASK_LAYER);
+    for (const id of this.maskPaneIds) this.modelMask.showMaskIn(engine.getViewport(id) as Types.IVolumeViewport);
+
+    const group = ToolGroupManager.createToolGroup(TOOL_GROUP);
+    if (group) {
+      for (const id of ids) group.addViewport(id, engine.id);
+      for (const tool of [StackScrollTool, ZoomTool, PanTool, WindowLevelTool]) group.addTool(tool.toolName);
+      group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
+      group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+      group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+    }
+    const cameraSync = synchronizers.createCameraPositionSynchronizer(CAMERA_SYNC);
+    const voiSync = synchronizers.createVOISynchronizer(VOI_SYNC, { syncInvertState: false, syncColormap: false });
+    for (const viewportId of [shown.viewer.viewportIds.axial, ...ids]) {
+      cameraSync.add({ renderingEngineId: engine.id, viewportId });
+      voiSync.add({ renderingEngineId: engine.id, viewportId });
+    }
+    engine.render();
+    return true;
   }
-  open = [];
+
+  close(): void {
+    SynchronizerManager.destroySynchronizer(CAMERA_SYNC);
+    SynchronizerManager.destroySynchronizer(VOI_SYNC);
+    ToolGroupManager.destroyToolGroup(TOOL_GROUP);
+    for (const id of this.maskPaneIds) this.modelMask.hideMaskIn(id);
+    this.maskPaneIds = [];
+    const shown = this.shown();
+    for (const id of this.paneIds) {
+      clearViewportLayers(id);
+      try {
+        shown?.viewer.renderingEngine.disableElement(id);
+      } catch {
+        // The engine went with the viewer.
+      }
+    }
+    this.paneIds = [];
+  }
 }

@@ -2,11 +2,12 @@
  * The one live viewer of the window: the MPR viewer, the open case's loaded volumes and the cameras
  * chosen for it. Components call these functions; only this module and the ones it imports touch
  * Cornerstone. State it needs from the app (window choice, primary tool) is passed in, and what
- * the UI shows (slice numbers, orientation letters) is announced through `onViewChange`.
+ * happens on screen is announced on the viewer's event map (controllers/viewerEvents.ts), given at mount.
  */
-import { Enums, getRenderingEngine } from '@cornerstonejs/core';
-import { synchronizers, SynchronizerManager } from '@cornerstonejs/tools';
+import { Enums, eventTarget, getRenderingEngine } from '@cornerstonejs/core';
+import { Enums as ToolEnums, synchronizers, SynchronizerManager } from '@cornerstonejs/tools';
 import type { CaseDescriptor, VolumeInfo } from '../../src-shared/api/contract';
+import type { ViewerEventBus } from '../controllers/viewerEvents';
 import type { Vec3 } from '../../src-shared/volume/types';
 import type { PrimaryTool, WindowChoice } from '../state/appState';
 import type { CursorReadout } from '../state/cursorState';
@@ -14,7 +15,9 @@ import { computeEdgeLabels, computeVolumeAlignedCameras, type AlignedCamera, typ
 import { ADC_VOI, fitAdcOffThread, isAdcVolume, isDerivedAdc, viewableVolumes } from './adcVolume';
 import { isDwiVolume } from '../../src-shared/inference/sequenceSources';
 import { createCaseVolume, createComputedVolume, removeCaseVolumes, type StreamVolumeBytes, type LoadedVolume } from './createCaseVolume';
+import { THRESHOLD_RANGE_EVENT } from './editToolClasses';
 import { initCornerstone } from './initCornerstone';
+import { ownLabelmapChange } from './ownLabelmapChanges';
 import {
   canvasToWorld,
   createMprViewer,
@@ -56,20 +59,12 @@ interface Session {
   latestRequest: number;
   /** Volumes of a previous case, removed from the cache once the new case is shown. */
   retired: LoadedVolume[];
-  listeners: Set<() => void>;
+  events: ViewerEventBus;
   detach: () => void;
 }
 
 const VOI_SYNC_ID = 'quorum-mpr-voi';
 let session: Session | null = null;
-/** Told after each volume reaches the screen (the annotation layers attach to it). Outlives sessions. */
-const shownListeners = new Set<() => void>();
-
-/** Subscribe to "a case volume is now on screen". */
-export function onVolumeShown(listener: () => void): () => void {
-  shownListeners.add(listener);
-  return () => shownListeners.delete(listener);
-}
 
 /** The mounted viewer and the case volume it shows, or null. */
 export function shownCaseVolume(): {
@@ -78,14 +73,23 @@ export function shownCaseVolume(): {
   index: number;
   volumeId: string;
   info: VolumeInfo;
+  events: ViewerEventBus;
 } | null {
   const s = session;
   const loaded = s && s.shownIndex !== null ? s.volumes.get(s.shownIndex) : undefined;
   if (!s || !s.caseDescriptor || s.shownIndex === null || !loaded) return null;
-  return { viewer: s.viewer, caseDescriptor: s.caseDescriptor, index: s.shownIndex, volumeId: loaded.volumeId, info: loaded.info };
+  return {
+    viewer: s.viewer,
+    caseDescriptor: s.caseDescriptor,
+    index: s.shownIndex,
+    volumeId: loaded.volumeId,
+    info: loaded.info,
+    events: s.events,
+  };
 }
 
-export async function mountViewer(elements: Record<MprView, HTMLDivElement>): Promise<void> {
+/** Mounts the viewer on the three pane elements; what happens on screen is told to `events`. */
+export async function mountViewer(elements: Record<MprView, HTMLDivElement>, events: ViewerEventBus): Promise<void> {
   await initCornerstone();
   if (session) unmountViewer();
   const viewer = createMprViewer(elements);
@@ -93,11 +97,28 @@ export async function mountViewer(elements: Record<MprView, HTMLDivElement>): Pr
   SynchronizerManager.destroySynchronizer(VOI_SYNC_ID);
   const voiSync = synchronizers.createVOISynchronizer(VOI_SYNC_ID, { syncInvertState: false, syncColormap: false });
   for (const view of MPR_VIEWS) voiSync.add({ renderingEngineId: viewer.renderingEngine.id, viewportId: viewer.viewportIds[view] });
-  const notify = () => session?.listeners.forEach((l) => l());
-  const events = [Enums.Events.CAMERA_MODIFIED, Enums.Events.VOI_MODIFIED];
-  for (const view of MPR_VIEWS) for (const e of events) elements[view].addEventListener(e, notify);
+  // Cornerstone's DOM events, and the threshold brush's, told on the typed map with their cause.
+  const onCamera = () => events.emit('view-changed', { cause: 'camera' });
+  const onWindow = () => events.emit('view-changed', { cause: 'window' });
+  const onRange = (e: Event) => {
+    const range = (e as CustomEvent<[number, number]>).detail;
+    events.emit('threshold-range', { range, cause: 'stroke-started' });
+  };
+  const listeners: Array<[string, (e: Event) => void]> = [
+    [Enums.Events.CAMERA_MODIFIED, onCamera],
+    [Enums.Events.VOI_MODIFIED, onWindow],
+    [THRESHOLD_RANGE_EVENT, onRange],
+  ];
+  for (const view of MPR_VIEWS) for (const [type, listener] of listeners) elements[view].addEventListener(type, listener);
+  // Segmentation changes are announced on Cornerstone's global target, for every layer: the own one's, with its cause.
+  const onLabelmap = (e: Event) => {
+    const change = ownLabelmapChange((e as CustomEvent<{ segmentationId?: string; modifiedSlicesToUse?: number[] }>).detail);
+    if (change) events.emit('labelmap-modified', change);
+  };
+  eventTarget.addEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, onLabelmap);
   const detach = () => {
-    for (const view of MPR_VIEWS) for (const e of events) elements[view].removeEventListener(e, notify);
+    for (const view of MPR_VIEWS) for (const [type, listener] of listeners) elements[view].removeEventListener(type, listener);
+    eventTarget.removeEventListener(ToolEnums.Events.SEGMENTATION_DATA_MODIFIED, onLabelmap);
   };
   session = {
     viewer,
@@ -109,7 +130,7 @@ export async function mountViewer(elements: Record<MprView, HTMLDivElement>): Pr
     shownIndex: null,
     latestRequest: 0,
     retired: [],
-    listeners: new Set(),
+    events,
     detach,
   };
 }
@@ -121,12 +142,6 @@ export function unmountViewer(): void {
   SynchronizerManager.destroySynchronizer(VOI_SYNC_ID);
   if (getRenderingEngine(session.viewer.renderingEngine.id)) destroyMprViewer(session.viewer);
   session = null;
-}
-
-/** Subscribe to camera/window changes (slice numbers, labels, window). */
-export function onViewChange(listener: () => void): () => void {
-  session?.listeners.add(listener);
-  return () => session?.listeners.delete(listener);
 }
 
 /**
@@ -178,10 +193,11 @@ export async function showCaseVolume(params: {
     cameras: s.camerasFor === caseDescriptor ? undefined : (s.cameras ?? undefined),
   });
   removeCaseVolumes(s.retired.splice(0));
+  const cause = s.camerasFor === caseDescriptor ? 'volume-switched' : 'case-opened';
   s.camerasFor = caseDescriptor;
   s.shownIndex = index;
-  s.listeners.forEach((l) => l());
-  shownListeners.forEach((l) => l());
+  s.events.emit('view-changed', { cause: 'volume-shown' });
+  s.events.emit('volume-shown', { caseId: caseDescriptor.caseId, volumeId: loaded.volumeId, index, cause });
   return loaded.volumeId;
 }
 
@@ -365,6 +381,24 @@ export function probe(view: MprView, canvasPoint: readonly [number, number]): Cu
     unit: volume.info.unit,
     viewportId: s.viewer.viewportIds[view],
   };
+}
+
+/** Centres every MPR viewport on an LPS point (focal point moves there, each camera keeps its direction and distance). */
+export function centreViewportsOn(worldLps: Vec3): boolean {
+  const shown = shownCaseVolume();
+  if (!shown) return false;
+  for (const view of MPR_VIEWS) {
+    const viewport = getVolumeViewport(shown.viewer, view);
+    const { focalPoint, position } = viewport.getCamera();
+    if (!focalPoint || !position) continue;
+    const d = [worldLps[0] - focalPoint[0], worldLps[1] - focalPoint[1], worldLps[2] - focalPoint[2]];
+    viewport.setCamera({
+      focalPoint: [worldLps[0], worldLps[1], worldLps[2]],
+      position: [position[0] + d[0], position[1] + d[1], position[2] + d[2]],
+    });
+  }
+  shown.viewer.renderingEngine.render();
+  return true;
 }
 
 export function resizeViewer(): void {

@@ -3,10 +3,10 @@
  * pool (progress, cancel), then the per-case table (sortable, filterable, a row opens the case in
  * the viewer), the summary (means and medians with bootstrap CIs, detection, strata), the plots
  * and the exports. Thin: the data comes from dashboard/useDashboardData.ts, the work from
- * state/dashboardActions.ts.
+ * controllers/dashboardController.ts.
  */
 import { metricKeys } from '../../../src-shared/evaluation/datasetSummary';
-import { useDashboard } from '../../state/dashboardState';
+import { useControllers, useStoreState } from '../../controllers/ControllersContext';
 import './dashboard/dashboard.css';
 import { CalibrationSection } from './dashboard/CalibrationSection';
 import { DashboardControls } from './dashboard/DashboardControls';
@@ -17,13 +17,14 @@ import { DashboardTable } from './dashboard/DashboardTable';
 import { useDashboardData } from './dashboard/useDashboardData';
 
 export function DashboardView() {
-  const cases = useDashboard((s) => s.cases);
-  const view = useDashboard((s) => s.view);
-  const source = useDashboard((s) => s.source);
-  const sourceLabel = useDashboard((s) => s.sourceLabel);
-  const message = useDashboard((s) => s.message);
-  const running = useDashboard((s) => s.running);
-  const thresholdMl = useDashboard((s) => s.computedWith?.thresholdMl ?? 0);
+  const { dashboard } = useControllers();
+  const cases = useStoreState(dashboard.store, (s) => s.cases);
+  const view = useStoreState(dashboard.store, (s) => s.view);
+  const source = useStoreState(dashboard.store, (s) => s.source);
+  const sourceLabel = useStoreState(dashboard.store, (s) => s.sourceLabel);
+  const message = useStoreState(dashboard.store, (s) => s.message);
+  const running = useStoreState(dashboard.store, (s) => s.running);
+  const thresholdMl = useStoreState(dashboard.store, (s) => s.computedWith?.thresholdMl ?? 0);
   const { options, comparison, labels, label, rows, summary, summaryError } = useDashboardData();
   const keys = metricKeys(rows);
   const metricKey = keys.includes(view.plotMetric) ? view.plotMetric : (keys[0] ?? view.plotMetric);

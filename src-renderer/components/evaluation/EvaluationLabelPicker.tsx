@@ -5,7 +5,7 @@
  * evaluationState; names and colours come from the project's table.
  */
 import type { CaseEvaluation } from '../../../src-shared/evaluation/types';
-import { changeEvaluationSettings } from '../../state/evaluationActions';
+import { useControllers } from '../../controllers/ControllersContext';
 import { useAnnotationState } from '../../state/annotationState';
 import { shownLabel, useEvaluationState, type LabelChoice } from '../../state/evaluationState';
 
@@ -49,6 +49,7 @@ export function LabelName({ entry }: { entry: ShownLabelEntry }) {
 }
 
 export function EvaluationLabelPicker({ result }: { result: CaseEvaluation }) {
+  const { evaluation } = useControllers();
   const shown = useShownLabels(result);
   if (!shown) return null;
   return (
@@ -57,7 +58,7 @@ export function EvaluationLabelPicker({ result }: { result: CaseEvaluation }) {
       <select
         data-testid="metrics-label"
         value={String(shown.choice)}
-        onChange={(e) => changeEvaluationSettings({ label: e.target.value === 'all' ? 'all' : Number(e.target.value) })}
+        onChange={(e) => evaluation.changeSettings({ label: e.target.value === 'all' ? 'all' : Number(e.target.value) })}
       >
         {shown.entries.map((e) => (
           <option key={e.value} value={e.value}>

@@ -8,7 +8,7 @@ import { CONVENTIONS, type ConventionName } from '../../../src-shared/metrics/co
 import type { UncertainAs } from '../../../src-shared/evaluation/types';
 import { CONVENTION_LABELS, parseThresholdMl, parseTolerancesMm } from '../../../src-shared/evaluation/metricCatalog';
 import { UNCERTAIN_LABELS } from '../../../src-shared/evaluation/defaults';
-import { changeEvaluationSettings } from '../../state/evaluationActions';
+import { useControllers } from '../../controllers/ControllersContext';
 import { useEvaluationState } from '../../state/evaluationState';
 
 const UNCERTAIN: ReadonlyArray<{ value: UncertainAs; title: string }> = [
@@ -21,6 +21,7 @@ const UNCERTAIN: ReadonlyArray<{ value: UncertainAs; title: string }> = [
 ];
 
 export function EvaluationSettingsForm() {
+  const { evaluation } = useControllers();
   const settings = useEvaluationState((s) => s.settings);
   const [tText, setTText] = useState(settings.useThresholdMl === null ? '' : String(settings.useThresholdMl));
   const [tolText, setTolText] = useState(settings.tolerancesMm.join(', '));
@@ -30,13 +31,13 @@ export function EvaluationSettingsForm() {
     const parsed = parseThresholdMl(tText);
     if (!parsed.ok) return setProblem(parsed.error);
     setProblem(null);
-    changeEvaluationSettings({ useThresholdMl: parsed.value });
+    evaluation.changeSettings({ useThresholdMl: parsed.value });
   };
   const applyTolerances = () => {
     const parsed = parseTolerancesMm(tolText);
     if (!parsed.ok) return setProblem(parsed.error);
     setProblem(null);
-    changeEvaluationSettings({ tolerancesMm: parsed.value });
+    evaluation.changeSettings({ tolerancesMm: parsed.value });
   };
 
   return (
@@ -46,7 +47,7 @@ export function EvaluationSettingsForm() {
         <select
           data-testid="metrics-convention"
           value={settings.convention}
-          onChange={(e) => changeEvaluationSettings({ convention: e.target.value as ConventionName })}
+          onChange={(e) => evaluation.changeSettings({ convention: e.target.value as ConventionName })}
         >
           {CONVENTIONS.map((c) => (
             <option key={c} value={c}>
@@ -83,7 +84,7 @@ export function EvaluationSettingsForm() {
         <select
           data-testid="metrics-uncertain"
           value={settings.uncertainAs}
-          onChange={(e) => changeEvaluationSettings({ uncertainAs: e.target.value as UncertainAs })}
+          onChange={(e) => evaluation.changeSettings({ uncertainAs: e.target.value as UncertainAs })}
         >
           {UNCERTAIN.map((u) => (
             <option key={u.value} value={u.value} title={u.title}>

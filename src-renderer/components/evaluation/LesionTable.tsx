@@ -6,7 +6,7 @@
  */
 import type { CaseEvaluation, LesionTable as LesionTableData } from '../../../src-shared/evaluation/types';
 import { formatMl } from '../../../src-shared/evaluation/metricCatalog';
-import { centreViewportsOn } from '../../state/evaluationActions';
+import { centreViewportsOn } from '../../viewer/viewerSession';
 import { LabelName, useShownLabels, type ShownLabelEntry } from './EvaluationLabelPicker';
 
 interface Listed {

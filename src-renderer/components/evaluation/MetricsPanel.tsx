@@ -2,14 +2,12 @@
  * The per-case metrics panel (issue 7, reviewer mode): a collapsible right-hand panel of the Viewer
  * workspace for reviewers and admins on a project case. Settings (convention, USE threshold,
  * surface tolerances, uncertain voxels), the metrics of one comparison, the source matrix, the
- * volumes and the lesion table (per label, with the label picker, under several certain labels). All numbers come from the metrics worker (evaluationActions.ts).
+ * volumes and the lesion table (per label, with the label picker, under several certain labels). All numbers come from the metrics worker (controllers/evaluationController.ts).
  */
-import { useEffect } from 'react';
+import { useControllers } from '../../controllers/ControllersContext';
 import { useAppState } from '../../state/appState';
 import { useAnnotationState } from '../../state/annotationState';
-import { noteOwnEdit, refreshEvaluation, setMetricsPanelExpanded } from '../../state/evaluationActions';
 import { useEvaluationState } from '../../state/evaluationState';
-import { onOwnLabelmapEdited } from '../../viewer/annotationSession';
 import { ComparisonMetrics } from './ComparisonMetrics';
 import { EvaluationLabelPicker } from './EvaluationLabelPicker';
 import { EvaluationSettingsForm } from './EvaluationSettingsForm';
@@ -17,21 +15,8 @@ import { LesionTable } from './LesionTable';
 import { SourceMatrix } from './SourceMatrix';
 import { VolumesTable } from './VolumesTable';
 
-/** Reload when the case, the session or the rater's own saved version changes; recompute on own edits. */
-function useEvaluationSync(): void {
-  const caseId = useAnnotationState((s) => s.currentCase?.caseId ?? null);
-  const token = useAnnotationState((s) => s.signedIn?.token ?? null);
-  const role = useAnnotationState((s) => s.signedIn?.role ?? null);
-  const ownVersion = useAnnotationState((s) => s.own.versionId);
-  const layers = useAnnotationState((s) => s.layers.length);
-  useEffect(() => {
-    void refreshEvaluation();
-  }, [caseId, token, role, ownVersion, layers]);
-  useEffect(() => onOwnLabelmapEdited((slices) => noteOwnEdit(slices)), []);
-}
-
 export function MetricsPanel() {
-  useEvaluationSync();
+  const { evaluation } = useControllers();
   const workspace = useAppState((s) => s.workspace);
   const signedIn = useAnnotationState((s) => s.signedIn);
   const currentCase = useAnnotationState((s) => s.currentCase);
@@ -51,7 +36,7 @@ export function MetricsPanel() {
           type="button"
           data-testid="metrics-panel-toggle"
           title="Show the per-case metrics"
-          onClick={() => setMetricsPanelExpanded(true)}
+          onClick={() => evaluation.setPanelExpanded(true)}
         >
           Metrics ‹
         </button>
@@ -76,7 +61,7 @@ export function MetricsPanel() {
           type="button"
           data-testid="metrics-panel-toggle"
           title="Hide the metrics panel"
-          onClick={() => setMetricsPanelExpanded(false)}
+          onClick={() => evaluation.setPanelExpanded(false)}
         >
           ›
         </button>

@@ -7,7 +7,7 @@
  */
 import type { CaseEvaluation, Comparison, ConventionName, ConventionResult } from '../../../src-shared/evaluation/types';
 import { CONVENTION_LABELS, formatValue } from '../../../src-shared/evaluation/metricCatalog';
-import { changeEvaluationSettings } from '../../state/evaluationActions';
+import { useControllers } from '../../controllers/ControllersContext';
 import { useEvaluationState, type LabelChoice } from '../../state/evaluationState';
 import { useShownLabels } from './EvaluationLabelPicker';
 
@@ -70,6 +70,7 @@ function range(values: number[]): string {
 }
 
 export function SourceMatrix({ result }: { result: CaseEvaluation }) {
+  const { evaluation } = useControllers();
   const conv = useEvaluationState((s) => s.settings.convention);
   const metric = useEvaluationState((s) => s.settings.matrixMetric);
   const shown = useShownLabels(result);
@@ -97,7 +98,7 @@ export function SourceMatrix({ result }: { result: CaseEvaluation }) {
         <select
           data-testid="matrix-metric"
           value={metric}
-          onChange={(e) => changeEvaluationSettings({ matrixMetric: e.target.value === 'nsd' ? 'nsd' : 'dice' })}
+          onChange={(e) => evaluation.changeSettings({ matrixMetric: e.target.value === 'nsd' ? 'nsd' : 'dice' })}
         >
           <option value="dice">Dice</option>
           <option value="nsd">surface Dice / NSD (first τ)</option>

@@ -6,7 +6,7 @@
  * radiological convention like the viewer's axial view.
  */
 import { useEffect, useRef } from 'react';
-import type { StudyImage } from '../../state/studyActions';
+import type { StudyImage } from '../../controllers/studyController';
 import { outlineSegments, radiologicalFlips, sliceRgba } from './sliceRender';
 
 const OUTLINE_COLOUR = '#ffd400';

@@ -9,7 +9,8 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ReaderTrialPayload } from '../../../src-shared/api/studyChannels';
-import { checkedOverlay, loadStudyImage, studyCall, type StudyImage } from '../../state/studyActions';
+import { useControllers } from '../../controllers/ControllersContext';
+import type { StudyImage } from '../../controllers/studyController';
 import { dragWindow, robustWindow, startSlice } from './sliceRender';
 import { StudyPane } from './StudyPane';
 import { isComplete, StudyQuestions, type AnswerDraft } from './StudyQuestions';
@@ -22,6 +23,7 @@ interface Shown {
 }
 
 export function StudyReader({ token, studyId, onExit }: { token: string; studyId: string; onExit(): void }) {
+  const { study } = useControllers();
   const [shown, setShown] = useState<Shown | null>(null);
   const [slice, setSlice] = useState(0);
   /** The reader's window; null = the automatic one of the trial's image. */
@@ -36,13 +38,10 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
       setBusy(true);
       setError(null);
       try {
-        const payload = await studyCall('quorum:study.next', { session: token, studyId, ...(position === undefined ? {} : { position }) });
-        if (payload.trial === null || payload.image === null) {
+        const { payload, image, masks } = await study.loadTrial(token, studyId, position);
+        if (image === null) {
           setShown({ payload, image: null, window: [0, 1], masks: [] });
         } else {
-          const image = await loadStudyImage(token, payload.image);
-          const voxels = image.dims[0] * image.dims[1] * image.dims[2];
-          const masks = payload.overlays.map((o) => checkedOverlay(o.mask, voxels));
           setShown({ payload, image, window: robustWindow(image.voxels), masks });
           setSlice(startSlice(masks, image.dims));
         }
@@ -55,7 +54,7 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
         setBusy(false);
       }
     },
-    [token, studyId],
+    [study, token, studyId],
   );
 
   useEffect(() => {
@@ -69,7 +68,7 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
     const current = shown;
     if (!current?.payload.image || index < 0) return;
     try {
-      const image = await loadStudyImage(token, current.payload.image, index);
+      const image = await study.loadImage(token, current.payload.image, index);
       setShown({ ...current, image, window: robustWindow(image.voxels) });
       setWin(null);
     } catch (e) {
@@ -82,7 +81,7 @@ export function StudyReader({ token, studyId, onExit }: { token: string; studyId
     setBusy(true);
     setError(null);
     try {
-      await studyCall('quorum:study.answer', {
+      await study.call('quorum:study.answer', {
         session: token,
         studyId,
         answer: { trialId: trial.trialId, ...draft, ...(draft.comment === '' ? { comment: undefined } : {}) },

@@ -7,7 +7,8 @@
  */
 import { useEffect, useState } from 'react';
 import type { ResultOf } from '../../../src-shared/api/contract';
-import { downloadText, studyCall } from '../../state/studyActions';
+import { useControllers } from '../../controllers/ControllersContext';
+import { downloadText } from '../../plots/exportPlot';
 import { PlotBox } from './PlotBox';
 import { StudyMrmc } from './StudyMrmc';
 import { acceptabilityPlot, perReaderPlot, preferencePlot, type HistogramRow, type RateRow } from './studyPlots';
@@ -42,12 +43,13 @@ function verdictText(a: AiRow): string {
 }
 
 export function StudyReport({ token, studyId, onClose }: { token: string; studyId: string; onClose(): void }) {
+  const { study } = useControllers();
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    studyCall('quorum:study.report', { session: token, studyId }).then(setReport, (e: Error) => setError(e.message));
-  }, [token, studyId]);
+    study.call('quorum:study.report', { session: token, studyId }).then(setReport, (e: Error) => setError(e.message));
+  }, [study, token, studyId]);
 
   if (error) return <p className="error">{error}</p>;
   if (!report) return <p className="muted">Loading the report…</p>;
@@ -90,9 +92,9 @@ export function StudyReport({ token, studyId, onClose }: { token: string; studyI
     .filter((a) => a.readerId === null)
     .flatMap((a) => a.counts.map((count, k) => ({ source: L(a.sourceId), score: k + 1, count })));
   const exportFile = async (kind: 'csv' | 'json') => {
-    const out = await studyCall('quorum:study.export', { session: token, studyId });
-    if (kind === 'csv') downloadText(`${studyId}-answers.csv`, out.answersCsv, 'text/csv');
-    else downloadText(`${studyId}-config.json`, out.configJson, 'application/json');
+    const out = await study.call('quorum:study.export', { session: token, studyId });
+    if (kind === 'csv') downloadText(out.answersCsv, `${studyId}-answers.csv`, 'text/csv');
+    else downloadText(out.configJson, `${studyId}-config.json`, 'application/json');
   };
 
   return (

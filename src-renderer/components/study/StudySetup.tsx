@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { SetupCheck, StudyDraft, StudyOptions } from '../../../src-shared/api/studyChannels';
 import type { StudyQuestions } from '../../../src-shared/study/design';
-import { studyCall } from '../../state/studyActions';
+import { useControllers } from '../../controllers/ControllersContext';
 
 const QUESTIONS: ReadonlyArray<{ key: keyof StudyQuestions; label: string }> = [
   { key: 'preference', label: 'Preference: A, B or no preference' },
@@ -25,6 +25,7 @@ function sourceKindLabel(kind: string): string {
 }
 
 export function StudySetup({ token, onCreated }: { token: string; onCreated(): void }) {
+  const { study } = useControllers();
   const [options, setOptions] = useState<StudyOptions | null>(null);
   const [title, setTitle] = useState('Reader study');
   const [seed, setSeed] = useState('');
@@ -44,8 +45,8 @@ export function StudySetup({ token, onCreated }: { token: string; onCreated(): v
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    studyCall('quorum:study.options', { session: token }).then(setOptions, (e: Error) => setError(e.message));
-  }, [token]);
+    study.call('quorum:study.options', { session: token }).then(setOptions, (e: Error) => setError(e.message));
+  }, [study, token]);
 
   const draft: StudyDraft | null = useMemo(() => {
     if (!options) return null;
@@ -71,7 +72,7 @@ export function StudySetup({ token, onCreated }: { token: string; onCreated(): v
     if (!draft) return;
     setError(null);
     try {
-      setCheck(await studyCall('quorum:study.validate', { session: token, draft }));
+      setCheck(await study.call('quorum:study.validate', { session: token, draft }));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -81,7 +82,7 @@ export function StudySetup({ token, onCreated }: { token: string; onCreated(): v
     if (!draft) return;
     setError(null);
     try {
-      await studyCall('quorum:study.create', { session: token, draft });
+      await study.call('quorum:study.create', { session: token, draft });
       setCheck(null);
       onCreated();
     } catch (e) {

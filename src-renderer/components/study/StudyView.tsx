@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ReaderStudy, StudySummary } from '../../../src-shared/api/studyChannels';
 import { useAnnotationState } from '../../state/annotationState';
-import { studyCall } from '../../state/studyActions';
+import { useControllers } from '../../controllers/ControllersContext';
 import { StudyList } from './StudyList';
 import { StudyReader } from './StudyReader';
 import { StudyReport } from './StudyReport';
@@ -16,6 +16,7 @@ import { StudySetup } from './StudySetup';
 type Screen = { kind: 'home' } | { kind: 'read'; studyId: string } | { kind: 'report'; studyId: string };
 
 export function StudyView() {
+  const { study } = useControllers();
   const signedIn = useAnnotationState((s) => s.signedIn);
   const [screen, setScreen] = useState<Screen>({ kind: 'home' });
   const [mine, setMine] = useState<readonly ReaderStudy[]>([]);
@@ -28,12 +29,12 @@ export function StudyView() {
     if (token === null) return;
     setError(null);
     try {
-      setMine(await studyCall('quorum:study.mine', { session: token }));
-      if (isAdmin) setStudies(await studyCall('quorum:study.list', { session: token }));
+      setMine(await study.call('quorum:study.mine', { session: token }));
+      if (isAdmin) setStudies(await study.call('quorum:study.list', { session: token }));
     } catch (e) {
       setError((e as Error).message);
     }
-  }, [token, isAdmin]);
+  }, [study, token, isAdmin]);
 
   useEffect(() => {
     setScreen({ kind: 'home' });
@@ -121,8 +122,8 @@ export function StudyView() {
             <h3>Studies</h3>
             <StudyList
               studies={studies}
-              onOpen={(id) => void act(() => studyCall('quorum:study.open', { session: token, studyId: id }))}
-              onClose={(id) => void act(() => studyCall('quorum:study.close', { session: token, studyId: id }))}
+              onOpen={(id) => void act(() => study.call('quorum:study.open', { session: token, studyId: id }))}
+              onClose={(id) => void act(() => study.call('quorum:study.close', { session: token, studyId: id }))}
               onReport={(id) => setScreen({ kind: 'report', studyId: id })}
             />
           </section>

@@ -6,11 +6,11 @@
 import { useState } from 'react';
 import type { WorklistRow } from '../../../src-shared/project/reviewSession';
 import { useAnnotationState } from '../../state/annotationState';
-import { actOnVersion } from '../../state/worklistActions';
-import { useWorklistState } from '../../state/worklistState';
+import { useControllers, useStoreState } from '../../controllers/ControllersContext';
 import { STATUS_LABEL } from './WorklistView';
 
 function ActionRow({ row, self }: { row: WorklistRow; self: boolean }) {
+  const { worklist } = useControllers();
   const [comment, setComment] = useState('');
   const [asking, setAsking] = useState(false);
   const reviewable = row.submittedVersionId !== null && !self;
@@ -29,7 +29,12 @@ function ActionRow({ row, self }: { row: WorklistRow; self: boolean }) {
       </div>
       {reviewable && (
         <div className="group">
-          <button type="button" data-testid="review-approve" disabled={row.approved} onClick={() => void actOnVersion(row, 'approve', '')}>
+          <button
+            type="button"
+            data-testid="review-approve"
+            disabled={row.approved}
+            onClick={() => void worklist.actOnVersion(row, 'approve', '')}
+          >
             Approve
           </button>
           <button type="button" data-testid="review-request" className={asking ? 'on' : ''} onClick={() => setAsking(!asking)}>
@@ -39,7 +44,7 @@ function ActionRow({ row, self }: { row: WorklistRow; self: boolean }) {
             type="button"
             data-testid="review-difficult"
             disabled={row.marks.includes('difficult')}
-            onClick={() => void actOnVersion(row, 'difficult', '')}
+            onClick={() => void worklist.actOnVersion(row, 'difficult', '')}
           >
             Difficult
           </button>
@@ -50,7 +55,7 @@ function ActionRow({ row, self }: { row: WorklistRow; self: boolean }) {
           className="revision-form"
           onSubmit={(e) => {
             e.preventDefault();
-            void actOnVersion(row, 'request-revision', comment).then((ok) => {
+            void worklist.actOnVersion(row, 'request-revision', comment).then((ok) => {
               if (ok) {
                 setComment('');
                 setAsking(false);
@@ -80,7 +85,8 @@ function ActionRow({ row, self }: { row: WorklistRow; self: boolean }) {
 }
 
 export function ReviewActions() {
-  const rows = useWorklistState((s) => s.caseRows);
+  const { worklist } = useControllers();
+  const rows = useStoreState(worklist.store, (s) => s.caseRows);
   const me = useAnnotationState((s) => s.signedIn?.raterId ?? null);
   if (rows.length === 0) return null;
   return (
@@ -97,7 +103,8 @@ export function ReviewActions() {
 
 /** The rater's own open revision request on the case on screen (annotate mode). */
 export function RevisionBanner() {
-  const revision = useWorklistState((s) => s.ownRevision);
+  const { worklist } = useControllers();
+  const revision = useStoreState(worklist.store, (s) => s.ownRevision);
   if (!revision) return null;
   return (
     <div className="revision-banner" data-testid="revision-banner" role="alert">

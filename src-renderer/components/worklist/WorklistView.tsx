@@ -4,7 +4,7 @@
  * reviewers, time on task. An annotator's worklist holds only their own rows (the server's rule).
  * Open shows the case in the viewer.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   WORKLIST_FLAGS,
   WORKLIST_STATUSES,
@@ -13,8 +13,7 @@ import {
   type WorklistStatus,
 } from '../../../src-shared/project/reviewSession';
 import { useAnnotationState } from '../../state/annotationState';
-import { exportTimeOnTask, goToNextCase, openWorklistCase, refreshWorklist, setWorklistFilter } from '../../state/worklistActions';
-import { useWorklistState } from '../../state/worklistState';
+import { useControllers, useStoreState } from '../../controllers/ControllersContext';
 import { PathField } from '../PathField';
 import { WorklistProgressBar } from './WorklistProgressBar';
 
@@ -44,6 +43,7 @@ function formatActive(ms: number): string {
 }
 
 function Row({ row, showRater, showTime, openPath }: { row: WorklistRow; showRater: boolean; showTime: boolean; openPath: string | null }) {
+  const { worklist } = useControllers();
   return (
     <tr
       data-testid="worklist-row"
@@ -83,7 +83,7 @@ function Row({ row, showRater, showTime, openPath }: { row: WorklistRow; showRat
           type="button"
           data-testid="worklist-open"
           className={openPath === row.casePath ? 'on' : ''}
-          onClick={() => void openWorklistCase(row.casePath)}
+          onClick={() => void worklist.openCase(row.casePath)}
         >
           Open
         </button>
@@ -94,18 +94,14 @@ function Row({ row, showRater, showTime, openPath }: { row: WorklistRow; showRat
 
 export function WorklistView() {
   const signedIn = useAnnotationState((s) => s.signedIn);
-  const data = useWorklistState((s) => s.data);
-  const filter = useWorklistState((s) => s.filter);
-  const loading = useWorklistState((s) => s.loading);
-  const error = useWorklistState((s) => s.error);
-  const message = useWorklistState((s) => s.message);
+  const { worklist } = useControllers();
+  const data = useStoreState(worklist.store, (s) => s.data);
+  const filter = useStoreState(worklist.store, (s) => s.filter);
+  const loading = useStoreState(worklist.store, (s) => s.loading);
+  const error = useStoreState(worklist.store, (s) => s.error);
+  const message = useStoreState(worklist.store, (s) => s.message);
   const openPath = useAnnotationState((s) => s.currentCase?.series[0]?.path ?? null);
-  const token = signedIn?.token ?? null;
   const [exportDir, setExportDir] = useState('');
-
-  useEffect(() => {
-    void refreshWorklist();
-  }, [token]);
 
   if (!signedIn)
     return (
@@ -126,11 +122,11 @@ export function WorklistView() {
           type="button"
           data-testid="next-case"
           title="Open the next case that needs your work (J)"
-          onClick={() => void goToNextCase()}
+          onClick={() => void worklist.goToNextCase()}
         >
           Next case ▸
         </button>
-        <button type="button" onClick={() => void refreshWorklist()} disabled={loading}>
+        <button type="button" onClick={() => void worklist.refresh()} disabled={loading}>
           Refresh
         </button>
       </div>
@@ -138,7 +134,7 @@ export function WorklistView() {
       <div className="worklist-filters" role="group" aria-label="Filters">
         <label>
           Status
-          <select data-testid="filter-status" value={filter.status ?? ''} onChange={(e) => setWorklistFilter({ status: e.target.value })}>
+          <select data-testid="filter-status" value={filter.status ?? ''} onChange={(e) => worklist.setFilter({ status: e.target.value })}>
             <option value="">any</option>
             {WORKLIST_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -153,7 +149,7 @@ export function WorklistView() {
             <select
               data-testid="filter-rater"
               value={filter.raterId ?? ''}
-              onChange={(e) => setWorklistFilter({ raterId: e.target.value })}
+              onChange={(e) => worklist.setFilter({ raterId: e.target.value })}
             >
               <option value="">any</option>
               {raters.map((r) => (
@@ -166,7 +162,7 @@ export function WorklistView() {
         )}
         <label>
           Flag
-          <select data-testid="filter-flag" value={filter.flag ?? ''} onChange={(e) => setWorklistFilter({ flag: e.target.value })}>
+          <select data-testid="filter-flag" value={filter.flag ?? ''} onChange={(e) => worklist.setFilter({ flag: e.target.value })}>
             <option value="">any</option>
             {WORKLIST_FLAGS.map((f) => (
               <option key={f} value={f}>
@@ -218,7 +214,12 @@ export function WorklistView() {
             onChange={setExportDir}
             placeholder="/path/to/export-folder"
           />
-          <button type="button" data-testid="time-export-run" disabled={!exportDir.trim()} onClick={() => void exportTimeOnTask(exportDir)}>
+          <button
+            type="button"
+            data-testid="time-export-run"
+            disabled={!exportDir.trim()}
+            onClick={() => void worklist.exportTimeOnTask(exportDir)}
+          >
             Write quorum-time-on-task.csv
           </button>
         </details>

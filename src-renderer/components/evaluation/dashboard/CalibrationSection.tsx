@@ -13,9 +13,8 @@ import type { SoftmaxSetMetrics } from '../../../../src-shared/calibration/softm
 import type { CalibrationRegion } from '../../../../src-shared/calibration/reviewedCase';
 import { blandAltman } from '../../../../src-shared/evaluation/datasetAgreement';
 import { blandAltmanPlot, sharedDiffDomain } from '../../../plots/blandAltmanPlot';
-import { cancelCalibration, fitCalibration, saveCalibratedVersion, setCalibrationSettings } from '../../../state/calibrationActions';
-import { useInference } from '../../../state/inferenceContext';
-import { useCalibration, type CalibrationMethod } from '../../../state/calibrationState';
+import { useControllers, useStoreState } from '../../../controllers/ControllersContext';
+import type { CalibrationMethod } from '../../../state/calibrationState';
 import { fmt } from './format';
 import { PLOT_HEIGHT, PLOT_WIDTH } from './DashboardPlots';
 import { PlotFigure } from './PlotFigure';
@@ -197,14 +196,14 @@ function Report({ report }: { report: CrossValidationReport | SoftmaxCrossValida
 }
 
 export function CalibrationSection() {
-  const inference = useInference();
-  const settings = useCalibration((s) => s.settings);
-  const progress = useCalibration((s) => s.progress);
-  const report = useCalibration((s) => s.report);
-  const model = useCalibration((s) => s.model);
-  const message = useCalibration((s) => s.message);
-  const rerun = useCalibration((s) => s.rerun);
-  const logitsUsed = useCalibration((s) => s.logitsUsed);
+  const { calibration } = useControllers();
+  const settings = useStoreState(calibration.store, (s) => s.settings);
+  const progress = useStoreState(calibration.store, (s) => s.progress);
+  const report = useStoreState(calibration.store, (s) => s.report);
+  const model = useStoreState(calibration.store, (s) => s.model);
+  const message = useStoreState(calibration.store, (s) => s.message);
+  const rerun = useStoreState(calibration.store, (s) => s.rerun);
+  const logitsUsed = useStoreState(calibration.store, (s) => s.logitsUsed);
   const [version, setVersion] = useState('');
   const running = (progress !== null || rerun !== null) && report === null && !message?.error;
   return (
@@ -221,7 +220,7 @@ export function CalibrationSection() {
           <select
             data-testid="calib-method"
             value={settings.method}
-            onChange={(e) => setCalibrationSettings({ method: e.target.value as CalibrationMethod })}
+            onChange={(e) => calibration.setSettings({ method: e.target.value as CalibrationMethod })}
           >
             <option value="temperature">temperature scaling</option>
             <option value="class-temperatures">a temperature per class (softmax)</option>
@@ -235,7 +234,7 @@ export function CalibrationSection() {
             data-testid="calib-logits"
             value={settings.logits}
             onChange={(e) =>
-              setCalibrationSettings({ logits: e.target.value === 'stored-probability-map' ? 'stored-probability-map' : 'model-rerun' })
+              calibration.setSettings({ logits: e.target.value === 'stored-probability-map' ? 'stored-probability-map' : 'model-rerun' })
             }
           >
             <option value="model-rerun">re-run the model (float logits)</option>
@@ -247,7 +246,7 @@ export function CalibrationSection() {
           <select
             data-testid="calib-reference"
             value={settings.reference}
-            onChange={(e) => setCalibrationSettings({ reference: e.target.value === 'soft' ? 'soft' : 'majority' })}
+            onChange={(e) => calibration.setSettings({ reference: e.target.value === 'soft' ? 'soft' : 'majority' })}
           >
             <option value="majority">raters' majority</option>
             <option value="soft">soft reference</option>
@@ -258,7 +257,7 @@ export function CalibrationSection() {
           <select
             data-testid="calib-region"
             value={settings.region}
-            onChange={(e) => setCalibrationSettings({ region: e.target.value as CalibrationRegion })}
+            onChange={(e) => calibration.setSettings({ region: e.target.value as CalibrationRegion })}
           >
             <option value="model-or-rater">voxels the model or a rater marked</option>
             <option value="whole-image">whole image</option>
@@ -273,7 +272,7 @@ export function CalibrationSection() {
             className="dash-count"
             data-testid="calib-folds-count"
             value={settings.folds}
-            onChange={(e) => setCalibrationSettings({ folds: Math.max(2, Math.min(20, Math.round(Number(e.target.value)) || 2)) })}
+            onChange={(e) => calibration.setSettings({ folds: Math.max(2, Math.min(20, Math.round(Number(e.target.value)) || 2)) })}
           />
         </label>
         <label title="A re-run costs one inference per case: fit on the first N reviewed cases only (empty: all)">
@@ -287,16 +286,16 @@ export function CalibrationSection() {
             value={settings.maxCases ?? ''}
             onChange={(e) => {
               const n = Math.round(Number(e.target.value));
-              setCalibrationSettings({ maxCases: e.target.value === '' || !(n >= 2) ? null : n });
+              calibration.setSettings({ maxCases: e.target.value === '' || !(n >= 2) ? null : n });
             }}
           />
           cases
         </label>
-        <button type="button" data-testid="calib-fit" disabled={running} onClick={() => void fitCalibration(inference)}>
+        <button type="button" data-testid="calib-fit" disabled={running} onClick={() => void calibration.fit()}>
           Fit
         </button>
         {running && (
-          <button type="button" data-testid="calib-cancel" onClick={() => cancelCalibration(inference)}>
+          <button type="button" data-testid="calib-cancel" onClick={() => calibration.cancel()}>
             Cancel
           </button>
         )}
@@ -346,7 +345,7 @@ export function CalibrationSection() {
               type="button"
               data-testid="calib-save"
               disabled={!model.key}
-              onClick={() => void saveCalibratedVersion(version.trim() || `${model.version}-calibrated`)}
+              onClick={() => void calibration.saveCalibratedVersion(version.trim() || `${model.version}-calibrated`)}
             >
               Save as a new model version
             </button>

@@ -7,18 +7,8 @@ import { useState } from 'react';
 import type { ComparisonChoice, ComparisonOption, DatasetLabelChoice } from '../../../../src-shared/evaluation/datasetRows';
 import { UNCERTAIN_LABELS } from '../../../../src-shared/evaluation/defaults';
 import type { ConventionName, UncertainAs } from '../../../../src-shared/evaluation/types';
-import {
-  cancelDashboard,
-  chooseDashboardComparison,
-  chooseDashboardConvention,
-  chooseDashboardLabel,
-  chooseDashboardPlotMetric,
-  computeProjectDashboard,
-  computeSyntheticDashboard,
-  setDashboardComputeOptions,
-} from '../../../state/dashboardActions';
 import { useAnnotationState } from '../../../state/annotationState';
-import { useDashboard } from '../../../state/dashboardState';
+import { useControllers, useStoreState } from '../../../controllers/ControllersContext';
 import { metricColumns } from '../../../../src-shared/evaluation/metricCatalog';
 
 const CONVENTION_LABEL: Record<ConventionName, string> = { use: 'USE-Evaluator', isles22: "ISLES'22", metricsreloaded: 'MetricsReloaded' };
@@ -36,14 +26,15 @@ export function DashboardControls({
   label: DatasetLabelChoice | null;
   metricKeys: readonly string[];
 }) {
+  const { dashboard } = useControllers();
   const table = useAnnotationState((s) => s.labels);
-  const running = useDashboard((s) => s.running);
-  const progress = useDashboard((s) => s.progress);
-  const compute = useDashboard((s) => s.computeOptions);
-  const computedWith = useDashboard((s) => s.computedWith);
-  const view = useDashboard((s) => s.view);
+  const running = useStoreState(dashboard.store, (s) => s.running);
+  const progress = useStoreState(dashboard.store, (s) => s.progress);
+  const compute = useStoreState(dashboard.store, (s) => s.computeOptions);
+  const computedWith = useStoreState(dashboard.store, (s) => s.computedWith);
+  const view = useStoreState(dashboard.store, (s) => s.view);
   const column = metricColumns(view.convention);
-  const lastRunMs = useDashboard((s) => s.lastRunMs);
+  const lastRunMs = useStoreState(dashboard.store, (s) => s.lastRunMs);
   const [count, setCount] = useState(100);
   const [thresholdText, setThresholdText] = useState(String(compute.thresholdMl));
   const stale =
@@ -53,11 +44,16 @@ export function DashboardControls({
   return (
     <div className="dash-controls">
       <div className="dash-row">
-        <button type="button" data-testid="dash-compute-project" disabled={running} onClick={() => void computeProjectDashboard()}>
+        <button type="button" data-testid="dash-compute-project" disabled={running} onClick={() => void dashboard.computeProject()}>
           Compute for the project's cases
         </button>
         <span className="muted">or</span>
-        <button type="button" data-testid="dash-compute-synthetic" disabled={running} onClick={() => void computeSyntheticDashboard(count)}>
+        <button
+          type="button"
+          data-testid="dash-compute-synthetic"
+          disabled={running}
+          onClick={() => void dashboard.computeSynthetic(count)}
+        >
           Synthetic cohort
         </button>
         <input
@@ -80,7 +76,7 @@ export function DashboardControls({
             data-testid="dash-threshold"
             value={thresholdText}
             onChange={(e) => setThresholdText(e.target.value)}
-            onBlur={() => setDashboardComputeOptions({ thresholdMl: Number(thresholdText) })}
+            onBlur={() => dashboard.setComputeOptions({ thresholdMl: Number(thresholdText) })}
           />
         </label>
         <label title="How a rater's uncertain voxel (label 2) counts">
@@ -88,7 +84,7 @@ export function DashboardControls({
           <select
             data-testid="dash-uncertain"
             value={compute.uncertainAs}
-            onChange={(e) => setDashboardComputeOptions({ uncertainAs: e.target.value as UncertainAs })}
+            onChange={(e) => dashboard.setComputeOptions({ uncertainAs: e.target.value as UncertainAs })}
           >
             {(Object.keys(UNCERTAIN_LABELS) as UncertainAs[]).map((u) => (
               <option key={u} value={u}>
@@ -98,7 +94,7 @@ export function DashboardControls({
           </select>
         </label>
         {running && (
-          <button type="button" data-testid="dash-cancel" onClick={cancelDashboard}>
+          <button type="button" data-testid="dash-cancel" onClick={() => dashboard.cancel()}>
             Cancel
           </button>
         )}
@@ -125,7 +121,7 @@ export function DashboardControls({
           <select
             data-testid="dash-convention"
             value={view.convention}
-            onChange={(e) => chooseDashboardConvention(e.target.value as ConventionName)}
+            onChange={(e) => dashboard.chooseConvention(e.target.value as ConventionName)}
           >
             {(Object.keys(CONVENTION_LABEL) as ConventionName[]).map((c) => (
               <option key={c} value={c}>
@@ -139,7 +135,7 @@ export function DashboardControls({
           <select
             data-testid="dash-comparison"
             value={comparison.key}
-            onChange={(e) => chooseDashboardComparison(e.target.value as ComparisonChoice)}
+            onChange={(e) => dashboard.chooseComparison(e.target.value as ComparisonChoice)}
           >
             {options.map((o) => (
               <option key={o.key} value={o.key}>
@@ -154,7 +150,7 @@ export function DashboardControls({
             <select
               data-testid="dash-label"
               value={String(label)}
-              onChange={(e) => chooseDashboardLabel(e.target.value === 'mean' ? 'mean' : Number(e.target.value))}
+              onChange={(e) => dashboard.chooseLabel(e.target.value === 'mean' ? 'mean' : Number(e.target.value))}
             >
               {labels.map((v) => (
                 <option key={v} value={v}>
@@ -167,7 +163,7 @@ export function DashboardControls({
         )}
         <label>
           plotted metric
-          <select data-testid="dash-plot-metric" value={view.plotMetric} onChange={(e) => chooseDashboardPlotMetric(e.target.value)}>
+          <select data-testid="dash-plot-metric" value={view.plotMetric} onChange={(e) => dashboard.choosePlotMetric(e.target.value)}>
             {(metricKeys.includes(view.plotMetric) ? metricKeys : [view.plotMetric, ...metricKeys]).map((k) => (
               <option key={k} value={k}>
                 {column(k).label}

@@ -1,7 +1,7 @@
 /** Export buttons: the per-case table and the summary, each as CSV and JSON, with the tool version, convention and comparison in the header. */
 import { casesToCsv, casesToJson, summaryToCsv, summaryToJson, type ExportHeader } from '../../../../src-shared/evaluation/datasetExport';
 import type { DatasetCaseRow, DatasetSummary } from '../../../../src-shared/evaluation/datasetTypes';
-import { toolVersion } from '../../../state/dashboardActions';
+import { useControllers } from '../../../controllers/ControllersContext';
 import { downloadText } from '../../../plots/exportPlot';
 
 export function DashboardExports({
@@ -15,7 +15,8 @@ export function DashboardExports({
   thresholdMl: number;
   stem: string;
 }) {
-  const header = async (): Promise<ExportHeader> => ({ tool: 'quorum', toolVersion: await toolVersion(), thresholdMl });
+  const { dashboard } = useControllers();
+  const header = async (): Promise<ExportHeader> => ({ tool: 'quorum', toolVersion: await dashboard.toolVersion(), thresholdMl });
   const save = async (make: (h: ExportHeader) => string, name: string, type: string) => downloadText(make(await header()), name, type);
   const none = rows.length === 0;
   return (

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { detectionClass, metricKeys } from '../../../../src-shared/evaluation/datasetSummary';
 import type { DatasetCaseRow } from '../../../../src-shared/evaluation/datasetTypes';
 import type { Stratum } from '../../../../src-shared/metrics/aggregate';
-import { filterDashboard, openDashboardCase, sortDashboardBy } from '../../../state/dashboardActions';
+import { useControllers } from '../../../controllers/ControllersContext';
 import type { DashboardCase, DashboardView } from '../../../state/dashboardState';
 import { STRATA } from '../../../plots/plotStyle';
 import { fmt } from './format';
@@ -35,13 +35,14 @@ export function DashboardTable({
   view: DashboardView;
   thresholdMl: number;
 }) {
+  const { dashboard } = useControllers();
   const keys = useMemo(() => metricKeys(rows), [rows]);
   const column = useMemo(() => metricColumns(view.convention), [view.convention]);
   const shown = useMemo(() => tableRows(cases, rows, view, thresholdMl), [cases, rows, view, thresholdMl]);
 
   const header = (key: string, label: string, title: string) => (
     <th key={key} title={title} aria-sort={view.sortKey === key ? (view.sortDirection === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <button type="button" className="dash-sort" data-testid="dash-sort" data-key={key} onClick={() => sortDashboardBy(key)}>
+      <button type="button" className="dash-sort" data-testid="dash-sort" data-key={key} onClick={() => dashboard.sortBy(key)}>
         {label}
         {view.sortKey === key ? (view.sortDirection === 'asc' ? ' ▲' : ' ▼') : ''}
       </button>
@@ -57,13 +58,13 @@ export function DashboardTable({
           aria-label="Filter cases by name"
           data-testid="dash-filter"
           value={view.filterText}
-          onChange={(e) => filterDashboard(e.target.value, view.filterStratum)}
+          onChange={(e) => dashboard.filter(e.target.value, view.filterStratum)}
         />
         <select
           aria-label="Stratum"
           data-testid="dash-filter-stratum"
           value={view.filterStratum}
-          onChange={(e) => filterDashboard(view.filterText, e.target.value as Stratum | 'all')}
+          onChange={(e) => dashboard.filter(view.filterText, e.target.value as Stratum | 'all')}
         >
           <option value="all">all strata</option>
           {STRATA.map((s) => (
@@ -93,7 +94,7 @@ export function DashboardTable({
                 data-status={c.status}
                 className={c.path ? 'dash-openable' : undefined}
                 title={c.path ? `Open ${c.name} in the viewer` : (c.error ?? undefined)}
-                onClick={() => void openDashboardCase(c.caseId)}
+                onClick={() => void dashboard.openCase(c.caseId)}
               >
                 <td>{c.name}</td>
                 <td>

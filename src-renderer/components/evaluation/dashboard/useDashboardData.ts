@@ -15,7 +15,7 @@ import {
 import { summariseDataset } from '../../../../src-shared/evaluation/datasetSummary';
 import type { DatasetCaseRow, DatasetSummary } from '../../../../src-shared/evaluation/datasetTypes';
 import { DEFAULT_STRATA } from '../../../../src-shared/metrics/aggregate';
-import { useDashboard } from '../../../state/dashboardState';
+import { useControllers, useStoreState } from '../../../controllers/ControllersContext';
 
 const BOOTSTRAP_SEED = 42;
 const BOOTSTRAP_REPS = 2000;
@@ -32,13 +32,14 @@ export interface DashboardData {
 }
 
 export function useDashboardData(): DashboardData {
-  const cases = useDashboard((s) => s.cases);
-  const evaluations = useDashboard((s) => s.evaluations);
-  const running = useDashboard((s) => s.running);
-  const convention = useDashboard((s) => s.view.convention);
-  const choice = useDashboard((s) => s.view.comparison);
-  const labelChoice = useDashboard((s) => s.view.label);
-  const computedWith = useDashboard((s) => s.computedWith);
+  const { dashboard } = useControllers();
+  const cases = useStoreState(dashboard.store, (s) => s.cases);
+  const evaluations = useStoreState(dashboard.store, (s) => s.evaluations);
+  const running = useStoreState(dashboard.store, (s) => s.running);
+  const convention = useStoreState(dashboard.store, (s) => s.view.convention);
+  const choice = useStoreState(dashboard.store, (s) => s.view.comparison);
+  const labelChoice = useStoreState(dashboard.store, (s) => s.view.label);
+  const computedWith = useStoreState(dashboard.store, (s) => s.computedWith);
 
   const options = useMemo(() => comparisonOptions(evaluations.values()), [evaluations]);
   const comparison = options.find((o) => o.key === choice) ?? options[0] ?? { key: 'model-majority' as const, label: 'model vs majority' };
