@@ -10,12 +10,13 @@
  * metrics (a worker: a thread of the same renderer process) exactly as a user gets them. Each
  * stage waits until the metrics panel has settled.
  *
- * The model map: the renderer keeps an inference result as Float32 probabilities (what the worker
- * returns, one array per output channel: one here) plus two Uint8 labelmap layers, the quantised
- * map and the thresholded mask (inferenceOverlay.ts). Running the demo model needs DWI, not CT, so
- * the bench reproduces that footprint: the two Uint8 layers are loaded as two more rater layers
- * (same layer type, same size; the heat map then averages 7, an over-count) and a Float32Array of
- * the grid's size is allocated and filled in the page.
+ * The model: a result saved as the model's rater (`inference.saveResult`: Float32 p, quantised
+ * once by the server, and the mask at p > 0.5), as "Save as rater" leaves it. Review then loads the
+ * model's mask as one more layer and the per-case metrics evaluate the model against the raters
+ * (the worker gets p = q / 255 as Float32). Running the demo model needs DWI, not CT, so the
+ * viewer's probability overlay (inferenceOverlay.ts: one Float32 array per output channel, which for
+ * one sigmoid label is also the region score and the map shown) is reproduced by a Float32Array of
+ * the grid's size allocated and filled in the page.
  *
  * What is measured, after a forced GC:
  * - renderer process: VmRSS and VmHWM (peak) from /proc/<pid>/status — the number held against
@@ -38,6 +39,7 @@ import { projectApi, type ProjectApi } from '../e2e/helpers/projectApi';
 import { startServer } from '../e2e/helpers/startServer';
 import { waitForVolume } from '../e2e/helpers/waitForVolume';
 import { ensureSyntheticCt } from './syntheticCt';
+import type { InferenceProvenance } from '../src-shared/inference/provenance';
 import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,10 +47,10 @@ const DIMS = [512, 512, 300] as const;
 const VOXELS = DIMS[0] * DIMS[1] * DIMS[2];
 const TARGET_BYTES = 1.5 * 2 ** 30;
 const RATERS = ['Rater 1', 'Rater 2', 'Rater 3', 'Rater 4', 'Rater 5'];
-const MODEL_LAYERS = ['Model map (stand-in)', 'Model mask (stand-in)'];
-const RATERS_AND_MODEL_LAYERS = RATERS.length + MODEL_LAYERS.length;
-/** What the page must hold whatever it does: the int16 CT, one Uint8 grid per layer, the Float32 probabilities. */
-const UNAVOIDABLE_BYTES = VOXELS * (2 + RATERS_AND_MODEL_LAYERS + 4);
+/** The raters' layers and the model's mask layer. */
+const LAYERS = RATERS.length + 1;
+/** What the page must hold whatever it does: the int16 CT, one Uint8 grid per layer, the overlay's Float32 probabilities. */
+const UNAVOIDABLE_BYTES = VOXELS * (2 + LAYERS + 4);
 
 const MiB = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
@@ -102,6 +104,52 @@ function raterLabelmap(r: number): Uint8Array {
   }
   if (nz !== 300) throw new Error('grid changed');
   return lm;
+}
+
+/** The model's p: 1 at the centre of an ellipsoid near the raters' lesions, falling to 0 at 1.5 × its radius. */
+function modelProbabilities(): Float32Array {
+  const [nx, ny] = DIMS;
+  const p = new Float32Array(VOXELS);
+  const [cx, cy, cz] = [262, 232, 154];
+  const [ax, ay, az] = [46, 32, 18];
+  for (let z = Math.floor(cz - 1.5 * az); z <= cz + 1.5 * az; z++) {
+    for (let y = Math.floor(cy - 1.5 * ay); y <= cy + 1.5 * ay; y++) {
+      const row = nx * (y + ny * z);
+      for (let x = Math.floor(cx - 1.5 * ax); x <= cx + 1.5 * ax; x++) {
+        const d = Math.sqrt(((x - cx) / ax) ** 2 + ((y - cy) / ay) ** 2 + ((z - cz) / az) ** 2);
+        p[row + x] = Math.max(0, 1 - d / 1.5);
+      }
+    }
+  }
+  return p;
+}
+
+/** "Save as rater" of a model result: the Float32 p and its mask at p > 0.5, with a demo-like provenance. */
+async function saveModelResult(api: ProjectApi, session: string, caseId: string): Promise<void> {
+  const threshold = 0.5;
+  const p = modelProbabilities();
+  const provenance: InferenceProvenance = {
+    kind: 'model-inference',
+    modelId: 'memory-bench-model',
+    modelVersion: '1.0.0',
+    modelName: 'Memory bench model',
+    intendedUse: 'bench stand-in, not for clinical use',
+    members: [{ file: 'member0.onnx', sha256: 'a'.repeat(64) }],
+    executionProvider: 'wasm',
+    fallbackReason: null,
+    settings: { targetSpacingMm: [1, 1, 1], patchSize: [32, 32, 32], overlap: 0.5, ttaFlipAxes: [], threshold },
+    samples: { kind: 'members', count: 1 },
+    timingsMs: { resample: 0, forward: 0, total: 0 },
+    startedAt: new Date().toISOString(),
+  };
+  await api.call('inference.saveResult', {
+    session,
+    caseId,
+    mask: Uint8Array.from(p, (v) => (v > threshold ? 1 : 0)),
+    probabilities: new Uint8Array(p.buffer),
+    probabilityVolumes: 1,
+    provenance,
+  });
 }
 
 /** Sign-in through the UI (e2e/helpers/annotate.ts does the same, but its module pulls DOM types into this Node-typed file). */
@@ -238,18 +286,18 @@ export async function run(): Promise<void> {
     samples.push(await sample(`CT + ${RATERS.length} rater layers + heat map`, page, cdp, rendererPid, gpuPids));
 
     const admin2 = await api.signInAs('Reviewer');
-    for (const [i, name] of MODEL_LAYERS.entries()) await addRater(api, admin2, ct.caseId, name, RATERS.length + i);
+    await saveModelResult(api, admin2, ct.caseId);
     await signOut(page);
     await signInAs(page, 'Reviewer');
-    await waitForLayers(page, RATERS.length + MODEL_LAYERS.length);
-    samples.push(await sample(`+ 2 more Uint8 layers (the model's map and mask)`, page, cdp, rendererPid, gpuPids));
-    // The model's Float32 probabilities, kept by the renderer beside its two display layers.
+    await waitForLayers(page, LAYERS);
+    samples.push(await sample(`+ the model's saved result (mask layer; p in the metrics)`, page, cdp, rendererPid, gpuPids));
+    // The viewer's probability overlay of a model run (inferenceOverlay.ts), which the bench cannot run on a CT.
     await page.evaluate((n) => {
       const probabilities = new Float32Array(n);
       for (let i = 0; i < n; i += 97) probabilities[i] = (i % 1000) / 1000;
       (globalThis as unknown as { __benchProbabilities: Float32Array }).__benchProbabilities = probabilities;
     }, VOXELS);
-    samples.push(await sample(`+ the model's Float32 probabilities`, page, cdp, rendererPid, gpuPids));
+    samples.push(await sample(`+ the overlay's Float32 probabilities`, page, cdp, rendererPid, gpuPids));
 
     const worst = Math.max(...samples.map((s) => s.renderer.hwm));
     process.stdout.write(
@@ -264,7 +312,7 @@ export async function run(): Promise<void> {
         ),
         '',
         `Peak renderer RSS ${MiB(worst)} MiB of the ${MiB(TARGET_BYTES)} MiB target: ${worst < TARGET_BYTES ? 'within' : 'OVER'}. ` +
-          `Unavoidable bytes (int16 CT + ${RATERS_AND_MODEL_LAYERS} Uint8 grids + Float32 map, computed): ${MiB(UNAVOIDABLE_BYTES)} MiB, ` +
+          `Unavoidable bytes (int16 CT + ${LAYERS} Uint8 grids + the overlay's Float32 map, computed): ${MiB(UNAVOIDABLE_BYTES)} MiB, ` +
           `plus the empty app's ${MiB(samples[0].renderer.hwm)} MiB.`,
         '',
       ].join('\n'),
