@@ -227,7 +227,8 @@ export async function run(): Promise<void> {
     join(images, 'quorum-demo.json'),
     JSON.stringify({ name: 'memory bench', cases: [{ name: 'CT 512x512x300', path: CT, kind: 'nifti' }] }),
   );
-  const server = await startServer(root, { project: images, timeoutMs: 120_000 });
+  // The model result is one 375 MiB request, which outlasts the default 30 s request timeout under load.
+  const server = await startServer(root, { project: images, timeoutMs: 120_000, extraArgs: ['--request-timeout-ms', '600000'] });
   const api = projectApi(server.url);
   const before = new Set(chromiumProcesses('renderer'));
   const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] });
