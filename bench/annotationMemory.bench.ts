@@ -10,13 +10,15 @@
  * metrics (a worker: a thread of the same renderer process) exactly as a user gets them. Each
  * stage waits until the metrics panel has settled.
  *
- * The model: a result saved as the model's rater (`inference.saveResult`: Float32 p, quantised
- * once by the server, and the mask at p > 0.5), as "Save as rater" leaves it. Review then loads the
- * model's mask as one more layer and the per-case metrics evaluate the model against the raters
- * (the worker gets p = q / 255 as Float32). Running the demo model needs DWI, not CT, so the
- * viewer's probability overlay (inferenceOverlay.ts: one Float32 array per output channel, which for
- * one sigmoid label is also the region score and the map shown) is reproduced by a Float32Array of
- * the grid's size allocated and filled in the page.
+ * The model, as review keeps a result saved as its rater: its mask as one more Uint8 layer, and
+ * its p as Float32 in the metrics worker (p = q / 255 of the stored map); plus, when the model was
+ * run in this session, the viewer's overlay (inferenceOverlay.ts: one Float32 array per output
+ * channel, which for one sigmoid label is also the region score and the map shown). A real saved
+ * result cannot be made here: `inference.saveResult` on this grid is one 375 MiB request, which the
+ * server cut off (EPIPE) after 30–45 s on this loaded machine; and the demo model needs DWI. So the
+ * mask (p > 0.5 of reviewCase.ts's map) is saved as one more rater's labelmap (the metrics then
+ * compare 6 raters, not 5 and a model) and the two Float32 grids are allocated and filled in the
+ * page, a thread of the same process as the worker.
  *
  * What is measured, after a forced GC:
  * - renderer process: VmRSS and VmHWM (peak) from /proc/<pid>/status — the number held against
@@ -40,7 +42,6 @@ import { startServer } from '../e2e/helpers/startServer';
 import { waitForVolume } from '../e2e/helpers/waitForVolume';
 import { modelProbabilities, raterLabelmap, REVIEW_DIMS } from './reviewCase';
 import { ensureSyntheticCt } from './syntheticCt';
-import type { InferenceProvenance } from '../src-shared/inference/provenance';
 import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,34 +87,6 @@ function chromiumProcesses(type: string): number[] {
   return [...cmdOf].filter(([pid, cmd]) => cmd.includes(`--type=${type}`) && ours(pid)).map(([pid]) => pid);
 }
 
-/** "Save as rater" of a model result: the Float32 p and its mask at p > 0.5, with a demo-like provenance. */
-async function saveModelResult(api: ProjectApi, session: string, caseId: string): Promise<void> {
-  const threshold = 0.5;
-  const p = modelProbabilities();
-  const provenance: InferenceProvenance = {
-    kind: 'model-inference',
-    modelId: 'memory-bench-model',
-    modelVersion: '1.0.0',
-    modelName: 'Memory bench model',
-    intendedUse: 'bench stand-in, not for clinical use',
-    members: [{ file: 'member0.onnx', sha256: 'a'.repeat(64) }],
-    executionProvider: 'wasm',
-    fallbackReason: null,
-    settings: { targetSpacingMm: [1, 1, 1], patchSize: [32, 32, 32], overlap: 0.5, ttaFlipAxes: [], threshold },
-    samples: { kind: 'members', count: 1 },
-    timingsMs: { resample: 0, forward: 0, total: 0 },
-    startedAt: new Date().toISOString(),
-  };
-  await api.call('inference.saveResult', {
-    session,
-    caseId,
-    mask: Uint8Array.from(p, (v) => (v > threshold ? 1 : 0)),
-    probabilities: new Uint8Array(p.buffer),
-    probabilityVolumes: 1,
-    provenance,
-  });
-}
-
 /** Sign-in through the UI (e2e/helpers/annotate.ts does the same, but its module pulls DOM types into this Node-typed file). */
 export async function signInAs(page: Page, name: string): Promise<void> {
   const existing = page.locator(`[data-testid="identity-item"][data-name="${name}"]`);
@@ -138,14 +111,14 @@ async function signOut(page: Page): Promise<void> {
   await page.getByTestId('sign-in').waitFor();
 }
 
-async function addRater(api: ProjectApi, admin: string, caseId: string, name: string, r: number): Promise<void> {
+async function addRater(api: ProjectApi, admin: string, caseId: string, name: string, labelmap: Uint8Array): Promise<void> {
   await api.call('rater.create', { session: admin, name, role: 'annotator' });
   const token = await api.signInAs(name);
   await api.call('annotation.save', {
     session: token,
     caseId,
     status: 'submitted',
-    labelmap: raterLabelmap(r),
+    labelmap,
   });
 }
 
@@ -227,8 +200,7 @@ export async function run(): Promise<void> {
     join(images, 'quorum-demo.json'),
     JSON.stringify({ name: 'memory bench', cases: [{ name: 'CT 512x512x300', path: CT, kind: 'nifti' }] }),
   );
-  // The model result is one 375 MiB request, which outlasts the default 30 s request timeout under load.
-  const server = await startServer(root, { project: images, timeoutMs: 120_000, extraArgs: ['--request-timeout-ms', '600000'] });
+  const server = await startServer(root, { project: images, timeoutMs: 120_000 });
   const api = projectApi(server.url);
   const before = new Set(chromiumProcesses('renderer'));
   const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] });
@@ -259,7 +231,7 @@ export async function run(): Promise<void> {
     // The UI's sign-in reopened the project, which ends every session: sign in again over the API.
     const admin1 = await api.signInAs('Reviewer');
     const t0 = performance.now();
-    for (const [r, name] of RATERS.entries()) await addRater(api, admin1, ct.caseId, name, r);
+    for (const [r, name] of RATERS.entries()) await addRater(api, admin1, ct.caseId, name, raterLabelmap(r));
     const saveMs = (performance.now() - t0) / RATERS.length;
     await signOut(page);
     await signInAs(page, 'Reviewer');
@@ -267,18 +239,19 @@ export async function run(): Promise<void> {
     samples.push(await sample(`CT + ${RATERS.length} rater layers + heat map`, page, cdp, rendererPid, gpuPids));
 
     const admin2 = await api.signInAs('Reviewer');
-    await saveModelResult(api, admin2, ct.caseId);
+    const modelMask = Uint8Array.from(modelProbabilities(), (p) => (p > 0.5 ? 1 : 0));
+    await addRater(api, admin2, ct.caseId, 'Model mask (stand-in)', modelMask);
     await signOut(page);
     await signInAs(page, 'Reviewer');
     await waitForLayers(page, LAYERS);
-    samples.push(await sample(`+ the model's saved result (mask layer; p in the metrics)`, page, cdp, rendererPid, gpuPids));
-    // The viewer's probability overlay of a model run (inferenceOverlay.ts), which the bench cannot run on a CT.
+    samples.push(await sample(`+ the model's mask layer`, page, cdp, rendererPid, gpuPids));
+    // The worker's Float32 p of the stored map and the viewer overlay's map of a run.
     await page.evaluate((n) => {
-      const probabilities = new Float32Array(n);
-      for (let i = 0; i < n; i += 97) probabilities[i] = (i % 1000) / 1000;
-      (globalThis as unknown as { __benchProbabilities: Float32Array }).__benchProbabilities = probabilities;
+      const grids = [new Float32Array(n), new Float32Array(n)];
+      for (const g of grids) for (let i = 0; i < n; i += 97) g[i] = (i % 1000) / 1000;
+      (globalThis as unknown as { __benchProbabilities: Float32Array[] }).__benchProbabilities = grids;
     }, VOXELS);
-    samples.push(await sample(`+ the overlay's Float32 probabilities`, page, cdp, rendererPid, gpuPids));
+    samples.push(await sample(`+ the model's p (worker) and overlay map, Float32`, page, cdp, rendererPid, gpuPids));
 
     const worst = Math.max(...samples.map((s) => s.renderer.hwm));
     process.stdout.write(

@@ -7,9 +7,7 @@
  * Flags: --port <n> (default 0: a free port), --project <folder> (default: the bundled demo/),
  * --renderer <dir> (default: out/renderer), --data-dir <dir> (default: $XDG_CONFIG_HOME/quorum),
  * --memory-budget-mb <n> (case data in memory; default: half the machine's memory, at most 4 GiB),
- * --dicomweb <url> (a DICOMweb archive to search and add cases from; issue 13),
- * --request-timeout-ms <n> (time to receive a whole request; default 30 s: a bench on a loaded
- * machine uploads a 512×512×300 Float32 model result more slowly).
+ * --dicomweb <url> (a DICOMweb archive to search and add cases from; issue 13).
  *
  * The project server for a team (`npm run serve`, issue 13): --database postgres://… keeps the
  * project in PostgreSQL instead of the data folder; --listen <host:port> (instead of --port) with
@@ -31,7 +29,7 @@ import { runTransfer } from './transferCli';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const USAGE = `Usage: npm run start:web -- [--port <n>] [--project <folder>] [--renderer <dir>] [--data-dir <dir>] [--memory-budget-mb <n>] [--dicomweb <url>] [--request-timeout-ms <n>]
+const USAGE = `Usage: npm run start:web -- [--port <n>] [--project <folder>] [--renderer <dir>] [--data-dir <dir>] [--memory-budget-mb <n>] [--dicomweb <url>]
        npm run serve -- --listen <host:port> --database postgres://… [--tls-cert <pem> --tls-key <pem>] [--dicomweb <url>] [--project <folder>]`;
 
 function appVersion(): string {
@@ -48,13 +46,6 @@ function parseBudget(text: string | undefined): number | undefined {
   const mb = Number(text);
   if (!Number.isInteger(mb) || mb < 1) fail(`--memory-budget-mb must be a positive integer (MiB), got "${text}".`);
   return mb * 2 ** 20;
-}
-
-function parseRequestTimeout(text: string | undefined): { requestTimeoutMs: number } | undefined {
-  if (text === undefined) return undefined;
-  const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 1) fail(`--request-timeout-ms must be a positive integer, got "${text}".`);
-  return { requestTimeoutMs: ms };
 }
 
 function parsePort(text: string): number {
@@ -76,7 +67,6 @@ async function main(): Promise<void> {
           default: path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'quorum'),
         },
         'memory-budget-mb': { type: 'string' },
-        'request-timeout-ms': { type: 'string' },
         dicomweb: { type: 'string' },
         listen: { type: 'string' },
         database: { type: 'string' },
@@ -125,7 +115,6 @@ async function main(): Promise<void> {
     host: plan.host,
     // A team server: accounts let people in, not a per-launch token each of several processes would make up.
     access: values.database !== undefined || !isLoopback(plan.host) ? 'accounts' : 'launch-token',
-    limits: parseRequestTimeout(values['request-timeout-ms']),
     ...(plan.tls === null ? {} : { tls: { cert: readFileSync(plan.tls.certFile), key: readFileSync(plan.tls.keyFile) } }),
   });
   // The one stable line tests parse; keep its wording.
