@@ -114,12 +114,17 @@ async function signOut(page: Page): Promise<void> {
 async function addRater(api: ProjectApi, admin: string, caseId: string, name: string, labelmap: Uint8Array): Promise<void> {
   await api.call('rater.create', { session: admin, name, role: 'annotator' });
   const token = await api.signInAs(name);
-  await api.call('annotation.save', {
-    session: token,
-    caseId,
-    status: 'submitted',
-    labelmap,
-  });
+  // A 75 MiB upload must arrive within the server's 30 s request timeout, which a loaded machine
+  // can miss (the server cuts the connection: fetch failed). Try again, saying so.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await api.call('annotation.save', { session: token, caseId, status: 'submitted', labelmap });
+      return;
+    } catch (err) {
+      process.stdout.write(`(saving ${name}'s labelmap, attempt ${attempt}: ${String(err)})\n`);
+      if (attempt === 3) throw err;
+    }
+  }
 }
 
 interface Sample {
@@ -130,13 +135,19 @@ interface Sample {
   jsHeapUsed: number;
 }
 
+const row = (s: Sample): string =>
+  `| ${s.label} | ${MiB(s.renderer.rss)} | ${MiB(s.renderer.hwm)} | ${MiB(s.jsHeapUsed)} | ${MiB(s.gpu)} | ${s.metrics} |`;
+
+/** One stage's figures, printed as taken so a run cut short still reports the stages it reached. */
 async function sample(label: string, page: Page, cdp: CDPSession, rendererPid: number, gpuPids: number[]): Promise<Sample> {
   await cdp.send('HeapProfiler.collectGarbage');
   await page.waitForTimeout(500);
   const { metrics } = await cdp.send('Performance.getMetrics');
   const jsHeapUsed = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
   const gpu = gpuPids.reduce((sum, pid) => sum + (existsSync(`/proc/${pid}`) ? procStatus(pid).rss : 0), 0);
-  return { label, metrics: await metricsStatus(page), renderer: procStatus(rendererPid), gpu, jsHeapUsed };
+  const taken = { label, metrics: await metricsStatus(page), renderer: procStatus(rendererPid), gpu, jsHeapUsed };
+  process.stdout.write(`(stage) ${row(taken)}\n`);
+  return taken;
 }
 
 /** Whether `count` legend items show voxels within `timeoutMs`. */
@@ -238,10 +249,11 @@ export async function run(): Promise<void> {
     await waitForLayers(page, RATERS.length);
     samples.push(await sample(`CT + ${RATERS.length} rater layers + heat map`, page, cdp, rendererPid, gpuPids));
 
+    // Signed out first, so the page's work does not slow the upload (as for the raters above).
+    await signOut(page);
     const admin2 = await api.signInAs('Reviewer');
     const modelMask = Uint8Array.from(modelProbabilities(), (p) => (p > 0.5 ? 1 : 0));
     await addRater(api, admin2, ct.caseId, 'Model mask (stand-in)', modelMask);
-    await signOut(page);
     await signInAs(page, 'Reviewer');
     await waitForLayers(page, LAYERS);
     samples.push(await sample(`+ the model's mask layer`, page, cdp, rendererPid, gpuPids));
@@ -261,9 +273,7 @@ export async function run(): Promise<void> {
         '',
         '| state | renderer RSS (MiB) | renderer peak RSS (MiB) | JS heap used (MiB) | GPU process RSS (MiB, SwiftShader) | metrics panel |',
         '|---|---|---|---|---|---|',
-        ...samples.map(
-          (s) => `| ${s.label} | ${MiB(s.renderer.rss)} | ${MiB(s.renderer.hwm)} | ${MiB(s.jsHeapUsed)} | ${MiB(s.gpu)} | ${s.metrics} |`,
-        ),
+        ...samples.map(row),
         '',
         `Peak renderer RSS ${MiB(worst)} MiB of the ${MiB(TARGET_BYTES)} MiB target: ${worst < TARGET_BYTES ? 'within' : 'OVER'}. ` +
           `Unavoidable bytes (int16 CT + ${LAYERS} Uint8 grids + the overlay's Float32 map, computed): ${MiB(UNAVOIDABLE_BYTES)} MiB, ` +
