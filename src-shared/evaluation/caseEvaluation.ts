@@ -174,8 +174,9 @@ function volumes(ev: Evaluator, d: DerivedSources): CaseVolumes {
     });
     return { id: r.id, name: r.name, ml: ml(votes) };
   });
-  const majorityMask = d.majority?.mask;
-  const majorityMl = d.majority && majorityMask ? ml(sumOf(ev, `vol:${d.majority.key}`, () => countOnes(majorityMask))) : null;
+  const majority = d.majority;
+  // Masks are read inside the closures: a cached volume must not make its mask (sources.ts MaskPool).
+  const majorityMl = majority ? ml(sumOf(ev, `vol:${majority.key}`, () => countOnes(majority.mask))) : null;
   const soft = d.soft;
   const softMl = soft && d.majority ? ml(sumOf(ev, `vol:soft:${d.majority.key}`, () => sumSoft(soft))) : null;
   let model: CaseVolumes['model'] = null;
@@ -223,14 +224,17 @@ function calibration(ev: Evaluator, d: DerivedSources): CalibrationSummary | nul
   const m = ev.input.model;
   const p = m?.probability;
   if (!m || !p || !d.majority) return null;
-  const ref = d.majority.mask;
-  return ev.cache.calibrations.get(`cal:${m.id}#${m.key}|${d.majority.key}`, () => ({
-    reference: 'majority',
-    region: 'whole image',
-    ece: eceAll(p, ref),
-    brier: brierScore(p, ref),
-    reliability: reliabilityCounts(p, ref),
-  }));
+  const majority = d.majority;
+  return ev.cache.calibrations.get(`cal:${m.id}#${m.key}|${d.majority.key}`, () => {
+    const ref = majority.mask;
+    return {
+      reference: 'majority',
+      region: 'whole image',
+      ece: eceAll(p, ref),
+      brier: brierScore(p, ref),
+      reliability: reliabilityCounts(p, ref),
+    };
+  });
 }
 
 /**
