@@ -18,7 +18,7 @@
  * server cut off (EPIPE) after 30–45 s on this loaded machine; and the demo model needs DWI. So the
  * mask (p > 0.5 of reviewCase.ts's map) is saved as one more rater's labelmap (the metrics then
  * compare 6 raters, not 5 and a model) and the two Float32 grids are allocated and filled in the
- * page, a thread of the same process as the worker.
+ * page (the worker is a thread of the page's process, so its memory counts the same).
  *
  * What is measured, after a forced GC:
  * - renderer process: VmRSS and VmHWM (peak) from /proc/<pid>/status — the number held against
