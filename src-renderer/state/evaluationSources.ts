@@ -54,7 +54,9 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
   let model: ModelSource | null = null;
   if (chosen) {
     const probability = chosen.probabilityQ255 === null ? null : probabilityOf(chosen.probabilityQ255, voxels);
-    const savedMask = chosen.mask === null ? null : onCaseGrid(chosen.mask, voxels, 'the saved mask');
+    // The saved mask is the model version's labelmap, which the review draws as the model's layer: one shared copy.
+    const savedMask =
+      chosen.mask === null || chosen.versionId === null ? null : shareVersionLabelmap(chosen.versionId, chosen.mask, voxels);
     model = {
       id: chosen.raterId,
       name: chosen.name,

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EvaluationCache, evaluateCase } from './caseEvaluation';
+import { MaskPool } from './sources';
 import { axisAlignedGeometry } from '../volume/geometry';
 import type { CaseSourcesInput, Comparison, EvaluationOptions, RaterSource } from './types';
 
@@ -265,6 +266,45 @@ describe('incremental recompute', () => {
     expect(r.computed).toMatchObject({ comparisons: 7, cached: 3 });
     // B now 4 × 3 × 3 = 36 voxels, overlap with A 18: Dice 36/63
     expect(find(r.comparisons, 'rater-rater', 'A', 'B').results.isles22?.dice).toBeCloseTo(36 / 63, 12);
+  });
+});
+
+describe('memory between calls', () => {
+  it('keeps the raters’ half votes, one grid, and no mask; a mask read again after a call is made again, the same', () => {
+    const cache = new EvaluationCache();
+    const first = evaluateCase(threeRaters(), all, cache);
+    expect(cache.votes.size).toBe(1);
+    expect(cache.masks.size).toBe(0);
+    expect(cache.pool.size).toBe(0);
+    // Options alone changed: every mask is made again from the kept votes, and the numbers agree
+    // with a cold evaluation (nothing read a recycled buffer).
+    const conventions: EvaluationOptions = { ...all, conventions: ['isles22'] };
+    const warm = evaluateCase(threeRaters(), conventions, cache);
+    const cold = evaluateCase(threeRaters(), conventions);
+    expect(warm.comparisons).toEqual(cold.comparisons);
+    expect(warm.volumes).toEqual(first.volumes);
+    expect(warm.soft).toEqual(first.soft);
+  });
+});
+
+describe('MaskPool', () => {
+  it('holds at most its capacity and reuses the buffer of the mask it drops', () => {
+    const pool = new MaskPool(2);
+    let made = 0;
+    const fill = (v: number) => (out: Uint8Array) => {
+      made++;
+      return out.fill(v);
+    };
+    const a = pool.get('a', 4, fill(1));
+    pool.get('b', 4, fill(2));
+    expect(pool.get('a', 4, fill(9))).toBe(a); // a hit: not made again, now the most recent
+    const c = pool.get('c', 4, fill(3)); // drops b, the least recently used
+    expect(made).toBe(3);
+    expect(pool.size).toBe(2);
+    expect(Array.from(c)).toEqual([3, 3, 3, 3]);
+    expect(Array.from(pool.get('b', 4, fill(2)))).toEqual([2, 2, 2, 2]); // made again, into a's buffer
+    expect(made).toBe(4);
+    expect(() => new MaskPool(1)).toThrow(/two masks of a pair/);
   });
 });
 

@@ -15,11 +15,11 @@ import { diceDml, softSums } from '../metrics/softDice';
 import { expectedVolumeMl } from '../metrics/volume';
 import { CaseContext, evaluateConventions } from '../metrics/conventions/index';
 import { evaluateLabels } from '../metrics/conventions/labels';
-import { voteWeights } from '../project/consensus';
+import { type HalfVotes, voteWeights } from '../project/consensus';
 import { reliabilityCounts } from './datasetAgreement';
 import { labelBreakdowns } from './labelBreakdown';
 import { lesionTable } from './lesionTable';
-import { type DerivedSources, type KeyedMask, KeyedStore, deriveSources } from './sources';
+import { type DerivedSources, type KeyedMask, KeyedStore, MaskPool, type SoftReference, deriveSources } from './sources';
 import type {
   CalibrationSummary,
   CaseEvaluation,
@@ -36,12 +36,14 @@ import type {
 type PairResult = Pick<Comparison, 'emptyCase' | 'results' | 'perLabel'>;
 
 /**
- * What one evaluator keeps between calls: derived masks, pair results, lesion analyses. Entries a
- * call did not use are dropped at its end, so memory stays at about one case's worth.
+ * What one evaluator keeps between calls: the raters' half votes, pair results, lesion analyses
+ * (and per label, the multi-label majorities). Entries a call did not use are dropped at its end,
+ * and so are the masks it made (`pool`), so memory stays at one grid of votes for the case.
  */
 export class EvaluationCache {
   readonly masks = new KeyedStore<Uint8Array>();
-  readonly softMaps = new KeyedStore<Float32Array>();
+  readonly votes = new KeyedStore<HalfVotes>();
+  readonly pool = new MaskPool();
   readonly pairs = new KeyedStore<PairResult>();
   readonly lesions = new KeyedStore<LesionAnalysis>();
   readonly scalars = new KeyedStore<number>();
@@ -51,7 +53,8 @@ export class EvaluationCache {
     this.valueCounts.sweep();
     this.calibrations.sweep();
     this.masks.sweep();
-    this.softMaps.sweep();
+    this.votes.sweep();
+    this.pool.clear();
     this.pairs.sweep();
     this.lesions.sweep();
     this.scalars.sweep();
@@ -171,10 +174,11 @@ function volumes(ev: Evaluator, d: DerivedSources): CaseVolumes {
     });
     return { id: r.id, name: r.name, ml: ml(votes) };
   });
-  const majorityMask = d.majority?.mask;
-  const majorityMl = d.majority && majorityMask ? ml(sumOf(ev, `vol:${d.majority.key}`, () => countOnes(majorityMask))) : null;
+  const majority = d.majority;
+  // Masks are read inside the closures: a cached volume must not make its mask (sources.ts MaskPool).
+  const majorityMl = majority ? ml(sumOf(ev, `vol:${majority.key}`, () => countOnes(majority.mask))) : null;
   const soft = d.soft;
-  const softMl = soft && d.majority ? ml(sumOf(ev, `vol:soft:${d.majority.key}`, () => sumFloat(soft))) : null;
+  const softMl = soft && d.majority ? ml(sumOf(ev, `vol:soft:${d.majority.key}`, () => sumSoft(soft))) : null;
   let model: CaseVolumes['model'] = null;
   const p = input.model?.probability;
   const modelMask = d.model;
@@ -209,9 +213,10 @@ function countOnes(m: Uint8Array): number {
   return n;
 }
 
-function sumFloat(a: Float32Array): number {
+/** Σ of the soft reference's values, voxel by voxel in order (the same sum as over the decoded map). */
+function sumSoft({ codes, values }: SoftReference): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
+  for (let i = 0; i < codes.length; i++) s += values[codes[i]];
   return s;
 }
 
@@ -219,14 +224,17 @@ function calibration(ev: Evaluator, d: DerivedSources): CalibrationSummary | nul
   const m = ev.input.model;
   const p = m?.probability;
   if (!m || !p || !d.majority) return null;
-  const ref = d.majority.mask;
-  return ev.cache.calibrations.get(`cal:${m.id}#${m.key}|${d.majority.key}`, () => ({
-    reference: 'majority',
-    region: 'whole image',
-    ece: eceAll(p, ref),
-    brier: brierScore(p, ref),
-    reliability: reliabilityCounts(p, ref),
-  }));
+  const majority = d.majority;
+  return ev.cache.calibrations.get(`cal:${m.id}#${m.key}|${d.majority.key}`, () => {
+    const ref = majority.mask;
+    return {
+      reference: 'majority',
+      region: 'whole image',
+      ece: eceAll(p, ref),
+      brier: brierScore(p, ref),
+      reliability: reliabilityCounts(p, ref),
+    };
+  });
 }
 
 /**
@@ -240,7 +248,7 @@ export function evaluateCase(
 ): CaseEvaluation {
   const started = Date.now();
   checkOptions(options);
-  const d = deriveSources(input, options.uncertainAs, cache.masks, cache.softMaps, options.labels);
+  const d = deriveSources(input, options.uncertainAs, cache, options.labels);
   const optionsKey = JSON.stringify([
     options.conventions,
     options.useThresholdMl ?? null,
@@ -251,14 +259,16 @@ export function evaluateCase(
 
   const comps = comparisons(ev, d);
   const m = input.model;
+  const p = m?.probability;
+  const raterSoft = d.soft;
   const soft =
-    m?.probability && d.soft && d.majority
+    m && p && raterSoft && d.majority
       ? {
           referenceId: 'soft' as const,
           predictionId: m.id,
           measure: 'dice-semimetric' as const,
           diceDml: sumOf(ev, `dml:${m.id}#${m.key}|${d.majority.key}`, () =>
-            diceDml(softSums(m.probability as Float32Array, d.soft as Float32Array)),
+            diceDml(softSums(p, raterSoft.codes, undefined, raterSoft.values)),
           ),
         }
       : null;

@@ -104,6 +104,65 @@ describe('metrics worker core', () => {
     expect(after.ok && after.value.comparisons.find((c) => c.kind === 'rater-rater')?.results.isles22?.dice).toBe(1);
   });
 
+  it('a patch whose evaluation fails is undone: the held labelmap and the results stay as they were', () => {
+    const core = createMetricsWorkerCore();
+    core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: input(), options });
+    core.handle({ type: 'updateRater', id: '2', caseId: 'c', rater: { id: 'B', name: 'B', labelmap: mask(0, 1), key: 'b2' }, options });
+    // Valid slices, but options the evaluation refuses: B's voxel 1 cleared, voxel 17 painted.
+    const slices = { indices: [0, 1], bytes: mask(0, 17).slice(0, 32) };
+    const bad = core.handle({
+      type: 'patchRater',
+      id: '3',
+      caseId: 'c',
+      raterId: 'B',
+      name: 'B',
+      key: 'b3',
+      slices,
+      options: { ...options, conventions: [] },
+    });
+    expect(!bad.ok && bad.error).toMatch(/at least one convention/);
+    const after = core.handle({ type: 'setOptions', id: '4', caseId: 'c', options });
+    expect(after.ok && after.value.comparisons.find((c) => c.kind === 'rater-rater')?.results.isles22?.dice).toBe(1);
+    // The next patch applies to the restored labelmap: only slice 1 sent, so voxel 1 (slice 0) is still B's.
+    const next = core.handle({
+      type: 'patchRater',
+      id: '5',
+      caseId: 'c',
+      raterId: 'B',
+      name: 'B',
+      key: 'b4',
+      slices: { indices: [1], bytes: mask(17).slice(16, 32) },
+      options,
+    });
+    // A = {0, 1}, B = {0, 1, 17}: Dice 2·2 / 5.
+    expect(next.ok && next.value.comparisons.find((c) => c.kind === 'rater-rater')?.results.isles22?.dice).toBe(0.8);
+  });
+
+  it('never writes a patch into a labelmap shared with the page', () => {
+    const core = createMetricsWorkerCore();
+    const shared = new Uint8Array(new SharedArrayBuffer(64));
+    shared.set(mask(0, 1));
+    core.handle({
+      type: 'evaluate',
+      id: '1',
+      caseId: 'c',
+      input: { ...input(), raters: [input().raters[0], { id: 'B', name: 'B', labelmap: shared, key: 'b1' }] },
+      options,
+    });
+    const patched = core.handle({
+      type: 'patchRater',
+      id: '2',
+      caseId: 'c',
+      raterId: 'B',
+      name: 'B',
+      key: 'b2',
+      slices: { indices: [1], bytes: mask(17).slice(16, 32) },
+      options,
+    });
+    expect(patched.ok && patched.value.comparisons.find((c) => c.kind === 'rater-rater')?.results.isles22?.dice).toBe(0.8);
+    expect(Array.from(shared)).toEqual(Array.from(mask(0, 1)));
+  });
+
   it('lists each typed-array buffer once for transfer', () => {
     const i = input();
     const shared = i.raters[0].labelmap as Uint8Array;

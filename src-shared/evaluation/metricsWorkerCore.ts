@@ -4,7 +4,7 @@
  * sources and one EvaluationCache, so `updateRater` after an edit recomputes only what the edit
  * touches (caseEvaluation.ts).
  */
-import { applySlicePatch, slicePatchProblem } from '../project/labelmapSlices';
+import { applySlicePatch, type SlicePatch, slicePatchOf, slicePatchProblem } from '../project/labelmapSlices';
 import { EvaluationCache, evaluateCase } from './caseEvaluation';
 import type { CaseSourcesInput } from './types';
 import type { MetricsWorkerReply, MetricsWorkerRequest } from './workerProtocol';
@@ -17,6 +17,8 @@ export function createMetricsWorkerCore(): MetricsWorkerCore {
   let caseId: string | null = null;
   let input: CaseSourcesInput | null = null;
   let cache = new EvaluationCache();
+  /** What the pending patch overwrote, put back should its evaluation fail. */
+  let overwritten: { labelmap: Uint8Array; slices: SlicePatch } | null = null;
 
   function current(reqCaseId: string): CaseSourcesInput {
     if (input === null || caseId !== reqCaseId)
@@ -44,8 +46,13 @@ export function createMetricsWorkerCore(): MetricsWorkerCore {
           throw new Error(`the worker holds no labelmap of rater ${req.raterId}; send "updateRater" with the whole labelmap first`);
         const problem = slicePatchProblem(cur.geometry.dims, req.slices);
         if (problem !== null) throw new Error(`slice patch refused: ${problem}`);
-        // A copy: the held labelmap stays as it was should this evaluation fail (a bad update must not replace a good case).
-        const labelmap = held.slice();
+        // Written in place, no copy of the volume per edit: the live labelmap is the worker's own
+        // (updateRater transferred it), and the slices it overwrites are kept to put back should
+        // this evaluation fail (a bad update must not replace a good case). A labelmap in memory
+        // shared with the page (a stored version, sharedLabelmaps.ts) is never written: copied first.
+        const shared = typeof SharedArrayBuffer !== 'undefined' && held.buffer instanceof SharedArrayBuffer;
+        const labelmap = shared ? held.slice() : held;
+        if (!shared) overwritten = { labelmap, slices: slicePatchOf(labelmap, cur.geometry.dims, req.slices.indices) };
         applySlicePatch(labelmap, cur.geometry.dims, req.slices);
         const rater = { id: req.raterId, name: req.name, labelmap, key: req.key };
         return { ...cur, raters: cur.raters.map((r, j) => (j === i ? rater : r)) };
@@ -57,6 +64,12 @@ export function createMetricsWorkerCore(): MetricsWorkerCore {
     }
   }
 
+  /** Puts back what the pending patch overwrote: its evaluation failed. */
+  function undoPatch(): void {
+    if (overwritten && input) applySlicePatch(overwritten.labelmap, input.geometry.dims, overwritten.slices);
+    overwritten = null;
+  }
+
   return {
     handle(req) {
       try {
@@ -64,8 +77,10 @@ export function createMetricsWorkerCore(): MetricsWorkerCore {
         const value = evaluateCase(nextInput, req.options, cache);
         // Kept only once evaluated: a bad update must not replace a good case.
         input = nextInput;
+        overwritten = null;
         return { type: 'result', id: req.id, ok: true, value };
       } catch (err) {
+        undoPatch();
         return { type: 'result', id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) };
       }
     },

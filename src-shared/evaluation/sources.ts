@@ -1,14 +1,29 @@
 /**
- * The masks a case evaluation compares, built once per call from the raw sources: each rater's
- * binary mask under the uncertain-voxel rule, the majority and soft consensus, each rater's
- * leave-one-out consensus, and the model's mask at its threshold. Consensus is
- * src-shared/project/consensus.ts (the same rules the review heat map and the exports use), so a
- * number in the panel and a file in an export never disagree about what "majority" means.
+ * The masks a case evaluation compares, derived from the raw sources: each rater's binary mask
+ * under the uncertain-voxel rule, the majority and soft consensus, each rater's leave-one-out
+ * consensus, and the model's mask at its threshold. Consensus is src-shared/project/consensus.ts
+ * (the same rules the review heat map and the exports use), so a number in the panel and a file in
+ * an export never disagree about what "majority" means.
  *
  * Every derived mask carries a `key` built from the source keys and the options it depends on; the
  * EvaluationCache keys its results by them, which is what makes recompute-on-edit incremental.
+ *
+ * Memory (issue 15): the metrics worker runs in the renderer process, so what it keeps counts
+ * against review mode's peak. Between calls it keeps one grid, the raters' half votes, from which
+ * the majority, every leave-one-out majority and the soft reference follow exactly; a binary mask
+ * is made only when a result that needs it is not cached, into a MaskPool of a few grids that
+ * recycles its buffers, and the pool is emptied when the call ends. Before, every mask (two per
+ * rater, the majority, the model's) and a Float32 soft map stayed for the case: about 1.1 GB at 5
+ * raters on a 512×512×300 grid.
  */
-import { majorityConsensus, multiLabelMajority, softConsensus } from '../project/consensus';
+import {
+  type HalfVotes,
+  halfVotes,
+  leaveOneOutMajority,
+  majorityOfHalfVotes,
+  multiLabelMajority,
+  softValuesOfHalfVotes,
+} from '../project/consensus';
 import type { UncertainAs } from '../project/labels';
 import type { CaseSourcesInput, RaterSource } from './types';
 
@@ -16,7 +31,10 @@ export interface KeyedMask {
   readonly id: string;
   readonly label: string;
   readonly key: string;
-  /** 0/1, i fastest. */
+  /**
+   * 0/1, i fastest. Derived masks are made on read (a MaskPool's): read it only to compute a result
+   * that is not cached, and hold it no longer than that computation.
+   */
   readonly mask: Uint8Array;
   /** The source's label values (a multi-label majority for consensus), when labels are evaluated one by one. */
   readonly labelMap?: Uint8Array;
@@ -28,11 +46,70 @@ export interface DerivedSources {
   readonly labelmaps: readonly Uint8Array[];
   readonly raters: readonly KeyedMask[];
   readonly majority: KeyedMask | null;
-  /** Mean vote per voxel in [0, 1]; null without raters. */
-  readonly soft: Float32Array | null;
+  /** Mean vote per voxel in [0, 1], as codes into a table; null without raters. */
+  readonly soft: SoftReference | null;
   /** Per rater (same order): the majority of the others; null with fewer than two raters. */
   readonly leaveOneOut: ReadonlyArray<KeyedMask | null>;
   readonly model: KeyedMask | null;
+}
+
+/**
+ * The raters' soft reference as their half votes per voxel (`codes`) and the Float32 mean each
+ * count stands for (`values`): voxel i's value is values[codes[i]], bit for bit softConsensus's. A
+ * lossless Uint8 form of the 4-byte map.
+ */
+export interface SoftReference {
+  readonly codes: HalfVotes;
+  readonly values: Float32Array;
+}
+
+/**
+ * The derived masks made during one evaluation, at most `capacity` at once: making one more drops
+ * the least recently used and reuses its buffer, so a call allocates `capacity` grids however many
+ * raters it compares. Safe because no caller holds more than two masks at once (a pair, or the
+ * reference and one source of the lesion table) and none keeps one past its computation; capacity
+ * 3 keeps the pair's fixed side (the model, or the first rater of rater pairs) across a loop.
+ */
+export class MaskPool {
+  private readonly made = new Map<string, Uint8Array>();
+  constructor(private readonly capacity = 3) {
+    if (capacity < 2) throw new Error('a mask pool must hold at least the two masks of a pair');
+  }
+  get(key: string, voxels: number, make: (out: Uint8Array) => Uint8Array): Uint8Array {
+    const hit = this.made.get(key);
+    if (hit) {
+      // Most recently used last: Map keeps insertion order.
+      this.made.delete(key);
+      this.made.set(key, hit);
+      return hit;
+    }
+    let out: Uint8Array | undefined;
+    if (this.made.size >= this.capacity) {
+      const [oldest, buffer] = this.made.entries().next().value as [string, Uint8Array];
+      this.made.delete(oldest);
+      out = buffer;
+    }
+    const mask = make(out?.length === voxels ? out : new Uint8Array(voxels));
+    this.made.set(key, mask);
+    return mask;
+  }
+  /** Ends the call: every grid is let go. */
+  clear(): void {
+    this.made.clear();
+  }
+  get size(): number {
+    return this.made.size;
+  }
+}
+
+/** A mask made on first read through the pool (again after the pool dropped it). */
+function pooledMask(pool: MaskPool, voxels: number, mask: Omit<KeyedMask, 'mask'>, make: (out: Uint8Array) => Uint8Array): KeyedMask {
+  return {
+    ...mask,
+    get mask() {
+      return pool.get(mask.key, voxels, make);
+    },
+  };
 }
 
 /** A tiny keyed store that forgets entries not used during the last `sweep` generation. */
@@ -77,8 +154,7 @@ export function binariseLabelmap(
 }
 
 /** A saved mask as 0/1: any label is lesion (a sigmoid model's saved mask holds 0 and 1 only). */
-function binariseMask(mask: Uint8Array): Uint8Array {
-  const out = new Uint8Array(mask.length);
+function binariseMask(mask: Uint8Array, out: Uint8Array): Uint8Array {
   for (let i = 0; i < mask.length; i++) out[i] = mask[i] === 0 ? 0 : 1;
   return out;
 }
@@ -129,45 +205,54 @@ export function checkSources(input: CaseSourcesInput): number {
 const raterKey = (r: RaterSource, u: UncertainAs) => `${r.id}#${r.key}#${u}`;
 
 /**
- * Builds the masks, reusing those whose key is already in `masks` (binarising and consensus are one
- * pass each over the volume; on an edit only the edited rater's and the consensus' are rebuilt).
+ * Describes the masks; each is made only when read (see KeyedMask.mask). The half votes are kept in
+ * `votes` under their key, so an edit recounts them once and a change of options alone does not.
  */
 export function deriveSources(
   input: CaseSourcesInput,
   uncertainAs: UncertainAs,
-  masks: KeyedStore<Uint8Array>,
-  softMaps: KeyedStore<Float32Array>,
+  stores: { readonly masks: KeyedStore<Uint8Array>; readonly votes: KeyedStore<HalfVotes>; readonly pool: MaskPool },
   labels?: readonly number[],
 ): DerivedSources {
+  const { masks, pool } = stores;
   const voxels = checkSources(input);
   let zeros: Uint8Array | null = null;
   const labelmaps = input.raters.map((r) => r.labelmap ?? (zeros ??= new Uint8Array(voxels)));
-  const raters: KeyedMask[] = input.raters.map((r, i) => {
-    const key = `bin:${raterKey(r, uncertainAs)}`;
-    const mask = masks.get(key, () => binariseLabelmap(labelmaps[i], uncertainAs));
-    return { id: r.id, label: r.name, key, mask, ...(labels ? { labelMap: labelmaps[i] } : {}) };
-  });
+  const raters: KeyedMask[] = input.raters.map((r, i) =>
+    pooledMask(
+      pool,
+      voxels,
+      { id: r.id, label: r.name, key: `bin:${raterKey(r, uncertainAs)}`, ...(labels ? { labelMap: labelmaps[i] } : {}) },
+      (out) => binariseLabelmap(labelmaps[i], uncertainAs, out),
+    ),
+  );
   // The multi-label majority of some raters, keyed like the binary one (the labels are in optionsKey).
-  const labelMajority = (key: string, of: readonly Uint8Array[]) =>
-    labels ? { labelMap: masks.get(`ml${key}:${labels.join(',')}`, () => multiLabelMajority(of, labels)) } : {};
+  const labelMajority = (key: string, of: () => readonly Uint8Array[]) =>
+    labels ? { labelMap: masks.get(`ml${key}:${labels.join(',')}`, () => multiLabelMajority(of(), labels)) } : {};
   const allKeys = input.raters.map((r) => raterKey(r, uncertainAs)).join('|');
+  const count = labelmaps.length;
+  const votes = count > 0 ? stores.votes.get(`votes:${allKeys}`, () => halfVotes(labelmaps, uncertainAs)) : null;
   let majority: KeyedMask | null = null;
-  let soft: Float32Array | null = null;
-  if (labelmaps.length > 0) {
+  let soft: SoftReference | null = null;
+  if (votes) {
     const key = `maj:${allKeys}`;
-    const mask = masks.get(key, () => majorityConsensus(labelmaps, uncertainAs));
-    majority = { id: 'majority', label: 'majority', key, mask, ...labelMajority(key, labelmaps) };
-    soft = softMaps.get(`soft:${allKeys}`, () => softConsensus(labelmaps, uncertainAs));
+    majority = pooledMask(pool, voxels, { id: 'majority', label: 'majority', key, ...labelMajority(key, () => labelmaps) }, (out) =>
+      majorityOfHalfVotes(votes, count, out),
+    );
+    soft = { codes: votes, values: softValuesOfHalfVotes(count) };
   }
   const leaveOneOut = input.raters.map((r, i) => {
-    if (labelmaps.length < 2) return null;
-    const others = labelmaps.filter((_, j) => j !== i);
+    if (!votes || count < 2) return null;
     const key = `loo:${r.id}:${input.raters
       .filter((_, j) => j !== i)
       .map((o) => raterKey(o, uncertainAs))
       .join('|')}`;
-    const mask = masks.get(key, () => majorityConsensus(others, uncertainAs));
-    return { id: `loo:${r.id}`, label: `others than ${r.name}`, key, mask, ...labelMajority(key, others) };
+    return pooledMask(
+      pool,
+      voxels,
+      { id: `loo:${r.id}`, label: `others than ${r.name}`, key, ...labelMajority(key, () => labelmaps.filter((_, j) => j !== i)) },
+      (out) => leaveOneOutMajority(votes, count, labelmaps[i], uncertainAs, out),
+    );
   });
   let model: KeyedMask | null = null;
   const m = input.model;
@@ -175,8 +260,13 @@ export function deriveSources(
     const p = m.probability;
     const saved = m.savedMask;
     const key = `model:${m.id}#${m.key}#${saved ? 'saved' : 'p'}>${m.threshold}`;
-    const mask = masks.get(key, () => (saved ? binariseMask(saved) : thresholdProbability(p, m.threshold)));
-    model = { id: m.id, label: modelLabel(m.name, m.threshold), key, mask, ...(labels ? { labelMap: saved ?? mask } : {}) };
+    const make = (out: Uint8Array) => (saved ? binariseMask(saved, out) : thresholdProbability(p, m.threshold, out));
+    const about = { id: m.id, label: modelLabel(m.name, m.threshold), key };
+    if (labels) {
+      // Per label the model's values are needed whole for the case: the saved mask, or p > t kept.
+      const mask = masks.get(key, () => make(new Uint8Array(voxels)));
+      model = { ...about, mask, labelMap: saved ?? mask };
+    } else model = pooledMask(pool, voxels, about, make);
   }
   return { voxels, labelmaps, raters, majority, soft, leaveOneOut, model };
 }

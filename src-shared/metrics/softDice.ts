@@ -14,7 +14,12 @@ export interface SoftSums {
   readonly sXY: number;
 }
 
-export function softSums(x: ArrayLike<number>, y: ArrayLike<number>, region?: Uint8Array): SoftSums {
+/**
+ * `yValues`, when given, makes `y` codes into it (y at voxel p is yValues[y[p]]): how the case
+ * evaluation keeps the raters' soft reference, as half-vote counts (project/consensus.ts halfVotes),
+ * without a Float32 copy of the grid. The sums are the same as over the decoded values.
+ */
+export function softSums(x: ArrayLike<number>, y: ArrayLike<number>, region?: Uint8Array, yValues?: Float32Array): SoftSums {
   if (x.length !== y.length) throw new Error('soft Dice: inputs differ in length');
   let sx = 0,
     sy = 0,
@@ -23,7 +28,7 @@ export function softSums(x: ArrayLike<number>, y: ArrayLike<number>, region?: Ui
   for (let p = 0; p < x.length; p++) {
     if (region && region[p] === 0) continue;
     const a = x[p],
-      b = y[p];
+      b = yValues ? yValues[y[p]] : y[p];
     if (a === 0 && b === 0) continue;
     sx += a;
     sy += b;

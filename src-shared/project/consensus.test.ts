@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  halfVotes,
   labelSoftConsensus,
+  leaveOneOutMajority,
+  majorityOfHalfVotes,
+  softValuesOfHalfVotes,
   majorityConsensus,
   majorityThreshold,
   multiLabelMajority,
@@ -83,5 +87,45 @@ describe('per-label consensus (3 raters, 2 certain labels and uncertain = 3, as 
     const out = new Uint8Array(6).fill(9);
     expect(multiLabelMajority(raters, [2], out)).toBe(out);
     expect(Array.from(out)).toEqual([0, 0, 2, 0, 2, 0]);
+  });
+});
+
+describe('half votes: one count grid for the majority, every leave-one-out majority and the soft reference', () => {
+  /** Labelmaps of 0, 1, 2 (and a stray 7, which votes for nothing) from a fixed LCG, so runs repeat. */
+  function randomRaters(count: number, voxels: number, seed: number): Uint8Array[] {
+    let x = seed;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    return Array.from({ length: count }, () => Uint8Array.from({ length: voxels }, () => [0, 0, 1, 2, 7][next() % 5]));
+  }
+
+  for (const uncertainAs of ['lesion', 'background', 'half'] as const) {
+    it(`gives majorityConsensus of all and of the others, and softConsensus bit for bit (uncertain ${uncertainAs}, 1–6 raters)`, () => {
+      for (let count = 1; count <= 6; count++) {
+        const raters = randomRaters(count, 400, 17 * count + 3);
+        const votes = halfVotes(raters, uncertainAs);
+        expect(Array.from(majorityOfHalfVotes(votes, count))).toEqual(Array.from(majorityConsensus(raters, uncertainAs)));
+        const values = softValuesOfHalfVotes(count);
+        expect(Array.from(votes, (c) => values[c])).toEqual(Array.from(softConsensus(raters, uncertainAs)));
+        for (let i = 0; count >= 2 && i < count; i++) {
+          const others = raters.filter((_, j) => j !== i);
+          expect(Array.from(leaveOneOutMajority(votes, count, raters[i], uncertainAs))).toEqual(
+            Array.from(majorityConsensus(others, uncertainAs)),
+          );
+        }
+      }
+    });
+  }
+
+  it('counts beyond 127 raters without wrapping', () => {
+    const raters = Array.from({ length: 130 }, () => Uint8Array.of(1, 2, 0));
+    const votes = halfVotes(raters, 'lesion');
+    expect(Array.from(votes)).toEqual([260, 260, 0]);
+    expect(Array.from(majorityOfHalfVotes(votes, 130))).toEqual([1, 1, 0]);
+  });
+
+  it('refuses a leave-one-out of one rater and a labelmap off the grid', () => {
+    const votes = halfVotes([Uint8Array.of(1, 0)], 'lesion');
+    expect(() => leaveOneOutMajority(votes, 1, Uint8Array.of(1, 0), 'lesion')).toThrow(/at least two raters/);
+    expect(() => leaveOneOutMajority(votes, 2, Uint8Array.of(1), 'lesion')).toThrow(/1 voxels, expected 2/);
   });
 });

@@ -112,6 +112,71 @@ export function majorityConsensus(
 }
 
 /**
+ * Votes per voxel counted in half votes (2 × the sum of `voteWeights`), so every rule's sum is an
+ * integer: one small-integer grid from which the majority, every leave-one-out majority and the soft
+ * reference follow exactly (the evaluation keeps this instead of a mask per rater and a Float32 soft
+ * map; src-shared/evaluation/sources.ts). Uint8 up to 127 raters, Uint16 beyond.
+ */
+export type HalfVotes = Uint8Array | Uint16Array;
+
+export function halfVotes(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs): HalfVotes {
+  const n = raterGridSize(labelmaps);
+  const [, w1, w2] = voteWeights(uncertainAs);
+  const [h1, h2] = [2 * w1, 2 * w2];
+  const out = 2 * labelmaps.length <= 0xff ? new Uint8Array(n) : new Uint16Array(n);
+  for (const lm of labelmaps) {
+    for (let i = 0; i < n; i++) {
+      const v = lm[i];
+      if (v === 1) out[i] += h1;
+      else if (v === 2) out[i] += h2;
+    }
+  }
+  return out;
+}
+
+/** majorityConsensus of the `raterCount` raters whose half votes these are: votes ≥ ⌊R/2⌋ + 1. */
+export function majorityOfHalfVotes(votes: HalfVotes, raterCount: number, out: Uint8Array = new Uint8Array(votes.length)): Uint8Array {
+  const needed = 2 * majorityThreshold(raterCount);
+  for (let i = 0; i < votes.length; i++) out[i] = votes[i] >= needed ? 1 : 0;
+  return out;
+}
+
+/**
+ * majorityConsensus of every rater but one, from all `raterCount` raters' half votes and the left-out
+ * rater's labelmap: the others' votes are the total less that rater's own, against the strict
+ * majority of R − 1 (a tie among an even number of others is background, as in majorityConsensus).
+ */
+export function leaveOneOutMajority(
+  votes: HalfVotes,
+  raterCount: number,
+  leftOut: Uint8Array,
+  uncertainAs: UncertainAs,
+  out: Uint8Array = new Uint8Array(votes.length),
+): Uint8Array {
+  if (raterCount < 2) throw new Error('a leave-one-out majority needs at least two raters');
+  if (leftOut.length !== votes.length) throw new Error(`consensus: labelmap has ${leftOut.length} voxels, expected ${votes.length}`);
+  const [, w1, w2] = voteWeights(uncertainAs);
+  const own = [0, 2 * w1, 2 * w2];
+  const needed = 2 * majorityThreshold(raterCount - 1);
+  for (let i = 0; i < votes.length; i++) {
+    const v = leftOut[i];
+    out[i] = votes[i] - (v <= 2 ? own[v] : 0) >= needed ? 1 : 0;
+  }
+  return out;
+}
+
+/**
+ * The soft reference's value for each half-vote count 0…2R: exactly softConsensus's Float32 mean
+ * (the sum of votes, c / 2, is exact; divided by R and rounded to Float32 once), so
+ * `values[votes[i]]` is softConsensus(…)[i] bit for bit.
+ */
+export function softValuesOfHalfVotes(raterCount: number): Float32Array {
+  const values = new Float32Array(2 * raterCount + 1);
+  for (let c = 0; c < values.length; c++) values[c] = c / 2 / raterCount;
+  return values;
+}
+
+/**
  * Soft reference of one label of a multi-label table: the mean of the raters' one-hot masks for
  * `label` (k/R where k raters painted it). Any other value, the uncertain one included, is not a
  * vote for it: uncertain is not a class, and which label the rater was unsure of is unknown.

@@ -5,7 +5,7 @@
  * each call site must give exactly what that rule gives.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveSources, KeyedStore } from '../evaluation/sources';
+import { deriveSources, KeyedStore, MaskPool } from '../evaluation/sources';
 import { majority, softReference } from '../metrics/raters';
 import { majorityConsensus, softConsensus } from './consensus';
 import { axisAlignedGeometry } from '../volume/geometry';
@@ -57,11 +57,12 @@ describe('one consensus engine, every call site', () => {
             model: null,
           },
           uncertainAs,
-          new KeyedStore(),
-          new KeyedStore(),
+          { masks: new KeyedStore(), votes: new KeyedStore(), pool: new MaskPool() },
         );
         expect(Array.from(d.majority?.mask ?? [])).toEqual(want.majority);
-        expect(Array.from(d.soft ?? [])).toEqual(want.soft.map(Math.fround));
+        // The soft reference travels as half-vote codes into a table of the Float32 means.
+        const soft = d.soft;
+        expect(soft && Array.from(soft.codes, (c) => soft.values[c])).toEqual(want.soft.map(Math.fround));
       }
     });
   }
