@@ -232,7 +232,7 @@ function serverStages(): void {
     gzipSync(writeNifti({ geometry, data: labelmap, description: 'Quorum labelmap 0 bg 1 lesion 2 uncertain' }), { level: 6 });
   let parentFile = oldEncode(lm);
   let pieces = deflateLabelmap(geometry, lm);
-  let parentNewFile = gzipLabelmap(pieces, lm);
+  let parentNewFile = gzipLabelmap(pieces);
   const times = new Map<string, number[]>();
   const timed = <T>(name: string, f: () => T): T => {
     const t0 = performance.now();
@@ -257,7 +257,7 @@ function serverStages(): void {
       // Now, warm: the kept labelmap; compress the changed slice, check the patch, assemble.
       timed('now: label check (changed slices)', () => refuseUnknownLabels(patch.bytes, allowed, 'labelmap'));
       pieces = timed('warm: compress the changed slices', () => redeflateSlices(pieces, geometry, lm, patch.indices));
-      const newBytes = timed('now: assemble the file (CRC-32 of the volume)', () => gzipLabelmap(pieces, lm));
+      const newBytes = timed('now: assemble the file (CRC-32 combined from the pieces)', () => gzipLabelmap(pieces));
       timed('now: store', () => storeAnnotationFile(path.join(dir, 'now'), newBytes));
       parentFile = oldBytes;
       parentNewFile = newBytes;

@@ -3,10 +3,11 @@
  * Debian's Chromium against browser mode: the undo history keeps 100 steps per case, and a step
  * must hold the voxels it changed, not a copy of the 75 MiB labelmap (100 copies would be 7.3 GiB).
  *
- * An annotator opens the CT, paints one stroke (the first draft allocates what any editing needs)
- * and waits for its autosave; then paints 100 more strokes with the brush, each on its own spot of
- * the axial slice, and waits for their autosave; then undoes all 100 (Ctrl+Z) and checks that the
- * next autosave stores the first draft's file again, so the history did hold every step. Measured
+ * An annotator opens the CT (an empty draft saved over the API), paints one stroke (so what any
+ * editing allocates is there before the measurement) and waits for its autosave; then paints 100
+ * more strokes with the brush, each on its own spot of the axial slice, and waits for their
+ * autosave; then undoes all 100 (Ctrl+Z) and checks that the next autosave stores the file of the
+ * version after the first stroke again, so the history did hold every step. Measured
  * after a forced GC before and after the 100 strokes: the renderer's RSS (/proc) and its JS heap
  * (CDP; Cornerstone's brush memos are run-length maps of JS objects, Quorum's own steps typed
  * arrays outside the heap, which RSS covers). The voxels changed are counted in the saved labelmap.
@@ -89,6 +90,15 @@ export async function run(): Promise<void> {
     const admin = await api.signInAs('Admin');
     // A demo project assigns every rater to every case; the secret is set at the first sign-in.
     await api.call('rater.create', { session: admin, name: 'Painter', role: 'annotator' });
+    // An empty first draft, saved from here: the page's own first save of the whole 75 MiB labelmap
+    // would reach Playwright as one DevTools message (the request body) too large for a JS string.
+    const [ct] = await api.call<Array<{ caseId: string }>>('projectCase.list', { session: admin });
+    await api.call('annotation.save', {
+      session: await api.signInAs('Painter'),
+      caseId: ct.caseId,
+      status: 'draft',
+      labelmap: new Uint8Array(VOLUME_BYTES),
+    });
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     await page.goto(server.url);

@@ -24,15 +24,21 @@ const GZIP_HEAD = Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3);
 /** The last deflate block: final bit set, fixed Huffman codes, only the end-of-block code. */
 const FINAL_BLOCK = Uint8Array.of(0x03, 0x00);
 
-export interface LabelmapPieces {
-  /** The NIfTI bytes before the voxels (header, empty extension flag), raw: the checksum covers them. */
-  readonly header: Uint8Array;
-  readonly deflatedHeader: Uint8Array;
-  /** Slice k's voxels, deflated. */
-  readonly slices: readonly Uint8Array[];
+/** One piece: its raw bytes deflated, and their CRC-32 (the gzip trailer's checksum is combined from these). */
+interface Piece {
+  readonly deflated: Uint8Array;
+  readonly crc: number;
+  readonly rawLength: number;
 }
 
-const deflatePiece = (raw: Uint8Array): Uint8Array => zlib.deflateRawSync(raw, PIECE);
+export interface LabelmapPieces {
+  /** The NIfTI bytes before the voxels (header, empty extension flag). */
+  readonly header: Piece;
+  /** Slice k's voxels. */
+  readonly slices: readonly Piece[];
+}
+
+const piece = (raw: Uint8Array): Piece => ({ deflated: zlib.deflateRawSync(raw, PIECE), crc: zlib.crc32(raw), rawLength: raw.length });
 
 function sliceOf(labelmap: Uint8Array, geometry: Geometry, k: number): Uint8Array {
   const size = geometry.dims[0] * geometry.dims[1];
@@ -43,9 +49,8 @@ const LABELMAP_DESCRIPTION = 'Quorum labelmap 0 bg 1 lesion 2 uncertain';
 
 /** Every piece of `labelmap` (Uint8 on `geometry`), compressed anew. */
 export function deflateLabelmap(geometry: Geometry, labelmap: Uint8Array): LabelmapPieces {
-  const header = writeNiftiHeader({ geometry, data: labelmap, description: LABELMAP_DESCRIPTION });
-  const slices = Array.from({ length: geometry.dims[2] }, (_, k) => deflatePiece(sliceOf(labelmap, geometry, k)));
-  return { header, deflatedHeader: deflatePiece(header), slices };
+  const header = piece(writeNiftiHeader({ geometry, data: labelmap, description: LABELMAP_DESCRIPTION }));
+  return { header, slices: Array.from({ length: geometry.dims[2] }, (_, k) => piece(sliceOf(labelmap, geometry, k))) };
 }
 
 /** `pieces` of the labelmap before an edit, with the `changed` slices compressed again from `labelmap` (after it). */
@@ -56,28 +61,76 @@ export function redeflateSlices(
   changed: readonly number[],
 ): LabelmapPieces {
   const slices = [...pieces.slices];
-  for (const k of changed) slices[k] = deflatePiece(sliceOf(labelmap, geometry, k));
+  for (const k of changed) slices[k] = piece(sliceOf(labelmap, geometry, k));
   return { ...pieces, slices };
 }
 
 /** The bytes of the pieces in memory, for the cache's bound. */
 export function piecesBytes(pieces: LabelmapPieces): number {
-  return pieces.header.byteLength + pieces.deflatedHeader.byteLength + pieces.slices.reduce((n, s) => n + s.byteLength, 0);
+  return [pieces.header, ...pieces.slices].reduce((n, p) => n + p.deflated.byteLength + PIECE_OVERHEAD_BYTES, 0);
 }
+/** A piece's object and its numbers, roughly. */
+const PIECE_OVERHEAD_BYTES = 64;
 
-/** The gzip file: `pieces` (of `labelmap`) between the gzip head and its trailer (CRC-32 and length of the raw NIfTI). */
-export function gzipLabelmap(pieces: LabelmapPieces, labelmap: Uint8Array): Uint8Array {
-  const body = [pieces.deflatedHeader, ...pieces.slices, FINAL_BLOCK];
-  const length = GZIP_HEAD.length + body.reduce((n, b) => n + b.length, 0) + 8;
-  const out = new Uint8Array(length);
+/**
+ * The gzip file: the pieces between the gzip head and its trailer, the CRC-32 and length of the raw
+ * NIfTI. The CRC is combined from the pieces' own, so nothing here reads the voxels: a warm slice
+ * save costs the changed slices and the compressed bytes, not the volume.
+ */
+export function gzipLabelmap(pieces: LabelmapPieces): Uint8Array {
+  const all = [pieces.header, ...pieces.slices];
+  const out = new Uint8Array(GZIP_HEAD.length + all.reduce((n, p) => n + p.deflated.length, 0) + FINAL_BLOCK.length + 8);
   out.set(GZIP_HEAD);
   let at = GZIP_HEAD.length;
-  for (const b of body) {
-    out.set(b, at);
-    at += b.length;
+  let crc = 0;
+  let rawLength = 0;
+  for (const p of all) {
+    out.set(p.deflated, at);
+    at += p.deflated.length;
+    crc = crc32Combine(crc, p.crc, p.rawLength);
+    rawLength += p.rawLength;
   }
+  out.set(FINAL_BLOCK, at);
+  at += FINAL_BLOCK.length;
   const trailer = new DataView(out.buffer, at, 8);
-  trailer.setUint32(0, zlib.crc32(labelmap, zlib.crc32(pieces.header)), true);
-  trailer.setUint32(4, (pieces.header.length + labelmap.length) % 2 ** 32, true);
+  trailer.setUint32(0, crc, true);
+  trailer.setUint32(4, rawLength % 2 ** 32, true);
   return out;
+}
+
+/**
+ * CRC-32 of A followed by B from crc(A), crc(B) and B's length (zlib's crc32_combine, which Node does
+ * not expose): crc(A) is carried through `length` zero bytes, a linear map over GF(2) kept per length
+ * as its 32 columns (every slice of a grid has one length), then B's CRC is added.
+ */
+function crc32Combine(crcA: number, crcB: number, length: number): number {
+  let op = zeroOperators.get(length);
+  if (!op) {
+    op = zeroBytesOperator(length);
+    zeroOperators.set(length, op);
+  }
+  return (gf2Times(op, crcA) ^ crcB) >>> 0;
+}
+
+const zeroOperators = new Map<number, Uint32Array>();
+
+function gf2Times(matrix: Uint32Array, vector: number): number {
+  let sum = 0;
+  for (let i = 0; vector !== 0; i++, vector >>>= 1) if (vector & 1) sum ^= matrix[i];
+  return sum >>> 0;
+}
+
+/** The matrix that carries a CRC through `length` zero bytes: the operator for one zero bit, squared up by binary powers. */
+function zeroBytesOperator(length: number): Uint32Array {
+  const square = (m: Uint32Array): Uint32Array => m.map((column) => gf2Times(m, column));
+  const times = (a: Uint32Array, b: Uint32Array): Uint32Array => b.map((column) => gf2Times(a, column));
+  // One zero bit: the reflected CRC-32 polynomial in the first column, a shift by one in the others.
+  let power: Uint32Array = Uint32Array.from({ length: 32 }, (_, n) => (n === 0 ? 0xedb88320 : (1 << (n - 1)) >>> 0));
+  for (let i = 0; i < 3; i++) power = square(power); // one zero byte
+  let result: Uint32Array = Uint32Array.from({ length: 32 }, (_, n) => (1 << n) >>> 0); // identity
+  for (let n = length; n > 0; n = Math.floor(n / 2)) {
+    if (n % 2 === 1) result = times(power, result);
+    power = square(power);
+  }
+  return result;
 }

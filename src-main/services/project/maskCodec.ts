@@ -28,7 +28,7 @@ function gzipDeterministic(raw: Uint8Array): Uint8Array {
 
 /** Uint8 labelmap → gzipped NIfTI-1, compressed slice by slice (labelmapGzip.ts) as a slice save compresses it. */
 export function encodeLabelmap(geometry: Geometry, labelmap: Uint8Array): Uint8Array {
-  return gzipLabelmap(deflateLabelmap(geometry, labelmap), labelmap);
+  return gzipLabelmap(deflateLabelmap(geometry, labelmap));
 }
 
 /** Float32 map (e.g. the soft consensus) → gzipped NIfTI-1, deterministic like encodeLabelmap. */

@@ -280,7 +280,7 @@ export async function saveLabelmapSlices(ctx: StoreContext, viewer: Session, inp
     parentVersionId: parent.versionId,
     status: input.status,
     origin: 'editor',
-    content: { kind: 'mask', newVoxels: input.slices.bytes, bytes: gzipLabelmap(pieces, labelmap), name: 'labelmap' },
+    content: { kind: 'mask', newVoxels: input.slices.bytes, bytes: gzipLabelmap(pieces), name: 'labelmap' },
   });
   if (version.fileHash !== null)
     ctx.labelmaps.put({
