@@ -27,7 +27,7 @@ export interface CachedLabelmap {
 }
 
 /** 512 MiB: six 512×512×300 labelmaps (75 MiB each and their pieces). */
-export const DEFAULT_LABELMAP_CACHE_BYTES = 512 * 2 ** 20;
+const DEFAULT_LABELMAP_CACHE_BYTES = 512 * 2 ** 20;
 
 const keyOf = (raterId: string, caseId: string): string => `${raterId}\u0000${caseId}`;
 const bytesOf = (e: CachedLabelmap): number => e.labelmap.byteLength + piecesBytes(e.pieces);
