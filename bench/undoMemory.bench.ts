@@ -134,6 +134,7 @@ export async function run(): Promise<void> {
     const versions = await api.call<Version[]>('annotation.list', { session });
     const hashOf = (id: string) => versions.find((v) => v.versionId === id)?.fileHash;
     const allUndone = hashOf(undone) === hashOf(first);
+    const left = count(await api.readLabelmap(session, undone)) - count(await api.readLabelmap(session, first));
 
     process.stdout.write(
       [
@@ -146,7 +147,7 @@ export async function run(): Promise<void> {
         `| renderer JS heap used (MiB) | ${MiB(heap0)} | ${MiB(heap1)} | ${MiB(heap1 - heap0)} | ${MiB((heap1 - heap0) / STROKES)} |`,
         '',
         `Voxels the strokes changed: ${changed} (${(changed / STROKES).toFixed(0)} a stroke); JS heap growth per changed voxel: ${((heap1 - heap0) / Math.max(changed, 1)).toFixed(1)} bytes.`,
-        `All ${STROKES} strokes undone: the next autosave stored the first draft's file again: ${allUndone ? 'yes' : 'NO'}.`,
+        `All ${STROKES} strokes undone: the next autosave stored the first stroke's version's file again: ${allUndone ? 'yes' : `NO (${left} voxels more than it)`}.`,
         '',
       ].join('\n'),
     );
