@@ -61,6 +61,19 @@ async function autosaved(page: Page, previous: string | null): Promise<string> {
   return (await status.getAttribute('data-version')) ?? '';
 }
 
+/**
+ * Resolves once the page has handled the input sent so far: Playwright's mouse and keyboard calls
+ * return when the events are sent, and a loaded machine's renderer can lag many strokes behind.
+ */
+async function inputHandled(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) =>
+        (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => resolve()),
+      ),
+  );
+}
+
 /** A short horizontal drag at (x, y), fractions of the axial viewport. */
 async function stroke(page: Page, x: number, y: number): Promise<void> {
   const box = await page.getByTestId('viewport-element-axial').boundingBox();
@@ -70,6 +83,7 @@ async function stroke(page: Page, x: number, y: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(px + box.width * 0.02, py, { steps: 4 });
   await page.mouse.up();
+  await inputHandled(page);
 }
 
 export async function run(): Promise<void> {
@@ -130,6 +144,7 @@ export async function run(): Promise<void> {
     const changed = count(await api.readLabelmap(session, painted)) - count(await api.readLabelmap(session, first));
 
     for (let s = 0; s < STROKES; s++) await page.keyboard.press('Control+z');
+    await inputHandled(page);
     const undone = await autosaved(page, painted);
     const versions = await api.call<Version[]>('annotation.list', { session });
     const hashOf = (id: string) => versions.find((v) => v.versionId === id)?.fileHash;
