@@ -44,18 +44,22 @@ async function jsHeapUsed(page: Page, cdp: CDPSession): Promise<number> {
   return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
 }
 
-/** Waits for the autosave after an edit (the status names a new version and nothing is unsaved); returns its id. */
-async function autosaved(page: Page, previous: string | null): Promise<string> {
+/** Waits for the autosave after an edit (the status names a new version, nothing is unsaved and no save is on its way); returns its id. */
+async function autosaved(page: Page, previous: string): Promise<string> {
   const status = page.getByTestId('annotation-status');
   await page.waitForFunction(
     (prev) => {
       const el = (
-        globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }
+        globalThis as unknown as {
+          document: { querySelector(s: string): { getAttribute(a: string): string | null; textContent: string | null } | null };
+        }
       ).document.querySelector('[data-testid="annotation-status"]');
       const v = el?.getAttribute('data-version') ?? '';
-      return v !== '' && v !== prev && el?.getAttribute('data-dirty') === 'no';
+      // While a save is on its way the edits it took are no longer "unsaved": wait for it too.
+      const saving = (el?.textContent ?? '').includes('saving');
+      return v !== '' && v !== prev && el?.getAttribute('data-dirty') === 'no' && !saving;
     },
-    previous ?? '',
+    previous,
     { timeout: 120_000, polling: 250 },
   );
   return (await status.getAttribute('data-version')) ?? '';
@@ -107,7 +111,7 @@ export async function run(): Promise<void> {
     // An empty first draft, saved from here: the page's own first save of the whole 75 MiB labelmap
     // would reach Playwright as one DevTools message (the request body) too large for a JS string.
     const [ct] = await api.call<Array<{ caseId: string }>>('projectCase.list', { session: admin });
-    await api.call('annotation.save', {
+    const draft = await api.call<Version>('annotation.save', {
       session: await api.signInAs('Painter'),
       caseId: ct.caseId,
       status: 'draft',
@@ -128,7 +132,7 @@ export async function run(): Promise<void> {
     await waitForVolume(page);
     await page.keyboard.press('d');
     await stroke(page, 0.15, 0.15);
-    const first = await autosaved(page, null);
+    const first = await autosaved(page, draft.versionId);
     const heap0 = await jsHeapUsed(page, cdp);
     const rss0 = procStatus(rendererPid).rss;
 
