@@ -131,7 +131,7 @@ export async function run(): Promise<void> {
     await openCaseByName(page, /CT 512/);
     await waitForVolume(page);
     await page.keyboard.press('d');
-    await stroke(page, 0.15, 0.15);
+    await stroke(page, 0.25, 0.25); // between the rows and columns of the 100 below, on the image
     const first = await autosaved(page, draft.versionId);
     const heap0 = await jsHeapUsed(page, cdp);
     const rss0 = procStatus(rendererPid).rss;
