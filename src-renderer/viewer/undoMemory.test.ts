@@ -34,10 +34,11 @@ function strokeVoxels(s: number, nz: number): Array<[number, number, number]> {
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
+/** This isolate's JS heap and the memory its ArrayBuffers hold (not process-wide: other test workers share the process). */
 function usedBytes(): number {
   gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  const h = v8.getHeapStatistics();
+  return h.used_heap_size + h.external_memory;
 }
 
 /** Memory the history holds after STROKES brush strokes on a 512×512×nz labelmap, and the voxels they changed. */
