@@ -117,6 +117,8 @@ export async function run(): Promise<void> {
     });
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    // Sign-in (scrypt) and the first render take more than Playwright's 30 s on a loaded 2-core machine.
+    page.setDefaultTimeout(180_000);
     await page.goto(server.url);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
