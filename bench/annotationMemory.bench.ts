@@ -56,7 +56,7 @@ const UNAVOIDABLE_BYTES = VOXELS * (2 + LAYERS + 4);
 const MiB = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
 /** kB fields of /proc/<pid>/status, in bytes. */
-function procStatus(pid: number): { rss: number; hwm: number } {
+export function procStatus(pid: number): { rss: number; hwm: number } {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 'NaN') * 1024;
   return { rss: field('VmRSS'), hwm: field('VmHWM') };
@@ -66,7 +66,7 @@ function procStatus(pid: number): { rss: number; hwm: number } {
  * This bench's Chromium processes of one `--type`: descendants of this Node process only, so
  * other Chromiums on a shared machine (other benches, e2e runs) are never measured.
  */
-function chromiumProcesses(type: string): number[] {
+export function chromiumProcesses(type: string): number[] {
   const parentOf = new Map<number, number>();
   const cmdOf = new Map<number, string>();
   for (const d of readdirSync('/proc')) {

@@ -1,6 +1,6 @@
 /** NIfTI-1/2 reading and NIfTI-1 writing, environment-free (used by main, workers and the CLI). */
 export { readNifti, readNiftiHeader, isGzip, damagedGzipError, type NiftiImage, type ReadNiftiOptions } from './read';
-export { writeNifti, type NiftiWriteInput, type NiftiWriteOptions } from './write';
+export { writeNifti, writeNiftiHeader, type NiftiWriteInput, type NiftiWriteOptions } from './write';
 export { parseNiftiHeader, type NiftiHeader, DATATYPE_CODES, BYTES_PER_VOXEL } from './header';
 export { quaternionToRotation, rotationToQuaternion, type AffineSource } from './affine';
 export { niftiGeometry } from './geometry';

@@ -37,6 +37,21 @@ export interface NiftiWriteOptions {
 const VOX_OFFSET = NIFTI1_HEADER_BYTES + 4;
 
 export function writeNifti(input: NiftiWriteInput, options: NiftiWriteOptions = {}): Uint8Array {
+  const head = writeNiftiHeader(input);
+  const out = new Uint8Array(head.length + input.data.byteLength);
+  out.set(head);
+  // Typed arrays are in platform order; every platform Quorum runs on is little-endian.
+  out.set(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength), head.length);
+  // mtime 0: the same input gives byte-identical .nii.gz files (reproducible demo data and caches).
+  return options.gzip ? gzipSync(out, { level: options.level ?? 6, mtime: 0 }) : out;
+}
+
+/**
+ * The bytes a single-file NIfTI-1 of `input` holds before its voxels (header and the empty
+ * extension flag; the voxels follow at once, little-endian): for a writer that compresses the
+ * voxels in pieces without first copying them behind the header (src-main's labelmap gzip).
+ */
+export function writeNiftiHeader(input: NiftiWriteInput): Uint8Array {
   const g = input.geometry;
   const volumeCount = input.volumeCount ?? 1;
   const voxels = g.dims[0] * g.dims[1] * g.dims[2];
@@ -48,7 +63,7 @@ export function writeNifti(input: NiftiWriteInput, options: NiftiWriteOptions = 
   }
   const type = dataTypeOf(input.data);
   const bpv = BYTES_PER_VOXEL[type];
-  const out = new Uint8Array(VOX_OFFSET + voxels * volumeCount * bpv);
+  const out = new Uint8Array(VOX_OFFSET);
   const v = new DataView(out.buffer);
   const le = true;
 
@@ -86,11 +101,7 @@ export function writeNifti(input: NiftiWriteInput, options: NiftiWriteOptions = 
   for (let i = 0; i < 12; i++) v.setFloat32(280 + 4 * i, affine[i], le);
   writeAscii(out, 344, 4, 'n+1');
   // bytes 348..351: extension flag, all zero = no extensions.
-
-  // Typed arrays are in platform order; every platform Quorum runs on is little-endian.
-  out.set(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength), VOX_OFFSET);
-  // mtime 0: the same input gives byte-identical .nii.gz files (reproducible demo data and caches).
-  return options.gzip ? gzipSync(out, { level: options.level ?? 6, mtime: 0 }) : out;
+  return out;
 }
 
 function writeAscii(out: Uint8Array, offset: number, max: number, s: string): void {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { folderBlobs, type AnnotationBlobs } from './annotationBlobs';
 import { ANNOTATIONS_DIR } from './annotationFiles';
 import type { DbPort } from './dbPort';
+import { LabelmapCache } from './labelmapCache';
 
 export interface StoreContext {
   readonly db: DbPort;
@@ -15,6 +16,8 @@ export interface StoreContext {
   /** Annotation files' bytes: the folder's annotations/ (single-user) or the database (team server). */
   readonly blobs: AnnotationBlobs;
   readonly appVersion: string;
+  /** The last acknowledged labelmap per (rater, case), for the next slice save; this process's memory only. */
+  readonly labelmaps: LabelmapCache;
 }
 
 export function makeContext(
@@ -23,7 +26,7 @@ export function makeContext(
   appVersion: string,
   blobs = folderBlobs(path.join(dir, ANNOTATIONS_DIR)),
 ): StoreContext {
-  return { db, dir, blobs, appVersion };
+  return { db, dir, blobs, appVersion, labelmaps: new LabelmapCache() };
 }
 
 /** Opaque ids: a readable prefix and 64 random bits, so ids cannot be guessed from one another. */

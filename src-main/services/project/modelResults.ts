@@ -125,7 +125,7 @@ export async function saveModelResult(ctx: StoreContext, viewer: Session | null,
       parentVersionId: undefined,
       status: 'submitted',
       origin: 'import',
-      content: { kind: 'mask', labelmap: input.mask, bytes: maskBytes, name: 'mask' },
+      content: { kind: 'mask', newVoxels: input.mask, bytes: maskBytes, name: 'mask' },
     });
     const prob = await ctx.blobs.store(probabilityBytes);
     await ctx.db.run(

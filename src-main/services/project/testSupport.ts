@@ -96,9 +96,12 @@ export interface Populated {
   caseA: CaseRecord;
 }
 
-/** Admin "Ada Admin", reviewer "Rita Reviewer", annotators "Alice Annotator" and "Bob Blinded", both assigned to case A. */
-export async function populated(dir = tempDir()): Promise<Populated> {
-  const store = await openTemp(dir);
+/**
+ * Admin "Ada Admin", reviewer "Rita Reviewer", annotators "Alice Annotator" and "Bob Blinded", both
+ * assigned to case A; in a new project, or in `store` (e.g. one from openTempTwice).
+ */
+export async function populated(dir = tempDir(), store?: ProjectStore): Promise<Populated> {
+  store ??= await openTemp(dir);
   const adminRater = await store.createIdentity('Ada Admin', 'admin');
   const admin = await store.signIn(adminRater.raterId);
   const reviewer = await store.signIn((await store.createRater(admin, 'Rita Reviewer', 'reviewer')).raterId);

@@ -14,12 +14,14 @@ import { raterCaseStatus } from '../../../src-shared/project/annotationStatus';
 import { countLabelled } from '../../../src-shared/project/labels';
 import { applySlicePatch, slicePatchProblem, type SlicePatch } from '../../../src-shared/project/labelmapSlices';
 import type { AnnotationVersion, RaterCaseStatus, Session, VersionOrigin, VersionStatus } from '../../../src-shared/project/types';
+import type { Geometry } from '../../../src-shared/volume/types';
 import { AnnotationFileError, type StoredFile } from './annotationFiles';
 import { appendAudit } from './audit';
 import { isAssigned, referenceGeometry } from './cases';
 import { newId, nowIso, type StoreContext } from './context';
 import { UniqueViolation } from './dbPort';
 import { fail, ProjectError } from './errors';
+import { deflateLabelmap, gzipLabelmap, redeflateSlices, type LabelmapPieces } from './labelmapGzip';
 import { allowedLabelValues } from './labelTable';
 import { decodeMask, encodeLabelmap, refuseUnknownLabels } from './maskCodec';
 import { int, text, textOrNull, type Row } from './sqlite';
@@ -107,11 +109,12 @@ function refuseEmptySubmit(labelmap: Uint8Array): void {
 /** What a new version holds. */
 type VersionContent =
   /**
-   * A mask: its values are checked against the label table as the write transaction reads it, then
-   * `bytes` (its encoding, or the imported file verbatim) are stored. `name` says which mask in a
-   * refusal.
+   * A mask: `newVoxels` are checked against the label table as the write transaction reads it, then
+   * `bytes` (its encoding, or the imported file verbatim) are stored. `newVoxels` is the whole mask,
+   * or for a slice save only its new slices (the rest are a committed version's voxels, and the label
+   * table never drops a value a version holds). `name` says which mask in a refusal.
    */
-  | { kind: 'mask'; labelmap: Uint8Array; bytes: Uint8Array; name: string }
+  | { kind: 'mask'; newVoxels: Uint8Array; bytes: Uint8Array; name: string }
   /** A file an earlier version stored (a draft submitted unchanged): checked then, and no edit drops a value a version holds. */
   | { kind: 'stored'; file: StoredFile }
   /** The explicit "no lesion" answer: no file. */
@@ -137,7 +140,7 @@ async function storeContent(ctx: StoreContext, content: VersionContent): Promise
     case 'stored':
       return content.file;
     case 'mask':
-      refuseUnknownLabels(content.labelmap, await allowedLabelValues(ctx), content.name);
+      refuseUnknownLabels(content.newVoxels, await allowedLabelValues(ctx), content.name);
       return await ctx.blobs.store(content.bytes);
   }
 }
@@ -234,7 +237,7 @@ export async function saveLabelmap(ctx: StoreContext, viewer: Session, input: Sa
     parentVersionId: input.parentVersionId,
     status: input.status,
     origin: 'editor',
-    content: { kind: 'mask', labelmap: input.labelmap, bytes: encodeLabelmap(geometry, input.labelmap), name: 'labelmap' },
+    content: { kind: 'mask', newVoxels: input.labelmap, bytes: encodeLabelmap(geometry, input.labelmap), name: 'labelmap' },
   });
 }
 
@@ -248,10 +251,12 @@ export interface SaveSlicesInput {
 }
 
 /**
- * The editor's save as a diff: the parent's stored labelmap with the changed slices written over it,
+ * The editor's save as a diff: the parent's labelmap with the changed slices written over it,
  * stored as a whole version exactly as saveLabelmap stores one (the same file, hash and checks).
- * The parent is read outside the write transaction (a version never changes); whether it is still
- * the newest is writeVersion's check, inside it.
+ * The parent comes from the cache of acknowledged labelmaps when it holds exactly that version
+ * (labelmapCache.ts), else from its file; either way only the changed slices are compressed and
+ * label-checked again. A version never changes, so the parent is read outside the write
+ * transaction; whether it is still the newest is writeVersion's check, inside it.
  */
 export async function saveLabelmapSlices(ctx: StoreContext, viewer: Session, input: SaveSlicesInput): Promise<AnnotationVersion> {
   checkStatus(input.status);
@@ -264,18 +269,45 @@ export async function saveLabelmapSlices(ctx: StoreContext, viewer: Session, inp
   const geometry = await referenceGeometry(ctx, parent.caseId);
   const problem = slicePatchProblem(geometry.dims, input.slices);
   if (problem !== null) fail('bad-geometry', `slice patch refused: ${problem}`);
-  const labelmap = await readVersionLabelmap(ctx, viewer, parent.versionId);
+  const { labelmap, pieces: parentPieces } = await startingPoint(ctx, viewer, parent, geometry);
   applySlicePatch(labelmap, geometry.dims, input.slices);
   if (input.status === 'submitted') refuseEmptySubmit(labelmap);
-  return await writeVersion(ctx, {
+  const pieces = redeflateSlices(parentPieces, geometry, labelmap, input.slices.indices);
+  const version = await writeVersion(ctx, {
     caseId: parent.caseId,
     raterId: parent.raterId,
     actorRaterId: viewer.raterId,
     parentVersionId: parent.versionId,
     status: input.status,
     origin: 'editor',
-    content: { kind: 'mask', labelmap, bytes: encodeLabelmap(geometry, labelmap), name: 'labelmap' },
+    content: { kind: 'mask', newVoxels: input.slices.bytes, bytes: gzipLabelmap(pieces), name: 'labelmap' },
   });
+  if (version.fileHash !== null)
+    ctx.labelmaps.put({
+      raterId: version.raterId,
+      caseId: version.caseId,
+      versionId: version.versionId,
+      fileHash: version.fileHash,
+      labelmap,
+      pieces,
+    });
+  return version;
+}
+
+/**
+ * The parent's labelmap and compressed pieces, for this save alone to write into: the cached entry
+ * when it holds exactly the parent (taken out of the cache), else decoded from the parent's file.
+ */
+async function startingPoint(
+  ctx: StoreContext,
+  viewer: Session,
+  parent: AnnotationVersion,
+  geometry: Geometry,
+): Promise<{ labelmap: Uint8Array; pieces: LabelmapPieces }> {
+  const cached = parent.fileHash === null ? null : ctx.labelmaps.take(parent.raterId, parent.caseId, parent.versionId, parent.fileHash);
+  if (cached) return cached;
+  const labelmap = await readVersionLabelmap(ctx, viewer, parent.versionId);
+  return { labelmap, pieces: deflateLabelmap(geometry, labelmap) };
 }
 
 export interface ImportMaskInput {
@@ -305,7 +337,7 @@ export async function importMask(ctx: StoreContext, viewer: Session, input: Impo
     parentVersionId: undefined,
     status: input.status,
     origin: 'import',
-    content: { kind: 'mask', labelmap, bytes: input.bytes, name: input.fileName },
+    content: { kind: 'mask', newVoxels: labelmap, bytes: input.bytes, name: input.fileName },
   });
 }
 
