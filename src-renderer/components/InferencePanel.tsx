@@ -28,7 +28,7 @@ const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${M
 
 export function InferencePanel() {
   const s = useInferenceState((x) => x);
-  const { inference } = useControllers();
+  const { inference, annotationLayers } = useControllers();
   const openCase = useAppState((x) => x.openCase);
   // Reviewers and admins may store a result as the model's rater; annotators never see model results.
   const canSave = useAnnotationState((a) => a.signedIn !== null && seesAllRaters(a.signedIn.role) && a.currentCase !== null);
@@ -249,7 +249,7 @@ export function InferencePanel() {
                 data-testid="inference-save"
                 disabled={s.saving}
                 title="Store this result (mask at this threshold, probabilities, provenance) as the model's rater in the project"
-                onClick={() => void saveResultAsRater(inference)}
+                onClick={() => void saveResultAsRater(inference, annotationLayers)}
               >
                 {s.saving ? 'Saving…' : 'Save as rater'}
               </button>

@@ -14,6 +14,7 @@ import {
   toggleSideBySide,
 } from '../state/reviewActions';
 import { SideBySide } from './SideBySide';
+import { useControllers } from '../controllers/ControllersContext';
 import { ReviewActions } from './worklist/ReviewActions';
 import { raterColor } from '../viewer/raterColors';
 import { DISAGREEMENT_LEVELS } from '../viewer/annotationSession';
@@ -27,6 +28,7 @@ export function ReviewPanel() {
   const maps = useAnnotationState((s) => s.maps);
   const sideBySide = useAnnotationState((s) => s.sideBySide.open);
   const modelLayers = layers.filter((l) => l.model).length;
+  const { annotationLayers } = useControllers();
 
   return (
     <div className="review-panel" data-testid="review-panel">
@@ -39,7 +41,7 @@ export function ReviewPanel() {
                 data-testid={`layer-visible-${l.name}`}
                 checked={l.visible}
                 disabled={l.versionId === null}
-                onChange={(e) => setLayerVisibility(l.raterId, e.target.checked)}
+                onChange={(e) => setLayerVisibility(annotationLayers, l.raterId, e.target.checked)}
               />
               <span className="swatch" style={{ background: `rgb(${raterColor(l.colorIndex).join(',')})` }} />
               {l.name} <span className="muted">{l.versionId === null ? `${l.status}, not shown` : `${l.voxels} voxels`}</span>
@@ -63,7 +65,7 @@ export function ReviewPanel() {
             data-testid="heatmap-visible"
             checked={heat.visible}
             disabled={heat.raters === 0}
-            onChange={(e) => changeHeatMap({ visible: e.target.checked })}
+            onChange={(e) => changeHeatMap(annotationLayers, { visible: e.target.checked })}
           />
           <span data-testid="heatmap-label">
             Heat map: {consensusWords(heat.raters - heat.models, heat.models)} (uncertain {UNCERTAIN_LABELS[heat.uncertainAs]})
@@ -72,7 +74,11 @@ export function ReviewPanel() {
         {heat.label !== null && (
           <label title="The soft reference of one label: the share of raters who painted it (uncertain counts for no label).">
             Label{' '}
-            <select data-testid="heatmap-label-select" value={heat.label} onChange={(e) => void showLabelInReview(Number(e.target.value))}>
+            <select
+              data-testid="heatmap-label-select"
+              value={heat.label}
+              onChange={(e) => void showLabelInReview(annotationLayers, Number(e.target.value))}
+            >
               {labels
                 .filter((l) => !l.uncertain)
                 .map((l) => (
@@ -89,7 +95,7 @@ export function ReviewPanel() {
               type="checkbox"
               data-testid="heatmap-include-models"
               checked={heat.includeModels}
-              onChange={(e) => void includeModelsInConsensus(e.target.checked)}
+              onChange={(e) => void includeModelsInConsensus(annotationLayers, e.target.checked)}
             />
             Count model results as raters
           </label>
@@ -103,7 +109,7 @@ export function ReviewPanel() {
             max={1}
             step={0.05}
             value={heat.opacity}
-            onChange={(e) => changeHeatMap({ opacity: Number(e.target.value) })}
+            onChange={(e) => changeHeatMap(annotationLayers, { opacity: Number(e.target.value) })}
           />
         </label>
         <label>
@@ -115,7 +121,7 @@ export function ReviewPanel() {
             max={1}
             step={0.05}
             value={heat.threshold}
-            onChange={(e) => changeHeatMap({ threshold: Number(e.target.value) })}
+            onChange={(e) => changeHeatMap(annotationLayers, { threshold: Number(e.target.value) })}
           />
         </label>
         {heat.visible && heat.raters > 0 && <ColourBar scale={heatScale(heat.raters, heat.threshold, heat.models)} />}
@@ -127,7 +133,7 @@ export function ReviewPanel() {
             data-testid="contour-visible"
             checked={maps.contourVisible}
             disabled={heat.raters === 0}
-            onChange={(e) => changeReviewMaps({ contourVisible: e.target.checked })}
+            onChange={(e) => changeReviewMaps(annotationLayers, { contourVisible: e.target.checked })}
           />
           p = 0.5 contour of the soft reference (white){' '}
           <span className="muted" data-testid="contour-voxels" data-voxels={maps.contourVoxels}>
@@ -140,14 +146,14 @@ export function ReviewPanel() {
             data-testid="disagreement-visible"
             checked={maps.disagreementVisible}
             disabled={heat.raters === 0}
-            onChange={(e) => changeReviewMaps({ disagreementVisible: e.target.checked })}
+            onChange={(e) => changeReviewMaps(annotationLayers, { disagreementVisible: e.target.checked })}
           />
           Disagreement map
         </label>
         <select
           data-testid="disagreement-measure"
           value={maps.measure}
-          onChange={(e) => changeReviewMaps({ measure: e.target.value === 'variance' ? 'variance' : 'entropy' })}
+          onChange={(e) => changeReviewMaps(annotationLayers, { measure: e.target.value === 'variance' ? 'variance' : 'entropy' })}
         >
           <option value="entropy">entropy of labels (bits)</option>
           <option value="variance">variance of votes</option>

@@ -3,23 +3,22 @@ import { useEffect, useState } from 'react';
 import { useAppState } from '../state/appState';
 import { useCursorReadout } from '../state/cursorState';
 import { useControllers } from '../controllers/ControllersContext';
-import { currentWindow } from '../viewer/viewerSession';
 
 export function StatusBar() {
   const readout = useCursorReadout();
   const loading = useAppState((s) => s.loading);
   const openCase = useAppState((s) => s.openCase);
   const [windowText, setWindowText] = useState('');
-  const { viewerEvents } = useControllers();
+  const { viewer, viewerEvents } = useControllers();
 
   useEffect(() => {
     const update = () => {
-      const w = currentWindow();
+      const w = viewer.currentWindow();
       setWindowText(w ? `W ${formatNumber(w.width)} L ${formatNumber(w.level)}` : '');
     };
     update();
     return viewerEvents.on('view-changed', update);
-  }, [viewerEvents, openCase]);
+  }, [viewer, viewerEvents, openCase]);
 
   return (
     <footer className="status-bar" data-testid="status-bar">

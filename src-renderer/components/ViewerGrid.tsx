@@ -8,17 +8,6 @@ import { streamVolumeBytes } from '../state/caseActions';
 import { viewableVolumes } from '../viewer/adcVolume';
 import { markFirstImage } from '../state/timing';
 import { chooseWindow, finishLoading, showError, startLoading } from '../state/uiActions';
-import {
-  applyWindowChoice,
-  mountViewer,
-  resetView,
-  resizeViewer,
-  setPrimaryToolOf,
-  showCaseVolume,
-  stepSliceIn,
-  unmountViewer,
-  windowMatchesChoice,
-} from '../viewer/viewerSession';
 import { ViewportPane } from './ViewportPane';
 import { useControllers } from '../controllers/ControllersContext';
 
@@ -33,23 +22,24 @@ export function ViewerGrid() {
   const activeVolumeIndex = useAppState((s) => s.activeVolumeIndex);
   const windowChoice = useAppState((s) => s.windowChoice);
   const primaryTool = useAppState((s) => s.primaryTool);
-  const { viewerEvents } = useControllers();
+  const { viewer, viewerEvents } = useControllers();
 
   useEffect(() => {
     let cancelled = false;
     const { axial, sagittal, coronal } = elements.current;
     if (!axial || !sagittal || !coronal) return;
-    mountViewer({ axial, sagittal, coronal }, viewerEvents)
+    viewer
+      .mountViewer({ axial, sagittal, coronal }, viewerEvents)
       .then(() => {
         if (!cancelled) setMounted(true);
       })
       .catch((e: unknown) => showError({ code: 'renderer', message: `The viewer could not start: ${messageOf(e)}` }));
-    const observer = new ResizeObserver(() => resizeViewer());
+    const observer = new ResizeObserver(() => viewer.resizeViewer());
     if (gridRef.current) observer.observe(gridRef.current);
     return () => {
       cancelled = true;
       observer.disconnect();
-      unmountViewer();
+      viewer.unmountViewer();
       setMounted(false);
     };
   }, []);
@@ -63,12 +53,13 @@ export function ViewerGrid() {
     let stale = false;
     const n = volumes.length;
     startLoading(n > 1 ? `Loading ${info.label} (${activeVolumeIndex + 1}/${n})…` : `Loading ${openCase.name}…`);
-    showCaseVolume({
-      caseDescriptor: openCase,
-      index: activeVolumeIndex,
-      windowChoice: appStore.getState().windowChoice,
-      streamBytes: streamVolumeBytes,
-    })
+    viewer
+      .showCaseVolume({
+        caseDescriptor: openCase,
+        index: activeVolumeIndex,
+        windowChoice: appStore.getState().windowChoice,
+        streamBytes: streamVolumeBytes,
+      })
       .then((shownVolumeId) => {
         if (stale || shownVolumeId === null) return;
         finishLoading();
@@ -89,11 +80,11 @@ export function ViewerGrid() {
   }, [mounted, openCase, activeVolumeIndex]);
 
   useEffect(() => {
-    if (mounted) applyWindowChoice(windowChoice);
+    if (mounted) viewer.applyWindowChoice(windowChoice);
   }, [mounted, windowChoice, shownKey]);
 
   useEffect(() => {
-    if (mounted) setPrimaryToolOf(primaryTool);
+    if (mounted) viewer.setPrimaryToolOf(primaryTool);
   }, [mounted, primaryTool]);
 
   useEffect(() => {
@@ -102,13 +93,13 @@ export function ViewerGrid() {
     const offReset = appStore.on('viewReset', () => {
       const initial = appStore.getState().openCase?.modality === 'CT' ? 'brain' : 'auto';
       chooseWindow(initial);
-      resetView(initial);
+      viewer.resetView(initial);
     });
-    const offStep = appStore.on('sliceStep', ({ delta }) => stepSliceIn(appStore.getState().activeView, delta));
+    const offStep = appStore.on('sliceStep', ({ delta }) => viewer.stepSliceIn(appStore.getState().activeView, delta));
     // A window dragged by hand no longer matches the preset button; say so.
     const offView = viewerEvents.on('view-changed', () => {
       const { windowChoice: choice } = appStore.getState();
-      if (choice !== 'custom' && !windowMatchesChoice(choice)) chooseWindow('custom');
+      if (choice !== 'custom' && !viewer.windowMatchesChoice(choice)) chooseWindow('custom');
     });
     return () => {
       offReset();

@@ -8,7 +8,7 @@ import { setCursorReadout } from '../state/cursorState';
 import { setActiveView } from '../state/uiActions';
 import type { EdgeLabels } from '../viewer/cameraOrientation';
 import { useControllers } from '../controllers/ControllersContext';
-import { paneInfo, probe, type PaneInfo } from '../viewer/viewerSession';
+import type { PaneInfo } from '../viewer/viewerSession';
 
 const TITLES: Record<ViewName, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
 /** The orientation letters, in the DOM order the panes have always had. */
@@ -24,24 +24,24 @@ export function ViewportPane(props: {
   const [info, setInfo] = useState<PaneInfo>({ slice: null, labels: null, normal: null });
   /** Where the pointer rests over this pane (canvas CSS pixels), or null when it is elsewhere. */
   const hover = useRef<[number, number] | null>(null);
-  const { viewerEvents } = useControllers();
+  const { viewer, viewerEvents } = useControllers();
 
   useEffect(() => {
     if (!mounted) return;
     // The voxel under a resting pointer changes with the slice (wheel, keys, crosshairs) and the
     // volume (b-value): probe again on every change, or the readout shows the old slice's value.
     const update = () => {
-      setInfo(paneInfo(view));
-      if (hover.current) setCursorReadout(probe(view, hover.current));
+      setInfo(viewer.paneInfo(view));
+      if (hover.current) setCursorReadout(viewer.probe(view, hover.current));
     };
     update();
     return viewerEvents.on('view-changed', update);
-  }, [viewerEvents, mounted, view, shownKey]);
+  }, [viewer, viewerEvents, mounted, view, shownKey]);
 
   const onMove = (e: MouseEvent<HTMLDivElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
     hover.current = [e.clientX - rect.left, e.clientY - rect.top];
-    setCursorReadout(probe(view, hover.current));
+    setCursorReadout(viewer.probe(view, hover.current));
   };
 
   const onLeave = () => {

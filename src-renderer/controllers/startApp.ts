@@ -19,20 +19,12 @@ import { loadIdentities } from '../state/raterActions';
 import { createMetricsWorkerPool, defaultPoolSize } from '../workers/metricsPool';
 import type { CaseEvaluation } from '../../src-shared/evaluation/types';
 import { setHelpVisible, showWorkspace } from '../state/uiActions';
-import {
-  applyEditTool,
-  clearAnnotationLayers,
-  interpolateOwnLabelmap,
-  ownLabelmap,
-  ownLabelmapSlices,
-  rebindLayers,
-  showOwnLabelmap,
-} from '../viewer/annotationSession';
+import { AnnotationLayers } from '../viewer/annotationSession';
 import { redoEdit, undoEdit } from '../viewer/annotationTools';
 import { setThresholdTolerance } from '../viewer/editToolClasses';
 import { SequencePairPanes } from '../viewer/sequencePair';
 import { SideBySidePanes } from '../viewer/sideBySide';
-import { autoWindowOf, loadShownCaseVolume, shownCaseVolume } from '../viewer/viewerSession';
+import { ViewerSession } from '../viewer/viewerSession';
 import { AnnotationController } from './annotationController';
 import { EvaluationController } from './evaluationController';
 import { StudyController } from './studyController';
@@ -43,6 +35,9 @@ import { TimeOnTask } from './timeOnTask';
 import { WorklistController } from './worklistController';
 
 export interface Controllers {
+  /** The one live viewer (its case volumes and cameras) and the annotation layers drawn on it. */
+  readonly viewer: ViewerSession;
+  readonly annotationLayers: AnnotationLayers;
   readonly viewerEvents: ViewerEventBus;
   readonly worklist: WorklistController;
   readonly timeOnTask: TimeOnTask;
@@ -58,6 +53,8 @@ export interface Controllers {
 }
 
 export function createControllers(api = getApi()): Controllers {
+  const viewer = new ViewerSession();
+  const annotationLayers = new AnnotationLayers(viewer);
   const worklist = new WorklistController({ api, annotation: annotationStore, app: appStore, openCasePath, showWorkspace, tell });
   const timeOnTask = new TimeOnTask({ api, annotation: annotationStore, worklist });
   const annotation = new AnnotationController({
@@ -65,28 +62,28 @@ export function createControllers(api = getApi()): Controllers {
     store: annotationStore,
     app: appStore,
     viewer: {
-      shownCase: () => shownCaseVolume()?.caseDescriptor ?? null,
-      showOwn: showOwnLabelmap,
-      clearLayers: clearAnnotationLayers,
-      rebindLayers,
-      ownLabelmap,
-      ownLabelmapSlices,
-      interpolate: interpolateOwnLabelmap,
+      shownCase: () => viewer.shownCaseVolume()?.caseDescriptor ?? null,
+      showOwn: (data, labels) => annotationLayers.showOwnLabelmap(data, labels),
+      clearLayers: () => annotationLayers.clearAnnotationLayers(),
+      rebindLayers: () => annotationLayers.rebindLayers(),
+      ownLabelmap: () => annotationLayers.ownLabelmap(),
+      ownLabelmapSlices: (indices) => annotationLayers.ownLabelmapSlices(indices),
+      interpolate: () => annotationLayers.interpolateOwnLabelmap(),
       undo: () => void undoEdit(),
       redo: () => void redoEdit(),
       setThresholdTolerance,
     },
-    loadReviewLayers,
+    loadReviewLayers: (record, token, current) => loadReviewLayers(annotationLayers, record, token, current),
   });
-  const inference = createInferenceController();
+  const inference = createInferenceController(viewer);
   const study = new StudyController({ api, fetchVolumeBytes });
   const evaluation = new EvaluationController({
     store: evaluationStore,
     annotation: annotationStore,
     loadCaseSources,
-    ownLabelmap,
-    ownLabelmapSlices,
-    refreshReviewLayers,
+    ownLabelmap: () => annotationLayers.ownLabelmap(),
+    ownLabelmapSlices: (indices) => annotationLayers.ownLabelmapSlices(indices),
+    refreshReviewLayers: () => refreshReviewLayers(annotationLayers),
     spawnWorker: () => new Worker(new URL('../workers/metrics.worker.ts', import.meta.url), { type: 'module' }),
   });
   const dashboard = new DashboardController({
@@ -105,9 +102,15 @@ export function createControllers(api = getApi()): Controllers {
     inference,
     spawnWorker: () => new Worker(new URL('../workers/calibration.worker.ts', import.meta.url), { type: 'module' }),
   });
-  const sideBySide = new SideBySidePanes(shownCaseVolume, inference.modelMask);
-  const sequencePair = new SequencePairPanes({ shown: shownCaseVolume, loadVolume: loadShownCaseVolume, autoWindowOf });
+  const sideBySide = new SideBySidePanes(() => viewer.shownCaseVolume(), inference.modelMask);
+  const sequencePair = new SequencePairPanes({
+    shown: () => viewer.shownCaseVolume(),
+    loadVolume: (index, streamBytes) => viewer.loadShownCaseVolume(index, streamBytes),
+    autoWindowOf: (index) => viewer.autoWindowOf(index),
+  });
   return {
+    viewer,
+    annotationLayers,
     viewerEvents: createViewerEvents(),
     worklist,
     timeOnTask,
@@ -150,8 +153,8 @@ export function startApp(c: Controllers): void {
   void loadProject();
   void refreshRecent();
   // A reload keeps the sign-in and reopens the last case at its slices (tabRestore.ts).
-  keepTabPosition();
-  void restoreTab(c.viewerEvents, c.annotation);
+  keepTabPosition(c.viewer);
+  void restoreTab(c.viewer, c.viewerEvents, c.annotation);
   window.addEventListener('keydown', (e) => {
     if (handleShortcut(e, c)) e.preventDefault();
   });
@@ -164,13 +167,13 @@ export function startApp(c: Controllers): void {
 }
 
 /** The own annotation follows its edits, and is saved before the case changes or the window goes. */
-function wireAnnotation({ annotation, viewerEvents }: Controllers): void {
+function wireAnnotation({ annotation, annotationLayers, viewerEvents }: Controllers): void {
   void loadIdentities();
   viewerEvents.on('labelmap-modified', (change) => annotation.labelmapModified(change));
   // The viewer's tools follow the state: a brush picked while the layer was still loading is bound once it mounts.
   whenChanged([annotationStore, appStore], editToolKey, () => {
     const s = annotationStore.getState();
-    applyEditTool(s.tool, appStore.getState().primaryTool, s.radiusMm, s.label);
+    annotationLayers.applyEditTool(s.tool, appStore.getState().primaryTool, s.radiusMm, s.label);
   });
   // Picking a navigation tool (C, W, P, Z) puts the brush away, also when it is the tool chosen
   // before the brush (a change of primaryTool alone would miss that case).

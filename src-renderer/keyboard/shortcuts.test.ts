@@ -16,6 +16,7 @@ const CONTEXT: ShortcutContext = {
     redo: () => {},
     saveDraft: () => Promise.resolve(),
   },
+  annotationLayers: { updateDisagreementMap: () => 0, updateSoftContour: () => 0 },
 };
 
 function key(k: string, target: Partial<HTMLElement> = { tagName: 'BODY' }, mods: Partial<KeyboardEvent> = {}): KeyboardEvent {

@@ -4,7 +4,7 @@
  */
 import { chooseLabelAt, labelKeysActive, toggleLabel } from '../state/labelActions';
 import { EDIT_TOOL_INFO } from '../state/editToolInfo';
-import { toggleDisagreementMap, toggleSideBySide } from '../state/reviewActions';
+import { toggleDisagreementMap, toggleSideBySide, type ReviewMapLayers } from '../state/reviewActions';
 import { stepShownSequence, stepVolume } from '../state/caseActions';
 import { toggleSequencePair } from '../state/sequencePairState';
 import { appStore } from '../state/appState';
@@ -26,6 +26,7 @@ import { CT_PRESETS } from '../viewer/windowPresets';
 export interface ShortcutContext {
   readonly inference: Pick<InferenceController, 'runModel'>;
   readonly annotation: Pick<AnnotationController, 'chooseEditTool' | 'interpolate' | 'changeBrushRadius' | 'undo' | 'redo' | 'saveDraft'>;
+  readonly annotationLayers: ReviewMapLayers;
 }
 
 export interface Shortcut {
@@ -118,7 +119,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     run: (_event, { annotation }) => annotation.redo(),
     ctrl: true,
   },
-  { keys: ['m', 'M'], label: 'M', description: 'Review: show or hide the disagreement map', run: () => toggleDisagreementMap() },
+  {
+    keys: ['m', 'M'],
+    label: 'M',
+    description: 'Review: show or hide the disagreement map',
+    run: (_event: KeyboardEvent, { annotationLayers }: ShortcutContext) => toggleDisagreementMap(annotationLayers),
+  },
   {
     keys: ['v', 'V'],
     label: 'V',

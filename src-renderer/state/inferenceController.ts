@@ -45,7 +45,7 @@ import { voxelView } from '../../src-shared/volume/voxelTypes';
 import { fetchVolumeBytes, getApi, streamVolumeBytes } from '../api';
 import { createInferenceOverlay, type InferenceOverlay } from '../viewer/inferenceOverlay';
 import { inferenceMapScale, type ColourScale } from '../viewer/mapScales';
-import { loadShownCaseVolume, shownCaseVolume } from '../viewer/viewerSession';
+import type { ViewerSession } from '../viewer/viewerSession';
 import { realWebGpuAdapter } from '../workers/realWebGpuAdapter';
 import { createTaskWorker, TaskCancelledError } from '../workers/taskWorker';
 import { annotationStore } from './annotationState';
@@ -138,12 +138,12 @@ type CaseInputs = { readonly images: Partial<Record<ChannelId, Float32Array>>; r
  * The case's volumes as voxel arrays: from the viewer when `c` is the case on screen (loading the
  * ones not yet shown into it), else fetched. `own` holds the arrays the viewer keeps.
  */
-async function caseVolumes(c: CaseDescriptor): Promise<{ arrays: VoxelArray[]; own: Set<VoxelArray> }> {
+async function caseVolumes(viewer: ViewerSession, c: CaseDescriptor): Promise<{ arrays: VoxelArray[]; own: Set<VoxelArray> }> {
   const own = new Set<VoxelArray>();
   const arrays: VoxelArray[] = [];
-  const onScreen = shownCaseVolume()?.caseDescriptor.caseId === c.caseId;
+  const onScreen = viewer.shownCaseVolume()?.caseDescriptor.caseId === c.caseId;
   for (const [index, v] of c.volumes.entries()) {
-    const held = onScreen ? await loadShownCaseVolume(index, streamVolumeBytes) : null;
+    const held = onScreen ? await viewer.loadShownCaseVolume(index, streamVolumeBytes) : null;
     if (held) {
       own.add(held.data);
       arrays.push(held.data);
@@ -155,10 +155,10 @@ async function caseVolumes(c: CaseDescriptor): Promise<{ arrays: VoxelArray[]; o
 }
 
 /** The model's inputs from a case: a DWI series gives b≈0 and high-b images, other sequences their channel; a CT its one volume. */
-async function caseInputs(c: CaseDescriptor): Promise<CaseInputs> {
+async function caseInputs(viewer: ViewerSession, c: CaseDescriptor): Promise<CaseInputs> {
   const first = c.volumes[0];
   const grid = { dims: first.dims, spacingMm: first.spacingMm, direction: first.direction };
-  const { arrays, own } = await caseVolumes(c);
+  const { arrays, own } = await caseVolumes(viewer, c);
   const all = c.volumes.map((v, i) => ({ bValue: v.bValue, ...(v.sequence ? { sequence: v.sequence } : {}), data: arrays[i] }));
   const sources = caseChannelSources(c.modality, all);
   const images: Partial<Record<ChannelId, Float32Array>> = {};
@@ -186,7 +186,8 @@ async function firstRunner(choice: ExecutionProviderChoice, entry: ModelEntry, s
   return { kind: 'native', reason: 'WebGPU is not available on this computer; native CPU runs it.' };
 }
 
-export function createInferenceController(): InferenceController {
+/** `viewer`: the live viewer, whose case the model runs on and whose panes show the result. */
+export function createInferenceController(viewer: ViewerSession): InferenceController {
   /** The model the worker holds (null: none, or the worker was stopped or crashed and will come back empty). */
   let loadedKey: string | null = null;
   /** The provider the loaded worker chose, and why; shown again for every run on it. */
@@ -204,7 +205,7 @@ export function createInferenceController(): InferenceController {
   let result: HeldResult | null = null;
   /** The calibration's re-run in flight (one at a time, never beside a run of the panel's). */
   let logitsRun: AbortController | null = null;
-  const overlay = createInferenceOverlay();
+  const overlay = createInferenceOverlay(viewer);
 
   const tasks = createTaskWorker<InferenceWorkerTasks>(
     () => new Worker(new URL('../workers/inference.worker.ts', import.meta.url), { type: 'module' }),
@@ -448,7 +449,7 @@ export function createInferenceController(): InferenceController {
           webgpuDetail: workerEp?.webgpuDetail ?? null,
         });
         set({ phase: 'loading', message: 'Reading the case…' });
-        const input = await caseInputs(c);
+        const input = await caseInputs(viewer, c);
         const requestId = `run-${++serial}`;
         current = { abort: new AbortController(), graceTimer: null };
         set({ phase: 'running', message: null, progress: null, timings: null });
@@ -504,7 +505,7 @@ export function createInferenceController(): InferenceController {
       const choice = settingsStore.getState().executionProvider;
       const preferWebGpu = choice !== 'wasm' && choice !== 'native' && entry.webgpu?.canRun === true && (await realWebGpuAdapter());
       await ensureLoaded(entry, preferWebGpu, announce);
-      const input = await caseInputs(opened.value);
+      const input = await caseInputs(viewer, opened.value);
       const requestId = `logits-${++serial}`;
       logitsRun = new AbortController();
       try {

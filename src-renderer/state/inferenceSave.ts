@@ -19,6 +19,7 @@ import { getApi } from '../api';
 import { annotationStore } from './annotationState';
 import type { InferenceController } from './inferenceController';
 import { inferenceStore, type InferenceState } from './inferenceState';
+import type { AnnotationLayers } from '../viewer/annotationSession';
 import { refreshReviewLayers } from './reviewActions';
 
 function set(patch: Partial<InferenceState>): void {
@@ -38,7 +39,10 @@ function float32Bytes(maps: readonly Float32Array[]): Uint8Array<ArrayBuffer> {
   return new Uint8Array(all.buffer);
 }
 
-export async function saveResultAsRater(inference: Pick<InferenceController, 'resultForSave'>): Promise<void> {
+export async function saveResultAsRater(
+  inference: Pick<InferenceController, 'resultForSave'>,
+  viewerLayers: AnnotationLayers,
+): Promise<void> {
   const s = inferenceStore.getState();
   if (s.saving || s.phase !== 'done') return;
   // The mask at the threshold picked, computed here, once (the slider never makes one).
@@ -93,7 +97,7 @@ export async function saveResultAsRater(inference: Pick<InferenceController, 're
       saving: false,
       saved: { raterName: saved.value.rater.name, versionId: saved.value.version.versionId, threshold: saved.value.threshold },
     });
-    await refreshReviewLayers();
+    await refreshReviewLayers(viewerLayers);
   } catch (e) {
     set({ saving: false, saveError: e instanceof Error ? e.message : String(e) });
   }

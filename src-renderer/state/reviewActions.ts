@@ -17,22 +17,20 @@ import { labelsEvaluated } from '../../src-shared/project/labelTable';
 import { countLabelled } from '../../src-shared/project/labels';
 import type { AnnotationVersion, CaseRecord } from '../../src-shared/project/types';
 import { getApi } from '../api';
-import {
-  HEAT_SEGMENTATION,
-  raterSegmentationId,
-  setRaterLayerVisible,
-  showReviewLayers,
-  updateDisagreementMap,
-  updateHeatMap,
-  updateSoftContour,
-} from '../viewer/annotationSession';
+import { HEAT_SEGMENTATION, raterSegmentationId, type AnnotationLayers } from '../viewer/annotationSession';
 import { computeHeatMap, heatMapSum } from '../viewer/heatLevels';
 import { raterColorIndices } from '../viewer/raterColors';
 import { shareVersionLabelmap, sharedVersionLabelmap } from './sharedLabelmaps';
 import { annotationStore, tell, updateAnnotation, type HeatMapSettings, type RaterLayer, type ReviewMapSettings } from './annotationState';
 import { evaluationStore } from './evaluationState';
 
-export async function loadReviewLayers(record: CaseRecord, token: string, current: () => boolean): Promise<void> {
+/** `viewerLayers`: the viewer's annotation layers (made at start-up), where the review is drawn. */
+export async function loadReviewLayers(
+  viewerLayers: AnnotationLayers,
+  record: CaseRecord,
+  token: string,
+  current: () => boolean,
+): Promise<void> {
   const api = getApi();
   const [raters, versions] = await Promise.all([
     api['quorum:rater.list']({ session: token }),
@@ -92,7 +90,7 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
           label,
         )
       : null;
-  showReviewLayers(
+  viewerLayers.showReviewLayers(
     drawn,
     heat,
     members.map((d) => d.data),
@@ -102,55 +100,64 @@ export async function loadReviewLayers(record: CaseRecord, token: string, curren
   const voxelMl = record.series[0].geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000;
   const models = members.filter((d) => d.model).length;
   const settings = { ...before, raters: members.length, models, uncertainAs, label, softMl: heat ? heatMapSum(heat) * voxelMl : 0 };
-  updateHeatMap(settings);
+  viewerLayers.updateHeatMap(settings);
   const maps = annotationStore.getState().maps;
-  const disagreementVoxels = updateDisagreementMap({ visible: maps.disagreementVisible, measure: maps.measure });
-  const contourVoxels = updateSoftContour(maps.contourVisible);
+  const disagreementVoxels = viewerLayers.updateDisagreementMap({ visible: maps.disagreementVisible, measure: maps.measure });
+  const contourVoxels = viewerLayers.updateSoftContour(maps.contourVisible);
   updateAnnotation({ layers, heat: settings, maps: { ...maps, disagreementVoxels, contourVoxels } });
 }
 
 /** Reloads the review layers of the case on screen (review mode only), e.g. after a model result was saved. */
-export async function refreshReviewLayers(): Promise<void> {
+export async function refreshReviewLayers(viewerLayers: AnnotationLayers): Promise<void> {
   const s = annotationStore.getState();
   if (s.mode !== 'review' || !s.signedIn || !s.currentCase) return;
   const record = s.currentCase;
-  await loadReviewLayers(record, s.signedIn.token, () => annotationStore.getState().currentCase?.caseId === record.caseId);
+  await loadReviewLayers(viewerLayers, record, s.signedIn.token, () => annotationStore.getState().currentCase?.caseId === record.caseId);
 }
 
 /** The explicit choice to count saved model results as raters in the heat map, its contour and the disagreement map. */
-export async function includeModelsInConsensus(includeModels: boolean): Promise<void> {
+export async function includeModelsInConsensus(viewerLayers: AnnotationLayers, includeModels: boolean): Promise<void> {
   updateAnnotation((s) => ({ heat: { ...s.heat, includeModels } }));
-  await refreshReviewLayers();
+  await refreshReviewLayers(viewerLayers);
 }
 
 /** Shows another certain label's soft reference and contour (multi-label tables). */
-export async function showLabelInReview(label: number): Promise<void> {
+export async function showLabelInReview(viewerLayers: AnnotationLayers, label: number): Promise<void> {
   updateAnnotation((s) => ({ heat: { ...s.heat, label } }));
-  await refreshReviewLayers();
+  await refreshReviewLayers(viewerLayers);
 }
 
-export function setLayerVisibility(raterId: string, visible: boolean): void {
-  setRaterLayerVisible(raterId, visible);
+export function setLayerVisibility(viewerLayers: AnnotationLayers, raterId: string, visible: boolean): void {
+  viewerLayers.setRaterLayerVisible(raterId, visible);
   updateAnnotation((s) => ({ layers: s.layers.map((l) => (l.raterId === raterId ? { ...l, visible } : l)) }));
 }
 
-export function changeHeatMap(patch: Partial<Pick<HeatMapSettings, 'visible' | 'opacity' | 'threshold'>>): void {
+export function changeHeatMap(
+  viewerLayers: Pick<AnnotationLayers, 'updateHeatMap'>,
+  patch: Partial<Pick<HeatMapSettings, 'visible' | 'opacity' | 'threshold'>>,
+): void {
   const heat = { ...annotationStore.getState().heat, ...patch };
   updateAnnotation({ heat });
-  updateHeatMap(heat);
+  viewerLayers.updateHeatMap(heat);
 }
 
+/** What redraws the disagreement map and the contour. */
+export type ReviewMapLayers = Pick<AnnotationLayers, 'updateDisagreementMap' | 'updateSoftContour'>;
+
 /** The disagreement map (shown, measure) and the p = 0.5 contour. */
-export function changeReviewMaps(patch: Partial<Pick<ReviewMapSettings, 'disagreementVisible' | 'measure' | 'contourVisible'>>): void {
+export function changeReviewMaps(
+  viewerLayers: ReviewMapLayers,
+  patch: Partial<Pick<ReviewMapSettings, 'disagreementVisible' | 'measure' | 'contourVisible'>>,
+): void {
   const next = { ...annotationStore.getState().maps, ...patch };
-  const disagreementVoxels = updateDisagreementMap({ visible: next.disagreementVisible, measure: next.measure });
-  const contourVoxels = updateSoftContour(next.contourVisible);
+  const disagreementVoxels = viewerLayers.updateDisagreementMap({ visible: next.disagreementVisible, measure: next.measure });
+  const contourVoxels = viewerLayers.updateSoftContour(next.contourVisible);
   updateAnnotation({ maps: { ...next, disagreementVoxels, contourVoxels } });
 }
 
-export function toggleDisagreementMap(): void {
+export function toggleDisagreementMap(viewerLayers: ReviewMapLayers): void {
   const s = annotationStore.getState();
-  if (s.mode === 'review' && s.currentCase) changeReviewMaps({ disagreementVisible: !s.maps.disagreementVisible });
+  if (s.mode === 'review' && s.currentCase) changeReviewMaps(viewerLayers, { disagreementVisible: !s.maps.disagreementVisible });
 }
 
 /** Opens side-by-side with the first two drawn raters (or a rater and the soft reference), or closes it. */

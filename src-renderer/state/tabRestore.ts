@@ -5,7 +5,7 @@
  */
 import { MPR_VIEWS } from '../viewer/mprViewer';
 import type { ViewerEventBus } from '../controllers/viewerEvents';
-import { holdSlicesUntilInput, paneInfo, shownCaseVolume } from '../viewer/viewerSession';
+import type { ViewerSession } from '../viewer/viewerSession';
 import { annotationStore } from './annotationState';
 import { appStore } from './appState';
 import { openCasePath } from './caseActions';
@@ -13,15 +13,15 @@ import { resumeSession } from './raterActions';
 import { rememberedLastCase, rememberedSessionToken, rememberLastCase, type LastCase } from './tabSession';
 
 /** Keeps the open case's slices in the tab's storage whenever the page goes away; returns the uninstaller. */
-export function keepTabPosition(): () => void {
+export function keepTabPosition(viewer: ViewerSession): () => void {
   const save = () => {
     // The last case kept is the one opened last (caseActions.ts), so it is the one on screen, if any.
     const last = rememberedLastCase();
-    const shown = shownCaseVolume();
+    const shown = viewer.shownCaseVolume();
     if (!last || !shown || shown.caseDescriptor !== appStore.getState().openCase) return;
     const slices: LastCase['slices'] = {};
     for (const view of MPR_VIEWS) {
-      const slice = paneInfo(view).slice;
+      const slice = viewer.paneInfo(view).slice;
       if (slice) slices[view] = slice.index;
     }
     rememberLastCase({ ...last, slices });
@@ -38,7 +38,11 @@ export function keepTabPosition(): () => void {
 }
 
 /** Resumes the tab's session, then reopens its last case at the kept slices. */
-export async function restoreTab(viewerEvents: ViewerEventBus, annotation: Parameters<typeof resumeSession>[0]): Promise<void> {
+export async function restoreTab(
+  viewer: ViewerSession,
+  viewerEvents: ViewerEventBus,
+  annotation: Parameters<typeof resumeSession>[0],
+): Promise<void> {
   const token = rememberedSessionToken();
   if (token) await resumeSession(annotation, token);
   // Opening a case needs a session (issue 18): a tab whose session ended starts at the sign-in.
@@ -52,7 +56,7 @@ export async function restoreTab(viewerEvents: ViewerEventBus, annotation: Param
     const check = (): boolean => {
       const open = appStore.getState().openCase;
       if (open !== descriptor) resolve(false);
-      else if (shownCaseVolume()?.caseDescriptor === descriptor) resolve(true);
+      else if (viewer.shownCaseVolume()?.caseDescriptor === descriptor) resolve(true);
       else return false;
       return true;
     };
@@ -61,5 +65,5 @@ export async function restoreTab(viewerEvents: ViewerEventBus, annotation: Param
       if (check()) off();
     });
   });
-  if (onScreen) holdSlicesUntilInput(last.slices);
+  if (onScreen) viewer.holdSlicesUntilInput(last.slices);
 }

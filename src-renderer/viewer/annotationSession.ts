@@ -1,7 +1,7 @@
 /**
  * The annotation layers of the one live viewer (viewerSession.ts): the signed-in rater's editable
- * labelmap, or in review mode one read-only layer per rater plus the heat map. The state modules
- * call these functions; only this module and labelmapLayers.ts touch Cornerstone segmentations.
+ * labelmap, or in review mode one read-only layer per rater plus the heat map. The controllers and
+ * the review verbs call one AnnotationLayers, made at start-up; only this module and labelmapLayers.ts touch Cornerstone segmentations.
  *
  * The layers are derived from the volume on screen; when the viewports get another volume of the
  * same case (a b-value switch), `rebindLayers` moves them over with their voxels.
@@ -42,7 +42,7 @@ import {
 } from './labelmapLayers';
 import { disagreementLut, heatLut, ownLabelmapLut, raterLut, softContourLut } from './raterColors';
 import { OWN_SEGMENTATION } from './ownLabelmapChanges';
-import { shownCaseVolume } from './viewerSession';
+import type { ViewerSession } from './viewerSession';
 
 export const HEAT_SEGMENTATION = 'quorum-heat';
 export const DISAGREEMENT_SEGMENTATION = 'quorum-disagreement';
@@ -51,243 +51,254 @@ export const SOFT_CONTOUR_SEGMENTATION = 'quorum-soft-contour';
 export const DISAGREEMENT_LEVELS = 16;
 export const raterSegmentationId = (raterId: string): string => `quorum-rater-${raterId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
-/** What the layers were built for, so a b-value switch can rebind them and a new case clears them. */
-let bound: { caseId: string; volumeId: string; specs: LabelmapLayerSpec[] } | null = null;
-let heat: HeatMap | null = null;
 /**
- * Review mode: the raters' labelmaps (for the disagreement map; the very arrays their layers show)
- * and the disagreement values per measure, computed once. The drawn levels of the heat map, the
- * disagreement map and the contour are computed straight into their layers' voxels (layerVoxels).
+ * The annotation layers of the live viewer and what they were built from, made once at start-up
+ * (controllers/startApp.ts) over the viewer session.
  */
-let review: {
-  raters: readonly Uint8Array[];
-  /** The label the maps are of under a multi-label table (the heat map's), or null (binary reading). */
-  label: number | null;
-  maps: Partial<Record<DisagreementMeasure, Float32Array>>;
-} | null = null;
-/** The label value the tools paint now (the contour fill and interpolation write it too). */
-let paintLabel = 1;
-let contourListener: (() => void) | null = null;
+export class AnnotationLayers {
+  /** What the layers were built for, so a b-value switch can rebind them and a new case clears them. */
+  private bound: { caseId: string; volumeId: string; specs: LabelmapLayerSpec[] } | null = null;
+  private heat: HeatMap | null = null;
+  /**
+   * Review mode: the raters' labelmaps (for the disagreement map; the very arrays their layers show)
+   * and the disagreement values per measure, computed once. The drawn levels of the heat map, the
+   * disagreement map and the contour are computed straight into their layers' voxels (layerVoxels).
+   */
+  private review: {
+    raters: readonly Uint8Array[];
+    /** The label the maps are of under a multi-label table (the heat map's), or null (binary reading). */
+    label: number | null;
+    maps: Partial<Record<DisagreementMeasure, Float32Array>>;
+  } | null = null;
+  /** The label value the tools paint now (the contour fill and interpolation write it too). */
+  private paintLabel = 1;
+  private contourListener: (() => void) | null = null;
 
-function viewerOrThrow() {
-  const shown = shownCaseVolume();
-  if (!shown) throw new Error('No case volume is on screen.');
-  return shown;
-}
+  constructor(private readonly viewer: ViewerSession) {}
 
-function addLayer(spec: LabelmapLayerSpec): void {
-  const shown = viewerOrThrow();
-  if (!bound || bound.caseId !== shown.caseDescriptor.caseId)
-    bound = { caseId: shown.caseDescriptor.caseId, volumeId: shown.volumeId, specs: [] };
-  addLabelmapLayer(shown.viewer, shown.volumeId, spec);
-  bound.specs = [...bound.specs.filter((s) => s.segmentationId !== spec.segmentationId), spec];
-}
-
-export function clearAnnotationLayers(): void {
-  const shown = shownCaseVolume();
-  if (shown) removeAllLabelmapLayers(shown.viewer);
-  bound = null;
-  heat = null;
-  review = null;
-  shown?.viewer.renderingEngine.render();
-}
-
-/**
- * Called after a volume reached the screen: a new case drops the old layers (returns false), another
- * volume of the same case carries them over with their current voxels (returns true).
- */
-export function rebindLayers(): boolean {
-  const shown = shownCaseVolume();
-  if (!shown || !bound) return false;
-  if (bound.caseId !== shown.caseDescriptor.caseId) {
-    clearAnnotationLayers();
-    return false;
+  private viewerOrThrow() {
+    const shown = this.viewer.shownCaseVolume();
+    if (!shown) throw new Error('No case volume is on screen.');
+    return shown;
   }
-  // Other features (the model overlay) may add segmentations of their own: look for ours only.
-  const present = new Set(shownLayerIds(shown.viewer));
-  if (bound.volumeId === shown.volumeId && bound.specs.every((s) => present.has(s.segmentationId))) return true;
-  // The same arrays move over (the new volume's slices view them): no copy, and the review's maps keep writing into them.
-  const specs = bound.specs.map((s) => ({ ...s, data: hasLabelmapLayer(s.segmentationId) ? layerVoxels(s.segmentationId) : s.data }));
-  removeAllLabelmapLayers(shown.viewer);
-  bound = { caseId: bound.caseId, volumeId: shown.volumeId, specs: [] };
-  for (const spec of specs) addLayer(spec);
-  if (specs.some((s) => s.segmentationId === OWN_SEGMENTATION)) setActiveLayer(shown.viewer, OWN_SEGMENTATION);
-  shown.viewer.renderingEngine.render();
-  return true;
-}
 
-/** Shows the rater's own editable labelmap (`data` null: all zero) in the labels' colours and starts a fresh undo history. */
-export function showOwnLabelmap(data: Uint8Array | null, labels: LabelTable): void {
-  clearAnnotationLayers();
-  addLayer({
-    segmentationId: OWN_SEGMENTATION,
-    label: 'My annotation',
-    lut: ownLabelmapLut(labels),
-    ...(data ? { data } : {}),
-    style: { fillAlpha: 0.5, renderOutline: true, outlineWidth: 1 },
-  });
-  const { viewer } = viewerOrThrow();
-  setActiveLayer(viewer, OWN_SEGMENTATION);
-  ensureEditTools(viewer.toolGroup);
-  contourListener ??= onContourCompleted(CONTOUR_TOOL_NAME, fillContour);
-  resetEditHistory();
-  viewer.renderingEngine.render();
-}
-
-export function ownLabelmap(): Uint8Array | null {
-  return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmap(OWN_SEGMENTATION) : null;
-}
-
-/** A copy of the own labelmap's axial slices `indices` (sorted, distinct); null without the layer. */
-export function ownLabelmapSlices(indices: number[]): SlicePatch | null {
-  return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmapSlices(OWN_SEGMENTATION, indices) : null;
-}
-
-export function applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: number): void {
-  const shown = shownCaseVolume();
-  if (!shown) return;
-  const editable = tool !== null && hasLabelmapLayer(OWN_SEGMENTATION);
-  activateEditTool(shown.viewer.toolGroup, editable ? tool : null, primaryTool);
-  setBrushRadiusMm(shown.viewer.toolGroup, radiusMm);
-  paintLabel = label;
-  if (hasLabelmapLayer(OWN_SEGMENTATION)) setPaintLabel(OWN_SEGMENTATION, label);
-}
-
-/**
- * Fills a completed freehand contour into the own labelmap on its axial slice (one undo step).
- * Contours drawn on the sagittal or coronal view are refused with a reason: the fill works on the
- * labelmap's k slices only.
- */
-function fillContour(polyline: ReadonlyArray<readonly [number, number, number]>): void {
-  if (!hasLabelmapLayer(OWN_SEGMENTATION)) return;
-  const grid = labelmapGrid(OWN_SEGMENTATION);
-  const ijk = polyline.map((p) => grid.worldToIndex([p[0], p[1], p[2]]));
-  const ks = ijk.map((p) => p[2]);
-  const k = Math.round(ks[0]);
-  if (Math.max(...ks) - Math.min(...ks) > 0.5) {
-    const why = 'Contours are filled on axial slices only: draw the contour on the axial view.';
-    shownCaseVolume()?.events.emit('contour-refused', { why, cause: 'not-axial' });
-    return;
+  private addLayer(spec: LabelmapLayerSpec): void {
+    const shown = this.viewerOrThrow();
+    if (!this.bound || this.bound.caseId !== shown.caseDescriptor.caseId)
+      this.bound = { caseId: shown.caseDescriptor.caseId, volumeId: shown.volumeId, specs: [] };
+    addLabelmapLayer(shown.viewer, shown.volumeId, spec);
+    this.bound.specs = [...this.bound.specs.filter((s) => s.segmentationId !== spec.segmentationId), spec];
   }
-  if (k < 0 || k >= grid.dims[2]) return;
-  editLabelmap(OWN_SEGMENTATION, (voxels) => {
-    fillPolygon(
-      voxels,
-      { dims: grid.dims, k },
-      ijk.map((p) => [p[0], p[1]] as const),
-      paintLabel,
-    );
-  });
-}
 
-/** Fills the empty axial slices between annotated ones (shape-based interpolation), as one undo step. */
-export function interpolateOwnLabelmap(): InterpolationResult | null {
-  if (!hasLabelmapLayer(OWN_SEGMENTATION)) return null;
-  const grid = labelmapGrid(OWN_SEGMENTATION);
-  let result: InterpolationResult = { filledSlices: [], voxels: 0 };
-  editLabelmap(OWN_SEGMENTATION, (voxels) => {
-    result = interpolateSlices(voxels, { dims: grid.dims, spacingMm: [grid.spacingMm[0], grid.spacingMm[1]] }, paintLabel);
-  });
-  return result;
-}
+  clearAnnotationLayers(): void {
+    const shown = this.viewer.shownCaseVolume();
+    if (shown) removeAllLabelmapLayers(shown.viewer);
+    this.bound = null;
+    this.heat = null;
+    this.review = null;
+    shown?.viewer.renderingEngine.render();
+  }
 
-/**
- * Review mode: one read-only layer per rater, each with its own LUT, plus the heat map, the
- * disagreement map (drawn empty until shown) and the soft reference's p = 0.5 contour. The maps are
- * of `consensus`, the labelmaps the heat map averages (human raters unless models were included).
- */
-export function showReviewLayers(
-  raters: ReadonlyArray<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }>,
-  heatMap: HeatMap | null,
-  consensus: readonly Uint8Array[],
-  labels: LabelTable,
-  label: number | null,
-): void {
-  clearAnnotationLayers();
-  // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
-  // They are drawn empty: updateHeatMap, updateDisagreementMap and updateSoftContour fill them.
-  if (heatMap) {
-    heat = heatMap;
-    review = { raters: consensus, label, maps: {} };
-    addLayer({
-      segmentationId: HEAT_SEGMENTATION,
-      label: 'Soft reference (mean of raters)',
-      lut: heatLut(heatMap.levels),
-      style: { renderOutline: false },
+  /**
+   * Called after a volume reached the screen: a new case drops the old layers (returns false), another
+   * volume of the same case carries them over with their current voxels (returns true).
+   */
+  rebindLayers(): boolean {
+    const shown = this.viewer.shownCaseVolume();
+    if (!shown || !this.bound) return false;
+    if (this.bound.caseId !== shown.caseDescriptor.caseId) {
+      this.clearAnnotationLayers();
+      return false;
+    }
+    // Other features (the model overlay) may add segmentations of their own: look for ours only.
+    const present = new Set(shownLayerIds(shown.viewer));
+    if (this.bound.volumeId === shown.volumeId && this.bound.specs.every((s) => present.has(s.segmentationId))) return true;
+    // The same arrays move over (the new volume's slices view them): no copy, and the review's maps keep writing into them.
+    const specs = this.bound.specs.map((s) => ({
+      ...s,
+      data: hasLabelmapLayer(s.segmentationId) ? layerVoxels(s.segmentationId) : s.data,
+    }));
+    removeAllLabelmapLayers(shown.viewer);
+    this.bound = { caseId: this.bound.caseId, volumeId: shown.volumeId, specs: [] };
+    for (const spec of specs) this.addLayer(spec);
+    if (specs.some((s) => s.segmentationId === OWN_SEGMENTATION)) setActiveLayer(shown.viewer, OWN_SEGMENTATION);
+    shown.viewer.renderingEngine.render();
+    return true;
+  }
+
+  /** Shows the rater's own editable labelmap (`data` null: all zero) in the labels' colours and starts a fresh undo history. */
+  showOwnLabelmap(data: Uint8Array | null, labels: LabelTable): void {
+    this.clearAnnotationLayers();
+    this.addLayer({
+      segmentationId: OWN_SEGMENTATION,
+      label: 'My annotation',
+      lut: ownLabelmapLut(labels),
+      ...(data ? { data } : {}),
+      style: { fillAlpha: 0.5, renderOutline: true, outlineWidth: 1 },
     });
-    addLayer({
-      segmentationId: DISAGREEMENT_SEGMENTATION,
-      label: 'Disagreement',
-      lut: disagreementLut(DISAGREEMENT_LEVELS),
-      style: { renderOutline: false, fillAlpha: 0.7 },
-    });
-    // Under the raters: where the contour runs along a rater's edge, the rater's colour stays visible.
-    addLayer({
-      segmentationId: SOFT_CONTOUR_SEGMENTATION,
-      label: 'Soft reference p = 0.5',
-      lut: softContourLut(),
-      style: { renderFill: false, renderOutline: true, outlineWidth: 2 },
+    const { viewer } = this.viewerOrThrow();
+    setActiveLayer(viewer, OWN_SEGMENTATION);
+    ensureEditTools(viewer.toolGroup);
+    this.contourListener ??= onContourCompleted(CONTOUR_TOOL_NAME, (polyline) => this.fillContour(polyline));
+    resetEditHistory();
+    viewer.renderingEngine.render();
+  }
+
+  ownLabelmap(): Uint8Array | null {
+    return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmap(OWN_SEGMENTATION) : null;
+  }
+
+  /** A copy of the own labelmap's axial slices `indices` (sorted, distinct); null without the layer. */
+  ownLabelmapSlices(indices: number[]): SlicePatch | null {
+    return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmapSlices(OWN_SEGMENTATION, indices) : null;
+  }
+
+  applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: number): void {
+    const shown = this.viewer.shownCaseVolume();
+    if (!shown) return;
+    const editable = tool !== null && hasLabelmapLayer(OWN_SEGMENTATION);
+    activateEditTool(shown.viewer.toolGroup, editable ? tool : null, primaryTool);
+    setBrushRadiusMm(shown.viewer.toolGroup, radiusMm);
+    this.paintLabel = label;
+    if (hasLabelmapLayer(OWN_SEGMENTATION)) setPaintLabel(OWN_SEGMENTATION, label);
+  }
+
+  /**
+   * Fills a completed freehand contour into the own labelmap on its axial slice (one undo step).
+   * Contours drawn on the sagittal or coronal view are refused with a reason: the fill works on the
+   * labelmap's k slices only.
+   */
+  private fillContour(polyline: ReadonlyArray<readonly [number, number, number]>): void {
+    if (!hasLabelmapLayer(OWN_SEGMENTATION)) return;
+    const grid = labelmapGrid(OWN_SEGMENTATION);
+    const ijk = polyline.map((p) => grid.worldToIndex([p[0], p[1], p[2]]));
+    const ks = ijk.map((p) => p[2]);
+    const k = Math.round(ks[0]);
+    if (Math.max(...ks) - Math.min(...ks) > 0.5) {
+      const why = 'Contours are filled on axial slices only: draw the contour on the axial view.';
+      this.viewer.shownCaseVolume()?.events.emit('contour-refused', { why, cause: 'not-axial' });
+      return;
+    }
+    if (k < 0 || k >= grid.dims[2]) return;
+    editLabelmap(OWN_SEGMENTATION, (voxels) => {
+      fillPolygon(
+        voxels,
+        { dims: grid.dims, k },
+        ijk.map((p) => [p[0], p[1]] as const),
+        this.paintLabel,
+      );
     });
   }
-  for (const r of raters) {
-    addLayer({
-      segmentationId: raterSegmentationId(r.raterId),
-      label: r.name,
-      lut: raterLut(r.colorIndex, labels),
-      data: r.data,
-      style: { fillAlpha: 0.2, renderOutline: true, outlineWidth: 2 },
+
+  /** Fills the empty axial slices between annotated ones (shape-based interpolation), as one undo step. */
+  interpolateOwnLabelmap(): InterpolationResult | null {
+    if (!hasLabelmapLayer(OWN_SEGMENTATION)) return null;
+    const grid = labelmapGrid(OWN_SEGMENTATION);
+    let result: InterpolationResult = { filledSlices: [], voxels: 0 };
+    editLabelmap(OWN_SEGMENTATION, (voxels) => {
+      result = interpolateSlices(voxels, { dims: grid.dims, spacingMm: [grid.spacingMm[0], grid.spacingMm[1]] }, this.paintLabel);
     });
+    return result;
   }
-  viewerOrThrow().viewer.renderingEngine.render();
-}
 
-/** Redraws the disagreement map (hidden: no voxels drawn); returns the number of voxels drawn. */
-export function updateDisagreementMap(settings: { visible: boolean; measure: DisagreementMeasure }): number {
-  const shown = shownCaseVolume();
-  if (!shown || !review || !hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
-  let count = 0;
-  const levels = layerVoxels(DISAGREEMENT_SEGMENTATION);
-  if (settings.visible) {
-    const { raters, label } = review;
-    const values = (review.maps[settings.measure] ??=
-      label === null ? disagreementMap(settings.measure, raters) : labelDisagreement(settings.measure, raters, label));
-    const max = disagreementMax(settings.measure, raters.length, label !== null);
-    count = quantiseMap(values, max, DISAGREEMENT_LEVELS, 0, levels);
-  } else {
-    levels.fill(0);
+  /**
+   * Review mode: one read-only layer per rater, each with its own LUT, plus the heat map, the
+   * disagreement map (drawn empty until shown) and the soft reference's p = 0.5 contour. The maps are
+   * of `consensus`, the labelmaps the heat map averages (human raters unless models were included).
+   */
+  showReviewLayers(
+    raters: ReadonlyArray<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }>,
+    heatMap: HeatMap | null,
+    consensus: readonly Uint8Array[],
+    labels: LabelTable,
+    label: number | null,
+  ): void {
+    this.clearAnnotationLayers();
+    // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
+    // They are drawn empty: updateHeatMap, updateDisagreementMap and updateSoftContour fill them.
+    if (heatMap) {
+      this.heat = heatMap;
+      this.review = { raters: consensus, label, maps: {} };
+      this.addLayer({
+        segmentationId: HEAT_SEGMENTATION,
+        label: 'Soft reference (mean of raters)',
+        lut: heatLut(heatMap.levels),
+        style: { renderOutline: false },
+      });
+      this.addLayer({
+        segmentationId: DISAGREEMENT_SEGMENTATION,
+        label: 'Disagreement',
+        lut: disagreementLut(DISAGREEMENT_LEVELS),
+        style: { renderOutline: false, fillAlpha: 0.7 },
+      });
+      // Under the raters: where the contour runs along a rater's edge, the rater's colour stays visible.
+      this.addLayer({
+        segmentationId: SOFT_CONTOUR_SEGMENTATION,
+        label: 'Soft reference p = 0.5',
+        lut: softContourLut(),
+        style: { renderFill: false, renderOutline: true, outlineWidth: 2 },
+      });
+    }
+    for (const r of raters) {
+      this.addLayer({
+        segmentationId: raterSegmentationId(r.raterId),
+        label: r.name,
+        lut: raterLut(r.colorIndex, labels),
+        data: r.data,
+        style: { fillAlpha: 0.2, renderOutline: true, outlineWidth: 2 },
+      });
+    }
+    this.viewerOrThrow().viewer.renderingEngine.render();
   }
-  layerModified(DISAGREEMENT_SEGMENTATION);
-  shown.viewer.renderingEngine.render();
-  return count;
-}
 
-/** Shows or hides the p = 0.5 contour; returns the number of voxels inside it. */
-export function updateSoftContour(visible: boolean): number {
-  const shown = shownCaseVolume();
-  if (!shown || !review || !heat || !hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)) return 0;
-  const contour = layerVoxels(SOFT_CONTOUR_SEGMENTATION);
-  const inside = softContourLevels(heat, contour);
-  if (!visible) contour.fill(0);
-  layerModified(SOFT_CONTOUR_SEGMENTATION);
-  shown.viewer.renderingEngine.render();
-  return inside;
-}
+  /** Redraws the disagreement map (hidden: no voxels drawn); returns the number of voxels drawn. */
+  updateDisagreementMap(settings: { visible: boolean; measure: DisagreementMeasure }): number {
+    const shown = this.viewer.shownCaseVolume();
+    if (!shown || !this.review || !hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
+    let count = 0;
+    const levels = layerVoxels(DISAGREEMENT_SEGMENTATION);
+    if (settings.visible) {
+      const { raters, label } = this.review;
+      const values = (this.review.maps[settings.measure] ??=
+        label === null ? disagreementMap(settings.measure, raters) : labelDisagreement(settings.measure, raters, label));
+      const max = disagreementMax(settings.measure, raters.length, label !== null);
+      count = quantiseMap(values, max, DISAGREEMENT_LEVELS, 0, levels);
+    } else {
+      levels.fill(0);
+    }
+    layerModified(DISAGREEMENT_SEGMENTATION);
+    shown.viewer.renderingEngine.render();
+    return count;
+  }
 
-export function setRaterLayerVisible(raterId: string, visible: boolean): void {
-  const shown = shownCaseVolume();
-  if (shown) setLayerVisible(shown.viewer, raterSegmentationId(raterId), visible);
-}
+  /** Shows or hides the p = 0.5 contour; returns the number of voxels inside it. */
+  updateSoftContour(visible: boolean): number {
+    const shown = this.viewer.shownCaseVolume();
+    if (!shown || !this.review || !this.heat || !hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)) return 0;
+    const contour = layerVoxels(SOFT_CONTOUR_SEGMENTATION);
+    const inside = softContourLevels(this.heat, contour);
+    if (!visible) contour.fill(0);
+    layerModified(SOFT_CONTOUR_SEGMENTATION);
+    shown.viewer.renderingEngine.render();
+    return inside;
+  }
 
-/** Redraws the heat map for new settings; returns the number of voxels drawn. */
-export function updateHeatMap(settings: { visible: boolean; opacity: number; threshold: number }): number {
-  const shown = shownCaseVolume();
-  if (!shown || !heat || !hasLabelmapLayer(HEAT_SEGMENTATION)) return 0;
-  // Hidden = no voxels drawn: writing the levels re-shows a representation hidden through
-  // Cornerstone's visibility flag (seen in 5.14), so the heat map is emptied instead.
-  const levels = layerVoxels(HEAT_SEGMENTATION);
-  const count = settings.visible ? quantiseHeatMap(heat, settings.threshold, levels) : (levels.fill(0), 0);
-  layerModified(HEAT_SEGMENTATION);
-  setLayerStyle(shown.viewer, HEAT_SEGMENTATION, { fillAlpha: settings.opacity });
-  shown.viewer.renderingEngine.render();
-  return count;
+  setRaterLayerVisible(raterId: string, visible: boolean): void {
+    const shown = this.viewer.shownCaseVolume();
+    if (shown) setLayerVisible(shown.viewer, raterSegmentationId(raterId), visible);
+  }
+
+  /** Redraws the heat map for new settings; returns the number of voxels drawn. */
+  updateHeatMap(settings: { visible: boolean; opacity: number; threshold: number }): number {
+    const shown = this.viewer.shownCaseVolume();
+    if (!shown || !this.heat || !hasLabelmapLayer(HEAT_SEGMENTATION)) return 0;
+    // Hidden = no voxels drawn: writing the levels re-shows a representation hidden through
+    // Cornerstone's visibility flag (seen in 5.14), so the heat map is emptied instead.
+    const levels = layerVoxels(HEAT_SEGMENTATION);
+    const count = settings.visible ? quantiseHeatMap(this.heat, settings.threshold, levels) : (levels.fill(0), 0);
+    layerModified(HEAT_SEGMENTATION);
+    setLayerStyle(shown.viewer, HEAT_SEGMENTATION, { fillAlpha: settings.opacity });
+    shown.viewer.renderingEngine.render();
+    return count;
+  }
 }

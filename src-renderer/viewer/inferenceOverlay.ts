@@ -21,10 +21,10 @@ import type { ColourScale } from './mapScales';
 import { getVolumeViewport, MPR_VIEWS, type MprViewer } from './mprViewer';
 import { createOutlineLayer, type OutlineLayer } from './outlineLayer';
 import { mapTransferNodes, type TransferNodes } from './overlayTransfer';
-import { shownCaseVolume } from './viewerSession';
+import type { ViewerSession } from './viewerSession';
 import { createWorldToIndex } from './voxelGeometry';
 
-type Shown = NonNullable<ReturnType<typeof shownCaseVolume>>;
+type Shown = NonNullable<ReturnType<ViewerSession['shownCaseVolume']>>;
 
 /** The side-by-side panes' layer id for the model mask (the thresholded region's outline). */
 export const INFERENCE_MASK_LAYER = 'quorum-inference-mask';
@@ -75,7 +75,8 @@ function render(viewer: MprViewer): void {
   if (!viewer.renderingEngine.hasBeenDestroyed) viewer.renderingEngine.render();
 }
 
-export function createInferenceOverlay(): InferenceOverlay {
+/** `session`: the live viewer, whose three panes the overlay is drawn on. */
+export function createInferenceOverlay(session: ViewerSession): InferenceOverlay {
   let state: { caseId: string; viewer: MprViewer; map: OverlayLayer; outline: OutlineLayer } | null = null;
   /** Side-by-side panes showing the model mask, by viewport id. */
   const panes = new Map<string, Types.IVolumeViewport>();
@@ -137,7 +138,7 @@ export function createInferenceOverlay(): InferenceOverlay {
 
   const overlay: InferenceOverlay = {
     async show(caseId, map, scale, region, threshold) {
-      const shown = shownCaseVolume();
+      const shown = session.shownCaseVolume();
       if (!shown || shown.caseDescriptor.caseId !== caseId) return false;
       overlay.remove();
       const s = {
@@ -157,7 +158,7 @@ export function createInferenceOverlay(): InferenceOverlay {
 
     async setMap(map, scale) {
       const s = state;
-      const shown = shownCaseVolume();
+      const shown = session.shownCaseVolume();
       if (!s || !shown) return;
       detach(s.viewer, s.map);
       s.map = { data: map, nodes: mapTransferNodes(scale.lut, scale.max, scale.notDrawn.value), volume: null };
@@ -172,7 +173,7 @@ export function createInferenceOverlay(): InferenceOverlay {
     async ensure() {
       const s = state;
       if (!s) return;
-      const shown = shownCaseVolume();
+      const shown = session.shownCaseVolume();
       if (!shown || shown.caseDescriptor.caseId !== s.caseId) {
         overlay.remove();
         return;

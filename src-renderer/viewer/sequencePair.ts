@@ -25,7 +25,7 @@ import type { StreamVolumeBytes } from './createCaseVolume';
 import { greyProperties } from './greyDisplay';
 import { enablePane, getVolumeViewport } from './mprViewer';
 import { nearestVoxel, voxelValue } from './voxelGeometry';
-import type { autoWindowOf, loadShownCaseVolume, shownCaseVolume } from './viewerSession';
+import type { ViewerSession } from './viewerSession';
 import type { LoadedVolume } from './createCaseVolume';
 
 const CAMERA_SYNC = 'quorum-pair-camera';
@@ -47,9 +47,9 @@ export interface PairCrosshair {
 
 /** What the pair needs of the viewer session (viewerSession.ts). */
 interface PairViewer {
-  readonly shown: typeof shownCaseVolume;
-  readonly loadVolume: typeof loadShownCaseVolume;
-  readonly autoWindowOf: typeof autoWindowOf;
+  readonly shown: ViewerSession['shownCaseVolume'];
+  readonly loadVolume: ViewerSession['loadShownCaseVolume'];
+  readonly autoWindowOf: ViewerSession['autoWindowOf'];
 }
 
 export class SequencePairPanes {

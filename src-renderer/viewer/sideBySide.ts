@@ -27,7 +27,7 @@ import { greyProperties } from './greyDisplay';
 import { INFERENCE_MASK_LAYER, type InferenceOverlay } from './inferenceOverlay';
 import { clearViewportLayers, hasLabelmapLayer, showLayerInViewport } from './labelmapLayers';
 import { enablePane, getVolumeViewport } from './mprViewer';
-import type { shownCaseVolume } from './viewerSession';
+import type { ViewerSession } from './viewerSession';
 
 const CAMERA_SYNC = 'quorum-side-camera';
 const VOI_SYNC = 'quorum-side-voi';
@@ -46,7 +46,7 @@ export class SideBySidePanes {
 
   /** `shown`: the case volume on screen (viewerSession.ts); `modelMask`: who draws the model mask. */
   constructor(
-    private readonly shown: typeof shownCaseVolume,
+    private readonly shown: ViewerSession['shownCaseVolume'],
     private readonly modelMask: ModelMaskPanes,
   ) {}
 

@@ -6,7 +6,7 @@
  */
 import type { CaseEvaluation, LesionTable as LesionTableData } from '../../../src-shared/evaluation/types';
 import { formatMl } from '../../../src-shared/evaluation/metricCatalog';
-import { centreViewportsOn } from '../../viewer/viewerSession';
+import { useControllers } from '../../controllers/ControllersContext';
 import { LabelName, useShownLabels, type ShownLabelEntry } from './EvaluationLabelPicker';
 
 interface Listed {
@@ -16,6 +16,7 @@ interface Listed {
 
 export function LesionTable({ result }: { result: CaseEvaluation }) {
   const shown = useShownLabels(result);
+  const { viewer } = useControllers();
   const listed: Listed[] = shown
     ? (result.labels ?? []).flatMap((b, i) =>
         b.lesions && (shown.choice === 'all' || shown.choice === b.label) ? [{ entry: shown.entries[i], table: b.lesions }] : [],
@@ -70,7 +71,7 @@ export function LesionTable({ result }: { result: CaseEvaluation }) {
                 data-detected-by={row.detectedBy.join(',')}
                 data-centroid={row.centroidVoxel.map((c) => c.toFixed(2)).join(',')}
                 title={`Jump to lesion ${row.id}: centroid voxel (${row.centroidVoxel.map((c) => c.toFixed(1)).join(', ')}), LPS (${row.centroidLps.map((c) => c.toFixed(1)).join(', ')}) mm`}
-                onClick={() => centreViewportsOn(row.nearestVoxelLps)}
+                onClick={() => viewer.centreViewportsOn(row.nearestVoxelLps)}
               >
                 {entry && (
                   <td>
