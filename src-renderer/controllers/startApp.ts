@@ -20,6 +20,7 @@ import { createMetricsWorkerPool, defaultPoolSize } from '../workers/metricsPool
 import type { CaseEvaluation } from '../../src-shared/evaluation/types';
 import { setHelpVisible, showWorkspace } from '../state/uiActions';
 import { AnnotationLayers } from '../viewer/annotationSession';
+import { LabelmapLayers } from '../viewer/labelmapLayers';
 import { redoEdit, undoEdit } from '../viewer/annotationTools';
 import { setThresholdTolerance } from '../viewer/editToolClasses';
 import { SequencePairPanes } from '../viewer/sequencePair';
@@ -35,7 +36,7 @@ import { TimeOnTask } from './timeOnTask';
 import { WorklistController } from './worklistController';
 
 export interface Controllers {
-  /** The one live viewer (its case volumes and cameras) and the annotation layers drawn on it. */
+  /** The one live viewer (its case volumes and cameras) and the annotation layers drawn on it (over one labelmap layer registry). */
   readonly viewer: ViewerSession;
   readonly annotationLayers: AnnotationLayers;
   readonly viewerEvents: ViewerEventBus;
@@ -54,7 +55,8 @@ export interface Controllers {
 
 export function createControllers(api = getApi()): Controllers {
   const viewer = new ViewerSession();
-  const annotationLayers = new AnnotationLayers(viewer);
+  const labelmapLayers = new LabelmapLayers();
+  const annotationLayers = new AnnotationLayers(viewer, labelmapLayers);
   const worklist = new WorklistController({ api, annotation: annotationStore, app: appStore, openCasePath, showWorkspace, tell });
   const timeOnTask = new TimeOnTask({ api, annotation: annotationStore, worklist });
   const annotation = new AnnotationController({
@@ -102,7 +104,7 @@ export function createControllers(api = getApi()): Controllers {
     inference,
     spawnWorker: () => new Worker(new URL('../workers/calibration.worker.ts', import.meta.url), { type: 'module' }),
   });
-  const sideBySide = new SideBySidePanes(() => viewer.shownCaseVolume(), inference.modelMask);
+  const sideBySide = new SideBySidePanes(() => viewer.shownCaseVolume(), labelmapLayers, inference.modelMask);
   const sequencePair = new SequencePairPanes({
     shown: () => viewer.shownCaseVolume(),
     loadVolume: (index, streamBytes) => viewer.loadShownCaseVolume(index, streamBytes),

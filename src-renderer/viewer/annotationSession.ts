@@ -25,21 +25,7 @@ import { editLabelmap } from './labelmapEdits';
 import { disagreementMap, disagreementMax, labelDisagreement, type DisagreementMeasure } from '../../src-shared/project/disagreement';
 import { quantiseHeatMap, softContourLevels, type HeatMap } from './heatLevels';
 import { quantiseMap } from './mapLevels';
-import {
-  addLabelmapLayer,
-  hasLabelmapLayer,
-  labelmapGrid,
-  layerModified,
-  layerVoxels,
-  readLabelmap,
-  readLabelmapSlices,
-  removeAllLabelmapLayers,
-  setActiveLayer,
-  setLayerStyle,
-  setLayerVisible,
-  shownLayerIds,
-  type LabelmapLayerSpec,
-} from './labelmapLayers';
+import { layerModified, setActiveLayer, shownLayerIds, type LabelmapLayers, type LabelmapLayerSpec } from './labelmapLayers';
 import { disagreementLut, heatLut, ownLabelmapLut, raterLut, softContourLut } from './raterColors';
 import { OWN_SEGMENTATION } from './ownLabelmapChanges';
 import type { ViewerSession } from './viewerSession';
@@ -53,7 +39,7 @@ export const raterSegmentationId = (raterId: string): string => `quorum-rater-${
 
 /**
  * The annotation layers of the live viewer and what they were built from, made once at start-up
- * (controllers/startApp.ts) over the viewer session.
+ * (controllers/startApp.ts) over the viewer session and its labelmap layers.
  */
 export class AnnotationLayers {
   /** What the layers were built for, so a b-value switch can rebind them and a new case clears them. */
@@ -74,7 +60,13 @@ export class AnnotationLayers {
   private paintLabel = 1;
   private contourListener: (() => void) | null = null;
 
-  constructor(private readonly viewer: ViewerSession) {}
+  /** The fill tool's access to the layers (see editToolClasses.ts). */
+  private readonly fill = { labelmaps: () => this.labelmaps };
+
+  constructor(
+    private readonly viewer: ViewerSession,
+    private readonly labelmaps: LabelmapLayers,
+  ) {}
 
   private viewerOrThrow() {
     const shown = this.viewer.shownCaseVolume();
@@ -86,13 +78,13 @@ export class AnnotationLayers {
     const shown = this.viewerOrThrow();
     if (!this.bound || this.bound.caseId !== shown.caseDescriptor.caseId)
       this.bound = { caseId: shown.caseDescriptor.caseId, volumeId: shown.volumeId, specs: [] };
-    addLabelmapLayer(shown.viewer, shown.volumeId, spec);
+    this.labelmaps.addLabelmapLayer(shown.viewer, shown.volumeId, spec);
     this.bound.specs = [...this.bound.specs.filter((s) => s.segmentationId !== spec.segmentationId), spec];
   }
 
   clearAnnotationLayers(): void {
     const shown = this.viewer.shownCaseVolume();
-    if (shown) removeAllLabelmapLayers(shown.viewer);
+    if (shown) this.labelmaps.removeAllLabelmapLayers(shown.viewer);
     this.bound = null;
     this.heat = null;
     this.review = null;
@@ -116,9 +108,9 @@ export class AnnotationLayers {
     // The same arrays move over (the new volume's slices view them): no copy, and the review's maps keep writing into them.
     const specs = this.bound.specs.map((s) => ({
       ...s,
-      data: hasLabelmapLayer(s.segmentationId) ? layerVoxels(s.segmentationId) : s.data,
+      data: this.labelmaps.hasLabelmapLayer(s.segmentationId) ? this.labelmaps.layerVoxels(s.segmentationId) : s.data,
     }));
-    removeAllLabelmapLayers(shown.viewer);
+    this.labelmaps.removeAllLabelmapLayers(shown.viewer);
     this.bound = { caseId: this.bound.caseId, volumeId: shown.volumeId, specs: [] };
     for (const spec of specs) this.addLayer(spec);
     if (specs.some((s) => s.segmentationId === OWN_SEGMENTATION)) setActiveLayer(shown.viewer, OWN_SEGMENTATION);
@@ -138,29 +130,30 @@ export class AnnotationLayers {
     });
     const { viewer } = this.viewerOrThrow();
     setActiveLayer(viewer, OWN_SEGMENTATION);
-    ensureEditTools(viewer.toolGroup);
+    ensureEditTools(viewer.toolGroup, this.fill);
     this.contourListener ??= onContourCompleted(CONTOUR_TOOL_NAME, (polyline) => this.fillContour(polyline));
     resetEditHistory();
     viewer.renderingEngine.render();
   }
 
   ownLabelmap(): Uint8Array | null {
-    return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmap(OWN_SEGMENTATION) : null;
+    return this.labelmaps.hasLabelmapLayer(OWN_SEGMENTATION) ? this.labelmaps.readLabelmap(OWN_SEGMENTATION) : null;
   }
 
   /** A copy of the own labelmap's axial slices `indices` (sorted, distinct); null without the layer. */
   ownLabelmapSlices(indices: number[]): SlicePatch | null {
-    return hasLabelmapLayer(OWN_SEGMENTATION) ? readLabelmapSlices(OWN_SEGMENTATION, indices) : null;
+    return this.labelmaps.hasLabelmapLayer(OWN_SEGMENTATION) ? this.labelmaps.readLabelmapSlices(OWN_SEGMENTATION, indices) : null;
   }
 
   applyEditTool(tool: EditTool | null, primaryTool: PrimaryTool, radiusMm: number, label: number): void {
     const shown = this.viewer.shownCaseVolume();
     if (!shown) return;
-    const editable = tool !== null && hasLabelmapLayer(OWN_SEGMENTATION);
+    const editable = tool !== null && this.labelmaps.hasLabelmapLayer(OWN_SEGMENTATION);
+    ensureEditTools(shown.viewer.toolGroup, this.fill);
     activateEditTool(shown.viewer.toolGroup, editable ? tool : null, primaryTool);
     setBrushRadiusMm(shown.viewer.toolGroup, radiusMm);
     this.paintLabel = label;
-    if (hasLabelmapLayer(OWN_SEGMENTATION)) setPaintLabel(OWN_SEGMENTATION, label);
+    if (this.labelmaps.hasLabelmapLayer(OWN_SEGMENTATION)) setPaintLabel(OWN_SEGMENTATION, label);
   }
 
   /**
@@ -169,8 +162,8 @@ export class AnnotationLayers {
    * labelmap's k slices only.
    */
   private fillContour(polyline: ReadonlyArray<readonly [number, number, number]>): void {
-    if (!hasLabelmapLayer(OWN_SEGMENTATION)) return;
-    const grid = labelmapGrid(OWN_SEGMENTATION);
+    if (!this.labelmaps.hasLabelmapLayer(OWN_SEGMENTATION)) return;
+    const grid = this.labelmaps.labelmapGrid(OWN_SEGMENTATION);
     const ijk = polyline.map((p) => grid.worldToIndex([p[0], p[1], p[2]]));
     const ks = ijk.map((p) => p[2]);
     const k = Math.round(ks[0]);
@@ -180,7 +173,7 @@ export class AnnotationLayers {
       return;
     }
     if (k < 0 || k >= grid.dims[2]) return;
-    editLabelmap(OWN_SEGMENTATION, (voxels) => {
+    editLabelmap(this.labelmaps, OWN_SEGMENTATION, (voxels) => {
       fillPolygon(
         voxels,
         { dims: grid.dims, k },
@@ -192,10 +185,10 @@ export class AnnotationLayers {
 
   /** Fills the empty axial slices between annotated ones (shape-based interpolation), as one undo step. */
   interpolateOwnLabelmap(): InterpolationResult | null {
-    if (!hasLabelmapLayer(OWN_SEGMENTATION)) return null;
-    const grid = labelmapGrid(OWN_SEGMENTATION);
+    if (!this.labelmaps.hasLabelmapLayer(OWN_SEGMENTATION)) return null;
+    const grid = this.labelmaps.labelmapGrid(OWN_SEGMENTATION);
     let result: InterpolationResult = { filledSlices: [], voxels: 0 };
-    editLabelmap(OWN_SEGMENTATION, (voxels) => {
+    editLabelmap(this.labelmaps, OWN_SEGMENTATION, (voxels) => {
       result = interpolateSlices(voxels, { dims: grid.dims, spacingMm: [grid.spacingMm[0], grid.spacingMm[1]] }, this.paintLabel);
     });
     return result;
@@ -254,9 +247,9 @@ export class AnnotationLayers {
   /** Redraws the disagreement map (hidden: no voxels drawn); returns the number of voxels drawn. */
   updateDisagreementMap(settings: { visible: boolean; measure: DisagreementMeasure }): number {
     const shown = this.viewer.shownCaseVolume();
-    if (!shown || !this.review || !hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
+    if (!shown || !this.review || !this.labelmaps.hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
     let count = 0;
-    const levels = layerVoxels(DISAGREEMENT_SEGMENTATION);
+    const levels = this.labelmaps.layerVoxels(DISAGREEMENT_SEGMENTATION);
     if (settings.visible) {
       const { raters, label } = this.review;
       const values = (this.review.maps[settings.measure] ??=
@@ -274,8 +267,8 @@ export class AnnotationLayers {
   /** Shows or hides the p = 0.5 contour; returns the number of voxels inside it. */
   updateSoftContour(visible: boolean): number {
     const shown = this.viewer.shownCaseVolume();
-    if (!shown || !this.review || !this.heat || !hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)) return 0;
-    const contour = layerVoxels(SOFT_CONTOUR_SEGMENTATION);
+    if (!shown || !this.review || !this.heat || !this.labelmaps.hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)) return 0;
+    const contour = this.labelmaps.layerVoxels(SOFT_CONTOUR_SEGMENTATION);
     const inside = softContourLevels(this.heat, contour);
     if (!visible) contour.fill(0);
     layerModified(SOFT_CONTOUR_SEGMENTATION);
@@ -285,19 +278,19 @@ export class AnnotationLayers {
 
   setRaterLayerVisible(raterId: string, visible: boolean): void {
     const shown = this.viewer.shownCaseVolume();
-    if (shown) setLayerVisible(shown.viewer, raterSegmentationId(raterId), visible);
+    if (shown) this.labelmaps.setLayerVisible(shown.viewer, raterSegmentationId(raterId), visible);
   }
 
   /** Redraws the heat map for new settings; returns the number of voxels drawn. */
   updateHeatMap(settings: { visible: boolean; opacity: number; threshold: number }): number {
     const shown = this.viewer.shownCaseVolume();
-    if (!shown || !this.heat || !hasLabelmapLayer(HEAT_SEGMENTATION)) return 0;
+    if (!shown || !this.heat || !this.labelmaps.hasLabelmapLayer(HEAT_SEGMENTATION)) return 0;
     // Hidden = no voxels drawn: writing the levels re-shows a representation hidden through
     // Cornerstone's visibility flag (seen in 5.14), so the heat map is emptied instead.
-    const levels = layerVoxels(HEAT_SEGMENTATION);
+    const levels = this.labelmaps.layerVoxels(HEAT_SEGMENTATION);
     const count = settings.visible ? quantiseHeatMap(this.heat, settings.threshold, levels) : (levels.fill(0), 0);
     layerModified(HEAT_SEGMENTATION);
-    setLayerStyle(shown.viewer, HEAT_SEGMENTATION, { fillAlpha: settings.opacity });
+    this.labelmaps.setLayerStyle(shown.viewer, HEAT_SEGMENTATION, { fillAlpha: settings.opacity });
     shown.viewer.renderingEngine.render();
     return count;
   }

@@ -29,7 +29,7 @@ import {
 } from '@cornerstonejs/tools';
 import type { PrimaryTool } from '../state/appState';
 import { editing } from './ownLabelmapChanges';
-import { QuorumPaintFill, QuorumThresholdBrush } from './editToolClasses';
+import { QuorumPaintFill, QuorumThresholdBrush, type PaintFillConfiguration } from './editToolClasses';
 import { setPrimaryTool } from './mprToolGroup';
 
 export type EditTool =
@@ -78,7 +78,8 @@ export const BRUSH_RADIUS_MM = { min: 0.5, max: 50, initial: 4 } as const;
 
 const { DefaultHistoryMemo } = csUtils.HistoryMemo;
 
-export function ensureEditTools(group: ToolTypes.IToolGroup): void {
+/** Adds the edit tools to `group` once; the fill records its undo steps in `fill`'s layers. */
+export function ensureEditTools(group: ToolTypes.IToolGroup, fill: PaintFillConfiguration): void {
   for (const tool of [
     BrushTool,
     QuorumThresholdBrush,
@@ -94,15 +95,15 @@ export function ensureEditTools(group: ToolTypes.IToolGroup): void {
     if (!group.hasTool(spec.instance)) {
       group.addToolInstance(spec.instance, spec.base, {
         ...spec.configuration,
+        ...(tool === 'fill' ? fill : {}),
         ...(spec.sized ? { brushSize: BRUSH_RADIUS_MM.initial } : {}),
       });
     }
   }
 }
 
-/** Puts `tool` on the left button, or (null) gives the left button back to `primaryTool`. */
+/** Puts `tool` on the left button, or (null) gives the left button back to `primaryTool` (after ensureEditTools). */
 export function activateEditTool(group: ToolTypes.IToolGroup, tool: EditTool | null, primaryTool: PrimaryTool): void {
-  ensureEditTools(group);
   for (const t of EDIT_TOOLS) group.setToolPassive(SPECS[t].instance, { removeAllBindings: true });
   // With an edit tool, no navigation tool keeps the left button (they keep their other buttons).
   setPrimaryTool(group, tool === null ? primaryTool : null);
@@ -113,8 +114,8 @@ export function clampBrushRadius(mm: number): number {
   return Math.min(BRUSH_RADIUS_MM.max, Math.max(BRUSH_RADIUS_MM.min, Math.round(mm * 2) / 2));
 }
 
+/** Sets the brushes' radius (after ensureEditTools). */
 export function setBrushRadiusMm(group: ToolTypes.IToolGroup, mm: number): void {
-  ensureEditTools(group);
   for (const t of EDIT_TOOLS) if (SPECS[t].sized) toolUtils.segmentation.setBrushSizeForToolGroup(group.id, mm, SPECS[t].instance);
 }
 

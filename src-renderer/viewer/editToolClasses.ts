@@ -20,7 +20,7 @@ import {
   segmentation,
   type Types as ToolTypes,
 } from '@cornerstonejs/tools';
-import { hasLabelmapLayer, readLabelmap } from './labelmapLayers';
+import type { LabelmapLayers } from './labelmapLayers';
 import { recordLabelmapEdit } from './labelmapEdits';
 import { editing } from './ownLabelmapChanges';
 
@@ -72,6 +72,15 @@ export class QuorumThresholdBrush extends BrushTool {
   }
 }
 
+/**
+ * The fill's configuration: Cornerstone makes the tool itself, so the layer registry it records its
+ * undo step in comes through the configuration, as a function (Cornerstone deep-merges
+ * configuration objects, which would copy a registry's Map into a plain object).
+ */
+export interface PaintFillConfiguration {
+  readonly labelmaps: () => LabelmapLayers;
+}
+
 export class QuorumPaintFill extends PaintFillTool {
   static override toolName = 'QuorumPaintFillBase';
   constructor(toolProps: ToolTypes.PublicToolProps = {}) {
@@ -80,10 +89,11 @@ export class QuorumPaintFill extends PaintFillTool {
     this.preMouseDownCallback = (evt) => {
       const viewport = getEnabledElement(evt.detail.element)?.viewport;
       const segmentationId = viewport ? segmentation.activeSegmentation.getActiveSegmentation(viewport.id)?.segmentationId : undefined;
-      const before = segmentationId && hasLabelmapLayer(segmentationId) ? readLabelmap(segmentationId) : null;
+      const layers = (this.configuration as Partial<PaintFillConfiguration>).labelmaps?.();
+      const before = layers && segmentationId && layers.hasLabelmapLayer(segmentationId) ? layers.readLabelmap(segmentationId) : null;
       // Its fill announces its slices like a brush stroke does; it is one of Quorum's edits.
       const used = editing('tool', () => base(evt));
-      if (segmentationId && before) recordLabelmapEdit(segmentationId, before);
+      if (layers && segmentationId && before) recordLabelmapEdit(layers, segmentationId, before);
       return used;
     };
   }

@@ -25,7 +25,7 @@ import {
 } from '@cornerstonejs/tools';
 import { greyProperties } from './greyDisplay';
 import { INFERENCE_MASK_LAYER, type InferenceOverlay } from './inferenceOverlay';
-import { clearViewportLayers, hasLabelmapLayer, showLayerInViewport } from './labelmapLayers';
+import type { LabelmapLayers } from './labelmapLayers';
 import { enablePane, getVolumeViewport } from './mprViewer';
 import type { ViewerSession } from './viewerSession';
 
@@ -44,9 +44,10 @@ export class SideBySidePanes {
   /** The panes among them that show the model mask. */
   private maskPaneIds: string[] = [];
 
-  /** `shown`: the case volume on screen (viewerSession.ts); `modelMask`: who draws the model mask. */
+  /** `shown`: the case volume on screen (viewerSession.ts); `layers`: the labelmap layers the panes show; `modelMask`: who draws the model mask. */
   constructor(
     private readonly shown: ViewerSession['shownCaseVolume'],
+    private readonly layers: LabelmapLayers,
     private readonly modelMask: ModelMaskPanes,
   ) {}
 
@@ -75,7 +76,7 @@ export class SideBySidePanes {
     }
     ids.forEach((id, n) => {
       const layer = layerIds[n];
-      if (layer && hasLabelmapLayer(layer)) showLayerInViewport(id, layer);
+      if (layer && this.layers.hasLabelmapLayer(layer)) this.layers.showLayerInViewport(id, layer);
     });
     this.maskPaneIds = ids.filter((_, n) => layerIds[n] === INFERENCE_MASK_LAYER);
     for (const id of this.maskPaneIds) this.modelMask.showMaskIn(engine.getViewport(id) as Types.IVolumeViewport);
@@ -107,7 +108,7 @@ export class SideBySidePanes {
     this.maskPaneIds = [];
     const shown = this.shown();
     for (const id of this.paneIds) {
-      clearViewportLayers(id);
+      this.layers.clearViewportLayers(id);
       try {
         shown?.viewer.renderingEngine.disableElement(id);
       } catch {
