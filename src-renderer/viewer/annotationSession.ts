@@ -1,7 +1,8 @@
 /**
  * The annotation layers of the one live viewer (viewerSession.ts): the signed-in rater's editable
  * labelmap, or in review mode one read-only layer per rater plus the heat map. The controllers and
- * the review verbs call one AnnotationLayers, made at start-up; only this module and labelmapLayers.ts touch Cornerstone segmentations.
+ * the review verbs call one AnnotationLayers, made at start-up; only this module and
+ * labelmapLayers.ts touch Cornerstone segmentations.
  *
  * The layers are derived from the volume on screen; when the viewports get another volume of the
  * same case (a b-value switch), `rebindLayers` moves them over with their voxels.
@@ -20,7 +21,7 @@ import {
   setPaintLabel,
   type EditTool,
 } from './annotationTools';
-import { onContourCompleted } from './editToolClasses';
+import { onContourCompleted, type PaintFillConfiguration } from './editToolClasses';
 import { editLabelmap } from './labelmapEdits';
 import { disagreementMap, disagreementMax, labelDisagreement, type DisagreementMeasure } from '../../src-shared/project/disagreement';
 import { quantiseHeatMap, softContourLevels, type HeatMap } from './heatLevels';
@@ -61,7 +62,7 @@ export class AnnotationLayers {
   private contourListener: (() => void) | null = null;
 
   /** The fill tool's access to the layers (see editToolClasses.ts). */
-  private readonly fill = { labelmaps: () => this.labelmaps };
+  private readonly fill: PaintFillConfiguration = { labelmaps: () => this.labelmaps };
 
   constructor(
     private readonly viewer: ViewerSession,
