@@ -11,7 +11,7 @@
  * Plain Node.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { baseHeaders } from './headers';
+import { errorResponse } from './appRoutes';
 
 export interface DeadlineLimits {
   /** Time to receive a whole request without voxels, and a frame's head and JSON. */
@@ -32,19 +32,19 @@ export interface RequestDeadline {
  */
 export function armRequestDeadline(req: IncomingMessage, res: ServerResponse, limits: DeadlineLimits): RequestDeadline {
   const startedAt = performance.now();
-  let allowedMs = limits.requestTimeoutMs;
+  let voxelBytes = 0;
+  const allowedMs = (): number => limits.requestTimeoutMs + (voxelBytes / limits.minUploadBytesPerSecond) * 1000;
   const cutOff = (): void => {
     if (req.complete) return;
     if (res.headersSent) {
       req.socket.destroy();
       return;
     }
-    const seconds = (allowedMs / 1000).toFixed(0);
-    const message = `The request did not arrive within ${seconds} s (its voxels at ${limits.minUploadBytesPerSecond} bytes/s or faster): nothing was saved; try again on a faster connection.`;
-    res.writeHead(408, { ...baseHeaders('application/json; charset=utf-8'), 'Cache-Control': 'no-store', Connection: 'close' });
-    res.end(JSON.stringify({ ok: false, error: { code: 'bad-request', message } }), () => req.socket.destroy());
+    const response = errorResponse({ code: 'bad-request', message: lateMessage(allowedMs(), voxelBytes, limits) }, 408);
+    res.writeHead(408, { ...Object.fromEntries(response.headers), Connection: 'close' });
+    void response.text().then((body) => res.end(body, () => req.socket.destroy()));
   };
-  let timer: NodeJS.Timeout | null = setTimeout(cutOff, allowedMs);
+  let timer: NodeJS.Timeout | null = setTimeout(cutOff, allowedMs());
   req.once('close', () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
@@ -53,8 +53,19 @@ export function armRequestDeadline(req: IncomingMessage, res: ServerResponse, li
     allowBytes(bytes) {
       if (timer === null) return;
       clearTimeout(timer);
-      allowedMs += (bytes / limits.minUploadBytesPerSecond) * 1000;
-      timer = setTimeout(cutOff, Math.max(0, startedAt + allowedMs - performance.now()));
+      voxelBytes += bytes;
+      timer = setTimeout(cutOff, Math.max(0, startedAt + allowedMs() - performance.now()));
     },
   };
+}
+
+const mib = (bytes: number): string => (bytes / 2 ** 20).toLocaleString('en', { maximumFractionDigits: 2 });
+
+function lateMessage(allowedMs: number, voxelBytes: number, limits: DeadlineLimits): string {
+  const within = `${Math.round(allowedMs / 1000)} s`;
+  const why =
+    voxelBytes === 0
+      ? ''
+      : ` (${Math.round(limits.requestTimeoutMs / 1000)} s, and its ${mib(voxelBytes)} MiB of voxels at ${mib(limits.minUploadBytesPerSecond)} MiB/s)`;
+  return `The request did not arrive within ${within}${why}: nothing was saved. Try again on a faster connection.`;
 }
