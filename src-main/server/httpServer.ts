@@ -42,6 +42,7 @@ import { collectStageTimings, serverTimingHeader, type StageTime } from '../serv
 import { errorResponse, isApiGetRoute, type AppRoutes } from './appRoutes';
 import { baseHeaders } from './headers';
 import { isLoopback } from './listenAddress';
+import { armRequestDeadline, type DeadlineLimits, type RequestDeadline } from './requestDeadline';
 
 /**
  * A request's JSON (the whole body of a JSON request, the JSON part of a frame) is a small object;
@@ -55,16 +56,23 @@ const MAX_JSON_BYTES = 1 << 20;
  * local page that trickles a body (or its headers) byte by byte would otherwise keep a socket, and
  * its buffered body, for Node's default five minutes, and open as many as it likes.
  */
-export interface ServerLimits {
+export interface ServerLimits extends DeadlineLimits {
   /** Time to receive all request headers (Node's `headersTimeout`). */
   headersTimeoutMs: number;
-  /** Time to receive the whole request, body included (Node's `requestTimeout`). */
-  requestTimeoutMs: number;
   /** Open connections per remote address; Chromium uses at most 6 per host, so 32 leaves room for several tabs. */
   maxConnectionsPerClient: number;
 }
 
-const DEFAULT_SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnectionsPerClient: 32 };
+/**
+ * 1 MiB/s (8 Mbit/s) for voxels: a 375 MiB model result (512×512×300, mask and Float32 map) may
+ * take 30 s + 6¼ min, a 75 MiB labelmap 30 s + 75 s.
+ */
+const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  minUploadBytesPerSecond: 2 ** 20,
+  maxConnectionsPerClient: 32,
+};
 
 export interface BrowserServerOptions {
   dispatch: Dispatch;
@@ -177,10 +185,14 @@ function refuseUnread(error: ApiError): Response {
 /**
  * A frame request's value, read in two steps: its head and JSON (at most MAX_JSON_BYTES), then,
  * only once `admit` has checked the caller's access and returned the case's byte limit, its binary
- * part into one buffer of exactly the declared size. A caller refused, or claiming more than its
- * limit, is answered before one byte of voxels is buffered.
+ * part into one buffer of exactly the declared size, with the time its size earns (`deadline`). A
+ * caller refused, or claiming more than its limit, is answered before one byte of voxels is buffered.
  */
-async function readFrameBody(req: IncomingMessage, admit: (json: unknown) => Promise<Result<number>>): Promise<unknown> {
+async function readFrameBody(
+  req: IncomingMessage,
+  admit: (json: unknown) => Promise<Result<number>>,
+  deadline: RequestDeadline,
+): Promise<unknown> {
   const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let prefix: Buffer = Buffer.alloc(0);
   const more = async (): Promise<boolean> => {
@@ -208,6 +220,7 @@ async function readFrameBody(req: IncomingMessage, admit: (json: unknown) => Pro
       message: `The request carries ${declared} bytes of voxels; its case's grid allows ${limit.value}.`,
     });
   }
+  deadline.allowBytes(declared);
   const frame = new Uint8Array(head.totalByteLength);
   let filled = Math.min(prefix.length, frame.length);
   frame.set(prefix.subarray(0, filled));
@@ -304,7 +317,7 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     return null;
   }
 
-  async function handleApiCall(req: IncomingMessage, channelPath: string): Promise<Response> {
+  async function handleApiCall(req: IncomingMessage, channelPath: string, deadline: RequestDeadline): Promise<Response> {
     // Native inference runs on the server's CPU: that is the user's own only for a page on this machine.
     if (channelPath.startsWith('inference.native') && !isLoopbackAddress(req.socket.remoteAddress)) {
       return errorResponse({ code: 'unauthorized', message: 'Native CPU inference is only for a browser on the computer running Quorum.' });
@@ -324,7 +337,7 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     if (isFrame) {
       const admit = options.binaryAdmission ?? (async () => ({ ok: true, value: 0 }) as const);
       try {
-        parsed = await readFrameBody(req, (json) => admit(`quorum:${channelPath}`, json));
+        parsed = await readFrameBody(req, (json) => admit(`quorum:${channelPath}`, json), deadline);
       } catch (e) {
         if (e instanceof FrameError) return errorResponse({ code: 'bad-request', message: `Malformed request frame: ${e.message}` });
         if (e instanceof RequestRefused) return refuseUnread(e.error);
@@ -349,7 +362,7 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     return apiResponse(result, status(result), [...stages, { name: 'handler', ms: performance.now() - t0 }]);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, deadline: RequestDeadline): Promise<void> {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
@@ -358,7 +371,7 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
     let response = refuse(req, rawPath, query);
     if (response === null) {
       const isChannelCall = rawPath.startsWith('/api/') && !isApiGetRoute(rawPath);
-      response = isChannelCall ? await handleApiCall(req, rawPath.slice('/api/'.length)) : await options.routes(method, rawPath);
+      response = isChannelCall ? await handleApiCall(req, rawPath.slice('/api/'.length), deadline) : await options.routes(method, rawPath);
     }
     await writeResponse(res, response, method === 'HEAD');
   }
@@ -366,12 +379,13 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
   const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    // Node checks both timeouts only this often (30 s by default), which would stretch them.
-    connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headersTimeoutMs / 4, limits.requestTimeoutMs / 4)),
+    // Node's fixed limit on the whole request is replaced by one that grows with the admitted voxels (requestDeadline.ts).
+    requestTimeout: 0,
+    // Node checks the headers' timeout only this often (30 s by default), which would stretch it.
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headersTimeoutMs / 4)),
   };
   const listener: RequestListener = (req, res) => {
-    handle(req, res).catch((e: unknown) => {
+    handle(req, res, armRequestDeadline(req, res, limits)).catch((e: unknown) => {
       // The client went away mid-response (a cancelled fetch, a closed tab): nothing to report.
       // So did one cut off at a request timeout (its body read ends in 'aborted').
       const code = (e as NodeJS.ErrnoException | null)?.code;

@@ -1,6 +1,6 @@
 /**
- * The cache of acknowledged labelmaps behind slice saves (labelmapCache.ts): a save that starts
- * from it reads no file, and stores byte for byte what a save after an eviction, after a restart or
+ * The cache of acknowledged labelmaps behind slice saves (labelmapCache.ts): a whole save fills it
+ * (with its own copy), a save that starts from it reads no file, and stores byte for byte what a save after an eviction, after a restart or
  * on another server process stores; a stale or half-written entry is never used; the bound holds.
  * On both stores.
  */
@@ -68,11 +68,11 @@ describe.each(storeKinds())('%s store: the cache of acknowledged labelmaps', (ki
       saveLabelmapSlices(on.ctx, p.alice, { caseId, parentVersionId: parent.versionId, status: 'draft', slices: sliceOf(to.lm, to.k) });
     const first = processOn(await contextOf(store, p.admin));
     let v = await saveLabelmap(first.ctx, p.alice, { caseId, labelmap: FIRST, status: 'draft' });
-    // The first slice save after a whole save reads the parent's file; the next starts from the cache.
+    // A whole save leaves its labelmap in the cache: the slice saves after it read no file.
     v = await save(first, v, STROKES[0]);
-    expect(first.fileReads()).toBe(1);
+    expect(first.fileReads()).toBe(0);
     v = await save(first, v, STROKES[1]);
-    expect(first.fileReads()).toBe(1);
+    expect(first.fileReads()).toBe(0);
     expect(await store.readVersionLabelmap(p.alice, v.versionId)).toEqual(STROKES[1].lm);
 
     // After a restart the cache is empty: the last stroke starts from the parent's file.
@@ -97,6 +97,24 @@ describe.each(storeKinds())('%s store: the cache of acknowledged labelmaps', (ki
     const evicted = await save(tiny, undoneEvicted, STROKES[2]);
     expect(tiny.fileReads()).toBe(2);
     expect(await fileOf(restarted, p.alice, evicted.versionId)).toEqual(expected);
+  });
+
+  it('a whole save keeps its own copy: the caller editing its array after the save changes nothing the next save stores', async () => {
+    const p = await populated();
+    open.push(p.store);
+    const caseId = p.caseA.caseId;
+    const proc = processOn(await contextOf(p.store, p.admin));
+    const callers = FIRST.slice();
+    const v0 = await saveLabelmap(proc.ctx, p.alice, { caseId, labelmap: callers, status: 'draft' });
+    callers.fill(2); // an in-process caller drawing on in the array it saved
+    const v1 = await saveLabelmapSlices(proc.ctx, p.alice, {
+      caseId,
+      parentVersionId: v0.versionId,
+      status: 'draft',
+      slices: sliceOf(STROKES[0].lm, 1),
+    });
+    expect(proc.fileReads()).toBe(0);
+    expect(await readVersionLabelmap(proc.ctx, p.alice, v1.versionId)).toEqual(STROKES[0].lm);
   });
 
   it('another process that saved meanwhile leaves this one a stale entry, which it does not use', async () => {

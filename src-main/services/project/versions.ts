@@ -23,7 +23,7 @@ import { UniqueViolation } from './dbPort';
 import { fail, ProjectError } from './errors';
 import { deflateLabelmap, gzipLabelmap, redeflateSlices, type LabelmapPieces } from './labelmapGzip';
 import { allowedLabelValues } from './labelTable';
-import { decodeMask, encodeLabelmap, refuseUnknownLabels } from './maskCodec';
+import { decodeMask, refuseUnknownLabels } from './maskCodec';
 import { int, text, textOrNull, type Row } from './sqlite';
 
 export function toVersion(r: Row): AnnotationVersion {
@@ -230,14 +230,35 @@ export async function saveLabelmap(ctx: StoreContext, viewer: Session, input: Sa
     fail('bad-geometry', `labelmap has ${input.labelmap?.length ?? 0} voxels but the case grid ${JSON.stringify(geometry.dims)} has ${n}`);
   }
   if (input.status === 'submitted') refuseEmptySubmit(input.labelmap);
-  return await writeVersion(ctx, {
+  const pieces = deflateLabelmap(geometry, input.labelmap);
+  // The cache keeps a copy: the caller's array stays the caller's (an in-process caller may edit it
+  // on), and a slice save writes into what it takes from the cache. Copied before any await, so the
+  // copy holds exactly the voxels the file was encoded from. ~40 ms for 75 MiB, against the 1.1 s
+  // a first slice save would take to read, inflate and check the file back.
+  const kept = input.labelmap.slice();
+  const version = await writeVersion(ctx, {
     caseId: input.caseId,
     raterId,
     actorRaterId: viewer.raterId,
     parentVersionId: input.parentVersionId,
     status: input.status,
     origin: 'editor',
-    content: { kind: 'mask', newVoxels: input.labelmap, bytes: encodeLabelmap(geometry, input.labelmap), name: 'labelmap' },
+    content: { kind: 'mask', newVoxels: input.labelmap, bytes: gzipLabelmap(pieces), name: 'labelmap' },
+  });
+  keepAcknowledged(ctx, version, kept, pieces);
+  return version;
+}
+
+/** Keeps a committed version's labelmap and pieces as its (rater, case)'s starting point for the next slice save (labelmapCache.ts). */
+function keepAcknowledged(ctx: StoreContext, version: AnnotationVersion, labelmap: Uint8Array, pieces: LabelmapPieces): void {
+  if (version.fileHash === null) return;
+  ctx.labelmaps.put({
+    raterId: version.raterId,
+    caseId: version.caseId,
+    versionId: version.versionId,
+    fileHash: version.fileHash,
+    labelmap,
+    pieces,
   });
 }
 
@@ -282,15 +303,7 @@ export async function saveLabelmapSlices(ctx: StoreContext, viewer: Session, inp
     origin: 'editor',
     content: { kind: 'mask', newVoxels: input.slices.bytes, bytes: gzipLabelmap(pieces), name: 'labelmap' },
   });
-  if (version.fileHash !== null)
-    ctx.labelmaps.put({
-      raterId: version.raterId,
-      caseId: version.caseId,
-      versionId: version.versionId,
-      fileHash: version.fileHash,
-      labelmap,
-      pieces,
-    });
+  keepAcknowledged(ctx, version, labelmap, pieces);
   return version;
 }
 
