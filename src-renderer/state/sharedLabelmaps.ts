@@ -30,6 +30,20 @@ export function sharedVersionLabelmap(versionId: string): Uint8Array | null {
 }
 
 /**
+ * Every live shared copy by version id, held strongly by the returned map: a caller that tells the
+ * server it holds these versions (evaluation.caseSources' `held`) keeps them alive until the answer
+ * that leaves their voxels out has arrived.
+ */
+export function liveVersionLabelmaps(): Map<string, Uint8Array> {
+  const live = new Map<string, Uint8Array>();
+  for (const versionId of [...kept.keys()]) {
+    const copy = sharedVersionLabelmap(versionId);
+    if (copy) live.set(versionId, copy);
+  }
+  return live;
+}
+
+/**
  * The one copy of `versionId`'s voxels, from its payload as it `arrived` (maybe a view into a
  * response, checked against the case's `voxelCount`): the live shared copy if there is one (two loads
  * raced), else the payload copied once into shared memory. Read-only for everyone: the layers and the
