@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CaseSources } from '../../src-shared/api/evaluationChannels';
-import { shareVersionLabelmap } from './sharedLabelmaps';
+import { shareVersionLabelmap, sharingWhile } from './sharedLabelmaps';
 
 const requests: Array<{ held?: string[] }> = [];
 let answer: (held: readonly string[]) => CaseSources;
@@ -55,6 +55,23 @@ describe('loadCaseSources', () => {
     const [first, second] = loaded.input.raters;
     expect(first.labelmap).toBe(held);
     expect(Array.from(second.labelmap ?? [])).toEqual(Array.from(sent));
+  });
+
+  it("waits for the review's layers started in the same step, then names the versions they loaded", async () => {
+    isolated(true);
+    const late = Uint8Array.from([1, 1, 0, 0]);
+    answer = sourcesOf({ 'v-late': late });
+    let finish = () => {};
+    // The panel's load starts first, the layers' load right after it (as opening a case does).
+    const loading = loadCaseSources('token', 'c');
+    void sharingWhile(new Promise<void>((resolve) => (finish = resolve)));
+    const copy = shareVersionLabelmap('v-late', late, 4);
+    await Promise.resolve();
+    expect(requests).toHaveLength(0);
+    finish();
+    const loaded = await loading;
+    expect(requests[0].held).toContain('v-late');
+    expect(loaded.input.raters[0].labelmap).toBe(copy);
   });
 
   it('refuses an answer that leaves out voxels the page does not hold', async () => {

@@ -40,7 +40,7 @@ function probabilityOf(stored: Uint8Array, voxels: number): Float32Array {
 export async function loadCaseSources(token: string, caseId: string, modelRaterId?: string): Promise<LoadedCaseSources> {
   // The versions the review's layers hold already are not sent again (5 × 75 MiB at once on a
   // 512×512×300 CT); pinned here so none is collected before the answer leaves it out.
-  const pinned = liveVersionLabelmaps();
+  const pinned = await liveVersionLabelmaps();
   const res = await getApi()['quorum:evaluation.caseSources']({ session: token, caseId, held: [...pinned.keys()] });
   if (!res.ok) throw new ApiRequestError(res.error.code, res.error.message);
   const s = res.value;

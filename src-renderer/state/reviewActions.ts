@@ -28,11 +28,16 @@ import {
 } from '../viewer/annotationSession';
 import { computeHeatMap, heatMapSum } from '../viewer/heatLevels';
 import { raterColorIndices } from '../viewer/raterColors';
-import { shareVersionLabelmap, sharedVersionLabelmap } from './sharedLabelmaps';
+import { shareVersionLabelmap, sharedVersionLabelmap, sharingWhile } from './sharedLabelmaps';
 import { annotationStore, tell, updateAnnotation, type HeatMapSettings, type RaterLayer, type ReviewMapSettings } from './annotationState';
 import { evaluationStore } from './evaluationState';
 
-export async function loadReviewLayers(record: CaseRecord, token: string, current: () => boolean): Promise<void> {
+/** Loads the review's layers; the metrics panel waits for them to reuse their copies (sharedLabelmaps.ts). */
+export function loadReviewLayers(record: CaseRecord, token: string, current: () => boolean): Promise<void> {
+  return sharingWhile(loadLayers(record, token, current));
+}
+
+async function loadLayers(record: CaseRecord, token: string, current: () => boolean): Promise<void> {
   const api = getApi();
   const [raters, versions] = await Promise.all([
     api['quorum:rater.list']({ session: token }),
