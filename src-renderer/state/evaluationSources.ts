@@ -6,7 +6,7 @@
  * made at the user's threshold from the float map). Shared by the per-case panel and the dataset dashboard.
  */
 import type { CaseSources } from '../../src-shared/api/evaluationChannels';
-import type { CaseSourcesInput, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
+import type { CaseSourcesInput, CodedProbability, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
 import { ApiRequestError, getApi } from '../api';
 import { onCaseGrid } from '../api/voxelPayload';
 import { liveVersionLabelmaps, shareVersionLabelmap } from './sharedLabelmaps';
@@ -25,12 +25,15 @@ export interface LoadedCaseSources {
 /** A model with no result on the case has no mask; its t only labels the empty column. */
 const UNSAVED_THRESHOLD = 0.5;
 
-/** p = q / 255 for every voxel of the stored form q, in one pass where it is used. */
-function probabilityOf(stored: Uint8Array, voxels: number): Float32Array {
-  const q = onCaseGrid(stored, voxels, 'the stored probability map');
-  const p = new Float32Array(voxels);
-  for (let i = 0; i < voxels; i++) p[i] = q[i] / 255;
-  return p;
+/** p = q / 255 (float32) of each stored code q: the values the Float32 map p[i] = q[i] / 255 holds. */
+const Q255_VALUES = Float32Array.from({ length: 256 }, (_, q) => q / 255);
+
+/**
+ * The stored form q kept as it is, with its table: 75 MiB where a Float32 copy cost 300 MiB on a
+ * 512×512×300 CT, and every metric reads the same p (metrics take the table, as the soft reference's).
+ */
+function probabilityOf(stored: Uint8Array, voxels: number): CodedProbability {
+  return { codes: onCaseGrid(stored, voxels, 'the stored probability map'), values: Q255_VALUES };
 }
 
 /**
