@@ -44,11 +44,10 @@ describe('a coded probability map', () => {
   it('refuses a table with a value outside [0, 1]', () => {
     const { coded } = bothForms(syntheticCaseInput(syntheticCohort({ cases: 1, seed: 3 })[0]));
     const m = coded.model;
-    if (!m?.probability || m.probability instanceof Float32Array) throw new Error('not coded');
-    const values = m.probability.values.slice();
+    const p = m?.probability;
+    if (!m || !p || p instanceof Float32Array) throw new Error('not coded');
+    const values = p.values.slice();
     values[7] = 1.5;
-    expect(() => checkSources({ ...coded, model: { ...m, probability: { codes: m.probability.codes, values } } })).toThrow(
-      /1\.5 at code 7/,
-    );
+    expect(() => checkSources({ ...coded, model: { ...m, probability: { codes: p.codes, values } } })).toThrow(/1\.5 at code 7/);
   });
 });
