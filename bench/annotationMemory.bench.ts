@@ -11,13 +11,14 @@
  * stage waits until the metrics panel has settled.
  *
  * The model, as review keeps a result saved as its rater: its mask as one more Uint8 layer, and
- * its p as Float32 in the metrics worker (p = q / 255 of the stored map); plus, when the model was
+ * its stored map in the metrics worker as the Uint8 codes q = round(255 p) it is stored as (read
+ * through the q / 255 table: src-shared/evaluation/types.ts CodedProbability); plus, when the model was
  * run in this session, the viewer's overlay (inferenceOverlay.ts: one Float32 array per output
  * channel, which for one sigmoid label is also the region score and the map shown). A real saved
  * result cannot be made here: `inference.saveResult` on this grid is one 375 MiB request, which the
  * server cut off (EPIPE) after 30–45 s on this loaded machine; and the demo model needs DWI. So the
  * mask (p > 0.5 of reviewCase.ts's map) is saved as one more rater's labelmap (the metrics then
- * compare 6 raters, not 5 and a model) and the two Float32 grids are allocated and filled in the
+ * compare 6 raters, not 5 and a model) and the worker's Uint8 codes and the overlay's Float32 grid are allocated and filled in the
  * page (the worker is a thread of the page's process, so its memory counts the same).
  *
  * What is measured, after a forced GC:
@@ -260,13 +261,17 @@ export async function run(): Promise<void> {
     await signInAs(page, 'Reviewer');
     await waitForLayers(page, LAYERS);
     samples.push(await sample(`+ the model's mask layer`, page, cdp, rendererPid, gpuPids));
-    // The worker's Float32 p of the stored map and the viewer overlay's map of a run.
+    // The worker's stored map (Uint8 codes q) and the viewer overlay's Float32 map of a run.
     await page.evaluate((n) => {
-      const grids = [new Float32Array(n), new Float32Array(n)];
-      for (const g of grids) for (let i = 0; i < n; i += 97) g[i] = (i % 1000) / 1000;
-      (globalThis as unknown as { __benchProbabilities: Float32Array[] }).__benchProbabilities = grids;
+      const codes = new Uint8Array(n);
+      const overlay = new Float32Array(n);
+      for (let i = 0; i < n; i += 97) {
+        codes[i] = i % 256;
+        overlay[i] = (i % 1000) / 1000;
+      }
+      (globalThis as unknown as { __benchProbabilities: unknown[] }).__benchProbabilities = [codes, overlay];
     }, VOXELS);
-    samples.push(await sample(`+ the model's p (worker) and overlay map, Float32`, page, cdp, rendererPid, gpuPids));
+    samples.push(await sample(`+ the model's codes (worker, Uint8) and overlay map (Float32)`, page, cdp, rendererPid, gpuPids));
 
     const worst = Math.max(...samples.map((s) => s.renderer.hwm));
     process.stdout.write(

@@ -45,7 +45,11 @@ function groupByRater(versions: readonly AnnotationVersion[]): Map<string, Annot
   return by;
 }
 
-async function caseSources(store: ProjectStore, s: Session, caseId: string) {
+/**
+ * `held`: version ids whose voxels the page holds. It is only looked up for versions this session is
+ * sent anyway (after the role check), so naming another's or a made-up id reveals nothing.
+ */
+async function caseSources(store: ProjectStore, s: Session, caseId: string, held: ReadonlySet<string>) {
   if (!seesAllRaters(s.role)) {
     fail(
       'forbidden',
@@ -56,6 +60,7 @@ async function caseSources(store: ProjectStore, s: Session, caseId: string) {
   const geometry = record.series[0].geometry;
   const voxels = geometry.dims[0] * geometry.dims[1] * geometry.dims[2];
   const byRater = groupByRater(await store.listVersions(s, { caseId })); // oldest first
+  const labelmapOf = async (versionId: string) => (held.has(versionId) ? ('held' as const) : await store.readVersionLabelmap(s, versionId));
   const raters: EvaluationRaterSource[] = [];
   const models: EvaluationModelSource[] = [];
   for (const rater of await store.listRaters(s)) {
@@ -85,7 +90,7 @@ async function caseSources(store: ProjectStore, s: Session, caseId: string) {
         name: rater.name,
         versionId: submitted.versionId,
         threshold: r.threshold,
-        mask: await store.readVersionLabelmap(s, submitted.versionId),
+        mask: await labelmapOf(submitted.versionId),
         probabilityQ255: q,
         expectedMl: vol?.expectedMl ?? null,
         maskMl: vol?.maskMl ?? null,
@@ -95,7 +100,7 @@ async function caseSources(store: ProjectStore, s: Session, caseId: string) {
       continue;
     }
     if (own.length === 0) continue;
-    const labelmap = submitted && !submitted.noLesion ? await store.readVersionLabelmap(s, submitted.versionId) : null;
+    const labelmap = submitted && !submitted.noLesion ? await labelmapOf(submitted.versionId) : null;
     raters.push({
       raterId: rater.raterId,
       name: rater.name,
@@ -110,10 +115,10 @@ async function caseSources(store: ProjectStore, s: Session, caseId: string) {
 
 export function createEvaluationHandlers(host: ProjectHost): EvaluationHandlers {
   return {
-    'quorum:evaluation.caseSources': ({ session, caseId }) =>
+    'quorum:evaluation.caseSources': ({ session, caseId, held }) =>
       guarded(async () => {
         const store = await host.current();
-        return await caseSources(store, await host.sessions.resolve(session), caseId);
+        return await caseSources(store, await host.sessions.resolve(session), caseId, new Set(held));
       }),
   };
 }

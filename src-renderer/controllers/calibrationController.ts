@@ -117,8 +117,10 @@ export class CalibrationController {
       }
       model ??= { id: meta.modelId, version: meta.modelVersion };
       const [x, y, z] = loaded.input.geometry.spacingMm;
-      // evaluationSources sends p = q / 255 as float32; round(p × 255) is q again, exactly.
-      const q = Uint8Array.from(m.probability, (p) => Math.round(p * 255));
+      // evaluationSources keeps the stored codes q = round(255 p) as they are; a Float32 map's
+      // round(p × 255) would be q again, exactly (p = q / 255).
+      const p = m.probability;
+      const q = p instanceof Float32Array ? Uint8Array.from(p, (v) => Math.round(v * 255)) : p.codes;
       cases.push({
         caseId: loaded.name,
         voxelMl: (x * y * z) / 1000,

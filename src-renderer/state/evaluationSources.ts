@@ -6,10 +6,10 @@
  * made at the user's threshold from the float map). Shared by the per-case panel and the dataset dashboard.
  */
 import type { CaseSources } from '../../src-shared/api/evaluationChannels';
-import type { CaseSourcesInput, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
+import type { CaseSourcesInput, CodedProbability, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
 import { ApiRequestError, getApi } from '../api';
 import { onCaseGrid } from '../api/voxelPayload';
-import { shareVersionLabelmap } from './sharedLabelmaps';
+import { liveVersionLabelmaps, shareVersionLabelmap } from './sharedLabelmaps';
 
 export interface LoadedCaseSources {
   readonly caseId: string;
@@ -25,12 +25,15 @@ export interface LoadedCaseSources {
 /** A model with no result on the case has no mask; its t only labels the empty column. */
 const UNSAVED_THRESHOLD = 0.5;
 
-/** p = q / 255 for every voxel of the stored form q, in one pass where it is used. */
-function probabilityOf(stored: Uint8Array, voxels: number): Float32Array {
-  const q = onCaseGrid(stored, voxels, 'the stored probability map');
-  const p = new Float32Array(voxels);
-  for (let i = 0; i < voxels; i++) p[i] = q[i] / 255;
-  return p;
+/** p = q / 255 (float32) of each stored code q: the values the Float32 map p[i] = q[i] / 255 holds. */
+const Q255_VALUES = Float32Array.from({ length: 256 }, (_, q) => q / 255);
+
+/**
+ * The stored form q kept as it is, with its table: 75 MiB where a Float32 copy cost 300 MiB on a
+ * 512×512×300 CT, and every metric reads the same p (metrics take the table, as the soft reference's).
+ */
+function probabilityOf(stored: Uint8Array, voxels: number): CodedProbability {
+  return { codes: onCaseGrid(stored, voxels, 'the stored probability map'), values: Q255_VALUES };
 }
 
 /**
@@ -38,16 +41,26 @@ function probabilityOf(stored: Uint8Array, voxels: number): Float32Array {
  * this case, else the first listed, which then shows as "no result").
  */
 export async function loadCaseSources(token: string, caseId: string, modelRaterId?: string): Promise<LoadedCaseSources> {
-  const res = await getApi()['quorum:evaluation.caseSources']({ session: token, caseId });
+  // The versions the review's layers hold already are not sent again (5 × 75 MiB at once on a
+  // 512×512×300 CT); pinned here so none is collected before the answer leaves it out.
+  const pinned = await liveVersionLabelmaps();
+  const res = await getApi()['quorum:evaluation.caseSources']({ session: token, caseId, held: [...pinned.keys()] });
   if (!res.ok) throw new ApiRequestError(res.error.code, res.error.message);
   const s = res.value;
   const g = s.geometry;
   const voxels = g.dims[0] * g.dims[1] * g.dims[2];
+  /** One version's voxels: the pinned copy when the server left them out, else its payload shared once. */
+  const labelmapOf = (versionId: string, sent: Uint8Array | 'held'): Uint8Array => {
+    if (sent !== 'held') return shareVersionLabelmap(versionId, sent, voxels);
+    const copy = pinned.get(versionId);
+    if (!copy) throw new Error(`the server left out version ${versionId}'s voxels, which this page does not hold`);
+    return copy;
+  };
   const raters: RaterSource[] = [];
   for (const r of s.raters) {
     if (r.versionId === null) continue;
     // The review's layers may hold this version already: one copy, shared with the worker (sharedLabelmaps.ts).
-    const labelmap = r.labelmap === null ? null : shareVersionLabelmap(r.versionId, r.labelmap, voxels);
+    const labelmap = r.labelmap === null ? null : labelmapOf(r.versionId, r.labelmap);
     raters.push({ id: r.raterId, name: r.name, labelmap, key: r.versionId });
   }
   const chosen = s.models.find((m) => m.raterId === modelRaterId) ?? s.models.find((m) => m.versionId !== null) ?? s.models[0];
@@ -55,8 +68,7 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
   if (chosen) {
     const probability = chosen.probabilityQ255 === null ? null : probabilityOf(chosen.probabilityQ255, voxels);
     // The saved mask is the model version's labelmap, which the review draws as the model's layer: one shared copy.
-    const savedMask =
-      chosen.mask === null || chosen.versionId === null ? null : shareVersionLabelmap(chosen.versionId, chosen.mask, voxels);
+    const savedMask = chosen.mask === null || chosen.versionId === null ? null : labelmapOf(chosen.versionId, chosen.mask);
     model = {
       id: chosen.raterId,
       name: chosen.name,

@@ -20,17 +20,19 @@ import { getApi } from '../api';
 import { HEAT_SEGMENTATION, raterSegmentationId, type AnnotationLayers } from '../viewer/annotationSession';
 import { computeHeatMap, heatMapSum } from '../viewer/heatLevels';
 import { raterColorIndices } from '../viewer/raterColors';
-import { shareVersionLabelmap, sharedVersionLabelmap } from './sharedLabelmaps';
+import { shareVersionLabelmap, sharedVersionLabelmap, sharingWhile } from './sharedLabelmaps';
 import { annotationStore, tell, updateAnnotation, type HeatMapSettings, type RaterLayer, type ReviewMapSettings } from './annotationState';
 import { evaluationStore } from './evaluationState';
 
-/** `viewerLayers`: the viewer's annotation layers (made at start-up), where the review is drawn. */
-export async function loadReviewLayers(
-  viewerLayers: AnnotationLayers,
-  record: CaseRecord,
-  token: string,
-  current: () => boolean,
-): Promise<void> {
+/**
+ * Loads the review's layers into `viewerLayers` (the viewer's annotation layers, made at start-up);
+ * the metrics panel waits for them to reuse their copies (sharedLabelmaps.ts).
+ */
+export function loadReviewLayers(viewerLayers: AnnotationLayers, record: CaseRecord, token: string, current: () => boolean): Promise<void> {
+  return sharingWhile(loadLayers(viewerLayers, record, token, current));
+}
+
+async function loadLayers(viewerLayers: AnnotationLayers, record: CaseRecord, token: string, current: () => boolean): Promise<void> {
   const api = getApi();
   const [raters, versions] = await Promise.all([
     api['quorum:rater.list']({ session: token }),

@@ -17,6 +17,8 @@
 import { checkOnCaseGrid, onCaseGrid } from '../api/voxelPayload';
 
 const kept = new Map<string, WeakRef<Uint8Array>>();
+/** Loads under way that share version copies (the review's layers). */
+const sharing = new Set<Promise<unknown>>();
 
 function canShare(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
@@ -27,6 +29,33 @@ export function sharedVersionLabelmap(versionId: string): Uint8Array | null {
   const live = kept.get(versionId)?.deref();
   if (!live) kept.delete(versionId);
   return live ?? null;
+}
+
+/** Marks `load` as one that shares version copies, so `liveVersionLabelmaps` waits for it. */
+export function sharingWhile<T>(load: Promise<T>): Promise<T> {
+  sharing.add(load);
+  const done = () => void sharing.delete(load);
+  load.then(done, done);
+  return load;
+}
+
+/**
+ * Every live shared copy by version id, once the sharing loads under way have settled, held strongly by the returned map: a caller that tells the
+ * server it holds these versions (evaluation.caseSources' `held`) keeps them alive until the answer
+ * that leaves their voxels out has arrived.
+ */
+export async function liveVersionLabelmaps(): Promise<Map<string, Uint8Array>> {
+  // Opening a case in review mode starts the metrics panel's load and the review's layers in one
+  // synchronous step, the panel's first: one turn later the layers' load is registered, and waiting
+  // for it means the panel's answer leaves out every version instead of carrying them all again.
+  await Promise.resolve();
+  await Promise.allSettled([...sharing]);
+  const live = new Map<string, Uint8Array>();
+  for (const versionId of [...kept.keys()]) {
+    const copy = sharedVersionLabelmap(versionId);
+    if (copy) live.set(versionId, copy);
+  }
+  return live;
 }
 
 /**

@@ -26,8 +26,11 @@ const evaluationRaterSourceSchema = z.object({
   /** The newest submitted version, or null when the rater has only drafts. */
   versionId: z.string().nullable(),
   noLesion: z.boolean(),
-  /** The Uint8 labelmap (label values, i fastest), raw; null for "no lesion" and for drafts only. */
-  labelmap: bytesSchema.nullable(),
+  /**
+   * The Uint8 labelmap (label values, i fastest), raw; null for "no lesion" and for drafts only;
+   * 'held' when the request listed this version as one the page holds (its voxels are left out).
+   */
+  labelmap: z.union([bytesSchema, z.literal('held')]).nullable(),
 });
 export type EvaluationRaterSource = z.infer<typeof evaluationRaterSourceSchema>;
 
@@ -40,9 +43,10 @@ const evaluationModelSourceSchema = z.object({
   threshold: z.number().nullable(),
   /**
    * The Uint8 mask saved with the result (made from the float map at `threshold`), raw: the mask
-   * evaluation uses, so the model's name means the saved mask everywhere. null without a result.
+   * evaluation uses, so the model's name means the saved mask everywhere. null without a result;
+   * 'held' when the request listed this version as one the page holds.
    */
-  mask: bytesSchema.nullable(),
+  mask: z.union([bytesSchema, z.literal('held')]).nullable(),
   /**
    * The stored form of label 1's probabilities, as stored (never re-quantised on the way): uint8
    * q = round(p × 255), i fastest; p = q / 255 (src-shared/inference/quantise.ts).
@@ -69,7 +73,17 @@ export type CaseSources = z.infer<typeof caseSourcesSchema>;
 export const evaluationChannels = {
   /** One case's rater labelmaps and model probabilities for evaluation (reviewers and admins). */
   'quorum:evaluation.caseSources': {
-    request: z.object({ session: z.string().min(1), caseId: z.string().min(1) }),
+    request: z.object({
+      session: z.string().min(1),
+      caseId: z.string().min(1),
+      /**
+       * Versions whose voxels the page already holds (src-renderer/state/sharedLabelmaps.ts): their
+       * labelmaps come back as 'held' instead of again in the answer (5 × 75 MiB in review mode on a
+       * 512×512×300 CT). A stored version never changes, so its id names its voxels. Ids this session
+       * is not sent anyway change nothing in the answer.
+       */
+      held: z.array(z.string().min(1).max(200)).max(10_000).optional(),
+    }),
     result: caseSourcesSchema,
   },
 } as const;

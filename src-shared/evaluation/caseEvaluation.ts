@@ -19,7 +19,7 @@ import { type HalfVotes, voteWeights } from '../project/consensus';
 import { reliabilityCounts } from './datasetAgreement';
 import { labelBreakdowns } from './labelBreakdown';
 import { lesionTable } from './lesionTable';
-import { type DerivedSources, type KeyedMask, KeyedStore, MaskPool, type SoftReference, deriveSources } from './sources';
+import { type DerivedSources, type KeyedMask, KeyedStore, MaskPool, type SoftReference, deriveSources, probabilityArgs } from './sources';
 import type {
   CalibrationSummary,
   CaseEvaluation,
@@ -188,7 +188,13 @@ function volumes(ev: Evaluator, d: DerivedSources): CaseVolumes {
     // The volume of the mask every comparison uses (saved, or p > its t), never of another threshold.
     const thresholdedMl = ml(sumOf(ev, `vol:${modelMask.key}`, () => countOnes(modelMask.mask)));
     const saved = input.model.expectedMl;
-    const expectedMl = saved !== undefined && Number.isFinite(saved) ? saved : sumOf(ev, `vexp:${k}`, () => expectedVolumeMl(p, vml));
+    const expectedMl =
+      saved !== undefined && Number.isFinite(saved)
+        ? saved
+        : sumOf(ev, `vexp:${k}`, () => {
+            const { prob, values } = probabilityArgs(p);
+            return expectedVolumeMl(prob, vml, values);
+          });
     model = { thresholdedMl, expectedMl, thrMinusExpMl: thresholdedMl - expectedMl };
   }
   const gap = (a: number | undefined, b: number | null) => (a === undefined || b === null ? null : a - b);
@@ -227,12 +233,13 @@ function calibration(ev: Evaluator, d: DerivedSources): CalibrationSummary | nul
   const majority = d.majority;
   return ev.cache.calibrations.get(`cal:${m.id}#${m.key}|${d.majority.key}`, () => {
     const ref = majority.mask;
+    const { prob, values } = probabilityArgs(p);
     return {
       reference: 'majority',
       region: 'whole image',
-      ece: eceAll(p, ref),
-      brier: brierScore(p, ref),
-      reliability: reliabilityCounts(p, ref),
+      ece: eceAll(prob, ref, undefined, values),
+      brier: brierScore(prob, ref, undefined, values),
+      reliability: reliabilityCounts(prob, ref, undefined, values),
     };
   });
 }
@@ -267,9 +274,10 @@ export function evaluateCase(
           referenceId: 'soft' as const,
           predictionId: m.id,
           measure: 'dice-semimetric' as const,
-          diceDml: sumOf(ev, `dml:${m.id}#${m.key}|${d.majority.key}`, () =>
-            diceDml(softSums(p, raterSoft.codes, undefined, raterSoft.values)),
-          ),
+          diceDml: sumOf(ev, `dml:${m.id}#${m.key}|${d.majority.key}`, () => {
+            const { prob, values } = probabilityArgs(p);
+            return diceDml(softSums(prob, raterSoft.codes, undefined, raterSoft.values, values));
+          }),
         }
       : null;
   const reference = d.majority ?? d.model;

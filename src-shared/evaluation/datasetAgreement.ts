@@ -41,9 +41,10 @@ export function blandAltman(caseIds: readonly string[], model: readonly number[]
 
 /**
  * One case's reliability counts: voxels, Σp and Σy per positive-class bin. `region` (0/1) limits the
- * voxels, as in calibration.ts; the caller states which region it used.
+ * voxels, as in calibration.ts; the caller states which region it used. `values`, when given, makes
+ * `prob` codes into it (p at voxel i is values[prob[i]]).
  */
-export function reliabilityCounts(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array): ReliabilityCounts {
+export function reliabilityCounts(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array, values?: Float32Array): ReliabilityCounts {
   if (prob.length !== ref.length)
     throw new Error(`reliabilityCounts: probability map (${prob.length}) and reference (${ref.length}) differ in length`);
   if (region && region.length !== ref.length)
@@ -53,7 +54,7 @@ export function reliabilityCounts(prob: ArrayLike<number>, ref: Uint8Array, regi
   const sumY = new Float64Array(RELIABILITY_BINS);
   for (let i = 0; i < prob.length; i++) {
     if (region && region[i] === 0) continue;
-    const p = prob[i];
+    const p = values ? values[prob[i]] : prob[i];
     const b = halfOpenBin(p);
     n[b]++;
     sumP[b] += p;

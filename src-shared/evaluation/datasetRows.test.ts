@@ -22,7 +22,8 @@ describe('synthetic cohort', () => {
     expect(syntheticCohort({ cases: 12, seed: 6 })).not.toEqual(a);
     const x = syntheticCaseInput(a[0]);
     const y = syntheticCaseInput(a[0]);
-    expect(sameValues(x.model?.probability, y.model?.probability)).toBe(true);
+    expect(x.model?.probability).toBeInstanceOf(Float32Array);
+    expect(sameValues(x.model?.probability as Float32Array, y.model?.probability as Float32Array)).toBe(true);
     expect(sameValues(x.raters[0].labelmap, y.raters[0].labelmap)).toBe(true);
     expect(sameValues(x.raters[0].labelmap, syntheticCaseInput(a[1]).raters[0].labelmap)).toBe(false);
   });
@@ -120,7 +121,7 @@ describe('dataset rows from case evaluations', () => {
 
   it("gives the model's volume and threshold of the mask the metrics describe (a result saved at p > 0.2)", () => {
     const input = tinyCase([[24, 24, 24]], 7, true);
-    if (!input.model?.probability) throw new Error('no model');
+    if (!(input.model?.probability instanceof Float32Array)) throw new Error('no Float32 model map');
     const p = input.model.probability;
     let above = 0;
     for (let i = 0; i < p.length; i++) if (p[i] > 0.2) above++;

@@ -25,7 +25,7 @@ import {
   softValuesOfHalfVotes,
 } from '../project/consensus';
 import type { UncertainAs } from '../project/labels';
-import type { CaseSourcesInput, RaterSource } from './types';
+import type { CaseSourcesInput, CodedProbability, RaterSource } from './types';
 
 export interface KeyedMask {
   readonly id: string;
@@ -164,9 +164,19 @@ function modelLabel(name: string, threshold: number): string {
   return `${name} (p > ${threshold})`;
 }
 
+/** A model's p as the metric functions take it: the array, and the table of its codes when it is coded. */
+export function probabilityArgs(p: Float32Array | CodedProbability): { prob: ArrayLike<number>; values: Float32Array | undefined } {
+  return p instanceof Float32Array ? { prob: p, values: undefined } : { prob: p.codes, values: p.values };
+}
+
 /** p > t (strict), as the thresholded volume and the stored model masks use it. */
-export function thresholdProbability(p: Float32Array, threshold: number, out: Uint8Array = new Uint8Array(p.length)): Uint8Array {
-  for (let i = 0; i < p.length; i++) out[i] = p[i] > threshold ? 1 : 0;
+export function thresholdProbability(
+  p: Float32Array | CodedProbability,
+  threshold: number,
+  out: Uint8Array = new Uint8Array(probabilityArgs(p).prob.length),
+): Uint8Array {
+  const { prob, values } = probabilityArgs(p);
+  for (let i = 0; i < prob.length; i++) out[i] = (values ? values[prob[i]] : prob[i]) > threshold ? 1 : 0;
   return out;
 }
 
@@ -193,11 +203,18 @@ export function checkSources(input: CaseSourcesInput): number {
   if (m && p) {
     if (!(m.threshold >= 0 && m.threshold < 1)) throw new Error(`the model's threshold must lie in [0, 1), got ${m.threshold}`);
     if (m.savedMask) checkLength(`the model's saved mask`, m.savedMask.length, voxels, input.geometry.dims);
-    checkLength(`the model's probability map`, p.length, voxels, input.geometry.dims);
-    for (let i = 0; i < p.length; i++) {
-      const v = p[i];
-      if (!(v >= 0 && v <= 1)) throw new Error(`the model's probability map has ${v} at voxel ${i}; probabilities must lie in [0, 1]`);
+    const { prob, values } = probabilityArgs(p);
+    checkLength(`the model's probability map`, prob.length, voxels, input.geometry.dims);
+    // A coded map's values are its table's: checking the table checks every voxel.
+    const decoded = values ?? prob;
+    for (let i = 0; i < decoded.length; i++) {
+      const v = decoded[i];
+      if (!(v >= 0 && v <= 1)) {
+        const where = values ? `code ${i}` : `voxel ${i}`;
+        throw new Error(`the model's probability map has ${v} at ${where}; probabilities must lie in [0, 1]`);
+      }
     }
+    if (values && values.length < 256) throw new Error(`the model's coded probability map has a table of ${values.length} values, not 256`);
   }
   return voxels;
 }

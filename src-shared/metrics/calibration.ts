@@ -76,7 +76,8 @@ export function eceFromBins(n: Float64Array, acc: Float64Array, conf: Float64Arr
   return total === 0 ? NaN : s / total;
 }
 
-export function eceAll(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array): EceSet {
+/** `values`, when given, makes `prob` codes into it (p at voxel i is values[prob[i]]): the same bins as the decoded map's. */
+export function eceAll(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array, values?: Float32Array): EceSet {
   if (prob.length !== ref.length) throw new Error('ECE: probability map and reference differ in length');
   const nP = new Float64Array(BINS),
     aP = new Float64Array(BINS),
@@ -89,7 +90,7 @@ export function eceAll(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8A
     cM = new Float64Array(BINS);
   for (let i = 0; i < prob.length; i++) {
     if (region && region[i] === 0) continue;
-    const p = prob[i];
+    const p = values ? values[prob[i]] : prob[i];
     const y = ref[i];
     const b = halfOpenBin(p);
     nP[b]++;
@@ -117,13 +118,13 @@ export function eceAll(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8A
   };
 }
 
-/** Binary Brier score: mean (p − y)² over the region. */
-export function brierScore(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array): number {
+/** Binary Brier score: mean (p − y)² over the region; `values` as in eceAll. */
+export function brierScore(prob: ArrayLike<number>, ref: Uint8Array, region?: Uint8Array, values?: Float32Array): number {
   let s = 0,
     n = 0;
   for (let i = 0; i < prob.length; i++) {
     if (region && region[i] === 0) continue;
-    const d = prob[i] - ref[i];
+    const d = (values ? values[prob[i]] : prob[i]) - ref[i];
     s += d * d;
     n++;
   }

@@ -17,9 +17,16 @@ export interface SoftSums {
 /**
  * `yValues`, when given, makes `y` codes into it (y at voxel p is yValues[y[p]]): how the case
  * evaluation keeps the raters' soft reference, as half-vote counts (project/consensus.ts halfVotes),
- * without a Float32 copy of the grid. The sums are the same as over the decoded values.
+ * without a Float32 copy of the grid. The sums are the same as over the decoded values. `xValues`
+ * does the same for `x` (a model's stored p as q = round(255 p) codes).
  */
-export function softSums(x: ArrayLike<number>, y: ArrayLike<number>, region?: Uint8Array, yValues?: Float32Array): SoftSums {
+export function softSums(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  region?: Uint8Array,
+  yValues?: Float32Array,
+  xValues?: Float32Array,
+): SoftSums {
   if (x.length !== y.length) throw new Error('soft Dice: inputs differ in length');
   let sx = 0,
     sy = 0,
@@ -27,7 +34,7 @@ export function softSums(x: ArrayLike<number>, y: ArrayLike<number>, region?: Ui
     sXY = 0;
   for (let p = 0; p < x.length; p++) {
     if (region && region[p] === 0) continue;
-    const a = x[p],
+    const a = xValues ? xValues[x[p]] : x[p],
       b = yValues ? yValues[y[p]] : y[p];
     if (a === 0 && b === 0) continue;
     sx += a;

@@ -4,9 +4,10 @@
  * #(p > 0.5)·vv with a strict >, and their signed differences to a reference volume.
  */
 
-export function expectedVolumeMl(prob: ArrayLike<number>, voxelMl: number): number {
+/** `values`, when given, makes `prob` codes into it (p at voxel i is values[prob[i]]): the same sum as over the decoded map. */
+export function expectedVolumeMl(prob: ArrayLike<number>, voxelMl: number, values?: Float32Array): number {
   let s = 0;
-  for (let p = 0; p < prob.length; p++) s += prob[p];
+  for (let p = 0; p < prob.length; p++) s += values ? values[prob[p]] : prob[p];
   return s * voxelMl;
 }
 
