@@ -202,21 +202,26 @@ async function metricsStatus(page: Page): Promise<string> {
     : 'no panel';
 }
 
+/**
+ * The built app served on a project of one case, the synthetic 512×512×300 CT, by its real path:
+ * data-cache may be a symbolic link, and the project keeps a case by its resolved path, so the
+ * viewer's path would not match the case record and review would not start.
+ */
+export async function serveSyntheticCt(name: string): Promise<{ server: Awaited<ReturnType<typeof startServer>>; images: string }> {
+  const ct = realpathSync(ensureSyntheticCt());
+  execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const images = mkdtempSync(join(tmpdir(), 'quorum-bench-'));
+  writeFileSync(join(images, 'quorum-demo.json'), JSON.stringify({ name, cases: [{ name: 'CT 512x512x300', path: ct, kind: 'nifti' }] }));
+  const server = await startServer(root, { project: images, timeoutMs: 120_000 });
+  return { server, images };
+}
+
 export async function run(): Promise<void> {
-  // Its real path: data-cache may be a symbolic link, and the project keeps a case by its resolved
-  // path, so the viewer's path would not match the case record and review would not start.
-  const CT = realpathSync(ensureSyntheticCt());
   // Made before any request: a second of synchronous work between two requests, on a loaded
   // machine, let the server's keep-alive close a connection the client then reused (fetch failed).
   const labelmaps = RATERS.map((_, r) => raterLabelmap(r));
   const modelMask = Uint8Array.from(modelProbabilities(), (p) => (p > 0.5 ? 1 : 0));
-  execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  const images = mkdtempSync(join(tmpdir(), 'quorum-memory-bench-'));
-  writeFileSync(
-    join(images, 'quorum-demo.json'),
-    JSON.stringify({ name: 'memory bench', cases: [{ name: 'CT 512x512x300', path: CT, kind: 'nifti' }] }),
-  );
-  const server = await startServer(root, { project: images, timeoutMs: 120_000 });
+  const { server, images } = await serveSyntheticCt('memory bench');
   const api = projectApi(server.url);
   const before = new Set(chromiumProcesses('renderer'));
   const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] });

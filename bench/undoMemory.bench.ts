@@ -10,22 +10,16 @@
  * (CDP; Cornerstone's brush memos are run-length maps of JS objects, Quorum's own steps typed
  * arrays outside the heap, which RSS covers). The voxels changed are counted in the saved labelmap.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/helpers/chromium';
 import { openCaseByName } from '../e2e/helpers/openCase';
 import { projectApi } from '../e2e/helpers/projectApi';
-import { startServer } from '../e2e/helpers/startServer';
 import { waitForVolume } from '../e2e/helpers/waitForVolume';
 import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
-import { chromiumProcesses, procStatus, signInAs } from './annotationMemory.bench';
-import { ensureSyntheticCt } from './syntheticCt';
+import { chromiumProcesses, procStatus, serveSyntheticCt, signInAs } from './annotationMemory.bench';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STROKES = 100;
 const VOLUME_BYTES = 512 * 512 * 300;
 const MiB = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
@@ -89,14 +83,7 @@ async function stroke(page: Page, x: number, y: number): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const CT = realpathSync(ensureSyntheticCt());
-  execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  const images = mkdtempSync(join(tmpdir(), 'quorum-undo-bench-'));
-  writeFileSync(
-    join(images, 'quorum-demo.json'),
-    JSON.stringify({ name: 'undo bench', cases: [{ name: 'CT 512x512x300', path: CT, kind: 'nifti' }] }),
-  );
-  const server = await startServer(root, { project: images, timeoutMs: 120_000 });
+  const { server, images } = await serveSyntheticCt('undo bench');
   const api = projectApi(server.url);
   const before = new Set(chromiumProcesses('renderer'));
   const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_ARGS] });

@@ -19,6 +19,7 @@ import { modelProvenance } from '../services/project/testSupport';
 import type { Backend } from './backend';
 import type { BrowserServer } from './httpServer';
 import { apiCaller, serveBackend } from './testSupport';
+import { axisAlignedGeometry } from '../../src-shared/volume/geometry';
 
 const TOKEN = 'upload-deadline-token-0123456789';
 const DIMS = [128, 128, 64] as const;
@@ -35,12 +36,7 @@ let caseId: string;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'quorum-upload-deadline-'));
-  const geometry = {
-    dims: DIMS,
-    spacingMm: [1, 1, 2] as const,
-    originLps: [0, 0, 0] as const,
-    direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const,
-  };
+  const geometry = axisAlignedGeometry(DIMS, [1, 1, 2]);
   writeTestProject(tmp, [{ name: 'CT', file: 'ct.nii.gz', volume: { geometry, data: new Int16Array(VOXELS) } }]);
   backend = await createTestBackend(tmp);
   server = await serveBackend(backend, { token: TOKEN, limits: LIMITS });

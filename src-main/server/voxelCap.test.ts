@@ -18,6 +18,7 @@ import { modelProvenance } from '../services/project/testSupport';
 import type { Backend } from './backend';
 import type { BrowserServer } from './httpServer';
 import { apiCaller, serveBackend } from './testSupport';
+import { axisAlignedGeometry } from '../../src-shared/volume/geometry';
 
 const TOKEN = 'voxel-cap-token-0123456789';
 const DIMS = [256, 256, 108] as const;
@@ -36,12 +37,7 @@ let caseId: string;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'quorum-voxel-cap-'));
-  const geometry = {
-    dims: DIMS,
-    spacingMm: [0.9, 0.9, 1.5] as const,
-    originLps: [0, 0, 0] as const,
-    direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const,
-  };
+  const geometry = axisAlignedGeometry(DIMS, [0.9, 0.9, 1.5]);
   writeTestProject(tmp, [{ name: 'CT', file: 'ct.nii.gz', volume: { geometry, data: new Int16Array(VOXELS) } }]);
   backend = await createTestBackend(tmp);
   server = await serveBackend(backend, { token: TOKEN });
