@@ -2,9 +2,10 @@
  * evaluateCase on small hand-built cases; every expected value is worked out in the comments from
  * the masks, not read from the code's output.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationCache, evaluateCase } from './caseEvaluation';
-import { MaskPool } from './sources';
+import { KeyedStore, MaskPool } from './sources';
+import { withTransfer } from '../volume/freeGrid.testSupport';
 import { axisAlignedGeometry } from '../volume/geometry';
 import type { CaseSourcesInput, Comparison, EvaluationOptions, RaterSource } from './types';
 
@@ -305,6 +306,59 @@ describe('MaskPool', () => {
     expect(Array.from(pool.get('b', 4, fill(2)))).toEqual([2, 2, 2, 2]); // made again, into a's buffer
     expect(made).toBe(4);
     expect(() => new MaskPool(1)).toThrow(/two masks of a pair/);
+  });
+});
+
+describe('grids freed when let go (freeGrid.ts, as in the renderer)', () => {
+  let restore: () => void;
+  beforeAll(() => (restore = withTransfer()));
+  afterAll(() => restore());
+
+  it('the pool frees the grids it allocated when the call ends, never an array it did not allocate', () => {
+    const pool = new MaskPool(2);
+    const foreign = Uint8Array.of(1, 0, 1, 0);
+    const a = pool.get('a', 4, (out) => out.fill(1));
+    const f = pool.get('f', 4, () => foreign);
+    expect(f).toBe(foreign);
+    pool.clear();
+    expect(a.length).toBe(0);
+    expect(Array.from(foreign)).toEqual([1, 0, 1, 0]);
+    expect(Array.from(pool.get('a', 4, (out) => out.fill(2)))).toEqual([2, 2, 2, 2]); // a new grid
+  });
+
+  it('a store disposes of what a sweep drops and of everything when cleared', () => {
+    const dropped: string[] = [];
+    const store = new KeyedStore<string>((v) => dropped.push(v));
+    store.get('x', () => 'X');
+    store.get('y', () => 'Y');
+    store.sweep(); // both used in the generation that ended
+    store.get('x', () => 'X2');
+    store.sweep();
+    expect(dropped).toEqual(['Y']);
+    store.clear();
+    expect(dropped).toEqual(['Y', 'X']);
+  });
+
+  it('evaluations with freed grids give the numbers a cold evaluation gives, across edits, options and a case switch', () => {
+    const cache = new EvaluationCache();
+    evaluateCase(threeRaters(), all, cache);
+    const edited = threeRaters();
+    const next = { ...edited, raters: [edited.raters[0], rater('B', box([3, 2, 2], [6, 4, 4]), 'v1+edit1'), edited.raters[2]] };
+    for (const [input, options] of [
+      [next, all],
+      [next, { ...all, uncertainAs: 'half' as const }],
+      [threeRaters(), { ...all, conventions: ['isles22' as const] }],
+    ] as const) {
+      const warm = evaluateCase(input, options, cache);
+      const cold = evaluateCase(input, options);
+      expect(warm.comparisons).toEqual(cold.comparisons);
+      expect(warm.volumes).toEqual(cold.volumes);
+    }
+    expect(cache.pool.size).toBe(0);
+    cache.release();
+    expect(cache.votes.size).toBe(0);
+    const again = evaluateCase(threeRaters(), all, cache);
+    expect(again.comparisons).toEqual(evaluateCase(threeRaters(), all).comparisons);
   });
 });
 

@@ -16,6 +16,7 @@ import { expectedVolumeMl } from '../metrics/volume';
 import { CaseContext, evaluateConventions } from '../metrics/conventions/index';
 import { evaluateLabels } from '../metrics/conventions/labels';
 import { type HalfVotes, voteWeights } from '../project/consensus';
+import { freeGrid } from '../volume/freeGrid';
 import { reliabilityCounts } from './datasetAgreement';
 import { labelBreakdowns } from './labelBreakdown';
 import { lesionTable } from './lesionTable';
@@ -41,8 +42,9 @@ type PairResult = Pick<Comparison, 'emptyCase' | 'results' | 'perLabel'>;
  * and so are the masks it made (`pool`), so memory stays at one grid of votes for the case.
  */
 export class EvaluationCache {
-  readonly masks = new KeyedStore<Uint8Array>();
-  readonly votes = new KeyedStore<HalfVotes>();
+  // Grids the stores made themselves: freed when dropped rather than left to the collector.
+  readonly masks = new KeyedStore<Uint8Array>(freeGrid);
+  readonly votes = new KeyedStore<HalfVotes>(freeGrid);
   readonly pool = new MaskPool();
   readonly pairs = new KeyedStore<PairResult>();
   readonly lesions = new KeyedStore<LesionAnalysis>();
@@ -58,6 +60,12 @@ export class EvaluationCache {
     this.pairs.sweep();
     this.lesions.sweep();
     this.scalars.sweep();
+  }
+  /** Another case: the grids kept for this one are freed. */
+  release(): void {
+    this.masks.clear();
+    this.votes.clear();
+    this.pool.clear();
   }
 }
 

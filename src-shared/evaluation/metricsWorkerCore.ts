@@ -29,7 +29,10 @@ export function createMetricsWorkerCore(): MetricsWorkerCore {
   function next(req: MetricsWorkerRequest): CaseSourcesInput {
     switch (req.type) {
       case 'evaluate':
-        if (req.caseId !== caseId) cache = new EvaluationCache();
+        if (req.caseId !== caseId) {
+          cache.release();
+          cache = new EvaluationCache();
+        }
         caseId = req.caseId;
         return req.input;
       case 'updateRater': {

@@ -25,6 +25,7 @@ import {
   softValuesOfHalfVotes,
 } from '../project/consensus';
 import type { UncertainAs } from '../project/labels';
+import { freeGrid } from '../volume/freeGrid';
 import type { CaseSourcesInput, CodedProbability, RaterSource } from './types';
 
 export interface KeyedMask {
@@ -72,6 +73,8 @@ export interface SoftReference {
  */
 export class MaskPool {
   private readonly made = new Map<string, Uint8Array>();
+  /** The grids this pool allocated (`make` may hand back another array; only these are freed). */
+  private readonly owned = new Set<Uint8Array>();
   constructor(private readonly capacity = 3) {
     if (capacity < 2) throw new Error('a mask pool must hold at least the two masks of a pair');
   }
@@ -89,13 +92,23 @@ export class MaskPool {
       this.made.delete(oldest);
       out = buffer;
     }
-    const mask = make(out?.length === voxels ? out : new Uint8Array(voxels));
+    if (out?.length !== voxels) {
+      if (out && this.owned.delete(out)) freeGrid(out);
+      out = new Uint8Array(voxels);
+      this.owned.add(out);
+    }
+    const mask = make(out);
     this.made.set(key, mask);
     return mask;
   }
-  /** Ends the call: every grid is let go. */
+  /**
+   * Ends the call: every grid is let go, and the ones this pool allocated are freed now
+   * (freeGrid.ts): left to the worker's next collection, they stayed in the renderer's memory.
+   */
   clear(): void {
     this.made.clear();
+    for (const grid of this.owned) freeGrid(grid);
+    this.owned.clear();
   }
   get size(): number {
     return this.made.size;
@@ -116,6 +129,8 @@ function pooledMask(pool: MaskPool, voxels: number, mask: Omit<KeyedMask, 'mask'
 export class KeyedStore<T> {
   private entries = new Map<string, { value: T; gen: number }>();
   private gen = 0;
+  /** `dispose`: called with each value the store drops (grids the store made: freeGrid). */
+  constructor(private readonly dispose?: (value: T) => void) {}
   get(key: string, make: () => T): T {
     const hit = this.entries.get(key);
     if (hit) {
@@ -131,8 +146,17 @@ export class KeyedStore<T> {
   }
   /** Drops what the generation that just ended did not touch, then starts the next one. */
   sweep(): void {
-    for (const [k, e] of this.entries) if (e.gen !== this.gen) this.entries.delete(k);
+    for (const [k, e] of this.entries)
+      if (e.gen !== this.gen) {
+        this.entries.delete(k);
+        this.dispose?.(e.value);
+      }
     this.gen++;
+  }
+  /** Drops every value (the case is left). */
+  clear(): void {
+    for (const e of this.entries.values()) this.dispose?.(e.value);
+    this.entries.clear();
   }
   get size(): number {
     return this.entries.size;
