@@ -145,6 +145,11 @@ test('a reviewer sees both raters in the legend, their layers and the heat map',
   // The heat map alone shows Alice's stroke (mean vote ½ there, above the 0.25 threshold).
   await page.getByTestId('heatmap-visible').check();
   await expect.poll(() => colouredPixels(page, 'axial', ALICE_REGION)).toBeGreaterThan(20);
+  // A lower threshold above ½ leaves her stroke out (the layer's colours change, not its voxels); back at 0.25 it shows again.
+  await page.getByTestId('heatmap-threshold').fill('0.55');
+  await expect.poll(() => colouredPixels(page, 'axial', ALICE_REGION)).toBe(0);
+  await page.getByTestId('heatmap-threshold').fill('0.25');
+  await expect.poll(() => colouredPixels(page, 'axial', ALICE_REGION)).toBeGreaterThan(20);
   await signOut(page);
 });
 

@@ -24,10 +24,10 @@ import {
 import { onContourCompleted, type PaintFillConfiguration } from './editToolClasses';
 import { editLabelmap } from './labelmapEdits';
 import { disagreementMap, disagreementMax, labelDisagreement, type DisagreementMeasure } from '../../src-shared/project/disagreement';
-import { quantiseHeatMap, softContourLevels, type HeatMap } from './heatLevels';
+import { heatLutAt, heatVoxelsDrawn, softContourLevels, type HeatMap } from './heatLevels';
 import { quantiseMap } from './mapLevels';
 import { layerModified, setActiveLayer, shownLayerIds, type LabelmapLayers, type LabelmapLayerSpec } from './labelmapLayers';
-import { disagreementLut, heatLut, ownLabelmapLut, raterLut, softContourLut } from './raterColors';
+import { disagreementLut, ownLabelmapLut, raterLut, softContourLut } from './raterColors';
 import { OWN_SEGMENTATION } from './ownLabelmapChanges';
 import type { ViewerSession } from './viewerSession';
 
@@ -209,14 +209,16 @@ export class AnnotationLayers {
   ): void {
     this.clearAnnotationLayers();
     // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
-    // They are drawn empty: updateHeatMap, updateDisagreementMap and updateSoftContour fill them.
+    // They are drawn empty: updateHeatMap colours the heat map's steps (its voxels, shared, not
+    // copied), updateDisagreementMap and updateSoftContour fill the other two.
     if (heatMap) {
       this.heat = heatMap;
       this.review = { raters: consensus, label, maps: {} };
       this.addLayer({
         segmentationId: HEAT_SEGMENTATION,
         label: 'Soft reference (mean of raters)',
-        lut: heatLut(heatMap.levels),
+        lut: heatLutAt(heatMap.levels, 0, false),
+        data: heatMap.steps,
         style: { renderOutline: false },
       });
       this.addLayer({
@@ -286,11 +288,10 @@ export class AnnotationLayers {
   updateHeatMap(settings: { visible: boolean; opacity: number; threshold: number }): number {
     const shown = this.viewer.shownCaseVolume();
     if (!shown || !this.heat || !this.labelmaps.hasLabelmapLayer(HEAT_SEGMENTATION)) return 0;
-    // Hidden = no voxels drawn: writing the levels re-shows a representation hidden through
-    // Cornerstone's visibility flag (seen in 5.14), so the heat map is emptied instead.
-    const levels = this.labelmaps.layerVoxels(HEAT_SEGMENTATION);
-    const count = settings.visible ? quantiseHeatMap(this.heat, settings.threshold, levels) : (levels.fill(0), 0);
-    layerModified(HEAT_SEGMENTATION);
+    // The threshold and hiding change colours only (heatLevels.ts). Hidden = every level transparent,
+    // not Cornerstone's visibility flag, which a later data change re-shows (seen in 5.14).
+    const count = settings.visible ? heatVoxelsDrawn(this.heat, settings.threshold) : 0;
+    this.labelmaps.setLayerLut(shown.viewer, HEAT_SEGMENTATION, heatLutAt(this.heat.levels, settings.threshold, settings.visible));
     this.labelmaps.setLayerStyle(shown.viewer, HEAT_SEGMENTATION, { fillAlpha: settings.opacity });
     shown.viewer.renderingEngine.render();
     return count;

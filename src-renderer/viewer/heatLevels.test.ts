@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { softReference } from '../../src-shared/metrics/raters';
 import { labelSoftConsensus, softConsensus } from '../../src-shared/project/consensus';
-import { computeHeatMap, heatLevelsFor, heatMapSum, quantiseHeatMap, softContourLevels } from './heatLevels';
+import { computeHeatMap, heatLevelsFor, heatLutAt, heatMapSum, heatVoxelsDrawn, softContourLevels } from './heatLevels';
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import { heatLut, OKABE_ITO, ownLabelmapLut, raterColor, raterLut } from './raterColors';
 
@@ -14,12 +14,37 @@ describe('heat map levels', () => {
     // means:      0, 1, 0.5, 0.5, 0.25 → levels (×4): 0, 4, 2, 2, 1
     const heat = computeHeatMap([a, b]);
     expect(heat.levels).toBe(4);
-    const out = new Uint8Array(5);
-    expect(quantiseHeatMap(heat, 0, out)).toBe(4);
-    expect([...out]).toEqual([0, 4, 2, 2, 1]);
-    // A lower threshold of 0.5 hides the quarter vote and keeps 0.5 itself.
-    expect(quantiseHeatMap(heat, 0.5, out)).toBe(3);
-    expect([...out]).toEqual([0, 4, 2, 2, 0]);
+    expect([...heat.steps]).toEqual([0, 4, 2, 2, 1]);
+    expect([...heat.histogram]).toEqual([1, 1, 2, 0, 1]);
+    expect(heatVoxelsDrawn(heat, 0)).toBe(4);
+    // A lower threshold of 0.5 hides the quarter vote (level 1) and keeps 0.5 itself (level 2).
+    expect(heatVoxelsDrawn(heat, 0.5)).toBe(3);
+    const alpha = (lut: number[][]) => lut.map((c) => c[3]);
+    expect(alpha(heatLutAt(4, 0.5, true))).toEqual([0, 0, 255, 255, 255]);
+    expect(alpha(heatLutAt(4, 0, true))).toEqual([0, 255, 255, 255, 255]);
+    // Hidden: no level coloured, none counted by the caller; the hues stay the ramp's.
+    expect(alpha(heatLutAt(4, 0, false))).toEqual([0, 0, 0, 0, 0]);
+    expect(heatLutAt(4, 0.5, true).map((c) => c.slice(0, 3))).toEqual(heatLut(4).map((c) => c.slice(0, 3)));
+  });
+
+  it('draws through its colours exactly the voxels the thresholded grid used to keep, at every threshold', () => {
+    // The former quantiseHeatMap, written out: a voxel kept its level unless the level was 0 or its
+    // mean fell under the threshold. The layer now colours the steps; the same voxels must show.
+    const raters = Array.from({ length: 3 }, (_, r) => Uint8Array.from({ length: 500 }, (_, i) => ((i * (r + 7)) % 11) % 3));
+    for (const rule of ['half', 'lesion', 'background'] as const) {
+      const heat = computeHeatMap(raters, rule);
+      for (const t of [0, 0.1, 1 / 6, 0.25, 1 / 3, 0.5, 2 / 3, 0.9, 1]) {
+        const lut = heatLutAt(heat.levels, t, true);
+        let kept = 0;
+        let coloured = 0;
+        for (const m of heat.steps) {
+          if (m !== 0 && !(m / heat.levels < t)) kept++;
+          if (lut[m][3] > 0) coloured++;
+        }
+        expect(coloured).toBe(kept);
+        expect(heatVoxelsDrawn(heat, t)).toBe(kept);
+      }
+    }
   });
 
   it("sums to the metrics panel's V_soft (in voxels) under every uncertain rule", () => {
@@ -44,15 +69,9 @@ describe('heat map levels', () => {
 
   it('counts uncertain voxels as lesion when asked', () => {
     const heat = computeHeatMap([Uint8Array.of(2, 0), Uint8Array.of(2, 1), Uint8Array.of(0, 0)], 'lesion');
-    const out = new Uint8Array(2);
-    quantiseHeatMap(heat, 0, out);
     // 2 of 3 and 1 of 3 raters, 6 levels: 4 and 2.
-    expect([...out]).toEqual([4, 2]);
+    expect([...heat.steps]).toEqual([4, 2]);
     expect(heatLevelsFor(3)).toBe(6);
-  });
-
-  it('refuses an output of the wrong size', () => {
-    expect(() => quantiseHeatMap(computeHeatMap([Uint8Array.of(1)]), 0, new Uint8Array(2))).toThrow(/2 voxels, expected 1/);
   });
 });
 

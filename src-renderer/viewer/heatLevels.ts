@@ -1,14 +1,20 @@
 /**
  * The soft-reference heat map as a Uint8 labelmap Cornerstone can draw: the mean of the raters'
- * votes (src-shared/project/consensus.ts) quantised to `levels` steps, with voxels under the lower
- * threshold set to 0. With uncertain voxels counted as half a vote, the mean of R raters is always a
- * multiple of 1/(2R), so 2R levels represent it exactly (no rounding error at all): level m means
- * a mean vote of m/(2R). Uint8 costs one byte a voxel, a quarter of Float32.
+ * votes (src-shared/project/consensus.ts) quantised to `levels` steps. With uncertain voxels counted
+ * as half a vote, the mean of R raters is always a multiple of 1/(2R), so 2R levels represent it
+ * exactly (no rounding error at all): level m means a mean vote of m/(2R). Uint8 costs one byte a
+ * voxel, a quarter of Float32.
  *
- * Pure; the output array is the caller's (reused when the threshold moves).
+ * The layer draws these steps themselves; the lower threshold and hiding change its colours
+ * (`heatLutAt`: levels under the threshold transparent), not its voxels (issue 15): before, a
+ * second grid held the levels left after the threshold, 75 MiB more on 512×512×300, rewritten and
+ * uploaded at every threshold step.
+ *
+ * Pure.
  */
 import { raterGridSize, voteWeights, votesAt } from '../../src-shared/project/consensus';
 import type { UncertainAs } from '../../src-shared/project/labels';
+import { heatLut, type Rgba } from './raterColors';
 
 /** Levels that represent the mean of `raterCount` raters exactly: 2R (half votes). */
 export function heatLevelsFor(raterCount: number): number {
@@ -23,6 +29,8 @@ export interface HeatMap {
    */
   readonly steps: Uint8Array;
   readonly levels: number;
+  /** Voxels per step (index m: mean vote m/levels), so a threshold change counts what it draws without reading the grid. */
+  readonly histogram: Float64Array;
 }
 
 /**
@@ -36,14 +44,22 @@ export function computeHeatMap(labelmaps: readonly Uint8Array[], uncertainAs: Un
   const levels = heatLevelsFor(labelmaps.length);
   const scale = levels / labelmaps.length;
   const steps = new Uint8Array(n);
-  if (label === null) for (let i = 0; i < n; i++) steps[i] = Math.round(votesAt(labelmaps, i, w1, w2) * scale);
+  const histogram = new Float64Array(levels + 1);
+  if (label === null)
+    for (let i = 0; i < n; i++) {
+      const m = Math.round(votesAt(labelmaps, i, w1, w2) * scale);
+      steps[i] = m;
+      histogram[m]++;
+    }
   else
     for (let i = 0; i < n; i++) {
       let painted = 0;
       for (const lm of labelmaps) if (lm[i] === label) painted++;
-      steps[i] = Math.round(painted * scale);
+      const m = Math.round(painted * scale);
+      steps[i] = m;
+      histogram[m]++;
     }
-  return { steps, levels };
+  return { steps, levels, histogram };
 }
 
 /** Σ mean vote over the grid (voxels): times the voxel volume, the soft reference's volume V_soft. */
@@ -53,24 +69,21 @@ export function heatMapSum(heat: HeatMap): number {
   return steps / heat.levels;
 }
 
-/**
- * Writes the quantised levels of `heat` into `out`: round(mean × levels), or 0 where the mean is
- * below `lowerThreshold` (or is 0). Returns the number of non-zero voxels.
- */
-export function quantiseHeatMap(heat: HeatMap, lowerThreshold: number, out: Uint8Array): number {
-  const { steps, levels } = heat;
-  if (out.length !== steps.length) throw new Error(`heat map output has ${out.length} voxels, expected ${steps.length}`);
-  let shown = 0;
-  for (let i = 0; i < steps.length; i++) {
-    const s = steps[i];
-    if (s === 0 || s / levels < lowerThreshold) {
-      out[i] = 0;
-    } else {
-      out[i] = s;
-      shown++;
-    }
-  }
-  return shown;
+/** Whether level m is drawn: a mean vote of 0, or under `lowerThreshold`, is not. */
+function levelDrawn(m: number, levels: number, lowerThreshold: number): boolean {
+  return m !== 0 && !(m / levels < lowerThreshold);
+}
+
+/** The heat map's colours at `lowerThreshold`: levels under it (and all of them when hidden) transparent. */
+export function heatLutAt(levels: number, lowerThreshold: number, visible: boolean): Rgba[] {
+  return heatLut(levels).map((c, m) => (visible && levelDrawn(m, levels, lowerThreshold) ? c : [c[0], c[1], c[2], 0]));
+}
+
+/** How many voxels `heatLutAt(…, lowerThreshold, true)` colours. */
+export function heatVoxelsDrawn(heat: HeatMap, lowerThreshold: number): number {
+  let drawn = 0;
+  for (let m = 1; m <= heat.levels; m++) if (levelDrawn(m, heat.levels, lowerThreshold)) drawn += heat.histogram[m];
+  return drawn;
 }
 
 /**

@@ -182,6 +182,20 @@ export class LabelmapLayers {
     }
   }
 
+  /**
+   * Gives the layer new colours in place (same LUT slot, in every viewport showing it, panes too):
+   * what a threshold or visibility change of a map needs, with no voxel written or uploaded.
+   */
+  setLayerLut(viewer: MprViewer, segmentationId: string, lut: Rgba[]): void {
+    const layer = this.layerOf(segmentationId);
+    segmentation.config.color.addColorLUT(lut.map((c) => [...c]) as Types.ColorLUT, layer.lutIndex);
+    for (const viewportId of [...viewportIds(viewer), ...this.extraViewportIds]) {
+      if (segmentation.state.getSegmentationRepresentations(viewportId, { segmentationId }).length === 0) continue;
+      segmentation.triggerSegmentationEvents.triggerSegmentationRepresentationModified(viewportId, segmentationId);
+    }
+    viewer.renderingEngine.render();
+  }
+
   /** Applies `style` to the layer whether or not it is the active segmentation (review layers are all inactive but one). */
   setLayerStyle(viewer: MprViewer, segmentationId: string, style: LayerStyle): void {
     const both = {

@@ -75,7 +75,7 @@ export function heatScale(raters: number, threshold: number, models = 0): Colour
     title: `Soft reference (${consensusWords(raters - models, models)})`,
     unit: '',
     max: 1,
-    // quantiseHeatMap: a mean below the threshold, or of 0, is not drawn.
+    // heatLutAt: a mean below the threshold, or of 0, is not drawn.
     notDrawn: { value: threshold, orEqual: threshold === 0 },
     lut: heatLut(heatLevelsFor(raters)),
   };
