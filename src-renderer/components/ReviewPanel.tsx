@@ -17,7 +17,7 @@ import { SideBySide } from './SideBySide';
 import { useControllers } from '../controllers/ControllersContext';
 import { ReviewActions } from './worklist/ReviewActions';
 import { raterColor } from '../viewer/raterColors';
-import { DISAGREEMENT_LEVELS } from '../viewer/annotationSession';
+import { DISAGREEMENT_LEVELS } from '../viewer/disagreementColours';
 import { consensusWords, disagreementScale, heatScale } from '../viewer/mapScales';
 import { ColourBar } from './ColourBar';
 

@@ -92,13 +92,7 @@ async function loadLayers(viewerLayers: AnnotationLayers, record: CaseRecord, to
           label,
         )
       : null;
-  viewerLayers.showReviewLayers(
-    drawn,
-    heat,
-    members.map((d) => d.data),
-    annotationStore.getState().labels,
-    label,
-  );
+  viewerLayers.showReviewLayers(drawn, heat, annotationStore.getState().labels);
   const voxelMl = record.series[0].geometry.spacingMm.reduce((a, b) => a * b, 1) / 1000;
   const models = members.filter((d) => d.model).length;
   const settings = { ...before, raters: members.length, models, uncertainAs, label, softMl: heat ? heatMapSum(heat) * voxelMl : 0 };

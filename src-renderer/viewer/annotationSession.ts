@@ -23,19 +23,24 @@ import {
 } from './annotationTools';
 import { onContourCompleted, type PaintFillConfiguration } from './editToolClasses';
 import { editLabelmap } from './labelmapEdits';
-import { disagreementMap, disagreementMax, labelDisagreement, type DisagreementMeasure } from '../../src-shared/project/disagreement';
+import type { DisagreementMeasure } from '../../src-shared/project/disagreement';
+import { disagreementLutAt } from './disagreementColours';
 import { heatLutAt, heatVoxelsDrawn, softContourLevels, type HeatMap } from './heatLevels';
-import { quantiseMap } from './mapLevels';
-import { layerModified, setActiveLayer, shownLayerIds, type LabelmapLayers, type LabelmapLayerSpec } from './labelmapLayers';
-import { disagreementLut, ownLabelmapLut, raterLut, softContourLut } from './raterColors';
+import {
+  layerModified,
+  setActiveLayer,
+  shownLayerIds,
+  type LabelmapLayers,
+  type LabelmapLayerSpec,
+  type LayerStyle,
+} from './labelmapLayers';
+import { ownLabelmapLut, raterLut, softContourLut, type Rgba } from './raterColors';
 import { OWN_SEGMENTATION } from './ownLabelmapChanges';
 import type { ViewerSession } from './viewerSession';
 
 export const HEAT_SEGMENTATION = 'quorum-heat';
 export const DISAGREEMENT_SEGMENTATION = 'quorum-disagreement';
 export const SOFT_CONTOUR_SEGMENTATION = 'quorum-soft-contour';
-/** Colour levels of the disagreement map (a fixed scale from 0 to the measure's maximum). */
-export const DISAGREEMENT_LEVELS = 16;
 export const raterSegmentationId = (raterId: string): string => `quorum-rater-${raterId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 /**
@@ -45,18 +50,11 @@ export const raterSegmentationId = (raterId: string): string => `quorum-rater-${
 export class AnnotationLayers {
   /** What the layers were built for, so a b-value switch can rebind them and a new case clears them. */
   private bound: { caseId: string; volumeId: string; specs: LabelmapLayerSpec[] } | null = null;
-  private heat: HeatMap | null = null;
   /**
-   * Review mode: the raters' labelmaps (for the disagreement map; the very arrays their layers show)
-   * and the disagreement values per measure, computed once. The drawn levels of the heat map, the
-   * disagreement map and the contour are computed straight into their layers' voxels (layerVoxels).
+   * Review mode: the soft reference, whose vote codes both the heat map's and the disagreement map's
+   * layers draw (one grid, two colour tables); the contour is computed into its own layer's voxels.
    */
-  private review: {
-    raters: readonly Uint8Array[];
-    /** The label the maps are of under a multi-label table (the heat map's), or null (binary reading). */
-    label: number | null;
-    maps: Partial<Record<DisagreementMeasure, Float32Array>>;
-  } | null = null;
+  private heat: HeatMap | null = null;
   /** The label value the tools paint now (the contour fill and interpolation write it too). */
   private paintLabel = 1;
   private contourListener: (() => void) | null = null;
@@ -88,7 +86,6 @@ export class AnnotationLayers {
     if (shown) this.labelmaps.removeAllLabelmapLayers(shown.viewer);
     this.bound = null;
     this.heat = null;
-    this.review = null;
     shown?.viewer.renderingEngine.render();
   }
 
@@ -197,34 +194,32 @@ export class AnnotationLayers {
 
   /**
    * Review mode: one read-only layer per rater, each with its own LUT, plus the heat map, the
-   * disagreement map (drawn empty until shown) and the soft reference's p = 0.5 contour. The maps are
-   * of `consensus`, the labelmaps the heat map averages (human raters unless models were included).
+   * disagreement map and the soft reference's p = 0.5 contour, all of the raters `heatMap` averages
+   * (human raters unless models were included).
    */
   showReviewLayers(
     raters: ReadonlyArray<{ raterId: string; name: string; colorIndex: number; data: Uint8Array }>,
     heatMap: HeatMap | null,
-    consensus: readonly Uint8Array[],
     labels: LabelTable,
-    label: number | null,
   ): void {
     this.clearAnnotationLayers();
     // The maps and the contour first, so the raters' outlines are drawn over them and keep their own colours.
-    // They are drawn empty: updateHeatMap colours the heat map's steps (its voxels, shared, not
-    // copied), updateDisagreementMap and updateSoftContour fill the other two.
+    // They start transparent: updateHeatMap and updateDisagreementMap colour the vote codes both
+    // layers show (one array, not copied), updateSoftContour fills the contour.
     if (heatMap) {
       this.heat = heatMap;
-      this.review = { raters: consensus, label, maps: {} };
       this.addLayer({
         segmentationId: HEAT_SEGMENTATION,
         label: 'Soft reference (mean of raters)',
-        lut: heatLutAt(heatMap.levels, 0, false),
-        data: heatMap.steps,
+        lut: heatLutAt(heatMap, 0, false),
+        data: heatMap.votes.codes,
         style: { renderOutline: false },
       });
       this.addLayer({
         segmentationId: DISAGREEMENT_SEGMENTATION,
         label: 'Disagreement',
-        lut: disagreementLut(DISAGREEMENT_LEVELS),
+        lut: disagreementLutAt(heatMap.votes, 'entropy', false).lut,
+        data: heatMap.votes.codes,
         style: { renderOutline: false, fillAlpha: 0.7 },
       });
       // Under the raters: where the contour runs along a rater's edge, the rater's colour stays visible.
@@ -247,30 +242,32 @@ export class AnnotationLayers {
     this.viewerOrThrow().viewer.renderingEngine.render();
   }
 
+  /**
+   * Colours a map layer anew (its voxels unchanged) and keeps what it is drawn with, so a rebind
+   * (another volume of the case) draws it the same.
+   */
+  private restyleMap(segmentationId: string, lut: Rgba[], style?: LayerStyle): void {
+    const shown = this.viewer.shownCaseVolume();
+    if (!shown || !this.bound) return;
+    this.labelmaps.setLayerLut(shown.viewer, segmentationId, lut);
+    if (style) this.labelmaps.setLayerStyle(shown.viewer, segmentationId, style);
+    this.bound.specs = this.bound.specs.map((s) =>
+      s.segmentationId === segmentationId ? { ...s, lut, ...(style ? { style: { ...s.style, ...style } } : {}) } : s,
+    );
+  }
+
   /** Redraws the disagreement map (hidden: no voxels drawn); returns the number of voxels drawn. */
   updateDisagreementMap(settings: { visible: boolean; measure: DisagreementMeasure }): number {
-    const shown = this.viewer.shownCaseVolume();
-    if (!shown || !this.review || !this.labelmaps.hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
-    let count = 0;
-    const levels = this.labelmaps.layerVoxels(DISAGREEMENT_SEGMENTATION);
-    if (settings.visible) {
-      const { raters, label } = this.review;
-      const values = (this.review.maps[settings.measure] ??=
-        label === null ? disagreementMap(settings.measure, raters) : labelDisagreement(settings.measure, raters, label));
-      const max = disagreementMax(settings.measure, raters.length, label !== null);
-      count = quantiseMap(values, max, DISAGREEMENT_LEVELS, 0, levels);
-    } else {
-      levels.fill(0);
-    }
-    layerModified(DISAGREEMENT_SEGMENTATION);
-    shown.viewer.renderingEngine.render();
-    return count;
+    if (!this.heat || !this.labelmaps.hasLabelmapLayer(DISAGREEMENT_SEGMENTATION)) return 0;
+    const { lut, drawn } = disagreementLutAt(this.heat.votes, settings.measure, settings.visible);
+    this.restyleMap(DISAGREEMENT_SEGMENTATION, lut);
+    return drawn;
   }
 
   /** Shows or hides the p = 0.5 contour; returns the number of voxels inside it. */
   updateSoftContour(visible: boolean): number {
     const shown = this.viewer.shownCaseVolume();
-    if (!shown || !this.review || !this.heat || !this.labelmaps.hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)) return 0;
+    if (!shown || !this.heat || !this.labelmaps.hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)) return 0;
     const contour = this.labelmaps.layerVoxels(SOFT_CONTOUR_SEGMENTATION);
     const inside = softContourLevels(this.heat, contour);
     if (!visible) contour.fill(0);
@@ -286,14 +283,10 @@ export class AnnotationLayers {
 
   /** Redraws the heat map for new settings; returns the number of voxels drawn. */
   updateHeatMap(settings: { visible: boolean; opacity: number; threshold: number }): number {
-    const shown = this.viewer.shownCaseVolume();
-    if (!shown || !this.heat || !this.labelmaps.hasLabelmapLayer(HEAT_SEGMENTATION)) return 0;
+    if (!this.heat || !this.labelmaps.hasLabelmapLayer(HEAT_SEGMENTATION)) return 0;
     // The threshold and hiding change colours only (heatLevels.ts). Hidden = every level transparent,
     // not Cornerstone's visibility flag, which a later data change re-shows (seen in 5.14).
-    const count = settings.visible ? heatVoxelsDrawn(this.heat, settings.threshold) : 0;
-    this.labelmaps.setLayerLut(shown.viewer, HEAT_SEGMENTATION, heatLutAt(this.heat.levels, settings.threshold, settings.visible));
-    this.labelmaps.setLayerStyle(shown.viewer, HEAT_SEGMENTATION, { fillAlpha: settings.opacity });
-    shown.viewer.renderingEngine.render();
-    return count;
+    this.restyleMap(HEAT_SEGMENTATION, heatLutAt(this.heat, settings.threshold, settings.visible), { fillAlpha: settings.opacity });
+    return settings.visible ? heatVoxelsDrawn(this.heat, settings.threshold) : 0;
   }
 }

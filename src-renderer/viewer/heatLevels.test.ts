@@ -2,7 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import { softReference } from '../../src-shared/metrics/raters';
 import { labelSoftConsensus, softConsensus } from '../../src-shared/project/consensus';
-import { computeHeatMap, heatLevelsFor, heatLutAt, heatMapSum, heatVoxelsDrawn, softContourLevels } from './heatLevels';
+import {
+  computeHeatMap,
+  heatLevelAt,
+  heatLevelsFor,
+  heatLutAt,
+  heatMapSum,
+  heatVoxelsDrawn,
+  softContourLevels,
+  type HeatMap,
+} from './heatLevels';
+
+/** Each voxel's level, read through its vote code as the layer's colour table does. */
+const steps = (heat: HeatMap): number[] => Array.from(heat.votes.codes, (_, i) => heatLevelAt(heat, i));
 import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
 import { heatLut, OKABE_ITO, ownLabelmapLut, raterColor, raterLut } from './raterColors';
 
@@ -14,34 +26,39 @@ describe('heat map levels', () => {
     // means:      0, 1, 0.5, 0.5, 0.25 → levels (×4): 0, 4, 2, 2, 1
     const heat = computeHeatMap([a, b]);
     expect(heat.levels).toBe(4);
-    expect([...heat.steps]).toEqual([0, 4, 2, 2, 1]);
-    expect([...heat.histogram]).toEqual([1, 1, 2, 0, 1]);
+    expect(steps(heat)).toEqual([0, 4, 2, 2, 1]);
     expect(heatVoxelsDrawn(heat, 0)).toBe(4);
     // A lower threshold of 0.5 hides the quarter vote (level 1) and keeps 0.5 itself (level 2).
     expect(heatVoxelsDrawn(heat, 0.5)).toBe(3);
-    const alpha = (lut: number[][]) => lut.map((c) => c[3]);
-    expect(alpha(heatLutAt(4, 0.5, true))).toEqual([0, 0, 255, 255, 255]);
-    expect(alpha(heatLutAt(4, 0, true))).toEqual([0, 255, 255, 255, 255]);
-    // Hidden: no level coloured, none counted by the caller; the hues stay the ramp's.
-    expect(alpha(heatLutAt(4, 0, false))).toEqual([0, 0, 0, 0, 0]);
-    expect(heatLutAt(4, 0.5, true).map((c) => c.slice(0, 3))).toEqual(heatLut(4).map((c) => c.slice(0, 3)));
+    // Colours per vote code, read per voxel: voxel 4 (a quarter vote) goes transparent at 0.5.
+    const alphaAt = (lut: number[][]) => Array.from(heat.votes.codes, (c) => lut[c][3]);
+    expect(alphaAt(heatLutAt(heat, 0.5, true))).toEqual([0, 255, 255, 255, 0]);
+    expect(alphaAt(heatLutAt(heat, 0, true))).toEqual([0, 255, 255, 255, 255]);
+    // Hidden: no code coloured; the hues stay the ramp's level colours.
+    expect(alphaAt(heatLutAt(heat, 0, false))).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(heat.votes.codes, (c) => heatLutAt(heat, 0.5, true)[c].slice(0, 3))).toEqual(
+      steps(heat).map((m) => heatLut(4)[m].slice(0, 3)),
+    );
   });
 
   it('draws through its colours exactly the voxels the thresholded grid used to keep, at every threshold', () => {
-    // The former quantiseHeatMap, written out: a voxel kept its level unless the level was 0 or its
-    // mean fell under the threshold. The layer now colours the steps; the same voxels must show.
+    // The former quantiseHeatMap, written out: a voxel kept its level round(mean × levels) unless
+    // that was 0 or its mean fell under the threshold. The layer now colours vote codes; the same
+    // voxels must show, in the same level's colour.
     const raters = Array.from({ length: 3 }, (_, r) => Uint8Array.from({ length: 500 }, (_, i) => ((i * (r + 7)) % 11) % 3));
     for (const rule of ['half', 'lesion', 'background'] as const) {
       const heat = computeHeatMap(raters, rule);
+      const soft = softConsensus(raters, rule);
       for (const t of [0, 0.1, 1 / 6, 0.25, 1 / 3, 0.5, 2 / 3, 0.9, 1]) {
-        const lut = heatLutAt(heat.levels, t, true);
+        const lut = heatLutAt(heat, t, true);
         let kept = 0;
-        let coloured = 0;
-        for (const m of heat.steps) {
-          if (m !== 0 && !(m / heat.levels < t)) kept++;
-          if (lut[m][3] > 0) coloured++;
-        }
-        expect(coloured).toBe(kept);
+        heat.votes.codes.forEach((c, i) => {
+          const m = Math.round(soft[i] * heat.levels);
+          const keep = m !== 0 && !(m / heat.levels < t);
+          if (keep) kept++;
+          expect(lut[c][3] > 0).toBe(keep);
+          if (keep) expect(lut[c].slice(0, 3)).toEqual(heatLut(heat.levels)[m].slice(0, 3));
+        });
         expect(heatVoxelsDrawn(heat, t)).toBe(kept);
       }
     }
@@ -64,13 +81,13 @@ describe('heat map levels', () => {
     // Four raters, 2–2 ties on voxels 1 and 2, the fourth empty: levels 8, each step a mean of 1/8.
     const masks = [Uint8Array.of(1, 1, 1, 0), Uint8Array.of(1, 1, 0, 1), Uint8Array.of(1, 0, 1, 0), new Uint8Array(4)];
     const heat = computeHeatMap(masks, 'lesion');
-    expect(Array.from(heat.steps, (s) => s / heat.levels)).toEqual(Array.from(softReference(masks)));
+    expect(steps(heat).map((s) => s / heat.levels)).toEqual(Array.from(softReference(masks)));
   });
 
   it('counts uncertain voxels as lesion when asked', () => {
     const heat = computeHeatMap([Uint8Array.of(2, 0), Uint8Array.of(2, 1), Uint8Array.of(0, 0)], 'lesion');
     // 2 of 3 and 1 of 3 raters, 6 levels: 4 and 2.
-    expect([...heat.steps]).toEqual([4, 2]);
+    expect(steps(heat)).toEqual([4, 2]);
     expect(heatLevelsFor(3)).toBe(6);
   });
 });
@@ -150,10 +167,10 @@ describe('heat map of one label (multi-label table: 1 core, 2 penumbra, 3 uncert
     // Penumbra (2): 1/3, 1/3, 2/3, 1/3 of three raters → levels (×6): 2, 2, 4, 2.
     const heat = computeHeatMap([a, b, c], 'lesion', 2);
     expect(heat.levels).toBe(6);
-    expect([...heat.steps]).toEqual([2, 2, 4, 2]);
+    expect(steps(heat)).toEqual([2, 2, 4, 2]);
     // Core (1): 2/3, 1/3, 0, 0 → 4, 2, 0, 0; its Σ is the soft reference's of consensus.ts.
     const core = computeHeatMap([a, b, c], 'lesion', 1);
-    expect([...core.steps]).toEqual([4, 2, 0, 0]);
+    expect(steps(core)).toEqual([4, 2, 0, 0]);
     expect(heatMapSum(core)).toBeCloseTo(
       [...labelSoftConsensus([a, b, c], 1)].reduce((x, y) => x + y, 0),
       6,

@@ -1,19 +1,20 @@
 /**
- * The soft-reference heat map as a Uint8 labelmap Cornerstone can draw: the mean of the raters'
- * votes (src-shared/project/consensus.ts) quantised to `levels` steps. With uncertain voxels counted
- * as half a vote, the mean of R raters is always a multiple of 1/(2R), so 2R levels represent it
- * exactly (no rounding error at all): level m means a mean vote of m/(2R). Uint8 costs one byte a
- * voxel, a quarter of Float32.
+ * The soft-reference heat map: the mean of the raters' votes (src-shared/project/consensus.ts) in
+ * `levels` steps. With uncertain voxels counted as half a vote, the mean of R raters is always a
+ * multiple of 1/(2R), so 2R levels represent it exactly (no rounding error at all): level m means a
+ * mean vote of m/(2R).
  *
- * The layer draws these steps themselves; the lower threshold and hiding change its colours
- * (`heatLutAt`: levels under the threshold transparent), not its voxels (issue 15): before, a
- * second grid held the levels left after the threshold, 75 MiB more on 512×512×300, rewritten and
- * uploaded at every threshold step.
+ * Drawn from the review's vote codes (src-shared/project/voteCodes.ts), which the disagreement map
+ * shares: the mean vote is a function of the counts each code stands for, so the heat map is a
+ * level per code and a colour table over the codes (`heatLutAt`). Its lower threshold and hiding
+ * change that table, not the voxels (issue 15): before, the heat map held a grid of steps and a
+ * second grid of the levels left after the threshold, rewritten and uploaded at every step.
  *
  * Pure.
  */
-import { raterGridSize, voteWeights, votesAt } from '../../src-shared/project/consensus';
+import { voteWeights } from '../../src-shared/project/consensus';
 import type { UncertainAs } from '../../src-shared/project/labels';
+import { voteCodes, type VoteCodes } from '../../src-shared/project/voteCodes';
 import { heatLut, type Rgba } from './raterColors';
 
 /** Levels that represent the mean of `raterCount` raters exactly: 2R (half votes). */
@@ -22,15 +23,11 @@ export function heatLevelsFor(raterCount: number): number {
 }
 
 export interface HeatMap {
-  /**
-   * Mean vote per voxel in steps of 1/levels: round(mean × levels), exact up to 127 raters. Kept as
-   * Uint8 rather than the Float32 mean of consensus.ts: 75 MiB instead of 300 MiB on 512×512×300,
-   * held for as long as the review is open.
-   */
-  readonly steps: Uint8Array;
+  /** The raters' vote codes: the grid the heat map (and the disagreement map) is drawn from. */
+  readonly votes: VoteCodes;
   readonly levels: number;
-  /** Voxels per step (index m: mean vote m/levels), so a threshold change counts what it draws without reading the grid. */
-  readonly histogram: Float64Array;
+  /** Per vote code, the mean vote in steps of 1/levels: round(mean × levels), exact up to 127 raters. */
+  readonly levelOf: Uint8Array;
 }
 
 /**
@@ -39,33 +36,24 @@ export interface HeatMap {
  * binary reading's mean vote under `uncertainAs`.
  */
 export function computeHeatMap(labelmaps: readonly Uint8Array[], uncertainAs: UncertainAs = 'half', label: number | null = null): HeatMap {
-  const n = raterGridSize(labelmaps);
+  const votes = voteCodes(labelmaps, label);
   const [, w1, w2] = voteWeights(uncertainAs);
   const levels = heatLevelsFor(labelmaps.length);
   const scale = levels / labelmaps.length;
-  const steps = new Uint8Array(n);
-  const histogram = new Float64Array(levels + 1);
-  if (label === null)
-    for (let i = 0; i < n; i++) {
-      const m = Math.round(votesAt(labelmaps, i, w1, w2) * scale);
-      steps[i] = m;
-      histogram[m]++;
-    }
-  else
-    for (let i = 0; i < n; i++) {
-      let painted = 0;
-      for (const lm of labelmaps) if (lm[i] === label) painted++;
-      const m = Math.round(painted * scale);
-      steps[i] = m;
-      histogram[m]++;
-    }
-  return { steps, levels, histogram };
+  // One label: `ones` raters painted it, a whole vote each. Binary: votesAt's weighted sum.
+  const levelOf = Uint8Array.from(votes.counts, ({ ones, twos }) => Math.round((label === null ? ones * w1 + twos * w2 : ones) * scale));
+  return { votes, levels, levelOf };
+}
+
+/** Voxel i's level (mean vote × levels). */
+export function heatLevelAt(heat: HeatMap, i: number): number {
+  return heat.levelOf[heat.votes.codes[i]];
 }
 
 /** Σ mean vote over the grid (voxels): times the voxel volume, the soft reference's volume V_soft. */
 export function heatMapSum(heat: HeatMap): number {
   let steps = 0;
-  for (let i = 0; i < heat.steps.length; i++) steps += heat.steps[i];
+  heat.votes.histogram.forEach((voxels, code) => (steps += voxels * heat.levelOf[code]));
   return steps / heat.levels;
 }
 
@@ -74,15 +62,21 @@ function levelDrawn(m: number, levels: number, lowerThreshold: number): boolean 
   return m !== 0 && !(m / levels < lowerThreshold);
 }
 
-/** The heat map's colours at `lowerThreshold`: levels under it (and all of them when hidden) transparent. */
-export function heatLutAt(levels: number, lowerThreshold: number, visible: boolean): Rgba[] {
-  return heatLut(levels).map((c, m) => (visible && levelDrawn(m, levels, lowerThreshold) ? c : [c[0], c[1], c[2], 0]));
+/** The heat map's colours over the vote codes at `lowerThreshold`: levels under it (and all of them when hidden) transparent. */
+export function heatLutAt(heat: HeatMap, lowerThreshold: number, visible: boolean): Rgba[] {
+  const ramp = heatLut(heat.levels);
+  return Array.from(heat.levelOf, (m): Rgba => {
+    const [r, g, b] = ramp[m];
+    return [r, g, b, visible && levelDrawn(m, heat.levels, lowerThreshold) ? ramp[m][3] : 0];
+  });
 }
 
 /** How many voxels `heatLutAt(…, lowerThreshold, true)` colours. */
 export function heatVoxelsDrawn(heat: HeatMap, lowerThreshold: number): number {
   let drawn = 0;
-  for (let m = 1; m <= heat.levels; m++) if (levelDrawn(m, heat.levels, lowerThreshold)) drawn += heat.histogram[m];
+  heat.votes.histogram.forEach((voxels, code) => {
+    if (levelDrawn(heat.levelOf[code], heat.levels, lowerThreshold)) drawn += voxels;
+  });
   return drawn;
 }
 
@@ -93,10 +87,12 @@ export function heatVoxelsDrawn(heat: HeatMap, lowerThreshold: number): number {
  * Returns the number of voxels inside.
  */
 export function softContourLevels(heat: HeatMap, out: Uint8Array): number {
-  if (out.length !== heat.steps.length) throw new Error(`contour output has ${out.length} voxels, expected ${heat.steps.length}`);
+  const { codes } = heat.votes;
+  if (out.length !== codes.length) throw new Error(`contour output has ${out.length} voxels, expected ${codes.length}`);
+  const insideOf = Uint8Array.from(heat.levelOf, (m) => (2 * m >= heat.levels ? 1 : 0));
   let inside = 0;
   for (let i = 0; i < out.length; i++) {
-    const v = 2 * heat.steps[i] >= heat.levels ? 1 : 0;
+    const v = insideOf[codes[i]];
     out[i] = v;
     inside += v;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantiseMap } from './mapLevels';
+import { mapLevel } from './mapLevels';
 import { MAP_FLOOR, MAP_LEVELS, mapLut, mapTransferNodes, type OpacityNode } from './overlayTransfer';
 
 /** Piecewise-linear evaluation of nodes (vtk.js's default between nodes), clamped at the ends. */
@@ -17,13 +17,12 @@ function at<T extends { x: number }>(nodes: readonly T[], x: number, value: (n: 
 const opacityAt = (nodes: readonly OpacityNode[], x: number) => at(nodes, x, (n) => [n.y])[0];
 
 describe('overlay transfer functions', () => {
-  it('draw a map in the colours and at the cut the former Uint8 levels (quantiseMap) gave it', () => {
+  it('draw a map in the colours and at the cut the former Uint8 levels (mapLevel) gave it', () => {
     for (const max of [1, 2]) {
       const lut = mapLut(MAP_LEVELS);
       const nodes = mapTransferNodes(lut, max, MAP_FLOOR * max);
       const values = Float32Array.from({ length: 2001 }, (_, i) => (i / 2000) * max);
-      const levels = new Uint8Array(values.length);
-      quantiseMap(values, max, MAP_LEVELS, MAP_FLOOR, levels);
+      const levels = Array.from(values, (v) => mapLevel(v, max, MAP_LEVELS, MAP_FLOOR));
       values.forEach((v, i) => {
         // Within the step's width of a level boundary either neighbour is right.
         const m = (v / max) * MAP_LEVELS;

@@ -45,7 +45,7 @@ export interface TransferNodes {
 
 /**
  * A map on [0, max] in `lut`'s levels: level m (1..L) colours values in ((m − 1)/L·max, m/L·max],
- * as the former Uint8 levels did (mapLevels.ts quantiseMap), and values at or below `cut` are
+ * as the former Uint8 levels did (mapLevels.ts mapLevel), and values at or below `cut` are
  * transparent (the colour scale's notDrawn value).
  */
 export function mapTransferNodes(lut: readonly Rgba[], max: number, cut: number): TransferNodes {

@@ -51,7 +51,7 @@ function checkInputs(labelmaps: readonly Uint8Array[], outLength: number): numbe
  * `voteWeights`). Votes are multiples of 0.5, so the Float64 sum is exact. Small enough for V8 to
  * inline in the per-voxel loops that call it.
  */
-export function votesAt(labelmaps: readonly Uint8Array[], i: number, w1: number, w2: number): number {
+function votesAt(labelmaps: readonly Uint8Array[], i: number, w1: number, w2: number): number {
   let votes = 0;
   for (let r = 0; r < labelmaps.length; r++) {
     const v = labelmaps[r][i];

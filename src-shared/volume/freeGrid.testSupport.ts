@@ -10,6 +10,8 @@ export function withTransfer(): () => void {
     configurable: true,
     writable: true,
     value(this: ArrayBuffer, length: number): ArrayBuffer {
+      // A global of Node and the browser, outside src-shared's environment-free types.
+      const { structuredClone } = globalThis as unknown as { structuredClone(v: ArrayBuffer, o: { transfer: ArrayBuffer[] }): ArrayBuffer };
       const moved = structuredClone(this, { transfer: [this] });
       return moved.slice(0, length);
     },
