@@ -1,5 +1,6 @@
 /** The evaluation controller with a fake metrics worker and a fake case: which reply reaches the panel. */
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { withTransfer } from '../../src-shared/volume/freeGrid.testSupport';
 import type { CaseEvaluation } from '../../src-shared/evaluation/types';
 import type { MetricsWorkerReply, MetricsWorkerRequest } from '../../src-shared/evaluation/workerProtocol';
 import type { AnnotationState } from '../state/annotationState';
@@ -110,5 +111,51 @@ describe('EvaluationController', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('a load a newer one superseded', () => {
+  let restore: () => void;
+  beforeAll(() => (restore = withTransfer()));
+  afterAll(() => restore());
+
+  it('frees its own copy of the model’s map (as in the renderer) and sends only the newer load', async () => {
+    const annotation = {
+      signedIn: { raterId: 'rev', name: 'Rev', role: 'reviewer', token: 't' },
+      currentCase: { caseId: 'c1' },
+      labels: [],
+      layers: [],
+    } as unknown as AnnotationState;
+    const loaded = (codes: Uint8Array) =>
+      ({
+        caseId: 'c1',
+        name: 'C1',
+        input: {
+          raters: [],
+          model: { id: 'm', name: 'm', probability: { codes, values: new Float32Array(256) }, key: 'k', threshold: 0.5 },
+        },
+        meta: { raters: [], models: [] },
+      }) as unknown as LoadedCaseSources;
+    const [older, newer] = [new Uint8Array(16), new Uint8Array(16)];
+    let answerOlder: (l: LoadedCaseSources) => void = () => {};
+    const answers = [new Promise<LoadedCaseSources>((resolve) => (answerOlder = resolve)), Promise.resolve(loaded(newer))];
+    const { worker, posted } = fakeWorker();
+    const controller = new EvaluationController({
+      store: createStore<EvaluationState, Record<string, never>>({ ...evaluationStore.getState() }),
+      annotation: { getState: () => annotation },
+      loadCaseSources: () => answers.shift() ?? Promise.reject(new Error('no more loads')),
+      ownLabelmap: () => null,
+      ownLabelmapSlices: () => null,
+      refreshReviewLayers: () => Promise.resolve(),
+      spawnWorker: () => worker,
+    });
+    const first = controller.refresh();
+    await controller.refresh();
+    answerOlder(loaded(older));
+    await first;
+    expect(older.length).toBe(0);
+    expect(posted).toHaveLength(1);
+    const sent = posted[0].type === 'evaluate' ? posted[0].input.model?.probability : null;
+    expect(sent && !(sent instanceof Float32Array) && sent.codes).toBe(newer);
   });
 });

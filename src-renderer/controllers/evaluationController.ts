@@ -9,6 +9,7 @@
  *
  * Replies to anything but the newest request are dropped, so a slow result never overwrites a newer one.
  */
+import { freeInputGrids } from '../../src-shared/evaluation/inputGrids';
 import { CONVENTIONS } from '../../src-shared/metrics/conventions/types';
 import { labelsEvaluated } from '../../src-shared/project/labelTable';
 import type { EvaluationOptions, RaterSource } from '../../src-shared/evaluation/types';
@@ -121,7 +122,11 @@ export class EvaluationController {
     this.update((s) => ({ status: 'loading', caseId: c.caseId, error: null, result: s.caseId === c.caseId ? s.result : null }));
     try {
       const loaded = await this.deps.loadCaseSources(c.token, c.caseId);
-      if (mine !== this.loadSerial) return;
+      if (mine !== this.loadSerial) {
+        // A newer load superseded this one: its own copies (the model's map) are freed now.
+        freeInputGrids(loaded.input);
+        return;
+      }
       const notes = loaded.meta.raters
         .filter((r) => r.versionId === null)
         .map((r) => `${r.name}: ${r.status}, nothing submitted (not compared)`);

@@ -9,6 +9,7 @@ import type { CaseSources } from '../../src-shared/api/evaluationChannels';
 import type { CaseSourcesInput, CodedProbability, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
 import { ApiRequestError, getApi } from '../api';
 import { onCaseGrid } from '../api/voxelPayload';
+import { freeGrid } from '../../src-shared/volume/freeGrid';
 import { liveVersionLabelmaps, shareVersionLabelmap } from './sharedLabelmaps';
 
 export interface LoadedCaseSources {
@@ -79,6 +80,18 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
       ...(chosen.expectedMl === null ? {} : { expectedMl: chosen.expectedMl }),
     };
   }
+  // Every payload of the answer is now copied out (shared memory, or a copy of its own): the answer's
+  // buffer is freed now, not at the page's next collection (freeGrid.ts). A payload kept as it is
+  // (its own whole buffer: onCaseGrid) is left alone.
+  const kept = new Set<ArrayBufferLike>(
+    [
+      ...raters.map((r) => r.labelmap?.buffer),
+      model?.probability instanceof Float32Array ? model.probability.buffer : model?.probability?.codes.buffer,
+      model?.savedMask?.buffer,
+    ].filter((b) => b !== undefined),
+  );
+  const arrived = [...s.raters.map((r) => r.labelmap), ...s.models.flatMap((m) => [m.probabilityQ255, m.mask])];
+  for (const payload of arrived) if (payload instanceof Uint8Array && !kept.has(payload.buffer)) freeGrid(payload);
   return {
     caseId: s.caseId,
     name: s.name,

@@ -24,6 +24,7 @@ import {
 import { onContourCompleted, type PaintFillConfiguration } from './editToolClasses';
 import { editLabelmap } from './labelmapEdits';
 import type { DisagreementMeasure } from '../../src-shared/project/disagreement';
+import { freeGrid } from '../../src-shared/volume/freeGrid';
 import { disagreementLutAt } from './disagreementColours';
 import { heatLutAt, heatVoxelsDrawn, softContourLevels, type HeatMap } from './heatLevels';
 import {
@@ -83,7 +84,15 @@ export class AnnotationLayers {
 
   clearAnnotationLayers(): void {
     const shown = this.viewer.shownCaseVolume();
+    // The review's own grids (the vote codes, the contour), gone with their layers: freed now rather
+    // than at the page's next collection, which a review reload (a new rater, a model result) would
+    // otherwise meet holding both the old grids and the new (freeGrid.ts).
+    const owned =
+      this.heat && this.labelmaps.hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)
+        ? [this.heat.votes.codes, this.labelmaps.layerVoxels(SOFT_CONTOUR_SEGMENTATION)]
+        : [];
     if (shown) this.labelmaps.removeAllLabelmapLayers(shown.viewer);
+    if (shown) for (const grid of owned) freeGrid(grid);
     this.bound = null;
     this.heat = null;
     shown?.viewer.renderingEngine.render();

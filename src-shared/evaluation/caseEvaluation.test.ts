@@ -339,6 +339,18 @@ describe('grids freed when let go (freeGrid.ts, as in the renderer)', () => {
     expect(dropped).toEqual(['Y', 'X']);
   });
 
+  it('a store making a value the call needs one of drops the unused ones first', () => {
+    const dropped: string[] = [];
+    const store = new KeyedStore<string>((v) => dropped.push(v));
+    store.get('old', () => 'OLD');
+    store.sweep();
+    store.get('kept', () => 'KEPT'); // used in this generation: stays
+    expect(store.getReplacing('new', () => (dropped.includes('OLD') ? 'NEW' : 'made while OLD was held'))).toBe('NEW');
+    expect(dropped).toEqual(['OLD']);
+    expect(store.getReplacing('new', () => 'again')).toBe('NEW'); // a hit drops nothing
+    expect(store.size).toBe(2);
+  });
+
   it('evaluations with freed grids give the numbers a cold evaluation gives, across edits, options and a case switch', () => {
     const cache = new EvaluationCache();
     evaluateCase(threeRaters(), all, cache);

@@ -1,9 +1,10 @@
 /** The worker's state machine: incremental updates, a clear error for an unknown case, a bad update that leaves the case intact. */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetricsWorkerCore } from './metricsWorkerCore';
 import { axisAlignedGeometry } from '../volume/geometry';
 import type { CaseSourcesInput, EvaluationOptions } from './types';
 import { transferablesOf } from './workerProtocol';
+import { withTransfer } from '../volume/freeGrid.testSupport';
 
 const dims = [4, 4, 4] as const;
 const mask = (...voxels: number[]) => {
@@ -174,5 +175,52 @@ describe('metrics worker core', () => {
       options,
     };
     expect(transferablesOf(req)).toHaveLength(2);
+  });
+});
+
+describe('grids of a replaced input (freeGrid.ts, as in the renderer)', () => {
+  let restore: () => void;
+  beforeAll(() => (restore = withTransfer()));
+  afterAll(() => restore());
+
+  it('frees the labelmap an update replaced, keeps the ones still held, and never one shared with the page', () => {
+    const core = createMetricsWorkerCore();
+    const first = input();
+    const shared = new Uint8Array(new SharedArrayBuffer(64));
+    shared.set(mask(0, 1));
+    const withShared = { ...first, raters: [...first.raters, { id: 'S', name: 'S', labelmap: shared, key: 's1' }] };
+    const [a, b] = [withShared.raters[0].labelmap, withShared.raters[1].labelmap];
+    expect(core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: withShared, options }).ok).toBe(true);
+    const edited = core.handle({
+      type: 'updateRater',
+      id: '2',
+      caseId: 'c',
+      rater: { id: 'B', name: 'B', labelmap: mask(0, 2), key: 'b2' },
+      options,
+    });
+    expect(edited.ok).toBe(true);
+    expect(b?.length).toBe(0); // replaced: freed
+    expect(a?.length).toBe(64); // still the case's
+    // The case goes on from the kept grids: a patch and new options compute as a fresh worker does.
+    const again = core.handle({ type: 'setOptions', id: '3', caseId: 'c', options });
+    const fresh = createMetricsWorkerCore().handle({
+      type: 'evaluate',
+      id: 'f',
+      caseId: 'c',
+      input: {
+        ...input(),
+        raters: [
+          { id: 'A', name: 'A', labelmap: mask(0, 1), key: 'a1' },
+          { id: 'B', name: 'B', labelmap: mask(0, 2), key: 'b2' },
+          { id: 'S', name: 'S', labelmap: mask(0, 1), key: 's1' },
+        ],
+      },
+      options,
+    });
+    expect(again.ok && fresh.ok && again.value.comparisons).toEqual(fresh.ok && fresh.value.comparisons);
+    // Another case: the old one's own grids go, the shared one stays.
+    expect(core.handle({ type: 'evaluate', id: '4', caseId: 'd', input: input(), options }).ok).toBe(true);
+    expect(a?.length).toBe(0);
+    expect(Array.from(shared.subarray(0, 2))).toEqual([1, 1]);
   });
 });

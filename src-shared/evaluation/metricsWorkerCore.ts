@@ -6,6 +6,7 @@
  */
 import { applySlicePatch, type SlicePatch, slicePatchOf, slicePatchProblem } from '../project/labelmapSlices';
 import { EvaluationCache, evaluateCase } from './caseEvaluation';
+import { freeInputGrids } from './inputGrids';
 import type { CaseSourcesInput } from './types';
 import type { MetricsWorkerReply, MetricsWorkerRequest } from './workerProtocol';
 
@@ -79,6 +80,9 @@ export function createMetricsWorkerCore(): MetricsWorkerCore {
         const nextInput = next(req);
         const value = evaluateCase(nextInput, req.options, cache);
         // Kept only once evaluated: a bad update must not replace a good case.
+        // The replaced input's grids came here transferred (the worker's own): freed now, not at
+        // this isolate's next collection.
+        if (input) freeInputGrids(input, nextInput);
         input = nextInput;
         overwritten = null;
         return { type: 'result', id: req.id, ok: true, value };

@@ -68,14 +68,17 @@ export interface SoftReference {
  * The derived masks made during one evaluation, at most `capacity` at once: making one more drops
  * the least recently used and reuses its buffer, so a call allocates `capacity` grids however many
  * raters it compares. Safe because no caller holds more than two masks at once (a pair, or the
- * reference and one source of the lesion table) and none keeps one past its computation; capacity
- * 3 keeps the pair's fixed side (the model, or the first rater of rater pairs) across a loop.
+ * reference and one source of the lesion table) and none keeps one past its computation. Two are
+ * enough to keep a loop's fixed side (the model, the majority, the first rater of rater pairs): a
+ * pair reads its reference, then its prediction, so the side that stays is read every turn and the
+ * one dropped is the other side of the turn before. A third grid only cost 75 MiB (512×512×300) at
+ * the top of every evaluation, in the renderer's memory.
  */
 export class MaskPool {
   private readonly made = new Map<string, Uint8Array>();
   /** The grids this pool allocated (`make` may hand back another array; only these are freed). */
   private readonly owned = new Set<Uint8Array>();
-  constructor(private readonly capacity = 3) {
+  constructor(private readonly capacity = 2) {
     if (capacity < 2) throw new Error('a mask pool must hold at least the two masks of a pair');
   }
   get(key: string, voxels: number, make: (out: Uint8Array) => Uint8Array): Uint8Array {
@@ -141,17 +144,28 @@ export class KeyedStore<T> {
     this.entries.set(key, { value, gen: this.gen });
     return value;
   }
+  /**
+   * `get` for a value a call needs one of (the raters' votes): a miss first drops the entries this
+   * generation has not used, so an edit's new grid and the one it replaces are never held together.
+   */
+  getReplacing(key: string, make: () => T): T {
+    if (!this.entries.has(key)) this.dropUnused();
+    return this.get(key, make);
+  }
   has(key: string): boolean {
     return this.entries.has(key);
   }
   /** Drops what the generation that just ended did not touch, then starts the next one. */
   sweep(): void {
+    this.dropUnused();
+    this.gen++;
+  }
+  private dropUnused(): void {
     for (const [k, e] of this.entries)
       if (e.gen !== this.gen) {
         this.entries.delete(k);
         this.dispose?.(e.value);
       }
-    this.gen++;
   }
   /** Drops every value (the case is left). */
   clear(): void {
@@ -272,7 +286,7 @@ export function deriveSources(
     labels ? { labelMap: masks.get(`ml${key}:${labels.join(',')}`, () => multiLabelMajority(of(), labels)) } : {};
   const allKeys = input.raters.map((r) => raterKey(r, uncertainAs)).join('|');
   const count = labelmaps.length;
-  const votes = count > 0 ? stores.votes.get(`votes:${allKeys}`, () => halfVotes(labelmaps, uncertainAs)) : null;
+  const votes = count > 0 ? stores.votes.getReplacing(`votes:${allKeys}`, () => halfVotes(labelmaps, uncertainAs)) : null;
   let majority: KeyedMask | null = null;
   let soft: SoftReference | null = null;
   if (votes) {
