@@ -1,6 +1,7 @@
 /** The evaluation controller with a fake metrics worker and a fake case: which reply reaches the panel. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withTransfer } from '../../src-shared/volume/freeGrid.testSupport';
+import { axisAlignedGeometry } from '../../src-shared/volume/geometry';
 import type { CaseEvaluation } from '../../src-shared/evaluation/types';
 import type { MetricsWorkerReply, MetricsWorkerRequest } from '../../src-shared/evaluation/workerProtocol';
 import type { AnnotationState } from '../state/annotationState';
@@ -37,7 +38,12 @@ function setup(
     labels: [],
     layers: [],
   } as unknown as AnnotationState;
-  const sources = { caseId: 'c1', name: 'C1', input: { raters: [] }, meta: { raters: [], models: [] } } as unknown as LoadedCaseSources;
+  const sources = {
+    caseId: 'c1',
+    name: 'C1',
+    input: { geometry: axisAlignedGeometry([1, 1, 1], [1, 1, 1]), raters: [] },
+    meta: { raters: [], models: [] },
+  } as unknown as LoadedCaseSources;
   const { worker, posted, reply } = fakeWorker();
   let reviewRefreshes = 0;
   const controller = new EvaluationController({
@@ -131,6 +137,7 @@ describe('a load a newer one superseded', () => {
         caseId: 'c1',
         name: 'C1',
         input: {
+          geometry: axisAlignedGeometry([4, 1, 4], [1, 1, 1]),
           raters: [],
           model: { id: 'm', name: 'm', probability: { codes, values: new Float32Array(256) }, key: 'k', threshold: 0.5 },
         },
@@ -157,5 +164,49 @@ describe('a load a newer one superseded', () => {
     expect(posted).toHaveLength(1);
     const sent = posted[0].type === 'evaluate' ? posted[0].input.model?.probability : null;
     expect(sent && !(sent instanceof Float32Array) && sent.codes).toBe(newer);
+  });
+
+  it('a reload with the versions the worker holds sends nothing again and frees its copy; other versions go', async () => {
+    const annotation = {
+      signedIn: { raterId: 'rev', name: 'Rev', role: 'reviewer', token: 't' },
+      currentCase: { caseId: 'c1' },
+      labels: [],
+      layers: [],
+    } as unknown as AnnotationState;
+    const loaded = (codes: Uint8Array, key: string) =>
+      ({
+        caseId: 'c1',
+        name: 'C1',
+        input: {
+          geometry: axisAlignedGeometry([4, 1, 4], [1, 1, 1]),
+          raters: [{ id: 'a', name: 'A', labelmap: null, key: 'va' }],
+          model: { id: 'm', name: 'm', probability: { codes, values: new Float32Array(256) }, key, threshold: 0.5 },
+        },
+        meta: { raters: [], models: [] },
+      }) as unknown as LoadedCaseSources;
+    const maps = [new Uint8Array(16), new Uint8Array(16), new Uint8Array(16)];
+    const answers = [loaded(maps[0], 'v1'), loaded(maps[1], 'v1'), loaded(maps[2], 'v2')];
+    const { worker, posted, reply } = fakeWorker();
+    const store = createStore<EvaluationState, Record<string, never>>({ ...evaluationStore.getState() });
+    const controller = new EvaluationController({
+      store,
+      annotation: { getState: () => annotation },
+      loadCaseSources: () => Promise.resolve(answers.shift() ?? loaded(new Uint8Array(16), 'v9')),
+      ownLabelmap: () => null,
+      ownLabelmapSlices: () => null,
+      refreshReviewLayers: () => Promise.resolve(),
+      spawnWorker: () => worker,
+    });
+    await controller.refresh();
+    await controller.refresh(); // the same versions, the first still computing
+    expect(posted).toHaveLength(1);
+    expect(maps[1].length).toBe(0);
+    expect(store.getState().status).toBe('computing');
+    reply({ type: 'result', id: posted[0].id, ok: true, value: evaluation('v1') });
+    await settle();
+    expect(store.getState().status).toBe('ready');
+    await controller.refresh(); // a new version of the model's result: evaluated
+    expect(posted.map((p) => p.type)).toEqual(['evaluate', 'evaluate']);
+    expect(maps[2].length).toBe(16);
   });
 });

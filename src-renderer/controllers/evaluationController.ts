@@ -12,7 +12,7 @@
 import { freeInputGrids } from '../../src-shared/evaluation/inputGrids';
 import { CONVENTIONS } from '../../src-shared/metrics/conventions/types';
 import { labelsEvaluated } from '../../src-shared/project/labelTable';
-import type { EvaluationOptions, RaterSource } from '../../src-shared/evaluation/types';
+import type { CaseSourcesInput, EvaluationOptions, RaterSource } from '../../src-shared/evaluation/types';
 import { transferablesOf, type MetricsWorkerRequest, type MetricsWorkerTasks } from '../../src-shared/evaluation/workerProtocol';
 import type { SlicePatch } from '../../src-shared/project/labelmapSlices';
 import type { EditedSlices } from './viewerEvents';
@@ -40,6 +40,17 @@ export interface EvaluationDeps {
 
 type RequestBody = MetricsWorkerRequest extends infer R ? (R extends MetricsWorkerRequest ? Omit<R, 'id' | 'options'> : never) : never;
 
+/** A case's sources by identity: the case, its grid, and each rater's and the model's version. */
+function sourcesSignature(caseId: string, input: CaseSourcesInput): string {
+  const m = input.model;
+  return JSON.stringify([
+    caseId,
+    input.geometry.dims,
+    input.raters.map((r) => [r.id, r.key, r.labelmap === null]),
+    m ? [m.id, m.key, m.threshold, m.probability === null, m.savedMask !== undefined, m.expectedMl ?? null] : null,
+  ]);
+}
+
 export class EvaluationController {
   private serial = 0;
   private latest = '';
@@ -54,6 +65,13 @@ export class EvaluationController {
   private liveSlices: Set<number> | 'unknown' = new Set();
   private editTimer: ReturnType<typeof setTimeout> | null = null;
   private loadSerial = 0;
+  /**
+   * What the worker was last asked to evaluate whole (case, sources and their versions), while the
+   * worker holds it; null once an edit, a failure or another case changed that.
+   */
+  private sentSources: string | null = null;
+  /** Whether the newest request's reply has arrived. */
+  private answered = true;
   /** The panel's worker: it keeps the case and its cache between requests (workerProtocol.ts); every reply is final. */
   private readonly tasks;
 
@@ -91,12 +109,18 @@ export class EvaluationController {
   private send(body: RequestBody): void {
     const id = `m${++this.serial}`;
     this.latest = id;
+    this.answered = false;
+    if (body.type !== 'setOptions') this.sentSources = body.type === 'evaluate' ? sourcesSignature(body.caseId, body.input) : null;
     const req = { ...body, id, options: this.optionsOf(this.deps.store.getState().settings) } as MetricsWorkerRequest;
     this.update({ status: 'computing' });
     void this.tasks.run(req.type, req.id, req, { transfer: transferablesOf(req) }).then((reply) => {
       // A refused request left the worker's copy as it was: the next live edit sends the labelmap whole.
-      if (!reply.ok) this.workerHasLive = false;
+      if (!reply.ok) {
+        this.workerHasLive = false;
+        this.sentSources = null;
+      }
       if (reply.id !== this.latest) return;
+      this.answered = true;
       if (reply.ok) this.update((s) => ({ status: 'ready', result: reply.value, error: null, runs: s.runs + 1 }));
       else this.update({ status: 'error', error: reply.error });
     });
@@ -137,7 +161,15 @@ export class EvaluationController {
       this.liveSlices = new Set();
       if (!live) this.liveEdits = 0;
       this.update({ notes });
-      this.send({ type: 'evaluate', caseId: c.caseId, input: { ...loaded.input, raters } });
+      const input = { ...loaded.input, raters };
+      if (!live && sourcesSignature(c.caseId, input) === this.sentSources) {
+        // The same versions the worker holds (a reload when the review's layers changed): sending
+        // them again would only compute the same result beside a second copy of the model's map.
+        freeInputGrids(loaded.input);
+        this.update({ status: this.answered ? 'ready' : 'computing' });
+        return;
+      }
+      this.send({ type: 'evaluate', caseId: c.caseId, input });
     } catch (err) {
       if (mine !== this.loadSerial) return;
       this.update({ status: 'error', error: err instanceof Error ? err.message : String(err) });

@@ -223,4 +223,28 @@ describe('grids of a replaced input (freeGrid.ts, as in the renderer)', () => {
     expect(a?.length).toBe(0);
     expect(Array.from(shared.subarray(0, 2))).toEqual([1, 1]);
   });
+
+  it('keeps one copy of a stored model map sent again with its case, and takes a new version', () => {
+    const core = createMetricsWorkerCore();
+    const withModel = (codes: Uint8Array, key: string): CaseSourcesInput => ({
+      ...input(),
+      model: {
+        id: 'M',
+        name: 'M',
+        probability: { codes, values: Float32Array.from({ length: 256 }, (_, q) => q / 255) },
+        key,
+        threshold: 0.5,
+      },
+    });
+    const codes = () => Uint8Array.from({ length: 64 }, (_, i) => (i < 2 ? 200 : 0));
+    const [first, again, next] = [codes(), codes(), codes()];
+    const a = core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: withModel(first, 'v1'), options });
+    const b = core.handle({ type: 'evaluate', id: '2', caseId: 'c', input: withModel(again, 'v1'), options });
+    expect(again.length).toBe(0); // the same version again: the held copy serves
+    expect(first.length).toBe(64);
+    expect(a.ok && b.ok && b.value.comparisons).toEqual(a.ok && a.value.comparisons);
+    core.handle({ type: 'evaluate', id: '3', caseId: 'c', input: withModel(next, 'v2'), options });
+    expect(next.length).toBe(64); // another version is taken, and the one it replaced freed
+    expect(first.length).toBe(0);
+  });
 });

@@ -6,12 +6,27 @@
  */
 import { applySlicePatch, type SlicePatch, slicePatchOf, slicePatchProblem } from '../project/labelmapSlices';
 import { EvaluationCache, evaluateCase } from './caseEvaluation';
+import { freeGrid } from '../volume/freeGrid';
 import { freeInputGrids } from './inputGrids';
 import type { CaseSourcesInput } from './types';
 import type { MetricsWorkerReply, MetricsWorkerRequest } from './workerProtocol';
 
 export interface MetricsWorkerCore {
   handle(req: MetricsWorkerRequest): MetricsWorkerReply;
+}
+
+/**
+ * `next` with the model's map of `held` when both name the same stored result (model and version
+ * key: a stored version never changes): the copy that just arrived is freed instead of living beside
+ * the held one until `next` is evaluated. The panel reloads a case when its layers change, and each
+ * reload sends the map again (75 MiB on 512×512×300).
+ */
+function withHeldModelMap(held: CaseSourcesInput | null, next: CaseSourcesInput): CaseSourcesInput {
+  const [was, now] = [held?.model, next.model];
+  if (!was?.probability || !now?.probability || was.id !== now.id || was.key !== now.key || was.key === 'none') return next;
+  if (was.probability === now.probability) return next;
+  freeGrid(now.probability instanceof Float32Array ? now.probability : now.probability.codes);
+  return { ...next, model: { ...now, probability: was.probability } };
 }
 
 export function createMetricsWorkerCore(): MetricsWorkerCore {
@@ -29,13 +44,15 @@ export function createMetricsWorkerCore(): MetricsWorkerCore {
 
   function next(req: MetricsWorkerRequest): CaseSourcesInput {
     switch (req.type) {
-      case 'evaluate':
-        if (req.caseId !== caseId) {
+      case 'evaluate': {
+        const sameCase = req.caseId === caseId;
+        if (!sameCase) {
           cache.release();
           cache = new EvaluationCache();
         }
         caseId = req.caseId;
-        return req.input;
+        return sameCase ? withHeldModelMap(input, req.input) : req.input;
+      }
       case 'updateRater': {
         const cur = current(req.caseId);
         const i = cur.raters.findIndex((r) => r.id === req.rater.id);
