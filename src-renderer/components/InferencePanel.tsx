@@ -19,7 +19,8 @@ import { useAnnotationState } from '../state/annotationState';
 import { useAppState } from '../state/appState';
 import { THRESHOLD_MAX, THRESHOLD_MIN } from '../../src-shared/inference/thresholdIndex';
 import { saveResultAsRater } from '../state/inferenceSave';
-import { useInferenceState, type InferenceDisplay } from '../state/inferenceState';
+import type { InferenceDisplay } from '../state/inferenceState';
+import { useInferenceState } from './useInferenceState';
 import { ColourBar } from './ColourBar';
 import { useControllers } from '../controllers/ControllersContext';
 
@@ -28,7 +29,7 @@ const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${M
 
 export function InferencePanel() {
   const s = useInferenceState((x) => x);
-  const { inference, annotationLayers } = useControllers();
+  const { inference, review } = useControllers();
   const openCase = useAppState((x) => x.openCase);
   // Reviewers and admins may store a result as the model's rater; annotators never see model results.
   const canSave = useAnnotationState((a) => a.signedIn !== null && seesAllRaters(a.signedIn.role) && a.currentCase !== null);
@@ -249,7 +250,7 @@ export function InferencePanel() {
                 data-testid="inference-save"
                 disabled={s.saving}
                 title="Store this result (mask at this threshold, probabilities, provenance) as the model's rater in the project"
-                onClick={() => void saveResultAsRater(inference, annotationLayers)}
+                onClick={() => void saveResultAsRater(inference, review)}
               >
                 {s.saving ? 'Saving…' : 'Save as rater'}
               </button>

@@ -28,7 +28,7 @@ export function ReviewPanel() {
   const maps = useAnnotationState((s) => s.maps);
   const sideBySide = useAnnotationState((s) => s.sideBySide.open);
   const modelLayers = layers.filter((l) => l.model).length;
-  const { annotationLayers } = useControllers();
+  const { annotationLayers, review } = useControllers();
 
   return (
     <div className="review-panel" data-testid="review-panel">
@@ -77,7 +77,7 @@ export function ReviewPanel() {
             <select
               data-testid="heatmap-label-select"
               value={heat.label}
-              onChange={(e) => void showLabelInReview(annotationLayers, Number(e.target.value))}
+              onChange={(e) => void showLabelInReview(review, Number(e.target.value))}
             >
               {labels
                 .filter((l) => !l.uncertain)
@@ -95,7 +95,7 @@ export function ReviewPanel() {
               type="checkbox"
               data-testid="heatmap-include-models"
               checked={heat.includeModels}
-              onChange={(e) => void includeModelsInConsensus(annotationLayers, e.target.checked)}
+              onChange={(e) => void includeModelsInConsensus(review, e.target.checked)}
             />
             Count model results as raters
           </label>

@@ -8,7 +8,7 @@
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useAnnotationState } from '../state/annotationState';
-import { useInferenceState } from '../state/inferenceState';
+import { useInferenceState } from './useInferenceState';
 import { addPane, choosePaneLayer, toggleSideBySide } from '../state/reviewActions';
 import { DISAGREEMENT_SEGMENTATION, HEAT_SEGMENTATION, raterSegmentationId, SOFT_CONTOUR_SEGMENTATION } from '../viewer/annotationSession';
 import { INFERENCE_MASK_LAYER } from '../viewer/inferenceOverlay';

@@ -7,7 +7,7 @@ import type { MetricsWorkerReply, MetricsWorkerRequest } from '../../src-shared/
 import type { AnnotationState } from '../state/annotationState';
 import { createStore } from '../state/createStore';
 import type { LoadedCaseSources } from '../state/evaluationSources';
-import { evaluationStore, type EvaluationState } from '../state/evaluationState';
+import { initialEvaluationState, type EvaluationState } from '../state/evaluationState';
 import type { WorkerLike } from '../workers/taskWorker';
 import { EvaluationController, type EvaluationDeps } from './evaluationController';
 
@@ -31,7 +31,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 function setup(
   live: Pick<EvaluationDeps, 'ownLabelmap' | 'ownLabelmapSlices'> = { ownLabelmap: () => null, ownLabelmapSlices: () => null },
 ) {
-  const store = createStore<EvaluationState, Record<string, never>>({ ...evaluationStore.getState() });
+  const store = createStore<EvaluationState, Record<string, never>>(initialEvaluationState);
   const annotation = {
     signedIn: { raterId: 'rev', name: 'Rev', role: 'reviewer', token: 't' },
     currentCase: { caseId: 'c1' },
@@ -148,7 +148,7 @@ describe('a load a newer one superseded', () => {
     const answers = [new Promise<LoadedCaseSources>((resolve) => (answerOlder = resolve)), Promise.resolve(loaded(newer))];
     const { worker, posted } = fakeWorker();
     const controller = new EvaluationController({
-      store: createStore<EvaluationState, Record<string, never>>({ ...evaluationStore.getState() }),
+      store: createStore<EvaluationState, Record<string, never>>(initialEvaluationState),
       annotation: { getState: () => annotation },
       loadCaseSources: () => answers.shift() ?? Promise.reject(new Error('no more loads')),
       ownLabelmap: () => null,
@@ -187,7 +187,7 @@ describe('a load a newer one superseded', () => {
     const maps = [new Uint8Array(16), new Uint8Array(16), new Uint8Array(16)];
     const answers = [loaded(maps[0], 'v1'), loaded(maps[1], 'v1'), loaded(maps[2], 'v2')];
     const { worker, posted, reply } = fakeWorker();
-    const store = createStore<EvaluationState, Record<string, never>>({ ...evaluationStore.getState() });
+    const store = createStore<EvaluationState, Record<string, never>>(initialEvaluationState);
     const controller = new EvaluationController({
       store,
       annotation: { getState: () => annotation },

@@ -75,6 +75,11 @@ export class EvaluationController {
   /** The panel's worker: it keeps the case and its cache between requests (workerProtocol.ts); every reply is final. */
   private readonly tasks;
 
+  /** The panel's state, made at start-up and handed in: what its components render. */
+  get store(): Store<EvaluationState, Record<string, never>> {
+    return this.deps.store;
+  }
+
   constructor(private readonly deps: EvaluationDeps) {
     this.tasks = createTaskWorker<MetricsWorkerTasks>(
       deps.spawnWorker,

@@ -9,12 +9,12 @@ import { handleShortcut } from '../keyboard/shortcuts';
 import { annotationStore, tell, updateAnnotation } from '../state/annotationState';
 import { createInferenceController, type InferenceController } from '../state/inferenceController';
 import { keepTabPosition, restoreTab } from '../state/tabRestore';
-import type { Store } from '../state/createStore';
+import { createStore, type Store } from '../state/createStore';
 import { appStore } from '../state/appState';
 import { loadProject, openCasePath, refreshRecent } from '../state/caseActions';
 import { loadCaseSources } from '../state/evaluationSources';
-import { evaluationStore } from '../state/evaluationState';
-import { loadReviewLayers, refreshReviewLayers } from '../state/reviewActions';
+import { initialEvaluationState, type EvaluationState } from '../state/evaluationState';
+import { loadReviewLayers, refreshReviewLayers, type ReviewSources } from '../state/reviewActions';
 import { loadIdentities } from '../state/raterActions';
 import { createMetricsWorkerPool, defaultPoolSize } from '../workers/metricsPool';
 import type { CaseEvaluation } from '../../src-shared/evaluation/types';
@@ -39,6 +39,8 @@ export interface Controllers {
   /** The one live viewer (its case volumes and cameras) and the annotation layers drawn on it (over one labelmap layer registry). */
   readonly viewer: ViewerSession;
   readonly annotationLayers: AnnotationLayers;
+  /** The review's layers with the metrics panel's uncertain rule, for the verbs that reload them. */
+  readonly review: ReviewSources;
   readonly viewerEvents: ViewerEventBus;
   readonly worklist: WorklistController;
   readonly timeOnTask: TimeOnTask;
@@ -57,6 +59,8 @@ export function createControllers(api = getApi()): Controllers {
   const viewer = new ViewerSession();
   const labelmapLayers = new LabelmapLayers();
   const annotationLayers = new AnnotationLayers(viewer, labelmapLayers);
+  const evaluationState = createStore<EvaluationState, Record<string, never>>(initialEvaluationState);
+  const review: ReviewSources = { layers: annotationLayers, uncertainAs: () => evaluationState.getState().settings.uncertainAs };
   const worklist = new WorklistController({ api, annotation: annotationStore, app: appStore, openCasePath, showWorkspace, tell });
   const timeOnTask = new TimeOnTask({ api, annotation: annotationStore, worklist });
   const annotation = new AnnotationController({
@@ -75,17 +79,17 @@ export function createControllers(api = getApi()): Controllers {
       redo: () => void redoEdit(),
       setThresholdTolerance,
     },
-    loadReviewLayers: (record, token, current) => loadReviewLayers(annotationLayers, record, token, current),
+    loadReviewLayers: (record, token, current) => loadReviewLayers(review, record, token, current),
   });
   const inference = createInferenceController(viewer);
   const study = new StudyController({ api, fetchVolumeBytes });
   const evaluation = new EvaluationController({
-    store: evaluationStore,
+    store: evaluationState,
     annotation: annotationStore,
     loadCaseSources,
     ownLabelmap: () => annotationLayers.ownLabelmap(),
     ownLabelmapSlices: (indices) => annotationLayers.ownLabelmapSlices(indices),
-    refreshReviewLayers: () => refreshReviewLayers(annotationLayers),
+    refreshReviewLayers: () => refreshReviewLayers(review),
     spawnWorker: () => new Worker(new URL('../workers/metrics.worker.ts', import.meta.url), { type: 'module' }),
   });
   const dashboard = new DashboardController({
@@ -113,6 +117,7 @@ export function createControllers(api = getApi()): Controllers {
   return {
     viewer,
     annotationLayers,
+    review,
     viewerEvents: createViewerEvents(),
     worklist,
     timeOnTask,

@@ -3,10 +3,8 @@
  * surface tolerances, uncertain-voxel rule, matrix measure, label shown), whether it is expanded, and the worker's
  * last result with its status. Changed only by controllers/evaluationController.ts.
  */
-import { useSyncExternalStore } from 'react';
 import type { CaseEvaluation, ConventionName, UncertainAs } from '../../src-shared/evaluation/types';
 import { DEFAULT_UNCERTAIN_AS, DEFAULT_USE_THRESHOLD_ML } from '../../src-shared/evaluation/defaults';
-import { createStore } from './createStore';
 
 export interface EvaluationSettings {
   /** The convention whose numbers are shown (all three are computed, so switching is instant). */
@@ -49,7 +47,7 @@ export interface EvaluationState {
   readonly runs: number;
 }
 
-const initialEvaluationState: EvaluationState = {
+export const initialEvaluationState: EvaluationState = {
   expanded: true,
   settings: {
     convention: 'use',
@@ -66,9 +64,3 @@ const initialEvaluationState: EvaluationState = {
   notes: [],
   runs: 0,
 };
-
-export const evaluationStore = createStore<EvaluationState, Record<string, never>>(initialEvaluationState);
-
-export function useEvaluationState<T>(select: (s: EvaluationState) => T): T {
-  return useSyncExternalStore(evaluationStore.subscribe, () => select(evaluationStore.getState()));
-}

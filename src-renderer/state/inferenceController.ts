@@ -50,7 +50,8 @@ import { realWebGpuAdapter } from '../workers/realWebGpuAdapter';
 import { createTaskWorker, TaskCancelledError } from '../workers/taskWorker';
 import { annotationStore } from './annotationState';
 import { appStore } from './appState';
-import { inferenceStore, type InferenceDisplay, type InferenceState } from './inferenceState';
+import { createStore, type Store } from './createStore';
+import { initialInferenceState, type InferenceDisplay, type InferenceState } from './inferenceState';
 import { runNative, type NativeRun } from './nativeRun';
 import { resolveWasmThreads, settingsStore, type ExecutionProviderChoice } from './settings';
 
@@ -68,6 +69,8 @@ export interface ResultForSave {
 }
 
 export interface InferenceController {
+  /** The panel's state (model list, run phase, result, threshold, save): what the inference panel renders. */
+  readonly store: Store<InferenceState, Record<string, never>>;
   /**
    * Re-reads the model list. The server lists models to signed-in people only (a listing reads and
    * hashes files on disk); signed out, the list already shown stays (the panel says why an empty one is empty).
@@ -114,10 +117,6 @@ interface HeldResult {
   /** Per foreground class: Σp in ml (threshold-free) and one voxel's ml. */
   readonly expectedMl: readonly number[];
   readonly voxelMl: number;
-}
-
-function set(patch: Partial<InferenceState>): void {
-  inferenceStore.update((s) => ({ ...s, ...patch }));
 }
 
 /** The foreground classes (softmax: without the background), in output order. */
@@ -188,6 +187,9 @@ async function firstRunner(choice: ExecutionProviderChoice, entry: ModelEntry, s
 
 /** `viewer`: the live viewer, whose case the model runs on and whose panes show the result. */
 export function createInferenceController(viewer: ViewerSession): InferenceController {
+  /** The panel's state, made with the controller (at start-up): what the inference panel renders. */
+  const store = createStore<InferenceState, Record<string, never>>(initialInferenceState);
+  const set = (patch: Partial<InferenceState>): void => store.update((s) => ({ ...s, ...patch }));
   /** The model the worker holds (null: none, or the worker was stopped or crashed and will come back empty). */
   let loadedKey: string | null = null;
   /** The provider the loaded worker chose, and why; shown again for every run on it. */
@@ -378,6 +380,7 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
   }
 
   const controller: InferenceController = {
+    store,
     async refreshModels() {
       const session = annotationStore.getState().signedIn?.token;
       if (session === undefined) return;
@@ -387,7 +390,7 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
         return;
       }
       const { models, userDir } = listed.value;
-      const selected = inferenceStore.getState().selectedKey;
+      const selected = store.getState().selectedKey;
       const keep = models.some((m) => m.key === selected && m.error === null);
       set({ models, userModelsDir: userDir, selectedKey: keep ? selected : (models.find((m) => m.error === null)?.key ?? null) });
     },
@@ -397,7 +400,7 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
     },
 
     async runModel() {
-      const state = inferenceStore.getState();
+      const state = store.getState();
       const c = appStore.getState().openCase;
       const entry = state.models.find((m) => m.key === state.selectedKey);
       if (!c || !entry || entry.error !== null || state.phase === 'running' || state.phase === 'loading') return;
@@ -418,7 +421,7 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
         let nativeFailure: string | null = null;
         if (first.kind === 'native' && session !== undefined) {
           const run = runNative(session, c.caseId, entry.key, (progress) => {
-            if (inferenceStore.getState().phase === 'running') set({ progress });
+            if (store.getState().phase === 'running') set({ progress });
           });
           current = { native: run };
           set({
@@ -454,7 +457,7 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
         current = { abort: new AbortController(), graceTimer: null };
         set({ phase: 'running', message: null, progress: null, timings: null });
         const answer = await runOnCase(requestId, input, false, current.abort.signal, (e) => {
-          if (e.type === 'progress' && inferenceStore.getState().phase === 'running') set({ progress: e.progress });
+          if (e.type === 'progress' && store.getState().phase === 'running') set({ progress: e.progress });
         });
         if (current && 'graceTimer' in current && current.graceTimer) clearTimeout(current.graceTimer);
         current = null;
@@ -477,7 +480,7 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
     },
 
     cancelRun() {
-      if (!current || inferenceStore.getState().phase !== 'running') return;
+      if (!current || store.getState().phase !== 'running') return;
       set({ phase: 'cancelling' });
       if ('native' in current) {
         // The server stops its worker thread between patches, or terminates it after a grace time.
@@ -493,7 +496,7 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
     },
 
     async modelLogits(entry, path, session, onProgress, announce) {
-      const phase = inferenceStore.getState().phase;
+      const phase = store.getState().phase;
       if (phase === 'running' || phase === 'loading' || phase === 'cancelling' || logitsRun !== null)
         throw new Error('The model is already running: wait for that run or cancel it first.');
       const opened = await getApi()['quorum:case.open']({ session, path });
@@ -525,12 +528,12 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
     },
 
     setDisplay(display) {
-      const mapScale = showMap(display, inferenceStore.getState().shownClass);
+      const mapScale = showMap(display, store.getState().shownClass);
       if (mapScale) set({ display, mapScale });
     },
 
     setShownClass(shownClass) {
-      const mapScale = showMap(inferenceStore.getState().display, shownClass);
+      const mapScale = showMap(store.getState().display, shownClass);
       if (mapScale) set({ shownClass, mapScale });
     },
 
@@ -546,7 +549,7 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
       const { r, activation, labels, provenance } = result;
       return {
         probabilities: r.probabilities,
-        mask: labelMask(r.probabilities, activation, inferenceStore.getState().threshold),
+        mask: labelMask(r.probabilities, activation, store.getState().threshold),
         activation,
         classes: foregroundClasses(labels, activation),
         provenance,
@@ -555,7 +558,7 @@ export function createInferenceController(viewer: ViewerSession): InferenceContr
 
     handleVolumeShown() {
       const c = appStore.getState().openCase;
-      if (result && c?.caseId !== inferenceStore.getState().resultCaseId) {
+      if (result && c?.caseId !== store.getState().resultCaseId) {
         clearResult();
         set({ phase: 'idle', message: null });
         return;

@@ -18,13 +18,8 @@ import { classValues, remapClasses } from '../../src-shared/inference/classLabel
 import { getApi } from '../api';
 import { annotationStore } from './annotationState';
 import type { InferenceController } from './inferenceController';
-import { inferenceStore, type InferenceState } from './inferenceState';
-import type { AnnotationLayers } from '../viewer/annotationSession';
-import { refreshReviewLayers } from './reviewActions';
-
-function set(patch: Partial<InferenceState>): void {
-  inferenceStore.update((s) => ({ ...s, ...patch }));
-}
+import type { InferenceState } from './inferenceState';
+import { refreshReviewLayers, type ReviewSources } from './reviewActions';
 
 /** The maps' Float32 values as one label-major byte array (a view, without a copy, for one map). */
 function float32Bytes(maps: readonly Float32Array[]): Uint8Array<ArrayBuffer> {
@@ -40,10 +35,11 @@ function float32Bytes(maps: readonly Float32Array[]): Uint8Array<ArrayBuffer> {
 }
 
 export async function saveResultAsRater(
-  inference: Pick<InferenceController, 'resultForSave'>,
-  viewerLayers: AnnotationLayers,
+  inference: Pick<InferenceController, 'resultForSave' | 'store'>,
+  review: ReviewSources,
 ): Promise<void> {
-  const s = inferenceStore.getState();
+  const set = (patch: Partial<InferenceState>): void => inference.store.update((s) => ({ ...s, ...patch }));
+  const s = inference.store.getState();
   if (s.saving || s.phase !== 'done') return;
   // The mask at the threshold picked, computed here, once (the slider never makes one).
   const shown = inference.resultForSave();
@@ -97,7 +93,7 @@ export async function saveResultAsRater(
       saving: false,
       saved: { raterName: saved.value.rater.name, versionId: saved.value.version.versionId, threshold: saved.value.threshold },
     });
-    await refreshReviewLayers(viewerLayers);
+    await refreshReviewLayers(review);
   } catch (e) {
     set({ saving: false, saveError: e instanceof Error ? e.message : String(e) });
   }

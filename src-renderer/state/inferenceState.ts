@@ -4,11 +4,9 @@
  * volumes, and with several classes the one whose maps are shown. The result's arrays stay in the inference controller (inferenceController.ts; not in a frozen
  * snapshot). Changed only through that controller.
  */
-import { useSyncExternalStore } from 'react';
 import type { ModelEntry } from '../../src-shared/api/inferenceChannels';
 import type { ExecutionProvider, InferenceProgress, LabelVolume, StageTimings } from '../../src-shared/inference';
 import type { ColourScale } from '../viewer/mapScales';
-import { createStore } from './createStore';
 
 export type InferencePhase = 'idle' | 'loading' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
 export type InferenceDisplay = 'probability' | 'entropy' | 'mutualInformation';
@@ -46,7 +44,7 @@ export interface InferenceState {
   readonly saveError: string | null;
 }
 
-const initialInferenceState: InferenceState = {
+export const initialInferenceState: InferenceState = {
   models: [],
   userModelsDir: null,
   selectedKey: null,
@@ -68,9 +66,3 @@ const initialInferenceState: InferenceState = {
   saved: null,
   saveError: null,
 };
-
-export const inferenceStore = createStore<InferenceState, Record<string, never>>(initialInferenceState);
-
-export function useInferenceState<T>(select: (s: InferenceState) => T): T {
-  return useSyncExternalStore(inferenceStore.subscribe, () => select(inferenceStore.getState()));
-}

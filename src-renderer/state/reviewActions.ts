@@ -14,7 +14,7 @@
  */
 import { raterCaseStatus } from '../../src-shared/project/annotationStatus';
 import { labelsEvaluated } from '../../src-shared/project/labelTable';
-import { countLabelled } from '../../src-shared/project/labels';
+import { countLabelled, type UncertainAs } from '../../src-shared/project/labels';
 import type { AnnotationVersion, CaseRecord } from '../../src-shared/project/types';
 import { getApi } from '../api';
 import { HEAT_SEGMENTATION, raterSegmentationId, type AnnotationLayers } from '../viewer/annotationSession';
@@ -22,18 +22,28 @@ import { computeHeatMap, heatMapSum } from '../viewer/heatLevels';
 import { raterColorIndices } from '../viewer/raterColors';
 import { shareVersionLabelmap, sharedVersionLabelmap, sharingWhile } from './sharedLabelmaps';
 import { annotationStore, tell, updateAnnotation, type HeatMapSettings, type RaterLayer, type ReviewMapSettings } from './annotationState';
-import { evaluationStore } from './evaluationState';
 import { freeGrid } from '../../src-shared/volume/freeGrid';
 
 /**
- * Loads the review's layers into `viewerLayers` (the viewer's annotation layers, made at start-up);
- * the metrics panel waits for them to reuse their copies (sharedLabelmaps.ts).
+ * What loading the review's layers draws on, made at start-up (controllers/startApp.ts): the viewer's
+ * annotation layers, and the metrics panel's uncertain-voxel rule, which the heat map follows so its
+ * Σ and the panel's V_soft are one number.
  */
-export function loadReviewLayers(viewerLayers: AnnotationLayers, record: CaseRecord, token: string, current: () => boolean): Promise<void> {
-  return sharingWhile(loadLayers(viewerLayers, record, token, current));
+export interface ReviewSources {
+  readonly layers: AnnotationLayers;
+  readonly uncertainAs: () => UncertainAs;
 }
 
-async function loadLayers(viewerLayers: AnnotationLayers, record: CaseRecord, token: string, current: () => boolean): Promise<void> {
+/**
+ * Loads the review's layers into `review.layers`; the metrics panel waits for them to reuse their
+ * copies (sharedLabelmaps.ts).
+ */
+export function loadReviewLayers(review: ReviewSources, record: CaseRecord, token: string, current: () => boolean): Promise<void> {
+  return sharingWhile(loadLayers(review, record, token, current));
+}
+
+async function loadLayers(review: ReviewSources, record: CaseRecord, token: string, current: () => boolean): Promise<void> {
+  const viewerLayers = review.layers;
   const api = getApi();
   const [raters, versions] = await Promise.all([
     api['quorum:rater.list']({ session: token }),
@@ -86,7 +96,7 @@ async function loadLayers(viewerLayers: AnnotationLayers, record: CaseRecord, to
   if (!current()) return;
   const before = annotationStore.getState().heat;
   const members = drawn.filter((d) => before.includeModels || !d.model);
-  const uncertainAs = evaluationStore.getState().settings.uncertainAs;
+  const uncertainAs = review.uncertainAs();
   const labels = labelsEvaluated(annotationStore.getState().labels);
   const label = labels ? (labels.find((l) => l === before.label) ?? labels[0]) : null;
   const heat =
@@ -109,23 +119,23 @@ async function loadLayers(viewerLayers: AnnotationLayers, record: CaseRecord, to
 }
 
 /** Reloads the review layers of the case on screen (review mode only), e.g. after a model result was saved. */
-export async function refreshReviewLayers(viewerLayers: AnnotationLayers): Promise<void> {
+export async function refreshReviewLayers(review: ReviewSources): Promise<void> {
   const s = annotationStore.getState();
   if (s.mode !== 'review' || !s.signedIn || !s.currentCase) return;
   const record = s.currentCase;
-  await loadReviewLayers(viewerLayers, record, s.signedIn.token, () => annotationStore.getState().currentCase?.caseId === record.caseId);
+  await loadReviewLayers(review, record, s.signedIn.token, () => annotationStore.getState().currentCase?.caseId === record.caseId);
 }
 
 /** The explicit choice to count saved model results as raters in the heat map, its contour and the disagreement map. */
-export async function includeModelsInConsensus(viewerLayers: AnnotationLayers, includeModels: boolean): Promise<void> {
+export async function includeModelsInConsensus(review: ReviewSources, includeModels: boolean): Promise<void> {
   updateAnnotation((s) => ({ heat: { ...s.heat, includeModels } }));
-  await refreshReviewLayers(viewerLayers);
+  await refreshReviewLayers(review);
 }
 
 /** Shows another certain label's soft reference and contour (multi-label tables). */
-export async function showLabelInReview(viewerLayers: AnnotationLayers, label: number): Promise<void> {
+export async function showLabelInReview(review: ReviewSources, label: number): Promise<void> {
   updateAnnotation((s) => ({ heat: { ...s.heat, label } }));
-  await refreshReviewLayers(viewerLayers);
+  await refreshReviewLayers(review);
 }
 
 export function setLayerVisibility(viewerLayers: AnnotationLayers, raterId: string, visible: boolean): void {

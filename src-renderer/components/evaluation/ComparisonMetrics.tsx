@@ -8,7 +8,7 @@
 import { useState } from 'react';
 import type { CaseEvaluation, Comparison } from '../../../src-shared/evaluation/types';
 import { CONVENTION_LABELS, emptyCaseText, formatValue, metricRows } from '../../../src-shared/evaluation/metricCatalog';
-import { useEvaluationState } from '../../state/evaluationState';
+import { useEvaluationState } from './useEvaluationState';
 import { PerLabelMetrics } from './PerLabelMetrics';
 
 const KIND_LABEL: Record<Comparison['kind'], string> = {

@@ -7,7 +7,8 @@
 import type { CaseEvaluation } from '../../../src-shared/evaluation/types';
 import { useControllers } from '../../controllers/ControllersContext';
 import { useAnnotationState } from '../../state/annotationState';
-import { shownLabel, useEvaluationState, type LabelChoice } from '../../state/evaluationState';
+import { shownLabel, type LabelChoice } from '../../state/evaluationState';
+import { useEvaluationState } from './useEvaluationState';
 
 export interface ShownLabelEntry {
   readonly value: number;

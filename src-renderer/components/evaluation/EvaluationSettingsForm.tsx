@@ -9,7 +9,7 @@ import type { UncertainAs } from '../../../src-shared/evaluation/types';
 import { CONVENTION_LABELS, parseThresholdMl, parseTolerancesMm } from '../../../src-shared/evaluation/metricCatalog';
 import { UNCERTAIN_LABELS } from '../../../src-shared/evaluation/defaults';
 import { useControllers } from '../../controllers/ControllersContext';
-import { useEvaluationState } from '../../state/evaluationState';
+import { useEvaluationState } from './useEvaluationState';
 
 const UNCERTAIN: ReadonlyArray<{ value: UncertainAs; title: string }> = [
   {

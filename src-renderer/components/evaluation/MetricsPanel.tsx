@@ -7,7 +7,7 @@
 import { useControllers } from '../../controllers/ControllersContext';
 import { useAppState } from '../../state/appState';
 import { useAnnotationState } from '../../state/annotationState';
-import { useEvaluationState } from '../../state/evaluationState';
+import { useEvaluationState } from './useEvaluationState';
 import { ComparisonMetrics } from './ComparisonMetrics';
 import { EvaluationLabelPicker } from './EvaluationLabelPicker';
 import { EvaluationSettingsForm } from './EvaluationSettingsForm';

@@ -8,7 +8,8 @@
 import type { CaseEvaluation, Comparison, ConventionName, ConventionResult } from '../../../src-shared/evaluation/types';
 import { CONVENTION_LABELS, formatValue } from '../../../src-shared/evaluation/metricCatalog';
 import { useControllers } from '../../controllers/ControllersContext';
-import { useEvaluationState, type LabelChoice } from '../../state/evaluationState';
+import type { LabelChoice } from '../../state/evaluationState';
+import { useEvaluationState } from './useEvaluationState';
 import { useShownLabels } from './EvaluationLabelPicker';
 
 interface Source {
