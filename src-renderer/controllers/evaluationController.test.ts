@@ -26,18 +26,20 @@ function fakeWorker() {
   return { worker, posted, reply };
 }
 
+/** A reviewer signed in with case c1 open. */
+const reviewerOnCase = {
+  signedIn: { raterId: 'rev', name: 'Rev', role: 'reviewer', token: 't' },
+  currentCase: { caseId: 'c1' },
+  labels: [],
+  layers: [],
+} as unknown as AnnotationState;
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function setup(
   live: Pick<EvaluationDeps, 'ownLabelmap' | 'ownLabelmapSlices'> = { ownLabelmap: () => null, ownLabelmapSlices: () => null },
 ) {
   const store = createStore<EvaluationState, Record<string, never>>(initialEvaluationState);
-  const annotation = {
-    signedIn: { raterId: 'rev', name: 'Rev', role: 'reviewer', token: 't' },
-    currentCase: { caseId: 'c1' },
-    labels: [],
-    layers: [],
-  } as unknown as AnnotationState;
   const sources = {
     caseId: 'c1',
     name: 'C1',
@@ -48,7 +50,7 @@ function setup(
   let reviewRefreshes = 0;
   const controller = new EvaluationController({
     store,
-    annotation: { getState: () => annotation },
+    annotation: { getState: () => reviewerOnCase },
     loadCaseSources: () => Promise.resolve(sources),
     ...live,
     refreshReviewLayers: () => {
@@ -120,42 +122,47 @@ describe('EvaluationController', () => {
   });
 });
 
-describe('a load a newer one superseded', () => {
+describe('a load a newer one superseded, or one with the versions the worker holds', () => {
   let restore: () => void;
   beforeAll(() => (restore = withTransfer()));
   afterAll(() => restore());
 
-  it('frees its own copy of the model’s map (as in the renderer) and sends only the newer load', async () => {
-    const annotation = {
-      signedIn: { raterId: 'rev', name: 'Rev', role: 'reviewer', token: 't' },
-      currentCase: { caseId: 'c1' },
-      labels: [],
-      layers: [],
-    } as unknown as AnnotationState;
-    const loaded = (codes: Uint8Array) =>
-      ({
-        caseId: 'c1',
-        name: 'C1',
-        input: {
-          geometry: axisAlignedGeometry([4, 1, 4], [1, 1, 1]),
-          raters: [],
-          model: { id: 'm', name: 'm', probability: { codes, values: new Float32Array(256) }, key: 'k', threshold: 0.5 },
-        },
-        meta: { raters: [], models: [] },
-      }) as unknown as LoadedCaseSources;
-    const [older, newer] = [new Uint8Array(16), new Uint8Array(16)];
-    let answerOlder: (l: LoadedCaseSources) => void = () => {};
-    const answers = [new Promise<LoadedCaseSources>((resolve) => (answerOlder = resolve)), Promise.resolve(loaded(newer))];
-    const { worker, posted } = fakeWorker();
+  /** A case whose model map is `codes` (stored version `key`), as loadCaseSources gives it. */
+  const loaded = (codes: Uint8Array, key = 'k') =>
+    ({
+      caseId: 'c1',
+      name: 'C1',
+      input: {
+        geometry: axisAlignedGeometry([4, 1, 4], [1, 1, 1]),
+        raters: [{ id: 'a', name: 'A', labelmap: null, key: 'va' }],
+        model: { id: 'm', name: 'm', probability: { codes, values: new Float32Array(256) }, key, threshold: 0.5 },
+      },
+      meta: { raters: [], models: [] },
+    }) as unknown as LoadedCaseSources;
+
+  /** A reviewer's controller whose loads answer `answers` in turn. */
+  function controllerAnswering(answers: Array<Promise<LoadedCaseSources>>) {
+    const { worker, posted, reply } = fakeWorker();
+    const store = createStore<EvaluationState, Record<string, never>>(initialEvaluationState);
     const controller = new EvaluationController({
-      store: createStore<EvaluationState, Record<string, never>>(initialEvaluationState),
-      annotation: { getState: () => annotation },
+      store,
+      annotation: { getState: () => reviewerOnCase },
       loadCaseSources: () => answers.shift() ?? Promise.reject(new Error('no more loads')),
       ownLabelmap: () => null,
       ownLabelmapSlices: () => null,
       refreshReviewLayers: () => Promise.resolve(),
       spawnWorker: () => worker,
     });
+    return { controller, store, posted, reply };
+  }
+
+  it('frees its own copy of the model’s map (as in the renderer) and sends only the newer load', async () => {
+    const [older, newer] = [new Uint8Array(16), new Uint8Array(16)];
+    let answerOlder: (l: LoadedCaseSources) => void = () => {};
+    const { controller, posted } = controllerAnswering([
+      new Promise<LoadedCaseSources>((resolve) => (answerOlder = resolve)),
+      Promise.resolve(loaded(newer)),
+    ]);
     const first = controller.refresh();
     await controller.refresh();
     answerOlder(loaded(older));
@@ -167,36 +174,12 @@ describe('a load a newer one superseded', () => {
   });
 
   it('a reload with the versions the worker holds sends nothing again and frees its copy; other versions go', async () => {
-    const annotation = {
-      signedIn: { raterId: 'rev', name: 'Rev', role: 'reviewer', token: 't' },
-      currentCase: { caseId: 'c1' },
-      labels: [],
-      layers: [],
-    } as unknown as AnnotationState;
-    const loaded = (codes: Uint8Array, key: string) =>
-      ({
-        caseId: 'c1',
-        name: 'C1',
-        input: {
-          geometry: axisAlignedGeometry([4, 1, 4], [1, 1, 1]),
-          raters: [{ id: 'a', name: 'A', labelmap: null, key: 'va' }],
-          model: { id: 'm', name: 'm', probability: { codes, values: new Float32Array(256) }, key, threshold: 0.5 },
-        },
-        meta: { raters: [], models: [] },
-      }) as unknown as LoadedCaseSources;
     const maps = [new Uint8Array(16), new Uint8Array(16), new Uint8Array(16)];
-    const answers = [loaded(maps[0], 'v1'), loaded(maps[1], 'v1'), loaded(maps[2], 'v2')];
-    const { worker, posted, reply } = fakeWorker();
-    const store = createStore<EvaluationState, Record<string, never>>(initialEvaluationState);
-    const controller = new EvaluationController({
-      store,
-      annotation: { getState: () => annotation },
-      loadCaseSources: () => Promise.resolve(answers.shift() ?? loaded(new Uint8Array(16), 'v9')),
-      ownLabelmap: () => null,
-      ownLabelmapSlices: () => null,
-      refreshReviewLayers: () => Promise.resolve(),
-      spawnWorker: () => worker,
-    });
+    const { controller, store, posted, reply } = controllerAnswering([
+      Promise.resolve(loaded(maps[0], 'v1')),
+      Promise.resolve(loaded(maps[1], 'v1')),
+      Promise.resolve(loaded(maps[2], 'v2')),
+    ]);
     await controller.refresh();
     await controller.refresh(); // the same versions, the first still computing
     expect(posted).toHaveLength(1);

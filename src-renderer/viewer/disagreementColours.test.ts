@@ -2,11 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { voteCodes } from '../../src-shared/project/voteCodes';
 import { DISAGREEMENT_LEVELS, disagreementLutAt } from './disagreementColours';
 import { disagreementLut } from './raterColors';
-
-/** Raters as columns: each row is one voxel's labels from raters 0..R−1. */
-function raters(rows: number[][]): Uint8Array[] {
-  return rows[0].map((_, r) => Uint8Array.from(rows.map((row) => row[r])));
-}
+import { raters } from '../../src-shared/project/raterRows.testSupport';
 
 describe('disagreement map colours over the vote codes', () => {
   // Three raters; per voxel the hand-worked entropy (bits) of their labels {0, 1, 2}, on the

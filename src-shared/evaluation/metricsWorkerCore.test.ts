@@ -21,6 +21,9 @@ const input = (): CaseSourcesInput => ({
   model: null,
 });
 const options: EvaluationOptions = { conventions: ['isles22'], uncertainAs: 'lesion' };
+/** B's labelmap replaced whole: voxels 0 and 2. */
+const editB = (id: string) =>
+  ({ type: 'updateRater', id, caseId: 'c', rater: { id: 'B', name: 'B', labelmap: mask(0, 2), key: 'b2' }, options }) as const;
 
 describe('metrics worker core', () => {
   it('evaluates, then recomputes only what an edited rater touches', () => {
@@ -28,13 +31,7 @@ describe('metrics worker core', () => {
     const first = core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: input(), options });
     expect(first.ok && first.value.computed).toMatchObject({ comparisons: 3, cached: 0 }); // 2 leave-one-out + 1 pair
     // B now marks voxels 0 and 2: A vs B has TP 1, FP 1, FN 1 → Dice 2/4.
-    const edited = core.handle({
-      type: 'updateRater',
-      id: '2',
-      caseId: 'c',
-      rater: { id: 'B', name: 'B', labelmap: mask(0, 2), key: 'b2' },
-      options,
-    });
+    const edited = core.handle(editB('2'));
     expect(edited.ok).toBe(true);
     if (!edited.ok) return;
     expect(edited.id).toBe('2');
@@ -191,13 +188,7 @@ describe('grids of a replaced input (freeGrid.ts, as in the renderer)', () => {
     const withShared = { ...first, raters: [...first.raters, { id: 'S', name: 'S', labelmap: shared, key: 's1' }] };
     const [a, b] = [withShared.raters[0].labelmap, withShared.raters[1].labelmap];
     expect(core.handle({ type: 'evaluate', id: '1', caseId: 'c', input: withShared, options }).ok).toBe(true);
-    const edited = core.handle({
-      type: 'updateRater',
-      id: '2',
-      caseId: 'c',
-      rater: { id: 'B', name: 'B', labelmap: mask(0, 2), key: 'b2' },
-      options,
-    });
+    const edited = core.handle(editB('2'));
     expect(edited.ok).toBe(true);
     expect(b?.length).toBe(0); // replaced: freed
     expect(a?.length).toBe(64); // still the case's

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { disagreementMax, disagreementOf, type DisagreementMeasure } from './disagreement';
 import type { UncertainAs } from './labels';
 import { voteCodes } from './voteCodes';
+import { raters } from './raterRows.testSupport';
 
 /** The measure per voxel, as the review's colour tables read it: each voxel's vote code, then its counts' value. */
 function perVoxel(
@@ -17,11 +18,6 @@ const labelEntropy = (labelmaps: Uint8Array[]) => perVoxel('entropy', labelmaps)
 const voteVariance = (labelmaps: Uint8Array[], uncertainAs: UncertainAs = 'half') => perVoxel('variance', labelmaps, uncertainAs);
 const labelDisagreement = (measure: DisagreementMeasure, labelmaps: Uint8Array[], label: number) =>
   perVoxel(measure, labelmaps, 'half', label);
-
-/** Raters as columns: each row is one voxel's labels from raters 0..R−1. */
-function raters(rows: number[][]): Uint8Array[] {
-  return rows[0].map((_, r) => Uint8Array.from(rows.map((row) => row[r])));
-}
 
 describe('labelEntropy', () => {
   it('is 0 where raters agree and matches −Σ p log2 p by hand elsewhere', () => {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { voteCodes } from './voteCodes';
-
-/** Raters as columns: each row is one voxel's labels from raters 0..R−1. */
-function raters(rows: number[][]): Uint8Array[] {
-  return rows[0].map((_, r) => Uint8Array.from(rows.map((row) => row[r])));
-}
+import { raters } from './raterRows.testSupport';
 
 describe('voteCodes', () => {
   it('gives each voxel the code of its counts of 1s and 2s, code 0 for no vote, with a histogram', () => {
