@@ -9,7 +9,7 @@ import type { CaseSources } from '../../src-shared/api/evaluationChannels';
 import type { CaseSourcesInput, CodedProbability, ModelSource, RaterSource } from '../../src-shared/evaluation/types';
 import { ApiRequestError, getApi } from '../api';
 import { onCaseGrid } from '../api/voxelPayload';
-import { freeGrid } from '../../src-shared/volume/freeGrid';
+import { freeUnheld } from '../../src-shared/evaluation/inputGrids';
 import { liveVersionLabelmaps, shareVersionLabelmap } from './sharedLabelmaps';
 
 export interface LoadedCaseSources {
@@ -80,22 +80,19 @@ export async function loadCaseSources(token: string, caseId: string, modelRaterI
       ...(chosen.expectedMl === null ? {} : { expectedMl: chosen.expectedMl }),
     };
   }
+  const input: CaseSourcesInput = { geometry: g, raters, model };
   // Every payload of the answer is now copied out (shared memory, or a copy of its own): the answer's
-  // buffer is freed now, not at the page's next collection (freeGrid.ts). A payload kept as it is
-  // (its own whole buffer: onCaseGrid) is left alone.
-  const kept = new Set<ArrayBufferLike>(
-    [
-      ...raters.map((r) => r.labelmap?.buffer),
-      model?.probability instanceof Float32Array ? model.probability.buffer : model?.probability?.codes.buffer,
-      model?.savedMask?.buffer,
-    ].filter((b) => b !== undefined),
-  );
+  // buffer is freed now, not at the page's next collection (freeGrid.ts). A payload the input keeps
+  // as it is (its own whole buffer: onCaseGrid) is left alone.
   const arrived = [...s.raters.map((r) => r.labelmap), ...s.models.flatMap((m) => [m.probabilityQ255, m.mask])];
-  for (const payload of arrived) if (payload instanceof Uint8Array && !kept.has(payload.buffer)) freeGrid(payload);
+  freeUnheld(
+    arrived.filter((payload) => payload instanceof Uint8Array),
+    input,
+  );
   return {
     caseId: s.caseId,
     name: s.name,
-    input: { geometry: g, raters, model },
+    input,
     meta: {
       raters: s.raters.map(({ labelmap: _drop, ...rest }) => rest),
       models: s.models.map(({ probabilityQ255: _drop, mask: _mask, ...rest }) => rest),

@@ -1,25 +1,39 @@
 /**
  * The grids a case evaluation's input holds, and freeing the ones nobody needs any more (issue 15):
  * a dropped 75 MiB grid (512×512×300) otherwise stays in the renderer's memory until its isolate's
- * next collection (src-shared/volume/freeGrid.ts). Used where an input is let go: the metrics worker
- * replacing its case, and the panel dropping a load that a newer one superseded. Labelmaps in memory
- * shared with the page (stored versions, sharedLabelmaps.ts) are never freed (freeGrid leaves them).
+ * next collection (src-shared/volume/freeGrid.ts). The same list says what a request hands over to
+ * the metrics worker (workerProtocol.ts transferablesOf). Freed where an input or an answer is let
+ * go: the metrics worker replacing its case, the panel dropping a load that a newer one superseded,
+ * an answer whose payloads were copied out. Labelmaps in memory shared with the page (stored
+ * versions, sharedLabelmaps.ts) are never freed (freeGrid leaves them).
  */
 import { freeGrid } from '../volume/freeGrid';
-import type { CaseSourcesInput } from './types';
+import type { CaseSourcesInput, CodedProbability, ModelSource } from './types';
 
-/** The raters' labelmaps, the model's map (its codes) and its saved mask. */
-function gridsOf(input: CaseSourcesInput): Array<{ readonly buffer: ArrayBufferLike }> {
-  const p = input.model?.probability;
-  return [
-    ...input.raters.flatMap((r) => (r.labelmap ? [r.labelmap] : [])),
-    ...(p ? [p instanceof Float32Array ? p : p.codes] : []),
-    ...(input.model?.savedMask ? [input.model.savedMask] : []),
-  ];
+type Grid = Float32Array | Uint8Array;
+
+/** The grid a model's p is held in: the Float32 map, or a coded map's codes (its table is small). */
+export function probabilityGrid(p: Float32Array | CodedProbability): Grid {
+  return p instanceof Float32Array ? p : p.codes;
+}
+
+/** A model's map and its saved mask. */
+export function modelGrids(model: ModelSource | null | undefined): Grid[] {
+  return [...(model?.probability ? [probabilityGrid(model.probability)] : []), ...(model?.savedMask ? [model.savedMask] : [])];
+}
+
+/** The raters' labelmaps, the model's map and its saved mask. */
+export function inputGrids(input: CaseSourcesInput): Grid[] {
+  return [...input.raters.flatMap((r) => (r.labelmap ? [r.labelmap] : [])), ...modelGrids(input.model)];
+}
+
+/** Frees each of `grids` whose buffer `holder` (the input that goes on) does not hold. */
+export function freeUnheld(grids: Iterable<{ readonly buffer: ArrayBufferLike }>, holder?: CaseSourcesInput): void {
+  const keep = new Set(holder ? inputGrids(holder).map((g) => g.buffer) : []);
+  for (const grid of grids) if (!keep.has(grid.buffer)) freeGrid(grid);
 }
 
 /** Frees `dropped`'s grids, except those `kept` (the input that replaces it) still holds. */
 export function freeInputGrids(dropped: CaseSourcesInput, kept?: CaseSourcesInput): void {
-  const keep = new Set(kept ? gridsOf(kept).map((g) => g.buffer) : []);
-  for (const grid of gridsOf(dropped)) if (!keep.has(grid.buffer)) freeGrid(grid);
+  freeUnheld(inputGrids(dropped), kept);
 }

@@ -14,7 +14,8 @@
  * handled in order; a reply whose id is not the newest one the caller sent can be dropped.
  */
 import type { SlicePatch } from '../project/labelmapSlices';
-import type { CaseEvaluation, CaseSourcesInput, CodedProbability, EvaluationOptions, ModelSource, RaterSource } from './types';
+import { inputGrids, modelGrids } from './inputGrids';
+import type { CaseEvaluation, CaseSourcesInput, EvaluationOptions, ModelSource, RaterSource } from './types';
 
 export type MetricsWorkerRequest =
   | {
@@ -73,20 +74,13 @@ export type MetricsWorkerTasks = {
   [K in MetricsWorkerRequest['type']]: { request: Extract<MetricsWorkerRequest, { type: K }>; progress: never; result: MetricsWorkerReply };
 };
 
-/** The grid of a model's p (a coded map's table is small: cloned, not handed over). */
-function codesOf(p: Float32Array | CodedProbability | null | undefined): Float32Array | Uint8Array | null | undefined {
-  return p && !(p instanceof Float32Array) ? p.codes : p;
-}
-
 /** The buffers a request can hand over to the worker (each once: a buffer shared by two arrays is listed once). */
 export function transferablesOf(req: MetricsWorkerRequest): ArrayBuffer[] {
   const arrays: Array<Uint8Array | Float32Array | null | undefined> = [];
-  if (req.type === 'evaluate') {
-    for (const r of req.input.raters) arrays.push(r.labelmap);
-    arrays.push(codesOf(req.input.model?.probability), req.input.model?.savedMask);
-  } else if (req.type === 'updateRater') arrays.push(req.rater.labelmap);
+  if (req.type === 'evaluate') arrays.push(...inputGrids(req.input));
+  else if (req.type === 'updateRater') arrays.push(req.rater.labelmap);
   else if (req.type === 'patchRater') arrays.push(req.slices.bytes);
-  else if (req.type === 'updateModel') arrays.push(codesOf(req.model?.probability), req.model?.savedMask);
+  else if (req.type === 'updateModel') arrays.push(...modelGrids(req.model));
   const out = new Set<ArrayBuffer>();
   for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer);
   return [...out];
