@@ -5,12 +5,16 @@
  * Used only by *.test.ts files.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request, type ClientRequest } from 'node:http';
 import { request as tlsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE, holdsBytes } from '../../src-shared/api/binaryFrame';
 import type { Result } from '../../src-shared/api/contract';
+import { createTestBackend, writeTestProject, type TestCase } from '../services/demoDwiBackend.testSupport';
 import type { Backend } from './backend';
 import { startBrowserServer, type BrowserServer, type BrowserServerOptions } from './httpServer';
 
@@ -33,10 +37,49 @@ export function apiBody(request: unknown): { type: string; body: string | Uint8A
 }
 
 /**
- * `ca`: the server speaks HTTPS with this certificate (selfSignedCertificate), which the request
- * trusts and nothing else. `init.localAddress`: the loopback address the request comes from, so a
- * test can be many workstations (the server limits connections per client address).
+ * A request opened but not finished: the caller writes its body (whole, in part, or in pieces over
+ * time: a stalling or trickling client) and ends it, or never does; `response` settles with the
+ * server's answer. `ca`: the server speaks HTTPS with this certificate (selfSignedCertificate), which
+ * the request trusts and nothing else. `init.localAddress`: the loopback address the request comes
+ * from, so a test can be many workstations (the server limits connections per client address).
  */
+export function openRequest(
+  port: number,
+  rawPath: string,
+  init: { method?: string; headers?: Record<string, string>; localAddress?: string } = {},
+  ca?: Buffer,
+): { request: ClientRequest; response: Promise<RawResponse> } {
+  // A connection of its own (no keep-alive agent): a reused socket that the server is closing after
+  // its keep-alive timeout ends in "socket hang up", a client-side race that is no server's answer.
+  const options = {
+    host: '127.0.0.1',
+    port,
+    path: rawPath,
+    method: init.method ?? 'GET',
+    headers: init.headers,
+    localAddress: init.localAddress,
+    agent: false,
+  };
+  let req: ClientRequest | undefined;
+  const response = new Promise<RawResponse>((resolve, reject) => {
+    req = (ca === undefined ? request : tlsRequest)(ca === undefined ? options : { ...options, ca }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const isFrame = (res.headers['content-type'] ?? '').startsWith(FRAME_CONTENT_TYPE);
+        const json = <T>(): T => (isFrame ? decodeFrame(body) : JSON.parse(body.toString('utf8'))) as T;
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+  if (!req) throw new Error('the request was not opened');
+  return { request: req, response };
+}
+
+/** A whole request (openRequest, its body written at once). */
 export function rawRequest(
   port: number,
   rawPath: string,
@@ -50,36 +93,13 @@ export function rawRequest(
   } = {},
   ca?: Buffer,
 ): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const { localAddress } = init;
-    const api = init.api === undefined ? null : apiBody(init.api);
-    // A connection of its own (no keep-alive agent): a reused socket that the server is closing after
-    // its keep-alive timeout ends in "socket hang up", a client-side race that is no server's answer.
-    const options = {
-      host: '127.0.0.1',
-      port,
-      path: rawPath,
-      method: init.method ?? 'GET',
-      headers: api === null ? init.headers : { ...init.headers, 'Content-Type': api.type },
-      localAddress,
-      agent: false,
-    };
-    const req = (ca === undefined ? request : tlsRequest)(ca === undefined ? options : { ...options, ca }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const isFrame = (res.headers['content-type'] ?? '').startsWith(FRAME_CONTENT_TYPE);
-        const json = <T>(): T => (isFrame ? decodeFrame(body) : JSON.parse(body.toString('utf8'))) as T;
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    const body = api === null ? init.body : api.body;
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
+  const api = init.api === undefined ? null : apiBody(init.api);
+  const headers = api === null ? init.headers : { ...init.headers, 'Content-Type': api.type };
+  const { request: req, response } = openRequest(port, rawPath, { method: init.method, headers, localAddress: init.localAddress }, ca);
+  const body = api === null ? init.body : api.body;
+  if (body !== undefined) req.write(body);
+  req.end();
+  return response;
 }
 
 /**
@@ -187,4 +207,51 @@ export function serveBackend(
     port: 0,
     ...options,
   });
+}
+
+export interface ServedTestProject {
+  /** The backend; only valid inside tests (after beforeAll). */
+  readonly backend: Backend;
+  readonly server: BrowserServer;
+  /** A channel caller with the launch token (apiCaller). */
+  call(channel: string, request: unknown): Promise<unknown>;
+}
+
+/**
+ * A project of `cases` (writeTestProject) in a temp folder, on a real backend served over loopback
+ * with `options` (its launch token, limits): made in the test file's beforeAll, closed and removed
+ * in its afterAll. Register it before the file's own hooks, which then find it ready.
+ */
+export function useServedTestProject(
+  tmpPrefix: string,
+  cases: readonly TestCase[],
+  options: Omit<BrowserServerOptions, 'dispatch' | 'binaryAdmission' | 'routes' | 'port'> & { token: string },
+): ServedTestProject {
+  let tmp: string | undefined;
+  let made: { backend: Backend; server: BrowserServer; call: ServedTestProject['call'] } | undefined;
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(tmpdir(), tmpPrefix));
+    writeTestProject(tmp, cases);
+    const backend = await createTestBackend(tmp);
+    const server = await serveBackend(backend, options);
+    made = { backend, server, call: apiCaller(server.port, options.token) };
+  }, 120_000);
+  afterAll(async () => {
+    await made?.server.close();
+    made?.backend.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+  const ready = () => {
+    if (!made) throw new Error('the served project was used outside a test (beforeAll has not run)');
+    return made;
+  };
+  return {
+    get backend() {
+      return ready().backend;
+    },
+    get server() {
+      return ready().server;
+    },
+    call: (channel, request) => ready().call(channel, request),
+  };
 }

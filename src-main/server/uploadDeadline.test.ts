@@ -6,19 +6,13 @@
  * rate is still cut off with 408 once the time its size earns is spent, saving nothing. The limits
  * are shortened (1 s, 1 MiB/s) so the test waits seconds, not minutes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, FRAME_CONTENT_TYPE } from '../../src-shared/api/binaryFrame';
-import { createTestBackend, signedInRaterOn, writeTestProject } from '../services/demoDwiBackend.testSupport';
+import { signedInRaterOn } from '../services/demoDwiBackend.testSupport';
 import { modelProvenance } from '../services/project/testSupport';
-import type { Backend } from './backend';
-import type { BrowserServer } from './httpServer';
-import { apiCaller, serveBackend } from './testSupport';
+import { openRequest, useServedTestProject } from './testSupport';
 import { axisAlignedGeometry } from '../../src-shared/volume/geometry';
 
 const TOKEN = 'upload-deadline-token-0123456789';
@@ -26,44 +20,38 @@ const DIMS = [128, 128, 64] as const;
 const VOXELS = DIMS[0] * DIMS[1] * DIMS[2];
 const LIMITS = { headersTimeoutMs: 1_000, requestTimeoutMs: 1_000, minUploadBytesPerSecond: 2 ** 20 };
 
-let tmp: string;
-let backend: Backend;
-let server: BrowserServer;
-let call: (channel: string, request: unknown) => Promise<unknown>;
+const geometry = axisAlignedGeometry(DIMS, [1, 1, 2]);
+const served = useServedTestProject(
+  'quorum-upload-deadline-',
+  [{ name: 'CT', file: 'ct.nii.gz', volume: { geometry, data: new Int16Array(VOXELS) } }],
+  {
+    token: TOKEN,
+    limits: LIMITS,
+  },
+);
+const call = served.call;
 let admin: string;
 let adminId: string;
 let caseId: string;
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(tmpdir(), 'quorum-upload-deadline-'));
-  const geometry = axisAlignedGeometry(DIMS, [1, 1, 2]);
-  writeTestProject(tmp, [{ name: 'CT', file: 'ct.nii.gz', volume: { geometry, data: new Int16Array(VOXELS) } }]);
-  backend = await createTestBackend(tmp);
-  server = await serveBackend(backend, { token: TOKEN, limits: LIMITS });
-  call = apiCaller(server.port, TOKEN);
-  ({ token: admin, raterId: adminId } = await signedInRaterOn(backend.dispatch, 'Ada Admin'));
+  ({ token: admin, raterId: adminId } = await signedInRaterOn(served.backend.dispatch, 'Ada Admin'));
   [{ caseId }] = (await call('projectCase.list', { session: admin })) as Array<{ caseId: string }>;
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-  backend?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** The request's head and its frame's first `split` bytes now, the rest after `pauseMs`: a link that stalls midway. */
-function postInTwoParts(channel: string, frame: Uint8Array, split: number, pauseMs: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers = { 'X-Quorum-Token': TOKEN, 'Content-Type': FRAME_CONTENT_TYPE, 'Content-Length': String(frame.length) };
-    const req = request({ host: '127.0.0.1', port: server.port, path: `/api/${channel}`, method: 'POST', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.write(frame.subarray(0, split));
-    void sleep(pauseMs).then(() => req.end(frame.subarray(split)));
-  });
+async function postInTwoParts(
+  channel: string,
+  frame: Uint8Array,
+  split: number,
+  pauseMs: number,
+): Promise<{ status: number; body: string }> {
+  const headers = { 'X-Quorum-Token': TOKEN, 'Content-Type': FRAME_CONTENT_TYPE, 'Content-Length': String(frame.length) };
+  const { request, response } = openRequest(served.server.port, `/api/${channel}`, { method: 'POST', headers });
+  request.write(frame.subarray(0, split));
+  void sleep(pauseMs).then(() => request.end(frame.subarray(split)));
+  const { status, body } = await response;
+  return { status, body: body.toString('utf8') };
 }
 
 describe('a request deadline that grows with the admitted voxels', () => {
@@ -89,7 +77,7 @@ describe('a request deadline that grows with the admitted voxels', () => {
 
   it('cuts off a labelmap whose voxels trickle in below that rate with 408 once its time is spent, saving nothing', async () => {
     const frame = encodeFrame({ session: admin, caseId, labelmap: new Uint8Array(VOXELS).fill(1), status: 'draft' });
-    const socket = connect(server.port, '127.0.0.1');
+    const socket = connect(served.server.port, '127.0.0.1');
     let received = '';
     socket.on('data', (c: Buffer) => (received += c.toString('latin1')));
     socket.on('error', () => undefined);
@@ -97,7 +85,7 @@ describe('a request deadline that grows with the admitted voxels', () => {
     const openedAt = performance.now();
     const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(performance.now() - openedAt)));
     socket.write(
-      `POST /api/annotation.save HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Quorum-Token: ${TOKEN}\r\nContent-Type: ${FRAME_CONTENT_TYPE}\r\nContent-Length: ${frame.length}\r\n\r\n`,
+      `POST /api/annotation.save HTTP/1.1\r\nHost: 127.0.0.1:${served.server.port}\r\nX-Quorum-Token: ${TOKEN}\r\nContent-Type: ${FRAME_CONTENT_TYPE}\r\nContent-Length: ${frame.length}\r\n\r\n`,
     );
     socket.write(frame.subarray(0, 4096));
     // 10 KiB/s, a hundredth of the slowest rate allowed: the 1 MiB labelmap would take 100 s.

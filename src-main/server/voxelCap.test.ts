@@ -3,21 +3,15 @@
  * voxels, but a limit from the case's grid (binaryAdmission.ts), applied after the caller's access
  * is checked and before the voxels are read.
  */
-import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, FRAME_CONTENT_TYPE } from '../../src-shared/api/binaryFrame';
 import type { Result } from '../../src-shared/api/contract';
 import { quantiseProbabilities } from '../../src-shared/inference/quantise';
 import { mulberry32 } from '../../src-shared/random/mulberry32';
-import { createTestBackend, signedInRaterOn, writeTestProject } from '../services/demoDwiBackend.testSupport';
+import { signedInRaterOn } from '../services/demoDwiBackend.testSupport';
 import { modelProvenance } from '../services/project/testSupport';
-import type { Backend } from './backend';
-import type { BrowserServer } from './httpServer';
-import { apiCaller, serveBackend } from './testSupport';
+import { openRequest, useServedTestProject } from './testSupport';
 import { axisAlignedGeometry } from '../../src-shared/volume/geometry';
 
 const TOKEN = 'voxel-cap-token-0123456789';
@@ -26,52 +20,39 @@ const VOXELS = DIMS[0] * DIMS[1] * DIMS[2];
 /** The old flat cap on a request body (httpServer.ts before issue 15). */
 const OLD_CAP = 1 << 20;
 
-let tmp: string;
-let backend: Backend;
-let server: BrowserServer;
-let call: (channel: string, request: unknown) => Promise<unknown>;
+const geometry = axisAlignedGeometry(DIMS, [0.9, 0.9, 1.5]);
+const served = useServedTestProject(
+  'quorum-voxel-cap-',
+  [{ name: 'CT', file: 'ct.nii.gz', volume: { geometry, data: new Int16Array(VOXELS) } }],
+  {
+    token: TOKEN,
+  },
+);
+const call = served.call;
 let admin: string;
 /** An annotator assigned to no case. */
 let outsider: string;
 let caseId: string;
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(tmpdir(), 'quorum-voxel-cap-'));
-  const geometry = axisAlignedGeometry(DIMS, [0.9, 0.9, 1.5]);
-  writeTestProject(tmp, [{ name: 'CT', file: 'ct.nii.gz', volume: { geometry, data: new Int16Array(VOXELS) } }]);
-  backend = await createTestBackend(tmp);
-  server = await serveBackend(backend, { token: TOKEN });
-  call = apiCaller(server.port, TOKEN);
+  const { backend } = served;
   admin = (await signedInRaterOn(backend.dispatch, 'Ada Admin')).token;
   // A study's project: an admin assigns cases, so a new annotator sees none.
   await (await backend.projects.current()).setOpenEnrolment(false);
   outsider = (await signedInRaterOn(backend.dispatch, 'Olga Outsider')).token;
   [{ caseId }] = (await call('projectCase.list', { session: admin })) as Array<{ caseId: string }>;
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-  backend?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /**
  * Sends the first `sent` bytes of `body` and never the rest: the answer must come from what the
  * server read so far (a refusal before the voxels), or the test times out.
  */
-function sendOnly(channel: string, body: Uint8Array, sent: number): Promise<{ status: number; result: Result<unknown> }> {
-  return new Promise((resolve, reject) => {
-    const headers = { 'X-Quorum-Token': TOKEN, 'Content-Type': FRAME_CONTENT_TYPE };
-    const req = request({ host: '127.0.0.1', port: server.port, path: `/api/${channel}`, method: 'POST', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, result: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Result<unknown> }),
-      );
-    });
-    req.on('error', reject);
-    req.write(body.subarray(0, sent));
-  });
+async function sendOnly(channel: string, body: Uint8Array, sent: number): Promise<{ status: number; result: Result<unknown> }> {
+  const headers = { 'X-Quorum-Token': TOKEN, 'Content-Type': FRAME_CONTENT_TYPE };
+  const { request, response } = openRequest(served.server.port, `/api/${channel}`, { method: 'POST', headers });
+  request.write(body.subarray(0, sent));
+  const res = await response;
+  return { status: res.status, result: res.json<Result<unknown>>() };
 }
 
 /** Where a frame's voxels start (its head and JSON, padded to 8): all a server needs to refuse it. */
