@@ -265,6 +265,22 @@ test('a reviewer sees the disagreement map (entropy and variance), the p = 0.5 c
   await page.getByTestId('disagreement-visible').uncheck();
   await expect(disagreement).toHaveAttribute('data-visible', 'no');
   await expect.poll(() => colouredPixels(page, 'axial', DIFFER_REGION)).toBe(0);
+  // Only the white p = 0.5 contour is drawn now: hiding it changes the picture, switching the
+  // disagreement measure leaves it hidden (that change recolours the other map only), and showing it
+  // again draws it as before.
+  const axialShot = () => page.getByTestId('viewport-element-axial').screenshot();
+  const withContour = await axialShot();
+  await page.getByTestId('contour-visible').uncheck();
+  await expect.poll(async () => (await axialShot()).equals(withContour)).toBe(false);
+  await page.waitForTimeout(300);
+  const withoutContour = await axialShot();
+  await page.getByTestId('disagreement-measure').selectOption('entropy');
+  await expect(disagreement).toHaveAttribute('data-measure', 'entropy');
+  await page.waitForTimeout(500);
+  expect((await axialShot()).equals(withoutContour)).toBe(true);
+  await page.getByTestId('contour-visible').check();
+  await expect.poll(async () => (await axialShot()).equals(withContour)).toBe(true);
+  await expect(page.getByTestId('contour-voxels')).toHaveAttribute('data-voxels', String(union));
 
   // Side by side: Eve | Finn, each pane showing its rater's layer, cameras following the axial view.
   // (Keys typed while a checkbox has the focus go to the checkbox, not to the shortcuts.)

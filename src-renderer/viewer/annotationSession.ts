@@ -26,7 +26,7 @@ import { editLabelmap } from './labelmapEdits';
 import type { DisagreementMeasure } from '../../src-shared/project/disagreement';
 import { freeGrid } from '../../src-shared/volume/freeGrid';
 import { disagreementLutAt } from './disagreementColours';
-import { heatLutAt, heatVoxelsDrawn, softContourLevels, type HeatMap } from './heatLevels';
+import { heatLutAt, heatVoxelsDrawn, softContourLevels, softContourVoxels, type HeatMap } from './heatLevels';
 import {
   layerModified,
   setActiveLayer,
@@ -56,6 +56,8 @@ export class AnnotationLayers {
    * layers draw (one grid, two colour tables); the contour is computed into its own layer's voxels.
    */
   private heat: HeatMap | null = null;
+  /** Whether the contour layer's voxels hold `heat`'s p = 0.5 region (else all 0: hidden, or not drawn yet). */
+  private contourDrawn = false;
   /** The label value the tools paint now (the contour fill and interpolation write it too). */
   private paintLabel = 1;
   private contourListener: (() => void) | null = null;
@@ -91,10 +93,13 @@ export class AnnotationLayers {
       this.heat && this.labelmaps.hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)
         ? [this.heat.votes.codes, this.labelmaps.layerVoxels(SOFT_CONTOUR_SEGMENTATION)]
         : [];
-    if (shown) this.labelmaps.removeAllLabelmapLayers(shown.viewer);
-    if (shown) for (const grid of owned) freeGrid(grid);
+    if (shown) {
+      this.labelmaps.removeAllLabelmapLayers(shown.viewer);
+      for (const grid of owned) freeGrid(grid);
+    }
     this.bound = null;
     this.heat = null;
+    this.contourDrawn = false;
     shown?.viewer.renderingEngine.render();
   }
 
@@ -273,16 +278,23 @@ export class AnnotationLayers {
     return drawn;
   }
 
-  /** Shows or hides the p = 0.5 contour; returns the number of voxels inside it. */
+  /**
+   * Shows or hides the p = 0.5 contour; returns the number of voxels inside it. Its voxels are
+   * written (and uploaded) only when it changes between shown and hidden: the other review maps'
+   * changes, which call this too, leave it as it is.
+   */
   updateSoftContour(visible: boolean): number {
     const shown = this.viewer.shownCaseVolume();
     if (!shown || !this.heat || !this.labelmaps.hasLabelmapLayer(SOFT_CONTOUR_SEGMENTATION)) return 0;
-    const contour = this.labelmaps.layerVoxels(SOFT_CONTOUR_SEGMENTATION);
-    const inside = softContourLevels(this.heat, contour);
-    if (!visible) contour.fill(0);
-    layerModified(SOFT_CONTOUR_SEGMENTATION);
-    shown.viewer.renderingEngine.render();
-    return inside;
+    if (visible !== this.contourDrawn) {
+      const contour = this.labelmaps.layerVoxels(SOFT_CONTOUR_SEGMENTATION);
+      if (visible) softContourLevels(this.heat, contour);
+      else contour.fill(0);
+      this.contourDrawn = visible;
+      layerModified(SOFT_CONTOUR_SEGMENTATION);
+      shown.viewer.renderingEngine.render();
+    }
+    return softContourVoxels(this.heat);
   }
 
   setRaterLayerVisible(raterId: string, visible: boolean): void {

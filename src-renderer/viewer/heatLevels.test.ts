@@ -10,13 +10,14 @@ import {
   heatMapSum,
   heatVoxelsDrawn,
   softContourLevels,
+  softContourVoxels,
   type HeatMap,
 } from './heatLevels';
+import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
+import { heatLut, OKABE_ITO, ownLabelmapLut, raterColor, raterLut } from './raterColors';
 
 /** Each voxel's level, read through its vote code as the layer's colour table does. */
 const steps = (heat: HeatMap): number[] => Array.from(heat.votes.codes, (_, i) => heatLevelAt(heat, i));
-import { LABEL_PRESETS } from '../../src-shared/project/labelTable';
-import { heatLut, OKABE_ITO, ownLabelmapLut, raterColor, raterLut } from './raterColors';
 
 describe('heat map levels', () => {
   it('represents the mean of two raters exactly with half votes for uncertain voxels', () => {
@@ -147,6 +148,8 @@ describe('softContourLevels', () => {
     const out = new Uint8Array(4);
     expect(softContourLevels(heat, out)).toBe(2);
     expect(Array.from(out)).toEqual([1, 0, 1, 0]);
+    // The same count from the histogram, with no grid written (what a hidden contour reports).
+    expect(softContourVoxels(heat)).toBe(2);
     expect(() => softContourLevels(heat, new Uint8Array(3))).toThrow(/3 voxels, expected 4/);
   });
 });

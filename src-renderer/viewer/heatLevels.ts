@@ -80,6 +80,20 @@ export function heatVoxelsDrawn(heat: HeatMap, lowerThreshold: number): number {
   return drawn;
 }
 
+/** Whether level m is inside the soft reference's p = 0.5 region: at least half of the votes. */
+function insideContour(heat: HeatMap, m: number): boolean {
+  return 2 * m >= heat.levels;
+}
+
+/** How many voxels the p = 0.5 region holds (softContourLevels's count), from the histogram: no grid read or written. */
+export function softContourVoxels(heat: HeatMap): number {
+  let inside = 0;
+  heat.votes.histogram.forEach((voxels, code) => {
+    if (insideContour(heat, heat.levelOf[code])) inside += voxels;
+  });
+  return inside;
+}
+
 /**
  * The soft reference's p = 0.5 region (mean vote ≥ ½: at least half of the raters' votes) as a
  * binary labelmap, drawn as an outline only, so its edge is the p = 0.5 contour. Unlike the strict
@@ -89,7 +103,7 @@ export function heatVoxelsDrawn(heat: HeatMap, lowerThreshold: number): number {
 export function softContourLevels(heat: HeatMap, out: Uint8Array): number {
   const { codes } = heat.votes;
   if (out.length !== codes.length) throw new Error(`contour output has ${out.length} voxels, expected ${codes.length}`);
-  const insideOf = Uint8Array.from(heat.levelOf, (m) => (2 * m >= heat.levels ? 1 : 0));
+  const insideOf = Uint8Array.from(heat.levelOf, (m) => (insideContour(heat, m) ? 1 : 0));
   let inside = 0;
   for (let i = 0; i < out.length; i++) {
     const v = insideOf[codes[i]];
