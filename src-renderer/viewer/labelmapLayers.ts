@@ -22,8 +22,10 @@ export interface LabelmapLayerSpec {
   readonly lut: Rgba[];
   /**
    * The layer's voxels (Uint8 on the case grid), kept as they are, not copied: Cornerstone's slice
-   * images are views of this array, so a layer costs one byte a voxel and a review's raters share
-   * their arrays with the maps computed from them. Give each layer its own array. All zero when absent.
+   * images are views of this array, so a layer costs one byte a voxel. A layer that is written (the
+   * own labelmap, the contour) needs an array of its own; read-only layers may share one (the heat
+   * and disagreement maps both draw the review's vote codes, each through its own colour table). All
+   * zero when absent.
    */
   readonly data?: Uint8Array;
   /** How the layer is drawn (Cornerstone's defaults for what is absent); the same whether active or not. */

@@ -8,18 +8,15 @@
  * versions, sharedLabelmaps.ts) are never freed (freeGrid leaves them).
  */
 import { freeGrid } from '../volume/freeGrid';
-import type { CaseSourcesInput, CodedProbability, ModelSource } from './types';
+import { probabilityArgs } from './sources';
+import type { CaseSourcesInput, ModelSource } from './types';
 
 type Grid = Float32Array | Uint8Array;
 
-/** The grid a model's p is held in: the Float32 map, or a coded map's codes (its table is small). */
-export function probabilityGrid(p: Float32Array | CodedProbability): Grid {
-  return p instanceof Float32Array ? p : p.codes;
-}
-
 /** A model's map and its saved mask. */
 export function modelGrids(model: ModelSource | null | undefined): Grid[] {
-  return [...(model?.probability ? [probabilityGrid(model.probability)] : []), ...(model?.savedMask ? [model.savedMask] : [])];
+  // A coded map's table is small: only its codes are a grid.
+  return [...(model?.probability ? [probabilityArgs(model.probability).prob] : []), ...(model?.savedMask ? [model.savedMask] : [])];
 }
 
 /** The raters' labelmaps, the model's map and its saved mask. */

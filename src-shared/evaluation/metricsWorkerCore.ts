@@ -7,7 +7,8 @@
 import { applySlicePatch, type SlicePatch, slicePatchOf, slicePatchProblem } from '../project/labelmapSlices';
 import { EvaluationCache, evaluateCase } from './caseEvaluation';
 import { freeGrid } from '../volume/freeGrid';
-import { freeInputGrids, probabilityGrid } from './inputGrids';
+import { freeInputGrids } from './inputGrids';
+import { probabilityArgs } from './sources';
 import type { CaseSourcesInput } from './types';
 import type { MetricsWorkerReply, MetricsWorkerRequest } from './workerProtocol';
 
@@ -25,7 +26,7 @@ function withHeldModelMap(held: CaseSourcesInput | null, next: CaseSourcesInput)
   const [was, now] = [held?.model, next.model];
   if (!was?.probability || !now?.probability || was.id !== now.id || was.key !== now.key || was.key === 'none') return next;
   if (was.probability === now.probability) return next;
-  freeGrid(probabilityGrid(now.probability));
+  freeGrid(probabilityArgs(now.probability).prob);
   return { ...next, model: { ...now, probability: was.probability } };
 }
 

@@ -202,8 +202,11 @@ function modelLabel(name: string, threshold: number): string {
   return `${name} (p > ${threshold})`;
 }
 
-/** A model's p as the metric functions take it: the array, and the table of its codes when it is coded. */
-export function probabilityArgs(p: Float32Array | CodedProbability): { prob: ArrayLike<number>; values: Float32Array | undefined } {
+/**
+ * A model's p as the metric functions take it: the grid it is held in (the Float32 map, or a coded
+ * map's codes), and the table of its codes when it is coded.
+ */
+export function probabilityArgs(p: Float32Array | CodedProbability): { prob: Float32Array | Uint8Array; values: Float32Array | undefined } {
   return p instanceof Float32Array ? { prob: p, values: undefined } : { prob: p.codes, values: p.values };
 }
 
