@@ -18,6 +18,9 @@ import { z } from '../zod';
 import { raterCaseStatusSchema, seriesGeometrySchema } from '../project/schemas';
 import { bytesSchema } from './bytes';
 
+/** A stored version's voxels, raw, or 'held' when the request listed the version as one the page holds. */
+const versionVoxelsSchema = z.union([bytesSchema, z.literal('held')]);
+
 const evaluationRaterSourceSchema = z.object({
   raterId: z.string(),
   name: z.string(),
@@ -30,7 +33,7 @@ const evaluationRaterSourceSchema = z.object({
    * The Uint8 labelmap (label values, i fastest), raw; null for "no lesion" and for drafts only;
    * 'held' when the request listed this version as one the page holds (its voxels are left out).
    */
-  labelmap: z.union([bytesSchema, z.literal('held')]).nullable(),
+  labelmap: versionVoxelsSchema.nullable(),
 });
 export type EvaluationRaterSource = z.infer<typeof evaluationRaterSourceSchema>;
 
@@ -46,7 +49,7 @@ const evaluationModelSourceSchema = z.object({
    * evaluation uses, so the model's name means the saved mask everywhere. null without a result;
    * 'held' when the request listed this version as one the page holds.
    */
-  mask: z.union([bytesSchema, z.literal('held')]).nullable(),
+  mask: versionVoxelsSchema.nullable(),
   /**
    * The stored form of label 1's probabilities, as stored (never re-quantised on the way): uint8
    * q = round(p × 255), i fastest; p = q / 255 (src-shared/inference/quantise.ts).
