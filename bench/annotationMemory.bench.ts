@@ -10,21 +10,20 @@
  * metrics (a worker: a thread of the same renderer process) exactly as a user gets them. Each
  * stage waits until the metrics panel has settled.
  *
- * The model, as review keeps a result saved as its rater: its mask as one more Uint8 layer, and
- * its stored map in the metrics worker as the Uint8 codes q = round(255 p) it is stored as (read
- * through the q / 255 table: src-shared/evaluation/types.ts CodedProbability); plus, when the model was
- * run in this session, the viewer's overlay (inferenceOverlay.ts: one Float32 array per output
- * channel, which for one sigmoid label is also the region score and the map shown). A real saved
- * result cannot be made here: `inference.saveResult` on this grid is one 375 MiB request, which the
- * server cut off (EPIPE) after 30–45 s on this loaded machine; and the demo model needs DWI. So the
- * mask (p > 0.5 of reviewCase.ts's map) is saved as one more rater's labelmap (the metrics then
- * compare 6 raters, not 5 and a model) and the worker's Uint8 codes and the overlay's Float32 grid are allocated and filled in the
- * page (the worker is a thread of the page's process, so its memory counts the same).
+ * The model: a result saved for real, as "Save as rater" saves it (`inference.saveResult`, one
+ * 375 MiB request on this grid: the mask p > 0.5 of reviewCase.ts's map and the Float32 map), which
+ * review then loads as the app does: its mask as one more Uint8 layer, its stored map in the metrics
+ * worker as the Uint8 codes q = round(255 p) (src-shared/evaluation/types.ts CodedProbability). A
+ * run of the model in this session also keeps its Float32 map, which the viewer's overlay draws
+ * (inferenceOverlay.ts); the demo model needs DWI, so the last stage allocates that grid in the page.
  *
- * What is measured, after a forced GC:
- * - renderer process: VmRSS and VmHWM (peak) from /proc/<pid>/status — the number held against
- *   1.5 GB, printed beside the bytes the page cannot avoid holding (the CT in its file's type, one
- *   Uint8 grid per layer, the Float32 map), computed from the grid; the renderer is the newest `--type=renderer` Chromium process holding the page;
+ * What is measured, after a forced GC of the page:
+ * - renderer process: VmRSS from /proc/<pid>/status, then again after the workers' isolates are
+ *   collected too (shown beside, never subtracted); its peak as the higher of VmHWM and the RSS polled
+ *   every 25 ms through the stage (Chromium resets VmHWM) — the number held against 1.5 GB, printed
+ *   beside the bytes the page cannot avoid holding (the CT in its file's type, one Uint8 grid per
+ *   layer, the Float32 map), computed from the grid; the renderer is the newest `--type=renderer`
+ *   Chromium process holding the page;
  * - JS heap used (CDP Performance.getMetrics JSHeapUsedSize): typed arrays are outside the V8 heap,
  *   so this shows how little of the total is JS objects;
  * - GPU process VmRSS: with SwiftShader (no GPU here), textures live in that process's RAM; on a
@@ -44,6 +43,7 @@ import { waitForVolume } from '../e2e/helpers/waitForVolume';
 import { modelProbabilities, raterLabelmap, REVIEW_DIMS } from './reviewCase';
 import { ensureSyntheticCt } from './syntheticCt';
 import { testSecretOf } from '../src-main/services/project/signIn.testSupport';
+import { modelProvenance } from '../src-main/services/project/testSupport';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const VOXELS = REVIEW_DIMS[0] * REVIEW_DIMS[1] * REVIEW_DIMS[2];
@@ -137,8 +137,9 @@ async function signOut(page: Page): Promise<void> {
 async function addRater(api: ProjectApi, admin: string, caseId: string, name: string, labelmap: Uint8Array): Promise<void> {
   await api.call('rater.create', { session: admin, name, role: 'annotator' });
   const token = await api.signInAs(name);
-  // A 75 MiB upload must arrive within the server's 30 s request timeout, which a loaded machine
-  // can miss (the server cuts the connection: fetch failed). Try again, saying so.
+  // The server gives a 75 MiB upload 30 s plus 75 s (requestDeadline.ts); before that limit grew
+  // with the voxels, a loaded machine missed the fixed 30 s (fetch failed). A retry, said aloud,
+  // stays for a connection dropped all the same.
   for (let attempt = 1; ; attempt++) {
     try {
       await api.call('annotation.save', { session: token, caseId, status: 'submitted', labelmap });
@@ -152,8 +153,8 @@ async function addRater(api: ProjectApi, admin: string, caseId: string, name: st
 
 /**
  * The model's result saved as its rater, as "Save as rater" does (`inference.saveResult`: the mask
- * at 0.5 and the Float32 p, which the server stores as p × 255 codes). The model is a synthetic
- * stand-in named as such; nothing checks that it exists.
+ * at 0.5 and the Float32 p, which the server stores as p × 255 codes). The provenance is the test
+ * suite's demo model's (nothing checks that the model exists), with this map's volumes.
  */
 async function saveModelResult(api: ProjectApi, session: string, caseId: string, mask: Uint8Array, p: Float32Array): Promise<void> {
   let expected = 0;
@@ -166,21 +167,7 @@ async function saveModelResult(api: ProjectApi, session: string, caseId: string,
     mask,
     probabilities: new Uint8Array(p.buffer, p.byteOffset, p.byteLength),
     probabilityVolumes: 1,
-    provenance: {
-      kind: 'model-inference',
-      modelId: 'bench-synthetic-model',
-      modelVersion: '0',
-      modelName: 'Synthetic model (memory bench)',
-      intendedUse: 'benchmark only',
-      members: [],
-      executionProvider: 'wasm',
-      fallbackReason: null,
-      settings: { targetSpacingMm: [1, 1, 1], patchSize: [64, 64, 64], overlap: 0.5, ttaFlipAxes: [], threshold: 0.5 },
-      samples: { kind: 'single', count: 1 },
-      timingsMs: {},
-      startedAt: new Date().toISOString(),
-      volumes: [{ label: 'lesion', expectedMl: expected * voxelMl, maskMl }],
-    },
+    provenance: { ...modelProvenance(0.5), volumes: [{ label: 'lesion', expectedMl: expected * voxelMl, maskMl }] },
   });
 }
 
